@@ -1,0 +1,24 @@
+"""repayplan: negotiate repayment plans on overdue loans.
+
+Cent-exact schedules (:func:`amortize`), what is owed (:class:`Loan`, :class:`Claim`),
+the options on the table (:class:`Plan`), the borrower's cash flow (:class:`CashFlow`),
+what each plan does to both sides (:func:`evaluate`, :func:`compare`), and the search for
+plans that balance them (:func:`negotiate`).
+"""
+
+from . import errors
+from .errors import InfeasibleError, InputError, RepayplanError, RuleViolation
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "errors",
+    "InfeasibleError",
+    "InputError",
+    "RepayplanError",
+    "RuleViolation",
+]
+
+from .schedule import Schedule, amortize, amortize_many  # noqa: E402
+
+__all__ += ["Schedule", "amortize", "amortize_many"]

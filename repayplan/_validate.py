@@ -1,0 +1,135 @@
+"""One place for validating public arguments (in the spirit of sklearn.utils.validation).
+
+Every public entry point calls these; each raises :class:`~repayplan.errors.InputError`
+naming the field, the value and what is allowed.  Nothing is clipped or coerced silently.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import numbers
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = [
+    "as_decimal",
+    "check_amount",
+    "check_rate",
+    "check_int",
+    "check_choice",
+    "check_date",
+    "check_fraction",
+]
+
+
+def as_decimal(field: str, value) -> Decimal:
+    """Return ``value`` as an exact Decimal, reading floats by their shortest repr.
+
+    ``0.0435`` becomes ``Decimal("0.0435")`` (not the binary expansion), which is what
+    the person who typed the number meant.
+    """
+    if isinstance(value, bool) or value is None:
+        raise InputError(field, value, "a number")
+    if isinstance(value, Decimal):
+        d = value
+    elif isinstance(value, numbers.Integral):
+        d = Decimal(int(value))
+    elif isinstance(value, (float, np.floating)):
+        if not math.isfinite(float(value)):
+            raise InputError(field, value, "a finite number")
+        d = Decimal(repr(float(value)))
+    elif isinstance(value, str):
+        try:
+            d = Decimal(value.strip().replace(",", "").replace("_", ""))
+        except InvalidOperation:
+            raise InputError(field, value, "a number") from None
+    else:
+        try:
+            d = Decimal(repr(float(value)))
+        except (TypeError, ValueError):
+            raise InputError(field, value, "a number") from None
+    if not d.is_finite():
+        raise InputError(field, value, "a finite number")
+    return d
+
+
+def check_amount(field: str, value, *, allow_zero: bool = False) -> Decimal:
+    """A finite amount of money, > 0 (or >= 0 with ``allow_zero``), as Decimal."""
+    d = as_decimal(field, value)
+    if d < 0 or (d == 0 and not allow_zero):
+        raise InputError(field, value, "a finite amount >= 0" if allow_zero else "a finite amount > 0")
+    return d
+
+
+def check_rate(field: str, value, *, low=0, high=1, low_open: bool = False) -> Decimal:
+    """An annual rate as a fraction in [low, high] (0.0435, not 4.35)."""
+    d = as_decimal(field, value)
+    lo, hi = Decimal(str(low)), Decimal(str(high))
+    if d < lo or d > hi or (low_open and d == lo):
+        hint = None
+        if d > hi and d <= 100:
+            hint = f"a rate is a fraction: {d}% is {d / 100}"
+        lo_txt = f"> {lo}" if low_open else f">= {lo}"
+        raise InputError(field, value, f"a rate {lo_txt} and <= {hi} a year, as a fraction", hint)
+    return d
+
+
+def check_fraction(field: str, value) -> float:
+    """A share in [0, 1] such as a waiver or a recovery rate."""
+    d = as_decimal(field, value)
+    if d < 0 or d > 1:
+        raise InputError(field, value, "a fraction from 0 to 1")
+    return float(d)
+
+
+def check_int(field: str, value, *, low: int | None = None, high: int | None = None) -> int:
+    """A whole number in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float, np.floating)):
+        raise InputError(field, value, _int_range(low, high))
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(float(value)) or float(value) != int(value):
+            raise InputError(field, value, _int_range(low, high))
+    v = int(value)
+    if (low is not None and v < low) or (high is not None and v > high):
+        raise InputError(field, value, _int_range(low, high))
+    return v
+
+
+def _int_range(low, high) -> str:
+    if low is not None and high is not None:
+        return f"a whole number from {low} to {high}"
+    if low is not None:
+        return f"a whole number >= {low}"
+    if high is not None:
+        return f"a whole number <= {high}"
+    return "a whole number"
+
+
+def check_choice(field: str, value, choices):
+    """One of a fixed set of choices."""
+    if value not in choices:
+        allowed = "one of " + ", ".join(repr(c) for c in choices)
+        raise InputError(field, value, allowed)
+    return value
+
+
+def check_date(field: str, value) -> _dt.date:
+    """A calendar date: ``datetime.date``, ``numpy.datetime64``, ``pandas.Timestamp`` or ISO text."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[D]").astype(_dt.date)
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise InputError(field, value, "a real date in ISO form YYYY-MM-DD") from None
+    raise InputError(field, value, "a date (datetime.date or YYYY-MM-DD)")

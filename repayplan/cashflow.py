@@ -1,0 +1,1095 @@
+"""The borrower's cash flow: cash available for debt service, month by month.
+
+A :class:`CashFlow` holds the borrower's monthly cash available for debt service (after
+operating costs and taxes, before any payment to the creditor) as one path or as an array of
+scenarios, ``values[scenario, month]``.  It is built from data (:meth:`CashFlow.from_series`,
+:meth:`CashFlow.from_frame`, :meth:`CashFlow.read_csv`) or from a seeded parametric projection
+(:meth:`CashFlow.project`: level, trend, 12-month seasonality, lognormal volatility with optional
+AR(1) persistence, and :class:`Shock` events such as the loss of a main customer).
+
+Cash here is a *forecast*, so it is held as float64 in currency units per month; amounts that are
+stated to a user as exact figures (the schedule, the claim) live elsewhere in integer minor units.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import html
+import math
+import numbers
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from ._validate import as_decimal, check_amount, check_choice, check_fraction, check_int
+from .errors import InputError
+
+__all__ = ["CashFlow", "Shock", "DEFAULT_PROJECTION_START", "INFLOW_WORDS", "OUTFLOW_WORDS"]
+
+#: The first month of a projection when ``start`` is not given.  A fixed month (not "next month")
+#: keeps a seeded projection reproducible on any day; January makes ``values[:, t]`` fall in
+#: calendar month ``t % 12 + 1``, so the seasonal pattern reads straight off the array.
+DEFAULT_PROJECTION_START = pd.Period("2000-01", freq="M")
+
+#: Words that mark a column of a frame as an inflow under the naming rule of
+#: :meth:`CashFlow.from_frame` (matched against the words of the column name, case-insensitive).
+INFLOW_WORDS = frozenset(
+    {
+        "revenue", "revenues", "sales", "receipts", "receipt", "income", "inflow", "inflows",
+        "collections", "refund", "refunds", "rebate", "rebates", "subsidy", "subsidies",
+        "收入", "营业收入", "销售收入", "主营业务收入", "回款", "销售回款", "收款",
+    }
+)  # fmt: skip
+
+#: Words that mark a column as an outflow under the naming rule of :meth:`CashFlow.from_frame`.
+OUTFLOW_WORDS = frozenset(
+    {
+        "cost", "costs", "expense", "expenses", "tax", "taxes", "capex", "opex", "cogs",
+        "wages", "salaries", "payroll", "rent", "utilities", "purchases", "outflow", "outflows",
+        "成本", "营业成本", "费用", "税", "税费", "税金", "支出", "工资", "租金", "资本支出",
+    }
+)  # fmt: skip
+
+# pandas 3 parses decimal text to the nearest float by default (and deprecates the option);
+# pandas 2's default "high" parser can be an ulp off, so ask it for "round_trip".
+_EXACT_FLOATS = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+_MAX_CELLS = 50_000_000  # scenarios × months; 400 MB of float64, a guard against typos
+_MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_FINITE_CASH = "a finite amount of cash (negative allowed for a month with a deficit)"
+
+
+# --------------------------------------------------------------------------------------------
+# small validators private to this module
+# --------------------------------------------------------------------------------------------
+
+
+def _as_month(field: str, value) -> pd.Period:
+    """A calendar month: monthly ``pandas.Period``, ``"YYYY-MM"``, or a date (its month)."""
+    if isinstance(value, pd.Period):
+        if value.freqstr != "M":
+            raise InputError(field, value, "a monthly period (freq 'M') or 'YYYY-MM'")
+        return value
+    if isinstance(value, str):
+        m = _MONTH_TEXT.match(value)
+        if m is None or not 1 <= int(m.group(2)) <= 12:
+            raise InputError(field, value, "a month written 'YYYY-MM'")
+        return pd.Period(year=int(m.group(1)), month=int(m.group(2)), freq="M")
+    if isinstance(value, (_dt.date, np.datetime64, pd.Timestamp)):
+        if pd.isna(value):
+            raise InputError(field, value, "a month (pandas.Period, 'YYYY-MM' or a date)")
+        ts = pd.Timestamp(value)
+        return pd.Period(year=ts.year, month=ts.month, freq="M")
+    raise InputError(field, value, "a month (pandas.Period, 'YYYY-MM' or a date)")
+
+
+def _check_currency(value) -> str:
+    if not isinstance(value, str) or _CURRENCY.match(value) is None:
+        raise InputError("currency", value, "an ISO 4217 code of three capital letters ('CNY')")
+    return value
+
+
+def _check_float(field: str, value, *, low: float, high: float, allowed: str, hint=None) -> float:
+    """A finite number in the closed range [low, high]."""
+    try:
+        d = as_decimal(field, value)
+    except InputError:
+        raise InputError(field, value, allowed) from None
+    if not low <= d <= high:
+        raise InputError(field, value, allowed, hint(d) if hint else None)
+    return float(d)
+
+
+def _rng(seed) -> np.random.Generator:
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
+        return np.random.default_rng(int(seed))
+    raise InputError("seed", seed, "None, a whole number >= 0, or a numpy.random.Generator")
+
+
+def _fmt(x: float) -> str:
+    """A forecast amount for display: two decimals, rounded half-up, thousands separated."""
+    d = Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{d:,}"
+
+
+def _month_index(index: pd.Index, field: str) -> pd.PeriodIndex:
+    """Validate ``index`` as consecutive calendar months; return it as a monthly PeriodIndex."""
+    allowed = (
+        "consecutive months: a PeriodIndex with freq 'M', a DatetimeIndex of month starts or "
+        "of month ends, or labels 'YYYY-MM'"
+    )
+    if len(index) == 0:
+        raise InputError(field, "0 months", "at least one month of cash")
+    if isinstance(index, pd.PeriodIndex):
+        if index.freqstr != "M":
+            raise InputError(f"{field}.index", f"freq {index.freqstr!r}", allowed)
+        if index.hasnans:
+            raise InputError(f"{field}.index", "NaT", allowed)
+        months = index
+    elif isinstance(index, pd.DatetimeIndex):
+        if index.hasnans:
+            raise InputError(f"{field}.index", "NaT", allowed)
+        if index.tz is not None:
+            index = index.tz_localize(None)  # the wall-clock date is the month meant
+        bad = index != index.normalize()
+        if bad.any():
+            raise InputError(f"{field}.index", str(index[bad][0]), allowed, "a time of day is set")
+        if not (index.is_month_start.all() or index.is_month_end.all()):
+            first = index[~(index.is_month_start | index.is_month_end)]
+            example = first[0] if len(first) else index[0]
+            raise InputError(
+                f"{field}.index",
+                str(example.date()),
+                allowed,
+                "dates must all be the first day of their month or all the last day",
+            )
+        months = index.to_period("M")
+    elif index.dtype == object or pd.api.types.is_string_dtype(index.dtype):
+        parsed = []
+        for label in index:
+            if not isinstance(label, str):
+                raise InputError(f"{field}.index", label, allowed)
+            parsed.append(_as_month(f"{field}.index", label))
+        months = pd.PeriodIndex(parsed, freq="M")
+    else:
+        raise InputError(f"{field}.index", f"{type(index).__name__} ({index.dtype})", allowed)
+    steps = np.diff(months.asi8)
+    if steps.size and (steps != 1).any():
+        i = int(np.flatnonzero(steps != 1)[0])
+        here, nxt = months[i], months[i + 1]
+        if steps[i] == 0:
+            raise InputError(f"{field}.index", str(nxt), allowed, "this month appears twice")
+        if steps[i] < 0:
+            raise InputError(f"{field}.index", str(nxt), allowed, f"{nxt} comes after {here}")
+        raise InputError(f"{field}.index", str(here + 1), allowed, f"month {here + 1} is missing")
+    return months
+
+
+def _column_values(col: pd.Series, field: str, months: pd.PeriodIndex) -> np.ndarray:
+    """One column of cash as float64, every value finite; errors name the month."""
+    dtype = col.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        raise InputError(field, f"dtype {dtype}", "numbers (cash per month)")
+    if pd.api.types.is_numeric_dtype(dtype):
+        arr = col.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        out = np.empty(len(col), dtype=np.float64)
+        for i, x in enumerate(col.tolist()):
+            if x is None:
+                out[i] = np.nan
+            elif isinstance(x, (numbers.Real, Decimal)) and not isinstance(x, bool):
+                out[i] = float(x)
+            else:
+                raise InputError(f"{field} at {months[i]}", x, "a number (cash per month)")
+        arr = out
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{field} at {months[i]}", float(arr[i]), _FINITE_CASH)
+    return arr
+
+
+def _words(name) -> set[str]:
+    text = str(name).strip().lower()
+    return {w for w in re.split(r"[^0-9a-z\u4e00-\u9fff]+", text) if w}
+
+
+def _classify(columns: Sequence, source: str) -> tuple[list, list]:
+    """Split columns into inflows and outflows by :data:`INFLOW_WORDS` / :data:`OUTFLOW_WORDS`."""
+    inflows, outflows = [], []
+    for c in columns:
+        words = _words(c)
+        is_in, is_out = bool(words & INFLOW_WORDS), bool(words & OUTFLOW_WORDS)
+        if is_in == is_out:
+            why = "both an inflow and an outflow word" if is_in else "no inflow or outflow word"
+            raise InputError(
+                f"{source}[{c!r}]",
+                c,
+                "a column named as an inflow (revenue, sales, receipts, income, ...) or an "
+                "outflow (cost, expense, tax, capex, wages, ...), or listed in inflows=/outflows=",
+                f"the name has {why}; pass inflows=[...] and outflows=[...] explicitly",
+            )
+        (inflows if is_in else outflows).append(c)
+    if not inflows:
+        raise InputError(
+            f"{source}.columns", list(columns), "at least one inflow column (revenue, sales, ...)"
+        )
+    return inflows, outflows
+
+
+def _as_columns(field: str, value, columns: pd.Index, source: str) -> list:
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, Sequence) or isinstance(names, (bytes, Mapping)):
+        raise InputError(field, value, f"a list of column names of {source}")
+    for name in names:
+        if name not in columns:
+            raise InputError(field, name, f"a column of {source}: one of {list(columns)}")
+    return list(names)
+
+
+def _frame_values(
+    df: pd.DataFrame, *, inflows, outflows, scenarios: bool, source: str
+) -> tuple[np.ndarray, pd.Period]:
+    """The (scenarios, months) array and first month of a frame (see ``CashFlow.from_frame``)."""
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(source, type(df).__name__, "a pandas DataFrame")
+    hint_col = "set the months as the index: df.set_index('month')" if "month" in df else None
+    try:
+        months = _month_index(df.index, source)
+    except InputError as e:
+        raise InputError(e.field, e.value, e.allowed, e.hint or hint_col) from None
+    if not df.columns.is_unique:
+        dup = df.columns[df.columns.duplicated()][0]
+        raise InputError(f"{source}.columns", dup, "distinct column names")
+    if df.shape[1] == 0:
+        raise InputError(f"{source}.columns", [], "at least one column of cash")
+
+    def col(c):
+        return _column_values(df[c], f"{source}[{c!r}]", months)
+
+    if scenarios:
+        if inflows is not None or outflows is not None:
+            raise InputError("scenarios", scenarios, "False when inflows= or outflows= are given")
+        return np.stack([col(c) for c in df.columns]), months[0]
+    if inflows is None and outflows is None:
+        if "available" in df.columns:
+            others = [c for c in df.columns if c != "available"]
+            if others:
+                raise InputError(
+                    f"{source}.columns",
+                    list(df.columns),
+                    "either one 'available' column, or revenue and cost line columns",
+                    "select df[['available']] or pass inflows=/outflows=",
+                )
+            return col("available")[None, :], months[0]
+        inflows, outflows = _classify(list(df.columns), source)
+    else:
+        inflows = _as_columns("inflows", [] if inflows is None else inflows, df.columns, source)
+        outflows = _as_columns("outflows", [] if outflows is None else outflows, df.columns, source)
+        if not inflows:
+            raise InputError("inflows", inflows, "at least one inflow column")
+        both = [c for c in outflows if c in inflows]
+        if both:
+            raise InputError("outflows", both[0], "a column not also listed in inflows")
+    total = np.zeros(len(months))
+    for c in inflows:
+        total = total + col(c)
+    for c in outflows:
+        total = total - col(c)
+    return total[None, :], months[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Shock
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A random event that cuts the borrower's cash, such as the loss of a main customer.
+
+    Parameters
+    ----------
+    probability : float
+        With ``per="horizon"`` (default): the probability, in each scenario, that the event
+        happens at all within its window.  With ``per="month"``: the probability that it starts
+        in any one month of the window, given that it has not started yet (a monthly hazard).
+    impact : float
+        The fraction of cash lost while the event lasts (0.3: cash falls by 30%), from 0 to 1.
+    start : int, pandas.Period, str or date, default 0
+        The first month in which the event can start: a month offset from the projection's first
+        month (0 = first month) or a calendar month (``"2028-01"``).
+    duration : int or None, default None
+        How many months the cut lasts; ``None`` keeps it to the end of the horizon (permanent).
+        A cut that would run past the horizon is truncated there.
+    end : int, pandas.Period, str, date or None, default None
+        The last month in which the event can start (inclusive); ``None`` is the last month of
+        the projection.
+    per : {"horizon", "month"}, default "horizon"
+        How ``probability`` is read (see above).
+    label : str, default ""
+        A name for charts and reports ("loss of main customer").
+
+    Notes
+    -----
+    In scenario ``s`` the event happens with probability ``P`` and starts in month ``u_s``; the
+    projected cash is multiplied by ``1 - impact`` in months ``u_s <= t < u_s + duration``.
+
+    - ``per="horizon"``: it happens with probability ``P = probability``; ``u_s`` is uniform on
+      ``start..end``.  So month ``t`` is hit with probability
+      ``probability * #{u in start..end : u <= t < u + duration} / (end - start + 1)``.
+    - ``per="month"``: ``u_s = start + G - 1`` with ``G ~ Geometric(probability)`` and the event
+      happens if ``u_s <= end``, so ``P = 1 - (1 - probability) ** (end - start + 1)``.
+
+    Each shock strikes at most once per scenario; list several shocks for repeated events.
+    Several shocks compound: cash is multiplied by the product of ``1 - impact`` of those active.
+
+    Examples
+    --------
+    Loss of a main customer some time in the first three years, with probability 20%:
+
+    >>> Shock(0.2, 0.35, end=35, label="loss of main customer")
+    Shock(probability=0.2, impact=0.35, start=0, duration=None, end=35, per='horizon', label='loss of main customer')
+    """
+
+    probability: float
+    impact: float
+    start: int | pd.Period = 0
+    duration: int | None = None
+    end: int | pd.Period | None = None
+    per: str = "horizon"
+    label: str = ""
+
+    def __post_init__(self):
+        set_ = object.__setattr__
+        set_(self, "probability", check_fraction("probability", self.probability))
+        set_(self, "impact", check_fraction("impact", self.impact))
+        set_(self, "start", _shock_month("start", self.start))
+        if self.end is not None:
+            set_(self, "end", _shock_month("end", self.end))
+        if self.duration is not None:
+            set_(self, "duration", check_int("duration", self.duration, low=1))
+        check_choice("per", self.per, ("horizon", "month"))
+        if not isinstance(self.label, str):
+            raise InputError("label", self.label, "text")
+        if isinstance(self.start, int) and isinstance(self.end, int) and self.end < self.start:
+            raise InputError("end", self.end, f"a month offset >= start ({self.start})")
+        if isinstance(self.start, pd.Period) and isinstance(self.end, pd.Period):
+            if self.end < self.start:
+                raise InputError("end", str(self.end), f"a month from start ({self.start}) on")
+
+    def _window(self, first: pd.Period, months: int, k: int) -> tuple[int, int]:
+        """The offsets ``(a, b)`` of the months in which the shock can start."""
+
+        def offset(v):
+            return v if isinstance(v, int) else (v.ordinal - first.ordinal)
+
+        last = months - 1
+        a = offset(self.start)
+        b = last if self.end is None else offset(self.end)
+        span = f"a month of the projection: offset 0..{last} ({first}..{first + last})"
+        if not 0 <= a <= last:
+            raise InputError(f"shocks[{k}].start", _show(self.start), span)
+        if not a <= b <= last:
+            raise InputError(f"shocks[{k}].end", _show(self.end), f"{span}, from start on")
+        return a, b
+
+    def _active(self, rng: np.random.Generator, n: int, months: int, a: int, b: int) -> np.ndarray:
+        """Boolean (n, months): the months in which the shock is active, per scenario."""
+        if self.per == "horizon":
+            happens = rng.random(n) < self.probability
+            onset = rng.integers(a, b + 1, size=n)
+        elif self.probability > 0:
+            onset = a + rng.geometric(self.probability, size=n) - 1
+            happens = onset <= b
+        else:
+            return np.zeros((n, months), dtype=bool)
+        t = np.arange(months)
+        stop = onset + (months if self.duration is None else self.duration)
+        return happens[:, None] & (t >= onset[:, None]) & (t < stop[:, None])
+
+
+def _shock_month(field: str, value):
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return check_int(field, value, low=0)
+    return _as_month(field, value)
+
+
+def _show(v):
+    return str(v) if isinstance(v, pd.Period) else v
+
+
+# --------------------------------------------------------------------------------------------
+# CashFlow
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class CashFlow:
+    """The borrower's monthly cash available for debt service, as one path or many scenarios.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (months,) or (scenarios, months)
+        Cash available for debt service in each month, in currency units (after operating costs
+        and taxes, before any payment to creditors).  A month may be negative (a cash deficit the
+        borrower must cover from its buffer); every value must be finite.  Stored as a read-only
+        float64 array of shape ``(scenarios, months)``.
+    start : pandas.Period, str or date
+        The first month (``"2027-01"``; a date stands for its month).
+    buffer : float, default 0
+        Opening cash the borrower holds before the first month, >= 0.
+    minimum_cash : float, default 0
+        Operating cash the borrower must always keep, >= 0 (not available for debt service).
+    currency : str, default "CNY"
+        ISO 4217 code of the amounts.
+
+    Notes
+    -----
+    Cash is a forecast, so it is held as float64 (analytics); ``buffer`` and ``minimum_cash``
+    are validated as exact amounts and stored as floats beside it.  Scenario ``s`` in month ``t``
+    is ``values[s, t]``, the month ``start + t``.  Cash that can go to the creditor up to month
+    ``T`` of a path is ``buffer + sum(values[s, :T+1]) - minimum_cash`` (how a plan uses it is
+    for :mod:`repayplan.evaluate` to decide).
+
+    Examples
+    --------
+    >>> cf = CashFlow([50_000.0, 42_000.0, -3_000.0], start="2027-01", buffer=20_000)
+    >>> cf.months, cf.n_scenarios
+    (3, 1)
+    >>> cf.index
+    PeriodIndex(['2027-01', '2027-02', '2027-03'], dtype='period[M]', name='month')
+    >>> cf
+    CashFlow(1 scenario × 3 months, 2027-01..2027-03, CNY; monthly cash mean 29,666.67, p5 1,500.00, p95 49,200.00; buffer 20,000.00, minimum cash 0.00)
+    """
+
+    values: np.ndarray
+    start: pd.Period
+    buffer: float = 0.0
+    minimum_cash: float = 0.0
+    currency: str = "CNY"
+
+    def __post_init__(self):
+        set_ = object.__setattr__
+        values = self.values
+        if isinstance(values, (pd.Series, pd.DataFrame)):
+            raise InputError(
+                "values",
+                type(values).__name__,
+                "a numpy array (use CashFlow.from_series / from_frame for pandas data)",
+            )
+        try:
+            arr = np.array(values, dtype=np.float64, copy=True)
+        except (TypeError, ValueError):
+            raise InputError(
+                "values", values, "numbers, shape (months,) or (scenarios, months)"
+            ) from None
+        if arr.ndim == 1:
+            arr = arr[None, :]
+        if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
+            raise InputError(
+                "values", f"shape {np.shape(values)}", "shape (months,) or (scenarios, months)"
+            )
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            s, t = (int(i) for i in np.argwhere(bad)[0])
+            raise InputError(f"values[{s}, {t}]", float(arr[s, t]), _FINITE_CASH)
+        arr.setflags(write=False)
+        set_(self, "values", arr)
+        set_(self, "start", _as_month("start", self.start))
+        set_(self, "buffer", float(check_amount("buffer", self.buffer, allow_zero=True)))
+        set_(
+            self,
+            "minimum_cash",
+            float(check_amount("minimum_cash", self.minimum_cash, allow_zero=True)),
+        )
+        set_(self, "currency", _check_currency(self.currency))
+
+    # ---- shape and labels ------------------------------------------------------------------
+
+    @property
+    def months(self) -> int:
+        """Number of months covered."""
+        return self.values.shape[1]
+
+    @property
+    def n_scenarios(self) -> int:
+        """Number of scenarios (1 for a single path)."""
+        return self.values.shape[0]
+
+    @property
+    def end(self) -> pd.Period:
+        """The last month covered."""
+        return self.start + (self.months - 1)
+
+    @property
+    def index(self) -> pd.PeriodIndex:
+        """The months, as a monthly ``PeriodIndex`` named ``"month"``."""
+        return pd.period_range(self.start, periods=self.months, freq="M", name="month")
+
+    # ---- summaries for tables and charts ---------------------------------------------------
+
+    def mean(self) -> pd.Series:
+        """Mean cash of each month across scenarios (a Series indexed by month)."""
+        return pd.Series(self.values.mean(axis=0), index=self.index, name="mean")
+
+    def quantile(self, q=0.5) -> pd.Series | pd.DataFrame:
+        """Quantile(s) across scenarios of each month's cash.
+
+        Parameters
+        ----------
+        q : float or sequence of float
+            Quantiles from 0 to 1 (linear interpolation between scenarios).
+
+        Returns
+        -------
+        pandas.Series (one ``q``) or pandas.DataFrame (one column per ``q``), indexed by month.
+
+        Examples
+        --------
+        >>> cf = CashFlow([[1.0, 10.0], [3.0, 30.0]], start="2027-01")
+        >>> cf.quantile(0.5).tolist()
+        [2.0, 20.0]
+        """
+        if np.ndim(q) == 0:
+            qf = check_fraction("q", q)
+            return pd.Series(np.quantile(self.values, qf, axis=0), index=self.index, name=qf)
+        qs = [check_fraction(f"q[{i}]", x) for i, x in enumerate(q)]
+        if not qs:
+            raise InputError("q", q, "a quantile or a non-empty list of quantiles from 0 to 1")
+        table = np.quantile(self.values, qs, axis=0).T
+        return pd.DataFrame(table, index=self.index, columns=pd.Index(qs, name="quantile"))
+
+    def band(self, lo: float = 0.05, hi: float = 0.95) -> pd.DataFrame:
+        """A fan-chart band: columns ``lower`` (quantile ``lo``), ``median``, ``mean``, ``upper``.
+
+        Examples
+        --------
+        >>> cf = CashFlow([[1.0, 10.0], [3.0, 30.0]], start="2027-01")
+        >>> cf.band(0.0, 1.0)  # doctest: +NORMALIZE_WHITESPACE
+                 lower  median  mean  upper
+        month
+        2027-01    1.0     2.0   2.0    3.0
+        2027-02   10.0    20.0  20.0   30.0
+        """
+        lo_f, hi_f = check_fraction("lo", lo), check_fraction("hi", hi)
+        if lo_f > hi_f:
+            raise InputError("lo", lo, f"a quantile <= hi ({hi})")
+        qs = np.quantile(self.values, [lo_f, 0.5, hi_f], axis=0)
+        return pd.DataFrame(
+            {"lower": qs[0], "median": qs[1], "mean": self.values.mean(axis=0), "upper": qs[2]},
+            index=self.index,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The cash as a DataFrame indexed by month.
+
+        One path gives one column ``available``; several scenarios give one column per scenario
+        (``0 .. n_scenarios - 1``, columns named ``"scenario"``).  Either form reads back with
+        :meth:`from_frame` (``scenarios=True`` for the second).
+        """
+        if self.n_scenarios == 1:
+            return pd.DataFrame({"available": self.values[0]}, index=self.index)
+        cols = pd.RangeIndex(self.n_scenarios, name="scenario")
+        return pd.DataFrame(self.values.T.copy(), index=self.index, columns=cols)
+
+    def to_series(self) -> pd.Series:
+        """The single path as a Series named ``available`` (one scenario only)."""
+        if self.n_scenarios != 1:
+            raise InputError(
+                "cashflow", f"{self.n_scenarios} scenarios", "one scenario for to_series()",
+                "use to_frame(), mean() or quantile()",
+            )  # fmt: skip
+        return pd.Series(self.values[0], index=self.index, name="available")
+
+    # ---- variants --------------------------------------------------------------------------
+
+    def window(self, start, months) -> CashFlow:
+        """The cash of the months a plan covers, as a new CashFlow.
+
+        Parameters
+        ----------
+        start : pandas.Period, str, date or int
+            The plan's first month; an int is an offset from ``self.start`` (0 = first month).
+        months : int
+            How many months the plan runs; one value per month is needed.
+
+        Raises
+        ------
+        InputError
+            Naming ``cashflow`` when it does not cover every month from ``start`` for ``months``.
+
+        Notes
+        -----
+        ``buffer`` and ``minimum_cash`` are carried over unchanged: the buffer is the cash held
+        before the window's first month.
+
+        Examples
+        --------
+        >>> cf = CashFlow([1.0, 2.0, 3.0, 4.0], start="2027-01")
+        >>> cf.window("2027-02", 2).values
+        array([[2., 3.]])
+        >>> cf.window("2027-03", 6)
+        Traceback (most recent call last):
+        ...
+        repayplan.errors.InputError: cashflow == '4 months 2027-01..2027-04', must be one value for each of the plan's 6 months 2027-03..2027-08 (4 months needed beyond 2027-04)
+        """
+        n = check_int("months", months, low=1)
+        if isinstance(start, numbers.Integral) and not isinstance(start, bool):
+            first = self.start + check_int("start", start, low=0)
+        else:
+            first = _as_month("start", start)
+        a = first.ordinal - self.start.ordinal
+        b = a + n
+        if a < 0 or b > self.months:
+            gaps = []
+            if a < 0:
+                gaps.append(f"{-a} months needed before {self.start}")
+            if b > self.months:
+                gaps.append(f"{b - self.months} months needed beyond {self.end}")
+            raise InputError(
+                "cashflow",
+                f"{self.months} months {self.start}..{self.end}",
+                f"one value for each of the plan's {n} months {first}..{first + (n - 1)}",
+                "; ".join(gaps),
+            )
+        return dataclasses.replace(self, values=self.values[:, a:b], start=first)
+
+    def replace(self, **changes) -> CashFlow:
+        """A copy with some fields changed (validated again).
+
+        Examples
+        --------
+        >>> CashFlow([1.0], start="2027-01").replace(buffer=5_000).buffer
+        5000.0
+        """
+        return dataclasses.replace(self, **changes)
+
+    def __reduce__(self):  # rebuild through __init__: validated, read-only values after pickling
+        return (
+            type(self),
+            (self.values, self.start, self.buffer, self.minimum_cash, self.currency),
+        )
+
+    def __eq__(self, other):
+        if not isinstance(other, CashFlow):
+            return NotImplemented
+        return (
+            self.start == other.start
+            and self.buffer == other.buffer
+            and self.minimum_cash == other.minimum_cash
+            and self.currency == other.currency
+            and np.array_equal(self.values, other.values)
+        )
+
+    # ---- display ---------------------------------------------------------------------------
+
+    def _summary(self) -> dict[str, str]:
+        p5, p95 = np.quantile(self.values, [0.05, 0.95])
+        s = "scenario" if self.n_scenarios == 1 else "scenarios"
+        return {
+            "months": f"{self.months} ({self.start} to {self.end})",
+            "scenarios": f"{self.n_scenarios:,} {s}",
+            "mean monthly cash": _fmt(self.values.mean()),
+            "p5 monthly cash": _fmt(p5),
+            "p95 monthly cash": _fmt(p95),
+            "opening buffer": _fmt(self.buffer),
+            "minimum cash": _fmt(self.minimum_cash),
+        }
+
+    def __repr__(self) -> str:
+        d = self._summary()
+        s = "scenario" if self.n_scenarios == 1 else "scenarios"
+        return (
+            f"CashFlow({self.n_scenarios:,} {s} × {self.months} months, "
+            f"{self.start}..{self.end}, {self.currency}; monthly cash mean "
+            f"{d['mean monthly cash']}, p5 {d['p5 monthly cash']}, p95 {d['p95 monthly cash']}; "
+            f"buffer {d['opening buffer']}, minimum cash {d['minimum cash']})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:right'>{html.escape(v)}</td></tr>"
+            for k, v in self._summary().items()
+        )
+        cap = html.escape(f"CashFlow ({self.currency} per month, available for debt service)")
+        return f"<table><caption>{cap}</caption><tbody>{rows}</tbody></table>"
+
+    # ---- constructors ----------------------------------------------------------------------
+
+    @classmethod
+    def from_series(cls, series, *, buffer=0.0, minimum_cash=0.0, currency="CNY") -> CashFlow:
+        """One path of monthly cash from a pandas Series.
+
+        Parameters
+        ----------
+        series : pandas.Series
+            Cash available for debt service per month.  The index must be consecutive months
+            without gaps or repeats, in order: a ``PeriodIndex`` with freq ``"M"``, a
+            ``DatetimeIndex`` of month starts (or of month ends), or labels ``"YYYY-MM"``.
+            Values must be finite numbers; negative months (deficits) are allowed.
+        buffer, minimum_cash, currency
+            See :class:`CashFlow`.
+
+        Raises
+        ------
+        InputError
+            An empty series, a non-monthly index, a gap, a repeated or out-of-order month, or a
+            value that is NaN, infinite or not a number.  Nothing is filled or sorted silently.
+
+        Examples
+        --------
+        >>> s = pd.Series([48_000.0, 51_500.0, 39_000.0],
+        ...               index=pd.period_range("2027-01", periods=3, freq="M"))
+        >>> cf = CashFlow.from_series(s, buffer=30_000)
+        >>> cf.to_series().tolist(), str(cf.start), cf.buffer
+        ([48000.0, 51500.0, 39000.0], '2027-01', 30000.0)
+        """
+        if not isinstance(series, pd.Series):
+            hint = (
+                "use CashFlow.from_frame for a DataFrame"
+                if isinstance(series, pd.DataFrame)
+                else None
+            )
+            raise InputError("series", type(series).__name__, "a pandas Series", hint)
+        months = _month_index(series.index, "series")
+        values = _column_values(series, "series", months)
+        return cls(values, months[0], buffer, minimum_cash, currency)
+
+    @classmethod
+    def from_frame(
+        cls,
+        df,
+        *,
+        inflows=None,
+        outflows=None,
+        scenarios: bool = False,
+        buffer=0.0,
+        minimum_cash=0.0,
+        currency="CNY",
+    ) -> CashFlow:
+        """Monthly cash from a DataFrame of cash-flow lines or of scenarios.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            Indexed by consecutive months (as in :meth:`from_series`).  Its columns are either
+            one ``available`` column, revenue and cost lines, or (``scenarios=True``) one column
+            per scenario.
+        inflows, outflows : list of column names, optional
+            The line columns to add and to subtract.  When either is given, exactly these columns
+            are used (others are ignored) and ``inflows`` must name at least one.  When neither
+            is given, a frame with a single ``available`` column is read as it is; otherwise every
+            column is classified by the naming rule below, and a column it cannot classify is an
+            error (nothing is dropped silently).
+        scenarios : bool, default False
+            Read every column as one scenario of available cash.
+        buffer, minimum_cash, currency
+            See :class:`CashFlow`.
+
+        Notes
+        -----
+        ``available[t] = sum(inflows[t]) - sum(outflows[t])``.
+
+        Naming rule: a column name is split into words (lower case, at every character that is not
+        a letter or digit); it is an inflow if a word is in :data:`INFLOW_WORDS` (revenue, sales,
+        receipts, income, collections, refund, subsidy, 收入, 回款, ...), an outflow if a word is
+        in :data:`OUTFLOW_WORDS` (cost, expense, tax, capex, opex, wages, rent, 成本, 费用, 税费,
+        ...).  A name with words of both kinds (``tax_refund``) or of neither is an error asking
+        for explicit ``inflows=`` / ``outflows=``.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame(
+        ...     {"sales_revenue": [120_000.0, 110_000.0], "operating_costs": [70_000.0, 68_000.0],
+        ...      "taxes": [6_000.0, 5_500.0]},
+        ...     index=pd.period_range("2027-01", periods=2, freq="M"))
+        >>> CashFlow.from_frame(df).to_series().tolist()
+        [44000.0, 36500.0]
+        >>> CashFlow.from_frame(df, inflows=["sales_revenue"], outflows=["operating_costs"]).values
+        array([[50000., 42000.]])
+        """
+        values, first = _frame_values(
+            df, inflows=inflows, outflows=outflows, scenarios=scenarios, source="df"
+        )
+        return cls(values, first, buffer, minimum_cash, currency)
+
+    @classmethod
+    def read_csv(
+        cls,
+        path,
+        *,
+        inflows=None,
+        outflows=None,
+        scenarios: bool = False,
+        month_column: str = "month",
+        encoding: str = "utf-8-sig",
+        buffer=0.0,
+        minimum_cash=0.0,
+        currency="CNY",
+    ) -> CashFlow:
+        """Monthly cash from a CSV file with a ``month`` column (``YYYY-MM``).
+
+        Parameters
+        ----------
+        path : str, os.PathLike or file-like
+            The CSV file.  The other columns are read as in :meth:`from_frame`: one
+            ``available`` column, revenue/cost line columns, or scenario columns.
+        inflows, outflows, scenarios
+            As in :meth:`from_frame`.
+        month_column : str, default "month"
+            The column of months, written ``YYYY-MM``, consecutive and in order.
+        encoding : str, default "utf-8-sig"
+            Text encoding (UTF-8, with or without the byte-order mark that Excel writes).
+        buffer, minimum_cash, currency
+            See :class:`CashFlow`.
+
+        Raises
+        ------
+        InputError
+            The file cannot be read (field ``path``); the month column is missing (field
+            ``"<file>: column 'month'"``); a month or a cell is not valid (the field names the
+            file, the column and the month or line).
+
+        Notes
+        -----
+        The file is parsed as plain data by :func:`pandas.read_csv`; nothing in it is evaluated.
+        Numbers must not carry thousands separators; empty cells are errors, not zeros.
+        Decimal text is read to the nearest float, so
+        ``cf.to_frame().to_csv(path)`` writes a file that reads back to an equal CashFlow
+        (apart from ``buffer``, ``minimum_cash`` and ``currency``, which are arguments).
+
+        Examples
+        --------
+        >>> import io
+        >>> text = "month,available\\n2027-01,45000\\n2027-02,47000.5\\n"
+        >>> CashFlow.read_csv(io.StringIO(text)).to_series().tolist()
+        [45000.0, 47000.5]
+        """
+        name = _source_name(path)
+        try:
+            raw = pd.read_csv(path, dtype={month_column: str}, encoding=encoding, **_EXACT_FLOATS)
+        except (OSError, UnicodeError, ValueError, pd.errors.ParserError) as e:
+            raise InputError(
+                "path",
+                name,
+                f"a readable CSV file ({encoding}) with a {month_column!r} column (YYYY-MM)",
+                f"{type(e).__name__}: {e}",
+            ) from None
+        if month_column not in raw.columns:
+            raise InputError(
+                f"{name}: column {month_column!r}",
+                list(raw.columns),
+                f"a CSV with a {month_column!r} column of months YYYY-MM",
+            )
+        months = []
+        for i, text in enumerate(raw[month_column].tolist()):
+            field = f"{name}: column {month_column!r}, line {i + 2}"
+            if not isinstance(text, str):
+                raise InputError(field, text, "a month written 'YYYY-MM'")
+            months.append(_as_month(field, text))
+        df = raw.drop(columns=[month_column])
+        df.index = pd.PeriodIndex(months, freq="M") if months else pd.PeriodIndex([], freq="M")
+        values, first = _frame_values(
+            df, inflows=inflows, outflows=outflows, scenarios=scenarios, source=name
+        )
+        return cls(values, first, buffer, minimum_cash, currency)
+
+    @classmethod
+    def project(
+        cls,
+        base,
+        months,
+        *,
+        trend=0.0,
+        seasonality=None,
+        volatility=0.0,
+        scenarios=1,
+        shocks=(),
+        seed=None,
+        start=None,
+        buffer=0.0,
+        minimum_cash=0.0,
+        persistence=0.0,
+        currency="CNY",
+    ) -> CashFlow:
+        """A seeded parametric projection of monthly cash: trend, seasons, noise and shocks.
+
+        Parameters
+        ----------
+        base : float
+            The expected cash of the first month before seasonality, currency units, > 0.
+        months : int
+            Length of the projection, 1 to 1200 months.
+        trend : float, default 0
+            Annual growth rate as a fraction (-0.15: cash falls 15% a year), > -1 and <= 10.
+        seasonality : sequence of 12 floats, optional
+            Weights of the calendar months January..December, each >= 0, summing to 12 (1 is
+            an average month).  Default all 1.  They are not rescaled for you.
+        volatility : float, default 0
+            Standard deviation of the multiplicative monthly noise (0.25 for 25%), 0 to 5.
+        scenarios : int, default 1
+            Number of scenarios (rows of ``values``).
+        shocks : sequence of Shock, default ()
+            Random events that cut cash (see :class:`Shock`).
+        seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+            The same seed gives identical values.  ``None`` draws fresh entropy (not
+            reproducible); a Generator is used (and advanced) as given.
+        start : pandas.Period, str or date, optional
+            The first month.  Default :data:`DEFAULT_PROJECTION_START` (January 2000), a fixed
+            rule so that a seeded projection is the same on any day; pass the plan's first month
+            to place the projection on the calendar (seasonality follows the calendar month).
+        buffer, minimum_cash, currency
+            See :class:`CashFlow`.
+        persistence : float, default 0
+            AR(1) coefficient of the log-noise from month to month, -1 < persistence < 1.
+
+        Returns
+        -------
+        CashFlow
+            ``values`` of shape ``(scenarios, months)``.
+
+        Notes
+        -----
+        The expected path, month ``t = 0 .. months-1`` falling in calendar month ``c(t)``::
+
+            m[t] = base * (1 + trend) ** (t / 12) * seasonality[c(t)]
+
+        Scenario ``s``::
+
+            values[s, t] = m[t] * eps[s, t] * prod_k (1 - impact_k * hit_k[s, t])
+            eps[s, t]    = exp(sigma * Z[s, t] - sigma**2 / 2),  sigma**2 = ln(1 + volatility**2)
+            Z[s, 0] = e[s, 0],  Z[s, t] = phi * Z[s, t-1] + sqrt(1 - phi**2) * e[s, t]
+
+        with ``e`` independent standard normals and ``phi = persistence``.  ``Z`` is stationary
+        N(0, 1), so every ``eps`` is lognormal with mean exactly 1 and standard deviation
+        ``volatility`` (Aitchison & Brown 1957: ``E = exp(mu + sigma**2/2)``,
+        ``Var = (exp(sigma**2) - 1) exp(2 mu + sigma**2)``), and ``E[values[s, t]] = m[t]``
+        without shocks.  ``hit_k[s, t]`` is 1 while shock ``k`` is active (see :class:`Shock`).
+
+        The noise and each shock draw from their own child stream of ``seed``
+        (``Generator.spawn``), so adding a shock or changing ``volatility`` leaves the other
+        draws unchanged (common random numbers when comparing settings).  Work is vectorised over
+        scenarios × months; the AR(1) recursion runs in :func:`scipy.signal.lfilter`.
+
+        Examples
+        --------
+        Without noise the projection is the closed form: 10% lower after a year.
+
+        >>> cf = CashFlow.project(base=45_000, months=24, trend=-0.10, start="2027-01")
+        >>> float(cf.values[0, 0]), float(cf.values[0, 12])
+        (45000.0, 40500.0)
+
+        The call of the issue: 500 scenarios over ten years, reproducible by seed.
+
+        >>> weights = [0.8, 0.7, 1.0, 1.0, 1.1, 1.1, 1.0, 1.0, 1.1, 1.1, 1.0, 1.1]
+        >>> cf = CashFlow.project(base=45_000, months=120, trend=-0.10, seasonality=weights,
+        ...                       volatility=0.25, scenarios=500, seed=7)
+        >>> cf.values.shape, str(cf.start)
+        ((500, 120), '2000-01')
+        >>> cf == CashFlow.project(base=45_000, months=120, trend=-0.10, seasonality=weights,
+        ...                        volatility=0.25, scenarios=500, seed=7)
+        True
+        """
+        base_f = float(check_amount("base", base))
+        n_months = check_int("months", months, low=1, high=1200)
+        n = check_int("scenarios", scenarios, low=1)
+        if n * n_months > _MAX_CELLS:
+            raise InputError(
+                "scenarios",
+                scenarios,
+                f"at most {_MAX_CELLS // n_months:,} scenarios for {n_months} months "
+                f"({_MAX_CELLS:,} values in all)",
+            )
+        trend_f = _check_float(
+            "trend", trend, low=-1, high=10,
+            allowed="an annual growth rate as a fraction, > -1 and <= 10",
+            hint=lambda d: f"a rate is a fraction: {d}% is {d / 100}" if abs(d) <= 100 else None,
+        )  # fmt: skip
+        if trend_f == -1.0:
+            raise InputError("trend", trend, "an annual growth rate as a fraction, > -1 and <= 10")
+        vol = _check_float(
+            "volatility", volatility, low=0, high=5,
+            allowed="a standard deviation as a fraction from 0 to 5 (0.25 for 25%)",
+            hint=lambda d: f"a volatility is a fraction: {d}% is {d / 100}" if d > 5 else None,
+        )  # fmt: skip
+        phi = _check_float(
+            "persistence", persistence, low=-1, high=1,
+            allowed="an AR(1) coefficient strictly between -1 and 1",
+        )  # fmt: skip
+        if abs(phi) == 1.0:
+            raise InputError(
+                "persistence", persistence, "an AR(1) coefficient strictly between -1 and 1"
+            )
+        weights = _check_seasonality(seasonality)
+        shock_list = _check_shocks(shocks)
+        first = DEFAULT_PROJECTION_START if start is None else _as_month("start", start)
+        windows = [sh._window(first, n_months, k) for k, sh in enumerate(shock_list)]
+        rng = _rng(seed)
+        noise_rng, *shock_rngs = rng.spawn(1 + len(shock_list))
+
+        t = np.arange(n_months)
+        calendar = (first.month - 1 + t) % 12
+        # Python's float power (the C library's pow) rather than numpy's vectorised power, which
+        # can differ in the last bit: the noiseless path is then exactly the closed form as
+        # anyone would evaluate it.  At most 1200 scalars, once per call.
+        growth = np.array([(1.0 + trend_f) ** (k / 12.0) for k in range(n_months)])
+        path = base_f * growth * weights[calendar]
+        values = np.broadcast_to(path, (n, n_months))
+        if vol > 0:
+            values = values * _lognormal_noise(noise_rng, n, n_months, vol, phi)
+        if shock_list:
+            factor = np.ones((n, n_months))
+            for sh, g, (a, b) in zip(shock_list, shock_rngs, windows, strict=True):
+                factor *= np.where(sh._active(g, n, n_months, a, b), 1.0 - sh.impact, 1.0)
+            values = values * factor
+        return cls(values, first, buffer, minimum_cash, currency)
+
+
+def _source_name(path) -> str:
+    if isinstance(path, (str, os.PathLike)):
+        return os.fspath(path)
+    return str(getattr(path, "name", "<csv>"))
+
+
+def _check_seasonality(seasonality) -> np.ndarray:
+    if seasonality is None:
+        return np.ones(12)
+    allowed = "12 weights for January..December, each finite and >= 0, summing to 12"
+    if isinstance(seasonality, (str, bytes, Mapping)):
+        raise InputError("seasonality", seasonality, allowed)
+    try:
+        w = np.array([as_decimal("seasonality", x) for x in seasonality], dtype=np.float64)
+    except (TypeError, InputError):
+        raise InputError("seasonality", seasonality, allowed) from None
+    if w.shape != (12,):
+        raise InputError("seasonality", list(seasonality), allowed, f"{w.size} weights given")
+    if (w < 0).any():
+        raise InputError("seasonality", list(seasonality), allowed, "a weight is negative")
+    total = math.fsum(w)
+    if abs(total - 12.0) > 1e-9:
+        raise InputError(
+            "seasonality",
+            list(seasonality),
+            allowed,
+            f"they sum to {total:.6g}; divide each by {total / 12:.6g} to keep the pattern",
+        )
+    return w
+
+
+def _check_shocks(shocks) -> list[Shock]:
+    if isinstance(shocks, Shock):
+        return [shocks]
+    if not isinstance(shocks, Sequence) or isinstance(shocks, (str, bytes)):
+        raise InputError("shocks", shocks, "a list of repayplan.Shock")
+    for k, sh in enumerate(shocks):
+        if not isinstance(sh, Shock):
+            raise InputError(f"shocks[{k}]", sh, "a repayplan.Shock(probability, impact, ...)")
+    return list(shocks)
+
+
+def _lognormal_noise(
+    rng: np.random.Generator, n: int, months: int, vol: float, phi: float
+) -> np.ndarray:
+    """Multiplicative noise with mean 1, sd ``vol``, AR(1) log-correlation ``phi`` (see project)."""
+    sigma = math.sqrt(math.log1p(vol * vol))
+    e = rng.standard_normal((n, months))
+    if phi != 0.0:
+        from scipy.signal import lfilter
+
+        # y[0] = e[0] (stationary start), y[t] = phi*y[t-1] + sqrt(1-phi^2)*e[t]
+        c = math.sqrt(1.0 - phi * phi)
+        e[:, 0] /= c
+        e = lfilter([c], [1.0, -phi], e, axis=1)
+    return np.exp(sigma * e - 0.5 * sigma * sigma)

@@ -1,0 +1,176 @@
+"""Money: minor units, explicit rounding, and amounts in words.
+
+Every amount shown to a user is an integer number of minor units (fen, cents) inside
+the library and a :class:`decimal.Decimal` at the boundary.  Rounding is explicit and
+exact: ``half_up`` (the default, ties away from zero as banks round), ``half_even``,
+``up`` (away from zero) and ``down`` (toward zero).  ``numpy.round`` is half-even on
+binary floats and is never used for money.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+
+import numpy as np
+
+from ._validate import check_choice, check_int
+from .errors import InputError
+
+__all__ = [
+    "CURRENCIES",
+    "ROUNDING_MODES",
+    "minor_units_for",
+    "rounding_modes",
+    "div_round",
+    "to_minor",
+    "from_minor",
+    "decimals_array",
+    "quantize",
+]
+
+#: Minor units of the currencies repayplan knows (ISO 4217).
+CURRENCIES: dict[str, int] = {
+    "CNY": 2, "USD": 2, "EUR": 2, "GBP": 2, "HKD": 2, "CAD": 2, "AUD": 2, "SGD": 2,
+    "CHF": 2, "TWD": 2, "MOP": 2, "NZD": 2, "INR": 2, "THB": 2, "MYR": 2, "RUB": 2,
+    "JPY": 0, "KRW": 0, "VND": 0, "IDR": 2,
+}
+
+ROUNDING_MODES = ("half_up", "half_even", "up", "down")
+
+_DECIMAL_MODES = {
+    "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+    "up": ROUND_UP,
+    "down": ROUND_DOWN,
+}
+
+
+def minor_units_for(currency: str = "CNY", minor_units: int | None = None) -> int:
+    """Minor units of ``currency`` (CNY 2, JPY 0), or ``minor_units`` when given.
+
+    >>> minor_units_for("CNY"), minor_units_for("JPY"), minor_units_for("CNY", 0)
+    (2, 0, 0)
+    """
+    if not isinstance(currency, str) or currency.upper() not in CURRENCIES:
+        raise InputError("currency", currency, "an ISO code, one of " + ", ".join(sorted(CURRENCIES)))
+    if minor_units is not None:
+        return check_int("minor_units", minor_units, low=0, high=6)
+    return CURRENCIES[currency.upper()]
+
+
+def rounding_modes(rounding) -> dict[str, str]:
+    """Normalise ``rounding`` to ``{"payment": mode, "interest": mode}``.
+
+    A single mode applies to both; a mapping may name either (the other stays half-up).
+
+    >>> rounding_modes("up")
+    {'payment': 'up', 'interest': 'up'}
+    >>> rounding_modes({"payment": "up"})
+    {'payment': 'up', 'interest': 'half_up'}
+    """
+    if isinstance(rounding, str):
+        check_choice("rounding", rounding, ROUNDING_MODES)
+        return {"payment": rounding, "interest": rounding}
+    if isinstance(rounding, Mapping):
+        unknown = set(rounding) - {"payment", "interest"}
+        if unknown:
+            raise InputError("rounding", dict(rounding), "a mode or a mapping with keys 'payment' and 'interest'")
+        out = {"payment": "half_up", "interest": "half_up"}
+        for key, mode in rounding.items():
+            check_choice(f"rounding[{key!r}]", mode, ROUNDING_MODES)
+            out[key] = mode
+        return out
+    raise InputError("rounding", rounding, "one of " + ", ".join(map(repr, ROUNDING_MODES)) + " or a mapping")
+
+
+def div_round(num, den, mode: str = "half_up", *, nonneg: bool = False):
+    """Exact integer quotient ``num / den`` rounded by ``mode``.
+
+    Works elementwise on Python ints and on numpy integer or object arrays; ``den`` must
+    be positive.  No floating point is involved, so ties are decided exactly.
+
+    Notes
+    -----
+    With ``a = |num|``: ``down = a // den``, ``up = ceil(a / den)``,
+    ``half_up = (2a + den) // (2 den)``, and ``half_even`` rounds exact ties to the even
+    quotient; the sign of ``num`` is then restored (so ``up``/``down`` are away from /
+    toward zero, as :mod:`decimal` defines them).
+
+    ``nonneg=True`` promises ``num >= 0`` and skips the sign handling (the engine's hot
+    path: balances and rates are never negative).
+
+    Examples
+    --------
+    >>> div_round(5, 2), div_round(5, 2, "half_even"), div_round(-5, 2), div_round(7, 2, "down")
+    (3, 2, -3, 3)
+    """
+    if nonneg and mode == "half_up":
+        return (2 * num + den) // (2 * den)
+    if isinstance(num, np.ndarray) or isinstance(den, np.ndarray):
+        neg = num < 0
+        a = np.where(neg, -num, num)
+    else:
+        neg = num < 0
+        a = -num if neg else num
+    if mode == "half_up":
+        q = (2 * a + den) // (2 * den)
+    elif mode == "down":
+        q = a // den
+    elif mode == "up":
+        q = -((-a) // den)
+    elif mode == "half_even":
+        q = a // den
+        r2 = 2 * (a - q * den)
+        bump = (r2 > den) | ((r2 == den) & (q % 2 == 1))
+        q = q + bump if isinstance(q, np.ndarray) else q + int(bump)
+    else:
+        raise InputError("rounding", mode, "one of " + ", ".join(map(repr, ROUNDING_MODES)))
+    if isinstance(q, np.ndarray):
+        return np.where(neg, -q, q)
+    return -q if neg else q
+
+
+def to_minor(amount, units: int = 2, mode: str = "half_up", *, field: str = "amount", exact: bool = False) -> int:
+    """An amount (Decimal, int, str, float read by its repr) as integer minor units.
+
+    With ``exact=True`` an amount with more decimals than the currency has is an error
+    instead of being rounded.
+
+    >>> to_minor(Decimal("1234.565")), to_minor("0.005", mode="half_even"), to_minor(12, 0)
+    (123457, 0, 12)
+    """
+    from ._validate import as_decimal
+
+    d = as_decimal(field, amount)
+    scaled = d.scaleb(units)
+    if exact and scaled != scaled.to_integral_value():
+        raise InputError(field, amount, f"an amount with at most {units} decimal places")
+    return int(scaled.quantize(Decimal(1), rounding=_DECIMAL_MODES[mode]))
+
+
+def from_minor(minor, units: int = 2) -> Decimal:
+    """Integer minor units as a Decimal in currency units: ``59955 -> Decimal('599.55')``.
+
+    >>> from_minor(59955), from_minor(-5, 2), from_minor(7, 0)
+    (Decimal('599.55'), Decimal('-0.05'), Decimal('7'))
+    """
+    return Decimal(int(minor)).scaleb(-units)
+
+
+def decimals_array(minor: np.ndarray, units: int = 2) -> np.ndarray:
+    """An array of minor units as an object array of Decimals in currency units."""
+    flat = np.asarray(minor).ravel()
+    out = np.empty(flat.shape, dtype=object)
+    vals = flat.astype(np.int64).tolist() if flat.dtype != object else [int(v) for v in flat.tolist()]
+    out[:] = [d.scaleb(-units) for d in map(Decimal, vals)]
+    return out.reshape(np.shape(minor))
+
+
+def quantize(amount: Decimal, units: int = 2, mode: str = "half_up") -> Decimal:
+    """Round a Decimal to the currency's minor units by ``mode``.
+
+    >>> quantize(Decimal("2.675")), quantize(Decimal("2.675"), mode="half_even")
+    (Decimal('2.68'), Decimal('2.68'))
+    """
+    return amount.quantize(Decimal(1).scaleb(-units), rounding=_DECIMAL_MODES[mode])
