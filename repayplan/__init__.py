@@ -22,3 +22,11 @@ __all__ = [
 from .schedule import Schedule, amortize, amortize_many  # noqa: E402
 
 __all__ += ["Schedule", "amortize", "amortize_many"]
+
+from . import rules  # noqa: E402
+from .cashflow import CashFlow, Shock  # noqa: E402
+from .claim import Claim, Loan  # noqa: E402
+from .money import amount_in_words  # noqa: E402
+from .plans import Plan  # noqa: E402
+
+__all__ += ["rules", "CashFlow", "Shock", "Claim", "Loan", "Plan", "amount_in_words"]

@@ -107,7 +107,7 @@ def _as_days(field: str, value) -> np.ndarray:
     if arr.dtype.kind == "M":
         if np.isnat(arr).any():
             raise InputError(field, value, "dates, with no NaT among them")
-        return _check_span(field, arr.astype("datetime64[D]"))
+        return _check_span(field, arr.astype("datetime64[D]", copy=False))
     if arr.size == 0 and arr.ndim > 0:
         return np.empty(arr.shape, dtype="datetime64[D]")
     if arr.dtype.kind not in "OU":
@@ -150,7 +150,7 @@ def _by_day(fn, days: np.ndarray) -> tuple[np.ndarray, ...]:
     if flat.size >= 1024:
         lo, hi = flat.min(), flat.max()
         if int((hi - lo).astype(np.int64)) < flat.size:
-            idx = (flat - lo).astype(np.int64)
+            idx = (flat - lo).view(np.int64)
             table = fn(np.arange(lo, hi + _DAY, dtype="datetime64[D]"))
             return tuple(col[idx].reshape(days.shape) for col in table)
     return fn(days)
@@ -167,6 +167,8 @@ def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _month_start_and_length(months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First day (days since 1970-01-01) and length of int64 months since 1970-01."""
+    if months.size == 0:
+        return months.copy(), months.copy()
     lo, hi = int(months.min()), int(months.max())
     firsts = np.arange(lo, hi + 2).astype("datetime64[M]").astype("datetime64[D]")
     firsts = firsts.astype(np.int64)
@@ -243,7 +245,7 @@ def _thirty_360(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 
 def _actual_days(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    return (ends - starts).astype(np.int64)
+    return (ends - starts).view(np.int64)
 
 
 def _act_360(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -758,7 +760,7 @@ def _roll_direction(days: np.ndarray, cal: _Calendar, forward: bool) -> np.ndarr
         else:
             marks = np.where(_business_days(grid, cal)[0], idx, -1)
             nearest = np.maximum.accumulate(marks)
-        pos = nearest[(days - first).astype(np.int64)]
+        pos = nearest[(days - first).view(np.int64)]
         if ((pos >= 0) & (pos < grid.size)).all():
             return grid[pos]
         if pad >= _MAX_ROLL_DAYS or first == _MIN_DAY or last == _MAX_DAY:

@@ -174,3 +174,8 @@ def quantize(amount: Decimal, units: int = 2, mode: str = "half_up") -> Decimal:
     (Decimal('2.68'), Decimal('2.68'))
     """
     return amount.quantize(Decimal(1).scaleb(-units), rounding=_DECIMAL_MODES[mode])
+
+
+from ._words import amount_in_words, chinese_capitals, english_words  # noqa: E402
+
+__all__ += ["amount_in_words", "chinese_capitals", "english_words"]

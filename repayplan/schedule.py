@@ -332,6 +332,7 @@ class _LoanSpec:
     frequency: int
     method: str
     custom: list[int] | None
+    absorb_last: bool
     compounding: int | None
     start: _dt.date | None
     day_count: str
@@ -361,12 +362,17 @@ class _LoanSpec:
         frequency = check_choice("frequency", kw["frequency"], FREQUENCIES)
         method = kw["method"]
         custom = None
+        absorb = False
+        grace = check_int("grace", kw["grace"], low=0, high=MAX_PERIODS)
         if isinstance(method, str):
             check_choice("method", method, METHODS)
         elif isinstance(method, (Sequence, np.ndarray, pd.Series)) and not isinstance(method, str):
             vals = list(np.asarray(method, dtype=object).ravel())
             if not vals:
                 raise InputError("method", method, "a method name or a non-empty sequence of payments")
+            absorb = vals[-1] is None
+            if absorb:
+                vals[-1] = 0
             custom = [
                 _exact_minor(f"method[{i}]", v, check_amount(f"method[{i}]", v, allow_zero=True), units)
                 for i, v in enumerate(vals)
@@ -377,9 +383,9 @@ class _LoanSpec:
         periods = kw["periods"]
         payment = kw["payment"]
         if custom is not None:
-            if periods is not None and check_int("periods", periods, low=1, high=MAX_PERIODS) != len(custom):
-                raise InputError("periods", periods, f"None or the length of the payment vector ({len(custom)})")
-            periods = len(custom)
+            if periods is not None and check_int("periods", periods, low=1, high=MAX_PERIODS) != len(custom) + grace:
+                raise InputError("periods", periods, f"None or grace + the length of the payment vector ({grace + len(custom)})")
+            periods = len(custom) + grace
             if periods > MAX_PERIODS:
                 raise InputError("method", f"{periods} payments", f"at most {MAX_PERIODS} payments")
         elif periods is None:
@@ -395,12 +401,9 @@ class _LoanSpec:
         fee_minor = 0
         if kw["fee"] is not None:
             fee_minor = _exact_minor("fee", kw["fee"], check_amount("fee", kw["fee"], allow_zero=True), units)
-        grace = check_int("grace", kw["grace"], low=0, high=MAX_PERIODS)
         grace_kind = check_choice("grace_kind", kw["grace_kind"], GRACE_KINDS)
         if periods is not None and grace >= periods:
             raise InputError("grace", grace, f"fewer periods than the term ({periods})")
-        if custom is not None and grace:
-            raise InputError("grace", grace, "0 when method is a payment vector (write the grace payments in the vector)")
         amort = kw["amortization_periods"]
         if amort is not None:
             amort = check_int("amortization_periods", amort, low=1, high=100 * MAX_PERIODS)
@@ -435,7 +438,7 @@ class _LoanSpec:
         terms["method"] = method
         return cls(
             principal_minor=principal_minor, rate=rate, periods=periods, frequency=frequency,
-            method=method, custom=custom, compounding=compounding, start=start,
+            method=method, custom=custom, absorb_last=absorb, compounding=compounding, start=start,
             day_count=day_count, modes=modes, payment_minor=payment_minor, fee_minor=fee_minor,
             grace=grace, grace_kind=grace_kind, amortization_periods=amort, rate_changes=changes,
             carry_precision=carry, currency=currency.upper(), units=units,
@@ -487,6 +490,7 @@ class _Batch:
     carry: bool
     actual_basis: np.ndarray     # bool: solve the level payment on actual periodic rates
     dtype: object
+    absorb: np.ndarray | None = None  # bool: the vector's last payment is whatever clears the loan
 
     @classmethod
     def from_specs(cls, specs: list[_LoanSpec]) -> _Batch:
@@ -506,7 +510,7 @@ class _Batch:
             custom = np.zeros((n, T), dtype=object)
             for i, sp in enumerate(specs):
                 if sp.custom is not None:
-                    custom[i, : len(sp.custom)] = sp.custom
+                    custom[i, sp.grace : sp.grace + len(sp.custom)] = sp.custom
         # rates per period, exact decimals on a common scale
         rate_rows = []
         for sp in specs:
@@ -519,16 +523,19 @@ class _Batch:
             for k in sp.rate_changes:
                 changes[i, k - 1] = True
         units = np.array([sp.units for sp in specs], dtype=np.int64)
+        absorb = np.array([sp.absorb_last for sp in specs])
         starts = [sp.start for sp in specs]
         freq = np.array([sp.frequency for sp in specs], dtype=np.int64)
         comp = [sp.compounding for sp in specs]
-        return cls._assemble(
+        batch = cls._assemble(
             n=n, T=T, B0=B0, N=N, G=G, deferral=deferral, M=M, method=method, given=given, fee=fee,
             custom=custom, rate_rows=rate_rows, changes=changes, units=units, starts=starts,
             freq=freq, comp=comp, day_count=s.day_count, modes=s.modes, carry=s.carry_precision,
             business_day=s.business_day, holidays=s.holidays,
             actual_basis=np.array([sp.payment_basis == "actual" for sp in specs]),
         )
+        batch.absorb = absorb
+        return batch
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, *, rounding, known) -> _Batch:
@@ -815,6 +822,7 @@ def _run(b: _Batch, *, keep_rows: bool) -> _Result:
     changes = b.changes[order]
     custom = None if b.custom is None else b.custom[order]
     actual = b.actual_basis[order]
+    absorb = None if b.absorb is None else b.absorb[order]
     alive = np.searchsorted(-N, -np.arange(T), side="left")  # loans with N > t
     zero = np.zeros(n, dtype=dt)
     bal = b.B0[order].copy()
@@ -884,6 +892,8 @@ def _run(b: _Batch, *, keep_rows: bool) -> _Result:
         running = B > 0
         if has_custom:
             bad = running & payoff & (method[:k] == _CUSTOM) & (cust != payment) & (cerr_t[:k] < 0)
+            if absorb is not None:
+                bad &= ~(absorb[:k] & (N[:k] == t + 1))
             if bad.any():
                 cerr[:k][bad] = (payment - cust)[bad]
                 cerr_t[:k][bad] = t

@@ -317,6 +317,35 @@ def test_accrual_numerators_broadcast_one_start_against_many_ends():
     assert grid[0].tolist() == [400, 429, 735]  # 2024-02-01 to each end + 400 days
 
 
+def test_large_batches_match_the_oracles():
+    # big arrays over a few years take the per-calendar-day lookup path inside the module
+    rng = np.random.default_rng(20260115)
+    starts = np.datetime64("2023-01-01") + rng.integers(0, 1461, 6000).astype("timedelta64[D]")
+    ends = starts + rng.integers(0, 800, 6000).astype("timedelta64[D]")
+    pairs = list(zip(as_dates(starts), as_dates(ends), strict=True))
+    exact = {
+        "30/360": [oracle_thirty_360(s, e) for s, e in pairs],
+        "ACT/360": [F((e - s).days, 360) for s, e in pairs],
+        "ACT/365F": [F((e - s).days, 365) for s, e in pairs],
+        "ACT/ACT": [oracle_act_act(s, e) for s, e in pairs],
+    }
+    for day_count, expected in exact.items():
+        n = accrual_numerators(starts, ends, day_count)
+        denominator = DAY_COUNT_DENOMINATOR[day_count]
+        assert [F(int(k), denominator) for k in n] == expected, day_count
+    business = is_business_day(ends, holidays="CN")
+    assert business.tolist() == [oracle_is_business(e, "CN") for _, e in pairs]
+    due = payment_dates_many(starts[:400], 24, convention="modified_following", holidays="CN")
+    expected_due = [
+        [
+            oracle_roll(day, "modified_following", "CN")
+            for day in oracle_payment_dates(s, 24, 12, True)
+        ]
+        for s in as_dates(starts[:400])
+    ]
+    assert [as_dates(row) for row in due] == expected_due
+
+
 # --------------------------------------------------------------------------------------------
 # months and the end-of-month rule
 # --------------------------------------------------------------------------------------------
@@ -417,7 +446,18 @@ def test_biweekly_and_weekly_dates():
     ]
 
 
+def test_payment_dates_accept_every_date_type():
+    expected = [D(2026, 2, 28), D(2026, 3, 31)]
+    for start in (D(2026, 1, 31), np.datetime64("2026-01-31"), pd.Timestamp("2026-01-31"),
+                  "2026-01-31", dt.datetime(2026, 1, 31, 9, 30)):  # fmt: skip
+        assert as_dates(payment_dates(start, 2)) == expected
+    for starts in (pd.DatetimeIndex(["2026-01-31"]), [D(2026, 1, 31)], ["2026-01-31"]):
+        assert as_dates(payment_dates_many(starts, 2)[0]) == expected
+
+
 def test_payment_dates_shape_and_dtype():
+    assert payment_dates_many([], 12).shape == (0, 12)
+    assert accrual_numerators([], [], "ACT/ACT").shape == (0,)
     out = payment_dates(D(2026, 1, 15), 360)
     assert out.dtype == np.dtype("datetime64[D]") and out.shape == (360,)
     assert out[-1] == np.datetime64("2056-01-15")

@@ -1,0 +1,511 @@
+"""Plans: immutable descriptions of the offers on the table.
+
+A :class:`Plan` says how a :class:`~repayplan.claim.Claim` is to be repaid: the structure
+and term of the new schedule, its rate, a grace period, waivers of penalty and interest,
+a principal haircut, whether arrears are capitalised or paid at signing, a down payment,
+a balloon, step-up or seasonal payments, or a lump-sum settlement at a discount.
+``plan.schedule(claim)`` applies it and returns a cent-exact
+:class:`~repayplan.schedule.Schedule` whose period 0 is the signing date.
+
+Reconciliation
+--------------
+For every plan and claim, exactly::
+
+    sum(payments) + waived == claim.total + sum(interest charged by the plan)
+
+because the schedule's principal column sums to what is owed after the waivers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from . import money
+from ._validate import as_decimal, check_choice, check_date, check_fraction, check_int, check_rate
+from .errors import InputError
+
+__all__ = ["Plan", "PlanTerms", "apply_terms", "schedules", "OPTION_NAMES"]
+
+PLAN_METHODS = ("level", "equal_principal", "interest_only")
+
+#: The option keywords of :class:`Plan` (also the dimensions a search space may vary).
+OPTION_NAMES = (
+    "method", "term", "annual_rate", "grace", "grace_kind", "penalty_waiver", "interest_waiver",
+    "haircut", "capitalize_arrears", "down_payment", "balloon", "step_up", "seasonal",
+    "settlement_discount", "settlement_by",
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An offer: how a claim is to be repaid.  Defaults grant no concession.
+
+    Parameters
+    ----------
+    method : {"level", "equal_principal", "interest_only"}
+        Structure of the new schedule: level instalments (等额本息), equal principal
+        (等额本金) or interest only with the principal at the end.
+    term : int
+        Months of the new schedule, grace included (1..1200).
+    annual_rate : float, optional
+        The plan's contract rate; ``None`` keeps the claim's rate.
+    grace : int
+        Months at the start with no principal repaid.
+    grace_kind : {"interest_only", "deferral"}
+        During grace the borrower pays the interest, or pays nothing and the interest is
+        capitalised.
+    penalty_waiver, interest_waiver, haircut : float
+        Fractions (0..1) of the penalty interest (compound interest included), of the
+        unpaid contract interest and of the principal that the creditor waives.
+    capitalize_arrears : bool
+        ``True``: unpaid interest, penalty and fees (after waivers) join the new principal.
+        ``False``: they are paid at signing, with the down payment.
+    down_payment : number
+        Paid at signing (period 0), applied first to the arrears.
+    balloon : float
+        Fraction (0..1) of the balance at the end of grace left to the last instalment
+        (level method only).
+    step_up : float
+        Yearly growth of the level payment (0.05: +5% each year after grace).
+    seasonal : sequence of 12 weights, optional
+        Monthly weights (January..December) summing to 12 that shape the level payment:
+        a borrower paid in Q4 pays more in Q4.
+    settlement_discount : float
+        Lump-sum settlement: the borrower pays ``(1 - discount)`` of what is owed after
+        waivers, once, at ``settlement_by``; no schedule, no further interest.
+    settlement_by : int or date, optional
+        Months after the claim date (or the date) of the settlement payment; default 1
+        when a discount is given.
+    name : str
+        A label for tables and the notebook.
+    waivers_conditional : bool
+        Waivers are granted on condition of performance (revoked if the borrower
+        defaults), as restructuring agreements usually say.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> claim = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000, fees=0,
+    ...                  annual_rate=0.0435, as_of=date(2026, 12, 1))
+    >>> plan = rp.Plan(method="level", term=36, annual_rate=0.05, penalty_waiver=0.5)
+    >>> s = plan.schedule(claim)
+    >>> s.payment, s.table["principal"].sum()       # 1,036,000 financed after the waiver
+    (Decimal('31049.44'), Decimal('1036000.00'))
+    >>> plan.replace(term=48).describe()
+    'level instalments over 48 months at 5.00%, waives 50% of penalty interest'
+    """
+
+    method: str = "level"
+    term: int = 36
+    annual_rate: float | None = None
+    grace: int = 0
+    grace_kind: str = "interest_only"
+    penalty_waiver: float = 0.0
+    interest_waiver: float = 0.0
+    haircut: float = 0.0
+    capitalize_arrears: bool = True
+    down_payment: float = 0.0
+    balloon: float = 0.0
+    step_up: float = 0.0
+    seasonal: tuple | None = None
+    settlement_discount: float = 0.0
+    settlement_by: int | _dt.date | None = None
+    name: str = ""
+    waivers_conditional: bool = True
+
+    def __post_init__(self):
+        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        check_choice("method", self.method, PLAN_METHODS)
+        put("term", check_int("term", self.term, low=1, high=1200))
+        if self.annual_rate is not None:
+            put("annual_rate", float(check_rate("annual_rate", self.annual_rate)))
+        put("grace", check_int("grace", self.grace, low=0, high=1199))
+        if self.grace >= self.term:
+            raise InputError("grace", self.grace, f"fewer months than the term ({self.term})")
+        check_choice("grace_kind", self.grace_kind, ("interest_only", "deferral"))
+        for k in ("penalty_waiver", "interest_waiver", "haircut"):
+            put(k, check_fraction(k, getattr(self, k)))
+        if not isinstance(self.capitalize_arrears, (bool, np.bool_)):
+            raise InputError("capitalize_arrears", self.capitalize_arrears, "True or False")
+        dp = as_decimal("down_payment", self.down_payment)
+        if dp < 0:
+            raise InputError("down_payment", self.down_payment, "an amount >= 0")
+        put("down_payment", float(dp) if dp != int(dp) else int(dp))
+        b = check_fraction("balloon", self.balloon)
+        if b >= 1:
+            raise InputError("balloon", self.balloon, "a fraction from 0 to below 1")
+        put("balloon", b)
+        su = float(as_decimal("step_up", self.step_up))
+        if not -0.5 <= su <= 1.0:
+            raise InputError("step_up", self.step_up, "a yearly change from -0.5 to 1.0 (0.05 is +5% a year)",
+                             "a rate is a fraction" if su > 1 else None)
+        put("step_up", su)
+        if self.seasonal is not None:
+            w = tuple(float(as_decimal(f"seasonal[{i}]", x)) for i, x in enumerate(self.seasonal))
+            if len(w) != 12:
+                raise InputError("seasonal", self.seasonal, "12 monthly weights (January..December)")
+            if min(w) < 0 or abs(sum(w) - 12) > 1e-9:
+                raise InputError("seasonal", self.seasonal, f"12 weights >= 0 summing to 12 (these sum to {sum(w):g})")
+            put("seasonal", w)
+        if (b or su or self.seasonal is not None) and self.method != "level":
+            raise InputError("method", self.method, "'level' with balloon, step_up or seasonal shaping")
+        d = check_fraction("settlement_discount", self.settlement_discount)
+        if d >= 1:
+            raise InputError("settlement_discount", self.settlement_discount, "a fraction from 0 to below 1")
+        put("settlement_discount", d)
+        sb = self.settlement_by
+        if sb is not None and not isinstance(sb, (int, np.integer)):
+            sb = check_date("settlement_by", sb)
+        elif sb is not None:
+            sb = check_int("settlement_by", sb, low=0, high=1200)
+        put("settlement_by", sb)
+        if not isinstance(self.name, str):
+            raise InputError("name", self.name, "text")
+
+    # ------------------------------------------------------------------------------------
+    @property
+    def is_settlement(self) -> bool:
+        """A lump-sum settlement rather than a schedule of instalments."""
+        return self.settlement_discount > 0 or self.settlement_by is not None
+
+    def replace(self, **changes) -> Plan:
+        """A variant of this plan with some options changed."""
+        return dataclasses.replace(self, **changes)
+
+    def options(self) -> dict:
+        """The option values, by name (for tables, case files and the search)."""
+        return {k: getattr(self, k) for k in OPTION_NAMES}
+
+    def schedule(self, claim) -> Schedule:  # noqa: F821
+        """The cent-exact schedule of this plan applied to ``claim`` (period 0 = signing)."""
+        return schedules([self], claim)[0]
+
+    def terms(self, claim) -> PlanTerms:
+        """What the plan does to the claim before any schedule: waivers, signing payment."""
+        return apply_terms(self, claim)
+
+    def describe(self) -> str:
+        """The plan in a sentence."""
+        parts = []
+        rate = "" if self.annual_rate is None else f" at {self.annual_rate:.2%}"
+        if self.is_settlement:
+            when = self.settlement_by if self.settlement_by is not None else 1
+            when = f"within {when} months" if isinstance(when, int) else f"by {when}"
+            parts.append(f"lump-sum settlement at a {self.settlement_discount:.0%} discount {when}")
+        else:
+            label = {"level": "level instalments", "equal_principal": "equal principal instalments",
+                     "interest_only": "interest only, principal at the end"}[self.method]
+            parts.append(f"{label} over {self.term} months{rate}")
+            if self.grace:
+                kind = "interest-only" if self.grace_kind == "interest_only" else "deferred (interest capitalised)"
+                parts.append(f"{self.grace} months {kind} grace")
+            if self.balloon:
+                parts.append(f"{self.balloon:.0%} balloon at the end")
+            if self.step_up:
+                parts.append(f"payments {'+' if self.step_up > 0 else ''}{self.step_up:.0%} a year")
+            if self.seasonal is not None:
+                peak = int(np.argmax(self.seasonal))
+                parts.append(f"seasonal payments (peak in {_MONTHS[peak]})")
+        for k, label in (("penalty_waiver", "penalty interest"), ("interest_waiver", "overdue interest"),
+                         ("haircut", "principal")):
+            v = getattr(self, k)
+            if v:
+                parts.append(f"waives {v:.0%} of {label}")
+        if not self.capitalize_arrears:
+            parts.append("arrears paid at signing")
+        if self.down_payment:
+            parts.append(f"down payment {self.down_payment:,}")
+        return ", ".join(parts)
+
+    def __repr__(self) -> str:
+        changed = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                   if getattr(self, f.name) != f.default and f.name != "name"}
+        inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
+        label = f"{self.name!r}: " if self.name else ""
+        return f"Plan({label}{inner})"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in self.options().items())
+        return f"<div><b>{escape(self.name or 'Plan')}</b>: {escape(self.describe())}<table>{rows}</table></div>"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class PlanTerms:
+    """What a plan does to a claim before the schedule (amounts in minor units).
+
+    ``owed`` is the claim total after waivers; ``signing`` is paid at period 0; the new
+    schedule finances ``financed = owed - signing``; ``waived`` is what the creditor gives up.
+    """
+
+    owed: int
+    waived: int
+    waived_parts: dict
+    signing: int
+    financed: int
+    rate: Decimal
+    settlement_month: int | None
+    units: int
+    arrears: int = 0
+    components: dict = field(default_factory=dict)
+
+
+def _share(amount: Decimal, frac: float, units: int) -> int:
+    """round(amount * frac) in minor units, with the fraction read as its decimal."""
+    f = Fraction(as_decimal("fraction", frac))
+    cents = money.to_minor(amount, units)
+    return money.div_round(cents * f.numerator, f.denominator)
+
+
+def apply_terms(plan: Plan, claim) -> PlanTerms:
+    """Waivers, arrears and signing payment of ``plan`` on ``claim``, exact to the fen."""
+    u = claim.minor_units
+    to = lambda d: money.to_minor(d, u)  # noqa: E731
+    principal, interest, penalty, fees = to(claim.principal), to(claim.interest), to(claim.penalty), to(claim.fees)
+    w_pen = _share(claim.penalty, plan.penalty_waiver, u)
+    w_int = _share(claim.interest, plan.interest_waiver, u)
+    w_hair = _share(claim.principal, plan.haircut, u)
+    owed = principal + interest + penalty + fees - w_pen - w_int - w_hair
+    arrears = interest - w_int + penalty - w_pen + fees
+    down = money.to_minor(as_decimal("down_payment", plan.down_payment), u)
+    waived_parts = {"penalty": w_pen, "interest": w_int, "principal": w_hair}
+    rate = Decimal(repr(plan.annual_rate)) if plan.annual_rate is not None else claim.annual_rate
+    settlement = None
+    if plan.is_settlement:
+        disc = _share(money.from_minor(owed, u), plan.settlement_discount, u)
+        waived_parts["settlement"] = disc
+        owed_after = owed - disc
+        sb = plan.settlement_by if plan.settlement_by is not None else 1
+        if isinstance(sb, _dt.date):
+            if sb < claim.as_of:
+                raise InputError("settlement_by", sb, f"a date on or after the claim date {claim.as_of}")
+            sb = _months_until(claim.as_of, sb)
+        settlement = int(sb)
+        return PlanTerms(owed=owed_after, waived=w_pen + w_int + w_hair + disc, waived_parts=waived_parts,
+                         signing=owed_after if settlement == 0 else 0, financed=0 if settlement == 0 else owed_after,
+                         rate=rate, settlement_month=settlement, units=u, arrears=arrears)
+    signing = down + (0 if plan.capitalize_arrears else arrears)
+    if signing > owed:
+        raise InputError("down_payment", plan.down_payment,
+                         f"at most what is owed after waivers ({money.from_minor(owed - (signing - down), u)})")
+    financed = owed - signing
+    if financed <= 0:
+        raise InputError("down_payment", plan.down_payment, "less than what is owed (nothing would be left to schedule)")
+    return PlanTerms(owed=owed, waived=w_pen + w_int + w_hair, waived_parts=waived_parts, signing=signing,
+                     financed=financed, rate=rate, settlement_month=None, units=u, arrears=arrears)
+
+
+def _months_until(start: _dt.date, end: _dt.date) -> int:
+    m = (end.year - start.year) * 12 + end.month - start.month
+    return m + (1 if end.day > start.day else 0)
+
+
+# --------------------------------------------------------------------------------------
+# Schedules for many plans at once
+# --------------------------------------------------------------------------------------
+def schedules(plans, claim) -> list:
+    """Schedules of several plans on one claim, computed in one batch through the engine.
+
+    Returns a list of :class:`~repayplan.schedule.Schedule`, one per plan, each with a
+    period-0 row for what is paid at signing (the down payment, arrears not capitalised,
+    or an immediate settlement).
+    """
+    batch = plan_batch(plans, claim)
+    return [batch.schedule(i) for i in range(len(plans))]
+
+
+@dataclass
+class PlanBatch:
+    """The schedules of many plans as arrays (minor units), for evaluation.
+
+    ``payments[i, k]`` is what plan ``i`` asks at the end of month ``k`` (``k = 0``:
+    signing); ``balance[i, k]`` what remains owed under the plan after that payment;
+    ``interest[i, k]`` the interest charged in month ``k``.
+    """
+
+    plans: list
+    claim: object
+    terms: list
+    payments: np.ndarray
+    balance: np.ndarray
+    interest: np.ndarray
+    nrows: np.ndarray
+    units: int
+
+    @property
+    def horizon(self) -> int:
+        return self.payments.shape[1] - 1
+
+    def schedule(self, i: int):
+        from .schedule import Schedule
+
+        u = self.units
+        k = int(self.nrows[i])
+        pay = self.payments[i, : k + 1]
+        intr = self.interest[i, : k + 1]
+        bal = self.balance[i, : k + 1]
+        opening = np.concatenate([[self.terms[i].owed], bal[:-1]])
+        principal = pay - intr
+        table = pd.DataFrame({"period": np.arange(0, k + 1, dtype=np.int64)})
+        table["date"] = _plan_dates(self.claim.as_of, k)
+        minor = pd.DataFrame({"period": table["period"], "opening_balance": opening, "payment": pay,
+                              "interest": intr, "principal": principal, "closing_balance": bal,
+                              "fee": np.zeros(k + 1, np.int64)})
+        # drop months with nothing due and nothing happening (settlement waits, deferral shows)
+        keep = (pay != 0) | (intr != 0) | (minor["period"] == 0)
+        minor = minor[keep].reset_index(drop=True)
+        table = table[keep].reset_index(drop=True)
+        for c in ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee"):
+            table[c] = money.decimals_array(minor[c].to_numpy(), u)
+        plan = self.plans[i]
+        t = self.terms[i]
+        regular = _regular_payment(minor, plan)
+        f = lambda x: money.from_minor(int(x), u)  # noqa: E731
+        return Schedule(
+            table=table, payment=f(regular), total_interest=f(intr.sum()), total_principal=f(principal.sum()),
+            total_fees=f(0), total_paid=f(pay.sum()), principal=f(t.owed), currency=self.claim.currency,
+            minor_units=u, terms={"plan": plan, "method": plan.method, "waived": f(t.waived),
+                                  "signing": f(t.signing)},
+            minor=minor,
+        )
+
+
+def _regular_payment(minor: pd.DataFrame, plan: Plan) -> int:
+    rows = minor[minor["period"] > plan.grace]
+    if plan.is_settlement or rows.empty:
+        return int(minor["payment"].iloc[-1])
+    return int(rows["payment"].iloc[0])
+
+
+def _plan_dates(as_of: _dt.date, k: int) -> np.ndarray:
+    from .calendar import payment_dates
+
+    first = np.array([np.datetime64(as_of, "D")])
+    if k == 0:
+        return first
+    return np.concatenate([first, payment_dates(as_of, k, 12)])
+
+
+def plan_batch(plans, claim) -> PlanBatch:
+    """Run every plan through the engine in one vectorised batch."""
+    from .schedule import _Batch, _LoanSpec, _run
+
+    plans = list(plans)
+    if not plans:
+        raise InputError("plans", plans, "at least one Plan")
+    for i, p in enumerate(plans):
+        if not isinstance(p, Plan):
+            raise InputError(f"plans[{i}]", p, "a repayplan.Plan")
+    u = claim.minor_units
+    terms = [apply_terms(p, claim) for p in plans]
+    sched_idx = [i for i, t in enumerate(terms) if t.settlement_month is None]
+    H = max([plans[i].term for i in sched_idx] + [t.settlement_month or 0 for t in terms] + [1])
+    n = len(plans)
+    payments = np.zeros((n, H + 1), dtype=np.int64)
+    interest = np.zeros((n, H + 1), dtype=np.int64)
+    balance = np.zeros((n, H + 1), dtype=np.int64)
+    nrows = np.zeros(n, dtype=np.int64)
+    for i, t in enumerate(terms):
+        payments[i, 0] = t.signing
+        balance[i, :] = t.owed - t.signing
+        if t.settlement_month is not None:
+            m = t.settlement_month
+            if m > 0:
+                payments[i, m] = t.financed
+                balance[i, m:] = 0
+            nrows[i] = m
+    if sched_idx:
+        # balances at the end of grace, for the shaped plans (balloon, step-up, seasonal)
+        shaped = [i for i in sched_idx if plans[i].balloon or plans[i].step_up or plans[i].seasonal is not None]
+        end_of_grace = _end_of_grace_balances([(i, plans[i], terms[i]) for i in shaped], claim)
+        specs = []
+        for i in sched_idx:
+            p, t = plans[i], terms[i]
+            kw = dict(principal=money.from_minor(t.financed, u), annual_rate=t.rate, periods=p.term,
+                      frequency=12, method=p.method, compounding=None, start=claim.as_of, day_count="30/360",
+                      rounding="half_up", payment=None, fee=None, grace=p.grace, grace_kind=p.grace_kind,
+                      amortization_periods=None, rate_changes=None, carry_precision=False,
+                      currency=claim.currency, minor_units=None, business_day="unadjusted", holidays=None,
+                      payment_basis="nominal")
+            if i in end_of_grace:
+                kw.update(_shaped_payments(p, t, end_of_grace[i], claim))
+            specs.append(_LoanSpec.from_arguments(**kw))
+        batch = _Batch.from_specs(specs)
+        res = _run(batch, keep_rows=True)
+        from .schedule import _raise_custom_errors
+
+        _raise_custom_errors(res, batch, prefix="plans")
+        for j, i in enumerate(sched_idx):
+            k = int(res.nrows[j])
+            payments[i, 1 : k + 1] = res.table["payment"][j, :k].astype(np.int64)
+            interest[i, 1 : k + 1] = res.table["interest"][j, :k].astype(np.int64)
+            balance[i, 1 : k + 1] = res.table["closing_balance"][j, :k].astype(np.int64)
+            balance[i, k + 1 :] = 0
+            nrows[i] = k
+    return PlanBatch(plans=plans, claim=claim, terms=terms, payments=payments, balance=balance,
+                     interest=interest, nrows=nrows, units=u)
+
+
+def _end_of_grace_balances(items, claim) -> dict:
+    """Balance owed when amortisation starts, for ``items`` of ``(index, plan, terms)``.
+
+    After an interest-only grace it is what was financed; after a deferral it has grown
+    by the capitalised interest, rounded month by month as the engine rounds it.
+    """
+    from .schedule import amortize
+
+    out = {}
+    for i, p, t in items:
+        if p.grace and p.grace_kind == "deferral":
+            s = amortize(money.from_minor(t.financed, t.units), t.rate, p.grace + 1, grace=p.grace,
+                         grace_kind="deferral", method="interest_only", currency=claim.currency)
+            out[i] = money.to_minor(s.table["opening_balance"].iloc[p.grace], t.units)
+        else:
+            out[i] = t.financed
+    return out
+
+
+def _shaped_payments(plan: Plan, t: PlanTerms, B: int, claim) -> dict:
+    """Payments of a level plan with a balloon, a yearly step-up or seasonal weights.
+
+    With periodic rate :math:`\\rho`, discount :math:`v = 1/(1+\\rho)`, weights :math:`w_k`
+    over the :math:`m` amortising months and balloon share :math:`b` of the balance
+    :math:`B` at the end of grace, the base payment solves
+
+    .. math:: B = P_0 \\sum_{k=1}^{m} w_k v^k + b B v^m,
+
+    each payment is :math:`\\mathrm{round}(P_0 w_k)`, and the last one clears the loan.
+    """
+    m = plan.term - plan.grace
+    rho = float(t.rate) / 12
+    k = np.arange(1, m + 1)
+    w = (1.0 + plan.step_up) ** ((k - 1) // 12)
+    if plan.seasonal is not None:
+        first_month = (claim.as_of.month + plan.grace) % 12  # calendar month index (0=Jan) of period grace+1
+        months = (first_month + k - 1) % 12
+        w = w * np.asarray(plan.seasonal)[months]
+    v = (1.0 + rho) ** -k
+    pv_w = float((w * v).sum())
+    P0 = (B - plan.balloon * B * (1.0 + rho) ** -m) / pv_w
+    if plan.step_up == 0 and plan.seasonal is None:
+        return {"payment": money.from_minor(_round_half_up(P0), t.units)}
+    pays = [money.from_minor(_round_half_up(P0 * x), t.units) for x in w[:-1]] + [None]
+    return {"method": pays, "periods": None}
+
+
+def _round_half_up(x: float) -> int:
+    return int(Decimal(repr(float(x))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
