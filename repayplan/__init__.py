@@ -30,3 +30,8 @@ from .money import amount_in_words  # noqa: E402
 from .plans import Plan  # noqa: E402
 
 __all__ += ["rules", "CashFlow", "Shock", "Claim", "Loan", "Plan", "amount_in_words"]
+
+from .compare import Comparison, compare  # noqa: E402
+from .evaluate import Creditor, Enforcement, Evaluation, evaluate  # noqa: E402
+
+__all__ += ["Comparison", "compare", "Creditor", "Enforcement", "Evaluation", "evaluate"]

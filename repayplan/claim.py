@@ -11,9 +11,10 @@ Conventions (all exact, in integer minor units)
   penalty interest at the penalty rate (which replaces the contract rate, as
   银发〔2003〕251号 三 says), and, where the rule set says so, its unpaid contract interest
   bears compound interest at the penalty rate.  Accrual is daily on the rule set's day
-  count (ACT/360: ``amount × rate × days / 360``), rounded half-up once for each stretch
-  between two events (payments, acceleration, ``as_of``).  Compound interest is not charged
-  on penalty or compound interest.
+  count (ACT/360: ``amount × rate × days / 360``).  Accrual is carried exactly and rounded
+  half-up to the cent only where it is shown or paid, so a payment that does not touch the
+  penalty does not move it; a penalty paid in full is settled (its sub-cent remainder is
+  dropped).  Compound interest is not charged on penalty or compound interest.
 * The contract interest of the current period accrues evenly over its actual days:
   ``accrued = I_k × elapsed days / days of the period``, rounded half-up, so that on the
   due date it is exactly the scheduled ``I_k``.
@@ -97,7 +98,7 @@ def _resolve_penalty(annual_rate: Decimal, penalty_rate, penalty_markup, rs) -> 
             "penalty_rate", penalty_rate,
             f"a rate from {annual_rate * (1 + low)} to {annual_rate * (1 + high)}, i.e. "
             + rs.markup_text(),
-            hint=f"{rate} is the contract rate {'+' if implied >= 0 else ''}{implied:.4%}",
+            hint=f"{rate} is the contract rate {'+' if implied >= 0 else '-'}{_rules._pct(abs(implied))}",
         )
     return rate, (markup if markup is not None else implied)
 
@@ -219,7 +220,7 @@ class Loan:
     signed: _dt.date | None = None
     product: str = "loan"
     accrual_day_count: str | None = None
-    options: Mapping = field(default_factory=dict)
+    options: Mapping = field(default_factory=dict, hash=False)
 
     def __post_init__(self):
         def put(name, value):
@@ -346,9 +347,14 @@ class Loan:
 
         Notes
         -----
-        Penalty on an instalment's unpaid principal :math:`P` over a stretch of :math:`n`
-        days without payment is :math:`\\mathrm{round}(P \\, r_p \\, n / 360)` (ACT/360); compound
-        interest on its unpaid interest :math:`I` is :math:`\\mathrm{round}(I \\, r_p \\, n / 360)`.
+        The penalty owed on an instalment is the exact sum, over the stretches between
+        events, of its unpaid principal :math:`P_j` times the penalty rate times the days
+        :math:`n_j` (ACT/360), less what was paid, rounded half-up once:
+
+        .. math:: S = \\mathrm{round}\\Big(\\sum_j P_j \\, r_p \\, n_j / 360\\Big) - \\text{paid},
+
+        and compound interest likewise on its unpaid contract interest :math:`I_j`.  With
+        nothing paid since the due date this is :math:`\\mathrm{round}(P \\, r_p \\, n / 360)`.
 
         Examples
         --------
@@ -424,12 +430,14 @@ class _Ledger:
         self.acc0 = _zeros(n)  # contract interest accrued at ``begin`` (moves after a prepayment)
         self.i_sched, self.p_out = _ints(interest), _ints(principal)
         self.p_due = self.p_out.copy()
-        for name in ("i_paid", "p_paid", "p_ahead", "i_ahead", "pen", "comp", "pen_acc", "comp_acc",
-                     "pen_paid", "comp_paid"):
+        # pen_n, comp_n: penalty and compound interest carried exactly, in 1/den minor units
+        for name in ("i_paid", "p_paid", "p_ahead", "i_ahead", "pen_n", "comp_n", "pen_paid",
+                     "comp_paid"):
             setattr(self, name, _zeros(n))
-        self.ch_day = np.array([np.datetime64(d, "D") for d, _, _ in charges], dtype="datetime64[D]")
-        self.ch_kind = np.array([k for _, k, _ in charges], dtype=object)
-        self.ch_amt = _ints([a for _, _, a in charges])
+        self.ch_day = np.array([np.datetime64(d, "D") for d, _, _, _ in charges], dtype="datetime64[D]")
+        self.ch_kind = np.array([k for _, k, _, _ in charges], dtype=object)
+        self.ch_amt = _ints([a for _, _, a, _ in charges])
+        self.ch_sched = np.array([s for _, _, _, s in charges], dtype=bool)  # from the schedule
         self.ch_paid = _zeros(len(charges))
         r = Fraction(penalty_rate)
         self.num, self.den = r.numerator, r.denominator * DAY_COUNT_DENOMINATOR[day_count]
@@ -447,9 +455,10 @@ class _Ledger:
         principal = m["principal"].to_numpy()
         if (principal < 0).any():
             raise InputError("options", dict(loan.options), "a schedule without capitalised interest")
-        charges = [(d, "costs", a) for d, a in costs] + [(d, "fees", a) for d, a in fees]
+        charges = [(d, "costs", a, False) for d, a in costs] + [(d, "fees", a, False) for d, a in fees]
         fee = m["fee"].to_numpy()
-        charges += [(d, "fees", int(a)) for d, a in zip(due.astype(_dt.date), fee, strict=True) if a]
+        charges += [(d, "fees", int(a), True) for d, a in zip(due.astype(_dt.date), fee, strict=True)
+                    if a]
         charges.sort(key=lambda c: c[0])
         rs = loan.rules
         return cls(start=loan.start, due=due, interest=m["interest"].to_numpy(), principal=principal,
@@ -476,15 +485,23 @@ class _Ledger:
         if late.any():
             since = np.maximum(self.due[late], self.t)
             days = accrual_numerators(since, t, self.day_count).astype(object)
-            inc = money.div_round(self.p_out[late] * self.num * days, self.den)
-            self.pen[late] += inc
-            self.pen_acc[late] += inc
+            self.pen_n[late] += self.p_out[late] * self.num * days
             if self.compound:
-                unpaid = self.i_sched[late] - self.i_paid[late]
-                inc = money.div_round(unpaid * self.num * days, self.den)
-                self.comp[late] += inc
-                self.comp_acc[late] += inc
+                self.comp_n[late] += (self.i_sched[late] - self.i_paid[late]) * self.num * days
         self.t = t
+
+    @property
+    def pen(self) -> np.ndarray:
+        return money.div_round(self.pen_n, self.den)
+
+    @property
+    def comp(self) -> np.ndarray:
+        return money.div_round(self.comp_n, self.den)
+
+    def drop_scheduled_fees_after(self, t) -> None:
+        """Periodic fees of the schedule stop when the loan is accelerated or repaid."""
+        gone = self.ch_sched & (self.ch_day > t)
+        self.ch_amt[gone] = 0
 
     # -- events ----------------------------------------------------------------------------------
     def run(self, as_of: _dt.date, payments, accelerate) -> None:
@@ -502,6 +519,12 @@ class _Ledger:
         if self.credit and (self.ch_amt - self.ch_paid)[self.ch_day <= end].sum() > 0:
             self.pay(end, 0)
 
+    def _settle(self, name: str, idx, owed, got) -> None:
+        """Take a payment off exactly carried accrual; paid in full, the sub-cent rest goes too."""
+        exact = getattr(self, name)
+        settled = (got == owed) & (got > 0)
+        exact[idx] = np.where(settled, 0, exact[idx] - got * self.den)
+
     def accelerate(self, t) -> None:
         self.accrue_to(t)
         k = self.current(t)
@@ -515,8 +538,9 @@ class _Ledger:
             arr[k] = arr[k:].sum()
         keep = k + 1
         for name in ("due", "begin", "acc0", "i_sched", "p_out", "p_due", "i_paid", "p_paid", "p_ahead",
-                     "i_ahead", "pen", "comp", "pen_acc", "comp_acc", "pen_paid", "comp_paid"):
+                     "i_ahead", "pen_n", "comp_n", "pen_paid", "comp_paid"):
             setattr(self, name, getattr(self, name)[:keep].copy())
+        self.drop_scheduled_fees_after(t)
         self.accelerated = t
 
     def pay(self, t, amount: int) -> None:
@@ -538,9 +562,9 @@ class _Ledger:
         applied = applied.astype(object)
         m = len(idx)
         got = {k: applied[j * m:(j + 1) * m] for j, k in enumerate(owed)}
-        self.pen[idx] -= got["penalty"]
+        self._settle("pen_n", idx, owed["penalty"], got["penalty"])
         self.pen_paid[idx] += got["penalty"]
-        self.comp[idx] -= got["compound"]
+        self._settle("comp_n", idx, owed["compound"], got["compound"])
         self.comp_paid[idx] += got["compound"]
         self.i_paid[idx] += got["interest"]
         self.p_out[idx] -= got["principal"]
@@ -576,6 +600,8 @@ class _Ledger:
                 self.p_paid[k:] += self.p_out[k:] - new
                 self.p_ahead[k:] += self.p_out[k:] - new
                 self.p_out[k:] = new
+                if left == 0:
+                    self.drop_scheduled_fees_after(t)
         self.credit = rest
         row["credit_out"] = rest
         self.log.append(row)
@@ -586,6 +612,7 @@ class _Ledger:
         end = np.datetime64(as_of, "D")
         n = len(self.due)
         due_now = self.due <= end
+        pen, comp = self.pen, self.comp
         k = self.current(end)
         i_out = _zeros(n)
         i_out[due_now] = self.i_sched[due_now] - self.i_paid[due_now]
@@ -593,7 +620,7 @@ class _Ledger:
             i_out[k] = self.accrued(k, end) - self.i_paid[k]
         arrears = (self.p_out + i_out) > 0
         days = np.where(due_now & arrears, (end - self.due).astype(np.int64), 0)
-        status = np.where(due_now, np.where(self.p_out + i_out + self.pen + self.comp > 0,
+        status = np.where(due_now, np.where(self.p_out + i_out + pen + comp > 0,
                                             np.where(self.due < end, "overdue", "due"), "paid"),
                           "future").astype(object)
         if k < n:
@@ -609,20 +636,22 @@ class _Ledger:
             "interest_paid": dec(self.i_paid),
             "paid_ahead": dec(self.p_ahead + self.i_ahead),
             "days_past_due": days,
-            "penalty_accrued": dec(self.pen_acc),
-            "compound_accrued": dec(self.comp_acc),
+            "penalty_accrued": dec(self.pen_paid + pen),
+            "compound_accrued": dec(self.comp_paid + comp),
             "penalty_paid": dec(self.pen_paid + self.comp_paid),
             "principal_outstanding": dec(self.p_out),
             "interest_outstanding": dec(i_out),
-            "penalty_outstanding": dec(self.pen + self.comp),
-            "outstanding": dec(self.p_out + i_out + self.pen + self.comp),
+            "penalty_outstanding": dec(pen + comp),
+            "outstanding": dec(self.p_out + i_out + pen + comp),
         })
-        ch_out = self.ch_amt - self.ch_paid
+        live = (self.ch_day <= end) & ~(self.ch_sched & (self.ch_amt == 0))
+        ch_kind, ch_amt, ch_paid = self.ch_kind[live], self.ch_amt[live], self.ch_paid[live]
+        ch_out = ch_amt - ch_paid
         charges = pd.DataFrame({
-            "date": self.ch_day.astype("datetime64[s]"),
-            "kind": self.ch_kind,
-            "amount": dec(self.ch_amt),
-            "paid": dec(self.ch_paid),
+            "date": self.ch_day[live].astype("datetime64[s]"),
+            "kind": ch_kind,
+            "amount": dec(ch_amt),
+            "paid": dec(ch_paid),
             "outstanding": dec(ch_out),
         })
         cols = ["date", "amount", "credit_in", "costs", "fees", "penalty", "compound", "interest",
@@ -631,14 +660,14 @@ class _Ledger:
         for c in cols[1:]:
             allocations[c] = dec(allocations[c].to_numpy())
         allocations["date"] = allocations["date"].astype("datetime64[s]")
-        is_cost = self.ch_kind == "costs"
+        is_cost = ch_kind == "costs"
         return Claim(
             principal=money.from_minor(int(self.p_out.sum()), u),
             overdue_principal=money.from_minor(int(self.p_out[due_now].sum()), u),
             interest=money.from_minor(int(i_out.sum()), u),
             overdue_interest=money.from_minor(int(i_out[due_now].sum()), u),
-            penalty=money.from_minor(int((self.pen + self.comp).sum()), u),
-            compound=money.from_minor(int(self.comp.sum()), u),
+            penalty=money.from_minor(int((pen + comp).sum()), u),
+            compound=money.from_minor(int(comp.sum()), u),
             fees=money.from_minor(int(ch_out.sum()), u),
             enforcement_costs=money.from_minor(int(ch_out[is_cost].sum()), u),
             credit=money.from_minor(self.credit, u),

@@ -98,7 +98,7 @@ class Plan:
     >>> plan = rp.Plan(method="level", term=36, annual_rate=0.05, penalty_waiver=0.5)
     >>> s = plan.schedule(claim)
     >>> s.payment, s.table["principal"].sum()       # 1,036,000 financed after the waiver
-    (Decimal('31049.44'), Decimal('1036000.00'))
+    (Decimal('31049.85'), Decimal('1036000.00'))
     >>> plan.replace(term=48).describe()
     'level instalments over 48 months at 5.00%, waives 50% of penalty interest'
     """

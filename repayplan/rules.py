@@ -799,7 +799,9 @@ def check(plan_or_loan, claim=None, ruleset=None) -> list[Finding]:
         ``frequency`` (payments a year), ``product`` (``"credit_card"`` for card debt),
         ``kind`` (``"extension"``, the default, or ``"restructuring"`` / ``"refinancing"``,
         to which the 展期 limit does not apply), ``signed`` (contract date).
-        A loan is recognised by ``schedule`` and ``periods``, a claim by ``total``.
+        Besides :class:`~repayplan.claim.Loan` and :class:`~repayplan.claim.Claim`, an
+        object with ``term`` is read as a plan, one with ``total`` and ``as_of`` as a
+        claim, any other as a loan.
     claim : Claim, optional
         The claim a plan restructures: its date, rates, original maturity and term
         (``maturity``, ``term_months``) and product.
@@ -827,8 +829,7 @@ def check(plan_or_loan, claim=None, ruleset=None) -> list[Finding]:
     A private loan at 18 % signed on 2023-09-01, when the one-year LPR was 3.45 %:
 
     >>> from types import SimpleNamespace
-    >>> loan = SimpleNamespace(annual_rate=0.18, penalty_rate=0.18, signed="2023-09-01",
-    ...                        schedule=None, periods=12)
+    >>> loan = SimpleNamespace(annual_rate=0.18, penalty_rate=0.18, signed="2023-09-01")
     >>> [f.rule for f in check(loan, ruleset="cn-private")]
     ['cn-private.rate-cap', 'cn-private.overdue-rate-cap']
     >>> check(loan, ruleset="cn-private")[0].limit
@@ -872,12 +873,18 @@ class _Context:
             v = getattr(src, name, None)
             return None if v is None else check_date(name, v)
 
-        if hasattr(obj, "schedule") and hasattr(obj, "periods"):
+        from .claim import Claim, Loan  # claim.py imports this module
+
+        if isinstance(obj, Loan):
             what = "loan"
+        elif isinstance(obj, Claim):
+            what = "claim"
+        elif hasattr(obj, "term"):
+            what = "plan"
         elif hasattr(obj, "total") and hasattr(obj, "as_of"):
             what = "claim"
         else:
-            what = "plan"
+            what = "loan"
         annual, penalty = rate(obj, "annual_rate"), rate(obj, "penalty_rate")
         new_agreement = what == "plan" and annual is not None
         if what == "plan" and annual is None and claim is not None:

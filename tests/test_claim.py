@@ -187,8 +187,8 @@ def test_acceleration_makes_the_whole_loan_due():
     pays = [(dt.date(2025, 2, 1), 10_600), (dt.date(2025, 3, 1), 10_550)]
     claim = loan.claim(dt.date(2025, 5, 15), payments=pays, accelerate=dt.date(2025, 4, 15))
     r = D("0.09")
-    pen3 = q(10_000 * r * 14 / 360) + q(10_000 * r * 30 / 360)  # 35.00 + 75.00, split at 04-15
-    comp3 = q(500 * r * 14 / 360) + q(500 * r * 30 / 360)  # 1.75 + 3.75
+    pen3 = q(10_000 * r * 44 / 360)  # 2025-04-01 -> 05-15: 44 days, 110.00
+    comp3 = q(500 * r * 44 / 360)  # 5.50
     pen_acc = q(90_000 * r * 30 / 360)  # 675.00
     comp_acc = q(210 * r * 30 / 360)  # 1.575 -> 1.58
     assert claim.principal == claim.overdue_principal == D("100000.00")
@@ -254,7 +254,8 @@ def test_stated_claim_accrues_contract_penalty_and_compound_interest():
     d = c.accrue(dt.date(2026, 12, 31))
     assert d.interest - c.interest == q(D(600_000) * D("0.0435") * 30 / 360) == D("2175.00")
     assert d.compound == q(D(30_000) * D("0.06525") * 30 / 360) == D("163.13")
-    assert d.penalty - c.penalty == D("4350.00") + D("163.13")
+    assert d.penalty - c.penalty == q(D(400_000) * D("0.06525") * 30 / 360) + d.compound
+    assert d.penalty - c.penalty == D("2175.00") + D("163.13")
     assert d.as_of == dt.date(2026, 12, 31)
     assert d.overdue_interest == c.overdue_interest
 
@@ -440,7 +441,7 @@ PAID_COLUMNS = ("costs", "fees", "penalty", "compound", "interest", "principal",
                 "principal_ahead")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(case=loans_and_payments())
 def test_payments_are_conserved_and_the_claim_explains_itself(case):
     loan, as_of, payments, costs, accelerate = case
@@ -455,7 +456,7 @@ def test_payments_are_conserved_and_the_claim_explains_itself(case):
     assert c.credit == 0 or c.total == 0
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(case=loans_and_payments(), extra=st.integers(0, 400))
 def test_claims_accrue_monotonically(case, extra):
     loan, as_of, payments, costs, accelerate = case
@@ -470,7 +471,7 @@ def test_claims_accrue_monotonically(case, extra):
     assert s2.total >= stated.total and s2.penalty >= stated.penalty
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(case=loans_and_payments(), over=st.integers(0, 10_000))
 def test_a_claim_paid_in_full_is_zero(case, over):
     loan, as_of, payments, costs, accelerate = case

@@ -1,0 +1,428 @@
+"""What each plan does to both sides: the creditor's recovery and the borrower's burden.
+
+:func:`evaluate` runs plans × cash-flow scenarios × months in one vectorised pass.
+
+Definitions (all monthly; month 0 is the claim date, payment *k* at the end of month *k*)
+------------------------------------------------------------------------------------------
+Discount factor
+    :math:`v^k` with :math:`v = 1/(1 + d/12)` and :math:`d` the creditor's annual discount rate.
+Enforcement value of an amount owed :math:`x`, starting the clock at month :math:`j`
+    :math:`EV_j(x) = v^{j}\\,(R\\,x - C)\\,v^{D}` with recovery rate :math:`R`, costs :math:`C`
+    and delay :math:`D` months.  ``enforcement_npv`` is :math:`EV_0(\\text{claim.total})`.
+Borrower cash
+    :math:`c_{s,k} = \\text{buffer} + \\sum_{j=1}^{k} \\text{cf}_{s,j} - \\sum_{j=0}^{k} p_j`
+    in scenario :math:`s`.  The borrower defaults at the first month :math:`k` with a payment
+    due (:math:`p_k > 0`) where :math:`c_{s,k} < \\text{minimum\\_cash}`.
+Value of a scenario
+    No default: :math:`\\sum_k p_k v^k` (the contractual NPV, ``creditor_npv``).  Default in
+    month :math:`k`: :math:`\\sum_{j<k} p_j v^j + EV_{\\max(k-1, 0)}(o_{k-1})` where
+    :math:`o_{k-1}` is what is owed after the last payment made: the plan's balance plus,
+    when the plan's waivers are conditional, the waived amounts (revoked); :math:`o_{-1}`
+    is the whole claim.  A borrower who cannot make the first payment therefore gives the
+    creditor exactly ``enforcement_npv``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+import numpy as np
+import pandas as pd
+
+from ._validate import as_decimal, check_fraction, check_int, check_rate
+from .errors import InputError
+from .plans import Plan, PlanBatch, plan_batch
+
+__all__ = ["Creditor", "Enforcement", "Evaluation", "evaluate", "METRICS", "align_cashflow"]
+
+#: The columns of :func:`evaluate`, with units and the side that prefers higher values.
+METRICS = {
+    "creditor_npv": ("creditor", "currency", "higher", "NPV of the plan's payments if all are made"),
+    "expected_npv": ("creditor", "currency", "higher", "NPV expected across scenarios, defaults and enforcement included"),
+    "enforcement_npv": ("creditor", "currency", None, "NPV of enforcing the claim now (the creditor's alternative)"),
+    "margin": ("creditor", "currency", "higher", "expected_npv - enforcement_npv"),
+    "recovery_rate": ("creditor", "fraction", "higher", "expected_npv / claim total"),
+    "irr": ("creditor", "fraction a year", "higher", "yield on the claim if every payment is made (monthly IRR x 12)"),
+    "default_probability": ("borrower", "fraction", "lower", "share of scenarios where the borrower runs out of cash"),
+    "min_dscr": ("borrower", "ratio", "higher", "lowest monthly cash / payment on the mean cash flow"),
+    "dscr_p5": ("borrower", "ratio", "higher", "lowest monthly 5th-percentile cash / payment"),
+    "months_short": ("borrower", "months", "lower", "expected months whose cash flow does not cover the payment"),
+    "burden": ("borrower", "fraction", "lower", "PV of payments / PV of the borrower's cash flow over the term"),
+    "peak_payment": ("borrower", "currency", "lower", "largest single payment"),
+    "total_paid": ("borrower", "currency", "lower", "sum of all payments"),
+    "total_waived": ("both", "currency", None, "what the creditor gives up"),
+    "term": ("both", "months", None, "month of the last payment"),
+    "rule_findings": ("both", "count", "lower", "rule-set findings (warnings and errors)"),
+}
+
+
+@dataclass(frozen=True)
+class Enforcement:
+    """The creditor's alternative to agreeing: enforcement or litigation.
+
+    Parameters
+    ----------
+    recovery_rate : float
+        Share (0..1) of what is owed that enforcement recovers (collateral, judgment).
+    delay_months : int
+        Months until the recovery is received.
+    costs : number
+        Costs of enforcement, paid out of the recovery (currency units).
+    """
+
+    recovery_rate: float = 0.5
+    delay_months: int = 18
+    costs: Decimal = Decimal(0)
+
+    def __post_init__(self):
+        object.__setattr__(self, "recovery_rate", check_fraction("recovery_rate", self.recovery_rate))
+        object.__setattr__(self, "delay_months", check_int("delay_months", self.delay_months, low=0, high=600))
+        c = as_decimal("costs", self.costs)
+        if c < 0:
+            raise InputError("costs", self.costs, "an amount >= 0")
+        object.__setattr__(self, "costs", c)
+
+    def value(self, owed, discount_rate: float) -> float:
+        """Present value today of enforcing on ``owed``: ``(R owed - C) v^D``."""
+        v = 1.0 / (1.0 + float(discount_rate) / 12.0)
+        return (self.recovery_rate * float(owed) - float(self.costs)) * v**self.delay_months
+
+    def replace(self, **changes) -> Enforcement:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Creditor:
+    """The creditor's cost of money and its alternative to agreeing.
+
+    Parameters
+    ----------
+    discount_rate : float
+        Annual rate (fraction) at which the creditor discounts future payments, monthly
+        at ``discount_rate / 12``.
+    enforcement : Enforcement
+        What enforcement would yield (the creditor's BATNA).
+    name : str
+    """
+
+    discount_rate: float = 0.06
+    enforcement: Enforcement = Enforcement()
+    name: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "discount_rate", float(check_rate("discount_rate", self.discount_rate)))
+        if not isinstance(self.enforcement, Enforcement):
+            raise InputError("enforcement", self.enforcement, "a repayplan.Enforcement")
+
+    def replace(self, **changes) -> Creditor:
+        return dataclasses.replace(self, **changes)
+
+    def enforcement_npv(self, claim) -> float:
+        """``recovery_rate × claim.total − costs``, discounted over the delay."""
+        return self.enforcement.value(claim.total, self.discount_rate)
+
+
+def align_cashflow(cashflow, claim, months: int) -> np.ndarray:
+    """The borrower's cash for months 1..``months`` after the claim date (scenarios × months).
+
+    A cash flow dated from the month after the claim date or earlier is taken by date; an
+    undated projection (one that starts at the library's default month) is taken from its
+    first month.  Too few months is an :class:`InputError`, never padded.
+    """
+    from .cashflow import DEFAULT_PROJECTION_START, CashFlow
+
+    if not isinstance(cashflow, CashFlow):
+        raise InputError("cashflow", type(cashflow).__name__, "a repayplan.CashFlow")
+    first = pd.Period(claim.as_of, freq="M") + 1
+    if cashflow.start == DEFAULT_PROJECTION_START:
+        offset = 0
+    else:
+        offset = (first - cashflow.start).n
+        if offset < 0:
+            raise InputError("cashflow", f"starts {cashflow.start}",
+                             f"a cash flow that covers the months from {first} (the month after the claim date)")
+    if cashflow.months - offset < months:
+        have = max(0, cashflow.months - offset)
+        raise InputError("cashflow", f"{cashflow.months} months from {cashflow.start}",
+                         f"at least {months} months from {first} to cover the longest plan ({have} given)")
+    return np.asarray(cashflow.values[:, offset : offset + months], dtype=float)
+
+
+# --------------------------------------------------------------------------------------
+def evaluate(plans, claim, cashflow, creditor, *, check_rules: bool = True, chunk: int | None = None):
+    """Measure plans for both sides, vectorised across plans × scenarios × months.
+
+    Parameters
+    ----------
+    plans : Plan or sequence of Plan
+        One plan gives an :class:`Evaluation` (a rich object); a sequence a DataFrame.
+    claim : Claim
+    cashflow : CashFlow
+        The borrower's monthly cash available for debt service, one path or scenarios.
+    creditor : Creditor
+    check_rules : bool
+        Run :func:`repayplan.rules.check` on each plan (column ``rule_findings``).
+    chunk : int, optional
+        Plans per block of the plans × scenarios × months array (memory bound).
+
+    Returns
+    -------
+    pandas.DataFrame or Evaluation
+        One row per plan (index: plan names), the columns of :data:`METRICS`: currency
+        amounts as floats in currency units (analytics), fractions as fractions.
+
+    Notes
+    -----
+    See the module docstring for the default model.  ``min_dscr`` is
+    :math:`\\min_k \\bar{cf}_k / p_k` and ``dscr_p5`` is :math:`\\min_k q_{5\\%}(cf_{\\cdot,k}) / p_k`
+    over months with a payment; ``burden`` is
+    :math:`\\sum_k p_k v^k / \\sum_{k \\ge 1} \\bar{cf}_k v^k` over the plan's term; ``irr`` solves
+    :math:`\\sum_k p_k (1+i/12)^{-k} = \\text{claim.total}`.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> claim = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000, annual_rate=0.0435,
+    ...                  as_of=date(2026, 12, 1))
+    >>> cf = rp.CashFlow.project(base=60_000, months=60, seed=1)
+    >>> creditor = rp.Creditor(0.06, rp.Enforcement(recovery_rate=0.5, delay_months=18, costs=50_000))
+    >>> out = rp.evaluate([rp.Plan(term=24), rp.Plan(term=48)], claim, cf, creditor)
+    >>> out[["default_probability", "min_dscr", "expected_npv"]].round(2)
+            default_probability  min_dscr  expected_npv
+    plan
+    plan 1                  0.0      1.32    1024608.38
+    plan 2                  0.0      2.53    1008767.05
+    """
+    from .cashflow import CashFlow
+
+    single = isinstance(plans, Plan)
+    plan_list = [plans] if single else list(plans)
+    if not isinstance(creditor, Creditor):
+        raise InputError("creditor", type(creditor).__name__, "a repayplan.Creditor")
+    if not isinstance(cashflow, CashFlow):
+        raise InputError("cashflow", type(cashflow).__name__, "a repayplan.CashFlow")
+    batch = plan_batch(plan_list, claim)
+    frame, months = _evaluate_batch(batch, claim, cashflow, creditor, chunk=chunk, monthly=single)
+    if check_rules:
+        frame["rule_findings"] = [_findings(p, claim) for p in plan_list]
+    else:
+        frame["rule_findings"] = 0
+    frame.index = plan_names(plan_list)
+    frame.index.name = "plan"
+    if single:
+        return Evaluation(plan=plan_list[0], claim=claim, cashflow=cashflow, creditor=creditor,
+                          metrics=frame.iloc[0], monthly=months[0], schedule=batch.schedule(0),
+                          findings=_finding_list(plan_list[0], claim) if check_rules else [])
+    return frame
+
+
+def plan_names(plans) -> list[str]:
+    """Names for table columns: the plan's own name, else ``plan 1``, ``plan 2`` …; unique."""
+    out, seen = [], {}
+    for i, p in enumerate(plans):
+        name = p.name or f"plan {i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def _finding_list(plan, claim):
+    from . import rules
+
+    return rules.check(plan, claim)
+
+
+def _findings(plan, claim) -> int:
+    return len(_finding_list(plan, claim))
+
+
+def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, *, chunk=None, monthly=False):
+    u = batch.units
+    scale = 10.0**u
+    pay = batch.payments.astype(float) / scale                     # P × (H+1)
+    P, H1 = pay.shape
+    H = H1 - 1
+    cf = align_cashflow(cashflow, claim, H)                        # S × H
+    S = cf.shape[0]
+    d = creditor.discount_rate
+    v = 1.0 / (1.0 + d / 12.0)
+    disc = v ** np.arange(H1)                                      # H+1
+    total = float(claim.total)
+    waived = np.array([t.waived for t in batch.terms], dtype=float) / scale
+    conditional = np.array([p.waivers_conditional for p in batch.plans])
+    owed_after = batch.balance.astype(float) / scale + np.where(conditional, waived, 0.0)[:, None]  # P × (H+1)
+    enf = creditor.enforcement
+    ev_factor = v ** enf.delay_months
+    costs = float(enf.costs)
+    enforcement_npv = (enf.recovery_rate * total - costs) * ev_factor
+
+    pv_pay = pay * disc                                            # P × (H+1)
+    creditor_npv = pv_pay.sum(axis=1)
+    # value if default in month k: PV of payments before k + EV of what was owed after k-1
+    cum_pv = np.concatenate([np.zeros((P, 1)), np.cumsum(pv_pay, axis=1)[:, :-1]], axis=1)  # sum_{j<k}
+    owed_prev = np.concatenate([np.full((P, 1), total), owed_after[:, :-1]], axis=1)          # o_{k-1}
+    clock = v ** np.maximum(np.arange(H1) - 1, 0)
+    default_value = cum_pv + clock * (enf.recovery_rate * owed_prev - costs) * ev_factor       # P × (H+1)
+
+    cum_cf = np.concatenate([np.zeros((S, 1)), np.cumsum(cf, axis=1)], axis=1)                 # S × (H+1)
+    cum_pay = np.cumsum(pay, axis=1)                                                           # P × (H+1)
+    due = pay > 0
+    buffer, minimum = float(cashflow.buffer), float(cashflow.minimum_cash)
+    chunk = chunk or max(1, int(4e7 // max(1, S * H1)))
+    expected = np.empty(P)
+    p_default = np.empty(P)
+    short_months = np.empty(P)
+    hazard = np.zeros((P, H1)) if monthly else None
+    start_cash = buffer + cum_cf
+    for a in range(0, P, chunk):
+        b = min(P, a + chunk)
+        cash = start_cash[None, :, :] - cum_pay[a:b, None, :]                 # p × S × (H+1)
+        short = (cash < minimum) & due[a:b, None, :]
+        any_default = short.any(axis=2)
+        k = np.argmax(short, axis=2)                                          # first default month
+        val = np.where(any_default, np.take_along_axis(default_value[a:b], k, axis=1),
+                       creditor_npv[a:b, None])
+        expected[a:b] = val.mean(axis=1)
+        p_default[a:b] = any_default.mean(axis=1)
+        mp = pay[a:b, None, 1:]
+        short_months[a:b] = ((cf[None, :, :] < mp) & (mp > 0)).sum(axis=2).mean(axis=1)
+        if monthly:  # distribution of default months, per plan over scenarios
+            flat = (np.arange(b - a)[:, None] * H1 + k)[any_default]
+            hazard[a:b] = np.bincount(flat, minlength=(b - a) * H1).reshape(b - a, H1) / S
+
+    mean_cf = cf.mean(axis=0)                                                 # H
+    q5 = np.quantile(cf, 0.05, axis=0) if S > 1 else cf[0]
+    q95 = np.quantile(cf, 0.95, axis=0) if S > 1 else cf[0]
+    monthly_pay = pay[:, 1:]                                                  # P × H
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dscr_mean = np.where(monthly_pay > 0, mean_cf[None, :] / monthly_pay, np.inf)
+        dscr_q5 = np.where(monthly_pay > 0, q5[None, :] / monthly_pay, np.inf)
+    min_dscr = dscr_mean.min(axis=1)
+    dscr_p5 = dscr_q5.min(axis=1)
+    terms = batch.nrows
+    k_idx = np.arange(1, H1)
+    in_term = k_idx[None, :] <= terms[:, None]
+    pv_cf = np.where(in_term, mean_cf[None, :] * disc[None, 1:], 0.0).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        burden = np.where(pv_cf > 0, creditor_npv / pv_cf, np.inf)
+    frame = pd.DataFrame({
+        "creditor_npv": creditor_npv,
+        "expected_npv": expected,
+        "enforcement_npv": enforcement_npv,
+        "margin": expected - enforcement_npv,
+        "recovery_rate": expected / total,
+        "irr": _irr(pay, total),
+        "default_probability": p_default,
+        "min_dscr": min_dscr,
+        "dscr_p5": dscr_p5,
+        "months_short": short_months,
+        "burden": burden,
+        "peak_payment": pay.max(axis=1),
+        "total_paid": pay.sum(axis=1),
+        "total_waived": waived,
+        "term": terms,
+    })
+    months = []
+    for i in range(P if monthly else 0):
+        n = int(terms[i]) + 1
+        months.append(pd.DataFrame({
+            "month": np.arange(n),
+            "date": pd.period_range(pd.Period(claim.as_of, freq="M"), periods=n, freq="M"),
+            "payment": pay[i, :n],
+            "balance": batch.balance[i, :n] / scale,
+            "cash_mean": np.concatenate([[np.nan], mean_cf[: n - 1]]),
+            "cash_p5": np.concatenate([[np.nan], q5[: n - 1]]),
+            "cash_p95": np.concatenate([[np.nan], q95[: n - 1]]),
+            "dscr_mean": np.concatenate([[np.nan], dscr_mean[i, : n - 1]]),
+            "default_in_month": hazard[i, :n],
+        }))
+    return frame, months
+
+
+def _irr(pay: np.ndarray, total: float) -> np.ndarray:
+    """Annualised monthly IRR of ``-total`` at month 0 then the plan's payments, per plan.
+
+    Vectorised bisection on the monthly rate in (-0.99, 1): the NPV is decreasing in the
+    rate for a single outflow followed by inflows, so the root is unique when it exists.
+    """
+    P, H1 = pay.shape
+    k = np.arange(H1)
+    flows = pay.copy()
+    flows[:, 0] -= total
+
+    def npv(r):
+        return (flows * (1.0 + r[:, None]) ** -k[None, :]).sum(axis=1)
+
+    lo, hi = np.full(P, -0.99), np.full(P, 1.0)
+    f_lo, f_hi = npv(lo), npv(hi)
+    ok = (f_lo > 0) & (f_hi < 0)
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        f = npv(mid)
+        right = f > 0
+        lo = np.where(right, mid, lo)
+        hi = np.where(right, hi, mid)
+    return np.where(ok, (lo + hi) / 2 * 12, np.nan)
+
+
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """One plan measured for both sides: ``metrics`` (Series), ``monthly`` (DataFrame of
+    payments, balance, cash band, DSCR and the distribution of default months) and the
+    plan's ``schedule``."""
+
+    plan: Plan
+    claim: object
+    cashflow: object
+    creditor: Creditor
+    metrics: pd.Series
+    monthly: pd.DataFrame
+    schedule: object
+    findings: list
+
+    def __getitem__(self, key):
+        return self.metrics[key]
+
+    def __getattr__(self, key):
+        metrics = object.__getattribute__(self, "metrics")
+        if key in metrics.index:
+            return metrics[key]
+        raise AttributeError(key)
+
+    def __repr__(self) -> str:
+        m = self.metrics
+        return (f"Evaluation({self.plan.describe()}: expected NPV {m['expected_npv']:,.2f} vs enforcement "
+                f"{m['enforcement_npv']:,.2f}; default probability {m['default_probability']:.1%}; "
+                f"min DSCR {m['min_dscr']:.2f})")
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th>{escape(k)}</th><td>{_fmt_metric(k, v)}</td><td>{escape(METRICS.get(k, ('', '', '', ''))[3])}</td></tr>"
+            for k, v in self.metrics.items()
+        )
+        finds = "".join(f"<li>{escape(str(f))}</li>" for f in self.findings)
+        return (f"<div><b>{escape(self.plan.name or 'Plan')}</b>: {escape(self.plan.describe())}"
+                f"<table>{rows}</table>{'<ul>' + finds + '</ul>' if finds else ''}</div>")
+
+
+def _fmt_metric(key: str, value) -> str:
+    unit = METRICS.get(key, (None, None))[1]
+    if isinstance(value, (float, np.floating)):
+        if not np.isfinite(value):
+            return "—" if np.isnan(value) else "∞"
+        if unit == "currency":
+            return f"{value:,.2f}"
+        if unit and unit.startswith("fraction"):
+            return f"{value:.1%}"
+        return f"{value:,.2f}"
+    return escape(str(value))
+
