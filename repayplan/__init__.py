@@ -35,3 +35,8 @@ from .compare import Comparison, compare  # noqa: E402
 from .evaluate import Creditor, Enforcement, Evaluation, evaluate  # noqa: E402
 
 __all__ += ["Comparison", "compare", "Creditor", "Enforcement", "Evaluation", "evaluate"]
+
+from .evaluate import Borrower  # noqa: E402
+from .negotiate import Constraints, Negotiation, Range, SearchSpace, Waterfall, negotiate  # noqa: E402
+
+__all__ += ["Borrower", "Constraints", "Negotiation", "Range", "SearchSpace", "Waterfall", "negotiate"]

@@ -22,7 +22,8 @@ ROW_LABELS = {
         "dscr_p5": "Minimum DSCR (5th percentile)", "months_short": "Months short of cash",
         "burden": "Payments / cash flow (PV)", "peak_payment": "Largest payment",
         "total_paid": "Total paid", "total_waived": "Total waived", "term": "Term (months)",
-        "rule_findings": "Rule findings",
+        "rule_findings": "Rule findings", "borrower_cost": "Borrower's expected cost (PV)",
+        "borrower_alternative": "Borrower's cost of enforcement (PV)",
     },
     "zh": {
         "creditor_npv": "全额履约净现值", "expected_npv": "债权人预期净现值",
@@ -32,7 +33,8 @@ ROW_LABELS = {
         "dscr_p5": "最低偿债覆盖率（5%分位）", "months_short": "现金不足月数",
         "burden": "还款额/现金流（现值）", "peak_payment": "最大单期还款",
         "total_paid": "还款总额", "total_waived": "减免总额", "term": "期限（月）",
-        "rule_findings": "合规提示",
+        "rule_findings": "合规提示", "borrower_cost": "借款人预期还款成本（现值）",
+        "borrower_alternative": "借款人被强制执行成本（现值）",
     },
 }
 

@@ -36,7 +36,7 @@ from ._validate import as_decimal, check_fraction, check_int, check_rate
 from .errors import InputError
 from .plans import Plan, PlanBatch, plan_batch
 
-__all__ = ["Creditor", "Enforcement", "Evaluation", "evaluate", "METRICS", "align_cashflow"]
+__all__ = ["Borrower", "Creditor", "Enforcement", "Evaluation", "evaluate", "METRICS", "align_cashflow"]
 
 #: The columns of :func:`evaluate`, with units and the side that prefers higher values.
 METRICS = {
@@ -56,6 +56,8 @@ METRICS = {
     "total_waived": ("both", "currency", None, "what the creditor gives up"),
     "term": ("both", "months", None, "month of the last payment"),
     "rule_findings": ("both", "count", "lower", "rule-set findings (warnings and errors)"),
+    "borrower_cost": ("borrower", "currency", "lower", "PV at the borrower's rate of what it expects to pay, defaults included"),
+    "borrower_alternative": ("borrower", "currency", None, "PV at the borrower's rate of what enforcement would cost it"),
 }
 
 
@@ -125,6 +127,44 @@ class Creditor:
         return self.enforcement.value(claim.total, self.discount_rate)
 
 
+@dataclass(frozen=True)
+class Borrower:
+    r"""The borrower's side of the bargain, for the Nash solution.
+
+    Parameters
+    ----------
+    discount_rate : float
+        The borrower's annual cost of money (a firm in distress discounts heavily).
+    going_concern_loss : number or None
+        What enforcement destroys for the borrower beyond the claim itself (assets sold
+        below value, customers and credit lost, 失信 listing), currency units.  ``None``:
+        20% of the claim.
+
+    Notes
+    -----
+    Enforcement leaves the whole claim owed (the unrecovered part survives as a
+    deficiency) and adds its costs and the going-concern loss, all at the end of the
+    enforcement delay: the borrower's alternative costs
+    :math:`A_B = (\text{total} + C + G)\, w^{D}` with :math:`w = 1/(1 + r_B/12)`.  Under a plan
+    it expects to pay :math:`\mathbb{E}[\sum_k p_k w^k]`, with the same enforcement cost on
+    what is owed if it defaults.  These are assumptions the analyst sets, stated in the docs.
+    """
+
+    discount_rate: float = 0.10
+    going_concern_loss: Decimal | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "discount_rate", float(check_rate("discount_rate", self.discount_rate)))
+        if self.going_concern_loss is not None:
+            g = as_decimal("going_concern_loss", self.going_concern_loss)
+            if g < 0:
+                raise InputError("going_concern_loss", self.going_concern_loss, "an amount >= 0")
+            object.__setattr__(self, "going_concern_loss", g)
+
+    def loss(self, claim) -> float:
+        return float(claim.total) * 0.2 if self.going_concern_loss is None else float(self.going_concern_loss)
+
+
 def align_cashflow(cashflow, claim, months: int) -> np.ndarray:
     """The borrower's cash for months 1..``months`` after the claim date (scenarios × months).
 
@@ -152,7 +192,8 @@ def align_cashflow(cashflow, claim, months: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------
-def evaluate(plans, claim, cashflow, creditor, *, check_rules: bool = True, chunk: int | None = None):
+def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = None, check_rules: bool = True,
+             chunk: int | None = None):
     """Measure plans for both sides, vectorised across plans × scenarios × months.
 
     Parameters
@@ -163,6 +204,9 @@ def evaluate(plans, claim, cashflow, creditor, *, check_rules: bool = True, chun
     cashflow : CashFlow
         The borrower's monthly cash available for debt service, one path or scenarios.
     creditor : Creditor
+    borrower : Borrower, optional
+        The borrower's discount rate and going-concern loss (columns ``borrower_cost`` and
+        ``borrower_alternative``); default ``Borrower()``.
     check_rules : bool
         Run :func:`repayplan.rules.check` on each plan (column ``rule_findings``).
     chunk : int, optional
@@ -205,8 +249,11 @@ def evaluate(plans, claim, cashflow, creditor, *, check_rules: bool = True, chun
         raise InputError("creditor", type(creditor).__name__, "a repayplan.Creditor")
     if not isinstance(cashflow, CashFlow):
         raise InputError("cashflow", type(cashflow).__name__, "a repayplan.CashFlow")
+    borrower = borrower or Borrower()
+    if not isinstance(borrower, Borrower):
+        raise InputError("borrower", type(borrower).__name__, "a repayplan.Borrower")
     batch = plan_batch(plan_list, claim)
-    frame, months = _evaluate_batch(batch, claim, cashflow, creditor, chunk=chunk, monthly=single)
+    frame, months = _evaluate_batch(batch, claim, cashflow, creditor, borrower, chunk=chunk, monthly=single)
     if check_rules:
         frame["rule_findings"] = [_findings(p, claim) for p in plan_list]
     else:
@@ -244,7 +291,8 @@ def _findings(plan, claim) -> int:
     return len(_finding_list(plan, claim))
 
 
-def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, *, chunk=None, monthly=False):
+def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borrower: Borrower, *, chunk=None,
+                    monthly=False):
     u = batch.units
     scale = 10.0**u
     pay = batch.payments.astype(float) / scale                     # P × (H+1)
@@ -272,12 +320,24 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, *, ch
     clock = v ** np.maximum(np.arange(H1) - 1, 0)
     default_value = cum_pv + clock * (enf.recovery_rate * owed_prev - costs) * ev_factor       # P × (H+1)
 
+    # the borrower's side: what it pays, at its own rate, and what enforcement costs it
+    w = 1.0 / (1.0 + borrower.discount_rate / 12.0)
+    disc_b = w ** np.arange(H1)
+    g_loss = borrower.loss(claim)
+    pv_pay_b = pay * disc_b
+    borrower_contract = pv_pay_b.sum(axis=1)
+    cum_pv_b = np.concatenate([np.zeros((P, 1)), np.cumsum(pv_pay_b, axis=1)[:, :-1]], axis=1)
+    clock_b = w ** np.maximum(np.arange(H1) - 1, 0)
+    default_cost_b = cum_pv_b + clock_b * (owed_prev + costs + g_loss) * w**enf.delay_months
+    borrower_alternative = (total + costs + g_loss) * w**enf.delay_months
+
     cum_cf = np.concatenate([np.zeros((S, 1)), np.cumsum(cf, axis=1)], axis=1)                 # S × (H+1)
     cum_pay = np.cumsum(pay, axis=1)                                                           # P × (H+1)
     due = pay > 0
     buffer, minimum = float(cashflow.buffer), float(cashflow.minimum_cash)
     chunk = chunk or max(1, int(4e7 // max(1, S * H1)))
     expected = np.empty(P)
+    expected_b = np.empty(P)
     p_default = np.empty(P)
     short_months = np.empty(P)
     hazard = np.zeros((P, H1)) if monthly else None
@@ -291,6 +351,8 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, *, ch
         val = np.where(any_default, np.take_along_axis(default_value[a:b], k, axis=1),
                        creditor_npv[a:b, None])
         expected[a:b] = val.mean(axis=1)
+        expected_b[a:b] = np.where(any_default, np.take_along_axis(default_cost_b[a:b], k, axis=1),
+                                   borrower_contract[a:b, None]).mean(axis=1)
         p_default[a:b] = any_default.mean(axis=1)
         mp = pay[a:b, None, 1:]
         short_months[a:b] = ((cf[None, :, :] < mp) & (mp > 0)).sum(axis=2).mean(axis=1)
@@ -329,6 +391,8 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, *, ch
         "total_paid": pay.sum(axis=1),
         "total_waived": waived,
         "term": terms,
+        "borrower_cost": expected_b,
+        "borrower_alternative": borrower_alternative,
     })
     months = []
     for i in range(P if monthly else 0):

@@ -88,6 +88,10 @@ class Plan:
     waivers_conditional : bool
         Waivers are granted on condition of performance (revoked if the borrower
         defaults), as restructuring agreements usually say.
+    kind : {"extension", "restructuring", "refinancing"}
+        What the rule set treats the plan as: an extension (展期) is held to the
+        extension limits of its rule set; a restructuring (重组) or refinancing is not,
+        but may start an observation period.
 
     Examples
     --------
@@ -120,6 +124,10 @@ class Plan:
     settlement_by: int | _dt.date | None = None
     name: str = ""
     waivers_conditional: bool = True
+    kind: str = "extension"
+
+    #: Payments a year (plans are monthly).
+    frequency = 12
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
@@ -169,6 +177,7 @@ class Plan:
         put("settlement_by", sb)
         if not isinstance(self.name, str):
             raise InputError("name", self.name, "text")
+        check_choice("kind", self.kind, ("extension", "restructuring", "refinancing"))
 
     # ------------------------------------------------------------------------------------
     @property

@@ -1,0 +1,743 @@
+"""The negotiation engine: search the option space for plans that balance both sides.
+
+:func:`negotiate` evaluates a grid of the :class:`SearchSpace` in one vectorised batch
+(through :func:`repayplan.evaluate`), keeps the plans that meet the :class:`Constraints`,
+refines the continuous dimensions around the best points (a shrinking local grid, then
+:func:`scipy.optimize.minimize` with Powell's bounded method), and returns a
+:class:`Negotiation`: the recommended plan, a shortlist of distinct candidates, the
+Pareto frontier of creditor value against borrower burden, and reasons in words.
+
+Objectives
+----------
+``"nash"``
+    Maximise :math:`(C - C_0)^{\\beta} (B_0 - B)^{1-\\beta}` where :math:`C` is the creditor's
+    expected NPV, :math:`C_0` its enforcement NPV, :math:`B` the borrower's expected cost
+    (PV at its own rate, defaults included) and :math:`B_0` what enforcement would cost the
+    borrower (see :class:`repayplan.evaluate.Borrower`).  :math:`\\beta` is the creditor's
+    bargaining power.
+``"creditor"``
+    Maximise :math:`C` subject to the constraints.
+``"borrower"``
+    Minimise the burden (PV of payments over PV of cash flow) subject to the constraints,
+    the creditor's floor among them.
+``"waterfall"``
+    The mortgage-modification waterfall of HAMP and the GSE Flex Modification: capitalise
+    arrears, cut the rate in steps to a floor, extend the term, then forbear principal as a
+    balloon, stopping at the first step that meets the target (see :class:`Waterfall`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._validate import as_decimal, check_choice, check_fraction, check_int
+from .errors import InfeasibleError, InputError
+from .evaluate import Borrower, Creditor, evaluate, plan_names
+from .plans import OPTION_NAMES, Plan
+
+__all__ = ["Range", "SearchSpace", "Constraints", "Waterfall", "Negotiation", "negotiate", "OBJECTIVES"]
+
+OBJECTIVES = ("nash", "creditor", "borrower", "waterfall")
+_CONTINUOUS_OK = {"annual_rate", "penalty_waiver", "interest_waiver", "haircut", "down_payment", "balloon",
+                  "step_up", "settlement_discount"}
+_INTEGER_DIMS = {"term", "grace", "settlement_by"}
+
+
+@dataclass(frozen=True)
+class Range:
+    """A continuous dimension from ``low`` to ``high``: searched on ``n`` grid points, then refined.
+
+    >>> Range(0.03, 0.05, n=3).grid()
+    [0.03, 0.04, 0.05]
+    """
+
+    low: float
+    high: float
+    n: int = 5
+
+    def __post_init__(self):
+        lo, hi = float(as_decimal("low", self.low)), float(as_decimal("high", self.high))
+        if hi < lo:
+            raise InputError("high", self.high, f"a value >= low ({lo})")
+        object.__setattr__(self, "low", lo)
+        object.__setattr__(self, "high", hi)
+        object.__setattr__(self, "n", check_int("n", self.n, low=1, high=1000))
+
+    def grid(self) -> list[float]:
+        if self.n == 1 or self.low == self.high:
+            return [self.low]
+        return [float(x) for x in np.round(np.linspace(self.low, self.high, self.n), 12)]
+
+
+class SearchSpace:
+    """The option dimensions to search, each a list of values or a :class:`Range`.
+
+    Any :class:`~repayplan.plans.Plan` option is a dimension; options not named keep the
+    value of ``base``.  ``space.plans()`` enumerates the grid as plans (combinations that
+    are not valid plans, such as a grace as long as the term, are skipped).
+
+    Examples
+    --------
+    >>> space = SearchSpace(term=[24, 36, 48, 60], grace=[0, 3, 6], annual_rate=[0.03, 0.0435],
+    ...                     penalty_waiver=[0.0, 0.5, 1.0])
+    >>> space.size, len(list(space.plans()))
+    (72, 72)
+    """
+
+    def __init__(self, base: Plan | None = None, **dims):
+        self.base = base or Plan()
+        if not isinstance(self.base, Plan):
+            raise InputError("base", base, "a repayplan.Plan")
+        self.dims: dict[str, list | Range] = {}
+        for name, values in dims.items():
+            if name not in OPTION_NAMES:
+                raise InputError(f"space.{name}", values, "a Plan option: " + ", ".join(OPTION_NAMES))
+            if isinstance(values, Range):
+                if name not in _CONTINUOUS_OK:
+                    raise InputError(f"space.{name}", values, "a list of values (this option is not continuous)")
+                self.dims[name] = values
+            else:
+                vals = list(values) if isinstance(values, (Sequence, np.ndarray)) and not isinstance(values, str) else [values]
+                if not vals:
+                    raise InputError(f"space.{name}", values, "at least one value")
+                self.dims[name] = vals
+
+    @property
+    def continuous(self) -> dict[str, Range]:
+        return {k: v for k, v in self.dims.items() if isinstance(v, Range)}
+
+    @property
+    def size(self) -> int:
+        return math.prod(len(self._values(k)) for k in self.dims) if self.dims else 1
+
+    def _values(self, name):
+        v = self.dims[name]
+        return v.grid() if isinstance(v, Range) else v
+
+    def points(self):
+        """Every grid point as a dict of option values."""
+        names = list(self.dims)
+        for combo in itertools.product(*(self._values(k) for k in names)):
+            yield dict(zip(names, combo, strict=True))
+
+    def plans(self):
+        """The grid as plans (invalid combinations skipped)."""
+        for point in self.points():
+            plan = self.make(point)
+            if plan is not None:
+                yield plan
+
+    def make(self, point: dict) -> Plan | None:
+        values = {k: (int(round(v)) if k in _INTEGER_DIMS and v is not None and not hasattr(v, "year") else v)
+                  for k, v in point.items()}
+        if isinstance(values.get("seasonal"), list):
+            values["seasonal"] = tuple(values["seasonal"])
+        try:
+            return self.base.replace(**values)
+        except InputError:
+            return None
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self.dims.items())
+        return f"SearchSpace({inner}; {self.size} grid points)"
+
+    @classmethod
+    def default(cls, claim, cashflow=None, rules=None) -> SearchSpace:
+        """A sensible space derived from the claim, the rule set and the cash flow.
+
+        Terms of 1 to 10 years, interest-only grace up to a year, the contract rate or a
+        cut of a quarter or a half (within the rule set's caps, which the constraints
+        enforce), penalty waivers of none, half or all, and seasonal shaping that follows
+        the borrower's own average cash by calendar month when it is seasonal.
+        """
+        rate = float(claim.annual_rate)
+        dims = {
+            "term": [12, 24, 36, 48, 60, 84, 120],
+            "grace": [0, 6, 12],
+            "annual_rate": sorted({round(rate, 6), round(rate * 0.75, 6), round(rate * 0.5, 6)}),
+            "penalty_waiver": [0.0, 0.5, 1.0],
+        }
+        if cashflow is not None:
+            w = seasonal_weights(cashflow)
+            if w is not None:
+                dims["seasonal"] = [None, w]
+        return cls(base=Plan(kind="restructuring"), **dims)
+
+
+def seasonal_weights(cashflow) -> tuple | None:
+    """12 weights (sum 12) following the mean cash by calendar month, or None if flat (<10% swing)."""
+    mean = cashflow.mean()
+    by_month = mean.groupby(mean.index.month).mean().reindex(range(1, 13))
+    if by_month.isna().any() or (by_month <= 0).any():
+        return None
+    w = by_month.to_numpy() / by_month.mean()
+    if w.max() / w.min() < 1.1:
+        return None
+    w = np.round(w, 4)
+    w[-1] = 12 - w[:-1].sum()
+    return tuple(float(x) for x in np.round(w, 4))
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What a plan must satisfy to be offered.
+
+    Parameters
+    ----------
+    min_dscr : float
+        Minimum debt-service coverage, applied to ``dscr_p5`` (the worst month's 5th
+        percentile of cash over payment).  1.2 by default, as lenders use.
+    max_default_probability : float, optional
+    max_term : int, optional
+        Longest term in months.
+    min_margin : number
+        The creditor's floor: expected NPV at least the enforcement NPV plus this amount.
+    hard_rules : bool
+        Exclude plans that break a hard rule of the rule set (extension limits, rate caps).
+    max_burden : float, optional
+        Largest PV of payments over PV of cash flow.
+    """
+
+    min_dscr: float | None = 1.2
+    max_default_probability: float | None = None
+    max_term: int | None = None
+    min_margin: float = 0.0
+    hard_rules: bool = True
+    max_burden: float | None = None
+
+    def __post_init__(self):
+        if self.min_dscr is not None:
+            v = float(as_decimal("min_dscr", self.min_dscr))
+            if v < 0:
+                raise InputError("min_dscr", self.min_dscr, "a ratio >= 0")
+            object.__setattr__(self, "min_dscr", v)
+        if self.max_default_probability is not None:
+            object.__setattr__(self, "max_default_probability",
+                               check_fraction("max_default_probability", self.max_default_probability))
+        if self.max_term is not None:
+            object.__setattr__(self, "max_term", check_int("max_term", self.max_term, low=1, high=1200))
+        object.__setattr__(self, "min_margin", float(as_decimal("min_margin", self.min_margin)))
+        if self.max_burden is not None:
+            object.__setattr__(self, "max_burden", float(as_decimal("max_burden", self.max_burden)))
+
+    def replace(self, **changes) -> Constraints:
+        return dataclasses.replace(self, **changes)
+
+    def checks(self, frame: pd.DataFrame, hard: np.ndarray) -> dict[str, np.ndarray]:
+        """One boolean array per constraint: does each plan meet it?"""
+        out = {}
+        if self.min_dscr is not None:
+            out["min_dscr"] = frame["dscr_p5"].to_numpy() >= self.min_dscr
+        if self.max_default_probability is not None:
+            out["max_default_probability"] = frame["default_probability"].to_numpy() <= self.max_default_probability + 1e-12
+        if self.max_term is not None:
+            out["max_term"] = frame["term"].to_numpy() <= self.max_term
+        out["min_margin"] = frame["margin"].to_numpy() >= self.min_margin
+        if self.max_burden is not None:
+            out["max_burden"] = frame["burden"].to_numpy() <= self.max_burden
+        if self.hard_rules:
+            out["hard_rules"] = ~hard
+        return out
+
+    def describe(self, name: str) -> str:
+        return {
+            "min_dscr": f"DSCR (5th percentile) of at least {self.min_dscr}",
+            "max_default_probability": f"probability of default at most {self.max_default_probability}",
+            "max_term": f"a term of at most {self.max_term} months",
+            "min_margin": f"creditor expected NPV at least the enforcement NPV + {self.min_margin:,.2f}",
+            "max_burden": f"burden at most {self.max_burden}",
+            "hard_rules": "no breach of a hard rule of the rule set",
+        }[name]
+
+
+@dataclass(frozen=True)
+class Waterfall:
+    """The modification waterfall (HAMP; Fannie Mae / Freddie Mac Flex Modification).
+
+    Steps, each tried in order until the target is met: (1) capitalise the arrears over
+    ``base_term`` months at the contract rate; (2) cut the rate by ``rate_step`` down to
+    ``rate_floor``; (3) extend the term by ``term_step`` months up to ``max_term``;
+    (4) forbear principal as a non-interest-bearing balloon, ``balloon_step`` at a time up
+    to ``max_balloon`` of the balance.
+
+    Parameters
+    ----------
+    target : {"ratio", "reduction"}
+        ``"ratio"``: the regular payment at most ``value`` × the borrower's mean monthly
+        cash over the first 12 months (HAMP's 31% housing-expense ratio is the analogue).
+        ``"reduction"``: the payment at least ``value`` below the payment of step 1 (Flex
+        Modification targets a 20% reduction).
+    value : float
+    base_term : int, optional
+        Default: the claim's remaining original term if known, else 36 months.
+
+    Notes
+    -----
+    HAMP reduced the rate in 0.125% steps to a 2% floor, then extended the term to 40
+    years, then forbore principal (U.S. Treasury, *Making Home Affordable Handbook*,
+    ch. II §6.3); the GSE Flex Modification capitalises arrears, sets the rate, extends to
+    480 months and forbears up to 30% of the unpaid balance to reach a 20% payment
+    reduction (Fannie Mae Servicing Guide D2-3.2-07).  Here the balloon stands for the
+    forborne principal (it bears the plan's interest; the creditor can waive that
+    separately with ``interest_waiver``).
+    """
+
+    target: str = "ratio"
+    value: float = 0.5
+    base_term: int | None = None
+    rate_step: float = 0.00125
+    rate_floor: float = 0.02
+    term_step: int = 12
+    max_term: int = 120
+    balloon_step: float = 0.05
+    max_balloon: float = 0.3
+
+    def __post_init__(self):
+        check_choice("target", self.target, ("ratio", "reduction"))
+        object.__setattr__(self, "value", float(as_decimal("value", self.value)))
+        if self.target == "reduction" and not 0 < self.value < 1:
+            raise InputError("value", self.value, "a payment reduction between 0 and 1 (0.2 = 20%)")
+        if self.target == "ratio" and self.value <= 0:
+            raise InputError("value", self.value, "a payment-to-cash ratio > 0")
+        if self.base_term is not None:
+            object.__setattr__(self, "base_term", check_int("base_term", self.base_term, low=1, high=1200))
+        object.__setattr__(self, "max_term", check_int("max_term", self.max_term, low=1, high=1200))
+        object.__setattr__(self, "max_balloon", check_fraction("max_balloon", self.max_balloon))
+
+    def steps(self, claim) -> list[tuple[str, Plan]]:
+        """The sequence of plans the waterfall tries, each with the step's name."""
+        rate = float(claim.annual_rate)
+        term = self.base_term or _remaining_term(claim) or 36
+        plan = Plan(term=term, capitalize_arrears=True, kind="restructuring", name="waterfall")
+        out = [("capitalise arrears", plan)]
+        r = rate
+        while r - self.rate_step >= self.rate_floor - 1e-12:
+            r = round(r - self.rate_step, 8)
+            plan = plan.replace(annual_rate=r)
+            out.append((f"rate cut to {r:.3%}", plan))
+        if r > self.rate_floor + 1e-12:
+            plan = plan.replace(annual_rate=self.rate_floor)
+            out.append((f"rate cut to {self.rate_floor:.3%}", plan))
+        t = term
+        while t + self.term_step <= self.max_term:
+            t += self.term_step
+            plan = plan.replace(term=t)
+            out.append((f"term extended to {t} months", plan))
+        b = 0.0
+        while b + self.balloon_step <= self.max_balloon + 1e-12:
+            b = round(b + self.balloon_step, 8)
+            plan = plan.replace(balloon=b)
+            out.append((f"{b:.0%} of principal forborne to a balloon", plan))
+        return out
+
+
+def _remaining_term(claim) -> int | None:
+    if claim.maturity is None:
+        return None
+    m = (claim.maturity.year - claim.as_of.year) * 12 + claim.maturity.month - claim.as_of.month
+    return m if m >= 6 else None
+
+
+# --------------------------------------------------------------------------------------
+@dataclass(eq=False)
+class Negotiation:
+    """The result of :func:`negotiate`.
+
+    Attributes
+    ----------
+    best : Plan
+        The recommended plan.
+    candidates : DataFrame
+        The ranked shortlist of distinct plans worth offering (column ``plan`` holds the
+        Plan objects; metric columns as :func:`repayplan.evaluate`).
+    frontier : DataFrame
+        Feasible plans on the Pareto frontier of creditor expected NPV (higher) against
+        borrower burden (lower), sorted by burden.
+    evaluated : DataFrame
+        Every plan evaluated, with ``feasible`` and ``objective`` columns.
+    objective : str
+    steps : list
+        For the waterfall: the steps tried and whether each met the target.
+    """
+
+    best: Plan
+    candidates: pd.DataFrame
+    frontier: pd.DataFrame
+    evaluated: pd.DataFrame
+    objective: str
+    claim: object
+    constraints: Constraints
+    steps: list = field(default_factory=list)
+    beta: float = 0.5
+
+    def explain(self) -> str:
+        """Plain-language reasons for each candidate."""
+        lines = [f"Objective: {_OBJECTIVE_TEXT[self.objective].format(beta=self.beta)}."]
+        for i, (_, row) in enumerate(self.candidates.iterrows(), start=1):
+            lines.append(f"{i}. {explain_plan(row['plan'], row)}")
+        if self.steps:
+            lines.append("Waterfall: " + "; ".join(f"{name} ({'meets' if ok else 'misses'} the target)"
+                                                   for name, ok in self.steps))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"Negotiation({self.objective}: best {self.best.describe()}; {len(self.candidates)} candidates)"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        items = "".join(f"<li>{escape(line)}</li>" for line in self.explain().splitlines()[1:])
+        return f"<div><b>{escape(self.explain().splitlines()[0])}</b><ol>{items}</ol></div>"
+
+
+_OBJECTIVE_TEXT = {
+    "nash": "Nash bargaining solution (creditor bargaining power {beta:.2f})",
+    "creditor": "the creditor's expected NPV, within the borrower constraints",
+    "borrower": "the lightest burden on the borrower, within the creditor's floor",
+    "waterfall": "the modification waterfall, first step meeting the target",
+}
+
+
+def explain_plan(plan: Plan, row) -> str:
+    """One plan's reasons: what it gives, what it asks, and what each side gets."""
+    text = plan.describe()
+    bits = [text[0].upper() + text[1:]]
+    dscr = row["dscr_p5"]
+    bits.append(f"minimum DSCR {row['min_dscr']:.2f} on mean cash ({dscr:.2f} in a bad month, 5th percentile)")
+    bits.append(f"probability of default {row['default_probability']:.0%}")
+    rec = row["recovery_rate"]
+    enf = row["enforcement_npv"] / float(row["claim_total"]) if "claim_total" in row else float("nan")
+    bits.append(f"creditor recovers {rec:.0%} of the claim in expectation against {enf:.0%} through enforcement")
+    return "; ".join(bits) + "."
+
+
+# --------------------------------------------------------------------------------------
+def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, constraints: Constraints | None = None,
+              objective: str = "nash", rules=None, seed=None, beta: float = 0.5, borrower: Borrower | None = None,
+              waterfall: Waterfall | None = None, progress: Callable[[int, int], None] | None = None,
+              max_plans: int = 20_000, refine: bool = True) -> Negotiation:
+    """Find the plans worth offering.
+
+    Parameters
+    ----------
+    claim : Claim
+    cashflow : CashFlow
+    creditor : Creditor
+    space : SearchSpace, optional
+        Default :meth:`SearchSpace.default`.
+    constraints : Constraints, optional
+        Default ``Constraints()`` (DSCR 1.2 on the 5th percentile, creditor floor, hard rules).
+    objective : {"nash", "creditor", "borrower", "waterfall"}
+    rules : str or RuleSet, optional
+        Rule set for the hard-rule check; default the claim's.
+    seed : int, optional
+        Used when the grid is larger than ``max_plans`` and is sampled.
+    beta : float
+        The creditor's bargaining power for ``"nash"`` (0..1).
+    borrower : Borrower, optional
+        The borrower's discount rate and going-concern loss.
+    waterfall : Waterfall, optional
+        The waterfall's target and steps for ``"waterfall"``.
+    progress : callable, optional
+        Called as ``progress(done, total)`` as batches of plans are evaluated.
+    max_plans : int
+        Largest grid evaluated exhaustively.
+    refine : bool
+        Refine the continuous dimensions after the grid.
+
+    Returns
+    -------
+    Negotiation
+
+    Raises
+    ------
+    InfeasibleError
+        When no plan meets the constraints: says which constraint binds and how close the
+        best plan came.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> claim = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000, annual_rate=0.0435,
+    ...                  as_of=date(2026, 12, 1))
+    >>> cf = rp.CashFlow.project(base=45_000, months=120, volatility=0.1, scenarios=200, seed=7)
+    >>> space = rp.SearchSpace(term=[24, 36, 48, 60], grace=[0, 3, 6], annual_rate=[0.03, 0.0435],
+    ...                        penalty_waiver=[0.0, 0.5, 1.0])
+    >>> cons = rp.Constraints(min_dscr=1.1, max_default_probability=0.25)
+    >>> res = rp.negotiate(claim, cf, rp.Creditor(0.06), space=space, constraints=cons,
+    ...                    objective="creditor", seed=1)
+    >>> res.best.term, res.best.annual_rate, res.best.penalty_waiver
+    (36, 0.0435, 0.0)
+    """
+    check_choice("objective", objective, OBJECTIVES)
+    if not isinstance(creditor, Creditor):
+        raise InputError("creditor", type(creditor).__name__, "a repayplan.Creditor")
+    beta = check_fraction("beta", beta)
+    constraints = constraints or Constraints()
+    if not isinstance(constraints, Constraints):
+        raise InputError("constraints", constraints, "a repayplan.Constraints")
+    borrower = borrower or Borrower()
+    if rules is not None:
+        claim = claim.replace(rules=rules) if getattr(claim, "rules", None) is not rules else claim
+    if objective == "waterfall":
+        return _waterfall(claim, cashflow, creditor, borrower, constraints, waterfall or Waterfall(), progress)
+    space = space or SearchSpace.default(claim, cashflow)
+    if not isinstance(space, SearchSpace):
+        raise InputError("space", space, "a repayplan.SearchSpace")
+    plans = list(space.plans())
+    if not plans:
+        raise InputError("space", space, "a space with at least one valid plan")
+    if len(plans) > max_plans:
+        rng = np.random.default_rng(seed)
+        keep = np.sort(rng.choice(len(plans), size=max_plans, replace=False))
+        plans = [plans[i] for i in keep]
+    ctx = _Context(claim, cashflow, creditor, borrower, constraints, objective, beta, progress)
+    frame = ctx.evaluate(plans, total=len(plans))
+    if refine and space.continuous and frame["feasible"].any():
+        frame = _refine(ctx, space, frame)
+    feasible = frame[frame["feasible"]]
+    if feasible.empty:
+        raise InfeasibleError(_infeasible_message(frame, constraints, space))
+    ranked = feasible.sort_values("objective", ascending=False, kind="stable")
+    best = ranked.iloc[0]["plan"]
+    return Negotiation(best=best, candidates=_shortlist(ranked, space), frontier=pareto_frontier(feasible),
+                       evaluated=frame, objective=objective, claim=claim, constraints=constraints, beta=beta)
+
+
+class _Context:
+    def __init__(self, claim, cashflow, creditor, borrower, constraints, objective, beta, progress):
+        self.claim, self.cashflow, self.creditor, self.borrower = claim, cashflow, creditor, borrower
+        self.constraints, self.objective, self.beta, self.progress = constraints, objective, beta, progress
+        self.done = 0
+        self.seen: dict = {}
+
+    def evaluate(self, plans, total=None, batch=500) -> pd.DataFrame:
+        frames = []
+        total = total or len(plans)
+        for a in range(0, len(plans), batch):
+            part = plans[a : a + batch]
+            f = evaluate(part, self.claim, self.cashflow, self.creditor, borrower=self.borrower, check_rules=False)
+            f = f.reset_index(drop=True)
+            f["plan"] = part
+            hard = np.array([_has_hard_finding(p, self.claim) for p in part]) if self.constraints.hard_rules \
+                else np.zeros(len(part), bool)
+            checks = self.constraints.checks(f, hard)
+            f["hard_rule"] = hard
+            for name, ok in checks.items():
+                f[f"ok_{name}"] = ok
+            f["feasible"] = np.logical_and.reduce(list(checks.values())) if checks else True
+            f["objective"] = self.score(f)
+            f["claim_total"] = float(self.claim.total)
+            frames.append(f)
+            self.done += len(part)
+            if self.progress is not None:
+                self.progress(min(self.done, total), total)
+        return pd.concat(frames, ignore_index=True)
+
+    def score(self, f: pd.DataFrame) -> np.ndarray:
+        if self.objective == "creditor":
+            return f["expected_npv"].to_numpy()
+        if self.objective == "borrower":
+            return -f["burden"].to_numpy()
+        sc = f["expected_npv"].to_numpy() - f["enforcement_npv"].to_numpy()
+        sb = f["borrower_alternative"].to_numpy() - f["borrower_cost"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            val = self.beta * np.log(np.maximum(sc, 0)) + (1 - self.beta) * np.log(np.maximum(sb, 0))
+        return np.where((sc > 0) & (sb > 0), val, -np.inf)
+
+
+def _has_hard_finding(plan, claim) -> bool:
+    from . import rules
+
+    return any(getattr(f, "hard", False) or getattr(f, "severity", "") == "error" for f in rules.check(plan, claim))
+
+
+def _refine(ctx: _Context, space: SearchSpace, frame: pd.DataFrame, rounds: int = 4, starts: int = 3) -> pd.DataFrame:
+    """Refine the continuous dimensions around the best feasible grid points.
+
+    A shrinking local grid (3 points a dimension, half the spacing each round), then
+    Powell's method within the dimension's bounds on the best point found.
+    """
+    from scipy.optimize import minimize
+
+    cont = space.continuous
+    names = list(cont)
+    spacing = {k: (r.high - r.low) / max(r.n - 1, 1) for k, r in cont.items()}
+    feas = frame[frame["feasible"] & np.isfinite(frame["objective"])]
+    if feas.empty:
+        return frame
+    tops = feas.sort_values("objective", ascending=False).head(starts)
+    for _, row in tops.iterrows():
+        center = row["plan"]
+        step = dict(spacing)
+        for _ in range(rounds):
+            step = {k: v / 2 for k, v in step.items()}
+            axes = []
+            for k in names:
+                c = getattr(center, k) or 0.0
+                axes.append(sorted({min(cont[k].high, max(cont[k].low, c + d * step[k])) for d in (-1, 0, 1)}))
+            cands = []
+            for combo in itertools.product(*axes):
+                p = _variant(center, dict(zip(names, combo, strict=True)))
+                if p is not None:
+                    cands.append(p)
+            f = ctx.evaluate(cands)
+            frame = pd.concat([frame, f], ignore_index=True)
+            ok = f[f["feasible"] & np.isfinite(f["objective"])]
+            if not ok.empty:
+                top = ok.sort_values("objective", ascending=False).iloc[0]
+                if top["objective"] >= _objective_of(frame, center):
+                    center = top["plan"]
+        # Powell on the continuous coordinates, infeasible points penalised
+        x0 = np.array([getattr(center, k) or 0.0 for k in names], dtype=float)
+        bounds = [(cont[k].low, cont[k].high) for k in names]
+        found = []
+
+        def fun(x, center=center, found=found):
+            p = _variant(center, dict(zip(names, map(float, x), strict=True)))
+            if p is None:
+                return 1e30
+            f = ctx.evaluate([p])
+            found.append(f)
+            val = f["objective"].iloc[0]
+            return -val if (f["feasible"].iloc[0] and np.isfinite(val)) else 1e30
+
+        if all(hi > lo for lo, hi in bounds):
+            minimize(fun, x0, method="Powell", bounds=bounds, options={"maxfev": 40, "xtol": 1e-4, "ftol": 1e-7})
+        if found:
+            frame = pd.concat([frame, *found], ignore_index=True)
+    return frame
+
+
+def _objective_of(frame, plan) -> float:
+    same = frame[frame["plan"].map(lambda p: p == plan)]
+    return float(same["objective"].max()) if not same.empty else -np.inf
+
+
+def _variant(plan: Plan, values: dict) -> Plan | None:
+    try:
+        return plan.replace(**{k: round(float(v), 8) for k, v in values.items()})
+    except InputError:
+        return None
+
+
+def pareto_frontier(frame: pd.DataFrame) -> pd.DataFrame:
+    """Plans not dominated in (expected NPV higher, burden lower), sorted by burden."""
+    f = frame.sort_values(["burden", "expected_npv"], ascending=[True, False], kind="stable")
+    best = -np.inf
+    keep = []
+    for idx, v in zip(f.index, f["expected_npv"].to_numpy(), strict=True):
+        if v > best + 1e-9:
+            keep.append(idx)
+            best = v
+    out = f.loc[keep]
+    return out.drop_duplicates(subset=["burden", "expected_npv"]).reset_index(drop=True)
+
+
+def _shortlist(ranked: pd.DataFrame, space: SearchSpace, k: int = 5) -> pd.DataFrame:
+    """The top plans that differ from each other in a way the people at the table notice."""
+    picked = []
+    tol = 0.01 * float(ranked["claim_total"].iloc[0])
+    for idx, row in ranked.iterrows():
+        if all(_distinct(row, ranked.loc[j], tol) for j in picked):
+            picked.append(idx)
+        if len(picked) == k:
+            break
+    out = ranked.loc[picked].copy()
+    names = plan_names([p.replace(name=p.name or f"option {i + 1}") for i, p in enumerate(out["plan"])])
+    out["plan"] = [p.replace(name=n) for p, n in zip(out["plan"], names, strict=True)]
+    out.index = names
+    return out
+
+
+_STRUCTURE = ("method", "term", "grace", "grace_kind", "seasonal", "capitalize_arrears", "settlement_by")
+
+
+def _distinct(a, b, tol: float) -> bool:
+    """Different structure (term, grace, shape, settlement), or outcomes more than 1% of the claim apart.
+
+    Two plans that differ only by a small concession (half the penalty interest on a large
+    claim) are near-duplicates: they look the same to both sides.
+    """
+    pa, pb = a["plan"], b["plan"]
+    if any(getattr(pa, k) != getattr(pb, k) for k in _STRUCTURE):
+        return True
+    if pa.is_settlement != pb.is_settlement:
+        return True
+    return abs(a["expected_npv"] - b["expected_npv"]) > tol or abs(a["total_paid"] - b["total_paid"]) > tol
+
+
+def _infeasible_message(frame: pd.DataFrame, cons: Constraints, space: SearchSpace) -> str:
+    names = [c[3:] for c in frame.columns if c.startswith("ok_")]
+    parts = []
+    metric = {"min_dscr": ("dscr_p5", max), "max_default_probability": ("default_probability", min),
+              "max_term": ("term", min), "min_margin": ("margin", max), "max_burden": ("burden", min),
+              "hard_rules": ("hard_rule", min)}
+    binding = []
+    for name in names:
+        others = [f"ok_{o}" for o in names if o != name]
+        rest = frame[np.logical_and.reduce([frame[o] for o in others])] if others else frame
+        if rest.empty or rest[f"ok_{name}"].any():
+            continue
+        col, agg = metric[name]
+        best = agg(rest[col])
+        binding.append((name, best, len(rest)))
+    if not binding:
+        for name in names:
+            col, agg = metric[name]
+            binding.append((name, agg(frame[col]), len(frame)))
+    terms = sorted({p.term for p in frame["plan"]})
+    for name, best, _n in binding:
+        if name == "hard_rules":
+            parts.append("every plan that meets the other constraints breaks a hard rule of the rule set")
+            continue
+        val = f"{best:,.2f}" if isinstance(best, (float, np.floating)) else str(best)
+        parts.append(f"no plan within {max(terms)} months reaches {cons.describe(name)}; best {val}")
+    return "; ".join(parts) + f" ({len(frame)} plans evaluated)"
+
+
+def _waterfall(claim, cashflow, creditor, borrower, constraints, wf: Waterfall, progress) -> Negotiation:
+    from .evaluate import align_cashflow
+
+    steps = wf.steps(claim)
+    plans = [p for _, p in steps]
+    horizon = max(p.term for p in plans)
+    cf = align_cashflow(cashflow, claim, horizon)
+    cash12 = float(cf[:, :12].mean())
+    ctx = _Context(claim, cashflow, creditor, borrower, constraints, "creditor", 0.5, progress)
+    frame = ctx.evaluate(plans)
+    pays = np.array([float(p.schedule(claim).payment) for p in plans])
+    base = pays[0]
+    if wf.target == "ratio":
+        meets = pays <= wf.value * cash12
+        measure = pays / cash12
+    else:
+        meets = pays <= (1 - wf.value) * base
+        measure = 1 - pays / base
+    frame["waterfall_step"] = [name for name, _ in steps]
+    frame["target_measure"] = measure
+    frame["meets_target"] = meets
+    frame["objective"] = -np.arange(len(plans), dtype=float)
+    trail = []
+    for i, (name, _) in enumerate(steps):
+        trail.append((name, bool(meets[i])))
+        if meets[i]:
+            chosen = frame.iloc[[i]].copy()
+            chosen.index = [plans[i].name or "waterfall"]
+            return Negotiation(best=plans[i], candidates=chosen, frontier=pareto_frontier(frame.iloc[: i + 1]),
+                               evaluated=frame, objective="waterfall", claim=claim, constraints=constraints,
+                               steps=trail)
+    what = (f"payment at most {wf.value:.0%} of mean monthly cash ({wf.value * cash12:,.2f})" if wf.target == "ratio"
+            else f"a payment reduction of {wf.value:.0%}")
+    best = float(measure.min()) if wf.target == "ratio" else float(measure.max())
+    raise InfeasibleError(f"no waterfall step reaches {what}; best {best:.1%} after the last step "
+                          f"({steps[-1][0]}, payment {pays[-1]:,.2f})")
+

@@ -1,0 +1,1326 @@
+"""Following up an agreed plan: payments, arrears, penalty, breach and renegotiation.
+
+An :class:`Agreement` is a :class:`~repayplan.plans.Plan` signed on a
+:class:`~repayplan.claim.Claim`, with its clauses: grace days, the penalty rate on
+missed instalments and the breach (acceleration) clauses.  ``agreement.status(as_of,
+payments)`` replays the payments received against the agreed schedule and returns a
+:class:`Status`: one row per instalment (due, paid, what each payment went to, days past
+due, state), the totals, and the agreement's state (performing, in arrears, breached with
+the clause that triggered it).  ``agreement.claim(as_of, payments)`` states what is owed
+then as a new :class:`~repayplan.claim.Claim`, ready for a renegotiation.
+
+Conventions (all exact, in integer minor units)
+-----------------------------------------------
+* **Due dates.**  The schedule of ``plan.schedule(claim)`` is counted from the signing
+  date: period 0 (what is paid at signing) is due on ``signed``, period *k* on
+  ``add_months(signed, k)``.  A period with nothing to pay (a deferral month) is not an
+  instalment; its interest is capitalised into the balance.
+* **Grace days.**  An instalment is *late* when it is not paid in full (interest and
+  principal) by the end of ``due + grace_days``; a payment on that day is in time.  Grace
+  days decide lateness only: penalty interest runs from the due date, and is waived when
+  the instalment is paid in full within the grace days, as the People's Bank treats
+  payments within a card issuer's grace period as made on time (《中国人民银行关于信用卡业务
+  有关事项的通知》 银发〔2016〕111号 三(三): 还款宽限期内还款视同按时还款).  If the grace
+  days pass without full payment, penalty is charged from the due date.
+* **Penalty.**  From the day after the due date, the unpaid principal part of an
+  instalment bears penalty interest at the agreement's penalty rate, and where the rule set
+  says so (``compound_interest``) its unpaid interest part bears compound interest at the
+  same rate (银发〔2003〕251号 三).  Accrual is daily on the rule set's day count (ACT/360,
+  银发〔2005〕129号): ``round(amount × rate × days / 360)`` half-up, once for each stretch
+  between two payments (and up to ``as_of``).  The default penalty rate is the plan's
+  rate with the claim's penalty markup (cn-bank: +30 % to +50 %).
+* **Allocation.**  A payment first pays what is due on its date (instalments, penalty
+  and compound interest) in the rule set's order by :func:`repayplan.rules.allocate_minor`
+  (Civil Code Art. 561 by default: interest with penalty and compound interest before
+  principal, the oldest first).  What is left (``overpayment``) goes to the next
+  instalments, each in full in turn (``"next"``, the default), or pays the interest accrued
+  to date and reduces the principal of the remaining instalments pro rata, keeping the
+  term (``"principal"``).  Beyond the whole debt it is held as ``credit``.  Every payment is
+  accounted for once: ``paid == allocated + credit``.
+* **Breach.**  An instalment is *missed* when it is not paid in full within its grace
+  days.  The clauses (:class:`ConsecutiveMisses`, :class:`DaysPastDue`,
+  :class:`CumulativeShortfall`) are judged from the payment history; the first to trigger
+  gives the breach date.  A breach does not accelerate the schedule by itself (that is
+  the creditor's decision); :meth:`Agreement.claim` states the whole balance anyway.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import html
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import money
+from . import rules as _rules
+from ._validate import as_decimal, check_choice, check_date, check_int, check_rate
+from .calendar import DAY_COUNT_DENOMINATOR, accrual_numerators, add_months
+from .errors import InputError
+
+__all__ = [
+    "Agreement",
+    "Status",
+    "Breach",
+    "Observation",
+    "Statement",
+    "ConsecutiveMisses",
+    "DaysPastDue",
+    "CumulativeShortfall",
+    "STATES",
+    "INSTALMENT_STATES",
+    "OVERPAYMENT",
+]
+
+#: States of an agreement, best first.
+STATES: tuple[str, ...] = ("performing", "in_arrears", "breached")
+
+#: States of one instalment in :attr:`Status.table`.
+INSTALMENT_STATES: tuple[str, ...] = ("paid", "late", "partial", "missed", "due", "not yet due")
+
+#: Where money beyond what is due goes.
+OVERPAYMENT: tuple[str, ...] = ("next", "principal")
+
+_GRACE_CITATION = "《中国人民银行关于信用卡业务有关事项的通知》(银发〔2016〕111号) 三(三)"
+_DAY = np.timedelta64(1, "D")
+
+
+# ----------------------------------------------------------------------------------------
+# breach clauses
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Breach:
+    """The event of default found in a payment history.
+
+    Attributes
+    ----------
+    clause : ConsecutiveMisses, DaysPastDue or CumulativeShortfall
+        The clause that triggered first.
+    date : date
+        The day the breach occurred (the first day the condition held).
+    period : int
+        The instalment whose default completed the condition.
+    reason : str
+        What happened, with the figures.
+    """
+
+    clause: object
+    date: _dt.date
+    period: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"breached on {self.date} ({self.clause.describe()}): {self.reason}"
+
+
+@dataclass(frozen=True)
+class ConsecutiveMisses:
+    """Breach when ``count`` consecutive instalments are missed.
+
+    An instalment is missed when it is not paid in full (interest and principal) by the end
+    of its grace days, even if it is paid later.  The breach occurs the day after the grace
+    days of the last of the run expire.
+
+    Examples
+    --------
+    >>> ConsecutiveMisses(2).describe()
+    '2 consecutive instalments missed'
+    """
+
+    count: int = 2
+
+    def __post_init__(self):
+        object.__setattr__(self, "count", check_int("ConsecutiveMisses.count", self.count, low=1,
+                                                    high=1200))
+
+    def describe(self) -> str:
+        return f"{self.count} consecutive instalment{'s' if self.count > 1 else ''} missed"
+
+    def trigger(self, h: _History) -> Breach | None:
+        missed = h.missed
+        if not missed.any():
+            return None
+        # length of the run of misses ending at each instalment, without a Python loop
+        idx = np.arange(len(missed))
+        last_ok = np.maximum.accumulate(np.where(missed, -1, idx))
+        run = idx - last_ok
+        hits = np.flatnonzero(run >= self.count)
+        if not hits.size:
+            return None
+        j = int(hits[0])
+        first = j - self.count + 1
+        periods = ", ".join(str(p) for p in h.period[first:j + 1])
+        return Breach(self, h.grace_end[j] + _dt.timedelta(days=1), int(h.period[j]),
+                      f"instalments {periods} not paid in full within their grace days"
+                      if self.count > 1 else
+                      f"instalment {h.period[j]} not paid in full within its grace days")
+
+
+@dataclass(frozen=True)
+class DaysPastDue:
+    """Breach when any instalment is unpaid more than ``days`` days after its due date.
+
+    Examples
+    --------
+    >>> DaysPastDue(60).describe()
+    'an instalment more than 60 days past due'
+    """
+
+    days: int = 60
+
+    def __post_init__(self):
+        object.__setattr__(self, "days", check_int("DaysPastDue.days", self.days, low=0, high=3650))
+
+    def describe(self) -> str:
+        return f"an instalment more than {self.days} days past due"
+
+    def trigger(self, h: _History) -> Breach | None:
+        limit = h.due_day + np.timedelta64(self.days, "D")
+        hit = (limit < h.as_of) & (np.isnat(h.paid_on) | (h.paid_on > limit))
+        if not hit.any():
+            return None
+        when = np.where(hit, limit, np.datetime64("NaT", "D"))
+        j = int(np.argmin(_nat_as_max(when)))
+        day = (limit[j] + _DAY).astype(_dt.date)
+        return Breach(self, day, int(h.period[j]),
+                      f"instalment {h.period[j]} due on {h.due_date[j]} still unpaid on {day}")
+
+
+@dataclass(frozen=True)
+class CumulativeShortfall:
+    """Breach when the cumulative shortfall exceeds ``share`` of the amount due.
+
+    Judged when the grace days of each instalment expire: the unpaid part of every
+    instalment whose grace days have expired, against the sum of those instalments.
+
+    Notes
+    -----
+    At the end of the grace days :math:`g_k` of instalment :math:`k`, with :math:`D_j` the
+    instalments and :math:`P_j(g_k)` what has been paid toward them,
+
+    .. math:: \\sum_{g_j \\le g_k} \\big(D_j - P_j(g_k)\\big) > s \\sum_{g_j \\le g_k} D_j .
+
+    Examples
+    --------
+    >>> CumulativeShortfall(0.25).describe()
+    'cumulative shortfall above 25% of the amount due'
+    """
+
+    share: float = 0.25
+
+    def __post_init__(self):
+        d = as_decimal("CumulativeShortfall.share", self.share)
+        if not Decimal(0) <= d < Decimal(1):
+            raise InputError("CumulativeShortfall.share", self.share, "a fraction from 0 to below 1")
+        object.__setattr__(self, "share", d)
+
+    def describe(self) -> str:
+        return f"cumulative shortfall above {format((self.share * 100).normalize(), 'f')}% of the amount due"
+
+    def trigger(self, h: _History) -> Breach | None:
+        judged = h.judged
+        if not judged.any():
+            return None
+        s = Fraction(self.share)
+        # shortfall × denominator > numerator × due, exactly in integers
+        hit = judged & (h.short_unpaid * s.denominator > h.short_due * s.numerator)
+        if not hit.any():
+            return None
+        j = int(np.flatnonzero(hit)[0])
+        u = h.units
+        return Breach(self, h.grace_end[j] + _dt.timedelta(days=1), int(h.period[j]),
+                      f"{money.from_minor(int(h.short_unpaid[j]), u)} unpaid of "
+                      f"{money.from_minor(int(h.short_due[j]), u)} due after instalment {h.period[j]}")
+
+
+_CLAUSES = (ConsecutiveMisses, DaysPastDue, CumulativeShortfall)
+_CLAUSE_KEYS = {"consecutive_misses": ConsecutiveMisses, "days_past_due": DaysPastDue,
+                "shortfall": CumulativeShortfall}
+
+
+def _nat_as_max(days: np.ndarray) -> np.ndarray:
+    """Day numbers with NaT as the largest value, for an argmin over dates."""
+    d = days.astype("datetime64[D]")
+    return np.where(np.isnat(d), np.iinfo(np.int64).max, d.astype(np.int64))
+
+
+def _read_clauses(breach) -> tuple:
+    allowed = ("a clause (ConsecutiveMisses, DaysPastDue, CumulativeShortfall), a sequence of "
+               "them, or a mapping such as {'consecutive_misses': 2, 'days_past_due': 60}")
+    if breach is None:
+        return ()
+    if isinstance(breach, _CLAUSES):
+        return (breach,)
+    if isinstance(breach, Mapping):
+        out = []
+        for key, value in breach.items():
+            if key not in _CLAUSE_KEYS:
+                raise InputError(f"breach[{key!r}]", value, "one of the keys "
+                                 + ", ".join(map(repr, _CLAUSE_KEYS)))
+            out.append(_CLAUSE_KEYS[key](value))
+        return tuple(out)
+    if isinstance(breach, str):
+        raise InputError("breach", breach, allowed)
+    try:
+        items = tuple(breach)
+    except TypeError:
+        raise InputError("breach", breach, allowed) from None
+    for i, c in enumerate(items):
+        if not isinstance(c, _CLAUSES):
+            raise InputError(f"breach[{i}]", c, allowed)
+    return items
+
+
+# ----------------------------------------------------------------------------------------
+# the restructured-asset observation period (cn-bank)
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Observation:
+    """The observation period of a restructured asset, as of a date.
+
+    《商业银行金融资产风险分类办法》(2023) 第二十条: the period starts on the first repayment
+    date under the new terms and lasts at least two consecutive repayment periods and at
+    least one year; if the debtor does not repay in full and on time, it starts again from
+    the point of non-performance.
+
+    Attributes
+    ----------
+    first_repayment : date
+        Due date of the first instalment after signing.
+    start, end : date
+        The current observation period, ``[start, end)``; ``start`` moves to the day an
+        instalment became late each time one is not paid in full within its grace days.
+    completed : bool
+        ``as_of >= end`` and every instalment due in ``[start, end)`` was paid in full
+        within its grace days.
+    restarts : tuple of date
+        The days the period started again.
+    citation : str
+    """
+
+    first_repayment: _dt.date
+    start: _dt.date
+    end: _dt.date
+    completed: bool
+    restarts: tuple
+    citation: str
+
+    def __str__(self) -> str:
+        state = "completed" if self.completed else "running"
+        again = f", restarted {len(self.restarts)} time(s)" if self.restarts else ""
+        return f"observation {self.start} to {self.end}: {state}{again}"
+
+
+def _observation(h: _History, rs, as_of: _dt.date) -> Observation | None:
+    if rs.observation is None:
+        return None
+    periods, months = rs.observation
+    span = max(math.ceil(Fraction(12 * periods, 12)), months)  # monthly plans: 12 a year
+    regular = h.period >= 1
+    if not regular.any():
+        return None
+    due = h.due_day[regular]
+    late_from = h.grace_day[regular] + _DAY
+    failed = (h.grace_day[regular] < np.datetime64(as_of, "D")) & (
+        np.isnat(h.paid_on[regular]) | (h.paid_on[regular] > h.grace_day[regular]))
+    first = due[0].astype(_dt.date)
+    start, restarts = first, []
+    while True:
+        end = add_months(start, span, eom=False)
+        window = (due >= np.datetime64(start, "D")) & (due < np.datetime64(end, "D"))
+        bad = np.flatnonzero(window & failed)
+        if not bad.size:
+            break
+        start = late_from[bad[0]].astype(_dt.date)
+        restarts.append(start)
+    settled = window & ~failed & ~np.isnat(h.paid_on[regular])
+    settled &= h.paid_on[regular] <= h.grace_day[regular]
+    completed = as_of >= end and bool((settled == window).all())
+    return Observation(first, start, end, completed, tuple(restarts),
+                       rs.rule("restructuring-observation").citation)
+
+
+# ----------------------------------------------------------------------------------------
+# the payment history, replayed
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _History:
+    """What the clauses judge: one entry per instalment (rows with something to pay)."""
+
+    period: np.ndarray
+    due_day: np.ndarray  # datetime64[D]
+    grace_day: np.ndarray  # datetime64[D]
+    paid_on: np.ndarray  # datetime64[D], NaT while not paid in full
+    missed: np.ndarray  # bool: grace over by as_of and not paid in full by then
+    judged: np.ndarray  # bool: grace over by as_of
+    short_unpaid: np.ndarray  # int: cumulative unpaid at the end of the grace days
+    short_due: np.ndarray  # int: cumulative due at the end of the grace days
+    as_of: np.datetime64
+    units: int
+
+    @property
+    def due_date(self) -> list:
+        return self.due_day.astype(_dt.date).tolist()
+
+    @property
+    def grace_end(self) -> list:
+        return self.grace_day.astype(_dt.date).tolist()
+
+
+def _zeros(n: int) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out[:] = [0] * n
+    return out
+
+
+def _ints(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = [int(v) for v in values]
+    return out
+
+
+def _split(parts: np.ndarray, new_total: int, old_total: int) -> np.ndarray:
+    """``parts`` scaled by ``new_total / old_total``, exact in sum (largest remainders)."""
+    scaled = parts * new_total
+    q = scaled // old_total
+    r = scaled - q * old_total
+    short = new_total - int(q.sum())
+    if short:
+        for j in sorted(range(len(parts)), key=lambda j: (-r[j], j))[:short]:
+            q[j] += 1
+    return q
+
+
+class _Replay:
+    """Per-row state of the agreed schedule; the loop is over events, the arithmetic over rows."""
+
+    def __init__(self, ag: Agreement):
+        r = ag._rows
+        n = len(r["due"])
+        self.n = n
+        self.units = ag.minor_units
+        self.due = r["due"]
+        self.grace = r["due"] + np.timedelta64(ag.grace_days, "D")
+        self.begin = r["begin"].copy()
+        self.payable = r["payable"]
+        self.i_sched = _ints(r["interest"])  # interest payable with the instalment
+        self.i_full = _ints(r["interest_full"])  # interest of the period (capitalised part too)
+        self.p_due = _ints(r["principal"])
+        self.p_out = self.p_due.copy()
+        self.cap = _ints(r["capitalised"])
+        self.acc0 = _zeros(n)
+        for name in ("i_paid", "p_paid", "i_ahead", "p_ahead", "pen", "comp", "pen_wait", "comp_wait",
+                     "pen_acc", "comp_acc", "pen_paid", "comp_paid", "waived"):
+            setattr(self, name, _zeros(n))
+        self.paid_on = np.where(self.payable, np.datetime64("NaT", "D"), self.due).astype("datetime64[D]")
+        rate = Fraction(ag.penalty_rate)
+        self.num, self.den = rate.numerator, rate.denominator * DAY_COUNT_DENOMINATOR[ag.rules.accrual_day_count]
+        self.day_count = ag.rules.accrual_day_count
+        self.compound = ag.rules.compound_interest
+        self.order, self.by = ag.rules.allocation_order, ag.rules.allocation_by
+        self.overpayment = ag.overpayment
+        self.t = np.datetime64(ag.signed, "D")
+        self.credit = 0
+        self.log: list[dict] = []
+        self.short_unpaid = _zeros(n)
+        self.short_due = _zeros(n)
+
+    # -- time ------------------------------------------------------------------------------
+    def outstanding(self) -> np.ndarray:
+        return self.i_sched - self.i_paid + self.p_out
+
+    def accrue_to(self, t) -> None:
+        """Penalty and compound interest on what is overdue, from the last event to ``t``.
+
+        It waits (``*_wait``) while the instalment is within its grace days and is charged
+        once they pass without full payment (:meth:`charge`).
+        """
+        if t <= self.t:
+            return
+        late = self.due < t
+        if late.any():
+            since = np.maximum(self.due[late], self.t)
+            days = accrual_numerators(since, t, self.day_count).astype(object)
+            self.pen_wait[late] += money.div_round(self.p_out[late] * self.num * days, self.den)
+            if self.compound:
+                unpaid = self.i_sched[late] - self.i_paid[late]
+                self.comp_wait[late] += money.div_round(unpaid * self.num * days, self.den)
+        self.t = t
+
+    def charge(self, t) -> None:
+        """Penalty that waited through grace days which expired before ``t`` is now owed."""
+        over = self.grace < t
+        for wait, owed, acc in (("pen_wait", "pen", "pen_acc"), ("comp_wait", "comp", "comp_acc")):
+            w = getattr(self, wait)
+            getattr(self, owed)[over] += w[over]
+            getattr(self, acc)[over] += w[over]
+            w[over] = 0
+
+    def current(self, t) -> int:
+        """Index of the first row not yet due on ``t``."""
+        return int(np.searchsorted(self.due, t, side="right"))
+
+    def accrued(self, k: int, t) -> int:
+        """Interest of row ``k`` accrued by ``t``, evenly over the actual days of its period."""
+        span = int((self.due[k] - self.begin[k]).astype(np.int64))
+        gone = int((t - self.begin[k]).astype(np.int64))
+        if span <= 0:
+            return self.i_full[k]
+        return self.acc0[k] + money.div_round((self.i_full[k] - self.acc0[k]) * gone, span)
+
+    # -- events ----------------------------------------------------------------------------
+    def run(self, as_of: _dt.date, payments) -> None:
+        end = np.datetime64(as_of, "D")
+        events = [(np.datetime64(d, "D"), 0, i, a) for i, (d, a) in enumerate(payments)]
+        events += [(self.grace[k], 1, k, None) for k in np.flatnonzero(self.payable & (self.grace < end))]
+        for t, kind, k, amount in sorted(events, key=lambda e: (e[0], e[1], e[2])):
+            if kind == 0:
+                self.pay(t, amount)
+            else:
+                self.checkpoint(k)
+        self.accrue_to(end)
+        self.charge(end)
+
+    def checkpoint(self, k: int) -> None:
+        """Cumulative shortfall when the grace days of row ``k`` end (after that day's payments)."""
+        upto = self.payable & (self.grace <= self.grace[k])
+        self.short_unpaid[k] = int(self.outstanding()[upto].sum())
+        self.short_due[k] = int((self.i_sched + self.p_due)[upto].sum())
+
+    def pay(self, t, amount: int) -> None:
+        self.accrue_to(t)
+        self.charge(t)
+        credit_in, total = self.credit, amount + self.credit
+        idx = np.flatnonzero(self.due <= t)
+        owed = {
+            "penalty": self.pen[idx],
+            "compound": self.comp[idx],
+            "interest": self.i_sched[idx] - self.i_paid[idx],
+            "principal": self.p_out[idx],
+        }
+        kinds = [k for k in owed for _ in idx]
+        due = np.tile(self.due[idx], len(owed))
+        amounts = np.concatenate(list(owed.values())).astype(np.int64)
+        applied, _ = _rules.allocate_minor(total, kinds, due, amounts, self.order, self.by)
+        applied = applied.astype(object)
+        m = len(idx)
+        got = {k: applied[j * m:(j + 1) * m] for j, k in enumerate(owed)}
+        self.pen[idx] -= got["penalty"]
+        self.pen_paid[idx] += got["penalty"]
+        self.comp[idx] -= got["compound"]
+        self.comp_paid[idx] += got["compound"]
+        self.i_paid[idx] += got["interest"]
+        self.p_out[idx] -= got["principal"]
+        self.p_paid[idx] += got["principal"]
+        rest = total - int(applied.sum())
+        row = {"date": t, "amount": amount, "credit_in": credit_in,
+               **{k: int(v.sum()) for k, v in got.items()}, "interest_ahead": 0, "principal_ahead": 0}
+        k = self.current(t)
+        if rest > 0 and k < self.n:
+            if self.overpayment == "next":
+                rest = self._pay_next(t, k, rest, row)
+            else:
+                rest = self._pay_principal(t, k, rest, row)
+        self.credit = rest
+        row["credit_out"] = rest
+        self.log.append(row)
+        # paid in full now: record the day, and drop penalty waiting in the grace days
+        done = (self.outstanding() == 0) & np.isnat(self.paid_on)
+        self.paid_on[done] = t
+        cured = (self.outstanding() == 0) & (self.grace >= t)
+        self.waived[cured] += self.pen_wait[cured] + self.comp_wait[cured]
+        self.pen_wait[cured] = 0
+        self.comp_wait[cured] = 0
+
+    def _pay_next(self, t, k: int, rest: int, row: dict) -> int:
+        """Money beyond what is due pays the next instalments in full, one after another."""
+        fut = np.arange(k, self.n)
+        i_owed = self.i_sched[fut] - self.i_paid[fut]
+        kinds = ["interest"] * len(fut) + ["principal"] * len(fut)
+        due = np.tile(self.due[fut], 2)
+        amounts = np.concatenate([i_owed, self.p_out[fut]]).astype(np.int64)
+        applied, _ = _rules.allocate_minor(rest, kinds, due, amounts, self.order, "installment")
+        applied = applied.astype(object)
+        m = len(fut)
+        gi, gp = applied[:m], applied[m:]
+        self.i_paid[fut] += gi
+        self.i_ahead[fut] += gi
+        self.p_out[fut] -= gp
+        self.p_paid[fut] += gp
+        self.p_ahead[fut] += gp
+        row["interest_ahead"], row["principal_ahead"] = int(gi.sum()), int(gp.sum())
+        return rest - int(applied.sum())
+
+    def _pay_principal(self, t, k: int, rest: int, row: dict) -> int:
+        """Money beyond what is due pays the interest accrued to date, then prepays principal.
+
+        The remaining instalments keep their dates and are reduced pro rata: with balance
+        :math:`B` and prepayment :math:`x`, principal parts scale by :math:`(B - x) / B`
+        (largest remainders, exact in sum) and so does the interest still to accrue.
+        """
+        a = self.accrued(k, t)
+        x = min(rest, max(0, a - self.i_paid[k]))
+        self.i_paid[k] += x
+        self.i_ahead[k] += x
+        rest -= x
+        row["interest_ahead"] = x
+        balance = int(self.p_out[k:].sum())
+        if rest > 0 and balance > 0:
+            xp = min(rest, balance)
+            rest -= xp
+            row["principal_ahead"] = xp
+            left = balance - xp
+            self.i_sched[k] = a + money.div_round((self.i_sched[k] - a) * left, balance)
+            self.i_full[k] = self.i_sched[k]
+            self.begin[k], self.acc0[k] = t, a
+            self.i_sched[k + 1:] = money.div_round(self.i_sched[k + 1:] * left, balance)
+            self.i_full[k + 1:] = self.i_sched[k + 1:]
+            new = _split(self.p_out[k:], left, balance)
+            self.p_paid[k:] += self.p_out[k:] - new
+            self.p_ahead[k:] += self.p_out[k:] - new
+            self.p_out[k:] = new
+        return rest
+
+    # -- results ---------------------------------------------------------------------------
+    def history(self, rows: dict, as_of: _dt.date) -> _History:
+        end = np.datetime64(as_of, "D")
+        p = self.payable
+        judged = self.grace[p] < end
+        missed = judged & (np.isnat(self.paid_on[p]) | (self.paid_on[p] > self.grace[p]))
+        return _History(
+            period=rows["period"][p], due_day=self.due[p], grace_day=self.grace[p],
+            paid_on=self.paid_on[p], missed=missed, judged=judged,
+            short_unpaid=self.short_unpaid[p], short_due=self.short_due[p], as_of=end,
+            units=self.units)
+
+
+# ----------------------------------------------------------------------------------------
+# payments
+# ----------------------------------------------------------------------------------------
+def _read_payments(items, signed: _dt.date, as_of: _dt.date, units: int) -> tuple:
+    """Payments as ((date, minor units), ...), each dated from ``signed`` to ``as_of``, > 0, unique."""
+    if items is None:
+        return ()
+    if isinstance(items, pd.DataFrame):
+        if not {"date", "amount"} <= set(items.columns):
+            raise InputError("payments", list(items.columns), "a DataFrame with columns date and amount")
+        pairs = list(zip(items["date"], items["amount"], strict=True))
+    elif isinstance(items, (pd.Series, Mapping)):
+        pairs = list(items.items())
+    elif isinstance(items, (str, bytes)):
+        raise InputError("payments", items, "a sequence of (date, amount) pairs")
+    else:
+        try:
+            pairs = [tuple(p) for p in items]
+        except TypeError:
+            raise InputError("payments", items, "a sequence of (date, amount) pairs") from None
+    out, seen = [], {}
+    for i, pair in enumerate(pairs):
+        if len(pair) != 2:
+            raise InputError(f"payments[{i}]", pair, "a pair (date, amount)")
+        day = check_date(f"payments[{i}].date", pair[0])
+        if day < signed:
+            raise InputError(f"payments[{i}].date", day,
+                             f"a date on or after the signing date {signed}",
+                             "a payment made before the agreement belongs to the claim it restructures")
+        if day > as_of:
+            raise InputError(f"payments[{i}].date", day, f"a date on or before as_of {as_of}")
+        amount = as_decimal(f"payments[{i}].amount", pair[1])
+        if amount <= 0:
+            raise InputError(f"payments[{i}].amount", pair[1], "an amount > 0")
+        minor = money.to_minor(amount, units, field=f"payments[{i}].amount", exact=True)
+        key = (day, minor)
+        if key in seen:
+            raise InputError(f"payments[{i}]", (day.isoformat(), str(amount)),
+                             f"a payment not already listed (payments[{seen[key]}] has the same "
+                             "date and amount)",
+                             "if both were received, give them as one payment of the sum")
+        seen[key] = i
+        out.append((day, minor))
+    return tuple(out)
+
+
+# ----------------------------------------------------------------------------------------
+# Agreement
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True, init=False)
+class Agreement:
+    """An agreed repayment plan with its clauses, to be followed up.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan agreed.
+    claim : Claim
+        The claim it restructures (kept as :attr:`original_claim`; ``ag.claim(as_of,
+        payments)`` is the claim at a later date).
+    signed : date, optional
+        Signing date, on or after the claim date; default the claim date.  Period 0 of the
+        schedule (what is paid at signing) falls due on it, period *k* *k* months later.
+    grace_days : int
+        Days after a due date within which a payment still counts as on time (0..365);
+        default 0.
+    penalty_rate : number, optional
+        Annual penalty rate on missed instalments.  Default: the plan's rate with the
+        claim's penalty markup (cn-bank: +30 % to +50 % of the contract rate); checked
+        against the rule set's range.
+    breach : clause, sequence of clauses or mapping
+        The breach (acceleration) clauses; default two consecutive missed instalments.
+        ``{"consecutive_misses": 2, "days_past_due": 60, "shortfall": 0.25}`` builds
+        :class:`ConsecutiveMisses`, :class:`DaysPastDue`, :class:`CumulativeShortfall`.
+    overpayment : {"next", "principal"}
+        Money beyond what is due pays the next instalments (default) or, after the interest
+        accrued to date, reduces the principal of the remaining instalments pro rata.
+    name : str
+        A label for statements.
+
+    Attributes
+    ----------
+    original_claim : Claim
+        The claim the plan restructures.
+    schedule : Schedule
+        The agreed schedule (``plan.schedule(claim)``; due dates counted from ``signed``,
+        see :meth:`instalments`).
+    terms : PlanTerms
+        The plan's waivers and amounts (minor units).
+    rules : RuleSet
+        The claim's rule set: allocation order, compound interest, day count, observation.
+
+    Examples
+    --------
+    A claim of 120,000 yuan at 6 %, restructured into 12 equal-principal instalments from
+    1 December 2026 (10,000 principal and 120,000 × 6 % / 12 = 600 interest first).  The
+    borrower pays the first two and then nothing; under cn-bank the penalty rate is 6 % +
+    50 % = 9 %.  On 15 April 2027 instalments 3 and 4 are missed: breach on 2 April.
+    Penalty to 15 April: 10,000 × 9 % × 45 / 360 = 112.50 and 10,000 × 9 % × 14 / 360 = 35.00,
+    compound on their interest 500 × 9 % × 45 / 360 = 5.63 and 450 × 9 % × 14 / 360 = 1.58.
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> from repayplan.plans import Plan
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+    >>> ag = Agreement(Plan(method="equal_principal", term=12), claim, signed=date(2026, 12, 1))
+    >>> st = ag.status(date(2027, 4, 15), payments=[(date(2027, 1, 1), 10_600),
+    ...                                             (date(2027, 2, 1), 10_550)])
+    >>> st.state, st.breach.date, st.arrears, st.penalty
+    ('breached', datetime.date(2027, 4, 2), Decimal('20950.00'), Decimal('154.71'))
+    >>> st.table["state"].tolist()[:5]
+    ['paid', 'paid', 'missed', 'missed', 'not yet due']
+    >>> ag.claim(date(2027, 4, 15), payments=[(date(2027, 1, 1), 10_600),
+    ...                                       (date(2027, 2, 1), 10_550)]).overdue_principal
+    Decimal('20000.00')
+    """
+
+    plan: object
+    original_claim: object
+    signed: _dt.date
+    grace_days: int
+    penalty_rate: Decimal
+    breach: tuple
+    overpayment: str
+    name: str
+    schedule: object = field(repr=False, compare=False)
+    terms: object = field(repr=False, compare=False)
+    _rows: dict = field(repr=False, compare=False)
+
+    def __init__(self, plan, claim, signed=None, *, grace_days=0, penalty_rate=None,
+                 breach=(ConsecutiveMisses(2),), overpayment="next", name=""):
+        from .claim import Claim
+        from .plans import Plan
+
+        def put(key, value):
+            object.__setattr__(self, key, value)
+
+        if not isinstance(plan, Plan):
+            raise InputError("plan", plan, "a repayplan.Plan")
+        if not isinstance(claim, Claim):
+            raise InputError("claim", claim, "a repayplan.Claim")
+        put("plan", plan)
+        put("original_claim", claim)
+        day = claim.as_of if signed is None else check_date("signed", signed)
+        if day < claim.as_of:
+            raise InputError("signed", day, f"a date on or after the claim date {claim.as_of}")
+        put("signed", day)
+        put("grace_days", check_int("grace_days", grace_days, low=0, high=365))
+        put("breach", _read_clauses(breach))
+        put("overpayment", check_choice("overpayment", overpayment, OVERPAYMENT))
+        if not isinstance(name, str):
+            raise InputError("name", name, "text")
+        put("name", name)
+        terms = plan.terms(claim)
+        put("terms", terms)
+        put("penalty_rate", self._resolve_penalty(terms.rate, penalty_rate))
+        schedule = plan.schedule(claim)
+        put("schedule", schedule)
+        put("_rows", self._build_rows(schedule))
+        if overpayment == "principal" and (self._rows["capitalised"] > 0).any():
+            raise InputError("overpayment", overpayment,
+                             "'next' for a plan that capitalises interest (deferral grace)")
+
+    def _resolve_penalty(self, rate: Decimal, given) -> Decimal:
+        rs = self.rules
+        if given is None:
+            markup = self.original_claim.penalty_markup
+            if markup is None:  # a claim at 0 % states its penalty rate absolutely
+                return self.original_claim.penalty_rate
+            return rate * (1 + markup)
+        p = check_rate("penalty_rate", given)
+        if rate > 0 and not rs.markup_allowed(p / rate - 1):
+            low, high = rs.penalty_markup_range
+            raise InputError("penalty_rate", given,
+                             f"a rate from {rate * (1 + low)} to {rate * (1 + high)}, i.e. "
+                             + rs.markup_text())
+        return p
+
+    def _build_rows(self, schedule) -> dict:
+        from .calendar import payment_dates
+
+        m = schedule.minor
+        period = m["period"].to_numpy().astype(np.int64)
+        base = np.datetime64(self.signed, "D")
+        horizon = int(period.max())
+        dates = payment_dates(self.signed, horizon, 12) if horizon else np.array([base])
+        due = np.where(period == 0, base, dates[np.maximum(period - 1, 0)]).astype("datetime64[D]")
+        pay = m["payment"].to_numpy().astype(np.int64)
+        interest = m["interest"].to_numpy().astype(np.int64)
+        principal = m["principal"].to_numpy().astype(np.int64)
+        p_pay = np.maximum(principal, 0)
+        i_pay = pay - p_pay
+        return {
+            "period": period,
+            "due": due,
+            "begin": np.concatenate([[base], due[:-1]]).astype("datetime64[D]"),
+            "payment": pay,
+            "interest": i_pay,
+            "interest_full": interest,
+            "principal": p_pay,
+            "capitalised": interest - i_pay,
+            "payable": pay > 0,
+        }
+
+    # -- the agreement ---------------------------------------------------------------------
+    @property
+    def rules(self):
+        return self.original_claim.rules
+
+    @property
+    def currency(self) -> str:
+        return self.original_claim.currency
+
+    @property
+    def minor_units(self) -> int:
+        return self.original_claim.minor_units
+
+    @property
+    def maturity(self) -> _dt.date:
+        """Due date of the last instalment."""
+        return self._rows["due"][-1].astype(_dt.date)
+
+    def instalments(self) -> pd.DataFrame:
+        """The instalments agreed: ``period``, ``due_date``, ``due``, ``interest``, ``principal``."""
+        r, u = self._rows, self.minor_units
+        p = r["payable"]
+        return pd.DataFrame({
+            "period": r["period"][p],
+            "due_date": r["due"][p].astype("datetime64[s]"),
+            "due": money.decimals_array(r["payment"][p], u),
+            "interest": money.decimals_array(r["interest"][p], u),
+            "principal": money.decimals_array(r["principal"][p], u),
+        })
+
+    def replace(self, **changes) -> Agreement:
+        """A copy with some terms changed (``ag.replace(grace_days=5)``)."""
+        args = {"plan": self.plan, "claim": self.original_claim, "signed": self.signed,
+                "grace_days": self.grace_days, "penalty_rate": None, "breach": self.breach,
+                "overpayment": self.overpayment, "name": self.name}
+        unknown = set(changes) - set(args)
+        if unknown:
+            key = sorted(unknown)[0]
+            raise InputError(key, changes[key], "one of " + ", ".join(args))
+        if self.penalty_rate != self._resolve_penalty(self.terms.rate, None):
+            args["penalty_rate"] = self.penalty_rate
+        args.update(changes)
+        return Agreement(**args)
+
+    def describe(self) -> str:
+        """The agreement in a sentence."""
+        clauses = "; ".join(c.describe() for c in self.breach) or "no breach clause"
+        return (f"signed {self.signed}: {self.plan.describe()}; {self.grace_days} grace days; penalty "
+                f"{_pct(self.penalty_rate)} a year; breach on {clauses}; overpayments "
+                + ("pay the next instalments" if self.overpayment == "next" else "reduce principal"))
+
+    def __repr__(self) -> str:
+        label = f"{self.name!r}: " if self.name else ""
+        return f"Agreement({label}{self.describe()})"
+
+    def _repr_html_(self) -> str:
+        return (f"<div><b>Agreement</b> {html.escape(self.name)}: {html.escape(self.describe())}"
+                f"{self.instalments().to_html(index=False)}</div>")
+
+    # -- following up ----------------------------------------------------------------------
+    def _replay(self, as_of, payments) -> tuple[_dt.date, tuple, _Replay]:
+        day = check_date("as_of", as_of)
+        if day < self.signed:
+            raise InputError("as_of", day, f"a date on or after the signing date {self.signed}")
+        pays = _read_payments(payments, self.signed, day, self.minor_units)
+        rp = _Replay(self)
+        rp.run(day, pays)
+        return day, pays, rp
+
+    def status(self, as_of, payments=()) -> Status:
+        """Where the agreement stands on ``as_of``, given the payments received.
+
+        Parameters
+        ----------
+        as_of : date
+            On or after ``signed``.
+        payments : sequence of (date, amount), Mapping, Series or DataFrame(date, amount)
+            Payments received, each dated from ``signed`` to ``as_of``, amount > 0, no two
+            with the same date and amount.  Same-day payments are applied in the order given.
+
+        Returns
+        -------
+        Status
+
+        Raises
+        ------
+        InputError
+            ``as_of`` before signing; a payment before signing or after ``as_of``; a
+            payment of zero or less, with more decimals than the currency, or listed twice.
+
+        Notes
+        -----
+        Penalty on the unpaid principal :math:`P` of an instalment over a stretch of
+        :math:`n` days between payments is :math:`\\mathrm{round}(P\\, r_p\\, n / 360)`;
+        compound interest on its unpaid interest :math:`I` is
+        :math:`\\mathrm{round}(I\\, r_p\\, n / 360)` where the rule set charges it.  Both
+        are waived when the instalment is paid in full within its grace days.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=1_200, annual_rate=0.06, as_of=date(2026, 12, 1))
+        >>> ag = Agreement(Plan(method="equal_principal", term=2), claim)
+        >>> st = ag.status(date(2027, 1, 5), [(date(2027, 1, 1), 606)])   # 600 + 1,200 × 0.5 %
+        >>> st.state, st.paid, st.arrears, st.balance
+        ('performing', Decimal('606.00'), Decimal('0.00'), Decimal('600.00'))
+        """
+        day, pays, rp = self._replay(as_of, payments)
+        return _status(self, day, pays, rp)
+
+    def claim(self, as_of, payments=()):
+        """What is owed on ``as_of``: a new :class:`~repayplan.claim.Claim`, ready for a renegotiation.
+
+        Parameters
+        ----------
+        as_of : date
+        payments : as for :meth:`status`
+
+        Returns
+        -------
+        Claim
+            ``principal``: the balance still to be repaid under the plan (overdue
+            instalments' principal as ``overdue_principal``); ``interest``: unpaid interest
+            of instalments due (``overdue_interest``) plus interest accrued in the current
+            period; ``penalty``/``compound``: penalty and compound interest charged and
+            unpaid; ``annual_rate`` the plan's rate, ``penalty_rate`` the agreement's;
+            ``contract_date`` the signing date, ``maturity`` the last due date; ``credit``
+            what was received beyond the whole debt.  When the agreement is breached and the
+            plan's waivers are conditional (``plan.waivers_conditional``), the waived penalty
+            and interest come back as overdue penalty and interest, and a waived principal
+            (haircut, settlement discount) as overdue principal.
+
+        Notes
+        -----
+        Interest accrued in the current period is :math:`I_k \\times` elapsed days / days
+        of the period, rounded half-up.  Interest paid ahead on instalments not yet due,
+        beyond what had accrued by ``as_of``, was not earned: it is credited against the
+        principal.  Penalty still within grace days is contingent and not claimed.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> c = ag.claim(date(2027, 1, 16), [(date(2027, 1, 1), 10_600)])
+        >>> c.principal, c.interest              # 110,000 × 6 % / 12 × 15 / 31 days
+        (Decimal('110000.00'), Decimal('266.13'))
+        """
+        day, pays, rp = self._replay(as_of, payments)
+        return _new_claim(self, day, rp, _status(self, day, pays, rp))
+
+    def statement(self, as_of, payments=()) -> Statement:
+        """The statement of account on ``as_of`` (instalments, payments and totals).
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=1_200, annual_rate=0.06, as_of=date(2026, 12, 1))
+        >>> ag = Agreement(Plan(method="equal_principal", term=2), claim)
+        >>> s = ag.statement(date(2027, 1, 5), [(date(2027, 1, 1), 606)])
+        >>> s.totals["paid"], s.totals["balance"], s.totals["state"]
+        (Decimal('606.00'), Decimal('600.00'), 'performing')
+        """
+        day, pays, rp = self._replay(as_of, payments)
+        return Statement.from_status(self, _status(self, day, pays, rp))
+
+
+# ----------------------------------------------------------------------------------------
+# Status
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Status:
+    """Where an agreement stands on a date.
+
+    Attributes
+    ----------
+    as_of : date
+    state : {"performing", "in_arrears", "breached"}
+        ``"breached"`` when a breach clause triggered on or before ``as_of``;
+        ``"in_arrears"`` when an instalment is unpaid past its grace days or penalty is owed;
+        else ``"performing"``.
+    breach : Breach or None
+        The clause that triggered, when, and why.
+    table : DataFrame
+        One row per instalment: ``period``, ``due_date``, ``grace_end``, ``due``,
+        ``interest_due``, ``principal_due``, ``paid`` (toward the instalment),
+        ``interest_paid``, ``principal_paid``, ``paid_ahead`` (part of ``paid`` received
+        before the due date), ``penalty_paid``, ``compound_paid``, ``penalty_accrued``,
+        ``compound_accrued``, ``penalty_in_grace`` (waiting; waived if paid within grace),
+        ``outstanding`` (``due - paid``), ``penalty_outstanding`` (penalty and compound),
+        ``paid_on`` (date paid in full), ``days_past_due``, ``state`` (one of
+        :data:`INSTALMENT_STATES`).  The allocation columns are disjoint.
+    allocations : DataFrame
+        One row per payment: what it paid (``penalty``, ``compound``, ``interest``,
+        ``principal``, ``interest_ahead``, ``principal_ahead``) and the credit left.
+    paid : Decimal
+        All payments received to ``as_of``.
+    allocated : Decimal
+        What the payments were applied to; ``paid == allocated + credit``.
+    arrears : Decimal
+        Instalments due on or before ``as_of`` and unpaid (interest and principal).
+    penalty : Decimal
+        Penalty and compound interest charged and unpaid.
+    penalty_accrued, penalty_paid, penalty_in_grace, penalty_waived : Decimal
+        Penalty and compound interest charged in all, paid, waiting in grace days, and
+        waived because an instalment was paid within its grace days.
+    due_to_date : Decimal
+        Sum of the instalments due on or before ``as_of``.
+    balance : Decimal
+        Principal still to be repaid under the plan.
+    credit : Decimal
+        Received beyond the whole debt.
+    observation : Observation or None
+        The restructured-asset observation period (rule sets with one, e.g. cn-bank).
+    """
+
+    as_of: _dt.date
+    state: str
+    breach: Breach | None
+    table: pd.DataFrame = field(repr=False, compare=False)
+    allocations: pd.DataFrame = field(repr=False, compare=False)
+    paid: Decimal
+    allocated: Decimal
+    arrears: Decimal
+    penalty: Decimal
+    penalty_accrued: Decimal
+    penalty_paid: Decimal
+    penalty_in_grace: Decimal
+    penalty_waived: Decimal
+    due_to_date: Decimal
+    balance: Decimal
+    credit: Decimal
+    observation: Observation | None = None
+    currency: str = "CNY"
+
+    @property
+    def breached(self) -> bool:
+        return self.state == "breached"
+
+    def totals(self) -> pd.Series:
+        """The headline figures as a Series."""
+        return pd.Series({
+            "state": self.state,
+            "paid": self.paid,
+            "allocated": self.allocated,
+            "credit": self.credit,
+            "due_to_date": self.due_to_date,
+            "arrears": self.arrears,
+            "penalty": self.penalty,
+            "penalty_accrued": self.penalty_accrued,
+            "penalty_paid": self.penalty_paid,
+            "penalty_in_grace": self.penalty_in_grace,
+            "penalty_waived": self.penalty_waived,
+            "balance": self.balance,
+            "breach": "" if self.breach is None else str(self.breach),
+            "observation": "" if self.observation is None else str(self.observation),
+        }, name=f"status as of {self.as_of}")
+
+    def __repr__(self) -> str:
+        why = f" ({self.breach})" if self.breach is not None else ""
+        return (f"Status(as of {self.as_of}: {self.state}{why}; paid {self.paid:,}, arrears "
+                f"{self.arrears:,}, penalty {self.penalty:,}, balance {self.balance:,} {self.currency})")
+
+    def _repr_html_(self) -> str:
+        head = self.totals().to_frame().to_html(header=False)
+        return f"<div><b>{html.escape(repr(self))}</b>{head}{self.table.to_html(index=False)}</div>"
+
+
+def _status(ag: Agreement, as_of: _dt.date, pays, rp: _Replay) -> Status:
+    r, u = ag._rows, ag.minor_units
+    end = np.datetime64(as_of, "D")
+    p = r["payable"]
+    out = rp.outstanding()
+    paid = rp.i_paid + rp.p_paid
+    due_now = rp.due <= end
+    over_grace = rp.grace < end
+    full = out == 0
+    state = np.where(
+        ~due_now, np.where(full, "paid", "not yet due"),
+        np.where(full, np.where(rp.paid_on <= rp.grace, "paid", "late"),
+                 np.where(paid > 0, "partial", np.where(over_grace, "missed", "due")))).astype(object)
+    days = np.where(due_now & ~full, (end - rp.due).astype(np.int64), 0)
+    pen_out = rp.pen + rp.comp
+    dec = lambda a: money.decimals_array(np.asarray(a, dtype=object)[p], u)  # noqa: E731
+    table = pd.DataFrame({
+        "period": r["period"][p],
+        "due_date": rp.due[p].astype("datetime64[s]"),
+        "grace_end": rp.grace[p].astype("datetime64[s]"),
+        "due": dec(rp.i_sched + rp.p_due),
+        "interest_due": dec(rp.i_sched),
+        "principal_due": dec(rp.p_due),
+        "paid": dec(paid),
+        "interest_paid": dec(rp.i_paid),
+        "principal_paid": dec(rp.p_paid),
+        "paid_ahead": dec(rp.i_ahead + rp.p_ahead),
+        "penalty_paid": dec(rp.pen_paid),
+        "compound_paid": dec(rp.comp_paid),
+        "penalty_accrued": dec(rp.pen_acc),
+        "compound_accrued": dec(rp.comp_acc),
+        "penalty_in_grace": dec(rp.pen_wait + rp.comp_wait),
+        "outstanding": dec(out),
+        "penalty_outstanding": dec(pen_out),
+        "paid_on": rp.paid_on[p].astype("datetime64[s]"),
+        "days_past_due": days[p],
+        "state": state[p],
+    })
+    h = rp.history(r, as_of)
+    found = [b for b in (c.trigger(h) for c in ag.breach) if b is not None]
+    breach = min(found, key=lambda b: b.date) if found else None
+    late = (p & due_now & over_grace & ~full).any() or int(pen_out.sum()) > 0
+    st = "breached" if breach is not None else ("in_arrears" if late else "performing")
+    cols = ["date", "amount", "credit_in", "penalty", "compound", "interest", "principal",
+            "interest_ahead", "principal_ahead", "credit_out"]
+    alloc = pd.DataFrame(rp.log, columns=cols)
+    for c in cols[1:]:
+        alloc[c] = money.decimals_array(alloc[c].to_numpy(dtype=object), u)
+    alloc["date"] = alloc["date"].astype("datetime64[s]")
+    total_paid = sum(a for _, a in pays)
+    f = lambda x: money.from_minor(int(x), u)  # noqa: E731
+    return Status(
+        as_of=as_of,
+        state=st,
+        breach=breach,
+        table=table,
+        allocations=alloc,
+        paid=f(total_paid),
+        allocated=f(total_paid - rp.credit),
+        arrears=f(out[due_now].sum()),
+        penalty=f(pen_out.sum()),
+        penalty_accrued=f((rp.pen_acc + rp.comp_acc).sum()),
+        penalty_paid=f((rp.pen_paid + rp.comp_paid).sum()),
+        penalty_in_grace=f((rp.pen_wait + rp.comp_wait).sum()),
+        penalty_waived=f(rp.waived.sum()),
+        due_to_date=f((rp.i_sched + rp.p_due)[due_now & p].sum()),
+        balance=f(_balance(rp, end)),
+        credit=f(rp.credit),
+        observation=_observation(h, ag.rules, as_of),
+        currency=ag.currency,
+    )
+
+
+def _balance(rp: _Replay, end) -> int:
+    """Principal still owed under the plan: unpaid principal less interest yet to be capitalised."""
+    return int(rp.p_out.sum()) - int(rp.cap[rp.due > end].sum())
+
+
+def _new_claim(ag: Agreement, as_of: _dt.date, rp: _Replay, st: Status):
+    from .claim import Claim
+
+    u = ag.minor_units
+    end = np.datetime64(as_of, "D")
+    due_now = rp.due <= end
+    overdue_p = int(rp.p_out[due_now].sum())
+    overdue_i = int((rp.i_sched - rp.i_paid)[due_now].sum())
+    principal = _balance(rp, end)
+    k = rp.current(end)
+    accrued_unpaid, unearned = 0, int(rp.i_paid[~due_now].sum())
+    if k < rp.n:
+        a = rp.accrued(k, end)
+        earned = min(rp.i_paid[k], a)
+        accrued_unpaid = a - earned
+        unearned -= earned
+    credit = rp.credit
+    principal -= unearned
+    if principal < 0:
+        credit, principal = credit - principal, 0
+    penalty, compound = int((rp.pen + rp.comp).sum()), int(rp.comp.sum())
+    interest, overdue_interest = overdue_i + accrued_unpaid, overdue_i
+    revived = ag.plan.waivers_conditional and st.breach is not None
+    if revived:
+        w = ag.terms.waived_parts
+        penalty += w.get("penalty", 0)
+        interest += w.get("interest", 0)
+        overdue_interest += w.get("interest", 0)
+        back = w.get("principal", 0) + w.get("settlement", 0)
+        principal += back
+        overdue_p += back
+    f = lambda x: money.from_minor(int(x), u)  # noqa: E731
+    maturity = ag.maturity
+    return Claim(
+        principal=f(principal),
+        overdue_principal=f(min(overdue_p, principal)),
+        interest=f(interest),
+        overdue_interest=f(overdue_interest),
+        penalty=f(penalty),
+        compound=f(compound),
+        fees=f(0),
+        annual_rate=ag.terms.rate,
+        penalty_rate=ag.penalty_rate,
+        as_of=as_of,
+        currency=ag.currency,
+        rules=ag.rules,
+        accrual_day_count=ag.rules.accrual_day_count,
+        contract_date=ag.signed,
+        maturity=maturity,
+        term_months=max(1, int(ag._rows["period"].max())),
+        product=ag.original_claim.product,
+        credit=f(credit),
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Statement
+# ----------------------------------------------------------------------------------------
+_STATEMENT_COLUMNS = ["period", "due_date", "due", "interest_due", "principal_due", "paid",
+                      "interest_paid", "principal_paid", "penalty_paid", "compound_paid",
+                      "outstanding", "penalty_outstanding", "paid_on", "days_past_due", "state"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement of account for an agreement on a date.
+
+    Attributes
+    ----------
+    title : str
+    as_of : date
+    table : DataFrame
+        One row per instalment (a subset of :attr:`Status.table`).
+    payments : DataFrame
+        One row per payment and what it was applied to (:attr:`Status.allocations`).
+    totals : Series
+        The headline figures (:meth:`Status.totals`).
+    """
+
+    title: str
+    as_of: _dt.date
+    table: pd.DataFrame = field(repr=False)
+    payments: pd.DataFrame = field(repr=False)
+    totals: pd.Series = field(repr=False)
+
+    @classmethod
+    def from_status(cls, ag: Agreement, st: Status) -> Statement:
+        label = ag.name or ag.plan.name or "Agreement"
+        title = f"{label}: statement as of {st.as_of} ({ag.currency}), signed {ag.signed}"
+        return cls(title=title, as_of=st.as_of, table=st.table[_STATEMENT_COLUMNS].copy(),
+                   payments=st.allocations.copy(), totals=st.totals())
+
+    def to_frame(self) -> pd.DataFrame:
+        """The instalment table (a copy)."""
+        return self.table.copy()
+
+    def __repr__(self) -> str:
+        t = self.totals
+        return (f"Statement({self.title}: {t['state']}, paid {t['paid']}, arrears {t['arrears']}, "
+                f"penalty {t['penalty']})")
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self) -> str:
+        """The statement as an HTML fragment; every text is escaped."""
+        totals = self.totals.to_frame().to_html(header=False, escape=True)
+        return (f"<div><h3>{html.escape(self.title)}</h3>{totals}"
+                f"<h4>Instalments</h4>{self.table.to_html(index=False, escape=True)}"
+                f"<h4>Payments</h4>{self.payments.to_html(index=False, escape=True)}</div>")
+
+    def write(self, path, format: str | None = None) -> Path:
+        """Write the statement to ``path`` as CSV or HTML.
+
+        Parameters
+        ----------
+        path : str or path-like
+        format : {"csv", "html"}, optional
+            Default from the file's suffix.
+
+        Notes
+        -----
+        CSV text cells that a spreadsheet would read as a formula (starting with ``=``,
+        ``+``, ``-``, ``@``, tab or carriage return) are prefixed with ``'``; amounts are
+        written as plain decimals.  HTML is escaped.
+        """
+        p = Path(path)
+        fmt = format if format is not None else p.suffix.lstrip(".").lower()
+        check_choice("format", fmt, ("csv", "html"))
+        if fmt == "html":
+            p.write_text(f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>"
+                         f"{html.escape(self.title)}</title></head><body>{self.to_html()}</body></html>",
+                         encoding="utf-8")
+            return p
+        with p.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow([_safe(self.title)])
+            for key, value in self.totals.items():
+                w.writerow([_safe(key), _safe(value)])
+            w.writerow([])
+            w.writerow(list(self.table.columns))
+            for row in self.table.itertuples(index=False):
+                w.writerow([_safe(v) for v in row])
+            w.writerow([])
+            w.writerow(list(self.payments.columns))
+            for row in self.payments.itertuples(index=False):
+                w.writerow([_safe(v) for v in row])
+        return p
+
+
+def _safe(value) -> str:
+    """A CSV cell: text that could start a formula is neutralised; dates in ISO form."""
+    if isinstance(value, pd.Timestamp):
+        return "" if pd.isna(value) else value.date().isoformat()
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, (Decimal, int, np.integer)):
+        return str(value)
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _pct(rate) -> str:
+    return _rules._pct(rate)
