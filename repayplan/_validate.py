@@ -118,7 +118,12 @@ def check_choice(field: str, value, choices):
 
 
 def check_date(field: str, value) -> _dt.date:
-    """A calendar date: ``datetime.date``, ``numpy.datetime64``, ``pandas.Timestamp`` or ISO text."""
+    """A calendar date: ``datetime.date``, ``numpy.datetime64``, ``pandas.Timestamp`` or ISO text.
+
+    Missing dates (``None``, ``NaT``) are errors, never passed through.
+    """
+    if value is None or (not isinstance(value, str) and _is_nat(value)):
+        raise InputError(field, value, "a date (datetime.date or YYYY-MM-DD), not a missing value")
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
@@ -133,3 +138,12 @@ def check_date(field: str, value) -> _dt.date:
         except ValueError:
             raise InputError(field, value, "a real date in ISO form YYYY-MM-DD") from None
     raise InputError(field, value, "a date (datetime.date or YYYY-MM-DD)")
+
+
+def _is_nat(value) -> bool:
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -410,3 +410,15 @@ def test_amortize_many_bad_rows_name_the_row():
         rp.amortize_many(df)
     with pytest.raises(InputError, match="loans"):
         rp.amortize_many(pd.DataFrame({"principal": [1]}))
+
+
+def test_payment_vector_after_grace_and_a_last_payment_that_clears():
+    s = rp.amortize(100_000, 0.06, None, grace=2, method=[30_000, 30_000, None])
+    assert s.table["payment"].tolist()[:2] == [Decimal("500.00"), Decimal("500.00")]
+    assert s.table["payment"].iloc[-1] == Decimal("41056.76")  # as without grace: interest-only kept the balance
+    assert_reconciles(s, 100_000)
+    s = rp.amortize(100_000, 0.06, None, grace=2, grace_kind="deferral", method=[30_000, 30_000, None])
+    assert s.table["closing_balance"].iloc[1] == Decimal("101002.50")
+    assert_reconciles(s, 100_000)
+    with pytest.raises(InputError, match="periods"):
+        rp.amortize(100_000, 0.06, 4, grace=2, method=[30_000, 30_000, None])
