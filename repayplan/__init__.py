@@ -40,3 +40,17 @@ from .evaluate import Borrower  # noqa: E402
 from .negotiate import Constraints, Negotiation, Range, SearchSpace, Waterfall, negotiate  # noqa: E402
 
 __all__ += ["Borrower", "Constraints", "Negotiation", "Range", "SearchSpace", "Waterfall", "negotiate"]
+
+from .tracking import (  # noqa: E402
+    Agreement,
+    Breach,
+    ConsecutiveMisses,
+    CumulativeShortfall,
+    DaysPastDue,
+    Observation,
+    Statement,
+    Status,
+)
+
+__all__ += ["Agreement", "Breach", "ConsecutiveMisses", "CumulativeShortfall", "DaysPastDue", "Observation",
+            "Statement", "Status"]

@@ -40,8 +40,10 @@ Conventions (all exact, in integer minor units)
 * **Breach.**  An instalment is *missed* when it is not paid in full within its grace
   days.  The clauses (:class:`ConsecutiveMisses`, :class:`DaysPastDue`,
   :class:`CumulativeShortfall`) are judged from the payment history; the first to trigger
-  gives the breach date.  A breach does not accelerate the schedule by itself (that is
-  the creditor's decision); :meth:`Agreement.claim` states the whole balance anyway.
+  gives the breach date.  The default clause is two consecutive missed instalments (or a
+  missed last instalment, which no later one can follow).  A breach does not accelerate the
+  schedule by itself (that is the creditor's decision); :meth:`Agreement.claim` states the
+  whole balance anyway, with conditional waivers revoked.
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import html
+import io
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -128,20 +132,35 @@ class ConsecutiveMisses:
     of its grace days, even if it is paid later.  The breach occurs the day after the grace
     days of the last of the run expire.
 
+    Parameters
+    ----------
+    count : int
+        Length of the run of misses (default 2).
+    final : bool
+        A missed last instalment is a breach too (default ``True``): no later instalment
+        can complete the run, and the agreement has then run its course unpaid.  This is
+        what makes a missed lump-sum settlement a breach.
+
     Examples
     --------
     >>> ConsecutiveMisses(2).describe()
-    '2 consecutive instalments missed'
+    '2 consecutive instalments missed, or the last one'
+    >>> ConsecutiveMisses(3, final=False).describe()
+    '3 consecutive instalments missed'
     """
 
     count: int = 2
+    final: bool = True
 
     def __post_init__(self):
         object.__setattr__(self, "count", check_int("ConsecutiveMisses.count", self.count, low=1,
                                                     high=1200))
+        if not isinstance(self.final, (bool, np.bool_)):
+            raise InputError("ConsecutiveMisses.final", self.final, "True or False")
 
     def describe(self) -> str:
-        return f"{self.count} consecutive instalment{'s' if self.count > 1 else ''} missed"
+        text = f"{self.count} consecutive instalment{'s' if self.count > 1 else ''} missed"
+        return text + (", or the last one" if self.final and self.count > 1 else "")
 
     def trigger(self, h: _History) -> Breach | None:
         missed = h.missed
@@ -151,16 +170,20 @@ class ConsecutiveMisses:
         idx = np.arange(len(missed))
         last_ok = np.maximum.accumulate(np.where(missed, -1, idx))
         run = idx - last_ok
-        hits = np.flatnonzero(run >= self.count)
+        hit = run >= self.count
+        if self.final:
+            hit[-1] |= bool(missed[-1])
+        hits = np.flatnonzero(hit)
         if not hits.size:
             return None
         j = int(hits[0])
-        first = j - self.count + 1
+        first = j - min(self.count, int(run[j])) + 1
         periods = ", ".join(str(p) for p in h.period[first:j + 1])
-        return Breach(self, h.grace_end[j] + _dt.timedelta(days=1), int(h.period[j]),
-                      f"instalments {periods} not paid in full within their grace days"
-                      if self.count > 1 else
-                      f"instalment {h.period[j]} not paid in full within its grace days")
+        what = (f"instalments {periods} not paid in full within their grace days" if j > first else
+                f"instalment {periods} not paid in full within its grace days")
+        if run[j] < self.count:
+            what += " (the last instalment)"
+        return Breach(self, h.grace_end[j] + _dt.timedelta(days=1), int(h.period[j]), what)
 
 
 @dataclass(frozen=True)
@@ -213,7 +236,7 @@ class CumulativeShortfall:
     'cumulative shortfall above 25% of the amount due'
     """
 
-    share: float = 0.25
+    share: Decimal = Decimal("0.25")
 
     def __post_init__(self):
         d = as_decimal("CumulativeShortfall.share", self.share)
@@ -322,7 +345,7 @@ def _observation(h: _History, rs, as_of: _dt.date) -> Observation | None:
     if rs.observation is None:
         return None
     periods, months = rs.observation
-    span = max(math.ceil(Fraction(12 * periods, 12)), months)  # monthly plans: 12 a year
+    span = max(periods, months)  # plans are monthly: a repayment period is a month
     regular = h.period >= 1
     if not regular.any():
         return None
@@ -957,8 +980,8 @@ class Agreement:
         >>> c.principal, c.interest              # 110,000 × 6 % / 12 × 15 / 31 days
         (Decimal('110000.00'), Decimal('266.13'))
         """
-        day, pays, rp = self._replay(as_of, payments)
-        return _new_claim(self, day, rp, _status(self, day, pays, rp))
+        day, _, rp = self._replay(as_of, payments)
+        return _new_claim(self, day, rp, _first_breach(self, rp.history(self._rows, day)))
 
     def statement(self, as_of, payments=()) -> Statement:
         """The statement of account on ``as_of`` (instalments, payments and totals).
@@ -1118,8 +1141,7 @@ def _status(ag: Agreement, as_of: _dt.date, pays, rp: _Replay) -> Status:
         "state": state[p],
     })
     h = rp.history(r, as_of)
-    found = [b for b in (c.trigger(h) for c in ag.breach) if b is not None]
-    breach = min(found, key=lambda b: b.date) if found else None
+    breach = _first_breach(ag, h)
     late = (p & due_now & over_grace & ~full).any() or int(pen_out.sum()) > 0
     st = "breached" if breach is not None else ("in_arrears" if late else "performing")
     cols = ["date", "amount", "credit_in", "penalty", "compound", "interest", "principal",
@@ -1152,12 +1174,18 @@ def _status(ag: Agreement, as_of: _dt.date, pays, rp: _Replay) -> Status:
     )
 
 
+def _first_breach(ag: Agreement, h: _History) -> Breach | None:
+    """The earliest breach among the agreement's clauses (the first listed on a tie)."""
+    found = [b for b in (c.trigger(h) for c in ag.breach) if b is not None]
+    return min(found, key=lambda b: b.date) if found else None
+
+
 def _balance(rp: _Replay, end) -> int:
     """Principal still owed under the plan: unpaid principal less interest yet to be capitalised."""
     return int(rp.p_out.sum()) - int(rp.cap[rp.due > end].sum())
 
 
-def _new_claim(ag: Agreement, as_of: _dt.date, rp: _Replay, st: Status):
+def _new_claim(ag: Agreement, as_of: _dt.date, rp: _Replay, breach: Breach | None):
     from .claim import Claim
 
     u = ag.minor_units
@@ -1179,7 +1207,7 @@ def _new_claim(ag: Agreement, as_of: _dt.date, rp: _Replay, st: Status):
         credit, principal = credit - principal, 0
     penalty, compound = int((rp.pen + rp.comp).sum()), int(rp.comp.sum())
     interest, overdue_interest = overdue_i + accrued_unpaid, overdue_i
-    revived = ag.plan.waivers_conditional and st.breach is not None
+    revived = ag.plan.waivers_conditional and breach is not None
     if revived:
         w = ag.terms.waived_parts
         penalty += w.get("penalty", 0)
@@ -1218,7 +1246,6 @@ def _new_claim(ag: Agreement, as_of: _dt.date, rp: _Replay, st: Status):
 _STATEMENT_COLUMNS = ["period", "due_date", "due", "interest_due", "principal_due", "paid",
                       "interest_paid", "principal_paid", "penalty_paid", "compound_paid",
                       "outstanding", "penalty_outstanding", "paid_on", "days_past_due", "state"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -1270,7 +1297,7 @@ class Statement:
                 f"<h4>Payments</h4>{self.payments.to_html(index=False, escape=True)}</div>")
 
     def write(self, path, format: str | None = None) -> Path:
-        """Write the statement to ``path`` as CSV or HTML.
+        """Write the statement to ``path`` as CSV or HTML, atomically.
 
         Parameters
         ----------
@@ -1278,48 +1305,60 @@ class Statement:
         format : {"csv", "html"}, optional
             Default from the file's suffix.
 
+        Returns
+        -------
+        Path
+
         Notes
         -----
-        CSV text cells that a spreadsheet would read as a formula (starting with ``=``,
-        ``+``, ``-``, ``@``, tab or carriage return) are prefixed with ``'``; amounts are
-        written as plain decimals.  HTML is escaped.
+        :mod:`repayplan.report` renders agreement annexes from a schedule and offers no
+        generic table writer, so the statement is written here, with the same safety:
+        CSV text cells that a spreadsheet would read as a formula get a leading ``'``
+        (:func:`repayplan.report.neutralise_formula`); amounts are plain decimals and
+        dates ISO; HTML is escaped.  The text is rendered in memory, written to a
+        temporary file in the target folder and renamed over the target.
         """
         p = Path(path)
         fmt = format if format is not None else p.suffix.lstrip(".").lower()
         check_choice("format", fmt, ("csv", "html"))
-        if fmt == "html":
-            p.write_text(f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>"
-                         f"{html.escape(self.title)}</title></head><body>{self.to_html()}</body></html>",
-                         encoding="utf-8")
-            return p
-        with p.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow([_safe(self.title)])
-            for key, value in self.totals.items():
-                w.writerow([_safe(key), _safe(value)])
-            w.writerow([])
-            w.writerow(list(self.table.columns))
-            for row in self.table.itertuples(index=False):
-                w.writerow([_safe(v) for v in row])
-            w.writerow([])
-            w.writerow(list(self.payments.columns))
-            for row in self.payments.itertuples(index=False):
-                w.writerow([_safe(v) for v in row])
+        text = self.to_csv() if fmt == "csv" else (
+            f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(self.title)}"
+            f"</title></head><body>{self.to_html()}</body></html>")
+        tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8", newline="")
+            os.replace(tmp, p)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
         return p
+
+    def to_csv(self) -> str:
+        """The statement as CSV text: title, totals, instalments, payments."""
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow([_safe(self.title)])
+        for key, value in self.totals.items():
+            w.writerow([_safe(key), _safe(value)])
+        for frame in (self.table, self.payments):
+            w.writerow([])
+            w.writerow(list(frame.columns))
+            for row in frame.itertuples(index=False):
+                w.writerow([_safe(v) for v in row])
+        return buf.getvalue()
 
 
 def _safe(value) -> str:
-    """A CSV cell: text that could start a formula is neutralised; dates in ISO form."""
-    if isinstance(value, pd.Timestamp):
-        return "" if pd.isna(value) else value.date().isoformat()
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    """A CSV cell: amounts as plain decimals, dates ISO, text neutralised against formulas."""
+    from .report import neutralise_formula
+
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
     if isinstance(value, (Decimal, int, np.integer)):
         return str(value)
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return neutralise_formula(str(value))
 
 
 def _pct(rate) -> str:

@@ -29,8 +29,11 @@ from hypothesis import strategies as st
 
 from repayplan import rules
 from repayplan.calendar import add_months
+from repayplan.cashflow import CashFlow
 from repayplan.claim import Claim
 from repayplan.errors import InputError
+from repayplan.evaluate import Creditor, Enforcement
+from repayplan.negotiate import SearchSpace, negotiate
 from repayplan.plans import Plan
 from repayplan.tracking import (
     Agreement,
@@ -287,6 +290,24 @@ def test_cumulative_shortfall_clause():
     assert s.state == "breached" and "16050.00 unpaid of 31650.00" in s.breach.reason
 
 
+def test_a_missed_settlement_is_a_breach_and_revokes_the_discount():
+    # settle 120,000 at a 20 % discount within 2 months: 96,000 due on 1 February 2027
+    ag = Agreement(Plan(settlement_discount=0.2, settlement_by=2), claim())
+    assert ag.instalments()["due"].tolist() == [D(96_000)]
+    s = ag.status(dt.date(2027, 2, 1), [(dt.date(2027, 2, 1), 96_000)])
+    assert (s.state, s.balance, s.table["state"].iloc[0]) == ("performing", D(0), "paid")
+    s = ag.status(dt.date(2027, 2, 2))
+    assert s.state == "breached" and s.breach.date == dt.date(2027, 2, 2)
+    assert "last instalment" in s.breach.reason
+    # one day of penalty: 96,000 × 9 % / 360 = 24.00; the 24,000 discount comes back
+    c = ag.claim(dt.date(2027, 2, 2))
+    assert (c.principal, c.overdue_principal, c.penalty) == (D(120_000), D(120_000), D(24))
+    # without the final-instalment rule, a single instalment can never be two misses
+    ag = Agreement(Plan(settlement_discount=0.2, settlement_by=2), claim(),
+                   breach=ConsecutiveMisses(2, final=False))
+    assert ag.status(dt.date(2027, 6, 1)).state == "in_arrears"
+
+
 def test_first_clause_to_trigger_wins():
     ag = Agreement(plan(), claim(), breach=[DaysPastDue(10), ConsecutiveMisses(2)])
     s = ag.status(dt.date(2027, 4, 15), on_time(2))
@@ -312,9 +333,13 @@ def test_breach_revokes_conditional_waivers_in_the_new_claim():
     # unconditional waivers stay waived
     c2 = Agreement(p.replace(waivers_conditional=False), base).claim(dt.date(2027, 4, 15), pays)
     assert c2.penalty == D("154.71")
-    # the claim feeds straight back into a new plan
+    # the claim feeds straight back into a new plan, and into the negotiation
     s2 = Plan(method="equal_principal", term=24).schedule(c)
     assert s2.table["principal"].sum() == c.total
+    cash = CashFlow.from_series(pd.Series(12_000.0, index=pd.period_range("2027-05", periods=60, freq="M")))
+    creditor = Creditor(0.06, Enforcement(recovery_rate=0.5, delay_months=18, costs=5_000))
+    res = negotiate(c, cash, creditor, space=SearchSpace(term=[12, 24], grace=[0]), objective="creditor")
+    assert isinstance(res.best, Plan)
 
 
 def test_signing_later_than_the_claim_counts_due_dates_from_signing():
@@ -381,9 +406,10 @@ def test_statement_content_and_safe_files(tmp_path):
     assert "<script>" not in stmt._repr_html_()
     page = stmt.write(tmp_path / "s.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;" in page and "<script>" not in page
-    rows = list(csv.reader((tmp_path / "s.csv").open(encoding="utf-8"))) if stmt.write(
-        tmp_path / "s.csv") else []
-    assert rows[0][0].startswith("<script>")  # the title is not a formula
+    path = stmt.write(tmp_path / "s.csv")
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    assert rows[0][0].startswith("<script>")  # the title is text, not a formula
+    assert ["paid", "21150.00"] in rows and ["state", "in_arrears"] in rows
     ag2 = Agreement(plan(name="=1+2"), claim())
     rows = list(csv.reader(ag2.statement(SIGNED).write(tmp_path / "t.csv").open(encoding="utf-8")))
     assert rows[0][0].startswith("'=1+2")
@@ -475,7 +501,7 @@ CLAIMS = st.builds(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(PLANS, CLAIMS, st.integers(0, 30), st.integers(0, 800))
 def test_paying_every_instalment_on_time_leaves_nothing_in_arrears(p, c, grace, days):
     ag = Agreement(p, c, grace_days=grace)
@@ -504,7 +530,7 @@ def histories(draw):
     return p, c, pays, as_of, draw(st.sampled_from(["next", "principal"])), draw(st.integers(0, 10))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(histories())
 def test_every_payment_is_allocated_once(h):
     p, c, pays, as_of, over, grace = h
@@ -522,10 +548,13 @@ def test_every_payment_is_allocated_once(h):
     assert (a[parts].sum(axis=1) + a["credit_out"] == a["amount"] + a["credit_in"]).all()
     assert (t["outstanding"] >= 0).all() and (t["penalty_outstanding"] >= 0).all()
     assert s.arrears >= 0 and s.penalty >= 0 and s.balance >= 0
-    # the new claim states the same debt
+    # penalty charged is either paid or still owed
+    assert s.penalty_accrued == s.penalty_paid + s.penalty
+    assert s.penalty_paid == sum(t["penalty_paid"]) + sum(t["compound_paid"])
+    # the new claim states the same debt (these plans waive nothing, so nothing is revived)
     new = ag.claim(as_of, pays)
-    assert new.penalty == s.penalty
-    assert new.overdue_principal + new.overdue_interest <= s.arrears or s.breach is not None
+    assert new.penalty == s.penalty and new.credit >= s.credit
+    assert new.overdue_principal + new.overdue_interest == s.arrears
     if s.state == "breached":
         assert s.breach.date <= as_of
 
