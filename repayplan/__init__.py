@@ -54,3 +54,7 @@ from .tracking import (  # noqa: E402
 
 __all__ += ["Agreement", "Breach", "ConsecutiveMisses", "CumulativeShortfall", "DaysPastDue", "Observation",
             "Statement", "Status"]
+
+from . import report  # noqa: E402
+
+__all__ += ["report"]

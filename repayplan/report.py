@@ -33,6 +33,14 @@ Conventions
   text in the xlsx (never a formula), plain decimals in CSV (``1036500.00``), and
   ``1,036,500.00`` with thousands separators in the text formats.  Totals are exact sums
   of the columns.
+* Layout.  The xlsx has two A4-ready sheets: "Terms" (协议要素: the header block, the
+  balance owed and its composition, the clauses) and "Schedule" (还款计划表: the table
+  under a frozen header row that also repeats on every printed page, the totals row,
+  the totals in words); column widths fit the figures, amounts carry ``#,##0.00``
+  (``#,##0`` for a currency without minor units), and the footer numbers the pages.
+  PDF and HTML print on A4 with the table header repeated on each page; the PDF numbers
+  its pages "Page 1 of 3" / "第1页 共3页".  CSV lays the annex out as the sheets read
+  (header items, claim, table with totals, words, clauses); Markdown like the PDF.
 * Dates: real date cells in the xlsx, ISO ``2027-01-01`` in CSV, ``1 Jan 2027`` (en) or
   ``2027年1月1日`` (zh) in HTML, Markdown and PDF.
 * Safety.  Every text in HTML, Markdown and PDF is HTML-escaped (``<script>`` prints as
@@ -662,6 +670,15 @@ def _plan_rate(ctx: _Context):
     return None if rate is None else Decimal(str(rate))
 
 
+def _rate_text(ctx: _Context, rate) -> str:
+    """The plan's rate, with the changes of a schedule built with ``rate_changes``."""
+    text = _fmt_rate(rate)
+    changes = ctx.schedule.terms.get("rate_changes") if ctx.plan is None else None
+    for period, new in sorted((changes or {}).items()):
+        text += ctx.pick(f"; {_fmt_rate(new)} from instalment {period}", f"；自第{period}期起{_fmt_rate(new)}")
+    return text
+
+
 def _frequency(ctx: _Context) -> int:
     return 12 if ctx.plan is not None else int(ctx.schedule.terms.get("frequency", 12))
 
@@ -703,7 +720,8 @@ def _plan_items(ctx: _Context) -> list[Item]:
         out.append(Item("grace", L["grace"], g, pick(f"{g} periods", f"{g}期"), "int"))
     rate = _plan_rate(ctx)
     if rate is not None and not (p is not None and p.is_settlement):
-        out.append(_rate_item("rate", L, rate))
+        out.append(Item("rate", L["rate"], Decimal(str(rate)), _rate_text(ctx, rate),
+                        "rate" if _rate_text(ctx, rate) == _fmt_rate(rate) else "text"))
     if p is not None and p.balloon:
         out.append(Item("balloon", L["balloon"], Decimal(repr(p.balloon)), _fmt_rate(p.balloon), "rate"))
     if p is not None and p.step_up:
@@ -833,9 +851,12 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None) 
         i_en, i_zh = "The outstanding balance bears no interest.", "未偿余额不计利息。"
     else:
         dc = "30/360" if p is not None else str(s.terms.get("day_count", "30/360"))
-        i_en = (f"The outstanding balance bears interest at {_fmt_rate(rate)} a year ({dc}), "
+        changes = sorted((ctx.schedule.terms.get("rate_changes") or {}).items()) if p is None else []
+        ch_en = "".join(f", and at {_fmt_rate(r)} a year from instalment {k}" for k, r in changes)
+        ch_zh = "".join(f"，自第{k}期起按年利率{_fmt_rate(r)}计息" for k, r in changes)
+        i_en = (f"The outstanding balance bears interest at {_fmt_rate(rate)} a year{ch_en} ({dc}), "
                 f"included in each instalment.")
-        i_zh = f"未偿余额按年利率{_fmt_rate(rate)}计息（{dc}），利息包含在每期还款金额中。"
+        i_zh = f"未偿余额按年利率{_fmt_rate(rate)}计息{ch_zh}（{dc}），利息包含在每期还款金额中。"
     if fee_total:
         f_en = f" A fee is payable with the instalments as the schedule states ({fm(fee_total)} in all)."
         f_zh = f"另按计划表收取费用，合计{fm(fee_total)}。"
@@ -1244,6 +1265,12 @@ def find_cjk_font(font=None) -> Path | None:
     ------
     InputError
         ``font`` (or the environment variable) names a file that does not exist.
+
+    Examples
+    --------
+    >>> path = find_cjk_font()
+    >>> path is None or path.suffix.lower() in (".ttf", ".ttc")
+    True
     """
     for name, given in (("font", font), ("REPAYPLAN_CJK_FONT", os.environ.get("REPAYPLAN_CJK_FONT"))):
         if given:
@@ -1300,6 +1327,7 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     small = ParagraphStyle("annex-small", parent=base, fontSize=7.5, leading=9.5)
     num = ParagraphStyle("annex-num", parent=small, alignment=TA_RIGHT)
     head = ParagraphStyle("annex-head", parent=small, alignment=TA_CENTER)
+    num_base = ParagraphStyle("annex-num-base", parent=base, alignment=TA_RIGHT)
     h1 = ParagraphStyle("annex-h1", parent=base, fontSize=15, leading=20, spaceAfter=6)
     h2 = ParagraphStyle("annex-h2", parent=base, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4)
 
@@ -1335,7 +1363,8 @@ def _render_pdf(a: Annex, font=None) -> bytes:
                        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F4F4F4"))])
 
     def items_table(items, right=False):
-        rows = [[para(it.label), para(it.text, num if right and it.kind == "amount" else base)] for it in items]
+        rows = [[para(it.label), para(it.text, num_base if right and it.kind == "amount" else base)]
+                for it in items]
         t = Table(rows, colWidths=[frame_w * 0.34, frame_w * 0.66])
         t.setStyle(grid)
         return t
@@ -1496,11 +1525,10 @@ def write(schedule, path, *, format: str | None = None, lang: str = "en", claim=
     Examples
     --------
     >>> import tempfile, pathlib, repayplan as rp
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> write(rp.amortize(1_000, 0.06, 3), folder / "annex.md").name
-    'annex.md'
-    >>> sorted(p.name for p in folder.iterdir())      # no temporary file is left behind
-    ['annex.md']
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write(rp.amortize(1_000, 0.06, 3), pathlib.Path(folder) / "annex.md")
+    ...     print(path.name, sorted(p.name for p in path.parent.iterdir()))   # no temporary file left
+    annex.md ['annex.md']
     """
     target = _check_path(path)
     if format is None:

@@ -198,6 +198,15 @@ def test_no_waiver_plan_says_nothing_is_waived():
     assert "revoked" not in c["default"]
 
 
+def test_rate_changes_of_a_bare_schedule_are_stated():
+    s = amortize(10_000, 0.06, 24, rate_changes={13: 0.07}, start=dt.date(2027, 1, 1))
+    c = {it.key: it.text for it in annex(s).clauses}
+    assert "6.00% a year, and at 7.00% a year from instalment 13" in c["interest"]
+    assert "waivers" not in c                                  # a bare schedule knows of no waiver
+    zh = {it.key: it.text for it in annex(s, lang="zh").header}
+    assert zh["rate"] == "6.00%；自第13期起7.00%"
+
+
 def test_settlement_plan():
     claim = Claim(principal=50_000, interest=2_000, penalty=1_000, annual_rate=0.18, as_of=dt.date(2026, 6, 15),
                   rules="cn-bank", penalty_markup=0.5)
@@ -547,7 +556,7 @@ def test_write_every_format_from_the_suffix(tmp_path):
             check_xlsx_table(load_xlsx(data)["还款计划表"], SCHED, totals_label="合计")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     path = write(SMALL, tmp_path / "table.txt", format="csv")
-    assert path.read_text(encoding="utf-8-sig") == render(SMALL, "csv")
+    assert path.read_bytes().decode("utf-8-sig") == render(SMALL, "csv")
 
 
 def test_write_uses_the_umask(tmp_path):
