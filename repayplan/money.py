@@ -27,6 +27,9 @@ __all__ = [
     "from_minor",
     "decimals_array",
     "quantize",
+    "object_ints",
+    "object_zeros",
+    "apportion",
 ]
 
 #: Minor units of the currencies repayplan knows (ISO 4217).
@@ -174,6 +177,43 @@ def quantize(amount: Decimal, units: int = 2, mode: str = "half_up") -> Decimal:
     (Decimal('2.68'), Decimal('2.68'))
     """
     return amount.quantize(Decimal(1).scaleb(-units), rounding=_DECIMAL_MODES[mode])
+
+
+
+def object_ints(values) -> np.ndarray:
+    """An object array of Python ints (exact, unbounded) from any sequence of whole numbers.
+
+    >>> object_ints([1, 2**70])[1] == 2**70
+    True
+    """
+    out = np.empty(len(values), dtype=object)
+    out[:] = [int(v) for v in values]
+    return out
+
+
+def object_zeros(n: int) -> np.ndarray:
+    """An object array of ``n`` Python int zeros."""
+    return object_ints([0] * n)
+
+
+def apportion(parts: np.ndarray, new_total: int, old_total: int) -> np.ndarray:
+    """``parts`` scaled by ``new_total / old_total`` in whole minor units, exact in sum.
+
+    Largest-remainder (Hamilton) apportionment: each part is rounded down, and the units
+    still missing go to the largest remainders (ties to the earlier part), so
+    ``sum(result) == new_total`` whenever ``sum(parts) == old_total``.
+
+    >>> apportion(object_ints([1, 1, 1]), 100, 3).tolist()
+    [34, 33, 33]
+    """
+    scaled = parts * new_total
+    q = scaled // old_total
+    r = scaled - q * old_total
+    short = new_total - int(q.sum())
+    if short:
+        for j in sorted(range(len(parts)), key=lambda j: (-r[j], j))[:short]:
+            q[j] += 1
+    return q
 
 
 from ._words import amount_in_words, chinese_capitals, english_words  # noqa: E402

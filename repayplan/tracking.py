@@ -397,28 +397,9 @@ class _History:
         return self.grace_day.astype(_dt.date).tolist()
 
 
-def _zeros(n: int) -> np.ndarray:
-    out = np.empty(n, dtype=object)
-    out[:] = [0] * n
-    return out
-
-
-def _ints(values) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = [int(v) for v in values]
-    return out
-
-
-def _split(parts: np.ndarray, new_total: int, old_total: int) -> np.ndarray:
-    """``parts`` scaled by ``new_total / old_total``, exact in sum (largest remainders)."""
-    scaled = parts * new_total
-    q = scaled // old_total
-    r = scaled - q * old_total
-    short = new_total - int(q.sum())
-    if short:
-        for j in sorted(range(len(parts)), key=lambda j: (-r[j], j))[:short]:
-            q[j] += 1
-    return q
+_zeros = money.object_zeros
+_ints = money.object_ints
+_split = money.apportion
 
 
 class _Replay:
