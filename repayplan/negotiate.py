@@ -676,32 +676,48 @@ def _distinct(a, b, tol: float) -> bool:
 
 
 def _infeasible_message(frame: pd.DataFrame, cons: Constraints, space: SearchSpace) -> str:
+    """Which constraint binds, and how close the closest plan came.
+
+    A constraint no plan meets at all binds on its own: say so with the best value reached.
+    Otherwise the constraints bind together: take the plan that breaks the fewest (the
+    better objective on ties) and say what it misses, by how much.
+    """
     names = [c[3:] for c in frame.columns if c.startswith("ok_")]
+    metric = {"min_dscr": ("dscr_p5", max, cons.min_dscr), "max_default_probability":
+              ("default_probability", min, cons.max_default_probability), "max_term": ("term", min, cons.max_term),
+              "min_margin": ("margin", max, cons.min_margin), "max_burden": ("burden", min, cons.max_burden),
+              "hard_rules": ("hard_rule", min, None)}
+    longest = max(p.term for p in frame["plan"])
     parts = []
-    metric = {"min_dscr": ("dscr_p5", max), "max_default_probability": ("default_probability", min),
-              "max_term": ("term", min), "min_margin": ("margin", max), "max_burden": ("burden", min),
-              "hard_rules": ("hard_rule", min)}
-    binding = []
     for name in names:
-        others = [f"ok_{o}" for o in names if o != name]
-        rest = frame[np.logical_and.reduce([frame[o] for o in others])] if others else frame
-        if rest.empty or rest[f"ok_{name}"].any():
+        if frame[f"ok_{name}"].any():
             continue
-        col, agg = metric[name]
-        best = agg(rest[col])
-        binding.append((name, best, len(rest)))
-    if not binding:
-        for name in names:
-            col, agg = metric[name]
-            binding.append((name, agg(frame[col]), len(frame)))
-    terms = sorted({p.term for p in frame["plan"]})
-    for name, best, _n in binding:
         if name == "hard_rules":
-            parts.append("every plan that meets the other constraints breaks a hard rule of the rule set")
+            parts.append("every plan breaks a hard rule of the rule set")
             continue
-        val = f"{best:,.2f}" if isinstance(best, (float, np.floating)) else str(best)
-        parts.append(f"no plan within {max(terms)} months reaches {cons.describe(name)}; best {val}")
+        col, agg, _ = metric[name]
+        parts.append(f"no plan within {longest} months reaches {cons.describe(name)}; best {_num(agg(frame[col]))}")
+    if not parts:
+        broken = sum((~frame[f"ok_{n}"]).astype(int) for n in names)
+        score = frame["objective"].where(np.isfinite(frame["objective"]), -1e300)
+        closest = frame.assign(_broken=broken, _score=score).sort_values(["_broken", "_score"],
+                                                                         ascending=[True, False]).iloc[0]
+        misses = []
+        for n in names:
+            if closest[f"ok_{n}"]:
+                continue
+            if n == "hard_rules":
+                misses.append("it breaks a hard rule of the rule set")
+            else:
+                col, _, limit = metric[n]
+                misses.append(f"{cons.describe(n)} (it reaches {_num(closest[col])})")
+        parts.append("no plan meets every constraint at once; the closest, "
+                     f"{closest['plan'].describe()}, misses " + " and ".join(misses))
     return "; ".join(parts) + f" ({len(frame)} plans evaluated)"
+
+
+def _num(v) -> str:
+    return f"{v:,.2f}" if isinstance(v, (float, np.floating)) else str(v)
 
 
 def _waterfall(claim, cashflow, creditor, borrower, constraints, wf: Waterfall, progress) -> Negotiation:

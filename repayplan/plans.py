@@ -88,10 +88,11 @@ class Plan:
     waivers_conditional : bool
         Waivers are granted on condition of performance (revoked if the borrower
         defaults), as restructuring agreements usually say.
-    kind : {"extension", "restructuring", "refinancing"}
-        What the rule set treats the plan as: an extension (展期) is held to the
-        extension limits of its rule set; a restructuring (重组) or refinancing is not,
-        but may start an observation period.
+    kind : {"restructuring", "extension", "refinancing"}
+        What the rule set treats the plan as.  A plan for an overdue loan is a
+        restructuring (重组) by default: an extension (展期) must be applied for before
+        maturity (《贷款通则》 Art. 12) and is held to the extension limits of its rule
+        set; a restructuring is not, but starts an observation period under ``cn-bank``.
 
     Examples
     --------
@@ -124,7 +125,7 @@ class Plan:
     settlement_by: int | _dt.date | None = None
     name: str = ""
     waivers_conditional: bool = True
-    kind: str = "extension"
+    kind: str = "restructuring"
 
     #: Payments a year (plans are monthly).
     frequency = 12
@@ -177,7 +178,7 @@ class Plan:
         put("settlement_by", sb)
         if not isinstance(self.name, str):
             raise InputError("name", self.name, "text")
-        check_choice("kind", self.kind, ("extension", "restructuring", "refinancing"))
+        check_choice("kind", self.kind, ("restructuring", "extension", "refinancing"))
 
     # ------------------------------------------------------------------------------------
     @property
