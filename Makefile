@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run demo test lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -12,7 +12,11 @@ $(BIN)/python:
 setup: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 
+# the negotiation dashboard on the sample case, served by Voila on 127.0.0.1 (prints the URL)
 run: setup
+	$(BIN)/python -m repayplan.notebook.serve --port $(or $(PORT),8866)
+
+demo: setup
 	$(BIN)/repayplan demo
 
 lint: setup

@@ -16,9 +16,7 @@ import repayplan as rp
 
 
 def setup(scenarios=1_000):
-    from repayplan.case import Case
-
-    case = Case.sample()
+    case = rp.Case.sample()
     cf = case.projection.replace(scenarios=scenarios).cashflow()
     return case, cf
 

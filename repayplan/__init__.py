@@ -58,3 +58,16 @@ __all__ += ["Agreement", "Breach", "ConsecutiveMisses", "CumulativeShortfall", "
 from . import report  # noqa: E402
 
 __all__ += ["report"]
+
+from .case import Case, CaseError, Party, Projection, Settings  # noqa: E402
+
+__all__ += ["Case", "CaseError", "Party", "Projection", "Settings"]
+
+
+def __getattr__(name):
+    # the notebook front end needs Jupyter; import it only when asked for (rp.notebook)
+    if name == "notebook":
+        import importlib
+
+        return importlib.import_module(".notebook", __name__)
+    raise AttributeError(f"module 'repayplan' has no attribute {name!r}")

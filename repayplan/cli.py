@@ -1,63 +1,521 @@
-"""The ``repayplan`` command."""
+"""The ``repayplan`` command.
+
+::
+
+    repayplan demo [--write-case FILE]          the sample case (or write it out to edit)
+    repayplan schedule CASE --plan NAME         a plan's schedule, to the cent
+    repayplan compare CASE                      the case's plans side by side
+    repayplan suggest CASE                      search for the plans worth offering
+    repayplan export CASE --plan NAME -o FILE   the agreement annex: xlsx, pdf, html, csv, md
+
+Exit codes: 0 done; 1 a problem with the input (a message on stderr naming the file and
+the field, one line per problem, no traceback); 2 a usage error (argparse's message).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import unicodedata
+from decimal import Decimal
 
-from .errors import RepayplanError
+from .errors import InfeasibleError, InputError, RepayplanError
 
-__all__ = ["main"]
+__all__ = ["main", "build_parser"]
+
+LANGS = ("en", "zh")
+EXPORT_FORMATS = ("xlsx", "pdf", "html", "csv", "md")
+
+_TEXT = {
+    "claim": ("Claim as of {date} ({currency})", "截至{date}的欠款（{currency}）"),
+    "plans": ("The case's plans", "备选方案比较"),
+    "suggested": ("Suggested plan", "建议方案"),
+    "candidates": ("Candidates", "候选方案"),
+    "better": ("* best of the row", "* 为该行最优"),
+    "plan": ("Plan {name!r}: {text}", "方案“{name}”：{text}"),
+    "totals": ("Total", "合计"),
+    "no_plans": ("The case has no plans; add [[plans]] tables.", "案件中没有方案，请添加 [[plans]]。"),
+    "wrote": ("wrote {path}", "已写入 {path}"),
+    "searching": ("searching plans", "搜索方案"),
+}
 
 
-def _demo(args) -> int:
-    import pandas as pd
+def _t(key: str, lang: str, **kw) -> str:
+    return _TEXT[key][LANGS.index(lang)].format(**kw)
 
-    from .schedule import amortize
 
-    principal, rate, term = 1_200_000, 0.0435, 36
-    print(f"Sample: {principal:,} CNY at {rate:.2%} over {term} months\n")
-    level = amortize(principal, rate, term)
-    print("Level instalments (等额本息), first and last rows:")
-    print(pd.concat([level.table.head(3), level.table.tail(2)]).to_string(index=False))
-    plans = {
-        "level 36": level,
-        "equal principal 36": amortize(principal, rate, term, method="equal_principal"),
-        "level 48, 6 interest-only": amortize(principal, rate, 48, grace=6),
-        "level 36, balloon (amortised over 120)": amortize(principal, rate, term, amortization_periods=120),
-    }
-    rows = {
-        name: {
-            "first payment": s.table["payment"].iloc[0],
-            "regular payment": s.payment,
-            "last payment": s.last_payment,
-            "total interest": s.total_interest,
-            "total paid": s.total_paid,
-            "periods": s.periods,
-        }
-        for name, s in plans.items()
-    }
-    print("\nComparison:")
-    print(pd.DataFrame(rows).to_string())
+# ----------------------------------------------------------------------------------------
+# output helpers
+# ----------------------------------------------------------------------------------------
+def _width(text: str) -> int:
+    """Columns a text takes on a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _table(headers: list[str] | None, rows: list[list[str]], right: set[int] | None = None) -> str:
+    """A plain text table (no header line when ``headers`` is None); ``right`` columns right-aligned."""
+    top = [headers] if headers is not None else []
+    ncols = len(headers) if headers is not None else len(rows[0])
+    right = right if right is not None else set(range(1, ncols))
+    cols = list(zip(*(top + rows), strict=True))
+    widths = [max(_width(x) for x in col) for col in cols]
+
+    def line(cells):
+        out = []
+        for i, c in enumerate(cells):
+            pad = " " * (widths[i] - _width(c))
+            out.append(pad + c if i in right else c + pad)
+        return "  ".join(out).rstrip()
+
+    if headers is None:
+        return "\n".join(line(r) for r in rows)
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule] + [line(r) for r in rows])
+
+
+def _money(value, units: int = 2) -> str:
+    return f"{Decimal(value):,.{units}f}"
+
+
+def _metric(key: str, value) -> str:
+    """A metric of :data:`repayplan.evaluate.METRICS` for the terminal."""
+    import math
+
+    from .evaluate import METRICS
+
+    unit = METRICS.get(key, (None, None))[1]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "-" if math.isnan(value) else "inf"
+    if unit == "currency":
+        return f"{value:,.2f}"
+    if unit == "fraction a year":
+        return f"{value:.2%}"
+    if unit and unit.startswith("fraction"):
+        return f"{value:.1%}"
+    if unit in ("months", "count"):
+        return f"{value:,.1f}" if isinstance(value, float) and value != int(value) else f"{int(value)}"
+    return f"{value:,.2f}"
+
+
+class Progress:
+    """A progress bar on stderr for ``progress(done, total)`` callbacks (tqdm when installed).
+
+    On a terminal the bar is redrawn in place; otherwise a line is written at each quarter,
+    so that logs stay short.
+    """
+
+    def __init__(self, label: str, stream=None, enabled: bool = True):
+        self.label, self.stream, self.enabled = label, stream or sys.stderr, enabled
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.last_quarter = -1
+        self.bar = None
+        self.done = 0
+        if enabled and self.tty:
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                pass
+            else:
+                self.bar = tqdm(total=0, desc=label, file=self.stream, unit="plan")
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        total = max(int(total), int(done), 1)
+        done = int(done)
+        if self.bar is not None:
+            self.bar.total = total
+            self.bar.update(done - self.done)
+            self.done = done
+            return
+        self.done = done
+        frac = done / total
+        if self.tty:
+            n = int(frac * 30)
+            self.stream.write(f"\r{self.label} [{'#' * n}{'.' * (30 - n)}] {frac:4.0%} {done}/{total}")
+            self.stream.flush()
+        else:
+            quarter = int(frac * 4)
+            if quarter > self.last_quarter:
+                self.last_quarter = quarter
+                self.stream.write(f"{self.label}: {frac:.0%} ({done}/{total})\n")
+                self.stream.flush()
+
+    def close(self) -> None:
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.close()
+        elif self.tty and self.done:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# ----------------------------------------------------------------------------------------
+# what each command prints
+# ----------------------------------------------------------------------------------------
+def _labels(lang: str):
+    from .report import LABELS
+
+    return LABELS[lang]
+
+
+def claim_text(case, lang: str) -> str:
+    """The claim's components as a two-column table."""
+    c = case.claim
+    L = _labels(lang)
+    rows = [[L.get(k, k), _money(v, c.minor_units)] for k, v in c.components().items()]
+    head = _t("claim", lang, date=c.as_of.isoformat(), currency=c.currency)
+    return f"{head}\n" + _table(None, rows)
+
+
+def schedule_text(case, name: str, lang: str) -> str:
+    """A plan's schedule with its totals."""
+    plan = case.plan(name)
+    s = case.schedule(name)
+    L = _labels(lang)
+    cols = ["period", "date", "opening_balance", "payment", "interest", "principal", "closing_balance"]
+    if (s.table["fee"] != 0).any():
+        cols.append("fee")
+    u = s.minor_units
+    rows = []
+    for rec in s.table[cols].itertuples(index=False):
+        row = []
+        for c, v in zip(cols, rec, strict=True):
+            if c == "period":
+                row.append(str(v))
+            elif c == "date":
+                row.append(v.date().isoformat() if hasattr(v, "date") else str(v))
+            else:
+                row.append(_money(v, u))
+        rows.append(row)
+    total = [_t("totals", lang), ""]
+    for c in cols[2:]:
+        total.append(_money(s.table[c].sum(), u) if c in ("payment", "interest", "principal", "fee") else "")
+    rows.append(total)
+    head = _t("plan", lang, name=name, text=plan.describe())
+    return f"{head}\n" + _table([L[f"col_{c}"] for c in cols], rows)
+
+
+def compare_text(case, lang: str, names=None) -> str:
+    """The comparison table, the better value of each row marked with ``*``."""
+    cmp = case.compare(names, lang=lang)
+    labels = cmp.labelled(lang).index
+    rows = []
+    for label, (key, row) in zip(labels, cmp.table.iterrows(), strict=True):
+        cells = [str(label)]
+        for col, v in row.items():
+            mark = "*" if bool(cmp.better.loc[key, col]) else " "
+            cells.append(_metric(key, v) + mark)
+        rows.append(cells)
+    headers = [""] + [str(c) + " " for c in cmp.table.columns]
+    return _table(headers, rows) + f"\n{_t('better', lang)}"
+
+
+def suggest_text(result, lang: str) -> str:
+    best = result.best
+    lines = [f"{_t('suggested', lang)}: {best.describe()}", "", result.explain()]
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------
+# commands
+# ----------------------------------------------------------------------------------------
+def _load(path: str):
+    from .case import Case
+
+    return Case.load(path)
+
+
+def _cmd_demo(args) -> int:
+    from .case import Case, sample_text
+
+    if args.write_case:
+        target = args.write_case
+        if os.path.exists(target) and not args.force:
+            raise _UserError(target, "exists already; pass --force to replace it")
+        fmt = os.path.splitext(target)[1].lower()
+        if fmt == ".toml":
+            text = sample_text()
+        elif fmt == ".json":
+            text = Case.sample().dumps("json")
+        else:
+            raise _UserError(target, "must end in .toml or .json")
+        from .case import write_atomic
+
+        try:
+            write_atomic(target, text)
+        except OSError as e:
+            raise _UserError(target, f"cannot be written ({e.strerror or e})") from None
+        print(_t("wrote", args.lang, path=target))
+        return 0
+    case = Case.sample()
+    _print_case(case, args, source="sample_case.toml")
     return 0
 
 
+def _print_case(case, args, source: str) -> None:
+    lang = args.lang
+    L = _labels(lang)
+    print(case.title or source)
+    print(f"{L['borrower']}: {case.borrower.name}")
+    print(f"{L['creditor']}: {case.creditor.name}\n")
+    print(claim_text(case, lang))
+    print()
+    if case.plans:
+        print(_t("plans", lang))
+        print(compare_text(case, lang))
+        print()
+    if not args.no_suggest:
+        _run_suggest(case, args, source)
+
+
+def _run_suggest(case, args, source: str) -> None:
+    overrides = {}
+    for k in ("objective", "seed", "beta"):
+        v = getattr(args, k, None)
+        if v is not None:
+            overrides[k] = v
+    bar = Progress(_t("searching", args.lang), enabled=not args.no_progress)
+    try:
+        result = case.negotiate(progress=bar, **overrides)
+    finally:
+        bar.close()
+    print(suggest_text(result, args.lang))
+
+
+def _cmd_schedule(args) -> int:
+    case = _load(args.case)
+    print(schedule_text(case, args.plan, args.lang))
+    return 0
+
+
+def _cmd_compare(args) -> int:
+    case = _load(args.case)
+    if not case.plans:
+        raise _UserError(args.case, _t("no_plans", "en"))
+    print(compare_text(case, args.lang, args.plan or None))
+    return 0
+
+
+def _cmd_suggest(args) -> int:
+    case = _load(args.case)
+    _run_suggest(case, args, args.case)
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from . import report
+
+    case = _load(args.case)
+    plan = case.plan(args.plan)
+    schedule = case.schedule(args.plan)
+    fmt = args.format
+    if fmt is None:
+        suffix = os.path.splitext(args.output)[1].lower()
+        fmt = {".xlsx": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".csv": "csv",
+               ".md": "md", ".markdown": "md"}.get(suffix)
+        if fmt is None:
+            raise _UsageError(f"cannot tell the format of {args.output!r}; "
+                              f"pass --format {'|'.join(EXPORT_FORMATS)}")
+
+    def name(party):
+        if args.lang == "en" and party.other_name:
+            return f"{party.name} ({party.other_name})"
+        return party.name
+
+    try:
+        report.write(schedule, args.output, format=fmt, lang=args.lang, claim=case.claim, plan=plan,
+                     borrower=name(case.borrower), creditor=name(case.creditor_party),
+                     agreement_date=args.agreement_date, notes=args.note or None)
+    except InputError as e:
+        if e.field in ("path", "format"):  # the output file, not the case
+            raise _UserError(args.output, _input_text(e)) from None
+        raise
+    print(_t("wrote", args.lang, path=args.output))
+    return 0
+
+
+class _UserError(Exception):
+    """A mistake in a file or argument: ``file: message``, exit code 1."""
+
+    def __init__(self, where: str, message: str):
+        super().__init__(f"{where}: {message}")
+
+
+class _UsageError(Exception):
+    """A usage mistake found after parsing: exit code 2."""
+
+
+# ----------------------------------------------------------------------------------------
+# the parser
+# ----------------------------------------------------------------------------------------
+def _add_lang(p) -> None:
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of the labels (default en)")
+
+
+def _add_search(p) -> None:
+    from .negotiate import OBJECTIVES
+
+    p.add_argument("--objective", choices=OBJECTIVES,
+                   help="what the search maximises (default: the case's [negotiation], else nash)")
+    p.add_argument("--seed", type=_nonneg_int, help="seed of the search (default: the case's)")
+    p.add_argument("--beta", type=_fraction, help="the creditor's bargaining power for nash, 0..1")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+def _nonneg_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return v
+
+
+def _iso_date(text: str):
+    import datetime as _dt
+
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _fraction(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= v <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction from 0 to 1")
+    return v
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="repayplan", description="Repayment plans for overdue loans.")
-    sub = p.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("demo", help="run the built-in sample case")
-    d.set_defaults(func=_demo)
+    """The argument parser of the ``repayplan`` command."""
+    from . import __version__
+
+    p = argparse.ArgumentParser(
+        prog="repayplan",
+        description="Negotiate repayment plans on overdue loans, from a case file (TOML or JSON).",
+        epilog="Start with `repayplan demo`, then `repayplan demo --write-case case.toml` to get a\n"
+               "case file to edit.  `repayplan COMMAND --help` describes each command.\n\n"
+               "Exit codes: 0 done, 1 a problem with the input, 2 usage.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"repayplan {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    d = sub.add_parser("demo", help="run the built-in sample case, or write it out to edit",
+                       description="Print the sample case (a manufacturer about 1.2 million yuan "
+                                   "overdue): the claim, the comparison of its plans and the "
+                                   "suggested plan.  With --write-case, write it to a file instead.")
+    d.add_argument("--write-case", metavar="FILE", help="write the sample case to FILE (.toml or .json)")
+    d.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    d.add_argument("--no-suggest", action="store_true", help="skip the search for a suggested plan")
+    _add_lang(d)
+    _add_search(d)
+    d.set_defaults(func=_cmd_demo)
+
+    s = sub.add_parser("schedule", help="print a plan's schedule",
+                       description="Print the cent-exact schedule of one plan of the case.")
+    s.add_argument("case", metavar="CASE", help="the case file (.toml or .json)")
+    s.add_argument("--plan", required=True, metavar="NAME", help="the name of the plan")
+    _add_lang(s)
+    s.set_defaults(func=_cmd_schedule)
+
+    c = sub.add_parser("compare", help="compare the case's plans side by side",
+                       description="Evaluate the case's plans for both sides and print them side by side.")
+    c.add_argument("case", metavar="CASE", help="the case file (.toml or .json)")
+    c.add_argument("--plan", action="append", metavar="NAME",
+                   help="only this plan (repeat for several; default all)")
+    _add_lang(c)
+    c.set_defaults(func=_cmd_compare)
+
+    g = sub.add_parser("suggest", help="search for the plans worth offering",
+                       description="Run the negotiation engine on the case (its [negotiation] "
+                                   "settings, overridden by the options) and print the suggested "
+                                   "plan with the reasons.  A progress bar goes to stderr.")
+    g.add_argument("case", metavar="CASE", help="the case file (.toml or .json)")
+    _add_search(g)
+    _add_lang(g)
+    g.set_defaults(func=_cmd_suggest)
+
+    e = sub.add_parser("export", help="write a plan's agreement table (xlsx, pdf, html, csv, md)",
+                       description="Write the repayment schedule of one plan as the annex of the "
+                                   "agreement.")
+    e.add_argument("case", metavar="CASE", help="the case file (.toml or .json)")
+    e.add_argument("--plan", required=True, metavar="NAME", help="the name of the plan")
+    e.add_argument("--format", choices=EXPORT_FORMATS, help="default: from the suffix of FILE")
+    e.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
+    e.add_argument("--agreement-date", metavar="YYYY-MM-DD", type=_iso_date,
+                   help="the date of the agreement")
+    e.add_argument("--note", action="append", metavar="TEXT", help="a clause to add (repeatable)")
+    _add_lang(e)
+    e.set_defaults(func=_cmd_export)
     return p
 
 
+# ----------------------------------------------------------------------------------------
+# main
+# ----------------------------------------------------------------------------------------
+def _input_text(e: InputError) -> str:
+    from .case import _show
+
+    return f"{_show(e.value)} is not {e.allowed}" + (f" ({e.hint})" if e.hint else "")
+
+
+def _error_lines(e: Exception, source: str | None) -> list[str]:
+    """One line per problem, naming the file and the field."""
+    from .case import CaseError
+
+    if isinstance(e, CaseError):
+        return e.lines()
+    where = f"{source}: " if source else ""
+    if isinstance(e, InputError):
+        return [f"{where}{e.field}: {_input_text(e)}"]
+    if isinstance(e, InfeasibleError):
+        return [f"{where}no plan meets the constraints: {' '.join(str(e).split())}"]
+    return [" ".join(str(e).split())]
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit code (0 done, 1 input problem, 2 usage)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    if encoding.lower().replace("-", "") != "utf8":  # a legacy console: never fail on a name
+        try:
+            sys.stdout.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version (0) and usage errors (2)
+        return e.code if isinstance(e.code, int) else 2
+    source = getattr(args, "case", None)
     try:
         return args.func(args)
-    except RepayplanError as e:
-        print(f"repayplan: {e}", file=sys.stderr)
+    except _UsageError as e:
+        print(f"repayplan {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except (RepayplanError, _UserError) as e:
+        for line in _error_lines(e, source):
+            print(f"repayplan: {line}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("repayplan: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `repayplan ... | head`
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return 0
 
 
 if __name__ == "__main__":

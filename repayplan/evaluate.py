@@ -288,7 +288,7 @@ def _finding_list(plan, claim):
 
 
 def _findings(plan, claim) -> int:
-    return len(_finding_list(plan, claim))
+    return sum(1 for f in _finding_list(plan, claim) if f.severity != "info")
 
 
 def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borrower: Borrower, *, chunk=None,
@@ -302,99 +302,57 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borro
     S = cf.shape[0]
     d = creditor.discount_rate
     v = 1.0 / (1.0 + d / 12.0)
-    disc = v ** np.arange(H1)                                      # H+1
     total = float(claim.total)
     waived = np.array([t.waived for t in batch.terms], dtype=float) / scale
     conditional = np.array([p.waivers_conditional for p in batch.plans])
     owed_after = batch.balance.astype(float) / scale + np.where(conditional, waived, 0.0)[:, None]  # P × (H+1)
     enf = creditor.enforcement
-    ev_factor = v ** enf.delay_months
-    costs = float(enf.costs)
-    enforcement_npv = (enf.recovery_rate * total - costs) * ev_factor
-
-    pv_pay = pay * disc                                            # P × (H+1)
-    creditor_npv = pv_pay.sum(axis=1)
-    # value if default in month k: PV of payments before k + EV of what was owed after k-1
-    cum_pv = np.concatenate([np.zeros((P, 1)), np.cumsum(pv_pay, axis=1)[:, :-1]], axis=1)  # sum_{j<k}
-    owed_prev = np.concatenate([np.full((P, 1), total), owed_after[:, :-1]], axis=1)          # o_{k-1}
-    clock = v ** np.maximum(np.arange(H1) - 1, 0)
-    default_value = cum_pv + clock * (enf.recovery_rate * owed_prev - costs) * ev_factor       # P × (H+1)
-
-    # the borrower's side: what it pays, at its own rate, and what enforcement costs it
     w = 1.0 / (1.0 + borrower.discount_rate / 12.0)
-    disc_b = w ** np.arange(H1)
-    g_loss = borrower.loss(claim)
-    pv_pay_b = pay * disc_b
-    borrower_contract = pv_pay_b.sum(axis=1)
-    cum_pv_b = np.concatenate([np.zeros((P, 1)), np.cumsum(pv_pay_b, axis=1)[:, :-1]], axis=1)
-    clock_b = w ** np.maximum(np.arange(H1) - 1, 0)
-    default_cost_b = cum_pv_b + clock_b * (owed_prev + costs + g_loss) * w**enf.delay_months
-    borrower_alternative = (total + costs + g_loss) * w**enf.delay_months
+    values = plan_values(pay, owed_after, total, v=v, recovery=enf.recovery_rate, costs=float(enf.costs),
+                         delay=enf.delay_months, w=w, going_concern_loss=borrower.loss(claim))
 
     cum_cf = np.concatenate([np.zeros((S, 1)), np.cumsum(cf, axis=1)], axis=1)                 # S × (H+1)
-    cum_pay = np.cumsum(pay, axis=1)                                                           # P × (H+1)
-    due = pay > 0
     buffer, minimum = float(cashflow.buffer), float(cashflow.minimum_cash)
     chunk = chunk or max(1, int(4e7 // max(1, S * H1)))
-    expected = np.empty(P)
-    expected_b = np.empty(P)
-    p_default = np.empty(P)
-    short_months = np.empty(P)
+    out = {k: np.empty(P) for k in ("expected_npv", "borrower_cost", "default_probability", "months_short")}
     hazard = np.zeros((P, H1)) if monthly else None
     start_cash = buffer + cum_cf
     for a in range(0, P, chunk):
         b = min(P, a + chunk)
-        cash = start_cash[None, :, :] - cum_pay[a:b, None, :]                 # p × S × (H+1)
-        short = (cash < minimum) & due[a:b, None, :]
-        any_default = short.any(axis=2)
-        k = np.argmax(short, axis=2)                                          # first default month
-        val = np.where(any_default, np.take_along_axis(default_value[a:b], k, axis=1),
-                       creditor_npv[a:b, None])
-        expected[a:b] = val.mean(axis=1)
-        expected_b[a:b] = np.where(any_default, np.take_along_axis(default_cost_b[a:b], k, axis=1),
-                                   borrower_contract[a:b, None]).mean(axis=1)
-        p_default[a:b] = any_default.mean(axis=1)
-        mp = pay[a:b, None, 1:]
-        short_months[a:b] = ((cf[None, :, :] < mp) & (mp > 0)).sum(axis=2).mean(axis=1)
+        part = {k: x[a:b] for k, x in values.items() if k in _PER_PLAN}
+        res = scenario_outcomes(month_slices(cf, start_cash), pay[a:b], minimum, part)
+        for k in out:
+            out[k][a:b] = res[k]
         if monthly:  # distribution of default months, per plan over scenarios
-            flat = (np.arange(b - a)[:, None] * H1 + k)[any_default]
+            flat = (np.arange(b - a)[:, None] * H1 + res["default_month"])[res["defaulted"]]
             hazard[a:b] = np.bincount(flat, minlength=(b - a) * H1).reshape(b - a, H1) / S
 
     mean_cf = cf.mean(axis=0)                                                 # H
     q5 = np.quantile(cf, 0.05, axis=0) if S > 1 else cf[0]
     q95 = np.quantile(cf, 0.95, axis=0) if S > 1 else cf[0]
-    monthly_pay = pay[:, 1:]                                                  # P × H
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dscr_mean = np.where(monthly_pay > 0, mean_cf[None, :] / monthly_pay, np.inf)
-        dscr_q5 = np.where(monthly_pay > 0, q5[None, :] / monthly_pay, np.inf)
-    min_dscr = dscr_mean.min(axis=1)
-    dscr_p5 = dscr_q5.min(axis=1)
+    cover = coverage(pay, mean_cf, q5, values["disc"], batch.nrows, values["creditor_npv"])
     terms = batch.nrows
-    k_idx = np.arange(1, H1)
-    in_term = k_idx[None, :] <= terms[:, None]
-    pv_cf = np.where(in_term, mean_cf[None, :] * disc[None, 1:], 0.0).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        burden = np.where(pv_cf > 0, creditor_npv / pv_cf, np.inf)
     frame = pd.DataFrame({
-        "creditor_npv": creditor_npv,
-        "expected_npv": expected,
-        "enforcement_npv": enforcement_npv,
-        "margin": expected - enforcement_npv,
-        "recovery_rate": expected / total,
+        "creditor_npv": values["creditor_npv"],
+        "expected_npv": out["expected_npv"],
+        "enforcement_npv": values["enforcement_npv"],
+        "margin": out["expected_npv"] - values["enforcement_npv"],
+        "recovery_rate": out["expected_npv"] / total,
         "irr": _irr(pay, total),
-        "default_probability": p_default,
-        "min_dscr": min_dscr,
-        "dscr_p5": dscr_p5,
-        "months_short": short_months,
-        "burden": burden,
+        "default_probability": out["default_probability"],
+        "min_dscr": cover["min_dscr"],
+        "dscr_p5": cover["dscr_p5"],
+        "months_short": out["months_short"],
+        "burden": cover["burden"],
         "peak_payment": pay.max(axis=1),
         "total_paid": pay.sum(axis=1),
         "total_waived": waived,
         "term": terms,
-        "borrower_cost": expected_b,
-        "borrower_alternative": borrower_alternative,
+        "borrower_cost": out["borrower_cost"],
+        "borrower_alternative": values["borrower_alternative"],
     })
     months = []
+    dscr_mean = cover["dscr_mean"]
     for i in range(P if monthly else 0):
         n = int(terms[i]) + 1
         months.append(pd.DataFrame({
@@ -411,30 +369,241 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borro
     return frame, months
 
 
-def _irr(pay: np.ndarray, total: float) -> np.ndarray:
+# --------------------------------------------------------------------------------------
+# The model's arithmetic, shared by :func:`evaluate` (one claim × many plans) and
+# :mod:`repayplan.portfolio` (many claims × a few offers).  Arrays carry optional leading
+# claim axes: ``pay`` is ``(..., plans, months)``; a per-claim parameter is a scalar (one
+# claim: the arithmetic is then exactly scalar arithmetic) or an array of shape ``(...)``.
+# --------------------------------------------------------------------------------------
+_PER_PLAN = ("creditor_npv", "default_value", "borrower_contract", "default_cost_b")
+
+
+def _per_claim(x, extra: int = 2):
+    """A per-claim parameter ready to broadcast against ``(..., plans, months)`` arrays."""
+    if np.ndim(x) == 0:
+        return x
+    return np.asarray(x, dtype=float).reshape(np.shape(x) + (1,) * extra)
+
+
+def plan_values(pay, owed_after, total, *, v, recovery, costs, delay, w, going_concern_loss) -> dict:
+    """What each plan is worth to each side if paid in full, and if the borrower defaults in month k.
+
+    Parameters
+    ----------
+    pay, owed_after : ndarray, shape (..., P, H+1)
+        Payments :math:`p_k` and what is owed after month *k*'s payment :math:`o_k`, currency units.
+    total : float or ndarray (...)
+        The claim's total, :math:`o_{-1}`.
+    v, w : float or ndarray (...)
+        Monthly discount factors of the creditor and the borrower.
+    recovery, costs, delay : float or ndarray (...)
+        The enforcement alternative: :math:`R`, :math:`C`, :math:`D` months.
+    going_concern_loss : float or ndarray (...)
+        :math:`G`, what enforcement costs the borrower beyond the claim.
+
+    Returns
+    -------
+    dict
+        ``disc`` (:math:`v^k`), ``creditor_npv`` :math:`\\sum_k p_k v^k`, ``enforcement_npv``
+        :math:`(R\\,\\text{total} - C) v^D`, ``default_value[..., k]``
+        :math:`\\sum_{j<k} p_j v^j + v^{\\max(k-1,0)} (R\\, o_{k-1} - C) v^D`, and the borrower's
+        ``borrower_contract`` :math:`\\sum_k p_k w^k`, ``default_cost_b[..., k]``
+        :math:`\\sum_{j<k} p_j w^j + w^{\\max(k-1,0)} (o_{k-1} + C + G) w^D` and
+        ``borrower_alternative`` :math:`(\\text{total} + C + G) w^D`.
+    """
+    H1 = pay.shape[-1]
+    k = np.arange(H1)
+    clock_k = np.maximum(k - 1, 0)
+    edge = pay.shape[:-1] + (1,)
+    V, W = _per_claim(v), _per_claim(w)
+    R, C, G = _per_claim(recovery), _per_claim(costs), _per_claim(going_concern_loss)
+    ev_factor = v**delay
+    enforcement_npv = (recovery * total - costs) * ev_factor
+    disc = V**k
+    pv_pay = pay * disc
+    creditor_npv = pv_pay.sum(axis=-1)
+    # value if default in month k: PV of payments before k + EV of what was owed after k-1
+    cum_pv = np.concatenate([np.zeros(edge), np.cumsum(pv_pay, axis=-1)[..., :-1]], axis=-1)    # sum_{j<k}
+    owed_prev = np.concatenate([np.broadcast_to(_per_claim(total), edge), owed_after[..., :-1]], axis=-1)  # o_{k-1}
+    clock = V**clock_k
+    default_value = cum_pv + clock * (R * owed_prev - C) * _per_claim(ev_factor)
+    # the borrower's side: what it pays, at its own rate, and what enforcement costs it
+    disc_b = W**k
+    pv_pay_b = pay * disc_b
+    borrower_contract = pv_pay_b.sum(axis=-1)
+    cum_pv_b = np.concatenate([np.zeros(edge), np.cumsum(pv_pay_b, axis=-1)[..., :-1]], axis=-1)
+    clock_b = W**clock_k
+    default_cost_b = cum_pv_b + clock_b * (owed_prev + C + G) * _per_claim(w**delay)
+    borrower_alternative = (total + costs + going_concern_loss) * w**delay
+    return {"disc": disc, "creditor_npv": creditor_npv, "enforcement_npv": enforcement_npv,
+            "default_value": default_value, "borrower_contract": borrower_contract,
+            "default_cost_b": default_cost_b, "borrower_alternative": borrower_alternative}
+
+
+def month_slices(cf, start_cash):
+    """The months of :func:`scenario_outcomes` from whole arrays.
+
+    ``cf`` is ``(..., S, H)`` (months 1..H) and ``start_cash`` ``(..., S, H+1)``; yields
+    ``(start_cash[..., k], cf[..., k-1])`` for k = 0..H (``None`` for the cash of month 0).
+    """
+    cash_k = np.ascontiguousarray(np.moveaxis(start_cash, -1, 0))
+    cf_k = np.ascontiguousarray(np.moveaxis(cf, -1, 0))
+    yield cash_k[0], None
+    for k in range(1, cash_k.shape[0]):
+        yield cash_k[k], cf_k[k - 1]
+
+
+def scenario_outcomes(months, pay, minimum, values, *, count_short: bool = True) -> dict:
+    """Defaults, expected values and short months of each plan across cash-flow scenarios.
+
+    Parameters
+    ----------
+    months : iterable
+        For k = 0..H, ``(cash_k, cf_k)``, each of shape ``(..., S)``: ``cash_k`` is
+        :math:`\\text{buffer} + \\sum_{1 \\le j \\le k} \\text{cf}_{s,j}` and ``cf_k`` month *k*'s cash
+        (``None`` for k = 0).  Each pair is used before the next is asked for, so a producer
+        may reuse its buffers (see :func:`month_slices` for whole arrays).
+    pay : ndarray, shape (..., P, H+1)
+    minimum : float or ndarray (...)
+        Cash the borrower must keep.
+    values : dict
+        ``creditor_npv``, ``default_value``, ``borrower_contract``, ``default_cost_b`` from
+        :func:`plan_values` for the same plans.
+    count_short : bool
+        Count ``months_short`` (``False`` leaves it ``None``).
+
+    Returns
+    -------
+    dict
+        ``expected_npv``, ``borrower_cost``, ``default_probability``, ``months_short``
+        (shape ``(..., P)``), and per scenario ``defaulted`` and ``default_month`` (shape
+        ``(..., P, S)``; month 0 where there is no default).
+
+    Notes
+    -----
+    The borrower defaults at the first month *k* with :math:`p_k > 0` and
+    :math:`c_{s,k} - \\sum_{j \\le k} p_j < \\text{minimum}`.  The months run in an outer loop
+    over arrays of shape ``(..., P, S)``, restricted to the plans with something due that
+    month: memory stays proportional to plans × scenarios.
+    """
+    H1 = pay.shape[-1]
+    months = iter(months)
+    cash0, _ = next(months)
+    S = cash0.shape[-1]
+    lead = pay.shape[:-1] + (S,)
+    cum_pay = np.cumsum(pay, axis=-1)
+    due = pay > 0
+    minimum = _per_claim(minimum)
+    month_major = lambda a: np.ascontiguousarray(np.moveaxis(a, -1, 0))  # noqa: E731
+    paid_k, due_k = month_major(cum_pay)[..., None], month_major(due)[..., None]
+    # a month with nothing due never counts as short: compare with -inf there
+    owed_k = month_major(np.where(due, pay, -np.inf))[..., None]
+    # the plans with something due in month k lie in [lo_k, hi_k): work on that slice only
+    due_plans = due.reshape(-1, *due.shape[-2:]).any(axis=0)                   # P × (H+1)
+    lo = np.argmax(due_plans, axis=0)
+    hi = due_plans.shape[0] - np.argmax(due_plans[::-1], axis=0)
+    plain = not np.any(minimum)  # then c - paid >= 0 is exactly c >= paid (IEEE subtraction keeps the sign)
+    not_due_k = ~due_k
+    # months run forward; `alive` is "no default yet".  The default month is the number of
+    # months survived (H+1 when there is none), counted in uint8 and carried every 255 months.
+    alive = np.ones(lead, dtype=bool)
+    ok = np.empty(lead, dtype=bool)
+    first, short_months = np.zeros(lead, dtype=np.int32), np.zeros(lead, dtype=np.int32)
+    lived, short8 = np.zeros(lead, dtype=np.uint8), np.zeros(lead, dtype=np.uint8)
+    for k in range(H1):
+        cash, cf = (cash0, None) if k == 0 else next(months)
+        if due_plans[:, k].any():
+            a, b = int(lo[k]), int(hi[k])
+            part = ok[..., a:b, :]
+            if count_short and k >= 1:
+                np.less(cf[..., None, :], owed_k[k][..., a:b, :], out=part)
+                short8[..., a:b, :] += part.view(np.uint8)
+            if plain:  # part = "not short": the cash covers what has been paid so far
+                np.greater_equal(cash[..., None, :], paid_k[k][..., a:b, :], out=part)
+            else:
+                np.greater_equal(cash[..., None, :] - paid_k[k][..., a:b, :], minimum, out=part)
+            if not due_plans[a:b, k].all() or not due_k[k].all():
+                part |= not_due_k[k][..., a:b, :]
+            alive[..., a:b, :] &= part
+        lived += alive.view(np.uint8)
+        if k % 255 == 254 or k == H1 - 1:
+            first += lived
+            short_months += short8
+            lived[...] = 0
+            short8[...] = 0
+    for _ in months:  # let the producer finish its last month
+        pass
+    defaulted = first < H1
+    month = np.where(defaulted, first, 0).astype(np.intp)
+    val = np.where(defaulted, np.take_along_axis(values["default_value"], month, axis=-1),
+                   values["creditor_npv"][..., None])
+    val_b = np.where(defaulted, np.take_along_axis(values["default_cost_b"], month, axis=-1),
+                     values["borrower_contract"][..., None])
+    return {"expected_npv": val.mean(axis=-1), "borrower_cost": val_b.mean(axis=-1),
+            "default_probability": defaulted.mean(axis=-1),
+            "months_short": short_months.mean(axis=-1) if count_short else None,
+            "defaulted": defaulted, "default_month": month}
+
+
+def coverage(pay, mean_cf, q5, disc, terms, creditor_npv) -> dict:
+    """Debt-service coverage and burden of each plan.
+
+    ``pay`` is ``(..., P, H+1)``; ``mean_cf`` and ``q5`` the mean and 5th percentile of cash
+    for months 1..H, ``(..., H)``; ``disc`` the creditor's :math:`v^k` from :func:`plan_values`;
+    ``terms`` the month of each plan's last payment, ``(..., P)``.  Returns ``min_dscr``
+    :math:`\\min_k \\bar{cf}_k / p_k`, ``dscr_p5`` :math:`\\min_k q_{5\\%,k} / p_k` (months with a
+    payment; ``inf`` without), ``burden`` :math:`\\sum_k p_k v^k / \\sum_{1 \\le k \\le \\text{term}}
+    \\bar{cf}_k v^k` and ``dscr_mean`` (per month).
+    """
+    monthly_pay = pay[..., 1:]                                                # (..., P, H)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dscr_mean = np.where(monthly_pay > 0, mean_cf[..., None, :] / monthly_pay, np.inf)
+        dscr_q5 = np.where(monthly_pay > 0, q5[..., None, :] / monthly_pay, np.inf)
+    k_idx = np.arange(1, pay.shape[-1])
+    in_term = k_idx <= np.asarray(terms)[..., None]
+    pv_cf = np.where(in_term, mean_cf[..., None, :] * disc[..., 1:], 0.0).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        burden = np.where(pv_cf > 0, creditor_npv / pv_cf, np.inf)
+    return {"min_dscr": dscr_mean.min(axis=-1), "dscr_p5": dscr_q5.min(axis=-1), "burden": burden,
+            "dscr_mean": dscr_mean}
+
+
+def _irr(pay: np.ndarray, total, guess=None) -> np.ndarray:
     """Annualised monthly IRR of ``-total`` at month 0 then the plan's payments, per plan.
 
-    Vectorised bisection on the monthly rate in (-0.99, 1): the NPV is decreasing in the
-    rate for a single outflow followed by inflows, so the root is unique when it exists.
+    ``pay`` is ``(..., P, H+1)`` and ``total`` a scalar or ``(...)``.  The NPV
+    :math:`f(x) = \\sum_k F_k e^{-kx}` in :math:`x = \\ln(1 + i)` (with :math:`F_0 \\le 0` and
+    :math:`F_k \\ge 0` after) is decreasing and convex, so the root is unique when it lies in
+    :math:`i \\in (-0.99, 1)`, and Newton's method from :math:`x = 0` lands left of it after
+    one step and then climbs to it monotonically (vectorised, converged rows drop out).
+    ``guess`` (annual, a scalar or ``(..., P)``) starts the iteration nearer the root.
     """
-    P, H1 = pay.shape
-    k = np.arange(H1)
-    flows = pay.copy()
-    flows[:, 0] -= total
+    shape = pay.shape[:-1]
+    H1 = pay.shape[-1]
+    flows = np.array(pay, dtype=float).reshape(-1, H1)
+    flows[:, 0] -= np.broadcast_to(_per_claim(total, 1), shape).reshape(-1)
+    k = np.arange(H1, dtype=float)
+    lo, hi = np.log1p(-0.99), np.log1p(1.0)
+    nonzero = flows != 0  # months with no flow add nothing (never 0 × inf at i = -99%)
 
-    def npv(r):
-        return (flows * (1.0 + r[:, None]) ** -k[None, :]).sum(axis=1)
+    def terms(rows, x):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.where(nonzero[rows], flows[rows] * np.exp(-k[None, :] * x[:, None]), 0.0)
 
-    lo, hi = np.full(P, -0.99), np.full(P, 1.0)
-    f_lo, f_hi = npv(lo), npv(hi)
-    ok = (f_lo > 0) & (f_hi < 0)
-    for _ in range(80):
-        mid = (lo + hi) / 2
-        f = npv(mid)
-        right = f > 0
-        lo = np.where(right, mid, lo)
-        hi = np.where(right, hi, mid)
-    return np.where(ok, (lo + hi) / 2 * 12, np.nan)
+    every = np.arange(len(flows))
+    ok = (terms(every, np.full(len(flows), lo)).sum(axis=1) > 0) & (terms(every, np.full(len(flows), hi)).sum(axis=1) < 0)
+    x = np.zeros(len(flows)) if guess is None else np.log1p(np.broadcast_to(guess, shape).reshape(-1) / 12.0)
+    live = np.flatnonzero(ok)
+    for _ in range(200):
+        if live.size == 0:
+            break
+        e = terms(live, x[live])
+        step = e.sum(axis=1) / (-(e * k[None, :]).sum(axis=1))
+        new = np.clip(x[live] - step, lo, hi)
+        moved = np.abs(new - x[live]) > 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(new))
+        x[live] = new
+        live = live[moved & np.isfinite(new)]
+    return np.where(ok, np.expm1(x) * 12, np.nan).reshape(shape)
 
 
 # --------------------------------------------------------------------------------------
@@ -480,6 +649,9 @@ class Evaluation:
 
 def _fmt_metric(key: str, value) -> str:
     unit = METRICS.get(key, (None, None))[1]
+    if unit in ("months", "count") and isinstance(value, (int, float, np.integer, np.floating)) \
+            and np.isfinite(value) and float(value).is_integer():
+        return f"{int(value)}"
     if isinstance(value, (float, np.floating)):
         if not np.isfinite(value):
             return "—" if np.isnan(value) else "∞"

@@ -519,7 +519,7 @@ class _Context:
         self.done = 0
         self.seen: dict = {}
 
-    def evaluate(self, plans, total=None, batch=500) -> pd.DataFrame:
+    def evaluate(self, plans, total=None, batch=100) -> pd.DataFrame:
         frames = []
         total = total or len(plans)
         for a in range(0, len(plans), batch):

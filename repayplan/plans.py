@@ -31,7 +31,7 @@ from . import money
 from ._validate import as_decimal, check_choice, check_date, check_fraction, check_int, check_rate
 from .errors import InputError
 
-__all__ = ["Plan", "PlanTerms", "apply_terms", "schedules", "OPTION_NAMES"]
+__all__ = ["Plan", "PlanTerms", "PlanBatch", "apply_terms", "plan_batch", "schedules", "OPTION_NAMES"]
 
 PLAN_METHODS = ("level", "equal_principal", "interest_only")
 

@@ -1,0 +1,776 @@
+"""The negotiation dashboard: ipywidgets over a :class:`~repayplan.notebook.state.Session`.
+
+Layout, top to bottom: the case and the language switch; the plans side by side (two to
+four columns, each with its controls, rule findings and, for suggested plans, the reasons);
+the Suggest bar; the :func:`repayplan.compare` table; the live charts; and tabs for the
+borrower's cash flow and the creditor's settings, the exports and the meeting record.
+
+Every widget the browser test looks for has a CSS class (``rp-plan-col``,
+``rp-field-term``, ``rp-compare``, ``rp-suggest`` ...).  Every callback is guarded: a value
+the library refuses shows the library's message next to the control, and anything
+unexpected shows a message in the status line; the dashboard never dies with a traceback.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import html
+import logging
+import os
+import re
+import time
+from pathlib import Path
+
+import ipywidgets as w
+
+from .._validate import check_choice
+from ..errors import InfeasibleError, InputError, RepayplanError
+from .labels import LANGS, text
+from .live import COLORS, LiveCharts
+from .state import BORROWER_FIELDS, CASH_FIELDS, CREDITOR_FIELDS, PLAN_OPTIONS, Session, option_text
+
+__all__ = ["Dashboard"]
+
+log = logging.getLogger(__name__)
+
+_ANNEX_FORMATS = ("xlsx", "pdf", "html", "csv", "md")
+_MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf",
+         "html": "text/html", "csv": "text/csv", "md": "text/markdown", "toml": "application/toml"}
+_LABEL_WIDTH = {"description_width": "46%"}
+_STYLE = """<style>
+.rp-dashboard .rp-error { color: #b00020; font-size: 12px; line-height: 1.3; }
+.rp-dashboard .rp-plan-col { border: 1px solid #ccc; border-radius: 6px; padding: 6px; margin: 4px; }
+.rp-dashboard .rp-findings, .rp-dashboard .rp-explanation { font-size: 12px; line-height: 1.35; }
+.rp-dashboard .rp-finding-error { color: #b00020; } .rp-dashboard .rp-finding-warning { color: #8a5a00; }
+.rp-dashboard .rp-finding-info { color: #666; }
+.rp-dashboard table.repayplan-compare { border-collapse: collapse; font-size: 13px; }
+.rp-dashboard table.repayplan-compare td, .rp-dashboard table.repayplan-compare th {
+  border-bottom: 1px solid #e5e5e5; padding: 3px 8px; text-align: right; }
+.rp-dashboard table.repayplan-compare tbody th { text-align: left; font-weight: normal; }
+.rp-dashboard table.rp-minutes-table { border-collapse: collapse; font-size: 12px; }
+.rp-dashboard table.rp-minutes-table td, .rp-dashboard table.rp-minutes-table th {
+  border-bottom: 1px solid #e5e5e5; padding: 2px 6px; }
+</style>"""
+
+
+def _guarded(method):
+    """Run a callback; an unexpected error becomes a message in the status line."""
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        if self._muted:
+            return None
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as e:  # noqa: BLE001 - the dashboard must never die with a traceback
+            log.exception("dashboard callback %s failed", method.__name__)
+            self._fail(e)
+            return None
+
+    return run
+
+
+def _choice_options(option: str, choices, lang: str):
+    if option == "grace_kind":
+        return [(text(f"grace_{c}", lang), c) for c in choices]
+    return [(text(c, lang), c) for c in choices]
+
+
+class _Column:
+    """The widgets of one plan column."""
+
+    def __init__(self, dash: Dashboard, uid: int):
+        self.dash, self.uid = dash, uid
+        lang = dash.session.lang
+        slot = dash._slot_of(uid)
+        self.name = w.Text(value=slot.name, description=text("plan_name", lang), continuous_update=False,
+                           style=_LABEL_WIDTH, layout={"width": "100%"})
+        self.name.add_class("rp-field-name")
+        self.name.observe(functools.partial(dash._on_name, uid), names="value")
+        self.name_error = self._error("name")
+        self.title = w.HTML()
+        self.title.add_class("rp-plan-desc")
+        self.warning = w.HTML()
+        self.warning.add_class("rp-plan-warning")
+        self.controls: dict[str, w.Widget] = {}
+        self.errors: dict[str, w.HTML] = {}
+        rows = []
+        for option, kind, choices in PLAN_OPTIONS:
+            value = slot.texts.get(option)
+            if kind == "choice":
+                c = w.Dropdown(options=_choice_options(option, choices, lang), value=getattr(slot.plan, option),
+                               description=text(f"opt_{option}", lang), style=_LABEL_WIDTH, layout={"width": "100%"})
+            elif kind == "bool":
+                c = w.Checkbox(value=bool(value), description=text(f"opt_{option}", lang), indent=False)
+            else:
+                c = w.Text(value=str(value), description=text(f"opt_{option}", lang), continuous_update=False,
+                           style=_LABEL_WIDTH, layout={"width": "100%"})
+            c.add_class(f"rp-field-{option}")
+            c.observe(functools.partial(dash._on_option, uid, option), names="value")
+            self.controls[option] = c
+            self.errors[option] = self._error(option)
+            if option == "seasonal":
+                follow = w.Button(description=text("from_cash", lang), layout={"width": "auto"})
+                follow.add_class("rp-follow-cash")
+                follow.on_click(functools.partial(dash._on_follow_cash, uid))
+                self.follow = follow
+                rows.append(w.VBox([c, follow, self.errors[option]]))
+            else:
+                rows.append(w.VBox([c, self.errors[option]]))
+        self.duplicate = w.Button(description=text("duplicate", lang), icon="copy", layout={"width": "auto"})
+        self.duplicate.add_class("rp-duplicate")
+        self.duplicate.on_click(functools.partial(dash._on_duplicate, uid))
+        self.remove = w.Button(description=text("remove", lang), icon="trash", layout={"width": "auto"})
+        self.remove.add_class("rp-remove")
+        self.remove.on_click(functools.partial(dash._on_remove, uid))
+        self.accept = w.ToggleButton(value=slot.accepted, description=text("accept", lang), icon="check",
+                                     layout={"width": "auto"})
+        self.accept.add_class("rp-accept")
+        self.accept.observe(functools.partial(dash._on_accept, uid), names="value")
+        self.findings = w.HTML()
+        self.findings.add_class("rp-findings")
+        self.explanation = w.HTML()
+        self.explanation.add_class("rp-explanation")
+        self.box = w.VBox([self.name, self.name_error, self.title, self.warning, *rows,
+                           w.HBox([self.duplicate, self.remove, self.accept]), self.findings, self.explanation],
+                          layout={"width": "24%", "min_width": "300px"})
+        self.box.add_class("rp-plan-col")
+        self.refresh()
+
+    @staticmethod
+    def _error(option: str) -> w.HTML:
+        h = w.HTML()
+        h.add_class("rp-error")
+        h.add_class(f"rp-error-{option}")
+        return h
+
+    def refresh(self) -> None:
+        """Show the slot's state: typed texts, messages, description, findings."""
+        dash = self.dash
+        slot = dash._slot_of(self.uid)
+        lang = dash.session.lang
+        index = dash.session.slots.index(slot)
+        color = COLORS[index % len(COLORS)]
+        with dash._mute():
+            if self.name.value != slot.texts.get("name", slot.name):
+                self.name.value = slot.texts.get("name", slot.name)
+            for option, kind, _ in PLAN_OPTIONS:
+                c = self.controls[option]
+                want = getattr(slot.plan, option) if kind == "choice" else slot.texts.get(option)
+                if kind == "bool":
+                    want = bool(want)
+                elif kind != "choice":
+                    want = str(want)
+                if c.value != want:
+                    c.value = want
+                self.errors[option].value = _message(slot.errors.get(option))
+            self.name_error.value = _message(slot.errors.get("name"))
+            self.accept.value = slot.accepted
+            self.accept.description = text("accepted" if slot.accepted else "accept", lang)
+            self.accept.button_style = "success" if slot.accepted else ""
+        self.title.value = (f"<div style='border-left:6px solid {color};padding-left:6px'>"
+                            f"{html.escape(slot.plan.describe())}</div>")
+        bad = [o for o in slot.errors if o != "name"]
+        self.warning.value = _message(text("not_updated", lang)) if bad else ""
+        self.explanation.value = (f"<b>{html.escape(text('suggested_because', lang))}:</b> "
+                                  f"{html.escape(slot.explanation)}" if slot.explanation else "")
+
+    def show_findings(self, findings) -> None:
+        lang = self.dash.session.lang
+        if not findings:
+            self.findings.value = ""
+            return
+        def items(fs):
+            return "".join(f"<li class='rp-finding-{html.escape(f.severity)}'>[{html.escape(f.severity)}] "
+                           f"{html.escape(f.message)}</li>" for f in fs)
+
+        serious = [f for f in findings if f.severity in ("error", "warning")]
+        info = [f for f in findings if f.severity not in ("error", "warning")]
+        head = f"{html.escape(text('findings', lang))} ({len(findings)})"
+        out = f"<b>{head}</b><ul>{items(serious)}</ul>" if serious else ""
+        if info:
+            out += f"<details><summary>{'' if serious else head + ': '}info ({len(info)})</summary>" \
+                   f"<ul>{items(info)}</ul></details>"
+        self.findings.value = out
+
+    def relabel(self, lang: str) -> None:
+        with self.dash._mute():
+            self.name.description = text("plan_name", lang)
+            for option, kind, choices in PLAN_OPTIONS:
+                c = self.controls[option]
+                c.description = text(f"opt_{option}", lang)
+                if kind == "choice":
+                    value = c.value
+                    c.options = _choice_options(option, choices, lang)
+                    c.value = value
+            self.follow.description = text("from_cash", lang)
+            self.duplicate.description = text("duplicate", lang)
+            self.remove.description = text("remove", lang)
+        self.refresh()
+
+
+def _message(msg: str | None) -> str:
+    return f"<span>{html.escape(msg)}</span>" if msg else ""
+
+
+def _safe_filename(name: str) -> str:
+    """A file name from text: path separators and characters Windows refuses replaced by ``_``."""
+    out = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", name).strip(" .")
+    return out or "plan"
+
+
+class Dashboard:
+    """A live side-by-side negotiation dashboard on a case.
+
+    Parameters
+    ----------
+    case : repayplan.case.Case
+        The case: claim, cash flow, creditor, candidate plans (see :meth:`from_file`).
+    plans : sequence of str or Plan, optional
+        The plans put on the table first (default the case's, at most four).
+    lang : {"en", "zh"}
+        Language of every label, table header and chart caption (switchable).
+    clock : callable, optional
+        The clock of the meeting record (default ``datetime.now``).
+
+    Attributes
+    ----------
+    session : Session
+        The state (plans, typed values, meeting record); everything the dashboard shows.
+    widget : ipywidgets.VBox
+        The dashboard (displaying the Dashboard displays it).
+    charts : LiveCharts
+        The bqplot figures.
+
+    Examples
+    --------
+    >>> from repayplan.case import Case
+    >>> dash = Dashboard(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+    >>> dash.columns[0].controls["term"].value = "48"          # what typing 48 does
+    >>> int(dash.session.view.comparison.table.loc["term", "Bank proposal"])
+    48
+    >>> dash.columns[0].controls["term"].value = "forty"
+    >>> print(dash.columns[0].errors["term"].value)
+    <span>term == &#x27;forty&#x27;, must be a whole number from 1 to 1200</span>
+    """
+
+    def __init__(self, case, plans=None, *, lang: str = "en", clock=None):
+        self.session = Session(case, plans, lang=check_choice("lang", lang, LANGS), clock=clock)
+        self._muted = 0
+        self.columns: list[_Column] = []
+        self.last_seconds = 0.0
+        self._build()
+        self.update()
+
+    @classmethod
+    def from_file(cls, path, **kwargs) -> Dashboard:
+        """A dashboard on the case file at ``path`` (TOML or JSON, :meth:`repayplan.case.Case.load`)."""
+        from ..case import Case
+
+        return cls(Case.load(path), **kwargs)
+
+    # -- display -------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self):  # IPython < 8 and nbclient without mimebundle support
+        from IPython.display import display
+
+        display(self.widget)
+
+    @contextlib.contextmanager
+    def _mute(self):
+        self._muted += 1
+        try:
+            yield
+        finally:
+            self._muted -= 1
+
+    def _slot_of(self, uid: int):
+        for s in self.session.slots:
+            if s.uid == uid:
+                return s
+        raise LookupError(uid)
+
+    def _index_of(self, uid: int) -> int:
+        return [s.uid for s in self.session.slots].index(uid)
+
+    # -- building ------------------------------------------------------------------------
+    def _build(self) -> None:
+        s = self.session
+        lang = s.lang
+        self.style = w.HTML(_STYLE)
+        self.header = w.HTML()
+        self.header.add_class("rp-header")
+        self.lang = w.ToggleButtons(options=[("English", "en"), ("中文", "zh")], value=lang)
+        self.lang.add_class("rp-lang")
+        self.lang.observe(self._on_lang, names="value")
+        self.status = w.HTML(text("status_ready", lang))
+        self.status.add_class("rp-status")
+        self.plans_title = w.HTML()
+        self.plans_box = w.HBox(layout={"width": "100%", "flex_flow": "row wrap"})
+        self.plans_box.add_class("rp-plans")
+        self.add_button = w.Button(description=text("add_plan", lang), icon="plus")
+        self.add_button.add_class("rp-add-plan")
+        self.add_button.on_click(self._on_add)
+        self.plans_message = w.HTML()
+        self.plans_message.add_class("rp-error")
+        # suggest
+        cons = getattr(getattr(s.case, "negotiation", None), "constraints", None)
+        objective = getattr(getattr(s.case, "negotiation", None), "objective", "nash")
+        objective = objective if objective in ("nash", "creditor", "borrower") else "nash"
+        self.objective = w.Dropdown(options=self._objective_options(lang), value=objective,
+                                    description=text("objective", lang))
+        self.objective.add_class("rp-objective")
+        self.cons_texts = {}
+        self.cons_errors = {}
+        for key in ("min_dscr", "max_default_probability", "max_term"):
+            value = getattr(cons, key, None) if cons is not None else (1.2 if key == "min_dscr" else None)
+            t = w.Text(value=str(option_text(value)), description=text(key, lang), continuous_update=False,
+                       style={"description_width": "60%"}, layout={"width": "240px"})
+            t.add_class(f"rp-cons-{key}")
+            self.cons_texts[key] = t
+            self.cons_errors[key] = _Column._error(f"cons-{key}")
+        self.suggest_button = w.Button(description=text("suggest", lang), icon="magic", button_style="primary")
+        self.suggest_button.add_class("rp-suggest")
+        self.suggest_button.on_click(self._on_suggest)
+        self.progress = w.IntProgress(value=0, min=0, max=1, layout={"width": "200px"})
+        self.progress.add_class("rp-progress")
+        self.suggest_message = w.HTML()
+        self.suggest_message.add_class("rp-suggest-msg")
+        self.suggestions_box = w.VBox()
+        self.suggestions_box.add_class("rp-suggestions")
+        suggest_bar = w.VBox([
+            w.HBox([self.objective, *self.cons_texts.values(), self.suggest_button, self.progress],
+                   layout={"flex_flow": "row wrap", "align_items": "center"}),
+            w.HBox(list(self.cons_errors.values())), self.suggest_message, self.suggestions_box])
+        suggest_bar.add_class("rp-suggest-bar")
+        # comparison and charts
+        self.compare_title = w.HTML()
+        self.compare = w.HTML()
+        self.compare.add_class("rp-compare")
+        self.charts_title = w.HTML()
+        self.charts = LiveCharts()
+        # borrower and creditor
+        self.cash_controls, self.cash_errors = {}, {}
+        self.cash_source = w.Dropdown(options=self._source_options(lang), value=s.cash_source,
+                                      description=text("cash_source", lang))
+        self.cash_source.add_class("rp-cash-source")
+        self.cash_source.observe(self._on_cash_source, names="value")
+        self.cash_source_error = _Column._error("cash-source")
+        self.upload = w.FileUpload(accept=".csv", multiple=False, description=text("upload_csv", lang),
+                                   layout={"width": "auto"})
+        self.upload.add_class("rp-upload")
+        self.upload.observe(self._on_upload, names="value")
+        self.upload_error = _Column._error("upload")
+        self.cash_info = w.HTML()
+        cash_rows = []
+        for key, _kind in CASH_FIELDS:
+            value = s.cash_texts[key]
+            if key == "shocks":
+                c = w.Textarea(value=value, description=text(f"cf_{key}", lang), continuous_update=False,
+                               style={"description_width": "30%"}, layout={"width": "100%", "height": "70px"})
+            else:
+                c = w.Text(value=value, description=text(f"cf_{key}", lang), continuous_update=False,
+                           style=_LABEL_WIDTH, layout={"width": "100%"})
+            c.add_class(f"rp-cash-{key}")
+            c.observe(functools.partial(self._on_cash, key), names="value")
+            self.cash_controls[key] = c
+            self.cash_errors[key] = _Column._error(f"cash-{key}")
+            cash_rows.append(w.VBox([c, self.cash_errors[key]]))
+        self.creditor_controls, self.creditor_errors = {}, {}
+        creditor_rows = []
+        for key, _kind in CREDITOR_FIELDS:
+            c = w.Text(value=s.creditor_texts[key], description=text(f"cr_{key}", lang), continuous_update=False,
+                       style=_LABEL_WIDTH, layout={"width": "100%"})
+            c.add_class(f"rp-creditor-{key}")
+            c.observe(functools.partial(self._on_creditor, key), names="value")
+            self.creditor_controls[key] = c
+            self.creditor_errors[key] = _Column._error(f"creditor-{key}")
+            creditor_rows.append(w.VBox([c, self.creditor_errors[key]]))
+        self.borrower_controls, self.borrower_errors = {}, {}
+        for key, _kind in BORROWER_FIELDS:
+            c = w.Text(value=s.borrower_texts[key], description=text(f"bs_{key}", lang), continuous_update=False,
+                       style=_LABEL_WIDTH, layout={"width": "100%"})
+            c.add_class(f"rp-borrower-{key}")
+            c.observe(functools.partial(self._on_borrower, key), names="value")
+            self.borrower_controls[key] = c
+            self.borrower_errors[key] = _Column._error(f"borrower-{key}")
+            creditor_rows.append(w.VBox([c, self.borrower_errors[key]]))
+        self.creditor_title = w.HTML()
+        settings = w.HBox([
+            w.VBox([w.HBox([self.cash_source, self.upload]), self.cash_source_error, self.upload_error,
+                    self.cash_info, *cash_rows], layout={"width": "55%"}),
+            w.VBox([self.creditor_title, *creditor_rows], layout={"width": "45%"}),
+        ])
+        # export
+        self.export_plan = w.Dropdown(options=s.names, value=s.names[0], description=text("export_plan", lang))
+        self.export_plan.add_class("rp-export-plan")
+        self.export_format = w.Dropdown(options=list(_ANNEX_FORMATS), value="xlsx",
+                                        description=text("export_format", lang))
+        self.export_format.add_class("rp-export-format")
+        self.export_lang = w.Dropdown(options=[("English", "en"), ("中文", "zh")], value=lang,
+                                      description=text("export_lang", lang))
+        self.export_lang.add_class("rp-export-lang")
+        self.minutes_format = w.Dropdown(options=["md", "html", "csv"], value="md",
+                                         description=text("minutes_format", lang))
+        self.minutes_format.add_class("rp-minutes-format")
+        self.prepare = w.Button(description=text("prepare", lang), icon="download")
+        self.prepare.add_class("rp-prepare")
+        self.prepare.on_click(self._on_prepare)
+        self.downloads = w.HTML()
+        self.downloads.add_class("rp-downloads")
+        export = w.VBox([w.HBox([self.export_plan, self.export_format, self.export_lang]),
+                         w.HBox([self.minutes_format, self.prepare]), self.downloads])
+        # minutes
+        self.minutes = w.HTML()
+        self.minutes.add_class("rp-minutes")
+        self.tabs = w.Tab(children=[settings, export, w.VBox([self.minutes])])
+        self.tabs.add_class("rp-tabs")
+        self.widget = w.VBox([
+            self.style,
+            w.HBox([self.header, self.lang], layout={"justify_content": "space-between", "width": "100%"}),
+            self.status, self.plans_title, self.plans_box, w.HBox([self.add_button, self.plans_message]),
+            suggest_bar, self.compare_title, self.compare, self.charts_title, self.charts.widget, self.tabs,
+        ], layout={"width": "100%"})
+        self.widget.add_class("rp-dashboard")
+        self._rebuild_columns()
+        self._relabel_static()
+
+    def _objective_options(self, lang):
+        return [(text(f"obj_{o}", lang), o) for o in ("nash", "creditor", "borrower")]
+
+    def _source_options(self, lang):
+        return [(text("source_projection", lang), "projection"), (text("source_data", lang), "data")]
+
+    def _rebuild_columns(self) -> None:
+        self.columns = [_Column(self, slot.uid) for slot in self.session.slots]
+        self.plans_box.children = [c.box for c in self.columns]
+        full = len(self.session.slots) >= self.session.MAX_PLANS
+        self.add_button.disabled = full
+        for c in self.columns:
+            c.duplicate.disabled = full
+            c.remove.disabled = len(self.session.slots) <= self.session.MIN_PLANS
+
+    def _relabel_static(self) -> None:
+        s, lang = self.session, self.session.lang
+        case = s.case
+        u = case.claim.minor_units
+        claim_line = text("claim_line", lang, borrower=case.borrower.name, creditor=case.creditor_party.name,
+                          total=f"{case.claim.total:,.{u}f}", currency=case.claim.currency,
+                          as_of=case.claim.as_of.isoformat())
+        self.header.value = (f"<h2 style='margin:4px 0'>{html.escape(case.title or text('plans', lang))}</h2>"
+                             f"<div>{html.escape(claim_line)}</div>")
+        self.plans_title.value = f"<h3>{html.escape(text('plans', lang))}</h3>"
+        self.compare_title.value = f"<h3>{html.escape(text('comparison', lang))}</h3>"
+        self.charts_title.value = f"<h3>{html.escape(text('charts', lang))}</h3>"
+        self.creditor_title.value = f"<b>{html.escape(text('creditor', lang))}</b>"
+        self.add_button.description = text("add_plan", lang)
+        with self._mute():
+            self.objective.options = self._objective_options(lang)
+            self.objective.value = self.objective.value or "nash"
+            value = self.cash_source.value
+            self.cash_source.options = self._source_options(lang)
+            self.cash_source.value = value
+        self.objective.description = text("objective", lang)
+        for key, t in self.cons_texts.items():
+            t.description = text(key, lang)
+        self.suggest_button.description = text("suggest", lang)
+        self.cash_source.description = text("cash_source", lang)
+        self.upload.description = text("upload_csv", lang)
+        for key, c in self.cash_controls.items():
+            c.description = text(f"cf_{key}", lang)
+        for key, c in self.creditor_controls.items():
+            c.description = text(f"cr_{key}", lang)
+        for key, c in self.borrower_controls.items():
+            c.description = text(f"bs_{key}", lang)
+        self.export_plan.description = text("export_plan", lang)
+        self.export_format.description = text("export_format", lang)
+        self.export_lang.description = text("export_lang", lang)
+        self.minutes_format.description = text("minutes_format", lang)
+        self.prepare.description = text("prepare", lang)
+        self.tabs.titles = (text("borrower", lang) + " / " + text("creditor", lang), text("export", lang),
+                            text("minutes", lang))
+
+    # -- refresh -------------------------------------------------------------------------
+    def update(self) -> None:
+        """Re-evaluate the plans and redraw the comparison, the charts and the record."""
+        t0 = time.perf_counter()
+        s = self.session
+        view = s.refresh()
+        lang = s.lang
+        self.compare.value = view.comparison._repr_html_()
+        for col, findings in zip(self.columns, view.findings, strict=True):
+            col.refresh()
+            col.show_findings(findings)
+        self.charts.update(view.charts, lang)
+        self.minutes.value = s.minutes.render("html", lang=lang, title=s.case.title)
+        with self._mute():
+            current = self.export_plan.value
+            self.export_plan.options = s.names
+            self.export_plan.value = current if current in s.names else s.names[0]
+        self._show_side_errors()
+        self.last_seconds = time.perf_counter() - t0
+        self.status.value = html.escape(text("updated_in", lang, ms=self.last_seconds * 1000))
+
+    def _show_side_errors(self) -> None:
+        s = self.session
+        for key, h in self.cash_errors.items():
+            h.value = _message(s.errors.get(("cash", key)))
+        for key, h in self.creditor_errors.items():
+            h.value = _message(s.errors.get(("creditor", key)))
+        for key, h in self.borrower_errors.items():
+            h.value = _message(s.errors.get(("borrower", key)))
+        self.cash_source_error.value = _message(s.errors.get(("cash", "source")))
+        self.upload_error.value = _message(s.errors.get(("cash", "upload")))
+        cf = s.case.cashflow
+        self.cash_info.value = (html.escape(text("cash_from_data", s.lang, n=cf.n_scenarios, m=cf.months,
+                                                 start=str(cf.start))) if s.cash_source == "data" else "")
+        with self._mute():
+            self.cash_source.value = s.cash_source
+
+    def _fail(self, error: Exception) -> None:
+        kind = type(error).__name__
+        self.status.value = _message(text("internal_error", self.session.lang, kind=kind, msg=str(error)))
+
+    # -- callbacks: plans ----------------------------------------------------------------------
+    @_guarded
+    def _on_option(self, uid: int, option: str, change) -> None:
+        i = self._index_of(uid)
+        msg = self.session.set_option(i, option, change["new"])
+        if msg is None:
+            self.update()
+        else:
+            self.columns[i].refresh()
+
+    @_guarded
+    def _on_name(self, uid: int, change) -> None:
+        i = self._index_of(uid)
+        msg = self.session.set_name(i, change["new"])
+        if msg is None:
+            self.update()
+        else:
+            self.columns[i].refresh()
+
+    @_guarded
+    def _on_follow_cash(self, uid: int, _button=None) -> None:
+        from ..negotiate import seasonal_weights
+
+        i = self._index_of(uid)
+        weights = seasonal_weights(self.session.case.cashflow)
+        if weights is None:
+            slot = self.session.slots[i]
+            slot.errors["seasonal"] = str(InputError(
+                "seasonal", "follow cash", "a borrower's cash flow with a seasonal swing of 10% or more"))
+            self.columns[i].refresh()
+            return
+        self.columns[i].controls["seasonal"].value = option_text(weights)
+
+    @_guarded
+    def _on_duplicate(self, uid: int, _button=None) -> None:
+        self._structural(lambda: self.session.duplicate(self._index_of(uid)))
+
+    @_guarded
+    def _on_remove(self, uid: int, _button=None) -> None:
+        self._structural(lambda: self.session.remove(self._index_of(uid)))
+
+    @_guarded
+    def _on_add(self, _button=None) -> None:
+        self._structural(lambda: self.session.add())
+
+    def _structural(self, change) -> None:
+        try:
+            change()
+        except InputError as e:
+            self.plans_message.value = _message(str(e))
+            return
+        self.plans_message.value = ""
+        self._rebuild_columns()
+        self.update()
+
+    @_guarded
+    def _on_accept(self, uid: int, change) -> None:
+        self.session.accept(self._index_of(uid), bool(change["new"]))
+        for col in self.columns:
+            col.refresh()
+        s = self.session
+        self.minutes.value = s.minutes.render("html", lang=s.lang, title=s.case.title)
+        accepted = s.accepted
+        if accepted is not None:
+            with self._mute():
+                self.export_plan.value = accepted.name
+
+    @_guarded
+    def _on_lang(self, change) -> None:
+        self.session.set_lang(change["new"])
+        self._relabel_static()
+        for col in self.columns:
+            col.relabel(change["new"])
+        self.charts.relabel(change["new"])
+        self.update()
+
+    # -- callbacks: suggest ----------------------------------------------------------------
+    def _constraints(self):
+        from ..negotiate import Constraints
+
+        base = getattr(getattr(self.session.case, "negotiation", None), "constraints", None) or Constraints()
+        values, ok = {}, True
+        for key, t in self.cons_texts.items():
+            raw = t.value.strip()
+            values[key] = None if raw == "" else (int(raw) if key == "max_term" and raw.isdigit() else raw)
+        try:
+            cons = base.replace(**values)
+        except InputError as e:
+            ok = False
+            for key, h in self.cons_errors.items():
+                h.value = _message(str(e)) if e.field == key else ""
+            return None, ok
+        for h in self.cons_errors.values():
+            h.value = ""
+        return cons, ok
+
+    @_guarded
+    def _on_suggest(self, _button=None) -> None:
+        s = self.session
+        cons, ok = self._constraints()
+        if not ok:
+            return
+        self.suggest_button.disabled = True
+        self.progress.value = 0
+        self.suggest_message.value = html.escape(text("suggest_running", s.lang))
+
+        def progress(done, total):
+            self.progress.max = max(int(total), 1)
+            self.progress.value = int(done)
+
+        try:
+            added = s.suggest(objective=self.objective.value, constraints=cons, progress=progress)
+        except (InfeasibleError, InputError) as e:
+            self.suggest_message.value = _message(str(e))
+            return
+        finally:
+            self.suggest_button.disabled = False
+        msg = text("suggest_done", s.lang, n=len(added), m=len(s.negotiation.evaluated))
+        if s.suggestions and len(s.slots) >= s.MAX_PLANS:
+            msg += " " + text("suggest_no_room", s.lang)
+        self.suggest_message.value = html.escape(msg)
+        self._show_suggestions()
+        self._rebuild_columns()
+        self.update()
+
+    def _show_suggestions(self) -> None:
+        s = self.session
+        rows = []
+        for k, slot in enumerate(s.suggestions):
+            b = w.Button(description=text("add_suggestion", s.lang), layout={"min_width": "80px"})
+            b.add_class("rp-add-suggestion")
+            b.on_click(functools.partial(self._on_add_suggestion, k))
+            rows.append(w.HBox([b, w.HTML(f"<b>{html.escape(slot.name)}</b>: {html.escape(slot.explanation)}")]))
+        self.suggestions_box.children = rows
+
+    @_guarded
+    def _on_add_suggestion(self, k: int, _button=None) -> None:
+        self._structural(lambda: self.session.add_suggestion(k))
+        self._show_suggestions()
+
+    # -- callbacks: borrower and creditor ---------------------------------------------------
+    def _side_change(self, result: str | None) -> None:
+        if result is None:
+            self.update()
+        else:
+            self._show_side_errors()
+
+    @_guarded
+    def _on_cash(self, key: str, change) -> None:
+        self._side_change(self.session.set_cash(key, change["new"]))
+
+    @_guarded
+    def _on_cash_source(self, change) -> None:
+        self._side_change(self.session.set_cash_source(change["new"]))
+
+    @_guarded
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+        self._side_change(self.session.upload_cash(bytes(f["content"]), f.get("name", "upload.csv")))
+
+    @_guarded
+    def _on_creditor(self, key: str, change) -> None:
+        self._side_change(self.session.set_creditor(key, change["new"]))
+
+    @_guarded
+    def _on_borrower(self, key: str, change) -> None:
+        self._side_change(self.session.set_borrower(key, change["new"]))
+
+    # -- exports ------------------------------------------------------------------------
+    def annex(self, plan: str | None = None, format: str = "xlsx", *, lang: str = "en"):
+        """The agreement annex of the named plan (default the accepted plan, else the first)."""
+        s = self.session
+        name = plan or (s.accepted.name if s.accepted is not None else s.names[0])
+        if name not in s.names:
+            raise InputError("plan", name, "the name of a plan on the table: " + ", ".join(map(repr, s.names)))
+        return s.annex(s.names.index(name), format, lang=lang)
+
+    def downloads_html(self, plan: str | None = None, format: str = "xlsx", *, lang: str = "en",
+                       minutes_format: str = "md") -> str:
+        """Links that download the annex, the minutes and the case file (data URIs)."""
+        s = self.session
+        name = plan or (s.accepted.name if s.accepted is not None else s.names[0])
+        data = self.annex(name, format, lang=lang)
+        files = [
+            ("download_annex", f"{_safe_filename(name)} annex ({lang}).{format}", data, format),
+            ("download_minutes", f"minutes.{minutes_format}", s.minutes_text(minutes_format), minutes_format),
+            ("download_case", "case.toml", s.case_text("toml"), "toml"),
+        ]
+        links = []
+        for key, fname, content, fmt in files:
+            raw = content if isinstance(content, bytes) else content.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+            b64 = base64.b64encode(raw).decode("ascii")
+            links.append(f"<li><a class='rp-download-{key[9:]}' download=\"{html.escape(fname)}\" "
+                         f"href=\"data:{_MIME[fmt]};base64,{b64}\">{html.escape(text(key, s.lang))}: "
+                         f"{html.escape(fname)}</a></li>")
+        return "<ul>" + "".join(links) + "</ul>"
+
+    @_guarded
+    def _on_prepare(self, _button=None) -> None:
+        try:
+            self.downloads.value = self.downloads_html(self.export_plan.value, self.export_format.value,
+                                                       lang=self.export_lang.value,
+                                                       minutes_format=self.minutes_format.value)
+        except RepayplanError as e:  # e.g. no CJK font for a Chinese PDF: say which to install
+            self.downloads.value = _message(str(e))
+
+    def export(self, folder, *, plan: str | None = None, format: str = "xlsx", lang: str = "en",
+               minutes_format: str = "md") -> dict[str, Path]:
+        """Write the annex, the minutes and the case file into ``folder`` (atomically each).
+
+        Returns
+        -------
+        dict
+            ``{"annex": path, "minutes": path, "case": path}``.
+        """
+        from .. import report
+        from ..case import write_atomic
+
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise InputError("folder", os.fspath(folder), "an existing folder")
+        s = self.session
+        name = plan or (s.accepted.name if s.accepted is not None else s.names[0])
+        if name not in s.names:
+            raise InputError("plan", name, "the name of a plan on the table: " + ", ".join(map(repr, s.names)))
+        schedule, kw = s.annex_arguments(s.names.index(name), lang)
+        annex_path = report.write(schedule, folder / f"{_safe_filename(name)} annex ({lang}).{format}",
+                                  format=format, **kw)
+        minutes_path = folder / f"minutes.{minutes_format}"
+        write_atomic(str(minutes_path), s.minutes_text(minutes_format))
+        case_path = folder / "case.toml"
+        s.to_case().save(case_path)
+        return {"annex": annex_path, "minutes": minutes_path, "case": case_path}
+
+    def __repr__(self) -> str:
+        return f"Dashboard({self.session.case.title or 'case'}: {', '.join(self.session.names)})"

@@ -1,0 +1,166 @@
+"""Every text of the dashboard in English and Chinese, in one table.
+
+The people at the table are often both: every label, button, table header and chart
+caption is looked up here by key, so switching the language relabels the whole dashboard.
+Row labels of the comparison table come from :data:`repayplan.compare.ROW_LABELS`.
+"""
+
+from __future__ import annotations
+
+from .._validate import check_choice
+
+__all__ = ["LANGS", "TEXT", "text", "option_label"]
+
+#: Languages of the dashboard.
+LANGS = ("en", "zh")
+
+#: ``key -> (English, Chinese)``.
+TEXT: dict[str, tuple[str, str]] = {
+    # header
+    "language": ("Language", "语言"),
+    "plans": ("Plans on the table", "谈判方案"),
+    "comparison": ("Comparison", "方案比较"),
+    "charts": ("Charts", "图表"),
+    "borrower": ("Borrower's cash flow", "借款人现金流"),
+    "creditor": ("Creditor", "债权人"),
+    "export": ("Export", "导出"),
+    "minutes": ("Meeting record", "会谈记录"),
+    "suggest": ("Suggest", "推荐方案"),
+    "status_ready": ("Ready", "就绪"),
+    "updated_in": ("updated in {ms:.0f} ms", "已更新（{ms:.0f} 毫秒）"),
+    "claim_line": ("{borrower} owes {creditor} {total} {currency} as of {as_of}",
+                   "{borrower} 截至 {as_of} 欠 {creditor} {total} {currency}"),
+    # plan columns
+    "plan_name": ("Name", "名称"),
+    "add_plan": ("Add plan", "新增方案"),
+    "duplicate": ("Duplicate", "复制"),
+    "remove": ("Remove", "删除"),
+    "accept": ("Accept", "接受"),
+    "accepted": ("Accepted", "已接受"),
+    "from_cash": ("Follow cash", "按现金流"),
+    "not_updated": ("Not applied: fix the value marked below.", "未生效：请更正下方标出的数值。"),
+    "findings": ("Rule findings", "合规提示"),
+    "suggested_because": ("Why", "推荐理由"),
+    # plan options
+    "opt_method": ("Structure", "还款方式"),
+    "opt_term": ("Term (months)", "期限（月）"),
+    "opt_grace": ("Grace (months)", "宽限期（月）"),
+    "opt_grace_kind": ("Grace kind", "宽限方式"),
+    "opt_annual_rate": ("Rate (fraction; blank: contract)", "利率（小数；空：原合同利率）"),
+    "opt_penalty_waiver": ("Penalty waiver (0–1)", "罚息减免（0–1）"),
+    "opt_interest_waiver": ("Interest waiver (0–1)", "利息减免（0–1）"),
+    "opt_haircut": ("Principal haircut (0–1)", "本金减免（0–1）"),
+    "opt_down_payment": ("Down payment", "首付款"),
+    "opt_capitalize_arrears": ("Capitalise arrears", "欠息计入本金"),
+    "opt_balloon": ("Balloon (0–1)", "尾款比例（0–1）"),
+    "opt_step_up": ("Step-up a year", "每年递增"),
+    "opt_seasonal": ("Seasonal weights (12; blank: none)", "季节权重（12个；空：无）"),
+    "opt_settlement_discount": ("Settlement discount (0–1)", "一次性结清折扣（0–1）"),
+    "opt_settlement_by": ("Settle within (months)", "结清期限（月）"),
+    # choices
+    "level": ("Level instalments (等额本息)", "等额本息"),
+    "equal_principal": ("Equal principal (等额本金)", "等额本金"),
+    "interest_only": ("Interest only", "先息后本"),
+    "grace_interest_only": ("Interest-only", "只付利息"),
+    "grace_deferral": ("Deferral (capitalised)", "延期（利息资本化）"),
+    # borrower
+    "cash_source": ("Source", "来源"),
+    "source_projection": ("Projection", "预测"),
+    "source_data": ("Uploaded data", "上传数据"),
+    "cf_base": ("Base month", "基准月现金"),
+    "cf_months": ("Months", "月数"),
+    "cf_start": ("First month (YYYY-MM)", "起始月（YYYY-MM）"),
+    "cf_trend": ("Trend a year", "年增长率"),
+    "cf_seasonality": ("Seasonality (12; blank: flat)", "季节性（12个；空：平均）"),
+    "cf_volatility": ("Volatility", "波动率"),
+    "cf_persistence": ("Persistence", "持续性"),
+    "cf_scenarios": ("Scenarios", "情景数"),
+    "cf_seed": ("Seed", "随机种子"),
+    "cf_buffer": ("Cash at hand", "现有现金"),
+    "cf_minimum_cash": ("Minimum cash", "最低现金"),
+    "cf_shocks": ("Shocks (one a line: probability=…, impact=…, end=…)",
+                  "冲击（每行一个：probability=…, impact=…, end=…）"),
+    "upload_csv": ("Upload CSV (month, available)", "上传CSV（month, available）"),
+    "cash_from_data": ("Cash flow from uploaded data: {n} scenario(s) × {m} months from {start}",
+                       "现金流来自上传数据：{n} 个情景 × {m} 个月，自 {start} 起"),
+    "bs_discount_rate": ("Borrower's discount rate", "借款人折现率"),
+    "bs_going_concern_loss": ("Going-concern loss (blank: 20% of claim)", "持续经营损失（空：债权的20%）"),
+    # creditor
+    "cr_discount_rate": ("Discount rate", "折现率"),
+    "cr_recovery_rate": ("Enforcement recovery (0–1)", "强制执行回收率（0–1）"),
+    "cr_delay_months": ("Enforcement delay (months)", "执行周期（月）"),
+    "cr_costs": ("Enforcement costs", "执行费用"),
+    # suggest
+    "objective": ("Objective", "目标"),
+    "obj_nash": ("Nash bargain", "纳什议价"),
+    "obj_creditor": ("Creditor's value", "债权人价值最大"),
+    "obj_borrower": ("Borrower's burden", "借款人负担最小"),
+    "min_dscr": ("Min DSCR (5th pct.)", "最低偿债覆盖率（5%分位）"),
+    "max_default_probability": ("Max default probability", "最高违约概率"),
+    "max_term": ("Max term (months)", "最长期限（月）"),
+    "suggest_running": ("Searching the plan space…", "正在搜索方案…"),
+    "suggest_done": ("{n} plan(s) added; {m} evaluated.", "已添加 {n} 个方案；共评估 {m} 个。"),
+    "suggest_no_room": ("No free column: remove a plan to add a suggestion.",
+                        "没有空列：请先删除一个方案再添加推荐方案。"),
+    "add_suggestion": ("Add", "添加"),
+    # export
+    "export_plan": ("Plan", "方案"),
+    "export_format": ("Format", "格式"),
+    "export_lang": ("Annex language", "附件语言"),
+    "minutes_format": ("Minutes format", "记录格式"),
+    "prepare": ("Prepare downloads", "生成下载文件"),
+    "download_annex": ("Agreement annex", "协议附件"),
+    "download_minutes": ("Meeting minutes", "会谈纪要"),
+    "download_case": ("Case file (TOML)", "案件文件（TOML）"),
+    # minutes
+    "min_time": ("Shown at", "展示时间"),
+    "min_plan": ("Plan", "方案"),
+    "min_description": ("Terms", "条款"),
+    "min_term": ("Term (months)", "期限（月）"),
+    "min_total_paid": ("Total paid", "还款总额"),
+    "min_total_waived": ("Total waived", "减免总额"),
+    "min_expected_npv": ("Creditor expected NPV", "债权人预期净现值"),
+    "min_default_probability": ("Probability of default", "违约概率"),
+    "min_accepted": ("Accepted", "已接受"),
+    "minutes_title": ("Negotiation minutes", "谈判会议纪要"),
+    "minutes_empty": ("No plan shown yet.", "尚未展示方案。"),
+    "yes": ("yes", "是"),
+    # charts
+    "chart_payments": ("Payments against the borrower's cash", "还款额与借款人现金流"),
+    "chart_balance": ("Outstanding balance", "剩余欠款"),
+    "chart_tradeoff": ("Creditor recovery against borrower burden", "债权人回收与借款人负担"),
+    "axis_month": ("Month", "月份"),
+    "axis_amount": ("Amount ({currency})", "金额（{currency}）"),
+    "axis_burden": ("Burden: PV payments / PV cash", "负担：还款现值/现金流现值"),
+    "axis_recovery": ("Expected recovery (share of claim)", "预期回收率（占债权）"),
+    "cash_band": ("Cash 5th–95th percentile", "现金流 5%–95% 区间"),
+    "cash_mean": ("Mean cash", "平均现金流"),
+    "frontier": ("Pareto frontier", "帕累托前沿"),
+    "evaluated": ("Plans searched", "已搜索方案"),
+    "enforcement": ("Enforcement", "强制执行"),
+    "frontier_hint": ("(Suggest draws the frontier)", "（点击“推荐方案”后显示前沿）"),
+    # errors
+    "internal_error": ("Something went wrong ({kind}): {msg}. The dashboard kept the last good state.",
+                       "出现错误（{kind}）：{msg}。仪表板保留了上一次有效状态。"),
+    "min_plans": ("At least {n} plans stay on the table.", "至少保留 {n} 个方案。"),
+    "max_plans": ("At most {n} plans fit on the table.", "最多 {n} 个方案。"),
+}
+
+
+def text(key: str, lang: str = "en", **fmt) -> str:
+    """The text of ``key`` in ``lang``, formatted with ``fmt``.
+
+    Examples
+    --------
+    >>> text("accept", "zh"), text("updated_in", "en", ms=42.0)
+    ('接受', 'updated in 42 ms')
+    """
+    check_choice("lang", lang, LANGS)
+    en, zh = TEXT[key]
+    out = zh if lang == "zh" else en
+    return out.format(**fmt) if fmt else out
+
+
+def option_label(option: str, lang: str = "en") -> str:
+    """The label of a plan option's control (``"term"`` -> ``"Term (months)"``)."""
+    return text(f"opt_{option}", lang)

@@ -1,0 +1,172 @@
+"""The dashboard's live charts: three bqplot figures updated in place.
+
+A control change must redraw within about 100 ms.  Drawing with matplotlib on the server
+takes 200-400 ms for three small charts on a two-core machine; bqplot (an ipywidgets
+library drawing with d3 in the browser) only sends the new arrays, so the Python side of a
+redraw costs a few milliseconds.  The static charts (for the analysis notebook and
+exports) are drawn with matplotlib by :func:`repayplan.notebook.charts.render_png`; both
+draw the same :class:`~repayplan.notebook.charts.ChartData`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .charts import ChartData, payment_ceiling
+from .labels import text
+
+__all__ = ["LiveCharts", "COLORS"]
+
+#: Colours of the plans, by column.
+COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+
+
+def _dates(index) -> np.ndarray:
+    return index.to_timestamp().to_numpy().astype("datetime64[ms]")
+
+
+class LiveCharts:
+    """Payments against the cash band, balances, and recovery against burden.
+
+    Attributes
+    ----------
+    widget : ipywidgets.HBox
+        The three figures side by side (CSS class ``rp-charts``).
+    figures : dict of bqplot.Figure
+        ``"payments"``, ``"balance"``, ``"tradeoff"``.
+    marks : dict of bqplot marks
+        By name, for tests: ``payments``, ``band``, ``mean``, ``over``, ``balance``,
+        ``cloud``, ``frontier``, ``enforcement``, ``points``.
+    """
+
+    def __init__(self):
+        import bqplot as bq
+        import ipywidgets as w
+
+        self.bq = bq
+        sx1, sy1 = bq.DateScale(), bq.LinearScale(min=0.0)
+        sx2, sy2 = bq.DateScale(), bq.LinearScale(min=0.0)
+        sx3, sy3 = bq.LinearScale(), bq.LinearScale()
+        empty = np.zeros(0)
+        m = {}
+        m["band"] = bq.Lines(x=empty, y=[empty, empty], scales={"x": sx1, "y": sy1}, fill="between",
+                             fill_colors=["#cfe3f5"], fill_opacities=[0.8], colors=["#cfe3f5"], stroke_width=0.5)
+        m["mean"] = bq.Lines(x=empty, y=empty, scales={"x": sx1, "y": sy1}, colors=["#5a8fc0"], stroke_width=1)
+        m["payments"] = bq.Lines(x=empty, y=[empty], scales={"x": sx1, "y": sy1}, interpolation="step-after",
+                                 display_legend=True, stroke_width=2)
+        m["over"] = bq.Scatter(x=empty, y=empty, scales={"x": sx1, "y": sy1}, marker="triangle-up",
+                               display_names=True, default_size=40)
+        m["balance"] = bq.Lines(x=empty, y=[empty], scales={"x": sx2, "y": sy2}, display_legend=True,
+                                stroke_width=2)
+        m["cloud"] = bq.Scatter(x=empty, y=empty, scales={"x": sx3, "y": sy3}, colors=["#bbbbbb"],
+                                default_size=8, display_legend=True)
+        m["frontier"] = bq.Lines(x=empty, y=empty, scales={"x": sx3, "y": sy3}, colors=["black"],
+                                 display_legend=True, marker="circle", marker_size=12)
+        m["enforcement"] = bq.Lines(x=empty, y=empty, scales={"x": sx3, "y": sy3}, colors=["#7f7f7f"],
+                                    line_style="dashed", display_legend=True)
+        m["points"] = bq.Scatter(x=empty, y=empty, scales={"x": sx3, "y": sy3}, marker="diamond",
+                                 display_names=True, default_size=90)
+        self.marks = m
+        self.scales = {"payments": (sx1, sy1), "balance": (sx2, sy2), "tradeoff": (sx3, sy3)}
+        self.axes = {
+            "payments": (bq.Axis(scale=sx1, tick_format="%Y-%m"),
+                         bq.Axis(scale=sy1, side="left", tick_format=",.0f", label_offset="5em")),
+            "balance": (bq.Axis(scale=sx2, tick_format="%Y-%m"),
+                        bq.Axis(scale=sy2, side="left", tick_format=",.0f", label_offset="5em")),
+            "tradeoff": (bq.Axis(scale=sx3, tick_format=".2f"),
+                         bq.Axis(scale=sy3, side="left", tick_format=".0%", label_offset="3.5em")),
+        }
+        layout = {"width": "33%", "height": "340px", "min_width": "320px"}
+        margin = {"top": 50, "bottom": 50, "left": 95, "right": 20}
+        self.figures = {
+            "payments": bq.Figure(marks=[m["band"], m["mean"], m["payments"], m["over"]],
+                                  axes=list(self.axes["payments"]), layout=layout, fig_margin=margin,
+                                  legend_location="top-right", animation_duration=0),
+            "balance": bq.Figure(marks=[m["balance"]], axes=list(self.axes["balance"]), layout=layout,
+                                 fig_margin=margin, legend_location="top-right", animation_duration=0),
+            "tradeoff": bq.Figure(marks=[m["cloud"], m["frontier"], m["enforcement"], m["points"]],
+                                  axes=list(self.axes["tradeoff"]), layout=layout, fig_margin=margin,
+                                  legend_location="bottom-right", animation_duration=0),
+        }
+        for name, fig in self.figures.items():
+            fig.add_class(f"rp-chart-{name}")
+        self.widget = w.HBox(list(self.figures.values()), layout={"width": "100%", "flex_flow": "row wrap"})
+        self.widget.add_class("rp-charts")
+        self.data: ChartData | None = None
+
+    def update(self, data: ChartData, lang: str = "en") -> None:
+        """Show ``data`` (labels in ``lang``)."""
+        m = self.marks
+        names = [str(c) for c in data.payments.columns]
+        colors = [COLORS[i % len(COLORS)] for i in range(len(names))]
+        x = _dates(data.payments.index)
+        cx = _dates(data.cash.index)
+        pay = data.payments.to_numpy(dtype=float).T
+        lower = data.cash["lower"].to_numpy(dtype=float)
+        upper = data.cash["upper"].to_numpy(dtype=float)
+        top = payment_ceiling(data)   # a lump sum above it is marked at the top with its amount
+        over = np.argwhere(np.nan_to_num(pay, nan=0.0) > top)
+        with m["band"].hold_sync():
+            m["band"].x = cx
+            m["band"].y = np.vstack([lower, upper])
+            m["band"].labels = [text("cash_band", lang)]
+        with m["mean"].hold_sync():
+            m["mean"].x = cx
+            m["mean"].y = data.cash["mean"].to_numpy(dtype=float)
+            m["mean"].labels = [text("cash_mean", lang)]
+        with m["payments"].hold_sync():
+            m["payments"].x = x
+            m["payments"].y = np.minimum(pay, top)
+            m["payments"].colors = colors
+            m["payments"].labels = names
+        with m["over"].hold_sync():
+            m["over"].x = x[over[:, 1]] if len(over) else np.zeros(0, "datetime64[ms]")
+            m["over"].y = np.full(len(over), top)
+            m["over"].names = [f"{pay[i, k]:,.0f}" for i, k in over]
+            m["over"].colors = [colors[i] for i, _ in over] or ["black"]
+        self.scales["payments"][1].max = top * 1.05
+        bal = data.balance.to_numpy(dtype=float).T
+        with m["balance"].hold_sync():
+            m["balance"].x = x
+            m["balance"].y = bal
+            m["balance"].colors = colors
+            m["balance"].labels = names
+        pts = data.points
+        with m["points"].hold_sync():
+            m["points"].x = pts["burden"].to_numpy(dtype=float)
+            m["points"].y = pts["recovery_rate"].to_numpy(dtype=float)
+            m["points"].names = names
+            m["points"].colors = colors
+        with m["cloud"].hold_sync():
+            m["cloud"].x = data.cloud["burden"].to_numpy(dtype=float)
+            m["cloud"].y = data.cloud["recovery_rate"].to_numpy(dtype=float)
+            m["cloud"].labels = [text("evaluated", lang)]
+        with m["frontier"].hold_sync():
+            m["frontier"].x = data.frontier["burden"].to_numpy(dtype=float)
+            m["frontier"].y = data.frontier["recovery_rate"].to_numpy(dtype=float)
+            m["frontier"].labels = [text("frontier", lang)]
+        xs = np.concatenate([pts["burden"].to_numpy(dtype=float), data.cloud["burden"].to_numpy(dtype=float)])
+        xs = xs[np.isfinite(xs)]
+        lo, hi = (float(xs.min()), float(xs.max())) if len(xs) else (0.0, 1.0)
+        with m["enforcement"].hold_sync():
+            m["enforcement"].x = np.array([lo, hi if hi > lo else lo + 1.0])
+            m["enforcement"].y = np.array([data.enforcement, data.enforcement])
+            m["enforcement"].labels = [text("enforcement", lang)]
+        self.relabel(lang, frontier=len(data.frontier) > 0)
+        self.data = data
+
+    def relabel(self, lang: str, *, frontier: bool | None = None) -> None:
+        """Titles and axis labels in ``lang``."""
+        if frontier is None:
+            frontier = self.data is not None and len(self.data.frontier) > 0
+        cur = self.data.currency if self.data is not None else "CNY"
+        self.figures["payments"].title = text("chart_payments", lang)
+        self.figures["balance"].title = text("chart_balance", lang)
+        self.figures["tradeoff"].title = text("chart_tradeoff", lang) + ("" if frontier else " " + text("frontier_hint", lang))
+        for key in ("payments", "balance"):
+            ax_x, ax_y = self.axes[key]
+            ax_x.label = text("axis_month", lang)
+            ax_y.label = text("axis_amount", lang, currency=cur)
+        ax_x, ax_y = self.axes["tradeoff"]
+        ax_x.label = text("axis_burden", lang)
+        ax_y.label = text("axis_recovery", lang)

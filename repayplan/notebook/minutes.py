@@ -1,0 +1,276 @@
+"""The meeting record: every plan put on the table, when it was shown, and which was accepted.
+
+A :class:`MeetingRecord` is filled by the dashboard each time a plan is shown with new terms
+(:meth:`MeetingRecord.shown`) and when the analyst marks a plan accepted
+(:meth:`MeetingRecord.accept`).  It exports the negotiation's minutes as Markdown, HTML or
+CSV, and as the ``[[meeting]]`` entries of a case file, so the record is saved with the case.
+
+Every text taken from the session (plan names, terms) is escaped for HTML and Markdown, and
+neutralised against spreadsheet formulas in CSV with
+:func:`repayplan.report.neutralise_formula`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import html
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from ..report import neutralise_formula
+from .labels import text
+
+__all__ = ["Offer", "MeetingRecord", "MINUTES_FORMATS"]
+
+#: Formats of :meth:`MeetingRecord.render`.
+MINUTES_FORMATS = ("md", "html", "csv")
+
+_COLUMNS = ("time", "plan", "description", "term", "total_paid", "total_waived", "expected_npv",
+            "default_probability", "accepted")
+_LABEL_KEYS = {"time": "min_time", "plan": "min_plan", "description": "min_description",
+               "term": "min_term", "total_paid": "min_total_paid", "total_waived": "min_total_waived",
+               "expected_npv": "min_expected_npv", "default_probability": "min_default_probability",
+               "accepted": "min_accepted"}
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One plan as it was shown at the table.
+
+    Parameters
+    ----------
+    shown_at : datetime
+        When the plan was first shown with these terms.
+    slot : int
+        The column's identity in the session (a plan renamed or edited keeps it).
+    plan : str
+        The plan's name.
+    description : str
+        The plan in a sentence (:meth:`repayplan.Plan.describe`).
+    term : int
+        Month of the last payment.
+    total_paid, total_waived : Decimal
+        Exact sums (from the plan's cent-exact schedule and terms).
+    expected_npv : Decimal
+        The creditor's expected NPV, rounded to the cent for the record.
+    default_probability : Decimal
+        Share of scenarios in which the borrower defaults (4 decimals).
+    accepted : bool
+        Marked accepted by the analyst.
+    accepted_at : datetime, optional
+    """
+
+    shown_at: _dt.datetime
+    slot: int
+    plan: str
+    description: str
+    term: int
+    total_paid: Decimal
+    total_waived: Decimal
+    expected_npv: Decimal
+    default_probability: Decimal
+    accepted: bool = False
+    accepted_at: _dt.datetime | None = None
+
+    def row(self) -> dict:
+        """The offer as a row of the minutes (``time`` as ``YYYY-MM-DD HH:MM:SS``)."""
+        return {"time": self.shown_at.strftime("%Y-%m-%d %H:%M:%S"), "plan": self.plan,
+                "description": self.description, "term": self.term, "total_paid": self.total_paid,
+                "total_waived": self.total_waived, "expected_npv": self.expected_npv,
+                "default_probability": self.default_probability, "accepted": self.accepted}
+
+
+@dataclass
+class MeetingRecord:
+    """The offers made during a session, in the order they were shown.
+
+    Parameters
+    ----------
+    earlier : sequence of mappings
+        Entries of earlier sessions, as read from a case file's ``[[meeting]]`` tables;
+        kept unchanged and written back first.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from decimal import Decimal
+    >>> rec = MeetingRecord()
+    >>> t = dt.datetime(2026, 7, 8, 10, 30)
+    >>> rec.shown(t, 1, "Bank proposal", "level instalments over 36 months", 36,
+    ...           Decimal("1320733.20"), Decimal("0.00"), 1068384.12, 0.596)
+    True
+    >>> rec.shown(t, 1, "Bank proposal", "level instalments over 36 months", 36,
+    ...           Decimal("1320733.20"), Decimal("0.00"), 1068384.12, 0.596)   # the same again
+    False
+    >>> rec.accept(1, t).accepted, len(rec.offers)
+    (True, 1)
+    """
+
+    earlier: tuple = ()
+    offers: list[Offer] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.earlier = tuple(dict(e) for e in self.earlier)
+
+    # -- recording -----------------------------------------------------------------------
+    def last(self, slot: int) -> Offer | None:
+        """The latest offer shown in column ``slot``."""
+        for o in reversed(self.offers):
+            if o.slot == slot:
+                return o
+        return None
+
+    def shown(self, when: _dt.datetime, slot: int, plan: str, description: str, term: int,
+              total_paid: Decimal, total_waived: Decimal, expected_npv: float,
+              default_probability: float) -> bool:
+        """Record a plan shown at ``when``; ``False`` (nothing recorded) if column ``slot``
+        last showed the same plan under the same name."""
+        prev = self.last(slot)
+        if prev is not None and prev.plan == plan and prev.description == description \
+                and prev.total_paid == total_paid and prev.term == term:
+            return False
+        self.offers.append(Offer(
+            shown_at=when, slot=slot, plan=plan, description=description, term=int(term),
+            total_paid=total_paid, total_waived=total_waived,
+            expected_npv=Decimal(repr(float(expected_npv))).quantize(Decimal("0.01")),
+            default_probability=Decimal(repr(float(default_probability))).quantize(Decimal("0.0001")),
+        ))
+        return True
+
+    def accept(self, slot: int, when: _dt.datetime) -> Offer:
+        """Mark the latest offer of column ``slot`` accepted (and no other)."""
+        target = self.last(slot)
+        if target is None:
+            raise LookupError(f"no plan of column {slot} has been shown")
+        self.offers = [replace(o, accepted=False, accepted_at=None) if o.accepted else o for o in self.offers]
+        i = max(i for i, o in enumerate(self.offers) if o.slot == slot)
+        self.offers[i] = replace(self.offers[i], accepted=True, accepted_at=when)
+        return self.offers[i]
+
+    def withdraw(self) -> None:
+        """No plan is accepted any more."""
+        self.offers = [replace(o, accepted=False, accepted_at=None) if o.accepted else o for o in self.offers]
+
+    @property
+    def accepted(self) -> Offer | None:
+        """The accepted offer, if any."""
+        return next((o for o in self.offers if o.accepted), None)
+
+    # -- export --------------------------------------------------------------------------
+    def entries(self) -> tuple[dict, ...]:
+        """Earlier entries, then this session's offers, as ``[[meeting]]`` tables of a case file.
+
+        Each offer is ``{"date": date, "time": "HH:MM:SS", "event": "shown", "plan": ...,
+        "terms": ..., "term": int, "total_paid": "1320733.05", ...}`` (amounts and shares as
+        exact decimal text, as case files keep them); an accepted offer has
+        ``accepted = true`` and ``accepted_time``.
+        """
+        out = [dict(e) for e in self.earlier]
+        for o in self.offers:
+            e = {"date": o.shown_at.date(), "time": o.shown_at.strftime("%H:%M:%S"), "event": "shown",
+                 "plan": o.plan, "terms": o.description, "term": o.term, "total_paid": format(o.total_paid, "f"),
+                 "total_waived": format(o.total_waived, "f"), "expected_npv": format(o.expected_npv, "f"),
+                 "default_probability": format(o.default_probability, "f"), "accepted": o.accepted}
+            if o.accepted_at is not None:
+                e["accepted_time"] = o.accepted_at.strftime("%Y-%m-%d %H:%M:%S")
+            out.append(e)
+        return tuple(out)
+
+    def rows(self) -> list[dict]:
+        """Earlier entries (as far as they have the columns) and this session's offers."""
+        out = []
+        for e in self.earlier:
+            t = f"{e.get('date', '')} {e.get('time', '')}".strip()
+            out.append({"time": t, "plan": e.get("plan", ""), "description": e.get("terms", e.get("text", "")),
+                        "term": e.get("term", ""), "total_paid": e.get("total_paid", ""),
+                        "total_waived": e.get("total_waived", ""), "expected_npv": e.get("expected_npv", ""),
+                        "default_probability": e.get("default_probability", ""),
+                        "accepted": bool(e.get("accepted", False))})
+        out += [o.row() for o in self.offers]
+        return out
+
+    def render(self, format: str = "md", *, lang: str = "en", title: str = "", parties: str = "") -> str:
+        """The minutes as Markdown, HTML or CSV text.
+
+        Parameters
+        ----------
+        format : {"md", "html", "csv"}
+        lang : {"en", "zh"}
+            Language of the headers.
+        title, parties : str
+            The case's title and a line naming the parties, printed above the table.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> rec = MeetingRecord()
+        >>> _ = rec.shown(dt.datetime(2026, 7, 8, 10, 30), 1, "=cmd|' /C calc'!A0", "x", 36,
+        ...               Decimal("100.00"), Decimal("0.00"), 90.0, 0.1)
+        >>> print(rec.render("csv").splitlines()[-1])       # a formula is neutralised
+        2026-07-08 10:30:00,'=cmd|' /C calc'!A0,x,36,100.00,0.00,90.00,0.1000,
+        """
+        from .._validate import check_choice
+
+        check_choice("format", format, MINUTES_FORMATS)
+        heads = [text(_LABEL_KEYS[c], lang) for c in _COLUMNS]
+        rows = [[_cell(r[c], c, lang) for c in _COLUMNS] for r in self.rows()]
+        head = text("minutes_title", lang) + (f": {title}" if title else "")
+        if format == "csv":
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+            for line in (head, parties):
+                if line:
+                    w.writerow([neutralise_formula(line)])
+            w.writerow(heads)
+            for r in rows:
+                w.writerow([neutralise_formula(x) for x in r])
+            return buf.getvalue()
+        if format == "html":
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in r) + "</tr>" for r in rows)
+            empty = f"<p>{html.escape(text('minutes_empty', lang))}</p>" if not rows else ""
+            return (f"<h3>{html.escape(head)}</h3>" + (f"<p>{html.escape(parties)}</p>" if parties else "")
+                    + "<table class='rp-minutes-table'><thead><tr>"
+                    + "".join(f"<th>{html.escape(h)}</th>" for h in heads)
+                    + f"</tr></thead><tbody>{body}</tbody></table>{empty}")
+        lines = [f"# {_md(head)}", ""]
+        if parties:
+            lines += [_md(parties), ""]
+        lines.append("| " + " | ".join(_md(h) for h in heads) + " |")
+        lines.append("|" + "---|" * len(heads))
+        lines += ["| " + " | ".join(_md(x) for x in r) + " |" for r in rows]
+        if not rows:
+            lines += ["", _md(text("minutes_empty", lang))]
+        return "\n".join(lines) + "\n"
+
+
+def _cell(value, column: str, lang: str) -> str:
+    if column == "accepted":
+        return text("yes", lang) if value else ""
+    if isinstance(value, Decimal) and column in ("total_paid", "total_waived", "expected_npv"):
+        return format(value.quantize(Decimal("0.01")), "f")
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+_MD_SPECIAL = set("\\`*_[]|~#<>&")
+
+
+def _md(s: str) -> str:
+    """Markdown-safe text: specials backslash-escaped, HTML characters as entities, one line."""
+    s = " ".join(str(s).split())
+    out = []
+    for c in s:
+        if c in "<>&":
+            out.append(html.escape(c))
+        elif c in _MD_SPECIAL:
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out)

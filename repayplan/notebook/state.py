@@ -1,0 +1,721 @@
+"""The dashboard's state in plain Python: the plans on the table, what was typed, the record.
+
+A :class:`Session` holds a :class:`repayplan.case.Case` and two to four plan columns
+(:class:`PlanSlot`).  Every change goes through the library: a typed value is handed to
+:class:`repayplan.Plan` (or :class:`~repayplan.case.Projection`,
+:class:`~repayplan.Creditor`) which validates it; an :class:`~repayplan.errors.InputError`
+becomes the message shown next to the control, and the last valid state stays in force
+(nothing is clipped or coerced).  :meth:`Session.refresh` evaluates and compares the plans
+(:func:`repayplan.evaluate`, :func:`repayplan.compare`) and records each plan shown in the
+:class:`~repayplan.notebook.minutes.MeetingRecord`.
+
+The session holds no financial logic: it only parses text into the arguments of library
+calls and keeps their results.  It does not import ipywidgets, so it is tested in plain
+pytest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import io
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import money
+from .._validate import check_choice
+from ..errors import InputError
+from ..evaluate import Borrower, Creditor, Enforcement, evaluate
+from ..plans import PLAN_METHODS, Plan, plan_batch
+from .charts import ChartData, chart_data
+from .labels import LANGS
+from .minutes import MeetingRecord
+
+__all__ = ["PLAN_OPTIONS", "CASH_FIELDS", "CREDITOR_FIELDS", "BORROWER_FIELDS", "PlanSlot", "View",
+           "Session", "option_text", "parse_option"]
+
+#: The plan options the dashboard shows, in order: ``(option, kind, choices)``.
+#: Kinds: ``choice`` (a dropdown), ``bool`` (a checkbox), ``int``/``number`` (typed text),
+#: ``optional_int``/``optional_number`` (blank is ``None``), ``weights`` (12 numbers).
+PLAN_OPTIONS: tuple[tuple[str, str, tuple], ...] = (
+    ("method", "choice", PLAN_METHODS),
+    ("term", "int", ()),
+    ("grace", "int", ()),
+    ("grace_kind", "choice", ("interest_only", "deferral")),
+    ("annual_rate", "optional_number", ()),
+    ("penalty_waiver", "number", ()),
+    ("interest_waiver", "number", ()),
+    ("haircut", "number", ()),
+    ("down_payment", "number", ()),
+    ("capitalize_arrears", "bool", ()),
+    ("balloon", "number", ()),
+    ("step_up", "number", ()),
+    ("seasonal", "weights", ()),
+    ("settlement_discount", "number", ()),
+    ("settlement_by", "optional_int", ()),
+)
+_KIND = {name: kind for name, kind, _ in PLAN_OPTIONS}
+
+#: The borrower's cash-flow projection fields (:class:`repayplan.case.Projection`).
+CASH_FIELDS: tuple[tuple[str, str], ...] = (
+    ("base", "number"), ("months", "int"), ("start", "text"), ("trend", "number"),
+    ("seasonality", "weights"), ("volatility", "number"), ("persistence", "number"),
+    ("scenarios", "int"), ("seed", "int"), ("buffer", "number"), ("minimum_cash", "number"),
+    ("shocks", "shocks"),
+)
+#: The creditor's settings.
+CREDITOR_FIELDS: tuple[tuple[str, str], ...] = (
+    ("discount_rate", "number"), ("recovery_rate", "number"), ("delay_months", "int"), ("costs", "number"),
+)
+#: The borrower's side of the bargain (:class:`repayplan.evaluate.Borrower`).
+BORROWER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("discount_rate", "number"), ("going_concern_loss", "optional_number"),
+)
+
+_INT_TEXT = re.compile(r"^[+-]?\d+$")
+
+
+# ---------------------------------------------------------------------------------------
+# text <-> values
+# ---------------------------------------------------------------------------------------
+def _num_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        r = repr(v)
+        if "e" in r:
+            from decimal import Decimal
+
+            r = format(Decimal(r), "f")
+        return r
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_num_text(x) for x in v)
+    if isinstance(v, (_dt.date, pd.Period)):
+        return str(v)
+    from decimal import Decimal
+
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    return str(v)
+
+
+def option_text(value):
+    """How a plan option's value is shown in its control (booleans stay booleans).
+
+    Examples
+    --------
+    >>> option_text(0.0435), option_text(None), option_text(36), option_text(True)
+    ('0.0435', '', '36', True)
+    """
+    if isinstance(value, bool):
+        return value
+    return _num_text(value)
+
+
+def _parse(kind: str, raw):
+    """Typed text as the argument of a library call; the library validates it.
+
+    Whole numbers become ``int``; other numbers stay text (the library reads text exactly,
+    as Decimal, and names the field and the text in its error); blank is ``None`` for the
+    optional kinds and stays blank (an error) for the others.
+    """
+    if isinstance(raw, bool) or not isinstance(raw, str):
+        return raw
+    s = raw.strip()
+    if kind in ("optional_number", "optional_int") and s == "":
+        return None
+    if kind in ("int", "optional_int"):
+        t = s.replace(",", "").replace("_", "")
+        return int(t) if _INT_TEXT.match(t) else s
+    if kind == "weights":
+        if s == "":
+            return None
+        return tuple(x for x in re.split(r"[\s,;，；]+", s) if x)
+    return s
+
+
+def parse_option(option: str, raw):
+    """The value of plan option ``option`` from the text typed into its control.
+
+    Examples
+    --------
+    >>> parse_option("term", " 48 "), parse_option("annual_rate", ""), parse_option("haircut", "0.1")
+    (48, None, '0.1')
+    >>> parse_option("seasonal", "1, 1, 1")
+    ('1', '1', '1')
+    """
+    check_choice("option", option, tuple(_KIND))
+    return _parse(_KIND[option], raw)
+
+
+def _parse_shocks(raw: str):
+    """``probability=0.25, impact=0.35, end=35`` a line -> Shock keyword dicts."""
+    out = []
+    for n, line in enumerate(raw.splitlines()):
+        line = line.strip()
+        if not line:
+            continue
+        kw = {}
+        for part in re.split(r"[,;，；]\s*", line):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise InputError(f"shocks line {n + 1}", part, "key=value pairs such as probability=0.25, impact=0.35")
+            k, v = (x.strip() for x in part.split("=", 1))
+            kw[k] = int(v) if _INT_TEXT.match(v) else v
+        out.append(kw)
+    return out
+
+
+def _shock_text(shocks) -> str:
+    lines = []
+    for s in shocks:
+        parts = [f"probability={_num_text(s.probability)}", f"impact={_num_text(s.impact)}"]
+        for k in ("start", "duration", "end"):
+            v = getattr(s, k)
+            if v is not None and not (k == "start" and v == 0):
+                parts.append(f"{k}={_num_text(v)}")
+        if s.per != "horizon":
+            parts.append(f"per={s.per}")
+        if s.label:
+            parts.append(f"label={s.label}")
+        lines.append(", ".join(parts))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+# state
+# ---------------------------------------------------------------------------------------
+@dataclass
+class PlanSlot:
+    """One plan column: the plan in force, what was typed, and the messages to show.
+
+    Attributes
+    ----------
+    uid : int
+        The column's identity for the meeting record (kept through renames and edits).
+    plan : Plan
+        The last valid plan; the comparison and charts show it.
+    texts : dict
+        What each control shows (the typed text, valid or not).
+    errors : dict
+        Option -> message for values the library refused.
+    origin : {"case", "new", "duplicate", "suggested"}
+    explanation : str
+        Why :func:`repayplan.negotiate` recommended it (suggested plans).
+    accepted : bool
+    """
+
+    uid: int
+    plan: Plan
+    texts: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+    origin: str = "case"
+    explanation: str = ""
+    accepted: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.plan.name
+
+    @classmethod
+    def of(cls, uid: int, plan: Plan, **kw) -> PlanSlot:
+        slot = cls(uid=uid, plan=plan, **kw)
+        slot.texts = {name: option_text(getattr(plan, name)) for name, _, _ in PLAN_OPTIONS}
+        slot.texts["name"] = plan.name
+        return slot
+
+
+@dataclass(frozen=True, eq=False)
+class View:
+    """What the dashboard shows after a refresh.
+
+    Attributes
+    ----------
+    plans : list of Plan
+    frame : DataFrame
+        :func:`repayplan.evaluate` of the plans (index: names).
+    comparison : repayplan.Comparison
+        :func:`repayplan.compare` of the plans, labelled in the session's language.
+    findings : list of list of Finding
+        :func:`repayplan.rules.check` of each plan.
+    charts : ChartData
+    seconds : float
+        Time the evaluation and comparison took.
+    """
+
+    plans: list
+    frame: pd.DataFrame
+    comparison: object
+    findings: list
+    charts: ChartData
+    seconds: float
+
+
+class Session:
+    """The state of one negotiation session.
+
+    Parameters
+    ----------
+    case : repayplan.case.Case
+        The case negotiated: claim, cash flow, creditor, candidate plans, earlier record.
+    plans : sequence of str or Plan, optional
+        The plans put on the table first (names of the case's plans, or plans); default the
+        case's plans, at most :attr:`MAX_PLANS`.  Fewer than :attr:`MIN_PLANS` are made up
+        with the contract's terms (a plan with no concession).
+    lang : {"en", "zh"}
+    clock : callable, optional
+        Returns the current ``datetime`` (for the meeting record); default ``datetime.now``.
+
+    Examples
+    --------
+    >>> from repayplan.case import Case
+    >>> s = Session(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+    >>> s.set_option(0, "term", "48") is None, s.slots[0].plan.term
+    (True, 48)
+    >>> print(s.set_option(0, "term", "-6"))
+    term == -6, must be a whole number from 1 to 1200
+    >>> s.slots[0].plan.term                      # the last valid value stays in force
+    48
+    """
+
+    MIN_PLANS = 2
+    MAX_PLANS = 4
+
+    def __init__(self, case, plans=None, *, lang: str = "en", clock: Callable[[], _dt.datetime] | None = None):
+        from ..case import Case
+
+        if not isinstance(case, Case):
+            raise InputError("case", type(case).__name__, "a repayplan.case.Case")
+        self.lang = check_choice("lang", lang, LANGS)
+        self.clock = clock or _dt.datetime.now
+        self.case = case
+        self.original = case
+        self._uid = 0
+        if plans is None:
+            chosen = list(case.plans.values())[: self.MAX_PLANS]
+        else:
+            chosen = [case.plan(p) if isinstance(p, str) else p for p in plans]
+            for i, p in enumerate(chosen):
+                if not isinstance(p, Plan):
+                    raise InputError(f"plans[{i}]", p, "a plan of the case (its name) or a repayplan.Plan")
+            if len(chosen) > self.MAX_PLANS:
+                raise InputError("plans", [getattr(p, "name", p) for p in chosen],
+                                 f"at most {self.MAX_PLANS} plans")
+        self.slots: list[PlanSlot] = []
+        for p in chosen:
+            self._append(p if p.name else p.replace(name=self._free_name("Plan")), "case")
+        while len(self.slots) < self.MIN_PLANS:
+            self._append(Plan(name=self._free_name("Contract terms")), "new")
+        self.minutes = MeetingRecord(earlier=case.meeting)
+        # the borrower's and the creditor's inputs, as typed
+        self.projection = case.projection or _starting_projection(case.cashflow)
+        self.cash_source = "projection" if case.projection is not None else "data"
+        self.cash_texts = {k: _num_text(getattr(self.projection, k)) for k, _ in CASH_FIELDS if k != "shocks"}
+        self.cash_texts["shocks"] = _shock_text(self.projection.shocks)
+        self.data_cashflow = case.cashflow if case.projection is None else None
+        cr = case.creditor
+        self.creditor_texts = {"discount_rate": _num_text(cr.discount_rate),
+                               "recovery_rate": _num_text(cr.enforcement.recovery_rate),
+                               "delay_months": _num_text(cr.enforcement.delay_months),
+                               "costs": _num_text(cr.enforcement.costs)}
+        side = self.borrower_side
+        self.borrower_texts = {"discount_rate": _num_text(side.discount_rate),
+                               "going_concern_loss": _num_text(side.going_concern_loss)}
+        self.errors: dict[tuple[str, str], str] = {}
+        self.negotiation = None
+        self.suggestions: list[PlanSlot] = []
+        self.view: View | None = None
+
+    # -- the plans ----------------------------------------------------------------------
+    @property
+    def plans(self) -> list[Plan]:
+        return [s.plan for s in self.slots]
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.slots]
+
+    @property
+    def borrower_side(self) -> Borrower:
+        return getattr(self.case, "borrower_side", None) or Borrower()
+
+    def _next_uid(self) -> int:
+        self._uid += 1
+        return self._uid
+
+    def _append(self, plan: Plan, origin: str, explanation: str = "") -> PlanSlot:
+        slot = PlanSlot.of(self._next_uid(), plan, origin=origin, explanation=explanation)
+        self.slots.append(slot)
+        return slot
+
+    def _free_name(self, stem: str, taken=None) -> str:
+        taken = set(self.names if taken is None else taken)
+        if stem not in taken:
+            return stem
+        k = 2
+        while f"{stem} ({k})" in taken:
+            k += 1
+        return f"{stem} ({k})"
+
+    def _slot(self, i: int) -> PlanSlot:
+        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(self.slots):
+            raise InputError("column", i, f"a plan column from 0 to {len(self.slots) - 1}")
+        return self.slots[i]
+
+    def set_option(self, i: int, option: str, raw) -> str | None:
+        """Set plan option ``option`` of column ``i`` from what was typed.
+
+        Returns
+        -------
+        str or None
+            The library's message when the value is refused (the plan in force is kept and
+            the message is kept in ``slots[i].errors``), else ``None``.
+        """
+        slot = self._slot(i)
+        check_choice("option", option, tuple(_KIND))
+        slot.texts[option] = raw
+        try:
+            plan = slot.plan.replace(**{option: parse_option(option, raw)})
+            self._check([plan], self.case.cashflow)
+        except InputError as e:
+            slot.errors[option] = str(e)
+            return str(e)
+        slot.errors.pop(option, None)
+        slot.plan = plan
+        # a cross-field message elsewhere in the column may no longer hold
+        for other in list(slot.errors):
+            if other != option and self._text_ok(slot, other):
+                slot.errors.pop(other)
+                slot.plan = slot.plan.replace(**{other: parse_option(other, slot.texts[other])})
+        return None
+
+    def _text_ok(self, slot: PlanSlot, option: str) -> bool:
+        """Does the text shown for ``option`` give a valid plan now?"""
+        if option not in _KIND:
+            return False
+        try:
+            self._check([slot.plan.replace(**{option: parse_option(option, slot.texts.get(option, ""))})],
+                        self.case.cashflow)
+        except InputError:
+            return False
+        return True
+
+    def set_name(self, i: int, name) -> str | None:
+        """Rename the plan of column ``i`` (names are unique on the table)."""
+        slot = self._slot(i)
+        slot.texts["name"] = name
+        if not isinstance(name, str) or not name.strip():
+            msg = str(InputError("name", name, "a name for the plan (text)"))
+        elif name.strip() in [s.name for s in self.slots if s is not slot]:
+            msg = str(InputError("name", name, "a name no other plan on the table has"))
+        else:
+            slot.plan = slot.plan.replace(name=name.strip())
+            slot.texts["name"] = slot.plan.name
+            slot.errors.pop("name", None)
+            return None
+        slot.errors["name"] = msg
+        return msg
+
+    def add(self, plan: Plan | None = None, *, origin: str = "new", explanation: str = "") -> int:
+        """Put a plan on the table (default: the contract's terms); returns its column."""
+        if len(self.slots) >= self.MAX_PLANS:
+            raise InputError("plans", len(self.slots) + 1, f"at most {self.MAX_PLANS} plans on the table")
+        plan = plan or Plan(name="New plan")
+        if not isinstance(plan, Plan):
+            raise InputError("plan", plan, "a repayplan.Plan")
+        plan = plan.replace(name=self._free_name(plan.name or "New plan"))
+        self._check([plan], self.case.cashflow)
+        self._append(plan, origin, explanation)
+        return len(self.slots) - 1
+
+    def duplicate(self, i: int) -> int:
+        """A copy of column ``i`` (named ``"<name> (2)"``), placed after it."""
+        slot = self._slot(i)
+        if len(self.slots) >= self.MAX_PLANS:
+            raise InputError("plans", len(self.slots) + 1, f"at most {self.MAX_PLANS} plans on the table")
+        copy = PlanSlot.of(self._next_uid(), slot.plan.replace(name=self._free_name(slot.name)), origin="duplicate")
+        self.slots.insert(i + 1, copy)
+        return i + 1
+
+    def remove(self, i: int) -> None:
+        """Take column ``i`` off the table (it stays in the meeting record)."""
+        slot = self._slot(i)
+        if len(self.slots) <= self.MIN_PLANS:
+            raise InputError("plans", len(self.slots) - 1, f"at least {self.MIN_PLANS} plans on the table")
+        if slot.accepted:
+            self.minutes.withdraw()
+        del self.slots[i]
+
+    def accept(self, i: int, accepted: bool = True) -> None:
+        """Mark the plan of column ``i`` accepted (at most one is) -- or withdraw it."""
+        slot = self._slot(i)
+        if not accepted:
+            slot.accepted = False
+            self.minutes.withdraw()
+            return
+        if self.view is None or slot.name not in self.view.comparison.table.columns:
+            self.refresh()
+        for s in self.slots:
+            s.accepted = s is slot
+        self.minutes.accept(slot.uid, self.clock())
+
+    @property
+    def accepted(self) -> PlanSlot | None:
+        return next((s for s in self.slots if s.accepted), None)
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = check_choice("lang", lang, LANGS)
+
+    # -- borrower and creditor ---------------------------------------------------------------
+    def set_cash(self, key: str, raw) -> str | None:
+        """Change a field of the cash-flow projection (and use the projection)."""
+        kinds = dict(CASH_FIELDS)
+        check_choice("field", key, tuple(kinds))
+        self.cash_texts[key] = raw
+        try:
+            if kinds[key] == "shocks":
+                from ..cashflow import Shock
+
+                value = tuple(Shock(**kw) for kw in _parse_shocks(raw))
+            else:
+                value = _parse(kinds[key], raw)
+            projection = self.projection.replace(**{key: value})
+            self._check(self.plans, projection.cashflow())
+            self.case = self.case.replace(cashflow=projection)
+        except InputError as e:
+            self.errors[("cash", key)] = str(e)
+            return str(e)
+        self.errors.pop(("cash", key), None)
+        self.projection = projection
+        self.cash_source = "projection"
+        return None
+
+    def set_cash_source(self, source: str) -> str | None:
+        """Use the projection or the uploaded data."""
+        check_choice("source", source, ("projection", "data"))
+        try:
+            if source == "data" and self.data_cashflow is None:
+                raise InputError("source", source, "'projection' until a CSV has been uploaded")
+            new = self.data_cashflow if source == "data" else self.projection
+            self._check(self.plans, new if source == "data" else new.cashflow())
+            self.case = self.case.replace(cashflow=new)
+        except InputError as e:
+            self.errors[("cash", "source")] = str(e)
+            return str(e)
+        self.errors.pop(("cash", "source"), None)
+        self.cash_source = source
+        return None
+
+    def upload_cash(self, content: bytes, filename: str = "upload.csv") -> str | None:
+        """Read the borrower's monthly cash from a CSV file's bytes and use it."""
+        from ..cashflow import CashFlow
+
+        try:
+            if not isinstance(content, (bytes, bytearray, memoryview)):
+                raise InputError("upload", type(content).__name__, "the bytes of a CSV file")
+            cf = CashFlow.read_csv(io.BytesIO(bytes(content)), buffer=self.case.cashflow.buffer,
+                                   minimum_cash=self.case.cashflow.minimum_cash, currency=self.case.claim.currency)
+            self._check(self.plans, cf)
+            self.case = self.case.replace(cashflow=cf)
+        except InputError as e:
+            msg = str(e).replace("<stream>", filename)
+            self.errors[("cash", "upload")] = msg
+            return msg
+        self.errors.pop(("cash", "upload"), None)
+        self.data_cashflow = cf
+        self.cash_source = "data"
+        return None
+
+    def set_creditor(self, key: str, raw) -> str | None:
+        """Change the creditor's discount rate or its enforcement alternative."""
+        kinds = dict(CREDITOR_FIELDS)
+        check_choice("field", key, tuple(kinds))
+        self.creditor_texts[key] = raw
+        cr = self.case.creditor
+        try:
+            value = _parse(kinds[key], raw)
+            if key == "discount_rate":
+                new = Creditor(discount_rate=value, enforcement=cr.enforcement, name=cr.name)
+            else:
+                enf = dataclasses.replace(cr.enforcement, **{key: value})
+                new = Creditor(discount_rate=cr.discount_rate, enforcement=Enforcement(
+                    enf.recovery_rate, enf.delay_months, enf.costs), name=cr.name)
+            self.case = self.case.replace(creditor=new)
+        except InputError as e:
+            self.errors[("creditor", key)] = str(e)
+            return str(e)
+        self.errors.pop(("creditor", key), None)
+        return None
+
+    def set_borrower(self, key: str, raw) -> str | None:
+        """Change the borrower's discount rate or going-concern loss (the Nash bargain)."""
+        kinds = dict(BORROWER_FIELDS)
+        check_choice("field", key, tuple(kinds))
+        self.borrower_texts[key] = raw
+        try:
+            side = dataclasses.replace(self.borrower_side, **{key: _parse(kinds[key], raw)})
+            self.case = self.case.replace(borrower_side=side)
+        except InputError as e:
+            self.errors[("borrower", key)] = str(e)
+            return str(e)
+        self.errors.pop(("borrower", key), None)
+        return None
+
+    # -- evaluation ---------------------------------------------------------------------
+    def refresh(self) -> View:
+        """Evaluate and compare the plans on the table; record the ones shown anew."""
+        from .. import rules
+        from ..compare import compare
+
+        t0 = time.perf_counter()
+        case, plans = self.case, self.plans
+        batch = plan_batch(plans, case.claim)
+        frame = evaluate(plans, case.claim, case.cashflow, case.creditor, borrower=self.borrower_side)
+        findings = [rules.check(p, case.claim) for p in plans]     # shown under each plan
+        comparison = compare(plans, case.claim, case.cashflow, case.creditor, lang=self.lang, metrics=frame)
+        charts = chart_data(batch, frame, case.claim, case.cashflow, self.negotiation)
+        self.view = View(plans=plans, frame=frame, comparison=comparison, findings=findings, charts=charts,
+                         seconds=time.perf_counter() - t0)
+        self._record(batch, frame)
+        return self.view
+
+    def _check(self, plans, cashflow) -> None:
+        """Raise the library's InputError unless ``plans`` can be evaluated on ``cashflow``:
+        each must fit the claim (waivers, signing payment, schedule) and the cash flow must
+        cover the longest."""
+        from ..evaluate import align_cashflow
+
+        batch = plan_batch(plans, self.case.claim)
+        align_cashflow(cashflow, self.case.claim, batch.horizon)
+
+    def _record(self, batch, frame: pd.DataFrame) -> None:
+        now = self.clock()
+        u = batch.units
+        for i, slot in enumerate(self.slots):
+            row = frame.iloc[i]
+            self.minutes.shown(now, slot.uid, slot.name, slot.plan.describe(), int(row["term"]),
+                               money.from_minor(int(batch.payments[i].sum()), u),
+                               money.from_minor(int(batch.terms[i].waived), u),
+                               float(row["expected_npv"]), float(row["default_probability"]))
+
+    # -- suggestions --------------------------------------------------------------------
+    def suggest(self, *, objective: str | None = None, constraints=None,
+                progress: Callable[[int, int], None] | None = None) -> list[int]:
+        """Run :func:`repayplan.negotiate` on the case as it stands and put the recommended
+        plans on the free columns, best first.
+
+        Parameters
+        ----------
+        objective : str, optional
+            Default the case's (``case.negotiation``).
+        constraints : repayplan.Constraints, optional
+            Default the case's.
+        progress : callable, optional
+            ``progress(done, total)``, passed to :func:`repayplan.negotiate`.
+
+        Returns
+        -------
+        list of int
+            The columns added (none if the table is full: :attr:`suggestions` holds them).
+
+        Raises
+        ------
+        InfeasibleError
+            No plan meets the constraints (the message says which binds and by how much).
+        """
+        from ..negotiate import explain_plan
+
+        kw = {}
+        if objective is not None:
+            kw["objective"] = objective
+        if constraints is not None:
+            kw["constraints"] = constraints
+        if progress is not None:
+            kw["progress"] = progress
+        result = self.case.negotiate(**kw)
+        self.negotiation = result
+        taken = set(self.names)
+        self.suggestions = []
+        for k, (_, row) in enumerate(result.candidates.iterrows(), start=1):
+            stem = ("Suggested" if self.lang == "en" else "推荐方案") + f" {k}"
+            name = self._free_name(stem, taken)
+            taken.add(name)
+            plan = row["plan"].replace(name=name)
+            self.suggestions.append(PlanSlot.of(0, plan, origin="suggested", explanation=explain_plan(plan, row)))
+        added = []
+        while self.suggestions and len(self.slots) < self.MAX_PLANS:
+            added.append(self.add_suggestion(0))
+        return added
+
+    def add_suggestion(self, k: int) -> int:
+        """Put suggestion ``k`` on the table; returns its column."""
+        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(self.suggestions):
+            raise InputError("suggestion", k, f"a suggestion from 0 to {len(self.suggestions) - 1}")
+        s = self.suggestions.pop(k)
+        return self.add(s.plan, origin="suggested", explanation=s.explanation)
+
+    # -- the case and the exports ---------------------------------------------------------
+    def to_case(self):
+        """The case as it stands: the plans on the table first (then the case's other plans),
+        the cash flow and creditor as set, and the meeting record."""
+        plans = {s.name: s.plan for s in self.slots}
+        for name, p in self.original.plans.items():
+            if name not in plans and all(p != s.plan.replace(name=name) for s in self.slots):
+                plans[name] = p
+        return self.case.replace(plans=plans, meeting=self.minutes.entries())
+
+    def case_text(self, format: str = "toml") -> str:
+        """The case file's text (:meth:`repayplan.case.Case.dumps`)."""
+        return self.to_case().dumps(format)
+
+    def annex_arguments(self, i: int, lang: str = "en") -> tuple:
+        """``(schedule, keywords)`` of :func:`repayplan.report.render` for column ``i``'s annex:
+        the claim, the plan and the parties' names (the English names for an English annex)."""
+        slot = self._slot(i)
+        case = self.case
+        borrower, creditor = case.borrower.name, case.creditor_party.name
+        if lang == "en":
+            borrower = case.borrower.other_name or borrower
+            creditor = case.creditor_party.other_name or creditor
+        return slot.plan.schedule(case.claim), {"lang": lang, "claim": case.claim, "plan": slot.plan,
+                                                "borrower": borrower, "creditor": creditor}
+
+    def annex(self, i: int, format: str = "xlsx", *, lang: str = "en"):
+        """The agreement annex of column ``i`` (:func:`repayplan.report.render`)."""
+        from .. import report
+
+        schedule, kw = self.annex_arguments(i, lang)
+        return report.render(schedule, format, **kw)
+
+    def minutes_text(self, format: str = "md", *, lang: str | None = None) -> str:
+        """The negotiation's minutes: which offers were made, when, and which was accepted."""
+        lang = lang or self.lang
+        case = self.case
+        parties = f"{case.borrower.name} / {case.creditor_party.name}"
+        return self.minutes.render(format, lang=lang, title=case.title, parties=parties)
+
+
+def _starting_projection(cashflow):
+    """A projection to start the form from when the case's cash is data (not applied until
+    a field is changed): the data's months, start, buffer and minimum cash, and its mean."""
+    from decimal import Decimal
+
+    from ..case import Projection
+
+    mean = cashflow.mean()
+    base = max(float(mean.iloc[: min(12, len(mean))].mean()), 1.0)
+    cents = Decimal("0.01")
+    return Projection(base=Decimal(round(base)), months=cashflow.months, start=cashflow.start,
+                      scenarios=max(cashflow.n_scenarios, 1), seed=0,
+                      buffer=Decimal(repr(cashflow.buffer)).quantize(cents),
+                      minimum_cash=Decimal(repr(cashflow.minimum_cash)).quantize(cents), currency=cashflow.currency)
+
