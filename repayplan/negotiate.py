@@ -377,14 +377,15 @@ class Negotiation:
     steps: list = field(default_factory=list)
     beta: float = 0.5
 
-    def explain(self) -> str:
-        """Plain-language reasons for each candidate."""
-        lines = [f"Objective: {_OBJECTIVE_TEXT[self.objective].format(beta=self.beta)}."]
+    def explain(self, lang: str = "en") -> str:
+        """Plain-language reasons for each candidate, in English or Chinese."""
+        t = _OBJECTIVE_TEXT[check_choice("lang", lang, tuple(_OBJECTIVE_TEXT))]
+        lines = [t["objective"].format(t[self.objective].format(beta=self.beta))]
         for i, (_, row) in enumerate(self.candidates.iterrows(), start=1):
-            lines.append(f"{i}. {explain_plan(row['plan'], row)}")
+            lines.append(f"{i}. {explain_plan(row['plan'], row, lang)}")
         if self.steps:
-            lines.append("Waterfall: " + "; ".join(f"{name} ({'meets' if ok else 'misses'} the target)"
-                                                   for name, ok in self.steps))
+            lines.append(t["waterfall_steps"] + "; ".join(f"{name} ({t['meets'] if ok else t['misses']})"
+                                                          for name, ok in self.steps))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -398,24 +399,42 @@ class Negotiation:
 
 
 _OBJECTIVE_TEXT = {
-    "nash": "Nash bargaining solution (creditor bargaining power {beta:.2f})",
-    "creditor": "the creditor's expected NPV, within the borrower constraints",
-    "borrower": "the lightest burden on the borrower, within the creditor's floor",
-    "waterfall": "the modification waterfall, first step meeting the target",
+    "en": {
+        "nash": "Nash bargaining solution (creditor bargaining power {beta:.2f})",
+        "creditor": "the creditor's expected NPV, within the borrower constraints",
+        "borrower": "the lightest burden on the borrower, within the creditor's floor",
+        "waterfall": "the modification waterfall, first step meeting the target",
+        "objective": "Objective: {}.", "waterfall_steps": "Waterfall: ", "meets": "meets the target",
+        "misses": "misses the target",
+    },
+    "zh": {
+        "nash": "纳什议价解（债权人议价能力 {beta:.2f}）",
+        "creditor": "在借款人约束内使债权人预期净现值最大",
+        "borrower": "在债权人底线内使借款人负担最轻",
+        "waterfall": "贷款修改瀑布法，取第一个达到目标的步骤",
+        "objective": "目标：{}。", "waterfall_steps": "瀑布法：", "meets": "达到目标", "misses": "未达目标",
+    },
+}
+
+_EXPLAIN = {
+    "en": ("minimum DSCR {:.2f} on mean cash ({:.2f} in a bad month, 5th percentile)",
+           "probability of default {:.0%}",
+           "creditor recovers {:.0%} of the claim in expectation against {:.0%} through enforcement", "; ", "."),
+    "zh": ("均值现金流下最低偿债覆盖率{:.2f}（不利月份5%分位{:.2f}）", "违约概率{:.0%}",
+           "债权人预期回收债权的{:.0%}，强制执行仅回收{:.0%}", "；", "。"),
 }
 
 
-def explain_plan(plan: Plan, row) -> str:
+def explain_plan(plan: Plan, row, lang: str = "en") -> str:
     """One plan's reasons: what it gives, what it asks, and what each side gets."""
-    text = plan.describe()
-    bits = [text[0].upper() + text[1:]]
-    dscr = row["dscr_p5"]
-    bits.append(f"minimum DSCR {row['min_dscr']:.2f} on mean cash ({dscr:.2f} in a bad month, 5th percentile)")
-    bits.append(f"probability of default {row['default_probability']:.0%}")
-    rec = row["recovery_rate"]
+    dscr, pd_text, rec_text, sep, end = _EXPLAIN[check_choice("lang", lang, tuple(_EXPLAIN))]
+    text = plan.describe(lang)
     enf = row["enforcement_npv"] / float(row["claim_total"]) if "claim_total" in row else float("nan")
-    bits.append(f"creditor recovers {rec:.0%} of the claim in expectation against {enf:.0%} through enforcement")
-    return "; ".join(bits) + "."
+    bits = [text[0].upper() + text[1:],
+            dscr.format(row["min_dscr"], row["dscr_p5"]),
+            pd_text.format(row["default_probability"]),
+            rec_text.format(row["recovery_rate"], enf)]
+    return sep.join(bits) + end
 
 
 # --------------------------------------------------------------------------------------
@@ -645,7 +664,7 @@ def pareto_frontier(frame: pd.DataFrame) -> pd.DataFrame:
 def _shortlist(ranked: pd.DataFrame, space: SearchSpace, k: int = 5) -> pd.DataFrame:
     """The top plans that differ from each other in a way the people at the table notice."""
     picked = []
-    tol = 0.01 * float(ranked["claim_total"].iloc[0])
+    tol = 0.02 * float(ranked["claim_total"].iloc[0])
     for idx, row in ranked.iterrows():
         if all(_distinct(row, ranked.loc[j], tol) for j in picked):
             picked.append(idx)
@@ -662,7 +681,7 @@ _STRUCTURE = ("method", "term", "grace", "grace_kind", "seasonal", "capitalize_a
 
 
 def _distinct(a, b, tol: float) -> bool:
-    """Different structure (term, grace, shape, settlement), or outcomes more than 1% of the claim apart.
+    """Different structure (term, grace, shape, settlement), or outcomes more than 2% of the claim apart.
 
     Two plans that differ only by a small concession (half the penalty interest on a large
     claim) are near-duplicates: they look the same to both sides.

@@ -202,38 +202,40 @@ class Plan:
         """What the plan does to the claim before any schedule: waivers, signing payment."""
         return apply_terms(self, claim)
 
-    def describe(self) -> str:
-        """The plan in a sentence."""
+    def describe(self, lang: str = "en") -> str:
+        """The plan in a sentence, in English (``"en"``) or Chinese (``"zh"``).
+
+        >>> Plan(term=48, grace=6, penalty_waiver=0.5).describe()
+        'level instalments over 48 months, 6 months interest-only grace, waives 50% of penalty interest'
+        >>> Plan(term=48, grace=6, penalty_waiver=0.5).describe("zh")
+        '等额本息，分48个月，宽限期6个月（只付利息），减免罚息50%'
+        """
+        t = _DESCRIBE[check_choice("lang", lang, tuple(_DESCRIBE))]
         parts = []
-        rate = "" if self.annual_rate is None else f" at {self.annual_rate:.2%}"
+        rate = "" if self.annual_rate is None else t["rate"].format(self.annual_rate)
         if self.is_settlement:
             when = self.settlement_by if self.settlement_by is not None else 1
-            when = f"within {when} months" if isinstance(when, int) else f"by {when}"
-            parts.append(f"lump-sum settlement at a {self.settlement_discount:.0%} discount {when}")
+            when = t["within"].format(when) if isinstance(when, int) else t["by"].format(when)
+            parts.append(t["settlement"].format(self.settlement_discount, when))
         else:
-            label = {"level": "level instalments", "equal_principal": "equal principal instalments",
-                     "interest_only": "interest only, principal at the end"}[self.method]
-            parts.append(f"{label} over {self.term} months{rate}")
+            parts.append(t["structure"].format(t[self.method], self.term, rate))
             if self.grace:
-                kind = "interest-only" if self.grace_kind == "interest_only" else "deferred (interest capitalised)"
-                parts.append(f"{self.grace} months {kind} grace")
+                parts.append(t["grace_" + self.grace_kind].format(self.grace))
             if self.balloon:
-                parts.append(f"{self.balloon:.0%} balloon at the end")
+                parts.append(t["balloon"].format(self.balloon))
             if self.step_up:
-                parts.append(f"payments {'+' if self.step_up > 0 else ''}{self.step_up:.0%} a year")
+                parts.append(t["step_up"].format(self.step_up))
             if self.seasonal is not None:
-                peak = int(np.argmax(self.seasonal))
-                parts.append(f"seasonal payments (peak in {_MONTHS[peak]})")
-        for k, label in (("penalty_waiver", "penalty interest"), ("interest_waiver", "overdue interest"),
-                         ("haircut", "principal")):
+                parts.append(t["seasonal"].format(t["months"][int(np.argmax(self.seasonal))]))
+        for k in ("penalty_waiver", "interest_waiver", "haircut"):
             v = getattr(self, k)
             if v:
-                parts.append(f"waives {v:.0%} of {label}")
+                parts.append(t[k].format(v))
         if not self.capitalize_arrears:
-            parts.append("arrears paid at signing")
+            parts.append(t["arrears_at_signing"])
         if self.down_payment:
-            parts.append(f"down payment {self.down_payment:,}")
-        return ", ".join(parts)
+            parts.append(t["down_payment"].format(self.down_payment))
+        return t["sep"].join(parts)
 
     def __repr__(self) -> str:
         changed = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
@@ -249,8 +251,35 @@ class Plan:
         return f"<div><b>{escape(self.name or 'Plan')}</b>: {escape(self.describe())}<table>{rows}</table></div>"
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+_DESCRIBE = {
+    "en": {
+        "sep": ", ", "rate": " at {:.2%}", "within": "within {} months", "by": "by {}",
+        "settlement": "lump-sum settlement at a {:.0%} discount {}",
+        "structure": "{} over {} months{}", "level": "level instalments",
+        "equal_principal": "equal principal instalments", "interest_only": "interest only, principal at the end",
+        "grace_interest_only": "{} months interest-only grace",
+        "grace_deferral": "{} months deferred (interest capitalised) grace",
+        "balloon": "{:.0%} balloon at the end", "step_up": "payments {:+.0%} a year",
+        "seasonal": "seasonal payments (peak in {})",
+        "penalty_waiver": "waives {:.0%} of penalty interest", "interest_waiver": "waives {:.0%} of overdue interest",
+        "haircut": "waives {:.0%} of principal", "arrears_at_signing": "arrears paid at signing",
+        "down_payment": "down payment {:,}",
+        "months": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December"),
+    },
+    "zh": {
+        "sep": "，", "rate": "，年利率{:.2%}", "within": "{}个月内", "by": "{}前",
+        "settlement": "一次性结清，折让{:.0%}，{}付清",
+        "structure": "{}，分{}个月{}", "level": "等额本息", "equal_principal": "等额本金",
+        "interest_only": "按月付息、到期还本",
+        "grace_interest_only": "宽限期{}个月（只付利息）", "grace_deferral": "宽限期{}个月（利息资本化）",
+        "balloon": "期末一次偿还{:.0%}（气球贷）", "step_up": "还款额每年递增{:+.0%}",
+        "seasonal": "季节性还款（{}最高）",
+        "penalty_waiver": "减免罚息{:.0%}", "interest_waiver": "减免欠息{:.0%}", "haircut": "减免本金{:.0%}",
+        "arrears_at_signing": "欠息于签约时付清", "down_payment": "首付{:,}",
+        "months": tuple(f"{m}月" for m in range(1, 13)),
+    },
+}
 
 
 @dataclass(frozen=True)
