@@ -80,24 +80,9 @@ def _money(value, units: int = 2) -> str:
 
 def _metric(key: str, value) -> str:
     """A metric of :data:`repayplan.evaluate.METRICS` for the terminal."""
-    import math
+    from .evaluate import format_metric
 
-    from .evaluate import METRICS
-
-    unit = METRICS.get(key, (None, None))[1]
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return "-" if math.isnan(value) else "inf"
-    if unit == "currency":
-        return f"{value:,.2f}"
-    if unit == "fraction a year":
-        return f"{value:.2%}"
-    if unit and unit.startswith("fraction"):
-        return f"{value:.1%}"
-    if unit in ("months", "count"):
-        return f"{value:,.1f}" if isinstance(value, float) and value != int(value) else f"{int(value)}"
-    return f"{value:,.2f}"
+    return format_metric(key, value)
 
 
 class Progress:

@@ -8,7 +8,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from .evaluate import METRICS, _fmt_metric, evaluate
+from .evaluate import METRICS, _fmt_metric, evaluate, format_metric
 
 __all__ = ["Comparison", "compare", "ROW_LABELS"]
 
@@ -66,8 +66,17 @@ class Comparison:
         labels = ROW_LABELS[lang or self.lang]
         return self.table.rename(index=labels)
 
+    def formatted(self, lang: str | None = None) -> pd.DataFrame:
+        """The table as text (amounts with separators, fractions as percent), best values marked ``*``."""
+        out = self.table.astype(object).copy()
+        for key in self.table.index:
+            for col in self.table.columns:
+                mark = "*" if self.better.loc[key, col] else ""
+                out.loc[key, col] = format_metric(key, self.table.loc[key, col]) + mark
+        return out.rename(index=ROW_LABELS[lang or self.lang])
+
     def __repr__(self) -> str:
-        return f"Comparison of {len(self.plans)} plans\n" + self.labelled().to_string()
+        return f"Comparison of {len(self.plans)} plans (* best of the row)\n" + self.formatted().to_string()
 
     def _repr_html_(self) -> str:
         labels = ROW_LABELS[self.lang]

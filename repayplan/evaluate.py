@@ -36,7 +36,8 @@ from ._validate import as_decimal, check_fraction, check_int, check_rate
 from .errors import InputError
 from .plans import Plan, PlanBatch, plan_batch
 
-__all__ = ["Borrower", "Creditor", "Enforcement", "Evaluation", "evaluate", "METRICS", "align_cashflow"]
+__all__ = ["Borrower", "Creditor", "Enforcement", "Evaluation", "evaluate", "format_metric", "METRICS",
+           "align_cashflow"]
 
 #: The columns of :func:`evaluate`, with units and the side that prefers higher values.
 METRICS = {
@@ -571,35 +572,44 @@ def coverage(pay, mean_cf, q5, disc, terms, creditor_npv) -> dict:
 def _irr(pay: np.ndarray, total, guess=None) -> np.ndarray:
     """Annualised monthly IRR of ``-total`` at month 0 then the plan's payments, per plan.
 
-    ``pay`` is ``(..., P, H+1)`` and ``total`` a scalar or ``(...)``.  The NPV
-    :math:`f(x) = \\sum_k F_k e^{-kx}` in :math:`x = \\ln(1 + i)` (with :math:`F_0 \\le 0` and
-    :math:`F_k \\ge 0` after) is decreasing and convex, so the root is unique when it lies in
-    :math:`i \\in (-0.99, 1)`, and Newton's method from :math:`x = 0` lands left of it after
-    one step and then climbs to it monotonically (vectorised, converged rows drop out).
-    ``guess`` (annual, a scalar or ``(..., P)``) starts the iteration nearer the root.
+    ``pay`` is ``(..., P, H+1)`` and ``total`` a scalar or ``(...)``.  With :math:`d = 1/(1+i)`
+    the NPV is the polynomial :math:`f = \\sum_k F_k d^k` (:math:`F_0 \\le 0`, :math:`F_k \\ge 0`
+    after); in :math:`x = \\ln(1 + i)` it is decreasing and convex, so the root is unique when
+    it lies in :math:`i \\in (-0.99, 1)`, and Newton's method
+    :math:`x \\leftarrow x + f / \\sum_k k F_k d^k` from :math:`x = 0` (or from ``guess``, an
+    annual rate, scalar or ``(..., P)``) lands left of it after one step and then climbs to it
+    monotonically.  Both sums come from Horner's rule over the months, vectorised over plans
+    (converged plans drop out).
     """
     shape = pay.shape[:-1]
     H1 = pay.shape[-1]
     flows = np.array(pay, dtype=float).reshape(-1, H1)
     flows[:, 0] -= np.broadcast_to(_per_claim(total, 1), shape).reshape(-1)
-    k = np.arange(H1, dtype=float)
+    F = np.ascontiguousarray(flows.T)                                   # months × plans
     lo, hi = np.log1p(-0.99), np.log1p(1.0)
-    nonzero = flows != 0  # months with no flow add nothing (never 0 × inf at i = -99%)
 
-    def terms(rows, x):
+    def npv_and_slope(x, cols):
+        """f = sum_k F_k d^k and sum_k k F_k d^k = d f'(d), by Horner's rule."""
+        d = np.exp(-x)
+        Fc = F if cols is None else F[:, cols]
+        f, g = Fc[H1 - 1].copy(), np.zeros(len(x))
         with np.errstate(over="ignore", invalid="ignore"):
-            return np.where(nonzero[rows], flows[rows] * np.exp(-k[None, :] * x[:, None]), 0.0)
+            for k in range(H1 - 2, -1, -1):
+                g *= d
+                g += f
+                f *= d
+                f += Fc[k]
+        return f, g * d
 
-    every = np.arange(len(flows))
-    ok = (terms(every, np.full(len(flows), lo)).sum(axis=1) > 0) & (terms(every, np.full(len(flows), hi)).sum(axis=1) < 0)
-    x = np.zeros(len(flows)) if guess is None else np.log1p(np.broadcast_to(guess, shape).reshape(-1) / 12.0)
+    n = F.shape[1]
+    ok = (npv_and_slope(np.full(n, lo), None)[0] > 0) & (npv_and_slope(np.full(n, hi), None)[0] < 0)
+    x = np.zeros(n) if guess is None else np.log1p(np.broadcast_to(guess, shape).reshape(-1) / 12.0)
     live = np.flatnonzero(ok)
     for _ in range(200):
         if live.size == 0:
             break
-        e = terms(live, x[live])
-        step = e.sum(axis=1) / (-(e * k[None, :]).sum(axis=1))
-        new = np.clip(x[live] - step, lo, hi)
+        f, slope = npv_and_slope(x[live], None if live.size == n else live)
+        new = np.clip(x[live] + f / slope, lo, hi)
         moved = np.abs(new - x[live]) > 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(new))
         x[live] = new
         live = live[moved & np.isfinite(new)]
@@ -647,18 +657,32 @@ class Evaluation:
                 f"<table>{rows}</table>{'<ul>' + finds + '</ul>' if finds else ''}</div>")
 
 
-def _fmt_metric(key: str, value) -> str:
-    unit = METRICS.get(key, (None, None))[1]
-    if unit in ("months", "count") and isinstance(value, (int, float, np.integer, np.floating)) \
-            and np.isfinite(value) and float(value).is_integer():
-        return f"{int(value)}"
-    if isinstance(value, (float, np.floating)):
-        if not np.isfinite(value):
-            return "—" if np.isnan(value) else "∞"
-        if unit == "currency":
-            return f"{value:,.2f}"
-        if unit and unit.startswith("fraction"):
-            return f"{value:.1%}"
-        return f"{value:,.2f}"
-    return escape(str(value))
+def format_metric(key: str, value) -> str:
+    """A metric of :data:`METRICS` as text: amounts with separators, fractions as percent.
 
+    >>> format_metric("expected_npv", 1234567.891), format_metric("recovery_rate", 0.9123)
+    ('1,234,567.89', '91.2%')
+    >>> format_metric("irr", 0.0435), format_metric("term", 48.0), format_metric("months_short", 2.5)
+    ('4.35%', '48', '2.5')
+    """
+    import math
+
+    unit = METRICS.get(key, (None, None))[1]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return str(value)
+    value = float(value) if isinstance(value, (float, np.floating)) else int(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "—" if math.isnan(value) else "∞"
+    if unit == "currency":
+        return f"{value:,.2f}"
+    if unit == "fraction a year":
+        return f"{value:.2%}"
+    if unit and unit.startswith("fraction"):
+        return f"{value:.1%}"
+    if unit in ("months", "count"):
+        return f"{value:,.1f}" if isinstance(value, float) and value != int(value) else f"{int(value)}"
+    return f"{value:,.2f}"
+
+
+def _fmt_metric(key: str, value) -> str:
+    return escape(format_metric(key, value))
