@@ -212,7 +212,7 @@ class Plan:
         """
         t = _DESCRIBE[check_choice("lang", lang, tuple(_DESCRIBE))]
         parts = []
-        rate = "" if self.annual_rate is None else t["rate"].format(self.annual_rate)
+        rate = "" if self.annual_rate is None else t["rate"].format(_percent(self.annual_rate))
         if self.is_settlement:
             when = self.settlement_by if self.settlement_by is not None else 1
             when = t["within"].format(when) if isinstance(when, int) else t["by"].format(when)
@@ -253,7 +253,7 @@ class Plan:
 
 _DESCRIBE = {
     "en": {
-        "sep": ", ", "rate": " at {:.2%}", "within": "within {} months", "by": "by {}",
+        "sep": ", ", "rate": " at {}", "within": "within {} months", "by": "by {}",
         "settlement": "lump-sum settlement at a {:.0%} discount {}",
         "structure": "{} over {} months{}", "level": "level instalments",
         "equal_principal": "equal principal instalments", "interest_only": "interest only, principal at the end",
@@ -268,7 +268,7 @@ _DESCRIBE = {
                    "October", "November", "December"),
     },
     "zh": {
-        "sep": "，", "rate": "，年利率{:.2%}", "within": "{}个月内", "by": "{}前",
+        "sep": "，", "rate": "，年利率{}", "within": "{}个月内", "by": "{}前",
         "settlement": "一次性结清，折让{:.0%}，{}付清",
         "structure": "{}，分{}个月{}", "level": "等额本息", "equal_principal": "等额本金",
         "interest_only": "按月付息、到期还本",
@@ -300,6 +300,12 @@ class PlanTerms:
     units: int
     arrears: int = 0
     components: dict = field(default_factory=dict)
+
+
+def _percent(rate: float, places: int = 2) -> str:
+    """A rate as a percent read from its decimal digits, rounded half-up: 0.02175 -> '2.18%'."""
+    d = (Decimal(repr(float(rate))) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{d}%"
 
 
 def _share(amount: Decimal, frac: float, units: int) -> int:

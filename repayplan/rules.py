@@ -898,6 +898,14 @@ class _Context:
         if signed is None and what == "plan":
             signed = as_of if new_agreement else (day(claim, "contract_date") if claim is not None else None)
         term = getattr(obj, "term", None) if what == "plan" else None
+        if what == "plan" and getattr(obj, "is_settlement", False):
+            # a settlement ends with its one payment, not after the (unused) term
+            by = getattr(obj, "settlement_by", None)
+            by = 1 if by is None else by
+            if isinstance(by, _dt.date) and claim is not None:
+                base = day(claim, "as_of")
+                by = (by.year - base.year) * 12 + by.month - base.month + (1 if by.day > base.day else 0)
+            term = by if isinstance(by, int) else term
         term = None if term is None else check_int("term", term, low=0)
         freq = getattr(obj, "frequency", None)
         freq = None if freq is None else check_int("frequency", freq, low=1)
