@@ -688,10 +688,13 @@ class Agreement:
     Attributes
     ----------
     original_claim : Claim
-        The claim the plan restructures.
+        The claim the plan restructures, as given.
+    claim_at_signing : Claim
+        That claim on the signing date (``claim.accrue(signed)`` when signed later): the
+        plan applies to it.
     schedule : Schedule
-        The agreed schedule (``plan.schedule(claim)``; due dates counted from ``signed``,
-        see :meth:`instalments`).
+        The agreed schedule (``plan.schedule(claim_at_signing)``; period 0 on ``signed``,
+        see :meth:`instalments`) — the one to attach to the agreement.
     terms : PlanTerms
         The plan's waivers and amounts (minor units).
     rules : RuleSet
@@ -724,6 +727,7 @@ class Agreement:
 
     plan: object
     original_claim: object
+    claim_at_signing: object
     signed: _dt.date
     grace_days: int
     penalty_rate: Decimal
@@ -758,10 +762,15 @@ class Agreement:
         if not isinstance(name, str):
             raise InputError("name", name, "text")
         put("name", name)
-        terms = plan.terms(claim)
+        # signed after the claim date: what is owed has grown in between, and the plan
+        # applies to the claim as it stands on the signing date (so the annex, drawn from
+        # ``schedule``, and the tracking agree on amounts and due dates)
+        at_signing = claim if day == claim.as_of else claim.accrue(day)
+        put("claim_at_signing", at_signing)
+        terms = plan.terms(at_signing)
         put("terms", terms)
         put("penalty_rate", self._resolve_penalty(terms.rate, penalty_rate))
-        schedule = plan.schedule(claim)
+        schedule = plan.schedule(at_signing)
         put("schedule", schedule)
         put("_rows", self._build_rows(schedule))
         if overpayment == "principal" and (self._rows["capitalised"] > 0).any():

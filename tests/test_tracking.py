@@ -567,3 +567,21 @@ def test_rules_allocation_is_the_one_used():
     s = ag.status(dt.date(2027, 3, 15), on_time(2) + [(dt.date(2027, 3, 10), 10_000)])
     row = s.table.iloc[2]
     assert (row["principal_paid"], row["interest_paid"], row["penalty_paid"]) == (D(10_000), D(0), D(0))
+
+
+def test_signed_after_the_claim_date_applies_the_plan_to_the_claim_then():
+    # 19 days pass between the claim date and signing: 1,000,000 x 4.35% x 19/360 of interest
+    from datetime import date as _date
+    from decimal import Decimal as _D
+
+    import repayplan as _rp
+
+    c = _rp.Claim(principal=1_000_000, interest=30_000, annual_rate=0.0435, as_of=_date(2026, 12, 1))
+    ag = _rp.Agreement(_rp.Plan(term=12), c, signed=_date(2026, 12, 20))
+    grown = (_D("1000000") * _D("0.0435") * 19 / 360).quantize(_D("0.01"))
+    assert ag.claim_at_signing.total == c.total + grown
+    assert ag.schedule.table["date"].iloc[0].date() == _date(2026, 12, 20)
+    assert ag.schedule.table["date"].iloc[1].date() == _date(2027, 1, 20)
+    assert ag.schedule.table["principal"].sum() == ag.claim_at_signing.total
+    due = ag.status(_date(2027, 1, 25)).table["due_date"].iloc[0]
+    assert _date.fromisoformat(str(due)[:10]) == _date(2027, 1, 20)
