@@ -10,7 +10,7 @@ binary floats and is never used for money.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 
 import numpy as np
 
@@ -39,6 +39,9 @@ CURRENCIES: dict[str, int] = {
     "JPY": 0, "KRW": 0, "VND": 0, "IDR": 2,
 }
 
+#: The rounding modes for money, as :mod:`decimal` defines them: ``"half_up"`` (ties away
+#: from zero, the default, as banks round), ``"half_even"`` (ties to the even digit),
+#: ``"up"`` (away from zero) and ``"down"`` (toward zero, truncation).
 ROUNDING_MODES = ("half_up", "half_even", "up", "down")
 
 _DECIMAL_MODES = {
@@ -146,10 +149,12 @@ def to_minor(amount, units: int = 2, mode: str = "half_up", *, field: str = "amo
     from ._validate import as_decimal
 
     d = as_decimal(field, amount)
-    scaled = d.scaleb(units)
-    if exact and scaled != scaled.to_integral_value():
-        raise InputError(field, amount, f"an amount with at most {units} decimal places")
-    return int(scaled.quantize(Decimal(1), rounding=_DECIMAL_MODES[mode]))
+    with localcontext() as ctx:  # enough digits for any amount: never an InvalidOperation
+        ctx.prec = max(28, d.adjusted() + units + 4)
+        scaled = d.scaleb(units)
+        if exact and scaled != scaled.to_integral_value():
+            raise InputError(field, amount, f"an amount with at most {units} decimal places")
+        return int(scaled.quantize(Decimal(1), rounding=_DECIMAL_MODES[mode]))
 
 
 def from_minor(minor, units: int = 2) -> Decimal:
@@ -162,7 +167,29 @@ def from_minor(minor, units: int = 2) -> Decimal:
 
 
 def decimals_array(minor: np.ndarray, units: int = 2) -> np.ndarray:
-    """An array of minor units as an object array of Decimals in currency units."""
+    """An array of minor units as an object array of Decimals in currency units.
+
+    Parameters
+    ----------
+    minor : array_like of int
+        Amounts in minor units (int64 or an object array of Python ints), any shape.
+    units : int, default 2
+        Minor units of the currency (2 for fen and cents, 0 for yen).
+
+    Returns
+    -------
+    numpy.ndarray of object, the shape of ``minor``
+        ``Decimal(minor) × 10^−units``, exact (no float is involved).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> decimals_array(np.array([[59955, -5], [100, 0]]))
+    array([[Decimal('599.55'), Decimal('-0.05')],
+           [Decimal('1.00'), Decimal('0.00')]], dtype=object)
+    >>> decimals_array([1200], units=0)
+    array([Decimal('1200')], dtype=object)
+    """
     flat = np.asarray(minor).ravel()
     out = np.empty(flat.shape, dtype=object)
     vals = flat.astype(np.int64).tolist() if flat.dtype != object else [int(v) for v in flat.tolist()]
@@ -192,7 +219,13 @@ def object_ints(values) -> np.ndarray:
 
 
 def object_zeros(n: int) -> np.ndarray:
-    """An object array of ``n`` Python int zeros."""
+    """An object array of ``n`` Python int zeros (exact accumulators, never overflowing).
+
+    >>> z = object_zeros(3)
+    >>> z += object_ints([2**70, 1, 2])
+    >>> z.tolist() == [2**70, 1, 2], z.dtype
+    (True, dtype('O'))
+    """
     return object_ints([0] * n)
 
 

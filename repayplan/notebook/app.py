@@ -171,7 +171,7 @@ class _Column:
             self.accept.description = text("accepted" if slot.accepted else "accept", lang)
             self.accept.button_style = "success" if slot.accepted else ""
         self.title.value = (f"<div style='border-left:6px solid {color};padding-left:6px'>"
-                            f"{html.escape(slot.plan.describe())}</div>")
+                            f"{html.escape(slot.plan.describe(lang))}</div>")
         bad = [o for o in slot.errors if o != "name"]
         self.warning.value = _message(text("not_updated", lang)) if bad else ""
         self.explanation.value = (f"<b>{html.escape(text('suggested_because', lang))}:</b> "

@@ -650,7 +650,7 @@ class Session:
             name = self._free_name(stem, taken)
             taken.add(name)
             plan = row["plan"].replace(name=name)
-            self.suggestions.append(PlanSlot.of(0, plan, origin="suggested", explanation=explain_plan(plan, row)))
+            self.suggestions.append(PlanSlot.of(0, plan, origin="suggested", explanation=explain_plan(plan, row, self.lang)))
         added = []
         while self.suggestions and len(self.slots) < self.MAX_PLANS:
             added.append(self.add_suggestion(0))
