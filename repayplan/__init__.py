@@ -71,3 +71,7 @@ def __getattr__(name):
 
         return importlib.import_module(".notebook", __name__)
     raise AttributeError(f"module 'repayplan' has no attribute {name!r}")
+
+from . import portfolio  # noqa: E402
+
+__all__ += ["portfolio"]

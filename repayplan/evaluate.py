@@ -372,18 +372,17 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borro
 
 # --------------------------------------------------------------------------------------
 # The model's arithmetic, shared by :func:`evaluate` (one claim × many plans) and
-# :mod:`repayplan.portfolio` (many claims × a few offers).  Arrays carry optional leading
-# claim axes: ``pay`` is ``(..., plans, months)``; a per-claim parameter is a scalar (one
-# claim: the arithmetic is then exactly scalar arithmetic) or an array of shape ``(...)``.
+# :mod:`repayplan.portfolio` (many claims × a few offers).  Claim axes come last: ``pay`` is
+# ``(plans, months, ...)`` and a per-claim parameter is a scalar (one claim: the arithmetic is
+# then exactly scalar arithmetic) or an array of shape ``(...)``, broadcast as numpy does.
+# Last is also where they are cheapest: the inner loops then run over the claims.
 # --------------------------------------------------------------------------------------
 _PER_PLAN = ("creditor_npv", "default_value", "borrower_contract", "default_cost_b")
 
 
-def _per_claim(x, extra: int = 2):
-    """A per-claim parameter ready to broadcast against ``(..., plans, months)`` arrays."""
-    if np.ndim(x) == 0:
-        return x
-    return np.asarray(x, dtype=float).reshape(np.shape(x) + (1,) * extra)
+def _months_axis(H1: int, ndim: int) -> np.ndarray:
+    """0..H1-1 shaped to broadcast along axis 1 of a ``(plans, months, ...)`` array."""
+    return np.arange(H1).reshape((H1,) + (1,) * (ndim - 2))
 
 
 def plan_values(pay, owed_after, total, *, v, recovery, costs, delay, w, going_concern_loss) -> dict:
@@ -391,8 +390,9 @@ def plan_values(pay, owed_after, total, *, v, recovery, costs, delay, w, going_c
 
     Parameters
     ----------
-    pay, owed_after : ndarray, shape (..., P, H+1)
-        Payments :math:`p_k` and what is owed after month *k*'s payment :math:`o_k`, currency units.
+    pay, owed_after : ndarray, shape (P, H+1, ...)
+        Payments :math:`p_k` and what is owed after month *k*'s payment :math:`o_k`, currency
+        units, for P plans, months 0..H and any claim axes.
     total : float or ndarray (...)
         The claim's total, :math:`o_{-1}`.
     v, w : float or ndarray (...)
@@ -406,35 +406,32 @@ def plan_values(pay, owed_after, total, *, v, recovery, costs, delay, w, going_c
     -------
     dict
         ``disc`` (:math:`v^k`), ``creditor_npv`` :math:`\\sum_k p_k v^k`, ``enforcement_npv``
-        :math:`(R\\,\\text{total} - C) v^D`, ``default_value[..., k]``
+        :math:`(R\\,\\text{total} - C) v^D`, ``default_value[:, k]``
         :math:`\\sum_{j<k} p_j v^j + v^{\\max(k-1,0)} (R\\, o_{k-1} - C) v^D`, and the borrower's
-        ``borrower_contract`` :math:`\\sum_k p_k w^k`, ``default_cost_b[..., k]``
+        ``borrower_contract`` :math:`\\sum_k p_k w^k`, ``default_cost_b[:, k]``
         :math:`\\sum_{j<k} p_j w^j + w^{\\max(k-1,0)} (o_{k-1} + C + G) w^D` and
         ``borrower_alternative`` :math:`(\\text{total} + C + G) w^D`.
     """
-    H1 = pay.shape[-1]
-    k = np.arange(H1)
+    k = _months_axis(pay.shape[1], pay.ndim)
     clock_k = np.maximum(k - 1, 0)
-    edge = pay.shape[:-1] + (1,)
-    V, W = _per_claim(v), _per_claim(w)
-    R, C, G = _per_claim(recovery), _per_claim(costs), _per_claim(going_concern_loss)
+    edge = pay[:, :1].shape
     ev_factor = v**delay
     enforcement_npv = (recovery * total - costs) * ev_factor
-    disc = V**k
+    disc = v**k
     pv_pay = pay * disc
-    creditor_npv = pv_pay.sum(axis=-1)
+    creditor_npv = pv_pay.sum(axis=1)
     # value if default in month k: PV of payments before k + EV of what was owed after k-1
-    cum_pv = np.concatenate([np.zeros(edge), np.cumsum(pv_pay, axis=-1)[..., :-1]], axis=-1)    # sum_{j<k}
-    owed_prev = np.concatenate([np.broadcast_to(_per_claim(total), edge), owed_after[..., :-1]], axis=-1)  # o_{k-1}
-    clock = V**clock_k
-    default_value = cum_pv + clock * (R * owed_prev - C) * _per_claim(ev_factor)
+    cum_pv = np.concatenate([np.zeros(edge), np.cumsum(pv_pay, axis=1)[:, :-1]], axis=1)    # sum_{j<k}
+    owed_prev = np.concatenate([np.broadcast_to(total, edge), owed_after[:, :-1]], axis=1)    # o_{k-1}
+    clock = v**clock_k
+    default_value = cum_pv + clock * (recovery * owed_prev - costs) * ev_factor
     # the borrower's side: what it pays, at its own rate, and what enforcement costs it
-    disc_b = W**k
+    disc_b = w**k
     pv_pay_b = pay * disc_b
-    borrower_contract = pv_pay_b.sum(axis=-1)
-    cum_pv_b = np.concatenate([np.zeros(edge), np.cumsum(pv_pay_b, axis=-1)[..., :-1]], axis=-1)
-    clock_b = W**clock_k
-    default_cost_b = cum_pv_b + clock_b * (owed_prev + C + G) * _per_claim(w**delay)
+    borrower_contract = pv_pay_b.sum(axis=1)
+    cum_pv_b = np.concatenate([np.zeros(edge), np.cumsum(pv_pay_b, axis=1)[:, :-1]], axis=1)
+    clock_b = w**clock_k
+    default_cost_b = cum_pv_b + clock_b * (owed_prev + costs + going_concern_loss) * w**delay
     borrower_alternative = (total + costs + going_concern_loss) * w**delay
     return {"disc": disc, "creditor_npv": creditor_npv, "enforcement_npv": enforcement_npv,
             "default_value": default_value, "borrower_contract": borrower_contract,
@@ -444,11 +441,11 @@ def plan_values(pay, owed_after, total, *, v, recovery, costs, delay, w, going_c
 def month_slices(cf, start_cash):
     """The months of :func:`scenario_outcomes` from whole arrays.
 
-    ``cf`` is ``(..., S, H)`` (months 1..H) and ``start_cash`` ``(..., S, H+1)``; yields
-    ``(start_cash[..., k], cf[..., k-1])`` for k = 0..H (``None`` for the cash of month 0).
+    ``cf`` is ``(S, H)`` (months 1..H) and ``start_cash`` ``(S, H+1)``; yields
+    ``(start_cash[:, k], cf[:, k-1])`` for k = 0..H (``None`` for the cash of month 0).
     """
-    cash_k = np.ascontiguousarray(np.moveaxis(start_cash, -1, 0))
-    cf_k = np.ascontiguousarray(np.moveaxis(cf, -1, 0))
+    cash_k = np.ascontiguousarray(start_cash.T)
+    cf_k = np.ascontiguousarray(cf.T)
     yield cash_k[0], None
     for k in range(1, cash_k.shape[0]):
         yield cash_k[k], cf_k[k - 1]
@@ -460,11 +457,11 @@ def scenario_outcomes(months, pay, minimum, values, *, count_short: bool = True)
     Parameters
     ----------
     months : iterable
-        For k = 0..H, ``(cash_k, cf_k)``, each of shape ``(..., S)``: ``cash_k`` is
+        For k = 0..H, ``(cash_k, cf_k)``, each of shape ``(S, ...)``: ``cash_k`` is
         :math:`\\text{buffer} + \\sum_{1 \\le j \\le k} \\text{cf}_{s,j}` and ``cf_k`` month *k*'s cash
         (``None`` for k = 0).  Each pair is used before the next is asked for, so a producer
         may reuse its buffers (see :func:`month_slices` for whole arrays).
-    pay : ndarray, shape (..., P, H+1)
+    pay : ndarray, shape (P, H+1, ...)
     minimum : float or ndarray (...)
         Cash the borrower must keep.
     values : dict
@@ -477,34 +474,30 @@ def scenario_outcomes(months, pay, minimum, values, *, count_short: bool = True)
     -------
     dict
         ``expected_npv``, ``borrower_cost``, ``default_probability``, ``months_short``
-        (shape ``(..., P)``), and per scenario ``defaulted`` and ``default_month`` (shape
-        ``(..., P, S)``; month 0 where there is no default).
+        (shape ``(P, ...)``), and per scenario ``defaulted`` and ``default_month`` (shape
+        ``(P, S, ...)``; month 0 where there is no default).
 
     Notes
     -----
     The borrower defaults at the first month *k* with :math:`p_k > 0` and
     :math:`c_{s,k} - \\sum_{j \\le k} p_j < \\text{minimum}`.  The months run in an outer loop
-    over arrays of shape ``(..., P, S)``, restricted to the plans with something due that
+    over arrays of shape ``(P, S, ...)``, restricted to the plans with something due that
     month: memory stays proportional to plans × scenarios.
     """
-    H1 = pay.shape[-1]
+    P, H1 = pay.shape[:2]
     months = iter(months)
     cash0, _ = next(months)
-    S = cash0.shape[-1]
-    lead = pay.shape[:-1] + (S,)
-    cum_pay = np.cumsum(pay, axis=-1)
+    lead = (P,) + cash0.shape
     due = pay > 0
-    minimum = _per_claim(minimum)
-    month_major = lambda a: np.ascontiguousarray(np.moveaxis(a, -1, 0))  # noqa: E731
-    paid_k, due_k = month_major(cum_pay)[..., None], month_major(due)[..., None]
+    paid, not_due = np.cumsum(pay, axis=1)[:, :, None], ~due[:, :, None]         # P × (H+1) × 1 × ...
     # a month with nothing due never counts as short: compare with -inf there
-    owed_k = month_major(np.where(due, pay, -np.inf))[..., None]
+    owed = np.where(due, pay, -np.inf)[:, :, None]
     # the plans with something due in month k lie in [lo_k, hi_k): work on that slice only
-    due_plans = due.reshape(-1, *due.shape[-2:]).any(axis=0)                   # P × (H+1)
+    due_plans = due.reshape(P, H1, -1).any(axis=2)                                # P × (H+1)
     lo = np.argmax(due_plans, axis=0)
-    hi = due_plans.shape[0] - np.argmax(due_plans[::-1], axis=0)
+    hi = P - np.argmax(due_plans[::-1], axis=0)
+    every_due = due.reshape(P, H1, -1).all(axis=2)
     plain = not np.any(minimum)  # then c - paid >= 0 is exactly c >= paid (IEEE subtraction keeps the sign)
-    not_due_k = ~due_k
     # months run forward; `alive` is "no default yet".  The default month is the number of
     # months survived (H+1 when there is none), counted in uint8 and carried every 255 months.
     alive = np.ones(lead, dtype=bool)
@@ -515,17 +508,17 @@ def scenario_outcomes(months, pay, minimum, values, *, count_short: bool = True)
         cash, cf = (cash0, None) if k == 0 else next(months)
         if due_plans[:, k].any():
             a, b = int(lo[k]), int(hi[k])
-            part = ok[..., a:b, :]
+            part = ok[a:b]
             if count_short and k >= 1:
-                np.less(cf[..., None, :], owed_k[k][..., a:b, :], out=part)
-                short8[..., a:b, :] += part.view(np.uint8)
+                np.less(cf[None], owed[a:b, k], out=part)
+                short8[a:b] += part.view(np.uint8)
             if plain:  # part = "not short": the cash covers what has been paid so far
-                np.greater_equal(cash[..., None, :], paid_k[k][..., a:b, :], out=part)
+                np.greater_equal(cash[None], paid[a:b, k], out=part)
             else:
-                np.greater_equal(cash[..., None, :] - paid_k[k][..., a:b, :], minimum, out=part)
-            if not due_plans[a:b, k].all() or not due_k[k].all():
-                part |= not_due_k[k][..., a:b, :]
-            alive[..., a:b, :] &= part
+                np.greater_equal(cash[None] - paid[a:b, k], minimum, out=part)
+            if not every_due[a:b, k].all():
+                part |= not_due[a:b, k]
+            alive[a:b] &= part
         lived += alive.view(np.uint8)
         if k % 255 == 254 or k == H1 - 1:
             first += lived
@@ -536,56 +529,56 @@ def scenario_outcomes(months, pay, minimum, values, *, count_short: bool = True)
         pass
     defaulted = first < H1
     month = np.where(defaulted, first, 0).astype(np.intp)
-    val = np.where(defaulted, np.take_along_axis(values["default_value"], month, axis=-1),
-                   values["creditor_npv"][..., None])
-    val_b = np.where(defaulted, np.take_along_axis(values["default_cost_b"], month, axis=-1),
-                     values["borrower_contract"][..., None])
-    return {"expected_npv": val.mean(axis=-1), "borrower_cost": val_b.mean(axis=-1),
-            "default_probability": defaulted.mean(axis=-1),
-            "months_short": short_months.mean(axis=-1) if count_short else None,
+    val = np.where(defaulted, np.take_along_axis(values["default_value"], month, axis=1),
+                   values["creditor_npv"][:, None])
+    val_b = np.where(defaulted, np.take_along_axis(values["default_cost_b"], month, axis=1),
+                     values["borrower_contract"][:, None])
+    return {"expected_npv": val.mean(axis=1), "borrower_cost": val_b.mean(axis=1),
+            "default_probability": defaulted.mean(axis=1),
+            "months_short": short_months.mean(axis=1) if count_short else None,
             "defaulted": defaulted, "default_month": month}
 
 
 def coverage(pay, mean_cf, q5, disc, terms, creditor_npv) -> dict:
     """Debt-service coverage and burden of each plan.
 
-    ``pay`` is ``(..., P, H+1)``; ``mean_cf`` and ``q5`` the mean and 5th percentile of cash
-    for months 1..H, ``(..., H)``; ``disc`` the creditor's :math:`v^k` from :func:`plan_values`;
-    ``terms`` the month of each plan's last payment, ``(..., P)``.  Returns ``min_dscr``
+    ``pay`` is ``(P, H+1, ...)``; ``mean_cf`` and ``q5`` the mean and 5th percentile of cash
+    for months 1..H, ``(H, ...)``; ``disc`` the creditor's :math:`v^k` from :func:`plan_values`;
+    ``terms`` the month of each plan's last payment, ``(P, ...)``.  Returns ``min_dscr``
     :math:`\\min_k \\bar{cf}_k / p_k`, ``dscr_p5`` :math:`\\min_k q_{5\\%,k} / p_k` (months with a
     payment; ``inf`` without), ``burden`` :math:`\\sum_k p_k v^k / \\sum_{1 \\le k \\le \\text{term}}
     \\bar{cf}_k v^k` and ``dscr_mean`` (per month).
     """
-    monthly_pay = pay[..., 1:]                                                # (..., P, H)
+    monthly_pay = pay[:, 1:]                                                  # (P, H, ...)
     with np.errstate(divide="ignore", invalid="ignore"):
-        dscr_mean = np.where(monthly_pay > 0, mean_cf[..., None, :] / monthly_pay, np.inf)
-        dscr_q5 = np.where(monthly_pay > 0, q5[..., None, :] / monthly_pay, np.inf)
-    k_idx = np.arange(1, pay.shape[-1])
-    in_term = k_idx <= np.asarray(terms)[..., None]
-    pv_cf = np.where(in_term, mean_cf[..., None, :] * disc[..., 1:], 0.0).sum(axis=-1)
+        dscr_mean = np.where(monthly_pay > 0, mean_cf[None] / monthly_pay, np.inf)
+        dscr_q5 = np.where(monthly_pay > 0, q5[None] / monthly_pay, np.inf)
+    k_idx = _months_axis(pay.shape[1], pay.ndim)[1:]
+    in_term = k_idx <= np.asarray(terms)[:, None]
+    pv_cf = np.where(in_term, mean_cf[None] * disc[1:][None], 0.0).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         burden = np.where(pv_cf > 0, creditor_npv / pv_cf, np.inf)
-    return {"min_dscr": dscr_mean.min(axis=-1), "dscr_p5": dscr_q5.min(axis=-1), "burden": burden,
+    return {"min_dscr": dscr_mean.min(axis=1), "dscr_p5": dscr_q5.min(axis=1), "burden": burden,
             "dscr_mean": dscr_mean}
 
 
 def _irr(pay: np.ndarray, total, guess=None) -> np.ndarray:
     """Annualised monthly IRR of ``-total`` at month 0 then the plan's payments, per plan.
 
-    ``pay`` is ``(..., P, H+1)`` and ``total`` a scalar or ``(...)``.  With :math:`d = 1/(1+i)`
+    ``pay`` is ``(P, H+1, ...)`` and ``total`` a scalar or ``(...)``.  With :math:`d = 1/(1+i)`
     the NPV is the polynomial :math:`f = \\sum_k F_k d^k` (:math:`F_0 \\le 0`, :math:`F_k \\ge 0`
     after); in :math:`x = \\ln(1 + i)` it is decreasing and convex, so the root is unique when
     it lies in :math:`i \\in (-0.99, 1)`, and Newton's method
     :math:`x \\leftarrow x + f / \\sum_k k F_k d^k` from :math:`x = 0` (or from ``guess``, an
-    annual rate, scalar or ``(..., P)``) lands left of it after one step and then climbs to it
+    annual rate, scalar or ``(P, ...)``) lands left of it after one step and then climbs to it
     monotonically.  Both sums come from Horner's rule over the months, vectorised over plans
     (converged plans drop out).
     """
-    shape = pay.shape[:-1]
-    H1 = pay.shape[-1]
-    flows = np.array(pay, dtype=float).reshape(-1, H1)
-    flows[:, 0] -= np.broadcast_to(_per_claim(total, 1), shape).reshape(-1)
-    F = np.ascontiguousarray(flows.T)                                   # months × plans
+    H1 = pay.shape[1]
+    shape = pay[:, 0].shape
+    flows = np.array(pay, dtype=float)
+    flows[:, 0] -= total
+    F = np.ascontiguousarray(np.moveaxis(flows, 1, 0)).reshape(H1, -1)   # months × (plans, claims)
     lo, hi = np.log1p(-0.99), np.log1p(1.0)
 
     def npv_and_slope(x, cols):

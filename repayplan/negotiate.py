@@ -42,8 +42,12 @@ from .errors import InfeasibleError, InputError
 from .evaluate import Borrower, Creditor, evaluate, plan_names
 from .plans import OPTION_NAMES, Plan
 
-__all__ = ["Range", "SearchSpace", "Constraints", "Waterfall", "Negotiation", "negotiate", "OBJECTIVES"]
+__all__ = ["Range", "SearchSpace", "Constraints", "Waterfall", "Negotiation", "negotiate", "score", "OBJECTIVES"]
 
+#: What :func:`negotiate` optimises: ``"nash"`` (the Nash bargaining product of the creditor's
+#: gain over enforcement and the borrower's saving), ``"creditor"`` (the creditor's expected
+#: NPV), ``"borrower"`` (the lightest burden) and ``"waterfall"`` (the first step of the
+#: modification waterfall that meets its target); see the module docstring for the equations.
 OBJECTIVES = ("nash", "creditor", "borrower", "waterfall")
 _CONTINUOUS_OK = {"annual_rate", "penalty_waiver", "interest_waiver", "haircut", "down_payment", "balloon",
                   "step_up", "settlement_discount"}
@@ -71,6 +75,13 @@ class Range:
         object.__setattr__(self, "n", check_int("n", self.n, low=1, high=1000))
 
     def grid(self) -> list[float]:
+        """The ``n`` evenly spaced grid points from ``low`` to ``high`` (rounded to 12 decimals).
+
+        >>> Range(0.0, 1.0, n=5).grid()
+        [0.0, 0.25, 0.5, 0.75, 1.0]
+        >>> Range(0.0435, 0.0435).grid()
+        [0.0435]
+        """
         if self.n == 1 or self.low == self.high:
             return [self.low]
         return [float(x) for x in np.round(np.linspace(self.low, self.high, self.n), 12)]
@@ -111,10 +122,20 @@ class SearchSpace:
 
     @property
     def continuous(self) -> dict[str, Range]:
+        """The dimensions given as a :class:`Range` (refined after the grid), by name.
+
+        >>> SearchSpace(term=[24, 36], annual_rate=Range(0.03, 0.05, n=3)).continuous
+        {'annual_rate': Range(low=0.03, high=0.05, n=3)}
+        """
         return {k: v for k, v in self.dims.items() if isinstance(v, Range)}
 
     @property
     def size(self) -> int:
+        """The number of grid points: the product of the dimensions' sizes.
+
+        >>> SearchSpace(term=[24, 36], annual_rate=Range(0.03, 0.05, n=3)).size   # 2 × 3
+        6
+        """
         return math.prod(len(self._values(k)) for k in self.dims) if self.dims else 1
 
     def _values(self, name):
@@ -122,19 +143,45 @@ class SearchSpace:
         return v.grid() if isinstance(v, Range) else v
 
     def points(self):
-        """Every grid point as a dict of option values."""
+        """Every grid point as a dict of option values (the last dimension varies fastest).
+
+        >>> space = SearchSpace(term=[24, 36], annual_rate=Range(0.03, 0.05, n=3))
+        >>> for point in list(space.points())[:3]:
+        ...     print(point)
+        {'term': 24, 'annual_rate': 0.03}
+        {'term': 24, 'annual_rate': 0.04}
+        {'term': 24, 'annual_rate': 0.05}
+        """
         names = list(self.dims)
         for combo in itertools.product(*(self._values(k) for k in names)):
             yield dict(zip(names, combo, strict=True))
 
     def plans(self):
-        """The grid as plans (invalid combinations skipped)."""
+        """The grid as plans (invalid combinations skipped).
+
+        A grace of 12 months cannot go with a 12-month term, so 3 of the 4 points are plans:
+
+        >>> list(SearchSpace(term=[12, 24], grace=[0, 12]).plans())
+        [Plan(term=12), Plan(term=24), Plan(term=24, grace=12)]
+        """
         for point in self.points():
             plan = self.make(point)
             if plan is not None:
                 yield plan
 
     def make(self, point: dict) -> Plan | None:
+        """The plan at one point of the space: ``base`` with the point's options, or None.
+
+        Whole-month options (``term``, ``grace``, ``settlement_by``) are rounded to whole
+        numbers, as a continuous optimiser proposes them; a combination that is not a valid
+        plan gives None.
+
+        >>> space = SearchSpace(base=Plan(penalty_waiver=0.5), term=[48])
+        >>> space.make({"term": 47.6, "grace": 6})
+        Plan(term=48, grace=6, penalty_waiver=0.5)
+        >>> space.make({"term": 12, "grace": 12}) is None
+        True
+        """
         values = {k: (int(round(v)) if k in _INTEGER_DIMS and v is not None and not hasattr(v, "year") else v)
                   for k, v in point.items()}
         if isinstance(values.get("seasonal"), list):
@@ -156,6 +203,13 @@ class SearchSpace:
         cut of a quarter or a half (within the rule set's caps, which the constraints
         enforce), penalty waivers of none, half or all, and seasonal shaping that follows
         the borrower's own average cash by calendar month when it is seasonal.
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> claim = Claim(principal=1_000_000, annual_rate=0.0435, as_of=date(2026, 12, 1))
+        >>> space = SearchSpace.default(claim)
+        >>> space.dims["annual_rate"], space.size               # 7 × 3 × 3 × 3
+        ([0.02175, 0.032625, 0.0435], 189)
         """
         rate = float(claim.annual_rate)
         dims = {
@@ -203,6 +257,33 @@ class Constraints:
         Exclude plans that break a hard rule of the rule set (extension limits, rate caps).
     max_burden : float, optional
         Largest PV of payments over PV of cash flow.
+
+    Notes
+    -----
+    A plan is feasible when every constraint set holds: ``dscr_p5 ≥ min_dscr``,
+    ``default_probability ≤ max_default_probability``, ``term ≤ max_term``,
+    ``expected_npv − enforcement_npv ≥ min_margin``, ``burden ≤ max_burden``, and no hard
+    finding of the rule set (see :meth:`checks`).
+
+    Examples
+    --------
+    A borrower with a steady 40,000.00 a month and a claim of 1,042,000.00 at 4.35 %: the
+    24-month level payment is ``1,042,000 × 0.3625 % / (1 − 1.003625^−24) = 45,411.27``, a
+    coverage of 0.88; over 36 months it is 30,926.49, a coverage of 1.29.  With the usual
+    1.2 only the longer plans are feasible:
+
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> claim = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000,
+    ...                  annual_rate=0.0435, as_of=date(2026, 12, 1))
+    >>> cash = rp.CashFlow([40_000.0] * 60, start="2027-01")
+    >>> res = rp.negotiate(claim, cash, rp.Creditor(0.06), space=rp.SearchSpace(term=[24, 36, 48]),
+    ...                    constraints=Constraints(min_dscr=1.2), objective="creditor")
+    >>> res.evaluated[["term", "dscr_p5", "ok_min_dscr", "feasible"]].round(2)
+       term  dscr_p5  ok_min_dscr  feasible
+    0    24     0.88        False     False
+    1    36     1.29         True      True
+    2    48     1.69         True      True
     """
 
     min_dscr: float | None = 1.2
@@ -228,10 +309,38 @@ class Constraints:
             object.__setattr__(self, "max_burden", float(as_decimal("max_burden", self.max_burden)))
 
     def replace(self, **changes) -> Constraints:
+        """A copy with some constraints changed.
+
+        >>> Constraints(max_term=60).replace(min_dscr=1.0, max_term=None)
+        Constraints(min_dscr=1.0, max_default_probability=None, max_term=None, min_margin=0.0, hard_rules=True, max_burden=None)
+        """
         return dataclasses.replace(self, **changes)
 
     def checks(self, frame: pd.DataFrame, hard: np.ndarray) -> dict[str, np.ndarray]:
-        """One boolean array per constraint: does each plan meet it?"""
+        """One boolean array per constraint: does each plan meet it?
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Metrics of :func:`repayplan.evaluate`, one row per plan (the columns the set
+            constraints read: ``dscr_p5``, ``default_probability``, ``term``, ``margin``,
+            ``burden``).
+        hard : array of bool
+            Whether each plan breaks a hard rule of the rule set.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray of bool
+            Keyed by constraint name; a plan is feasible when it meets all of them.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> frame = pd.DataFrame({"dscr_p5": [1.5, 1.1], "term": [36, 60], "margin": [10.0, -5.0]})
+        >>> ok = Constraints(min_dscr=1.2, max_term=48).checks(frame, np.array([False, True]))
+        >>> {name: a.tolist() for name, a in ok.items()}
+        {'min_dscr': [True, False], 'max_term': [True, False], 'min_margin': [True, False], 'hard_rules': [True, False]}
+        """
         out = {}
         if self.min_dscr is not None:
             out["min_dscr"] = frame["dscr_p5"].to_numpy() >= self.min_dscr
@@ -247,6 +356,13 @@ class Constraints:
         return out
 
     def describe(self, name: str) -> str:
+        """One constraint (a key of :meth:`checks`) in words, for messages and reasons.
+
+        >>> Constraints(min_dscr=1.2, max_term=48).describe("max_term")
+        'a term of at most 48 months'
+        >>> Constraints(min_dscr=1.2).describe("min_dscr")
+        'DSCR (5th percentile) of at least 1.2'
+        """
         return {
             "min_dscr": f"DSCR (5th percentile) of at least {self.min_dscr}",
             "max_default_probability": f"probability of default at most {self.max_default_probability}",
@@ -287,6 +403,28 @@ class Waterfall:
     reduction (Fannie Mae Servicing Guide D2-3.2-07).  Here the balloon stands for the
     forborne principal (it bears the plan's interest; the creditor can waive that
     separately with ``interest_waiver``).
+
+    Examples
+    --------
+    A borrower with 40,000.00 a month who can give at most 60 % of it, 24,000.00, to a
+    claim of 1,042,000.00 at 4.35 %.  Capitalised over 24 months the payment is 45,411.27;
+    cut to 3 % in steps of 0.5 % it is still 44,786.42 (24 months), then 30,302.62 over 36
+    months and ``1,042,000 × 0.25 % / (1 − 1.0025^−48) = 23,063.97`` over 48, the first
+    step under 24,000:
+
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> claim = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000,
+    ...                  annual_rate=0.0435, as_of=date(2026, 12, 1))
+    >>> cash = rp.CashFlow([40_000.0] * 120, start="2027-01")
+    >>> wf = Waterfall(target="ratio", value=0.6, base_term=24, rate_step=0.005, rate_floor=0.03,
+    ...                term_step=12, max_term=60)
+    >>> res = rp.negotiate(claim, cash, rp.Creditor(0.06), objective="waterfall", waterfall=wf)
+    >>> res.best, res.best.schedule(claim).payment
+    (Plan('waterfall': term=48, annual_rate=0.03), Decimal('23063.97'))
+    >>> [name for name, met in res.steps]
+    ['capitalise arrears', 'rate cut to 3.850%', 'rate cut to 3.350%', 'rate cut to 3.000%',
+     'term extended to 36 months', 'term extended to 48 months']
     """
 
     target: str = "ratio"
@@ -312,7 +450,26 @@ class Waterfall:
         object.__setattr__(self, "max_balloon", check_fraction("max_balloon", self.max_balloon))
 
     def steps(self, claim) -> list[tuple[str, Plan]]:
-        """The sequence of plans the waterfall tries, each with the step's name."""
+        """The sequence of plans the waterfall tries, each with the step's name.
+
+        Each step keeps what the steps before it did: the rate cut stays when the term is
+        extended, and so on.
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> claim = Claim(principal=1_000_000, annual_rate=0.0435, as_of=date(2026, 12, 1))
+        >>> wf = Waterfall(base_term=24, rate_step=0.01, rate_floor=0.03, term_step=24,
+        ...                max_term=72, balloon_step=0.1, max_balloon=0.2)
+        >>> for name, plan in wf.steps(claim):
+        ...     print(f"{name:40} {plan!r}")
+        capitalise arrears                       Plan('waterfall': term=24)
+        rate cut to 3.350%                       Plan('waterfall': term=24, annual_rate=0.0335)
+        rate cut to 3.000%                       Plan('waterfall': term=24, annual_rate=0.03)
+        term extended to 48 months               Plan('waterfall': term=48, annual_rate=0.03)
+        term extended to 72 months               Plan('waterfall': term=72, annual_rate=0.03)
+        10% of principal forborne to a balloon   Plan('waterfall': term=72, annual_rate=0.03, balloon=0.1)
+        20% of principal forborne to a balloon   Plan('waterfall': term=72, annual_rate=0.03, balloon=0.2)
+        """
         rate = float(claim.annual_rate)
         term = self.base_term or _remaining_term(claim) or 36
         plan = Plan(term=term, capitalize_arrears=True, kind="restructuring", name="waterfall")
@@ -365,6 +522,28 @@ class Negotiation:
     objective : str
     steps : list
         For the waterfall: the steps tried and whether each met the target.
+
+    Examples
+    --------
+    The creditor's best plan for a borrower with a steady 40,000.00 a month: 24 months
+    asks 45,411.27 a month (coverage 0.88, below 1.2); 36 months asks 30,926.49
+    (coverage ``40,000 / 30,926.49 = 1.29``) and is worth more to the creditor than 48
+    months.  Enforcement would recover half the claim after 18 months,
+    ``0.5 / 1.005^18 = 46 %`` of it in present value.
+
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> claim = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000,
+    ...                  annual_rate=0.0435, as_of=date(2026, 12, 1))
+    >>> cash = rp.CashFlow([40_000.0] * 60, start="2027-01")
+    >>> res = rp.negotiate(claim, cash, rp.Creditor(0.06), objective="creditor",
+    ...                    space=rp.SearchSpace(term=[24, 36, 48], penalty_waiver=[0, 1]))
+    >>> res
+    Negotiation(creditor: best level instalments over 36 months; 2 candidates)
+    >>> res.best.term, res.best.penalty_waiver, len(res.evaluated), int(res.evaluated["feasible"].sum())
+    (36, 0.0, 6, 4)
+    >>> res.candidates["term"].tolist()
+    [36, 48]
     """
 
     best: Plan
@@ -378,7 +557,42 @@ class Negotiation:
     beta: float = 0.5
 
     def explain(self, lang: str = "en") -> str:
-        """Plain-language reasons for each candidate, in English or Chinese."""
+        """Plain-language reasons for each candidate, in English or Chinese.
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+
+        Returns
+        -------
+        str
+            The objective, then one numbered line per candidate: what the plan gives, the
+            coverage of its payments, the probability of default and what each side
+            recovers (then, for the waterfall, the steps tried).
+
+        Examples
+        --------
+        The negotiation of :class:`Negotiation`'s example, whose coverage figures are
+        ``40,000 / 30,926.49 = 1.29`` and ``40,000 / 23,690.92 = 1.69``:
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> claim = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000,
+        ...                  annual_rate=0.0435, as_of=date(2026, 12, 1))
+        >>> cash = rp.CashFlow([40_000.0] * 60, start="2027-01")
+        >>> res = rp.negotiate(claim, cash, rp.Creditor(0.06), objective="creditor",
+        ...                    space=rp.SearchSpace(term=[24, 36, 48], penalty_waiver=[0, 1]))
+        >>> print(res.explain())
+        Objective: the creditor's expected NPV, within the borrower constraints.
+        1. Level instalments over 36 months; minimum DSCR 1.29 on mean cash (1.29 in a bad
+        month, 5th percentile); probability of default 0%; creditor recovers 98% of the claim
+        in expectation against 46% through enforcement.
+        2. Level instalments over 48 months; minimum DSCR 1.69 on mean cash (1.69 in a bad
+        month, 5th percentile); probability of default 0%; creditor recovers 97% of the claim
+        in expectation against 46% through enforcement.
+        >>> print(res.explain("zh").splitlines()[1])
+        1. 等额本息，分36个月；均值现金流下最低偿债覆盖率1.29（不利月份5%分位1.29）；违约概率0%；债权人预期回收债权的98%，强制执行仅回收46%。
+        """
         t = _OBJECTIVE_TEXT[check_choice("lang", lang, tuple(_OBJECTIVE_TEXT))]
         lines = [t["objective"].format(t[self.objective].format(beta=self.beta))]
         for i, (_, row) in enumerate(self.candidates.iterrows(), start=1):
@@ -562,15 +776,36 @@ class _Context:
         return pd.concat(frames, ignore_index=True)
 
     def score(self, f: pd.DataFrame) -> np.ndarray:
-        if self.objective == "creditor":
-            return f["expected_npv"].to_numpy()
-        if self.objective == "borrower":
-            return -f["burden"].to_numpy()
-        sc = f["expected_npv"].to_numpy() - f["enforcement_npv"].to_numpy()
-        sb = f["borrower_alternative"].to_numpy() - f["borrower_cost"].to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            val = self.beta * np.log(np.maximum(sc, 0)) + (1 - self.beta) * np.log(np.maximum(sb, 0))
-        return np.where((sc > 0) & (sb > 0), val, -np.inf)
+        return score(f, self.objective, self.beta)
+
+
+def score(frame: pd.DataFrame, objective: str = "nash", beta: float = 0.5) -> np.ndarray:
+    r"""The objective of each evaluated plan (higher is better), from :func:`repayplan.evaluate` columns.
+
+    ``"creditor"``: ``expected_npv``; ``"borrower"``: ``-burden``; ``"nash"``: the log Nash
+    product :math:`\beta \log(C - C_0) + (1 - \beta) \log(B_0 - B)`, and :math:`-\infty`
+    where either side would be worse off than without agreement.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"expected_npv": [900.0, 700.0], "enforcement_npv": [500.0, 500.0],
+    ...                   "borrower_alternative": [1000.0, 1000.0], "borrower_cost": [950.0, 600.0],
+    ...                   "burden": [0.5, 0.4]})
+    >>> score(f, "nash").round(3).tolist()     # log(400)/2 + log(50)/2 vs log(200)/2 + log(400)/2
+    [4.952, 5.645]
+    >>> score(f, "creditor").tolist(), score(f, "borrower").tolist()
+    ([900.0, 700.0], [-0.5, -0.4])
+    """
+    check_choice("objective", objective, ("nash", "creditor", "borrower"))
+    if objective == "creditor":
+        return frame["expected_npv"].to_numpy()
+    if objective == "borrower":
+        return -frame["burden"].to_numpy()
+    sc = frame["expected_npv"].to_numpy() - frame["enforcement_npv"].to_numpy()
+    sb = frame["borrower_alternative"].to_numpy() - frame["borrower_cost"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        val = beta * np.log(np.maximum(sc, 0)) + (1 - beta) * np.log(np.maximum(sb, 0))
+    return np.where((sc > 0) & (sb > 0), val, -np.inf)
 
 
 def _has_hard_finding(plan, claim) -> bool:

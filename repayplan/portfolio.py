@@ -45,7 +45,18 @@ share on average ``scenarios**2 / POOL_PATHS`` paths (0.25 at the default 64), s
 Monte-Carlo errors of different accounts are nearly independent.
 
 Use :func:`scenario_cash` to see the paths of some accounts, and
-``rp.evaluate(offers, claim, rp.CashFlow(paths), creditor)`` to look at one account in full.
+``rp.evaluate(offers, claim, rp.CashFlow(paths[a], start=DEFAULT_PROJECTION_START), creditor)``
+(:data:`repayplan.cashflow.DEFAULT_PROJECTION_START`: an undated projection) to look at one
+account in full: the figures are the same.
+
+How the work is done
+--------------------
+The engine schedules every offer for up to 16,384 accounts in one batch per offer; the
+scenarios then run in blocks of a few thousand accounts, month by month, so that one month of
+a block (scenarios × accounts) stays in the CPU cache; the arithmetic is that of
+:mod:`repayplan.evaluate` (its :func:`~repayplan.evaluate.plan_values`,
+:func:`~repayplan.evaluate.scenario_outcomes`, :func:`~repayplan.evaluate.coverage`), with the
+accounts as the last, innermost axis.  Python loops run over offers, blocks and months only.
 """
 
 from __future__ import annotations
@@ -114,7 +125,8 @@ ERROR_COLUMNS = ["account_id", "index", "field", "value", "reason"]
 
 _AMOUNT_LIMIT = 10**13  # currency units; keeps every amount exact in a float and in int64 fen
 _UNSUPPORTED = ("balloon", "step_up", "seasonal")
-_CELLS = 100_000  # accounts × scenarios in one block of work (a month of it stays in cache)
+_CELLS = 200_000  # accounts × scenarios in one block of work (a month of it stays in cache)
+_ENGINE_BATCH = 16_384  # accounts per engine batch (its per-period loop costs per call)
 
 
 # --------------------------------------------------------------------------------------
@@ -428,7 +440,8 @@ def scenario_cash(accounts, months: int, *, scenarios: int = 64, seed: int = 0) 
     Returns
     -------
     ndarray, shape (accounts, scenarios, months)
-        Row ``a`` is ready for ``rp.CashFlow(paths[a])`` and :func:`repayplan.evaluate`.
+        Row ``a`` is ready for ``rp.CashFlow(paths[a], start=DEFAULT_PROJECTION_START)`` (an
+        undated projection) and :func:`repayplan.evaluate`.
 
     Examples
     --------
@@ -453,8 +466,8 @@ def scenario_cash(accounts, months: int, *, scenarios: int = 64, seed: int = 0) 
         label = accounts.index[int(first["pos"])]
         raise InputError(f"accounts.{first['field']}[{label!r}]", first["value"], first["allowed"])
     pool = _pool(seed, months)
-    cf = _cash(good, np.arange(len(accounts)), pool, scenarios, seed)       # months × A × S
-    return np.ascontiguousarray(cf.transpose(1, 2, 0))
+    cf = _cash(good, np.arange(len(accounts)), pool, scenarios, seed)       # months × S × A
+    return np.ascontiguousarray(cf.transpose(2, 1, 0))
 
 
 # --------------------------------------------------------------------------------------
@@ -817,31 +830,32 @@ class _Projection:
     """The cash model of some accounts: which pool paths, and the factors of each month.
 
     Month *k*'s cash is :math:`F_{a,k} \\exp(\\sigma_a Z_{k, j(a,s)})` with
-    :math:`F_{a,k} = m_a (1+g_a)^{k/12} e^{-\\sigma_a^2/2}` (*k* = 0 for the first month).
+    :math:`F_{a,k} = m_a (1+g_a)^{k/12} e^{-\\sigma_a^2/2}` (*k* = 0 for the first month), laid
+    out scenarios × accounts.
     """
 
     def __init__(self, data: dict, sel: np.ndarray, pool: np.ndarray, scenarios: int, seed: int):
         ids = data["account_id"].iloc[sel]
         self.pool = pool
-        self.rows = _paths(pd.Series(ids), scenarios, seed)                   # A × S
+        self.rows = np.ascontiguousarray(_paths(pd.Series(ids), scenarios, seed).T)   # S × A
         H = pool.shape[0]
         growth = (1.0 + data["cash_trend"][sel])[None, :] ** (np.arange(H) / 12.0)[:, None]    # H × A
         self.sigma = np.sqrt(np.log1p(data["cash_volatility"][sel] ** 2))
         self.factor = data["cash_mean"][sel][None, :] * growth * np.exp(-0.5 * self.sigma * self.sigma)[None, :]
 
     def month(self, k: int, out: np.ndarray) -> np.ndarray:
-        """Cash of month k (0-based) into ``out``, accounts × scenarios."""
+        """Cash of month k (0-based) into ``out``, scenarios × accounts."""
         np.take(self.pool[k], self.rows, out=out, mode="clip")  # rows are in range; "clip" skips buffering
-        out *= self.sigma[:, None]
+        out *= self.sigma
         np.exp(out, out=out)
-        out *= self.factor[k][:, None]
+        out *= self.factor[k]
         return out
 
 
 def _cash(data: dict, sel: np.ndarray, pool: np.ndarray, scenarios: int, seed: int) -> np.ndarray:
-    """Cash of accounts ``sel``, months × accounts × scenarios."""
+    """Cash of accounts ``sel``, months × scenarios × accounts."""
     proj = _Projection(data, sel, pool, scenarios, seed)
-    out = np.empty((pool.shape[0], len(sel), scenarios))
+    out = np.empty((pool.shape[0], scenarios, len(sel)))
     for k in range(pool.shape[0]):
         proj.month(k, out[k])
     return out
@@ -866,7 +880,14 @@ def _evaluate_part(df: pd.DataFrame, p: _Params, bar) -> pd.DataFrame:
     blocks = _blocks(book, p, bar)
     if not blocks:
         return _empty_results(df)
-    return pd.concat(blocks, ignore_index=True)
+    O = len(p.offers)  # noqa: E741
+    out = pd.DataFrame({
+        "account_id": book.data["account_id"].iloc[np.repeat(np.arange(len(book.frame)), O)].reset_index(drop=True),
+        "offer": pd.Series(np.tile(np.array(p.names, dtype=object), len(book.frame)), dtype=str),
+    })
+    for col in RESULT_COLUMNS[2:]:
+        out[col] = np.concatenate([blk[col] for blk in blocks])
+    return out
 
 
 def _errors_part(df: pd.DataFrame, p: _Params) -> pd.DataFrame:
@@ -886,40 +907,60 @@ def _empty_results(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _blocks(book: _Book, p: _Params, bar) -> list[pd.DataFrame]:
+def _blocks(book: _Book, p: _Params, bar) -> list[dict]:
+    """The partition in blocks: the engine runs on large batches, the scenarios in cache-sized ones."""
     n = len(book.frame)
     if n == 0:
         return []
     H, S = p.horizon, p.scenarios
     step = min(n, p.chunk or max(16, _CELLS // S))
+    batch = step * max(1, _ENGINE_BATCH // step)
     pool = _pool(p.seed, H)
     cash_buf, start_buf = np.empty(step * S), np.empty(step * S)  # one month of a block, reused
     out = []
-    for a in range(0, n, step):
-        sel = np.arange(a, min(n, a + step))
-        out.append(_block(book, sel, p, pool, cash_buf, start_buf))
-        if bar is not None and bar is not False:
-            bar.update(len(sel))
+    for a in range(0, n, batch):
+        big = np.arange(a, min(n, a + batch))
+        plans = _plan_arrays(book, big, p)
+        for b in range(0, len(big), step):
+            part = slice(b, min(len(big), b + step))
+            out.append(_block(book, big[part], {k: v[:, part] for k, v in plans.items()}, p, pool, cash_buf,
+                              start_buf))
+            if bar is not None and bar is not False:
+                bar.update(part.stop - part.start)
     return out
 
 
-def _block(book: _Book, sel: np.ndarray, p: _Params, pool: np.ndarray, cash_buf, start_buf) -> pd.DataFrame:
-    """Every offer on the accounts ``sel``: arrays accounts × offers × months."""
+def _plan_arrays(book: _Book, sel: np.ndarray, p: _Params) -> dict:
+    """Every offer's schedule for the accounts ``sel``, one engine batch per offer (minor units,
+    offers × accounts × months, the engine's layout)."""
+    O, H, A = len(p.offers), p.horizon, len(sel)  # noqa: E741
+    pays = np.empty((O, A, H + 1), dtype=np.int64)
+    bals = np.empty((O, A, H + 1), dtype=np.int64)
+    terms = np.empty((O, A), dtype=np.int64)
+    waived = np.empty((O, A), dtype=np.int64)
+    rate = book.data["annual_rate"][sel]
+    for j, plan in enumerate(p.offers):
+        t = {k: (v[sel] if isinstance(v, np.ndarray) else v) for k, v in book.terms[j].items()}
+        pays[j], bals[j], terms[j] = _schedules(plan, t, rate, H, p.units)
+        waived[j] = t["waived"]
+    return {"pays": pays, "bals": bals, "terms": terms, "waived": waived}
+
+
+def _block(book: _Book, sel: np.ndarray, plans: dict, p: _Params, pool: np.ndarray, cash_buf, start_buf) -> dict:
+    """Every offer on the accounts ``sel`` (arrays offers × months × accounts): the result columns."""
     d, c = book.data, book.cents
     A, O, H, S = len(sel), len(p.offers), p.horizon, p.scenarios  # noqa: E741
     scale = 10.0**p.units
-    pays = np.empty((A, O, H + 1))
-    owed_after = np.empty((A, O, H + 1))
-    terms = np.empty((A, O), dtype=np.int64)
-    waived = np.empty((A, O))
-    rate = d["annual_rate"][sel]
+    # offers × months × accounts, in currency units (a transposing division into fresh arrays)
+    pays = np.empty((O, H + 1, A))
+    np.divide(plans["pays"].transpose(0, 2, 1), scale, out=pays)
+    owed_after = np.empty((O, H + 1, A))
+    np.divide(plans["bals"].transpose(0, 2, 1), scale, out=owed_after)
+    terms, waived = plans["terms"], plans["waived"] / scale
     for j, plan in enumerate(p.offers):
-        t = {k: (v[sel] if isinstance(v, np.ndarray) else v) for k, v in book.terms[j].items()}
-        pay, bal, nrows = _schedules(plan, t, rate, H, p.units)
-        pays[:, j] = pay / scale
-        waived[:, j] = t["waived"] / scale
-        owed_after[:, j] = bal / scale + (waived[:, j, None] if plan.waivers_conditional else 0.0)
-        terms[:, j] = nrows
+        if plan.waivers_conditional:  # revoked on default: owed again
+            owed_after[j] += waived[j]
+    rate = d["annual_rate"][sel]
     total = (c["principal"][sel] + c["interest"][sel] + c["penalty"][sel] + c["fees"][sel]) / scale
     b = p.borrower
     g_loss = total * 0.2 if b.going_concern_loss is None else float(b.going_concern_loss)
@@ -929,66 +970,58 @@ def _block(book: _Book, sel: np.ndarray, p: _Params, pool: np.ndarray, cash_buf,
                          costs=d["enforcement_costs"][sel], delay=d["enforcement_delay_months"][sel], w=w,
                          going_concern_loss=g_loss)
     proj = _Projection(d, sel, pool, S, p.seed)
-    cf_k, cash = cash_buf[: A * S].reshape(A, S), start_buf[: A * S].reshape(A, S)
+    cf_k, cash = cash_buf[: A * S].reshape(S, A), start_buf[: A * S].reshape(S, A)
     mean_cf, q5 = np.empty((H, A)), np.empty((H, A))
 
     def months():  # month by month, in buffers that stay in cache
-        cash[:] = d["cash_buffer"][sel][:, None]
+        cash[:] = d["cash_buffer"][sel]
         yield cash, None
         for k in range(H):
             proj.month(k, cf_k)
             np.add(cash, cf_k, out=cash)
             yield cash, cf_k
-            mean_cf[k] = cf_k.mean(axis=1)
-            if S > 1:
-                cf_k.sort(axis=1)
-                q5[k] = _quantile_sorted(cf_k, 0.05)
-            else:
-                q5[k] = cf_k[:, 0]
+            mean_cf[k] = cf_k.mean(axis=0)
+            q5[k] = _quantile_sorted(np.sort(cf_k.T, axis=1), 0.05) if S > 1 else cf_k[0]
 
     outcome = scenario_outcomes(months(), pays, d["minimum_cash"][sel], values)
-    mean_cf, q5 = mean_cf.T, q5.T                                       # A × H
     cover = coverage(pays, mean_cf, q5, values["disc"], terms, values["creditor_npv"])
     offer_rate = np.array([np.nan if pl.annual_rate is None else pl.annual_rate for pl in p.offers])
-    guess = np.where(np.isnan(offer_rate)[None, :], rate[:, None], offer_rate[None, :])
+    guess = np.where(np.isnan(offer_rate)[:, None], rate[None, :], offer_rate[:, None])
     rep = lambda x: np.repeat(np.asarray(x), O)  # noqa: E731  one value per account, each offer's row
-    flat = lambda x: np.asarray(x).reshape(-1)  # noqa: E731
+    flat = lambda x: np.asarray(x).T.reshape(-1)  # noqa: E731  offers × accounts, account by account
     expected = outcome["expected_npv"]
-    enf = values["enforcement_npv"][:, None]
-    return pd.DataFrame({
-        "account_id": d["account_id"].iloc[np.repeat(sel, O)].reset_index(drop=True),
-        "offer": pd.Series(np.tile(np.array(p.names, dtype=object), A), dtype=str),
+    return {
         "claim_total": rep(total),
         "creditor_npv": flat(values["creditor_npv"]),
         "expected_npv": flat(expected),
         "enforcement_npv": rep(values["enforcement_npv"]),
-        "margin": flat(expected - enf),
-        "recovery_rate": flat(expected / total[:, None]),
+        "margin": flat(expected - values["enforcement_npv"]),
+        "recovery_rate": flat(expected / total),
         "irr": flat(_irr(pays, total, guess)),
         "default_probability": flat(outcome["default_probability"]),
         "min_dscr": flat(cover["min_dscr"]),
         "dscr_p5": flat(cover["dscr_p5"]),
         "months_short": flat(outcome["months_short"]),
         "burden": flat(cover["burden"]),
-        "peak_payment": flat(pays.max(axis=-1)),
-        "total_paid": flat(pays.sum(axis=-1)),
+        "peak_payment": flat(pays.max(axis=1)),
+        "total_paid": flat(pays.sum(axis=1)),
         "total_waived": flat(waived),
         "term": flat(terms),
         "borrower_cost": flat(outcome["borrower_cost"]),
         "borrower_alternative": rep(values["borrower_alternative"]),
-    })
+    }
 
 
 def _choose(long: pd.DataFrame, O: int, objective: str, constraints, beta: float) -> pd.DataFrame:  # noqa: E741
     """The best feasible offer per account, vectorised over the accounts × offers table."""
-    from .negotiate import _Context
+    from .negotiate import score as objective_score
 
     A = len(long) // O
     checks = constraints.checks(long, np.zeros(len(long), bool))
     checks.pop("hard_rules", None)  # rule sets are not checked per account (see suggest)
     ok = {k: v.reshape(A, O) for k, v in checks.items()}
     feasible = np.logical_and.reduce(list(ok.values())) if ok else np.ones((A, O), bool)
-    score = _Context(None, None, None, None, constraints, objective, beta, None).score(long).reshape(A, O)
+    score = objective_score(long, objective, beta).reshape(A, O)
     key = np.where(feasible, score, -np.inf)
     top = key.max(axis=1, initial=-np.inf)
     best = np.argmax(feasible & (key == top[:, None]), axis=1)

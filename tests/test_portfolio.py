@@ -86,7 +86,7 @@ def test_every_metric_equals_rp_evaluate_on_each_accounts_own_claim():
         assert list(got.index) == list(want.index)
         for col in METRIC_COLUMNS:
             np.testing.assert_allclose(got[col].to_numpy(float), want[col].to_numpy(float),
-                                       rtol=1e-12, atol=1e-9, err_msg=f"{row['account_id']} {col}")
+                                       rtol=1e-12, atol=1e-6, err_msg=f"{row['account_id']} {col}")
         exact = sum(Decimal(repr(float(row[c]))) for c in ("principal", "interest", "penalty", "fees"))
         assert (got["claim_total"] == float(exact)).all()
 
@@ -105,7 +105,7 @@ def test_any_account_matches_rp_evaluate(principal, rate, cash, vol, trend, buff
     want = oracle(row, offers, scenario_cash(book, 36, scenarios=8)[0])
     for col in METRIC_COLUMNS:
         np.testing.assert_allclose(res.results[col].to_numpy(float), want[col].to_numpy(float), rtol=1e-12,
-                                   atol=1e-9, err_msg=col)
+                                   atol=1e-6, err_msg=col)
 
 
 # --------------------------------------------------------------------------------------
@@ -372,8 +372,8 @@ def same(got: pd.DataFrame, want: pd.DataFrame):
 
 
 def test_dask_on_a_local_cluster_gives_exactly_the_pandas_results():
-    dd = pytest.importorskip("dask.dataframe")
-    distributed = pytest.importorskip("distributed")
+    import dask.dataframe as dd
+    import distributed
     book = synthetic_book(400, seed=12, bad_rows=6)
     offers = OFFERS[:5]
     want = evaluate(book, offers, scenarios=16, progress=False)
@@ -392,7 +392,8 @@ def test_dask_on_a_local_cluster_gives_exactly_the_pandas_results():
 
 
 def test_dask_without_a_cluster_uses_the_local_scheduler():
-    dd = pytest.importorskip("dask.dataframe")
+    import dask.dataframe as dd
+
     book = synthetic_book(50, seed=3, bad_rows=2)
     want = evaluate(book, standard_offers(), scenarios=8, progress=False)
     got = evaluate(dd.from_pandas(book, npartitions=3), standard_offers(), scenarios=8, progress=False)
