@@ -43,8 +43,14 @@ __all__ = [
     "is_business_day",
 ]
 
+#: The day-count conventions, by canonical name: 30/360 (Bond Basis), ACT/360, ACT/365F
+#: (Fixed) and ACT/ACT (ISDA).  Other spellings are read by :func:`normalize_day_count`.
 DAY_COUNTS: tuple[str, ...] = ("30/360", "ACT/360", "ACT/365F", "ACT/ACT")
 
+#: The fixed denominator of each day count: a period's year fraction is exactly
+#: ``accrual_numerators(start, end, dc) / DAY_COUNT_DENOMINATOR[dc]``.  ACT/ACT (ISDA) counts
+#: ``366 × days in non-leap years + 365 × days in leap years`` over ``365 × 366 = 133590``, so
+#: that every fraction is a whole numerator over one denominator (no float).
 DAY_COUNT_DENOMINATOR: dict[str, int] = {
     "30/360": 360,
     "ACT/360": 360,
@@ -52,8 +58,14 @@ DAY_COUNT_DENOMINATOR: dict[str, int] = {
     "ACT/ACT": 365 * 366,
 }
 
+#: Payments per year that due dates can follow: annual, semi-annual, quarterly, monthly
+#: (whole months from the start, end-of-month rule), fortnightly and weekly (every 14 and 7
+#: days).
 FREQUENCIES: tuple[int, ...] = (1, 2, 4, 12, 26, 52)
 
+#: The business-day conventions of :func:`roll` (ISDA 2006 §4.12): leave the date, move it to
+#: the next or the previous business day, or to the next (previous) one unless that falls in
+#: another month, then the previous (next) one.
 BUSINESS_DAY_CONVENTIONS: tuple[str, ...] = (
     "unadjusted",
     "following",

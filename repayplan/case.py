@@ -192,7 +192,13 @@ class CaseError(InputError):
         self.args = ("\n".join(self.lines()),)
 
     def lines(self) -> list[str]:
-        """One line per problem: ``file: location: message``."""
+        """One line per problem: ``file: location: message``.
+
+        >>> e = CaseError([("cashflow.seed", "is missing (required)"),
+        ...                ("plans[0].term", "-6 is not a whole number from 1 to 1200")], "acme.toml")
+        >>> e.lines()
+        ['acme.toml: cashflow.seed: is missing (required)', 'acme.toml: plans[0].term: -6 is not a whole number from 1 to 1200']
+        """
         return [f"{self.source}: {loc}: {msg}" if loc else f"{self.source}: {msg}"
                 for loc, msg in self.problems]
 
@@ -334,6 +340,11 @@ class Party:
             _check_text(k, getattr(self, k))
 
     def replace(self, **changes) -> Party:
+        """A copy with some fields changed.
+
+        >>> Party("Acme Ltd").replace(representative="Zhang Wei")
+        Party(name='Acme Ltd', other_name='', registration='', address='', representative='Zhang Wei')
+        """
         return dataclasses.replace(self, **changes)
 
     def __str__(self) -> str:
@@ -412,10 +423,26 @@ class Projection:
         )
 
     def cashflow(self) -> CashFlow:
-        """The projected :class:`~repayplan.CashFlow` (computed once)."""
+        """The projected :class:`~repayplan.CashFlow` (computed once).
+
+        The same seed gives the same cash, which is why a saved case reloads exactly:
+
+        >>> p = Projection(base=38_000, months=12, volatility=0.2, scenarios=50, start="2026-07", seed=7)
+        >>> p.cashflow().values.shape
+        (50, 12)
+        >>> p.cashflow() == Projection(base=38_000, months=12, volatility=0.2, scenarios=50,
+        ...                            start="2026-07", seed=7).cashflow()
+        True
+        """
         return self._cashflow
 
     def replace(self, **changes) -> Projection:
+        """A copy with some parameters changed (the projection is run again).
+
+        >>> p = Projection(base=38_000, months=24, start="2026-07", seed=1)
+        >>> float(p.replace(base=40_000).cashflow().values[0, 0])
+        40000.0
+        """
         return dataclasses.replace(self, **changes)
 
 
@@ -456,13 +483,22 @@ class Settings:
             raise InputError("constraints", self.constraints, "a repayplan.negotiate.Constraints")
 
     def kwargs(self) -> dict:
-        """The keywords of :func:`repayplan.negotiate`."""
+        """The keywords of :func:`repayplan.negotiate` (``constraints`` only when set).
+
+        >>> Settings(objective="creditor", seed=3).kwargs()
+        {'objective': 'creditor', 'beta': 0.5, 'seed': 3}
+        """
         out = {"objective": self.objective, "beta": self.beta, "seed": self.seed}
         if self.constraints is not None:
             out["constraints"] = self.constraints
         return out
 
     def replace(self, **changes) -> Settings:
+        """A copy with some settings changed.
+
+        >>> Settings(seed=1).replace(objective="borrower")
+        Settings(objective='borrower', beta=0.5, seed=1, constraints=None)
+        """
         return dataclasses.replace(self, **changes)
 
 
@@ -596,25 +632,84 @@ class Case:
     # -- access ----------------------------------------------------------------------------
     @property
     def borrower_name(self) -> str:
+        """The borrower's name, as in the agreement.
+
+        >>> Case.sample().borrower_name
+        '华东精密机械有限公司'
+        """
         return self.borrower.name
 
     @property
     def creditor_name(self) -> str:
+        """The creditor's name, as in the agreement.
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 24, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> case.creditor_name
+        'First Bank'
+        """
         return self.creditor.name
 
     def plan(self, name: str) -> Plan:
-        """The plan of this name; an :class:`InputError` lists the names there are."""
+        """The plan of this name; an :class:`InputError` lists the names there are.
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 24, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> case.plan("24 months")
+        Plan('24 months': term=24)
+        >>> case.plan("36 months")
+        Traceback (most recent call last):
+        ...
+        repayplan.errors.InputError: plan == '36 months', must be the name of a plan of the case ('12 months', '24 months')
+        """
         if name not in self.plans:
             have = ", ".join(repr(n) for n in self.plans) or "none"
             raise InputError("plan", name, f"the name of a plan of the case ({have})")
         return self.plans[name]
 
     def schedule(self, name: str):
-        """The cent-exact schedule of the named plan on the case's claim."""
+        """The cent-exact schedule of the named plan on the case's claim.
+
+        120,000.00 at 6 % over 12 months: ``120,000 × 0.005 / (1 − 1.005^−12) = 10,327.97``.
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 24, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> case.schedule("12 months").payment
+        Decimal('10327.97')
+        """
         return self.plan(name).schedule(self.claim)
 
     def evaluate(self, names=None, **kwargs):
-        """:func:`repayplan.evaluate` of the named plans (default all), as a DataFrame."""
+        """:func:`repayplan.evaluate` of the named plans (default all), as a DataFrame.
+
+        Keywords go to :func:`repayplan.evaluate`; the case's ``borrower_side`` is used
+        unless one is given.  With 15,000.00 of cash a month, the coverage of the largest
+        payments (10,327.99 and 5,318.58, the last ones) is 1.45 and 2.82:
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 24, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> case.evaluate()[["peak_payment", "total_paid", "min_dscr"]].round(2)
+                  peak_payment  total_paid  min_dscr
+        plan
+        12 months     10327.99   123935.66      1.45
+        24 months      5318.58   127643.39      2.82
+        """
         from .evaluate import evaluate
 
         if self.borrower_side is not None:
@@ -623,7 +718,19 @@ class Case:
         return evaluate(plans, self.claim, self.cashflow, self.creditor, **kwargs)
 
     def compare(self, names=None, *, lang: str = "en"):
-        """:func:`repayplan.compare` of the named plans (default all)."""
+        """:func:`repayplan.compare` of the named plans (default all).
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 24, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> case.compare().formatted().loc[["Total paid", "Largest payment"]]
+        plan               12 months   24 months
+        Total paid       123,935.66*  127,643.39
+        Largest payment    10,327.99   5,318.58*
+        """
         from .compare import compare
 
         plans = self._plan_list(names)
@@ -631,7 +738,23 @@ class Case:
                        metrics=self.evaluate(names))
 
     def negotiate(self, **overrides):
-        """:func:`repayplan.negotiate` on the case, with its settings; keywords override them."""
+        """:func:`repayplan.negotiate` on the case, with its settings; keywords override them.
+
+        The case's rule set, ``borrower_side`` and :class:`Settings` are used unless a
+        keyword says otherwise.  Here the creditor's best plan among 6, 12 and 24 months
+        for a borrower with 15,000.00 a month: six months asks 20,351.45 a month, more
+        than the cash.
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 24, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> res = case.negotiate(space=rp.SearchSpace(term=[6, 12, 24]), objective="creditor")
+        >>> res.best.term, res.candidates["term"].tolist()
+        (24, [24, 12])
+        """
         from .negotiate import negotiate
 
         kwargs = {**self.negotiation.kwargs(), **overrides}
@@ -675,7 +798,20 @@ class Case:
         return dataclasses.replace(self, **changes)
 
     def with_plan(self, plan: Plan, name: str | None = None) -> Case:
-        """A copy with ``plan`` added (or replacing the plan of the same name)."""
+        """A copy with ``plan`` added (or replacing the plan of the same name).
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 24, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> bigger = case.with_plan(rp.Plan(term=18), name="18 months")
+        >>> list(bigger.plans), list(case.plans)
+        (['12 months', '24 months', '18 months'], ['12 months', '24 months'])
+        >>> bigger.plans["18 months"]
+        Plan('18 months': term=18)
+        """
         name = name or plan.name
         if not name:
             raise InputError("name", name, "a name for the plan")
@@ -750,6 +886,16 @@ class Case:
         CaseError
             The file cannot be read, is not valid TOML/JSON, or has problems; every
             problem is listed with its location (``plans[2].term: -6 is not ...``).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = pathlib.Path(folder) / "huadong.toml"
+        ...     Case.sample().save(path)
+        ...     case = Case.load(path)
+        >>> case == Case.sample(), list(case.plans)[:2]
+        (True, ['Bank proposal', 'Borrower proposal'])
         """
         source = os.fspath(path)
         fmt = _format_of(source, format)
@@ -766,7 +912,52 @@ class Case:
 
     @classmethod
     def loads(cls, text: str, format: str = "toml", *, source: str = "<string>") -> Case:
-        """A case from the text of a case file."""
+        """A case from the text of a case file.
+
+        Parameters
+        ----------
+        text : str
+            TOML or JSON text (see the module docstring for the schema).
+        format : {"toml", "json"}
+        source : str
+            The name problems are reported under.
+
+        Examples
+        --------
+        >>> text = '''
+        ... [borrower]
+        ... name = "Acme Ltd"
+        ... [creditor]
+        ... name = "First Bank"
+        ... [claim]
+        ... principal = 120000.00
+        ... annual_rate = 0.06
+        ... as_of = 2026-06-30
+        ... [cashflow]
+        ... base = 15000.00
+        ... months = 24
+        ... start = "2026-07"
+        ... seed = 1
+        ... [[plans]]
+        ... name = "12 months"
+        ... term = 12
+        ... '''
+        >>> case = Case.loads(text)
+        >>> case
+        Case(Acme Ltd owes First Bank 120,000.00 CNY as of 2026-06-30; cash flow projected,
+             1 x 24 months from 2026-07; rules 'generic'; plans: '12 months')
+        >>> case.claim.principal
+        Decimal('120000.00')
+
+        Every problem is reported at once, with its place in the file:
+
+        >>> Case.loads(text.replace("term = 12", "term = -6").replace("seed = 1", ""),
+        ...            source="acme.toml")
+        Traceback (most recent call last):
+        ...
+        repayplan.case.CaseError: acme.toml: cashflow.seed: is missing (required)
+        acme.toml: plans[0].term: -6 is not a whole number from 1 to 1200
+        """
         fmt = _format_of(source, format)
         if fmt == "toml":
             import tomllib
@@ -785,7 +976,18 @@ class Case:
 
     @classmethod
     def from_dict(cls, data, *, source: str = "<dict>") -> Case:
-        """A case from the parsed structure of a case file (see the module docstring)."""
+        """A case from the parsed structure of a case file (see the module docstring).
+
+        Dates and amounts may be given as text, as JSON gives them:
+
+        >>> case = Case.from_dict({
+        ...     "borrower": {"name": "Acme Ltd"}, "creditor": {"name": "First Bank"},
+        ...     "claim": {"principal": "120000.00", "annual_rate": "0.06", "as_of": "2026-06-30"},
+        ...     "cashflow": {"start": "2026-07", "values": [15000.0] * 12},
+        ...     "plans": [{"name": "12 months", "term": 12}]})
+        >>> case.claim.as_of, case.cashflow.months, list(case.plans)
+        (datetime.date(2026, 6, 30), 12, ['12 months'])
+        """
         problems = _Problems()
         case = _read_case(data, problems)
         if problems or case is None:
@@ -793,11 +995,52 @@ class Case:
         return case
 
     def to_dict(self) -> dict:
-        """The case as the structure of a case file (Decimals, dates, floats, text)."""
+        """The case as the structure of a case file (Decimals, dates, floats, text).
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 24, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> doc = case.to_dict()
+        >>> doc["claim"]["principal"], doc["claim"]["as_of"], doc["plans"][1]
+        (Decimal('120000.00'), datetime.date(2026, 6, 30), {'name': '24 months', 'method': 'level', 'term': 24})
+        >>> Case.from_dict(doc) == case
+        True
+        """
         return _case_doc(self)
 
     def dumps(self, format: str = "toml") -> str:
-        """The text of the case file."""
+        """The text of the case file, TOML (``"toml"``) or JSON (``"json"``).
+
+        Amounts are written digit for digit (TOML decimal literals; JSON strings):
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 24, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> toml = case.dumps()
+        >>> print(toml[toml.index("[claim]"):toml.index("[cashflow]")].strip())
+        [claim]
+        as_of = 2026-06-30
+        currency = "CNY"
+        principal = 120000.00
+        overdue_principal = 0.00
+        interest = 0.00
+        penalty = 0.00
+        compound = 0.00
+        fees = 0.00
+        enforcement_costs = 0.00
+        annual_rate = 0.06
+        penalty_markup = 0
+        >>> '"principal": "120000.00"' in case.dumps("json")
+        True
+        >>> Case.loads(case.dumps("json"), "json") == case == Case.loads(toml)
+        True
+        """
         fmt = _format_of("<string>", format)
         doc = self.to_dict()
         return _toml_dumps(doc) if fmt == "toml" else _json_dumps(doc)
@@ -806,6 +1049,23 @@ class Case:
         """Write the case file atomically (a temporary file renamed over ``path``).
 
         The target is always either the old file, untouched, or the complete new one.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 24, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> import tempfile, pathlib
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = pathlib.Path(folder) / "acme.json"
+        ...     case.save(path)                       # JSON, by the suffix
+        ...     print(path.read_text(encoding="utf-8").splitlines()[:2])
+        ...     print(Case.load(path) == case)
+        ['{', '  "format_version": 1,']
+        True
         """
         target = os.fspath(path)
         text = self.dumps(_format_of(target, format))

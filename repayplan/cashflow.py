@@ -509,7 +509,11 @@ class CashFlow:
 
     @property
     def end(self) -> pd.Period:
-        """The last month covered."""
+        """The last month covered: ``start + months - 1``.
+
+        >>> CashFlow([10.0] * 24, start="2027-01").end
+        Period('2028-12', 'M')
+        """
         return self.start + (self.months - 1)
 
     @property
@@ -520,7 +524,15 @@ class CashFlow:
     # ---- summaries for tables and charts ---------------------------------------------------
 
     def mean(self) -> pd.Series:
-        """Mean cash of each month across scenarios (a Series indexed by month)."""
+        """Mean cash of each month across scenarios (a Series indexed by month).
+
+        >>> cf = CashFlow([[1.0, 10.0], [3.0, 30.0]], start="2027-01")
+        >>> cf.mean()
+        month
+        2027-01     2.0
+        2027-02    20.0
+        Freq: M, Name: mean, dtype: float64
+        """
         return pd.Series(self.values.mean(axis=0), index=self.index, name="mean")
 
     def quantile(self, q=0.5) -> pd.Series | pd.DataFrame:
@@ -577,6 +589,17 @@ class CashFlow:
         One path gives one column ``available``; several scenarios give one column per scenario
         (``0 .. n_scenarios - 1``, columns named ``"scenario"``).  Either form reads back with
         :meth:`from_frame` (``scenarios=True`` for the second).
+
+        >>> CashFlow([[1.0, 10.0], [3.0, 30.0]], start="2027-01").to_frame()  # doctest: +NORMALIZE_WHITESPACE
+        scenario    0     1
+        month
+        2027-01   1.0   3.0
+        2027-02  10.0  30.0
+        >>> CashFlow([50_000.0, 42_000.0], start="2027-01").to_frame()  # doctest: +NORMALIZE_WHITESPACE
+                 available
+        month
+        2027-01    50000.0
+        2027-02    42000.0
         """
         if self.n_scenarios == 1:
             return pd.DataFrame({"available": self.values[0]}, index=self.index)
@@ -584,7 +607,14 @@ class CashFlow:
         return pd.DataFrame(self.values.T.copy(), index=self.index, columns=cols)
 
     def to_series(self) -> pd.Series:
-        """The single path as a Series named ``available`` (one scenario only)."""
+        """The single path as a Series named ``available`` (one scenario only).
+
+        >>> CashFlow([50_000.0, 42_000.0], start="2027-01").to_series()
+        month
+        2027-01    50000.0
+        2027-02    42000.0
+        Freq: M, Name: available, dtype: float64
+        """
         if self.n_scenarios != 1:
             raise InputError(
                 "cashflow", f"{self.n_scenarios} scenarios", "one scenario for to_series()",

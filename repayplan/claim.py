@@ -265,21 +265,58 @@ class Loan:
 
     # -- the contract ----------------------------------------------------------------------
     def schedule(self):
-        """The contractual schedule (a :class:`repayplan.schedule.Schedule` with due dates)."""
+        """The contractual schedule (a :class:`repayplan.schedule.Schedule` with due dates).
+
+        A 120,000 yuan loan at 6 % drawn on 31 January, repaid monthly over a year: the
+        first instalment falls due on the last day of February (end-of-month rule) with
+        ``120,000 × 0.5 % = 600.00`` of interest, and the level payment is
+        ``120,000 × 0.005 / (1 − 1.005^−12) = 10,327.97``.
+
+        >>> from datetime import date
+        >>> loan = Loan(principal=120_000, annual_rate=0.06, periods=12, start=date(2025, 1, 31))
+        >>> loan.schedule().table.loc[:1, ["period", "date", "payment", "interest", "principal"]]
+           period       date   payment interest principal
+        0       1 2025-02-28  10327.97   600.00   9727.97
+        1       2 2025-03-31  10327.97   551.36   9776.61
+        """
         return self._schedule
 
     @property
     def minor_units(self) -> int:
+        """Minor units of the loan's currency (CNY 2, JPY 0).
+
+        >>> from datetime import date
+        >>> Loan(principal=5_000_000, annual_rate=0.02, periods=12, start=date(2025, 1, 1),
+        ...      currency="JPY").minor_units
+        0
+        """
         return money.minor_units_for(self.currency)
 
     @property
     def maturity(self) -> _dt.date:
-        """Due date of the last instalment."""
+        """Due date of the last instalment.
+
+        Six quarterly instalments from 15 January 2025: the last falls due 18 months
+        later.
+
+        >>> from datetime import date
+        >>> Loan(principal=100_000, annual_rate=0.06, periods=6, frequency=4,
+        ...      start=date(2025, 1, 15)).maturity
+        datetime.date(2026, 7, 15)
+        """
         return self._schedule.table["date"].iloc[-1].date()
 
     @property
     def term_months(self) -> int:
-        """Original term in whole months, from ``start`` to ``maturity`` (rounded up)."""
+        """Original term in whole months, from ``start`` to ``maturity`` (rounded up).
+
+        The term the 展期 (extension) limits of ``cn-bank`` are measured against:
+
+        >>> from datetime import date
+        >>> Loan(principal=100_000, annual_rate=0.06, periods=6, frequency=4,
+        ...      start=date(2025, 1, 15)).term_months
+        18
+        """
         return math.ceil(_rules._months_between(self.start, self.maturity))
 
     def replace(self, **changes) -> Loan:
@@ -808,6 +845,12 @@ class Claim:
 
     @property
     def minor_units(self) -> int:
+        """Minor units of the claim's currency (CNY 2, JPY 0).
+
+        >>> from datetime import date
+        >>> Claim(principal=1_000, annual_rate=0.06, as_of=date(2026, 1, 1)).minor_units
+        2
+        """
         return money.minor_units_for(self.currency)
 
     # -- variants ---------------------------------------------------------------------------
@@ -925,7 +968,23 @@ class Claim:
         }
 
     def to_series(self) -> pd.Series:
-        """The components as a Series with readable labels."""
+        """The components as a Series with readable labels (see :meth:`components`).
+
+        >>> from datetime import date
+        >>> c = Claim(principal=1_000, overdue_principal=400, interest=30, penalty=12, compound=2,
+        ...           fees=5, annual_rate=0.06, as_of=date(2026, 1, 1))
+        >>> c.to_series()
+        principal not yet due             600.00
+        overdue principal                 400.00
+        overdue interest                   30.00
+        interest accrued, not yet due       0.00
+        penalty interest                   10.00
+        compound interest                   2.00
+        fees                                5.00
+        enforcement costs                   0.00
+        total                            1047.00
+        Name: claim as of 2026-01-01, dtype: object
+        """
         labels = dict(_COMPONENTS) | {"total": "total"}
         comp = self.components()
         return pd.Series({labels[k]: v for k, v in comp.items()}, name=f"claim as of {self.as_of}")

@@ -181,7 +181,7 @@ def schedule_text(case, name: str, lang: str) -> str:
     for c in cols[2:]:
         total.append(_money(s.table[c].sum(), u) if c in ("payment", "interest", "principal", "fee") else "")
     rows.append(total)
-    head = _t("plan", lang, name=name, text=plan.describe())
+    head = _t("plan", lang, name=name, text=plan.describe(lang))
     return f"{head}\n" + _table([L[f"col_{c}"] for c in cols], rows)
 
 
@@ -202,7 +202,7 @@ def compare_text(case, lang: str, names=None) -> str:
 
 def suggest_text(result, lang: str) -> str:
     best = result.best
-    lines = [f"{_t('suggested', lang)}: {best.describe()}", "", result.explain()]
+    lines = [f"{_t('suggested', lang)}: {best.describe(lang)}", "", result.explain(lang)]
     return "\n".join(lines)
 
 
@@ -382,7 +382,21 @@ def _fraction(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``repayplan`` command."""
+    """The argument parser of the ``repayplan`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        With the sub-commands ``demo``, ``schedule``, ``compare``, ``suggest`` and
+        ``export`` (see the module docstring); each sets ``func``, the function that runs it.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["export", "case.toml", "--plan", "Bank proposal",
+    ...                                   "-o", "annex.pdf", "--agreement-date", "2026-07-15"])
+    >>> args.command, args.plan, args.output, args.agreement_date, args.lang
+    ('export', 'Bank proposal', 'annex.pdf', datetime.date(2026, 7, 15), 'en')
+    """
     from . import __version__
 
     p = argparse.ArgumentParser(
@@ -470,7 +484,65 @@ def _error_lines(e: Exception, source: str | None) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command; returns the exit code (0 done, 1 input problem, 2 usage)."""
+    """Run the command; returns the exit code (0 done, 1 input problem, 2 usage).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after ``repayplan``; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 done; 1 a problem with the input, reported on stderr one line per problem
+        (file, field, value and what is allowed; no traceback); 2 a usage error; 130
+        interrupted.
+
+    Examples
+    --------
+    A case file with one plan: 120,000.00 at 6 % in three equal principal instalments of
+    40,000.00, with interest of 0.5 % on the falling balance (600.00, 400.00, 200.00).
+
+    >>> import contextlib, pathlib, sys, tempfile
+    >>> text = '''
+    ... [borrower]
+    ... name = "Acme Ltd"
+    ... [creditor]
+    ... name = "First Bank"
+    ... [claim]
+    ... principal = 120000.00
+    ... annual_rate = 0.06
+    ... as_of = 2026-06-30
+    ... [cashflow]
+    ... start = "2026-07"
+    ... values = [45000.0, 45000.0, 45000.0]
+    ... [[plans]]
+    ... name = "3 months"
+    ... method = "equal_principal"
+    ... term = 3
+    ... '''
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(folder.name) / "acme.toml"
+    >>> _ = path.write_text(text, encoding="utf-8")
+    >>> main(["schedule", str(path), "--plan", "3 months"])
+    Plan '3 months': equal principal instalments over 3 months
+    No.      Due date  Opening balance  Amount due  Interest   Principal  Closing balance
+    -----  ----------  ---------------  ----------  --------  ----------  ---------------
+    0      2026-06-30       120,000.00        0.00      0.00        0.00       120,000.00
+    1      2026-07-31       120,000.00   40,600.00    600.00   40,000.00        80,000.00
+    2      2026-08-31        80,000.00   40,400.00    400.00   40,000.00        40,000.00
+    3      2026-09-30        40,000.00   40,200.00    200.00   40,000.00             0.00
+    Total                               121,200.00  1,200.00  120,000.00
+    0
+
+    A plan the case does not have is an input problem (exit code 1), reported on stderr:
+
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     main(["schedule", str(path), "--plan", "6 months"])  # doctest: +ELLIPSIS
+    repayplan: .../acme.toml: plan: "6 months" is not the name of a plan of the case ('3 months')
+    1
+    >>> folder.cleanup()
+    """
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     if encoding.lower().replace("-", "") != "utf8":  # a legacy console: never fail on a name
         try:

@@ -12,7 +12,19 @@ __all__ = ["RepayplanError", "InputError", "InfeasibleError", "RuleViolation"]
 
 
 class RepayplanError(Exception):
-    """Base class of every error raised by repayplan."""
+    """Base class of every error raised by repayplan.
+
+    Examples
+    --------
+    One ``except`` clause catches whatever repayplan raises, and nothing else:
+
+    >>> from repayplan.schedule import amortize
+    >>> try:
+    ...     amortize(-5, 0.0435, 12)
+    ... except RepayplanError as e:
+    ...     print(type(e).__name__, "-", e)
+    InputError - principal == -5, must be a finite amount > 0
+    """
 
 
 class InputError(RepayplanError, ValueError):
@@ -28,6 +40,31 @@ class InputError(RepayplanError, ValueError):
         What would have been accepted, in words (``"a whole number from 1 to 1200"``).
     hint : str, optional
         A likely cause, e.g. a rate given in percent instead of as a fraction.
+
+    Notes
+    -----
+    The message reads ``"{field} == {value!r}, must be {allowed}"``, then `` ({hint})``
+    when there is a hint.  It is also a :class:`ValueError`, so code that already catches
+    those keeps working.
+
+    Examples
+    --------
+    A rate typed in percent (4.35 instead of 0.0435):
+
+    >>> from repayplan.schedule import amortize
+    >>> try:
+    ...     amortize(100_000, 4.35, 12)
+    ... except InputError as e:
+    ...     print(e)
+    ...     print(e.field, e.value, isinstance(e, ValueError))
+    annual_rate == 4.35, must be a rate >= 0 and <= 1 a year, as a fraction
+    (a rate is a fraction: 4.35% is 0.0435)
+    annual_rate 4.35 True
+
+    Raised by your own validation, in the same words:
+
+    >>> str(InputError("term", 0, "a whole number of months from 1 to 1200"))
+    'term == 0, must be a whole number of months from 1 to 1200'
     """
 
     def __init__(self, field: str, value: object, allowed: str, hint: str | None = None):
@@ -45,8 +82,50 @@ class InputError(RepayplanError, ValueError):
 
 
 class InfeasibleError(RepayplanError):
-    """No plan satisfies the constraints; the message says which binds and how close the best came."""
+    """No plan satisfies the constraints; the message says which binds and how close the best came.
+
+    Examples
+    --------
+    A borrower with 10,000 yuan of cash a month cannot carry a 1,042,000 yuan claim over
+    four years at 4.35 %: the level payment is
+    ``1,042,000 × 0.3625 % / (1 − 1.003625^−48) ≈ 23,691`` a month, a coverage of
+    ``10,000 / 23,691 ≈ 0.42`` against the 1.2 required.
+
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> claim = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000,
+    ...                  annual_rate=0.0435, as_of=date(2026, 12, 1))
+    >>> cash = rp.CashFlow.project(base=10_000, months=60, scenarios=1, seed=7)
+    >>> try:
+    ...     rp.negotiate(claim, cash, rp.Creditor(0.06), space=rp.SearchSpace(term=[24, 36, 48]),
+    ...                  constraints=rp.Constraints(min_dscr=1.2))
+    ... except InfeasibleError as e:
+    ...     print(e)
+    no plan within 48 months reaches DSCR (5th percentile) of at least 1.2; best 0.42
+    (3 plans evaluated)
+    """
 
 
 class RuleViolation(RepayplanError):
-    """A plan or loan breaks a hard rule of its jurisdiction's rule set."""
+    """A plan or loan breaks a hard rule of its jurisdiction's rule set.
+
+    :func:`repayplan.rules.check` reports what it finds as findings and never stops on
+    them; a script that must stop on a hard finding raises this error with the finding.
+
+    Examples
+    --------
+    A private loan at 18 % signed on 2023-09-01, when the one-year LPR was 3.45 %: the
+    cap is ``4 × 3.45 % = 13.80 %``.
+
+    >>> from types import SimpleNamespace
+    >>> from repayplan.rules import check
+    >>> loan = SimpleNamespace(annual_rate=0.18, signed="2023-09-01")
+    >>> hard = [f for f in check(loan, ruleset="cn-private") if f.hard]
+    >>> try:
+    ...     if hard:
+    ...         raise RuleViolation(hard[0].message)
+    ... except RuleViolation as e:
+    ...     print(e)
+    the contract rate 18.00% exceeds 4 x LPR 3.45% = 13.80% on 2023-09-01 (the contract date);
+    interest above the cap is not supported by the courts
+    """

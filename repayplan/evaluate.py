@@ -74,6 +74,15 @@ class Enforcement:
         Months until the recovery is received.
     costs : number
         Costs of enforcement, paid out of the recovery (currency units).
+
+    Examples
+    --------
+    What is suing worth today on a 1,042,000 claim, recovering half after 18 months at a
+    cost of 50,000, for a creditor whose money costs 6% a year?
+    :math:`(0.5 \times 1{,}042{,}000 - 50{,}000) / 1.005^{18}`:
+
+    >>> round(Enforcement(recovery_rate=0.5, delay_months=18, costs=50_000).value(1_042_000, 0.06), 2)
+    430558.13
     """
 
     recovery_rate: float = 0.5
@@ -109,6 +118,18 @@ class Creditor:
     enforcement : Enforcement
         What enforcement would yield (the creditor's BATNA).
     name : str
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> bank = Creditor(0.06, Enforcement(recovery_rate=0.5, delay_months=18, costs=50_000), name="Bank")
+    >>> claim = Claim(principal=1_000_000, interest=30_000, penalty=12_000, annual_rate=0.0435,
+    ...               as_of=date(2026, 12, 1))
+    >>> round(bank.enforcement_npv(claim), 2)      # (0.5 x 1,042,000 - 50,000) / 1.005^18
+    430558.13
+    >>> bank.replace(discount_rate=0.08).discount_rate
+    0.08
     """
 
     discount_rate: float = 0.06
@@ -149,6 +170,16 @@ class Borrower:
     :math:`A_B = (\text{total} + C + G)\, w^{D}` with :math:`w = 1/(1 + r_B/12)`.  Under a plan
     it expects to pay :math:`\mathbb{E}[\sum_k p_k w^k]`, with the same enforcement cost on
     what is owed if it defaults.  These are assumptions the analyst sets, stated in the docs.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> claim = Claim(principal=1_000_000, interest=42_000, annual_rate=0.0435, as_of=date(2026, 12, 1))
+    >>> Borrower(discount_rate=0.12).loss(claim)                 # 20% of the claim by default
+    208400.0
+    >>> Borrower(going_concern_loss=300_000).loss(claim)
+    300000.0
     """
 
     discount_rate: float = 0.10
@@ -172,6 +203,24 @@ def align_cashflow(cashflow, claim, months: int) -> np.ndarray:
     A cash flow dated from the month after the claim date or earlier is taken by date; an
     undated projection (one that starts at the library's default month) is taken from its
     first month.  Too few months is an :class:`InputError`, never padded.
+
+    Examples
+    --------
+    A claim of 1 December 2026 is paid from January 2027 on, so a cash flow that starts in
+    November 2026 is read from its third month:
+
+    >>> from datetime import date
+    >>> from repayplan.cashflow import CashFlow
+    >>> from repayplan.claim import Claim
+    >>> claim = Claim(principal=1_000, annual_rate=0.05, as_of=date(2026, 12, 1))
+    >>> cf = CashFlow.from_series(pd.Series([10.0, 20, 30, 40],
+    ...                                     index=pd.period_range("2026-11", periods=4, freq="M")))
+    >>> align_cashflow(cf, claim, 2)
+    array([[30., 40.]])
+    >>> align_cashflow(cf, claim, 3)
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: cashflow == '4 months from 2026-11', must be at least 3 months from 2027-01 to cover the longest plan (2 given)
     """
     from .cashflow import DEFAULT_PROJECTION_START, CashFlow
 
@@ -614,7 +663,27 @@ def _irr(pay: np.ndarray, total, guess=None) -> np.ndarray:
 class Evaluation:
     """One plan measured for both sides: ``metrics`` (Series), ``monthly`` (DataFrame of
     payments, balance, cash band, DSCR and the distribution of default months) and the
-    plan's ``schedule``."""
+    plan's ``schedule``.
+
+    Examples
+    --------
+    A 1,042,000 claim repaid over 12 months at 0% (86,833.33 a month) by a borrower with
+    200,000 a month: no default, and the lowest DSCR is 200,000 / 86,833.37 (the last
+    instalment trues up).
+
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> claim = rp.Claim(principal=1_000_000, interest=42_000, annual_rate=0.0435, as_of=date(2026, 12, 1))
+    >>> cf = rp.CashFlow.from_series(pd.Series(200_000.0, index=pd.period_range("2027-01", periods=12, freq="M")))
+    >>> ev = rp.evaluate(rp.Plan(term=12, annual_rate=0.0), claim, cf, rp.Creditor(0.06))
+    >>> float(ev.default_probability), round(float(ev.min_dscr), 4)
+    (0.0, 2.3033)
+    >>> ev.monthly[["month", "payment"]].head(3)
+       month   payment
+    0      0      0.00
+    1      1  86833.33
+    2      2  86833.33
+    """
 
     plan: Plan
     claim: object

@@ -183,23 +183,95 @@ class Plan:
     # ------------------------------------------------------------------------------------
     @property
     def is_settlement(self) -> bool:
-        """A lump-sum settlement rather than a schedule of instalments."""
+        """A lump-sum settlement rather than a schedule of instalments.
+
+        A settlement discount or a settlement date makes one:
+
+        >>> from datetime import date
+        >>> Plan(settlement_discount=0.2).is_settlement, Plan(term=24).is_settlement
+        (True, False)
+        >>> Plan(settlement_by=date(2027, 3, 31)).is_settlement
+        True
+        """
         return self.settlement_discount > 0 or self.settlement_by is not None
 
     def replace(self, **changes) -> Plan:
-        """A variant of this plan with some options changed."""
+        """A variant of this plan with some options changed (the plan itself is frozen).
+
+        >>> offer = Plan(term=36, penalty_waiver=0.5, name="first offer")
+        >>> offer.replace(term=48, name="counter-offer")
+        Plan('counter-offer': term=48, penalty_waiver=0.5)
+        >>> offer.term
+        36
+        """
         return dataclasses.replace(self, **changes)
 
     def options(self) -> dict:
-        """The option values, by name (for tables, case files and the search)."""
+        """The option values, by name (for tables, case files and the search).
+
+        The keys are :data:`OPTION_NAMES`, in that order:
+
+        >>> opts = Plan(term=24, grace=3).options()
+        >>> list(opts) == list(OPTION_NAMES), opts["term"], opts["grace"], opts["annual_rate"]
+        (True, 24, 3, None)
+        """
         return {k: getattr(self, k) for k in OPTION_NAMES}
 
     def schedule(self, claim) -> Schedule:  # noqa: F821
-        """The cent-exact schedule of this plan applied to ``claim`` (period 0 = signing)."""
+        """The cent-exact schedule of this plan applied to ``claim`` (period 0 = signing).
+
+        Parameters
+        ----------
+        claim : Claim
+            What is owed, as of the signing date.
+
+        Returns
+        -------
+        Schedule
+            Row 0 is what is paid at signing (the down payment, arrears not capitalised);
+            rows 1… are the monthly instalments from one month after ``claim.as_of``.
+
+        Notes
+        -----
+        The schedule finances ``financed = owed − signing`` of :meth:`terms` at the plan's
+        rate (the claim's when ``annual_rate`` is None) by :func:`repayplan.amortize`'s
+        rules: interest ``round(balance × rate / 12)`` a month, the last payment clearing
+        the balance.
+
+        Examples
+        --------
+        The penalty interest waived, the 30,000.00 of overdue interest paid at signing and
+        the 1,000,000.00 of principal repaid over 12 months at 4.35 %: the first month's
+        interest is ``1,000,000 × 0.0435 / 12 = 3,625.00``.
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> claim = Claim(principal=1_000_000, interest=30_000, penalty=12_000,
+        ...               annual_rate=0.0435, as_of=date(2026, 12, 1))
+        >>> s = Plan(term=12, penalty_waiver=1, capitalize_arrears=False).schedule(claim)
+        >>> s.table.loc[:2, ["period", "date", "payment", "interest", "principal", "closing_balance"]]
+           period       date   payment interest principal closing_balance
+        0       0 2026-12-01  30000.00     0.00  30000.00      1000000.00
+        1       1 2027-01-01  85309.90  3625.00  81684.90       918315.10
+        2       2 2027-02-01  85309.90  3328.89  81981.01       836334.09
+        >>> s.total_paid - s.total_interest           # the claim less the 12,000.00 waived
+        Decimal('1030000.00')
+        """
         return schedules([self], claim)[0]
 
     def terms(self, claim) -> PlanTerms:
-        """What the plan does to the claim before any schedule: waivers, signing payment."""
+        """What the plan does to the claim before any schedule: waivers, signing payment.
+
+        The same as :func:`apply_terms` ``(plan, claim)``; see there for the equations.
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> claim = Claim(principal=100_000, interest=3_000, penalty=1_000,
+        ...               annual_rate=0.0435, as_of=date(2026, 12, 1))
+        >>> t = Plan(haircut=0.1).terms(claim)             # 10 % of the principal waived
+        >>> t.waived, t.owed                               # in fen
+        (1000000, 9400000)
+        """
         return apply_terms(self, claim)
 
     def describe(self, lang: str = "en") -> str:
@@ -241,7 +313,7 @@ class Plan:
         changed = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
                    if getattr(self, f.name) != f.default and f.name != "name"}
         inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
-        label = f"{self.name!r}: " if self.name else ""
+        label = f"{self.name!r}" + (": " if inner else "") if self.name else ""
         return f"Plan({label}{inner})"
 
     def _repr_html_(self) -> str:
@@ -288,6 +360,44 @@ class PlanTerms:
 
     ``owed`` is the claim total after waivers; ``signing`` is paid at period 0; the new
     schedule finances ``financed = owed - signing``; ``waived`` is what the creditor gives up.
+
+    Attributes
+    ----------
+    owed : int
+        The claim total less the waivers (and less a settlement discount).
+    waived : int
+        Everything the creditor gives up; ``waived_parts`` splits it into ``"penalty"``,
+        ``"interest"``, ``"principal"`` (the haircut) and, for a settlement,
+        ``"settlement"``.
+    signing : int
+        Paid at signing (period 0): the down payment, plus the arrears when they are not
+        capitalised (or the whole settlement when it is due at once).
+    financed : int
+        What the new schedule repays (or the settlement paid later).
+    rate : Decimal
+        The plan's annual rate, or the claim's.
+    settlement_month : int or None
+        Month of the settlement payment; ``None`` for a schedule.
+    units : int
+        Minor units of the currency.
+    arrears : int
+        Interest, penalty and fees owed after the waivers.
+
+    Examples
+    --------
+    A claim of 1,000,000.00 principal, 30,000.00 interest and 12,000.00 penalty interest:
+    half the penalty waived (6,000.00), the remaining arrears ``30,000 + 6,000 = 36,000``
+    paid at signing with a down payment of 50,000.00, so 86,000.00 at signing and
+    ``1,036,000 − 86,000 = 950,000.00`` financed.
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> claim = Claim(principal=1_000_000, interest=30_000, penalty=12_000,
+    ...               annual_rate=0.0435, as_of=date(2026, 12, 1))
+    >>> t = apply_terms(Plan(penalty_waiver=0.5, capitalize_arrears=False, down_payment=50_000),
+    ...                 claim)
+    >>> t.waived, t.owed, t.arrears, t.signing, t.financed
+    (600000, 103600000, 3600000, 8600000, 95000000)
     """
 
     owed: int
@@ -316,7 +426,45 @@ def _share(amount: Decimal, frac: float, units: int) -> int:
 
 
 def apply_terms(plan: Plan, claim) -> PlanTerms:
-    """Waivers, arrears and signing payment of ``plan`` on ``claim``, exact to the fen."""
+    """Waivers, arrears and signing payment of ``plan`` on ``claim``, exact to the fen.
+
+    Parameters
+    ----------
+    plan : Plan
+    claim : Claim
+
+    Returns
+    -------
+    PlanTerms
+        Amounts in minor units.
+
+    Notes
+    -----
+    Each waiver is rounded half-up to the fen, with the fraction read as its decimal:
+    ``w_pen = round(penalty × penalty_waiver)``, ``w_int = round(interest ×
+    interest_waiver)``, ``w_hair = round(principal × haircut)``.  Then
+
+    * ``owed = principal + interest + penalty + fees − w_pen − w_int − w_hair``;
+    * ``arrears = interest − w_int + penalty − w_pen + fees``;
+    * ``signing = down_payment + (0 if capitalize_arrears else arrears)``;
+    * ``financed = owed − signing`` (it must be positive).
+
+    A settlement takes ``round(owed × settlement_discount)`` off as well, and the rest
+    falls due in month ``settlement_by`` (at signing when that is 0).
+
+    Examples
+    --------
+    A 20 % discount on 1,042,000.00 owed, for payment within three months:
+    ``1,042,000 × 0.2 = 208,400`` waived, 833,600.00 due in month 3.
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> claim = Claim(principal=1_000_000, interest=30_000, penalty=12_000,
+    ...               annual_rate=0.0435, as_of=date(2026, 12, 1))
+    >>> t = apply_terms(Plan(settlement_discount=0.2, settlement_by=3), claim)
+    >>> t.waived_parts["settlement"], t.owed, t.settlement_month
+    (20840000, 83360000, 3)
+    """
     u = claim.minor_units
     to = lambda d: money.to_minor(d, u)  # noqa: E731
     principal, interest, penalty, fees = to(claim.principal), to(claim.interest), to(claim.penalty), to(claim.fees)
@@ -367,6 +515,34 @@ def schedules(plans, claim) -> list:
     Returns a list of :class:`~repayplan.schedule.Schedule`, one per plan, each with a
     period-0 row for what is paid at signing (the down payment, arrears not capitalised,
     or an immediate settlement).
+
+    Parameters
+    ----------
+    plans : sequence of Plan
+    claim : Claim
+
+    Returns
+    -------
+    list of Schedule
+        Identical, plan by plan, to ``plan.schedule(claim)``.
+
+    Examples
+    --------
+    A year of level instalments against a 20 % discount paid in three months, on
+    120,000.00 at 6 %: the level payment is ``120,000 × 0.005 / (1 − 1.005^−12) =
+    10,327.97``; the settlement is ``0.8 × 120,000 = 96,000.00``.
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+    >>> level, settle = schedules([Plan(term=12), Plan(settlement_discount=0.2, settlement_by=3)],
+    ...                           claim)
+    >>> level.payment, level.periods
+    (Decimal('10327.97'), 13)
+    >>> settle.table[["period", "date", "payment"]]
+       period       date    payment
+    0       0 2026-12-01       0.00
+    1       3 2027-03-01   96000.00
     """
     batch = plan_batch(plans, claim)
     return [batch.schedule(i) for i in range(len(plans))]
@@ -379,6 +555,41 @@ class PlanBatch:
     ``payments[i, k]`` is what plan ``i`` asks at the end of month ``k`` (``k = 0``:
     signing); ``balance[i, k]`` what remains owed under the plan after that payment;
     ``interest[i, k]`` the interest charged in month ``k``.
+
+    Attributes
+    ----------
+    plans : list of Plan
+    claim : Claim
+    terms : list of PlanTerms
+        :func:`apply_terms` of each plan.
+    payments, balance, interest : numpy.ndarray of int64, shape (n_plans, horizon + 1)
+        Minor units, month 0 (signing) to the longest plan's last month; zero after a
+        plan ends.
+    nrows : numpy.ndarray of int64
+        The last month of each plan.
+    units : int
+        Minor units of the currency.
+
+    Examples
+    --------
+    120,000.00 at 6 % (0.5 % a month) repaid over three months, the same with two months
+    of interest only first, and a 20 % discount paid in month 2.  The three-month level
+    payment is ``120,000 × 0.005 / (1 − 1.005^−3) = 40,400.67``; a month's interest on
+    120,000.00 is 600.00; the settlement is 96,000.00.
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+    >>> b = plan_batch([Plan(term=3), Plan(term=5, grace=2),
+    ...                 Plan(settlement_discount=0.2, settlement_by=2)], claim)
+    >>> b.horizon, b.nrows.tolist()
+    (5, [3, 5, 2])
+    >>> b.payments
+    array([[      0, 4040067, 4040067, 4040066,       0,       0],
+           [      0,   60000,   60000, 4040067, 4040067, 4040066],
+           [      0,       0, 9600000,       0,       0,       0]])
+    >>> b.balance[:, -1].tolist()
+    [0, 0, 0]
     """
 
     plans: list
@@ -392,9 +603,21 @@ class PlanBatch:
 
     @property
     def horizon(self) -> int:
+        """Months covered by the arrays: the last month of the longest plan."""
         return self.payments.shape[1] - 1
 
     def schedule(self, i: int):
+        """Plan ``i`` as a :class:`~repayplan.schedule.Schedule` (months with nothing due left out).
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+        >>> b = plan_batch([Plan(term=3), Plan(settlement_discount=0.2, settlement_by=2)], claim)
+        >>> b.schedule(0).payment, b.schedule(0).last_payment
+        (Decimal('40400.67'), Decimal('40400.66'))
+        >>> b.schedule(1).table["period"].tolist()            # signing, then month 2
+        [0, 2]
+        """
         from .schedule import Schedule
 
         u = self.units
@@ -445,7 +668,41 @@ def _plan_dates(as_of: _dt.date, k: int) -> np.ndarray:
 
 
 def plan_batch(plans, claim) -> PlanBatch:
-    """Run every plan through the engine in one vectorised batch."""
+    """Run every plan through the engine in one vectorised batch.
+
+    Parameters
+    ----------
+    plans : sequence of Plan
+        At least one.
+    claim : Claim
+
+    Returns
+    -------
+    PlanBatch
+        Payments, balances and interest of every plan by month, in minor units.
+
+    Notes
+    -----
+    Every plan's schedule is built by the same kernel as :func:`repayplan.amortize` (one
+    batch for all the plans), after :func:`apply_terms`; a settlement is one payment of
+    ``financed`` in month ``settlement_month``.
+
+    Examples
+    --------
+    Two terms for 120,000.00 at 6 %: over 3 months the level payment is
+    ``120,000 × 0.005 / (1 − 1.005^−3) = 40,400.67`` (the last one 40,400.66), over 6
+    months ``120,000 × 0.005 / (1 − 1.005^−6) = 20,351.45``; each schedule repays the
+    120,000.00 exactly.
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+    >>> b = plan_batch([Plan(term=3), Plan(term=6)], claim)
+    >>> b.payments[:, 1].tolist()
+    [4040067, 2035145]
+    >>> (b.payments - b.interest).sum(axis=1).tolist()
+    [12000000, 12000000]
+    """
     from .schedule import _Batch, _LoanSpec, _run
 
     plans = list(plans)

@@ -237,6 +237,22 @@ class Item:
     ``value`` is typed (``Decimal`` for an amount, ``datetime.date``, ``int``, ``Decimal``
     rate or ``str``) for the xlsx; ``text`` is its display form in the annex's language.
     ``kind`` is one of ``"text"``, ``"amount"``, ``"date"``, ``"rate"``, ``"int"``.
+
+    Examples
+    --------
+    The contract rate and the agreement date of an annex:
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> from repayplan.plans import Plan
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+    >>> s = Plan(method="equal_principal", term=3).schedule(claim)
+    >>> a = annex(s, claim=claim, agreement_date=date(2026, 12, 1))
+    >>> items = {it.key: it for it in a.header}
+    >>> items["contract_rate"]
+    Item(key='contract_rate', label='Contract rate', value=Decimal('0.06'), text='6.00%', kind='rate')
+    >>> items["agreement_date"].value, items["agreement_date"].text
+    (datetime.date(2026, 12, 1), '1 Dec 2026')
     """
 
     key: str
@@ -272,6 +288,27 @@ class Annex:
         The clauses (``label`` the heading, ``text`` the sentence).
     labels : Mapping
         The language's labels (:data:`LABELS`).
+
+    Examples
+    --------
+    120,000.00 at 6 % repaid in three equal principal instalments of 40,000.00, with
+    interest of 0.5 % on the falling balance: 600.00, 400.00 and 200.00, so 121,200.00 is
+    payable in all.
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> from repayplan.plans import Plan
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+    >>> s = Plan(method="equal_principal", term=3).schedule(claim)
+    >>> a = annex(s, claim=claim, borrower="Huadong Precision Manufacturing Co., Ltd.")
+    >>> a
+    Annex(en, CNY, 4 rows, total payable 121,200.00)
+    >>> a.columns
+    ('period', 'date', 'opening_balance', 'payment', 'interest', 'principal', 'closing_balance')
+    >>> a.totals
+    {'payment': Decimal('121200.00'), 'interest': Decimal('1200.00'), 'principal': Decimal('120000.00')}
+    >>> a.words[0].label, a.words[0].text
+    ('Total payable', 'CNY one hundred twenty-one thousand two hundred and 00/100')
     """
 
     lang: str
@@ -288,15 +325,47 @@ class Annex:
     labels: Mapping = field(repr=False)
 
     def amount_text(self, amount: Decimal) -> str:
-        """An amount with thousands separators and the currency's decimals."""
+        """An amount with thousands separators and the currency's decimals.
+
+        >>> from decimal import Decimal
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+        >>> s = Plan(method="equal_principal", term=3).schedule(claim)
+        >>> annex(s, lang="zh").amount_text(Decimal("1234567.5"))
+        '1,234,567.50'
+        """
         return _fmt_amount(amount, self.minor_units)
 
     def date_text(self, day) -> str:
-        """A date in the annex's language (empty for a missing date)."""
+        """A date in the annex's language (empty for a missing date).
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+        >>> s = Plan(method="equal_principal", term=3).schedule(claim)
+        >>> annex(s).date_text(date(2027, 1, 1)), annex(s, lang="zh").date_text(date(2027, 1, 1))
+        ('1 Jan 2027', '2027年1月1日')
+        >>> annex(s).date_text(None)
+        ''
+        """
         return _fmt_date(day, self.lang)
 
     def cell_text(self, key: str, value) -> str:
-        """The display text of one table cell."""
+        """The display text of one table cell, by the column's canonical key (:attr:`columns`).
+
+        >>> from decimal import Decimal
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+        >>> s = Plan(method="equal_principal", term=3).schedule(claim)
+        >>> a = annex(s)
+        >>> a.cell_text("payment", Decimal("40600")), a.cell_text("date", date(2027, 1, 1)), a.cell_text("period", 1)
+        ('40,600.00', '1 Jan 2027', '1')
+        """
         if key in _AMOUNT_COLUMNS:
             return self.amount_text(value)
         if key == "date":
@@ -304,7 +373,18 @@ class Annex:
         return str(value)
 
     def texts(self) -> list[str]:
-        """Every text of the annex (for font coverage checks and tests)."""
+        """Every text of the annex (for font coverage checks and tests).
+
+        The title, the unit line, then each label and its text, then the column headers:
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+        >>> s = Plan(method="equal_principal", term=3).schedule(claim)
+        >>> annex(s, lang="zh").texts()[:2]
+        ['附件：还款计划表', '金额单位：人民币元']
+        """
         out = [self.title, self.labels["unit"].format(currency=_currency_name(self.currency, self.lang))]
         for group in (self.header, self.composition, self.words, self.clauses):
             out += [x for it in group for x in (it.label, it.text)]

@@ -43,7 +43,7 @@ import pandas as pd
 from . import money
 from ._validate import as_decimal, check_choice, check_date, check_int, check_rate
 from .calendar import add_months, normalize_day_count
-from .errors import InputError
+from .errors import InputError, RuleViolation
 
 __all__ = [
     "KINDS",
@@ -100,6 +100,22 @@ class Rule:
         The legal source, article included.
     text : str
         What the rule says, in a sentence.
+
+    Examples
+    --------
+    The rule behind the penalty-rate range of Chinese bank loans:
+
+    >>> rule = get("cn-bank").rule("penalty-markup")
+    >>> rule.citation
+    '《中国人民银行关于人民币贷款利率有关问题的通知》(银发〔2003〕251号) 三'
+    >>> print(rule.text)
+    The penalty rate of an overdue loan is the contract rate plus 30% to 50% of it, charged
+    from the day the loan is overdue until it is repaid.
+
+    A rule of your own, for a rule set of your own (see :class:`RuleSet`):
+
+    >>> Rule("penalty-markup", "Credit policy 2024, §4.2", "Contract rate +30% to +50%.")
+    Rule(id='penalty-markup', citation='Credit policy 2024, §4.2', text='Contract rate +30% to +50%.')
     """
 
     id: str
@@ -125,6 +141,18 @@ class Finding:
     value, limit : Decimal or int, optional
         The figure checked and its limit (rates as fractions, terms in months), for a plan
         search that uses findings as constraints.
+
+    Examples
+    --------
+    A loan at 4 % with a penalty rate of 7 % is charged ``7 / 4 − 1 = 75 %`` over the
+    contract rate, above the +50 % that Chinese banks may charge:
+
+    >>> from types import SimpleNamespace
+    >>> [f] = check(SimpleNamespace(annual_rate=0.04, penalty_rate=0.07), ruleset="cn-bank")
+    >>> f.rule, f.severity, f.hard, f.value, f.limit
+    ('cn-bank.penalty-markup', 'error', True, Decimal('0.75'), Decimal('0.5'))
+    >>> f.message
+    'penalty rate 7.00% is the contract rate 4.00% +75.00%; allowed +30.00% to +50.00%'
     """
 
     rule: str
@@ -136,7 +164,13 @@ class Finding:
 
     @property
     def hard(self) -> bool:
-        """True when a hard rule is broken (severity ``"error"``)."""
+        """True when a hard rule is broken (severity ``"error"``).
+
+        A warning is a legal risk to look at, not a breach:
+
+        >>> Finding("cn-private.transitional", "warning", "法释〔2020〕17号 第三十一条", "…").hard
+        False
+        """
         return self.severity == "error"
 
     def __str__(self) -> str:
@@ -188,6 +222,24 @@ class RuleSet:
     observation : (periods, months), optional
         A restructured asset stays under observation for at least this many repayment
         periods and months.
+
+    Examples
+    --------
+    A bank's own house rules: the penalty rate is the contract rate +30 % to +50 %, as its
+    credit policy says.  A loan at 4 % charged 7 % when overdue is ``7 / 4 − 1 = +75 %``
+    over the contract rate, which the rule set reports with the policy's citation:
+
+    >>> from types import SimpleNamespace
+    >>> house = RuleSet("my-bank", title="House rules of a city commercial bank",
+    ...                 rules=(Rule("penalty-markup", "Credit policy 2024, §4.2",
+    ...                             "Penalty rate: contract rate +30% to +50%."),),
+    ...                 penalty_markup_range=(0.3, 0.5), default_penalty_markup=0.5)
+    >>> house
+    RuleSet('my-bank')
+    >>> for finding in check(SimpleNamespace(annual_rate=0.04, penalty_rate=0.07), ruleset=house):
+    ...     print(finding)
+    [error] my-bank.penalty-markup: penalty rate 7.00% is the contract rate 4.00% +75.00%;
+    allowed +30.00% to +50.00% (Credit policy 2024, §4.2)
     """
 
     name: str
@@ -255,14 +307,28 @@ class RuleSet:
 
     # -- lookup ---------------------------------------------------------------------------
     def rule(self, id: str) -> Rule:
-        """The rule with this id, or a rule citing the rule set when it has none."""
+        """The rule with this id, or a rule citing the rule set when it has none.
+
+        >>> get("cn-bank").rule("card-instalments").citation
+        '《商业银行信用卡业务监督管理办法》(银监会令2011年第2号) 第七十条'
+        >>> get("generic").rule("rate-cap")
+        Rule(id='rate-cap', citation="rule set 'generic'", text='')
+        """
         for r in self.rules:
             if r.id == id:
                 return r
         return Rule(id, f"rule set {self.name!r}", "")
 
     def replace(self, **changes) -> RuleSet:
-        """A copy with some fields changed (``rs.replace(compound_interest=False)``)."""
+        """A copy with some fields changed (``rs.replace(compound_interest=False)``).
+
+        The Chinese bank rules, but without compound interest on unpaid interest (as a
+        settlement agreement may provide); the shipped rule set is left as it is:
+
+        >>> rs = get("cn-bank").replace(compound_interest=False)
+        >>> rs.compound_interest, get("cn-bank").compound_interest
+        (False, True)
+        """
         return dataclasses.replace(self, **changes)
 
     def with_lpr(self, rows) -> RuleSet:
@@ -285,7 +351,13 @@ class RuleSet:
 
     # -- rates ----------------------------------------------------------------------------
     def lpr_on(self, on) -> Decimal:
-        """The one-year LPR in force on a date (see :func:`lpr`)."""
+        """The one-year LPR in force on a date (see :func:`lpr`).
+
+        The fixing of 20 May 2025 (3.00 %) is in force until the next one:
+
+        >>> get("cn-private").lpr_on("2025-06-01")
+        Decimal('0.0300')
+        """
         return lpr(on, table=self.lpr)
 
     def rate_cap(self, contract_date) -> Decimal | None:
@@ -309,6 +381,12 @@ class RuleSet:
 
         The bounds are widened by 1e-9 so that float products such as ``0.0435 * 1.3``
         (``0.056549999999999996``) are read as the +30 % they mean.
+
+        >>> rs = get("cn-bank")                           # +30 % to +50 %
+        >>> rs.markup_allowed(0.3), rs.markup_allowed(0.0435 * 1.3 / 0.0435 - 1)
+        (True, True)
+        >>> rs.markup_allowed(0.6), get("generic").markup_allowed(0.6)
+        (False, True)
         """
         if self.penalty_markup_range is None:
             return True
@@ -317,7 +395,14 @@ class RuleSet:
         return low - _MARKUP_TOLERANCE <= m <= high + _MARKUP_TOLERANCE
 
     def markup_text(self) -> str:
-        """The allowed markup range in words."""
+        """The allowed markup range in words.
+
+        >>> print(get("cn-bank").markup_text())
+        a markup from +30.00% to +50.00% over the contract rate under cn-bank
+        (《中国人民银行关于人民币贷款利率有关问题的通知》(银发〔2003〕251号) 三)
+        >>> get("generic").markup_text()
+        'any markup >= 0'
+        """
         if self.penalty_markup_range is None:
             return "any markup >= 0"
         low, high = self.penalty_markup_range
@@ -380,6 +465,31 @@ class Allocation:
     table : DataFrame
         The buckets (``kind``, ``due``, ``owed``) with ``applied`` and ``remaining``,
         in the order given, and ``rank``: the order in which they were paid.
+
+    Notes
+    -----
+    ``sum(applied) + unapplied == amount`` exactly.
+
+    Examples
+    --------
+    7,000.00 paid on 2,000.00 of costs, 1,234.56 of penalty interest, 5,000.00 of interest
+    and 100,000.00 of principal (Civil Code Art. 561): the costs first, then the interest
+    class (penalty, compound, interest in that order on the same date) takes the remaining
+    ``7,000 − 2,000 = 5,000``: 1,234.56 of penalty and 3,765.44 of interest.
+
+    >>> from datetime import date
+    >>> a = allocate(7000, [("principal", date(2026, 1, 1), 100000),
+    ...                     ("interest", date(2026, 1, 1), 5000),
+    ...                     ("penalty", date(2026, 1, 1), "1234.56"),
+    ...                     ("costs", date(2026, 2, 15), 2000)])
+    >>> a.table
+            kind        due       owed  applied  remaining  rank
+    0  principal 2026-01-01  100000.00     0.00  100000.00     3
+    1   interest 2026-01-01    5000.00  3765.44    1234.56     2
+    2    penalty 2026-01-01    1234.56  1234.56       0.00     1
+    3      costs 2026-02-15    2000.00  2000.00       0.00     0
+    >>> sum(a.applied) + a.unapplied == a.amount
+    True
     """
 
     amount: Decimal
@@ -388,7 +498,21 @@ class Allocation:
     table: pd.DataFrame = field(compare=False, repr=False)
 
     def by_kind(self) -> dict[str, Decimal]:
-        """Applied amounts summed by kind, in :data:`KINDS` order."""
+        """Applied amounts summed by kind, in :data:`KINDS` order.
+
+        Two months of overdue interest and the principal, paid 1,500.00: the older
+        interest first, then the newer (within the interest class the oldest is paid
+        first, Art. 560), nothing to principal.
+
+        >>> from datetime import date
+        >>> a = allocate(1500, [("interest", date(2026, 1, 1), 1000),
+        ...                     ("interest", date(2026, 2, 1), 1000),
+        ...                     ("principal", date(2026, 1, 1), 50000)])
+        >>> a.applied
+        (Decimal('1000.00'), Decimal('500.00'), Decimal('0.00'))
+        >>> a.by_kind()
+        {'interest': Decimal('1500.00'), 'principal': Decimal('0.00')}
+        """
         out = {}
         for k in KINDS:
             mask = self.table["kind"] == k
@@ -745,7 +869,11 @@ def _registry() -> dict[str, RuleSet]:
 
 
 def names() -> tuple[str, ...]:
-    """Names of the shipped rule sets."""
+    """Names of the shipped rule sets (each one :func:`get` returns).
+
+    >>> names()
+    ('cn-bank', 'cn-private', 'generic')
+    """
     return tuple(_registry())
 
 
@@ -787,7 +915,7 @@ def generic(**changes) -> RuleSet:
 # ----------------------------------------------------------------------------------------
 # check
 # ----------------------------------------------------------------------------------------
-def check(plan_or_loan, claim=None, ruleset=None) -> list[Finding]:
+def check(plan_or_loan, claim=None, ruleset=None, *, strict: bool = False) -> list[Finding]:
     """What the rule set says about a loan, a claim or a proposed plan.
 
     Parameters
@@ -807,6 +935,10 @@ def check(plan_or_loan, claim=None, ruleset=None) -> list[Finding]:
         (``maturity``, ``term_months``) and product.
     ruleset : RuleSet or name, optional
         Default: the ``rules`` of the object or of the claim, else ``"generic"``.
+    strict : bool
+        Raise :class:`~repayplan.errors.RuleViolation` (listing every hard finding) instead
+        of returning when the object breaks a hard rule; for scripts that must not go on
+        with an unlawful plan.
 
     Returns
     -------
@@ -834,6 +966,10 @@ def check(plan_or_loan, claim=None, ruleset=None) -> list[Finding]:
     ['cn-private.rate-cap', 'cn-private.overdue-rate-cap']
     >>> check(loan, ruleset="cn-private")[0].limit
     Decimal('0.1380')
+    >>> check(loan, ruleset="cn-private", strict=True)
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.RuleViolation: cn-private.rate-cap: ...
     """
     rs_source = ruleset if ruleset is not None else (
         getattr(plan_or_loan, "rules", None) or getattr(claim, "rules", None) or "generic")
@@ -844,7 +980,11 @@ def check(plan_or_loan, claim=None, ruleset=None) -> list[Finding]:
                  _flag_restructuring):
         findings.extend(rule(ctx))
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(findings, key=lambda f: order[f.severity])
+    findings = sorted(findings, key=lambda f: order[f.severity])
+    hard = [f for f in findings if f.hard]
+    if strict and hard:
+        raise RuleViolation("; ".join(f"{f.rule}: {f.message} ({f.citation})" for f in hard))
+    return findings
 
 
 @dataclass(frozen=True)

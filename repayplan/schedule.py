@@ -35,8 +35,18 @@ from .errors import InputError
 
 __all__ = ["Schedule", "amortize", "amortize_many", "METHODS", "GRACE_KINDS", "FREQUENCIES"]
 
+#: The repayment structures of :func:`amortize`: ``"level"`` (annuity, 等额本息: one payment
+#: ``P = B ρ / (1 − (1 + ρ)^−n)`` every period), ``"equal_principal"`` (等额本金: ``B / n`` of
+#: principal a period plus interest on the falling balance) and ``"interest_only"`` (interest
+#: every period, the principal with the last one).
 METHODS = ("level", "equal_principal", "interest_only")
+#: What the ``grace`` periods at the start of a schedule pay: ``"interest_only"`` (the interest
+#: of the period, the balance stays) or ``"deferral"`` (nothing; the interest is capitalised,
+#: shown as negative principal).
 GRACE_KINDS = ("interest_only", "deferral")
+#: Payments per year :func:`amortize` accepts: annual, semi-annual, quarterly, monthly,
+#: fortnightly and weekly (as :data:`repayplan.calendar.FREQUENCIES`); the periodic rate of
+#: a 30/360 schedule is ``annual_rate / frequency``.
 FREQUENCIES = (1, 2, 4, 12, 26, 52)
 MAX_PERIODS = 1200
 _LEVEL, _EQUAL, _IONLY, _CUSTOM = 0, 1, 2, 3
@@ -73,6 +83,34 @@ class Schedule:
     minor_units : int
     terms : dict
         The arguments the schedule was built from.
+
+    Notes
+    -----
+    Every row satisfies ``opening_balance − principal == closing_balance`` and
+    ``payment == interest + principal`` exactly (in the default mode; see
+    ``carry_precision`` in :func:`amortize`), the principal column sums to the amount
+    financed and the last closing balance is zero.
+
+    Examples
+    --------
+    A 12,000 yuan loan at 12 % a year over 12 months in equal principal instalments
+    (等额本金) repays 1,000 yuan of principal a month; the interest on the falling balance is
+    120, 110, …, 10 yuan, ``12 × 120 − 10 × (0 + 1 + … + 11) = 780`` yuan in all, and the
+    last payment is ``1,000 + 10``.
+
+    >>> from repayplan.schedule import amortize
+    >>> s = amortize(12_000, 0.12, 12, method="equal_principal", start="2025-01-15")
+    >>> s
+    Schedule(equal_principal, 12 periods, payment 1120.00 CNY, total interest 780.00,
+             total paid 12780.00)
+    >>> cols = ["period", "date", "payment", "interest", "principal", "closing_balance"]
+    >>> s.table.loc[[0, 1, 11], cols]
+        period       date  payment interest principal closing_balance
+    0        1 2025-02-15  1120.00   120.00   1000.00        11000.00
+    1        2 2025-03-15  1110.00   110.00   1000.00        10000.00
+    11      12 2026-01-15  1010.00    10.00   1000.00            0.00
+    >>> s.periods, s.last_payment, s.total_paid
+    (12, Decimal('1010.00'), Decimal('12780.00'))
     """
 
     table: pd.DataFrame
@@ -89,16 +127,39 @@ class Schedule:
 
     @property
     def periods(self) -> int:
-        """Number of rows (instalments) actually scheduled."""
+        """Number of rows (instalments) actually scheduled.
+
+        A given payment that repays the loan early ends the schedule early: 10,000 at 6 %
+        (0.5 % a month) with 4,000 a month is repaid in three instalments.
+
+        >>> from repayplan.schedule import amortize
+        >>> amortize(10_000, 0.06, None, payment=4_000).periods
+        3
+        """
         return len(self.table)
 
     @property
     def last_payment(self) -> Decimal:
+        """The last payment, which absorbs the rounding residual (fees excluded).
+
+        Of 10,000 at 6 % paid 4,000 a month: interest 50.00 leaves 6,050.00; interest
+        30.25 leaves 2,080.25; its interest 10.40125 rounds to 10.40, so the last payment
+        is ``2,080.25 + 10.40 = 2,090.65``.
+
+        >>> from repayplan.schedule import amortize
+        >>> amortize(10_000, 0.06, None, payment=4_000).last_payment
+        Decimal('2090.65')
+        """
         return self.table["payment"].iloc[-1]
 
     @property
     def payments(self) -> np.ndarray:
-        """Payments plus fees per period, as float currency units (for analytics, not money)."""
+        """Payments plus fees per period, as float currency units (for analytics, not money).
+
+        >>> from repayplan.schedule import amortize
+        >>> amortize(12_000, 0.12, 3, method="equal_principal", fee=5).payments
+        array([4125., 4085., 4045.])
+        """
         m = self.minor
         return (m["payment"].to_numpy() + m["fee"].to_numpy()) / 10**self.minor_units
 
@@ -110,7 +171,19 @@ class Schedule:
         )
 
     def summary(self) -> pd.Series:
-        """The headline figures as a Series."""
+        """The headline figures as a Series.
+
+        >>> from repayplan.schedule import amortize
+        >>> amortize(12_000, 0.12, 12, method="equal_principal").summary()
+        principal         12000.00
+        payment            1120.00
+        periods                 12
+        total_interest      780.00
+        total_fees            0.00
+        total_paid        12780.00
+        last_payment       1010.00
+        Name: schedule, dtype: object
+        """
         return pd.Series(
             {
                 "principal": self.principal,

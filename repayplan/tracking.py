@@ -113,6 +113,26 @@ class Breach:
         The instalment whose default completed the condition.
     reason : str
         What happened, with the figures.
+
+    Examples
+    --------
+    120,000.00 at 6 % in 12 equal-principal instalments from 1 December 2026 (cn-bank); the
+    borrower pays the first two (10,600.00 and 10,550.00), then nothing.  Instalments 3
+    and 4 (due 1 March and 1 April, no grace days) are missed, so the default clause of two
+    consecutive misses triggers the day after the second one fell due:
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> from repayplan.plans import Plan
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+    >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+    >>> st = Agreement(Plan(method="equal_principal", term=12), claim).status(date(2027, 4, 15), paid)
+    >>> b = st.breach
+    >>> b.date, b.period, b.clause
+    (datetime.date(2027, 4, 2), 4, ConsecutiveMisses(count=2, final=True))
+    >>> print(b)
+    breached on 2027-04-02 (2 consecutive instalments missed, or the last one): instalments 3, 4
+    not paid in full within their grace days
     """
 
     clause: object
@@ -159,10 +179,16 @@ class ConsecutiveMisses:
             raise InputError("ConsecutiveMisses.final", self.final, "True or False")
 
     def describe(self) -> str:
+        """The clause in words (for statements and breach reasons); see the class example."""
         text = f"{self.count} consecutive instalment{'s' if self.count > 1 else ''} missed"
         return text + (", or the last one" if self.final and self.count > 1 else "")
 
     def trigger(self, h: _History) -> Breach | None:
+        """The breach this clause finds in a payment history, or None.
+
+        Called by :meth:`Agreement.status` with the history it replays; the example of
+        :class:`Breach` shows the result.
+        """
         missed = h.missed
         if not missed.any():
             return None
@@ -194,6 +220,18 @@ class DaysPastDue:
     --------
     >>> DaysPastDue(60).describe()
     'an instalment more than 60 days past due'
+
+    The history of :class:`Breach`'s example under a 30-day clause: instalment 3, due on
+    1 March, is still unpaid 30 days later, so the breach is on 1 April (day 31).
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> from repayplan.plans import Plan
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+    >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+    >>> ag = Agreement(Plan(method="equal_principal", term=12), claim, breach=DaysPastDue(30))
+    >>> print(ag.status(date(2027, 4, 15), paid).breach.reason)
+    instalment 3 due on 2027-03-01 still unpaid on 2027-04-01
     """
 
     days: int = 60
@@ -202,9 +240,11 @@ class DaysPastDue:
         object.__setattr__(self, "days", check_int("DaysPastDue.days", self.days, low=0, high=3650))
 
     def describe(self) -> str:
+        """The clause in words (for statements and breach reasons); see the class example."""
         return f"an instalment more than {self.days} days past due"
 
     def trigger(self, h: _History) -> Breach | None:
+        """The breach this clause finds in a payment history (from :meth:`Agreement.status`), or None."""
         limit = h.due_day + np.timedelta64(self.days, "D")
         hit = (limit < h.as_of) & (np.isnat(h.paid_on) | (h.paid_on > limit))
         if not hit.any():
@@ -234,6 +274,22 @@ class CumulativeShortfall:
     --------
     >>> CumulativeShortfall(0.25).describe()
     'cumulative shortfall above 25% of the amount due'
+
+    The history of :class:`Breach`'s example: when instalment 3 (10,500.00) passes unpaid,
+    ``10,500 / (10,600 + 10,550 + 10,500) = 33 %`` of what has fallen due is unpaid, above
+    25 %; at 40 % the clause waits for instalment 4: ``20,950 / 42,100 = 50 %``.
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> from repayplan.plans import Plan
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+    >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+    >>> plan = Plan(method="equal_principal", term=12)
+    >>> for share in (0.25, 0.4):
+    ...     st = Agreement(plan, claim, breach=CumulativeShortfall(share)).status(date(2027, 4, 15), paid)
+    ...     print(st.breach.date, st.breach.reason)
+    2027-03-02 10500.00 unpaid of 31650.00 due after instalment 3
+    2027-04-02 20950.00 unpaid of 42100.00 due after instalment 4
     """
 
     share: Decimal = Decimal("0.25")
@@ -245,9 +301,11 @@ class CumulativeShortfall:
         object.__setattr__(self, "share", d)
 
     def describe(self) -> str:
+        """The clause in words (for statements and breach reasons); see the class example."""
         return f"cumulative shortfall above {format((self.share * 100).normalize(), 'f')}% of the amount due"
 
     def trigger(self, h: _History) -> Breach | None:
+        """The breach this clause finds in a payment history (from :meth:`Agreement.status`), or None."""
         judged = h.judged
         if not judged.any():
             return None
@@ -326,6 +384,27 @@ class Observation:
     restarts : tuple of date
         The days the period started again.
     citation : str
+
+    Examples
+    --------
+    The history of :class:`Breach`'s example under cn-bank (two repayment periods and at
+    least a year): the period starts on the first due date, 1 January 2027, and starts
+    again when instalment 3 becomes late (2 March) and when instalment 4 does (2 April),
+    so it now runs a year from 2 April 2027.
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> from repayplan.plans import Plan
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+    >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+    >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+    >>> ag.status(date(2027, 2, 15), paid).observation.start
+    datetime.date(2027, 1, 1)
+    >>> obs = ag.status(date(2027, 4, 15), paid).observation
+    >>> print(obs)
+    observation 2027-04-02 to 2028-04-02: running, restarted 2 time(s)
+    >>> obs.restarts
+    (datetime.date(2027, 3, 2), datetime.date(2027, 4, 2))
     """
 
     first_repayment: _dt.date
@@ -821,23 +900,61 @@ class Agreement:
     # -- the agreement ---------------------------------------------------------------------
     @property
     def rules(self):
+        """The claim's rule set (allocation order, compound interest, day count, observation).
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> ag.rules, ag.rules.compound_interest
+        (RuleSet('cn-bank'), True)
+        """
         return self.original_claim.rules
 
     @property
     def currency(self) -> str:
+        """The claim's currency (an ISO code)."""
         return self.original_claim.currency
 
     @property
     def minor_units(self) -> int:
+        """Minor units of the claim's currency (CNY 2)."""
         return self.original_claim.minor_units
 
     @property
     def maturity(self) -> _dt.date:
-        """Due date of the last instalment."""
+        """Due date of the last instalment.
+
+        Twelve monthly instalments from 1 December 2026:
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> ag.maturity
+        datetime.date(2027, 12, 1)
+        """
         return self._rows["due"][-1].astype(_dt.date)
 
     def instalments(self) -> pd.DataFrame:
-        """The instalments agreed: ``period``, ``due_date``, ``due``, ``interest``, ``principal``."""
+        """The instalments agreed: ``period``, ``due_date``, ``due``, ``interest``, ``principal``.
+
+        Equal principal of ``120,000 / 12 = 10,000.00`` a month and interest at 0.5 % on
+        the falling balance: 600.00, 550.00, 500.00, …
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> ag.instalments().head(3)
+           period   due_date       due interest principal
+        0       1 2027-01-01  10600.00   600.00  10000.00
+        1       2 2027-02-01  10550.00   550.00  10000.00
+        2       3 2027-03-01  10500.00   500.00  10000.00
+        """
         r, u = self._rows, self.minor_units
         p = r["payable"]
         return pd.DataFrame({
@@ -849,7 +966,20 @@ class Agreement:
         })
 
     def replace(self, **changes) -> Agreement:
-        """A copy with some terms changed (``ag.replace(grace_days=5)``)."""
+        """A copy with some terms changed (``ag.replace(grace_days=5)``).
+
+        A penalty rate given explicitly is kept; a default one follows the new terms.
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> ag.replace(grace_days=5, name="workout 2026-17").grace_days
+        5
+        >>> ag.grace_days
+        0
+        """
         args = {"plan": self.plan, "claim": self.original_claim, "signed": self.signed,
                 "grace_days": self.grace_days, "penalty_rate": None, "breach": self.breach,
                 "overpayment": self.overpayment, "name": self.name}
@@ -863,7 +993,20 @@ class Agreement:
         return Agreement(**args)
 
     def describe(self) -> str:
-        """The agreement in a sentence."""
+        """The agreement in a sentence.
+
+        Under cn-bank the default penalty rate is the plan's 6 % plus 50 %, 9 %:
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> print(ag.describe())
+        signed 2026-12-01: equal principal instalments over 12 months; 0 grace days; penalty
+        9.00% a year; breach on 2 consecutive instalments missed, or the last one; overpayments
+        pay the next instalments
+        """
         clauses = "; ".join(c.describe() for c in self.breach) or "no breach clause"
         return (f"signed {self.signed}: {self.plan.describe()}; {self.grace_days} grace days; penalty "
                 f"{_pct(self.penalty_rate)} a year; breach on {clauses}; overpayments "
@@ -1038,6 +1181,29 @@ class Status:
         Received beyond the whole debt.
     observation : Observation or None
         The restructured-asset observation period (rule sets with one, e.g. cn-bank).
+
+    Examples
+    --------
+    The history of :class:`Breach`'s example on 15 April 2027: 21,150.00 paid of the
+    ``10,600 + 10,550 + 10,500 + 10,450 = 42,100.00`` due, so 20,950.00 in arrears; the
+    principal still to repay is ``120,000 − 2 × 10,000 = 100,000.00``.  Penalty at 9 % on
+    the principal of instalments 3 and 4 and compound interest on their interest, to
+    15 April (45 and 14 days, ACT/360): ``112.50 + 35.00 + 5.63 + 1.58 = 154.71``.
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> from repayplan.plans import Plan
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+    >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+    >>> st = Agreement(Plan(method="equal_principal", term=12), claim).status(date(2027, 4, 15), paid)
+    >>> st.state, st.paid, st.due_to_date, st.arrears, st.penalty, st.balance
+    ('breached', Decimal('21150.00'), Decimal('42100.00'), Decimal('20950.00'), Decimal('154.71'), Decimal('100000.00'))
+    >>> st.table.loc[:3, ["period", "due_date", "due", "paid", "days_past_due", "state"]]
+       period   due_date       due      paid  days_past_due   state
+    0       1 2027-01-01  10600.00  10600.00              0    paid
+    1       2 2027-02-01  10550.00  10550.00              0    paid
+    2       3 2027-03-01  10500.00      0.00             45  missed
+    3       4 2027-04-01  10450.00      0.00             14  missed
     """
 
     as_of: _dt.date
@@ -1061,10 +1227,27 @@ class Status:
 
     @property
     def breached(self) -> bool:
+        """True when a breach clause has triggered (``state == "breached"``)."""
         return self.state == "breached"
 
     def totals(self) -> pd.Series:
-        """The headline figures as a Series."""
+        """The headline figures as a Series (the head of a statement).
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+        >>> st = Agreement(Plan(method="equal_principal", term=12), claim).status(date(2027, 2, 15), paid)
+        >>> st.totals()[["state", "paid", "due_to_date", "arrears", "balance", "observation"]]
+        state                                         performing
+        paid                                            21150.00
+        due_to_date                                     21150.00
+        arrears                                             0.00
+        balance                                        100000.00
+        observation    observation 2027-01-01 to 2028-01-01: ...
+        Name: status as of 2027-02-15, dtype: object
+        """
         return pd.Series({
             "state": self.state,
             "paid": self.paid,
@@ -1252,6 +1435,26 @@ class Statement:
         One row per payment and what it was applied to (:attr:`Status.allocations`).
     totals : Series
         The headline figures (:meth:`Status.totals`).
+
+    Examples
+    --------
+    The statement of :class:`Breach`'s example on 15 April 2027 (see :class:`Status` for
+    the figures):
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> from repayplan.plans import Plan
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+    >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+    >>> ag = Agreement(Plan(method="equal_principal", term=12), claim, name="Workout 2026-17")
+    >>> s = ag.statement(date(2027, 4, 15), paid)
+    >>> s
+    Statement(Workout 2026-17: statement as of 2027-04-15 (CNY), signed 2026-12-01: breached,
+              paid 21150.00, arrears 20950.00, penalty 154.71)
+    >>> s.payments[["date", "amount", "interest", "principal"]]
+            date    amount interest principal
+    0 2027-01-01  10600.00   600.00  10000.00
+    1 2027-02-01  10550.00   550.00  10000.00
     """
 
     title: str
@@ -1262,13 +1465,42 @@ class Statement:
 
     @classmethod
     def from_status(cls, ag: Agreement, st: Status) -> Statement:
+        """The statement of ``st``, a status of ``ag`` (what :meth:`Agreement.statement` returns).
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> s = Statement.from_status(ag, ag.status(date(2027, 4, 15), paid))
+        >>> s.title
+        'Agreement: statement as of 2027-04-15 (CNY), signed 2026-12-01'
+        >>> s.totals["arrears"] == ag.statement(date(2027, 4, 15), paid).totals["arrears"]
+        True
+        """
         label = ag.name or ag.plan.name or "Agreement"
         title = f"{label}: statement as of {st.as_of} ({ag.currency}), signed {ag.signed}"
         return cls(title=title, as_of=st.as_of, table=st.table[_STATEMENT_COLUMNS].copy(),
                    payments=st.allocations.copy(), totals=st.totals())
 
     def to_frame(self) -> pd.DataFrame:
-        """The instalment table (a copy)."""
+        """The instalment table (a copy).
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> t = ag.statement(date(2027, 4, 15), paid).to_frame()
+        >>> t.loc[:3, ["period", "due", "outstanding", "penalty_outstanding", "state"]]
+           period       due outstanding penalty_outstanding   state
+        0       1  10600.00        0.00                0.00    paid
+        1       2  10550.00        0.00                0.00    paid
+        2       3  10500.00    10500.00              118.13  missed
+        3       4  10450.00    10450.00               36.58  missed
+        """
         return self.table.copy()
 
     def __repr__(self) -> str:
@@ -1280,7 +1512,17 @@ class Statement:
         return self.to_html()
 
     def to_html(self) -> str:
-        """The statement as an HTML fragment; every text is escaped."""
+        """The statement as an HTML fragment; every text is escaped.
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim, name="<Workout & Co>")
+        >>> ag.statement(date(2027, 4, 15), paid).to_html()[:70]
+        '<div><h3>&lt;Workout &amp; Co&gt;: statement as of 2027-04-15 (CNY), s'
+        """
         totals = self.totals.to_frame().to_html(header=False, escape=True)
         return (f"<div><h3>{html.escape(self.title)}</h3>{totals}"
                 f"<h4>Instalments</h4>{self.table.to_html(index=False, escape=True)}"
@@ -1307,6 +1549,20 @@ class Statement:
         (:func:`repayplan.report.neutralise_formula`); amounts are plain decimals and
         dates ISO; HTML is escaped.  The text is rendered in memory, written to a
         temporary file in the target folder and renamed over the target.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+        >>> import tempfile, pathlib
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = ag.statement(date(2027, 4, 15), paid).write(pathlib.Path(folder) / "st.csv")
+        ...     print(path.name, path.read_text(encoding="utf-8").splitlines()[1:3])
+        st.csv ['state,breached', 'paid,21150.00']
         """
         p = Path(path)
         fmt = format if format is not None else p.suffix.lstrip(".").lower()
@@ -1324,7 +1580,24 @@ class Statement:
         return p
 
     def to_csv(self) -> str:
-        """The statement as CSV text: title, totals, instalments, payments."""
+        """The statement as CSV text: title, totals, instalments, payments.
+
+        Amounts are plain decimals, dates ISO; a blank line separates the parts.
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> lines = ag.statement(date(2027, 4, 15), paid).to_csv().splitlines()
+        >>> lines[:3]
+        ['"Agreement: statement as of 2027-04-15 (CNY), signed 2026-12-01"', 'state,breached', 'paid,21150.00']
+        >>> lines[16]
+        'period,due_date,due,interest_due,principal_due,paid,interest_paid,principal_paid,penalty_paid,compound_paid,outstanding,penalty_outstanding,paid_on,days_past_due,state'
+        >>> lines[19]
+        '3,2027-03-01,10500.00,500.00,10000.00,0.00,0.00,0.00,0.00,0.00,10500.00,118.13,,45,missed'
+        """
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([_safe(self.title)])

@@ -399,3 +399,19 @@ def test_rule_set_validates_its_data():
         RuleSet(name="x", rate_cap_lpr_multiple=-4)
     with pytest.raises(InputError):
         RuleSet(name="x", accrual_day_count="ACT/999")
+
+
+def test_strict_check_raises_rule_violation_listing_the_hard_findings():
+    from types import SimpleNamespace
+
+    import pytest
+
+    from repayplan.errors import RuleViolation
+    from repayplan.rules import check
+
+    loan = SimpleNamespace(annual_rate=0.18, penalty_rate=0.18, signed="2023-09-01")
+    with pytest.raises(RuleViolation, match="cn-private.rate-cap") as exc:
+        check(loan, ruleset="cn-private", strict=True)
+    assert "cn-private.overdue-rate-cap" in str(exc.value)
+    ok = SimpleNamespace(annual_rate=0.10, penalty_rate=0.10, signed="2023-09-01")
+    assert all(not f.hard for f in check(ok, ruleset="cn-private", strict=True))

@@ -266,7 +266,19 @@ class Dashboard:
 
     @classmethod
     def from_file(cls, path, **kwargs) -> Dashboard:
-        """A dashboard on the case file at ``path`` (TOML or JSON, :meth:`repayplan.case.Case.load`)."""
+        """A dashboard on the case file at ``path`` (TOML or JSON, :meth:`repayplan.case.Case.load`).
+
+        Keywords are those of :class:`Dashboard` (``plans``, ``lang``, ``clock``).
+
+        >>> import pathlib, tempfile
+        >>> from repayplan.case import Case
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = pathlib.Path(folder) / "huadong.toml"
+        ...     Case.sample().save(path)
+        ...     dash = Dashboard.from_file(path, plans=["Bank proposal", "Settlement"], lang="zh")
+        >>> dash.session.names, dash.session.lang
+        (['Bank proposal', 'Settlement'], 'zh')
+        """
         from ..case import Case
 
         return cls(Case.load(path), **kwargs)
@@ -496,7 +508,20 @@ class Dashboard:
 
     # -- refresh -------------------------------------------------------------------------
     def update(self) -> None:
-        """Re-evaluate the plans and redraw the comparison, the charts and the record."""
+        """Re-evaluate the plans and redraw the comparison, the charts and the record.
+
+        The controls call it; a script that changes :attr:`session` calls it to show the
+        change.
+
+        >>> from repayplan.case import Case
+        >>> dash = Dashboard(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+        >>> _ = dash.session.set_option(0, "term", "60")
+        >>> dash.update()
+        >>> int(dash.session.view.comparison.table.loc["term", "Bank proposal"])
+        60
+        >>> dash.last_seconds < 5
+        True
+        """
         t0 = time.perf_counter()
         s = self.session
         view = s.refresh()
@@ -708,7 +733,20 @@ class Dashboard:
 
     # -- exports ------------------------------------------------------------------------
     def annex(self, plan: str | None = None, format: str = "xlsx", *, lang: str = "en"):
-        """The agreement annex of the named plan (default the accepted plan, else the first)."""
+        """The agreement annex of the named plan (default the accepted plan, else the first).
+
+        ``format`` as :func:`repayplan.report.render`: text for ``"html"``, ``"csv"`` and
+        ``"md"``, bytes for ``"xlsx"`` and ``"pdf"``.
+
+        >>> from repayplan.case import Case
+        >>> dash = Dashboard(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+        >>> print(dash.annex(format="csv").splitlines()[0])
+        Annex: repayment schedule
+        >>> dash.annex("Settlement")
+        Traceback (most recent call last):
+        ...
+        repayplan.errors.InputError: plan == 'Settlement', must be the name of a plan on the table: 'Bank proposal', 'Seasonal 48'
+        """
         s = self.session
         name = plan or (s.accepted.name if s.accepted is not None else s.names[0])
         if name not in s.names:
@@ -717,7 +755,14 @@ class Dashboard:
 
     def downloads_html(self, plan: str | None = None, format: str = "xlsx", *, lang: str = "en",
                        minutes_format: str = "md") -> str:
-        """Links that download the annex, the minutes and the case file (data URIs)."""
+        """Links that download the annex, the minutes and the case file (data URIs).
+
+        >>> import re
+        >>> from repayplan.case import Case
+        >>> dash = Dashboard(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+        >>> re.findall(r'download="([^"]+)"', dash.downloads_html("Seasonal 48", "csv"))
+        ['Seasonal 48 annex (en).csv', 'minutes.md', 'case.toml']
+        """
         s = self.session
         name = plan or (s.accepted.name if s.accepted is not None else s.names[0])
         data = self.annex(name, format, lang=lang)
@@ -752,6 +797,18 @@ class Dashboard:
         -------
         dict
             ``{"annex": path, "minutes": path, "case": path}``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from repayplan.case import Case
+        >>> dash = Dashboard(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     paths = dash.export(folder, plan="Seasonal 48", format="md")
+        ...     print({k: p.name for k, p in paths.items()})
+        ...     print(Case.load(paths["case"]).plan("Seasonal 48") == dash.session.plans[1])
+        {'annex': 'Seasonal 48 annex (en).md', 'minutes': 'minutes.md', 'case': 'case.toml'}
+        True
         """
         from .. import report
         from ..case import write_atomic

@@ -162,5 +162,9 @@ def text(key: str, lang: str = "en", **fmt) -> str:
 
 
 def option_label(option: str, lang: str = "en") -> str:
-    """The label of a plan option's control (``"term"`` -> ``"Term (months)"``)."""
+    """The label of a plan option's control (``"term"`` -> ``"Term (months)"``).
+
+    >>> option_label("term"), option_label("penalty_waiver", "zh")
+    ('Term (months)', '罚息减免（0–1）')
+    """
     return text(f"opt_{option}", lang)

@@ -37,6 +37,29 @@ class LiveCharts:
     marks : dict of bqplot marks
         By name, for tests: ``payments``, ``band``, ``mean``, ``over``, ``balance``,
         ``cloud``, ``frontier``, ``enforcement``, ``points``.
+
+    Examples
+    --------
+    Needs the ``notebook`` extra (bqplot, ipywidgets).  The charts of
+    :func:`repayplan.notebook.charts.chart_data`'s example: 120,000.00 at 6 % over three
+    months (40,400.67 a month) or two (60,450.37):
+
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> from repayplan.evaluate import evaluate
+    >>> from repayplan.notebook.charts import chart_data
+    >>> from repayplan.plans import plan_batch
+    >>> claim = rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30))
+    >>> cash = rp.CashFlow([65_000.0] * 3, start="2026-07")
+    >>> plans = [rp.Plan(term=3, name="3 months"), rp.Plan(term=2, name="2 months")]
+    >>> data = chart_data(plan_batch(plans, claim), evaluate(plans, claim, cash, rp.Creditor(0.06)),
+    ...                   claim, cash)
+    >>> charts = LiveCharts()
+    >>> charts.update(data)
+    >>> charts.marks["payments"].labels, charts.marks["payments"].y[0].tolist()
+    (['3 months', '2 months'], [0.0, 40400.67, 40400.67, 40400.66])
+    >>> charts.widget._dom_classes
+    ('rp-charts',)
     """
 
     def __init__(self):
@@ -95,7 +118,28 @@ class LiveCharts:
         self.data: ChartData | None = None
 
     def update(self, data: ChartData, lang: str = "en") -> None:
-        """Show ``data`` (labels in ``lang``)."""
+        """Show ``data`` (labels in ``lang``).
+
+        Only the marks' arrays change, so a redraw costs a few milliseconds.  The payments
+        chart tops out at 1.05 × :func:`repayplan.notebook.charts.payment_ceiling`: here
+        ``1.5 × 65,000`` (the best month's cash, above the median payment 40,400.67), so
+        ``1.05 × 97,500 = 102,375``.
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> from repayplan.evaluate import evaluate
+        >>> from repayplan.notebook.charts import chart_data
+        >>> from repayplan.plans import plan_batch
+        >>> claim = rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30))
+        >>> cash = rp.CashFlow([65_000.0] * 3, start="2026-07")
+        >>> plans = [rp.Plan(term=3, name="3 months"), rp.Plan(term=2, name="2 months")]
+        >>> data = chart_data(plan_batch(plans, claim), evaluate(plans, claim, cash, rp.Creditor(0.06)),
+        ...                   claim, cash)
+        >>> charts = LiveCharts()
+        >>> charts.update(data, "zh")
+        >>> charts.scales["payments"][1].max, charts.figures["payments"].title
+        (102375.0, '还款额与借款人现金流')
+        """
         m = self.marks
         names = [str(c) for c in data.payments.columns]
         colors = [COLORS[i % len(COLORS)] for i in range(len(names))]
@@ -156,7 +200,13 @@ class LiveCharts:
         self.data = data
 
     def relabel(self, lang: str, *, frontier: bool | None = None) -> None:
-        """Titles and axis labels in ``lang``."""
+        """Titles and axis labels in ``lang`` (``frontier``: a search has drawn the frontier).
+
+        >>> charts = LiveCharts()
+        >>> charts.relabel("zh")
+        >>> charts.figures["balance"].title, charts.axes["payments"][1].label
+        ('剩余欠款', '金额（CNY）')
+        """
         if frontier is None:
             frontier = self.data is not None and len(self.data.frontier) > 0
         cur = self.data.currency if self.data is not None else "CNY"

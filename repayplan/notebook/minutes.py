@@ -18,7 +18,7 @@ import html
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..report import neutralise_formula
 from .labels import text
@@ -61,6 +61,21 @@ class Offer:
     accepted : bool
         Marked accepted by the analyst.
     accepted_at : datetime, optional
+
+    Examples
+    --------
+    Made by :meth:`MeetingRecord.shown`, which rounds the creditor's NPV to the cent and
+    the default probability to four decimals:
+
+    >>> import datetime as dt
+    >>> from decimal import Decimal
+    >>> rec = MeetingRecord()
+    >>> _ = rec.shown(dt.datetime(2026, 7, 8, 10, 30), 1, "24 months",
+    ...               "level instalments over 24 months", 24, Decimal("127643.39"),
+    ...               Decimal("0.00"), 120000.0151, 0.03124)
+    >>> offer = rec.offers[0]
+    >>> offer.expected_npv, offer.default_probability, offer.accepted
+    (Decimal('120000.02'), Decimal('0.0312'), False)
     """
 
     shown_at: _dt.datetime
@@ -76,7 +91,15 @@ class Offer:
     accepted_at: _dt.datetime | None = None
 
     def row(self) -> dict:
-        """The offer as a row of the minutes (``time`` as ``YYYY-MM-DD HH:MM:SS``)."""
+        """The offer as a row of the minutes (``time`` as ``YYYY-MM-DD HH:MM:SS``).
+
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> offer = Offer(dt.datetime(2026, 7, 8, 10, 30), 1, "24 months", "level instalments over 24 months",
+        ...               24, Decimal("127643.39"), Decimal("0.00"), Decimal("120000.02"), Decimal("0"))
+        >>> offer.row()["time"], offer.row()["total_paid"], offer.row()["accepted"]
+        ('2026-07-08 10:30:00', Decimal('127643.39'), False)
+        """
         return {"time": self.shown_at.strftime("%Y-%m-%d %H:%M:%S"), "plan": self.plan,
                 "description": self.description, "term": self.term, "total_paid": self.total_paid,
                 "total_waived": self.total_waived, "expected_npv": self.expected_npv,
@@ -117,7 +140,19 @@ class MeetingRecord:
 
     # -- recording -----------------------------------------------------------------------
     def last(self, slot: int) -> Offer | None:
-        """The latest offer shown in column ``slot``."""
+        """The latest offer shown in column ``slot`` (``None`` if it has shown none).
+
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> rec = MeetingRecord()
+        >>> t = dt.datetime(2026, 7, 8, 10, 30)
+        >>> _ = rec.shown(t, 1, "12 months", "level instalments over 12 months", 12,
+        ...               Decimal("123935.66"), Decimal("0.00"), 120000.0, 0.0)
+        >>> _ = rec.shown(t, 2, "24 months", "level instalments over 24 months", 24,
+        ...               Decimal("127643.39"), Decimal("0.00"), 120000.02, 0.0)
+        >>> rec.last(2).plan, rec.last(3)
+        ('24 months', None)
+        """
         for o in reversed(self.offers):
             if o.slot == slot:
                 return o
@@ -127,7 +162,29 @@ class MeetingRecord:
               total_paid: Decimal, total_waived: Decimal, expected_npv: float,
               default_probability: float) -> bool:
         """Record a plan shown at ``when``; ``False`` (nothing recorded) if column ``slot``
-        last showed the same plan under the same name."""
+        last showed the same plan under the same name.
+
+        Parameters
+        ----------
+        when : datetime
+        slot : int
+            The column's identity (:attr:`repayplan.notebook.state.PlanSlot.uid`).
+        plan, description : str
+            The plan's name and its terms in a sentence.
+        term : int
+        total_paid, total_waived : Decimal
+            Exact amounts.
+        expected_npv, default_probability : float
+            Recorded rounded to the cent and to four decimals.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        See the class example.
+        """
         prev = self.last(slot)
         if prev is not None and prev.plan == plan and prev.description == description \
                 and prev.total_paid == total_paid and prev.term == term:
@@ -135,13 +192,28 @@ class MeetingRecord:
         self.offers.append(Offer(
             shown_at=when, slot=slot, plan=plan, description=description, term=int(term),
             total_paid=total_paid, total_waived=total_waived,
-            expected_npv=Decimal(repr(float(expected_npv))).quantize(Decimal("0.01")),
-            default_probability=Decimal(repr(float(default_probability))).quantize(Decimal("0.0001")),
+            expected_npv=Decimal(repr(float(expected_npv))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+            default_probability=Decimal(repr(float(default_probability))).quantize(Decimal("0.0001"),
+                                                                                  rounding=ROUND_HALF_UP),
         ))
         return True
 
     def accept(self, slot: int, when: _dt.datetime) -> Offer:
-        """Mark the latest offer of column ``slot`` accepted (and no other)."""
+        """Mark the latest offer of column ``slot`` accepted (and no other); returns it.
+
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> rec = MeetingRecord()
+        >>> t = dt.datetime(2026, 7, 8, 10, 30)
+        >>> _ = rec.shown(t, 1, "12 months", "level instalments over 12 months", 12,
+        ...               Decimal("123935.66"), Decimal("0.00"), 120000.0, 0.0)
+        >>> _ = rec.shown(t, 2, "24 months", "level instalments over 24 months", 24,
+        ...               Decimal("127643.39"), Decimal("0.00"), 120000.02, 0.0)
+        >>> rec.accept(1, t).plan
+        '12 months'
+        >>> rec.accept(2, t).plan, [o.accepted for o in rec.offers]
+        ('24 months', [False, True])
+        """
         target = self.last(slot)
         if target is None:
             raise LookupError(f"no plan of column {slot} has been shown")
@@ -151,12 +223,38 @@ class MeetingRecord:
         return self.offers[i]
 
     def withdraw(self) -> None:
-        """No plan is accepted any more."""
+        """No plan is accepted any more.
+
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> rec = MeetingRecord()
+        >>> t = dt.datetime(2026, 7, 8, 10, 30)
+        >>> _ = rec.shown(t, 1, "12 months", "level instalments over 12 months", 12,
+        ...               Decimal("123935.66"), Decimal("0.00"), 120000.0, 0.0)
+        >>> _ = rec.shown(t, 2, "24 months", "level instalments over 24 months", 24,
+        ...               Decimal("127643.39"), Decimal("0.00"), 120000.02, 0.0)
+        >>> _ = rec.accept(1, t)
+        >>> rec.withdraw()
+        >>> rec.accepted is None
+        True
+        """
         self.offers = [replace(o, accepted=False, accepted_at=None) if o.accepted else o for o in self.offers]
 
     @property
     def accepted(self) -> Offer | None:
-        """The accepted offer, if any."""
+        """The accepted offer, if any.
+
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> rec = MeetingRecord()
+        >>> t = dt.datetime(2026, 7, 8, 10, 30)
+        >>> _ = rec.shown(t, 1, "12 months", "level instalments over 12 months", 12,
+        ...               Decimal("123935.66"), Decimal("0.00"), 120000.0, 0.0)
+        >>> _ = rec.shown(t, 2, "24 months", "level instalments over 24 months", 24,
+        ...               Decimal("127643.39"), Decimal("0.00"), 120000.02, 0.0)
+        >>> rec.accepted is None, rec.accept(2, t) == rec.accepted
+        (True, True)
+        """
         return next((o for o in self.offers if o.accepted), None)
 
     # -- export --------------------------------------------------------------------------
@@ -167,6 +265,25 @@ class MeetingRecord:
         "terms": ..., "term": int, "total_paid": "1320733.05", ...}`` (amounts and shares as
         exact decimal text, as case files keep them); an accepted offer has
         ``accepted = true`` and ``accepted_time``.
+
+        Examples
+        --------
+        An entry of an earlier meeting comes first, as it was read:
+
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> rec = MeetingRecord(earlier=[{"date": dt.date(2026, 6, 2), "text": "first meeting"}])
+        >>> t = dt.datetime(2026, 7, 8, 10, 30)
+        >>> _ = rec.shown(t, 1, "12 months", "level instalments over 12 months", 12,
+        ...               Decimal("123935.66"), Decimal("0.00"), 120000.0, 0.0)
+        >>> _ = rec.shown(t, 2, "24 months", "level instalments over 24 months", 24,
+        ...               Decimal("127643.39"), Decimal("0.00"), 120000.02, 0.0)
+        >>> _ = rec.accept(2, t)
+        >>> entries = rec.entries()
+        >>> entries[0]
+        {'date': datetime.date(2026, 6, 2), 'text': 'first meeting'}
+        >>> {k: entries[2][k] for k in ("date", "time", "plan", "total_paid", "accepted", "accepted_time")}
+        {'date': datetime.date(2026, 7, 8), 'time': '10:30:00', 'plan': '24 months', 'total_paid': '127643.39', 'accepted': True, 'accepted_time': '2026-07-08 10:30:00'}
         """
         out = [dict(e) for e in self.earlier]
         for o in self.offers:
@@ -180,7 +297,21 @@ class MeetingRecord:
         return tuple(out)
 
     def rows(self) -> list[dict]:
-        """Earlier entries (as far as they have the columns) and this session's offers."""
+        """Earlier entries (as far as they have the columns) and this session's offers.
+
+        An earlier entry's ``terms`` (or its ``text``) is the description:
+
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> rec = MeetingRecord(earlier=[{"date": dt.date(2026, 6, 2), "text": "first meeting"}])
+        >>> t = dt.datetime(2026, 7, 8, 10, 30)
+        >>> _ = rec.shown(t, 1, "12 months", "level instalments over 12 months", 12,
+        ...               Decimal("123935.66"), Decimal("0.00"), 120000.0, 0.0)
+        >>> _ = rec.shown(t, 2, "24 months", "level instalments over 24 months", 24,
+        ...               Decimal("127643.39"), Decimal("0.00"), 120000.02, 0.0)
+        >>> [(r["time"], r["plan"], r["description"]) for r in rec.rows()]
+        [('2026-06-02', '', 'first meeting'), ('2026-07-08 10:30:00', '12 months', 'level instalments over 12 months'), ('2026-07-08 10:30:00', '24 months', 'level instalments over 24 months')]
+        """
         out = []
         for e in self.earlier:
             t = f"{e.get('date', '')} {e.get('time', '')}".strip()

@@ -35,7 +35,15 @@ DEFAULT_PORT = 8866
 
 
 def free_port() -> int:
-    """A TCP port that is free on 127.0.0.1 right now."""
+    """A TCP port that is free on 127.0.0.1 right now.
+
+    The operating system picks it (a bind to port 0); another process may take it before
+    it is used, so a server started on it should still expect to fail.
+
+    >>> port = free_port()
+    >>> 1024 <= port <= 65535
+    True
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -59,6 +67,29 @@ def wait_until_up(url: str, timeout: float = 60.0, process: subprocess.Popen | N
 
     Only the port is tried: a request for the page itself would make Voilà run the
     notebook in a kernel nobody looks at.
+
+    Parameters
+    ----------
+    url : str
+        ``http://host:port/...``; only host and port are used.
+    timeout : float
+        Seconds to wait.
+    process : subprocess.Popen, optional
+        The server's process: if it ends, waiting stops with ``RuntimeError``.
+
+    Examples
+    --------
+    A port that listens answers at once; one that nobody listens on times out:
+
+    >>> import socket
+    >>> with socket.socket() as server:
+    ...     server.bind(("127.0.0.1", 0))
+    ...     server.listen()
+    ...     wait_until_up(f"http://127.0.0.1:{server.getsockname()[1]}/", timeout=5)
+    >>> wait_until_up(f"http://127.0.0.1:{free_port()}/", timeout=0.3)
+    Traceback (most recent call last):
+    ...
+    TimeoutError: http://127.0.0.1:.../ did not answer within ... s
     """
     parts = urllib.parse.urlsplit(url)
     deadline = time.monotonic() + timeout
@@ -70,7 +101,7 @@ def wait_until_up(url: str, timeout: float = 60.0, process: subprocess.Popen | N
                 return
         except OSError:
             time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+    raise TimeoutError(f"{url} did not answer within {timeout:g} s")
 
 
 def start(notebook=None, port: int | None = None, *, env: dict | None = None, stdout=None, stderr=None,
@@ -87,6 +118,34 @@ def start(notebook=None, port: int | None = None, *, env: dict | None = None, st
         The environment of the server (and of the notebook's kernel).
     stdout, stderr : file, optional
         Where the server's output goes (default inherited).
+    timeout : float
+        Seconds to wait for Voilà to answer.
+
+    Returns
+    -------
+    (subprocess.Popen, str)
+        The server's process (``terminate()`` it to stop the server) and its URL,
+        ``http://127.0.0.1:<port>/``.
+
+    Raises
+    ------
+    InputError
+        ``notebook`` is not an existing file.
+    RuntimeError, TimeoutError
+        Voilà stopped, or did not answer within ``timeout`` (the process is stopped).
+
+    Examples
+    --------
+    The notebook is checked before anything is started::
+
+        proc, url = start()          # notebooks/negotiation.ipynb on a free port
+        ...                          # open url in a browser
+        proc.terminate()
+
+    >>> start("missing.ipynb")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: notebook == 'missing.ipynb', must be an existing .ipynb file
     """
     nb = Path(notebook) if notebook is not None else DEFAULT_NOTEBOOK
     if not nb.is_file():
@@ -107,6 +166,28 @@ def start(notebook=None, port: int | None = None, *, env: dict | None = None, st
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``python -m repayplan.notebook.serve``: serve the dashboard until Ctrl-C.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        ``--port N`` (default 8866; 0 picks a free port) and ``--notebook PATH`` (default
+        :data:`DEFAULT_NOTEBOOK`); default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 when stopped with Ctrl-C (or a TERM signal), Voilà's exit code if it stops by
+        itself, 1 when it cannot be started (the reason on stderr).
+
+    Examples
+    --------
+    >>> import contextlib, sys
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     main(["--notebook", "missing.ipynb", "--port", "0"])
+    repayplan: notebook == 'missing.ipynb', must be an existing .ipynb file
+    1
+    """
     p = argparse.ArgumentParser(prog="python -m repayplan.notebook.serve",
                                 description="Serve the negotiation dashboard with Voilà on 127.0.0.1.")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: a free one)")

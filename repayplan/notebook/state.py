@@ -212,6 +212,15 @@ class PlanSlot:
     explanation : str
         Why :func:`repayplan.negotiate` recommended it (suggested plans).
     accepted : bool
+
+    Examples
+    --------
+    >>> from repayplan.plans import Plan
+    >>> slot = PlanSlot.of(7, Plan(term=24, grace=3, name="Two years"))
+    >>> slot.name, slot.texts["term"], slot.texts["grace"], slot.texts["annual_rate"]
+    ('Two years', '24', '3', '')
+    >>> slot.errors, slot.accepted
+    ({}, False)
     """
 
     uid: int
@@ -224,10 +233,20 @@ class PlanSlot:
 
     @property
     def name(self) -> str:
+        """The name of the plan in force (the column's heading)."""
         return self.plan.name
 
     @classmethod
     def of(cls, uid: int, plan: Plan, **kw) -> PlanSlot:
+        """A column showing ``plan``: each control's text is the plan's value (:func:`option_text`).
+
+        Keywords set the other attributes (``origin``, ``explanation``, ``accepted``).
+
+        >>> from repayplan.plans import Plan
+        >>> slot = PlanSlot.of(1, Plan(annual_rate=0.0435, name="Bank proposal"), origin="new")
+        >>> slot.texts["annual_rate"], slot.texts["name"], slot.origin
+        ('0.0435', 'Bank proposal', 'new')
+        """
         slot = cls(uid=uid, plan=plan, **kw)
         slot.texts = {name: option_text(getattr(plan, name)) for name, _, _ in PLAN_OPTIONS}
         slot.texts["name"] = plan.name
@@ -250,6 +269,29 @@ class View:
     charts : ChartData
     seconds : float
         Time the evaluation and comparison took.
+
+    Examples
+    --------
+    :meth:`Session.refresh` returns it.  120,000.00 at 6 % over 12 or 24 months: level
+    payments of 10,327.97 and 5,318.47 (``120,000 × 0.005 / (1 − 1.005^−n)``).
+
+    >>> from datetime import date, datetime
+    >>> import repayplan as rp
+    >>> from repayplan.case import Case
+    >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+    ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+    ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+    ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+    >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+    >>> view = s.refresh()
+    >>> list(view.frame.index), view.findings
+    (['12 months', '24 months'], [[], []])
+    >>> view.charts.payments.iloc[:3]
+           12 months  24 months
+    month
+    2026-06      0.00       0.00
+    2026-07  10327.97    5318.47
+    2026-08  10327.97    5318.47
     """
 
     plans: list
@@ -288,7 +330,9 @@ class Session:
     """
 
     MIN_PLANS = 2
+    """Fewest plans on the table: a comparison needs two."""
     MAX_PLANS = 4
+    """Most plans on the table at once."""
 
     def __init__(self, case, plans=None, *, lang: str = "en", clock: Callable[[], _dt.datetime] | None = None):
         from ..case import Case
@@ -338,14 +382,41 @@ class Session:
     # -- the plans ----------------------------------------------------------------------
     @property
     def plans(self) -> list[Plan]:
+        """The plans in force, column by column.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.plans
+        [Plan('12 months': term=12), Plan('24 months': term=24)]
+        """
         return [s.plan for s in self.slots]
 
     @property
     def names(self) -> list[str]:
+        """The plans' names, column by column (unique on the table)."""
         return [s.name for s in self.slots]
 
     @property
     def borrower_side(self) -> Borrower:
+        """The borrower's side of the bargain: the case's, or the library's default.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.borrower_side
+        Borrower(discount_rate=0.1, going_concern_loss=None)
+        """
         return getattr(self.case, "borrower_side", None) or Borrower()
 
     def _next_uid(self) -> int:
@@ -379,6 +450,27 @@ class Session:
         str or None
             The library's message when the value is refused (the plan in force is kept and
             the message is kept in ``slots[i].errors``), else ``None``.
+
+        Examples
+        --------
+        A plan must fit the cash flow the case has: 120 months of cash cover a 120-month
+        plan, not a 150-month one.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.set_option(1, "term", "120") is None, s.slots[1].plan.term
+        (True, 120)
+        >>> print(s.set_option(1, "term", "150"))
+        cashflow == '120 months from 2026-07', must be at least 150 months from 2026-07 to cover
+        the longest plan (120 given)
+        >>> s.slots[1].plan.term, s.slots[1].texts["term"], list(s.slots[1].errors)
+        (120, '150', ['term'])
         """
         slot = self._slot(i)
         check_choice("option", option, tuple(_KIND))
@@ -410,7 +502,23 @@ class Session:
         return True
 
     def set_name(self, i: int, name) -> str | None:
-        """Rename the plan of column ``i`` (names are unique on the table)."""
+        """Rename the plan of column ``i`` (names are unique on the table).
+
+        Returns the message when the name is refused, else ``None``.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> print(s.set_name(1, "12 months"))
+        name == '12 months', must be a name no other plan on the table has
+        >>> s.set_name(1, " Two years "), s.names
+        (None, ['12 months', 'Two years'])
+        """
         slot = self._slot(i)
         slot.texts["name"] = name
         if not isinstance(name, str) or not name.strip():
@@ -426,7 +534,27 @@ class Session:
         return msg
 
     def add(self, plan: Plan | None = None, *, origin: str = "new", explanation: str = "") -> int:
-        """Put a plan on the table (default: the contract's terms); returns its column."""
+        """Put a plan on the table (default: the contract's terms); returns its column.
+
+        The plan's name is made unique; at most :attr:`MAX_PLANS` plans fit.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.add(rp.Plan(term=6)), s.add(rp.Plan(term=6, name="12 months"))
+        (2, 3)
+        >>> s.names
+        ['12 months', '24 months', 'New plan', '12 months (2)']
+        >>> s.add()
+        Traceback (most recent call last):
+        ...
+        repayplan.errors.InputError: plans == 5, must be at most 4 plans on the table
+        """
         if len(self.slots) >= self.MAX_PLANS:
             raise InputError("plans", len(self.slots) + 1, f"at most {self.MAX_PLANS} plans on the table")
         plan = plan or Plan(name="New plan")
@@ -438,7 +566,21 @@ class Session:
         return len(self.slots) - 1
 
     def duplicate(self, i: int) -> int:
-        """A copy of column ``i`` (named ``"<name> (2)"``), placed after it."""
+        """A copy of column ``i`` (named ``"<name> (2)"``), placed after it; returns its column.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.duplicate(0), s.names
+        (1, ['12 months', '12 months (2)', '24 months'])
+        >>> s.slots[1].plan.term, s.slots[1].origin
+        (12, 'duplicate')
+        """
         slot = self._slot(i)
         if len(self.slots) >= self.MAX_PLANS:
             raise InputError("plans", len(self.slots) + 1, f"at most {self.MAX_PLANS} plans on the table")
@@ -447,7 +589,28 @@ class Session:
         return i + 1
 
     def remove(self, i: int) -> None:
-        """Take column ``i`` off the table (it stays in the meeting record)."""
+        """Take column ``i`` off the table (it stays in the meeting record).
+
+        At least :attr:`MIN_PLANS` plans stay on the table.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.add(rp.Plan(term=36, name="36 months"))
+        2
+        >>> s.remove(0)
+        >>> s.names
+        ['24 months', '36 months']
+        >>> s.remove(0)
+        Traceback (most recent call last):
+        ...
+        repayplan.errors.InputError: plans == 1, must be at least 2 plans on the table
+        """
         slot = self._slot(i)
         if len(self.slots) <= self.MIN_PLANS:
             raise InputError("plans", len(self.slots) - 1, f"at least {self.MIN_PLANS} plans on the table")
@@ -456,7 +619,25 @@ class Session:
         del self.slots[i]
 
     def accept(self, i: int, accepted: bool = True) -> None:
-        """Mark the plan of column ``i`` accepted (at most one is) -- or withdraw it."""
+        """Mark the plan of column ``i`` accepted (at most one is) -- or withdraw it.
+
+        The meeting record marks the offer accepted, at the session's clock:
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.accept(1)
+        >>> s.accepted.name, s.minutes.accepted.plan, s.minutes.accepted.accepted_at
+        ('24 months', '24 months', datetime.datetime(2026, 7, 8, 10, 30))
+        >>> s.accept(1, False)
+        >>> s.accepted is None, s.minutes.accepted is None
+        (True, True)
+        """
         slot = self._slot(i)
         if not accepted:
             slot.accepted = False
@@ -470,14 +651,53 @@ class Session:
 
     @property
     def accepted(self) -> PlanSlot | None:
+        """The column of the accepted plan, or ``None`` (see :meth:`accept`)."""
         return next((s for s in self.slots if s.accepted), None)
 
     def set_lang(self, lang: str) -> None:
+        """Switch the language of the comparison's labels, suggestions and minutes.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.set_lang("zh")
+        >>> s.refresh().comparison.labelled().index[12]
+        '还款总额'
+        """
         self.lang = check_choice("lang", lang, LANGS)
 
     # -- borrower and creditor ---------------------------------------------------------------
     def set_cash(self, key: str, raw) -> str | None:
-        """Change a field of the cash-flow projection (and use the projection)."""
+        """Change a field of the cash-flow projection (and use the projection).
+
+        Returns the library's message when the value is refused, else ``None``; a refused
+        value leaves the cash flow in force as it was.
+
+        Examples
+        --------
+        A case with monthly data starts the form from a flat projection at the data's mean;
+        changing a field switches to the projection:
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.cash_source, s.cash_texts["base"]
+        ('data', '15000')
+        >>> s.set_cash("base", "12000"), s.cash_source, float(s.case.cashflow.mean().iloc[0])
+        (None, 'projection', 12000.0)
+        >>> print(s.set_cash("volatility", "high"))
+        volatility == 'high', must be a number
+        """
         kinds = dict(CASH_FIELDS)
         check_choice("field", key, tuple(kinds))
         self.cash_texts[key] = raw
@@ -500,7 +720,21 @@ class Session:
         return None
 
     def set_cash_source(self, source: str) -> str | None:
-        """Use the projection or the uploaded data."""
+        """Use the projection or the uploaded data (``"projection"`` or ``"data"``).
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.set_cash("base", "12000"), s.cash_source
+        (None, 'projection')
+        >>> s.set_cash_source("data"), float(s.case.cashflow.mean().iloc[0])   # the case's data again
+        (None, 15000.0)
+        """
         check_choice("source", source, ("projection", "data"))
         try:
             if source == "data" and self.data_cashflow is None:
@@ -516,7 +750,28 @@ class Session:
         return None
 
     def upload_cash(self, content: bytes, filename: str = "upload.csv") -> str | None:
-        """Read the borrower's monthly cash from a CSV file's bytes and use it."""
+        """Read the borrower's monthly cash from a CSV file's bytes and use it.
+
+        The file is read by :meth:`repayplan.CashFlow.read_csv` (columns ``month`` and
+        ``available``); it must cover the longest plan on the table.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> print(s.upload_cash(b"month,available\\n2026-07,20000\\n2026-08,20000\\n", "acme.csv"))
+        cashflow == '2 months from 2026-07', must be at least 24 months from 2026-07 to cover
+        the longest plan (2 given)
+        >>> rows = "".join(f"{m},20000\\n" for m in pd.period_range("2026-07", periods=24, freq="M"))
+        >>> s.upload_cash(("month,available\\n" + rows).encode(), "acme.csv"), s.cash_source
+        (None, 'data')
+        >>> s.case.cashflow.months, float(s.case.cashflow.mean().iloc[0])
+        (24, 20000.0)
+        """
         from ..cashflow import CashFlow
 
         try:
@@ -536,7 +791,24 @@ class Session:
         return None
 
     def set_creditor(self, key: str, raw) -> str | None:
-        """Change the creditor's discount rate or its enforcement alternative."""
+        """Change the creditor's discount rate or its enforcement alternative.
+
+        ``key`` is one of :data:`CREDITOR_FIELDS`; returns the library's message when the
+        value is refused, else ``None``.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.set_creditor("recovery_rate", "0.4"), s.case.creditor.enforcement.recovery_rate
+        (None, 0.4)
+        >>> print(s.set_creditor("delay_months", "-1"))
+        delay_months == -1, must be a whole number from 0 to 600
+        """
         kinds = dict(CREDITOR_FIELDS)
         check_choice("field", key, tuple(kinds))
         self.creditor_texts[key] = raw
@@ -557,7 +829,22 @@ class Session:
         return None
 
     def set_borrower(self, key: str, raw) -> str | None:
-        """Change the borrower's discount rate or going-concern loss (the Nash bargain)."""
+        """Change the borrower's discount rate or going-concern loss (the Nash bargain).
+
+        ``key`` is one of :data:`BORROWER_FIELDS`; a blank going-concern loss is the
+        library's default.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.set_borrower("discount_rate", "0.12"), s.borrower_side
+        (None, Borrower(discount_rate=0.12, going_concern_loss=None))
+        """
         kinds = dict(BORROWER_FIELDS)
         check_choice("field", key, tuple(kinds))
         self.borrower_texts[key] = raw
@@ -572,7 +859,27 @@ class Session:
 
     # -- evaluation ---------------------------------------------------------------------
     def refresh(self) -> View:
-        """Evaluate and compare the plans on the table; record the ones shown anew."""
+        """Evaluate and compare the plans on the table; record the ones shown anew.
+
+        Returns the :class:`View`.  12 and 24 months at 6 % cost ``11 × 10,327.97 +
+        10,327.99 = 123,935.66`` and 127,643.39 in all; a plan shown again with the same
+        terms is not recorded twice.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> view = s.refresh()
+        >>> view.comparison.table.loc["total_paid"].round(2).tolist()
+        [123935.66, 127643.39]
+        >>> _ = s.refresh()
+        >>> [(o.plan, str(o.total_paid)) for o in s.minutes.offers]
+        [('12 months', '123935.66'), ('24 months', '127643.39')]
+        """
         from .. import rules
         from ..compare import compare
 
@@ -631,6 +938,28 @@ class Session:
         ------
         InfeasibleError
             No plan meets the constraints (the message says which binds and by how much).
+
+        Examples
+        --------
+        Two free columns take the two best candidates; the others wait in
+        :attr:`suggestions`:
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.suggest()
+        [2, 3]
+        >>> s.names, [slot.origin for slot in s.slots]
+        (['12 months', '24 months', 'Suggested 1', 'Suggested 2'], ['case', 'case', 'suggested', 'suggested'])
+        >>> s.slots[2].plan.replace(name="") == s.negotiation.best
+        True
+        >>> len(s.suggestions) == len(s.negotiation.candidates) - 2
+        True
         """
         from ..negotiate import explain_plan
 
@@ -657,7 +986,23 @@ class Session:
         return added
 
     def add_suggestion(self, k: int) -> int:
-        """Put suggestion ``k`` on the table; returns its column."""
+        """Put suggestion ``k`` on the table; returns its column.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.suggest()
+        [2, 3]
+        >>> s.remove(3)
+        >>> waiting = s.suggestions[0].plan
+        >>> s.add_suggestion(0), s.slots[3].plan == waiting, s.slots[3].origin
+        (3, True, 'suggested')
+        """
         if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(self.suggestions):
             raise InputError("suggestion", k, f"a suggestion from 0 to {len(self.suggestions) - 1}")
         s = self.suggestions.pop(k)
@@ -666,7 +1011,23 @@ class Session:
     # -- the case and the exports ---------------------------------------------------------
     def to_case(self):
         """The case as it stands: the plans on the table first (then the case's other plans),
-        the cash flow and creditor as set, and the meeting record."""
+        the cash flow and creditor as set, and the meeting record.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.add(rp.Plan(term=36, name="36 months"))
+        2
+        >>> _ = s.refresh()
+        >>> case2 = s.to_case()
+        >>> list(case2.plans), len(case2.meeting), case2.meeting[0]["plan"]
+        (['12 months', '24 months', '36 months'], 3, '12 months')
+        """
         plans = {s.name: s.plan for s in self.slots}
         for name, p in self.original.plans.items():
             if name not in plans and all(p != s.plan.replace(name=name) for s in self.slots):
@@ -674,12 +1035,38 @@ class Session:
         return self.case.replace(plans=plans, meeting=self.minutes.entries())
 
     def case_text(self, format: str = "toml") -> str:
-        """The case file's text (:meth:`repayplan.case.Case.dumps`)."""
+        """The case file's text (:meth:`repayplan.case.Case.dumps`), ``"toml"`` or ``"json"``.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> _ = s.set_option(1, "term", "18")
+        >>> Case.loads(s.case_text()).plan("24 months").term
+        18
+        """
         return self.to_case().dumps(format)
 
     def annex_arguments(self, i: int, lang: str = "en") -> tuple:
         """``(schedule, keywords)`` of :func:`repayplan.report.render` for column ``i``'s annex:
-        the claim, the plan and the parties' names (the English names for an English annex)."""
+        the claim, the plan and the parties' names (the English names for an English annex).
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> schedule, kw = s.annex_arguments(0)
+        >>> schedule.payment, kw["plan"], kw["borrower"], kw["creditor"], kw["lang"]
+        (Decimal('10327.97'), Plan('12 months': term=12), 'Acme Ltd', 'First Bank', 'en')
+        """
         slot = self._slot(i)
         case = self.case
         borrower, creditor = case.borrower.name, case.creditor_party.name
@@ -690,14 +1077,49 @@ class Session:
                                                 "borrower": borrower, "creditor": creditor}
 
     def annex(self, i: int, format: str = "xlsx", *, lang: str = "en"):
-        """The agreement annex of column ``i`` (:func:`repayplan.report.render`)."""
+        """The agreement annex of column ``i`` (:func:`repayplan.report.render`).
+
+        Text for ``"html"``, ``"csv"`` and ``"md"``, bytes for ``"xlsx"`` and ``"pdf"``.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> md = s.annex(0, "md")
+        >>> print("\\n".join(line for line in md.splitlines() if "Regular instalment" in line))
+        | Regular instalment | CNY 10,327.97 |
+        """
         from .. import report
 
         schedule, kw = self.annex_arguments(i, lang)
         return report.render(schedule, format, **kw)
 
     def minutes_text(self, format: str = "md", *, lang: str | None = None) -> str:
-        """The negotiation's minutes: which offers were made, when, and which was accepted."""
+        """The negotiation's minutes: which offers were made, when, and which was accepted.
+
+        ``format`` is one of :data:`repayplan.notebook.minutes.MINUTES_FORMATS`.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> _ = s.refresh()
+        >>> print(s.minutes_text("csv", lang="zh"))
+        谈判会议纪要
+        Acme Ltd / First Bank
+        展示时间,方案,条款,期限（月）,还款总额,减免总额,债权人预期净现值,违约概率,已接受
+        2026-07-08 10:30:00,12 months,level instalments over 12 months,12,123935.66,0.00,120000.00,0.0000,
+        2026-07-08 10:30:00,24 months,level instalments over 24 months,24,127643.39,0.00,120000.02,0.0000,
+        <BLANKLINE>
+        """
         lang = lang or self.lang
         case = self.case
         parties = f"{case.borrower.name} / {case.creditor_party.name}"
