@@ -782,7 +782,7 @@ def _schedules(plan: Plan, t: dict, rate: np.ndarray, H: int, units: int):
         fee=np.zeros(n, np.int64), rate_int=rate_int, rate_scale=rate_scale, units=np.full(n, units, np.int64),
         freq=np.full(n, 12, np.int64), modes=money.rounding_modes("half_up"),
     )
-    res = _run(batch, keep_rows=True)
+    res = _run(batch, keep_rows=("payment", "closing_balance"))
     pay[:, 1 : T + 1] = res.table["payment"].astype(np.int64)
     bal[:, 1 : T + 1] = res.table["closing_balance"].astype(np.int64)
     bal[:, T + 1 :] = 0

@@ -873,7 +873,7 @@ def _col(a, t):
     return a[:, t] if a.shape[1] > 1 else a[:, 0]
 
 
-def _run(b: _Batch, *, keep_rows: bool) -> _Result:
+def _run(b: _Batch, *, keep_rows) -> _Result:
     """Run the batch period by period, vectorised across loans.
 
     Loans are sorted by term, longest first, so that at period ``t`` the loans still
@@ -917,7 +917,13 @@ def _run(b: _Batch, *, keep_rows: bool) -> _Result:
     computed = given < 0
     all_level = not (has_equal or has_io or has_custom)
     cols = ("opening_balance", "payment", "interest", "principal", "closing_balance")
-    store = {c: np.zeros((n, T), dtype=dt) for c in cols} if keep_rows else None
+    # keep_rows: True keeps every column; a collection of names keeps only those (a batch
+    # caller that needs two columns should not pay for five)
+    if keep_rows and keep_rows is not True:
+        cols = tuple(c for c in cols if c in set(keep_rows))
+    # periods × loans: each period writes one contiguous row (a column of a loans × periods
+    # array would be a strided write); transposed back at the end
+    store = {c: np.zeros((T, n), dtype=dt) for c in cols} if keep_rows else None
     view = _BatchView(b, order)
     for t in range(T):
         k = int(alive[t])
@@ -972,11 +978,10 @@ def _run(b: _Batch, *, keep_rows: bool) -> _Result:
                 cerr_t[:k][bad] = t
         new_bal = B - principal
         if keep_rows:
-            store["opening_balance"][:k, t] = B
-            store["payment"][:k, t] = payment
-            store["interest"][:k, t] = interest
-            store["principal"][:k, t] = principal
-            store["closing_balance"][:k, t] = new_bal
+            for name, values in (("opening_balance", B), ("payment", payment), ("interest", interest),
+                                 ("principal", principal), ("closing_balance", new_bal)):
+                if name in store:
+                    store[name][t, :k] = values
         tot_i[:k] += interest
         tot_p[:k] += principal
         tot_pay[:k] += payment
@@ -1002,7 +1007,7 @@ def _run(b: _Batch, *, keep_rows: bool) -> _Result:
         rows=T, payment=regular[inv], nrows=nrows[inv], tot_interest=tot_i[inv],
         tot_principal=tot_p[inv], tot_payment=tot_pay[inv], tot_fee=(fee * nrows)[inv],
         last_payment=last_pay[inv], custom_error=cerr[inv], custom_error_period=cerr_t[inv],
-        table=None if store is None else {c: v[inv] for c, v in store.items()},
+        table=None if store is None else {c: v[:, inv].T for c, v in store.items()},
     )
 
 
