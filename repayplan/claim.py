@@ -434,6 +434,40 @@ _ints = money.object_ints
 _split = money.apportion
 
 
+def pay_ahead(ledger, t, k: int, rest: int, row: dict) -> tuple[int, int | None]:
+    """Money beyond what is due: interest accrued to date on instalment ``k``, then principal.
+
+    Shared by the loan ledger here and the agreement replay in :mod:`repayplan.tracking`;
+    ``ledger`` has the per-instalment arrays ``i_paid, i_ahead, i_sched, p_out, p_paid,
+    p_ahead, begin, acc0`` and ``accrued(k, t)``.  The remaining instalments keep their
+    dates and shrink pro rata: with balance :math:`B` and prepayment :math:`x`, principal
+    parts scale by :math:`(B - x) / B` (largest remainders, exact in sum) and so does the
+    interest still to accrue.  Returns what is left of ``rest`` and the principal left after
+    a prepayment (``None`` when no principal was prepaid); ``row`` records both amounts.
+    """
+    a = ledger.accrued(k, t)
+    x = min(rest, max(0, a - ledger.i_paid[k]))
+    ledger.i_paid[k] += x
+    ledger.i_ahead[k] += x
+    rest -= x
+    row["interest_ahead"] = x
+    balance = int(ledger.p_out[k:].sum())
+    if rest <= 0 or balance <= 0:
+        return rest, None
+    xp = min(rest, balance)
+    rest -= xp
+    row["principal_ahead"] = xp
+    left = balance - xp
+    ledger.i_sched[k] = a + money.div_round((ledger.i_sched[k] - a) * left, balance)
+    ledger.begin[k], ledger.acc0[k] = t, a
+    ledger.i_sched[k + 1:] = money.div_round(ledger.i_sched[k + 1:] * left, balance)
+    new = _split(ledger.p_out[k:], left, balance)
+    ledger.p_paid[k:] += ledger.p_out[k:] - new
+    ledger.p_ahead[k:] += ledger.p_out[k:] - new
+    ledger.p_out[k:] = new
+    return rest, left
+
+
 class _Ledger:
     """Per-instalment state; the loop is over events (payments), the arithmetic over instalments."""
 
@@ -598,27 +632,9 @@ class _Ledger:
         }
         k = self.current(t)
         if rest > 0 and k < n:
-            a = self.accrued(k, t)
-            x = min(rest, a - self.i_paid[k])
-            self.i_paid[k] += x
-            self.i_ahead[k] += x
-            rest -= x
-            row["interest_ahead"] = x
-            balance = int(self.p_out[k:].sum())
-            if rest > 0 and balance > 0:
-                xp = min(rest, balance)
-                rest -= xp
-                row["principal_ahead"] = xp
-                left = balance - xp
-                self.i_sched[k] = a + money.div_round((self.i_sched[k] - a) * left, balance)
-                self.begin[k], self.acc0[k] = t, a
-                self.i_sched[k + 1:] = money.div_round(self.i_sched[k + 1:] * left, balance)
-                new = _split(self.p_out[k:], left, balance)
-                self.p_paid[k:] += self.p_out[k:] - new
-                self.p_ahead[k:] += self.p_out[k:] - new
-                self.p_out[k:] = new
-                if left == 0:
-                    self.drop_scheduled_fees_after(t)
+            rest, left = pay_ahead(self, t, k, rest, row)
+            if left == 0:
+                self.drop_scheduled_fees_after(t)
         self.credit = rest
         row["credit_out"] = rest
         self.log.append(row)

@@ -478,7 +478,6 @@ class _History:
 
 _zeros = money.object_zeros
 _ints = money.object_ints
-_split = money.apportion
 
 
 class _Replay:
@@ -648,27 +647,11 @@ class _Replay:
         :math:`B` and prepayment :math:`x`, principal parts scale by :math:`(B - x) / B`
         (largest remainders, exact in sum) and so does the interest still to accrue.
         """
-        a = self.accrued(k, t)
-        x = min(rest, max(0, a - self.i_paid[k]))
-        self.i_paid[k] += x
-        self.i_ahead[k] += x
-        rest -= x
-        row["interest_ahead"] = x
-        balance = int(self.p_out[k:].sum())
-        if rest > 0 and balance > 0:
-            xp = min(rest, balance)
-            rest -= xp
-            row["principal_ahead"] = xp
-            left = balance - xp
-            self.i_sched[k] = a + money.div_round((self.i_sched[k] - a) * left, balance)
-            self.i_full[k] = self.i_sched[k]
-            self.begin[k], self.acc0[k] = t, a
-            self.i_sched[k + 1:] = money.div_round(self.i_sched[k + 1:] * left, balance)
-            self.i_full[k + 1:] = self.i_sched[k + 1:]
-            new = _split(self.p_out[k:], left, balance)
-            self.p_paid[k:] += self.p_out[k:] - new
-            self.p_ahead[k:] += self.p_out[k:] - new
-            self.p_out[k:] = new
+        from .claim import pay_ahead
+
+        rest, left = pay_ahead(self, t, k, rest, row)
+        if left is not None:  # the interest still to accrue shrank with the balance
+            self.i_full[k:] = self.i_sched[k:]
         return rest
 
     # -- results ---------------------------------------------------------------------------
