@@ -366,7 +366,6 @@ class Dashboard:
         self.charts_title = w.HTML()
         self.charts = LiveCharts()
         # borrower and creditor
-        self.cash_controls, self.cash_errors = {}, {}
         self.cash_source = w.Dropdown(options=self._source_options(lang), value=s.cash_source,
                                       description=text("cash_source", lang))
         self.cash_source.add_class("rp-cash-source")
@@ -378,39 +377,13 @@ class Dashboard:
         self.upload.observe(self._on_upload, names="value")
         self.upload_error = _Column._error("upload")
         self.cash_info = w.HTML()
-        cash_rows = []
-        for key, _kind in CASH_FIELDS:
-            value = s.cash_texts[key]
-            if key == "shocks":
-                c = w.Textarea(value=value, description=text(f"cf_{key}", lang), continuous_update=False,
-                               style={"description_width": "30%"}, layout={"width": "100%", "height": "70px"})
-            else:
-                c = w.Text(value=value, description=text(f"cf_{key}", lang), continuous_update=False,
-                           style=_LABEL_WIDTH, layout={"width": "100%"})
-            c.add_class(f"rp-cash-{key}")
-            c.observe(functools.partial(self._on_cash, key), names="value")
-            self.cash_controls[key] = c
-            self.cash_errors[key] = _Column._error(f"cash-{key}")
-            cash_rows.append(w.VBox([c, self.cash_errors[key]]))
-        self.creditor_controls, self.creditor_errors = {}, {}
-        creditor_rows = []
-        for key, _kind in CREDITOR_FIELDS:
-            c = w.Text(value=s.creditor_texts[key], description=text(f"cr_{key}", lang), continuous_update=False,
-                       style=_LABEL_WIDTH, layout={"width": "100%"})
-            c.add_class(f"rp-creditor-{key}")
-            c.observe(functools.partial(self._on_creditor, key), names="value")
-            self.creditor_controls[key] = c
-            self.creditor_errors[key] = _Column._error(f"creditor-{key}")
-            creditor_rows.append(w.VBox([c, self.creditor_errors[key]]))
-        self.borrower_controls, self.borrower_errors = {}, {}
-        for key, _kind in BORROWER_FIELDS:
-            c = w.Text(value=s.borrower_texts[key], description=text(f"bs_{key}", lang), continuous_update=False,
-                       style=_LABEL_WIDTH, layout={"width": "100%"})
-            c.add_class(f"rp-borrower-{key}")
-            c.observe(functools.partial(self._on_borrower, key), names="value")
-            self.borrower_controls[key] = c
-            self.borrower_errors[key] = _Column._error(f"borrower-{key}")
-            creditor_rows.append(w.VBox([c, self.borrower_errors[key]]))
+        self.cash_controls, self.cash_errors, cash_rows = self._text_fields(
+            CASH_FIELDS, s.cash_texts, "cash", "cf", self._on_cash, lang, areas=("shocks",))
+        self.creditor_controls, self.creditor_errors, creditor_rows = self._text_fields(
+            CREDITOR_FIELDS, s.creditor_texts, "creditor", "cr", self._on_creditor, lang)
+        self.borrower_controls, self.borrower_errors, borrower_rows = self._text_fields(
+            BORROWER_FIELDS, s.borrower_texts, "borrower", "bs", self._on_borrower, lang)
+        creditor_rows += borrower_rows
         self.creditor_title = w.HTML()
         settings = w.HBox([
             w.VBox([w.HBox([self.cash_source, self.upload]), self.cash_source_error, self.upload_error,
@@ -722,6 +695,28 @@ class Dashboard:
             return
         f = files[0]
         self._side_change(self.session.upload_cash(bytes(f["content"]), f.get("name", "upload.csv")))
+
+    @staticmethod
+    def _text_fields(fields, texts, kind: str, label: str, handler, lang: str, areas=()):
+        """One text box (with its error line) per field: controls, errors and rows to lay out.
+
+        Each box carries the CSS class ``rp-{kind}-{key}`` for tests and calls
+        ``handler(key, change)`` when its value changes.
+        """
+        controls, errors, rows = {}, {}, []
+        for key, _kind in fields:
+            if key in areas:
+                c = w.Textarea(value=texts[key], description=text(f"{label}_{key}", lang), continuous_update=False,
+                               style={"description_width": "30%"}, layout={"width": "100%", "height": "70px"})
+            else:
+                c = w.Text(value=texts[key], description=text(f"{label}_{key}", lang), continuous_update=False,
+                           style=_LABEL_WIDTH, layout={"width": "100%"})
+            c.add_class(f"rp-{kind}-{key}")
+            c.observe(functools.partial(handler, key), names="value")
+            controls[key] = c
+            errors[key] = _Column._error(f"{kind}-{key}")
+            rows.append(w.VBox([c, errors[key]]))
+        return controls, errors, rows
 
     @_guarded
     def _on_creditor(self, key: str, change) -> None:
