@@ -87,6 +87,32 @@ def test_site_builds_in_strict_mode(site):
     assert (out / "index.html").is_file() and (out / "tutorial" / "index.html").is_file()
 
 
+# what a page would fetch when opened: scripts, styles, images, frames, fonts in CSS
+EXTERNAL = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)=["']((?:https?:)?//[^"']+)["']""", re.I)
+CSS_URL = re.compile(r"""url\(\s*["']?((?:https?:)?//[^)"']+)""", re.I)
+
+
+def test_built_pages_request_nothing_outside_the_machine(site):
+    """Bank intranets have no internet: every page renders from the site's own files, and
+    the equations are MathML made at build time, never TeX left for a CDN script."""
+    proc, out = site
+    assert proc.returncode == 0, problems(proc)
+    fetched, raw_tex = set(), []
+    for path in out.rglob("*"):
+        if path.suffix in {".html", ".css", ".js"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if path.suffix == ".html":
+                fetched.update(EXTERNAL.findall(text))
+                if 'class="arithmatex"' in text:
+                    raw_tex.append(path.relative_to(out).as_posix())
+            if path.suffix == ".css":
+                fetched.update(CSS_URL.findall(text))
+    assert not fetched, f"pages fetch from outside the machine: {sorted(fetched)[:10]}"
+    assert not raw_tex, f"equations left as TeX (not rendered to MathML): {raw_tex[:10]}"
+    concept = (out / "concepts" / "allocation" / "index.html").read_text(encoding="utf-8")
+    assert concept.count("<math") >= 5
+
+
 def inventory(out: Path) -> set[str]:
     """Object names in the site's Sphinx inventory (version 2: four header lines, then zlib)."""
     *header, body = (out / "objects.inv").read_bytes().split(b"\n", 4)
