@@ -27,7 +27,12 @@ from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["DEFAULT_NOTEBOOK", "free_port", "voila_command", "start", "wait_until_up", "main"]
+__all__ = ["DEFAULT_NOTEBOOK", "free_port", "voila_command", "server_env", "start", "wait_until_up", "main"]
+
+#: Jupyter data folder shipped with the package: the Voilà template ``repayplan`` (the lab
+#: template without its CDN style sheets, so the served page requests nothing off the machine).
+SHARE = Path(__file__).resolve().parent / "share"
+TEMPLATE = "repayplan"
 
 #: The dashboard notebook of the source tree.
 DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "negotiation.ipynb"
@@ -58,7 +63,19 @@ def voila_command(notebook, port: int, *, python: str | None = None) -> list[str
     ['python', '-m', 'voila', 'nb.ipynb']
     """
     return [python or sys.executable, "-m", "voila", os.fspath(notebook), "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", "--show_tracebacks=False"]
+            "--Voila.ip=127.0.0.1", "--show_tracebacks=False", f"--template={TEMPLATE}"]
+
+
+def server_env(env: dict | None = None) -> dict:
+    """The environment for Voilà: ``env`` (default this process's) with the package's Jupyter
+    data folder first on ``JUPYTER_PATH``, where Voilà finds the ``repayplan`` template.
+
+    >>> server_env({"JUPYTER_PATH": "/x"})["JUPYTER_PATH"].endswith(os.pathsep + "/x")
+    True
+    """
+    env = dict(os.environ if env is None else env)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), env.get("JUPYTER_PATH", "")) if p)
+    return env
 
 
 def wait_until_up(url: str, timeout: float = 60.0, process: subprocess.Popen | None = None) -> None:
@@ -152,7 +169,8 @@ def start(notebook=None, port: int | None = None, *, env: dict | None = None, st
         raise InputError("notebook", os.fspath(nb), "an existing .ipynb file")
     port = free_port() if not port else port
     url = f"http://127.0.0.1:{port}/"
-    proc = subprocess.Popen(voila_command(nb, port), cwd=nb.parent, env=env, stdout=stdout, stderr=stderr)
+    proc = subprocess.Popen(voila_command(nb, port), cwd=nb.parent, env=server_env(env), stdout=stdout,
+                            stderr=stderr)
     try:
         wait_until_up(url, timeout, proc)
     except BaseException:
