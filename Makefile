@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run demo test lint bench clean
+.PHONY: setup setup-run system-deps run demo test lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -12,8 +12,16 @@ $(BIN)/python:
 setup: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 
+# only what the dashboard needs (the library with its notebook, report, forecast and register extras)
+setup-run: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[notebook,report,forecast,register]'
+
+# Debian packages the tests need (Chromium, a CJK font, PostgreSQL): installed when missing
+system-deps:
+	bash .ci/system-deps
+
 # the negotiation dashboard on the sample case, served by Voila on 127.0.0.1 (prints the URL)
-run: setup
+run: setup-run
 	$(BIN)/python -m repayplan.notebook.serve --port $(or $(PORT),8866)
 
 demo: setup
@@ -22,7 +30,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check .
 
-test: setup
+test: system-deps setup
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
