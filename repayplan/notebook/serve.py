@@ -63,7 +63,11 @@ def voila_command(notebook, port: int, *, python: str | None = None) -> list[str
     ['python', '-m', 'voila', 'nb.ipynb']
     """
     return [python or sys.executable, "-m", "voila", os.fspath(notebook), "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", "--show_tracebacks=False", f"--template={TEMPLATE}"]
+            "--Voila.ip=127.0.0.1", "--show_tracebacks=False", f"--template={TEMPLATE}",
+            # a page closed without its shutdown request leaves a kernel with no connection:
+            # stop such kernels after 5 idle minutes (a page still open is never culled)
+            "--MappingKernelManager.cull_idle_timeout=300", "--MappingKernelManager.cull_interval=60",
+            "--MappingKernelManager.cull_connected=False"]
 
 
 def server_env(env: dict | None = None) -> dict:
