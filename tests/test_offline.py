@@ -1,9 +1,12 @@
-"""Offline, as bank intranets are: the served dashboard asks nothing of any host but its server.
+"""Offline, as bank intranets are: the served dashboard asks nothing of any host but its server;
+and a closed page does not leave its kernel running.
 
 Voilà serves the dashboard with the package's ``repayplan`` template (the lab template without
 its CDN style sheets); Chromium loads the page with every request recorded, and every one of
 them goes to the loopback server.  The icons still render: Voilà's own bundle carries Font
-Awesome and its fonts.  (The documentation site is checked the same way in ``test_docs.py``.)
+Awesome and its fonts.  Closing the page sends the kernel's shutdown request, which the server
+accepts (no "403 '_xsrf' argument missing") and the kernel stops.  (The documentation site is
+checked for outside requests in ``test_docs.py``.)
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 import urllib.parse
 
 import pytest
@@ -21,7 +25,7 @@ from tests.test_browser import CHROMIUM, FLAGS, private_env
 pytestmark = pytest.mark.browser
 
 
-def test_served_dashboard_requests_nothing_outside_the_machine(tmp_path, monkeypatch):
+def test_served_dashboard_requests_nothing_outside_and_closing_it_stops_its_kernel(tmp_path, monkeypatch):
     assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
     from playwright.sync_api import expect, sync_playwright
 
@@ -49,6 +53,10 @@ def test_served_dashboard_requests_nothing_outside_the_machine(tmp_path, monkeyp
                 expect(icon).to_be_attached()
                 family = icon.evaluate("e => getComputedStyle(e, '::before').fontFamily")
                 assert "Font Awesome" in family, family
+                page.close(run_before_unload=True)     # the analyst closes the tab
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and b"Kernel shutdown" not in (tmp_path / "voila.log").read_bytes():
+                    time.sleep(0.2)
             finally:
                 ctx.close()
     finally:
@@ -66,3 +74,6 @@ def test_served_dashboard_requests_nothing_outside_the_machine(tmp_path, monkeyp
     assert requests, "the page made no request at all"
     assert not outside, f"the dashboard asks hosts other than its server: {outside[:10]}"
     assert not [u for u in failed if urllib.parse.urlsplit(u).netloc == host], failed[:10]
+    served = (tmp_path / "voila.log").read_text(encoding="utf-8", errors="replace")
+    assert "Kernel shutdown" in served, served[-2000:]
+    assert "403" not in served and "_xsrf" not in served, served[-2000:]
