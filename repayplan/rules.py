@@ -42,8 +42,9 @@ import pandas as pd
 
 from . import money
 from ._validate import as_decimal, check_choice, check_date, check_int, check_rate
-from .calendar import add_months, normalize_day_count
+from .calendar import add_months, months_between, normalize_day_count
 from .errors import InputError, RuleViolation
+from .money import percent as _pct
 
 __all__ = [
     "KINDS",
@@ -222,6 +223,14 @@ class RuleSet:
     observation : (periods, months), optional
         A restructured asset stays under observation for at least this many repayment
         periods and months.
+    compound_rate : {"penalty", "contract"}
+        Rate of compound interest on unpaid interest: the penalty rate throughout
+        (``"penalty"``, the cn-bank default, 银发〔2003〕251号 三: 对不能按时支付的利息，按罚息
+        利率计收复利), or the contract rate during the term and the penalty rate once the
+        loan is overdue (``"contract"``, as many bank contracts agree).
+    lpr_through : date, optional
+        The last date the LPR table is known to cover (the last monthly fixing checked,
+        changed or not); a cap looked up for a later date is a finding naming the date.
 
     Examples
     --------
@@ -257,6 +266,8 @@ class RuleSet:
     extension_limits: tuple | None = None
     card_instalment_max_months: int | None = None
     observation: tuple | None = None
+    compound_rate: str = "penalty"
+    lpr_through: _dt.date | None = None
 
     def __post_init__(self):
         def put(name, value):
@@ -282,6 +293,9 @@ class RuleSet:
         if not isinstance(self.compound_interest, (bool, np.bool_)):
             raise InputError("compound_interest", self.compound_interest, "True or False")
         put("accrual_day_count", normalize_day_count(self.accrual_day_count))
+        check_choice("compound_rate", self.compound_rate, ("penalty", "contract"))
+        if self.lpr_through is not None:
+            put("lpr_through", check_date("lpr_through", self.lpr_through))
         if self.rate_cap_lpr_multiple is not None:
             m = as_decimal("rate_cap_lpr_multiple", self.rate_cap_lpr_multiple)
             if m <= 0:
@@ -1013,11 +1027,10 @@ class _Context:
             v = getattr(src, name, None)
             return None if v is None else check_date(name, v)
 
-        from .claim import Claim, Loan  # claim.py imports this module
-
-        if isinstance(obj, Loan):
+        # read by attributes (no import of claim.py, which imports this module)
+        if hasattr(obj, "periods") and hasattr(obj, "schedule"):
             what = "loan"
-        elif isinstance(obj, Claim):
+        elif hasattr(obj, "total") and hasattr(obj, "as_of") and hasattr(obj, "overdue_principal"):
             what = "claim"
         elif hasattr(obj, "term"):
             what = "plan"
@@ -1136,7 +1149,7 @@ def _check_extension(ctx: _Context):
     end = add_months(ctx.as_of, ctx.term)
     if end <= ctx.maturity:
         return
-    extension = _months_between(ctx.maturity, end)
+    extension = months_between(ctx.maturity, end)
     limit = _extension_limit(rs.extension_limits, ctx.original_term)
     if limit is not None and extension > limit:
         tier = _tier_name(ctx.original_term)
@@ -1196,28 +1209,11 @@ def _tier_name(term: int) -> str:
     return "short-term" if term <= 12 else ("medium-term" if term <= 60 else "long-term")
 
 
-def _months_between(start: _dt.date, end: _dt.date) -> Fraction:
-    """Whole months from ``start`` plus the rest as a share of the following month."""
-    whole = (end.year - start.year) * 12 + (end.month - start.month)
-    while whole > 0 and add_months(start, whole, eom=False) > end:
-        whole -= 1
-    base = add_months(start, whole, eom=False)
-    nxt = add_months(start, whole + 1, eom=False)
-    return whole + Fraction((end - base).days, (nxt - base).days)
-
-
 def _months_text(m) -> str:
     m = Fraction(m)
     if m.denominator == 1:
         return f"{m.numerator} months"
     return f"{float(m):.1f} months"
-
-
-def _pct(rate) -> str:
-    """A rate as a percentage with at least two decimals: 0.138 -> '13.80%'."""
-    d = (Decimal(rate) * 100).normalize()
-    exp = -d.as_tuple().exponent if d.as_tuple().exponent < 0 else 0
-    return f"{d:.{min(max(2, exp), 4)}f}%"
 
 
 def _num(d: Decimal) -> str:

@@ -1,0 +1,730 @@
+"""The one ledger: dated obligations and dated payments, replayed exactly.
+
+Every figure of what is owed and what was paid — :meth:`repayplan.Loan.claim`,
+:meth:`repayplan.Claim.accrue`, :meth:`repayplan.Agreement.status`, ``.claim`` and
+``.statement`` — comes from :func:`replay`, so the same obligations and payments always
+give the same figures to the minor unit.
+
+What the ledger holds
+---------------------
+* **Instalments** (rows): a due date, the contract interest and the principal payable
+  with it, and the interest of its period (which may exceed what is payable when part is
+  capitalised).  The contract interest of the current period accrues evenly over its
+  actual days, ``accrued = I_k × elapsed / days of the period``, rounded half-up.
+* **Charges**: dated fees and costs of realising the claim (实现债权的有关费用).
+* **Payments**: dated amounts >= 0, applied in the order given on one day.
+
+Daily accrual
+-------------
+From the day after its due date the unpaid principal :math:`P` of an instalment bears
+penalty interest at :math:`r_p` and its unpaid contract interest :math:`I` bears compound
+interest where the terms say so (``compound``), over :math:`n` day-count numerators of
+denominator :math:`D` (ACT/360: days and 360):
+
+.. math::
+
+    S = \\sum_j P_j\\, r_p\\, n_j / D, \\qquad C = \\sum_j I_j\\, r_c(t_j)\\, n_j / D,
+
+with :math:`r_c = r_p` (``compound_rate="penalty"``, 银发〔2003〕251号 三: 对不能按时支付的
+利息，按罚息利率计收复利) or, under ``compound_rate="contract"``, the contract rate until the
+loan's maturity (or acceleration) and the penalty rate after (as many bank contracts
+provide).  Grace days decide lateness only: penalty of an instalment paid in full within
+its grace days is waived; once they pass it is owed from the due date.
+
+The accrual-rounding policy (:data:`ACCRUAL_ROUNDING`)
+------------------------------------------------------
+``"exact"`` (the default)
+    :math:`S` and :math:`C` are carried exactly (as integers over a common denominator)
+    and rounded half-up to the minor unit only where they are stated or paid, so a claim
+    rolled forward in steps equals one rolled forward at once; a penalty paid in full is
+    settled (its sub-cent remainder is dropped).
+``"per_stretch"``
+    Each stretch between two events is rounded: :math:`\\sum_j \\mathrm{round}(P_j r_p n_j / D)`.
+``"per_day"``
+    Each day's accrual is rounded: :math:`\\sum_{\\text{days}} \\mathrm{round}(P\\, r_p\\, n_d / D)`
+    (core banking systems that post interest daily).
+
+Allocation
+----------
+A payment first pays what is due on its date in the terms' order
+(:func:`repayplan.rules.allocate_minor`; Civil Code Art. 561 by default).  The costs of
+realising the claim come first in every order (Art. 561 gives them priority whatever the
+parties agree about interest and principal).  What is left goes ahead: under
+``overpayment="next"`` to the next instalments in full, one after another; under
+``"principal"`` to the interest accrued to date and then to the principal of the remaining
+instalments, which shrink pro rata and keep their dates.  Beyond the whole debt it is held
+as ``credit``; ``paid == applied + credit`` always.
+
+Entry points
+------------
+:func:`replay` (one history), :func:`read_payments` (the one rule for payments).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from . import money
+from ._validate import check_choice, check_date, check_int
+from .calendar import DAY_COUNT_DENOMINATOR, accrual_numerators, normalize_day_count
+from .errors import InputError
+
+__all__ = ["ACCRUAL_ROUNDING", "COMPOUND_RATES", "OVERPAYMENT", "Terms", "Ledger", "replay",
+           "figures", "read_payments"]
+
+#: Accrual-rounding policies: carry exactly and round once when stated (default), round
+#: each stretch between events, or round each day.
+ACCRUAL_ROUNDING: tuple[str, ...] = ("exact", "per_stretch", "per_day")
+
+#: The rate of compound interest on unpaid interest: the penalty rate throughout
+#: (银发〔2003〕251号 三, the cn-bank default) or the contract rate until maturity and the
+#: penalty rate after.
+COMPOUND_RATES: tuple[str, ...] = ("penalty", "contract")
+
+#: Where money beyond what is due goes: the next instalments in full, or principal.
+OVERPAYMENT: tuple[str, ...] = ("next", "principal")
+
+_NAT = np.datetime64("NaT", "D")
+_DAY = np.timedelta64(1, "D")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The legal arithmetic a ledger runs on.
+
+    Parameters
+    ----------
+    penalty_rate : Decimal
+        Annual penalty rate on overdue principal.
+    contract_rate : Decimal
+        Annual contract rate (compound interest during the term under
+        ``compound_rate="contract"``).
+    compound : bool
+        Unpaid contract interest bears compound interest.
+    compound_rate : {"penalty", "contract"}
+    day_count : str
+        Day count of daily accrual (``"ACT/360"``).
+    order : tuple of classes
+        A normalised allocation order (:func:`repayplan.rules.normalize_order`).
+    by : {"class", "installment"}
+    overpayment : {"next", "principal"}
+    grace_days : int
+    rounding : {"exact", "per_stretch", "per_day"}
+        The accrual-rounding policy (:data:`ACCRUAL_ROUNDING`).
+    units : int
+        Minor units of the currency.
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> from repayplan.rules import CIVIL_CODE_561
+    >>> t = Terms(Decimal("0.09"), Decimal("0.06"), True, "penalty", "ACT/360", CIVIL_CODE_561,
+    ...           "class", "principal", 0, "exact", 2)
+    >>> t.den                  # 9/100 a year over 360 days: amounts carried in 1/36000 fen
+    36000
+    """
+
+    penalty_rate: Decimal
+    contract_rate: Decimal
+    compound: bool
+    compound_rate: str
+    day_count: str
+    order: tuple
+    by: str
+    overpayment: str
+    grace_days: int
+    rounding: str
+    units: int
+
+    def __post_init__(self):
+        check_choice("compound_rate", self.compound_rate, COMPOUND_RATES)
+        check_choice("overpayment", self.overpayment, OVERPAYMENT)
+        check_choice("accrual_rounding", self.rounding, ACCRUAL_ROUNDING)
+        object.__setattr__(self, "day_count", normalize_day_count(self.day_count))
+        object.__setattr__(self, "grace_days", check_int("grace_days", self.grace_days, low=0,
+                                                         high=365))
+
+    @property
+    def den(self) -> int:
+        """Common denominator of exact accrual: ``lcm`` of the rates' denominators × D."""
+        p, c = Fraction(self.penalty_rate), Fraction(self.contract_rate)
+        return math.lcm(p.denominator, c.denominator) * DAY_COUNT_DENOMINATOR[self.day_count]
+
+    def num(self, rate) -> int:
+        """Numerator of ``rate / D`` over :attr:`den`."""
+        r = Fraction(rate)
+        return r.numerator * (self.den // (r.denominator * DAY_COUNT_DENOMINATOR[self.day_count]))
+
+
+def _int_array(values) -> np.ndarray:
+    return money.object_ints(list(values))
+
+
+@dataclass
+class Ledger:
+    """The state of one replay: per-instalment arrays (exact Python ints) and the charges.
+
+    Build it with :func:`replay`; read its fields.  Amounts are minor units; ``pen_n``,
+    ``comp_n`` (owed) and ``pen_wait_n``, ``comp_wait_n`` (within grace days) are exact
+    numerators over ``terms.den``.
+
+    Examples
+    --------
+    See :func:`replay`.
+    """
+
+    terms: Terms
+    t: np.datetime64
+    due: np.ndarray
+    grace: np.ndarray
+    begin: np.ndarray
+    payable: np.ndarray
+    i_sched: np.ndarray
+    i_full: np.ndarray
+    p_due: np.ndarray
+    p_out: np.ndarray
+    cap: np.ndarray
+    acc0: np.ndarray
+    i_paid: np.ndarray
+    p_paid: np.ndarray
+    i_ahead: np.ndarray
+    p_ahead: np.ndarray
+    pen_n: np.ndarray
+    comp_n: np.ndarray
+    pen_wait_n: np.ndarray
+    comp_wait_n: np.ndarray
+    pen_paid: np.ndarray
+    comp_paid: np.ndarray
+    waived: np.ndarray
+    paid_on: np.ndarray
+    short_unpaid: np.ndarray
+    short_due: np.ndarray
+    ch_day: np.ndarray
+    ch_kind: np.ndarray
+    ch_amt: np.ndarray
+    ch_sched: np.ndarray
+    ch_paid: np.ndarray
+    maturity: np.datetime64
+    i_daily: np.ndarray | None = None
+    credit: int = 0
+    accelerated: np.datetime64 | None = None
+    log: list = field(default_factory=list)
+
+    _ROWS = ("due", "grace", "begin", "payable", "i_sched", "i_full", "p_due", "p_out", "cap",
+             "acc0", "i_paid", "p_paid", "i_ahead", "p_ahead", "pen_n", "comp_n", "pen_wait_n",
+             "comp_wait_n", "pen_paid", "comp_paid", "waived", "paid_on", "short_unpaid",
+             "short_due")
+
+    # -- what is owed, rounded where stated ----------------------------------------------------
+    @property
+    def n(self) -> int:
+        return len(self.due)
+
+    @property
+    def pen(self) -> np.ndarray:
+        """Penalty interest owed per instalment, rounded half-up."""
+        return money.div_round(self.pen_n, self.terms.den)
+
+    @property
+    def comp(self) -> np.ndarray:
+        """Compound interest owed per instalment, rounded half-up."""
+        return money.div_round(self.comp_n, self.terms.den)
+
+    @property
+    def pen_wait(self) -> np.ndarray:
+        """Penalty and compound interest within grace days, rounded half-up."""
+        return money.div_round(self.pen_wait_n + self.comp_wait_n, self.terms.den)
+
+    def outstanding(self) -> np.ndarray:
+        """Instalment amounts unpaid (interest payable and principal)."""
+        return self.i_sched - self.i_paid + self.p_out
+
+    def current(self, t) -> int:
+        """Index of the first instalment not yet due on ``t`` (``n`` when all are due)."""
+        return int(np.searchsorted(self.due, t, side="right"))
+
+    def accrued(self, k: int, t) -> int:
+        """Contract interest of period ``k`` accrued by ``t``, evenly over its actual days."""
+        if self.i_daily is not None and self.i_daily[k]:
+            # interest accruing by the day at the contract rate (a stated claim's principal)
+            tm = self.terms
+            n = int(accrual_numerators(self.begin[k], np.datetime64(t, "D"), tm.day_count))
+            return self.acc0[k] + money.div_round(self.p_out[k] * tm.num(tm.contract_rate) * n,
+                                                  tm.den)
+        span = int((self.due[k] - self.begin[k]).astype(np.int64))
+        gone = int((t - self.begin[k]).astype(np.int64))
+        if span <= 0:
+            return self.i_full[k]
+        return self.acc0[k] + money.div_round((self.i_full[k] - self.acc0[k]) * gone, span)
+
+    # -- time ------------------------------------------------------------------------------------
+    def _grow(self, amounts: np.ndarray, num: int, since: np.ndarray, t) -> np.ndarray:
+        """Accrual numerators over ``terms.den`` of ``amounts`` from ``since`` to ``t``."""
+        tm, den = self.terms, self.terms.den
+        if tm.rounding == "per_day":
+            out = money.object_zeros(len(amounts))
+            for j, (a, s) in enumerate(zip(amounts, since, strict=True)):
+                days = np.arange(s, t, dtype="datetime64[D]")
+                if not len(days) or not a:
+                    continue
+                per = accrual_numerators(days, days + _DAY, tm.day_count)
+                vals, counts = np.unique(per, return_counts=True)
+                out[j] = sum(int(c) * money.div_round(a * num * int(v), den)
+                             for v, c in zip(vals, counts, strict=True)) * den
+            return out
+        n = accrual_numerators(since, np.datetime64(t, "D"), tm.day_count).astype(object)
+        exact = amounts * num * n
+        if tm.rounding == "per_stretch":
+            return money.div_round(exact, den) * den
+        return exact
+
+    def accrue_to(self, t) -> None:
+        """Penalty and compound interest on what is overdue, from the last event to ``t``.
+
+        It waits (``*_wait_n``) while the instalment is within its grace days and is owed
+        once they pass without full payment (:meth:`charge`).
+        """
+        if t <= self.t:
+            return
+        tm = self.terms
+        late = self.due < t
+        if late.any():
+            since = np.maximum(self.due[late], self.t)
+            self.pen_wait_n[late] += self._grow(self.p_out[late], tm.num(tm.penalty_rate), since, t)
+            if tm.compound:
+                unpaid = self.i_sched[late] - self.i_paid[late]
+                if tm.compound_rate == "penalty":
+                    self.comp_wait_n[late] += self._grow(unpaid, tm.num(tm.penalty_rate), since, t)
+                else:  # contract rate to maturity, penalty rate after
+                    m = self.maturity
+                    mid = np.minimum(np.maximum(since, m), np.datetime64(t, "D"))
+                    pre = self._grow_split(unpaid, tm.num(tm.contract_rate), since, mid)
+                    post = self._grow_split(unpaid, tm.num(tm.penalty_rate), mid,
+                                            np.full(len(mid), t, dtype="datetime64[D]"))
+                    self.comp_wait_n[late] += pre + post
+        self.t = t
+
+    def _grow_split(self, amounts, num, since, until) -> np.ndarray:
+        out = money.object_zeros(len(amounts))
+        for end in np.unique(until):
+            sel = until == end
+            out[sel] = self._grow(amounts[sel], num, since[sel], end)
+        return out
+
+    def charge(self, t) -> None:
+        """Penalty that waited through grace days which ended before ``t`` is now owed."""
+        over = self.grace < t
+        self.pen_n[over] += self.pen_wait_n[over]
+        self.comp_n[over] += self.comp_wait_n[over]
+        self.pen_wait_n[over] = 0
+        self.comp_wait_n[over] = 0
+
+    def drop_scheduled_fees_after(self, t) -> None:
+        """Periodic fees of the schedule stop when the loan is accelerated or repaid."""
+        gone = self.ch_sched & (self.ch_day > t)
+        self.ch_amt[gone] = 0
+
+    # -- events ----------------------------------------------------------------------------------
+    def run(self, as_of: _dt.date, payments, accelerate=None) -> Ledger:
+        """Replay the payments (and an acceleration) up to ``as_of``; returns ``self``."""
+        end = np.datetime64(as_of, "D")
+        events = [(np.datetime64(d, "D"), 1, i, a) for i, (d, a) in enumerate(payments)]
+        if accelerate is not None:
+            events.append((np.datetime64(accelerate, "D"), 0, 0, None))
+        events += [(self.grace[k], 2, k, None)
+                   for k in np.flatnonzero(self.payable & (self.grace < end))]
+        for t, kind, k, amount in sorted(events, key=lambda e: (e[0], e[1], e[2])):
+            if kind == 0:
+                self.accelerate(t)
+            elif kind == 1:
+                self.pay(t, amount)
+            elif k < self.n:
+                self.checkpoint(k)
+        self.accrue_to(end)
+        self.charge(end)
+        if self.credit and (self.ch_amt - self.ch_paid)[self.ch_day <= end].sum() > 0:
+            self.pay(end, 0)
+        return self
+
+    def checkpoint(self, k: int) -> None:
+        """Cumulative shortfall when the grace days of row ``k`` end (after that day's payments)."""
+        upto = self.payable & (self.grace <= self.grace[k])
+        self.short_unpaid[k] = int(self.outstanding()[upto].sum())
+        self.short_due[k] = int((self.i_sched + self.p_due)[upto].sum())
+
+    def accelerate(self, t) -> None:
+        """The whole loan falls due on ``t`` (加速到期): interest accrued and all principal."""
+        self.accrue_to(t)
+        self.charge(t)
+        k = self.current(t)
+        self.accelerated = t
+        self.maturity = min(self.maturity, t)
+        if k >= self.n:
+            return
+        a = self.accrued(k, t)
+        self.i_sched[k] = a
+        self.i_full[k] = a
+        self.due[k] = t
+        self.grace[k] = t + np.timedelta64(self.terms.grace_days, "D")
+        self.payable[k] = True
+        for name in ("p_out", "p_due", "p_paid", "p_ahead", "cap"):
+            arr = getattr(self, name)
+            arr[k] = arr[k:].sum()
+        keep = k + 1
+        for name in self._ROWS:
+            setattr(self, name, getattr(self, name)[:keep].copy())
+        if self.i_daily is not None:
+            self.i_daily = self.i_daily[:keep].copy()
+        self.drop_scheduled_fees_after(t)
+
+    def pay(self, t, amount: int) -> None:
+        """Apply a payment of ``amount`` minor units received on ``t`` (with the credit held)."""
+        from .rules import allocate_minor
+
+        tm = self.terms
+        self.accrue_to(t)
+        self.charge(t)
+        credit_in, total = self.credit, amount + self.credit
+        idx = np.flatnonzero(self.due <= t)
+        ch = np.flatnonzero(self.ch_day <= t)
+        pen_owed, comp_owed = self.pen[idx], self.comp[idx]
+        owed = {
+            "penalty": pen_owed,
+            "compound": comp_owed,
+            "interest": self.i_sched[idx] - self.i_paid[idx],
+            "principal": self.p_out[idx],
+        }
+        m = len(idx)
+        kinds = [k for k in owed for _ in idx] + list(self.ch_kind[ch])
+        due = np.concatenate([np.tile(self.due[idx], len(owed)), self.ch_day[ch]])
+        amounts = np.concatenate([*owed.values(), self.ch_amt[ch] - self.ch_paid[ch]]).astype(np.int64)
+        applied = np.zeros(len(amounts), dtype=np.int64)
+        # Civil Code Art. 561: the costs of realising the claim first, in every order
+        is_cost = np.array([k == "costs" for k in kinds], dtype=bool)
+        left = total
+        if is_cost.any():
+            got_c, _ = allocate_minor(left, ["costs"] * int(is_cost.sum()), due[is_cost],
+                                      amounts[is_cost], ((("costs",),)), "class")
+            applied[is_cost] = got_c
+            left -= int(got_c.sum())
+        rest_sel = ~is_cost
+        got_r, _ = allocate_minor(left, [k for k, c in zip(kinds, is_cost, strict=True) if not c],
+                                  due[rest_sel], amounts[rest_sel], tm.order, tm.by)
+        applied[rest_sel] = got_r
+        applied = applied.astype(object)
+        got = {k: applied[j * m:(j + 1) * m] for j, k in enumerate(owed)}
+        den = tm.den
+        settled = (got["penalty"] == pen_owed) & (got["penalty"] > 0)
+        self.pen_n[idx] = np.where(settled, 0, self.pen_n[idx] - got["penalty"] * den)
+        settled = (got["compound"] == comp_owed) & (got["compound"] > 0)
+        self.comp_n[idx] = np.where(settled, 0, self.comp_n[idx] - got["compound"] * den)
+        self.pen_paid[idx] += got["penalty"]
+        self.comp_paid[idx] += got["compound"]
+        self.i_paid[idx] += got["interest"]
+        self.p_out[idx] -= got["principal"]
+        self.p_paid[idx] += got["principal"]
+        on_charges = applied[4 * m:]
+        self.ch_paid[ch] += on_charges
+        rest = total - int(applied.sum())
+        row = {
+            "date": t, "amount": amount, "credit_in": credit_in,
+            "costs": int(on_charges[self.ch_kind[ch] == "costs"].sum()),
+            "fees": int(on_charges[self.ch_kind[ch] == "fees"].sum()),
+            **{k: int(v.sum()) for k, v in got.items()},
+            "interest_ahead": 0, "principal_ahead": 0,
+        }
+        k = self.current(t)
+        if rest > 0 and k < self.n:
+            if tm.overpayment == "next":
+                rest = self._pay_next(k, rest, row)
+            else:
+                rest, left_p = self._pay_principal(t, k, rest, row)
+                if left_p == 0:
+                    self.drop_scheduled_fees_after(t)
+        self.credit = rest
+        row["credit_out"] = rest
+        self.log.append(row)
+        # paid in full now: record the day, and drop penalty waiting in the grace days
+        out = self.outstanding()
+        done = (out == 0) & np.isnat(self.paid_on)
+        self.paid_on[done] = t
+        cured = (out == 0) & (self.grace >= t)
+        self.waived[cured] += money.div_round(self.pen_wait_n[cured] + self.comp_wait_n[cured], den)
+        self.pen_wait_n[cured] = 0
+        self.comp_wait_n[cured] = 0
+
+    def _pay_next(self, k: int, rest: int, row: dict) -> int:
+        """Money beyond what is due pays the next instalments in full, one after another."""
+        from .rules import allocate_minor
+
+        fut = np.arange(k, self.n)
+        i_owed = self.i_sched[fut] - self.i_paid[fut]
+        kinds = ["interest"] * len(fut) + ["principal"] * len(fut)
+        due = np.tile(self.due[fut], 2)
+        amounts = np.concatenate([i_owed, self.p_out[fut]]).astype(np.int64)
+        applied, _ = allocate_minor(rest, kinds, due, amounts, self.terms.order, "installment")
+        applied = applied.astype(object)
+        m = len(fut)
+        gi, gp = applied[:m], applied[m:]
+        self.i_paid[fut] += gi
+        self.i_ahead[fut] += gi
+        self.p_out[fut] -= gp
+        self.p_paid[fut] += gp
+        self.p_ahead[fut] += gp
+        row["interest_ahead"], row["principal_ahead"] = int(gi.sum()), int(gp.sum())
+        return rest - int(applied.sum())
+
+    def _pay_principal(self, t, k: int, rest: int, row: dict) -> tuple[int, int | None]:
+        """Money beyond what is due: interest accrued to date on instalment ``k``, then principal.
+
+        The remaining instalments keep their dates and shrink pro rata: with balance
+        :math:`B` and prepayment :math:`x`, principal parts scale by :math:`(B - x) / B`
+        (largest remainders, exact in sum) and so does the interest still to accrue.
+        Returns what is left and the principal left (``None`` when none was prepaid).
+        """
+        a = self.accrued(k, t)
+        x = min(rest, max(0, a - self.i_paid[k]))
+        self.i_paid[k] += x
+        self.i_ahead[k] += x
+        rest -= x
+        row["interest_ahead"] = x
+        balance = int(self.p_out[k:].sum())
+        if rest <= 0 or balance <= 0:
+            return rest, None
+        xp = min(rest, balance)
+        rest -= xp
+        row["principal_ahead"] = xp
+        left = balance - xp
+        self.i_sched[k] = a + money.div_round((self.i_sched[k] - a) * left, balance)
+        self.begin[k], self.acc0[k] = t, a
+        self.i_sched[k + 1:] = money.div_round(self.i_sched[k + 1:] * left, balance)
+        self.i_full[k:] = self.i_sched[k:]
+        new = money.apportion(self.p_out[k:], left, balance)
+        self.p_paid[k:] += self.p_out[k:] - new
+        self.p_ahead[k:] += self.p_out[k:] - new
+        self.p_out[k:] = new
+        return rest, left
+
+
+def replay(*, start, due, interest, principal, terms: Terms, as_of, payments=(), charges=(),
+           interest_full=None, payable=None, accelerate=None, begin=None, accrued=None,
+           daily=None, penalty=None, compound=None, maturity=None) -> Ledger:
+    """Replay dated obligations against dated payments up to ``as_of``.
+
+    The one entry point every figure of owed and paid comes from (loans, stated claims,
+    agreements, the case register).
+
+    Parameters
+    ----------
+    start : date
+        Start of accrual (drawdown, claim or signing date); the first period begins here.
+    due : array_like of datetime64[D]
+        Due dates of the instalments, non-decreasing.
+    interest, principal : array_like of int
+        Contract interest and principal payable with each instalment, minor units.
+    terms : Terms
+    as_of : date
+    payments : sequence of (date, int)
+        From :func:`read_payments`: minor units, in the order received.
+    charges : sequence of (date, kind, int, scheduled)
+        Fees (``"fees"``) and costs of realising the claim (``"costs"``); ``scheduled``
+        marks the periodic fees of a schedule (dropped after acceleration or repayment).
+    interest_full : array_like of int, optional
+        Interest of each period when more than is payable (capitalised interest).
+    payable : array_like of bool, optional
+        Rows with something to pay (default all).
+    accelerate : date, optional
+        The whole loan falls due on this date.
+    begin, accrued : array_like, optional
+        Start of each row's current period and its contract interest accrued by then
+        (default: the previous due date, nothing accrued).
+    daily : array_like of bool, optional
+        Rows whose contract interest accrues by the day at the contract rate on the unpaid
+        principal (a stated claim), instead of evenly over the scheduled period.
+    penalty, compound : array_like of int, optional
+        Penalty and compound interest already owed on each row at ``start``.
+    maturity : date, optional
+        The day the loan as a whole falls overdue (compound interest at the contract rate
+        before it, ``compound_rate="contract"``); default the last due date.
+
+    Returns
+    -------
+    Ledger
+
+    Examples
+    --------
+    One instalment of 1,000.00 principal due 1 January, nothing paid, penalty at 6.525 %
+    (4.35 % + 50 %) carried exactly for 30 days: ``100,000 × 0.06525 × 30 / 360 = 543.75``
+    fen, stated as 5.44; thirty one-day stretches give the same:
+
+    >>> from datetime import date
+    >>> from decimal import Decimal
+    >>> import numpy as np
+    >>> from repayplan.rules import CIVIL_CODE_561
+    >>> t = Terms(Decimal("0.06525"), Decimal("0.0435"), True, "penalty", "ACT/360",
+    ...           CIVIL_CODE_561, "class", "principal", 0, "exact", 2)
+    >>> due = np.array(["2026-01-01"], dtype="datetime64[D]")
+    >>> led = replay(start=date(2025, 12, 1), due=due, interest=[0], principal=[100_000],
+    ...              terms=t, as_of=date(2026, 1, 31))
+    >>> int(led.pen[0])
+    544
+    """
+    due = np.asarray(due, dtype="datetime64[D]").copy()
+    n = len(due)
+    t0 = np.datetime64(start, "D")
+    i_sched = _int_array(interest)
+    i_full = i_sched.copy() if interest_full is None else _int_array(interest_full)
+    p_due = _int_array(principal)
+    pay_mask = np.ones(n, dtype=bool) if payable is None else np.asarray(payable, dtype=bool).copy()
+    charges = sorted(charges, key=lambda c: c[0])
+    z = money.object_zeros
+    led = Ledger(
+        terms=terms,
+        t=t0,
+        due=due,
+        grace=due + np.timedelta64(terms.grace_days, "D"),
+        begin=(np.concatenate([[t0], due[:-1]]) if begin is None else np.asarray(begin)
+               ).astype("datetime64[D]"),
+        payable=pay_mask,
+        i_sched=i_sched,
+        i_full=i_full,
+        p_due=p_due,
+        p_out=p_due.copy(),
+        cap=i_full - i_sched,
+        acc0=z(n) if accrued is None else _int_array(accrued), i_paid=z(n), p_paid=z(n), i_ahead=z(n), p_ahead=z(n),
+        pen_n=z(n) if penalty is None else _int_array(penalty) * terms.den,
+        comp_n=z(n) if compound is None else _int_array(compound) * terms.den, pen_wait_n=z(n), comp_wait_n=z(n),
+        pen_paid=z(n), comp_paid=z(n), waived=z(n),
+        paid_on=np.where(pay_mask, _NAT, due).astype("datetime64[D]"),
+        short_unpaid=z(n), short_due=z(n),
+        ch_day=np.array([np.datetime64(d, "D") for d, _, _, _ in charges], dtype="datetime64[D]"),
+        ch_kind=np.array([k for _, k, _, _ in charges], dtype=object),
+        ch_amt=_int_array(a for _, _, a, _ in charges),
+        ch_sched=np.array([s for _, _, _, s in charges], dtype=bool),
+        ch_paid=z(len(charges)),
+        maturity=(due[-1] if n else t0) if maturity is None else np.datetime64(maturity, "D"),
+        i_daily=None if daily is None else np.asarray(daily, dtype=bool),
+    )
+    return led.run(as_of, payments, accelerate)
+
+
+def read_payments(items, start: _dt.date, as_of: _dt.date, units: int, *, name: str = "payments",
+                  since: str = "the start date", allowed: str | None = None,
+                  hint: str | None = None) -> tuple:
+    """Dated amounts as ``((date, minor units), ...)``: the one rule for payments.
+
+    Each date from ``start`` to ``as_of``; each amount >= 0 with at most the currency's
+    decimals.  A payment of zero is a line that pays nothing (a failed direct debit on a
+    statement); it is accepted by loans and agreements alike.
+
+    Parameters
+    ----------
+    items : sequence of (date, amount), Mapping, Series or DataFrame(date, amount)
+    start, as_of : date
+    units : int
+        Minor units of the currency.
+    name : str
+        Field name for errors (``"payments"``, ``"costs"``, ``"fees"``).
+    since : str
+        What ``start`` is, for errors.
+    allowed, hint : str, optional
+        The allowed dates in words (for both bounds) and a hint for a date before ``start``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> read_payments([(date(2026, 1, 5), "100.50"), (date(2026, 1, 9), 0)],
+    ...               date(2026, 1, 1), date(2026, 2, 1), 2)
+    ((datetime.date(2026, 1, 5), 10050), (datetime.date(2026, 1, 9), 0))
+    >>> read_payments([(date(2026, 1, 5), -1)], date(2026, 1, 1), date(2026, 2, 1), 2)
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: payments[0].amount ...
+    """
+    from ._validate import check_amount
+
+    if items is None:
+        return ()
+    if isinstance(items, pd.DataFrame):
+        if not {"date", "amount"} <= set(items.columns):
+            raise InputError(name, list(items.columns), "a DataFrame with columns date and amount")
+        pairs = list(zip(items["date"], items["amount"], strict=True))
+    elif isinstance(items, (pd.Series, Mapping)):
+        pairs = list(items.items())
+    elif isinstance(items, (str, bytes)):
+        raise InputError(name, items, "a sequence of (date, amount) pairs")
+    else:
+        try:
+            pairs = [tuple(p) for p in items]
+        except TypeError:
+            raise InputError(name, items, "a sequence of (date, amount) pairs") from None
+    out = []
+    for i, pair in enumerate(pairs):
+        if len(pair) != 2:
+            raise InputError(f"{name}[{i}]", pair, "a pair (date, amount)")
+        day = check_date(f"{name}[{i}].date", pair[0])
+        if day < start:
+            raise InputError(f"{name}[{i}].date", day, allowed or f"a date on or after {since} {start}",
+                             hint)
+        if day > as_of:
+            raise InputError(f"{name}[{i}].date", day, allowed or f"a date on or before as_of {as_of}")
+        check_amount(f"{name}[{i}].amount", pair[1], allow_zero=True)
+        out.append((day, money.to_minor(pair[1], units, field=f"{name}[{i}].amount", exact=True)))
+    return tuple(out)
+
+
+
+def figures(led: Ledger, as_of) -> dict:
+    """What is owed on ``as_of`` by the ledger, in minor units, stated (rounded) once.
+
+    Returns a dict: ``principal``, ``overdue_principal``, ``interest`` (overdue plus
+    accrued in the current period), ``overdue_interest``, ``penalty`` (compound included),
+    ``compound``, ``fees``, ``costs`` (the part of fees that are costs), ``credit``, and the
+    per-row arrays ``i_out`` and ``due_now``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from decimal import Decimal
+    >>> import numpy as np
+    >>> from repayplan.rules import CIVIL_CODE_561
+    >>> t = Terms(Decimal("0.09"), Decimal("0.06"), True, "penalty", "ACT/360",
+    ...           CIVIL_CODE_561, "class", "principal", 0, "exact", 2)
+    >>> led = replay(start=date(2026, 1, 1), due=np.array(["2026-02-01"], dtype="datetime64[D]"),
+    ...              interest=[50_000], principal=[10_000_000], terms=t, as_of=date(2026, 3, 3))
+    >>> f = figures(led, date(2026, 3, 3))          # 30 days: 100,000 x 9 % / 12; 500 x 9 % / 12
+    >>> f["penalty"] - f["compound"], f["compound"]
+    (75000, 375)
+    """
+    end = np.datetime64(as_of, "D")
+    n = led.n
+    due_now = led.due <= end
+    pen, comp = led.pen, led.comp
+    k = led.current(end)
+    i_out = money.object_zeros(n)
+    i_out[due_now] = led.i_sched[due_now] - led.i_paid[due_now]
+    if k < n:
+        i_out[k] = led.accrued(k, end) - led.i_paid[k]
+    live = led.ch_day <= end
+    ch_out = (led.ch_amt - led.ch_paid)[live]
+    return {
+        "principal": int(led.p_out.sum()),
+        "overdue_principal": int(led.p_out[due_now].sum()),
+        "interest": int(i_out.sum()),
+        "overdue_interest": int(i_out[due_now].sum()),
+        "penalty": int((pen + comp).sum()),
+        "compound": int(comp.sum()),
+        "fees": int(ch_out.sum()),
+        "costs": int(ch_out[led.ch_kind[live] == "costs"].sum()),
+        "credit": int(led.credit),
+        "i_out": i_out,
+        "due_now": due_now,
+    }
