@@ -345,23 +345,53 @@ class RuleSet:
         """
         return dataclasses.replace(self, **changes)
 
-    def with_lpr(self, rows) -> RuleSet:
+    def with_lpr(self, rows, *, through=None) -> RuleSet:
         """A copy whose LPR table is extended (or corrected) by ``rows``.
 
         Parameters
         ----------
         rows : sequence of (date, rate) or DataFrame with columns ``date``, ``lpr_1y``
-            New fixings; a date already in the table takes the new rate.
+            New fixings; a date already in the table takes the new rate.  The table lists
+            changes only: a month whose fixing is unchanged needs no row, only ``through``.
+        through : date, optional
+            The last monthly fixing the table now covers (changed or not); default the
+            later of the current :attr:`lpr_through` and the last date of ``rows``.
 
         Examples
         --------
         >>> rs = get("cn-private").with_lpr([("2030-01-20", 0.025)])
-        >>> rs.lpr_on("2030-02-01")
-        Decimal('0.025')
+        >>> rs.lpr_on("2030-02-01"), rs.lpr_through
+        (Decimal('0.025'), datetime.date(2030, 1, 20))
+        >>> rs.lpr_covers("2030-02-19"), rs.lpr_covers("2030-02-20")
+        (True, False)
         """
         table = dict(self.lpr)
-        table.update(_normalize_lpr(rows))
-        return self.replace(lpr=tuple(sorted(table.items())))
+        new = _normalize_lpr(rows)
+        table.update(new)
+        if through is None:
+            dates = [d for d in (self.lpr_through, new[-1][0] if new else None) if d is not None]
+            through = max(dates) if dates else None
+        return self.replace(lpr=tuple(sorted(table.items())), lpr_through=through)
+
+    def lpr_covers(self, on) -> bool:
+        """Whether the LPR table is known to cover ``on``.
+
+        A fixing is in force until the next monthly one, so the table covers dates before
+        one month after :attr:`lpr_through` (the last fixing checked; without it, the last
+        row).  For a later date the cap uses the last fixing known, and :func:`check` says
+        so with a finding naming the date.
+
+        >>> rs = get("cn-private")
+        >>> rs.lpr_through
+        datetime.date(2026, 1, 20)
+        >>> rs.lpr_covers("2026-02-19"), rs.lpr_covers("2030-01-01")
+        (True, False)
+        """
+        day = check_date("on", on)
+        last = self.lpr_through or (self.lpr[-1][0] if self.lpr else None)
+        if last is None:
+            return False
+        return day < add_months(last, 1, eom=False)
 
     # -- rates ----------------------------------------------------------------------------
     def lpr_on(self, on) -> Decimal:
@@ -705,8 +735,9 @@ def load_lpr(path=None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or path-like, optional
-        A CSV with columns ``date,lpr_1y[,lpr_5y]`` (``#`` lines are comments); default
-        the table shipped in ``repayplan/data/lpr.csv``.
+        A CSV with columns ``date,lpr_1y[,lpr_5y]`` (``#`` lines are comments; a comment
+        ``# verified_through: YYYY-MM-DD`` names the last monthly fixing checked, kept in
+        ``frame.attrs["through"]``); default the table shipped in ``repayplan/data/lpr.csv``.
 
     Examples
     --------
@@ -730,7 +761,11 @@ def load_lpr(path=None) -> pd.DataFrame:
             "lpr_1y": check_rate(f"lpr[{i}].lpr_1y", row["lpr_1y"]),
             "lpr_5y": check_rate(f"lpr[{i}].lpr_5y", row["lpr_5y"]) if row.get("lpr_5y") else None,
         })
-    return pd.DataFrame(out, columns=["date", "lpr_1y", "lpr_5y"]).sort_values("date", ignore_index=True)
+    frame = pd.DataFrame(out, columns=["date", "lpr_1y", "lpr_5y"]).sort_values("date", ignore_index=True)
+    marks = [ln.split(":", 1)[1].strip() for ln in text.splitlines()
+             if ln.lstrip().startswith("#") and ln.lstrip("# ").startswith("verified_through:")]
+    frame.attrs["through"] = check_date("verified_through", marks[-1]) if marks else None
+    return frame
 
 
 def lpr(on, *, table=None, tenor: str = "1y") -> Decimal:
@@ -877,7 +912,7 @@ def _registry() -> dict[str, RuleSet]:
     if not _REGISTRY:
         table = load_lpr()
         _REGISTRY["cn-bank"] = _CN_BANK
-        _REGISTRY["cn-private"] = _CN_PRIVATE.with_lpr(table)
+        _REGISTRY["cn-private"] = _CN_PRIVATE.with_lpr(table, through=table.attrs.get("through"))
         _REGISTRY["generic"] = _GENERIC
     return _REGISTRY
 
@@ -1016,6 +1051,9 @@ class _Context:
     kind: str
     maturity: _dt.date | None
     original_term: int | None
+    excess: Decimal | None = None
+    penalty: Decimal | None = None
+    fees: Decimal | None = None
 
     @classmethod
     def build(cls, obj, claim, rs) -> _Context:
@@ -1068,8 +1106,16 @@ class _Context:
         maturity = day(src, "maturity") if src is not None else None
         original = getattr(src, "term_months", None) if src is not None else None
         original = None if original is None else check_int("term_months", original, low=1)
+        amounts = {}
+        if what == "claim":
+            for name in ("excess_interest", "penalty", "fees", "enforcement_costs"):
+                v = getattr(obj, name, None)
+                amounts[name] = None if v is None else as_decimal(name, v)
+            if amounts["fees"] is not None and amounts["enforcement_costs"] is not None:
+                amounts["fees"] -= amounts["enforcement_costs"]  # agreed fees, not costs
         return cls(rs, what, annual, penalty, signed, new_agreement, as_of, term, freq, product,
-                   kind, maturity, original)
+                   kind, maturity, original, amounts.get("excess_interest"), amounts.get("penalty"),
+                   amounts.get("fees"))
 
 
 def _finding(ctx: _Context, rule_id: str, severity: str, message: str, value=None, limit=None) -> Finding:
@@ -1122,6 +1168,14 @@ def _check_rate_caps(ctx: _Context):
     except InputError:
         yield _finding(ctx, "rate-cap", "warning", f"no LPR fixing on or before {lpr_date}")
         return
+    if not rs.lpr_covers(lpr_date):
+        last = rs.lpr_through or rs.lpr[-1][0]
+        yield _finding(
+            ctx, "lpr-table", "warning",
+            f"no LPR fixing is known for {lpr_date}: the table runs to the fixing of {last}; the "
+            f"cap uses the last known one-year LPR {_pct(base)}. Extend the table "
+            "(RuleSet.with_lpr or load_lpr(path)) with the fixings published since",
+            value=lpr_date, limit=last)
     cap = rs.rate_cap_lpr_multiple * base
     for rule_id, label, r in (("rate-cap", "contract rate", ctx.annual_rate),
                               ("overdue-rate-cap", "overdue (penalty) rate", ctx.penalty_rate)):
@@ -1133,6 +1187,20 @@ def _check_rate_caps(ctx: _Context):
                 f"{_pct(base)} = {_pct(cap)} on {lpr_date} ({basis}); interest above the cap is "
                 "not supported by the courts",
                 value=r, limit=cap)
+    if ctx.excess is not None and ctx.excess > 0:
+        yield _finding(
+            ctx, "rate-cap", "warning",
+            f"the contract charges {ctx.excess} of interest, penalty and fees above "
+            f"{_num(rs.rate_cap_lpr_multiple)} x LPR {_pct(base)} = {_pct(cap)}: the claim states "
+            "the supported amounts, and this excess apart (excess_interest)",
+            value=ctx.excess, limit=cap)
+    if ctx.fees and ctx.penalty and ctx.fees > 0 and ctx.penalty > 0:
+        yield _finding(
+            ctx, "overdue-rate-cap", "warning",
+            f"overdue interest {ctx.penalty} and fees {ctx.fees} are claimed together: Art. 29 "
+            f"supports them together up to {_num(rs.rate_cap_lpr_multiple)} x LPR "
+            f"{_pct(base)} = {_pct(cap)} a year on the overdue amount",
+            value=ctx.penalty + ctx.fees)
 
 
 def _check_extension(ctx: _Context):
