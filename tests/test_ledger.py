@@ -124,7 +124,7 @@ class Ref:
         for c in self.charges:
             if c["kind"] == "fees" and c["date"] <= t:
                 buckets.append((c["date"], 0, 0, "fees", c))
-        for j, r in enumerate(self.rows):
+        for r in self.rows:
             if r["due"] <= t:
                 for pos, kind in enumerate(["penalty", "compound", "interest"]):
                     buckets.append((r["due"], 1, pos, kind, r))
@@ -311,11 +311,11 @@ def test_agreement_status_and_loan_claim_agree_with_the_reference(case):
 # ----------------------------------------------------------------------------------------
 # stated claims: the reference in closed form
 # ----------------------------------------------------------------------------------------
-def stated_reference(P, Po, I, Io, pen, comp, r, rp_, as_of, maturity, to, compound):
+def stated_reference(P, Po, Int, Io, pen, comp, r, rp_, as_of, maturity, to, compound):
     """A stated claim rolled forward: contract interest on principal not due until maturity,
     then everything overdue; penalty on overdue principal, compound on overdue interest."""
     r, rp_ = F(str(r)), F(str(rp_))
-    nd, acc = P - Po, I - Io
+    nd, acc = P - Po, Int - Io
     if maturity is None or maturity <= as_of or to <= maturity:
         n = (to - as_of).days
         dI = rnd(F(nd) * r * n / 360) if (maturity is None or maturity <= as_of or to <= maturity) else 0
@@ -324,8 +324,8 @@ def stated_reference(P, Po, I, Io, pen, comp, r, rp_, as_of, maturity, to, compo
         overdue_p = Po
         overdue_i = Io
         if maturity is not None and maturity > as_of and to == maturity:
-            overdue_p, overdue_i = P, I + dI
-        return {"interest": I + dI, "penalty": rnd(S) + rnd(C), "compound": rnd(C),
+            overdue_p, overdue_i = P, Int + dI
+        return {"interest": Int + dI, "penalty": rnd(S) + rnd(C), "compound": rnd(C),
                 "overdue_principal": overdue_p, "overdue_interest": overdue_i}
     n1, n2, n = (maturity - as_of).days, (to - maturity).days, (to - as_of).days
     dI = rnd(F(nd) * r * n1 / 360)
@@ -333,24 +333,24 @@ def stated_reference(P, Po, I, Io, pen, comp, r, rp_, as_of, maturity, to, compo
     S0, S1 = F(pen - comp) + F(Po) * rp_ * n / 360, F(nd) * rp_ * n2 / 360
     C0 = F(comp) + (F(Io) * rp_ * n / 360 if compound else 0)
     C1 = F(acc + dI) * rp_ * n2 / 360 if compound else F(0)
-    return {"interest": I + dI, "penalty": rnd(S0) + rnd(S1) + rnd(C0) + rnd(C1),
-            "compound": rnd(C0) + rnd(C1), "overdue_principal": P, "overdue_interest": I + dI}
+    return {"interest": Int + dI, "penalty": rnd(S0) + rnd(S1) + rnd(C0) + rnd(C1),
+            "compound": rnd(C0) + rnd(C1), "overdue_principal": P, "overdue_interest": Int + dI}
 
 
 @settings(max_examples=100, deadline=None)
-@given(P=st.integers(1, 10**9), share=st.fractions(0, 1), I=st.integers(0, 10**7),
+@given(P=st.integers(1, 10**9), share=st.fractions(0, 1), Int=st.integers(0, 10**7),
        ishare=st.fractions(0, 1), pen=st.integers(0, 10**6), cshare=st.fractions(0, 1),
        rate=st.integers(0, 2000), markup=st.sampled_from([D("0.3"), D("0.5")]),
        mat=st.one_of(st.none(), st.integers(-30, 400)), steps=st.lists(st.integers(0, 90), min_size=1,
                                                                         max_size=5),
        ruleset=st.sampled_from(["cn-bank", "generic"]))
-def test_stated_claims_roll_forward_as_the_reference_in_any_steps(P, share, I, ishare, pen, cshare, rate,
+def test_stated_claims_roll_forward_as_the_reference_in_any_steps(P, share, Int, ishare, pen, cshare, rate,
                                                                  markup, mat, steps, ruleset):
     as_of = dt.date(2026, 1, 1)
-    Po, Io, comp = int(P * share), int(I * ishare), int(pen * cshare)
+    Po, Io, comp = int(P * share), int(Int * ishare), int(pen * cshare)
     r = D(rate) / 10000
     maturity = None if mat is None else as_of + dt.timedelta(days=mat)
-    c = rp.Claim(principal=D(P) / 100, overdue_principal=D(Po) / 100, interest=D(I) / 100,
+    c = rp.Claim(principal=D(P) / 100, overdue_principal=D(Po) / 100, interest=D(Int) / 100,
                  overdue_interest=D(Io) / 100, penalty=D(pen) / 100, compound=D(comp) / 100,
                  annual_rate=r, penalty_markup=markup if ruleset == "cn-bank" else None, rules=ruleset,
                  as_of=as_of, maturity=maturity)
@@ -359,7 +359,7 @@ def test_stated_claims_roll_forward_as_the_reference_in_any_steps(P, share, I, i
         day += dt.timedelta(days=s)
         stepped = stepped.accrue(day)
     once = c.accrue(day)
-    ref = stated_reference(P, Po, I, Io, pen, comp, r, c.penalty_rate, as_of, maturity, day,
+    ref = stated_reference(P, Po, Int, Io, pen, comp, r, c.penalty_rate, as_of, maturity, day,
                            c.rules.compound_interest)
     got = {k: cents(getattr(once, k)) for k in ref}
     assert got == ref
