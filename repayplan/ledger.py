@@ -178,7 +178,23 @@ class Ledger:
 
     Examples
     --------
-    See :func:`replay`.
+    Two monthly instalments of 500.00 principal and 5.00 interest; the first is paid 10 days
+    late, so it carries ``50,000 × 9 % × 10 / 360 = 125`` fen of penalty and
+    ``500 × 9 % × 10 / 360 = 1.25`` fen of compound interest, which the payment pays first:
+
+    >>> from datetime import date
+    >>> from decimal import Decimal
+    >>> import numpy as np
+    >>> from repayplan.rules import CIVIL_CODE_561
+    >>> t = Terms(Decimal("0.09"), Decimal("0.06"), True, "penalty", "ACT/360",
+    ...           CIVIL_CODE_561, "class", "principal", 0, "exact", 2)
+    >>> due = np.array(["2026-02-01", "2026-03-01"], dtype="datetime64[D]")
+    >>> led = replay(start=date(2026, 1, 1), due=due, interest=[500, 500], principal=[50_000, 50_000],
+    ...              terms=t, as_of=date(2026, 2, 11), payments=[(date(2026, 2, 11), 50_626)])
+    >>> led.log[0]["penalty"], led.log[0]["compound"], led.log[0]["interest"], led.log[0]["principal"]
+    (125, 1, 500, 50000)
+    >>> led.p_out.tolist(), led.credit
+    ([0, 50000], 0)
     """
 
     terms: Terms

@@ -620,9 +620,9 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
     if agreement_date is not None:
         agreement_date = check_date("agreement_date", agreement_date)
     if agreement is not None:
-        from .tracking import Agreement
-
-        if not isinstance(agreement, Agreement):
+        # read by its fields (report does not import tracking, which imports report)
+        if not all(hasattr(agreement, a) for a in ("schedule", "breach", "penalty_rate", "grace_days",
+                                                  "claim_at_signing", "plan")):
             raise InputError("agreement", agreement, "a repayplan Agreement or None")
         if schedule is not agreement.schedule and not schedule.table.equals(agreement.schedule.table):
             raise InputError("schedule", schedule, "the agreement's schedule (agreement.schedule)")
