@@ -436,12 +436,24 @@ def _supported_rates(rs, annual_rate: Decimal, penalty_rate: Decimal, signed: _d
 
 
 def _stated_from_loan(loan: Loan, day: _dt.date, pays, costs, fees, acc) -> Claim:
-    rates = _supported_rates(loan.rules, loan.annual_rate, loan.penalty_rate, loan.signed, day)
-    if loan.rules.rate_cap_since is not None and loan.signed < loan.rules.rate_cap_since:
-        rates = (loan.annual_rate, loan.penalty_rate)  # straddling 2020-08-20: see rules.check
-    led = _loan_ledger(loan, day, pays, costs, fees, acc, rates=rates)
+    rs = loan.rules
+    rates = _supported_rates(rs, loan.annual_rate, loan.penalty_rate, loan.signed, day)
+    switch = None
+    if rs.rate_cap_since is not None and loan.signed < rs.rate_cap_since:
+        # a contract straddling the change of the rules (法释〔2020〕17号 第三十一条): the old
+        # cap on interest to the day before, the cap at the claim date from it
+        if rs.rate_cap_before is None:
+            rates = (loan.annual_rate, loan.penalty_rate)
+        else:
+            old = (min(loan.annual_rate, rs.rate_cap_before), min(loan.penalty_rate, rs.rate_cap_before))
+            if day >= rs.rate_cap_since:
+                switch = (rs.rate_cap_since, *rates)
+            rates = old
+    led = _loan_ledger(loan, day, pays, costs, fees, acc, rates=rates, switch=switch)
+    if switch is not None:
+        rates = switch[1:]
     excess = 0
-    if rates != (loan.annual_rate, loan.penalty_rate):
+    if rates != (loan.annual_rate, loan.penalty_rate) or switch is not None:
         full = _ledger.figures(_loan_ledger(loan, day, pays, costs, fees, acc), day)
         sup = _ledger.figures(led, day)
         owed = lambda f: sum(f[k] for k in ("principal", "interest", "penalty", "fees")) - f["credit"]  # noqa: E731
@@ -452,7 +464,7 @@ def _stated_from_loan(loan: Loan, day: _dt.date, pays, costs, fees, acc) -> Clai
 # ----------------------------------------------------------------------------------------
 # a loan's ledger: its schedule as the ledger's obligations, the ledger's state as a Claim
 # ----------------------------------------------------------------------------------------
-def _loan_ledger(loan: Loan, as_of: _dt.date, pays, costs, fees, acc, rates=None):
+def _loan_ledger(loan: Loan, as_of: _dt.date, pays, costs, fees, acc, rates=None, switch=None):
     """The loan's instalments, fees and costs replayed by :func:`repayplan.ledger.replay`."""
     s = loan.schedule()
     m = s.minor
@@ -466,14 +478,24 @@ def _loan_ledger(loan: Loan, as_of: _dt.date, pays, costs, fees, acc, rates=None
     charges += [(d, "fees", int(a), True) for d, a in zip(due.astype(_dt.date), fee, strict=True)
                 if a]
     contract, penalty = (loan.annual_rate, loan.penalty_rate) if rates is None else rates
-    if contract != loan.annual_rate and loan.annual_rate > 0:
-        # the supported contract rate: each period's interest scaled to the capped rate
-        f = Fraction(contract) / Fraction(loan.annual_rate)
-        interest = money.div_round(money.object_ints(interest) * f.numerator, f.denominator)
+    if (contract != loan.annual_rate or switch is not None) and loan.annual_rate > 0:
+        # the supported contract rate: each period's interest scaled to the capped rate, by
+        # its days before and after a switch of the rules
+        begin = np.concatenate([[np.datetime64(loan.start, "D")], due[:-1]])
+        span = (due - begin).astype(np.int64)
+        r1 = contract if switch is None else switch[1]
+        sw = due[-1] if switch is None else np.datetime64(switch[0], "D")
+        n1 = np.clip((sw - begin).astype(np.int64), 0, span)
+        weight = [Fraction(int(a)) * Fraction(contract) + Fraction(int(b - a)) * Fraction(r1)
+                  for a, b in zip(n1, span, strict=True)]
+        interest = money.object_ints([
+            money.div_round(int(i) * (w / (int(n) * Fraction(loan.annual_rate))).numerator,
+                            (w / (int(n) * Fraction(loan.annual_rate))).denominator) if n else int(i)
+            for i, w, n in zip(interest, weight, span, strict=True)])
     rs = loan.rules
     terms = _ledger.Terms(penalty, contract, rs.compound_interest, rs.compound_rate,
                           loan.accrual_day_count, rs.allocation_order, rs.allocation_by,
-                          "principal", 0, loan.accrual_rounding, loan.minor_units)
+                          "principal", 0, loan.accrual_rounding, loan.minor_units, switch)
     return _ledger.replay(start=loan.start, due=due, interest=interest, principal=principal,
                           terms=terms, as_of=as_of, payments=pays, charges=charges, accelerate=acc)
 

@@ -121,6 +121,9 @@ class Terms:
         The accrual-rounding policy (:data:`ACCRUAL_ROUNDING`).
     units : int
         Minor units of the currency.
+    switch : (date, contract_rate, penalty_rate), optional
+        From this date accrual runs at these rates (a contract straddling a change of the
+        rules, e.g. private lending signed before 2020-08-20: 法释〔2020〕17号 第三十一条).
 
     Examples
     --------
@@ -143,6 +146,7 @@ class Terms:
     grace_days: int
     rounding: str
     units: int
+    switch: tuple | None = None
 
     def __post_init__(self):
         check_choice("compound_rate", self.compound_rate, COMPOUND_RATES)
@@ -155,8 +159,33 @@ class Terms:
     @property
     def den(self) -> int:
         """Common denominator of exact accrual: ``lcm`` of the rates' denominators × D."""
-        p, c = Fraction(self.penalty_rate), Fraction(self.contract_rate)
-        return math.lcm(p.denominator, c.denominator) * DAY_COUNT_DENOMINATOR[self.day_count]
+        rates = [self.penalty_rate, self.contract_rate] + (list(self.switch[1:]) if self.switch else [])
+        return math.lcm(*(Fraction(r).denominator for r in rates)) * DAY_COUNT_DENOMINATOR[self.day_count]
+
+    def segments(self, kind: str, maturity=None) -> list:
+        """Piecewise rates as ``[(from_day or None, numerator over den), ...]``.
+
+        ``kind`` is ``"penalty"`` or ``"contract"``; ``"compound"`` is the penalty rate, or
+        under ``compound_rate="contract"`` the contract rate before ``maturity`` and the
+        penalty rate from it.
+        """
+        def plain(rate_name: str) -> list:
+            first = getattr(self, f"{rate_name}_rate")
+            out = [(None, self.num(first))]
+            if self.switch is not None:
+                day, c1, p1 = self.switch
+                out.append((np.datetime64(day, "D"), self.num(c1 if rate_name == "contract" else p1)))
+            return out
+
+        if kind in ("penalty", "contract"):
+            return plain(kind)
+        if self.compound_rate == "penalty" or maturity is None:
+            return plain("penalty")
+        m = np.datetime64(maturity, "D")
+        before = [(d, n) for d, n in plain("contract") if d is None or d < m]
+        pen = plain("penalty")
+        at_m = [n for d, n in pen if d is None or d <= m][-1]
+        return before + [(m, at_m)] + [(d, n) for d, n in pen if d is not None and d > m]
 
     def num(self, rate) -> int:
         """Numerator of ``rate / D`` over :attr:`den`."""
@@ -314,19 +343,26 @@ class Ledger:
         late = self.due < t
         if late.any():
             since = np.maximum(self.due[late], self.t)
-            self.pen_wait_n[late] += self._grow(self.p_out[late], tm.num(tm.penalty_rate), since, t)
+            self.pen_wait_n[late] += self._piecewise(self.p_out[late], tm.segments("penalty"), since, t)
             if tm.compound:
                 unpaid = self.i_sched[late] - self.i_paid[late]
-                if tm.compound_rate == "penalty":
-                    self.comp_wait_n[late] += self._grow(unpaid, tm.num(tm.penalty_rate), since, t)
-                else:  # contract rate to maturity, penalty rate after
-                    m = self.maturity
-                    mid = np.minimum(np.maximum(since, m), np.datetime64(t, "D"))
-                    pre = self._grow_split(unpaid, tm.num(tm.contract_rate), since, mid)
-                    post = self._grow_split(unpaid, tm.num(tm.penalty_rate), mid,
-                                            np.full(len(mid), t, dtype="datetime64[D]"))
-                    self.comp_wait_n[late] += pre + post
+                self.comp_wait_n[late] += self._piecewise(
+                    unpaid, tm.segments("compound", self.maturity), since, t)
         self.t = t
+
+    def _piecewise(self, amounts, segments, since, t) -> np.ndarray:
+        """Accrual over ``[since, t)`` with the rate of each segment on its days."""
+        if len(segments) == 1:
+            return self._grow(amounts, segments[0][1], since, t)
+        end = np.datetime64(t, "D")
+        out = money.object_zeros(len(amounts))
+        for i, (frm, num) in enumerate(segments):
+            nxt = segments[i + 1][0] if i + 1 < len(segments) else end
+            a = since if frm is None else np.maximum(since, frm)
+            b = np.minimum(np.full(len(since), end, dtype="datetime64[D]"), nxt)
+            b = np.maximum(a, b)
+            out += self._grow_split(amounts, num, a, b)
+        return out
 
     def _grow_split(self, amounts, num, since, until) -> np.ndarray:
         out = money.object_zeros(len(amounts))

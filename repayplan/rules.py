@@ -231,6 +231,10 @@ class RuleSet:
     lpr_through : date, optional
         The last date the LPR table is known to cover (the last monthly fixing checked,
         changed or not); a cap looked up for a later date is a finding naming the date.
+    rate_cap_before : number, optional
+        For a contract made before ``rate_cap_since``: the cap of the rules then in force on
+        interest up to that date (cn-private: 24 %, 法释〔2015〕18号 Arts. 26, 29); later
+        interest is capped at ``rate_cap_lpr_multiple`` × the LPR at the claim date.
 
     Examples
     --------
@@ -268,6 +272,7 @@ class RuleSet:
     observation: tuple | None = None
     compound_rate: str = "penalty"
     lpr_through: _dt.date | None = None
+    rate_cap_before: Decimal | None = None
 
     def __post_init__(self):
         def put(name, value):
@@ -303,6 +308,8 @@ class RuleSet:
             put("rate_cap_lpr_multiple", m)
         if self.rate_cap_since is not None:
             put("rate_cap_since", check_date("rate_cap_since", self.rate_cap_since))
+        if self.rate_cap_before is not None:
+            put("rate_cap_before", check_rate("rate_cap_before", self.rate_cap_before))
         put("lpr", _normalize_lpr(self.lpr))
         if self.extension_limits is not None:
             put("extension_limits", tuple(
@@ -879,6 +886,9 @@ _CN_PRIVATE = RuleSet(
              "An agreed overdue rate is supported up to four times the one-year LPR at the contract "
              "date; overdue interest, liquidated damages and other fees together likewise. With no "
              "overdue rate agreed, the contract rate applies from the day the loan is overdue."),
+        Rule("old-rate-cap",
+             "《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》(法释〔2015〕18号) 第二十六条、第二十九条",
+             "Before 2020-08-20: interest and overdue interest up to 24% a year are supported."),
         Rule("transitional", f"{_PRIVATE_LENDING} 第三十一条",
              "For a contract made before 2020-08-20, interest up to 2020-08-19 follows the rules then "
              "in force; from 2020-08-20 the cap is four times the LPR at the time of suing."),
@@ -890,6 +900,7 @@ _CN_PRIVATE = RuleSet(
     accrual_day_count="ACT/360",
     rate_cap_lpr_multiple=Decimal(4),
     rate_cap_since=_dt.date(2020, 8, 20),
+    rate_cap_before=Decimal("0.24"),
     lpr=(),
 )
 

@@ -501,6 +501,24 @@ def test_a_capped_rule_set_states_the_supported_claim_and_the_excess_apart():
                    rules="cn-bank").claim(dt.date(2025, 7, 31)).excess_interest == 0
 
 
+def test_a_private_loan_straddling_2020_08_20_is_split_at_that_date():
+    # Signed 2020-07-01 at 30 %, interest-only month due 2020-08-01, unpaid to 2020-09-30.
+    # Up to 2020-08-19 the old rules support 24 % (法释〔2015〕18号 Arts. 26, 29); from 2020-08-20
+    # 4 x the LPR at the claim date, 4 x 3.85 % = 15.40 % (法释〔2020〕17号 Art. 31).
+    loan = rp.Loan(100_000, D("0.30"), 1, dt.date(2020, 7, 1), method="interest_only", rules="cn-private")
+    c = loan.claim(dt.date(2020, 9, 30))
+    interest = F(10_000_000) * F(24, 100) * 30 / 360 / 100            # July at 24 % (30/360 month)
+    penalty = F(10_000_000) * (F(24, 100) * 19 + F(154, 1000) * 41) / 360   # 19 days, then 41
+    assert cents(c.interest) == rnd(interest * 100) and c.interest == D("2000.00")
+    assert cents(c.penalty) == rnd(penalty) == 302056
+    assert c.annual_rate == c.penalty_rate == D("0.1540")
+    contract = 250_000 + rnd(F(10_000_000) * F(30, 100) * 60 / 360)     # 2,500 + 5,000
+    assert cents(c.excess_interest) == contract - cents(c.interest) - cents(c.penalty)
+    assert "cn-private.transitional" in [f.rule for f in rules.check(c)]
+    before = loan.claim(dt.date(2020, 8, 10))                           # all before the change
+    assert before.annual_rate == D("0.24") and before.penalty == D("600.00")  # 9 days at 24 %
+
+
 def test_penalty_and_fees_together_are_flagged_under_art_29():
     c = rp.Claim(principal=100_000, overdue_principal=100_000, penalty=1_000, fees=500,
                  annual_rate=D("0.10"), rules="cn-private", as_of=dt.date(2025, 9, 1),
