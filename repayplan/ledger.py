@@ -62,6 +62,7 @@ Entry points
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import math
 from collections.abc import Mapping
@@ -343,11 +344,19 @@ class Ledger:
         late = self.due < t
         if late.any():
             since = np.maximum(self.due[late], self.t)
-            self.pen_wait_n[late] += self._piecewise(self.p_out[late], tm.segments("penalty"), since, t)
-            if tm.compound:
-                unpaid = self.i_sched[late] - self.i_paid[late]
-                self.comp_wait_n[late] += self._piecewise(
-                    unpaid, tm.segments("compound", self.maturity), since, t)
+            pen_seg = tm.segments("penalty")
+            comp_seg = tm.segments("compound", self.maturity) if tm.compound else None
+            if tm.rounding == "exact" and len(pen_seg) == 1 and (comp_seg is None or len(comp_seg) == 1):
+                # the common case: one rate each, the day count computed once for both
+                n = accrual_numerators(since, np.datetime64(t, "D"), tm.day_count).astype(object)
+                self.pen_wait_n[late] += self.p_out[late] * pen_seg[0][1] * n
+                if comp_seg is not None:
+                    self.comp_wait_n[late] += (self.i_sched[late] - self.i_paid[late]) * comp_seg[0][1] * n
+            else:
+                self.pen_wait_n[late] += self._piecewise(self.p_out[late], pen_seg, since, t)
+                if comp_seg is not None:
+                    unpaid = self.i_sched[late] - self.i_paid[late]
+                    self.comp_wait_n[late] += self._piecewise(unpaid, comp_seg, since, t)
         self.t = t
 
     def _piecewise(self, amounts, segments, since, t) -> np.ndarray:
@@ -386,25 +395,29 @@ class Ledger:
 
     # -- events ----------------------------------------------------------------------------------
     def run(self, as_of: _dt.date, payments, accelerate=None) -> Ledger:
-        """Replay the payments (and an acceleration) up to ``as_of``; returns ``self``."""
+        """Replay the payments (and an acceleration) up to ``as_of``; returns the ledger.
+
+        An acceleration cuts the rows, so the ledger returned may be a new object: use it.
+        """
+        led = self
         end = np.datetime64(as_of, "D")
         events = [(np.datetime64(d, "D"), 1, i, a) for i, (d, a) in enumerate(payments)]
         if accelerate is not None:
             events.append((np.datetime64(accelerate, "D"), 0, 0, None))
-        events += [(self.grace[k], 2, k, None)
-                   for k in np.flatnonzero(self.payable & (self.grace < end))]
+        events += [(led.grace[k], 2, k, None)
+                   for k in np.flatnonzero(led.payable & (led.grace < end))]
         for t, kind, k, amount in sorted(events, key=lambda e: (e[0], e[1], e[2])):
             if kind == 0:
-                self.accelerate(t)
+                led = led.accelerate(t)
             elif kind == 1:
-                self.pay(t, amount)
-            elif k < self.n:
-                self.checkpoint(k)
-        self.accrue_to(end)
-        self.charge(end)
-        if self.credit and (self.ch_amt - self.ch_paid)[self.ch_day <= end].sum() > 0:
-            self.pay(end, 0)
-        return self
+                led.pay(t, amount)
+            elif k < led.n:
+                led.checkpoint(k)
+        led.accrue_to(end)
+        led.charge(end)
+        if led.credit and (led.ch_amt - led.ch_paid)[led.ch_day <= end].sum() > 0:
+            led.pay(end, 0)
+        return led
 
     def checkpoint(self, k: int) -> None:
         """Cumulative shortfall when the grace days of row ``k`` end (after that day's payments)."""
@@ -412,15 +425,19 @@ class Ledger:
         self.short_unpaid[k] = int(self.outstanding()[upto].sum())
         self.short_due[k] = int((self.i_sched + self.p_due)[upto].sum())
 
-    def accelerate(self, t) -> None:
-        """The whole loan falls due on ``t`` (加速到期): interest accrued and all principal."""
+    def accelerate(self, t) -> Ledger:
+        """The whole loan falls due on ``t`` (加速到期): interest accrued and all principal.
+
+        Returns the ledger with the instalments after the current one merged into it (a new
+        :class:`Ledger`, the rows cut to the current one).
+        """
         self.accrue_to(t)
         self.charge(t)
         k = self.current(t)
         self.accelerated = t
         self.maturity = min(self.maturity, t)
         if k >= self.n:
-            return
+            return self
         a = self.accrued(k, t)
         self.i_sched[k] = a
         self.i_full[k] = a
@@ -430,12 +447,12 @@ class Ledger:
         for name in ("p_out", "p_due", "p_paid", "p_ahead", "cap"):
             arr = getattr(self, name)
             arr[k] = arr[k:].sum()
-        keep = k + 1
-        for name in self._ROWS:
-            setattr(self, name, getattr(self, name)[:keep].copy())
-        if self.i_daily is not None:
-            self.i_daily = self.i_daily[:keep].copy()
         self.drop_scheduled_fees_after(t)
+        keep = k + 1
+        cut = {name: getattr(self, name)[:keep].copy() for name in self._ROWS}
+        if self.i_daily is not None:
+            cut["i_daily"] = self.i_daily[:keep].copy()
+        return dataclasses.replace(self, **cut)
 
     def pay(self, t, amount: int) -> None:
         """Apply a payment of ``amount`` minor units received on ``t`` (with the credit held)."""
@@ -460,7 +477,8 @@ class Ledger:
         amounts = np.concatenate([*owed.values(), self.ch_amt[ch] - self.ch_paid[ch]]).astype(np.int64)
         applied = np.zeros(len(amounts), dtype=np.int64)
         # Civil Code Art. 561: the costs of realising the claim first, in every order
-        is_cost = np.array([k == "costs" for k in kinds], dtype=bool)
+        is_cost = np.zeros(len(kinds), dtype=bool)
+        is_cost[4 * m:] = self.ch_kind[ch] == "costs"
         left = total
         if is_cost.any():
             got_c, _ = allocate_minor(left, ["costs"] * int(is_cost.sum()), due[is_cost],

@@ -835,6 +835,28 @@ class Agreement:
         pays = _read_payments(payments, self.signed, day, self.minor_units)
         return day, pays, _ledger_of(self, day, pays)
 
+    def ledger(self, as_of, payments=()):
+        """The agreement replayed to ``as_of``: the :class:`repayplan.ledger.Ledger` behind
+        :meth:`status`, :meth:`claim` and :meth:`statement`.
+
+        For callers that keep their own records (a case register) and want the figures
+        without the tables: :func:`repayplan.ledger.figures` states them in minor units.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from repayplan import ledger
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+        >>> f = ledger.figures(ag.ledger(date(2027, 4, 15), paid), date(2027, 4, 15))
+        >>> f["penalty"], f["overdue_principal"]     # as Status.penalty: 154.71
+        (15471, 2000000)
+        """
+        return self._replay(as_of, payments)[2]
+
     def status(self, as_of, payments=()) -> Status:
         """Where the agreement stands on ``as_of``, given the payments received.
 
