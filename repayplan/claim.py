@@ -3,7 +3,14 @@
 A :class:`Loan` is the contract as signed; ``loan.claim(as_of, payments)`` replays its
 contractual schedule against the payments actually made and states, to the cent, what
 the borrower owes on ``as_of`` and why.  A :class:`Claim` can also be stated directly
-when the history is not available.
+when the history is not available.  Both are replayed by the one ledger,
+:func:`repayplan.ledger.replay`, which agreements use too.
+
+Under a rule set with a rate cap (cn-private: 4 × the one-year LPR at the contract date,
+法释〔2020〕17号 Arts. 25, 28, 29; for contracts made before 2020-08-20, 24 % to 2020-08-19
+and 4 × the LPR at the claim date after, Art. 31) the claim states what a court supports:
+interest and penalty at the capped rates, payments applied to them, and
+``excess_interest`` apart.
 
 Conventions (all exact, in integer minor units)
 -----------------------------------------------
@@ -12,9 +19,13 @@ Conventions (all exact, in integer minor units)
   银发〔2003〕251号 三 says), and, where the rule set says so, its unpaid contract interest
   bears compound interest at the penalty rate.  Accrual is daily on the rule set's day
   count (ACT/360: ``amount × rate × days / 360``).  Accrual is carried exactly and rounded
-  half-up to the cent only where it is shown or paid, so a payment that does not touch the
-  penalty does not move it; a penalty paid in full is settled (its sub-cent remainder is
-  dropped).  Compound interest is not charged on penalty or compound interest.
+  half-up to the cent only where it is shown or paid (``accrual_rounding="exact"``, the
+  default; ``"per_stretch"`` and ``"per_day"`` on request), so a payment that does not
+  touch the penalty does not move it; a penalty paid in full is settled (its sub-cent
+  remainder is dropped).  Compound interest is not charged on penalty or compound
+  interest; it runs at the penalty rate, or under a rule set with
+  ``compound_rate="contract"`` at the contract rate until maturity.
+* The costs of realising the claim are paid first in every order (Civil Code Art. 561).
 * The contract interest of the current period accrues evenly over its actual days:
   ``accrued = I_k × elapsed days / days of the period``, rounded half-up, so that on the
   due date it is exactly the scheduled ``I_k``.

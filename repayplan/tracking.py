@@ -26,9 +26,12 @@ Conventions (all exact, in integer minor units)
   instalment bears penalty interest at the agreement's penalty rate, and where the rule set
   says so (``compound_interest``) its unpaid interest part bears compound interest at the
   same rate (银发〔2003〕251号 三).  Accrual is daily on the rule set's day count (ACT/360,
-  银发〔2005〕129号): ``round(amount × rate × days / 360)`` half-up, once for each stretch
-  between two payments (and up to ``as_of``).  The default penalty rate is the plan's
-  rate with the claim's penalty markup (cn-bank: +30 % to +50 %).
+  银发〔2005〕129号), ``amount × rate × days / 360``, by the one ledger
+  (:func:`repayplan.ledger.replay`, shared with :meth:`repayplan.Loan.claim`): carried
+  exactly and rounded half-up once where it is stated, unless the agreement's
+  ``accrual_rounding`` says per stretch or per day.  The default penalty rate is the plan's
+  rate with the claim's penalty markup (cn-bank: +30 % to +50 %); for an interest-free plan
+  the original contract's penalty rate.
 * **Allocation.**  A payment first pays what is due on its date (instalments, penalty
   and compound interest) in the rule set's order by :func:`repayplan.rules.allocate_minor`
   (Civil Code Art. 561 by default: interest with penalty and compound interest before
@@ -865,8 +868,9 @@ class Agreement:
         as_of : date
             On or after ``signed``.
         payments : sequence of (date, amount), Mapping, Series or DataFrame(date, amount)
-            Payments received, each dated from ``signed`` to ``as_of``, amount > 0, no two
-            with the same date and amount.  Same-day payments are applied in the order given.
+            Payments received, each dated from ``signed`` to ``as_of``, amount >= 0 (a
+            payment of zero pays nothing, as for a loan), no two with the same date and
+            amount > 0.  Same-day payments are applied in the order given.
 
         Returns
         -------
@@ -876,7 +880,7 @@ class Agreement:
         ------
         InputError
             ``as_of`` before signing; a payment before signing or after ``as_of``; a
-            payment of zero or less, with more decimals than the currency, or listed twice.
+            negative payment, one with more decimals than the currency, or one listed twice.
 
         Notes
         -----
