@@ -58,8 +58,10 @@ class Ref:
 
     CLASS_ORDER = [["fees"], ["penalty", "compound", "interest"], ["principal"]]
 
-    def __init__(self, start, rows, penalty_rate, compound, by="class", costs=(), fees=()):
+    def __init__(self, start, rows, penalty_rate, compound, by="class", costs=(), fees=(),
+                 policy="exact"):
         self.rp = F(str(penalty_rate))
+        self.policy = policy
         self.compound = compound
         self.by = by
         self.t = start
@@ -87,10 +89,17 @@ class Ref:
         for r in self.rows:
             if r["due"] < t:
                 days = (t - max(r["due"], self.t)).days
-                r["pen"] += F(r["P"]) * self.rp * days / 360
+                r["pen"] += self.grow(F(r["P"]), days)
                 if self.compound:
-                    r["comp"] += F(r["I"] - r["ip"]) * self.rp * days / 360
+                    r["comp"] += self.grow(F(r["I"] - r["ip"]), days)
         self.t = t
+
+    def grow(self, amount, days):
+        """exact: carried; per_stretch: this stretch rounded; per_day: each day rounded."""
+        if self.policy == "per_day":
+            return days * rnd(amount * self.rp / 360)
+        exact = amount * self.rp * days / 360
+        return F(rnd(exact)) if self.policy == "per_stretch" else exact
 
     def current(self, t):
         for j, r in enumerate(self.rows):
@@ -235,8 +244,10 @@ def histories(draw, with_charges=True):
     markup = draw(st.sampled_from([D("0.3"), D("0.4"), D("0.5")])) if ruleset == "cn-bank" else \
         draw(st.sampled_from([D("0"), D("0.5"), D("1")]))
     start = draw(st.dates(dt.date(2021, 1, 1), dt.date(2026, 6, 30)))
+    policy = draw(st.sampled_from(["exact", "exact", "per_stretch", "per_day"]))
     loan = rp.Loan(principal=D(draw(st.integers(1_00, 500_000_00))) / 100, annual_rate=rate,
-                   periods=periods, start=start, method=method, penalty_markup=markup, rules=rs)
+                   periods=periods, start=start, method=method, penalty_markup=markup, rules=rs,
+                   accrual_rounding=policy)
     table = loan.schedule().table
     span = periods * 31 + 200
     as_of = start + dt.timedelta(days=draw(st.integers(0, span)))
@@ -265,7 +276,8 @@ def histories(draw, with_charges=True):
 def reference_for_loan(loan, as_of, pays, costs, fees, acc):
     ref = Ref(loan.start, schedule_rows(loan.schedule().table), loan.penalty_rate,
               loan.rules.compound_interest, by=loan.rules.allocation_by,
-              costs=[(d, cents(a)) for d, a in costs], fees=[(d, cents(a)) for d, a in fees])
+              costs=[(d, cents(a)) for d, a in costs], fees=[(d, cents(a)) for d, a in fees],
+              policy=loan.accrual_rounding)
     return ref.run(as_of, [(d, cents(a)) for d, a in pays], acc).figures(as_of)
 
 
@@ -285,7 +297,7 @@ def agreement_like(loan):
     claim = rp.Claim(principal=loan.principal, annual_rate=loan.annual_rate, as_of=loan.start,
                      penalty_rate=loan.penalty_rate, rules=loan.rules)
     plan = rp.Plan(method=loan.method, term=loan.periods, annual_rate=loan.annual_rate)
-    return Agreement(plan, claim, overpayment="principal")
+    return Agreement(plan, claim, overpayment="principal", accrual_rounding=loan.accrual_rounding)
 
 
 @settings(max_examples=100, deadline=None)
@@ -298,7 +310,7 @@ def test_agreement_status_and_loan_claim_agree_with_the_reference(case):
     rows = schedule_rows(ag.instalments(), dates="due_date")
     assume(rows == schedule_rows(loan.schedule().table))  # the same obligations
     ref = Ref(loan.start, rows, ag.penalty_rate, ag.rules.compound_interest,
-              by=ag.rules.allocation_by).run(as_of, [(d, cents(a)) for d, a in pays]).figures(as_of)
+              by=ag.rules.allocation_by, policy=ag.accrual_rounding).run(as_of, [(d, cents(a)) for d, a in pays]).figures(as_of)
     from_loan = claim_figures(loan.claim(as_of, pays))
     from_agreement = claim_figures(ag.claim(as_of, pays))
     assert from_loan == from_agreement == ref
