@@ -59,9 +59,11 @@ class Ref:
     CLASS_ORDER = [["fees"], ["penalty", "compound", "interest"], ["principal"]]
 
     def __init__(self, start, rows, penalty_rate, compound, by="class", costs=(), fees=(),
-                 policy="exact"):
+                 policy="exact", grace=0, overpayment="principal"):
         self.rp = F(str(penalty_rate))
         self.policy = policy
+        self.grace = dt.timedelta(days=grace)
+        self.overpayment = overpayment
         self.compound = compound
         self.by = by
         self.t = start
@@ -69,7 +71,7 @@ class Ref:
         self.rows = []
         for due, interest, principal in rows:
             self.rows.append({"due": due, "begin": prev, "acc0": 0, "I": interest, "ip": 0,
-                              "P": principal, "pen": F(0), "comp": F(0)})
+                              "P": principal, "pen": F(0), "comp": F(0), "wpen": F(0), "wcomp": F(0)})
             prev = due
         self.charges = [{"date": d, "kind": "costs", "amt": a, "paid": 0} for d, a in costs]
         self.charges += [{"date": d, "kind": "fees", "amt": a, "paid": 0} for d, a in fees]
@@ -89,10 +91,19 @@ class Ref:
         for r in self.rows:
             if r["due"] < t:
                 days = (t - max(r["due"], self.t)).days
-                r["pen"] += self.grow(F(r["P"]), days)
+                r["wpen"] += self.grow(F(r["P"]), days)   # waits while within grace days
                 if self.compound:
-                    r["comp"] += self.grow(F(r["I"] - r["ip"]), days)
+                    r["wcomp"] += self.grow(F(r["I"] - r["ip"]), days)
         self.t = t
+        self.charge(t)
+
+    def charge(self, t):
+        """Grace days over before t: what waited is owed."""
+        for r in self.rows:
+            if r["due"] + self.grace < t:
+                r["pen"] += r["wpen"]
+                r["comp"] += r["wcomp"]
+                r["wpen"] = r["wcomp"] = F(0)
 
     def grow(self, amount, days):
         """exact: carried; per_stretch: this stretch rounded; per_day: each day rounded."""
@@ -159,7 +170,15 @@ class Ref:
                 obj["P"] -= x
             money -= x
         k = self.current(t)
-        if money > 0 and k < len(self.rows):
+        if money > 0 and k < len(self.rows) and self.overpayment == "next":
+            for q in self.rows[k:]:   # the next instalments in full, one after another
+                x = min(money, q["I"] - q["ip"])
+                q["ip"] += x
+                money -= x
+                x = min(money, q["P"])
+                q["P"] -= x
+                money -= x
+        elif money > 0 and k < len(self.rows):
             r = self.rows[k]
             a = self.accrued(r, t)
             x = min(money, max(0, a - r["ip"]))
@@ -184,6 +203,9 @@ class Ref:
                 for q, v in zip(self.rows[k:], new, strict=True):
                     q["P"] = v
         self.credit = money
+        for q in self.rows:   # paid in full within its grace days: what waited is waived
+            if q["I"] == q["ip"] and q["P"] == 0 and q["due"] + self.grace >= t:
+                q["wpen"] = q["wcomp"] = F(0)
 
     def run(self, as_of, payments, accelerate=None):
         events = [(d, 1, i, a) for i, (d, a) in enumerate(payments)]
@@ -204,18 +226,27 @@ class Ref:
         k = self.current(as_of)
         i_cur = self.accrued(self.rows[k], as_of) - self.rows[k]["ip"] if k < len(self.rows) else 0
         overdue_i = sum(r["I"] - r["ip"] for r in due)
+        unearned = 0
+        if self.overpayment == "next":   # interest paid ahead and not yet earned pays principal
+            ahead = sum(r["ip"] for r in self.rows[k:])
+            earned = min(self.rows[k]["ip"], self.accrued(self.rows[k], as_of)) if k < len(self.rows) else 0
+            unearned = ahead - earned
+            i_cur = max(0, i_cur)
         pen = sum(rnd(r["pen"]) for r in self.rows)
         comp = sum(rnd(r["comp"]) for r in self.rows)
         live = [c for c in self.charges if c["date"] <= as_of]
+        principal, credit = sum(r["P"] for r in self.rows) - unearned, self.credit
+        if principal < 0:
+            credit, principal = credit - principal, 0
         return {
-            "principal": sum(r["P"] for r in self.rows),
-            "overdue_principal": sum(r["P"] for r in due),
+            "principal": principal,
+            "overdue_principal": min(sum(r["P"] for r in due), principal),
             "interest": overdue_i + i_cur,
             "overdue_interest": overdue_i,
             "penalty": pen + comp,
             "compound": comp,
             "fees": sum(c["amt"] - c["paid"] for c in live),
-            "credit": self.credit,
+            "credit": credit,
         }
 
 
@@ -318,6 +349,27 @@ def test_agreement_status_and_loan_claim_agree_with_the_reference(case):
     assert cents(st_.penalty) == ref["penalty"]
     assert cents(st_.credit) == ref["credit"]
     assert cents(st_.arrears) == ref["overdue_principal"] + ref["overdue_interest"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(case=histories(with_charges=False), grace=st.sampled_from([0, 3, 10]))
+def test_agreement_with_grace_days_and_overpayments_to_the_next_instalments_equals_the_reference(
+        case, grace):
+    loan, as_of, pays, _, _, _ = case
+    positive = [p for p in pays if p[1] > 0]
+    assume(len(set(positive)) == len(positive))
+    claim = rp.Claim(principal=loan.principal, annual_rate=loan.annual_rate, as_of=loan.start,
+                     penalty_rate=loan.penalty_rate, rules=loan.rules)
+    ag = Agreement(rp.Plan(method=loan.method, term=loan.periods, annual_rate=loan.annual_rate), claim,
+                   grace_days=grace, accrual_rounding=loan.accrual_rounding)  # overpayment "next"
+    rows = schedule_rows(ag.instalments(), dates="due_date")
+    ref = Ref(loan.start, rows, ag.penalty_rate, ag.rules.compound_interest, by=ag.rules.allocation_by,
+              policy=ag.accrual_rounding, grace=grace, overpayment="next")
+    fig = ref.run(as_of, [(d, cents(a)) for d, a in pays]).figures(as_of)
+    assert claim_figures(ag.claim(as_of, pays)) == fig
+    st_ = ag.status(as_of, pays)
+    assert cents(st_.penalty) == fig["penalty"]
+    assert cents(st_.arrears) == sum(r["I"] - r["ip"] + r["P"] for r in ref.rows if r["due"] <= as_of)
 
 
 # ----------------------------------------------------------------------------------------
