@@ -39,9 +39,22 @@ def setup(n=200, seed=0):
     return cases
 
 
-def main(n=200) -> list[dict]:
+def main(n=200, register=10_000) -> list[dict]:
     cases = setup(n)
     rows = []
+    from repayplan.tracking import figures_many
+
+    ags = [cases[i % n][1] for i in range(register)]
+    pays = [cases[i % n][2] for i in range(register)]
+    day = max(c[3] for c in cases)
+    figures_many(ags[:10], day, pays[:10])
+    t = time.perf_counter()
+    batch = figures_many(ags, day, pays)
+    t_batch = time.perf_counter() - t
+    alone = [ledger.figures(c[1].ledger(day, c[2]), day) for c in cases[:20]]
+    assert all(int(batch.loc[i, "penalty"] * 100) == alone[i]["penalty"] for i in range(20))
+    rows.append({"replay": f"figures_many ({register:,} agreements, batched)", "n": register,
+                 "seconds per replay": t_batch / register, "extrapolated 10,000 (s)": t_batch / register * 10_000})
     for name, call in (("Loan.claim", lambda c: c[0].claim(c[3], c[2])),
                        ("Agreement.status", lambda c: c[1].status(c[3], c[2])),
                        ("Agreement.ledger + figures",

@@ -79,7 +79,7 @@ from .calendar import DAY_COUNT_DENOMINATOR, accrual_numerators, normalize_day_c
 from .errors import InputError
 
 __all__ = ["ACCRUAL_ROUNDING", "COMPOUND_RATES", "OVERPAYMENT", "Terms", "Ledger", "replay",
-           "figures", "read_payments"]
+           "figures", "read_payments", "replay_many"]
 
 #: Accrual-rounding policies: carry exactly and round once when stated (default), round
 #: each stretch between events, or round each day.
@@ -797,4 +797,197 @@ def figures(led: Ledger, as_of) -> dict:
         "credit": int(led.credit),
         "i_out": i_out,
         "due_now": due_now,
+    }
+
+
+def replay_many(*, start, due, interest, principal, penalty_rate, terms: Terms, as_of, pay_dates,
+                pay_amounts, interest_full=None, payable=None) -> dict:
+    """Many agreements replayed at once: the figures of :func:`figures` as arrays.
+
+    The batch form of :func:`replay` for a case register: agreements in rows, instalments
+    in columns, one loop over the payment index, the arithmetic over agreements and
+    instalments at once.  It covers the agreements' default terms — overpayments to the next
+    instalments, grace days, compound interest at the penalty rate, ``accrual_rounding``
+    ``"exact"``, no fees, costs or acceleration — and gives exactly what :func:`replay` gives
+    agreement by agreement (the tests check it); other terms are replayed one by one.
+
+    Parameters
+    ----------
+    start : array_like of datetime64[D], shape (B,)
+        Signing dates.
+    due : array_like of datetime64[D], shape (B, N)
+        Due dates, strictly increasing along each row; pad short schedules with
+        ``"9999-12-31"`` and zero amounts.
+    interest, principal : array_like of int, shape (B, N)
+        Minor units payable with each instalment.
+    penalty_rate : sequence of Decimal, shape (B,)
+    terms : Terms
+        The shared terms (order, grace days, day count, compound); its rates are ignored.
+    as_of : date
+    pay_dates : array_like of datetime64[D], shape (B, E)
+        Payment dates, ``NaT`` for none; the order given is kept on one day.
+    pay_amounts : array_like of int, shape (B, E)
+    interest_full, payable : array_like, shape (B, N), optional
+        As for :func:`replay`.
+
+    Returns
+    -------
+    dict of ndarray
+        ``principal``, ``overdue_principal``, ``interest``, ``overdue_interest``,
+        ``penalty``, ``compound``, ``credit``, ``arrears`` (shape (B,)) and ``paid_on``
+        (shape (B, N), the day each instalment was paid in full, NaT if not).
+
+    Examples
+    --------
+    Two agreements of one instalment each (1,000.00 due 1 February, 9 % penalty): the first
+    paid on time, the second not at all (30 days: ``100,000 × 9 % × 30 / 360 = 750`` fen):
+
+    >>> from datetime import date
+    >>> from decimal import Decimal
+    >>> import numpy as np
+    >>> from repayplan.rules import CIVIL_CODE_561
+    >>> t = Terms(Decimal("0.09"), Decimal("0.06"), True, "penalty", "ACT/360", CIVIL_CODE_561,
+    ...           "class", "next", 0, "exact", 2)
+    >>> out = replay_many(start=np.array(["2026-01-01"] * 2, dtype="datetime64[D]"),
+    ...                   due=np.array([["2026-02-01"]] * 2, dtype="datetime64[D]"),
+    ...                   interest=[[0], [0]], principal=[[100_000], [100_000]],
+    ...                   penalty_rate=[Decimal("0.09")] * 2, terms=t, as_of=date(2026, 3, 3),
+    ...                   pay_dates=np.array([["2026-02-01"], ["NaT"]], dtype="datetime64[D]"),
+    ...                   pay_amounts=[[100_000], [0]])
+    >>> out["penalty"].tolist(), out["principal"].tolist()
+    ([0, 750], [0, 100000])
+    """
+    if terms.overpayment != "next" or terms.rounding != "exact" or terms.switch is not None \
+            or (terms.compound and terms.compound_rate != "penalty"):
+        raise InputError("terms", terms, "overpayment 'next', accrual_rounding 'exact', compound "
+                         "interest at the penalty rate and no switch (replay the others one by one)")
+    due = np.asarray(due, dtype="datetime64[D]")
+    if due.ndim != 2:
+        raise InputError("due", due.shape, "a 2-d array (agreements x instalments)")
+    b, n = due.shape
+    if n > 1 and not (np.diff(due.astype(np.int64), axis=1) > 0).all():
+        raise InputError("due", "not increasing", "due dates strictly increasing along each row")
+    start = np.asarray(start, dtype="datetime64[D]").reshape(b)
+    i_s = np.asarray(interest, dtype=np.int64).reshape(b, n).copy()
+    i_f = i_s.copy() if interest_full is None else np.asarray(interest_full, dtype=np.int64).reshape(b, n)
+    p_out = np.asarray(principal, dtype=np.int64).reshape(b, n).copy()
+    pay_mask = np.ones((b, n), dtype=bool) if payable is None else np.asarray(payable, dtype=bool)
+    dates = np.asarray(pay_dates, dtype="datetime64[D]").reshape(b, -1)
+    amounts = np.asarray(pay_amounts, dtype=np.int64).reshape(b, -1)
+    order = np.argsort(np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.astype(np.int64)),
+                       axis=1, kind="stable")
+    dates = np.take_along_axis(dates, order, axis=1)
+    amounts = np.take_along_axis(amounts, order, axis=1)
+    rates = [Fraction(r) for r in penalty_rate]
+    d_year = DAY_COUNT_DENOMINATOR[terms.day_count]
+    num = np.array([r.numerator for r in rates], dtype=np.int64)[:, None]
+    den = np.array([r.denominator * d_year for r in rates], dtype=np.int64)[:, None]
+    end = np.datetime64(as_of, "D")
+    horizon = int((end - start.min()).astype(np.int64)) + 1 if b else 1
+    big = int(max(1, p_out.max(initial=0), i_s.max(initial=0))) * int(num.max(initial=1)) * horizon
+    dtype = np.int64 if big < 2**62 else object  # exact either way; object only if int64 could overflow
+    z = lambda: np.zeros((b, n), dtype=dtype)  # noqa: E731
+    pen_n, comp_n, wpen, wcomp, i_paid = z(), z(), z(), z(), z()
+    p_out = p_out.astype(dtype)
+    i_s = i_s.astype(dtype)
+    credit = np.zeros(b, dtype=dtype)
+    paid_on = np.where(pay_mask, np.datetime64("NaT", "D"), due).astype("datetime64[D]")
+    grace = due + np.timedelta64(terms.grace_days, "D")
+    begin = np.concatenate([start[:, None], due[:, :-1]], axis=1)
+    t_prev = start.copy()
+
+    cls = {k: (ci, ki) for ci, c in enumerate(terms.order) for ki, k in enumerate(c)}
+    kinds = ("penalty", "compound", "interest", "principal")
+    if terms.by == "class":
+        cols = sorted((cls[k][0], j, cls[k][1], kk) for j in range(n) for kk, k in enumerate(kinds))
+        col_kind = np.array([c[3] for c in cols])
+        col_row = np.array([c[1] for c in cols])
+    else:
+        cols = sorted((j, cls[k][0], cls[k][1], kk) for j in range(n) for kk, k in enumerate(kinds))
+        col_kind = np.array([c[3] for c in cols])
+        col_row = np.array([c[0] for c in cols])
+    nxt = sorted((j, cls[k][0], cls[k][1], kk) for j in range(n) for kk, k in enumerate(("interest", "principal")))
+    nxt_kind = np.array([c[3] for c in nxt])
+    nxt_row = np.array([c[0] for c in nxt])
+
+    def accrue(tt):
+        nonlocal t_prev
+        late = due < tt[:, None]
+        since = np.maximum(due, t_prev[:, None])
+        days = np.where(late, (tt[:, None] - since).astype(np.int64), 0).astype(dtype)
+        wpen[...] += p_out * num * days
+        if terms.compound:
+            wcomp[...] += (i_s - i_paid) * num * days
+        t_prev = tt
+        over = grace < tt[:, None]
+        pen_n[...] += np.where(over, wpen, 0)
+        comp_n[...] += np.where(over, wcomp, 0)
+        wpen[over] = 0
+        wcomp[over] = 0
+
+    def allocate(owed_by_kind, kind_of, row_of, amount):
+        m = np.stack(owed_by_kind, axis=1)[:, kind_of, row_of]  # (B, columns) in paying order
+        before = np.cumsum(m, axis=1) - m
+        got = np.minimum(m, np.maximum(0, amount[:, None] - before))
+        out = [np.zeros((b, n), dtype=dtype) for _ in owed_by_kind]
+        for kk in range(len(owed_by_kind)):
+            sel = kind_of == kk
+            out[kk][:, row_of[sel]] = got[:, sel]
+        return out, got.sum(axis=1)
+
+    for e in range(dates.shape[1]):
+        t = dates[:, e]
+        act = ~np.isnat(t)
+        if not act.any():
+            continue
+        tt = np.where(act, t, t_prev)
+        accrue(tt)
+        due_now = due <= tt[:, None]
+        pen_owed = np.where(due_now, money.div_round(pen_n, den, nonneg=True), 0)
+        comp_owed = np.where(due_now, money.div_round(comp_n, den, nonneg=True), 0)
+        owed = [pen_owed, comp_owed, np.where(due_now, i_s - i_paid, 0), np.where(due_now, p_out, 0)]
+        amount = np.where(act, amounts[:, e].astype(dtype) + credit, 0)
+        (g_pen, g_comp, g_int, g_prin), used = allocate(owed, col_kind, col_row, amount)
+        pen_n = np.where((g_pen == pen_owed) & (g_pen > 0), 0, pen_n - g_pen * den)
+        comp_n = np.where((g_comp == comp_owed) & (g_comp > 0), 0, comp_n - g_comp * den)
+        i_paid = i_paid + g_int
+        p_out = p_out - g_prin
+        rest = amount - used
+        future = ~due_now
+        (f_int, f_prin), used2 = allocate([np.where(future, i_s - i_paid, 0), np.where(future, p_out, 0)],
+                                          nxt_kind, nxt_row, rest)
+        i_paid = i_paid + f_int
+        p_out = p_out - f_prin
+        credit = np.where(act, rest - used2, credit)
+        out = i_s - i_paid + p_out
+        done = (out == 0) & np.isnat(paid_on) & act[:, None]
+        paid_on = np.where(done, tt[:, None], paid_on)
+        cured = (out == 0) & (grace >= tt[:, None]) & act[:, None]
+        wpen[cured] = 0
+        wcomp[cured] = 0
+
+    accrue(np.full(b, end, dtype="datetime64[D]"))
+    due_now = due <= end
+    pen = money.div_round(pen_n, den, nonneg=True)
+    comp = money.div_round(comp_n, den, nonneg=True)
+    i_out = np.where(due_now, i_s - i_paid, 0)
+    k = np.argmax(~due_now, axis=1)
+    has_k = (~due_now).any(axis=1)
+    rows = np.arange(b)
+    span = (due[rows, k] - begin[rows, k]).astype(np.int64)
+    gone = (end - begin[rows, k]).astype(np.int64)
+    full = i_f[rows, k].astype(dtype)
+    acc = np.where(span > 0, money.div_round(full * gone, np.maximum(span, 1).astype(dtype), nonneg=True), full)
+    cur = np.where(has_k, acc - i_paid[rows, k], 0)
+    i_out[rows[has_k], k[has_k]] = cur[has_k]
+    return {
+        "principal": p_out.sum(axis=1),
+        "overdue_principal": np.where(due_now, p_out, 0).sum(axis=1),
+        "interest": i_out.sum(axis=1),
+        "overdue_interest": np.where(due_now, i_s - i_paid, 0).sum(axis=1),
+        "penalty": (pen + comp).sum(axis=1),
+        "compound": comp.sum(axis=1),
+        "credit": credit,
+        "arrears": np.where(due_now, i_s - i_paid + p_out, 0).sum(axis=1),
+        "paid_on": paid_on,
     }

@@ -85,6 +85,7 @@ __all__ = [
     "STATES",
     "INSTALMENT_STATES",
     "OVERPAYMENT",
+    "figures_many",
 ]
 
 #: States of an agreement, best first.
@@ -1453,3 +1454,106 @@ def _safe(value) -> str:
     if isinstance(value, (Decimal, int, np.integer)):
         return str(value)
     return neutralise_formula(str(value))
+
+
+# ----------------------------------------------------------------------------------------
+# many agreements at once (a case register)
+# ----------------------------------------------------------------------------------------
+_FIGURES = ("principal", "overdue_principal", "interest", "overdue_interest", "penalty", "compound",
+            "credit", "arrears")
+
+
+def figures_many(agreements, as_of, payments) -> pd.DataFrame:
+    """What is owed under many agreements on one date, by the one ledger, batched.
+
+    Agreements with the default terms of the ledger's batch (overpayments to the next
+    instalments, ``accrual_rounding="exact"``, compound interest at the penalty rate) are
+    grouped by rule set, grace days and currency and replayed together by
+    :func:`repayplan.ledger.replay_many`; any other is replayed alone by
+    :meth:`Agreement.ledger`.  Both give :func:`repayplan.ledger.figures` exactly.
+
+    Parameters
+    ----------
+    agreements : sequence of Agreement
+    as_of : date
+        On or after every signing date.
+    payments : sequence of payment lists
+        One per agreement, as for :meth:`Agreement.status`.
+
+    Returns
+    -------
+    DataFrame
+        One row per agreement (in the order given): ``principal``, ``overdue_principal``,
+        ``interest``, ``overdue_interest``, ``penalty``, ``compound``, ``credit``,
+        ``arrears`` as Decimals.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> from repayplan.plans import Plan
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+    >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+    >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+    >>> figures_many([ag, ag], date(2027, 4, 15), [paid, []])[["penalty", "arrears"]]
+      penalty   arrears
+    0  154.71  20950.00
+    1  622.85  42100.00
+    """
+    day = check_date("as_of", as_of)
+    ags = list(agreements)
+    pays = list(payments)
+    if len(pays) != len(ags):
+        raise InputError("payments", len(pays), f"one payment list per agreement ({len(ags)})")
+    for i, ag in enumerate(ags):
+        if not isinstance(ag, Agreement):
+            raise InputError(f"agreements[{i}]", ag, "a repayplan Agreement")
+        if day < ag.signed:
+            raise InputError("as_of", day, f"a date on or after the signing date {ag.signed} of agreements[{i}]")
+    read = [_read_payments(p, ag.signed, day, ag.minor_units) for ag, p in zip(ags, pays, strict=True)]
+    out = {k: [None] * len(ags) for k in _FIGURES}
+    groups: dict = {}
+    for i, ag in enumerate(ags):
+        rs = ag.rules
+        if ag.overpayment == "next" and ag.accrual_rounding == "exact" and (
+                not rs.compound_interest or rs.compound_rate == "penalty"):
+            key = (rs.allocation_order, rs.allocation_by, rs.compound_interest, rs.accrual_day_count,
+                   ag.grace_days, ag.minor_units)
+            groups.setdefault(key, []).append(i)
+        else:
+            f = _ledger.figures(_ledger_of(ag, day, read[i]), day)
+            f["arrears"] = int(np.where(f["due_now"], _ledger_of(ag, day, read[i]).outstanding(), 0).sum())
+            for k in _FIGURES:
+                out[k][i] = money.from_minor(f[k], ag.minor_units)
+    far = np.datetime64("9999-12-31", "D")
+    for (order, by, compound, dc, grace, units), idx in groups.items():
+        n = max(len(ags[i]._rows["due"]) for i in idx)
+        e = max(1, max(len(read[i]) for i in idx))
+        b = len(idx)
+        due = np.full((b, n), far, dtype="datetime64[D]")
+        interest, interest_full, principal = (np.zeros((b, n), dtype=np.int64) for _ in range(3))
+        payable = np.zeros((b, n), dtype=bool)
+        dates = np.full((b, e), np.datetime64("NaT", "D"), dtype="datetime64[D]")
+        amounts = np.zeros((b, e), dtype=np.int64)
+        for r, i in enumerate(idx):
+            rows = ags[i]._rows
+            m = len(rows["due"])
+            due[r, :m] = rows["due"]
+            if m < n:  # padding after the last due date, strictly increasing
+                due[r, m:] = far - np.arange(n - m, 0, -1)
+            interest[r, :m], interest_full[r, :m] = rows["interest"], rows["interest_full"]
+            principal[r, :m], payable[r, :m] = rows["principal"], rows["payable"]
+            for j, (d, a) in enumerate(read[i]):
+                dates[r, j], amounts[r, j] = np.datetime64(d, "D"), a
+        first = ags[idx[0]]
+        terms = _ledger.Terms(first.penalty_rate, first.terms.rate, compound, "penalty", dc, order, by,
+                              "next", grace, "exact", units)
+        res = _ledger.replay_many(
+            start=np.array([np.datetime64(ags[i].signed, "D") for i in idx]), due=due, interest=interest,
+            principal=principal, penalty_rate=[ags[i].penalty_rate for i in idx], terms=terms, as_of=day,
+            pay_dates=dates, pay_amounts=amounts, interest_full=interest_full, payable=payable)
+        for k in _FIGURES:
+            vals = money.decimals_array(np.asarray(res[k]), units)
+            for r, i in enumerate(idx):
+                out[k][i] = vals[r]
+    return pd.DataFrame(out, columns=list(_FIGURES))

@@ -372,6 +372,36 @@ def test_agreement_with_grace_days_and_overpayments_to_the_next_instalments_equa
     assert cents(st_.arrears) == sum(r["I"] - r["ip"] + r["P"] for r in ref.rows if r["due"] <= as_of)
 
 
+@settings(max_examples=40, deadline=None)
+@given(cases=st.lists(st.tuples(histories(with_charges=False), st.sampled_from([0, 3, 10]),
+                                st.sampled_from(["next", "next", "principal"])), min_size=1, max_size=6))
+def test_many_agreements_replayed_at_once_equal_each_replayed_alone(cases):
+    from repayplan import ledger
+    from repayplan.tracking import figures_many
+
+    ags, pays = [], []
+    as_of = max(c[0][1] for c in cases)
+    for (loan, _, p, _, _, _), grace, over in cases:
+        positive = [x for x in p if x[1] > 0]
+        if len(set(positive)) != len(positive):
+            continue
+        claim = rp.Claim(principal=loan.principal, annual_rate=loan.annual_rate, as_of=loan.start,
+                         penalty_rate=loan.penalty_rate, rules=loan.rules)
+        ags.append(Agreement(rp.Plan(method=loan.method, term=loan.periods, annual_rate=loan.annual_rate),
+                             claim, grace_days=grace, overpayment=over, accrual_rounding=loan.accrual_rounding))
+        pays.append(p)
+    assume(ags)
+    got = figures_many(ags, as_of, pays)
+    for i, (ag, p) in enumerate(zip(ags, pays, strict=True)):
+        alone = ledger.figures(ag.ledger(as_of, p), as_of)
+        row = {k: cents(got.loc[i, k]) for k in ("principal", "overdue_principal", "interest",
+                                                 "overdue_interest", "penalty", "compound", "credit")}
+        assert row == {k: alone[k] for k in row}
+        st_ = ag.status(as_of, p)
+        assert cents(got.loc[i, "arrears"]) == cents(st_.arrears)
+        assert cents(got.loc[i, "penalty"]) == cents(st_.penalty)
+
+
 # ----------------------------------------------------------------------------------------
 # stated claims: the reference in closed form
 # ----------------------------------------------------------------------------------------
