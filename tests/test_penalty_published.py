@@ -110,3 +110,16 @@ def test_cn_bank_penalty_rate_range_of_the_2003_notice():
                  penalty_markup=D("0.5"), rules="cn-bank", as_of=DAY0)
     assert c.penalty_rate == D("0.06525")
     assert c.accrue(DAY0 + dt.timedelta(days=30)).penalty == D("5437.50")
+
+
+def test_delayed_performance_interest_of_the_2014_interpretation():
+    # 法释〔2014〕8号 (SPC interpretation on interest for delayed performance in enforcement),
+    # as summarised at mondaq.com/china/financial-services/337338: "Outstanding principal
+    # amount x 0.0175% x Number of delinquent days", on the principal only (no compounding).
+    # 0.0175 % a day is 6.3 % a year on 360 days; 1,000,000 outstanding for 100 days: 17,500.
+    assert D("0.000175") * 360 == D("0.063")
+    assert overdue(1_000_000, D("0.063"), 100) == D("17500.00")
+    no_compound = rp.Claim(principal=1_000_000, overdue_principal=1_000_000, interest=50_000,
+                           annual_rate=0, penalty_rate=D("0.063"), rules=rules.generic(),
+                           as_of=DAY0).accrue(DAY0 + dt.timedelta(days=100))
+    assert no_compound.penalty == D("17500.00") and no_compound.compound == 0
