@@ -892,14 +892,42 @@ class Claim:
 
 
 def _accrue_stated(c: Claim, day: _dt.date) -> Claim:
-    """A stated claim replayed by the ledger from its date to ``day``."""
+    """A stated claim replayed by the ledger from its date to ``day``.
+
+    Under a rule set with a rate cap, interest and penalty accrue at the supported rates
+    (the cap at the contract date, or at the claim date for a contract made before the
+    rule set's ``rate_cap_since``) and what the stated rates would add is set apart in
+    ``excess_interest``.
+    """
+    rs = c.rules
+    rates = (c.annual_rate, c.penalty_rate)
+    if rs.rate_cap_lpr_multiple is not None and c.contract_date is not None:
+        rates = _supported_rates(rs, c.annual_rate, c.penalty_rate, c.contract_date, day)
+    f = _stated_figures(c, day, *rates)
+    excess = 0
+    if rates != (c.annual_rate, c.penalty_rate):
+        full = _stated_figures(c, day, c.annual_rate, c.penalty_rate)
+        owed = lambda x: x["interest"] + x["penalty"]  # noqa: E731
+        excess = max(0, owed(full) - owed(f))
+    u = c.minor_units
+    g = lambda k: money.from_minor(f[k], u)  # noqa: E731
+    changed = {} if rates == (c.annual_rate, c.penalty_rate) else {
+        "annual_rate": rates[0], "penalty_rate": rates[1], "penalty_markup": None}
+    return dataclasses.replace(
+        c, as_of=day, principal=g("principal"), overdue_principal=g("overdue_principal"),
+        interest=g("interest"), overdue_interest=g("overdue_interest"), penalty=g("penalty"),
+        compound=g("compound"), excess_interest=c.excess_interest + money.from_minor(excess, u),
+        origin=c, **changed)
+
+
+def _stated_figures(c: Claim, day: _dt.date, annual_rate, penalty_rate) -> dict:
     u = c.minor_units
     m = lambda d: money.to_minor(d, u)  # noqa: E731
     rs = c.rules
     t0 = np.datetime64(c.as_of, "D")
     mat = c.maturity if c.maturity is not None and c.maturity > c.as_of else None
     end = np.datetime64(mat, "D") if mat is not None else np.datetime64("9999-12-31", "D")
-    terms = _ledger.Terms(c.penalty_rate, c.annual_rate, rs.compound_interest, rs.compound_rate,
+    terms = _ledger.Terms(penalty_rate, annual_rate, rs.compound_interest, rs.compound_rate,
                           c.accrual_day_count, rs.allocation_order, rs.allocation_by, "principal", 0,
                           c.accrual_rounding, u)
     p_nd = m(c.principal - c.overdue_principal)
@@ -907,7 +935,7 @@ def _accrue_stated(c: Claim, day: _dt.date) -> Claim:
     to_maturity = 0
     if mat is not None:
         n = int(accrual_numerators(t0, end, c.accrual_day_count))
-        to_maturity = money.div_round(p_nd * terms.num(c.annual_rate) * n, terms.den)
+        to_maturity = money.div_round(p_nd * terms.num(annual_rate) * n, terms.den)
     overdue_since = c.accelerated or (c.as_of if c.overdue_principal > 0 or mat is None else mat)
     led = _ledger.replay(
         start=c.as_of, due=np.array([t0, end], dtype="datetime64[D]"),
@@ -915,9 +943,4 @@ def _accrue_stated(c: Claim, day: _dt.date) -> Claim:
         terms=terms, as_of=day, begin=[t0, t0], accrued=[0, i_acc], daily=[False, True],
         penalty=[m(c.penalty - c.compound), 0], compound=[m(c.compound), 0],
         maturity=overdue_since)
-    f = _ledger.figures(led, day)
-    g = lambda k: money.from_minor(f[k], u)  # noqa: E731
-    return dataclasses.replace(
-        c, as_of=day, principal=g("principal"), overdue_principal=g("overdue_principal"),
-        interest=g("interest"), overdue_interest=g("overdue_interest"), penalty=g("penalty"),
-        compound=g("compound"), origin=c)
+    return _ledger.figures(led, day)

@@ -595,6 +595,21 @@ def test_a_capped_rule_set_states_the_supported_claim_and_the_excess_apart():
                    rules="cn-bank").claim(dt.date(2025, 7, 31)).excess_interest == 0
 
 
+def test_a_stated_claim_under_a_cap_accrues_at_the_supported_rates():
+    # contract 2024-01-01 (LPR 3.45 %: cap 13.80 %), stated at 20 %: 31 days of interest to
+    # maturity and 28 days of penalty (no overdue rate agreed: the contract rate, Art. 28)
+    c = rp.Claim(principal=1000, annual_rate=D("0.2"), rules="cn-private", as_of=dt.date(2025, 1, 1),
+                 maturity=dt.date(2025, 2, 1), contract_date=dt.date(2024, 1, 1))
+    d = c.accrue(dt.date(2025, 3, 1))
+    assert cents(d.interest) == rnd(F(100_000) * F(138, 1000) * 31 / 360) == 1188
+    assert cents(d.penalty) == rnd(F(100_000) * F(138, 1000) * 28 / 360) == 1073
+    contract = rnd(F(100_000) * F(2, 10) * 31 / 360) + rnd(F(100_000) * F(2, 10) * 28 / 360)
+    assert cents(d.excess_interest) == contract - 1188 - 1073
+    assert d.annual_rate == D("0.1380")
+    stepped = c.accrue(dt.date(2025, 2, 10)).accrue(dt.date(2025, 3, 1))
+    assert (stepped.penalty, stepped.excess_interest) == (d.penalty, d.excess_interest)
+
+
 def test_a_private_loan_straddling_2020_08_20_is_split_at_that_date():
     # Signed 2020-07-01 at 30 %, interest-only month due 2020-08-01, unpaid to 2020-09-30.
     # Up to 2020-08-19 the old rules support 24 % (法释〔2015〕18号 Arts. 26, 29); from 2020-08-20
