@@ -46,6 +46,9 @@ __all__ = [
 
 #: The day-count conventions, by canonical name: 30/360 (Bond Basis), ACT/360, ACT/365F
 #: (Fixed) and ACT/ACT (ISDA).  Other spellings are read by :func:`normalize_day_count`.
+#: "30/360" here is the Bond Basis *day count* between two dates; it is not the per-period
+#: rate of a monthly schedule (``amortize(..., day_count="30/360")`` charges 年利率 / 12 a
+#: month, 月利率 = 年利率 / 12, without counting days) — two meanings of one label.
 DAY_COUNTS: tuple[str, ...] = ("30/360", "ACT/360", "ACT/365F", "ACT/ACT")
 
 #: The fixed denominator of each day count: a period's year fraction is exactly
