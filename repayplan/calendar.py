@@ -37,6 +37,7 @@ __all__ = [
     "day_count_fraction",
     "accrual_numerators",
     "add_months",
+    "months_between",
     "payment_dates",
     "payment_dates_many",
     "roll",
@@ -45,6 +46,9 @@ __all__ = [
 
 #: The day-count conventions, by canonical name: 30/360 (Bond Basis), ACT/360, ACT/365F
 #: (Fixed) and ACT/ACT (ISDA).  Other spellings are read by :func:`normalize_day_count`.
+#: "30/360" here is the Bond Basis *day count* between two dates; it is not the per-period
+#: rate of a monthly schedule (``amortize(..., day_count="30/360")`` charges 年利率 / 12 a
+#: month, 月利率 = 年利率 / 12, without counting days) — two meanings of one label.
 DAY_COUNTS: tuple[str, ...] = ("30/360", "ACT/360", "ACT/365F", "ACT/ACT")
 
 #: The fixed denominator of each day count: a period's year fraction is exactly
@@ -464,6 +468,32 @@ def add_months(d, n: int, eom: bool = True) -> _dt.date:
     if not 12 <= span <= 9999 * 12 + 11:
         raise InputError("n", n, "a number of months keeping the date within years 1 to 9999")
     return _add_months(day, np.int64(months), bool(eom)).item()
+
+
+def months_between(start, end) -> Fraction:
+    """Months from ``start`` to ``end``: whole calendar months plus the rest as a share.
+
+    Notes
+    -----
+    With :math:`w` the most whole months such that ``add_months(start, w) <= end`` (no
+    end-of-month rule), :math:`m = w + (end - b) / (b' - b)` in days, where
+    :math:`b = start + w` months and :math:`b' = start + (w + 1)` months.  The term of a
+    loan and the extension (展期) limits are measured in these months.
+
+    Examples
+    --------
+    >>> months_between(_dt.date(2025, 1, 15), _dt.date(2026, 7, 15))
+    Fraction(18, 1)
+    >>> months_between(_dt.date(2025, 1, 15), _dt.date(2025, 3, 1))   # 1 + 14 / 28
+    Fraction(3, 2)
+    """
+    start, end = check_date("start", start), check_date("end", end)
+    whole = (end.year - start.year) * 12 + (end.month - start.month)
+    while whole > 0 and add_months(start, whole, eom=False) > end:
+        whole -= 1
+    base = add_months(start, whole, eom=False)
+    nxt = add_months(start, whole + 1, eom=False)
+    return whole + Fraction((end - base).days, (nxt - base).days)
 
 
 def _check_frequency(frequency) -> int:

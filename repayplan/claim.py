@@ -3,7 +3,14 @@
 A :class:`Loan` is the contract as signed; ``loan.claim(as_of, payments)`` replays its
 contractual schedule against the payments actually made and states, to the cent, what
 the borrower owes on ``as_of`` and why.  A :class:`Claim` can also be stated directly
-when the history is not available.
+when the history is not available.  Both are replayed by the one ledger,
+:func:`repayplan.ledger.replay`, which agreements use too.
+
+Under a rule set with a rate cap (cn-private: 4 × the one-year LPR at the contract date,
+法释〔2020〕17号 Arts. 25, 28, 29; for contracts made before 2020-08-20, 24 % to 2020-08-19
+and 4 × the LPR at the claim date after, Art. 31) the claim states what a court supports:
+interest and penalty at the capped rates, payments applied to them, and
+``excess_interest`` apart.
 
 Conventions (all exact, in integer minor units)
 -----------------------------------------------
@@ -12,9 +19,13 @@ Conventions (all exact, in integer minor units)
   银发〔2003〕251号 三 says), and, where the rule set says so, its unpaid contract interest
   bears compound interest at the penalty rate.  Accrual is daily on the rule set's day
   count (ACT/360: ``amount × rate × days / 360``).  Accrual is carried exactly and rounded
-  half-up to the cent only where it is shown or paid, so a payment that does not touch the
-  penalty does not move it; a penalty paid in full is settled (its sub-cent remainder is
-  dropped).  Compound interest is not charged on penalty or compound interest.
+  half-up to the cent only where it is shown or paid (``accrual_rounding="exact"``, the
+  default; ``"per_stretch"`` and ``"per_day"`` on request), so a payment that does not
+  touch the penalty does not move it; a penalty paid in full is settled (its sub-cent
+  remainder is dropped).  Compound interest is not charged on penalty or compound
+  interest; it runs at the penalty rate, or under a rule set with
+  ``compound_rate="contract"`` at the contract rate until maturity.
+* The costs of realising the claim are paid first in every order (Civil Code Art. 561).
 * The contract interest of the current period accrues evenly over its actual days:
   ``accrued = I_k × elapsed days / days of the period``, rounded half-up, so that on the
   due date it is exactly the scheduled ``I_k``.
@@ -42,11 +53,13 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from . import ledger as _ledger
 from . import money
 from . import rules as _rules
 from ._validate import as_decimal, check_amount, check_choice, check_date, check_int, check_rate
-from .calendar import DAY_COUNT_DENOMINATOR, accrual_numerators, normalize_day_count
+from .calendar import accrual_numerators, months_between, normalize_day_count
 from .errors import InputError
+from .money import percent
 
 __all__ = ["Loan", "Claim", "PRODUCTS"]
 
@@ -98,7 +111,7 @@ def _resolve_penalty(annual_rate: Decimal, penalty_rate, penalty_markup, rs) -> 
             "penalty_rate", penalty_rate,
             f"a rate from {annual_rate * (1 + low)} to {annual_rate * (1 + high)}, i.e. "
             + rs.markup_text(),
-            hint=f"{rate} is the contract rate {'+' if implied >= 0 else '-'}{_rules._pct(abs(implied))}",
+            hint=f"{rate} is the contract rate {'+' if implied >= 0 else '-'}{percent(abs(implied))}",
         )
     return rate, (markup if markup is not None else implied)
 
@@ -115,31 +128,8 @@ def _accrual_day_count(value, rs) -> str:
 
 def _read_dated(name: str, items, start: _dt.date, as_of: _dt.date, units: int) -> tuple:
     """Dated amounts as ((date, minor units), ...), each date from ``start`` to ``as_of``."""
-    if items is None:
-        return ()
-    if isinstance(items, pd.DataFrame):
-        if not {"date", "amount"} <= set(items.columns):
-            raise InputError(name, list(items.columns), "a DataFrame with columns date and amount")
-        pairs = list(zip(items["date"], items["amount"], strict=True))
-    elif isinstance(items, pd.Series):
-        pairs = list(items.items())
-    elif isinstance(items, Mapping):
-        pairs = list(items.items())
-    else:
-        try:
-            pairs = [tuple(p) for p in items]
-        except TypeError:
-            raise InputError(name, items, "a sequence of (date, amount) pairs") from None
-    out = []
-    for i, pair in enumerate(pairs):
-        if len(pair) != 2:
-            raise InputError(f"{name}[{i}]", pair, "a pair (date, amount)")
-        day = check_date(f"{name}[{i}].date", pair[0])
-        if not start <= day <= as_of:
-            raise InputError(f"{name}[{i}].date", day,
-                             f"a date from the loan start {start} to the claim date {as_of}")
-        out.append((day, _minor(f"{name}[{i}].amount", pair[1], units)))
-    return tuple(out)
+    return _ledger.read_payments(items, start, as_of, units, name=name,
+                                 allowed=f"a date from the loan start {start} to the claim date {as_of}")
 
 
 def _fmt(amount: Decimal, units: int) -> str:
@@ -188,6 +178,10 @@ class Loan:
         Further keywords of :func:`repayplan.amortize` (``grace``, ``fee``,
         ``amortization_periods``, ``rate_changes``, ``business_day``, ``holidays`` ...).
         A ``"deferral"`` grace (capitalised interest) is not supported in a claim.
+    accrual_rounding : {"exact", "per_stretch", "per_day"}
+        The accrual-rounding policy of penalty and compound interest
+        (:data:`repayplan.ledger.ACCRUAL_ROUNDING`): carried exactly and rounded once where
+        stated (default), or rounded per stretch between events or per day.
 
     Raises
     ------
@@ -221,6 +215,7 @@ class Loan:
     product: str = "loan"
     accrual_day_count: str | None = None
     options: Mapping = field(default_factory=dict, hash=False)
+    accrual_rounding: str = "exact"
 
     def __post_init__(self):
         def put(name, value):
@@ -242,6 +237,7 @@ class Loan:
         put("signed", self.start if self.signed is None else check_date("signed", self.signed))
         check_choice("product", self.product, PRODUCTS)
         put("accrual_day_count", _accrual_day_count(self.accrual_day_count, rs))
+        check_choice("accrual_rounding", self.accrual_rounding, _ledger.ACCRUAL_ROUNDING)
         if not isinstance(self.options, Mapping):
             raise InputError("options", self.options, "a mapping of further amortize keywords")
         clash = sorted(set(self.options) & set(_LOAN_FIELDS))
@@ -317,7 +313,7 @@ class Loan:
         ...      start=date(2025, 1, 15)).term_months
         18
         """
-        return math.ceil(_rules._months_between(self.start, self.maturity))
+        return math.ceil(months_between(self.start, self.maturity))
 
     def replace(self, **changes) -> Loan:
         """A copy with some terms changed; a new rate keeps the penalty markup.
@@ -341,9 +337,9 @@ class Loan:
     def __repr__(self) -> str:
         method = self.method if isinstance(self.method, str) else "custom"
         return (f"Loan({_fmt(self.principal, self.minor_units)} {self.currency} at "
-                f"{_rules._pct(self.annual_rate)}, {self.periods} {method} instalments "
+                f"{percent(self.annual_rate)}, {self.periods} {method} instalments "
                 f"({self.frequency} a year) from {self.start}, penalty "
-                f"{_rules._pct(self.penalty_rate)}, rules {self.rules.name!r})")
+                f"{percent(self.penalty_rate)}, rules {self.rules.name!r})")
 
     def _repr_html_(self) -> str:
         return f"<div><b>{self!r}</b>{self._schedule._repr_html_()}</div>"
@@ -421,307 +417,186 @@ class Loan:
             if not self.start <= acc <= day:
                 raise InputError("accelerate", acc,
                                  f"a date from the loan start {self.start} to the claim date {day}")
-        ledger = _Ledger.from_loan(self, cost_items, fee_items)
-        ledger.run(day, pays, acc)
-        return ledger.claim(self, day, pays, cost_items, fee_items, acc)
+        return _stated_from_loan(self, day, pays, cost_items, fee_items, acc)
 
 
 # ----------------------------------------------------------------------------------------
-# the ledger: a loan's instalments replayed against payments, in minor units
+# what a court supports
 # ----------------------------------------------------------------------------------------
-_zeros = money.object_zeros
-_ints = money.object_ints
-_split = money.apportion
+def _supported_rates(rs, annual_rate: Decimal, penalty_rate: Decimal, signed: _dt.date,
+                     as_of: _dt.date) -> tuple[Decimal, Decimal]:
+    """The contract and penalty rates a court supports under the rule set's cap.
 
-
-def pay_ahead(ledger, t, k: int, rest: int, row: dict) -> tuple[int, int | None]:
-    """Money beyond what is due: interest accrued to date on instalment ``k``, then principal.
-
-    Shared by the loan ledger here and the agreement replay in :mod:`repayplan.tracking`;
-    ``ledger`` has the per-instalment arrays ``i_paid, i_ahead, i_sched, p_out, p_paid,
-    p_ahead, begin, acc0`` and ``accrued(k, t)``.  The remaining instalments keep their
-    dates and shrink pro rata: with balance :math:`B` and prepayment :math:`x`, principal
-    parts scale by :math:`(B - x) / B` (largest remainders, exact in sum) and so does the
-    interest still to accrue.  Returns what is left of ``rest`` and the principal left after
-    a prepayment (``None`` when no principal was prepaid); ``row`` records both amounts.
+    ``cap = k × LPR_1y(contract date)`` (法释〔2020〕17号 Arts. 25, 28, 29: the overdue rate,
+    liquidated damages and fees together no higher).  A contract made before
+    ``rate_cap_since`` (2020-08-20) is capped at ``k × LPR_1y(as_of)`` (Art. 31, the claim
+    date standing for the date of suing) when all of its accrual lies after that date, and
+    is left as agreed otherwise (with the transitional finding of :func:`repayplan.rules.check`).
+    Without an LPR fixing for the date the rates are left as agreed (a finding says why).
     """
-    a = ledger.accrued(k, t)
-    x = min(rest, max(0, a - ledger.i_paid[k]))
-    ledger.i_paid[k] += x
-    ledger.i_ahead[k] += x
-    rest -= x
-    row["interest_ahead"] = x
-    balance = int(ledger.p_out[k:].sum())
-    if rest <= 0 or balance <= 0:
-        return rest, None
-    xp = min(rest, balance)
-    rest -= xp
-    row["principal_ahead"] = xp
-    left = balance - xp
-    ledger.i_sched[k] = a + money.div_round((ledger.i_sched[k] - a) * left, balance)
-    ledger.begin[k], ledger.acc0[k] = t, a
-    ledger.i_sched[k + 1:] = money.div_round(ledger.i_sched[k + 1:] * left, balance)
-    new = _split(ledger.p_out[k:], left, balance)
-    ledger.p_paid[k:] += ledger.p_out[k:] - new
-    ledger.p_ahead[k:] += ledger.p_out[k:] - new
-    ledger.p_out[k:] = new
-    return rest, left
+    if rs.rate_cap_lpr_multiple is None:
+        return annual_rate, penalty_rate
+    on = signed
+    if rs.rate_cap_since is not None and signed < rs.rate_cap_since:
+        on = as_of
+    try:
+        cap = rs.rate_cap(on)
+    except InputError:
+        return annual_rate, penalty_rate
+    return min(annual_rate, cap), min(penalty_rate, cap)
 
 
-class _Ledger:
-    """Per-instalment state; the loop is over events (payments), the arithmetic over instalments."""
+def _stated_from_loan(loan: Loan, day: _dt.date, pays, costs, fees, acc) -> Claim:
+    rs = loan.rules
+    rates = _supported_rates(rs, loan.annual_rate, loan.penalty_rate, loan.signed, day)
+    switch = None
+    if rs.rate_cap_since is not None and loan.signed < rs.rate_cap_since:
+        # a contract straddling the change of the rules (法释〔2020〕17号 第三十一条): the old
+        # cap on interest to the day before, the cap at the claim date from it
+        if rs.rate_cap_before is None:
+            rates = (loan.annual_rate, loan.penalty_rate)
+        else:
+            old = (min(loan.annual_rate, rs.rate_cap_before), min(loan.penalty_rate, rs.rate_cap_before))
+            if day >= rs.rate_cap_since:
+                switch = (rs.rate_cap_since, *rates)
+            rates = old
+    led = _loan_ledger(loan, day, pays, costs, fees, acc, rates=rates, switch=switch)
+    if switch is not None:
+        rates = switch[1:]
+    excess = 0
+    if rates != (loan.annual_rate, loan.penalty_rate) or switch is not None:
+        full = _ledger.figures(_loan_ledger(loan, day, pays, costs, fees, acc), day)
+        sup = _ledger.figures(led, day)
+        owed = lambda f: sum(f[k] for k in ("principal", "interest", "penalty", "fees")) - f["credit"]  # noqa: E731
+        excess = max(0, owed(full) - owed(sup))
+    return _claim_from_ledger(led, loan, day, pays, costs, fees, acc, excess=excess, rates=rates)
 
-    def __init__(self, *, start, due, interest, principal, charges, penalty_rate, compound, day_count,
-                 order, by, units):
-        n = len(due)
-        self.units = units
-        self.t = np.datetime64(start, "D")
-        self.due = due.copy()
-        self.begin = np.concatenate([[self.t], due[:-1]]).astype("datetime64[D]")
-        self.acc0 = _zeros(n)  # contract interest accrued at ``begin`` (moves after a prepayment)
-        self.i_sched, self.p_out = _ints(interest), _ints(principal)
-        self.p_due = self.p_out.copy()
-        # pen_n, comp_n: penalty and compound interest carried exactly, in 1/den minor units
-        for name in ("i_paid", "p_paid", "p_ahead", "i_ahead", "pen_n", "comp_n", "pen_paid",
-                     "comp_paid"):
-            setattr(self, name, _zeros(n))
-        self.ch_day = np.array([np.datetime64(d, "D") for d, _, _, _ in charges], dtype="datetime64[D]")
-        self.ch_kind = np.array([k for _, k, _, _ in charges], dtype=object)
-        self.ch_amt = _ints([a for _, _, a, _ in charges])
-        self.ch_sched = np.array([s for _, _, _, s in charges], dtype=bool)  # from the schedule
-        self.ch_paid = _zeros(len(charges))
-        r = Fraction(penalty_rate)
-        self.num, self.den = r.numerator, r.denominator * DAY_COUNT_DENOMINATOR[day_count]
-        self.compound, self.day_count = compound, day_count
-        self.order, self.by = order, by
-        self.credit = 0
-        self.log: list[dict] = []
-        self.accelerated = None
 
-    @classmethod
-    def from_loan(cls, loan: Loan, costs, fees) -> _Ledger:
-        s = loan.schedule()
-        m = s.minor
-        due = s.table["date"].to_numpy().astype("datetime64[D]")
-        principal = m["principal"].to_numpy()
-        if (principal < 0).any():
-            raise InputError("options", dict(loan.options), "a schedule without capitalised interest")
-        charges = [(d, "costs", a, False) for d, a in costs] + [(d, "fees", a, False) for d, a in fees]
-        fee = m["fee"].to_numpy()
-        charges += [(d, "fees", int(a), True) for d, a in zip(due.astype(_dt.date), fee, strict=True)
-                    if a]
-        charges.sort(key=lambda c: c[0])
-        rs = loan.rules
-        return cls(start=loan.start, due=due, interest=m["interest"].to_numpy(), principal=principal,
-                   charges=charges, penalty_rate=loan.penalty_rate, compound=rs.compound_interest,
-                   day_count=loan.accrual_day_count, order=rs.allocation_order, by=rs.allocation_by,
-                   units=loan.minor_units)
+# ----------------------------------------------------------------------------------------
+# a loan's ledger: its schedule as the ledger's obligations, the ledger's state as a Claim
+# ----------------------------------------------------------------------------------------
+def _loan_ledger(loan: Loan, as_of: _dt.date, pays, costs, fees, acc, rates=None, switch=None):
+    """The loan's instalments, fees and costs replayed by :func:`repayplan.ledger.replay`."""
+    s = loan.schedule()
+    m = s.minor
+    due = s.table["date"].to_numpy().astype("datetime64[D]")
+    principal = m["principal"].to_numpy()
+    if (principal < 0).any():
+        raise InputError("options", dict(loan.options), "a schedule without capitalised interest")
+    interest = m["interest"].to_numpy()
+    charges = [(d, "costs", a, False) for d, a in costs] + [(d, "fees", a, False) for d, a in fees]
+    fee = m["fee"].to_numpy()
+    charges += [(d, "fees", int(a), True) for d, a in zip(due.astype(_dt.date), fee, strict=True)
+                if a]
+    contract, penalty = (loan.annual_rate, loan.penalty_rate) if rates is None else rates
+    if (contract != loan.annual_rate or switch is not None) and loan.annual_rate > 0:
+        # the supported contract rate: each period's interest scaled to the capped rate, by
+        # its days before and after a switch of the rules
+        begin = np.concatenate([[np.datetime64(loan.start, "D")], due[:-1]])
+        span = (due - begin).astype(np.int64)
+        r1 = contract if switch is None else switch[1]
+        sw = due[-1] if switch is None else np.datetime64(switch[0], "D")
+        n1 = np.clip((sw - begin).astype(np.int64), 0, span)
+        weight = [Fraction(int(a)) * Fraction(contract) + Fraction(int(b - a)) * Fraction(r1)
+                  for a, b in zip(n1, span, strict=True)]
+        interest = money.object_ints([
+            money.div_round(int(i) * (w / (int(n) * Fraction(loan.annual_rate))).numerator,
+                            (w / (int(n) * Fraction(loan.annual_rate))).denominator) if n else int(i)
+            for i, w, n in zip(interest, weight, span, strict=True)])
+    rs = loan.rules
+    terms = _ledger.Terms(penalty, contract, rs.compound_interest, rs.compound_rate,
+                          loan.accrual_day_count, rs.allocation_order, rs.allocation_by,
+                          "principal", 0, loan.accrual_rounding, loan.minor_units, switch)
+    return _ledger.replay(start=loan.start, due=due, interest=interest, principal=principal,
+                          terms=terms, as_of=as_of, payments=pays, charges=charges, accelerate=acc)
 
-    # -- time ------------------------------------------------------------------------------------
-    def current(self, t) -> int:
-        """Index of the first instalment not yet due on ``t`` (``len`` when all are due)."""
-        return int(np.searchsorted(self.due, t, side="right"))
 
-    def accrued(self, k: int, t) -> int:
-        """Contract interest of period ``k`` accrued by ``t``, evenly over its actual days."""
-        span = int((self.due[k] - self.begin[k]).astype(np.int64))
-        gone = int((t - self.begin[k]).astype(np.int64))
-        return self.acc0[k] + money.div_round((self.i_sched[k] - self.acc0[k]) * gone, span)
-
-    def accrue_to(self, t) -> None:
-        """Penalty (and compound) interest on what is overdue, from the last event to ``t``."""
-        if t <= self.t:
-            return
-        late = self.due < t
-        if late.any():
-            since = np.maximum(self.due[late], self.t)
-            days = accrual_numerators(since, t, self.day_count).astype(object)
-            self.pen_n[late] += self.p_out[late] * self.num * days
-            if self.compound:
-                self.comp_n[late] += (self.i_sched[late] - self.i_paid[late]) * self.num * days
-        self.t = t
-
-    @property
-    def pen(self) -> np.ndarray:
-        return money.div_round(self.pen_n, self.den)
-
-    @property
-    def comp(self) -> np.ndarray:
-        return money.div_round(self.comp_n, self.den)
-
-    def drop_scheduled_fees_after(self, t) -> None:
-        """Periodic fees of the schedule stop when the loan is accelerated or repaid."""
-        gone = self.ch_sched & (self.ch_day > t)
-        self.ch_amt[gone] = 0
-
-    # -- events ----------------------------------------------------------------------------------
-    def run(self, as_of: _dt.date, payments, accelerate) -> None:
-        events = [(d, 1, i, a) for i, (d, a) in enumerate(payments)]
-        if accelerate is not None:
-            events.append((accelerate, 0, 0, None))
-        for d, kind, _, amount in sorted(events, key=lambda e: (e[0], e[1], e[2])):
-            t = np.datetime64(d, "D")
-            if kind == 0:
-                self.accelerate(t)
-            else:
-                self.pay(t, amount)
-        end = np.datetime64(as_of, "D")
-        self.accrue_to(end)
-        if self.credit and (self.ch_amt - self.ch_paid)[self.ch_day <= end].sum() > 0:
-            self.pay(end, 0)
-
-    def _settle(self, name: str, idx, owed, got) -> None:
-        """Take a payment off exactly carried accrual; paid in full, the sub-cent rest goes too."""
-        exact = getattr(self, name)
-        settled = (got == owed) & (got > 0)
-        exact[idx] = np.where(settled, 0, exact[idx] - got * self.den)
-
-    def accelerate(self, t) -> None:
-        self.accrue_to(t)
-        k = self.current(t)
-        if k >= len(self.due):
-            return
-        a = self.accrued(k, t)
-        self.i_sched[k] = a
-        self.due[k] = t
-        for name in ("p_out", "p_due", "p_paid", "p_ahead"):
-            arr = getattr(self, name)
-            arr[k] = arr[k:].sum()
-        keep = k + 1
-        for name in ("due", "begin", "acc0", "i_sched", "p_out", "p_due", "i_paid", "p_paid", "p_ahead",
-                     "i_ahead", "pen_n", "comp_n", "pen_paid", "comp_paid"):
-            setattr(self, name, getattr(self, name)[:keep].copy())
-        self.drop_scheduled_fees_after(t)
-        self.accelerated = t
-
-    def pay(self, t, amount: int) -> None:
-        self.accrue_to(t)
-        credit_in, total = self.credit, amount + self.credit
-        n = len(self.due)
-        idx = np.flatnonzero(self.due <= t)
-        ch = np.flatnonzero(self.ch_day <= t)
-        owed = {
-            "penalty": self.pen[idx],
-            "compound": self.comp[idx],
-            "interest": self.i_sched[idx] - self.i_paid[idx],
-            "principal": self.p_out[idx],
-        }
-        kinds = [k for k in owed for _ in idx] + list(self.ch_kind[ch])
-        due = np.concatenate([np.tile(self.due[idx], len(owed)), self.ch_day[ch]])
-        amounts = np.concatenate([*owed.values(), self.ch_amt[ch] - self.ch_paid[ch]]).astype(np.int64)
-        applied, _ = _rules.allocate_minor(total, kinds, due, amounts, self.order, self.by)
-        applied = applied.astype(object)
-        m = len(idx)
-        got = {k: applied[j * m:(j + 1) * m] for j, k in enumerate(owed)}
-        self._settle("pen_n", idx, owed["penalty"], got["penalty"])
-        self.pen_paid[idx] += got["penalty"]
-        self._settle("comp_n", idx, owed["compound"], got["compound"])
-        self.comp_paid[idx] += got["compound"]
-        self.i_paid[idx] += got["interest"]
-        self.p_out[idx] -= got["principal"]
-        self.p_paid[idx] += got["principal"]
-        on_charges = applied[4 * m:]
-        self.ch_paid[ch] += on_charges
-        rest = total - int(applied.sum())
-        row = {
-            "date": t, "amount": amount, "credit_in": credit_in,
-            "costs": int(on_charges[self.ch_kind[ch] == "costs"].sum()),
-            "fees": int(on_charges[self.ch_kind[ch] == "fees"].sum()),
-            **{k: int(v.sum()) for k, v in got.items()},
-            "interest_ahead": 0, "principal_ahead": 0,
-        }
-        k = self.current(t)
-        if rest > 0 and k < n:
-            rest, left = pay_ahead(self, t, k, rest, row)
-            if left == 0:
-                self.drop_scheduled_fees_after(t)
-        self.credit = rest
-        row["credit_out"] = rest
-        self.log.append(row)
-
-    # -- the result --------------------------------------------------------------------------------
-    def claim(self, loan: Loan, as_of: _dt.date, pays, costs, fees, acc) -> Claim:
-        u = self.units
-        end = np.datetime64(as_of, "D")
-        n = len(self.due)
-        due_now = self.due <= end
-        pen, comp = self.pen, self.comp
-        k = self.current(end)
-        i_out = _zeros(n)
-        i_out[due_now] = self.i_sched[due_now] - self.i_paid[due_now]
-        if k < n:
-            i_out[k] = self.accrued(k, end) - self.i_paid[k]
-        arrears = (self.p_out + i_out) > 0
-        days = np.where(due_now & arrears, (end - self.due).astype(np.int64), 0)
-        status = np.where(due_now, np.where(self.p_out + i_out + pen + comp > 0,
-                                            np.where(self.due < end, "overdue", "due"), "paid"),
-                          "future").astype(object)
-        if k < n:
-            status[k] = "current"
-        dec = lambda a: money.decimals_array(np.asarray(a, dtype=object), u)  # noqa: E731
-        breakdown = pd.DataFrame({
-            "period": np.arange(1, n + 1),
-            "due_date": self.due.astype("datetime64[s]"),
-            "status": status,
-            "principal_due": dec(self.p_due),
-            "interest_due": dec(self.i_sched),
-            "principal_paid": dec(self.p_paid),
-            "interest_paid": dec(self.i_paid),
-            "paid_ahead": dec(self.p_ahead + self.i_ahead),
-            "days_past_due": days,
-            "penalty_accrued": dec(self.pen_paid + pen),
-            "compound_accrued": dec(self.comp_paid + comp),
-            "penalty_paid": dec(self.pen_paid + self.comp_paid),
-            "principal_outstanding": dec(self.p_out),
-            "interest_outstanding": dec(i_out),
-            "penalty_outstanding": dec(pen + comp),
-            "outstanding": dec(self.p_out + i_out + pen + comp),
-        })
-        live = (self.ch_day <= end) & ~(self.ch_sched & (self.ch_amt == 0))
-        ch_kind, ch_amt, ch_paid = self.ch_kind[live], self.ch_amt[live], self.ch_paid[live]
-        ch_out = ch_amt - ch_paid
-        charges = pd.DataFrame({
-            "date": self.ch_day[live].astype("datetime64[s]"),
-            "kind": ch_kind,
-            "amount": dec(ch_amt),
-            "paid": dec(ch_paid),
-            "outstanding": dec(ch_out),
-        })
-        cols = ["date", "amount", "credit_in", "costs", "fees", "penalty", "compound", "interest",
-                "principal", "interest_ahead", "principal_ahead", "credit_out"]
-        allocations = pd.DataFrame(self.log, columns=cols)
-        for c in cols[1:]:
-            allocations[c] = dec(allocations[c].to_numpy())
-        allocations["date"] = allocations["date"].astype("datetime64[s]")
-        is_cost = ch_kind == "costs"
-        return Claim(
-            principal=money.from_minor(int(self.p_out.sum()), u),
-            overdue_principal=money.from_minor(int(self.p_out[due_now].sum()), u),
-            interest=money.from_minor(int(i_out.sum()), u),
-            overdue_interest=money.from_minor(int(i_out[due_now].sum()), u),
-            penalty=money.from_minor(int((pen + comp).sum()), u),
-            compound=money.from_minor(int(comp.sum()), u),
-            fees=money.from_minor(int(ch_out.sum()), u),
-            enforcement_costs=money.from_minor(int(ch_out[is_cost].sum()), u),
-            credit=money.from_minor(self.credit, u),
-            annual_rate=loan.annual_rate,
-            penalty_rate=loan.penalty_rate,
-            penalty_markup=loan.penalty_markup,
-            as_of=as_of,
-            currency=loan.currency,
-            rules=loan.rules,
-            accrual_day_count=loan.accrual_day_count,
-            contract_date=loan.signed,
-            maturity=loan.maturity,
-            term_months=loan.term_months,
-            product=loan.product,
-            accelerated=acc,
-            breakdown=breakdown,
-            charges=charges,
-            allocations=allocations,
-            loan=loan,
-            history=(pays, costs, fees),
-        )
+def _claim_from_ledger(led, loan: Loan, as_of: _dt.date, pays, costs, fees, acc,
+                       excess: int = 0, rates=None) -> Claim:
+    u = loan.minor_units
+    end = np.datetime64(as_of, "D")
+    n = len(led.due)
+    due_now = led.due <= end
+    pen, comp = led.pen, led.comp
+    k = led.current(end)
+    i_out = money.object_zeros(n)
+    i_out[due_now] = led.i_sched[due_now] - led.i_paid[due_now]
+    if k < n:
+        i_out[k] = led.accrued(k, end) - led.i_paid[k]
+    arrears = (led.p_out + i_out) > 0
+    days = np.where(due_now & arrears, (end - led.due).astype(np.int64), 0)
+    status = np.where(due_now, np.where(led.p_out + i_out + pen + comp > 0,
+                                        np.where(led.due < end, "overdue", "due"), "paid"),
+                      "future").astype(object)
+    if k < n:
+        status[k] = "current"
+    dec = lambda a: money.decimals_array(np.asarray(a, dtype=object), u)  # noqa: E731
+    breakdown = pd.DataFrame({
+        "period": np.arange(1, n + 1),
+        "due_date": led.due.astype("datetime64[s]"),
+        "status": status,
+        "principal_due": dec(led.p_due),
+        "interest_due": dec(led.i_sched),
+        "principal_paid": dec(led.p_paid),
+        "interest_paid": dec(led.i_paid),
+        "paid_ahead": dec(led.p_ahead + led.i_ahead),
+        "days_past_due": days,
+        "penalty_accrued": dec(led.pen_paid + pen),
+        "compound_accrued": dec(led.comp_paid + comp),
+        "penalty_paid": dec(led.pen_paid + led.comp_paid),
+        "principal_outstanding": dec(led.p_out),
+        "interest_outstanding": dec(i_out),
+        "penalty_outstanding": dec(pen + comp),
+        "outstanding": dec(led.p_out + i_out + pen + comp),
+    })
+    live = (led.ch_day <= end) & ~(led.ch_sched & (led.ch_amt == 0))
+    ch_kind, ch_amt, ch_paid = led.ch_kind[live], led.ch_amt[live], led.ch_paid[live]
+    ch_out = ch_amt - ch_paid
+    charges = pd.DataFrame({
+        "date": led.ch_day[live].astype("datetime64[s]"),
+        "kind": ch_kind,
+        "amount": dec(ch_amt),
+        "paid": dec(ch_paid),
+        "outstanding": dec(ch_out),
+    })
+    cols = ["date", "amount", "credit_in", "costs", "fees", "penalty", "compound", "interest",
+            "principal", "interest_ahead", "principal_ahead", "credit_out"]
+    allocations = pd.DataFrame(led.log, columns=cols)
+    for c in cols[1:]:
+        allocations[c] = dec(allocations[c].to_numpy())
+    allocations["date"] = allocations["date"].astype("datetime64[s]")
+    is_cost = ch_kind == "costs"
+    return Claim(
+        principal=money.from_minor(int(led.p_out.sum()), u),
+        overdue_principal=money.from_minor(int(led.p_out[due_now].sum()), u),
+        interest=money.from_minor(int(i_out.sum()), u),
+        overdue_interest=money.from_minor(int(i_out[due_now].sum()), u),
+        penalty=money.from_minor(int((pen + comp).sum()), u),
+        compound=money.from_minor(int(comp.sum()), u),
+        fees=money.from_minor(int(ch_out.sum()), u),
+        enforcement_costs=money.from_minor(int(ch_out[is_cost].sum()), u),
+        credit=money.from_minor(led.credit, u),
+        annual_rate=loan.annual_rate if rates is None else rates[0],
+        penalty_rate=loan.penalty_rate if rates is None else rates[1],
+        penalty_markup=(loan.penalty_markup if rates is None
+                        or rates == (loan.annual_rate, loan.penalty_rate) else None),
+        as_of=as_of,
+        accrual_rounding=loan.accrual_rounding,
+        excess_interest=money.from_minor(excess, u),
+        currency=loan.currency,
+        rules=loan.rules,
+        accrual_day_count=loan.accrual_day_count,
+        contract_date=loan.signed,
+        maturity=loan.maturity,
+        term_months=loan.term_months,
+        product=loan.product,
+        accelerated=acc,
+        breakdown=breakdown,
+        charges=charges,
+        allocations=allocations,
+        loan=loan,
+        history=(pays, costs, fees),
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -770,6 +645,13 @@ class Claim:
         Money received beyond the whole debt, held for the payer.
     accelerated : date, optional
         Date the loan was declared due in full.
+    accrual_rounding : {"exact", "per_stretch", "per_day"}
+        The accrual-rounding policy of :meth:`accrue` (:data:`repayplan.ledger.ACCRUAL_ROUNDING`).
+    excess_interest : number
+        Interest, penalty and fees the contract charges beyond what the rule set's cap
+        supports (cn-private: 4 × the one-year LPR).  The other amounts are the supported
+        ones, so everything that reads ``total`` uses what a court supports; the excess is
+        stated apart (and :func:`repayplan.rules.check` reports it with the rule).
 
     Attributes
     ----------
@@ -812,11 +694,14 @@ class Claim:
     product: str = "loan"
     credit: Decimal = Decimal(0)
     accelerated: _dt.date | None = None
+    accrual_rounding: str = "exact"
+    excess_interest: Decimal = Decimal(0)
     breakdown: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     charges: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     allocations: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     loan: Loan | None = field(default=None, compare=False, repr=False)
     history: tuple = field(default=(), compare=False, repr=False)
+    origin: Claim | None = field(default=None, compare=False, repr=False)
     total: Decimal = field(init=False)
     accrued_interest: Decimal = field(init=False)
 
@@ -832,7 +717,7 @@ class Claim:
             put(name, money.from_minor(_minor(name, v, units), units))
 
         for name in ("principal", "interest", "penalty", "fees", "overdue_principal", "compound",
-                     "enforcement_costs", "credit"):
+                     "enforcement_costs", "credit", "excess_interest"):
             amount(name)
         if self.overdue_interest is None:
             put("overdue_interest", self.interest)
@@ -856,6 +741,7 @@ class Claim:
         if self.term_months is not None:
             put("term_months", check_int("term_months", self.term_months, low=1))
         check_choice("product", self.product, PRODUCTS)
+        check_choice("accrual_rounding", self.accrual_rounding, _ledger.ACCRUAL_ROUNDING)
         put("total", self.principal + self.interest + self.penalty + self.fees)
         put("accrued_interest", self.interest - self.overdue_interest)
 
@@ -898,15 +784,21 @@ class Claim:
         if "fees" in changes and "enforcement_costs" not in changes:
             changes = {**changes,
                        "enforcement_costs": min(self.enforcement_costs, as_decimal("fees", changes["fees"]))}
-        history = {"breakdown": None, "charges": None, "allocations": None, "loan": None, "history": ()}
+        history = {"breakdown": None, "charges": None, "allocations": None, "loan": None, "history": (),
+                   "origin": None}
         return dataclasses.replace(self, **{**history, **changes})
 
     def accrue(self, to_date) -> Claim:
         """The claim rolled forward to ``to_date``.
 
         A claim built from a loan is replayed from its history (instalments that fall due
-        in between become overdue).  A stated claim accrues, over :math:`n` days of its
-        accrual day count with denominator :math:`D` (360 for ACT/360),
+        in between become overdue).  A stated claim is replayed by the same ledger
+        (:func:`repayplan.ledger.replay`) from the date it was stated, so rolling it forward
+        in steps gives what one step gives.  Its principal not yet due falls due at
+        ``maturity`` (with the interest accrued to then); until then it accrues contract
+        interest, after it penalty interest, and overdue interest bears compound interest
+        where the rule set says so.  Over :math:`n` days of its accrual day count with
+        denominator :math:`D` (360 for ACT/360), carried exactly and rounded once,
 
         .. math::
 
@@ -935,27 +827,8 @@ class Claim:
             back = lambda items: [(d, money.from_minor(a, units)) for d, a in items]  # noqa: E731
             return self.loan.claim(day, back(pays), costs=back(costs), fees=back(fees),
                                    accelerate=self.accelerated)
-        units = self.minor_units
-        n = int(accrual_numerators(np.datetime64(self.as_of, "D"), np.datetime64(day, "D"),
-                                   self.accrual_day_count))
-        den = DAY_COUNT_DENOMINATOR[self.accrual_day_count]
-
-        def grow(amount: Decimal, rate: Decimal) -> int:
-            r = Fraction(rate)
-            cents = money.to_minor(amount, units)
-            return money.div_round(cents * r.numerator * n, r.denominator * den)
-
-        d_interest = grow(self.principal - self.overdue_principal, self.annual_rate)
-        d_penalty = grow(self.overdue_principal, self.penalty_rate)
-        d_compound = grow(self.overdue_interest, self.penalty_rate) if self.rules.compound_interest else 0
-        f = lambda m: money.from_minor(m, units)  # noqa: E731
-        return dataclasses.replace(
-            self,
-            as_of=day,
-            interest=self.interest + f(d_interest),
-            penalty=self.penalty + f(d_penalty + d_compound),
-            compound=self.compound + f(d_compound),
-        )
+        base = self.origin if self.origin is not None else self
+        return _accrue_stated(base, day)
 
     # -- reports ----------------------------------------------------------------------------
     def components(self) -> dict[str, Decimal]:
@@ -1016,3 +889,58 @@ class Claim:
         head = self.to_series().to_frame().to_html(header=False)
         body = "" if self.breakdown is None else self.breakdown.to_html(index=False)
         return f"<div><b>{self!r}</b>{head}{body}</div>"
+
+
+def _accrue_stated(c: Claim, day: _dt.date) -> Claim:
+    """A stated claim replayed by the ledger from its date to ``day``.
+
+    Under a rule set with a rate cap, interest and penalty accrue at the supported rates
+    (the cap at the contract date, or at the claim date for a contract made before the
+    rule set's ``rate_cap_since``) and what the stated rates would add is set apart in
+    ``excess_interest``.
+    """
+    rs = c.rules
+    rates = (c.annual_rate, c.penalty_rate)
+    if rs.rate_cap_lpr_multiple is not None and c.contract_date is not None:
+        rates = _supported_rates(rs, c.annual_rate, c.penalty_rate, c.contract_date, day)
+    f = _stated_figures(c, day, *rates)
+    excess = 0
+    if rates != (c.annual_rate, c.penalty_rate):
+        full = _stated_figures(c, day, c.annual_rate, c.penalty_rate)
+        owed = lambda x: x["interest"] + x["penalty"]  # noqa: E731
+        excess = max(0, owed(full) - owed(f))
+    u = c.minor_units
+    g = lambda k: money.from_minor(f[k], u)  # noqa: E731
+    changed = {} if rates == (c.annual_rate, c.penalty_rate) else {
+        "annual_rate": rates[0], "penalty_rate": rates[1], "penalty_markup": None}
+    return dataclasses.replace(
+        c, as_of=day, principal=g("principal"), overdue_principal=g("overdue_principal"),
+        interest=g("interest"), overdue_interest=g("overdue_interest"), penalty=g("penalty"),
+        compound=g("compound"), excess_interest=c.excess_interest + money.from_minor(excess, u),
+        origin=c, **changed)
+
+
+def _stated_figures(c: Claim, day: _dt.date, annual_rate, penalty_rate) -> dict:
+    u = c.minor_units
+    m = lambda d: money.to_minor(d, u)  # noqa: E731
+    rs = c.rules
+    t0 = np.datetime64(c.as_of, "D")
+    mat = c.maturity if c.maturity is not None and c.maturity > c.as_of else None
+    end = np.datetime64(mat, "D") if mat is not None else np.datetime64("9999-12-31", "D")
+    terms = _ledger.Terms(penalty_rate, annual_rate, rs.compound_interest, rs.compound_rate,
+                          c.accrual_day_count, rs.allocation_order, rs.allocation_by, "principal", 0,
+                          c.accrual_rounding, u)
+    p_nd = m(c.principal - c.overdue_principal)
+    i_acc = m(c.accrued_interest)
+    to_maturity = 0
+    if mat is not None:
+        n = int(accrual_numerators(t0, end, c.accrual_day_count))
+        to_maturity = money.div_round(p_nd * terms.num(annual_rate) * n, terms.den)
+    overdue_since = c.accelerated or (c.as_of if c.overdue_principal > 0 or mat is None else mat)
+    led = _ledger.replay(
+        start=c.as_of, due=np.array([t0, end], dtype="datetime64[D]"),
+        interest=[m(c.overdue_interest), i_acc + to_maturity], principal=[m(c.overdue_principal), p_nd],
+        terms=terms, as_of=day, begin=[t0, t0], accrued=[0, i_acc], daily=[False, True],
+        penalty=[m(c.penalty - c.compound), 0], compound=[m(c.compound), 0],
+        maturity=overdue_since)
+    return _ledger.figures(led, day)

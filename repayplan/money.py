@@ -30,6 +30,7 @@ __all__ = [
     "object_ints",
     "object_zeros",
     "apportion",
+    "percent",
 ]
 
 #: Minor units of the currencies repayplan knows (ISO 4217).
@@ -247,6 +248,17 @@ def apportion(parts: np.ndarray, new_total: int, old_total: int) -> np.ndarray:
         for j in sorted(range(len(parts)), key=lambda j: (-r[j], j))[:short]:
             q[j] += 1
     return q
+
+
+def percent(rate) -> str:
+    """A rate (a fraction) as a percentage with two to four decimals.
+
+    >>> percent(Decimal("0.138")), percent(0.0435), percent(Decimal("0.065250"))
+    ('13.80%', '4.35%', '6.525%')
+    """
+    d = (Decimal(str(rate)) * 100).normalize()
+    exp = -d.as_tuple().exponent if d.as_tuple().exponent < 0 else 0
+    return f"{d:.{min(max(2, exp), 4)}f}%"
 
 
 from ._words import amount_in_words, chinese_capitals, english_words  # noqa: E402

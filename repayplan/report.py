@@ -538,7 +538,7 @@ def _check_lang(lang) -> str:
 # -----------------------------------------------------------------------------------------
 def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | None = None,
           creditor: str | None = None, agreement_date=None, notes=None, title: str | None = None,
-          default_clause: str | None = None) -> Annex:
+          default_clause: str | None = None, agreement=None) -> Annex:
     """The content of the agreement annex for ``schedule``, in one structured object.
 
     Parameters
@@ -564,6 +564,11 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
     default_clause : str, optional
         The consequence of a missed instalment, replacing the default sentence (penalty
         interest at the claim's penalty rate, waivers revoked, acceleration).
+    agreement : Agreement, optional
+        The agreement the annex belongs to (its ``schedule``, plan and claim at signing
+        are then the defaults).  The default clause is generated from it — penalty rate,
+        grace days, day count, compound interest and the breach (acceleration) clauses —
+        so the signed text states exactly what :meth:`repayplan.Agreement.status` charges.
 
     Returns
     -------
@@ -614,6 +619,15 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
     notes = _check_notes(notes)
     if agreement_date is not None:
         agreement_date = check_date("agreement_date", agreement_date)
+    if agreement is not None:
+        # read by its fields (report does not import tracking, which imports report)
+        if not all(hasattr(agreement, a) for a in ("schedule", "breach", "penalty_rate", "grace_days",
+                                                  "claim_at_signing", "plan")):
+            raise InputError("agreement", agreement, "a repayplan Agreement or None")
+        if schedule is not agreement.schedule and not schedule.table.equals(agreement.schedule.table):
+            raise InputError("schedule", schedule, "the agreement's schedule (agreement.schedule)")
+        plan = agreement.plan if plan is None else plan
+        claim = agreement.claim_at_signing if claim is None else claim
     plan, claim, terms = _resolve_plan_claim(schedule, plan, claim)
 
     cur, units = schedule.currency, schedule.minor_units
@@ -647,7 +661,7 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
         if text is not None:
             words.append(Item(key, L[key], amount, text, "amount"))
 
-    clauses = _clauses(ctx, notes, default_clause)
+    clauses = _clauses(ctx, notes, default_clause, agreement)
     return Annex(lang=lang, currency=cur, minor_units=units, title=title or L["title"],
                  header=tuple(header), composition=tuple(composition), table=table,
                  columns=columns, totals=totals, words=tuple(words), clauses=tuple(clauses),
@@ -868,7 +882,65 @@ def _waiver_items(ctx: _Context) -> list[Item]:
     return out
 
 
-def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None) -> list[Item]:
+def _breach_zh(clause) -> str:
+    """A breach clause of :mod:`repayplan.tracking` in Chinese (the English is ``describe()``)."""
+    name = type(clause).__name__
+    if name == "ConsecutiveMisses":
+        text = f"连续{clause.count}期未在宽限期内足额还款"
+        return text + ("，或末期未在宽限期内足额还款" if clause.final and clause.count > 1 else "")
+    if name == "DaysPastDue":
+        return f"任何一期款项逾期超过{clause.days}日"
+    return f"累计未还金额超过累计应还金额的{_fmt_rate(clause.share)}"
+
+
+def _agreement_default_clause(ctx: _Context, ag, revoke: bool) -> str:
+    """The consequence of a missed instalment, stated from the Agreement's own terms."""
+    rs, pick = ag.rules, ctx.pick
+    rate = _fmt_rate(ag.penalty_rate)
+    g = ag.grace_days
+    dc = rs.accrual_day_count
+    denom = {"ACT/360": "360", "ACT/365F": "365"}.get(dc)
+    daily_en = f"counted daily ({dc}: the annual rate / {denom} per actual day)" if denom else f"counted daily ({dc})"
+    daily_zh = f"按日计算（{dc}：日利率 = 年利率 / {denom}）" if denom else f"按日计算（{dc}）"
+    if g:
+        late_en = (f"An instalment not paid in full within {g} days after its due date is overdue; a payment "
+                   f"within those grace days counts as made on time and no penalty is charged on it. "
+                   f"Once the grace days pass, ")
+        late_zh = (f"任何一期款项应于还款日后{g}日（宽限期）内足额支付，宽限期内还款视同按时还款，不计罚息；"
+                   f"宽限期届满仍未足额支付的，即为逾期，")
+    else:
+        late_en, late_zh = "An instalment not paid in full on its due date is overdue; ", "任何一期款项未于还款日足额支付的，即为逾期，"
+    pen_en = (f"the unpaid principal of the instalment bears penalty interest at {rate} a year from the "
+              f"day after the due date until it is paid, {daily_en}")
+    pen_zh = f"该期未还本金自还款日次日起按年利率{rate}计收罚息至实际清偿之日，{daily_zh}"
+    if not rs.compound_interest:
+        comp_en, comp_zh = "; unpaid interest bears no compound interest", "；未付利息不计复利"
+    elif rs.compound_rate == "contract":
+        crate = _fmt_rate(ag.terms.rate)
+        comp_en = (f"; its unpaid interest bears compound interest at {crate} a year until the last due "
+                   f"date ({_fmt_date(ag.maturity, 'en')}) and at {rate} a year after")
+        comp_zh = (f"；该期未付利息于末期还款日（{_fmt_date(ag.maturity, 'zh')}）前按年利率{crate}、"
+                   f"其后按年利率{rate}计收复利")
+    else:
+        comp_en = f"; its unpaid interest bears compound interest at {rate} a year, likewise"
+        comp_zh = f"；该期未付利息按年利率{rate}计收复利"
+    clauses = [c.describe() for c in ag.breach]
+    if clauses:
+        acc_en = ("; and if " + " or ".join(clauses) + " (each instalment counted as missed when not paid in "
+                  "full within its grace days), the Creditor may declare the whole outstanding balance due "
+                  "at once.")
+        acc_zh = "；出现下列情形之一的，债权人有权宣布全部未偿余额立即到期：" + "；".join(
+            _breach_zh(c) for c in ag.breach) + "。"
+    else:
+        acc_en, acc_zh = ".", "。"
+    return pick(
+        late_en + pen_en + comp_en + ("; the waivers are revoked" if revoke else "") + acc_en,
+        late_zh + pen_zh + comp_zh + ("；已减免款项恢复计收" if revoke else "") + acc_zh,
+    )
+
+
+def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
+             agreement=None) -> list[Item]:
     L, s, p, c, pick, fm = LABELS[ctx.lang], ctx.schedule, ctx.plan, ctx.claim, ctx.pick, ctx.fm
     out = []
     # (一) balance owed, composition, currency
@@ -982,6 +1054,9 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None) 
     # (五) consequence of a missed instalment
     if default_clause is not None:
         d_text = default_clause
+    elif agreement is not None:
+        revoke = bool(total) and p is not None and p.waivers_conditional
+        d_text = _agreement_default_clause(ctx, agreement, revoke)
     else:
         pen_en = f"at the penalty rate of {_fmt_rate(c.penalty_rate)} a year" if c is not None \
             else "at the penalty rate of the original contract"

@@ -42,8 +42,9 @@ import pandas as pd
 
 from . import money
 from ._validate import as_decimal, check_choice, check_date, check_int, check_rate
-from .calendar import add_months, normalize_day_count
+from .calendar import add_months, months_between, normalize_day_count
 from .errors import InputError, RuleViolation
+from .money import percent as _pct
 
 __all__ = [
     "KINDS",
@@ -222,6 +223,18 @@ class RuleSet:
     observation : (periods, months), optional
         A restructured asset stays under observation for at least this many repayment
         periods and months.
+    compound_rate : {"penalty", "contract"}
+        Rate of compound interest on unpaid interest: the penalty rate throughout
+        (``"penalty"``, the cn-bank default, 银发〔2003〕251号 三: 对不能按时支付的利息，按罚息
+        利率计收复利), or the contract rate during the term and the penalty rate once the
+        loan is overdue (``"contract"``, as many bank contracts agree).
+    lpr_through : date, optional
+        The last date the LPR table is known to cover (the last monthly fixing checked,
+        changed or not); a cap looked up for a later date is a finding naming the date.
+    rate_cap_before : number, optional
+        For a contract made before ``rate_cap_since``: the cap of the rules then in force on
+        interest up to that date (cn-private: 24 %, 法释〔2015〕18号 Arts. 26, 29); later
+        interest is capped at ``rate_cap_lpr_multiple`` × the LPR at the claim date.
 
     Examples
     --------
@@ -257,6 +270,9 @@ class RuleSet:
     extension_limits: tuple | None = None
     card_instalment_max_months: int | None = None
     observation: tuple | None = None
+    compound_rate: str = "penalty"
+    lpr_through: _dt.date | None = None
+    rate_cap_before: Decimal | None = None
 
     def __post_init__(self):
         def put(name, value):
@@ -282,6 +298,9 @@ class RuleSet:
         if not isinstance(self.compound_interest, (bool, np.bool_)):
             raise InputError("compound_interest", self.compound_interest, "True or False")
         put("accrual_day_count", normalize_day_count(self.accrual_day_count))
+        check_choice("compound_rate", self.compound_rate, ("penalty", "contract"))
+        if self.lpr_through is not None:
+            put("lpr_through", check_date("lpr_through", self.lpr_through))
         if self.rate_cap_lpr_multiple is not None:
             m = as_decimal("rate_cap_lpr_multiple", self.rate_cap_lpr_multiple)
             if m <= 0:
@@ -289,6 +308,8 @@ class RuleSet:
             put("rate_cap_lpr_multiple", m)
         if self.rate_cap_since is not None:
             put("rate_cap_since", check_date("rate_cap_since", self.rate_cap_since))
+        if self.rate_cap_before is not None:
+            put("rate_cap_before", check_rate("rate_cap_before", self.rate_cap_before))
         put("lpr", _normalize_lpr(self.lpr))
         if self.extension_limits is not None:
             put("extension_limits", tuple(
@@ -331,23 +352,53 @@ class RuleSet:
         """
         return dataclasses.replace(self, **changes)
 
-    def with_lpr(self, rows) -> RuleSet:
+    def with_lpr(self, rows, *, through=None) -> RuleSet:
         """A copy whose LPR table is extended (or corrected) by ``rows``.
 
         Parameters
         ----------
         rows : sequence of (date, rate) or DataFrame with columns ``date``, ``lpr_1y``
-            New fixings; a date already in the table takes the new rate.
+            New fixings; a date already in the table takes the new rate.  The table lists
+            changes only: a month whose fixing is unchanged needs no row, only ``through``.
+        through : date, optional
+            The last monthly fixing the table now covers (changed or not); default the
+            later of the current :attr:`lpr_through` and the last date of ``rows``.
 
         Examples
         --------
         >>> rs = get("cn-private").with_lpr([("2030-01-20", 0.025)])
-        >>> rs.lpr_on("2030-02-01")
-        Decimal('0.025')
+        >>> rs.lpr_on("2030-02-01"), rs.lpr_through
+        (Decimal('0.025'), datetime.date(2030, 1, 20))
+        >>> rs.lpr_covers("2030-02-19"), rs.lpr_covers("2030-02-20")
+        (True, False)
         """
         table = dict(self.lpr)
-        table.update(_normalize_lpr(rows))
-        return self.replace(lpr=tuple(sorted(table.items())))
+        new = _normalize_lpr(rows)
+        table.update(new)
+        if through is None:
+            dates = [d for d in (self.lpr_through, new[-1][0] if new else None) if d is not None]
+            through = max(dates) if dates else None
+        return self.replace(lpr=tuple(sorted(table.items())), lpr_through=through)
+
+    def lpr_covers(self, on) -> bool:
+        """Whether the LPR table is known to cover ``on``.
+
+        A fixing is in force until the next monthly one, so the table covers dates before
+        one month after :attr:`lpr_through` (the last fixing checked; without it, the last
+        row).  For a later date the cap uses the last fixing known, and :func:`check` says
+        so with a finding naming the date.
+
+        >>> rs = get("cn-private")
+        >>> rs.lpr_through
+        datetime.date(2026, 1, 20)
+        >>> rs.lpr_covers("2026-02-19"), rs.lpr_covers("2030-01-01")
+        (True, False)
+        """
+        day = check_date("on", on)
+        last = self.lpr_through or (self.lpr[-1][0] if self.lpr else None)
+        if last is None:
+            return False
+        return day < add_months(last, 1, eom=False)
 
     # -- rates ----------------------------------------------------------------------------
     def lpr_on(self, on) -> Decimal:
@@ -691,8 +742,9 @@ def load_lpr(path=None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or path-like, optional
-        A CSV with columns ``date,lpr_1y[,lpr_5y]`` (``#`` lines are comments); default
-        the table shipped in ``repayplan/data/lpr.csv``.
+        A CSV with columns ``date,lpr_1y[,lpr_5y]`` (``#`` lines are comments; a comment
+        ``# verified_through: YYYY-MM-DD`` names the last monthly fixing checked, kept in
+        ``frame.attrs["through"]``); default the table shipped in ``repayplan/data/lpr.csv``.
 
     Examples
     --------
@@ -716,7 +768,11 @@ def load_lpr(path=None) -> pd.DataFrame:
             "lpr_1y": check_rate(f"lpr[{i}].lpr_1y", row["lpr_1y"]),
             "lpr_5y": check_rate(f"lpr[{i}].lpr_5y", row["lpr_5y"]) if row.get("lpr_5y") else None,
         })
-    return pd.DataFrame(out, columns=["date", "lpr_1y", "lpr_5y"]).sort_values("date", ignore_index=True)
+    frame = pd.DataFrame(out, columns=["date", "lpr_1y", "lpr_5y"]).sort_values("date", ignore_index=True)
+    marks = [ln.split(":", 1)[1].strip() for ln in text.splitlines()
+             if ln.lstrip().startswith("#") and ln.lstrip("# ").startswith("verified_through:")]
+    frame.attrs["through"] = check_date("verified_through", marks[-1]) if marks else None
+    return frame
 
 
 def lpr(on, *, table=None, tenor: str = "1y") -> Decimal:
@@ -830,6 +886,9 @@ _CN_PRIVATE = RuleSet(
              "An agreed overdue rate is supported up to four times the one-year LPR at the contract "
              "date; overdue interest, liquidated damages and other fees together likewise. With no "
              "overdue rate agreed, the contract rate applies from the day the loan is overdue."),
+        Rule("old-rate-cap",
+             "《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》(法释〔2015〕18号) 第二十六条、第二十九条",
+             "Before 2020-08-20: interest and overdue interest up to 24% a year are supported."),
         Rule("transitional", f"{_PRIVATE_LENDING} 第三十一条",
              "For a contract made before 2020-08-20, interest up to 2020-08-19 follows the rules then "
              "in force; from 2020-08-20 the cap is four times the LPR at the time of suing."),
@@ -841,6 +900,7 @@ _CN_PRIVATE = RuleSet(
     accrual_day_count="ACT/360",
     rate_cap_lpr_multiple=Decimal(4),
     rate_cap_since=_dt.date(2020, 8, 20),
+    rate_cap_before=Decimal("0.24"),
     lpr=(),
 )
 
@@ -863,7 +923,7 @@ def _registry() -> dict[str, RuleSet]:
     if not _REGISTRY:
         table = load_lpr()
         _REGISTRY["cn-bank"] = _CN_BANK
-        _REGISTRY["cn-private"] = _CN_PRIVATE.with_lpr(table)
+        _REGISTRY["cn-private"] = _CN_PRIVATE.with_lpr(table, through=table.attrs.get("through"))
         _REGISTRY["generic"] = _GENERIC
     return _REGISTRY
 
@@ -1002,6 +1062,9 @@ class _Context:
     kind: str
     maturity: _dt.date | None
     original_term: int | None
+    excess: Decimal | None = None
+    penalty: Decimal | None = None
+    fees: Decimal | None = None
 
     @classmethod
     def build(cls, obj, claim, rs) -> _Context:
@@ -1013,11 +1076,10 @@ class _Context:
             v = getattr(src, name, None)
             return None if v is None else check_date(name, v)
 
-        from .claim import Claim, Loan  # claim.py imports this module
-
-        if isinstance(obj, Loan):
+        # read by attributes (no import of claim.py, which imports this module)
+        if hasattr(obj, "periods") and hasattr(obj, "schedule"):
             what = "loan"
-        elif isinstance(obj, Claim):
+        elif hasattr(obj, "total") and hasattr(obj, "as_of") and hasattr(obj, "overdue_principal"):
             what = "claim"
         elif hasattr(obj, "term"):
             what = "plan"
@@ -1055,8 +1117,16 @@ class _Context:
         maturity = day(src, "maturity") if src is not None else None
         original = getattr(src, "term_months", None) if src is not None else None
         original = None if original is None else check_int("term_months", original, low=1)
+        amounts = {}
+        if what == "claim":
+            for name in ("excess_interest", "penalty", "fees", "enforcement_costs"):
+                v = getattr(obj, name, None)
+                amounts[name] = None if v is None else as_decimal(name, v)
+            if amounts["fees"] is not None and amounts["enforcement_costs"] is not None:
+                amounts["fees"] -= amounts["enforcement_costs"]  # agreed fees, not costs
         return cls(rs, what, annual, penalty, signed, new_agreement, as_of, term, freq, product,
-                   kind, maturity, original)
+                   kind, maturity, original, amounts.get("excess_interest"), amounts.get("penalty"),
+                   amounts.get("fees"))
 
 
 def _finding(ctx: _Context, rule_id: str, severity: str, message: str, value=None, limit=None) -> Finding:
@@ -1109,6 +1179,14 @@ def _check_rate_caps(ctx: _Context):
     except InputError:
         yield _finding(ctx, "rate-cap", "warning", f"no LPR fixing on or before {lpr_date}")
         return
+    if not rs.lpr_covers(lpr_date):
+        last = rs.lpr_through or rs.lpr[-1][0]
+        yield _finding(
+            ctx, "lpr-table", "warning",
+            f"no LPR fixing is known for {lpr_date}: the table runs to the fixing of {last}; the "
+            f"cap uses the last known one-year LPR {_pct(base)}. Extend the table "
+            "(RuleSet.with_lpr or load_lpr(path)) with the fixings published since",
+            value=lpr_date, limit=last)
     cap = rs.rate_cap_lpr_multiple * base
     for rule_id, label, r in (("rate-cap", "contract rate", ctx.annual_rate),
                               ("overdue-rate-cap", "overdue (penalty) rate", ctx.penalty_rate)):
@@ -1120,6 +1198,20 @@ def _check_rate_caps(ctx: _Context):
                 f"{_pct(base)} = {_pct(cap)} on {lpr_date} ({basis}); interest above the cap is "
                 "not supported by the courts",
                 value=r, limit=cap)
+    if ctx.excess is not None and ctx.excess > 0:
+        yield _finding(
+            ctx, "rate-cap", "warning",
+            f"the contract charges {ctx.excess} of interest, penalty and fees above "
+            f"{_num(rs.rate_cap_lpr_multiple)} x LPR {_pct(base)} = {_pct(cap)}: the claim states "
+            "the supported amounts, and this excess apart (excess_interest)",
+            value=ctx.excess, limit=cap)
+    if ctx.fees and ctx.penalty and ctx.fees > 0 and ctx.penalty > 0:
+        yield _finding(
+            ctx, "overdue-rate-cap", "warning",
+            f"overdue interest {ctx.penalty} and fees {ctx.fees} are claimed together: Art. 29 "
+            f"supports them together up to {_num(rs.rate_cap_lpr_multiple)} x LPR "
+            f"{_pct(base)} = {_pct(cap)} a year on the overdue amount",
+            value=ctx.penalty + ctx.fees)
 
 
 def _check_extension(ctx: _Context):
@@ -1136,7 +1228,7 @@ def _check_extension(ctx: _Context):
     end = add_months(ctx.as_of, ctx.term)
     if end <= ctx.maturity:
         return
-    extension = _months_between(ctx.maturity, end)
+    extension = months_between(ctx.maturity, end)
     limit = _extension_limit(rs.extension_limits, ctx.original_term)
     if limit is not None and extension > limit:
         tier = _tier_name(ctx.original_term)
@@ -1196,28 +1288,11 @@ def _tier_name(term: int) -> str:
     return "short-term" if term <= 12 else ("medium-term" if term <= 60 else "long-term")
 
 
-def _months_between(start: _dt.date, end: _dt.date) -> Fraction:
-    """Whole months from ``start`` plus the rest as a share of the following month."""
-    whole = (end.year - start.year) * 12 + (end.month - start.month)
-    while whole > 0 and add_months(start, whole, eom=False) > end:
-        whole -= 1
-    base = add_months(start, whole, eom=False)
-    nxt = add_months(start, whole + 1, eom=False)
-    return whole + Fraction((end - base).days, (nxt - base).days)
-
-
 def _months_text(m) -> str:
     m = Fraction(m)
     if m.denominator == 1:
         return f"{m.numerator} months"
     return f"{float(m):.1f} months"
-
-
-def _pct(rate) -> str:
-    """A rate as a percentage with at least two decimals: 0.138 -> '13.80%'."""
-    d = (Decimal(rate) * 100).normalize()
-    exp = -d.as_tuple().exponent if d.as_tuple().exponent < 0 else 0
-    return f"{d:.{min(max(2, exp), 4)}f}%"
 
 
 def _num(d: Decimal) -> str:

@@ -26,9 +26,12 @@ Conventions (all exact, in integer minor units)
   instalment bears penalty interest at the agreement's penalty rate, and where the rule set
   says so (``compound_interest``) its unpaid interest part bears compound interest at the
   same rate (银发〔2003〕251号 三).  Accrual is daily on the rule set's day count (ACT/360,
-  银发〔2005〕129号): ``round(amount × rate × days / 360)`` half-up, once for each stretch
-  between two payments (and up to ``as_of``).  The default penalty rate is the plan's
-  rate with the claim's penalty markup (cn-bank: +30 % to +50 %).
+  银发〔2005〕129号), ``amount × rate × days / 360``, by the one ledger
+  (:func:`repayplan.ledger.replay`, shared with :meth:`repayplan.Loan.claim`): carried
+  exactly and rounded half-up once where it is stated, unless the agreement's
+  ``accrual_rounding`` says per stretch or per day.  The default penalty rate is the plan's
+  rate with the claim's penalty markup (cn-bank: +30 % to +50 %); for an interest-free plan
+  the original contract's penalty rate.
 * **Allocation.**  A payment first pays what is due on its date (instalments, penalty
   and compound interest) in the rule set's order by :func:`repayplan.rules.allocate_minor`
   (Civil Code Art. 561 by default: interest with penalty and compound interest before
@@ -63,11 +66,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import ledger as _ledger
 from . import money
-from . import rules as _rules
 from ._validate import as_decimal, check_choice, check_date, check_int, check_rate
-from .calendar import DAY_COUNT_DENOMINATOR, accrual_numerators, add_months
+from .calendar import add_months
 from .errors import InputError
+from .money import percent as _pct
 
 __all__ = [
     "Agreement",
@@ -81,6 +85,7 @@ __all__ = [
     "STATES",
     "INSTALMENT_STATES",
     "OVERPAYMENT",
+    "figures_many",
 ]
 
 #: States of an agreement, best first.
@@ -476,241 +481,51 @@ class _History:
         return self.grace_day.astype(_dt.date).tolist()
 
 
-_zeros = money.object_zeros
-_ints = money.object_ints
+def _ledger_of(ag: Agreement, as_of: _dt.date, payments) -> _ledger.Ledger:
+    """The agreed schedule replayed against the payments by :func:`repayplan.ledger.replay`."""
+    r, rs = ag._rows, ag.rules
+    terms = _ledger.Terms(ag.penalty_rate, ag.terms.rate, rs.compound_interest, rs.compound_rate,
+                          rs.accrual_day_count, rs.allocation_order, rs.allocation_by,
+                          ag.overpayment, ag.grace_days, ag.accrual_rounding, ag.minor_units)
+    return _ledger.replay(start=ag.signed, due=r["due"], interest=r["interest"],
+                          principal=r["principal"], interest_full=r["interest_full"],
+                          payable=r["payable"], begin=r["begin"], terms=terms, as_of=as_of,
+                          payments=payments)
 
 
-class _Replay:
-    """Per-row state of the agreed schedule; the loop is over events, the arithmetic over rows."""
-
-    def __init__(self, ag: Agreement):
-        r = ag._rows
-        n = len(r["due"])
-        self.n = n
-        self.units = ag.minor_units
-        self.due = r["due"]
-        self.grace = r["due"] + np.timedelta64(ag.grace_days, "D")
-        self.begin = r["begin"].copy()
-        self.payable = r["payable"]
-        self.i_sched = _ints(r["interest"])  # interest payable with the instalment
-        self.i_full = _ints(r["interest_full"])  # interest of the period (capitalised part too)
-        self.p_due = _ints(r["principal"])
-        self.p_out = self.p_due.copy()
-        self.cap = _ints(r["capitalised"])
-        self.acc0 = _zeros(n)
-        for name in ("i_paid", "p_paid", "i_ahead", "p_ahead", "pen", "comp", "pen_wait", "comp_wait",
-                     "pen_acc", "comp_acc", "pen_paid", "comp_paid", "waived"):
-            setattr(self, name, _zeros(n))
-        self.paid_on = np.where(self.payable, np.datetime64("NaT", "D"), self.due).astype("datetime64[D]")
-        rate = Fraction(ag.penalty_rate)
-        self.num, self.den = rate.numerator, rate.denominator * DAY_COUNT_DENOMINATOR[ag.rules.accrual_day_count]
-        self.day_count = ag.rules.accrual_day_count
-        self.compound = ag.rules.compound_interest
-        self.order, self.by = ag.rules.allocation_order, ag.rules.allocation_by
-        self.overpayment = ag.overpayment
-        self.t = np.datetime64(ag.signed, "D")
-        self.credit = 0
-        self.log: list[dict] = []
-        self.short_unpaid = _zeros(n)
-        self.short_due = _zeros(n)
-
-    # -- time ------------------------------------------------------------------------------
-    def outstanding(self) -> np.ndarray:
-        return self.i_sched - self.i_paid + self.p_out
-
-    def accrue_to(self, t) -> None:
-        """Penalty and compound interest on what is overdue, from the last event to ``t``.
-
-        It waits (``*_wait``) while the instalment is within its grace days and is charged
-        once they pass without full payment (:meth:`charge`).
-        """
-        if t <= self.t:
-            return
-        late = self.due < t
-        if late.any():
-            since = np.maximum(self.due[late], self.t)
-            days = accrual_numerators(since, t, self.day_count).astype(object)
-            self.pen_wait[late] += money.div_round(self.p_out[late] * self.num * days, self.den)
-            if self.compound:
-                unpaid = self.i_sched[late] - self.i_paid[late]
-                self.comp_wait[late] += money.div_round(unpaid * self.num * days, self.den)
-        self.t = t
-
-    def charge(self, t) -> None:
-        """Penalty that waited through grace days which expired before ``t`` is now owed."""
-        over = self.grace < t
-        for wait, owed, acc in (("pen_wait", "pen", "pen_acc"), ("comp_wait", "comp", "comp_acc")):
-            w = getattr(self, wait)
-            getattr(self, owed)[over] += w[over]
-            getattr(self, acc)[over] += w[over]
-            w[over] = 0
-
-    def current(self, t) -> int:
-        """Index of the first row not yet due on ``t``."""
-        return int(np.searchsorted(self.due, t, side="right"))
-
-    def accrued(self, k: int, t) -> int:
-        """Interest of row ``k`` accrued by ``t``, evenly over the actual days of its period."""
-        span = int((self.due[k] - self.begin[k]).astype(np.int64))
-        gone = int((t - self.begin[k]).astype(np.int64))
-        if span <= 0:
-            return self.i_full[k]
-        return self.acc0[k] + money.div_round((self.i_full[k] - self.acc0[k]) * gone, span)
-
-    # -- events ----------------------------------------------------------------------------
-    def run(self, as_of: _dt.date, payments) -> None:
-        end = np.datetime64(as_of, "D")
-        events = [(np.datetime64(d, "D"), 0, i, a) for i, (d, a) in enumerate(payments)]
-        events += [(self.grace[k], 1, k, None) for k in np.flatnonzero(self.payable & (self.grace < end))]
-        for t, kind, k, amount in sorted(events, key=lambda e: (e[0], e[1], e[2])):
-            if kind == 0:
-                self.pay(t, amount)
-            else:
-                self.checkpoint(k)
-        self.accrue_to(end)
-        self.charge(end)
-
-    def checkpoint(self, k: int) -> None:
-        """Cumulative shortfall when the grace days of row ``k`` end (after that day's payments)."""
-        upto = self.payable & (self.grace <= self.grace[k])
-        self.short_unpaid[k] = int(self.outstanding()[upto].sum())
-        self.short_due[k] = int((self.i_sched + self.p_due)[upto].sum())
-
-    def pay(self, t, amount: int) -> None:
-        self.accrue_to(t)
-        self.charge(t)
-        credit_in, total = self.credit, amount + self.credit
-        idx = np.flatnonzero(self.due <= t)
-        owed = {
-            "penalty": self.pen[idx],
-            "compound": self.comp[idx],
-            "interest": self.i_sched[idx] - self.i_paid[idx],
-            "principal": self.p_out[idx],
-        }
-        kinds = [k for k in owed for _ in idx]
-        due = np.tile(self.due[idx], len(owed))
-        amounts = np.concatenate(list(owed.values())).astype(np.int64)
-        applied, _ = _rules.allocate_minor(total, kinds, due, amounts, self.order, self.by)
-        applied = applied.astype(object)
-        m = len(idx)
-        got = {k: applied[j * m:(j + 1) * m] for j, k in enumerate(owed)}
-        self.pen[idx] -= got["penalty"]
-        self.pen_paid[idx] += got["penalty"]
-        self.comp[idx] -= got["compound"]
-        self.comp_paid[idx] += got["compound"]
-        self.i_paid[idx] += got["interest"]
-        self.p_out[idx] -= got["principal"]
-        self.p_paid[idx] += got["principal"]
-        rest = total - int(applied.sum())
-        row = {"date": t, "amount": amount, "credit_in": credit_in,
-               **{k: int(v.sum()) for k, v in got.items()}, "interest_ahead": 0, "principal_ahead": 0}
-        k = self.current(t)
-        if rest > 0 and k < self.n:
-            if self.overpayment == "next":
-                rest = self._pay_next(t, k, rest, row)
-            else:
-                rest = self._pay_principal(t, k, rest, row)
-        self.credit = rest
-        row["credit_out"] = rest
-        self.log.append(row)
-        # paid in full now: record the day, and drop penalty waiting in the grace days
-        done = (self.outstanding() == 0) & np.isnat(self.paid_on)
-        self.paid_on[done] = t
-        cured = (self.outstanding() == 0) & (self.grace >= t)
-        self.waived[cured] += self.pen_wait[cured] + self.comp_wait[cured]
-        self.pen_wait[cured] = 0
-        self.comp_wait[cured] = 0
-
-    def _pay_next(self, t, k: int, rest: int, row: dict) -> int:
-        """Money beyond what is due pays the next instalments in full, one after another."""
-        fut = np.arange(k, self.n)
-        i_owed = self.i_sched[fut] - self.i_paid[fut]
-        kinds = ["interest"] * len(fut) + ["principal"] * len(fut)
-        due = np.tile(self.due[fut], 2)
-        amounts = np.concatenate([i_owed, self.p_out[fut]]).astype(np.int64)
-        applied, _ = _rules.allocate_minor(rest, kinds, due, amounts, self.order, "installment")
-        applied = applied.astype(object)
-        m = len(fut)
-        gi, gp = applied[:m], applied[m:]
-        self.i_paid[fut] += gi
-        self.i_ahead[fut] += gi
-        self.p_out[fut] -= gp
-        self.p_paid[fut] += gp
-        self.p_ahead[fut] += gp
-        row["interest_ahead"], row["principal_ahead"] = int(gi.sum()), int(gp.sum())
-        return rest - int(applied.sum())
-
-    def _pay_principal(self, t, k: int, rest: int, row: dict) -> int:
-        """Money beyond what is due pays the interest accrued to date, then prepays principal.
-
-        The remaining instalments keep their dates and are reduced pro rata: with balance
-        :math:`B` and prepayment :math:`x`, principal parts scale by :math:`(B - x) / B`
-        (largest remainders, exact in sum) and so does the interest still to accrue.
-        """
-        from .claim import pay_ahead
-
-        rest, left = pay_ahead(self, t, k, rest, row)
-        if left is not None:  # the interest still to accrue shrank with the balance
-            self.i_full[k:] = self.i_sched[k:]
-        return rest
-
-    # -- results ---------------------------------------------------------------------------
-    def history(self, rows: dict, as_of: _dt.date) -> _History:
-        end = np.datetime64(as_of, "D")
-        p = self.payable
-        judged = self.grace[p] < end
-        missed = judged & (np.isnat(self.paid_on[p]) | (self.paid_on[p] > self.grace[p]))
-        return _History(
-            period=rows["period"][p], due_day=self.due[p], grace_day=self.grace[p],
-            paid_on=self.paid_on[p], missed=missed, judged=judged,
-            short_unpaid=self.short_unpaid[p], short_due=self.short_due[p], as_of=end,
-            units=self.units)
+def _history(led: _ledger.Ledger, rows: dict, as_of: _dt.date) -> _History:
+    end = np.datetime64(as_of, "D")
+    p = led.payable
+    judged = led.grace[p] < end
+    missed = judged & (np.isnat(led.paid_on[p]) | (led.paid_on[p] > led.grace[p]))
+    return _History(
+        period=rows["period"][p], due_day=led.due[p], grace_day=led.grace[p],
+        paid_on=led.paid_on[p], missed=missed, judged=judged,
+        short_unpaid=led.short_unpaid[p], short_due=led.short_due[p], as_of=end,
+        units=led.terms.units)
 
 
 # ----------------------------------------------------------------------------------------
 # payments
 # ----------------------------------------------------------------------------------------
 def _read_payments(items, signed: _dt.date, as_of: _dt.date, units: int) -> tuple:
-    """Payments as ((date, minor units), ...), each dated from ``signed`` to ``as_of``, > 0, unique."""
-    if items is None:
-        return ()
-    if isinstance(items, pd.DataFrame):
-        if not {"date", "amount"} <= set(items.columns):
-            raise InputError("payments", list(items.columns), "a DataFrame with columns date and amount")
-        pairs = list(zip(items["date"], items["amount"], strict=True))
-    elif isinstance(items, (pd.Series, Mapping)):
-        pairs = list(items.items())
-    elif isinstance(items, (str, bytes)):
-        raise InputError("payments", items, "a sequence of (date, amount) pairs")
-    else:
-        try:
-            pairs = [tuple(p) for p in items]
-        except TypeError:
-            raise InputError("payments", items, "a sequence of (date, amount) pairs") from None
-    out, seen = [], {}
-    for i, pair in enumerate(pairs):
-        if len(pair) != 2:
-            raise InputError(f"payments[{i}]", pair, "a pair (date, amount)")
-        day = check_date(f"payments[{i}].date", pair[0])
-        if day < signed:
-            raise InputError(f"payments[{i}].date", day,
-                             f"a date on or after the signing date {signed}",
-                             "a payment made before the agreement belongs to the claim it restructures")
-        if day > as_of:
-            raise InputError(f"payments[{i}].date", day, f"a date on or before as_of {as_of}")
-        amount = as_decimal(f"payments[{i}].amount", pair[1])
-        if amount <= 0:
-            raise InputError(f"payments[{i}].amount", pair[1], "an amount > 0")
-        minor = money.to_minor(amount, units, field=f"payments[{i}].amount", exact=True)
-        key = (day, minor)
-        if key in seen:
-            raise InputError(f"payments[{i}]", (day.isoformat(), str(amount)),
+    """Payments as ((date, minor units), ...) by the one rule of :func:`repayplan.ledger.read_payments`.
+
+    An agreement also refuses a payment listed twice (same date and amount, both > 0): a
+    statement imported twice would otherwise be counted twice.
+    """
+    out = _ledger.read_payments(
+        items, signed, as_of, units, since="the signing date",
+        hint="a payment made before the agreement belongs to the claim it restructures")
+    seen = {}
+    for i, key in enumerate(out):
+        if key in seen and key[1] > 0:
+            raise InputError(f"payments[{i}]", (key[0].isoformat(), str(money.from_minor(key[1], units))),
                              f"a payment not already listed (payments[{seen[key]}] has the same "
                              "date and amount)",
                              "if both were received, give them as one payment of the sum")
-        seen[key] = i
-        out.append((day, minor))
-    return tuple(out)
+        seen.setdefault(key, i)
+    return out
 
 
 # ----------------------------------------------------------------------------------------
@@ -735,8 +550,10 @@ class Agreement:
         default 0.
     penalty_rate : number, optional
         Annual penalty rate on missed instalments.  Default: the plan's rate with the
-        claim's penalty markup (cn-bank: +30 % to +50 % of the contract rate); checked
-        against the rule set's range.
+        claim's penalty markup (cn-bank: +30 % to +50 % of the contract rate); for an
+        interest-free plan (rate 0, 停息挂账-style instalments) the original contract's
+        penalty rate under the rule set, so a missed instalment is never silently free.
+        Checked against the rule set's range; give ``0`` to agree no penalty at all.
     breach : clause, sequence of clauses or mapping
         The breach (acceleration) clauses; default two consecutive missed instalments.
         ``{"consecutive_misses": 2, "days_past_due": 60, "shortfall": 0.25}`` builds
@@ -746,6 +563,10 @@ class Agreement:
         accrued to date, reduces the principal of the remaining instalments pro rata.
     name : str
         A label for statements.
+    accrual_rounding : {"exact", "per_stretch", "per_day"}
+        The accrual-rounding policy of penalty and compound interest
+        (:data:`repayplan.ledger.ACCRUAL_ROUNDING`; default carried exactly, rounded once
+        where stated).
 
     Attributes
     ----------
@@ -796,12 +617,14 @@ class Agreement:
     breach: tuple
     overpayment: str
     name: str
+    accrual_rounding: str = "exact"
     schedule: object = field(repr=False, compare=False)
     terms: object = field(repr=False, compare=False)
     _rows: dict = field(repr=False, compare=False)
 
     def __init__(self, plan, claim, signed=None, *, grace_days=0, penalty_rate=None,
-                 breach=(ConsecutiveMisses(2),), overpayment="next", name=""):
+                 breach=(ConsecutiveMisses(2),), overpayment="next", name="",
+                 accrual_rounding="exact"):
         from .claim import Claim
         from .plans import Plan
 
@@ -824,6 +647,8 @@ class Agreement:
         if not isinstance(name, str):
             raise InputError("name", name, "text")
         put("name", name)
+        put("accrual_rounding", check_choice("accrual_rounding", accrual_rounding,
+                                             _ledger.ACCRUAL_ROUNDING))
         # signed after the claim date: what is owed has grown in between, and the plan
         # applies to the claim as it stands on the signing date (so the annex, drawn from
         # ``schedule``, and the tracking agree on amounts and due dates)
@@ -843,7 +668,9 @@ class Agreement:
         rs = self.rules
         if given is None:
             markup = self.original_claim.penalty_markup
-            if markup is None:  # a claim at 0 % states its penalty rate absolutely
+            if markup is None or rate == 0:
+                # a claim at 0 % states its penalty rate absolutely; an interest-free plan
+                # (停息挂账) keeps the original contract's penalty rate, never a silent 0
                 return self.original_claim.penalty_rate
             return rate * (1 + markup)
         p = check_rate("penalty_rate", given)
@@ -965,7 +792,8 @@ class Agreement:
         """
         args = {"plan": self.plan, "claim": self.original_claim, "signed": self.signed,
                 "grace_days": self.grace_days, "penalty_rate": None, "breach": self.breach,
-                "overpayment": self.overpayment, "name": self.name}
+                "overpayment": self.overpayment, "name": self.name,
+                "accrual_rounding": self.accrual_rounding}
         unknown = set(changes) - set(args)
         if unknown:
             key = sorted(unknown)[0]
@@ -1004,14 +832,34 @@ class Agreement:
                 f"{self.instalments().to_html(index=False)}</div>")
 
     # -- following up ----------------------------------------------------------------------
-    def _replay(self, as_of, payments) -> tuple[_dt.date, tuple, _Replay]:
+    def _replay(self, as_of, payments) -> tuple[_dt.date, tuple, _ledger.Ledger]:
         day = check_date("as_of", as_of)
         if day < self.signed:
             raise InputError("as_of", day, f"a date on or after the signing date {self.signed}")
         pays = _read_payments(payments, self.signed, day, self.minor_units)
-        rp = _Replay(self)
-        rp.run(day, pays)
-        return day, pays, rp
+        return day, pays, _ledger_of(self, day, pays)
+
+    def ledger(self, as_of, payments=()):
+        """The agreement replayed to ``as_of``: the :class:`repayplan.ledger.Ledger` behind
+        :meth:`status`, :meth:`claim` and :meth:`statement`.
+
+        For callers that keep their own records (a case register) and want the figures
+        without the tables: :func:`repayplan.ledger.figures` states them in minor units.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> from repayplan import ledger
+        >>> from repayplan.claim import Claim
+        >>> from repayplan.plans import Plan
+        >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+        >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+        >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+        >>> f = ledger.figures(ag.ledger(date(2027, 4, 15), paid), date(2027, 4, 15))
+        >>> f["penalty"], f["overdue_principal"]     # as Status.penalty: 154.71
+        (15471, 2000000)
+        """
+        return self._replay(as_of, payments)[2]
 
     def status(self, as_of, payments=()) -> Status:
         """Where the agreement stands on ``as_of``, given the payments received.
@@ -1021,8 +869,9 @@ class Agreement:
         as_of : date
             On or after ``signed``.
         payments : sequence of (date, amount), Mapping, Series or DataFrame(date, amount)
-            Payments received, each dated from ``signed`` to ``as_of``, amount > 0, no two
-            with the same date and amount.  Same-day payments are applied in the order given.
+            Payments received, each dated from ``signed`` to ``as_of``, amount >= 0 (a
+            payment of zero pays nothing, as for a loan), no two with the same date and
+            amount > 0.  Same-day payments are applied in the order given.
 
         Returns
         -------
@@ -1032,7 +881,7 @@ class Agreement:
         ------
         InputError
             ``as_of`` before signing; a payment before signing or after ``as_of``; a
-            payment of zero or less, with more decimals than the currency, or listed twice.
+            negative payment, one with more decimals than the currency, or one listed twice.
 
         Notes
         -----
@@ -1097,7 +946,7 @@ class Agreement:
         (Decimal('110000.00'), Decimal('266.13'))
         """
         day, _, rp = self._replay(as_of, payments)
-        return _new_claim(self, day, rp, _first_breach(self, rp.history(self._rows, day)))
+        return _new_claim(self, day, rp, _first_breach(self, _history(rp, self._rows, day)))
 
     def statement(self, as_of, payments=()) -> Statement:
         """The statement of account on ``as_of`` (instalments, payments and totals).
@@ -1258,7 +1107,7 @@ class Status:
         return f"<div><b>{html.escape(repr(self))}</b>{head}{self.table.to_html(index=False)}</div>"
 
 
-def _status(ag: Agreement, as_of: _dt.date, pays, rp: _Replay) -> Status:
+def _status(ag: Agreement, as_of: _dt.date, pays, rp: _ledger.Ledger) -> Status:
     r, u = ag._rows, ag.minor_units
     end = np.datetime64(as_of, "D")
     p = r["payable"]
@@ -1287,16 +1136,16 @@ def _status(ag: Agreement, as_of: _dt.date, pays, rp: _Replay) -> Status:
         "paid_ahead": dec(rp.i_ahead + rp.p_ahead),
         "penalty_paid": dec(rp.pen_paid),
         "compound_paid": dec(rp.comp_paid),
-        "penalty_accrued": dec(rp.pen_acc),
-        "compound_accrued": dec(rp.comp_acc),
-        "penalty_in_grace": dec(rp.pen_wait + rp.comp_wait),
+        "penalty_accrued": dec(rp.pen_paid + rp.pen),
+        "compound_accrued": dec(rp.comp_paid + rp.comp),
+        "penalty_in_grace": dec(rp.pen_wait),
         "outstanding": dec(out),
         "penalty_outstanding": dec(pen_out),
         "paid_on": rp.paid_on[p].astype("datetime64[s]"),
         "days_past_due": days[p],
         "state": state[p],
     })
-    h = rp.history(r, as_of)
+    h = _history(rp, r, as_of)
     breach = _first_breach(ag, h)
     late = (p & due_now & over_grace & ~full).any() or int(pen_out.sum()) > 0
     st = "breached" if breach is not None else ("in_arrears" if late else "performing")
@@ -1318,9 +1167,9 @@ def _status(ag: Agreement, as_of: _dt.date, pays, rp: _Replay) -> Status:
         allocated=f(total_paid - rp.credit),
         arrears=f(out[due_now].sum()),
         penalty=f(pen_out.sum()),
-        penalty_accrued=f((rp.pen_acc + rp.comp_acc).sum()),
+        penalty_accrued=f((rp.pen_paid + rp.pen + rp.comp_paid + rp.comp).sum()),
         penalty_paid=f((rp.pen_paid + rp.comp_paid).sum()),
-        penalty_in_grace=f((rp.pen_wait + rp.comp_wait).sum()),
+        penalty_in_grace=f(rp.pen_wait.sum()),
         penalty_waived=f(rp.waived.sum()),
         due_to_date=f((rp.i_sched + rp.p_due)[due_now & p].sum()),
         balance=f(_balance(rp, end)),
@@ -1336,12 +1185,12 @@ def _first_breach(ag: Agreement, h: _History) -> Breach | None:
     return min(found, key=lambda b: b.date) if found else None
 
 
-def _balance(rp: _Replay, end) -> int:
+def _balance(rp: _ledger.Ledger, end) -> int:
     """Principal still owed under the plan: unpaid principal less interest yet to be capitalised."""
     return int(rp.p_out.sum()) - int(rp.cap[rp.due > end].sum())
 
 
-def _new_claim(ag: Agreement, as_of: _dt.date, rp: _Replay, breach: Breach | None):
+def _new_claim(ag: Agreement, as_of: _dt.date, rp: _ledger.Ledger, breach: Breach | None):
     from .claim import Claim
 
     u = ag.minor_units
@@ -1607,5 +1456,104 @@ def _safe(value) -> str:
     return neutralise_formula(str(value))
 
 
-def _pct(rate) -> str:
-    return _rules._pct(rate)
+# ----------------------------------------------------------------------------------------
+# many agreements at once (a case register)
+# ----------------------------------------------------------------------------------------
+_FIGURES = ("principal", "overdue_principal", "interest", "overdue_interest", "penalty", "compound",
+            "credit", "arrears")
+
+
+def figures_many(agreements, as_of, payments) -> pd.DataFrame:
+    """What is owed under many agreements on one date, by the one ledger, batched.
+
+    Agreements with the default terms of the ledger's batch (overpayments to the next
+    instalments, ``accrual_rounding="exact"``, compound interest at the penalty rate) are
+    grouped by rule set, grace days and currency and replayed together by
+    :func:`repayplan.ledger.replay_many`; any other is replayed alone by
+    :meth:`Agreement.ledger`.  Both give :func:`repayplan.ledger.figures` exactly.
+
+    Parameters
+    ----------
+    agreements : sequence of Agreement
+    as_of : date
+        On or after every signing date.
+    payments : sequence of payment lists
+        One per agreement, as for :meth:`Agreement.status`.
+
+    Returns
+    -------
+    DataFrame
+        One row per agreement (in the order given): ``principal``, ``overdue_principal``,
+        ``interest``, ``overdue_interest``, ``penalty``, ``compound``, ``credit``,
+        ``arrears`` as Decimals.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> from repayplan.plans import Plan
+    >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1), rules="cn-bank")
+    >>> ag = Agreement(Plan(method="equal_principal", term=12), claim)
+    >>> paid = [(date(2027, 1, 1), 10_600), (date(2027, 2, 1), 10_550)]
+    >>> figures_many([ag, ag], date(2027, 4, 15), [paid, []])[["penalty", "arrears"]]
+      penalty   arrears
+    0  154.71  20950.00
+    1  622.85  42100.00
+    """
+    day = check_date("as_of", as_of)
+    ags = list(agreements)
+    pays = list(payments)
+    if len(pays) != len(ags):
+        raise InputError("payments", len(pays), f"one payment list per agreement ({len(ags)})")
+    for i, ag in enumerate(ags):
+        if not isinstance(ag, Agreement):
+            raise InputError(f"agreements[{i}]", ag, "a repayplan Agreement")
+        if day < ag.signed:
+            raise InputError("as_of", day, f"a date on or after the signing date {ag.signed} of agreements[{i}]")
+    read = [_read_payments(p, ag.signed, day, ag.minor_units) for ag, p in zip(ags, pays, strict=True)]
+    out = {k: [None] * len(ags) for k in _FIGURES}
+    groups: dict = {}
+    for i, ag in enumerate(ags):
+        rs = ag.rules
+        if ag.overpayment == "next" and ag.accrual_rounding == "exact" and (
+                not rs.compound_interest or rs.compound_rate == "penalty"):
+            key = (rs.allocation_order, rs.allocation_by, rs.compound_interest, rs.accrual_day_count,
+                   ag.grace_days, ag.minor_units)
+            groups.setdefault(key, []).append(i)
+        else:
+            f = _ledger.figures(_ledger_of(ag, day, read[i]), day)
+            f["arrears"] = int(np.where(f["due_now"], _ledger_of(ag, day, read[i]).outstanding(), 0).sum())
+            for k in _FIGURES:
+                out[k][i] = money.from_minor(f[k], ag.minor_units)
+    far = np.datetime64("9999-12-31", "D")
+    for (order, by, compound, dc, grace, units), idx in groups.items():
+        n = max(len(ags[i]._rows["due"]) for i in idx)
+        e = max(1, max(len(read[i]) for i in idx))
+        b = len(idx)
+        due = np.full((b, n), far, dtype="datetime64[D]")
+        interest, interest_full, principal = (np.zeros((b, n), dtype=np.int64) for _ in range(3))
+        payable = np.zeros((b, n), dtype=bool)
+        dates = np.full((b, e), np.datetime64("NaT", "D"), dtype="datetime64[D]")
+        amounts = np.zeros((b, e), dtype=np.int64)
+        for r, i in enumerate(idx):
+            rows = ags[i]._rows
+            m = len(rows["due"])
+            due[r, :m] = rows["due"]
+            if m < n:  # padding after the last due date, strictly increasing
+                due[r, m:] = far - np.arange(n - m, 0, -1)
+            interest[r, :m], interest_full[r, :m] = rows["interest"], rows["interest_full"]
+            principal[r, :m], payable[r, :m] = rows["principal"], rows["payable"]
+            for j, (d, a) in enumerate(read[i]):
+                dates[r, j], amounts[r, j] = np.datetime64(d, "D"), a
+        first = ags[idx[0]]
+        terms = _ledger.Terms(first.penalty_rate, first.terms.rate, compound, "penalty", dc, order, by,
+                              "next", grace, "exact", units)
+        res = _ledger.replay_many(
+            start=np.array([np.datetime64(ags[i].signed, "D") for i in idx]), due=due, interest=interest,
+            principal=principal, penalty_rate=[ags[i].penalty_rate for i in idx], terms=terms, as_of=day,
+            pay_dates=dates, pay_amounts=amounts, interest_full=interest_full, payable=payable)
+        for k in _FIGURES:
+            vals = money.decimals_array(np.asarray(res[k]), units)
+            for r, i in enumerate(idx):
+                out[k][i] = vals[r]
+    return pd.DataFrame(out, columns=list(_FIGURES))
