@@ -45,7 +45,8 @@ from ._validate import check_amount, check_choice, check_date, check_int, check_
 from .errors import InputError
 
 __all__ = [
-    "LoanSpec", "Batch", "Result", "run", "check_payment_vectors", "exact_decimals",
+    "LoanSpec", "Batch", "Result", "run", "run_one", "scalar_ok", "check_payment_vectors",
+    "exact_decimals",
     "float_decimals", "METHOD_CODE", "MAX_AMOUNT_MINOR", "PERIODIC_RATE", "CARRY_MODES",
 ]
 
@@ -924,6 +925,7 @@ class Result:
     custom_error: np.ndarray      # 0 ok, else residual (minor, + leaves outstanding, - overpays)
     custom_error_period: np.ndarray
     table: dict | None            # column -> (loan, period) arrays
+    dates: np.ndarray | None = None  # due dates of a single loan run by run_one
 
 
 def _col(a, t):
@@ -1154,6 +1156,164 @@ def _level_payment(v: _BatchView, idx: np.ndarray, B: np.ndarray, t: int, m: np.
     for j in np.flatnonzero(risky):
         out[j] = _level_payment_decimal(v, int(idx[j]), int(B[j]), t, int(m[j]), mode, bool(actual[j]))
     return out.astype(v.b.dtype)
+
+
+def scalar_ok(spec: LoanSpec) -> bool:
+    """Whether :func:`run_one` takes this loan (else it goes through a :class:`Batch`).
+
+    The scalar path covers the rounded-row schedules with the nominal periodic rate: every
+    method name, grace of both kinds, a given payment, a balloon, rate changes, fees and
+    due dates.  Payment vectors, compounding, actual-day counts and carried precision go
+    through the batch.
+
+    >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+    >>> scalar_ok(LoanSpec.from_terms(**dict(AMORTIZE_DEFAULTS, principal=1, annual_rate=0, periods=1)))
+    True
+    """
+    return (spec.custom is None and not spec.carry_precision and spec.accrual == PERIODIC_RATE
+            and (spec.compounding is None or spec.compounding == spec.frequency))
+
+
+def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
+    """One loan in pure Python integers: what :func:`run` gives for a batch of one.
+
+    A single schedule is sequential arithmetic on a handful of integers; a Python loop does
+    it without the per-period cost of numpy calls on arrays of length one.  The arithmetic
+    is the batch's, term for term: interest ``round(B ρ)`` exactly on the rational ``ρ``,
+    the level payment in floating point checked near every rounding boundary and then
+    exact, the last payment clearing the balance.  Tests run both on the same loans.
+
+    >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+    >>> res = run_one(LoanSpec.from_terms(**dict(AMORTIZE_DEFAULTS, principal=1_000,
+    ...                                          annual_rate=0.12, periods=2)))
+    >>> int(res.payment[0]), res.table["interest"].tolist()
+    (50751, [[1000, 502]])
+    """
+    import math
+
+    f = spec.frequency
+    N = spec.periods if spec.periods is not None else MAX_PERIODS
+    G = spec.grace
+    M = spec.amortization_periods or N
+    method = METHOD_CODE[spec.method]
+    deferral = spec.grace_kind == "deferral"
+    imode, pmode = spec.modes["interest"], spec.modes["payment"]
+    given = spec.payment_minor
+    # the rate of each period as an exact ratio num / den, piecewise constant between changes
+    rates = {1: _decimal_parts(spec.rate)}
+    for k, r in spec.rate_changes.items():
+        rates[k] = _decimal_parts(r)
+    starts = sorted(rates)                       # 1-based first periods of each rate
+    div_round = money.div_round
+    B0 = B = spec.principal_minor
+    pay_reg = pay_first = given if given is not None else 0
+    ep_part = 0
+    ints: list[int] = []
+    prins: list[int] = []
+    last = N - 1
+    for s_idx, k0 in enumerate(starts):
+        t0 = k0 - 1
+        t1 = starts[s_idx + 1] - 1 if s_idx + 1 < len(starts) else N
+        num, dec = rates[k0]
+        den = 10**dec * f
+        n2, d2 = 2 * num, 2 * den
+        exact_half_up = imode == "half_up"
+        t = t0
+        while t < t1 and B > 0:
+            if t < G:                              # grace: interest only, or capitalised
+                i = (B * n2 + den) // d2 if exact_half_up else div_round(B * num, den, imode)
+                p = -i if deferral else 0
+                if t == last:
+                    p = B
+                ints.append(i)
+                prins.append(p)
+                B -= p
+                t += 1
+                continue
+            if t == G or t == t0:                  # the payment, at the end of grace and at a change
+                if method == _LEVEL and given is None:
+                    pay_reg = _level_one(B, num, den, M - t, pmode, math)
+                if t == G:
+                    pay_first = pay_reg
+                    if method == _EQUAL:
+                        ep_part = div_round(B, M - t, pmode)
+            P = pay_reg if method == _LEVEL else ep_part if method == _EQUAL else 0
+            level = method == _LEVEL
+            ia, pa = ints.append, prins.append
+            stop = min(t1, last)
+            if level and exact_half_up:
+                # the hot loop: one multiplication, one division, one comparison a period
+                while t < stop:
+                    i = (B * n2 + den) // d2
+                    p = P - i
+                    if p >= B:
+                        break
+                    ia(i)
+                    pa(p)
+                    B -= p
+                    t += 1
+            else:
+                while t < stop:
+                    i = (B * n2 + den) // d2 if exact_half_up else div_round(B * num, den, imode)
+                    p = P - i if level else P
+                    if p >= B:
+                        break
+                    ia(i)
+                    pa(p)
+                    B -= p
+                    t += 1
+            if t < t1:
+                # the last period (or one whose payment would overpay) clears the balance
+                ia((B * n2 + den) // d2 if exact_half_up else div_round(B * num, den, imode))
+                pa(B)
+                B = 0
+                t += 1
+        if B <= 0:
+            break
+    k = len(ints)
+    tot_i, tot_p = sum(ints), sum(prins)
+    tot_pay = tot_i + tot_p
+    big = max(abs(tot_pay) + abs(tot_i), B0) * 4 >= _INT64_SAFE or (deferral and G and B0 * 4 >= _INT64_SAFE)
+    dt = object if big else np.int64
+    intr = np.array(ints, dtype=dt)
+    prin = np.array(prins, dtype=dt)
+    closing = B0 - np.cumsum(prin)
+    opening = np.concatenate([np.array([B0], dtype=dt), closing[:-1]])
+    payment = intr + prin
+    first_reg = int(payment[G]) if G < k else 0
+    regular = pay_first if method == _LEVEL else first_reg
+    arr = lambda v: np.array([v], dtype=dt)  # noqa: E731
+    table = {"opening_balance": opening[None, :], "payment": payment[None, :], "interest": intr[None, :],
+             "principal": prin[None, :], "closing_balance": closing[None, :]}
+    due = None
+    if dates and spec.start is not None:
+        from .calendar import payment_dates_many
+
+        due = payment_dates_many(np.array([spec.start], dtype="datetime64[D]"), N, f,
+                                 convention=spec.business_day, holidays=spec.holidays)[0]
+    return Result(
+        rows=N, payment=arr(regular), nrows=np.array([k]), tot_interest=arr(tot_i),
+        tot_principal=arr(tot_p), tot_payment=arr(tot_pay), tot_fee=arr(spec.fee_minor * k),
+        last_payment=arr(int(payment[-1])), custom_error=arr(0), custom_error_period=np.array([-1]),
+        table=table, dates=due,
+    )
+
+
+def _level_one(B: int, num: int, den: int, m: int, mode: str, math) -> int:
+    """The level payment of one loan, as :func:`_level_payment` computes it for a batch."""
+    if num == 0:
+        return money.div_round(B, m, mode)
+    rho = num / den
+    x = B * rho / -math.expm1(-m * math.log1p(rho))
+    frac = x - math.floor(x)
+    tol = 1e-7 + abs(x) * 1e-11
+    risky = abs(frac - 0.5) < tol if mode in ("half_up", "half_even") else (frac < tol or frac > 1 - tol)
+    if not risky and abs(x) <= 2**50:
+        return int(math.floor(x) if mode == "down" else math.ceil(x) if mode == "up" else math.floor(x + 0.5))
+    r = Fraction(num, den)
+    growth = (1 + r) ** m
+    e = B * r * growth / (growth - 1)
+    return int(money.div_round(e.numerator, e.denominator, mode))
 
 
 def _level_payment_decimal(v: _BatchView, i: int, B: int, t: int, m: int, mode: str, actual: bool) -> int:

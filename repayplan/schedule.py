@@ -31,7 +31,16 @@ import pandas as pd
 from . import kernel, money
 from ._validate import check_choice
 from .errors import InputError
-from .kernel import MAX_PERIODS, Batch, LoanSpec, Result, check_payment_vectors, run
+from .kernel import (
+    MAX_PERIODS,
+    Batch,
+    LoanSpec,
+    Result,
+    check_payment_vectors,
+    run,
+    run_one,
+    scalar_ok,
+)
 
 __all__ = [
     "Schedule", "amortize", "amortize_many", "AMORTIZE_DEFAULTS", "METHODS", "GRACE_KINDS",
@@ -57,7 +66,7 @@ TABLE_COLUMNS = kernel.TABLE_COLUMNS
 # --------------------------------------------------------------------------------------
 # The result
 # --------------------------------------------------------------------------------------
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(frozen=True, repr=False, eq=False, init=False)
 class Schedule:
     """A repayment schedule, exact to the minor unit.
 
@@ -110,7 +119,6 @@ class Schedule:
     (12, Decimal('1010.00'), Decimal('12780.00'))
     """
 
-    table: pd.DataFrame
     payment: Decimal
     total_interest: Decimal
     total_principal: Decimal
@@ -120,7 +128,60 @@ class Schedule:
     currency: str = "CNY"
     minor_units: int = 2
     terms: dict = field(default_factory=dict)
-    minor: pd.DataFrame | None = None
+    # the rows: DataFrames given, or int64 minor-unit columns (and dates) from which the
+    # DataFrames are built on first use, so a schedule whose table nobody reads costs nothing
+    _table: pd.DataFrame | None = None
+    _minor: pd.DataFrame | None = None
+    _rows: dict | None = None
+    _dates: np.ndarray | None = None
+
+    def __init__(self, table=None, payment=None, total_interest=None, total_principal=None,
+                 total_fees=None, total_paid=None, principal=None, currency="CNY", minor_units=2,
+                 terms=None, minor=None, *, rows=None, dates=None):
+        s = object.__setattr__
+        for name, value in (("payment", payment), ("total_interest", total_interest),
+                            ("total_principal", total_principal), ("total_fees", total_fees),
+                            ("total_paid", total_paid), ("principal", principal),
+                            ("currency", currency), ("minor_units", minor_units),
+                            ("terms", {} if terms is None else terms), ("_table", table),
+                            ("_minor", minor), ("_rows", rows), ("_dates", dates)):
+            s(self, name, value)
+
+    @property
+    def minor(self) -> pd.DataFrame:
+        """The rows in int64 minor units (fen, cents): the same columns as :attr:`table`
+        without ``date``.
+
+        >>> from repayplan.schedule import amortize
+        >>> amortize(1_000, 0.12, 2).minor[["payment", "interest"]].to_numpy().tolist()
+        [[50751, 1000], [50751, 502]]
+        """
+        if self._minor is None:
+            r = self._rows
+            k = len(r["payment"])
+            object.__setattr__(self, "_minor", pd.DataFrame({"period": np.arange(1, k + 1, dtype=np.int64), **r}))
+        return self._minor
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per period, amounts as ``Decimal`` in currency units (see the class notes).
+
+        >>> from repayplan.schedule import amortize
+        >>> amortize(1_000, 0.12, 2).table[["period", "payment", "closing_balance"]]
+           period payment closing_balance
+        0       1  507.51          502.49
+        1       2  507.51            0.00
+        """
+        if self._table is None:
+            m = self.minor
+            k = len(m)
+            table = pd.DataFrame({"period": m["period"]})
+            table["date"] = self._dates if self._dates is not None else pd.Series([pd.NaT] * k, dtype="datetime64[ns]")
+            u = self.minor_units
+            for c in ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee"):
+                table[c] = money.decimals_array(m[c].to_numpy(dtype=object), u)
+            object.__setattr__(self, "_table", table)
+        return self._table
 
     @property
     def periods(self) -> int:
@@ -133,7 +194,9 @@ class Schedule:
         >>> amortize(10_000, 0.06, None, payment=4_000).periods
         3
         """
-        return len(self.table)
+        if self._rows is not None:
+            return len(self._rows["payment"])
+        return len(self._table) if self._table is not None else len(self.minor)
 
     @property
     def last_payment(self) -> Decimal:
@@ -147,6 +210,8 @@ class Schedule:
         >>> amortize(10_000, 0.06, None, payment=4_000).last_payment
         Decimal('2090.65')
         """
+        if self._rows is not None:
+            return money.from_minor(int(self._rows["payment"][-1]), self.minor_units)
         return self.table["payment"].iloc[-1]
 
     @property
@@ -157,8 +222,8 @@ class Schedule:
         >>> amortize(12_000, 0.12, 3, method="equal_principal", fee=5).payments
         array([4125., 4085., 4045.])
         """
-        m = self.minor
-        return (m["payment"].to_numpy() + m["fee"].to_numpy()) / 10**self.minor_units
+        m = self._rows if self._rows is not None else self.minor
+        return (np.asarray(m["payment"]) + np.asarray(m["fee"])) / 10**self.minor_units
 
     def __repr__(self) -> str:
         t = self.terms
@@ -325,9 +390,12 @@ def amortize(
         carry_precision=carry_precision, currency=currency, minor_units=minor_units,
         business_day=business_day, holidays=holidays, payment_basis=payment_basis,
     )
-    batch = Batch.from_specs([spec])
-    res = run(batch, keep_rows=True)
-    check_payment_vectors(res, batch, prefix="")
+    if scalar_ok(spec):
+        batch, res = None, run_one(spec)     # one loan: pure Python integers, same arithmetic
+    else:
+        batch = Batch.from_specs([spec])
+        res = run(batch, keep_rows=True)
+        check_payment_vectors(res, batch, prefix="")
     if spec.periods is None and res.last_payment[0] > spec.payment_minor:
         u = spec.units
         first_interest = money.from_minor(res.table["interest"][0, spec.grace], u)
@@ -411,32 +479,29 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
 # --------------------------------------------------------------------------------------
 # Results as Schedules and frames
 # --------------------------------------------------------------------------------------
-def _schedule_from_result(res: Result, b: Batch, i: int, spec: LoanSpec) -> Schedule:
-    u = int(b.units[i])
+def _schedule_from_result(res: Result, b: Batch | None, i: int, spec: LoanSpec) -> Schedule:
+    u = spec.units
     k = int(res.nrows[i])
-    minor = pd.DataFrame({
-        "period": np.arange(1, k + 1, dtype=np.int64),
-        **{c: res.table[c][i, :k].astype(np.int64) if b.dtype is not object else res.table[c][i, :k]
-           for c in ("opening_balance", "payment", "interest", "principal", "closing_balance")},
-        "fee": np.full(k, int(b.fee[i]), dtype=np.int64),
-    })
-    table = pd.DataFrame({"period": minor["period"]})
-    table["date"] = b.dates[i, :k] if b.dates is not None else pd.Series([pd.NaT] * k, dtype="datetime64[ns]")
-    for c in ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee"):
-        table[c] = money.decimals_array(minor[c].to_numpy(dtype=object), u)
+    rows = {c: np.asarray(res.table[c][i, :k]).astype(np.int64) if res.table[c].dtype != object
+            else res.table[c][i, :k] for c in ("opening_balance", "payment", "interest", "principal",
+                                                "closing_balance")}
+    rows["fee"] = np.full(k, spec.fee_minor, dtype=np.int64)
+    dates = None
+    if spec.start is not None:
+        dates = b.dates[i, :k] if b is not None else res.dates[:k]
     f = money.from_minor
     return Schedule(
-        table=table,
         payment=f(res.payment[i], u),
         total_interest=f(res.tot_interest[i], u),
         total_principal=f(res.tot_principal[i], u),
         total_fees=f(res.tot_fee[i], u),
         total_paid=f(int(res.tot_payment[i]) + int(res.tot_fee[i]), u),
-        principal=f(b.B0[i], u),
+        principal=f(spec.principal_minor, u),
         currency=spec.currency,
         minor_units=u,
         terms=spec.terms,
-        minor=minor,
+        rows=rows,
+        dates=dates,
     )
 
 

@@ -177,7 +177,7 @@ def mixed_book(n: int, seed: int) -> pd.DataFrame:
     df = pd.DataFrame({
         "principal": rng.integers(100_000, 10_000_000, n) / 100,
         "annual_rate": rng.integers(0, 1500, n) / 10_000 + 0.0035,   # float noise on some
-        "periods": rng.integers(2, 90, n),
+        "periods": rng.integers(4, 90, n),
         "start": pd.to_datetime("2025-01-31") + pd.to_timedelta(rng.integers(0, 400, n), "D"),
         "day_count": rng.choice(["30/360", "ACT/360", "ACT/365F", "ACT/ACT", "Bond Basis"], n),
         "method": rng.choice(list(kernel.METHODS), n),
@@ -251,3 +251,41 @@ def test_float_noise_rates_stay_int64_and_exact():
     assert first["interest"] == int(exact + Fraction(1, 2))
     s = rp.amortize(123_456.78, rate, 24)
     assert s.total_interest == rp.amortize_many(df)["total_interest"][0]
+
+
+# --------------------------------------------------------------------------------------
+# the scalar path (one loan in Python integers) is the batch kernel, term for term
+# --------------------------------------------------------------------------------------
+@settings(max_examples=150, deadline=None)
+@given(
+    principal=st.integers(1, 10**12), rate_bp=st.integers(0, 3000), n=st.integers(1, 400),
+    method=st.sampled_from(kernel.METHODS), grace=st.integers(0, 6),
+    grace_kind=st.sampled_from(kernel.GRACE_KINDS), freq=st.sampled_from(kernel.FREQUENCIES),
+    mode=st.sampled_from(["half_up", "half_even", "up", "down"]),
+    change=st.one_of(st.none(), st.tuples(st.integers(1, 400), st.integers(0, 3000))),
+    balloon=st.booleans(), pay=st.one_of(st.none(), st.integers(1, 10**9)),
+    units=st.sampled_from([0, 2, 3]),
+)
+def test_run_one_equals_the_batch_kernel(principal, rate_bp, n, method, grace, grace_kind, freq, mode,
+                                         change, balloon, pay, units):
+    grace = min(grace, n - 1)
+    terms = dict(AMORTIZE_DEFAULTS, principal=principal, annual_rate=Decimal(rate_bp) / 10_000 + Decimal("0.00005"),
+                 periods=n, method=method, grace=grace, grace_kind=grace_kind, frequency=freq,
+                 rounding=mode, minor_units=units)
+    if change is not None and change[0] <= n:
+        terms["rate_changes"] = {change[0]: Decimal(change[1]) / 10_000}
+    if balloon and method != "interest_only":
+        terms["amortization_periods"] = n + 24
+    elif pay is not None and method == "level":
+        terms["payment"] = pay
+    spec = kernel.LoanSpec.from_terms(**terms)
+    assert kernel.scalar_ok(spec)
+    one = kernel.run_one(spec)
+    b = kernel.Batch.from_specs([spec])
+    many = kernel.run(b, keep_rows=True)
+    for name in ("payment", "nrows", "tot_interest", "tot_principal", "tot_payment", "tot_fee", "last_payment"):
+        assert np.array_equal(np.asarray(getattr(one, name), dtype=object),
+                              np.asarray(getattr(many, name), dtype=object)), name
+    k = int(many.nrows[0])
+    for c, v in one.table.items():
+        assert list(v[0]) == list(many.table[c][0, :k]), c
