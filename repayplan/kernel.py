@@ -926,6 +926,12 @@ class Result:
     custom_error_period: np.ndarray
     table: dict | None            # column -> (loan, period) arrays
     dates: np.ndarray | None = None  # due dates of a single loan run by run_one
+    store: dict | None = None        # the kept columns as stored: periods × loans, sorted order
+    inv: np.ndarray | None = None    # position of each loan (batch order) in the sorted order
+
+    def gather(self, name: str, flat: np.ndarray) -> np.ndarray:
+        """Column ``name`` at ``flat = period * n_loans + sorted position`` (one gather)."""
+        return self.store[name].ravel()[flat]
 
 
 def _col(a, t):
@@ -1078,8 +1084,31 @@ def run(b: Batch, *, keep_rows) -> Result:
         rows=T, payment=regular[inv], nrows=nrows[inv], tot_interest=tot_i[inv],
         tot_principal=tot_p[inv], tot_payment=tot_pay[inv], tot_fee=(fee * nrows)[inv],
         last_payment=last_pay[inv], custom_error=cerr[inv], custom_error_period=cerr_t[inv],
-        table=None if store is None else {c: v[:, inv].T for c, v in store.items()},
+        table=None if store is None else _Unsorted(store, inv), store=store, inv=inv,
     )
+
+
+class _Unsorted(Mapping):
+    """The kept columns as ``(loan, period)`` arrays in the batch's order, made on first use.
+
+    The kernel stores rows periods × loans in its own (sorted) order; a caller that reads
+    one column pays for that column only, and a long-form gather (``Result.gather``) reads
+    the stored arrays directly, without this copy.
+    """
+
+    def __init__(self, store: dict, inv: np.ndarray):
+        self._store, self._inv, self._done = store, inv, {}
+
+    def __getitem__(self, name):
+        if name not in self._done:
+            self._done[name] = self._store[name][:, self._inv].T
+        return self._done[name]
+
+    def __iter__(self):
+        return iter(self._store)
+
+    def __len__(self):
+        return len(self._store)
 
 
 def _interest_checked(B: np.ndarray, rn: np.ndarray, RD: int, mode: str) -> np.ndarray:

@@ -471,7 +471,7 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
         out = amortize_many(one, rows=rows, rounding=rounding, amounts=amounts).iloc[:0]
         return out.set_axis(loans.index[:0]) if not rows else out.reset_index(drop=True)
     batch = Batch.from_frame(loans, rounding=rounding, defaults=AMORTIZE_DEFAULTS)
-    res = run(batch, keep_rows=rows)
+    res = run(batch, keep_rows=(True if batch.carry else ("interest", "principal")) if rows else False)
     check_payment_vectors(res, batch, prefix="loans")
     return _frame_from_result(res, batch, loans.index, rows=rows, decimal=amounts == "decimal")
 
@@ -511,7 +511,7 @@ def _frame_from_result(res: Result, b: Batch, index, *, rows: bool, decimal: boo
 
     def conv(a, u):
         if not decimal:
-            return np.asarray(a).astype(np.int64)
+            return np.asarray(a).astype(np.int64, copy=False)
         if same:
             return money.decimals_array(a, int(units[0]))
         return np.array([money.from_minor(x, int(v)) for x, v in zip(a, u, strict=True)], dtype=object)
@@ -525,14 +525,59 @@ def _frame_from_result(res: Result, b: Batch, index, *, rows: bool, decimal: boo
         out["total_paid"] = conv(res.tot_payment + res.tot_fee, units)
         out["last_payment"] = conv(res.last_payment, units)
         return out
-    k = res.nrows
-    mask = np.arange(res.table["payment"].shape[1])[None, :] < k[:, None]
+    # long form in the order of the frame: row r is period t_idx[r] of loan loan_pos[r]
+    k = res.nrows.astype(np.int64)
+    total = int(k.sum())
+    offsets = np.cumsum(k) - k
     loan_pos = np.repeat(np.arange(b.n), k)
-    data = {"loan": np.asarray(index)[loan_pos], "period": (np.nonzero(mask)[1] + 1).astype(np.int64)}
-    data["date"] = b.dates[mask] if b.dates is not None else np.full(mask.sum(), np.datetime64("NaT"), dtype="datetime64[ns]")
-    u_rows = units[loan_pos]
-    for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
-        data[c] = conv(res.table[c][mask], u_rows)
-    data["fee"] = conv(np.repeat(b.fee, k), u_rows)
-    return pd.DataFrame(data)
+    t_idx = np.arange(total, dtype=np.int64)
+    t_idx -= np.repeat(offsets, k)
+    u_rows = units[loan_pos] if decimal and not same else units
+    if b.carry:
+        # carried precision: every shown column is its own rounding, gathered as stored
+        data = _long_index(index, loan_pos, t_idx, b)
+        flat = loan_pos * res.table["payment"].shape[1] + t_idx - 1
+        for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
+            data[c] = conv(res.table[c].ravel()[flat], u_rows)
+        data["fee"] = conv(b.fee[loan_pos], u_rows)
+        return pd.DataFrame(data, copy=False)
+    # one gather per stored column, straight from the kernel's periods × loans arrays (freed
+    # as soon as read); the balances and the payment follow exactly from the principal and
+    # the interest, so the kernel stores two columns, not five
+    flat = t_idx * b.n
+    flat += res.inv[loan_pos]
+    interest = res.gather("interest", flat)
+    principal = res.gather("principal", flat)
+    del flat
+    res.store.clear()
+    data = _long_index(index, loan_pos, t_idx, b)
+    cs = np.cumsum(principal)
+    before = np.where(offsets > 0, cs[np.maximum(offsets - 1, 0)], 0)
+    closing = b.B0[loan_pos]
+    closing -= cs
+    del cs
+    closing += before[loan_pos]
+    data["opening_balance"] = conv(closing + principal, u_rows)
+    data["payment"] = conv(interest + principal, u_rows)
+    data["interest"] = conv(interest, u_rows)
+    del interest
+    data["principal"] = conv(principal, u_rows)
+    del principal
+    data["closing_balance"] = conv(closing, u_rows)
+    del closing
+    data["fee"] = conv(b.fee[loan_pos], u_rows)
+    return pd.DataFrame(data, copy=False)
 
+
+def _long_index(index, loan_pos: np.ndarray, t_idx: np.ndarray, b: Batch) -> dict:
+    """``loan``, ``period`` and ``date`` of the long form (``t_idx`` becomes the period, in place)."""
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        loan = loan_pos                      # the labels are the positions: no copy
+    else:
+        loan = np.asarray(index)[loan_pos]
+    if b.dates is not None:
+        date = b.dates.ravel()[loan_pos * b.dates.shape[1] + t_idx]
+    else:
+        date = np.full(len(t_idx), np.datetime64("NaT"), dtype="datetime64[ns]")
+    t_idx += 1
+    return {"loan": loan, "period": t_idx, "date": date}

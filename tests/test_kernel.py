@@ -289,3 +289,18 @@ def test_run_one_equals_the_batch_kernel(principal, rate_bp, n, method, grace, g
     k = int(many.nrows[0])
     for c, v in one.table.items():
         assert list(v[0]) == list(many.table[c][0, :k]), c
+
+
+@pytest.mark.parametrize("carry", [True, "reconciled"])
+def test_a_carried_precision_frame_equals_amortize(carry):
+    df = pd.DataFrame({"principal": [2500, 3000, 1_790_000], "annual_rate": [0.0824, 0.06, 0.0785],
+                       "periods": [12, 139, 132], "method": ["level", "level", "equal_principal"],
+                       "currency": ["USD", "USD", "CNY"], "carry_precision": [carry] * 3})
+    rows = rp.amortize_many(df, rows=True)
+    out = rp.amortize_many(df)
+    for i, r in enumerate(df.to_dict("records")):
+        s = _one(r)
+        got = rows[rows["loan"] == i].reset_index(drop=True)
+        cols = list(s.table.columns[2:])
+        assert (got[cols].to_numpy() == s.table[cols].to_numpy()).all()
+        assert out["total_interest"][i] == s.total_interest and out["payment"][i] == s.payment
