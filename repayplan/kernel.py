@@ -387,6 +387,41 @@ class Batch:
         return cls.from_arrays(**cols)
 
     @classmethod
+    def parts_from_frame(cls, df: pd.DataFrame, *, rounding, defaults) -> list[tuple[np.ndarray, Batch]]:
+        """:meth:`from_frame` as a few batches, each of loans whose rates share a representation.
+
+        One batch puts every rate on one exact scale; a few loans with 24-decimal compounded
+        rates, or float-noise rates read to 17 decimals, would push the whole book off the
+        exact int64 product.  So the validated loans are grouped (plain decimal rates, noisy
+        rates, compounded rates) and each group runs as its own batch; returns
+        ``(positions, batch)`` pairs.
+
+        >>> import pandas as pd
+        >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+        >>> df = pd.DataFrame({"principal": [1000, 1000, 1000], "annual_rate": [0.05, 0.1 + 0.2, 0.05],
+        ...                    "periods": [12, 12, 12], "compounding": [None, None, 2]})
+        >>> [(pos.tolist(), b.exact64) for pos, b in Batch.parts_from_frame(
+        ...     df, rounding="half_up", defaults=AMORTIZE_DEFAULTS)]
+        [([0], True), ([1], False), ([2], False)]
+        """
+        if len(df) and "method" in df and df["method"].map(lambda m: not isinstance(m, str)).any():
+            return [(np.arange(len(df)), cls.from_frame(df, rounding=rounding, defaults=defaults))]
+        cols = _frame_columns(df, rounding=rounding, defaults=defaults,
+                              scalar_check=lambda kw: _spec_from_row(kw, defaults))
+        n = len(df)
+        comp = (cols["compounding"] > 0) & (cols["compounding"] != cols["frequency"])
+        noisy = np.asarray(cols["rate_dec"]) > 9
+        if cols["changes"] is not None:
+            ch_noisy = cols["changes"][3].astype(np.int64) > 9
+            noisy[cols["changes"][0][ch_noisy].astype(np.int64)] = True
+        key = np.where(comp, 2, np.where(noisy, 1, 0))
+        groups = [np.flatnonzero(key == g) for g in (0, 1, 2)]
+        groups = [g for g in groups if g.size]
+        if len(groups) == 1:
+            return [(np.arange(n), cls.from_arrays(**cols))]
+        return [(g, cls.from_arrays(**_take(cols, g, n))) for g in groups]
+
+    @classmethod
     def from_arrays(cls, *, principal, rate_int, rate_dec, periods, frequency=None, method=None,
                     grace=None, deferral=None, amortization=None, payment=None, fee=None, units=None,
                     compounding=None, accrual=None, starts=None, business_day=None, holidays=None,
@@ -505,12 +540,12 @@ class Batch:
                               R.astype(object) * mult.astype(object) * (RD_all // RD))
                 RD = RD_all
             else:
-                RN = _mul_exact(R, mult)
+                RN = _mul_exact(R, mult, factored=True)
         RN, PN = _fit64(RN), _fit64(PN)
         # the size of the numbers: amounts stay int64 unless capitalisation could grow a
         # balance past 2**62; the interest product B * RN uses exact int64 arithmetic when it
         # fits, else a float product checked near every rounding boundary (exact fallback)
-        max_rn = int(np.max(np.abs(RN))) if np.size(RN) else 0
+        max_rn = RN.max_abs() if isinstance(RN, _Factored) else int(np.max(np.abs(RN))) if np.size(RN) else 0
         maxB = int(B0.max()) if n else 0
         growth_periods = np.where(method == _CUSTOM, N, G)
         grow = _growth(np.array([max_rn / RD]), growth_periods)
@@ -534,6 +569,23 @@ class Batch:
 _REQUIRED = ("principal", "annual_rate", "periods")
 
 
+def _take(cols: dict, idx: np.ndarray, n: int) -> dict:
+    """The validated columns of the loans ``idx`` (rate changes renumbered)."""
+    out = {}
+    for k, v in cols.items():
+        if k == "changes" and v is not None:
+            where = np.full(n, -1, np.int64)
+            where[idx] = np.arange(len(idx))
+            loan = where[v[0].astype(np.int64)]
+            keep = loan >= 0
+            out[k] = (loan[keep].astype(object), *(a[keep] for a in v[1:])) if keep.any() else None
+        elif isinstance(v, np.ndarray) and v.shape[:1] == (n,):
+            out[k] = v[idx]
+        else:
+            out[k] = v
+    return out
+
+
 def _decimal_parts(r: Decimal) -> tuple[int, int]:
     """``(numerator, decimals)`` with ``r == numerator / 10**decimals`` exactly."""
     e = r.as_tuple().exponent
@@ -547,18 +599,62 @@ def _lcm(a: int, b: int) -> int:
     return a * b // math.gcd(a, b)
 
 
-def _mul_exact(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a * b`` elementwise in int64 when no product can overflow, else in Python integers."""
+def _mul_exact(a: np.ndarray, b: np.ndarray, *, factored: bool = False):
+    """``a * b`` elementwise in int64 when no product can overflow; else, with ``factored``,
+    the two int64 factors kept apart (:class:`_Factored`), or the product in Python integers."""
     if a.dtype != object and b.dtype != object:
         amax = int(np.max(np.abs(a))) if a.size else 0
         bmax = int(np.max(np.abs(b))) if b.size else 0
         if amax * bmax < 2**63:
             return a.astype(np.int64) * b.astype(np.int64)
+        if factored:
+            return _Factored(a.astype(np.int64), b.astype(np.int64))
     return a.astype(object) * b.astype(object)
 
 
-def _fit64(a: np.ndarray) -> np.ndarray:
+class _Factored:
+    """Interest numerators ``RN = R * MULT`` kept as two int64 factors (their product would
+    overflow int64: float-noise rates on an actual-day count).  Indexing gives the factors
+    indexed alike; ``astype(float)`` their product in floating point; ``int(x[j])`` an exact
+    element.  Only the float-checked interest path (exact fallback) reads it."""
+
+    def __init__(self, R: np.ndarray, M: np.ndarray):
+        self.R, self.M = R, M
+        self.shape = np.broadcast_shapes(R.shape, M.shape)
+        self.ndim = len(self.shape)
+        self.dtype = np.dtype(object)
+        self.size = int(np.prod(self.shape))
+
+    def max_abs(self) -> int:
+        return int(np.max(np.abs(self.R))) * int(np.max(np.abs(self.M)))
+
+    def __getitem__(self, key):
+        rkey = key
+        if self.R.ndim == 2 and self.R.shape[1] == 1 and self.M.ndim == 2 and self.M.shape[1] > 1 \
+                and isinstance(key, tuple):
+            rows, cols = key
+            rkey = (rows, 0) if isinstance(cols, (int, np.integer)) else (rows, slice(0, 1))
+        r, m = self.R[rkey], self.M[key]
+        if np.ndim(m) == 0:
+            return int(r) * int(m)
+        return _Factored(np.asarray(r), np.asarray(m))
+
+    def astype(self, dtype):
+        if dtype is float:
+            return self.R.astype(float) * self.M.astype(float)
+        return self.R.astype(object) * self.M.astype(object)
+
+    def __int__(self):
+        return int(self.R.ravel()[0]) * int(self.M.ravel()[0])
+
+    def __len__(self):
+        return self.shape[0]
+
+
+def _fit64(a):
     """``a`` as int64 when every value fits, else as Python integers (object)."""
+    if isinstance(a, _Factored):
+        return a
     a = np.asarray(a)
     if a.dtype != object:
         return a.astype(np.int64)
@@ -1118,17 +1214,20 @@ def _interest_checked(B: np.ndarray, rn: np.ndarray, RD: int, mode: str) -> np.n
     the result lies within a hair of a rounding boundary, or is too large for a double to
     settle the last minor unit, it is recomputed exactly in Python integers.
     """
-    x = B.astype(float) * (rn.astype(float) / float(RD))
-    fl = np.floor(x)
-    frac = x - fl
-    tol = 1e-7 + x * 1e-12
+    x = B.astype(float)
+    x *= rn.astype(float) / float(RD)
+    tol = 1e-7 + float(x.max(initial=0.0)) * 1e-12   # well above the product's rounding error
     if mode in ("half_up", "half_even"):
-        q = np.floor(x + 0.5)
-        risky = np.abs(frac - 0.5) < tol
+        y = x + 0.5
+        q = np.floor(y)
+        d = y - q                                   # distance above the tie below
+        risky = (d < tol) | (d > 1 - tol)
     else:
-        q = fl if mode == "down" else np.ceil(x)
-        risky = (frac < tol) | (frac > 1 - tol)
-    risky |= x > 2**50
+        q = np.floor(x) if mode == "down" else np.ceil(x)
+        d = x - np.floor(x)
+        risky = (d < tol) | (d > 1 - tol)
+    if x.size and x.max() > 2**50:
+        risky |= x > 2**50
     out = q.astype(B.dtype if B.dtype != object else np.int64)
     for j in np.flatnonzero(risky):
         out[j] = money.div_round(int(B[j]) * int(rn[j]), int(RD), mode, nonneg=True)

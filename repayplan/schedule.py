@@ -470,10 +470,25 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
         one = pd.DataFrame({"principal": [1], "annual_rate": [0], "periods": [1]})
         out = amortize_many(one, rows=rows, rounding=rounding, amounts=amounts).iloc[:0]
         return out.set_axis(loans.index[:0]) if not rows else out.reset_index(drop=True)
-    batch = Batch.from_frame(loans, rounding=rounding, defaults=AMORTIZE_DEFAULTS)
-    res = run(batch, keep_rows=(True if batch.carry else ("interest", "principal")) if rows else False)
-    check_payment_vectors(res, batch, prefix="loans")
-    return _frame_from_result(res, batch, loans.index, rows=rows, decimal=amounts == "decimal")
+    parts = Batch.parts_from_frame(loans, rounding=rounding, defaults=AMORTIZE_DEFAULTS)
+    frames, counts = [], []
+    for pos, batch in parts:
+        res = run(batch, keep_rows=(True if batch.carry else ("interest", "principal")) if rows else False)
+        check_payment_vectors(res, batch, prefix="loans")
+        index = loans.index if len(parts) == 1 else loans.index[pos]
+        frames.append(_frame_from_result(res, batch, index, rows=rows, decimal=amounts == "decimal"))
+        counts.append(res.nrows.astype(np.int64))
+        del res
+    if len(frames) == 1:
+        return frames[0]
+    # a few representation groups (see Batch.parts_from_frame): the loans, and their rows, back
+    # in the frame's order
+    pos = np.concatenate([p for p, _ in parts])
+    out = pd.concat(frames)
+    if not rows:
+        return out.iloc[np.argsort(pos, kind="stable")]
+    row_loan = np.repeat(pos, np.concatenate(counts))
+    return out.iloc[np.argsort(row_loan, kind="stable")].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------

@@ -304,3 +304,32 @@ def test_a_carried_precision_frame_equals_amortize(carry):
         cols = list(s.table.columns[2:])
         assert (got[cols].to_numpy() == s.table[cols].to_numpy()).all()
         assert out["total_interest"][i] == s.total_interest and out["payment"][i] == s.payment
+
+
+@pytest.mark.parametrize("day_count", ["ACT/360", "ACT/365F", "ACT/ACT"])
+def test_float_noise_rates_on_actual_day_counts_charge_the_exact_interest(day_count):
+    # rate_int * day numerator overflows int64 here (the factored path); every row's interest
+    # must still be the exact product of its opening balance, the rate as typed and the
+    # year fraction, rounded half-up once (Fraction oracle, calendar's day count)
+    from fractions import Fraction
+
+    from repayplan.calendar import day_count_fraction
+
+    rates = [0.1 + 0.2, 0.0435 + 1e-17, 0.049]
+    df = pd.DataFrame({"principal": [123_456.78, 99_999.99, 5_000_000.0], "annual_rate": rates,
+                       "periods": [36, 24, 120], "start": [pd.Timestamp("2024-01-31")] * 3,
+                       "day_count": [day_count] * 3, "frequency": [12, 4, 12]})
+    rows = rp.amortize_many(df, rows=True)
+    for i, rate in enumerate(rates):
+        mine = rows[rows["loan"] == i]
+        prev = pd.Timestamp("2024-01-31").date()
+        for r in mine.itertuples():
+            d = r.date.date()
+            exact = Fraction(r.opening_balance) * Fraction(repr(rate)) * day_count_fraction(prev, d, day_count)
+            assert r.interest == (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+                Decimal("0.01"), rounding="ROUND_HALF_UP"), (i, r.period)
+            prev = d
+        assert mine["principal"].sum() == Decimal(str(df["principal"][i])).quantize(Decimal("0.01"))
+        s = rp.amortize(df["principal"][i], rate, int(df["periods"][i]), start="2024-01-31",
+                        day_count=day_count, frequency=int(df["frequency"][i]))
+        assert list(s.table["interest"]) == list(mine["interest"])
