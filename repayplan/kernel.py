@@ -414,9 +414,12 @@ class Batch:
         if cols["changes"] is not None:
             ch_noisy = cols["changes"][3].astype(np.int64) > 9
             noisy[cols["changes"][0][ch_noisy].astype(np.int64)] = True
-        key = np.where(comp, 2, np.where(noisy, 1, 0))
-        groups = [np.flatnonzero(key == g) for g in (0, 1, 2)]
-        groups = [g for g in groups if g.size]
+        # and by accrual: one day count per batch keeps the common denominator (and so the
+        # products) small enough for exact int64 arithmetic
+        rep = np.where(comp, 2, np.where(noisy, 1, 0))
+        _, acc = np.unique(cols["accrual"].astype(str), return_inverse=True)
+        key = rep * 8 + acc.reshape(-1)
+        groups = [np.flatnonzero(key == g) for g in np.unique(key)]
         if len(groups) == 1:
             return [(np.arange(n), cls.from_arrays(**cols))]
         return [(g, cls.from_arrays(**_take(cols, g, n))) for g in groups]
@@ -488,22 +491,29 @@ class Batch:
         Lp = int(np.lcm.reduce(np.unique(freq)))
         compounded = (comp > 0) & (comp != freq)
         if compounded.any():
-            # periodic rate (1 + r/c)^(c/f) - 1 to 24 decimals (exact far below a fen); the
-            # plain loans of the batch are put on the same denominator
-            PD = 10 ** max(24, d) * Lp
-            PN = (R.astype(object) * (PD // scale) // freq[:, None].astype(object)).astype(object)
+            # periodic rate (1 + r/c)^(c/f) - 1 to 18 decimals (its error, below 10**-18 of the
+            # balance, is far below a fen, and the numerators stay int64); the plain loans of
+            # the batch are put on the same denominator.  One Decimal power per distinct
+            # (rate, compounding, frequency), not per loan and period.
+            PD = 10 ** max(18, d) * Lp
+            per_f = np.array([(PD // scale) // int(f) for f in freq], dtype=object)[:, None]
+            PN = R.astype(object) * per_f
+            rows = np.flatnonzero(compounded)
+            Rc = R[rows]
+            keys = np.empty(Rc.shape, dtype=object)
+            cf = [(int(comp[i]), int(freq[i])) for i in rows]
+            for j, (c, f) in enumerate(cf):
+                keys[j] = [(r, c, f) for r in Rc[j].tolist()]
+            uniq = {}
             with localcontext() as ctx:
                 ctx.prec = 60
-                cache = {}
-                for i in np.flatnonzero(compounded):
-                    c, f = int(comp[i]), int(freq[i])
-                    for t in range(R.shape[1]):
-                        key = (int(R[i, t]), c, f)
-                        if key not in cache:
-                            r = Decimal(key[0]) / scale
-                            rho = (1 + r / c) ** (Decimal(c) / f) - 1
-                            cache[key] = int((rho * PD).to_integral_value())
-                        PN[i, t] = cache[key]
+                for key in set(keys.ravel().tolist()):
+                    r0, c, f = key
+                    r = Decimal(int(r0)) / scale
+                    rho = (1 + r / c) ** (Decimal(c) / f) - 1
+                    uniq[key] = int((rho * PD).to_integral_value())
+            PN[rows] = np.vectorize(uniq.__getitem__, otypes=[object])(keys) if keys.size else PN[rows]
+            PN = _fit64(PN)
         else:
             PD = scale * Lp
             PN = _mul_exact(R, (Lp // freq)[:, None])
@@ -545,9 +555,11 @@ class Batch:
         # the size of the numbers: amounts stay int64 unless capitalisation could grow a
         # balance past 2**62; the interest product B * RN uses exact int64 arithmetic when it
         # fits, else a float product checked near every rounding boundary (exact fallback)
-        max_rn = RN.max_abs() if isinstance(RN, _Factored) else int(np.max(np.abs(RN))) if np.size(RN) else 0
+        max_rn = (RN.max_abs() if isinstance(RN, _Factored)
+                  else max(int(np.max(RN)), -int(np.min(RN))) if np.size(RN) else 0)
         maxB = int(B0.max()) if n else 0
-        growth_periods = np.where(method == _CUSTOM, N, G)
+        # a payment vector or a given payment below the interest can grow a balance all term long
+        growth_periods = np.where((method == _CUSTOM) | (given >= 0), N, G)
         grow = _growth(np.array([max_rn / RD]), growth_periods)
         # totals: at most T periods of interest on the largest balance
         big_amount = max(maxB, int(given.max()) if n else 0) * 4 * grow * (2 + T * max_rn / RD)
@@ -603,8 +615,8 @@ def _mul_exact(a: np.ndarray, b: np.ndarray, *, factored: bool = False):
     """``a * b`` elementwise in int64 when no product can overflow; else, with ``factored``,
     the two int64 factors kept apart (:class:`_Factored`), or the product in Python integers."""
     if a.dtype != object and b.dtype != object:
-        amax = int(np.max(np.abs(a))) if a.size else 0
-        bmax = int(np.max(np.abs(b))) if b.size else 0
+        amax = max(int(np.max(a)), -int(np.min(a))) if a.size else 0
+        bmax = max(int(np.max(b)), -int(np.min(b))) if b.size else 0
         if amax * bmax < 2**63:
             return a.astype(np.int64) * b.astype(np.int64)
         if factored:
@@ -626,7 +638,7 @@ class _Factored:
         self.size = int(np.prod(self.shape))
 
     def max_abs(self) -> int:
-        return int(np.max(np.abs(self.R))) * int(np.max(np.abs(self.M)))
+        return max(int(np.max(self.R)), -int(np.min(self.R))) * max(int(np.max(self.M)), -int(np.min(self.M)))
 
     def __getitem__(self, key):
         rkey = key
@@ -657,8 +669,8 @@ def _fit64(a):
         return a
     a = np.asarray(a)
     if a.dtype != object:
-        return a.astype(np.int64)
-    if a.size == 0 or max(abs(int(x)) for x in a.ravel()) < 2**63:
+        return a.astype(np.int64, copy=False)
+    if a.size == 0 or max(int(np.max(a)), -int(np.min(a))) < 2**63:
         return a.astype(np.int64)
     return a
 
@@ -1081,7 +1093,11 @@ def run(b: Batch, *, keep_rows) -> Result:
     cerr = zero.copy()
     cerr_t = np.full(n, -1, np.int64)
     imode, pmode = b.modes["interest"], b.modes["payment"]
-    exact64 = b.exact64
+    # exact integer interest when the products fit int64, or when amounts are Python integers
+    # anyway (object dtype: nothing can overflow); else the checked float product
+    exact64 = b.exact64 or dt is object
+    if dt is object and isinstance(RN, _Factored):
+        RN = RN.astype(object)
     has_equal = bool((method == _EQUAL).any())
     has_io = bool((method == _IONLY).any())
     has_custom = custom is not None
@@ -1097,7 +1113,7 @@ def run(b: Batch, *, keep_rows) -> Result:
     # periods × loans: each period writes one contiguous row (a column of a loans × periods
     # array would be a strided write); transposed back at the end
     store = {c: np.zeros((T, n), dtype=dt) for c in cols} if keep_rows else None
-    view = _BatchView(b, order)
+    view = _BatchView(b, order, RN)
     for t in range(T):
         k = int(alive[t])
         if k == 0:
@@ -1229,8 +1245,13 @@ def _interest_checked(B: np.ndarray, rn: np.ndarray, RD: int, mode: str) -> np.n
     if x.size and x.max() > 2**50:
         risky |= x > 2**50
     out = q.astype(B.dtype if B.dtype != object else np.int64)
-    for j in np.flatnonzero(risky):
-        out[j] = money.div_round(int(B[j]) * int(rn[j]), int(RD), mode, nonneg=True)
+    js = np.flatnonzero(risky)
+    if js.size:
+        # exact ties are common (whole-yuan balances at rates of few decimals): decide them in
+        # Python integers, as one object-array operation
+        num = B[js].astype(object) * (rn[js].astype(object) if not isinstance(rn, _Factored)
+                                      else rn[js].astype(object))
+        out[js] = money.div_round(num, int(RD), mode, nonneg=True).astype(out.dtype)
     return out
 
 
@@ -1240,10 +1261,12 @@ class _BatchView:
 
     b: Batch
     order: np.ndarray
+    RN: object = None                # the sorted interest numerators, when already made
 
     def __post_init__(self):
-        self.RN = self.b.RN[self.order]
-        self.PN = self.b.PN[self.order]
+        if self.RN is None:
+            self.RN = self.b.RN[self.order]
+        self.PN = self.RN if self.b.PN is self.b.RN else self.b.PN[self.order]
         self.RD, self.PD = self.b.RD, self.b.PD
 
 
