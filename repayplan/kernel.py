@@ -387,14 +387,16 @@ class Batch:
         return cls.from_arrays(**cols)
 
     @classmethod
-    def parts_from_frame(cls, df: pd.DataFrame, *, rounding, defaults) -> list[tuple[np.ndarray, Batch]]:
+    def parts_from_frame(cls, df: pd.DataFrame, *, rounding, defaults, dates: bool = True
+                         ) -> list[tuple[np.ndarray, Batch]]:
         """:meth:`from_frame` as a few batches, each of loans whose rates share a representation.
 
         One batch puts every rate on one exact scale; a few loans with 24-decimal compounded
         rates, or float-noise rates read to 17 decimals, would push the whole book off the
         exact int64 product.  So the validated loans are grouped (plain decimal rates, noisy
-        rates, compounded rates) and each group runs as its own batch; returns
-        ``(positions, batch)`` pairs.
+        rates, compounded rates; one day count; with or without rate changes) and each group
+        runs as its own batch; returns ``(positions, batch)`` pairs.  ``dates=False`` skips the
+        due dates that only rows would show.
 
         >>> import pandas as pd
         >>> from repayplan.schedule import AMORTIZE_DEFAULTS
@@ -409,6 +411,9 @@ class Batch:
         cols = _frame_columns(df, rounding=rounding, defaults=defaults,
                               scalar_check=lambda kw: _spec_from_row(kw, defaults))
         n = len(df)
+        if not dates:
+            # totals only: the nominal-rate loans need no due dates (actual-day ones do)
+            cols["starts"] = np.where(cols["accrual"] == PERIODIC_RATE, np.datetime64("NaT"), cols["starts"])
         comp = (cols["compounding"] > 0) & (cols["compounding"] != cols["frequency"])
         noisy = np.asarray(cols["rate_dec"]) > 9
         if cols["changes"] is not None:
@@ -418,7 +423,10 @@ class Batch:
         # products) small enough for exact int64 arithmetic
         rep = np.where(comp, 2, np.where(noisy, 1, 0))
         _, acc = np.unique(cols["accrual"].astype(str), return_inverse=True)
-        key = rep * 8 + acc.reshape(-1)
+        changed = np.zeros(n, bool)
+        if cols["changes"] is not None:
+            changed[cols["changes"][0].astype(np.int64)] = True
+        key = (rep * 8 + acc.reshape(-1)) * 2 + changed
         groups = [np.flatnonzero(key == g) for g in np.unique(key)]
         if len(groups) == 1:
             return [(np.arange(n), cls.from_arrays(**cols))]
@@ -499,20 +507,18 @@ class Batch:
             per_f = np.array([(PD // scale) // int(f) for f in freq], dtype=object)[:, None]
             PN = R.astype(object) * per_f
             rows = np.flatnonzero(compounded)
-            Rc = R[rows]
-            keys = np.empty(Rc.shape, dtype=object)
-            cf = [(int(comp[i]), int(freq[i])) for i in rows]
-            for j, (c, f) in enumerate(cf):
-                keys[j] = [(r, c, f) for r in Rc[j].tolist()]
-            uniq = {}
             with localcontext() as ctx:
                 ctx.prec = 60
-                for key in set(keys.ravel().tolist()):
-                    r0, c, f = key
-                    r = Decimal(int(r0)) / scale
-                    rho = (1 + r / c) ** (Decimal(c) / f) - 1
-                    uniq[key] = int((rho * PD).to_integral_value())
-            PN[rows] = np.vectorize(uniq.__getitem__, otypes=[object])(keys) if keys.size else PN[rows]
+                for c, f in {(int(comp[i]), int(freq[i])) for i in rows}:
+                    sel = rows[(comp[rows] == c) & (freq[rows] == f)]
+                    vals, inv = np.unique(R[sel].astype(object) if R.dtype == object else R[sel],
+                                          return_inverse=True)
+                    pns = []
+                    for r0 in vals.tolist():
+                        r = Decimal(int(r0)) / scale
+                        rho = (1 + r / c) ** (Decimal(c) / f) - 1
+                        pns.append(int((rho * PD).to_integral_value()))
+                    PN[sel] = np.array(pns, dtype=object)[inv.reshape(R[sel].shape)]
             PN = _fit64(PN)
         else:
             PD = scale * Lp
@@ -959,8 +965,10 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
     chcol = column("rate_changes")
     if chcol is not None:
         ch = []
-        for i, m in enumerate(chcol.to_numpy(dtype=object)):
-            if _is_missing(m) or (isinstance(m, Mapping) and not m):
+        cells = chcol.to_numpy(dtype=object)
+        for i in np.flatnonzero(~chcol.isna().to_numpy()):
+            m = cells[i]
+            if isinstance(m, Mapping) and not m:
                 continue
             if not isinstance(m, Mapping):
                 bad[i] = True

@@ -2,14 +2,21 @@
 
 :func:`amortize` builds the schedule of one loan; :func:`amortize_many` runs a
 DataFrame of loans through the same kernel, vectorised across loans (the only Python
-loop is over periods, where the arithmetic is sequential).  The scalar form calls the
-batch kernel with a batch of one, so both give identical figures.
+loop is over periods, where the arithmetic is sequential).  Both describe their loans to
+:mod:`repayplan.kernel`, the engine's one internal interface (``plan_batch`` and the
+portfolio call it too).  One plain loan runs in pure Python integers
+(:func:`repayplan.kernel.run_one`, the batch's arithmetic term for term, tested equal to
+it); everything else as a batch.  A :class:`Schedule` builds its DataFrames on first use.
+The defaults of :func:`amortize` are listed once, in its signature
+(:data:`AMORTIZE_DEFAULTS`).
 
 Conventions (see ``docs/concepts/rounding.md``)
 ------------------------------------------------
 * Amounts are integer minor units inside; rates are read exactly as decimals
   (``0.0435`` is 435/10000, not its binary expansion).
-* Interest of period *k* is ``balance * annual_rate / frequency`` (30/360), or
+* Interest of period *k* is ``balance * annual_rate / frequency`` (``day_count="30/360"``:
+  the nominal periodic rate, :data:`repayplan.kernel.PERIODIC_RATE`, not the 30/360 Bond
+  Basis day count of :mod:`repayplan.calendar`), or
   ``balance * annual_rate * days / 360`` (ACT/360), ``/ 365`` (ACT/365F), split by
   year (ACT/ACT ISDA), computed exactly and rounded to minor units.
 * The regular payment is rounded to minor units; the last payment absorbs the
@@ -470,7 +477,7 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
         one = pd.DataFrame({"principal": [1], "annual_rate": [0], "periods": [1]})
         out = amortize_many(one, rows=rows, rounding=rounding, amounts=amounts).iloc[:0]
         return out.set_axis(loans.index[:0]) if not rows else out.reset_index(drop=True)
-    parts = Batch.parts_from_frame(loans, rounding=rounding, defaults=AMORTIZE_DEFAULTS)
+    parts = Batch.parts_from_frame(loans, rounding=rounding, defaults=AMORTIZE_DEFAULTS, dates=bool(rows))
     frames, counts = [], []
     for pos, batch in parts:
         res = run(batch, keep_rows=(True if batch.carry else ("interest", "principal")) if rows else False)
