@@ -240,6 +240,8 @@ def main() -> list[dict]:
     out = single(lib) + batches(lib) + rows_output()
     if lib is None:
         out.append({"case": "compiled C loop: gcc not available, not measured", "seconds": float("nan")})
+    for row in out:   # a single schedule takes microseconds: show milliseconds too
+        row["ms"] = row["seconds"] * 1e3
     return out
 
 
