@@ -703,7 +703,8 @@ def plan_batch(plans, claim) -> PlanBatch:
     >>> (b.payments - b.interest).sum(axis=1).tolist()
     [12000000, 12000000]
     """
-    from .schedule import _Batch, _LoanSpec, _run
+    from .kernel import Batch, LoanSpec, check_payment_vectors, run
+    from .schedule import AMORTIZE_DEFAULTS
 
     plans = list(plans)
     if not plans:
@@ -736,20 +737,15 @@ def plan_batch(plans, claim) -> PlanBatch:
         specs = []
         for i in sched_idx:
             p, t = plans[i], terms[i]
-            kw = dict(principal=money.from_minor(t.financed, u), annual_rate=t.rate, periods=p.term,
-                      frequency=12, method=p.method, compounding=None, start=claim.as_of, day_count="30/360",
-                      rounding="half_up", payment=None, fee=None, grace=p.grace, grace_kind=p.grace_kind,
-                      amortization_periods=None, rate_changes=None, carry_precision=False,
-                      currency=claim.currency, minor_units=None, business_day="unadjusted", holidays=None,
-                      payment_basis="nominal")
+            kw = dict(AMORTIZE_DEFAULTS, principal=money.from_minor(t.financed, u), annual_rate=t.rate,
+                      periods=p.term, method=p.method, start=claim.as_of, grace=p.grace,
+                      grace_kind=p.grace_kind, currency=claim.currency)
             if i in end_of_grace:
                 kw.update(_shaped_payments(p, t, end_of_grace[i], claim))
-            specs.append(_LoanSpec.from_arguments(**kw))
-        batch = _Batch.from_specs(specs)
-        res = _run(batch, keep_rows=True)
-        from .schedule import _raise_custom_errors
-
-        _raise_custom_errors(res, batch, prefix="plans")
+            specs.append(LoanSpec.from_terms(**kw))
+        batch = Batch.from_specs(specs)
+        res = run(batch, keep_rows=True)
+        check_payment_vectors(res, batch, prefix="plans")
         for j, i in enumerate(sched_idx):
             k = int(res.nrows[j])
             payments[i, 1 : k + 1] = res.table["payment"][j, :k].astype(np.int64)

@@ -65,7 +65,6 @@ import dataclasses
 import datetime as _dt
 import warnings
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from html import escape
 
@@ -562,12 +561,12 @@ def _numbers(col: pd.Series) -> np.ndarray:
 
 def _decimals(x: np.ndarray) -> np.ndarray:
     """Fewest decimals that give each float back (what the person typed); 99 for non-finite."""
-    from .schedule import _float_decimals
+    from .kernel import float_decimals
 
     out = np.full(x.shape, 99, dtype=np.int64)
     ok = np.isfinite(x) & (np.abs(x) < 1e15)
     if ok.any():
-        out[ok] = _float_decimals(x[ok])
+        out[ok] = float_decimals(x[ok])
     return out
 
 
@@ -753,7 +752,7 @@ def _offer_terms(plan: Plan, c: dict, units: int):
 # --------------------------------------------------------------------------------------
 def _schedules(plan: Plan, t: dict, rate: np.ndarray, H: int, units: int):
     """Payments and balances (minor units, accounts × (H+1)) and the month of the last payment."""
-    from .schedule import _METHOD_CODE, _Batch, _float_decimals, _run
+    from .kernel import METHOD_CODE, Batch, exact_decimals, run
 
     n = len(t["owed"])
     pay = np.zeros((n, H + 1), dtype=np.int64)
@@ -767,22 +766,16 @@ def _schedules(plan: Plan, t: dict, rate: np.ndarray, H: int, units: int):
         bal[:, m:] = 0
         return pay, bal, np.full(n, m, dtype=np.int64)
     if plan.annual_rate is not None:
-        r = Decimal(repr(plan.annual_rate))
-        d = max(0, -r.as_tuple().exponent)
-        rate_int, rate_scale = np.full(n, int(r.scaleb(d)), dtype=np.int64), 10**d
+        rate_int, rate_dec = exact_decimals(np.full(n, float(plan.annual_rate)))
     else:
-        dec = _float_decimals(rate)
-        d = int(dec.max())
-        rate_int = np.rint(rate * 10.0**dec).astype(np.int64) * (10 ** (d - dec))
-        rate_scale = 10**d
+        rate_int, rate_dec = exact_decimals(rate)
     T = plan.term
-    batch = _Batch._assemble_fast(
-        n=n, T=T, B0=t["financed"], N=np.full(n, T, np.int64), G=np.full(n, plan.grace, np.int64),
-        deferral=np.full(n, plan.grace_kind == "deferral"), method=np.full(n, _METHOD_CODE[plan.method], np.int64),
-        fee=np.zeros(n, np.int64), rate_int=rate_int, rate_scale=rate_scale, units=np.full(n, units, np.int64),
-        freq=np.full(n, 12, np.int64), modes=money.rounding_modes("half_up"),
+    batch = Batch.from_arrays(
+        principal=t["financed"], rate_int=rate_int, rate_dec=rate_dec, periods=np.full(n, T, np.int64),
+        grace=np.full(n, plan.grace, np.int64), deferral=np.full(n, plan.grace_kind == "deferral"),
+        method=np.full(n, METHOD_CODE[plan.method], np.int64), units=np.full(n, units, np.int64),
     )
-    res = _run(batch, keep_rows=("payment", "closing_balance"))
+    res = run(batch, keep_rows=("payment", "closing_balance"))
     pay[:, 1 : T + 1] = res.table["payment"].astype(np.int64)
     bal[:, 1 : T + 1] = res.table["closing_balance"].astype(np.int64)
     bal[:, T + 1 :] = 0

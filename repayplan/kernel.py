@@ -1,0 +1,1624 @@
+"""The engine kernel: the one internal interface every schedule goes through.
+
+``amortize``, ``amortize_many`` (:mod:`repayplan.schedule`), ``Plan.schedule`` and
+``plan_batch`` (:mod:`repayplan.plans`) and the portfolio (:mod:`repayplan.portfolio`) all
+describe their loans to this module and run them here; nothing else computes a schedule.
+
+The interface
+-------------
+* :class:`LoanSpec` — the validated terms of one loan (``LoanSpec.from_terms``).
+* :class:`Batch` — many loans as arrays over loans: :meth:`Batch.from_specs` (validated
+  specs), :meth:`Batch.from_frame` (a DataFrame, validated column by column, vectorised) and
+  :meth:`Batch.from_arrays` (arrays already validated by the caller, e.g. the portfolio).
+* :func:`run` — runs a batch period by period, vectorised across loans, into a
+  :class:`Result` (totals per loan and, if asked, the rows as int64 minor units).
+* :func:`check_payment_vectors` — the error of a payment vector that does not repay.
+* :func:`exact_decimals` — the decimals a float was typed with (rates read exactly).
+
+Money is int64 minor units throughout, bounded by :data:`MAX_AMOUNT_MINOR`; rates are exact
+integer ratios ``RN / RD``.
+
+Two meanings of "30/360"
+------------------------
+The public keyword ``day_count="30/360"`` of :func:`repayplan.amortize` means the *nominal
+periodic rate*: each period's interest is ``balance × annual_rate / frequency`` (月利率 =
+年利率 / 12), whatever the number of days; the kernel calls this accrual
+:data:`PERIODIC_RATE`.  The *30/360 Bond Basis day count* of
+:func:`repayplan.calendar.accrual_numerators` (ISDA 2006 §4.16(f)) counts days of a period
+between two dates; for whole periods between due dates on the same day of the month the two
+agree, for a stub they do not.  The kernel never uses the Bond Basis count.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from . import money
+from ._validate import check_amount, check_choice, check_date, check_int, check_rate
+from .errors import InputError
+
+__all__ = [
+    "LoanSpec", "Batch", "Result", "run", "run_one", "scalar_ok", "check_payment_vectors",
+    "exact_decimals",
+    "float_decimals", "METHOD_CODE", "MAX_AMOUNT_MINOR", "PERIODIC_RATE", "CARRY_MODES",
+]
+
+#: Repayment structures (see :data:`repayplan.schedule.METHODS`).
+METHODS = ("level", "equal_principal", "interest_only")
+#: Kinds of grace period (see :data:`repayplan.schedule.GRACE_KINDS`).
+GRACE_KINDS = ("interest_only", "deferral")
+#: Payments per year (see :data:`repayplan.schedule.FREQUENCIES`).
+FREQUENCIES = (1, 2, 4, 12, 26, 52)
+MAX_PERIODS = 1200
+_LEVEL, _EQUAL, _IONLY, _CUSTOM = 0, 1, 2, 3
+#: The integer code of each method name in a :class:`Batch` (a payment vector is code 3).
+METHOD_CODE = {"level": _LEVEL, "equal_principal": _EQUAL, "interest_only": _IONLY}
+#: The largest amount (principal, given payment, fee, vector entry) the engine accepts, in
+#: minor units: ``10**17`` (a quadrillion yuan in fen; int64 ends at about ``9.2 * 10**18``).
+#: Beyond it :class:`~repayplan.errors.InputError`, never a wrapped negative number.  Below
+#: it a batch runs in int64; a batch whose balances or totals could pass ``2**62`` (huge
+#: amounts at high rates over long terms, capitalised interest) runs in exact Python integers.
+MAX_AMOUNT_MINOR = 10**17
+#: The kernel's name for ``day_count="30/360"``: interest of a period is the balance times the
+#: nominal periodic rate ``annual_rate / frequency`` (not the 30/360 Bond Basis day count).
+PERIODIC_RATE = "periodic"
+#: Values of ``carry_precision``: ``False`` (rounded rows: the balance carries the rounded
+#: amounts), ``True`` (balance carried unrounded; every amount shown rounded on its own, as
+#: spreadsheets' PPMT/IPMT do) and ``"reconciled"`` (balance carried unrounded; the principal
+#: shown is the payment shown less the interest shown, as printed textbook tables do).
+CARRY_MODES = (False, True, "reconciled")
+_INT64_SAFE = 2**62
+TABLE_COLUMNS = [
+    "period", "date", "opening_balance", "payment", "interest", "principal", "closing_balance", "fee",
+]
+
+
+# --------------------------------------------------------------------------------------
+# Validation of one loan's arguments
+# --------------------------------------------------------------------------------------
+@dataclass
+class LoanSpec:
+    """The validated terms of one loan, amounts in minor units (what ``amortize`` was given).
+
+    Built by :meth:`from_terms` from every keyword of :func:`repayplan.schedule.amortize`
+    (``AMORTIZE_DEFAULTS`` fills the ones a caller leaves out); each is checked through
+    ``repayplan._validate``, so a bad value raises the error ``amortize`` raises.
+
+    Examples
+    --------
+    >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+    >>> terms = dict(AMORTIZE_DEFAULTS, principal="1000.50", annual_rate=0.0435, periods=12)
+    >>> spec = LoanSpec.from_terms(**terms)
+    >>> spec.principal_minor, spec.rate, spec.accrual
+    (100050, Decimal('0.0435'), 'periodic')
+    >>> LoanSpec.from_terms(**dict(terms, principal="1000.505"))
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: principal == '1000.505', must be an amount with at most 2 decimal places
+    """
+
+    principal_minor: int
+    rate: Decimal
+    periods: int | None
+    frequency: int
+    method: str
+    custom: list[int] | None
+    absorb_last: bool
+    compounding: int | None
+    start: _dt.date | None
+    accrual: str                 # PERIODIC_RATE, or an actual-day count 'ACT/360', ...
+    modes: dict
+    payment_minor: int | None
+    fee_minor: int
+    grace: int
+    grace_kind: str
+    amortization_periods: int | None
+    rate_changes: dict[int, Decimal]
+    carry_precision: bool | str  # one of CARRY_MODES
+    currency: str
+    units: int
+    business_day: str
+    holidays: object
+    payment_basis: str
+    terms: dict
+
+    @classmethod
+    def from_terms(cls, **kw) -> LoanSpec:
+        currency = kw["currency"]
+        units = money.minor_units_for(currency, kw["minor_units"])
+        modes = money.rounding_modes(kw["rounding"])
+        p = check_amount("principal", kw["principal"])
+        principal_minor = _exact_minor("principal", kw["principal"], p, units)
+        rate = check_rate("annual_rate", kw["annual_rate"])
+        frequency = check_choice("frequency", kw["frequency"], FREQUENCIES)
+        method = kw["method"]
+        custom = None
+        absorb = False
+        grace = check_int("grace", kw["grace"], low=0, high=MAX_PERIODS)
+        if isinstance(method, str):
+            check_choice("method", method, METHODS)
+        elif isinstance(method, (Sequence, np.ndarray, pd.Series)) and not isinstance(method, str):
+            vals = list(np.asarray(method, dtype=object).ravel())
+            if not vals:
+                raise InputError("method", method, "a method name or a non-empty sequence of payments")
+            absorb = vals[-1] is None
+            if absorb:
+                vals[-1] = 0
+            custom = [
+                _exact_minor(f"method[{i}]", v, check_amount(f"method[{i}]", v, allow_zero=True), units)
+                for i, v in enumerate(vals)
+            ]
+            method = "custom"
+        else:
+            raise InputError("method", method, "one of 'level', 'equal_principal', 'interest_only' or a sequence of payments")
+        periods = kw["periods"]
+        payment = kw["payment"]
+        if custom is not None:
+            if periods is not None and check_int("periods", periods, low=1, high=MAX_PERIODS) != len(custom) + grace:
+                raise InputError("periods", periods, f"None or grace + the length of the payment vector ({grace + len(custom)})")
+            periods = len(custom) + grace
+            if periods > MAX_PERIODS:
+                raise InputError("method", f"{periods} payments", f"at most {MAX_PERIODS} payments")
+        elif periods is None:
+            if payment is None:
+                raise InputError("periods", None, "a whole number from 1 to 1200 (None only with payment=)")
+        else:
+            periods = check_int("periods", periods, low=1, high=MAX_PERIODS)
+        payment_minor = None
+        if payment is not None:
+            if custom is not None:
+                raise InputError("payment", payment, "None when method is a payment vector")
+            payment_minor = _exact_minor("payment", payment, check_amount("payment", payment), units)
+        fee_minor = 0
+        if kw["fee"] is not None:
+            fee_minor = _exact_minor("fee", kw["fee"], check_amount("fee", kw["fee"], allow_zero=True), units)
+        grace_kind = check_choice("grace_kind", kw["grace_kind"], GRACE_KINDS)
+        if periods is not None and grace >= periods:
+            raise InputError("grace", grace, f"fewer periods than the term ({periods})")
+        amort = kw["amortization_periods"]
+        if amort is not None:
+            amort = check_int("amortization_periods", amort, low=1, high=100 * MAX_PERIODS)
+            if periods is None or amort < periods:
+                raise InputError("amortization_periods", amort, f"a whole number >= periods ({periods})")
+            if method not in ("level", "equal_principal"):
+                raise InputError("amortization_periods", amort, "used with method 'level' or 'equal_principal'")
+        compounding = kw["compounding"]
+        if compounding is not None:
+            compounding = check_int("compounding", compounding, low=1, high=365)
+        day_count = _normalize_day_count(kw["day_count"])
+        accrual = PERIODIC_RATE if day_count == "30/360" else day_count
+        if compounding is not None and compounding != frequency and accrual != PERIODIC_RATE:
+            raise InputError("compounding", compounding, "None with an actual-day count (compounding applies with day_count='30/360')")
+        start = None if kw["start"] is None else check_date("start", kw["start"])
+        if accrual != PERIODIC_RATE and start is None:
+            raise InputError("start", None, f"a date: day_count {day_count!r} counts actual days between due dates")
+        changes = {}
+        rc = kw["rate_changes"] or {}
+        if not isinstance(rc, Mapping):
+            raise InputError("rate_changes", rc, "a mapping {period: annual_rate}")
+        for k, v in rc.items():
+            kk = check_int("rate_changes period", k, low=1, high=periods if periods else MAX_PERIODS)
+            changes[kk] = check_rate(f"rate_changes[{k}]", v)
+        carry = _carry_mode(kw["carry_precision"])
+        if carry and custom is not None:
+            raise InputError("carry_precision", carry, "False when method is a payment vector")
+        business_day = check_choice(
+            "business_day", kw["business_day"], ("unadjusted", "following", "modified_following", "preceding")
+        )
+        basis = check_choice("payment_basis", kw["payment_basis"], ("nominal", "actual"))
+        terms = {k: v for k, v in kw.items() if k != "method"}
+        terms["method"] = method
+        return cls(
+            principal_minor=principal_minor, rate=rate, periods=periods, frequency=frequency,
+            method=method, custom=custom, absorb_last=absorb, compounding=compounding, start=start,
+            accrual=accrual, modes=modes, payment_minor=payment_minor, fee_minor=fee_minor,
+            grace=grace, grace_kind=grace_kind, amortization_periods=amort, rate_changes=changes,
+            carry_precision=carry, currency=currency.upper(), units=units,
+            business_day=business_day, holidays=kw["holidays"], payment_basis=basis, terms=terms,
+        )
+
+
+def _exact_minor(field_name, raw, value: Decimal, units: int) -> int:
+    scaled = value.scaleb(units)
+    if scaled != scaled.to_integral_value():
+        raise InputError(field_name, raw, f"an amount with at most {units} decimal places")
+    if abs(scaled) > MAX_AMOUNT_MINOR:
+        raise InputError(field_name, raw, f"an amount up to {money.from_minor(MAX_AMOUNT_MINOR, units)} "
+                         f"(10**17 minor units, the engine's int64 bound)")
+    return int(scaled)
+
+
+def _carry_mode(value):
+    """``carry_precision`` as one of :data:`CARRY_MODES` (numpy booleans read as booleans)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, str) and value == "reconciled":
+        return value
+    raise InputError("carry_precision", value, "False, True or 'reconciled'")
+
+
+def _normalize_day_count(dc) -> str:
+    try:
+        from .calendar import normalize_day_count
+    except ImportError:  # pragma: no cover - calendar ships with the package
+        normalize_day_count = None
+    if normalize_day_count is not None:
+        return normalize_day_count(dc)
+    return check_choice("day_count", dc, ("30/360", "ACT/360", "ACT/365F", "ACT/ACT"))
+
+
+# --------------------------------------------------------------------------------------
+# The batch: arrays over loans
+# --------------------------------------------------------------------------------------
+@dataclass
+class Batch:
+    """Many loans as arrays over loans: what :func:`run` computes on.
+
+    Amounts are int64 minor units (Python integers only where a schedule could pass
+    ``2**62``); the interest of loan ``i`` in period ``t`` is
+    ``round(balance * RN[i, t] / RD)`` and the nominal periodic rate for level payments is
+    ``PN[i, t] / PD``, exact integer ratios on one scale for the whole batch.  A second axis
+    of length 1 means "the same every period".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+    >>> loans = pd.DataFrame({"principal": [120_000], "annual_rate": [0.06], "periods": [12]})
+    >>> b = Batch.from_frame(loans, rounding="half_up", defaults=AMORTIZE_DEFAULTS)
+    >>> int(b.RN[0, 0]), b.RD                                  # 6 / 1200 = 0.5 % a month
+    (6, 1200)
+    """
+
+    n: int
+    T: int                       # the longest schedule, in periods
+    B0: np.ndarray               # principal, minor units
+    N: np.ndarray                # periods (due date of the last payment)
+    G: np.ndarray                # grace periods
+    deferral: np.ndarray         # bool: grace capitalises interest
+    M: np.ndarray                # amortization periods (>= N; balloon when > N)
+    method: np.ndarray           # method code
+    given: np.ndarray            # given regular payment (minor), -1 when none
+    fee: np.ndarray              # fee per period (minor)
+    RN: np.ndarray               # interest numerator per (loan, period): interest = B * RN / RD
+    RD: int                      # common interest denominator of the batch
+    PN: np.ndarray               # nominal periodic rate numerator per (loan, period), for payments
+    PD: int                      # nominal periodic rate denominator
+    changes: np.ndarray          # bool (loan, period): recompute the payment here
+    custom: np.ndarray | None    # (loan, period) payment vector, minor
+    dates: np.ndarray | None     # (loan, period) datetime64[D] due dates
+    units: np.ndarray
+    modes: dict
+    carry: bool | str            # one of CARRY_MODES
+    actual_basis: np.ndarray     # bool: solve the level payment on actual periodic rates
+    dtype: object
+    absorb: np.ndarray | None = None  # bool: the vector's last payment is whatever clears the loan
+
+    exact64: bool = True              # B * RN fits int64: interest in exact integer arithmetic
+
+    @classmethod
+    def from_specs(cls, specs: list[LoanSpec]) -> Batch:
+        """A batch of validated loans (:meth:`LoanSpec.from_terms`), e.g. one for ``amortize``.
+
+        >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+        >>> spec = LoanSpec.from_terms(principal=1200, annual_rate=0.12, periods=12,
+        ...                            **AMORTIZE_DEFAULTS)
+        >>> b = Batch.from_specs([spec])
+        >>> b.n, b.T, int(b.B0[0]), int(b.RN[0, 0]), b.RD          # 1 % a month = 12 / 1200
+        (1, 12, 120000, 12, 1200)
+        """
+        s = specs[0]
+        n = len(specs)
+        T = max((sp.periods if sp.periods is not None else MAX_PERIODS) for sp in specs)
+        custom = None
+        if any(sp.custom is not None for sp in specs):
+            custom = np.zeros((n, T), dtype=object)
+            for i, sp in enumerate(specs):
+                if sp.custom is not None:
+                    custom[i, sp.grace : sp.grace + len(sp.custom)] = sp.custom
+        rate_int, rate_dec = zip(*(_decimal_parts(sp.rate) for sp in specs), strict=True)
+        ch = [(i, k, *_decimal_parts(r)) for i, sp in enumerate(specs) for k, r in sorted(sp.rate_changes.items())]
+        changes = tuple(np.array(c, dtype=object) for c in zip(*ch, strict=True)) if ch else None
+        carry = {sp.carry_precision for sp in specs}
+        if len(carry) > 1:
+            raise InputError("carry_precision", sorted(map(str, carry)), "one carry mode per batch")
+        batch = cls.from_arrays(
+            principal=np.array([sp.principal_minor for sp in specs], dtype=np.int64),
+            rate_int=np.array(rate_int, dtype=object), rate_dec=np.array(rate_dec, dtype=np.int64),
+            periods=np.array([sp.periods if sp.periods is not None else MAX_PERIODS for sp in specs], dtype=np.int64),
+            frequency=np.array([sp.frequency for sp in specs], dtype=np.int64),
+            method=np.array([_CUSTOM if sp.custom is not None else METHOD_CODE[sp.method] for sp in specs]),
+            grace=np.array([sp.grace for sp in specs], dtype=np.int64),
+            deferral=np.array([sp.grace_kind == "deferral" for sp in specs]),
+            amortization=np.array([sp.amortization_periods or (sp.periods or MAX_PERIODS) for sp in specs], dtype=np.int64),
+            payment=np.array([-1 if sp.payment_minor is None else sp.payment_minor for sp in specs], dtype=np.int64),
+            fee=np.array([sp.fee_minor for sp in specs], dtype=np.int64),
+            units=np.array([sp.units for sp in specs], dtype=np.int64),
+            compounding=np.array([sp.compounding or 0 for sp in specs], dtype=np.int64),
+            accrual=np.array([sp.accrual for sp in specs], dtype=object),
+            starts=np.array([np.datetime64(sp.start, "D") if sp.start else np.datetime64("NaT") for sp in specs],
+                            dtype="datetime64[D]"),
+            business_day=np.array([sp.business_day for sp in specs], dtype=object),
+            holidays=s.holidays, changes=changes, custom=custom,
+            absorb=np.array([sp.absorb_last for sp in specs]),
+            actual_basis=np.array([sp.payment_basis == "actual" for sp in specs]),
+            carry=s.carry_precision, modes=s.modes,
+        )
+        return batch
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, *, rounding, defaults) -> Batch:
+        """A batch from a DataFrame of loans, validated column by column (vectorised).
+
+        Columns are the keywords of :func:`repayplan.schedule.amortize` (``rounding`` is
+        one per batch); a missing column or cell takes the value in ``defaults``.  A bad value
+        raises the :class:`~repayplan.errors.InputError` that ``amortize`` raises for that
+        loan, named ``loans.<field>[<position>]``.  Payment vectors in a ``method`` column
+        are the one case validated loan by loan (each is a sequence of Python objects).
+
+        >>> import pandas as pd
+        >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+        >>> df = pd.DataFrame({"principal": [1200, 2400.5], "annual_rate": [0.12, 0.1 + 0.2],
+        ...                    "periods": [12, 24]})
+        >>> b = Batch.from_frame(df, rounding="half_up", defaults=AMORTIZE_DEFAULTS)
+        >>> b.B0.tolist(), b.dtype.__name__                  # float noise keeps int64
+        ([120000, 240050], 'int64')
+        """
+        if len(df) and "method" in df and df["method"].map(lambda m: not isinstance(m, str)).any():
+            specs = []
+            for pos, row in enumerate(df.to_dict("records")):
+                kw = {c: v for c, v in row.items() if c in defaults or c in _REQUIRED}
+                kw = {c: v for c, v in kw.items() if not _is_missing(v)}
+                kw["rounding"] = rounding
+                try:
+                    specs.append(_spec_from_row(kw, defaults))
+                except InputError as e:
+                    raise InputError(f"loans.{e.field}[{pos}]", e.value, e.allowed, e.hint) from None
+            return cls.from_specs(specs)
+        cols = _frame_columns(df, rounding=rounding, defaults=defaults,
+                             scalar_check=lambda kw: _spec_from_row(kw, defaults))
+        return cls.from_arrays(**cols)
+
+    @classmethod
+    def parts_from_frame(cls, df: pd.DataFrame, *, rounding, defaults, dates: bool = True
+                         ) -> list[tuple[np.ndarray, Batch]]:
+        """:meth:`from_frame` as a few batches, each of loans whose rates share a representation.
+
+        One batch puts every rate on one exact scale; a few loans with 24-decimal compounded
+        rates, or float-noise rates read to 17 decimals, would push the whole book off the
+        exact int64 product.  So the validated loans are grouped (plain decimal rates, noisy
+        rates, compounded rates; one day count; with or without rate changes) and each group
+        runs as its own batch; returns ``(positions, batch)`` pairs.  ``dates=False`` skips the
+        due dates that only rows would show.
+
+        >>> import pandas as pd
+        >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+        >>> df = pd.DataFrame({"principal": [1000, 1000, 1000], "annual_rate": [0.05, 0.1 + 0.2, 0.05],
+        ...                    "periods": [12, 12, 12], "compounding": [None, None, 2]})
+        >>> [(pos.tolist(), b.exact64) for pos, b in Batch.parts_from_frame(
+        ...     df, rounding="half_up", defaults=AMORTIZE_DEFAULTS)]
+        [([0], True), ([1], False), ([2], False)]
+        """
+        if len(df) and "method" in df and df["method"].map(lambda m: not isinstance(m, str)).any():
+            return [(np.arange(len(df)), cls.from_frame(df, rounding=rounding, defaults=defaults))]
+        cols = _frame_columns(df, rounding=rounding, defaults=defaults,
+                              scalar_check=lambda kw: _spec_from_row(kw, defaults))
+        n = len(df)
+        if not dates:
+            # totals only: the nominal-rate loans need no due dates (actual-day ones do)
+            cols["starts"] = np.where(cols["accrual"] == PERIODIC_RATE, np.datetime64("NaT"), cols["starts"])
+        comp = (cols["compounding"] > 0) & (cols["compounding"] != cols["frequency"])
+        noisy = np.asarray(cols["rate_dec"]) > 9
+        if cols["changes"] is not None:
+            ch_noisy = cols["changes"][3].astype(np.int64) > 9
+            noisy[cols["changes"][0][ch_noisy].astype(np.int64)] = True
+        # and by accrual: one day count per batch keeps the common denominator (and so the
+        # products) small enough for exact int64 arithmetic
+        rep = np.where(comp, 2, np.where(noisy, 1, 0))
+        _, acc = np.unique(cols["accrual"].astype(str), return_inverse=True)
+        changed = np.zeros(n, bool)
+        if cols["changes"] is not None:
+            changed[cols["changes"][0].astype(np.int64)] = True
+        key = (rep * 8 + acc.reshape(-1)) * 2 + changed
+        groups = [np.flatnonzero(key == g) for g in np.unique(key)]
+        if len(groups) == 1:
+            return [(np.arange(n), cls.from_arrays(**cols))]
+        return [(g, cls.from_arrays(**_take(cols, g, n))) for g in groups]
+
+    @classmethod
+    def from_arrays(cls, *, principal, rate_int, rate_dec, periods, frequency=None, method=None,
+                    grace=None, deferral=None, amortization=None, payment=None, fee=None, units=None,
+                    compounding=None, accrual=None, starts=None, business_day=None, holidays=None,
+                    changes=None, custom=None, absorb=None, actual_basis=None, carry=False,
+                    modes=None) -> Batch:
+        """A batch from arrays over loans that the caller has validated.
+
+        Amounts are int64 minor units; the rate of loan ``i`` is exactly
+        ``rate_int[i] / 10**rate_dec[i]``; ``changes`` is ``(loan, period, rate_int, rate_dec)``
+        arrays of rate changes (1-based periods); ``accrual`` holds :data:`PERIODIC_RATE` or an
+        actual-day count per loan; ``starts`` the disbursement dates (``NaT`` for none).
+
+        >>> import numpy as np
+        >>> b = Batch.from_arrays(principal=np.array([100_000, 200_000]),
+        ...                       rate_int=np.array([6, 435]), rate_dec=np.array([2, 4]),
+        ...                       periods=np.array([12, 24]))
+        >>> b.RN[:, 0].tolist(), b.RD                      # 0.06/12 and 0.0435/12 over 120,000
+        ([600, 435], 120000)
+        """
+        n = len(principal)
+        i64 = lambda a, v: np.full(n, v, np.int64) if a is None else np.asarray(a, dtype=np.int64)  # noqa: E731
+        N = i64(periods, 0)
+        T = int(N.max())
+        freq = i64(frequency, 12)
+        method = i64(method, _LEVEL)
+        G = i64(grace, 0)
+        deferral = np.zeros(n, bool) if deferral is None else np.asarray(deferral, bool)
+        M = N.copy() if amortization is None else np.asarray(amortization, np.int64)
+        given = i64(payment, -1)
+        fee = i64(fee, 0)
+        units = i64(units, 2)
+        comp = i64(compounding, 0)
+        modes = modes or money.rounding_modes("half_up")
+        B0 = np.asarray(principal, dtype=np.int64)
+        accrual = np.full(n, PERIODIC_RATE, dtype=object) if accrual is None else np.asarray(accrual, dtype=object)
+        # exact rates on the batch's common scale 10**d
+        rate_dec = np.asarray(rate_dec, dtype=np.int64)
+        d = int(rate_dec.max())
+        if changes is not None:
+            d = max(d, int(np.max(changes[3].astype(np.int64))))
+        big = d > 18
+        scale = 10**d
+
+        def on_scale(ri, dec):
+            dec = np.asarray(dec, dtype=np.int64)
+            if big:
+                return np.array([int(r) * 10 ** (d - int(e)) for r, e in zip(ri, dec, strict=True)], dtype=object)
+            return np.asarray(ri).astype(np.int64) * (10 ** (d - dec))
+
+        R = on_scale(rate_int, rate_dec)[:, None]
+        ch_mask = np.zeros((n, 1), bool)
+        if changes is not None:
+            # forward-fill the rate from each change on (changes sorted by loan, then period)
+            loan, period = changes[0].astype(np.int64), changes[1].astype(np.int64)
+            order = np.lexsort((period, loan))
+            loan, period = loan[order], period[order]
+            cr = on_scale(changes[2][order], changes[3][order])
+            idx = np.full((n, T), -1, np.int64)
+            idx[loan, period - 1] = np.arange(len(loan))
+            idx = np.maximum.accumulate(idx, axis=1)
+            R = np.where(idx < 0, R, cr[np.maximum(idx, 0)])
+            ch_mask = np.zeros((n, T), bool)
+            ch_mask[loan, period - 1] = True
+        Lp = int(np.lcm.reduce(np.unique(freq)))
+        compounded = (comp > 0) & (comp != freq)
+        if compounded.any():
+            # periodic rate (1 + r/c)^(c/f) - 1 to 18 decimals (its error, below 10**-18 of the
+            # balance, is far below a fen, and the numerators stay int64); the plain loans of
+            # the batch are put on the same denominator.  One Decimal power per distinct
+            # (rate, compounding, frequency), not per loan and period.
+            PD = 10 ** max(18, d) * Lp
+            per_f = np.array([(PD // scale) // int(f) for f in freq], dtype=object)[:, None]
+            PN = R.astype(object) * per_f
+            rows = np.flatnonzero(compounded)
+            with localcontext() as ctx:
+                ctx.prec = 60
+                for c, f in {(int(comp[i]), int(freq[i])) for i in rows}:
+                    sel = rows[(comp[rows] == c) & (freq[rows] == f)]
+                    vals, inv = np.unique(R[sel].astype(object) if R.dtype == object else R[sel],
+                                          return_inverse=True)
+                    pns = []
+                    for r0 in vals.tolist():
+                        r = Decimal(int(r0)) / scale
+                        rho = (1 + r / c) ** (Decimal(c) / f) - 1
+                        pns.append(int((rho * PD).to_integral_value()))
+                    PN[sel] = np.array(pns, dtype=object)[inv.reshape(R[sel].shape)]
+            PN = _fit64(PN)
+        else:
+            PD = scale * Lp
+            PN = _mul_exact(R, (Lp // freq)[:, None])
+        periodic = accrual == PERIODIC_RATE
+        dates = None
+        if starts is not None and not np.isnat(starts).all():
+            from .calendar import payment_dates_many
+
+            starts = np.asarray(starts, dtype="datetime64[D]")
+            bd = np.full(n, "unadjusted", dtype=object) if business_day is None else np.asarray(business_day, dtype=object)
+            dates = np.full((n, T), np.datetime64("NaT"), dtype="datetime64[D]")
+            has = ~np.isnat(starts)
+            for f in np.unique(freq[has]):
+                for conv in np.unique(bd[has & (freq == f)]):
+                    sel = has & (freq == f) & (bd == conv)
+                    dates[sel] = payment_dates_many(starts[sel], T, int(f), convention=str(conv), holidays=holidays)
+        if periodic.all():
+            RN, RD = PN, PD
+        else:
+            from .calendar import DAY_COUNT_DENOMINATOR, accrual_numerators
+
+            dcs = sorted(set(accrual[~periodic]))
+            L = int(np.lcm.reduce([Lp] + [DAY_COUNT_DENOMINATOR[dc] for dc in dcs]))
+            RD = scale * L
+            mult = np.zeros((n, T), dtype=np.int64)
+            mult[periodic] = (L // Lp) * (Lp // freq[periodic])[:, None]
+            prev = np.concatenate([starts[:, None], dates[:, :-1]], axis=1)
+            for dc in dcs:
+                sel = accrual == dc
+                mult[sel] = accrual_numerators(prev[sel], dates[sel], dc) * (L // DAY_COUNT_DENOMINATOR[dc])
+            if compounded.any():  # compounding applies with the periodic rate only (validated)
+                RD_all = _lcm(RD, PD)
+                RN = np.where(periodic[:, None], PN.astype(object) * (RD_all // PD),
+                              R.astype(object) * mult.astype(object) * (RD_all // RD))
+                RD = RD_all
+            else:
+                RN = _mul_exact(R, mult, factored=True)
+        RN, PN = _fit64(RN), _fit64(PN)
+        # the size of the numbers: amounts stay int64 unless capitalisation could grow a
+        # balance past 2**62; the interest product B * RN uses exact int64 arithmetic when it
+        # fits, else a float product checked near every rounding boundary (exact fallback)
+        max_rn = (RN.max_abs() if isinstance(RN, _Factored)
+                  else max(int(np.max(RN)), -int(np.min(RN))) if np.size(RN) else 0)
+        maxB = int(B0.max()) if n else 0
+        # a payment vector or a given payment below the interest can grow a balance all term long
+        growth_periods = np.where((method == _CUSTOM) | (given >= 0), N, G)
+        grow = _growth(np.array([max_rn / RD]), growth_periods)
+        # totals: at most T periods of interest on the largest balance
+        big_amount = max(maxB, int(given.max()) if n else 0) * 4 * grow * (2 + T * max_rn / RD)
+        dtype = np.int64 if big_amount < _INT64_SAFE else object
+        exact64 = (RN.dtype != object and dtype is np.int64
+                   and max(maxB, int(given.max()), 1) * 4 * grow * (1 + max_rn) < _INT64_SAFE
+                   and RD < _INT64_SAFE)
+        if custom is not None:
+            custom = custom.astype(dtype)
+        return cls(
+            n=n, T=T, B0=B0.astype(dtype), N=N, G=G, deferral=deferral, M=M, method=method,
+            given=given.astype(dtype), fee=fee.astype(dtype), RN=RN, RD=RD, PN=PN, PD=PD,
+            changes=ch_mask, custom=custom, dates=dates, units=units, modes=modes, carry=carry,
+            actual_basis=np.zeros(n, bool) if actual_basis is None else np.asarray(actual_basis, bool),
+            dtype=dtype, absorb=absorb, exact64=exact64,
+        )
+
+
+_REQUIRED = ("principal", "annual_rate", "periods")
+
+
+def _take(cols: dict, idx: np.ndarray, n: int) -> dict:
+    """The validated columns of the loans ``idx`` (rate changes renumbered)."""
+    out = {}
+    for k, v in cols.items():
+        if k == "changes" and v is not None:
+            where = np.full(n, -1, np.int64)
+            where[idx] = np.arange(len(idx))
+            loan = where[v[0].astype(np.int64)]
+            keep = loan >= 0
+            out[k] = (loan[keep].astype(object), *(a[keep] for a in v[1:])) if keep.any() else None
+        elif isinstance(v, np.ndarray) and v.shape[:1] == (n,):
+            out[k] = v[idx]
+        else:
+            out[k] = v
+    return out
+
+
+def _decimal_parts(r: Decimal) -> tuple[int, int]:
+    """``(numerator, decimals)`` with ``r == numerator / 10**decimals`` exactly."""
+    e = r.as_tuple().exponent
+    dec = max(0, -e)
+    return int(r.scaleb(dec)), dec
+
+
+def _lcm(a: int, b: int) -> int:
+    import math
+
+    return a * b // math.gcd(a, b)
+
+
+def _mul_exact(a: np.ndarray, b: np.ndarray, *, factored: bool = False):
+    """``a * b`` elementwise in int64 when no product can overflow; else, with ``factored``,
+    the two int64 factors kept apart (:class:`_Factored`), or the product in Python integers."""
+    if a.dtype != object and b.dtype != object:
+        amax = max(int(np.max(a)), -int(np.min(a))) if a.size else 0
+        bmax = max(int(np.max(b)), -int(np.min(b))) if b.size else 0
+        if amax * bmax < 2**63:
+            return a.astype(np.int64) * b.astype(np.int64)
+        if factored:
+            return _Factored(a.astype(np.int64), b.astype(np.int64))
+    return a.astype(object) * b.astype(object)
+
+
+class _Factored:
+    """Interest numerators ``RN = R * MULT`` kept as two int64 factors (their product would
+    overflow int64: float-noise rates on an actual-day count).  Indexing gives the factors
+    indexed alike; ``astype(float)`` their product in floating point; ``int(x[j])`` an exact
+    element.  Only the float-checked interest path (exact fallback) reads it."""
+
+    def __init__(self, R: np.ndarray, M: np.ndarray):
+        self.R, self.M = R, M
+        self.shape = np.broadcast_shapes(R.shape, M.shape)
+        self.ndim = len(self.shape)
+        self.dtype = np.dtype(object)
+        self.size = int(np.prod(self.shape))
+
+    def max_abs(self) -> int:
+        return max(int(np.max(self.R)), -int(np.min(self.R))) * max(int(np.max(self.M)), -int(np.min(self.M)))
+
+    def __getitem__(self, key):
+        rkey = key
+        if self.R.ndim == 2 and self.R.shape[1] == 1 and self.M.ndim == 2 and self.M.shape[1] > 1 \
+                and isinstance(key, tuple):
+            rows, cols = key
+            rkey = (rows, 0) if isinstance(cols, (int, np.integer)) else (rows, slice(0, 1))
+        r, m = self.R[rkey], self.M[key]
+        if np.ndim(m) == 0:
+            return int(r) * int(m)
+        return _Factored(np.asarray(r), np.asarray(m))
+
+    def astype(self, dtype):
+        if dtype is float:
+            return self.R.astype(float) * self.M.astype(float)
+        return self.R.astype(object) * self.M.astype(object)
+
+    def __int__(self):
+        return int(self.R.ravel()[0]) * int(self.M.ravel()[0])
+
+    def __len__(self):
+        return self.shape[0]
+
+
+def _fit64(a):
+    """``a`` as int64 when every value fits, else as Python integers (object)."""
+    if isinstance(a, _Factored):
+        return a
+    a = np.asarray(a)
+    if a.dtype != object:
+        return a.astype(np.int64, copy=False)
+    if a.size == 0 or max(int(np.max(a)), -int(np.min(a))) < 2**63:
+        return a.astype(np.int64)
+    return a
+
+
+def _growth(rho, periods) -> int:
+    """An upper bound on how many times a balance can grow by capitalisation."""
+    rho = float(np.max(rho)) if np.size(rho) else 0.0
+    k = int(np.max(periods)) if np.size(periods) else 0
+    g = (1.0 + rho) ** (k + 1)
+    return int(min(g, 1e30)) + 2
+
+
+def float_decimals(x: np.ndarray) -> np.ndarray:
+    """Fewest decimals ``d`` such that ``round(x, d)`` gives back the same float (repr's digits).
+
+    >>> import numpy as np
+    >>> float_decimals(np.array([0.06, 0.0435, 0.0435 + 0.0035, 0.1 + 0.2, 12.0])).tolist()
+    [2, 4, 3, 17, 0]
+    """
+    x = np.asarray(x, dtype=float)
+    dec = np.full(x.shape, -1, dtype=np.int64)
+    for d in range(0, 16):
+        p = 10.0**d
+        ok = (dec < 0) & (np.rint(x * p) / p == x)
+        dec[ok] = d
+        if (dec >= 0).all():
+            break
+    left = dec < 0
+    if left.any():
+        dec[left] = [max(0, -Decimal(repr(float(v))).as_tuple().exponent) for v in x[left]]
+    return dec
+
+
+def exact_decimals(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Floats as exact decimals ``numerator / 10**decimals``, read by their shortest repr.
+
+    ``0.0435`` is 435/10⁴, what the person typed, not its binary expansion; a sum with float
+    noise such as ``0.1 + 0.2`` (``0.30000000000000004``) is read exactly too, as
+    30000000000000004/10¹⁷.  Numerators are int64 (object beyond 18 decimals).
+
+    >>> import numpy as np
+    >>> num, dec = exact_decimals(np.array([0.0435, 0.1 + 0.2]))
+    >>> num.tolist(), dec.tolist()
+    ([435, 30000000000000004], [4, 17])
+    """
+    x = np.asarray(x, dtype=float)
+    dec = float_decimals(x)
+    num = np.zeros(x.shape, dtype=np.int64)
+    short = dec <= 15
+    num[short] = np.rint(x[short] * 10.0 ** dec[short]).astype(np.int64)
+    if (~short).any():
+        # more digits than a double multiplies exactly: each distinct value through its repr
+        vals, inv = np.unique(x[~short], return_inverse=True)
+        parts = [_decimal_parts(Decimal(repr(float(v)))) for v in vals]
+        if max(p[1] for p in parts) > 18:
+            num = num.astype(object)
+        num[~short] = np.array([p[0] for p in parts], dtype=num.dtype)[inv]
+        dec[~short] = np.array([p[1] for p in parts])[inv]
+    return num, dec
+
+
+def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positions=None) -> dict:
+    """Validate a frame of loans column by column into the arrays of :meth:`Batch.from_arrays`.
+
+    Each check is vectorised; at the first row that fails any of them, that row is validated
+    by ``scalar_check`` (the per-loan validation of ``amortize``), which raises the very
+    error ``amortize`` would, renamed ``loans.<field>[<position>]``.
+    """
+    n = len(df)
+    cols = set(df.columns)
+    unknown = sorted(str(c) for c in cols - set(defaults) - set(_REQUIRED) - {"rounding"})
+    if "rounding" in cols:
+        raise InputError("loans.columns", "rounding", "rounding= as an argument, one per batch")
+    bad = np.zeros(n, bool)
+    del unknown  # extra columns are carried along by the caller and ignored here
+
+    def fail(pos: int):
+        row = df.iloc[pos].to_dict()
+        kw = {}
+        for c, v in row.items():
+            if c not in defaults and c not in _REQUIRED:
+                continue
+            if isinstance(v, (np.bool_, np.integer, np.floating)):
+                v = v.item()
+            if not _is_missing(v):
+                kw[c] = v
+        kw["rounding"] = rounding
+        where = int(positions[pos]) if positions is not None else pos
+        try:
+            scalar_check(kw)
+        except InputError as e:
+            raise InputError(f"loans.{e.field}[{where}]", e.value, e.allowed, e.hint) from None
+        raise InputError(f"loans[{where}]", kw, "terms that amortize accepts")  # pragma: no cover
+
+    def column(name):
+        return df[name] if name in cols else None
+
+    def missing(col):
+        return np.zeros(n, bool) if col is None else col.isna().to_numpy()
+
+    def whole(name, low, high):
+        """A whole-number column: values (0 where missing) and the bad mask."""
+        col = column(name)
+        if col is None:
+            return None, np.zeros(n, bool)
+        miss = missing(col)
+        if pd.api.types.is_bool_dtype(col.dtype):
+            return np.zeros(n, np.int64), ~miss
+        if pd.api.types.is_numeric_dtype(col.dtype):
+            v = col.to_numpy(dtype=float, na_value=0.0)
+            ok = np.isfinite(v) & (v == np.floor(v)) & (v >= low) & (v <= high)
+            return np.where(ok, v, 0).astype(np.int64), ~ok & ~miss
+        vals = np.zeros(n, np.int64)
+        badm = np.zeros(n, bool)
+        for i, x in enumerate(col.to_numpy(dtype=object)):
+            if miss[i]:
+                continue
+            try:
+                vals[i] = check_int(name, x, low=low, high=high)
+            except InputError:
+                badm[i] = True
+        return vals, badm
+
+    def choice(name, allowed, default):
+        col = column(name)
+        if col is None:
+            return np.full(n, default, dtype=object), np.zeros(n, bool)
+        miss = missing(col)
+        v = col.to_numpy(dtype=object)
+        ok = col.isin(list(allowed)).to_numpy() & np.array([isinstance(x, str) for x in v]) if col.dtype == object else col.isin(list(allowed)).to_numpy()
+        return np.where(miss, default, v), ~ok & ~miss
+
+    # currency and minor units first: they give the decimals an amount may have
+    cur = column("currency")
+    units = np.full(n, money.minor_units_for(defaults["currency"]), np.int64)
+    if cur is not None:
+        up = cur.where(~cur.isna(), defaults["currency"]).map(lambda c: c.upper() if isinstance(c, str) else c)
+        ok = up.isin(list(money.CURRENCIES)).to_numpy()
+        bad |= ~ok
+        units = np.where(ok, up.map(money.CURRENCIES).fillna(2).to_numpy(np.int64), 2)
+    mu, b_mu = whole("minor_units", 0, 8)
+    if mu is not None:
+        units = np.where(missing(column("minor_units")), units, mu)
+        bad |= b_mu
+
+    def amount(name, *, allow_zero, required):
+        col = column(name)
+        if col is None:
+            return None, np.zeros(n, bool)
+        miss = missing(col)
+        badm = miss.copy() if required else np.zeros(n, bool)
+        out = np.zeros(n, np.int64)
+        if pd.api.types.is_bool_dtype(col.dtype):
+            return out, ~miss | badm
+        if pd.api.types.is_integer_dtype(col.dtype):
+            v = col.to_numpy(dtype=np.int64)
+            lim = MAX_AMOUNT_MINOR // 10**units
+            ok = ((v > 0) | (allow_zero & (v == 0))) & (v <= lim)
+            out = np.where(ok, v, 0) * 10**units
+            return out, badm | ~ok
+        if pd.api.types.is_float_dtype(col.dtype):
+            v = col.to_numpy(dtype=float, na_value=np.nan)
+            fin = np.isfinite(v)
+            vv = np.where(fin, v, 0.0)
+            ok = fin & ((vv > 0) | (allow_zero & (vv == 0))) & (vv * 10.0**units <= MAX_AMOUNT_MINOR)
+            ok &= float_decimals(np.where(ok, vv, 0.0)) <= units
+            out = np.where(ok, np.rint(vv * 10.0**units), 0).astype(np.int64)
+            for i in np.flatnonzero(ok & (vv * 10.0**units > 2**52)):
+                # beyond 2**52 a product of doubles can miss the unit: read its digits
+                out[i] = int(Decimal(repr(float(vv[i]))).scaleb(int(units[i])))
+            return out, badm | (~ok & ~miss)
+        for i, x in enumerate(col.to_numpy(dtype=object)):
+            if miss[i]:
+                continue
+            try:
+                d = check_amount(name, x, allow_zero=allow_zero)
+                out[i] = _exact_minor(name, x, d, int(units[i]))
+            except InputError:
+                badm[i] = True
+        return out, badm
+
+    B0, b = amount("principal", allow_zero=False, required=True)
+    bad |= b
+    pay, b = amount("payment", allow_zero=False, required=False)
+    bad |= b
+    given = np.where(missing(column("payment")), -1, pay) if pay is not None else np.full(n, -1, np.int64)
+    fee, b = amount("fee", allow_zero=True, required=False)
+    bad |= b
+    fee = np.zeros(n, np.int64) if fee is None else np.where(missing(column("fee")), 0, fee)
+
+    # the rate, read exactly
+    rc = df["annual_rate"]
+    if pd.api.types.is_float_dtype(rc.dtype) or pd.api.types.is_integer_dtype(rc.dtype):
+        rv = rc.to_numpy(dtype=float, na_value=np.nan)
+        ok = np.isfinite(rv) & (rv >= 0) & (rv <= 1)
+        rate_int, rate_dec = exact_decimals(np.where(ok, rv, 0.0))
+        bad |= ~ok
+    else:
+        rate_int = np.zeros(n, dtype=object)
+        rate_dec = np.zeros(n, np.int64)
+        for i, x in enumerate(rc.to_numpy(dtype=object)):
+            try:
+                rate_int[i], rate_dec[i] = _decimal_parts(check_rate("annual_rate", x))
+            except InputError:
+                bad[i] = True
+    # periods: None (NaN) only with a payment: run until repaid
+    N, b = whole("periods", 1, MAX_PERIODS)
+    pmiss = missing(column("periods"))
+    bad |= b | (pmiss & (given < 0))
+    N = np.where(pmiss, MAX_PERIODS, N)
+    freq, b = whole("frequency", 1, 52)
+    freq = np.full(n, defaults["frequency"], np.int64) if freq is None else np.where(missing(column("frequency")), defaults["frequency"], freq)
+    bad |= b | ~np.isin(freq, FREQUENCIES)
+    meth, b = choice("method", METHODS, defaults["method"])
+    bad |= b
+    method = np.select([meth == "equal_principal", meth == "interest_only"], [_EQUAL, _IONLY], _LEVEL)
+    G, b = whole("grace", 0, MAX_PERIODS)
+    G = np.zeros(n, np.int64) if G is None else np.where(missing(column("grace")), 0, G)
+    bad |= b | ((G >= N) & ~pmiss)
+    gk, b = choice("grace_kind", GRACE_KINDS, defaults["grace_kind"])
+    bad |= b
+    amort, b = whole("amortization_periods", 1, 100 * MAX_PERIODS)
+    M = N.copy()
+    if amort is not None:
+        am = ~missing(column("amortization_periods"))
+        bad |= b | (am & (pmiss | (amort < N) | (method == _IONLY)))
+        M = np.where(am, amort, N)
+    comp, b = whole("compounding", 1, 365)
+    comp = np.zeros(n, np.int64) if comp is None else np.where(missing(column("compounding")), 0, comp)
+    bad |= b
+    # day counts: the public names and aliases, normalised once per distinct value
+    accrual = np.full(n, PERIODIC_RATE, dtype=object)
+    dcol = column("day_count")
+    if dcol is not None:
+        dmiss = missing(dcol)
+        names = {}
+        for v in pd.unique(dcol[~dmiss]):
+            try:
+                dc = _normalize_day_count(v)
+                names[v] = PERIODIC_RATE if dc == "30/360" else dc
+            except (InputError, TypeError):
+                names[v] = None
+        mapped = dcol.map(lambda v: names.get(v) if not _is_missing(v) else PERIODIC_RATE).to_numpy(dtype=object)
+        bad |= np.array([m is None for m in mapped]) & ~dmiss
+        accrual = np.where(np.array([m is None for m in mapped]), PERIODIC_RATE, mapped)
+    actual = accrual != PERIODIC_RATE
+    bad |= actual & (comp > 0) & (comp != freq)
+    starts = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    scol = column("start")
+    if scol is not None:
+        smiss = missing(scol)
+        if pd.api.types.is_datetime64_any_dtype(scol.dtype):
+            starts = scol.to_numpy().astype("datetime64[D]")
+        else:
+            seen = {}
+            for v in pd.unique(scol[~smiss]):
+                try:
+                    seen[v] = np.datetime64(check_date("start", v), "D")
+                except (InputError, TypeError):
+                    seen[v] = None
+            vals = [seen.get(v) if not s else None for v, s in zip(scol.to_numpy(dtype=object), smiss, strict=True)]
+            bad |= np.array([x is None for x in vals]) & ~smiss
+            starts = np.array([np.datetime64("NaT") if x is None else x for x in vals], dtype="datetime64[D]")
+    bad |= actual & np.isnat(starts)
+    bday, b = choice("business_day", ("unadjusted", "following", "modified_following", "preceding"),
+                     defaults["business_day"])
+    bad |= b
+    basis, b = choice("payment_basis", ("nominal", "actual"), defaults["payment_basis"])
+    bad |= b
+    holidays = defaults["holidays"]
+    hcol = column("holidays")
+    if hcol is not None:
+        kinds = {repr(v) for v in hcol.to_numpy(dtype=object)}
+        if len(kinds) > 1:
+            raise InputError("loans.holidays", sorted(kinds)[:3], "one holiday calendar per batch; split the frame")
+        holidays = hcol.iloc[0] if n else None
+    carry = defaults["carry_precision"]
+    ccol = column("carry_precision")
+    if ccol is not None and n:
+        vals = {_carry_mode(v) if not _is_missing(v) else defaults["carry_precision"] for v in pd.unique(ccol)}
+        if len(vals) > 1:
+            raise InputError("loans.carry_precision", sorted(map(str, vals)), "one carry mode per batch")
+        carry = vals.pop()
+    # rate changes: a column of mappings {period: rate}; each mapping is read on its own
+    changes = None
+    chcol = column("rate_changes")
+    if chcol is not None:
+        ch = []
+        cells = chcol.to_numpy(dtype=object)
+        for i in np.flatnonzero(~chcol.isna().to_numpy()):
+            m = cells[i]
+            if isinstance(m, Mapping) and not m:
+                continue
+            if not isinstance(m, Mapping):
+                bad[i] = True
+                continue
+            try:
+                for k, v in m.items():
+                    kk = check_int("rate_changes period", k, low=1, high=int(N[i]))
+                    ch.append((i, kk, *_decimal_parts(check_rate(f"rate_changes[{k}]", v))))
+            except InputError:
+                bad[i] = True
+        if ch:
+            changes = tuple(np.array(c, dtype=object) for c in zip(*ch, strict=True))
+    if bad.any():
+        fail(int(np.flatnonzero(bad)[0]))
+    return dict(
+        principal=B0, rate_int=rate_int, rate_dec=rate_dec, periods=N, frequency=freq, method=method,
+        grace=G, deferral=gk == "deferral", amortization=M, payment=given, fee=fee, units=units,
+        compounding=comp, accrual=accrual, starts=starts, business_day=bday, holidays=holidays,
+        changes=changes, actual_basis=basis == "actual", carry=carry, modes=money.rounding_modes(rounding),
+    )
+
+
+def _is_missing(v) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(pd.isna(v)) if np.ndim(v) == 0 else False
+    except (TypeError, ValueError):
+        return False
+
+
+def _spec_from_row(kw, defaults) -> LoanSpec:
+    full = dict(defaults)
+    full.update(kw)
+    for k in ("periods", "frequency", "grace", "compounding", "amortization_periods", "minor_units"):
+        if isinstance(full.get(k), (float, np.floating)) and float(full[k]).is_integer():
+            full[k] = int(full[k])
+    return LoanSpec.from_terms(**full)
+
+
+# --------------------------------------------------------------------------------------
+# The kernel
+# --------------------------------------------------------------------------------------
+@dataclass
+class Result:
+    """What :func:`run` returns: totals per loan and, when asked, the rows (minor units).
+
+    ``table`` maps a column name to a ``(loan, period)`` array; a loan's rows are the
+    first ``nrows[i]`` periods.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+    >>> loans = pd.DataFrame({"principal": [1_000], "annual_rate": [0.12], "periods": [2]})
+    >>> res = run(Batch.from_frame(loans, rounding="half_up", defaults=AMORTIZE_DEFAULTS),
+    ...           keep_rows=("payment", "interest"))
+    >>> res.payment.tolist(), res.table["interest"].tolist()   # 1 % of 1,000.00, then of 502.49
+    ([50751], [[1000, 502]])
+    """
+
+    rows: int
+    payment: np.ndarray           # regular payment (minor)
+    nrows: np.ndarray             # rows actually scheduled
+    tot_interest: np.ndarray
+    tot_principal: np.ndarray
+    tot_payment: np.ndarray
+    tot_fee: np.ndarray
+    last_payment: np.ndarray
+    custom_error: np.ndarray      # 0 ok, else residual (minor, + leaves outstanding, - overpays)
+    custom_error_period: np.ndarray
+    table: dict | None            # column -> (loan, period) arrays
+    dates: np.ndarray | None = None  # due dates of a single loan run by run_one
+    store: dict | None = None        # the kept columns as stored: periods × loans, sorted order
+    inv: np.ndarray | None = None    # position of each loan (batch order) in the sorted order
+
+    def gather(self, name: str, flat: np.ndarray) -> np.ndarray:
+        """Column ``name`` at ``flat = period * n_loans + sorted position`` (one gather)."""
+        return self.store[name].ravel()[flat]
+
+
+def _col(a, t):
+    return a[:, t] if a.shape[1] > 1 else a[:, 0]
+
+
+def run(b: Batch, *, keep_rows) -> Result:
+    """Run the batch period by period, vectorised across loans.
+
+    ``keep_rows``: ``False`` for totals only, ``True`` for every row column, or a collection
+    of column names (``"opening_balance"``, ``"payment"``, ``"interest"``, ``"principal"``,
+    ``"closing_balance"``) to keep only those.
+
+    >>> import numpy as np
+    >>> b = Batch.from_arrays(principal=np.array([1_200_000]), rate_int=np.array([0]),
+    ...                       rate_dec=np.array([0]), periods=np.array([12]))
+    >>> res = run(b, keep_rows=False)                          # 0 %: 12,000.00 / 12
+    >>> res.payment.tolist(), res.tot_interest.tolist(), res.nrows.tolist()
+    ([100000], [0], [12])
+
+    Loans are sorted by term, longest first, so that at period ``t`` the loans still
+    running are a prefix ``[:k]`` of the arrays (views, no copies).  A loan repaid early
+    has a zero balance and contributes zeros from then on, so no mask is needed.
+    """
+    if b.carry:
+        return _run_carry(b, keep_rows=keep_rows)
+    n, T, dt = b.n, b.T, b.dtype
+    order = np.argsort(-b.N, kind="stable")
+    N = b.N[order]
+    G = b.G[order]
+    M = b.M[order]
+    deferral = b.deferral[order]
+    method = b.method[order]
+    fee = b.fee[order]
+    given = b.given[order]
+    RN = b.RN[order]
+    changes = b.changes[order]
+    custom = None if b.custom is None else b.custom[order]
+    actual = b.actual_basis[order]
+    absorb = None if b.absorb is None else b.absorb[order]
+    alive = np.searchsorted(-N, -np.arange(T), side="left")  # loans with N > t
+    zero = np.zeros(n, dtype=dt)
+    bal = b.B0[order].copy()
+    pay_reg = np.where(given >= 0, given, 0).astype(dt)
+    pay_first = pay_reg.copy()
+    ep_part = zero.copy()
+    first_reg = zero.copy()
+    nrows = np.zeros(n, np.int64)
+    tot_i, tot_p, tot_pay = zero.copy(), zero.copy(), zero.copy()
+    last_pay = zero.copy()
+    cerr = zero.copy()
+    cerr_t = np.full(n, -1, np.int64)
+    imode, pmode = b.modes["interest"], b.modes["payment"]
+    # exact integer interest when the products fit int64, or when amounts are Python integers
+    # anyway (object dtype: nothing can overflow); else the checked float product
+    exact64 = b.exact64 or dt is object
+    if dt is object and isinstance(RN, _Factored):
+        RN = RN.astype(object)
+    has_equal = bool((method == _EQUAL).any())
+    has_io = bool((method == _IONLY).any())
+    has_custom = custom is not None
+    has_grace = bool(G.any())
+    has_changes = changes.shape[1] > 1 and bool(changes.any())
+    computed = given < 0
+    all_level = not (has_equal or has_io or has_custom)
+    cols = ("opening_balance", "payment", "interest", "principal", "closing_balance")
+    # keep_rows: True keeps every column; a collection of names keeps only those (a batch
+    # caller that needs two columns should not pay for five)
+    if keep_rows and keep_rows is not True:
+        cols = tuple(c for c in cols if c in set(keep_rows))
+    # periods × loans: each period writes one contiguous row (a column of a loans × periods
+    # array would be a strided write); transposed back at the end
+    store = {c: np.zeros((T, n), dtype=dt) for c in cols} if keep_rows else None
+    view = _BatchView(b, order, RN)
+    for t in range(T):
+        k = int(alive[t])
+        if k == 0:
+            break
+        B = bal[:k]
+        rn = RN[:k, t] if RN.shape[1] > 1 else RN[:k, 0]
+        interest = money.div_round(B * rn, b.RD, imode, nonneg=True) if exact64 else _interest_checked(B, rn, b.RD, imode)
+        # the regular payment: at the end of grace, and again at each rate change
+        recompute = G[:k] == t
+        if has_changes:
+            recompute = recompute | ((G[:k] < t) & changes[:k, t])
+        if recompute.any():
+            sel = np.flatnonzero(recompute)
+            lv = sel[(method[sel] == _LEVEL) & computed[sel]]
+            if lv.size:
+                pay_reg[lv] = _level_payment(view, lv, B[lv], t, (M[lv] - t), pmode, actual[lv])
+            at_g = sel[G[sel] == t]
+            pay_first[at_g] = pay_reg[at_g]
+            if has_equal:
+                eq = at_g[method[at_g] == _EQUAL]
+                ep_part[eq] = money.div_round(B[eq], (M[eq] - t).astype(dt), pmode, nonneg=True)
+        if all_level:
+            principal = pay_reg[:k] - interest
+        else:
+            m = method[:k]
+            principal = np.where(m == _LEVEL, pay_reg[:k] - interest, zero[:k])
+            if has_equal:
+                principal = np.where(m == _EQUAL, ep_part[:k], principal)
+            if has_custom:
+                cust = custom[:k, t]
+                principal = np.where(m == _CUSTOM, cust - interest, principal)
+        if has_grace:
+            g = G[:k] > t
+            principal = np.where(g, np.where(deferral[:k], -interest, 0), principal)
+        else:
+            g = None
+        payoff = principal >= B
+        if g is not None:
+            payoff &= ~g
+        if t == 0 or N[k - 1] == t + 1:
+            payoff |= N[:k] == t + 1
+        principal = np.where(payoff, B, principal)
+        payment = interest + principal
+        running = B > 0
+        if has_custom:
+            bad = running & payoff & (method[:k] == _CUSTOM) & (cust != payment) & (cerr_t[:k] < 0)
+            if absorb is not None:
+                bad &= ~(absorb[:k] & (N[:k] == t + 1))
+            if bad.any():
+                cerr[:k][bad] = (payment - cust)[bad]
+                cerr_t[:k][bad] = t
+        new_bal = B - principal
+        if keep_rows:
+            for name, values in (("opening_balance", B), ("payment", payment), ("interest", interest),
+                                 ("principal", principal), ("closing_balance", new_bal)):
+                if name in store:
+                    store[name][t, :k] = values
+        tot_i[:k] += interest
+        tot_p[:k] += principal
+        tot_pay[:k] += payment
+        nrows[:k] += running
+        fin = np.flatnonzero(payoff & running)
+        last_pay[fin] = payment[fin]
+        if has_grace:
+            fr = G[:k] == t
+            first_reg[:k][fr] = payment[fr]
+        elif t == 0:
+            first_reg[:k] = payment
+        bal[:k] = new_bal
+    if has_custom:
+        # a vector that repaid the loan early must not go on asking for money
+        rest = np.where(np.arange(T)[None, :] >= nrows[:, None], custom, 0).sum(axis=1)
+        extra = (method == _CUSTOM) & (rest > 0) & (cerr_t < 0)
+        cerr[extra] = -rest[extra]
+        cerr_t[extra] = nrows[extra] - 1
+    regular = np.where(method == _LEVEL, pay_first, first_reg)
+    inv = np.empty(n, np.int64)
+    inv[order] = np.arange(n)
+    return Result(
+        rows=T, payment=regular[inv], nrows=nrows[inv], tot_interest=tot_i[inv],
+        tot_principal=tot_p[inv], tot_payment=tot_pay[inv], tot_fee=(fee * nrows)[inv],
+        last_payment=last_pay[inv], custom_error=cerr[inv], custom_error_period=cerr_t[inv],
+        table=None if store is None else _Unsorted(store, inv), store=store, inv=inv,
+    )
+
+
+class _Unsorted(Mapping):
+    """The kept columns as ``(loan, period)`` arrays in the batch's order, made on first use.
+
+    The kernel stores rows periods × loans in its own (sorted) order; a caller that reads
+    one column pays for that column only, and a long-form gather (``Result.gather``) reads
+    the stored arrays directly, without this copy.
+    """
+
+    def __init__(self, store: dict, inv: np.ndarray):
+        self._store, self._inv, self._done = store, inv, {}
+
+    def __getitem__(self, name):
+        if name not in self._done:
+            self._done[name] = self._store[name][:, self._inv].T
+        return self._done[name]
+
+    def __iter__(self):
+        return iter(self._store)
+
+    def __len__(self):
+        return len(self._store)
+
+
+def _interest_checked(B: np.ndarray, rn: np.ndarray, RD: int, mode: str) -> np.ndarray:
+    """``round(B * rn / RD)`` where the product may not fit int64 (float-noise rates, huge RD).
+
+    The product is taken in floating point (relative error below 1e-15) and rounded; where
+    the result lies within a hair of a rounding boundary, or is too large for a double to
+    settle the last minor unit, it is recomputed exactly in Python integers.
+    """
+    x = B.astype(float)
+    x *= rn.astype(float) / float(RD)
+    tol = 1e-7 + float(x.max(initial=0.0)) * 1e-12   # well above the product's rounding error
+    if mode in ("half_up", "half_even"):
+        y = x + 0.5
+        q = np.floor(y)
+        d = y - q                                   # distance above the tie below
+        risky = (d < tol) | (d > 1 - tol)
+    else:
+        q = np.floor(x) if mode == "down" else np.ceil(x)
+        d = x - np.floor(x)
+        risky = (d < tol) | (d > 1 - tol)
+    if x.size and x.max() > 2**50:
+        risky |= x > 2**50
+    out = q.astype(B.dtype if B.dtype != object else np.int64)
+    js = np.flatnonzero(risky)
+    if js.size:
+        # exact ties are common (whole-yuan balances at rates of few decimals): decide them in
+        # Python integers, as one object-array operation
+        num = B[js].astype(object) * (rn[js].astype(object) if not isinstance(rn, _Factored)
+                                      else rn[js].astype(object))
+        out[js] = money.div_round(num, int(RD), mode, nonneg=True).astype(out.dtype)
+    return out
+
+
+@dataclass
+class _BatchView:
+    """The rate arrays of a batch in the kernel's (sorted) order."""
+
+    b: Batch
+    order: np.ndarray
+    RN: object = None                # the sorted interest numerators, when already made
+
+    def __post_init__(self):
+        if self.RN is None:
+            self.RN = self.b.RN[self.order]
+        self.PN = self.RN if self.b.PN is self.b.RN else self.b.PN[self.order]
+        self.RD, self.PD = self.b.RD, self.b.PD
+
+
+def _level_payment(v: _BatchView, idx: np.ndarray, B: np.ndarray, t: int, m: np.ndarray, mode: str,
+                   actual: np.ndarray):
+    """Level payment for the loans ``idx`` (balance ``B``) over ``m`` periods from ``t``.
+
+    Computed in binary floating point and checked: where the result lies within a
+    hair of a rounding boundary (or the amount is too large for a double to settle
+    the last minor unit) it is recomputed in exact rational arithmetic.
+    """
+    PN, RN = v.PN, v.RN
+    pn = PN[idx, t] if PN.shape[1] > 1 else PN[idx, 0]
+    out = np.empty(B.shape, dtype=object)
+    Bf = B.astype(float)
+    rho = pn.astype(float) / float(v.PD)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.where(rho == 0, Bf / m, Bf * rho / -np.expm1(-m * np.log1p(rho)))
+    for j in np.flatnonzero(actual):
+        # solve P so that sum_k P * prod_{j<=k} (1+rho_j)^-1 = B over the actual periodic rates
+        r = RN[idx[j], t : t + int(m[j])].astype(float) / float(v.RD)
+        x[j] = Bf[j] / np.cumprod(1.0 / (1.0 + r)).sum()
+    exact_zero = (pn == 0) & ~actual
+    frac = x - np.floor(x)
+    tol = 1e-7 + np.abs(x) * 1e-11
+    if mode in ("half_up", "half_even"):
+        risky = np.abs(frac - 0.5) < tol
+    else:
+        risky = (frac < tol) | (frac > 1 - tol)
+    risky = (risky | (np.abs(x) > 2**50)) & ~exact_zero
+    if exact_zero.any():
+        out[exact_zero] = money.div_round(B[exact_zero].astype(object), m[exact_zero].astype(object), mode)
+    safe = ~exact_zero & ~risky
+    if safe.any():
+        xs = x[safe]
+        q = np.floor(xs) if mode == "down" else np.ceil(xs) if mode == "up" else np.floor(xs + 0.5)
+        out[safe] = q.astype(np.int64)  # half-even equals half-up away from an exact tie
+    for j in np.flatnonzero(risky):
+        out[j] = _level_payment_decimal(v, int(idx[j]), int(B[j]), t, int(m[j]), mode, bool(actual[j]))
+    return out.astype(v.b.dtype)
+
+
+def scalar_ok(spec: LoanSpec) -> bool:
+    """Whether :func:`run_one` takes this loan (else it goes through a :class:`Batch`).
+
+    The scalar path covers the rounded-row schedules with the nominal periodic rate: every
+    method name, grace of both kinds, a given payment, a balloon, rate changes, fees and
+    due dates.  Payment vectors, compounding, actual-day counts and carried precision go
+    through the batch.
+
+    >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+    >>> scalar_ok(LoanSpec.from_terms(**dict(AMORTIZE_DEFAULTS, principal=1, annual_rate=0, periods=1)))
+    True
+    """
+    return (spec.custom is None and not spec.carry_precision and spec.accrual == PERIODIC_RATE
+            and (spec.compounding is None or spec.compounding == spec.frequency))
+
+
+def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
+    """One loan in pure Python integers: what :func:`run` gives for a batch of one.
+
+    A single schedule is sequential arithmetic on a handful of integers; a Python loop does
+    it without the per-period cost of numpy calls on arrays of length one.  The arithmetic
+    is the batch's, term for term: interest ``round(B ρ)`` exactly on the rational ``ρ``,
+    the level payment in floating point checked near every rounding boundary and then
+    exact, the last payment clearing the balance.  Tests run both on the same loans.
+
+    >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+    >>> res = run_one(LoanSpec.from_terms(**dict(AMORTIZE_DEFAULTS, principal=1_000,
+    ...                                          annual_rate=0.12, periods=2)))
+    >>> int(res.payment[0]), res.table["interest"].tolist()
+    (50751, [[1000, 502]])
+    """
+    import math
+
+    f = spec.frequency
+    N = spec.periods if spec.periods is not None else MAX_PERIODS
+    G = spec.grace
+    M = spec.amortization_periods or N
+    method = METHOD_CODE[spec.method]
+    deferral = spec.grace_kind == "deferral"
+    imode, pmode = spec.modes["interest"], spec.modes["payment"]
+    given = spec.payment_minor
+    # the rate of each period as an exact ratio num / den, piecewise constant between changes
+    rates = {1: _decimal_parts(spec.rate)}
+    for k, r in spec.rate_changes.items():
+        rates[k] = _decimal_parts(r)
+    starts = sorted(rates)                       # 1-based first periods of each rate
+    div_round = money.div_round
+    B0 = B = spec.principal_minor
+    pay_reg = pay_first = given if given is not None else 0
+    ep_part = 0
+    ints: list[int] = []
+    prins: list[int] = []
+    last = N - 1
+    for s_idx, k0 in enumerate(starts):
+        t0 = k0 - 1
+        t1 = starts[s_idx + 1] - 1 if s_idx + 1 < len(starts) else N
+        num, dec = rates[k0]
+        den = 10**dec * f
+        n2, d2 = 2 * num, 2 * den
+        exact_half_up = imode == "half_up"
+        t = t0
+        while t < t1 and B > 0:
+            if t < G:                              # grace: interest only, or capitalised
+                i = (B * n2 + den) // d2 if exact_half_up else div_round(B * num, den, imode)
+                p = -i if deferral else 0
+                if t == last:
+                    p = B
+                ints.append(i)
+                prins.append(p)
+                B -= p
+                t += 1
+                continue
+            if t == G or t == t0:                  # the payment, at the end of grace and at a change
+                if method == _LEVEL and given is None:
+                    pay_reg = _level_one(B, num, den, M - t, pmode, math)
+                if t == G:
+                    pay_first = pay_reg
+                    if method == _EQUAL:
+                        ep_part = div_round(B, M - t, pmode)
+            P = pay_reg if method == _LEVEL else ep_part if method == _EQUAL else 0
+            level = method == _LEVEL
+            ia, pa = ints.append, prins.append
+            stop = min(t1, last)
+            if level and exact_half_up:
+                # the hot loop: one multiplication, one division, one comparison a period
+                while t < stop:
+                    i = (B * n2 + den) // d2
+                    p = P - i
+                    if p >= B:
+                        break
+                    ia(i)
+                    pa(p)
+                    B -= p
+                    t += 1
+            else:
+                while t < stop:
+                    i = (B * n2 + den) // d2 if exact_half_up else div_round(B * num, den, imode)
+                    p = P - i if level else P
+                    if p >= B:
+                        break
+                    ia(i)
+                    pa(p)
+                    B -= p
+                    t += 1
+            if t < t1:
+                # the last period (or one whose payment would overpay) clears the balance
+                ia((B * n2 + den) // d2 if exact_half_up else div_round(B * num, den, imode))
+                pa(B)
+                B = 0
+                t += 1
+        if B <= 0:
+            break
+    k = len(ints)
+    tot_i, tot_p = sum(ints), sum(prins)
+    tot_pay = tot_i + tot_p
+    big = max(abs(tot_pay) + abs(tot_i), B0) * 4 >= _INT64_SAFE or (deferral and G and B0 * 4 >= _INT64_SAFE)
+    dt = object if big else np.int64
+    intr = np.array(ints, dtype=dt)
+    prin = np.array(prins, dtype=dt)
+    closing = B0 - np.cumsum(prin)
+    opening = np.concatenate([np.array([B0], dtype=dt), closing[:-1]])
+    payment = intr + prin
+    first_reg = int(payment[G]) if G < k else 0
+    regular = pay_first if method == _LEVEL else first_reg
+    arr = lambda v: np.array([v], dtype=dt)  # noqa: E731
+    table = {"opening_balance": opening[None, :], "payment": payment[None, :], "interest": intr[None, :],
+             "principal": prin[None, :], "closing_balance": closing[None, :]}
+    due = None
+    if dates and spec.start is not None:
+        from .calendar import payment_dates_many
+
+        due = payment_dates_many(np.array([spec.start], dtype="datetime64[D]"), N, f,
+                                 convention=spec.business_day, holidays=spec.holidays)[0]
+    return Result(
+        rows=N, payment=arr(regular), nrows=np.array([k]), tot_interest=arr(tot_i),
+        tot_principal=arr(tot_p), tot_payment=arr(tot_pay), tot_fee=arr(spec.fee_minor * k),
+        last_payment=arr(int(payment[-1])), custom_error=arr(0), custom_error_period=np.array([-1]),
+        table=table, dates=due,
+    )
+
+
+def _level_one(B: int, num: int, den: int, m: int, mode: str, math) -> int:
+    """The level payment of one loan, as :func:`_level_payment` computes it for a batch."""
+    if num == 0:
+        return money.div_round(B, m, mode)
+    rho = num / den
+    x = B * rho / -math.expm1(-m * math.log1p(rho))
+    frac = x - math.floor(x)
+    tol = 1e-7 + abs(x) * 1e-11
+    risky = abs(frac - 0.5) < tol if mode in ("half_up", "half_even") else (frac < tol or frac > 1 - tol)
+    if not risky and abs(x) <= 2**50:
+        return int(math.floor(x) if mode == "down" else math.ceil(x) if mode == "up" else math.floor(x + 0.5))
+    r = Fraction(num, den)
+    growth = (1 + r) ** m
+    e = B * r * growth / (growth - 1)
+    return int(money.div_round(e.numerator, e.denominator, mode))
+
+
+def _level_payment_decimal(v: _BatchView, i: int, B: int, t: int, m: int, mode: str, actual: bool) -> int:
+    """The level payment in exact rational arithmetic, for the rare cases near a rounding tie.
+
+    With :math:`\\rho = PN/PD` rational, :math:`P = B\\rho(1+\\rho)^m / ((1+\\rho)^m - 1)` is a
+    ratio of integers, so an exact tie (``1000 * (1 + 0.0105/12) = 1000.875``) is seen as one.
+    """
+    if actual:
+        total, disc = Fraction(0), Fraction(1)
+        for k in range(m):
+            disc = disc / (1 + Fraction(int(v.RN[i, t + k]), v.RD))
+            total += disc
+        x = B / total
+    else:
+        pn = v.PN[i, t] if v.PN.shape[1] > 1 else v.PN[i, 0]
+        rho = Fraction(int(pn), v.PD)
+        growth = (1 + rho) ** m
+        x = B * rho * growth / (growth - 1)
+    return int(money.div_round(x.numerator, x.denominator, mode))
+
+
+def _run_carry(b: Batch, *, keep_rows: bool) -> Result:
+    """Textbook convention: the balance is carried unrounded; only shown amounts are rounded."""
+    n, T = b.n, b.T
+    bal = np.array([float(x) for x in b.B0])
+    dt = object if b.dtype is object else np.int64
+    tot = {k: np.zeros(n, dtype=dt) for k in ("i", "p", "pay")}
+    nrows = np.zeros(n, np.int64)
+    pay_u = np.array([float(x) if x >= 0 else 0.0 for x in b.given])
+    ep_u = np.zeros(n)
+    store = {k: np.zeros((n, T), dtype=dt) for k in ("opening_balance", "payment", "interest", "principal", "closing_balance")} if keep_rows else None
+    first = np.zeros(n, dtype=dt)
+    last_pay = np.zeros(n, dtype=dt)
+    imode, pmode = b.modes["interest"], b.modes["payment"]
+    done = np.zeros(n, bool)
+    for t in range(T):
+        active = ~done & (t < b.N)
+        if not active.any():
+            break
+        rho = _col(b.RN, t).astype(float) / float(b.RD)
+        rho_nom = _col(b.PN, t).astype(float) / float(b.PD)
+        recompute = active & ((t == b.G) | (_col(b.changes, t) if b.changes.shape[1] > 1 else False))
+        recompute &= b.given < 0
+        if recompute.any():
+            m = (b.M - t)[recompute]
+            r = rho_nom[recompute]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pay_u[recompute] = np.where(r == 0, bal[recompute] / m, bal[recompute] * r / -np.expm1(-m * np.log1p(r)))
+            eq = recompute & (b.method == _EQUAL) & (t == b.G)
+            ep_u[eq] = bal[eq] / (b.M - t)[eq]
+        i_u = bal * rho
+        in_grace = t < b.G
+        p_u = np.where(b.method == _EQUAL, ep_u, np.where(b.method == _IONLY, 0.0, pay_u - i_u))
+        p_u = np.where(in_grace, np.where(b.deferral, -i_u, 0.0), p_u)
+        last = (t == b.N - 1) | (~in_grace & (p_u >= bal))
+        p_u = np.where(last, bal, p_u)
+        new_bal = bal - p_u
+        shown_i = _round_float(i_u, imode)
+        shown_pay = _round_float(np.where(in_grace & b.deferral, 0.0, i_u + p_u), pmode)
+        if b.carry == "reconciled":
+            # the principal shown is the payment shown less the interest shown, so every row
+            # reads payment = interest + principal (FHLBB 1935, textbook tables)
+            shown_p = shown_pay - shown_i
+        else:
+            shown_p = _round_float(p_u, "half_up")
+        shown_open = _round_float(bal, "half_up")
+        shown_close = _round_float(np.where(last, 0.0, new_bal), "half_up")
+        for arr in (shown_i, shown_pay, shown_p, shown_open, shown_close):
+            arr[~active] = 0
+        if keep_rows:
+            store["opening_balance"][:, t] = shown_open
+            store["payment"][:, t] = shown_pay
+            store["interest"][:, t] = shown_i
+            store["principal"][:, t] = shown_p
+            store["closing_balance"][:, t] = shown_close
+        tot["i"] += shown_i
+        tot["p"] += shown_p
+        tot["pay"] += shown_pay
+        firsts = active & (t == b.G)
+        first[firsts] = shown_pay[firsts]
+        last_pay = np.where(active, shown_pay, last_pay)
+        nrows += active
+        bal = np.where(active, new_bal, bal)
+        done |= active & last
+    zero = np.zeros(n, dtype=dt)
+    return Result(
+        rows=T, payment=first, nrows=nrows, tot_interest=tot["i"], tot_principal=tot["p"],
+        tot_payment=tot["pay"], tot_fee=b.fee * nrows, last_payment=last_pay,
+        custom_error=zero, custom_error_period=np.full(n, -1), table=store,
+    )
+
+
+def _round_float(x: np.ndarray, mode: str) -> np.ndarray:
+    # amounts already in minor units; a relative nudge of 1e-9 reads 2.675 (stored as
+    # 2.67499999...) the way a person (and a spreadsheet's ROUND) reads it
+    a = np.abs(x)
+    nudge = a * 1e-12 + 1e-9
+    if mode == "half_up":
+        q = np.floor(a + 0.5 + nudge)
+    elif mode == "down":
+        q = np.floor(a + nudge)
+    elif mode == "up":
+        q = np.ceil(a - nudge)
+    else:
+        fl = np.floor(a)
+        fr = a - fl
+        tie = np.abs(fr - 0.5) <= nudge
+        q = np.where(tie, fl + (fl % 2 == 1), np.floor(a + 0.5))
+    return (np.sign(x) * q).astype(np.int64)
+
+
+def check_payment_vectors(res: Result, b: Batch, prefix: str):
+    """Raise the error of the first payment vector (``method=[...]``) that does not repay.
+
+    A vector that leaves money outstanding, or asks for more than is owed, is named with
+    ``prefix`` (``"loans"`` gives ``loans.method[i]``).
+
+    >>> from repayplan.schedule import AMORTIZE_DEFAULTS
+    >>> spec = LoanSpec.from_terms(**dict(AMORTIZE_DEFAULTS, principal=100, annual_rate=0,
+    ...                                   periods=None, method=[50, 40]))
+    >>> b = Batch.from_specs([spec])
+    >>> check_payment_vectors(run(b, keep_rows=False), b, prefix="")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: method == 'payment vector ending 40.00 at period 2', must be a vector that repays the loan: it leaves 10.00 outstanding (the last payment would need to be 50.00)
+    """
+    bad = np.flatnonzero(res.custom_error_period >= 0)
+    if not bad.size:
+        return
+    i = int(bad[0])
+    t = int(res.custom_error_period[i])
+    u = int(b.units[i])
+    resid = int(res.custom_error[i])
+    where = f"{prefix}.method[{i}]" if prefix else "method"
+    given = money.from_minor(b.custom[i, t], u)
+    needed = money.from_minor(int(b.custom[i, t]) + resid, u)
+    if resid > 0:
+        raise InputError(
+            where, f"payment vector ending {given} at period {t + 1}",
+            f"a vector that repays the loan: it leaves {money.from_minor(resid, u)} outstanding "
+            f"(the last payment would need to be {needed})",
+        )
+    raise InputError(
+        where, f"payment {given} at period {t + 1}",
+        f"no more than what is owed then ({needed}); the vector overpays by {money.from_minor(-resid, u)}",
+    )
+
+
