@@ -241,13 +241,14 @@ def seasonal_weights(cashflow) -> tuple | None:
 
 @dataclass(frozen=True)
 class Constraints:
-    """What a plan must satisfy to be offered.
+    """What a plan must satisfy to be offered: the figures a credit committee writes down.
 
     Parameters
     ----------
     min_dscr : float
-        Minimum debt-service coverage, applied to ``dscr_p5`` (the worst month's 5th
-        percentile of cash over payment).  1.2 by default, as lenders use.
+        Minimum lenders' DSCR, applied to ``dscr`` (per plan year, mean cash available over
+        debt service due, lowest year; see :func:`repayplan.evaluate.annual_dscr`).  1.2 by
+        default, as lenders use.
     max_default_probability : float, optional
     max_term : int, optional
         Longest term in months.
@@ -257,13 +258,25 @@ class Constraints:
         Exclude plans that break a hard rule of the rule set (extension limits, rate caps).
     max_burden : float, optional
         Largest PV of payments over PV of cash flow.
+    min_dscr_p5 : float, optional
+        Minimum stress DSCR, applied to ``dscr_p5`` (the same ratio on each plan year's 5th
+        percentile of cash).  1.0 by default: in a bad year the cash still covers what is due.
+    min_rate : float, optional
+        The rate floor.  Default (``None``): the creditor's cost of funds
+        (``Creditor.discount_rate``) or the rule set's ``rate_floor`` if higher, but never above
+        the claim's contract rate (a workout does not raise the rate); ``0`` allows any cut.
+    cash_at_hand : bool
+        Exclude plans whose signing payment (down payment) exceeds the borrower's cash at hand.
 
     Notes
     -----
-    A plan is feasible when every constraint set holds: ``dscr_p5 ≥ min_dscr``,
-    ``default_probability ≤ max_default_probability``, ``term ≤ max_term``,
-    ``expected_npv − enforcement_npv ≥ min_margin``, ``burden ≤ max_burden``, and no hard
-    finding of the rule set (see :meth:`checks`).
+    A plan is feasible when every constraint set holds: ``dscr ≥ min_dscr``,
+    ``dscr_p5 ≥ min_dscr_p5``, ``default_probability ≤ max_default_probability``,
+    ``term ≤ max_term``, ``expected_npv − enforcement_npv ≥ min_margin``,
+    ``burden ≤ max_burden``, rate ``≥`` the floor, ``upfront_shortfall = 0`` and no hard
+    finding of the rule set (see :meth:`checks`).  A frame without the annual ``dscr`` (the
+    portfolio's, month by month) has ``min_dscr`` applied to its ``dscr_p5`` as before and no
+    separate stress test.
 
     Examples
     --------
@@ -279,11 +292,11 @@ class Constraints:
     >>> cash = rp.CashFlow([40_000.0] * 60, start="2027-01")
     >>> res = rp.negotiate(claim, cash, rp.Creditor(0.06), space=rp.SearchSpace(term=[24, 36, 48]),
     ...                    constraints=Constraints(min_dscr=1.2), objective="creditor")
-    >>> res.evaluated[["term", "dscr_p5", "ok_min_dscr", "feasible"]].round(2)
-       term  dscr_p5  ok_min_dscr  feasible
-    0    24     0.88        False     False
-    1    36     1.29         True      True
-    2    48     1.69         True      True
+    >>> res.evaluated[["term", "dscr", "ok_min_dscr", "feasible"]].round(2)
+       term  dscr  ok_min_dscr  feasible
+    0    24  0.88        False     False
+    1    36  1.29         True      True
+    2    48  1.69         True      True
     """
 
     min_dscr: float | None = 1.2
@@ -292,13 +305,18 @@ class Constraints:
     min_margin: float = 0.0
     hard_rules: bool = True
     max_burden: float | None = None
+    min_dscr_p5: float | None = 1.0
+    min_rate: float | None = None
+    cash_at_hand: bool = True
 
     def __post_init__(self):
-        if self.min_dscr is not None:
-            v = float(as_decimal("min_dscr", self.min_dscr))
-            if v < 0:
-                raise InputError("min_dscr", self.min_dscr, "a ratio >= 0")
-            object.__setattr__(self, "min_dscr", v)
+        for name in ("min_dscr", "min_dscr_p5"):
+            value = getattr(self, name)
+            if value is not None:
+                v = float(as_decimal(name, value))
+                if v < 0:
+                    raise InputError(name, value, "a ratio >= 0")
+                object.__setattr__(self, name, v)
         if self.max_default_probability is not None:
             object.__setattr__(self, "max_default_probability",
                                check_fraction("max_default_probability", self.max_default_probability))
@@ -307,26 +325,60 @@ class Constraints:
         object.__setattr__(self, "min_margin", float(as_decimal("min_margin", self.min_margin)))
         if self.max_burden is not None:
             object.__setattr__(self, "max_burden", float(as_decimal("max_burden", self.max_burden)))
+        if self.min_rate is not None:
+            from ._validate import check_rate
+
+            object.__setattr__(self, "min_rate", float(check_rate("min_rate", self.min_rate)))
+        for name in ("hard_rules", "cash_at_hand"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise InputError(name, getattr(self, name), "True or False")
 
     def replace(self, **changes) -> Constraints:
         """A copy with some constraints changed.
 
-        >>> Constraints(max_term=60).replace(min_dscr=1.0, max_term=None)
-        Constraints(min_dscr=1.0, max_default_probability=None, max_term=None, min_margin=0.0, hard_rules=True, max_burden=None)
+        >>> Constraints(max_term=60).replace(min_dscr=1.0, max_term=None).min_dscr
+        1.0
         """
         return dataclasses.replace(self, **changes)
 
-    def checks(self, frame: pd.DataFrame, hard: np.ndarray) -> dict[str, np.ndarray]:
+    def rate_floor(self, claim, creditor=None) -> float:
+        """The lowest rate a plan may carry (see ``min_rate``).
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> claim = Claim(principal=1_000_000, annual_rate=0.0435, as_of=date(2026, 12, 1))
+        >>> Constraints().rate_floor(claim, Creditor(0.06)), Constraints().rate_floor(claim, Creditor(0.03))
+        (0.0435, 0.03)
+        >>> Constraints(min_rate=0.02).rate_floor(claim, Creditor(0.06))
+        0.02
+        """
+        if self.min_rate is not None:
+            return self.min_rate
+        from . import rules
+
+        contract = float(claim.annual_rate)
+        floor = float(creditor.discount_rate) if creditor is not None else 0.0
+        try:
+            rs_floor = getattr(rules.get(getattr(claim, "rules", None) or "generic"), "rate_floor", None)
+        except InputError:
+            rs_floor = None
+        if rs_floor is not None:
+            floor = max(floor, float(rs_floor))
+        return min(contract, floor)
+
+    def checks(self, frame: pd.DataFrame, hard: np.ndarray, *, claim=None, creditor=None) -> dict[str, np.ndarray]:
         """One boolean array per constraint: does each plan meet it?
 
         Parameters
         ----------
         frame : DataFrame
             Metrics of :func:`repayplan.evaluate`, one row per plan (the columns the set
-            constraints read: ``dscr_p5``, ``default_probability``, ``term``, ``margin``,
-            ``burden``).
+            constraints read: ``dscr``, ``dscr_p5``, ``default_probability``, ``term``,
+            ``margin``, ``burden``, ``upfront_shortfall``; ``plan`` for the rate floor).
         hard : array of bool
             Whether each plan breaks a hard rule of the rule set.
+        claim, creditor : optional
+            For the rate floor (checked when given and ``frame`` has a ``plan`` column).
 
         Returns
         -------
@@ -336,14 +388,18 @@ class Constraints:
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> frame = pd.DataFrame({"dscr_p5": [1.5, 1.1], "term": [36, 60], "margin": [10.0, -5.0]})
+        >>> frame = pd.DataFrame({"dscr": [1.5, 1.1], "dscr_p5": [1.1, 0.9], "term": [36, 60],
+        ...                       "margin": [10.0, -5.0]})
         >>> ok = Constraints(min_dscr=1.2, max_term=48).checks(frame, np.array([False, True]))
         >>> {name: a.tolist() for name, a in ok.items()}
-        {'min_dscr': [True, False], 'max_term': [True, False], 'min_margin': [True, False], 'hard_rules': [True, False]}
+        {'min_dscr': [True, False], 'min_dscr_p5': [True, False], 'max_term': [True, False], 'min_margin': [True, False], 'hard_rules': [True, False]}
         """
         out = {}
+        annual = "dscr" in frame.columns
         if self.min_dscr is not None:
-            out["min_dscr"] = frame["dscr_p5"].to_numpy() >= self.min_dscr
+            out["min_dscr"] = frame["dscr" if annual else "dscr_p5"].to_numpy() >= self.min_dscr
+        if self.min_dscr_p5 is not None and annual:
+            out["min_dscr_p5"] = frame["dscr_p5"].to_numpy() >= self.min_dscr_p5
         if self.max_default_probability is not None:
             out["max_default_probability"] = frame["default_probability"].to_numpy() <= self.max_default_probability + 1e-12
         if self.max_term is not None:
@@ -351,6 +407,13 @@ class Constraints:
         out["min_margin"] = frame["margin"].to_numpy() >= self.min_margin
         if self.max_burden is not None:
             out["max_burden"] = frame["burden"].to_numpy() <= self.max_burden
+        if self.cash_at_hand and "upfront_shortfall" in frame.columns:
+            out["cash_at_hand"] = frame["upfront_shortfall"].to_numpy() <= 0
+        if claim is not None and "plan" in frame.columns:
+            floor = self.rate_floor(claim, creditor)
+            rate = np.array([float(claim.annual_rate) if p.annual_rate is None else p.annual_rate
+                             for p in frame["plan"]])
+            out["min_rate"] = rate >= floor - 1e-12
         if self.hard_rules:
             out["hard_rules"] = ~hard
         return out
@@ -361,16 +424,40 @@ class Constraints:
         >>> Constraints(min_dscr=1.2, max_term=48).describe("max_term")
         'a term of at most 48 months'
         >>> Constraints(min_dscr=1.2).describe("min_dscr")
-        'DSCR (5th percentile) of at least 1.2'
+        'DSCR (lowest plan year, mean cash) of at least 1.2'
         """
+        floor = "the creditor's cost of funds (at most the contract rate)" if self.min_rate is None \
+            else f"{self.min_rate:.3%}"
         return {
-            "min_dscr": f"DSCR (5th percentile) of at least {self.min_dscr}",
+            "min_dscr": f"DSCR (lowest plan year, mean cash) of at least {self.min_dscr}",
+            "min_dscr_p5": f"stress DSCR (lowest plan year, 5th percentile) of at least {self.min_dscr_p5}",
             "max_default_probability": f"probability of default at most {self.max_default_probability}",
             "max_term": f"a term of at most {self.max_term} months",
             "min_margin": f"creditor expected NPV at least the enforcement NPV + {self.min_margin:,.2f}",
             "max_burden": f"burden at most {self.max_burden}",
             "hard_rules": "no breach of a hard rule of the rule set",
+            "cash_at_hand": "a signing payment within the borrower's cash at hand",
+            "min_rate": f"a rate of at least {floor}",
         }[name]
+
+    def explain(self, name: str, row) -> str:
+        """Why one evaluated plan fails constraint ``name``: the constraint and the figure reached.
+
+        >>> Constraints().explain("min_dscr", {"dscr": 0.876})
+        'DSCR (lowest plan year, mean cash) of at least 1.2 (it reaches 0.88)'
+        """
+        col = _CONSTRAINT_METRIC.get(name)
+        if col is None or col not in row:
+            return self.describe(name)
+        value = row[col]
+        if name == "min_rate":
+            return self.describe(name) + f" (it offers {value:.3%})"
+        return self.describe(name) + f" (it reaches {_num(value)})"
+
+
+_CONSTRAINT_METRIC = {"min_dscr": "dscr", "min_dscr_p5": "dscr_p5", "max_default_probability": "default_probability",
+                      "max_term": "term", "min_margin": "margin", "max_burden": "burden",
+                      "cash_at_hand": "upfront_shortfall", "min_rate": "rate"}
 
 
 @dataclass(frozen=True)
@@ -584,14 +671,14 @@ class Negotiation:
         ...                    space=rp.SearchSpace(term=[24, 36, 48], penalty_waiver=[0, 1]))
         >>> print(res.explain())
         Objective: the creditor's expected NPV, within the borrower constraints.
-        1. Level instalments over 36 months; minimum DSCR 1.29 on mean cash (1.29 in a bad
-        month, 5th percentile); probability of default 0%; creditor recovers 98% of the claim
-        in expectation against 46% through enforcement.
-        2. Level instalments over 48 months; minimum DSCR 1.69 on mean cash (1.69 in a bad
-        month, 5th percentile); probability of default 0%; creditor recovers 97% of the claim
-        in expectation against 46% through enforcement.
+        1. Level instalments over 36 months; DSCR 1.29 in the weakest plan year on mean cash
+        (1.29 at the 5th percentile); probability of default 0%; creditor recovers 98% of the
+        claim in expectation against 46% through enforcement.
+        2. Level instalments over 48 months; DSCR 1.69 in the weakest plan year on mean cash
+        (1.69 at the 5th percentile); probability of default 0%; creditor recovers 97% of the
+        claim in expectation against 46% through enforcement.
         >>> print(res.explain("zh").splitlines()[1])
-        1. 等额本息，分36个月；均值现金流下最低偿债覆盖率1.29（不利月份5%分位1.29）；违约概率0%；债权人预期回收债权的98%，强制执行仅回收46%。
+        1. 等额本息，分36个月；均值现金流下最弱计划年度偿债覆盖率1.29（5%分位1.29）；违约概率0%；债权人预期回收债权的98%，强制执行仅回收46%。
         """
         t = _OBJECTIVE_TEXT[check_choice("lang", lang, tuple(_OBJECTIVE_TEXT))]
         lines = [t["objective"].format(t[self.objective].format(beta=self.beta))]
@@ -631,22 +718,24 @@ _OBJECTIVE_TEXT = {
 }
 
 _EXPLAIN = {
-    "en": ("minimum DSCR {:.2f} on mean cash ({:.2f} in a bad month, 5th percentile)",
-           "probability of default {:.0%}",
+    "en": ("DSCR {:.2f} in the weakest plan year on mean cash ({:.2f} at the 5th percentile)",
+           "probability of default {}",
            "creditor recovers {:.0%} of the claim in expectation against {:.0%} through enforcement", "; ", "."),
-    "zh": ("均值现金流下最低偿债覆盖率{:.2f}（不利月份5%分位{:.2f}）", "违约概率{:.0%}",
+    "zh": ("均值现金流下最弱计划年度偿债覆盖率{:.2f}（5%分位{:.2f}）", "违约概率{}",
            "债权人预期回收债权的{:.0%}，强制执行仅回收{:.0%}", "；", "。"),
 }
 
 
 def explain_plan(plan: Plan, row, lang: str = "en") -> str:
     """One plan's reasons: what it gives, what it asks, and what each side gets."""
+    from .evaluate import format_probability
+
     dscr, pd_text, rec_text, sep, end = _EXPLAIN[check_choice("lang", lang, tuple(_EXPLAIN))]
     text = plan.describe(lang)
     enf = row["enforcement_npv"] / float(row["claim_total"]) if "claim_total" in row else float("nan")
     bits = [text[0].upper() + text[1:],
-            dscr.format(row["min_dscr"], row["dscr_p5"]),
-            pd_text.format(row["default_probability"]),
+            dscr.format(row["dscr"], row["dscr_p5"]),
+            pd_text.format(format_probability(row["default_probability"])),
             rec_text.format(row["recovery_rate"], enf)]
     return sep.join(bits) + end
 
@@ -760,9 +849,10 @@ class _Context:
             f = evaluate(part, self.claim, self.cashflow, self.creditor, borrower=self.borrower, check_rules=False)
             f = f.reset_index(drop=True)
             f["plan"] = part
+            f["rate"] = [float(self.claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in part]
             hard = np.array([_has_hard_finding(p, self.claim) for p in part]) if self.constraints.hard_rules \
                 else np.zeros(len(part), bool)
-            checks = self.constraints.checks(f, hard)
+            checks = self.constraints.checks(f, hard, claim=self.claim, creditor=self.creditor)
             f["hard_rule"] = hard
             for name, ok in checks.items():
                 f[f"ok_{name}"] = ok
@@ -937,10 +1027,11 @@ def _infeasible_message(frame: pd.DataFrame, cons: Constraints, space: SearchSpa
     better objective on ties) and say what it misses, by how much.
     """
     names = [c[3:] for c in frame.columns if c.startswith("ok_")]
-    metric = {"min_dscr": ("dscr_p5", max, cons.min_dscr), "max_default_probability":
+    metric = {"min_dscr": ("dscr", max, cons.min_dscr), "max_default_probability":
               ("default_probability", min, cons.max_default_probability), "max_term": ("term", min, cons.max_term),
               "min_margin": ("margin", max, cons.min_margin), "max_burden": ("burden", min, cons.max_burden),
-              "hard_rules": ("hard_rule", min, None)}
+              "hard_rules": ("hard_rule", min, None), "min_dscr_p5": ("dscr_p5", max, cons.min_dscr_p5),
+              "cash_at_hand": ("upfront_shortfall", min, 0.0), "min_rate": ("rate", max, None)}
     longest = max(p.term for p in frame["plan"])
     parts = []
     for name in names:

@@ -35,7 +35,7 @@ def test_the_calls_of_the_issue_work_exactly_like_this():
     cf = rp.CashFlow.from_series(pd.Series(values, index=pd.period_range("2027-01", periods=48, freq="M")))
     out = rp.evaluate([plan], CLAIM, cf, CREDITOR)
     for col in ("creditor_npv", "expected_npv", "enforcement_npv", "recovery_rate", "default_probability",
-                "min_dscr", "dscr_p5", "months_short", "burden", "total_paid", "term"):
+                "dscr", "dscr_p5", "monthly_dscr", "monthly_dscr_p5", "min_cash", "months_short", "burden", "total_paid", "term"):
         assert col in out.columns
     cf = rp.CashFlow.project(base=45_000, months=120, trend=-0.10, seasonality=[0.9] * 8 + [1.2] * 4,
                              volatility=0.25, scenarios=500, seed=7)
@@ -93,7 +93,7 @@ def test_conditional_waivers_are_revoked_on_default():
 def test_dscr_and_burden_by_hand():
     plan = rp.Plan(term=12, annual_rate=0.0)
     out = rp.evaluate([plan], CLAIM, flat(173_666.66), CREDITOR).iloc[0]
-    assert out["min_dscr"] == pytest.approx(173_666.66 / 86_833.37, rel=1e-12)  # last payment trues up
+    assert out["monthly_dscr"] == pytest.approx(173_666.66 / 86_833.37, rel=1e-12)  # last payment trues up
     v = 1 / 1.005
     pv_pay = sum(p * v**k for k, p in enumerate(payments(plan)))
     pv_cf = sum(173_666.66 * v**k for k in range(1, 13))
@@ -131,13 +131,13 @@ def test_more_waiver_never_raises_contractual_npv(term, w1, w2, which):
 
 @settings(max_examples=25, deadline=None)
 @given(term=st.integers(6, 60), r1=st.integers(0, 1500), r2=st.integers(0, 1500), grace=st.integers(0, 5))
-def test_lower_rate_never_lowers_min_dscr(term, r1, r2, grace):
+def test_lower_rate_never_lowers_the_monthly_dscr(term, r1, r2, grace):
     lo, hi = sorted([r1, r2])
     cf = rp.CashFlow.project(base=40_000, months=60, seasonality=[0.7] * 6 + [1.3] * 6, seed=1)
     plans = [rp.Plan(term=term, grace=min(grace, term - 1), annual_rate=hi / 10000),
              rp.Plan(term=term, grace=min(grace, term - 1), annual_rate=lo / 10000)]
     out = rp.evaluate(plans, CLAIM, cf, CREDITOR, check_rules=False)
-    assert out["min_dscr"].iloc[1] >= out["min_dscr"].iloc[0] - 1e-12
+    assert out["monthly_dscr"].iloc[1] >= out["monthly_dscr"].iloc[0] - 1e-12
 
 
 @settings(max_examples=20, deadline=None)
@@ -162,7 +162,7 @@ def test_compare_marks_the_better_value_of_each_row():
     cf = rp.CashFlow.project(base=60_000, months=60, seed=1)
     c = rp.compare([rp.Plan(term=24, name="short"), rp.Plan(term=48, name="long")], CLAIM, cf, CREDITOR)
     assert list(c.table.columns) == ["short", "long"]
-    assert c.better.loc["min_dscr", "long"] and not c.better.loc["min_dscr", "short"]
+    assert c.better.loc["monthly_dscr", "long"] and not c.better.loc["monthly_dscr", "short"]
     assert c.better.loc["total_paid", "short"]
     assert not c.better.loc["term"].any()
     html = c._repr_html_()
