@@ -642,6 +642,39 @@ class Negotiation:
     constraints: Constraints
     steps: list = field(default_factory=list)
     beta: float = 0.5
+    cashflow: object = None
+    creditor: object = None
+    borrower: object = None
+    concessions: pd.DataFrame | None = None
+
+    def sensitivity(self, pushes: dict | None = None):
+        """How the recommended plan's figures move with each assumption, and whether the
+        recommendation changes: :func:`repayplan.concessions.sensitivity` of this result.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> claim = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000,
+        ...                  annual_rate=0.0435, as_of=date(2026, 12, 1))
+        >>> cash = rp.CashFlow.project(base=45_000, months=60, volatility=0.1, scenarios=100, seed=7)
+        >>> res = rp.negotiate(claim, cash, rp.Creditor(0.06), objective="creditor",
+        ...                    space=rp.SearchSpace(term=[36, 48], penalty_waiver=[0, 1]))
+        >>> s = res.sensitivity()
+        >>> res.candidates.index.tolist(), res.best.term
+        (['option 1', 'option 2'], 36)
+
+        With 20 % less cash the 36-month plan no longer meets the DSCR and the 48-month one
+        takes its place; the recovery rate does not matter to a borrower who never defaults:
+
+        >>> s.recommendation_changes, s.table.loc[("cash_level", "low"), "recommended"]
+        (True, 'option 2')
+        >>> float(s.table.loc[("recovery_rate", "high"), "expected_npv_change"])
+        0.0
+        """
+        from .concessions import sensitivity
+
+        return sensitivity(self, pushes=pushes)
 
     def explain(self, lang: str = "en") -> str:
         """Plain-language reasons for each candidate, in English or Chinese.
@@ -671,19 +704,26 @@ class Negotiation:
         ...                    space=rp.SearchSpace(term=[24, 36, 48], penalty_waiver=[0, 1]))
         >>> print(res.explain())
         Objective: the creditor's expected NPV, within the borrower constraints.
-        1. Level instalments over 36 months; DSCR 1.29 in the weakest plan year on mean cash
-        (1.29 at the 5th percentile); probability of default 0%; creditor recovers 98% of the
-        claim in expectation against 46% through enforcement.
-        2. Level instalments over 48 months; DSCR 1.69 in the weakest plan year on mean cash
-        (1.69 at the 5th percentile); probability of default 0%; creditor recovers 97% of the
-        claim in expectation against 46% through enforcement.
+        1. Best by the objective: level instalments over 36 months; DSCR 1.29 in the weakest
+        plan year on mean cash (1.29 at the 5th percentile); probability of default 0%; creditor
+        recovers 98% of the claim in expectation against 46% through enforcement.
+        2. Next best by the objective, a different structure: level instalments over 48 months;
+        DSCR 1.69 in the weakest plan year on mean cash (1.69 at the 5th percentile);
+        probability of default 0%; creditor recovers 97% of the claim in expectation against
+        46% through enforcement.
         >>> print(res.explain("zh").splitlines()[1])
-        1. 等额本息，分36个月；均值现金流下最弱计划年度偿债覆盖率1.29（5%分位1.29）；违约概率0%；债权人预期回收债权的98%，强制执行仅回收46%。
+        1. 目标最优：等额本息，分36个月；均值现金流下最弱计划年度偿债覆盖率1.29（5%分位1.29）；违约概率0%；债权人预期回收债权的98%，强制执行仅回收46%。
         """
         t = _OBJECTIVE_TEXT[check_choice("lang", lang, tuple(_OBJECTIVE_TEXT))]
         lines = [t["objective"].format(t[self.objective].format(beta=self.beta))]
-        for i, (_, row) in enumerate(self.candidates.iterrows(), start=1):
-            lines.append(f"{i}. {explain_plan(row['plan'], row, lang)}")
+        for i, (name, row) in enumerate(self.candidates.iterrows(), start=1):
+            why = _REASON_TEXT[lang].get(row["reason"], row["reason"]) if "reason" in row else ""
+            why = (why[0].upper() + why[1:] + (": " if lang == "en" else "：")) if why else ""
+            text = explain_plan(row["plan"], row, lang)
+            lines.append(f"{i}. {why}{text[0].lower() + text[1:] if why else text}")
+            if self.concessions is not None and name in self.concessions.index.get_level_values("candidate"):
+                for c, cost in self.concessions.xs(name, level="candidate").iterrows():
+                    lines.append("   " + explain_concession(c, cost, lang))
         if self.steps:
             lines.append(t["waterfall_steps"] + "; ".join(f"{name} ({t['meets'] if ok else t['misses']})"
                                                           for name, ok in self.steps))
@@ -724,6 +764,39 @@ _EXPLAIN = {
     "zh": ("均值现金流下最弱计划年度偿债覆盖率{:.2f}（5%分位{:.2f}）", "违约概率{}",
            "债权人预期回收债权的{:.0%}，强制执行仅回收{:.0%}", "；", "。"),
 }
+
+
+_REASON_TEXT = {"en": {}, "zh": {"best by the objective": "目标最优",
+                                 "next best by the objective, a different structure": "结构不同的次优方案"}}
+
+_CONCESSION_NAMES = {
+    "en": {"rate_cut": "the rate cut", "penalty_waiver": "the penalty-interest waiver",
+           "interest_waiver": "the interest waiver", "haircut": "the haircut",
+           "settlement_discount": "the settlement discount", "grace": "the grace period",
+           "extra_term": "the extra term", "balloon": "the balloon"},
+    "zh": {"rate_cut": "降低利率", "penalty_waiver": "减免罚息", "interest_waiver": "减免利息", "haircut": "减免本金",
+           "settlement_discount": "和解折让", "grace": "宽限期", "extra_term": "延长期限", "balloon": "尾款"},
+}
+
+
+def explain_concession(name: str, cost, lang: str = "en") -> str:
+    """One concession in words: who gives what, and what it buys.
+
+    >>> print(explain_concession("rate_cut", {"creditor_cost": 41_000.0, "borrower_saving": 52_000.0,
+    ...                                       "default_probability_change": 0.0, "transfer": True}))
+    the rate cut: the bank gives up 41,000 of expected value, the borrower saves 52,000; it lowers the probability of default by 0 points — a transfer that buys nothing
+    """
+    label = _CONCESSION_NAMES[lang].get(name, name)
+    c, b = float(cost["creditor_cost"]), float(cost["borrower_saving"])
+    dpd = 100 * float(cost["default_probability_change"])
+    if lang == "zh":
+        give = f"银行让出预期价值{c:,.0f}" if c >= 0 else f"银行因此多得预期价值{-c:,.0f}"
+        text = f"{label}：{give}，借款人节省{b:,.0f}；违约概率降低{dpd:.3g}个百分点"
+        return text + ("——纯属利益转移" if cost["transfer"] else "")
+    give = f"the bank gives up {c:,.0f} of expected value" if c >= 0 else \
+        f"the bank gains {-c:,.0f} of expected value by it"
+    text = f"{label}: {give}, the borrower saves {b:,.0f}; it lowers the probability of default by {dpd:.3g} points"
+    return text + (" — a transfer that buys nothing" if cost["transfer"] else "")
 
 
 def explain_plan(plan: Plan, row, lang: str = "en") -> str:
@@ -828,10 +901,64 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
     feasible = frame[frame["feasible"]]
     if feasible.empty:
         raise InfeasibleError(_infeasible_message(frame, constraints, space))
-    ranked = feasible.sort_values("objective", ascending=False, kind="stable")
-    best = ranked.iloc[0]["plan"]
-    return Negotiation(best=best, candidates=_shortlist(ranked, space), frontier=pareto_frontier(feasible),
-                       evaluated=frame, objective=objective, claim=claim, constraints=constraints, beta=beta)
+    candidates, costs, frame = _judged_shortlist(ctx, frame)
+    feasible = frame[frame["feasible"]]
+    return Negotiation(best=candidates["plan"].iloc[0], candidates=candidates, frontier=pareto_frontier(feasible),
+                       evaluated=frame, objective=objective, claim=claim, constraints=constraints, beta=beta,
+                       cashflow=cashflow, creditor=creditor, borrower=borrower, concessions=costs)
+
+
+def _rank(frame: pd.DataFrame, claim) -> pd.DataFrame:
+    """Feasible plans, best objective first; ties (to 1e-9) go to fewer concessions."""
+    from .concessions import count
+
+    feasible = frame[frame["feasible"]].copy()
+    feasible["concessions"] = [count(p, claim) for p in feasible["plan"]]
+    obj = feasible["objective"].to_numpy(dtype=float)
+    feasible["_key"] = np.where(np.isfinite(obj), np.round(obj, 9), obj)
+    return feasible.sort_values(["_key", "concessions"], ascending=[False, True], kind="stable").drop(columns="_key")
+
+
+def _judged_shortlist(ctx: _Context, frame: pd.DataFrame):
+    """The shortlist with its reasons and its concessions costed in one batch.
+
+    Under ``objective="creditor"`` a shortlisted plan never keeps a transfer: the plan
+    without it (feasible, worth more to the creditor) takes its place and the list is drawn
+    again (a few rounds at most).
+    """
+    from .concessions import cost_concessions
+
+    ctx.progress = None  # the search is done: costing the concessions is not part of it
+    judge = lambda plans: ctx.evaluate(list(plans))  # noqa: E731
+    judge.claim = ctx.claim
+    seen_transfer: set = set()
+    for _ in range(4):
+        ranked = _rank(frame, ctx.claim)
+        if seen_transfer:
+            ranked = ranked[[p.replace(name="") not in seen_transfer for p in ranked["plan"]]]
+        candidates = _shortlist(ranked, None, claim=ctx.claim)
+        items = list(zip(candidates.index, candidates["plan"], strict=True))
+        costs = cost_concessions(items, judge)
+        if ctx.objective != "creditor" or costs.empty or not costs["transfer"].any():
+            break
+        tr = costs[costs["transfer"]]
+        owners = {name: plan for name, plan in items}
+        seen_transfer |= {owners[c].replace(name="") for c in tr.index.get_level_values("candidate")}
+        # the plans without the transfers: all the transfers of a candidate withdrawn together
+        better = []
+        for cand, rows in tr.groupby(level="candidate", sort=False):
+            plan = owners[cand]
+            for _, row in rows.iterrows():
+                changes = {k: getattr(row["plan_without"], k) for k in ("annual_rate", "penalty_waiver",
+                           "interest_waiver", "haircut", "settlement_discount", "grace", "term", "balloon")
+                           if getattr(row["plan_without"], k) != getattr(plan, k)}
+                try:
+                    plan = plan.replace(**changes)
+                except InputError:
+                    continue
+            better.append(plan.replace(name=""))
+        frame = pd.concat([frame, ctx.evaluate(better)], ignore_index=True)
+    return candidates, costs, frame
 
 
 class _Context:
@@ -986,16 +1113,42 @@ def pareto_frontier(frame: pd.DataFrame) -> pd.DataFrame:
     return out.drop_duplicates(subset=["burden", "expected_npv"]).reset_index(drop=True)
 
 
-def _shortlist(ranked: pd.DataFrame, space: SearchSpace, k: int = 5) -> pd.DataFrame:
-    """The top plans that differ from each other in a way the people at the table notice."""
-    picked = []
+def _shortlist(ranked: pd.DataFrame, space: SearchSpace | None = None, k: int = 5, *, claim=None) -> pd.DataFrame:
+    """Distinct plans worth offering, each with the reason it is on the list.
+
+    In order: the objective's best; the feasible plan with the fewest concessions (the most
+    creditor value among those); the shortest feasible term; a settlement if it is worth more
+    to the creditor than every plan so far; then the next best by the objective that differ
+    in structure or outcome (see :func:`_distinct`).  ``ranked`` is feasible, best first,
+    ties already given to fewer concessions.
+    """
+    picked, reasons = [], []
     tol = 0.02 * float(ranked["claim_total"].iloc[0])
-    for idx, row in ranked.iterrows():
-        if all(_distinct(row, ranked.loc[j], tol) for j in picked):
+    n_conc = ranked["concessions"] if "concessions" in ranked else pd.Series(0, index=ranked.index)
+
+    def add(idx, reason):
+        if idx is None or idx in picked or len(picked) >= k:
+            return
+        if all(_distinct(ranked.loc[idx], ranked.loc[j], tol) for j in picked):
             picked.append(idx)
-        if len(picked) == k:
+            reasons.append(reason)
+
+    add(ranked.index[0], "best by the objective")
+    fewest = ranked.assign(_n=n_conc).sort_values(["_n", "expected_npv"], ascending=[True, False], kind="stable")
+    add(fewest.index[0], f"the fewest concessions of a feasible plan ({int(fewest['_n'].iloc[0])})")
+    shortest = ranked.sort_values(["term", "objective"], ascending=[True, False], kind="stable")
+    add(shortest.index[0], f"the shortest feasible term ({int(shortest['term'].iloc[0])} months)")
+    settle = ranked[[p.is_settlement for p in ranked["plan"]]]
+    if not settle.empty and picked:
+        top = settle.sort_values("expected_npv", ascending=False).index[0]
+        if ranked.loc[top, "expected_npv"] > ranked.loc[picked, "expected_npv"].max():
+            add(top, "a settlement worth more to the creditor than the plans above")
+    for idx in ranked.index:
+        if len(picked) >= k:
             break
+        add(idx, "next best by the objective, a different structure")
     out = ranked.loc[picked].copy()
+    out["reason"] = reasons
     names = plan_names([p.replace(name=p.name or f"option {i + 1}") for i, p in enumerate(out["plan"])])
     out["plan"] = [p.replace(name=n) for p, n in zip(out["plan"], names, strict=True)]
     out.index = names
