@@ -227,11 +227,10 @@ def concessions(plan, claim, cashflow, creditor, *, borrower=None, constraints=N
     ...                  as_of=date(2026, 12, 1))
     >>> cash = rp.CashFlow([60_000.0] * 60, start="2027-01")
     >>> t = concessions(rp.Plan(term=48, annual_rate=0.03, penalty_waiver=1), claim, cash, rp.Creditor(0.06))
-    >>> print(t[["creditor_cost", "default_probability_change", "transfer"]].round(0).to_string())
-                    creditor_cost  default_probability_change  transfer
-    concession                                                         
-    rate_cut              26389.0                         0.0      True
-    penalty_waiver        11310.0                         0.0      True
+    >>> t["creditor_cost"].round(0).to_dict(), t["default_probability_change"].to_dict()
+    ({'rate_cut': 26389.0, 'penalty_waiver': 11310.0}, {'rate_cut': 0.0, 'penalty_waiver': 0.0})
+    >>> t["transfer"].to_dict()
+    {'rate_cut': True, 'penalty_waiver': True}
     """
     judge = _Judge(claim, cashflow, creditor, borrower, constraints)
     out = cost_concessions([("plan", plan)], judge)
@@ -318,28 +317,20 @@ class Sensitivity:
     def tornado(self, metric: str = "expected_npv", ax=None):
         """A tornado chart of ``metric``: one bar per assumption from its low to its high push.
 
-        matplotlib is imported here, only when a chart is asked for.  Returns the Axes.
+        Drawn with pandas' plotting (matplotlib, loaded by pandas only when a chart is asked
+        for); returns the matplotlib Axes.
         """
-        import matplotlib
-
-        if ax is None:
-            matplotlib.use("Agg", force=False)
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(PUSHES)))
         col = f"{metric}_change"
         if col not in self.table.columns:
             raise InputError("metric", metric, "one of expected_npv, margin, default_probability, dscr")
         t = self.table[col].unstack("side").reindex(columns=["low", "high"])
         order = t.abs().max(axis=1).sort_values().index
-        t = t.loc[order]
-        y = np.arange(len(t))
-        ax.barh(y, t["low"].fillna(0), color="#c0504d", label="pushed down")
-        ax.barh(y, t["high"].fillna(0), color="#4f81bd", label="pushed up")
-        ax.set_yticks(y, list(t.index))
+        t = t.loc[order].fillna(0.0).rename(columns={"low": "pushed down", "high": "pushed up"})
+        ax = t.plot.barh(ax=ax, stacked=True, color=["#c0504d", "#4f81bd"], width=0.7,
+                         figsize=None if ax is not None else (7, 0.5 + 0.45 * len(t)))
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_xlabel(f"change of {metric}")
-        ax.legend(loc="lower right")
+        ax.set_ylabel("")
         return ax
 
     def _repr_html_(self) -> str:

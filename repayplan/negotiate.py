@@ -903,7 +903,8 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
         raise InfeasibleError(_infeasible_message(frame, constraints, space))
     candidates, costs, frame = _judged_shortlist(ctx, frame)
     feasible = frame[frame["feasible"]]
-    return Negotiation(best=candidates["plan"].iloc[0], candidates=candidates, frontier=pareto_frontier(feasible),
+    best = candidates.pop("search_plan").iloc[0]
+    return Negotiation(best=best, candidates=candidates, frontier=pareto_frontier(feasible),
                        evaluated=frame, objective=objective, claim=claim, constraints=constraints, beta=beta,
                        cashflow=cashflow, creditor=creditor, borrower=borrower, concessions=costs)
 
@@ -1149,6 +1150,7 @@ def _shortlist(ranked: pd.DataFrame, space: SearchSpace | None = None, k: int = 
         add(idx, "next best by the objective, a different structure")
     out = ranked.loc[picked].copy()
     out["reason"] = reasons
+    out["search_plan"] = list(out["plan"])  # as the search made it (unnamed): Negotiation.best
     names = plan_names([p.replace(name=p.name or f"option {i + 1}") for i, p in enumerate(out["plan"])])
     out["plan"] = [p.replace(name=n) for p, n in zip(out["plan"], names, strict=True)]
     out.index = names
