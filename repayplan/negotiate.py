@@ -924,8 +924,8 @@ def _judged_shortlist(ctx: _Context, frame: pd.DataFrame):
     """The shortlist with its reasons and its concessions costed in one batch.
 
     Under ``objective="creditor"`` a shortlisted plan never keeps a transfer: the plan
-    without it (feasible, worth more to the creditor) takes its place and the list is drawn
-    again (a few rounds at most).
+    without it (as feasible, worth more to the creditor) takes its place and the list is
+    drawn again, until no shortlisted plan carries one (at most 12 rounds of one batch each).
     """
     from .concessions import cost_concessions
 
@@ -933,7 +933,7 @@ def _judged_shortlist(ctx: _Context, frame: pd.DataFrame):
     judge = lambda plans: ctx.evaluate(list(plans))  # noqa: E731
     judge.claim = ctx.claim
     seen_transfer: set = set()
-    for _ in range(4):
+    for _ in range(12):
         ranked = _rank(frame, ctx.claim)
         if seen_transfer:
             ranked = ranked[[p.replace(name="") not in seen_transfer for p in ranked["plan"]]]
