@@ -62,7 +62,7 @@ def test_nash_says_who_gives_what_and_the_costs_are_the_tables():
     c = res.concessions
     assert not c.empty
     first = res.candidates.index[0]
-    for name, row in c.xs(first, level="candidate").iterrows():
+    for _, row in c.xs(first, level="candidate").iterrows():
         if row["creditor_cost"] >= 0:
             assert f"the bank gives up {row['creditor_cost']:,.0f} of expected value" in text
         assert f"the borrower saves {row['borrower_saving']:,.0f}" in text

@@ -71,7 +71,7 @@ def test_sensitivity_equals_re_evaluation_with_the_assumption_changed():
                        constraints=rp.Constraints(min_dscr=1.1, min_dscr_p5=None))
     s = res.sensitivity()
     base = rp.evaluate([res.best], CLAIM, cash, BANK).iloc[0]
-    for (name, side), row in s.table.iterrows():
+    for (name, _side), row in s.table.iterrows():
         if name == "discount_rate":
             other = rp.evaluate([res.best], CLAIM, cash, BANK.replace(discount_rate=row["value"])).iloc[0]
         elif name == "recovery_rate":
