@@ -15,7 +15,7 @@ from datetime import date
 
 import repayplan as rp
 from repayplan.compare import ROW_LABELS
-from repayplan.evaluate import METRICS
+from repayplan.evaluate import ALL_METRICS as METRICS
 
 
 def fmt(key: str, value: float) -> str:

@@ -41,6 +41,10 @@ from .negotiate import Constraints, Negotiation, Range, SearchSpace, Waterfall, 
 
 __all__ += ["Borrower", "Constraints", "Negotiation", "Range", "SearchSpace", "Waterfall", "negotiate"]
 
+from .concessions import break_even, concessions  # noqa: E402  (rp.concessions is the function)
+
+__all__ += ["break_even", "concessions"]
+
 from .tracking import (  # noqa: E402
     Agreement,
     Breach,

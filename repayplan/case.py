@@ -735,7 +735,7 @@ class Case:
 
         plans = self._plan_list(names)
         return compare(plans, self.claim, self.cashflow, self.creditor, lang=lang,
-                       metrics=self.evaluate(names))
+                       metrics=self.evaluate(names), constraints=getattr(self.negotiation, "constraints", None))
 
     def negotiate(self, **overrides):
         """:func:`repayplan.negotiate` on the case, with its settings; keywords override them.

@@ -32,7 +32,8 @@ _TEXT = {
     "plans": ("The case's plans", "备选方案比较"),
     "suggested": ("Suggested plan", "建议方案"),
     "candidates": ("Candidates", "候选方案"),
-    "better": ("* best of the row", "* 为该行最优"),
+    "better": ("✗ infeasible, never marked; among the feasible plans * best of the row",
+               "✗ 不可行，不参与比较；* 为可行方案中该行最优"),
     "plan": ("Plan {name!r}: {text}", "方案“{name}”：{text}"),
     "totals": ("Total", "合计"),
     "no_plans": ("The case has no plans; add [[plans]] tables.", "案件中没有方案，请添加 [[plans]]。"),
@@ -196,8 +197,10 @@ def compare_text(case, lang: str, names=None) -> str:
             mark = "*" if bool(cmp.better.loc[key, col]) else " "
             cells.append(_metric(key, v) + mark)
         rows.append(cells)
-    headers = [""] + [str(c) + " " for c in cmp.table.columns]
-    return _table(headers, rows) + f"\n{_t('better', lang)}"
+    ok = cmp.feasible if cmp.feasible is not None else {c: True for c in cmp.table.columns}
+    headers = [""] + [str(c) + (" " if ok[c] else "✗") for c in cmp.table.columns]
+    notes = "".join(f"\n✗ {c}: {r}" for c, r in (cmp.reasons.items() if cmp.reasons is not None else []) if r)
+    return _table(headers, rows) + "\n" + notes + f"\n{_t('better', lang)}"
 
 
 def suggest_text(result, lang: str) -> str:

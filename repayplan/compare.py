@@ -1,4 +1,12 @@
-"""Side-by-side comparison of plans: metrics as rows, plans as columns, the better value marked."""
+"""Side-by-side comparison of plans: metrics as rows, plans as columns, the better value marked.
+
+Each metric serves one side's view (:data:`repayplan.evaluate.ALL_METRICS`: ``creditor``,
+``borrower`` or ``both``) and the best value of a row is marked only among the *feasible*
+plans: no rule error, a signing payment the borrower can pay out of its cash at hand, not
+certain to default, and, when constraints are given, every :class:`repayplan.Constraints`.
+An infeasible plan is shown with the reason.  A plan certain to default gets no green
+DSCR.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from .evaluate import METRICS, _fmt_metric, evaluate, format_metric
+from .evaluate import ALL_METRICS, _fmt_metric, evaluate, format_metric
 
 __all__ = ["Comparison", "compare", "ROW_LABELS"]
 
@@ -18,23 +26,35 @@ ROW_LABELS = {
         "creditor_npv": "Creditor NPV if all paid", "expected_npv": "Creditor expected NPV",
         "enforcement_npv": "Enforcement NPV (alternative)", "margin": "Margin over enforcement",
         "recovery_rate": "Expected recovery rate", "irr": "Yield on the claim (IRR)",
-        "default_probability": "Probability of default", "min_dscr": "Minimum DSCR (mean cash)",
-        "dscr_p5": "Minimum DSCR (5th percentile)", "months_short": "Months short of cash",
+        "default_probability": "Probability of default", "min_dscr": "Lowest monthly cover (mean cash)",
+        "dscr_p5": "Stress DSCR (lowest plan year, 5th pct.)", "months_short": "Months short of cash",
         "burden": "Payments / cash flow (PV)", "peak_payment": "Largest payment",
         "total_paid": "Total paid", "total_waived": "Total waived", "term": "Term (months)",
         "rule_findings": "Rule findings", "borrower_cost": "Borrower's expected cost (PV)",
         "borrower_alternative": "Borrower's cost of enforcement (PV)",
+        "dscr": "DSCR (lowest plan year, mean cash)", "monthly_dscr": "Lowest monthly cover (mean cash)",
+        "monthly_dscr_p5": "Lowest monthly cover (5th percentile)", "min_cash": "Lowest cash balance (mean)",
+        "min_cash_p5": "Lowest cash balance (5th percentile)",
+        "first_month_below_minimum": "First month below minimum cash", "upfront_shortfall": "Signing payment above cash",
+        "modification_gain": "Modification gain (IFRS 9)", "provision_cost": "Provision for the risk class",
+        "risk_class": "Risk class", "observation_end": "Observation period ends", "feasible": "Feasible",
     },
     "zh": {
+        "min_dscr": "最低月度覆盖（均值现金流）", "dscr_p5": "压力偿债覆盖率（最低年度，5%分位）",
         "creditor_npv": "全额履约净现值", "expected_npv": "债权人预期净现值",
         "enforcement_npv": "强制执行净现值（替代方案）", "margin": "较强制执行增益",
         "recovery_rate": "预期回收率", "irr": "债权收益率（IRR）",
-        "default_probability": "违约概率", "min_dscr": "最低偿债覆盖率（均值现金流）",
-        "dscr_p5": "最低偿债覆盖率（5%分位）", "months_short": "现金不足月数",
+        "default_probability": "违约概率", "months_short": "现金不足月数",
         "burden": "还款额/现金流（现值）", "peak_payment": "最大单期还款",
         "total_paid": "还款总额", "total_waived": "减免总额", "term": "期限（月）",
         "rule_findings": "合规提示", "borrower_cost": "借款人预期还款成本（现值）",
         "borrower_alternative": "借款人被强制执行成本（现值）",
+        "dscr": "偿债覆盖率（最低年度，均值现金流）", "monthly_dscr": "最低月度覆盖（均值现金流）",
+        "monthly_dscr_p5": "最低月度覆盖（5%分位）", "min_cash": "最低现金余额（均值）",
+        "min_cash_p5": "最低现金余额（5%分位）", "first_month_below_minimum": "首次低于最低现金的月份",
+        "upfront_shortfall": "签约付款超出现金", "modification_gain": "合同修改利得（IFRS 9）",
+        "provision_cost": "风险分类拨备", "risk_class": "风险分类", "observation_end": "观察期届满",
+        "feasible": "是否可行",
     },
 }
 
@@ -46,12 +66,21 @@ class Comparison:
     Attributes
     ----------
     table : DataFrame
-        Metrics as rows (the keys of :data:`repayplan.evaluate.METRICS`), plans as columns.
+        The numeric metrics as rows (keys of :data:`repayplan.evaluate.ALL_METRICS`), plans as
+        columns.
     better : DataFrame of bool
-        Same shape: ``True`` where the value is the best of its row (higher or lower as the
-        metric's direction says; rows without a direction are never marked).
+        Same shape: ``True`` where the value is the best of its row among the feasible plans
+        (higher or lower as the metric's direction says; rows without a direction are never
+        marked, nor is a row where every feasible plan ties).
     metrics : DataFrame
-        The :func:`repayplan.evaluate` frame (plans as rows).
+        The :func:`repayplan.evaluate` frame (plans as rows), risk class and observation end
+        included.
+    feasible : Series of bool
+        Whether each plan may be offered (see the module docstring).
+    reasons : Series of str
+        Why a plan is infeasible ("" when it is feasible).
+    sides : Series of str
+        Whose view each row serves: ``"creditor"``, ``"borrower"`` or ``"both"``.
     lang : {"en", "zh"}
 
     Examples
@@ -60,7 +89,7 @@ class Comparison:
     The level payments are ``120,000 × 0.005 / (1 − 1.005^−n)``: 10,327.97 for 12 months
     and 5,318.47 for 24 (the last payment of each absorbs the rounding, 10,327.99 and
     5,318.58), so the shorter plan costs less in all and the longer one leaves more cover:
-    ``15,000 / 10,327.99 = 1.45`` against ``15,000 / 5,318.58 = 2.82``.
+    ``180,000 / 123,935.66 = 1.45`` against ``180,000 / 63,822.26 = 2.82`` in the first year.
 
     >>> from datetime import date
     >>> from repayplan.claim import Claim
@@ -75,10 +104,12 @@ class Comparison:
     plan          12 months  24 months
     total_paid    123935.66  127643.39
     peak_payment   10327.99    5318.58
-    >>> c.better.loc[["total_paid", "min_dscr"]]
+    >>> c.better.loc[["total_paid", "dscr"]]
     plan        12 months  24 months
     total_paid       True      False
-    min_dscr        False       True
+    dscr            False       True
+    >>> c.sides[["total_paid", "expected_npv", "dscr"]].tolist()
+    ['borrower', 'creditor', 'both']
     """
 
     table: pd.DataFrame
@@ -86,6 +117,9 @@ class Comparison:
     metrics: pd.DataFrame
     plans: list
     lang: str = "en"
+    feasible: pd.Series | None = None
+    reasons: pd.Series | None = None
+    sides: pd.Series | None = None
 
     def labelled(self, lang: str | None = None) -> pd.DataFrame:
         """The table with readable row labels in ``lang`` (default the comparison's).
@@ -111,6 +145,9 @@ class Comparison:
     def formatted(self, lang: str | None = None) -> pd.DataFrame:
         """The table as text (amounts with separators, fractions as percent), best values marked ``*``.
 
+        The risk class and the observation period's end follow the numbers; when a plan is
+        infeasible a last row says why.
+
         Examples
         --------
         >>> from datetime import date
@@ -121,37 +158,134 @@ class Comparison:
         >>> claim = Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
         >>> c = compare([Plan(term=12, name="12 months"), Plan(term=24, name="24 months")],
         ...             claim, CashFlow([15_000.0] * 24, start="2027-01"), Creditor(0.06))
-        >>> c.formatted().loc[["Total paid", "Largest payment", "Minimum DSCR (mean cash)"]]
-        plan                        12 months   24 months
-        Total paid                123,935.66*  127,643.39
-        Largest payment             10,327.99   5,318.58*
-        Minimum DSCR (mean cash)         1.45       2.82*
+        >>> c.formatted().loc[["Total paid", "Largest payment", "DSCR (lowest plan year, mean cash)"]]
+        plan                                  12 months   24 months
+        Total paid                          123,935.66*  127,643.39
+        Largest payment                       10,327.99   5,318.58*
+        DSCR (lowest plan year, mean cash)         1.45       2.82*
+
+        A down payment the borrower cannot pay makes the plan infeasible; it gets no marks:
+
+        >>> c = compare([Plan(term=12, name="12 months"), Plan(term=24, down_payment=50_000, name="50k down")],
+        ...             claim, CashFlow([15_000.0] * 24, start="2027-01"), Creditor(0.06))
+        >>> print(c.formatted().loc["Feasible", "50k down"])
+        no: signing payment 50,000.00 above the cash at hand 0.00; certain to default (every scenario)
+        >>> bool(c.better["50k down"].any())
+        False
         """
+        lang = lang or self.lang
         out = self.table.astype(object).copy()
         for key in self.table.index:
             for col in self.table.columns:
                 mark = "*" if self.better.loc[key, col] else ""
                 out.loc[key, col] = format_metric(key, self.table.loc[key, col]) + mark
-        return out.rename(index=ROW_LABELS[lang or self.lang])
+        for key in ("risk_class", "observation_end"):
+            if key in self.metrics.columns:
+                out.loc[key] = [format_metric(key, v) for v in self.metrics[key]]
+        if self.reasons is not None and (self.reasons != "").any():
+            no, yes = ("否：", "是") if lang == "zh" else ("no: ", "yes")
+            out.loc["feasible"] = [no + r if r else yes for r in self.reasons]
+        return out.rename(index=ROW_LABELS[lang])
 
     def __repr__(self) -> str:
-        return f"Comparison of {len(self.plans)} plans (* best of the row)\n" + self.formatted().to_string()
+        return f"Comparison of {len(self.plans)} plans (* best of the row among feasible plans)\n" + \
+            self.formatted().to_string()
 
     def _repr_html_(self) -> str:
         labels = ROW_LABELS[self.lang]
-        head = "".join(f"<th>{escape(str(c))}</th>" for c in self.table.columns)
+        ok = self.feasible if self.feasible is not None else pd.Series(True, index=self.table.columns)
+        head = "".join(f"<th>{escape(str(c))}</th>" if ok[c] else
+                       f"<th class='rp-infeasible' style='color:#a33'>{escape(str(c))} ✗</th>"
+                       for c in self.table.columns)
+        side_names = _SIDE_NAMES[self.lang]
         body = []
         for key, row in self.table.iterrows():
             cells = []
             for col, v in row.items():
-                style = ' style="background:#d9f2d9;font-weight:bold"' if self.better.loc[key, col] else ""
+                style = ' style="background:#d9f2d9;font-weight:bold"' if self.better.loc[key, col] else (
+                    ' style="color:#888"' if not ok[col] else "")
                 cells.append(f"<td{style}>{_fmt_metric(key, v)}</td>")
-            body.append(f"<tr><th title='{escape(METRICS[key][3])}'>{escape(labels[key])}</th>{''.join(cells)}</tr>")
-        return (f"<table class='repayplan-compare'><thead><tr><th></th>{head}</tr></thead>"
+            side = self.sides[key] if self.sides is not None else ALL_METRICS[key][0]
+            title = f"{ALL_METRICS[key][3]} ({side_names[side]})"
+            body.append(f"<tr><th title='{escape(title)}'>{escape(labels[key])}</th>{''.join(cells)}"
+                        f"<td class='rp-side'>{escape(side_names[side])}</td></tr>")
+        for key in ("risk_class", "observation_end"):
+            if key in self.metrics.columns:
+                cells = "".join(f"<td>{_fmt_metric(key, v)}</td>" for v in self.metrics[key])
+                body.append(f"<tr><th>{escape(labels[key])}</th>{cells}"
+                            f"<td class='rp-side'>{escape(side_names['creditor'])}</td></tr>")
+        if self.reasons is not None and (self.reasons != "").any():
+            cells = "".join(f"<td class='rp-infeasible-reason' style='color:#a33'>{escape(r)}</td>" if r else "<td>✓</td>"
+                            for r in self.reasons)
+            body.append(f"<tr><th>{escape(labels['feasible'])}</th>{cells}<td></td></tr>")
+        return (f"<table class='repayplan-compare'><thead><tr><th></th>{head}<th></th></tr></thead>"
                 f"<tbody>{''.join(body)}</tbody></table>")
 
 
-def compare(plans, claim, cashflow, creditor, *, lang: str = "en", metrics: pd.DataFrame | None = None) -> Comparison:
+_SIDE_NAMES = {"en": {"creditor": "creditor", "borrower": "borrower", "both": "both sides"},
+               "zh": {"creditor": "债权人", "borrower": "借款人", "both": "双方"}}
+
+_REASONS = {
+    "rule": "rule error: {}",
+    "cash": "signing payment {:,.2f} above the cash at hand {:,.2f}",
+    "certain": "certain to default (every scenario)",
+}
+
+
+def feasibility(frame: pd.DataFrame, plans, claim, cashflow, constraints=None, creditor=None) -> pd.Series:
+    """Why each evaluated plan may not be offered ("" when it may), one string per plan.
+
+    Always: no error among the rule findings (the rule set's and :func:`repayplan.evaluate.plan_findings`'),
+    a signing payment within the cash at hand, a default probability below 1; with
+    ``constraints`` also every :class:`repayplan.Constraints` (and its rate floor, given the
+    ``creditor``).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> claim = rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+    >>> cash = rp.CashFlow([15_000.0] * 24, start="2027-01")
+    >>> plans = [rp.Plan(term=12), rp.Plan(term=9)]      # 9 months: 13,668.91 a month, 15,000 of cash
+    >>> frame = rp.evaluate(plans, claim, cash, rp.Creditor(0.06))
+    >>> feasibility(frame, plans, claim, cash, rp.Constraints(), rp.Creditor(0.06)).tolist()
+    ['', 'DSCR (lowest plan year, mean cash) of at least 1.2 (it reaches 1.10)']
+    """
+    from . import rules
+    from .evaluate import plan_findings
+
+    extra = plan_findings(plans, claim, frame["upfront_shortfall"].to_numpy(), cashflow)
+    have = float(cashflow.buffer) - float(cashflow.minimum_cash)
+    out = []
+    hard = []
+    for i, plan in enumerate(plans):
+        why = []
+        errors = [f for f in rules.check(plan, claim) if f.severity == "error"]
+        hard.append(bool(errors))
+        if errors:
+            why.append(_REASONS["rule"].format(errors[0].rule))
+        gap = float(frame["upfront_shortfall"].iloc[i])
+        if gap > 0:
+            why.append(_REASONS["cash"].format(gap + have, have))
+        elif any(f.severity == "error" for f in extra[i]):
+            why.append(_REASONS["rule"].format(next(f.rule for f in extra[i] if f.severity == "error")))
+        if float(frame["default_probability"].iloc[i]) >= 1:
+            why.append(_REASONS["certain"])
+        out.append(why)
+    if constraints is not None:
+        f = frame.reset_index(drop=True).assign(
+            plan=list(plans), rate=[float(claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in plans])
+        checks = constraints.checks(f, np.array(hard), claim=claim, creditor=creditor)
+        for name, ok in checks.items():
+            if name == "hard_rules":
+                continue
+            for i in np.flatnonzero(~ok):
+                out[i].append(constraints.explain(name, f.iloc[i]))
+    return pd.Series(["; ".join(w) for w in out], index=frame.index, name="reason")
+
+
+def compare(plans, claim, cashflow, creditor, *, lang: str = "en", metrics: pd.DataFrame | None = None,
+            constraints=None) -> Comparison:
     """Compare plans side by side (what the notebook shows during the negotiation).
 
     Parameters
@@ -163,6 +297,9 @@ def compare(plans, claim, cashflow, creditor, *, lang: str = "en", metrics: pd.D
         Language of the row labels when displayed.
     metrics : DataFrame, optional
         A frame already computed by :func:`repayplan.evaluate` for these plans.
+    constraints : Constraints, optional
+        Also mark infeasible the plans that break these (default: only the plans with a rule
+        error, a signing payment above the cash at hand or a certain default).
 
     Returns
     -------
@@ -176,7 +313,7 @@ def compare(plans, claim, cashflow, creditor, *, lang: str = "en", metrics: pd.D
     >>> cf = rp.CashFlow.project(base=60_000, months=60, seed=1)
     >>> c = rp.compare([rp.Plan(term=24, name="24 months"), rp.Plan(term=48, name="48 months")],
     ...                claim, cf, rp.Creditor(0.06))
-    >>> c.better.loc["min_dscr"].tolist(), c.better.loc["total_paid"].tolist()
+    >>> c.better.loc["dscr"].tolist(), c.better.loc["total_paid"].tolist()
     ([False, True], [True, False])
     """
     from ._validate import check_choice
@@ -184,20 +321,32 @@ def compare(plans, claim, cashflow, creditor, *, lang: str = "en", metrics: pd.D
     check_choice("lang", lang, tuple(ROW_LABELS))
     plans = list(plans)
     frame = metrics if metrics is not None else evaluate(plans, claim, cashflow, creditor)
-    table = frame.T.copy()
+    # min_dscr is monthly_dscr under its old name: shown once
+    numeric = [c for c in frame.columns if c in ALL_METRICS and ALL_METRICS[c][1] not in ("class", "date")
+               and c != "min_dscr"]
+    table = frame[numeric].T.copy()
+    if "upfront_shortfall" not in frame.columns:  # a frame from elsewhere: no cash-at-hand test
+        frame = frame.assign(upfront_shortfall=0.0)
+    reasons = feasibility(frame, plans, claim, cashflow, constraints, creditor)
+    reasons.index = table.columns
+    feasible = reasons == ""
     better = pd.DataFrame(False, index=table.index, columns=table.columns)
+    cols = feasible.to_numpy()
     for key in table.index:
-        direction = METRICS[key][2]
-        if direction is None or table.shape[1] < 2:
+        direction = ALL_METRICS[key][2]
+        if direction is None or cols.sum() < 2:
             continue
         vals = pd.to_numeric(table.loc[key], errors="coerce").to_numpy(dtype=float)
+        vals = np.where(cols, vals, np.nan)
         if np.all(np.isnan(vals)):
             continue
         best = np.nanmax(vals) if direction == "higher" else np.nanmin(vals)
         # values within 0.01% of the best (or a cent of money) are as good: a plan is not
         # "better" by rounding noise
-        marks = np.isclose(vals, best, rtol=1e-4, atol=0.01) | (vals == best)
-        if marks.all():
-            continue  # a tie everywhere marks nothing
+        marks = (np.isclose(vals, best, rtol=1e-4, atol=0.01) | (vals == best)) & cols
+        if marks[cols].all():
+            continue  # a tie among the feasible plans marks nothing
         better.loc[key] = marks
-    return Comparison(table=table, better=better, metrics=frame, plans=plans, lang=lang)
+    sides = pd.Series([ALL_METRICS[k][0] for k in table.index], index=table.index, name="side")
+    return Comparison(table=table, better=better, metrics=frame, plans=plans, lang=lang, feasible=feasible,
+                      reasons=reasons, sides=sides)

@@ -37,9 +37,11 @@ from .errors import InputError
 from .plans import Plan, PlanBatch, plan_batch
 
 __all__ = ["Borrower", "Creditor", "Enforcement", "Evaluation", "evaluate", "format_metric", "METRICS",
-           "align_cashflow"]
+           "align_cashflow", "ALL_METRICS", "LENDER_METRICS", "format_probability", "annual_dscr", "liquidity", "plan_findings"]
 
-#: The columns of :func:`evaluate`, with units and the side that prefers higher values.
+#: The metrics :func:`evaluate` shares with :mod:`repayplan.portfolio`, each as (side it serves,
+#: unit, the direction that is better, description).  ``min_dscr`` is the monthly ratio under
+#: its old name (the same as ``monthly_dscr``); ``dscr_p5`` is the lenders' annual stress DSCR.
 METRICS = {
     "creditor_npv": ("creditor", "currency", "higher", "NPV of the plan's payments if all are made"),
     "expected_npv": ("creditor", "currency", "higher", "NPV expected across scenarios, defaults and enforcement included"),
@@ -47,10 +49,12 @@ METRICS = {
     "margin": ("creditor", "currency", "higher", "expected_npv - enforcement_npv"),
     "recovery_rate": ("creditor", "fraction", "higher", "expected_npv / claim total"),
     "irr": ("creditor", "fraction a year", "higher", "yield on the claim if every payment is made (monthly IRR x 12)"),
-    "default_probability": ("borrower", "fraction", "lower", "share of scenarios where the borrower runs out of cash"),
-    "min_dscr": ("borrower", "ratio", "higher", "lowest monthly cash / payment on the mean cash flow"),
-    "dscr_p5": ("borrower", "ratio", "higher", "lowest monthly 5th-percentile cash / payment"),
-    "months_short": ("borrower", "months", "lower", "expected months whose cash flow does not cover the payment"),
+    "default_probability": ("both", "probability", "lower", "share of scenarios where the borrower runs out of cash"),
+    "min_dscr": ("borrower", "ratio", "higher", "lowest monthly mean cash / payment (evaluate: monthly_dscr)"),
+    "dscr_p5": ("both", "ratio", "higher",
+                "stress DSCR: lowest plan year's cash on the 5th-percentile path / debt service due that year"),
+    "months_short": ("borrower", "months", "lower",
+                     "expected months, up to the default, whose cash flow does not cover the payment"),
     "burden": ("borrower", "fraction", "lower", "PV of payments / PV of the borrower's cash flow over the term"),
     "peak_payment": ("borrower", "currency", "lower", "largest single payment"),
     "total_paid": ("borrower", "currency", "lower", "sum of all payments"),
@@ -60,6 +64,29 @@ METRICS = {
     "borrower_cost": ("borrower", "currency", "lower", "PV at the borrower's rate of what it expects to pay, defaults included"),
     "borrower_alternative": ("borrower", "currency", None, "PV at the borrower's rate of what enforcement would cost it"),
 }
+
+#: The lenders' measures and the bank's books that :func:`evaluate` adds (same layout as :data:`METRICS`).
+LENDER_METRICS = {
+    "dscr": ("both", "ratio", "higher",
+             "lenders' DSCR: lowest plan year's mean cash available / debt service due that year"),
+    "monthly_dscr": ("borrower", "ratio", "higher", "lowest monthly mean cash / payment"),
+    "monthly_dscr_p5": ("borrower", "ratio", "higher", "lowest monthly 5th-percentile cash / payment"),
+    "min_cash": ("borrower", "currency", "higher", "lowest projected cash balance on the mean cash flow"),
+    "min_cash_p5": ("borrower", "currency", "higher", "lowest 5th-percentile cash balance over the term"),
+    "first_month_below_minimum": ("borrower", "month", "higher",
+                                  "first month the mean cash balance falls below the minimum (never: none)"),
+    "upfront_shortfall": ("borrower", "currency", "lower",
+                          "what the month-0 payment (down payment) exceeds the cash at hand by"),
+    "modification_gain": ("creditor", "currency", "higher",
+                          "IFRS 9 5.4.3 modification gain (loss < 0): plan cash flows at the original EIR "
+                          "less the gross carrying amount"),
+    "risk_class": ("creditor", "class", None, "five-class risk classification after the plan (2023 measures)"),
+    "observation_end": ("creditor", "date", None, "end of the restructured asset's observation period"),
+    "provision_cost": ("creditor", "currency", "lower", "provision the class requires (rate x gross carrying amount)"),
+}
+
+#: Every column of :func:`evaluate`, with its side, unit, better direction and description.
+ALL_METRICS = {**METRICS, **LENDER_METRICS}
 
 
 @dataclass(frozen=True)
@@ -243,7 +270,7 @@ def align_cashflow(cashflow, claim, months: int) -> np.ndarray:
 
 # --------------------------------------------------------------------------------------
 def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = None, check_rules: bool = True,
-             chunk: int | None = None):
+             chunk: int | None = None, books=None):
     """Measure plans for both sides, vectorised across plans × scenarios × months.
 
     Parameters
@@ -261,6 +288,9 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
         Run :func:`repayplan.rules.check` on each plan (column ``rule_findings``).
     chunk : int, optional
         Plans per block of the plans × scenarios × months array (memory bound).
+    books : repayplan.books.Books, optional
+        How the creditor books the loan (provision rates, penalty interest on the books,
+        days past due, original EIR, product term limits); default ``Books()``.
 
     Returns
     -------
@@ -270,9 +300,13 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
 
     Notes
     -----
-    See the module docstring for the default model.  ``min_dscr`` is
-    :math:`\\min_k \\bar{cf}_k / p_k` and ``dscr_p5`` is :math:`\\min_k q_{5\\%}(cf_{\\cdot,k}) / p_k`
-    over months with a payment; ``burden`` is
+    See the module docstring for the default model.  ``dscr`` and ``dscr_p5`` are the
+    lenders' annual ratios of :func:`annual_dscr`; ``monthly_dscr`` is
+    :math:`\\min_k \\bar{cf}_k / p_k` and ``monthly_dscr_p5`` :math:`\\min_k q_{5\\%}(cf_{\\cdot,k}) / p_k`
+    over months with a payment; ``min_cash``, ``min_cash_p5`` and
+    ``first_month_below_minimum`` are those of :func:`liquidity`; the bank's books
+    (``modification_gain``, ``risk_class``, ``observation_end``, ``provision_cost``) those of
+    :mod:`repayplan.books`; ``burden`` is
     :math:`\\sum_k p_k v^k / \\sum_{k \\ge 1} \\bar{cf}_k v^k` over the plan's term; ``irr`` solves
     :math:`\\sum_k p_k (1+i/12)^{-k} = \\text{claim.total}`.
 
@@ -285,8 +319,8 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     >>> cf = rp.CashFlow.project(base=60_000, months=60, seed=1)
     >>> creditor = rp.Creditor(0.06, rp.Enforcement(recovery_rate=0.5, delay_months=18, costs=50_000))
     >>> out = rp.evaluate([rp.Plan(term=24), rp.Plan(term=48)], claim, cf, creditor)
-    >>> out[["default_probability", "min_dscr", "expected_npv"]].round(2)
-            default_probability  min_dscr  expected_npv
+    >>> out[["default_probability", "monthly_dscr", "expected_npv"]].round(2)
+            default_probability  monthly_dscr  expected_npv
     plan
     plan 1                  0.0      1.32    1024608.38
     plan 2                  0.0      2.53    1008767.05
@@ -302,19 +336,62 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     borrower = borrower or Borrower()
     if not isinstance(borrower, Borrower):
         raise InputError("borrower", type(borrower).__name__, "a repayplan.Borrower")
+    from .books import Books
+
+    books = books or Books()
+    if not isinstance(books, Books):
+        raise InputError("books", type(books).__name__, "a repayplan.books.Books")
     batch = plan_batch(plan_list, claim)
-    frame, months = _evaluate_batch(batch, claim, cashflow, creditor, borrower, chunk=chunk, monthly=single)
+    frame, months = _evaluate_batch(batch, claim, cashflow, creditor, borrower, chunk=chunk, monthly=single,
+                                    books=books)
+    extra = plan_findings(plan_list, claim, frame["upfront_shortfall"].to_numpy(), cashflow, books)
     if check_rules:
-        frame["rule_findings"] = [_findings(p, claim) for p in plan_list]
+        frame["rule_findings"] = [_findings(p, claim) + sum(f.severity != "info" for f in e)
+                                  for p, e in zip(plan_list, extra, strict=True)]
     else:
-        frame["rule_findings"] = 0
+        frame["rule_findings"] = [sum(f.severity != "info" for f in e) for e in extra]
     frame.index = plan_names(plan_list)
     frame.index.name = "plan"
     if single:
         return Evaluation(plan=plan_list[0], claim=claim, cashflow=cashflow, creditor=creditor,
                           metrics=frame.iloc[0], monthly=months[0], schedule=batch.schedule(0),
-                          findings=_finding_list(plan_list[0], claim) if check_rules else [])
+                          findings=(_finding_list(plan_list[0], claim) if check_rules else []) + extra[0])
     return frame
+
+
+def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None) -> list[list]:
+    """Findings beyond the rule set that :func:`evaluate` adds, one list per plan.
+
+    A down payment above the cash at hand (``buffer − minimum_cash``) is an error: the plan
+    defaults on signing.  With ``Books(product="working_capital")`` the term limits of
+    :func:`repayplan.books.term_limit_findings`.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from repayplan.cashflow import CashFlow
+    >>> from repayplan.claim import Claim
+    >>> claim = Claim(principal=100_000, annual_rate=0.05, as_of=date(2026, 12, 1))
+    >>> cf = CashFlow([5_000.0] * 24, start="2027-01", buffer=20_000)
+    >>> [[f.rule for f in fs] for fs in plan_findings([Plan(term=24, down_payment=30_000)], claim, [10_000.0], cf)]
+    [['repayplan.cash-at-hand']]
+    """
+    from .books import term_limit_findings
+    from .rules import Finding
+
+    out = []
+    for plan, gap in zip(plans, np.asarray(upfront_shortfall, dtype=float), strict=True):
+        found = []
+        if gap > 0:
+            have = float(cashflow.buffer) - float(cashflow.minimum_cash)
+            found.append(Finding("repayplan.cash-at-hand", "error", "the borrower's cash at hand (CashFlow.buffer)",
+                                 f"the payment on signing exceeds the cash at hand ({have:,.2f} after the minimum "
+                                 f"cash) by {gap:,.2f}: the plan defaults at once",
+                                 value=Decimal(f"{gap:.2f}"), limit=Decimal(f"{have:.2f}")))
+        if books is not None:
+            found.extend(term_limit_findings(plan, claim, books.product))
+        out.append(found)
+    return out
 
 
 def plan_names(plans) -> list[str]:
@@ -342,15 +419,29 @@ def _findings(plan, claim) -> int:
 
 
 def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borrower: Borrower, *, chunk=None,
-                    monthly=False):
+                    monthly=False, cf=None, params=None, books=None):
+    """The metrics of a batch of plans.
+
+    ``cf`` (scenarios × months) replaces the cash flow's aligned values and ``params``
+    (``discount_rate``, ``recovery_rate``, ``delay_months``, ``costs``; ``delay_months`` may
+    be fractional) the creditor's figures: the seeded evaluation that
+    :func:`repayplan.concessions.sensitivity` and :func:`repayplan.concessions.break_even`
+    push one assumption at a time.
+    """
+    from . import books as _books
+
+    params = params or {}
     u = batch.units
     scale = 10.0**u
     pay = batch.payments.astype(float) / scale                     # P × (H+1)
     P, H1 = pay.shape
     H = H1 - 1
-    cf = align_cashflow(cashflow, claim, H)                        # S × H
+    if cf is None:
+        cf = align_cashflow(cashflow, claim, H)                    # S × H
+    else:
+        cf = np.asarray(cf, dtype=float)[:, :H]
     S = cf.shape[0]
-    d = creditor.discount_rate
+    d = float(params.get("discount_rate", creditor.discount_rate))
     v = 1.0 / (1.0 + d / 12.0)
     total = float(claim.total)
     waived = np.array([t.waived for t in batch.terms], dtype=float) / scale
@@ -358,8 +449,10 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borro
     owed_after = batch.balance.astype(float) / scale + np.where(conditional, waived, 0.0)[:, None]  # P × (H+1)
     enf = creditor.enforcement
     w = 1.0 / (1.0 + borrower.discount_rate / 12.0)
-    values = plan_values(pay, owed_after, total, v=v, recovery=enf.recovery_rate, costs=float(enf.costs),
-                         delay=enf.delay_months, w=w, going_concern_loss=borrower.loss(claim))
+    values = plan_values(pay, owed_after, total, v=v, recovery=float(params.get("recovery_rate", enf.recovery_rate)),
+                         costs=float(params.get("costs", enf.costs)),
+                         delay=float(params.get("delay_months", enf.delay_months)), w=w,
+                         going_concern_loss=borrower.loss(claim))
 
     cum_cf = np.concatenate([np.zeros((S, 1)), np.cumsum(cf, axis=1)], axis=1)                 # S × (H+1)
     buffer, minimum = float(cashflow.buffer), float(cashflow.minimum_cash)
@@ -380,8 +473,10 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borro
     mean_cf = cf.mean(axis=0)                                                 # H
     q5 = np.quantile(cf, 0.05, axis=0) if S > 1 else cf[0]
     q95 = np.quantile(cf, 0.95, axis=0) if S > 1 else cf[0]
-    cover = coverage(pay, mean_cf, q5, values["disc"], batch.nrows, values["creditor_npv"])
     terms = batch.nrows
+    cover = coverage(pay, mean_cf, q5, values["disc"], terms, values["creditor_npv"])
+    liquid = liquidity(pay, start_cash, terms, minimum)
+    book = _books.book_metrics(batch, claim, pay, books)
     frame = pd.DataFrame({
         "creditor_npv": values["creditor_npv"],
         "expected_npv": out["expected_npv"],
@@ -390,8 +485,15 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borro
         "recovery_rate": out["expected_npv"] / total,
         "irr": _irr(pay, total),
         "default_probability": out["default_probability"],
-        "min_dscr": cover["min_dscr"],
+        "dscr": cover["dscr"],
         "dscr_p5": cover["dscr_p5"],
+        "monthly_dscr": cover["min_dscr"],
+        "monthly_dscr_p5": cover["monthly_dscr_p5"],
+        "min_dscr": cover["min_dscr"],
+        "min_cash": liquid["min_cash"],
+        "min_cash_p5": liquid["min_cash_p5"],
+        "first_month_below_minimum": liquid["first_month_below_minimum"],
+        "upfront_shortfall": np.maximum(pay[:, 0] - (buffer - minimum), 0.0),
         "months_short": out["months_short"],
         "burden": cover["burden"],
         "peak_payment": pay.max(axis=1),
@@ -400,6 +502,7 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borro
         "term": terms,
         "borrower_cost": out["borrower_cost"],
         "borrower_alternative": values["borrower_alternative"],
+        **book,
     })
     months = []
     dscr_mean = cover["dscr_mean"]
@@ -413,10 +516,105 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borro
             "cash_mean": np.concatenate([[np.nan], mean_cf[: n - 1]]),
             "cash_p5": np.concatenate([[np.nan], q5[: n - 1]]),
             "cash_p95": np.concatenate([[np.nan], q95[: n - 1]]),
-            "dscr_mean": np.concatenate([[np.nan], dscr_mean[i, : n - 1]]),
+            "cash_balance": buffer + cum_cf[:, :n].mean(axis=0) - np.cumsum(pay[i, :n]),
+            "monthly_dscr": np.concatenate([[np.nan], dscr_mean[i, : n - 1]]),
             "default_in_month": hazard[i, :n],
         }))
     return frame, months
+
+
+def annual_dscr(pay, cash, terms) -> np.ndarray:
+    r"""Lenders' debt-service coverage: per plan year, cash available over debt service due; the lowest year.
+
+    Parameters
+    ----------
+    pay : ndarray, shape (P, H+1, ...)
+        Payments of months 0..H (month 0, a down payment, comes out of cash at hand and is
+        left to the liquidity measures).
+    cash : ndarray, shape (H, ...)
+        A path of cash available for debt service, months 1..H (the mean, or each month's
+        5th percentile).
+    terms : ndarray, shape (P, ...)
+        Month of each plan's last payment.
+
+    Returns
+    -------
+    ndarray, shape (P, ...)
+        :math:`\min_y CF_y / DS_y` with plan year *y* the months
+        :math:`12y+1 .. \min(12y+12, T)`, :math:`CF_y` the cash of those months and
+        :math:`DS_y` the payments due in them; years with nothing due are skipped (``inf``
+        when no year has a payment).
+
+    Examples
+    --------
+    Two years of 10,000 a month against 8,000 then 12,000 a month: 120,000 / 96,000 = 1.25
+    in the first year and 120,000 / 144,000 = 0.83 in the second.
+
+    >>> pay = np.array([[0.0] + [8_000.0] * 12 + [12_000.0] * 12])
+    >>> annual_dscr(pay, np.full(24, 10_000.0), np.array([24])).round(4).tolist()
+    [0.8333]
+    """
+    P, H1 = pay.shape[:2]
+    H = H1 - 1
+    terms = np.asarray(terms, dtype=np.int64)
+    cum_pay = np.cumsum(pay, axis=1)                                          # (P, H+1, ...)
+    cum_cash = np.concatenate([np.zeros((1,) + cash.shape[1:]), np.cumsum(cash, axis=0)], axis=0)
+    cum_cash = np.broadcast_to(cum_cash[None], (P,) + cum_cash.shape)
+    best = np.full(pay[:, 0].shape, np.inf)
+    for start in range(0, max(H, 1), 12):                                     # plan years (at most H / 12)
+        live = start < terms
+        end = np.where(live, np.minimum(start + 12, terms), start)[:, None]
+        ds = np.take_along_axis(cum_pay, end, axis=1)[:, 0] - cum_pay[:, start]
+        cf = np.take_along_axis(cum_cash, end, axis=1)[:, 0] - cum_cash[:, start]
+        due = live & (ds > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(due, cf / np.where(due, ds, 1.0), np.inf)
+        np.minimum(best, ratio, out=best)
+    return best
+
+
+def liquidity(pay, start_cash, terms, minimum) -> dict:
+    r"""The borrower's cash balance under each plan: its lowest point and the first month below the minimum.
+
+    Parameters
+    ----------
+    pay : ndarray, shape (P, H+1)
+    start_cash : ndarray, shape (S, H+1)
+        :math:`\text{buffer} + \sum_{j \le k} cf_{s,j}` (cash at hand in month 0).
+    terms : ndarray (P,)
+    minimum : float
+        The cash the borrower must keep.
+
+    Returns
+    -------
+    dict
+        ``min_cash`` :math:`\min_{0 \le k \le T} (\overline{c}_k - \sum_{j \le k} p_j)` on the
+        mean cash, ``min_cash_p5`` the same on the 5th percentile of the cumulative cash of
+        each month (the payments are certain, so the quantile of the balance is the quantile of
+        the cash less what has been paid), and ``first_month_below_minimum``, the first month
+        the mean balance is below ``minimum`` (``nan``: never).  Payments are counted as if
+        made (the balance a plan asks for, defaults aside).
+
+    Examples
+    --------
+    A down payment of 30,000 against 20,000 at hand: the balance is -10,000 in month 0.
+
+    >>> pay = np.array([[30_000.0, 5_000.0, 5_000.0]])
+    >>> cash = 20_000.0 + np.array([[0.0, 6_000.0, 12_000.0]])
+    >>> out = liquidity(pay, cash, np.array([2]), 0.0)
+    >>> float(out["min_cash"][0]), float(out["first_month_below_minimum"][0])
+    (-10000.0, 0.0)
+    """
+    P, H1 = pay.shape
+    paid = np.cumsum(pay, axis=1)
+    mean = start_cash.mean(axis=0)
+    p5 = np.quantile(start_cash, 0.05, axis=0) if start_cash.shape[0] > 1 else start_cash[0]
+    in_term = np.arange(H1)[None] <= np.asarray(terms)[:, None]
+    bal = np.where(in_term, mean[None] - paid, np.inf)
+    bal5 = np.where(in_term, p5[None] - paid, np.inf)
+    below = in_term & (bal < minimum)
+    first = np.where(below.any(axis=1), np.argmax(below, axis=1), np.nan)
+    return {"min_cash": bal.min(axis=1), "min_cash_p5": bal5.min(axis=1), "first_month_below_minimum": first}
 
 
 # --------------------------------------------------------------------------------------
@@ -560,6 +758,7 @@ def scenario_outcomes(months, pay, minimum, values, *, count_short: bool = True)
             part = ok[a:b]
             if count_short and k >= 1:
                 np.less(cf[None], owed[a:b, k], out=part)
+                part &= alive[a:b]  # a month after the default is not a month short: the plan is over
                 short8[a:b] += part.view(np.uint8)
             if plain:  # part = "not short": the cash covers what has been paid so far
                 np.greater_equal(cash[None], paid[a:b, k], out=part)
@@ -593,9 +792,10 @@ def coverage(pay, mean_cf, q5, disc, terms, creditor_npv) -> dict:
 
     ``pay`` is ``(P, H+1, ...)``; ``mean_cf`` and ``q5`` the mean and 5th percentile of cash
     for months 1..H, ``(H, ...)``; ``disc`` the creditor's :math:`v^k` from :func:`plan_values`;
-    ``terms`` the month of each plan's last payment, ``(P, ...)``.  Returns ``min_dscr``
-    :math:`\\min_k \\bar{cf}_k / p_k`, ``dscr_p5`` :math:`\\min_k q_{5\\%,k} / p_k` (months with a
-    payment; ``inf`` without), ``burden`` :math:`\\sum_k p_k v^k / \\sum_{1 \\le k \\le \\text{term}}
+    ``terms`` the month of each plan's last payment, ``(P, ...)``.  Returns the lenders' annual
+    ``dscr`` and ``dscr_p5`` (:func:`annual_dscr` on the mean and on the 5th-percentile path),
+    the monthly ``min_dscr`` :math:`\\min_k \\bar{cf}_k / p_k` and ``monthly_dscr_p5``
+    :math:`\\min_k q_{5\\%,k} / p_k` (months with a payment; ``inf`` without), ``burden`` :math:`\\sum_k p_k v^k / \\sum_{1 \\le k \\le \\text{term}}
     \\bar{cf}_k v^k` and ``dscr_mean`` (per month).
     """
     monthly_pay = pay[:, 1:]                                                  # (P, H, ...)
@@ -607,8 +807,8 @@ def coverage(pay, mean_cf, q5, disc, terms, creditor_npv) -> dict:
     pv_cf = np.where(in_term, mean_cf[None] * disc[1:][None], 0.0).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         burden = np.where(pv_cf > 0, creditor_npv / pv_cf, np.inf)
-    return {"min_dscr": dscr_mean.min(axis=1), "dscr_p5": dscr_q5.min(axis=1), "burden": burden,
-            "dscr_mean": dscr_mean}
+    return {"min_dscr": dscr_mean.min(axis=1), "monthly_dscr_p5": dscr_q5.min(axis=1), "burden": burden,
+            "dscr_mean": dscr_mean, "dscr": annual_dscr(pay, mean_cf, terms), "dscr_p5": annual_dscr(pay, q5, terms)}
 
 
 def _irr(pay: np.ndarray, total, guess=None) -> np.ndarray:
@@ -668,16 +868,17 @@ class Evaluation:
     Examples
     --------
     A 1,042,000 claim repaid over 12 months at 0% (86,833.33 a month) by a borrower with
-    200,000 a month: no default, and the lowest DSCR is 200,000 / 86,833.37 (the last
-    instalment trues up).
+    200,000 a month: no default; the lenders' DSCR of the one plan year is
+    2,400,000 / 1,042,000 = 2.30326 and the lowest monthly ratio 200,000 / 86,833.37 = 2.30325
+    (the last instalment trues up).
 
     >>> from datetime import date
     >>> import repayplan as rp
     >>> claim = rp.Claim(principal=1_000_000, interest=42_000, annual_rate=0.0435, as_of=date(2026, 12, 1))
     >>> cf = rp.CashFlow.from_series(pd.Series(200_000.0, index=pd.period_range("2027-01", periods=12, freq="M")))
     >>> ev = rp.evaluate(rp.Plan(term=12, annual_rate=0.0), claim, cf, rp.Creditor(0.06))
-    >>> float(ev.default_probability), round(float(ev.min_dscr), 4)
-    (0.0, 2.3033)
+    >>> float(ev.default_probability), round(float(ev.dscr), 4), round(float(ev.monthly_dscr), 4)
+    (0.0, 2.3033, 2.3033)
     >>> ev.monthly[["month", "payment"]].head(3)
        month   payment
     0      0      0.00
@@ -706,17 +907,50 @@ class Evaluation:
     def __repr__(self) -> str:
         m = self.metrics
         return (f"Evaluation({self.plan.describe()}: expected NPV {m['expected_npv']:,.2f} vs enforcement "
-                f"{m['enforcement_npv']:,.2f}; default probability {m['default_probability']:.1%}; "
-                f"min DSCR {m['min_dscr']:.2f})")
+                f"{m['enforcement_npv']:,.2f}; default probability {format_probability(m['default_probability'])}; "
+                f"DSCR {m['dscr']:.2f})")
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><th>{escape(k)}</th><td>{_fmt_metric(k, v)}</td><td>{escape(METRICS.get(k, ('', '', '', ''))[3])}</td></tr>"
+            f"<tr><th>{escape(k)}</th><td>{_fmt_metric(k, v)}</td><td>{escape(ALL_METRICS.get(k, ('', '', '', ''))[3])}</td></tr>"
             for k, v in self.metrics.items()
         )
         finds = "".join(f"<li>{escape(str(f))}</li>" for f in self.findings)
         return (f"<div><b>{escape(self.plan.name or 'Plan')}</b>: {escape(self.plan.describe())}"
                 f"<table>{rows}</table>{'<ul>' + finds + '</ul>' if finds else ''}</div>")
+
+
+def format_probability(p, scenarios: int | None = None) -> str:
+    """A probability as percent with the precision it has.
+
+    Two significant figures below 10% (0.2% is not "0%"), one decimal above; with the
+    number of ``scenarios`` a Monte Carlo estimate is never shown finer than one scenario
+    (:math:`1/S`), and 0 reads "0 of S".
+
+    >>> format_probability(0.002), format_probability(0.0), format_probability(0.25), format_probability(1.0)
+    ('0.2%', '0%', '25.0%', '100%')
+    >>> format_probability(0.05), format_probability(0.0999)
+    ('5%', '10%')
+    >>> format_probability(0.00123), format_probability(0.001, scenarios=1000), format_probability(0, scenarios=1000)
+    ('0.12%', '0.1%', '0% (0 of 1,000)')
+    """
+    import math
+
+    p = float(p)
+    if math.isnan(p):
+        return "—"
+    if p <= 0:
+        return "0%" + (f" (0 of {scenarios:,})" if scenarios else "")
+    if p >= 1:
+        return "100%"
+    pct = 100 * p
+    decimals = 1 if pct >= 10 else max(1, 1 - math.floor(math.log10(pct)))
+    if scenarios:
+        decimals = min(decimals, max(0, math.ceil(math.log10(scenarios)) - 2))
+    text = f"{pct:.{decimals}f}"
+    if pct < 10 and "." in text:  # two significant figures, not trailing zeros
+        text = text.rstrip("0").rstrip(".")
+    return text + "%"
 
 
 def format_metric(key: str, value) -> str:
@@ -726,22 +960,30 @@ def format_metric(key: str, value) -> str:
     ('1,234,567.89', '91.2%')
     >>> format_metric("irr", 0.0435), format_metric("term", 48.0), format_metric("months_short", 2.5)
     ('4.35%', '48', '2.5')
+    >>> format_metric("default_probability", 0.002), format_metric("first_month_below_minimum", float("nan"))
+    ('0.2%', 'never')
     """
     import math
 
-    unit = METRICS.get(key, (None, None))[1]
+    unit = ALL_METRICS.get(key, (None, None))[1]
+    if value is None:
+        return "—"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         return str(value)
     value = float(value) if isinstance(value, (float, np.floating)) else int(value)
+    if unit == "month" and isinstance(value, float) and math.isnan(value):
+        return "never"
     if isinstance(value, float) and not math.isfinite(value):
         return "—" if math.isnan(value) else "∞"
+    if unit == "probability":
+        return format_probability(value)
     if unit == "currency":
         return f"{value:,.2f}"
     if unit == "fraction a year":
         return f"{value:.2%}"
     if unit and unit.startswith("fraction"):
         return f"{value:.1%}"
-    if unit in ("months", "count"):
+    if unit in ("months", "count", "month"):
         return f"{value:,.1f}" if isinstance(value, float) and value != int(value) else f"{int(value)}"
     return f"{value:,.2f}"
 

@@ -241,13 +241,14 @@ def seasonal_weights(cashflow) -> tuple | None:
 
 @dataclass(frozen=True)
 class Constraints:
-    """What a plan must satisfy to be offered.
+    """What a plan must satisfy to be offered: the figures a credit committee writes down.
 
     Parameters
     ----------
     min_dscr : float
-        Minimum debt-service coverage, applied to ``dscr_p5`` (the worst month's 5th
-        percentile of cash over payment).  1.2 by default, as lenders use.
+        Minimum lenders' DSCR, applied to ``dscr`` (per plan year, mean cash available over
+        debt service due, lowest year; see :func:`repayplan.evaluate.annual_dscr`).  1.2 by
+        default, as lenders use.
     max_default_probability : float, optional
     max_term : int, optional
         Longest term in months.
@@ -257,13 +258,25 @@ class Constraints:
         Exclude plans that break a hard rule of the rule set (extension limits, rate caps).
     max_burden : float, optional
         Largest PV of payments over PV of cash flow.
+    min_dscr_p5 : float, optional
+        Minimum stress DSCR, applied to ``dscr_p5`` (the same ratio on each plan year's 5th
+        percentile of cash).  1.0 by default: in a bad year the cash still covers what is due.
+    min_rate : float, optional
+        The rate floor.  Default (``None``): the creditor's cost of funds
+        (``Creditor.discount_rate``) or the rule set's ``rate_floor`` if higher, but never above
+        the claim's contract rate (a workout does not raise the rate); ``0`` allows any cut.
+    cash_at_hand : bool
+        Exclude plans whose signing payment (down payment) exceeds the borrower's cash at hand.
 
     Notes
     -----
-    A plan is feasible when every constraint set holds: ``dscr_p5 ≥ min_dscr``,
-    ``default_probability ≤ max_default_probability``, ``term ≤ max_term``,
-    ``expected_npv − enforcement_npv ≥ min_margin``, ``burden ≤ max_burden``, and no hard
-    finding of the rule set (see :meth:`checks`).
+    A plan is feasible when every constraint set holds: ``dscr ≥ min_dscr``,
+    ``dscr_p5 ≥ min_dscr_p5``, ``default_probability ≤ max_default_probability``,
+    ``term ≤ max_term``, ``expected_npv − enforcement_npv ≥ min_margin``,
+    ``burden ≤ max_burden``, rate ``≥`` the floor, ``upfront_shortfall = 0`` and no hard
+    finding of the rule set (see :meth:`checks`).  A frame without the annual ``dscr`` (the
+    portfolio's, month by month) has ``min_dscr`` applied to its ``dscr_p5`` as before and no
+    separate stress test.
 
     Examples
     --------
@@ -279,11 +292,11 @@ class Constraints:
     >>> cash = rp.CashFlow([40_000.0] * 60, start="2027-01")
     >>> res = rp.negotiate(claim, cash, rp.Creditor(0.06), space=rp.SearchSpace(term=[24, 36, 48]),
     ...                    constraints=Constraints(min_dscr=1.2), objective="creditor")
-    >>> res.evaluated[["term", "dscr_p5", "ok_min_dscr", "feasible"]].round(2)
-       term  dscr_p5  ok_min_dscr  feasible
-    0    24     0.88        False     False
-    1    36     1.29         True      True
-    2    48     1.69         True      True
+    >>> res.evaluated[["term", "dscr", "ok_min_dscr", "feasible"]].round(2)
+       term  dscr  ok_min_dscr  feasible
+    0    24  0.88        False     False
+    1    36  1.29         True      True
+    2    48  1.69         True      True
     """
 
     min_dscr: float | None = 1.2
@@ -292,13 +305,18 @@ class Constraints:
     min_margin: float = 0.0
     hard_rules: bool = True
     max_burden: float | None = None
+    min_dscr_p5: float | None = 1.0
+    min_rate: float | None = None
+    cash_at_hand: bool = True
 
     def __post_init__(self):
-        if self.min_dscr is not None:
-            v = float(as_decimal("min_dscr", self.min_dscr))
-            if v < 0:
-                raise InputError("min_dscr", self.min_dscr, "a ratio >= 0")
-            object.__setattr__(self, "min_dscr", v)
+        for name in ("min_dscr", "min_dscr_p5"):
+            value = getattr(self, name)
+            if value is not None:
+                v = float(as_decimal(name, value))
+                if v < 0:
+                    raise InputError(name, value, "a ratio >= 0")
+                object.__setattr__(self, name, v)
         if self.max_default_probability is not None:
             object.__setattr__(self, "max_default_probability",
                                check_fraction("max_default_probability", self.max_default_probability))
@@ -307,26 +325,60 @@ class Constraints:
         object.__setattr__(self, "min_margin", float(as_decimal("min_margin", self.min_margin)))
         if self.max_burden is not None:
             object.__setattr__(self, "max_burden", float(as_decimal("max_burden", self.max_burden)))
+        if self.min_rate is not None:
+            from ._validate import check_rate
+
+            object.__setattr__(self, "min_rate", float(check_rate("min_rate", self.min_rate)))
+        for name in ("hard_rules", "cash_at_hand"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise InputError(name, getattr(self, name), "True or False")
 
     def replace(self, **changes) -> Constraints:
         """A copy with some constraints changed.
 
-        >>> Constraints(max_term=60).replace(min_dscr=1.0, max_term=None)
-        Constraints(min_dscr=1.0, max_default_probability=None, max_term=None, min_margin=0.0, hard_rules=True, max_burden=None)
+        >>> Constraints(max_term=60).replace(min_dscr=1.0, max_term=None).min_dscr
+        1.0
         """
         return dataclasses.replace(self, **changes)
 
-    def checks(self, frame: pd.DataFrame, hard: np.ndarray) -> dict[str, np.ndarray]:
+    def rate_floor(self, claim, creditor=None) -> float:
+        """The lowest rate a plan may carry (see ``min_rate``).
+
+        >>> from datetime import date
+        >>> from repayplan.claim import Claim
+        >>> claim = Claim(principal=1_000_000, annual_rate=0.0435, as_of=date(2026, 12, 1))
+        >>> Constraints().rate_floor(claim, Creditor(0.06)), Constraints().rate_floor(claim, Creditor(0.03))
+        (0.0435, 0.03)
+        >>> Constraints(min_rate=0.02).rate_floor(claim, Creditor(0.06))
+        0.02
+        """
+        if self.min_rate is not None:
+            return self.min_rate
+        from . import rules
+
+        contract = float(claim.annual_rate)
+        floor = float(creditor.discount_rate) if creditor is not None else 0.0
+        try:
+            rs_floor = getattr(rules.get(getattr(claim, "rules", None) or "generic"), "rate_floor", None)
+        except InputError:
+            rs_floor = None
+        if rs_floor is not None:
+            floor = max(floor, float(rs_floor))
+        return min(contract, floor)
+
+    def checks(self, frame: pd.DataFrame, hard: np.ndarray, *, claim=None, creditor=None) -> dict[str, np.ndarray]:
         """One boolean array per constraint: does each plan meet it?
 
         Parameters
         ----------
         frame : DataFrame
             Metrics of :func:`repayplan.evaluate`, one row per plan (the columns the set
-            constraints read: ``dscr_p5``, ``default_probability``, ``term``, ``margin``,
-            ``burden``).
+            constraints read: ``dscr``, ``dscr_p5``, ``default_probability``, ``term``,
+            ``margin``, ``burden``, ``upfront_shortfall``; ``plan`` for the rate floor).
         hard : array of bool
             Whether each plan breaks a hard rule of the rule set.
+        claim, creditor : optional
+            For the rate floor (checked when given and ``frame`` has a ``plan`` column).
 
         Returns
         -------
@@ -336,14 +388,18 @@ class Constraints:
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> frame = pd.DataFrame({"dscr_p5": [1.5, 1.1], "term": [36, 60], "margin": [10.0, -5.0]})
+        >>> frame = pd.DataFrame({"dscr": [1.5, 1.1], "dscr_p5": [1.1, 0.9], "term": [36, 60],
+        ...                       "margin": [10.0, -5.0]})
         >>> ok = Constraints(min_dscr=1.2, max_term=48).checks(frame, np.array([False, True]))
         >>> {name: a.tolist() for name, a in ok.items()}
-        {'min_dscr': [True, False], 'max_term': [True, False], 'min_margin': [True, False], 'hard_rules': [True, False]}
+        {'min_dscr': [True, False], 'min_dscr_p5': [True, False], 'max_term': [True, False], 'min_margin': [True, False], 'hard_rules': [True, False]}
         """
         out = {}
+        annual = "dscr" in frame.columns
         if self.min_dscr is not None:
-            out["min_dscr"] = frame["dscr_p5"].to_numpy() >= self.min_dscr
+            out["min_dscr"] = frame["dscr" if annual else "dscr_p5"].to_numpy() >= self.min_dscr
+        if self.min_dscr_p5 is not None and annual:
+            out["min_dscr_p5"] = frame["dscr_p5"].to_numpy() >= self.min_dscr_p5
         if self.max_default_probability is not None:
             out["max_default_probability"] = frame["default_probability"].to_numpy() <= self.max_default_probability + 1e-12
         if self.max_term is not None:
@@ -351,6 +407,13 @@ class Constraints:
         out["min_margin"] = frame["margin"].to_numpy() >= self.min_margin
         if self.max_burden is not None:
             out["max_burden"] = frame["burden"].to_numpy() <= self.max_burden
+        if self.cash_at_hand and "upfront_shortfall" in frame.columns:
+            out["cash_at_hand"] = frame["upfront_shortfall"].to_numpy() <= 0
+        if claim is not None and "plan" in frame.columns:
+            floor = self.rate_floor(claim, creditor)
+            rate = np.array([float(claim.annual_rate) if p.annual_rate is None else p.annual_rate
+                             for p in frame["plan"]])
+            out["min_rate"] = rate >= floor - 1e-12
         if self.hard_rules:
             out["hard_rules"] = ~hard
         return out
@@ -361,16 +424,40 @@ class Constraints:
         >>> Constraints(min_dscr=1.2, max_term=48).describe("max_term")
         'a term of at most 48 months'
         >>> Constraints(min_dscr=1.2).describe("min_dscr")
-        'DSCR (5th percentile) of at least 1.2'
+        'DSCR (lowest plan year, mean cash) of at least 1.2'
         """
+        floor = "the creditor's cost of funds (at most the contract rate)" if self.min_rate is None \
+            else f"{self.min_rate:.3%}"
         return {
-            "min_dscr": f"DSCR (5th percentile) of at least {self.min_dscr}",
+            "min_dscr": f"DSCR (lowest plan year, mean cash) of at least {self.min_dscr}",
+            "min_dscr_p5": f"stress DSCR (lowest plan year, 5th percentile) of at least {self.min_dscr_p5}",
             "max_default_probability": f"probability of default at most {self.max_default_probability}",
             "max_term": f"a term of at most {self.max_term} months",
             "min_margin": f"creditor expected NPV at least the enforcement NPV + {self.min_margin:,.2f}",
             "max_burden": f"burden at most {self.max_burden}",
             "hard_rules": "no breach of a hard rule of the rule set",
+            "cash_at_hand": "a signing payment within the borrower's cash at hand",
+            "min_rate": f"a rate of at least {floor}",
         }[name]
+
+    def explain(self, name: str, row) -> str:
+        """Why one evaluated plan fails constraint ``name``: the constraint and the figure reached.
+
+        >>> Constraints().explain("min_dscr", {"dscr": 0.876})
+        'DSCR (lowest plan year, mean cash) of at least 1.2 (it reaches 0.88)'
+        """
+        col = _CONSTRAINT_METRIC.get(name)
+        if col is None or col not in row:
+            return self.describe(name)
+        value = row[col]
+        if name == "min_rate":
+            return self.describe(name) + f" (it offers {value:.3%})"
+        return self.describe(name) + f" (it reaches {_num(value)})"
+
+
+_CONSTRAINT_METRIC = {"min_dscr": "dscr", "min_dscr_p5": "dscr_p5", "max_default_probability": "default_probability",
+                      "max_term": "term", "min_margin": "margin", "max_burden": "burden",
+                      "cash_at_hand": "upfront_shortfall", "min_rate": "rate"}
 
 
 @dataclass(frozen=True)
@@ -555,6 +642,39 @@ class Negotiation:
     constraints: Constraints
     steps: list = field(default_factory=list)
     beta: float = 0.5
+    cashflow: object = None
+    creditor: object = None
+    borrower: object = None
+    concessions: pd.DataFrame | None = None
+
+    def sensitivity(self, pushes: dict | None = None):
+        """How the recommended plan's figures move with each assumption, and whether the
+        recommendation changes: :func:`repayplan.concessions.sensitivity` of this result.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> claim = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000,
+        ...                  annual_rate=0.0435, as_of=date(2026, 12, 1))
+        >>> cash = rp.CashFlow.project(base=45_000, months=60, volatility=0.1, scenarios=100, seed=7)
+        >>> res = rp.negotiate(claim, cash, rp.Creditor(0.06), objective="creditor",
+        ...                    space=rp.SearchSpace(term=[36, 48], penalty_waiver=[0, 1]))
+        >>> s = res.sensitivity()
+        >>> res.candidates.index.tolist(), res.best.term
+        (['option 1', 'option 2'], 36)
+
+        With 20 % less cash the 36-month plan no longer meets the DSCR and the 48-month one
+        takes its place; the recovery rate does not matter to a borrower who never defaults:
+
+        >>> s.recommendation_changes, s.table.loc[("cash_level", "low"), "recommended"]
+        (True, 'option 2')
+        >>> float(s.table.loc[("recovery_rate", "high"), "expected_npv_change"])
+        0.0
+        """
+        from .concessions import sensitivity
+
+        return sensitivity(self, pushes=pushes)
 
     def explain(self, lang: str = "en") -> str:
         """Plain-language reasons for each candidate, in English or Chinese.
@@ -584,19 +704,26 @@ class Negotiation:
         ...                    space=rp.SearchSpace(term=[24, 36, 48], penalty_waiver=[0, 1]))
         >>> print(res.explain())
         Objective: the creditor's expected NPV, within the borrower constraints.
-        1. Level instalments over 36 months; minimum DSCR 1.29 on mean cash (1.29 in a bad
-        month, 5th percentile); probability of default 0%; creditor recovers 98% of the claim
-        in expectation against 46% through enforcement.
-        2. Level instalments over 48 months; minimum DSCR 1.69 on mean cash (1.69 in a bad
-        month, 5th percentile); probability of default 0%; creditor recovers 97% of the claim
-        in expectation against 46% through enforcement.
+        1. Best by the objective: level instalments over 36 months; DSCR 1.29 in the weakest
+        plan year on mean cash (1.29 at the 5th percentile); probability of default 0%; creditor
+        recovers 98% of the claim in expectation against 46% through enforcement.
+        2. Next best by the objective, a different structure: level instalments over 48 months;
+        DSCR 1.69 in the weakest plan year on mean cash (1.69 at the 5th percentile);
+        probability of default 0%; creditor recovers 97% of the claim in expectation against
+        46% through enforcement.
         >>> print(res.explain("zh").splitlines()[1])
-        1. 等额本息，分36个月；均值现金流下最低偿债覆盖率1.29（不利月份5%分位1.29）；违约概率0%；债权人预期回收债权的98%，强制执行仅回收46%。
+        1. 目标最优：等额本息，分36个月；均值现金流下最弱计划年度偿债覆盖率1.29（5%分位1.29）；违约概率0%；债权人预期回收债权的98%，强制执行仅回收46%。
         """
         t = _OBJECTIVE_TEXT[check_choice("lang", lang, tuple(_OBJECTIVE_TEXT))]
         lines = [t["objective"].format(t[self.objective].format(beta=self.beta))]
-        for i, (_, row) in enumerate(self.candidates.iterrows(), start=1):
-            lines.append(f"{i}. {explain_plan(row['plan'], row, lang)}")
+        for i, (name, row) in enumerate(self.candidates.iterrows(), start=1):
+            why = _REASON_TEXT[lang].get(row["reason"], row["reason"]) if "reason" in row else ""
+            why = (why[0].upper() + why[1:] + (": " if lang == "en" else "：")) if why else ""
+            text = explain_plan(row["plan"], row, lang)
+            lines.append(f"{i}. {why}{text[0].lower() + text[1:] if why else text}")
+            if self.concessions is not None and name in self.concessions.index.get_level_values("candidate"):
+                for c, cost in self.concessions.xs(name, level="candidate").iterrows():
+                    lines.append("   " + explain_concession(c, cost, lang))
         if self.steps:
             lines.append(t["waterfall_steps"] + "; ".join(f"{name} ({t['meets'] if ok else t['misses']})"
                                                           for name, ok in self.steps))
@@ -631,22 +758,57 @@ _OBJECTIVE_TEXT = {
 }
 
 _EXPLAIN = {
-    "en": ("minimum DSCR {:.2f} on mean cash ({:.2f} in a bad month, 5th percentile)",
-           "probability of default {:.0%}",
+    "en": ("DSCR {:.2f} in the weakest plan year on mean cash ({:.2f} at the 5th percentile)",
+           "probability of default {}",
            "creditor recovers {:.0%} of the claim in expectation against {:.0%} through enforcement", "; ", "."),
-    "zh": ("均值现金流下最低偿债覆盖率{:.2f}（不利月份5%分位{:.2f}）", "违约概率{:.0%}",
+    "zh": ("均值现金流下最弱计划年度偿债覆盖率{:.2f}（5%分位{:.2f}）", "违约概率{}",
            "债权人预期回收债权的{:.0%}，强制执行仅回收{:.0%}", "；", "。"),
 }
 
 
+_REASON_TEXT = {"en": {}, "zh": {"best by the objective": "目标最优",
+                                 "next best by the objective, a different structure": "结构不同的次优方案"}}
+
+_CONCESSION_NAMES = {
+    "en": {"rate_cut": "the rate cut", "penalty_waiver": "the penalty-interest waiver",
+           "interest_waiver": "the interest waiver", "haircut": "the haircut",
+           "settlement_discount": "the settlement discount", "grace": "the grace period",
+           "extra_term": "the extra term", "balloon": "the balloon"},
+    "zh": {"rate_cut": "降低利率", "penalty_waiver": "减免罚息", "interest_waiver": "减免利息", "haircut": "减免本金",
+           "settlement_discount": "和解折让", "grace": "宽限期", "extra_term": "延长期限", "balloon": "尾款"},
+}
+
+
+def explain_concession(name: str, cost, lang: str = "en") -> str:
+    """One concession in words: who gives what, and what it buys.
+
+    >>> print(explain_concession("rate_cut", {"creditor_cost": 41_000.0, "borrower_saving": 52_000.0,
+    ...                                       "default_probability_change": 0.0, "transfer": True}))
+    the rate cut: the bank gives up 41,000 of expected value, the borrower saves 52,000; it lowers the probability of default by 0 points — a transfer that buys nothing
+    """
+    label = _CONCESSION_NAMES[lang].get(name, name)
+    c, b = float(cost["creditor_cost"]), float(cost["borrower_saving"])
+    dpd = 100 * float(cost["default_probability_change"])
+    if lang == "zh":
+        give = f"银行让出预期价值{c:,.0f}" if c >= 0 else f"银行因此多得预期价值{-c:,.0f}"
+        text = f"{label}：{give}，借款人节省{b:,.0f}；违约概率降低{dpd:.3g}个百分点"
+        return text + ("——纯属利益转移" if cost["transfer"] else "")
+    give = f"the bank gives up {c:,.0f} of expected value" if c >= 0 else \
+        f"the bank gains {-c:,.0f} of expected value by it"
+    text = f"{label}: {give}, the borrower saves {b:,.0f}; it lowers the probability of default by {dpd:.3g} points"
+    return text + (" — a transfer that buys nothing" if cost["transfer"] else "")
+
+
 def explain_plan(plan: Plan, row, lang: str = "en") -> str:
     """One plan's reasons: what it gives, what it asks, and what each side gets."""
+    from .evaluate import format_probability
+
     dscr, pd_text, rec_text, sep, end = _EXPLAIN[check_choice("lang", lang, tuple(_EXPLAIN))]
     text = plan.describe(lang)
     enf = row["enforcement_npv"] / float(row["claim_total"]) if "claim_total" in row else float("nan")
     bits = [text[0].upper() + text[1:],
-            dscr.format(row["min_dscr"], row["dscr_p5"]),
-            pd_text.format(row["default_probability"]),
+            dscr.format(row["dscr"], row["dscr_p5"]),
+            pd_text.format(format_probability(row["default_probability"])),
             rec_text.format(row["recovery_rate"], enf)]
     return sep.join(bits) + end
 
@@ -739,10 +901,65 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
     feasible = frame[frame["feasible"]]
     if feasible.empty:
         raise InfeasibleError(_infeasible_message(frame, constraints, space))
-    ranked = feasible.sort_values("objective", ascending=False, kind="stable")
-    best = ranked.iloc[0]["plan"]
-    return Negotiation(best=best, candidates=_shortlist(ranked, space), frontier=pareto_frontier(feasible),
-                       evaluated=frame, objective=objective, claim=claim, constraints=constraints, beta=beta)
+    candidates, costs, frame = _judged_shortlist(ctx, frame)
+    feasible = frame[frame["feasible"]]
+    best = candidates.pop("search_plan").iloc[0]
+    return Negotiation(best=best, candidates=candidates, frontier=pareto_frontier(feasible),
+                       evaluated=frame, objective=objective, claim=claim, constraints=constraints, beta=beta,
+                       cashflow=cashflow, creditor=creditor, borrower=borrower, concessions=costs)
+
+
+def _rank(frame: pd.DataFrame, claim) -> pd.DataFrame:
+    """Feasible plans, best objective first; ties (to 1e-9) go to fewer concessions."""
+    from .concessions import count
+
+    feasible = frame[frame["feasible"]].copy()
+    feasible["concessions"] = [count(p, claim) for p in feasible["plan"]]
+    obj = feasible["objective"].to_numpy(dtype=float)
+    feasible["_key"] = np.where(np.isfinite(obj), np.round(obj, 9), obj)
+    return feasible.sort_values(["_key", "concessions"], ascending=[False, True], kind="stable").drop(columns="_key")
+
+
+def _judged_shortlist(ctx: _Context, frame: pd.DataFrame):
+    """The shortlist with its reasons and its concessions costed in one batch.
+
+    Under ``objective="creditor"`` a shortlisted plan never keeps a transfer: the plan
+    without it (as feasible, worth more to the creditor) takes its place and the list is
+    drawn again, until no shortlisted plan carries one (at most 12 rounds of one batch each).
+    """
+    from .concessions import cost_concessions
+
+    ctx.progress = None  # the search is done: costing the concessions is not part of it
+    judge = lambda plans: ctx.evaluate(list(plans))  # noqa: E731
+    judge.claim = ctx.claim
+    seen_transfer: set = set()
+    for _ in range(12):
+        ranked = _rank(frame, ctx.claim)
+        if seen_transfer:
+            ranked = ranked[[p.replace(name="") not in seen_transfer for p in ranked["plan"]]]
+        candidates = _shortlist(ranked, None, claim=ctx.claim)
+        items = list(zip(candidates.index, candidates["plan"], strict=True))
+        costs = cost_concessions(items, judge)
+        if ctx.objective != "creditor" or costs.empty or not costs["transfer"].any():
+            break
+        tr = costs[costs["transfer"]]
+        owners = {name: plan for name, plan in items}
+        seen_transfer |= {owners[c].replace(name="") for c in tr.index.get_level_values("candidate")}
+        # the plans without the transfers: all the transfers of a candidate withdrawn together
+        better = []
+        for cand, rows in tr.groupby(level="candidate", sort=False):
+            plan = owners[cand]
+            for _, row in rows.iterrows():
+                changes = {k: getattr(row["plan_without"], k) for k in ("annual_rate", "penalty_waiver",
+                           "interest_waiver", "haircut", "settlement_discount", "grace", "term", "balloon")
+                           if getattr(row["plan_without"], k) != getattr(plan, k)}
+                try:
+                    plan = plan.replace(**changes)
+                except InputError:
+                    continue
+            better.append(plan.replace(name=""))
+        frame = pd.concat([frame, ctx.evaluate(better)], ignore_index=True)
+    return candidates, costs, frame
 
 
 class _Context:
@@ -760,9 +977,10 @@ class _Context:
             f = evaluate(part, self.claim, self.cashflow, self.creditor, borrower=self.borrower, check_rules=False)
             f = f.reset_index(drop=True)
             f["plan"] = part
+            f["rate"] = [float(self.claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in part]
             hard = np.array([_has_hard_finding(p, self.claim) for p in part]) if self.constraints.hard_rules \
                 else np.zeros(len(part), bool)
-            checks = self.constraints.checks(f, hard)
+            checks = self.constraints.checks(f, hard, claim=self.claim, creditor=self.creditor)
             f["hard_rule"] = hard
             for name, ok in checks.items():
                 f[f"ok_{name}"] = ok
@@ -896,16 +1114,43 @@ def pareto_frontier(frame: pd.DataFrame) -> pd.DataFrame:
     return out.drop_duplicates(subset=["burden", "expected_npv"]).reset_index(drop=True)
 
 
-def _shortlist(ranked: pd.DataFrame, space: SearchSpace, k: int = 5) -> pd.DataFrame:
-    """The top plans that differ from each other in a way the people at the table notice."""
-    picked = []
+def _shortlist(ranked: pd.DataFrame, space: SearchSpace | None = None, k: int = 5, *, claim=None) -> pd.DataFrame:
+    """Distinct plans worth offering, each with the reason it is on the list.
+
+    In order: the objective's best; the feasible plan with the fewest concessions (the most
+    creditor value among those); the shortest feasible term; a settlement if it is worth more
+    to the creditor than every plan so far; then the next best by the objective that differ
+    in structure or outcome (see :func:`_distinct`).  ``ranked`` is feasible, best first,
+    ties already given to fewer concessions.
+    """
+    picked, reasons = [], []
     tol = 0.02 * float(ranked["claim_total"].iloc[0])
-    for idx, row in ranked.iterrows():
-        if all(_distinct(row, ranked.loc[j], tol) for j in picked):
+    n_conc = ranked["concessions"] if "concessions" in ranked else pd.Series(0, index=ranked.index)
+
+    def add(idx, reason):
+        if idx is None or idx in picked or len(picked) >= k:
+            return
+        if all(_distinct(ranked.loc[idx], ranked.loc[j], tol) for j in picked):
             picked.append(idx)
-        if len(picked) == k:
+            reasons.append(reason)
+
+    add(ranked.index[0], "best by the objective")
+    fewest = ranked.assign(_n=n_conc).sort_values(["_n", "expected_npv"], ascending=[True, False], kind="stable")
+    add(fewest.index[0], f"the fewest concessions of a feasible plan ({int(fewest['_n'].iloc[0])})")
+    shortest = ranked.sort_values(["term", "objective"], ascending=[True, False], kind="stable")
+    add(shortest.index[0], f"the shortest feasible term ({int(shortest['term'].iloc[0])} months)")
+    settle = ranked[[p.is_settlement for p in ranked["plan"]]]
+    if not settle.empty and picked:
+        top = settle.sort_values("expected_npv", ascending=False).index[0]
+        if ranked.loc[top, "expected_npv"] > ranked.loc[picked, "expected_npv"].max():
+            add(top, "a settlement worth more to the creditor than the plans above")
+    for idx in ranked.index:
+        if len(picked) >= k:
             break
+        add(idx, "next best by the objective, a different structure")
     out = ranked.loc[picked].copy()
+    out["reason"] = reasons
+    out["search_plan"] = list(out["plan"])  # as the search made it (unnamed): Negotiation.best
     names = plan_names([p.replace(name=p.name or f"option {i + 1}") for i, p in enumerate(out["plan"])])
     out["plan"] = [p.replace(name=n) for p, n in zip(out["plan"], names, strict=True)]
     out.index = names
@@ -937,10 +1182,11 @@ def _infeasible_message(frame: pd.DataFrame, cons: Constraints, space: SearchSpa
     better objective on ties) and say what it misses, by how much.
     """
     names = [c[3:] for c in frame.columns if c.startswith("ok_")]
-    metric = {"min_dscr": ("dscr_p5", max, cons.min_dscr), "max_default_probability":
+    metric = {"min_dscr": ("dscr", max, cons.min_dscr), "max_default_probability":
               ("default_probability", min, cons.max_default_probability), "max_term": ("term", min, cons.max_term),
               "min_margin": ("margin", max, cons.min_margin), "max_burden": ("burden", min, cons.max_burden),
-              "hard_rules": ("hard_rule", min, None)}
+              "hard_rules": ("hard_rule", min, None), "min_dscr_p5": ("dscr_p5", max, cons.min_dscr_p5),
+              "cash_at_hand": ("upfront_shortfall", min, 0.0), "min_rate": ("rate", max, None)}
     longest = max(p.term for p in frame["plan"])
     parts = []
     for name in names:

@@ -260,7 +260,7 @@ def test_suggest_explains_when_no_plan_meets_the_constraints():
     d = dash3()
     d.cons_texts["min_dscr"].value = "5"
     d._on_suggest()
-    assert "no plan within" in d.suggest_message.value and "DSCR (5th percentile) of at least 5.0" in \
+    assert "no plan within" in d.suggest_message.value and "DSCR (lowest plan year, mean cash) of at least 5.0" in \
         d.suggest_message.value
     assert len(d.session.slots) == 3 and not d.suggest_button.disabled
     d.cons_texts["min_dscr"].value = "-1"
@@ -301,9 +301,9 @@ def test_a_noiseless_projection_gives_the_closed_form_cash():
     d.cash_controls["base"].value = "50000"
     cash = d.session.view.charts.cash
     weights = [0.75, 0.55, 0.85, 0.9, 0.95, 0.95, 0.9, 0.9, 1.0, 1.2, 1.4, 1.65]   # the sample's
-    # month t from July 2026: 50,000 x (1 - 0.15)^(t/12) x weight of its calendar month
+    # month t from July 2026: 50,000 x (1 - 0.05)^(t/12) x weight of its calendar month
     for t in (0, 5, 12, 30):
-        want = 50_000 * (1 - 0.15) ** (t / 12) * weights[(6 + t) % 12]
+        want = 50_000 * (1 - 0.05) ** (t / 12) * weights[(6 + t) % 12]
         assert cash["mean"].iloc[t] == pytest.approx(want, rel=1e-12)
         assert cash["lower"].iloc[t] == pytest.approx(want, rel=1e-12)
     assert d.session.case.projection.base == Decimal("50000")

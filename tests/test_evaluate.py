@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 import numpy_financial as npf
@@ -35,7 +36,7 @@ def test_the_calls_of_the_issue_work_exactly_like_this():
     cf = rp.CashFlow.from_series(pd.Series(values, index=pd.period_range("2027-01", periods=48, freq="M")))
     out = rp.evaluate([plan], CLAIM, cf, CREDITOR)
     for col in ("creditor_npv", "expected_npv", "enforcement_npv", "recovery_rate", "default_probability",
-                "min_dscr", "dscr_p5", "months_short", "burden", "total_paid", "term"):
+                "dscr", "dscr_p5", "monthly_dscr", "monthly_dscr_p5", "min_cash", "months_short", "burden", "total_paid", "term"):
         assert col in out.columns
     cf = rp.CashFlow.project(base=45_000, months=120, trend=-0.10, seasonality=[0.9] * 8 + [1.2] * 4,
                              volatility=0.25, scenarios=500, seed=7)
@@ -93,7 +94,7 @@ def test_conditional_waivers_are_revoked_on_default():
 def test_dscr_and_burden_by_hand():
     plan = rp.Plan(term=12, annual_rate=0.0)
     out = rp.evaluate([plan], CLAIM, flat(173_666.66), CREDITOR).iloc[0]
-    assert out["min_dscr"] == pytest.approx(173_666.66 / 86_833.37, rel=1e-12)  # last payment trues up
+    assert out["monthly_dscr"] == pytest.approx(173_666.66 / 86_833.37, rel=1e-12)  # last payment trues up
     v = 1 / 1.005
     pv_pay = sum(p * v**k for k, p in enumerate(payments(plan)))
     pv_cf = sum(173_666.66 * v**k for k in range(1, 13))
@@ -131,13 +132,13 @@ def test_more_waiver_never_raises_contractual_npv(term, w1, w2, which):
 
 @settings(max_examples=25, deadline=None)
 @given(term=st.integers(6, 60), r1=st.integers(0, 1500), r2=st.integers(0, 1500), grace=st.integers(0, 5))
-def test_lower_rate_never_lowers_min_dscr(term, r1, r2, grace):
+def test_lower_rate_never_lowers_the_monthly_dscr(term, r1, r2, grace):
     lo, hi = sorted([r1, r2])
     cf = rp.CashFlow.project(base=40_000, months=60, seasonality=[0.7] * 6 + [1.3] * 6, seed=1)
     plans = [rp.Plan(term=term, grace=min(grace, term - 1), annual_rate=hi / 10000),
              rp.Plan(term=term, grace=min(grace, term - 1), annual_rate=lo / 10000)]
     out = rp.evaluate(plans, CLAIM, cf, CREDITOR, check_rules=False)
-    assert out["min_dscr"].iloc[1] >= out["min_dscr"].iloc[0] - 1e-12
+    assert out["monthly_dscr"].iloc[1] >= out["monthly_dscr"].iloc[0] - 1e-12
 
 
 @settings(max_examples=20, deadline=None)
@@ -162,7 +163,7 @@ def test_compare_marks_the_better_value_of_each_row():
     cf = rp.CashFlow.project(base=60_000, months=60, seed=1)
     c = rp.compare([rp.Plan(term=24, name="short"), rp.Plan(term=48, name="long")], CLAIM, cf, CREDITOR)
     assert list(c.table.columns) == ["short", "long"]
-    assert c.better.loc["min_dscr", "long"] and not c.better.loc["min_dscr", "short"]
+    assert c.better.loc["monthly_dscr", "long"] and not c.better.loc["monthly_dscr", "short"]
     assert c.better.loc["total_paid", "short"]
     assert not c.better.loc["term"].any()
     html = c._repr_html_()
@@ -192,3 +193,67 @@ def test_cash_flow_that_starts_after_the_claim_is_refused():
     late = rp.CashFlow.from_series(pd.Series(1000.0, index=pd.period_range("2027-06", periods=60, freq="M")))
     with pytest.raises(InputError, match="2027-01"):
         rp.evaluate([rp.Plan(term=12)], CLAIM, late, CREDITOR)
+
+
+# --------------------------------------------------------------------------------------
+# lenders' measures by hand on deterministic cash flows
+# --------------------------------------------------------------------------------------
+def test_annual_dscr_is_each_plan_years_cash_over_its_debt_service_by_hand():
+    months = 30
+    cash = np.array([30_000.0 + 1_000 * (k % 7) for k in range(months)])       # months 1..30
+    cf = rp.CashFlow(list(cash), start="2027-01")
+    plan = rp.Plan(term=30, annual_rate=0.05)
+    pay = payments(plan)                                                       # months 0..30
+    years = [range(1, 13), range(13, 25), range(25, 31)]                       # the last year is short
+    by_hand = min(sum(cash[k - 1] for k in y) / sum(pay[k] for k in y) for y in years)
+    out = rp.evaluate([plan], CLAIM, cf, CREDITOR).iloc[0]
+    assert out["dscr"] == pytest.approx(by_hand, rel=1e-12)
+    assert out["dscr_p5"] == pytest.approx(by_hand, rel=1e-12)                 # one path: p5 = mean
+    assert out["monthly_dscr"] == pytest.approx(min(cash[k - 1] / pay[k] for k in range(1, 31)), rel=1e-12)
+
+
+def test_stress_dscr_uses_the_5th_percentile_path():
+    cf = rp.CashFlow.project(base=40_000, months=48, volatility=0.3, scenarios=50, seed=3)
+    plan = rp.Plan(term=36)
+    pay = payments(plan)
+    q5 = np.quantile(cf.values[:, :36], 0.05, axis=0)
+    by_hand = min(q5[a:a + 12].sum() / pay[a + 1:a + 13].sum() for a in (0, 12, 24))
+    assert rp.evaluate([plan], CLAIM, cf, CREDITOR)["dscr_p5"].iloc[0] == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_down_payment_counts_against_cash_at_hand_and_liquidity_by_hand():
+    cash = [20_000.0] * 24
+    cf = rp.CashFlow(cash, start="2027-01", buffer=150_000, minimum_cash=60_000)
+    plan = rp.Plan(term=24, down_payment=100_000)
+    pay = payments(plan)
+    balance = 150_000 + np.concatenate([[0.0], np.cumsum(cash)]) - np.cumsum(pay)
+    out = rp.evaluate([plan], CLAIM, cf, CREDITOR).iloc[0]
+    assert out["min_cash"] == pytest.approx(balance.min(), abs=1e-6)
+    below = np.flatnonzero(balance < 60_000)
+    assert out["first_month_below_minimum"] == below[0] == 0                   # 50,000 left on signing
+    assert out["upfront_shortfall"] == pytest.approx(100_000 - (150_000 - 60_000))
+    assert out["default_probability"] == 1.0                                  # it defaults at once
+    ev = rp.evaluate(plan, CLAIM, cf, CREDITOR)
+    [f] = [f for f in ev.findings if f.rule == "repayplan.cash-at-hand"]
+    assert f.severity == "error" and f.value == Decimal("10000.00") and f.limit == Decimal("90000.00")
+    ok = rp.evaluate(plan.replace(down_payment=80_000), CLAIM, cf, CREDITOR)
+    assert ok["upfront_shortfall"] == 0 and not [f for f in ok.findings if f.rule == "repayplan.cash-at-hand"]
+
+
+def test_months_short_stop_at_the_default():
+    # no income and a buffer for three payments: short in months 1..4, default in month 4
+    plan = rp.Plan(term=12, annual_rate=0.0)
+    cf = flat(0, buffer=86_833.33 * 3 + 1)
+    out = rp.evaluate([plan], CLAIM, cf, CREDITOR).iloc[0]
+    assert out["default_probability"] == 1.0
+    assert out["months_short"] == 4                          # not 12: after the default nothing is due
+
+
+def test_probabilities_are_printed_with_their_precision():
+    from repayplan.evaluate import format_metric, format_probability
+
+    assert format_metric("default_probability", 0.002) == "0.2%"
+    assert format_probability(0.0004) == "0.04%" and format_probability(0.0004, scenarios=1000) == "0%"
+    assert format_probability(0, scenarios=500) == "0% (0 of 500)"
+    ev = rp.evaluate(rp.Plan(term=36), CLAIM, flat(60_000), CREDITOR)
+    assert "default probability 0%" in repr(ev)

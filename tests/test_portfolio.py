@@ -144,7 +144,8 @@ def test_dscr_and_burden_by_hand_for_flat_cash():
     book = pd.DataFrame([account(account_id="flat", cash_mean=173_666.66)])
     res = evaluate(book, [rp.Plan(term=12, annual_rate=0.0)], progress=False).results.iloc[0]
     assert res["min_dscr"] == pytest.approx(173_666.66 / 86_833.37, rel=1e-12)
-    assert res["dscr_p5"] == pytest.approx(173_666.66 / 86_833.37, rel=1e-12)  # no volatility
+    # the lenders' annual DSCR: the plan year's cash over its payments (no volatility: p5 = mean)
+    assert res["dscr_p5"] == pytest.approx(12 * 173_666.66 / (11 * 86_833.33 + 86_833.37), rel=1e-12)
     v = 1 / 1.005
     pv_pay = sum(86_833.33 * v**k for k in range(1, 12)) + 86_833.37 * v**12
     pv_cf = sum(173_666.66 * v**k for k in range(1, 13))

@@ -1,0 +1,320 @@
+r"""The bank's books: what a plan does to the risk class, the provisions and the P&L.
+
+Definitions
+-----------
+Risk class (《商业银行金融资产风险分类办法》, 银保监会 中国人民银行令2023年第1号)
+    Five classes, from best to worst: ``normal`` (正常类), ``special_mention`` (关注类),
+    ``substandard`` (次级类), ``doubtful`` (可疑类), ``loss`` (损失类).  Days past due set a
+    floor: any overdue principal, interest or income at least special mention, more than 90
+    days at least substandard, more than 270 days at least doubtful, more than 360 days loss
+    (:data:`DPD_FLOORS`).  A plan that changes the terms for a borrower in financial
+    difficulty makes the loan a *restructured asset*: at least special mention, and a
+    non-performing class is not upgraded during the observation period, which starts on the
+    first repayment date under the new terms and covers at least two consecutive repayment
+    periods and at least one year:
+    :math:`\text{end} = \max(t_{(2)},\ t_{(1)} + 12\ \text{months})` with :math:`t_{(i)}` the
+    *i*-th payment date of the plan (the periods and months are the rule set's
+    ``observation``, (2, 12) for ``cn-bank``).
+Provision cost
+    :math:`\text{rate}(\text{class}) \times \text{GCA}` with the rates of :class:`Books`
+    (default :data:`PROVISION_RATES`, the specific provisions of 《银行贷款损失准备计提指引》
+    (银发〔2002〕98号): 2%, 25%, 50% and 100%; set your own).
+Modification gain or loss (IFRS 9 5.4.3 and B5.4.3; CAS 22 企业会计准则第22号)
+    When a loan's cash flows are renegotiated and the loan is not derecognised, its gross
+    carrying amount is recalculated as the present value of the modified contractual cash flows
+    discounted at the original effective interest rate, and the difference is a gain or loss
+    in profit or loss:
+
+    .. math:: \text{modification\_gain} = \sum_{k \ge 0} p_k (1 + i/12)^{-k} - \text{GCA}
+
+    with :math:`p_k` the plan's payment in month *k*, :math:`i` the original effective
+    interest rate (the loan's contract rate, monthly compounding, when no fees were
+    amortised into it) and GCA the gross carrying amount before the modification: principal
+    plus recognised interest (penalty interest is off the books by default,
+    ``Books(penalty_on_books=True)`` puts it on).  A plan at the original rate that only
+    re-times what is owed, interest on the capitalised arrears included, gives zero.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._validate import check_choice, check_fraction, check_int, check_rate
+from .errors import InputError
+
+__all__ = ["Books", "RISK_CLASSES", "PROVISION_RATES", "DPD_FLOORS", "risk_class", "modification_gain",
+           "term_limit_findings", "CLASSIFICATION_CITATION", "WORKING_CAPITAL_CITATION"]
+
+#: The five classes of the 2023 measures, best first.
+RISK_CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
+
+#: Default provision rates by class (specific provisions of 银发〔2002〕98号); configurable in :class:`Books`.
+PROVISION_RATES = {"normal": 0.0, "special_mention": 0.02, "substandard": 0.25, "doubtful": 0.5, "loss": 1.0}
+
+#: Days past due and the class they set as a floor: more than *d* days → at least the class.
+DPD_FLOORS = ((360, "loss"), (270, "doubtful"), (90, "substandard"), (0, "special_mention"))
+
+#: The 2023 risk-classification measures, as cited in findings and docs.
+CLASSIFICATION_CITATION = "《商业银行金融资产风险分类办法》(银保监会 中国人民银行令2023年第1号)"
+#: The 2024 working-capital loan measures, as cited in the term-limit findings.
+WORKING_CAPITAL_CITATION = "《流动资金贷款管理办法》(国家金融监督管理总局令2024年第2号)"
+
+
+@dataclass(frozen=True)
+class Books:
+    """How the creditor books the loan: provisions, penalty interest, product.
+
+    Parameters
+    ----------
+    provision_rates : mapping, optional
+        Provision rate (fraction of the gross carrying amount) for each of
+        :data:`RISK_CLASSES`; default :data:`PROVISION_RATES`.
+    penalty_on_books : bool
+        Whether penalty interest is part of the gross carrying amount (default no: it is
+        recognised when received).
+    days_past_due : int, optional
+        Days past due before the plan; default the claim's (the most overdue instalment of a
+        claim built from a loan, else 0).
+    original_eir : float, optional
+        The original effective interest rate (annual, monthly compounding); default the
+        claim's contract rate.
+    product : {"loan", "working_capital"}
+        ``"working_capital"`` checks the term limits of the 2024 working-capital loan
+        measures (:func:`term_limit_findings`).
+
+    Examples
+    --------
+    >>> Books().provision_rates["substandard"], Books(penalty_on_books=True).penalty_on_books
+    (0.25, True)
+    >>> Books(provision_rates={"normal": 0.01, "special_mention": 0.03, "substandard": 0.3,
+    ...                        "doubtful": 0.6, "loss": 1.0}).provision_rates["doubtful"]
+    0.6
+    """
+
+    provision_rates: dict | None = None
+    penalty_on_books: bool = False
+    days_past_due: int | None = None
+    original_eir: float | None = None
+    product: str = "loan"
+
+    def __post_init__(self):
+        rates = dict(PROVISION_RATES if self.provision_rates is None else self.provision_rates)
+        if set(rates) != set(RISK_CLASSES):
+            raise InputError("provision_rates", sorted(rates), "a rate for each of " + ", ".join(RISK_CLASSES))
+        object.__setattr__(self, "provision_rates",
+                           {k: check_fraction(f"provision_rates.{k}", rates[k]) for k in RISK_CLASSES})
+        if not isinstance(self.penalty_on_books, bool):
+            raise InputError("penalty_on_books", self.penalty_on_books, "True or False")
+        if self.days_past_due is not None:
+            object.__setattr__(self, "days_past_due", check_int("days_past_due", self.days_past_due, low=0))
+        if self.original_eir is not None:
+            object.__setattr__(self, "original_eir", float(check_rate("original_eir", self.original_eir)))
+        check_choice("product", self.product, ("loan", "working_capital"))
+
+    __hash__ = None  # the rates are a dict
+
+    def replace(self, **changes) -> Books:
+        """A copy with some fields changed.
+
+        >>> Books().replace(product="working_capital").product
+        'working_capital'
+        """
+        return dataclasses.replace(self, **changes)
+
+
+def _days_past_due(claim, books: Books) -> int:
+    if books.days_past_due is not None:
+        return books.days_past_due
+    bd = getattr(claim, "breakdown", None)
+    if bd is not None and "days_past_due" in bd and len(bd):
+        return int(bd["days_past_due"].max())
+    return 0
+
+
+def _dpd_class(days: int) -> str:
+    for limit, cls in DPD_FLOORS:
+        if days > limit:
+            return cls
+    return "normal"
+
+
+def _observation(claim) -> tuple[int, int]:
+    from . import rules
+
+    try:
+        rs = rules.get(getattr(claim, "rules", None) or "generic")
+    except Exception:  # noqa: BLE001 - an unknown rule set name is the rules module's error to raise
+        rs = None
+    obs = getattr(rs, "observation", None)
+    return tuple(obs) if obs else (2, 12)
+
+
+def _add_months(d: _dt.date, k: int) -> _dt.date:
+    return (pd.Timestamp(d) + pd.DateOffset(months=int(k))).date()
+
+
+def risk_class(pay, claim, books: Books | None = None) -> tuple[list, list]:
+    r"""The risk class of the restructured loan and the end of its observation period, per plan.
+
+    Parameters
+    ----------
+    pay : ndarray, shape (P, H+1)
+        Each plan's payments in months 0..H (month 0 is the claim date).
+    claim : Claim
+    books : Books, optional
+
+    Returns
+    -------
+    (list of str, list of date)
+        The class (one of :data:`RISK_CLASSES`) and the observation period's end.
+
+    Notes
+    -----
+    The floor from days past due (:data:`DPD_FLOORS`); a restructuring makes the loan at least
+    special mention (重组前为正常类或关注类的，重组后应至少归为关注类) and keeps a
+    non-performing class through the observation period (观察期内不得上调); the observation
+    period starts at the first payment date under the plan and lasts at least two payments
+    and twelve months (see the module docstring).
+
+    Examples
+    --------
+    A claim 120 days past due, restructured into monthly payments from month 1: substandard,
+    observed until the later of the second payment (month 2) and twelve months after the
+    first (month 13).
+
+    >>> from datetime import date
+    >>> from types import SimpleNamespace
+    >>> claim = SimpleNamespace(as_of=date(2026, 6, 30), rules="cn-bank", breakdown=None)
+    >>> pay = np.array([[0.0] + [1_000.0] * 24])
+    >>> risk_class(pay, claim, Books(days_past_due=120))
+    (['substandard'], [datetime.date(2027, 7, 30)])
+    >>> risk_class(pay, claim, Books(days_past_due=0))[0]
+    ['special_mention']
+    """
+    books = books or Books()
+    base = _dpd_class(_days_past_due(claim, books))
+    cls = RISK_CLASSES[max(RISK_CLASSES.index(base), RISK_CLASSES.index("special_mention"))]
+    periods, months = _observation(claim)
+    pay = np.asarray(pay, dtype=float)
+    classes, ends = [], []
+    for row in pay:
+        due = np.flatnonzero(row > 0)
+        if due.size == 0:
+            classes.append(cls)
+            ends.append(None)
+            continue
+        first = int(due[0])
+        nth = int(due[min(periods, due.size) - 1])
+        classes.append(cls)
+        ends.append(max(_add_months(claim.as_of, nth), _add_months(claim.as_of, first + months)))
+    return classes, ends
+
+
+def gross_carrying_amount(claim, books: Books | None = None) -> float:
+    """Principal plus recognised interest (plus penalty interest when it is on the books).
+
+    >>> from datetime import date
+    >>> from repayplan.claim import Claim
+    >>> claim = Claim(principal=1_000_000, interest=30_000, penalty=12_000, annual_rate=0.0435,
+    ...               as_of=date(2026, 12, 1))
+    >>> gross_carrying_amount(claim), gross_carrying_amount(claim, Books(penalty_on_books=True))
+    (1030000.0, 1042000.0)
+    """
+    books = books or Books()
+    gca = float(claim.principal) + float(claim.interest)
+    return gca + float(claim.penalty) if books.penalty_on_books else gca
+
+
+def modification_gain(pay, carrying_amount, eir) -> np.ndarray:
+    r"""IFRS 9 modification gain (negative: a loss) of modified monthly cash flows.
+
+    .. math:: \sum_{k \ge 0} p_k (1 + i/12)^{-k} - \text{GCA}
+
+    Parameters
+    ----------
+    pay : array, shape (H+1,) or (P, H+1)
+        Contractual cash flows of months 0..H under the modified terms.
+    carrying_amount : float
+        The gross carrying amount before the modification.
+    eir : float
+        The original effective interest rate, annual, compounded monthly.
+
+    Examples
+    --------
+    KPMG's worked example (*AASB 9 loan modifications*, 2021): a 10,000,000 loan at 7 % with
+    monthly interest and the principal due in five years; the rate is cut to 5 %, so the
+    borrower pays 41,666.67 a month and the principal at the end.  Discounted at the original
+    7 % the modified cash flows are worth 9,158,300 (KPMG states 9,158,333), a modification
+    loss of 841,700, 8.4 % of the carrying amount:
+
+    >>> flows = np.array([0.0] + [41_666.67] * 59 + [10_041_666.67])
+    >>> round(float(modification_gain(flows, 10_000_000, 0.07)), 2)
+    -841699.72
+    """
+    pay = np.asarray(pay, dtype=float)
+    k = np.arange(pay.shape[-1])
+    disc = (1.0 + float(eir) / 12.0) ** -k
+    return pay @ disc - float(carrying_amount)
+
+
+def book_metrics(batch, claim, pay, books: Books | None = None) -> dict:
+    """The columns of :func:`repayplan.evaluate` from the books: modification gain, risk class,
+    observation end and provision cost (used by :func:`repayplan.evaluate`)."""
+    books = books or Books()
+    gca = gross_carrying_amount(claim, books)
+    eir = float(claim.annual_rate) if books.original_eir is None else books.original_eir
+    classes, ends = risk_class(pay, claim, books)
+    rates = np.array([books.provision_rates[c] for c in classes])
+    return {"modification_gain": modification_gain(pay, gca, eir), "risk_class": classes,
+            "observation_end": ends, "provision_cost": rates * gca}
+
+
+def term_limit_findings(plan, claim, product: str = "working_capital") -> list:
+    """Findings on a plan's term under the product's limits (2024 working-capital loan measures).
+
+    A working-capital loan (流动资金贷款) has a term of at most three years in principle and of
+    at most five years where the borrower's operating cash cycle is long (《流动资金贷款管理
+    办法》, 国家金融监督管理总局令2024年第2号; the limits as the regulator stated them when
+    the measures were issued).  The term counted is the loan's whole life: from the contract
+    date (when known, else the claim date) to the plan's last payment.  Beyond three years
+    is a warning (it needs the long cash cycle on file), beyond five years an error.
+
+    Examples
+    --------
+    A loan signed on 2025-03-20, restructured on 2026-06-30 (15 months later) over 48 months:
+    63 months in all, beyond the five-year limit.
+
+    >>> from datetime import date
+    >>> from types import SimpleNamespace
+    >>> claim = SimpleNamespace(as_of=date(2026, 6, 30), contract_date=date(2025, 3, 20))
+    >>> [(f.severity, f.value, f.limit) for f in term_limit_findings(SimpleNamespace(term=48), claim)]
+    [('error', 63, 60)]
+    >>> [(f.severity, f.value) for f in term_limit_findings(SimpleNamespace(term=24), claim)]
+    [('warning', 39)]
+    >>> term_limit_findings(SimpleNamespace(term=12), claim)
+    []
+    """
+    from .rules import Finding
+
+    if product != "working_capital":
+        return []
+    start = getattr(claim, "contract_date", None) or claim.as_of
+    elapsed = (claim.as_of.year - start.year) * 12 + claim.as_of.month - start.month
+    life = int(elapsed + plan.term)
+    cite = f"{WORKING_CAPITAL_CITATION} (贷款期限)"
+    if life > 60:
+        return [Finding("working-capital.term-limit", "error", cite,
+                        f"the loan would run {life} months from its contract date; a working-capital "
+                        f"loan runs at most 60 months even with a long operating cash cycle",
+                        value=life, limit=60)]
+    if life > 36:
+        return [Finding("working-capital.term-limit", "warning", cite,
+                        f"the loan would run {life} months from its contract date; a working-capital "
+                        f"loan runs at most 36 months unless the operating cash cycle is long (then 60)",
+                        value=life, limit=36)]
+    return []

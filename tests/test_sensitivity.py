@@ -1,0 +1,101 @@
+"""Sensitivity of the recommendation and break-even values, against re-evaluation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+import repayplan as rp
+from repayplan.errors import InfeasibleError, InputError
+
+CLAIM = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000, annual_rate=0.0435, as_of=date(2026, 12, 1))
+BANK = rp.Creditor(0.06, rp.Enforcement(recovery_rate=0.5, delay_months=18, costs=50_000))
+AMPLE = rp.CashFlow([200_000.0] * 12, start="2027-01")
+SETTLE = rp.Plan(settlement_discount=0.25, settlement_by=6)
+CASH = [36_000.0 + 4_000 * np.sin(k) for k in range(60)]
+
+
+def gap(plan, cash, creditor):
+    row = rp.evaluate([plan], CLAIM, cash, creditor).iloc[0]
+    return row["expected_npv"] - row["enforcement_npv"]
+
+
+@pytest.mark.parametrize("field", ["recovery_rate", "costs"])
+def test_break_even_re_evaluated_gives_equal_values(field):
+    bank = BANK.replace(enforcement=BANK.enforcement.replace(recovery_rate=0.9))   # suing beats settling at 0 costs
+    x = rp.break_even(SETTLE, CLAIM, AMPLE, bank, field)
+    creditor = bank.replace(enforcement=bank.enforcement.replace(**{field: round(x, 12) if field == "costs" else x}))
+    assert abs(gap(SETTLE, AMPLE, creditor)) < 1e-6 * float(CLAIM.total)
+    if field == "costs":   # (0.9 x 1,042,000 - C) / 1.005^18 = 781,500 / 1.005^6
+        assert x == pytest.approx(0.9 * 1_042_000 - 781_500 * 1.005**12, rel=1e-9)
+
+
+def test_break_even_of_the_recovery_rate_is_the_closed_form():
+    x = rp.break_even(SETTLE, CLAIM, AMPLE, BANK, "recovery_rate")
+    assert x == pytest.approx((781_500 / 1.005**6 * 1.005**18 + 50_000) / 1_042_000, rel=1e-9)
+
+
+def test_break_even_of_the_delay_and_the_discount_rate():
+    strong = BANK.replace(enforcement=BANK.enforcement.replace(recovery_rate=0.9))
+    d = rp.break_even(SETTLE, CLAIM, AMPLE, strong, "delay_months")
+    # closed form: (0.9 x 1,042,000 - 50,000) v^D = 781,500 v^6
+    v = 1 / 1.005
+    assert d == pytest.approx(6 + np.log((0.9 * 1_042_000 - 50_000) / 781_500) / -np.log(v), rel=1e-9)
+    r = rp.break_even(SETTLE, CLAIM, AMPLE, strong, "discount_rate")
+    again = strong.replace(discount_rate=r)
+    assert abs(gap(SETTLE, AMPLE, again)) < 1e-6 * float(CLAIM.total)
+
+
+def test_break_even_of_the_cash_level_brackets_the_crossing():
+    cash = rp.CashFlow.project(base=30_000, months=60, volatility=0.3, scenarios=100, seed=2, buffer=20_000)
+    plan = rp.Plan(term=36, haircut=0.3, waivers_conditional=False)   # the haircut stands even on default
+    lam = rp.break_even(plan, CLAIM, cash, BANK, "cash_level", bracket=(0.05, 3.0))
+    below = rp.CashFlow(cash.values * (lam * 0.999), start=cash.start, buffer=cash.buffer)
+    above = rp.CashFlow(cash.values * (lam * 1.001), start=cash.start, buffer=cash.buffer)
+    assert gap(plan, below, BANK) <= 1e-6 <= gap(plan, above, BANK) or \
+        gap(plan, below, BANK) >= -1e-6 >= gap(plan, above, BANK)
+
+
+def test_break_even_says_when_there_is_none():
+    with pytest.raises(InfeasibleError, match="stays above"):
+        rp.break_even(rp.Plan(term=12), CLAIM, AMPLE, BANK, "delay_months")
+    with pytest.raises(InputError, match="assumption"):
+        rp.break_even(SETTLE, CLAIM, AMPLE, BANK, "volatility")
+
+
+def test_sensitivity_equals_re_evaluation_with_the_assumption_changed():
+    cash = rp.CashFlow(CASH, start="2027-01", buffer=30_000)
+    res = rp.negotiate(CLAIM, cash, BANK, objective="creditor", space=rp.SearchSpace(term=[36, 48, 60]),
+                       constraints=rp.Constraints(min_dscr=1.1, min_dscr_p5=None))
+    s = res.sensitivity()
+    base = rp.evaluate([res.best], CLAIM, cash, BANK).iloc[0]
+    for (name, _side), row in s.table.iterrows():
+        if name == "discount_rate":
+            other = rp.evaluate([res.best], CLAIM, cash, BANK.replace(discount_rate=row["value"])).iloc[0]
+        elif name == "recovery_rate":
+            other = rp.evaluate([res.best], CLAIM, cash,
+                                BANK.replace(enforcement=BANK.enforcement.replace(recovery_rate=row["value"]))).iloc[0]
+        elif name == "cash_level":
+            scaled = rp.CashFlow([c * row["value"] for c in CASH], start="2027-01", buffer=30_000)
+            other = rp.evaluate([res.best], CLAIM, scaled, BANK).iloc[0]
+        else:
+            continue
+        assert row["expected_npv"] == pytest.approx(other["expected_npv"], rel=1e-12)
+        assert row["expected_npv_change"] == pytest.approx(other["expected_npv"] - base["expected_npv"], abs=1e-6)
+        assert row["dscr"] == pytest.approx(other["dscr"], rel=1e-12)
+    # less cash: the shortest plan no longer covers 1.1 and the recommendation moves
+    low = s.table.loc[("cash_level", "low")]
+    assert low["changes"] == (low["recommended"] != res.candidates.index[0])
+    ax = s.tornado("expected_npv")
+    assert len(ax.patches) == 2 * len({a for a, _ in s.table.index})
+
+
+def test_sensitivity_of_the_sample_case_runs_on_every_assumption():
+    res = rp.Case.sample().negotiate()
+    s = res.sensitivity()
+    names = set(s.table.index.get_level_values("assumption"))
+    assert names == {"cash_level", "cash_trend", "cash_volatility", "recovery_rate", "delay_months", "costs",
+                     "discount_rate"}
+    assert isinstance(s.recommendation_changes, bool)
