@@ -852,7 +852,7 @@ class EnforcementPath:
         tj = self._t_judg[None, :]
         gain = lambda m: self._accrued_cents[m]  # noqa: E731
         # the judgment: principal, interest to the judgment (the ledger), the costs it awards
-        it_j = (x - pr) + (money.div_round(gain(tj) * pr, P0, nonneg=False) if P0 else 0)
+        it_j = (x - pr) + (money.div_round(gain(tj) * pr, P0, nonneg=True) if P0 else 0)
         co = np.broadcast_to(on_debtor, shape).astype(dt).copy()
         pr = np.broadcast_to(pr, shape).astype(dt).copy()
         it_j = np.broadcast_to(it_j, shape).astype(dt).copy()
@@ -874,7 +874,7 @@ class EnforcementPath:
             # interest until this event: the ledger's rate on the principal still owed, and the
             # doubled interest on the unpaid judgment debt after the deadline
             grow = gain(np.maximum(m, prev)) - gain(prev)
-            it_g = it_g + (money.div_round(grow * pr, P0) if P0 else 0)
+            it_g = it_g + (money.div_round(grow * pr, P0, nonneg=True) if P0 else 0)
             d0 = np.maximum(self._ordinal[prev], deadline)
             days = np.maximum(self._ordinal[np.maximum(m, prev)] - d0, 0)
             di = di + money.div_round((co + pr + it_j) * (DELAY_RATE.numerator * days), DELAY_RATE.denominator,
@@ -946,7 +946,8 @@ class EnforcementPath:
 
         ``owed`` (currency units, scalar or array; default the claim's total) is scaled
         from the claim: its principal share, the interest the ledger accrues on it, the
-        court fees on it.  Arrays are evaluated on their distinct values in blocks.
+        court fees on it.  Arrays are evaluated on their distinct values in blocks; more
+        than 1,024 distinct values on a grid of 1,025 points, interpolated linearly.
 
         Examples
         --------
@@ -963,13 +964,24 @@ class EnforcementPath:
         cents = self._owed_cents(owed)
         flat = cents.reshape(-1)
         uniq, inv = np.unique(flat, return_inverse=True)
-        if len(uniq) > 4096:  # a grid: the mean value is piecewise linear between kinks
-            grid = np.unique(np.linspace(0, uniq.max(), 4096).astype(np.int64))
-            vals = np.interp(uniq, grid, self._mean(grid, discount_rate))
+        if len(uniq) > 1024:  # on a grid: the value is piecewise linear in what is owed
+            grid, on_grid = self._grid(int(uniq.max()), float(discount_rate))
+            vals = np.interp(uniq, grid, on_grid)
         else:
             vals = self._mean(uniq, discount_rate)
         out = vals[inv].reshape(cents.shape)
         return float(out) if out.ndim == 0 else out
+
+    def _grid(self, top: int, discount_rate: float):
+        """1,025 points from 0 to at least twice the claim, and the value on them (kept)."""
+        cache = self.__dict__.setdefault("_grid_cache", {})
+        hit = cache.get(discount_rate)
+        if hit is None or hit[0][-1] < top:
+            units = self.claim.minor_units
+            hi = max(top, 2 * money.to_minor(self.claim.total, units))
+            grid = np.unique(np.linspace(0, hi, 1025).astype(np.int64))
+            hit = cache[discount_rate] = (grid, self._mean(grid, discount_rate))
+        return hit
 
     def _mean(self, cents: np.ndarray, discount_rate: float) -> np.ndarray:
         S = len(self.weights)
@@ -989,12 +1001,12 @@ class EnforcementPath:
         >>> claim = rp.Claim(principal=500_000, annual_rate=0.05, as_of=date(2026, 1, 1))
         >>> sec = Security(collateral=[Collateral("cash", appraisal=100_000, kind="deposits")])
         >>> d = EnforcementPath(sec, claim, exact=True).distribution()
-        >>> d[["weight", "won", "appeal", "npv", "recovered", "months"]].round(3)
-           weight    won  appeal        npv  recovered  months
-        0   0.035  False   False -11820.000      0.000       0
-        1   0.015  False    True -11820.000      0.000       0
-        2   0.665   True   False  75150.434  92334.580      12
-        3   0.285   True    True  73354.329  92249.860      16
+        >>> d[["weight", "won", "appeal", "npv", "recovered", "months"]].round(2)
+           weight    won  appeal       npv  recovered  months
+        0    0.04  False   False -11820.00       0.00       0
+        1    0.02  False    True -11820.00       0.00       0
+        2    0.66   True   False  75150.43   92334.58      12
+        3    0.28   True    True  73354.33   92249.86      16
 
         A lost case costs the creditor its acceptance fee (8,800) and preservation fee
         (3,020); a won one pays them back out of the deposit, after the execution fee.
