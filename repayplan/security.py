@@ -541,7 +541,8 @@ class Procedure:
     preserve : bool
         Whether property preservation is applied for (its fee).
     lawyer_fee, appraisal_fee : number
-        The creditor's lawyer and the appraisal of the collateral, advanced by the creditor.
+        The creditor's lawyer (paid at filing) and the appraisal of the collateral (paid
+        when execution starts, only if the case is won), advanced by the creditor.
     lawyer_fee_on_debtor, appraisal_fee_on_debtor : bool
         Whether the judgment puts them on the debtor (a lawyer's fee only when the contract
         says so); then they are claimed back out of the proceeds, first (Art. 561).
@@ -926,7 +927,7 @@ class EnforcementPath:
                                "to_delay_interest": parts["di"], "taken": np.broadcast_to(taken, shape)})
         # what the creditor advances: court fees at filing, its lawyer, the appraisal in execution
         out0 = (acc + pre + lawyer).astype(float)
-        npv = npv - out0 - appraisal * v ** self._t_exec[None, :].astype(float)
+        npv = npv - out0 - np.where(won, appraisal * v ** self._t_exec[None, :].astype(float), 0.0)
         scale = 10.0**units
         npv = npv / scale
         if detail:
