@@ -20,7 +20,14 @@ from hypothesis import strategies as st
 
 import repayplan as rp
 from repayplan.errors import InputError
-from repayplan.security import Collateral, EnforcementPath, Guarantee, Procedure, Security, delay_interest
+from repayplan.security import (
+    Collateral,
+    EnforcementPath,
+    Guarantee,
+    Procedure,
+    Security,
+    delay_interest,
+)
 
 C = Decimal("0.01")
 
@@ -188,7 +195,7 @@ def test_mean_against_the_closed_form_of_the_auction_tree():
         fee = float(rp.court_fees(float(claim.accrue(rp.calendar.add_months(claim.as_of, 7 + 4 * appeal,
                                                                               eom=False)).total
                                           + fees["acceptance"] + fees["preservation"]))["execution"])
-        for k, (p, price, off) in enumerate(zip(probs, prices, offsets)):
+        for k, (p, price, off) in enumerate(zip(probs, prices, offsets, strict=True)):
             net = price - 50_000 - fee
             if k == 3:                           # taken in payment: resold at 10% less, 6 months on
                 ev += pa * p * net * 0.9 * v ** (t_exec + off + 6)
