@@ -1074,7 +1074,8 @@ class Session:
             borrower = case.borrower.other_name or borrower
             creditor = case.creditor_party.other_name or creditor
         return slot.plan.schedule(case.claim), {"lang": lang, "claim": case.claim, "plan": slot.plan,
-                                                "borrower": borrower, "creditor": creditor}
+                                                "borrower": borrower, "creditor": creditor,
+                                                "security": case.security}
 
     def annex(self, i: int, format: str = "xlsx", *, lang: str = "en"):
         """The agreement annex of column ``i`` (:func:`repayplan.report.render`).
