@@ -133,7 +133,7 @@ class Enforcement:
             Enumerate every combination of outcomes instead of drawing.
         discount_rate : float
             Only for the quick-form fields shown alongside (``recovery_rate``,
-            ``delay_months``, ``costs``: :meth:`EnforcementPath.summary`); :meth:`value`
+            ``delay_months``, ``costs``: :meth:`repayplan.security.EnforcementPath.summary`); :meth:`value`
             discounts at the rate it is given (the creditor's).
 
         Returns
