@@ -29,7 +29,15 @@ from .._validate import check_choice
 from ..errors import InfeasibleError, InputError, RepayplanError
 from .labels import LANGS, text
 from .live import COLORS, LiveCharts
-from .state import BORROWER_FIELDS, CASH_FIELDS, CREDITOR_FIELDS, PLAN_OPTIONS, SECURITY_FIELDS, Session, option_text
+from .state import (
+    BORROWER_FIELDS,
+    CASH_FIELDS,
+    CREDITOR_FIELDS,
+    PLAN_OPTIONS,
+    SECURITY_FIELDS,
+    Session,
+    option_text,
+)
 
 __all__ = ["Dashboard"]
 
