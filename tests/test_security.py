@@ -350,3 +350,86 @@ def test_value_on_many_owed_amounts_uses_a_grid_close_to_exact():
     x = np.linspace(0, 1_300_000, 3000)
     exact = np.array([path.value(float(a)) for a in x[::150]])
     assert np.abs(path.value(x)[::150] - exact).max() < 50.0       # yuan, on claims around 1.2 million
+
+
+# -- the case file ----------------------------------------------------------------------------------
+def test_the_sample_case_carries_its_security_through_toml_and_json():
+    case = rp.Case.sample()
+    sec = case.security
+    assert [c.name for c in sec.collateral] == ["厂房及土地使用权 (factory and land)", "数控加工中心 (CNC machining line)"]
+    factory = sec.collateral[0]
+    assert (factory.lien_rank, factory.prior_claims, factory.appraisal) == (2, Decimal("650000.00"),
+                                                                            Decimal("1380000.00"))
+    assert sec.guarantees[0].kind == "joint" and sec.guarantees[0].capacity == Decimal("600000.00")
+    assert case.creditor.enforcement.path.procedure.lawyer_fee_on_debtor is True
+    text = case.dumps("toml")
+    assert "[security]" in text and "[[security.collateral]]" in text and "[creditor.enforcement]" not in text
+    for fmt in ("toml", "json"):
+        back = rp.Case.loads(case.dumps(fmt), fmt)
+        assert back == case
+        assert back.creditor.enforcement_npv(back.claim) == case.creditor.enforcement_npv(case.claim)
+
+
+def test_a_bad_security_section_names_its_location():
+    text = rp.case.sample_text().replace("appraisal = 420000.00", "appraisal = 0")
+    text = text.replace("lien_rank = 2", "lien_rank = 0")
+    with pytest.raises(rp.CaseError) as e:
+        rp.Case.loads(text)
+    msg = str(e.value)
+    assert "security.collateral[1].appraisal" in msg and "security.collateral[0].lien_rank" in msg
+    no_seed = rp.case.sample_text().replace("seed = 17\n", "")
+    with pytest.raises(rp.CaseError, match="security.seed"):
+        rp.Case.loads(no_seed)
+
+
+def test_a_case_with_a_new_claim_rebuilds_the_path_on_it():
+    case = rp.Case.sample()
+    later = case.claim.accrue(date(2026, 12, 31))
+    moved = case.replace(claim=later)
+    path = moved.creditor.enforcement.path
+    assert path.claim == later and path.security == case.security and path.seed == 17
+    assert moved.creditor.enforcement_npv(later) != case.creditor.enforcement_npv(case.claim)
+
+
+def test_the_annex_lists_the_security_in_both_languages():
+    case = rp.Case.sample()
+    plan = case.plan("Seasonal 48")
+    for lang, words in (("en", ["second-ranking mortgage", "650,000.00", "joint and several"]),
+                        ("zh", ["第二顺位抵押", "在先债权", "连带责任保证"])):
+        a = rp.report.annex(plan.schedule(case.claim), claim=case.claim, lang=lang, security=case.security)
+        texts = " ".join(c.text for c in a.clauses if c.key.startswith("security"))
+        assert all(w in texts for w in words), (lang, texts)
+        assert len([c for c in a.clauses if c.key.startswith("security")]) == 3
+    html = rp.report.render(plan.schedule(case.claim), "html", claim=case.claim,
+                            security=Security(collateral=[Collateral("<b>x</b>", appraisal=1, kind="deposits")]))
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+# -- the dashboard's creditor tab (widget logic; the browser test and a screenshot cover the page) ---
+def test_creditor_tab_shows_the_waterfall_and_edits_the_security():
+    pytest.importorskip("ipywidgets")
+    from repayplan.notebook.app import Dashboard
+
+    case = rp.Case.sample()
+    d = Dashboard(case)
+    path = case.creditor.enforcement.path
+    wf = path.waterfall(0.06)
+    assert "厂房及土地使用权 (factory and land)" in d.waterfall.value
+    assert f"{wf.loc['total', 'cash']:,.2f}" in d.waterfall.value
+    assert f"{path.value(discount_rate=0.06):,.2f}" in d.waterfall.value
+    assert d.recovery_chart.value[1:4] == b"PNG"
+    # a higher appraisal of the factory: the library's path on the new security
+    coll = d.security_controls["collateral"]
+    coll.value = coll.value.replace("appraisal=1380000.00", "appraisal=1800000.00")
+    new = d.session.case.creditor.enforcement
+    assert new.path.security.collateral[0].appraisal == Decimal("1800000.00")
+    assert f"{new.path.value(discount_rate=0.06):,.2f}" in d.waterfall.value
+    assert d.creditor_controls["recovery_rate"].value == str(new.recovery_rate)
+    # bad input: the library's message, the case unchanged
+    d.security_controls["guarantees"].value = "name=陈建国 (Chen, owner), capacity=-1"
+    assert "capacity == -1" in d.security_errors["guarantees"].value
+    assert d.session.case.creditor.enforcement is new
+    # no collateral and no guarantees: the quick form, no waterfall
+    d.security_controls["guarantees"].value = ""
+    d.security_controls["collateral"].value = ""
+    assert d.session.case.creditor.enforcement.path is None and d.waterfall.value == ""

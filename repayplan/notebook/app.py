@@ -540,6 +540,10 @@ class Dashboard:
         from .charts import recovery_png
 
         s, lang = self.session, self.session.lang
+        with self._mute():  # the quick-form fields show the summary of the path
+            for k, c in self.creditor_controls.items():
+                if c.value != s.creditor_texts[k] and ("creditor", k) not in s.errors:
+                    c.value = s.creditor_texts[k]
         view = s.enforcement_view()
         key = None if view is None else (id(s.case.creditor.enforcement), s.case.creditor.discount_rate, lang)
         if key == getattr(self, "_enforcement_key", "none"):

@@ -190,6 +190,8 @@ def _parse_items(raw: str, what: str, keys: tuple) -> list[dict]:
 
     >>> _parse_items("name=shed, kind=equipment, appraisal=50000, lien_rank=2", "collateral", _COLLATERAL_KEYS)
     [{'name': 'shed', 'kind': 'equipment', 'appraisal': 50000, 'lien_rank': 2}]
+    >>> _parse_items("name=Chen, the owner, capacity=10", "guarantees", _GUARANTEE_KEYS)   # a comma in a name
+    [{'name': 'Chen, the owner', 'capacity': 10}]
     """
     out = []
     for n, line in enumerate(raw.splitlines()):
@@ -197,7 +199,7 @@ def _parse_items(raw: str, what: str, keys: tuple) -> list[dict]:
         if not line:
             continue
         kw = {}
-        for part in re.split(r"[,;，；]\s*", line):
+        for part in re.split(r"[,;，；]\s*(?=[A-Za-z_]+\s*=)", line):  # a name may hold a comma
             if not part.strip():
                 continue
             if "=" not in part:
@@ -929,6 +931,8 @@ class Session:
                     procedure=old.procedure if old is not None else None,
                     exact=old.exact if old is not None else False, discount_rate=cr.discount_rate)
             self.case = self.case.replace(creditor=cr.replace(enforcement=enf))
+            for k in ("recovery_rate", "delay_months", "costs"):  # the quick form's fields show its summary
+                self.creditor_texts[k] = _num_text(getattr(enf, k))
         except (InputError, TypeError) as e:
             msg = str(e) if isinstance(e, InputError) else f"{key}: {e}"
             self.errors[("security", key)] = msg
