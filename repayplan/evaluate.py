@@ -115,7 +115,7 @@ class Enforcement:
 
     @classmethod
     def from_security(cls, security, claim, *, seed=None, scenarios: int = 1000, procedure=None,
-                      exact: bool = False, discount_rate: float = 0.06) -> Enforcement:
+                      exact: bool = False) -> Enforcement:
         """The creditor's alternative built from collateral, guarantees and court procedure.
 
         Parameters
@@ -131,16 +131,16 @@ class Enforcement:
             Durations, probabilities and costs of each step (default ``Procedure()``).
         exact : bool
             Enumerate every combination of outcomes instead of drawing.
-        discount_rate : float
-            Only for the quick-form fields shown alongside (``recovery_rate``,
-            ``delay_months``, ``costs``: :meth:`repayplan.security.EnforcementPath.summary`); :meth:`value`
-            discounts at the rate it is given (the creditor's).
 
         Returns
         -------
         Enforcement
             With ``path`` set: :meth:`value`, :func:`evaluate`, :func:`negotiate` and the
-            dashboard use the path; a default in month *k* enforces on what is owed then.
+            dashboard use the path (discounting at the creditor's rate); a default in month
+            *k* enforces on what is owed then.  ``recovery_rate``, ``delay_months`` and
+            ``costs`` hold the path's quick-form summary
+            (:meth:`repayplan.security.EnforcementPath.summary`), which the borrower's side
+            of :func:`evaluate` uses.
 
         Examples
         --------
@@ -161,7 +161,7 @@ class Enforcement:
 
         path = EnforcementPath(security, claim, procedure if procedure is not None else Procedure(),
                                scenarios=scenarios, seed=seed, exact=exact)
-        s = path.summary(discount_rate)
+        s = path.summary()
         return cls(recovery_rate=s["recovery_rate"], delay_months=s["delay_months"], costs=s["costs"], path=path)
 
     def replace(self, **changes) -> Enforcement:

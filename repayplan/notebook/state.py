@@ -929,7 +929,7 @@ class Session:
                     Security(collateral=coll, guarantees=guar, unsecured_recovery=unsecured), self.case.claim,
                     seed=old.seed if old is not None else 1, scenarios=old.scenarios if old is not None else 1000,
                     procedure=old.procedure if old is not None else None,
-                    exact=old.exact if old is not None else False, discount_rate=cr.discount_rate)
+                    exact=old.exact if old is not None else False)
             self.case = self.case.replace(creditor=cr.replace(enforcement=enf))
             for k in ("recovery_rate", "delay_months", "costs"):  # the quick form's fields show its summary
                 self.creditor_texts[k] = _num_text(getattr(enf, k))
