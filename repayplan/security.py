@@ -163,6 +163,8 @@ def court_fees(amount, *, kind: str = "property", procedure: str = "ordinary", p
     executed : number, optional
         What execution is applied for (default ``amount``).
     currency : str
+        For the minor units only: the bands are in yuan, so an amount in another currency
+        must be given as its yuan equivalent.
 
     Returns
     -------
@@ -513,6 +515,9 @@ class Procedure:
     ----------
     filing_months : int
         Filing the case and preserving property.
+    preservation_probability : float
+        The chance that preservation (财产保全) secures the debtor's other, unsecured assets;
+        without it they yield nothing (the collateral is charged already).
     judgment_months, judgment_probability : int, float
         First-instance judgment (ordinary procedure: six months, 民事诉讼法 Art. 152) and
         the chance that it is for the creditor.
@@ -559,6 +564,7 @@ class Procedure:
     """
 
     filing_months: int = 1
+    preservation_probability: float = 0.9
     judgment_months: int = 6
     judgment_probability: float = 0.95
     appeal_probability: float = 0.3
@@ -585,7 +591,8 @@ class Procedure:
     _MONTH_FIELDS = ("filing_months", "judgment_months", "appeal_months", "execution_months",
                      "first_auction_months", "second_auction_months", "sale_months", "takeover_months",
                      "takeover_resale_months", "unsecured_months", "distribution_months")
-    _PROB_FIELDS = ("judgment_probability", "appeal_probability", "takeover_probability", "takeover_discount")
+    _PROB_FIELDS = ("preservation_probability", "judgment_probability", "appeal_probability", "takeover_probability",
+                    "takeover_discount")
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
@@ -730,8 +737,11 @@ class EnforcementPath:
         proc, coll = self.procedure, self.security.collateral
         probs = [_outcome_probs(c, proc) for c in coll]
         if self.exact:
+            # preservation matters only for the debtor's other assets: one outcome without them
+            pres = ([1.0 - proc.preservation_probability, proc.preservation_probability]
+                    if self.security.unsecured_recovery > 0 else [0.0, 1.0])
             axes = [np.array([1.0 - proc.judgment_probability, proc.judgment_probability]),
-                    np.array([1.0 - proc.appeal_probability, proc.appeal_probability])] + probs
+                    np.array([1.0 - proc.appeal_probability, proc.appeal_probability])] + probs + [np.array(pres)]
             sizes = [len(a) for a in axes]
             if math.prod(sizes) > 100_000:
                 raise InputError("exact", True, "at most 100,000 combinations of outcomes "
@@ -742,7 +752,8 @@ class EnforcementPath:
                 w = w * a[grid[:, j]]
             keep = w > 0
             grid, w = grid[keep], w[keep]
-            won, appeal, outcome = grid[:, 0].astype(bool), grid[:, 1].astype(bool), grid[:, 2:]
+            won, appeal, outcome = grid[:, 0].astype(bool), grid[:, 1].astype(bool), grid[:, 2:-1]
+            preserved = grid[:, -1].astype(bool)
         else:
             rng = self.seed if isinstance(self.seed, np.random.Generator) else np.random.default_rng(self.seed)
             S = self.scenarios
@@ -751,11 +762,13 @@ class EnforcementPath:
             outcome = np.empty((S, len(coll)), dtype=np.int64)
             for i, p in enumerate(probs):
                 outcome[:, i] = np.minimum(np.searchsorted(np.cumsum(p), rng.random(S), side="right"), 4)
+            preserved = rng.random(S) < proc.preservation_probability
             w = np.full(S, 1.0 / S)
         put("weights", w)
         put("_won", won)
         put("_appeal", appeal)
         put("_outcome", outcome)
+        put("_preserved", preserved)
 
     def _timeline(self):
         """Event months and amounts that do not depend on what is owed."""
@@ -898,8 +911,8 @@ class EnforcementPath:
                 avail = np.where(sel[None, :], pay, avail)
                 cap_left[j] = np.where(sel[None, :], left - pay, left)
             u = _fraction(self.security.unsecured_recovery)
-            avail = np.where(typ == _UNSEC, money.div_round((owed + exe_fee) * u.numerator, u.denominator,
-                                                              nonneg=True), avail)
+            unsec = money.div_round((owed + exe_fee) * u.numerator, u.denominator, nonneg=True)
+            avail = np.where((typ == _UNSEC) & self._preserved[None, :], unsec, avail)
             avail = np.where(won, avail, 0)
             fee = np.minimum(exe_fee, avail)
             exe_fee = exe_fee - fee
@@ -1014,7 +1027,8 @@ class EnforcementPath:
         """
         owed = float(self.claim.total) if owed is None else owed
         npv, events, _ = self._run(self._owed_cents([owed]), discount_rate, detail=True)
-        frame = pd.DataFrame({"weight": self.weights, "npv": npv[0], "won": self._won, "appeal": self._appeal})
+        frame = pd.DataFrame({"weight": self.weights, "npv": npv[0], "won": self._won, "appeal": self._appeal,
+                              "preserved": self._preserved})
         got = np.zeros(len(self.weights))
         last = np.zeros(len(self.weights), dtype=np.int64)
         for ev in events:

@@ -238,7 +238,7 @@ def test_a_general_guarantor_pays_only_after_execution_against_the_debtor():
 
 def test_a_guarantor_pays_its_recovery_share_up_to_its_capacity():
     claim = rp.Claim(principal=1_000_000, annual_rate=0.0, as_of=date(2026, 1, 1))
-    proc = Procedure(judgment_probability=1, appeal_probability=0, preserve=False)
+    proc = Procedure(judgment_probability=1, appeal_probability=0, preserve=False, preservation_probability=1)
     sec = Security(guarantees=[Guarantee("g", capacity=400_000, recovery_rate=0.5)], unsecured_recovery=0.1)
     w = EnforcementPath(sec, claim, proc, exact=True).waterfall()
     # the guarantor: half of its 400,000 capacity; the execution fee comes out of its payment
@@ -248,6 +248,12 @@ def test_a_guarantor_pays_its_recovery_share_up_to_its_capacity():
     owed_after = 1_000_000 + 13_800 - (200_000 - fee)
     # the debtor's other assets: 10% of what is still owed, doubled interest included
     assert w.loc["other assets", "proceeds"] >= round(0.1 * owed_after, 2)
+    # preservation fails half the time: the other assets then yield nothing
+    half = EnforcementPath(sec, claim, proc.replace(preservation_probability=0.5), exact=True)
+    assert half.weights.tolist() == [0.5, 0.5]
+    assert half.waterfall().loc["other assets", "proceeds"] == pytest.approx(w.loc["other assets", "proceeds"] / 2,
+                                                                            abs=0.01)
+    assert half.waterfall().loc["g", "proceeds"] == w.loc["g", "proceeds"]
 
 
 # -- monotonicity ----------------------------------------------------------------------------------
@@ -272,6 +278,10 @@ CLAIM = rp.Claim(principal=1_500_000, overdue_principal=1_500_000, interest=40_0
 PROC = Procedure(takeover_discount=0.0, appraisal_fee=5_000, lawyer_fee=10_000)
 
 
+def _tol(x):  # float noise of summing the same cash flows in another order: 1e-9 of the value
+    return 1e-9 * abs(x) + 1e-6
+
+
 def _value(coll, guar=(), unsecured=0.0):
     sec = Security(collateral=coll, guarantees=guar, unsecured_recovery=unsecured)
     return EnforcementPath(sec, CLAIM, PROC, exact=True).value(discount_rate=GROWTH_SAFE)
@@ -282,14 +292,15 @@ def _value(coll, guar=(), unsecured=0.0):
 def test_a_higher_appraisal_never_lowers_the_alternative(item, more, guar, unsecured):
     low = _value([item], guar, unsecured)
     high = _value([item.replace(appraisal=item.appraisal + more)], guar, unsecured)
-    assert high >= low - 1e-6
+    assert high >= low - _tol(low)
 
 
 @settings(max_examples=40, deadline=None)
 @given(items, items)
 def test_more_collateral_never_lowers_the_alternative(a, b):
     b = b.replace(name="second " + b.name)
-    assert _value([a, b]) >= _value([a]) - 1e-6
+    one = _value([a])
+    assert _value([a, b]) >= one - _tol(one)
 
 
 @settings(max_examples=40, deadline=None)
@@ -297,7 +308,7 @@ def test_more_collateral_never_lowers_the_alternative(a, b):
 def test_a_later_sale_never_raises_the_alternative(item, later, guar, unsecured):
     early = _value([item], guar, unsecured)
     late = _value([item.replace(time_to_sell=item.time_to_sell + later)], guar, unsecured)
-    assert late <= early + 1e-6
+    assert late <= early + _tol(early)
 
 
 def test_outside_the_theorem_a_higher_price_can_cost_an_oversecured_creditor():
