@@ -1,8 +1,8 @@
 """The enforcement path: building it, and evaluating plans against it.
 
 Times ``Enforcement.from_security`` on the sample case's security (1,000 scenarios), the
-value on one owed amount, on 1,000 distinct owed amounts (blocks of the exact path) and on
-100,000 (the kept grid), and ``rp.evaluate`` of 200 plans with the path against the same
+value on one owed amount, on 250 distinct owed amounts (blocks of the exact path) and on
+100,000 (a grid of 1,025 points, kept per discount rate), and ``rp.evaluate`` of 200 plans with the path against the same
 plans with the quick form.  The grid is checked against the exact values first.
 """
 
@@ -27,7 +27,7 @@ def main(n_plans=200) -> list[dict]:
     t = time.perf_counter()
     path.value(float(claim.total), 0.06)
     t_one = time.perf_counter() - t
-    x = np.linspace(0, float(claim.total), 1000)
+    x = np.linspace(0, float(claim.total), 250)
     t = time.perf_counter()
     exact = path.value(x, 0.06)
     t_exact = time.perf_counter() - t
@@ -36,7 +36,7 @@ def main(n_plans=200) -> list[dict]:
     grid = path.value(many, 0.07)
     t_grid = time.perf_counter() - t
     assert np.abs(np.interp(x, many, grid) - path.value(x, 0.07)).max() < 50.0
-    assert exact.shape == (1000,)
+    assert exact.shape == (250,)
     rng = np.random.default_rng(1)
     plans = [rp.Plan(term=int(t_), grace=int(g), annual_rate=float(r))
              for t_, g, r in zip(rng.integers(24, 85, n_plans), rng.integers(0, 13, n_plans),
@@ -53,7 +53,7 @@ def main(n_plans=200) -> list[dict]:
     return [
         {"case": "from_security, sample case, 1,000 scenarios", "seconds": t_build, "ratio": 1.0},
         {"case": "value on the claim", "seconds": t_one, "ratio": 1.0},
-        {"case": "value on 1,000 owed amounts (exact)", "seconds": t_exact, "ratio": 1.0},
+        {"case": "value on 250 owed amounts (exact)", "seconds": t_exact, "ratio": 1.0},
         {"case": "value on 100,000 owed amounts (grid, new rate)", "seconds": t_grid, "ratio": 1.0},
         {"case": f"evaluate {n_plans} plans, quick form", "seconds": t_quick, "ratio": 1.0},
         {"case": f"evaluate {n_plans} plans, path (grid built)", "seconds": t_path, "ratio": t_path / t_quick},

@@ -879,7 +879,7 @@ class EnforcementPath:
         v = 1.0 / (1.0 + float(discount_rate) / 12.0)
         won = self._won[None, :]
         npv = np.zeros(shape)
-        prev = np.broadcast_to(tj, shape)
+        prev = tj                      # months and days depend on the scenario only: shape 1 × S
         events = []
         E = self._ev_month.shape[1]
         for e in range(E):
@@ -931,7 +931,7 @@ class EnforcementPath:
             keep = 1.0 - proc.takeover_discount
             cash = np.where(taken, credit.astype(float) * keep, credit.astype(float))
             when = np.where(taken, m + proc.takeover_resale_months, m + proc.distribution_months)
-            npv = npv + cash * v**when
+            npv = npv + cash * (v ** when.astype(float))
             if detail:
                 events.append({"month": np.broadcast_to(when, shape), "type": np.broadcast_to(typ, shape),
                                "index": np.broadcast_to(gj[None, :], shape), "available": avail,
@@ -961,7 +961,8 @@ class EnforcementPath:
         ``owed`` (currency units, scalar or array; default the claim's total) is scaled
         from the claim: its principal share, the interest the ledger accrues on it, the
         court fees on it.  Arrays are evaluated on their distinct values in blocks; more
-        than 1,024 distinct values on a grid of 1,025 points, interpolated linearly.
+        than 256 distinct values on a grid of 1,025 points (kept per discount rate),
+        interpolated linearly.
 
         Examples
         --------
@@ -978,7 +979,7 @@ class EnforcementPath:
         cents = self._owed_cents(owed)
         flat = cents.reshape(-1)
         uniq, inv = np.unique(flat, return_inverse=True)
-        if len(uniq) > 1024:  # on a grid: the value is piecewise linear in what is owed
+        if len(uniq) > 256:  # on a grid: the value is piecewise linear in what is owed
             grid, on_grid = self._grid(int(uniq.max()), float(discount_rate))
             vals = np.interp(uniq, grid, on_grid)
         else:
