@@ -59,6 +59,10 @@ from .tracking import (  # noqa: E402
 __all__ += ["Agreement", "Breach", "ConsecutiveMisses", "CumulativeShortfall", "DaysPastDue", "Observation",
             "Statement", "Status"]
 
+from .security import Collateral, Guarantee, Security, court_fees  # noqa: E402
+
+__all__ += ["Collateral", "Guarantee", "Security", "court_fees"]
+
 from . import report  # noqa: E402
 
 __all__ += ["report"]

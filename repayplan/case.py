@@ -25,8 +25,8 @@ The schema (TOML; JSON has the same structure)
     name = "..."
     discount_rate = 0.06               # annual, as a fraction (default 0.06)
     [creditor.enforcement]             # the creditor's alternative to agreeing
-    recovery_rate = 0.55
-    delay_months = 18
+    recovery_rate = 0.55               # (the quick form; ignored when [security] is
+    delay_months = 18                  # given)
     costs = 60000.00
 
     [loan]                             # EITHER the loan and its history ...
@@ -80,6 +80,20 @@ The schema (TOML; JSON has the same structure)
     [negotiation.constraints]          # any field of repayplan.negotiate.Constraints;
     max_term = 84                      # "none" lifts one that has a default
     min_dscr = "none"
+
+    [security]                         # optional: the alternative built from what secures
+    unsecured_recovery = 0.05          # the claim (Enforcement.from_security)
+    scenarios = 1000
+    seed = 17                          # required unless exact = true
+    [security.procedure]               # any field of repayplan.security.Procedure
+    lawyer_fee = 40000.00
+    [[security.collateral]]            # every keyword of repayplan.Collateral
+    name = "factory"
+    kind = "real_estate"
+    appraisal = 1650000.00
+    [[security.guarantees]]            # every keyword of repayplan.Guarantee
+    name = "Chen Jianguo"
+    capacity = 600000.00
 
     [[meeting]]                        # optional record of the meeting: a table
     date = 2026-07-08                  # per entry; ``date`` is a date, the other
@@ -160,7 +174,8 @@ _PROJECTION_KEYS = ("base", "months", "trend", "seasonality", "volatility", "sce
 _DATA_KEYS = ("start", "values", "buffer", "minimum_cash", "currency")
 _SHOCK_KEYS = tuple(f.name for f in dataclasses.fields(Shock))
 _TOP_KEYS = ("format_version", "title", "rules", "notes", "borrower", "creditor", "loan", "claim",
-             "cashflow", "plans", "negotiation", "meeting")
+             "cashflow", "plans", "negotiation", "meeting", "security")
+_SECURITY_KEYS = ("collateral", "guarantees", "unsecured_recovery", "procedure", "scenarios", "seed", "exact")
 _BIG = 10**12  # a stand-in whole for checking the parts of a claim one field at a time
 
 
@@ -601,6 +616,11 @@ class Case:
             raise InputError("negotiation", self.negotiation, "a repayplan.case.Settings")
         if not isinstance(self.claim, Claim):
             raise InputError("claim", self.claim, "a repayplan.Claim")
+        path = self.creditor.enforcement.path
+        if path is not None and path.claim != self.claim:  # enforcement from security runs on this claim
+            put("creditor", self.creditor.replace(enforcement=Enforcement.from_security(
+                path.security, self.claim, seed=path.seed, scenarios=path.scenarios, procedure=path.procedure,
+                exact=path.exact)))
         cf = self.cashflow
         if isinstance(cf, Projection):
             if self.projection is not None and self.projection != cf:
@@ -653,6 +673,16 @@ class Case:
         'First Bank'
         """
         return self.creditor.name
+
+    @property
+    def security(self):
+        """The collateral and guarantees the creditor's alternative is built from, or ``None``.
+
+        >>> [c.name for c in Case.sample().security.collateral]
+        ['厂房及土地使用权 (factory and land)', '数控加工中心 (CNC machining line)']
+        """
+        path = self.creditor.enforcement.path
+        return None if path is None else path.security
 
     def plan(self, name: str) -> Plan:
         """The plan of this name; an :class:`InputError` lists the names there are.
@@ -1257,6 +1287,10 @@ def _read_case(data, problems: _Problems) -> Case | None:
     cashflow, projection = (_read_cashflow(doc["cashflow"], claim, problems)
                             if "cashflow" in doc else (None, None))
     plans = _read_plans(doc.get("plans", []), problems)
+    if "security" in doc and claim is not None:  # the creditor's alternative from its security
+        enforcement = _read_security(doc["security"], claim, problems)
+        if enforcement is not None and creditor is not None:
+            creditor = creditor.replace(enforcement=enforcement)
     meeting = [_attempt(problems, "", lambda i=i, m=m: _meeting_entry(i, m))
                for i, m in enumerate(_list_of_tables(doc.get("meeting", []), "meeting", problems))]
     if problems:
@@ -1335,6 +1369,85 @@ def _read_creditor(data, problems: _Problems):
         return None, None
     creditor = _build(Creditor, {**kw, "enforcement": enforcement, "name": party.name}, "creditor", problems)
     return creditor, party
+
+
+def _read_security(data, claim: Claim, problems: _Problems):
+    """``[security]``: collateral, guarantees and the court procedure -> Enforcement.from_security."""
+    from .security import Collateral, Guarantee, Procedure, Security
+
+    tab = _table(data, "security", problems, _SECURITY_KEYS)
+    if tab is None:
+        return None
+    exact = tab.get("exact", False)
+    if not isinstance(exact, bool):
+        problems.add("security.exact", f"{_show(exact)} is not true or false")
+        return None
+    if "seed" not in tab and not exact:
+        problems.add("security.seed", "is missing (required, so that the case reloads to the same scenarios)")
+    coll_keys = tuple(f.name for f in dataclasses.fields(Collateral))
+    coll = []
+    for i, c in enumerate(_list_of_tables(tab.get("collateral", []), "security.collateral", problems)):
+        loc = f"security.collateral[{i}]"
+        ct = _table(c, loc, problems, coll_keys, required=("name", "appraisal", "kind"))
+        if ct is not None:
+            if isinstance(ct.get("sale_probabilities"), list):
+                ct["sale_probabilities"] = tuple(ct["sale_probabilities"])
+            coll.append(_build(Collateral, ct, loc, problems, skip=("sale_probabilities",),
+                               base=lambda k: {"name": "x", "appraisal": 1, "kind": "real_estate"}))
+    guar_keys = tuple(f.name for f in dataclasses.fields(Guarantee))
+    guar = []
+    for i, g in enumerate(_list_of_tables(tab.get("guarantees", []), "security.guarantees", problems)):
+        loc = f"security.guarantees[{i}]"
+        gt = _table(g, loc, problems, guar_keys, required=("name", "capacity"))
+        if gt is not None:
+            guar.append(_build(Guarantee, gt, loc, problems, base=lambda k: {"name": "x", "capacity": 0}))
+    proc_keys = tuple(f.name for f in dataclasses.fields(Procedure))
+    pt = _table(tab.get("procedure", {}), "security.procedure", problems, proc_keys)
+    proc = _build(Procedure, pt, "security.procedure", problems) if pt is not None else None
+    kw = {k: tab[k] for k in ("unsecured_recovery",) if k in tab}
+    if problems or None in coll or None in guar or proc is None:
+        return None
+    sec = _build(Security, {"collateral": coll, "guarantees": guar, **kw}, "security", problems)
+    opts = {k: tab[k] for k in ("scenarios", "seed") if k in tab}
+    if sec is None:
+        return None
+    return _attempt(problems, "security", lambda: Enforcement.from_security(sec, claim, procedure=proc, exact=exact,
+                                                                          **opts))
+
+
+def _security_doc(path) -> dict:
+    from .security import KINDS, Procedure
+
+    if not path.exact and not (isinstance(path.seed, int) and not isinstance(path.seed, bool)):
+        raise InputError("creditor.enforcement.path.seed", path.seed,
+                         "a whole-number seed (or exact=True), so that the saved case reloads to the same scenarios")
+    sec = path.security
+    doc: dict = {"unsecured_recovery": sec.unsecured_recovery}
+    if path.exact:
+        doc["exact"] = True
+    else:
+        doc["scenarios"] = path.scenarios
+        doc["seed"] = path.seed
+    proc = {f.name: getattr(path.procedure, f.name) for f in dataclasses.fields(Procedure)
+            if getattr(path.procedure, f.name) != f.default}
+    if proc:
+        doc["procedure"] = proc
+    coll = []
+    for c in sec.collateral:
+        d = {"name": c.name, "kind": c.kind, "appraisal": c.appraisal, "lien_rank": c.lien_rank,
+             "prior_claims": c.prior_claims}
+        for k in ("haircut", "time_to_sell", "sale_probabilities"):
+            default = KINDS[c.kind][k]
+            if getattr(c, k) != default:
+                d[k] = list(c.sale_probabilities) if k == "sale_probabilities" else getattr(c, k)
+        coll.append(d)
+    if coll:
+        doc["collateral"] = coll
+    guar = [{"name": g.name, "kind": g.kind, "capacity": g.capacity, "recovery_rate": g.recovery_rate,
+             "collection_months": g.collection_months} for g in sec.guarantees]
+    if guar:
+        doc["guarantees"] = guar
+    return doc
 
 
 def _read_amount_list(data, loc: str, problems: _Problems) -> list:
@@ -1556,8 +1669,9 @@ def _case_doc(case: Case) -> dict:
     cred = _party_doc(case.creditor_party)
     cred["discount_rate"] = case.creditor.discount_rate
     e = case.creditor.enforcement
-    cred["enforcement"] = {"recovery_rate": e.recovery_rate, "delay_months": e.delay_months,
-                           "costs": e.costs}
+    if e.path is None:  # built from [security] otherwise
+        cred["enforcement"] = {"recovery_rate": e.recovery_rate, "delay_months": e.delay_months,
+                               "costs": e.costs}
     doc["creditor"] = cred
     claim = case.claim
     if claim.loan is not None:
@@ -1572,6 +1686,8 @@ def _case_doc(case: Case) -> dict:
     doc["negotiation"] = _settings_doc(case.negotiation)
     if case.meeting:
         doc["meeting"] = [dict(m) for m in case.meeting]
+    if e.path is not None:
+        doc["security"] = _security_doc(e.path)
     return doc
 
 
@@ -1739,7 +1855,7 @@ def _plan_doc(p: Plan) -> dict:
 # writing: TOML and JSON
 # ----------------------------------------------------------------------------------------
 #: Paths written as arrays of tables ([[plans]]); other lists are inline arrays.
-_ARRAYS_OF_TABLES = frozenset({"plans", "meeting", "cashflow.shocks"})
+_ARRAYS_OF_TABLES = frozenset({"plans", "meeting", "cashflow.shocks", "security.collateral", "security.guarantees"})
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 

@@ -115,6 +115,9 @@ class Enforcement:
     recovery_rate: float = 0.5
     delay_months: int = 18
     costs: Decimal = Decimal(0)
+    #: the enforcement path built from collateral and guarantees (:meth:`from_security`);
+    #: ``None`` for the quick form
+    path: object = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "recovery_rate", check_fraction("recovery_rate", self.recovery_rate))
@@ -123,11 +126,70 @@ class Enforcement:
         if c < 0:
             raise InputError("costs", self.costs, "an amount >= 0")
         object.__setattr__(self, "costs", c)
+        if self.path is not None and not hasattr(self.path, "plan_values"):
+            raise InputError("path", self.path, "a repayplan.security.EnforcementPath (see Enforcement.from_security)")
 
     def value(self, owed, discount_rate: float) -> float:
-        """Present value today of enforcing on ``owed``: ``(R owed - C) v^D``."""
+        """Present value today of enforcing on ``owed``: ``(R owed - C) v^D``.
+
+        Built :meth:`from_security`, the expected value of the enforcement path on ``owed``
+        (:meth:`repayplan.security.EnforcementPath.value`).
+        """
+        if self.path is not None:
+            return self.path.value(owed, discount_rate)
         v = 1.0 / (1.0 + float(discount_rate) / 12.0)
         return (self.recovery_rate * float(owed) - float(self.costs)) * v**self.delay_months
+
+    @classmethod
+    def from_security(cls, security, claim, *, seed=None, scenarios: int = 1000, procedure=None,
+                      exact: bool = False) -> Enforcement:
+        """The creditor's alternative built from collateral, guarantees and court procedure.
+
+        Parameters
+        ----------
+        security : repayplan.Security
+        claim : repayplan.Claim
+            What is owed when enforcement starts; its ledger accrues the interest while
+            the case runs.
+        seed : int or numpy.random.Generator, optional
+        scenarios : int
+            Scenarios drawn of the enforcement path.
+        procedure : repayplan.security.Procedure, optional
+            Durations, probabilities and costs of each step (default ``Procedure()``).
+        exact : bool
+            Enumerate every combination of outcomes instead of drawing.
+
+        Returns
+        -------
+        Enforcement
+            With ``path`` set: :meth:`value`, :func:`evaluate`, :func:`negotiate` and the
+            dashboard use the path (discounting at the creditor's rate); a default in month
+            *k* enforces on what is owed then.  ``recovery_rate``, ``delay_months`` and
+            ``costs`` hold the path's quick-form summary
+            (:meth:`repayplan.security.EnforcementPath.summary`), which the borrower's side
+            of :func:`evaluate` uses.
+
+        Examples
+        --------
+        A 1,000,000 claim secured on a workshop appraised at 900,000, with a joint guarantor
+        good for 200,000:
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> claim = rp.Claim(principal=1_000_000, annual_rate=0.05, as_of=date(2026, 1, 1))
+        >>> security = rp.Security(collateral=[rp.Collateral("workshop", appraisal=900_000, kind="real_estate")],
+        ...                        guarantees=[rp.Guarantee("owner", capacity=200_000, recovery_rate=0.5)])
+        >>> enf = Enforcement.from_security(security, claim, seed=1)
+        >>> bank = Creditor(0.06, enf, name="Bank")
+        >>> round(bank.enforcement_npv(claim)) == round(enf.path.value(discount_rate=0.06))
+        True
+        """
+        from .security import EnforcementPath, Procedure
+
+        path = EnforcementPath(security, claim, procedure if procedure is not None else Procedure(),
+                               scenarios=scenarios, seed=seed, exact=exact)
+        s = path.summary()
+        return cls(recovery_rate=s["recovery_rate"], delay_months=s["delay_months"], costs=s["costs"], path=path)
 
     def replace(self, **changes) -> Enforcement:
         return dataclasses.replace(self, **changes)
@@ -453,6 +515,8 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borro
                          costs=float(params.get("costs", enf.costs)),
                          delay=float(params.get("delay_months", enf.delay_months)), w=w,
                          going_concern_loss=borrower.loss(claim))
+    if enf.path is not None:  # built from security: a default in month k enforces on what is owed then
+        values.update(enf.path.plan_values(pay, owed_after, total, discount_rate=d))
 
     cum_cf = np.concatenate([np.zeros((S, 1)), np.cumsum(cf, axis=1)], axis=1)                 # S × (H+1)
     buffer, minimum = float(cashflow.buffer), float(cashflow.minimum_cash)

@@ -198,6 +198,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "clause_card": ("Credit cards", "信用卡申领"),
     "clause_default": ("Missed instalments", "违约责任"),
     "clause_other": ("Other matters", "其他事项"),
+    "clause_security": ("Security", "担保"),
 }
 
 #: Labels by language: ``LABELS["zh"]["col_period"] == "期数"``.
@@ -538,7 +539,7 @@ def _check_lang(lang) -> str:
 # -----------------------------------------------------------------------------------------
 def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | None = None,
           creditor: str | None = None, agreement_date=None, notes=None, title: str | None = None,
-          default_clause: str | None = None, agreement=None) -> Annex:
+          default_clause: str | None = None, agreement=None, security=None) -> Annex:
     """The content of the agreement annex for ``schedule``, in one structured object.
 
     Parameters
@@ -569,6 +570,9 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
         are then the defaults).  The default clause is generated from it — penalty rate,
         grace days, day count, compound interest and the breach (acceleration) clauses —
         so the signed text states exactly what :meth:`repayplan.Agreement.status` charges.
+    security : repayplan.Security, optional
+        The collateral and guarantees that continue to secure the claim: one clause each,
+        after the other matters (names escaped and neutralised like all user text).
 
     Returns
     -------
@@ -662,6 +666,7 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
             words.append(Item(key, L[key], amount, text, "amount"))
 
     clauses = _clauses(ctx, notes, default_clause, agreement)
+    clauses += _security_clauses(ctx, security)
     return Annex(lang=lang, currency=cur, minor_units=units, title=title or L["title"],
                  header=tuple(header), composition=tuple(composition), table=table,
                  columns=columns, totals=totals, words=tuple(words), clauses=tuple(clauses),
@@ -1076,6 +1081,58 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
     # (六) other matters
     for k, note in enumerate(notes):
         out.append(Item(f"note_{k + 1}", L["clause_other"], None, note))
+    return out
+
+
+_LIEN = {"real_estate": ("mortgage", "抵押"), "equipment": ("mortgage", "抵押"), "equity": ("pledge", "质押"),
+         "receivables": ("pledge", "质押"), "deposits": ("pledge", "质押")}
+_KIND_WORDS = {"real_estate": ("real estate", "不动产"), "equipment": ("equipment", "设备"),
+               "equity": ("equity", "股权"), "receivables": ("receivables", "应收账款"), "deposits": ("deposits", "存款")}
+
+
+def _security_clauses(ctx: _Context, security) -> list[Item]:
+    """The annex's security block: each collateral item and guarantee continues to secure the claim.
+
+    >>> import repayplan as rp
+    >>> from datetime import date
+    >>> claim = rp.Claim(principal=100_000, annual_rate=0.05, as_of=date(2026, 6, 30))
+    >>> sec = rp.Security(collateral=[rp.Collateral("Workshop", appraisal=150_000, kind="real_estate",
+    ...                                             lien_rank=2, prior_claims=40_000)],
+    ...                   guarantees=[rp.Guarantee("Chen", capacity=50_000)])
+    >>> a = annex(rp.Plan(term=12).schedule(claim), claim=claim, security=sec)
+    >>> [it.text for it in a.clauses if it.key.startswith("security")]  # doctest: +NORMALIZE_WHITESPACE
+    ['The second-ranking mortgage over Workshop (real estate, appraised at CNY 150,000.00; prior claims
+      CNY 40,000.00) continues to secure the whole balance owed until it is repaid.',
+     'Chen continues to guarantee the balance owed (joint and several liability, up to CNY 50,000.00).']
+    """
+    if security is None:
+        return []
+    from .security import Security
+
+    if not isinstance(security, Security):
+        raise InputError("security", security, "a repayplan.Security")
+    L, pick, fm = LABELS[ctx.lang], ctx.pick, ctx.fm
+    ranks = {1: ("first", "第一顺位"), 2: ("second", "第二顺位"), 3: ("third", "第三顺位")}
+    out = []
+    for k, c in enumerate(security.collateral):
+        name = _check_text("security.collateral.name", c.name)
+        rank_en, rank_zh = ranks.get(c.lien_rank, (f"rank-{c.lien_rank}", f"第{c.lien_rank}顺位"))
+        lien_en, lien_zh = _LIEN[c.kind]
+        kind_en, kind_zh = _KIND_WORDS[c.kind]
+        prior_en = f"; prior claims {fm(c.prior_claims)}" if c.prior_claims else ""
+        prior_zh = f"，在先债权{fm(c.prior_claims)}" if c.prior_claims else ""
+        text = pick(f"The {rank_en}-ranking {lien_en} over {name} ({kind_en}, appraised at {fm(c.appraisal)}"
+                    f"{prior_en}) continues to secure the whole balance owed until it is repaid.",
+                    f"{name}（{kind_zh}，评估价{fm(c.appraisal)}{prior_zh}）上设立的{rank_zh}{lien_zh}"
+                    f"继续担保全部欠款，至清偿之日止。")
+        out.append(Item(f"security_{k + 1}", L["clause_security"], None, text))
+    for k, g in enumerate(security.guarantees):
+        name = _check_text("security.guarantees.name", g.name)
+        kind_en = "joint and several liability" if g.kind == "joint" else "general guarantee"
+        kind_zh = "连带责任保证" if g.kind == "joint" else "一般保证"
+        text = pick(f"{name} continues to guarantee the balance owed ({kind_en}, up to {fm(g.capacity)}).",
+                    f"{name}继续为全部欠款提供保证（{kind_zh}，最高{fm(g.capacity)}）。")
+        out.append(Item(f"security_g{k + 1}", L["clause_security"], None, text))
     return out
 
 
@@ -1578,7 +1635,7 @@ _RENDERERS = {"html": _render_html, "md": _render_md, "csv": _render_csv, "xlsx"
 # -----------------------------------------------------------------------------------------
 def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, borrower: str | None = None,
            creditor: str | None = None, agreement_date=None, notes=None, title: str | None = None,
-           default_clause: str | None = None, font=None) -> bytes | str:
+           default_clause: str | None = None, font=None, security=None) -> bytes | str:
     """The agreement annex of ``schedule`` in one format, in memory.
 
     Parameters
@@ -1587,7 +1644,7 @@ def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, bo
         A schedule (then the other keywords are those of :func:`annex`), or an
         :class:`Annex` already built (then only ``format`` and ``font`` may be given).
     format : {"xlsx", "pdf", "html", "csv", "md"}
-    lang, claim, plan, borrower, creditor, agreement_date, notes, title, default_clause
+    lang, claim, plan, borrower, creditor, agreement_date, notes, title, default_clause, security
         See :func:`annex`.
     font : str or Path, optional
         TrueType font for the PDF (see :func:`find_cjk_font`).
@@ -1625,7 +1682,7 @@ def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, bo
     if isinstance(schedule, Annex):
         given = {k: v for k, v in dict(claim=claim, plan=plan, borrower=borrower, creditor=creditor,
                                        agreement_date=agreement_date, notes=notes, title=title,
-                                       default_clause=default_clause).items() if v is not None}
+                                       default_clause=default_clause, security=security).items() if v is not None}
         if lang != "en" and lang != schedule.lang:
             given["lang"] = lang
         if given:
@@ -1634,7 +1691,8 @@ def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, bo
         a = schedule
     else:
         a = annex(schedule, lang=lang, claim=claim, plan=plan, borrower=borrower, creditor=creditor,
-                  agreement_date=agreement_date, notes=notes, title=title, default_clause=default_clause)
+                  agreement_date=agreement_date, notes=notes, title=title, default_clause=default_clause,
+                  security=security)
     if fmt == "pdf":
         return _render_pdf(a, font)
     return _RENDERERS[fmt](a)
@@ -1642,7 +1700,7 @@ def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, bo
 
 def write(schedule, path, *, format: str | None = None, lang: str = "en", claim=None, plan=None,
           borrower: str | None = None, creditor: str | None = None, agreement_date=None, notes=None,
-          title: str | None = None, default_clause: str | None = None, font=None) -> Path:
+          title: str | None = None, default_clause: str | None = None, font=None, security=None) -> Path:
     """Write the agreement annex of ``schedule`` to ``path``, atomically.
 
     Parameters
@@ -1654,7 +1712,7 @@ def write(schedule, path, *, format: str | None = None, lang: str = "en", claim=
     format : {"xlsx", "pdf", "html", "csv", "md"}, optional
         Default from the suffix: ``.xlsx``, ``.pdf``, ``.html``/``.htm``, ``.csv``,
         ``.md``/``.markdown``.
-    lang, claim, plan, borrower, creditor, agreement_date, notes, title, default_clause, font
+    lang, claim, plan, borrower, creditor, agreement_date, notes, title, default_clause, font, security
         See :func:`render` and :func:`annex`.
 
     Returns
@@ -1696,7 +1754,7 @@ def write(schedule, path, *, format: str | None = None, lang: str = "en", claim=
         fmt = _check_format(format)
     data = render(schedule, fmt, lang=lang, claim=claim, plan=plan, borrower=borrower, creditor=creditor,
                   agreement_date=agreement_date, notes=notes, title=title, default_clause=default_clause,
-                  font=font)
+                  font=font, security=security)
     if isinstance(data, str):
         data = data.encode("utf-8-sig" if fmt == "csv" else "utf-8")
     _atomic_write(target, data, path)

@@ -50,7 +50,10 @@ def test_sample_case_is_the_manufacturer_of_the_readme():
     assert list(c.plans) == ["Bank proposal", "Borrower proposal", "Seasonal 48", "Settlement"]
     assert c.claim.loan is not None and c.claim.loan.principal == Decimal("1200000.00")
     assert c.creditor.discount_rate == 0.06
-    assert c.creditor.enforcement.recovery_rate == 0.55 and c.creditor.enforcement.delay_months == 18
+    # the alternative is built from the factory, the CNC line and the owner's guarantee ([security])
+    assert [x.kind for x in c.security.collateral] == ["real_estate", "equipment"]
+    assert [g.kind for g in c.security.guarantees] == ["joint"]
+    assert c.creditor.enforcement.path is not None and c.creditor.enforcement.path.seed == 17
     p = c.projection
     assert p.trend == Decimal("-0.05") and p.volatility > 0 and p.shocks[0].label == "loss of main customer"
     weights = np.array([float(w) for w in p.seasonality])

@@ -411,7 +411,8 @@ def test_exports_are_the_reports_of_the_library(tmp_path):
     plan = CASE.plan("Borrower proposal")
     csv_text = d.annex(format="csv", lang="en")                 # the accepted plan by default
     want = report.render(plan.schedule(CASE.claim), "csv", lang="en", claim=CASE.claim, plan=plan,
-                         borrower=CASE.borrower.other_name, creditor=CASE.creditor_party.other_name)
+                         borrower=CASE.borrower.other_name, creditor=CASE.creditor_party.other_name,
+                         security=CASE.security)
     assert csv_text == want
     links = d.downloads_html("Borrower proposal", "xlsx", lang="zh")
     hrefs = re.findall(r'href="data:([^;]+);base64,([^"]+)"', links)

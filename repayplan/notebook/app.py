@@ -29,7 +29,15 @@ from .._validate import check_choice
 from ..errors import InfeasibleError, InputError, RepayplanError
 from .labels import LANGS, text
 from .live import COLORS, LiveCharts
-from .state import BORROWER_FIELDS, CASH_FIELDS, CREDITOR_FIELDS, PLAN_OPTIONS, Session, option_text
+from .state import (
+    BORROWER_FIELDS,
+    CASH_FIELDS,
+    CREDITOR_FIELDS,
+    PLAN_OPTIONS,
+    SECURITY_FIELDS,
+    Session,
+    option_text,
+)
 
 __all__ = ["Dashboard"]
 
@@ -385,6 +393,16 @@ class Dashboard:
             BORROWER_FIELDS, s.borrower_texts, "borrower", "bs", self._on_borrower, lang)
         creditor_rows += borrower_rows
         self.creditor_title = w.HTML()
+        # the security behind the creditor's alternative: editable, its waterfall and distribution
+        self.security_controls, self.security_errors, security_rows = self._text_fields(
+            SECURITY_FIELDS, s.security_texts, "security", "sec", self._on_security, lang,
+            areas=("collateral", "guarantees"))
+        self.security_title = w.HTML()
+        self.waterfall = w.HTML()
+        self.waterfall.add_class("rp-waterfall")
+        self.recovery_chart = w.Image(format="png", layout={"width": "100%", "max_width": "520px"})
+        self.recovery_chart.add_class("rp-recovery-chart")
+        creditor_rows += [self.security_title, *security_rows, self.waterfall, self.recovery_chart]
         settings = w.HBox([
             w.VBox([w.HBox([self.cash_source, self.upload]), self.cash_source_error, self.upload_error,
                     self.cash_info, *cash_rows], layout={"width": "55%"}),
@@ -452,6 +470,9 @@ class Dashboard:
         self.compare_title.value = f"<h3>{html.escape(text('comparison', lang))}</h3>"
         self.charts_title.value = f"<h3>{html.escape(text('charts', lang))}</h3>"
         self.creditor_title.value = f"<b>{html.escape(text('creditor', lang))}</b>"
+        self.security_title.value = f"<b>{html.escape(text('security', lang))}</b>"
+        for key, c in self.security_controls.items():
+            c.description = text(f"sec_{key}", lang)
         self.add_button.description = text("add_plan", lang)
         with self._mute():
             self.objective.options = self._objective_options(lang)
@@ -510,8 +531,39 @@ class Dashboard:
             self.export_plan.options = s.names
             self.export_plan.value = current if current in s.names else s.names[0]
         self._show_side_errors()
+        self._show_enforcement()
         self.last_seconds = time.perf_counter() - t0
         self.status.value = html.escape(text("updated_in", lang, ms=self.last_seconds * 1000))
+
+    def _show_enforcement(self) -> None:
+        """The creditor tab's waterfall table and recovery chart (empty for the quick form)."""
+        from .charts import recovery_png
+
+        s, lang = self.session, self.session.lang
+        with self._mute():  # the quick-form fields show the summary of the path
+            for k, c in self.creditor_controls.items():
+                if c.value != s.creditor_texts[k] and ("creditor", k) not in s.errors:
+                    c.value = s.creditor_texts[k]
+        view = s.enforcement_view()
+        key = None if view is None else (id(s.case.creditor.enforcement), s.case.creditor.discount_rate, lang)
+        if key == getattr(self, "_enforcement_key", "none"):
+            return
+        self._enforcement_key = key
+        if view is None:
+            self.waterfall.value = ""
+            self.recovery_chart.layout.display = "none"
+            return
+        cols = ["proceeds", "prior_claims", "execution_fee", "to_creditor", "cash"]
+        head = "".join(f"<th>{html.escape(text('wf_' + c, lang))}</th>" for c in ["source", *cols])
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(str(name))}</th>"
+            + "".join(f"<td style='text-align:right'>{row[c]:,.2f}</td>" for c in cols) + "</tr>"
+            for name, row in view["waterfall"].iterrows())
+        value = html.escape(text("wf_value", lang, value=f"{view['value']:,.2f} {view['currency']}"))
+        self.waterfall.value = (f"<b>{html.escape(text('waterfall', lang))}</b><div>{value}</div>"
+                                f"<table class='rp-waterfall-table'><tr>{head}</tr>{body}</table>")
+        self.recovery_chart.value = recovery_png(view["distribution"], view["value"], view["currency"], lang)
+        self.recovery_chart.layout.display = None
 
     def _show_side_errors(self) -> None:
         s = self.session
@@ -521,6 +573,8 @@ class Dashboard:
             h.value = _message(s.errors.get(("creditor", key)))
         for key, h in self.borrower_errors.items():
             h.value = _message(s.errors.get(("borrower", key)))
+        for key, h in self.security_errors.items():
+            h.value = _message(s.errors.get(("security", key)))
         self.cash_source_error.value = _message(s.errors.get(("cash", "source")))
         self.upload_error.value = _message(s.errors.get(("cash", "upload")))
         cf = s.case.cashflow
@@ -721,6 +775,10 @@ class Dashboard:
     @_guarded
     def _on_creditor(self, key: str, change) -> None:
         self._side_change(self.session.set_creditor(key, change["new"]))
+
+    @_guarded
+    def _on_security(self, key: str, change) -> None:
+        self._side_change(self.session.set_security(key, change["new"]))
 
     @_guarded
     def _on_borrower(self, key: str, change) -> None:

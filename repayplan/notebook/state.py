@@ -71,6 +71,14 @@ CASH_FIELDS: tuple[tuple[str, str], ...] = (
 CREDITOR_FIELDS: tuple[tuple[str, str], ...] = (
     ("discount_rate", "number"), ("recovery_rate", "number"), ("delay_months", "int"), ("costs", "number"),
 )
+#: What secures the claim (:class:`repayplan.Security`): collateral and guarantees one a line
+#: (``key=value`` pairs), and the share recovered from the debtor's other assets.
+SECURITY_FIELDS: tuple[tuple[str, str], ...] = (
+    ("collateral", "items"), ("guarantees", "items"), ("unsecured_recovery", "number"),
+)
+_COLLATERAL_KEYS = ("name", "kind", "appraisal", "lien_rank", "prior_claims", "haircut", "time_to_sell",
+                    "sale_probabilities")
+_GUARANTEE_KEYS = ("name", "kind", "capacity", "recovery_rate", "collection_months")
 #: The borrower's side of the bargain (:class:`repayplan.evaluate.Borrower`).
 BORROWER_FIELDS: tuple[tuple[str, str], ...] = (
     ("discount_rate", "number"), ("going_concern_loss", "optional_number"),
@@ -173,6 +181,52 @@ def _parse_shocks(raw: str):
             kw[k] = int(v) if _INT_TEXT.match(v) else v
         out.append(kw)
     return out
+
+
+def _parse_items(raw: str, what: str, keys: tuple) -> list[dict]:
+    """``name=factory, kind=real_estate, appraisal=1380000`` a line -> keyword dicts.
+
+    ``sale_probabilities`` is written ``0.4|0.45|0.35``.
+
+    >>> _parse_items("name=shed, kind=equipment, appraisal=50000, lien_rank=2", "collateral", _COLLATERAL_KEYS)
+    [{'name': 'shed', 'kind': 'equipment', 'appraisal': 50000, 'lien_rank': 2}]
+    >>> _parse_items("name=Chen, the owner, capacity=10", "guarantees", _GUARANTEE_KEYS)   # a comma in a name
+    [{'name': 'Chen, the owner', 'capacity': 10}]
+    """
+    out = []
+    for n, line in enumerate(raw.splitlines()):
+        line = line.strip()
+        if not line:
+            continue
+        kw = {}
+        for part in re.split(r"[,;，；]\s*(?=[A-Za-z_]+\s*=)", line):  # a name may hold a comma
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise InputError(f"{what} line {n + 1}", part, "key=value pairs such as name=..., appraisal=...")
+            k, v = (x.strip() for x in part.split("=", 1))
+            if k not in keys:
+                raise InputError(f"{what} line {n + 1}", k, "one of " + ", ".join(keys))
+            if k == "sale_probabilities":
+                kw[k] = tuple(x.strip() for x in v.split("|"))
+            else:
+                kw[k] = int(v) if _INT_TEXT.match(v) and k not in ("name",) else v
+        out.append(kw)
+    return out
+
+
+def _items_text(items, keys: tuple) -> str:
+    lines = []
+    for it in items:
+        parts = []
+        for k in keys:
+            v = getattr(it, k)
+            if k == "sale_probabilities":
+                parts.append(f"{k}={'|'.join(_num_text(x) for x in v)}")
+            else:
+                parts.append(f"{k}={_num_text(v) if not isinstance(v, str) else v}")
+        lines.append(", ".join(parts))
+    return "\n".join(lines)
 
 
 def _shock_text(shocks) -> str:
@@ -371,6 +425,11 @@ class Session:
                                "recovery_rate": _num_text(cr.enforcement.recovery_rate),
                                "delay_months": _num_text(cr.enforcement.delay_months),
                                "costs": _num_text(cr.enforcement.costs)}
+        sec = case.security
+        self.security_texts = {
+            "collateral": _items_text(sec.collateral, _COLLATERAL_KEYS) if sec else "",
+            "guarantees": _items_text(sec.guarantees, _GUARANTEE_KEYS) if sec else "",
+            "unsecured_recovery": _num_text(sec.unsecured_recovery) if sec else "0"}
         side = self.borrower_side
         self.borrower_texts = {"discount_rate": _num_text(side.discount_rate),
                                "going_concern_loss": _num_text(side.going_concern_loss)}
@@ -828,6 +887,77 @@ class Session:
         self.errors.pop(("creditor", key), None)
         return None
 
+    def set_security(self, key: str, raw) -> str | None:
+        """Change the collateral, the guarantees or the unsecured recovery behind the
+        creditor's alternative (:meth:`repayplan.Enforcement.from_security`).
+
+        ``key`` is one of :data:`SECURITY_FIELDS`; collateral and guarantees are one a line,
+        ``key=value`` pairs.  Both empty: the quick form of the alternative (its summary
+        figures).  Returns the library's message when a value is refused, else ``None``.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.set_security("collateral", "name=shed, kind=real_estate, appraisal=90000")
+        >>> [c.name for c in s.case.security.collateral]
+        ['shed']
+        >>> print(s.set_security("collateral", "name=shed, kind=real_estate, appraisal=0"))
+        appraisal == 0, must be a positive amount (the appraised value)
+        """
+        from ..security import Collateral, Guarantee, Security
+
+        kinds = dict(SECURITY_FIELDS)
+        check_choice("field", key, tuple(kinds))
+        self.security_texts[key] = raw
+        cr = self.case.creditor
+        try:
+            texts = self.security_texts
+            coll = [Collateral(**kw) for kw in _parse_items(texts["collateral"], "collateral", _COLLATERAL_KEYS)]
+            guar = [Guarantee(**kw) for kw in _parse_items(texts["guarantees"], "guarantees", _GUARANTEE_KEYS)]
+            unsecured = _parse("number", texts["unsecured_recovery"]) or 0
+            old = cr.enforcement.path
+            if not coll and not guar:
+                e = cr.enforcement
+                enf = Enforcement(e.recovery_rate, e.delay_months, e.costs)
+            else:
+                enf = Enforcement.from_security(
+                    Security(collateral=coll, guarantees=guar, unsecured_recovery=unsecured), self.case.claim,
+                    seed=old.seed if old is not None else 1, scenarios=old.scenarios if old is not None else 1000,
+                    procedure=old.procedure if old is not None else None,
+                    exact=old.exact if old is not None else False)
+            self.case = self.case.replace(creditor=cr.replace(enforcement=enf))
+            for k in ("recovery_rate", "delay_months", "costs"):  # the quick form's fields show its summary
+                self.creditor_texts[k] = _num_text(getattr(enf, k))
+        except (InputError, TypeError) as e:
+            msg = str(e) if isinstance(e, InputError) else f"{key}: {e}"
+            self.errors[("security", key)] = msg
+            return msg
+        for k in kinds:
+            self.errors.pop(("security", k), None)
+        return None
+
+    def enforcement_view(self) -> dict | None:
+        """The creditor's enforcement path for the creditor tab: the expected waterfall
+        (:meth:`repayplan.security.EnforcementPath.waterfall`) and the distribution of its
+        value over the scenarios; ``None`` for the quick form.
+
+        >>> from repayplan.case import Case
+        >>> v = Session(Case.sample()).enforcement_view()
+        >>> list(v["waterfall"].columns[:3]), len(v["distribution"])
+        (['proceeds', 'prior_claims', 'execution_fee'], 1000)
+        """
+        cr = self.case.creditor
+        path = cr.enforcement.path
+        if path is None:
+            return None
+        return {"waterfall": path.waterfall(cr.discount_rate), "distribution": path.distribution(cr.discount_rate),
+                "value": path.value(discount_rate=cr.discount_rate), "currency": self.case.claim.currency}
+
     def set_borrower(self, key: str, raw) -> str | None:
         """Change the borrower's discount rate or going-concern loss (the Nash bargain).
 
@@ -1074,7 +1204,8 @@ class Session:
             borrower = case.borrower.other_name or borrower
             creditor = case.creditor_party.other_name or creditor
         return slot.plan.schedule(case.claim), {"lang": lang, "claim": case.claim, "plan": slot.plan,
-                                                "borrower": borrower, "creditor": creditor}
+                                                "borrower": borrower, "creditor": creditor,
+                                                "security": case.security}
 
     def annex(self, i: int, format: str = "xlsx", *, lang: str = "en"):
         """The agreement annex of column ``i`` (:func:`repayplan.report.render`).

@@ -1,0 +1,1165 @@
+r"""Collateral, guarantees, Chinese court fees and the enforcement path as a distribution.
+
+The creditor's alternative to a repayment plan is to sue.  This module builds that
+alternative from what secures the claim (:class:`Collateral`, :class:`Guarantee`,
+:class:`Security`) and from the steps of a Chinese civil case and its execution
+(:class:`Procedure`): filing and property preservation, judgment (and appeal), execution,
+the judicial online auction with its two rounds, the sale (变卖) or taking the asset in
+payment (以物抵债), the guarantors and the debtor's other assets.  Each step has a duration
+in whole months and a probability; the path is a distribution over seeded scenarios
+(:class:`EnforcementPath`), and its mean value is what
+:meth:`repayplan.Enforcement.from_security` plugs into :class:`repayplan.Creditor`.
+
+The law behind the numbers
+--------------------------
+- Court fees, 《诉讼费用交纳办法》 (国务院令第481号, 2007): the case acceptance fee of a
+  property case in progressive bands (Art. 13(1)); the preservation fee (Art. 14(2),
+  at most 5,000 yuan) and the execution fee (Art. 14(1)); halved under the summary
+  procedure (Art. 16) or on mediation or withdrawal (Art. 15).  Fees follow the losing
+  party (Art. 29); the execution fee is borne by the judgment debtor (Art. 38) and is not
+  paid in advance: the court collects it from what it executes.  :func:`court_fees`.
+- Online judicial auctions, 《最高人民法院关于人民法院网络司法拍卖若干问题的规定》
+  (法释〔2016〕18号): the reserve is the starting price, set from the appraisal and not
+  below 70% of it (Art. 10); after a failed auction a second one within 30 days whose
+  starting price is at most 20% lower (Art. 26), and after that a sale (变卖) on the same
+  platform (Art. 26) — at the second round's starting price.
+- Taking the asset in payment: 《最高人民法院关于人民法院民事执行中拍卖、变卖财产的规定》
+  (法释〔2004〕16号): when an auction fails the creditor may take the asset at that
+  auction's reserve (Art. 19 in the 2004 numbering), after the second failed auction for
+  movables (Art. 27) and real estate (Art. 28).
+- Interest while the case runs: the claim keeps accruing contract, penalty and compound
+  interest under its rule set (:meth:`repayplan.Claim.accrue`); after the judgment's
+  deadline the debtor also owes the doubled part of interest for delayed performance,
+  《最高人民法院关于执行程序中计算迟延履行期间的债务利息适用法律若干问题的解释》
+  (法释〔2014〕8号) Art. 1: unpaid money debt fixed by the judgment, general interest
+  excluded, × 1.75/10,000 a day × the days of delay; from the deadline (Art. 2) to the
+  ruling on the sale or the taking in payment (Art. 3); paid after the judgment debt
+  (Art. 4).
+- What a payment covers: costs of realising the claim, then interest, then principal
+  (民法典 Art. 561).  The debtor's own collateral is realised before the guarantors
+  (Art. 392); a joint-liability guarantor can be pursued as soon as the debt is not paid
+  (Art. 688), a general guarantor only after the claim has been tried and enforcement
+  against the debtor's assets has failed (先诉抗辩权, Art. 687).
+
+The model of one scenario
+-------------------------
+Months count from the start of enforcement (a default in month *k* starts it then).
+Filing takes :math:`t_f` months, judgment :math:`t_j` (plus :math:`t_a` on appeal),
+execution :math:`t_e` to the first auction notice; collateral item *i* then needs its
+time to sell :math:`s_i` and goes through the rounds.  With appraisal :math:`A_i`, first
+reserve :math:`r_1 = A_i \max(0.7, 1 - h_i)` (haircut :math:`h_i`), second reserve
+:math:`r_2 = r_1 (1 - c)`, :math:`c \le 0.2`, the item is sold in round 1 at :math:`r_1`
+with probability :math:`p_1`, in round 2 at :math:`r_2` with :math:`(1-p_1)p_2`, by sale at
+:math:`r_2` with :math:`(1-p_1)(1-p_2)p_3`, taken in payment at :math:`r_2` with
+:math:`(1-p_1)(1-p_2)(1-p_3)q`, or returned to the debtor.  Receivables and deposits are
+collected directly at :math:`A_i (1 - h_i)` with their own probability.  Each event pays,
+after the prior claims on the item and the court's execution fee, at most what is owed
+then; guarantors pay :math:`R_g \min(\text{capacity}, \text{owed})` and the debtor's other
+assets :math:`u \cdot \text{owed}`.  The creditor's value of a scenario is
+
+.. math::
+
+    V = \sum_e \text{cash}_e\, v^{m_e + t_d} - \sum_c \text{cost}_c\, v^{m_c},
+    \qquad v = \frac{1}{1 + d/12},
+
+with the costs it advances (court fees, lawyer, appraisal) as outflows; what the judgment
+puts on the debtor comes back through the payments, first in the Art. 561 order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import itertools
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from html import escape
+
+import numpy as np
+import pandas as pd
+
+from . import money
+from ._validate import as_decimal, check_amount, check_choice, check_fraction, check_int
+from .errors import InputError
+
+__all__ = ["KINDS", "Collateral", "Guarantee", "Security", "Procedure", "EnforcementPath", "court_fees",
+           "delay_interest"]
+
+#: Kinds of collateral and their defaults: liquidation ``haircut`` (share of the appraisal
+#: lost on a forced sale; it sets the first reserve, never below the legal 70%),
+#: ``time_to_sell`` (months from the start of execution to the first auction or the
+#: collection), whether it goes to ``auction``, and the probabilities of a sale in
+#: each round (auctioned: round 1, round 2, the sale 变卖; otherwise: collection).
+KINDS = {
+    "real_estate": {"haircut": 0.20, "time_to_sell": 4, "auction": True, "sale_probabilities": (0.40, 0.45, 0.35)},
+    "equipment": {"haircut": 0.30, "time_to_sell": 2, "auction": True, "sale_probabilities": (0.30, 0.35, 0.30)},
+    "equity": {"haircut": 0.30, "time_to_sell": 4, "auction": True, "sale_probabilities": (0.20, 0.25, 0.20)},
+    "receivables": {"haircut": 0.35, "time_to_sell": 6, "auction": False, "sale_probabilities": (0.75,)},
+    "deposits": {"haircut": 0.0, "time_to_sell": 1, "auction": False, "sale_probabilities": (1.0,)},
+}
+
+_MONTHS_MAX = 600
+#: the legal floor of the first reserve (法释〔2016〕18号 Art. 10) and the largest cut of the
+#: second round (Art. 26)
+FIRST_RESERVE_MIN = Fraction(7, 10)
+SECOND_CUT_MAX = Fraction(1, 5)
+#: doubled interest for delayed performance: 1.75 / 10,000 a day (法释〔2014〕8号 Art. 1)
+DELAY_RATE = Fraction(175, 1_000_000)
+
+
+def _months(name: str, value) -> int:
+    return check_int(name, value, low=0, high=_MONTHS_MAX)
+
+
+def _fraction(x) -> Fraction:
+    return Fraction(str(x)) if not isinstance(x, Fraction) else x
+
+
+# ----------------------------------------------------------------------------------------
+# court fees
+# ----------------------------------------------------------------------------------------
+# (upper bound in yuan or None, rate per 100,000) above a flat first band
+_ACCEPTANCE = (50, ((10_000, 0), (100_000, 2500), (200_000, 2000), (500_000, 1500), (1_000_000, 1000),
+                    (2_000_000, 900), (5_000_000, 800), (10_000_000, 700), (20_000_000, 600), (None, 500)))
+_PRESERVATION = (30, ((1_000, 0), (100_000, 1000), (None, 500)))
+_PRESERVATION_CAP = 5_000
+_EXECUTION = (50, ((10_000, 0), (500_000, 1500), (5_000_000, 1000), (10_000_000, 500), (None, 100)))
+_PROCEDURES = ("ordinary", "summary", "mediated")
+
+
+def _band_fee(cents, table, units: int):
+    """Progressive fee on ``cents`` (int or int64 array): flat first band plus the marginal
+    rates, rounded half-up to the minor unit, exactly."""
+    scale = 10**units
+    flat, bands = table
+    numer = 0
+    lo = 0
+    for hi, rate in bands:
+        if rate:
+            top = cents if hi is None else np.minimum(cents, hi * scale)
+            numer = numer + np.maximum(top - lo * scale, 0) * rate
+        if hi is not None:
+            lo = hi
+    return flat * scale + money.div_round(numer, 100_000, nonneg=True)
+
+
+def court_fees(amount, *, kind: str = "property", procedure: str = "ordinary", preserved=None, executed=None,
+               currency: str = "CNY") -> dict:
+    r"""The court's fees on a money claim under 《诉讼费用交纳办法》 (国务院令第481号).
+
+    Parameters
+    ----------
+    amount : number
+        What is claimed (诉讼请求的金额), currency units, > 0.
+    kind : {"property"}
+        A property case (财产案件), the only kind with fees fixed by the amount.
+    procedure : {"ordinary", "summary", "mediated"}
+        The summary procedure (Art. 16) and a case ended by mediation or withdrawal
+        (Art. 15) pay half the acceptance fee.
+    preserved : number, optional
+        Property actually preserved (default ``amount``); 0 for no preservation.
+    executed : number, optional
+        What execution is applied for (default ``amount``).
+    currency : str
+        For the minor units only: the bands are in yuan, so an amount in another currency
+        must be given as its yuan equivalent.
+
+    Returns
+    -------
+    dict
+        ``"acceptance"`` (案件受理费), ``"preservation"`` (申请保全措施的申请费) and
+        ``"execution"`` (申请执行的申请费), each a Decimal.
+
+    Notes
+    -----
+    Acceptance (Art. 13(1)): 50 yuan up to 10,000, then 2.5% to 100,000, 2% to 200,000,
+    1.5% to 500,000, 1% to 1 million, 0.9% to 2 million, 0.8% to 5 million, 0.7% to 10
+    million, 0.6% to 20 million and 0.5% above, each rate on the part of the amount in its
+    band.  Preservation (Art. 14(2)): 30 yuan up to 1,000, 1% to 100,000, 0.5% above, at
+    most 5,000.  Execution (Art. 14(1)): 50 yuan up to 10,000, 1.5% to 500,000, 1% to 5
+    million, 0.5% to 10 million, 0.1% above.  The acceptance fee is advanced by the
+    plaintiff and borne by the party that loses (Art. 29); the execution fee is borne by
+    the judgment debtor (Art. 38) and collected out of what is executed.  Amounts are
+    rounded half-up to the fen.
+
+    Examples
+    --------
+    A claim of 1 million yuan: 50 + 2,250 + 2,000 + 4,500 + 5,000 = 13,800 to file, the
+    preservation fee capped at 5,000, and 50 + 7,350 + 5,000 = 12,400 to execute:
+
+    >>> fees = court_fees(1_000_000)
+    >>> {k: str(v) for k, v in fees.items()}
+    {'acceptance': '13800.00', 'preservation': '5000.00', 'execution': '12400.00'}
+    >>> str(court_fees(100_000, procedure="summary")["acceptance"])       # (2,300) / 2
+    '1150.00'
+    """
+    check_choice("kind", kind, ("property",))
+    check_choice("procedure", procedure, _PROCEDURES)
+    units = money.minor_units_for(currency)
+    cents = money.to_minor(check_amount("amount", amount), units)
+    pres = cents if preserved is None else money.to_minor(check_amount("preserved", preserved, allow_zero=True), units)
+    ex = cents if executed is None else money.to_minor(check_amount("executed", executed), units)
+    acc = int(_band_fee(cents, _ACCEPTANCE, units))
+    if procedure != "ordinary":
+        acc = money.div_round(acc, 2)
+    pre = 0 if pres == 0 else min(int(_band_fee(pres, _PRESERVATION, units)), _PRESERVATION_CAP * 10**units)
+    exe = int(_band_fee(ex, _EXECUTION, units))
+    f = lambda m: money.from_minor(m, units)  # noqa: E731
+    return {"acceptance": f(acc), "preservation": f(pre), "execution": f(exe)}
+
+
+def _fees_cents(cents, units: int, procedure: str, preserve: bool):
+    acc = _band_fee(cents, _ACCEPTANCE, units)
+    if procedure != "ordinary":
+        acc = money.div_round(acc, 2, nonneg=True)
+    pre = np.minimum(_band_fee(cents, _PRESERVATION, units), _PRESERVATION_CAP * 10**units)
+    if not preserve:
+        pre = pre * 0
+    return acc, pre
+
+
+def delay_interest(debt, start, end, *, currency: str = "CNY") -> Decimal:
+    r"""The doubled part of interest for delayed performance (加倍部分债务利息).
+
+    :math:`\text{debt} \times 1.75/10{,}000 \times \text{days}` from ``start`` (the end of the
+    period the judgment gives for performance) to ``end`` (法释〔2014〕8号 Arts. 1–3),
+    rounded half-up to the minor unit.  ``debt`` is the unpaid money debt the judgment
+    fixed, general interest excluded.
+
+    Examples
+    --------
+    100,000 yuan unpaid for 365 days: 100,000 × 0.000175 × 365 = 6,387.50.
+
+    >>> from datetime import date
+    >>> delay_interest(100_000, date(2027, 1, 1), date(2028, 1, 1))
+    Decimal('6387.50')
+    """
+    from ._validate import check_date
+
+    units = money.minor_units_for(currency)
+    cents = money.to_minor(check_amount("debt", debt, allow_zero=True), units)
+    a, b = check_date("start", start), check_date("end", end)
+    if b < a:
+        raise InputError("end", b, f"a date on or after start ({a})")
+    days = (b - a).days
+    return money.from_minor(money.div_round(cents * DELAY_RATE.numerator * days, DELAY_RATE.denominator), units)
+
+
+# ----------------------------------------------------------------------------------------
+# what secures the claim
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Collateral:
+    """An asset charged to the claim: a mortgage or pledge, with its rank.
+
+    Parameters
+    ----------
+    name : str
+    appraisal : number
+        Appraised value (评估价), currency units, > 0.
+    kind : {"real_estate", "equipment", "receivables", "equity", "deposits"}
+        Sets the defaults of :data:`KINDS`.
+    lien_rank : int
+        1 for a first charge; a later rank has ``prior_claims`` ahead of it.
+    prior_claims : number
+        What is paid out of the proceeds before this creditor (senior charges,
+        statutory priorities), >= 0.
+    haircut : float, optional
+        Share of the appraisal lost on a forced sale (default by kind).  For an auctioned
+        asset the first reserve is ``appraisal × max(0.7, 1 - haircut)``; for receivables
+        and deposits the collection is ``appraisal × (1 - haircut)``.
+    time_to_sell : int, optional
+        Months from the start of execution to the first auction (or the collection).
+    sale_probabilities : sequence of float, optional
+        Auctioned: the chance of a sale in round 1, round 2 and the sale (变卖), each given
+        that the earlier ones failed; otherwise the chance of collecting.
+
+    Examples
+    --------
+    >>> f = Collateral("factory", appraisal=2_000_000, kind="real_estate", lien_rank=2, prior_claims=500_000)
+    >>> f.reserves()                      # 80% of the appraisal, then 20% lower
+    (Decimal('1600000.00'), Decimal('1280000.00'))
+    >>> Collateral("press", appraisal=300_000, kind="equipment").reserves()   # the legal floor: 70%
+    (Decimal('210000.00'), Decimal('168000.00'))
+    """
+
+    name: str
+    appraisal: Decimal
+    kind: str
+    lien_rank: int = 1
+    prior_claims: Decimal = Decimal(0)
+    haircut: float | None = None
+    time_to_sell: int | None = None
+    sale_probabilities: tuple | None = None
+
+    def __post_init__(self):
+        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InputError("name", self.name, "a non-empty name for the collateral")
+        a = as_decimal("appraisal", self.appraisal)
+        if a <= 0:
+            raise InputError("appraisal", self.appraisal, "a positive amount (the appraised value)")
+        put("appraisal", money.quantize(a))
+        check_choice("kind", self.kind, tuple(KINDS))
+        put("lien_rank", check_int("lien_rank", self.lien_rank, low=1, high=99))
+        p = as_decimal("prior_claims", self.prior_claims)
+        if p < 0:
+            raise InputError("prior_claims", self.prior_claims, "an amount >= 0 (what ranks ahead of this creditor)")
+        put("prior_claims", money.quantize(p))
+        d = KINDS[self.kind]
+        put("haircut", check_fraction("haircut", d["haircut"] if self.haircut is None else self.haircut))
+        put("time_to_sell", _months("time_to_sell", d["time_to_sell"] if self.time_to_sell is None
+                                    else self.time_to_sell))
+        probs = d["sale_probabilities"] if self.sale_probabilities is None else self.sale_probabilities
+        n = len(d["sale_probabilities"])
+        if isinstance(probs, (str, bytes)) or not hasattr(probs, "__len__") or len(probs) != n:
+            raise InputError("sale_probabilities", self.sale_probabilities,
+                             f"{n} probabilities from 0 to 1 for {self.kind} "
+                             + ("(round 1, round 2, the sale)" if n == 3 else "(collection)"))
+        put("sale_probabilities", tuple(check_fraction(f"sale_probabilities[{i}]", x) for i, x in enumerate(probs)))
+
+    @property
+    def auctioned(self) -> bool:
+        """Whether the asset is sold at a judicial auction (else collected directly).
+
+        >>> Collateral("cash", appraisal=1, kind="deposits").auctioned
+        False
+        """
+        return KINDS[self.kind]["auction"]
+
+    def reserves(self, second_cut: float = 0.2) -> tuple[Decimal, Decimal]:
+        """The first and second reserve prices (起拍价) of the online auction.
+
+        The first is ``appraisal × max(0.7, 1 - haircut)`` (法释〔2016〕18号 Art. 10), the
+        second ``first × (1 - second_cut)`` with ``second_cut <= 0.2`` (Art. 26); both
+        rounded half-up to the fen.  Receivables and deposits: the collection, twice.
+
+        >>> Collateral("shares", appraisal=1_000_000, kind="equity").reserves(0.1)
+        (Decimal('700000.00'), Decimal('630000.00'))
+        """
+        cut = _check_cut(second_cut)
+        r1, r2 = self._reserve_cents(cut)
+        return money.from_minor(r1, 2), money.from_minor(r2, 2)
+
+    def _reserve_cents(self, cut: Fraction, units: int = 2) -> tuple[int, int]:
+        a = money.to_minor(self.appraisal, units)
+        keep = 1 - _fraction(self.haircut)
+        if not self.auctioned:
+            c = money.div_round(a * keep.numerator, keep.denominator)
+            return c, c
+        keep = max(FIRST_RESERVE_MIN, keep)
+        r1 = money.div_round(a * keep.numerator, keep.denominator)
+        k2 = 1 - cut
+        return r1, money.div_round(r1 * k2.numerator, k2.denominator)
+
+    def replace(self, **changes) -> Collateral:
+        """A copy with some fields changed.
+
+        >>> Collateral("a", appraisal=100, kind="deposits").replace(appraisal=200).appraisal
+        Decimal('200.00')
+        """
+        return dataclasses.replace(self, **changes)
+
+
+def _check_cut(cut) -> Fraction:
+    c = _fraction(as_decimal("second_cut", cut))
+    if c < 0 or c > SECOND_CUT_MAX:
+        raise InputError("second_cut", cut, "a fraction from 0 to 0.2 (法释〔2016〕18号 Art. 26: at most 20% "
+                                            "below the first reserve)")
+    return c
+
+
+@dataclass(frozen=True)
+class Guarantee:
+    """A guarantor's promise to pay the debtor's debt (保证).
+
+    Parameters
+    ----------
+    name : str
+    capacity : number
+        The most the guarantor can be made to pay (the guaranteed maximum or what its
+        assets support), currency units, >= 0.
+    recovery_rate : float
+        Share (0..1) of what is demanded, up to ``capacity``, that the creditor collects.
+    kind : {"joint", "general"}
+        Joint liability (连带责任保证, 民法典 Art. 688): pursued alongside the debtor; a
+        general guarantee (一般保证, Art. 687): only after enforcement against the
+        debtor has failed (先诉抗辩权).
+    collection_months : int
+        Months from the moment the guarantor can be pursued to the money.
+
+    Examples
+    --------
+    >>> g = Guarantee("Chen Jianguo", capacity=800_000, recovery_rate=0.6)
+    >>> g.kind, g.capacity
+    ('joint', Decimal('800000.00'))
+    """
+
+    name: str
+    capacity: Decimal
+    recovery_rate: float = 0.5
+    kind: str = "joint"
+    collection_months: int = 6
+
+    def __post_init__(self):
+        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InputError("name", self.name, "a non-empty name for the guarantor")
+        c = as_decimal("capacity", self.capacity)
+        if c < 0:
+            raise InputError("capacity", self.capacity, "an amount >= 0 (the most the guarantor can pay)")
+        put("capacity", money.quantize(c))
+        put("recovery_rate", check_fraction("recovery_rate", self.recovery_rate))
+        check_choice("kind", self.kind, ("joint", "general"))
+        put("collection_months", _months("collection_months", self.collection_months))
+
+    def replace(self, **changes) -> Guarantee:
+        """A copy with some fields changed.
+
+        >>> Guarantee("g", capacity=1).replace(kind="general").kind
+        'general'
+        """
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Security:
+    """What secures a claim: collateral, guarantees and the debtor's other assets.
+
+    Parameters
+    ----------
+    collateral : sequence of Collateral
+    guarantees : sequence of Guarantee
+    unsecured_recovery : float
+        Share (0..1) of what is still owed after the collateral that execution against
+        the debtor's other, unsecured assets recovers.
+
+    Examples
+    --------
+    >>> s = Security(collateral=[Collateral("factory", appraisal=2_000_000, kind="real_estate")],
+    ...              guarantees=[Guarantee("owner", capacity=500_000, recovery_rate=0.4)])
+    >>> s.to_frame()[["kind", "appraisal", "first_reserve", "second_reserve"]]
+                    kind   appraisal first_reserve second_reserve
+    name
+    factory  real_estate  2000000.00    1600000.00     1280000.00
+    """
+
+    collateral: tuple = ()
+    guarantees: tuple = ()
+    unsecured_recovery: float = 0.0
+
+    def __post_init__(self):
+        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        for name, cls in (("collateral", Collateral), ("guarantees", Guarantee)):
+            items = getattr(self, name)
+            if isinstance(items, (cls, str)) or not hasattr(items, "__iter__"):
+                raise InputError(name, items, f"a list of repayplan.{cls.__name__}")
+            items = tuple(items)
+            for i, x in enumerate(items):
+                if not isinstance(x, cls):
+                    raise InputError(f"{name}[{i}]", x, f"a repayplan.{cls.__name__}")
+            names = [x.name for x in items]
+            dup = sorted({n for n in names if names.count(n) > 1})
+            if dup:
+                raise InputError(name, dup, "distinct names")
+            put(name, items)
+        put("unsecured_recovery", check_fraction("unsecured_recovery", self.unsecured_recovery))
+
+    def replace(self, **changes) -> Security:
+        """A copy with some fields changed.
+
+        >>> Security().replace(unsecured_recovery=0.1).unsecured_recovery
+        0.1
+        """
+        return dataclasses.replace(self, **changes)
+
+    def to_frame(self, second_cut: float = 0.2) -> pd.DataFrame:
+        """The collateral as a table: kind, rank, appraisal, prior claims, haircut, reserves."""
+        rows = []
+        for c in self.collateral:
+            r1, r2 = c.reserves(second_cut)
+            rows.append({"name": c.name, "kind": c.kind, "lien_rank": c.lien_rank, "appraisal": c.appraisal,
+                         "prior_claims": c.prior_claims, "haircut": c.haircut, "time_to_sell": c.time_to_sell,
+                         "first_reserve": r1, "second_reserve": r2})
+        cols = ["name", "kind", "lien_rank", "appraisal", "prior_claims", "haircut", "time_to_sell",
+                "first_reserve", "second_reserve"]
+        return pd.DataFrame(rows, columns=cols).set_index("name")
+
+    def guarantee_frame(self) -> pd.DataFrame:
+        """The guarantees as a table.
+
+        >>> Security(guarantees=[Guarantee("g", capacity=100)]).guarantee_frame()
+               kind capacity  recovery_rate  collection_months
+        name
+        g     joint   100.00            0.5                  6
+        """
+        cols = ["name", "kind", "capacity", "recovery_rate", "collection_months"]
+        rows = [{k: getattr(g, k) for k in cols} for g in self.guarantees]
+        return pd.DataFrame(rows, columns=cols).set_index("name")
+
+    def _repr_html_(self) -> str:
+        return (f"<div><b>Security</b> (unsecured recovery {self.unsecured_recovery:.0%})"
+                f"{self.to_frame().to_html()}{self.guarantee_frame().to_html()}</div>")
+
+
+# ----------------------------------------------------------------------------------------
+# the court path
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Procedure:
+    """Durations (whole months), probabilities and costs of suing and enforcing.
+
+    Parameters
+    ----------
+    filing_months : int
+        Filing the case and preserving property.
+    preservation_probability : float
+        The chance that preservation (财产保全) secures the debtor's other, unsecured assets;
+        without it they yield nothing (the collateral is charged already).
+    judgment_months, judgment_probability : int, float
+        First-instance judgment (ordinary procedure: six months, 民事诉讼法 Art. 152) and
+        the chance that it is for the creditor.
+    appeal_probability, appeal_months : float, int
+        The chance of an appeal and how long it adds.
+    performance_days : int
+        The period the judgment gives for payment; the doubled interest runs after it.
+    execution_months : int
+        From applying for execution to the first auction notice (seizure, appraisal).
+    first_auction_months, second_auction_months, sale_months, takeover_months : int
+        Each round of the online auction (announcement and bidding), the sale (变卖,
+        60 days) and the ruling on taking the asset in payment.
+    second_cut : float
+        How much lower the second reserve is, at most 0.2 (法释〔2016〕18号 Art. 26).
+    takeover_probability : float
+        The chance that the creditor takes an unsold asset in payment at the second reserve.
+    takeover_discount, takeover_resale_months : float, int
+        What the creditor loses reselling an asset taken in payment, and when it has the cash.
+    unsecured_months : int
+        From the last collateral event to the recovery from the debtor's other assets (and
+        the ruling that ends this round of execution, 终结本次执行).
+    distribution_months : int
+        From a sale or collection to the money in the creditor's account.
+    procedure : {"ordinary", "summary", "mediated"}
+        For the acceptance fee (:func:`court_fees`).
+    preserve : bool
+        Whether property preservation is applied for (its fee).
+    lawyer_fee, appraisal_fee : number
+        The creditor's lawyer (paid at filing) and the appraisal of the collateral (paid
+        when execution starts, only if the case is won), advanced by the creditor.
+    lawyer_fee_on_debtor, appraisal_fee_on_debtor : bool
+        Whether the judgment puts them on the debtor (a lawyer's fee only when the contract
+        says so); then they are claimed back out of the proceeds, first (Art. 561).
+
+    Examples
+    --------
+    >>> p = Procedure(judgment_months=9)
+    >>> p.judgment_months, p.second_cut
+    (9, 0.2)
+    >>> Procedure(appeal_months=-1)
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: appeal_months == -1, must be a whole number from 0 to 600
+    """
+
+    filing_months: int = 1
+    preservation_probability: float = 0.9
+    judgment_months: int = 6
+    judgment_probability: float = 0.95
+    appeal_probability: float = 0.3
+    appeal_months: int = 4
+    performance_days: int = 10
+    execution_months: int = 3
+    first_auction_months: int = 2
+    second_auction_months: int = 1
+    sale_months: int = 2
+    takeover_months: int = 1
+    second_cut: float = 0.2
+    takeover_probability: float = 0.5
+    takeover_discount: float = 0.15
+    takeover_resale_months: int = 6
+    unsecured_months: int = 6
+    distribution_months: int = 1
+    procedure: str = "ordinary"
+    preserve: bool = True
+    lawyer_fee: Decimal = Decimal(0)
+    appraisal_fee: Decimal = Decimal(0)
+    lawyer_fee_on_debtor: bool = False
+    appraisal_fee_on_debtor: bool = True
+
+    _MONTH_FIELDS = ("filing_months", "judgment_months", "appeal_months", "execution_months",
+                     "first_auction_months", "second_auction_months", "sale_months", "takeover_months",
+                     "takeover_resale_months", "unsecured_months", "distribution_months")
+    _PROB_FIELDS = ("preservation_probability", "judgment_probability", "appeal_probability", "takeover_probability",
+                    "takeover_discount")
+
+    def __post_init__(self):
+        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        for k in self._MONTH_FIELDS:
+            put(k, _months(k, getattr(self, k)))
+        put("performance_days", check_int("performance_days", self.performance_days, low=0, high=3650))
+        for k in self._PROB_FIELDS:
+            put(k, check_fraction(k, getattr(self, k)))
+        put("second_cut", float(_check_cut(self.second_cut)))
+        check_choice("procedure", self.procedure, _PROCEDURES)
+        for k in ("preserve", "lawyer_fee_on_debtor", "appraisal_fee_on_debtor"):
+            if not isinstance(getattr(self, k), bool):
+                raise InputError(k, getattr(self, k), "true or false")
+        for k in ("lawyer_fee", "appraisal_fee"):
+            put(k, money.quantize(check_amount(k, getattr(self, k), allow_zero=True)))
+
+    def replace(self, **changes) -> Procedure:
+        """A copy with some fields changed.
+
+        >>> Procedure().replace(sale_months=3).sale_months
+        3
+        """
+        return dataclasses.replace(self, **changes)
+
+
+# ----------------------------------------------------------------------------------------
+# the scenarios
+# ----------------------------------------------------------------------------------------
+# outcome codes of an auctioned item; direct items use SOLD_1 (collected) and RETURNED
+SOLD_1, SOLD_2, SOLD_SALE, TAKEN, RETURNED = range(5)
+_OUTCOME_NAMES = ("round 1", "round 2", "sale", "taken in payment", "unsold")
+# event types, in the order ties are settled
+_COLL, _JOINT, _UNSEC, _GENERAL = range(4)
+
+
+def _outcome_probs(c: Collateral, proc: Procedure) -> np.ndarray:
+    if not c.auctioned:
+        p = c.sale_probabilities[0]
+        return np.array([p, 0, 0, 0, 1 - p])
+    p1, p2, p3 = c.sale_probabilities
+    q = proc.takeover_probability
+    out = [p1, (1 - p1) * p2, (1 - p1) * (1 - p2) * p3, (1 - p1) * (1 - p2) * (1 - p3) * q]
+    return np.array(out + [max(0.0, 1 - sum(out))])
+
+
+@dataclass(frozen=True, eq=False)
+class EnforcementPath:
+    """The enforcement path of one claim as a distribution over scenarios.
+
+    Built by :meth:`repayplan.Enforcement.from_security` (or directly); the scenarios are
+    drawn once (seeded) and every value — of the claim, or of what is owed when a plan
+    defaults — is computed on the same draws.
+
+    Parameters
+    ----------
+    security : Security
+    claim : Claim
+        The claim as of the start of enforcement; its ledger (:meth:`Claim.accrue`) gives
+        the interest that runs while the case lasts.
+    procedure : Procedure
+    scenarios : int
+        Number of scenarios drawn.
+    seed : int or numpy.random.Generator, optional
+    exact : bool
+        Enumerate every combination of outcomes with its probability instead of drawing
+        (the exact distribution; at most 100,000 combinations).
+
+    Attributes
+    ----------
+    weights : ndarray
+        Probability of each scenario (``1/scenarios`` when drawn).
+
+    Examples
+    --------
+    A claim of 1,000,000 secured on equipment appraised at 600,000 that is certain to sell
+    in the first round at 70% of the appraisal, 1 + 6 + 3 + 2 + 2 months after the default
+    (filing, judgment, execution, time to sell, the auction).  The judgment awards the
+    claim, 212 days of interest (29,444.44) and the court fees (18,800.00): 1,048,244.44,
+    on which the execution fee is 12,400 + 1% × 48,244.44 = 12,882.44.  What is left of
+    the price pays the costs, the interest to the sale (424 days: 58,888.89) and then
+    principal (Art. 561):
+
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> claim = rp.Claim(principal=1_000_000, annual_rate=0.05, as_of=date(2026, 1, 1))
+    >>> sec = Security(collateral=[Collateral("lathe", appraisal=600_000, kind="equipment",
+    ...                                       sale_probabilities=(1, 0, 0))])
+    >>> proc = Procedure(judgment_probability=1, appeal_probability=0, distribution_months=0)
+    >>> path = EnforcementPath(sec, claim, proc, exact=True)
+    >>> path.months_to_sale()
+    14.0
+    >>> w = path.waterfall()
+    >>> w.loc["lathe", ["proceeds", "execution_fee", "to_creditor", "to_costs", "to_interest", "to_principal"]].tolist()
+    [420000.0, 12882.44, 407117.56, 18800.0, 58888.89, 329428.67]
+    """
+
+    security: Security
+    claim: object
+    procedure: Procedure = Procedure()
+    scenarios: int = 1000
+    seed: object = None
+    exact: bool = False
+    weights: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        from .claim import Claim
+
+        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        if not isinstance(self.security, Security):
+            raise InputError("security", self.security, "a repayplan.Security")
+        if not isinstance(self.claim, Claim):
+            raise InputError("claim", self.claim, "a repayplan.Claim")
+        if not isinstance(self.procedure, Procedure):
+            raise InputError("procedure", self.procedure, "a repayplan.security.Procedure")
+        put("scenarios", check_int("scenarios", self.scenarios, low=1, high=1_000_000))
+        if not isinstance(self.exact, bool):
+            raise InputError("exact", self.exact, "true or false")
+        if self.claim.total <= 0:
+            raise InputError("claim.total", self.claim.total, "a claim with something owed")
+        self._draw()
+        self._timeline()
+
+    # -- equality: the same inputs give the same distribution ---------------------------
+    def _key(self):
+        seed = self.seed if isinstance(self.seed, (int, type(None))) else id(self.seed)
+        return (self.security, self.claim, self.procedure, self.scenarios, seed, self.exact)
+
+    def __eq__(self, other):
+        return isinstance(other, EnforcementPath) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash((self.scenarios, self.exact, len(self.security.collateral)))
+
+    def __repr__(self) -> str:
+        n = "exact" if self.exact else f"{self.scenarios} scenarios, seed {self.seed!r}"
+        return (f"EnforcementPath({len(self.security.collateral)} collateral, "
+                f"{len(self.security.guarantees)} guarantees; {n})")
+
+    # -- drawing the scenarios -------------------------------------------------------------
+    def _draw(self):
+        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        proc, coll = self.procedure, self.security.collateral
+        probs = [_outcome_probs(c, proc) for c in coll]
+        if self.exact:
+            # preservation matters only for the debtor's other assets: one outcome without them
+            pres = ([1.0 - proc.preservation_probability, proc.preservation_probability]
+                    if self.security.unsecured_recovery > 0 else [0.0, 1.0])
+            axes = [np.array([1.0 - proc.judgment_probability, proc.judgment_probability]),
+                    np.array([1.0 - proc.appeal_probability, proc.appeal_probability])] + probs + [np.array(pres)]
+            sizes = [len(a) for a in axes]
+            if math.prod(sizes) > 100_000:
+                raise InputError("exact", True, "at most 100,000 combinations of outcomes "
+                                                f"({math.prod(sizes)} here): draw scenarios instead")
+            grid = np.array(list(itertools.product(*[range(n) for n in sizes])), dtype=np.int64).reshape(-1, len(sizes))
+            w = np.ones(len(grid))
+            for j, a in enumerate(axes):
+                w = w * a[grid[:, j]]
+            keep = w > 0
+            grid, w = grid[keep], w[keep]
+            won, appeal, outcome = grid[:, 0].astype(bool), grid[:, 1].astype(bool), grid[:, 2:-1]
+            preserved = grid[:, -1].astype(bool)
+        else:
+            rng = self.seed if isinstance(self.seed, np.random.Generator) else np.random.default_rng(self.seed)
+            S = self.scenarios
+            won = rng.random(S) < proc.judgment_probability
+            appeal = rng.random(S) < proc.appeal_probability
+            outcome = np.empty((S, len(coll)), dtype=np.int64)
+            for i, p in enumerate(probs):
+                outcome[:, i] = np.minimum(np.searchsorted(np.cumsum(p), rng.random(S), side="right"), 4)
+            preserved = rng.random(S) < proc.preservation_probability
+            w = np.full(S, 1.0 / S)
+        put("weights", w)
+        put("_won", won)
+        put("_appeal", appeal)
+        put("_outcome", outcome)
+        put("_preserved", preserved)
+
+    def _timeline(self):
+        """Event months and amounts that do not depend on what is owed."""
+        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        proc, sec = self.procedure, self.security
+        S = len(self.weights)
+        units = self.claim.minor_units
+        t_judg = proc.filing_months + proc.judgment_months + np.where(self._appeal, proc.appeal_months, 0)
+        t_exec = t_judg + proc.execution_months
+        rounds = np.cumsum([proc.first_auction_months, proc.second_auction_months, proc.sale_months,
+                            proc.takeover_months])
+        cut = _fraction(proc.second_cut)
+        months, types, amount, taken, idx = [], [], [], [], []
+        last = t_exec.copy()
+        for i, c in enumerate(sec.collateral):
+            r1, r2 = c._reserve_cents(cut, units)
+            out = self._outcome[:, i]
+            if c.auctioned:
+                offs = np.concatenate([rounds, [0]])[np.minimum(out, 4)]
+            else:
+                offs = np.zeros(S, dtype=np.int64)
+            m = t_exec + c.time_to_sell + offs
+            price = np.where(out == SOLD_1, r1, np.where(out == RETURNED, 0, r2))
+            prior = money.to_minor(c.prior_claims, units)
+            net = np.maximum(price - prior, 0)
+            months.append(m)
+            types.append(np.full(S, _COLL))
+            amount.append(np.where(out == RETURNED, 0, net))
+            taken.append(out == TAKEN)
+            idx.append(np.full(S, i))
+            last = np.where(out == RETURNED, last, np.maximum(last, m))
+        # Art. 392: the debtor's own collateral first; then the joint guarantors; the debtor's
+        # other assets; a general guarantor only after that has failed (Art. 687)
+        t_unsec = last + proc.unsecured_months
+        for j, g in enumerate(sec.guarantees):
+            start = last if g.kind == "joint" else t_unsec
+            months.append(start + g.collection_months)
+            types.append(np.full(S, _JOINT if g.kind == "joint" else _GENERAL))
+            amount.append(np.full(S, money.to_minor(g.capacity, units)))
+            taken.append(np.zeros(S, dtype=bool))
+            idx.append(np.full(S, j))
+        months.append(t_unsec)
+        types.append(np.full(S, _UNSEC))
+        amount.append(np.zeros(S, dtype=np.int64))
+        taken.append(np.zeros(S, dtype=bool))
+        idx.append(np.full(S, -1))
+        M, T = np.stack(months, axis=1), np.stack(types, axis=1)
+        order = np.lexsort((T, M), axis=1) if M.shape[1] > 1 else np.zeros_like(M)
+        take = lambda a: np.take_along_axis(np.stack(a, axis=1) if isinstance(a, list) else a, order, axis=1)  # noqa: E731
+        put("_ev_month", take(M))
+        put("_ev_type", take(T))
+        put("_ev_amount", take(amount).astype(np.int64))
+        put("_ev_taken", take(taken))
+        put("_ev_index", take(idx))
+        put("_t_judg", t_judg)
+        put("_t_exec", t_exec)
+        put("_last", last)
+        # the ledger: the claim accrued to every month an event can fall in
+        top = int(max(self._ev_month.max(), t_judg.max())) + 1
+        ledger = np.array([money.to_minor(self._accrued(m).total, units) for m in range(top + 1)], dtype=np.int64)
+        base = money.to_minor(self.claim.total, units)
+        put("_accrued_cents", ledger - base)       # interest accrued by month m on the whole claim
+        put("_ordinal", np.array([self._date(m).toordinal() for m in range(top + 1)], dtype=np.int64))
+
+    def _date(self, m: int) -> _dt.date:
+        from .calendar import add_months
+
+        return add_months(self.claim.as_of, int(m), eom=False)
+
+    def _accrued(self, m: int):
+        cache = self.__dict__.setdefault("_ledger_cache", {})
+        if m not in cache:
+            cache[m] = self.claim if m == 0 else self.claim.accrue(self._date(m))
+        return cache[m]
+
+    # -- the value of enforcing on an amount owed ------------------------------------------
+    def _run(self, owed_cents: np.ndarray, discount_rate: float, detail: bool = False):
+        """Per owed amount (n) and scenario (S): the NPV, and the details of each event."""
+        proc = self.procedure
+        units = self.claim.minor_units
+        x = np.asarray(owed_cents, dtype=np.int64)[:, None]                       # n × 1
+        P0 = money.to_minor(self.claim.principal, units)
+        T0 = money.to_minor(self.claim.total, units)
+        big = int(x.max(initial=0)) * max(1, int(np.abs(self._accrued_cents).max(initial=1))) > 2**62
+        dt = object if big else np.int64
+        x = x.astype(dt)
+        pr = money.div_round(x * P0, T0, nonneg=True) if P0 else x * 0
+        acc, pre = _fees_cents(x, units, proc.procedure, proc.preserve)
+        lawyer = money.to_minor(proc.lawyer_fee, units)
+        appraisal = money.to_minor(proc.appraisal_fee, units)
+        on_debtor = acc + pre + (lawyer if proc.lawyer_fee_on_debtor else 0) \
+            + (appraisal if proc.appraisal_fee_on_debtor else 0)
+        S = len(self.weights)
+        shape = (x.shape[0], S)
+        tj = self._t_judg[None, :]
+        gain = lambda m: self._accrued_cents[m]  # noqa: E731
+        # the judgment: principal, interest to the judgment (the ledger), the costs it awards
+        it_j = (x - pr) + (money.div_round(gain(tj) * pr, P0, nonneg=True) if P0 else 0)
+        co = np.broadcast_to(on_debtor, shape).astype(dt).copy()
+        pr = np.broadcast_to(pr, shape).astype(dt).copy()
+        it_j = np.broadcast_to(it_j, shape).astype(dt).copy()
+        it_g = np.zeros(shape, dtype=dt)
+        di = np.zeros(shape, dtype=dt)
+        judgment_debt = co + pr + it_j
+        exe_fee = _band_fee(judgment_debt, _EXECUTION, units)                     # Art. 38: the debtor's
+        deadline = self._ordinal[tj] + proc.performance_days
+        cap_left = {}
+        v = 1.0 / (1.0 + float(discount_rate) / 12.0)
+        won = self._won[None, :]
+        npv = np.zeros(shape)
+        prev = tj                      # months and days depend on the scenario only: shape 1 × S
+        events = []
+        E = self._ev_month.shape[1]
+        for e in range(E):
+            m = self._ev_month[:, e][None, :]
+            typ = self._ev_type[:, e][None, :]
+            # interest until this event: the ledger's rate on the principal still owed, and the
+            # doubled interest on the unpaid judgment debt after the deadline
+            grow = gain(np.maximum(m, prev)) - gain(prev)
+            it_g = it_g + (money.div_round(grow * pr, P0, nonneg=True) if P0 else 0)
+            d0 = np.maximum(self._ordinal[prev], deadline)
+            days = np.maximum(self._ordinal[np.maximum(m, prev)] - d0, 0)
+            di = di + money.div_round((co + pr + it_j) * (DELAY_RATE.numerator * days), DELAY_RATE.denominator,
+                                      nonneg=True)
+            prev = np.maximum(m, prev)
+            owed = co + it_j + it_g + pr + di
+            raw = self._ev_amount[:, e][None, :].astype(dt)
+            # what this source pays before the execution fee
+            gj = self._ev_index[:, e]
+            avail = np.where(typ == _COLL, raw, 0)
+            for j, g in enumerate(self.security.guarantees):
+                sel = (self._ev_index[:, e] == j) & np.isin(self._ev_type[:, e], (_JOINT, _GENERAL))
+                if not sel.any():
+                    continue
+                left = cap_left.get(j)
+                left = np.broadcast_to(money.to_minor(g.capacity, units), shape).astype(dt) if left is None else left
+                r = _fraction(g.recovery_rate)
+                due = np.minimum(left, owed + exe_fee)
+                pay = money.div_round(due * r.numerator, r.denominator, nonneg=True)
+                avail = np.where(sel[None, :], pay, avail)
+                cap_left[j] = np.where(sel[None, :], left - pay, left)
+            u = _fraction(self.security.unsecured_recovery)
+            unsec = money.div_round((owed + exe_fee) * u.numerator, u.denominator, nonneg=True)
+            avail = np.where((typ == _UNSEC) & self._preserved[None, :], unsec, avail)
+            avail = np.where(won, avail, 0)
+            fee = np.minimum(exe_fee, avail)
+            exe_fee = exe_fee - fee
+            credit = np.minimum(avail - fee, owed)
+            # Art. 561: costs, interest, principal; then the doubled interest (法释〔2014〕8号 Art. 4)
+            parts = {}
+            rest = credit
+            for name in ("co", "it_j", "it_g", "pr", "di"):
+                bucket = {"co": co, "it_j": it_j, "it_g": it_g, "pr": pr, "di": di}[name]
+                p = np.minimum(rest, bucket)
+                parts[name] = p
+                rest = rest - p
+            co, it_j, it_g, pr, di = (co - parts["co"], it_j - parts["it_j"], it_g - parts["it_g"],
+                                      pr - parts["pr"], di - parts["di"])
+            taken = self._ev_taken[:, e][None, :]
+            keep = 1.0 - proc.takeover_discount
+            cash = np.where(taken, credit.astype(float) * keep, credit.astype(float))
+            when = np.where(taken, m + proc.takeover_resale_months, m + proc.distribution_months)
+            npv = npv + cash * (v ** when.astype(float))
+            if detail:
+                events.append({"month": np.broadcast_to(when, shape), "type": np.broadcast_to(typ, shape),
+                               "index": np.broadcast_to(gj[None, :], shape), "available": avail,
+                               "execution_fee": fee, "credit": credit, "cash": cash, "to_costs": parts["co"],
+                               "to_interest": parts["it_j"] + parts["it_g"], "to_principal": parts["pr"],
+                               "to_delay_interest": parts["di"], "taken": np.broadcast_to(taken, shape)})
+        # what the creditor advances: court fees at filing, its lawyer, the appraisal in execution
+        out0 = (acc + pre + lawyer).astype(float)
+        npv = npv - out0 - np.where(won, appraisal * v ** self._t_exec[None, :].astype(float), 0.0)
+        scale = 10.0**units
+        npv = npv / scale
+        if detail:
+            return npv, events, {"owed_at_end": (co + it_j + it_g + pr + di), "judgment_debt": judgment_debt,
+                                 "court_fees": acc + pre}
+        return npv
+
+    def _owed_cents(self, owed) -> np.ndarray:
+        units = self.claim.minor_units
+        a = np.asarray(owed, dtype=float)
+        if not np.all(np.isfinite(a)) or np.any(a < 0):
+            raise InputError("owed", owed, "amounts >= 0")
+        return np.floor(a * 10.0**units + 0.5).astype(np.int64)
+
+    def value(self, owed=None, discount_rate: float = 0.06):
+        """Expected present value, at the start of enforcement, of enforcing on ``owed``.
+
+        ``owed`` (currency units, scalar or array; default the claim's total) is scaled
+        from the claim: its principal share, the interest the ledger accrues on it, the
+        court fees on it.  Arrays are evaluated on their distinct values in blocks; more
+        than 256 distinct values on a grid of 1,025 points (kept per discount rate),
+        interpolated linearly.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> claim = rp.Claim(principal=1_000_000, annual_rate=0.05, as_of=date(2026, 1, 1))
+        >>> sec = Security(collateral=[Collateral("flat", appraisal=900_000, kind="real_estate")])
+        >>> path = EnforcementPath(sec, claim, seed=1)
+        >>> round(path.value(discount_rate=0.06))
+        455767
+        """
+        if owed is None:
+            owed = float(self.claim.total)
+        cents = self._owed_cents(owed)
+        flat = cents.reshape(-1)
+        uniq, inv = np.unique(flat, return_inverse=True)
+        if len(uniq) > 256:  # on a grid: the value is piecewise linear in what is owed
+            grid, on_grid = self._grid(int(uniq.max()), float(discount_rate))
+            vals = np.interp(uniq, grid, on_grid)
+        else:
+            vals = self._mean(uniq, discount_rate)
+        out = vals[inv].reshape(cents.shape)
+        return float(out) if out.ndim == 0 else out
+
+    def _grid(self, top: int, discount_rate: float):
+        """1,025 points from 0 to at least twice the claim, and the value on them (kept)."""
+        cache = self.__dict__.setdefault("_grid_cache", {})
+        hit = cache.get(discount_rate)
+        if hit is None or hit[0][-1] < top:
+            units = self.claim.minor_units
+            hi = max(top, 2 * money.to_minor(self.claim.total, units))
+            grid = np.unique(np.linspace(0, hi, 1025).astype(np.int64))
+            hit = cache[discount_rate] = (grid, self._mean(grid, discount_rate))
+        return hit
+
+    def _mean(self, cents: np.ndarray, discount_rate: float) -> np.ndarray:
+        S = len(self.weights)
+        block = max(1, 2_000_000 // max(S, 1))
+        out = np.empty(len(cents))
+        for a in range(0, len(cents), block):
+            out[a:a + block] = self._run(cents[a:a + block], discount_rate) @ self.weights
+        return out
+
+    def distribution(self, discount_rate: float = 0.06, owed=None) -> pd.DataFrame:
+        """One row per scenario: its probability, NPV, months to the last money and outcomes.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> claim = rp.Claim(principal=500_000, annual_rate=0.05, as_of=date(2026, 1, 1))
+        >>> sec = Security(collateral=[Collateral("cash", appraisal=100_000, kind="deposits")])
+        >>> d = EnforcementPath(sec, claim, exact=True).distribution()
+        >>> d[["weight", "won", "appeal", "npv", "recovered", "months"]].round(2)
+           weight    won  appeal       npv  recovered  months
+        0    0.04  False   False -11820.00       0.00       0
+        1    0.02  False    True -11820.00       0.00       0
+        2    0.66   True   False  75150.43   92334.58      12
+        3    0.28   True    True  73354.33   92249.86      16
+
+        A lost case costs the creditor its acceptance fee (8,800) and preservation fee
+        (3,020); a won one pays them back out of the deposit, after the execution fee.
+        """
+        owed = float(self.claim.total) if owed is None else owed
+        npv, events, _ = self._run(self._owed_cents([owed]), discount_rate, detail=True)
+        frame = pd.DataFrame({"weight": self.weights, "npv": npv[0], "won": self._won, "appeal": self._appeal,
+                              "preserved": self._preserved})
+        got = np.zeros(len(self.weights))
+        last = np.zeros(len(self.weights), dtype=np.int64)
+        for ev in events:
+            paid = ev["cash"][0] > 0
+            got += ev["cash"][0] / 10.0**self.claim.minor_units
+            last = np.where(paid, np.maximum(last, ev["month"][0]), last)
+        frame["recovered"] = got
+        frame["months"] = last
+        for i, c in enumerate(self.security.collateral):
+            frame[c.name] = [_OUTCOME_NAMES[k] if c.auctioned else ("collected" if k == 0 else "not collected")
+                             for k in self._outcome[:, i]]
+        return frame
+
+    def waterfall(self, discount_rate: float = 0.06, owed=None) -> pd.DataFrame:
+        """Where the money comes from and what it pays, expected over the scenarios.
+
+        One row per source (each collateral item, each guarantor, the debtor's other
+        assets) and a total: ``proceeds`` (before prior claims: the price, the guarantor's
+        or the debtor's payment), ``prior_claims``, ``execution_fee`` (to the court),
+        ``to_creditor`` (credited to the claim), split into ``to_costs``, ``to_interest``,
+        ``to_principal`` and ``to_delay_interest`` (Art. 561, then 法释〔2014〕8号 Art. 4),
+        and ``cash`` (what the creditor ends up with: an asset taken in payment is resold
+        at a discount).  Currency units, probability-weighted means.
+
+        Examples
+        --------
+        See :class:`EnforcementPath`.
+        """
+        owed = float(self.claim.total) if owed is None else owed
+        units = self.claim.minor_units
+        _, events, _ = self._run(self._owed_cents([owed]), discount_rate, detail=True)
+        names = [c.name for c in self.security.collateral] + [g.name for g in self.security.guarantees] \
+            + ["other assets"]
+        cols = ["proceeds", "prior_claims", "execution_fee", "to_creditor", "to_costs", "to_interest",
+                "to_principal", "to_delay_interest", "cash"]
+        table = pd.DataFrame(0.0, index=pd.Index(names, name="source"), columns=cols)
+        w = self.weights
+        scale = 10.0**units
+        n_coll = len(self.security.collateral)
+        for ev in events:
+            typ, idx = ev["type"][0], ev["index"][0]
+            row = np.where(typ == _COLL, idx, np.where(typ == _UNSEC, len(names) - 1, n_coll + idx))
+            prior = np.zeros(len(w))
+            price = ev["available"][0].astype(float)
+            for i, c in enumerate(self.security.collateral):
+                sel = (typ == _COLL) & (idx == i)
+                out = self._outcome[:, i]
+                pc = money.to_minor(c.prior_claims, units)
+                r1, r2 = c._reserve_cents(_fraction(self.procedure.second_cut), units)
+                gross = np.where(out == SOLD_1, r1, np.where(out == RETURNED, 0, r2)).astype(float)
+                gross = np.where(self._won, gross, 0.0)
+                prior = np.where(sel, np.minimum(gross, pc), prior)
+                price = np.where(sel, gross, price)
+            vals = {"proceeds": price, "prior_claims": prior, "execution_fee": ev["execution_fee"][0],
+                    "to_creditor": ev["credit"][0], "to_costs": ev["to_costs"][0], "to_interest": ev["to_interest"][0],
+                    "to_principal": ev["to_principal"][0], "to_delay_interest": ev["to_delay_interest"][0],
+                    "cash": ev["cash"][0]}
+            for k, a in vals.items():
+                sums = np.bincount(row, weights=np.asarray(a, dtype=float) * w, minlength=len(names))
+                table[k] += sums / scale
+        table.loc["total"] = table.sum()
+        return table.round(2)
+
+    def months_to_sale(self) -> float:
+        """Expected months from the start of enforcement to the last collateral event.
+
+        See :class:`EnforcementPath`.
+        """
+        return float(self._last @ self.weights)
+
+    def summary(self, discount_rate: float = 0.06) -> dict:
+        """The quick-form equivalents: recovery share, months to the money, the debtor's costs.
+
+        ``recovery_rate`` is the expected undiscounted cash, as a share of the claim, at most
+        the whole claim; ``delay_months`` the expected months to the last payment, rounded;
+        ``costs`` the court fees and other costs the judgment puts on the debtor, on the claim.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> claim = rp.Claim(principal=1_000_000, annual_rate=0.05, as_of=date(2026, 1, 1))
+        >>> sec = Security(collateral=[Collateral("cash", appraisal=300_000, kind="deposits")])
+        >>> s = EnforcementPath(sec, claim, exact=True).summary()
+        >>> s["costs"], s["delay_months"]
+        (Decimal('18800.00'), 13)
+        """
+        d = self.distribution(discount_rate)
+        total = float(self.claim.total)
+        rec = min(1.0, float((np.minimum(d["recovered"], total) * d["weight"]).sum()) / total)
+        paid = d["recovered"] > 0
+        wsum = float(d["weight"][paid].sum())
+        months = float((d["months"][paid] * d["weight"][paid]).sum() / wsum) if wsum > 0 else 0.0
+        units = self.claim.minor_units
+        acc, pre = _fees_cents(np.array([money.to_minor(self.claim.total, units)]), units,
+                               self.procedure.procedure, self.procedure.preserve)
+        proc = self.procedure
+        extra = (money.to_minor(proc.lawyer_fee, units) if proc.lawyer_fee_on_debtor else 0) \
+            + (money.to_minor(proc.appraisal_fee, units) if proc.appraisal_fee_on_debtor else 0)
+        return {"recovery_rate": round(rec, 6), "delay_months": int(math.floor(months + 0.5)),
+                "costs": money.from_minor(int(acc[0] + pre[0]) + extra, units)}
+
+    def plan_values(self, pay, owed_after, total, *, discount_rate: float) -> dict:
+        """``enforcement_npv`` and ``default_value`` of :func:`repayplan.evaluate.plan_values`
+        with this path in place of the quick form: a default in month *k* enforces on what
+        is owed then, :math:`\\sum_{j<k} p_j v^j + v^{\\max(k-1,0)} V(o_{k-1})`.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> claim = rp.Claim(principal=1_000, annual_rate=0.05, as_of=date(2026, 1, 1))
+        >>> path = EnforcementPath(Security(collateral=[Collateral("c", appraisal=500, kind="deposits")]),
+        ...                        claim, exact=True)
+        >>> out = path.plan_values(np.array([[0.0, 1000.0]]), np.array([[1000.0, 0.0]]), 1000.0,
+        ...                        discount_rate=0.06)
+        >>> bool(out["default_value"][0, 0] == out["enforcement_npv"]), float(out["default_value"][0, 1])
+        (True, ...)
+        """
+        pay = np.asarray(pay, dtype=float)
+        owed_after = np.asarray(owed_after, dtype=float)
+        P, H1 = pay.shape[:2]
+        v = 1.0 / (1.0 + float(discount_rate) / 12.0)
+        k = np.arange(H1)
+        pv = pay * v**k
+        cum = np.concatenate([np.zeros((P, 1)), np.cumsum(pv, axis=1)[:, :-1]], axis=1)
+        owed_prev = np.concatenate([np.full((P, 1), float(total)), owed_after[:, :-1]], axis=1)
+        ev = self.value(np.maximum(owed_prev, 0.0), discount_rate)
+        return {"enforcement_npv": self.value(float(total), discount_rate) * np.ones(P),
+                "default_value": cum + v ** np.maximum(k - 1, 0) * ev}
+
+    def _repr_html_(self) -> str:
+        return f"<div><b>{escape(repr(self))}</b>{self.waterfall().to_html()}</div>"
