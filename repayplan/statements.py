@@ -263,7 +263,7 @@ def _minor(value, field: str, units: int, *, blank_zero: bool) -> int | None:
         try:
             return money.to_minor(value, units, field=field, exact=True)
         except InputError:
-            raise InputError(field, value, f"an amount with at most {units} decimals") from None
+            raise InputError(field, value, f"an amount with at most {units} decimal places") from None
     if text in ("", "-", "--", "—"):
         if blank_zero:
             return 0
@@ -277,8 +277,10 @@ def _minor(value, field: str, units: int, *, blank_zero: bool) -> int | None:
         raise InputError(field, value, "an amount such as 12,000.00 or -350.5") from None
     if not d.is_finite():
         raise InputError(field, value, "a finite amount")
-    minor = money.to_minor(-d if neg else d, units, field=field, exact=True)
-    return minor
+    try:
+        return money.to_minor(-d if neg else d, units, field=field, exact=True)
+    except InputError:
+        raise InputError(field, value, f"an amount with at most {units} decimal places") from None
 
 
 def _date(value, field: str) -> pd.Timestamp:
