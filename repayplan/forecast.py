@@ -204,20 +204,29 @@ def _ets_label(spec: dict) -> str:
     return f"ETS(A,{t},{s})"
 
 
-def _fit_one(z: np.ndarray, kind: str, spec: dict):
-    """Fit one model to the transformed history ``z``; returns (results, aicc, warnings)."""
+def _fit_one(z: np.ndarray, kind: str, spec: dict, start_params=None):
+    """Fit one model to the transformed history ``z``; returns (results, aicc, warnings).
+
+    ``start_params`` warm-starts the optimiser (the refits of the rolling backtests start from
+    the parameters fitted to the whole history: same optimum, fewer iterations)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if kind in ("ets", "level"):
             from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-            res = ETSModel(z, error="add", seasonal_periods=SEASON if spec.get("seasonal")
-                           else None, **spec).fit(disp=False)
+            seasonal = bool(spec.get("seasonal"))
+            # Seasonal models start from the classical decomposition of the first two seasons
+            # (statsmodels' "heuristic", Hyndman et al. 2008 sec. 2.6.1) and estimate only the
+            # smoothing parameters: 3-4 unknowns instead of 15-18, ten times faster, and the
+            # measured coverage and MAPE are no worse (docs/concepts/forecast.md).
+            res = ETSModel(z, error="add", seasonal_periods=SEASON if seasonal else None,
+                           initialization_method="heuristic" if seasonal else "estimated",
+                           **spec).fit(disp=False, start_params=start_params)
         else:
             from statsmodels.tsa.statespace.sarimax import SARIMAX
 
             res = SARIMAX(z, order=(1, 0, 0), seasonal_order=(0, 1, 1, SEASON),
-                          trend="c").fit(disp=False)
+                          trend="c").fit(disp=False, start_params=start_params)
     aicc = float(res.aicc)
     noted = sorted({type(w.message).__name__ for w in caught
                     if "Convergence" in type(w.message).__name__})
@@ -368,7 +377,8 @@ def _refit(fit: Fit, o: int) -> Fit | None:
         return Fit("seasonal_naive", fit.label, fit.log, fit.start, y, math.nan)
     z = np.log(y) if fit.log else y
     try:
-        res, aicc, _ = _fit_one(z, fit.model, fit.spec)
+        start = None if fit.results is None else np.asarray(fit.results.params)
+        res, aicc, _ = _fit_one(z, fit.model, fit.spec, start)
     except (ValueError, np.linalg.LinAlgError):
         return None
     return Fit(fit.model, fit.label, fit.log, fit.start, y, aicc, (), fit.spec, res)
