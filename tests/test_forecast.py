@@ -16,9 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from repayplan import CashFlow, Shock
+from repayplan import CashFlow, Shock, forecast
 from repayplan import cashflow as cashflow_module
-from repayplan import forecast
 from repayplan.errors import InputError
 
 SHAPE = np.array([0.6, 0.5, 0.9, 1.0, 1.0, 0.9, 0.9, 1.0, 1.1, 1.3, 1.6, 2.2])
