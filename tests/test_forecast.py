@@ -206,3 +206,47 @@ def test_statsmodels_is_imported_only_when_a_forecast_is_asked_for():
             "print('statsmodels' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------------------------
+# the case file keeps the forecast's source, exactly
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_case_file_round_trips_the_cash_flow_and_its_provenance_exactly(fmt):
+    from datetime import date
+
+    import repayplan as rp
+    from repayplan.case import Case, Party
+
+    cf = CashFlow.from_history(synth(8, n=36), months=12, scenarios=20, seed=4)
+    cf = cf.with_shocks(Shock(1.0, 0.2, start=3, end=3, label="lost customer 客户流失"))
+    bt = cashflow_module.Provenance  # the figures as the dashboard attaches them
+    cf = cf.replace(provenance=cf.provenance.replace(
+        backtest={"coverage_90": 0.9166666666666666, "mape": 0.1234}))
+    case = Case(borrower=Party("Acme"), creditor=rp.Creditor(0.06, name="Bank"),
+                plans=[rp.Plan(term=12, name="twelve")],
+                claim=rp.Claim(principal=100_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+                cashflow=cf)
+    back = Case.loads(case.dumps(fmt), fmt)
+    assert back.cashflow == cf
+    assert np.array_equal(back.cashflow.values, cf.values)
+    assert back.cashflow.provenance == cf.provenance
+    assert isinstance(back.cashflow.provenance, bt)
+    text = case.dumps("toml")
+    assert "[cashflow.source]" in text and 'kind = "history"' in text
+
+
+def test_case_file_reports_a_bad_source_table():
+    from repayplan.case import Case, CaseError
+
+    text = Case.sample().dumps("toml")
+    start = text.index("[cashflow]")
+    bad = text[:start] + '[cashflow]\nstart = "2026-07"\nvalues = [1.0, 2.0]\n' \
+        '[cashflow.source]\nkind = "guess"\n' + text[text.index("\n[", start + 1):]
+    bad = bad.replace("\n[[cashflow.shocks]]", "\n[[ignored]]") if "[[cashflow.shocks]]" in bad \
+        else bad
+    with pytest.raises(CaseError) as e:
+        Case.loads(bad, "toml")
+    assert "cashflow.source" in str(e.value)
