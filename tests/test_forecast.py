@@ -250,3 +250,54 @@ def test_case_file_reports_a_bad_source_table():
     with pytest.raises(CaseError) as e:
         Case.loads(bad, "toml")
     assert "cashflow.source" in str(e.value)
+
+
+# --------------------------------------------------------------------------------------------
+# the command line builds a case's cash flow from a statement
+# --------------------------------------------------------------------------------------------
+
+
+def _statement_csv(history: pd.Series) -> str:
+    """Two lines a month whose net is the month's cash, and a loan drawdown to leave out."""
+    rows = ["交易日期,摘要,借方金额,贷方金额,余额,对方户名"]
+    bal = 100_000_00  # fen
+    for k, (month, cash) in enumerate(history.items()):
+        fen = int(round(cash * 100))
+        costs = 20_000_00 + k
+        for day, debit, credit, who in ((5, 0, fen + costs, "客户"), (20, costs, 0, "供应商")):
+            bal += credit - debit
+            d = f"{month.year}-{month.month:02d}-{day:02d}"
+            fmt = lambda x: f"{x / 100:.2f}" if x else ""  # noqa: E731
+            rows.append(f"{d},货款,{fmt(debit)},{fmt(credit)},{bal / 100:.2f},{who}")
+        if k == 3:
+            bal += 500_000_00
+            rows.append(f"{month.year}-{month.month:02d}-25,贷款发放,,500000.00,{bal / 100:.2f},某银行")
+    return "\n".join(rows) + "\n"
+
+
+def test_cli_builds_the_case_cash_flow_from_a_statement(tmp_path, capsys):
+    from repayplan.case import Case
+    from repayplan.cli import main
+
+    history = synth(9, n=36).round(2)
+    stmt = tmp_path / "statement.csv"
+    stmt.write_text(_statement_csv(history), encoding="utf-8")
+    case_path = tmp_path / "case.toml"
+    Case.sample().save(case_path)
+    out = tmp_path / "new.toml"
+    code = main(["cashflow", str(stmt), "--case", str(case_path), "--loan-proceeds", "某银行",
+                 "--months", "24", "--scenarios", "50", "-o", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0, text
+    assert "Source (history)" in text and "statement.csv" in text and "Model: ETS" in text
+    case = Case.load(out)
+    cf = case.cashflow
+    assert cf.values.shape == (50, 24) and str(cf.start) == "2024-01"
+    assert cf.provenance.history == tuple(history.tolist())  # the statement's exact monthly net
+    assert cf.buffer == Case.sample().cashflow.buffer
+    # a statement that does not reconcile is an input problem naming the month (exit code 1)
+    lines = _statement_csv(history).splitlines()
+    lines[2] = lines[2].rsplit(",", 2)[0] + ",1.00," + lines[2].rsplit(",", 1)[1]  # a balance
+    stmt.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["cashflow", str(stmt), "--case", str(case_path)]) == 1
+    assert "balance in 2021-01" in capsys.readouterr().err
