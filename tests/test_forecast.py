@@ -301,3 +301,40 @@ def test_cli_builds_the_case_cash_flow_from_a_statement(tmp_path, capsys):
     stmt.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert main(["cashflow", str(stmt), "--case", str(case_path)]) == 1
     assert "balance in 2021-01" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# the dashboard: upload a statement, see the forecast and its band, switch model, backtest
+# --------------------------------------------------------------------------------------------
+
+
+def test_dashboard_uploads_a_statement_switches_model_and_backtests():
+    pytest.importorskip("ipywidgets")
+    from repayplan.case import Case
+    from repayplan.notebook import Dashboard
+
+    d = Dashboard(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+    before = d.session.case.cashflow
+    history = synth(10, n=36, start="2023-07").round(2)
+    body = _statement_csv(history).encode("gbk")
+    d.loan_proceeds.value = "某银行"  # typed before the upload: the drawdown is left out
+    d._on_upload_history({"new": ({"name": "流水.csv", "content": memoryview(body)},)})
+    cf = d.session.case.cashflow
+    assert cf.provenance.kind == "history" and str(cf.start) == "2026-07"
+    assert cf.provenance.history == tuple(history.tolist())
+    assert "流水.csv" in d.forecast_info.value and "Model: ETS" in d.forecast_info.value
+    assert d.forecast_chart.value[1:4] == b"PNG"
+    assert cf.buffer == before.buffer and cf.minimum_cash == before.minimum_cash
+    d.forecast_model.value = "level"
+    assert d.session.case.cashflow.provenance.model.startswith("ETS(A,N,N)")
+    d._on_backtest()
+    bt = d.session.backtest
+    assert bt is not None and "rp-backtest-table" in d.forecast_info.value
+    assert f"{bt.coverage_90:.0%}" in d.forecast_info.value
+    assert dict(d.session.case.cashflow.provenance.backtest)["coverage_90"] == bt.coverage_90
+    # a file that is neither a statement nor a monthly history: the message, the cash unchanged
+    d._on_upload_history({"new": ({"name": "x.csv", "content": memoryview(b"a,b\n1,2\n")},)})
+    assert d.forecast_error.value and d.session.case.cashflow is d.session.data_cashflow
+    assert d.session.case.cashflow.provenance.model.startswith("ETS(A,N,N)")
+    d.lang.value = "zh"
+    assert d.backtest_button.description == "回测"
