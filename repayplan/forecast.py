@@ -24,7 +24,8 @@ import pandas as pd
 from ._validate import check_choice, check_int
 from .errors import InputError
 
-__all__ = ["MODELS", "CALIBRATIONS", "Fit", "Backtest", "fit_history", "simulate", "backtest"]
+__all__ = ["MODELS", "CALIBRATIONS", "MIN_SEASONAL", "MIN_HISTORY", "Fit", "Backtest", "fit_history",
+           "simulate", "conformal_factor", "backtest"]
 
 #: Model names accepted by ``model=``.
 MODELS = ("auto", "ets", "sarima", "level", "seasonal_naive")
@@ -130,6 +131,13 @@ class Backtest:
     --------
     ``result["coverage_90"]`` reads like ``result.coverage_90``; :meth:`to_frame` puts both
     forecasts side by side (see :func:`repayplan.cashflow.backtest`).
+
+    >>> t = np.arange(40)
+    >>> past = pd.Series(30_000 * np.exp(0.3 * np.sin(2 * np.pi * t / 12) + 0.02 * np.cos(t)),
+    ...                  index=pd.period_range("2023-01", periods=40, freq="M"))
+    >>> bt = backtest(past, horizon=6, origins=2, scenarios=100)
+    >>> [str(o) for o in bt.origins], bt["coverage_90"] == bt.coverage_90
+    (['2024-12', '2025-10'], True)
     """
 
     coverage_90: float
@@ -445,7 +453,17 @@ def simulate(fit: Fit, months: int, *, scenarios: int, rng: np.random.Generator,
 
 def backtest(series, *, horizon=12, model="auto", calibration="conformal", origins=6,
              scenarios=500, seed=0, log=None) -> Backtest:
-    """Rolling-origin backtest of the forecast and of seasonal naive (see the cashflow door)."""
+    """Rolling-origin backtest of the forecast and of seasonal naive.
+
+    The implementation of :func:`repayplan.cashflow.backtest` (see there for the parameters
+    and the equations).
+
+    >>> past = pd.Series(100.0 + 10 * np.sin(np.arange(30) * np.pi / 6),
+    ...                  index=pd.period_range("2024-01", periods=30, freq="M"))
+    >>> bt = backtest(past, horizon=3, model="seasonal_naive", origins=2, scenarios=50)
+    >>> bt.horizon, len(bt.table)
+    (3, 6)
+    """
     h = check_int("horizon", horizon, low=1, high=60)
     k = check_int("origins", origins, low=1, high=120)
     reps = check_int("scenarios", scenarios, low=20, high=100_000)

@@ -64,6 +64,7 @@ STATEMENT_HEADERS: Mapping[str, tuple[str, ...]] = {
 _BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
 _SPACES = re.compile(r"[\s_/\\\-:：]+")
 _DATE = re.compile(r"^\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{2})(\d{2}))")
+_PLAIN = re.compile(r"^([+-]?)(\d+)(?:\.(\d*))?$")
 _SUMMARY_ROW = ("合计", "总计", "小计", "本页合计", "total", "subtotal")
 _DEBIT_MARKS = frozenset({"借", "d", "dr", "debit", "支", "支出", "出", "-"})
 _CREDIT_MARKS = frozenset({"贷", "c", "cr", "credit", "收", "收入", "入", "+"})
@@ -268,6 +269,11 @@ def _minor(value, field: str, units: int, *, blank_zero: bool) -> int | None:
         if blank_zero:
             return 0
         raise InputError(field, value, "an amount (the cell is empty)")
+    m = _PLAIN.match(text.replace(",", ""))
+    if m is not None and len(m.group(3) or "") <= units:
+        # the common case, exactly in integers: sign, whole part, up to `units` decimals
+        whole = int(m.group(2)) * 10**units + int((m.group(3) or "").ljust(units, "0") or 0)
+        return -whole if m.group(1) == "-" else whole
     neg = text.startswith("(") and text.endswith(")")
     t = text.strip("()").replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
     t = t.replace("元", "").replace("CNY", "").replace("RMB", "").strip()
@@ -424,7 +430,18 @@ def monthly(
     need("date", date)
     where = [f"line {x}" for x in frame["line"]] if "line" in cols else [
         f"row {i}" for i in range(len(frame))]
-    days = [_date(v, f"{date} at {w}") for v, w in zip(frame[date], where, strict=True)]
+    seen: dict = {}  # a statement repeats its dates: parse each text once
+
+    def day(v, w):
+        key = v if isinstance(v, str) else None
+        if key is not None and key in seen:
+            return seen[key]
+        out = _date(v, f"{date} at {w}")
+        if key is not None:
+            seen[key] = out
+        return out
+
+    days = [day(v, w) for v, w in zip(frame[date], where, strict=True)]
     use_amount = amount is not None and amount in cols
     if use_amount:
         amt = [_minor(v, f"{amount} at {w}", units, blank_zero=False)
