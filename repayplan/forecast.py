@@ -1,8 +1,8 @@
 """A forecast of the borrower's cash fitted to its own history, with calibrated bands.
 
 :func:`fit_history` fits a seasonal model with statsmodels (state-space exponential smoothing,
-:class:`statsmodels.tsa.exponential_smoothing.ets.ETSModel`, or
-:class:`statsmodels.tsa.statespace.sarimax.SARIMAX`), :func:`simulate` draws scenarios from the
+``statsmodels.tsa.exponential_smoothing.ets.ETSModel``, or
+``statsmodels.tsa.statespace.sarimax.SARIMAX``), :func:`simulate` draws scenarios from the
 fitted model and widens them by a conformal factor measured on rolling backtests inside the
 history, and :func:`backtest` reports how well the bands and the median did on held-out months,
 beside the seasonal-naive forecast.  :meth:`repayplan.CashFlow.from_history` and
