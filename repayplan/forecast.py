@@ -353,14 +353,19 @@ def _band_scores(fit: Fit, rng: np.random.Generator, horizon: int) -> tuple[np.n
     """Normalised errors ``|z - median| / half-width of the 90% band`` on rolling backtests.
 
     The model (its kind and form, not its parameters) is refitted at each of the last
-    ``_CONFORMAL_ORIGINS`` origins that leave ``horizon`` months of history to compare with.
+    ``_CONFORMAL_ORIGINS`` origins that leave ``h`` months of history to compare with;
+    ``h = min(horizon, n - min_train - 5)``, at least 3 (fewer origins when there is no room).
     """
     n = len(fit.history)
     z_all = np.log(fit.history) if fit.log else fit.history
     min_train = MIN_SEASONAL if fit.spec.get("seasonal") or fit.model == "sarima" else MIN_HISTORY
     if fit.model == "seasonal_naive":
         min_train = SEASON + 2
-    h = min(horizon, n - min_train)
+    # the longest horizon that still leaves room for all the origins (a short history trades
+    # horizon for origins: six origins of 7 months say more than one of 12)
+    h = min(horizon, n - min_train - _CONFORMAL_ORIGINS + 1)
+    if h < 3:
+        h = min(horizon, n - min_train)
     if h < 3:
         return np.array([]), 0
     origins = [n - h - j for j in range(_CONFORMAL_ORIGINS) if n - h - j >= min_train]

@@ -771,7 +771,8 @@ class Dashboard:
         p = cf.provenance
         parts = []
         if p is not None and s.cash_source == "data":
-            parts.append("<br>".join(html.escape(line) for line in p.lines()))
+            shown = [x for x in p.lines() if not (s.backtest is not None and x.startswith("Backtest:"))]
+            parts.append("<br>".join(html.escape(line) for line in shown))
         bt = s.backtest
         if bt is not None:
             head = html.escape(text("backtest_head", lang, h=bt.horizon, k=len(bt.origins)))
