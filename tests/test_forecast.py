@@ -338,3 +338,18 @@ def test_dashboard_uploads_a_statement_switches_model_and_backtests():
     assert d.session.case.cashflow.provenance.model.startswith("ETS(A,N,N)")
     d.lang.value = "zh"
     assert d.backtest_button.description == "回测"
+
+
+def test_the_minutes_and_the_annex_say_where_the_cash_flow_came_from():
+    pytest.importorskip("ipywidgets")
+    from repayplan.case import Case
+    from repayplan.notebook.state import Session
+
+    s = Session(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+    rows = "".join(f"{m},{v:.2f}\n" for m, v in synth(11, n=36, start="2023-07").items())
+    assert s.upload_history(("month,available\n" + rows).encode(), "history.csv") is None
+    _ = s.refresh()
+    for fmt in ("md", "html", "csv"):
+        assert "Cash flow: history: forecast from 36 months of history" in s.minutes_text(fmt)
+    md = s.annex(0, "md")
+    assert "cash flow: history: forecast from 36 months" in md

@@ -547,7 +547,8 @@ class Dashboard:
             col.refresh()
             col.show_findings(findings)
         self.charts.update(view.charts, lang)
-        self.minutes.value = s.minutes.render("html", lang=lang, title=s.case.title)
+        self.minutes.value = s.minutes_text("html", lang=lang) if s.case.cashflow.provenance else \
+            s.minutes.render("html", lang=lang, title=s.case.title)
         with self._mute():
             current = self.export_plan.value
             self.export_plan.options = s.names
@@ -638,7 +639,8 @@ class Dashboard:
         for col in self.columns:
             col.refresh()
         s = self.session
-        self.minutes.value = s.minutes.render("html", lang=s.lang, title=s.case.title)
+        self.minutes.value = s.minutes_text("html", lang=s.lang) if s.case.cashflow.provenance else \
+            s.minutes.render("html", lang=s.lang, title=s.case.title)
         accepted = s.accepted
         if accepted is not None:
             with self._mute():

@@ -1223,8 +1223,11 @@ class Session:
         if lang == "en":
             borrower = case.borrower.other_name or borrower
             creditor = case.creditor_party.other_name or creditor
-        return slot.plan.schedule(case.claim), {"lang": lang, "claim": case.claim, "plan": slot.plan,
-                                                "borrower": borrower, "creditor": creditor}
+        kw = {"lang": lang, "claim": case.claim, "plan": slot.plan, "borrower": borrower,
+              "creditor": creditor}
+        if case.cashflow.provenance is not None:  # where the cash the plan was judged on came from
+            kw["notes"] = [f"The borrower's cash flow: {case.cashflow.provenance.summary()}."]
+        return slot.plan.schedule(case.claim), kw
 
     def annex(self, i: int, format: str = "xlsx", *, lang: str = "en"):
         """The agreement annex of column ``i`` (:func:`repayplan.report.render`).
@@ -1273,7 +1276,9 @@ class Session:
         lang = lang or self.lang
         case = self.case
         parties = f"{case.borrower.name} / {case.creditor_party.name}"
-        return self.minutes.render(format, lang=lang, title=case.title, parties=parties)
+        p = case.cashflow.provenance
+        source = f"Cash flow: {p.summary()}" if p is not None else ""
+        return self.minutes.render(format, lang=lang, title=case.title, parties=parties, source=source)
 
 
 def _starting_projection(cashflow):
