@@ -328,7 +328,7 @@ def _cmd_export(args) -> int:
 
 def _cmd_cashflow(args) -> int:
     """Build the case's cash flow from a statement or a monthly history (and forecast it)."""
-    from .cashflow import CashFlow, backtest
+    from .cashflow import CashFlow, Provenance, backtest
 
     case = _load(args.case)
     old = case.cashflow
@@ -341,6 +341,9 @@ def _cmd_cashflow(args) -> int:
                 tag=args.tag_column, currency=old.currency)
         else:
             history = CashFlow.read_csv(args.file, currency=old.currency)
+            history = history.replace(provenance=Provenance(
+                "data", f"monthly figures {os.path.basename(args.file)}: {history.months} months "
+                        f"{history.start}..{history.end}"))
     except InputError as e:
         raise _UserError(args.file, f"{e.field}: {_input_text(e)}") from None
     if args.no_forecast:

@@ -353,3 +353,30 @@ def test_the_minutes_and_the_annex_say_where_the_cash_flow_came_from():
         assert "Cash flow: history: forecast from 36 months of history" in s.minutes_text(fmt)
     md = s.annex(0, "md")
     assert "cash flow: history: forecast from 36 months" in md
+
+
+def test_cli_reads_a_monthly_history_backtests_and_refuses_to_overwrite(tmp_path, capsys):
+    from repayplan.case import Case
+    from repayplan.cli import main
+
+    history = synth(12, n=40, start="2023-03")
+    path = tmp_path / "history.csv"
+    CashFlow.from_series(history).to_frame().to_csv(path)  # month, available
+    case_path = tmp_path / "case.toml"
+    Case.sample().save(case_path)
+    out = tmp_path / "out.json"
+    args = ["cashflow", str(path), "--case", str(case_path), "--input", "monthly", "--model",
+            "level", "--scenarios", "40", "--months", "80", "--backtest", "-o", str(out)]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "Backtest: coverage_90" in text and "Model: ETS(A,N,N)" in text
+    figures = dict(Case.load(out).cashflow.provenance.backtest)
+    assert set(figures) == {"coverage_90", "mape", "naive_coverage_90", "naive_mape"}
+    assert main(args) == 1  # out exists: --force to replace it
+    assert "exists already" in capsys.readouterr().err
+    plain = tmp_path / "plain.toml"
+    assert main(["cashflow", str(path), "--case", str(case_path), "--input", "monthly",
+                 "--no-forecast", "-o", str(plain)]) == 0
+    cf = Case.load(plain).cashflow
+    assert cf.to_series().tolist() == history.tolist()
+    assert cf.provenance.kind == "data" and "history.csv: 40 months" in cf.provenance.description
