@@ -318,3 +318,23 @@ def test_cfads_errors_name_the_field():
               frequency="annual")
     with pytest.raises(InputError, match="keyword of CashFlow.from_accounts"):
         CashFlow.from_accounts(acc, ebitdaa="ebitda")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(-10**12, 10**12), min_size=1, max_size=5),
+       st.lists(st.integers(0, 10**11), min_size=5, max_size=5),
+       st.fractions(0, 1).map(lambda f: float(f)))
+def test_cfads_annual_spread_and_pro_rata_invariants(ebitda, other, share):
+    years = list(range(2025, 2025 + len(ebitda)))
+    acc = pd.DataFrame({"ebitda": [str(Decimal(x).scaleb(-2)) for x in ebitda],
+                        "other_debt_service": [str(Decimal(x).scaleb(-2)) for x in
+                                               other[:len(ebitda)]]}, index=years)
+    t = cfads(acc, ebitda="ebitda", frequency="annual", priority="pro_rata", share=share)
+    for k, x in enumerate(ebitda):
+        months = t["cfads"].iloc[12 * k: 12 * k + 12]
+        assert sum(months) == Decimal(x).scaleb(-2)  # every year to the fen
+        assert max(months) - min(months) <= Decimal("0.01")  # equal parts
+    paid, due, c = t["other_paid"], t["other_debt_service"], t["cfads"]
+    assert ((paid >= 0) & (paid <= due)).all()
+    assert (t["available"] == c - paid).all()
+    assert ((paid == due) | (paid <= (1 - Decimal(repr(share))) * c.clip(lower=0) + Decimal("0.005"))).all()
