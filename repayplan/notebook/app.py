@@ -779,14 +779,16 @@ class Dashboard:
         if bt is not None:
             head = html.escape(text("backtest_head", lang, h=bt.horizon, k=len(bt.origins)))
             rows = "".join(
-                f"<tr><th style='text-align:left'>{html.escape(text(label, lang))}</th>"
-                f"<td style='text-align:right'>{cov:.0%}</td><td style='text-align:right'>{mape:.1%}</td></tr>"
+                f"<tr><th style='text-align:left;padding:2px 12px'>{html.escape(text(label, lang))}</th>"
+                f"<td style='text-align:right;padding:2px 12px'>{cov:.0%}</td>"
+                f"<td style='text-align:right;padding:2px 12px'>{mape:.1%}</td></tr>"
                 for label, cov, mape in (("bt_model", bt.coverage_90, bt.mape),
                                          ("bt_naive", bt.seasonal_naive["coverage_90"],
                                           bt.seasonal_naive["mape"])))
-            parts.append(f"<table class='rp-backtest-table'><caption>{head}</caption><tr><th>"
-                         f"{html.escape(text('bt_forecast', lang))}</th><th>"
-                         f"{html.escape(text('bt_coverage', lang))}</th><th>"
+            th = "<th style='padding:2px 12px'>"
+            parts.append(f"<table class='rp-backtest-table'><caption style='text-align:left'>{head}"
+                         f"</caption><tr>{th}{html.escape(text('bt_forecast', lang))}</th>{th}"
+                         f"{html.escape(text('bt_coverage', lang))}</th>{th}"
                          f"{html.escape(text('bt_mape', lang))}</th></tr>{rows}</table>")
         self.forecast_info.value = "".join(f"<div>{x}</div>" for x in parts)
         with self._mute():

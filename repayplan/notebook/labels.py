@@ -93,7 +93,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "fm_level": ("Level only (ETS(A,N,N))", "仅水平（ETS(A,N,N)）"),
     "fm_seasonal_naive": ("Seasonal naive", "季节性朴素"),
     "backtest": ("Backtest", "回测"),
-    "backtest_head": ("Backtest: {h} months ahead from {k} origins",
+    "backtest_head": ("Backtest: {h} months ahead from {k} origin(s)",
                       "回测：自 {k} 个起点向前预测 {h} 个月"),
     "bt_forecast": ("Forecast", "预测"),
     "bt_model": ("Fitted model", "拟合模型"),

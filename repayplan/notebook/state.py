@@ -897,7 +897,10 @@ class Session:
             if self.history_cashflow is None:
                 raise InputError("backtest", None, "run after a statement or a history is uploaded")
             series = self.history_cashflow.to_series()
-            horizon = min(12, len(series) - 24)
+            # up to 12 months ahead, shortened so that a short history still has 4 origins
+            # (24 months to fit at the first); below 30 months, one origin is all there is
+            n = len(series)
+            horizon = min(12, n - 27) if n - 27 >= 3 else n - 24
             if horizon < 1:
                 raise InputError("history", f"{len(series)} months",
                                  "at least 25 months for a backtest (24 to fit, 1 to compare)")
