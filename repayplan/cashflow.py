@@ -1240,6 +1240,7 @@ class CashFlow:
         minimum_cash=0.0,
         currency="CNY",
         source="",
+        reconcile="month",
     ) -> CashFlow:
         """Monthly net cash from bank statement lines (银行流水).
 
@@ -1266,6 +1267,9 @@ class CashFlow:
             closing balance if that is the cash at hand.
         source : str, default ""
             The name of the statement, for the provenance.
+        reconcile : {"month", "line"}, default "month"
+            Check each month's closing balance, or every line's balance
+            (see :func:`repayplan.statements.monthly`).
 
         Returns
         -------
@@ -1302,7 +1306,7 @@ class CashFlow:
             frame, date=date, amount=amount, debit=debit, credit=credit, balance=balance,
             counterparty=counterparty, tag=tag, own_accounts=own_accounts,
             loan_proceeds=loan_proceeds, exclude_tags=exclude_tags,
-            opening_balance=opening_balance, currency=currency,
+            opening_balance=opening_balance, currency=currency, reconcile=reconcile,
         )  # fmt: skip
         if not isinstance(source, str):
             raise InputError("source", source, "text: the statement's name")
@@ -1317,8 +1321,9 @@ class CashFlow:
             notes.append("left out: " + ", ".join(w for w in what if w) +
                          f" (net {sum(table['excluded'], Decimal(0))} in {len(excluded)} months)")
         if "closing" in table:
-            notes.append(f"balances reconcile every month; closing balance {table['closing'].iloc[-1]}"
-                         f" in {table.index[-1]}")
+            every = "line" if reconcile == "line" else "month"
+            notes.append(f"balances reconcile every {every}; closing balance "
+                         f"{table['closing'].iloc[-1]} in {table.index[-1]}")
         empty = int((table["lines"] == 0).sum())
         if empty:
             notes.append(f"{empty} months without lines count as zero cash")

@@ -339,6 +339,7 @@ def monthly(
     exclude_tags=(),
     opening_balance=None,
     currency="CNY",
+    reconcile="month",
 ) -> pd.DataFrame:
     """Statement lines aggregated to monthly net cash, exactly, with balances reconciled.
 
@@ -373,6 +374,11 @@ def monthly(
         The balance before the first line.  Default: the first line's balance less its amount.
     currency : str, default "CNY"
         Sets the minor units (CNY: 2 decimals).  An amount with more decimals is an error.
+    reconcile : {"month", "line"}, default "month"
+        ``"month"``: each month's last balance must be the previous month's plus the month's
+        lines.  ``"line"``: every line's balance must be the previous line's plus its amount
+        (stricter: it also catches errors inside a month that cancel out by its end, but it
+        needs the lines of a day in the bank's own order).
 
     Returns
     -------
@@ -514,6 +520,21 @@ def monthly(
             opening0 = int(bal[0] - a[0])
         else:
             opening0 = _minor(opening_balance, "opening_balance", units, blank_zero=False)
+        check_choice("reconcile", reconcile, ("month", "line"))
+        if reconcile == "line":
+            expect_line = opening0 + np.cumsum(a)
+            off = np.flatnonzero(bal != expect_line)
+            if off.size:
+                i = int(off[0])
+                before = opening0 if i == 0 else int(bal[i - 1])
+                raise InputError(
+                    f"{balance} at {where[i]}", str(money.from_minor(int(bal[i]), units)),
+                    f"the balance before it {money.from_minor(before, units)} + its amount "
+                    f"{money.from_minor(int(a[i]), units)} = "
+                    f"{money.from_minor(before + int(a[i]), units)}",
+                    f"in {ts[i].to_period('M')}; difference "
+                    f"{money.from_minor(int(bal[i]) - before - int(a[i]), units)}",
+                )  # fmt: skip
         total = inflows - outflows + excluded
         closing_stated = np.full(n, np.iinfo(np.int64).min)
         last_line = np.zeros(n, dtype=np.int64) - 1

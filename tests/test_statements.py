@@ -338,3 +338,20 @@ def test_cfads_annual_spread_and_pro_rata_invariants(ebitda, other, share):
     assert ((paid >= 0) & (paid <= due)).all()
     assert (t["available"] == c - paid).all()
     assert ((paid == due) | (paid <= (1 - Decimal(repr(share))) * c.clip(lower=0) + Decimal("0.005"))).all()
+
+
+def test_line_by_line_reconciliation_catches_an_error_that_the_month_end_hides():
+    lines = read_statement(io.StringIO(ICBC_STYLE))
+    lines.loc[4, "balance"] = "882,699.00"  # February's first line 0.50 off; its last line right
+    monthly(lines)  # the month-end check cannot see it
+    with pytest.raises(InputError) as e:
+        monthly(lines, reconcile="line")
+    assert e.value.field == "balance at line 9"
+    assert "784699.50 + its amount 98000.00 = 882699.50" in str(e.value)
+    assert "-0.50" in str(e.value)
+    good = read_statement(io.StringIO(ICBC_STYLE))
+    pd.testing.assert_frame_equal(monthly(good, reconcile="line"), monthly(good))
+    cf = CashFlow.from_transactions(good, reconcile="line")
+    assert any("reconcile every line" in n for n in cf.provenance.notes)
+    with pytest.raises(InputError):
+        monthly(good, reconcile="daily")
