@@ -338,7 +338,7 @@ def _cmd_cashflow(args) -> int:
             history = CashFlow.read_statement(
                 args.file, own_accounts=args.own_account or (),
                 loan_proceeds=args.loan_proceeds or (), exclude_tags=args.exclude_tag or (),
-                tag=args.tag_column, currency=old.currency)
+                tag=args.tag_column, currency=old.currency, reconcile=args.reconcile)
         else:
             history = CashFlow.read_csv(args.file, currency=old.currency)
             history = history.replace(provenance=Provenance(
@@ -525,6 +525,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="leave out lines with this tag (repeatable; see --tag-column)")
     f.add_argument("--tag-column", default="tag", metavar="COLUMN",
                    help="the column of tags (default tag; 'description' is the 摘要)")
+    f.add_argument("--reconcile", choices=("month", "line"), default="month",
+                   help="check each month's closing balance (default) or every line's")
     f.add_argument("--months", type=_nonneg_int, help="months to forecast (default: the case's)")
     f.add_argument("--scenarios", type=_nonneg_int, default=1000, help="default 1000")
     f.add_argument("--seed", type=_nonneg_int, default=1, help="default 1")

@@ -286,7 +286,7 @@ def test_cli_builds_the_case_cash_flow_from_a_statement(tmp_path, capsys):
     Case.sample().save(case_path)
     out = tmp_path / "new.toml"
     code = main(["cashflow", str(stmt), "--case", str(case_path), "--loan-proceeds", "某银行",
-                 "--months", "24", "--scenarios", "50", "-o", str(out)])
+                 "--months", "24", "--scenarios", "50", "--reconcile", "line", "-o", str(out)])
     text = capsys.readouterr().out
     assert code == 0, text
     assert "Source (history)" in text and "statement.csv" in text and "Model: ETS" in text
