@@ -83,3 +83,7 @@ def __getattr__(name):
 from . import portfolio  # noqa: E402
 
 __all__ += ["portfolio"]
+
+from . import statements  # noqa: E402  (bank statements and accounts; no statsmodels)
+
+__all__ += ["statements"]

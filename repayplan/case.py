@@ -69,6 +69,16 @@ The schema (TOML; JSON has the same structure)
     values = [45000.0, 47000.5, ...]   # one path; [[...], [...]] for scenarios
     buffer = 150000.00
     minimum_cash = 60000.00
+    [cashflow.source]                  # optional: where the data came from
+    kind = "history"                   # data, statement, accounts, history, projection
+    description = "forecast from 36 months of history 2023-07..2026-06 (bank statement ...)"
+    model = "ETS(A,Ad,A) on ln(cash), statsmodels ETSModel, ..."
+    calibration = "conformal: band widened x1.24 from 6 rolling backtests ..."
+    history_start = "2023-07"          # the history the forecast was fitted to
+    history = [41000.0, ...]
+    notes = ["..."]
+    overrides = ["loss of main customer: cash -35% from 2027-03 (probability 100%)"]
+    [cashflow.source.backtest]         # optional figures: coverage_90 = 0.9, mape = 0.08 ...
 
     [[plans]]                          # each candidate plan: a name and every
     name = "Bank proposal"             # keyword of repayplan.Plan
@@ -171,7 +181,10 @@ _CLAIM_KEYS = _CLAIM_AMOUNTS + ("annual_rate", "penalty_rate", "penalty_markup",
 _PLAN_KEYS = tuple(f.name for f in dataclasses.fields(Plan))
 _PROJECTION_KEYS = ("base", "months", "trend", "seasonality", "volatility", "scenarios", "shocks",
                     "seed", "start", "buffer", "minimum_cash", "persistence", "currency")
-_DATA_KEYS = ("start", "values", "buffer", "minimum_cash", "currency")
+_DATA_KEYS = ("start", "values", "buffer", "minimum_cash", "currency", "source")
+#: Keys of [cashflow.source]: where monthly data came from (repayplan.cashflow.Provenance).
+_SOURCE_KEYS = ("kind", "description", "model", "calibration", "history_start", "history",
+                "backtest", "notes", "overrides")
 _SHOCK_KEYS = tuple(f.name for f in dataclasses.fields(Shock))
 _TOP_KEYS = ("format_version", "title", "rules", "notes", "borrower", "creditor", "loan", "claim",
              "cashflow", "plans", "negotiation", "meeting", "security")
@@ -1561,14 +1574,18 @@ def _read_cashflow(data, claim: Claim | None, problems: _Problems):
         if tab is None or "values" not in tab:
             return None, None
         values = _read_values(tab["values"], problems)
-        kw = {k: v for k, v in tab.items() if k != "values"}
+        kw = {k: v for k, v in tab.items() if k not in ("values", "source")}
+        provenance = _read_source(tab["source"], problems) if "source" in tab else None
         kw.setdefault("currency", currency)
         before = len(problems.items)
         _build(CashFlow, kw, "cashflow", problems, base=lambda k: {"values": [0.0], "start": "2000-01"},
                trials_only=True)
         if values is None or len(problems.items) > before:
             return None, None
-        return _attempt(problems, "cashflow", lambda: CashFlow(values, **kw)), None
+        if "source" in tab and provenance is None:
+            return None, None
+        return _attempt(problems, "cashflow",
+                        lambda: CashFlow(values, **kw, provenance=provenance)), None
     tab = _table(data, "cashflow", problems, _PROJECTION_KEYS, required=("base", "months", "seed"))
     if tab is None:
         return None, None
@@ -1590,6 +1607,47 @@ def _read_cashflow(data, claim: Claim | None, problems: _Problems):
     if projection is None:
         return None, None
     return projection.cashflow(), projection
+
+
+def _read_source(data, problems: _Problems):
+    """[cashflow.source]: a repayplan.cashflow.Provenance, numbers read back to the same float."""
+    from .cashflow import Provenance
+
+    tab = _table(data, "cashflow.source", problems, _SOURCE_KEYS, required=("kind",))
+    if tab is None or "kind" not in tab:
+        return None
+    kw = dict(tab)
+    for k in ("history", "notes", "overrides"):
+        if k in kw and not isinstance(kw[k], list):
+            problems.add(f"cashflow.source.{k}", f"{_show(kw[k])} is not an array")
+            return None
+    if "backtest" in kw and not isinstance(kw["backtest"], Mapping):
+        problems.add("cashflow.source.backtest", f"{_show(kw['backtest'])} is not a table")
+        return None
+    for k in ("history",):
+        if k in kw:
+            kw[k] = [float(x) if isinstance(x, (Decimal, int)) and not isinstance(x, bool) else x
+                     for x in kw[k]]
+    if "backtest" in kw:
+        kw["backtest"] = {k: float(v) if isinstance(v, Decimal) else v
+                          for k, v in kw["backtest"].items()}
+    return _attempt(problems, "cashflow.source", lambda: Provenance(**kw))
+
+
+def _source_doc(p) -> dict:
+    d: dict = {"kind": p.kind}
+    for k in ("description", "model", "calibration"):
+        if getattr(p, k):
+            d[k] = getattr(p, k)
+    if p.history:
+        d["history_start"] = str(p.history_start)
+        d["history"] = list(p.history)
+    if p.backtest:
+        d["backtest"] = dict(p.backtest)
+    for k in ("notes", "overrides"):
+        if getattr(p, k):
+            d[k] = list(getattr(p, k))
+    return d
 
 
 def _read_values(values, problems: _Problems):
@@ -1813,6 +1871,8 @@ def _cashflow_doc(case: Case) -> dict:
         d["values"] = cf.values[0].tolist() if cf.n_scenarios == 1 else cf.values.tolist()
         d["buffer"] = cf.buffer
         d["minimum_cash"] = cf.minimum_cash
+        if cf.provenance is not None:
+            d["source"] = _source_doc(cf.provenance)
         return d
     d = {"base": p.base, "months": p.months}
     if p.start is not None:

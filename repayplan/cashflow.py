@@ -30,7 +30,7 @@ import pandas as pd
 from ._validate import as_decimal, check_amount, check_choice, check_fraction, check_int
 from .errors import InputError
 
-__all__ = ["CashFlow", "Shock", "DEFAULT_PROJECTION_START", "INFLOW_WORDS", "OUTFLOW_WORDS"]
+__all__ = ["CashFlow", "Shock", "Provenance", "backtest", "DEFAULT_PROJECTION_START", "INFLOW_WORDS", "OUTFLOW_WORDS"]
 
 #: The first month of a projection when ``start`` is not given.  A fixed month (not "next month")
 #: keeps a seeded projection reproducible on any day; January makes ``values[:, t]`` fall in
@@ -410,6 +410,149 @@ def _show(v):
 
 
 # --------------------------------------------------------------------------------------------
+# Provenance
+# --------------------------------------------------------------------------------------------
+
+_KINDS = ("data", "statement", "accounts", "history", "projection")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a :class:`CashFlow` came from: its source, the model, the analyst's overrides.
+
+    Parameters
+    ----------
+    kind : {"data", "statement", "accounts", "history", "projection"}
+        The source: monthly data typed or read, a bank statement, accounts (CFADS), a forecast
+        fitted to a history, or a parametric projection.
+    description : str
+        The source in words ("bank statement acme.csv: 412 lines 2024-07-01..2026-06-28").
+    model : str, default ""
+        The forecasting model and how it was chosen (a history forecast only).
+    calibration : str, default ""
+        How the forecast's band was calibrated.
+    history_start : pandas.Period or str, optional
+        The first month of ``history``.
+    history : tuple of float, default ()
+        The monthly history a forecast was fitted to (for the chart of the forecast against it).
+    backtest : mapping of str to float, default ()
+        Backtest figures (``coverage_90``, ``mape``, ``naive_coverage_90``, ``naive_mape``),
+        stored as sorted ``(name, value)`` pairs.
+    notes : tuple of str, default ()
+        What the reader should know (a short history, months left out, a fallback).
+    overrides : tuple of str, default ()
+        The analyst's changes on top of the source, in the order applied.
+
+    Examples
+    --------
+    >>> p = Provenance("history", "36 months of bank statements", model="ETS(A,Ad,A)",
+    ...                overrides=("loss of main customer from 2027-03: cash x0.70",))
+    >>> print(p.summary())
+    history: 36 months of bank statements; model ETS(A,Ad,A); overrides: loss of main customer from 2027-03: cash x0.70
+    """
+
+    kind: str
+    description: str = ""
+    model: str = ""
+    calibration: str = ""
+    history_start: pd.Period | None = None
+    history: tuple[float, ...] = ()
+    backtest: tuple[tuple[str, float], ...] = ()
+    notes: tuple[str, ...] = ()
+    overrides: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        set_ = object.__setattr__
+        check_choice("kind", self.kind, _KINDS)
+        for k in ("description", "model", "calibration"):
+            if not isinstance(getattr(self, k), str):
+                raise InputError(k, getattr(self, k), "text")
+        for k in ("notes", "overrides"):
+            v = getattr(self, k)
+            if isinstance(v, str) or not isinstance(v, Sequence) or not all(
+                isinstance(x, str) for x in v
+            ):
+                raise InputError(k, v, "a list of texts")
+            set_(self, k, tuple(v))
+        if self.history_start is not None:
+            set_(self, "history_start", _as_month("history_start", self.history_start))
+        try:
+            h = tuple(float(x) for x in self.history)
+        except (TypeError, ValueError):
+            raise InputError("history", self.history, "a list of monthly amounts") from None
+        if not all(math.isfinite(x) for x in h):
+            raise InputError("history", list(h), "finite amounts")
+        if h and self.history_start is None:
+            raise InputError("history_start", None, "the first month of history")
+        set_(self, "history", h)
+        bt = self.backtest
+        pairs = bt.items() if isinstance(bt, Mapping) else bt
+        try:
+            out = tuple(sorted((str(k), float(v)) for k, v in pairs))
+        except (TypeError, ValueError):
+            raise InputError("backtest", bt, "a mapping of figure names to numbers") from None
+        set_(self, "backtest", out)
+
+    def replace(self, **changes) -> Provenance:
+        """A copy with some fields changed (validated again).
+
+        >>> Provenance("data").replace(notes=("typed in",)).notes
+        ('typed in',)
+        """
+        return dataclasses.replace(self, **changes)
+
+    def with_override(self, text: str) -> Provenance:
+        """A copy with one more override recorded.
+
+        >>> Provenance("data").with_override("cash x0.9 from 2027-01").overrides
+        ('cash x0.9 from 2027-01',)
+        """
+        return self.replace(overrides=self.overrides + (text,))
+
+    def history_series(self) -> pd.Series | None:
+        """The history as a Series indexed by month (None when there is none).
+
+        >>> Provenance("history", history_start="2026-01", history=(1.0, 2.0)).history_series()
+        month
+        2026-01    1.0
+        2026-02    2.0
+        Freq: M, Name: history, dtype: float64
+        """
+        if not self.history:
+            return None
+        idx = pd.period_range(self.history_start, periods=len(self.history), freq="M",
+                              name="month")
+        return pd.Series(self.history, index=idx, name="history")
+
+    def lines(self) -> list[str]:
+        """The provenance as sentences, for the annex and the minutes.
+
+        >>> Provenance("accounts", "annual accounts 2025", notes=("spread evenly",)).lines()
+        ['Source (accounts): annual accounts 2025', 'Note: spread evenly']
+        """
+        out = [f"Source ({self.kind}): {self.description}" if self.description
+               else f"Source: {self.kind}"]
+        if self.model:
+            out.append(f"Model: {self.model}")
+        if self.calibration:
+            out.append(f"Band: {self.calibration}")
+        if self.backtest:
+            out.append("Backtest: " + ", ".join(f"{k} {v:.3f}" for k, v in self.backtest))
+        out += [f"Note: {n}" for n in self.notes]
+        out += [f"Override: {o}" for o in self.overrides]
+        return out
+
+    def summary(self) -> str:
+        """One line: kind, description, model and overrides."""
+        parts = [f"{self.kind}: {self.description}" if self.description else self.kind]
+        if self.model:
+            parts.append(f"model {self.model}")
+        if self.overrides:
+            parts.append("overrides: " + "; ".join(self.overrides))
+        return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
 # CashFlow
 # --------------------------------------------------------------------------------------------
 
@@ -433,6 +576,11 @@ class CashFlow:
         Operating cash the borrower must always keep, >= 0 (not available for debt service).
     currency : str, default "CNY"
         ISO 4217 code of the amounts.
+    provenance : Provenance, optional
+        Where the cash came from (a statement, accounts, a forecast fitted to a history, the
+        analyst's overrides), for the annex and the minutes.  Set by the constructors that
+        read the borrower's numbers; it is not part of equality (two cash flows with the same
+        numbers are equal).
 
     Notes
     -----
@@ -458,6 +606,7 @@ class CashFlow:
     buffer: float = 0.0
     minimum_cash: float = 0.0
     currency: str = "CNY"
+    provenance: Provenance | None = None
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -494,6 +643,8 @@ class CashFlow:
             float(check_amount("minimum_cash", self.minimum_cash, allow_zero=True)),
         )
         set_(self, "currency", _check_currency(self.currency))
+        if self.provenance is not None and not isinstance(self.provenance, Provenance):
+            raise InputError("provenance", self.provenance, "a repayplan.cashflow.Provenance or None")
 
     # ---- shape and labels ------------------------------------------------------------------
 
@@ -688,7 +839,8 @@ class CashFlow:
     def __reduce__(self):  # rebuild through __init__: validated, read-only values after pickling
         return (
             type(self),
-            (self.values, self.start, self.buffer, self.minimum_cash, self.currency),
+            (self.values, self.start, self.buffer, self.minimum_cash, self.currency,
+             self.provenance),
         )
 
     def __eq__(self, other):
@@ -715,7 +867,7 @@ class CashFlow:
             "p95 monthly cash": _fmt(p95),
             "opening buffer": _fmt(self.buffer),
             "minimum cash": _fmt(self.minimum_cash),
-        }
+        } | ({"source": self.provenance.summary()} if self.provenance is not None else {})
 
     def __repr__(self) -> str:
         d = self._summary()
@@ -1066,6 +1218,422 @@ class CashFlow:
             values = values * factor
         return cls(values, first, buffer, minimum_cash, currency)
 
+    # ---- the borrower's own numbers ----------------------------------------------------------
+
+    @classmethod
+    def from_transactions(
+        cls,
+        frame,
+        *,
+        date="date",
+        amount="amount",
+        debit="debit",
+        credit="credit",
+        balance="balance",
+        counterparty="counterparty",
+        tag="tag",
+        own_accounts=(),
+        loan_proceeds=(),
+        exclude_tags=(),
+        opening_balance=None,
+        buffer=0.0,
+        minimum_cash=0.0,
+        currency="CNY",
+        source="",
+        reconcile="month",
+    ) -> CashFlow:
+        """Monthly net cash from bank statement lines (银行流水).
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            One row per statement line; :func:`repayplan.statements.read_statement` reads a CSV
+            or xlsx export (Chinese headers 交易日期, 借方金额, 贷方金额, 余额, 对方户名 ...) into
+            this form.
+        date, amount, debit, credit, balance, counterparty, tag
+            Column names: the date; a signed amount (money in positive), or unsigned ``debit``
+            (out) and ``credit`` (in) columns when there is no ``amount`` column; the running
+            balance (reconciled when present); the counterparty; a tag or description.
+        own_accounts : list of str
+            Counterparties that are the borrower's own accounts: those lines are left out.
+        loan_proceeds : list of str
+            Lenders whose payments in are loan proceeds: those lines are left out.
+        exclude_tags : list of str
+            Lines with one of these tags are left out (``tag="description"`` matches 摘要).
+        opening_balance : amount, optional
+            The balance before the first line (default: first balance less first amount).
+        buffer, minimum_cash, currency
+            See :class:`CashFlow`.  ``buffer`` is not taken from the statement: pass the
+            closing balance if that is the cash at hand.
+        source : str, default ""
+            The name of the statement, for the provenance.
+        reconcile : {"month", "line"}, default "month"
+            Check each month's closing balance, or every line's balance
+            (see :func:`repayplan.statements.monthly`).
+
+        Returns
+        -------
+        CashFlow
+            One path, one value per month from the first line's month to the last one's (a
+            month without lines is zero), with a :class:`Provenance` of kind ``"statement"``.
+
+        Raises
+        ------
+        InputError
+            As :func:`repayplan.statements.monthly`: a bad date or amount (naming the line),
+            lines out of date order, or the first month whose balances do not reconcile.
+
+        Notes
+        -----
+        The aggregation is exact (integer minor units, :func:`repayplan.statements.monthly`);
+        only the monthly totals become floats:
+        ``net_m = sum(credits kept in m) - sum(debits kept in m)``.
+
+        Examples
+        --------
+        >>> lines = pd.DataFrame({
+        ...     "date": ["2026-01-05", "2026-01-09", "2026-01-20", "2026-02-03"],
+        ...     "debit": ["", "", "8000.50", ""], "credit": ["12000.00", "300000.00", "", "9000"],
+        ...     "balance": ["62000.00", "362000.00", "353999.50", "362999.50"],
+        ...     "counterparty": ["甲公司", "某农商行", "", "乙公司"]})
+        >>> cf = CashFlow.from_transactions(lines, loan_proceeds=["某农商行"])
+        >>> cf.to_series().tolist(), cf.provenance.kind
+        ([3999.5, 9000.0], 'statement')
+        """
+        from . import statements
+
+        table = statements.monthly(
+            frame, date=date, amount=amount, debit=debit, credit=credit, balance=balance,
+            counterparty=counterparty, tag=tag, own_accounts=own_accounts,
+            loan_proceeds=loan_proceeds, exclude_tags=exclude_tags,
+            opening_balance=opening_balance, currency=currency, reconcile=reconcile,
+        )  # fmt: skip
+        if not isinstance(source, str):
+            raise InputError("source", source, "text: the statement's name")
+        net = np.array([float(x) for x in table["net"]])
+        kept = f"{len(frame)} lines"
+        notes = []
+        excluded = [x for x in table["excluded"] if x != 0]
+        if own_accounts or loan_proceeds or exclude_tags:
+            what = [f"own accounts {list(own_accounts)}" if own_accounts else "",
+                    f"loan proceeds from {list(loan_proceeds)}" if loan_proceeds else "",
+                    f"tags {list(exclude_tags)}" if exclude_tags else ""]
+            notes.append("left out: " + ", ".join(w for w in what if w) +
+                         f" (net {sum(table['excluded'], Decimal(0))} in {len(excluded)} months)")
+        if "closing" in table:
+            every = "line" if reconcile == "line" else "month"
+            notes.append(f"balances reconcile every {every}; closing balance "
+                         f"{table['closing'].iloc[-1]} in {table.index[-1]}")
+        empty = int((table["lines"] == 0).sum())
+        if empty:
+            notes.append(f"{empty} months without lines count as zero cash")
+        name = f"bank statement {source}" if source else "bank statement"
+        prov = Provenance("statement", f"{name}: {kept}, {table.index[0]}..{table.index[-1]}",
+                          notes=tuple(notes))
+        return cls(net, table.index[0], buffer, minimum_cash, currency, prov)
+
+    @classmethod
+    def read_statement(cls, path, *, sheet=0, encoding=None, **options) -> CashFlow:
+        """Monthly net cash from a bank statement export (CSV or xlsx): read, then aggregate.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or file-like
+            The export (see :func:`repayplan.statements.read_statement`).
+        sheet, encoding
+            As :func:`repayplan.statements.read_statement`.
+        **options
+            Keywords of :meth:`from_transactions` (``own_accounts=``, ``loan_proceeds=`` ...).
+
+        Examples
+        --------
+        >>> import io
+        >>> text = ("交易日期,借方金额,贷方金额,余额,对方户名\\n"
+        ...         "2026-01-05,,12000.00,62000.00,甲公司\\n"
+        ...         "2026-01-20,8000.50,,53999.50,\\n")
+        >>> CashFlow.read_statement(io.StringIO(text)).to_series().tolist()
+        [3999.5]
+        """
+        from . import statements
+
+        lines = statements.read_statement(path, sheet=sheet, encoding=encoding)
+        options.setdefault("source", statements._source_name(path))
+        return cls.from_transactions(lines, **options)
+
+    @classmethod
+    def from_accounts(
+        cls,
+        accounts,
+        *,
+        frequency="monthly",
+        priority="first",
+        share=None,
+        buffer=0.0,
+        minimum_cash=0.0,
+        currency="CNY",
+        source="",
+        **columns,
+    ) -> CashFlow:
+        """Cash available for debt service (CFADS, after other creditors) from accounts.
+
+        Parameters
+        ----------
+        accounts : pandas.DataFrame
+            Monthly or annual accounts (see :func:`repayplan.statements.cfads`).
+        frequency : {"monthly", "annual"}
+            Annual figures are spread over the months in equal parts to the cent.
+        priority : {"first", "pro_rata"}, default "first"
+            Whether the borrower's other creditors are paid first or share the cash pro rata.
+        share : float, optional
+            This creditor's share of the debt (with ``"pro_rata"``).
+        buffer, minimum_cash, currency
+            See :class:`CashFlow`.
+        source : str
+            The accounts' name, for the provenance.
+        **columns
+            Column names: ``revenue``, ``operating_costs``, ``ebitda``, ``tax``,
+            ``maintenance_capex``, ``working_capital_change``, ``other_debt_service``.
+
+        Notes
+        -----
+        ``available = CFADS - other creditors' share``, with
+        ``CFADS = EBITDA - tax - maintenance capex - increase in working capital``
+        (:func:`repayplan.statements.cfads`).  The annual DSCR of a plan divides the year's sum
+        of these months by the year's debt service.
+
+        Examples
+        --------
+        >>> acc = pd.DataFrame({"ebitda": [30_000, 34_000], "tax": [3_000, 3_400],
+        ...                     "other_debt_service": [10_000, 10_000]},
+        ...                    index=pd.period_range("2026-01", periods=2, freq="M"))
+        >>> cf = CashFlow.from_accounts(acc, ebitda="ebitda")
+        >>> cf.to_series().tolist(), cf.provenance.kind
+        ([17000.0, 20600.0], 'accounts')
+        """
+        from . import statements
+
+        unknown = set(columns) - {"revenue", "operating_costs", "ebitda", "tax",
+                                  "maintenance_capex", "working_capital_change",
+                                  "other_debt_service"}
+        if unknown:
+            raise InputError(sorted(unknown)[0], columns[sorted(unknown)[0]],
+                             "a keyword of CashFlow.from_accounts (revenue, operating_costs, "
+                             "ebitda, tax, maintenance_capex, working_capital_change, "
+                             "other_debt_service, frequency, priority, share ...)")
+        table = statements.cfads(accounts, frequency=frequency, priority=priority, share=share,
+                                 currency=currency, **columns)
+        values = np.array([float(x) for x in table["available"]])
+        rule = ("other creditors paid first" if priority == "first"
+                else f"other creditors pro rata, this creditor's share {share}")
+        name = f"{frequency} accounts {source}".strip() if source else f"{frequency} accounts"
+        prov = Provenance(
+            "accounts",
+            f"{name}, {table.index[0]}..{table.index[-1]}: CFADS = EBITDA - tax - maintenance "
+            f"capex - increase in working capital; {rule}",
+            notes=(f"CFADS {sum(table['cfads'], Decimal(0))}, other debt service paid "
+                   f"{sum(table['other_paid'], Decimal(0))}",)
+            + (("annual figures spread over 12 months in equal parts",)
+               if frequency == "annual" else ()),
+        )
+        return cls(values, table.index[0], buffer, minimum_cash, currency, prov)
+
+    @classmethod
+    def from_history(
+        cls,
+        series,
+        *,
+        months,
+        scenarios=1000,
+        seed=None,
+        model="auto",
+        calibration="conformal",
+        log=None,
+        buffer=0.0,
+        minimum_cash=0.0,
+        currency="CNY",
+    ) -> CashFlow:
+        """Scenarios of future cash from a model fitted to the borrower's own history.
+
+        Parameters
+        ----------
+        series : pandas.Series or CashFlow
+            Monthly cash of the past, consecutive months (a one-path CashFlow, e.g. from
+            :meth:`from_transactions`, is read with its provenance).  A gap, a repeated month
+            or a NaN is an error, never filled.  At least 6 months.
+        months : int
+            Months to forecast, 1 to 1200; the forecast starts the month after the history.
+        scenarios : int, default 1000
+            Number of simulated paths.
+        seed : None, int or numpy.random.Generator
+            The same seed gives the same scenarios.
+        model : {"auto", "ets", "sarima", "level", "seasonal_naive"}, default "auto"
+            See :func:`repayplan.forecast.fit_history`: ``"auto"`` picks by AICc among four
+            statsmodels exponential-smoothing models.  A history shorter than two seasons
+            falls back to simple exponential smoothing, ETS(A,N,N), with a note.
+        calibration : {"conformal", "bootstrap", "none"}, default "conformal"
+            ``"conformal"`` widens the simulated band by the factor that makes it cover 90% of
+            the months held out in rolling backtests inside the history; ``"none"`` is the
+            plain simulation, ``"bootstrap"`` resamples the residuals.  The measured coverage of
+            each is in ``docs/concepts/forecast.md`` (the plain simulation covers about 80%).
+        log : bool or None, default None
+            Fit to ``ln(cash)``: by default when every month is positive; otherwise the model is
+            fitted to cash itself with a note.  ``True`` with a month <= 0 is an error.
+        buffer, minimum_cash, currency
+            See :class:`CashFlow`.
+
+        Returns
+        -------
+        CashFlow
+            ``values`` of shape ``(scenarios, months)`` from the month after the history, with
+            a :class:`Provenance` of kind ``"history"``: the history, the model, the band's
+            calibration and the notes.
+
+        Notes
+        -----
+        On ``z_t = ln(cash_t)`` the ETS(A,Ad,A) model (Hyndman et al. 2008, table 2.3) is
+
+        .. math::
+
+            z_t = \\ell_{t-1} + \\phi b_{t-1} + s_{t-12} + \\varepsilon_t,\\quad
+            \\ell_t = \\ell_{t-1} + \\phi b_{t-1} + \\alpha\\varepsilon_t,\\quad
+            b_t = \\phi b_{t-1} + \\beta\\varepsilon_t,\\quad
+            s_t = s_{t-12} + \\gamma\\varepsilon_t
+
+        with ``eps ~ N(0, sigma^2)``, fitted by maximum likelihood in statsmodels; scenarios are
+        simulated from the end of the history and, with the conformal calibration, each month's
+        ``z`` deviations from its median are multiplied by the factor ``c >= 1`` (see
+        :func:`repayplan.forecast.conformal_factor`).
+
+        Examples
+        --------
+        >>> t = np.arange(48)
+        >>> noise = np.random.default_rng(3).normal(0, 0.08, 48)
+        >>> past = pd.Series(60_000 * np.exp(0.3 * np.cos(2 * np.pi * t / 12) + noise),
+        ...                  index=pd.period_range("2022-07", periods=48, freq="M"))
+        >>> cf = CashFlow.from_history(past, months=24, scenarios=500, seed=1)
+        >>> cf.values.shape, str(cf.start), cf.provenance.kind
+        ((500, 24), '2026-07', 'history')
+        >>> cf == CashFlow.from_history(past, months=24, scenarios=500, seed=1)
+        True
+        """
+        from . import forecast
+
+        n_months = check_int("months", months, low=1, high=1200)
+        n = check_int("scenarios", scenarios, low=1)
+        if n * n_months > _MAX_CELLS:
+            raise InputError("scenarios", scenarios,
+                             f"at most {_MAX_CELLS // n_months:,} scenarios for {n_months} months")
+        origin = ""
+        if isinstance(series, CashFlow):
+            origin = series.provenance.description if series.provenance is not None else ""
+            series = series.to_series()
+        rng = _rng(seed)
+        fit = forecast.fit_history(series, model=model, log=log)
+        values, how = forecast.simulate(fit, n_months, scenarios=n, rng=rng,
+                                        calibration=calibration)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise InputError("model", model, "a model whose simulation stays finite",
+                             "the fitted model explodes over this horizon; try model='level' or "
+                             "fewer months")
+        desc = f"forecast from {len(fit.history)} months of history {fit.start}..{fit.end}"
+        if origin:
+            desc += f" ({origin})"
+        prov = Provenance("history", desc, model=fit.describe(), calibration=how,
+                          history_start=fit.start, history=tuple(fit.history.tolist()),
+                          notes=fit.notes)
+        return cls(values, fit.end + 1, buffer, minimum_cash, currency, prov)
+
+    # ---- the analyst's overrides -------------------------------------------------------------
+
+    def with_shocks(self, shocks, *, seed=None) -> CashFlow:
+        """The cash with random events (:class:`Shock`) on top, recorded in the provenance.
+
+        Parameters
+        ----------
+        shocks : Shock or sequence of Shock
+            Events as for :meth:`project`; their months are offsets from ``self.start`` or
+            calendar months.  ``Shock(1.0, 0.3, start="2027-03", end="2027-03")`` is a
+            known event: from March 2027 cash falls by 30% in every scenario.
+        seed : None, int or numpy.random.Generator
+            For the timing of events with probability below 1.
+
+        Notes
+        -----
+        ``values'[s, t] = values[s, t] * prod_k (1 - impact_k * hit_k[s, t])``, as in
+        :meth:`project`, so a month's deficit (a negative value) shrinks too.
+
+        Examples
+        --------
+        >>> cf = CashFlow([100.0, 100.0, 100.0], start="2027-01")
+        >>> known = Shock(1.0, 0.3, start="2027-02", end="2027-02", label="loss of main customer")
+        >>> lost = cf.with_shocks(known)
+        >>> lost.values.tolist(), lost.provenance.overrides
+        ([[100.0, 70.0, 70.0]], ('loss of main customer: cash -30% from 2027-02 (probability 100%)',))
+        """
+        shock_list = _check_shocks(shocks)
+        windows = [sh._window(self.start, self.months, k) for k, sh in enumerate(shock_list)]
+        rngs = _rng(seed).spawn(len(shock_list)) if shock_list else []
+        n, m = self.values.shape
+        factor = np.ones((n, m))
+        prov = self.provenance or Provenance("data", f"{self.months} months of cash")
+        for sh, g, (a, b) in zip(shock_list, rngs, windows, strict=True):
+            factor *= np.where(sh._active(g, n, m, a, b), 1.0 - sh.impact, 1.0)
+            when = f"from {self.start + a}" + (f" to {self.start + b}" if b > a else "")
+            last = f", for {sh.duration} months" if sh.duration else ""
+            prov = prov.with_override(
+                f"{sh.label or 'shock'}: cash -{sh.impact:.0%} {when}{last} "
+                f"(probability {sh.probability:.0%})")
+        return dataclasses.replace(self, values=self.values * factor, provenance=prov)
+
+    def adjust(self, start, *, months=None, factor=1.0, amount=0, label="") -> CashFlow:
+        """A known change of cash in some months, on every scenario, recorded in the provenance.
+
+        Parameters
+        ----------
+        start : pandas.Period, str, date or int
+            The first month changed (an int is an offset from ``self.start``).
+        months : int, optional
+            How many months; default to the end.
+        factor : float, default 1
+            Cash of those months is multiplied by it (0.7: 30% less), >= 0.
+        amount : amount, default 0
+            Then this amount (currency units, exact, may be negative) is added each month.
+        label : str
+            What the change is ("new contract with Acme").
+
+        Examples
+        --------
+        >>> cf = CashFlow([100.0, 100.0, 100.0], start="2027-01")
+        >>> new = cf.adjust("2027-02", months=1, amount=25, label="tax refund")
+        >>> new.values.tolist(), new.provenance.overrides
+        ([[100.0, 125.0, 100.0]], ('tax refund: cash +25 in 2027-02..2027-02',))
+        """
+        if isinstance(start, numbers.Integral) and not isinstance(start, bool):
+            a = check_int("start", start, low=0, high=self.months - 1)
+        else:
+            first = _as_month("start", start)
+            a = first.ordinal - self.start.ordinal
+            if not 0 <= a < self.months:
+                raise InputError("start", str(first), f"a month from {self.start} to {self.end}")
+        b = self.months if months is None else a + check_int(
+            "months", months, low=1, high=self.months - a)
+        f = _check_float("factor", factor, low=0, high=1e6, allowed="a factor >= 0 (0.7: 30% less)")
+        add = as_decimal("amount", amount)
+        if not isinstance(label, str):
+            raise InputError("label", label, "text")
+        values = np.array(self.values)
+        values[:, a:b] = values[:, a:b] * f + float(add)
+        what = []
+        if f != 1.0:
+            what.append(f"x{f:g}")
+        if add:
+            what.append(f"{add:+}")
+        text = (f"{label or 'adjustment'}: cash {' '.join(what) or 'unchanged'} in "
+                f"{self.start + a}..{self.start + (b - 1)}")
+        prov = (self.provenance or Provenance("data", f"{self.months} months of cash"))
+        return dataclasses.replace(self, values=values, provenance=prov.with_override(text))
+
 
 def _source_name(path) -> str:
     if isinstance(path, (str, os.PathLike)):
@@ -1123,3 +1691,58 @@ def _lognormal_noise(
         e[:, 0] /= c
         e = lfilter([c], [1.0, -phi], e, axis=1)
     return np.exp(sigma * e - 0.5 * sigma * sigma)
+
+
+def backtest(series, *, horizon=12, model="auto", calibration="conformal", origins=6,
+             scenarios=500, seed=0, log=None):
+    """Rolling-origin backtest of the forecast fitted to a history, against seasonal naive.
+
+    Parameters
+    ----------
+    series : pandas.Series or CashFlow
+        Monthly cash of the past (as for :meth:`CashFlow.from_history`).
+    horizon : int, default 12
+        Months forecast from each origin and compared with what happened.
+    model, calibration, log
+        As for :meth:`CashFlow.from_history`.
+    origins : int, default 6
+        How many forecast origins, evenly spaced from the first one with enough history
+        (24 months; 14 for ``"level"``/``"seasonal_naive"``) to the last one that leaves
+        ``horizon`` months to compare with.
+    scenarios : int, default 500
+        Scenarios simulated at each origin.
+    seed : int or numpy.random.Generator, default 0
+
+    Returns
+    -------
+    repayplan.forecast.Backtest
+        ``coverage_90`` (share of held-out months inside the 5%-95% band), ``mape`` (of the
+        median), ``seasonal_naive`` (the same two figures for the seasonal-naive forecast),
+        the origins and the table of every forecast.
+
+    Notes
+    -----
+    At origin ``o`` the model is fitted (and its band calibrated) on months ``< o`` only, so
+    no held-out month is seen.  ``MAPE = mean |y - median| / |y|`` over months with ``y != 0``.
+    The seasonal-naive forecast of ``y_{T+h}`` is ``y_{T+h-12(k+1)}``, ``k = floor((h-1)/12)``,
+    with the band ``+- 1.645 sigma sqrt(k+1)`` on ln cash (Hyndman & Athanasopoulos,
+    *Forecasting: Principles and Practice*, 3rd ed., section 5.5).
+
+    Examples
+    --------
+    >>> t = np.arange(60)
+    >>> noise = np.random.default_rng(5).normal(0, 0.1, 60)
+    >>> past = pd.Series(40_000 * np.exp(0.4 * np.sin(2 * np.pi * t / 12) + noise),
+    ...                  index=pd.period_range("2021-01", periods=60, freq="M"))
+    >>> bt = backtest(past, horizon=12, origins=3, scenarios=200)
+    >>> sorted(bt.to_frame().columns), len(bt.origins), bt.horizon
+    (['coverage_90', 'mape'], 3, 12)
+    >>> 0 <= bt["coverage_90"] <= 1 and 0 <= bt.seasonal_naive["mape"]
+    True
+    """
+    from . import forecast
+
+    if isinstance(series, CashFlow):
+        series = series.to_series()
+    return forecast.backtest(series, horizon=horizon, model=model, calibration=calibration,
+                             origins=origins, scenarios=scenarios, seed=seed, log=log)

@@ -7,6 +7,8 @@
     repayplan compare CASE                      the case's plans side by side
     repayplan suggest CASE                      search for the plans worth offering
     repayplan export CASE --plan NAME -o FILE   the agreement annex: xlsx, pdf, html, csv, md
+    repayplan cashflow FILE --case CASE         the case's cash flow from a bank statement or a
+                                                monthly history, forecast with statsmodels
 
 Exit codes: 0 done; 1 a problem with the input (a message on stderr naming the file and
 the field, one line per problem, no traceback); 2 a usage error (argparse's message).
@@ -327,6 +329,53 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _cmd_cashflow(args) -> int:
+    """Build the case's cash flow from a statement or a monthly history (and forecast it)."""
+    from .cashflow import CashFlow, Provenance, backtest
+
+    case = _load(args.case)
+    old = case.cashflow
+    keep = {"buffer": old.buffer, "minimum_cash": old.minimum_cash, "currency": old.currency}
+    try:
+        if args.input == "statement":
+            history = CashFlow.read_statement(
+                args.file, own_accounts=args.own_account or (),
+                loan_proceeds=args.loan_proceeds or (), exclude_tags=args.exclude_tag or (),
+                tag=args.tag_column, currency=old.currency, reconcile=args.reconcile)
+        else:
+            history = CashFlow.read_csv(args.file, currency=old.currency)
+            history = history.replace(provenance=Provenance(
+                "data", f"monthly figures {os.path.basename(args.file)}: {history.months} months "
+                        f"{history.start}..{history.end}"))
+    except InputError as e:
+        raise _UserError(args.file, f"{e.field}: {_input_text(e)}") from None
+    if args.no_forecast:
+        cf = history.replace(**keep)
+    else:
+        months = args.months or old.months
+        cf = CashFlow.from_history(history, months=months, scenarios=args.scenarios,
+                                   seed=args.seed, model=args.model, **keep)
+        if args.backtest:
+            bt = backtest(history.to_series(), horizon=min(12, max(1, history.months - 24)),
+                          model=args.model, seed=args.seed)
+            figures = {"coverage_90": bt.coverage_90, "mape": bt.mape,
+                       "naive_coverage_90": bt.seasonal_naive["coverage_90"],
+                       "naive_mape": bt.seasonal_naive["mape"]}
+            cf = cf.replace(provenance=cf.provenance.replace(backtest=figures))
+    for line in cf.provenance.lines():
+        print(line)
+    print(repr(cf))
+    if args.output:
+        if os.path.exists(args.output) and not args.force:
+            raise _UserError(args.output, "exists already; pass --force to replace it")
+        try:
+            case.replace(cashflow=cf).save(args.output)
+        except OSError as e:
+            raise _UserError(args.output, f"cannot be written ({e.strerror or e})") from None
+        print(_t("wrote", args.lang, path=args.output))
+    return 0
+
+
 class _UserError(Exception):
     """A mistake in a file or argument: ``file: message``, exit code 1."""
 
@@ -460,6 +509,40 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--note", action="append", metavar="TEXT", help="a clause to add (repeatable)")
     _add_lang(e)
     e.set_defaults(func=_cmd_export)
+
+    f = sub.add_parser("cashflow", help="the case's cash flow from a bank statement or a history",
+                       description="Read a bank statement export (CSV or xlsx, Chinese or English "
+                                   "headers) or a monthly history CSV (month, available), fit a "
+                                   "forecast with statsmodels and print where it came from; with "
+                                   "-o, write the case with this cash flow (buffer and minimum "
+                                   "cash kept).")
+    f.add_argument("file", metavar="FILE", help="the statement (.csv/.xlsx) or monthly history")
+    f.add_argument("--case", required=True, metavar="CASE", help="the case file (.toml or .json)")
+    f.add_argument("--input", choices=("statement", "monthly"), default="statement",
+                   help="FILE is a bank statement (default) or a CSV of months and cash")
+    f.add_argument("--own-account", action="append", metavar="NAME",
+                   help="a counterparty that is the borrower's own account (repeatable)")
+    f.add_argument("--loan-proceeds", action="append", metavar="NAME",
+                   help="a lender whose payments in are loan proceeds (repeatable)")
+    f.add_argument("--exclude-tag", action="append", metavar="TAG",
+                   help="leave out lines with this tag (repeatable; see --tag-column)")
+    f.add_argument("--tag-column", default="tag", metavar="COLUMN",
+                   help="the column of tags (default tag; 'description' is the 摘要)")
+    f.add_argument("--reconcile", choices=("month", "line"), default="month",
+                   help="check each month's closing balance (default) or every line's")
+    f.add_argument("--months", type=_nonneg_int, help="months to forecast (default: the case's)")
+    f.add_argument("--scenarios", type=_nonneg_int, default=1000, help="default 1000")
+    f.add_argument("--seed", type=_nonneg_int, default=1, help="default 1")
+    f.add_argument("--model", choices=("auto", "ets", "sarima", "level", "seasonal_naive"),
+                   default="auto", help="the forecasting model (default auto: by AICc)")
+    f.add_argument("--backtest", action="store_true",
+                   help="run a rolling backtest and keep its figures with the cash flow")
+    f.add_argument("--no-forecast", action="store_true",
+                   help="use the monthly history itself as the cash flow")
+    f.add_argument("-o", "--output", metavar="FILE", help="write the updated case to FILE")
+    f.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    _add_lang(f)
+    f.set_defaults(func=_cmd_cashflow)
     return p
 
 

@@ -701,3 +701,59 @@ def test_csv_errors_name_the_file_and_column(tmp_path):
 def test_docstring_examples_run():
     result = doctest.testmod(cashflow_module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 10 and result.failed == 0
+
+
+# --------------------------------------------------------------------------------------------
+# provenance and the analyst's overrides
+# --------------------------------------------------------------------------------------------
+
+
+def test_provenance_is_validated_and_kept_through_variants_and_pickling():
+    import pickle
+
+    from repayplan.cashflow import Provenance
+
+    p = Provenance("history", "x", history_start="2026-01", history=[1, 2.5],
+                   backtest={"mape": 0.1, "coverage_90": 0.9}, notes=["n"])
+    assert p.history == (1.0, 2.5) and p.backtest == (("coverage_90", 0.9), ("mape", 0.1))
+    cf = CashFlow([1.0, 2.0, 3.0], start="2027-01", provenance=p)
+    assert cf.window("2027-02", 2).provenance == p
+    assert pickle.loads(pickle.dumps(cf)).provenance == p
+    assert cf == CashFlow([1.0, 2.0, 3.0], start="2027-01")  # provenance is not part of equality
+    assert "source" in cf._summary() and "history: x" in cf._repr_html_()
+    for bad in ({"kind": "guess"}, {"kind": "data", "notes": "one text"},
+                {"kind": "data", "history": [1.0]}, {"kind": "data", "history_start": "2026-1"},
+                {"kind": "data", "history": ["a"], "history_start": "2026-01"},
+                {"kind": "data", "backtest": {"mape": "x"}}, {"kind": "data", "model": 3}):
+        with pytest.raises(InputError):
+            Provenance(**bad)
+    with pytest.raises(InputError, match="Provenance"):
+        CashFlow([1.0], start="2027-01", provenance="from the bank")
+
+
+def test_adjust_is_exact_arithmetic_on_the_months_named_and_errors_name_the_field():
+    cf = CashFlow([[100.0, 100.0, 100.0, 100.0], [50.0, -20.0, 50.0, 50.0]], start="2027-01")
+    new = cf.adjust(1, months=2, factor=0.5, amount="10.25", label="strike")
+    assert new.values.tolist() == [[100.0, 60.25, 60.25, 100.0], [50.0, 0.25, 35.25, 50.0]]
+    assert new.provenance.kind == "data"
+    assert new.provenance.overrides == ("strike: cash x0.5 +10.25 in 2027-02..2027-03",)
+    assert cf.adjust("2027-04", factor=0).values[:, 3].tolist() == [0.0, 0.0]
+    for kw in ({"start": "2026-12"}, {"start": 4}, {"start": 0, "months": 5},
+               {"start": 0, "factor": -1}, {"start": 0, "amount": "abc"},
+               {"start": 0, "label": 5}):
+        with pytest.raises(InputError):
+            cf.adjust(**kw)
+
+
+def test_with_shocks_random_events_use_the_seed_and_each_is_recorded():
+    cf = CashFlow(np.full((2000, 24), 10.0), start="2027-01")
+    a = cf.with_shocks([Shock(0.5, 0.4, end=11, label="A"), Shock(0.2, 1.0, duration=3)], seed=3)
+    b = cf.with_shocks([Shock(0.5, 0.4, end=11, label="A"), Shock(0.2, 1.0, duration=3)], seed=3)
+    assert np.array_equal(a.values, b.values)
+    # the last month is cut if A struck (permanent, probability 0.5) or B is active then
+    # (probability 0.2 x 3 of its 24 possible starts): 1 - 0.5 x (1 - 0.025) = 0.5125
+    hit = (a.values[:, -1] < 10.0).mean()
+    assert abs(hit - 0.5125) < 4 * math.sqrt(0.5125 * 0.4875 / 2000)
+    assert len(a.provenance.overrides) == 2 and a.provenance.overrides[0].startswith("A:")
+    with pytest.raises(InputError):
+        cf.with_shocks(["not a shock"])

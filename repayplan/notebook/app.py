@@ -27,6 +27,7 @@ import ipywidgets as w
 
 from .._validate import check_choice
 from ..errors import InfeasibleError, InputError, RepayplanError
+from .charts import forecast_png
 from .labels import LANGS, text
 from .live import COLORS, LiveCharts
 from .state import (
@@ -385,6 +386,35 @@ class Dashboard:
         self.upload.observe(self._on_upload, names="value")
         self.upload_error = _Column._error("upload")
         self.cash_info = w.HTML()
+        # the borrower's own history (a statement or monthly figures) and its forecast
+        self.upload_history = w.FileUpload(accept=".csv,.xlsx", multiple=False,
+                                           description=text("upload_history", lang),
+                                           layout={"width": "auto"})
+        self.upload_history.add_class("rp-upload-history")
+        self.upload_history.observe(self._on_upload_history, names="value")
+        self.forecast_model = w.Dropdown(options=self._model_options(lang), value=s.forecast_model,
+                                         description=text("forecast_model", lang))
+        self.forecast_model.add_class("rp-forecast-model")
+        self.forecast_model.observe(self._on_forecast_model, names="value")
+        self.backtest_button = w.Button(description=text("backtest", lang), layout={"width": "auto"})
+        self.backtest_button.add_class("rp-backtest")
+        self.backtest_button.on_click(self._on_backtest)
+        self.own_accounts = w.Text(description=text("own_accounts", lang), layout={"width": "48%"},
+                                   style={"description_width": "initial"})
+        self.own_accounts.add_class("rp-own-accounts")
+        self.loan_proceeds = w.Text(description=text("loan_proceeds", lang), layout={"width": "48%"},
+                                    style={"description_width": "initial"})
+        self.loan_proceeds.add_class("rp-loan-proceeds")
+        self.forecast_error = _Column._error("forecast")
+        self.forecast_info = w.HTML()
+        self.forecast_info.add_class("rp-forecast-info")
+        self.forecast_chart = w.Image(format="png", layout={"width": "100%", "max_width": "720px"})
+        self.forecast_chart.add_class("rp-forecast-chart")
+        self._forecast_drawn = None
+        forecast_rows = [w.HBox([self.upload_history, self.forecast_model, self.backtest_button],
+                                layout={"flex_flow": "row wrap", "align_items": "center"}),
+                         w.HBox([self.own_accounts, self.loan_proceeds]),
+                         self.forecast_error, self.forecast_info, self.forecast_chart]
         self.cash_controls, self.cash_errors, cash_rows = self._text_fields(
             CASH_FIELDS, s.cash_texts, "cash", "cf", self._on_cash, lang, areas=("shocks",))
         self.creditor_controls, self.creditor_errors, creditor_rows = self._text_fields(
@@ -405,7 +435,7 @@ class Dashboard:
         creditor_rows += [self.security_title, *security_rows, self.waterfall, self.recovery_chart]
         settings = w.HBox([
             w.VBox([w.HBox([self.cash_source, self.upload]), self.cash_source_error, self.upload_error,
-                    self.cash_info, *cash_rows], layout={"width": "55%"}),
+                    self.cash_info, *forecast_rows, *cash_rows], layout={"width": "55%"}),
             w.VBox([self.creditor_title, *creditor_rows], layout={"width": "45%"}),
         ])
         # export
@@ -444,6 +474,9 @@ class Dashboard:
 
     def _objective_options(self, lang):
         return [(text(f"obj_{o}", lang), o) for o in ("nash", "creditor", "borrower")]
+
+    def _model_options(self, lang):
+        return [(text(f"fm_{m}", lang), m) for m in self.session.FORECAST_MODELS]
 
     def _source_options(self, lang):
         return [(text("source_projection", lang), "projection"), (text("source_data", lang), "data")]
@@ -486,6 +519,16 @@ class Dashboard:
         self.suggest_button.description = text("suggest", lang)
         self.cash_source.description = text("cash_source", lang)
         self.upload.description = text("upload_csv", lang)
+        self.upload_history.description = text("upload_history", lang)
+        self.backtest_button.description = text("backtest", lang)
+        self.own_accounts.description = text("own_accounts", lang)
+        self.loan_proceeds.description = text("loan_proceeds", lang)
+        self.forecast_model.description = text("forecast_model", lang)
+        with self._mute():
+            model = self.forecast_model.value
+            self.forecast_model.options = self._model_options(lang)
+            self.forecast_model.value = model
+        self._forecast_drawn = None  # the chart's labels change with the language
         for key, c in self.cash_controls.items():
             c.description = text(f"cf_{key}", lang)
         for key, c in self.creditor_controls.items():
@@ -525,7 +568,8 @@ class Dashboard:
             col.refresh()
             col.show_findings(findings)
         self.charts.update(view.charts, lang)
-        self.minutes.value = s.minutes.render("html", lang=lang, title=s.case.title)
+        self.minutes.value = s.minutes_text("html", lang=lang) if s.case.cashflow.provenance else \
+            s.minutes.render("html", lang=lang, title=s.case.title)
         with self._mute():
             current = self.export_plan.value
             self.export_plan.options = s.names
@@ -580,6 +624,7 @@ class Dashboard:
         cf = s.case.cashflow
         self.cash_info.value = (html.escape(text("cash_from_data", s.lang, n=cf.n_scenarios, m=cf.months,
                                                  start=str(cf.start))) if s.cash_source == "data" else "")
+        self._show_forecast()
         with self._mute():
             self.cash_source.value = s.cash_source
 
@@ -648,7 +693,8 @@ class Dashboard:
         for col in self.columns:
             col.refresh()
         s = self.session
-        self.minutes.value = s.minutes.render("html", lang=s.lang, title=s.case.title)
+        self.minutes.value = s.minutes_text("html", lang=s.lang) if s.case.cashflow.provenance else \
+            s.minutes.render("html", lang=s.lang, title=s.case.title)
         accepted = s.accepted
         if accepted is not None:
             with self._mute():
@@ -749,6 +795,65 @@ class Dashboard:
             return
         f = files[0]
         self._side_change(self.session.upload_cash(bytes(f["content"]), f.get("name", "upload.csv")))
+
+    @_guarded
+    def _on_upload_history(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+
+        def names(t):
+            return [x.strip() for x in re.split(r"[,，;；\n]", t.value) if x.strip()]
+
+        self._side_change(self.session.upload_history(
+            bytes(f["content"]), f.get("name", "history.csv"), own_accounts=names(self.own_accounts),
+            loan_proceeds=names(self.loan_proceeds)))
+
+    @_guarded
+    def _on_forecast_model(self, change) -> None:
+        self._side_change(self.session.set_forecast_model(change["new"]))
+
+    @_guarded
+    def _on_backtest(self, _button=None) -> None:
+        self._side_change(self.session.run_backtest())
+
+    def _show_forecast(self) -> None:
+        """The forecast's provenance, its backtest figures and its chart (drawn when it changes)."""
+        s, lang = self.session, self.session.lang
+        errors = [s.errors.get(("cash", k)) for k in ("history", "model", "backtest")]
+        self.forecast_error.value = _message(next((e for e in errors if e), None))
+        cf = s.case.cashflow
+        p = cf.provenance
+        parts = []
+        if p is not None and s.cash_source == "data":
+            shown = [x for x in p.lines() if not (s.backtest is not None and x.startswith("Backtest:"))]
+            parts.append("<br>".join(html.escape(line) for line in shown))
+        bt = s.backtest
+        if bt is not None:
+            head = html.escape(text("backtest_head", lang, h=bt.horizon, k=len(bt.origins)))
+            rows = "".join(
+                f"<tr><th style='text-align:left;padding:2px 12px'>{html.escape(text(label, lang))}</th>"
+                f"<td style='text-align:right;padding:2px 12px'>{cov:.0%}</td>"
+                f"<td style='text-align:right;padding:2px 12px'>{mape:.1%}</td></tr>"
+                for label, cov, mape in (("bt_model", bt.coverage_90, bt.mape),
+                                         ("bt_naive", bt.seasonal_naive["coverage_90"],
+                                          bt.seasonal_naive["mape"])))
+            th = "<th style='padding:2px 12px'>"
+            parts.append(f"<table class='rp-backtest-table'><caption style='text-align:left'>{head}"
+                         f"</caption><tr>{th}{html.escape(text('bt_forecast', lang))}</th>{th}"
+                         f"{html.escape(text('bt_coverage', lang))}</th>{th}"
+                         f"{html.escape(text('bt_mape', lang))}</th></tr>{rows}</table>")
+        self.forecast_info.value = "".join(f"<div>{x}</div>" for x in parts)
+        with self._mute():
+            if self.forecast_model.value != s.forecast_model:
+                self.forecast_model.value = s.forecast_model
+        shown = cf if (p is not None and p.history and s.cash_source == "data") else None
+        if shown is not self._forecast_drawn:
+            png = forecast_png(shown, lang) if shown is not None else None
+            self.forecast_chart.value = png or b""
+            self.forecast_chart.layout.display = None if png else "none"
+            self._forecast_drawn = shown
 
     @staticmethod
     def _text_fields(fields, texts, kind: str, label: str, handler, lang: str, areas=()):

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .labels import text
 
-__all__ = ["ChartData", "chart_data", "cash_band", "payment_ceiling", "render_png", "recovery_png"]
+__all__ = ["ChartData", "chart_data", "cash_band", "payment_ceiling", "render_png", "recovery_png", "forecast_png"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -382,3 +382,60 @@ def recovery_png(distribution, value: float, currency: str = "CNY", lang: str = 
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi)
         return buf.getvalue()
+
+
+def forecast_png(cashflow, lang: str = "en", *, dpi: int = 72, size=(9.0, 3.0)) -> bytes | None:
+    """Draw a forecast fitted to a history: the history, the median and the 90% band.
+
+    Parameters
+    ----------
+    cashflow : repayplan.CashFlow
+        A cash flow whose :class:`~repayplan.cashflow.Provenance` holds the history it was
+        fitted to (:meth:`repayplan.CashFlow.from_history`).
+    lang : {"en", "zh"}
+    dpi : int
+    size : (float, float)
+
+    Returns
+    -------
+    bytes or None
+        A PNG image, or None when the cash flow has no history to show.
+
+    Examples
+    --------
+    >>> import numpy as np, repayplan as rp
+    >>> past = pd.Series(20_000 + 4_000 * np.cos(np.arange(30) * np.pi / 6),
+    ...                  index=pd.period_range("2024-01", periods=30, freq="M"))
+    >>> cf = rp.CashFlow.from_history(past, months=12, scenarios=200, seed=0)
+    >>> png = forecast_png(cf, dpi=40, size=(6.0, 2.0))
+    >>> png[1:4], int.from_bytes(png[16:20], "big"), forecast_png(rp.CashFlow([1.0], start="2026-01"))
+    (b'PNG', 240, None)
+    """
+    history = cashflow.provenance.history_series() if cashflow.provenance is not None else None
+    if history is None:
+        return None
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    band = cashflow.band(0.05, 0.95)
+    with matplotlib.rc_context({"font.family": list(_font_family()), "font.size": 9,
+                                "axes.unicode_minus": False}):
+        fig = Figure(figsize=size, dpi=dpi)
+        fig.subplots_adjust(left=0.1, right=0.99, bottom=0.18, top=0.88)
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        hx = history.index.to_timestamp()
+        fx = band.index.to_timestamp()
+        ax.fill_between(fx, band["lower"], band["upper"], color="#cfe3f5",
+                        label=text("forecast_band", lang))
+        ax.plot(fx, band["median"], color="#5a8fc0", lw=1.4, label=text("forecast_median", lang))
+        ax.plot(hx, history.to_numpy(), color="#333333", lw=1.4, label=text("forecast_history", lang))
+        ax.set_title(text("forecast_chart", lang))
+        ax.set_ylabel(text("axis_amount", lang, currency=cashflow.currency))
+        ax.yaxis.set_major_formatter(_amount_formatter())
+        ax.legend(fontsize=8, loc="upper left")
+        ax.grid(alpha=0.3)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+    return buf.getvalue()

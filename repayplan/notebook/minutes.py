@@ -323,7 +323,8 @@ class MeetingRecord:
         out += [o.row() for o in self.offers]
         return out
 
-    def render(self, format: str = "md", *, lang: str = "en", title: str = "", parties: str = "") -> str:
+    def render(self, format: str = "md", *, lang: str = "en", title: str = "", parties: str = "",
+               source: str = "") -> str:
         """The minutes as Markdown, HTML or CSV text.
 
         Parameters
@@ -333,6 +334,9 @@ class MeetingRecord:
             Language of the headers.
         title, parties : str
             The case's title and a line naming the parties, printed above the table.
+        source : str
+            Where the borrower's cash flow came from (its provenance), printed below the
+            parties.
 
         Examples
         --------
@@ -353,7 +357,7 @@ class MeetingRecord:
         if format == "csv":
             buf = io.StringIO()
             w = csv.writer(buf, lineterminator="\n")
-            for line in (head, parties):
+            for line in (head, parties, source):
                 if line:
                     w.writerow([neutralise_formula(line)])
             w.writerow(heads)
@@ -364,12 +368,15 @@ class MeetingRecord:
             body = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in r) + "</tr>" for r in rows)
             empty = f"<p>{html.escape(text('minutes_empty', lang))}</p>" if not rows else ""
             return (f"<h3>{html.escape(head)}</h3>" + (f"<p>{html.escape(parties)}</p>" if parties else "")
+                    + (f"<p class='rp-minutes-source'>{html.escape(source)}</p>" if source else "")
                     + "<table class='rp-minutes-table'><thead><tr>"
                     + "".join(f"<th>{html.escape(h)}</th>" for h in heads)
                     + f"</tr></thead><tbody>{body}</tbody></table>{empty}")
         lines = [f"# {_md(head)}", ""]
         if parties:
             lines += [_md(parties), ""]
+        if source:
+            lines += [_md(source), ""]
         lines.append("| " + " | ".join(_md(h) for h in heads) + " |")
         lines.append("|" + "---|" * len(heads))
         lines += ["| " + " | ".join(_md(x) for x in r) + " |" for r in rows]

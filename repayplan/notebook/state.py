@@ -356,6 +356,30 @@ class View:
     seconds: float
 
 
+def _history_of(cashflow):
+    """The history a forecast was fitted to, as a one-path CashFlow (None if there is none)."""
+    from ..cashflow import CashFlow
+
+    p = cashflow.provenance
+    if p is None or p.kind != "history" or not p.history:
+        return None
+    return CashFlow.from_series(p.history_series(), currency=cashflow.currency)
+
+
+def _read_history(content: bytes, filename: str, currency: str, **exclude):
+    """A bank statement export, or else a CSV of months and cash, as one path of monthly cash."""
+    from ..cashflow import CashFlow
+
+    data = io.BytesIO(content)
+    data.name = filename
+    try:
+        return CashFlow.read_statement(data, currency=currency, source=filename, **exclude)
+    except InputError as e:
+        if not e.field.endswith(": header") or filename.lower().endswith((".xlsx", ".xlsm")):
+            raise
+    return CashFlow.read_csv(io.BytesIO(content), currency=currency)
+
+
 class Session:
     """The state of one negotiation session.
 
@@ -420,6 +444,10 @@ class Session:
         self.cash_texts = {k: _num_text(getattr(self.projection, k)) for k, _ in CASH_FIELDS if k != "shocks"}
         self.cash_texts["shocks"] = _shock_text(self.projection.shocks)
         self.data_cashflow = case.cashflow if case.projection is None else None
+        # the borrower's own history and the forecast fitted to it (upload_history)
+        self.history_cashflow = _history_of(case.cashflow)
+        self.forecast_model = "auto"
+        self.backtest = None
         cr = case.creditor
         self.creditor_texts = {"discount_rate": _num_text(cr.discount_rate),
                                "recovery_rate": _num_text(cr.enforcement.recovery_rate),
@@ -849,6 +877,131 @@ class Session:
         self.cash_source = "data"
         return None
 
+    # -- the borrower's own history: statement or monthly figures, and the forecast -------
+    #: Forecast models offered (see :func:`repayplan.forecast.fit_history`).
+    FORECAST_MODELS = ("auto", "ets", "sarima", "level", "seasonal_naive")
+
+    def upload_history(self, content: bytes, filename: str = "history.csv", *, own_accounts=(),
+                       loan_proceeds=()) -> str | None:
+        """Read the borrower's history, fit a forecast to it and use the forecast.
+
+        ``content`` is a bank statement export (CSV or xlsx, read by
+        :meth:`repayplan.CashFlow.read_statement`) or a CSV of months and cash (``month``,
+        ``available``, read by :meth:`repayplan.CashFlow.read_csv`).  The forecast
+        (:meth:`repayplan.CashFlow.from_history`, model :attr:`forecast_model`, seed 1) runs
+        from the month after the history to the end of the longest plan (at least as far as
+        the cash flow in force), keeping the buffer and the minimum cash.  Statement lines with
+        the counterparties ``own_accounts`` are left out, and so are payments in from
+        ``loan_proceeds`` (see :meth:`repayplan.CashFlow.from_transactions`).  Returns the
+        library's message when the file or the forecast is refused, else ``None``.
+
+        >>> from datetime import date, datetime
+        >>> import numpy as np
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 24, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> months = pd.period_range("2023-07", periods=36, freq="M")
+        >>> cash = 20_000 + 5_000 * np.cos(2 * np.pi * np.arange(36) / 12)
+        >>> rows = "".join(f"{m},{c:.2f}\\n" for m, c in zip(months, cash))
+        >>> s.upload_history(("month,available\\n" + rows).encode(), "acme.csv") is None
+        True
+        >>> s.case.cashflow.provenance.kind, str(s.case.cashflow.start), s.case.cashflow.months
+        ('history', '2026-07', 24)
+        """
+        try:
+            if not isinstance(content, (bytes, bytearray, memoryview)):
+                raise InputError("upload", type(content).__name__, "the bytes of a CSV or xlsx file")
+            history = _read_history(bytes(content), filename, self.case.claim.currency,
+                                    own_accounts=own_accounts, loan_proceeds=loan_proceeds)
+            cf = self._forecast(history, self.forecast_model)
+        except InputError as e:
+            msg = str(e).replace("<stream>", filename)
+            self.errors[("cash", "history")] = msg
+            return msg
+        self.errors.pop(("cash", "history"), None)
+        self.history_cashflow = history
+        self.backtest = None
+        self._use_forecast(cf)
+        return None
+
+    def set_forecast_model(self, model: str) -> str | None:
+        """Fit the uploaded history again with another model (``"auto"``, ``"ets"`` ...).
+
+        Returns the library's message when refused (no history yet, an unknown model).
+        """
+        try:
+            check_choice("model", model, self.FORECAST_MODELS)
+            if self.history_cashflow is None:
+                raise InputError("model", model, "chosen after a statement or a history is uploaded")
+            cf = self._forecast(self.history_cashflow, model)
+        except InputError as e:
+            self.errors[("cash", "model")] = str(e)
+            return str(e)
+        self.errors.pop(("cash", "model"), None)
+        self.forecast_model = model
+        self.backtest = None
+        self._use_forecast(cf)
+        return None
+
+    def run_backtest(self) -> str | None:
+        """Backtest the forecast on the uploaded history (:func:`repayplan.cashflow.backtest`)
+        and keep the figures with the cash flow's provenance.  Returns a message when refused."""
+        from ..cashflow import backtest
+
+        try:
+            if self.history_cashflow is None:
+                raise InputError("backtest", None, "run after a statement or a history is uploaded")
+            series = self.history_cashflow.to_series()
+            # up to 12 months ahead, shortened so that a short history still has 4 origins
+            # (24 months to fit at the first); below 30 months, one origin is all there is
+            n = len(series)
+            horizon = min(12, n - 27) if n - 27 >= 3 else n - 24
+            if horizon < 1:
+                raise InputError("history", f"{len(series)} months",
+                                 "at least 25 months for a backtest (24 to fit, 1 to compare)")
+            bt = backtest(series, horizon=horizon, model=self.forecast_model, origins=4,
+                          scenarios=300, seed=1)
+        except InputError as e:
+            self.errors[("cash", "backtest")] = str(e)
+            return str(e)
+        self.errors.pop(("cash", "backtest"), None)
+        self.backtest = bt
+        cf = self.case.cashflow
+        if cf.provenance is not None and cf.provenance.kind == "history":
+            figures = {"coverage_90": bt.coverage_90, "mape": bt.mape,
+                       "naive_coverage_90": bt.seasonal_naive["coverage_90"],
+                       "naive_mape": bt.seasonal_naive["mape"]}
+            cf = cf.replace(provenance=cf.provenance.replace(backtest=figures))
+            self.case = self.case.replace(cashflow=cf)
+            self.data_cashflow = cf
+        return None
+
+    def _forecast(self, history, model: str):
+        from ..cashflow import CashFlow
+
+        old = self.case.cashflow
+        first = pd.Period(self.case.claim.as_of, freq="M") + 1
+        start = history.end + 1
+        gap = max(0, (first - start).n)
+        horizon = plan_batch(self.plans, self.case.claim).horizon
+        covered = old.months - max(0, (first - old.start).n)
+        months = gap + max(horizon, covered, 12)
+        cf = CashFlow.from_history(history, months=min(months, 1200),
+                                   scenarios=old.n_scenarios if old.n_scenarios > 1 else 1000,
+                                   seed=1, model=model, buffer=old.buffer,
+                                   minimum_cash=old.minimum_cash, currency=old.currency)
+        self._check(self.plans, cf)
+        return cf
+
+    def _use_forecast(self, cf) -> None:
+        self.case = self.case.replace(cashflow=cf)
+        self.data_cashflow = cf
+        self.cash_source = "data"
+
     def set_creditor(self, key: str, raw) -> str | None:
         """Change the creditor's discount rate or its enforcement alternative.
 
@@ -1203,9 +1356,11 @@ class Session:
         if lang == "en":
             borrower = case.borrower.other_name or borrower
             creditor = case.creditor_party.other_name or creditor
-        return slot.plan.schedule(case.claim), {"lang": lang, "claim": case.claim, "plan": slot.plan,
-                                                "borrower": borrower, "creditor": creditor,
-                                                "security": case.security}
+        kw = {"lang": lang, "claim": case.claim, "plan": slot.plan, "borrower": borrower,
+              "creditor": creditor, "security": case.security}
+        if case.cashflow.provenance is not None:  # where the cash the plan was judged on came from
+            kw["notes"] = [f"The borrower's cash flow: {case.cashflow.provenance.summary()}."]
+        return slot.plan.schedule(case.claim), kw
 
     def annex(self, i: int, format: str = "xlsx", *, lang: str = "en"):
         """The agreement annex of column ``i`` (:func:`repayplan.report.render`).
@@ -1254,7 +1409,9 @@ class Session:
         lang = lang or self.lang
         case = self.case
         parties = f"{case.borrower.name} / {case.creditor_party.name}"
-        return self.minutes.render(format, lang=lang, title=case.title, parties=parties)
+        p = case.cashflow.provenance
+        source = f"Cash flow: {p.summary()}" if p is not None else ""
+        return self.minutes.render(format, lang=lang, title=case.title, parties=parties, source=source)
 
 
 def _starting_projection(cashflow):
