@@ -7,6 +7,7 @@
     repayplan compare CASE                      the case's plans side by side
     repayplan suggest CASE                      search for the plans worth offering
     repayplan export CASE --plan NAME -o FILE   the agreement annex: xlsx, pdf, html, csv, md
+    repayplan register ACTION --db PATH_OR_URL  the case register (repayplan.register.cli)
 
 Exit codes: 0 done; 1 a problem with the input (a message on stderr naming the file and
 the field, one line per problem, no traceback); 2 a usage error (argparse's message).
@@ -457,6 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--note", action="append", metavar="TEXT", help="a clause to add (repeatable)")
     _add_lang(e)
     e.set_defaults(func=_cmd_export)
+    from .register.cli import add_parser as _add_register  # SQLAlchemy is loaded only when run
+
+    _add_register(sub)
     return p
 
 

@@ -72,7 +72,9 @@ class Cluster:
         pwfile.unlink()
         self._cmd([str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-t", "60",
                    "-l", str(self.root / "log"), "-o",
-                   f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=on",
+                   # the tests kill clients, never the server: no need to wait for the disk
+                   f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off "
+                   "-c full_page_writes=off -c synchronous_commit=off",
                    "start"])
         return self
 
@@ -89,6 +91,14 @@ class Cluster:
                              password=self.password, dbname="postgres", autocommit=True) as c:
             c.execute(f'CREATE DATABASE "{name}"')  # a name made here, never user input
         return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user,
+                             password=self.password, dbname="postgres", autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
         try:

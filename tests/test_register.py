@@ -53,8 +53,12 @@ def pg():
 def url(request, tmp_path):
     """A fresh, empty register location on each backend."""
     if request.param == "sqlite":
-        return str(tmp_path / "register.sqlite")
-    return request.getfixturevalue("pg").create_database()
+        yield str(tmp_path / "register.sqlite")
+        return
+    pg = request.getfixturevalue("pg")
+    made = pg.create_database()
+    yield made
+    pg.drop_database(made)
 
 
 @pytest.fixture
@@ -645,3 +649,65 @@ def test_killed_process_loses_nothing_committed(url, tmp_path, kind):
             per_import = p.groupby("import_id").size()
             assert len(per_import) >= committed
             assert (per_import == 4000).all()  # whole imports only
+
+
+# ------------------------------------------------------------------------------------------
+# the command line
+# ------------------------------------------------------------------------------------------
+def test_cli_register_round_trip(tmp_path, capsys):
+    from repayplan.cli import main
+
+    db = str(tmp_path / "r.sqlite")
+    case_file = tmp_path / "case.toml"
+    small_case().save(case_file)
+    assert main(["register", "init", "--db", db]) == 0
+    assert main(["register", "save", str(case_file), "--db", db, "--user", "ana"]) == 0
+    assert main(["register", "save", str(case_file), "--db", db, "--case", "1", "--base", "1"]) == 0
+    assert main(["register", "save", str(case_file), "--db", db, "--case", "1", "--base", "1"]) == 1
+    assert "changed by" in capsys.readouterr().err
+    assert main(["register", "sign", "--db", db, "--case", "1", "--plan", "2 months",
+                 "--signed", "2026-12-01"]) == 0
+    assert main(["register", "pay", "--db", db, "--agreement", "1", "--date", "2027-01-01",
+                 "--amount", "606.00", "--reference", "B1"]) == 0
+    st = write_csv(tmp_path / "st.csv", [(1, "2027-02-01", "603.00", "B1"), (1, "2027-02-01", "603.00", "B2")],
+                   header="Contract,Day,Credit,Ref")
+    assert main(["register", "import-payments", str(st), "--db", db, "--map", "agreement=Contract",
+                 "--map", "date=Day", "--map", "amount=Credit", "--map", "reference=Ref"]) == 0
+    out = capsys.readouterr().out
+    assert "booked 1 of 2 line(s); 1 seen before" in out
+    assert main(["register", "status", "--db", db, "--as-of", "2027-02-05"]) == 0
+    out = capsys.readouterr().out
+    assert "performing" in out and "1,209.00" in out  # 606.00 + 603.00
+    assert main(["register", "due", "--db", db, "--as-of", "2027-02-05", "-o",
+                 str(tmp_path / "due.xlsx")]) == 0
+    assert main(["register", "export", "--db", db, "--what", "status", "--as-of", "2027-02-05",
+                 "-o", str(tmp_path / "status.csv")]) == 0
+    back = pd.read_csv(tmp_path / "status.csv", dtype=str)
+    assert back.loc[0, "paid"] == "1209.00" and back.loc[0, "balance"] == "0.00"
+    assert main(["register", "list", "--db", db]) == 0
+    assert "Acme workout" in capsys.readouterr().out
+    assert main(["register", "pay", "--db", db, "--agreement", "9", "--date", "2027-01-01",
+                 "--amount", "1"]) == 1
+    assert "agreement_id" in capsys.readouterr().err
+
+
+def test_cli_hides_the_password(capsys):
+    from repayplan.cli import main
+
+    assert main(["register", "list", "--db", "postgresql+psycopg://u:s3cr3t-pw@127.0.0.1:1/x"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot open the register" in err and "s3cr3t-pw" not in err and "***" in err
+
+
+def test_exported_text_cannot_become_a_formula(reg, tmp_path):
+    from openpyxl import load_workbook
+
+    from repayplan.register.cli import write_table
+
+    cid = reg.save(small_case(title='=HYPERLINK("http://x","y")'))
+    f = write_table(reg.cases(), str(tmp_path / "cases.xlsx"))
+    cell = load_workbook(f).active["B2"]
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x","y")'
+    g = write_table(reg.cases(), str(tmp_path / "cases.csv"))
+    assert "'=HYPERLINK" in Path(g).read_text(encoding="utf-8")
+    assert cid == 1

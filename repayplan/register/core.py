@@ -945,7 +945,7 @@ class Register:
                 seen = conn.execute(select(Payment.id, Payment.agreement_id, Payment.paid_on)
                                     .where(Payment.reference == reference)).first()
                 if seen is not None:
-                    raise InputError("reference", reference, "a reference not booked before",
+                    raise InputError("reference", reference, "a new reference (each payment is booked once)",
                                      f"payment {seen.id} on agreement {seen.agreement_id} of "
                                      f"{seen.paid_on} has it")
             pid = conn.execute(Payment.__table__.insert().values(
