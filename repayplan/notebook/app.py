@@ -261,6 +261,7 @@ class Dashboard:
         self._muted = 0
         self.columns: list[_Column] = []
         self.last_seconds = 0.0
+        self.on_update: list = []  # called with the dashboard after each update (the register's autosave)
         self._build()
         self.update()
 
@@ -512,6 +513,8 @@ class Dashboard:
         self._show_side_errors()
         self.last_seconds = time.perf_counter() - t0
         self.status.value = html.escape(text("updated_in", lang, ms=self.last_seconds * 1000))
+        for hook in self.on_update:
+            hook(self)
 
     def _show_side_errors(self) -> None:
         s = self.session

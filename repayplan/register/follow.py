@@ -87,97 +87,93 @@ def status_row(st, agreement: int, case: int, borrower: str, plan: str, signed) 
     }
 
 
+def _summary_query(as_of, only):
+    """One row per agreement signed by ``as_of``: its labels, and what its payments so far
+    are against its instalments (computed in the database: payments numbered in date order
+    and matched with the instalment of the same rank)."""
+    from sqlalchemy import and_, case, exists, func, literal, or_, select
+    from sqlalchemy.orm import aliased
+
+    from .models import AgreementRow, CaseRow, Obligation, Payment
+
+    r = aliased(Payment)
+    pay = (select(Payment.agreement_id.label("aid"), Payment.paid_on.label("day"),
+                  func.sum(Payment.amount).label("amount"))
+           .where(Payment.reverses.is_(None), ~exists().where(r.reverses == Payment.id),
+                  Payment.paid_on <= as_of)
+           .group_by(Payment.agreement_id, Payment.paid_on))
+    if only is not None:
+        pay = pay.where(Payment.agreement_id.in_(only))
+    pay = pay.cte("pay")
+    ranked = select(pay.c.aid, pay.c.day, pay.c.amount,
+                    (func.row_number().over(partition_by=pay.c.aid, order_by=pay.c.day)
+                     - literal(1)).label("seq")).cte("ranked")
+    o, q, n = aliased(Obligation), aliased(Obligation), aliased(Obligation)
+    off = or_(o.seq.is_(None), ranked.c.amount != o.amount, ranked.c.day > o.due_date,
+              and_(ranked.c.seq > 0, ranked.c.day <= q.due_date))
+    m = (select(ranked.c.aid, func.count().label("k"), func.sum(ranked.c.amount).label("paid"),
+                func.sum(func.coalesce(o.principal, 0)).label("pr_paid"),
+                func.sum(case((off, 1), else_=0)).label("bad"))
+         .select_from(ranked)
+         .outerjoin(o, and_(o.agreement_id == ranked.c.aid, o.seq == ranked.c.seq))
+         .outerjoin(q, and_(q.agreement_id == ranked.c.aid, q.seq == ranked.c.seq - 1))
+         .group_by(ranked.c.aid)).cte("m")
+    k = func.coalesce(m.c.k, 0)
+    qa = (select(AgreementRow.id, AgreementRow.case_id, CaseRow.borrower, AgreementRow.plan,
+                 AgreementRow.signed, AgreementRow.currency, AgreementRow.minor_units,
+                 AgreementRow.instalments, AgreementRow.principal, AgreementRow.simple,
+                 AgreementRow.observation_end, k.label("k"),
+                 func.coalesce(m.c.paid, 0).label("paid"),
+                 func.coalesce(m.c.pr_paid, 0).label("pr_paid"),
+                 func.coalesce(m.c.bad, 0).label("bad"), n.due_date.label("next_due"),
+                 n.amount.label("next_amount"))
+          .join(CaseRow, CaseRow.id == AgreementRow.case_id)
+          .outerjoin(m, m.c.aid == AgreementRow.id)
+          .outerjoin(n, and_(n.agreement_id == AgreementRow.id, n.seq == k))
+          .where(AgreementRow.signed <= as_of).order_by(AgreementRow.id))
+    if only is not None:
+        qa = qa.where(AgreementRow.id.in_(only))
+    return qa
+
+
 def status_frame(reg, conn, as_of: _dt.date, only) -> pd.DataFrame:
     """The rows of :meth:`Register.status` (see there)."""
-    from sqlalchemy import select
-
-    from .models import AgreementRow, CaseRow, Obligation
-
-    q = (select(AgreementRow.id, AgreementRow.case_id, CaseRow.borrower, AgreementRow.plan,
-                AgreementRow.signed, AgreementRow.currency, AgreementRow.minor_units,
-                AgreementRow.instalments, AgreementRow.principal, AgreementRow.simple,
-                AgreementRow.observation_end)
-         .join(CaseRow, CaseRow.id == AgreementRow.case_id)
-         .where(AgreementRow.signed <= as_of).order_by(AgreementRow.id))
-    agr = conn.execute(q).all()
+    agr = conn.execute(_summary_query(as_of, only)).all()
     if only is not None:
-        keep = set(only)
-        missing = sorted(keep - {a.id for a in agr})
+        missing = sorted(set(only) - {a.id for a in agr})
         if missing:
             raise reg._unknown(conn, "agreement_id", missing[0]) if not _exists(conn, missing[0]) \
                 else _not_signed(missing[0], as_of)
-        agr = [a for a in agr if a.id in keep]
     if not agr:
         return pd.DataFrame(columns=STATUS_COLUMNS)
-    ids = np.array([a.id for a in agr], dtype=np.int64)
-    n_inst = np.array([a.instalments for a in agr], dtype=np.int64)
-    simple = np.array([bool(a.simple) for a in agr], dtype=bool)
-    oq = (select(Obligation.agreement_id, _day_text(Obligation.due_date), Obligation.amount,
-                 Obligation.principal).order_by(Obligation.agreement_id, Obligation.seq))
-    if only is not None and len(only) <= 500:
-        oq = oq.where(Obligation.agreement_id.in_(ids.tolist()))
-    obl = conn.execute(oq).all()
-    o_aid = np.array([o[0] for o in obl], dtype=np.int64)
-    o_due = _days([o[1] for o in obl])
-    o_amt = np.array([o[2] for o in obl], dtype=np.int64)
-    o_pr = np.array([o[3] for o in obl], dtype=np.int64)
-    pays = _received_raw(conn, as_of, None if only is None else ids.tolist())
-    p_aid = np.array([p[0] for p in pays], dtype=np.int64)
-    p_day = _days([p[1] for p in pays])
-    p_amt = np.array([int(p[2]) for p in pays], dtype=np.int64)
-    inside = np.isin(p_aid, ids)
-    p_aid, p_day, p_amt = p_aid[inside], p_day[inside], p_amt[inside]
-    o_in = np.isin(o_aid, ids)
-    o_aid, o_due, o_amt, o_pr = o_aid[o_in], o_due[o_in], o_amt[o_in], o_pr[o_in]
-
-    # the instalments and payments of agreement i are o[o_start[i]:o_start[i] + n_inst[i]]
-    # and p[p_start[i]:p_start[i] + k[i]] (both sorted by agreement, then by date)
-    o_start = np.searchsorted(o_aid, ids, "left")
-    p_start = np.searchsorted(p_aid, ids, "left")
-    k = np.searchsorted(p_aid, ids, "right") - p_start
-    g = np.searchsorted(ids, p_aid)
-    rank = np.arange(len(p_aid)) - p_start[g]
-    within = rank < n_inst[g]
-    j = np.where(within, o_start[g] + rank, 0)
-    prev = np.where(rank > 0, j - 1, j)
-    fits = (within & (p_amt == o_amt[j]) & (p_day <= o_due[j])
-            & ((rank == 0) | (p_day > o_due[prev])))
-    bad = np.bincount(g[~fits], minlength=len(ids)) > 0
-    nxt = o_start + k
-    has_next = k < n_inst
-    nxt_due = np.where(has_next, o_due[np.minimum(nxt, len(o_due) - 1)] if len(o_due) else
-                       np.datetime64("NaT"), np.datetime64("NaT", "D"))
-    fast = simple & ~bad & (~has_next | (nxt_due > np.datetime64(as_of, "D")))
-
-    paid = np.zeros(len(ids), dtype=np.int64)
-    np.add.at(paid, g, p_amt)
-    pr_paid = np.zeros(len(ids), dtype=np.int64)
-    np.add.at(pr_paid, g[within], o_pr[j[within]])
-    balance = np.array([a.principal for a in agr], dtype=np.int64) - pr_paid
-    nxt_amt = np.where(has_next, o_amt[np.minimum(nxt, len(o_amt) - 1)] if len(o_amt) else 0, 0)
-
+    end = np.datetime64(as_of, "D")
+    # nothing to replay: every payment so far was the instalment of its rank, paid on or
+    # before its due date and after the previous one's, and nothing due is unpaid
+    fast = [bool(a.simple) and int(a.bad) == 0 and int(a.k) <= a.instalments
+            and (a.next_due is None or np.datetime64(str(a.next_due)[:10], "D") > end)
+            for a in agr]
+    slow = [a.id for a, f in zip(agr, fast, strict=True) if not f]
+    pays: dict[int, list] = {}
+    for i in range(0, len(slow), 500):
+        for aid, day, minor in received_rows(conn, as_of, slow[i:i + 500]):
+            pays.setdefault(aid, []).append((day, minor))
     rows = []
-    slow_pays: dict[int, list] = {}
-    for i in np.flatnonzero(~fast):
-        s, e = p_start[i], p_start[i] + k[i]
-        slow_pays[int(ids[i])] = list(zip(p_day[s:e].astype(_dt.date).tolist(),
-                                          p_amt[s:e].tolist(), strict=True))
-    for i, a in enumerate(agr):
+    for a, f in zip(agr, fast, strict=True):
         u = a.minor_units
-        if fast[i]:
+        if f:
+            nxt = None if a.next_due is None else _dt.date.fromisoformat(str(a.next_due)[:10])
             rows.append({
                 "agreement": a.id, "case": a.case_id, "borrower": a.borrower, "plan": a.plan,
-                "signed": a.signed, "state": "performing", "paid": money.from_minor(int(paid[i]), u),
+                "signed": a.signed, "state": "performing", "paid": money.from_minor(int(a.paid), u),
                 "arrears": money.from_minor(0, u), "penalty": money.from_minor(0, u),
-                "balance": money.from_minor(int(balance[i]), u), "days_past_due": 0,
-                "next_due": nxt_due[i].astype(_dt.date) if has_next[i] else None,
-                "next_amount": money.from_minor(int(nxt_amt[i]), u) if has_next[i] else None,
+                "balance": money.from_minor(int(a.principal) - int(a.pr_paid), u),
+                "days_past_due": 0, "next_due": nxt,
+                "next_amount": None if nxt is None else money.from_minor(int(a.next_amount), u),
                 "breach": "", "breach_date": None, "observation_end": a.observation_end,
                 "currency": a.currency})
         else:
             ag = reg.agreement(a.id)
-            pairs = [(d, money.from_minor(m, u)) for d, m in slow_pays[a.id]]
-            st = ag.status(as_of, pairs)
+            st = ag.status(as_of, [(d, money.from_minor(m, u)) for d, m in pays.get(a.id, [])])
             rows.append(status_row(st, a.id, a.case_id, a.borrower, a.plan, a.signed))
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
