@@ -75,7 +75,7 @@ def small_case(plans=None, *, currency="CNY", principal=1_200, as_of=date(2026, 
     return rp.Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
                    claim=rp.Claim(principal=principal, annual_rate=0.06, as_of=as_of, rules=rules,
                                   currency=currency),
-                   cashflow=rp.CashFlow([1_000.0] * 6, start=f"{as_of:%Y-%m}", currency=currency),
+                   cashflow=rp.CashFlow([1_000.0] * 36, start=f"{as_of:%Y-%m}", currency=currency),
                    plans=plans, title=title)
 
 
@@ -711,3 +711,122 @@ def test_exported_text_cannot_become_a_formula(reg, tmp_path):
     g = write_table(reg.cases(), str(tmp_path / "cases.csv"))
     assert "'=HYPERLINK" in Path(g).read_text(encoding="utf-8")
     assert cid == 1
+
+
+# ------------------------------------------------------------------------------------------
+# the dashboard kept in the register
+# ------------------------------------------------------------------------------------------
+class Clock:
+    def __init__(self):
+        self.t = _dt.datetime(2026, 12, 1, 10, 0)
+
+    def __call__(self):
+        self.t += _dt.timedelta(minutes=1)
+        return self.t
+
+
+TABLE = ["2 months", "12 months"]
+
+
+def test_dashboard_autosaves_every_change_and_restores_it(tmp_path):
+    from repayplan.notebook.persist import RegisterDashboard
+
+    path = tmp_path / "r.sqlite"
+    one = RegisterDashboard(small_case(), plans=TABLE, register=path, clock=Clock())
+    reg = Register(path)
+    try:
+        cid = one.case_id
+        v = reg.version(cid)
+        one.dashboard.columns[1].controls["term"].value = "18"
+        assert reg.version(cid) == v + 1
+        assert "saved: case 1" in one.message.value
+        assert reg.case(cid).plan("12 months").term == 18
+        assert reg.session(cid)["table"] == TABLE
+        # the minutes: the offers shown are stored with the meeting
+        m = reg.meetings(cid)
+        assert len(m) == 1 and m["offers"][0] == len(reg.case(cid).meeting) > 0
+        assert "12 months" in m["minutes"][0]
+        # nothing changed, nothing saved
+        one.dashboard.columns[1].controls["term"].value = "18"
+        assert reg.version(cid) == v + 1
+        # a reload (the notebook runs again on the same case) restores the session
+        two = RegisterDashboard(small_case(), plans=TABLE, register=path, clock=Clock())
+        assert two.case_id == cid
+        assert two.dashboard.session.slots[1].plan.term == 18
+        assert [s.name for s in two.dashboard.session.slots] == TABLE
+        assert "restored case 1" in two.message.value or "saved: case 1" in two.message.value
+        two.close()
+    finally:
+        one.close()
+        reg.close()
+
+
+def test_two_dashboards_on_one_case_conflict_instead_of_overwriting(tmp_path):
+    from repayplan.notebook.persist import RegisterDashboard
+
+    path = tmp_path / "r.sqlite"
+    a = RegisterDashboard(small_case(), plans=TABLE, register=path, clock=Clock())
+    b = RegisterDashboard(small_case(), plans=TABLE, register=path, clock=Clock())
+    reg = Register(path)
+    try:
+        assert a.case_id == b.case_id
+        a.dashboard.columns[0].controls["term"].value = "3"
+        before = reg.versions(a.case_id)
+        b.dashboard.columns[0].controls["term"].value = "4"
+        assert "NOT SAVED" in b.message.value and "was changed" in b.message.value
+        assert len(reg.versions(a.case_id)) == len(before)
+        assert reg.case(a.case_id).plan("2 months").term == 3
+    finally:
+        a.close()
+        b.close()
+        reg.close()
+
+
+def test_case_picker_opens_another_case(tmp_path):
+    from repayplan.notebook.persist import RegisterDashboard
+
+    path = tmp_path / "r.sqlite"
+    with Register(path) as reg:
+        other = reg.save(small_case(title="Other borrower case",
+                                    plans=[rp.Plan(term=6, name="six"), rp.Plan(term=9, name="nine")]),
+                         session={"table": ["nine", "six"], "lang": "zh"})
+    d = RegisterDashboard(small_case(), plans=TABLE, register=path, clock=Clock())
+    try:
+        assert other in [v for _, v in d.picker.options] and d.case_id in [v for _, v in d.picker.options]
+        d.open(other)
+        assert d.case_id == other and d.dashboard.session.names == ["nine", "six"]
+        assert d.dashboard.session.lang == "zh"
+        assert d.tabs.children[0] is d.dashboard.widget
+        d.dashboard.columns[0].controls["term"].value = "10"
+        with Register(path) as reg:
+            assert reg.case(other).plan("nine").term == 10
+    finally:
+        d.close()
+
+
+def test_dashboard_works_without_a_register(monkeypatch):
+    from repayplan.notebook.persist import RegisterDashboard
+
+    monkeypatch.delenv("REPAYPLAN_REGISTER", raising=False)
+    d = RegisterDashboard(small_case(), plans=TABLE)
+    assert d.register is None and "no case register" in d.message.value
+    d.dashboard.columns[0].controls["term"].value = "3"
+    assert d.dashboard.session.slots[0].plan.term == 3
+    assert "REPAYPLAN_REGISTER" in d.followup.summary.value
+
+
+def test_followup_tab_lists_agreements_due_and_in_arrears(tmp_path):
+    from repayplan.notebook.followup import FollowUp
+
+    with Register(tmp_path / "r.sqlite") as reg:
+        cid = reg.save(small_case(title="<b>bold</b>"))
+        late = reg.sign(cid, "2 months", date(2026, 12, 1))
+        fine = reg.sign(cid, "2 months", date(2026, 12, 1))
+        reg.pay(fine, date(2027, 1, 1), 606)
+        tab = FollowUp(reg, today=date(2027, 1, 10))
+        assert tab.frame["agreement"].tolist() == [late, fine]
+        assert "1 in arrears" in tab.summary.value and "2 agreement(s)" in tab.summary.value
+        assert tab.table.value.count("<tr class=") == 2
+        tab.within.value = 0
+        tab.refresh()
+        assert tab.frame["agreement"].tolist() == [late]

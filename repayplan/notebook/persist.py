@@ -135,10 +135,11 @@ class RegisterDashboard:
             self.message.value = html.escape(problem or self._t("off"))
             self.picker.disabled = self.open_button.disabled = True
         else:
-            if self.case_id is not None:
+            if self.case_id is not None:  # restored: saved again at the first change
                 self.message.value = html.escape(self._t("restored", cid=self.case_id,
                                                          v=self.register.version(self.case_id)))
-            self.save()
+            else:  # a new session: in the register (and the picker) at once
+                self.save()
             self._fill_picker()
 
     # -- display ---------------------------------------------------------------------------

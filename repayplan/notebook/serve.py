@@ -193,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: a free one)")
     p.add_argument("--notebook", default=None, help="the notebook to serve (default notebooks/negotiation.ipynb)")
     args = p.parse_args(argv)
+    from ..register import default_location  # the meeting is kept in the per-user register
+
+    os.environ.setdefault("REPAYPLAN_REGISTER", str(default_location()))
     try:
         proc, url = start(args.notebook, args.port)
     except (InputError, RuntimeError, TimeoutError) as e:
