@@ -37,7 +37,14 @@ _CHUNK = 500  # parameters per IN (...) query, well under SQLite's limit
 
 
 class RegisterError(RepayplanError):
-    """The register cannot be opened or used (the message never shows a password)."""
+    """The register cannot be opened or used (the message never shows a password).
+
+    >>> try:
+    ...     Register("postgresql+psycopg://ana:s3cret@127.0.0.1:1/cases")
+    ... except RegisterError as e:
+    ...     print(str(e)[:71])
+    cannot open the register postgresql+psycopg://ana:***@127.0.0.1:1/cases
+    """
 
 
 class ConflictError(RegisterError):
@@ -50,6 +57,14 @@ class ConflictError(RegisterError):
         The version the rejected change was based on.
     current : int
         The version in the register now.
+
+    Examples
+    --------
+    >>> e = ConflictError(4, base=2, current=3, by="bo")
+    >>> print(e)
+    case 4 was changed by bo since version 2 was read (now version 3); nothing was saved: reload the case, redo the change and save again
+
+    :meth:`Register.save` shows two analysts meeting it.
     """
 
     def __init__(self, case_id: int, base: int, current: int, by: str = ""):
@@ -77,6 +92,22 @@ class ImportResult:
         Payments booked.
     skipped : tuple of str
         References seen before (in the register or earlier in the file), not booked again.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from datetime import date
+    >>> import repayplan as rp
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> reg = Register(pathlib.Path(folder.name) / "r.sqlite")
+    >>> cid = reg.save(rp.Case.sample())
+    >>> aid = reg.sign(cid, plan="Bank proposal", signed=date(2026, 7, 15))
+    >>> f = pathlib.Path(folder.name) / "july.csv"
+    >>> _ = f.write_text(f"agreement,date,amount,reference\\n{aid},2026-07-15,100000.00,T-1\\n"
+    ...                  f"{aid},2026-07-15,100000.00,T-1\\n", encoding="utf-8")
+    >>> reg.import_payments(f)
+    ImportResult(import_id=1, rows=2, booked=1, skipped=('T-1',))
+    >>> reg.close(); folder.cleanup()
     """
 
     import_id: int | None

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import money
 
-__all__ = ["STATUS_COLUMNS", "received_rows", "status_frame", "status_row", "integrity_problems"]
+__all__ = ["STATUS_COLUMNS"]
 
 STATUS_COLUMNS = ["agreement", "case", "borrower", "plan", "signed", "state", "paid", "arrears",
                   "penalty", "balance", "days_past_due", "next_due", "next_amount", "breach",
