@@ -1,7 +1,7 @@
 """The dashboard kept in the case register: autosave, restore, case picker, follow-up.
 
-:class:`RegisterDashboard` wraps a :class:`~repayplan.notebook.Dashboard`.  After every
-change (each :meth:`Dashboard.update`) the session's case (:meth:`Session.to_case`: the
+:class:`RegisterDashboard` wraps a :class:`~repayplan.notebook.app.Dashboard`.  After every
+change (each :meth:`~repayplan.notebook.app.Dashboard.update`) the session's case (:meth:`~repayplan.notebook.state.Session.to_case`: the
 plans as typed, the cash flow and creditor as set, the meeting record) is saved into the
 register as a new version when it differs from the last one, with the plans on the table
 and the language; the minutes of the meeting are stored with it
@@ -69,12 +69,12 @@ class RegisterDashboard:
         The case the notebook opens.  When the register holds a session started from the
         same case (the same case-file text), its latest version is restored instead.
     plans : sequence of str, optional
-        The plans on the table for a new session (as for :class:`Dashboard`).
+        The plans on the table for a new session (as for :class:`~repayplan.notebook.app.Dashboard`).
     register : Register, str or path, optional
         Default ``REPAYPLAN_REGISTER``; none configured: no persistence.
     lang : {"en", "zh"}
     clock : callable, optional
-        The meeting record's clock (as for :class:`Dashboard`).
+        The meeting record's clock (as for :class:`~repayplan.notebook.app.Dashboard`).
     today : date, optional
         The follow-up tab's starting date.
 
@@ -111,7 +111,7 @@ class RegisterDashboard:
         self._last = None
         self.message = w.HTML()
         self.message.add_class("rp-register-status")
-        self.picker = w.Dropdown(options=[], description=_TEXT["en"]["case"])
+        self.picker = w.Dropdown(options=[], description=_TEXT["en"]["case"], layout={"width": "460px"})
         self.picker.add_class("rp-case-picker")
         self.open_button = w.Button(description=_TEXT["en"]["open"], icon="folder-open")
         self.open_button.add_class("rp-case-open")
