@@ -1130,23 +1130,7 @@ class Register:
                                              AgreementRow.minor_units)
                                       .where(AgreementRow.id.in_(ids[i:i + _CHUNK]))):
                     rows_by_id[r.id] = r
-        lines = data["line"]
-        minor = []
-        for k, aid in enumerate(data["agreement"]):
-            r = rows_by_id.get(aid)
-            where = f"line {lines[k]}: "
-            if r is None:
-                raise InputError(where + names["agreement"], aid,
-                                 "the id of an agreement in the register", f"in {p.name}; nothing "
-                                 "was booked")
-            cur = data["currency"][k] if data["currency"] is not None else None
-            try:
-                minor.append(self._check_payment(r, data["date"][k], data["amount"][k], cur or None,
-                                                 prefix=where))
-            except InputError as e:
-                field = e.field[len(where):]
-                raise InputError(where + names.get(field, field), e.value, e.allowed,
-                                 f"in {p.name}; nothing was booked") from None
+        minor = self._statement_minor(data, rows_by_id, names, p.name)
         refs = data["reference"]
         now = _now()
         with self._write("import", "payments") as (conn, log):
@@ -1169,14 +1153,49 @@ class Register:
                 source=p.name, sha256=digest, rows=len(refs), booked=len(keep), created_at=now,
                 created_by=self.user)).inserted_primary_key[0]
             memo = data["memo"]
-            conn.execute(Payment.__table__.insert(), [
-                {"agreement_id": data["agreement"][k], "paid_on": data["date"][k], "amount": minor[k],
-                 "currency": rows_by_id[data["agreement"][k]].currency, "reference": refs[k],
-                 "reverses": None, "import_id": iid, "memo": "" if memo is None else memo[k],
-                 "created_at": now, "created_by": self.user} for k in keep])
+            rows = [(data["agreement"][k], data["date"][k], minor[k],
+                     rows_by_id[data["agreement"][k]].currency, refs[k], None, iid,
+                     "" if memo is None else memo[k], now, self.user) for k in keep]
+            _insert_payments(conn, rows)
             log.update(entity_id=iid, detail={"source": p.name, "rows": len(refs),
                                               "booked": len(keep), "sha256": digest})
         return ImportResult(int(iid), len(refs), len(keep), tuple(skipped))
+
+    def _statement_minor(self, data, rows_by_id, names, source: str) -> list:
+        """Each line's amount in minor units, every line checked (see :meth:`_check_payment`).
+
+        Plain decimals within the currency's places (``606.00``, ``1234.5``) on dates on or
+        after signing, without a currency column, are read with integer arithmetic; any
+        other line goes through the general checks, which name the problem."""
+        import re
+
+        plain = re.compile(r"\d{1,15}(?:\.(\d{1,6}))?")
+        out = []
+        currency = data["currency"]
+        for k, aid in enumerate(data["agreement"]):
+            r = rows_by_id.get(aid)
+            where = f"line {data['line'][k]}: "
+            if r is None:
+                raise InputError(where + names["agreement"], aid,
+                                 "the id of an agreement in the register",
+                                 f"in {source}; nothing was booked")
+            a = data["amount"][k]
+            m = plain.fullmatch(a) if isinstance(a, str) and currency is None else None
+            if m is not None and data["date"][k] >= r.signed and len(m.group(1) or "") <= r.minor_units:
+                whole, _, frac = a.partition(".")
+                v = int(whole) * 10 ** r.minor_units + int((frac or "0").ljust(r.minor_units, "0")
+                                                            if r.minor_units else 0)
+                if v > 0:
+                    out.append(v)
+                    continue
+            try:
+                cur = currency[k] if currency is not None else None
+                out.append(self._check_payment(r, data["date"][k], a, cur or None, prefix=where))
+            except InputError as e:
+                field = e.field[len(where):]
+                raise InputError(where + names.get(field, field), e.value, e.allowed,
+                                 f"in {source}; nothing was booked") from None
+        return out
 
     # -- follow-up -------------------------------------------------------------------------
     def status(self, as_of, *, agreements=None) -> pd.DataFrame:
@@ -1268,6 +1287,31 @@ class Register:
 
 
 # -- helpers -------------------------------------------------------------------------------
+_PAYMENT_COLUMNS = ("agreement_id", "paid_on", "amount", "currency", "reference", "reverses",
+                    "import_id", "memo", "created_at", "created_by")
+
+
+def _insert_payments(conn, rows: list[tuple]) -> None:
+    """Insert payment rows (in :data:`_PAYMENT_COLUMNS` order), parameterised.
+
+    On SQLite straight through the driver's ``executemany`` with the values as SQLAlchemy
+    stores them (ISO dates and times), which is several times faster than the ORM's
+    per-row parameter processing for a statement of 100,000 lines; elsewhere through
+    SQLAlchemy Core."""
+    from .models import Payment
+
+    if conn.dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in _PAYMENT_COLUMNS)
+        sql = f"INSERT INTO payments ({', '.join(_PAYMENT_COLUMNS)}) VALUES ({marks})"
+        conn.exec_driver_sql(sql, [
+            (a, d.isoformat(), m, c, ref, rev, iid, memo,
+             at.strftime("%Y-%m-%d %H:%M:%S.%f"), by)
+            for a, d, m, c, ref, rev, iid, memo, at, by in rows])
+    else:
+        conn.execute(Payment.__table__.insert(), [dict(zip(_PAYMENT_COLUMNS, r, strict=True))
+                                                  for r in rows])
+
+
 def _received(conn, end, only):
     """``[(agreement, date, minor), ...]``: payments not reversed, same day summed, sorted."""
     from .follow import received_rows

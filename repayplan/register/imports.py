@@ -5,6 +5,7 @@ Used by :meth:`repayplan.register.Register.import_payments`; nothing here writes
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import io
 from collections.abc import Mapping
@@ -118,8 +119,7 @@ def read_statement(path, columns: Mapping | None = None, sheet=0):
     ag, day, amt, ref = cells("agreement"), cells("date"), cells("amount"), cells("reference")
     data["agreement"] = [_agreement_id(f"line {ln}: {names['agreement']}", v)
                          for ln, v in zip(lines, ag, strict=True)]
-    data["date"] = [check_date(f"line {ln}: {names['date']}", v if not isinstance(v, str) or v
-                               else None) for ln, v in zip(lines, day, strict=True)]
+    data["date"] = [_day(f"line {ln}: {names['date']}", v) for ln, v in zip(lines, day, strict=True)]
     data["amount"] = [_amount(f"line {ln}: {names['amount']}", v)
                       for ln, v in zip(lines, amt, strict=True)]
     data["reference"] = [_reference(f"line {ln}: {names['reference']}", v)
@@ -131,6 +131,15 @@ def read_statement(path, columns: Mapping | None = None, sheet=0):
         else:
             data[f] = None
     return p, data, hashlib.sha256(raw).hexdigest(), names
+
+
+def _day(where: str, v) -> _dt.date:
+    if isinstance(v, str) and len(v) == 10:  # the common YYYY-MM-DD, read in C
+        try:
+            return _dt.date.fromisoformat(v)
+        except ValueError:
+            pass
+    return check_date(where, v if not isinstance(v, str) or v else None)
 
 
 def _amount(where: str, v):
