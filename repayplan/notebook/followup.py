@@ -29,6 +29,11 @@ _LABELS = {
 }
 
 
+_NUMBERS = {"agreement", "case", "arrears", "days_past_due", "next_amount"}
+_RIGHT = " style='text-align:right;padding:2px 8px'"
+_LEFT = " style='text-align:left;padding:2px 8px'"
+
+
 def _cell(v) -> str:
     if v is None:
         return ""
@@ -121,6 +126,7 @@ class FollowUp:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in FOLLOWUP_COLUMNS)
         body = "".join(
             f"<tr class='rp-followup-{html.escape(str(r['state']))}'>"
-            + "".join(f"<td>{html.escape(_cell(r[c]))}</td>" for c in FOLLOWUP_COLUMNS) + "</tr>"
+            + "".join(f"<td{_RIGHT if c in _NUMBERS else _LEFT}>{html.escape(_cell(r[c]))}</td>"
+                      for c in FOLLOWUP_COLUMNS) + "</tr>"
             for _, r in frame.iterrows())
         self.table.value = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
