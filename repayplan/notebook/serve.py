@@ -195,9 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     from ..register import default_location  # the meeting is kept in the per-user register
 
-    os.environ.setdefault("REPAYPLAN_REGISTER", str(default_location()))
+    env = {**os.environ, "REPAYPLAN_REGISTER": os.environ.get("REPAYPLAN_REGISTER")
+           or str(default_location())}
     try:
-        proc, url = start(args.notebook, args.port)
+        proc, url = start(args.notebook, args.port, env=env)
     except (InputError, RuntimeError, TimeoutError) as e:
         print(f"repayplan: {e}", file=sys.stderr)
         return 1
