@@ -78,6 +78,10 @@ def __getattr__(name):
         import importlib
 
         return importlib.import_module(".notebook", __name__)
+    if name == "Register":  # the case register needs SQLAlchemy: loaded when first used
+        from .register import Register
+
+        return Register
     raise AttributeError(f"module 'repayplan' has no attribute {name!r}")
 
 from . import portfolio  # noqa: E402

@@ -9,6 +9,7 @@
     repayplan export CASE --plan NAME -o FILE   the agreement annex: xlsx, pdf, html, csv, md
     repayplan cashflow FILE --case CASE         the case's cash flow from a bank statement or a
                                                 monthly history, forecast with statsmodels
+    repayplan register ACTION --db PATH_OR_URL  the case register (repayplan.register.cli)
 
 Exit codes: 0 done; 1 a problem with the input (a message on stderr naming the file and
 the field, one line per problem, no traceback); 2 a usage error (argparse's message).
@@ -543,6 +544,9 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _add_lang(f)
     f.set_defaults(func=_cmd_cashflow)
+    from .register.cli import add_parser as _add_register  # SQLAlchemy is loaded only when run
+
+    _add_register(sub)
     return p
 
 

@@ -38,6 +38,7 @@ def private_env(folder) -> dict:
         path = folder / sub
         path.mkdir(exist_ok=True)
         env[var] = str(path)
+    env["REPAYPLAN_REGISTER"] = str(folder / "register.sqlite")  # the dashboard autosaves here
     return env
 
 
@@ -111,6 +112,14 @@ def test_dashboard_in_a_real_browser(voila, tmp_path, monkeypatch):
                 expect(cell(label)).to_have_text(text, timeout=30_000)
             expect(page.locator(".rp-compare tbody tr", has_text="Term (months)").locator("td").nth(0)) \
                 .to_have_text(re.compile(r"^48(\.00)?$"))
+            # the change is in the case register: a reload restores it
+            expect(page.locator(".rp-register-status")).to_contain_text("saved: case 1", timeout=30_000)
+            page.reload(timeout=90_000)
+            expect(table).to_be_visible(timeout=90_000)
+            expect(columns.nth(0).locator(".rp-field-term input")).to_have_value("48", timeout=30_000)
+            for label, text in after.items():
+                expect(cell(label)).to_have_text(text, timeout=30_000)
+            expect(page.locator(".rp-register-status")).to_contain_text("restored case 1")
             # Suggest adds the recommended plan as a new column, with its reasons
             page.locator(".rp-suggest button, button.rp-suggest").first.click()
             expect(columns).to_have_count(4, timeout=90_000)

@@ -270,6 +270,7 @@ class Dashboard:
         self._muted = 0
         self.columns: list[_Column] = []
         self.last_seconds = 0.0
+        self.on_update: list = []  # called with the dashboard after each update (the register's autosave)
         self._build()
         self.update()
 
@@ -578,6 +579,8 @@ class Dashboard:
         self._show_enforcement()
         self.last_seconds = time.perf_counter() - t0
         self.status.value = html.escape(text("updated_in", lang, ms=self.last_seconds * 1000))
+        for hook in self.on_update:
+            hook(self)
 
     def _show_enforcement(self) -> None:
         """The creditor tab's waterfall table and recovery chart (empty for the quick form)."""

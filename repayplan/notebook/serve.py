@@ -215,8 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: a free one)")
     p.add_argument("--notebook", default=None, help="the notebook to serve (default notebooks/negotiation.ipynb)")
     args = p.parse_args(argv)
+    from ..register import default_location  # the meeting is kept in the per-user register
+
+    env = {**os.environ, "REPAYPLAN_REGISTER": os.environ.get("REPAYPLAN_REGISTER")
+           or str(default_location())}
     try:
-        proc, url = start(args.notebook, args.port)
+        proc, url = start(args.notebook, args.port, env=env)
     except (InputError, RuntimeError, TimeoutError) as e:
         print(f"repayplan: {e}", file=sys.stderr)
         return 1
