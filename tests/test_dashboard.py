@@ -491,8 +491,10 @@ def test_static_charts_render_and_the_band_follows_an_undated_projection():
 
 def test_launcher_command_and_errors(capsys):
     cmd = voila_command("nb.ipynb", 8899, python="py")
-    assert cmd == ["py", "-m", "voila", "nb.ipynb", "--no-browser", "--port=8899", "--Voila.ip=127.0.0.1",
-                   "--show_tracebacks=False"]
+    assert cmd[:8] == ["py", "-m", "voila", "nb.ipynb", "--no-browser", "--port=8899", "--Voila.ip=127.0.0.1",
+                       "--show_tracebacks=False"]
+    assert "--template=repayplan" in cmd                 # the lab template without CDN style sheets
+    assert "--MappingKernelManager.cull_idle_timeout=300" in cmd   # kernels of closed pages stop
     assert 0 < free_port() < 65536
     with pytest.raises(InputError, match="an existing .ipynb file"):
         start("no-such-notebook.ipynb")
