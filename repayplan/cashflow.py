@@ -89,7 +89,7 @@ def _as_month(field: str, value) -> pd.Period:
     raise InputError(field, value, "a month (pandas.Period, 'YYYY-MM' or a date)")
 
 
-def _check_currency(value) -> str:
+def check_currency_code(value) -> str:
     if not isinstance(value, str) or _CURRENCY.match(value) is None:
         raise InputError("currency", value, "an ISO 4217 code of three capital letters ('CNY')")
     return value
@@ -106,7 +106,7 @@ def _check_float(field: str, value, *, low: float, high: float, allowed: str, hi
     return float(d)
 
 
-def _rng(seed) -> np.random.Generator:
+def generator(seed) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
     if seed is None or isinstance(seed, np.random.SeedSequence):
@@ -122,7 +122,7 @@ def _fmt(x: float) -> str:
     return f"{d:,}"
 
 
-def _month_index(index: pd.Index, field: str) -> pd.PeriodIndex:
+def month_index(index: pd.Index, field: str) -> pd.PeriodIndex:
     """Validate ``index`` as consecutive calendar months; return it as a monthly PeriodIndex."""
     allowed = (
         "consecutive months: a PeriodIndex with freq 'M', a DatetimeIndex of month starts or "
@@ -175,7 +175,7 @@ def _month_index(index: pd.Index, field: str) -> pd.PeriodIndex:
     return months
 
 
-def _column_values(col: pd.Series, field: str, months: pd.PeriodIndex) -> np.ndarray:
+def column_values(col: pd.Series, field: str, months: pd.PeriodIndex) -> np.ndarray:
     """One column of cash as float64, every value finite; errors name the month."""
     dtype = col.dtype
     if pd.api.types.is_bool_dtype(dtype):
@@ -245,7 +245,7 @@ def _frame_values(
         raise InputError(source, type(df).__name__, "a pandas DataFrame")
     hint_col = "set the months as the index: df.set_index('month')" if "month" in df else None
     try:
-        months = _month_index(df.index, source)
+        months = month_index(df.index, source)
     except InputError as e:
         raise InputError(e.field, e.value, e.allowed, e.hint or hint_col) from None
     if not df.columns.is_unique:
@@ -255,7 +255,7 @@ def _frame_values(
         raise InputError(f"{source}.columns", [], "at least one column of cash")
 
     def col(c):
-        return _column_values(df[c], f"{source}[{c!r}]", months)
+        return column_values(df[c], f"{source}[{c!r}]", months)
 
     if scenarios:
         if inflows is not None or outflows is not None:
@@ -642,7 +642,7 @@ class CashFlow:
             "minimum_cash",
             float(check_amount("minimum_cash", self.minimum_cash, allow_zero=True)),
         )
-        set_(self, "currency", _check_currency(self.currency))
+        set_(self, "currency", check_currency_code(self.currency))
         if self.provenance is not None and not isinstance(self.provenance, Provenance):
             raise InputError("provenance", self.provenance, "a repayplan.cashflow.Provenance or None")
 
@@ -925,8 +925,8 @@ class CashFlow:
                 else None
             )
             raise InputError("series", type(series).__name__, "a pandas Series", hint)
-        months = _month_index(series.index, "series")
-        values = _column_values(series, "series", months)
+        months = month_index(series.index, "series")
+        values = column_values(series, "series", months)
         return cls(values, months[0], buffer, minimum_cash, currency)
 
     @classmethod
@@ -1198,7 +1198,7 @@ class CashFlow:
         shock_list = _check_shocks(shocks)
         first = DEFAULT_PROJECTION_START if start is None else _as_month("start", start)
         windows = [sh._window(first, n_months, k) for k, sh in enumerate(shock_list)]
-        rng = _rng(seed)
+        rng = generator(seed)
         noise_rng, *shock_rngs = rng.spawn(1 + len(shock_list))
 
         t = np.arange(n_months)
@@ -1357,7 +1357,7 @@ class CashFlow:
         from . import statements
 
         lines = statements.read_statement(path, sheet=sheet, encoding=encoding)
-        options.setdefault("source", statements._source_name(path))
+        options.setdefault("source", statements.source_name(path))
         return cls.from_transactions(lines, **options)
 
     @classmethod
@@ -1527,7 +1527,7 @@ class CashFlow:
         if isinstance(series, CashFlow):
             origin = series.provenance.description if series.provenance is not None else ""
             series = series.to_series()
-        rng = _rng(seed)
+        rng = generator(seed)
         fit = forecast.fit_history(series, model=model, log=log)
         values, how = forecast.simulate(fit, n_months, scenarios=n, rng=rng,
                                         calibration=calibration)
@@ -1573,7 +1573,7 @@ class CashFlow:
         """
         shock_list = _check_shocks(shocks)
         windows = [sh._window(self.start, self.months, k) for k, sh in enumerate(shock_list)]
-        rngs = _rng(seed).spawn(len(shock_list)) if shock_list else []
+        rngs = generator(seed).spawn(len(shock_list)) if shock_list else []
         n, m = self.values.shape
         factor = np.ones((n, m))
         prov = self.provenance or Provenance("data", f"{self.months} months of cash")

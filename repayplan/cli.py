@@ -57,7 +57,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _table(headers: list[str] | None, rows: list[list[str]], right: set[int] | None = None) -> str:
+def text_table(headers: list[str] | None, rows: list[list[str]], right: set[int] | None = None) -> str:
     """A plain text table (no header line when ``headers`` is None); ``right`` columns right-aligned."""
     top = [headers] if headers is not None else []
     ncols = len(headers) if headers is not None else len(rows[0])
@@ -158,7 +158,7 @@ def claim_text(case, lang: str) -> str:
     L = _labels(lang)
     rows = [[L.get(k, k), _money(v, c.minor_units)] for k, v in c.components().items()]
     head = _t("claim", lang, date=c.as_of.isoformat(), currency=c.currency)
-    return f"{head}\n" + _table(None, rows)
+    return f"{head}\n" + text_table(None, rows)
 
 
 def schedule_text(case, name: str, lang: str) -> str:
@@ -186,7 +186,7 @@ def schedule_text(case, name: str, lang: str) -> str:
         total.append(_money(s.table[c].sum(), u) if c in ("payment", "interest", "principal", "fee") else "")
     rows.append(total)
     head = _t("plan", lang, name=name, text=plan.describe(lang))
-    return f"{head}\n" + _table([L[f"col_{c}"] for c in cols], rows)
+    return f"{head}\n" + text_table([L[f"col_{c}"] for c in cols], rows)
 
 
 def compare_text(case, lang: str, names=None) -> str:
@@ -203,7 +203,7 @@ def compare_text(case, lang: str, names=None) -> str:
     ok = cmp.feasible if cmp.feasible is not None else {c: True for c in cmp.table.columns}
     headers = [""] + [str(c) + (" " if ok[c] else "✗") for c in cmp.table.columns]
     notes = "".join(f"\n✗ {c}: {r}" for c, r in (cmp.reasons.items() if cmp.reasons is not None else []) if r)
-    return _table(headers, rows) + "\n" + notes + f"\n{_t('better', lang)}"
+    return text_table(headers, rows) + "\n" + notes + f"\n{_t('better', lang)}"
 
 
 def suggest_text(result, lang: str) -> str:

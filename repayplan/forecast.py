@@ -169,19 +169,19 @@ class Backtest:
 
 
 def _history(series, field_name: str = "series") -> tuple[np.ndarray, pd.Period]:
-    from .cashflow import _column_values, _month_index
+    from .cashflow import column_values, month_index
 
     if not isinstance(series, pd.Series):
         raise InputError(field_name, type(series).__name__, "a pandas Series of monthly cash",
                          "CashFlow.to_series() gives one")
     try:
-        months = _month_index(series.index, field_name)
+        months = month_index(series.index, field_name)
     except InputError as e:
         hint = e.hint
         if hint and "missing" in hint:
             hint += "; fill or interpolate the month yourself (a gap is never filled silently)"
         raise InputError(e.field, e.value, e.allowed, hint) from None
-    y = _column_values(series, field_name, months)
+    y = column_values(series, field_name, months)
     if len(y) < MIN_HISTORY:
         raise InputError(field_name, f"{len(y)} months",
                          f"a history of at least {MIN_HISTORY} months to fit a forecast")
@@ -491,9 +491,9 @@ def backtest(series, *, horizon=12, model="auto", calibration="conformal", origi
     reps = check_int("scenarios", scenarios, low=20, high=100_000)
     check_choice("model", model, MODELS)
     check_choice("calibration", calibration, CALIBRATIONS)
-    from .cashflow import _rng
+    from .cashflow import generator
 
-    rng = _rng(seed)
+    rng = generator(seed)
     y, start = _history(series)
     n = len(y)
     min_train = SEASON + 2 if model in ("seasonal_naive", "level") else MIN_SEASONAL

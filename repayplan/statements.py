@@ -136,7 +136,7 @@ def read_statement(path, *, sheet=0, encoding=None, header_row=None) -> pd.DataF
     1     4  2026-01-20  8,000.50             53,999.50
     """
     raw = _read_raw(path, sheet=sheet, encoding=encoding)
-    name = _source_name(path)
+    name = source_name(path)
     if header_row is None:
         header_row = _find_header(raw, name)
     elif not isinstance(header_row, int) or isinstance(header_row, bool) or not (
@@ -167,14 +167,14 @@ def read_statement(path, *, sheet=0, encoding=None, header_row=None) -> pd.DataF
     return body
 
 
-def _source_name(path) -> str:
+def source_name(path) -> str:
     if isinstance(path, (str, os.PathLike)):
         return os.path.basename(os.fspath(path))
     return str(getattr(path, "name", "<statement>"))
 
 
 def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
-    name = _source_name(path)
+    name = source_name(path)
     is_path = isinstance(path, (str, os.PathLike))
     text_name = os.fspath(path).lower() if is_path else str(getattr(path, "name", "")).lower()
     data = None
@@ -419,11 +419,11 @@ def monthly(
     2026-02      0.00     0.00     0.00      0.00  83999.50
     2026-03   5000.00     0.00  5000.00      0.00  88999.50
     """
-    from .cashflow import _check_currency
+    from .cashflow import check_currency_code
 
     if not isinstance(frame, pd.DataFrame):
         raise InputError("frame", type(frame).__name__, "a pandas DataFrame of statement lines")
-    units = money.minor_units_for(_check_currency(currency))
+    units = money.minor_units_for(check_currency_code(currency))
     if len(frame) == 0:
         raise InputError("frame", "0 lines", "at least one statement line")
     cols = frame.columns
@@ -655,11 +655,11 @@ def cfads(
     >>> y["cfads"].sum(), y["available"].sum(), y["available"].iloc[0]
     (Decimal('276000.00'), Decimal('156000.00'), Decimal('13000.00'))
     """
-    from .cashflow import _check_currency, _month_index
+    from .cashflow import check_currency_code, month_index
 
     if not isinstance(accounts, pd.DataFrame):
         raise InputError("accounts", type(accounts).__name__, "a pandas DataFrame of accounts")
-    units = money.minor_units_for(_check_currency(currency))
+    units = money.minor_units_for(check_currency_code(currency))
     check_choice("priority", priority, ("first", "pro_rata"))
     check_choice("frequency", frequency, ("monthly", "annual"))
     if priority == "pro_rata":
@@ -702,7 +702,7 @@ def cfads(
         index = pd.period_range(f"{years[0]}-01", periods=12 * len(years), freq="M", name="month")
         lines = {k: _spread(v) for k, v in lines.items()}
     else:
-        index = _month_index(accounts.index, "accounts").rename("month")
+        index = month_index(accounts.index, "accounts").rename("month")
     c = lines["ebitda"] - lines["tax"] - lines["maintenance_capex"] - lines["working_capital_change"]
     d = lines["other_debt_service"]
     if (d < 0).any():

@@ -108,7 +108,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def _show(frame) -> str:
-    from ..cli import _table
+    from ..cli import text_table
 
     if frame.empty:
         return "(none)"
@@ -116,7 +116,7 @@ def _show(frame) -> str:
     text_cols = {i for i, c in enumerate(frame.columns) if frame[c].map(
         lambda v: isinstance(v, str) or v is None).all()}
     right = set(range(len(frame.columns))) - text_cols
-    return _table([str(c) for c in frame.columns], rows, right)
+    return text_table([str(c) for c in frame.columns], rows, right)
 
 
 def _cell(v) -> str:

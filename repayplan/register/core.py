@@ -32,7 +32,7 @@ __all__ = ["Register", "ConflictError", "RegisterError", "ImportResult", "defaul
 ENV_VAR = "REPAYPLAN_REGISTER"
 """The environment variable naming the register (a path or a database URL)."""
 
-_MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATIONS = Path(__file__).with_name("migrations")
 _CHUNK = 500  # parameters per IN (...) query, well under SQLite's limit
 
 
@@ -318,7 +318,7 @@ class Register:
         from alembic.script import ScriptDirectory
 
         cfg = Config()
-        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        cfg.set_main_option("script_location", str(MIGRATIONS))
         head = ScriptDirectory.from_config(cfg).get_current_head()
         with self.engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()

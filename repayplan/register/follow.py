@@ -210,10 +210,10 @@ def integrity_problems(reg, conn) -> list[str]:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    from .core import _MIGRATIONS
+    from .core import MIGRATIONS
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(cfg).get_current_head()
     rev = MigrationContext.configure(conn).get_current_revision()
     if rev != head:
