@@ -98,10 +98,10 @@ class InfeasibleError(RepayplanError):
     >>> cash = rp.CashFlow.project(base=10_000, months=60, scenarios=1, seed=7)
     >>> try:
     ...     rp.negotiate(claim, cash, rp.Creditor(0.06), space=rp.SearchSpace(term=[24, 36, 48]),
-    ...                  constraints=rp.Constraints(min_dscr=1.2))
+    ...                  constraints=rp.Constraints(min_dscr=1.2, min_dscr_p5=None))
     ... except InfeasibleError as e:
     ...     print(e)
-    no plan within 48 months reaches DSCR (5th percentile) of at least 1.2; best 0.42
+    no plan within 48 months reaches DSCR (lowest plan year, mean cash) of at least 1.2; best 0.42
     (3 plans evaluated)
     """
 

@@ -666,7 +666,7 @@ class Session:
         ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
         >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
         >>> s.set_lang("zh")
-        >>> s.refresh().comparison.labelled().index[12]
+        >>> s.refresh().comparison.labelled().index[18]
         '还款总额'
         """
         self.lang = check_choice("lang", lang, LANGS)
