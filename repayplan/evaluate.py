@@ -344,7 +344,7 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     batch = plan_batch(plan_list, claim)
     frame, months = _evaluate_batch(batch, claim, cashflow, creditor, borrower, chunk=chunk, monthly=single,
                                     books=books)
-    extra = plan_findings(plan_list, claim, frame["upfront_shortfall"].to_numpy(), cashflow, books)
+    extra = plan_findings(plan_list, claim, frame["upfront_shortfall"].to_numpy(), cashflow, books, creditor)
     if check_rules:
         frame["rule_findings"] = [_findings(p, claim) + sum(f.severity != "info" for f in e)
                                   for p, e in zip(plan_list, extra, strict=True)]
@@ -359,11 +359,13 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     return frame
 
 
-def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None) -> list[list]:
+def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None, creditor=None) -> list[list]:
     """Findings beyond the rule set that :func:`evaluate` adds, one list per plan.
 
     A down payment above the cash at hand (``buffer − minimum_cash``) is an error: the plan
-    defaults on signing.  With ``Books(product="working_capital")`` the term limits of
+    defaults on signing.  With a ``creditor``, a rate below the bank's floor (its cost of
+    funds, at most the contract rate: :meth:`repayplan.negotiate.Constraints.rate_floor`) is
+    a warning.  With ``Books(product="working_capital")`` the term limits of
     :func:`repayplan.books.term_limit_findings`.
 
     Examples
@@ -388,6 +390,14 @@ def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None) -> list
                                  f"the payment on signing exceeds the cash at hand ({have:,.2f} after the minimum "
                                  f"cash) by {gap:,.2f}: the plan defaults at once",
                                  value=Decimal(f"{gap:.2f}"), limit=Decimal(f"{have:.2f}")))
+        if creditor is not None and plan.annual_rate is not None:
+            floor = min(float(claim.annual_rate), float(creditor.discount_rate))
+            if plan.annual_rate < floor - 1e-12:
+                found.append(Finding("repayplan.rate-floor", "warning",
+                                     "the creditor's cost of funds (Creditor.discount_rate)",
+                                     f"rate {plan.annual_rate:.3%} is below the bank's floor {floor:.3%} (its cost "
+                                     f"of funds, at most the contract rate): the cut is a concession to price",
+                                     value=Decimal(repr(plan.annual_rate)), limit=Decimal(repr(floor))))
         if books is not None:
             found.extend(term_limit_findings(plan, claim, books.product))
         out.append(found)
