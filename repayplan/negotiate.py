@@ -24,6 +24,23 @@ Objectives
     The mortgage-modification waterfall of HAMP and the GSE Flex Modification: capitalise
     arrears, cut the rate in steps to a floor, extend the term, then forbear principal as a
     balloon, stopping at the first step that meets the target (see :class:`Waterfall`).
+
+Feasibility
+-----------
+A plan may be offered when it meets every :class:`Constraints`: the lenders' annual DSCR
+(``dscr ≥ min_dscr``, 1.2) and stress DSCR (``dscr_p5 ≥ min_dscr_p5``, 1.0), the default
+probability, the term, the creditor's floor over enforcement, the burden, the rate floor
+(the creditor's cost of funds, at most the contract rate), a signing payment within the
+cash at hand and no hard rule finding.
+
+The shortlist and its concessions
+---------------------------------
+The candidates are distinct structures, each with its ``reason`` (the objective's best; the
+fewest concessions; the shortest term; the modification waterfall's result; a settlement
+worth more than the rest; the next best), ties going to fewer concessions.  Their
+concessions are costed in one batch of variant plans (:mod:`repayplan.concessions`,
+``Negotiation.concessions``); under ``"creditor"`` none keeps a transfer (a concession
+that costs the creditor and buys less than half a point of default probability).
 """
 
 from __future__ import annotations
