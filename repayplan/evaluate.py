@@ -21,18 +21,18 @@ Value of a scenario
     is the whole claim.  A borrower who cannot make the first payment therefore gives the
     creditor exactly ``enforcement_npv``.
 Lenders' DSCR (``dscr``, ``dscr_p5``)
-    Per plan year *y* (months :math:`12y+1 .. \min(12y+12, T)`, *T* the last payment),
-    :math:`\min_y CF_y / DS_y` with :math:`CF_y` the year's cash available for debt service
+    Per plan year *y* (months :math:`12y+1 .. \\min(12y+12, T)`, *T* the last payment),
+    :math:`\\min_y CF_y / DS_y` with :math:`CF_y` the year's cash available for debt service
     (the mean; for ``dscr_p5`` each month's 5th percentile across scenarios) and
     :math:`DS_y` the payments due in it (:func:`annual_dscr`).  The monthly ratios are
     ``monthly_dscr`` (``min_dscr``) and ``monthly_dscr_p5``.
 Liquidity (``min_cash``, ``min_cash_p5``, ``first_month_below_minimum``)
-    The balance :math:`\text{buffer} + \sum_{j \le k} cf_j - \sum_{j \le k} p_j` for
-    :math:`0 \le k \le T`, its lowest value and the first month below ``minimum_cash``
+    The balance :math:`\\text{buffer} + \\sum_{j \\le k} cf_j - \\sum_{j \\le k} p_j` for
+    :math:`0 \\le k \\le T`, its lowest value and the first month below ``minimum_cash``
     (:func:`liquidity`); a down payment comes out of the cash at hand
     (``upfront_shortfall``, a rule finding when positive).
 Months short
-    The expected number of months :math:`k \ge 1` with :math:`cf_{s,k} < p_k`, counted up to
+    The expected number of months :math:`k \\ge 1` with :math:`cf_{s,k} < p_k`, counted up to
     and including the month of default (none after it).
 The bank's books
     ``modification_gain`` (IFRS 9 5.4.3), ``risk_class``, ``observation_end`` and
