@@ -20,6 +20,23 @@ Value of a scenario
     when the plan's waivers are conditional, the waived amounts (revoked); :math:`o_{-1}`
     is the whole claim.  A borrower who cannot make the first payment therefore gives the
     creditor exactly ``enforcement_npv``.
+Lenders' DSCR (``dscr``, ``dscr_p5``)
+    Per plan year *y* (months :math:`12y+1 .. \\min(12y+12, T)`, *T* the last payment),
+    :math:`\\min_y CF_y / DS_y` with :math:`CF_y` the year's cash available for debt service
+    (the mean; for ``dscr_p5`` each month's 5th percentile across scenarios) and
+    :math:`DS_y` the payments due in it (:func:`annual_dscr`).  The monthly ratios are
+    ``monthly_dscr`` (``min_dscr``) and ``monthly_dscr_p5``.
+Liquidity (``min_cash``, ``min_cash_p5``, ``first_month_below_minimum``)
+    The balance :math:`\\text{buffer} + \\sum_{j \\le k} cf_j - \\sum_{j \\le k} p_j` for
+    :math:`0 \\le k \\le T`, its lowest value and the first month below ``minimum_cash``
+    (:func:`liquidity`); a down payment comes out of the cash at hand
+    (``upfront_shortfall``, a rule finding when positive).
+Months short
+    The expected number of months :math:`k \\ge 1` with :math:`cf_{s,k} < p_k`, counted up to
+    and including the month of default (none after it).
+The bank's books
+    ``modification_gain`` (IFRS 9 5.4.3), ``risk_class``, ``observation_end`` and
+    ``provision_cost``: see :mod:`repayplan.books`.
 """
 
 from __future__ import annotations
@@ -406,7 +423,7 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     batch = plan_batch(plan_list, claim)
     frame, months = _evaluate_batch(batch, claim, cashflow, creditor, borrower, chunk=chunk, monthly=single,
                                     books=books)
-    extra = plan_findings(plan_list, claim, frame["upfront_shortfall"].to_numpy(), cashflow, books)
+    extra = plan_findings(plan_list, claim, frame["upfront_shortfall"].to_numpy(), cashflow, books, creditor)
     if check_rules:
         frame["rule_findings"] = [_findings(p, claim) + sum(f.severity != "info" for f in e)
                                   for p, e in zip(plan_list, extra, strict=True)]
@@ -421,11 +438,13 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     return frame
 
 
-def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None) -> list[list]:
+def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None, creditor=None) -> list[list]:
     """Findings beyond the rule set that :func:`evaluate` adds, one list per plan.
 
     A down payment above the cash at hand (``buffer − minimum_cash``) is an error: the plan
-    defaults on signing.  With ``Books(product="working_capital")`` the term limits of
+    defaults on signing.  With a ``creditor``, a rate below the bank's floor (its cost of
+    funds, at most the contract rate: :meth:`repayplan.negotiate.Constraints.rate_floor`) is
+    a warning.  With ``Books(product="working_capital")`` the term limits of
     :func:`repayplan.books.term_limit_findings`.
 
     Examples
@@ -450,6 +469,14 @@ def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None) -> list
                                  f"the payment on signing exceeds the cash at hand ({have:,.2f} after the minimum "
                                  f"cash) by {gap:,.2f}: the plan defaults at once",
                                  value=Decimal(f"{gap:.2f}"), limit=Decimal(f"{have:.2f}")))
+        if creditor is not None and plan.annual_rate is not None:
+            floor = min(float(claim.annual_rate), float(creditor.discount_rate))
+            if plan.annual_rate < floor - 1e-12:
+                found.append(Finding("repayplan.rate-floor", "warning",
+                                     "the creditor's cost of funds (Creditor.discount_rate)",
+                                     f"rate {plan.annual_rate:.3%} is below the bank's floor {floor:.3%} (its cost "
+                                     f"of funds, at most the contract rate): the cut is a concession to price",
+                                     value=Decimal(repr(plan.annual_rate)), limit=Decimal(repr(floor))))
         if books is not None:
             found.extend(term_limit_findings(plan, claim, books.product))
         out.append(found)

@@ -24,6 +24,23 @@ Objectives
     The mortgage-modification waterfall of HAMP and the GSE Flex Modification: capitalise
     arrears, cut the rate in steps to a floor, extend the term, then forbear principal as a
     balloon, stopping at the first step that meets the target (see :class:`Waterfall`).
+
+Feasibility
+-----------
+A plan may be offered when it meets every :class:`Constraints`: the lenders' annual DSCR
+(``dscr ≥ min_dscr``, 1.2) and stress DSCR (``dscr_p5 ≥ min_dscr_p5``, 1.0), the default
+probability, the term, the creditor's floor over enforcement, the burden, the rate floor
+(the creditor's cost of funds, at most the contract rate), a signing payment within the
+cash at hand and no hard rule finding.
+
+The shortlist and its concessions
+---------------------------------
+The candidates are distinct structures, each with its ``reason`` (the objective's best; the
+fewest concessions; the shortest term; the modification waterfall's result; a settlement
+worth more than the rest; the next best), ties going to fewer concessions.  Their
+concessions are costed in one batch of variant plans (:mod:`repayplan.concessions`,
+``Negotiation.concessions``); under ``"creditor"`` none keeps a transfer (a concession
+that costs the creditor and buys less than half a point of default probability).
 """
 
 from __future__ import annotations
@@ -901,12 +918,30 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
     feasible = frame[frame["feasible"]]
     if feasible.empty:
         raise InfeasibleError(_infeasible_message(frame, constraints, space))
+    frame, ctx.waterfall_plan = _with_waterfall(ctx, frame, cashflow)
     candidates, costs, frame = _judged_shortlist(ctx, frame)
     feasible = frame[frame["feasible"]]
     best = candidates.pop("search_plan").iloc[0]
     return Negotiation(best=best, candidates=candidates, frontier=pareto_frontier(feasible),
                        evaluated=frame, objective=objective, claim=claim, constraints=constraints, beta=beta,
                        cashflow=cashflow, creditor=creditor, borrower=borrower, concessions=costs)
+
+
+def _with_waterfall(ctx: _Context, frame: pd.DataFrame, cashflow):
+    """The default modification waterfall's result, evaluated under this negotiation's constraints.
+
+    Added to the evaluated plans so that the shortlist can show it; ``None`` when no step of
+    the waterfall meets its target or the cash flow is too short for its longest step.
+    """
+    ctx.progress = None  # the search is done: what follows is not part of it
+    try:
+        wf = _waterfall(ctx.claim, cashflow, ctx.creditor, ctx.borrower, ctx.constraints, Waterfall(), None)
+    except (InfeasibleError, InputError):
+        return frame, None
+    plan = wf.best
+    if any(p == plan for p in frame["plan"]):
+        return frame, plan
+    return pd.concat([frame, ctx.evaluate([plan])], ignore_index=True), plan
 
 
 def _rank(frame: pd.DataFrame, claim) -> pd.DataFrame:
@@ -937,7 +972,7 @@ def _judged_shortlist(ctx: _Context, frame: pd.DataFrame):
         ranked = _rank(frame, ctx.claim)
         if seen_transfer:
             ranked = ranked[[p.replace(name="") not in seen_transfer for p in ranked["plan"]]]
-        candidates = _shortlist(ranked, None, claim=ctx.claim)
+        candidates = _shortlist(ranked, None, claim=ctx.claim, waterfall=getattr(ctx, "waterfall_plan", None))
         items = list(zip(candidates.index, candidates["plan"], strict=True))
         costs = cost_concessions(items, judge)
         if ctx.objective != "creditor" or costs.empty or not costs["transfer"].any():
@@ -1114,11 +1149,13 @@ def pareto_frontier(frame: pd.DataFrame) -> pd.DataFrame:
     return out.drop_duplicates(subset=["burden", "expected_npv"]).reset_index(drop=True)
 
 
-def _shortlist(ranked: pd.DataFrame, space: SearchSpace | None = None, k: int = 5, *, claim=None) -> pd.DataFrame:
+def _shortlist(ranked: pd.DataFrame, space: SearchSpace | None = None, k: int = 5, *, claim=None,
+               waterfall=None) -> pd.DataFrame:
     """Distinct plans worth offering, each with the reason it is on the list.
 
     In order: the objective's best; the feasible plan with the fewest concessions (the most
-    creditor value among those); the shortest feasible term; a settlement if it is worth more
+    creditor value among those); the shortest feasible term; the modification waterfall's
+    result when it is feasible; a settlement if it is worth more
     to the creditor than every plan so far; then the next best by the objective that differ
     in structure or outcome (see :func:`_distinct`).  ``ranked`` is feasible, best first,
     ties already given to fewer concessions.
@@ -1139,6 +1176,10 @@ def _shortlist(ranked: pd.DataFrame, space: SearchSpace | None = None, k: int = 
     add(fewest.index[0], f"the fewest concessions of a feasible plan ({int(fewest['_n'].iloc[0])})")
     shortest = ranked.sort_values(["term", "objective"], ascending=[True, False], kind="stable")
     add(shortest.index[0], f"the shortest feasible term ({int(shortest['term'].iloc[0])} months)")
+    if waterfall is not None:
+        hits = [i for i, p in zip(ranked.index, ranked["plan"], strict=True) if p == waterfall]
+        if hits:
+            add(hits[0], "the modification waterfall's result")
     settle = ranked[[p.is_settlement for p in ranked["plan"]]]
     if not settle.empty and picked:
         top = settle.sort_values("expected_npv", ascending=False).index[0]

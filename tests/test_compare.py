@@ -66,3 +66,14 @@ def test_the_case_and_the_cli_use_the_cases_constraints(tmp_path, capsys):
     assert main(["compare", str(tmp_path / "c.toml")]) == 0
     out = capsys.readouterr().out
     assert "✗ Settlement: certain to default" in out
+
+
+def test_the_dashboard_marks_with_the_cases_constraints():
+    from repayplan.notebook.state import Session
+
+    case = rp.Case.sample()
+    view = Session(case).refresh()
+    want = case.compare()
+    assert (view.comparison.reasons == want.reasons).all()
+    assert (view.comparison.better == want.better).all().all()
+    assert "rp-infeasible-reason" in view.comparison._repr_html_()

@@ -102,5 +102,16 @@ def test_concessions_of_the_shortlist_are_one_batch():
     finally:
         neg._Context.evaluate = real
     n = len(res.candidates) + len(res.concessions)
-    assert calls[-1] == n and len(calls) == 2           # the grid, then every candidate and variant at once
+    assert calls[-1] == n and n > len(res.candidates)   # every candidate and every variant in one call
     assert np.isfinite(res.concessions["creditor_cost"]).all()
+
+
+def test_the_waterfalls_result_is_on_the_shortlist_when_it_is_feasible():
+    cash = rp.CashFlow([40_000.0] * 150, start="2027-01")
+    res = rp.negotiate(CLAIM, cash, CREDITOR, space=rp.SearchSpace(term=[36, 48, 60, 84], penalty_waiver=[0, 1]),
+                       constraints=rp.Constraints(min_rate=0.0))
+    wf = rp.negotiate(CLAIM, cash, CREDITOR, objective="waterfall").best
+    row = res.evaluated[[p == wf for p in res.evaluated["plan"]]]
+    assert row["feasible"].all()                        # 60 months at 2 %: cover 2.19
+    assert res.candidates.loc["waterfall", "reason"] == "the modification waterfall's result"
+    assert res.candidates.loc["waterfall", "plan"] == wf

@@ -54,7 +54,8 @@ class Clock:
 def library_compare(plans, case=CASE, lang="en"):
     """The oracle: the library's own evaluation and comparison of these plans."""
     frame = rp.evaluate(plans, case.claim, case.cashflow, case.creditor, borrower=case.borrower_side)
-    return rp.compare(plans, case.claim, case.cashflow, case.creditor, lang=lang, metrics=frame)
+    return rp.compare(plans, case.claim, case.cashflow, case.creditor, lang=lang, metrics=frame,
+                      constraints=case.negotiation.constraints)
 
 
 def dash3(**kw) -> Dashboard:

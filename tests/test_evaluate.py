@@ -257,3 +257,13 @@ def test_probabilities_are_printed_with_their_precision():
     assert format_probability(0, scenarios=500) == "0% (0 of 500)"
     ev = rp.evaluate(rp.Plan(term=36), CLAIM, flat(60_000), CREDITOR)
     assert "default probability 0%" in repr(ev)
+
+
+def test_a_rate_below_the_banks_cost_of_funds_is_a_finding():
+    ev = rp.evaluate(rp.Plan(term=36, annual_rate=0.03), CLAIM, flat(60_000), CREDITOR)
+    [f] = [f for f in ev.findings if f.rule == "repayplan.rate-floor"]
+    assert f.severity == "warning" and f.limit == Decimal("0.0435") and f.value == Decimal("0.03")
+    frame = rp.evaluate([rp.Plan(term=36), rp.Plan(term=36, annual_rate=0.03)], CLAIM, flat(60_000), CREDITOR)
+    assert frame["rule_findings"].iloc[1] == frame["rule_findings"].iloc[0] + 1
+    assert not [f for f in rp.evaluate(rp.Plan(term=36, annual_rate=0.03), CLAIM, flat(60_000),
+                                       rp.Creditor(0.02)).findings if f.rule == "repayplan.rate-floor"]

@@ -1171,7 +1171,8 @@ class Session:
         batch = plan_batch(plans, case.claim)
         frame = evaluate(plans, case.claim, case.cashflow, case.creditor, borrower=self.borrower_side)
         findings = [rules.check(p, case.claim) for p in plans]     # shown under each plan
-        comparison = compare(plans, case.claim, case.cashflow, case.creditor, lang=self.lang, metrics=frame)
+        comparison = compare(plans, case.claim, case.cashflow, case.creditor, lang=self.lang, metrics=frame,
+                             constraints=getattr(case.negotiation, "constraints", None))
         charts = chart_data(batch, frame, case.claim, case.cashflow, self.negotiation)
         self.view = View(plans=plans, frame=frame, comparison=comparison, findings=findings, charts=charts,
                          seconds=time.perf_counter() - t0)
