@@ -8,7 +8,37 @@ is allowed, so that an analyst can correct a case file without reading code::
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 __all__ = ["RepayplanError", "InputError", "InfeasibleError", "RuleViolation"]
+
+
+def shorten(value, width: int = 80) -> str:
+    """``repr(value)``, cut in the middle to about ``width`` characters, saying how long it was.
+
+    Examples
+    --------
+    >>> from repayplan.errors import shorten
+    >>> shorten("abc")
+    "'abc'"
+    >>> shorten("x" * 1_000_000, 20)
+    "'xxxxx…xxxxx' (1,000,000 characters)"
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"<an integer of about {int(value.bit_length() * 0.30103):,} digits>"
+    if isinstance(value, Decimal) and value.is_finite() and len(value.as_tuple().digits) > 60:
+        return f"<a Decimal of {len(value.as_tuple().digits):,} digits>"
+    if type(value).__name__ == "ndarray" and getattr(value, "size", 0) > 8:
+        return f"<an array of shape {value.shape}>"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        text = f"<{type(value).__name__}>"
+    if len(text) <= width:
+        return text
+    half = (width - 8) // 2
+    size = f" ({len(value):,} characters)" if isinstance(value, str) else ""
+    return f"{text[:half]}…{text[-half:]}{size}"
 
 
 class RepayplanError(Exception):
@@ -44,7 +74,7 @@ class InputError(RepayplanError, ValueError):
     Notes
     -----
     The message reads ``"{field} == {value!r}, must be {allowed}"``, then `` ({hint})``
-    when there is a hint.  It is also a :class:`ValueError`, so code that already catches
+    when there is a hint; a long value is shown cut in the middle, with its length.  It is also a :class:`ValueError`, so code that already catches
     those keeps working.
 
     Examples
@@ -72,7 +102,7 @@ class InputError(RepayplanError, ValueError):
         self.value = value
         self.allowed = allowed
         self.hint = hint
-        msg = f"{field} == {value!r}, must be {allowed}"
+        msg = f"{field} == {shorten(value)}, must be {allowed}"
         if hint:
             msg += f" ({hint})"
         super().__init__(msg)

@@ -32,7 +32,17 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from ._validate import as_decimal, check_fraction, check_int, check_rate
+from ._validate import (
+    as_decimal,
+    check_amount,
+    check_bool,
+    check_claim,
+    check_fraction,
+    check_int,
+    check_items,
+    check_rate,
+    check_text,
+)
 from .errors import InputError
 from .plans import Plan, PlanBatch, plan_batch
 
@@ -99,6 +109,8 @@ class Enforcement:
 
     def value(self, owed, discount_rate: float) -> float:
         """Present value today of enforcing on ``owed``: ``(R owed - C) v^D``."""
+        owed = check_amount("owed", owed, allow_zero=True)
+        discount_rate = check_rate("discount_rate", discount_rate)
         v = 1.0 / (1.0 + float(discount_rate) / 12.0)
         return (self.recovery_rate * float(owed) - float(self.costs)) * v**self.delay_months
 
@@ -140,12 +152,14 @@ class Creditor:
         object.__setattr__(self, "discount_rate", float(check_rate("discount_rate", self.discount_rate)))
         if not isinstance(self.enforcement, Enforcement):
             raise InputError("enforcement", self.enforcement, "a repayplan.Enforcement")
+        check_text("name", self.name)
 
     def replace(self, **changes) -> Creditor:
         return dataclasses.replace(self, **changes)
 
     def enforcement_npv(self, claim) -> float:
         """``recovery_rate × claim.total − costs``, discounted over the delay."""
+        check_claim("claim", claim)
         return self.enforcement.value(claim.total, self.discount_rate)
 
 
@@ -194,6 +208,7 @@ class Borrower:
             object.__setattr__(self, "going_concern_loss", g)
 
     def loss(self, claim) -> float:
+        check_claim("claim", claim)
         return float(claim.total) * 0.2 if self.going_concern_loss is None else float(self.going_concern_loss)
 
 
@@ -294,12 +309,16 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     from .cashflow import CashFlow
 
     single = isinstance(plans, Plan)
-    plan_list = [plans] if single else list(plans)
+    plan_list = check_items("plans", plans, Plan, "a repayplan.Plan")
+    check_claim("claim", claim)
+    check_bool("check_rules", check_rules)
+    if chunk is not None:
+        chunk = check_int("chunk", chunk, low=1)
     if not isinstance(creditor, Creditor):
         raise InputError("creditor", type(creditor).__name__, "a repayplan.Creditor")
     if not isinstance(cashflow, CashFlow):
         raise InputError("cashflow", type(cashflow).__name__, "a repayplan.CashFlow")
-    borrower = borrower or Borrower()
+    borrower = Borrower() if borrower is None else borrower
     if not isinstance(borrower, Borrower):
         raise InputError("borrower", type(borrower).__name__, "a repayplan.Borrower")
     batch = plan_batch(plan_list, claim)

@@ -37,7 +37,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validate import as_decimal, check_choice, check_fraction, check_int
+from ._validate import (
+    as_decimal,
+    check_bool,
+    check_choice,
+    check_claim,
+    check_fraction,
+    check_int,
+    check_rate,
+    check_seed,
+)
 from .errors import InfeasibleError, InputError
 from .evaluate import Borrower, Creditor, evaluate, plan_names
 from .plans import OPTION_NAMES, Plan
@@ -103,7 +112,7 @@ class SearchSpace:
     """
 
     def __init__(self, base: Plan | None = None, **dims):
-        self.base = base or Plan()
+        self.base = Plan() if base is None else base
         if not isinstance(self.base, Plan):
             raise InputError("base", base, "a repayplan.Plan")
         self.dims: dict[str, list | Range] = {}
@@ -182,6 +191,8 @@ class SearchSpace:
         >>> space.make({"term": 12, "grace": 12}) is None
         True
         """
+        if not isinstance(point, dict):
+            raise InputError("point", point, "a dict of Plan options, e.g. {'term': 36}")
         values = {k: (int(round(v)) if k in _INTEGER_DIMS and v is not None and not hasattr(v, "year") else v)
                   for k, v in point.items()}
         if isinstance(values.get("seasonal"), list):
@@ -211,6 +222,13 @@ class SearchSpace:
         >>> space.dims["annual_rate"], space.size               # 7 × 3 × 3 × 3
         ([0.02175, 0.032625, 0.0435], 189)
         """
+        check_claim("claim", claim)
+        if cashflow is not None and not hasattr(cashflow, "mean"):
+            raise InputError("cashflow", cashflow, "None or a repayplan.CashFlow")
+        if rules is not None:
+            from . import rules as _rules
+
+            _rules.get(rules)
         rate = float(claim.annual_rate)
         dims = {
             "term": [12, 24, 36, 48, 60, 84, 120],
@@ -307,6 +325,9 @@ class Constraints:
         object.__setattr__(self, "min_margin", float(as_decimal("min_margin", self.min_margin)))
         if self.max_burden is not None:
             object.__setattr__(self, "max_burden", float(as_decimal("max_burden", self.max_burden)))
+            if self.max_burden < 0:
+                raise InputError("max_burden", self.max_burden, "a share of cash >= 0")
+        check_bool("hard_rules", self.hard_rules)
 
     def replace(self, **changes) -> Constraints:
         """A copy with some constraints changed.
@@ -448,6 +469,14 @@ class Waterfall:
             object.__setattr__(self, "base_term", check_int("base_term", self.base_term, low=1, high=1200))
         object.__setattr__(self, "max_term", check_int("max_term", self.max_term, low=1, high=1200))
         object.__setattr__(self, "max_balloon", check_fraction("max_balloon", self.max_balloon))
+        # a step of 0 would loop for ever: each step must move
+        object.__setattr__(self, "rate_step", float(check_rate("rate_step", self.rate_step, low_open=True)))
+        object.__setattr__(self, "rate_floor", float(check_rate("rate_floor", self.rate_floor)))
+        object.__setattr__(self, "term_step", check_int("term_step", self.term_step, low=1, high=1200))
+        step = check_fraction("balloon_step", self.balloon_step)
+        if step <= 0:
+            raise InputError("balloon_step", self.balloon_step, "a fraction > 0 and <= 1")
+        object.__setattr__(self, "balloon_step", step)
 
     def steps(self, claim) -> list[tuple[str, Plan]]:
         """The sequence of plans the waterfall tries, each with the step's name.
@@ -470,6 +499,7 @@ class Waterfall:
         10% of principal forborne to a balloon   Plan('waterfall': term=72, annual_rate=0.03, balloon=0.1)
         20% of principal forborne to a balloon   Plan('waterfall': term=72, annual_rate=0.03, balloon=0.2)
         """
+        check_claim("claim", claim)
         rate = float(claim.annual_rate)
         term = self.base_term or _remaining_term(claim) or 36
         plan = Plan(term=term, capitalize_arrears=True, kind="restructuring", name="waterfall")
@@ -681,7 +711,10 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
     progress : callable, optional
         Called as ``progress(done, total)`` as batches of plans are evaluated.
     max_plans : int
-        Largest grid evaluated exhaustively.
+        Largest grid evaluated exhaustively, from 1 to :data:`MAX_PLANS`.  A grid of up
+        to :data:`ENUMERATED_POINTS` points is listed and ``max_plans`` of its valid plans
+        are sampled (with ``seed``); a larger grid is never listed in full: ``max_plans``
+        of its points are drawn (invalid combinations among them are skipped).
     refine : bool
         Refine the continuous dimensions after the grid.
 
@@ -711,21 +744,35 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
     (36, 0.0435, 0.0)
     """
     check_choice("objective", objective, OBJECTIVES)
+    check_claim("claim", claim)
     if not isinstance(creditor, Creditor):
         raise InputError("creditor", type(creditor).__name__, "a repayplan.Creditor")
     beta = check_fraction("beta", beta)
-    constraints = constraints or Constraints()
+    seed = check_seed("seed", seed)
+    max_plans = check_int("max_plans", max_plans, low=1, high=MAX_PLANS)
+    check_bool("refine", refine)
+    if progress is not None and not callable(progress):
+        raise InputError("progress", progress, "None or a function progress(done, total)")
+    # a falsy stand-in (0, "", {}) is refused, never read as "the default"
+    constraints = Constraints() if constraints is None else constraints
     if not isinstance(constraints, Constraints):
         raise InputError("constraints", constraints, "a repayplan.Constraints")
-    borrower = borrower or Borrower()
+    borrower = Borrower() if borrower is None else borrower
+    if not isinstance(borrower, Borrower):
+        raise InputError("borrower", borrower, "a repayplan.Borrower")
+    if waterfall is not None and not isinstance(waterfall, Waterfall):
+        raise InputError("waterfall", waterfall, "a repayplan.Waterfall")
+    if space is not None and not isinstance(space, SearchSpace):
+        raise InputError("space", space, "a repayplan.SearchSpace")
     if rules is not None:
         claim = claim.replace(rules=rules) if getattr(claim, "rules", None) is not rules else claim
     if objective == "waterfall":
         return _waterfall(claim, cashflow, creditor, borrower, constraints, waterfall or Waterfall(), progress)
-    space = space or SearchSpace.default(claim, cashflow)
-    if not isinstance(space, SearchSpace):
-        raise InputError("space", space, "a repayplan.SearchSpace")
-    plans = list(space.plans())
+    space = SearchSpace.default(claim, cashflow) if space is None else space
+    if space.size > ENUMERATED_POINTS:
+        plans = _sample_plans(space, max_plans, seed)
+    else:
+        plans = list(space.plans())
     if not plans:
         raise InputError("space", space, "a space with at least one valid plan")
     if len(plans) > max_plans:
@@ -743,6 +790,29 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
     best = ranked.iloc[0]["plan"]
     return Negotiation(best=best, candidates=_shortlist(ranked, space), frontier=pareto_frontier(feasible),
                        evaluated=frame, objective=objective, claim=claim, constraints=constraints, beta=beta)
+
+
+#: The most plans :func:`negotiate` evaluates (``max_plans``).
+MAX_PLANS = 1_000_000
+#: Grids up to this many points are listed in full; larger ones are sampled by point.
+ENUMERATED_POINTS = 1_000_000
+
+
+def _sample_plans(space: SearchSpace, n: int, seed) -> list:
+    """``n`` points of a large grid, drawn without listing the grid (121 million points
+    would take minutes and gigabytes), as plans in grid order."""
+    names = list(space.dims)
+    values = [space._values(k) for k in names]
+    shape = tuple(len(v) for v in values)
+    rng = np.random.default_rng(seed)
+    flat = np.sort(rng.choice(space.size, size=min(n, space.size), replace=False))
+    idx = np.unravel_index(flat, shape)
+    plans = []
+    for j in range(len(flat)):
+        plan = space.make({k: values[d][int(idx[d][j])] for d, k in enumerate(names)})
+        if plan is not None:
+            plans.append(plan)
+    return plans
 
 
 class _Context:

@@ -28,7 +28,17 @@ import numpy as np
 import pandas as pd
 
 from . import money
-from ._validate import as_decimal, check_choice, check_date, check_fraction, check_int, check_rate
+from ._validate import (
+    as_decimal,
+    check_bool,
+    check_choice,
+    check_claim,
+    check_date,
+    check_fraction,
+    check_int,
+    check_rate,
+    check_text,
+)
 from .errors import InputError
 
 __all__ = ["Plan", "PlanTerms", "PlanBatch", "apply_terms", "plan_batch", "schedules", "OPTION_NAMES"]
@@ -158,6 +168,8 @@ class Plan:
                              "a rate is a fraction" if su > 1 else None)
         put("step_up", su)
         if self.seasonal is not None:
+            if isinstance(self.seasonal, (str, bytes, dict)) or not hasattr(self.seasonal, "__len__"):
+                raise InputError("seasonal", self.seasonal, "None or 12 monthly weights (January..December)")
             w = tuple(float(as_decimal(f"seasonal[{i}]", x)) for i, x in enumerate(self.seasonal))
             if len(w) != 12:
                 raise InputError("seasonal", self.seasonal, "12 monthly weights (January..December)")
@@ -176,8 +188,8 @@ class Plan:
         elif sb is not None:
             sb = check_int("settlement_by", sb, low=0, high=1200)
         put("settlement_by", sb)
-        if not isinstance(self.name, str):
-            raise InputError("name", self.name, "text")
+        check_text("name", self.name)
+        check_bool("waivers_conditional", self.waivers_conditional)
         check_choice("kind", self.kind, ("restructuring", "extension", "refinancing"))
 
     # ------------------------------------------------------------------------------------
@@ -257,6 +269,7 @@ class Plan:
         >>> s.total_paid - s.total_interest           # the claim less the 12,000.00 waived
         Decimal('1030000.00')
         """
+        check_claim("claim", claim)
         return schedules([self], claim)[0]
 
     def terms(self, claim) -> PlanTerms:
@@ -272,6 +285,7 @@ class Plan:
         >>> t.waived, t.owed                               # in fen
         (1000000, 9400000)
         """
+        check_claim("claim", claim)
         return apply_terms(self, claim)
 
     def describe(self, lang: str = "en") -> str:
@@ -473,7 +487,8 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
     w_hair = _share(claim.principal, plan.haircut, u)
     owed = principal + interest + penalty + fees - w_pen - w_int - w_hair
     arrears = interest - w_int + penalty - w_pen + fees
-    down = money.to_minor(as_decimal("down_payment", plan.down_payment), u)
+    # more decimals than the currency has is an error, never rounded away
+    down = money.to_minor(as_decimal("down_payment", plan.down_payment), u, field="down_payment", exact=True)
     waived_parts = {"penalty": w_pen, "interest": w_int, "principal": w_hair}
     rate = Decimal(repr(plan.annual_rate)) if plan.annual_rate is not None else claim.annual_rate
     settlement = None
