@@ -195,20 +195,26 @@ def check_bool(field: str, value) -> bool:
     raise InputError(field, value, "True or False")
 
 
-def check_text(field: str, value, *, max_length: int = MAX_TEXT, allow_empty: bool = True) -> str:
+def check_text(field: str, value, *, max_length: int = MAX_TEXT, allow_empty: bool = True,
+               allow_nul: bool = True) -> str:
     """Text of at most ``max_length`` characters, without NUL or unpaired surrogates.
 
-    A NUL breaks spreadsheets and C libraries; a lone surrogate (``"\\ud800"``) cannot be
+    A NUL breaks spreadsheets and C libraries: ``allow_nul=False`` refuses it (names are
+    stored as given and the exports refuse control characters, naming the field); a lone surrogate (``"\\ud800"``) cannot be
     encoded as UTF-8, so no file with it can be written.
 
     Examples
     --------
     >>> check_text("name", "Acme Ltd")
     'Acme Ltd'
-    >>> check_text("name", "Acme\\x00Ltd")
+    >>> check_text("name", "Acme\\x00Ltd", allow_nul=False)
     Traceback (most recent call last):
     ...
     repayplan.errors.InputError: name == 'Acme\\x00Ltd', must be text without NUL characters
+    >>> check_text("name", "Acme\\ud800")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: name == 'Acme\\ud800', must be text without unpaired surrogate characters
     """
     if not isinstance(value, str):
         raise InputError(field, value, "text")
@@ -216,7 +222,7 @@ def check_text(field: str, value, *, max_length: int = MAX_TEXT, allow_empty: bo
         raise InputError(field, value, f"text of at most {max_length:,} characters")
     if not value and not allow_empty:
         raise InputError(field, value, "non-empty text")
-    if "\x00" in value:
+    if not allow_nul and "\x00" in value:
         raise InputError(field, value, "text without NUL characters")
     try:
         value.encode("utf-8")
@@ -354,7 +360,7 @@ def check_choice(field: str, value, choices):
         raise InputError(field, value, allowed)
     try:
         ok = value in choices
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, ArithmeticError):  # unhashable; Decimal('sNaN') signals
         ok = False
     if not ok:
         raise InputError(field, value, allowed)

@@ -103,14 +103,12 @@ Problems are reported with their location: ``plans[2]`` is the third ``[[plans]]
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as _dt
 import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
@@ -123,7 +121,16 @@ import pandas as pd
 
 from . import money
 from . import rules as _rules
-from ._validate import as_decimal, check_amount, check_choice, check_date, check_fraction, check_int
+from ._io import check_path, write_atomic
+from ._validate import (
+    as_decimal,
+    check_amount,
+    check_choice,
+    check_date,
+    check_fraction,
+    check_int,
+    check_text,
+)
 from .cashflow import CashFlow, Shock
 from .claim import Claim, Loan
 from .errors import InputError
@@ -292,12 +299,7 @@ def _build(cls, kwargs: dict, loc: str, problems: _Problems, *, base=None, renam
 
 def _check_text(field_name: str, value, *, required: bool = False) -> str:
     """Text that can be written to a file (no lone surrogates); non-empty if required."""
-    if not isinstance(value, str):
-        raise InputError(field_name, value, "text")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError(field_name, value, "text that can be written as UTF-8") from None
+    check_text(field_name, value)  # stored as given; the exports refuse NUL
     if required and not value.strip():
         raise InputError(field_name, value, "a non-empty name")
     return value
@@ -573,7 +575,9 @@ class Case:
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        borrower = Party(self.borrower) if isinstance(self.borrower, str) else self.borrower
+        borrower = self.borrower
+        if isinstance(borrower, str):
+            borrower = Party(_check_text("borrower", borrower, required=True))
         if not isinstance(borrower, Party):
             raise InputError("borrower", self.borrower, "a repayplan.case.Party or a name")
         put("borrower", borrower)
@@ -581,7 +585,7 @@ class Case:
             raise InputError("creditor", self.creditor, "a repayplan.Creditor")
         party = self.creditor_party
         if isinstance(party, str):
-            party = Party(party)
+            party = Party(_check_text("creditor_party", party, required=True))
         if party is None:
             if not self.creditor.name:
                 raise InputError("creditor.name", self.creditor.name,
@@ -897,7 +901,7 @@ class Case:
         >>> case == Case.sample(), list(case.plans)[:2]
         (True, ['Bank proposal', 'Borrower proposal'])
         """
-        source = os.fspath(path)
+        source = os.fspath(check_path(path))
         fmt = _format_of(source, format)
         try:
             with open(source, "rb") as fh:
@@ -1067,31 +1071,9 @@ class Case:
         ['{', '  "format_version": 1,']
         True
         """
-        target = os.fspath(path)
+        target = os.fspath(check_path(path))
         text = self.dumps(_format_of(target, format))
         write_atomic(target, text)
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and ``os.replace``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".repayplan-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.path.exists(path):
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def sample_text() -> str:

@@ -27,7 +27,15 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from ._validate import as_decimal, check_amount, check_choice, check_fraction, check_int
+from ._validate import (
+    as_decimal,
+    check_amount,
+    check_bool,
+    check_choice,
+    check_fraction,
+    check_int,
+    check_text,
+)
 from .errors import InputError
 
 __all__ = ["CashFlow", "Shock", "DEFAULT_PROJECTION_START", "INFLOW_WORDS", "OUTFLOW_WORDS"]
@@ -111,7 +119,7 @@ def _rng(seed) -> np.random.Generator:
         return seed
     if seed is None or isinstance(seed, np.random.SeedSequence):
         return np.random.default_rng(seed)
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= seed < 2**128:
         return np.random.default_rng(int(seed))
     raise InputError("seed", seed, "None, a whole number >= 0, or a numpy.random.Generator")
 
@@ -243,6 +251,7 @@ def _frame_values(
     """The (scenarios, months) array and first month of a frame (see ``CashFlow.from_frame``)."""
     if not isinstance(df, pd.DataFrame):
         raise InputError(source, type(df).__name__, "a pandas DataFrame")
+    check_bool("scenarios", scenarios)
     hint_col = "set the months as the index: df.set_index('month')" if "month" in df else None
     try:
         months = _month_index(df.index, source)
@@ -360,8 +369,7 @@ class Shock:
         if self.duration is not None:
             set_(self, "duration", check_int("duration", self.duration, low=1))
         check_choice("per", self.per, ("horizon", "month"))
-        if not isinstance(self.label, str):
-            raise InputError("label", self.label, "text")
+        check_text("label", self.label)
         if isinstance(self.start, int) and isinstance(self.end, int) and self.end < self.start:
             raise InputError("end", self.end, f"a month offset >= start ({self.start})")
         if isinstance(self.start, pd.Period) and isinstance(self.end, pd.Period):

@@ -110,7 +110,7 @@ def _minor(field_name: str, value, units: int) -> int:
 
 
 def _accrual_day_count(value, rs) -> str:
-    return rs.accrual_day_count if value is None else normalize_day_count(value)
+    return rs.accrual_day_count if value is None else normalize_day_count(value, field="accrual_day_count")
 
 
 def _read_dated(name: str, items, start: _dt.date, as_of: _dt.date, units: int) -> tuple:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-__all__ = ["RepayplanError", "InputError", "InfeasibleError", "RuleViolation"]
+__all__ = ["RepayplanError", "InputError", "InfeasibleError", "RuleViolation", "FileError"]
 
 
-def shorten(value, width: int = 80) -> str:
+def shorten(value, width: int = 240) -> str:
     """``repr(value)``, cut in the middle to about ``width`` characters, saying how long it was.
 
     Examples
@@ -159,3 +159,48 @@ class RuleViolation(RepayplanError):
     the contract rate 18.00% exceeds 4 x LPR 3.45% = 13.80% on 2023-09-01 (the contract date);
     interest above the cap is not supported by the courts
     """
+
+
+class FileError(InputError, OSError):
+    """A file cannot be written or read: names the path and why, in words.
+
+    Raised instead of a bare ``OSError`` by every writer of the library (case files,
+    annexes, statements, minutes).  It is an :class:`InputError` with ``field == "path"``
+    (the path is what the user gave) and also an ``OSError`` whose ``strerror`` is the
+    reason, so code that already catches either keeps working.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    reason : str
+        What went wrong: ``"the folder does not exist"``, ``"permission denied"``,
+        ``"the disk is read-only"``, ``"the disk is full"``...
+    action : str
+        ``"write"`` or ``"read"``.
+
+    Examples
+    --------
+    >>> e = FileError("/mnt/usb/case.toml", "the disk is read-only")
+    >>> print(e)
+    path == '/mnt/usb/case.toml', must be a file that can be written (the disk is read-only)
+    >>> isinstance(e, OSError), e.field, e.reason
+    (True, 'path', 'the disk is read-only')
+    """
+
+    def __init__(self, path, reason: str, action: str = "write"):
+        import os
+
+        self.path = os.fspath(path)
+        self.reason = reason
+        self.action = action
+        what = "written" if action == "write" else "read"
+        InputError.__init__(self, "path", self.path, f"a file that can be {what}", reason)
+        self.strerror = reason  # what `except OSError as e: e.strerror` code shows
+        self.filename = self.path
+
+    def __str__(self) -> str:  # the InputError message, not OSError's "[Errno None] ..."
+        return Exception.__str__(self)
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.reason, self.action))

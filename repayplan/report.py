@@ -63,7 +63,6 @@ Conventions
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as _dt
 import hashlib
@@ -71,7 +70,6 @@ import html
 import io
 import math
 import os
-import secrets
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -82,6 +80,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from . import money
+from ._io import write_atomic
 from ._validate import check_choice, check_date
 from .errors import InputError, RepayplanError
 
@@ -1644,23 +1643,5 @@ def _check_path(path) -> Path:
 
 
 def _atomic_write(target: Path, data: bytes, given) -> None:
-    """Write ``data`` to a temporary file beside ``target`` and rename it over ``target``."""
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-    except OSError as exc:
-        raise InputError("path", str(given), "a file path in an existing folder that can be written",
-                         hint=exc.strerror) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise InputError("path", str(given), "a file path in an existing folder that can be written",
-                             hint=exc.strerror) from None
-        raise
+    """Write ``data`` with the library's one atomic writer (:func:`repayplan._io.write_atomic`)."""
+    write_atomic(target, data)

@@ -41,7 +41,17 @@ import numpy as np
 import pandas as pd
 
 from . import money
-from ._validate import as_decimal, check_choice, check_date, check_int, check_rate
+from ._validate import (
+    as_decimal,
+    check_bool,
+    check_choice,
+    check_claim,
+    check_date,
+    check_int,
+    check_like,
+    check_rate,
+    check_text,
+)
 from .calendar import add_months, normalize_day_count
 from .errors import InputError, RuleViolation
 
@@ -262,8 +272,8 @@ class RuleSet:
         def put(name, value):
             object.__setattr__(self, name, value)
 
-        if not isinstance(self.name, str) or not self.name:
-            raise InputError("name", self.name, "a non-empty string")
+        check_text("name", self.name, max_length=200, allow_empty=False)
+        check_text("title", self.title)
         put("rules", tuple(self.rules))
         for r in self.rules:
             if not isinstance(r, Rule):
@@ -281,7 +291,7 @@ class RuleSet:
             raise InputError("default_penalty_markup", self.default_penalty_markup, "a markup >= 0")
         if not isinstance(self.compound_interest, (bool, np.bool_)):
             raise InputError("compound_interest", self.compound_interest, "True or False")
-        put("accrual_day_count", normalize_day_count(self.accrual_day_count))
+        put("accrual_day_count", normalize_day_count(self.accrual_day_count, field="accrual_day_count"))
         if self.rate_cap_lpr_multiple is not None:
             m = as_decimal("rate_cap_lpr_multiple", self.rate_cap_lpr_multiple)
             if m <= 0:
@@ -314,6 +324,7 @@ class RuleSet:
         >>> get("generic").rule("rate-cap")
         Rule(id='rate-cap', citation="rule set 'generic'", text='')
         """
+        check_text("id", id, max_length=200)
         for r in self.rules:
             if r.id == id:
                 return r
@@ -372,6 +383,7 @@ class RuleSet:
         >>> get("cn-private").rate_cap("2025-06-01")       # 4 × 3.00 %
         Decimal('0.1200')
         """
+        contract_date = check_date("contract_date", contract_date)
         if self.rate_cap_lpr_multiple is None:
             return None
         return self.rate_cap_lpr_multiple * self.lpr_on(contract_date)
@@ -661,6 +673,8 @@ def _read_buckets(buckets, units):
             raise InputError("buckets", list(buckets.columns), "a DataFrame with columns kind, due, owed")
         rows = list(zip(buckets["kind"], buckets["due"], buckets["owed"], strict=True))
     else:
+        if isinstance(buckets, (str, bytes, dict)):
+            raise InputError("buckets", buckets, "a sequence of (kind, due, owed)")
         try:
             rows = [tuple(r) for r in buckets]
         except TypeError:
@@ -971,6 +985,10 @@ def check(plan_or_loan, claim=None, ruleset=None, *, strict: bool = False) -> li
     ...
     repayplan.errors.RuleViolation: cn-private.rate-cap: ...
     """
+    check_like("plan_or_loan", plan_or_loan, ("annual_rate",), "a Loan, a Claim or a Plan")
+    if claim is not None:
+        check_claim("claim", claim)
+    check_bool("strict", strict)
     rs_source = ruleset if ruleset is not None else (
         getattr(plan_or_loan, "rules", None) or getattr(claim, "rules", None) or "generic")
     rs = get(rs_source)

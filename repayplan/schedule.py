@@ -21,7 +21,7 @@ Conventions (see ``docs/concepts/rounding.md``)
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import money
-from ._validate import check_amount, check_choice, check_date, check_int, check_rate
+from ._validate import check_amount, check_bool, check_choice, check_date, check_int, check_rate
 from .errors import InputError
 
 __all__ = ["Schedule", "amortize", "amortize_many", "METHODS", "GRACE_KINDS", "FREQUENCIES"]
@@ -377,6 +377,7 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
     """
     if not isinstance(loans, pd.DataFrame):
         raise InputError("loans", type(loans).__name__, "a pandas DataFrame with one row per loan")
+    check_bool("rows", rows)
     missing = [c for c in ("principal", "annual_rate", "periods") if c not in loans.columns]
     if missing:
         raise InputError("loans.columns", list(loans.columns), f"columns including {missing}")
@@ -494,13 +495,17 @@ class _LoanSpec:
         if day_count != "30/360" and start is None:
             raise InputError("start", None, f"a date: day_count {day_count!r} counts actual days between due dates")
         changes = {}
-        rc = kw["rate_changes"] or {}
+        rc = {} if kw["rate_changes"] is None else kw["rate_changes"]
         if not isinstance(rc, Mapping):
             raise InputError("rate_changes", rc, "a mapping {period: annual_rate}")
         for k, v in rc.items():
             kk = check_int("rate_changes period", k, low=1, high=periods if periods else MAX_PERIODS)
             changes[kk] = check_rate(f"rate_changes[{k}]", v)
-        carry = bool(kw["carry_precision"])
+        carry = check_bool("carry_precision", kw["carry_precision"])
+        hol = kw["holidays"]  # checked here too: it is read only when a date is rolled
+        if hol is not None and not (isinstance(hol, str) or hasattr(hol, "weekend_workdays") or (
+                isinstance(hol, (Iterable, np.ndarray)) and not isinstance(hol, Mapping))):
+            raise InputError("holidays", hol, "None, a country or market code, or an iterable of dates")
         if carry and custom is not None:
             raise InputError("carry_precision", True, "False when method is a payment vector")
         business_day = check_choice(

@@ -53,7 +53,6 @@ import datetime as _dt
 import html
 import io
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -65,7 +64,8 @@ import pandas as pd
 
 from . import money
 from . import rules as _rules
-from ._validate import as_decimal, check_choice, check_date, check_int, check_rate
+from ._io import check_path, write_atomic
+from ._validate import as_decimal, check_choice, check_date, check_int, check_rate, check_text
 from .calendar import DAY_COUNT_DENOMINATOR, accrual_numerators, add_months
 from .errors import InputError
 
@@ -821,8 +821,7 @@ class Agreement:
         put("grace_days", check_int("grace_days", grace_days, low=0, high=365))
         put("breach", _read_clauses(breach))
         put("overpayment", check_choice("overpayment", overpayment, OVERPAYMENT))
-        if not isinstance(name, str):
-            raise InputError("name", name, "text")
+        check_text("name", name)
         put("name", name)
         # signed after the claim date: what is owed has grown in between, and the plan
         # applies to the claim as it stands on the signing date (so the annex, drawn from
@@ -1547,20 +1546,15 @@ class Statement:
         ...     print(path.name, path.read_text(encoding="utf-8").splitlines()[1:3])
         st.csv ['state,breached', 'paid,21150.00']
         """
-        p = Path(path)
+        p = check_path(path)
         fmt = format if format is not None else p.suffix.lstrip(".").lower()
+        if format is None and fmt not in ("csv", "html"):
+            raise InputError("path", str(path), "a file name ending in .csv or .html (or give format=)")
         check_choice("format", fmt, ("csv", "html"))
         text = self.to_csv() if fmt == "csv" else (
             f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(self.title)}"
             f"</title></head><body>{self.to_html()}</body></html>")
-        tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(text, encoding="utf-8", newline="")
-            os.replace(tmp, p)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-        return p
+        return write_atomic(p, text)
 
     def to_csv(self) -> str:
         """The statement as CSV text: title, totals, instalments, payments.
