@@ -133,7 +133,7 @@ from ._validate import (
 )
 from .cashflow import CashFlow, Shock
 from .claim import Claim, Loan
-from .errors import InputError
+from .errors import InputError, shorten
 from .evaluate import Borrower, Creditor, Enforcement
 from .negotiate import OBJECTIVES, Constraints
 from .plans import Plan
@@ -206,7 +206,8 @@ class CaseError(InputError):
         >>> e.lines()
         ['acme.toml: cashflow.seed: is missing (required)', 'acme.toml: plans[0].term: -6 is not a whole number from 1 to 1200']
         """
-        return [f"{self.source}: {loc}: {msg}" if loc else f"{self.source}: {msg}"
+        src = _cut(self.source)
+        return [f"{src}: {_cut(loc)}: {_cut(msg, 2000)}" if loc else f"{src}: {_cut(msg, 2000)}"
                 for loc, msg in self.problems]
 
     def __str__(self) -> str:
@@ -216,10 +217,26 @@ class CaseError(InputError):
         return (type(self), (self.problems, self.source))
 
 
+def _cut(text: str, width: int = 240) -> str:
+    """A name or a message cut in the middle to ``width`` characters, saying how long it was."""
+    if len(text) <= width:
+        return text
+    half = (width - 30) // 2
+    return f"{text[:half]}…{text[-half:]} ({len(text):,} characters)"
+
+
 def _show(value) -> str:
-    """A value as a person would have written it in the file."""
+    """A value as a person would have written it in the file (a long one cut in the middle)."""
+    return _cut(_show_full(value))
+
+
+def _show_full(value) -> str:
     if isinstance(value, Decimal):
+        if value.is_finite() and abs(value.adjusted()) > 60:
+            return str(value)  # 1E+999999, not a million zeros
         return format(value, "f") if value.is_finite() else str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 800:
+        return shorten(value)
     if isinstance(value, (_dt.date, pd.Period)):
         return str(value)
     if isinstance(value, str):
@@ -674,7 +691,7 @@ class Case:
         ...
         repayplan.errors.InputError: plan == '36 months', must be the name of a plan of the case ('12 months', '24 months')
         """
-        if name not in self.plans:
+        if not isinstance(name, str) or name not in self.plans:
             have = ", ".join(repr(n) for n in self.plans) or "none"
             raise InputError("plan", name, f"the name of a plan of the case ({have})")
         return self.plans[name]
@@ -816,6 +833,10 @@ class Case:
         >>> bigger.plans["18 months"]
         Plan('18 months': term=18)
         """
+        if not isinstance(plan, Plan):
+            raise InputError("plan", plan, "a repayplan.Plan")
+        if name is not None and not isinstance(name, str):
+            raise InputError("name", name, "None or text: the name of the plan")
         name = name or plan.name
         if not name:
             raise InputError("name", name, "a name for the plan")
@@ -1045,6 +1066,8 @@ class Case:
         >>> Case.loads(case.dumps("json"), "json") == case == Case.loads(toml)
         True
         """
+        if not isinstance(format, str) or format not in FORMATS.values():
+            raise InputError("format", format, "'toml' or 'json'")
         fmt = _format_of("<string>", format)
         doc = self.to_dict()
         return _toml_dumps(doc) if fmt == "toml" else _json_dumps(doc)
@@ -1083,7 +1106,7 @@ def sample_text() -> str:
 
 def _format_of(source: str, format: str | None) -> str:
     if format is not None:
-        if format not in FORMATS.values():
+        if not isinstance(format, str) or format not in FORMATS.values():
             raise InputError("format", format, "'toml' or 'json'")
         return format
     suffix = os.path.splitext(source)[1].lower()

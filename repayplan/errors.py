@@ -101,6 +101,8 @@ class InputError(RepayplanError, ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
+        if hint and len(hint) > 300:  # a hint quoting a long name is cut too
+            hint = f"{hint[:140]}…{hint[-140:]}"
         self.hint = hint
         msg = f"{field} == {shorten(value)}, must be {allowed}"
         if hint:

@@ -384,14 +384,15 @@ class Constraints:
         >>> Constraints(min_dscr=1.2).describe("min_dscr")
         'DSCR (5th percentile) of at least 1.2'
         """
-        return {
+        words = {
             "min_dscr": f"DSCR (5th percentile) of at least {self.min_dscr}",
             "max_default_probability": f"probability of default at most {self.max_default_probability}",
             "max_term": f"a term of at most {self.max_term} months",
             "min_margin": f"creditor expected NPV at least the enforcement NPV + {self.min_margin:,.2f}",
             "max_burden": f"burden at most {self.max_burden}",
             "hard_rules": "no breach of a hard rule of the rule set",
-        }[name]
+        }
+        return words[check_choice("name", name, tuple(words))]
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,8 @@ class PortfolioResult:
 
     def compute(self, progress: bool | None = None) -> PortfolioResult:
         """Both tables as pandas frames (computed in one pass for a Dask book)."""
+        if progress is not None and not isinstance(progress, (bool, np.bool_)):
+            raise InputError("progress", progress, "None, True or False")
         if not self.is_lazy:
             return self
         show = self.progress if progress is None else progress

@@ -80,8 +80,8 @@ from types import MappingProxyType
 import pandas as pd
 
 from . import money
-from ._io import write_atomic
-from ._validate import check_choice, check_date
+from ._io import neutralise, write_atomic
+from ._validate import MAX_TEXT, check_choice, check_date, check_text
 from .errors import InputError, RepayplanError
 
 __all__ = [
@@ -484,10 +484,9 @@ def neutralise_formula(text: str) -> str:
     >>> neutralise_formula("Acme Ltd."), neutralise_formula("-5% off"), neutralise_formula("")
     ('Acme Ltd.', "'-5% off", '')
     """
-    stripped = text.lstrip(" ")
-    if text and (text[0] in _FORMULA_TRIGGERS or (stripped and stripped[0] in _FORMULA_TRIGGERS)):
-        return "'" + text
-    return text
+    if not isinstance(text, str):
+        raise InputError("text", text, "text (str)")
+    return neutralise(text)  # the one guard, shared with the CSV writer of repayplan._io
 
 
 # -----------------------------------------------------------------------------------------
@@ -503,6 +502,7 @@ def _check_text(name: str, value) -> str | None:
         return None
     if not isinstance(value, str):
         raise InputError(name, value, "text (str) or None")
+    check_text(name, value, max_length=MAX_TEXT)  # no lone surrogates: nothing could be written
     bad = [c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\r\n"]
     if bad:
         raise InputError(name, value, "text without control characters other than tab, CR and LF",

@@ -503,8 +503,8 @@ class _LoanSpec:
             changes[kk] = check_rate(f"rate_changes[{k}]", v)
         carry = check_bool("carry_precision", kw["carry_precision"])
         hol = kw["holidays"]  # checked here too: it is read only when a date is rolled
-        if hol is not None and not (isinstance(hol, str) or hasattr(hol, "weekend_workdays") or (
-                isinstance(hol, (Iterable, np.ndarray)) and not isinstance(hol, Mapping))):
+        if hol is not None and not ((isinstance(hol, str) and hol.strip()) or hasattr(hol, "weekend_workdays") or (
+                isinstance(hol, (Iterable, np.ndarray)) and not isinstance(hol, (str, Mapping)))):
             raise InputError("holidays", hol, "None, a country or market code, or an iterable of dates")
         if carry and custom is not None:
             raise InputError("carry_precision", True, "False when method is a payment vector")

@@ -1461,6 +1461,10 @@ class Statement:
         >>> s.totals["arrears"] == ag.statement(date(2027, 4, 15), paid).totals["arrears"]
         True
         """
+        if not isinstance(ag, Agreement):
+            raise InputError("agreement", ag, "a repayplan.Agreement")
+        if not isinstance(st, Status):
+            raise InputError("status", st, "a repayplan.Status (from Agreement.status)")
         label = ag.name or ag.plan.name or "Agreement"
         title = f"{label}: statement as of {st.as_of} ({ag.currency}), signed {ag.signed}"
         return cls(title=title, as_of=st.as_of, table=st.table[_STATEMENT_COLUMNS].copy(),
