@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import html
+import io
 import math
 import numbers
 import os
@@ -27,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from ._io import read_bounded
 from ._validate import (
     as_decimal,
     check_amount,
@@ -862,7 +864,9 @@ class CashFlow:
         Parameters
         ----------
         path : str, os.PathLike or file-like
-            The CSV file.  The other columns are read as in :meth:`from_frame`: one
+            The CSV file, at most 5,000,000 bytes and 2,000 columns
+            (``repayplan._io.MAX_CSV_BYTES``, ``MAX_CSV_COLUMNS``), checked before it is
+            parsed.  The other columns are read as in :meth:`from_frame`: one
             ``available`` column, revenue/cost line columns, or scenario columns.
         inflows, outflows, scenarios
             As in :meth:`from_frame`.
@@ -896,8 +900,9 @@ class CashFlow:
         [45000.0, 47000.5]
         """
         name = _source_name(path)
+        data = read_bounded(path, name=name, encoding=encoding)  # size bound before parsing
         try:
-            raw = pd.read_csv(path, dtype={month_column: str}, encoding=encoding, **_EXACT_FLOATS)
+            raw = pd.read_csv(io.BytesIO(data), dtype={month_column: str}, encoding=encoding, **_EXACT_FLOATS)
         except (OSError, UnicodeError, ValueError, pd.errors.ParserError) as e:
             raise InputError(
                 "path",

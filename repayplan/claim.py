@@ -82,6 +82,10 @@ def _resolve_penalty(annual_rate: Decimal, penalty_rate, penalty_markup, rs) -> 
             markup = rs.default_penalty_markup
         elif not rs.markup_allowed(markup):
             raise InputError("penalty_markup", penalty_markup, rs.markup_text())
+        if annual_rate * (1 + markup) > 1:  # the same bound as a penalty_rate given directly
+            raise InputError("penalty_markup", penalty_markup,
+                             f"a markup that keeps the penalty rate at most 1 (100% a year): at most "
+                             f"{(1 / annual_rate - 1).quantize(Decimal('0.0001'), rounding='ROUND_DOWN')}")
         return annual_rate * (1 + markup), markup
     rate = check_rate("penalty_rate", penalty_rate)
     if markup is not None:

@@ -510,6 +510,12 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
         raise InputError("down_payment", plan.down_payment,
                          f"at most what is owed after waivers ({money.from_minor(owed - (signing - down), u)})")
     financed = owed - signing
+    if financed <= 0 and down == 0:  # the waivers, not a down payment, left nothing to schedule
+        if plan.haircut:
+            raise InputError("haircut", plan.haircut, "a haircut that leaves something to schedule "
+                             "(a full write-off is not a repayment plan)")
+        raise InputError("capitalize_arrears", plan.capitalize_arrears,
+                         "True here: with the arrears paid at signing nothing would be left to schedule")
     if financed <= 0:
         raise InputError("down_payment", plan.down_payment, "less than what is owed (nothing would be left to schedule)")
     return PlanTerms(owed=owed, waived=w_pen + w_int + w_hair, waived_parts=waived_parts, signing=signing,

@@ -604,7 +604,12 @@ def _validate(df: pd.DataFrame, columns, units: int = 2):
             continue
         if name == "as_of":
             dates = pd.to_datetime(col, errors="coerce")
-            bad = dates.isna().to_numpy()
+            bad = dates.isna().to_numpy().copy()
+            # a number is not a date (pandas would read 4.35 as nanoseconds after 1970-01-01)
+            if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+                bad = np.ones(n, bool)
+            elif col.dtype == object:
+                bad |= pd.to_numeric(col, errors="coerce").notna().to_numpy()
             fail(name, bad, raw)
             data[name] = dates
             continue

@@ -30,7 +30,15 @@ import numpy as np
 import pandas as pd
 
 from . import money
-from ._validate import check_amount, check_bool, check_choice, check_date, check_int, check_rate
+from ._validate import (
+    check_amount,
+    check_bool,
+    check_choice,
+    check_date,
+    check_int,
+    check_loan_columns,
+    check_rate,
+)
 from .errors import InputError
 
 __all__ = ["Schedule", "amortize", "amortize_many", "METHODS", "GRACE_KINDS", "FREQUENCIES"]
@@ -381,6 +389,10 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
     missing = [c for c in ("principal", "annual_rate", "periods") if c not in loans.columns]
     if missing:
         raise InputError("loans.columns", list(loans.columns), f"columns including {missing}")
+    check_loan_columns(loans, ints=("periods", "frequency", "grace", "amortization_periods", "compounding",
+                                    "minor_units"),
+                       amounts=("principal", "fee", "payment"), rates=("annual_rate",),
+                       currencies=money.CURRENCIES)
     known = {
         "principal", "annual_rate", "periods", "method", "frequency", "compounding", "start",
         "day_count", "payment", "fee", "grace", "grace_kind", "amortization_periods",
