@@ -123,6 +123,7 @@ from . import money
 from . import rules as _rules
 from ._io import check_path, write_atomic
 from ._validate import (
+    MAX_DIGITS,
     as_decimal,
     check_amount,
     check_choice,
@@ -215,6 +216,57 @@ class CaseError(InputError):
 
     def __reduce__(self):
         return (type(self), (self.problems, self.source))
+
+
+#: The longest case file read, in characters (a case with a hundred plans is some 30,000).
+MAX_CASE_CHARS = 10_000_000
+#: The deepest nesting of tables and arrays in a case file (the schema needs 4).
+MAX_DEPTH = 32
+
+
+class _LongNumber:
+    """A JSON integer of more than :data:`MAX_DIGITS` digits, kept as text so that the field
+    it is in reports it (converting it would fail, or take long, deep inside)."""
+
+    def __init__(self, digits: str):
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"<a number of {len(self.digits.lstrip('-')):,} digits>"
+
+    __str__ = __repr__
+
+
+def _json_int(text: str):
+    return int(text) if len(text) <= MAX_DIGITS + 1 else _LongNumber(text)
+
+
+def _long_number_line(text: str) -> str:
+    m = re.search(r"\d{%d,}" % (MAX_DIGITS + 1), text)
+    return f"line {text.count(chr(10), 0, m.start()) + 1}" if m else ""
+
+
+def _walk(data) -> tuple[str | None, list[str]]:
+    """The location of the first table or array nested deeper than :data:`MAX_DEPTH` (or
+    None), and the locations of signalling NaNs; walked with a stack, so that a
+    100,000-deep structure cannot overflow Python's own."""
+    stack = [(data, "", 0)]
+    snan = []
+    while stack:
+        value, loc, depth = stack.pop()
+        if isinstance(value, Decimal) and value.is_snan():
+            snan.append(loc)
+            continue
+        if isinstance(value, Mapping):
+            items = [(_join(loc, str(k)), v) for k, v in value.items()]
+        elif isinstance(value, (list, tuple)):
+            items = [(f"{loc}[{i}]", v) for i, v in enumerate(value)]
+        else:
+            continue
+        if depth >= MAX_DEPTH:
+            return loc, snan
+        stack.extend((v, k, depth + 1) for k, v in reversed(items))
+    return None, snan
 
 
 def _cut(text: str, width: int = 240) -> str:
@@ -983,20 +1035,35 @@ class Case:
         repayplan.case.CaseError: acme.toml: cashflow.seed: is missing (required)
         acme.toml: plans[0].term: -6 is not a whole number from 1 to 1200
         """
+        if not isinstance(source, str):
+            raise InputError("source", source, "text: the name problems are reported under")
+        if not isinstance(text, str):
+            raise InputError("text", type(text).__name__, "the text of a case file (str)")
+        if not isinstance(format, str):
+            raise InputError("format", format, "'toml' or 'json'")
         fmt = _format_of(source, format)
-        if fmt == "toml":
-            import tomllib
+        if len(text) > MAX_CASE_CHARS:
+            raise CaseError([("", f"is {len(text):,} characters long; a case file has at most "
+                                  f"{MAX_CASE_CHARS:,}")], source)
+        try:
+            if fmt == "toml":
+                import tomllib
 
-            try:
-                data = tomllib.loads(text, parse_float=Decimal)
-            except tomllib.TOMLDecodeError as e:
-                raise CaseError([("", f"is not valid TOML: {e}")], source) from None
-        else:
-            try:
-                data = json.loads(text, parse_float=Decimal)
-            except json.JSONDecodeError as e:
-                raise CaseError([("", f"is not valid JSON: {e.msg} (line {e.lineno}, "
-                                      f"column {e.colno})")], source) from None
+                try:
+                    data = tomllib.loads(text, parse_float=Decimal)
+                except tomllib.TOMLDecodeError as e:
+                    raise CaseError([("", f"is not valid TOML: {e}")], source) from None
+                except ValueError:  # an integer too long for Python to convert (> 4,300 digits)
+                    raise CaseError([(_long_number_line(text), f"has a number of more than "
+                                                               f"{MAX_DIGITS} digits")], source) from None
+            else:
+                try:
+                    data = json.loads(text, parse_float=Decimal, parse_int=_json_int)
+                except json.JSONDecodeError as e:
+                    raise CaseError([("", f"is not valid JSON: {e.msg} (line {e.lineno}, "
+                                          f"column {e.colno})")], source) from None
+        except RecursionError:
+            raise CaseError([("", f"is nested more than {MAX_DEPTH} levels deep")], source) from None
         return cls.from_dict(data, source=source)
 
     @classmethod
@@ -1013,6 +1080,13 @@ class Case:
         >>> case.claim.as_of, case.cashflow.months, list(case.plans)
         (datetime.date(2026, 6, 30), 12, ['12 months'])
         """
+        if not isinstance(source, str):
+            raise InputError("source", source, "text: the name problems are reported under")
+        deep, snan = _walk(data)
+        if deep is not None:
+            raise CaseError([(deep, f"is nested more than {MAX_DEPTH} levels deep")], source)
+        if snan:  # it signals on any comparison, so it is reported before anything reads it
+            raise CaseError([(loc, "sNaN is not a number") for loc in snan], source)
         problems = _Problems()
         case = _read_case(data, problems)
         if problems or case is None:
