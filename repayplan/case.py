@@ -242,7 +242,7 @@ def _json_int(text: str):
 
 
 def _long_number_line(text: str) -> str:
-    m = re.search(r"\d{%d,}" % (MAX_DIGITS + 1), text)
+    m = re.search(r"\d{" + str(MAX_DIGITS + 1) + ",}", text)
     return f"line {text.count(chr(10), 0, m.start()) + 1}" if m else ""
 
 
