@@ -120,6 +120,7 @@ NOT_PROBED = {
     "Breach": _RESULT,
     "Observation": _RESULT,
     "report.Item": _RESULT,
+    "report.GlyphWarning": "a warning class",
     "report.Annex": _RESULT,
     "rules.Finding": _RESULT,
     "rules.Allocation": _RESULT,
