@@ -1199,9 +1199,9 @@ XLSX_CELL_MAX = 32_767
 
 
 def _render_xlsx(a: Annex) -> bytes:
-    for field, text in _field_texts(a):  # refused before anything is written, never cut
+    for key, text in _field_texts(a):  # refused before anything is written, never cut
         if len(text) > XLSX_CELL_MAX:
-            raise InputError(field, text, f"text of at most {XLSX_CELL_MAX:,} characters in an xlsx "
+            raise InputError(key, text, f"text of at most {XLSX_CELL_MAX:,} characters in an xlsx "
                                           "cell (use the pdf, html or md annex for longer text)")
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -1430,10 +1430,10 @@ def _field_texts(a: Annex):
 def _check_annex_texts(a: Annex) -> None:
     """Every text of the annex (a plan's name too, not only the arguments) can be written in
     every format: no NUL or other control characters, no lone surrogates."""
-    for field, text in _field_texts(a):
+    for key, text in _field_texts(a):
         bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\r\n"]
         if bad:
-            raise InputError(field, text, "text without control characters other than tab, CR and LF",
+            raise InputError(key, text, "text without control characters other than tab, CR and LF",
                              hint=f"contains {bad[0]!r}")
 
 
@@ -1457,18 +1457,18 @@ def _warn_missing_glyphs(a: Annex, fname: str) -> None:
         except UnicodeEncodeError:
             return False
 
-    for field, text in _field_texts(a):
+    for key, text in _field_texts(a):
         missing = sorted({c for c in text if not has(c)})
         if missing:
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:5])
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             one = len(missing) == 1
             warnings.warn(GlyphWarning(
-                f"{field}: the PDF font has no glyph for {shown}{more}; "
+                f"{key}: the PDF font has no glyph for {shown}{more}; "
                 f"{'it prints' if one else 'they print'} as {'a blank' if one else 'blanks'}"), stacklevel=4)
         if any(ud.bidirectional(c) in ("R", "AL") for c in text):
             warnings.warn(GlyphWarning(
-                f"{field}: right-to-left text is drawn left to right and unshaped in the PDF; "
+                f"{key}: right-to-left text is drawn left to right and unshaped in the PDF; "
                 "use the html or xlsx annex for it"), stacklevel=4)
 
 
