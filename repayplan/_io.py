@@ -4,15 +4,18 @@ Every file repayplan writes (case files, annexes, statements, meeting minutes, t
 command's output files) goes through :func:`write_atomic`:
 
 1. the bytes are written to a temporary file *in the target's folder* (so the rename
-   below cannot cross file systems), flushed and ``fsync``-ed;
+   below cannot cross file systems), flushed and ``fsync``-ed; on Linux it is an
+   anonymous file (``O_TMPFILE``) that gets a name only once it is complete;
 2. the temporary file gets the mode of the file it replaces (a 0600 file stays 0600),
    or the default ``0666 & ~umask`` for a new file;
 3. :func:`os.replace` renames it over the target in one step.
 
 A reader sees the old file or the complete new one, never a part.  On any error the
-temporary file is removed and the target is left as it was; a process killed outright
-(SIGKILL) between steps 1 and 3 leaves the old file intact and a hidden
-``.NAME.*.tmp`` beside it, which the next write to the same target removes.
+temporary file is removed and the target is left as it was.  A process killed outright
+(SIGKILL) while writing leaves the old file intact and, on Linux, nothing else (the
+kernel frees a file that never got a name); elsewhere, or if killed in the microseconds
+between naming and renaming, a hidden ``.NAME.*.tmp`` is left, which the next write to
+the same target removes.
 An :class:`OSError` becomes :class:`~repayplan.errors.FileError` naming the path and
 what went wrong in words (missing folder, no permission, read-only disk, disk full).
 
@@ -134,27 +137,37 @@ def write_atomic(path, data: str | bytes, *, encoding: str = "utf-8") -> Path:
         raise FileError(target, "it is a folder")
     _remove_stale(target)
     try:
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        mode = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     except OSError as exc:
         raise FileError(target, _reason(exc)) from None
+    tmp = None
     try:
-        try:
-            mode = os.stat(target).st_mode & 0o7777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
+        fd = _anonymous_file(folder)
+        if fd is not None:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fchmod(fh.fileno(), mode)
+                os.fsync(fh.fileno())
+                tmp = _link_anonymous(fh.fileno(), target)  # a name only once it is complete
+        if tmp is None:  # no anonymous files here: a named temporary file from the start
+            import tempfile
+
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fchmod(fh.fileno(), mode)
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         if isinstance(exc, OSError):
             raise FileError(target, _reason(exc)) from None
         raise
@@ -165,6 +178,47 @@ def write_atomic(path, data: str | bytes, *, encoding: str = "utf-8") -> Path:
         finally:
             os.close(dfd)
     return target
+
+
+def _anonymous_file(folder: Path):
+    """A file descriptor of a new file without a name in ``folder`` (Linux ``O_TMPFILE``), or
+    None where the system or the file system has none.  A process killed while writing it
+    leaves nothing behind: the kernel frees a file that never got a name."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not _ANONYMOUS["ok"]:
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            return None
+        raise
+
+
+_ANONYMOUS = {"ok": True}  # set to False once naming an anonymous file has failed here
+
+
+def _link_anonymous(fd: int, target: Path) -> str | None:
+    """Give the anonymous file ``fd`` a temporary name beside ``target`` and return it, or
+    None (and stop trying) where the system does not allow it."""
+    import secrets
+
+    tmp = str(target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp"))
+    try:
+        os.link(f"/proc/self/fd/{fd}", tmp, follow_symlinks=True)
+        return tmp
+    except OSError:
+        pass
+    try:  # linkat(fd, "", AT_FDCWD, tmp, AT_EMPTY_PATH): where /proc cannot be linked through
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.linkat(fd, b"", -100, os.fsencode(tmp), 0x1000) == 0:
+            return tmp
+    except (OSError, AttributeError):
+        pass
+    _ANONYMOUS["ok"] = False
+    return None
 
 
 def _remove_stale(target: Path) -> None:
