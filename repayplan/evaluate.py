@@ -239,6 +239,9 @@ def align_cashflow(cashflow, claim, months: int) -> np.ndarray:
     """
     from .cashflow import DEFAULT_PROJECTION_START, CashFlow
 
+    check_claim("claim", claim)
+    months = check_int("months", months, low=0, high=100_000)
+
     if not isinstance(cashflow, CashFlow):
         raise InputError("cashflow", type(cashflow).__name__, "a repayplan.CashFlow")
     first = pd.Period(claim.as_of, freq="M") + 1

@@ -868,6 +868,14 @@ def score(frame: pd.DataFrame, objective: str = "nash", beta: float = 0.5) -> np
     ([900.0, 700.0], [-0.5, -0.4])
     """
     check_choice("objective", objective, ("nash", "creditor", "borrower"))
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError("frame", frame, "the DataFrame of evaluate()")
+    beta = check_fraction("beta", beta)
+    need = {"creditor": ["expected_npv"], "borrower": ["burden"]}.get(
+        objective, ["expected_npv", "enforcement_npv", "borrower_alternative", "borrower_cost"])
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise InputError("frame", f"columns {list(frame.columns)[:8]}", f"a frame of evaluate() with {missing}")
     if objective == "creditor":
         return frame["expected_npv"].to_numpy()
     if objective == "borrower":

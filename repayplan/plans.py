@@ -35,7 +35,9 @@ from ._validate import (
     check_claim,
     check_date,
     check_fraction,
+    check_instance,
     check_int,
+    check_items,
     check_rate,
     check_text,
 )
@@ -479,6 +481,8 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
     >>> t.waived_parts["settlement"], t.owed, t.settlement_month
     (20840000, 83360000, 3)
     """
+    check_instance("plan", plan, Plan, "a repayplan.Plan")
+    check_claim("claim", claim)
     u = claim.minor_units
     to = lambda d: money.to_minor(d, u)  # noqa: E731
     principal, interest, penalty, fees = to(claim.principal), to(claim.interest), to(claim.penalty), to(claim.fees)
@@ -565,6 +569,7 @@ def schedules(plans, claim) -> list:
     0       0 2026-12-01       0.00
     1       3 2027-03-01   96000.00
     """
+    plans = check_items("plans", plans, Plan, "a repayplan.Plan")
     batch = plan_batch(plans, claim)
     return [batch.schedule(i) for i in range(len(plans))]
 
@@ -726,6 +731,9 @@ def plan_batch(plans, claim) -> PlanBatch:
     """
     from .schedule import _Batch, _LoanSpec, _run
 
+    check_claim("claim", claim)
+    if isinstance(plans, (str, bytes, dict)) or not hasattr(plans, "__iter__"):
+        raise InputError("plans", plans, "a list of repayplan.Plan")
     plans = list(plans)
     if not plans:
         raise InputError("plans", plans, "at least one Plan")

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import importlib
 import inspect
 import io
 import math
@@ -48,6 +49,8 @@ import pytest
 import repayplan as rp
 from repayplan.errors import RepayplanError
 
+EVALUATE, NEGOTIATE, PLANS, CALENDAR, MONEY = (
+    importlib.import_module(f"repayplan.{m}") for m in ("evaluate", "negotiate", "plans", "calendar", "money"))
 TIME_LIMIT = 5  # seconds per call; every refused call takes milliseconds
 MAX_MESSAGE = 2000  # characters: a message echoing a huge value in full is a bug
 
@@ -70,14 +73,14 @@ def discover() -> list[str]:
     seen: set[int] = set()
 
     def add_obj(qual, obj):
+        if not (inspect.isclass(obj) or inspect.isfunction(obj) or inspect.isbuiltin(obj)):
+            return
+        if id(obj) in seen:  # the same object exported twice is probed once
+            return
+        seen.add(id(obj))
+        out.append(qual)
         if inspect.isclass(obj):
-            if id(obj) in seen:
-                return
-            seen.add(id(obj))
-            out.append(qual)
             out.extend(f"{qual}.{m}" for m in _public_methods(obj))
-        elif callable(obj) and (inspect.isfunction(obj) or inspect.isbuiltin(obj)):
-            out.append(qual)
 
     for name in rp.__all__:
         obj = getattr(rp, name)
@@ -86,6 +89,16 @@ def discover() -> list[str]:
                 add_obj(f"{name}.{sub}", getattr(obj, sub))
         else:
             add_obj(name, obj)
+    # every module of the core, by its __all__ (the notebook reports into its own error
+    # fields instead of raising, and is tested in tests/test_dashboard.py)
+    import pkgutil
+
+    for info in pkgutil.iter_modules(rp.__path__):
+        if info.name.startswith("_") or info.name == "notebook":
+            continue
+        module = importlib.import_module(f"repayplan.{info.name}")
+        for sub in getattr(module, "__all__", ()):
+            add_obj(f"{info.name}.{sub}", getattr(module, sub))
     from repayplan import cli
 
     parser = cli.build_parser()
@@ -171,6 +184,15 @@ NOT_PROBED = {
     "Projection.replace": "replace(**changes) is probed through the constructor's fields",
     "Settings.replace": "replace(**changes) is probed through the constructor's fields",
     "Case.from_dict": "probed by tests/test_fuzz_case.py (mutated and generated case files)",
+    "cli.main": "probed subcommand by subcommand below (cli_cases)",
+    "cli.build_parser": "no arguments",
+    "plans.PlanTerms": _RESULT,
+    "plans.PlanBatch": _RESULT,
+    "plans.PlanBatch.schedule": "an index into the library's own batch",
+    "money.object_ints": "an internal conversion of arrays the engine built",
+    "money.object_zeros": "an internal allocation (n from the engine)",
+    "money.decimals_array": "an internal conversion of arrays the engine built",
+    "money.apportion": "an internal split of arrays the engine built",
     "Case.loads": "probed by tests/test_fuzz_case.py (mutated and generated case files)",
 }
 
@@ -332,6 +354,38 @@ def recipes():
                                                    dict(markup=0.3)),
         "portfolio.PortfolioResult.compute": lambda f: (rp.portfolio.evaluate(
             w.book, w.offers, scenarios=8, progress=False).compute, dict(progress=False)),
+        "calendar.normalize_day_count": lambda f: (CALENDAR.normalize_day_count,
+                                                   dict(day_count="ACT/360")),
+        "calendar.day_count_fraction": lambda f: (CALENDAR.day_count_fraction, dict(
+            start=dt.date(2026, 1, 1), end=dt.date(2026, 7, 1), day_count="ACT/360")),
+        "calendar.accrual_numerators": lambda f: (CALENDAR.accrual_numerators, dict(
+            starts=[dt.date(2026, 1, 1)], ends=[dt.date(2026, 7, 1)], day_count="ACT/360")),
+        "calendar.add_months": lambda f: (CALENDAR.add_months, dict(d=dt.date(2026, 1, 31), n=1)),
+        "calendar.payment_dates": lambda f: (CALENDAR.payment_dates, dict(
+            start=dt.date(2026, 1, 31), periods=3)),
+        "calendar.payment_dates_many": lambda f: (CALENDAR.payment_dates_many, dict(
+            starts=[dt.date(2026, 1, 31)], periods=3)),
+        "calendar.roll": lambda f: (CALENDAR.roll, dict(dates=[dt.date(2026, 1, 31)],
+                                                          convention="following")),
+        "calendar.is_business_day": lambda f: (CALENDAR.is_business_day,
+                                               dict(dates=[dt.date(2026, 1, 31)])),
+        "evaluate.format_metric": lambda f: (EVALUATE.format_metric,
+                                             dict(key="total_paid", value=1234.5)),
+        "evaluate.align_cashflow": lambda f: (EVALUATE.align_cashflow, dict(
+            cashflow=w.cash, claim=w.claim, months=12)),
+        "money.minor_units_for": lambda f: (MONEY.minor_units_for, dict(currency="CNY")),
+        "money.rounding_modes": lambda f: (MONEY.rounding_modes, dict(rounding="half_up")),
+        "money.div_round": lambda f: (MONEY.div_round, dict(num=7, den=2)),
+        "money.to_minor": lambda f: (MONEY.to_minor, dict(amount=Decimal("12.34"))),
+        "money.from_minor": lambda f: (MONEY.from_minor, dict(minor=1234)),
+        "money.quantize": lambda f: (MONEY.quantize, dict(amount=Decimal("12.345"))),
+        "money.chinese_capitals": lambda f: (MONEY.chinese_capitals, dict(amount=Decimal("12.34"))),
+        "money.english_words": lambda f: (MONEY.english_words, dict(amount=Decimal("12.34"))),
+        "negotiate.score": lambda f: (NEGOTIATE.score, dict(
+            frame=w.negotiation.evaluated, objective="nash")),
+        "plans.apply_terms": lambda f: (PLANS.apply_terms, dict(plan=w.plan, claim=w.claim)),
+        "plans.plan_batch": lambda f: (PLANS.plan_batch, dict(plans=[w.plan], claim=w.claim)),
+        "plans.schedules": lambda f: (PLANS.schedules, dict(plans=[w.plan], claim=w.claim)),
         "rules.allocate": lambda f: (rp.rules.allocate, dict(
             amount=1_000, buckets=[("interest", AS_OF, 300), ("principal", AS_OF, 5_000)])),
         "rules.normalize_order": lambda f: (rp.rules.normalize_order, dict(
@@ -560,6 +614,39 @@ KIND = {
     "rules.normalize_order.order": "object", "rules.get.name": "choice",
     "rules.RuleSet.rule.id": "choice", "rules.RuleSet.lpr_on.on": "date",
     "rules.RuleSet.rate_cap.contract_date": "date", "rules.RuleSet.markup_allowed.markup": "nonneg",
+    "calendar.normalize_day_count.day_count": "choice",
+    "calendar.normalize_day_count.field": "skip:the name the caller reports under",
+    "calendar.day_count_fraction.start": "date", "calendar.day_count_fraction.end": "date",
+    "calendar.day_count_fraction.day_count": "choice",
+    "calendar.accrual_numerators.starts": "dates", "calendar.accrual_numerators.ends": "dates",
+    "calendar.accrual_numerators.day_count": "choice",
+    "calendar.add_months.d": "date", "calendar.add_months.n": "int",
+    "calendar.payment_dates.start": "date", "calendar.payment_dates.periods": "int",
+    "calendar.payment_dates.frequency": "int", "calendar.payment_dates.convention": "choice",
+    "calendar.payment_dates.holidays": "skip:probed through amortize",
+    "calendar.payment_dates_many.starts": "dates", "calendar.payment_dates_many.periods": "int",
+    "calendar.payment_dates_many.frequency": "int",
+    "calendar.payment_dates_many.convention": "choice",
+    "calendar.payment_dates_many.holidays": "skip:probed through amortize",
+    "calendar.roll.dates": "dates", "calendar.roll.convention": "choice",
+    "calendar.roll.holidays": "skip:probed through amortize",
+    "calendar.is_business_day.dates": "dates",
+    "calendar.is_business_day.holidays": "skip:probed through amortize",
+    "evaluate.format_metric.key": "skip:any metric name (an unknown one is shown as a number)", "evaluate.format_metric.value": "skip:any metric value",
+    "evaluate.align_cashflow.cashflow": "object", "evaluate.align_cashflow.claim": "object",
+    "evaluate.align_cashflow.months": "int",
+    "money.minor_units_for.minor_units": "int", "money.rounding_modes.rounding": "choice",
+    "money.div_round.num": "skip:integer arrays of the engine",
+    "money.div_round.den": "skip:integer arrays of the engine",
+    "money.to_minor.amount": "number", "money.to_minor.units": "int",
+    "money.to_minor.field": "skip:the name the caller reports under",
+    "money.from_minor.minor": "int", "money.from_minor.units": "int",
+    "money.quantize.amount": "number", "money.quantize.units": "int",
+    "money.chinese_capitals.amount": "number", "money.english_words.amount": "number",
+    "negotiate.score.frame": "frame", "negotiate.score.beta": "fraction",
+    "plans.apply_terms.plan": "object", "plans.apply_terms.claim": "object",
+    "plans.plan_batch.plans": "plans", "plans.plan_batch.claim": "object",
+    "plans.schedules.plans": "plans", "plans.schedules.claim": "object",
     "rules.generic.changes": "skip:RuleSet fields, probed there",
     "rules.load_lpr.path": "skip:None or a path", "rules.lpr.on": "date",
     "rules.lpr.table": "skip:a table", "rules.check.plan_or_loan": "object",
@@ -587,6 +674,9 @@ VALID = {
     ("Case", "borrower", "str"): "the borrower's name",
     ("Case", "creditor_party", "str"): "the creditor's name",
     ("amortize", "rate_changes", "empty dict"): "no rate changes",
+    ("money.rounding_modes", "rounding", "dict"): "a mapping; {} keeps the default",
+    ("calendar.add_months", "n", "negative"): "months back",
+    ("money.from_minor", "minor", "negative"): "a negative amount (a credit)",
     ("rules.RuleSet.rule", "id", "empty str"): "any id: an unknown one gives a rule citing the set",
     ("rules.RuleSet.rule", "id", "NUL"): "any id: an unknown one gives a rule citing the set",
     ("SearchSpace.make", "point", "empty dict"): "no options changed: the base plan",
@@ -636,6 +726,11 @@ def bad_values(entry: str, param: inspect.Parameter, kind: str) -> dict:
         put(EDGE_TEXT, refuse=False)
     elif kind == "date":
         put(BAD_DATE)
+    elif kind == "dates":
+        put(BAD_DATE)
+        out.pop("list", None)  # an empty sequence of dates is a valid (empty) answer
+        out["list of floats"] = ([4.35], True)
+        out["array of ints"] = (np.array([20261201]), True)
     elif kind in ("object", "frame", "plans", "array"):
         put(BAD_OBJECT)
         if kind in ("frame", "plans", "array"):
