@@ -470,6 +470,8 @@ class Waterfall:
             object.__setattr__(self, "base_term", check_int("base_term", self.base_term, low=1, high=1200))
         object.__setattr__(self, "max_term", check_int("max_term", self.max_term, low=1, high=1200))
         object.__setattr__(self, "max_balloon", check_fraction("max_balloon", self.max_balloon))
+        if self.max_balloon >= 1:  # else the last step's plan would fail, naming its balloon
+            raise InputError("max_balloon", self.max_balloon, "a fraction from 0 to below 1")
         # a step of 0 would loop for ever: each step must move
         object.__setattr__(self, "rate_step", float(check_rate("rate_step", self.rate_step, low_open=True)))
         object.__setattr__(self, "rate_floor", float(check_rate("rate_floor", self.rate_floor)))

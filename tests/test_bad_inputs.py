@@ -213,6 +213,8 @@ def test_accrual_day_count_errors_name_accrual_day_count():
 def test_a_waterfall_step_error_names_the_waterfall_field():
     refused("rate_step", rp.Waterfall, rate_step=-0.01)
     refused("term_step", rp.Waterfall, term_step=2.5)
+    # a balloon of the whole balance was refused by the derived Plan, as "balloon == 1.0"
+    refused("max_balloon", rp.Waterfall, max_balloon=1.0, balloon_step=0.5)
 
 
 def test_a_haircut_of_one_is_named_as_such():
