@@ -128,6 +128,17 @@ def test_the_csv_writer_guards_every_trigger_and_ends_every_line_with_crlf():
     assert text.endswith("\r\n") and text.count("\r\n") >= len(rows)
 
 
+@pytest.mark.parametrize("fmt", ["md", "html", "csv"])
+@pytest.mark.parametrize("name", ["a\x00b", "a\ud800b"])
+def test_minutes_refuse_text_no_file_can_hold_naming_the_cell(fmt, name):
+    rec = MeetingRecord()
+    rec.shown(dt.datetime(2026, 7, 8, 10, 30), 1, name, "x", 36, rp.money.from_minor(10_000),
+              rp.money.from_minor(0), 90.0, 0.1)
+    with pytest.raises(InputError) as e:
+        rec.render(fmt)
+    assert e.value.field.startswith("minutes[0].")
+
+
 def test_a_plan_name_starting_with_cr_cannot_escape_the_minutes_csv_guard():
     rec = MeetingRecord()
     rec.shown(dt.datetime(2026, 7, 8, 10, 30), 1, "\r=cmd|' /C calc'!A0", "x", 36,

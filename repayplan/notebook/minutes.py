@@ -346,6 +346,7 @@ class MeetingRecord:
         check_choice("format", format, MINUTES_FORMATS)
         heads = [text(_LABEL_KEYS[c], lang) for c in _COLUMNS]
         rows = [[_cell(r[c], c, lang) for c in _COLUMNS] for r in self.rows()]
+        _check_cells(rows)
         head = text("minutes_title", lang) + (f": {title}" if title else "")
         if format == "csv":  # the one formula-safe writer: every cell guarded, CRLF line ends
             from .._io import csv_text
@@ -396,3 +397,21 @@ def _md(s: str) -> str:
         else:
             out.append(c)
     return "".join(out)
+
+
+def _check_cells(rows) -> None:
+    """Every cell can be written in every format: no NUL or other control characters (an
+    xlsx or a terminal would break on them) and no lone surrogates (no UTF-8 file could
+    hold them).  Refused naming the row and the column, before anything is written."""
+    import unicodedata
+
+    from ..errors import InputError
+
+    for i, row in enumerate(rows):
+        for column, cell in zip(_COLUMNS, row, strict=True):
+            bad = [ch for ch in cell if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\r\n"]
+            if bad:
+                raise InputError(f"minutes[{i}].{column}", cell,
+                                 "text without control characters or unpaired surrogates",
+                                 hint=f"contains {bad[0]!r}")
+
