@@ -518,6 +518,10 @@ class _LoanSpec:
         if hol is not None and not ((isinstance(hol, str) and hol.strip()) or hasattr(hol, "weekend_workdays") or (
                 isinstance(hol, (Iterable, np.ndarray)) and not isinstance(hol, (str, Mapping)))):
             raise InputError("holidays", hol, "None, a country or market code, or an iterable of dates")
+        if isinstance(hol, str):  # an unknown code is refused even when no date is rolled
+            from .calendar import is_business_day
+
+            is_business_day(np.array(["2026-01-01"], dtype="datetime64[D]"), hol)
         if carry and custom is not None:
             raise InputError("carry_precision", True, "False when method is a payment vector")
         business_day = check_choice(
