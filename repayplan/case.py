@@ -977,8 +977,12 @@ class Case:
         source = os.fspath(check_path(path))
         fmt = _format_of(source, format)
         try:
+            size = os.path.getsize(source)
+            if size > 4 * MAX_CASE_CHARS:  # refused before it is read into memory
+                raise CaseError([("", f"is {size:,} bytes; a case file has at most {MAX_CASE_CHARS:,} "
+                                      "characters")], source)
             with open(source, "rb") as fh:
-                raw = fh.read()
+                raw = fh.read(4 * MAX_CASE_CHARS + 1)
         except OSError as e:
             raise CaseError([("", f"cannot read the file ({e.strerror or e})")], source) from None
         try:

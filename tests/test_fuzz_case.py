@@ -263,3 +263,13 @@ def test_bytes_and_oversized_text_are_refused_before_parsing():
     with pytest.raises(CaseError, match="at most 10,000,000"):
         Case.loads("#" * 10_000_001, "toml")
     assert time.perf_counter() - t0 < 1
+
+
+def test_a_huge_case_file_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "huge.toml"
+    with open(path, "wb") as fh:  # a sparse 50 MB file: nothing to read, just its size
+        fh.truncate(50_000_000)
+    t0 = time.perf_counter()
+    with pytest.raises(CaseError, match="50,000,000 bytes"):
+        Case.load(path)
+    assert time.perf_counter() - t0 < 1
