@@ -989,3 +989,69 @@ def main() -> None:  # pragma: no cover - the report for humans
 if __name__ == "__main__":  # pragma: no cover
     main()
     _ = math  # keep the import for the doctest-free module
+
+
+# ---------------------------------------------------------------------------------------
+# generated bad values (hypothesis) on top of the fixed list: any value of these shapes is
+# invalid for every parameter of the kind, so the oracle is the refusal itself
+# ---------------------------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_NEGATIVE = st.floats(max_value=-1e-6, allow_nan=False, allow_infinity=False)
+_GENERATED = {
+    "amount": _NEGATIVE | st.text("abcxyz", min_size=1, max_size=20) | st.booleans(),
+    "fraction": _NEGATIVE | st.floats(min_value=1.000001, max_value=1e12) | st.booleans(),
+    "int": st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: x != int(x))
+    | st.integers(max_value=-1) | st.booleans(),
+    "flag": st.integers() | st.text(max_size=10) | st.floats(allow_nan=True),
+    "date": st.floats(allow_nan=True) | st.integers() | st.booleans() | st.text("0123456789-", max_size=12)
+    .filter(lambda s: not _is_iso(s)),
+}
+
+
+def _is_iso(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text.strip())
+        return True
+    except ValueError:
+        return False
+
+
+def _generated_targets() -> list[tuple[str, str, str]]:
+    out = []
+    folder = Path(tempfile.mkdtemp())
+    for entry, make in recipes().items():
+        fn, _ = make(folder)
+        for param in inspect.signature(fn).parameters.values():
+            kind = _param_kind(entry, param)
+            kind = {"seed": None, "nonneg": None}.get(kind, kind)
+            if kind in _GENERATED and (entry, param.name, "negative") not in VALID:
+                out.append((entry, param.name, kind))
+    return out
+
+
+_TARGETS = _generated_targets()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_generated_bad_values_are_refused_by_name(data, tmp_path_factory):
+    entry, name, kind = data.draw(st.sampled_from(_TARGETS), label="target")
+    value = data.draw(_GENERATED[kind], label="value")
+    folder = tmp_path_factory.mktemp("generated")
+    fn, base = recipes()[entry](folder)
+    kwargs = {**base, name: value}
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(TIME_LIMIT)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            with pytest.raises(RepayplanError) as e:
+                fn(**kwargs)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    user_name = FIELD_NAME.get(f"{entry}.{name}", name)
+    assert user_name in str(e.value) or user_name in str(getattr(e.value, "field", "")), str(e.value)
+    assert len(str(e.value)) <= MAX_MESSAGE
