@@ -1025,7 +1025,7 @@ def _generated_targets() -> list[tuple[str, str, str]]:
         fn, _ = make(folder)
         for param in inspect.signature(fn).parameters.values():
             kind = _param_kind(entry, param)
-            kind = {"seed": None, "nonneg": None}.get(kind, kind)
+            kind = {"seed": None, "nonneg": "amount"}.get(kind, kind)
             if kind in _GENERATED and (entry, param.name, "negative") not in VALID:
                 out.append((entry, param.name, kind))
     return out
