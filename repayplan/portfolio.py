@@ -219,7 +219,7 @@ def synthetic_book(n: int, seed: int = 0, *, as_of=_dt.date(2026, 12, 1), bad_ro
     Parameters
     ----------
     n : int
-        Number of accounts.
+        Number of accounts, at most 10,000,000.
     seed : int
         The same seed gives the same book.
     as_of : date
@@ -249,7 +249,7 @@ def synthetic_book(n: int, seed: int = 0, *, as_of=_dt.date(2026, 12, 1), bad_ro
     >>> bool((book["principal"] > 0).all()), bool(synthetic_book(1_000, seed=1).equals(book))
     (True, True)
     """
-    n = check_int("n", n, low=0)
+    n = check_int("n", n, low=0, high=10_000_000)  # some 2 GB of columns: a typo beyond, not a book
     bad_rows = check_int("bad_rows", bad_rows, low=0, high=n)
     rng = np.random.default_rng(check_int("seed", seed, low=0))
     as_of = np.datetime64(_as_date("as_of", as_of), "D")

@@ -291,3 +291,11 @@ def test_a_lone_surrogate_never_reaches_a_file(tmp_path):
 def test_every_error_is_the_librarys_own():
     # the base class catches all of the above, and is distinct from foreign errors
     assert issubclass(InputError, RepayplanError) and issubclass(rp.errors.FileError, InputError)
+
+
+def test_sizes_are_bounded_before_memory_is_taken():
+    # a billion accounts would take the machine's memory before failing
+    refused("n", rp.portfolio.synthetic_book, 10**9)
+    refused("scenarios", rp.CashFlow.project, base=1_000, months=1_200, scenarios=10**7)
+    refused("scenarios", rp.portfolio.evaluate, rp.portfolio.synthetic_book(2), rp.portfolio.standard_offers()[:1],
+            scenarios=10**7, progress=False)
