@@ -218,7 +218,10 @@ def quantize(amount: Decimal, units: int = 2, mode: str = "half_up") -> Decimal:
 
     amount = as_decimal("amount", amount)
     check_choice("mode", mode, ROUNDING_MODES)
-    return amount.quantize(Decimal(1).scaleb(-_check_units(units)), rounding=_DECIMAL_MODES[mode])
+    units = _check_units(units)
+    with localcontext() as ctx:  # enough digits for any amount as_decimal lets through
+        ctx.prec = max(28, amount.adjusted() + units + 4)
+        return amount.quantize(Decimal(1).scaleb(-units), rounding=_DECIMAL_MODES[mode])
 
 
 

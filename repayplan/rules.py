@@ -42,6 +42,7 @@ import pandas as pd
 
 from . import money
 from ._validate import (
+    MAX_BATCH_MINOR,
     as_decimal,
     check_bool,
     check_choice,
@@ -592,6 +593,8 @@ def allocate(amount, buckets, order=None, *, by=None, currency="CNY", minor_unit
     total = money.to_minor(amount, units, field="amount", exact=True)
     if total < 0:
         raise InputError("amount", amount, "a payment >= 0")
+    if total > MAX_BATCH_MINOR:  # allocated in int64 arrays
+        raise InputError("amount", amount, f"a payment of at most {MAX_BATCH_MINOR:,} minor units")
     kinds, due, owed = _read_buckets(buckets, units)
     applied, rank = allocate_minor(total, kinds, due, owed, classes, by)
     unapplied = total - int(applied.sum())
@@ -688,8 +691,8 @@ def _read_buckets(buckets, units):
         due.append(np.datetime64("NaT", "D") if d is None or d is pd.NaT
                    else np.datetime64(check_date(f"buckets[{i}].due", d), "D"))
         v = money.to_minor(o, units, field=f"buckets[{i}].owed", exact=True)
-        if v < 0:
-            raise InputError(f"buckets[{i}].owed", o, "an amount >= 0")
+        if v < 0 or v > MAX_BATCH_MINOR:
+            raise InputError(f"buckets[{i}].owed", o, f"an amount >= 0 and at most {MAX_BATCH_MINOR:,} minor units")
         owed.append(v)
     return (np.array(kinds, dtype=object), np.array(due, dtype="datetime64[D]"),
             np.array(owed, dtype=np.int64))

@@ -31,6 +31,7 @@ import pandas as pd
 
 from . import money
 from ._validate import (
+    MAX_BATCH_MINOR,
     check_amount,
     check_bool,
     check_choice,
@@ -487,6 +488,8 @@ class _LoanSpec:
         fee_minor = 0
         if kw["fee"] is not None:
             fee_minor = _exact_minor("fee", kw["fee"], check_amount("fee", kw["fee"], allow_zero=True), units)
+            if fee_minor > MAX_BATCH_MINOR:  # the fee column of the engine is int64
+                raise InputError("fee", kw["fee"], f"a fee of at most {MAX_BATCH_MINOR:,} minor units a period")
         grace_kind = check_choice("grace_kind", kw["grace_kind"], GRACE_KINDS)
         if periods is not None and grace >= periods:
             raise InputError("grace", grace, f"fewer periods than the term ({periods})")

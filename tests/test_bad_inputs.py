@@ -299,3 +299,12 @@ def test_sizes_are_bounded_before_memory_is_taken():
     refused("scenarios", rp.CashFlow.project, base=1_000, months=1_200, scenarios=10**7)
     refused("scenarios", rp.portfolio.evaluate, rp.portfolio.synthetic_book(2), rp.portfolio.standard_offers()[:1],
             scenarios=10**7, progress=False)
+
+
+def test_amounts_beyond_the_int64_engine_are_refused_by_name():
+    # each of these raised OverflowError or InvalidOperation from deep inside
+    refused("fee", rp.amortize, 100_000, 0.06, 12, fee=1e29)
+    refused("amount", rp.rules.allocate, 1e29, [("interest", AS_OF, 300)])
+    # quantize keeps every digit of a large amount: 10^29 + 0.005 rounds half up to ...0.01
+    assert rp.money.quantize(Decimal("100000000000000000000000000000.005")) == Decimal(
+        "100000000000000000000000000000.01")
