@@ -65,7 +65,15 @@ import pandas as pd
 from . import money
 from . import rules as _rules
 from ._io import check_path, write_atomic
-from ._validate import as_decimal, check_choice, check_date, check_int, check_rate, check_text
+from ._validate import (
+    MAX_BATCH_MINOR,
+    as_decimal,
+    check_choice,
+    check_date,
+    check_int,
+    check_rate,
+    check_text,
+)
 from .calendar import DAY_COUNT_DENOMINATOR, accrual_numerators, add_months
 from .errors import InputError
 
@@ -702,6 +710,8 @@ def _read_payments(items, signed: _dt.date, as_of: _dt.date, units: int) -> tupl
         if amount <= 0:
             raise InputError(f"payments[{i}].amount", pair[1], "an amount > 0")
         minor = money.to_minor(amount, units, field=f"payments[{i}].amount", exact=True)
+        if minor > MAX_BATCH_MINOR:  # replayed in int64 arrays
+            raise InputError(f"payments[{i}].amount", pair[1], f"an amount of at most {MAX_BATCH_MINOR:,} minor units")
         key = (day, minor)
         if key in seen:
             raise InputError(f"payments[{i}]", (day.isoformat(), str(amount)),

@@ -308,3 +308,8 @@ def test_amounts_beyond_the_int64_engine_are_refused_by_name():
     # quantize keeps every digit of a large amount: 10^29 + 0.005 rounds half up to ...0.01
     assert rp.money.quantize(Decimal("100000000000000000000000000000.005")) == Decimal(
         "100000000000000000000000000000.01")
+
+
+def test_a_payment_beyond_the_int64_replay_is_refused_by_name():
+    ag = rp.Agreement(rp.Plan(term=12), CLAIM, signed=AS_OF)
+    refused("payments[0].amount", ag.status, dt.date(2027, 3, 1), [(dt.date(2027, 1, 1), 1e29)])
