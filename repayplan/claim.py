@@ -44,7 +44,15 @@ import pandas as pd
 
 from . import money
 from . import rules as _rules
-from ._validate import as_decimal, check_amount, check_choice, check_date, check_int, check_rate
+from ._validate import (
+    MAX_BATCH_MINOR,
+    as_decimal,
+    check_amount,
+    check_choice,
+    check_date,
+    check_int,
+    check_rate,
+)
 from .calendar import DAY_COUNT_DENOMINATOR, accrual_numerators, normalize_day_count
 from .errors import InputError
 
@@ -142,7 +150,10 @@ def _read_dated(name: str, items, start: _dt.date, as_of: _dt.date, units: int) 
         if not start <= day <= as_of:
             raise InputError(f"{name}[{i}].date", day,
                              f"a date from the loan start {start} to the claim date {as_of}")
-        out.append((day, _minor(f"{name}[{i}].amount", pair[1], units)))
+        minor = _minor(f"{name}[{i}].amount", pair[1], units)
+        if minor > MAX_BATCH_MINOR:  # replayed in int64 arrays
+            raise InputError(f"{name}[{i}].amount", pair[1], f"an amount of at most {MAX_BATCH_MINOR:,} minor units")
+        out.append((day, minor))
     return tuple(out)
 
 

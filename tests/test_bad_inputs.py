@@ -313,3 +313,9 @@ def test_amounts_beyond_the_int64_engine_are_refused_by_name():
 def test_a_payment_beyond_the_int64_replay_is_refused_by_name():
     ag = rp.Agreement(rp.Plan(term=12), CLAIM, signed=AS_OF)
     refused("payments[0].amount", ag.status, dt.date(2027, 3, 1), [(dt.date(2027, 1, 1), 1e29)])
+
+
+@pytest.mark.parametrize("table", ["payments", "costs", "fees"])
+def test_a_loan_payment_beyond_the_int64_replay_is_refused_by_name(table):
+    loan = rp.Loan(principal=120_000, annual_rate=0.06, periods=12, start=dt.date(2026, 1, 1))
+    refused(f"{table}[0].amount", loan.claim, AS_OF, **{table: [(dt.date(2026, 6, 1), 1e29)]})
