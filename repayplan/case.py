@@ -844,6 +844,8 @@ class Case:
             return list(self.plans.values())
         if isinstance(names, str):
             names = [names]
+        if isinstance(names, Mapping) or not isinstance(names, (Sequence, set, frozenset, np.ndarray)):
+            raise InputError("names", names, "None, a plan's name or a list of names")
         return [self.plan(n) for n in names]
 
     def replace(self, **changes) -> Case:

@@ -193,8 +193,14 @@ class SearchSpace:
         """
         if not isinstance(point, dict):
             raise InputError("point", point, "a dict of Plan options, e.g. {'term': 36}")
-        values = {k: (int(round(v)) if k in _INTEGER_DIMS and v is not None and not hasattr(v, "year") else v)
-                  for k, v in point.items()}
+        values = {}
+        for k, v in point.items():
+            if k in _INTEGER_DIMS and v is not None and not hasattr(v, "year"):
+                try:  # a whole-month option, as a continuous optimiser proposes it
+                    v = int(round(float(as_decimal(f"point[{k!r}]", v))))
+                except (TypeError, ValueError, OverflowError):
+                    raise InputError(f"point[{k!r}]", v, "a number of months") from None
+            values[k] = v
         if isinstance(values.get("seasonal"), list):
             values["seasonal"] = tuple(values["seasonal"])
         try:

@@ -281,7 +281,10 @@ class RuleSet:
         put("allocation_order", normalize_order(self.allocation_order))
         check_choice("allocation_by", self.allocation_by, _ALLOCATION_BY)
         if self.penalty_markup_range is not None:
-            low, high = (as_decimal("penalty_markup_range", v) for v in self.penalty_markup_range)
+            pr = self.penalty_markup_range
+            if isinstance(pr, (str, bytes, Mapping)) or not hasattr(pr, "__len__") or len(pr) != 2:
+                raise InputError("penalty_markup_range", pr, "None or a pair (low, high) of markups")
+            low, high = (as_decimal("penalty_markup_range", v) for v in pr)
             if not Decimal(0) <= low <= high:
                 raise InputError("penalty_markup_range", self.penalty_markup_range,
                                  "a pair (low, high) with 0 <= low <= high")
@@ -777,6 +780,8 @@ def _normalize_lpr(rows) -> tuple:
         pairs = list(zip(rows["date"], rows["lpr_1y"], strict=True))
     elif isinstance(rows, Mapping):
         pairs = list(rows.items())
+    elif isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+        raise InputError("lpr", rows, "a sequence of (date, one-year LPR) pairs or a DataFrame")
     else:
         pairs = list(rows)
     out = {}

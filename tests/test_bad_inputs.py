@@ -319,3 +319,27 @@ def test_a_payment_beyond_the_int64_replay_is_refused_by_name():
 def test_a_loan_payment_beyond_the_int64_replay_is_refused_by_name(table):
     loan = rp.Loan(principal=120_000, annual_rate=0.06, periods=12, start=dt.date(2026, 1, 1))
     refused(f"{table}[0].amount", loan.claim, AS_OF, **{table: [(dt.date(2026, 6, 1), 1e29)]})
+
+
+# found by an ad-hoc probe of the parameters the fixed list skips; each raised TypeError or
+# ValueError from inside before
+@pytest.mark.parametrize("value", [float("nan"), True, 5, Decimal("sNaN"), {"a": 1}])
+def test_plan_names_of_a_case_are_a_name_or_a_list(value):
+    case = rp.Case.sample()
+    refused("names", case.evaluate, value)
+    refused("names", case.compare, value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), True, 5, Decimal("sNaN"), {}])
+def test_a_penalty_markup_range_is_a_pair(value):
+    refused("penalty_markup_range", rp.rules.generic, penalty_markup_range=value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), True, 5, Decimal("sNaN"), "2025-01-01"])
+def test_an_lpr_table_is_a_sequence_of_pairs(value):
+    refused("lpr", rp.rules.lpr, dt.date(2025, 1, 1), table=value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), "abc", [1, 2], Decimal("sNaN"), np.array([1, 2])])
+def test_a_search_point_of_months_is_a_number(value):
+    refused("point['term']", rp.SearchSpace(term=[12]).make, {"term": value})
