@@ -479,8 +479,14 @@ class CashFlow:
                 "a numpy array (use CashFlow.from_series / from_frame for pandas data)",
             )
         try:
+            is_bool = np.asarray(values).dtype.kind == "b"  # True is not an amount of cash
+        except (TypeError, ValueError, OverflowError):
+            is_bool = False  # ragged or odd: refused just below
+        if is_bool:
+            raise InputError("values", values, "numbers (not bools), shape (months,) or (scenarios, months)")
+        try:
             arr = np.array(values, dtype=np.float64, copy=True)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InputError(
                 "values", values, "numbers, shape (months,) or (scenarios, months)"
             ) from None

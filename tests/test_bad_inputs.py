@@ -343,3 +343,9 @@ def test_an_lpr_table_is_a_sequence_of_pairs(value):
 @pytest.mark.parametrize("value", [float("nan"), "abc", [1, 2], Decimal("sNaN"), np.array([1, 2])])
 def test_a_search_point_of_months_is_a_number(value):
     refused("point['term']", rp.SearchSpace(term=[12]).make, {"term": value})
+
+
+@pytest.mark.parametrize("values", [np.array([True, False, True]), [[1.0, 2.0], [3.0]], [10**5000, 1]],
+                         ids=["bools", "ragged", "5000 digits"])
+def test_cash_values_are_numbers_of_one_shape(values):
+    refused("values", rp.CashFlow, values, start="2026-07")
