@@ -1590,7 +1590,7 @@ class Statement:
         '3,2027-03-01,10500.00,500.00,10000.00,0.00,0.00,0.00,0.00,0.00,10500.00,118.13,,45,missed'
         """
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csv.writer(buf, lineterminator="\r\n")  # CRLF: a CR inside a cell cannot end a row
         w.writerow([_safe(self.title)])
         for key, value in self.totals.items():
             w.writerow([_safe(key), _safe(value)])

@@ -195,3 +195,15 @@ def test_a_temporary_file_left_by_a_killed_writer_is_removed_by_the_next_write(t
     other.write_bytes(b"x")
     _io.write_atomic(target, b"new")
     assert sorted(p.name for p in tmp_path.iterdir()) == [other.name, "case.toml"]
+
+
+def test_a_statement_csv_ends_every_row_with_crlf_and_guards_a_leading_cr(tmp_path):
+    ag = rp.Agreement(rp.Plan(term=12, name="\r=cmd|' /C calc'!A0"), CLAIM, signed=CLAIM.as_of)
+    path = ag.statement(dt.date(2027, 3, 1)).write(tmp_path / "st.csv")
+    data = path.read_bytes().decode("utf-8")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(data, newline="")))
+    assert rows[0][0].startswith("'\r=cmd")  # the title cell, neutralised
+    assert data.replace("\r\n", "").count("\n") == 0  # no bare LF ends a row
