@@ -9,14 +9,28 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import numbers
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, shorten
 
 __all__ = [
+    "MAX_DIGITS",
+    "MAX_EXPONENT",
+    "MAX_TEXT",
     "as_decimal",
+    "check_bool",
+    "check_text",
+    "check_instance",
+    "check_seed",
+    "check_like",
+    "check_claim",
+    "check_items",
+    "check_loan_columns",
+    "MAX_BATCH_MINOR",
+    "shorten",
     "check_amount",
     "check_rate",
     "check_int",
@@ -26,34 +40,80 @@ __all__ = [
 ]
 
 
+#: The most significant digits a number may have (a 5,000-digit integer is a typing error,
+#: and converting one would take time or fail deep inside).
+MAX_DIGITS = 40
+#: Numbers above ``1E+30`` in magnitude are refused (``1E+999999`` would make exact
+#: arithmetic take minutes before failing); below ``1E-30`` they are read as 0.
+MAX_EXPONENT = 30
+#: The longest text a field takes (names, titles, notes), in characters.
+MAX_TEXT = 10_000
+
+
+def _is_bool(value) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
 def as_decimal(field: str, value) -> Decimal:
     """Return ``value`` as an exact Decimal, reading floats by their shortest repr.
 
     ``0.0435`` becomes ``Decimal("0.0435")`` (not the binary expansion), which is what
-    the person who typed the number meant.
+    the person who typed the number meant.  Bools (also ``numpy.bool_``), ``None``, NaN,
+    infinities, arrays, integers of more than :data:`MAX_DIGITS` digits and magnitudes
+    above ``1E+30`` (:data:`MAX_EXPONENT`) are refused; magnitudes below ``1E-30``, far
+    below the resolution of any rate or amount, are read as 0.
+
+    Examples
+    --------
+    >>> as_decimal("rate", 0.0435)
+    Decimal('0.0435')
+    >>> as_decimal("rate", True)
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: rate == True, must be a number (not a bool)
     """
-    if isinstance(value, bool) or value is None:
+    if _is_bool(value):
+        raise InputError(field, value, "a number (not a bool)")
+    if value is None:
         raise InputError(field, value, "a number")
     if isinstance(value, Decimal):
         d = value
+        if d.is_snan() or d.is_qnan():
+            raise InputError(field, value, "a finite number")
     elif isinstance(value, numbers.Integral):
-        d = Decimal(int(value))
+        v = int(value)
+        if v.bit_length() > MAX_DIGITS * 3.33:
+            raise InputError(field, value, f"a number of at most {MAX_DIGITS} digits")
+        d = Decimal(v)
     elif isinstance(value, (float, np.floating)):
         if not math.isfinite(float(value)):
             raise InputError(field, value, "a finite number")
         d = Decimal(repr(float(value)))
     elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        if len(text) > 2 * MAX_DIGITS:
+            raise InputError(field, value, f"a number of at most {MAX_DIGITS} digits")
         try:
-            d = Decimal(value.strip().replace(",", "").replace("_", ""))
+            d = Decimal(text)
         except InvalidOperation:
             raise InputError(field, value, "a number") from None
-    else:
+    elif isinstance(value, numbers.Real) and not isinstance(value, np.ndarray):
         try:
             d = Decimal(repr(float(value)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InputError(field, value, "a number") from None
+    else:
+        raise InputError(field, value, "a number")
     if not d.is_finite():
         raise InputError(field, value, "a finite number")
+    if d and d.adjusted() > MAX_EXPONENT:
+        raise InputError(field, value, f"a number below 1E+{MAX_EXPONENT} in size")
+    if d and d.adjusted() < -MAX_EXPONENT:
+        # below the resolution of any rate or amount; exact arithmetic on 1E-999999 would
+        # overflow deep inside (a float such as 7.9e-222 is still a valid share)
+        d = Decimal(0)
+    if len(d.as_tuple().digits) > MAX_DIGITS:
+        raise InputError(field, value, f"a number of at most {MAX_DIGITS} digits")
     return d
 
 
@@ -87,15 +147,283 @@ def check_fraction(field: str, value) -> float:
 
 
 def check_int(field: str, value, *, low: int | None = None, high: int | None = None) -> int:
-    """A whole number in [low, high]."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float, np.floating)):
+    """A whole number in [low, high] (never a bool, NaN or a fraction such as 2.5).
+
+    Without bounds it must still fit in 64 bits.
+
+    Examples
+    --------
+    >>> check_int("term", 36.0, low=1, high=1200)
+    36
+    >>> check_int("term", 2.5, low=1)
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: term == 2.5, must be a whole number >= 1
+    """
+    if _is_bool(value) or not isinstance(value, (numbers.Integral, float, np.floating, Decimal)):
         raise InputError(field, value, _int_range(low, high))
-    if isinstance(value, (float, np.floating)):
-        if not math.isfinite(float(value)) or float(value) != int(value):
+    if isinstance(value, (float, np.floating, Decimal)):
+        try:
+            ok = math.isfinite(value) and value == int(value)
+        except (ValueError, OverflowError, InvalidOperation):
+            ok = False
+        if not ok:
             raise InputError(field, value, _int_range(low, high))
     v = int(value)
-    if (low is not None and v < low) or (high is not None and v > high):
+    lo = low if low is not None else -(2**63)
+    hi = high if high is not None else 2**63 - 1
+    if v < lo or v > hi:
         raise InputError(field, value, _int_range(low, high))
+    return v
+
+
+def check_bool(field: str, value) -> bool:
+    """A flag: ``True`` or ``False`` (``numpy.bool_`` too), never a truthy stand-in.
+
+    ``"False"`` is a non-empty string and would count as true; 1 and 0 are numbers.  All
+    are refused rather than read by their truth value.
+
+    Examples
+    --------
+    >>> check_bool("carry_precision", False)
+    False
+    >>> check_bool("carry_precision", "False")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: carry_precision == 'False', must be True or False
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise InputError(field, value, "True or False")
+
+
+def check_text(field: str, value, *, max_length: int = MAX_TEXT, allow_empty: bool = True,
+               allow_nul: bool = True) -> str:
+    """Text of at most ``max_length`` characters, without NUL or unpaired surrogates.
+
+    A NUL breaks spreadsheets and C libraries: ``allow_nul=False`` refuses it (names are
+    stored as given and the exports refuse control characters, naming the field); a lone surrogate (``"\\ud800"``) cannot be
+    encoded as UTF-8, so no file with it can be written.
+
+    Examples
+    --------
+    >>> check_text("name", "Acme Ltd")
+    'Acme Ltd'
+    >>> check_text("name", "Acme\\x00Ltd", allow_nul=False)
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: name == 'Acme\\x00Ltd', must be text without NUL characters
+    >>> check_text("name", "Acme\\ud800")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: name == 'Acme\\ud800', must be text without unpaired surrogate characters
+    """
+    if not isinstance(value, str):
+        raise InputError(field, value, "text")
+    if len(value) > max_length:
+        raise InputError(field, value, f"text of at most {max_length:,} characters")
+    if not value and not allow_empty:
+        raise InputError(field, value, "non-empty text")
+    if not allow_nul and "\x00" in value:
+        raise InputError(field, value, "text without NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(field, value, "text without unpaired surrogate characters") from None
+    return value
+
+
+def check_instance(field: str, value, kind, what: str):
+    """An object of the given class (or tuple of classes), named in words as ``what``.
+
+    Catches ``claim=None`` or ``borrower={}`` at the boundary instead of an
+    ``AttributeError`` deep inside, and a falsy stand-in never becomes the default.
+
+    Examples
+    --------
+    >>> from repayplan.plans import Plan
+    >>> check_instance("plan", {}, Plan, "a Plan")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: plan == {}, must be a Plan
+    """
+    if not isinstance(value, kind):
+        raise InputError(field, value, what)
+    return value
+
+
+def check_like(field: str, value, attrs: tuple, what: str):
+    """An object with the given attributes (duck typing, without importing its class).
+
+    A claim is read by its fields (``principal``, ``as_of``...) in modules that must not
+    import :mod:`repayplan.claim`; this catches ``claim=None`` or ``claim={}`` at the
+    boundary instead of an ``AttributeError`` deep inside.
+
+    Examples
+    --------
+    >>> check_like("claim", {}, ("principal", "as_of"), "a Claim")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: claim == {}, must be a Claim
+    """
+    if isinstance(value, (str, bytes, numbers.Number, Mapping, np.ndarray)) or value is None or not all(
+            hasattr(value, a) for a in attrs):
+        raise InputError(field, value, what)
+    return value
+
+
+def check_items(field: str, value, kind, what: str) -> list:
+    """One object of ``kind`` or a non-empty sequence of them, as a list.
+
+    Examples
+    --------
+    >>> check_items("plans", [1, "a"], int, "a whole number")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: plans[1] == 'a', must be a whole number
+    """
+    if isinstance(value, kind):
+        return [value]
+    if isinstance(value, (str, bytes, Mapping, numbers.Number)) or value is None or not hasattr(
+            value, "__iter__"):
+        raise InputError(field, value, f"{what}, or a non-empty list of them")
+    items = list(value)
+    if not items:
+        raise InputError(field, value, f"{what}, or a non-empty list of them")
+    for i, item in enumerate(items):
+        if not isinstance(item, kind):
+            raise InputError(f"{field}[{i}]", item, what)
+    return items
+
+
+#: The largest amount a batch (int64) path takes, in minor units: 2**53, exact in a float
+#: too (90,071,992,547,409.91 yuan).  Larger amounts would wrap int64 in the batch engine.
+MAX_BATCH_MINOR = 2**53
+
+
+def check_loan_columns(df, *, prefix: str = "loans", ints=(), amounts=(), rates=(),
+                       currencies: Mapping | None = None) -> None:
+    """Vectorised checks of the numeric columns of a frame of loans, before any arithmetic.
+
+    Columns of a numeric dtype are checked at once (object columns are left to the
+    row-by-row validation): bools are refused as numbers; ``ints`` must be finite whole
+    numbers (grace 2.5 is not 2; NaN is not -9223372036854775808); ``amounts`` finite,
+    >= 0, with no more decimals than the row's currency (a fee of 0.005 yuan is not 0) and
+    at most :data:`MAX_BATCH_MINOR` minor units; ``rates`` finite.  The message names the
+    column and the first bad row: ``loans.grace[1] == nan, must be a whole number``.
+    ``currencies`` maps ISO codes to minor units, for a ``currency`` column (default:
+    2 decimals unless a ``minor_units`` column says otherwise).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_loan_columns(pd.DataFrame({"grace": [0, 2.5]}), ints=("grace",))
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: loans.grace[1] == 2.5, must be a whole number
+    >>> check_loan_columns(pd.DataFrame({"fee": [0.005]}), amounts=("fee",))
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: loans.fee[0] == 0.005, must be an amount with at most 2 decimal places
+    """
+    units = _frame_units(df, currencies or {})
+
+    def fail(name, values, ok, allowed):
+        pos = int(np.flatnonzero(~ok)[0])
+        v = values[pos]
+        raise InputError(f"{prefix}.{name}[{pos}]", v.item() if hasattr(v, "item") else v, allowed)
+
+    for name in (*ints, *amounts, *rates):
+        if name not in df.columns:
+            continue
+        col = df[name]
+        if col.dtype == bool or col.dtype.kind == "b":
+            raise InputError(f"{prefix}.{name}[0]", bool(col.iloc[0]), "a number (not a bool)")
+        if col.dtype.kind not in "iuf":
+            continue
+        v = col.to_numpy(dtype=float)
+        finite = np.isfinite(v)
+        if not finite.all():
+            fail(name, col.to_numpy(), finite, "a whole number" if name in ints else "a finite number")
+        if name in ints:
+            ok = (v == np.floor(v)) & (np.abs(v) < 2**53)
+            if not ok.all():
+                fail(name, col.to_numpy(), ok, "a whole number")
+        elif name in amounts and units is not None:
+            scale = 10.0 ** units
+            scaled = v * scale
+            ok = np.abs(scaled - np.rint(scaled)) <= 1e-6 * np.maximum(1, np.abs(scaled))
+            if not ok.all():
+                pos = int(np.flatnonzero(~ok)[0])
+                raise InputError(f"{prefix}.{name}[{pos}]", col.to_numpy()[pos].item(),
+                                 f"an amount with at most {int(np.asarray(units).flat[pos] if np.ndim(units) else units)} "
+                                 "decimal places")
+            ok = np.abs(scaled) <= MAX_BATCH_MINOR
+            if not ok.all():
+                fail(name, col.to_numpy(), ok, f"an amount of at most {MAX_BATCH_MINOR:,} minor units "
+                     "(the batch engine computes in 64-bit integers)")
+
+
+def _frame_units(df, currencies: Mapping):
+    """Minor units per row from ``minor_units`` or ``currency`` columns (None: unknown)."""
+    if "minor_units" in df.columns:
+        u = df["minor_units"]
+        if u.dtype.kind in "iu":
+            return u.to_numpy(np.int64)
+        return None
+    if "currency" in df.columns:
+        codes = df["currency"].astype(str).str.upper()
+        if not codes.isin(list(currencies)).all():
+            return None
+        return codes.map(currencies).to_numpy(np.int64)
+    return 2
+
+
+CLAIM_ATTRS = ("principal", "as_of", "annual_rate", "total", "currency")
+
+
+def check_claim(field: str, value):
+    """A :class:`~repayplan.claim.Claim` (read by its fields, as :mod:`repayplan.rules` does).
+
+    Examples
+    --------
+    >>> check_claim("claim", None)
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: claim == None, must be a Claim (what is owed as of a date)
+    """
+    return check_like(field, value, CLAIM_ATTRS, "a Claim (what is owed as of a date)")
+
+
+def check_seed(field: str, value):
+    """A seed: ``None``, a whole number >= 0 or a ``numpy.random.Generator``.
+
+    Examples
+    --------
+    >>> check_seed("seed", 7)
+    7
+    >>> check_seed("seed", "abc")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: seed == 'abc', must be None, a whole number >= 0 or a numpy Generator
+    """
+    allowed = "None, a whole number >= 0 or a numpy Generator"
+    if value is None or isinstance(value, (np.random.Generator, np.random.SeedSequence,
+                                           np.random.BitGenerator)):
+        return value
+    if isinstance(value, (list, tuple, np.ndarray)):  # numpy takes a sequence of entropy
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError):
+            raise InputError(field, value, allowed) from None
+        if arr.size and arr.dtype.kind in "iu" and (arr >= 0).all():
+            return value
+        raise InputError(field, value, allowed)
+    if _is_bool(value) or not isinstance(value, numbers.Integral):
+        raise InputError(field, value, allowed)
+    v = int(value)
+    if v < 0 or v.bit_length() > 128:
+        raise InputError(field, value, allowed)
     return v
 
 
@@ -110,9 +438,16 @@ def _int_range(low, high) -> str:
 
 
 def check_choice(field: str, value, choices):
-    """One of a fixed set of choices."""
-    if value not in choices:
-        allowed = "one of " + ", ".join(repr(c) for c in choices)
+    """One of a fixed set of choices (arrays and other unhashable values are refused)."""
+    allowed = "one of " + ", ".join(repr(c) for c in choices)
+    if isinstance(value, (np.ndarray, list, dict, set)) or _is_bool(value) or (
+            isinstance(value, float) and math.isnan(value)):
+        raise InputError(field, value, allowed)
+    try:
+        ok = value in choices
+    except (TypeError, ValueError, ArithmeticError):  # unhashable; Decimal('sNaN') signals
+        ok = False
+    if not ok:
         raise InputError(field, value, allowed)
     return value
 
@@ -122,6 +457,8 @@ def check_date(field: str, value) -> _dt.date:
 
     Missing dates (``None``, ``NaT``) are errors, never passed through.
     """
+    if isinstance(value, (numbers.Number, np.bool_)) and not isinstance(value, np.datetime64):
+        raise InputError(field, value, "a date (datetime.date or YYYY-MM-DD), not a number")
     if value is None or (not isinstance(value, str) and _is_nat(value)):
         raise InputError(field, value, "a date (datetime.date or YYYY-MM-DD), not a missing value")
     if isinstance(value, _dt.datetime):
@@ -133,6 +470,8 @@ def check_date(field: str, value) -> _dt.date:
     if hasattr(value, "to_pydatetime"):
         return value.to_pydatetime().date()
     if isinstance(value, str):
+        if len(value) > 40:
+            raise InputError(field, value, "a real date in ISO form YYYY-MM-DD")
         try:
             return _dt.date.fromisoformat(value.strip())
         except ValueError:

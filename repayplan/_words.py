@@ -57,7 +57,7 @@ _EN_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (10*
 
 def _check_currency(currency) -> str:
     """The ISO code of a currency that can be put in words, upper case."""
-    code = currency.upper() if isinstance(currency, str) else currency
+    code = currency.upper() if isinstance(currency, str) else None
     if code not in _MINOR_UNITS:
         raise InputError("currency", currency, "an ISO code, one of " + ", ".join(_MINOR_UNITS))
     return code

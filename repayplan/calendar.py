@@ -198,7 +198,7 @@ def _month_start_and_length(months: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 # --------------------------------------------------------------------------------------------
 
 
-def normalize_day_count(day_count: str) -> str:
+def normalize_day_count(day_count: str, *, field: str = "day_count") -> str:
     """The canonical name of a day-count convention.
 
     Parameters
@@ -230,13 +230,13 @@ def normalize_day_count(day_count: str) -> str:
     'ACT/360'
     """
     if not isinstance(day_count, str):
-        raise InputError("day_count", day_count, _DAY_COUNT_ALLOWED)
+        raise InputError(field, day_count, _DAY_COUNT_ALLOWED)
     key = day_count.upper().replace("ACTUAL", "ACT").replace("(", " ").replace(")", " ")
     key = " ".join(key.split()).replace(" /", "/").replace("/ ", "/")
     try:
         return _DAY_COUNT_ALIASES[key]
     except KeyError:
-        raise InputError("day_count", day_count, _DAY_COUNT_ALLOWED) from None
+        raise InputError(field, day_count, _DAY_COUNT_ALLOWED) from None
 
 
 def _thirty_360_start(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -127,14 +127,12 @@ Problems are reported with their location: ``plans[2]`` is the third ``[[plans]]
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as _dt
 import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
@@ -147,10 +145,20 @@ import pandas as pd
 
 from . import money
 from . import rules as _rules
-from ._validate import as_decimal, check_amount, check_choice, check_date, check_fraction, check_int
+from ._io import check_path, write_atomic
+from ._validate import (
+    MAX_DIGITS,
+    as_decimal,
+    check_amount,
+    check_choice,
+    check_date,
+    check_fraction,
+    check_int,
+    check_text,
+)
 from .cashflow import CashFlow, Shock
 from .claim import Claim, Loan
-from .errors import InputError
+from .errors import InputError, shorten
 from .evaluate import Borrower, Creditor, Enforcement
 from .negotiate import OBJECTIVES, Constraints
 from .plans import Plan
@@ -227,7 +235,8 @@ class CaseError(InputError):
         >>> e.lines()
         ['acme.toml: cashflow.seed: is missing (required)', 'acme.toml: plans[0].term: -6 is not a whole number from 1 to 1200']
         """
-        return [f"{self.source}: {loc}: {msg}" if loc else f"{self.source}: {msg}"
+        src = _cut(self.source)
+        return [f"{src}: {_cut(loc)}: {_cut(msg, 2000)}" if loc else f"{src}: {_cut(msg, 2000)}"
                 for loc, msg in self.problems]
 
     def __str__(self) -> str:
@@ -237,10 +246,77 @@ class CaseError(InputError):
         return (type(self), (self.problems, self.source))
 
 
+#: The longest case file read, in characters (a case with a hundred plans is some 30,000).
+MAX_CASE_CHARS = 10_000_000
+#: The deepest nesting of tables and arrays in a case file (the schema needs 4).
+MAX_DEPTH = 32
+
+
+class _LongNumber:
+    """A JSON integer of more than :data:`MAX_DIGITS` digits, kept as text so that the field
+    it is in reports it (converting it would fail, or take long, deep inside)."""
+
+    def __init__(self, digits: str):
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"<a number of {len(self.digits.lstrip('-')):,} digits>"
+
+    __str__ = __repr__
+
+
+def _json_int(text: str):
+    return int(text) if len(text) <= MAX_DIGITS + 1 else _LongNumber(text)
+
+
+def _long_number_line(text: str) -> str:
+    m = re.search(r"\d{" + str(MAX_DIGITS + 1) + ",}", text)
+    return f"line {text.count(chr(10), 0, m.start()) + 1}" if m else ""
+
+
+def _walk(data) -> tuple[str | None, list[str]]:
+    """The location of the first table or array nested deeper than :data:`MAX_DEPTH` (or
+    None), and the locations of signalling NaNs; walked with a stack, so that a
+    100,000-deep structure cannot overflow Python's own."""
+    stack = [(data, "", 0)]
+    snan = []
+    while stack:
+        value, loc, depth = stack.pop()
+        if isinstance(value, Decimal) and value.is_snan():
+            snan.append(loc)
+            continue
+        if isinstance(value, Mapping):
+            items = [(_join(loc, str(k)), v) for k, v in value.items()]
+        elif isinstance(value, (list, tuple)):
+            items = [(f"{loc}[{i}]", v) for i, v in enumerate(value)]
+        else:
+            continue
+        if depth >= MAX_DEPTH:
+            return loc, snan
+        stack.extend((v, k, depth + 1) for k, v in reversed(items))
+    return None, snan
+
+
+def _cut(text: str, width: int = 240) -> str:
+    """A name or a message cut in the middle to ``width`` characters, saying how long it was."""
+    if len(text) <= width:
+        return text
+    half = (width - 30) // 2
+    return f"{text[:half]}…{text[-half:]} ({len(text):,} characters)"
+
+
 def _show(value) -> str:
-    """A value as a person would have written it in the file."""
+    """A value as a person would have written it in the file (a long one cut in the middle)."""
+    return _cut(_show_full(value))
+
+
+def _show_full(value) -> str:
     if isinstance(value, Decimal):
+        if value.is_finite() and abs(value.adjusted()) > 60:
+            return str(value)  # 1E+999999, not a million zeros
         return format(value, "f") if value.is_finite() else str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 800:
+        return shorten(value)
     if isinstance(value, (_dt.date, pd.Period)):
         return str(value)
     if isinstance(value, str):
@@ -320,12 +396,7 @@ def _build(cls, kwargs: dict, loc: str, problems: _Problems, *, base=None, renam
 
 def _check_text(field_name: str, value, *, required: bool = False) -> str:
     """Text that can be written to a file (no lone surrogates); non-empty if required."""
-    if not isinstance(value, str):
-        raise InputError(field_name, value, "text")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError(field_name, value, "text that can be written as UTF-8") from None
+    check_text(field_name, value)  # stored as given; the exports refuse NUL
     if required and not value.strip():
         raise InputError(field_name, value, "a non-empty name")
     return value
@@ -601,7 +672,9 @@ class Case:
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        borrower = Party(self.borrower) if isinstance(self.borrower, str) else self.borrower
+        borrower = self.borrower
+        if isinstance(borrower, str):
+            borrower = Party(_check_text("borrower", borrower, required=True))
         if not isinstance(borrower, Party):
             raise InputError("borrower", self.borrower, "a repayplan.case.Party or a name")
         put("borrower", borrower)
@@ -609,7 +682,7 @@ class Case:
             raise InputError("creditor", self.creditor, "a repayplan.Creditor")
         party = self.creditor_party
         if isinstance(party, str):
-            party = Party(party)
+            party = Party(_check_text("creditor_party", party, required=True))
         if party is None:
             if not self.creditor.name:
                 raise InputError("creditor.name", self.creditor.name,
@@ -713,7 +786,7 @@ class Case:
         ...
         repayplan.errors.InputError: plan == '36 months', must be the name of a plan of the case ('12 months', '24 months')
         """
-        if name not in self.plans:
+        if not isinstance(name, str) or name not in self.plans:
             have = ", ".join(repr(n) for n in self.plans) or "none"
             raise InputError("plan", name, f"the name of a plan of the case ({have})")
         return self.plans[name]
@@ -814,6 +887,8 @@ class Case:
             return list(self.plans.values())
         if isinstance(names, str):
             names = [names]
+        if isinstance(names, Mapping) or not isinstance(names, (Sequence, set, frozenset, np.ndarray)):
+            raise InputError("names", names, "None, a plan's name or a list of names")
         return [self.plan(n) for n in names]
 
     def replace(self, **changes) -> Case:
@@ -855,6 +930,10 @@ class Case:
         >>> bigger.plans["18 months"]
         Plan('18 months': term=18)
         """
+        if not isinstance(plan, Plan):
+            raise InputError("plan", plan, "a repayplan.Plan")
+        if name is not None and not isinstance(name, str):
+            raise InputError("name", name, "None or text: the name of the plan")
         name = name or plan.name
         if not name:
             raise InputError("name", name, "a name for the plan")
@@ -940,11 +1019,15 @@ class Case:
         >>> case == Case.sample(), list(case.plans)[:2]
         (True, ['Bank proposal', 'Borrower proposal'])
         """
-        source = os.fspath(path)
+        source = os.fspath(check_path(path))
         fmt = _format_of(source, format)
         try:
+            size = os.path.getsize(source)
+            if size > 4 * MAX_CASE_CHARS:  # refused before it is read into memory
+                raise CaseError([("", f"is {size:,} bytes; a case file has at most {MAX_CASE_CHARS:,} "
+                                      "characters")], source)
             with open(source, "rb") as fh:
-                raw = fh.read()
+                raw = fh.read(4 * MAX_CASE_CHARS + 1)
         except OSError as e:
             raise CaseError([("", f"cannot read the file ({e.strerror or e})")], source) from None
         try:
@@ -1001,20 +1084,35 @@ class Case:
         repayplan.case.CaseError: acme.toml: cashflow.seed: is missing (required)
         acme.toml: plans[0].term: -6 is not a whole number from 1 to 1200
         """
+        if not isinstance(source, str):
+            raise InputError("source", source, "text: the name problems are reported under")
+        if not isinstance(text, str):
+            raise InputError("text", type(text).__name__, "the text of a case file (str)")
+        if not isinstance(format, str):
+            raise InputError("format", format, "'toml' or 'json'")
         fmt = _format_of(source, format)
-        if fmt == "toml":
-            import tomllib
+        if len(text) > MAX_CASE_CHARS:
+            raise CaseError([("", f"is {len(text):,} characters long; a case file has at most "
+                                  f"{MAX_CASE_CHARS:,}")], source)
+        try:
+            if fmt == "toml":
+                import tomllib
 
-            try:
-                data = tomllib.loads(text, parse_float=Decimal)
-            except tomllib.TOMLDecodeError as e:
-                raise CaseError([("", f"is not valid TOML: {e}")], source) from None
-        else:
-            try:
-                data = json.loads(text, parse_float=Decimal)
-            except json.JSONDecodeError as e:
-                raise CaseError([("", f"is not valid JSON: {e.msg} (line {e.lineno}, "
-                                      f"column {e.colno})")], source) from None
+                try:
+                    data = tomllib.loads(text, parse_float=Decimal)
+                except tomllib.TOMLDecodeError as e:
+                    raise CaseError([("", f"is not valid TOML: {e}")], source) from None
+                except ValueError:  # an integer too long for Python to convert (> 4,300 digits)
+                    raise CaseError([(_long_number_line(text), f"has a number of more than "
+                                                               f"{MAX_DIGITS} digits")], source) from None
+            else:
+                try:
+                    data = json.loads(text, parse_float=Decimal, parse_int=_json_int)
+                except json.JSONDecodeError as e:
+                    raise CaseError([("", f"is not valid JSON: {e.msg} (line {e.lineno}, "
+                                          f"column {e.colno})")], source) from None
+        except RecursionError:
+            raise CaseError([("", f"is nested more than {MAX_DEPTH} levels deep")], source) from None
         return cls.from_dict(data, source=source)
 
     @classmethod
@@ -1031,6 +1129,13 @@ class Case:
         >>> case.claim.as_of, case.cashflow.months, list(case.plans)
         (datetime.date(2026, 6, 30), 12, ['12 months'])
         """
+        if not isinstance(source, str):
+            raise InputError("source", source, "text: the name problems are reported under")
+        deep, snan = _walk(data)
+        if deep is not None:
+            raise CaseError([(deep, f"is nested more than {MAX_DEPTH} levels deep")], source)
+        if snan:  # it signals on any comparison, so it is reported before anything reads it
+            raise CaseError([(loc, "sNaN is not a number") for loc in snan], source)
         problems = _Problems()
         case = _read_case(data, problems)
         if problems or case is None:
@@ -1084,6 +1189,8 @@ class Case:
         >>> Case.loads(case.dumps("json"), "json") == case == Case.loads(toml)
         True
         """
+        if not isinstance(format, str) or format not in FORMATS.values():
+            raise InputError("format", format, "'toml' or 'json'")
         fmt = _format_of("<string>", format)
         doc = self.to_dict()
         return _toml_dumps(doc) if fmt == "toml" else _json_dumps(doc)
@@ -1110,31 +1217,9 @@ class Case:
         ['{', '  "format_version": 1,']
         True
         """
-        target = os.fspath(path)
+        target = os.fspath(check_path(path))
         text = self.dumps(_format_of(target, format))
         write_atomic(target, text)
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and ``os.replace``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".repayplan-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.path.exists(path):
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def sample_text() -> str:
@@ -1144,7 +1229,7 @@ def sample_text() -> str:
 
 def _format_of(source: str, format: str | None) -> str:
     if format is not None:
-        if format not in FORMATS.values():
+        if not isinstance(format, str) or format not in FORMATS.values():
             raise InputError("format", format, "'toml' or 'json'")
         return format
     suffix = os.path.splitext(source)[1].lower()

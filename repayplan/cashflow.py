@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import html
+import io
 import math
 import numbers
 import os
@@ -27,7 +28,16 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from ._validate import as_decimal, check_amount, check_choice, check_fraction, check_int
+from ._io import read_bounded
+from ._validate import (
+    as_decimal,
+    check_amount,
+    check_bool,
+    check_choice,
+    check_fraction,
+    check_int,
+    check_text,
+)
 from .errors import InputError
 
 __all__ = ["CashFlow", "Shock", "Provenance", "backtest", "DEFAULT_PROJECTION_START", "INFLOW_WORDS", "OUTFLOW_WORDS"]
@@ -111,7 +121,7 @@ def generator(seed) -> np.random.Generator:
         return seed
     if seed is None or isinstance(seed, np.random.SeedSequence):
         return np.random.default_rng(seed)
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= seed < 2**128:
         return np.random.default_rng(int(seed))
     raise InputError("seed", seed, "None, a whole number >= 0, or a numpy.random.Generator")
 
@@ -243,6 +253,7 @@ def _frame_values(
     """The (scenarios, months) array and first month of a frame (see ``CashFlow.from_frame``)."""
     if not isinstance(df, pd.DataFrame):
         raise InputError(source, type(df).__name__, "a pandas DataFrame")
+    check_bool("scenarios", scenarios)
     hint_col = "set the months as the index: df.set_index('month')" if "month" in df else None
     try:
         months = month_index(df.index, source)
@@ -360,8 +371,7 @@ class Shock:
         if self.duration is not None:
             set_(self, "duration", check_int("duration", self.duration, low=1))
         check_choice("per", self.per, ("horizon", "month"))
-        if not isinstance(self.label, str):
-            raise InputError("label", self.label, "text")
+        check_text("label", self.label)
         if isinstance(self.start, int) and isinstance(self.end, int) and self.end < self.start:
             raise InputError("end", self.end, f"a month offset >= start ({self.start})")
         if isinstance(self.start, pd.Period) and isinstance(self.end, pd.Period):
@@ -618,8 +628,14 @@ class CashFlow:
                 "a numpy array (use CashFlow.from_series / from_frame for pandas data)",
             )
         try:
+            is_bool = np.asarray(values).dtype.kind == "b"  # True is not an amount of cash
+        except (TypeError, ValueError, OverflowError):
+            is_bool = False  # ragged or odd: refused just below
+        if is_bool:
+            raise InputError("values", values, "numbers (not bools), shape (months,) or (scenarios, months)")
+        try:
             arr = np.array(values, dtype=np.float64, copy=True)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InputError(
                 "values", values, "numbers, shape (months,) or (scenarios, months)"
             ) from None
@@ -1006,7 +1022,9 @@ class CashFlow:
         Parameters
         ----------
         path : str, os.PathLike or file-like
-            The CSV file.  The other columns are read as in :meth:`from_frame`: one
+            The CSV file, at most 5,000,000 bytes and 2,000 columns
+            (``repayplan._io.MAX_CSV_BYTES``, ``MAX_CSV_COLUMNS``), checked before it is
+            parsed.  The other columns are read as in :meth:`from_frame`: one
             ``available`` column, revenue/cost line columns, or scenario columns.
         inflows, outflows, scenarios
             As in :meth:`from_frame`.
@@ -1040,8 +1058,9 @@ class CashFlow:
         [45000.0, 47000.5]
         """
         name = _source_name(path)
+        data = read_bounded(path, name=name, encoding=encoding)  # size bound before parsing
         try:
-            raw = pd.read_csv(path, dtype={month_column: str}, encoding=encoding, **_EXACT_FLOATS)
+            raw = pd.read_csv(io.BytesIO(data), dtype={month_column: str}, encoding=encoding, **_EXACT_FLOATS)
         except (OSError, UnicodeError, ValueError, pd.errors.ParserError) as e:
             raise InputError(
                 "path",

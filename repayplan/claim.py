@@ -56,7 +56,14 @@ import pandas as pd
 from . import ledger as _ledger
 from . import money
 from . import rules as _rules
-from ._validate import as_decimal, check_amount, check_choice, check_date, check_int, check_rate
+from ._validate import (
+    as_decimal,
+    check_amount,
+    check_choice,
+    check_date,
+    check_int,
+    check_rate,
+)
 from .calendar import accrual_numerators, months_between, normalize_day_count
 from .errors import InputError
 from .money import percent
@@ -95,6 +102,10 @@ def _resolve_penalty(annual_rate: Decimal, penalty_rate, penalty_markup, rs) -> 
             markup = rs.default_penalty_markup
         elif not rs.markup_allowed(markup):
             raise InputError("penalty_markup", penalty_markup, rs.markup_text())
+        if annual_rate * (1 + markup) > 1:  # the same bound as a penalty_rate given directly
+            raise InputError("penalty_markup", penalty_markup,
+                             f"a markup that keeps the penalty rate at most 1 (100% a year): at most "
+                             f"{(1 / annual_rate - 1).quantize(Decimal('0.0001'), rounding='ROUND_DOWN')}")
         return annual_rate * (1 + markup), markup
     rate = check_rate("penalty_rate", penalty_rate)
     if markup is not None:
@@ -123,7 +134,7 @@ def _minor(field_name: str, value, units: int) -> int:
 
 
 def _accrual_day_count(value, rs) -> str:
-    return rs.accrual_day_count if value is None else normalize_day_count(value)
+    return rs.accrual_day_count if value is None else normalize_day_count(value, field="accrual_day_count")
 
 
 def _read_dated(name: str, items, start: _dt.date, as_of: _dt.date, units: int) -> tuple:

@@ -377,15 +377,32 @@ def _cmd_cashflow(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error's echo of a long value cut to one readable line."""
+
+    def error(self, message):
+        if len(message) > 300:
+            message = f"{message[:140]}…{message[-140:]} ({len(message):,} characters)"
+        super().error(message)
+
+
 class _UserError(Exception):
     """A mistake in a file or argument: ``file: message``, exit code 1."""
 
     def __init__(self, where: str, message: str):
+        where = str(where)
+        if len(where) > 240:  # one line of a message, never a hundred thousand characters
+            where = f"{where[:110]}…{where[-110:]} ({len(where):,} characters)"
         super().__init__(f"{where}: {message}")
 
 
 class _UsageError(Exception):
     """A usage mistake found after parsing: exit code 2."""
+
+    def __init__(self, message: str):
+        if len(message) > 300:  # echoing a long value in full is not a message
+            message = f"{message[:140]}…{message[-140:]} ({len(message):,} characters)"
+        super().__init__(message)
 
 
 # ----------------------------------------------------------------------------------------
@@ -452,7 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
     """
     from . import __version__
 
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="repayplan",
         description="Negotiate repayment plans on overdue loans, from a case file (TOML or JSON).",
         epilog="Start with `repayplan demo`, then `repayplan demo --write-case case.toml` to get a\n"

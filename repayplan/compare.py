@@ -16,6 +16,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
 from .evaluate import ALL_METRICS, _fmt_metric, evaluate, format_metric
 
 __all__ = ["Comparison", "compare", "ROW_LABELS"]
@@ -121,6 +122,11 @@ class Comparison:
     reasons: pd.Series | None = None
     sides: pd.Series | None = None
 
+    def _lang(self, lang) -> str:
+        from ._validate import check_choice
+
+        return self.lang if lang is None else check_choice("lang", lang, tuple(ROW_LABELS))
+
     def labelled(self, lang: str | None = None) -> pd.DataFrame:
         """The table with readable row labels in ``lang`` (default the comparison's).
 
@@ -139,7 +145,7 @@ class Comparison:
         还款总额   123935.66  127643.39
         最大单期还款   10327.99    5318.58
         """
-        labels = ROW_LABELS[lang or self.lang]
+        labels = ROW_LABELS[self._lang(lang)]
         return self.table.rename(index=labels)
 
     def formatted(self, lang: str | None = None) -> pd.DataFrame:
@@ -173,7 +179,7 @@ class Comparison:
         >>> bool(c.better["50k down"].any())
         False
         """
-        lang = lang or self.lang
+        lang = self._lang(lang)
         out = self.table.astype(object).copy()
         for key in self.table.index:
             for col in self.table.columns:
@@ -316,10 +322,14 @@ def compare(plans, claim, cashflow, creditor, *, lang: str = "en", metrics: pd.D
     >>> c.better.loc["dscr"].tolist(), c.better.loc["total_paid"].tolist()
     ([False, True], [True, False])
     """
-    from ._validate import check_choice
+    from ._validate import check_choice, check_claim, check_items
+    from .evaluate import Plan
 
     check_choice("lang", lang, tuple(ROW_LABELS))
-    plans = list(plans)
+    plans = check_items("plans", plans, Plan, "a repayplan.Plan")
+    check_claim("claim", claim)
+    if metrics is not None and not isinstance(metrics, pd.DataFrame):
+        raise InputError("metrics", metrics, "None or the DataFrame of evaluate()")
     frame = metrics if metrics is not None else evaluate(plans, claim, cashflow, creditor)
     # min_dscr is monthly_dscr under its old name: shown once
     numeric = [c for c in frame.columns if c in ALL_METRICS and ALL_METRICS[c][1] not in ("class", "date")

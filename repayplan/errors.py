@@ -8,7 +8,37 @@ is allowed, so that an analyst can correct a case file without reading code::
 
 from __future__ import annotations
 
-__all__ = ["RepayplanError", "InputError", "InfeasibleError", "RuleViolation"]
+from decimal import Decimal
+
+__all__ = ["RepayplanError", "InputError", "InfeasibleError", "RuleViolation", "FileError"]
+
+
+def shorten(value, width: int = 240) -> str:
+    """``repr(value)``, cut in the middle to about ``width`` characters, saying how long it was.
+
+    Examples
+    --------
+    >>> from repayplan.errors import shorten
+    >>> shorten("abc")
+    "'abc'"
+    >>> shorten("x" * 1_000_000, 20)
+    "'xxxxx…xxxxx' (1,000,000 characters)"
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"<an integer of about {int(value.bit_length() * 0.30103):,} digits>"
+    if isinstance(value, Decimal) and value.is_finite() and len(value.as_tuple().digits) > 60:
+        return f"<a Decimal of {len(value.as_tuple().digits):,} digits>"
+    if type(value).__name__ == "ndarray" and getattr(value, "size", 0) > 8:
+        return f"<an array of shape {value.shape}>"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        text = f"<{type(value).__name__}>"
+    if len(text) <= width:
+        return text
+    half = (width - 8) // 2
+    size = f" ({len(value):,} characters)" if isinstance(value, str) else ""
+    return f"{text[:half]}…{text[-half:]}{size}"
 
 
 class RepayplanError(Exception):
@@ -44,7 +74,7 @@ class InputError(RepayplanError, ValueError):
     Notes
     -----
     The message reads ``"{field} == {value!r}, must be {allowed}"``, then `` ({hint})``
-    when there is a hint.  It is also a :class:`ValueError`, so code that already catches
+    when there is a hint; a long value is shown cut in the middle, with its length.  It is also a :class:`ValueError`, so code that already catches
     those keeps working.
 
     Examples
@@ -71,8 +101,10 @@ class InputError(RepayplanError, ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
+        if hint and len(hint) > 300:  # a hint quoting a long name is cut too
+            hint = f"{hint[:140]}…{hint[-140:]}"
         self.hint = hint
-        msg = f"{field} == {value!r}, must be {allowed}"
+        msg = f"{field} == {shorten(value)}, must be {allowed}"
         if hint:
             msg += f" ({hint})"
         super().__init__(msg)
@@ -129,3 +161,48 @@ class RuleViolation(RepayplanError):
     the contract rate 18.00% exceeds 4 x LPR 3.45% = 13.80% on 2023-09-01 (the contract date);
     interest above the cap is not supported by the courts
     """
+
+
+class FileError(InputError, OSError):
+    """A file cannot be written or read: names the path and why, in words.
+
+    Raised instead of a bare ``OSError`` by every writer of the library (case files,
+    annexes, statements, minutes).  It is an :class:`InputError` with ``field == "path"``
+    (the path is what the user gave) and also an ``OSError`` whose ``strerror`` is the
+    reason, so code that already catches either keeps working.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    reason : str
+        What went wrong: ``"the folder does not exist"``, ``"permission denied"``,
+        ``"the disk is read-only"``, ``"the disk is full"``...
+    action : str
+        ``"write"`` or ``"read"``.
+
+    Examples
+    --------
+    >>> e = FileError("/mnt/usb/case.toml", "the disk is read-only")
+    >>> print(e)
+    path == '/mnt/usb/case.toml', must be a file that can be written (the disk is read-only)
+    >>> isinstance(e, OSError), e.field, e.reason
+    (True, 'path', 'the disk is read-only')
+    """
+
+    def __init__(self, path, reason: str, action: str = "write"):
+        import os
+
+        self.path = os.fspath(path)
+        self.reason = reason
+        self.action = action
+        what = "written" if action == "write" else "read"
+        InputError.__init__(self, "path", self.path, f"a file that can be {what}", reason)
+        self.strerror = reason  # what `except OSError as e: e.strerror` code shows
+        self.filename = self.path
+
+    def __str__(self) -> str:  # the InputError message, not OSError's "[Errno None] ..."
+        return Exception.__str__(self)
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.reason, self.action))

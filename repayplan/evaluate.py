@@ -49,7 +49,17 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from ._validate import as_decimal, check_fraction, check_int, check_rate
+from ._validate import (
+    as_decimal,
+    check_amount,
+    check_bool,
+    check_claim,
+    check_fraction,
+    check_int,
+    check_items,
+    check_rate,
+    check_text,
+)
 from .errors import InputError
 from .plans import Plan, PlanBatch, plan_batch
 
@@ -152,6 +162,8 @@ class Enforcement:
         Built :meth:`from_security`, the expected value of the enforcement path on ``owed``
         (:meth:`repayplan.security.EnforcementPath.value`).
         """
+        owed = check_amount("owed", owed, allow_zero=True)
+        discount_rate = check_rate("discount_rate", discount_rate)
         if self.path is not None:
             return self.path.value(owed, discount_rate)
         v = 1.0 / (1.0 + float(discount_rate) / 12.0)
@@ -246,12 +258,14 @@ class Creditor:
         object.__setattr__(self, "discount_rate", float(check_rate("discount_rate", self.discount_rate)))
         if not isinstance(self.enforcement, Enforcement):
             raise InputError("enforcement", self.enforcement, "a repayplan.Enforcement")
+        check_text("name", self.name)
 
     def replace(self, **changes) -> Creditor:
         return dataclasses.replace(self, **changes)
 
     def enforcement_npv(self, claim) -> float:
         """``recovery_rate × claim.total − costs``, discounted over the delay."""
+        check_claim("claim", claim)
         return self.enforcement.value(claim.total, self.discount_rate)
 
 
@@ -300,6 +314,7 @@ class Borrower:
             object.__setattr__(self, "going_concern_loss", g)
 
     def loss(self, claim) -> float:
+        check_claim("claim", claim)
         return float(claim.total) * 0.2 if self.going_concern_loss is None else float(self.going_concern_loss)
 
 
@@ -329,6 +344,9 @@ def align_cashflow(cashflow, claim, months: int) -> np.ndarray:
     repayplan.errors.InputError: cashflow == '4 months from 2026-11', must be at least 3 months from 2027-01 to cover the longest plan (2 given)
     """
     from .cashflow import DEFAULT_PROJECTION_START, CashFlow
+
+    check_claim("claim", claim)
+    months = check_int("months", months, low=0, high=100_000)
 
     if not isinstance(cashflow, CashFlow):
         raise InputError("cashflow", type(cashflow).__name__, "a repayplan.CashFlow")
@@ -407,12 +425,16 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     from .cashflow import CashFlow
 
     single = isinstance(plans, Plan)
-    plan_list = [plans] if single else list(plans)
+    plan_list = check_items("plans", plans, Plan, "a repayplan.Plan")
+    check_claim("claim", claim)
+    check_bool("check_rules", check_rules)
+    if chunk is not None:
+        chunk = check_int("chunk", chunk, low=1)
     if not isinstance(creditor, Creditor):
         raise InputError("creditor", type(creditor).__name__, "a repayplan.Creditor")
     if not isinstance(cashflow, CashFlow):
         raise InputError("cashflow", type(cashflow).__name__, "a repayplan.CashFlow")
-    borrower = borrower or Borrower()
+    borrower = Borrower() if borrower is None else borrower
     if not isinstance(borrower, Borrower):
         raise InputError("borrower", type(borrower).__name__, "a repayplan.Borrower")
     from .books import Books

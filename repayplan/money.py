@@ -14,7 +14,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decima
 
 import numpy as np
 
-from ._validate import check_choice, check_int
+from ._validate import check_bool, check_choice, check_int
 from .errors import InputError
 
 __all__ = [
@@ -51,6 +51,10 @@ _DECIMAL_MODES = {
     "up": ROUND_UP,
     "down": ROUND_DOWN,
 }
+
+
+def _check_units(units) -> int:
+    return check_int("units", units, low=0, high=18)
 
 
 def minor_units_for(currency: str = "CNY", minor_units: int | None = None) -> int:
@@ -112,6 +116,8 @@ def div_round(num, den, mode: str = "half_up", *, nonneg: bool = False):
     >>> div_round(5, 2), div_round(5, 2, "half_even"), div_round(-5, 2), div_round(7, 2, "down")
     (3, 2, -3, 3)
     """
+    check_choice("mode", mode, ROUNDING_MODES)
+    check_bool("nonneg", nonneg)
     if nonneg and mode == "half_up":
         return (2 * num + den) // (2 * den)
     if isinstance(num, np.ndarray) or isinstance(den, np.ndarray):
@@ -149,6 +155,9 @@ def to_minor(amount, units: int = 2, mode: str = "half_up", *, field: str = "amo
     """
     from ._validate import as_decimal
 
+    units = _check_units(units)
+    check_choice("mode", mode, ROUNDING_MODES)
+    check_bool("exact", exact)
     d = as_decimal(field, amount)
     with localcontext() as ctx:  # enough digits for any amount: never an InvalidOperation
         ctx.prec = max(28, d.adjusted() + units + 4)
@@ -164,7 +173,9 @@ def from_minor(minor, units: int = 2) -> Decimal:
     >>> from_minor(59955), from_minor(-5, 2), from_minor(7, 0)
     (Decimal('599.55'), Decimal('-0.05'), Decimal('7'))
     """
-    return Decimal(int(minor)).scaleb(-units)
+    if isinstance(minor, (bool, np.bool_)) or not isinstance(minor, (int, np.integer)) or int(minor).bit_length() > 256:
+        raise InputError("minor", minor, "a whole number of minor units")
+    return Decimal(int(minor)).scaleb(-_check_units(units))
 
 
 def decimals_array(minor: np.ndarray, units: int = 2) -> np.ndarray:
@@ -204,7 +215,14 @@ def quantize(amount: Decimal, units: int = 2, mode: str = "half_up") -> Decimal:
     >>> quantize(Decimal("2.675")), quantize(Decimal("2.675"), mode="half_even")
     (Decimal('2.68'), Decimal('2.68'))
     """
-    return amount.quantize(Decimal(1).scaleb(-units), rounding=_DECIMAL_MODES[mode])
+    from ._validate import as_decimal
+
+    amount = as_decimal("amount", amount)
+    check_choice("mode", mode, ROUNDING_MODES)
+    units = _check_units(units)
+    with localcontext() as ctx:  # enough digits for any amount as_decimal lets through
+        ctx.prec = max(28, amount.adjusted() + units + 4)
+        return amount.quantize(Decimal(1).scaleb(-units), rounding=_DECIMAL_MODES[mode])
 
 
 

@@ -54,7 +54,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validate import as_decimal, check_choice, check_fraction, check_int
+from ._validate import (
+    as_decimal,
+    check_bool,
+    check_choice,
+    check_claim,
+    check_fraction,
+    check_int,
+    check_rate,
+    check_seed,
+)
 from .errors import InfeasibleError, InputError
 from .evaluate import Borrower, Creditor, evaluate, plan_names
 from .plans import OPTION_NAMES, Plan
@@ -120,7 +129,7 @@ class SearchSpace:
     """
 
     def __init__(self, base: Plan | None = None, **dims):
-        self.base = base or Plan()
+        self.base = Plan() if base is None else base
         if not isinstance(self.base, Plan):
             raise InputError("base", base, "a repayplan.Plan")
         self.dims: dict[str, list | Range] = {}
@@ -199,8 +208,16 @@ class SearchSpace:
         >>> space.make({"term": 12, "grace": 12}) is None
         True
         """
-        values = {k: (int(round(v)) if k in _INTEGER_DIMS and v is not None and not hasattr(v, "year") else v)
-                  for k, v in point.items()}
+        if not isinstance(point, dict):
+            raise InputError("point", point, "a dict of Plan options, e.g. {'term': 36}")
+        values = {}
+        for k, v in point.items():
+            if k in _INTEGER_DIMS and v is not None and not hasattr(v, "year"):
+                try:  # a whole-month option, as a continuous optimiser proposes it
+                    v = int(round(float(as_decimal(f"point[{k!r}]", v))))
+                except (TypeError, ValueError, OverflowError):
+                    raise InputError(f"point[{k!r}]", v, "a number of months") from None
+            values[k] = v
         if isinstance(values.get("seasonal"), list):
             values["seasonal"] = tuple(values["seasonal"])
         try:
@@ -228,6 +245,13 @@ class SearchSpace:
         >>> space.dims["annual_rate"], space.size               # 7 × 3 × 3 × 3
         ([0.02175, 0.032625, 0.0435], 189)
         """
+        check_claim("claim", claim)
+        if cashflow is not None and not hasattr(cashflow, "mean"):
+            raise InputError("cashflow", cashflow, "None or a repayplan.CashFlow")
+        if rules is not None:
+            from . import rules as _rules
+
+            _rules.get(rules)
         rate = float(claim.annual_rate)
         dims = {
             "term": [12, 24, 36, 48, 60, 84, 120],
@@ -342,13 +366,14 @@ class Constraints:
         object.__setattr__(self, "min_margin", float(as_decimal("min_margin", self.min_margin)))
         if self.max_burden is not None:
             object.__setattr__(self, "max_burden", float(as_decimal("max_burden", self.max_burden)))
+            if self.max_burden < 0:
+                raise InputError("max_burden", self.max_burden, "a share of cash >= 0")
         if self.min_rate is not None:
             from ._validate import check_rate
 
             object.__setattr__(self, "min_rate", float(check_rate("min_rate", self.min_rate)))
         for name in ("hard_rules", "cash_at_hand"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise InputError(name, getattr(self, name), "True or False")
+            check_bool(name, getattr(self, name))
 
     def replace(self, **changes) -> Constraints:
         """A copy with some constraints changed.
@@ -445,7 +470,7 @@ class Constraints:
         """
         floor = "the creditor's cost of funds (at most the contract rate)" if self.min_rate is None \
             else f"{self.min_rate:.3%}"
-        return {
+        words = {
             "min_dscr": f"DSCR (lowest plan year, mean cash) of at least {self.min_dscr}",
             "min_dscr_p5": f"stress DSCR (lowest plan year, 5th percentile) of at least {self.min_dscr_p5}",
             "max_default_probability": f"probability of default at most {self.max_default_probability}",
@@ -455,7 +480,8 @@ class Constraints:
             "hard_rules": "no breach of a hard rule of the rule set",
             "cash_at_hand": "a signing payment within the borrower's cash at hand",
             "min_rate": f"a rate of at least {floor}",
-        }[name]
+        }
+        return words[check_choice("name", name, tuple(words))]
 
     def explain(self, name: str, row) -> str:
         """Why one evaluated plan fails constraint ``name``: the constraint and the figure reached.
@@ -552,6 +578,16 @@ class Waterfall:
             object.__setattr__(self, "base_term", check_int("base_term", self.base_term, low=1, high=1200))
         object.__setattr__(self, "max_term", check_int("max_term", self.max_term, low=1, high=1200))
         object.__setattr__(self, "max_balloon", check_fraction("max_balloon", self.max_balloon))
+        if self.max_balloon >= 1:  # else the last step's plan would fail, naming its balloon
+            raise InputError("max_balloon", self.max_balloon, "a fraction from 0 to below 1")
+        # a step of 0 would loop for ever: each step must move
+        object.__setattr__(self, "rate_step", float(check_rate("rate_step", self.rate_step, low_open=True)))
+        object.__setattr__(self, "rate_floor", float(check_rate("rate_floor", self.rate_floor)))
+        object.__setattr__(self, "term_step", check_int("term_step", self.term_step, low=1, high=1200))
+        step = check_fraction("balloon_step", self.balloon_step)
+        if step <= 0:
+            raise InputError("balloon_step", self.balloon_step, "a fraction > 0 and <= 1")
+        object.__setattr__(self, "balloon_step", step)
 
     def steps(self, claim) -> list[tuple[str, Plan]]:
         """The sequence of plans the waterfall tries, each with the step's name.
@@ -574,6 +610,7 @@ class Waterfall:
         10% of principal forborne to a balloon   Plan('waterfall': term=72, annual_rate=0.03, balloon=0.1)
         20% of principal forborne to a balloon   Plan('waterfall': term=72, annual_rate=0.03, balloon=0.2)
         """
+        check_claim("claim", claim)
         rate = float(claim.annual_rate)
         term = self.base_term or _remaining_term(claim) or 36
         plan = Plan(term=term, capitalize_arrears=True, kind="restructuring", name="waterfall")
@@ -860,7 +897,10 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
     progress : callable, optional
         Called as ``progress(done, total)`` as batches of plans are evaluated.
     max_plans : int
-        Largest grid evaluated exhaustively.
+        Largest grid evaluated exhaustively, from 1 to :data:`MAX_PLANS`.  A grid of up
+        to :data:`ENUMERATED_POINTS` points is listed and ``max_plans`` of its valid plans
+        are sampled (with ``seed``); a larger grid is never listed in full: ``max_plans``
+        of its points are drawn (invalid combinations among them are skipped).
     refine : bool
         Refine the continuous dimensions after the grid.
 
@@ -890,21 +930,35 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
     (36, 0.0435, 0.0)
     """
     check_choice("objective", objective, OBJECTIVES)
+    check_claim("claim", claim)
     if not isinstance(creditor, Creditor):
         raise InputError("creditor", type(creditor).__name__, "a repayplan.Creditor")
     beta = check_fraction("beta", beta)
-    constraints = constraints or Constraints()
+    seed = check_seed("seed", seed)
+    max_plans = check_int("max_plans", max_plans, low=1, high=MAX_PLANS)
+    check_bool("refine", refine)
+    if progress is not None and not callable(progress):
+        raise InputError("progress", progress, "None or a function progress(done, total)")
+    # a falsy stand-in (0, "", {}) is refused, never read as "the default"
+    constraints = Constraints() if constraints is None else constraints
     if not isinstance(constraints, Constraints):
         raise InputError("constraints", constraints, "a repayplan.Constraints")
-    borrower = borrower or Borrower()
+    borrower = Borrower() if borrower is None else borrower
+    if not isinstance(borrower, Borrower):
+        raise InputError("borrower", borrower, "a repayplan.Borrower")
+    if waterfall is not None and not isinstance(waterfall, Waterfall):
+        raise InputError("waterfall", waterfall, "a repayplan.Waterfall")
+    if space is not None and not isinstance(space, SearchSpace):
+        raise InputError("space", space, "a repayplan.SearchSpace")
     if rules is not None:
         claim = claim.replace(rules=rules) if getattr(claim, "rules", None) is not rules else claim
     if objective == "waterfall":
         return _waterfall(claim, cashflow, creditor, borrower, constraints, waterfall or Waterfall(), progress)
-    space = space or SearchSpace.default(claim, cashflow)
-    if not isinstance(space, SearchSpace):
-        raise InputError("space", space, "a repayplan.SearchSpace")
-    plans = list(space.plans())
+    space = SearchSpace.default(claim, cashflow) if space is None else space
+    if space.size > ENUMERATED_POINTS:
+        plans = _sample_plans(space, max_plans, seed)
+    else:
+        plans = list(space.plans())
     if not plans:
         raise InputError("space", space, "a space with at least one valid plan")
     if len(plans) > max_plans:
@@ -997,6 +1051,29 @@ def _judged_shortlist(ctx: _Context, frame: pd.DataFrame):
     return candidates, costs, frame
 
 
+#: The most plans :func:`negotiate` evaluates (``max_plans``).
+MAX_PLANS = 1_000_000
+#: Grids up to this many points are listed in full; larger ones are sampled by point.
+ENUMERATED_POINTS = 1_000_000
+
+
+def _sample_plans(space: SearchSpace, n: int, seed) -> list:
+    """``n`` points of a large grid, drawn without listing the grid (121 million points
+    would take minutes and gigabytes), as plans in grid order."""
+    names = list(space.dims)
+    values = [space._values(k) for k in names]
+    shape = tuple(len(v) for v in values)
+    rng = np.random.default_rng(seed)
+    flat = np.sort(rng.choice(space.size, size=min(n, space.size), replace=False))
+    idx = np.unravel_index(flat, shape)
+    plans = []
+    for j in range(len(flat)):
+        plan = space.make({k: values[d][int(idx[d][j])] for d, k in enumerate(names)})
+        if plan is not None:
+            plans.append(plan)
+    return plans
+
+
 class _Context:
     def __init__(self, claim, cashflow, creditor, borrower, constraints, objective, beta, progress):
         self.claim, self.cashflow, self.creditor, self.borrower = claim, cashflow, creditor, borrower
@@ -1050,6 +1127,14 @@ def score(frame: pd.DataFrame, objective: str = "nash", beta: float = 0.5) -> np
     ([900.0, 700.0], [-0.5, -0.4])
     """
     check_choice("objective", objective, ("nash", "creditor", "borrower"))
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError("frame", frame, "the DataFrame of evaluate()")
+    beta = check_fraction("beta", beta)
+    need = {"creditor": ["expected_npv"], "borrower": ["burden"]}.get(
+        objective, ["expected_npv", "enforcement_npv", "borrower_alternative", "borrower_cost"])
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise InputError("frame", f"columns {list(frame.columns)[:8]}", f"a frame of evaluate() with {missing}")
     if objective == "creditor":
         return frame["expected_npv"].to_numpy()
     if objective == "borrower":

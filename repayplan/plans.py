@@ -28,7 +28,19 @@ import numpy as np
 import pandas as pd
 
 from . import money
-from ._validate import as_decimal, check_choice, check_date, check_fraction, check_int, check_rate
+from ._validate import (
+    as_decimal,
+    check_bool,
+    check_choice,
+    check_claim,
+    check_date,
+    check_fraction,
+    check_instance,
+    check_int,
+    check_items,
+    check_rate,
+    check_text,
+)
 from .errors import InputError
 
 __all__ = ["Plan", "PlanTerms", "PlanBatch", "apply_terms", "plan_batch", "schedules", "OPTION_NAMES"]
@@ -158,6 +170,8 @@ class Plan:
                              "a rate is a fraction" if su > 1 else None)
         put("step_up", su)
         if self.seasonal is not None:
+            if isinstance(self.seasonal, (str, bytes, dict)) or not hasattr(self.seasonal, "__len__"):
+                raise InputError("seasonal", self.seasonal, "None or 12 monthly weights (January..December)")
             w = tuple(float(as_decimal(f"seasonal[{i}]", x)) for i, x in enumerate(self.seasonal))
             if len(w) != 12:
                 raise InputError("seasonal", self.seasonal, "12 monthly weights (January..December)")
@@ -176,8 +190,8 @@ class Plan:
         elif sb is not None:
             sb = check_int("settlement_by", sb, low=0, high=1200)
         put("settlement_by", sb)
-        if not isinstance(self.name, str):
-            raise InputError("name", self.name, "text")
+        check_text("name", self.name)
+        check_bool("waivers_conditional", self.waivers_conditional)
         check_choice("kind", self.kind, ("restructuring", "extension", "refinancing"))
 
     # ------------------------------------------------------------------------------------
@@ -257,6 +271,7 @@ class Plan:
         >>> s.total_paid - s.total_interest           # the claim less the 12,000.00 waived
         Decimal('1030000.00')
         """
+        check_claim("claim", claim)
         return schedules([self], claim)[0]
 
     def terms(self, claim) -> PlanTerms:
@@ -272,6 +287,7 @@ class Plan:
         >>> t.waived, t.owed                               # in fen
         (1000000, 9400000)
         """
+        check_claim("claim", claim)
         return apply_terms(self, claim)
 
     def describe(self, lang: str = "en") -> str:
@@ -465,6 +481,8 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
     >>> t.waived_parts["settlement"], t.owed, t.settlement_month
     (20840000, 83360000, 3)
     """
+    check_instance("plan", plan, Plan, "a repayplan.Plan")
+    check_claim("claim", claim)
     u = claim.minor_units
     to = lambda d: money.to_minor(d, u)  # noqa: E731
     principal, interest, penalty, fees = to(claim.principal), to(claim.interest), to(claim.penalty), to(claim.fees)
@@ -473,7 +491,8 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
     w_hair = _share(claim.principal, plan.haircut, u)
     owed = principal + interest + penalty + fees - w_pen - w_int - w_hair
     arrears = interest - w_int + penalty - w_pen + fees
-    down = money.to_minor(as_decimal("down_payment", plan.down_payment), u)
+    # more decimals than the currency has is an error, never rounded away
+    down = money.to_minor(as_decimal("down_payment", plan.down_payment), u, field="down_payment", exact=True)
     waived_parts = {"penalty": w_pen, "interest": w_int, "principal": w_hair}
     rate = Decimal(repr(plan.annual_rate)) if plan.annual_rate is not None else claim.annual_rate
     settlement = None
@@ -495,6 +514,12 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
         raise InputError("down_payment", plan.down_payment,
                          f"at most what is owed after waivers ({money.from_minor(owed - (signing - down), u)})")
     financed = owed - signing
+    if financed <= 0 and down == 0:  # the waivers, not a down payment, left nothing to schedule
+        if plan.haircut:
+            raise InputError("haircut", plan.haircut, "a haircut that leaves something to schedule "
+                             "(a full write-off is not a repayment plan)")
+        raise InputError("capitalize_arrears", plan.capitalize_arrears,
+                         "True here: with the arrears paid at signing nothing would be left to schedule")
     if financed <= 0:
         raise InputError("down_payment", plan.down_payment, "less than what is owed (nothing would be left to schedule)")
     return PlanTerms(owed=owed, waived=w_pen + w_int + w_hair, waived_parts=waived_parts, signing=signing,
@@ -544,6 +569,7 @@ def schedules(plans, claim) -> list:
     0       0 2026-12-01       0.00
     1       3 2027-03-01   96000.00
     """
+    plans = check_items("plans", plans, Plan, "a repayplan.Plan")
     batch = plan_batch(plans, claim)
     return [batch.schedule(i) for i in range(len(plans))]
 
@@ -706,6 +732,9 @@ def plan_batch(plans, claim) -> PlanBatch:
     from .kernel import Batch, LoanSpec, check_payment_vectors, run
     from .schedule import AMORTIZE_DEFAULTS
 
+    check_claim("claim", claim)
+    if isinstance(plans, (str, bytes, dict)) or not hasattr(plans, "__iter__"):
+        raise InputError("plans", plans, "a list of repayplan.Plan")
     plans = list(plans)
     if not plans:
         raise InputError("plans", plans, "at least one Plan")

@@ -167,6 +167,8 @@ class PortfolioResult:
 
     def compute(self, progress: bool | None = None) -> PortfolioResult:
         """Both tables as pandas frames (computed in one pass for a Dask book)."""
+        if progress is not None and not isinstance(progress, (bool, np.bool_)):
+            raise InputError("progress", progress, "None, True or False")
         if not self.is_lazy:
             return self
         show = self.progress if progress is None else progress
@@ -216,7 +218,7 @@ def synthetic_book(n: int, seed: int = 0, *, as_of=_dt.date(2026, 12, 1), bad_ro
     Parameters
     ----------
     n : int
-        Number of accounts.
+        Number of accounts, at most 10,000,000.
     seed : int
         The same seed gives the same book.
     as_of : date
@@ -246,7 +248,7 @@ def synthetic_book(n: int, seed: int = 0, *, as_of=_dt.date(2026, 12, 1), bad_ro
     >>> bool((book["principal"] > 0).all()), bool(synthetic_book(1_000, seed=1).equals(book))
     (True, True)
     """
-    n = check_int("n", n, low=0)
+    n = check_int("n", n, low=0, high=10_000_000)  # some 2 GB of columns: a typo beyond, not a book
     bad_rows = check_int("bad_rows", bad_rows, low=0, high=n)
     rng = np.random.default_rng(check_int("seed", seed, low=0))
     as_of = np.datetime64(_as_date("as_of", as_of), "D")
@@ -601,7 +603,12 @@ def _validate(df: pd.DataFrame, columns, units: int = 2):
             continue
         if name == "as_of":
             dates = pd.to_datetime(col, errors="coerce")
-            bad = dates.isna().to_numpy()
+            bad = dates.isna().to_numpy().copy()
+            # a number is not a date (pandas would read 4.35 as nanoseconds after 1970-01-01)
+            if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+                bad = np.ones(n, bool)
+            elif col.dtype == object:
+                bad |= pd.to_numeric(col, errors="coerce").notna().to_numpy()
             fail(name, bad, raw)
             data[name] = dates
             continue

@@ -63,7 +63,6 @@ Conventions
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as _dt
 import hashlib
@@ -71,7 +70,6 @@ import html
 import io
 import math
 import os
-import secrets
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -82,7 +80,8 @@ from types import MappingProxyType
 import pandas as pd
 
 from . import money
-from ._validate import check_choice, check_date
+from ._io import neutralise, write_atomic
+from ._validate import MAX_TEXT, check_choice, check_date, check_text
 from .errors import InputError, RepayplanError
 
 __all__ = [
@@ -97,6 +96,8 @@ __all__ = [
     "write",
     "neutralise_formula",
     "find_cjk_font",
+    "GlyphWarning",
+    "XLSX_CELL_MAX",
 ]
 
 #: Output formats, and the file suffixes :func:`write` reads them from.
@@ -486,10 +487,9 @@ def neutralise_formula(text: str) -> str:
     >>> neutralise_formula("Acme Ltd."), neutralise_formula("-5% off"), neutralise_formula("")
     ('Acme Ltd.', "'-5% off", '')
     """
-    stripped = text.lstrip(" ")
-    if text and (text[0] in _FORMULA_TRIGGERS or (stripped and stripped[0] in _FORMULA_TRIGGERS)):
-        return "'" + text
-    return text
+    if not isinstance(text, str):
+        raise InputError("text", text, "text (str)")
+    return neutralise(text)  # the one guard, shared with the CSV writer of repayplan._io
 
 
 # -----------------------------------------------------------------------------------------
@@ -505,6 +505,7 @@ def _check_text(name: str, value) -> str | None:
         return None
     if not isinstance(value, str):
         raise InputError(name, value, "text (str) or None")
+    check_text(name, value, max_length=MAX_TEXT)  # no lone surrogates: nothing could be written
     bad = [c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\r\n"]
     if bad:
         raise InputError(name, value, "text without control characters other than tab, CR and LF",
@@ -1324,7 +1325,16 @@ def _render_csv(a: Annex) -> str:
     return buf.getvalue()
 
 
+#: The most characters one xlsx cell holds (Excel's limit: it cuts longer text without a
+#: word); a longer text is refused before anything is written.
+XLSX_CELL_MAX = 32_767
+
+
 def _render_xlsx(a: Annex) -> bytes:
+    for key, text in _field_texts(a):  # refused before anything is written, never cut
+        if len(text) > XLSX_CELL_MAX:
+            raise InputError(key, text, f"text of at most {XLSX_CELL_MAX:,} characters in an xlsx "
+                                          "cell (use the pdf, html or md annex for longer text)")
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -1523,6 +1533,77 @@ def _pdf_font(a: Annex, font) -> str:
     return _REGISTERED_FONTS[key]
 
 
+class GlyphWarning(UserWarning):
+    """Some text of a PDF annex cannot be drawn as written: the font has no glyph for some
+    characters (emoji, scripts it does not cover), or the text runs right to left (Arabic,
+    Hebrew), which the PDF draws left to right, unshaped.  The warning names the field and
+    the characters, so nothing vanishes from the page without a word.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import repayplan as rp
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = render(rp.amortize(1_000, 0.06, 3), "pdf", borrower="Acme 😀 Ltd")
+    >>> print(caught[0].message)
+    borrower: the PDF font has no glyph for '😀' (U+1F600); it prints as a blank
+    """
+
+
+def _field_texts(a: Annex):
+    """(field, text) for every text of the annex, the field as the user named it."""
+    yield "title", a.title
+    for group in (a.header, a.composition, a.words, a.clauses):
+        for it in group:
+            yield it.key, it.text
+
+
+def _check_annex_texts(a: Annex) -> None:
+    """Every text of the annex (a plan's name too, not only the arguments) can be written in
+    every format: no NUL or other control characters, no lone surrogates."""
+    for key, text in _field_texts(a):
+        bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\r\n"]
+        if bad:
+            raise InputError(key, text, "text without control characters other than tab, CR and LF",
+                             hint=f"contains {bad[0]!r}")
+
+
+def _warn_missing_glyphs(a: Annex, fname: str) -> None:
+    import unicodedata as ud
+    import warnings
+
+    from reportlab.pdfbase import pdfmetrics
+
+    face = getattr(pdfmetrics.getFont(fname), "face", None)
+    cmap = getattr(face, "charToGlyph", None)
+
+    def has(c: str) -> bool:
+        if c in "\t\r\n" or ud.category(c) in ("Cc", "Cf", "Zl", "Zp"):
+            return True
+        if cmap is not None:
+            return ord(c) in cmap
+        try:  # a standard PDF font: Latin-1 only
+            c.encode("latin-1")
+            return True
+        except UnicodeEncodeError:
+            return False
+
+    for key, text in _field_texts(a):
+        missing = sorted({c for c in text if not has(c)})
+        if missing:
+            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            one = len(missing) == 1
+            warnings.warn(GlyphWarning(
+                f"{key}: the PDF font has no glyph for {shown}{more}; "
+                f"{'it prints' if one else 'they print'} as {'a blank' if one else 'blanks'}"), stacklevel=4)
+        if any(ud.bidirectional(c) in ("R", "AL") for c in text):
+            warnings.warn(GlyphWarning(
+                f"{key}: right-to-left text is drawn left to right and unshaped in the PDF; "
+                "use the html or xlsx annex for it"), stacklevel=4)
+
+
 def _render_pdf(a: Annex, font=None) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -1533,6 +1614,7 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     fname = _pdf_font(a, font)
+    _warn_missing_glyphs(a, fname)
     L = a.labels
     wrapmode = "CJK" if a.lang == "zh" else None
     base = ParagraphStyle("annex", fontName=fname, fontSize=9, leading=12, wordWrap=wrapmode)
@@ -1577,7 +1659,8 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     def items_table(items, right=False):
         rows = [[para(it.label), para(it.text, num_base if right and it.kind == "amount" else base)]
                 for it in items]
-        t = Table(rows, colWidths=[frame_w * 0.34, frame_w * 0.66])
+        # a long name wraps and its row may continue on the next page (never a LayoutError)
+        t = Table(rows, colWidths=[frame_w * 0.34, frame_w * 0.66], splitInRow=1)
         t.setStyle(grid)
         return t
 
@@ -1605,7 +1688,7 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     if a.words:
         story.append(para(L["in_words"], h2))
         rows = [[para(w.label), para(a.amount_text(w.value), num), para(w.text)] for w in a.words]
-        t = Table(rows, colWidths=[frame_w * 0.22, frame_w * 0.2, frame_w * 0.58])
+        t = Table(rows, colWidths=[frame_w * 0.22, frame_w * 0.2, frame_w * 0.58], splitInRow=1)
         t.setStyle(grid)
         story.append(t)
     story.append(para(L["clauses"], h2))
@@ -1693,6 +1776,7 @@ def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, bo
         a = annex(schedule, lang=lang, claim=claim, plan=plan, borrower=borrower, creditor=creditor,
                   agreement_date=agreement_date, notes=notes, title=title, default_clause=default_clause,
                   security=security)
+    _check_annex_texts(a)
     if fmt == "pdf":
         return _render_pdf(a, font)
     return _RENDERERS[fmt](a)
@@ -1777,23 +1861,5 @@ def _check_path(path) -> Path:
 
 
 def _atomic_write(target: Path, data: bytes, given) -> None:
-    """Write ``data`` to a temporary file beside ``target`` and rename it over ``target``."""
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-    except OSError as exc:
-        raise InputError("path", str(given), "a file path in an existing folder that can be written",
-                         hint=exc.strerror) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise InputError("path", str(given), "a file path in an existing folder that can be written",
-                             hint=exc.strerror) from None
-        raise
+    """Write ``data`` with the library's one atomic writer (:func:`repayplan._io.write_atomic`)."""
+    write_atomic(target, data)

@@ -41,7 +41,17 @@ import numpy as np
 import pandas as pd
 
 from . import money
-from ._validate import as_decimal, check_choice, check_date, check_int, check_rate
+from ._validate import (
+    MAX_BATCH_MINOR,
+    as_decimal,
+    check_bool,
+    check_choice,
+    check_date,
+    check_int,
+    check_like,
+    check_rate,
+    check_text,
+)
 from .calendar import add_months, months_between, normalize_day_count
 from .errors import InputError, RuleViolation
 from .money import percent as _pct
@@ -278,8 +288,8 @@ class RuleSet:
         def put(name, value):
             object.__setattr__(self, name, value)
 
-        if not isinstance(self.name, str) or not self.name:
-            raise InputError("name", self.name, "a non-empty string")
+        check_text("name", self.name, max_length=200, allow_empty=False)
+        check_text("title", self.title)
         put("rules", tuple(self.rules))
         for r in self.rules:
             if not isinstance(r, Rule):
@@ -287,7 +297,10 @@ class RuleSet:
         put("allocation_order", normalize_order(self.allocation_order))
         check_choice("allocation_by", self.allocation_by, _ALLOCATION_BY)
         if self.penalty_markup_range is not None:
-            low, high = (as_decimal("penalty_markup_range", v) for v in self.penalty_markup_range)
+            pr = self.penalty_markup_range
+            if isinstance(pr, (str, bytes, Mapping)) or not hasattr(pr, "__len__") or len(pr) != 2:
+                raise InputError("penalty_markup_range", pr, "None or a pair (low, high) of markups")
+            low, high = (as_decimal("penalty_markup_range", v) for v in pr)
             if not Decimal(0) <= low <= high:
                 raise InputError("penalty_markup_range", self.penalty_markup_range,
                                  "a pair (low, high) with 0 <= low <= high")
@@ -297,7 +310,7 @@ class RuleSet:
             raise InputError("default_penalty_markup", self.default_penalty_markup, "a markup >= 0")
         if not isinstance(self.compound_interest, (bool, np.bool_)):
             raise InputError("compound_interest", self.compound_interest, "True or False")
-        put("accrual_day_count", normalize_day_count(self.accrual_day_count))
+        put("accrual_day_count", normalize_day_count(self.accrual_day_count, field="accrual_day_count"))
         check_choice("compound_rate", self.compound_rate, ("penalty", "contract"))
         if self.lpr_through is not None:
             put("lpr_through", check_date("lpr_through", self.lpr_through))
@@ -335,6 +348,7 @@ class RuleSet:
         >>> get("generic").rule("rate-cap")
         Rule(id='rate-cap', citation="rule set 'generic'", text='')
         """
+        check_text("id", id, max_length=200)
         for r in self.rules:
             if r.id == id:
                 return r
@@ -423,6 +437,7 @@ class RuleSet:
         >>> get("cn-private").rate_cap("2025-06-01")       # 4 × 3.00 %
         Decimal('0.1200')
         """
+        contract_date = check_date("contract_date", contract_date)
         if self.rate_cap_lpr_multiple is None:
             return None
         return self.rate_cap_lpr_multiple * self.lpr_on(contract_date)
@@ -632,6 +647,8 @@ def allocate(amount, buckets, order=None, *, by=None, currency="CNY", minor_unit
     total = money.to_minor(amount, units, field="amount", exact=True)
     if total < 0:
         raise InputError("amount", amount, "a payment >= 0")
+    if total > MAX_BATCH_MINOR:  # allocated in int64 arrays
+        raise InputError("amount", amount, f"a payment of at most {MAX_BATCH_MINOR:,} minor units")
     kinds, due, owed = _read_buckets(buckets, units)
     applied, rank = allocate_minor(total, kinds, due, owed, classes, by)
     unapplied = total - int(applied.sum())
@@ -712,6 +729,8 @@ def _read_buckets(buckets, units):
             raise InputError("buckets", list(buckets.columns), "a DataFrame with columns kind, due, owed")
         rows = list(zip(buckets["kind"], buckets["due"], buckets["owed"], strict=True))
     else:
+        if isinstance(buckets, (str, bytes, dict)):
+            raise InputError("buckets", buckets, "a sequence of (kind, due, owed)")
         try:
             rows = [tuple(r) for r in buckets]
         except TypeError:
@@ -726,8 +745,8 @@ def _read_buckets(buckets, units):
         due.append(np.datetime64("NaT", "D") if d is None or d is pd.NaT
                    else np.datetime64(check_date(f"buckets[{i}].due", d), "D"))
         v = money.to_minor(o, units, field=f"buckets[{i}].owed", exact=True)
-        if v < 0:
-            raise InputError(f"buckets[{i}].owed", o, "an amount >= 0")
+        if v < 0 or v > MAX_BATCH_MINOR:
+            raise InputError(f"buckets[{i}].owed", o, f"an amount >= 0 and at most {MAX_BATCH_MINOR:,} minor units")
         owed.append(v)
     return (np.array(kinds, dtype=object), np.array(due, dtype="datetime64[D]"),
             np.array(owed, dtype=np.int64))
@@ -817,6 +836,8 @@ def _normalize_lpr(rows) -> tuple:
         pairs = list(zip(rows["date"], rows["lpr_1y"], strict=True))
     elif isinstance(rows, Mapping):
         pairs = list(rows.items())
+    elif isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+        raise InputError("lpr", rows, "a sequence of (date, one-year LPR) pairs or a DataFrame")
     else:
         pairs = list(rows)
     out = {}
@@ -1031,6 +1052,10 @@ def check(plan_or_loan, claim=None, ruleset=None, *, strict: bool = False) -> li
     ...
     repayplan.errors.RuleViolation: cn-private.rate-cap: ...
     """
+    check_like("plan_or_loan", plan_or_loan, ("annual_rate",), "a Loan, a Claim or a Plan")
+    if claim is not None:  # read by its fields (a stub with as_of will do), never imported
+        check_like("claim", claim, ("as_of",), "None or a Claim (what is owed as of a date)")
+    check_bool("strict", strict)
     rs_source = ruleset if ruleset is not None else (
         getattr(plan_or_loan, "rules", None) or getattr(claim, "rules", None) or "generic")
     rs = get(rs_source)

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from . import kernel, money
-from ._validate import check_choice
+from ._validate import check_bool, check_choice
 from .errors import InputError
 from .kernel import (
     MAX_PERIODS,
@@ -468,6 +468,7 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
     """
     if not isinstance(loans, pd.DataFrame):
         raise InputError("loans", type(loans).__name__, "a pandas DataFrame with one row per loan")
+    check_bool("rows", rows)
     missing = [c for c in ("principal", "annual_rate", "periods") if c not in loans.columns]
     if missing:
         raise InputError("loans.columns", list(loans.columns), f"columns including {missing}")

@@ -56,7 +56,6 @@ import datetime as _dt
 import html
 import io
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -68,7 +67,15 @@ import pandas as pd
 
 from . import ledger as _ledger
 from . import money
-from ._validate import as_decimal, check_choice, check_date, check_int, check_rate
+from ._io import check_path, write_atomic
+from ._validate import (
+    as_decimal,
+    check_choice,
+    check_date,
+    check_int,
+    check_rate,
+    check_text,
+)
 from .calendar import add_months
 from .errors import InputError
 from .money import percent as _pct
@@ -644,8 +651,7 @@ class Agreement:
         put("grace_days", check_int("grace_days", grace_days, low=0, high=365))
         put("breach", _read_clauses(breach))
         put("overpayment", check_choice("overpayment", overpayment, OVERPAYMENT))
-        if not isinstance(name, str):
-            raise InputError("name", name, "text")
+        check_text("name", name)
         put("name", name)
         put("accrual_rounding", check_choice("accrual_rounding", accrual_rounding,
                                              _ledger.ACCRUAL_ROUNDING))
@@ -1311,6 +1317,10 @@ class Statement:
         >>> s.totals["arrears"] == ag.statement(date(2027, 4, 15), paid).totals["arrears"]
         True
         """
+        if not isinstance(ag, Agreement):
+            raise InputError("agreement", ag, "a repayplan.Agreement")
+        if not isinstance(st, Status):
+            raise InputError("status", st, "a repayplan.Status (from Agreement.status)")
         label = ag.name or ag.plan.name or "Agreement"
         title = f"{label}: statement as of {st.as_of} ({ag.currency}), signed {ag.signed}"
         return cls(title=title, as_of=st.as_of, table=st.table[_STATEMENT_COLUMNS].copy(),
@@ -1396,20 +1406,15 @@ class Statement:
         ...     print(path.name, path.read_text(encoding="utf-8").splitlines()[1:3])
         st.csv ['state,breached', 'paid,21150.00']
         """
-        p = Path(path)
+        p = check_path(path)
         fmt = format if format is not None else p.suffix.lstrip(".").lower()
+        if format is None and fmt not in ("csv", "html"):
+            raise InputError("path", str(path), "a file name ending in .csv or .html (or give format=)")
         check_choice("format", fmt, ("csv", "html"))
         text = self.to_csv() if fmt == "csv" else (
             f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(self.title)}"
             f"</title></head><body>{self.to_html()}</body></html>")
-        tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(text, encoding="utf-8", newline="")
-            os.replace(tmp, p)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-        return p
+        return write_atomic(p, text)
 
     def to_csv(self) -> str:
         """The statement as CSV text: title, totals, instalments, payments.
@@ -1431,7 +1436,7 @@ class Statement:
         '3,2027-03-01,10500.00,500.00,10000.00,0.00,0.00,0.00,0.00,0.00,10500.00,118.13,,45,missed'
         """
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csv.writer(buf, lineterminator="\r\n")  # CRLF: a CR inside a cell cannot end a row
         w.writerow([_safe(self.title)])
         for key, value in self.totals.items():
             w.writerow([_safe(key), _safe(value)])

@@ -12,15 +12,12 @@ neutralised against spreadsheet formulas in CSV with
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import html
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..report import neutralise_formula
 from .labels import text
 
 __all__ = ["Offer", "MeetingRecord", "MINUTES_FORMATS"]
@@ -353,17 +350,12 @@ class MeetingRecord:
         check_choice("format", format, MINUTES_FORMATS)
         heads = [text(_LABEL_KEYS[c], lang) for c in _COLUMNS]
         rows = [[_cell(r[c], c, lang) for c in _COLUMNS] for r in self.rows()]
+        _check_cells(rows)
         head = text("minutes_title", lang) + (f": {title}" if title else "")
-        if format == "csv":
-            buf = io.StringIO()
-            w = csv.writer(buf, lineterminator="\n")
-            for line in (head, parties, source):
-                if line:
-                    w.writerow([neutralise_formula(line)])
-            w.writerow(heads)
-            for r in rows:
-                w.writerow([neutralise_formula(x) for x in r])
-            return buf.getvalue()
+        if format == "csv":  # the one formula-safe writer: every cell guarded, CRLF line ends
+            from .._io import csv_text
+
+            return csv_text([[line] for line in (head, parties, source) if line] + [heads] + rows)
         if format == "html":
             body = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in r) + "</tr>" for r in rows)
             empty = f"<p>{html.escape(text('minutes_empty', lang))}</p>" if not rows else ""
@@ -412,3 +404,21 @@ def _md(s: str) -> str:
         else:
             out.append(c)
     return "".join(out)
+
+
+def _check_cells(rows) -> None:
+    """Every cell can be written in every format: no NUL or other control characters (an
+    xlsx or a terminal would break on them) and no lone surrogates (no UTF-8 file could
+    hold them).  Refused naming the row and the column, before anything is written."""
+    import unicodedata
+
+    from ..errors import InputError
+
+    for i, row in enumerate(rows):
+        for column, cell in zip(_COLUMNS, row, strict=True):
+            bad = [ch for ch in cell if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\r\n"]
+            if bad:
+                raise InputError(f"minutes[{i}].{column}", cell,
+                                 "text without control characters or unpaired surrogates",
+                                 hint=f"contains {bad[0]!r}")
+

@@ -864,7 +864,9 @@ class Session:
         try:
             if not isinstance(content, (bytes, bytearray, memoryview)):
                 raise InputError("upload", type(content).__name__, "the bytes of a CSV file")
-            cf = CashFlow.read_csv(io.BytesIO(bytes(content)), buffer=self.case.cashflow.buffer,
+            upload = io.BytesIO(bytes(content))
+            upload.name = str(filename)  # errors name the file, not "<csv>"
+            cf = CashFlow.read_csv(upload, buffer=self.case.cashflow.buffer,
                                    minimum_cash=self.case.cashflow.minimum_cash, currency=self.case.claim.currency)
             self._check(self.plans, cf)
             self.case = self.case.replace(cashflow=cf)
