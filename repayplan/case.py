@@ -305,7 +305,7 @@ def _cut(text: str, width: int = 240) -> str:
     return f"{text[:half]}…{text[-half:]} ({len(text):,} characters)"
 
 
-def _show(value) -> str:
+def show_value(value) -> str:
     """A value as a person would have written it in the file (a long one cut in the middle)."""
     return _cut(_show_full(value))
 
@@ -324,10 +324,10 @@ def _show_full(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        inner = ", ".join(_show(v) for v in value[:6])
+        inner = ", ".join(show_value(v) for v in value[:6])
         return f"[{inner}{', ...' if len(value) > 6 else ''}]"
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k} = {_show(v)}" for k, v in list(value.items())[:6]) + "}"
+        return "{" + ", ".join(f"{k} = {show_value(v)}" for k, v in list(value.items())[:6]) + "}"
     return repr(value)
 
 
@@ -355,12 +355,12 @@ class _Problems:
             return
         if isinstance(e, InputError):
             name = (rename or {}).get(e.field, e.field)
-            msg = f"{_show(e.value)} is not {e.allowed}"
+            msg = f"{show_value(e.value)} is not {e.allowed}"
             if e.hint:
                 msg += f" ({e.hint})"
             self.add(_join(loc, name), msg)
         else:
-            self.add(loc, f"{_show(value)} is not valid ({type(e).__name__}: {e})")
+            self.add(loc, f"{show_value(value)} is not valid ({type(e).__name__}: {e})")
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -1339,7 +1339,7 @@ def _same_loan(a: Claim, b: Claim) -> bool:
 def _table(data, loc: str, problems: _Problems, keys: Sequence[str], *, required=(), what="a table"):
     """``data`` as a dict with only ``keys``; unknown or missing keys are problems."""
     if not isinstance(data, Mapping):
-        problems.add(loc, f"{_show(data)} is not {what}")
+        problems.add(loc, f"{show_value(data)} is not {what}")
         return None
     out = {}
     for k, v in data.items():
@@ -1356,7 +1356,7 @@ def _table(data, loc: str, problems: _Problems, keys: Sequence[str], *, required
 
 def _list_of_tables(data, loc: str, problems: _Problems) -> list:
     if not isinstance(data, list):
-        problems.add(loc, f"{_show(data)} is not an array of tables ([[{loc}]])")
+        problems.add(loc, f"{show_value(data)} is not an array of tables ([[{loc}]])")
         return []
     return data
 
@@ -1368,7 +1368,7 @@ def _read_case(data, problems: _Problems) -> Case | None:
         return None
     version = doc.get("format_version", FORMAT_VERSION)
     if isinstance(version, bool) or version != FORMAT_VERSION:
-        problems.add("format_version", f"{_show(version)} is not {FORMAT_VERSION} "
+        problems.add("format_version", f"{show_value(version)} is not {FORMAT_VERSION} "
                                        "(the case-file format this version of repayplan reads)")
     texts = {}
     for k in ("title", "notes"):
@@ -1445,7 +1445,7 @@ def _read_settings(data, problems: _Problems) -> Settings | None:
             if v == "none" and defaults[k] is not None:
                 v = None  # TOML has no null: "none" lifts a constraint that has a default
             if isinstance(defaults[k], bool) and not isinstance(v, bool):
-                problems.add(f"negotiation.constraints.{k}", f"{_show(v)} is not true or false")
+                problems.add(f"negotiation.constraints.{k}", f"{show_value(v)} is not true or false")
                 return None
             cw[k] = v
         kw["constraints"] = _build(Constraints, cw, "negotiation.constraints", problems)
@@ -1478,7 +1478,7 @@ def _read_security(data, claim: Claim, problems: _Problems):
         return None
     exact = tab.get("exact", False)
     if not isinstance(exact, bool):
-        problems.add("security.exact", f"{_show(exact)} is not true or false")
+        problems.add("security.exact", f"{show_value(exact)} is not true or false")
         return None
     if "seed" not in tab and not exact:
         problems.add("security.seed", "is missing (required, so that the case reloads to the same scenarios)")
@@ -1621,7 +1621,7 @@ def _loan_claim(loan: Loan, tab: dict, history: dict) -> Claim:
 
 def _read_options(data, problems: _Problems):
     if not isinstance(data, Mapping):
-        problems.add("loan.options", f"{_show(data)} is not a table of further amortize keywords")
+        problems.add("loan.options", f"{show_value(data)} is not a table of further amortize keywords")
         return {}
     out = dict(data)
     loc = "loan.options"
@@ -1647,7 +1647,7 @@ def _read_options(data, problems: _Problems):
 
 def _read_cashflow(data, claim: Claim | None, problems: _Problems):
     if not isinstance(data, Mapping):
-        problems.add("cashflow", f"{_show(data)} is not a table [cashflow]")
+        problems.add("cashflow", f"{show_value(data)} is not a table [cashflow]")
         return None, None
     currency = claim.currency if claim is not None else "CNY"
     if "values" in data or "base" not in data:
@@ -1704,10 +1704,10 @@ def _read_source(data, problems: _Problems):
     kw = dict(tab)
     for k in ("history", "notes", "overrides"):
         if k in kw and not isinstance(kw[k], list):
-            problems.add(f"cashflow.source.{k}", f"{_show(kw[k])} is not an array")
+            problems.add(f"cashflow.source.{k}", f"{show_value(kw[k])} is not an array")
             return None
     if "backtest" in kw and not isinstance(kw["backtest"], Mapping):
-        problems.add("cashflow.source.backtest", f"{_show(kw['backtest'])} is not a table")
+        problems.add("cashflow.source.backtest", f"{show_value(kw['backtest'])} is not a table")
         return None
     for k in ("history",):
         if k in kw:
@@ -1739,14 +1739,14 @@ def _read_values(values, problems: _Problems):
     """Monthly cash: a list of numbers (one path) or a list of equal-length lists."""
     loc = "cashflow.values"
     if not isinstance(values, list) or not values:
-        problems.add(loc, f"{_show(values)} is not a non-empty array of monthly cash")
+        problems.add(loc, f"{show_value(values)} is not a non-empty array of monthly cash")
         return None
     nested = isinstance(values[0], list)
     rows = values if nested else [values]
     ok = True
     for s, row in enumerate(rows):
         if not isinstance(row, list):
-            problems.add(f"{loc}[{s}]", f"{_show(row)} is not an array (one scenario per row)")
+            problems.add(f"{loc}[{s}]", f"{show_value(row)} is not an array (one scenario per row)")
             ok = False
             continue
         if len(row) != len(rows[0]):
@@ -1755,10 +1755,10 @@ def _read_values(values, problems: _Problems):
         for t, x in enumerate(row):
             where = f"{loc}[{s}][{t}]" if nested else f"{loc}[{t}]"
             if isinstance(x, bool) or not isinstance(x, (int, Decimal, float)):
-                problems.add(where, f"{_show(x)} is not a number (cash of the month)")
+                problems.add(where, f"{show_value(x)} is not a number (cash of the month)")
                 ok = False
             elif not math.isfinite(x):
-                problems.add(where, f"{_show(x)} is not a finite amount of cash")
+                problems.add(where, f"{show_value(x)} is not a finite amount of cash")
                 ok = False
     if not ok:
         return None
@@ -1777,7 +1777,7 @@ def _read_plans(data, problems: _Problems) -> dict:
         kw = dict(tab)
         name = kw.get("name")
         if isinstance(name, str) and name in seen:
-            problems.add(f"{loc}.name", f"{_show(name)} is the name of an earlier plan; "
+            problems.add(f"{loc}.name", f"{show_value(name)} is the name of an earlier plan; "
                                         "plan names must differ")
             continue
         seen.add(name if isinstance(name, str) else None)
@@ -1788,7 +1788,7 @@ def _read_plans(data, problems: _Problems) -> dict:
         if plan is None:
             continue
         if not plan.name.strip():
-            problems.add(f"{loc}.name", f"{_show(plan.name)} is not a non-empty name")
+            problems.add(f"{loc}.name", f"{show_value(plan.name)} is not a non-empty name")
         else:
             out[plan.name] = plan
     return out

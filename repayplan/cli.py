@@ -571,9 +571,9 @@ def build_parser() -> argparse.ArgumentParser:
 # main
 # ----------------------------------------------------------------------------------------
 def _input_text(e: InputError) -> str:
-    from .case import _show
+    from .case import show_value
 
-    return f"{_show(e.value)} is not {e.allowed}" + (f" ({e.hint})" if e.hint else "")
+    return f"{show_value(e.value)} is not {e.allowed}" + (f" ({e.hint})" if e.hint else "")
 
 
 def _error_lines(e: Exception, source: str | None) -> list[str]:

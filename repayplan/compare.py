@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .evaluate import ALL_METRICS, _fmt_metric, evaluate, format_metric
+from .evaluate import ALL_METRICS, evaluate, format_metric, metric_text
 
 __all__ = ["Comparison", "compare", "ROW_LABELS"]
 
@@ -210,14 +210,14 @@ class Comparison:
             for col, v in row.items():
                 style = ' style="background:#d9f2d9;font-weight:bold"' if self.better.loc[key, col] else (
                     ' style="color:#888"' if not ok[col] else "")
-                cells.append(f"<td{style}>{_fmt_metric(key, v)}</td>")
+                cells.append(f"<td{style}>{metric_text(key, v)}</td>")
             side = self.sides[key] if self.sides is not None else ALL_METRICS[key][0]
             title = f"{ALL_METRICS[key][3]} ({side_names[side]})"
             body.append(f"<tr><th title='{escape(title)}'>{escape(labels[key])}</th>{''.join(cells)}"
                         f"<td class='rp-side'>{escape(side_names[side])}</td></tr>")
         for key in ("risk_class", "observation_end"):
             if key in self.metrics.columns:
-                cells = "".join(f"<td>{_fmt_metric(key, v)}</td>" for v in self.metrics[key])
+                cells = "".join(f"<td>{metric_text(key, v)}</td>" for v in self.metrics[key])
                 body.append(f"<tr><th>{escape(labels[key])}</th>{cells}"
                             f"<td class='rp-side'>{escape(side_names['creditor'])}</td></tr>")
         if self.reasons is not None and (self.reasons != "").any():

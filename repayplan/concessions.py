@@ -199,10 +199,10 @@ class _Judge:
 
     def __init__(self, claim, cashflow, creditor, borrower=None, constraints=None, objective="creditor", beta=0.5):
         from .evaluate import Borrower
-        from .negotiate import Constraints, _Context
+        from .negotiate import Constraints, SearchContext
 
         self.claim = claim
-        self.ctx = _Context(claim, cashflow, creditor, borrower or Borrower(), constraints or Constraints(),
+        self.ctx = SearchContext(claim, cashflow, creditor, borrower or Borrower(), constraints or Constraints(),
                             objective, beta, None)
 
     def __call__(self, plans) -> pd.DataFrame:
@@ -280,12 +280,12 @@ class _Seeded:
         return cf * level if level != 1.0 else cf
 
     def frame(self, **assume) -> pd.DataFrame:
-        from .evaluate import _evaluate_batch
+        from .evaluate import evaluate_batch
 
         cash = {k: assume.pop(k) for k in ("cash_level", "cash_trend", "cash_volatility") if k in assume}
         params = {**self.base, **assume}
         cf = self.cash(cash.get("cash_level", 1.0), cash.get("cash_trend", 0.0), cash.get("cash_volatility", 1.0))
-        frame, _ = _evaluate_batch(self.batch, self.claim, self.cashflow, self.creditor, self.borrower, cf=cf,
+        frame, _ = evaluate_batch(self.batch, self.claim, self.cashflow, self.creditor, self.borrower, cf=cf,
                                    params=params)
         return frame
 
@@ -399,12 +399,12 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
     >>> float(t.loc[("recovery_rate", "high"), "expected_npv_change"])
     0.0
     """
-    from .negotiate import _has_hard_finding, score
+    from .negotiate import has_hard_finding, score
 
     plans = [p for p in result.candidates["plan"]]
     seeded = _Seeded(plans, result.claim, result.cashflow, result.creditor, result.borrower)
     cons = result.constraints
-    hard = np.array([_has_hard_finding(p, result.claim) for p in plans]) if cons.hard_rules \
+    hard = np.array([has_hard_finding(p, result.claim) for p in plans]) if cons.hard_rules \
         else np.zeros(len(plans), bool)
     names = list(result.candidates.index)
 

@@ -443,7 +443,7 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     if not isinstance(books, Books):
         raise InputError("books", type(books).__name__, "a repayplan.books.Books")
     batch = plan_batch(plan_list, claim)
-    frame, months = _evaluate_batch(batch, claim, cashflow, creditor, borrower, chunk=chunk, monthly=single,
+    frame, months = evaluate_batch(batch, claim, cashflow, creditor, borrower, chunk=chunk, monthly=single,
                                     books=books)
     extra = plan_findings(plan_list, claim, frame["upfront_shortfall"].to_numpy(), cashflow, books, creditor)
     if check_rules:
@@ -529,7 +529,7 @@ def _findings(plan, claim) -> int:
     return sum(1 for f in _finding_list(plan, claim) if f.severity != "info")
 
 
-def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borrower: Borrower, *, chunk=None,
+def evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borrower: Borrower, *, chunk=None,
                     monthly=False, cf=None, params=None, books=None):
     """The metrics of a batch of plans.
 
@@ -596,7 +596,7 @@ def _evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borro
         "enforcement_npv": values["enforcement_npv"],
         "margin": out["expected_npv"] - values["enforcement_npv"],
         "recovery_rate": out["expected_npv"] / total,
-        "irr": _irr(pay, total),
+        "irr": irr_of_payments(pay, total),
         "default_probability": out["default_probability"],
         "dscr": cover["dscr"],
         "dscr_p5": cover["dscr_p5"],
@@ -924,7 +924,7 @@ def coverage(pay, mean_cf, q5, disc, terms, creditor_npv) -> dict:
             "dscr_mean": dscr_mean, "dscr": annual_dscr(pay, mean_cf, terms), "dscr_p5": annual_dscr(pay, q5, terms)}
 
 
-def _irr(pay: np.ndarray, total, guess=None) -> np.ndarray:
+def irr_of_payments(pay: np.ndarray, total, guess=None) -> np.ndarray:
     """Annualised monthly IRR of ``-total`` at month 0 then the plan's payments, per plan.
 
     ``pay`` is ``(P, H+1, ...)`` and ``total`` a scalar or ``(...)``.  With :math:`d = 1/(1+i)`
@@ -1025,7 +1025,7 @@ class Evaluation:
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><th>{escape(k)}</th><td>{_fmt_metric(k, v)}</td><td>{escape(ALL_METRICS.get(k, ('', '', '', ''))[3])}</td></tr>"
+            f"<tr><th>{escape(k)}</th><td>{metric_text(k, v)}</td><td>{escape(ALL_METRICS.get(k, ('', '', '', ''))[3])}</td></tr>"
             for k, v in self.metrics.items()
         )
         finds = "".join(f"<li>{escape(str(f))}</li>" for f in self.findings)
@@ -1101,5 +1101,5 @@ def format_metric(key: str, value) -> str:
     return f"{value:,.2f}"
 
 
-def _fmt_metric(key: str, value) -> str:
+def metric_text(key: str, value) -> str:
     return escape(format_metric(key, value))

@@ -965,7 +965,7 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
         rng = np.random.default_rng(seed)
         keep = np.sort(rng.choice(len(plans), size=max_plans, replace=False))
         plans = [plans[i] for i in keep]
-    ctx = _Context(claim, cashflow, creditor, borrower, constraints, objective, beta, progress)
+    ctx = SearchContext(claim, cashflow, creditor, borrower, constraints, objective, beta, progress)
     frame = ctx.evaluate(plans, total=len(plans))
     if refine and space.continuous and frame["feasible"].any():
         frame = _refine(ctx, space, frame)
@@ -981,7 +981,7 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
                        cashflow=cashflow, creditor=creditor, borrower=borrower, concessions=costs)
 
 
-def _with_waterfall(ctx: _Context, frame: pd.DataFrame, cashflow):
+def _with_waterfall(ctx: SearchContext, frame: pd.DataFrame, cashflow):
     """The default modification waterfall's result, evaluated under this negotiation's constraints.
 
     Added to the evaluated plans so that the shortlist can show it; ``None`` when no step of
@@ -1009,7 +1009,7 @@ def _rank(frame: pd.DataFrame, claim) -> pd.DataFrame:
     return feasible.sort_values(["_key", "concessions"], ascending=[False, True], kind="stable").drop(columns="_key")
 
 
-def _judged_shortlist(ctx: _Context, frame: pd.DataFrame):
+def _judged_shortlist(ctx: SearchContext, frame: pd.DataFrame):
     """The shortlist with its reasons and its concessions costed in one batch.
 
     Under ``objective="creditor"`` a shortlisted plan never keeps a transfer: the plan
@@ -1074,7 +1074,7 @@ def _sample_plans(space: SearchSpace, n: int, seed) -> list:
     return plans
 
 
-class _Context:
+class SearchContext:
     def __init__(self, claim, cashflow, creditor, borrower, constraints, objective, beta, progress):
         self.claim, self.cashflow, self.creditor, self.borrower = claim, cashflow, creditor, borrower
         self.constraints, self.objective, self.beta, self.progress = constraints, objective, beta, progress
@@ -1090,7 +1090,7 @@ class _Context:
             f = f.reset_index(drop=True)
             f["plan"] = part
             f["rate"] = [float(self.claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in part]
-            hard = np.array([_has_hard_finding(p, self.claim) for p in part]) if self.constraints.hard_rules \
+            hard = np.array([has_hard_finding(p, self.claim) for p in part]) if self.constraints.hard_rules \
                 else np.zeros(len(part), bool)
             checks = self.constraints.checks(f, hard, claim=self.claim, creditor=self.creditor)
             f["hard_rule"] = hard
@@ -1146,13 +1146,13 @@ def score(frame: pd.DataFrame, objective: str = "nash", beta: float = 0.5) -> np
     return np.where((sc > 0) & (sb > 0), val, -np.inf)
 
 
-def _has_hard_finding(plan, claim) -> bool:
+def has_hard_finding(plan, claim) -> bool:
     from . import rules
 
     return any(getattr(f, "hard", False) or getattr(f, "severity", "") == "error" for f in rules.check(plan, claim))
 
 
-def _refine(ctx: _Context, space: SearchSpace, frame: pd.DataFrame, rounds: int = 4, starts: int = 3) -> pd.DataFrame:
+def _refine(ctx: SearchContext, space: SearchSpace, frame: pd.DataFrame, rounds: int = 4, starts: int = 3) -> pd.DataFrame:
     """Refine the continuous dimensions around the best feasible grid points.
 
     A shrinking local grid (3 points a dimension, half the spacing each round), then
@@ -1354,7 +1354,7 @@ def _waterfall(claim, cashflow, creditor, borrower, constraints, wf: Waterfall, 
     horizon = max(p.term for p in plans)
     cf = align_cashflow(cashflow, claim, horizon)
     cash12 = float(cf[:, :12].mean())
-    ctx = _Context(claim, cashflow, creditor, borrower, constraints, "creditor", 0.5, progress)
+    ctx = SearchContext(claim, cashflow, creditor, borrower, constraints, "creditor", 0.5, progress)
     frame = ctx.evaluate(plans)
     pays = np.array([float(p.schedule(claim).payment) for p in plans])
     base = pays[0]

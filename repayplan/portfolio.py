@@ -77,8 +77,8 @@ from .errors import InputError
 from .evaluate import (
     METRICS,
     Borrower,
-    _irr,
     coverage,
+    irr_of_payments,
     plan_names,
     plan_values,
     scenario_outcomes,
@@ -1009,7 +1009,7 @@ def _block(book: _Book, sel: np.ndarray, plans: dict, p: _Params, pool: np.ndarr
         "enforcement_npv": rep(values["enforcement_npv"]),
         "margin": flat(expected - values["enforcement_npv"]),
         "recovery_rate": flat(expected / total),
-        "irr": flat(_irr(pays, total, guess)),
+        "irr": flat(irr_of_payments(pays, total, guess)),
         "default_probability": flat(outcome["default_probability"]),
         "min_dscr": flat(cover["min_dscr"]),
         "dscr_p5": flat(cover["dscr_p5"]),

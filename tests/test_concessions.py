@@ -89,18 +89,18 @@ def test_concessions_of_the_shortlist_are_one_batch():
 
     neg = sys.modules["repayplan.negotiate"]
 
-    real = neg._Context.evaluate
+    real = neg.SearchContext.evaluate
 
     def spy(self, plans, *a, **k):
         calls.append(len(plans))
         return real(self, plans, *a, **k)
 
-    neg._Context.evaluate = spy
+    neg.SearchContext.evaluate = spy
     try:
         res = rp.negotiate(CLAIM, RISKY, CREDITOR, space=rp.SearchSpace(term=[36, 60], grace=[0, 6]),
                            objective="nash", constraints=rp.Constraints(min_dscr=1.0, min_dscr_p5=None), refine=False)
     finally:
-        neg._Context.evaluate = real
+        neg.SearchContext.evaluate = real
     n = len(res.candidates) + len(res.concessions)
     assert calls[-1] == n and n > len(res.candidates)   # every candidate and every variant in one call
     assert np.isfinite(res.concessions["creditor_cost"]).all()
