@@ -1594,7 +1594,38 @@ def _batchable(ag: Agreement) -> bool:
             and all(isinstance(c, (ConsecutiveMisses, DaysPastDue)) for c in ag.breach))
 
 
-def status_many(agreements, as_of, payments) -> pd.DataFrame:
+def _read_minor(items, signed: _dt.date, as_of: _dt.date, name: str) -> tuple:
+    """Payments already in minor units, ``((date, int), ...)``, by the rules of
+    :func:`_read_payments`: dates from the signing date to ``as_of``, whole amounts >= 0,
+    none listed twice."""
+    try:
+        items = list(() if items is None else items)
+    except TypeError:
+        raise InputError(name, items, "a sequence of (date, minor units) pairs") from None
+    out, seen = [], set()
+    for j, pair in enumerate(items):
+        where = f"{name}[{j}]"
+        try:
+            day, amount = pair
+        except (TypeError, ValueError):
+            raise InputError(where, pair, "a (date, minor units) pair") from None
+        if not isinstance(day, _dt.date) or isinstance(day, _dt.datetime):
+            raise InputError(f"{where}.date", day, "a datetime.date")
+        if not signed <= day <= as_of:
+            raise InputError(f"{where}.date", day, f"a date from the signing date {signed} to {as_of}")
+        if isinstance(amount, (bool, np.bool_)) or not isinstance(amount, (int, np.integer)) \
+                or amount < 0:
+            raise InputError(f"{where}.amount", amount, "a whole number of minor units, 0 or more")
+        amount = int(amount)
+        if (day, amount) in seen and amount > 0:
+            raise InputError(where, (day.isoformat(), amount), "a payment not already listed",
+                             "if both were received, give them as one payment of the sum")
+        seen.add((day, amount))
+        out.append((day, amount))
+    return tuple(out)
+
+
+def status_many(agreements, as_of, payments, *, minor: bool = False) -> pd.DataFrame:
     """The headline of :meth:`Agreement.status` for many agreements on one date, batched.
 
     Agreements with the terms of the ledger's batch (overpayments to the next instalments,
@@ -1613,6 +1644,9 @@ def status_many(agreements, as_of, payments) -> pd.DataFrame:
         On or after every signing date.
     payments : sequence of payment lists
         One per agreement, as for :meth:`Agreement.status`.
+    minor : bool
+        The amounts are whole minor units (``(date, int)`` pairs, as a register keeps
+        them) rather than amounts in the currency; default False.
 
     Returns
     -------
@@ -1641,6 +1675,12 @@ def status_many(agreements, as_of, payments) -> pd.DataFrame:
     1  breached  42100.00  622.85            104  2027-05-01
     >>> s.loc[0, "breach"].date, s.loc[1, "breach"].date
     (datetime.date(2027, 4, 2), datetime.date(2027, 2, 2))
+
+    The same payments in fen, as a register keeps them:
+
+    >>> fen = [(date(2027, 1, 1), 1_060_000), (date(2027, 2, 1), 1_055_000)]
+    >>> status_many([ag], date(2027, 4, 15), [fen], minor=True).loc[0, "penalty"]
+    Decimal('154.71')
     """
     day = check_date("as_of", as_of)
     ags = list(agreements)
@@ -1656,12 +1696,18 @@ def status_many(agreements, as_of, payments) -> pd.DataFrame:
     read: list = [None] * len(ags)
     groups: dict = {}
     for i, ag in enumerate(ags):
+        if minor:
+            read[i] = _read_minor(pays[i], ag.signed, day, f"payments[{i}]")
         if _batchable(ag):
-            read[i] = _read_payments(pays[i], ag.signed, day, ag.minor_units)
+            if not minor:
+                read[i] = _read_payments(pays[i], ag.signed, day, ag.minor_units)
             rs = ag.rules
             key = (rs.allocation_order, rs.allocation_by, rs.compound_interest, rs.accrual_day_count,
                    ag.grace_days, ag.minor_units)
             groups.setdefault(key, []).append(i)
+        elif minor:
+            u = ag.minor_units
+            rows[i] = _status_fields(ag.status(day, [(d, money.from_minor(a, u)) for d, a in read[i]]))
         else:
             rows[i] = _status_fields(ag.status(day, pays[i]))
     end = np.datetime64(day, "D")

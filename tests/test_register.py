@@ -623,6 +623,8 @@ def test_status_many_equals_status_of_each(books, horizon):
                 days[start + _dt.timedelta(days=d)] = Decimal(a)
         pays.append(sorted(days.items()))
     got = status_many(ags, as_of, pays)
+    fen = [[(d, int(a * 100)) for d, a in p] for p in pays]
+    pd.testing.assert_frame_equal(status_many(ags, as_of, fen, minor=True), got)
     for i, (ag, p) in enumerate(zip(ags, pays, strict=True)):
         s = ag.status(as_of, p)
         t = s.table
@@ -653,6 +655,17 @@ def test_status_many_refuses_what_status_refuses():
     with pytest.raises(InputError) as e:  # a statement imported twice, as Agreement.status
         status_many([ag], date(2027, 1, 5), [[(date(2027, 1, 1), 100), (date(2027, 1, 1), 100)]])
     assert e.value.field == "payments[1]"
+    for bad, field in [([(date(2027, 1, 1), 1.5)], "payments[0][0].amount"),
+                       ([(date(2027, 1, 1), -1)], "payments[0][0].amount"),
+                       ([(date(2026, 11, 30), 1)], "payments[0][0].date"),
+                       ([(date(2027, 1, 6), 1)], "payments[0][0].date"),
+                       ([("2027-01-01", 1)], "payments[0][0].date"),
+                       ([(date(2027, 1, 1),)], "payments[0][0]"),
+                       (5, "payments[0]"),
+                       ([(date(2027, 1, 1), 7), (date(2027, 1, 1), 7)], "payments[0][1]")]:
+        with pytest.raises(InputError) as e:
+            status_many([ag], date(2027, 1, 5), [bad], minor=True)
+        assert e.value.field == field, bad
 
 
 def test_due_lists_arrears_and_what_falls_due(reg):

@@ -161,9 +161,8 @@ def status_frame(reg, conn, as_of: _dt.date, only) -> pd.DataFrame:
         for aid, day, minor in received_rows(conn, as_of, slow[i:i + 500]):
             pays.setdefault(aid, []).append((day, minor))
     ags = _agreements_of(reg, conn, slow)
-    batch = status_many([ags[aid] for aid in slow], as_of,
-                        [[(d, money.from_minor(m, u)) for d, m in pays.get(aid, [])]
-                         for aid, u in zip(slow, (ags[aid].minor_units for aid in slow), strict=True)])
+    batch = status_many([ags[aid] for aid in slow], as_of, [pays.get(aid, []) for aid in slow],
+                        minor=True)
     replayed = dict(zip(slow, batch.to_dict("records"), strict=True))
     rows = []
     for a, f in zip(agr, fast, strict=True):
