@@ -835,7 +835,9 @@ def replay_many(*, start, due, interest, principal, penalty_rate, terms: Terms, 
     dict of ndarray
         ``principal``, ``overdue_principal``, ``interest``, ``overdue_interest``,
         ``penalty``, ``compound``, ``credit``, ``arrears`` (shape (B,)) and ``paid_on``
-        (shape (B, N), the day each instalment was paid in full, NaT if not).
+        (shape (B, N), the day each instalment was paid in full, NaT if not), and
+        ``outstanding`` (shape (B, N), each instalment's interest and principal unpaid, as
+        :meth:`Ledger.outstanding`).
 
     Examples
     --------
@@ -990,4 +992,5 @@ def replay_many(*, start, due, interest, principal, penalty_rate, terms: Terms, 
         "credit": credit,
         "arrears": np.where(due_now, i_s - i_paid + p_out, 0).sum(axis=1),
         "paid_on": paid_on,
+        "outstanding": i_s - i_paid + p_out,
     }

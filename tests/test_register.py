@@ -31,6 +31,7 @@ import repayplan as rp
 from repayplan.errors import InputError
 from repayplan.register import ConflictError, Register, RegisterError
 from repayplan.register.follow import STATUS_COLUMNS
+from repayplan.tracking import ConsecutiveMisses, CumulativeShortfall, DaysPastDue
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKENDS = ["sqlite", "postgresql"]
@@ -488,6 +489,7 @@ def expected_row(ag: rp.Agreement, as_of: date, pays) -> dict:
             "balance": s.balance, "days_past_due": int(t["days_past_due"].max()),
             "next_due": None if later.empty else later["due_date"].iloc[0].date(),
             "next_amount": None if later.empty else later["outstanding"].iloc[0],
+            "breach": "" if s.breach is None else str(s.breach),
             "breach_date": None if s.breach is None else s.breach.date,
             "observation_end": None if s.observation is None else s.observation.end}
 
@@ -549,6 +551,121 @@ def test_status_of_many_agreements_in_one_call_equals_each_alone(follow_reg):
         ag = reg.agreement(row["agreement"])
         want = expected_row(ag, as_of, reg.received(row["agreement"], as_of))
         assert {k: row[k] for k in want} == want
+
+
+CLAUSES = {"default": None, "dpd30": (DaysPastDue(30),),
+           "three_or_dpd45": (ConsecutiveMisses(3, final=False), DaysPastDue(45)),
+           "shortfall": (CumulativeShortfall("0.2"),)}  # the last one replays alone
+
+
+def pay_history(reg, aid, ag, kinds, as_of, signed):
+    """Pay the agreement's instalments as ``kinds`` says (on time, early, late, part, ...)."""
+    inst = ag.instalments()
+    for i, kind in enumerate(kinds[:len(inst)]):
+        due_day, amount = inst["due_date"].iloc[i].date(), inst["due"].iloc[i]
+        day = {"exact": due_day, "early": due_day - _dt.timedelta(days=3),
+               "late": due_day + _dt.timedelta(days=10), "very_late": due_day + _dt.timedelta(days=50),
+               "partial": due_day, "over": due_day}.get(kind)
+        if kind == "skip" or day > as_of or day < signed:
+            continue
+        pay = {"partial": amount / 2, "over": amount + 50}.get(kind, amount)
+        reg.pay(aid, day, pay.quantize(Decimal("0.01")))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(books=st.lists(st.tuples(
+    st.sampled_from([p.name for p in PLANS]), st.sampled_from([0, 3]),
+    st.sampled_from(["next", "next", "principal"]), st.sampled_from(list(CLAUSES)),
+    st.integers(0, 40),
+    st.lists(st.sampled_from(["exact", "exact", "early", "late", "very_late", "partial", "skip",
+                              "over"]), min_size=0, max_size=12)), min_size=2, max_size=6),
+    horizon=st.integers(0, 420))
+def test_status_of_irregular_books_in_one_call_equals_each_alone(follow_reg, books, horizon):
+    # several irregular agreements at once: the batch replay groups them by rule set and
+    # grace days, pads their schedules, and must still give every row as Agreement.status
+    reg, cid, _ = follow_reg
+    as_of = date(2026, 12, 1) + _dt.timedelta(days=horizon + 40)
+    aids = []
+    for plan, grace, overpayment, clause, late_by, kinds in books:
+        if overpayment == "principal" and plan == "deferral":
+            overpayment = "next"
+        signed = date(2026, 12, 1) + _dt.timedelta(days=late_by)
+        aid = reg.sign(cid, plan, signed, grace_days=grace, overpayment=overpayment,
+                       breach=CLAUSES[clause])
+        pay_history(reg, aid, reg.agreement(aid), kinds, as_of, signed)
+        aids.append(aid)
+    got = reg.status(as_of, agreements=aids).set_index("agreement")
+    for aid in aids:
+        want = expected_row(reg.agreement(aid), as_of, reg.received(aid, as_of))
+        assert {k: got.loc[aid, k] for k in want} == want, aid
+
+
+@settings(max_examples=40, deadline=None)
+@given(books=st.lists(st.tuples(
+    st.sampled_from(range(len(PLANS))), st.sampled_from([0, 5]), st.sampled_from(list(CLAUSES)),
+    st.sampled_from(["cn-bank", "generic"]),
+    st.lists(st.tuples(st.integers(0, 400), st.integers(1, 3_000)), max_size=10)),
+    min_size=1, max_size=5), horizon=st.integers(0, 450))
+def test_status_many_equals_status_of_each(books, horizon):
+    # no register: arbitrary dated amounts against agreements of two rule sets
+    from repayplan.tracking import status_many
+
+    start = date(2026, 12, 1)
+    as_of = start + _dt.timedelta(days=horizon)
+    ags, pays = [], []
+    for k, grace, clause, rules, items in books:
+        claim = rp.Claim(principal=12_000, annual_rate=0.06, as_of=start, rules=rules)
+        ags.append(rp.Agreement(PLANS[k], claim, grace_days=grace,
+                                breach=CLAUSES[clause] or (ConsecutiveMisses(2),)))
+        days = {}
+        for d, a in items:
+            if d <= horizon:
+                days[start + _dt.timedelta(days=d)] = Decimal(a)
+        pays.append(sorted(days.items()))
+    got = status_many(ags, as_of, pays)
+    fen = [[(d, int(a * 100)) for d, a in p] for p in pays]
+    pd.testing.assert_frame_equal(status_many(ags, as_of, fen, minor=True), got)
+    for i, (ag, p) in enumerate(zip(ags, pays, strict=True)):
+        s = ag.status(as_of, p)
+        t = s.table
+        later = t[(t["due_date"] > pd.Timestamp(as_of)) & (t["outstanding"] > 0)]
+        row = got.iloc[i]
+        assert (row["state"], row["paid"], row["arrears"], row["penalty"], row["balance"]) == (
+            s.state, s.paid, s.arrears, s.penalty, s.balance)
+        assert row["days_past_due"] == int(t["days_past_due"].max())
+        assert row["next_due"] == (None if later.empty else later["due_date"].iloc[0].date())
+        assert row["next_amount"] == (None if later.empty else later["outstanding"].iloc[0])
+        assert row["breach"] == s.breach and row["observation"] == s.observation
+
+
+def test_status_many_refuses_what_status_refuses():
+    from repayplan.tracking import status_many
+
+    claim = rp.Claim(principal=12_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+    ag = rp.Agreement(PLANS[0], claim)
+    with pytest.raises(InputError) as e:
+        status_many([ag], date(2027, 1, 5), [])
+    assert e.value.field == "payments"
+    with pytest.raises(InputError) as e:
+        status_many([ag, "x"], date(2027, 1, 5), [[], []])
+    assert e.value.field == "agreements[1]"
+    with pytest.raises(InputError) as e:
+        status_many([ag], date(2026, 11, 5), [[]])
+    assert e.value.field == "as_of"
+    with pytest.raises(InputError) as e:  # a statement imported twice, as Agreement.status
+        status_many([ag], date(2027, 1, 5), [[(date(2027, 1, 1), 100), (date(2027, 1, 1), 100)]])
+    assert e.value.field == "payments[1]"
+    for bad, field in [([(date(2027, 1, 1), 1.5)], "payments[0][0].amount"),
+                       ([(date(2027, 1, 1), -1)], "payments[0][0].amount"),
+                       ([(date(2026, 11, 30), 1)], "payments[0][0].date"),
+                       ([(date(2027, 1, 6), 1)], "payments[0][0].date"),
+                       ([("2027-01-01", 1)], "payments[0][0].date"),
+                       ([(date(2027, 1, 1),)], "payments[0][0]"),
+                       (5, "payments[0]"),
+                       ([(date(2027, 1, 1), 7), (date(2027, 1, 1), 7)], "payments[0][1]")]:
+        with pytest.raises(InputError) as e:
+            status_many([ag], date(2027, 1, 5), [bad], minor=True)
+        assert e.value.field == field, bad
 
 
 def test_due_lists_arrears_and_what_falls_due(reg):

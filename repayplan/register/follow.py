@@ -3,7 +3,9 @@
 :func:`status_frame` reads agreements, instalments and payments in three queries.  The
 agreements that have nothing to replay (every instalment so far paid exactly, on or before
 its due date, nothing due and unpaid) are read off their instalments with array arithmetic;
-all the others are replayed by :meth:`repayplan.Agreement.status`, the one ledger.
+all the others are replayed together by :func:`repayplan.tracking.status_many` (the one
+ledger's batch, :func:`repayplan.ledger.replay_many`; agreements on terms the batch does not
+cover are replayed one by one by :meth:`repayplan.Agreement.status`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import money
+from ..tracking import status_many
 
 __all__ = ["STATUS_COLUMNS"]
 
@@ -157,6 +160,10 @@ def status_frame(reg, conn, as_of: _dt.date, only) -> pd.DataFrame:
     for i in range(0, len(slow), 500):
         for aid, day, minor in received_rows(conn, as_of, slow[i:i + 500]):
             pays.setdefault(aid, []).append((day, minor))
+    ags = _agreements_of(reg, conn, slow)
+    batch = status_many([ags[aid] for aid in slow], as_of, [pays.get(aid, []) for aid in slow],
+                        minor=True)
+    replayed = dict(zip(slow, batch.to_dict("records"), strict=True))
     rows = []
     for a, f in zip(agr, fast, strict=True):
         u = a.minor_units
@@ -172,10 +179,41 @@ def status_frame(reg, conn, as_of: _dt.date, only) -> pd.DataFrame:
                 "breach": "", "breach_date": None, "observation_end": a.observation_end,
                 "currency": a.currency})
         else:
-            ag = reg.agreement(a.id)
-            st = ag.status(as_of, [(d, money.from_minor(m, u)) for d, m in pays.get(a.id, [])])
-            rows.append(status_row(st, a.id, a.case_id, a.borrower, a.plan, a.signed))
+            s = replayed[a.id]
+            b, obs = s["breach"], s["observation"]
+            rows.append({
+                "agreement": a.id, "case": a.case_id, "borrower": a.borrower, "plan": a.plan,
+                "signed": a.signed, "state": s["state"], "paid": s["paid"], "arrears": s["arrears"],
+                "penalty": s["penalty"], "balance": s["balance"],
+                "days_past_due": s["days_past_due"], "next_due": s["next_due"],
+                "next_amount": s["next_amount"], "breach": "" if b is None else str(b),
+                "breach_date": None if b is None else b.date,
+                "observation_end": None if obs is None else obs.end,
+                "currency": ags[a.id].currency})
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
+
+
+def _agreements_of(reg, conn, ids) -> dict:
+    """``{agreement id: Agreement}``, built once per distinct case version, plan, signing
+    date and terms: agreements that share them have the same schedule and clauses, so one
+    :class:`repayplan.Agreement` replays them all (only its label differs, which the status
+    does not show)."""
+    from sqlalchemy import select
+
+    from .models import AgreementRow
+
+    out: dict = {}
+    built: dict = {}
+    for i in range(0, len(ids), 500):
+        q = (select(AgreementRow.id, AgreementRow.case_version_id, AgreementRow.plan,
+                    AgreementRow.signed, AgreementRow.terms)
+             .where(AgreementRow.id.in_(ids[i:i + 500])))
+        for aid, version, plan, signed, terms in conn.execute(q):
+            key = (version, plan, str(signed)[:10], terms)
+            if key not in built:
+                built[key] = reg.agreement(aid)
+            out[aid] = built[key]
+    return out
 
 
 def _exists(conn, aid: int) -> bool:
