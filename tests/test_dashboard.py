@@ -30,11 +30,11 @@ from repayplan.negotiate import Constraints, explain_plan, seasonal_weights
 from repayplan.notebook import Dashboard, Session
 from repayplan.notebook.app import _safe_filename
 from repayplan.notebook.charts import cash_band, payment_ceiling, render_png
-from repayplan.notebook.labels import TEXT, text
+from repayplan.notebook.labels import TEXT, option_label, text
 from repayplan.notebook.minutes import MeetingRecord
 from repayplan.notebook.serve import free_port, start, voila_command
 from repayplan.notebook.serve import main as serve_main
-from repayplan.notebook.state import PLAN_OPTIONS, option_text, parse_option
+from repayplan.notebook.state import PLAN_OPTIONS, PlanSlot, option_text, parse_option
 
 CASE = Case.sample()
 THREE = ["Bank proposal", "Borrower proposal", "Seasonal 48"]
@@ -130,10 +130,15 @@ def test_a_bad_value_shows_the_librarys_message_and_keeps_the_plan():
     table = d.session.view.comparison.table.copy()
     col = d.columns[0]
     col.controls["term"].value = "forty"
-    assert "term == &#x27;forty&#x27;, must be a whole number from 1 to 1200" in col.errors["term"].value
+    # the message names the control's label and what was typed, not the argument
+    assert col.errors["term"].value == ("<span>Term (months): forty is not accepted; "
+                                        "it must be a whole number from 1 to 1200.</span>")
     assert d.session.slots[0].plan.term == 36 and col.warning.value  # "not applied"
-    col.controls["annual_rate"].value = "4.35"
-    assert "4.35% is 0.0435" in col.errors["annual_rate"].value    # the library's hint
+    col.controls["annual_rate"].value = "435"                      # 435 % a year
+    assert "Rate (% a year; blank: contract): 435 is not accepted" in col.errors["annual_rate"].value
+    assert "a percentage from 0 to 100" in col.errors["annual_rate"].value
+    col.controls["annual_rate"].value = "4x"
+    assert "4x is not accepted; it must be a percentage such as 4.35 or 4.35%" in col.errors["annual_rate"].value
     col.controls["down_payment"].value = "99999999"
     assert "at most what is owed after waivers (1242497.51)" in col.errors["down_payment"].value
     np.testing.assert_array_equal(d.session.view.comparison.table.to_numpy(float), table.to_numpy(float))
@@ -156,9 +161,41 @@ def test_a_value_refused_because_of_another_field_applies_once_that_field_allows
 def test_a_term_longer_than_the_cash_flow_is_refused_with_the_reason():
     s = Session(CASE, plans=THREE)
     msg = s.set_option(0, "term", "200")
-    assert msg == ("cashflow == '120 months from 2026-07', must be at least 200 months from 2026-07 "
-                   "to cover the longest plan (120 given)")
+    assert msg == ("Term (months): not applied; the cash flow must be at least 200 months from 2026-07 "
+                   "to cover the longest plan (120 given).")
     assert s.slots[0].plan.term == 36
+    s.set_lang("zh")
+    assert s.set_option(0, "term", "200") == ("期限（月）：未生效；现金流应为自 2026-07 起至少 200 个月，"
+                                             "才能覆盖最长的方案（现有 120 个月）。")
+
+
+@pytest.mark.parametrize("typed", ["4.35", "4.35%", " 4.35 % ", "４.３５％"])
+def test_a_rate_is_typed_in_percent_with_or_without_the_sign(typed):
+    s = Session(CASE, plans=THREE)
+    assert s.set_option(0, "annual_rate", typed) is None
+    assert s.slots[0].plan.annual_rate == 0.0435               # Decimal("4.35") / 100, exactly
+    # the same plan as the rate given to the library as a fraction
+    assert s.slots[0].plan == CASE.plan("Bank proposal").replace(annual_rate=0.0435)
+    assert s.slots[0].texts["annual_rate"] == typed                # what was typed stays shown
+    assert PlanSlot.of(9, s.slots[0].plan).texts["annual_rate"] == "4.35%"
+
+
+@pytest.mark.parametrize("typed, amount", [("¥50,000", 50_000), ("50,000.50", 50_000.5), ("1 000 000元", 1_000_000),
+                                           ("CNY 12,345.67", 12_345.67), ("￥５０，０００", 50_000)])
+def test_an_amount_is_typed_with_separators_and_currency_and_shown_grouped(typed, amount):
+    s = Session(CASE, plans=THREE)
+    assert s.set_option(0, "down_payment", typed) is None
+    assert s.slots[0].plan.down_payment == amount
+    assert PlanSlot.of(9, s.slots[0].plan).texts["down_payment"] == f"{amount:,}".removesuffix(".0")
+    assert s.set_cash("base", typed) is None and float(s.projection.base) == amount
+
+
+def test_messages_follow_the_interface_language():
+    s = Session(CASE, plans=THREE)
+    s.set_lang("zh")
+    assert s.set_option(0, "term", "forty") == "期限（月）：“forty”无效，应为1 到 1200 之间的整数。"
+    assert s.set_option(0, "penalty_waiver", "1.5") == "罚息减免（0–1或%）：“1.5”无效，应为0 到 1 之间的比例（或百分比）。"
+    assert s.set_option(0, "penalty_waiver", "50%") is None and s.slots[0].plan.penalty_waiver == 0.5
 
 
 OPTION_TEXT = st.one_of(st.sampled_from(["", "0", "1", "0.5", "-3", "36", "1e3", "abc", "0.0435", "12,5", "nan",
@@ -176,11 +213,14 @@ def test_any_typed_text_either_applies_exactly_or_leaves_the_plan_with_a_message
         want = before.replace(**{option: parse_option(option, raw)})
         want.schedule(CASE.claim)
         rp.evaluate(want, CASE.claim, CASE.cashflow, CASE.creditor, check_rules=False)
-    except InputError as e:
-        want, reason = before, str(e)
+    except InputError:
+        want, refused = before, True
     else:
-        reason = None
-    assert s.set_option(0, option, raw) == reason
+        refused = False
+    msg = s.set_option(0, option, raw)
+    assert (msg is not None) == refused
+    if refused:   # the message names the control's label, never the argument
+        assert msg.startswith(option_label(option) + ":") and f"{option} ==" not in msg
     assert s.slots[0].plan == want
     s.refresh()  # the session always evaluates
 

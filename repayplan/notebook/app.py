@@ -262,7 +262,7 @@ class Dashboard:
     48
     >>> dash.columns[0].controls["term"].value = "forty"
     >>> print(dash.columns[0].errors["term"].value)
-    <span>term == &#x27;forty&#x27;, must be a whole number from 1 to 1200</span>
+    <span>Term (months): forty is not accepted; it must be a whole number from 1 to 1200.</span>
     """
 
     def __init__(self, case, plans=None, *, lang: str = "en", clock=None):
