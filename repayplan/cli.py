@@ -321,7 +321,8 @@ def _cmd_export(args) -> int:
     try:
         report.write(schedule, args.output, format=fmt, lang=args.lang, claim=case.claim, plan=plan,
                      borrower=name(case.borrower), creditor=name(case.creditor_party),
-                     agreement_date=args.agreement_date, notes=args.note or None, security=case.security)
+                     agreement_date=args.agreement_date, notes=args.note or None, security=case.security,
+                     contract=case.contract or None, borrower_party=case.borrower)
     except InputError as e:
         if e.field in ("path", "format"):  # the output file, not the case
             raise _UserError(args.output, _input_text(e)) from None

@@ -333,8 +333,10 @@ def test_export_xlsx_states_every_amount_and_the_totals(runs):
         for c, v in zip(cols[2:], row[2:], strict=True):
             assert isinstance(v, (int, float)) and Decimal(str(v)).quantize(cents) == want[c], c
     sums = {c: sum(Decimal(str(row[i])) for row in body) for i, c in enumerate(cols) if i >= 3}
-    values = [Decimal(str(v)) for v in total[1:] if v is not None]
-    assert values == [sums["payment"], sums["interest"], sums["principal"]]
+    # the totals are SUM formulas over exactly the schedule's cells of their column
+    last = len(body) + 1
+    assert [v for v in total[1:] if v is not None] == [f"=SUM({c}2:{c}{last})" for c in "DEF"]
+    assert sums["payment"] == SAMPLE.schedule(PLAN).total_paid
     # the principal repaid is what was owed after the waivers, exactly
     assert sums["principal"] == SAMPLE.claim.total - SAMPLE.schedule(PLAN).terms["waived"]
 
@@ -399,7 +401,9 @@ def test_injection_is_neutralised_in_csv_excel_and_html(tmp_path, capsys):
     wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
     found = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == INJECT_BORROWER]
     assert found and all(c.data_type == "s" for c in found)
-    assert not [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    # the only formulas are the totals' SUMs over cell references
+    formulas = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas and all(re.fullmatch(r"=SUM\(([A-Z])2:\1\d+\)", f) for f in formulas)
     # HTML: the script is text, escaped
     html = (tmp_path / "a.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

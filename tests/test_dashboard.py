@@ -26,6 +26,7 @@ from repayplan import report
 from repayplan.case import Case
 from repayplan.compare import ROW_LABELS
 from repayplan.errors import InputError
+from repayplan.evaluate import format_probability
 from repayplan.negotiate import Constraints, explain_plan, seasonal_weights
 from repayplan.notebook import Dashboard, Session
 from repayplan.notebook.app import _safe_filename
@@ -415,6 +416,22 @@ def test_the_meeting_record_keeps_every_offer_with_its_time_and_the_accepted_one
     assert rec.accepted is None
 
 
+def test_minutes_show_amounts_and_probabilities_as_the_comparison_does():
+    d = dash3()
+    s = d.session
+    offer = s.minutes.offers[0]
+    shown = s.view.comparison.formatted().loc[:, "Bank proposal"]
+    md = s.minutes_text("md")
+    # the comparison's own text of the same figures (separators; probability in percent)
+    assert shown["Total paid"].rstrip("*") in md and f"{offer.total_paid:,.2f}" in md
+    p = format_probability(float(offer.default_probability))
+    assert p.endswith("%") and f"| {p} |" in md
+    assert f"{offer.total_paid:f}" not in md                     # no bare 1320733.05
+    # the CSV keeps plain numbers for a spreadsheet
+    rows = list(csv.reader(io.StringIO(s.minutes_text("csv"))))
+    assert format(offer.total_paid, "f") in [c for r in rows for c in r]
+
+
 def test_minutes_are_escaped_and_safe_in_a_spreadsheet():
     d = dash3()
     d.columns[0].name.value = '=HYPERLINK("http://x","<script>")'
@@ -452,8 +469,9 @@ def test_exports_are_the_reports_of_the_library(tmp_path):
     csv_text = d.annex(format="csv", lang="en")                 # the accepted plan by default
     want = report.render(plan.schedule(CASE.claim), "csv", lang="en", claim=CASE.claim, plan=plan,
                          borrower=CASE.borrower.other_name, creditor=CASE.creditor_party.other_name,
-                         security=CASE.security)
+                         security=CASE.security, contract=CASE.contract, borrower_party=CASE.borrower)
     assert csv_text == want
+    assert "Loan contract No.,JNB-SZ-2025-LD-0318" in csv_text
     links = d.downloads_html("Borrower proposal", "xlsx", lang="zh")
     hrefs = re.findall(r'href="data:([^;]+);base64,([^"]+)"', links)
     assert [m for m, _ in hrefs] == ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1403,7 +1403,8 @@ class Session:
             borrower = case.borrower.other_name or borrower
             creditor = case.creditor_party.other_name or creditor
         kw = {"lang": lang, "claim": case.claim, "plan": slot.plan, "borrower": borrower,
-              "creditor": creditor, "security": case.security}
+              "creditor": creditor, "security": case.security, "borrower_party": case.borrower,
+              "contract": case.contract or None}
         if case.cashflow.provenance is not None:  # where the cash the plan was judged on came from
             kw["notes"] = [f"The borrower's cash flow: {case.cashflow.provenance.summary()}."]
         return slot.plan.schedule(case.claim), kw
