@@ -462,3 +462,27 @@ def test_bad_json_and_a_cash_flow_too_short(tmp_path, capsys):
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith(f"repayplan: {tmp_path / 'short.toml'}: cashflow: ")
     assert "at least 24 months" in line
+
+
+def test_suggest_save_writes_the_ranked_suggestions_so_export_can_take_one(tmp_path, capsys):
+    path = tmp_path / "small.json"
+    case = small_case()
+    case.save(path)
+    assert main(["suggest", str(path), "--save", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    # the same search run in the library: its ranked shortlist, renamed, after the case's plans
+    result = case.negotiate()
+    ranked = list(result.candidates["plan"])
+    saved = Case.load(path)
+    names = [f"Suggested {k}" for k in range(1, len(ranked) + 1)]
+    assert list(saved.plans) == ["twelve", "two years", *names]
+    assert [saved.plan(n) for n in names] == [p.replace(name=n) for p, n in zip(ranked, names, strict=True)]
+    assert 'export one with --plan "Suggested 1"' in out
+    # a second --save replaces the suggestions instead of piling them up
+    assert main(["suggest", str(path), "--save", "--no-progress"]) == 0
+    assert list(Case.load(path).plans) == ["twelve", "two years", *names]
+    # and the annex of a suggestion is its schedule, to the cent
+    assert main(["export", str(path), "--plan", "Suggested 1", "--format", "csv", "-o", str(tmp_path / "s1.csv")]) == 0
+    text = (tmp_path / "s1.csv").read_text(encoding="utf-8-sig")
+    sched = saved.schedule("Suggested 1")
+    assert f"Total,,,{sched.total_paid},{sched.total_interest}," in text

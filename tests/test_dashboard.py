@@ -286,9 +286,21 @@ def test_suggest_adds_the_recommended_plan_with_its_reasons_and_draws_the_fronti
     assert s.slots[3].explanation == explain_plan(s.slots[3].plan, best)
     assert "Why:" in d.columns[3].explanation.value
     assert calls and calls[-1] == d.progress.max and 0 < d.progress.max <= len(res.evaluated)
-    # the rest wait in the list, each with an Add button
-    assert len(d.suggestions_box.children) == len(res.candidates) - 1
-    assert "No free column" in d.suggest_message.value
+    # the rest wait in the list, each with a Replace button and the column it replaces
+    # (the table is full now), then the reasons for the ranking
+    rows = d.suggestions_box.children
+    assert len(rows) == len(res.candidates) - 1 + 1
+    assert "choose the column a suggestion replaces" in d.suggest_message.value
+    assert "rp-replace-suggestion" in rows[0].children[1]._dom_classes
+    ranking = rows[-1].value
+    assert "rp-suggest-ranking" in ranking and html.escape(res.explain("en").splitlines()[1]) in ranking
+    # replace the second column by the next suggestion
+    waiting = s.suggestions[0]
+    rows[0].children[0].value = 1
+    rows[0].children[1].click()
+    assert s.names == ["Bank proposal", "Suggested 2", "Seasonal 48", "Suggested 1"]
+    assert s.slots[1].plan == waiting.plan and s.slots[1].origin == "suggested"
+    assert "Suggested 2" in s.view.comparison.table.columns and "Borrower proposal" not in s.view.comparison.table.columns
     # the frontier is the negotiation's, and the new plan is compared like the others
     data = s.view.charts
     np.testing.assert_array_equal(data.frontier["burden"].to_numpy(), res.frontier["burden"].to_numpy(float))

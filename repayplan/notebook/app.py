@@ -762,18 +762,42 @@ class Dashboard:
         self.update()
 
     def _show_suggestions(self) -> None:
+        """The waiting suggestions: "Add" while a column is free, else "Replace" a chosen column;
+        then why the search ranks them as it does."""
         s = self.session
         rows = []
+        full = len(s.slots) >= s.MAX_PLANS
         for k, slot in enumerate(s.suggestions):
-            b = w.Button(description=text("add_suggestion", s.lang), layout={"min_width": "80px"})
-            b.add_class("rp-add-suggestion")
-            b.on_click(functools.partial(self._on_add_suggestion, k))
-            rows.append(w.HBox([b, w.HTML(f"<b>{html.escape(slot.name)}</b>: {html.escape(slot.explanation)}")]))
+            why = w.HTML(f"<b>{html.escape(slot.name)}</b>: {html.escape(slot.explanation)}")
+            if full:
+                which = w.Dropdown(options=[(n, i) for i, n in enumerate(s.names)], value=len(s.slots) - 1,
+                                   description=text("replace_which", s.lang), layout={"width": "220px"})
+                which.add_class("rp-replace-which")
+                b = w.Button(description=text("replace_suggestion", s.lang), layout={"min_width": "80px"})
+                b.add_class("rp-replace-suggestion")
+                b.on_click(functools.partial(self._on_replace_suggestion, k, which))
+                rows.append(w.HBox([which, b, why]))
+            else:
+                b = w.Button(description=text("add_suggestion", s.lang), layout={"min_width": "80px"})
+                b.add_class("rp-add-suggestion")
+                b.on_click(functools.partial(self._on_add_suggestion, k))
+                rows.append(w.HBox([b, why]))
+        ranking = s.ranking()
+        if ranking:
+            body = "<br>".join(html.escape(line) for line in ranking.splitlines())
+            box = w.HTML(f"<details class='rp-suggest-ranking'><summary>{html.escape(text('suggest_ranking', s.lang))}"
+                         f"</summary><div style='font-size:12px'>{body}</div></details>")
+            rows.append(box)
         self.suggestions_box.children = rows
 
     @_guarded
     def _on_add_suggestion(self, k: int, _button=None) -> None:
         self._structural(lambda: self.session.add_suggestion(k))
+        self._show_suggestions()
+
+    @_guarded
+    def _on_replace_suggestion(self, k: int, which, _button=None) -> None:
+        self._structural(lambda: self.session.replace_with_suggestion(k, which.value))
         self._show_suggestions()
 
     # -- callbacks: borrower and creditor ---------------------------------------------------

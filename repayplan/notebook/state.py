@@ -1337,6 +1337,60 @@ class Session:
         s = self.suggestions.pop(k)
         return self.add(s.plan, origin="suggested", explanation=s.explanation)
 
+    def replace_with_suggestion(self, k: int, i: int) -> int:
+        """Put suggestion ``k`` on the table in place of column ``i`` (for a full table).
+
+        The plan of column ``i`` goes back to nothing (an accepted plan is withdrawn from
+        the record); the suggestion takes the column, with its reasons.  Returns ``i``.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months"),
+        ...                    rp.Plan(term=36, name="36 months"), rp.Plan(term=48, name="48 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.suggest()                       # the table is full: nothing added
+        []
+        >>> best = s.suggestions[0].plan
+        >>> s.replace_with_suggestion(0, 1), s.names[:2], s.slots[1].plan == best, s.slots[1].origin
+        (1, ['12 months', 'Suggested 1'], True, 'suggested')
+        """
+        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(self.suggestions):
+            raise InputError("suggestion", k, f"a suggestion from 0 to {max(len(self.suggestions) - 1, 0)}")
+        old = self._slot(i)
+        taken = [n for j, n in enumerate(self.names) if j != i]
+        new = self.suggestions[k]
+        plan = new.plan.replace(name=self._free_name(new.plan.name, taken))
+        self._check([plan], self.case.cashflow)
+        if old.accepted:
+            self.minutes.withdraw()
+        self.suggestions.pop(k)
+        self.slots[i] = PlanSlot.of(self._next_uid(), plan, origin="suggested", explanation=new.explanation)
+        return i
+
+    def ranking(self) -> str:
+        """Why the suggestions rank as they do (:meth:`repayplan.Negotiation.explain`), in the
+        session's language; empty before :meth:`suggest`.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.ranking()
+        ''
+        >>> _ = s.suggest()
+        >>> s.ranking() == s.negotiation.explain("en") and s.ranking().splitlines()[1].startswith("1. ")
+        True
+        """
+        return "" if self.negotiation is None else self.negotiation.explain(self.lang)
+
     # -- the case and the exports ---------------------------------------------------------
     def to_case(self):
         """The case as it stands: the plans on the table first (then the case's other plans),
