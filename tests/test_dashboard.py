@@ -394,6 +394,27 @@ def test_an_uploaded_csv_becomes_the_cash_flow():
 # ---------------------------------------------------------------------------------------
 # language, record, exports, robustness
 # ---------------------------------------------------------------------------------------
+def test_switching_language_rerenders_reasons_exports_findings_and_keeps_the_record():
+    d = dash3()
+    d._on_suggest()
+    s = d.session
+    shown = len(s.minutes.offers)
+    d.lang.value = "zh"
+    res = s.negotiation
+    best = res.candidates.iloc[0]
+    # the reasons of a suggestion made before the switch, now in Chinese
+    assert s.slots[3].explanation == explain_plan(s.slots[3].plan, best, "zh")
+    assert s.suggestions[0].explanation == explain_plan(s.suggestions[0].plan, res.candidates.iloc[1], "zh")
+    assert text("suggested_because", "zh") in d.columns[3].explanation.value
+    assert d.export_lang.value == "zh"                           # exports follow the interface
+    assert len(s.minutes.offers) == shown                        # the same plans, not shown again
+    s.set_option(0, "term", "40")
+    s.refresh()
+    assert s.minutes.offers[-1].description == s.slots[0].plan.describe("zh")
+    findings = " ".join(c.findings.value for c in d.columns)
+    assert "[info]" not in findings and "info (" not in findings
+
+
 def test_every_label_switches_language():
     d = dash3()
     d.lang.value = "zh"

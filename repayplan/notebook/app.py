@@ -28,7 +28,7 @@ import ipywidgets as w
 from .._validate import check_choice
 from ..errors import InfeasibleError, InputError, RepayplanError
 from .charts import forecast_png
-from .labels import LANGS, text
+from .labels import LANGS, TEXT, text
 from .live import COLORS, LiveCharts
 from .state import (
     BORROWER_FIELDS,
@@ -192,7 +192,8 @@ class _Column:
             self.findings.value = ""
             return
         def items(fs):
-            return "".join(f"<li class='rp-finding-{html.escape(f.severity)}'>[{html.escape(f.severity)}] "
+            return "".join(f"<li class='rp-finding-{html.escape(f.severity)}'>"
+                           f"[{html.escape(_severity(f.severity, lang))}] "
                            f"{html.escape(f.message)}</li>" for f in fs)
 
         serious = [f for f in findings if f.severity in ("error", "warning")]
@@ -200,7 +201,7 @@ class _Column:
         head = f"{html.escape(text('findings', lang))} ({len(findings)})"
         out = f"<b>{head}</b><ul>{items(serious)}</ul>" if serious else ""
         if info:
-            out += f"<details><summary>{'' if serious else head + ': '}info ({len(info)})</summary>" \
+            out += f"<details><summary>{'' if serious else head + ': '}{_severity('info', lang)} ({len(info)})</summary>" \
                    f"<ul>{items(info)}</ul></details>"
         self.findings.value = out
 
@@ -329,6 +330,8 @@ class Dashboard:
         self.lang = w.ToggleButtons(options=[("English", "en"), ("中文", "zh")], value=lang)
         self.lang.add_class("rp-lang")
         self.lang.observe(self._on_lang, names="value")
+        self.guide = w.HTML()   # how the meeting runs (the notebook's own text), in either language
+        self.guide.add_class("rp-guide")
         self.status = w.HTML(text("status_ready", lang))
         self.status.add_class("rp-status")
         self.plans_title = w.HTML()
@@ -466,7 +469,7 @@ class Dashboard:
         self.widget = w.VBox([
             self.style,
             w.HBox([self.header, self.lang], layout={"justify_content": "space-between", "width": "100%"}),
-            self.status, self.plans_title, self.plans_box, w.HBox([self.add_button, self.plans_message]),
+            self.guide, self.status, self.plans_title, self.plans_box, w.HBox([self.add_button, self.plans_message]),
             suggest_bar, self.compare_title, self.compare, self.charts_title, self.charts.widget, self.tabs,
         ], layout={"width": "100%"})
         self.widget.add_class("rp-dashboard")
@@ -498,8 +501,13 @@ class Dashboard:
         claim_line = text("claim_line", lang, borrower=case.borrower.name, creditor=case.creditor_party.name,
                           total=f"{case.claim.total:,.{u}f}", currency=case.claim.currency,
                           as_of=case.claim.as_of.isoformat())
-        self.header.value = (f"<h2 style='margin:4px 0'>{html.escape(case.title or text('plans', lang))}</h2>"
+        title = case.title or text("plans", lang)
+        if lang == "zh" and not any("\u4e00" <= c <= "\u9fff" for c in title):   # an English title
+            title = text("title_zh", lang, title=title, borrower=case.borrower.name)
+        self.header.value = (f"<h2 style='margin:4px 0'>{html.escape(title)}</h2>"
                              f"<div>{html.escape(claim_line)}</div>")
+        self.guide.value = (f"<details class='rp-guide-details'><summary>{html.escape(text('guide_head', lang))}"
+                            f"</summary>{text('guide', lang)}</details>")
         self.plans_title.value = f"<h3>{html.escape(text('plans', lang))}</h3>"
         self.compare_title.value = f"<h3>{html.escape(text('comparison', lang))}</h3>"
         self.charts_title.value = f"<h3>{html.escape(text('charts', lang))}</h3>"
@@ -706,6 +714,8 @@ class Dashboard:
     @_guarded
     def _on_lang(self, change) -> None:
         self.session.set_lang(change["new"])
+        with self._mute():   # the exports follow the interface language
+            self.export_lang.value = change["new"]
         self._relabel_static()
         for col in self.columns:
             col.relabel(change["new"])
@@ -1016,3 +1026,13 @@ class Dashboard:
 
     def __repr__(self) -> str:
         return f"Dashboard({self.session.case.title or 'case'}: {', '.join(self.session.names)})"
+
+
+def _severity(severity: str, lang: str) -> str:
+    """A finding's severity in the interface language (``"warning"`` -> ``"警告"``).
+
+    >>> _severity("warning", "zh"), _severity("info", "en")
+    ('警告', 'info')
+    """
+    key = f"severity_{severity}"
+    return text(key, lang) if key in TEXT else severity

@@ -29,6 +29,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "minutes": ("Meeting record", "会谈记录"),
     "suggest": ("Suggest", "推荐方案"),
     "status_ready": ("Ready", "就绪"),
+    "title_zh": ("{title}", "{borrower} — 还款方案谈判"),
+    "guide_head": ("How the meeting runs", "会谈流程"),
+    "guide": (
+        "<ol><li><b>The opening positions</b> are the plans on the table; change any term in a "
+        "card (press Enter to apply) and both sides see at once what it does.</li>"
+        "<li>The <b>comparison</b> marks the better value of each row among feasible plans; "
+        "rule findings appear under the plan that raises them.</li>"
+        "<li><b>Suggest</b> searches for plans both sides should prefer to enforcement and adds "
+        "them with the reasons (on a full table, choose the column each replaces).</li>"
+        "<li><b>Accept</b> the plan agreed, then <b>Export</b>: the agreement annex, the minutes "
+        "and the whole case file.</li></ol>",
+        "<ol><li>桌面上的方案即双方的<b>初始立场</b>；在方案卡片中修改任一条款（按回车生效），"
+        "双方立即看到其影响。</li>"
+        "<li><b>方案比较</b>在可行方案中标出每一行的较优值；合规提示显示在相应方案下方。</li>"
+        "<li><b>推荐方案</b>搜索双方都优于强制执行的方案，并附上理由加入桌面"
+        "（方案已满时，请选择替换的列）。</li>"
+        "<li><b>接受</b>达成一致的方案，然后<b>导出</b>：协议附件、会谈纪要和完整的案件文件。</li></ol>"),
     "updated_in": ("updated in {ms:.0f} ms", "已更新（{ms:.0f} 毫秒）"),
     "claim_line": ("{borrower} owes {creditor} {total} {currency} as of {as_of}",
                    "{borrower} 截至 {as_of} 欠 {creditor} {total} {currency}"),
@@ -42,6 +59,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "from_cash": ("Follow cash", "按现金流"),
     "not_updated": ("Not applied: fix the value marked below.", "未生效：请更正下方标出的数值。"),
     "findings": ("Rule findings", "合规提示"),
+    "severity_error": ("error", "错误"),
+    "severity_warning": ("warning", "警告"),
+    "severity_info": ("info", "提示"),
     "suggested_because": ("Why", "推荐理由"),
     # plan options
     "opt_method": ("Structure", "还款方式"),

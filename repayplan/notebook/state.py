@@ -690,10 +690,11 @@ class Session:
         """
         if len(self.slots) >= self.MAX_PLANS:
             raise InputError("plans", len(self.slots) + 1, f"at most {self.MAX_PLANS} plans on the table")
-        plan = plan or Plan(name="New plan")
+        stem = "New plan" if self.lang == "en" else "新方案"
+        plan = plan or Plan(name=stem)
         if not isinstance(plan, Plan):
             raise InputError("plan", plan, "a repayplan.Plan")
-        plan = plan.replace(name=self._free_name(plan.name or "New plan"))
+        plan = plan.replace(name=self._free_name(plan.name or stem))
         self._check([plan], self.case.cashflow)
         self._append(plan, origin, explanation)
         return len(self.slots) - 1
@@ -803,6 +804,22 @@ class Session:
         True
         """
         self.lang = check_choice("lang", lang, LANGS)
+        self._explain_again()
+
+    def _explain_again(self) -> None:
+        """The reasons of suggested plans (on the table and waiting) in the session's language."""
+        if getattr(self, "negotiation", None) is None:
+            return
+        from ..negotiate import explain_plan
+
+        rows = [row for _, row in self.negotiation.candidates.iterrows()]
+        for slot in [*self.slots, *self.suggestions]:
+            if slot.origin != "suggested":
+                continue
+            for row in rows:
+                if row["plan"].replace(name=slot.plan.name) == slot.plan:
+                    slot.explanation = explain_plan(slot.plan, row, self.lang)
+                    break
 
     # -- borrower and creditor ---------------------------------------------------------------
     def set_cash(self, key: str, raw) -> str | None:
@@ -1238,7 +1255,12 @@ class Session:
         u = batch.units
         for i, slot in enumerate(self.slots):
             row = frame.iloc[i]
-            self.minutes.shown(now, slot.uid, slot.name, slot.plan.describe(), int(row["term"]),
+            paid = money.from_minor(int(batch.payments[i].sum()), u)
+            prev = self.minutes.last(slot.uid)
+            if prev is not None and prev.plan == slot.name and prev.term == int(row["term"]) \
+                    and prev.total_paid == paid and prev.description in {slot.plan.describe(x) for x in LANGS}:
+                continue    # the same plan, shown again in the other language
+            self.minutes.shown(now, slot.uid, slot.name, slot.plan.describe(self.lang), int(row["term"]),
                                money.from_minor(int(batch.payments[i].sum()), u),
                                money.from_minor(int(batch.terms[i].waived), u),
                                float(row["expected_npv"]), float(row["default_probability"]))
