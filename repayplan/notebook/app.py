@@ -611,7 +611,7 @@ class Dashboard:
         cols = ["proceeds", "prior_claims", "execution_fee", "to_creditor", "cash"]
         head = "".join(f"<th>{html.escape(text('wf_' + c, lang))}</th>" for c in ["source", *cols])
         body = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(str(name))}</th>"
+            f"<tr><th style='text-align:left'>{html.escape(_source_name(str(name), lang))}</th>"
             + "".join(f"<td style='text-align:right'>{row[c]:,.2f}</td>" for c in cols) + "</tr>"
             for name, row in view["waterfall"].iterrows())
         value = html.escape(text("wf_value", lang, value=f"{view['value']:,.2f} {view['currency']}"))
@@ -1036,3 +1036,14 @@ def _severity(severity: str, lang: str) -> str:
     """
     key = f"severity_{severity}"
     return text(key, lang) if key in TEXT else severity
+
+
+def _source_name(name: str, lang: str) -> str:
+    """A row of the enforcement waterfall: the library's own rows in the interface language,
+    the collateral's and guarantors' names as the case spells them.
+
+    >>> _source_name("other assets", "zh"), _source_name("total", "zh"), _source_name("Workshop", "zh")
+    ('其他财产', '合计', 'Workshop')
+    """
+    key = {"other assets": "wf_other_assets", "total": "wf_total"}.get(name)
+    return text(key, lang) if key else name

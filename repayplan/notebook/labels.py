@@ -147,6 +147,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "wf_execution_fee": ("Execution fee", "执行费"),
     "wf_to_creditor": ("To the claim", "清偿债权"),
     "wf_cash": ("Cash to creditor", "债权人实收"),
+    "wf_other_assets": ("other assets", "其他财产"),
+    "wf_total": ("total", "合计"),
     "wf_value": ("Expected value now: {value}", "现值期望：{value}"),
     # suggest
     "objective": ("Objective", "目标"),
