@@ -95,15 +95,23 @@ def test_the_cockpit_in_chinese_at_1440_by_900(voila, tmp_path, monkeypatch):  #
             rate.fill("4x")
             rate.press("Enter")
             expect(columns.nth(0).locator(".rp-error-annual_rate")).to_contain_text(
-                "Rate (% a year; blank: contract): 4x is not accepted", timeout=30_000)
+                "Rate, % a year: 4x is not accepted", timeout=30_000)
             rate.fill("4.35")
             rate.press("Enter")
             expect(columns.nth(0).locator(".rp-error-annual_rate")).to_have_text("", timeout=30_000)
             page.screenshot(path=str(tmp_path / "cockpit-en.png"))
+            # one screen: the comparison and the first plan's terms within the first 900 px
+            compare_box = page.locator(".rp-compare").bounding_box()
+            assert compare_box["y"] < 900 and compare_box["x"] > 600      # beside the plans, not below
+            for field in ("term", "grace", "annual_rate", "down_payment", "method"):
+                box = columns.nth(0).locator(f".rp-field-{field}").bounding_box()
+                assert box["y"] + box["height"] <= 900, field
             # the whole page in Chinese
             page.locator(".rp-lang button", has_text="中文").click()
             expect(page.locator(".rp-compare")).to_contain_text("还款总额", timeout=30_000)
             expect(page.locator(".rp-status")).to_contain_text("已更新", timeout=30_000)
+            expect(page.locator(".rp-register-status")).to_contain_text("已保存", timeout=30_000)
+            expect(page.locator(".rp-case-open")).to_contain_text("打开", timeout=30_000)
             visible = page.locator("body").inner_text()
             leaks = latin_words(visible) - ALLOWED - case_words()
             page.screenshot(path=str(tmp_path / "cockpit-zh.png"))

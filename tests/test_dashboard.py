@@ -136,7 +136,7 @@ def test_a_bad_value_shows_the_librarys_message_and_keeps_the_plan():
                                         "it must be a whole number from 1 to 1200.</span>")
     assert d.session.slots[0].plan.term == 36 and col.warning.value  # "not applied"
     col.controls["annual_rate"].value = "435"                      # 435 % a year
-    assert "Rate (% a year; blank: contract): 435 is not accepted" in col.errors["annual_rate"].value
+    assert "Rate, % a year: 435 is not accepted" in col.errors["annual_rate"].value
     assert "a percentage from 0 to 100" in col.errors["annual_rate"].value
     col.controls["annual_rate"].value = "4x"
     assert "4x is not accepted; it must be a percentage such as 4.35 or 4.35%" in col.errors["annual_rate"].value
@@ -195,7 +195,7 @@ def test_messages_follow_the_interface_language():
     s = Session(CASE, plans=THREE)
     s.set_lang("zh")
     assert s.set_option(0, "term", "forty") == "期限（月）：“forty”无效，应为1 到 1200 之间的整数。"
-    assert s.set_option(0, "penalty_waiver", "1.5") == "罚息减免（0–1或%）：“1.5”无效，应为0 到 1 之间的比例（或百分比）。"
+    assert s.set_option(0, "penalty_waiver", "1.5") == "罚息减免：“1.5”无效，应为0 到 1 之间的比例（或百分比）。"
     assert s.set_option(0, "penalty_waiver", "50%") is None and s.slots[0].plan.penalty_waiver == 0.5
 
 

@@ -47,10 +47,26 @@ log = logging.getLogger(__name__)
 _ANNEX_FORMATS = ("xlsx", "pdf", "html", "csv", "md")
 _MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf",
          "html": "text/html", "csv": "text/csv", "md": "text/markdown", "toml": "application/toml"}
-_LABEL_WIDTH = {"description_width": "46%"}
+_LABEL_WIDTH = {"description_width": "52%"}
+#: The plan options each card shows up front (the rest are behind "more").
+UP_FRONT = ("method", "term", "grace", "annual_rate", "penalty_waiver", "interest_waiver", "haircut",
+            "down_payment")
 _STYLE = """<style>
 .rp-dashboard .rp-error { color: #b00020; font-size: 12px; line-height: 1.3; }
-.rp-dashboard .rp-plan-col { border: 1px solid #ccc; border-radius: 6px; padding: 6px; margin: 4px; }
+.rp-dashboard .rp-plan-col { border: 1px solid #ccc; border-radius: 6px; padding: 4px; margin: 3px; }
+.rp-dashboard .rp-plan-col .widget-label { font-size: 12px; }
+.rp-dashboard .rp-plan-col .widget-inline-hbox { height: 26px; margin: 1px 0; }
+.rp-dashboard .rp-plan-col input, .rp-dashboard .rp-plan-col select { font-size: 12px; min-width: 0; }
+.rp-dashboard .rp-plan-col .rp-plan-desc { font-size: 12px; line-height: 1.3; }
+.rp-dashboard .rp-plan-col .widget-html { height: auto; min-height: 0; margin: 0; }
+.rp-dashboard .rp-plan-col .widget-html-content { height: auto; line-height: 1.3; align-self: auto; }
+.rp-dashboard .rp-plan-col .widget-vbox { margin: 0; }
+.rp-dashboard .rp-more .jupyter-widget-Collapse-header, .rp-dashboard .rp-more .p-Collapse-header {
+  padding: 2px 6px; font-size: 12px; }
+.rp-dashboard .rp-compare { overflow-x: auto; }
+.rp-dashboard .rp-compare table.repayplan-compare { font-size: 12px; }
+.rp-dashboard .rp-compare table.repayplan-compare td, .rp-dashboard .rp-compare table.repayplan-compare th {
+  padding: 2px 5px; }
 .rp-dashboard .rp-findings, .rp-dashboard .rp-explanation { font-size: 12px; line-height: 1.35; }
 .rp-dashboard .rp-finding-error { color: #b00020; } .rp-dashboard .rp-finding-warning { color: #8a5a00; }
 .rp-dashboard .rp-finding-info { color: #666; }
@@ -105,8 +121,9 @@ class _Column:
         self.warning.add_class("rp-plan-warning")
         self.controls: dict[str, w.Widget] = {}
         self.errors: dict[str, w.HTML] = {}
-        rows = []
+        rows, more_rows = [], []
         for option, kind, choices in PLAN_OPTIONS:
+            target = rows if option in UP_FRONT else more_rows
             value = slot.texts.get(option)
             if kind == "choice":
                 c = w.Dropdown(options=_choice_options(option, choices, lang), value=getattr(slot.plan, option),
@@ -117,6 +134,9 @@ class _Column:
                 c = w.Text(value=str(value), description=text(f"opt_{option}", lang), continuous_update=False,
                            style=_LABEL_WIDTH, layout={"width": "100%"})
             c.add_class(f"rp-field-{option}")
+            c.tooltip = _hint(option, lang)
+            if option == "annual_rate":
+                c.placeholder = text("hint_annual_rate", lang)
             c.observe(functools.partial(dash._on_option, uid, option), names="value")
             self.controls[option] = c
             self.errors[option] = self._error(option)
@@ -125,9 +145,12 @@ class _Column:
                 follow.add_class("rp-follow-cash")
                 follow.on_click(functools.partial(dash._on_follow_cash, uid))
                 self.follow = follow
-                rows.append(w.VBox([c, follow, self.errors[option]]))
+                target.append(w.VBox([c, follow, self.errors[option]]))
             else:
-                rows.append(w.VBox([c, self.errors[option]]))
+                target.append(w.VBox([c, self.errors[option]]))
+        # the terms that matter up front; the rest behind "more"
+        self.more = w.Accordion(children=[w.VBox(more_rows)], selected_index=None, titles=(text("more", lang),))
+        self.more.add_class("rp-more")
         self.duplicate = w.Button(description=text("duplicate", lang), icon="copy", layout={"width": "auto"})
         self.duplicate.add_class("rp-duplicate")
         self.duplicate.on_click(functools.partial(dash._on_duplicate, uid))
@@ -142,9 +165,10 @@ class _Column:
         self.findings.add_class("rp-findings")
         self.explanation = w.HTML()
         self.explanation.add_class("rp-explanation")
-        self.box = w.VBox([self.name, self.name_error, self.title, self.warning, *rows,
-                           w.HBox([self.duplicate, self.remove, self.accept]), self.findings, self.explanation],
-                          layout={"width": "24%", "min_width": "300px"})
+        self.box = w.VBox([self.name, self.name_error, self.title, self.warning, *rows, self.more,
+                           w.HBox([self.duplicate, self.remove, self.accept], layout={"flex_flow": "row wrap"}),
+                           self.findings, self.explanation],
+                          layout={"width": "210px", "min_width": "200px"})
         self.box.add_class("rp-plan-col")
         self.refresh()
 
@@ -211,11 +235,15 @@ class _Column:
             for option, kind, choices in PLAN_OPTIONS:
                 c = self.controls[option]
                 c.description = text(f"opt_{option}", lang)
+                c.tooltip = _hint(option, lang)
+                if option == "annual_rate":
+                    c.placeholder = text("hint_annual_rate", lang)
                 if kind == "choice":
                     value = c.value
                     c.options = _choice_options(option, choices, lang)
                     c.value = value
             self.follow.description = text("from_cash", lang)
+            self.more.titles = (text("more", lang),)
             self.duplicate.description = text("duplicate", lang)
             self.remove.description = text("remove", lang)
         self.refresh()
@@ -335,7 +363,7 @@ class Dashboard:
         self.status = w.HTML(text("status_ready", lang))
         self.status.add_class("rp-status")
         self.plans_title = w.HTML()
-        self.plans_box = w.HBox(layout={"width": "100%", "flex_flow": "row wrap"})
+        self.plans_box = w.HBox(layout={"flex_flow": "row wrap"})
         self.plans_box.add_class("rp-plans")
         self.add_button = w.Button(description=text("add_plan", lang), icon="plus")
         self.add_button.add_class("rp-add-plan")
@@ -469,8 +497,13 @@ class Dashboard:
         self.widget = w.VBox([
             self.style,
             w.HBox([self.header, self.lang], layout={"justify_content": "space-between", "width": "100%"}),
-            self.guide, self.status, self.plans_title, self.plans_box, w.HBox([self.add_button, self.plans_message]),
-            suggest_bar, self.compare_title, self.compare, self.charts_title, self.charts.widget, self.tabs,
+            self.guide, self.status,
+            # one screen for the meeting: the plan cards and the comparison beside them
+            w.HBox([w.VBox([self.plans_title, self.plans_box, w.HBox([self.add_button, self.plans_message])],
+                           layout={"flex": "0 1 auto"}),
+                    w.VBox([self.compare_title, self.compare], layout={"flex": "1 1 480px", "min_width": "420px"})],
+                   layout={"width": "100%", "align_items": "flex-start"}),
+            suggest_bar, self.charts_title, self.charts.widget, self.tabs,
         ], layout={"width": "100%"})
         self.widget.add_class("rp-dashboard")
         self._rebuild_columns()
@@ -1047,3 +1080,17 @@ def _source_name(name: str, lang: str) -> str:
     """
     key = {"other assets": "wf_other_assets", "total": "wf_total"}.get(name)
     return text(key, lang) if key else name
+
+
+def _hint(option: str, lang: str) -> str:
+    """The tooltip of a plan option's box: its full label and what it takes.
+
+    >>> _hint("penalty_waiver", "en"), _hint("term", "zh")
+    ('Penalty waiver: 0–1 or a percentage (50%)', '期限（月）')
+    """
+    label = text(f"opt_{option}", lang)
+    if option in ("penalty_waiver", "interest_waiver", "haircut", "settlement_discount", "balloon"):
+        return label + ("：" if lang == "zh" else ": ") + text("hint_fraction", lang)
+    if option == "annual_rate":
+        return label + ("：" if lang == "zh" else ": ") + text("hint_annual_rate", lang)
+    return label

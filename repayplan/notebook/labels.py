@@ -53,6 +53,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan_name": ("Name", "名称"),
     "add_plan": ("Add plan", "新增方案"),
     "duplicate": ("Duplicate", "复制"),
+    "more": ("More terms", "更多条款"),
+    "hint_annual_rate": ("blank: the contract rate", "空白：原合同利率"),
+    "hint_fraction": ("0–1 or a percentage (50%)", "0–1 或百分比（50%）"),
     "remove": ("Remove", "删除"),
     "accept": ("Accept", "接受"),
     "accepted": ("Accepted", "已接受"),
@@ -68,11 +71,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "opt_term": ("Term (months)", "期限（月）"),
     "opt_grace": ("Grace (months)", "宽限期（月）"),
     "opt_grace_kind": ("Grace kind", "宽限方式"),
-    "opt_annual_rate": ("Rate (% a year; blank: contract)", "年利率（%；空：原合同）"),
-    "opt_penalty_waiver": ("Penalty waiver (0–1 or %)", "罚息减免（0–1或%）"),
-    "opt_interest_waiver": ("Interest waiver (0–1 or %)", "利息减免（0–1或%）"),
-    "opt_haircut": ("Principal haircut (0–1 or %)", "本金减免（0–1或%）"),
-    "opt_down_payment": ("Down payment (¥)", "首付款（¥）"),
+    "opt_annual_rate": ("Rate, % a year", "年利率（%）"),
+    "opt_penalty_waiver": ("Penalty waiver", "罚息减免"),
+    "opt_interest_waiver": ("Interest waiver", "利息减免"),
+    "opt_haircut": ("Principal haircut", "本金减免"),
+    "opt_down_payment": ("Down payment", "首付款（¥）"),
     "opt_capitalize_arrears": ("Capitalise arrears", "欠息计入本金"),
     "opt_balloon": ("Balloon (0–1)", "尾款比例（0–1）"),
     "opt_step_up": ("Step-up a year", "每年递增"),
@@ -237,7 +240,7 @@ def option_label(option: str, lang: str = "en") -> str:
     """The label of a plan option's control (``"term"`` -> ``"Term (months)"``).
 
     >>> option_label("term"), option_label("penalty_waiver", "zh")
-    ('Term (months)', '罚息减免（0–1或%）')
+    ('Term (months)', '罚息减免')
     """
     return text(f"opt_{option}", lang)
 
@@ -292,9 +295,9 @@ def input_message(error, label: str, typed, lang: str = "en", *, field: str | No
     >>> from repayplan.errors import InputError
     >>> e = InputError("annual_rate", "4x", "a percentage such as 4.35 or 4.35%")
     >>> input_message(e, option_label("annual_rate"), "4x", field="annual_rate")
-    'Rate (% a year; blank: contract): 4x is not accepted; it must be a percentage such as 4.35 or 4.35%.'
+    'Rate, % a year: 4x is not accepted; it must be a percentage such as 4.35 or 4.35%.'
     >>> input_message(e, option_label("annual_rate", "zh"), "4x", "zh", field="annual_rate")
-    '年利率（%；空：原合同）：“4x”无效，应为百分比，例如 4.35 或 4.35%。'
+    '年利率（%）：“4x”无效，应为百分比，例如 4.35 或 4.35%。'
     >>> e = InputError("term", "forty", "a whole number from 1 to 1200")
     >>> input_message(e, option_label("term", "zh"), "forty", "zh", field="term")
     '期限（月）：“forty”无效，应为1 到 1200 之间的整数。'
