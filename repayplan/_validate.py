@@ -37,6 +37,8 @@ __all__ = [
     "check_choice",
     "check_date",
     "check_fraction",
+    "parse_percent",
+    "parse_amount",
 ]
 
 
@@ -486,3 +488,82 @@ def _is_nat(value) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，％－＋", "0123456789.,%-+")
+
+
+def parse_percent(field: str, value) -> Decimal:
+    """A rate typed as a percentage, as the exact fraction: ``"4.35"`` and ``"4.35%"`` -> 0.0435.
+
+    People type rates as percent.  Text with or without a ``%`` sign (half- or full-width)
+    is read as a percentage and divided by 100 exactly (``fraction = percent / 100``);
+    numbers that are not text are read the same way.  Nothing is clipped: the range is
+    checked by whoever uses the rate (:func:`check_rate`).
+
+    Examples
+    --------
+    >>> parse_percent("annual_rate", "4.35"), parse_percent("annual_rate", " 4.35 % ")
+    (Decimal('0.0435'), Decimal('0.0435'))
+    >>> parse_percent("annual_rate", "３.５％"), parse_percent("annual_rate", 12)
+    (Decimal('0.035'), Decimal('0.12'))
+    >>> parse_percent("annual_rate", "4x")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: annual_rate == '4x', must be a percentage such as 4.35 or 4.35%
+    """
+    allowed = "a percentage such as 4.35 or 4.35%"
+    if isinstance(value, str):
+        t = value.translate(_FULLWIDTH).strip()
+        if t.endswith("%"):
+            t = t[:-1].strip()
+        if not t or t.count("%"):
+            raise InputError(field, value, allowed)
+        try:
+            d = Decimal(t.replace(",", "").replace("_", ""))
+        except InvalidOperation:
+            raise InputError(field, value, allowed) from None
+        if not d.is_finite():
+            raise InputError(field, value, allowed)
+    else:
+        d = as_decimal(field, value)
+    return d / 100
+
+
+_CURRENCY_MARKS = ("¥", "￥", "CNY", "RMB", "元")
+
+
+def parse_amount(field: str, value) -> Decimal:
+    """An amount of money typed as people type it: separators and a currency mark allowed.
+
+    ``"¥1,234,567.89"``, ``"1 234 567.89"``, ``"1,234,567.89元"`` and ``"CNY 1234567.89"``
+    all mean ``Decimal("1234567.89")``.  The text is read exactly (no float); anything
+    else that is not a number is refused, never guessed.
+
+    Examples
+    --------
+    >>> parse_amount("down_payment", "¥50,000"), parse_amount("down_payment", "1 234.5元")
+    (Decimal('50000'), Decimal('1234.5'))
+    >>> parse_amount("down_payment", "５０，０００"), parse_amount("down_payment", 1200)
+    (Decimal('50000'), Decimal('1200'))
+    >>> parse_amount("down_payment", "50k")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: down_payment == '50k', must be an amount such as 50,000 or ¥50,000.00
+    """
+    allowed = "an amount such as 50,000 or ¥50,000.00"
+    if not isinstance(value, str):
+        return as_decimal(field, value)
+    t = value.translate(_FULLWIDTH).strip()
+    for mark in _CURRENCY_MARKS:
+        t = t.replace(mark, "")
+    t = t.replace(",", "").replace("_", "").replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if not t:
+        raise InputError(field, value, allowed)
+    try:
+        d = Decimal(t)
+    except InvalidOperation:
+        raise InputError(field, value, allowed) from None
+    if not d.is_finite():
+        raise InputError(field, value, allowed)
+    return d

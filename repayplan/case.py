@@ -171,7 +171,7 @@ FORMAT_VERSION = 1
 #: File formats, by suffix.
 FORMATS = {".toml": "toml", ".json": "json"}
 
-_PARTY_KEYS = ("name", "other_name", "registration", "address", "representative")
+_PARTY_KEYS = ("name", "other_name", "registration", "address", "representative", "account")
 _BORROWER_KEYS = tuple(f.name for f in dataclasses.fields(Borrower))
 _CREDITOR_KEYS = ("discount_rate", "enforcement")
 _SETTINGS_KEYS = ("objective", "beta", "seed", "constraints")
@@ -194,7 +194,7 @@ _DATA_KEYS = ("start", "values", "buffer", "minimum_cash", "currency", "source")
 _SOURCE_KEYS = ("kind", "description", "model", "calibration", "history_start", "history",
                 "backtest", "notes", "overrides")
 _SHOCK_KEYS = tuple(f.name for f in dataclasses.fields(Shock))
-_TOP_KEYS = ("format_version", "title", "rules", "notes", "borrower", "creditor", "loan", "claim",
+_TOP_KEYS = ("format_version", "title", "contract", "rules", "notes", "borrower", "creditor", "loan", "claim",
              "cashflow", "plans", "negotiation", "meeting", "security")
 _SECURITY_KEYS = ("collateral", "guarantees", "unsecured_recovery", "procedure", "scenarios", "seed", "exact")
 _BIG = 10**12  # a stand-in whole for checking the parts of a claim one field at a time
@@ -420,6 +420,9 @@ class Party:
         Registration number (统一社会信用代码, company number).
     address, representative : str
         Registered address; legal representative or signatory.
+    account : str
+        The party's bank account for the repayments (the borrower's account the
+        instalments are paid from, or the creditor's account they are paid into).
 
     Examples
     --------
@@ -432,6 +435,7 @@ class Party:
     registration: str = ""
     address: str = ""
     representative: str = ""
+    account: str = ""
 
     def __post_init__(self):
         _check_text("name", self.name, required=True)
@@ -442,7 +446,7 @@ class Party:
         """A copy with some fields changed.
 
         >>> Party("Acme Ltd").replace(representative="Zhang Wei")
-        Party(name='Acme Ltd', other_name='', registration='', address='', representative='Zhang Wei')
+        Party(name='Acme Ltd', other_name='', registration='', address='', representative='Zhang Wei', account='')
         """
         return dataclasses.replace(self, **changes)
 
@@ -636,6 +640,8 @@ class Case:
     rules : str, optional
         Name of the rule set for the negotiation; default the claim's.
     title, notes : str
+    contract : str
+        The number of the loan contract the plan restructures (printed on the annex).
     meeting : sequence of mappings
         The record of the meeting (for the notebook): one mapping per entry, with an
         optional ``date`` (a date) and values that are text, numbers or booleans.
@@ -669,6 +675,7 @@ class Case:
     title: str = ""
     notes: str = ""
     meeting: tuple = ()
+    contract: str = ""
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
@@ -732,6 +739,7 @@ class Case:
         _rules.get(rules)
         put("rules", rules)
         put("title", _check_text("title", self.title))
+        put("contract", _check_text("contract", self.contract))
         put("notes", _check_text("notes", self.notes))
         put("meeting", _meeting_entries(self.meeting))
 
@@ -958,6 +966,7 @@ class Case:
             and list(self.plans.items()) == list(other.plans.items())
             and self.rules == other.rules
             and self.title == other.title
+            and self.contract == other.contract
             and self.notes == other.notes
             and _same(self.meeting, other.meeting)
         )
@@ -1371,7 +1380,7 @@ def _read_case(data, problems: _Problems) -> Case | None:
         problems.add("format_version", f"{show_value(version)} is not {FORMAT_VERSION} "
                                        "(the case-file format this version of repayplan reads)")
     texts = {}
-    for k in ("title", "notes"):
+    for k in ("title", "notes", "contract"):
         if k in doc:
             texts[k] = _attempt(problems, "", lambda k=k: _check_text(k, doc[k]), value=doc[k])
     rules = doc.get("rules")
@@ -1396,7 +1405,7 @@ def _read_case(data, problems: _Problems) -> Case | None:
     return _attempt(problems, "", lambda: Case(
         borrower, creditor, claim, projection if projection is not None else cashflow, plans,
         creditor_party=party, borrower_side=side, negotiation=settings, rules=rules,
-        title=texts.get("title") or "",
+        title=texts.get("title") or "", contract=texts.get("contract") or "",
         notes=texts.get("notes") or "", meeting=meeting,
     ))
 
@@ -1801,6 +1810,8 @@ def _case_doc(case: Case) -> dict:
     doc: dict = {"format_version": FORMAT_VERSION}
     if case.title:
         doc["title"] = case.title
+    if case.contract:
+        doc["contract"] = case.contract
     doc["rules"] = case.rules
     if case.notes:
         doc["notes"] = case.notes

@@ -5,7 +5,7 @@
     repayplan demo [--write-case FILE]          the sample case (or write it out to edit)
     repayplan schedule CASE --plan NAME         a plan's schedule, to the cent
     repayplan compare CASE                      the case's plans side by side
-    repayplan suggest CASE                      search for the plans worth offering
+    repayplan suggest CASE [--save]             search for the plans worth offering (--save: into CASE)
     repayplan export CASE --plan NAME -o FILE   the agreement annex: xlsx, pdf, html, csv, md
     repayplan cashflow FILE --case CASE         the case's cash flow from a bank statement or a
                                                 monthly history, forecast with statsmodels
@@ -41,6 +41,8 @@ _TEXT = {
     "totals": ("Total", "合计"),
     "no_plans": ("The case has no plans; add [[plans]] tables.", "案件中没有方案，请添加 [[plans]]。"),
     "wrote": ("wrote {path}", "已写入 {path}"),
+    "saved_suggestions": ("saved {names} to {path}; export one with --plan \"{first}\"",
+                          "已将 {names} 保存到 {path}；导出请用 --plan \"{first}\""),
     "searching": ("searching plans", "搜索方案"),
 }
 
@@ -276,6 +278,29 @@ def _run_suggest(case, args, source: str) -> None:
     finally:
         bar.close()
     print(suggest_text(result, args.lang))
+    if getattr(args, "save", False):
+        _save_suggestions(case, result, source, args.lang)
+
+
+def _save_suggestions(case, result, path: str, lang: str):
+    """Write the ranked suggestions into the case file as plans "Suggested 1", "Suggested 2" ...
+
+    The suggestions of an earlier ``--save`` (plans named ``Suggested <n>``) are replaced;
+    the other plans stay, in order.  The file is rewritten atomically in its own format.
+    Returns the case saved.
+    """
+    import re
+
+    kept = [p for name, p in case.plans.items() if not re.fullmatch(r"Suggested \d+", name)]
+    ranked = list(result.candidates["plan"]) if len(result.candidates) else [result.best]
+    new = [p.replace(name=f"Suggested {k}") for k, p in enumerate(ranked, 1)]
+    saved = case.replace(plans=kept + new)
+    try:
+        saved.save(path)
+    except OSError as e:
+        raise _UserError(path, f"cannot be written ({e.strerror or e})") from None
+    print(_t("saved_suggestions", lang, names=", ".join(p.name for p in new), path=path, first=new[0].name))
+    return saved
 
 
 def _cmd_schedule(args) -> int:
@@ -321,7 +346,8 @@ def _cmd_export(args) -> int:
     try:
         report.write(schedule, args.output, format=fmt, lang=args.lang, claim=case.claim, plan=plan,
                      borrower=name(case.borrower), creditor=name(case.creditor_party),
-                     agreement_date=args.agreement_date, notes=args.note or None, security=case.security)
+                     agreement_date=args.agreement_date, notes=args.note or None, security=case.security,
+                     contract=case.contract or None, borrower_party=case.borrower)
     except InputError as e:
         if e.field in ("path", "format"):  # the output file, not the case
             raise _UserError(args.output, _input_text(e)) from None
@@ -511,6 +537,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "settings, overridden by the options) and print the suggested "
                                    "plan with the reasons.  A progress bar goes to stderr.")
     g.add_argument("case", metavar="CASE", help="the case file (.toml or .json)")
+    g.add_argument("--save", action="store_true",
+                   help='write the suggestions into CASE as plans "Suggested 1", "Suggested 2" ... '
+                        "(replacing those of an earlier --save), so that export --plan can use them; "
+                        "the file is rewritten, without its comments")
     _add_search(g)
     _add_lang(g)
     g.set_defaults(func=_cmd_suggest)

@@ -279,6 +279,20 @@ def percent(rate) -> str:
     return f"{d:.{min(max(2, exp), 4)}f}%"
 
 
+def grouped(amount) -> str:
+    """An amount with thousands separators, exactly as given (no rounding): ``50000`` -> ``"50,000"``.
+
+    Floats are read by their shortest repr, so ``1234.5`` shows ``"1,234.5"``.
+
+    >>> grouped(50000), grouped(1234567.89), grouped(Decimal("-1200.50")), grouped(0)
+    ('50,000', '1,234,567.89', '-1,200.50', '0')
+    """
+    d = amount if isinstance(amount, Decimal) else Decimal(repr(amount) if isinstance(amount, float) else str(amount))
+    if d == d.to_integral_value() and d.as_tuple().exponent >= 0:
+        return f"{int(d):,}"
+    return f"{d:,f}"
+
+
 from ._words import amount_in_words, chinese_capitals, english_words  # noqa: E402
 
-__all__ += ["amount_in_words", "chinese_capitals", "english_words"]
+__all__ += ["amount_in_words", "chinese_capitals", "english_words", "grouped"]

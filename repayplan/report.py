@@ -70,6 +70,7 @@ import html
 import io
 import math
 import os
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -140,6 +141,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "creditor": ("Creditor", "债权人"),
     "borrower": ("Borrower", "借款人"),
     "agreement_date": ("Agreement date", "协议签订日期"),
+    "contract": ("Loan contract No.", "借款合同编号"),
+    "registration": ("Borrower's registration No.", "借款人统一社会信用代码"),
+    "representative": ("Borrower's legal representative", "借款人法定代表人"),
+    "address": ("Borrower's registered address", "借款人住所"),
+    "account": ("Repayment account", "还款账户"),
     "as_of": ("Claim stated as of", "欠款计算截止日"),
     "currency": ("Currency", "币种"),
     "contract_rate": ("Contract rate", "原合同利率"),
@@ -214,6 +220,11 @@ _TOTALLED = ("payment", "interest", "principal", "fee")
 
 _METHODS = {
     "level": ("level instalments of principal and interest", "等额本息"),
+    "seasonal": ("instalments of principal and interest varying by calendar month with the "
+                 "borrower's seasonal cash flow (weights below)", "按月份调整的分期还本付息（随借款人季节性现金流，权重见下）"),
+    "balloon": ("level instalments of principal and interest with a final balloon payment",
+                "等额本息加期末一次性大额还款"),
+    "step_up": ("instalments of principal and interest rising each year", "逐年递增的分期还本付息"),
     "equal_principal": ("equal instalments of principal, with interest", "等额本金"),
     "interest_only": ("interest only, the principal at maturity", "按期付息、到期还本"),
     "settlement": ("lump-sum settlement", "一次性结清"),
@@ -290,6 +301,8 @@ class Annex:
         The clauses (``label`` the heading, ``text`` the sentence).
     labels : Mapping
         The language's labels (:data:`LABELS`).
+    created : datetime
+        When the annex was made (UTC, to the second): the PDF's creation date.
 
     Examples
     --------
@@ -325,6 +338,7 @@ class Annex:
     words: tuple
     clauses: tuple
     labels: Mapping = field(repr=False)
+    created: _dt.datetime | None = field(default=None, repr=False)
 
     def amount_text(self, amount: Decimal) -> str:
         """An amount with thousands separators and the currency's decimals.
@@ -404,6 +418,46 @@ class Annex:
 # -----------------------------------------------------------------------------------------
 # Formatting
 # -----------------------------------------------------------------------------------------
+#: Default plan names (the sample case's, the dashboard's and :func:`repayplan.negotiate`'s)
+#: in Chinese: ``(pattern, template)``; the groups of the pattern fill the template.
+_PLAN_NAMES_ZH: tuple[tuple[str, str], ...] = (
+    (r"Bank proposal", "银行方案"),
+    (r"Borrower proposal", "借款人方案"),
+    (r"Settlement", "一次性结清方案"),
+    (r"Seasonal (\d+)", "季节性{0}期方案"),
+    (r"Suggested (\d+)", "推荐方案{0}"),
+    (r"Plan (\d+)", "方案{0}"),
+    (r"(\d+) months", "{0}个月方案"),
+    (r"(.+) \(copy\)", "{0}（副本）"),
+    (r"(.+) \(copy (\d+)\)", "{0}（副本{1}）"),
+)
+
+
+def plan_name(name: str, lang: str = "en") -> str:
+    """A plan's name as the annex (or the dashboard) shows it in ``lang``.
+
+    Names the library and the dashboard give (``"Bank proposal"``, ``"Suggested 2"``,
+    ``"Seasonal 48"``, ``"Plan 3"``, ``"… (copy)"``) have Chinese forms; a name the user
+    typed is shown as typed.
+
+    Examples
+    --------
+    >>> plan_name("Suggested 2", "zh"), plan_name("Seasonal 48", "zh"), plan_name("Bank proposal (copy)", "zh")
+    ('推荐方案2', '季节性48期方案', '银行方案（副本）')
+    >>> plan_name("Suggested 2"), plan_name("两年方案", "zh"), plan_name("Workout A", "zh")
+    ('Suggested 2', '两年方案', 'Workout A')
+    """
+    name = _check_text("name", name) or ""
+    lang = _check_lang(lang)
+    if lang != "zh":
+        return name
+    for pattern, template in _PLAN_NAMES_ZH:
+        m = re.fullmatch(pattern, name)
+        if m:
+            return template.format(*(plan_name(g, "zh") for g in m.groups()))
+    return name
+
+
 def _fmt_amount(amount: Decimal, units: int) -> str:
     return f"{Decimal(amount):,.{units}f}"
 
@@ -540,7 +594,8 @@ def _check_lang(lang) -> str:
 # -----------------------------------------------------------------------------------------
 def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | None = None,
           creditor: str | None = None, agreement_date=None, notes=None, title: str | None = None,
-          default_clause: str | None = None, agreement=None, security=None) -> Annex:
+          default_clause: str | None = None, agreement=None, security=None, contract: str | None = None,
+          borrower_party=None) -> Annex:
     """The content of the agreement annex for ``schedule``, in one structured object.
 
     Parameters
@@ -574,6 +629,12 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
     security : repayplan.Security, optional
         The collateral and guarantees that continue to secure the claim: one clause each,
         after the other matters (names escaped and neutralised like all user text).
+    contract : str, optional
+        The number of the loan contract the plan restructures.
+    borrower_party : repayplan.case.Party, optional
+        The borrower's registration number, legal representative, registered address and
+        repayment account (its ``registration``, ``representative``, ``address`` and
+        ``account``; empty fields are left out).
 
     Returns
     -------
@@ -619,6 +680,8 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
     L = LABELS[lang]
     borrower = _check_text("borrower", borrower)
     creditor = _check_text("creditor", creditor)
+    contract = _check_text("contract", contract)
+    details = _party_details(borrower_party)
     title = _check_text("title", title)
     default_clause = _check_text("default_clause", default_clause)
     notes = _check_notes(notes)
@@ -644,8 +707,10 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
                    units=units, fm=fm)
 
     header = [it for it in (
+        _text_item("contract", L, contract),
         _text_item("creditor", L, creditor),
         _text_item("borrower", L, borrower),
+        *(_text_item(k, L, v) for k, v in details),
         _date_item("agreement_date", L, agreement_date, lang),
     ) if it is not None]
     header += _claim_items(ctx)
@@ -671,7 +736,23 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
     return Annex(lang=lang, currency=cur, minor_units=units, title=title or L["title"],
                  header=tuple(header), composition=tuple(composition), table=table,
                  columns=columns, totals=totals, words=tuple(words), clauses=tuple(clauses),
-                 labels=L)
+                 labels=L, created=_dt.datetime.now(_dt.UTC).replace(microsecond=0))
+
+
+def _party_details(party) -> list[tuple[str, str]]:
+    """``(key, text)`` of the borrower's registration, representative, address and account."""
+    if party is None:
+        return []
+    keys = ("registration", "representative", "address", "account")
+    if not hasattr(party, "name"):
+        raise InputError("borrower_party", party, "a repayplan.case.Party (registration, representative, "
+                                                  "address, account) or None")
+    out = []
+    for k in keys:
+        v = _check_text(f"borrower_party.{k}", getattr(party, k, "") or None)
+        if v:
+            out.append((k, v))
+    return out
 
 
 @dataclass(frozen=True)
@@ -793,11 +874,9 @@ def _plan_items(ctx: _Context) -> list[Item]:
     i = 0 if ctx.lang == "en" else 1
     out = []
     if p is not None and p.name:
-        out.append(_text_item("plan_name", L, p.name))
-    if p is not None and p.is_settlement:
-        method = "settlement"
-    elif p is not None:
-        method = p.method
+        out.append(_text_item("plan_name", L, plan_name(p.name, ctx.lang)))
+    if p is not None:
+        method = _structure(p)
     else:
         m = s.terms.get("method")
         method = m if isinstance(m, str) and m in _METHODS else "custom"
@@ -1137,9 +1216,29 @@ def _security_clauses(ctx: _Context, security) -> list[Item]:
     return out
 
 
+def _structure(plan) -> str:
+    """The key of the repayment structure a plan actually has (its method and its shaping).
+
+    >>> from repayplan.plans import Plan
+    >>> [_structure(p) for p in (Plan(), Plan(seasonal=[0.5] * 6 + [1.5] * 6), Plan(balloon=0.3),
+    ...                          Plan(step_up=0.05), Plan(method="equal_principal"), Plan(settlement_by=3))]
+    ['level', 'seasonal', 'balloon', 'step_up', 'equal_principal', 'settlement']
+    """
+    if plan.is_settlement:
+        return "settlement"
+    if plan.method == "level":
+        if plan.seasonal is not None:
+            return "seasonal"
+        if plan.balloon:
+            return "balloon"
+        if plan.step_up:
+            return "step_up"
+    return plan.method
+
+
 def _method_key(ctx: _Context) -> str:
     if ctx.plan is not None:
-        return "settlement" if ctx.plan.is_settlement else ctx.plan.method
+        return _structure(ctx.plan)
     m = ctx.schedule.terms.get("method")
     return m if isinstance(m, str) and m in _METHODS else "custom"
 
@@ -1434,7 +1533,10 @@ def _render_xlsx(a: Annex) -> bytes:
         if k == "period":
             c = text_cell(ws, total_row, j, L["total"])
         elif k in a.totals:
-            c = ws.cell(row=total_row, column=j, value=a.totals[k])
+            # a formula over the schedule's cells (built here from cell references only:
+            # nothing typed by a user reaches a formula), with the exact total cached
+            col = get_column_letter(j)
+            c = ws.cell(row=total_row, column=j, value=f"=SUM({col}2:{col}{total_row - 1})")
             c.number_format = amount_fmt
             widths[j - 1] = max(widths[j - 1], len(a.amount_text(a.totals[k])) + 2)
         else:
@@ -1604,6 +1706,10 @@ def _warn_missing_glyphs(a: Annex, fname: str) -> None:
                 "use the html or xlsx annex for it"), stacklevel=4)
 
 
+#: Full-width punctuation that never starts a line of Chinese text (GB/T 15834, 标点符号用法).
+_CANNOT_START_ZH = "，。、；：！？）》」』】％"
+
+
 def _render_pdf(a: Annex, font=None) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -1703,10 +1809,34 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     story.append(sig)
 
     buf = io.BytesIO()
+    head = {it.key: it.text for it in a.header}
+    author = head.get("creditor", "")
+    subject = " — ".join(x for x in (head.get("contract"), head.get("borrower"), head.get("plan_name")) if x)
+    created = a.created or _dt.datetime.now(_dt.UTC).replace(microsecond=0)
+    # invariant mode keeps the file identifier a function of the content (the same Annex
+    # renders to the same bytes); the dates are the annex's own, not reportlab's 2000-01-01
+    stamp = created.astimezone(_dt.UTC)
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=a.title, author="", creator="repayplan",
-                            lang="zh-CN" if a.lang == "zh" else "en", invariant=1)
-    doc.build(story, canvasmaker=_NumberedCanvas)
+                            bottomMargin=18 * mm, title=a.title, author=author, subject=subject,
+                            creator="repayplan", lang="zh-CN" if a.lang == "zh" else "en", invariant=1)
+
+    def dated(canvas, _doc):
+        canvas.setDateFormatter(lambda *_: stamp.strftime("D:%Y%m%d%H%M%S+00'00'"))
+
+    from reportlab.lib import textsplit as rl_textsplit
+    from reportlab.platypus import paragraph as rl_paragraph
+
+    # reportlab's list of characters that cannot start a line lacks the full-width
+    # punctuation of Chinese (，；：！？): add them while this document wraps its lines
+    modules = (rl_paragraph, rl_textsplit)
+    saved = [m.ALL_CANNOT_START for m in modules]
+    for m, old in zip(modules, saved, strict=True):
+        m.ALL_CANNOT_START = old + "".join(c for c in _CANNOT_START_ZH if c not in old)
+    try:
+        doc.build(story, onFirstPage=dated, onLaterPages=dated, canvasmaker=_NumberedCanvas)
+    finally:
+        for m, old in zip(modules, saved, strict=True):
+            m.ALL_CANNOT_START = old
     return buf.getvalue()
 
 
@@ -1718,7 +1848,8 @@ _RENDERERS = {"html": _render_html, "md": _render_md, "csv": _render_csv, "xlsx"
 # -----------------------------------------------------------------------------------------
 def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, borrower: str | None = None,
            creditor: str | None = None, agreement_date=None, notes=None, title: str | None = None,
-           default_clause: str | None = None, font=None, security=None) -> bytes | str:
+           default_clause: str | None = None, font=None, security=None, contract: str | None = None,
+           borrower_party=None) -> bytes | str:
     """The agreement annex of ``schedule`` in one format, in memory.
 
     Parameters
@@ -1728,6 +1859,7 @@ def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, bo
         :class:`Annex` already built (then only ``format`` and ``font`` may be given).
     format : {"xlsx", "pdf", "html", "csv", "md"}
     lang, claim, plan, borrower, creditor, agreement_date, notes, title, default_clause, security
+    contract, borrower_party
         See :func:`annex`.
     font : str or Path, optional
         TrueType font for the PDF (see :func:`find_cjk_font`).
@@ -1765,7 +1897,8 @@ def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, bo
     if isinstance(schedule, Annex):
         given = {k: v for k, v in dict(claim=claim, plan=plan, borrower=borrower, creditor=creditor,
                                        agreement_date=agreement_date, notes=notes, title=title,
-                                       default_clause=default_clause, security=security).items() if v is not None}
+                                       default_clause=default_clause, security=security, contract=contract,
+                                       borrower_party=borrower_party).items() if v is not None}
         if lang != "en" and lang != schedule.lang:
             given["lang"] = lang
         if given:
@@ -1775,7 +1908,7 @@ def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, bo
     else:
         a = annex(schedule, lang=lang, claim=claim, plan=plan, borrower=borrower, creditor=creditor,
                   agreement_date=agreement_date, notes=notes, title=title, default_clause=default_clause,
-                  security=security)
+                  security=security, contract=contract, borrower_party=borrower_party)
     _check_annex_texts(a)
     if fmt == "pdf":
         return _render_pdf(a, font)
@@ -1784,7 +1917,8 @@ def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, bo
 
 def write(schedule, path, *, format: str | None = None, lang: str = "en", claim=None, plan=None,
           borrower: str | None = None, creditor: str | None = None, agreement_date=None, notes=None,
-          title: str | None = None, default_clause: str | None = None, font=None, security=None) -> Path:
+          title: str | None = None, default_clause: str | None = None, font=None, security=None,
+          contract: str | None = None, borrower_party=None) -> Path:
     """Write the agreement annex of ``schedule`` to ``path``, atomically.
 
     Parameters
@@ -1796,7 +1930,8 @@ def write(schedule, path, *, format: str | None = None, lang: str = "en", claim=
     format : {"xlsx", "pdf", "html", "csv", "md"}, optional
         Default from the suffix: ``.xlsx``, ``.pdf``, ``.html``/``.htm``, ``.csv``,
         ``.md``/``.markdown``.
-    lang, claim, plan, borrower, creditor, agreement_date, notes, title, default_clause, font, security
+    lang, claim, plan, borrower, creditor, agreement_date, notes, title, default_clause, font, security,
+    contract, borrower_party
         See :func:`render` and :func:`annex`.
 
     Returns
@@ -1838,7 +1973,7 @@ def write(schedule, path, *, format: str | None = None, lang: str = "en", claim=
         fmt = _check_format(format)
     data = render(schedule, fmt, lang=lang, claim=claim, plan=plan, borrower=borrower, creditor=creditor,
                   agreement_date=agreement_date, notes=notes, title=title, default_clause=default_clause,
-                  font=font, security=security)
+                  font=font, security=security, contract=contract, borrower_party=borrower_party)
     if isinstance(data, str):
         data = data.encode("utf-8-sig" if fmt == "csv" else "utf-8")
     _atomic_write(target, data, path)

@@ -333,8 +333,10 @@ def test_export_xlsx_states_every_amount_and_the_totals(runs):
         for c, v in zip(cols[2:], row[2:], strict=True):
             assert isinstance(v, (int, float)) and Decimal(str(v)).quantize(cents) == want[c], c
     sums = {c: sum(Decimal(str(row[i])) for row in body) for i, c in enumerate(cols) if i >= 3}
-    values = [Decimal(str(v)) for v in total[1:] if v is not None]
-    assert values == [sums["payment"], sums["interest"], sums["principal"]]
+    # the totals are SUM formulas over exactly the schedule's cells of their column
+    last = len(body) + 1
+    assert [v for v in total[1:] if v is not None] == [f"=SUM({c}2:{c}{last})" for c in "DEF"]
+    assert sums["payment"] == SAMPLE.schedule(PLAN).total_paid
     # the principal repaid is what was owed after the waivers, exactly
     assert sums["principal"] == SAMPLE.claim.total - SAMPLE.schedule(PLAN).terms["waived"]
 
@@ -399,7 +401,9 @@ def test_injection_is_neutralised_in_csv_excel_and_html(tmp_path, capsys):
     wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
     found = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == INJECT_BORROWER]
     assert found and all(c.data_type == "s" for c in found)
-    assert not [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    # the only formulas are the totals' SUMs over cell references
+    formulas = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas and all(re.fullmatch(r"=SUM\(([A-Z])2:\1\d+\)", f) for f in formulas)
     # HTML: the script is text, escaped
     html = (tmp_path / "a.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -458,3 +462,27 @@ def test_bad_json_and_a_cash_flow_too_short(tmp_path, capsys):
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith(f"repayplan: {tmp_path / 'short.toml'}: cashflow: ")
     assert "at least 24 months" in line
+
+
+def test_suggest_save_writes_the_ranked_suggestions_so_export_can_take_one(tmp_path, capsys):
+    path = tmp_path / "small.json"
+    case = small_case()
+    case.save(path)
+    assert main(["suggest", str(path), "--save", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    # the same search run in the library: its ranked shortlist, renamed, after the case's plans
+    result = case.negotiate()
+    ranked = list(result.candidates["plan"])
+    saved = Case.load(path)
+    names = [f"Suggested {k}" for k in range(1, len(ranked) + 1)]
+    assert list(saved.plans) == ["twelve", "two years", *names]
+    assert [saved.plan(n) for n in names] == [p.replace(name=n) for p, n in zip(ranked, names, strict=True)]
+    assert 'export one with --plan "Suggested 1"' in out
+    # a second --save replaces the suggestions instead of piling them up
+    assert main(["suggest", str(path), "--save", "--no-progress"]) == 0
+    assert list(Case.load(path).plans) == ["twelve", "two years", *names]
+    # and the annex of a suggestion is its schedule, to the cent
+    assert main(["export", str(path), "--plan", "Suggested 1", "--format", "csv", "-o", str(tmp_path / "s1.csv")]) == 0
+    text = (tmp_path / "s1.csv").read_text(encoding="utf-8-sig")
+    sched = saved.schedule("Suggested 1")
+    assert f"Total,,,{sched.total_paid},{sched.total_interest}," in text

@@ -26,15 +26,16 @@ from repayplan import report
 from repayplan.case import Case
 from repayplan.compare import ROW_LABELS
 from repayplan.errors import InputError
+from repayplan.evaluate import format_probability
 from repayplan.negotiate import Constraints, explain_plan, seasonal_weights
 from repayplan.notebook import Dashboard, Session
 from repayplan.notebook.app import _safe_filename
 from repayplan.notebook.charts import cash_band, payment_ceiling, render_png
-from repayplan.notebook.labels import TEXT, text
+from repayplan.notebook.labels import TEXT, option_label, text
 from repayplan.notebook.minutes import MeetingRecord
 from repayplan.notebook.serve import free_port, start, voila_command
 from repayplan.notebook.serve import main as serve_main
-from repayplan.notebook.state import PLAN_OPTIONS, option_text, parse_option
+from repayplan.notebook.state import PLAN_OPTIONS, PlanSlot, option_text, parse_option
 
 CASE = Case.sample()
 THREE = ["Bank proposal", "Borrower proposal", "Seasonal 48"]
@@ -131,10 +132,15 @@ def test_a_bad_value_shows_the_librarys_message_and_keeps_the_plan():
     table = d.session.view.comparison.table.copy()
     col = d.columns[0]
     col.controls["term"].value = "forty"
-    assert "term == &#x27;forty&#x27;, must be a whole number from 1 to 1200" in col.errors["term"].value
+    # the message names the control's label and what was typed, not the argument
+    assert col.errors["term"].value == ("<span>Term (months): forty is not accepted; "
+                                        "it must be a whole number from 1 to 1200.</span>")
     assert d.session.slots[0].plan.term == 36 and col.warning.value  # "not applied"
-    col.controls["annual_rate"].value = "4.35"
-    assert "4.35% is 0.0435" in col.errors["annual_rate"].value    # the library's hint
+    col.controls["annual_rate"].value = "435"                      # 435 % a year
+    assert "Rate, % a year: 435 is not accepted" in col.errors["annual_rate"].value
+    assert "a percentage from 0 to 100" in col.errors["annual_rate"].value
+    col.controls["annual_rate"].value = "4x"
+    assert "4x is not accepted; it must be a percentage such as 4.35 or 4.35%" in col.errors["annual_rate"].value
     col.controls["down_payment"].value = "99999999"
     assert "at most what is owed after waivers (1242497.51)" in col.errors["down_payment"].value
     np.testing.assert_array_equal(d.session.view.comparison.table.to_numpy(float), table.to_numpy(float))
@@ -157,9 +163,41 @@ def test_a_value_refused_because_of_another_field_applies_once_that_field_allows
 def test_a_term_longer_than_the_cash_flow_is_refused_with_the_reason():
     s = Session(CASE, plans=THREE)
     msg = s.set_option(0, "term", "200")
-    assert msg == ("cashflow == '120 months from 2026-07', must be at least 200 months from 2026-07 "
-                   "to cover the longest plan (120 given)")
+    assert msg == ("Term (months): not applied; the cash flow must be at least 200 months from 2026-07 "
+                   "to cover the longest plan (120 given).")
     assert s.slots[0].plan.term == 36
+    s.set_lang("zh")
+    assert s.set_option(0, "term", "200") == ("期限（月）：未生效；现金流应为自 2026-07 起至少 200 个月，"
+                                             "才能覆盖最长的方案（现有 120 个月）。")
+
+
+@pytest.mark.parametrize("typed", ["4.35", "4.35%", " 4.35 % ", "４.３５％"])
+def test_a_rate_is_typed_in_percent_with_or_without_the_sign(typed):
+    s = Session(CASE, plans=THREE)
+    assert s.set_option(0, "annual_rate", typed) is None
+    assert s.slots[0].plan.annual_rate == 0.0435               # Decimal("4.35") / 100, exactly
+    # the same plan as the rate given to the library as a fraction
+    assert s.slots[0].plan == CASE.plan("Bank proposal").replace(annual_rate=0.0435)
+    assert s.slots[0].texts["annual_rate"] == typed                # what was typed stays shown
+    assert PlanSlot.of(9, s.slots[0].plan).texts["annual_rate"] == "4.35%"
+
+
+@pytest.mark.parametrize("typed, amount", [("¥50,000", 50_000), ("50,000.50", 50_000.5), ("1 000 000元", 1_000_000),
+                                           ("CNY 12,345.67", 12_345.67), ("￥５０，０００", 50_000)])
+def test_an_amount_is_typed_with_separators_and_currency_and_shown_grouped(typed, amount):
+    s = Session(CASE, plans=THREE)
+    assert s.set_option(0, "down_payment", typed) is None
+    assert s.slots[0].plan.down_payment == amount
+    assert PlanSlot.of(9, s.slots[0].plan).texts["down_payment"] == f"{amount:,}".removesuffix(".0")
+    assert s.set_cash("base", typed) is None and float(s.projection.base) == amount
+
+
+def test_messages_follow_the_interface_language():
+    s = Session(CASE, plans=THREE)
+    s.set_lang("zh")
+    assert s.set_option(0, "term", "forty") == "期限（月）：“forty”无效，应为1 到 1200 之间的整数。"
+    assert s.set_option(0, "penalty_waiver", "1.5") == "罚息减免：“1.5”无效，应为0 到 1 之间的比例（或百分比）。"
+    assert s.set_option(0, "penalty_waiver", "50%") is None and s.slots[0].plan.penalty_waiver == 0.5
 
 
 OPTION_TEXT = st.one_of(st.sampled_from(["", "0", "1", "0.5", "-3", "36", "1e3", "abc", "0.0435", "12,5", "nan",
@@ -177,11 +215,14 @@ def test_any_typed_text_either_applies_exactly_or_leaves_the_plan_with_a_message
         want = before.replace(**{option: parse_option(option, raw)})
         want.schedule(CASE.claim)
         rp.evaluate(want, CASE.claim, CASE.cashflow, CASE.creditor, check_rules=False)
-    except InputError as e:
-        want, reason = before, str(e)
+    except InputError:
+        want, refused = before, True
     else:
-        reason = None
-    assert s.set_option(0, option, raw) == reason
+        refused = False
+    msg = s.set_option(0, option, raw)
+    assert (msg is not None) == refused
+    if refused:   # the message names the control's label, never the argument
+        assert msg.startswith(option_label(option) + ":") and f"{option} ==" not in msg
     assert s.slots[0].plan == want
     s.refresh()  # the session always evaluates
 
@@ -246,9 +287,21 @@ def test_suggest_adds_the_recommended_plan_with_its_reasons_and_draws_the_fronti
     assert s.slots[3].explanation == explain_plan(s.slots[3].plan, best)
     assert "Why:" in d.columns[3].explanation.value
     assert calls and calls[-1] == d.progress.max and 0 < d.progress.max <= len(res.evaluated)
-    # the rest wait in the list, each with an Add button
-    assert len(d.suggestions_box.children) == len(res.candidates) - 1
-    assert "No free column" in d.suggest_message.value
+    # the rest wait in the list, each with a Replace button and the column it replaces
+    # (the table is full now), then the reasons for the ranking
+    rows = d.suggestions_box.children
+    assert len(rows) == len(res.candidates) - 1 + 1
+    assert "choose the column a suggestion replaces" in d.suggest_message.value
+    assert "rp-replace-suggestion" in rows[0].children[1]._dom_classes
+    ranking = rows[-1].value
+    assert "rp-suggest-ranking" in ranking and html.escape(res.explain("en").splitlines()[1]) in ranking
+    # replace the second column by the next suggestion
+    waiting = s.suggestions[0]
+    rows[0].children[0].value = 1
+    rows[0].children[1].click()
+    assert s.names == ["Bank proposal", "Suggested 2", "Seasonal 48", "Suggested 1"]
+    assert s.slots[1].plan == waiting.plan and s.slots[1].origin == "suggested"
+    assert "Suggested 2" in s.view.comparison.table.columns and "Borrower proposal" not in s.view.comparison.table.columns
     # the frontier is the negotiation's, and the new plan is compared like the others
     data = s.view.charts
     np.testing.assert_array_equal(data.frontier["burden"].to_numpy(), res.frontier["burden"].to_numpy(float))
@@ -342,6 +395,27 @@ def test_an_uploaded_csv_becomes_the_cash_flow():
 # ---------------------------------------------------------------------------------------
 # language, record, exports, robustness
 # ---------------------------------------------------------------------------------------
+def test_switching_language_rerenders_reasons_exports_findings_and_keeps_the_record():
+    d = dash3()
+    d._on_suggest()
+    s = d.session
+    shown = len(s.minutes.offers)
+    d.lang.value = "zh"
+    res = s.negotiation
+    best = res.candidates.iloc[0]
+    # the reasons of a suggestion made before the switch, now in Chinese
+    assert s.slots[3].explanation == explain_plan(s.slots[3].plan, best, "zh")
+    assert s.suggestions[0].explanation == explain_plan(s.suggestions[0].plan, res.candidates.iloc[1], "zh")
+    assert text("suggested_because", "zh") in d.columns[3].explanation.value
+    assert d.export_lang.value == "zh"                           # exports follow the interface
+    assert len(s.minutes.offers) == shown                        # the same plans, not shown again
+    s.set_option(0, "term", "40")
+    s.refresh()
+    assert s.minutes.offers[-1].description == s.slots[0].plan.describe("zh")
+    findings = " ".join(c.findings.value for c in d.columns)
+    assert "[info]" not in findings and "info (" not in findings
+
+
 def test_every_label_switches_language():
     d = dash3()
     d.lang.value = "zh"
@@ -374,6 +448,22 @@ def test_the_meeting_record_keeps_every_offer_with_its_time_and_the_accepted_one
     assert "Accepted" in d.columns[2].accept.description and "yes" in d.minutes.value
     d.columns[2].accept.value = False
     assert rec.accepted is None
+
+
+def test_minutes_show_amounts_and_probabilities_as_the_comparison_does():
+    d = dash3()
+    s = d.session
+    offer = s.minutes.offers[0]
+    shown = s.view.comparison.formatted().loc[:, "Bank proposal"]
+    md = s.minutes_text("md")
+    # the comparison's own text of the same figures (separators; probability in percent)
+    assert shown["Total paid"].rstrip("*") in md and f"{offer.total_paid:,.2f}" in md
+    p = format_probability(float(offer.default_probability))
+    assert p.endswith("%") and f"| {p} |" in md
+    assert f"{offer.total_paid:f}" not in md                     # no bare 1320733.05
+    # the CSV keeps plain numbers for a spreadsheet
+    rows = list(csv.reader(io.StringIO(s.minutes_text("csv"))))
+    assert format(offer.total_paid, "f") in [c for r in rows for c in r]
 
 
 def test_minutes_are_escaped_and_safe_in_a_spreadsheet():
@@ -413,8 +503,9 @@ def test_exports_are_the_reports_of_the_library(tmp_path):
     csv_text = d.annex(format="csv", lang="en")                 # the accepted plan by default
     want = report.render(plan.schedule(CASE.claim), "csv", lang="en", claim=CASE.claim, plan=plan,
                          borrower=CASE.borrower.other_name, creditor=CASE.creditor_party.other_name,
-                         security=CASE.security)
+                         security=CASE.security, contract=CASE.contract, borrower_party=CASE.borrower)
     assert csv_text == want
+    assert "Loan contract No.,JNB-SZ-2025-LD-0318" in csv_text
     links = d.downloads_html("Borrower proposal", "xlsx", lang="zh")
     hrefs = re.findall(r'href="data:([^;]+);base64,([^"]+)"', links)
     assert [m for m, _ in hrefs] == ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -45,6 +45,7 @@ import pypdf
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
 
 from repayplan import report
 from repayplan.claim import Claim
@@ -254,6 +255,11 @@ def load_xlsx(data: bytes):
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
+def column_sum(ws, column, total_row):
+    """What the totals row's SUM formula of ``column`` adds up: the schedule's cells above it."""
+    return sum((cents(ws.cell(row=r, column=column).value) for r in range(2, total_row)), Decimal(0))
+
+
 def check_xlsx_table(ws, schedule, totals_label="Total"):
     """Every amount and date of the table and the totals row, to the cent."""
     t = schedule.table
@@ -277,8 +283,11 @@ def check_xlsx_table(ws, schedule, totals_label="Total"):
     for j, col in enumerate(cols, start=1):
         v = ws.cell(row=total_row, column=j).value
         if col in ("payment", "interest", "principal", "fee"):
-            assert cents(v) == sums[col]
-            assert ws.cell(row=total_row, column=j).data_type == "n"
+            # a SUM over exactly the schedule's cells of the column; what it sums is the total
+            letter = get_column_letter(j)
+            assert v == f"=SUM({letter}2:{letter}{total_row - 1})"
+            assert ws.cell(row=total_row, column=j).data_type == "f"
+            assert column_sum(ws, j, total_row) == sums[col]
         else:
             assert v in (None, totals_label)
     return total_row
@@ -289,8 +298,8 @@ def test_xlsx_every_amount_and_the_totals_match_the_schedule():
     assert wb.sheetnames == ["Terms", "Schedule"]
     ws = wb["Schedule"]
     total_row = check_xlsx_table(ws, SCHED)
-    assert cents(ws.cell(row=total_row, column=4).value) == SCHED.total_paid
-    assert cents(ws.cell(row=total_row, column=5).value) == SCHED.total_interest
+    assert column_sum(ws, 4, total_row) == SCHED.total_paid
+    assert column_sum(ws, 5, total_row) == SCHED.total_interest
     assert ws.freeze_panes == "A2"
     assert ws.cell(row=2, column=4).number_format == "#,##0.00"
     assert ws.column_dimensions["C"].width >= len("1,188,400.00")
@@ -320,15 +329,21 @@ def test_xlsx_in_chinese_and_yen():
     check_xlsx_table(ws, s)
 
 
-def test_xlsx_has_no_formula_anywhere():
+def test_xlsx_the_only_formulas_are_the_totals_sums_over_the_schedule():
     data = render(SCHED, "xlsx", **PARTIES | {"borrower": EVIL, "notes": ["@SUM(A1:A2)", "-1+1"]})
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
-    assert sheets and not any(re.search(r"<f[ >]", x) for x in sheets)
+        sheets = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")}
+    formulas = [f for x in sheets.values() for f in re.findall(r"<f>(.*?)</f>", x)]
+    total_row = len(SCHED.table) + 2
+    assert formulas == [f"SUM({c}2:{c}{total_row - 1})" for c in "DEF"]   # payment, interest, principal
+    assert all(len(re.findall(r"<f[ >]", x)) == 0 for n, x in sheets.items() if n.endswith("sheet1.xml"))
     wb = load_xlsx(data)
     for ws in wb:
         for row in ws.iter_rows():
-            assert all(c.data_type != "f" for c in row)
+            for c in row:
+                if c.data_type == "f":   # never built from user text: a SUM of cell references
+                    assert ws.title == "Schedule" and c.row == total_row
+                    assert re.fullmatch(r"=SUM\(([A-Z])2:\1\d+\)", c.value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -529,7 +544,7 @@ def test_any_schedule_renders_to_the_cent(principal, rate, periods, method, fee)
     s = amortize(principal, rate, periods, method=method, fee=fee, start=dt.date(2027, 1, 31))
     ws = load_xlsx(render(s, "xlsx"))["Schedule"]
     total_row = check_xlsx_table(ws, s)
-    assert cents(ws.cell(row=total_row, column=6).value) == principal      # sum(principal) == principal
+    assert column_sum(ws, 6, total_row) == principal      # sum(principal) == principal
     rows = list(csv.reader(io.StringIO(render(s, "csv"))))
     start = next(i for i, r in enumerate(rows) if r and r[0] == "No.")
     assert [D(r[3]) for r in rows[start + 1 : start + 1 + len(s.table)]] == list(s.table["payment"])
@@ -540,6 +555,25 @@ def test_any_schedule_renders_to_the_cent(principal, rate, periods, method, fee)
 # ---------------------------------------------------------------------------------------------
 # Writing files
 # ---------------------------------------------------------------------------------------------
+def undated(pdf: bytes) -> bytes:
+    """A PDF without its creation dates and identifier (which follows from them)."""
+    pdf = re.sub(rb"D:\d{14}\+00'00'", b"D:0", pdf)
+    return re.sub(rb"/ID\s*\[.*?\]", b"/ID[]", pdf, flags=re.S)
+
+
+def test_pdf_metadata_is_true_created_now_titled_and_authored():
+    import datetime as _dt
+
+    before = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
+    data = render(SCHED, "pdf", lang="zh", **PARTIES, contract="JNB-2025-0318")
+    after = _dt.datetime.now(_dt.UTC)
+    meta = pypdf.PdfReader(io.BytesIO(data)).metadata
+    assert before <= meta.creation_date <= after and meta.modification_date == meta.creation_date
+    assert meta.title == "附件：还款计划表"
+    assert meta.author == PARTIES["creditor"]
+    assert "JNB-2025-0318" in meta.subject and PARTIES["borrower"] in meta.subject
+
+
 def test_write_every_format_from_the_suffix(tmp_path):
     for suffix, kind in ((".xlsx", "xlsx"), (".pdf", "pdf"), (".html", "html"), (".htm", "html"),
                          (".csv", "csv"), (".md", "md"), (".markdown", "md")):
@@ -550,8 +584,8 @@ def test_write_every_format_from_the_suffix(tmp_path):
             assert data == b"\xef\xbb\xbf" + expected.encode()            # BOM for Excel
         elif isinstance(expected, str):
             assert data == expected.encode()
-        elif kind == "pdf":
-            assert data == expected
+        elif kind == "pdf":   # the same document, made a moment apart
+            assert undated(data) == undated(expected)
         else:
             check_xlsx_table(load_xlsx(data)["还款计划表"], SCHED, totals_label="合计")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
@@ -653,3 +687,61 @@ def test_render_an_annex_built_once_is_the_same_as_from_the_schedule():
 
 def test_paths_are_given_as_path_objects_or_text(tmp_path):
     assert write(SMALL, str(tmp_path / "x.md")) == Path(tmp_path / "x.md")
+
+
+# ---------------------------------------------------------------------------------------------
+# The annex a bank officer signs: the case's parties, the structure, Chinese names, wrapping
+# ---------------------------------------------------------------------------------------------
+def sample_annex(plan: str, lang: str):
+    from repayplan.case import Case
+
+    case = Case.sample()
+    return case, annex(case.schedule(plan), lang=lang, claim=case.claim, plan=case.plan(plan),
+                       borrower=case.borrower.name, creditor=case.creditor_party.name,
+                       security=case.security, contract=case.contract, borrower_party=case.borrower)
+
+
+def test_the_annex_states_the_contract_account_and_the_borrowers_registration_from_the_case():
+    case, a = sample_annex("Seasonal 48", "zh")
+    head = {it.key: it for it in a.header}
+    # the sample case file's own text (repayplan/data/sample_case.toml), exactly
+    assert head["contract"].text == case.contract == "JNB-SZ-2025-LD-0318"
+    assert head["registration"].text == "91320500MA1XXXXXX0"
+    assert head["representative"].text == "陈建国"
+    assert head["address"].text == "江苏省苏州市吴中区（示例地址）"
+    assert head["account"].text == case.borrower.account == "6222 0211 0203 4567 890"
+    assert (head["contract"].label, head["account"].label) == ("借款合同编号", "还款账户")
+    # guarantors and collateral stay in the clauses
+    security = [c.text for c in a.clauses if c.key.startswith("security")]
+    assert any("陈建国" in t and "连带责任保证" in t for t in security) and len(security) == 3
+    # round trip of the new fields through the case file
+    from repayplan.case import Case
+
+    again = Case.loads(case.dumps("toml"))
+    assert (again.contract, again.borrower.account) == (case.contract, case.borrower.account)
+    assert Case.loads(case.dumps("json"), "json") == case
+
+
+def test_the_annex_names_the_structure_the_plan_really_has_and_the_plan_in_chinese():
+    _, a = sample_annex("Seasonal 48", "zh")
+    head = {it.key: it for it in a.header}
+    assert head["method"].value == "seasonal" and "等额本息" not in head["method"].text
+    assert head["method"].text.startswith("按月份调整的分期还本付息")
+    assert head["plan_name"].text == "季节性48期方案"
+    repayment = next(c.text for c in a.clauses if c.key == "repayment")
+    assert "还款方式为按月份调整的分期还本付息" in repayment and "等额本息" not in repayment
+    _, en = sample_annex("Seasonal 48", "en")
+    assert {it.key: it.text for it in en.header}["plan_name"] == "Seasonal 48"
+    assert "varying by calendar month" in {it.key: it.text for it in en.header}["method"]
+    _, bank = sample_annex("Bank proposal", "zh")
+    head = {it.key: it.text for it in bank.header}
+    assert (head["plan_name"], head["method"]) == ("银行方案", "等额本息")   # a level plan stays 等额本息
+
+
+@pytest.mark.parametrize("plan", ["Bank proposal", "Borrower proposal", "Seasonal 48", "Settlement"])
+def test_no_line_of_the_chinese_pdf_starts_with_a_comma(plan):
+    case, a = sample_annex(plan, "zh")
+    _, text = pdf_text(render(a, "pdf"))
+    starts = [line for line in text.splitlines() if line.lstrip().startswith(("，", "；", "：", "、"))]
+    assert starts == []
+    assert "JNB-SZ-2025-LD-0318" in text and "91320500MA1XXXXXX0" in text

@@ -28,7 +28,7 @@ import ipywidgets as w
 from .._validate import check_choice
 from ..errors import InfeasibleError, InputError, RepayplanError
 from .charts import forecast_png
-from .labels import LANGS, text
+from .labels import LANGS, TEXT, text
 from .live import COLORS, LiveCharts
 from .state import (
     BORROWER_FIELDS,
@@ -47,10 +47,26 @@ log = logging.getLogger(__name__)
 _ANNEX_FORMATS = ("xlsx", "pdf", "html", "csv", "md")
 _MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf",
          "html": "text/html", "csv": "text/csv", "md": "text/markdown", "toml": "application/toml"}
-_LABEL_WIDTH = {"description_width": "46%"}
+_LABEL_WIDTH = {"description_width": "52%"}
+#: The plan options each card shows up front (the rest are behind "more").
+UP_FRONT = ("method", "term", "grace", "annual_rate", "penalty_waiver", "interest_waiver", "haircut",
+            "down_payment")
 _STYLE = """<style>
 .rp-dashboard .rp-error { color: #b00020; font-size: 12px; line-height: 1.3; }
-.rp-dashboard .rp-plan-col { border: 1px solid #ccc; border-radius: 6px; padding: 6px; margin: 4px; }
+.rp-dashboard .rp-plan-col { border: 1px solid #ccc; border-radius: 6px; padding: 4px; margin: 3px; }
+.rp-dashboard .rp-plan-col .widget-label { font-size: 12px; }
+.rp-dashboard .rp-plan-col .widget-inline-hbox { height: 26px; margin: 1px 0; }
+.rp-dashboard .rp-plan-col input, .rp-dashboard .rp-plan-col select { font-size: 12px; min-width: 0; }
+.rp-dashboard .rp-plan-col .rp-plan-desc { font-size: 12px; line-height: 1.3; }
+.rp-dashboard .rp-plan-col .widget-html { height: auto; min-height: 0; margin: 0; }
+.rp-dashboard .rp-plan-col .widget-html-content { height: auto; line-height: 1.3; align-self: auto; }
+.rp-dashboard .rp-plan-col .widget-vbox { margin: 0; }
+.rp-dashboard .rp-more .jupyter-widget-Collapse-header, .rp-dashboard .rp-more .p-Collapse-header {
+  padding: 2px 6px; font-size: 12px; }
+.rp-dashboard .rp-compare { overflow-x: auto; }
+.rp-dashboard .rp-compare table.repayplan-compare { font-size: 12px; }
+.rp-dashboard .rp-compare table.repayplan-compare td, .rp-dashboard .rp-compare table.repayplan-compare th {
+  padding: 2px 5px; }
 .rp-dashboard .rp-findings, .rp-dashboard .rp-explanation { font-size: 12px; line-height: 1.35; }
 .rp-dashboard .rp-finding-error { color: #b00020; } .rp-dashboard .rp-finding-warning { color: #8a5a00; }
 .rp-dashboard .rp-finding-info { color: #666; }
@@ -105,8 +121,9 @@ class _Column:
         self.warning.add_class("rp-plan-warning")
         self.controls: dict[str, w.Widget] = {}
         self.errors: dict[str, w.HTML] = {}
-        rows = []
+        rows, more_rows = [], []
         for option, kind, choices in PLAN_OPTIONS:
+            target = rows if option in UP_FRONT else more_rows
             value = slot.texts.get(option)
             if kind == "choice":
                 c = w.Dropdown(options=_choice_options(option, choices, lang), value=getattr(slot.plan, option),
@@ -117,6 +134,9 @@ class _Column:
                 c = w.Text(value=str(value), description=text(f"opt_{option}", lang), continuous_update=False,
                            style=_LABEL_WIDTH, layout={"width": "100%"})
             c.add_class(f"rp-field-{option}")
+            c.tooltip = _hint(option, lang)
+            if option == "annual_rate":
+                c.placeholder = text("hint_annual_rate", lang)
             c.observe(functools.partial(dash._on_option, uid, option), names="value")
             self.controls[option] = c
             self.errors[option] = self._error(option)
@@ -125,9 +145,12 @@ class _Column:
                 follow.add_class("rp-follow-cash")
                 follow.on_click(functools.partial(dash._on_follow_cash, uid))
                 self.follow = follow
-                rows.append(w.VBox([c, follow, self.errors[option]]))
+                target.append(w.VBox([c, follow, self.errors[option]]))
             else:
-                rows.append(w.VBox([c, self.errors[option]]))
+                target.append(w.VBox([c, self.errors[option]]))
+        # the terms that matter up front; the rest behind "more"
+        self.more = w.Accordion(children=[w.VBox(more_rows)], selected_index=None, titles=(text("more", lang),))
+        self.more.add_class("rp-more")
         self.duplicate = w.Button(description=text("duplicate", lang), icon="copy", layout={"width": "auto"})
         self.duplicate.add_class("rp-duplicate")
         self.duplicate.on_click(functools.partial(dash._on_duplicate, uid))
@@ -142,9 +165,10 @@ class _Column:
         self.findings.add_class("rp-findings")
         self.explanation = w.HTML()
         self.explanation.add_class("rp-explanation")
-        self.box = w.VBox([self.name, self.name_error, self.title, self.warning, *rows,
-                           w.HBox([self.duplicate, self.remove, self.accept]), self.findings, self.explanation],
-                          layout={"width": "24%", "min_width": "300px"})
+        self.box = w.VBox([self.name, self.name_error, self.title, self.warning, *rows, self.more,
+                           w.HBox([self.duplicate, self.remove, self.accept], layout={"flex_flow": "row wrap"}),
+                           self.findings, self.explanation],
+                          layout={"width": "210px", "min_width": "200px"})
         self.box.add_class("rp-plan-col")
         self.refresh()
 
@@ -192,7 +216,8 @@ class _Column:
             self.findings.value = ""
             return
         def items(fs):
-            return "".join(f"<li class='rp-finding-{html.escape(f.severity)}'>[{html.escape(f.severity)}] "
+            return "".join(f"<li class='rp-finding-{html.escape(f.severity)}'>"
+                           f"[{html.escape(_severity(f.severity, lang))}] "
                            f"{html.escape(f.message)}</li>" for f in fs)
 
         serious = [f for f in findings if f.severity in ("error", "warning")]
@@ -200,7 +225,7 @@ class _Column:
         head = f"{html.escape(text('findings', lang))} ({len(findings)})"
         out = f"<b>{head}</b><ul>{items(serious)}</ul>" if serious else ""
         if info:
-            out += f"<details><summary>{'' if serious else head + ': '}info ({len(info)})</summary>" \
+            out += f"<details><summary>{'' if serious else head + ': '}{_severity('info', lang)} ({len(info)})</summary>" \
                    f"<ul>{items(info)}</ul></details>"
         self.findings.value = out
 
@@ -210,11 +235,15 @@ class _Column:
             for option, kind, choices in PLAN_OPTIONS:
                 c = self.controls[option]
                 c.description = text(f"opt_{option}", lang)
+                c.tooltip = _hint(option, lang)
+                if option == "annual_rate":
+                    c.placeholder = text("hint_annual_rate", lang)
                 if kind == "choice":
                     value = c.value
                     c.options = _choice_options(option, choices, lang)
                     c.value = value
             self.follow.description = text("from_cash", lang)
+            self.more.titles = (text("more", lang),)
             self.duplicate.description = text("duplicate", lang)
             self.remove.description = text("remove", lang)
         self.refresh()
@@ -262,7 +291,7 @@ class Dashboard:
     48
     >>> dash.columns[0].controls["term"].value = "forty"
     >>> print(dash.columns[0].errors["term"].value)
-    <span>term == &#x27;forty&#x27;, must be a whole number from 1 to 1200</span>
+    <span>Term (months): forty is not accepted; it must be a whole number from 1 to 1200.</span>
     """
 
     def __init__(self, case, plans=None, *, lang: str = "en", clock=None):
@@ -329,10 +358,12 @@ class Dashboard:
         self.lang = w.ToggleButtons(options=[("English", "en"), ("中文", "zh")], value=lang)
         self.lang.add_class("rp-lang")
         self.lang.observe(self._on_lang, names="value")
+        self.guide = w.HTML()   # how the meeting runs (the notebook's own text), in either language
+        self.guide.add_class("rp-guide")
         self.status = w.HTML(text("status_ready", lang))
         self.status.add_class("rp-status")
         self.plans_title = w.HTML()
-        self.plans_box = w.HBox(layout={"width": "100%", "flex_flow": "row wrap"})
+        self.plans_box = w.HBox(layout={"flex_flow": "row wrap"})
         self.plans_box.add_class("rp-plans")
         self.add_button = w.Button(description=text("add_plan", lang), icon="plus")
         self.add_button.add_class("rp-add-plan")
@@ -466,8 +497,13 @@ class Dashboard:
         self.widget = w.VBox([
             self.style,
             w.HBox([self.header, self.lang], layout={"justify_content": "space-between", "width": "100%"}),
-            self.status, self.plans_title, self.plans_box, w.HBox([self.add_button, self.plans_message]),
-            suggest_bar, self.compare_title, self.compare, self.charts_title, self.charts.widget, self.tabs,
+            self.guide, self.status,
+            # one screen for the meeting: the plan cards and the comparison beside them
+            w.HBox([w.VBox([self.plans_title, self.plans_box, w.HBox([self.add_button, self.plans_message])],
+                           layout={"flex": "0 1 auto"}),
+                    w.VBox([self.compare_title, self.compare], layout={"flex": "1 1 480px", "min_width": "420px"})],
+                   layout={"width": "100%", "align_items": "flex-start"}),
+            suggest_bar, self.charts_title, self.charts.widget, self.tabs,
         ], layout={"width": "100%"})
         self.widget.add_class("rp-dashboard")
         self._rebuild_columns()
@@ -498,8 +534,13 @@ class Dashboard:
         claim_line = text("claim_line", lang, borrower=case.borrower.name, creditor=case.creditor_party.name,
                           total=f"{case.claim.total:,.{u}f}", currency=case.claim.currency,
                           as_of=case.claim.as_of.isoformat())
-        self.header.value = (f"<h2 style='margin:4px 0'>{html.escape(case.title or text('plans', lang))}</h2>"
+        title = case.title or text("plans", lang)
+        if lang == "zh" and not any("\u4e00" <= c <= "\u9fff" for c in title):   # an English title
+            title = text("title_zh", lang, title=title, borrower=case.borrower.name)
+        self.header.value = (f"<h2 style='margin:4px 0'>{html.escape(title)}</h2>"
                              f"<div>{html.escape(claim_line)}</div>")
+        self.guide.value = (f"<details class='rp-guide-details'><summary>{html.escape(text('guide_head', lang))}"
+                            f"</summary>{text('guide', lang)}</details>")
         self.plans_title.value = f"<h3>{html.escape(text('plans', lang))}</h3>"
         self.compare_title.value = f"<h3>{html.escape(text('comparison', lang))}</h3>"
         self.charts_title.value = f"<h3>{html.escape(text('charts', lang))}</h3>"
@@ -603,7 +644,7 @@ class Dashboard:
         cols = ["proceeds", "prior_claims", "execution_fee", "to_creditor", "cash"]
         head = "".join(f"<th>{html.escape(text('wf_' + c, lang))}</th>" for c in ["source", *cols])
         body = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(str(name))}</th>"
+            f"<tr><th style='text-align:left'>{html.escape(_source_name(str(name), lang))}</th>"
             + "".join(f"<td style='text-align:right'>{row[c]:,.2f}</td>" for c in cols) + "</tr>"
             for name, row in view["waterfall"].iterrows())
         value = html.escape(text("wf_value", lang, value=f"{view['value']:,.2f} {view['currency']}"))
@@ -706,6 +747,8 @@ class Dashboard:
     @_guarded
     def _on_lang(self, change) -> None:
         self.session.set_lang(change["new"])
+        with self._mute():   # the exports follow the interface language
+            self.export_lang.value = change["new"]
         self._relabel_static()
         for col in self.columns:
             col.relabel(change["new"])
@@ -762,18 +805,42 @@ class Dashboard:
         self.update()
 
     def _show_suggestions(self) -> None:
+        """The waiting suggestions: "Add" while a column is free, else "Replace" a chosen column;
+        then why the search ranks them as it does."""
         s = self.session
         rows = []
+        full = len(s.slots) >= s.MAX_PLANS
         for k, slot in enumerate(s.suggestions):
-            b = w.Button(description=text("add_suggestion", s.lang), layout={"min_width": "80px"})
-            b.add_class("rp-add-suggestion")
-            b.on_click(functools.partial(self._on_add_suggestion, k))
-            rows.append(w.HBox([b, w.HTML(f"<b>{html.escape(slot.name)}</b>: {html.escape(slot.explanation)}")]))
+            why = w.HTML(f"<b>{html.escape(slot.name)}</b>: {html.escape(slot.explanation)}")
+            if full:
+                which = w.Dropdown(options=[(n, i) for i, n in enumerate(s.names)], value=len(s.slots) - 1,
+                                   description=text("replace_which", s.lang), layout={"width": "220px"})
+                which.add_class("rp-replace-which")
+                b = w.Button(description=text("replace_suggestion", s.lang), layout={"min_width": "80px"})
+                b.add_class("rp-replace-suggestion")
+                b.on_click(functools.partial(self._on_replace_suggestion, k, which))
+                rows.append(w.HBox([which, b, why]))
+            else:
+                b = w.Button(description=text("add_suggestion", s.lang), layout={"min_width": "80px"})
+                b.add_class("rp-add-suggestion")
+                b.on_click(functools.partial(self._on_add_suggestion, k))
+                rows.append(w.HBox([b, why]))
+        ranking = s.ranking()
+        if ranking:
+            body = "<br>".join(html.escape(line) for line in ranking.splitlines())
+            box = w.HTML(f"<details class='rp-suggest-ranking'><summary>{html.escape(text('suggest_ranking', s.lang))}"
+                         f"</summary><div style='font-size:12px'>{body}</div></details>")
+            rows.append(box)
         self.suggestions_box.children = rows
 
     @_guarded
     def _on_add_suggestion(self, k: int, _button=None) -> None:
         self._structural(lambda: self.session.add_suggestion(k))
+        self._show_suggestions()
+
+    @_guarded
+    def _on_replace_suggestion(self, k: int, which, _button=None) -> None:
+        self._structural(lambda: self.session.replace_with_suggestion(k, which.value))
         self._show_suggestions()
 
     # -- callbacks: borrower and creditor ---------------------------------------------------
@@ -992,3 +1059,38 @@ class Dashboard:
 
     def __repr__(self) -> str:
         return f"Dashboard({self.session.case.title or 'case'}: {', '.join(self.session.names)})"
+
+
+def _severity(severity: str, lang: str) -> str:
+    """A finding's severity in the interface language (``"warning"`` -> ``"警告"``).
+
+    >>> _severity("warning", "zh"), _severity("info", "en")
+    ('警告', 'info')
+    """
+    key = f"severity_{severity}"
+    return text(key, lang) if key in TEXT else severity
+
+
+def _source_name(name: str, lang: str) -> str:
+    """A row of the enforcement waterfall: the library's own rows in the interface language,
+    the collateral's and guarantors' names as the case spells them.
+
+    >>> _source_name("other assets", "zh"), _source_name("total", "zh"), _source_name("Workshop", "zh")
+    ('其他财产', '合计', 'Workshop')
+    """
+    key = {"other assets": "wf_other_assets", "total": "wf_total"}.get(name)
+    return text(key, lang) if key else name
+
+
+def _hint(option: str, lang: str) -> str:
+    """The tooltip of a plan option's box: its full label and what it takes.
+
+    >>> _hint("penalty_waiver", "en"), _hint("term", "zh")
+    ('Penalty waiver: 0–1 or a percentage (50%)', '期限（月）')
+    """
+    label = text(f"opt_{option}", lang)
+    if option in ("penalty_waiver", "interest_waiver", "haircut", "settlement_discount", "balloon"):
+        return label + ("：" if lang == "zh" else ": ") + text("hint_fraction", lang)
+    if option == "annual_rate":
+        return label + ("：" if lang == "zh" else ": ") + text("hint_annual_rate", lang)
+    return label

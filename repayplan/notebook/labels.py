@@ -7,9 +7,11 @@ Row labels of the comparison table come from :data:`repayplan.compare.ROW_LABELS
 
 from __future__ import annotations
 
+import re
+
 from .._validate import check_choice
 
-__all__ = ["LANGS", "TEXT", "text", "option_label"]
+__all__ = ["LANGS", "TEXT", "text", "option_label", "input_message"]
 
 #: Languages of the dashboard.
 LANGS = ("en", "zh")
@@ -27,6 +29,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "minutes": ("Meeting record", "会谈记录"),
     "suggest": ("Suggest", "推荐方案"),
     "status_ready": ("Ready", "就绪"),
+    "title_zh": ("{title}", "{borrower} — 还款方案谈判"),
+    "guide_head": ("How the meeting runs", "会谈流程"),
+    "guide": (
+        "<ol><li><b>The opening positions</b> are the plans on the table; change any term in a "
+        "card (press Enter to apply) and both sides see at once what it does.</li>"
+        "<li>The <b>comparison</b> marks the better value of each row among feasible plans; "
+        "rule findings appear under the plan that raises them.</li>"
+        "<li><b>Suggest</b> searches for plans both sides should prefer to enforcement and adds "
+        "them with the reasons (on a full table, choose the column each replaces).</li>"
+        "<li><b>Accept</b> the plan agreed, then <b>Export</b>: the agreement annex, the minutes "
+        "and the whole case file.</li></ol>",
+        "<ol><li>桌面上的方案即双方的<b>初始立场</b>；在方案卡片中修改任一条款（按回车生效），"
+        "双方立即看到其影响。</li>"
+        "<li><b>方案比较</b>在可行方案中标出每一行的较优值；合规提示显示在相应方案下方。</li>"
+        "<li><b>推荐方案</b>搜索双方都优于强制执行的方案，并附上理由加入桌面"
+        "（方案已满时，请选择替换的列）。</li>"
+        "<li><b>接受</b>达成一致的方案，然后<b>导出</b>：协议附件、会谈纪要和完整的案件文件。</li></ol>"),
     "updated_in": ("updated in {ms:.0f} ms", "已更新（{ms:.0f} 毫秒）"),
     "claim_line": ("{borrower} owes {creditor} {total} {currency} as of {as_of}",
                    "{borrower} 截至 {as_of} 欠 {creditor} {total} {currency}"),
@@ -34,23 +53,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan_name": ("Name", "名称"),
     "add_plan": ("Add plan", "新增方案"),
     "duplicate": ("Duplicate", "复制"),
+    "more": ("More terms", "更多条款"),
+    "hint_annual_rate": ("blank: the contract rate", "空白：原合同利率"),
+    "hint_fraction": ("0–1 or a percentage (50%)", "0–1 或百分比（50%）"),
     "remove": ("Remove", "删除"),
     "accept": ("Accept", "接受"),
     "accepted": ("Accepted", "已接受"),
     "from_cash": ("Follow cash", "按现金流"),
     "not_updated": ("Not applied: fix the value marked below.", "未生效：请更正下方标出的数值。"),
     "findings": ("Rule findings", "合规提示"),
+    "severity_error": ("error", "错误"),
+    "severity_warning": ("warning", "警告"),
+    "severity_info": ("info", "提示"),
     "suggested_because": ("Why", "推荐理由"),
     # plan options
     "opt_method": ("Structure", "还款方式"),
     "opt_term": ("Term (months)", "期限（月）"),
     "opt_grace": ("Grace (months)", "宽限期（月）"),
     "opt_grace_kind": ("Grace kind", "宽限方式"),
-    "opt_annual_rate": ("Rate (fraction; blank: contract)", "利率（小数；空：原合同利率）"),
-    "opt_penalty_waiver": ("Penalty waiver (0–1)", "罚息减免（0–1）"),
-    "opt_interest_waiver": ("Interest waiver (0–1)", "利息减免（0–1）"),
-    "opt_haircut": ("Principal haircut (0–1)", "本金减免（0–1）"),
-    "opt_down_payment": ("Down payment", "首付款"),
+    "opt_annual_rate": ("Rate, % a year", "年利率（%）"),
+    "opt_penalty_waiver": ("Penalty waiver", "罚息减免"),
+    "opt_interest_waiver": ("Interest waiver", "利息减免"),
+    "opt_haircut": ("Principal haircut", "本金减免"),
+    "opt_down_payment": ("Down payment", "首付款（¥）"),
     "opt_capitalize_arrears": ("Capitalise arrears", "欠息计入本金"),
     "opt_balloon": ("Balloon (0–1)", "尾款比例（0–1）"),
     "opt_step_up": ("Step-up a year", "每年递增"),
@@ -125,6 +150,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "wf_execution_fee": ("Execution fee", "执行费"),
     "wf_to_creditor": ("To the claim", "清偿债权"),
     "wf_cash": ("Cash to creditor", "债权人实收"),
+    "wf_other_assets": ("other assets", "其他财产"),
+    "wf_total": ("total", "合计"),
     "wf_value": ("Expected value now: {value}", "现值期望：{value}"),
     # suggest
     "objective": ("Objective", "目标"),
@@ -136,9 +163,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "max_term": ("Max term (months)", "最长期限（月）"),
     "suggest_running": ("Searching the plan space…", "正在搜索方案…"),
     "suggest_done": ("{n} plan(s) added; {m} evaluated.", "已添加 {n} 个方案；共评估 {m} 个。"),
-    "suggest_no_room": ("No free column: remove a plan to add a suggestion.",
-                        "没有空列：请先删除一个方案再添加推荐方案。"),
+    "suggest_no_room": ("The table is full: choose the column a suggestion replaces.",
+                        "方案已满：请选择推荐方案替换的列。"),
     "add_suggestion": ("Add", "添加"),
+    "replace_suggestion": ("Replace", "替换"),
+    "replace_which": ("Column", "替换列"),
+    "suggest_ranking": ("Why this order", "排序理由"),
     # export
     "export_plan": ("Plan", "方案"),
     "export_format": ("Format", "格式"),
@@ -179,6 +209,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "internal_error": ("Something went wrong ({kind}): {msg}. The dashboard kept the last good state.",
                        "出现错误（{kind}）：{msg}。仪表板保留了上一次有效状态。"),
     "min_plans": ("At least {n} plans stay on the table.", "至少保留 {n} 个方案。"),
+    "refused": ("{label}: {value} is not accepted; it must be {allowed}.",
+                "{label}：“{value}”无效，应为{allowed}。"),
+    "refused_other": ("{label}: not applied; {detail}.", "{label}：未生效；{detail}。"),
+    "blank_value": ("a blank", "空白"),
+    "refused_field": ("{what} must be {allowed}", "{what}应为{allowed}"),
+    "field_cashflow": ("the cash flow", "现金流"),
+    "field_down_payment": ("the down payment", "首付款"),
+    "field_grace": ("the grace period", "宽限期"),
+    "field_method": ("the structure", "还款方式"),
     "max_plans": ("At most {n} plans fit on the table.", "最多 {n} 个方案。"),
 }
 
@@ -201,6 +240,80 @@ def option_label(option: str, lang: str = "en") -> str:
     """The label of a plan option's control (``"term"`` -> ``"Term (months)"``).
 
     >>> option_label("term"), option_label("penalty_waiver", "zh")
-    ('Term (months)', '罚息减免（0–1）')
+    ('Term (months)', '罚息减免')
     """
     return text(f"opt_{option}", lang)
+
+
+#: What an :class:`~repayplan.errors.InputError` allows, in Chinese: ``(pattern, template)``;
+#: the groups of the pattern fill the template.  Text no pattern matches stays as it is.
+_ALLOWED_ZH: tuple[tuple[str, str], ...] = (
+    (r"a whole number from (-?\d+) to (-?\d+)", "{0} 到 {1} 之间的整数"),
+    (r"a whole number >= (-?\d+)", "不小于 {0} 的整数"),
+    (r"a whole number <= (-?\d+)", "不大于 {0} 的整数"),
+    (r"a whole number", "整数"),
+    (r"a percentage such as 4\.35 or 4\.35%", "百分比，例如 4.35 或 4.35%"),
+    (r"an amount such as 50,000 or ¥50,000\.00", "金额，例如 50,000 或 ¥50,000.00"),
+    (r"a rate >= (\S+) and <= (\S+) a year, as a fraction", "年利率 {0} 至 {1}（小数）"),
+    (r"a fraction from 0 to below 1", "0 到 1 之间（不含 1）的比例"),
+    (r"a fraction from 0 to 1", "0 到 1 之间的比例（或百分比）"),
+    (r"a finite amount >= 0|an amount >= 0", "不小于 0 的金额"),
+    (r"a finite amount > 0", "大于 0 的金额"),
+    (r"a finite number", "有限的数字"),
+    (r"a number", "数字"),
+    (r"fewer months than the term \((\d+)\)", "少于期限（{0} 个月）的月数"),
+    (r"12 monthly weights \(January\.\.December\)", "12 个月度权重（1 月至 12 月）"),
+    (r"12 weights >= 0 summing to 12 \(these sum to (\S+)\)", "12 个不小于 0 且合计为 12 的权重（现合计 {0}）"),
+    (r"at most what is owed after waivers \((\S+)\)", "不超过减免后欠款（{0}）"),
+    (r"'level' with balloon, step_up or seasonal shaping", "等额本息（尾款、递增或季节性安排只适用于等额本息）"),
+    (r"one of (.+)", "以下之一：{0}"),
+    (r"at least (\d+) months from (\S+) to cover the longest plan \((\d+) given\)",
+     "自 {1} 起至少 {0} 个月，才能覆盖最长的方案（现有 {2} 个月）"),
+)
+
+
+def _allowed(allowed: str, lang: str) -> str:
+    if lang != "zh":
+        return allowed
+    for pattern, template in _ALLOWED_ZH:
+        m = re.fullmatch(pattern, allowed)
+        if m:
+            return template.format(*m.groups())
+    return allowed
+
+
+def input_message(error, label: str, typed, lang: str = "en", *, field: str | None = None) -> str:
+    """An :class:`~repayplan.errors.InputError` in the interface's words, naming the control's label.
+
+    The library's message names its argument (``annual_rate == '4x', must be ...``); the
+    analyst sees the label of the box they typed into and what they typed.  When the error
+    is about another field (``field`` is the control's own field; a cross-field check such
+    as a term longer than the cash flow) the library's explanation follows the label.
+
+    Examples
+    --------
+    >>> from repayplan.errors import InputError
+    >>> e = InputError("annual_rate", "4x", "a percentage such as 4.35 or 4.35%")
+    >>> input_message(e, option_label("annual_rate"), "4x", field="annual_rate")
+    'Rate, % a year: 4x is not accepted; it must be a percentage such as 4.35 or 4.35%.'
+    >>> input_message(e, option_label("annual_rate", "zh"), "4x", "zh", field="annual_rate")
+    '年利率（%）：“4x”无效，应为百分比，例如 4.35 或 4.35%。'
+    >>> e = InputError("term", "forty", "a whole number from 1 to 1200")
+    >>> input_message(e, option_label("term", "zh"), "forty", "zh", field="term")
+    '期限（月）：“forty”无效，应为1 到 1200 之间的整数。'
+    >>> e = InputError("cashflow", "120 months from 2026-07",
+    ...                "at least 150 months from 2026-07 to cover the longest plan (120 given)")
+    >>> input_message(e, option_label("term", "zh"), "150", "zh", field="term")
+    '期限（月）：未生效；现金流应为自 2026-07 起至少 150 个月，才能覆盖最长的方案（现有 120 个月）。'
+    """
+    check_choice("lang", lang, LANGS)
+    if not hasattr(error, "allowed"):
+        return text("refused_other", lang, label=label, detail=str(error))
+    if field is not None and error.field != field:
+        key = f"field_{error.field}"
+        if key not in TEXT:
+            return text("refused_other", lang, label=label, detail=str(error))
+        detail = text("refused_field", lang, what=text(key, lang), allowed=_allowed(error.allowed, lang))
+        return text("refused_other", lang, label=label, detail=detail)
+    shown = str(typed).strip() or text("blank_value", lang)
+    return text("refused", lang, label=label, value=shown, allowed=_allowed(error.allowed, lang))

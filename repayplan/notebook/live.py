@@ -19,6 +19,8 @@ __all__ = ["LiveCharts", "COLORS"]
 
 #: Colours of the plans, by column.
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+#: The borrower's cash band: a light amber that no plan's line uses.
+CASH_COLOR = "#f2d59b"
 
 
 def _dates(index) -> np.ndarray:
@@ -72,8 +74,10 @@ class LiveCharts:
         sx3, sy3 = bq.LinearScale(), bq.LinearScale()
         empty = np.zeros(0)
         m = {}
+        # the borrower's cash band in its own colour (amber, no plan's), named in the legend
         m["band"] = bq.Lines(x=empty, y=[empty, empty], scales={"x": sx1, "y": sy1}, fill="between",
-                             fill_colors=["#cfe3f5"], fill_opacities=[0.8], colors=["#cfe3f5"], stroke_width=0.5)
+                             fill_colors=[CASH_COLOR], fill_opacities=[0.6], colors=[CASH_COLOR], stroke_width=0.5,
+                             display_legend=True)
         m["mean"] = bq.Lines(x=empty, y=empty, scales={"x": sx1, "y": sy1}, colors=["#5a8fc0"], stroke_width=1)
         m["payments"] = bq.Lines(x=empty, y=[empty], scales={"x": sx1, "y": sy1}, interpolation="step-after",
                                  display_legend=True, stroke_width=2)
@@ -92,11 +96,13 @@ class LiveCharts:
         self.marks = m
         self.scales = {"payments": (sx1, sy1), "balance": (sx2, sy2), "tradeoff": (sx3, sy3)}
         self.axes = {
-            "payments": (bq.Axis(scale=sx1, tick_format="%Y-%m"),
+            # every axis gets a label offset: without one bqplot writes "translate(x, undefined)"
+            # into the label's transform and the browser logs "Trailing garbage" errors
+            "payments": (bq.Axis(scale=sx1, tick_format="%Y-%m", label_offset="2.5em"),
                          bq.Axis(scale=sy1, side="left", tick_format=",.0f", label_offset="5em")),
-            "balance": (bq.Axis(scale=sx2, tick_format="%Y-%m"),
+            "balance": (bq.Axis(scale=sx2, tick_format="%Y-%m", label_offset="2.5em"),
                         bq.Axis(scale=sy2, side="left", tick_format=",.0f", label_offset="5em")),
-            "tradeoff": (bq.Axis(scale=sx3, tick_format=".2f"),
+            "tradeoff": (bq.Axis(scale=sx3, tick_format=".2f", label_offset="2.5em"),
                          bq.Axis(scale=sy3, side="left", tick_format=".0%", label_offset="3.5em")),
         }
         layout = {"width": "33%", "height": "340px", "min_width": "320px"}

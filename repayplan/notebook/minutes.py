@@ -349,7 +349,10 @@ class MeetingRecord:
 
         check_choice("format", format, MINUTES_FORMATS)
         heads = [text(_LABEL_KEYS[c], lang) for c in _COLUMNS]
-        rows = [[_cell(r[c], c, lang) for c in _COLUMNS] for r in self.rows()]
+        # for reading (md, html) amounts and probabilities as the comparison shows them;
+        # the CSV keeps plain numbers for a spreadsheet
+        human = format != "csv"
+        rows = [[_cell(r[c], c, lang, human=human) for c in _COLUMNS] for r in self.rows()]
         _check_cells(rows)
         head = text("minutes_title", lang) + (f": {title}" if title else "")
         if format == "csv":  # the one formula-safe writer: every cell guarded, CRLF line ends
@@ -377,9 +380,24 @@ class MeetingRecord:
         return "\n".join(lines) + "\n"
 
 
-def _cell(value, column: str, lang: str) -> str:
+def _cell(value, column: str, lang: str, *, human: bool = False) -> str:
+    """A cell of the minutes; ``human``: amounts with separators, the probability in percent.
+
+    >>> from decimal import Decimal
+    >>> _cell(Decimal("1320733.05"), "total_paid", "en", human=True), _cell(Decimal("1320733.05"), "total_paid", "en")
+    ('1,320,733.05', '1320733.05')
+    >>> _cell(Decimal("0.5680"), "default_probability", "zh", human=True), _cell(Decimal("0.0012"),
+    ...       "default_probability", "en", human=True)
+    ('56.8%', '0.12%')
+    """
     if column == "accepted":
         return text("yes", lang) if value else ""
+    if human and isinstance(value, Decimal) and column in ("total_paid", "total_waived", "expected_npv"):
+        return f"{value.quantize(Decimal('0.01')):,f}"
+    if human and isinstance(value, Decimal) and column == "default_probability":
+        from ..evaluate import format_probability
+
+        return format_probability(float(value))
     if isinstance(value, Decimal) and column in ("total_paid", "total_waived", "expected_npv"):
         return format(value.quantize(Decimal("0.01")), "f")
     if isinstance(value, Decimal):

@@ -156,7 +156,10 @@ class RegisterDashboard:
         return _TEXT.get(lang, _TEXT["en"])[key].format(**kw)
 
     def _titles(self) -> None:
+        """The tabs, the case picker and its button in the dashboard's language."""
         self.tabs.titles = (self._t("negotiation"), self._t("followup"))
+        self.picker.description = self._t("case")
+        self.open_button.description = self._t("open")
 
     def close(self) -> None:
         """Close the register opened here (one given by the caller stays open)."""
@@ -180,6 +183,7 @@ class RegisterDashboard:
         except RepayplanError:  # a session naming plans the case no longer has
             dash = Dashboard(case, lang=lang, clock=self.clock)
         dash.on_update.append(lambda _d: self.save())
+        dash.lang.observe(lambda _change: self._titles(), names="value")
         return dash
 
     def _fill_picker(self) -> None:

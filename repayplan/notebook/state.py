@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import money
-from .._validate import check_choice
+from .._validate import check_choice, parse_amount, parse_percent
 from ..errors import InputError
 from ..evaluate import Borrower, Creditor, Enforcement, evaluate
 from ..plans import PLAN_METHODS, Plan, plan_batch
@@ -36,21 +36,23 @@ from .labels import LANGS
 from .minutes import MeetingRecord
 
 __all__ = ["PLAN_OPTIONS", "CASH_FIELDS", "CREDITOR_FIELDS", "BORROWER_FIELDS", "PlanSlot", "View",
-           "Session", "option_text", "parse_option"]
+           "Session", "option_text", "option_shown", "parse_option"]
 
 #: The plan options the dashboard shows, in order: ``(option, kind, choices)``.
-#: Kinds: ``choice`` (a dropdown), ``bool`` (a checkbox), ``int``/``number`` (typed text),
-#: ``optional_int``/``optional_number`` (blank is ``None``), ``weights`` (12 numbers).
+#: Kinds: ``choice`` (a dropdown), ``bool`` (a checkbox), ``int``/``number`` (typed text;
+#: a number typed with ``%`` is a percentage), ``optional_int``/``optional_number`` (blank is
+#: ``None``), ``optional_percent`` (a rate typed in percent, ``"4.35"`` or ``"4.35%"``; blank
+#: is ``None``), ``amount`` (money, separators and ``¥`` allowed), ``weights`` (12 numbers).
 PLAN_OPTIONS: tuple[tuple[str, str, tuple], ...] = (
     ("method", "choice", PLAN_METHODS),
     ("term", "int", ()),
     ("grace", "int", ()),
     ("grace_kind", "choice", ("interest_only", "deferral")),
-    ("annual_rate", "optional_number", ()),
+    ("annual_rate", "optional_percent", ()),
     ("penalty_waiver", "number", ()),
     ("interest_waiver", "number", ()),
     ("haircut", "number", ()),
-    ("down_payment", "number", ()),
+    ("down_payment", "amount", ()),
     ("capitalize_arrears", "bool", ()),
     ("balloon", "number", ()),
     ("step_up", "number", ()),
@@ -62,14 +64,14 @@ _KIND = {name: kind for name, kind, _ in PLAN_OPTIONS}
 
 #: The borrower's cash-flow projection fields (:class:`repayplan.case.Projection`).
 CASH_FIELDS: tuple[tuple[str, str], ...] = (
-    ("base", "number"), ("months", "int"), ("start", "text"), ("trend", "number"),
+    ("base", "amount"), ("months", "int"), ("start", "text"), ("trend", "number"),
     ("seasonality", "weights"), ("volatility", "number"), ("persistence", "number"),
-    ("scenarios", "int"), ("seed", "int"), ("buffer", "number"), ("minimum_cash", "number"),
+    ("scenarios", "int"), ("seed", "int"), ("buffer", "amount"), ("minimum_cash", "amount"),
     ("shocks", "shocks"),
 )
 #: The creditor's settings.
 CREDITOR_FIELDS: tuple[tuple[str, str], ...] = (
-    ("discount_rate", "number"), ("recovery_rate", "number"), ("delay_months", "int"), ("costs", "number"),
+    ("discount_rate", "number"), ("recovery_rate", "number"), ("delay_months", "int"), ("costs", "amount"),
 )
 #: What secures the claim (:class:`repayplan.Security`): collateral and guarantees one a line
 #: (``key=value`` pairs), and the share recovered from the debtor's other assets.
@@ -128,18 +130,45 @@ def option_text(value):
     return _num_text(value)
 
 
-def _parse(kind: str, raw):
+def option_shown(option: str, value):
+    """How plan option ``option`` is shown in its control: rates in percent, amounts grouped.
+
+    Examples
+    --------
+    >>> option_shown("annual_rate", 0.0435), option_shown("annual_rate", None)
+    ('4.35%', '')
+    >>> option_shown("down_payment", 50000), option_shown("term", 36)
+    ('50,000', '36')
+    """
+    kind = _KIND.get(option)
+    if kind == "optional_percent" and value is not None:
+        return money.percent(value)
+    if kind == "amount" and value is not None and not isinstance(value, bool):
+        return money.grouped(value)
+    return option_text(value)
+
+
+def _parse(kind: str, raw, field: str = "value"):
     """Typed text as the argument of a library call; the library validates it.
 
     Whole numbers become ``int``; other numbers stay text (the library reads text exactly,
     as Decimal, and names the field and the text in its error); blank is ``None`` for the
-    optional kinds and stays blank (an error) for the others.
+    optional kinds and stays blank (an error) for the others.  Rates of kind
+    ``optional_percent`` are read as percent (:func:`repayplan._validate.parse_percent`),
+    amounts with separators and currency marks (:func:`repayplan._validate.parse_amount`),
+    and a number typed with ``%`` is a percentage.
     """
     if isinstance(raw, bool) or not isinstance(raw, str):
         return raw
     s = raw.strip()
-    if kind in ("optional_number", "optional_int") and s == "":
+    if kind in ("optional_number", "optional_int", "optional_percent") and s == "":
         return None
+    if kind == "optional_percent":
+        return parse_percent(field, s)
+    if kind == "amount":
+        return parse_amount(field, s)
+    if kind in ("number", "optional_number") and s.endswith(("%", "％")):
+        return parse_percent(field, s)
     if kind in ("int", "optional_int"):
         t = s.replace(",", "").replace("_", "")
         return int(t) if _INT_TEXT.match(t) else s
@@ -157,11 +186,15 @@ def parse_option(option: str, raw):
     --------
     >>> parse_option("term", " 48 "), parse_option("annual_rate", ""), parse_option("haircut", "0.1")
     (48, None, '0.1')
+    >>> parse_option("annual_rate", "4.35%"), parse_option("down_payment", "¥50,000")
+    (Decimal('0.0435'), Decimal('50000'))
+    >>> parse_option("penalty_waiver", "50%")
+    Decimal('0.5')
     >>> parse_option("seasonal", "1, 1, 1")
     ('1', '1', '1')
     """
     check_choice("option", option, tuple(_KIND))
-    return _parse(_KIND[option], raw)
+    return _parse(_KIND[option], raw, option)
 
 
 def _parse_shocks(raw: str):
@@ -299,10 +332,10 @@ class PlanSlot:
         >>> from repayplan.plans import Plan
         >>> slot = PlanSlot.of(1, Plan(annual_rate=0.0435, name="Bank proposal"), origin="new")
         >>> slot.texts["annual_rate"], slot.texts["name"], slot.origin
-        ('0.0435', 'Bank proposal', 'new')
+        ('4.35%', 'Bank proposal', 'new')
         """
         slot = cls(uid=uid, plan=plan, **kw)
-        slot.texts = {name: option_text(getattr(plan, name)) for name, _, _ in PLAN_OPTIONS}
+        slot.texts = {name: option_shown(name, getattr(plan, name)) for name, _, _ in PLAN_OPTIONS}
         slot.texts["name"] = plan.name
         return slot
 
@@ -402,7 +435,7 @@ class Session:
     >>> s.set_option(0, "term", "48") is None, s.slots[0].plan.term
     (True, 48)
     >>> print(s.set_option(0, "term", "-6"))
-    term == -6, must be a whole number from 1 to 1200
+    Term (months): -6 is not accepted; it must be a whole number from 1 to 1200.
     >>> s.slots[0].plan.term                      # the last valid value stays in force
     48
     """
@@ -554,8 +587,8 @@ class Session:
         >>> s.set_option(1, "term", "120") is None, s.slots[1].plan.term
         (True, 120)
         >>> print(s.set_option(1, "term", "150"))
-        cashflow == '120 months from 2026-07', must be at least 150 months from 2026-07 to cover
-        the longest plan (120 given)
+        Term (months): not applied; the cash flow must be at least 150 months from 2026-07 to cover
+        the longest plan (120 given).
         >>> s.slots[1].plan.term, s.slots[1].texts["term"], list(s.slots[1].errors)
         (120, '150', ['term'])
         """
@@ -566,8 +599,9 @@ class Session:
             plan = slot.plan.replace(**{option: parse_option(option, raw)})
             self._check([plan], self.case.cashflow)
         except InputError as e:
-            slot.errors[option] = str(e)
-            return str(e)
+            msg = self._message(e, option, raw)
+            slot.errors[option] = msg
+            return msg
         slot.errors.pop(option, None)
         slot.plan = plan
         # a cross-field message elsewhere in the column may no longer hold
@@ -576,6 +610,18 @@ class Session:
                 slot.errors.pop(other)
                 slot.plan = slot.plan.replace(**{other: parse_option(other, slot.texts[other])})
         return None
+
+    def _message(self, error: InputError, option: str, raw) -> str:
+        """The refusal of plan option ``option`` in the interface language, naming its label."""
+        from .labels import input_message, option_label
+
+        if _KIND[option] == "optional_percent" and error.field == option and "percentage" not in error.allowed:
+            error = InputError(option, raw, "a rate >= 0 and <= 1 a year, as a fraction")
+            if self.lang == "en":
+                error.allowed = "a percentage from 0 to 100 (% a year)"
+            else:
+                error.allowed = "0 到 100 之间的百分比"
+        return input_message(error, option_label(option, self.lang), raw, self.lang, field=option)
 
     def _text_ok(self, slot: PlanSlot, option: str) -> bool:
         """Does the text shown for ``option`` give a valid plan now?"""
@@ -644,10 +690,11 @@ class Session:
         """
         if len(self.slots) >= self.MAX_PLANS:
             raise InputError("plans", len(self.slots) + 1, f"at most {self.MAX_PLANS} plans on the table")
-        plan = plan or Plan(name="New plan")
+        stem = "New plan" if self.lang == "en" else "新方案"
+        plan = plan or Plan(name=stem)
         if not isinstance(plan, Plan):
             raise InputError("plan", plan, "a repayplan.Plan")
-        plan = plan.replace(name=self._free_name(plan.name or "New plan"))
+        plan = plan.replace(name=self._free_name(plan.name or stem))
         self._check([plan], self.case.cashflow)
         self._append(plan, origin, explanation)
         return len(self.slots) - 1
@@ -757,6 +804,22 @@ class Session:
         True
         """
         self.lang = check_choice("lang", lang, LANGS)
+        self._explain_again()
+
+    def _explain_again(self) -> None:
+        """The reasons of suggested plans (on the table and waiting) in the session's language."""
+        if getattr(self, "negotiation", None) is None:
+            return
+        from ..negotiate import explain_plan
+
+        rows = [row for _, row in self.negotiation.candidates.iterrows()]
+        for slot in [*self.slots, *self.suggestions]:
+            if slot.origin != "suggested":
+                continue
+            for row in rows:
+                if row["plan"].replace(name=slot.plan.name) == slot.plan:
+                    slot.explanation = explain_plan(slot.plan, row, self.lang)
+                    break
 
     # -- borrower and creditor ---------------------------------------------------------------
     def set_cash(self, key: str, raw) -> str | None:
@@ -794,7 +857,7 @@ class Session:
 
                 value = tuple(Shock(**kw) for kw in _parse_shocks(raw))
             else:
-                value = _parse(kinds[key], raw)
+                value = _parse(kinds[key], raw, key)
             projection = self.projection.replace(**{key: value})
             self._check(self.plans, projection.cashflow())
             self.case = self.case.replace(cashflow=projection)
@@ -1028,7 +1091,7 @@ class Session:
         self.creditor_texts[key] = raw
         cr = self.case.creditor
         try:
-            value = _parse(kinds[key], raw)
+            value = _parse(kinds[key], raw, key)
             if key == "discount_rate":
                 new = Creditor(discount_rate=value, enforcement=cr.enforcement, name=cr.name)
             else:
@@ -1195,7 +1258,12 @@ class Session:
         u = batch.units
         for i, slot in enumerate(self.slots):
             row = frame.iloc[i]
-            self.minutes.shown(now, slot.uid, slot.name, slot.plan.describe(), int(row["term"]),
+            paid = money.from_minor(int(batch.payments[i].sum()), u)
+            prev = self.minutes.last(slot.uid)
+            if prev is not None and prev.plan == slot.name and prev.term == int(row["term"]) \
+                    and prev.total_paid == paid and prev.description in {slot.plan.describe(x) for x in LANGS}:
+                continue    # the same plan, shown again in the other language
+            self.minutes.shown(now, slot.uid, slot.name, slot.plan.describe(self.lang), int(row["term"]),
                                money.from_minor(int(batch.payments[i].sum()), u),
                                money.from_minor(int(batch.terms[i].waived), u),
                                float(row["expected_npv"]), float(row["default_probability"]))
@@ -1294,6 +1362,60 @@ class Session:
         s = self.suggestions.pop(k)
         return self.add(s.plan, origin="suggested", explanation=s.explanation)
 
+    def replace_with_suggestion(self, k: int, i: int) -> int:
+        """Put suggestion ``k`` on the table in place of column ``i`` (for a full table).
+
+        The plan of column ``i`` goes back to nothing (an accepted plan is withdrawn from
+        the record); the suggestion takes the column, with its reasons.  Returns ``i``.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months"),
+        ...                    rp.Plan(term=36, name="36 months"), rp.Plan(term=48, name="48 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.suggest()                       # the table is full: nothing added
+        []
+        >>> best = s.suggestions[0].plan
+        >>> s.replace_with_suggestion(0, 1), s.names[:2], s.slots[1].plan == best, s.slots[1].origin
+        (1, ['12 months', 'Suggested 1'], True, 'suggested')
+        """
+        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(self.suggestions):
+            raise InputError("suggestion", k, f"a suggestion from 0 to {max(len(self.suggestions) - 1, 0)}")
+        old = self._slot(i)
+        taken = [n for j, n in enumerate(self.names) if j != i]
+        new = self.suggestions[k]
+        plan = new.plan.replace(name=self._free_name(new.plan.name, taken))
+        self._check([plan], self.case.cashflow)
+        if old.accepted:
+            self.minutes.withdraw()
+        self.suggestions.pop(k)
+        self.slots[i] = PlanSlot.of(self._next_uid(), plan, origin="suggested", explanation=new.explanation)
+        return i
+
+    def ranking(self) -> str:
+        """Why the suggestions rank as they do (:meth:`repayplan.Negotiation.explain`), in the
+        session's language; empty before :meth:`suggest`.
+
+        >>> from datetime import date, datetime
+        >>> import repayplan as rp
+        >>> from repayplan.case import Case
+        >>> case = Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
+        ...             claim=rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        ...             cashflow=rp.CashFlow([15_000.0] * 120, start="2026-07"),
+        ...             plans=[rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")])
+        >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
+        >>> s.ranking()
+        ''
+        >>> _ = s.suggest()
+        >>> s.ranking() == s.negotiation.explain("en") and s.ranking().splitlines()[1].startswith("1. ")
+        True
+        """
+        return "" if self.negotiation is None else self.negotiation.explain(self.lang)
+
     # -- the case and the exports ---------------------------------------------------------
     def to_case(self):
         """The case as it stands: the plans on the table first (then the case's other plans),
@@ -1360,7 +1482,8 @@ class Session:
             borrower = case.borrower.other_name or borrower
             creditor = case.creditor_party.other_name or creditor
         kw = {"lang": lang, "claim": case.claim, "plan": slot.plan, "borrower": borrower,
-              "creditor": creditor, "security": case.security}
+              "creditor": creditor, "security": case.security, "borrower_party": case.borrower,
+              "contract": case.contract or None}
         if case.cashflow.provenance is not None:  # where the cash the plan was judged on came from
             kw["notes"] = [f"The borrower's cash flow: {case.cashflow.provenance.summary()}."]
         return slot.plan.schedule(case.claim), kw

@@ -1,0 +1,127 @@
+"""The meeting cockpit at 1440×900 in a real browser: typed input, the Chinese page, the console.
+
+Voilà serves ``notebooks/negotiation.ipynb`` as in :mod:`tests.test_browser` (same fixture);
+Playwright drives Debian's Chromium at the size of a meeting-room laptop screen.  The test
+types a rate as people type it ("4.35%"), switches to Chinese and reads the page's visible
+text, which may hold Latin letters only in a short list of terms (DSCR, NPV, IRR, CNY, file
+formats, model names) and in the case's own data (plan names and the parties' and
+collateral's names as the case file spells them).  Console errors of the page are collected
+and reported; screenshots of both languages are saved with the test's output.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from test_browser import CHROMIUM, FLAGS, voila  # noqa: F401 - the fixture
+
+from repayplan.case import Case
+
+pytestmark = pytest.mark.browser
+
+#: Latin terms the Chinese page may show: abbreviations people use as they are, file
+#: formats, the forecast models' names, the currency code.
+ALLOWED = {"DSCR", "NPV", "IRR", "CNY", "CSV", "csv", "xlsx", "pdf", "html", "md", "TOML", "toml",
+           "AICc", "ETS", "SARIMA", "YYYY", "MM", "IFRS", "English"}
+
+#: Not translated yet, and said so in the report of issue 20: the keys of the typed
+#: ``key=value`` formats of the security and shock boxes and of the CSV upload (the user types
+#: them as they are), and two values of the comparison table that :func:`repayplan.evaluate.
+#: format_metric` prints in English (the risk class, "never").  A word outside both lists fails.
+NOT_YET = {"name", "kind", "appraisal", "lien", "rank", "prior", "claims", "capacity", "recovery",
+           "rate", "joint", "general", "probability", "impact", "end", "month", "available",
+           "substandard", "never", "normal", "special", "mention", "doubtful", "loss"}
+
+
+def case_words() -> set[str]:
+    """Latin words of the case's own data: plan names, parties, collateral, guarantees, title."""
+    case = Case.sample()
+    texts = [*case.plans, case.title, case.borrower.other_name, case.creditor_party.other_name,
+             case.contract, "Suggested"]
+    sec = case.security
+    if sec is not None:
+        texts += [c.name for c in sec.collateral] + [g.name for g in sec.guarantees]
+    return {w for t in texts for w in re.findall(r"[A-Za-z]+", t)}
+
+
+def total_paid_at(rate: float) -> str:
+    """The comparison's "Total paid" of the bank's plan at ``rate``, as the table prints it."""
+    import repayplan as rp
+
+    case = Case.sample()
+    plans = [case.plan(n) for n in ("Bank proposal", "Borrower proposal", "Seasonal 48")]
+    plans[0] = plans[0].replace(annual_rate=rate)
+    frame = rp.evaluate(plans, case.claim, case.cashflow, case.creditor, borrower=case.borrower_side)
+    table = rp.compare(plans, case.claim, case.cashflow, case.creditor, metrics=frame).table
+    return f"{table.loc['total_paid', 'Bank proposal']:,.2f}"
+
+
+def latin_words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z]{2,}", text))
+
+
+def test_the_cockpit_in_chinese_at_1440_by_900(voila, tmp_path, monkeypatch):  # noqa: F811
+    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
+    from playwright.sync_api import expect, sync_playwright
+
+    for var, sub in (("HOME", "browser-home"), ("XDG_CONFIG_HOME", "xdg-config"), ("XDG_CACHE_HOME", "xdg-cache")):
+        (tmp_path / sub).mkdir()
+        monkeypatch.setenv(var, str(tmp_path / sub))
+    console = []
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
+                                                   headless=True, args=FLAGS,
+                                                   viewport={"width": 1440, "height": 900})
+        try:
+            page = ctx.new_page()
+            page.on("console", lambda m: console.append((m.type, m.text)))
+            page.goto(voila, timeout=90_000)
+            table = page.locator(".rp-compare table")
+            expect(table).to_be_visible(timeout=90_000)
+            columns = page.locator(".rp-plan-col")
+            expect(columns).to_have_count(3)
+            # a rate typed in percent, with the sign, is accepted: no message, and the table
+            # shows the library's figures for the plan at 5 % (given to it as 0.05)
+            rate = columns.nth(0).locator(".rp-field-annual_rate input")
+            rate.fill("5%")
+            rate.press("Enter")
+            total = page.locator(".rp-compare tbody tr").filter(
+                has=page.locator("th", has_text=re.compile(r"^Total paid$"))).locator("td").nth(0)
+            expect(total).to_have_text(total_paid_at(0.05), timeout=30_000)
+            expect(columns.nth(0).locator(".rp-error-annual_rate")).to_have_text("")
+            # a rate that is not one is refused in words naming the box's label
+            rate.fill("4x")
+            rate.press("Enter")
+            expect(columns.nth(0).locator(".rp-error-annual_rate")).to_contain_text(
+                "Rate, % a year: 4x is not accepted", timeout=30_000)
+            rate.fill("4.35")
+            rate.press("Enter")
+            expect(columns.nth(0).locator(".rp-error-annual_rate")).to_have_text("", timeout=30_000)
+            page.screenshot(path=str(tmp_path / "cockpit-en.png"))
+            # one screen: the comparison and the first plan's terms within the first 900 px
+            compare_box = page.locator(".rp-compare").bounding_box()
+            assert compare_box["y"] < 900 and compare_box["x"] > 600      # beside the plans, not below
+            for field in ("term", "grace", "annual_rate", "down_payment", "method"):
+                box = columns.nth(0).locator(f".rp-field-{field}").bounding_box()
+                assert box["y"] + box["height"] <= 900, field
+            # the whole page in Chinese
+            page.locator(".rp-lang button", has_text="中文").click()
+            expect(page.locator(".rp-compare")).to_contain_text("还款总额", timeout=30_000)
+            expect(page.locator(".rp-status")).to_contain_text("已更新", timeout=30_000)
+            expect(page.locator(".rp-register-status")).to_contain_text("已保存", timeout=30_000)
+            expect(page.locator(".rp-case-open")).to_contain_text("打开", timeout=30_000)
+            visible = page.locator("body").inner_text()
+            leaks = latin_words(visible) - ALLOWED - case_words()
+            page.screenshot(path=str(tmp_path / "cockpit-zh.png"))
+            page.screenshot(path=str(tmp_path / "cockpit-zh-full.png"), full_page=True)
+            print(f"screenshots: {tmp_path}")
+            assert "Traceback" not in page.content()
+        finally:
+            ctx.close()
+    errors = [t for kind, t in console if kind == "error"]
+    print("console errors:", len(errors), errors[:3])
+    print("latin words:", sorted(leaks))
+    print("not translated yet:", sorted(leaks & NOT_YET))
+    assert not leaks - NOT_YET, sorted(leaks - NOT_YET)
