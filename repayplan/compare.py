@@ -236,9 +236,15 @@ _REASONS = {
     "cash": "signing payment {:,.2f} above the cash at hand {:,.2f}",
     "certain": "certain to default (every scenario)",
 }
+_REASONS_ZH = {
+    "rule": "违反规则：{}",
+    "cash": "签约付款 {:,.2f} 超过手头现金 {:,.2f}",
+    "certain": "必然违约（所有情景）",
+}
 
 
-def feasibility(frame: pd.DataFrame, plans, claim, cashflow, constraints=None, creditor=None) -> pd.Series:
+def feasibility(frame: pd.DataFrame, plans, claim, cashflow, constraints=None, creditor=None,
+                lang: str = "en") -> pd.Series:
     """Why each evaluated plan may not be offered ("" when it may), one string per plan.
 
     Always: no error among the rule findings (the rule set's and :func:`repayplan.evaluate.plan_findings`'),
@@ -256,10 +262,13 @@ def feasibility(frame: pd.DataFrame, plans, claim, cashflow, constraints=None, c
     >>> frame = rp.evaluate(plans, claim, cash, rp.Creditor(0.06))
     >>> feasibility(frame, plans, claim, cash, rp.Constraints(), rp.Creditor(0.06)).tolist()
     ['', 'DSCR (lowest plan year, mean cash) of at least 1.2 (it reaches 1.10)']
+    >>> feasibility(frame, plans, claim, cash, rp.Constraints(), rp.Creditor(0.06), lang="zh").tolist()[1]
+    '按平均现金计最弱计划年度的 DSCR 不低于 1.2（实际 1.10）'
     """
     from . import rules
     from .evaluate import plan_findings
 
+    reasons_text = _REASONS_ZH if check_choice("lang", lang, ("en", "zh")) == "zh" else _REASONS
     extra = plan_findings(plans, claim, frame["upfront_shortfall"].to_numpy(), cashflow)
     have = float(cashflow.buffer) - float(cashflow.minimum_cash)
     out = []
@@ -269,14 +278,14 @@ def feasibility(frame: pd.DataFrame, plans, claim, cashflow, constraints=None, c
         errors = [f for f in rules.check(plan, claim) if f.severity == "error"]
         hard.append(bool(errors))
         if errors:
-            why.append(_REASONS["rule"].format(errors[0].rule))
+            why.append(reasons_text["rule"].format(errors[0].rule))
         gap = float(frame["upfront_shortfall"].iloc[i])
         if gap > 0:
-            why.append(_REASONS["cash"].format(gap + have, have))
+            why.append(reasons_text["cash"].format(gap + have, have))
         elif any(f.severity == "error" for f in extra[i]):
-            why.append(_REASONS["rule"].format(next(f.rule for f in extra[i] if f.severity == "error")))
+            why.append(reasons_text["rule"].format(next(f.rule for f in extra[i] if f.severity == "error")))
         if float(frame["default_probability"].iloc[i]) >= 1:
-            why.append(_REASONS["certain"])
+            why.append(reasons_text["certain"])
         out.append(why)
     if constraints is not None:
         f = frame.reset_index(drop=True).assign(
@@ -286,7 +295,7 @@ def feasibility(frame: pd.DataFrame, plans, claim, cashflow, constraints=None, c
             if name == "hard_rules":
                 continue
             for i in np.flatnonzero(~ok):
-                out[i].append(constraints.explain(name, f.iloc[i]))
+                out[i].append(constraints.explain(name, f.iloc[i], lang))
     return pd.Series(["; ".join(w) for w in out], index=frame.index, name="reason")
 
 
@@ -337,7 +346,7 @@ def compare(plans, claim, cashflow, creditor, *, lang: str = "en", metrics: pd.D
     table = frame[numeric].T.copy()
     if "upfront_shortfall" not in frame.columns:  # a frame from elsewhere: no cash-at-hand test
         frame = frame.assign(upfront_shortfall=0.0)
-    reasons = feasibility(frame, plans, claim, cashflow, constraints, creditor)
+    reasons = feasibility(frame, plans, claim, cashflow, constraints, creditor, lang=lang)
     reasons.index = table.columns
     feasible = reasons == ""
     better = pd.DataFrame(False, index=table.index, columns=table.columns)

@@ -460,42 +460,65 @@ class Constraints:
             out["hard_rules"] = ~hard
         return out
 
-    def describe(self, name: str) -> str:
+    def describe(self, name: str, lang: str = "en") -> str:
         """One constraint (a key of :meth:`checks`) in words, for messages and reasons.
 
         >>> Constraints(min_dscr=1.2, max_term=48).describe("max_term")
         'a term of at most 48 months'
         >>> Constraints(min_dscr=1.2).describe("min_dscr")
         'DSCR (lowest plan year, mean cash) of at least 1.2'
+        >>> Constraints(min_dscr=1.2).describe("min_dscr", "zh")
+        '按平均现金计最弱计划年度的 DSCR 不低于 1.2'
         """
-        floor = "the creditor's cost of funds (at most the contract rate)" if self.min_rate is None \
-            else f"{self.min_rate:.3%}"
-        words = {
-            "min_dscr": f"DSCR (lowest plan year, mean cash) of at least {self.min_dscr}",
-            "min_dscr_p5": f"stress DSCR (lowest plan year, 5th percentile) of at least {self.min_dscr_p5}",
-            "max_default_probability": f"probability of default at most {self.max_default_probability}",
-            "max_term": f"a term of at most {self.max_term} months",
-            "min_margin": f"creditor expected NPV at least the enforcement NPV + {self.min_margin:,.2f}",
-            "max_burden": f"burden at most {self.max_burden}",
-            "hard_rules": "no breach of a hard rule of the rule set",
-            "cash_at_hand": "a signing payment within the borrower's cash at hand",
-            "min_rate": f"a rate of at least {floor}",
-        }
+        lang = check_choice("lang", lang, ("en", "zh"))
+        if lang == "zh":
+            floor = "债权人的资金成本（不高于合同利率）" if self.min_rate is None else f"{self.min_rate:.3%}"
+            words = {
+                "min_dscr": f"按平均现金计最弱计划年度的 DSCR 不低于 {self.min_dscr}",
+                "min_dscr_p5": f"压力 DSCR（最弱计划年度，5%分位现金）不低于 {self.min_dscr_p5}",
+                "max_default_probability": f"违约概率不高于 {self.max_default_probability}",
+                "max_term": f"期限不超过 {self.max_term} 个月",
+                "min_margin": f"债权人预期净现值不低于强制执行净现值加 {self.min_margin:,.2f}",
+                "max_burden": f"还款负担不高于 {self.max_burden}",
+                "hard_rules": "不违反规则集的强制性规定",
+                "cash_at_hand": "签约付款不超过借款人手头现金",
+                "min_rate": f"利率不低于{floor}",
+            }
+        else:
+            floor = "the creditor's cost of funds (at most the contract rate)" if self.min_rate is None \
+                else f"{self.min_rate:.3%}"
+            words = {
+                "min_dscr": f"DSCR (lowest plan year, mean cash) of at least {self.min_dscr}",
+                "min_dscr_p5": f"stress DSCR (lowest plan year, 5th percentile) of at least {self.min_dscr_p5}",
+                "max_default_probability": f"probability of default at most {self.max_default_probability}",
+                "max_term": f"a term of at most {self.max_term} months",
+                "min_margin": f"creditor expected NPV at least the enforcement NPV + {self.min_margin:,.2f}",
+                "max_burden": f"burden at most {self.max_burden}",
+                "hard_rules": "no breach of a hard rule of the rule set",
+                "cash_at_hand": "a signing payment within the borrower's cash at hand",
+                "min_rate": f"a rate of at least {floor}",
+            }
         return words[check_choice("name", name, tuple(words))]
 
-    def explain(self, name: str, row) -> str:
+    def explain(self, name: str, row, lang: str = "en") -> str:
         """Why one evaluated plan fails constraint ``name``: the constraint and the figure reached.
 
         >>> Constraints().explain("min_dscr", {"dscr": 0.876})
         'DSCR (lowest plan year, mean cash) of at least 1.2 (it reaches 0.88)'
+        >>> Constraints().explain("min_dscr", {"dscr": 0.876}, "zh")
+        '按平均现金计最弱计划年度的 DSCR 不低于 1.2（实际 0.88）'
         """
+        text = self.describe(name, lang)
         col = _CONSTRAINT_METRIC.get(name)
         if col is None or col not in row:
-            return self.describe(name)
+            return text
         value = row[col]
+        if lang == "zh":
+            shown = f"{value:.3%}" if name == "min_rate" else _num(value)
+            return text + f"（实际 {shown}）"
         if name == "min_rate":
-            return self.describe(name) + f" (it offers {value:.3%})"
-        return self.describe(name) + f" (it reaches {_num(value)})"
+            return text + f" (it offers {value:.3%})"
+        return text + f" (it reaches {_num(value)})"
 
 
 _CONSTRAINT_METRIC = {"min_dscr": "dscr", "min_dscr_p5": "dscr_p5", "max_default_probability": "default_probability",
