@@ -80,6 +80,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from . import ledger as _ledger
 from . import money
 from ._validate import as_decimal, check_amount, check_choice, check_fraction, check_int
 from .errors import InputError
@@ -105,8 +106,9 @@ _MONTHS_MAX = 600
 #: second round (Art. 26)
 FIRST_RESERVE_MIN = Fraction(7, 10)
 SECOND_CUT_MAX = Fraction(1, 5)
-#: doubled interest for delayed performance: 1.75 / 10,000 a day (法释〔2014〕8号 Art. 1)
-DELAY_RATE = Fraction(175, 1_000_000)
+#: doubled interest for delayed performance: 1.75 / 10,000 a day (法释〔2014〕8号 Art. 1),
+#: accrued by the ledger (:func:`repayplan.ledger.delay_accrual`)
+DELAY_RATE = _ledger.DELAY_RATE
 
 
 def _months(name: str, value) -> int:
@@ -220,31 +222,8 @@ def _fees_cents(cents, units: int, procedure: str, preserve: bool):
     return acc, pre
 
 
-def delay_interest(debt, start, end, *, currency: str = "CNY") -> Decimal:
-    r"""The doubled part of interest for delayed performance (加倍部分债务利息).
-
-    :math:`\text{debt} \times 1.75/10{,}000 \times \text{days}` from ``start`` (the end of the
-    period the judgment gives for performance) to ``end`` (法释〔2014〕8号 Arts. 1–3),
-    rounded half-up to the minor unit.  ``debt`` is the unpaid money debt the judgment
-    fixed, general interest excluded.
-
-    Examples
-    --------
-    100,000 yuan unpaid for 365 days: 100,000 × 0.000175 × 365 = 6,387.50.
-
-    >>> from datetime import date
-    >>> delay_interest(100_000, date(2027, 1, 1), date(2028, 1, 1))
-    Decimal('6387.50')
-    """
-    from ._validate import check_date
-
-    units = money.minor_units_for(currency)
-    cents = money.to_minor(check_amount("debt", debt, allow_zero=True), units)
-    a, b = check_date("start", start), check_date("end", end)
-    if b < a:
-        raise InputError("end", b, f"a date on or after start ({a})")
-    days = (b - a).days
-    return money.from_minor(money.div_round(cents * DELAY_RATE.numerator * days, DELAY_RATE.denominator), units)
+#: the ledger's function, kept here under its name (:func:`repayplan.ledger.delay_interest`)
+delay_interest = _ledger.delay_interest
 
 
 # ----------------------------------------------------------------------------------------
@@ -872,6 +851,8 @@ class EnforcementPath:
         it_j = np.broadcast_to(it_j, shape).astype(dt).copy()
         it_g = np.zeros(shape, dtype=dt)
         di = np.zeros(shape, dtype=dt)
+        di_n = np.zeros(shape, dtype=dt)                # numerators over DELAY_RATE.denominator
+        rounding = self.claim.accrual_rounding
         judgment_debt = co + pr + it_j
         exe_fee = _band_fee(judgment_debt, _EXECUTION, units)                     # Art. 38: the debtor's
         deadline = self._ordinal[tj] + proc.performance_days
@@ -891,8 +872,9 @@ class EnforcementPath:
             it_g = it_g + (money.div_round(grow * pr, P0, nonneg=True) if P0 else 0)
             d0 = np.maximum(self._ordinal[prev], deadline)
             days = np.maximum(self._ordinal[np.maximum(m, prev)] - d0, 0)
-            di = di + money.div_round((co + pr + it_j) * (DELAY_RATE.numerator * days), DELAY_RATE.denominator,
-                                      nonneg=True)
+            # the ledger's accrual, carried exactly under the claim's policy and rounded where paid
+            di_n = di_n + _ledger.delay_accrual(co + pr + it_j, days, rounding=rounding)
+            di = money.div_round(di_n, DELAY_RATE.denominator, nonneg=True)
             prev = np.maximum(m, prev)
             owed = co + it_j + it_g + pr + di
             raw = self._ev_amount[:, e][None, :].astype(dt)
@@ -927,6 +909,8 @@ class EnforcementPath:
                 rest = rest - p
             co, it_j, it_g, pr, di = (co - parts["co"], it_j - parts["it_j"], it_g - parts["it_g"],
                                       pr - parts["pr"], di - parts["di"])
+            # what is paid leaves the carried numerators; paid in full, the remainder is settled
+            di_n = np.where(di == 0, 0, di_n - parts["di"] * DELAY_RATE.denominator)
             taken = self._ev_taken[:, e][None, :]
             keep = 1.0 - proc.takeover_discount
             cash = np.where(taken, credit.astype(float) * keep, credit.astype(float))
