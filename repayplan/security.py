@@ -651,8 +651,9 @@ class EnforcementPath:
     (filing, judgment, execution, time to sell, the auction).  The judgment awards the
     claim, 212 days of interest (29,444.44) and the court fees (18,800.00): 1,048,244.44,
     on which the execution fee is 12,400 + 1% × 48,244.44 = 12,882.44.  What is left of
-    the price pays the costs, the interest to the sale (424 days: 58,888.89) and then
-    principal (Art. 561):
+    the price pays the costs, the interest to the sale (the 29,444.44 the judgment fixed and
+    212 more days on the principal the judgment states, 1,000,000 × 5% × 212/360 = 29,444.44:
+    58,888.88) and then principal (Art. 561):
 
     >>> from datetime import date
     >>> import repayplan as rp
@@ -665,7 +666,7 @@ class EnforcementPath:
     14.0
     >>> w = path.waterfall()
     >>> w.loc["lathe", ["proceeds", "execution_fee", "to_creditor", "to_costs", "to_interest", "to_principal"]].tolist()
-    [420000.0, 12882.44, 407117.56, 18800.0, 58888.89, 329428.67]
+    [420000.0, 12882.44, 407117.56, 18800.0, 58888.88, 329428.68]
     """
 
     security: Security
@@ -811,6 +812,56 @@ class EnforcementPath:
         base = money.to_minor(self.claim.total, units)
         put("_accrued_cents", ledger - base)       # interest accrued by month m on the whole claim
         put("_ordinal", np.array([self._date(m).toordinal() for m in range(top + 1)], dtype=np.int64))
+        fig = lambda f: np.array([money.to_minor(f(self._accrued(m)), units) for m in range(top + 1)],  # noqa: E731
+                                 dtype=np.int64)
+        put("_interest_cents", fig(lambda c: c.interest))
+        put("_principal_cents", fig(lambda c: c.principal))
+        put("_not_due_cents", fig(lambda c: c.principal - c.overdue_principal))
+        self._basis(top)
+
+    def _basis(self, top: int) -> None:
+        r"""The ledger's accrual, after the judgment, per minor unit of each component.
+
+        The remainder after a recovery is a stated claim (all principal due under the
+        judgment): overdue principal :math:`P`, contract interest :math:`I`, penalty and
+        compound, costs.  The ledger (:meth:`repayplan.Claim.accrue`) accrues penalty on
+        :math:`P` and, where the rule set charges it, compound interest on :math:`I`, both
+        linear in them: rolling one basis claim of :math:`K` (the ledger's common
+        denominator :math:`D_L`, so that its figures are exact integers) forward from the
+        claim's date gives the accrual numerators :math:`N_P(m)`, :math:`N_I(m)`, and the
+        ledger's figure for the remainder from month :math:`a` to :math:`b` is
+        :math:`\mathrm{round}(P\,(N_P(b) - N_P(a)) / D_L) + \mathrm{round}(I\,(N_I(b) - N_I(a)) / D_L)`.
+        """
+        from .claim import Claim
+
+        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        c, units = self.claim, self.claim.minor_units
+        rs = c.rules
+        den = _ledger.Terms(c.penalty_rate, c.annual_rate, rs.compound_interest, rs.compound_rate,
+                            c.accrual_day_count, rs.allocation_order, rs.allocation_by, "principal", 0,
+                            "exact", units).den
+        k = money.from_minor(den, units)
+        like = dict(annual_rate=c.annual_rate, penalty_rate=c.penalty_rate, rules=rs, as_of=c.as_of,
+                    currency=c.currency, accrual_day_count=c.accrual_day_count,
+                    contract_date=c.contract_date, maturity=c.maturity, accelerated=c.accelerated,
+                    accrual_rounding="exact")
+        due = Claim(principal=k, overdue_principal=k, interest=k, **like)    # overdue P, unpaid I
+        not_due = Claim(principal=k, **like)                                   # P not yet due
+        n = {key: [0] for key in ("pp", "i", "ni", "np")}
+        for m in range(1, top + 1):
+            b, d = due.accrue(self._date(m)), not_due.accrue(self._date(m))
+            n["pp"].append(money.to_minor(b.penalty - b.compound, units))  # penalty on overdue P
+            n["i"].append(money.to_minor(b.compound, units))               # compound on unpaid I
+            n["ni"].append(money.to_minor(d.interest, units))              # contract interest on P not due
+            n["np"].append(money.to_minor(d.penalty, units))               # penalty on it once due
+        dt = object if den > 2**40 else np.int64
+        put("_basis_den", den)
+        for key, vals in n.items():
+            put("_basis_" + key, np.array(vals, dtype=dt))
+        # the Art. 561 order of the remainder's parts, from the rule set (then 法释〔2014〕8号 Art. 4)
+        kind = {"co": "costs", "pe": "penalty", "ci": "interest", "pr": "principal"}
+        rank = {k_: (ci, ki) for ci, cls in enumerate(rs.allocation_order) for ki, k_ in enumerate(cls)}
+        put("_order", tuple(sorted(kind, key=lambda b_: rank.get(kind[b_], (99, 0)))) + ("di",))
 
     def _date(self, m: int) -> _dt.date:
         from .calendar import add_months
@@ -831,7 +882,9 @@ class EnforcementPath:
         x = np.asarray(owed_cents, dtype=np.int64)[:, None]                       # n × 1
         P0 = money.to_minor(self.claim.principal, units)
         T0 = money.to_minor(self.claim.total, units)
-        big = int(x.max(initial=0)) * max(1, int(np.abs(self._accrued_cents).max(initial=1))) > 2**62
+        reach = max(1, int(np.abs(self._accrued_cents).max(initial=1)),
+                    *(int(np.abs(getattr(self, "_basis_" + k)).max(initial=1)) for k in ("pp", "i", "ni", "np")))
+        big = int(x.max(initial=0)) * reach > 2**62
         dt = object if big else np.int64
         x = x.astype(dt)
         pr = money.div_round(x * P0, T0, nonneg=True) if P0 else x * 0
@@ -849,7 +902,17 @@ class EnforcementPath:
         co = np.broadcast_to(on_debtor, shape).astype(dt).copy()
         pr = np.broadcast_to(pr, shape).astype(dt).copy()
         it_j = np.broadcast_to(it_j, shape).astype(dt).copy()
-        it_g = np.zeros(shape, dtype=dt)
+        # the judgment's interest as the rule set's parts: contract interest (it bears compound
+        # interest) and penalty with compound; the unpaid part of it_j is the judgment debt's
+        ci = (np.minimum(money.div_round(self._interest_cents[tj].astype(dt) * pr, P0, nonneg=True), it_j)
+              if P0 else it_j * 0)
+        pe = it_j - ci
+        # principal not yet due at the judgment (by the ledger), in the claim's share; overdue
+        # principal is paid first (its due date comes first)
+        p_j = self._principal_cents[tj].astype(dt)
+        pn = np.where(p_j > 0, money.div_round(self._not_due_cents[tj].astype(dt) * pr, np.maximum(p_j, 1),
+                                               nonneg=True), 0)
+        D = self._basis_den
         di = np.zeros(shape, dtype=dt)
         di_n = np.zeros(shape, dtype=dt)                # numerators over DELAY_RATE.denominator
         rounding = self.claim.accrual_rounding
@@ -868,15 +931,22 @@ class EnforcementPath:
             typ = self._ev_type[:, e][None, :]
             # interest until this event: the ledger's rate on the principal still owed, and the
             # doubled interest on the unpaid judgment debt after the deadline
-            grow = gain(np.maximum(m, prev)) - gain(prev)
-            it_g = it_g + (money.div_round(grow * pr, P0, nonneg=True) if P0 else 0)
+            # the remainder, stated by its parts, accrued by the ledger (see _basis)
+            b = np.maximum(m, prev)
+            d = {key: (getattr(self, "_basis_" + key)[b] - getattr(self, "_basis_" + key)[prev]).astype(dt)
+                 for key in ("pp", "i", "ni", "np")}
+            pn = np.minimum(pn, pr)
+            po = pr - pn
+            pe = pe + money.div_round(po * d["pp"], D, nonneg=True) + money.div_round(ci * d["i"], D, nonneg=True) \
+                + money.div_round(pn * d["np"], D, nonneg=True)
+            ci = ci + money.div_round(pn * d["ni"], D, nonneg=True)
             d0 = np.maximum(self._ordinal[prev], deadline)
             days = np.maximum(self._ordinal[np.maximum(m, prev)] - d0, 0)
             # the ledger's accrual, carried exactly under the claim's policy and rounded where paid
             di_n = di_n + _ledger.delay_accrual(co + pr + it_j, days, rounding=rounding)
             di = money.div_round(di_n, DELAY_RATE.denominator, nonneg=True)
             prev = np.maximum(m, prev)
-            owed = co + it_j + it_g + pr + di
+            owed = co + pe + ci + pr + di
             raw = self._ev_amount[:, e][None, :].astype(dt)
             # what this source pays before the execution fee
             gj = self._ev_index[:, e]
@@ -902,13 +972,16 @@ class EnforcementPath:
             # Art. 561: costs, interest, principal; then the doubled interest (法释〔2014〕8号 Art. 4)
             parts = {}
             rest = credit
-            for name in ("co", "it_j", "it_g", "pr", "di"):
-                bucket = {"co": co, "it_j": it_j, "it_g": it_g, "pr": pr, "di": di}[name]
+            buckets = {"co": co, "pe": pe, "ci": ci, "pr": pr, "di": di}
+            for name in self._order:
+                bucket = buckets[name]
                 p = np.minimum(rest, bucket)
                 parts[name] = p
                 rest = rest - p
-            co, it_j, it_g, pr, di = (co - parts["co"], it_j - parts["it_j"], it_g - parts["it_g"],
-                                      pr - parts["pr"], di - parts["di"])
+            co, pe, ci, pr, di = (co - parts["co"], pe - parts["pe"], ci - parts["ci"],
+                                  pr - parts["pr"], di - parts["di"])
+            # interest paid pays the judgment's interest first: what is left of it stays in the base
+            it_j = np.maximum(it_j - parts["pe"] - parts["ci"], 0)
             # what is paid leaves the carried numerators; paid in full, the remainder is settled
             di_n = np.where(di == 0, 0, di_n - parts["di"] * DELAY_RATE.denominator)
             taken = self._ev_taken[:, e][None, :]
@@ -920,7 +993,7 @@ class EnforcementPath:
                 events.append({"month": np.broadcast_to(when, shape), "type": np.broadcast_to(typ, shape),
                                "index": np.broadcast_to(gj[None, :], shape), "available": avail,
                                "execution_fee": fee, "credit": credit, "cash": cash, "to_costs": parts["co"],
-                               "to_interest": parts["it_j"] + parts["it_g"], "to_principal": parts["pr"],
+                               "to_interest": parts["pe"] + parts["ci"], "to_principal": parts["pr"],
                                "to_delay_interest": parts["di"], "taken": np.broadcast_to(taken, shape)})
         # what the creditor advances: court fees at filing, its lawyer, the appraisal in execution
         out0 = (acc + pre + lawyer).astype(float)
@@ -928,7 +1001,7 @@ class EnforcementPath:
         scale = 10.0**units
         npv = npv / scale
         if detail:
-            return npv, events, {"owed_at_end": (co + it_j + it_g + pr + di), "judgment_debt": judgment_debt,
+            return npv, events, {"owed_at_end": (co + pe + ci + pr + di), "judgment_debt": judgment_debt,
                                  "court_fees": acc + pre}
         return npv
 
