@@ -28,13 +28,16 @@ The law behind the numbers
   auction's reserve (Art. 19 in the 2004 numbering), after the second failed auction for
   movables (Art. 27) and real estate (Art. 28).
 - Interest while the case runs: the claim keeps accruing contract, penalty and compound
-  interest under its rule set (:meth:`repayplan.Claim.accrue`); after the judgment's
+  interest under its rule set (:meth:`repayplan.Claim.accrue`) to the judgment; after it and
+  after each partial recovery the remainder, stated by its parts (costs, penalty and
+  compound, contract interest, overdue and not-yet-due principal), accrues by the same
+  ledger (``EnforcementPath._basis``) and pays in the rule set's Art. 561 order; after the judgment's
   deadline the debtor also owes the doubled part of interest for delayed performance,
   《最高人民法院关于执行程序中计算迟延履行期间的债务利息适用法律若干问题的解释》
   (法释〔2014〕8号) Art. 1: unpaid money debt fixed by the judgment, general interest
   excluded, × 1.75/10,000 a day × the days of delay; from the deadline (Art. 2) to the
   ruling on the sale or the taking in payment (Art. 3); paid after the judgment debt
-  (Art. 4).
+  (Art. 4); accrued by the ledger (:func:`repayplan.ledger.delay_accrual`).
 - What a payment covers: costs of realising the claim, then interest, then principal
   (民法典 Art. 561).  The debtor's own collateral is realised before the guarantors
   (Art. 392); a joint-liability guarantor can be pursued as soon as the debt is not paid
@@ -1016,8 +1019,8 @@ class EnforcementPath:
         """Expected present value, at the start of enforcement, of enforcing on ``owed``.
 
         ``owed`` (currency units, scalar or array; default the claim's total) is scaled
-        from the claim: its principal share, the interest the ledger accrues on it, the
-        court fees on it.  Arrays are evaluated on their distinct values in blocks; more
+        from the claim to the judgment: its principal share, the interest the ledger accrues
+        on it, the court fees on it; after the judgment its remainder accrues by its parts.  Arrays are evaluated on their distinct values in blocks; more
         than 256 distinct values on a grid of 1,025 points (kept per discount rate),
         interpolated linearly.
 
