@@ -28,13 +28,16 @@ The law behind the numbers
   auction's reserve (Art. 19 in the 2004 numbering), after the second failed auction for
   movables (Art. 27) and real estate (Art. 28).
 - Interest while the case runs: the claim keeps accruing contract, penalty and compound
-  interest under its rule set (:meth:`repayplan.Claim.accrue`); after the judgment's
+  interest under its rule set (:meth:`repayplan.Claim.accrue`) to the judgment; after it and
+  after each partial recovery the remainder, stated by its parts (costs, penalty and
+  compound, contract interest, overdue and not-yet-due principal), accrues by the same
+  ledger (``EnforcementPath._basis``) and pays in the rule set's Art. 561 order; after the judgment's
   deadline the debtor also owes the doubled part of interest for delayed performance,
   《最高人民法院关于执行程序中计算迟延履行期间的债务利息适用法律若干问题的解释》
   (法释〔2014〕8号) Art. 1: unpaid money debt fixed by the judgment, general interest
   excluded, × 1.75/10,000 a day × the days of delay; from the deadline (Art. 2) to the
   ruling on the sale or the taking in payment (Art. 3); paid after the judgment debt
-  (Art. 4).
+  (Art. 4); accrued by the ledger (:func:`repayplan.ledger.delay_accrual`).
 - What a payment covers: costs of realising the claim, then interest, then principal
   (民法典 Art. 561).  The debtor's own collateral is realised before the guarantors
   (Art. 392); a joint-liability guarantor can be pursued as soon as the debt is not paid
@@ -80,6 +83,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from . import ledger as _ledger
 from . import money
 from ._validate import as_decimal, check_amount, check_choice, check_fraction, check_int
 from .errors import InputError
@@ -105,8 +109,9 @@ _MONTHS_MAX = 600
 #: second round (Art. 26)
 FIRST_RESERVE_MIN = Fraction(7, 10)
 SECOND_CUT_MAX = Fraction(1, 5)
-#: doubled interest for delayed performance: 1.75 / 10,000 a day (法释〔2014〕8号 Art. 1)
-DELAY_RATE = Fraction(175, 1_000_000)
+#: doubled interest for delayed performance: 1.75 / 10,000 a day (法释〔2014〕8号 Art. 1),
+#: accrued by the ledger (:func:`repayplan.ledger.delay_accrual`)
+DELAY_RATE = _ledger.DELAY_RATE
 
 
 def _months(name: str, value) -> int:
@@ -220,31 +225,8 @@ def _fees_cents(cents, units: int, procedure: str, preserve: bool):
     return acc, pre
 
 
-def delay_interest(debt, start, end, *, currency: str = "CNY") -> Decimal:
-    r"""The doubled part of interest for delayed performance (加倍部分债务利息).
-
-    :math:`\text{debt} \times 1.75/10{,}000 \times \text{days}` from ``start`` (the end of the
-    period the judgment gives for performance) to ``end`` (法释〔2014〕8号 Arts. 1–3),
-    rounded half-up to the minor unit.  ``debt`` is the unpaid money debt the judgment
-    fixed, general interest excluded.
-
-    Examples
-    --------
-    100,000 yuan unpaid for 365 days: 100,000 × 0.000175 × 365 = 6,387.50.
-
-    >>> from datetime import date
-    >>> delay_interest(100_000, date(2027, 1, 1), date(2028, 1, 1))
-    Decimal('6387.50')
-    """
-    from ._validate import check_date
-
-    units = money.minor_units_for(currency)
-    cents = money.to_minor(check_amount("debt", debt, allow_zero=True), units)
-    a, b = check_date("start", start), check_date("end", end)
-    if b < a:
-        raise InputError("end", b, f"a date on or after start ({a})")
-    days = (b - a).days
-    return money.from_minor(money.div_round(cents * DELAY_RATE.numerator * days, DELAY_RATE.denominator), units)
+#: the ledger's function, kept here under its name (:func:`repayplan.ledger.delay_interest`)
+delay_interest = _ledger.delay_interest
 
 
 # ----------------------------------------------------------------------------------------
@@ -672,8 +654,9 @@ class EnforcementPath:
     (filing, judgment, execution, time to sell, the auction).  The judgment awards the
     claim, 212 days of interest (29,444.44) and the court fees (18,800.00): 1,048,244.44,
     on which the execution fee is 12,400 + 1% × 48,244.44 = 12,882.44.  What is left of
-    the price pays the costs, the interest to the sale (424 days: 58,888.89) and then
-    principal (Art. 561):
+    the price pays the costs, the interest to the sale (the 29,444.44 the judgment fixed and
+    212 more days on the principal the judgment states, 1,000,000 × 5% × 212/360 = 29,444.44:
+    58,888.88) and then principal (Art. 561):
 
     >>> from datetime import date
     >>> import repayplan as rp
@@ -686,7 +669,7 @@ class EnforcementPath:
     14.0
     >>> w = path.waterfall()
     >>> w.loc["lathe", ["proceeds", "execution_fee", "to_creditor", "to_costs", "to_interest", "to_principal"]].tolist()
-    [420000.0, 12882.44, 407117.56, 18800.0, 58888.89, 329428.67]
+    [420000.0, 12882.44, 407117.56, 18800.0, 58888.88, 329428.68]
     """
 
     security: Security
@@ -832,6 +815,56 @@ class EnforcementPath:
         base = money.to_minor(self.claim.total, units)
         put("_accrued_cents", ledger - base)       # interest accrued by month m on the whole claim
         put("_ordinal", np.array([self._date(m).toordinal() for m in range(top + 1)], dtype=np.int64))
+        fig = lambda f: np.array([money.to_minor(f(self._accrued(m)), units) for m in range(top + 1)],  # noqa: E731
+                                 dtype=np.int64)
+        put("_interest_cents", fig(lambda c: c.interest))
+        put("_principal_cents", fig(lambda c: c.principal))
+        put("_not_due_cents", fig(lambda c: c.principal - c.overdue_principal))
+        self._basis(top)
+
+    def _basis(self, top: int) -> None:
+        r"""The ledger's accrual, after the judgment, per minor unit of each component.
+
+        The remainder after a recovery is a stated claim (all principal due under the
+        judgment): overdue principal :math:`P`, contract interest :math:`I`, penalty and
+        compound, costs.  The ledger (:meth:`repayplan.Claim.accrue`) accrues penalty on
+        :math:`P` and, where the rule set charges it, compound interest on :math:`I`, both
+        linear in them: rolling one basis claim of :math:`K` (the ledger's common
+        denominator :math:`D_L`, so that its figures are exact integers) forward from the
+        claim's date gives the accrual numerators :math:`N_P(m)`, :math:`N_I(m)`, and the
+        ledger's figure for the remainder from month :math:`a` to :math:`b` is
+        :math:`\mathrm{round}(P\,(N_P(b) - N_P(a)) / D_L) + \mathrm{round}(I\,(N_I(b) - N_I(a)) / D_L)`.
+        """
+        from .claim import Claim
+
+        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        c, units = self.claim, self.claim.minor_units
+        rs = c.rules
+        den = _ledger.Terms(c.penalty_rate, c.annual_rate, rs.compound_interest, rs.compound_rate,
+                            c.accrual_day_count, rs.allocation_order, rs.allocation_by, "principal", 0,
+                            "exact", units).den
+        k = money.from_minor(den, units)
+        like = dict(annual_rate=c.annual_rate, penalty_rate=c.penalty_rate, rules=rs, as_of=c.as_of,
+                    currency=c.currency, accrual_day_count=c.accrual_day_count,
+                    contract_date=c.contract_date, maturity=c.maturity, accelerated=c.accelerated,
+                    accrual_rounding="exact")
+        due = Claim(principal=k, overdue_principal=k, interest=k, **like)    # overdue P, unpaid I
+        not_due = Claim(principal=k, **like)                                   # P not yet due
+        n = {key: [0] for key in ("pp", "i", "ni", "np")}
+        for m in range(1, top + 1):
+            b, d = due.accrue(self._date(m)), not_due.accrue(self._date(m))
+            n["pp"].append(money.to_minor(b.penalty - b.compound, units))  # penalty on overdue P
+            n["i"].append(money.to_minor(b.compound, units))               # compound on unpaid I
+            n["ni"].append(money.to_minor(d.interest, units))              # contract interest on P not due
+            n["np"].append(money.to_minor(d.penalty, units))               # penalty on it once due
+        dt = object if den > 2**40 else np.int64
+        put("_basis_den", den)
+        for key, vals in n.items():
+            put("_basis_" + key, np.array(vals, dtype=dt))
+        # the Art. 561 order of the remainder's parts, from the rule set (then 法释〔2014〕8号 Art. 4)
+        kind = {"co": "costs", "pe": "penalty", "ci": "interest", "pr": "principal"}
+        rank = {k_: (ci, ki) for ci, cls in enumerate(rs.allocation_order) for ki, k_ in enumerate(cls)}
+        put("_order", tuple(sorted(kind, key=lambda b_: rank.get(kind[b_], (99, 0)))) + ("di",))
 
     def _date(self, m: int) -> _dt.date:
         from .calendar import add_months
@@ -852,7 +885,9 @@ class EnforcementPath:
         x = np.asarray(owed_cents, dtype=np.int64)[:, None]                       # n × 1
         P0 = money.to_minor(self.claim.principal, units)
         T0 = money.to_minor(self.claim.total, units)
-        big = int(x.max(initial=0)) * max(1, int(np.abs(self._accrued_cents).max(initial=1))) > 2**62
+        reach = max(1, int(np.abs(self._accrued_cents).max(initial=1)),
+                    *(int(np.abs(getattr(self, "_basis_" + k)).max(initial=1)) for k in ("pp", "i", "ni", "np")))
+        big = int(x.max(initial=0)) * reach > 2**62
         dt = object if big else np.int64
         x = x.astype(dt)
         pr = money.div_round(x * P0, T0, nonneg=True) if P0 else x * 0
@@ -870,8 +905,20 @@ class EnforcementPath:
         co = np.broadcast_to(on_debtor, shape).astype(dt).copy()
         pr = np.broadcast_to(pr, shape).astype(dt).copy()
         it_j = np.broadcast_to(it_j, shape).astype(dt).copy()
-        it_g = np.zeros(shape, dtype=dt)
+        # the judgment's interest as the rule set's parts: contract interest (it bears compound
+        # interest) and penalty with compound; the unpaid part of it_j is the judgment debt's
+        ci = (np.minimum(money.div_round(self._interest_cents[tj].astype(dt) * pr, P0, nonneg=True), it_j)
+              if P0 else it_j * 0)
+        pe = it_j - ci
+        # principal not yet due at the judgment (by the ledger), in the claim's share; overdue
+        # principal is paid first (its due date comes first)
+        p_j = self._principal_cents[tj].astype(dt)
+        pn = np.where(p_j > 0, money.div_round(self._not_due_cents[tj].astype(dt) * pr, np.maximum(p_j, 1),
+                                               nonneg=True), 0)
+        D = self._basis_den
         di = np.zeros(shape, dtype=dt)
+        di_n = np.zeros(shape, dtype=dt)                # numerators over DELAY_RATE.denominator
+        rounding = self.claim.accrual_rounding
         judgment_debt = co + pr + it_j
         exe_fee = _band_fee(judgment_debt, _EXECUTION, units)                     # Art. 38: the debtor's
         deadline = self._ordinal[tj] + proc.performance_days
@@ -887,14 +934,22 @@ class EnforcementPath:
             typ = self._ev_type[:, e][None, :]
             # interest until this event: the ledger's rate on the principal still owed, and the
             # doubled interest on the unpaid judgment debt after the deadline
-            grow = gain(np.maximum(m, prev)) - gain(prev)
-            it_g = it_g + (money.div_round(grow * pr, P0, nonneg=True) if P0 else 0)
+            # the remainder, stated by its parts, accrued by the ledger (see _basis)
+            b = np.maximum(m, prev)
+            d = {key: (getattr(self, "_basis_" + key)[b] - getattr(self, "_basis_" + key)[prev]).astype(dt)
+                 for key in ("pp", "i", "ni", "np")}
+            pn = np.minimum(pn, pr)
+            po = pr - pn
+            pe = pe + money.div_round(po * d["pp"], D, nonneg=True) + money.div_round(ci * d["i"], D, nonneg=True) \
+                + money.div_round(pn * d["np"], D, nonneg=True)
+            ci = ci + money.div_round(pn * d["ni"], D, nonneg=True)
             d0 = np.maximum(self._ordinal[prev], deadline)
             days = np.maximum(self._ordinal[np.maximum(m, prev)] - d0, 0)
-            di = di + money.div_round((co + pr + it_j) * (DELAY_RATE.numerator * days), DELAY_RATE.denominator,
-                                      nonneg=True)
+            # the ledger's accrual, carried exactly under the claim's policy and rounded where paid
+            di_n = di_n + _ledger.delay_accrual(co + pr + it_j, days, rounding=rounding)
+            di = money.div_round(di_n, DELAY_RATE.denominator, nonneg=True)
             prev = np.maximum(m, prev)
-            owed = co + it_j + it_g + pr + di
+            owed = co + pe + ci + pr + di
             raw = self._ev_amount[:, e][None, :].astype(dt)
             # what this source pays before the execution fee
             gj = self._ev_index[:, e]
@@ -920,13 +975,18 @@ class EnforcementPath:
             # Art. 561: costs, interest, principal; then the doubled interest (法释〔2014〕8号 Art. 4)
             parts = {}
             rest = credit
-            for name in ("co", "it_j", "it_g", "pr", "di"):
-                bucket = {"co": co, "it_j": it_j, "it_g": it_g, "pr": pr, "di": di}[name]
+            buckets = {"co": co, "pe": pe, "ci": ci, "pr": pr, "di": di}
+            for name in self._order:
+                bucket = buckets[name]
                 p = np.minimum(rest, bucket)
                 parts[name] = p
                 rest = rest - p
-            co, it_j, it_g, pr, di = (co - parts["co"], it_j - parts["it_j"], it_g - parts["it_g"],
-                                      pr - parts["pr"], di - parts["di"])
+            co, pe, ci, pr, di = (co - parts["co"], pe - parts["pe"], ci - parts["ci"],
+                                  pr - parts["pr"], di - parts["di"])
+            # interest paid pays the judgment's interest first: what is left of it stays in the base
+            it_j = np.maximum(it_j - parts["pe"] - parts["ci"], 0)
+            # what is paid leaves the carried numerators; paid in full, the remainder is settled
+            di_n = np.where(di == 0, 0, di_n - parts["di"] * DELAY_RATE.denominator)
             taken = self._ev_taken[:, e][None, :]
             keep = 1.0 - proc.takeover_discount
             cash = np.where(taken, credit.astype(float) * keep, credit.astype(float))
@@ -936,7 +996,7 @@ class EnforcementPath:
                 events.append({"month": np.broadcast_to(when, shape), "type": np.broadcast_to(typ, shape),
                                "index": np.broadcast_to(gj[None, :], shape), "available": avail,
                                "execution_fee": fee, "credit": credit, "cash": cash, "to_costs": parts["co"],
-                               "to_interest": parts["it_j"] + parts["it_g"], "to_principal": parts["pr"],
+                               "to_interest": parts["pe"] + parts["ci"], "to_principal": parts["pr"],
                                "to_delay_interest": parts["di"], "taken": np.broadcast_to(taken, shape)})
         # what the creditor advances: court fees at filing, its lawyer, the appraisal in execution
         out0 = (acc + pre + lawyer).astype(float)
@@ -944,7 +1004,7 @@ class EnforcementPath:
         scale = 10.0**units
         npv = npv / scale
         if detail:
-            return npv, events, {"owed_at_end": (co + it_j + it_g + pr + di), "judgment_debt": judgment_debt,
+            return npv, events, {"owed_at_end": (co + pe + ci + pr + di), "judgment_debt": judgment_debt,
                                  "court_fees": acc + pre}
         return npv
 
@@ -959,8 +1019,8 @@ class EnforcementPath:
         """Expected present value, at the start of enforcement, of enforcing on ``owed``.
 
         ``owed`` (currency units, scalar or array; default the claim's total) is scaled
-        from the claim: its principal share, the interest the ledger accrues on it, the
-        court fees on it.  Arrays are evaluated on their distinct values in blocks; more
+        from the claim to the judgment: its principal share, the interest the ledger accrues
+        on it, the court fees on it; after the judgment its remainder accrues by its parts.  Arrays are evaluated on their distinct values in blocks; more
         than 256 distinct values on a grid of 1,025 points (kept per discount rate),
         interpolated linearly.
 

@@ -10,8 +10,10 @@ pinned counterexample outside it.
 """
 
 import dataclasses
+import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -444,3 +446,81 @@ def test_creditor_tab_shows_the_waterfall_and_edits_the_security():
     d.security_controls["guarantees"].value = ""
     d.security_controls["collateral"].value = ""
     assert d.session.case.creditor.enforcement.path is None and d.waterfall.value == ""
+
+
+# -- interest between events, by the one ledger (issue 17) -------------------------------------
+def _half_up(f: Fraction) -> int:
+    """Round a Fraction of minor units half-up (the library's money rule, by hand)."""
+    return math.floor(f + Fraction(1, 2))
+
+
+def test_interest_between_two_sales_is_the_ledger_on_what_the_first_left():
+    """Two items certain to sell in round 1, months apart: after the first sale the remainder
+    (principal, by Art. 561 interest and costs are paid first) accrues penalty at the cn-bank
+    rate, ACT/360, from the first sale to the second; the doubled interest is carried exactly
+    on the unpaid judgment debt and rounded once when it is paid.  Worked in Fraction from the
+    documented rules, not from the library."""
+    claim = rp.Claim(principal=1_000_000, overdue_principal=1_000_000, interest=20_000, annual_rate=0.05,
+                     penalty_markup=0.5, rules="cn-bank", as_of=date(2026, 1, 1))
+    proc = Procedure(judgment_probability=1, appeal_probability=0, distribution_months=0)
+    lathe = Collateral("lathe", appraisal=400_000, kind="equipment", time_to_sell=2, sale_probabilities=(1, 0, 0))
+    house = Collateral("house", appraisal=2_000_000, kind="real_estate", time_to_sell=8,
+                       sale_probabilities=(1, 0, 0))
+    w = EnforcementPath(Security(collateral=[lathe, house]), claim, proc, exact=True).waterfall()
+    assert claim.accrual_day_count == "ACT/360" and claim.penalty_rate == Decimal("0.075")
+
+    rate, delay = Fraction(75, 1000), Fraction(175, 1_000_000)     # penalty rate; 法释〔2014〕8号 Art. 1
+    pen = lambda base, days: _half_up(Fraction(base) * rate * days / 360)  # noqa: E731 (fen)
+    judgment, first, second = date(2026, 8, 1), date(2027, 3, 1), date(2027, 9, 1)  # months 7, 14, 20
+    deadline = date(2026, 8, 11)                                    # 10 days to perform
+    P, I0 = 100_000_000, 2_000_000                                  # fen
+    # to the judgment: penalty on the principal, compound on the unpaid interest (ledger rounding each)
+    n_j = (judgment - claim.as_of).days
+    int_j = I0 + pen(P, n_j) + pen(I0, n_j)
+    costs = 1_398_000 + 500_000                                     # acceptance on 1,020,000; preservation cap
+    J = costs + P + int_j                                           # the judgment debt
+    fee = _half_up(Fraction(J, 100)) + 240_000                      # execution fee, 500k-5m band (Art. 14)
+    # first sale: 70% of 400,000; the remainder stated at the judgment accrues to it
+    n_1 = (first - judgment).days
+    int_1 = pen(P, n_1) + pen(I0, n_1)
+    credit_1 = 28_000_000 - fee
+    principal_1 = credit_1 - costs - int_j - int_1
+    assert 0 < principal_1 < P
+    P1 = P - principal_1                                            # what the first sale left
+    # second sale: the ledger on the remainder only (the interest was paid: no compound on it)
+    int_2 = pen(P1, (second - first).days)
+    di = _half_up(J * delay * (first - deadline).days + P1 * delay * (second - first).days)
+    fen = lambda x: x / 100  # noqa: E731
+    assert w.loc["lathe", ["execution_fee", "to_costs", "to_interest", "to_principal", "to_delay_interest"]
+                 ].tolist() == [fen(fee), fen(costs), fen(int_j + int_1), fen(principal_1), 0.0]
+    assert w.loc["house", ["execution_fee", "to_costs", "to_interest", "to_principal", "to_delay_interest"]
+                 ].tolist() == [0.0, 0.0, fen(int_2), fen(P1), fen(di)]
+    # the old scaling would have kept charging compound on the 20,000 interest paid at the first sale
+    assert int_2 < pen(P1, (second - first).days) + pen(I0 * P1 // P, (second - first).days)
+
+
+def test_doubled_interest_by_hand_under_each_rounding_policy():
+    """123.45 yuan for 7 days: 12,345 fen x 175/1,000,000 x 7 = 15.12 fen; rounded once 15 fen
+    (exact and per stretch), rounded each day 2.16 -> 2 fen x 7 = 14 fen (Fraction by hand)."""
+    from repayplan import ledger, security
+
+    assert security.delay_interest is ledger.delay_interest
+    exact = Fraction(12_345) * Fraction(175, 1_000_000) * 7
+    assert _half_up(exact) == 15 and _half_up(Fraction(12_345 * 175, 1_000_000)) * 7 == 14
+    a, b = date(2027, 1, 1), date(2027, 1, 8)
+    assert ledger.delay_interest("123.45", a, b) == Decimal("0.15")
+    assert ledger.delay_interest("123.45", a, b, rounding="per_stretch") == Decimal("0.15")
+    assert ledger.delay_interest("123.45", a, b, rounding="per_day") == Decimal("0.14")
+    # carried exactly across stretches: 12,345 fen for 3 days then 4 days is the 7 days at once
+    parts = ledger.delay_accrual(12_345, 3) + ledger.delay_accrual(12_345, 4)
+    assert parts == ledger.delay_accrual(12_345, 7)
+    assert Fraction(parts, ledger.DELAY_RATE.denominator) == exact
+    got = ledger.delay_accrual(np.array([12_345, 0]), np.array([7, 7]), rounding="per_day")
+    assert (got // ledger.DELAY_RATE.denominator).tolist() == [14, 0]
+    for bad in ({"debt": -1, "days": 1}, {"debt": 1, "days": -1}, {"debt": 1.5, "days": 1}):
+        with pytest.raises(InputError):
+            ledger.delay_accrual(bad["debt"], bad["days"])
+    with pytest.raises(InputError, match="rounding"):
+        ledger.delay_accrual(1, 1, rounding="daily")
+    with pytest.raises(InputError, match="end"):
+        ledger.delay_interest(100, b, a)
