@@ -266,6 +266,7 @@ def feasibility(frame: pd.DataFrame, plans, claim, cashflow, constraints=None, c
     '按平均现金计最弱计划年度的 DSCR 不低于 1.2（实际 1.10）'
     """
     from . import rules
+    from ._validate import check_choice
     from .evaluate import plan_findings
 
     reasons_text = _REASONS_ZH if check_choice("lang", lang, ("en", "zh")) == "zh" else _REASONS
