@@ -439,7 +439,7 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
         raise InputError("borrower", type(borrower).__name__, "a repayplan.Borrower")
     from .books import Books
 
-    books = books or Books()
+    books = Books() if books is None else books
     if not isinstance(books, Books):
         raise InputError("books", type(books).__name__, "a repayplan.books.Books")
     batch = plan_batch(plan_list, claim)

@@ -665,7 +665,8 @@ KIND = {
 }
 
 # Parameters whose values None is a valid choice for though the default is not None.
-NONE_OK: set[str] = {"report.find_cjk_font.font", "Constraints.min_dscr"}
+# min_dscr_p5=None means "no stress constraint" (documented in Constraints), as min_dscr=None does.
+NONE_OK: set[str] = {"report.find_cjk_font.font", "Constraints.min_dscr", "Constraints.min_dscr_p5"}
 
 # Values a parameter legitimately takes although they are in its kind's list of bad values.
 VALID = {
