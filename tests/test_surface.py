@@ -252,6 +252,15 @@ def _saved(folder: Path, name: str) -> Path:
     return p
 
 
+def _history_csv(folder: Path) -> Path:
+    """A monthly history (month, available) of 36 months, as `repayplan cashflow --input monthly` reads."""
+    p = folder / "history.csv"
+    if not p.exists():
+        rows = ["month,available"] + [f"{2023 + m // 12}-{m % 12 + 1:02d},{20_000 + 37 * m}" for m in range(36)]
+        p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return p
+
+
 def _case_file(folder: Path) -> Path:
     p = folder / "case.toml"
     if not p.exists():
@@ -874,7 +883,10 @@ def probe_cli(cmd: str, opt: str, vname: str, folder: Path):
     base = {"demo": ["demo", "--no-suggest"], "schedule": ["schedule", str(case), "--plan",
                                                            "Bank proposal"],
             "compare": ["compare", str(case)], "suggest": ["suggest", str(case), "--no-progress"],
-            "export": ["export", str(case), "--plan", "Bank proposal", "-o", str(out_file)]}[sub]
+            "export": ["export", str(case), "--plan", "Bank proposal", "-o", str(out_file)],
+            "cashflow": ["cashflow", str(_history_csv(folder)), "--case", str(case), "--input", "monthly",
+                         "--model", "level", "--months", "24", "--scenarios", "20", "--seed", "1"],
+            "register": ["register", "list", "--db", str(folder / "register.sqlite")]}[sub]
     value = BAD_CLI[vname]
     argv = list(base)
     if opt.startswith("-"):
