@@ -399,6 +399,9 @@ class Constraints:
             return self.min_rate
         from . import rules
 
+        check_claim("claim", claim)
+        if creditor is not None and not isinstance(creditor, Creditor):
+            raise InputError("creditor", type(creditor).__name__, "None or a repayplan.Creditor")
         contract = float(claim.annual_rate)
         floor = float(creditor.discount_rate) if creditor is not None else 0.0
         try:
