@@ -491,11 +491,24 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
     """
     from scipy.optimize import brentq
 
-    if assumption not in ASSUMPTIONS:
-        raise InputError("assumption", assumption, "one of " + ", ".join(ASSUMPTIONS))
+    from ._validate import as_decimal, check_choice, check_claim
+    from .evaluate import Borrower, Creditor
+
+    check_choice("assumption", assumption, tuple(ASSUMPTIONS))
+    check_claim("claim", claim)
+    if not isinstance(creditor, Creditor):
+        raise InputError("creditor", type(creditor).__name__, "a repayplan.Creditor")
+    if borrower is not None and not isinstance(borrower, Borrower):
+        raise InputError("borrower", type(borrower).__name__, "None or a repayplan.Borrower")
+    xtol = float(as_decimal("xtol", xtol))
+    if not xtol > 0:
+        raise InputError("xtol", xtol, "a tolerance > 0")
+    if bracket is not None and (isinstance(bracket, (str, bytes, dict)) or np.ndim(bracket) != 1
+                                or len(bracket) != 2):
+        raise InputError("bracket", bracket, "None or a pair (low, high)")
     seeded = _Seeded([plan], claim, cashflow, creditor, borrower)
     lo, hi = bracket if bracket is not None else (ASSUMPTIONS[assumption] or (0.0, float(claim.total)))
-    lo, hi = float(lo), float(hi)
+    lo, hi = float(as_decimal("bracket", lo)), float(as_decimal("bracket", hi))
     if not hi > lo:
         raise InputError("bracket", bracket, "(low, high) with low < high")
 
