@@ -100,6 +100,7 @@ def withdrawals(plan, claim) -> dict:
     grace           Plan(term=48, annual_rate=0.03, penalty_waiver=1.0)
     extra_term      Plan(term=24, annual_rate=0.03, grace=6, penalty_waiver=1.0)
     """
+    _check_plan_claim(plan, claim)
     out = {}
     rate = float(claim.annual_rate)
 
@@ -246,6 +247,14 @@ def concessions(plan, claim, cashflow, creditor, *, borrower=None, constraints=N
     >>> t["transfer"].to_dict()
     {'rate_cut': True, 'penalty_waiver': True}
     """
+    _check_plan_claim(plan, claim)
+    from .evaluate import Borrower
+    from .negotiate import Constraints
+
+    if borrower is not None and not isinstance(borrower, Borrower):
+        raise InputError("borrower", type(borrower).__name__, "None or a repayplan.Borrower")
+    if constraints is not None and not isinstance(constraints, Constraints):
+        raise InputError("constraints", type(constraints).__name__, "None or a repayplan.Constraints")
     judge = _Judge(claim, cashflow, creditor, borrower, constraints)
     out = cost_concessions([("plan", plan)], judge)
     out.index = out.index.droplevel("candidate")
@@ -525,3 +534,13 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
         raise InfeasibleError(f"the plan's expected NPV stays {'above' if a > 0 else 'below'} the enforcement NPV "
                               f"for {assumption} from {lo:g} to {hi:g} (gap {a:,.2f} and {b:,.2f})")
     return float(brentq(gap, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps))
+
+
+def _check_plan_claim(plan, claim) -> None:
+    """``plan`` a :class:`~repayplan.plans.Plan` and ``claim`` a claim, or the error naming it."""
+    from ._validate import check_claim
+    from .plans import Plan
+
+    if not isinstance(plan, Plan):
+        raise InputError("plan", type(plan).__name__, "a repayplan.Plan")
+    check_claim("claim", claim)
