@@ -753,6 +753,8 @@ class Claim:
             put("term_months", check_int("term_months", self.term_months, low=1))
         check_choice("product", self.product, PRODUCTS)
         check_choice("accrual_rounding", self.accrual_rounding, _ledger.ACCRUAL_ROUNDING)
+        if self.origin is not None and not isinstance(self.origin, Claim):
+            raise InputError("origin", type(self.origin).__name__, "None or the repayplan.Claim this one was derived from")
         put("total", self.principal + self.interest + self.penalty + self.fees)
         put("accrued_interest", self.interest - self.overdue_interest)
 

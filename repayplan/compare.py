@@ -338,6 +338,11 @@ def compare(plans, claim, cashflow, creditor, *, lang: str = "en", metrics: pd.D
     check_choice("lang", lang, tuple(ROW_LABELS))
     plans = check_items("plans", plans, Plan, "a repayplan.Plan")
     check_claim("claim", claim)
+    if constraints is not None:
+        from .negotiate import Constraints
+
+        if not isinstance(constraints, Constraints):
+            raise InputError("constraints", type(constraints).__name__, "None or a repayplan.Constraints")
     if metrics is not None and not isinstance(metrics, pd.DataFrame):
         raise InputError("metrics", metrics, "None or the DataFrame of evaluate()")
     frame = metrics if metrics is not None else evaluate(plans, claim, cashflow, creditor)

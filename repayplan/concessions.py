@@ -100,6 +100,7 @@ def withdrawals(plan, claim) -> dict:
     grace           Plan(term=48, annual_rate=0.03, penalty_waiver=1.0)
     extra_term      Plan(term=24, annual_rate=0.03, grace=6, penalty_waiver=1.0)
     """
+    _check_plan_claim(plan, claim)
     out = {}
     rate = float(claim.annual_rate)
 
@@ -246,6 +247,14 @@ def concessions(plan, claim, cashflow, creditor, *, borrower=None, constraints=N
     >>> t["transfer"].to_dict()
     {'rate_cut': True, 'penalty_waiver': True}
     """
+    _check_plan_claim(plan, claim)
+    from .evaluate import Borrower
+    from .negotiate import Constraints
+
+    if borrower is not None and not isinstance(borrower, Borrower):
+        raise InputError("borrower", type(borrower).__name__, "None or a repayplan.Borrower")
+    if constraints is not None and not isinstance(constraints, Constraints):
+        raise InputError("constraints", type(constraints).__name__, "None or a repayplan.Constraints")
     judge = _Judge(claim, cashflow, creditor, borrower, constraints)
     out = cost_concessions([("plan", plan)], judge)
     out.index = out.index.droplevel("candidate")
@@ -491,11 +500,24 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
     """
     from scipy.optimize import brentq
 
-    if assumption not in ASSUMPTIONS:
-        raise InputError("assumption", assumption, "one of " + ", ".join(ASSUMPTIONS))
+    from ._validate import as_decimal, check_choice, check_claim
+    from .evaluate import Borrower, Creditor
+
+    check_choice("assumption", assumption, tuple(ASSUMPTIONS))
+    check_claim("claim", claim)
+    if not isinstance(creditor, Creditor):
+        raise InputError("creditor", type(creditor).__name__, "a repayplan.Creditor")
+    if borrower is not None and not isinstance(borrower, Borrower):
+        raise InputError("borrower", type(borrower).__name__, "None or a repayplan.Borrower")
+    xtol = float(as_decimal("xtol", xtol))
+    if not xtol > 0:
+        raise InputError("xtol", xtol, "a tolerance > 0")
+    if bracket is not None and (isinstance(bracket, (str, bytes, dict)) or np.ndim(bracket) != 1
+                                or len(bracket) != 2):
+        raise InputError("bracket", bracket, "None or a pair (low, high)")
     seeded = _Seeded([plan], claim, cashflow, creditor, borrower)
     lo, hi = bracket if bracket is not None else (ASSUMPTIONS[assumption] or (0.0, float(claim.total)))
-    lo, hi = float(lo), float(hi)
+    lo, hi = float(as_decimal("bracket", lo)), float(as_decimal("bracket", hi))
     if not hi > lo:
         raise InputError("bracket", bracket, "(low, high) with low < high")
 
@@ -512,3 +534,13 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
         raise InfeasibleError(f"the plan's expected NPV stays {'above' if a > 0 else 'below'} the enforcement NPV "
                               f"for {assumption} from {lo:g} to {hi:g} (gap {a:,.2f} and {b:,.2f})")
     return float(brentq(gap, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps))
+
+
+def _check_plan_claim(plan, claim) -> None:
+    """``plan`` a :class:`~repayplan.plans.Plan` and ``claim`` a claim, or the error naming it."""
+    from ._validate import check_claim
+    from .plans import Plan
+
+    if not isinstance(plan, Plan):
+        raise InputError("plan", type(plan).__name__, "a repayplan.Plan")
+    check_claim("claim", claim)

@@ -439,7 +439,7 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
         raise InputError("borrower", type(borrower).__name__, "a repayplan.Borrower")
     from .books import Books
 
-    books = books or Books()
+    books = Books() if books is None else books
     if not isinstance(books, Books):
         raise InputError("books", type(books).__name__, "a repayplan.books.Books")
     batch = plan_batch(plan_list, claim)
@@ -1049,9 +1049,13 @@ def format_probability(p, scenarios: int | None = None) -> str:
     """
     import math
 
-    p = float(p)
-    if math.isnan(p):
+    from ._validate import check_fraction
+
+    if isinstance(p, float) and math.isnan(p):  # a figure that is missing
         return "—"
+    p = float(check_fraction("p", p))
+    if scenarios is not None:
+        scenarios = check_int("scenarios", scenarios, low=1)
     if p <= 0:
         return "0%" + (f" (0 of {scenarios:,})" if scenarios else "")
     if p >= 1:

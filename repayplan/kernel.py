@@ -32,7 +32,7 @@ agree, for a stub they do not.  The kernel never uses the Bond Basis count.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -200,13 +200,21 @@ class LoanSpec:
         if accrual != PERIODIC_RATE and start is None:
             raise InputError("start", None, f"a date: day_count {day_count!r} counts actual days between due dates")
         changes = {}
-        rc = kw["rate_changes"] or {}
+        rc = {} if kw["rate_changes"] is None else kw["rate_changes"]
         if not isinstance(rc, Mapping):
             raise InputError("rate_changes", rc, "a mapping {period: annual_rate}")
         for k, v in rc.items():
             kk = check_int("rate_changes period", k, low=1, high=periods if periods else MAX_PERIODS)
             changes[kk] = check_rate(f"rate_changes[{k}]", v)
         carry = _carry_mode(kw["carry_precision"])
+        hol = kw["holidays"]  # checked here too: it is read only when a date is rolled
+        if hol is not None and not ((isinstance(hol, str) and hol.strip()) or hasattr(hol, "weekend_workdays") or (
+                isinstance(hol, (Iterable, np.ndarray)) and not isinstance(hol, (str, Mapping)))):
+            raise InputError("holidays", hol, "None, a country or market code, or an iterable of dates")
+        if isinstance(hol, str):  # an unknown code is refused even when no date is rolled
+            from .calendar import is_business_day
+
+            is_business_day(np.array(["2026-01-01"], dtype="datetime64[D]"), hol)
         if carry and custom is not None:
             raise InputError("carry_precision", carry, "False when method is a payment vector")
         business_day = check_choice(
@@ -894,7 +902,12 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
     bad |= b
     method = np.select([meth == "equal_principal", meth == "interest_only"], [_EQUAL, _IONLY], _LEVEL)
     G, b = whole("grace", 0, MAX_PERIODS)
-    G = np.zeros(n, np.int64) if G is None else np.where(missing(column("grace")), 0, G)
+    gcol = column("grace")
+    if gcol is not None and gcol.dtype.kind == "f" and np.isnan(gcol.to_numpy()).any():
+        pos = int(np.flatnonzero(np.isnan(gcol.to_numpy()))[0])  # NaN is no grace period, not 0
+        where = int(positions[pos]) if positions is not None else pos
+        raise InputError(f"loans.grace[{where}]", float("nan"), "a whole number >= 0 (0 for no grace)")
+    G = np.zeros(n, np.int64) if G is None else np.where(missing(gcol), 0, G)
     bad |= b | ((G >= N) & ~pmiss)
     gk, b = choice("grace_kind", GRACE_KINDS, defaults["grace_kind"])
     bad |= b

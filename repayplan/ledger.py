@@ -719,7 +719,7 @@ def read_payments(items, start: _dt.date, as_of: _dt.date, units: int, *, name: 
     ...
     repayplan.errors.InputError: payments[0].amount ...
     """
-    from ._validate import check_amount
+    from ._validate import MAX_BATCH_MINOR, check_amount
 
     if items is None:
         return ()
@@ -747,7 +747,10 @@ def read_payments(items, start: _dt.date, as_of: _dt.date, units: int, *, name: 
         if day > as_of:
             raise InputError(f"{name}[{i}].date", day, allowed or f"a date on or before as_of {as_of}")
         check_amount(f"{name}[{i}].amount", pair[1], allow_zero=True)
-        out.append((day, money.to_minor(pair[1], units, field=f"{name}[{i}].amount", exact=True)))
+        minor = money.to_minor(pair[1], units, field=f"{name}[{i}].amount", exact=True)
+        if minor > MAX_BATCH_MINOR:  # the replay's arrays are int64
+            raise InputError(f"{name}[{i}].amount", pair[1], f"an amount of at most {MAX_BATCH_MINOR:,} minor units")
+        out.append((day, minor))
     return tuple(out)
 
 

@@ -274,7 +274,9 @@ def percent(rate) -> str:
     >>> percent(Decimal("0.138")), percent(0.0435), percent(Decimal("0.065250"))
     ('13.80%', '4.35%', '6.525%')
     """
-    d = (Decimal(str(rate)) * 100).normalize()
+    from ._validate import as_decimal
+
+    d = (as_decimal("rate", rate) * 100).normalize()
     exp = -d.as_tuple().exponent if d.as_tuple().exponent < 0 else 0
     return f"{d:.{min(max(2, exp), 4)}f}%"
 

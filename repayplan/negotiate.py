@@ -302,6 +302,7 @@ class Constraints:
     min_dscr_p5 : float, optional
         Minimum stress DSCR, applied to ``dscr_p5`` (the same ratio on each plan year's 5th
         percentile of cash).  1.0 by default: in a bad year the cash still covers what is due.
+        ``None``: no stress constraint (only ``min_dscr`` on the mean cash applies).
     min_rate : float, optional
         The rate floor.  Default (``None``): the creditor's cost of funds
         (``Creditor.discount_rate``) or the rule set's ``rate_floor`` if higher, but never above
@@ -398,6 +399,9 @@ class Constraints:
             return self.min_rate
         from . import rules
 
+        check_claim("claim", claim)
+        if creditor is not None and not isinstance(creditor, Creditor):
+            raise InputError("creditor", type(creditor).__name__, "None or a repayplan.Creditor")
         contract = float(claim.annual_rate)
         floor = float(creditor.discount_rate) if creditor is not None else 0.0
         try:
