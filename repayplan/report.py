@@ -447,7 +447,7 @@ def plan_name(name: str, lang: str = "en") -> str:
     >>> plan_name("Suggested 2"), plan_name("两年方案", "zh"), plan_name("Workout A", "zh")
     ('Suggested 2', '两年方案', 'Workout A')
     """
-    name = _check_text("name", name) or ""
+    name = _check_text("plan.name", name) or ""  # the field as the annex reads it
     lang = _check_lang(lang)
     if lang != "zh":
         return name
