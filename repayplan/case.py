@@ -1376,7 +1376,7 @@ def _read_case(data, problems: _Problems) -> Case | None:
     if doc is None:
         return None
     version = doc.get("format_version", FORMAT_VERSION)
-    if isinstance(version, bool) or version != FORMAT_VERSION:
+    if type(version) is not type(FORMAT_VERSION) or version != FORMAT_VERSION:  # not bool, array, ...
         problems.add("format_version", f"{show_value(version)} is not {FORMAT_VERSION} "
                                        "(the case-file format this version of repayplan reads)")
     texts = {}
@@ -1451,7 +1451,7 @@ def _read_settings(data, problems: _Problems) -> Settings | None:
         defaults = {f.name: f.default for f in dataclasses.fields(Constraints)}
         cw = {}
         for k, v in ctab.items():
-            if v == "none" and defaults[k] is not None:
+            if isinstance(v, str) and v == "none" and defaults[k] is not None:
                 v = None  # TOML has no null: "none" lifts a constraint that has a default
             if isinstance(defaults[k], bool) and not isinstance(v, bool):
                 problems.add(f"negotiation.constraints.{k}", f"{show_value(v)} is not true or false")

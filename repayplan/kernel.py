@@ -162,7 +162,10 @@ class LoanSpec:
         payment = kw["payment"]
         if custom is not None:
             if periods is not None and check_int("periods", periods, low=1, high=MAX_PERIODS) != len(custom) + grace:
-                raise InputError("periods", periods, f"None or grace + the length of the payment vector ({grace + len(custom)})")
+                # the vector and the term disagree: name the vector (the term is the usual given)
+                raise InputError("method", f"a vector of {len(custom)} payments",
+                                 f"{int(periods) - grace} payments (periods {periods} less grace {grace}), "
+                                 "or periods=None to take the term from the vector")
             periods = len(custom) + grace
             if periods > MAX_PERIODS:
                 raise InputError("method", f"{periods} payments", f"at most {MAX_PERIODS} payments")

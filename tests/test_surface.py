@@ -625,10 +625,14 @@ def _recipes_after_merge(w: World) -> dict:
         "security.EnforcementPath.distribution": lambda f: (path.distribution, dict(discount_rate=0.06)),
         "security.EnforcementPath.waterfall": lambda f: (path.waterfall, dict(discount_rate=0.06)),
         "security.EnforcementPath.summary": lambda f: (path.summary, dict(discount_rate=0.06)),
-        "security.delay_interest": lambda f: (security.delay_interest, dict(
-            debt=100_000, start=dt.date(2026, 1, 1), end=dt.date(2026, 7, 1))),
         "tracking.figures_many": lambda f: (tracking.figures_many, dict(
             agreements=[w.agreement], as_of=dt.date(2027, 3, 1), payments=[[]])),
+        "tracking.status_many": lambda f: (tracking.status_many, dict(
+            agreements=[w.agreement], as_of=dt.date(2027, 3, 1), payments=[[]])),
+        "ledger.delay_accrual": lambda f: (ledger.delay_accrual, dict(debt=10_000, days=30)),
+        "ledger.delay_interest": lambda f: (ledger.delay_interest, dict(
+            debt=100_000, start=dt.date(2026, 1, 1), end=dt.date(2026, 7, 1))),
+        "money.grouped": lambda f: (MONEY.grouped, dict(amount=50_000)),
     }
 
 
@@ -850,7 +854,9 @@ KIND = {
     "Case.load.path": "readpath", "Case.load.format": "choice",
     "Case.dumps.format": "choice", "Case.save.path": "path", "Case.save.format": "choice",
     "Party.name": "text", "Party.other_name": "text", "Party.registration": "text",
-    "Party.address": "text", "Party.representative": "text",
+    "Party.address": "text", "Party.representative": "text", "Party.account": "text",
+    "Case.contract": "text", "report.annex.contract": "text", "report.render.contract": "text",
+    "report.write.contract": "text",
     "Projection.base": "amount", "Projection.months": "int", "Projection.trend": "number",
     "Projection.seasonality": "skip:12 weights", "Projection.volatility": "nonneg",
     "Projection.scenarios": "int", "Projection.shocks": "skip:a sequence of Shock",
@@ -1185,6 +1191,44 @@ LEFT_FOR_OWNER: dict[tuple[str, str, str], str] = {}
 # a list of texts) rather than library bugs: each needs a look, by its owner.
 _FOUND_WHY = "found by the round-2 probe of the merged entry points; not fixed by the round-2 deadline"
 FOUND_AFTER_MERGE = {
+    # found when the probe reached the entry points of the last round-2 merges (ledger.delay_*,
+    # tracking.status_many, money.grouped)
+    ('tracking.status_many', 'agreements', 'int 0'),
+    ('tracking.status_many', 'agreements', 'empty str'),
+    ('tracking.status_many', 'agreements', 'empty dict'),
+    ('tracking.status_many', 'agreements', 'str'),
+    ('tracking.status_many', 'agreements', 'int'),
+    ('tracking.status_many', 'agreements', 'nan'),
+    ('tracking.status_many', 'agreements', 'None'),
+    ('tracking.status_many', 'payments', 'int 0'),
+    ('tracking.status_many', 'payments', 'int'),
+    ('tracking.status_many', 'payments', 'nan'),
+    ('tracking.status_many', 'payments', 'None'),
+    ('tracking.status_many', 'minor', 'str False'),
+    ('tracking.status_many', 'minor', 'int 1'),
+    ('tracking.status_many', 'minor', 'int 0'),
+    ('tracking.status_many', 'minor', 'empty str'),
+    ('tracking.status_many', 'minor', 'list'),
+    ('tracking.status_many', 'minor', 'array'),
+    ('tracking.status_many', 'minor', 'float'),
+    ('tracking.status_many', 'minor', 'None'),
+    ('ledger.delay_accrual', 'debt', 'int 0'),
+    ('ledger.delay_accrual', 'debt', 'empty dict'),
+    ('ledger.delay_accrual', 'debt', 'int'),
+    ('ledger.delay_accrual', 'debt', 'None'),
+    ('ledger.delay_accrual', 'days', 'int 0'),
+    ('ledger.delay_accrual', 'days', 'empty dict'),
+    ('ledger.delay_accrual', 'days', 'int'),
+    ('ledger.delay_accrual', 'days', 'None'),
+    ('ledger.delay_interest', 'debt', 'int 0'),
+    ('ledger.delay_interest', 'debt', 'int'),
+    ('money.grouped', 'amount', 'empty dict'),
+    ('money.grouped', 'amount', 'int 0'),
+    ('money.grouped', 'amount', 'empty str'),
+    ('money.grouped', 'amount', 'str'),
+    ('money.grouped', 'amount', 'nan'),
+    ('money.grouped', 'amount', 'int'),
+    ('money.grouped', 'amount', 'None'),
     ('CashFlow.from_transactions', 'own_accounts', 'str'),
     ('CashFlow.from_transactions', 'loan_proceeds', 'str'),
     ('CashFlow.from_transactions', 'opening_balance', 'int 0'),
