@@ -1636,6 +1636,11 @@ def _params(list_):
         marks = []
         if key in LEFT_FOR_OWNER:
             marks.append(pytest.mark.xfail(strict=True, reason=LEFT_FOR_OWNER[key]))
+        elif key in FOUND_AFTER_MERGE and key[0].startswith("register.Register.") and key[2] == "int":
+            # an id the probe makes up may or may not exist in the probe's register by then,
+            # depending on which calls ran before (and on which worker): not strict
+            marks.append(pytest.mark.xfail(strict=False, reason=_FOUND_WHY + " (outcome depends on the ids"
+                                                                 " already in the probe's register)"))
         elif key in FOUND_AFTER_MERGE:
             marks.append(pytest.mark.xfail(strict=True, reason=_FOUND_WHY))
         out.append(pytest.param(*key, id="-".join(key), marks=marks))
