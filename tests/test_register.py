@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -749,15 +750,18 @@ def test_killed_process_loses_nothing_committed(url, tmp_path, kind):
         deadline = time.monotonic() + 60
         while committed < 3 and time.monotonic() < deadline:
             line = proc.stdout.readline()
-            if line.startswith("committed"):
-                committed = int(line.split()[1])
+            m = re.fullmatch(r"committed (\d+)", line.strip())
+            if m:
+                committed = int(m.group(1))
         time.sleep(0.05 if kind == "save" else 0.15)  # in the middle of the next write
         proc.send_signal(signal.SIGKILL)
         rest = proc.communicate(timeout=30)[0]
     finally:
         if proc.poll() is None:
             proc.kill()
-    committed = max([committed] + [int(x.split()[1]) for x in rest.splitlines() if x.startswith("committed")])
+    # the kill may cut the child's last line short ("committ", "committed "): read whole lines only
+    done = [re.fullmatch(r"committed (\d+)", x.strip()) for x in rest.splitlines()]
+    committed = max([committed] + [int(m.group(1)) for m in done if m])
     assert committed >= 3
     with Register(url) as reg:
         assert reg.check() == []
