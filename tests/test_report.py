@@ -706,7 +706,7 @@ def test_the_annex_states_the_contract_account_and_the_borrowers_registration_fr
     head = {it.key: it for it in a.header}
     # the sample case file's own text (repayplan/data/sample_case.toml), exactly
     assert head["contract"].text == case.contract == "JNB-SZ-2025-LD-0318"
-    assert head["registration"].text == "91320500MA1XXXXXX0"
+    assert head["registration"].text == "91320506MA1W8KQ37N"
     assert head["representative"].text == "陈建国"
     assert head["address"].text == "江苏省苏州市吴中区（示例地址）"
     assert head["account"].text == case.borrower.account == "6222 0211 0203 4567 890"
@@ -744,4 +744,4 @@ def test_no_line_of_the_chinese_pdf_starts_with_a_comma(plan):
     _, text = pdf_text(render(a, "pdf"))
     starts = [line for line in text.splitlines() if line.lstrip().startswith(("，", "；", "：", "、"))]
     assert starts == []
-    assert "JNB-SZ-2025-LD-0318" in text and "91320500MA1XXXXXX0" in text
+    assert "JNB-SZ-2025-LD-0318" in text and "91320506MA1W8KQ37N" in text
