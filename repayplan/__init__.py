@@ -67,6 +67,10 @@ from . import report  # noqa: E402
 
 __all__ += ["report"]
 
+from .report import comparison_sheet  # noqa: E402
+
+__all__ += ["comparison_sheet"]
+
 from .case import Case, CaseError, Party, Projection, Settings  # noqa: E402
 
 __all__ += ["Case", "CaseError", "Party", "Projection", "Settings"]

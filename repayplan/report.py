@@ -99,6 +99,7 @@ __all__ = [
     "find_cjk_font",
     "GlyphWarning",
     "XLSX_CELL_MAX",
+    "comparison_sheet",
 ]
 
 #: Output formats, and the file suffixes :func:`write` reads them from.
@@ -1998,3 +1999,40 @@ def _check_path(path) -> Path:
 def _atomic_write(target: Path, data: bytes, given) -> None:
     """Write ``data`` with the library's one atomic writer (:func:`repayplan._io.write_atomic`)."""
     write_atomic(target, data)
+
+
+# -----------------------------------------------------------------------------------------
+# The borrower's one-page comparison (implemented in repayplan.sheet)
+# -----------------------------------------------------------------------------------------
+def comparison_sheet(plans, claim, cashflow, creditor, *, format: str = "pdf", lang: str = "en",
+                     borrower=None, creditor_party=None, title: str | None = None, metrics=None,
+                     constraints=None) -> bytes:
+    """The plans side by side on one printable page for the borrower (PDF or xlsx bytes).
+
+    The parties, the as-of date, what is owed by part, then one column per plan (at most
+    six): structure, term, grace, rate, down payment, waivers, first, typical and largest
+    payment, total paid, saving against the contract, months short, lowest monthly cover,
+    probability of default and feasibility with the reason, the best of each row among the
+    feasible plans marked as :func:`repayplan.compare` marks it.  See
+    :func:`repayplan.sheet.comparison_sheet` for the parameters and the definitions.
+
+    Examples
+    --------
+    >>> import io
+    >>> from datetime import date
+    >>> import openpyxl
+    >>> import repayplan as rp
+    >>> claim = rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+    >>> xlsx = comparison_sheet([rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months")],
+    ...                         claim, rp.CashFlow([15_000.0] * 24, start="2027-01"), rp.Creditor(0.06),
+    ...                         format="xlsx", lang="zh")
+    >>> ws = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+    >>> ws.title, ws.page_setup.orientation, ws["B8"].value, ws["B18"].value
+    ('方案比较', 'landscape', '12个月方案', 123935.66)
+    >>> ws["A20"].value, ws["B20"].value     # the saving: total on the contract's terms less total paid
+    ('较原合同节省', '=B19-B18')
+    """
+    from .sheet import comparison_sheet as _sheet
+
+    return _sheet(plans, claim, cashflow, creditor, format=format, lang=lang, borrower=borrower,
+                  creditor_party=creditor_party, title=title, metrics=metrics, constraints=constraints)
