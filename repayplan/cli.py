@@ -4,7 +4,8 @@
 
     repayplan demo [--write-case FILE]          the sample case (or write it out to edit)
     repayplan schedule CASE --plan NAME         a plan's schedule, to the cent
-    repayplan compare CASE                      the case's plans side by side
+    repayplan compare CASE [--sheet FILE]       the case's plans side by side (--sheet: the
+                                                borrower's one-page comparison, .pdf or .xlsx)
     repayplan suggest CASE [--save]             search for the plans worth offering (--save: into CASE)
     repayplan export CASE --plan NAME -o FILE   the agreement annex: xlsx, pdf, html, csv, md
     repayplan cashflow FILE --case CASE         the case's cash flow from a bank statement or a
@@ -313,8 +314,47 @@ def _cmd_compare(args) -> int:
     case = _load(args.case)
     if not case.plans:
         raise _UserError(args.case, _t("no_plans", "en"))
+    fmt = _sheet_format(args.sheet) if args.sheet else None  # a usage error before any work
     print(compare_text(case, args.lang, args.plan or None))
+    if fmt:
+        _write_sheet(case, args, fmt)
     return 0
+
+
+def _sheet_format(path: str) -> str:
+    fmt = {".pdf": "pdf", ".xlsx": "xlsx"}.get(os.path.splitext(path)[1].lower())
+    if fmt is None:
+        raise _UsageError(f"cannot tell the format of the sheet {path!r}; name it .pdf or .xlsx")
+    return fmt
+
+
+def _write_sheet(case, args, fmt: str) -> None:
+    """``compare --sheet FILE``: the borrower's one-page comparison, PDF or xlsx by the suffix."""
+    from . import report
+    from ._io import write_atomic
+
+    names = args.plan or None
+    plans = [case.plan(n) for n in names] if names else list(case.plans.values())
+
+    def name(party):
+        if args.lang == "en" and party.other_name:
+            return f"{party.name} ({party.other_name})"
+        return party.name
+
+    try:
+        data = report.comparison_sheet(plans, case.claim, case.cashflow, case.creditor, format=fmt,
+                                       lang=args.lang, borrower=name(case.borrower),
+                                       creditor_party=name(case.creditor_party), metrics=case.evaluate(names),
+                                       constraints=getattr(case.negotiation, "constraints", None))
+    except InputError as e:
+        if e.field in ("path", "format", "plans"):  # the output file, or too many plans for a page
+            raise _UserError(args.sheet, _input_text(e)) from None
+        raise
+    try:
+        write_atomic(args.sheet, data)
+    except OSError as e:
+        raise _UserError(args.sheet, f"cannot be written ({e.strerror or e})") from None
+    print(_t("wrote", args.lang, path=args.sheet))
 
 
 def _cmd_suggest(args) -> int:
@@ -529,6 +569,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("case", metavar="CASE", help="the case file (.toml or .json)")
     c.add_argument("--plan", action="append", metavar="NAME",
                    help="only this plan (repeat for several; default all)")
+    c.add_argument("--sheet", metavar="FILE",
+                   help="also write the borrower's one-page comparison to FILE (.pdf or .xlsx; "
+                        "at most 6 plans), in the language of --lang")
     _add_lang(c)
     c.set_defaults(func=_cmd_compare)
 
