@@ -313,9 +313,10 @@ class MeetingRecord:
         for e in self.earlier:
             t = f"{e.get('date', '')} {e.get('time', '')}".strip()
             out.append({"time": t, "plan": e.get("plan", ""), "description": e.get("terms", e.get("text", "")),
-                        "term": e.get("term", ""), "total_paid": e.get("total_paid", ""),
-                        "total_waived": e.get("total_waived", ""), "expected_npv": e.get("expected_npv", ""),
-                        "default_probability": e.get("default_probability", ""),
+                        "term": e.get("term", ""), "total_paid": _number(e.get("total_paid", "")),
+                        "total_waived": _number(e.get("total_waived", "")),
+                        "expected_npv": _number(e.get("expected_npv", "")),
+                        "default_probability": _number(e.get("default_probability", "")),
                         "accepted": bool(e.get("accepted", False))})
         out += [o.row() for o in self.offers]
         return out
@@ -378,6 +379,24 @@ class MeetingRecord:
         if not rows:
             lines += ["", _md(text("minutes_empty", lang))]
         return "\n".join(lines) + "\n"
+
+
+def _number(value):
+    """An earlier entry's figure (kept as decimal text in the case file) as a Decimal, so it is
+    shown like this session's; any other value as it was.
+
+    >>> _number("1320733.05"), _number(0.5), _number("n/a")
+    (Decimal('1320733.05'), Decimal('0.5'), 'n/a')
+    """
+    from decimal import InvalidOperation
+
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        return value
+    try:
+        d = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return value
+    return d if d.is_finite() else value
 
 
 def _cell(value, column: str, lang: str, *, human: bool = False) -> str:
