@@ -403,7 +403,24 @@ def comparison_sheet(plans, claim, cashflow, creditor, *, format: str = "pdf", l
 # -----------------------------------------------------------------------------------------
 # PDF
 # -----------------------------------------------------------------------------------------
+#: Type sizes tried, largest first, until the sheet fits one page (8 pt, down to 6 pt).
+_PDF_SCALES = (1.0, 0.92, 0.85, 0.78)
+
+
 def _render_pdf(c: _Content) -> bytes:
+    """The PDF at the largest type size that fits one page (long reasons shrink the type a
+    little, as the xlsx is fitted to its page); text too long even at the smallest size goes
+    on to further pages."""
+    fname = _report._pdf_font(c, None)
+    _report._warn_missing_glyphs(c, fname)
+    for scale in _PDF_SCALES:
+        data, pages = _build_pdf(c, fname, scale)
+        if pages == 1:
+            break
+    return data
+
+
+def _build_pdf(c: _Content, fname: str, k: float) -> tuple[bytes, int]:
     from html import escape
 
     from reportlab.lib import colors
@@ -414,16 +431,14 @@ def _render_pdf(c: _Content) -> bytes:
     from reportlab.pdfgen import canvas as rl_canvas
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    fname = _report._pdf_font(c, None)
-    _report._warn_missing_glyphs(c, fname)
     page = landscape(A4)
     wrap = "CJK" if c.lang == "zh" else None
-    base = ParagraphStyle("sheet", fontName=fname, fontSize=8, leading=10, wordWrap=wrap)
+    base = ParagraphStyle("sheet", fontName=fname, fontSize=8 * k, leading=10 * k, wordWrap=wrap)
     bold = ParagraphStyle("sheet-b", parent=base, fontName=fname)
     num = ParagraphStyle("sheet-num", parent=base, alignment=TA_RIGHT)
-    small = ParagraphStyle("sheet-small", parent=base, fontSize=6.5, leading=8)
-    h1 = ParagraphStyle("sheet-h1", parent=base, fontSize=14, leading=18, spaceAfter=3)
-    h2 = ParagraphStyle("sheet-h2", parent=base, fontSize=9.5, leading=12, spaceBefore=2, spaceAfter=2)
+    small = ParagraphStyle("sheet-small", parent=base, fontSize=6.5 * k, leading=8 * k)
+    h1 = ParagraphStyle("sheet-h1", parent=base, fontSize=14 * k, leading=18 * k, spaceAfter=3)
+    h2 = ParagraphStyle("sheet-h2", parent=base, fontSize=9.5 * k, leading=12 * k, spaceBefore=2, spaceAfter=2)
 
     def para(text, style=base):
         return Paragraph(escape(str(text), quote=False).replace("\n", "<br/>"), style)
@@ -432,21 +447,30 @@ def _render_pdf(c: _Content) -> bytes:
     grid = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2)]
 
-    # the head: parties (left) and what is owed (right)
-    left = Table([[para(it.label), para(it.text)] for it in c.parties],
-                 colWidths=[frame_w * 0.14, frame_w * 0.34], splitInRow=1)
-    left.setStyle(TableStyle(grid + [("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F4F4F4"))]))
-    right = Table([[para(it.label), para(it.text, num)] for it in c.owed],
-                  colWidths=[frame_w * 0.25, frame_w * 0.23], splitInRow=1)
-    right.setStyle(TableStyle(grid + [("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F4F4F4")),
-                                      ("LINEABOVE", (0, -1), (-1, -1), 1, colors.black)]))
-    head = Table([[para(c.t("parties"), h2), para(c.t("owed"), h2)], [left, right]],
-                 colWidths=[frame_w * 0.5, frame_w * 0.5], splitInRow=1)
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    # the head: parties (left) and what is owed (right), one flat table so that even a very
+    # long name can split across pages (a table nested in a cell cannot)
+    head_rows = [[para(c.t("parties"), h2), "", para(c.t("owed"), h2), ""]]
+    for k in range(max(len(c.parties), len(c.owed))):
+        p_ = c.parties[k] if k < len(c.parties) else None
+        o_ = c.owed[k] if k < len(c.owed) else None
+        head_rows.append([para(p_.label) if p_ else "", para(p_.text) if p_ else "",
+                          para(o_.label) if o_ else "", para(o_.text, num) if o_ else ""])
+    head = Table(head_rows, colWidths=[frame_w * 0.14, frame_w * 0.34, frame_w * 0.27, frame_w * 0.25],
+                 splitInRow=1)
+    np_, no_ = len(c.parties), len(c.owed)
+    head_style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                  ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2), ("SPAN", (0, 0), (1, 0)), ("SPAN", (2, 0), (3, 0))]
+    if np_:
+        head_style += [("GRID", (0, 1), (1, np_), 0.4, colors.grey),
+                       ("BACKGROUND", (0, 1), (0, np_), colors.HexColor("#F4F4F4"))]
+    if no_:
+        head_style += [("GRID", (2, 1), (3, no_), 0.4, colors.grey),
+                       ("BACKGROUND", (2, 1), (2, no_), colors.HexColor("#F4F4F4")),
+                       ("LINEABOVE", (2, no_), (3, no_), 1, colors.black)]
+    head.setStyle(TableStyle(head_style))
 
     n = len(c.plans)
-    label_w, side_w = frame_w * 0.17, frame_w * 0.06
+    label_w, side_w = frame_w * 0.15, frame_w * 0.05
     col_w = (frame_w - label_w - side_w) / n
     rows = [[para(c.t("row"), bold)] + [para(name, bold) for name in c.plans] + [para(c.t("for"), small)]]
     style = list(grid) + [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
@@ -462,7 +486,9 @@ def _render_pdf(c: _Content) -> bytes:
         rows.append(line)
         if r.key in ("waivers", "saving"):
             style.append(("LINEBELOW", (0, i), (-1, i), 0.9, colors.black))
-    table = Table(rows, colWidths=[label_w] + [col_w] * n + [side_w], repeatRows=1, splitInRow=1)
+    # the plans' names head the table on every page, unless a name is itself too long for one
+    repeat = 1 if max(len(name) for name in c.plans) <= 200 else 0
+    table = Table(rows, colWidths=[label_w] + [col_w] * n + [side_w], repeatRows=repeat, splitInRow=1)
     table.setStyle(TableStyle(style))
 
     story = [para(c.title, h1), head, Spacer(1, 2 * mm), para(c.t("plans"), h2), table, Spacer(1, 2 * mm),
@@ -483,6 +509,7 @@ def _render_pdf(c: _Content) -> bytes:
 
         def save(self):
             total = len(self._pages)
+            counted.append(total)
             for state in self._pages:
                 self.__dict__.update(state)
                 self.setFont(fname, 7)
@@ -490,6 +517,7 @@ def _render_pdf(c: _Content) -> bytes:
                 super().showPage()
             super().save()
 
+    counted: list[int] = []
     stamp = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
 
     def dated(canvas, _doc):
@@ -512,7 +540,7 @@ def _render_pdf(c: _Content) -> bytes:
     finally:
         for m, old in zip(modules, saved, strict=True):
             m.ALL_CANNOT_START = old
-    return buf.getvalue()
+    return buf.getvalue(), counted[0]
 
 
 # -----------------------------------------------------------------------------------------
