@@ -2027,10 +2027,10 @@ def comparison_sheet(plans, claim, cashflow, creditor, *, format: str = "pdf", l
     ...                         claim, rp.CashFlow([15_000.0] * 24, start="2027-01"), rp.Creditor(0.06),
     ...                         format="xlsx", lang="zh")
     >>> ws = openpyxl.load_workbook(io.BytesIO(xlsx)).active
-    >>> ws.title, ws.page_setup.orientation, ws["B8"].value, ws["B18"].value
+    >>> ws.title, ws.page_setup.orientation, ws["B8"].value, ws["B19"].value
     ('方案比较', 'landscape', '12个月方案', 123935.66)
-    >>> ws["A20"].value, ws["B20"].value     # the saving: total on the contract's terms less total paid
-    ('较原合同节省', '=B19-B18')
+    >>> ws["A21"].value, ws["B21"].value     # the saving: total on the contract's terms less total paid
+    ('较原合同节省', '=B20-B19')
     """
     from .sheet import comparison_sheet as _sheet
 

@@ -84,6 +84,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "rate": ("Interest rate", "执行利率"),
     "down_payment": ("Down payment (on signing)", "首付款（签约时）"),
     "waivers": ("Waived", "减免"),
+    "waiver_parts": ("Waived, by part", "减免明细"),
     "first_instalment": ("First instalment", "首期还款额"),
     "typical_instalment": ("Typical instalment", "常规每期还款额"),
     "contract_cost": ("Total on the contract's terms", "按原合同条件还款总额"),
@@ -254,10 +255,9 @@ def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party
     q = Decimal(1).scaleb(-units)
     fm = lambda d: _money(d, cur, units, lang)  # noqa: E731
     names = [_report.plan_name(p.name or f"Plan {j + 1}", lang) for j, p in enumerate(plans)]
-    columns = list(cmp.table.columns)
 
     def best(key, j):
-        return bool(key in cmp.better.index and cmp.better.loc[key, columns[j]])
+        return bool(key in cmp.better.index and cmp.better.loc[key].iloc[j])  # by position: names may repeat
 
     cells: dict[str, list[_Cell]] = {k: [] for k, _ in _ROWS}
     for j, (plan, s) in enumerate(zip(plans, schedules, strict=True)):
@@ -324,7 +324,8 @@ def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party
     title = title or L["title"]
     return _Content(lang=lang, title=title, currency=cur, units=units, parties=tuple(parties), owed=owed,
                     plans=tuple(names), rows=tuple(rows), note=L["note"].format(as_of=as_of),
-                    author=creditor_name or "", subject=L["subject"].format(borrower=borrower or "").strip(),
+                    author=creditor_name or "",
+                    subject=L["subject"].format(borrower=borrower) if borrower else title,
                     labels=R)
 
 
@@ -635,10 +636,6 @@ def _render_xlsx(c: _Content) -> bytes:
             elif row.kind == "amount":
                 x = ws.cell(row=r, column=j, value=Decimal(v))
                 x.number_format = amount_fmt
-                if row.key == "waivers" and "\n" in cell.text:  # the parts beside the amount, as a note
-                    from openpyxl.comments import Comment
-
-                    x.comment = Comment(cell.text.partition("\n")[2], "repayplan")
             elif row.kind == "rate":
                 x = ws.cell(row=r, column=j, value=float(v))
                 places = max(2, len(cell.text.rstrip("%").partition(".")[2]))
@@ -657,6 +654,12 @@ def _render_xlsx(c: _Content) -> bytes:
             if cell.best:
                 x.fill, x.font = green, bold
         text_cell(r, last, c.t("side_" + row.side) if row.side else "", border=box)
+        if row.key == "waivers":  # the parts under the amount, as text (the PDF has them in the cell)
+            r += 1
+            text_cell(r, 1, c.t("waiver_parts"), fill=shade, border=box, alignment=wrap)
+            for j, cell in enumerate(row.cells, 2):
+                text_cell(r, j, cell.text.partition("\n")[2] or "—", border=box, alignment=wrap)
+            text_cell(r, last, c.t("side_" + row.side), border=box)
     r += 2
     text_cell(r, 1, c.note, alignment=wrap)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)

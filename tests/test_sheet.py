@@ -393,3 +393,30 @@ def test_pdf_with_the_cases_constraints_states_every_reason_on_one_page(lang):
             assert "".join(SHEET_LABELS[lang]["no"].format(reason=reason).split()) in flat
     for key, cells in rows.items():
         assert f"{label(key, lang)} {' '.join(cells)}" in text, key
+
+
+def test_xlsx_states_the_waived_parts_as_text_under_the_amount():
+    ws = openpyxl.load_workbook(io.BytesIO(sheet(format="xlsx"))).active
+    rows = cells_by_label(ws)
+    amounts = rows[SHEET_LABELS["en"]["waivers"]]
+    parts = rows[SHEET_LABELS["en"]["waiver_parts"]]
+    assert parts[0].row == amounts[0].row + 1
+    for j, plan in enumerate(PLANS):
+        t = plan.terms(CASE.claim)
+        assert Decimal(str(amounts[1 + j].value)) == Decimal(t.waived).scaleb(-t.units)
+        if t.waived:
+            for v in t.waived_parts.values():
+                if v:
+                    assert f"{Decimal(v).scaleb(-t.units):,.2f}" in parts[1 + j].value
+        else:
+            assert parts[1 + j].value == "—"
+
+
+def test_plans_with_the_same_name_or_none_are_shown_in_order():
+    plans = [rp.Plan(term=24, name="A"), rp.Plan(term=36, name="A"), rp.Plan(term=48)]
+    pages, text = pdf_text(sheet(plans, borrower=None))
+    assert pages == 1 and "A A Plan 3" in text
+    rows, _ = expected(plans, "en")
+    assert f"{label('total', 'en')} {' '.join(rows['total'])}" in text
+    meta = PdfReader(io.BytesIO(sheet(plans, borrower=None))).metadata
+    assert meta.subject == meta.title == "Repayment plans compared"
