@@ -119,8 +119,8 @@ _TEXT: dict[str, tuple[str, str]] = {
 #: :data:`repayplan.compare.ROW_LABELS`): ``SHEET_LABELS["zh"]["saving"] == "较原合同节省"``.
 SHEET_LABELS = {lang: {k: v[i] for k, v in _TEXT.items()} for i, lang in enumerate(("en", "zh"))}
 
-# the rows of the plan table, in order: (key, kind, source)
-#   kind: "text", "amount", "rate", "metric" (formatted by evaluate.format_metric)
+# the rows of the plan table, in order: (key, kind)
+#   kind: "text", "amount", "rate", "months" or "metric" (formatted by evaluate.format_metric)
 _ROWS = (
     ("structure", "text"), ("term", "months"), ("grace", "text"), ("rate", "rate"),
     ("down_payment", "amount"), ("waivers", "amount"),
