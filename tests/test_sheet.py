@@ -420,3 +420,15 @@ def test_plans_with_the_same_name_or_none_are_shown_in_order():
     assert f"{label('total', 'en')} {' '.join(rows['total'])}" in text
     meta = PdfReader(io.BytesIO(sheet(plans, borrower=None))).metadata
     assert meta.subject == meta.title == "Repayment plans compared"
+
+
+def test_without_a_cjk_font_latin_text_is_set_in_helvetica_and_chinese_is_refused(monkeypatch):
+    monkeypatch.setattr(rp.report, "find_cjk_font", lambda font=None: None)
+    claim = rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+    args = ([rp.Plan(term=12, name="12 months")], claim, rp.CashFlow([15_000.0] * 24, start="2027-01"),
+            rp.Creditor(0.06, name="First Bank"))
+    reader = PdfReader(io.BytesIO(comparison_sheet(*args, borrower="Acme Ltd")))
+    fonts = {f["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert fonts == {"/Helvetica"} and "CNY 10,327.99" in reader.pages[0].extract_text()
+    with pytest.raises(rp.RepayplanError, match="fonts-wqy-microhei"):
+        comparison_sheet(*args, lang="zh")
