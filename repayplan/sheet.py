@@ -411,14 +411,16 @@ _PDF_SCALES = (1.0, 0.92, 0.85, 0.78)
 def _render_pdf(c: _Content) -> bytes:
     """The PDF at the largest type size that fits one page (long reasons shrink the type a
     little, as the xlsx is fitted to its page); text too long even at the smallest size goes
-    on to further pages."""
+    on to further pages, at the full size."""
     fname = _report._pdf_font(c, None)
     _report._warn_missing_glyphs(c, fname)
+    first = None
     for scale in _PDF_SCALES:
         data, pages = _build_pdf(c, fname, scale)
         if pages == 1:
-            break
-    return data
+            return data
+        first = first or data
+    return first  # more than a page whatever the size: at the full size, easiest to read
 
 
 def _build_pdf(c: _Content, fname: str, k: float) -> tuple[bytes, int]:
