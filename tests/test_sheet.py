@@ -149,6 +149,16 @@ def test_pdf_zh_is_chinese_and_en_has_no_chinese_labels():
         assert english not in zh
     _, en = pdf_text(sheet(lang="en"))
     assert "Repayment plans compared" in en and "30 Jun 2026" in en and "还款总额" not in en
+    # the terms as the plans state them: grace, down payment, rate
+    assert "Grace period none 12 months, interest only none none" in en
+    assert "宽限期 无 12个月（只付息） 无 无" in zh
+    downs = " ".join(money_text(Decimal(p.down_payment), "en") if p.down_payment else "none" for p in PLANS)
+    assert f"Down payment (on signing) {downs}" in en
+    rates = " ".join(f"{Decimal(str(CASE.claim.annual_rate if p.annual_rate is None else p.annual_rate)) * 100:.2f}%"
+                     for p in PLANS)
+    assert f"Interest rate {rates}" in en
+    assert "Repayment structure level instalments of principal and interest level instalments of principal " \
+           "and interest instalments of principal and interest varying by calendar month" in en
 
 
 def test_pdf_metadata_is_true():
