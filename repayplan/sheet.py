@@ -665,7 +665,8 @@ def _render_xlsx(c: _Content) -> bytes:
     r += 2
     text_cell(r, 1, c.note, alignment=wrap)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
-    ws.row_dimensions[r].height = 42
+    width = 30 + 22 * n + 10  # the columns' widths below, in characters
+    ws.row_dimensions[r].height = 15 * max(2, -(-_report._display_width(c.note) * 11 // (width * 10)))
     text_cell(r + 1, 1, c.t("green"))
 
     ws.column_dimensions["A"].width = 30
