@@ -878,6 +878,26 @@ class EnforcementPath:
         return cache[m]
 
     # -- the value of enforcing on an amount owed ------------------------------------------
+    def _owed_parts(self, x) -> dict:
+        r"""What an amount owed ``x`` (minor units, array) is, by the claim's parts.
+
+        A plan's payments pay the claim in the rule set's order (民法典 Art. 561: costs,
+        then interest, then principal), so what a plan leaves unpaid is the claim's parts
+        filled from the *last* class paid: principal first, then contract interest, then
+        penalty and compound, then costs and fees.  More than the claim (a plan that
+        capitalised interest) is principal too: the plan's balance bears interest.
+        """
+        c, units = self.claim, self.claim.minor_units
+        base = {"co": money.to_minor(c.fees, units), "pe": money.to_minor(c.penalty, units),
+                "ci": money.to_minor(c.interest, units), "pr": money.to_minor(c.principal, units)}
+        rest = x
+        out = {}
+        for name in reversed(self._order[:-1]):
+            out[name] = np.minimum(rest, base[name])
+            rest = rest - out[name]
+        out["pr"] = out["pr"] + rest
+        return out
+
     def _run(self, owed_cents: np.ndarray, discount_rate: float, detail: bool = False):
         """Per owed amount (n) and scenario (S): the NPV, and the details of each event."""
         proc = self.procedure
@@ -900,22 +920,39 @@ class EnforcementPath:
         shape = (x.shape[0], S)
         tj = self._t_judg[None, :]
         gain = lambda m: self._accrued_cents[m]  # noqa: E731
-        # the judgment: principal, interest to the judgment (the ledger), the costs it awards
+        D = self._basis_den
+        # the claim itself: its own ledger to the judgment (Claim.accrue), principal not yet
+        # due included; the judgment awards principal, interest and the costs it puts on the debtor
         it_j = (x - pr) + (money.div_round(gain(tj) * pr, P0, nonneg=True) if P0 else 0)
-        co = np.broadcast_to(on_debtor, shape).astype(dt).copy()
+        ci = (np.minimum(money.div_round(self._interest_cents[tj].astype(dt) * pr, P0, nonneg=True), it_j)
+              if P0 else it_j * 0)
+        p_j = self._principal_cents[tj].astype(dt)
+        pn = np.where(p_j > 0, money.div_round(self._not_due_cents[tj].astype(dt) * pr, np.maximum(p_j, 1),
+                                               nonneg=True), 0)
+        co = on_debtor + x * 0
+        # any other amount (a default part-way through a plan): what is owed then by its parts
+        # (_owed_parts), all of it due, accrued to the judgment by the same ledger (_basis)
+        whole = x == T0
+        if not whole.all():
+            parts = self._owed_parts(x)
+            grow = lambda key: (getattr(self, "_basis_" + key)[tj] - getattr(self, "_basis_" + key)[0]).astype(dt)  # noqa: E731
+            pe_p = parts["pe"] + money.div_round(parts["pr"] * grow("pp"), D, nonneg=True) \
+                + money.div_round(parts["ci"] * grow("i"), D, nonneg=True)
+            ci = np.where(whole, ci, parts["ci"])
+            it_j = np.where(whole, it_j, pe_p + parts["ci"])
+            pr = np.where(whole, pr, parts["pr"])
+            pn = np.where(whole, pn, 0)
+            co = np.where(whole, co, on_debtor + parts["co"])
+        co = np.broadcast_to(co, shape).astype(dt).copy()
         pr = np.broadcast_to(pr, shape).astype(dt).copy()
         it_j = np.broadcast_to(it_j, shape).astype(dt).copy()
         # the judgment's interest as the rule set's parts: contract interest (it bears compound
         # interest) and penalty with compound; the unpaid part of it_j is the judgment debt's
-        ci = (np.minimum(money.div_round(self._interest_cents[tj].astype(dt) * pr, P0, nonneg=True), it_j)
-              if P0 else it_j * 0)
+        ci = np.broadcast_to(ci, shape).astype(dt).copy()
         pe = it_j - ci
-        # principal not yet due at the judgment (by the ledger), in the claim's share; overdue
-        # principal is paid first (its due date comes first)
-        p_j = self._principal_cents[tj].astype(dt)
-        pn = np.where(p_j > 0, money.div_round(self._not_due_cents[tj].astype(dt) * pr, np.maximum(p_j, 1),
-                                               nonneg=True), 0)
-        D = self._basis_den
+        # principal not yet due at the judgment (by the ledger); overdue principal is paid
+        # first (its due date comes first)
+        pn = np.broadcast_to(pn, shape).astype(dt).copy()
         di = np.zeros(shape, dtype=dt)
         di_n = np.zeros(shape, dtype=dt)                # numerators over DELAY_RATE.denominator
         rounding = self.claim.accrual_rounding
@@ -1018,11 +1055,17 @@ class EnforcementPath:
     def value(self, owed=None, discount_rate: float = 0.06):
         """Expected present value, at the start of enforcement, of enforcing on ``owed``.
 
-        ``owed`` (currency units, scalar or array; default the claim's total) is scaled
-        from the claim to the judgment: its principal share, the interest the ledger accrues
-        on it, the court fees on it; after the judgment its remainder accrues by its parts.  Arrays are evaluated on their distinct values in blocks; more
-        than 256 distinct values on a grid of 1,025 points (kept per discount rate),
-        interpolated linearly.
+        ``owed`` (currency units, scalar or array; default the claim's total).  The claim's
+        total is the claim itself, replayed by its own ledger (:meth:`Claim.accrue`) to the
+        judgment.  Any other amount is what a plan left unpaid when it defaulted: the claim's
+        parts filled from the last class the rule set pays (民法典 Art. 561: principal, then
+        contract interest, then penalty and compound, then costs; beyond the claim,
+        principal), all of it due on the default, accrued to the judgment by the same
+        ledger, part by part (penalty on the principal, compound interest on the unpaid
+        interest where the rule set charges it), plus the court fees on it; after the
+        judgment its remainder accrues by its parts.  Arrays are evaluated on their distinct
+        values in blocks; more than 256 distinct values on a grid of 1,025 points (kept per
+        discount rate), interpolated linearly.
 
         Examples
         --------

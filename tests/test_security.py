@@ -527,3 +527,62 @@ def test_doubled_interest_by_hand_under_each_rounding_policy():
         ledger.delay_accrual(1, 1, rounding="daily")
     with pytest.raises(InputError, match="end"):
         ledger.delay_interest(100, b, a)
+
+
+# -- a default part-way through a plan: what is owed then, by its parts, by the ledger ----------
+PART_CLAIM = dict(principal=1_000_000, overdue_principal=400_000, interest=30_000, penalty=8_000, fees=2_000,
+                  annual_rate=0.05, penalty_markup=0.5, as_of=date(2026, 1, 1))
+
+
+def _part_path(rules):
+    claim = rp.Claim(**PART_CLAIM, rules=rules)
+    proc = Procedure(judgment_probability=1, appeal_probability=0, distribution_months=0)
+    lathe = Collateral("lathe", appraisal=400_000, kind="equipment", time_to_sell=2, sale_probabilities=(1, 0, 0))
+    return claim, EnforcementPath(Security(collateral=[lathe]), claim, proc, exact=True)
+
+
+def test_what_a_plan_leaves_unpaid_is_the_claim_filled_from_the_last_class_paid():
+    """Art. 561 pays costs, then interest, then principal: what is left is principal first."""
+    _, path = _part_path("cn-bank")
+    x = np.array([[70_000_000], [102_000_000], [103_900_000], [104_000_000], [110_000_000]])
+    got = path._owed_parts(x)
+    assert got["pr"][:, 0].tolist() == [70_000_000, 100_000_000, 100_000_000, 100_000_000, 106_000_000]
+    assert got["ci"][:, 0].tolist() == [0, 2_000_000, 3_000_000, 3_000_000, 3_000_000]
+    assert got["pe"][:, 0].tolist() == [0, 0, 800_000, 800_000, 800_000]
+    assert got["co"][:, 0].tolist() == [0, 0, 100_000, 200_000, 200_000]
+
+
+@pytest.mark.parametrize("rules", ["generic", "cn-bank"])
+@settings(max_examples=25, deadline=None)
+@given(owed=st.integers(1_000_000, 104_000_000 - 1))
+def test_a_default_part_way_enforces_on_what_is_owed_then_by_the_ledger(rules, owed):
+    """The judgment on an amount owed part-way through a plan is the Decimal ledger replay
+    (Claim.accrue) of its parts, all due, from the start of enforcement to the judgment
+    (month 7: 1 month filing + 6 judgment), plus the court fees on it: to the fen."""
+    claim, path = _part_path(rules)
+    _, _, info = path._run(np.array([owed]), 0.06, detail=True)
+    p = {k: Decimal(int(v[0, 0])) / 100 for k, v in path._owed_parts(np.array([[owed]])).items()}
+    assert sum(p.values()) == Decimal(owed) / 100
+    stated = rp.Claim(principal=p["pr"], overdue_principal=p["pr"], interest=p["ci"], penalty=p["pe"], fees=p["co"],
+                      annual_rate=claim.annual_rate, penalty_markup=0.5, rules=rules, as_of=claim.as_of)
+    judged = stated.accrue(date(2026, 8, 1))
+    fees = rp.court_fees(Decimal(owed) / 100)
+    want = judged.total + fees["acceptance"] + fees["preservation"]
+    assert Decimal(int(info["judgment_debt"][0, 0])) / 100 == want
+
+
+def test_the_claim_itself_keeps_its_own_ledger_and_plan_values_use_the_parts():
+    """On the whole claim the path replays the claim (its principal not yet due earns contract
+    interest); on less, the parts are due.  plan_values enforces on what each month leaves."""
+    claim, path = _part_path("cn-bank")
+    total = int(claim.total * 100)
+    _, _, info = path._run(np.array([total]), 0.06, detail=True)
+    fees = rp.court_fees(claim.total)
+    assert Decimal(int(info["judgment_debt"][0, 0])) / 100 == (claim.accrue(date(2026, 8, 1)).total
+                                                                 + fees["acceptance"] + fees["preservation"])
+    pay = np.array([[0.0, 300_000.0, 300_000.0]])
+    owed_after = np.array([[1_040_000.0, 740_000.0, 440_000.0]])
+    out = path.plan_values(pay, owed_after, 1_040_000.0, discount_rate=0.06)
+    v = 1 / 1.005
+    want = [path.value(1_040_000.0), path.value(1_040_000.0), 300_000 * v + v * path.value(740_000.0)]
+    assert out["default_value"][0].tolist() == pytest.approx(want, rel=1e-12)
