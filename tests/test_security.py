@@ -210,6 +210,28 @@ def test_mean_against_the_closed_form_of_the_auction_tree():
     assert path.weights.sum() == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("pres, found", [(0.9, 0.57), (0.0, 0.57), (0.3, 0.0), (0.5, 1.0)])
+def test_the_execution_step_reaches_the_other_assets_with_its_own_probability(pres, found):
+    """Closed form of the mixture: the debtor's other assets are reached with probability
+    q = p_s + (1 - p_s) p_x (preserved, or found in execution; else 终结本次执行), and every
+    other outcome is independent of it, so V = q V(reached) + (1 - q) V(not reached)."""
+    claim, proc, item, _ = tree_case()
+    sec = Security(collateral=[item], unsecured_recovery=0.25)
+    at = lambda ps, px: EnforcementPath(sec, claim, proc.replace(preservation_probability=ps,  # noqa: E731
+                                                                 execution_probability=px), exact=True).value()
+    q = pres + (1 - pres) * found
+    assert at(pres, found) == pytest.approx(q * at(1.0, 0.0) + (1 - q) * at(0.0, 0.0), rel=1e-12)
+    assert at(1.0, 0.0) > at(0.0, 0.0)
+    # the collateral is charged: the execution probability does not touch it
+    alone = Security(collateral=[item])
+    one = EnforcementPath(alone, claim, proc.replace(execution_probability=found), exact=True).value()
+    assert one == EnforcementPath(alone, claim, proc.replace(execution_probability=0.0), exact=True).value()
+    # drawn: found is drawn after the other outcomes, on its own
+    drawn = EnforcementPath(sec, claim, proc.replace(preservation_probability=pres, execution_probability=found),
+                            seed=3, scenarios=20_000).distribution()
+    assert drawn["assets_reached"].mean() == pytest.approx(q, abs=4 * math.sqrt(q * (1 - q) / 20_000) + 1e-12)
+
+
 def test_drawn_scenarios_converge_to_the_exact_distribution():
     *_, exact = tree_case(exact=True)
     *_, drawn = tree_case(seed=7, scenarios=40_000)
@@ -240,7 +262,8 @@ def test_a_general_guarantor_pays_only_after_execution_against_the_debtor():
 
 def test_a_guarantor_pays_its_recovery_share_up_to_its_capacity():
     claim = rp.Claim(principal=1_000_000, annual_rate=0.0, as_of=date(2026, 1, 1))
-    proc = Procedure(judgment_probability=1, appeal_probability=0, preserve=False, preservation_probability=1)
+    proc = Procedure(judgment_probability=1, appeal_probability=0, preserve=False, preservation_probability=1,
+                     execution_probability=0)
     sec = Security(guarantees=[Guarantee("g", capacity=400_000, recovery_rate=0.5)], unsecured_recovery=0.1)
     w = EnforcementPath(sec, claim, proc, exact=True).waterfall()
     # the guarantor: half of its 400,000 capacity; the execution fee comes out of its payment
