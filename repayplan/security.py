@@ -88,7 +88,17 @@ import pandas as pd
 
 from . import ledger as _ledger
 from . import money
-from ._validate import as_decimal, check_amount, check_choice, check_fraction, check_int
+from ._validate import (
+    MAX_BATCH_MINOR,
+    as_decimal,
+    check_amount,
+    check_choice,
+    check_fraction,
+    check_int,
+    check_rate,
+    check_seed,
+    check_text,
+)
 from .errors import InputError
 
 __all__ = ["KINDS", "Collateral", "Guarantee", "Security", "Procedure", "EnforcementPath", "court_fees",
@@ -115,6 +125,11 @@ SECOND_CUT_MAX = Fraction(1, 5)
 #: doubled interest for delayed performance: 1.75 / 10,000 a day (法释〔2014〕8号 Art. 1),
 #: accrued by the ledger (:func:`repayplan.ledger.delay_accrual`)
 DELAY_RATE = _ledger.DELAY_RATE
+
+
+def _rate(value) -> float:
+    """The creditor's discount rate, a fraction from 0 to 1 a year."""
+    return float(check_rate("discount_rate", value))
 
 
 def _months(name: str, value) -> int:
@@ -247,10 +262,16 @@ class Collateral:
     kind : {"real_estate", "equipment", "receivables", "equity", "deposits"}
         Sets the defaults of :data:`KINDS`.
     lien_rank : int
-        1 for a first charge; a later rank has ``prior_claims`` ahead of it.
-    prior_claims : number
-        What is paid out of the proceeds before this creditor (senior charges,
-        statutory priorities), >= 0.
+        1 for a first charge; a charge of rank *k* is paid out of the proceeds after the
+        charges of ranks 1 .. *k* − 1 (民法典 Art. 414: registered charges rank by the
+        order of registration).
+    prior_claims : number or sequence of numbers
+        What is paid out of the proceeds before this creditor, >= 0: one total, or one
+        amount per earlier rank (rank 1 first; as many as ``lien_rank - 1``).  A first
+        charge may still have statutory priorities ahead of it (a builder's priority for
+        the construction price, 民法典 Art. 807); a charge of rank 2 or later must have
+        something ahead of it: ``prior_claims`` of 0 there is an :class:`InputError`
+        (state the earlier ranks' amounts, or ``lien_rank=1`` if they are discharged).
     haircut : float, optional
         Share of the appraisal lost on a forced sale (default by kind).  For an auctioned
         asset the first reserve is ``appraisal × max(0.7, 1 - haircut)``; for receivables
@@ -268,6 +289,13 @@ class Collateral:
     (Decimal('1600000.00'), Decimal('1280000.00'))
     >>> Collateral("press", appraisal=300_000, kind="equipment").reserves()   # the legal floor: 70%
     (Decimal('210000.00'), Decimal('168000.00'))
+
+    A third charge behind a first of 300,000 and a second of 200,000:
+
+    >>> shed = Collateral("shed", appraisal=900_000, kind="real_estate", lien_rank=3,
+    ...                   prior_claims=[300_000, 200_000])
+    >>> shed.prior_claims, shed.prior_ranks
+    (Decimal('500000.00'), (Decimal('300000.00'), Decimal('200000.00')))
     """
 
     name: str
@@ -278,21 +306,22 @@ class Collateral:
     haircut: float | None = None
     time_to_sell: int | None = None
     sale_probabilities: tuple | None = None
+    #: the amounts ahead of this charge, one per earlier rank (rank 1 first), or the one
+    #: total given; their sum is ``prior_claims``
+    prior_ranks: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise InputError("name", self.name, "a non-empty name for the collateral")
+        _check_name("name", self.name, "collateral")
         a = as_decimal("appraisal", self.appraisal)
         if a <= 0:
             raise InputError("appraisal", self.appraisal, "a positive amount (the appraised value)")
         put("appraisal", money.quantize(a))
         check_choice("kind", self.kind, tuple(KINDS))
         put("lien_rank", check_int("lien_rank", self.lien_rank, low=1, high=99))
-        p = as_decimal("prior_claims", self.prior_claims)
-        if p < 0:
-            raise InputError("prior_claims", self.prior_claims, "an amount >= 0 (what ranks ahead of this creditor)")
-        put("prior_claims", money.quantize(p))
+        ranks = _prior_ranks(self.prior_claims, self.lien_rank)
+        put("prior_ranks", ranks)
+        put("prior_claims", sum(ranks, Decimal(0)).quantize(ranks[0]))
         d = KINDS[self.kind]
         put("haircut", check_fraction("haircut", d["haircut"] if self.haircut is None else self.haircut))
         put("time_to_sell", _months("time_to_sell", d["time_to_sell"] if self.time_to_sell is None
@@ -328,6 +357,37 @@ class Collateral:
         r1, r2 = self._reserve_cents(cut)
         return money.from_minor(r1, 2), money.from_minor(r2, 2)
 
+    def ranks(self, price=None) -> pd.DataFrame:
+        """The proceeds of a sale paid in rank order: ranks 1 .. k − 1, then this charge.
+
+        ``price`` (currency units, >= 0; default the first reserve) pays each earlier rank
+        in turn up to its amount (``prior_ranks``; one total when only that is given), and
+        what is left goes to this creditor (rank ``lien_rank``), before the court's
+        execution fee and up to what it is owed (:meth:`EnforcementPath.waterfall`).
+
+        Examples
+        --------
+        >>> shed = Collateral("shed", appraisal=900_000, kind="real_estate", lien_rank=3,
+        ...                   prior_claims=[300_000, 200_000])
+        >>> shed.ranks(450_000)
+                  ahead      paid
+        rank
+        1     300000.00 300000.00
+        2     200000.00 150000.00
+        3          None      0.00
+        """
+        left = self.reserves()[0] if price is None else money.quantize(check_amount("price", price, allow_zero=True))
+        rows = []
+        n = len(self.prior_ranks)
+        for i, amount in enumerate(self.prior_ranks):
+            paid = min(left, amount)
+            left -= paid
+            label = i + 1 if n == self.lien_rank - 1 else ("1.." + str(self.lien_rank - 1) if self.lien_rank > 1
+                                                            else "priority")
+            rows.append({"rank": label, "ahead": amount, "paid": paid})
+        rows.append({"rank": self.lien_rank, "ahead": None, "paid": left})
+        return pd.DataFrame(rows).set_index("rank")
+
     def _reserve_cents(self, cut: Fraction, units: int = 2) -> tuple[int, int]:
         a = money.to_minor(self.appraisal, units)
         keep = 1 - _fraction(self.haircut)
@@ -346,6 +406,37 @@ class Collateral:
         Decimal('200.00')
         """
         return dataclasses.replace(self, **changes)
+
+
+def _check_name(name: str, value, what: str) -> str:
+    check_text(name, value, max_length=200, allow_nul=False)
+    if not value.strip():
+        raise InputError(name, value, f"a non-empty name for the {what}")
+    return value
+
+
+def _prior_ranks(value, rank: int) -> tuple:
+    """``prior_claims`` as one amount per earlier rank, checked against ``lien_rank``."""
+    what = "an amount >= 0 (what ranks ahead of this creditor), or one amount per earlier rank"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        items = list(value)
+        if rank == 1 or len(items) != rank - 1:
+            raise InputError("prior_claims", value, f"{rank - 1} amounts, one per earlier rank (lien_rank {rank})"
+                             if rank > 1 else "one amount for a first charge (statutory priorities ahead of it)")
+        names = [f"prior_claims[{i}]" for i in range(len(items))]
+    else:
+        items, names = [value], ["prior_claims"]
+    out = []
+    for n, x in zip(names, items, strict=True):
+        p = as_decimal(n, x)
+        if p < 0:
+            raise InputError(n, x, what)
+        out.append(money.quantize(p))
+    if rank > 1 and sum(out) == 0:
+        raise InputError("prior_claims", value, "more than 0 ahead of a charge of rank "
+                         + (f"{rank} (the amounts of ranks 1 to {rank - 1})" if rank > 2 else "2 (the first charge)")
+                         + ", or lien_rank=1 if they are discharged")
+    return tuple(out)
 
 
 def _check_cut(cut) -> Fraction:
@@ -390,8 +481,7 @@ class Guarantee:
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise InputError("name", self.name, "a non-empty name for the guarantor")
+        _check_name("name", self.name, "guarantor")
         c = as_decimal("capacity", self.capacity)
         if c < 0:
             raise InputError("capacity", self.capacity, "an amount >= 0 (the most the guarantor can pay)")
@@ -439,7 +529,7 @@ class Security:
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         for name, cls in (("collateral", Collateral), ("guarantees", Guarantee)):
             items = getattr(self, name)
-            if isinstance(items, (cls, str)) or not hasattr(items, "__iter__"):
+            if isinstance(items, (cls, str, bytes, dict)) or not hasattr(items, "__iter__"):
                 raise InputError(name, items, f"a list of repayplan.{cls.__name__}")
             items = tuple(items)
             for i, x in enumerate(items):
@@ -704,6 +794,7 @@ class EnforcementPath:
         if not isinstance(self.procedure, Procedure):
             raise InputError("procedure", self.procedure, "a repayplan.security.Procedure")
         put("scenarios", check_int("scenarios", self.scenarios, low=1, high=1_000_000))
+        check_seed("seed", self.seed)
         if not isinstance(self.exact, bool):
             raise InputError("exact", self.exact, "true or false")
         if self.claim.total <= 0:
@@ -1061,12 +1152,25 @@ class EnforcementPath:
                                  "court_fees": acc + pre}
         return npv
 
-    def _owed_cents(self, owed) -> np.ndarray:
+    def _owed_cents(self, owed, one: bool = False) -> np.ndarray:
+        """``owed`` in minor units: one amount (exact, by Decimal) or an array of them."""
         units = self.claim.minor_units
-        a = np.asarray(owed, dtype=float)
-        if not np.all(np.isfinite(a)) or np.any(a < 0):
-            raise InputError("owed", owed, "amounts >= 0")
-        return np.floor(a * 10.0**units + 0.5).astype(np.int64)
+        top = money.from_minor(MAX_BATCH_MINOR, units)
+        allowed = f"one amount >= 0, below {top}" if one else f"an amount >= 0, or an array of them, below {top}"
+        if isinstance(owed, (list, tuple, np.ndarray)):
+            if one:
+                raise InputError("owed", owed, allowed)
+            try:
+                a = np.asarray(owed, dtype=float)
+            except (TypeError, ValueError, OverflowError):
+                raise InputError("owed", owed, allowed) from None
+            if a.size == 0 or not np.all(np.isfinite(a)) or np.any(a < 0) or np.any(a * 10.0**units >= MAX_BATCH_MINOR):
+                raise InputError("owed", owed, allowed)
+            return np.floor(a * 10.0**units + 0.5).astype(np.int64)
+        cents = money.to_minor(check_amount("owed", owed, allow_zero=True), units)
+        if cents >= MAX_BATCH_MINOR:
+            raise InputError("owed", owed, allowed)
+        return np.asarray(cents, dtype=np.int64)
 
     def value(self, owed=None, discount_rate: float = 0.06):
         """Expected present value, at the start of enforcement, of enforcing on ``owed``.
@@ -1093,9 +1197,8 @@ class EnforcementPath:
         >>> round(path.value(discount_rate=0.06))
         455767
         """
-        if owed is None:
-            owed = float(self.claim.total)
-        cents = self._owed_cents(owed)
+        discount_rate = _rate(discount_rate)
+        cents = self._owed_cents(self.claim.total if owed is None else owed)
         flat = cents.reshape(-1)
         uniq, inv = np.unique(flat, return_inverse=True)
         if len(uniq) > 256:  # on a grid: the value is piecewise linear in what is owed
@@ -1149,8 +1252,9 @@ class EnforcementPath:
         A lost case costs the creditor its acceptance fee (8,800) and preservation fee
         (3,020); a won one pays them back out of the deposit, after the execution fee.
         """
-        owed = float(self.claim.total) if owed is None else owed
-        npv, events, _ = self._run(self._owed_cents([owed]), discount_rate, detail=True)
+        discount_rate = _rate(discount_rate)
+        cents = self._owed_cents(self.claim.total if owed is None else owed, one=True).reshape(1)
+        npv, events, _ = self._run(cents, discount_rate, detail=True)
         frame = pd.DataFrame({"weight": self.weights, "npv": npv[0], "won": self._won, "appeal": self._appeal,
                               "assets_reached": self._preserved})
         got = np.zeros(len(self.weights))
@@ -1181,9 +1285,10 @@ class EnforcementPath:
         --------
         See :class:`EnforcementPath`.
         """
-        owed = float(self.claim.total) if owed is None else owed
+        discount_rate = _rate(discount_rate)
+        cents = self._owed_cents(self.claim.total if owed is None else owed, one=True).reshape(1)
         units = self.claim.minor_units
-        _, events, _ = self._run(self._owed_cents([owed]), discount_rate, detail=True)
+        _, events, _ = self._run(cents, discount_rate, detail=True)
         names = [c.name for c in self.security.collateral] + [g.name for g in self.security.guarantees] \
             + ["other assets"]
         cols = ["proceeds", "prior_claims", "execution_fee", "to_creditor", "to_costs", "to_interest",
@@ -1240,7 +1345,7 @@ class EnforcementPath:
         >>> s["costs"], s["delay_months"]
         (Decimal('18800.00'), 13)
         """
-        d = self.distribution(discount_rate)
+        d = self.distribution(_rate(discount_rate))
         total = float(self.claim.total)
         rec = min(1.0, float((np.minimum(d["recovered"], total) * d["weight"]).sum()) / total)
         paid = d["recovered"] > 0
@@ -1272,6 +1377,7 @@ class EnforcementPath:
         >>> bool(out["default_value"][0, 0] == out["enforcement_npv"]), float(out["default_value"][0, 1])
         (True, ...)
         """
+        discount_rate = _rate(discount_rate)
         pay = np.asarray(pay, dtype=float)
         owed_after = np.asarray(owed_after, dtype=float)
         P, H1 = pay.shape[:2]

@@ -609,3 +609,67 @@ def test_the_claim_itself_keeps_its_own_ledger_and_plan_values_use_the_parts():
     v = 1 / 1.005
     want = [path.value(1_040_000.0), path.value(1_040_000.0), 300_000 * v + v * path.value(740_000.0)]
     assert out["default_value"][0].tolist() == pytest.approx(want, rel=1e-12)
+
+
+# -- lien ranks ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("kw, field, words", [
+    (dict(lien_rank=2), "prior_claims", "rank 2"),
+    (dict(lien_rank=2, prior_claims=[0]), "prior_claims", "rank 2"),
+    (dict(lien_rank=3, prior_claims=[100]), "prior_claims", "2 amounts"),
+    (dict(prior_claims=[100]), "prior_claims", "first charge"),
+    (dict(lien_rank=3, prior_claims=[100, -1]), "prior_claims[1]", ">= 0"),
+    (dict(lien_rank=3, prior_claims=[100, "x"]), "prior_claims[1]", ""),
+])
+def test_a_later_rank_needs_what_ranks_ahead_of_it(kw, field, words):
+    with pytest.raises(InputError) as e:
+        Collateral("a", appraisal=1_000, kind="real_estate", **kw)
+    assert e.value.field == field and words in str(e.value)
+
+
+def test_proceeds_are_paid_in_rank_order_by_hand():
+    """A third charge behind 300,000 and 200,000: a price of 450,000 pays rank 1 in full,
+    150,000 of rank 2 and nothing to the creditor; 720,000 leaves it 220,000.  A first charge
+    behind a builder's priority (Art. 807) of 10,000: the rest is the creditor's."""
+    shed = Collateral("shed", appraisal=900_000, kind="real_estate", lien_rank=3, prior_claims=[300_000, 200_000])
+    assert shed.prior_claims == Decimal("500000.00")
+    r = shed.ranks(450_000)
+    assert r["paid"].tolist() == [Decimal("300000.00"), Decimal("150000.00"), Decimal("0.00")]
+    assert r.index.tolist() == [1, 2, 3]
+    assert shed.ranks()["paid"].tolist()[-1] == Decimal("720000.00") - Decimal("500000.00")  # first reserve 80%
+    first = Collateral("flat", appraisal=500_000, kind="real_estate", prior_claims=10_000)
+    assert first.ranks(400_000)["paid"].tolist() == [Decimal("10000.00"), Decimal("390000.00")]
+    with pytest.raises(InputError, match="price"):
+        shed.ranks(-1)
+
+
+@pytest.mark.parametrize("shed_appraisal", [900_000, 600_000])
+def test_several_items_at_several_ranks_pay_the_creditor_after_their_prior_ranks(shed_appraisal):
+    """A first charge on a flat and a third charge on a shed, both certain to sell in round 1
+    at 80% of the appraisal in the same month: the flat (listed first) pays the execution fee;
+    the shed pays what its price leaves after ranks 1 and 2 (nothing when 480,000 < 500,000)."""
+    claim = rp.Claim(principal=5_000_000, annual_rate=0.05, as_of=date(2026, 1, 1))
+    proc = Procedure(judgment_probability=1, appeal_probability=0)
+    flat = Collateral("flat", appraisal=500_000, kind="real_estate", sale_probabilities=(1, 0, 0))
+    shed = Collateral("shed", appraisal=shed_appraisal, kind="real_estate", lien_rank=3,
+                      prior_claims=(300_000, 200_000), sale_probabilities=(1, 0, 0))
+    w = EnforcementPath(Security(collateral=[flat, shed]), claim, proc, exact=True).waterfall()
+    price = shed_appraisal * Decimal("0.8")
+    assert w.loc["shed", "proceeds"] == float(price)
+    assert w.loc["shed", "prior_claims"] == float(min(price, 500_000))
+    assert w.loc["shed", "execution_fee"] == 0.0
+    assert w.loc["shed", "to_creditor"] == float(max(price - 500_000, 0))
+    assert w.loc["flat", "to_creditor"] + w.loc["flat", "execution_fee"] == 400_000.0
+    assert w.loc["flat", "prior_claims"] == 0.0
+
+
+def test_prior_ranks_survive_the_case_file():
+    case = rp.Case.sample()
+    sec = case.security
+    shed = Collateral("shed", appraisal=900_000, kind="real_estate", lien_rank=3, prior_claims=[300_000, 200_000])
+    enf = rp.Enforcement.from_security(sec.replace(collateral=[*sec.collateral, shed]), case.claim, seed=1,
+                                       scenarios=50)
+    text = case.replace(creditor=case.creditor.replace(enforcement=enf)).dumps()
+    assert "prior_claims = [" in text
+    again = rp.Case.loads(text)
+    got = again.security.collateral[-1]
+    assert (got.lien_rank, got.prior_ranks) == (3, (Decimal("300000.00"), Decimal("200000.00")))
