@@ -24,9 +24,21 @@ The law behind the numbers
   starting price is at most 20% lower (Art. 26), and after that a sale (变卖) on the same
   platform (Art. 26) — at the second round's starting price.
 - Taking the asset in payment: 《最高人民法院关于人民法院民事执行中拍卖、变卖财产的规定》
-  (法释〔2004〕16号): when an auction fails the creditor may take the asset at that
-  auction's reserve (Art. 19 in the 2004 numbering), after the second failed auction for
-  movables (Art. 27) and real estate (Art. 28).
+  (法释〔2004〕16号, amended by 法释〔2020〕21号 in force 1 January 2021): when an auction
+  fails the creditor may take the asset at that auction's reserve (Art. 16 of the amended
+  text, Art. 19 of 2004), after the second failed auction for movables (Art. 24; 2004
+  Art. 27) and real estate (Art. 25; 2004 Art. 28).  The amendment deleted the 2004 Arts.
+  5–7 (choosing the appraiser and the auctioneer), so the later articles moved up by three:
+  the amended Arts. 4–8 (appraisal, reserve, pointless auction, inquiry, notice) are the
+  2004 Arts. 4 and 8–11.
+- Nothing found: the court ends this round of execution (终结本次执行程序) after the
+  inquiry into the debtor's property finds nothing to execute
+  (《最高人民法院关于严格规范终结本次执行程序的规定（试行）》, 法〔2016〕373号, Art. 1;
+  民事诉讼法解释 Art. 517 of the 2022 text); the creditor may apply again when property
+  turns up.  :attr:`Procedure.execution_probability`.
+- Ranks: registered charges on one asset are paid in the order of registration (民法典
+  Art. 414), a builder's priority for the construction price ahead of them (Art. 807):
+  :meth:`Collateral.ranks`.
 - Interest while the case runs: the claim keeps accruing contract, penalty and compound
   interest under its rule set (:meth:`repayplan.Claim.accrue`) to the judgment; after it and
   after each partial recovery the remainder, stated by its parts (costs, penalty and
