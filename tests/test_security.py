@@ -673,3 +673,12 @@ def test_prior_ranks_survive_the_case_file():
     again = rp.Case.loads(text)
     got = again.security.collateral[-1]
     assert (got.lien_rank, got.prior_ranks) == (3, (Decimal("300000.00"), Decimal("200000.00")))
+
+
+@settings(max_examples=30, deadline=None)
+@given(items, st.integers(1, 1_000_000), guarantees, st.sampled_from([0.0, 0.2]))
+def test_more_ahead_of_the_creditor_never_raises_the_alternative(item, more, guar, unsecured):
+    """The mirror of a higher appraisal: what earlier ranks take comes out of the same price."""
+    low = _value([item.replace(lien_rank=2, prior_claims=item.prior_claims + more)], guar, unsecured)
+    high = _value([item], guar, unsecured)
+    assert low <= high + _tol(high)
