@@ -1499,7 +1499,9 @@ def _read_security(data, claim: Claim, problems: _Problems):
         if ct is not None:
             if isinstance(ct.get("sale_probabilities"), list):
                 ct["sale_probabilities"] = tuple(ct["sale_probabilities"])
-            coll.append(_build(Collateral, ct, loc, problems, skip=("sale_probabilities",),
+            if isinstance(ct.get("prior_claims"), list):      # one amount per earlier rank
+                ct["prior_claims"] = tuple(ct["prior_claims"])
+            coll.append(_build(Collateral, ct, loc, problems, skip=("sale_probabilities", "lien_rank", "prior_claims"),
                                base=lambda k: {"name": "x", "appraisal": 1, "kind": "real_estate"}))
     guar_keys = tuple(f.name for f in dataclasses.fields(Guarantee))
     guar = []
@@ -1542,7 +1544,7 @@ def _security_doc(path) -> dict:
     coll = []
     for c in sec.collateral:
         d = {"name": c.name, "kind": c.kind, "appraisal": c.appraisal, "lien_rank": c.lien_rank,
-             "prior_claims": c.prior_claims}
+             "prior_claims": list(c.prior_ranks) if len(c.prior_ranks) > 1 else c.prior_claims}
         for k in ("haircut", "time_to_sell", "sale_probabilities"):
             default = KINDS[c.kind][k]
             if getattr(c, k) != default:

@@ -24,9 +24,21 @@ The law behind the numbers
   starting price is at most 20% lower (Art. 26), and after that a sale (变卖) on the same
   platform (Art. 26) — at the second round's starting price.
 - Taking the asset in payment: 《最高人民法院关于人民法院民事执行中拍卖、变卖财产的规定》
-  (法释〔2004〕16号): when an auction fails the creditor may take the asset at that
-  auction's reserve (Art. 19 in the 2004 numbering), after the second failed auction for
-  movables (Art. 27) and real estate (Art. 28).
+  (法释〔2004〕16号, amended by 法释〔2020〕21号 in force 1 January 2021): when an auction
+  fails the creditor may take the asset at that auction's reserve (Art. 16 of the amended
+  text, Art. 19 of 2004), after the second failed auction for movables (Art. 24; 2004
+  Art. 27) and real estate (Art. 25; 2004 Art. 28).  The amendment deleted the 2004 Arts.
+  5–7 (choosing the appraiser and the auctioneer), so the later articles moved up by three:
+  the amended Arts. 4–8 (appraisal, reserve, pointless auction, inquiry, notice) are the
+  2004 Arts. 4 and 8–11.
+- Nothing found: the court ends this round of execution (终结本次执行程序) after the
+  inquiry into the debtor's property finds nothing to execute
+  (《最高人民法院关于严格规范终结本次执行程序的规定（试行）》, 法〔2016〕373号, Art. 1;
+  民事诉讼法解释 Art. 517 of the 2022 text); the creditor may apply again when property
+  turns up.  :attr:`Procedure.execution_probability`.
+- Ranks: registered charges on one asset are paid in the order of registration (民法典
+  Art. 414), a builder's priority for the construction price ahead of them (Art. 807):
+  :meth:`Collateral.ranks`.
 - Interest while the case runs: the claim keeps accruing contract, penalty and compound
   interest under its rule set (:meth:`repayplan.Claim.accrue`) to the judgment; after it and
   after each partial recovery the remainder, stated by its parts (costs, penalty and
@@ -55,7 +67,10 @@ reserve :math:`r_1 = A_i \max(0.7, 1 - h_i)` (haircut :math:`h_i`), second reser
 with probability :math:`p_1`, in round 2 at :math:`r_2` with :math:`(1-p_1)p_2`, by sale at
 :math:`r_2` with :math:`(1-p_1)(1-p_2)p_3`, taken in payment at :math:`r_2` with
 :math:`(1-p_1)(1-p_2)(1-p_3)q`, or returned to the debtor.  Receivables and deposits are
-collected directly at :math:`A_i (1 - h_i)` with their own probability.  Each event pays,
+collected directly at :math:`A_i (1 - h_i)` with their own probability.  The debtor's other
+assets are reached if preservation secured them (probability :math:`p_s`) or execution
+finds them (:math:`p_x`, else 终结本次执行程序): with probability
+:math:`p_s + (1 - p_s)\,p_x`.  Each event pays,
 after the prior claims on the item and the court's execution fee, at most what is owed
 then; guarantors pay :math:`R_g \min(\text{capacity}, \text{owed})` and the debtor's other
 assets :math:`u \cdot \text{owed}`.  The creditor's value of a scenario is
@@ -85,7 +100,17 @@ import pandas as pd
 
 from . import ledger as _ledger
 from . import money
-from ._validate import as_decimal, check_amount, check_choice, check_fraction, check_int
+from ._validate import (
+    MAX_BATCH_MINOR,
+    as_decimal,
+    check_amount,
+    check_choice,
+    check_fraction,
+    check_int,
+    check_rate,
+    check_seed,
+    check_text,
+)
 from .errors import InputError
 
 __all__ = ["KINDS", "Collateral", "Guarantee", "Security", "Procedure", "EnforcementPath", "court_fees",
@@ -112,6 +137,11 @@ SECOND_CUT_MAX = Fraction(1, 5)
 #: doubled interest for delayed performance: 1.75 / 10,000 a day (法释〔2014〕8号 Art. 1),
 #: accrued by the ledger (:func:`repayplan.ledger.delay_accrual`)
 DELAY_RATE = _ledger.DELAY_RATE
+
+
+def _rate(value) -> float:
+    """The creditor's discount rate, a fraction from 0 to 1 a year."""
+    return float(check_rate("discount_rate", value))
 
 
 def _months(name: str, value) -> int:
@@ -244,10 +274,16 @@ class Collateral:
     kind : {"real_estate", "equipment", "receivables", "equity", "deposits"}
         Sets the defaults of :data:`KINDS`.
     lien_rank : int
-        1 for a first charge; a later rank has ``prior_claims`` ahead of it.
-    prior_claims : number
-        What is paid out of the proceeds before this creditor (senior charges,
-        statutory priorities), >= 0.
+        1 for a first charge; a charge of rank *k* is paid out of the proceeds after the
+        charges of ranks 1 .. *k* − 1 (民法典 Art. 414: registered charges rank by the
+        order of registration).
+    prior_claims : number or sequence of numbers
+        What is paid out of the proceeds before this creditor, >= 0: one total, or one
+        amount per earlier rank (rank 1 first; as many as ``lien_rank - 1``).  A first
+        charge may still have statutory priorities ahead of it (a builder's priority for
+        the construction price, 民法典 Art. 807); a charge of rank 2 or later must have
+        something ahead of it: ``prior_claims`` of 0 there is an :class:`InputError`
+        (state the earlier ranks' amounts, or ``lien_rank=1`` if they are discharged).
     haircut : float, optional
         Share of the appraisal lost on a forced sale (default by kind).  For an auctioned
         asset the first reserve is ``appraisal × max(0.7, 1 - haircut)``; for receivables
@@ -265,6 +301,13 @@ class Collateral:
     (Decimal('1600000.00'), Decimal('1280000.00'))
     >>> Collateral("press", appraisal=300_000, kind="equipment").reserves()   # the legal floor: 70%
     (Decimal('210000.00'), Decimal('168000.00'))
+
+    A third charge behind a first of 300,000 and a second of 200,000:
+
+    >>> shed = Collateral("shed", appraisal=900_000, kind="real_estate", lien_rank=3,
+    ...                   prior_claims=[300_000, 200_000])
+    >>> shed.prior_claims, shed.prior_ranks
+    (Decimal('500000.00'), (Decimal('300000.00'), Decimal('200000.00')))
     """
 
     name: str
@@ -275,21 +318,22 @@ class Collateral:
     haircut: float | None = None
     time_to_sell: int | None = None
     sale_probabilities: tuple | None = None
+    #: the amounts ahead of this charge, one per earlier rank (rank 1 first), or the one
+    #: total given; their sum is ``prior_claims``
+    prior_ranks: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise InputError("name", self.name, "a non-empty name for the collateral")
+        _check_name("name", self.name, "collateral")
         a = as_decimal("appraisal", self.appraisal)
         if a <= 0:
             raise InputError("appraisal", self.appraisal, "a positive amount (the appraised value)")
         put("appraisal", money.quantize(a))
         check_choice("kind", self.kind, tuple(KINDS))
         put("lien_rank", check_int("lien_rank", self.lien_rank, low=1, high=99))
-        p = as_decimal("prior_claims", self.prior_claims)
-        if p < 0:
-            raise InputError("prior_claims", self.prior_claims, "an amount >= 0 (what ranks ahead of this creditor)")
-        put("prior_claims", money.quantize(p))
+        ranks = _prior_ranks(self.prior_claims, self.lien_rank)
+        put("prior_ranks", ranks)
+        put("prior_claims", sum(ranks, Decimal(0)).quantize(ranks[0]))
         d = KINDS[self.kind]
         put("haircut", check_fraction("haircut", d["haircut"] if self.haircut is None else self.haircut))
         put("time_to_sell", _months("time_to_sell", d["time_to_sell"] if self.time_to_sell is None
@@ -325,6 +369,37 @@ class Collateral:
         r1, r2 = self._reserve_cents(cut)
         return money.from_minor(r1, 2), money.from_minor(r2, 2)
 
+    def ranks(self, price=None) -> pd.DataFrame:
+        """The proceeds of a sale paid in rank order: ranks 1 .. k − 1, then this charge.
+
+        ``price`` (currency units, >= 0; default the first reserve) pays each earlier rank
+        in turn up to its amount (``prior_ranks``; one total when only that is given), and
+        what is left goes to this creditor (rank ``lien_rank``), before the court's
+        execution fee and up to what it is owed (:meth:`EnforcementPath.waterfall`).
+
+        Examples
+        --------
+        >>> shed = Collateral("shed", appraisal=900_000, kind="real_estate", lien_rank=3,
+        ...                   prior_claims=[300_000, 200_000])
+        >>> shed.ranks(450_000)
+                  ahead      paid
+        rank
+        1     300000.00 300000.00
+        2     200000.00 150000.00
+        3          None      0.00
+        """
+        left = self.reserves()[0] if price is None else money.quantize(check_amount("price", price, allow_zero=True))
+        rows = []
+        n = len(self.prior_ranks)
+        for i, amount in enumerate(self.prior_ranks):
+            paid = min(left, amount)
+            left -= paid
+            label = i + 1 if n == self.lien_rank - 1 else ("1.." + str(self.lien_rank - 1) if self.lien_rank > 1
+                                                            else "priority")
+            rows.append({"rank": label, "ahead": amount, "paid": paid})
+        rows.append({"rank": self.lien_rank, "ahead": None, "paid": left})
+        return pd.DataFrame(rows).set_index("rank")
+
     def _reserve_cents(self, cut: Fraction, units: int = 2) -> tuple[int, int]:
         a = money.to_minor(self.appraisal, units)
         keep = 1 - _fraction(self.haircut)
@@ -343,6 +418,37 @@ class Collateral:
         Decimal('200.00')
         """
         return dataclasses.replace(self, **changes)
+
+
+def _check_name(name: str, value, what: str) -> str:
+    check_text(name, value, max_length=200, allow_nul=False)
+    if not value.strip():
+        raise InputError(name, value, f"a non-empty name for the {what}")
+    return value
+
+
+def _prior_ranks(value, rank: int) -> tuple:
+    """``prior_claims`` as one amount per earlier rank, checked against ``lien_rank``."""
+    what = "an amount >= 0 (what ranks ahead of this creditor), or one amount per earlier rank"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        items = list(value)
+        if rank == 1 or len(items) != rank - 1:
+            raise InputError("prior_claims", value, f"{rank - 1} amounts, one per earlier rank (lien_rank {rank})"
+                             if rank > 1 else "one amount for a first charge (statutory priorities ahead of it)")
+        names = [f"prior_claims[{i}]" for i in range(len(items))]
+    else:
+        items, names = [value], ["prior_claims"]
+    out = []
+    for n, x in zip(names, items, strict=True):
+        p = as_decimal(n, x)
+        if p < 0:
+            raise InputError(n, x, what)
+        out.append(money.quantize(p))
+    if rank > 1 and sum(out) == 0:
+        raise InputError("prior_claims", value, "more than 0 ahead of a charge of rank "
+                         + (f"{rank} (the amounts of ranks 1 to {rank - 1})" if rank > 2 else "2 (the first charge)")
+                         + ", or lien_rank=1 if they are discharged")
+    return tuple(out)
 
 
 def _check_cut(cut) -> Fraction:
@@ -387,8 +493,7 @@ class Guarantee:
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise InputError("name", self.name, "a non-empty name for the guarantor")
+        _check_name("name", self.name, "guarantor")
         c = as_decimal("capacity", self.capacity)
         if c < 0:
             raise InputError("capacity", self.capacity, "an amount >= 0 (the most the guarantor can pay)")
@@ -436,7 +541,7 @@ class Security:
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         for name, cls in (("collateral", Collateral), ("guarantees", Guarantee)):
             items = getattr(self, name)
-            if isinstance(items, (cls, str)) or not hasattr(items, "__iter__"):
+            if isinstance(items, (cls, str, bytes, dict)) or not hasattr(items, "__iter__"):
                 raise InputError(name, items, f"a list of repayplan.{cls.__name__}")
             items = tuple(items)
             for i, x in enumerate(items):
@@ -509,6 +614,15 @@ class Procedure:
         The period the judgment gives for payment; the doubled interest runs after it.
     execution_months : int
         From applying for execution to the first auction notice (seizure, appraisal).
+    execution_probability : float
+        The chance that execution finds and seizes the debtor's other, unsecured assets
+        that preservation did not already secure (online inquiry and control, 网络查控);
+        when nothing is found the court ends this round of execution (终结本次执行程序,
+        《最高人民法院关于严格规范终结本次执行程序的规定（试行）》, 法〔2016〕373号, Art. 1)
+        and they yield nothing.  The default 0.57: about 43% of the cases that enter
+        execution have no property to execute (确无财产可供执行, the Supreme People's
+        Court's 2018 report to the NPC Standing Committee on solving "difficult
+        execution").  Charged collateral is seized in any case: its risk is in the sale.
     first_auction_months, second_auction_months, sale_months, takeover_months : int
         Each round of the online auction (announcement and bidding), the sale (变卖,
         60 days) and the ruling on taking the asset in payment.
@@ -553,6 +667,7 @@ class Procedure:
     appeal_months: int = 4
     performance_days: int = 10
     execution_months: int = 3
+    execution_probability: float = 0.57
     first_auction_months: int = 2
     second_auction_months: int = 1
     sale_months: int = 2
@@ -574,7 +689,7 @@ class Procedure:
                      "first_auction_months", "second_auction_months", "sale_months", "takeover_months",
                      "takeover_resale_months", "unsecured_months", "distribution_months")
     _PROB_FIELDS = ("preservation_probability", "judgment_probability", "appeal_probability", "takeover_probability",
-                    "takeover_discount")
+                    "takeover_discount", "execution_probability")
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
@@ -691,6 +806,7 @@ class EnforcementPath:
         if not isinstance(self.procedure, Procedure):
             raise InputError("procedure", self.procedure, "a repayplan.security.Procedure")
         put("scenarios", check_int("scenarios", self.scenarios, low=1, high=1_000_000))
+        check_seed("seed", self.seed)
         if not isinstance(self.exact, bool):
             raise InputError("exact", self.exact, "true or false")
         if self.claim.total <= 0:
@@ -720,9 +836,10 @@ class EnforcementPath:
         proc, coll = self.procedure, self.security.collateral
         probs = [_outcome_probs(c, proc) for c in coll]
         if self.exact:
-            # preservation matters only for the debtor's other assets: one outcome without them
-            pres = ([1.0 - proc.preservation_probability, proc.preservation_probability]
-                    if self.security.unsecured_recovery > 0 else [0.0, 1.0])
+            # preservation, or failing it execution, reaches the debtor's other assets; it matters
+            # only for them: one outcome without them
+            reach = proc.preservation_probability + (1.0 - proc.preservation_probability) * proc.execution_probability
+            pres = [1.0 - reach, reach] if self.security.unsecured_recovery > 0 else [0.0, 1.0]
             axes = [np.array([1.0 - proc.judgment_probability, proc.judgment_probability]),
                     np.array([1.0 - proc.appeal_probability, proc.appeal_probability])] + probs + [np.array(pres)]
             sizes = [len(a) for a in axes]
@@ -747,11 +864,13 @@ class EnforcementPath:
                 outcome[:, i] = np.minimum(np.searchsorted(np.cumsum(p), rng.random(S), side="right"), 4)
             preserved = rng.random(S) < proc.preservation_probability
             w = np.full(S, 1.0 / S)
+            # found in execution (drawn last: the draws before it do not move)
+            preserved = preserved | (rng.random(S) < proc.execution_probability)
         put("weights", w)
         put("_won", won)
         put("_appeal", appeal)
         put("_outcome", outcome)
-        put("_preserved", preserved)
+        put("_preserved", preserved)          # the debtor's other assets reached: preserved or found
 
     def _timeline(self):
         """Event months and amounts that do not depend on what is owed."""
@@ -878,6 +997,26 @@ class EnforcementPath:
         return cache[m]
 
     # -- the value of enforcing on an amount owed ------------------------------------------
+    def _owed_parts(self, x) -> dict:
+        r"""What an amount owed ``x`` (minor units, array) is, by the claim's parts.
+
+        A plan's payments pay the claim in the rule set's order (民法典 Art. 561: costs,
+        then interest, then principal), so what a plan leaves unpaid is the claim's parts
+        filled from the *last* class paid: principal first, then contract interest, then
+        penalty and compound, then costs and fees.  More than the claim (a plan that
+        capitalised interest) is principal too: the plan's balance bears interest.
+        """
+        c, units = self.claim, self.claim.minor_units
+        base = {"co": money.to_minor(c.fees, units), "pe": money.to_minor(c.penalty, units),
+                "ci": money.to_minor(c.interest, units), "pr": money.to_minor(c.principal, units)}
+        rest = x
+        out = {}
+        for name in reversed(self._order[:-1]):
+            out[name] = np.minimum(rest, base[name])
+            rest = rest - out[name]
+        out["pr"] = out["pr"] + rest
+        return out
+
     def _run(self, owed_cents: np.ndarray, discount_rate: float, detail: bool = False):
         """Per owed amount (n) and scenario (S): the NPV, and the details of each event."""
         proc = self.procedure
@@ -900,22 +1039,39 @@ class EnforcementPath:
         shape = (x.shape[0], S)
         tj = self._t_judg[None, :]
         gain = lambda m: self._accrued_cents[m]  # noqa: E731
-        # the judgment: principal, interest to the judgment (the ledger), the costs it awards
+        D = self._basis_den
+        # the claim itself: its own ledger to the judgment (Claim.accrue), principal not yet
+        # due included; the judgment awards principal, interest and the costs it puts on the debtor
         it_j = (x - pr) + (money.div_round(gain(tj) * pr, P0, nonneg=True) if P0 else 0)
-        co = np.broadcast_to(on_debtor, shape).astype(dt).copy()
+        ci = (np.minimum(money.div_round(self._interest_cents[tj].astype(dt) * pr, P0, nonneg=True), it_j)
+              if P0 else it_j * 0)
+        p_j = self._principal_cents[tj].astype(dt)
+        pn = np.where(p_j > 0, money.div_round(self._not_due_cents[tj].astype(dt) * pr, np.maximum(p_j, 1),
+                                               nonneg=True), 0)
+        co = on_debtor + x * 0
+        # any other amount (a default part-way through a plan): what is owed then by its parts
+        # (_owed_parts), all of it due, accrued to the judgment by the same ledger (_basis)
+        whole = x == T0
+        if not whole.all():
+            parts = self._owed_parts(x)
+            grow = lambda key: (getattr(self, "_basis_" + key)[tj] - getattr(self, "_basis_" + key)[0]).astype(dt)  # noqa: E731
+            pe_p = parts["pe"] + money.div_round(parts["pr"] * grow("pp"), D, nonneg=True) \
+                + money.div_round(parts["ci"] * grow("i"), D, nonneg=True)
+            ci = np.where(whole, ci, parts["ci"])
+            it_j = np.where(whole, it_j, pe_p + parts["ci"])
+            pr = np.where(whole, pr, parts["pr"])
+            pn = np.where(whole, pn, 0)
+            co = np.where(whole, co, on_debtor + parts["co"])
+        co = np.broadcast_to(co, shape).astype(dt).copy()
         pr = np.broadcast_to(pr, shape).astype(dt).copy()
         it_j = np.broadcast_to(it_j, shape).astype(dt).copy()
         # the judgment's interest as the rule set's parts: contract interest (it bears compound
         # interest) and penalty with compound; the unpaid part of it_j is the judgment debt's
-        ci = (np.minimum(money.div_round(self._interest_cents[tj].astype(dt) * pr, P0, nonneg=True), it_j)
-              if P0 else it_j * 0)
+        ci = np.broadcast_to(ci, shape).astype(dt).copy()
         pe = it_j - ci
-        # principal not yet due at the judgment (by the ledger), in the claim's share; overdue
-        # principal is paid first (its due date comes first)
-        p_j = self._principal_cents[tj].astype(dt)
-        pn = np.where(p_j > 0, money.div_round(self._not_due_cents[tj].astype(dt) * pr, np.maximum(p_j, 1),
-                                               nonneg=True), 0)
-        D = self._basis_den
+        # principal not yet due at the judgment (by the ledger); overdue principal is paid
+        # first (its due date comes first)
+        pn = np.broadcast_to(pn, shape).astype(dt).copy()
         di = np.zeros(shape, dtype=dt)
         di_n = np.zeros(shape, dtype=dt)                # numerators over DELAY_RATE.denominator
         rounding = self.claim.accrual_rounding
@@ -1008,21 +1164,40 @@ class EnforcementPath:
                                  "court_fees": acc + pre}
         return npv
 
-    def _owed_cents(self, owed) -> np.ndarray:
+    def _owed_cents(self, owed, one: bool = False) -> np.ndarray:
+        """``owed`` in minor units: one amount (exact, by Decimal) or an array of them."""
         units = self.claim.minor_units
-        a = np.asarray(owed, dtype=float)
-        if not np.all(np.isfinite(a)) or np.any(a < 0):
-            raise InputError("owed", owed, "amounts >= 0")
-        return np.floor(a * 10.0**units + 0.5).astype(np.int64)
+        top = money.from_minor(MAX_BATCH_MINOR, units)
+        allowed = f"one amount >= 0, below {top}" if one else f"an amount >= 0, or an array of them, below {top}"
+        if isinstance(owed, (list, tuple, np.ndarray)):
+            if one:
+                raise InputError("owed", owed, allowed)
+            try:
+                a = np.asarray(owed, dtype=float)
+            except (TypeError, ValueError, OverflowError):
+                raise InputError("owed", owed, allowed) from None
+            if a.size == 0 or not np.all(np.isfinite(a)) or np.any(a < 0) or np.any(a * 10.0**units >= MAX_BATCH_MINOR):
+                raise InputError("owed", owed, allowed)
+            return np.floor(a * 10.0**units + 0.5).astype(np.int64)
+        cents = money.to_minor(check_amount("owed", owed, allow_zero=True), units)
+        if cents >= MAX_BATCH_MINOR:
+            raise InputError("owed", owed, allowed)
+        return np.asarray(cents, dtype=np.int64)
 
     def value(self, owed=None, discount_rate: float = 0.06):
         """Expected present value, at the start of enforcement, of enforcing on ``owed``.
 
-        ``owed`` (currency units, scalar or array; default the claim's total) is scaled
-        from the claim to the judgment: its principal share, the interest the ledger accrues
-        on it, the court fees on it; after the judgment its remainder accrues by its parts.  Arrays are evaluated on their distinct values in blocks; more
-        than 256 distinct values on a grid of 1,025 points (kept per discount rate),
-        interpolated linearly.
+        ``owed`` (currency units, scalar or array; default the claim's total).  The claim's
+        total is the claim itself, replayed by its own ledger (:meth:`Claim.accrue`) to the
+        judgment.  Any other amount is what a plan left unpaid when it defaulted: the claim's
+        parts filled from the last class the rule set pays (民法典 Art. 561: principal, then
+        contract interest, then penalty and compound, then costs; beyond the claim,
+        principal), all of it due on the default, accrued to the judgment by the same
+        ledger, part by part (penalty on the principal, compound interest on the unpaid
+        interest where the rule set charges it), plus the court fees on it; after the
+        judgment its remainder accrues by its parts.  Arrays are evaluated on their distinct
+        values in blocks; more than 256 distinct values on a grid of 1,025 points (kept per
+        discount rate), interpolated linearly.
 
         Examples
         --------
@@ -1034,9 +1209,8 @@ class EnforcementPath:
         >>> round(path.value(discount_rate=0.06))
         455767
         """
-        if owed is None:
-            owed = float(self.claim.total)
-        cents = self._owed_cents(owed)
+        discount_rate = _rate(discount_rate)
+        cents = self._owed_cents(self.claim.total if owed is None else owed)
         flat = cents.reshape(-1)
         uniq, inv = np.unique(flat, return_inverse=True)
         if len(uniq) > 256:  # on a grid: the value is piecewise linear in what is owed
@@ -1069,6 +1243,10 @@ class EnforcementPath:
     def distribution(self, discount_rate: float = 0.06, owed=None) -> pd.DataFrame:
         """One row per scenario: its probability, NPV, months to the last money and outcomes.
 
+        ``won`` and ``appeal`` the judgment; ``assets_reached`` whether the debtor's other
+        assets were preserved or found in execution (else 终结本次执行); one column per
+        collateral item with its outcome.
+
         Examples
         --------
         >>> from datetime import date
@@ -1086,10 +1264,11 @@ class EnforcementPath:
         A lost case costs the creditor its acceptance fee (8,800) and preservation fee
         (3,020); a won one pays them back out of the deposit, after the execution fee.
         """
-        owed = float(self.claim.total) if owed is None else owed
-        npv, events, _ = self._run(self._owed_cents([owed]), discount_rate, detail=True)
+        discount_rate = _rate(discount_rate)
+        cents = self._owed_cents(self.claim.total if owed is None else owed, one=True).reshape(1)
+        npv, events, _ = self._run(cents, discount_rate, detail=True)
         frame = pd.DataFrame({"weight": self.weights, "npv": npv[0], "won": self._won, "appeal": self._appeal,
-                              "preserved": self._preserved})
+                              "assets_reached": self._preserved})
         got = np.zeros(len(self.weights))
         last = np.zeros(len(self.weights), dtype=np.int64)
         for ev in events:
@@ -1118,9 +1297,10 @@ class EnforcementPath:
         --------
         See :class:`EnforcementPath`.
         """
-        owed = float(self.claim.total) if owed is None else owed
+        discount_rate = _rate(discount_rate)
+        cents = self._owed_cents(self.claim.total if owed is None else owed, one=True).reshape(1)
         units = self.claim.minor_units
-        _, events, _ = self._run(self._owed_cents([owed]), discount_rate, detail=True)
+        _, events, _ = self._run(cents, discount_rate, detail=True)
         names = [c.name for c in self.security.collateral] + [g.name for g in self.security.guarantees] \
             + ["other assets"]
         cols = ["proceeds", "prior_claims", "execution_fee", "to_creditor", "to_costs", "to_interest",
@@ -1177,7 +1357,7 @@ class EnforcementPath:
         >>> s["costs"], s["delay_months"]
         (Decimal('18800.00'), 13)
         """
-        d = self.distribution(discount_rate)
+        d = self.distribution(_rate(discount_rate))
         total = float(self.claim.total)
         rec = min(1.0, float((np.minimum(d["recovered"], total) * d["weight"]).sum()) / total)
         paid = d["recovered"] > 0
@@ -1209,6 +1389,7 @@ class EnforcementPath:
         >>> bool(out["default_value"][0, 0] == out["enforcement_npv"]), float(out["default_value"][0, 1])
         (True, ...)
         """
+        discount_rate = _rate(discount_rate)
         pay = np.asarray(pay, dtype=float)
         owed_after = np.asarray(owed_after, dtype=float)
         P, H1 = pay.shape[:2]

@@ -210,6 +210,28 @@ def test_mean_against_the_closed_form_of_the_auction_tree():
     assert path.weights.sum() == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("pres, found", [(0.9, 0.57), (0.0, 0.57), (0.3, 0.0), (0.5, 1.0)])
+def test_the_execution_step_reaches_the_other_assets_with_its_own_probability(pres, found):
+    """Closed form of the mixture: the debtor's other assets are reached with probability
+    q = p_s + (1 - p_s) p_x (preserved, or found in execution; else 终结本次执行), and every
+    other outcome is independent of it, so V = q V(reached) + (1 - q) V(not reached)."""
+    claim, proc, item, _ = tree_case()
+    sec = Security(collateral=[item], unsecured_recovery=0.25)
+    at = lambda ps, px: EnforcementPath(sec, claim, proc.replace(preservation_probability=ps,  # noqa: E731
+                                                                 execution_probability=px), exact=True).value()
+    q = pres + (1 - pres) * found
+    assert at(pres, found) == pytest.approx(q * at(1.0, 0.0) + (1 - q) * at(0.0, 0.0), rel=1e-12)
+    assert at(1.0, 0.0) > at(0.0, 0.0)
+    # the collateral is charged: the execution probability does not touch it
+    alone = Security(collateral=[item])
+    one = EnforcementPath(alone, claim, proc.replace(execution_probability=found), exact=True).value()
+    assert one == EnforcementPath(alone, claim, proc.replace(execution_probability=0.0), exact=True).value()
+    # drawn: found is drawn after the other outcomes, on its own
+    drawn = EnforcementPath(sec, claim, proc.replace(preservation_probability=pres, execution_probability=found),
+                            seed=3, scenarios=20_000).distribution()
+    assert drawn["assets_reached"].mean() == pytest.approx(q, abs=4 * math.sqrt(q * (1 - q) / 20_000) + 1e-12)
+
+
 def test_drawn_scenarios_converge_to_the_exact_distribution():
     *_, exact = tree_case(exact=True)
     *_, drawn = tree_case(seed=7, scenarios=40_000)
@@ -240,7 +262,8 @@ def test_a_general_guarantor_pays_only_after_execution_against_the_debtor():
 
 def test_a_guarantor_pays_its_recovery_share_up_to_its_capacity():
     claim = rp.Claim(principal=1_000_000, annual_rate=0.0, as_of=date(2026, 1, 1))
-    proc = Procedure(judgment_probability=1, appeal_probability=0, preserve=False, preservation_probability=1)
+    proc = Procedure(judgment_probability=1, appeal_probability=0, preserve=False, preservation_probability=1,
+                     execution_probability=0)
     sec = Security(guarantees=[Guarantee("g", capacity=400_000, recovery_rate=0.5)], unsecured_recovery=0.1)
     w = EnforcementPath(sec, claim, proc, exact=True).waterfall()
     # the guarantor: half of its 400,000 capacity; the execution fee comes out of its payment
@@ -527,3 +550,135 @@ def test_doubled_interest_by_hand_under_each_rounding_policy():
         ledger.delay_accrual(1, 1, rounding="daily")
     with pytest.raises(InputError, match="end"):
         ledger.delay_interest(100, b, a)
+
+
+# -- a default part-way through a plan: what is owed then, by its parts, by the ledger ----------
+PART_CLAIM = dict(principal=1_000_000, overdue_principal=400_000, interest=30_000, penalty=8_000, fees=2_000,
+                  annual_rate=0.05, penalty_markup=0.5, as_of=date(2026, 1, 1))
+
+
+def _part_path(rules):
+    claim = rp.Claim(**PART_CLAIM, rules=rules)
+    proc = Procedure(judgment_probability=1, appeal_probability=0, distribution_months=0)
+    lathe = Collateral("lathe", appraisal=400_000, kind="equipment", time_to_sell=2, sale_probabilities=(1, 0, 0))
+    return claim, EnforcementPath(Security(collateral=[lathe]), claim, proc, exact=True)
+
+
+def test_what_a_plan_leaves_unpaid_is_the_claim_filled_from_the_last_class_paid():
+    """Art. 561 pays costs, then interest, then principal: what is left is principal first."""
+    _, path = _part_path("cn-bank")
+    x = np.array([[70_000_000], [102_000_000], [103_900_000], [104_000_000], [110_000_000]])
+    got = path._owed_parts(x)
+    assert got["pr"][:, 0].tolist() == [70_000_000, 100_000_000, 100_000_000, 100_000_000, 106_000_000]
+    assert got["ci"][:, 0].tolist() == [0, 2_000_000, 3_000_000, 3_000_000, 3_000_000]
+    assert got["pe"][:, 0].tolist() == [0, 0, 800_000, 800_000, 800_000]
+    assert got["co"][:, 0].tolist() == [0, 0, 100_000, 200_000, 200_000]
+
+
+@pytest.mark.parametrize("rules", ["generic", "cn-bank"])
+@settings(max_examples=25, deadline=None)
+@given(owed=st.integers(1_000_000, 104_000_000 - 1))
+def test_a_default_part_way_enforces_on_what_is_owed_then_by_the_ledger(rules, owed):
+    """The judgment on an amount owed part-way through a plan is the Decimal ledger replay
+    (Claim.accrue) of its parts, all due, from the start of enforcement to the judgment
+    (month 7: 1 month filing + 6 judgment), plus the court fees on it: to the fen."""
+    claim, path = _part_path(rules)
+    _, _, info = path._run(np.array([owed]), 0.06, detail=True)
+    p = {k: Decimal(int(v[0, 0])) / 100 for k, v in path._owed_parts(np.array([[owed]])).items()}
+    assert sum(p.values()) == Decimal(owed) / 100
+    stated = rp.Claim(principal=p["pr"], overdue_principal=p["pr"], interest=p["ci"], penalty=p["pe"], fees=p["co"],
+                      annual_rate=claim.annual_rate, penalty_markup=0.5, rules=rules, as_of=claim.as_of)
+    judged = stated.accrue(date(2026, 8, 1))
+    fees = rp.court_fees(Decimal(owed) / 100)
+    want = judged.total + fees["acceptance"] + fees["preservation"]
+    assert Decimal(int(info["judgment_debt"][0, 0])) / 100 == want
+
+
+def test_the_claim_itself_keeps_its_own_ledger_and_plan_values_use_the_parts():
+    """On the whole claim the path replays the claim (its principal not yet due earns contract
+    interest); on less, the parts are due.  plan_values enforces on what each month leaves."""
+    claim, path = _part_path("cn-bank")
+    total = int(claim.total * 100)
+    _, _, info = path._run(np.array([total]), 0.06, detail=True)
+    fees = rp.court_fees(claim.total)
+    assert Decimal(int(info["judgment_debt"][0, 0])) / 100 == (claim.accrue(date(2026, 8, 1)).total
+                                                                 + fees["acceptance"] + fees["preservation"])
+    pay = np.array([[0.0, 300_000.0, 300_000.0]])
+    owed_after = np.array([[1_040_000.0, 740_000.0, 440_000.0]])
+    out = path.plan_values(pay, owed_after, 1_040_000.0, discount_rate=0.06)
+    v = 1 / 1.005
+    want = [path.value(1_040_000.0), path.value(1_040_000.0), 300_000 * v + v * path.value(740_000.0)]
+    assert out["default_value"][0].tolist() == pytest.approx(want, rel=1e-12)
+
+
+# -- lien ranks ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("kw, field, words", [
+    (dict(lien_rank=2), "prior_claims", "rank 2"),
+    (dict(lien_rank=2, prior_claims=[0]), "prior_claims", "rank 2"),
+    (dict(lien_rank=3, prior_claims=[100]), "prior_claims", "2 amounts"),
+    (dict(prior_claims=[100]), "prior_claims", "first charge"),
+    (dict(lien_rank=3, prior_claims=[100, -1]), "prior_claims[1]", ">= 0"),
+    (dict(lien_rank=3, prior_claims=[100, "x"]), "prior_claims[1]", ""),
+])
+def test_a_later_rank_needs_what_ranks_ahead_of_it(kw, field, words):
+    with pytest.raises(InputError) as e:
+        Collateral("a", appraisal=1_000, kind="real_estate", **kw)
+    assert e.value.field == field and words in str(e.value)
+
+
+def test_proceeds_are_paid_in_rank_order_by_hand():
+    """A third charge behind 300,000 and 200,000: a price of 450,000 pays rank 1 in full,
+    150,000 of rank 2 and nothing to the creditor; 720,000 leaves it 220,000.  A first charge
+    behind a builder's priority (Art. 807) of 10,000: the rest is the creditor's."""
+    shed = Collateral("shed", appraisal=900_000, kind="real_estate", lien_rank=3, prior_claims=[300_000, 200_000])
+    assert shed.prior_claims == Decimal("500000.00")
+    r = shed.ranks(450_000)
+    assert r["paid"].tolist() == [Decimal("300000.00"), Decimal("150000.00"), Decimal("0.00")]
+    assert r.index.tolist() == [1, 2, 3]
+    assert shed.ranks()["paid"].tolist()[-1] == Decimal("720000.00") - Decimal("500000.00")  # first reserve 80%
+    first = Collateral("flat", appraisal=500_000, kind="real_estate", prior_claims=10_000)
+    assert first.ranks(400_000)["paid"].tolist() == [Decimal("10000.00"), Decimal("390000.00")]
+    with pytest.raises(InputError, match="price"):
+        shed.ranks(-1)
+
+
+@pytest.mark.parametrize("shed_appraisal", [900_000, 600_000])
+def test_several_items_at_several_ranks_pay_the_creditor_after_their_prior_ranks(shed_appraisal):
+    """A first charge on a flat and a third charge on a shed, both certain to sell in round 1
+    at 80% of the appraisal in the same month: the flat (listed first) pays the execution fee;
+    the shed pays what its price leaves after ranks 1 and 2 (nothing when 480,000 < 500,000)."""
+    claim = rp.Claim(principal=5_000_000, annual_rate=0.05, as_of=date(2026, 1, 1))
+    proc = Procedure(judgment_probability=1, appeal_probability=0)
+    flat = Collateral("flat", appraisal=500_000, kind="real_estate", sale_probabilities=(1, 0, 0))
+    shed = Collateral("shed", appraisal=shed_appraisal, kind="real_estate", lien_rank=3,
+                      prior_claims=(300_000, 200_000), sale_probabilities=(1, 0, 0))
+    w = EnforcementPath(Security(collateral=[flat, shed]), claim, proc, exact=True).waterfall()
+    price = shed_appraisal * Decimal("0.8")
+    assert w.loc["shed", "proceeds"] == float(price)
+    assert w.loc["shed", "prior_claims"] == float(min(price, 500_000))
+    assert w.loc["shed", "execution_fee"] == 0.0
+    assert w.loc["shed", "to_creditor"] == float(max(price - 500_000, 0))
+    assert w.loc["flat", "to_creditor"] + w.loc["flat", "execution_fee"] == 400_000.0
+    assert w.loc["flat", "prior_claims"] == 0.0
+
+
+def test_prior_ranks_survive_the_case_file():
+    case = rp.Case.sample()
+    sec = case.security
+    shed = Collateral("shed", appraisal=900_000, kind="real_estate", lien_rank=3, prior_claims=[300_000, 200_000])
+    enf = rp.Enforcement.from_security(sec.replace(collateral=[*sec.collateral, shed]), case.claim, seed=1,
+                                       scenarios=50)
+    text = case.replace(creditor=case.creditor.replace(enforcement=enf)).dumps()
+    assert "prior_claims = [" in text
+    again = rp.Case.loads(text)
+    got = again.security.collateral[-1]
+    assert (got.lien_rank, got.prior_ranks) == (3, (Decimal("300000.00"), Decimal("200000.00")))
+
+
+@settings(max_examples=30, deadline=None)
+@given(items, st.integers(1, 1_000_000), guarantees, st.sampled_from([0.0, 0.2]))
+def test_more_ahead_of_the_creditor_never_raises_the_alternative(item, more, guar, unsecured):
+    """The mirror of a higher appraisal: what earlier ranks take comes out of the same price."""
+    low = _value([item.replace(lien_rank=2, prior_claims=item.prior_claims + more)], guar, unsecured)
+    high = _value([item], guar, unsecured)
+    assert low <= high + _tol(high)
