@@ -499,7 +499,8 @@ def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None, credito
                                      f"rate {plan.annual_rate:.3%} is below the bank's floor {floor:.3%} (its cost "
                                      f"of funds, at most the contract rate): the cut is a concession to price",
                                      value=Decimal(repr(plan.annual_rate)), limit=Decimal(repr(floor))))
-        if books is not None:
+        if books is not None and getattr(claim, "product", None) != "working_capital":
+            # a working-capital claim has them from rules.check already
             found.extend(term_limit_findings(plan, claim, books.product))
         out.append(found)
     return out
