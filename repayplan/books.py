@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,7 +132,11 @@ class Books:
     product: str = "loan"
 
     def __post_init__(self):
-        rates = dict(PROVISION_RATES if self.provision_rates is None else self.provision_rates)
+        given = PROVISION_RATES if self.provision_rates is None else self.provision_rates
+        if not isinstance(given, Mapping):
+            raise InputError("provision_rates", given, "None or a mapping of each of " + ", ".join(RISK_CLASSES)
+                             + " to a rate")
+        rates = dict(given)
         if set(rates) != set(RISK_CLASSES):
             raise InputError("provision_rates", sorted(rates), "a rate for each of " + ", ".join(RISK_CLASSES))
         object.__setattr__(self, "provision_rates",
@@ -231,6 +236,13 @@ def risk_class(pay, claim, books: Books | None = None) -> tuple[list, list]:
     periods, months = _observation(claim)
     pay = np.asarray(pay, dtype=float)
     classes, ends = [], []
+    dates: dict = {}  # month -> date: a few distinct months for many plans
+
+    def month(k):
+        if k not in dates:
+            dates[k] = _add_months(claim.as_of, k)
+        return dates[k]
+
     for row in pay:
         due = np.flatnonzero(row > 0)
         if due.size == 0:
@@ -240,7 +252,7 @@ def risk_class(pay, claim, books: Books | None = None) -> tuple[list, list]:
         first = int(due[0])
         nth = int(due[min(periods, due.size) - 1])
         classes.append(cls)
-        ends.append(max(_add_months(claim.as_of, nth), _add_months(claim.as_of, first + months)))
+        ends.append(max(month(nth), month(first + months)))
     return classes, ends
 
 
