@@ -74,8 +74,9 @@ CLASSIFICATION_CITATION = "《商业银行金融资产风险分类办法》(银�
 #: 第六条 (the five classes), 第十七条 to 第十九条 (restructured asset, financial difficulty,
 #: contract adjustments) and 第二十条 (observation period) were read in the text of the measures
 #: (jianbiaoku.com, book 171906); the day floors are those of 第二章's criteria for a
-#: non-retail asset (90 and 270 days read in a copy of the criteria; the article numbers of
-#: the floors were not found in the text retrieved, so the chapter is cited).
+#: non-retail asset as the measures are summarised (90 and 270 days were read only in the
+#: parallel criteria for insurers' credit assets, 360 days not at all; the article numbers
+#: of the floors were not found in the text retrieved, so the chapter is cited).
 CLASSIFICATION_ARTICLES = {
     "classes": "第六条",
     "days_past_due": "第二章 (风险分类)",
