@@ -1120,9 +1120,8 @@ class SearchContext:
         self.claim, self.cashflow, self.creditor, self.borrower = claim, cashflow, creditor, borrower
         self.constraints, self.objective, self.beta, self.progress = constraints, objective, beta, progress
         self.done = 0
-        self.seen: dict = {}                  # plan key -> row of the table of evaluated plans
-        self._frames: list = []
-        self._rows: list = []
+        self.seen: dict = {}                  # plan key -> (batch, row) of the plans evaluated
+        self._frames: list = []               # the evaluated batches
         self._hard: dict = {}
 
     @staticmethod
@@ -1142,17 +1141,25 @@ class SearchContext:
         for a in range(0, len(todo), batch):
             part = todo[a : a + batch]
             f = self._evaluate(part)
-            start = len(self._rows)
+            fi = len(self._frames)
             self._frames.append(f)
-            self._rows.extend(range(start, start + len(part)))
             for j, k in enumerate(todo_keys[a : a + batch]):
-                self.seen[k] = start + j
+                self.seen[k] = (fi, j)
             self.done += len(part)
             if self.progress is not None:
                 self.progress(min(self.done, total), total)
-        if len(self._frames) > 1:  # one table of every row evaluated so far
-            self._frames = [pd.concat(self._frames, ignore_index=True)]
-        out = self._frames[0].iloc[[self.seen[k] for k in keys]].reset_index(drop=True)
+        loc = [self.seen[k] for k in keys]
+        used = sorted({fi for fi, _ in loc})
+        if len(used) == 1:  # the usual case (a batch just evaluated, or one earlier batch)
+            out = self._frames[used[0]].iloc[[j for _, j in loc]]
+        else:  # rows of several batches: only those batches joined
+            offset, at = {}, 0
+            for fi in used:
+                offset[fi] = at
+                at += len(self._frames[fi])
+            joined = pd.concat([self._frames[fi] for fi in used], ignore_index=True)
+            out = joined.iloc[[offset[fi] + j for fi, j in loc]]
+        out = out.reset_index(drop=True)
         out["plan"] = plans
         return out
 
