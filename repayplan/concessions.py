@@ -281,6 +281,20 @@ class _Seeded:
         self.base = {"recovery_rate": enf.recovery_rate, "delay_months": float(enf.delay_months),
                      "costs": float(enf.costs), "discount_rate": creditor.discount_rate}
 
+    def subset(self, idx) -> _Seeded:
+        """The same evaluation restricted to the plans ``idx`` (their schedules reused)."""
+        from .plans import PlanBatch
+
+        idx = [int(i) for i in idx]
+        b = self.batch
+        out = object.__new__(_Seeded)
+        out.__dict__.update(self.__dict__)
+        out.plans = [self.plans[i] for i in idx]
+        out.batch = PlanBatch(plans=out.plans, claim=b.claim, terms=[b.terms[i] for i in idx],
+                              payments=b.payments[idx], balance=b.balance[idx], interest=b.interest[idx],
+                              nrows=b.nrows[idx], units=b.units)
+        return out
+
     def cash(self, level=1.0, trend=0.0, volatility=1.0):
         cf = self.cf
         if volatility != 1.0:
@@ -299,6 +313,10 @@ class _Seeded:
         frame, _ = evaluate_batch(self.batch, self.claim, self.cashflow, self.creditor, self.borrower, cf=cf,
                                    params=params)
         return frame
+
+
+#: The assumptions that move only the creditor's figures (see :func:`sensitivity`).
+_CREDITOR_SIDE = ("recovery_rate", "delay_months", "costs", "discount_rate")
 
 
 def _pushed(name, base, push):
@@ -465,20 +483,25 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
     short = {SearchContext.key(p): name for name, p in zip(result.candidates.index, result.candidates["plan"],
                                                             strict=True)}
     n_conc: dict = {}
+    rates = np.array(rates)
 
-    def choose(frame) -> int | None:
-        f = frame.reset_index(drop=True).assign(plan=plans, rate=rates)
-        checks = cons.checks(f, hard, claim=claim, creditor=result.creditor)
+    def checks_of(frame, idx, creditor):
+        f = frame.reset_index(drop=True).assign(plan=[plans[i] for i in idx], rate=rates[idx])
+        return f, cons.checks(f, hard[idx], claim=claim, creditor=creditor)
+
+    def choose(frame, idx=None, creditor=None) -> int | None:
+        idx = np.arange(len(plans)) if idx is None else np.asarray(idx)
+        f, checks = checks_of(frame, idx, creditor or result.creditor)
         ok = np.logical_and.reduce(list(checks.values())) if checks else np.ones(len(f), bool)
         obj = np.where(ok, score(f, objective, result.beta), -np.inf)
         if not np.isfinite(obj).any():
             return None
         top = np.round(obj, 9) == np.round(obj[np.isfinite(obj)].max(), 9)
-        tied = np.flatnonzero(top & np.isfinite(obj))
+        tied = [int(idx[j]) for j in np.flatnonzero(top & np.isfinite(obj))]
         for i in tied:  # ties go to fewer concessions, as negotiate ranks them
             if i not in n_conc:
                 n_conc[i] = count(plans[i], claim)
-        return int(min(tied, key=lambda i: (n_conc[i], i)))
+        return min(tied, key=lambda i: (n_conc[i], i))
 
     def name_of(i) -> str:
         if i is None:
@@ -489,6 +512,16 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
     base_frame = seeded.frame()
     base = base_frame.iloc[0][keys]
     base_choice = choose(base_frame)
+    # the creditor's assumptions (recovery, delay, costs, discount rate) move only the
+    # creditor's figures: a plan that fails a constraint on the cash (DSCR, default
+    # probability, cash at hand, term, burden, hard rules) fails it under those pushes too,
+    # so they re-run the search on the plans that pass every such constraint
+    _, base_checks = checks_of(base_frame, np.arange(len(plans)), result.creditor)
+    cash_side = [ok for name, ok in base_checks.items() if name not in ("min_margin", "min_rate")]
+    keep = np.logical_and.reduce(cash_side) if cash_side else np.ones(len(plans), bool)
+    keep[0] = True  # the recommended plan: its figures are the table's
+    creditor_idx = np.flatnonzero(keep)
+    creditor_side = seeded.subset(creditor_idx)
     rows, index = [], []
     for name, (lo, hi) in pushes.items():
         ref = seeded.base.get(name)
@@ -496,9 +529,14 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
             value = _pushed(name, ref, push) if ref is not None else push
             if value is None or (ref is not None and value == ref):
                 continue  # out of range, or no change (half of zero costs)
-            f = seeded.frame(**{name: value})
+            if name in _CREDITOR_SIDE:
+                f = creditor_side.frame(**{name: value})
+                pushed = result.creditor.replace(discount_rate=value) if name == "discount_rate" else None
+                choice = choose(f, creditor_idx, pushed)
+            else:
+                f = seeded.frame(**{name: value})
+                choice = choose(f)
             row = f.iloc[0][keys]
-            choice = choose(f)
             rec = {"value": value, **{k: float(row[k]) for k in keys},
                    **{f"{k}_change": float(row[k] - base[k]) for k in keys},
                    "recommended": name_of(choice),

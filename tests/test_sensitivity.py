@@ -160,3 +160,24 @@ def test_sensitivity_refuses_bad_input_by_name():
     for bad in (None, 0, "", {}, float("nan")):
         with pytest.raises(InputError, match="result"):
             sensitivity(bad)
+
+
+def test_a_discount_rate_push_moves_the_rate_floor_as_negotiate_would():
+    # the rate floor is the creditor's cost of funds (3 %, below the 4.35 % contract rate), so
+    # Nash picks 3.5 %: pushed to 2 % the floor lets in 2.5 %, pushed to 4 % only the contract
+    # rate is left; the oracle is negotiate run again with the pushed creditor
+    bank = BANK.replace(discount_rate=0.03)
+    cash = rp.CashFlow(CASH, start="2027-01", buffer=30_000)
+    kw = dict(objective="nash", space=rp.SearchSpace(term=[36, 48, 60], annual_rate=[0.025, 0.035, 0.0435]),
+              constraints=rp.Constraints())
+    res = rp.negotiate(CLAIM, cash, bank, **kw)
+    s = res.sensitivity(pushes={"discount_rate": (-0.01, 0.01)})
+    key = rp.negotiate.__globals__["SearchContext"].key
+    for side in ("low", "high"):
+        row = s.table.loc[("discount_rate", side)]
+        again = rp.negotiate(CLAIM, cash, bank.replace(discount_rate=row["value"]), **kw).best
+        assert key(row["recommended_plan"]) == key(again)
+    assert res.best.annual_rate == 0.035
+    assert s.table.loc[("discount_rate", "low"), "recommended_plan"].annual_rate == 0.025
+    assert s.table.loc[("discount_rate", "high"), "recommended_plan"].annual_rate in (None, 0.0435)
+    assert s.table["changes"].all()
