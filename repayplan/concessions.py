@@ -434,9 +434,13 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
     Each push re-runs the search on the same seeded scenarios: every plan the negotiation
     evaluated (the grid, its refinement points, the waterfall's result, the plans without
     the transfers) is evaluated again with the assumption pushed — one schedule batch
-    built once, one evaluation per push — the constraints applied again, and the
-    recommendation is the feasible plan best by the negotiation's objective, ties to fewer
-    concessions, as :func:`repayplan.negotiate` ranks them.  What is not re-run: the local
+    built once, one evaluation per push — the constraints applied again (a discount-rate
+    push moves the rate floor with the cost of funds), and the recommendation is the
+    feasible plan best by the negotiation's objective, ties to fewer concessions, as
+    :func:`repayplan.negotiate` ranks them.  The creditor's assumptions (recovery rate,
+    delay, costs, discount rate) cannot move a plan's DSCR, default probability, cash at
+    hand, term, burden or rule findings, so their pushes evaluate only the plans that meet
+    every constraint on those — the same recommendation, fewer plans.  What is not re-run: the local
     refinement of continuous dimensions around a new optimum (a :class:`Range` is searched
     on the points the negotiation visited) and, for ``"waterfall"``, the steps (the
     evaluated plans are ranked by the creditor's value).  ``recommended`` names the plan
