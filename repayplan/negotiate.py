@@ -1032,12 +1032,20 @@ def _with_waterfall(ctx: SearchContext, frame: pd.DataFrame, cashflow):
     return pd.concat([frame, ctx.evaluate([plan])], ignore_index=True), plan
 
 
-def _rank(frame: pd.DataFrame, claim) -> pd.DataFrame:
-    """Feasible plans, best objective first; ties (to 1e-9) go to fewer concessions."""
+def _rank(frame: pd.DataFrame, claim, counts: dict | None = None) -> pd.DataFrame:
+    """Feasible plans, best objective first; ties (to 1e-9) go to fewer concessions
+    (``counts`` keeps each plan's number of concessions between calls)."""
     from .concessions import count
 
     feasible = frame[frame["feasible"]].copy()
-    feasible["concessions"] = [count(p, claim) for p in feasible["plan"]]
+    counts = {} if counts is None else counts
+    n = []
+    for p in feasible["plan"]:
+        k = SearchContext.key(p)
+        if k not in counts:
+            counts[k] = count(p, claim)
+        n.append(counts[k])
+    feasible["concessions"] = n
     obj = feasible["objective"].to_numpy(dtype=float)
     feasible["_key"] = np.where(np.isfinite(obj), np.round(obj, 9), obj)
     return feasible.sort_values(["_key", "concessions"], ascending=[False, True], kind="stable").drop(columns="_key")
@@ -1056,8 +1064,9 @@ def _judged_shortlist(ctx: SearchContext, frame: pd.DataFrame):
     judge = lambda plans: ctx.evaluate(list(plans))  # noqa: E731
     judge.claim = ctx.claim
     seen_transfer: set = set()
+    counts: dict = {}
     for _ in range(12):
-        ranked = _rank(frame, ctx.claim)
+        ranked = _rank(frame, ctx.claim, counts)
         if seen_transfer:
             ranked = ranked[[p.replace(name="") not in seen_transfer for p in ranked["plan"]]]
         candidates = _shortlist(ranked, None, claim=ctx.claim, waterfall=getattr(ctx, "waterfall_plan", None))
