@@ -316,6 +316,34 @@ def book_metrics(batch, claim, pay, books: Books | None = None) -> dict:
             "observation_end": ends, "provision_cost": rates * gca}
 
 
+def classification_findings(row, claim, books: Books | None = None) -> list:
+    """The risk class a plan leaves the loan in, as an ``info`` finding citing the 2023 measures.
+
+    ``row`` is the plan's row of :func:`repayplan.evaluate` (``risk_class``,
+    ``observation_end``); :func:`repayplan.evaluate` adds the finding to a single plan's
+    ``findings``.
+
+    >>> from datetime import date
+    >>> from types import SimpleNamespace
+    >>> claim = SimpleNamespace(as_of=date(2026, 6, 30), breakdown=None)
+    >>> [f] = classification_findings({"risk_class": "substandard", "observation_end": date(2027, 7, 30)},
+    ...                               claim, Books(days_past_due=120))
+    >>> f.rule, f.severity, f.citation.endswith("第十七条, 第二十条")
+    ('books.risk-class', 'info', True)
+    >>> print(f.message)
+    the plan makes the loan a restructured asset classed substandard (120 days past due set the floor) and not upgraded before 2027-07-30, the end of its observation period
+    """
+    from .rules import Finding
+
+    books = books or Books()
+    cls, end = row["risk_class"], row["observation_end"]
+    days = _days_past_due(claim, books)
+    floor = f"{days} days past due set the floor" if days > 0 else "at least special mention once restructured"
+    until = f" and not upgraded before {end}, the end of its observation period" if end is not None else ""
+    return [Finding("books.risk-class", "info", f"{CLASSIFICATION_CITATION} 第十七条, 第二十条",
+                    f"the plan makes the loan a restructured asset classed {cls} ({floor}){until}")]
+
+
 def term_limit_findings(plan, claim, product: str = "working_capital") -> list:
     """Findings on a plan's term under the product's limits (2024 working-capital loan measures).
 

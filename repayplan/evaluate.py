@@ -437,6 +437,7 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     borrower = Borrower() if borrower is None else borrower
     if not isinstance(borrower, Borrower):
         raise InputError("borrower", type(borrower).__name__, "a repayplan.Borrower")
+    from . import books as _books
     from .books import Books
 
     books = Books() if books is None else books
@@ -456,7 +457,8 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     if single:
         return Evaluation(plan=plan_list[0], claim=claim, cashflow=cashflow, creditor=creditor,
                           metrics=frame.iloc[0], monthly=months[0], schedule=batch.schedule(0),
-                          findings=(_finding_list(plan_list[0], claim) if check_rules else []) + extra[0])
+                          findings=(_finding_list(plan_list[0], claim) if check_rules else []) + extra[0]
+                          + _books.classification_findings(frame.iloc[0], claim, books))
     return frame
 
 

@@ -248,3 +248,17 @@ def test_term_limit_findings_refuses_bad_input_by_name():
                           (dict(plan=SimpleNamespace(term=2.5), claim=claim), "plan.term")]:
         with pytest.raises(InputError, match=field.replace(".", r"\.")):
             term_limit_findings(**kwargs)
+
+
+def test_a_single_plans_evaluation_states_its_risk_class_with_the_articles():
+    # 第十七条 (restructured asset) and 第二十条 (observation period) of the 2023 measures
+    from repayplan.books import CLASSIFICATION_CITATION
+
+    case = rp.Case.sample()
+    ev = rp.evaluate(case.plan("Bank proposal"), case.claim, case.cashflow, case.creditor)
+    [f] = [f for f in ev.findings if f.rule == "books.risk-class"]
+    assert f.severity == "info" and f.citation == f"{CLASSIFICATION_CITATION} 第十七条, 第二十条"
+    assert "classed substandard (222 days past due set the floor)" in f.message
+    assert str(ev.metrics["observation_end"]) in f.message
+    assert ev.metrics["rule_findings"] == rp.evaluate([case.plan("Bank proposal")], case.claim, case.cashflow,
+                                                      case.creditor)["rule_findings"].iloc[0]   # info: not counted
