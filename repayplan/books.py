@@ -3,22 +3,28 @@ r"""The bank's books: what a plan does to the risk class, the provisions and the
 Definitions
 -----------
 Risk class (《商业银行金融资产风险分类办法》, 银保监会 中国人民银行令2023年第1号)
-    Five classes, from best to worst: ``normal`` (正常类), ``special_mention`` (关注类),
-    ``substandard`` (次级类), ``doubtful`` (可疑类), ``loss`` (损失类).  Days past due set a
-    floor: any overdue principal, interest or income at least special mention, more than 90
-    days at least substandard, more than 270 days at least doubtful, more than 360 days loss
-    (:data:`DPD_FLOORS`).  A plan that changes the terms for a borrower in financial
-    difficulty makes the loan a *restructured asset*: at least special mention, and a
-    non-performing class is not upgraded during the observation period, which starts on the
-    first repayment date under the new terms and covers at least two consecutive repayment
-    periods and at least one year:
+    Five classes, from best to worst (第六条): ``normal`` (正常类), ``special_mention``
+    (关注类), ``substandard`` (次级类), ``doubtful`` (可疑类), ``loss`` (损失类); the last
+    three are non-performing (不良资产).  Days past due set a floor (the criteria of
+    第二章 for a non-retail asset): any overdue principal, interest or income at least
+    special mention, more than 90 days at least substandard, more than 270 days at least
+    doubtful, more than 360 days loss (:data:`DPD_FLOORS`).  A plan that changes the terms
+    in the borrower's favour because it is in financial difficulty — an extension, a new
+    or longer grace period, interest capitalised, a rate cut, a reduction of what is owed
+    (第十七条 to 第十九条; overdue amounts are a financial difficulty, 第十八条(一)) —
+    makes the loan a *restructured asset* (重组资产): at least special mention, and a
+    non-performing class is not upgraded during the observation period, which starts on
+    the first repayment date under the new terms and covers at least two consecutive
+    repayment periods and at least one year (第二十条):
     :math:`\text{end} = \max(t_{(2)},\ t_{(1)} + 12\ \text{months})` with :math:`t_{(i)}` the
     *i*-th payment date of the plan (the periods and months are the rule set's
-    ``observation``, (2, 12) for ``cn-bank``).
+    ``observation``, (2, 12) for ``cn-bank``).  :data:`CLASSIFICATION_ARTICLES` maps each
+    rule to its article.
 Provision cost
     :math:`\text{rate}(\text{class}) \times \text{GCA}` with the rates of :class:`Books`
     (default :data:`PROVISION_RATES`, the specific provisions of 《银行贷款损失准备计提指引》
-    (银发〔2002〕98号): 2%, 25%, 50% and 100%; set your own).
+    (银发〔2002〕98号): 2% special mention, 25% substandard, 50% doubtful, 100% loss, the
+    substandard and doubtful rates allowed to float by 20%; set your own).
 Modification gain or loss (IFRS 9 5.4.3 and B5.4.3; CAS 22 企业会计准则第22号)
     When a loan's cash flows are renegotiated and the loan is not derecognised, its gross
     carrying amount is recalculated as the present value of the modified contractual cash flows
@@ -39,16 +45,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from . import rules as _rules
 from ._validate import check_choice, check_fraction, check_int, check_rate
 from .errors import InputError
 
 __all__ = ["Books", "RISK_CLASSES", "PROVISION_RATES", "DPD_FLOORS", "risk_class", "modification_gain",
-           "term_limit_findings", "CLASSIFICATION_CITATION", "WORKING_CAPITAL_CITATION"]
+           "term_limit_findings", "CLASSIFICATION_CITATION", "WORKING_CAPITAL_CITATION",
+           "CLASSIFICATION_ARTICLES", "PROVISION_CITATION", "WORKING_CAPITAL_LIMITS"]
 
 #: The five classes of the 2023 measures, best first.
 RISK_CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
@@ -61,8 +70,27 @@ DPD_FLOORS = ((360, "loss"), (270, "doubtful"), (90, "substandard"), (0, "specia
 
 #: The 2023 risk-classification measures, as cited in findings and docs.
 CLASSIFICATION_CITATION = "《商业银行金融资产风险分类办法》(银保监会 中国人民银行令2023年第1号)"
+#: The article of the 2023 measures behind each classification rule of :func:`risk_class`.
+#: 第六条 (the five classes), 第十七条 to 第十九条 (restructured asset, financial difficulty,
+#: contract adjustments) and 第二十条 (observation period) were read in the text of the measures
+#: (jianbiaoku.com, book 171906); the day floors are those of 第二章's criteria for a
+#: non-retail asset as the measures are summarised (90 and 270 days were read only in the
+#: parallel criteria for insurers' credit assets, 360 days not at all; the article numbers
+#: of the floors were not found in the text retrieved, so the chapter is cited).
+CLASSIFICATION_ARTICLES = {
+    "classes": "第六条",
+    "days_past_due": "第二章 (风险分类)",
+    "restructured_asset": "第十七条",
+    "financial_difficulty": "第十八条",
+    "contract_adjustment": "第十九条",
+    "observation_period": "第二十条",
+}
+#: The 2002 guidelines on loan-loss provisions (specific provisions by class).
+PROVISION_CITATION = "《银行贷款损失准备计提指引》(银发〔2002〕98号)"
 #: The 2024 working-capital loan measures, as cited in the term-limit findings.
-WORKING_CAPITAL_CITATION = "《流动资金贷款管理办法》(国家金融监督管理总局令2024年第2号)"
+WORKING_CAPITAL_CITATION = _rules.WORKING_CAPITAL_CITATION
+#: The working-capital term limits in months: (in principle, with a long operating cash cycle).
+WORKING_CAPITAL_LIMITS = _rules.WORKING_CAPITAL_LIMITS
 
 
 @dataclass(frozen=True)
@@ -85,7 +113,9 @@ class Books:
         claim's contract rate.
     product : {"loan", "working_capital"}
         ``"working_capital"`` checks the term limits of the 2024 working-capital loan
-        measures (:func:`term_limit_findings`).
+        measures (:func:`term_limit_findings`) in :func:`repayplan.evaluate` even when the
+        claim does not say so; a claim with ``product="working_capital"`` has them checked
+        by :func:`repayplan.rules.check` itself.
 
     Examples
     --------
@@ -103,7 +133,11 @@ class Books:
     product: str = "loan"
 
     def __post_init__(self):
-        rates = dict(PROVISION_RATES if self.provision_rates is None else self.provision_rates)
+        given = PROVISION_RATES if self.provision_rates is None else self.provision_rates
+        if not isinstance(given, Mapping):
+            raise InputError("provision_rates", given, "None or a mapping of each of " + ", ".join(RISK_CLASSES)
+                             + " to a rate")
+        rates = dict(given)
         if set(rates) != set(RISK_CLASSES):
             raise InputError("provision_rates", sorted(rates), "a rate for each of " + ", ".join(RISK_CLASSES))
         object.__setattr__(self, "provision_rates",
@@ -175,11 +209,12 @@ def risk_class(pay, claim, books: Books | None = None) -> tuple[list, list]:
 
     Notes
     -----
-    The floor from days past due (:data:`DPD_FLOORS`); a restructuring makes the loan at least
-    special mention (重组前为正常类或关注类的，重组后应至少归为关注类) and keeps a
-    non-performing class through the observation period (观察期内不得上调); the observation
-    period starts at the first payment date under the plan and lasts at least two payments
-    and twelve months (see the module docstring).
+    The floor from days past due (:data:`DPD_FLOORS`, 第二章's criteria); a restructuring
+    (第十七条, 第十九条) makes the loan at least special mention and keeps a non-performing
+    class through the observation period; the observation period starts at the first
+    payment date under the plan and lasts at least two consecutive payments and twelve
+    months (第二十条; see the module docstring).  A technical overdue of up to 7 days, which
+    the measures except from special mention, is not told apart: any day past due counts.
 
     Examples
     --------
@@ -202,6 +237,13 @@ def risk_class(pay, claim, books: Books | None = None) -> tuple[list, list]:
     periods, months = _observation(claim)
     pay = np.asarray(pay, dtype=float)
     classes, ends = [], []
+    dates: dict = {}  # month -> date: a few distinct months for many plans
+
+    def month(k):
+        if k not in dates:
+            dates[k] = _add_months(claim.as_of, k)
+        return dates[k]
+
     for row in pay:
         due = np.flatnonzero(row > 0)
         if due.size == 0:
@@ -211,7 +253,7 @@ def risk_class(pay, claim, books: Books | None = None) -> tuple[list, list]:
         first = int(due[0])
         nth = int(due[min(periods, due.size) - 1])
         classes.append(cls)
-        ends.append(max(_add_months(claim.as_of, nth), _add_months(claim.as_of, first + months)))
+        ends.append(max(month(nth), month(first + months)))
     return classes, ends
 
 
@@ -274,15 +316,55 @@ def book_metrics(batch, claim, pay, books: Books | None = None) -> dict:
             "observation_end": ends, "provision_cost": rates * gca}
 
 
+def classification_findings(row, claim, books: Books | None = None) -> list:
+    """The risk class a plan leaves the loan in, as an ``info`` finding citing the 2023 measures.
+
+    ``row`` is the plan's row of :func:`repayplan.evaluate` (``risk_class``,
+    ``observation_end``); :func:`repayplan.evaluate` adds the finding to a single plan's
+    ``findings``.
+
+    >>> from datetime import date
+    >>> from types import SimpleNamespace
+    >>> claim = SimpleNamespace(as_of=date(2026, 6, 30), breakdown=None)
+    >>> [f] = classification_findings({"risk_class": "substandard", "observation_end": date(2027, 7, 30)},
+    ...                               claim, Books(days_past_due=120))
+    >>> f.rule, f.severity, f.citation.endswith("第十七条, 第二十条")
+    ('books.risk-class', 'info', True)
+    >>> print(f.message)
+    the plan makes the loan a restructured asset classed substandard (120 days past due set the floor) and not upgraded before 2027-07-30, the end of its observation period
+    """
+    from .rules import Finding
+
+    books = books or Books()
+    cls, end = row["risk_class"], row["observation_end"]
+    days = _days_past_due(claim, books)
+    floor = f"{days} days past due set the floor" if days > 0 else "at least special mention once restructured"
+    until = f" and not upgraded before {end}, the end of its observation period" if end is not None else ""
+    return [Finding("books.risk-class", "info", f"{CLASSIFICATION_CITATION} 第十七条, 第二十条",
+                    f"the plan makes the loan a restructured asset classed {cls} ({floor}){until}")]
+
+
 def term_limit_findings(plan, claim, product: str = "working_capital") -> list:
     """Findings on a plan's term under the product's limits (2024 working-capital loan measures).
 
     A working-capital loan (流动资金贷款) has a term of at most three years in principle and of
     at most five years where the borrower's operating cash cycle is long (《流动资金贷款管理
-    办法》, 国家金融监督管理总局令2024年第2号; the limits as the regulator stated them when
-    the measures were issued).  The term counted is the loan's whole life: from the contract
-    date (when known, else the claim date) to the plan's last payment.  Beyond three years
-    is a warning (it needs the long cash cycle on file), beyond five years an error.
+    办法》, 国家金融监督管理总局令2024年第2号: "流动资金贷款期限原则上不超过三年，对经营现金流
+    回收周期较长的，最长不超过五年", as the regulator stated the limits when it issued the
+    measures; :data:`WORKING_CAPITAL_LIMITS`).  The term counted is the loan's whole life:
+    from the contract date (when known, else the claim date) to the plan's last payment.
+    Beyond three years is a warning (it needs the long cash cycle on file), beyond five
+    years an error.  :func:`repayplan.rules.check` reports these findings for a plan on a
+    claim whose ``product`` is ``"working_capital"``.
+
+    Parameters
+    ----------
+    plan : Plan or plan-like
+        Read by its ``term`` (months from the claim date).
+    claim : Claim or claim-like
+        Read by ``as_of`` and ``contract_date``.
+    product : {"loan", "credit_card", "working_capital"}
+        Only ``"working_capital"`` has term limits here.
 
     Examples
     --------
@@ -299,22 +381,16 @@ def term_limit_findings(plan, claim, product: str = "working_capital") -> list:
     >>> term_limit_findings(SimpleNamespace(term=12), claim)
     []
     """
-    from .rules import Finding
+    from ._validate import check_date, check_like
 
+    check_like("plan", plan, ("term",), "a repayplan.Plan (or an object with a term in months)")
+    check_like("claim", claim, ("as_of",), "a repayplan.Claim (what is owed as of a date)")
+    check_choice("product", product, ("loan", "credit_card", "working_capital"))
+    term = check_int("plan.term", plan.term, low=0)
     if product != "working_capital":
         return []
-    start = getattr(claim, "contract_date", None) or claim.as_of
-    elapsed = (claim.as_of.year - start.year) * 12 + claim.as_of.month - start.month
-    life = int(elapsed + plan.term)
-    cite = f"{WORKING_CAPITAL_CITATION} (贷款期限)"
-    if life > 60:
-        return [Finding("working-capital.term-limit", "error", cite,
-                        f"the loan would run {life} months from its contract date; a working-capital "
-                        f"loan runs at most 60 months even with a long operating cash cycle",
-                        value=life, limit=60)]
-    if life > 36:
-        return [Finding("working-capital.term-limit", "warning", cite,
-                        f"the loan would run {life} months from its contract date; a working-capital "
-                        f"loan runs at most 36 months unless the operating cash cycle is long (then 60)",
-                        value=life, limit=36)]
-    return []
+    as_of = check_date("claim.as_of", claim.as_of)
+    start = getattr(claim, "contract_date", None)
+    start = as_of if start is None else check_date("claim.contract_date", start)
+    elapsed = max(0, (as_of.year - start.year) * 12 + as_of.month - start.month)
+    return _rules.working_capital_term(elapsed + term)

@@ -70,8 +70,9 @@ from .money import percent
 
 __all__ = ["Loan", "Claim", "PRODUCTS"]
 
-#: Products a loan can be (credit-card debt has its own instalment rule under cn-bank).
-PRODUCTS: tuple[str, ...] = ("loan", "credit_card")
+#: Products a loan can be (credit-card debt has its own instalment rule under cn-bank; a
+#: working-capital loan the term limits of the 2024 measures, :func:`repayplan.books.term_limit_findings`).
+PRODUCTS: tuple[str, ...] = ("loan", "credit_card", "working_capital")
 
 _LOAN_FIELDS = ("principal", "annual_rate", "periods", "frequency", "method", "start", "day_count",
                 "currency")
@@ -182,7 +183,9 @@ class Loan:
         ISO code (CNY).
     signed : date, optional
         Contract date (for rate caps); default ``start``.
-    product : {"loan", "credit_card"}
+    product : {"loan", "credit_card", "working_capital"}
+        ``"working_capital"`` (流动资金贷款): :func:`repayplan.rules.check` holds a plan to the
+        term limits of the 2024 working-capital loan measures.
     accrual_day_count : str, optional
         Day count of daily penalty and compound accrual; default the rule set's (ACT/360).
     options : mapping, optional
@@ -651,7 +654,10 @@ class Claim:
         Contract date and original maturity (rate caps, extension limits).
     term_months : int, optional
         Original term.
-    product : {"loan", "credit_card"}
+    product : {"loan", "credit_card", "working_capital"}
+        What the loan is: credit-card debt has the instalment limit of its rule, a
+        working-capital loan (流动资金贷款) the term limits of the 2024 measures
+        (:func:`repayplan.books.term_limit_findings`), both through :func:`repayplan.rules.check`.
     credit : number
         Money received beyond the whole debt, held for the payer.
     accelerated : date, optional

@@ -45,6 +45,7 @@ _TEXT = {
     "saved_suggestions": ("saved {names} to {path}; export one with --plan \"{first}\"",
                           "已将 {names} 保存到 {path}；导出请用 --plan \"{first}\""),
     "searching": ("searching plans", "搜索方案"),
+    "serves": ("serves", "立场"),
 }
 
 
@@ -193,25 +194,57 @@ def schedule_text(case, name: str, lang: str) -> str:
 
 
 def compare_text(case, lang: str, names=None) -> str:
-    """The comparison table, the better value of each row marked with ``*``."""
-    cmp = case.compare(names, lang=lang)
+    """The comparison table, the better value of each row marked with ``*``, whose view each
+    row serves in the last column, infeasible plans marked ``✗`` with the reason."""
+    return comparison_text(case.compare(names, lang=lang), lang)
+
+
+#: Whose view a row serves, as the last column of the CLI's tables says it.
+_SIDES = {"en": {"creditor": "creditor", "borrower": "borrower", "both": "both"},
+          "zh": {"creditor": "债权人", "borrower": "借款人", "both": "双方"}}
+
+
+def comparison_text(cmp, lang: str, rows_shown=None) -> str:
+    """A :class:`repayplan.compare.Comparison` for the terminal: a row per metric (only
+    ``rows_shown`` when given), a column per plan, then the side the row serves."""
     labels = cmp.labelled(lang).index
     rows = []
     for label, (key, row) in zip(labels, cmp.table.iterrows(), strict=True):
+        if rows_shown is not None and key not in rows_shown:
+            continue
         cells = [str(label)]
         for col, v in row.items():
             mark = "*" if bool(cmp.better.loc[key, col]) else " "
             cells.append(_metric(key, v) + mark)
+        side = cmp.sides[key] if cmp.sides is not None else "both"
+        cells.append(_SIDES[lang][side])
         rows.append(cells)
     ok = cmp.feasible if cmp.feasible is not None else {c: True for c in cmp.table.columns}
-    headers = [""] + [str(c) + (" " if ok[c] else "✗") for c in cmp.table.columns]
+    headers = [""] + [str(c) + (" " if ok[c] else "✗") for c in cmp.table.columns] + [_t("serves", lang)]
+    ncols = len(headers)
     notes = "".join(f"\n✗ {c}: {r}" for c, r in (cmp.reasons.items() if cmp.reasons is not None else []) if r)
-    return text_table(headers, rows) + "\n" + notes + f"\n{_t('better', lang)}"
+    table = text_table(headers, rows, right=set(range(1, ncols - 1)))
+    return table + "\n" + notes + f"\n{_t('better', lang)}"
+
+
+#: The rows of the shortlist table that ``repayplan suggest`` prints.
+SUGGEST_ROWS = ("expected_npv", "margin", "default_probability", "dscr", "dscr_p5", "min_cash_p5", "burden",
+                "total_paid", "total_waived", "modification_gain", "term")
 
 
 def suggest_text(result, lang: str) -> str:
+    """The suggested plan, the reasons of every candidate, and the candidates side by side
+    (the better value marked among the feasible ones, whose view each row serves)."""
     best = result.best
     lines = [f"{_t('suggested', lang)}: {best.describe(lang)}", "", result.explain(lang)]
+    cand = getattr(result, "candidates", None)
+    if cand is not None and len(cand) and getattr(result, "cashflow", None) is not None \
+            and getattr(result, "creditor", None) is not None:
+        from .compare import compare
+
+        cmp = compare(list(cand["plan"]), result.claim, result.cashflow, result.creditor, lang=lang,
+                      metrics=cand, constraints=result.constraints)
+        lines += ["", _t("candidates", lang), comparison_text(cmp, lang, SUGGEST_ROWS)]
     return "\n".join(lines)
 
 

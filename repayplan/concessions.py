@@ -27,7 +27,9 @@ Sensitivity
     trend :math:`cf_{s,k} (1+g)^{k/12}`, volatility
     :math:`\overline{cf}_k + \phi\,(cf_{s,k} - \overline{cf}_k)`, the recovery rate, the
     enforcement delay and costs, the creditor's discount rate; and whether the
-    recommendation among the shortlist changes.
+    recommendation itself changes: the search is re-run under each push on every plan the
+    negotiation evaluated (one schedule batch, one evaluation per push, the constraints and
+    the objective applied again; see :func:`sensitivity`).
 Break-even
     The value :math:`x^*` of one assumption at which
     :math:`E[\text{NPV}](x^*) = \text{enforcement NPV}(x^*)`, found by
@@ -279,6 +281,20 @@ class _Seeded:
         self.base = {"recovery_rate": enf.recovery_rate, "delay_months": float(enf.delay_months),
                      "costs": float(enf.costs), "discount_rate": creditor.discount_rate}
 
+    def subset(self, idx) -> _Seeded:
+        """The same evaluation restricted to the plans ``idx`` (their schedules reused)."""
+        from .plans import PlanBatch
+
+        idx = [int(i) for i in idx]
+        b = self.batch
+        out = object.__new__(_Seeded)
+        out.__dict__.update(self.__dict__)
+        out.plans = [self.plans[i] for i in idx]
+        out.batch = PlanBatch(plans=out.plans, claim=b.claim, terms=[b.terms[i] for i in idx],
+                              payments=b.payments[idx], balance=b.balance[idx], interest=b.interest[idx],
+                              nrows=b.nrows[idx], units=b.units)
+        return out
+
     def cash(self, level=1.0, trend=0.0, volatility=1.0):
         cf = self.cf
         if volatility != 1.0:
@@ -297,6 +313,10 @@ class _Seeded:
         frame, _ = evaluate_batch(self.batch, self.claim, self.cashflow, self.creditor, self.borrower, cf=cf,
                                    params=params)
         return frame
+
+
+#: The assumptions that move only the creditor's figures (see :func:`sensitivity`).
+_CREDITOR_SIDE = ("recovery_rate", "delay_months", "costs", "discount_rate")
 
 
 def _pushed(name, base, push):
@@ -320,8 +340,10 @@ class Sensitivity:
     table : DataFrame
         One row per (assumption, side) with ``side`` "low" or "high": the assumption's
         ``value``, the plan's ``expected_npv``, ``margin``, ``default_probability``,
-        ``dscr``, their changes from the base (``*_change``), the ``recommended`` plan
-        among the shortlist under that assumption and ``changes`` (whether it differs).
+        ``dscr``, their changes from the base (``*_change``), the plan the search
+        recommends under that assumption (``recommended``: its shortlist name, else its
+        description or "none feasible"; ``recommended_plan``: the Plan) and ``changes``
+        (whether it differs from the recommendation under the case's assumptions).
     base : Series
         The figures under the case's own assumptions.
     plan : Plan
@@ -371,14 +393,35 @@ class Sensitivity:
         return self.table.drop(columns=["recommended"], errors="ignore")._repr_html_()
 
 
+def _check_pushes(pushes) -> dict:
+    """``pushes`` as a dict of known assumptions to (low, high) numbers, or the error naming it."""
+    from ._validate import as_decimal
+
+    if pushes is None:
+        return dict(PUSHES)
+    if not isinstance(pushes, dict) or not pushes:
+        raise InputError("pushes", pushes, "None or a dict of assumptions to (low, high), e.g. "
+                                           "{'cash_level': (0.8, 1.2)}; assumptions: " + ", ".join(PUSHES))
+    out = {}
+    for name, pair in pushes.items():
+        if name not in PUSHES:
+            raise InputError("pushes", name, "one of " + ", ".join(PUSHES))
+        if isinstance(pair, (str, bytes, dict)) or np.ndim(pair) != 1 or len(pair) != 2:
+            raise InputError(f"pushes[{name!r}]", pair, "a pair (low, high) of numbers")
+        lo, hi = (float(as_decimal(f"pushes[{name!r}]", v)) for v in pair)
+        out[name] = (lo, hi)
+    return out
+
+
 def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
-    """The recommended plan's key figures with each assumption pushed down and up.
+    """The recommended plan's key figures with each assumption pushed down and up, and the
+    search re-run under each push.
 
     Parameters
     ----------
     result : Negotiation
         A result of :func:`repayplan.negotiate` (its claim, cash flow, creditor, borrower,
-        constraints, objective and shortlist).
+        constraints, objective and every plan it evaluated).
     pushes : dict, optional
         Replaces :data:`PUSHES` (name to (low, high)).
 
@@ -388,9 +431,22 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
 
     Notes
     -----
-    Every push re-evaluates the shortlist (and the recommended plan) in one batch on the same
-    seeded scenarios; the recommendation under a push is the shortlisted plan that is feasible
-    and best by the negotiation's objective.
+    Each push re-runs the search on the same seeded scenarios: every plan the negotiation
+    evaluated (the grid, its refinement points, the waterfall's result, the plans without
+    the transfers) is evaluated again with the assumption pushed — one schedule batch
+    built once, one evaluation per push — the constraints applied again (a discount-rate
+    push moves the rate floor with the cost of funds), and the recommendation is the
+    feasible plan best by the negotiation's objective, ties to fewer concessions, as
+    :func:`repayplan.negotiate` ranks them.  The creditor's assumptions (recovery rate,
+    delay, costs, discount rate) cannot move a plan's DSCR, default probability, cash at
+    hand, term, burden or rule findings, so their pushes evaluate only the plans that meet
+    every constraint on those — the same recommendation, fewer plans.  What is not re-run: the local
+    refinement of continuous dimensions around a new optimum (a :class:`Range` is searched
+    on the points the negotiation visited) and, for ``"waterfall"``, the steps (the
+    evaluated plans are ranked by the creditor's value).  ``recommended`` names the plan
+    chosen under the push (its shortlist name when it is on the shortlist, else its
+    description) and ``changes`` says whether it differs from the plan the same ranking
+    chooses under the case's own assumptions.
 
     Examples
     --------
@@ -408,49 +464,92 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
     >>> float(t.loc[("recovery_rate", "high"), "expected_npv_change"])
     0.0
     """
-    from .negotiate import has_hard_finding, score
+    from .negotiate import Negotiation, SearchContext, score
 
-    plans = [p for p in result.candidates["plan"]]
-    seeded = _Seeded(plans, result.claim, result.cashflow, result.creditor, result.borrower)
-    cons = result.constraints
-    hard = np.array([has_hard_finding(p, result.claim) for p in plans]) if cons.hard_rules \
-        else np.zeros(len(plans), bool)
-    names = list(result.candidates.index)
+    if not isinstance(result, Negotiation):
+        raise InputError("result", type(result).__name__, "a repayplan.Negotiation (the result of negotiate)")
+    pushes = _check_pushes(pushes)
+    claim, cons = result.claim, result.constraints
+    # the search's candidate set: every distinct plan the negotiation evaluated, the
+    # recommended plan first (its figures are the table's)
+    best_key = SearchContext.key(result.best)
+    plans, seen = [result.best], {best_key}
+    for p in result.evaluated["plan"]:
+        k = SearchContext.key(p)
+        if k not in seen:
+            seen.add(k)
+            plans.append(p)
+    seeded = _Seeded(plans, claim, result.cashflow, result.creditor, result.borrower)
+    ctx = SearchContext(claim, result.cashflow, result.creditor, result.borrower, cons, "creditor", result.beta, None)
+    hard = ctx.hard(plans) if cons.hard_rules else np.zeros(len(plans), bool)
+    rates = [float(claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in plans]
+    objective = result.objective if result.objective in ("nash", "creditor", "borrower") else "creditor"
+    short = {SearchContext.key(p): name for name, p in zip(result.candidates.index, result.candidates["plan"],
+                                                            strict=True)}
+    n_conc: dict = {}
+    rates = np.array(rates)
 
-    def judge(frame):
-        f = frame.reset_index(drop=True).assign(
-            plan=plans, rate=[float(result.claim.annual_rate) if p.annual_rate is None else p.annual_rate
-                              for p in plans])
-        checks = cons.checks(f, hard, claim=result.claim, creditor=result.creditor)
+    def checks_of(frame, idx, creditor):
+        f = frame.reset_index(drop=True).assign(plan=[plans[i] for i in idx], rate=rates[idx])
+        return f, cons.checks(f, hard[idx], claim=claim, creditor=creditor)
+
+    def choose(frame, idx=None, creditor=None) -> int | None:
+        idx = np.arange(len(plans)) if idx is None else np.asarray(idx)
+        f, checks = checks_of(frame, idx, creditor or result.creditor)
         ok = np.logical_and.reduce(list(checks.values())) if checks else np.ones(len(f), bool)
-        obj = score(f, result.objective if result.objective in ("nash", "creditor", "borrower") else "creditor",
-                    result.beta)
-        obj = np.where(ok, obj, -np.inf)
-        return names[int(np.argmax(obj))] if np.isfinite(obj).any() else "none feasible"
+        obj = np.where(ok, score(f, objective, result.beta), -np.inf)
+        if not np.isfinite(obj).any():
+            return None
+        top = np.round(obj, 9) == np.round(obj[np.isfinite(obj)].max(), 9)
+        tied = [int(idx[j]) for j in np.flatnonzero(top & np.isfinite(obj))]
+        for i in tied:  # ties go to fewer concessions, as negotiate ranks them
+            if i not in n_conc:
+                n_conc[i] = count(plans[i], claim)
+        return min(tied, key=lambda i: (n_conc[i], i))
+
+    def name_of(i) -> str:
+        if i is None:
+            return "none feasible"
+        return short.get(SearchContext.key(plans[i]), plans[i].describe())
 
     keys = ["expected_npv", "margin", "default_probability", "dscr"]
     base_frame = seeded.frame()
     base = base_frame.iloc[0][keys]
-    base_choice = judge(base_frame)
+    base_choice = choose(base_frame)
+    # the creditor's assumptions (recovery, delay, costs, discount rate) move only the
+    # creditor's figures: a plan that fails a constraint on the cash (DSCR, default
+    # probability, cash at hand, term, burden, hard rules) fails it under those pushes too,
+    # so they re-run the search on the plans that pass every such constraint
+    _, base_checks = checks_of(base_frame, np.arange(len(plans)), result.creditor)
+    cash_side = [ok for name, ok in base_checks.items() if name not in ("min_margin", "min_rate")]
+    keep = np.logical_and.reduce(cash_side) if cash_side else np.ones(len(plans), bool)
+    keep[0] = True  # the recommended plan: its figures are the table's
+    creditor_idx = np.flatnonzero(keep)
+    creditor_side = seeded.subset(creditor_idx)
     rows, index = [], []
-    for name, (lo, hi) in (pushes or PUSHES).items():
-        if name not in PUSHES:
-            raise InputError("pushes", name, "one of " + ", ".join(PUSHES))
+    for name, (lo, hi) in pushes.items():
         ref = seeded.base.get(name)
         for side, push in (("low", lo), ("high", hi)):
             value = _pushed(name, ref, push) if ref is not None else push
             if value is None or (ref is not None and value == ref):
                 continue  # out of range, or no change (half of zero costs)
-            f = seeded.frame(**{name: value})
+            if name in _CREDITOR_SIDE:
+                f = creditor_side.frame(**{name: value})
+                pushed = result.creditor.replace(discount_rate=value) if name == "discount_rate" else None
+                choice = choose(f, creditor_idx, pushed)
+            else:
+                f = seeded.frame(**{name: value})
+                choice = choose(f)
             row = f.iloc[0][keys]
-            choice = judge(f)
             rec = {"value": value, **{k: float(row[k]) for k in keys},
                    **{f"{k}_change": float(row[k] - base[k]) for k in keys},
-                   "recommended": choice, "changes": choice != base_choice}
+                   "recommended": name_of(choice),
+                   "recommended_plan": None if choice is None else plans[choice],
+                   "changes": choice != base_choice}
             rows.append(rec)
             index.append((name, side))
     table = pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(index, names=["assumption", "side"]))
-    return Sensitivity(table=table, base=base, plan=plans[0])
+    return Sensitivity(table=table, base=base, plan=result.best)
 
 
 def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=None, bracket=None,

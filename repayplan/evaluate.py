@@ -437,6 +437,7 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     borrower = Borrower() if borrower is None else borrower
     if not isinstance(borrower, Borrower):
         raise InputError("borrower", type(borrower).__name__, "a repayplan.Borrower")
+    from . import books as _books
     from .books import Books
 
     books = Books() if books is None else books
@@ -456,7 +457,8 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     if single:
         return Evaluation(plan=plan_list[0], claim=claim, cashflow=cashflow, creditor=creditor,
                           metrics=frame.iloc[0], monthly=months[0], schedule=batch.schedule(0),
-                          findings=(_finding_list(plan_list[0], claim) if check_rules else []) + extra[0])
+                          findings=(_finding_list(plan_list[0], claim) if check_rules else []) + extra[0]
+                          + _books.classification_findings(frame.iloc[0], claim, books))
     return frame
 
 
@@ -499,7 +501,8 @@ def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None, credito
                                      f"rate {plan.annual_rate:.3%} is below the bank's floor {floor:.3%} (its cost "
                                      f"of funds, at most the contract rate): the cut is a concession to price",
                                      value=Decimal(repr(plan.annual_rate)), limit=Decimal(repr(floor))))
-        if books is not None:
+        if books is not None and getattr(claim, "product", None) != "working_capital":
+            # a working-capital claim has them from rules.check already
             found.extend(term_limit_findings(plan, claim, books.product))
         out.append(found)
     return out

@@ -78,6 +78,11 @@ OBJECTIVES = ("nash", "creditor", "borrower", "waterfall")
 _CONTINUOUS_OK = {"annual_rate", "penalty_waiver", "interest_waiver", "haircut", "down_payment", "balloon",
                   "step_up", "settlement_discount"}
 _INTEGER_DIMS = {"term", "grace", "settlement_by"}
+_PLAN_FIELDS = tuple(f.name for f in dataclasses.fields(Plan) if f.name != "name")
+#: What :func:`repayplan.rules.check` reads of a plan (see ``rules._Context.build``).
+_RULE_FIELDS = ("annual_rate", "penalty_rate", "signed", "contract_date", "term", "is_settlement", "settlement_by",
+                "frequency", "product", "kind", "rules", "periods", "total", "as_of", "overdue_principal", "start",
+                "maturity", "term_months")
 
 
 @dataclass(frozen=True)
@@ -1016,21 +1021,31 @@ def _with_waterfall(ctx: SearchContext, frame: pd.DataFrame, cashflow):
     """
     ctx.progress = None  # the search is done: what follows is not part of it
     try:
-        wf = _waterfall(ctx.claim, cashflow, ctx.creditor, ctx.borrower, ctx.constraints, Waterfall(), None)
+        _, plans, _, meets, _, _ = _waterfall_steps(ctx.claim, cashflow, Waterfall())
     except (InfeasibleError, InputError):
         return frame, None
-    plan = wf.best
+    if not meets.any():
+        return frame, None
+    plan = plans[int(np.argmax(meets))]  # the first step that meets the target: the waterfall's result
     if any(p == plan for p in frame["plan"]):
         return frame, plan
     return pd.concat([frame, ctx.evaluate([plan])], ignore_index=True), plan
 
 
-def _rank(frame: pd.DataFrame, claim) -> pd.DataFrame:
-    """Feasible plans, best objective first; ties (to 1e-9) go to fewer concessions."""
+def _rank(frame: pd.DataFrame, claim, counts: dict | None = None) -> pd.DataFrame:
+    """Feasible plans, best objective first; ties (to 1e-9) go to fewer concessions
+    (``counts`` keeps each plan's number of concessions between calls)."""
     from .concessions import count
 
     feasible = frame[frame["feasible"]].copy()
-    feasible["concessions"] = [count(p, claim) for p in feasible["plan"]]
+    counts = {} if counts is None else counts
+    n = []
+    for p in feasible["plan"]:
+        k = SearchContext.key(p)
+        if k not in counts:
+            counts[k] = count(p, claim)
+        n.append(counts[k])
+    feasible["concessions"] = n
     obj = feasible["objective"].to_numpy(dtype=float)
     feasible["_key"] = np.where(np.isfinite(obj), np.round(obj, 9), obj)
     return feasible.sort_values(["_key", "concessions"], ascending=[False, True], kind="stable").drop(columns="_key")
@@ -1049,8 +1064,9 @@ def _judged_shortlist(ctx: SearchContext, frame: pd.DataFrame):
     judge = lambda plans: ctx.evaluate(list(plans))  # noqa: E731
     judge.claim = ctx.claim
     seen_transfer: set = set()
+    counts: dict = {}
     for _ in range(12):
-        ranked = _rank(frame, ctx.claim)
+        ranked = _rank(frame, ctx.claim, counts)
         if seen_transfer:
             ranked = ranked[[p.replace(name="") not in seen_transfer for p in ranked["plan"]]]
         candidates = _shortlist(ranked, None, claim=ctx.claim, waterfall=getattr(ctx, "waterfall_plan", None))
@@ -1102,35 +1118,86 @@ def _sample_plans(space: SearchSpace, n: int, seed) -> list:
 
 
 class SearchContext:
+    """Evaluates plans for one negotiation: metrics, rule findings, constraints and objective.
+
+    Each distinct plan (its name aside) is evaluated once per context: a plan asked for again
+    (a concession's variant that is also a grid point, the waterfall's result, a plan of the
+    transfer rounds) is taken from the context's cache, its rule findings with it.
+    """
+
     def __init__(self, claim, cashflow, creditor, borrower, constraints, objective, beta, progress):
         self.claim, self.cashflow, self.creditor, self.borrower = claim, cashflow, creditor, borrower
         self.constraints, self.objective, self.beta, self.progress = constraints, objective, beta, progress
         self.done = 0
-        self.seen: dict = {}
+        self.seen: dict = {}                  # plan key -> (batch, row) of the plans evaluated
+        self._frames: list = []               # the evaluated batches
+        self._hard: dict = {}
+
+    @staticmethod
+    def key(plan) -> tuple:
+        """What identifies a plan's evaluation: every field but its name."""
+        return tuple(getattr(plan, f) for f in _PLAN_FIELDS)
 
     def evaluate(self, plans, total=None, batch=100) -> pd.DataFrame:
-        frames = []
-        total = total or len(plans)
-        for a in range(0, len(plans), batch):
-            part = plans[a : a + batch]
-            f = evaluate(part, self.claim, self.cashflow, self.creditor, borrower=self.borrower, check_rules=False)
-            f = f.reset_index(drop=True)
-            f["plan"] = part
-            f["rate"] = [float(self.claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in part]
-            hard = np.array([has_hard_finding(p, self.claim) for p in part]) if self.constraints.hard_rules \
-                else np.zeros(len(part), bool)
-            checks = self.constraints.checks(f, hard, claim=self.claim, creditor=self.creditor)
-            f["hard_rule"] = hard
-            for name, ok in checks.items():
-                f[f"ok_{name}"] = ok
-            f["feasible"] = np.logical_and.reduce(list(checks.values())) if checks else True
-            f["objective"] = self.score(f)
-            f["claim_total"] = float(self.claim.total)
-            frames.append(f)
+        plans = list(plans)
+        keys = [self.key(p) for p in plans]
+        fresh: dict = {}
+        for k, p in zip(keys, plans, strict=True):
+            if k not in self.seen and k not in fresh:
+                fresh[k] = p
+        todo, todo_keys = list(fresh.values()), list(fresh)
+        total = total or len(todo)
+        for a in range(0, len(todo), batch):
+            part = todo[a : a + batch]
+            f = self._evaluate(part)
+            fi = len(self._frames)
+            self._frames.append(f)
+            for j, k in enumerate(todo_keys[a : a + batch]):
+                self.seen[k] = (fi, j)
             self.done += len(part)
             if self.progress is not None:
                 self.progress(min(self.done, total), total)
-        return pd.concat(frames, ignore_index=True)
+        loc = [self.seen[k] for k in keys]
+        used = sorted({fi for fi, _ in loc})
+        if len(used) == 1:  # the usual case (a batch just evaluated, or one earlier batch)
+            out = self._frames[used[0]].iloc[[j for _, j in loc]]
+        else:  # rows of several batches: only those batches joined
+            offset, at = {}, 0
+            for fi in used:
+                offset[fi] = at
+                at += len(self._frames[fi])
+            joined = pd.concat([self._frames[fi] for fi in used], ignore_index=True)
+            out = joined.iloc[[offset[fi] + j for fi, j in loc]]
+        out = out.reset_index(drop=True)
+        out["plan"] = plans
+        return out
+
+    def hard(self, plans) -> np.ndarray:
+        """Whether each plan breaks a hard rule: :func:`repayplan.rules.check`, once per distinct
+        set of the fields it reads (the rate, the term, the kind and the settlement's date: a
+        grid's waivers and shapes share the findings)."""
+        out = []
+        for p in plans:
+            k = tuple(getattr(p, a, None) for a in _RULE_FIELDS)
+            if k not in self._hard:
+                self._hard[k] = has_hard_finding(p, self.claim)
+            out.append(self._hard[k])
+        return np.array(out, dtype=bool)
+
+    def _evaluate(self, part) -> pd.DataFrame:
+        f = evaluate(part, self.claim, self.cashflow, self.creditor, borrower=self.borrower, check_rules=False)
+        f = f.reset_index(drop=True)
+        f["plan"] = part
+        f["rate"] = [float(self.claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in part]
+        hard = self.hard(part) if self.constraints.hard_rules else np.zeros(len(part), bool)
+        checks = self.constraints.checks(f, hard, claim=self.claim, creditor=self.creditor)
+        f["hard_rule"] = hard
+        for name, ok in checks.items():
+            f[f"ok_{name}"] = ok
+        f["feasible"] = np.logical_and.reduce(list(checks.values())) if checks else True
+        f["objective"] = self.score(f)
+        f["claim_total"] = float(self.claim.total)
+        return f
 
     def score(self, f: pd.DataFrame) -> np.ndarray:
         return score(f, self.objective, self.beta)
@@ -1373,17 +1440,21 @@ def _num(v) -> str:
     return f"{v:,.2f}" if isinstance(v, (float, np.floating)) else str(v)
 
 
-def _waterfall(claim, cashflow, creditor, borrower, constraints, wf: Waterfall, progress) -> Negotiation:
+def _waterfall_steps(claim, cashflow, wf: Waterfall):
+    """The waterfall's steps, their regular payments, whether each meets the target and the
+    measure of the target (payment over mean cash, or the payment reduction), and the mean
+    cash of the first twelve months.  The payments come from one batch of the steps' plans
+    (a waterfall step has no grace: its regular payment is that of month 1)."""
     from .evaluate import align_cashflow
+    from .plans import plan_batch
 
     steps = wf.steps(claim)
     plans = [p for _, p in steps]
     horizon = max(p.term for p in plans)
     cf = align_cashflow(cashflow, claim, horizon)
     cash12 = float(cf[:, :12].mean())
-    ctx = SearchContext(claim, cashflow, creditor, borrower, constraints, "creditor", 0.5, progress)
-    frame = ctx.evaluate(plans)
-    pays = np.array([float(p.schedule(claim).payment) for p in plans])
+    batch = plan_batch(plans, claim)
+    pays = batch.payments[:, 1].astype(float) / 10.0**batch.units
     base = pays[0]
     if wf.target == "ratio":
         meets = pays <= wf.value * cash12
@@ -1391,6 +1462,13 @@ def _waterfall(claim, cashflow, creditor, borrower, constraints, wf: Waterfall, 
     else:
         meets = pays <= (1 - wf.value) * base
         measure = 1 - pays / base
+    return steps, plans, pays, meets, measure, cash12
+
+
+def _waterfall(claim, cashflow, creditor, borrower, constraints, wf: Waterfall, progress) -> Negotiation:
+    steps, plans, pays, meets, measure, cash12 = _waterfall_steps(claim, cashflow, wf)
+    ctx = SearchContext(claim, cashflow, creditor, borrower, constraints, "creditor", 0.5, progress)
+    frame = ctx.evaluate(plans)
     frame["waterfall_step"] = [name for name, _ in steps]
     frame["target_measure"] = measure
     frame["meets_target"] = meets

@@ -1064,6 +1064,7 @@ def check(plan_or_loan, claim=None, ruleset=None, *, strict: bool = False) -> li
     for rule in (_check_penalty_markup, _check_rate_caps, _check_extension, _check_card_instalments,
                  _flag_restructuring):
         findings.extend(rule(ctx))
+    findings.extend(_check_product_term(ctx, claim))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings = sorted(findings, key=lambda f: order[f.severity])
     hard = [f for f in findings if f.hard]
@@ -1275,6 +1276,48 @@ def _check_card_instalments(ctx: _Context):
             f"a personalised instalment plan on credit-card debt of {ctx.term} months; at most "
             f"{rs.card_instalment_max_months} months are allowed",
             value=ctx.term, limit=rs.card_instalment_max_months)
+
+
+#: The 2024 working-capital loan measures (cited by the term-limit findings; see repayplan.books).
+WORKING_CAPITAL_CITATION = "《流动资金贷款管理办法》(国家金融监督管理总局令2024年第2号)"
+#: Their term limits in months: in principle, and with a long operating cash cycle.
+WORKING_CAPITAL_LIMITS = (36, 60)
+
+
+def working_capital_term(life: int) -> list[Finding]:
+    """The finding on a working-capital loan that would run ``life`` months in all (2024 measures).
+
+    Beyond 36 months a warning (it needs the long operating cash cycle on file), beyond 60
+    an error; :func:`repayplan.books.term_limit_findings` counts the months.
+
+    >>> [(f.severity, f.limit) for f in working_capital_term(40)], working_capital_term(36)
+    ([('warning', 36)], [])
+    """
+    life = check_int("life", life, low=0)
+    usual, longest = WORKING_CAPITAL_LIMITS
+    cite = f"{WORKING_CAPITAL_CITATION} (贷款期限)"
+    if life > longest:
+        return [Finding("working-capital.term-limit", "error", cite,
+                        f"the loan would run {life} months from its contract date; a working-capital "
+                        f"loan runs at most {longest} months even with a long operating cash cycle",
+                        value=life, limit=longest)]
+    if life > usual:
+        return [Finding("working-capital.term-limit", "warning", cite,
+                        f"the loan would run {life} months from its contract date; a working-capital "
+                        f"loan runs at most {usual} months unless the operating cash cycle is long "
+                        f"(then {longest})", value=life, limit=usual)]
+    return []
+
+
+def _check_product_term(ctx: _Context, claim):
+    """The term limits of the product (a working-capital loan: the 2024 measures), for a plan:
+    the loan's whole life, from its contract date (else the claim date) to the plan's end."""
+    if ctx.what != "plan" or ctx.product != "working_capital" or claim is None or ctx.term is None:
+        return []
+    start = getattr(claim, "contract_date", None)
+    start = ctx.as_of if start is None else check_date("contract_date", start)
+    elapsed = max(0, (ctx.as_of.year - start.year) * 12 + ctx.as_of.month - start.month)
+    return working_capital_term(elapsed + ctx.term)
 
 
 def _flag_restructuring(ctx: _Context):

@@ -31,10 +31,45 @@ MONTHLY = np.array([[0.0] + [1_000.0] * 36])
 
 
 # ----------------------------------------------------------------------------------------
-# classification: 《商业银行金融资产风险分类办法》 (2023): more than 90 / 270 / 360 days past due
-# at least substandard / doubtful / loss; any overdue amount at least special mention; a
-# restructured asset at least special mention, observed for two periods and a year
+# classification: 《商业银行金融资产风险分类办法》 (银保监会 中国人民银行令2023年第1号):
+# 第六条 the five classes; 第二章's criteria: more than 90 / 270 / 360 days past due at least
+# substandard / doubtful / loss, any overdue amount at least special mention; 第十七条-第十九条
+# a restructured asset (extension, grace, rate cut ... for a borrower in difficulty) at least
+# special mention; 第二十条 observed from the first repayment date under the new terms for two
+# consecutive periods and at least a year (text read at jianbiaoku.com, book 171906)
 # ----------------------------------------------------------------------------------------
+def test_the_five_classes_are_those_of_article_6_and_every_rule_names_its_article():
+    from repayplan.books import CLASSIFICATION_ARTICLES, CLASSIFICATION_CITATION
+
+    assert RISK_CLASSES == ("normal", "special_mention", "substandard", "doubtful", "loss")   # 第六条, best first
+    assert "2023年第1号" in CLASSIFICATION_CITATION
+    assert CLASSIFICATION_ARTICLES["classes"] == "第六条"
+    assert CLASSIFICATION_ARTICLES["restructured_asset"] == "第十七条"
+    assert CLASSIFICATION_ARTICLES["observation_period"] == "第二十条"
+    cite = rp.rules.get("cn-bank").rule("restructuring-observation").citation
+    assert cite.startswith(CLASSIFICATION_CITATION) and cite.endswith("第二十条")
+    import repayplan.books as books
+
+    for article in ("第六条", "第十七条", "第十九条", "第二十条"):
+        assert article in books.__doc__
+
+
+def test_provision_rates_are_the_specific_provisions_of_the_2002_guidelines():
+    # 《银行贷款损失准备计提指引》(银发〔2002〕98号): special mention 2 %, substandard 25 %,
+    # doubtful 50 %, loss 100 % (the substandard and doubtful rates may float by 20 %)
+    from repayplan.books import PROVISION_CITATION
+
+    assert PROVISION_RATES == {"normal": 0.0, "special_mention": 0.02, "substandard": 0.25, "doubtful": 0.5,
+                               "loss": 1.0}
+    assert "银发〔2002〕98号" in PROVISION_CITATION
+
+
+def test_a_restructuring_never_leaves_the_loan_normal_and_never_upgrades_it():
+    # 第十七条/第二十条: at least special mention, the days-past-due class kept through the
+    # observation period (no upgrade however well the plan is paid)
+    for days, want in [(0, "special_mention"), (200, "substandard"), (300, "doubtful")]:
+        classes, ends = risk_class(np.array([[0.0] + [1_000.0] * 36] * 2), CLAIM, Books(days_past_due=days))
+        assert classes == [want, want] and ends[0] == date(2028, 1, 1)      # month 1 + 12 months
 @pytest.mark.parametrize(("days", "want"), [
     (0, "special_mention"), (1, "special_mention"), (90, "special_mention"), (91, "substandard"),
     (270, "substandard"), (271, "doubtful"), (360, "doubtful"), (361, "loss"), (2_000, "loss"),
@@ -150,3 +185,80 @@ def test_evaluate_reports_the_term_limit_as_a_rule_finding():
     assert [f.rule for f in one.findings if f.rule.startswith("working-capital")] == ["working-capital.term-limit"]
     frame = rp.evaluate([rp.Plan(term=12), rp.Plan(term=60)], case.claim, case.cashflow, case.creditor, books=books)
     assert frame["rule_findings"].iloc[1] == frame["rule_findings"].iloc[0] + 1
+
+
+# ----------------------------------------------------------------------------------------
+# the product on the claim: rules.check holds a working-capital plan to the 2024 limits, and
+# everything that reads rules.check (evaluate, compare, negotiate's feasibility) sees it
+# ----------------------------------------------------------------------------------------
+WC = rp.Case.sample().claim.replace(product="working_capital")     # signed 2025-03-20, claim 2026-06-30
+
+
+@pytest.mark.parametrize(("term", "want"), [(21, []), (22, [("warning", 37, 36)]), (45, [("warning", 60, 36)]),
+                                            (46, [("error", 61, 60)])])
+def test_rules_check_applies_the_working_capital_limits_to_the_loans_whole_life(term, want):
+    # 15 months from the contract date to the claim date, then the plan's term
+    got = [(f.severity, f.value, f.limit) for f in rp.rules.check(rp.Plan(term=term), WC)
+           if f.rule == "working-capital.term-limit"]
+    assert got == want
+    assert all("国家金融监督管理总局令2024年第2号" in f.citation for f in rp.rules.check(rp.Plan(term=term), WC)
+               if f.rule == "working-capital.term-limit")
+
+
+def test_a_term_loan_or_a_loan_has_no_working_capital_limit():
+    claim = WC.replace(product="loan")
+    assert not [f for f in rp.rules.check(rp.Plan(term=120), claim) if f.rule.startswith("working-capital")]
+
+
+def test_the_product_is_validated_and_read_and_written_in_the_case_file():
+    with pytest.raises(InputError, match="product"):
+        WC.replace(product="overdraft")
+    case = rp.Case.sample()
+    case = case.replace(claim=case.claim.replace(product="working_capital"))
+    text = case.dumps()
+    assert 'product = "working_capital"' in text
+    assert rp.Case.loads(text).claim.product == "working_capital"
+
+
+def test_the_term_limit_excludes_plans_from_negotiate_and_marks_them_in_compare():
+    case = rp.Case.sample()
+    cash = case.cashflow
+    plans = [rp.Plan(term=36, name="36"), rp.Plan(term=60, name="60")]
+    cmp = rp.compare(plans, WC, cash, case.creditor)
+    assert cmp.reasons["36"] == "" or "working-capital" not in cmp.reasons["36"]
+    assert "working-capital.term-limit" in cmp.reasons["60"] and not cmp.feasible["60"]
+    # evaluate counts it once (rules.check), also with Books(product="working_capital")
+    one = rp.evaluate(rp.Plan(term=60), WC, cash, case.creditor, books=Books(product="working_capital"))
+    assert [f.rule for f in one.findings].count("working-capital.term-limit") == 1
+    res = rp.negotiate(WC, cash, case.creditor, objective="creditor", borrower=case.borrower_side,
+                       constraints=rp.Constraints(min_dscr=0.5, min_dscr_p5=None),
+                       space=rp.SearchSpace(term=[24, 36, 48, 60]))
+    ev = res.evaluated.set_index("term")
+    assert bool(ev.loc[60, "hard_rule"]) and not bool(ev.loc[60, "feasible"])
+    assert not bool(ev.loc[24, "hard_rule"])
+    assert (res.candidates["term"] <= 45).all()
+
+
+def test_term_limit_findings_refuses_bad_input_by_name():
+    claim = SimpleNamespace(as_of=date(2026, 6, 30), contract_date=date(2025, 3, 20))
+    for kwargs, field in [(dict(plan=0, claim=claim), "plan"), (dict(plan=None, claim=claim), "plan"),
+                          (dict(plan=SimpleNamespace(term=12), claim={}), "claim"),
+                          (dict(plan=SimpleNamespace(term=12), claim=claim, product=None), "product"),
+                          (dict(plan=SimpleNamespace(term=12), claim=claim, product="lease"), "product"),
+                          (dict(plan=SimpleNamespace(term=2.5), claim=claim), "plan.term")]:
+        with pytest.raises(InputError, match=field.replace(".", r"\.")):
+            term_limit_findings(**kwargs)
+
+
+def test_a_single_plans_evaluation_states_its_risk_class_with_the_articles():
+    # 第十七条 (restructured asset) and 第二十条 (observation period) of the 2023 measures
+    from repayplan.books import CLASSIFICATION_CITATION
+
+    case = rp.Case.sample()
+    ev = rp.evaluate(case.plan("Bank proposal"), case.claim, case.cashflow, case.creditor)
+    [f] = [f for f in ev.findings if f.rule == "books.risk-class"]
+    assert f.severity == "info" and f.citation == f"{CLASSIFICATION_CITATION} 第十七条, 第二十条"
+    assert "classed substandard (222 days past due set the floor)" in f.message
+    assert str(ev.metrics["observation_end"]) in f.message
+    assert ev.metrics["rule_findings"] == rp.evaluate([case.plan("Bank proposal")], case.claim, case.cashflow,
+                                                      case.creditor)["rule_findings"].iloc[0]   # info: not counted

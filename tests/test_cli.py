@@ -25,6 +25,7 @@ import pytest
 import repayplan as rp
 from repayplan.case import Case, Party, Projection, sample_text
 from repayplan.cli import main
+from repayplan.evaluate import ALL_METRICS
 from repayplan.report import LABELS
 
 SAMPLE = Case.sample()
@@ -249,10 +250,12 @@ def test_compare_prints_the_library_comparison(runs):
     case = small_case()
     cmp = case.compare()
     head, rows = parse_table(out, "")
-    assert head == ["twelve", "two years"]
+    assert head == ["twelve", "two years", "serves"]
     labels = cmp.labelled("en").index
     assert [row[0] for row in rows] == list(labels)
-    by_label = {row[0]: row[1:] for row in rows}
+    # the last column says whose view each row serves (repayplan.evaluate.ALL_METRICS)
+    assert [row[-1] for row in rows] == [ALL_METRICS[k][0] for k in cmp.table.index]
+    by_label = {row[0]: row[1:-1] for row in rows}
     total = case.claim.total
     enf = (0.5 * float(total) - 1000) / (1 + 0.06 / 12) ** 12       # closed form of the alternative
     assert by_label["Enforcement NPV (alternative)"] == [f"{enf:,.2f}"] * 2
@@ -278,6 +281,31 @@ def test_suggest_runs_the_engine_with_the_case_settings(runs):
     best = SAMPLE.negotiate().best
     assert res.stdout.startswith(f"Suggested plan: {best.describe()}\n")
     assert "searching plans: 100%" in res.stderr
+
+
+def test_suggest_shows_the_candidates_side_by_side_with_whose_view_each_row_serves(tmp_path, capsys):
+    small_case().save(tmp_path / "c.toml")
+    assert main(["suggest", str(tmp_path / "c.toml"), "--objective", "creditor", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    res = small_case().negotiate(objective="creditor")
+    head, rows = parse_table(out.split("\nCandidates\n", 1)[1], "")
+    assert head == list(res.candidates.index) + ["serves"]
+    from repayplan.cli import SUGGEST_ROWS
+
+    shown = [k for k in res.evaluated.columns if k in SUGGEST_ROWS]       # in evaluate()'s order
+    assert [row[-1] for row in rows] == [ALL_METRICS[k][0] for k in shown]
+    by_label = {row[0]: row[1:-1] for row in rows}
+    assert by_label["Term (months)"] == [str(t) for t in res.candidates["term"]]
+
+
+def test_compare_marks_an_infeasible_plan_with_the_reason(tmp_path, capsys):
+    case = small_case()
+    case = case.replace(plans=list(case.plans.values()) + [rp.Plan(term=12, down_payment=50_000, name="all down")])
+    case.save(tmp_path / "c.toml")
+    assert main(["compare", str(tmp_path / "c.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "all down✗" in out.splitlines()[0]
+    assert re.search(r"✗ all down: signing payment 50,000\.00 above the cash at hand", out)
 
 
 def test_suggest_options_override_the_case(tmp_path, capsys):

@@ -99,3 +99,85 @@ def test_sensitivity_of_the_sample_case_runs_on_every_assumption():
     assert names == {"cash_level", "cash_trend", "cash_volatility", "recovery_rate", "delay_months", "costs",
                      "discount_rate"}
     assert isinstance(s.recommendation_changes, bool)
+
+
+# ----------------------------------------------------------------------------------------
+# the search re-run under each push: the oracle is negotiate itself, run again from scratch
+# with the assumption changed in its inputs (deterministic cash, a discrete space: nothing
+# for a refinement to add)
+# ----------------------------------------------------------------------------------------
+SPACE = dict(term=[24, 36, 48, 60], grace=[0, 6], penalty_waiver=[0.0, 1.0])
+
+
+@pytest.mark.parametrize("objective", ["creditor", "nash", "borrower"])
+def test_each_push_re_runs_the_search_and_finds_what_negotiate_finds(objective):
+    cash = rp.CashFlow(CASH, start="2027-01", buffer=30_000)
+    kw = dict(objective=objective, space=rp.SearchSpace(**SPACE), constraints=rp.Constraints())
+    res = rp.negotiate(CLAIM, cash, BANK, **kw)
+    s = res.sensitivity()
+    key = rp.negotiate.__globals__["SearchContext"].key
+    for (name, _side), row in s.table.iterrows():
+        if name == "cash_level":
+            pushed = dict(cashflow=rp.CashFlow([c * row["value"] for c in CASH], start="2027-01", buffer=30_000),
+                          creditor=BANK)
+        elif name == "discount_rate":
+            pushed = dict(cashflow=cash, creditor=BANK.replace(discount_rate=row["value"]))
+        elif name == "recovery_rate":
+            pushed = dict(cashflow=cash, creditor=BANK.replace(
+                enforcement=BANK.enforcement.replace(recovery_rate=row["value"])))
+        else:
+            continue
+        try:
+            again = rp.negotiate(CLAIM, pushed["cashflow"], pushed["creditor"], **kw).best
+        except InfeasibleError:
+            assert row["recommended"] == "none feasible" and row["recommended_plan"] is None
+            continue
+        assert key(row["recommended_plan"]) == key(again), (name, _side)
+        assert row["changes"] == (key(again) != key(res.best))
+
+
+def test_the_recommendation_moves_when_the_cash_rises():
+    # about 36,000 a month: 48 months is the shortest plan that covers 1.2 (the creditor's best);
+    # with 20 % more cash 36 months covers it too and is worth more to the creditor
+    cash = rp.CashFlow(CASH, start="2027-01", buffer=30_000)
+    res = rp.negotiate(CLAIM, cash, BANK, objective="creditor", space=rp.SearchSpace(**SPACE))
+    t = res.sensitivity().table
+    assert res.best.term == 48 and not t.loc[("cash_level", "low"), "changes"]
+    high = t.loc[("cash_level", "high")]
+    assert high["changes"] and high["recommended_plan"].term == 36
+    assert high["recommended"] == "level instalments over 36 months"    # not on the shortlist: described
+
+
+def test_sensitivity_refuses_bad_input_by_name():
+    res = rp.negotiate(CLAIM, rp.CashFlow(CASH, start="2027-01"), BANK, objective="creditor",
+                       space=rp.SearchSpace(term=[36, 48]), constraints=rp.Constraints(min_dscr=1.0))
+    for bad in (0, "", {}, "cash", 3, float("nan"), {"cash_level": 0.8}, {"cash_level": ("a", 1)},
+                {"weather": (0, 1)}):
+        with pytest.raises(InputError, match="pushes"):
+            res.sensitivity(pushes=bad)
+    from repayplan.concessions import sensitivity
+
+    for bad in (None, 0, "", {}, float("nan")):
+        with pytest.raises(InputError, match="result"):
+            sensitivity(bad)
+
+
+def test_a_discount_rate_push_moves_the_rate_floor_as_negotiate_would():
+    # the rate floor is the creditor's cost of funds (3 %, below the 4.35 % contract rate), so
+    # Nash picks 3.5 %: pushed to 2 % the floor lets in 2.5 %, pushed to 4 % only the contract
+    # rate is left; the oracle is negotiate run again with the pushed creditor
+    bank = BANK.replace(discount_rate=0.03)
+    cash = rp.CashFlow(CASH, start="2027-01", buffer=30_000)
+    kw = dict(objective="nash", space=rp.SearchSpace(term=[36, 48, 60], annual_rate=[0.025, 0.035, 0.0435]),
+              constraints=rp.Constraints())
+    res = rp.negotiate(CLAIM, cash, bank, **kw)
+    s = res.sensitivity(pushes={"discount_rate": (-0.01, 0.01)})
+    key = rp.negotiate.__globals__["SearchContext"].key
+    for side in ("low", "high"):
+        row = s.table.loc[("discount_rate", side)]
+        again = rp.negotiate(CLAIM, cash, bank.replace(discount_rate=row["value"]), **kw).best
+        assert key(row["recommended_plan"]) == key(again)
+    assert res.best.annual_rate == 0.035
+    assert s.table.loc[("discount_rate", "low"), "recommended_plan"].annual_rate == 0.025
+    assert s.table.loc[("discount_rate", "high"), "recommended_plan"].annual_rate in (None, 0.0435)
+    assert s.table["changes"].all()
