@@ -28,6 +28,7 @@ import ipywidgets as w
 from .._validate import check_choice
 from ..errors import InfeasibleError, InputError, RepayplanError
 from .charts import forecast_png
+from .comparison import comparison_html
 from .labels import LANGS, TEXT, text
 from .live import COLORS, LiveCharts
 from .state import (
@@ -53,7 +54,23 @@ UP_FRONT = ("method", "term", "grace", "annual_rate", "penalty_waiver", "interes
             "down_payment")
 _STYLE = """<style>
 .rp-dashboard .rp-error { color: #b00020; font-size: 12px; line-height: 1.3; }
+.rp-dashboard .rp-title { font-size: 13px; line-height: 1.3; }
+.rp-dashboard .rp-title b { font-size: 16px; margin-right: 10px; }
+.rp-dashboard .rp-claim-line { color: #444; }
+.rp-dashboard .rp-section { font-weight: bold; font-size: 14px; margin: 2px 0; }
+.rp-dashboard .rp-status { font-size: 12px; color: #555; margin-right: 16px; }
+.rp-dashboard .rp-guide { font-size: 12px; }
+.rp-dashboard .rp-lang .widget-toggle-button { width: 80px; height: 26px; }
+.rp-dashboard .widget-html, .rp-dashboard .widget-html-content { line-height: 1.3; }
+.rp-dashboard .rp-legend { font-size: 12px; margin: 0 0 4px 86px; }
+.rp-dashboard .rp-legend-item { margin-right: 12px; white-space: nowrap; }
 .rp-dashboard .rp-plan-col { border: 1px solid #ccc; border-radius: 6px; padding: 4px; margin: 3px; }
+.rp-dashboard .rp-plan-col .jupyter-button, .rp-dashboard .rp-plan-col .widget-toggle-button {
+  height: 24px; line-height: 24px; padding: 0 6px; font-size: 12px; margin: 1px; }
+.rp-dashboard .rp-compare td.rp-delta-cell { white-space: nowrap; }
+.rp-dashboard .rp-delta { display: block; font-size: 10px; color: #666; line-height: 1.1; }
+.rp-dashboard .rp-compare table.repayplan-compare tbody th { white-space: nowrap; }
+.rp-dashboard .rp-compare table.repayplan-compare td.rp-side { color: #888; font-size: 11px; white-space: nowrap; }
 .rp-dashboard .rp-plan-col .widget-label { font-size: 12px; }
 .rp-dashboard .rp-plan-col .widget-inline-hbox { height: 26px; margin: 1px 0; }
 .rp-dashboard .rp-plan-col input, .rp-dashboard .rp-plan-col select { font-size: 12px; min-width: 0; }
@@ -496,14 +513,17 @@ class Dashboard:
         self.tabs.add_class("rp-tabs")
         self.widget = w.VBox([
             self.style,
-            w.HBox([self.header, self.lang], layout={"justify_content": "space-between", "width": "100%"}),
-            self.guide, self.status,
-            # one screen for the meeting: the plan cards and the comparison beside them
-            w.HBox([w.VBox([self.plans_title, self.plans_box, w.HBox([self.add_button, self.plans_message])],
-                           layout={"flex": "0 1 auto"}),
+            # one line: the case, the status, the guide and the language
+            w.HBox([self.header, self.lang], layout={"justify_content": "space-between", "width": "100%",
+                                                     "align_items": "center"}),
+            w.HBox([self.status, self.guide], layout={"width": "100%", "align_items": "flex-start"}),
+            # one screen for the meeting: the plan cards with the key chart beneath them, and
+            # the comparison beside them
+            w.HBox([w.VBox([self.plans_title, self.plans_box, w.HBox([self.add_button, self.plans_message]),
+                            self.charts.key], layout={"flex": "0 1 auto", "max_width": "900px"}),
                     w.VBox([self.compare_title, self.compare], layout={"flex": "1 1 480px", "min_width": "420px"})],
                    layout={"width": "100%", "align_items": "flex-start"}),
-            suggest_bar, self.charts_title, self.charts.widget, self.tabs,
+            suggest_bar, self.charts_title, self.charts.others, self.tabs,
         ], layout={"width": "100%"})
         self.widget.add_class("rp-dashboard")
         self._rebuild_columns()
@@ -537,13 +557,13 @@ class Dashboard:
         title = case.title or text("plans", lang)
         if lang == "zh" and not any("\u4e00" <= c <= "\u9fff" for c in title):   # an English title
             title = text("title_zh", lang, title=title, borrower=case.borrower.name)
-        self.header.value = (f"<h2 style='margin:4px 0'>{html.escape(title)}</h2>"
-                             f"<div>{html.escape(claim_line)}</div>")
+        self.header.value = (f"<div class='rp-title'><b>{html.escape(title)}</b> "
+                             f"<span class='rp-claim-line'>{html.escape(claim_line)}</span></div>")
         self.guide.value = (f"<details class='rp-guide-details'><summary>{html.escape(text('guide_head', lang))}"
                             f"</summary>{text('guide', lang)}</details>")
-        self.plans_title.value = f"<h3>{html.escape(text('plans', lang))}</h3>"
-        self.compare_title.value = f"<h3>{html.escape(text('comparison', lang))}</h3>"
-        self.charts_title.value = f"<h3>{html.escape(text('charts', lang))}</h3>"
+        self.plans_title.value = f"<div class='rp-section'>{html.escape(text('plans', lang))}</div>"
+        self.compare_title.value = f"<div class='rp-section'>{html.escape(text('comparison', lang))}</div>"
+        self.charts_title.value = f"<div class='rp-section'>{html.escape(text('charts', lang))}</div>"
         self.creditor_title.value = f"<b>{html.escape(text('creditor', lang))}</b>"
         self.security_title.value = f"<b>{html.escape(text('security', lang))}</b>"
         for key, c in self.security_controls.items():
@@ -605,7 +625,7 @@ class Dashboard:
         s = self.session
         view = s.refresh()
         lang = s.lang
-        self.compare.value = view.comparison._repr_html_()
+        self.compare.value = comparison_html(view.comparison, lang, s.previous())
         for col, findings in zip(self.columns, view.findings, strict=True):
             col.refresh()
             col.show_findings(findings)

@@ -498,6 +498,8 @@ class Session:
         self.negotiation = None
         self.suggestions: list[PlanSlot] = []
         self.view: View | None = None
+        self._shown: dict = {}     # uid -> (plan, its figures) as last shown
+        self._before: dict = {}    # uid -> the figures of the plan's version before its last edit
 
     # -- the plans ----------------------------------------------------------------------
     @property
@@ -1242,7 +1244,38 @@ class Session:
         self.view = View(plans=plans, frame=frame, comparison=comparison, findings=findings, charts=charts,
                          seconds=time.perf_counter() - t0)
         self._record(batch, frame)
+        self._keep_versions(comparison.table)
         return self.view
+
+    def _keep_versions(self, table: pd.DataFrame) -> None:
+        """Remember each column's figures; when a plan's terms changed since it was last
+        shown, its figures then become :meth:`previous` (the Δ of the comparison)."""
+        shown, before = self._shown, self._before
+        for slot, col in zip(self.slots, table.columns, strict=True):
+            last = shown.get(slot.uid)
+            if last is not None and last[0].replace(name=slot.plan.name) != slot.plan:
+                before[slot.uid] = last[1]
+            shown[slot.uid] = (slot.plan, table[col].copy())
+
+    def previous(self) -> dict:
+        """The figures of the previous version of each plan edited since the session began:
+        ``{plan name: Series}`` (rows as :attr:`repayplan.compare.Comparison.table`).
+
+        A plan shown with new terms keeps the figures of its version before the edit; a
+        plan never edited has none.  The dashboard shows the change (Δ) under each figure.
+
+        >>> from repayplan.case import Case
+        >>> s = Session(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+        >>> _ = s.refresh()
+        >>> s.previous()
+        {}
+        >>> _ = s.set_option(0, "term", "48")
+        >>> now = s.refresh().comparison.table
+        >>> before = s.previous()["Bank proposal"]
+        >>> int(before["term"]), int(now.loc["term", "Bank proposal"])
+        (36, 48)
+        """
+        return {slot.name: self._before[slot.uid] for slot in self.slots if slot.uid in self._before}
 
     def _check(self, plans, cashflow) -> None:
         """Raise the library's InputError unless ``plans`` can be evaluated on ``cashflow``:
