@@ -72,7 +72,11 @@ _STYLE = """<style>
 .rp-dashboard .rp-compare table.repayplan-compare tbody th { white-space: nowrap; }
 .rp-dashboard .rp-compare table.repayplan-compare td.rp-side { color: #888; font-size: 11px; white-space: nowrap; }
 .rp-dashboard .rp-plan-col .widget-label { font-size: 12px; }
-.rp-dashboard .rp-plan-col .widget-inline-hbox { height: 26px; margin: 1px 0; }
+.rp-dashboard .rp-plan-col .widget-inline-hbox { height: 24px; margin: 1px 0; }
+.rp-dashboard .rp-plan-col .widget-inline-hbox input, .rp-dashboard .rp-plan-col .widget-inline-hbox select {
+  height: 24px; }
+.rp-dashboard .rp-plan-col .rp-desc { font-size: 11px; line-height: 1.25; display: -webkit-box;
+  -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 .rp-dashboard .rp-plan-col input, .rp-dashboard .rp-plan-col select { font-size: 12px; min-width: 0; }
 .rp-dashboard .rp-plan-col .rp-plan-desc { font-size: 12px; line-height: 1.3; }
 .rp-dashboard .rp-plan-col .widget-html { height: auto; min-height: 0; margin: 0; }
@@ -168,10 +172,10 @@ class _Column:
         # the terms that matter up front; the rest behind "more"
         self.more = w.Accordion(children=[w.VBox(more_rows)], selected_index=None, titles=(text("more", lang),))
         self.more.add_class("rp-more")
-        self.duplicate = w.Button(description=text("duplicate", lang), icon="copy", layout={"width": "auto"})
+        self.duplicate = w.Button(description="", tooltip=text("duplicate", lang), icon="copy", layout={"width": "auto"})
         self.duplicate.add_class("rp-duplicate")
         self.duplicate.on_click(functools.partial(dash._on_duplicate, uid))
-        self.remove = w.Button(description=text("remove", lang), icon="trash", layout={"width": "auto"})
+        self.remove = w.Button(description="", tooltip=text("remove", lang), icon="trash", layout={"width": "auto"})
         self.remove.add_class("rp-remove")
         self.remove.on_click(functools.partial(dash._on_remove, uid))
         self.accept = w.ToggleButton(value=slot.accepted, description=text("accept", lang), icon="check",
@@ -220,8 +224,9 @@ class _Column:
             self.accept.value = slot.accepted
             self.accept.description = text("accepted" if slot.accepted else "accept", lang)
             self.accept.button_style = "success" if slot.accepted else ""
-        self.title.value = (f"<div style='border-left:6px solid {color};padding-left:6px'>"
-                            f"{html.escape(slot.plan.describe(lang))}</div>")
+        desc = html.escape(slot.plan.describe(lang))
+        self.title.value = (f"<div class='rp-desc' title='{desc}' style='border-left:6px solid {color};"
+                            f"padding-left:6px'>{desc}</div>")
         bad = [o for o in slot.errors if o != "name"]
         self.warning.value = _message(text("not_updated", lang)) if bad else ""
         self.explanation.value = (f"<b>{html.escape(text('suggested_because', lang))}:</b> "
@@ -261,8 +266,8 @@ class _Column:
                     c.value = value
             self.follow.description = text("from_cash", lang)
             self.more.titles = (text("more", lang),)
-            self.duplicate.description = text("duplicate", lang)
-            self.remove.description = text("remove", lang)
+            self.duplicate.tooltip = text("duplicate", lang)
+            self.remove.tooltip = text("remove", lang)
         self.refresh()
 
 
@@ -382,7 +387,8 @@ class Dashboard:
         self.plans_title = w.HTML()
         self.plans_box = w.HBox(layout={"flex_flow": "row wrap"})
         self.plans_box.add_class("rp-plans")
-        self.add_button = w.Button(description=text("add_plan", lang), icon="plus")
+        self.add_button = w.Button(description=text("add_plan", lang), icon="plus",
+                                   layout={"width": "auto", "height": "24px", "margin": "0 0 0 16px"})
         self.add_button.add_class("rp-add-plan")
         self.add_button.on_click(self._on_add)
         self.plans_message = w.HTML()
@@ -519,8 +525,9 @@ class Dashboard:
             w.HBox([self.status, self.guide], layout={"width": "100%", "align_items": "flex-start"}),
             # one screen for the meeting: the plan cards with the key chart beneath them, and
             # the comparison beside them
-            w.HBox([w.VBox([self.plans_title, self.plans_box, w.HBox([self.add_button, self.plans_message]),
-                            self.charts.key], layout={"flex": "0 1 auto", "max_width": "900px"}),
+            w.HBox([w.VBox([w.HBox([self.plans_title, self.add_button, self.plans_message],
+                                   layout={"align_items": "center"}),
+                            self.plans_box, self.charts.key], layout={"flex": "0 1 auto", "max_width": "900px"}),
                     w.VBox([self.compare_title, self.compare], layout={"flex": "1 1 480px", "min_width": "420px"})],
                    layout={"width": "100%", "align_items": "flex-start"}),
             suggest_bar, self.charts_title, self.charts.others, self.tabs,

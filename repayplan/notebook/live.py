@@ -97,19 +97,19 @@ class LiveCharts:
             # every axis gets a label offset: without one bqplot writes "translate(x, undefined)"
             # into the label's transform and the browser logs "Trailing garbage" errors
             "payments": (bq.Axis(scale=sx1, tick_format="%Y-%m", label_offset="2.5em"),
-                         bq.Axis(scale=sy1, side="left", tick_format=",.0f", label_offset="5em")),
+                         bq.Axis(scale=sy1, side="left", tick_format=",.0f", label_offset="5em", num_ticks=6)),
             "balance": (bq.Axis(scale=sx2, tick_format="%Y-%m", label_offset="2.5em"),
-                        bq.Axis(scale=sy2, side="left", tick_format=",.0f", label_offset="5em")),
+                        bq.Axis(scale=sy2, side="left", tick_format=",.0f", label_offset="5em", num_ticks=6)),
             "tradeoff": (bq.Axis(scale=sx3, tick_format=".2f", label_offset="2.5em"),
                          bq.Axis(scale=sy3, side="left", tick_format=".0%", label_offset="3.5em")),
         }
         # margins that fit the tick labels (amounts up to 9,999,999), the axis labels and the
         # title; the legends are HTML beneath each figure, never over the data
-        margin = {"top": 36, "bottom": 44, "left": 86, "right": 16}
+        margin = {"top": 30, "bottom": 40, "left": 86, "right": 16}
         self.figures = {
             "payments": bq.Figure(marks=[m["band"], m["mean"], m["payments"], m["over"]],
                                   axes=list(self.axes["payments"]), fig_margin=margin, animation_duration=0,
-                                  layout={"width": "100%", "height": "290px"}),
+                                  layout={"width": "100%", "height": "250px"}),
             "balance": bq.Figure(marks=[m["balance"]], axes=list(self.axes["balance"]), fig_margin=margin,
                                  animation_duration=0, layout={"width": "100%", "height": "300px"}),
             "tradeoff": bq.Figure(marks=[m["cloud"], m["frontier"], m["enforcement"], m["points"]],
