@@ -770,12 +770,34 @@ class Dashboard:
         if accepted is not None:
             with self._mute():
                 self.export_plan.value = accepted.name
+        for hook in self.on_update:   # the register keeps the acceptance at once
+            hook(self)
+
+    def restore_accepted(self, name: str) -> bool:
+        """Show the plan ``name`` accepted, as saved (:meth:`Session.restore_accepted`).
+
+        >>> from repayplan.case import Case
+        >>> dash = Dashboard(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+        >>> dash.restore_accepted("Seasonal 48"), dash.columns[1].accept.value, dash.export_plan.value
+        (True, True, 'Seasonal 48')
+        """
+        if not self.session.restore_accepted(name):
+            return False
+        for col in self.columns:
+            col.refresh()
+        with self._mute():
+            self.export_plan.value = name
+        return True
 
     @_guarded
     def _on_lang(self, change) -> None:
         self.session.set_lang(change["new"])
         with self._mute():   # the exports follow the interface language
             self.export_lang.value = change["new"]
+            # the key=value boxes with their keys in the new language
+            for key, c in self.security_controls.items():
+                c.value = self.session.security_texts[key]
+            self.cash_controls["shocks"].value = self.session.cash_texts["shocks"]
         self._relabel_static()
         for col in self.columns:
             col.relabel(change["new"])
