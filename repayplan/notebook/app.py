@@ -510,8 +510,17 @@ class Dashboard:
         self.prepare.on_click(self._on_prepare)
         self.downloads = w.HTML()
         self.downloads.add_class("rp-downloads")
+        # the borrower's one-page comparison of the plans on the table (repayplan.report.comparison_sheet)
+        self.sheet_format = w.Dropdown(options=["pdf", "xlsx"], value="pdf", description=text("sheet_format", lang))
+        self.sheet_format.add_class("rp-sheet-format")
+        self.sheet_button = w.Button(description=text("sheet", lang), icon="file")
+        self.sheet_button.add_class("rp-sheet")
+        self.sheet_button.on_click(self._on_sheet)
+        self.sheet_link = w.HTML()
+        self.sheet_link.add_class("rp-sheet-link")
         export = w.VBox([w.HBox([self.export_plan, self.export_format, self.export_lang]),
-                         w.HBox([self.minutes_format, self.prepare]), self.downloads])
+                         w.HBox([self.minutes_format, self.prepare]), self.downloads,
+                         w.HBox([self.sheet_format, self.sheet_button]), self.sheet_link])
         # minutes
         self.minutes = w.HTML()
         self.minutes.add_class("rp-minutes")
@@ -609,6 +618,8 @@ class Dashboard:
         self.export_lang.description = text("export_lang", lang)
         self.minutes_format.description = text("minutes_format", lang)
         self.prepare.description = text("prepare", lang)
+        self.sheet_format.description = text("sheet_format", lang)
+        self.sheet_button.description = text("sheet", lang)
         self.tabs.titles = (text("borrower", lang) + " / " + text("creditor", lang), text("export", lang),
                             text("minutes", lang))
 
@@ -1065,6 +1076,46 @@ class Dashboard:
                                                        minutes_format=self.minutes_format.value)
         except RepayplanError as e:  # e.g. no CJK font for a Chinese PDF: say which to install
             self.downloads.value = _message(str(e))
+
+    def comparison_sheet(self, format: str = "pdf", *, lang: str | None = None) -> bytes:
+        """The borrower's one-page comparison of the plans on the table
+        (:func:`repayplan.report.comparison_sheet`), in ``lang`` (default the interface's).
+
+        Raises :class:`~repayplan.errors.InputError` when this installation's
+        :mod:`repayplan.report` has no ``comparison_sheet``.
+
+        >>> from repayplan.case import Case
+        >>> dash = Dashboard(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+        >>> data = dash.comparison_sheet("xlsx")           # doctest: +SKIP
+        >>> data[:2]                                        # doctest: +SKIP
+        b'PK'
+        """
+        from .. import report
+
+        s = self.session
+        sheet = getattr(report, "comparison_sheet", None)
+        if sheet is None:
+            raise InputError("comparison sheet", "repayplan.report.comparison_sheet",
+                             "available in repayplan.report (this version has none)")
+        case = s.case
+        return sheet(s.plans, case.claim, case.cashflow, case.creditor, format=format, lang=lang or s.lang,
+                     borrower=getattr(case, "borrower", None), creditor_party=getattr(case, "creditor_party", None),
+                     title=case.title or None)
+
+    @_guarded
+    def _on_sheet(self, _button=None) -> None:
+        s = self.session
+        fmt = self.sheet_format.value
+        try:
+            data = self.comparison_sheet(fmt)
+        except RepayplanError as e:   # no such function yet, or no CJK font for a Chinese PDF
+            self.sheet_link.value = _message(str(e))
+            return
+        fname = f"{text('sheet_file', s.lang)} ({s.lang}).{fmt}"
+        b64 = base64.b64encode(data).decode("ascii")
+        self.sheet_link.value = (f"<a class='rp-download-sheet' download=\"{html.escape(_safe_filename(fname))}\" "
+                                 f"href=\"data:{_MIME[fmt]};base64,{b64}\">{html.escape(text('download_sheet', s.lang))}: "
+                                 f"{html.escape(_safe_filename(fname))}</a>")
 
     def export(self, folder, *, plan: str | None = None, format: str = "xlsx", lang: str = "en",
                minutes_format: str = "md") -> dict[str, Path]:

@@ -178,6 +178,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_annex": ("Agreement annex", "协议附件"),
     "download_minutes": ("Meeting minutes", "会谈纪要"),
     "download_case": ("Case file (TOML)", "案件文件（TOML）"),
+    "sheet": ("Comparison for the borrower (PDF/xlsx)", "给借款人的方案比较（pdf/xlsx）"),
+    "sheet_format": ("Sheet format", "比较表格式"),
+    "sheet_file": ("Comparison for the borrower", "方案比较"),
+    "download_sheet": ("Comparison for the borrower", "方案比较"),
     # minutes
     "min_time": ("Shown at", "展示时间"),
     "min_plan": ("Plan", "方案"),
