@@ -27,6 +27,19 @@ def _dates(index) -> np.ndarray:
     return index.to_timestamp().to_numpy().astype("datetime64[ms]")
 
 
+def _ticks(top: float, most: int = 6) -> np.ndarray:
+    """Round tick values from 0 to ``top``, at most ``most`` of them (1, 2 or 5 times a power of ten).
+
+    >>> _ticks(102_375.0).tolist()
+    [0.0, 20000.0, 40000.0, 60000.0, 80000.0, 100000.0]
+    """
+    top = top if np.isfinite(top) and top > 0 else 1.0
+    raw = top / (most - 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if np.floor(top / (m * power)) + 1 <= most)
+    return np.arange(0.0, top + step * 1e-9, step)
+
+
 class LiveCharts:
     """Payments against the cash band, balances, and recovery against burden.
 
@@ -97,9 +110,9 @@ class LiveCharts:
             # every axis gets a label offset: without one bqplot writes "translate(x, undefined)"
             # into the label's transform and the browser logs "Trailing garbage" errors
             "payments": (bq.Axis(scale=sx1, tick_format="%Y-%m", label_offset="2.5em"),
-                         bq.Axis(scale=sy1, side="left", tick_format=",.0f", label_offset="5em", num_ticks=6)),
+                         bq.Axis(scale=sy1, side="left", tick_format=",.0f", label_offset="5em")),
             "balance": (bq.Axis(scale=sx2, tick_format="%Y-%m", label_offset="2.5em"),
-                        bq.Axis(scale=sy2, side="left", tick_format=",.0f", label_offset="5em", num_ticks=6)),
+                        bq.Axis(scale=sy2, side="left", tick_format=",.0f", label_offset="5em")),
             "tradeoff": (bq.Axis(scale=sx3, tick_format=".2f", label_offset="2.5em"),
                          bq.Axis(scale=sy3, side="left", tick_format=".0%", label_offset="3.5em")),
         }
@@ -107,10 +120,10 @@ class LiveCharts:
         # title; the legends are HTML beneath each figure, never over the data
         margin = {"top": 30, "bottom": 40, "left": 86, "right": 16}
         self.figures = {
-            "payments": bq.Figure(marks=[m["band"], m["mean"], m["payments"], m["over"]],
+            "payments": bq.Figure(padding_y=0.0, marks=[m["band"], m["mean"], m["payments"], m["over"]],
                                   axes=list(self.axes["payments"]), fig_margin=margin, animation_duration=0,
                                   layout={"width": "100%", "height": "250px"}),
-            "balance": bq.Figure(marks=[m["balance"]], axes=list(self.axes["balance"]), fig_margin=margin,
+            "balance": bq.Figure(padding_y=0.0, marks=[m["balance"]], axes=list(self.axes["balance"]), fig_margin=margin,
                                  animation_duration=0, layout={"width": "100%", "height": "300px"}),
             "tradeoff": bq.Figure(marks=[m["cloud"], m["frontier"], m["enforcement"], m["points"]],
                                   axes=list(self.axes["tradeoff"]), fig_margin=margin, animation_duration=0,
@@ -192,7 +205,9 @@ class LiveCharts:
             m["over"].names = [f"{pay[i, k]:,.0f}" for i, k in over]
             m["over"].colors = [colors[i] for i, _ in over] or ["black"]
         self.scales["payments"][1].max = top * 1.05
+        self.axes["payments"][1].tick_values = _ticks(top * 1.05)
         bal = np.nan_to_num(data.balance.to_numpy(dtype=float).T, nan=0.0)
+        self.axes["balance"][1].tick_values = _ticks(float(bal.max()) if bal.size else 1.0)
         with m["balance"].hold_sync():
             m["balance"].x = x
             m["balance"].y = bal

@@ -211,7 +211,7 @@ WORDS_ZH = {"real_estate": "不动产", "equipment": "设备", "receivables": "�
 _KEYS_EN = {zh: en for en, zh in KEYS_ZH.items()}
 _WORDS_EN = {zh: en for en, zh in WORDS_ZH.items()}
 _WORD_KEYS = ("kind", "per")
-_KEY_AHEAD = "(?:[A-Za-z_]+|" + "|".join(map(re.escape, _KEYS_EN)) + r")\s*[=＝]"
+_KEY_AHEAD = r"[^,;，；=＝]+[=＝]"   # a key (any word, either language) and its "="
 
 
 def _split_pairs(line: str, anywhere: bool) -> list[str]:
