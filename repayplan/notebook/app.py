@@ -1079,7 +1079,7 @@ class Dashboard:
 
     def comparison_sheet(self, format: str = "pdf", *, lang: str | None = None) -> bytes:
         """The borrower's one-page comparison of the plans on the table
-        (:func:`repayplan.report.comparison_sheet`), in ``lang`` (default the interface's).
+        (``repayplan.report.comparison_sheet``), in ``lang`` (default the interface's).
 
         Raises :class:`~repayplan.errors.InputError` when this installation's
         :mod:`repayplan.report` has no ``comparison_sheet``.
