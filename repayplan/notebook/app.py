@@ -69,12 +69,19 @@ _STYLE = """<style>
   height: 24px; line-height: 24px; padding: 0 6px; font-size: 12px; margin: 1px; }
 .rp-dashboard .rp-compare td.rp-delta-cell { white-space: nowrap; }
 .rp-dashboard .rp-delta { display: block; font-size: 10px; color: #666; line-height: 1.1; }
-.rp-dashboard .rp-compare table.repayplan-compare tbody th { white-space: nowrap; }
-.rp-dashboard .rp-compare table.repayplan-compare td.rp-side { color: #888; font-size: 11px; white-space: nowrap; }
+.rp-dashboard .rp-compare table.repayplan-compare tbody th { white-space: nowrap; font-size: 11.5px; }
+.rp-dashboard .rp-compare table.repayplan-compare td.rp-infeasible-reason { font-size: 10.5px; line-height: 1.2;
+  min-width: 80px; }
+.rp-dashboard .rp-compare table.repayplan-compare td.rp-side { color: #888; font-size: 10px; white-space: nowrap; padding: 2px 2px; }
 .rp-dashboard .rp-plan-col .widget-label { font-size: 12px; }
 .rp-dashboard .rp-plan-col .widget-inline-hbox { height: 24px; margin: 1px 0; }
 .rp-dashboard .rp-plan-col .widget-inline-hbox input, .rp-dashboard .rp-plan-col .widget-inline-hbox select {
   height: 24px; }
+.rp-dashboard .rp-narrow .rp-plan-col .widget-label { font-size: 11px; }
+.rp-dashboard .rp-compare.rp-narrow table.repayplan-compare td, .rp-dashboard .rp-compare.rp-narrow table.repayplan-compare th {
+  font-size: 11px; padding: 2px 3px; }
+.rp-dashboard .rp-plan-col .rp-why { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical;
+  overflow: hidden; }
 .rp-dashboard .rp-plan-col .rp-desc { font-size: 11px; line-height: 1.25; display: -webkit-box;
   -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 .rp-dashboard .rp-plan-col input, .rp-dashboard .rp-plan-col select { font-size: 12px; min-width: 0; }
@@ -189,7 +196,7 @@ class _Column:
         self.box = w.VBox([self.name, self.name_error, self.title, self.warning, *rows, self.more,
                            w.HBox([self.duplicate, self.remove, self.accept], layout={"flex_flow": "row wrap"}),
                            self.findings, self.explanation],
-                          layout={"width": "210px", "min_width": "200px"})
+                          layout={"width": "200px", "min_width": "190px"})
         self.box.add_class("rp-plan-col")
         self.refresh()
 
@@ -229,8 +236,9 @@ class _Column:
                             f"padding-left:6px'>{desc}</div>")
         bad = [o for o in slot.errors if o != "name"]
         self.warning.value = _message(text("not_updated", lang)) if bad else ""
-        self.explanation.value = (f"<b>{html.escape(text('suggested_because', lang))}:</b> "
-                                  f"{html.escape(slot.explanation)}" if slot.explanation else "")
+        why = html.escape(slot.explanation)
+        self.explanation.value = (f"<div class='rp-why' title='{why}'><b>{html.escape(text('suggested_because', lang))}:"
+                                  f"</b> {why}</div>" if slot.explanation else "")
 
     def show_findings(self, findings) -> None:
         lang = self.dash.session.lang
@@ -526,6 +534,11 @@ class Dashboard:
         self.minutes.add_class("rp-minutes")
         self.tabs = w.Tab(children=[settings, export, w.VBox([self.minutes])])
         self.tabs.add_class("rp-tabs")
+        # the cards and, beneath them, the key chart: as wide as the cards (_rebuild_columns)
+        self.left_column = w.VBox([w.HBox([self.plans_title, self.add_button, self.plans_message],
+                                          layout={"align_items": "center"}),
+                                   self.plans_box, self.charts.key], layout={"flex": "0 0 auto"})
+        self.left_column.add_class("rp-left")
         self.widget = w.VBox([
             self.style,
             # one line: the case, the status, the guide and the language
@@ -534,9 +547,7 @@ class Dashboard:
             w.HBox([self.status, self.guide], layout={"width": "100%", "align_items": "flex-start"}),
             # one screen for the meeting: the plan cards with the key chart beneath them, and
             # the comparison beside them
-            w.HBox([w.VBox([w.HBox([self.plans_title, self.add_button, self.plans_message],
-                                   layout={"align_items": "center"}),
-                            self.plans_box, self.charts.key], layout={"flex": "0 1 auto", "max_width": "900px"}),
+            w.HBox([self.left_column, 
                     w.VBox([self.compare_title, self.compare], layout={"flex": "1 1 480px", "min_width": "420px"})],
                    layout={"width": "100%", "align_items": "flex-start"}),
             suggest_bar, self.charts_title, self.charts.others, self.tabs,
@@ -556,6 +567,18 @@ class Dashboard:
 
     def _rebuild_columns(self) -> None:
         self.columns = [_Column(self, slot.uid) for slot in self.session.slots]
+        narrow = len(self.columns) >= 4   # four cards leave the comparison room beside them
+        card = 172 if narrow else 200
+        for c in self.columns:
+            c.box.layout.width = c.box.layout.min_width = f"{card}px"
+            if narrow:   # the labels keep their words: a wider label, a smaller font
+                for control in [c.name, *c.controls.values()]:
+                    if hasattr(control.style, "description_width"):
+                        control.style.description_width = "58%"
+        for box in (self.plans_box, self.compare):
+            (box.add_class if narrow else box.remove_class)("rp-narrow")
+        if hasattr(self, "left_column"):
+            self.left_column.layout.width = f"{max(len(self.columns), 3) * (card + 8) + 8}px"
         self.plans_box.children = [c.box for c in self.columns]
         full = len(self.session.slots) >= self.session.MAX_PLANS
         self.add_button.disabled = full
