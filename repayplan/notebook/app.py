@@ -547,7 +547,7 @@ class Dashboard:
             w.HBox([self.status, self.guide], layout={"width": "100%", "align_items": "flex-start"}),
             # one screen for the meeting: the plan cards with the key chart beneath them, and
             # the comparison beside them
-            w.HBox([self.left_column, 
+            w.HBox([self.left_column,
                     w.VBox([self.compare_title, self.compare], layout={"flex": "1 1 480px", "min_width": "420px"})],
                    layout={"width": "100%", "align_items": "flex-start"}),
             suggest_bar, self.charts_title, self.charts.others, self.tabs,
