@@ -139,8 +139,10 @@ def comparison_html(comparison, lang: str = "en", previous: dict | None = None) 
     def definition(key):
         return DEFINITIONS_ZH.get(key, ALL_METRICS[key][3]) if lang == "zh" else ALL_METRICS[key][3]
 
+    reasons = comparison.reasons if comparison.reasons is not None else pd.Series("", index=table.columns)
     head = "".join(f"<th>{escape(str(c))}</th>" if ok[c] else
-                   f"<th class='rp-infeasible' style='color:#a33'>{escape(str(c))} ✗</th>"
+                   f"<th class='rp-infeasible' title='{escape(str(reasons.get(c, '')), quote=True)}' "
+                   f"style='color:#a33'>{escape(str(c))} ✗</th>"
                    for c in table.columns)
     body = []
     for key, row in table.iterrows():
