@@ -54,6 +54,19 @@ def total_paid_at(rate: float) -> str:
     return f"{table.loc['total_paid', 'Bank proposal']:,.2f}"
 
 
+def settled(locator, quiet: float = 2.0, timeout: float = 30.0) -> str:
+    """The locator's text once it has not changed for ``quiet`` seconds."""
+    last, since, end = locator.inner_text(), time.monotonic(), time.monotonic() + timeout
+    while time.monotonic() < end:
+        time.sleep(0.2)
+        now = locator.inner_text()
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return now
+    raise AssertionError(f"still changing after {timeout} s: {last}")
+
+
 def latin_words(text: str) -> set[str]:
     return set(re.findall(r"[A-Za-z]{2,}", text))
 
@@ -106,19 +119,23 @@ def test_the_cockpit_in_chinese_at_1440_by_900(voila, tmp_path, monkeypatch):  #
             key = page.locator(".rp-chart-payments").bounding_box()
             assert key["y"] + key["height"] <= 900 and key["height"] > 200, key
             # a changed term and an accepted plan survive a reload (the register's autosave)
+            status = page.locator(".rp-register-status")
+            expect(status).to_contain_text("saved: case 1", timeout=30_000)
+            saved = status.inner_text()                  # the version before the change
             term = columns.nth(0).locator(".rp-field-term input")
             term.fill("42")
             term.press("Enter")
             term_row = page.locator(".rp-compare tbody tr.rp-row-term td").nth(0)
             expect(term_row.locator(".rp-value")).to_have_text("42", timeout=30_000)
             expect(term_row.locator(".rp-delta")).to_have_text("Δ +6", timeout=30_000)   # 36 before
-            expect(page.locator(".rp-register-status")).to_contain_text("saved: case 1", timeout=30_000)
-            version = page.locator(".rp-register-status").inner_text()    # the term's version
+            expect(status).not_to_have_text(saved, timeout=30_000)      # the new term is saved
+            version = status.inner_text()
             columns.nth(2).locator(".rp-accept button, button.rp-accept").first.click()
             expect(columns.nth(2).locator(".rp-accept button, button.rp-accept").first).to_contain_text(
                 "Accepted", timeout=30_000)
-            expect(page.locator(".rp-register-status")).not_to_have_text(version, timeout=30_000)
-            expect(page.locator(".rp-register-status")).to_contain_text("saved: case 1", timeout=30_000)
+            expect(status).not_to_have_text(version, timeout=30_000)
+            expect(status).to_contain_text("saved: case 1", timeout=30_000)
+            settled(status)                              # every save done before the reload
             page.reload(timeout=90_000)
             expect(table).to_be_visible(timeout=90_000)
             expect(columns.nth(0).locator(".rp-field-term input")).to_have_value("42", timeout=30_000)
