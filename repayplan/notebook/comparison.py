@@ -155,9 +155,10 @@ def comparison_html(comparison, lang: str = "en", previous: dict | None = None) 
             before = previous.get(col)
             change = _changed(v, before[key]) if before is not None and key in before.index else None
             delta = ""
-            if change is not None:
-                words = escape(_WORDS[lang]["delta"].format(delta_text(key, change, lang)))
-                delta = f"<span class='rp-delta' title='{words}'>Δ {escape(delta_text(key, change, lang))}</span>"
+            shown = delta_text(key, change, lang) if change is not None else ""
+            if any(ch in "123456789" for ch in shown):   # a change that rounds to nothing is not shown
+                words = escape(_WORDS[lang]["delta"].format(shown))
+                delta = f"<span class='rp-delta' title='{words}'>Δ {escape(shown)}</span>"
             cells.append(f"<td class='{cls}'{style}><span class='rp-value'>{escape(format_metric(key, v, lang))}"
                          f"</span>{delta}</td>")
         side = comparison.sides[key] if comparison.sides is not None else ALL_METRICS[key][0]
