@@ -642,6 +642,7 @@ def test_an_edit_shows_the_change_against_the_plans_previous_version():
     assert f"Δ {sign}{abs(change):,.2f}" in cells[0]
     assert "class='rp-delta'" not in cells[1] + cells[2]                # plans not edited
     assert "Δ +12</span>" in row_cells(d.compare.value, "term")[0]      # 36 -> 48 months
+    assert not re.search(r"Δ [+−]0(\.0+)?( |<)", d.compare.value)       # no change that rounds to nothing
     # the previous version is the one before the last edit
     d.columns[0].controls["term"].value = "60"
     assert "Δ +12</span>" in row_cells(d.compare.value, "term")[0]      # 48 -> 60
