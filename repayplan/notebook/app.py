@@ -80,6 +80,8 @@ _STYLE = """<style>
 .rp-dashboard .rp-narrow .rp-plan-col .widget-label { font-size: 11px; }
 .rp-dashboard .rp-compare.rp-narrow table.repayplan-compare td, .rp-dashboard .rp-compare.rp-narrow table.repayplan-compare th {
   font-size: 11px; padding: 2px 3px; }
+.rp-dashboard .rp-suggest-bar .widget-text input { width: 72px; flex: 0 0 72px; }
+.rp-dashboard .rp-suggest-bar .widget-text { width: auto; }
 .rp-dashboard .rp-plan-col .rp-why { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical;
   overflow: hidden; }
 .rp-dashboard .rp-plan-col .rp-desc { font-size: 11px; line-height: 1.25; display: -webkit-box;
@@ -413,7 +415,7 @@ class Dashboard:
         for key in ("min_dscr", "max_default_probability", "max_term"):
             value = getattr(cons, key, None) if cons is not None else (1.2 if key == "min_dscr" else None)
             t = w.Text(value=str(option_text(value)), description=text(key, lang), continuous_update=False,
-                       style={"description_width": "60%"}, layout={"width": "240px"})
+                       style={"description_width": "initial"}, layout={"width": "auto", "margin": "2px 12px 2px 0"})
             t.add_class(f"rp-cons-{key}")
             self.cons_texts[key] = t
             self.cons_errors[key] = _Column._error(f"cons-{key}")
