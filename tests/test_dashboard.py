@@ -773,7 +773,9 @@ def test_the_borrowers_comparison_sheet_button(monkeypatch):
 
     monkeypatch.delattr(report, "comparison_sheet", raising=False)
     d._on_sheet()
-    assert "comparison_sheet" in d.sheet_link.value and "rp-download" not in d.sheet_link.value
+    assert d.sheet_link.value == f"<span>{html.escape(text('sheet_missing', 'en'))}</span>"
+    with pytest.raises(InputError, match="comparison_sheet"):
+        d.comparison_sheet("pdf")
     monkeypatch.setattr(report, "comparison_sheet", sheet, raising=False)
     d.lang.value = "zh"
     d.sheet_format.value = "xlsx"

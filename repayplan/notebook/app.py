@@ -504,26 +504,31 @@ class Dashboard:
             w.VBox([self.creditor_title, *creditor_rows], layout={"width": "45%"}),
         ])
         # export
-        self.export_plan = w.Dropdown(options=s.names, value=s.names[0], description=text("export_plan", lang))
+        self.export_plan = w.Dropdown(options=s.names, value=s.names[0], description=text("export_plan", lang),
+                                      style={"description_width": "initial"})
         self.export_plan.add_class("rp-export-plan")
         self.export_format = w.Dropdown(options=list(_ANNEX_FORMATS), value="xlsx",
-                                        description=text("export_format", lang))
+                                        description=text("export_format", lang),
+                                        style={"description_width": "initial"})
         self.export_format.add_class("rp-export-format")
         self.export_lang = w.Dropdown(options=[("English", "en"), ("中文", "zh")], value=lang,
-                                      description=text("export_lang", lang))
+                                      description=text("export_lang", lang),
+                                      style={"description_width": "initial"})
         self.export_lang.add_class("rp-export-lang")
         self.minutes_format = w.Dropdown(options=["md", "html", "csv"], value="md",
-                                         description=text("minutes_format", lang))
+                                         description=text("minutes_format", lang),
+                                         style={"description_width": "initial"})
         self.minutes_format.add_class("rp-minutes-format")
-        self.prepare = w.Button(description=text("prepare", lang), icon="download")
+        self.prepare = w.Button(description=text("prepare", lang), icon="download", layout={"width": "auto"})
         self.prepare.add_class("rp-prepare")
         self.prepare.on_click(self._on_prepare)
         self.downloads = w.HTML()
         self.downloads.add_class("rp-downloads")
         # the borrower's one-page comparison of the plans on the table (repayplan.report.comparison_sheet)
-        self.sheet_format = w.Dropdown(options=["pdf", "xlsx"], value="pdf", description=text("sheet_format", lang))
+        self.sheet_format = w.Dropdown(options=["pdf", "xlsx"], value="pdf", description=text("sheet_format", lang),
+                                       style={"description_width": "initial"}, layout={"width": "auto"})
         self.sheet_format.add_class("rp-sheet-format")
-        self.sheet_button = w.Button(description=text("sheet", lang), icon="file")
+        self.sheet_button = w.Button(description=text("sheet", lang), icon="file", layout={"width": "auto"})
         self.sheet_button.add_class("rp-sheet")
         self.sheet_button.on_click(self._on_sheet)
         self.sheet_link = w.HTML()
@@ -1131,6 +1136,11 @@ class Dashboard:
     def _on_sheet(self, _button=None) -> None:
         s = self.session
         fmt = self.sheet_format.value
+        from .. import report
+
+        if getattr(report, "comparison_sheet", None) is None:   # not in this installation's report
+            self.sheet_link.value = _message(text("sheet_missing", s.lang))
+            return
         try:
             data = self.comparison_sheet(fmt)
         except RepayplanError as e:   # no such function yet, or no CJK font for a Chinese PDF
