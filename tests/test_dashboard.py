@@ -767,8 +767,9 @@ def test_the_borrowers_comparison_sheet_button(monkeypatch):
     calls = []
 
     def sheet(plans, claim, cashflow, creditor, *, format="pdf", lang="en", borrower=None, creditor_party=None,
-              title=None, metrics=None):
-        calls.append({"plans": plans, "claim": claim, "format": format, "lang": lang, "borrower": borrower})
+              title=None, metrics=None, constraints=None):
+        calls.append({"plans": plans, "claim": claim, "format": format, "lang": lang, "borrower": borrower,
+                      "constraints": constraints})
         return b"%PDF-1.4 sheet" if format == "pdf" else b"PK sheet"
 
     monkeypatch.delattr(report, "comparison_sheet", raising=False)
@@ -783,6 +784,7 @@ def test_the_borrowers_comparison_sheet_button(monkeypatch):
     call = calls[-1]
     assert call["plans"] == d.session.plans and call["lang"] == "zh" and call["format"] == "xlsx"
     assert call["claim"] is d.session.case.claim and call["borrower"] == CASE.borrower
+    assert call["constraints"] == CASE.negotiation.constraints      # feasible as the comparison says
     link = d.sheet_link.value
     assert 'download="方案比较 (zh).xlsx"' in link
     assert base64.b64decode(re.search(r"base64,([^\"]+)\"", link).group(1)) == b"PK sheet"

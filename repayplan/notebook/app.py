@@ -1127,10 +1127,15 @@ class Dashboard:
         if sheet is None:
             raise InputError("comparison sheet", "repayplan.report.comparison_sheet",
                              "available in repayplan.report (this version has none)")
+        import inspect
+
         case = s.case
+        extra = {}
+        if "constraints" in inspect.signature(sheet).parameters:   # feasible as the dashboard says
+            extra["constraints"] = getattr(case.negotiation, "constraints", None)
         return sheet(s.plans, case.claim, case.cashflow, case.creditor, format=format, lang=lang or s.lang,
                      borrower=getattr(case, "borrower", None), creditor_party=getattr(case, "creditor_party", None),
-                     title=case.title or None)
+                     title=case.title or None, **extra)
 
     @_guarded
     def _on_sheet(self, _button=None) -> None:
