@@ -789,3 +789,21 @@ def test_the_borrowers_comparison_sheet_button(monkeypatch):
     assert 'download="方案比较 (zh).xlsx"' in link
     assert base64.b64decode(re.search(r"base64,([^\"]+)\"", link).group(1)) == b"PK sheet"
     assert text("sheet", "zh") in [d.sheet_button.description]
+
+
+_NAMES = st.text(alphabet=st.sampled_from(list("厂房设备abcXYZ ()-0123456789")), min_size=1, max_size=12).map(str.strip) \
+    .filter(bool)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_NAMES, st.sampled_from(["real_estate", "equipment", "receivables", "equity", "deposits"]),
+                          st.integers(1, 10**8), st.integers(1, 3)), min_size=1, max_size=4))
+def test_a_security_box_reads_the_same_in_either_language(items):
+    from repayplan.notebook.state import _COLLATERAL_KEYS, _parse_items, translate_pairs
+
+    en = "\n".join(f"name={n}, kind={k}, appraisal={a}, lien_rank={r}" for n, k, a, r in items)
+    zh = translate_pairs(en, "zh")
+    assert not re.search(r"\b(name|kind|appraisal|lien_rank)=", zh)
+    assert translate_pairs(zh, "en") == en                                  # the round trip is exact
+    want = [{"name": n, "kind": k, "appraisal": a, "lien_rank": r} for n, k, a, r in items]
+    assert _parse_items(zh, "collateral", _COLLATERAL_KEYS) == _parse_items(en, "collateral", _COLLATERAL_KEYS) == want
