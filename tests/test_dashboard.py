@@ -413,6 +413,13 @@ def test_switching_language_rerenders_reasons_exports_findings_and_keeps_the_rec
     assert s.slots[3].explanation == explain_plan(s.slots[3].plan, best, "zh")
     assert s.suggestions[0].explanation == explain_plan(s.suggestions[0].plan, res.candidates.iloc[1], "zh")
     assert text("suggested_because", "zh") in d.columns[3].explanation.value
+    # the waiting suggestions, their buttons and what the search did, re-rendered in Chinese
+    rows = d.suggestions_box.children
+    assert rows[0].children[1].description == "替换" and rows[0].children[0].description == "替换列"
+    assert html.escape(s.suggestions[0].explanation) in rows[0].children[2].value
+    assert d.suggest_message.value.startswith("已添加 1 个方案") and text("suggest_no_room", "zh") in \
+        html.unescape(d.suggest_message.value)
+    assert "排序理由" in rows[-1].value
     assert d.export_lang.value == "zh"                           # exports follow the interface
     assert len(s.minutes.offers) == shown                        # the same plans, not shown again
     s.set_option(0, "term", "40")

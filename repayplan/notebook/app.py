@@ -843,6 +843,9 @@ class Dashboard:
         for col in self.columns:
             col.relabel(change["new"])
         self.charts.relabel(change["new"])
+        if self.session.negotiation is not None:   # the waiting suggestions and their reasons too
+            self._show_suggest_message()
+            self._show_suggestions()
         self.update()
 
     # -- callbacks: suggest ----------------------------------------------------------------
@@ -886,13 +889,22 @@ class Dashboard:
             return
         finally:
             self.suggest_button.disabled = False
-        msg = text("suggest_done", s.lang, n=len(added), m=len(s.negotiation.evaluated))
-        if s.suggestions and len(s.slots) >= s.MAX_PLANS:
-            msg += " " + text("suggest_no_room", s.lang)
-        self.suggest_message.value = html.escape(msg)
+        self._suggested = (len(added), len(s.negotiation.evaluated))
+        self._show_suggest_message()
         self._show_suggestions()
         self._rebuild_columns()
         self.update()
+
+    def _show_suggest_message(self) -> None:
+        """What the last search did, in the interface language."""
+        s = self.session
+        done = getattr(self, "_suggested", None)
+        if done is None:
+            return
+        msg = text("suggest_done", s.lang, n=done[0], m=done[1])
+        if s.suggestions and len(s.slots) >= s.MAX_PLANS:
+            msg += " " + text("suggest_no_room", s.lang)
+        self.suggest_message.value = html.escape(msg)
 
     def _show_suggestions(self) -> None:
         """The waiting suggestions: "Add" while a column is free, else "Replace" a chosen column;
