@@ -1,12 +1,19 @@
-"""The meeting cockpit at 1440×900 in a real browser: typed input, the Chinese page, the console.
+"""The meeting cockpit at 1440×900 in a real browser: typed input, one screen, a reload, the
+Chinese page, the console and the kernels.
 
 Voilà serves ``notebooks/negotiation.ipynb`` as in :mod:`tests.test_browser` (same fixture);
 Playwright drives Debian's Chromium at the size of a meeting-room laptop screen.  The test
-types a rate as people type it ("4.35%"), switches to Chinese and reads the page's visible
-text, which may hold Latin letters only in a short list of terms (DSCR, NPV, IRR, CNY, file
-formats, model names) and in the case's own data (plan names and the parties' and
-collateral's names as the case file spells them).  Console errors of the page are collected
-and reported; screenshots of both languages are saved with the test's output.
+types a rate as people type it ("4.35%"); checks that the comparison (beside the cards), the
+first plan's terms and the key chart (beneath the cards) are within the first 900 px;
+changes a term (its Δ against the plan's previous version shows) and accepts a plan, waits
+for the register's autosave and reloads: the term box, the comparison and the Accept toggle
+are as they were.  Then it switches to Chinese and reads the page's visible text, which may
+hold Latin letters only in a short list of terms (DSCR, NPV, IRR, CNY, file formats, model
+names) and in the case's own data (plan names and the parties' and collateral's names as
+the case file spells them); nothing is left untranslated (``NOT_YET`` is empty).  The page
+logs no console error at all (bqplot's included, none filtered away), and closing it (as
+the reload did for the first page) shuts its kernel down with an accepted request.
+Screenshots of both languages are saved with the test's output.
 """
 
 from __future__ import annotations
