@@ -771,6 +771,7 @@ def test_a_reload_restores_the_accepted_plan_without_recording_it_twice(tmp_path
 
 def test_the_borrowers_comparison_sheet_button(monkeypatch):
     d = dash3()
+    assert d.forecast_chart.layout.display == "none"          # no history: no empty image box
     calls = []
 
     def sheet(plans, claim, cashflow, creditor, *, format="pdf", lang="en", borrower=None, creditor_party=None,

@@ -473,7 +473,7 @@ class Dashboard:
         self.forecast_error = _Column._error("forecast")
         self.forecast_info = w.HTML()
         self.forecast_info.add_class("rp-forecast-info")
-        self.forecast_chart = w.Image(format="png", layout={"width": "100%", "max_width": "720px"})
+        self.forecast_chart = w.Image(format="png", layout={"width": "100%", "max_width": "720px", "display": "none"})
         self.forecast_chart.add_class("rp-forecast-chart")
         self._forecast_drawn = None
         forecast_rows = [w.HBox([self.upload_history, self.forecast_model, self.backtest_button],
