@@ -1073,8 +1073,17 @@ def format_probability(p, scenarios: int | None = None) -> str:
     return text + "%"
 
 
-def format_metric(key: str, value) -> str:
+#: The words :func:`format_metric` prints, in Chinese: the five risk classes (the 2023
+#: measures' names, 正常类 ... 损失类) and "never".
+_METRIC_WORDS_ZH = {"normal": "正常类", "special_mention": "关注类", "substandard": "次级类",
+                    "doubtful": "可疑类", "loss": "损失类", "never": "从不"}
+
+
+def format_metric(key: str, value, lang: str = "en") -> str:
     """A metric of :data:`METRICS` as text: amounts with separators, fractions as percent.
+
+    ``lang="zh"`` prints the words in Chinese: the risk class by the names of the 2023
+    measures (``"substandard"`` -> ``"次级类"``) and "never" (``"从不"``); numbers are the same.
 
     >>> format_metric("expected_npv", 1234567.891), format_metric("recovery_rate", 0.9123)
     ('1,234,567.89', '91.2%')
@@ -1082,17 +1091,22 @@ def format_metric(key: str, value) -> str:
     ('4.35%', '48', '2.5')
     >>> format_metric("default_probability", 0.002), format_metric("first_month_below_minimum", float("nan"))
     ('0.2%', 'never')
+    >>> format_metric("risk_class", "substandard", "zh"), format_metric("first_month_below_minimum", float("nan"), "zh")
+    ('次级类', '从不')
     """
     import math
 
+    from ._validate import check_choice
+
+    zh = check_choice("lang", lang, ("en", "zh")) == "zh"
     unit = ALL_METRICS.get(key, (None, None))[1]
     if value is None:
         return "—"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        return str(value)
+        return _METRIC_WORDS_ZH.get(str(value), str(value)) if zh else str(value)
     value = float(value) if isinstance(value, (float, np.floating)) else int(value)
     if unit == "month" and isinstance(value, float) and math.isnan(value):
-        return "never"
+        return _METRIC_WORDS_ZH["never"] if zh else "never"
     if isinstance(value, float) and not math.isfinite(value):
         return "—" if math.isnan(value) else "∞"
     if unit == "probability":

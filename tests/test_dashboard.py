@@ -65,9 +65,11 @@ def dash3(**kw) -> Dashboard:
 
 def cell(html_table: str, label: str, column: int) -> str:
     """The text of a cell of the comparison table (row by its label, column from 0)."""
-    row = re.search(r"<tr><th[^>]*>" + re.escape(label) + r"</th>(.*?)</tr>", html_table)
+    row = re.search(r"<tr[^>]*><th[^>]*>" + re.escape(label) + r"</th>(.*?)</tr>", html_table)
     assert row, label
-    return re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))[column]
+    td = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))[column]
+    value = re.match(r"<span class='rp-value'>(.*?)</span>", td)   # the figure, without its Δ
+    return value.group(1) if value else td
 
 
 # ---------------------------------------------------------------------------------------
@@ -116,8 +118,12 @@ def test_the_charts_data_follow_the_plan_and_the_cash_flow():
     # the live chart shows them: payments (capped at the ceiling), balances and points
     m = d.charts.marks
     top = payment_ceiling(data)
-    np.testing.assert_array_equal(np.asarray(m["payments"].y)[0], np.minimum(data.payments["Bank proposal"], top))
-    np.testing.assert_array_equal(np.asarray(m["balance"].y)[0], data.balance["Bank proposal"].to_numpy())
+    # (after its last payment a plan pays and owes nothing: 0, not NaN, so no line ends on NaN)
+    np.testing.assert_array_equal(np.asarray(m["payments"].y)[0],
+                                  np.minimum(data.payments["Bank proposal"].fillna(0.0), top))
+    np.testing.assert_array_equal(np.asarray(m["balance"].y)[0], data.balance["Bank proposal"].fillna(0.0).to_numpy())
+    for name in ("payments", "balance", "band", "mean"):
+        assert np.isfinite(np.asarray(m[name].y, dtype=float)).all(), name
     assert list(m["points"].names) == THREE
 
 
@@ -407,6 +413,13 @@ def test_switching_language_rerenders_reasons_exports_findings_and_keeps_the_rec
     assert s.slots[3].explanation == explain_plan(s.slots[3].plan, best, "zh")
     assert s.suggestions[0].explanation == explain_plan(s.suggestions[0].plan, res.candidates.iloc[1], "zh")
     assert text("suggested_because", "zh") in d.columns[3].explanation.value
+    # the waiting suggestions, their buttons and what the search did, re-rendered in Chinese
+    rows = d.suggestions_box.children
+    assert rows[0].children[1].description == "替换" and rows[0].children[0].description == "替换列"
+    assert html.escape(s.suggestions[0].explanation) in rows[0].children[2].value
+    assert d.suggest_message.value.startswith("已添加 1 个方案") and text("suggest_no_room", "zh") in \
+        html.unescape(d.suggest_message.value)
+    assert "排序理由" in rows[-1].value
     assert d.export_lang.value == "zh"                           # exports follow the interface
     assert len(s.minutes.offers) == shown                        # the same plans, not shown again
     s.set_option(0, "term", "40")
@@ -609,3 +622,196 @@ def test_a_case_with_cash_data_starts_from_the_data_and_can_switch_to_a_projecti
     d.cash_controls["base"].value = "50000"
     assert d.session.cash_source == "projection" and d.cash_source.value == "projection"
     np.testing.assert_array_equal(d.session.view.charts.cash["mean"].to_numpy(), 50_000.0)
+
+
+# ---------------------------------------------------------------------------------------
+# the cockpit, final round (issue 20): Δ, definitions, Chinese words and keys, Accept on
+# reload, the borrower's comparison sheet
+# ---------------------------------------------------------------------------------------
+def row_cells(html_table: str, key: str) -> list[str]:
+    """The cells (inner HTML) of the comparison's row of metric ``key``."""
+    row = re.search(rf"<tr class='rp-row-{key}'>(.*?)</tr>", html_table)
+    assert row, key
+    return re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+
+
+def test_an_edit_shows_the_change_against_the_plans_previous_version():
+    d = dash3()
+    assert "class='rp-delta'" not in d.compare.value      # nothing edited yet: no Δ
+    before = library_compare([CASE.plan(n) for n in THREE]).table
+    d.columns[0].controls["term"].value = "48"
+    after = library_compare([CASE.plan("Bank proposal").replace(term=48), CASE.plan("Borrower proposal"),
+                             CASE.plan("Seasonal 48")]).table
+    cells = row_cells(d.compare.value, "total_paid")
+    change = Decimal(f"{after.loc['total_paid', 'Bank proposal']:.2f}") - \
+        Decimal(f"{before.loc['total_paid', 'Bank proposal']:.2f}")
+    sign = "+" if change > 0 else "−"
+    assert f"Δ {sign}{abs(change):,.2f}" in cells[0]
+    assert "class='rp-delta'" not in cells[1] + cells[2]                # plans not edited
+    assert "Δ +12</span>" in row_cells(d.compare.value, "term")[0]      # 36 -> 48 months
+    assert not re.search(r"Δ [+−]0(\.0+)?( |<)", d.compare.value)       # no change that rounds to nothing
+    # the previous version is the one before the last edit
+    d.columns[0].controls["term"].value = "60"
+    assert "Δ +12</span>" in row_cells(d.compare.value, "term")[0]      # 48 -> 60
+    # percentage points for a fraction, in the interface language
+    d.lang.value = "zh"
+    rec = row_cells(d.compare.value, "recovery_rate")[0]
+    assert "个百分点" in rec or "class='rp-delta'" not in rec
+
+
+def test_the_comparison_marks_only_the_librarys_best_among_feasible_plans_and_defines_each_row():
+    from repayplan.evaluate import ALL_METRICS
+    from repayplan.notebook.comparison import DEFINITIONS_ZH, comparison_html
+
+    claim = rp.Claim(principal=120_000, annual_rate=0.06, as_of=dt.date(2026, 12, 1))
+    cash = rp.CashFlow([15_000.0] * 24, start="2027-01")
+    plans = [rp.Plan(term=12, name="12 months"), rp.Plan(term=24, name="24 months"),
+             rp.Plan(term=24, down_payment=50_000, name="50k down")]
+    c = rp.compare(plans, claim, cash, rp.Creditor(0.06))
+    page = comparison_html(c, "en")
+    marked = len(re.findall(r"class='rp-best", page))
+    assert marked == int(c.better.to_numpy().sum()) > 0
+    assert not c.better["50k down"].any() and "50k down ✗" in page    # infeasible: no marks
+    # each row's label carries its definition (and whose view it serves) on hover
+    for key in c.table.index:
+        assert f"title='{html.escape(ALL_METRICS[key][3], quote=True)}" in page, key
+    zh = comparison_html(c, "zh")
+    assert set(DEFINITIONS_ZH) >= set(c.table.index)
+    assert f"title='{DEFINITIONS_ZH['total_paid']}（" in zh or f"title='{DEFINITIONS_ZH['total_paid']} (" in zh
+    assert "还款总额" in zh and "Total paid" not in zh
+
+
+def test_format_metric_speaks_chinese():
+    from repayplan.books import RISK_CLASSES
+    from repayplan.evaluate import format_metric
+
+    # the five classes by the names of the 2023 measures (正常类, 关注类, 次级类, 可疑类, 损失类)
+    assert [format_metric("risk_class", c, "zh") for c in RISK_CLASSES] == ["正常类", "关注类", "次级类", "可疑类", "损失类"]
+    assert [format_metric("risk_class", c) for c in RISK_CLASSES] == list(RISK_CLASSES)
+    assert format_metric("first_month_below_minimum", float("nan"), "zh") == "从不"
+    assert format_metric("total_paid", 1234567.891, "zh") == format_metric("total_paid", 1234567.891) == "1,234,567.89"
+    with pytest.raises(InputError, match="lang"):
+        format_metric("total_paid", 1.0, "fr")
+    d = dash3(lang="zh")
+    assert "次级类" in d.compare.value and "substandard" not in d.compare.value
+
+
+def test_security_and_shock_boxes_read_either_language_and_show_the_interfaces():
+    d = dash3()
+    s = d.session
+    security, shocks = s.case.creditor.enforcement.path, s.projection.shocks
+    value = s.enforcement_view()["value"]
+    d.lang.value = "zh"
+    coll = d.security_controls["collateral"].value
+    assert coll.startswith("名称=") and "类别=不动产" in coll and "评估价值=1380000" in coll
+    assert "kind" not in coll and "appraisal" not in coll
+    assert d.security_controls["guarantees"].value.count("类别=连带责任保证") == 1
+    assert d.cash_controls["shocks"].value.startswith("概率=0.25，降幅=0.35")
+    assert "概率=" in d.cash_controls["shocks"].description or "概率" in d.cash_controls["shocks"].description
+    # the Chinese text is read as the English was: the same security, the same value
+    d.security_controls["collateral"].value = coll            # typed again, as shown
+    assert s.errors.get(("security", "collateral")) is None
+    assert s.enforcement_view()["value"] == pytest.approx(value, rel=1e-12)
+    assert s.case.creditor.enforcement.path.security == security.security
+    # a Chinese key typed with a new figure changes it
+    d.security_controls["collateral"].value = coll.replace("评估价值=1380000.00", "评估价值=1000000")
+    assert s.case.creditor.enforcement.path.security.collateral[0].appraisal == 1_000_000
+    d.cash_controls["shocks"].value = "概率=0.25，降幅=0.35，结束月=35，说明=loss of main customer"
+    assert s.projection.shocks == shocks
+    # back to English: English keys, same values
+    d.lang.value = "en"
+    assert d.security_controls["collateral"].value.startswith("name=厂房")
+    assert "appraisal=1000000" in d.security_controls["collateral"].value
+    assert d.cash_controls["shocks"].value == "probability=0.25, impact=0.35, end=35, label=loss of main customer"
+    # an unknown key is refused in words, in either language
+    assert "one of name" in d.session.set_security("collateral", "名称=厂房，颜色=红")
+
+
+def test_an_uploaded_csv_may_name_its_columns_in_chinese():
+    rows = "".join(f"{m},20000\n" for m in pd_range("2026-07", 120))
+    en, zh = Session(CASE, plans=THREE), Session(CASE, plans=THREE)
+    assert en.upload_cash(("month,available\n" + rows).encode(), "a.csv") is None
+    assert zh.upload_cash(("\ufeff月份,可用现金\n" + rows).encode("utf-8"), "a.csv") is None
+    np.testing.assert_array_equal(zh.case.cashflow.values, en.case.cashflow.values)
+    assert str(zh.case.cashflow.start) == "2026-07"
+    assert "月份" in text("upload_csv", "zh") and "可用现金" in text("upload_csv", "zh")
+
+
+def pd_range(start, n):
+    import pandas as pd
+
+    return pd.period_range(start, periods=n, freq="M")
+
+
+def test_a_reload_restores_the_accepted_plan_without_recording_it_twice(tmp_path):
+    from repayplan.notebook.persist import RegisterDashboard
+
+    path = tmp_path / "r.sqlite"
+    one = RegisterDashboard(CASE, plans=THREE, register=path, clock=Clock())
+    one.dashboard.columns[2].accept.value = True              # saved at once
+    assert one.state()["accepted"] == "Seasonal 48"
+    two = RegisterDashboard(CASE, plans=THREE, register=path, clock=Clock())
+    d = two.dashboard
+    assert d.columns[2].accept.value and not d.columns[0].accept.value
+    assert d.session.accepted.name == "Seasonal 48" and d.export_plan.value == "Seasonal 48"
+    accepted = [e for e in d.session.to_case().meeting if e.get("accepted")]
+    assert [e["plan"] for e in accepted] == ["Seasonal 48"]   # once, as recorded before the reload
+    # withdrawn after the reload: no plan reads accepted, the register keeps that
+    d.columns[2].accept.value = False
+    assert not [e for e in d.session.to_case().meeting if e.get("accepted")]
+    three = RegisterDashboard(CASE, plans=THREE, register=path, clock=Clock())
+    assert three.dashboard.session.accepted is None and "accepted" not in three.state()
+    # another plan accepted after a reload replaces the earlier acceptance
+    three.dashboard.columns[0].accept.value = True
+    four = RegisterDashboard(CASE, plans=THREE, register=path, clock=Clock())
+    assert [e["plan"] for e in four.dashboard.session.to_case().meeting if e.get("accepted")] == ["Bank proposal"]
+    for r in (one, two, three, four):
+        r.close()
+
+
+def test_the_borrowers_comparison_sheet_button(monkeypatch):
+    d = dash3()
+    assert d.forecast_chart.layout.display == "none"          # no history: no empty image box
+    calls = []
+
+    def sheet(plans, claim, cashflow, creditor, *, format="pdf", lang="en", borrower=None, creditor_party=None,
+              title=None, metrics=None, constraints=None):
+        calls.append({"plans": plans, "claim": claim, "format": format, "lang": lang, "borrower": borrower,
+                      "constraints": constraints})
+        return b"%PDF-1.4 sheet" if format == "pdf" else b"PK sheet"
+
+    monkeypatch.delattr(report, "comparison_sheet", raising=False)
+    d._on_sheet()
+    assert d.sheet_link.value == f"<span>{html.escape(text('sheet_missing', 'en'))}</span>"
+    with pytest.raises(InputError, match="comparison_sheet"):
+        d.comparison_sheet("pdf")
+    monkeypatch.setattr(report, "comparison_sheet", sheet, raising=False)
+    d.lang.value = "zh"
+    d.sheet_format.value = "xlsx"
+    d.sheet_button.click()
+    call = calls[-1]
+    assert call["plans"] == d.session.plans and call["lang"] == "zh" and call["format"] == "xlsx"
+    assert call["claim"] is d.session.case.claim and call["borrower"] == CASE.borrower
+    assert call["constraints"] == CASE.negotiation.constraints      # feasible as the comparison says
+    link = d.sheet_link.value
+    assert 'download="方案比较 (zh).xlsx"' in link
+    assert base64.b64decode(re.search(r"base64,([^\"]+)\"", link).group(1)) == b"PK sheet"
+    assert text("sheet", "zh") in [d.sheet_button.description]
+
+
+_NAMES = st.text(alphabet=st.sampled_from(list("厂房设备abcXYZ ()-0123456789")), min_size=1, max_size=12).map(str.strip) \
+    .filter(bool)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_NAMES, st.sampled_from(["real_estate", "equipment", "receivables", "equity", "deposits"]),
+                          st.integers(1, 10**8), st.integers(1, 3)), min_size=1, max_size=4))
+def test_a_security_box_reads_the_same_in_either_language(items):
+    from repayplan.notebook.state import _COLLATERAL_KEYS, _parse_items, translate_pairs
+
+    en = "\n".join(f"name={n}, kind={k}, appraisal={a}, lien_rank={r}" for n, k, a, r in items)
+    zh = translate_pairs(en, "zh")
+    assert not re.search(r"\b(name|kind|appraisal|lien_rank)=", zh)
+    assert translate_pairs(zh, "en") == en                                  # the round trip is exact
+    want = [{"name": n, "kind": k, "appraisal": a, "lien_rank": r} for n, k, a, r in items]
+    assert _parse_items(zh, "collateral", _COLLATERAL_KEYS) == _parse_items(en, "collateral", _COLLATERAL_KEYS) == want

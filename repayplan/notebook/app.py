@@ -28,6 +28,7 @@ import ipywidgets as w
 from .._validate import check_choice
 from ..errors import InfeasibleError, InputError, RepayplanError
 from .charts import forecast_png
+from .comparison import comparison_html
 from .labels import LANGS, TEXT, text
 from .live import COLORS, LiveCharts
 from .state import (
@@ -53,9 +54,38 @@ UP_FRONT = ("method", "term", "grace", "annual_rate", "penalty_waiver", "interes
             "down_payment")
 _STYLE = """<style>
 .rp-dashboard .rp-error { color: #b00020; font-size: 12px; line-height: 1.3; }
+.rp-dashboard .rp-title { font-size: 13px; line-height: 1.3; }
+.rp-dashboard .rp-title b { font-size: 16px; margin-right: 10px; }
+.rp-dashboard .rp-claim-line { color: #444; }
+.rp-dashboard .rp-section { font-weight: bold; font-size: 14px; margin: 2px 0; }
+.rp-dashboard .rp-status { font-size: 12px; color: #555; margin-right: 16px; }
+.rp-dashboard .rp-guide { font-size: 12px; }
+.rp-dashboard .rp-lang .widget-toggle-button { width: 80px; height: 26px; }
+.rp-dashboard .widget-html, .rp-dashboard .widget-html-content { line-height: 1.3; }
+.rp-dashboard .rp-legend { font-size: 12px; margin: 0 0 4px 86px; }
+.rp-dashboard .rp-legend-item { margin-right: 12px; white-space: nowrap; }
 .rp-dashboard .rp-plan-col { border: 1px solid #ccc; border-radius: 6px; padding: 4px; margin: 3px; }
+.rp-dashboard .rp-plan-col .jupyter-button, .rp-dashboard .rp-plan-col .widget-toggle-button {
+  height: 24px; line-height: 24px; padding: 0 6px; font-size: 12px; margin: 1px; }
+.rp-dashboard .rp-compare td.rp-delta-cell { white-space: nowrap; }
+.rp-dashboard .rp-delta { display: block; font-size: 10px; color: #666; line-height: 1.1; }
+.rp-dashboard .rp-compare table.repayplan-compare tbody th { white-space: nowrap; font-size: 11.5px; }
+.rp-dashboard .rp-compare table.repayplan-compare td.rp-infeasible-reason { font-size: 10.5px; line-height: 1.2;
+  min-width: 80px; }
+.rp-dashboard .rp-compare table.repayplan-compare td.rp-side { color: #888; font-size: 10px; white-space: nowrap; padding: 2px 2px; }
 .rp-dashboard .rp-plan-col .widget-label { font-size: 12px; }
-.rp-dashboard .rp-plan-col .widget-inline-hbox { height: 26px; margin: 1px 0; }
+.rp-dashboard .rp-plan-col .widget-inline-hbox { height: 24px; margin: 1px 0; }
+.rp-dashboard .rp-plan-col .widget-inline-hbox input, .rp-dashboard .rp-plan-col .widget-inline-hbox select {
+  height: 24px; }
+.rp-dashboard .rp-narrow .rp-plan-col .widget-label { font-size: 11px; }
+.rp-dashboard .rp-compare.rp-narrow table.repayplan-compare td, .rp-dashboard .rp-compare.rp-narrow table.repayplan-compare th {
+  font-size: 11px; padding: 2px 3px; }
+.rp-dashboard .rp-suggest-bar .widget-text input { width: 72px; flex: 0 0 72px; }
+.rp-dashboard .rp-suggest-bar .widget-text { width: auto; }
+.rp-dashboard .rp-plan-col .rp-why { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical;
+  overflow: hidden; }
+.rp-dashboard .rp-plan-col .rp-desc { font-size: 11px; line-height: 1.25; display: -webkit-box;
+  -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 .rp-dashboard .rp-plan-col input, .rp-dashboard .rp-plan-col select { font-size: 12px; min-width: 0; }
 .rp-dashboard .rp-plan-col .rp-plan-desc { font-size: 12px; line-height: 1.3; }
 .rp-dashboard .rp-plan-col .widget-html { height: auto; min-height: 0; margin: 0; }
@@ -151,10 +181,10 @@ class _Column:
         # the terms that matter up front; the rest behind "more"
         self.more = w.Accordion(children=[w.VBox(more_rows)], selected_index=None, titles=(text("more", lang),))
         self.more.add_class("rp-more")
-        self.duplicate = w.Button(description=text("duplicate", lang), icon="copy", layout={"width": "auto"})
+        self.duplicate = w.Button(description="", tooltip=text("duplicate", lang), icon="copy", layout={"width": "auto"})
         self.duplicate.add_class("rp-duplicate")
         self.duplicate.on_click(functools.partial(dash._on_duplicate, uid))
-        self.remove = w.Button(description=text("remove", lang), icon="trash", layout={"width": "auto"})
+        self.remove = w.Button(description="", tooltip=text("remove", lang), icon="trash", layout={"width": "auto"})
         self.remove.add_class("rp-remove")
         self.remove.on_click(functools.partial(dash._on_remove, uid))
         self.accept = w.ToggleButton(value=slot.accepted, description=text("accept", lang), icon="check",
@@ -168,7 +198,7 @@ class _Column:
         self.box = w.VBox([self.name, self.name_error, self.title, self.warning, *rows, self.more,
                            w.HBox([self.duplicate, self.remove, self.accept], layout={"flex_flow": "row wrap"}),
                            self.findings, self.explanation],
-                          layout={"width": "210px", "min_width": "200px"})
+                          layout={"width": "200px", "min_width": "190px"})
         self.box.add_class("rp-plan-col")
         self.refresh()
 
@@ -203,12 +233,14 @@ class _Column:
             self.accept.value = slot.accepted
             self.accept.description = text("accepted" if slot.accepted else "accept", lang)
             self.accept.button_style = "success" if slot.accepted else ""
-        self.title.value = (f"<div style='border-left:6px solid {color};padding-left:6px'>"
-                            f"{html.escape(slot.plan.describe(lang))}</div>")
+        desc = html.escape(slot.plan.describe(lang))
+        self.title.value = (f"<div class='rp-desc' title='{desc}' style='border-left:6px solid {color};"
+                            f"padding-left:6px'>{desc}</div>")
         bad = [o for o in slot.errors if o != "name"]
         self.warning.value = _message(text("not_updated", lang)) if bad else ""
-        self.explanation.value = (f"<b>{html.escape(text('suggested_because', lang))}:</b> "
-                                  f"{html.escape(slot.explanation)}" if slot.explanation else "")
+        why = html.escape(slot.explanation)
+        self.explanation.value = (f"<div class='rp-why' title='{why}'><b>{html.escape(text('suggested_because', lang))}:"
+                                  f"</b> {why}</div>" if slot.explanation else "")
 
     def show_findings(self, findings) -> None:
         lang = self.dash.session.lang
@@ -244,8 +276,8 @@ class _Column:
                     c.value = value
             self.follow.description = text("from_cash", lang)
             self.more.titles = (text("more", lang),)
-            self.duplicate.description = text("duplicate", lang)
-            self.remove.description = text("remove", lang)
+            self.duplicate.tooltip = text("duplicate", lang)
+            self.remove.tooltip = text("remove", lang)
         self.refresh()
 
 
@@ -365,7 +397,8 @@ class Dashboard:
         self.plans_title = w.HTML()
         self.plans_box = w.HBox(layout={"flex_flow": "row wrap"})
         self.plans_box.add_class("rp-plans")
-        self.add_button = w.Button(description=text("add_plan", lang), icon="plus")
+        self.add_button = w.Button(description=text("add_plan", lang), icon="plus",
+                                   layout={"width": "auto", "height": "24px", "margin": "0 0 0 16px"})
         self.add_button.add_class("rp-add-plan")
         self.add_button.on_click(self._on_add)
         self.plans_message = w.HTML()
@@ -382,7 +415,7 @@ class Dashboard:
         for key in ("min_dscr", "max_default_probability", "max_term"):
             value = getattr(cons, key, None) if cons is not None else (1.2 if key == "min_dscr" else None)
             t = w.Text(value=str(option_text(value)), description=text(key, lang), continuous_update=False,
-                       style={"description_width": "60%"}, layout={"width": "240px"})
+                       style={"description_width": "initial"}, layout={"width": "auto", "margin": "2px 12px 2px 0"})
             t.add_class(f"rp-cons-{key}")
             self.cons_texts[key] = t
             self.cons_errors[key] = _Column._error(f"cons-{key}")
@@ -440,7 +473,7 @@ class Dashboard:
         self.forecast_error = _Column._error("forecast")
         self.forecast_info = w.HTML()
         self.forecast_info.add_class("rp-forecast-info")
-        self.forecast_chart = w.Image(format="png", layout={"width": "100%", "max_width": "720px"})
+        self.forecast_chart = w.Image(format="png", layout={"width": "100%", "max_width": "720px", "display": "none"})
         self.forecast_chart.add_class("rp-forecast-chart")
         self._forecast_drawn = None
         forecast_rows = [w.HBox([self.upload_history, self.forecast_model, self.backtest_button],
@@ -471,39 +504,60 @@ class Dashboard:
             w.VBox([self.creditor_title, *creditor_rows], layout={"width": "45%"}),
         ])
         # export
-        self.export_plan = w.Dropdown(options=s.names, value=s.names[0], description=text("export_plan", lang))
+        self.export_plan = w.Dropdown(options=s.names, value=s.names[0], description=text("export_plan", lang),
+                                      style={"description_width": "initial"})
         self.export_plan.add_class("rp-export-plan")
         self.export_format = w.Dropdown(options=list(_ANNEX_FORMATS), value="xlsx",
-                                        description=text("export_format", lang))
+                                        description=text("export_format", lang),
+                                        style={"description_width": "initial"})
         self.export_format.add_class("rp-export-format")
         self.export_lang = w.Dropdown(options=[("English", "en"), ("中文", "zh")], value=lang,
-                                      description=text("export_lang", lang))
+                                      description=text("export_lang", lang),
+                                      style={"description_width": "initial"})
         self.export_lang.add_class("rp-export-lang")
         self.minutes_format = w.Dropdown(options=["md", "html", "csv"], value="md",
-                                         description=text("minutes_format", lang))
+                                         description=text("minutes_format", lang),
+                                         style={"description_width": "initial"})
         self.minutes_format.add_class("rp-minutes-format")
-        self.prepare = w.Button(description=text("prepare", lang), icon="download")
+        self.prepare = w.Button(description=text("prepare", lang), icon="download", layout={"width": "auto"})
         self.prepare.add_class("rp-prepare")
         self.prepare.on_click(self._on_prepare)
         self.downloads = w.HTML()
         self.downloads.add_class("rp-downloads")
+        # the borrower's one-page comparison of the plans on the table (repayplan.report.comparison_sheet)
+        self.sheet_format = w.Dropdown(options=["pdf", "xlsx"], value="pdf", description=text("sheet_format", lang),
+                                       style={"description_width": "initial"}, layout={"width": "auto"})
+        self.sheet_format.add_class("rp-sheet-format")
+        self.sheet_button = w.Button(description=text("sheet", lang), icon="file", layout={"width": "auto"})
+        self.sheet_button.add_class("rp-sheet")
+        self.sheet_button.on_click(self._on_sheet)
+        self.sheet_link = w.HTML()
+        self.sheet_link.add_class("rp-sheet-link")
         export = w.VBox([w.HBox([self.export_plan, self.export_format, self.export_lang]),
-                         w.HBox([self.minutes_format, self.prepare]), self.downloads])
+                         w.HBox([self.minutes_format, self.prepare]), self.downloads,
+                         w.HBox([self.sheet_format, self.sheet_button]), self.sheet_link])
         # minutes
         self.minutes = w.HTML()
         self.minutes.add_class("rp-minutes")
         self.tabs = w.Tab(children=[settings, export, w.VBox([self.minutes])])
         self.tabs.add_class("rp-tabs")
+        # the cards and, beneath them, the key chart: as wide as the cards (_rebuild_columns)
+        self.left_column = w.VBox([w.HBox([self.plans_title, self.add_button, self.plans_message],
+                                          layout={"align_items": "center"}),
+                                   self.plans_box, self.charts.key], layout={"flex": "0 0 auto"})
+        self.left_column.add_class("rp-left")
         self.widget = w.VBox([
             self.style,
-            w.HBox([self.header, self.lang], layout={"justify_content": "space-between", "width": "100%"}),
-            self.guide, self.status,
-            # one screen for the meeting: the plan cards and the comparison beside them
-            w.HBox([w.VBox([self.plans_title, self.plans_box, w.HBox([self.add_button, self.plans_message])],
-                           layout={"flex": "0 1 auto"}),
+            # one line: the case, the status, the guide and the language
+            w.HBox([self.header, self.lang], layout={"justify_content": "space-between", "width": "100%",
+                                                     "align_items": "center"}),
+            w.HBox([self.status, self.guide], layout={"width": "100%", "align_items": "flex-start"}),
+            # one screen for the meeting: the plan cards with the key chart beneath them, and
+            # the comparison beside them
+            w.HBox([self.left_column,
                     w.VBox([self.compare_title, self.compare], layout={"flex": "1 1 480px", "min_width": "420px"})],
                    layout={"width": "100%", "align_items": "flex-start"}),
-            suggest_bar, self.charts_title, self.charts.widget, self.tabs,
+            suggest_bar, self.charts_title, self.charts.others, self.tabs,
         ], layout={"width": "100%"})
         self.widget.add_class("rp-dashboard")
         self._rebuild_columns()
@@ -520,6 +574,18 @@ class Dashboard:
 
     def _rebuild_columns(self) -> None:
         self.columns = [_Column(self, slot.uid) for slot in self.session.slots]
+        narrow = len(self.columns) >= 4   # four cards leave the comparison room beside them
+        card = 172 if narrow else 200
+        for c in self.columns:
+            c.box.layout.width = c.box.layout.min_width = f"{card}px"
+            if narrow:   # the labels keep their words: a wider label, a smaller font
+                for control in [c.name, *c.controls.values()]:
+                    if hasattr(control.style, "description_width"):
+                        control.style.description_width = "58%"
+        for box in (self.plans_box, self.compare):
+            (box.add_class if narrow else box.remove_class)("rp-narrow")
+        if hasattr(self, "left_column"):
+            self.left_column.layout.width = f"{max(len(self.columns), 3) * (card + 8) + 8}px"
         self.plans_box.children = [c.box for c in self.columns]
         full = len(self.session.slots) >= self.session.MAX_PLANS
         self.add_button.disabled = full
@@ -537,13 +603,13 @@ class Dashboard:
         title = case.title or text("plans", lang)
         if lang == "zh" and not any("\u4e00" <= c <= "\u9fff" for c in title):   # an English title
             title = text("title_zh", lang, title=title, borrower=case.borrower.name)
-        self.header.value = (f"<h2 style='margin:4px 0'>{html.escape(title)}</h2>"
-                             f"<div>{html.escape(claim_line)}</div>")
+        self.header.value = (f"<div class='rp-title'><b>{html.escape(title)}</b> "
+                             f"<span class='rp-claim-line'>{html.escape(claim_line)}</span></div>")
         self.guide.value = (f"<details class='rp-guide-details'><summary>{html.escape(text('guide_head', lang))}"
                             f"</summary>{text('guide', lang)}</details>")
-        self.plans_title.value = f"<h3>{html.escape(text('plans', lang))}</h3>"
-        self.compare_title.value = f"<h3>{html.escape(text('comparison', lang))}</h3>"
-        self.charts_title.value = f"<h3>{html.escape(text('charts', lang))}</h3>"
+        self.plans_title.value = f"<div class='rp-section'>{html.escape(text('plans', lang))}</div>"
+        self.compare_title.value = f"<div class='rp-section'>{html.escape(text('comparison', lang))}</div>"
+        self.charts_title.value = f"<div class='rp-section'>{html.escape(text('charts', lang))}</div>"
         self.creditor_title.value = f"<b>{html.escape(text('creditor', lang))}</b>"
         self.security_title.value = f"<b>{html.escape(text('security', lang))}</b>"
         for key, c in self.security_controls.items():
@@ -582,6 +648,8 @@ class Dashboard:
         self.export_lang.description = text("export_lang", lang)
         self.minutes_format.description = text("minutes_format", lang)
         self.prepare.description = text("prepare", lang)
+        self.sheet_format.description = text("sheet_format", lang)
+        self.sheet_button.description = text("sheet", lang)
         self.tabs.titles = (text("borrower", lang) + " / " + text("creditor", lang), text("export", lang),
                             text("minutes", lang))
 
@@ -605,7 +673,7 @@ class Dashboard:
         s = self.session
         view = s.refresh()
         lang = s.lang
-        self.compare.value = view.comparison._repr_html_()
+        self.compare.value = comparison_html(view.comparison, lang, s.previous())
         for col, findings in zip(self.columns, view.findings, strict=True):
             col.refresh()
             col.show_findings(findings)
@@ -743,16 +811,41 @@ class Dashboard:
         if accepted is not None:
             with self._mute():
                 self.export_plan.value = accepted.name
+        for hook in self.on_update:   # the register keeps the acceptance at once
+            hook(self)
+
+    def restore_accepted(self, name: str) -> bool:
+        """Show the plan ``name`` accepted, as saved (:meth:`Session.restore_accepted`).
+
+        >>> from repayplan.case import Case
+        >>> dash = Dashboard(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+        >>> dash.restore_accepted("Seasonal 48"), dash.columns[1].accept.value, dash.export_plan.value
+        (True, True, 'Seasonal 48')
+        """
+        if not self.session.restore_accepted(name):
+            return False
+        for col in self.columns:
+            col.refresh()
+        with self._mute():
+            self.export_plan.value = name
+        return True
 
     @_guarded
     def _on_lang(self, change) -> None:
         self.session.set_lang(change["new"])
         with self._mute():   # the exports follow the interface language
             self.export_lang.value = change["new"]
+            # the key=value boxes with their keys in the new language
+            for key, c in self.security_controls.items():
+                c.value = self.session.security_texts[key]
+            self.cash_controls["shocks"].value = self.session.cash_texts["shocks"]
         self._relabel_static()
         for col in self.columns:
             col.relabel(change["new"])
         self.charts.relabel(change["new"])
+        if self.session.negotiation is not None:   # the waiting suggestions and their reasons too
+            self._show_suggest_message()
+            self._show_suggestions()
         self.update()
 
     # -- callbacks: suggest ----------------------------------------------------------------
@@ -796,13 +889,22 @@ class Dashboard:
             return
         finally:
             self.suggest_button.disabled = False
-        msg = text("suggest_done", s.lang, n=len(added), m=len(s.negotiation.evaluated))
-        if s.suggestions and len(s.slots) >= s.MAX_PLANS:
-            msg += " " + text("suggest_no_room", s.lang)
-        self.suggest_message.value = html.escape(msg)
+        self._suggested = (len(added), len(s.negotiation.evaluated))
+        self._show_suggest_message()
         self._show_suggestions()
         self._rebuild_columns()
         self.update()
+
+    def _show_suggest_message(self) -> None:
+        """What the last search did, in the interface language."""
+        s = self.session
+        done = getattr(self, "_suggested", None)
+        if done is None:
+            return
+        msg = text("suggest_done", s.lang, n=done[0], m=done[1])
+        if s.suggestions and len(s.slots) >= s.MAX_PLANS:
+            msg += " " + text("suggest_no_room", s.lang)
+        self.suggest_message.value = html.escape(msg)
 
     def _show_suggestions(self) -> None:
         """The waiting suggestions: "Add" while a column is free, else "Replace" a chosen column;
@@ -1016,6 +1118,56 @@ class Dashboard:
                                                        minutes_format=self.minutes_format.value)
         except RepayplanError as e:  # e.g. no CJK font for a Chinese PDF: say which to install
             self.downloads.value = _message(str(e))
+
+    def comparison_sheet(self, format: str = "pdf", *, lang: str | None = None) -> bytes:
+        """The borrower's one-page comparison of the plans on the table
+        (``repayplan.report.comparison_sheet``), in ``lang`` (default the interface's).
+
+        Raises :class:`~repayplan.errors.InputError` when this installation's
+        :mod:`repayplan.report` has no ``comparison_sheet``.
+
+        >>> from repayplan.case import Case
+        >>> dash = Dashboard(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+        >>> data = dash.comparison_sheet("xlsx")           # doctest: +SKIP
+        >>> data[:2]                                        # doctest: +SKIP
+        b'PK'
+        """
+        from .. import report
+
+        s = self.session
+        sheet = getattr(report, "comparison_sheet", None)
+        if sheet is None:
+            raise InputError("comparison sheet", "repayplan.report.comparison_sheet",
+                             "available in repayplan.report (this version has none)")
+        import inspect
+
+        case = s.case
+        extra = {}
+        if "constraints" in inspect.signature(sheet).parameters:   # feasible as the dashboard says
+            extra["constraints"] = getattr(case.negotiation, "constraints", None)
+        return sheet(s.plans, case.claim, case.cashflow, case.creditor, format=format, lang=lang or s.lang,
+                     borrower=getattr(case, "borrower", None), creditor_party=getattr(case, "creditor_party", None),
+                     title=case.title or None, **extra)
+
+    @_guarded
+    def _on_sheet(self, _button=None) -> None:
+        s = self.session
+        fmt = self.sheet_format.value
+        from .. import report
+
+        if getattr(report, "comparison_sheet", None) is None:   # not in this installation's report
+            self.sheet_link.value = _message(text("sheet_missing", s.lang))
+            return
+        try:
+            data = self.comparison_sheet(fmt)
+        except RepayplanError as e:   # no such function yet, or no CJK font for a Chinese PDF
+            self.sheet_link.value = _message(str(e))
+            return
+        fname = f"{text('sheet_file', s.lang)} ({s.lang}).{fmt}"
+        b64 = base64.b64encode(data).decode("ascii")
+        self.sheet_link.value = (f"<a class='rp-download-sheet' download=\"{html.escape(_safe_filename(fname))}\" "
+                                 f"href=\"data:{_MIME[fmt]};base64,{b64}\">{html.escape(text('download_sheet', s.lang))}: "
+                                 f"{html.escape(_safe_filename(fname))}</a>")
 
     def export(self, folder, *, plan: str | None = None, format: str = "xlsx", lang: str = "en",
                minutes_format: str = "md") -> dict[str, Path]:

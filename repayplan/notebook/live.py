@@ -27,6 +27,19 @@ def _dates(index) -> np.ndarray:
     return index.to_timestamp().to_numpy().astype("datetime64[ms]")
 
 
+def _ticks(top: float, most: int = 6) -> np.ndarray:
+    """Round tick values from 0 to ``top``, at most ``most`` of them (1, 2 or 5 times a power of ten).
+
+    >>> _ticks(102_375.0).tolist()
+    [0.0, 20000.0, 40000.0, 60000.0, 80000.0, 100000.0]
+    """
+    top = top if np.isfinite(top) and top > 0 else 1.0
+    raw = top / (most - 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if np.floor(top / (m * power)) + 1 <= most)
+    return np.arange(0.0, top + step * 1e-9, step)
+
+
 class LiveCharts:
     """Payments against the cash band, balances, and recovery against burden.
 
@@ -76,21 +89,19 @@ class LiveCharts:
         m = {}
         # the borrower's cash band in its own colour (amber, no plan's), named in the legend
         m["band"] = bq.Lines(x=empty, y=[empty, empty], scales={"x": sx1, "y": sy1}, fill="between",
-                             fill_colors=[CASH_COLOR], fill_opacities=[0.6], colors=[CASH_COLOR], stroke_width=0.5,
-                             display_legend=True)
+                             fill_colors=[CASH_COLOR], fill_opacities=[0.6], colors=[CASH_COLOR], stroke_width=0.5)
         m["mean"] = bq.Lines(x=empty, y=empty, scales={"x": sx1, "y": sy1}, colors=["#5a8fc0"], stroke_width=1)
         m["payments"] = bq.Lines(x=empty, y=[empty], scales={"x": sx1, "y": sy1}, interpolation="step-after",
-                                 display_legend=True, stroke_width=2)
+                                 stroke_width=2)
         m["over"] = bq.Scatter(x=empty, y=empty, scales={"x": sx1, "y": sy1}, marker="triangle-up",
                                display_names=True, default_size=40)
-        m["balance"] = bq.Lines(x=empty, y=[empty], scales={"x": sx2, "y": sy2}, display_legend=True,
-                                stroke_width=2)
+        m["balance"] = bq.Lines(x=empty, y=[empty], scales={"x": sx2, "y": sy2}, stroke_width=2)
         m["cloud"] = bq.Scatter(x=empty, y=empty, scales={"x": sx3, "y": sy3}, colors=["#bbbbbb"],
-                                default_size=8, display_legend=True)
+                                default_size=8)
         m["frontier"] = bq.Lines(x=empty, y=empty, scales={"x": sx3, "y": sy3}, colors=["black"],
-                                 display_legend=True, marker="circle", marker_size=12)
+                                 marker="circle", marker_size=12)
         m["enforcement"] = bq.Lines(x=empty, y=empty, scales={"x": sx3, "y": sy3}, colors=["#7f7f7f"],
-                                    line_style="dashed", display_legend=True)
+                                    line_style="dashed")
         m["points"] = bq.Scatter(x=empty, y=empty, scales={"x": sx3, "y": sy3}, marker="diamond",
                                  display_names=True, default_size=90)
         self.marks = m
@@ -105,21 +116,35 @@ class LiveCharts:
             "tradeoff": (bq.Axis(scale=sx3, tick_format=".2f", label_offset="2.5em"),
                          bq.Axis(scale=sy3, side="left", tick_format=".0%", label_offset="3.5em")),
         }
-        layout = {"width": "33%", "height": "340px", "min_width": "320px"}
-        margin = {"top": 50, "bottom": 50, "left": 95, "right": 20}
+        # margins that fit the tick labels (amounts up to 9,999,999), the axis labels and the
+        # title; the legends are HTML beneath each figure, never over the data
+        margin = {"top": 30, "bottom": 40, "left": 86, "right": 16}
         self.figures = {
-            "payments": bq.Figure(marks=[m["band"], m["mean"], m["payments"], m["over"]],
-                                  axes=list(self.axes["payments"]), layout=layout, fig_margin=margin,
-                                  legend_location="top-right", animation_duration=0),
-            "balance": bq.Figure(marks=[m["balance"]], axes=list(self.axes["balance"]), layout=layout,
-                                 fig_margin=margin, legend_location="top-right", animation_duration=0),
+            "payments": bq.Figure(padding_y=0.0, marks=[m["band"], m["mean"], m["payments"], m["over"]],
+                                  axes=list(self.axes["payments"]), fig_margin=margin, animation_duration=0,
+                                  layout={"width": "100%", "height": "250px"}),
+            "balance": bq.Figure(padding_y=0.0, marks=[m["balance"]], axes=list(self.axes["balance"]), fig_margin=margin,
+                                 animation_duration=0, layout={"width": "100%", "height": "300px"}),
             "tradeoff": bq.Figure(marks=[m["cloud"], m["frontier"], m["enforcement"], m["points"]],
-                                  axes=list(self.axes["tradeoff"]), layout=layout, fig_margin=margin,
-                                  legend_location="bottom-right", animation_duration=0),
+                                  axes=list(self.axes["tradeoff"]), fig_margin=margin, animation_duration=0,
+                                  layout={"width": "100%", "height": "300px"}),
         }
+        self.legends = {}
+        self.panels = {}
         for name, fig in self.figures.items():
             fig.add_class(f"rp-chart-{name}")
-        self.widget = w.HBox(list(self.figures.values()), layout={"width": "100%", "flex_flow": "row wrap"})
+            self.legends[name] = w.HTML()
+            self.legends[name].add_class("rp-legend")
+            self.legends[name].add_class(f"rp-legend-{name}")
+            self.panels[name] = w.VBox([fig, self.legends[name]], layout={"width": "100%"})
+            self.panels[name].add_class(f"rp-panel-{name}")
+        #: the key chart (payments against the cash band), shown beneath the plan cards
+        self.key = self.panels["payments"]
+        #: the other two side by side
+        self.others = w.HBox([self.panels["balance"], self.panels["tradeoff"]],
+                             layout={"width": "100%", "flex_flow": "row nowrap"})
+        self.others.add_class("rp-charts-more")
+        self.widget = w.VBox([self.key, self.others], layout={"width": "100%"})
         self.widget.add_class("rp-charts")
         self.data: ChartData | None = None
 
@@ -150,19 +175,24 @@ class LiveCharts:
         names = [str(c) for c in data.payments.columns]
         colors = [COLORS[i % len(COLORS)] for i in range(len(names))]
         x = _dates(data.payments.index)
-        cx = _dates(data.cash.index)
-        pay = data.payments.to_numpy(dtype=float).T
-        lower = data.cash["lower"].to_numpy(dtype=float)
-        upper = data.cash["upper"].to_numpy(dtype=float)
+        # the band only where the cash flow covers the month: a line whose last point is NaN
+        # gets its end label placed at "translate(x,undefined)" by bqplot (console errors)
+        covered = np.isfinite(data.cash[["lower", "mean", "upper"]].to_numpy(dtype=float)).all(axis=1)
+        cash = data.cash[covered]
+        cx = _dates(cash.index)
+        # after its last payment a plan pays nothing and owes nothing (and no point is NaN)
+        pay = np.nan_to_num(data.payments.to_numpy(dtype=float).T, nan=0.0)
+        lower = cash["lower"].to_numpy(dtype=float)
+        upper = cash["upper"].to_numpy(dtype=float)
         top = payment_ceiling(data)   # a lump sum above it is marked at the top with its amount
-        over = np.argwhere(np.nan_to_num(pay, nan=0.0) > top)
+        over = np.argwhere(pay > top)
         with m["band"].hold_sync():
             m["band"].x = cx
             m["band"].y = np.vstack([lower, upper])
             m["band"].labels = [text("cash_band", lang)]
         with m["mean"].hold_sync():
             m["mean"].x = cx
-            m["mean"].y = data.cash["mean"].to_numpy(dtype=float)
+            m["mean"].y = cash["mean"].to_numpy(dtype=float)
             m["mean"].labels = [text("cash_mean", lang)]
         with m["payments"].hold_sync():
             m["payments"].x = x
@@ -175,7 +205,9 @@ class LiveCharts:
             m["over"].names = [f"{pay[i, k]:,.0f}" for i, k in over]
             m["over"].colors = [colors[i] for i, _ in over] or ["black"]
         self.scales["payments"][1].max = top * 1.05
-        bal = data.balance.to_numpy(dtype=float).T
+        self.axes["payments"][1].tick_values = _ticks(top * 1.05)
+        bal = np.nan_to_num(data.balance.to_numpy(dtype=float).T, nan=0.0)
+        self.axes["balance"][1].tick_values = _ticks(float(bal.max()) if bal.size else 1.0)
         with m["balance"].hold_sync():
             m["balance"].x = x
             m["balance"].y = bal
@@ -195,13 +227,27 @@ class LiveCharts:
             m["frontier"].x = data.frontier["burden"].to_numpy(dtype=float)
             m["frontier"].y = data.frontier["recovery_rate"].to_numpy(dtype=float)
             m["frontier"].labels = [text("frontier", lang)]
-        xs = np.concatenate([pts["burden"].to_numpy(dtype=float), data.cloud["burden"].to_numpy(dtype=float)])
+        xs = np.concatenate([pts["burden"].to_numpy(dtype=float), data.cloud["burden"].to_numpy(dtype=float),
+                             data.frontier["burden"].to_numpy(dtype=float)])
         xs = xs[np.isfinite(xs)]
         lo, hi = (float(xs.min()), float(xs.max())) if len(xs) else (0.0, 1.0)
         with m["enforcement"].hold_sync():
             m["enforcement"].x = np.array([lo, hi if hi > lo else lo + 1.0])
             m["enforcement"].y = np.array([data.enforcement, data.enforcement])
             m["enforcement"].labels = [text("enforcement", lang)]
+        # room for the plans' names right of their points and above the highest one
+        ys = np.concatenate([pts["recovery_rate"].to_numpy(dtype=float), data.cloud["recovery_rate"].to_numpy(dtype=float),
+                             data.frontier["recovery_rate"].to_numpy(dtype=float), [data.enforcement]])
+        ys = ys[np.isfinite(ys)]
+        span = hi - lo if hi > lo else max(abs(hi), 1.0) * 0.1
+        ylo, yhi = (float(ys.min()), float(ys.max())) if len(ys) else (0.0, 1.0)
+        yspan = yhi - ylo if yhi > ylo else max(abs(yhi), 0.1) * 0.1
+        sx3, sy3 = self.scales["tradeoff"]
+        with sx3.hold_sync():
+            sx3.min, sx3.max = lo - 0.08 * span, hi + 0.35 * span
+        with sy3.hold_sync():
+            sy3.min, sy3.max = ylo - 0.1 * yspan, yhi + 0.15 * yspan
+        self._legend_data = (names, colors, len(data.cloud) > 0, len(data.frontier) > 0, len(over) > 0)
         self.relabel(lang, frontier=len(data.frontier) > 0)
         self.data = data
 
@@ -226,3 +272,37 @@ class LiveCharts:
         ax_x, ax_y = self.axes["tradeoff"]
         ax_x.label = text("axis_burden", lang)
         ax_y.label = text("axis_recovery", lang)
+        self._legends(lang)
+
+    def _legends(self, lang: str) -> None:
+        """The legends beneath the figures: each entry's swatch in the colour it is drawn in."""
+        import html
+
+        names, colors, cloud, frontier, _over = getattr(self, "_legend_data", ([], [], False, False, False))
+
+        def item(label, color, kind="line"):
+            if kind == "band":
+                mark = (f"<span style='display:inline-block;width:18px;height:10px;background:{color};"
+                        "border:1px solid #d9b45f;vertical-align:middle'></span>")
+            elif kind == "dash":
+                mark = (f"<span style='display:inline-block;width:18px;border-top:2px dashed {color};"
+                        "vertical-align:middle'></span>")
+            elif kind == "dot":
+                mark = (f"<span style='display:inline-block;width:8px;height:8px;border-radius:4px;"
+                        f"background:{color};vertical-align:middle'></span>")
+            else:
+                mark = (f"<span style='display:inline-block;width:18px;border-top:3px solid {color};"
+                        "vertical-align:middle'></span>")
+            return f"<span class='rp-legend-item'>{mark} {html.escape(label)}</span>"
+
+        plans = [item(n, c) for n, c in zip(names, colors, strict=True)]
+        self.legends["payments"].value = " ".join(
+            [item(text("cash_band", lang), CASH_COLOR, "band"), item(text("cash_mean", lang), "#5a8fc0"), *plans])
+        self.legends["balance"].value = " ".join(plans)
+        trade = [item(n, c, "dot") for n, c in zip(names, colors, strict=True)]
+        if cloud:
+            trade.append(item(text("evaluated", lang), "#bbbbbb", "dot"))
+        if frontier:
+            trade.append(item(text("frontier", lang), "black"))
+        trade.append(item(text("enforcement", lang), "#7f7f7f", "dash"))
+        self.legends["tradeoff"].value = " ".join(trade)

@@ -215,6 +215,7 @@ class MeetingRecord:
         if target is None:
             raise LookupError(f"no plan of column {slot} has been shown")
         self.offers = [replace(o, accepted=False, accepted_at=None) if o.accepted else o for o in self.offers]
+        self._withdraw_earlier()
         i = max(i for i, o in enumerate(self.offers) if o.slot == slot)
         self.offers[i] = replace(self.offers[i], accepted=True, accepted_at=when)
         return self.offers[i]
@@ -234,8 +235,23 @@ class MeetingRecord:
         >>> rec.withdraw()
         >>> rec.accepted is None
         True
+
+        An acceptance kept from an earlier part of the session (a reload restores the
+        record as earlier entries) is withdrawn too, so at most one plan reads accepted:
+
+        >>> rec = MeetingRecord(earlier=[{"plan": "12 months", "accepted": True,
+        ...                               "accepted_time": "2026-07-08 10:30:00"}])
+        >>> rec.withdraw()
+        >>> rec.earlier
+        ({'plan': '12 months', 'accepted': False},)
         """
         self.offers = [replace(o, accepted=False, accepted_at=None) if o.accepted else o for o in self.offers]
+        self._withdraw_earlier()
+
+    def _withdraw_earlier(self) -> None:
+        if any(e.get("accepted") for e in self.earlier):
+            self.earlier = tuple({**{k: v for k, v in e.items() if k != "accepted_time"}, "accepted": False}
+                                 if e.get("accepted") else e for e in self.earlier)
 
     @property
     def accepted(self) -> Offer | None:

@@ -116,14 +116,14 @@ class RegisterDashboard:
         self.open_button = w.Button(description=_TEXT["en"]["open"], icon="folder-open")
         self.open_button.add_class("rp-case-open")
         self.open_button.on_click(lambda _b: self.open(self.picker.value))
-        start, table, lang0 = case, plans, lang
+        start, table, lang0, state = case, plans, lang, None
         if self.register is not None:
             found = self._find(case)
             if found is not None:
                 self.case_id, start, state = found
                 table = _table(state, start) or plans
                 lang0 = (state or {}).get("lang", lang)
-        self.dashboard = self._make(start, table, lang0)
+        self.dashboard = self._make(start, table, lang0, (state or {}).get("accepted") if self.case_id else None)
         self.followup = FollowUp(self.register, today=today, lang=self.dashboard.session.lang)
         self.tabs = w.Tab(children=[self.dashboard.widget, self.followup.widget])
         self.tabs.add_class("rp-register-tabs")
@@ -177,11 +177,13 @@ class RegisterDashboard:
                 return int(cid), reg.case(cid), state
         return None
 
-    def _make(self, case, plans, lang) -> Dashboard:
+    def _make(self, case, plans, lang, accepted=None) -> Dashboard:
         try:
             dash = Dashboard(case, plans, lang=lang, clock=self.clock)
         except RepayplanError:  # a session naming plans the case no longer has
             dash = Dashboard(case, lang=lang, clock=self.clock)
+        if accepted:  # the Accept toggle as it was saved
+            dash.restore_accepted(accepted)
         dash.on_update.append(lambda _d: self.save())
         dash.lang.observe(lambda _change: self._titles(), names="value")
         return dash
@@ -198,7 +200,10 @@ class RegisterDashboard:
         """What is kept with each version besides the case: the plans on the table, the
         language, and where the session started (to find it again)."""
         s = self.dashboard.session
-        return {"table": s.names, "lang": s.lang, "origin": self.origin}
+        state = {"table": s.names, "lang": s.lang, "origin": self.origin}
+        if s.accepted is not None:
+            state["accepted"] = s.accepted.name
+        return state
 
     def save(self) -> bool:
         """Save the session now if it changed (the dashboard calls it after every change);
@@ -240,7 +245,7 @@ class RegisterDashboard:
         self.case_id, self.meeting_id = int(case_id), None
         self.origin = state.get("origin") or _origin(case)
         lang = state.get("lang", self.dashboard.session.lang)
-        self.dashboard = self._make(case, _table(state, case), lang)
+        self.dashboard = self._make(case, _table(state, case), lang, state.get("accepted"))
         self._last = (self.dashboard.session.to_case().dumps("toml"), self.state())
         self.tabs.children = [self.dashboard.widget, self.followup.widget]
         self._titles()

@@ -36,7 +36,7 @@ from .labels import LANGS
 from .minutes import MeetingRecord
 
 __all__ = ["PLAN_OPTIONS", "CASH_FIELDS", "CREDITOR_FIELDS", "BORROWER_FIELDS", "PlanSlot", "View",
-           "Session", "option_text", "option_shown", "parse_option"]
+           "Session", "option_text", "option_shown", "parse_option", "KEYS_ZH", "WORDS_ZH", "translate_pairs"]
 
 #: The plan options the dashboard shows, in order: ``(option, kind, choices)``.
 #: Kinds: ``choice`` (a dropdown), ``bool`` (a checkbox), ``int``/``number`` (typed text;
@@ -197,20 +197,121 @@ def parse_option(option: str, raw):
     return _parse(_KIND[option], raw, option)
 
 
+#: The keys of the typed ``key=value`` boxes (collateral, guarantees, shocks) in Chinese; a
+#: box reads either language's keys and shows the interface language's.
+KEYS_ZH = {"name": "名称", "kind": "类别", "appraisal": "评估价值", "lien_rank": "抵押顺位",
+           "prior_claims": "在先债权", "haircut": "变现折扣", "time_to_sell": "变现月数",
+           "sale_probabilities": "拍卖成交概率", "capacity": "代偿能力", "recovery_rate": "回收率",
+           "collection_months": "追偿月数", "probability": "概率", "impact": "降幅", "start": "开始月",
+           "duration": "持续月数", "end": "结束月", "per": "概率口径", "label": "说明"}
+#: The words some keys take (``kind``, ``per``) in Chinese.
+WORDS_ZH = {"real_estate": "不动产", "equipment": "设备", "receivables": "应收账款", "equity": "股权",
+            "deposits": "存款", "joint": "连带责任保证", "general": "一般保证", "horizon": "整个期间",
+            "month": "每月"}
+_KEYS_EN = {zh: en for en, zh in KEYS_ZH.items()}
+_WORDS_EN = {zh: en for en, zh in WORDS_ZH.items()}
+_WORD_KEYS = ("kind", "per")
+_KEY_AHEAD = r"[^,;，；=＝]+[=＝]"   # a key (any word, either language) and its "="
+
+
+def _split_pairs(line: str, anywhere: bool) -> list[str]:
+    """A line of ``key=value`` pairs cut at its separators (``,``, ``;``, ``，``, ``；``); with
+    ``anywhere=False`` only where a key follows (a name may hold a comma)."""
+    sep = r"[,;，；]\s*" if anywhere else r"[,;，；]\s*(?=" + _KEY_AHEAD + ")"
+    return re.split(sep, line)
+
+
+def _pair(part: str):
+    """``"key=value"`` (either language, ``=`` or ``＝``) -> ``(English key, value)``, values of
+    ``kind`` and ``per`` in English; None when the part has no ``=``."""
+    m = re.match(r"^\s*([^=＝]+?)\s*[=＝]\s*(.*?)\s*$", part)
+    if m is None:
+        return None
+    k, v = m.group(1), m.group(2)
+    k = _KEYS_EN.get(k, k)
+    if k in _WORD_KEYS:
+        v = _WORDS_EN.get(v, v)
+    return k, v
+
+
+def _pairs_text(pairs, lang: str) -> str:
+    """``[(key, value), ...]`` (English) as a line in ``lang``."""
+    zh = lang == "zh"
+    out = []
+    for k, v in pairs:
+        if zh and k in _WORD_KEYS:
+            v = WORDS_ZH.get(v, v)
+        out.append(f"{KEYS_ZH.get(k, k) if zh else k}={v}")
+    return ("，" if zh else ", ").join(out)
+
+
+def translate_pairs(raw: str, lang: str, *, anywhere: bool = False) -> str:
+    """The text of a ``key=value`` box with its keys (and the words of ``kind`` and ``per``)
+    in ``lang``; a part that is not ``key=value`` is kept as typed.
+
+    >>> translate_pairs("name=shed, kind=equipment, appraisal=50000", "zh")
+    '名称=shed，类别=设备，评估价值=50000'
+    >>> translate_pairs("概率=0.25，降幅=0.35，结束月=35", "en", anywhere=True)
+    'probability=0.25, impact=0.35, end=35'
+    """
+    lines = []
+    for line in str(raw).splitlines():
+        if not line.strip():
+            lines.append(line)
+            continue
+        parts = [p for p in _split_pairs(line.strip(), anywhere) if p.strip()]
+        pairs = [_pair(p) for p in parts]
+        if any(p is None for p in pairs):   # not key=value: leave the line as typed
+            lines.append(line)
+            continue
+        lines.append(_pairs_text(pairs, lang))
+    return "\n".join(lines)
+
+
+#: The CSV upload's column names in Chinese (``月份,可用现金`` reads as ``month,available``).
+CSV_COLUMNS_ZH = {"month": "月份", "available": "可用现金"}
+
+
+def _csv_columns_en(content: bytes) -> bytes:
+    r"""A CSV file's bytes with the Chinese column names of its header line in English.
+
+    >>> _csv_columns_en("月份,可用现金\n2026-07,20000\n".encode())
+    b'month,available\n2026-07,20000\n'
+    >>> _csv_columns_en(b"month,available\n")
+    b'month,available\n'
+    """
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:   # the reader names the problem
+        return content
+    head, sep, rest = text.partition("\n")
+    names = {zh: en for en, zh in CSV_COLUMNS_ZH.items()}
+    cells = [c.strip() for c in re.split(r"[,，]", head.rstrip("\r"))]
+    if not any(c in names for c in cells):
+        return content
+    return (",".join(names.get(c, c) for c in cells) + sep + rest).encode("utf-8")
+
+
 def _parse_shocks(raw: str):
-    """``probability=0.25, impact=0.35, end=35`` a line -> Shock keyword dicts."""
+    """``probability=0.25, impact=0.35, end=35`` a line -> Shock keyword dicts (Chinese keys
+    as :data:`KEYS_ZH` accepted).
+
+    >>> _parse_shocks("概率=0.25，降幅=0.35，结束月=35，概率口径=每月")
+    [{'probability': '0.25', 'impact': '0.35', 'end': 35, 'per': 'month'}]
+    """
     out = []
     for n, line in enumerate(raw.splitlines()):
         line = line.strip()
         if not line:
             continue
         kw = {}
-        for part in re.split(r"[,;，；]\s*", line):
+        for part in _split_pairs(line, True):
             if not part.strip():
                 continue
-            if "=" not in part:
+            pair = _pair(part)
+            if pair is None:
                 raise InputError(f"shocks line {n + 1}", part, "key=value pairs such as probability=0.25, impact=0.35")
-            k, v = (x.strip() for x in part.split("=", 1))
+            k, v = pair
             kw[k] = int(v) if _INT_TEXT.match(v) else v
         out.append(kw)
     return out
@@ -219,12 +320,15 @@ def _parse_shocks(raw: str):
 def _parse_items(raw: str, what: str, keys: tuple) -> list[dict]:
     """``name=factory, kind=real_estate, appraisal=1380000`` a line -> keyword dicts.
 
-    ``sale_probabilities`` is written ``0.4|0.45|0.35``.
+    ``sale_probabilities`` is written ``0.4|0.45|0.35``; the keys (and the kinds) may be
+    typed in Chinese (:data:`KEYS_ZH`, :data:`WORDS_ZH`).
 
     >>> _parse_items("name=shed, kind=equipment, appraisal=50000, lien_rank=2", "collateral", _COLLATERAL_KEYS)
     [{'name': 'shed', 'kind': 'equipment', 'appraisal': 50000, 'lien_rank': 2}]
     >>> _parse_items("name=Chen, the owner, capacity=10", "guarantees", _GUARANTEE_KEYS)   # a comma in a name
     [{'name': 'Chen, the owner', 'capacity': 10}]
+    >>> _parse_items("名称=厂房，类别=不动产，评估价值=50000，抵押顺位=2", "collateral", _COLLATERAL_KEYS)
+    [{'name': '厂房', 'kind': 'real_estate', 'appraisal': 50000, 'lien_rank': 2}]
     """
     out = []
     for n, line in enumerate(raw.splitlines()):
@@ -232,12 +336,13 @@ def _parse_items(raw: str, what: str, keys: tuple) -> list[dict]:
         if not line:
             continue
         kw = {}
-        for part in re.split(r"[,;，；]\s*(?=[A-Za-z_]+\s*=)", line):  # a name may hold a comma
+        for part in _split_pairs(line, False):  # a name may hold a comma
             if not part.strip():
                 continue
-            if "=" not in part:
+            pair = _pair(part)
+            if pair is None:
                 raise InputError(f"{what} line {n + 1}", part, "key=value pairs such as name=..., appraisal=...")
-            k, v = (x.strip() for x in part.split("=", 1))
+            k, v = pair
             if k not in keys:
                 raise InputError(f"{what} line {n + 1}", k, "one of " + ", ".join(keys))
             if k == "sale_probabilities":
@@ -248,33 +353,33 @@ def _parse_items(raw: str, what: str, keys: tuple) -> list[dict]:
     return out
 
 
-def _items_text(items, keys: tuple) -> str:
+def _items_text(items, keys: tuple, lang: str = "en") -> str:
     lines = []
     for it in items:
-        parts = []
+        pairs = []
         for k in keys:
             v = getattr(it, k)
             if k == "sale_probabilities":
-                parts.append(f"{k}={'|'.join(_num_text(x) for x in v)}")
+                pairs.append((k, "|".join(_num_text(x) for x in v)))
             else:
-                parts.append(f"{k}={_num_text(v) if not isinstance(v, str) else v}")
-        lines.append(", ".join(parts))
+                pairs.append((k, _num_text(v) if not isinstance(v, str) else v))
+        lines.append(_pairs_text(pairs, lang))
     return "\n".join(lines)
 
 
-def _shock_text(shocks) -> str:
+def _shock_text(shocks, lang: str = "en") -> str:
     lines = []
     for s in shocks:
-        parts = [f"probability={_num_text(s.probability)}", f"impact={_num_text(s.impact)}"]
+        pairs = [("probability", _num_text(s.probability)), ("impact", _num_text(s.impact))]
         for k in ("start", "duration", "end"):
             v = getattr(s, k)
             if v is not None and not (k == "start" and v == 0):
-                parts.append(f"{k}={_num_text(v)}")
+                pairs.append((k, _num_text(v)))
         if s.per != "horizon":
-            parts.append(f"per={s.per}")
+            pairs.append(("per", s.per))
         if s.label:
-            parts.append(f"label={s.label}")
-        lines.append(", ".join(parts))
+            pairs.append(("label", s.label))
+        lines.append(_pairs_text(pairs, lang))
     return "\n".join(lines)
 
 
@@ -475,7 +580,7 @@ class Session:
         self.projection = case.projection or _starting_projection(case.cashflow)
         self.cash_source = "projection" if case.projection is not None else "data"
         self.cash_texts = {k: _num_text(getattr(self.projection, k)) for k, _ in CASH_FIELDS if k != "shocks"}
-        self.cash_texts["shocks"] = _shock_text(self.projection.shocks)
+        self.cash_texts["shocks"] = _shock_text(self.projection.shocks, self.lang)
         self.data_cashflow = case.cashflow if case.projection is None else None
         # the borrower's own history and the forecast fitted to it (upload_history)
         self.history_cashflow = _history_of(case.cashflow)
@@ -488,8 +593,8 @@ class Session:
                                "costs": _num_text(cr.enforcement.costs)}
         sec = case.security
         self.security_texts = {
-            "collateral": _items_text(sec.collateral, _COLLATERAL_KEYS) if sec else "",
-            "guarantees": _items_text(sec.guarantees, _GUARANTEE_KEYS) if sec else "",
+            "collateral": _items_text(sec.collateral, _COLLATERAL_KEYS, self.lang) if sec else "",
+            "guarantees": _items_text(sec.guarantees, _GUARANTEE_KEYS, self.lang) if sec else "",
             "unsecured_recovery": _num_text(sec.unsecured_recovery) if sec else "0"}
         side = self.borrower_side
         self.borrower_texts = {"discount_rate": _num_text(side.discount_rate),
@@ -498,6 +603,8 @@ class Session:
         self.negotiation = None
         self.suggestions: list[PlanSlot] = []
         self.view: View | None = None
+        self._shown: dict = {}     # uid -> (plan, its figures) as last shown
+        self._before: dict = {}    # uid -> the figures of the plan's version before its last edit
 
     # -- the plans ----------------------------------------------------------------------
     @property
@@ -783,6 +890,25 @@ class Session:
             s.accepted = s is slot
         self.minutes.accept(slot.uid, self.clock())
 
+    def restore_accepted(self, name: str) -> bool:
+        """Show the plan ``name`` accepted again, as it was when the session was saved (a
+        reload): the meeting record already holds the acceptance among its earlier entries,
+        so nothing is recorded anew.  Returns whether a plan of that name is on the table.
+
+        >>> from repayplan.case import Case
+        >>> s = Session(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+        >>> s.restore_accepted("Seasonal 48"), s.accepted.name, s.minutes.offers
+        (True, 'Seasonal 48', [])
+        >>> s.restore_accepted("Settlement")
+        False
+        """
+        for slot in self.slots:
+            if slot.name == name:
+                for other in self.slots:
+                    other.accepted = other is slot
+                return True
+        return False
+
     @property
     def accepted(self) -> PlanSlot | None:
         """The column of the accepted plan, or ``None`` (see :meth:`accept`)."""
@@ -805,6 +931,10 @@ class Session:
         """
         self.lang = check_choice("lang", lang, LANGS)
         self._explain_again()
+        # the typed key=value boxes show their keys in the new language (read in either)
+        for key in ("collateral", "guarantees"):
+            self.security_texts[key] = translate_pairs(self.security_texts[key], self.lang)
+        self.cash_texts["shocks"] = translate_pairs(self.cash_texts["shocks"], self.lang, anywhere=True)
 
     def _explain_again(self) -> None:
         """The reasons of suggested plans (on the table and waiting) in the session's language."""
@@ -927,7 +1057,7 @@ class Session:
         try:
             if not isinstance(content, (bytes, bytearray, memoryview)):
                 raise InputError("upload", type(content).__name__, "the bytes of a CSV file")
-            upload = io.BytesIO(bytes(content))
+            upload = io.BytesIO(_csv_columns_en(bytes(content)))
             upload.name = str(filename)  # errors name the file, not "<csv>"
             cf = CashFlow.read_csv(upload, buffer=self.case.cashflow.buffer,
                                    minimum_cash=self.case.cashflow.minimum_cash, currency=self.case.claim.currency)
@@ -1242,7 +1372,38 @@ class Session:
         self.view = View(plans=plans, frame=frame, comparison=comparison, findings=findings, charts=charts,
                          seconds=time.perf_counter() - t0)
         self._record(batch, frame)
+        self._keep_versions(comparison.table)
         return self.view
+
+    def _keep_versions(self, table: pd.DataFrame) -> None:
+        """Remember each column's figures; when a plan's terms changed since it was last
+        shown, its figures then become :meth:`previous` (the Δ of the comparison)."""
+        shown, before = self._shown, self._before
+        for slot, col in zip(self.slots, table.columns, strict=True):
+            last = shown.get(slot.uid)
+            if last is not None and last[0].replace(name=slot.plan.name) != slot.plan:
+                before[slot.uid] = last[1]
+            shown[slot.uid] = (slot.plan, table[col].copy())
+
+    def previous(self) -> dict:
+        """The figures of the previous version of each plan edited since the session began:
+        ``{plan name: Series}`` (rows as :attr:`repayplan.compare.Comparison.table`).
+
+        A plan shown with new terms keeps the figures of its version before the edit; a
+        plan never edited has none.  The dashboard shows the change (Δ) under each figure.
+
+        >>> from repayplan.case import Case
+        >>> s = Session(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
+        >>> _ = s.refresh()
+        >>> s.previous()
+        {}
+        >>> _ = s.set_option(0, "term", "48")
+        >>> now = s.refresh().comparison.table
+        >>> before = s.previous()["Bank proposal"]
+        >>> int(before["term"]), int(now.loc["term", "Bank proposal"])
+        (36, 48)
+        """
+        return {slot.name: self._before[slot.uid] for slot in self.slots if slot.uid in self._before}
 
     def _check(self, plans, cashflow) -> None:
         """Raise the library's InputError unless ``plans`` can be evaluated on ``cashflow``:
