@@ -617,3 +617,25 @@ def test_repr_names_the_parties_and_the_plans():
     assert "'Settlement'" in text
     html = small_case(borrower=Party("<b>x</b>"))._repr_html_()
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_a_decimal_is_written_digit_for_digit(d):
+    # tomllib (the reader) is the oracle for what tomli-w wrote
+    from repayplan.case import _toml_dumps
+
+    back = tomllib.loads(_toml_dumps({"x": d, "t": {"y": [d]}}), parse_float=Decimal)
+    for got in (back["x"], back["t"]["y"][0]):
+        if d.as_tuple().exponent >= 0:           # no fraction digits: the integer it is
+            assert type(got) is int and got == d
+        else:
+            assert type(got) is Decimal and got.as_tuple() == d.as_tuple()
+
+
+@pytest.mark.parametrize("bad", [Decimal("NaN"), Decimal("-Infinity"), float("inf"), None, object()])
+def test_what_toml_cannot_hold_is_named(bad):
+    from repayplan.case import _toml_dumps
+
+    with pytest.raises(InputError, match=r"loan\.options\.x"):
+        _toml_dumps({"loan": {"options": {"x": bad}}})
