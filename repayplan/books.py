@@ -116,7 +116,7 @@ class Books:
             object.__setattr__(self, "original_eir", float(check_rate("original_eir", self.original_eir)))
         check_choice("product", self.product, ("loan", "working_capital"))
 
-    __hash__ = None  # the rates are a dict
+    __hash__ = None  # type: ignore[assignment]  # unhashable on purpose: the rates are a dict
 
     def replace(self, **changes) -> Books:
         """A copy with some fields changed.
@@ -201,7 +201,8 @@ def risk_class(pay, claim, books: Books | None = None) -> tuple[list, list]:
     cls = RISK_CLASSES[max(RISK_CLASSES.index(base), RISK_CLASSES.index("special_mention"))]
     periods, months = _observation(claim)
     pay = np.asarray(pay, dtype=float)
-    classes, ends = [], []
+    classes: list = []
+    ends: list[_dt.date | None] = []
     for row in pay:
         due = np.flatnonzero(row > 0)
         if due.size == 0:
@@ -269,6 +270,7 @@ def book_metrics(batch, claim, pay, books: Books | None = None) -> dict:
     gca = gross_carrying_amount(claim, books)
     eir = float(claim.annual_rate) if books.original_eir is None else books.original_eir
     classes, ends = risk_class(pay, claim, books)
+    assert books.provision_rates is not None  # Books fills in the default rates
     rates = np.array([books.provision_rates[c] for c in classes])
     return {"modification_gain": modification_gain(pay, gca, eir), "risk_class": classes,
             "observation_end": ends, "provision_cost": rates * gca}

@@ -142,6 +142,7 @@ from decimal import Decimal
 from html import escape
 from importlib import resources
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -516,7 +517,9 @@ class Projection:
                              "a whole number >= 0 (a saved case must reload to the same cash flow)")
         put("seed", check_int("seed", self.seed, low=0))
         if self.start is not None:
-            put("start", CashFlow([0.0], start=self.start).start)
+            put("start", CashFlow([0.0], start=self.start).start)  # type: ignore[arg-type]  # a list is made an array
+        if TYPE_CHECKING:  # set by object.__setattr__, not a dataclass field
+            self._cashflow: CashFlow
         put("_cashflow", self._project())  # validates every argument
 
     def _project(self) -> CashFlow:
@@ -917,6 +920,7 @@ class Case:
             changes["projection"] = None
         if "creditor" in changes and "creditor_party" not in changes:
             new = changes["creditor"]
+            assert self.creditor_party is not None  # filled in from the creditor
             if isinstance(new, Creditor) and new.name and new.name != self.creditor_party.name:
                 changes["creditor_party"] = self.creditor_party.replace(name=new.name)
         elif "creditor_party" in changes and "creditor" not in changes:
@@ -974,7 +978,7 @@ class Case:
             and _same(self.meeting, other.meeting)
         )
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable on purpose: equality is by value
 
     def __repr__(self) -> str:
         u = self.claim.minor_units
@@ -1406,11 +1410,11 @@ def _read_case(data, problems: _Problems) -> Case | None:
                for i, m in enumerate(_list_of_tables(doc.get("meeting", []), "meeting", problems))]
     if problems:
         return None
-    return _attempt(problems, "", lambda: Case(
-        borrower, creditor, claim, projection if projection is not None else cashflow, plans,
-        creditor_party=party, borrower_side=side, negotiation=settings, rules=rules,
+    return _attempt(problems, "", lambda: Case(  # no problems: every part was read, none is None
+        borrower, creditor, claim, projection if projection is not None else cashflow, plans,  # type: ignore[arg-type]  # read: not None
+        creditor_party=party, borrower_side=side, negotiation=settings, rules=rules,  # type: ignore[arg-type]  # read: not None
         title=texts.get("title") or "", contract=texts.get("contract") or "",
-        notes=texts.get("notes") or "", meeting=meeting,
+        notes=texts.get("notes") or "", meeting=tuple(meeting),
     ))
 
 
@@ -1824,6 +1828,7 @@ def _case_doc(case: Case) -> dict:
         doc["borrower"]["discount_rate"] = case.borrower_side.discount_rate
         if case.borrower_side.going_concern_loss is not None:
             doc["borrower"]["going_concern_loss"] = case.borrower_side.going_concern_loss
+    assert case.creditor_party is not None and case.rules is not None  # Case fills both in
     cred = _party_doc(case.creditor_party)
     cred["discount_rate"] = case.creditor.discount_rate
     e = case.creditor.enforcement
@@ -1889,13 +1894,14 @@ def _penalty_doc(obj) -> dict:
 
 def _loan_doc(claim: Claim, case_rules: str) -> dict:
     loan = claim.loan
+    assert loan is not None  # called for a claim made from a loan
     units = loan.minor_units
     d: dict = {"principal": loan.principal, "annual_rate": loan.annual_rate, "periods": loan.periods,
                "start": loan.start}
     if isinstance(loan.method, str):
         d["method"] = loan.method
     else:
-        d["method"] = [_plain_number("loan.method", x) for x in loan.method]
+        d["method"] = [_plain_number("loan.method", x) for x in loan.method]  # type: ignore[attr-defined]  # not a str: the amounts
     if loan.frequency != 12:
         d["frequency"] = loan.frequency
     if loan.day_count != "30/360":

@@ -277,7 +277,8 @@ def percent(rate) -> str:
     from ._validate import as_decimal
 
     d = (as_decimal("rate", rate) * 100).normalize()
-    exp = -d.as_tuple().exponent if d.as_tuple().exponent < 0 else 0
+    exponent = int(d.as_tuple().exponent)  # a finite rate: an int
+    exp = -exponent if exponent < 0 else 0
     return f"{d:.{min(max(2, exp), 4)}f}%"
 
 
@@ -290,7 +291,7 @@ def grouped(amount) -> str:
     ('50,000', '1,234,567.89', '-1,200.50', '0')
     """
     d = amount if isinstance(amount, Decimal) else Decimal(repr(amount) if isinstance(amount, float) else str(amount))
-    if d == d.to_integral_value() and d.as_tuple().exponent >= 0:
+    if d == d.to_integral_value() and int(d.as_tuple().exponent) >= 0:  # finite: to_integral
         return f"{int(d):,}"
     return f"{d:,f}"
 
