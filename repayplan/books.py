@@ -201,8 +201,7 @@ def risk_class(pay, claim, books: Books | None = None) -> tuple[list, list]:
     cls = RISK_CLASSES[max(RISK_CLASSES.index(base), RISK_CLASSES.index("special_mention"))]
     periods, months = _observation(claim)
     pay = np.asarray(pay, dtype=float)
-    classes: list = []
-    ends: list[_dt.date | None] = []
+    classes, ends = [], []
     for row in pay:
         due = np.flatnonzero(row > 0)
         if due.size == 0:

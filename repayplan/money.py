@@ -291,7 +291,7 @@ def grouped(amount) -> str:
     ('50,000', '1,234,567.89', '-1,200.50', '0')
     """
     d = amount if isinstance(amount, Decimal) else Decimal(repr(amount) if isinstance(amount, float) else str(amount))
-    if d == d.to_integral_value() and int(d.as_tuple().exponent) >= 0:  # finite: to_integral
+    if d == d.to_integral_value() and d.as_tuple().exponent >= 0:
         return f"{int(d):,}"
     return f"{d:,f}"
 

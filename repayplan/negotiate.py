@@ -1107,7 +1107,6 @@ class SearchContext:
         self.constraints, self.objective, self.beta, self.progress = constraints, objective, beta, progress
         self.done = 0
         self.seen: dict = {}
-        self.waterfall_plan: Plan | None  # set by the search (see _with_waterfall)
 
     def evaluate(self, plans, total=None, batch=100) -> pd.DataFrame:
         frames = []

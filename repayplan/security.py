@@ -280,7 +280,7 @@ class Collateral:
     prior_claims: Decimal = Decimal(0)
     haircut: float | None = None
     time_to_sell: int | None = None
-    sale_probabilities: tuple[float, ...] = None  # type: ignore[assignment]  # None: the kind's
+    sale_probabilities: tuple | None = None
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
@@ -904,7 +904,7 @@ class EnforcementPath:
         return cache[m]
 
     # -- the value of enforcing on an amount owed ------------------------------------------
-    def _run(self, owed_cents: np.ndarray, discount_rate: float | Decimal, detail: bool = False):
+    def _run(self, owed_cents: np.ndarray, discount_rate: float, detail: bool = False):
         """Per owed amount (n) and scenario (S): the NPV, and the details of each event."""
         proc = self.procedure
         units = self.claim.minor_units

@@ -177,7 +177,7 @@ def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
     name = source_name(path)
     is_path = isinstance(path, (str, os.PathLike))
     text_name = os.fspath(path).lower() if is_path else str(getattr(path, "name", "")).lower()
-    data: bytes | str  # read below, or an InputError
+    data = None
     try:
         if is_path:
             with open(path, "rb") as f:

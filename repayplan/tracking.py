@@ -1525,7 +1525,7 @@ def figures_many(agreements, as_of, payments) -> pd.DataFrame:
         if day < ag.signed:
             raise InputError("as_of", day, f"a date on or after the signing date {ag.signed} of agreements[{i}]")
     read = [_read_payments(p, ag.signed, day, ag.minor_units) for ag, p in zip(ags, pays, strict=True)]
-    out: dict[str, list] = {k: [None] * len(ags) for k in _FIGURES}
+    out = {k: [None] * len(ags) for k in _FIGURES}
     groups: dict = {}
     for i, ag in enumerate(ags):
         rs = ag.rules
