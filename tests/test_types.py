@@ -25,7 +25,6 @@ NOT_YET_CLEAN: dict[str, int] = {
     "repayplan/notebook/app.py": 7,
     "repayplan/notebook/state.py": 9,
     "repayplan/plans.py": 3,
-    "repayplan/register/core.py": 15,
     "repayplan/security.py": 3,
     "repayplan/statements.py": 5,
     "repayplan/tracking.py": 1,
