@@ -42,7 +42,7 @@ __all__ = ["FORMULA_TRIGGERS", "MAX_CSV_BYTES", "MAX_CSV_COLUMNS", "read_bounded
 #: First characters that make a spreadsheet read a cell as a formula (or hide one).
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\0＝＋－＠")
 
-_REASONS = {
+_REASONS: dict[int | None, str] = {
     errno.ENOENT: "the folder does not exist",
     errno.ENOTDIR: "a part of the path is not a folder",
     errno.EACCES: "permission denied",

@@ -75,7 +75,7 @@ def _split_amount(amount, currency: str) -> tuple[bool, int, int, int]:
         raise InputError("amount", amount, "an amount whose absolute value is below 10**15")
     sign, digits, exponent = d.as_tuple()
     coefficient = int("".join(map(str, digits)))
-    shift = exponent + minor  # the amount in minor units is coefficient * 10**shift
+    shift = int(exponent) + minor  # (finite: an int) the amount in minor units is coefficient * 10**shift
     if shift >= 0:
         total = coefficient * 10**shift
     else:
@@ -89,7 +89,7 @@ def _split_amount(amount, currency: str) -> tuple[bool, int, int, int]:
 
 def _zh_section(n: int) -> str:
     """Capitals of 0 < n < 10**4: one 零 for each run of inner zeros (四(一), 四(二))."""
-    out = []
+    out: list[str] = []
     gap = False
     for position in (3, 2, 1, 0):
         digit = n // 10**position % 10

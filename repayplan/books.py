@@ -150,7 +150,7 @@ class Books:
             object.__setattr__(self, "original_eir", float(check_rate("original_eir", self.original_eir)))
         check_choice("product", self.product, ("loan", "working_capital"))
 
-    __hash__ = None  # the rates are a dict
+    __hash__ = None  # type: ignore[assignment]  # unhashable on purpose: the rates are a dict
 
     def replace(self, **changes) -> Books:
         """A copy with some fields changed.
@@ -311,6 +311,7 @@ def book_metrics(batch, claim, pay, books: Books | None = None) -> dict:
     gca = gross_carrying_amount(claim, books)
     eir = float(claim.annual_rate) if books.original_eir is None else books.original_eir
     classes, ends = risk_class(pay, claim, books)
+    assert books.provision_rates is not None  # Books fills in the default rates
     rates = np.array([books.provision_rates[c] for c in classes])
     return {"modification_gain": modification_gain(pay, gca, eir), "risk_class": classes,
             "observation_end": ends, "provision_cost": rates * gca}

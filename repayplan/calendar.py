@@ -415,7 +415,7 @@ def day_count_fraction(start, end, day_count) -> Fraction:
 # --------------------------------------------------------------------------------------------
 
 
-def _add_months(days: np.ndarray, n: np.ndarray, eom: bool) -> np.ndarray:
+def _add_months(days: np.ndarray | np.datetime64, n: np.ndarray | np.integer, eom: bool) -> np.ndarray:
     """Vectorised :func:`add_months` over broadcastable ``datetime64[D]`` days and month counts."""
     source = days.astype("datetime64[M]").astype(np.int64)
     source_first, source_length = _month_start_and_length(source)
@@ -622,7 +622,7 @@ def payment_dates(
     """
     day = _one_day("start", start)
     return payment_dates_many(
-        day[None],
+        np.asarray(day)[None],
         periods,
         frequency,
         eom=eom,

@@ -120,6 +120,9 @@ accepted too.  JSON is read the same way (``json.loads(..., parse_float=Decimal)
 written with every Decimal (money, the claim's rates) as a string, because other programs
 read JSON numbers as binary floats.  Rates, shares and cash-flow values that the library
 holds as floats are written by their shortest ``repr``, which reads back to the same float.
+:meth:`Case.dumps` writes TOML with `tomli-w <https://github.com/hukkin/tomli-w>`_: the same
+document the reader takes, without comments (a small Decimal may come out with an exponent,
+``1e-7``, which reads back to the same Decimal, digits and exponent).
 
 Problems are reported with their location: ``plans[2]`` is the third ``[[plans]]`` table
 (counting from 0), ``loan.payments[0].date`` the date of the first payment.
@@ -139,6 +142,7 @@ from decimal import Decimal
 from html import escape
 from importlib import resources
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -513,7 +517,9 @@ class Projection:
                              "a whole number >= 0 (a saved case must reload to the same cash flow)")
         put("seed", check_int("seed", self.seed, low=0))
         if self.start is not None:
-            put("start", CashFlow([0.0], start=self.start).start)
+            put("start", CashFlow([0.0], start=self.start).start)  # type: ignore[arg-type]  # a list is made an array
+        if TYPE_CHECKING:  # set by object.__setattr__, not a dataclass field
+            self._cashflow: CashFlow
         put("_cashflow", self._project())  # validates every argument
 
     def _project(self) -> CashFlow:
@@ -914,6 +920,7 @@ class Case:
             changes["projection"] = None
         if "creditor" in changes and "creditor_party" not in changes:
             new = changes["creditor"]
+            assert self.creditor_party is not None  # filled in from the creditor
             if isinstance(new, Creditor) and new.name and new.name != self.creditor_party.name:
                 changes["creditor_party"] = self.creditor_party.replace(name=new.name)
         elif "creditor_party" in changes and "creditor" not in changes:
@@ -971,7 +978,7 @@ class Case:
             and _same(self.meeting, other.meeting)
         )
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable on purpose: equality is by value
 
     def __repr__(self) -> str:
         u = self.claim.minor_units
@@ -1314,7 +1321,8 @@ def _meeting_value(loc: str, v):
 def _same(a, b) -> bool:
     """Equal values, numbers compared by their decimal value (0.05 == Decimal('0.05'))."""
     if isinstance(a, Mapping) and isinstance(b, Mapping):
-        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+        # keys as a set: the order of keyword options means nothing (and TOML writes tables last)
+        return set(a) == set(b) and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     num = (int, float, Decimal, np.integer, np.floating)
@@ -1402,11 +1410,11 @@ def _read_case(data, problems: _Problems) -> Case | None:
                for i, m in enumerate(_list_of_tables(doc.get("meeting", []), "meeting", problems))]
     if problems:
         return None
-    return _attempt(problems, "", lambda: Case(
-        borrower, creditor, claim, projection if projection is not None else cashflow, plans,
-        creditor_party=party, borrower_side=side, negotiation=settings, rules=rules,
+    return _attempt(problems, "", lambda: Case(  # no problems: every part was read, none is None
+        borrower, creditor, claim, projection if projection is not None else cashflow, plans,  # type: ignore[arg-type]  # read: not None
+        creditor_party=party, borrower_side=side, negotiation=settings, rules=rules,  # type: ignore[arg-type]  # read: not None
         title=texts.get("title") or "", contract=texts.get("contract") or "",
-        notes=texts.get("notes") or "", meeting=meeting,
+        notes=texts.get("notes") or "", meeting=tuple(meeting),
     ))
 
 
@@ -1822,6 +1830,7 @@ def _case_doc(case: Case) -> dict:
         doc["borrower"]["discount_rate"] = case.borrower_side.discount_rate
         if case.borrower_side.going_concern_loss is not None:
             doc["borrower"]["going_concern_loss"] = case.borrower_side.going_concern_loss
+    assert case.creditor_party is not None and case.rules is not None  # Case fills both in
     cred = _party_doc(case.creditor_party)
     cred["discount_rate"] = case.creditor.discount_rate
     e = case.creditor.enforcement
@@ -1887,13 +1896,14 @@ def _penalty_doc(obj) -> dict:
 
 def _loan_doc(claim: Claim, case_rules: str) -> dict:
     loan = claim.loan
+    assert loan is not None  # called for a claim made from a loan
     units = loan.minor_units
     d: dict = {"principal": loan.principal, "annual_rate": loan.annual_rate, "periods": loan.periods,
                "start": loan.start}
     if isinstance(loan.method, str):
         d["method"] = loan.method
     else:
-        d["method"] = [_plain_number("loan.method", x) for x in loan.method]
+        d["method"] = [_plain_number("loan.method", x) for x in loan.method]  # type: ignore[attr-defined]  # not a str: the amounts
     if loan.frequency != 12:
         d["frequency"] = loan.frequency
     if loan.day_count != "30/360":
@@ -2012,92 +2022,41 @@ def _plan_doc(p: Plan) -> dict:
 # ----------------------------------------------------------------------------------------
 # writing: TOML and JSON
 # ----------------------------------------------------------------------------------------
-#: Paths written as arrays of tables ([[plans]]); other lists are inline arrays.
-_ARRAYS_OF_TABLES = frozenset({"plans", "meeting", "cashflow.shocks", "security.collateral", "security.guarantees"})
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+def _toml_ready(v, loc: str):
+    """``v`` in the types tomli-w writes, every number checked finite, named by ``loc`` if not.
 
-
-def _toml_key(k: str) -> str:
-    return k if _BARE_KEY.match(k) else _toml_string(k)
-
-
-def _escape_char(c: str, *, multiline: bool = False) -> str:
-    if multiline and c == "\n":
-        return c
-    if c in _ESCAPES:
-        return _ESCAPES[c]
-    if ord(c) < 0x20 or ord(c) == 0x7F:
-        return f"\\u{ord(c):04X}"
-    return c
-
-
-def _toml_string(s: str) -> str:
-    if "\n" in s and len(s) > 40:
-        return '"""\n' + "".join(_escape_char(c, multiline=True) for c in s) + '"""'
-    return '"' + "".join(_escape_char(c) for c in s) + '"'
-
-
-def _toml_value(v, loc: str) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
+    A Decimal with no fraction digits (``Decimal("1E+3")``, ``Decimal("7")``) becomes the TOML
+    integer it was written as before (``1000``, ``7``); any other Decimal is handed to tomli-w,
+    which writes its digits as they are (``120000.00``; ``1e-7`` for ``Decimal("1E-7")``), so the
+    reader's ``parse_float=Decimal`` gives back the same Decimal, digit for digit.
+    """
+    if isinstance(v, bool) or isinstance(v, str):
+        return v
     if isinstance(v, (int, np.integer)):
-        return str(int(v))
+        return int(v)
     if isinstance(v, Decimal):
         if not v.is_finite():
             raise InputError(loc, v, "a finite number")
-        return format(v, "f")
+        exponent = v.as_tuple().exponent  # an int: v is finite
+        return int(v) if isinstance(exponent, int) and exponent >= 0 else v
     if isinstance(v, (float, np.floating)):
         if not math.isfinite(v):
             raise InputError(loc, v, "a finite number")
-        return repr(float(v))
-    if isinstance(v, str):
-        return _toml_string(v)
+        return float(v)
     if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
-        return v.isoformat()
+        return v
     if isinstance(v, Mapping):
-        inner = ", ".join(f"{_toml_key(k)} = {_toml_value(x, f'{loc}.{k}')}" for k, x in v.items())
-        return "{" + inner + "}"
+        return {str(k): _toml_ready(x, f"{loc}.{k}" if loc else str(k)) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
-        items = [_toml_value(x, f"{loc}[{i}]") for i, x in enumerate(v)]
-        one_line = "[" + ", ".join(items) + "]"
-        if len(one_line) <= 88 and not any(isinstance(x, (Mapping, list, tuple)) for x in v):
-            return one_line
-        return "[\n" + "".join(f"    {x},\n" for x in items) + "]"
+        return [_toml_ready(x, f"{loc}[{i}]") for i, x in enumerate(v)]
     raise InputError(loc, v, "a value that can be written to a case file")
 
 
 def _toml_dumps(doc: dict) -> str:
-    lines: list[str] = []
+    import tomli_w
 
-    def emit(table: Mapping, path: str) -> None:
-        later = []  # tables and arrays of tables, in order, after the table's own keys
-        for k, v in table.items():
-            full = f"{path}.{k}" if path else k
-            if full in _ARRAYS_OF_TABLES or (isinstance(v, Mapping) and full != "loan.options"):
-                later.append((k, v))
-            elif full == "cashflow.values" and v and not isinstance(v[0], list):
-                lines.append(f"{_toml_key(k)} = [")
-                start = pd.Period(table["start"], freq="M")
-                for t, x in enumerate(v):
-                    lines.append(f"    {_toml_value(x, f'{full}[{t}]')},  # {start + t}")
-                lines.append("]")
-            else:
-                lines.append(f"{_toml_key(k)} = {_toml_value(v, full)}")
-        for k, v in later:
-            full = f"{path}.{k}" if path else k
-            header = ".".join(_toml_key(p) for p in full.split("."))
-            if full in _ARRAYS_OF_TABLES:
-                for item in v:
-                    lines.extend(["", f"[[{header}]]"])
-                    emit(item, full)
-            else:
-                lines.extend(["", f"[{header}]"])
-                emit(v, full)
-
-    lines.append("# repayplan case file (see repayplan.case for the schema)")
-    emit(doc, "")
-    return "\n".join(lines) + "\n"
+    return "# repayplan case file (see repayplan.case for the schema)\n" + tomli_w.dumps(
+        _toml_ready(doc, ""))
 
 
 def _json_ready(v, loc: str):

@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,7 +69,7 @@ OUTFLOW_WORDS = frozenset(
 
 # pandas 3 parses decimal text to the nearest float by default (and deprecates the option);
 # pandas 2's default "high" parser can be an ulp off, so ask it for "round_trip".
-_EXACT_FLOATS = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+_EXACT_FLOATS: dict[str, Any] = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
 _MAX_CELLS = 50_000_000  # scenarios × months; 400 MB of float64, a guard against typos
 _MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -121,7 +122,7 @@ def generator(seed) -> np.random.Generator:
         return seed
     if seed is None or isinstance(seed, np.random.SeedSequence):
         return np.random.default_rng(seed)
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= seed < 2**128:
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= int(seed) < 2**128:
         return np.random.default_rng(int(seed))
     raise InputError("seed", seed, "None, a whole number >= 0, or a numpy.random.Generator")
 
@@ -216,7 +217,8 @@ def _words(name) -> set[str]:
 
 def _classify(columns: Sequence, source: str) -> tuple[list, list]:
     """Split columns into inflows and outflows by :data:`INFLOW_WORDS` / :data:`OUTFLOW_WORDS`."""
-    inflows, outflows = [], []
+    inflows: list = []
+    outflows: list = []
     for c in columns:
         words = _words(c)
         is_in, is_out = bool(words & INFLOW_WORDS), bool(words & OUTFLOW_WORDS)

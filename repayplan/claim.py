@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,9 @@ from ._validate import (
 from .calendar import accrual_numerators, months_between, normalize_day_count
 from .errors import InputError
 from .money import percent
+
+if TYPE_CHECKING:
+    from .schedule import Schedule
 
 __all__ = ["Loan", "Claim", "PRODUCTS"]
 
@@ -221,13 +225,13 @@ class Loan:
     method: object = "level"
     frequency: int = 12
     day_count: str = "30/360"
-    penalty_rate: Decimal | None = None
+    penalty_rate: Decimal = None  # type: ignore[assignment]  # None: derived in __post_init__
     penalty_markup: Decimal | None = None
-    rules: object = "generic"
+    rules: _rules.RuleSet | Any = "generic"  # a RuleSet once made (a rule-set name is accepted)
     currency: str = "CNY"
-    signed: _dt.date | None = None
+    signed: _dt.date = None  # type: ignore[assignment]  # None: the start date
     product: str = "loan"
-    accrual_day_count: str | None = None
+    accrual_day_count: str = None  # type: ignore[assignment]  # None: from the rules
     options: Mapping = field(default_factory=dict, hash=False)
     accrual_rounding: str = "exact"
 
@@ -262,9 +266,11 @@ class Loan:
             raise InputError("options['grace_kind']", "deferral",
                              "'interest_only' (a claim does not replay capitalised interest)")
         put("options", MappingProxyType(dict(self.options)))
+        if TYPE_CHECKING:  # set by object.__setattr__, not a dataclass field
+            self._schedule: Schedule
         put("_schedule", self._build_schedule())
 
-    def _build_schedule(self):
+    def _build_schedule(self) -> Schedule:
         from .schedule import amortize
 
         return amortize(
@@ -493,7 +499,7 @@ def _loan_ledger(loan: Loan, as_of: _dt.date, pays, costs, fees, acc, rates=None
     """The loan's instalments, fees and costs replayed by :func:`repayplan.ledger.replay`."""
     s = loan.schedule()
     m = s.minor
-    due = s.table["date"].to_numpy().astype("datetime64[D]")
+    due: np.ndarray = s.table["date"].to_numpy().astype("datetime64[D]")
     principal = m["principal"].to_numpy()
     if (principal < 0).any():
         raise InputError("options", dict(loan.options), "a schedule without capitalised interest")
@@ -507,10 +513,10 @@ def _loan_ledger(loan: Loan, as_of: _dt.date, pays, costs, fees, acc, rates=None
         # the supported contract rate: each period's interest scaled to the capped rate, by
         # its days before and after a switch of the rules
         begin = np.concatenate([[np.datetime64(loan.start, "D")], due[:-1]])
-        span = (due - begin).astype(np.int64)
+        span = np.asarray(due - begin).astype(np.int64)
         r1 = contract if switch is None else switch[1]
         sw = due[-1] if switch is None else np.datetime64(switch[0], "D")
-        n1 = np.clip((sw - begin).astype(np.int64), 0, span)
+        n1 = np.clip(np.asarray(sw - begin).astype(np.int64), 0, span)
         weight = [Fraction(int(a)) * Fraction(contract) + Fraction(int(b - a)) * Fraction(r1)
                   for a, b in zip(n1, span, strict=True)]
         interest = money.object_ints([
@@ -698,13 +704,13 @@ class Claim:
     as_of: _dt.date
     currency: str = "CNY"
     overdue_principal: Decimal = Decimal(0)
-    overdue_interest: Decimal | None = None
+    overdue_interest: Decimal = None  # type: ignore[assignment]  # None: all the interest
     compound: Decimal = Decimal(0)
     enforcement_costs: Decimal = Decimal(0)
-    penalty_rate: Decimal | None = None
+    penalty_rate: Decimal = None  # type: ignore[assignment]  # None: derived in __post_init__
     penalty_markup: Decimal | None = None
-    rules: object = "generic"
-    accrual_day_count: str | None = None
+    rules: _rules.RuleSet | Any = "generic"  # a RuleSet once made (a rule-set name is accepted)
+    accrual_day_count: str = None  # type: ignore[assignment]  # None: from the rules
     contract_date: _dt.date | None = None
     maturity: _dt.date | None = None
     term_months: int | None = None
@@ -930,7 +936,7 @@ def _accrue_stated(c: Claim, day: _dt.date) -> Claim:
         excess = max(0, owed(full) - owed(f))
     u = c.minor_units
     g = lambda k: money.from_minor(f[k], u)  # noqa: E731
-    changed = {} if rates == (c.annual_rate, c.penalty_rate) else {
+    changed: dict[str, Any] = {} if rates == (c.annual_rate, c.penalty_rate) else {
         "annual_rate": rates[0], "penalty_rate": rates[1], "penalty_markup": None}
     return dataclasses.replace(
         c, as_of=day, principal=g("principal"), overdue_principal=g("overdue_principal"),

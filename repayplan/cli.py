@@ -461,7 +461,9 @@ def _cmd_cashflow(args) -> int:
             figures = {"coverage_90": bt.coverage_90, "mape": bt.mape,
                        "naive_coverage_90": bt.seasonal_naive["coverage_90"],
                        "naive_mape": bt.seasonal_naive["mape"]}
+            assert cf.provenance is not None  # from_history says where the figures came from
             cf = cf.replace(provenance=cf.provenance.replace(backtest=figures))
+    assert cf.provenance is not None  # read_statement, the data above and from_history set it
     for line in cf.provenance.lines():
         print(line)
     print(repr(cf))
@@ -759,7 +761,7 @@ def main(argv: list[str] | None = None) -> int:
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     if encoding.lower().replace("-", "") != "utf8":  # a legacy console: never fail on a name
         try:
-            sys.stdout.reconfigure(errors="replace")
+            sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]  # caught below
         except (AttributeError, ValueError):
             pass
     parser = build_parser()

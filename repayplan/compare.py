@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
 
 from .errors import InputError
 from .evaluate import ALL_METRICS, evaluate, format_metric, metric_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["Comparison", "compare", "ROW_LABELS"]
 
@@ -205,9 +209,9 @@ class Comparison:
                        for c in self.table.columns)
         side_names = _SIDE_NAMES[self.lang]
         body = []
-        for key, row in self.table.iterrows():
+        for key, row in cast("Iterable[tuple[str, pd.Series]]", self.table.iterrows()):
             cells = []
-            for col, v in row.items():
+            for col, v in cast("Iterable[tuple[str, object]]", row.items()):
                 style = ' style="background:#d9f2d9;font-weight:bold"' if self.better.loc[key, col] else (
                     ' style="color:#888"' if not ok[col] else "")
                 cells.append(f"<td{style}>{metric_text(key, v)}</td>")
@@ -217,13 +221,13 @@ class Comparison:
                         f"<td class='rp-side'>{escape(side_names[side])}</td></tr>")
         for key in ("risk_class", "observation_end"):
             if key in self.metrics.columns:
-                cells = "".join(f"<td>{metric_text(key, v)}</td>" for v in self.metrics[key])
-                body.append(f"<tr><th>{escape(labels[key])}</th>{cells}"
+                extra = "".join(f"<td>{metric_text(key, v)}</td>" for v in self.metrics[key])
+                body.append(f"<tr><th>{escape(labels[key])}</th>{extra}"
                             f"<td class='rp-side'>{escape(side_names['creditor'])}</td></tr>")
         if self.reasons is not None and (self.reasons != "").any():
-            cells = "".join(f"<td class='rp-infeasible-reason' style='color:#a33'>{escape(r)}</td>" if r else "<td>✓</td>"
+            extra = "".join(f"<td class='rp-infeasible-reason' style='color:#a33'>{escape(r)}</td>" if r else "<td>✓</td>"
                             for r in self.reasons)
-            body.append(f"<tr><th>{escape(labels['feasible'])}</th>{cells}<td></td></tr>")
+            body.append(f"<tr><th>{escape(labels['feasible'])}</th>{extra}<td></td></tr>")
         return (f"<table class='repayplan-compare'><thead><tr><th></th>{head}<th></th></tr></thead>"
                 f"<tbody>{''.join(body)}</tbody></table>")
 
@@ -295,7 +299,7 @@ def feasibility(frame: pd.DataFrame, plans, claim, cashflow, constraints=None, c
         for name, ok in checks.items():
             if name == "hard_rules":
                 continue
-            for i in np.flatnonzero(~ok):
+            for i in np.flatnonzero(~ok).tolist():
                 out[i].append(constraints.explain(name, f.iloc[i], lang))
     return pd.Series(["; ".join(w) for w in out], index=frame.index, name="reason")
 

@@ -179,7 +179,7 @@ def cost_concessions(items, judge) -> pd.DataFrame:
         return pd.DataFrame(columns=_COLUMNS, index=index)
     f = judge(plans).reset_index(drop=True)
     base = {}
-    rows = []
+    rows: list = []
     for i, (name, c) in enumerate(owners):
         if c is None:
             base[name] = f.iloc[i]
@@ -259,7 +259,7 @@ def concessions(plan, claim, cashflow, creditor, *, borrower=None, constraints=N
         raise InputError("constraints", type(constraints).__name__, "None or a repayplan.Constraints")
     judge = _Judge(claim, cashflow, creditor, borrower, constraints)
     out = cost_concessions([("plan", plan)], judge)
-    out.index = out.index.droplevel("candidate")
+    out.index = out.index.droplevel("candidate")  # type: ignore[arg-type]  # a MultiIndex; the stubs see Index
     return out
 
 
@@ -390,7 +390,7 @@ class Sensitivity:
         return ax
 
     def _repr_html_(self) -> str:
-        return self.table.drop(columns=["recommended"], errors="ignore")._repr_html_()
+        return self.table.drop(columns=["recommended"], errors="ignore")._repr_html_()  # type: ignore[operator]  # not in pandas-stubs
 
 
 def _check_pushes(pushes) -> dict:

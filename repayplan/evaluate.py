@@ -45,6 +45,7 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,11 @@ from ._validate import (
 )
 from .errors import InputError
 from .plans import Plan, PlanBatch, plan_batch
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .security import EnforcementPath
 
 __all__ = ["Borrower", "Creditor", "Enforcement", "Evaluation", "evaluate", "format_metric", "METRICS",
            "align_cashflow", "ALL_METRICS", "LENDER_METRICS", "format_probability", "annual_dscr", "liquidity", "plan_findings"]
@@ -144,7 +150,7 @@ class Enforcement:
     costs: Decimal = Decimal(0)
     #: the enforcement path built from collateral and guarantees (:meth:`from_security`);
     #: ``None`` for the quick form
-    path: object = dataclasses.field(default=None, repr=False)
+    path: EnforcementPath | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "recovery_rate", check_fraction("recovery_rate", self.recovery_rate))
@@ -156,7 +162,7 @@ class Enforcement:
         if self.path is not None and not hasattr(self.path, "plan_values"):
             raise InputError("path", self.path, "a repayplan.security.EnforcementPath (see Enforcement.from_security)")
 
-    def value(self, owed, discount_rate: float) -> float:
+    def value(self, owed, discount_rate: float | Decimal) -> float:
         """Present value today of enforcing on ``owed``: ``(R owed - C) v^D``.
 
         Built :meth:`from_security`, the expected value of the enforcement path on ``owed``
@@ -510,7 +516,8 @@ def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None, credito
 
 def plan_names(plans) -> list[str]:
     """Names for table columns: the plan's own name, else ``plan 1``, ``plan 2`` …; unique."""
-    out, seen = [], {}
+    out: list = []
+    seen: dict = {}
     for i, p in enumerate(plans):
         name = p.name or f"plan {i + 1}"
         if name in seen:
@@ -574,7 +581,7 @@ def evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borrow
     buffer, minimum = float(cashflow.buffer), float(cashflow.minimum_cash)
     chunk = chunk or max(1, int(4e7 // max(1, S * H1)))
     out = {k: np.empty(P) for k in ("expected_npv", "borrower_cost", "default_probability", "months_short")}
-    hazard = np.zeros((P, H1)) if monthly else None
+    hazard = np.zeros((P, H1)) if monthly else np.zeros((0, H1))  # filled only when monthly
     start_cash = buffer + cum_cf
     for a in range(0, P, chunk):
         b = min(P, a + chunk)
@@ -873,7 +880,7 @@ def scenario_outcomes(months, pay, minimum, values, *, count_short: bool = True)
             a, b = int(lo[k]), int(hi[k])
             part = ok[a:b]
             if count_short and k >= 1:
-                np.less(cf[None], owed[a:b, k], out=part)
+                np.less(cf[None], owed[a:b, k], out=part)  # type: ignore[index]  # k >= 1: a month's cash
                 part &= alive[a:b]  # a month after the default is not a month short: the plan is over
                 short8[a:b] += part.view(np.uint8)
             if plain:  # part = "not short": the cash covers what has been paid so far
@@ -1029,7 +1036,7 @@ class Evaluation:
     def _repr_html_(self) -> str:
         rows = "".join(
             f"<tr><th>{escape(k)}</th><td>{metric_text(k, v)}</td><td>{escape(ALL_METRICS.get(k, ('', '', '', ''))[3])}</td></tr>"
-            for k, v in self.metrics.items()
+            for k, v in cast("Iterable[tuple[str, object]]", self.metrics.items())
         )
         finds = "".join(f"<li>{escape(str(f))}</li>" for f in self.findings)
         return (f"<div><b>{escape(self.plan.name or 'Plan')}</b>: {escape(self.plan.describe())}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -81,7 +82,7 @@ class Fit:
     aicc: float
     notes: tuple[str, ...] = ()
     spec: dict = field(default_factory=dict, repr=False)
-    results: object = field(default=None, repr=False)
+    results: Any = field(default=None, repr=False)  # statsmodels' results (untyped)
     candidates: tuple[tuple[str, float], ...] = ()
 
     @property
@@ -314,7 +315,7 @@ def fit_history(series, *, model="auto", log=None) -> Fit:
                      f"for ({model!r})")
         model = "level"
     if model == "level":
-        candidates = [("level", {"trend": None, "seasonal": None})]
+        candidates: list[tuple[str, dict[str, Any]]] = [("level", {"trend": None, "seasonal": None})]
     elif model == "ets":
         candidates = [("ets", {"trend": "add", "damped_trend": True, "seasonal": "add"})]
     elif model == "sarima":
@@ -322,7 +323,7 @@ def fit_history(series, *, model="auto", log=None) -> Fit:
     else:
         candidates = [("ets", {"trend": t, "damped_trend": t is not None, "seasonal": s})
                       for s in ("add", None) for t in (None, "add")]
-    best = None
+    best: tuple | None = None
     tried = []
     for kind, spec in candidates:
         res, aicc, warned = _fit_one(z, kind, spec)
@@ -330,6 +331,7 @@ def fit_history(series, *, model="auto", log=None) -> Fit:
         tried.append((label, aicc))
         if best is None or aicc < best[3]:
             best = (kind, spec, res, aicc, label, warned)
+    assert best is not None  # there is always a candidate
     kind, spec, res, aicc, label, warned = best
     if warned:
         notes.append(f"the optimiser reported {', '.join(warned)} while fitting {label}")

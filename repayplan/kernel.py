@@ -1063,6 +1063,7 @@ class Result:
 
     def gather(self, name: str, flat: np.ndarray) -> np.ndarray:
         """Column ``name`` at ``flat = period * n_loans + sorted position`` (one gather)."""
+        assert self.store is not None  # run with its rows
         return self.store[name].ravel()[flat]
 
 
@@ -1129,7 +1130,7 @@ def run(b: Batch, *, keep_rows) -> Result:
     has_changes = changes.shape[1] > 1 and bool(changes.any())
     computed = given < 0
     all_level = not (has_equal or has_io or has_custom)
-    cols = ("opening_balance", "payment", "interest", "principal", "closing_balance")
+    cols: tuple[str, ...] = ("opening_balance", "payment", "interest", "principal", "closing_balance")
     # keep_rows: True keeps every column; a collection of names keeps only those (a batch
     # caller that needs two columns should not pay for five)
     if keep_rows and keep_rows is not True:
@@ -1233,7 +1234,8 @@ class _Unsorted(Mapping):
     """
 
     def __init__(self, store: dict, inv: np.ndarray):
-        self._store, self._inv, self._done = store, inv, {}
+        self._store, self._inv = store, inv
+        self._done: dict = {}
 
     def __getitem__(self, name):
         if name not in self._done:

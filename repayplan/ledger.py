@@ -172,7 +172,7 @@ class Terms:
         """
         def plain(rate_name: str) -> list:
             first = getattr(self, f"{rate_name}_rate")
-            out = [(None, self.num(first))]
+            out: list[tuple[np.datetime64 | None, int]] = [(None, self.num(first))]
             if self.switch is not None:
                 day, c1, p1 = self.switch
                 out.append((np.datetime64(day, "D"), self.num(c1 if rate_name == "contract" else p1)))
@@ -401,7 +401,7 @@ class Ledger:
         """
         led = self
         end = np.datetime64(as_of, "D")
-        events = [(np.datetime64(d, "D"), 1, i, a) for i, (d, a) in enumerate(payments)]
+        events: list[tuple] = [(np.datetime64(d, "D"), 1, i, a) for i, (d, a) in enumerate(payments)]
         if accelerate is not None:
             events.append((np.datetime64(accelerate, "D"), 0, 0, None))
         events += [(led.grace[k], 2, k, None)

@@ -277,7 +277,8 @@ def percent(rate) -> str:
     from ._validate import as_decimal
 
     d = (as_decimal("rate", rate) * 100).normalize()
-    exp = -d.as_tuple().exponent if d.as_tuple().exponent < 0 else 0
+    exponent = int(d.as_tuple().exponent)  # a finite rate: an int
+    exp = -exponent if exponent < 0 else 0
     return f"{d:.{min(max(2, exp), 4)}f}%"
 
 

@@ -809,7 +809,7 @@ class Negotiation:
             lines.append(f"{i}. {why}{text[0].lower() + text[1:] if why else text}")
             if self.concessions is not None and name in self.concessions.index.get_level_values("candidate"):
                 for c, cost in self.concessions.xs(name, level="candidate").iterrows():
-                    lines.append("   " + explain_concession(c, cost, lang))
+                    lines.append("   " + explain_concession(str(c), cost, lang))
         if self.steps:
             lines.append(t["waterfall_steps"] + "; ".join(f"{name} ({t['meets'] if ok else t['misses']})"
                                                           for name, ok in self.steps))
@@ -1062,7 +1062,7 @@ def _judged_shortlist(ctx: SearchContext, frame: pd.DataFrame):
 
     ctx.progress = None  # the search is done: costing the concessions is not part of it
     judge = lambda plans: ctx.evaluate(list(plans))  # noqa: E731
-    judge.claim = ctx.claim
+    judge.claim = ctx.claim  # type: ignore[attr-defined]  # cost_concessions reads judge.claim
     seen_transfer: set = set()
     counts: dict = {}
     for _ in range(12):
@@ -1285,7 +1285,7 @@ def _refine(ctx: SearchContext, space: SearchSpace, frame: pd.DataFrame, rounds:
         # Powell on the continuous coordinates, infeasible points penalised
         x0 = np.array([getattr(center, k) or 0.0 for k in names], dtype=float)
         bounds = [(cont[k].low, cont[k].high) for k in names]
-        found = []
+        found: list[pd.DataFrame] = []
 
         def fun(x, center=center, found=found):
             p = _variant(center, dict(zip(names, map(float, x), strict=True)))
@@ -1339,7 +1339,8 @@ def _shortlist(ranked: pd.DataFrame, space: SearchSpace | None = None, k: int = 
     in structure or outcome (see :func:`_distinct`).  ``ranked`` is feasible, best first,
     ties already given to fewer concessions.
     """
-    picked, reasons = [], []
+    picked: list = []
+    reasons: list = []
     tol = 0.02 * float(ranked["claim_total"].iloc[0])
     n_conc = ranked["concessions"] if "concessions" in ranked else pd.Series(0, index=ranked.index)
 

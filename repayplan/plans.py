@@ -23,6 +23,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,10 @@ from ._validate import (
     check_text,
 )
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .claim import Claim
+    from .schedule import Schedule
 
 __all__ = ["Plan", "PlanTerms", "PlanBatch", "apply_terms", "plan_batch", "schedules", "OPTION_NAMES"]
 
@@ -231,7 +236,7 @@ class Plan:
         """
         return {k: getattr(self, k) for k in OPTION_NAMES}
 
-    def schedule(self, claim) -> Schedule:  # noqa: F821
+    def schedule(self, claim) -> Schedule:
         """The cent-exact schedule of this plan applied to ``claim`` (period 0 = signing).
 
         Parameters
@@ -339,7 +344,7 @@ class Plan:
         return f"<div><b>{escape(self.name or 'Plan')}</b>: {escape(self.describe())}<table>{rows}</table></div>"
 
 
-_DESCRIBE = {
+_DESCRIBE: dict[str, dict[str, Any]] = {
     "en": {
         "sep": ", ", "rate": " at {}", "within": "within {} months", "by": "by {}",
         "settlement": "lump-sum settlement at a {:.0%} discount {}",
@@ -619,7 +624,7 @@ class PlanBatch:
     """
 
     plans: list
-    claim: object
+    claim: Claim
     terms: list
     payments: np.ndarray
     balance: np.ndarray

@@ -67,6 +67,7 @@ import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from html import escape
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -154,8 +155,8 @@ class PortfolioResult:
     (3, 0)
     """
 
-    results: object
-    errors: object
+    results: pd.DataFrame | Any  # Any: a dask DataFrame while lazy
+    errors: pd.DataFrame | Any
     progress: bool = dataclasses.field(default=True, repr=False)
 
     def __iter__(self):
@@ -528,7 +529,7 @@ def _params(offers, discount_rate, borrower, scenarios, seed, currency, chunk) -
 
 
 def _settlement_month(p: Plan) -> int:
-    return 1 if p.settlement_by is None else int(p.settlement_by)
+    return 1 if p.settlement_by is None else int(p.settlement_by)  # type: ignore[arg-type]  # offers checked: not a date
 
 
 def _is_dask(obj) -> bool:
@@ -746,8 +747,8 @@ def _offer_terms(plan: Plan, c: dict, units: int):
         return ({"owed": after, "waived": w_pen + w_int + w_hair + disc, "signing": after if m == 0 else np.zeros(n, np.int64),
                  "financed": np.zeros(n, np.int64) if m == 0 else after, "down": 0, "settlement": m},
                 np.zeros(n, bool))
-    signing = down + (0 if plan.capitalize_arrears else arrears)
-    signing = np.broadcast_to(np.asarray(signing, dtype=np.int64), (n,)).copy()
+    signing = np.asarray(down + (0 if plan.capitalize_arrears else arrears), dtype=np.int64)
+    signing = np.broadcast_to(signing, (n,)).copy()
     financed = owed - signing
     bad = financed <= 0
     return ({"owed": owed, "waived": w_pen + w_int + w_hair, "signing": signing, "financed": financed,
@@ -783,6 +784,7 @@ def _schedules(plan: Plan, t: dict, rate: np.ndarray, H: int, units: int):
         method=np.full(n, METHOD_CODE[plan.method], np.int64), units=np.full(n, units, np.int64),
     )
     res = run(batch, keep_rows=("payment", "closing_balance"))
+    assert res.table is not None  # run with its rows
     pay[:, 1 : T + 1] = res.table["payment"].astype(np.int64)
     bal[:, 1 : T + 1] = res.table["closing_balance"].astype(np.int64)
     bal[:, T + 1 :] = 0

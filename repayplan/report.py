@@ -77,6 +77,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -84,6 +85,13 @@ from . import money
 from ._io import neutralise, write_atomic
 from ._validate import MAX_TEXT, check_choice, check_date, check_text
 from .errors import InputError, RepayplanError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .claim import Claim
+    from .plans import Plan, PlanTerms
+    from .schedule import Schedule
 
 __all__ = [
     "FORMATS",
@@ -271,7 +279,7 @@ class Item:
 
     key: str
     label: str
-    value: object
+    value: Any  # by kind: Decimal (amount, rate), date, int or str
     text: str
     kind: str = "text"
 
@@ -474,7 +482,8 @@ def _fmt_date(day, lang: str) -> str:
 def _fmt_rate(rate) -> str:
     """A rate as a percent with at least two decimals: 0.05 -> 5.00%, 0.06525 -> 6.525%."""
     pct = (Decimal(str(rate)) * 100).normalize()
-    places = max(2, -pct.as_tuple().exponent)
+    exponent = pct.as_tuple().exponent  # an int unless rate is not finite
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
     return f"{pct:.{places}f}%"
 
 
@@ -572,7 +581,8 @@ def _check_notes(value) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        return (_check_text("notes", value),)
+        text = _check_text("notes", value)  # a str in, the same str out
+        return (text,) if text is not None else ()
     if isinstance(value, Sequence):
         for i, v in enumerate(value):
             if not isinstance(v, str):
@@ -758,14 +768,14 @@ def _party_details(party) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class _Context:
-    schedule: object
-    plan: object
-    claim: object
-    terms: object
+    schedule: Schedule
+    plan: Plan | None
+    claim: Claim | None
+    terms: PlanTerms | None
     lang: str
     cur: str
     units: int
-    fm: object
+    fm: Callable[[Decimal], str]
 
     def pick(self, en: str, zh: str) -> str:
         return zh if self.lang == "zh" else en
@@ -801,7 +811,7 @@ def _table(schedule, lang: str) -> tuple[pd.DataFrame, tuple]:
     src = schedule.table
     fees = "fee" in src.columns and any(v != 0 for v in src["fee"])
     columns = tuple(c for c in _COLUMNS if c in src.columns and (c != "fee" or fees))
-    data = {}
+    data: dict[str, list] = {}
     for c in columns:
         if c == "date":
             data[c] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in src["date"]]
@@ -1841,7 +1851,7 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     return buf.getvalue()
 
 
-_RENDERERS = {"html": _render_html, "md": _render_md, "csv": _render_csv, "xlsx": _render_xlsx}
+_RENDERERS: dict[str, Callable[[Annex], str | bytes]] = {"html": _render_html, "md": _render_md, "csv": _render_csv, "xlsx": _render_xlsx}
 
 
 # -----------------------------------------------------------------------------------------

@@ -698,9 +698,9 @@ def allocate_minor(amount: int, kinds, due, owed, order=CIVIL_CODE_561, by: str 
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     class_of, pos_of = {}, {}
-    for ci, cls in enumerate(order):
-        for ki, k in enumerate(cls):
-            class_of[k], pos_of[k] = ci, ki
+    for c_i, cls in enumerate(order):
+        for k_i, k in enumerate(cls):
+            class_of[k], pos_of[k] = c_i, k_i
     unknown = [k for k in kinds if k not in class_of]
     if unknown:
         raise InputError("kind", unknown[0], "one of " + ", ".join(map(repr, KINDS)))

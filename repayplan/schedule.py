@@ -163,11 +163,14 @@ class Schedule:
         >>> amortize(1_000, 0.12, 2).minor[["payment", "interest"]].to_numpy().tolist()
         [[50751, 1000], [50751, 502]]
         """
-        if self._minor is None:
+        minor = self._minor
+        if minor is None:
             r = self._rows
+            assert r is not None  # a schedule holds its rows until the frame is made
             k = len(r["payment"])
-            object.__setattr__(self, "_minor", pd.DataFrame({"period": np.arange(1, k + 1, dtype=np.int64), **r}))
-        return self._minor
+            minor = pd.DataFrame({"period": np.arange(1, k + 1, dtype=np.int64), **r})
+            object.__setattr__(self, "_minor", minor)
+        return minor
 
     @property
     def table(self) -> pd.DataFrame:
@@ -179,7 +182,8 @@ class Schedule:
         0       1  507.51          502.49
         1       2  507.51            0.00
         """
-        if self._table is None:
+        table = self._table
+        if table is None:
             m = self.minor
             k = len(m)
             table = pd.DataFrame({"period": m["period"]})
@@ -188,7 +192,7 @@ class Schedule:
             for c in ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee"):
                 table[c] = money.decimals_array(m[c].to_numpy(dtype=object), u)
             object.__setattr__(self, "_table", table)
-        return self._table
+        return table
 
     @property
     def periods(self) -> int:
@@ -405,6 +409,7 @@ def amortize(
         check_payment_vectors(res, batch, prefix="")
     if spec.periods is None and res.last_payment[0] > spec.payment_minor:
         u = spec.units
+        assert res.table is not None  # run with its rows
         first_interest = money.from_minor(res.table["interest"][0, spec.grace], u)
         raise InputError(
             "payment", payment,
@@ -505,13 +510,14 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
 def _schedule_from_result(res: Result, b: Batch | None, i: int, spec: LoanSpec) -> Schedule:
     u = spec.units
     k = int(res.nrows[i])
+    assert res.table is not None  # run with its rows
     rows = {c: np.asarray(res.table[c][i, :k]).astype(np.int64) if res.table[c].dtype != object
             else res.table[c][i, :k] for c in ("opening_balance", "payment", "interest", "principal",
                                                 "closing_balance")}
     rows["fee"] = np.full(k, spec.fee_minor, dtype=np.int64)
     dates = None
     if spec.start is not None:
-        dates = b.dates[i, :k] if b is not None else res.dates[:k]
+        dates = b.dates[i, :k] if b is not None else res.dates[:k]  # type: ignore[index]  # dated: both set
     f = money.from_minor
     return Schedule(
         payment=f(res.payment[i], u),
@@ -558,6 +564,7 @@ def _frame_from_result(res: Result, b: Batch, index, *, rows: bool, decimal: boo
     u_rows = units[loan_pos] if decimal and not same else units
     if b.carry:
         # carried precision: every shown column is its own rounding, gathered as stored
+        assert res.table is not None  # run with its rows
         data = _long_index(index, loan_pos, t_idx, b)
         flat = loan_pos * res.table["payment"].shape[1] + t_idx - 1
         for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
@@ -567,6 +574,7 @@ def _frame_from_result(res: Result, b: Batch, index, *, rows: bool, decimal: boo
     # one gather per stored column, straight from the kernel's periods × loans arrays (freed
     # as soon as read); the balances and the payment follow exactly from the principal and
     # the interest, so the kernel stores two columns, not five
+    assert res.inv is not None and res.store is not None  # run with its rows, sorted
     flat = t_idx * b.n
     flat += res.inv[loan_pos]
     interest = res.gather("interest", flat)

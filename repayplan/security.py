@@ -94,6 +94,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from html import escape
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -113,6 +114,11 @@ from ._validate import (
 )
 from .errors import InputError
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .claim import Claim
+
 __all__ = ["KINDS", "Collateral", "Guarantee", "Security", "Procedure", "EnforcementPath", "court_fees",
            "delay_interest"]
 
@@ -121,7 +127,7 @@ __all__ = ["KINDS", "Collateral", "Guarantee", "Security", "Procedure", "Enforce
 #: ``time_to_sell`` (months from the start of execution to the first auction or the
 #: collection), whether it goes to ``auction``, and the probabilities of a sale in
 #: each round (auctioned: round 1, round 2, the sale 变卖; otherwise: collection).
-KINDS = {
+KINDS: dict[str, dict[str, Any]] = {
     "real_estate": {"haircut": 0.20, "time_to_sell": 4, "auction": True, "sale_probabilities": (0.40, 0.45, 0.35)},
     "equipment": {"haircut": 0.30, "time_to_sell": 2, "auction": True, "sale_probabilities": (0.30, 0.35, 0.30)},
     "equity": {"haircut": 0.30, "time_to_sell": 4, "auction": True, "sale_probabilities": (0.20, 0.25, 0.20)},
@@ -533,8 +539,8 @@ class Security:
     factory  real_estate  2000000.00    1600000.00     1280000.00
     """
 
-    collateral: tuple = ()
-    guarantees: tuple = ()
+    collateral: Sequence[Collateral] = ()  # held as a tuple
+    guarantees: Sequence[Guarantee] = ()  # held as a tuple
     unsecured_recovery: float = 0.0
 
     def __post_init__(self):
@@ -788,16 +794,36 @@ class EnforcementPath:
     """
 
     security: Security
-    claim: object
+    claim: Claim
     procedure: Procedure = Procedure()
     scenarios: int = 1000
-    seed: object = None
+    seed: int | np.random.SeedSequence | np.random.Generator | None = None
     exact: bool = False
     weights: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self):
         from .claim import Claim
 
+        if TYPE_CHECKING:  # state set below by object.__setattr__, not dataclass fields
+            self._won: np.ndarray
+            self._appeal: np.ndarray
+            self._outcome: np.ndarray
+            self._preserved: np.ndarray
+            self._ev_month: np.ndarray
+            self._ev_type: np.ndarray
+            self._ev_amount: np.ndarray
+            self._ev_taken: np.ndarray
+            self._ev_index: np.ndarray
+            self._t_judg: np.ndarray
+            self._t_exec: np.ndarray
+            self._last: np.ndarray
+            self._accrued_cents: np.ndarray
+            self._ordinal: np.ndarray
+            self._interest_cents: np.ndarray
+            self._principal_cents: np.ndarray
+            self._not_due_cents: np.ndarray
+            self._basis_den: int
+            self._order: tuple[str, ...]
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         if not isinstance(self.security, Security):
             raise InputError("security", self.security, "a repayplan.Security")
@@ -963,7 +989,7 @@ class EnforcementPath:
                             c.accrual_day_count, rs.allocation_order, rs.allocation_by, "principal", 0,
                             "exact", units).den
         k = money.from_minor(den, units)
-        like = dict(annual_rate=c.annual_rate, penalty_rate=c.penalty_rate, rules=rs, as_of=c.as_of,
+        like: dict[str, Any] = dict(annual_rate=c.annual_rate, penalty_rate=c.penalty_rate, rules=rs, as_of=c.as_of,
                     currency=c.currency, accrual_day_count=c.accrual_day_count,
                     contract_date=c.contract_date, maturity=c.maturity, accelerated=c.accelerated,
                     accrual_rounding="exact")
@@ -1078,7 +1104,7 @@ class EnforcementPath:
         judgment_debt = co + pr + it_j
         exe_fee = _band_fee(judgment_debt, _EXECUTION, units)                     # Art. 38: the debtor's
         deadline = self._ordinal[tj] + proc.performance_days
-        cap_left = {}
+        cap_left: dict = {}
         v = 1.0 / (1.0 + float(discount_rate) / 12.0)
         won = self._won[None, :]
         npv = np.zeros(shape)
@@ -1184,7 +1210,7 @@ class EnforcementPath:
             raise InputError("owed", owed, allowed)
         return np.asarray(cents, dtype=np.int64)
 
-    def value(self, owed=None, discount_rate: float = 0.06):
+    def value(self, owed=None, discount_rate: float | Decimal = 0.06):
         """Expected present value, at the start of enforcement, of enforcing on ``owed``.
 
         ``owed`` (currency units, scalar or array; default the claim's total).  The claim's
@@ -1232,7 +1258,7 @@ class EnforcementPath:
             hit = cache[discount_rate] = (grid, self._mean(grid, discount_rate))
         return hit
 
-    def _mean(self, cents: np.ndarray, discount_rate: float) -> np.ndarray:
+    def _mean(self, cents: np.ndarray, discount_rate: float | Decimal) -> np.ndarray:
         S = len(self.weights)
         block = max(1, 2_000_000 // max(S, 1))
         out = np.empty(len(cents))

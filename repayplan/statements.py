@@ -254,7 +254,7 @@ def _signed(amount: str, direction: str, name: str, line) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _minor(value, field: str, units: int, *, blank_zero: bool) -> int | None:
+def _minor(value, field: str, units: int, *, blank_zero: bool) -> int:
     """One amount as integer minor units; text may carry thousands separators and ¥."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         text = ""
@@ -458,15 +458,15 @@ def monthly(
             raise InputError("amount", amount, "a column of signed amounts, or debit/credit "
                              f"columns; the statement has {list(cols)}")
         zero = [0] * len(frame)
-        out = ([_minor(v, f"{debit} at {w}", units, blank_zero=True)
+        debits = ([_minor(v, f"{debit} at {w}", units, blank_zero=True)
                 for v, w in zip(frame[debit], where, strict=True)] if debit in have else zero)
         inn = ([_minor(v, f"{credit} at {w}", units, blank_zero=True)
                 for v, w in zip(frame[credit], where, strict=True)] if credit in have else zero)
-        for o, i, w in zip(out, inn, where, strict=True):
+        for o, i, w in zip(debits, inn, where, strict=True):
             if o < 0 or i < 0:
                 raise InputError(f"{debit if o < 0 else credit} at {w}", money.from_minor(
                     min(o, i), units), "an unsigned amount (debit is money out, credit money in)")
-        amt = [i - o for o, i in zip(out, inn, strict=True)]
+        amt = [i - o for o, i in zip(debits, inn, strict=True)]
     a = np.array(amt, dtype=np.int64)
     ts = pd.DatetimeIndex(days)
     order = np.arange(len(a))

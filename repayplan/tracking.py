@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -79,6 +80,11 @@ from ._validate import (
 from .calendar import add_months
 from .errors import InputError
 from .money import percent as _pct
+
+if TYPE_CHECKING:
+    from .claim import Claim
+    from .plans import Plan, PlanTerms
+    from .schedule import Schedule
 
 __all__ = [
     "Agreement",
@@ -148,7 +154,7 @@ class Breach:
     not paid in full within their grace days
     """
 
-    clause: object
+    clause: ConsecutiveMisses | DaysPastDue | CumulativeShortfall
     date: _dt.date
     period: int
     reason: str
@@ -323,6 +329,8 @@ class CumulativeShortfall:
         if not judged.any():
             return None
         s = Fraction(self.share)
+        # the batched histories that lack these never carry this clause (_batchable)
+        assert h.short_unpaid is not None and h.short_due is not None
         # shortfall × denominator > numerator × due, exactly in integers
         hit = judged & (h.short_unpaid * s.denominator > h.short_due * s.numerator)
         if not hit.any():
@@ -475,8 +483,8 @@ class _History:
     paid_on: np.ndarray  # datetime64[D], NaT while not paid in full
     missed: np.ndarray  # bool: grace over by as_of and not paid in full by then
     judged: np.ndarray  # bool: grace over by as_of
-    short_unpaid: np.ndarray  # int: cumulative unpaid at the end of the grace days
-    short_due: np.ndarray  # int: cumulative due at the end of the grace days
+    short_unpaid: np.ndarray | None  # int: cumulative unpaid at the end of the grace days
+    short_due: np.ndarray | None  # int: cumulative due at the end of the grace days
     as_of: np.datetime64
     units: int
 
@@ -525,7 +533,7 @@ def _read_payments(items, signed: _dt.date, as_of: _dt.date, units: int) -> tupl
     out = _ledger.read_payments(
         items, signed, as_of, units, since="the signing date",
         hint="a payment made before the agreement belongs to the claim it restructures")
-    seen = {}
+    seen: dict = {}
     for i, key in enumerate(out):
         if key in seen and key[1] > 0:
             raise InputError(f"payments[{i}]", (key[0].isoformat(), str(money.from_minor(key[1], units))),
@@ -616,9 +624,9 @@ class Agreement:
     Decimal('20000.00')
     """
 
-    plan: object
-    original_claim: object
-    claim_at_signing: object
+    plan: Plan
+    original_claim: Claim
+    claim_at_signing: Claim
     signed: _dt.date
     grace_days: int
     penalty_rate: Decimal
@@ -626,9 +634,9 @@ class Agreement:
     overpayment: str
     name: str
     accrual_rounding: str = "exact"
-    schedule: object = field(repr=False, compare=False)
-    terms: object = field(repr=False, compare=False)
-    _rows: dict = field(repr=False, compare=False)
+    schedule: Schedule = field(init=False, repr=False, compare=False)  # (the class has its own __init__)
+    terms: PlanTerms = field(init=False, repr=False, compare=False)
+    _rows: dict = field(init=False, repr=False, compare=False)
 
     def __init__(self, plan, claim, signed=None, *, grace_days=0, penalty_rate=None,
                  breach=(ConsecutiveMisses(2),), overpayment="next", name="",

@@ -17,11 +17,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
 
 from .labels import text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["ChartData", "chart_data", "cash_band", "payment_ceiling", "render_png", "recovery_png", "forecast_png"]
 
@@ -285,10 +289,10 @@ def render_png(data: ChartData, lang: str = "en", *, dpi: int = 72, size=(15.0, 
         fig.subplots_adjust(left=0.06, right=0.99, bottom=0.2, top=0.86, wspace=0.28)
         FigureCanvasAgg(fig)
         ax1, ax2, ax3 = fig.subplots(1, 3)
-        x = data.payments.index.to_timestamp()
+        x = cast(pd.PeriodIndex, data.payments.index).to_timestamp()
         cur = data.currency
         # 1. payments against the cash band
-        cx = data.cash.index.to_timestamp()
+        cx = cast(pd.PeriodIndex, data.cash.index).to_timestamp()
         ax1.fill_between(cx, data.cash["lower"], data.cash["upper"], color="#cfe3f5", step="mid",
                          label=text("cash_band", lang))
         ax1.plot(cx, data.cash["mean"], color="#5a8fc0", lw=1, label=text("cash_mean", lang))
@@ -297,7 +301,7 @@ def render_png(data: ChartData, lang: str = "en", *, dpi: int = 72, size=(15.0, 
             col = data.payments[name]
             ax1.step(x, col.clip(upper=top), where="mid", color=_COLORS[i % len(_COLORS)], lw=1.6, label=name)
             over = col[col > top]
-            for when, amount in over.items():
+            for when, amount in cast("Iterable[tuple[pd.Period, float]]", over.items()):
                 ax1.plot([when.to_timestamp()], [top], marker="^", color=_COLORS[i % len(_COLORS)])
                 ax1.annotate(f"{amount:,.0f}", (when.to_timestamp(), top), textcoords="offset points",
                              xytext=(4, -12), fontsize=8, color=_COLORS[i % len(_COLORS)])
@@ -322,7 +326,7 @@ def render_png(data: ChartData, lang: str = "en", *, dpi: int = 72, size=(15.0, 
             ax3.plot(data.frontier["burden"], data.frontier["recovery_rate"], color="black", lw=1.2,
                      marker=".", label=text("frontier", lang))
         ax3.axhline(data.enforcement, color="#7f7f7f", ls="--", lw=1.2, label=text("enforcement", lang))
-        for i, (name, row) in enumerate(data.points.iterrows()):
+        for i, (name, row) in enumerate(cast("Iterable[tuple[str, pd.Series]]", data.points.iterrows())):
             ax3.scatter([row["burden"]], [row["recovery_rate"]], s=70, marker="D",
                         color=_COLORS[i % len(_COLORS)], zorder=3)
             ax3.annotate(str(name), (row["burden"], row["recovery_rate"]), textcoords="offset points",

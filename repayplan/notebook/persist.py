@@ -108,7 +108,7 @@ class RegisterDashboard:
         self.clock = clock
         self.case_id = None
         self.meeting_id = None
-        self._last = None
+        self._last: tuple[str, dict] | None = None
         self.message = w.HTML()
         self.message.add_class("rp-register-status")
         self.picker = w.Dropdown(options=[], description=_TEXT["en"]["case"], layout={"width": "460px"})

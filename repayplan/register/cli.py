@@ -190,11 +190,11 @@ def write_table(frame, path: str) -> str:
             elif v is not None and not _isna(v):
                 cell.value = str(v)
                 cell.data_type = "s"
-    buf = io.BytesIO()
-    wb.save(buf)
+    data = io.BytesIO()
+    wb.save(data)
     tmp = path + ".tmp"
     with open(tmp, "wb") as fh:
-        fh.write(buf.getvalue())
+        fh.write(data.getvalue())
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)

@@ -279,7 +279,7 @@ class Register:
         else:
             raise InputError("url", type(raw).__name__, "a file path or a database URL")
         self.url = u
-        self.path = Path(u.database) if u.get_backend_name() == "sqlite" else None
+        self.path = Path(u.database) if u.get_backend_name() == "sqlite" and u.database else None
         self._agreements: dict[int, object] = {}
         self._cases: dict[int, object] = {}
         self._seen: dict[int, int] = {}
@@ -295,7 +295,7 @@ class Register:
             self._migrate()
         except SQLAlchemyError as e:
             raise RegisterError(f"cannot open the register {self.location}: "
-                                f"{_scrub(str(e.orig if getattr(e, 'orig', None) else e), u)}") from None
+                                f"{_scrub(str(getattr(e, 'orig', None) or e), u)}") from None
 
     # -- opening ---------------------------------------------------------------------------
     @staticmethod
@@ -1068,7 +1068,7 @@ class Register:
                                 .order_by(Payment.paid_on, Payment.id)).all()
         out = pd.DataFrame(rows, columns=["payment", "date", "amount", "reference", "reverses",
                                           "reversed_by", "import_id", "memo", "booked_at", "booked_by"])
-        out["amount"] = [money.from_minor(int(a), row.minor_units) for a in out["amount"]]
+        out["amount"] = [money.from_minor(int(a), row.minor_units) for a in out["amount"]]  # type: ignore[assignment]  # a column of Decimals
         for c in ("reverses", "reversed_by", "import_id"):
             out[c] = out[c].astype("Int64")
         return out

@@ -107,9 +107,9 @@ def _summary_query(as_of, only):
            .group_by(Payment.agreement_id, Payment.paid_on))
     if only is not None:
         pay = pay.where(Payment.agreement_id.in_(only))
-    pay = pay.cte("pay")
-    ranked = select(pay.c.aid, pay.c.day, pay.c.amount,
-                    (func.row_number().over(partition_by=pay.c.aid, order_by=pay.c.day)
+    paid = pay.cte("pay")
+    ranked = select(paid.c.aid, paid.c.day, paid.c.amount,
+                    (func.row_number().over(partition_by=paid.c.aid, order_by=paid.c.day)
                      - literal(1)).label("seq")).cte("ranked")
     o, q, n = aliased(Obligation), aliased(Obligation), aliased(Obligation)
     off = or_(o.seq.is_(None), ranked.c.amount != o.amount, ranked.c.day > o.due_date,

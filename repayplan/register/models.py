@@ -12,6 +12,7 @@ lock): versions, payments, reversals, notes and audit entries are appended.
 from __future__ import annotations
 
 import datetime as _dt
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -33,6 +35,9 @@ __all__ = ["Base", "CaseRow", "CaseVersion", "Meeting", "AgreementRow", "Obligat
 
 class Base(DeclarativeBase):
     """Declarative base of the register's models."""
+
+    if TYPE_CHECKING:  # every model here is mapped to a Table (insert(), update() ...)
+        __table__: ClassVar[Table]
 
 
 class CaseRow(Base):
