@@ -694,16 +694,23 @@ def payment_dates_grid(
         raise InputError("starts", starts, "a one-dimensional array of start dates")
     n_loans = days.size
     T = check_int("periods", periods, low=1, high=MAX_PERIODS)
-    freq_in = np.broadcast_to(np.asarray(frequency, dtype=object), (n_loans,))
-    conv_in = np.broadcast_to(np.asarray(convention, dtype=object), (n_loans,))
+    freq_in = _per_loan("frequency", frequency, n_loans, _frequency_allowed())
+    conv_in = _per_loan("convention", convention, n_loans, f"one of {BUSINESS_DAY_CONVENTIONS}")
     freq = np.empty(n_loans, dtype=np.int64)
-    for f in set(freq_in.tolist()):
-        freq[freq_in == f] = _check_frequency(f)
-    convs = {c: _check_convention(c) for c in set(conv_in.tolist())}
-    names = sorted(set(convs.values()))
+    f_vals = _distinct(freq_in)
+    f_checked = [_check_frequency(f) for f in f_vals]   # every value checked before use
+    conv_vals = _distinct(conv_in)
+    conv_checked = [_check_convention(c) for c in conv_vals]
+    names = sorted(set(conv_checked))
     code = np.zeros(n_loans, dtype=np.int64)
-    for c, name in convs.items():
-        code[conv_in == c] = names.index(name)
+    if len(f_vals) == 1:
+        freq[:] = f_checked[0]
+    else:
+        for f, checked in zip(f_vals, f_checked, strict=True):
+            freq[freq_in == f] = checked
+    if len(conv_vals) > 1:
+        for c, name in zip(conv_vals, conv_checked, strict=True):
+            code[conv_in == c] = names.index(name)
     if not isinstance(eom, (bool, np.bool_)):
         raise InputError("eom", eom, "True or False")
     cal = _calendar(holidays)
@@ -741,6 +748,25 @@ def payment_dates_grid(
     if len(names) == 1:
         return table[0][out].view("datetime64[D]")
     return table[code[:, None], out].view("datetime64[D]")
+
+
+def _per_loan(field: str, value, n: int, allowed: str) -> np.ndarray:
+    """``value`` as an object array of one value per loan (one value is every loan's)."""
+    try:
+        arr = np.asarray(value, dtype=object)
+        return np.broadcast_to(arr, (n,)) if arr.ndim <= 1 else np.broadcast_to(arr, (n,) + arr.shape[1:])
+    except ValueError:
+        raise InputError(field, value, f"{allowed}: one value, or one per start ({n})") from None
+
+
+def _distinct(values: np.ndarray) -> list:
+    """The distinct values of an object array, in order of appearance (each value once when
+    they hash; else every value, so that each is still checked)."""
+    flat = values.tolist()
+    try:
+        return list(dict.fromkeys(flat))
+    except TypeError:
+        return flat
 
 
 def _due_months(days: np.ndarray, offsets: np.ndarray, eom: bool, *, step=None) -> np.ndarray:
