@@ -476,6 +476,12 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
     if missing:
         raise InputError("loans.columns", list(loans.columns), f"columns including {missing}")
     check_choice("amounts", amounts, ("decimal", "minor", "arrow"))
+    if amounts == "arrow":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise InputError("amounts", amounts, "'decimal' or 'minor' ('arrow' needs pyarrow: "
+                             "pip install 'repayplan[arrow]')") from None
     if len(loans) == 0:
         # the same columns (and dtypes) as a frame of loans, with no rows
         one = pd.DataFrame({"principal": [1], "annual_rate": [0], "periods": [1]})
