@@ -14,6 +14,10 @@ Tables (``main()`` returns the rows; ``python benchmarks/run.py bench_portfolio`
   installed only for benchmarks (``pip install amortization pyloan``); the same loans, their
   figures compared with ours before timing (the ``results`` column says how they compare).
 
+* the same book on pandas and on a 2-worker Dask ``LocalCluster`` (``dask_vs_pandas_rows``;
+  200,000 accounts, ``REPAYPLAN_BENCH_DASK_N``): CPU seconds per account on each, with
+  distributed's default worker environment and with ``MALLOC_MMAP_THRESHOLD_`` set.
+
 Environment: ``REPAYPLAN_BENCH_N`` overrides the 100,000 accounts; ``REPAYPLAN_BENCH_1M=1``
 adds the million-account Dask run; ``REPAYPLAN_BENCH_WORKERS`` sets its workers (default 2).
 """
@@ -128,6 +132,86 @@ def dask_rows(n: int, workers: int) -> list[dict]:
              "seconds": t, "ms_per_1k_accounts": 1000 * t / (parts * per) * 1000}]
 
 
+#: What the workers need (see docs/howto/portfolio-on-dask.md): setting any malloc tunable,
+#: as distributed does with MALLOC_TRIM_THRESHOLD_, switches off glibc's dynamic mmap
+#: threshold, so every array above 128 KiB is a fresh mmap, page-faulted in and unmapped on
+#: free; a fixed 32 MiB threshold (glibc's ceiling for it) serves them from the heap again.
+WORKER_MALLOC = {"distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": str(32 * 2**20)}
+
+
+def _warm_worker() -> None:
+    """Run on each worker before timing: the imports and the first small evaluation."""
+    from repayplan import portfolio
+
+    portfolio.evaluate(portfolio.synthetic_book(500, seed=7), portfolio.standard_offers(), progress=False)
+
+
+def dask_vs_pandas_rows(n: int, workers: int) -> list[dict]:
+    """The same book on pandas (this process, one core) and on a Dask ``LocalCluster``.
+
+    The book's partitions are built and held on the workers first (``persist``), so only the
+    evaluation is timed; pandas gets the same accounts as one frame.  Timed twice on the
+    cluster: with distributed's default worker environment (``MALLOC_TRIM_THRESHOLD_`` of
+    64 KiB, which also freezes glibc's mmap threshold at 128 KiB, so each temporary array is
+    a fresh mapping, page-faulted in again) and with ``MALLOC_MMAP_THRESHOLD_`` set to 32 MiB
+    through the documented ``distributed.nanny.pre-spawn-environ`` setting (:data:`WORKER_MALLOC`).
+    "Per core" compares CPU seconds: the workers' process time (summed over workers, less what
+    idle workers use per second over the same wall time) against pandas' own, on a machine
+    whose cores other jobs may share (wall time shown too).
+    The figures are checked first: the cluster's total expected NPV and rows equal pandas'.
+    """
+    import dask
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster, wait
+
+    offers = pf.standard_offers()
+    parts = workers * 4
+    per = n // parts
+
+    def partition(i: int) -> pd.DataFrame:
+        book = pf.synthetic_book(per, seed=1_000 + i)
+        book["account_id"] = f"P{i:04d}-" + book["account_id"]
+        book.index = book.index + i * per
+        return book
+
+    book = pd.concat([partition(i) for i in range(parts)])
+    pf.evaluate(book.iloc[:500], offers, progress=False)
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    res = pf.evaluate(book, offers, progress=False).results
+    t_cpu, t_wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    expected = (float(res["expected_npv"].sum()), int(res["expected_npv"].count()))
+    rows = [{"case": f"portfolio.evaluate on pandas, {parts * per:,} accounts (one process)",
+             "seconds": t_wall, "cpu_seconds": t_cpu, "accounts_per_cpu_second": parts * per / t_cpu,
+             "ratio_vs_pandas_per_core": 1.0}]
+    for label, conf in (("distributed's default worker environment (MALLOC_TRIM_THRESHOLD_=65536)", {}),
+                        ("MALLOC_MMAP_THRESHOLD_=32 MiB via distributed.nanny.pre-spawn-environ", WORKER_MALLOC)):
+        with dask.config.set(conf), \
+                LocalCluster(n_workers=workers, processes=True, threads_per_worker=1,
+                             dashboard_address=None) as cluster, Client(cluster) as client:
+            ddf = dd.from_map(partition, range(parts), meta=partition(0).iloc[:0]).persist()
+            wait(ddf)
+            client.run(_warm_worker)                                       # every worker: imports, caches
+
+            def cpu():
+                return sum(client.run(time.process_time).values())
+
+            # what idle workers burn per second (heartbeats, the event loop): subtracted
+            c0, w0 = cpu(), time.perf_counter()
+            time.sleep(10)
+            idle = (cpu() - c0) / (time.perf_counter() - w0)
+            c0, w0 = cpu(), time.perf_counter()
+            out = pf.evaluate(ddf, offers, progress=False).results
+            total, count = client.compute([out["expected_npv"].sum(), out["expected_npv"].count()], sync=True)
+            wall, used = time.perf_counter() - w0, cpu() - c0
+            used -= idle * wall
+        assert int(count) == expected[1] and abs(float(total) - expected[0]) <= 1e-6 * abs(expected[0])
+        rows.append({"case": f"  on Dask, {workers} local worker processes, {label}", "seconds": wall,
+                     "cpu_seconds": used, "accounts_per_cpu_second": parts * per / used,
+                     "ratio_vs_pandas_per_core": t_cpu / used,
+                     "goal": "at least as fast as pandas per core", "met": used <= t_cpu})
+    return rows
+
+
 # --------------------------------------------------------------------------------------
 # amortize_many against the per-loan loop and the peer libraries
 # --------------------------------------------------------------------------------------
@@ -206,8 +290,10 @@ def main(n: int | None = None, million: bool | None = None) -> list[dict]:
     n = n or int(os.environ.get("REPAYPLAN_BENCH_N", "100000"))
     million = os.environ.get("REPAYPLAN_BENCH_1M") == "1" if million is None else million
     rows = portfolio_rows(n)
+    workers = int(os.environ.get("REPAYPLAN_BENCH_WORKERS", "2"))
+    rows += dask_vs_pandas_rows(int(os.environ.get("REPAYPLAN_BENCH_DASK_N", "200000")), workers)
     if million:
-        rows += dask_rows(1_000_000, int(os.environ.get("REPAYPLAN_BENCH_WORKERS", "2")))
+        rows += dask_rows(1_000_000, workers)
     rows += peer_rows()
     return rows
 

@@ -36,10 +36,12 @@ __all__ = [
     "normalize_day_count",
     "day_count_fraction",
     "accrual_numerators",
+    "period_numerators",
     "add_months",
     "months_between",
     "payment_dates",
     "payment_dates_many",
+    "payment_dates_grid",
     "roll",
     "is_business_day",
 ]
@@ -369,6 +371,66 @@ def accrual_numerators(starts, ends, day_count) -> np.ndarray:
     return np.asarray(_NUMERATORS[dc](s, e), dtype=np.int64)
 
 
+def period_numerators(starts, dates, day_count) -> np.ndarray:
+    """Accrual numerators of consecutive periods: from each start to its first date, then
+    from each date to the next.
+
+    Parameters
+    ----------
+    starts : array_like of dates, shape (n,)
+        The start (drawdown) date of each row.
+    dates : array_like of dates, shape (n, periods)
+        Due dates of each row, in order.
+    day_count : str
+        A day-count name or alias (see :func:`normalize_day_count`).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n, periods)
+        Equal to ``accrual_numerators(prev, dates, day_count)`` with
+        ``prev = [starts, dates[:, :-1]]``, over ``DAY_COUNT_DENOMINATOR[dc]``.
+
+    Notes
+    -----
+    The actual-day counts are differences of day numbers, so a whole schedule's numerators
+    are one subtraction over the grid of due dates: ``days`` for ACT/360 and ACT/365F,
+    differences of the ACT/ACT serial ``366 × day number − leap days before`` for ACT/ACT
+    (ISDA 2006 §4.16(b)), with no copy of the dates shifted by one period.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> due = np.array([["2024-02-15", "2024-03-15"]], dtype="datetime64[D]")
+    >>> period_numerators(np.array(["2024-01-15"], dtype="datetime64[D]"), due, "ACT/360").tolist()
+    [[31, 29]]
+    >>> start = np.array(["2023-12-15"], dtype="datetime64[D]")
+    >>> n = period_numerators(start, np.array([["2024-01-15"]], dtype="datetime64[D]"), "ACT/ACT")
+    >>> Fraction(int(n[0, 0]), DAY_COUNT_DENOMINATOR["ACT/ACT"]) == Fraction(17, 365) + Fraction(14, 366)
+    True
+    """
+    dc = normalize_day_count(day_count)
+    s = np.atleast_1d(_as_days("starts", starts))
+    d = _as_days("dates", dates)
+    if s.ndim != 1 or d.ndim != 2 or d.shape[0] != s.shape[0]:
+        raise InputError("dates", np.shape(d), f"an array of shape ({s.shape[0]}, periods) for {s.shape[0]} starts")
+    if dc == "30/360" or d.shape[1] == 0:
+        prev = np.concatenate([s[:, None], d[:, :-1]], axis=1)
+        return accrual_numerators(prev, d, dc)
+    if dc == "ACT/ACT":
+        serial_d = _by_day(_act_act_serial, d)[0]
+        serial_s = _act_act_serial(s)[0]
+    else:
+        serial_d, serial_s = d.view(np.int64), s.view(np.int64)
+    out = np.empty(d.shape, dtype=np.int64)
+    np.subtract(serial_d[:, 0], serial_s, out=out[:, 0])
+    np.subtract(serial_d[:, 1:], serial_d[:, :-1], out=out[:, 1:])
+    if (out < 0).any():
+        i, j = (int(x[0]) for x in np.nonzero(out < 0))
+        start = s[i] if j == 0 else d[i, j - 1]
+        raise InputError("dates", str(d[i, j]), f"a date on or after its start {start}")
+    return out
+
+
 def day_count_fraction(start, end, day_count) -> Fraction:
     """The exact year fraction from ``start`` to ``end``.
 
@@ -577,8 +639,169 @@ def payment_dates_many(
             step * n, "M"
         ) > _MAX_DAY.astype("datetime64[M]"):
             raise InputError("periods", periods, "a number of periods ending by 9999-12-31")
-        due = _add_months(days[:, None], (step * k)[None, :], bool(eom))
+        due = _due_months(days, step * k, bool(eom))
     return _roll(due, conv, cal)
+
+
+def payment_dates_grid(
+    starts,
+    periods: int,
+    frequency=12,
+    convention="unadjusted",
+    *,
+    eom: bool = True,
+    holidays=None,
+) -> np.ndarray:
+    """Due dates of many loans with a frequency and a business-day convention each.
+
+    Parameters
+    ----------
+    starts : array_like of dates, shape (n_loans,)
+        Start date of each loan.
+    periods : int
+        Number of due dates per loan (the grid's width), 1 to 1200.
+    frequency : int or array_like of int, shape (n_loans,)
+        Payments per year of each loan (see :data:`FREQUENCIES`).
+    convention : str or array_like of str, shape (n_loans,)
+        Business-day convention of each loan (see :func:`roll`).
+    eom, holidays
+        As in :func:`payment_dates_many` (one holiday calendar for the grid).
+
+    Returns
+    -------
+    numpy.ndarray of datetime64[D], shape (n_loans, periods)
+        Row ``i`` equals ``payment_dates_many(starts[i:i+1], periods, frequency[i],
+        convention=convention[i])[0]``.
+
+    Notes
+    -----
+    One pass for the whole grid instead of one per (frequency, convention): month-based
+    loans get month ``m_i + k × 12 / f_i`` and day ``min(d_i, length - 1)`` (see
+    :func:`add_months`), fortnightly and weekly loans ``start + 14 k`` / ``7 k`` days; then
+    each day is rolled through a table of the days spanned, one row per convention
+    (a convention moves a date by the calendar alone), in one gather.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> starts = np.array(["2025-01-31", "2025-05-02"], dtype="datetime64[D]")
+    >>> payment_dates_grid(starts, 2, [12, 26], ["modified_following", "unadjusted"])
+    array([['2025-02-28', '2025-03-31'],
+           ['2025-05-16', '2025-05-30']], dtype='datetime64[D]')
+    """
+    days = np.atleast_1d(_as_days("starts", starts))
+    if days.ndim != 1:
+        raise InputError("starts", starts, "a one-dimensional array of start dates")
+    n_loans = days.size
+    T = check_int("periods", periods, low=1, high=MAX_PERIODS)
+    freq_in = _per_loan("frequency", frequency, n_loans, _frequency_allowed())
+    conv_in = _per_loan("convention", convention, n_loans, f"one of {BUSINESS_DAY_CONVENTIONS}")
+    freq = np.empty(n_loans, dtype=np.int64)
+    f_vals = _distinct(freq_in)
+    f_checked = [_check_frequency(f) for f in f_vals]   # every value checked before use
+    conv_vals = _distinct(conv_in)
+    conv_checked = [_check_convention(c) for c in conv_vals]
+    names = sorted(set(conv_checked))
+    code = np.zeros(n_loans, dtype=np.int64)
+    if len(f_vals) == 1:
+        freq[:] = f_checked[0]
+    else:
+        for f, checked in zip(f_vals, f_checked, strict=True):
+            freq[freq_in == f] = checked
+    if len(conv_vals) > 1:
+        for c, name in zip(conv_vals, conv_checked, strict=True):
+            code[conv_in == c] = names.index(name)
+    if not isinstance(eom, (bool, np.bool_)):
+        raise InputError("eom", eom, "True or False")
+    cal = _calendar(holidays)
+    if n_loans == 0:
+        return np.empty((0, T), dtype="datetime64[D]")
+    k = np.arange(1, T + 1, dtype=np.int64)
+    by_days = (freq == 26) | (freq == 52)
+    out = np.empty((n_loans, T), dtype=np.int64)
+    for rows, day_steps in ((~by_days, False), (by_days, True)):
+        if not rows.any():
+            continue
+        sub = days if rows.all() else days[rows]
+        f = freq if rows.all() else freq[rows]
+        if day_steps:
+            step = np.where(f == 26, 14, 7)
+            if int(sub.view(np.int64).max() + (step * T).max()) > int(_MAX_DAY.view(np.int64)):
+                raise InputError("periods", periods, "a number of periods ending by 9999-12-31")
+            grid = sub.view(np.int64)[:, None] + step[:, None] * k[None, :]
+        else:
+            step = 12 // f
+            last_month = sub.astype("datetime64[M]").astype(np.int64) + step * T
+            if int(last_month.max()) > int(_MAX_DAY.astype("datetime64[M]").astype(np.int64)):
+                raise InputError("periods", periods, "a number of periods ending by 9999-12-31")
+            grid = _due_months(sub, k, bool(eom), step=step).view(np.int64)
+        if rows.all():
+            out = grid
+        else:
+            out[rows] = grid
+    if names == ["unadjusted"]:
+        return out.view("datetime64[D]")
+    lo, hi = int(out.min()), int(out.max())
+    span = np.arange(lo, hi + 1, dtype=np.int64).view("datetime64[D]")
+    table = np.stack([np.asarray(_ROLLS[name](span, cal)).view(np.int64) for name in names])
+    out -= lo
+    if len(names) == 1:
+        return table[0][out].view("datetime64[D]")
+    return table[code[:, None], out].view("datetime64[D]")
+
+
+def _per_loan(field: str, value, n: int, allowed: str) -> np.ndarray:
+    """``value`` as an object array of one value per loan (one value is every loan's)."""
+    try:
+        arr = np.asarray(value, dtype=object)
+        return np.broadcast_to(arr, (n,)) if arr.ndim <= 1 else np.broadcast_to(arr, (n,) + arr.shape[1:])
+    except ValueError:
+        raise InputError(field, value, f"{allowed}: one value, or one per start ({n})") from None
+
+
+def _distinct(values: np.ndarray) -> list:
+    """The distinct values of an object array, in order of appearance (each value once when
+    they hash; else every value, so that each is still checked)."""
+    flat = values.tolist()
+    try:
+        return list(dict.fromkeys(flat))
+    except TypeError:
+        return flat
+
+
+def _due_months(days: np.ndarray, offsets: np.ndarray, eom: bool, *, step=None) -> np.ndarray:
+    """``_add_months(days[:, None], offsets[None, :], eom)`` for a (loans, periods) grid.
+
+    Month arithmetic on month numbers and two small tables over the months spanned (first
+    day and length of each month): the target of loan ``i`` and period ``k`` is month
+    ``m_i + offsets[k]``, day ``min(d_i, length - 1)`` (``length - 1`` under the
+    end-of-month rule when ``d_i`` was its month's last day).  Two gathers and one
+    ``minimum`` over the grid, in place; the same dates as :func:`_add_months`.
+    """
+    days = days.astype("datetime64[D]", copy=False)
+    src = days.astype("datetime64[M]").astype(np.int64)
+    if days.size == 0 or offsets.size == 0:
+        return np.empty((days.size, offsets.size), dtype="datetime64[D]")
+    src_first, src_length = _month_start_and_length(src)
+    day0 = days.astype(np.int64) - src_first  # 0-based day of month
+    if eom:
+        day0 = np.where(day0 == src_length - 1, 31, day0)  # min(31, length - 1): the last day
+    offsets = np.asarray(offsets, dtype=np.int64)
+    # with ``step`` (months per period, per loan) the offsets are ``step_i * offsets``
+    mult = np.ones(1, np.int64) if step is None else np.asarray(step, dtype=np.int64)
+    lo = int(src.min()) + int(offsets.min()) * int(mult.min())
+    hi = int(src.max()) + int(offsets.max()) * int(mult.max())
+    firsts = np.arange(lo, hi + 2).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    last_day = np.diff(firsts) - 1
+    if step is None:
+        idx = (src - lo)[:, None] + offsets[None, :]
+    else:
+        idx = mult[:, None] * offsets[None, :]
+        idx += (src - lo)[:, None]
+    out = last_day[idx]
+    np.minimum(out, day0[:, None], out=out)
+    out += firsts[idx]
+    return out.view("datetime64[D]")
 
 
 def payment_dates(
@@ -860,6 +1083,16 @@ _ROLLS = {
 
 def _roll(days: np.ndarray, convention: str, cal: _Calendar) -> np.ndarray:
     flat = np.asarray(days, dtype="datetime64[D]").reshape(-1)
+    if convention == "unadjusted":
+        return flat.reshape(np.shape(days))
+    if flat.size >= 1024:
+        # a convention moves a date by the calendar alone: roll each day of the span once
+        # and gather (one subtraction and one gather over a large grid of due dates)
+        lo, hi = flat.min(), flat.max()
+        if int((hi - lo).astype(np.int64)) < flat.size:
+            table = np.asarray(_ROLLS[convention](np.arange(lo, hi + _DAY, dtype="datetime64[D]"), cal))
+            idx = flat.view(np.int64) - lo.astype(np.int64)
+            return table[idx].reshape(np.shape(days))
     return np.asarray(_ROLLS[convention](flat, cal)).reshape(np.shape(days))
 
 

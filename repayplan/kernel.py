@@ -382,7 +382,7 @@ class Batch:
         >>> b.B0.tolist(), b.dtype.__name__                  # float noise keeps int64
         ([120000, 240050], 'int64')
         """
-        if len(df) and "method" in df and df["method"].map(lambda m: not isinstance(m, str)).any():
+        if len(df) and "method" in df and not _all_str(df["method"]).all():
             specs = []
             for pos, row in enumerate(df.to_dict("records")):
                 kw = {c: v for c, v in row.items() if c in defaults or c in _REQUIRED}
@@ -417,7 +417,7 @@ class Batch:
         ...     df, rounding="half_up", defaults=AMORTIZE_DEFAULTS)]
         [([0], True), ([1], False), ([2], False)]
         """
-        if len(df) and "method" in df and df["method"].map(lambda m: not isinstance(m, str)).any():
+        if len(df) and "method" in df and not _all_str(df["method"]).all():
             return [(np.arange(len(df)), cls.from_frame(df, rounding=rounding, defaults=defaults))]
         cols = _frame_columns(df, rounding=rounding, defaults=defaults,
                               scalar_check=lambda kw: _spec_from_row(kw, defaults))
@@ -537,37 +537,44 @@ class Batch:
         periodic = accrual == PERIODIC_RATE
         dates = None
         if starts is not None and not np.isnat(starts).all():
-            from .calendar import payment_dates_many
+            from .calendar import payment_dates_grid
 
             starts = np.asarray(starts, dtype="datetime64[D]")
-            bd = np.full(n, "unadjusted", dtype=object) if business_day is None else np.asarray(business_day, dtype=object)
-            dates = np.full((n, T), np.datetime64("NaT"), dtype="datetime64[D]")
+            bd = "unadjusted" if business_day is None else np.asarray(business_day, dtype=object)
             has = ~np.isnat(starts)
-            for f in np.unique(freq[has]):
-                for conv in np.unique(bd[has & (freq == f)]):
-                    sel = has & (freq == f) & (bd == conv)
-                    dates[sel] = payment_dates_many(starts[sel], T, int(f), convention=str(conv), holidays=holidays)
+            if has.all():
+                # every frequency and convention in one grid (no per-subset copies)
+                dates = payment_dates_grid(starts, T, freq, bd, holidays=holidays)
+            else:
+                dates = np.full((n, T), np.datetime64("NaT"), dtype="datetime64[D]")
+                dates[has] = payment_dates_grid(starts[has], T, freq[has], bd if isinstance(bd, str) else bd[has],
+                                                holidays=holidays)
         if periodic.all():
             RN, RD = PN, PD
         else:
-            from .calendar import DAY_COUNT_DENOMINATOR, accrual_numerators
+            from .calendar import DAY_COUNT_DENOMINATOR, period_numerators
 
             dcs = sorted(set(accrual[~periodic]))
             L = int(np.lcm.reduce([Lp] + [DAY_COUNT_DENOMINATOR[dc] for dc in dcs]))
             RD = scale * L
-            mult = np.zeros((n, T), dtype=np.int64)
-            mult[periodic] = (L // Lp) * (Lp // freq[periodic])[:, None]
-            prev = np.concatenate([starts[:, None], dates[:, :-1]], axis=1)
-            for dc in dcs:
-                sel = accrual == dc
-                mult[sel] = accrual_numerators(prev[sel], dates[sel], dc) * (L // DAY_COUNT_DENOMINATOR[dc])
+            if len(dcs) == 1 and not periodic.any():
+                # one day count for every loan (a group of parts_from_frame): made in place
+                mult = period_numerators(starts, dates, dcs[0])
+                if L != DAY_COUNT_DENOMINATOR[dcs[0]]:
+                    mult *= L // DAY_COUNT_DENOMINATOR[dcs[0]]
+            else:
+                mult = np.zeros((n, T), dtype=np.int64)
+                mult[periodic] = (L // Lp) * (Lp // freq[periodic])[:, None]
+                for dc in dcs:
+                    sel = accrual == dc
+                    mult[sel] = period_numerators(starts[sel], dates[sel], dc) * (L // DAY_COUNT_DENOMINATOR[dc])
             if compounded.any():  # compounding applies with the periodic rate only (validated)
                 RD_all = _lcm(RD, PD)
                 RN = np.where(periodic[:, None], PN.astype(object) * (RD_all // PD),
                               R.astype(object) * mult.astype(object) * (RD_all // RD))
                 RD = RD_all
             else:
-                RN = _mul_exact(R, mult, factored=True)
+                RN = _mul_exact(R, mult, factored=True, inplace=True)
         RN, PN = _fit64(RN), _fit64(PN)
         # the size of the numbers: amounts stay int64 unless capitalisation could grow a
         # balance past 2**62; the interest product B * RN uses exact int64 arithmetic when it
@@ -628,14 +635,19 @@ def _lcm(a: int, b: int) -> int:
     return a * b // math.gcd(a, b)
 
 
-def _mul_exact(a: np.ndarray, b: np.ndarray, *, factored: bool = False):
+def _mul_exact(a: np.ndarray, b: np.ndarray, *, factored: bool = False, inplace: bool = False):
     """``a * b`` elementwise in int64 when no product can overflow; else, with ``factored``,
-    the two int64 factors kept apart (:class:`_Factored`), or the product in Python integers."""
+    the two int64 factors kept apart (:class:`_Factored`), or the product in Python integers.
+    ``inplace``: ``b`` is a temporary of the caller, which an int64 product may overwrite."""
     if a.dtype != object and b.dtype != object:
         amax = max(int(np.max(a)), -int(np.min(a))) if a.size else 0
         bmax = max(int(np.max(b)), -int(np.min(b))) if b.size else 0
         if amax * bmax < 2**63:
-            return a.astype(np.int64) * b.astype(np.int64)
+            a, b = a.astype(np.int64, copy=False), b.astype(np.int64, copy=False)
+            if inplace and b.shape == np.broadcast_shapes(a.shape, b.shape):
+                b *= a                    # ``b`` is the caller's temporary: no second grid
+                return b
+            return a * b
         if factored:
             return _Factored(a.astype(np.int64), b.astype(np.int64))
     return a.astype(object) * b.astype(object)
@@ -717,7 +729,9 @@ def float_decimals(x: np.ndarray) -> np.ndarray:
             break
     left = dec < 0
     if left.any():
-        dec[left] = [max(0, -Decimal(repr(float(v))).as_tuple().exponent) for v in x[left]]
+        vals, inv = np.unique(x[left], return_inverse=True)  # each distinct value once
+        digits = [max(0, -Decimal(repr(float(v))).as_tuple().exponent) for v in vals]
+        dec[left] = np.array(digits, dtype=np.int64)[inv.reshape(-1)]
     return dec
 
 
@@ -817,14 +831,15 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
             return np.full(n, default, dtype=object), np.zeros(n, bool)
         miss = missing(col)
         v = col.to_numpy(dtype=object)
-        ok = col.isin(list(allowed)).to_numpy() & np.array([isinstance(x, str) for x in v]) if col.dtype == object else col.isin(list(allowed)).to_numpy()
+        ok = col.isin(list(allowed)).to_numpy() & _all_str(col) if col.dtype == object else col.isin(list(allowed)).to_numpy()
         return np.where(miss, default, v), ~ok & ~miss
 
     # currency and minor units first: they give the decimals an amount may have
     cur = column("currency")
     units = np.full(n, money.minor_units_for(defaults["currency"]), np.int64)
     if cur is not None:
-        up = cur.where(~cur.isna(), defaults["currency"]).map(lambda c: c.upper() if isinstance(c, str) else c)
+        up = pd.Series(_distinct_map(cur, lambda c: c.upper() if isinstance(c, str) else c,
+                                     defaults["currency"].upper()), index=cur.index)
         ok = up.isin(list(money.CURRENCIES)).to_numpy()
         bad |= ~ok
         units = np.where(ok, up.map(money.CURRENCIES).fillna(2).to_numpy(np.int64), 2)
@@ -935,9 +950,10 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
                 names[v] = PERIODIC_RATE if dc == "30/360" else dc
             except (InputError, TypeError):
                 names[v] = None
-        mapped = dcol.map(lambda v: names.get(v) if not _is_missing(v) else PERIODIC_RATE).to_numpy(dtype=object)
-        bad |= np.array([m is None for m in mapped]) & ~dmiss
-        accrual = np.where(np.array([m is None for m in mapped]), PERIODIC_RATE, mapped)
+        mapped = _distinct_map(dcol, names.get, PERIODIC_RATE)
+        unknown = np.equal(mapped, None)
+        bad |= unknown & ~dmiss
+        accrual = np.where(unknown, PERIODIC_RATE, mapped)
     actual = accrual != PERIODIC_RATE
     bad |= actual & (comp > 0) & (comp != freq)
     starts = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
@@ -982,6 +998,7 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
     if chcol is not None:
         ch = []
         cells = chcol.to_numpy(dtype=object)
+        read: dict = {}   # equal mappings (the same step-up on many loans) are read once
         for i in np.flatnonzero(~chcol.isna().to_numpy()):
             m = cells[i]
             if isinstance(m, Mapping) and not m:
@@ -990,11 +1007,23 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
                 bad[i] = True
                 continue
             try:
-                for k, v in m.items():
-                    kk = check_int("rate_changes period", k, low=1, high=int(N[i]))
-                    ch.append((i, kk, *_decimal_parts(check_rate(f"rate_changes[{k}]", v))))
-            except InputError:
+                key = (tuple(m.items()), int(N[i]))
+                hash(key)
+            except TypeError:
+                key = None
+            parts = read.get(key) if key is not None else None
+            if parts is None:
+                try:
+                    parts = [(check_int("rate_changes period", k, low=1, high=int(N[i])),
+                              *_decimal_parts(check_rate(f"rate_changes[{k}]", v))) for k, v in m.items()]
+                except InputError:
+                    parts = False
+                if key is not None:
+                    read[key] = parts
+            if parts is False:
                 bad[i] = True
+                continue
+            ch.extend((i, *p) for p in parts)
         if ch:
             changes = tuple(np.array(c, dtype=object) for c in zip(*ch, strict=True))
     if bad.any():
@@ -1005,6 +1034,26 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
         compounding=comp, accrual=accrual, starts=starts, business_day=bday, holidays=holidays,
         changes=changes, actual_basis=basis == "actual", carry=carry, modes=money.rounding_modes(rounding),
     )
+
+
+def _distinct_map(col: pd.Series, fn, na) -> np.ndarray:
+    """``fn(v)`` for each cell of ``col`` (``na`` where missing), computed once per distinct
+    value (object array).  Falls back to one call per cell for unhashable cells."""
+    try:
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    except TypeError:
+        return np.array([na if _is_missing(v) else fn(v) for v in col.to_numpy(dtype=object)], dtype=object)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [fn(u) for u in uniques]
+    table[-1] = na
+    return table[codes]
+
+
+def _all_str(col: pd.Series) -> np.ndarray:
+    """Whether each cell of ``col`` is a ``str`` (vectorised for string dtypes)."""
+    if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
+        return ~col.isna().to_numpy()
+    return np.array([isinstance(x, str) for x in col.to_numpy(dtype=object)], dtype=bool)
 
 
 def _is_missing(v) -> bool:

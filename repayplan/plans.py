@@ -764,12 +764,23 @@ def plan_batch(plans, claim) -> PlanBatch:
                 payments[i, m] = t.financed
                 balance[i, m:] = 0
             nrows[i] = m
-    if sched_idx:
+    # a plan's schedule is a pure function of the (frozen) plan and the claim: one already
+    # built for this claim is reused (the dashboard asks for the same plans several times per
+    # update), the others are built in one batch
+    rows = {}
+    todo = []
+    for i in sched_idx:
+        hit = _SCHEDULES.get(plans[i], claim)
+        if hit is None:
+            todo.append(i)
+        else:
+            rows[i] = hit
+    if todo:
         # balances at the end of grace, for the shaped plans (balloon, step-up, seasonal)
-        shaped = [i for i in sched_idx if plans[i].balloon or plans[i].step_up or plans[i].seasonal is not None]
+        shaped = [i for i in todo if plans[i].balloon or plans[i].step_up or plans[i].seasonal is not None]
         end_of_grace = _end_of_grace_balances([(i, plans[i], terms[i]) for i in shaped], claim)
         specs = []
-        for i in sched_idx:
+        for i in todo:
             p, t = plans[i], terms[i]
             kw = dict(AMORTIZE_DEFAULTS, principal=money.from_minor(t.financed, u), annual_rate=t.rate,
                       periods=p.term, method=p.method, start=claim.as_of, grace=p.grace,
@@ -780,15 +791,74 @@ def plan_batch(plans, claim) -> PlanBatch:
         batch = Batch.from_specs(specs)
         res = run(batch, keep_rows=True)
         check_payment_vectors(res, batch, prefix="plans")
-        for j, i in enumerate(sched_idx):
+        for j, i in enumerate(todo):
             k = int(res.nrows[j])
-            payments[i, 1 : k + 1] = res.table["payment"][j, :k].astype(np.int64)
-            interest[i, 1 : k + 1] = res.table["interest"][j, :k].astype(np.int64)
-            balance[i, 1 : k + 1] = res.table["closing_balance"][j, :k].astype(np.int64)
-            balance[i, k + 1 :] = 0
-            nrows[i] = k
+            rows[i] = tuple(res.table[c][j, :k].astype(np.int64) for c in ("payment", "interest", "closing_balance"))
+            _SCHEDULES.put(plans[i], claim, rows[i])
+    for i in sched_idx:
+        pay, intr, bal = rows[i]
+        k = len(pay)
+        payments[i, 1 : k + 1] = pay
+        interest[i, 1 : k + 1] = intr
+        balance[i, 1 : k + 1] = bal
+        balance[i, k + 1 :] = 0
+        nrows[i] = k
     return PlanBatch(plans=plans, claim=claim, terms=terms, payments=payments, balance=balance,
                      interest=interest, nrows=nrows, units=u)
+
+
+class _ScheduleMemo:
+    """The schedule rows of recently built plans, keyed on the plan's value and the claim.
+
+    A :class:`Plan` is frozen and compared on every field, so an equal plan has the same
+    schedule; a claim is matched by identity (some of its fields are not compared), and is
+    held here so that its identity stays its own.  Rows are stored read-only and copied into
+    each :class:`PlanBatch`; the oldest of ``maxsize`` entries is dropped first.
+    """
+
+    def __init__(self, maxsize: int = 512):
+        import collections
+        import threading
+
+        self.maxsize = maxsize
+        self._d: collections.OrderedDict = collections.OrderedDict()
+        self._lock = threading.Lock()   # an OrderedDict's moves are not atomic
+
+    def _key(self, plan, claim):
+        try:
+            return (hash(plan), plan, id(claim))
+        except TypeError:
+            return None
+
+    def get(self, plan, claim):
+        key = self._key(plan, claim)
+        if key is None:
+            return None
+        with self._lock:
+            hit = self._d.get(key)
+            if hit is None or hit[0] is not claim:
+                return None
+            self._d.move_to_end(key)
+            return hit[1]
+
+    def put(self, plan, claim, rows) -> None:
+        key = self._key(plan, claim)
+        if key is None:
+            return
+        for a in rows:
+            a.setflags(write=False)
+        with self._lock:
+            self._d[key] = (claim, rows)
+            self._d.move_to_end(key)
+            while len(self._d) > self.maxsize:
+                self._d.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
+
+_SCHEDULES = _ScheduleMemo()
 
 
 def _end_of_grace_balances(items, claim) -> dict:

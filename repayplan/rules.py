@@ -1059,6 +1059,22 @@ def check(plan_or_loan, claim=None, ruleset=None, *, strict: bool = False) -> li
     rs_source = ruleset if ruleset is not None else (
         getattr(plan_or_loan, "rules", None) or getattr(claim, "rules", None) or "generic")
     rs = get(rs_source)
+    # the findings are a pure function of the object, the claim and the rule set: an update
+    # of the dashboard (evaluate, compare, the findings shown) asks for each plan's once
+    key = _FINDINGS.key(plan_or_loan, claim, rs)
+    findings = _FINDINGS.get(key, (plan_or_loan, claim, rs))
+    if findings is None:
+        findings = _evaluate_rules(plan_or_loan, claim, rs)
+        _FINDINGS.put(key, (plan_or_loan, claim, rs), findings)
+    findings = list(findings)
+    hard = [f for f in findings if f.hard]
+    if strict and hard:
+        raise RuleViolation("; ".join(f"{f.rule}: {f.message} ({f.citation})" for f in hard))
+    return findings
+
+
+def _evaluate_rules(plan_or_loan, claim, rs: RuleSet) -> list[Finding]:
+    """Every rule of ``rs`` on the object (what :func:`check` returns, before ``strict``)."""
     ctx = _Context.build(plan_or_loan, claim, rs)
     findings: list[Finding] = []
     for rule in (_check_penalty_markup, _check_rate_caps, _check_extension, _check_card_instalments,
@@ -1066,11 +1082,69 @@ def check(plan_or_loan, claim=None, ruleset=None, *, strict: bool = False) -> li
         findings.extend(rule(ctx))
     findings.extend(_check_product_term(ctx, claim))
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    findings = sorted(findings, key=lambda f: order[f.severity])
-    hard = [f for f in findings if f.hard]
-    if strict and hard:
-        raise RuleViolation("; ".join(f"{f.rule}: {f.message} ({f.citation})" for f in hard))
-    return findings
+    return sorted(findings, key=lambda f: order[f.severity])
+
+
+class _FindingsMemo:
+    """Findings of recent :func:`check` calls.
+
+    A frozen dataclass compared on every field (a :class:`~repayplan.plans.Plan`, a
+    :class:`RuleSet`) is matched by value; anything else (a claim, whose loan and history
+    are not compared; a namespace) by identity, and held here so that its identity stays
+    its own.  Findings are frozen; each call gets its own list.
+    """
+
+    def __init__(self, maxsize: int = 1024):
+        import collections
+        import threading
+
+        self.maxsize = maxsize
+        self._d: collections.OrderedDict = collections.OrderedDict()
+        self._lock = threading.Lock()   # an OrderedDict's moves are not atomic
+
+    @staticmethod
+    def _part(x):
+        if x is None:
+            return None
+        if (dataclasses.is_dataclass(x) and not isinstance(x, type) and x.__dataclass_params__.frozen
+                and all(f.compare for f in dataclasses.fields(x))):
+            return ("value", type(x), x)
+        return ("id", id(x))
+
+    def key(self, *objs):
+        key = tuple(self._part(x) for x in objs)
+        try:
+            hash(key)
+        except TypeError:
+            return None
+        return key
+
+    def get(self, key, objs):
+        if key is None:
+            return None
+        with self._lock:
+            hit = self._d.get(key)
+            if hit is None or any(p is not None and p[0] == "id" and a is not b
+                                  for p, a, b in zip(key, hit[0], objs, strict=True)):
+                return None
+            self._d.move_to_end(key)
+            return hit[1]
+
+    def put(self, key, objs, findings) -> None:
+        if key is None:
+            return
+        with self._lock:
+            self._d[key] = (objs, tuple(findings))
+            self._d.move_to_end(key)
+            while len(self._d) > self.maxsize:
+                self._d.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
+
+_FINDINGS = _FindingsMemo()
 
 
 @dataclass(frozen=True)

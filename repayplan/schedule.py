@@ -451,10 +451,13 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
         in long form, with a ``loan`` column holding the index label of ``loans``.
     rounding : str or mapping
         As in :func:`amortize`, for the whole batch.
-    amounts : {"decimal", "minor"}
+    amounts : {"decimal", "minor", "arrow"}
         ``"decimal"``: amounts as ``Decimal`` in currency units.  ``"minor"``: amounts as
         int64 minor units (fen, cents), for very large books where building a Python
-        object per amount is the slowest part of the call.
+        object per amount is the slowest part of the call.  ``"arrow"``: exact decimals
+        in currency units as ``pd.ArrowDtype(pa.decimal128(38, units))`` columns, made
+        from the int64 minor units without a Python object per amount (an element read
+        back is a ``Decimal``; mixed currencies share the largest number of decimals).
 
     Returns
     -------
@@ -477,7 +480,13 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
     missing = [c for c in ("principal", "annual_rate", "periods") if c not in loans.columns]
     if missing:
         raise InputError("loans.columns", list(loans.columns), f"columns including {missing}")
-    check_choice("amounts", amounts, ("decimal", "minor"))
+    check_choice("amounts", amounts, ("decimal", "minor", "arrow"))
+    if amounts == "arrow":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise InputError("amounts", amounts, "'decimal' or 'minor' ('arrow' needs pyarrow: "
+                             "pip install 'repayplan[arrow]')") from None
     if len(loans) == 0:
         # the same columns (and dtypes) as a frame of loans, with no rows
         one = pd.DataFrame({"principal": [1], "annual_rate": [0], "periods": [1]})
@@ -485,11 +494,14 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
         return out.set_axis(loans.index[:0]) if not rows else out.reset_index(drop=True)
     parts = Batch.parts_from_frame(loans, rounding=rounding, defaults=AMORTIZE_DEFAULTS, dates=bool(rows))
     frames, counts = [], []
+    # Arrow decimals: one scale for the frame (the most decimals any currency in it has)
+    scale = max(int(b.units.max()) for _, b in parts) + 1 if amounts == "arrow" else 0
     for pos, batch in parts:
         res = run(batch, keep_rows=(True if batch.carry else ("interest", "principal")) if rows else False)
         check_payment_vectors(res, batch, prefix="loans")
         index = loans.index if len(parts) == 1 else loans.index[pos]
-        frames.append(_frame_from_result(res, batch, index, rows=rows, decimal=amounts == "decimal"))
+        frames.append(_frame_from_result(res, batch, index, rows=rows, decimal=amounts == "decimal",
+                                         arrow=amounts == "arrow" and scale))
         counts.append(res.nrows.astype(np.int64))
         del res
     if len(frames) == 1:
@@ -534,11 +546,17 @@ def _schedule_from_result(res: Result, b: Batch | None, i: int, spec: LoanSpec) 
     )
 
 
-def _frame_from_result(res: Result, b: Batch, index, *, rows: bool, decimal: bool = True) -> pd.DataFrame:
+def _frame_from_result(res: Result, b: Batch, index, *, rows: bool, decimal: bool = True,
+                       arrow: int = 0) -> pd.DataFrame:
+    """The frame of a batch's result; ``arrow`` is 1 + the Arrow decimals' scale (0: none)."""
     units = b.units
     same = bool((units == units[0]).all())
+    if arrow:
+        decimal = False
 
     def conv(a, u):
+        if arrow:
+            return _arrow_decimals(a, u if not same else int(units[0]), arrow - 1)
         if not decimal:
             return np.asarray(a).astype(np.int64, copy=False)
         if same:
@@ -561,7 +579,7 @@ def _frame_from_result(res: Result, b: Batch, index, *, rows: bool, decimal: boo
     loan_pos = np.repeat(np.arange(b.n), k)
     t_idx = np.arange(total, dtype=np.int64)
     t_idx -= np.repeat(offsets, k)
-    u_rows = units[loan_pos] if decimal and not same else units
+    u_rows = units[loan_pos] if (decimal or arrow) and not same else units
     if b.carry:
         # carried precision: every shown column is its own rounding, gathered as stored
         assert res.table is not None  # run with its rows
@@ -598,6 +616,31 @@ def _frame_from_result(res: Result, b: Batch, index, *, rows: bool, decimal: boo
     del closing
     data["fee"] = conv(b.fee[loan_pos], u_rows)
     return pd.DataFrame(data, copy=False)
+
+
+def _arrow_decimals(minor, units, scale: int):
+    """Minor units as an exact Arrow ``decimal128(38, scale)`` column, without Python objects.
+
+    A decimal128 is a 128-bit two's-complement integer of units ``10**-scale``: the int64
+    amount (scaled up to ``scale`` decimals) is its low word and its sign the high word.
+    Amounts held as Python integers (a batch beyond int64) go through ``Decimal``.
+    """
+    import pyarrow as pa
+
+    dtype = pd.ArrowDtype(pa.decimal128(38, scale))
+    a = np.asarray(minor)
+    up = scale - np.asarray(units, dtype=np.int64)
+    if a.dtype == object or (np.any(up) and np.abs(a).max(initial=0) >= 2**62 // 10 ** int(np.max(up))):
+        dec = [money.from_minor(int(x), scale) for x in (a.astype(object) * 10 ** up.astype(object))]
+        return pd.array(dec, dtype=dtype)
+    v = a.astype(np.int64, copy=True)
+    if np.any(up):
+        v *= 10**up
+    words = np.empty((v.size, 2), dtype=np.int64)
+    words[:, 0] = v
+    np.right_shift(v, 63, out=words[:, 1])
+    arr = pa.Array.from_buffers(pa.decimal128(38, scale), v.size, [None, pa.py_buffer(words)])
+    return pd.array(arr, dtype=dtype)
 
 
 def _long_index(index, loan_pos: np.ndarray, t_idx: np.ndarray, b: Batch) -> dict:

@@ -31,7 +31,9 @@ from repayplan.calendar import (
     is_business_day,
     normalize_day_count,
     payment_dates,
+    payment_dates_grid,
     payment_dates_many,
+    period_numerators,
     roll,
 )
 from repayplan.errors import InputError
@@ -491,6 +493,89 @@ def test_payment_dates_many_equals_scalar_and_oracle(
             for day in oracle_payment_dates(start, periods, frequency, eom)
         ]
         assert as_dates(row) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    loans=st.lists(
+        st.tuples(starts_1990_2090, st.sampled_from(FREQUENCIES), st.sampled_from(BUSINESS_DAY_CONVENTIONS)),
+        min_size=1, max_size=6,
+    ),
+    periods=st.integers(min_value=1, max_value=30),
+    eom=st.booleans(),
+    code=st.sampled_from([None, "CN", "US"]),
+)
+def test_payment_dates_grid_equals_the_date_by_date_oracle(loans, periods, eom, code):
+    # a frequency and a convention per loan, in one grid; oracle: stdlib month arithmetic
+    # and the holidays package's is_working_day, date by date
+    starts = [s for s, _, _ in loans]
+    grid = payment_dates_grid(np.array(starts, dtype="datetime64[D]"), periods,
+                              [f for _, f, _ in loans], [c for _, _, c in loans], eom=eom, holidays=code)
+    assert grid.shape == (len(loans), periods) and grid.dtype == np.dtype("datetime64[D]")
+    for row, (start, f, c) in zip(grid, loans, strict=True):
+        assert as_dates(row) == [oracle_roll(d, c, code) for d in oracle_payment_dates(start, periods, f, eom)]
+
+
+def test_payment_dates_grid_large_book_equals_payment_dates_many():
+    # thousands of loans take the table paths (month tables, one roll table per convention)
+    rng = np.random.default_rng(7)
+    n = 6000
+    starts = np.datetime64("2020-01-01") + rng.integers(0, 2500, n).astype("timedelta64[D]")
+    freq = rng.choice(FREQUENCIES, n)
+    conv = rng.choice(BUSINESS_DAY_CONVENTIONS, n)
+    grid = payment_dates_grid(starts, 60, freq, conv, holidays="CN")
+    for f in FREQUENCIES:
+        for c in BUSINESS_DAY_CONVENTIONS:
+            sel = (freq == f) & (conv == c)
+            np.testing.assert_array_equal(grid[sel], payment_dates_many(starts[sel], 60, int(f), convention=c,
+                                                                        holidays="CN"))
+    # and the vectorised rolling of a large array equals rolling day by day (oracle)
+    sample = rng.choice(grid.ravel(), 300)
+    for c in BUSINESS_DAY_CONVENTIONS:
+        rolled = roll(np.resize(sample, 5000), c, holidays="CN")[:300]
+        assert as_dates(rolled) == [oracle_roll(d, c, "CN") for d in as_dates(sample)]
+
+
+def test_payment_dates_grid_bad_arguments():
+    one = d64("2026-01-31")
+    with pytest.raises(InputError, match="frequency"):
+        payment_dates_grid(one, 3, [5])
+    with pytest.raises(InputError, match="convention"):
+        payment_dates_grid(one, 3, 12, ["sideways"])
+    with pytest.raises(InputError, match="periods"):
+        payment_dates_grid(one, 0)
+    with pytest.raises(InputError, match="periods"):
+        payment_dates_grid(d64("9999-01-31"), 24)
+    with pytest.raises(InputError, match="starts"):
+        payment_dates_grid(np.array([np.datetime64("NaT")], dtype="datetime64[D]"), 3)
+    assert payment_dates_grid(np.array([], dtype="datetime64[D]"), 3).shape == (0, 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    starts=st.lists(starts_1990_2090, min_size=1, max_size=4),
+    periods=st.integers(min_value=1, max_value=30),
+    frequency=st.sampled_from(FREQUENCIES),
+    day_count=st.sampled_from(DAY_COUNTS),
+)
+def test_period_numerators_equal_the_year_fraction_oracles(starts, periods, frequency, day_count):
+    due = payment_dates_many(np.array(starts, dtype="datetime64[D]"), periods, frequency)
+    num = period_numerators(np.array(starts, dtype="datetime64[D]"), due, day_count)
+    oracle = {"ACT/ACT": oracle_act_act, "30/360": oracle_thirty_360,
+              "ACT/360": lambda a, b: F((b - a).days, 360), "ACT/365F": lambda a, b: F((b - a).days, 365)}
+    for row, start, dates in zip(num, starts, due, strict=True):
+        prev = [start, *as_dates(dates)[:-1]]
+        assert [F(int(x), DAY_COUNT_DENOMINATOR[day_count]) for x in row] == [
+            oracle[day_count](a, b) for a, b in zip(prev, as_dates(dates), strict=True)]
+
+
+def test_period_numerators_refuse_dates_out_of_order_and_bad_shapes():
+    with pytest.raises(InputError, match="on or after its start 2026-03-01"):
+        period_numerators(d64("2026-01-01"), d64("2026-03-01", "2026-02-01")[None, :], "ACT/360")
+    with pytest.raises(InputError, match="on or after its start 2026-01-01"):
+        period_numerators(d64("2026-01-01"), d64("2025-12-01")[None, :], "ACT/ACT")
+    with pytest.raises(InputError, match="shape"):
+        period_numerators(d64("2026-01-01", "2026-01-02"), d64("2026-03-01")[None, :], "ACT/360")
 
 
 # --------------------------------------------------------------------------------------------

@@ -330,3 +330,34 @@ def test_float_noise_rates_on_actual_day_counts_charge_the_exact_interest(day_co
         s = rp.amortize(df["principal"][i], rate, int(df["periods"][i]), start="2024-01-31",
                         day_count=day_count, frequency=int(df["frequency"][i]))
         assert list(s.table["interest"]) == list(mine["interest"])
+
+
+def test_arrow_decimal_rows_equal_the_decimal_rows_without_building_decimals(monkeypatch):
+    import pyarrow as pa
+
+    from repayplan import money
+
+    df = mixed_book(12, 5)
+    dec = rp.amortize_many(df, rows=True)
+    dec_totals = rp.amortize_many(df)
+
+    def no_objects(*a, **k):
+        raise AssertionError("a Decimal object was built")
+
+    monkeypatch.setattr(money, "decimals_array", no_objects)
+    monkeypatch.setattr(money, "from_minor", no_objects)
+    arrow = rp.amortize_many(df, rows=True, amounts="arrow")
+    totals = rp.amortize_many(df, amounts="arrow")
+    monkeypatch.undo()
+    scale = max({"JPY": 0}.get(c, 2) for c in df["currency"])
+    for c in ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee"):
+        assert arrow[c].dtype == pd.ArrowDtype(pa.decimal128(38, scale))
+        assert arrow[c].tolist() == dec[c].tolist()               # Decimal elements, equal values
+    for c in ("payment", "total_interest", "total_paid", "last_payment"):
+        assert totals[c].tolist() == dec_totals[c].tolist()
+    assert (arrow[["loan", "period"]] == dec[["loan", "period"]]).all().all()
+    # exact at the int64 bound and for negative amounts (two's complement high word)
+    from repayplan.schedule import _arrow_decimals
+
+    got = _arrow_decimals(np.array([10**17, -5, 0]), 2, 2).tolist()
+    assert got == [Decimal("1000000000000000.00"), Decimal("-0.05"), Decimal("0.00")]

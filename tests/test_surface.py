@@ -448,6 +448,10 @@ def recipes():
             start=dt.date(2026, 1, 31), periods=3)),
         "calendar.payment_dates_many": lambda f: (CALENDAR.payment_dates_many, dict(
             starts=[dt.date(2026, 1, 31)], periods=3)),
+        "calendar.payment_dates_grid": lambda f: (CALENDAR.payment_dates_grid, dict(
+            starts=[dt.date(2026, 1, 31)], periods=3)),
+        "calendar.period_numerators": lambda f: (CALENDAR.period_numerators, dict(
+            starts=[dt.date(2026, 1, 31)], dates=[[dt.date(2026, 2, 28)]], day_count="ACT/360")),
         "calendar.roll": lambda f: (CALENDAR.roll, dict(dates=[dt.date(2026, 1, 31)],
                                                           convention="following")),
         "calendar.is_business_day": lambda f: (CALENDAR.is_business_day,
@@ -911,6 +915,13 @@ KIND = {
     "calendar.payment_dates_many.frequency": "int",
     "calendar.payment_dates_many.convention": "choice",
     "calendar.payment_dates_many.holidays": "skip:probed through amortize",
+    "calendar.payment_dates_grid.starts": "dates", "calendar.payment_dates_grid.periods": "int",
+    "calendar.payment_dates_grid.frequency": "int",
+    "calendar.payment_dates_grid.convention": "choice",
+    "calendar.payment_dates_grid.holidays": "skip:probed through amortize",
+    "calendar.period_numerators.starts": "dates",
+    "calendar.period_numerators.dates": "skip:a (loans, periods) grid of dates, checked like starts",
+    "calendar.period_numerators.day_count": "choice",
     "calendar.roll.dates": "dates", "calendar.roll.convention": "choice",
     "calendar.roll.holidays": "skip:probed through amortize",
     "calendar.is_business_day.dates": "dates",
