@@ -1121,46 +1121,30 @@ class Dashboard:
 
     def comparison_sheet(self, format: str = "pdf", *, lang: str | None = None) -> bytes:
         """The borrower's one-page comparison of the plans on the table
-        (``repayplan.report.comparison_sheet``), in ``lang`` (default the interface's).
-
-        Raises :class:`~repayplan.errors.InputError` when this installation's
-        :mod:`repayplan.report` has no ``comparison_sheet``.
+        (:func:`repayplan.report.comparison_sheet`), in ``lang`` (default the interface's),
+        feasibility judged under the case's negotiation constraints as the comparison is.
 
         >>> from repayplan.case import Case
         >>> dash = Dashboard(Case.sample(), plans=["Bank proposal", "Seasonal 48"])
-        >>> data = dash.comparison_sheet("xlsx")           # doctest: +SKIP
-        >>> data[:2]                                        # doctest: +SKIP
+        >>> dash.comparison_sheet("xlsx")[:2]
         b'PK'
         """
-        from .. import report
+        from ..report import comparison_sheet
 
         s = self.session
-        sheet = getattr(report, "comparison_sheet", None)
-        if sheet is None:
-            raise InputError("comparison sheet", "repayplan.report.comparison_sheet",
-                             "available in repayplan.report (this version has none)")
-        import inspect
-
         case = s.case
-        extra = {}
-        if "constraints" in inspect.signature(sheet).parameters:   # feasible as the dashboard says
-            extra["constraints"] = getattr(case.negotiation, "constraints", None)
-        return sheet(s.plans, case.claim, case.cashflow, case.creditor, format=format, lang=lang or s.lang,
-                     borrower=getattr(case, "borrower", None), creditor_party=getattr(case, "creditor_party", None),
-                     title=case.title or None, **extra)
+        return comparison_sheet(s.plans, case.claim, case.cashflow, case.creditor, format=format,
+                                lang=lang or s.lang, borrower=case.borrower,
+                                creditor_party=case.creditor_party, title=case.title or None,
+                                constraints=case.negotiation.constraints)
 
     @_guarded
     def _on_sheet(self, _button=None) -> None:
         s = self.session
         fmt = self.sheet_format.value
-        from .. import report
-
-        if getattr(report, "comparison_sheet", None) is None:   # not in this installation's report
-            self.sheet_link.value = _message(text("sheet_missing", s.lang))
-            return
         try:
             data = self.comparison_sheet(fmt)
-        except RepayplanError as e:   # no such function yet, or no CJK font for a Chinese PDF
+        except RepayplanError as e:   # e.g. no CJK font for a Chinese PDF: say which to install
             self.sheet_link.value = _message(str(e))
             return
         fname = f"{text('sheet_file', s.lang)} ({s.lang}).{fmt}"

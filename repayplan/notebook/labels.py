@@ -180,8 +180,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_case": ("Case file (TOML)", "案件文件（TOML）"),
     "sheet": ("Comparison for the borrower (PDF/xlsx)", "给借款人的方案比较（pdf/xlsx）"),
     "sheet_format": ("Sheet format", "比较表格式"),
-    "sheet_missing": ("The comparison sheet is not available: this installation's repayplan.report has no "
-                      "comparison_sheet.", "无法生成方案比较表：当前安装的报表模块没有此功能。"),
     "sheet_file": ("Comparison for the borrower", "方案比较"),
     "download_sheet": ("Comparison for the borrower", "方案比较"),
     # minutes
