@@ -70,10 +70,12 @@ from . import money
 from ._io import check_path, write_atomic
 from ._validate import (
     as_decimal,
+    check_bool,
     check_choice,
     check_date,
     check_int,
     check_rate,
+    check_sequence,
     check_text,
 )
 from .calendar import add_months
@@ -1507,8 +1509,8 @@ def figures_many(agreements, as_of, payments) -> pd.DataFrame:
     1  622.85  42100.00
     """
     day = check_date("as_of", as_of)
-    ags = list(agreements)
-    pays = list(payments)
+    ags = check_sequence("agreements", agreements, "Agreements")
+    pays = check_sequence("payments", payments, "payment lists, one per agreement")
     if len(pays) != len(ags):
         raise InputError("payments", len(pays), f"one payment list per agreement ({len(ags)})")
     for i, ag in enumerate(ags):
@@ -1683,8 +1685,8 @@ def status_many(agreements, as_of, payments, *, minor: bool = False) -> pd.DataF
     Decimal('154.71')
     """
     day = check_date("as_of", as_of)
-    ags = list(agreements)
-    pays = list(payments)
+    ags = check_sequence("agreements", agreements, "Agreements")
+    pays = check_sequence("payments", payments, "payment lists, one per agreement")
     if len(pays) != len(ags):
         raise InputError("payments", len(pays), f"one payment list per agreement ({len(ags)})")
     for i, ag in enumerate(ags):
@@ -1692,6 +1694,7 @@ def status_many(agreements, as_of, payments, *, minor: bool = False) -> pd.DataF
             raise InputError(f"agreements[{i}]", ag, "a repayplan Agreement")
         if day < ag.signed:
             raise InputError("as_of", day, f"a date on or after the signing date {ag.signed} of agreements[{i}]")
+    minor = check_bool("minor", minor)
     rows: list = [None] * len(ags)
     read: list = [None] * len(ags)
     groups: dict = {}

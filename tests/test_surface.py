@@ -727,6 +727,10 @@ KIND = {
     'ledger.read_payments.hint': "skip:the wording of the message, given by the library's callers",
     'ledger.read_payments.allowed': "skip:the wording of the message, given by the library's callers",
     'evaluate.format_probability.p': 'fraction',
+    # round 3: kinds the signature does not tell (hard3)
+    'ledger.delay_accrual.debt': 'int', 'ledger.delay_accrual.days': 'int',
+    'ledger.delay_interest.debt': 'amount', 'money.grouped.amount': 'number',
+    'tracking.status_many.minor': 'flag',
     'money.percent.rate': 'number',
     # any text is a valid path: a new one creates a register there (the probe wrote ./abc)
     'register.Register.url': 'skip:a path or URL; a new path creates a register file there',
@@ -933,7 +937,9 @@ KIND = {
 
 # Parameters whose values None is a valid choice for though the default is not None.
 # min_dscr_p5=None means "no stress constraint" (documented in Constraints), as min_dscr=None does.
-NONE_OK: set[str] = {"report.find_cjk_font.font", "Constraints.min_dscr", "Constraints.min_dscr_p5"}
+NONE_OK: set[str] = {"report.find_cjk_font.font", "Constraints.min_dscr", "Constraints.min_dscr_p5",
+                     # payments=None: no payments, as for Agreement.status (read by ledger.read_payments)
+                     "ledger.read_payments.items", "Agreement.ledger.payments"}
 
 # Values a parameter legitimately takes although they are in its kind's list of bad values.
 VALID = {
@@ -952,6 +958,10 @@ VALID = {
     ("report.neutralise_formula", "text", "NUL"): "text in, text out",
     ("report.neutralise_formula", "text", "surrogate"): "text in, text out",
     ("rules.RuleSet.markup_allowed", "markup", "negative"): "answers False (not allowed)",
+    ("ledger.delay_accrual", "debt", "list"): "an integer array of debts in minor units",
+    ("ledger.delay_accrual", "days", "list"): "an integer array of days",
+    ("ledger.read_payments", "items", "empty dict"): "an empty mapping date -> amount: no payments",
+    ("Agreement.ledger", "payments", "empty dict"): "an empty mapping date -> amount: no payments",
 }
 
 # The user-facing name, where the message names the field differently from the parameter.
@@ -960,6 +970,8 @@ FIELD_NAME = {
     "Statement.from_status.st": "status",
     # a rule set is called "rules" wherever it is given (Claim(rules=...), case files)
     "rules.get.name": "rules", "rules.check.ruleset": "rules",
+    # the caller names the payments (name="payments", "costs", "fees"); the default is payments
+    "ledger.read_payments.items": "payments",
 }
 
 
@@ -1197,42 +1209,6 @@ _FOUND_WHY = "found by the round-2 probe of the merged entry points; not fixed b
 FOUND_AFTER_MERGE = {
     # found when the probe reached the entry points of the last round-2 merges (ledger.delay_*,
     # tracking.status_many, money.grouped)
-    ('tracking.status_many', 'agreements', 'int 0'),
-    ('tracking.status_many', 'agreements', 'empty str'),
-    ('tracking.status_many', 'agreements', 'empty dict'),
-    ('tracking.status_many', 'agreements', 'str'),
-    ('tracking.status_many', 'agreements', 'int'),
-    ('tracking.status_many', 'agreements', 'nan'),
-    ('tracking.status_many', 'agreements', 'None'),
-    ('tracking.status_many', 'payments', 'int 0'),
-    ('tracking.status_many', 'payments', 'int'),
-    ('tracking.status_many', 'payments', 'nan'),
-    ('tracking.status_many', 'payments', 'None'),
-    ('tracking.status_many', 'minor', 'str False'),
-    ('tracking.status_many', 'minor', 'int 1'),
-    ('tracking.status_many', 'minor', 'int 0'),
-    ('tracking.status_many', 'minor', 'empty str'),
-    ('tracking.status_many', 'minor', 'list'),
-    ('tracking.status_many', 'minor', 'array'),
-    ('tracking.status_many', 'minor', 'float'),
-    ('tracking.status_many', 'minor', 'None'),
-    ('ledger.delay_accrual', 'debt', 'int 0'),
-    ('ledger.delay_accrual', 'debt', 'empty dict'),
-    ('ledger.delay_accrual', 'debt', 'int'),
-    ('ledger.delay_accrual', 'debt', 'None'),
-    ('ledger.delay_accrual', 'days', 'int 0'),
-    ('ledger.delay_accrual', 'days', 'empty dict'),
-    ('ledger.delay_accrual', 'days', 'int'),
-    ('ledger.delay_accrual', 'days', 'None'),
-    ('ledger.delay_interest', 'debt', 'int 0'),
-    ('ledger.delay_interest', 'debt', 'int'),
-    ('money.grouped', 'amount', 'empty dict'),
-    ('money.grouped', 'amount', 'int 0'),
-    ('money.grouped', 'amount', 'empty str'),
-    ('money.grouped', 'amount', 'str'),
-    ('money.grouped', 'amount', 'nan'),
-    ('money.grouped', 'amount', 'int'),
-    ('money.grouped', 'amount', 'None'),
     ('CashFlow.from_transactions', 'own_accounts', 'str'),
     ('CashFlow.from_transactions', 'loan_proceeds', 'str'),
     ('CashFlow.from_transactions', 'opening_balance', 'int 0'),
@@ -1304,8 +1280,6 @@ FOUND_AFTER_MERGE = {
     ('Negotiation.sensitivity', 'pushes', 'str'),
     ('Negotiation.sensitivity', 'pushes', 'int'),
     ('Negotiation.sensitivity', 'pushes', 'nan'),
-    ('Agreement.ledger', 'payments', 'empty dict'),
-    ('Agreement.ledger', 'payments', 'None'),
     ('Collateral', 'name', 'long str'),
     ('Collateral', 'name', 'NUL'),
     ('Collateral', 'name', 'surrogate'),
@@ -1412,33 +1386,6 @@ FOUND_AFTER_MERGE = {
     ('concessions.sensitivity', 'pushes', 'int'),
     ('concessions.sensitivity', 'pushes', 'nan'),
     ('forecast.backtest', 'seed', 'None'),
-    ('ledger.read_payments', 'items', 'int 0'),
-    ('ledger.read_payments', 'items', 'empty str'),
-    ('ledger.read_payments', 'items', 'empty dict'),
-    ('ledger.read_payments', 'items', 'str'),
-    ('ledger.read_payments', 'items', 'int'),
-    ('ledger.read_payments', 'items', 'nan'),
-    ('ledger.read_payments', 'items', 'None'),
-    ('ledger.read_payments', 'start', 'float'),
-    ('ledger.read_payments', 'start', 'bool'),
-    ('ledger.read_payments', 'start', 'int'),
-    ('ledger.read_payments', 'start', 'bad iso'),
-    ('ledger.read_payments', 'start', 'list'),
-    ('ledger.read_payments', 'start', 'huge_int'),
-    ('ledger.read_payments', 'start', 'nan'),
-    ('ledger.read_payments', 'start', 'empty str'),
-    ('ledger.read_payments', 'start', 'dict'),
-    ('ledger.read_payments', 'start', 'None'),
-    ('ledger.read_payments', 'as_of', 'float'),
-    ('ledger.read_payments', 'as_of', 'bool'),
-    ('ledger.read_payments', 'as_of', 'int'),
-    ('ledger.read_payments', 'as_of', 'bad iso'),
-    ('ledger.read_payments', 'as_of', 'list'),
-    ('ledger.read_payments', 'as_of', 'huge_int'),
-    ('ledger.read_payments', 'as_of', 'nan'),
-    ('ledger.read_payments', 'as_of', 'empty str'),
-    ('ledger.read_payments', 'as_of', 'dict'),
-    ('ledger.read_payments', 'as_of', 'None'),
     ('register.Register', 'user', 'long str'),
     ('register.Register', 'user', 'surrogate'),
     ('register.Register.save', 'base', 'int 0'),
@@ -1598,17 +1545,6 @@ FOUND_AFTER_MERGE = {
     ('security.EnforcementPath.summary', 'discount_rate', 'None'),
     ('security.delay_interest', 'debt', 'int 0'),
     ('security.delay_interest', 'debt', 'int'),
-    ('tracking.figures_many', 'agreements', 'int 0'),
-    ('tracking.figures_many', 'agreements', 'empty str'),
-    ('tracking.figures_many', 'agreements', 'empty dict'),
-    ('tracking.figures_many', 'agreements', 'str'),
-    ('tracking.figures_many', 'agreements', 'int'),
-    ('tracking.figures_many', 'agreements', 'nan'),
-    ('tracking.figures_many', 'agreements', 'None'),
-    ('tracking.figures_many', 'payments', 'int 0'),
-    ('tracking.figures_many', 'payments', 'int'),
-    ('tracking.figures_many', 'payments', 'nan'),
-    ('tracking.figures_many', 'payments', 'None'),
 }
 
 # ---------------------------------------------------------------------------------------
