@@ -18,6 +18,7 @@ the results into a :class:`~repayplan.CashFlow` that records where it came from.
 
 from __future__ import annotations
 
+import codecs
 import io
 import math
 import os
@@ -29,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from . import money
-from ._validate import check_choice, check_fraction
+from ._io import check_path
+from ._validate import check_choice, check_fraction, check_int, check_text
 from .errors import InputError
 
 __all__ = ["STATEMENT_HEADERS", "read_statement", "monthly", "cfads"]
@@ -135,14 +137,14 @@ def read_statement(path, *, sheet=0, encoding=None, header_row=None) -> pd.DataF
     0     3  2026-01-05            12,000.00  62,000.00          甲公司
     1     4  2026-01-20  8,000.50             53,999.50
     """
+    if header_row is not None:
+        check_int("header_row", header_row, low=0)
     raw = _read_raw(path, sheet=sheet, encoding=encoding)
     name = source_name(path)
     if header_row is None:
         header_row = _find_header(raw, name)
-    elif not isinstance(header_row, int) or isinstance(header_row, bool) or not (
-        0 <= header_row < len(raw)
-    ):
-        raise InputError("header_row", header_row, f"a row number from 0 to {len(raw) - 1}")
+    else:
+        header_row = check_int("header_row", header_row, low=0, high=len(raw) - 1)
     headers = [str(h).strip() for h in raw.iloc[header_row].tolist()]
     body = raw.iloc[header_row + 1 :].reset_index(drop=True)
     names, seen = [], set()
@@ -173,7 +175,33 @@ def source_name(path) -> str:
     return str(getattr(path, "name", "<statement>"))
 
 
+def _check_source(path, sheet, encoding):
+    """The path (or file object), the sheet and the encoding of a statement, checked."""
+    if isinstance(path, (str, os.PathLike)):
+        check_path(path)
+    elif not callable(getattr(path, "read", None)):
+        raise InputError("path", path, "a statement file: a path (str or os.PathLike) or a file "
+                         "object open for reading")
+    if isinstance(sheet, str):
+        check_text("sheet", sheet, max_length=_MAX_SHEET_NAME, allow_empty=False, allow_nul=False)
+    else:
+        check_int("sheet", sheet, low=0, high=_MAX_SHEETS)
+    if encoding is not None:
+        check_text("encoding", encoding, max_length=100, allow_empty=False, allow_nul=False)
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError("encoding", encoding, "the name of a text encoding (e.g. 'gbk', "
+                             "'gb18030', 'utf-8')") from None
+
+
+#: Excel's limits: a sheet name has at most 31 characters; a workbook is read by index below this.
+_MAX_SHEET_NAME = 31
+_MAX_SHEETS = 10_000
+
+
 def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
+    _check_source(path, sheet, encoding)
     name = source_name(path)
     is_path = isinstance(path, (str, os.PathLike))
     text_name = os.fspath(path).lower() if is_path else str(getattr(path, "name", "")).lower()
@@ -189,7 +217,10 @@ def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
     except OSError as e:
         raise InputError("path", name, "a readable statement file (CSV or xlsx)", str(e)) from None
     if isinstance(data, str):
+        _csv_sheet(sheet, name)
         return _read_csv_text(data, name)
+    if not isinstance(data, bytes):
+        raise InputError("path", name, "a file object that reads text or bytes")
     if text_name.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         try:
             raw = pd.read_excel(io.BytesIO(data), sheet_name=sheet, header=None, dtype=str,
@@ -197,11 +228,18 @@ def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
         except ImportError:
             raise InputError("path", name, "a CSV file", "reading xlsx needs openpyxl: "
                              "pip install 'repayplan[report]'") from None
-        except (ValueError, KeyError, OSError) as e:
+        except (ValueError, KeyError, IndexError) as e:
+            if "worksheet" in str(e).lower() or isinstance(e, IndexError):
+                raise InputError("sheet", sheet, f"a worksheet of {name} (its name, or its "
+                                 "0-based position)") from None
+            raise InputError("path", name, "a readable xlsx workbook",
+                             f"{type(e).__name__}: {e}") from None
+        except OSError as e:
             raise InputError("path", name, "a readable xlsx workbook",
                              f"{type(e).__name__}: {e}") from None
         return raw.fillna("").map(lambda x: str(x).strip())
-    encodings = [encoding] if encoding else ["utf-8-sig", "gb18030"]
+    _csv_sheet(sheet, name)
+    encodings = [encoding] if encoding is not None else ["utf-8-sig", "gb18030"]
     for enc in encodings:
         try:
             return _read_csv_text(data.decode(enc), name)
@@ -209,6 +247,11 @@ def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
             continue
     raise InputError("encoding", encoding or "utf-8/gb18030",
                      f"the text encoding of {name} (e.g. 'gbk', 'utf-8')")
+
+
+def _csv_sheet(sheet, name: str) -> None:
+    if isinstance(sheet, str) or sheet != 0:
+        raise InputError("sheet", sheet, f"0 (the default): {name} is read as CSV, which has no sheets")
 
 
 def _read_csv_text(text: str, name: str) -> pd.DataFrame:
@@ -362,10 +405,10 @@ def monthly(
     tag : str, default "tag"
         A column of tags or descriptions, used by ``exclude_tags`` (``tag="description"`` matches
         the 摘要 of a Chinese statement).
-    own_accounts : list of str
+    own_accounts : list of str (or one name as a str)
         Counterparties that are the borrower's own accounts: every line with them is left out
         (a transfer between own accounts is not cash earned or spent).
-    loan_proceeds : list of str
+    loan_proceeds : list of str (or one name as a str)
         Lenders whose payments *into* the account are loan proceeds: those lines are left out
         (borrowed money is not cash available for debt service).
     exclude_tags : list of str
@@ -548,6 +591,14 @@ def monthly(
             opening[m] = prev
             expect = prev + total[m]
             stated = closing_stated[m] if has[m] else expect
+            if stated != expect and m == 0 and opening_balance is not None:
+                raise InputError(
+                    "opening_balance", opening_balance,
+                    f"the balance before the first line for {index[0]} to reconcile: "
+                    f"{money.from_minor(stated - total[0], units)} (the month's last balance "
+                    f"{money.from_minor(stated, units)} less the net of its lines "
+                    f"{money.from_minor(total[0], units)})",
+                )  # fmt: skip
             if stated != expect:
                 raise InputError(
                     f"balance in {index[m]}", str(money.from_minor(stated, units)),
