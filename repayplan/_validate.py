@@ -29,6 +29,7 @@ __all__ = [
     "check_claim",
     "check_items",
     "check_sequence",
+    "check_sheet",
     "check_id",
     "check_loan_columns",
     "MAX_BATCH_MINOR",
@@ -325,6 +326,37 @@ def check_sequence(field: str, value, what: str, *, allow_empty: bool = True) ->
     if not items and not allow_empty:
         raise InputError(field, value, allowed)
     return items
+
+
+#: Excel's limit on the length of a sheet's name; a sheet given by position is below MAX_SHEETS.
+MAX_SHEET_NAME = 31
+MAX_SHEETS = 10_000
+
+
+def check_sheet(field: str, value, *, csv_name: str | None = None):
+    """A worksheet: its 0-based position or its name (at most 31 characters, as Excel allows).
+
+    With ``csv_name`` (the file is read as CSV, which has no sheets) only the default 0 is
+    allowed: a sheet given for a CSV file is a sign of the wrong file.
+
+    Examples
+    --------
+    >>> check_sheet("sheet", "Statement"), check_sheet("sheet", 0)
+    ('Statement', 0)
+    >>> check_sheet("sheet", 2, csv_name="bank.csv")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: sheet == 2, must be 0 (the default): bank.csv is read as CSV, which has no sheets
+    """
+    if isinstance(value, str):
+        check_text(field, value, max_length=MAX_SHEET_NAME, allow_empty=False, allow_nul=False)
+    elif isinstance(value, (float, np.floating, Decimal)):
+        raise InputError(field, value, f"a sheet position from 0 to {MAX_SHEETS} or a sheet name")
+    else:
+        check_int(field, value, low=0, high=MAX_SHEETS)
+    if csv_name is not None and (isinstance(value, str) or value != 0):
+        raise InputError(field, value, f"0 (the default): {csv_name} is read as CSV, which has no sheets")
+    return value
 
 
 def check_id(field: str, value) -> int:

@@ -31,7 +31,7 @@ import pandas as pd
 
 from . import money
 from ._io import check_path
-from ._validate import check_choice, check_fraction, check_int, check_text
+from ._validate import check_choice, check_fraction, check_int, check_sheet, check_text
 from .errors import InputError
 
 __all__ = ["STATEMENT_HEADERS", "read_statement", "monthly", "cfads"]
@@ -182,10 +182,7 @@ def _check_source(path, sheet, encoding):
     elif not callable(getattr(path, "read", None)):
         raise InputError("path", path, "a statement file: a path (str or os.PathLike) or a file "
                          "object open for reading")
-    if isinstance(sheet, str):
-        check_text("sheet", sheet, max_length=_MAX_SHEET_NAME, allow_empty=False, allow_nul=False)
-    else:
-        check_int("sheet", sheet, low=0, high=_MAX_SHEETS)
+    check_sheet("sheet", sheet)
     if encoding is not None:
         check_text("encoding", encoding, max_length=100, allow_empty=False, allow_nul=False)
         try:
@@ -193,11 +190,6 @@ def _check_source(path, sheet, encoding):
         except LookupError:
             raise InputError("encoding", encoding, "the name of a text encoding (e.g. 'gbk', "
                              "'gb18030', 'utf-8')") from None
-
-
-#: Excel's limits: a sheet name has at most 31 characters; a workbook is read by index below this.
-_MAX_SHEET_NAME = 31
-_MAX_SHEETS = 10_000
 
 
 def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
@@ -250,8 +242,7 @@ def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
 
 
 def _csv_sheet(sheet, name: str) -> None:
-    if isinstance(sheet, str) or sheet != 0:
-        raise InputError("sheet", sheet, f"0 (the default): {name} is read as CSV, which has no sheets")
+    check_sheet("sheet", sheet, csv_name=name)
 
 
 def _read_csv_text(text: str, name: str) -> pd.DataFrame:
