@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import money
-from ._io import check_path
+from ._io import MAX_CSV_COLUMNS, check_path
 from ._validate import check_choice, check_fraction, check_int, check_sheet, check_text
 from .errors import InputError
 
@@ -175,6 +175,11 @@ def source_name(path) -> str:
     return str(getattr(path, "name", "<statement>"))
 
 
+#: The largest statement file read, in bytes (about 800,000 lines of a bank's CSV export);
+#: a larger one is refused before it is read.
+MAX_STATEMENT_BYTES = 20_000_000
+
+
 def _check_source(path, sheet, encoding):
     """The path (or file object), the sheet and the encoding of a statement, checked."""
     if isinstance(path, (str, os.PathLike)):
@@ -198,16 +203,20 @@ def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
     is_path = isinstance(path, (str, os.PathLike))
     text_name = os.fspath(path).lower() if is_path else str(getattr(path, "name", "")).lower()
     data = None
+    too_big = f"a statement file of at most {MAX_STATEMENT_BYTES:,} bytes"
     try:
         if is_path:
+            size = os.path.getsize(path)
+            if size > MAX_STATEMENT_BYTES:
+                raise InputError("path", name, too_big, f"it has {size:,} bytes")
             with open(path, "rb") as f:
-                data = f.read()
-        elif isinstance(path, io.TextIOBase):
-            data = path.read()
+                data = f.read(MAX_STATEMENT_BYTES + 1)
         else:
-            data = path.read()
+            data = path.read(MAX_STATEMENT_BYTES + 1)
     except OSError as e:
         raise InputError("path", name, "a readable statement file (CSV or xlsx)", str(e)) from None
+    if isinstance(data, (str, bytes)) and len(data) > MAX_STATEMENT_BYTES:
+        raise InputError("path", name, too_big)
     if isinstance(data, str):
         _csv_sheet(sheet, name)
         return _read_csv_text(data, name)
@@ -250,6 +259,9 @@ def _read_csv_text(text: str, name: str) -> pd.DataFrame:
 
     rows = list(csv.reader(io.StringIO(text)))
     width = max((len(r) for r in rows), default=0)
+    if width > MAX_CSV_COLUMNS:  # before the table is built (200,000 columns took minutes)
+        raise InputError("path", name, f"a statement of at most {MAX_CSV_COLUMNS:,} columns",
+                         f"a line has {width:,}")
     if width == 0:
         raise InputError("path", name, "a statement with a header row and transaction lines")
     return pd.DataFrame([[c.strip() for c in r] + [""] * (width - len(r)) for r in rows])

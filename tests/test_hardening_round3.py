@@ -136,6 +136,14 @@ def test_read_statement_refuses_what_is_not_a_file(bad):
         statements.read_statement(bad)
 
 
+def test_read_statement_is_bounded_before_parsing():
+    wide = ",".join(["x"] * 200_000) + "\n" + TEXT  # took minutes to refuse before
+    with pytest.raises(InputError, match="at most 2,000 columns"):
+        statements.read_statement(io.StringIO(wide))
+    with pytest.raises(InputError, match="at most 20,000,000 bytes"):
+        statements.read_statement(io.BytesIO(b"x" * (statements.MAX_STATEMENT_BYTES + 1)))
+
+
 def test_read_statement_names_a_missing_worksheet():
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
