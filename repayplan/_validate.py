@@ -30,6 +30,7 @@ __all__ = [
     "check_items",
     "check_sequence",
     "check_sheet",
+    "check_encoding",
     "check_id",
     "check_loan_columns",
     "MAX_BATCH_MINOR",
@@ -356,6 +357,28 @@ def check_sheet(field: str, value, *, csv_name: str | None = None):
         check_int(field, value, low=0, high=MAX_SHEETS)
     if csv_name is not None and (isinstance(value, str) or value != 0):
         raise InputError(field, value, f"0 (the default): {csv_name} is read as CSV, which has no sheets")
+    return value
+
+
+def check_encoding(field: str, value) -> str:
+    """The name of a text encoding Python knows (``"gbk"``, ``"gb18030"``, ``"utf-8-sig"``).
+
+    Examples
+    --------
+    >>> check_encoding("encoding", "GBK")
+    'GBK'
+    >>> check_encoding("encoding", "utf-99")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: encoding == 'utf-99', must be the name of a text encoding (e.g. 'gbk', 'gb18030', 'utf-8')
+    """
+    import codecs
+
+    check_text(field, value, max_length=100, allow_empty=False, allow_nul=False)
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise InputError(field, value, "the name of a text encoding (e.g. 'gbk', 'gb18030', 'utf-8')") from None
     return value
 
 

@@ -34,6 +34,7 @@ from ._validate import (
     check_amount,
     check_bool,
     check_choice,
+    check_encoding,
     check_fraction,
     check_int,
     check_text,
@@ -1068,6 +1069,7 @@ class CashFlow:
         [45000.0, 47000.5]
         """
         name = _source_name(path)
+        check_encoding("encoding", encoding)
         data = read_bounded(path, name=name, encoding=encoding)  # size bound before parsing
         try:
             raw = pd.read_csv(io.BytesIO(data), dtype={month_column: str}, encoding=encoding, **_EXACT_FLOATS)

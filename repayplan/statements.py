@@ -18,7 +18,6 @@ the results into a :class:`~repayplan.CashFlow` that records where it came from.
 
 from __future__ import annotations
 
-import codecs
 import io
 import math
 import os
@@ -31,7 +30,13 @@ import pandas as pd
 
 from . import money
 from ._io import MAX_CSV_COLUMNS, check_path
-from ._validate import check_choice, check_fraction, check_int, check_sheet, check_text
+from ._validate import (
+    check_choice,
+    check_encoding,
+    check_fraction,
+    check_int,
+    check_sheet,
+)
 from .errors import InputError
 
 __all__ = ["STATEMENT_HEADERS", "read_statement", "monthly", "cfads"]
@@ -189,12 +194,7 @@ def _check_source(path, sheet, encoding):
                          "object open for reading")
     check_sheet("sheet", sheet)
     if encoding is not None:
-        check_text("encoding", encoding, max_length=100, allow_empty=False, allow_nul=False)
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InputError("encoding", encoding, "the name of a text encoding (e.g. 'gbk', "
-                             "'gb18030', 'utf-8')") from None
+        check_encoding("encoding", encoding)
 
 
 def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:

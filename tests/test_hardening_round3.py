@@ -199,6 +199,17 @@ def test_many_agreements_are_a_sequence():
     with pytest.raises(InputError, match="^minor == "):
         tracking.status_many([ag], day, [[]], minor="False")
     assert len(tracking.status_many([], day, [])) == 0
+    # the i-th payment list is named as such
+    with pytest.raises(InputError, match=r"^payments\[0\] == 5"):
+        tracking.figures_many([ag], day, [5])
+
+
+def test_read_csv_checks_its_encoding():
+    for bad in (5, "", "utf-99"):
+        with pytest.raises(InputError, match="^encoding == "):
+            rp.CashFlow.read_csv(io.BytesIO(b"month,sales_revenue\n2026-01,1\n"), encoding=bad)
+    cf = rp.CashFlow.read_csv(io.BytesIO("month,sales_revenue\n2026-01,1\n".encode("gbk")), encoding="GBK")
+    assert cf.months == 1
 
 
 @pytest.mark.parametrize("bad", ["", "abc", None, {}, float("nan"), True])

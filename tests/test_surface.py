@@ -787,7 +787,7 @@ KIND = {
     "CashFlow.read_csv.path": "readpath",
     "CashFlow.read_csv.inflows": "skip:column names",
     "CashFlow.read_csv.outflows": "skip:column names",
-    "CashFlow.read_csv.encoding": "skip:a codec name, checked by Python",
+    "CashFlow.read_csv.encoding": "choice",  # a codec name (check_encoding)
     "CashFlow.read_csv.month_column": "skip:a column name",
     "CashFlow.project.base": "amount", "CashFlow.project.months": "int",
     "CashFlow.project.seasonality": "skip:a sequence of 12 weights",
