@@ -867,6 +867,14 @@ class Register:
         _text("plan", plan)
         signed = check_date("signed", signed)
         _text("name", name)
+        # the Agreement's own checks, before the case is read and parsed (which takes time)
+        from ..tracking import OVERPAYMENT, _read_clauses
+
+        check_int("grace_days", grace_days, low=0, high=365)
+        check_choice("overpayment", overpayment, OVERPAYMENT)
+        _read_clauses(breach)
+        if penalty_rate is not None:
+            as_decimal("penalty_rate", penalty_rate)
         with self._read() as conn:
             row = self._version_row(conn, cid, version)
         case = self._load_text(row.id, row.text, row.format, f"case {cid} version {row.version}")
