@@ -28,6 +28,10 @@ __all__ = [
     "check_like",
     "check_claim",
     "check_items",
+    "check_sequence",
+    "check_sheet",
+    "check_encoding",
+    "check_id",
     "check_loan_columns",
     "MAX_BATCH_MINOR",
     "shorten",
@@ -297,6 +301,103 @@ def check_items(field: str, value, kind, what: str) -> list:
             raise InputError(f"{field}[{i}]", item, what)
     return items
 
+
+
+def check_sequence(field: str, value, what: str, *, allow_empty: bool = True) -> list:
+    """A sequence (list, tuple, array, Series...) of items, as a list; text and mappings refused.
+
+    ``what`` names the items in words.  A string is iterable but never meant as a sequence
+    of items here, nor a mapping (its keys would be read); a number or ``None`` is not a
+    sequence.  The items themselves are checked by the caller (under ``field[i]``).
+
+    Examples
+    --------
+    >>> check_sequence("agreements", (1, 2), "agreements")
+    [1, 2]
+    >>> check_sequence("agreements", 5, "agreements")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: agreements == 5, must be a list of agreements
+    """
+    allowed = f"a list of {what}" if allow_empty else f"a non-empty list of {what}"
+    if isinstance(value, (str, bytes, Mapping, numbers.Number, np.bool_)) or value is None or (
+            isinstance(value, np.ndarray) and value.ndim != 1) or not hasattr(value, "__iter__"):
+        raise InputError(field, value, allowed)
+    items = list(value)
+    if not items and not allow_empty:
+        raise InputError(field, value, allowed)
+    return items
+
+
+#: Excel's limit on the length of a sheet's name; a sheet given by position is below MAX_SHEETS.
+MAX_SHEET_NAME = 31
+MAX_SHEETS = 10_000
+
+
+def check_sheet(field: str, value, *, csv_name: str | None = None):
+    """A worksheet: its 0-based position or its name (at most 31 characters, as Excel allows).
+
+    With ``csv_name`` (the file is read as CSV, which has no sheets) only the default 0 is
+    allowed: a sheet given for a CSV file is a sign of the wrong file.
+
+    Examples
+    --------
+    >>> check_sheet("sheet", "Statement"), check_sheet("sheet", 0)
+    ('Statement', 0)
+    >>> check_sheet("sheet", 2, csv_name="bank.csv")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: sheet == 2, must be 0 (the default): bank.csv is read as CSV, which has no sheets
+    """
+    if isinstance(value, str):
+        check_text(field, value, max_length=MAX_SHEET_NAME, allow_empty=False, allow_nul=False)
+    elif isinstance(value, (float, np.floating, Decimal)):
+        raise InputError(field, value, f"a sheet position from 0 to {MAX_SHEETS} or a sheet name")
+    else:
+        check_int(field, value, low=0, high=MAX_SHEETS)
+    if csv_name is not None and (isinstance(value, str) or value != 0):
+        raise InputError(field, value, f"0 (the default): {csv_name} is read as CSV, which has no sheets")
+    return value
+
+
+def check_encoding(field: str, value) -> str:
+    """The name of a text encoding Python knows (``"gbk"``, ``"gb18030"``, ``"utf-8-sig"``).
+
+    Examples
+    --------
+    >>> check_encoding("encoding", "GBK")
+    'GBK'
+    >>> check_encoding("encoding", "utf-99")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: encoding == 'utf-99', must be the name of a text encoding (e.g. 'gbk', 'gb18030', 'utf-8')
+    """
+    import codecs
+
+    check_text(field, value, max_length=100, allow_empty=False, allow_nul=False)
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise InputError(field, value, "the name of a text encoding (e.g. 'gbk', 'gb18030', 'utf-8')") from None
+    return value
+
+
+def check_id(field: str, value) -> int:
+    """The id of a row in a register: a whole number >= 1 (never a bool, text or 2.5).
+
+    Examples
+    --------
+    >>> check_id("case_id", 3)
+    3
+    >>> check_id("case_id", "3")
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: case_id == '3', must be a whole number from 1 to 9223372036854775807
+    """
+    if isinstance(value, (float, np.floating, Decimal)) and not isinstance(value, bool):
+        # an id is never a fraction, and 3.0 is a sign of a number read from elsewhere
+        raise InputError(field, value, f"a whole number from 1 to {2**63 - 1}")
+    return check_int(field, value, low=1, high=2**63 - 1)
 
 #: The largest amount a batch (int64) path takes, in minor units: 2**53, exact in a float
 #: too (90,071,992,547,409.91 yuan).  Larger amounts would wrap int64 in the batch engine.

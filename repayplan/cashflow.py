@@ -35,6 +35,7 @@ from ._validate import (
     check_amount,
     check_bool,
     check_choice,
+    check_encoding,
     check_fraction,
     check_int,
     check_text,
@@ -428,6 +429,10 @@ def _show(v):
 _KINDS = ("data", "statement", "accounts", "history", "projection")
 
 
+#: The figures a :class:`Provenance` records of a backtest (:func:`backtest`).
+BACKTEST_FIGURES = ("coverage_90", "mape", "naive_coverage_90", "naive_mape")
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where a :class:`CashFlow` came from: its source, the model, the analyst's overrides.
@@ -477,14 +482,15 @@ class Provenance:
         set_ = object.__setattr__
         check_choice("kind", self.kind, _KINDS)
         for k in ("description", "model", "calibration"):
-            if not isinstance(getattr(self, k), str):
-                raise InputError(k, getattr(self, k), "text")
+            check_text(k, getattr(self, k), allow_nul=False)
         for k in ("notes", "overrides"):
             v = getattr(self, k)
             if isinstance(v, str) or not isinstance(v, Sequence) or not all(
                 isinstance(x, str) for x in v
             ):
                 raise InputError(k, v, "a list of texts")
+            for i, x in enumerate(v):
+                check_text(f"{k}[{i}]", x, allow_nul=False)
             set_(self, k, tuple(v))
         if self.history_start is not None:
             set_(self, "history_start", _as_month("history_start", self.history_start))
@@ -503,6 +509,10 @@ class Provenance:
             out = tuple(sorted((str(k), float(v)) for k, v in pairs))
         except (TypeError, ValueError):
             raise InputError("backtest", bt, "a mapping of figure names to numbers") from None
+        unknown = [k for k, _ in out if k not in BACKTEST_FIGURES]
+        if unknown:
+            raise InputError("backtest", bt, "a mapping of figure names to numbers, names among "
+                             + ", ".join(BACKTEST_FIGURES))
         set_(self, "backtest", out)
 
     def replace(self, **changes) -> Provenance:
@@ -519,6 +529,7 @@ class Provenance:
         >>> Provenance("data").with_override("cash x0.9 from 2027-01").overrides
         ('cash x0.9 from 2027-01',)
         """
+        check_text("text", text, allow_empty=False, allow_nul=False)
         return self.replace(overrides=self.overrides + (text,))
 
     def history_series(self) -> pd.Series | None:
@@ -1060,6 +1071,7 @@ class CashFlow:
         [45000.0, 47000.5]
         """
         name = _source_name(path)
+        check_encoding("encoding", encoding)
         data = read_bounded(path, name=name, encoding=encoding)  # size bound before parsing
         try:
             raw = pd.read_csv(io.BytesIO(data), dtype={month_column: str}, encoding=encoding, **_EXACT_FLOATS)
@@ -1329,8 +1341,7 @@ class CashFlow:
             loan_proceeds=loan_proceeds, exclude_tags=exclude_tags,
             opening_balance=opening_balance, currency=currency, reconcile=reconcile,
         )  # fmt: skip
-        if not isinstance(source, str):
-            raise InputError("source", source, "text: the statement's name")
+        check_text("source", source, allow_nul=False)
         net = np.array([float(x) for x in table["net"]])
         kept = f"{len(frame)} lines"
         notes = []
@@ -1441,6 +1452,7 @@ class CashFlow:
                              "a keyword of CashFlow.from_accounts (revenue, operating_costs, "
                              "ebitda, tax, maintenance_capex, working_capital_change, "
                              "other_debt_service, frequency, priority, share ...)")
+        check_text("source", source, allow_nul=False)
         table = statements.cfads(accounts, frequency=frequency, priority=priority, share=share,
                                  currency=currency, **columns)
         values = np.array([float(x) for x in table["available"]])
@@ -1548,6 +1560,11 @@ class CashFlow:
         if isinstance(series, CashFlow):
             origin = series.provenance.description if series.provenance is not None else ""
             series = series.to_series()
+        # checked before the fit, which takes seconds (the CashFlow checks them again)
+        check_choice("calibration", calibration, forecast.CALIBRATIONS)
+        check_amount("buffer", buffer, allow_zero=True)
+        check_amount("minimum_cash", minimum_cash, allow_zero=True)
+        check_currency_code(currency)
         rng = generator(seed)
         fit = forecast.fit_history(series, model=model, log=log)
         values, how = forecast.simulate(fit, n_months, scenarios=n, rng=rng,
@@ -1641,8 +1658,7 @@ class CashFlow:
             "months", months, low=1, high=self.months - a)
         f = _check_float("factor", factor, low=0, high=1e6, allowed="a factor >= 0 (0.7: 30% less)")
         add = as_decimal("amount", amount)
-        if not isinstance(label, str):
-            raise InputError("label", label, "text")
+        check_text("label", label, allow_nul=False)
         values = np.array(self.values)
         values[:, a:b] = values[:, a:b] * f + float(add)
         what = []

@@ -434,6 +434,8 @@ def _cmd_cashflow(args) -> int:
     from .cashflow import CashFlow, Provenance, backtest
 
     case = _load(args.case)
+    if args.output and os.path.exists(args.output) and not args.force:  # before the fit (seconds)
+        raise _UserError(args.output, "exists already; pass --force to replace it")
     old = case.cashflow
     keep = {"buffer": old.buffer, "minimum_cash": old.minimum_cash, "currency": old.currency}
     try:

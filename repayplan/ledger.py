@@ -721,6 +721,8 @@ def read_payments(items, start: _dt.date, as_of: _dt.date, units: int, *, name: 
     """
     from ._validate import MAX_BATCH_MINOR, check_amount
 
+    start = check_date("start", start)
+    as_of = check_date("as_of", as_of)
     if items is None:
         return ()
     if isinstance(items, pd.DataFrame):
@@ -1039,10 +1041,7 @@ def delay_accrual(debt, days, *, rounding: str = "exact"):
     array([     0, 3500])
     """
     rounding = check_choice("rounding", rounding, ACCRUAL_ROUNDING)
-    b, n = np.asarray(debt), np.asarray(days)
-    for name, a in (("debt", b), ("days", n)):
-        if a.dtype.kind not in "iuO" or np.any(a < 0):
-            raise InputError(name, debt if name == "debt" else days, "whole numbers >= 0")
+    b, n = _whole_numbers("debt", debt), _whole_numbers("days", days)
     num, den = DELAY_RATE.numerator, DELAY_RATE.denominator
     if rounding == "exact":
         out = b * (num * n)
@@ -1051,6 +1050,27 @@ def delay_accrual(debt, days, *, rounding: str = "exact"):
     else:
         out = n * (money.div_round(b * num, den, nonneg=True) * den)
     return out if np.ndim(out) else int(out)
+
+
+def _whole_numbers(name: str, value) -> np.ndarray:
+    """An int or an integer array >= 0 (ints of at most ``MAX_DIGITS`` digits), as an array."""
+    from ._validate import MAX_DIGITS
+
+    allowed = "whole numbers >= 0 (an int or an integer array)"
+    if isinstance(value, (str, bytes, Mapping)) or value is None:
+        raise InputError(name, value, allowed)
+    try:
+        a = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(name, value, allowed) from None
+    if a.dtype.kind == "O":
+        for i, v in enumerate(a.flat):
+            check_int(name if a.ndim == 0 else f"{name}[{i}]", v, low=0, high=10**MAX_DIGITS)
+            if not isinstance(v, (int, np.integer)):
+                raise InputError(name if a.ndim == 0 else f"{name}[{i}]", v, allowed)
+    elif a.dtype.kind not in "iu" or np.any(a < 0):
+        raise InputError(name, value, allowed)
+    return a
 
 
 def delay_interest(debt, start, end, *, currency: str = "CNY", rounding: str = "exact") -> Decimal:

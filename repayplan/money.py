@@ -290,7 +290,9 @@ def grouped(amount) -> str:
     >>> grouped(50000), grouped(1234567.89), grouped(Decimal("-1200.50")), grouped(0)
     ('50,000', '1,234,567.89', '-1,200.50', '0')
     """
-    d = amount if isinstance(amount, Decimal) else Decimal(repr(amount) if isinstance(amount, float) else str(amount))
+    from ._validate import as_decimal
+
+    d = as_decimal("amount", amount)
     if d == d.to_integral_value() and d.as_tuple().exponent >= 0:
         return f"{int(d):,}"
     return f"{d:,f}"

@@ -85,6 +85,16 @@ _RULE_FIELDS = ("annual_rate", "penalty_rate", "signed", "contract_date", "term"
                 "maturity", "term_months")
 
 
+def _to_cents(v: float) -> float:
+    """A down payment proposed by the search, to the cent (half-up), as a Plan holds it."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from .plans import PLAN_MAX_DECIMALS
+
+    d = Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-PLAN_MAX_DECIMALS), ROUND_HALF_UP)
+    return float(d)
+
+
 @dataclass(frozen=True)
 class Range:
     """A continuous dimension from ``low`` to ``high``: searched on ``n`` grid points, then refined.
@@ -204,8 +214,10 @@ class SearchSpace:
         """The plan at one point of the space: ``base`` with the point's options, or None.
 
         Whole-month options (``term``, ``grace``, ``settlement_by``) are rounded to whole
-        numbers, as a continuous optimiser proposes them; a combination that is not a valid
-        plan gives None.
+        numbers, as a continuous optimiser proposes them, and a ``down_payment`` to the cent
+        (half-up; :data:`repayplan.plans.PLAN_MAX_DECIMALS`): a grid point such as
+        16,666.666... is the search's own proposal, not an amount typed.  A combination that
+        is not a valid plan gives None.
 
         >>> space = SearchSpace(base=Plan(penalty_waiver=0.5), term=[48])
         >>> space.make({"term": 47.6, "grace": 6})
@@ -222,6 +234,9 @@ class SearchSpace:
                     v = int(round(float(as_decimal(f"point[{k!r}]", v))))
                 except (TypeError, ValueError, OverflowError):
                     raise InputError(f"point[{k!r}]", v, "a number of months") from None
+            if k == "down_payment" and isinstance(v, (float, np.floating)) and math.isfinite(v) and abs(
+                    v) < 1e15:  # larger ones are refused by the Plan, as typed
+                v = _to_cents(v)
             values[k] = v
         if isinstance(values.get("seasonal"), list):
             values["seasonal"] = tuple(values["seasonal"])

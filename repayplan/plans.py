@@ -164,6 +164,7 @@ class Plan:
         dp = as_decimal("down_payment", self.down_payment)
         if dp < 0:
             raise InputError("down_payment", self.down_payment, "an amount >= 0")
+        _check_plan_amount("down_payment", self.down_payment, dp)
         put("down_payment", float(dp) if dp != int(dp) else int(dp))
         b = check_fraction("balloon", self.balloon)
         if b >= 1:
@@ -497,7 +498,8 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
     owed = principal + interest + penalty + fees - w_pen - w_int - w_hair
     arrears = interest - w_int + penalty - w_pen + fees
     # more decimals than the currency has is an error, never rounded away
-    down = money.to_minor(as_decimal("down_payment", plan.down_payment), u, field="down_payment", exact=True)
+    down = money.to_minor(as_decimal("down_payment", plan.down_payment), u, field="plan.down_payment",
+                          exact=True)
     waived_parts = {"penalty": w_pen, "interest": w_int, "principal": w_hair}
     rate = Decimal(repr(plan.annual_rate)) if plan.annual_rate is not None else claim.annual_rate
     settlement = None
@@ -529,6 +531,33 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
         raise InputError("down_payment", plan.down_payment, "less than what is owed (nothing would be left to schedule)")
     return PlanTerms(owed=owed, waived=w_pen + w_int + w_hair, waived_parts=waived_parts, signing=signing,
                      financed=financed, rate=rate, settlement_month=None, units=u, arrears=arrears)
+
+
+#: The most decimals an amount of a :class:`Plan` may have: a plan does not know its currency,
+#: so it refuses at construction what no currency repayplan knows could hold (the most minor
+#: units of :data:`repayplan.money.CURRENCIES`, 2); the claim's currency is checked when the
+#: plan is applied (``down_payment=1000.5`` for a JPY claim is refused then, naming
+#: ``plan.down_payment``).
+PLAN_MAX_DECIMALS = max(money.CURRENCIES.values())
+#: The most significant digits of an amount of a :class:`Plan`: it is kept as a float, which
+#: holds 15 significant digits exactly (``123456789012345678.91`` would lose its cents).
+PLAN_MAX_SIGNIFICANT = 15
+
+
+def _check_plan_amount(field: str, value, d: Decimal) -> None:
+    """Refuse an amount of a Plan that would be rounded: too many decimals or digits for a float."""
+    from decimal import localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 100
+        scaled = d.scaleb(PLAN_MAX_DECIMALS)
+        if scaled != scaled.to_integral_value():
+            raise InputError(field, value, f"an amount with at most {PLAN_MAX_DECIMALS} decimal places "
+                             "(more than any currency has; the claim's currency is checked when the "
+                             "plan is applied)")
+        if Decimal(repr(float(d))) != d:
+            raise InputError(field, value, f"an amount of at most {PLAN_MAX_SIGNIFICANT} significant "
+                             "digits (a plan keeps it as a float)")
 
 
 def _months_until(start: _dt.date, end: _dt.date) -> int:

@@ -29,7 +29,14 @@ import numpy as np
 import pandas as pd
 
 from . import money
-from ._validate import check_choice, check_fraction
+from ._io import MAX_CSV_COLUMNS, check_path
+from ._validate import (
+    check_choice,
+    check_encoding,
+    check_fraction,
+    check_int,
+    check_sheet,
+)
 from .errors import InputError
 
 __all__ = ["STATEMENT_HEADERS", "read_statement", "monthly", "cfads"]
@@ -135,14 +142,14 @@ def read_statement(path, *, sheet=0, encoding=None, header_row=None) -> pd.DataF
     0     3  2026-01-05            12,000.00  62,000.00          甲公司
     1     4  2026-01-20  8,000.50             53,999.50
     """
+    if header_row is not None:
+        check_int("header_row", header_row, low=0)
     raw = _read_raw(path, sheet=sheet, encoding=encoding)
     name = source_name(path)
     if header_row is None:
         header_row = _find_header(raw, name)
-    elif not isinstance(header_row, int) or isinstance(header_row, bool) or not (
-        0 <= header_row < len(raw)
-    ):
-        raise InputError("header_row", header_row, f"a row number from 0 to {len(raw) - 1}")
+    else:
+        header_row = check_int("header_row", header_row, low=0, high=len(raw) - 1)
     headers = [str(h).strip() for h in raw.iloc[header_row].tolist()]
     body = raw.iloc[header_row + 1 :].reset_index(drop=True)
     names, seen = [], set()
@@ -173,23 +180,48 @@ def source_name(path) -> str:
     return str(getattr(path, "name", "<statement>"))
 
 
+#: The largest statement file read, in bytes (about 800,000 lines of a bank's CSV export);
+#: a larger one is refused before it is read.
+MAX_STATEMENT_BYTES = 20_000_000
+
+
+def _check_source(path, sheet, encoding):
+    """The path (or file object), the sheet and the encoding of a statement, checked."""
+    if isinstance(path, (str, os.PathLike)):
+        check_path(path)
+    elif not callable(getattr(path, "read", None)):
+        raise InputError("path", path, "a statement file: a path (str or os.PathLike) or a file "
+                         "object open for reading")
+    check_sheet("sheet", sheet)
+    if encoding is not None:
+        check_encoding("encoding", encoding)
+
+
 def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
+    _check_source(path, sheet, encoding)
     name = source_name(path)
     is_path = isinstance(path, (str, os.PathLike))
     text_name = os.fspath(path).lower() if is_path else str(getattr(path, "name", "")).lower()
     data = None
+    too_big = f"a statement file of at most {MAX_STATEMENT_BYTES:,} bytes"
     try:
         if is_path:
+            size = os.path.getsize(path)
+            if size > MAX_STATEMENT_BYTES:
+                raise InputError("path", name, too_big, f"it has {size:,} bytes")
             with open(path, "rb") as f:
-                data = f.read()
-        elif isinstance(path, io.TextIOBase):
-            data = path.read()
+                data = f.read(MAX_STATEMENT_BYTES + 1)
         else:
-            data = path.read()
+            data = path.read(MAX_STATEMENT_BYTES + 1)
     except OSError as e:
         raise InputError("path", name, "a readable statement file (CSV or xlsx)", str(e)) from None
+    if isinstance(data, (str, bytes)) and len(data) > MAX_STATEMENT_BYTES:
+        raise InputError("path", name, too_big)
     if isinstance(data, str):
+        _csv_sheet(sheet, name)
         return _read_csv_text(data, name)
+    if not isinstance(data, bytes):
+        raise InputError("path", name, "a file object that reads text or bytes")
     if text_name.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         try:
             raw = pd.read_excel(io.BytesIO(data), sheet_name=sheet, header=None, dtype=str,
@@ -197,11 +229,18 @@ def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
         except ImportError:
             raise InputError("path", name, "a CSV file", "reading xlsx needs openpyxl: "
                              "pip install 'repayplan[report]'") from None
-        except (ValueError, KeyError, OSError) as e:
+        except (ValueError, KeyError, IndexError) as e:
+            if "worksheet" in str(e).lower() or isinstance(e, IndexError):
+                raise InputError("sheet", sheet, f"a worksheet of {name} (its name, or its "
+                                 "0-based position)") from None
+            raise InputError("path", name, "a readable xlsx workbook",
+                             f"{type(e).__name__}: {e}") from None
+        except OSError as e:
             raise InputError("path", name, "a readable xlsx workbook",
                              f"{type(e).__name__}: {e}") from None
         return raw.fillna("").map(lambda x: str(x).strip())
-    encodings = [encoding] if encoding else ["utf-8-sig", "gb18030"]
+    _csv_sheet(sheet, name)
+    encodings = [encoding] if encoding is not None else ["utf-8-sig", "gb18030"]
     for enc in encodings:
         try:
             return _read_csv_text(data.decode(enc), name)
@@ -211,11 +250,18 @@ def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
                      f"the text encoding of {name} (e.g. 'gbk', 'utf-8')")
 
 
+def _csv_sheet(sheet, name: str) -> None:
+    check_sheet("sheet", sheet, csv_name=name)
+
+
 def _read_csv_text(text: str, name: str) -> pd.DataFrame:
     import csv
 
     rows = list(csv.reader(io.StringIO(text)))
     width = max((len(r) for r in rows), default=0)
+    if width > MAX_CSV_COLUMNS:  # before the table is built (200,000 columns took minutes)
+        raise InputError("path", name, f"a statement of at most {MAX_CSV_COLUMNS:,} columns",
+                         f"a line has {width:,}")
     if width == 0:
         raise InputError("path", name, "a statement with a header row and transaction lines")
     return pd.DataFrame([[c.strip() for c in r] + [""] * (width - len(r)) for r in rows])
@@ -362,10 +408,10 @@ def monthly(
     tag : str, default "tag"
         A column of tags or descriptions, used by ``exclude_tags`` (``tag="description"`` matches
         the 摘要 of a Chinese statement).
-    own_accounts : list of str
+    own_accounts : list of str (or one name as a str)
         Counterparties that are the borrower's own accounts: every line with them is left out
         (a transfer between own accounts is not cash earned or spent).
-    loan_proceeds : list of str
+    loan_proceeds : list of str (or one name as a str)
         Lenders whose payments *into* the account are loan proceeds: those lines are left out
         (borrowed money is not cash available for debt service).
     exclude_tags : list of str
@@ -548,6 +594,14 @@ def monthly(
             opening[m] = prev
             expect = prev + total[m]
             stated = closing_stated[m] if has[m] else expect
+            if stated != expect and m == 0 and opening_balance is not None:
+                raise InputError(
+                    "opening_balance", opening_balance,
+                    f"the balance before the first line for {index[0]} to reconcile: "
+                    f"{money.from_minor(stated - total[0], units)} (the month's last balance "
+                    f"{money.from_minor(stated, units)} less the net of its lines "
+                    f"{money.from_minor(total[0], units)})",
+                )  # fmt: skip
             if stated != expect:
                 raise InputError(
                     f"balance in {index[m]}", str(money.from_minor(stated, units)),

@@ -71,10 +71,12 @@ from . import money
 from ._io import check_path, write_atomic
 from ._validate import (
     as_decimal,
+    check_bool,
     check_choice,
     check_date,
     check_int,
     check_rate,
+    check_sequence,
     check_text,
 )
 from .calendar import add_months
@@ -524,20 +526,20 @@ def _history(led: _ledger.Ledger, rows: dict, as_of: _dt.date) -> _History:
 # ----------------------------------------------------------------------------------------
 # payments
 # ----------------------------------------------------------------------------------------
-def _read_payments(items, signed: _dt.date, as_of: _dt.date, units: int) -> tuple:
+def _read_payments(items, signed: _dt.date, as_of: _dt.date, units: int, name: str = "payments") -> tuple:
     """Payments as ((date, minor units), ...) by the one rule of :func:`repayplan.ledger.read_payments`.
 
     An agreement also refuses a payment listed twice (same date and amount, both > 0): a
     statement imported twice would otherwise be counted twice.
     """
     out = _ledger.read_payments(
-        items, signed, as_of, units, since="the signing date",
+        items, signed, as_of, units, name=name, since="the signing date",
         hint="a payment made before the agreement belongs to the claim it restructures")
     seen: dict = {}
     for i, key in enumerate(out):
         if key in seen and key[1] > 0:
-            raise InputError(f"payments[{i}]", (key[0].isoformat(), str(money.from_minor(key[1], units))),
-                             f"a payment not already listed (payments[{seen[key]}] has the same "
+            raise InputError(f"{name}[{i}]", (key[0].isoformat(), str(money.from_minor(key[1], units))),
+                             f"a payment not already listed ({name}[{seen[key]}] has the same "
                              "date and amount)",
                              "if both were received, give them as one payment of the sum")
         seen.setdefault(key, i)
@@ -1515,8 +1517,8 @@ def figures_many(agreements, as_of, payments) -> pd.DataFrame:
     1  622.85  42100.00
     """
     day = check_date("as_of", as_of)
-    ags = list(agreements)
-    pays = list(payments)
+    ags = check_sequence("agreements", agreements, "Agreements")
+    pays = check_sequence("payments", payments, "payment lists, one per agreement")
     if len(pays) != len(ags):
         raise InputError("payments", len(pays), f"one payment list per agreement ({len(ags)})")
     for i, ag in enumerate(ags):
@@ -1524,7 +1526,8 @@ def figures_many(agreements, as_of, payments) -> pd.DataFrame:
             raise InputError(f"agreements[{i}]", ag, "a repayplan Agreement")
         if day < ag.signed:
             raise InputError("as_of", day, f"a date on or after the signing date {ag.signed} of agreements[{i}]")
-    read = [_read_payments(p, ag.signed, day, ag.minor_units) for ag, p in zip(ags, pays, strict=True)]
+    read = [_read_payments(p, ag.signed, day, ag.minor_units, f"payments[{i}]")
+            for i, (ag, p) in enumerate(zip(ags, pays, strict=True))]
     out = {k: [None] * len(ags) for k in _FIGURES}
     groups: dict = {}
     for i, ag in enumerate(ags):
@@ -1691,8 +1694,8 @@ def status_many(agreements, as_of, payments, *, minor: bool = False) -> pd.DataF
     Decimal('154.71')
     """
     day = check_date("as_of", as_of)
-    ags = list(agreements)
-    pays = list(payments)
+    ags = check_sequence("agreements", agreements, "Agreements")
+    pays = check_sequence("payments", payments, "payment lists, one per agreement")
     if len(pays) != len(ags):
         raise InputError("payments", len(pays), f"one payment list per agreement ({len(ags)})")
     for i, ag in enumerate(ags):
@@ -1700,6 +1703,7 @@ def status_many(agreements, as_of, payments, *, minor: bool = False) -> pd.DataF
             raise InputError(f"agreements[{i}]", ag, "a repayplan Agreement")
         if day < ag.signed:
             raise InputError("as_of", day, f"a date on or after the signing date {ag.signed} of agreements[{i}]")
+    minor = check_bool("minor", minor)
     rows: list = [None] * len(ags)
     read: list = [None] * len(ags)
     groups: dict = {}
@@ -1708,7 +1712,7 @@ def status_many(agreements, as_of, payments, *, minor: bool = False) -> pd.DataF
             read[i] = _read_minor(pays[i], ag.signed, day, f"payments[{i}]")
         if _batchable(ag):
             if not minor:
-                read[i] = _read_payments(pays[i], ag.signed, day, ag.minor_units)
+                read[i] = _read_payments(pays[i], ag.signed, day, ag.minor_units, f"payments[{i}]")
             rs = ag.rules
             key = (rs.allocation_order, rs.allocation_by, rs.compound_interest, rs.accrual_day_count,
                    ag.grace_days, ag.minor_units)

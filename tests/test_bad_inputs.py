@@ -75,7 +75,8 @@ def test_evaluate_refuses_chunk_minus_one():
 
 
 def test_a_down_payment_with_more_decimals_than_the_currency_is_an_error():
-    refused("down_payment", rp.Plan(down_payment=1000.005).terms, CLAIM)
+    # refused at construction: no currency repayplan knows has 3 decimals (PLAN_MAX_DECIMALS)
+    refused("down_payment", rp.Plan, down_payment=1000.005)
     # and 1000.01 is taken exactly: 100,001 fen at signing
     assert rp.Plan(down_payment=1000.01).terms(CLAIM).signing == 100_001
 

@@ -655,7 +655,7 @@ def test_status_many_refuses_what_status_refuses():
     assert e.value.field == "as_of"
     with pytest.raises(InputError) as e:  # a statement imported twice, as Agreement.status
         status_many([ag], date(2027, 1, 5), [[(date(2027, 1, 1), 100), (date(2027, 1, 1), 100)]])
-    assert e.value.field == "payments[1]"
+    assert e.value.field == "payments[0][1]"  # the first agreement's second payment, as with minor=True
     for bad, field in [([(date(2027, 1, 1), 1.5)], "payments[0][0].amount"),
                        ([(date(2027, 1, 1), -1)], "payments[0][0].amount"),
                        ([(date(2026, 11, 30), 1)], "payments[0][0].date"),

@@ -23,7 +23,15 @@ import numpy as np
 import pandas as pd
 
 from .. import money
-from .._validate import as_decimal, check_date, check_int
+from .._validate import (
+    MAX_TEXT,
+    as_decimal,
+    check_choice,
+    check_date,
+    check_int,
+    check_sequence,
+    check_text,
+)
 from ..errors import InputError, RepayplanError
 
 __all__ = ["Register", "ConflictError", "RegisterError", "ImportResult", "default_location",
@@ -172,14 +180,18 @@ def _id(field: str, value) -> int:
     return check_int(field, value, low=1, high=2**62)
 
 
-def _text(field: str, value, *, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise InputError(field, value, "text")
-    if "\x00" in value:
-        raise InputError(field, value, "text without NUL characters")
+def _text(field: str, value, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
+    check_text(field, value, max_length=max_length, allow_nul=False)
     if required and not value.strip():
         raise InputError(field, value, "non-empty text")
     return value
+
+
+#: The longest user name, and the longest minutes of a meeting (markdown), in characters.
+MAX_USER = 200
+MAX_MINUTES = 200_000
+#: The entities of the audit log.
+AUDIT_ENTITIES = ("case", "agreement", "payments")
 
 
 def _breach_doc(clauses) -> list:
@@ -251,7 +263,7 @@ class Register:
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-        self.user = _user() if user is None else _text("user", user, required=True)
+        self.user = _user() if user is None else _text("user", user, required=True, max_length=MAX_USER)
         raw = url if url is not None else (os.environ.get(ENV_VAR) or default_location())
         if isinstance(raw, os.PathLike) or (isinstance(raw, str) and "://" not in raw):
             if not str(raw).strip():
@@ -444,8 +456,14 @@ class Register:
 
         if not isinstance(case, Case):
             raise InputError("case", type(case).__name__, "a repayplan.case.Case")
-        if format not in ("toml", "json"):
-            raise InputError("format", format, "'toml' or 'json'")
+        check_choice("format", format, ("toml", "json"))
+        if base is not None:
+            if case_id is None:
+                raise InputError("base", base, "None for a new case (base is the version a change "
+                                 "of case case_id was made from)")
+            base = _id("base", base)
+        if session is not None and not isinstance(session, Mapping):
+            raise InputError("session", session, "a mapping (the dashboard's view of the case), or None")
         text = case.dumps(format)
         state = None if session is None else _dumps(dict(session))
         now = _now()
@@ -461,7 +479,7 @@ class Register:
             self._seen[cid] = 1
             return int(cid)
         cid = _id("case_id", case_id)
-        base = self._seen.get(cid) if base is None else check_int("base", base, low=1)
+        base = self._seen.get(cid) if base is None else base
         with self._write("save", "case") as (conn, log):
             current = conn.execute(select(CaseRow.version).where(CaseRow.id == cid)).scalar()
             if current is None:
@@ -689,7 +707,7 @@ class Register:
             if not isinstance(e, Mapping):
                 raise InputError(f"entries[{i}]", e, "a mapping")
         doc = _dumps([dict(e) for e in entries])
-        _text("minutes", minutes)
+        _text("minutes", minutes, max_length=MAX_MINUTES)
         with self._write("meeting", "case") as (conn, log):
             if conn.execute(select(CaseRow.id).where(CaseRow.id == cid)).first() is None:
                 raise self._unknown(conn, "case_id", cid)
@@ -797,7 +815,7 @@ class Register:
 
         q = select(Audit.at, Audit.actor, Audit.action, Audit.entity, Audit.entity_id, Audit.detail)
         if entity is not None:
-            q = q.where(Audit.entity == entity)
+            q = q.where(Audit.entity == check_choice("entity", entity, AUDIT_ENTITIES))
         if entity_id is not None:
             q = q.where(Audit.entity_id == _id("entity_id", entity_id))
         with self._read() as conn:
@@ -847,6 +865,16 @@ class Register:
 
         cid = _id("case_id", case_id)
         _text("plan", plan)
+        signed = check_date("signed", signed)
+        _text("name", name)
+        # the Agreement's own checks, before the case is read and parsed (which takes time)
+        from ..tracking import OVERPAYMENT, _read_clauses
+
+        check_int("grace_days", grace_days, low=0, high=365)
+        check_choice("overpayment", overpayment, OVERPAYMENT)
+        _read_clauses(breach)
+        if penalty_rate is not None:
+            as_decimal("penalty_rate", penalty_rate)
         with self._read() as conn:
             row = self._version_row(conn, cid, version)
         case = self._load_text(row.id, row.text, row.format, f"case {cid} version {row.version}")
@@ -969,6 +997,8 @@ class Register:
         _text("memo", memo)
         if reference is not None:
             _text("reference", reference, required=True)
+        if currency is not None:
+            _text("currency", currency, required=True, max_length=3)
         with self._write("pay", "agreement") as (conn, log):
             row = self._agreement_row(conn, aid)
             minor = self._check_payment(row, day, amount, currency)
@@ -1222,7 +1252,9 @@ class Register:
         from .follow import status_frame
 
         day = check_date("as_of", as_of)
-        only = None if agreements is None else [_id("agreements", a) for a in agreements]
+        only = None if agreements is None else [
+            _id(f"agreements[{i}]", a)
+            for i, a in enumerate(check_sequence("agreements", agreements, "agreement ids"))]
         with self._read() as conn:
             return status_frame(self, conn, day, only)
 

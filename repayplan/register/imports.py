@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._validate import check_date
+from .._validate import check_date, check_sheet
 from ..errors import InputError
 
 __all__ = ["FIELDS", "read_statement"]
@@ -70,6 +70,7 @@ def read_statement(path, columns: Mapping | None = None, sheet=0):
     p = Path(path)
     if p.suffix.lower() not in _SUFFIXES:
         raise InputError("path", str(p), "a .csv or .xlsx statement")
+    check_sheet("sheet", sheet, csv_name=p.name if p.suffix.lower() == ".csv" else None)
     try:
         raw = p.read_bytes()
     except OSError as e:
@@ -94,7 +95,10 @@ def read_statement(path, columns: Mapping | None = None, sheet=0):
             frame = pd.read_excel(io.BytesIO(raw), sheet_name=sheet, dtype=object,
                                   engine="openpyxl")
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
-            KeyError, OSError) as e:
+            KeyError, OSError, IndexError) as e:
+        if p.suffix.lower() != ".csv" and ("worksheet" in str(e).lower() or isinstance(e, IndexError)):
+            raise InputError("sheet", sheet, f"a worksheet of {p.name} (its name, or its 0-based "
+                             "position)") from None
         what = "a CSV file in UTF-8 with a header line" if p.suffix.lower() == ".csv" else \
             "an xlsx workbook with a header row"
         raise InputError("path", str(p), what, " ".join(str(e).split())[:200]) from None
