@@ -34,6 +34,16 @@ Break-even
     The value :math:`x^*` of one assumption at which
     :math:`E[\text{NPV}](x^*) = \text{enforcement NPV}(x^*)`, found by
     :func:`scipy.optimize.brentq` on the seeded evaluation.
+The creditor's assumptions on an enforcement path
+    When the alternative is built from security (:meth:`Enforcement.from_security
+    <repayplan.evaluate.Enforcement.from_security>`), the recovery rate is the recovery on
+    what the security does not cover (the unsecured recovery :math:`u`), the delay the
+    path's months to the money :math:`D` (every step after filing moved by
+    :math:`s = D' - D` months) and the costs the creditor's own lawyer and appraisal fees;
+    the pushed path keeps the drawn scenarios
+    (:meth:`repayplan.security.EnforcementPath.with_assumption`).  Between whole months
+    :math:`n < x < n+1` the path is the mixture of the two with weights
+    :math:`n + 1 - x` and :math:`x - n`, so every value is linear in between.
 """
 
 from __future__ import annotations
@@ -388,7 +398,9 @@ class Sensitivity:
     ----------
     table : DataFrame
         One row per (assumption, side) with ``side`` "low" or "high": the assumption's
-        ``value``, the plan's ``expected_npv``, ``margin``, ``default_probability``,
+        ``value`` (on an enforcement path as :meth:`Enforcement.assumption
+        <repayplan.evaluate.Enforcement.assumption>` reads it), the plan's ``expected_npv``,
+        ``enforcement_npv``, ``margin``, ``default_probability``,
         ``dscr``, their changes from the base (``*_change``), the plan the search
         recommends under that assumption (``recommended``: its shortlist name, else its
         description or "none feasible"; ``recommended_plan``: the Plan) and ``changes``
@@ -490,7 +502,12 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
     :func:`repayplan.negotiate` ranks them.  The creditor's assumptions (recovery rate,
     delay, costs, discount rate) cannot move a plan's DSCR, default probability, cash at
     hand, term, burden or rule findings, so their pushes evaluate only the plans that meet
-    every constraint on those — the same recommendation, fewer plans.  What is not re-run: the local
+    every constraint on those — the same recommendation, fewer plans.  On an enforcement
+    path the recovery, delay and costs pushes push the path (:meth:`Enforcement.pushed
+    <repayplan.evaluate.Enforcement.pushed>`: the unsecured recovery, the months to the
+    money, the creditor's own fees), on the same drawn scenarios; a push outside what the
+    assumption can be (a recovery below 0, a procedure shorter than its steps allow) is
+    left out of the table.  What is not re-run: the local
     refinement of continuous dimensions around a new optimum (a :class:`Range` is searched
     on the points the negotiation visited) and, for ``"waterfall"``, the steps (the
     evaluated plans are ranked by the creditor's value).  ``recommended`` names the plan
@@ -614,9 +631,16 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
     assumption : str
         ``"recovery_rate"``, ``"delay_months"``, ``"costs"``, ``"discount_rate"`` (the
         creditor's fields), ``"cash_level"`` (a factor on the cash) or ``"cash_trend"`` (an
-        annual growth applied month by month, :math:`cf_k (1+g)^{k/12}`).
+        annual growth applied month by month, :math:`cf_k (1+g)^{k/12}`).  When the
+        creditor's enforcement is a path (:meth:`Enforcement.from_security
+        <repayplan.evaluate.Enforcement.from_security>`): the unsecured recovery (searched
+        to 1e-9, the waterfall takes it as an exact fraction), the path's months to the
+        money (between whole months the mixture of the two) and the creditor's own lawyer
+        and appraisal fees (:meth:`Enforcement.pushed <repayplan.evaluate.Enforcement.pushed>`).
     bracket : (low, high), optional
-        Where to look (default :data:`ASSUMPTIONS`; costs from 0 to the claim).
+        Where to look (default :data:`ASSUMPTIONS`; costs from 0 to the claim; on a path the
+        delay from the shortest procedure, judgment, execution and filing cut to 0, to 120
+        months beyond the path's own).
 
     Returns
     -------
@@ -646,6 +670,15 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
     >>> x = break_even(rp.Plan(settlement_discount=0.25, settlement_by=6), claim, cash, bank, "recovery_rate")
     >>> round(x, 6), round((781_500 / 1.005**6 * 1.005**18 + 50_000) / 1_042_000, 6)
     (0.844243, 0.844243)
+
+    On the sample case the alternative is a path (the factory, the CNC line, the owner's
+    guarantee): the recommended plan beats suing unless the company's other assets would
+    yield more than 91.7 % of what the security leaves unpaid (3 % is assumed):
+
+    >>> case = rp.Case.sample()
+    >>> res = case.negotiate()
+    >>> break_even(res.best, case.claim, res.cashflow, case.creditor, "recovery_rate")
+    0.916950282
     """
     from scipy.optimize import brentq
 
