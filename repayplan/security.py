@@ -970,12 +970,16 @@ class EnforcementPath:
         due = Claim(principal=k, overdue_principal=k, interest=k, **like)    # overdue P, unpaid I
         not_due = Claim(principal=k, **like)                                   # P not yet due
         n = {key: [0] for key in ("pp", "i", "ni", "np")}
+        seen = self.__dict__.setdefault("_basis_cache", {})   # by month: the claim's alone (with_assumption)
         for m in range(1, top + 1):
-            b, d = due.accrue(self._date(m)), not_due.accrue(self._date(m))
-            n["pp"].append(money.to_minor(b.penalty - b.compound, units))  # penalty on overdue P
-            n["i"].append(money.to_minor(b.compound, units))               # compound on unpaid I
-            n["ni"].append(money.to_minor(d.interest, units))              # contract interest on P not due
-            n["np"].append(money.to_minor(d.penalty, units))               # penalty on it once due
+            if m not in seen:
+                b, d = due.accrue(self._date(m)), not_due.accrue(self._date(m))
+                seen[m] = (money.to_minor(b.penalty - b.compound, units),  # penalty on overdue P
+                           money.to_minor(b.compound, units),              # compound on unpaid I
+                           money.to_minor(d.interest, units),              # contract interest on P not due
+                           money.to_minor(d.penalty, units))               # penalty on it once due
+            for key, x in zip(("pp", "i", "ni", "np"), seen[m], strict=True):
+                n[key].append(x)
         dt = object if den > 2**40 else np.int64
         put("_basis_den", den)
         for key, vals in n.items():
@@ -1472,9 +1476,10 @@ class EnforcementPath:
                 short -= cut
             proc = proc.replace(**change)
         out = object.__new__(EnforcementPath)
-        keep = {k: v for k, v in self.__dict__.items() if k not in ("_grid_cache", "_ledger_cache")}
-        out.__dict__.update(keep, security=sec, procedure=proc)
-        out.__dict__["_ledger_cache"] = dict(self.__dict__.get("_ledger_cache", {}))  # the same claim's ledger
+        caches = ("_grid_cache", "_ledger_cache", "_basis_cache")
+        out.__dict__.update({k: v for k, v in self.__dict__.items() if k not in caches}, security=sec, procedure=proc)
+        for k in caches[1:]:       # the same claim's ledger, by month
+            out.__dict__[k] = dict(self.__dict__.get(k, {}))
         if self.exact and sec.unsecured_recovery != self.security.unsecured_recovery:
             out._draw()            # the enumeration has an axis for the debtor's other assets only when they pay
         if name == "delay_months" or self.exact:
