@@ -35,8 +35,8 @@ Break-even
     :math:`E[\text{NPV}](x^*) = \text{enforcement NPV}(x^*)`, found by
     :func:`scipy.optimize.brentq` on the seeded evaluation.
 The creditor's assumptions on an enforcement path
-    When the alternative is built from security (:meth:`Enforcement.from_security
-    <repayplan.evaluate.Enforcement.from_security>`), the recovery rate is the recovery on
+    When the alternative is built from security
+    (:meth:`repayplan.evaluate.Enforcement.from_security`), the recovery rate is the recovery on
     what the security does not cover (the unsecured recovery :math:`u`), the delay the
     path's months to the money :math:`D` (every step after filing moved by
     :math:`s = D' - D` months) and the costs the creditor's own lawyer and appraisal fees;
@@ -320,7 +320,7 @@ class _Seeded:
         return cf * level if level != 1.0 else cf
 
     def creditor_with(self, changes: dict):
-        """The creditor with its enforcement path pushed (:meth:`Enforcement.pushed`), kept."""
+        """The creditor with its enforcement path pushed (:meth:`repayplan.evaluate.Enforcement.pushed`)."""
         key = tuple(sorted(changes.items()))
         if key not in self.pushed:
             enf = self.creditor.enforcement
@@ -374,7 +374,7 @@ class _Seeded:
 
 #: The assumptions that move only the creditor's figures (see :func:`sensitivity`).
 _CREDITOR_SIDE = ("recovery_rate", "delay_months", "costs", "discount_rate")
-#: Those of them that an enforcement path reads its own way (:meth:`Enforcement.pushed`).
+#: Those of them that an enforcement path reads its own way (:meth:`repayplan.evaluate.Enforcement.pushed`).
 _PATH_SIDE = ("recovery_rate", "delay_months", "costs")
 
 
@@ -398,8 +398,8 @@ class Sensitivity:
     ----------
     table : DataFrame
         One row per (assumption, side) with ``side`` "low" or "high": the assumption's
-        ``value`` (on an enforcement path as :meth:`Enforcement.assumption
-        <repayplan.evaluate.Enforcement.assumption>` reads it), the plan's ``expected_npv``,
+        ``value`` (on an enforcement path as
+        :meth:`repayplan.evaluate.Enforcement.assumption` reads it), the plan's ``expected_npv``,
         ``enforcement_npv``, ``margin``, ``default_probability``,
         ``dscr``, their changes from the base (``*_change``), the plan the search
         recommends under that assumption (``recommended``: its shortlist name, else its
@@ -503,8 +503,8 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
     delay, costs, discount rate) cannot move a plan's DSCR, default probability, cash at
     hand, term, burden or rule findings, so their pushes evaluate only the plans that meet
     every constraint on those — the same recommendation, fewer plans.  On an enforcement
-    path the recovery, delay and costs pushes push the path (:meth:`Enforcement.pushed
-    <repayplan.evaluate.Enforcement.pushed>`: the unsecured recovery, the months to the
+    path the recovery, delay and costs pushes push the path
+    (:meth:`repayplan.evaluate.Enforcement.pushed`: the unsecured recovery, the months to the
     money, the creditor's own fees), on the same drawn scenarios; a push outside what the
     assumption can be (a recovery below 0, a procedure shorter than its steps allow) is
     left out of the table.  What is not re-run: the local
@@ -632,11 +632,11 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
         ``"recovery_rate"``, ``"delay_months"``, ``"costs"``, ``"discount_rate"`` (the
         creditor's fields), ``"cash_level"`` (a factor on the cash) or ``"cash_trend"`` (an
         annual growth applied month by month, :math:`cf_k (1+g)^{k/12}`).  When the
-        creditor's enforcement is a path (:meth:`Enforcement.from_security
-        <repayplan.evaluate.Enforcement.from_security>`): the unsecured recovery (searched
+        creditor's enforcement is a path
+        (:meth:`repayplan.evaluate.Enforcement.from_security`): the unsecured recovery (searched
         to 1e-9, the waterfall takes it as an exact fraction), the path's months to the
         money (between whole months the mixture of the two) and the creditor's own lawyer
-        and appraisal fees (:meth:`Enforcement.pushed <repayplan.evaluate.Enforcement.pushed>`).
+        and appraisal fees (:meth:`repayplan.evaluate.Enforcement.pushed`).
     bracket : (low, high), optional
         Where to look (default :data:`ASSUMPTIONS`; costs from 0 to the claim; on a path the
         delay from the shortest procedure, judgment, execution and filing cut to 0, to 120
