@@ -177,6 +177,8 @@ def test_the_sample_cases_enforcement_pushes_move_its_value_the_right_way(sample
                 assert row[k] == pytest.approx(other[k], rel=1e-12), (name, side, k)
     base = rp.evaluate([res.best], case.claim, res.cashflow, case.creditor).iloc[0]
     assert s.base["enforcement_npv"] == pytest.approx(base["enforcement_npv"], rel=1e-12)
+    ax = s.tornado("enforcement_npv")     # one bar per assumption and side that was pushed
+    assert len(ax.patches) == 2 * len({a for a, _ in t.index})
 
 
 def test_the_sample_cases_break_even_recovery_gives_equal_values(sample):
