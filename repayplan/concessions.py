@@ -34,6 +34,16 @@ Break-even
     The value :math:`x^*` of one assumption at which
     :math:`E[\text{NPV}](x^*) = \text{enforcement NPV}(x^*)`, found by
     :func:`scipy.optimize.brentq` on the seeded evaluation.
+The creditor's assumptions on an enforcement path
+    When the alternative is built from security
+    (:meth:`repayplan.evaluate.Enforcement.from_security`), the recovery rate is the recovery on
+    what the security does not cover (the unsecured recovery :math:`u`), the delay the
+    path's months to the money :math:`D` (every step after filing moved by
+    :math:`s = D' - D` months) and the costs the creditor's own lawyer and appraisal fees;
+    the pushed path keeps the drawn scenarios
+    (:meth:`repayplan.security.EnforcementPath.with_assumption`).  Between whole months
+    :math:`n < x < n+1` the path is the mixture of the two with weights
+    :math:`n + 1 - x` and :math:`x - n`, so every value is linear in between.
 """
 
 from __future__ import annotations
@@ -278,8 +288,13 @@ class _Seeded:
         self.batch = plan_batch(self.plans, claim)
         self.cf = align_cashflow(cashflow, claim, self.batch.payments.shape[1] - 1)
         enf = creditor.enforcement
-        self.base = {"recovery_rate": enf.recovery_rate, "delay_months": float(enf.delay_months),
-                     "costs": float(enf.costs), "discount_rate": creditor.discount_rate}
+        # what evaluate_batch reads (the quick form's figures; on a path its summary, for the
+        # borrower's side) and the assumptions as they are pushed (on a path: the unsecured
+        # recovery, the months to the money, the creditor's own fees; Enforcement.pushed)
+        self.params = {"recovery_rate": enf.recovery_rate, "delay_months": float(enf.delay_months),
+                       "costs": float(enf.costs), "discount_rate": creditor.discount_rate}
+        self.base = {**{k: enf.assumption(k) for k in _PATH_SIDE}, "discount_rate": creditor.discount_rate}
+        self.pushed = {}           # pushed creditors, shared by the subsets (the same claim)
 
     def subset(self, idx) -> _Seeded:
         """The same evaluation restricted to the plans ``idx`` (their schedules reused)."""
@@ -304,27 +319,71 @@ class _Seeded:
             cf = cf * (1.0 + trend) ** (np.arange(1, cf.shape[1] + 1) / 12.0)
         return cf * level if level != 1.0 else cf
 
+    def creditor_with(self, changes: dict):
+        """The creditor with its enforcement path pushed (:meth:`repayplan.evaluate.Enforcement.pushed`)."""
+        key = tuple(sorted(changes.items()))
+        if key not in self.pushed:
+            enf = self.creditor.enforcement
+            for name, value in changes.items():
+                enf = enf.pushed(name, value)
+            self.pushed[key] = self.creditor.replace(enforcement=enf)
+        return self.pushed[key]
+
+    def bounds(self, name: str) -> tuple:
+        """The values ``name`` can take: a share from 0 to 1; on a path the months to the money
+        from the shortest the procedure allows (judgment, execution and filing cut to 0) to
+        600 months of judgment (:meth:`EnforcementPath.with_assumption`); else from 0."""
+        enf = self.creditor.enforcement
+        if name == "recovery_rate":
+            return (0.0, 1.0)
+        if name == "delay_months" and enf.path is not None:
+            p = enf.path.procedure
+            return (float(enf.delay_months - p.judgment_months - p.execution_months - p.filing_months),
+                    float(enf.delay_months + 600 - p.judgment_months))
+        return (0.0, np.inf)
+
     def frame(self, **assume) -> pd.DataFrame:
         from .evaluate import evaluate_batch
 
+        assume = dict(assume)
         cash = {k: assume.pop(k) for k in ("cash_level", "cash_trend", "cash_volatility") if k in assume}
-        params = {**self.base, **assume}
+        params = {**self.params, **assume}
         cf = self.cash(cash.get("cash_level", 1.0), cash.get("cash_trend", 0.0), cash.get("cash_volatility", 1.0))
-        frame, _ = evaluate_batch(self.batch, self.claim, self.cashflow, self.creditor, self.borrower, cf=cf,
+        creditor = self.creditor
+        on_path = {k: float(assume.pop(k)) for k in _PATH_SIDE if k in assume} \
+            if creditor.enforcement.path is not None else {}
+        delay = on_path.get("delay_months")
+        if delay is not None and delay != np.floor(delay):
+            # between whole months: the mixture of the two (value linear in the path's value)
+            lo = float(np.floor(delay))
+            f = delay - lo
+            a = self.frame(**cash, **assume, **{**on_path, "delay_months": lo})
+            b = self.frame(**cash, **assume, **{**on_path, "delay_months": lo + 1.0})
+            cols = [c for c in a.columns if a[c].dtype == np.float64]
+            out = a.copy()
+            out[cols] = (1.0 - f) * a[cols] + f * b[cols]
+            return out
+        if on_path:
+            creditor = self.creditor_with(on_path)
+            e = creditor.enforcement
+            params.update(recovery_rate=e.recovery_rate, delay_months=float(e.delay_months), costs=float(e.costs))
+        frame, _ = evaluate_batch(self.batch, self.claim, self.cashflow, creditor, self.borrower, cf=cf,
                                    params=params)
         return frame
 
 
 #: The assumptions that move only the creditor's figures (see :func:`sensitivity`).
 _CREDITOR_SIDE = ("recovery_rate", "delay_months", "costs", "discount_rate")
+#: Those of them that an enforcement path reads its own way (:meth:`repayplan.evaluate.Enforcement.pushed`).
+_PATH_SIDE = ("recovery_rate", "delay_months", "costs")
 
 
-def _pushed(name, base, push):
-    """The assumption's value after a push (absolute for rates and the delay, a factor otherwise)."""
+def _pushed(name, base, push, bounds=(0.0, np.inf)):
+    """The assumption's value after a push (absolute for rates and the delay, a factor otherwise);
+    ``None`` outside ``bounds``."""
     if name in ("recovery_rate", "delay_months", "discount_rate"):
         value = base + push
-        low = 0.0
-        high = 1.0 if name == "recovery_rate" else np.inf
+        low, high = bounds
         return value if low <= value <= high else None
     if name == "costs":
         return base * push
@@ -339,7 +398,9 @@ class Sensitivity:
     ----------
     table : DataFrame
         One row per (assumption, side) with ``side`` "low" or "high": the assumption's
-        ``value``, the plan's ``expected_npv``, ``margin``, ``default_probability``,
+        ``value`` (on an enforcement path as
+        :meth:`repayplan.evaluate.Enforcement.assumption` reads it), the plan's ``expected_npv``,
+        ``enforcement_npv``, ``margin``, ``default_probability``,
         ``dscr``, their changes from the base (``*_change``), the plan the search
         recommends under that assumption (``recommended``: its shortlist name, else its
         description or "none feasible"; ``recommended_plan``: the Plan) and ``changes``
@@ -378,7 +439,8 @@ class Sensitivity:
         """
         col = f"{metric}_change"
         if col not in self.table.columns:
-            raise InputError("metric", metric, "one of expected_npv, margin, default_probability, dscr")
+            raise InputError("metric", metric, "one of expected_npv, enforcement_npv, margin, default_probability, "
+                                               "dscr")
         t = self.table[col].unstack("side").reindex(columns=["low", "high"])
         order = t.abs().max(axis=1).sort_values().index
         t = t.loc[order].fillna(0.0).rename(columns={"low": "pushed down", "high": "pushed up"})
@@ -440,7 +502,12 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
     :func:`repayplan.negotiate` ranks them.  The creditor's assumptions (recovery rate,
     delay, costs, discount rate) cannot move a plan's DSCR, default probability, cash at
     hand, term, burden or rule findings, so their pushes evaluate only the plans that meet
-    every constraint on those — the same recommendation, fewer plans.  What is not re-run: the local
+    every constraint on those — the same recommendation, fewer plans.  On an enforcement
+    path the recovery, delay and costs pushes push the path
+    (:meth:`repayplan.evaluate.Enforcement.pushed`: the unsecured recovery, the months to the
+    money, the creditor's own fees), on the same drawn scenarios; a push outside what the
+    assumption can be (a recovery below 0, a procedure shorter than its steps allow) is
+    left out of the table.  What is not re-run: the local
     refinement of continuous dimensions around a new optimum (a :class:`Range` is searched
     on the points the negotiation visited) and, for ``"waterfall"``, the steps (the
     evaluated plans are ranked by the creditor's value).  ``recommended`` names the plan
@@ -512,7 +579,7 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
             return "none feasible"
         return short.get(SearchContext.key(plans[i]), plans[i].describe())
 
-    keys = ["expected_npv", "margin", "default_probability", "dscr"]
+    keys = ["expected_npv", "enforcement_npv", "margin", "default_probability", "dscr"]
     base_frame = seeded.frame()
     base = base_frame.iloc[0][keys]
     base_choice = choose(base_frame)
@@ -530,7 +597,7 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
     for name, (lo, hi) in pushes.items():
         ref = seeded.base.get(name)
         for side, push in (("low", lo), ("high", hi)):
-            value = _pushed(name, ref, push) if ref is not None else push
+            value = _pushed(name, ref, push, seeded.bounds(name)) if ref is not None else push
             if value is None or (ref is not None and value == ref):
                 continue  # out of range, or no change (half of zero costs)
             if name in _CREDITOR_SIDE:
@@ -564,9 +631,16 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
     assumption : str
         ``"recovery_rate"``, ``"delay_months"``, ``"costs"``, ``"discount_rate"`` (the
         creditor's fields), ``"cash_level"`` (a factor on the cash) or ``"cash_trend"`` (an
-        annual growth applied month by month, :math:`cf_k (1+g)^{k/12}`).
+        annual growth applied month by month, :math:`cf_k (1+g)^{k/12}`).  When the
+        creditor's enforcement is a path
+        (:meth:`repayplan.evaluate.Enforcement.from_security`): the unsecured recovery (searched
+        to 1e-9, the waterfall takes it as an exact fraction), the path's months to the
+        money (between whole months the mixture of the two) and the creditor's own lawyer
+        and appraisal fees (:meth:`repayplan.evaluate.Enforcement.pushed`).
     bracket : (low, high), optional
-        Where to look (default :data:`ASSUMPTIONS`; costs from 0 to the claim).
+        Where to look (default :data:`ASSUMPTIONS`; costs from 0 to the claim; on a path the
+        delay from the shortest procedure, judgment, execution and filing cut to 0, to 120
+        months beyond the path's own).
 
     Returns
     -------
@@ -596,6 +670,15 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
     >>> x = break_even(rp.Plan(settlement_discount=0.25, settlement_by=6), claim, cash, bank, "recovery_rate")
     >>> round(x, 6), round((781_500 / 1.005**6 * 1.005**18 + 50_000) / 1_042_000, 6)
     (0.844243, 0.844243)
+
+    On the sample case the alternative is a path (the factory, the CNC line, the owner's
+    guarantee): the recommended plan beats suing unless the company's other assets would
+    yield more than 91.7 % of what the security leaves unpaid (3 % is assumed):
+
+    >>> case = rp.Case.sample()
+    >>> res = case.negotiate()
+    >>> break_even(res.best, case.claim, res.cashflow, case.creditor, "recovery_rate")
+    0.916950282
     """
     from scipy.optimize import brentq
 
@@ -615,13 +698,20 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
                                 or len(bracket) != 2):
         raise InputError("bracket", bracket, "None or a pair (low, high)")
     seeded = _Seeded([plan], claim, cashflow, creditor, borrower)
-    lo, hi = bracket if bracket is not None else (ASSUMPTIONS[assumption] or (0.0, float(claim.total)))
+    on_path = creditor.enforcement.path is not None and assumption in _PATH_SIDE
+    default = ASSUMPTIONS[assumption] or (0.0, float(claim.total))
+    if on_path and assumption == "delay_months":  # from the shortest procedure to ten more years
+        low, high = seeded.bounds(assumption)
+        default = (max(0.0, low), min(high, creditor.enforcement.delay_months + 120.0))
+    lo, hi = bracket if bracket is not None else default
     lo, hi = float(as_decimal("bracket", lo)), float(as_decimal("bracket", hi))
     if not hi > lo:
         raise InputError("bracket", bracket, "(low, high) with low < high")
+    # a path's unsecured recovery is an exact fraction in its waterfall: searched to 1e-9
+    exact = (lambda x: round(x, 9)) if on_path and assumption == "recovery_rate" else float
 
     def gap(x):
-        f = seeded.frame(**{assumption: float(x)})
+        f = seeded.frame(**{assumption: exact(x)})
         return float(f["expected_npv"].iloc[0] - f["enforcement_npv"].iloc[0])
 
     a, b = gap(lo), gap(hi)
@@ -632,7 +722,7 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
     if np.sign(a) == np.sign(b):
         raise InfeasibleError(f"the plan's expected NPV stays {'above' if a > 0 else 'below'} the enforcement NPV "
                               f"for {assumption} from {lo:g} to {hi:g} (gap {a:,.2f} and {b:,.2f})")
-    return float(brentq(gap, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps))
+    return exact(brentq(gap, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps))
 
 
 def _check_plan_claim(plan, claim) -> None:

@@ -54,6 +54,7 @@ from ._validate import (
     as_decimal,
     check_amount,
     check_bool,
+    check_choice,
     check_claim,
     check_fraction,
     check_int,
@@ -228,6 +229,56 @@ class Enforcement:
 
     def replace(self, **changes) -> Enforcement:
         return dataclasses.replace(self, **changes)
+
+    def pushed(self, name: str, value) -> Enforcement:
+        """The same alternative with one assumption changed, meaning the same on both forms.
+
+        ``name`` is ``"recovery_rate"``, ``"delay_months"`` or ``"costs"``.  On the quick
+        form the field itself (:meth:`replace`).  Built :meth:`from_security`, the path
+        pushed by :meth:`repayplan.security.EnforcementPath.with_assumption` (the recovery
+        on what the security does not cover, the months to the money, the creditor's own
+        lawyer and appraisal fees), on the same drawn scenarios, with its quick-form
+        summary stated again; :meth:`assumption` gives the value pushed.
+
+        Examples
+        --------
+        >>> Enforcement(recovery_rate=0.5, delay_months=18).pushed("recovery_rate", 0.6).recovery_rate
+        0.6
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> claim = rp.Claim(principal=1_000_000, annual_rate=0.05, as_of=date(2026, 1, 1))
+        >>> enf = Enforcement.from_security(rp.Security(collateral=[rp.Collateral("flat", appraisal=600_000,
+        ...                                 kind="real_estate")], unsecured_recovery=0.1), claim, seed=1)
+        >>> enf.assumption("recovery_rate"), enf.pushed("recovery_rate", 0.3).assumption("recovery_rate")
+        (0.1, 0.3)
+        >>> enf.delay_months, enf.pushed("delay_months", 30).delay_months
+        (24, 30)
+        """
+        check_choice("name", name, ("recovery_rate", "delay_months", "costs"))
+        if self.path is None:
+            return self.replace(**{name: value})
+        path = self.path.with_assumption(name, value)
+        s = path.summary()
+        return Enforcement(recovery_rate=s["recovery_rate"], delay_months=s["delay_months"], costs=s["costs"],
+                           path=path)
+
+    def assumption(self, name: str) -> float:
+        """The value of one assumption as :meth:`pushed` reads it.
+
+        The quick form's field; on a path the security's ``unsecured_recovery``, the
+        summary's ``delay_months``, the creditor's lawyer plus appraisal fees.
+
+        >>> Enforcement(costs=50_000).assumption("costs")
+        50000.0
+        """
+        check_choice("name", name, ("recovery_rate", "delay_months", "costs"))
+        if self.path is None:
+            return float(getattr(self, name))
+        if name == "recovery_rate":
+            return float(self.path.security.unsecured_recovery)
+        if name == "costs":
+            return float(self.path.procedure.lawyer_fee + self.path.procedure.appraisal_fee)
+        return float(self.delay_months)
 
 
 @dataclass(frozen=True)
@@ -1100,6 +1151,8 @@ def format_metric(key: str, value, lang: str = "en") -> str:
     ('0.2%', 'never')
     >>> format_metric("risk_class", "substandard", "zh"), format_metric("first_month_below_minimum", float("nan"), "zh")
     ('次级类', '从不')
+    >>> format_metric("modification_gain", -0.0017)          # a negative zero has no sign
+    '0.00'
     """
     import math
 
@@ -1119,14 +1172,25 @@ def format_metric(key: str, value, lang: str = "en") -> str:
     if unit == "probability":
         return format_probability(value)
     if unit == "currency":
-        return f"{value:,.2f}"
+        return _unsigned_zero(f"{value:,.2f}")
     if unit == "fraction a year":
-        return f"{value:.2%}"
+        return _unsigned_zero(f"{value:.2%}")
     if unit and unit.startswith("fraction"):
-        return f"{value:.1%}"
+        return _unsigned_zero(f"{value:.1%}")
     if unit in ("months", "count", "month"):
-        return f"{value:,.1f}" if isinstance(value, float) and value != int(value) else f"{int(value)}"
-    return f"{value:,.2f}"
+        return _unsigned_zero(f"{value:,.1f}") if isinstance(value, float) and value != int(value) else f"{int(value)}"
+    return _unsigned_zero(f"{value:,.2f}")
+
+
+def _unsigned_zero(text: str) -> str:
+    """A figure that rounds to zero, without its sign: ``"-0.00"`` reads ``"0.00"``.
+
+    >>> _unsigned_zero(f"{-0.001:,.2f}"), _unsigned_zero(f"{-0.0004:.1%}"), _unsigned_zero("-1.00")
+    ('0.00', '0.0%', '-1.00')
+    """
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        return text[1:]
+    return text
 
 
 def metric_text(key: str, value) -> str:

@@ -996,12 +996,16 @@ class EnforcementPath:
         due = Claim(principal=k, overdue_principal=k, interest=k, **like)    # overdue P, unpaid I
         not_due = Claim(principal=k, **like)                                   # P not yet due
         n = {key: [0] for key in ("pp", "i", "ni", "np")}
+        seen = self.__dict__.setdefault("_basis_cache", {})   # by month: the claim's alone (with_assumption)
         for m in range(1, top + 1):
-            b, d = due.accrue(self._date(m)), not_due.accrue(self._date(m))
-            n["pp"].append(money.to_minor(b.penalty - b.compound, units))  # penalty on overdue P
-            n["i"].append(money.to_minor(b.compound, units))               # compound on unpaid I
-            n["ni"].append(money.to_minor(d.interest, units))              # contract interest on P not due
-            n["np"].append(money.to_minor(d.penalty, units))               # penalty on it once due
+            if m not in seen:
+                b, d = due.accrue(self._date(m)), not_due.accrue(self._date(m))
+                seen[m] = (money.to_minor(b.penalty - b.compound, units),  # penalty on overdue P
+                           money.to_minor(b.compound, units),              # compound on unpaid I
+                           money.to_minor(d.interest, units),              # contract interest on P not due
+                           money.to_minor(d.penalty, units))               # penalty on it once due
+            for key, x in zip(("pp", "i", "ni", "np"), seen[m], strict=True):
+                n[key].append(x)
         dt = object if den > 2**40 else np.int64
         put("_basis_den", den)
         for key, vals in n.items():
@@ -1052,7 +1056,11 @@ class EnforcementPath:
         T0 = money.to_minor(self.claim.total, units)
         reach = max(1, int(np.abs(self._accrued_cents).max(initial=1)),
                     *(int(np.abs(getattr(self, "_basis_" + k)).max(initial=1)) for k in ("pp", "i", "ni", "np")))
-        big = int(x.max(initial=0)) * reach > 2**62
+        # the recovery shares enter as exact fractions: their denominators bound the products too
+        den = max(_fraction(r).denominator for r in [self.security.unsecured_recovery]
+                  + [g.recovery_rate for g in self.security.guarantees])
+        top = int(x.max(initial=0))
+        big = top * reach > 2**62 or (4 * top + reach) * den > 2**62
         dt = object if big else np.int64
         x = x.astype(dt)
         pr = money.div_round(x * P0, T0, nonneg=True) if P0 else x * 0
@@ -1427,6 +1435,82 @@ class EnforcementPath:
         ev = self.value(np.maximum(owed_prev, 0.0), discount_rate)
         return {"enforcement_npv": self.value(float(total), discount_rate) * np.ones(P),
                 "default_value": cum + v ** np.maximum(k - 1, 0) * ev}
+
+    def with_assumption(self, name: str, value) -> EnforcementPath:
+        r"""The same path, on the same drawn scenarios, with one creditor's assumption changed.
+
+        What :func:`repayplan.concessions.sensitivity` and :func:`repayplan.break_even`
+        push on a path, each assumption meaning what it means on the quick form:
+
+        ``"recovery_rate"``
+            The recovery on what the security does not cover: the security's
+            ``unsecured_recovery`` (0..1).  The collateral's haircuts, sale probabilities and
+            the guarantors' recovery rates do not move with it: they are the assets' own
+            figures, and the first reserve cannot go below the legal 70% anyway.
+        ``"delay_months"``
+            The path's months to the money, as :meth:`summary` states them (the quick
+            form's ``delay_months``), a whole number: every step after filing moves by
+            :math:`s = \text{value} - \text{summary()["delay_months"]}` months, the judgment
+            (:math:`t_j + s`; shortening beyond it takes the execution, then the filing
+            months), so that every event and the interest that runs to it move by *s*.
+        ``"costs"``
+            The creditor's own costs on the path, lawyer plus appraisal fees
+            (:class:`Procedure`), scaled in proportion (all on the lawyer when both are 0);
+            the court fees are the law's (:func:`court_fees`) and do not move.
+
+        The drawn outcomes (judgment, appeal, sales, assets reached) are copied, never drawn
+        again, so the pushed path differs from this one only by the assumption; an exact
+        path is enumerated again.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> claim = rp.Claim(principal=1_000_000, annual_rate=0.05, as_of=date(2026, 1, 1))
+        >>> sec = Security(collateral=[Collateral("flat", appraisal=600_000, kind="real_estate")],
+        ...                unsecured_recovery=0.1)
+        >>> path = EnforcementPath(sec, claim, Procedure(lawyer_fee=20_000), seed=1)
+        >>> later = path.with_assumption("delay_months", 30)       # six months longer in court
+        >>> path.summary()["delay_months"], later.summary()["delay_months"], later.procedure.judgment_months
+        (24, 30, 12)
+        >>> bool(later.value() < path.value() < path.with_assumption("recovery_rate", 0.3).value())
+        True
+        >>> round(path.value() - path.with_assumption("costs", 30_000).value(), 2)  # 10,000 more at filing
+        10000.0
+        """
+        check_choice("name", name, ("recovery_rate", "delay_months", "costs"))
+        sec, proc = self.security, self.procedure
+        if name == "recovery_rate":
+            sec = sec.replace(unsecured_recovery=value)
+        elif name == "costs":
+            total = money.quantize(check_amount("costs", value, allow_zero=True))
+            base = proc.lawyer_fee + proc.appraisal_fee
+            lawyer = total if base == 0 else money.quantize(total * proc.lawyer_fee / base)
+            proc = proc.replace(lawyer_fee=lawyer, appraisal_fee=total - lawyer)
+        else:
+            now = self.summary()["delay_months"]
+            fields = ("judgment_months", "execution_months", "filing_months")
+            shortest = now - sum(getattr(proc, k) for k in fields)
+            longest = now + _MONTHS_MAX - proc.judgment_months
+            shift = check_int("delay_months", value, low=shortest, high=longest) - now
+            change = {k: getattr(proc, k) for k in fields}
+            change["judgment_months"] += max(shift, 0)
+            short = max(-shift, 0)
+            for k in fields:      # shorter: the judgment first, then execution, then filing
+                cut = min(short, change[k])
+                change[k] -= cut
+                short -= cut
+            proc = proc.replace(**change)
+        out = object.__new__(EnforcementPath)
+        caches = ("_grid_cache", "_ledger_cache", "_basis_cache")
+        out.__dict__.update({k: v for k, v in self.__dict__.items() if k not in caches}, security=sec, procedure=proc)
+        for k in caches[1:]:       # the same claim's ledger, by month
+            out.__dict__[k] = dict(self.__dict__.get(k, {}))
+        if self.exact and sec.unsecured_recovery != self.security.unsecured_recovery:
+            out._draw()            # the enumeration has an axis for the debtor's other assets only when they pay
+        if name == "delay_months" or self.exact:
+            out._timeline()
+        return out
 
     def _repr_html_(self) -> str:
         return f"<div><b>{escape(repr(self))}</b>{self.waterfall().to_html()}</div>"
