@@ -1168,7 +1168,7 @@ def format_metric(key: str, value, lang: str = "en") -> str:
     if unit == "month" and isinstance(value, float) and math.isnan(value):
         return _METRIC_WORDS_ZH["never"] if zh else "never"
     if isinstance(value, float) and not math.isfinite(value):
-        return "—" if math.isnan(value) else "∞"
+        return "—" if math.isnan(value) else ("∞" if value > 0 else "−∞")
     if unit == "probability":
         return format_probability(value)
     if unit == "currency":
