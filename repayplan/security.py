@@ -1558,8 +1558,8 @@ def _exact_rate(x: np.ndarray):
     return num, den
 
 
-def values_many(accounts: pd.DataFrame, *, discount_rate: float = 0.06, procedure: Procedure | None = None,
-                currency: str = "CNY") -> np.ndarray:
+def values_many(accounts: pd.DataFrame, *, owed=None, discount_rate: float = 0.06,
+                procedure: Procedure | None = None, currency: str = "CNY") -> np.ndarray:
     r"""The enforcement value of many secured accounts at once, without a loop over accounts.
 
     Every row is the claim ``rp.Claim(principal, interest=…, penalty=…, fees=…,
@@ -1584,6 +1584,10 @@ def values_many(accounts: pd.DataFrame, *, discount_rate: float = 0.06, procedur
     accounts : pandas.DataFrame
         Columns ``principal`` (> 0), ``interest``, ``penalty``, ``fees`` (>= 0),
         ``annual_rate``, ``as_of``, ``recovery_rate`` and any of :data:`SECURITY_COLUMNS`.
+    owed : array_like, optional
+        What each account owes when enforcement starts (currency units, >= 0; default its
+        claim's total): as ``EnforcementPath.value(owed)``, what a plan left unpaid is the
+        claim's parts filled from the last class paid, all due, with penalty on its principal.
     discount_rate : float
         The creditor's annual rate, monthly at ``discount_rate / 12``.
     procedure : Procedure, optional
@@ -1641,6 +1645,15 @@ def values_many(accounts: pd.DataFrame, *, discount_rate: float = 0.06, procedur
     cents = {k: np.rint(data[k] * 10.0**units).astype(np.int64) for k in ("principal", "interest", "penalty", "fees")}
     rows = {"as_of": data["as_of"].to_numpy(dtype="datetime64[D]"), "annual_rate": data["annual_rate"],
             "recovery_rate": data["recovery_rate"], **cents, **sec}
+    if owed is not None:
+        allowed = f"one amount >= 0 per row ({len(accounts)}), with at most {units} decimal places, below 10**13"
+        try:
+            o = np.asarray(owed, dtype=float).reshape(-1)
+        except (TypeError, ValueError, OverflowError):
+            raise InputError("owed", owed, allowed) from None
+        if len(o) != len(accounts) or not np.all(np.isfinite(o)) or np.any(o < 0) or np.any(o >= 1e13):
+            raise InputError("owed", owed, allowed)
+        rows["owed"] = np.rint(o * 10.0**units).astype(np.int64)
     return _values_rows(rows, proc, d, units)
 
 
@@ -1742,7 +1755,8 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     # the ledger: contract interest on the principal (not due) to the judgment, rounded once
     tj = np.broadcast_to(t_judg, (A, S))
     gain = money.div_round(col(P0) * num_c * at(days, tj).astype(dt), den_c, nonneg=True)
-    acc, pre = _fees_cents(T0, units, proc.procedure, proc.preserve)
+    x = np.asarray(r.get("owed", T0), dtype=np.int64)
+    acc, pre = _fees_cents(x, units, proc.procedure, proc.preserve)
     lawyer = money.to_minor(proc.lawyer_fee, units)
     appraisal = money.to_minor(proc.appraisal_fee, units)
     on_debtor = acc + pre + (lawyer if proc.lawyer_fee_on_debtor else 0) \
@@ -1754,6 +1768,23 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     pe = it_j - ci
     pn = pr.copy()
     co = np.broadcast_to(col(on_debtor), shape).astype(dt).copy()
+    whole = (x == T0)[:, None]
+    if not whole.all():
+        # a default part-way through a plan: what is owed then, filled from the last class paid
+        # (EnforcementPath._owed_parts), all of it due, penalty on its principal to the judgment
+        rest, parts = x, {}
+        for name, base in (("pr", P0), ("ci", I0), ("pe", r["penalty"]), ("co", F0)):
+            parts[name] = np.minimum(rest, base)
+            rest = rest - parts[name]
+        parts["pr"] = parts["pr"] + rest
+        q = {k_: col(v_) for k_, v_ in parts.items()}
+        pe_p = q["pe"] + money.div_round(q["pr"] * num_c * at(days, tj).astype(dt), den_c, nonneg=True)
+        ci = np.where(whole, ci, q["ci"])
+        it_j = np.where(whole, it_j, pe_p + q["ci"])
+        pe = it_j - ci
+        pr = np.where(whole, pr, q["pr"])
+        pn = np.where(whole, pn, 0).astype(dt)
+        co = np.where(whole, co, co + q["co"])
     di = np.zeros(shape, dtype=dt)
     di_n = np.zeros(shape, dtype=dt)
     judgment_debt = co + pr + it_j
