@@ -1633,15 +1633,14 @@ def values_many(accounts: pd.DataFrame, *, owed=None, discount_rate: float = 0.0
     missing = [c for c in need if c not in accounts.columns]
     if missing:
         raise InputError("accounts.columns", list(accounts.columns), f"columns including {missing}")
-    from .portfolio import _validate
-
-    data, problems = _validate(accounts, need, units)
+    data, problems = _claim_cells(accounts, units)
     sec, sec_problems = security_cells(accounts, units)
     for table in (problems, sec_problems):
         if len(table):
             first = table.iloc[0]
-            label = accounts.index[int(first["pos"])]
-            raise InputError(f"accounts.{first['field']}[{label!r}]", first["value"], first["allowed"])
+            pos, name = int(first["pos"]), first["field"]
+            value = accounts[name].iloc[pos] if name in accounts.columns else None
+            raise InputError(f"accounts.{name}[{accounts.index[pos]!r}]", value, first["allowed"])
     cents = {k: np.rint(data[k] * 10.0**units).astype(np.int64) for k in ("principal", "interest", "penalty", "fees")}
     rows = {"as_of": data["as_of"].to_numpy(dtype="datetime64[D]"), "annual_rate": data["annual_rate"],
             "recovery_rate": data["recovery_rate"], **cents, **sec}
@@ -1655,6 +1654,42 @@ def values_many(accounts: pd.DataFrame, *, owed=None, discount_rate: float = 0.0
             raise InputError("owed", owed, allowed)
         rows["owed"] = np.rint(o * 10.0**units).astype(np.int64)
     return _values_rows(rows, proc, d, units)
+
+
+def _claim_cells(accounts: pd.DataFrame, units: int):
+    """The claim columns of :func:`values_many`, checked vectorised (as the portfolio's book)."""
+    from .kernel import float_decimals
+
+    problems, data = [], {}
+    for name, allowed in (("principal", "an amount > 0"), ("interest", "an amount >= 0"),
+                          ("penalty", "an amount >= 0"), ("fees", "an amount >= 0"),
+                          ("annual_rate", "a rate from 0 to 1 a year, as a fraction"),
+                          ("recovery_rate", "a fraction from 0 to 1"), ("as_of", "a date")):
+        raw = accounts[name]
+        if name == "as_of":
+            dates = pd.to_datetime(raw, errors="coerce")
+            bad = dates.isna().to_numpy().copy()
+            if pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_bool_dtype(raw.dtype):
+                bad[:] = True
+            data[name] = dates.where(~bad, pd.Timestamp("2000-01-01"))
+        else:
+            x = _cell_numbers(raw)
+            ok = np.isfinite(x) & ((x > 0) if name == "principal" else (x >= 0))
+            if name in ("annual_rate", "recovery_rate"):
+                ok &= x <= 1
+            else:
+                ok &= np.abs(x) < 1e13
+                ok[ok] &= float_decimals(x[ok]) <= units
+                allowed += f" with at most {units} decimal places, below 10**13"
+            bad = ~ok
+            data[name] = np.where(ok, x, 0.0)
+        if bad.any():
+            pos = np.flatnonzero(bad)
+            problems.append(pd.DataFrame({"pos": pos, "field": name, "allowed": allowed,
+                                          "value": pd.Series(raw.iloc[pos].tolist(), dtype=object).map(repr)}))
+    table = pd.concat(problems, ignore_index=True).sort_values("pos", kind="stable") if problems \
+        else pd.DataFrame({"pos": []})
+    return data, table
 
 
 def _values_rows(rows: dict, proc: Procedure, discount_rate: float, units: int, block: int = 4096) -> np.ndarray:
