@@ -1496,7 +1496,7 @@ def security_cells(accounts: pd.DataFrame, units: int = 2):
         text = raw.map(lambda s: s.strip() if isinstance(s, str) else s)
         code = np.full(n, -1, dtype=np.int64)
         for i, k in enumerate(allowed):
-            code[(text == k).to_numpy(dtype=bool)] = i
+            code[(text == k).to_numpy(dtype=bool, na_value=False)] = i
         bad = has & (code < 0)
         fail(name, bad)
         return has, bad, np.where(has & ~bad, code, default)
