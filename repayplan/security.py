@@ -114,7 +114,7 @@ from ._validate import (
 from .errors import InputError
 
 __all__ = ["KINDS", "Collateral", "Guarantee", "Security", "Procedure", "EnforcementPath", "court_fees",
-           "delay_interest"]
+           "delay_interest", "SECURITY_COLUMNS", "security_cells", "values_many"]
 
 #: Kinds of collateral and their defaults: liquidation ``haircut`` (share of the appraisal
 #: lost on a forced sale; it sets the first reserve, never below the legal 70%),
@@ -1466,6 +1466,11 @@ def security_cells(accounts: pd.DataFrame, units: int = 2):
     """
     from .kernel import float_decimals
 
+    if not isinstance(accounts, pd.DataFrame):
+        raise InputError("accounts", type(accounts).__name__, "a pandas DataFrame, one row per account")
+    if not any(k in accounts.columns for k in SECURITY_COLUMNS):
+        raise InputError("accounts.columns", list(accounts.columns), f"at least one of {list(SECURITY_COLUMNS)}")
+    units = check_int("units", units, low=0, high=6)
     n = len(accounts)
     problems = []
 
@@ -1634,7 +1639,8 @@ def values_many(accounts: pd.DataFrame, *, owed=None, discount_rate: float = 0.0
     if missing:
         raise InputError("accounts.columns", list(accounts.columns), f"columns including {missing}")
     data, problems = _claim_cells(accounts, units)
-    sec, sec_problems = security_cells(accounts, units)
+    bare = not any(k in accounts.columns for k in SECURITY_COLUMNS)          # no security: the path alone
+    sec, sec_problems = security_cells(accounts.assign(collateral_appraisal=np.nan) if bare else accounts, units)
     for table in (problems, sec_problems):
         if len(table):
             first = table.iloc[0]
