@@ -1730,7 +1730,8 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
 
     A = len(r["principal"])
     # the exact distribution, in the order EnforcementPath enumerates it: won, appeal, outcome, reached
-    grid = np.array(list(itertools.product(range(2), range(2), range(5), range(2))), dtype=np.int64)
+    # a lost case is worth minus the fees advanced in every scenario: only the won ones are run
+    grid = np.array(list(itertools.product(range(1, 2), range(2), range(5), range(2))), dtype=np.int64)
     g_won, g_app, g_out, g_res = grid.T
     S = len(grid)
     probs, keep_n, keep_d, auction, tts = _kind_tables(proc)
@@ -1740,7 +1741,7 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     reach = proc.preservation_probability + (1.0 - proc.preservation_probability) * proc.execution_probability
     res_p = np.where((u > 0)[:, None], np.array([1.0 - reach, reach])[None, :], np.array([0.0, 1.0])[None, :])
     w = np.ones((A, S))
-    w = w * np.array([1.0 - proc.judgment_probability, proc.judgment_probability])[g_won][None, :]
+    w = w * proc.judgment_probability
     w = w * np.array([1.0 - proc.appeal_probability, proc.appeal_probability])[g_app][None, :]
     w = w * np.take_along_axis(o_prob, np.broadcast_to(g_out, (A, S)), axis=1)
     w = w * np.take_along_axis(res_p, np.broadcast_to(g_res, (A, S)), axis=1)
@@ -1783,7 +1784,8 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
                              np.broadcast_to(np.arange(top + 1), (A, top + 1)))
     ordinal = (dates - np.datetime64("0001-01-01", "D")).astype(np.int64) + 1     # date.toordinal()
     days = ordinal - ordinal[:, :1]
-    at = lambda tab, m: np.take_along_axis(tab, np.broadcast_to(m, (A, S)), axis=1)  # noqa: E731
+    flat_at = (np.arange(A) * (top + 1))[:, None]
+    at = lambda tab, m: tab.reshape(-1)[flat_at + m]  # noqa: E731  tab[a, m[a, s]]
     num, den = _exact_rate(r["annual_rate"])
     den = den * 360
     P0, I0, F0 = r["principal"], r["interest"], r["fees"]
@@ -1889,4 +1891,5 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
         npv = npv + np.where(ok, cash * v ** when.astype(float), 0.0)
     out0 = (acc + pre + lawyer).astype(float)[:, None]
     npv = npv - out0 - np.where(won, appraisal * v ** t_exec.astype(float), 0.0)
-    return (npv / 10.0**units * w).sum(axis=1)
+    lost = (1.0 - proc.judgment_probability) * -out0[:, 0]
+    return ((npv * w).sum(axis=1) + lost) / 10.0**units
