@@ -1026,7 +1026,8 @@ class EnforcementPath:
         T0 = money.to_minor(self.claim.total, units)
         reach = max(1, int(np.abs(self._accrued_cents).max(initial=1)),
                     *(int(np.abs(getattr(self, "_basis_" + k)).max(initial=1)) for k in ("pp", "i", "ni", "np")))
-        big = int(x.max(initial=0)) * reach > 2**62
+        # x × P0 (the principal share) and x × the accrual numerators must fit in int64 after doubling
+        big = int(x.max(initial=0)) * max(reach, P0, T0) > 2**61
         dt = object if big else np.int64
         x = x.astype(dt)
         pr = money.div_round(x * P0, T0, nonneg=True) if P0 else x * 0
@@ -1790,8 +1791,15 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     den = den * 360
     P0, I0, F0 = r["principal"], r["interest"], r["fees"]
     T0 = P0 + I0 + r["penalty"] + F0
-    reach_top = int(np.abs(num).max(initial=1)) * (top * 31 + 1)
-    big = (int(T0.max(initial=0)) * 4 + 1) * reach_top > 2**62 or den.dtype == object
+    g_num, g_den = _exact_rate(r["guarantee_recovery_rate"])
+    u_num, u_den = _exact_rate(np.asarray(r["recovery_rate"], dtype=float))
+    span = top * 31 + 1                                                     # days, at most
+    reach_top = max(int(np.abs(num).max(initial=1)) * span, int(g_num.max(initial=1)), int(u_num.max(initial=1)),
+                    DELAY_RATE.numerator * span, 1)
+    amounts = int(T0.max(initial=0)) + int(np.max(r.get("owed", T0), initial=0)) + int(r["appraisal"].max(initial=0)) \
+        + int(r["capacity"].max(initial=0))
+    big = (amounts * 4 + 1) * reach_top > 2**61 or den.dtype == object or g_den.dtype == object \
+        or u_den.dtype == object
     dt = object if big else np.int64
     col = lambda x: np.asarray(x).astype(dt)[:, None]  # noqa: E731
     num_c, den_c = col(num), col(den)
@@ -1834,8 +1842,6 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     exe_fee = _band_fee(judgment_debt, _EXECUTION, units)
     deadline = at(ordinal, tj) + proc.performance_days
     cap_left = np.broadcast_to(col(r["capacity"]), shape).astype(dt).copy()
-    g_num, g_den = _exact_rate(r["guarantee_recovery_rate"])
-    u_num, u_den = _exact_rate(u)
     g_num, g_den, u_num, u_den = col(g_num), col(g_den), col(u_num), col(u_den)
     v = 1.0 / (1.0 + float(discount_rate) / 12.0)
     npv = np.zeros(shape)

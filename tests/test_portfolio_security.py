@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import repayplan as rp
 from repayplan import security
@@ -45,7 +47,7 @@ def one_by_one(row) -> tuple:
     claim = rp.Claim(principal=row["principal"], interest=row["interest"], penalty=row["penalty"], fees=row["fees"],
                      annual_rate=row["annual_rate"], as_of=pd.Timestamp(row["as_of"]).date())
     coll = [] if pd.isna(row["collateral_appraisal"]) else [rp.Collateral(
-        "c", appraisal=row["collateral_appraisal"], kind=row["collateral_kind"], lien_rank=int(row["lien_rank"]),
+        "c", appraisal=row["collateral_appraisal"], kind=row["collateral_kind"], lien_rank=1 if pd.isna(row["lien_rank"]) else int(row["lien_rank"]),
         prior_claims=0 if pd.isna(row["prior_claims"]) else row["prior_claims"])]
     gua = [] if pd.isna(row["guarantee_capacity"]) else [rp.Guarantee(
         "g", capacity=row["guarantee_capacity"], recovery_rate=row["guarantee_recovery_rate"],
@@ -171,3 +173,47 @@ def test_values_many_refuses_what_it_cannot_read():
         security.values_many(BOOK, procedure="quick")
     with pytest.raises(InputError, match="accounts"):
         security.values_many([1, 2])
+
+
+@settings(max_examples=25, deadline=None)
+@given(principal=st.integers(1_000_00, 50_000_000_00), interest=st.integers(0, 500_000_00),
+       rate=st.integers(0, 2400), day=st.integers(0, 900), kind=st.sampled_from([None, *security.KINDS]),
+       appraisal=st.integers(1, 80_000_000_00), rank=st.integers(1, 3), prior=st.integers(1, 20_000_000_00),
+       capacity=st.one_of(st.none(), st.integers(0, 30_000_000_00)), g_rate=st.integers(0, 100),
+       general=st.booleans(), u=st.integers(0, 100), share=st.integers(0, 130))
+def test_any_account_equals_its_own_path(principal, interest, rate, day, kind, appraisal, rank, prior, capacity,
+                                         g_rate, general, u, share):
+    row = {"account_id": "H", "principal": principal / 100, "interest": interest / 100, "penalty": interest / 300,
+           "fees": 0.0, "annual_rate": rate / 10_000, "as_of": pd.Timestamp("2026-01-31") + pd.Timedelta(days=day),
+           "recovery_rate": u / 100,
+           "collateral_appraisal": np.nan if kind is None else appraisal / 100, "collateral_kind": kind,
+           "lien_rank": np.nan if kind is None else rank,
+           "prior_claims": prior / 100 if kind is not None and rank > 1 else np.nan,
+           "guarantee_capacity": np.nan if capacity is None else capacity / 100,
+           "guarantee_recovery_rate": np.nan if capacity is None else g_rate / 100,
+           "guarantee_kind": None if capacity is None else ("general" if general else "joint")}
+    row["penalty"] = round(row["penalty"], 2)
+    book = pd.DataFrame([row])
+    claim, sec = one_by_one(book.iloc[0])
+    owed = round(float(claim.total) * share / 100, 2)
+    path = security.EnforcementPath(sec, claim, exact=True)
+    got = security.values_many(book, owed=[owed])[0], security.values_many(book)[0]
+    want = path.value(owed=owed), path.value()
+    assert got == pytest.approx(want, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize("principal", [21_474_836.47, 21_474_836.48, 100_000_000.0, 3_000_000_000.0])
+def test_a_large_claim_does_not_overflow_the_single_path(principal):
+    """From 2**31 fen the product owed × principal of EnforcementPath overflowed int64 (the value
+    jumped by 169,000 at 21,474,836.48); both paths now agree there and beyond."""
+    row = {"principal": principal, "interest": 0.0, "penalty": 0.0, "fees": 0.0, "annual_rate": 0.05,
+           "as_of": pd.Timestamp("2026-01-31"), "recovery_rate": 0.1, "collateral_appraisal": round(principal * 0.8, 2),
+           "collateral_kind": "real_estate", "lien_rank": np.nan, "prior_claims": np.nan,
+           "guarantee_capacity": np.nan, "guarantee_recovery_rate": np.nan, "guarantee_kind": None}
+    claim, sec = one_by_one(pd.Series(row))
+    one = security.EnforcementPath(sec, claim, exact=True).value()
+    assert security.values_many(pd.DataFrame([row]))[0] == pytest.approx(one, rel=1e-9)
+    small = security.EnforcementPath(sec.replace(collateral=[sec.collateral[0].replace(appraisal=17_179_869.18)]),
+                                     claim.replace(principal=21_474_836.47), exact=True).value()
+    if principal == 21_474_836.48:                 # one fen more owed: nearly the same value
+        assert one == pytest.approx(small, rel=1e-6)
