@@ -15,6 +15,11 @@ units, ``annual_rate`` the contract rate as a fraction), the borrower's cash ava
 service (``cash_mean`` in the first month after ``as_of``, ``cash_trend`` a year,
 ``cash_volatility``) and the creditor's alternative (``recovery_rate``, ``enforcement_costs``,
 ``enforcement_delay_months``).  ``cash_buffer`` and ``minimum_cash`` are optional (default 0).
+So is each account's security, one collateral item and one guarantee (:data:`SECURITY_COLUMNS`):
+an account with an appraisal or a guarantee is enforced along the path of
+:meth:`repayplan.Enforcement.from_security` (:func:`repayplan.security.values_many`, exact on
+the claim; a default part-way on :data:`SECURED_GRID` owed amounts, interpolated), with its
+``recovery_rate`` as the share of the debtor's other assets; the others keep the quick form.
 
 Bad rows (a negative balance, a missing rate, a down payment larger than what an account owes)
 do not stop the run: each is reported once in the ``errors`` table with its ``account_id``, its
