@@ -217,3 +217,10 @@ def test_a_large_claim_does_not_overflow_the_single_path(principal):
                                      claim.replace(principal=21_474_836.47), exact=True).value()
     if principal == 21_474_836.48:                 # one fen more owed: nearly the same value
         assert one == pytest.approx(small, rel=1e-6)
+
+
+def test_results_do_not_depend_on_the_blocks():
+    offers = standard_offers()[:2]
+    want = evaluate(BOOK, offers, scenarios=4, progress=False).results
+    got = evaluate(BOOK, offers, scenarios=4, chunk=7, progress=False).results
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
