@@ -1702,10 +1702,13 @@ def _claim_cells(accounts: pd.DataFrame, units: int):
 def _values_rows(rows: dict, proc: Procedure, discount_rate: float, units: int, block: int = 4096) -> np.ndarray:
     """:func:`values_many` on validated arrays, in blocks of accounts."""
     n = len(rows["principal"])
+    # accounts of a kind together, so that a block's impossible scenarios can be dropped
+    order = np.lexsort((np.asarray(rows["recovery_rate"]) > 0, rows["kind"], rows["has_collateral"]))
     out = np.empty(n)
     for a in range(0, n, block):
-        part = {k: v[a:a + block] for k, v in rows.items()}
-        out[a:a + block] = _values_block(part, proc, discount_rate, units)
+        take = order[a:a + block]
+        part = {k: v[take] for k, v in rows.items()}
+        out[take] = _values_block(part, proc, discount_rate, units)
     return out
 
 
@@ -1746,6 +1749,11 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     w = w * np.array([1.0 - proc.appeal_probability, proc.appeal_probability])[g_app][None, :]
     w = w * np.take_along_axis(o_prob, np.broadcast_to(g_out, (A, S)), axis=1)
     w = w * np.take_along_axis(res_p, np.broadcast_to(g_res, (A, S)), axis=1)
+    live = (w > 0).any(axis=0)          # scenarios impossible for every account of the block: dropped
+    S_all = S
+    if not live.all():
+        w, g_won, g_app, g_out, g_res = w[:, live], g_won[live], g_app[live], g_out[live], g_res[live]
+        S = int(live.sum())
     won, preserved = g_won.astype(bool)[None, :], g_res.astype(bool)[None, :]
     out = np.broadcast_to(g_out, (A, S))
     # the timeline (months from the start of enforcement), accounts × scenarios
@@ -1898,4 +1906,6 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     out0 = (acc + pre + lawyer).astype(float)[:, None]
     npv = npv - out0 - np.where(won, appraisal * v ** t_exec.astype(float), 0.0)
     lost = (1.0 - proc.judgment_probability) * -out0[:, 0]
-    return ((npv * w).sum(axis=1) + lost) / 10.0**units
+    full = np.zeros((A, S_all))              # summed in the full layout: the same bits in any block
+    full[:, live] = npv * w
+    return (full.sum(axis=1) + lost) / 10.0**units
