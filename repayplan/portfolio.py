@@ -1068,7 +1068,6 @@ def _secured_values(values: dict, d: dict, c: dict, sel: np.ndarray, pays, owed_
             **{k[4:]: v_[rows_of] for k, v_ in d.items() if k.startswith("sec_")}}
     total = rows["principal"] + rows["interest"] + rows["penalty"] + rows["fees"]
     proc = _security.Procedure()
-    values["enforcement_npv"][idx] = _security._values_rows(rows, proc, p.discount_rate, p.units)
     # the grid: G1 points from 0 to the total, G2 from it to the most owed (cents)
     G1 = (SECURED_GRID + 1) // 2
     G2 = SECURED_GRID - G1 + 1
@@ -1082,6 +1081,7 @@ def _secured_values(values: dict, d: dict, c: dict, sel: np.ndarray, pays, owed_
     rep = {k: np.repeat(v_, G, axis=0) for k, v_ in rows.items()}
     rep["owed"] = grid.reshape(-1)
     on_grid = _security._values_rows(rep, proc, p.discount_rate, p.units).reshape(n, G)
+    values["enforcement_npv"][idx] = on_grid[:, G1 - 1]               # the grid point on the claim's total
     # piecewise linear in what is owed, between the grid points of each account
     x = np.rint(np.maximum(owed_prev, 0.0) * scale)                 # whole minor units, as the schedules
     t = total.astype(float)
