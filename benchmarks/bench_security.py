@@ -57,6 +57,52 @@ def main(n_plans=200) -> list[dict]:
         {"case": "value on 100,000 owed amounts (grid, new rate)", "seconds": t_grid, "ratio": 1.0},
         {"case": f"evaluate {n_plans} plans, quick form", "seconds": t_quick, "ratio": 1.0},
         {"case": f"evaluate {n_plans} plans, path (grid built)", "seconds": t_path, "ratio": t_path / t_quick},
+        *portfolio_rows(),
+    ]
+
+
+def portfolio_rows(n: int | None = None) -> list[dict]:
+    """100,000 accounts with a security each (``REPAYPLAN_BENCH_N`` overrides): the enforcement
+    value of all of them by ``security.values_many``, and ``portfolio.evaluate`` (3 standard
+    offers, 64 scenarios) on the secured book against the same book in the quick form.  Every
+    account gets one collateral item (kinds in turn) and every other one a guarantee; the
+    values of a sample are checked against ``Enforcement.from_security`` first."""
+    import os
+
+    from repayplan import portfolio as pf
+    from repayplan import security
+
+    n = int(os.environ.get("REPAYPLAN_BENCH_N", 100_000)) if n is None else n
+    book = pf.synthetic_book(n, seed=3)
+    kinds = np.array(list(security.KINDS))
+    sec = book.assign(collateral_appraisal=(book["principal"] * 0.8).round(2),
+                      collateral_kind=kinds[np.arange(n) % len(kinds)],
+                      guarantee_capacity=np.where(np.arange(n) % 2 == 0, (book["principal"] * 0.3).round(2), np.nan))
+    sample = sec.iloc[:5]
+    got = security.values_many(sample)
+    for i, r in sample.iterrows():
+        claim = rp.Claim(principal=r["principal"], interest=r["interest"], penalty=r["penalty"], fees=r["fees"],
+                         annual_rate=r["annual_rate"], as_of=r["as_of"].date())
+        gua = [rp.Guarantee("g", capacity=r["guarantee_capacity"])] if r["guarantee_capacity"] == r["guarantee_capacity"] \
+            else []
+        s = rp.Security(collateral=[rp.Collateral("c", appraisal=r["collateral_appraisal"], kind=r["collateral_kind"])],
+                        guarantees=gua, unsecured_recovery=r["recovery_rate"])
+        want = rp.Enforcement.from_security(s, claim, exact=True).path.value(discount_rate=0.06)
+        assert abs(got[i] - want) <= 1e-9 * abs(want) + 1e-6
+    offers = pf.standard_offers()
+    t = time.perf_counter()
+    security.values_many(sec)
+    t_values = time.perf_counter() - t
+    t = time.perf_counter()
+    pf.evaluate(book, offers, progress=False)
+    t_quick = time.perf_counter() - t
+    t = time.perf_counter()
+    pf.evaluate(sec, offers, progress=False)
+    t_sec = time.perf_counter() - t
+    return [
+        {"case": f"values_many, {n:,} secured accounts (claim total, exact)", "seconds": t_values, "ratio": 1.0},
+        {"case": f"portfolio.evaluate, {n:,} accounts, quick form", "seconds": t_quick, "ratio": 1.0},
+        {"case": f"portfolio.evaluate, {n:,} accounts, each secured", "seconds": t_sec, "ratio": t_sec / t_quick},
     ]
 
 

@@ -15,6 +15,11 @@ units, ``annual_rate`` the contract rate as a fraction), the borrower's cash ava
 service (``cash_mean`` in the first month after ``as_of``, ``cash_trend`` a year,
 ``cash_volatility``) and the creditor's alternative (``recovery_rate``, ``enforcement_costs``,
 ``enforcement_delay_months``).  ``cash_buffer`` and ``minimum_cash`` are optional (default 0).
+So is each account's security, one collateral item and one guarantee (:data:`SECURITY_COLUMNS`):
+an account with an appraisal or a guarantee is enforced along the path of
+:meth:`repayplan.Enforcement.from_security` (:func:`repayplan.security.values_many`, exact on
+the claim; a default part-way on :data:`SECURED_GRID` owed amounts, interpolated), with its
+``recovery_rate`` as the share of the debtor's other assets; the others keep the quick form.
 
 Bad rows (a negative balance, a missing rate, a down payment larger than what an account owes)
 do not stop the run: each is reported once in the ``errors`` table with its ``account_id``, its
@@ -73,6 +78,7 @@ import numpy as np
 import pandas as pd
 
 from . import money
+from . import security as _security
 from ._validate import as_decimal, check_choice, check_fraction, check_int, check_rate
 from .errors import InputError
 from .evaluate import (
@@ -87,7 +93,7 @@ from .evaluate import (
 from .plans import Plan
 
 __all__ = [
-    "ACCOUNT_COLUMNS", "POOL_PATHS", "RESULT_COLUMNS", "SUGGEST_COLUMNS", "ERROR_COLUMNS",
+    "ACCOUNT_COLUMNS", "SECURITY_COLUMNS", "POOL_PATHS", "RESULT_COLUMNS", "SUGGEST_COLUMNS", "ERROR_COLUMNS",
     "PortfolioResult", "evaluate", "suggest", "scenario_cash", "standard_offers", "synthetic_book",
 ]
 
@@ -111,6 +117,11 @@ ACCOUNT_COLUMNS = {
     "minimum_cash": ("operating cash the borrower must keep (optional, 0)", "an amount >= 0"),
 }
 _REQUIRED = tuple(k for k in ACCOUNT_COLUMNS if k not in ("cash_buffer", "minimum_cash"))
+#: Optional columns of a book: one collateral item and one guarantee per account, name ->
+#: (meaning, what is allowed) (:data:`repayplan.security.SECURITY_COLUMNS`).  An account with
+#: an appraisal or a guarantee is enforced along the path of
+#: :func:`repayplan.security.values_many` instead of the quick form; empty cells mean none.
+SECURITY_COLUMNS = _security.SECURITY_COLUMNS
 
 #: Standard-normal paths in the seeded pool that accounts draw their scenarios from.
 POOL_PATHS = 1 << 14
@@ -633,6 +644,12 @@ def _validate(df: pd.DataFrame, columns, units: int = 2):
             ok = finite & (x >= 0) & (x <= 600) & (x == np.floor(x))
         fail(name, ~ok, raw)
         data[name] = np.where(ok, x, 0.0)
+    if columns is ACCOUNT_COLUMNS and any(k in df.columns for k in SECURITY_COLUMNS):  # each account's security
+        sec, sec_problems = _security.security_cells(df, units)
+        data.update({"sec_" + k: v for k, v in sec.items()})
+        if len(sec_problems):
+            order = 1000 + sec_problems["field"].map(list(SECURITY_COLUMNS).index).to_numpy(dtype=np.int64)
+            problems.append(sec_problems.assign(order=order))
     table = (pd.concat(problems, ignore_index=True) if problems
              else pd.DataFrame({"pos": np.array([], np.int64), "order": np.array([], np.int64),
                                 "field": pd.Series([], dtype=object), "value": pd.Series([], dtype=object),
@@ -978,6 +995,8 @@ def _block(book: _Book, sel: np.ndarray, plans: dict, p: _Params, pool: np.ndarr
     values = plan_values(pays, owed_after, total, v=v, recovery=d["recovery_rate"][sel],
                          costs=d["enforcement_costs"][sel], delay=d["enforcement_delay_months"][sel], w=w,
                          going_concern_loss=g_loss)
+    if "sec_has_collateral" in d:
+        _secured_values(values, d, c, sel, pays, owed_after, v, p)
     proj = _Projection(d, sel, pool, S, p.seed)
     cf_k, cash = cash_buf[: A * S].reshape(S, A), start_buf[: A * S].reshape(S, A)
     mean_cf, q5 = np.empty((H, A)), np.empty((H, A))
@@ -1024,6 +1043,66 @@ def _block(book: _Book, sel: np.ndarray, plans: dict, p: _Params, pool: np.ndarr
         "borrower_cost": flat(outcome["borrower_cost"]),
         "borrower_alternative": rep(values["borrower_alternative"]),
     }
+
+
+#: owed amounts per secured account on which the enforcement path is valued for a default
+#: part-way through a plan (the claim's total and evenly spaced points below and above it)
+SECURED_GRID = 33
+
+
+def _secured_values(values: dict, d: dict, c: dict, sel: np.ndarray, pays, owed_after, v: float, p: _Params):
+    r"""Put the enforcement path of the secured accounts of a block in ``values``, in place.
+
+    ``enforcement_npv`` is :func:`repayplan.security.values_many` on the claim, exactly; a
+    default in month *k* enforces on :math:`o_{k-1}`, valued on :data:`SECURED_GRID` owed
+    amounts per account (0 to the claim's total, and on to the most any offer leaves owed)
+    and interpolated linearly, as :meth:`repayplan.security.EnforcementPath.value` does on
+    its grid: :math:`\sum_{j<k} p_j v^j + v^{\max(k-1,0)} V_a(o_{k-1})`.
+    """
+    idx = np.flatnonzero(d["sec_has_collateral"][sel] | d["sec_has_guarantee"][sel])
+    if not len(idx):
+        return
+    rows_of = sel[idx]
+    scale = 10**p.units
+    rows = {"as_of": d["as_of"].iloc[rows_of].to_numpy(dtype="datetime64[D]"),
+            "annual_rate": d["annual_rate"][rows_of], "recovery_rate": d["recovery_rate"][rows_of],
+            **{k: c[k][rows_of] for k in ("principal", "interest", "penalty", "fees")},
+            **{k[4:]: v_[rows_of] for k, v_ in d.items() if k.startswith("sec_")}}
+    total = rows["principal"] + rows["interest"] + rows["penalty"] + rows["fees"]
+    proc = _security.Procedure()
+    # the grid: G1 points from 0 to the total, G2 from it to the most owed (cents)
+    G1 = (SECURED_GRID + 1) // 2
+    G2 = SECURED_GRID - G1 + 1
+    owed_prev = np.concatenate([np.broadcast_to(total / scale, owed_after[:, :1, idx].shape),
+                                owed_after[:, :-1, idx]], axis=1)                 # offers × months × secured
+    top = np.maximum(np.ceil(owed_prev.max(axis=(0, 1)) * scale).astype(np.int64), total + 1)
+    f1, f2 = np.linspace(0.0, 1.0, G1), np.linspace(0.0, 1.0, G2)[1:]
+    grid = np.concatenate([np.rint(total[:, None] * f1[None, :]),
+                           np.rint(total[:, None] + (top - total)[:, None] * f2[None, :])], axis=1).astype(np.int64)
+    n, G = len(idx), grid.shape[1]
+    rep = {k: np.repeat(v_, G, axis=0) for k, v_ in rows.items()}
+    rep["owed"] = grid.reshape(-1)
+    on_grid = _security._values_rows(rep, proc, p.discount_rate, p.units).reshape(n, G)
+    values["enforcement_npv"][idx] = on_grid[:, G1 - 1]               # the grid point on the claim's total
+    # piecewise linear in what is owed, between the grid points of each account
+    x = np.rint(np.maximum(owed_prev, 0.0) * scale)                 # whole minor units, as the schedules
+    t = total.astype(float)
+    lo_part = x <= t
+    pos = np.where(lo_part, x / np.maximum(t, 1.0) * (G1 - 1), (G1 - 1) + (x - t) / (top - t) * (G2 - 1))
+    pos = np.clip(pos, 0.0, G - 1.0)
+    j = np.minimum(np.floor(pos).astype(np.int64), G - 2)
+    cols = np.arange(n)
+    g_lo = grid[cols, j].astype(float)
+    g_hi = grid[cols, j + 1].astype(float)
+    v_lo, v_hi = on_grid[cols, j], on_grid[cols, j + 1]
+    frac = np.where(g_hi > g_lo, (x - g_lo) / np.maximum(g_hi - g_lo, 1.0), 0.0)
+    ev = v_lo + (v_hi - v_lo) * np.clip(frac, 0.0, 1.0)
+    ev = np.where(x == t, on_grid[:, G1 - 1], ev)       # the claim itself: exact
+    H1 = pays.shape[1]
+    k = np.arange(H1)[None, :, None]
+    pv = pays[:, :, idx] * v**k
+    cum = np.concatenate([np.zeros_like(pv[:, :1]), np.cumsum(pv, axis=1)[:, :-1]], axis=1)
+    values["default_value"][:, :, idx] = cum + v ** np.maximum(k - 1, 0) * ev
 
 
 def _choose(long: pd.DataFrame, O: int, objective: str, constraints, beta: float) -> pd.DataFrame:  # noqa: E741

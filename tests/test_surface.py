@@ -555,6 +555,15 @@ def _history() -> pd.Series:
                      index=pd.period_range("2023-01", periods=36, freq="M"))
 
 
+def _secured_book(w: World) -> pd.DataFrame:
+    """The probe's book with a collateral item on its first account and a guarantee on its second."""
+    book = w.book.copy()
+    book["collateral_appraisal"] = [500_000.0] + [None] * (len(book) - 1)
+    book["collateral_kind"] = ["equipment"] + [None] * (len(book) - 1)
+    book["guarantee_capacity"] = [None, 200_000.0] + [None] * (len(book) - 2)
+    return book
+
+
 def _recipes_after_merge(w: World) -> dict:
     """Entry points added by the round-1 merge (security, forecast, statements, books, ...)."""
     books = importlib.import_module("repayplan.books")
@@ -652,6 +661,8 @@ def _recipes_after_merge(w: World) -> dict:
         "security.EnforcementPath.distribution": lambda f: (path.distribution, dict(discount_rate=0.06)),
         "security.EnforcementPath.waterfall": lambda f: (path.waterfall, dict(discount_rate=0.06)),
         "security.EnforcementPath.summary": lambda f: (path.summary, dict(discount_rate=0.06)),
+        "security.values_many": lambda f: (security.values_many, dict(accounts=_secured_book(w), discount_rate=0.06)),
+        "security.security_cells": lambda f: (security.security_cells, dict(accounts=_secured_book(w))),
         "tracking.figures_many": lambda f: (tracking.figures_many, dict(
             agreements=[w.agreement], as_of=dt.date(2027, 3, 1), payments=[[]])),
         "tracking.status_many": lambda f: (tracking.status_many, dict(
@@ -986,6 +997,10 @@ KIND = {
     "rules.load_lpr.path": "skip:None or a path", "rules.lpr.on": "date",
     "rules.lpr.table": "skip:a table", "rules.check.plan_or_loan": "object",
     "rules.check.claim": "object", "rules.check.ruleset": "choice",
+    "security.values_many.accounts": "frame", "security.values_many.discount_rate": "nonneg",
+    "security.values_many.procedure": "object",
+    "security.values_many.owed": "skip:one amount per row (tests/test_portfolio_security.py)",
+    "security.security_cells.accounts": "frame", "security.security_cells.units": "int",
     "portfolio.evaluate.accounts": "frame", "portfolio.evaluate.offers": "plans",
     "portfolio.evaluate.discount_rate": "nonneg", "portfolio.evaluate.borrower": "object",
     "portfolio.evaluate.seed": "seed", "portfolio.evaluate.scenarios": "int",
