@@ -1082,7 +1082,7 @@ def _secured_values(values: dict, d: dict, c: dict, sel: np.ndarray, pays, owed_
     n, G = len(idx), grid.shape[1]
     rep = {k: np.repeat(v_, G, axis=0) for k, v_ in rows.items()}
     rep["owed"] = grid.reshape(-1)
-    on_grid = _security._values_rows(rep, proc, p.discount_rate, p.units).reshape(n, G)
+    on_grid = _security.values_rows(rep, proc, p.discount_rate, p.units).reshape(n, G)
     values["enforcement_npv"][idx] = on_grid[:, G1 - 1]               # the grid point on the claim's total
     # piecewise linear in what is owed, between the grid points of each account
     x = np.rint(np.maximum(owed_prev, 0.0) * scale)                 # whole minor units, as the schedules

@@ -227,7 +227,7 @@ _COLUMNS = ("period", "date", "opening_balance", "payment", "interest", "princip
 _AMOUNT_COLUMNS = frozenset(_COLUMNS[2:])
 _TOTALLED = ("payment", "interest", "principal", "fee")
 
-_METHODS = {
+METHOD_NAMES = {
     "level": ("level instalments of principal and interest", "等额本息"),
     "seasonal": ("instalments of principal and interest varying by calendar month with the "
                  "borrower's seasonal cash flow (weights below)", "按月份调整的分期还本付息（随借款人季节性现金流，权重见下）"),
@@ -361,7 +361,7 @@ class Annex:
         >>> annex(s, lang="zh").amount_text(Decimal("1234567.5"))
         '1,234,567.50'
         """
-        return _fmt_amount(amount, self.minor_units)
+        return format_amount(amount, self.minor_units)
 
     def date_text(self, day) -> str:
         """A date in the annex's language (empty for a missing date).
@@ -376,7 +376,7 @@ class Annex:
         >>> annex(s).date_text(None)
         ''
         """
-        return _fmt_date(day, self.lang)
+        return format_date(day, self.lang)
 
     def cell_text(self, key: str, value) -> str:
         """The display text of one table cell, by the column's canonical key (:attr:`columns`).
@@ -410,7 +410,7 @@ class Annex:
         >>> annex(s, lang="zh").texts()[:2]
         ['附件：还款计划表', '金额单位：人民币元']
         """
-        out = [self.title, self.labels["unit"].format(currency=_currency_name(self.currency, self.lang))]
+        out = [self.title, self.labels["unit"].format(currency=currency_name(self.currency, self.lang))]
         for group in (self.header, self.composition, self.words, self.clauses):
             out += [x for it in group for x in (it.label, it.text)]
         out += list(self.table.columns)
@@ -456,7 +456,7 @@ def plan_name(name: str, lang: str = "en") -> str:
     >>> plan_name("Suggested 2"), plan_name("两年方案", "zh"), plan_name("Workout A", "zh")
     ('Suggested 2', '两年方案', 'Workout A')
     """
-    name = _check_text("plan.name", name) or ""  # the field as the annex reads it
+    name = check_annex_text("plan.name", name) or ""  # the field as the annex reads it
     lang = _check_lang(lang)
     if lang != "zh":
         return name
@@ -467,11 +467,11 @@ def plan_name(name: str, lang: str = "en") -> str:
     return name
 
 
-def _fmt_amount(amount: Decimal, units: int) -> str:
+def format_amount(amount: Decimal, units: int) -> str:
     return f"{Decimal(amount):,.{units}f}"
 
 
-def _fmt_date(day, lang: str) -> str:
+def format_date(day, lang: str) -> str:
     if day is None or (not isinstance(day, _dt.date) and pd.isna(day)):
         return ""
     if lang == "zh":
@@ -479,7 +479,7 @@ def _fmt_date(day, lang: str) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def _fmt_rate(rate) -> str:
+def format_rate(rate) -> str:
     """A rate as a percent with at least two decimals: 0.05 -> 5.00%, 0.06525 -> 6.525%."""
     pct = (Decimal(str(rate)) * 100).normalize()
     exponent = pct.as_tuple().exponent  # an int unless rate is not finite
@@ -487,7 +487,7 @@ def _fmt_rate(rate) -> str:
     return f"{pct:.{places}f}%"
 
 
-def _currency_name(currency: str, lang: str) -> str:
+def currency_name(currency: str, lang: str) -> str:
     """The currency as a unit of amounts: 人民币元 in a Chinese annex, else the ISO code."""
     return "人民币元" if (lang == "zh" and currency == "CNY") else currency
 
@@ -497,10 +497,10 @@ def _currency_word(currency: str, lang: str) -> str:
     return "人民币" if (lang == "zh" and currency == "CNY") else currency
 
 
-def _fmt_money(amount: Decimal, currency: str, units: int, lang: str) -> str:
+def format_money(amount: Decimal, currency: str, units: int, lang: str) -> str:
     if lang == "zh" and currency == "CNY":
-        return f"人民币{_fmt_amount(amount, units)}元"
-    return f"{currency} {_fmt_amount(amount, units)}"
+        return f"人民币{format_amount(amount, units)}元"
+    return f"{currency} {format_amount(amount, units)}"
 
 
 def _in_words(amount: Decimal, currency: str, lang: str) -> str | None:
@@ -517,7 +517,7 @@ def _in_words(amount: Decimal, currency: str, lang: str) -> str | None:
         return None
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -559,7 +559,7 @@ def neutralise_formula(text: str) -> str:
 # -----------------------------------------------------------------------------------------
 # Validation of the arguments
 # -----------------------------------------------------------------------------------------
-def _check_text(name: str, value) -> str | None:
+def check_annex_text(name: str, value) -> str | None:
     """User text: a str without control characters other than tab, CR and LF (or None).
 
     NUL and the other C0/C1 controls cannot be stored in an xlsx (XML) and print as
@@ -581,13 +581,13 @@ def _check_notes(value) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        text = _check_text("notes", value)  # a str in, the same str out
+        text = check_annex_text("notes", value)  # a str in, the same str out
         return (text,) if text is not None else ()
     if isinstance(value, Sequence):
         for i, v in enumerate(value):
             if not isinstance(v, str):
                 raise InputError(f"notes[{i}]", v, "text (str)")
-            _check_text(f"notes[{i}]", v)
+            check_annex_text(f"notes[{i}]", v)
         return tuple(value)
     raise InputError("notes", value, "text, a sequence of texts, or None")
 
@@ -689,12 +689,12 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
         raise InputError("schedule", schedule, "a repayplan Schedule (from amortize or Plan.schedule)")
     lang = _check_lang(lang)
     L = LABELS[lang]
-    borrower = _check_text("borrower", borrower)
-    creditor = _check_text("creditor", creditor)
-    contract = _check_text("contract", contract)
+    borrower = check_annex_text("borrower", borrower)
+    creditor = check_annex_text("creditor", creditor)
+    contract = check_annex_text("contract", contract)
     details = _party_details(borrower_party)
-    title = _check_text("title", title)
-    default_clause = _check_text("default_clause", default_clause)
+    title = check_annex_text("title", title)
+    default_clause = check_annex_text("default_clause", default_clause)
     notes = _check_notes(notes)
     if agreement_date is not None:
         agreement_date = check_date("agreement_date", agreement_date)
@@ -710,7 +710,7 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
     plan, claim, terms = _resolve_plan_claim(schedule, plan, claim)
 
     cur, units = schedule.currency, schedule.minor_units
-    fm = lambda d: _fmt_money(d, cur, units, lang)  # noqa: E731
+    fm = lambda d: format_money(d, cur, units, lang)  # noqa: E731
     table, columns = _table(schedule, lang)
     totals = {k: sum(schedule.table[k], Decimal(0)) for k in _TOTALLED if k in columns}
     payable = totals["payment"] + totals.get("fee", Decimal(0))
@@ -718,11 +718,11 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
                    units=units, fm=fm)
 
     header = [it for it in (
-        _text_item("contract", L, contract),
-        _text_item("creditor", L, creditor),
-        _text_item("borrower", L, borrower),
-        *(_text_item(k, L, v) for k, v in details),
-        _date_item("agreement_date", L, agreement_date, lang),
+        text_item("contract", L, contract),
+        text_item("creditor", L, creditor),
+        text_item("borrower", L, borrower),
+        *(text_item(k, L, v) for k, v in details),
+        date_item("agreement_date", L, agreement_date, lang),
     ) if it is not None]
     header += _claim_items(ctx)
     header += _plan_items(ctx)
@@ -731,7 +731,7 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
     if claim is not None:
         for key, amount in claim.components().items():
             if amount != 0 or key == "total":
-                composition.append(Item(key, L[key], amount, _fmt_amount(amount, units), "amount"))
+                composition.append(Item(key, L[key], amount, format_amount(amount, units), "amount"))
 
     words = []
     for key, amount in (("total_payable", payable), ("total_principal", totals["principal"]),
@@ -760,7 +760,7 @@ def _party_details(party) -> list[tuple[str, str]]:
                                                   "address, account) or None")
     out = []
     for k in keys:
-        v = _check_text(f"borrower_party.{k}", getattr(party, k, "") or None)
+        v = check_annex_text(f"borrower_party.{k}", getattr(party, k, "") or None)
         if v:
             out.append((k, v))
     return out
@@ -824,16 +824,16 @@ def _table(schedule, lang: str) -> tuple[pd.DataFrame, tuple]:
     return frame, columns
 
 
-def _text_item(key, L, value):
+def text_item(key, L, value):
     return None if value is None else Item(key, L[key], value, value, "text")
 
 
-def _date_item(key, L, value, lang):
-    return None if value is None else Item(key, L[key], value, _fmt_date(value, lang), "date")
+def date_item(key, L, value, lang):
+    return None if value is None else Item(key, L[key], value, format_date(value, lang), "date")
 
 
 def _rate_item(key, L, rate):
-    return Item(key, L[key], Decimal(str(rate)), _fmt_rate(rate), "rate")
+    return Item(key, L[key], Decimal(str(rate)), format_rate(rate), "rate")
 
 
 def _amount_item(key, L, amount, ctx):
@@ -846,7 +846,7 @@ def _claim_items(ctx: _Context) -> list[Item]:
     out = [Item("currency", L["currency"], ctx.cur, shown, "text")]
     c = ctx.claim
     if c is not None:
-        out.insert(0, _date_item("as_of", L, c.as_of, ctx.lang))
+        out.insert(0, date_item("as_of", L, c.as_of, ctx.lang))
         out.append(_rate_item("contract_rate", L, c.annual_rate))
         out.append(_rate_item("penalty_rate", L, c.penalty_rate))
     return out
@@ -864,10 +864,10 @@ def _plan_rate(ctx: _Context):
 
 def _rate_text(ctx: _Context, rate) -> str:
     """The plan's rate, with the changes of a schedule built with ``rate_changes``."""
-    text = _fmt_rate(rate)
+    text = format_rate(rate)
     changes = ctx.schedule.terms.get("rate_changes") if ctx.plan is None else None
     for period, new in sorted((changes or {}).items()):
-        text += ctx.pick(f"; {_fmt_rate(new)} from instalment {period}", f"；自第{period}期起{_fmt_rate(new)}")
+        text += ctx.pick(f"; {format_rate(new)} from instalment {period}", f"；自第{period}期起{format_rate(new)}")
     return text
 
 
@@ -885,13 +885,13 @@ def _plan_items(ctx: _Context) -> list[Item]:
     i = 0 if ctx.lang == "en" else 1
     out = []
     if p is not None and p.name:
-        out.append(_text_item("plan_name", L, plan_name(p.name, ctx.lang)))
+        out.append(text_item("plan_name", L, plan_name(p.name, ctx.lang)))
     if p is not None:
-        method = _structure(p)
+        method = structure_of(p)
     else:
         m = s.terms.get("method")
-        method = m if isinstance(m, str) and m in _METHODS else "custom"
-    out.append(Item("method", L["method"], method, _METHODS[method][i], "text"))
+        method = m if isinstance(m, str) and m in METHOD_NAMES else "custom"
+    out.append(Item("method", L["method"], method, METHOD_NAMES[method][i], "text"))
     freq = _frequency(ctx)
     cycle = _CYCLES.get(freq, (f"{freq} times a year", f"每年{freq}次"))[i]
     out.append(Item("cycle", L["cycle"], cycle, cycle, "text"))
@@ -911,11 +911,11 @@ def _plan_items(ctx: _Context) -> list[Item]:
     rate = _plan_rate(ctx)
     if rate is not None and not (p is not None and p.is_settlement):
         out.append(Item("rate", L["rate"], Decimal(str(rate)), _rate_text(ctx, rate),
-                        "rate" if _rate_text(ctx, rate) == _fmt_rate(rate) else "text"))
+                        "rate" if _rate_text(ctx, rate) == format_rate(rate) else "text"))
     if p is not None and p.balloon:
-        out.append(Item("balloon", L["balloon"], Decimal(repr(p.balloon)), _fmt_rate(p.balloon), "rate"))
+        out.append(Item("balloon", L["balloon"], Decimal(repr(p.balloon)), format_rate(p.balloon), "rate"))
     if p is not None and p.step_up:
-        out.append(Item("step_up", L["step_up"], Decimal(repr(p.step_up)), _fmt_rate(p.step_up), "rate"))
+        out.append(Item("step_up", L["step_up"], Decimal(repr(p.step_up)), format_rate(p.step_up), "rate"))
     if p is not None and p.seasonal is not None:
         w = " / ".join(f"{x:g}" for x in p.seasonal)
         out.append(Item("seasonal", L["seasonal"], w, w, "text"))
@@ -926,8 +926,8 @@ def _plan_items(ctx: _Context) -> list[Item]:
     if n and not (p is not None and p.is_settlement):
         out.append(_amount_item(_payment_key(ctx, rows), L, s.payment, ctx))
     if n:
-        out.append(_date_item("first_due", L, _first_date(rows), ctx.lang))
-        out.append(_date_item("last_due", L, _last_date(rows), ctx.lang))
+        out.append(date_item("first_due", L, _first_date(rows), ctx.lang))
+        out.append(date_item("last_due", L, _last_date(rows), ctx.lang))
     out = [it for it in out if it is not None]
     out += _waiver_items(ctx)
     return out
@@ -986,13 +986,13 @@ def _breach_zh(clause) -> str:
         return text + ("，或末期未在宽限期内足额还款" if clause.final and clause.count > 1 else "")
     if name == "DaysPastDue":
         return f"任何一期款项逾期超过{clause.days}日"
-    return f"累计未还金额超过累计应还金额的{_fmt_rate(clause.share)}"
+    return f"累计未还金额超过累计应还金额的{format_rate(clause.share)}"
 
 
 def _agreement_default_clause(ctx: _Context, ag, revoke: bool) -> str:
     """The consequence of a missed instalment, stated from the Agreement's own terms."""
     rs, pick = ag.rules, ctx.pick
-    rate = _fmt_rate(ag.penalty_rate)
+    rate = format_rate(ag.penalty_rate)
     g = ag.grace_days
     dc = rs.accrual_day_count
     denom = {"ACT/360": "360", "ACT/365F": "365"}.get(dc)
@@ -1012,10 +1012,10 @@ def _agreement_default_clause(ctx: _Context, ag, revoke: bool) -> str:
     if not rs.compound_interest:
         comp_en, comp_zh = "; unpaid interest bears no compound interest", "；未付利息不计复利"
     elif rs.compound_rate == "contract":
-        crate = _fmt_rate(ag.terms.rate)
+        crate = format_rate(ag.terms.rate)
         comp_en = (f"; its unpaid interest bears compound interest at {crate} a year until the last due "
-                   f"date ({_fmt_date(ag.maturity, 'en')}) and at {rate} a year after")
-        comp_zh = (f"；该期未付利息于末期还款日（{_fmt_date(ag.maturity, 'zh')}）前按年利率{crate}、"
+                   f"date ({format_date(ag.maturity, 'en')}) and at {rate} a year after")
+        comp_zh = (f"；该期未付利息于末期还款日（{format_date(ag.maturity, 'zh')}）前按年利率{crate}、"
                    f"其后按年利率{rate}计收复利")
     else:
         comp_en = f"; its unpaid interest bears compound interest at {rate} a year, likewise"
@@ -1045,9 +1045,9 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
         w_en = f" ({words})" if words else ""
         w_zh = f"（大写：{words}）" if words else ""
         text = pick(
-            f"As of {_fmt_date(c.as_of, 'en')} the Borrower owes {fm(c.total)}{w_en}, made up as "
+            f"As of {format_date(c.as_of, 'en')} the Borrower owes {fm(c.total)}{w_en}, made up as "
             f"set out under \"{L['claim']}\". All amounts are in {ctx.cur}.",
-            f"截至{_fmt_date(c.as_of, 'zh')}，借款人欠款合计{fm(c.total)}{w_zh}，其构成见"
+            f"截至{format_date(c.as_of, 'zh')}，借款人欠款合计{fm(c.total)}{w_zh}，其构成见"
             f"“{L['claim']}”。本协议所有金额的币种为{_currency_word(ctx.cur, 'zh')}。",
         )
     else:
@@ -1064,22 +1064,22 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
     cycle = _CYCLES.get(freq, (f"{freq} times a year", f"每年{freq}次"))[i]
     parts_en, parts_zh = [], []
     if signing:
-        when_en = f"on signing ({_fmt_date(_signing_date(ctx), 'en')})" if _signing_date(ctx) else "on signing"
-        when_zh = f"签约时（{_fmt_date(_signing_date(ctx), 'zh')}）" if _signing_date(ctx) else "签约时"
+        when_en = f"on signing ({format_date(_signing_date(ctx), 'en')})" if _signing_date(ctx) else "on signing"
+        when_zh = f"签约时（{format_date(_signing_date(ctx), 'zh')}）" if _signing_date(ctx) else "签约时"
         parts_en.append(f"{fm(signing)} is payable {when_en}.")
         parts_zh.append(f"{when_zh}应支付{fm(signing)}。")
     if n:
         first, last = _first_date(rows), _last_date(rows)
-        span_en = f" The first falls due on {_fmt_date(first, 'en')}, the last on {_fmt_date(last, 'en')}." \
+        span_en = f" The first falls due on {format_date(first, 'en')}, the last on {format_date(last, 'en')}." \
             if first else ""
-        span_zh = f"首期还款日为{_fmt_date(first, 'zh')}，末期还款日为{_fmt_date(last, 'zh')}。" if first else ""
+        span_zh = f"首期还款日为{format_date(first, 'zh')}，末期还款日为{format_date(last, 'zh')}。" if first else ""
         if p is not None and p.is_settlement:
             parts_en.append(f"The Borrower pays {fm(rows['payment'].iloc[-1])} in one payment in {ctx.cur}, "
                             f"due as the schedule below states.{span_en}")
             parts_zh.append(f"借款人以{_currency_word(ctx.cur, 'zh')}一次性支付{fm(rows['payment'].iloc[-1])}，"
                             f"还款日期见下表。{span_zh}")
         else:
-            method = _METHODS[_method_key(ctx)]
+            method = METHOD_NAMES[_method_key(ctx)]
             parts_en.append(f"Repayment is {cycle}, by {method[0]}, in {n} instalments in {ctx.cur}, on the "
                             f"due dates and in the amounts of the schedule below.{span_en}")
             parts_zh.append(f"借款人{cycle}还款，还款方式为{method[1]}，共{n}期，以"
@@ -1100,11 +1100,11 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
     else:
         dc = "30/360" if p is not None else str(s.terms.get("day_count", "30/360"))
         changes = sorted((ctx.schedule.terms.get("rate_changes") or {}).items()) if p is None else []
-        ch_en = "".join(f", and at {_fmt_rate(r)} a year from instalment {k}" for k, r in changes)
-        ch_zh = "".join(f"，自第{k}期起按年利率{_fmt_rate(r)}计息" for k, r in changes)
-        i_en = (f"The outstanding balance bears interest at {_fmt_rate(rate)} a year{ch_en} ({dc}), "
+        ch_en = "".join(f", and at {format_rate(r)} a year from instalment {k}" for k, r in changes)
+        ch_zh = "".join(f"，自第{k}期起按年利率{format_rate(r)}计息" for k, r in changes)
+        i_en = (f"The outstanding balance bears interest at {format_rate(rate)} a year{ch_en} ({dc}), "
                 f"included in each instalment.")
-        i_zh = f"未偿余额按年利率{_fmt_rate(rate)}计息{ch_zh}（{dc}），利息包含在每期还款金额中。"
+        i_zh = f"未偿余额按年利率{format_rate(rate)}计息{ch_zh}（{dc}），利息包含在每期还款金额中。"
     if fee_total:
         f_en = f" A fee is payable with the instalments as the schedule states ({fm(fee_total)} in all)."
         f_zh = f"另按计划表收取费用，合计{fm(fee_total)}。"
@@ -1154,9 +1154,9 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
         revoke = bool(total) and p is not None and p.waivers_conditional
         d_text = _agreement_default_clause(ctx, agreement, revoke)
     else:
-        pen_en = f"at the penalty rate of {_fmt_rate(c.penalty_rate)} a year" if c is not None \
+        pen_en = f"at the penalty rate of {format_rate(c.penalty_rate)} a year" if c is not None \
             else "at the penalty rate of the original contract"
-        pen_zh = f"按年利率{_fmt_rate(c.penalty_rate)}" if c is not None else "按原合同约定的罚息利率"
+        pen_zh = f"按年利率{format_rate(c.penalty_rate)}" if c is not None else "按原合同约定的罚息利率"
         revoke = bool(total) and p is not None and p.waivers_conditional
         d_text = pick(
             f"An instalment not paid in full on its due date is overdue: the overdue amount bears penalty "
@@ -1206,7 +1206,7 @@ def _security_clauses(ctx: _Context, security) -> list[Item]:
     ranks = {1: ("first", "第一顺位"), 2: ("second", "第二顺位"), 3: ("third", "第三顺位")}
     out = []
     for k, c in enumerate(security.collateral):
-        name = _check_text("security.collateral.name", c.name)
+        name = check_annex_text("security.collateral.name", c.name)
         rank_en, rank_zh = ranks.get(c.lien_rank, (f"rank-{c.lien_rank}", f"第{c.lien_rank}顺位"))
         lien_en, lien_zh = _LIEN[c.kind]
         kind_en, kind_zh = _KIND_WORDS[c.kind]
@@ -1218,7 +1218,7 @@ def _security_clauses(ctx: _Context, security) -> list[Item]:
                     f"继续担保全部欠款，至清偿之日止。")
         out.append(Item(f"security_{k + 1}", L["clause_security"], None, text))
     for k, g in enumerate(security.guarantees):
-        name = _check_text("security.guarantees.name", g.name)
+        name = check_annex_text("security.guarantees.name", g.name)
         kind_en = "joint and several liability" if g.kind == "joint" else "general guarantee"
         kind_zh = "连带责任保证" if g.kind == "joint" else "一般保证"
         text = pick(f"{name} continues to guarantee the balance owed ({kind_en}, up to {fm(g.capacity)}).",
@@ -1227,11 +1227,11 @@ def _security_clauses(ctx: _Context, security) -> list[Item]:
     return out
 
 
-def _structure(plan) -> str:
+def structure_of(plan) -> str:
     """The key of the repayment structure a plan actually has (its method and its shaping).
 
     >>> from repayplan.plans import Plan
-    >>> [_structure(p) for p in (Plan(), Plan(seasonal=[0.5] * 6 + [1.5] * 6), Plan(balloon=0.3),
+    >>> [structure_of(p) for p in (Plan(), Plan(seasonal=[0.5] * 6 + [1.5] * 6), Plan(balloon=0.3),
     ...                          Plan(step_up=0.05), Plan(method="equal_principal"), Plan(settlement_by=3))]
     ['level', 'seasonal', 'balloon', 'step_up', 'equal_principal', 'settlement']
     """
@@ -1249,9 +1249,9 @@ def _structure(plan) -> str:
 
 def _method_key(ctx: _Context) -> str:
     if ctx.plan is not None:
-        return _structure(ctx.plan)
+        return structure_of(ctx.plan)
     m = ctx.schedule.terms.get("method")
-    return m if isinstance(m, str) and m in _METHODS else "custom"
+    return m if isinstance(m, str) and m in METHOD_NAMES else "custom"
 
 
 def _signing_date(ctx: _Context):
@@ -1315,7 +1315,7 @@ def _html_body(a: Annex) -> str:
         for row in a.table.itertuples(index=False, name=None))
     foot = "".join(f"<td{num(k)}>{_esc(_total_cell(a, k))}</td>" for k in a.columns)
     out += [f"<h2>{_esc(L['schedule'])}</h2>",
-            f'<p class="unit">{_esc(L["unit"].format(currency=_currency_name(a.currency, a.lang)))}</p>',
+            f'<p class="unit">{_esc(L["unit"].format(currency=currency_name(a.currency, a.lang)))}</p>',
             f'<table class="schedule"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
             f"<tfoot><tr>{foot}</tr></tfoot></table>"]
     if a.words:
@@ -1364,7 +1364,7 @@ def _render_md(a: Annex) -> str:
         out += ["", f"## {_md(L['claim'])}", "", "| | |", "|---|---:|"]
         out += [f"| {_md(it.label)} | {_md(it.text)} |" for it in a.composition]
     align = ["---:" if k in _AMOUNT_COLUMNS or k == "period" else "---" for k in a.columns]
-    out += ["", f"## {_md(L['schedule'])}", "", _md(L["unit"].format(currency=_currency_name(a.currency, a.lang))),
+    out += ["", f"## {_md(L['schedule'])}", "", _md(L["unit"].format(currency=currency_name(a.currency, a.lang))),
             "", "| " + " | ".join(_md(h) for h in a.table.columns) + " |", "|" + "|".join(align) + "|"]
     for row in a.table.itertuples(index=False, name=None):
         out.append("| " + " | ".join(_md(a.cell_text(k, v)) for k, v in zip(a.columns, row, strict=True)) + " |")
@@ -1409,7 +1409,7 @@ def _render_csv(a: Annex) -> str:
         for it in a.composition:
             w.writerow([t(it.label), value(it)])
     w.writerow([])
-    w.writerow([t(a.labels["unit"].format(currency=_currency_name(a.currency, a.lang)))])
+    w.writerow([t(a.labels["unit"].format(currency=currency_name(a.currency, a.lang)))])
     w.writerow([t(h) for h in a.table.columns])
     for row in a.table.itertuples(index=False, name=None):
         cells = []
@@ -1441,7 +1441,7 @@ XLSX_CELL_MAX = 32_767
 
 
 def _render_xlsx(a: Annex) -> bytes:
-    for key, text in _field_texts(a):  # refused before anything is written, never cut
+    for key, text in field_texts(a):  # refused before anything is written, never cut
         if len(text) > XLSX_CELL_MAX:
             raise InputError(key, text, f"text of at most {XLSX_CELL_MAX:,} characters in an xlsx "
                                           "cell (use the pdf, html or md annex for longer text)")
@@ -1514,13 +1514,13 @@ def _render_xlsx(a: Annex) -> bytes:
     for k, cl in enumerate(a.clauses, 1):
         text_cell(ws, r, 1, f"{k}. {cl.label}", alignment=wrap, font=bold)
         text_cell(ws, r, 2, cl.text, alignment=wrap)
-        lines = max(math.ceil(_display_width(cl.text) / (value_w * 1.1)),
-                    math.ceil(_display_width(cl.label) / label_w), 1)
+        lines = max(math.ceil(display_width(cl.text) / (value_w * 1.1)),
+                    math.ceil(display_width(cl.label) / label_w), 1)
         ws.row_dimensions[r].height = 15 * lines
         r += 1
     ws.column_dimensions["A"].width = label_w
     ws.column_dimensions["B"].width = value_w
-    _print_setup(ws, L, landscape=False)
+    print_setup(ws, L, landscape=False)
 
     # -- sheet 2: the instalment table -------------------------------------------------------
     ws = wb.create_sheet(L["sheet_schedule"])
@@ -1528,7 +1528,7 @@ def _render_xlsx(a: Annex) -> bytes:
     for j, h in enumerate(a.table.columns, 1):
         text_cell(ws, 1, j, h, font=bold, fill=head_fill, border=box,
                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
-    widths = [_display_width(h) + 2 for h in a.table.columns]
+    widths = [display_width(h) + 2 for h in a.table.columns]
     for i, row in enumerate(a.table.itertuples(index=False, name=None), 2):
         for j, (k, v) in enumerate(zip(a.columns, row, strict=True), 1):
             c = ws.cell(row=i, column=j, value=(Decimal(v) if k in _AMOUNT_COLUMNS else v))
@@ -1537,7 +1537,7 @@ def _render_xlsx(a: Annex) -> bytes:
                 c.number_format = amount_fmt
             elif k == "date":
                 c.number_format = date_fmt
-            widths[j - 1] = max(widths[j - 1], _display_width(a.cell_text(k, v)) + 2)
+            widths[j - 1] = max(widths[j - 1], display_width(a.cell_text(k, v)) + 2)
     total_row = len(a.table) + 2
     top = Border(left=thin, right=thin, top=Side(style="medium"), bottom=Side(style="double"))
     for j, k in enumerate(a.columns, 1):
@@ -1570,14 +1570,14 @@ def _render_xlsx(a: Annex) -> bytes:
         ws.column_dimensions[get_column_letter(j)].width = min(max(wdt, 8), 40)
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
-    _print_setup(ws, L, landscape=False)
+    print_setup(ws, L, landscape=False)
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _print_setup(ws, L, *, landscape: bool) -> None:
+def print_setup(ws, L, *, landscape: bool) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -1619,7 +1619,7 @@ def find_cjk_font(font=None) -> Path | None:
     return None
 
 
-def _pdf_font(a: Annex, font) -> str:
+def pdf_font(a: Annex, font) -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -1664,7 +1664,7 @@ class GlyphWarning(UserWarning):
     """
 
 
-def _field_texts(a: Annex):
+def field_texts(a: Annex):
     """(field, text) for every text of the annex, the field as the user named it."""
     yield "title", a.title
     for group in (a.header, a.composition, a.words, a.clauses):
@@ -1675,14 +1675,14 @@ def _field_texts(a: Annex):
 def _check_annex_texts(a: Annex) -> None:
     """Every text of the annex (a plan's name too, not only the arguments) can be written in
     every format: no NUL or other control characters, no lone surrogates."""
-    for key, text in _field_texts(a):
+    for key, text in field_texts(a):
         bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\r\n"]
         if bad:
             raise InputError(key, text, "text without control characters other than tab, CR and LF",
                              hint=f"contains {bad[0]!r}")
 
 
-def _warn_missing_glyphs(a: Annex, fname: str) -> None:
+def warn_missing_glyphs(a: Annex, fname: str) -> None:
     import unicodedata as ud
     import warnings
 
@@ -1702,7 +1702,7 @@ def _warn_missing_glyphs(a: Annex, fname: str) -> None:
         except UnicodeEncodeError:
             return False
 
-    for key, text in _field_texts(a):
+    for key, text in field_texts(a):
         missing = sorted({c for c in text if not has(c)})
         if missing:
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:5])
@@ -1718,7 +1718,7 @@ def _warn_missing_glyphs(a: Annex, fname: str) -> None:
 
 
 #: Full-width punctuation that never starts a line of Chinese text (GB/T 15834, 标点符号用法).
-_CANNOT_START_ZH = "，。、；：！？）》」』】％"
+CANNOT_START_ZH = "，。、；：！？）》」』】％"
 
 
 def _render_pdf(a: Annex, font=None) -> bytes:
@@ -1730,8 +1730,8 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     from reportlab.pdfgen import canvas as rl_canvas
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    fname = _pdf_font(a, font)
-    _warn_missing_glyphs(a, fname)
+    fname = pdf_font(a, font)
+    warn_missing_glyphs(a, fname)
     L = a.labels
     wrapmode = "CJK" if a.lang == "zh" else None
     base = ParagraphStyle("annex", fontName=fname, fontSize=9, leading=12, wordWrap=wrapmode)
@@ -1784,7 +1784,7 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     story = [para(a.title, h1), para(L["header"], h2), items_table(a.header)]
     if a.composition:
         story += [para(L["claim"], h2), items_table(a.composition, right=True)]
-    story += [para(L["schedule"], h2), para(L["unit"].format(currency=_currency_name(a.currency, a.lang)), small),
+    story += [para(L["schedule"], h2), para(L["unit"].format(currency=currency_name(a.currency, a.lang)), small),
               Spacer(1, 2 * mm)]
     header = [para(h, head) for h in a.table.columns]
     body = [[para(a.cell_text(k, v), num if k in _AMOUNT_COLUMNS or k == "period" else small)
@@ -1842,7 +1842,7 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     modules = (rl_paragraph, rl_textsplit)
     saved = [m.ALL_CANNOT_START for m in modules]
     for m, old in zip(modules, saved, strict=True):
-        m.ALL_CANNOT_START = old + "".join(c for c in _CANNOT_START_ZH if c not in old)
+        m.ALL_CANNOT_START = old + "".join(c for c in CANNOT_START_ZH if c not in old)
     try:
         doc.build(story, onFirstPage=dated, onLaterPages=dated, canvasmaker=_NumberedCanvas)
     finally:

@@ -1770,7 +1770,7 @@ def values_many(accounts: pd.DataFrame, *, owed=None, discount_rate: float = 0.0
         if len(o) != len(accounts) or not np.all(np.isfinite(o)) or np.any(o < 0) or np.any(o >= 1e13):
             raise InputError("owed", owed, allowed)
         rows["owed"] = np.rint(o * 10.0**units).astype(np.int64)
-    return _values_rows(rows, proc, d, units)
+    return values_rows(rows, proc, d, units)
 
 
 def _claim_cells(accounts: pd.DataFrame, units: int):
@@ -1809,8 +1809,9 @@ def _claim_cells(accounts: pd.DataFrame, units: int):
     return data, table
 
 
-def _values_rows(rows: dict, proc: Procedure, discount_rate: float, units: int, block: int = 4096) -> np.ndarray:
-    """:func:`values_many` on validated arrays, in blocks of accounts."""
+def values_rows(rows: dict, proc: Procedure, discount_rate: float, units: int, block: int = 4096) -> np.ndarray:
+    """:func:`values_many` on arrays already checked by :func:`security_cells` (the portfolio
+    calls it on its own grid of owed amounts), in blocks of accounts."""
     n = len(rows["principal"])
     # accounts of a kind together, so that a block's impossible scenarios can be dropped
     order = np.lexsort((np.asarray(rows["recovery_rate"]) > 0, rows["kind"], rows["has_collateral"]))

@@ -195,15 +195,15 @@ def _party_name(field: str, party, default: str | None = None) -> str | None:
     if party is None:
         return default
     if isinstance(party, str):
-        return _report._check_text(field, party)
+        return _report.check_annex_text(field, party)
     name = getattr(party, "name", None)
     if not isinstance(name, str):
         raise InputError(field, party, "a name (str), a repayplan.case.Party or None")
-    return _report._check_text(f"{field}.name", name)
+    return _report.check_annex_text(f"{field}.name", name)
 
 
 def _money(amount: Decimal, currency: str, units: int, lang: str) -> str:
-    return _report._fmt_money(amount, currency, units, lang)
+    return _report.format_money(amount, currency, units, lang)
 
 
 def _months(n: int, lang: str) -> str:
@@ -213,7 +213,7 @@ def _months(n: int, lang: str) -> str:
 
 
 def _structure_name(plan, lang: str) -> str:
-    text = _report._METHODS[_report._structure(plan)][1 if lang == "zh" else 0]
+    text = _report.METHOD_NAMES[_report.structure_of(plan)][1 if lang == "zh" else 0]
     # the annex refers to its own table of weights; the sheet has none
     return text.replace(" (weights below)", "").replace("，权重见下", "")
 
@@ -237,7 +237,7 @@ def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party
     check_claim("claim", claim)
     borrower = _party_name("borrower", borrower)
     creditor_name = _party_name("creditor_party", creditor_party, getattr(creditor, "name", None) or None)
-    title = _report._check_text("title", title)
+    title = _report.check_annex_text("title", title)
     if metrics is not None:
         if not isinstance(metrics, pd.DataFrame):
             raise InputError("metrics", metrics, "None or the DataFrame of evaluate() for these plans")
@@ -272,7 +272,7 @@ def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party
         total = s.total_paid
         rate = claim.annual_rate if plan.annual_rate is None else plan.annual_rate
         waived = Decimal(terms.waived).scaleb(-terms.units)
-        parts = [f"{L['w_' + k]} {_report._fmt_amount(Decimal(v).scaleb(-terms.units), units)}"
+        parts = [f"{L['w_' + k]} {_report.format_amount(Decimal(v).scaleb(-terms.units), units)}"
                  for k, v in terms.waived_parts.items() if v]
         parts_sep = "；" if lang == "zh" else "; "
         grace = L["none"] if not plan.grace else f"{_months(plan.grace, lang)}" + (
@@ -283,7 +283,7 @@ def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party
         add("structure").append(_Cell(_structure_name(plan, lang), _structure_name(plan, lang)))
         add("term").append(_Cell(term, _months(term, lang)))
         add("grace").append(_Cell(grace, grace))
-        add("rate").append(_Cell(float(rate), _report._fmt_rate(rate)))
+        add("rate").append(_Cell(float(rate), _report.format_rate(rate)))
         add("down_payment").append(_Cell(signing, fm(signing) if signing else L["none"]))
         add("waivers").append(_Cell(waived, (fm(waived) + ("\n" + parts_sep.join(parts) if parts else ""))
                                     if waived else L["none"]))
@@ -313,14 +313,14 @@ def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party
         rows.append(_Row(key, label, kind, tuple(cells[key]), side))
 
     parties = [it for it in (
-        _report._text_item("creditor", R, creditor_name),
-        _report._text_item("borrower", R, borrower),
-        _report._date_item("as_of", R, claim.as_of, lang),
-        _report._text_item("currency", R, _report._currency_name(cur, lang)),
+        _report.text_item("creditor", R, creditor_name),
+        _report.text_item("borrower", R, borrower),
+        _report.date_item("as_of", R, claim.as_of, lang),
+        _report.text_item("currency", R, _report.currency_name(cur, lang)),
     ) if it is not None]
     owed = tuple(_report.Item(k, R[k], a, fm(a), "amount") for k, a in claim.components().items()
                  if a != 0 or k == "total")
-    as_of = _report._fmt_date(claim.as_of, lang)
+    as_of = _report.format_date(claim.as_of, lang)
     title = title or L["title"]
     return _Content(lang=lang, title=title, currency=cur, units=units, parties=tuple(parties), owed=owed,
                     plans=tuple(names), rows=tuple(rows), note=L["note"].format(as_of=as_of),
@@ -412,8 +412,8 @@ def _render_pdf(c: _Content) -> bytes:
     """The PDF at the largest type size that fits one page (long reasons shrink the type a
     little, as the xlsx is fitted to its page); text too long even at the smallest size goes
     on to further pages, at the full size."""
-    fname = _report._pdf_font(c, None)
-    _report._warn_missing_glyphs(c, fname)
+    fname = _report.pdf_font(c, None)
+    _report.warn_missing_glyphs(c, fname)
     first = None
     for scale in _PDF_SCALES:
         data, pages = _build_pdf(c, fname, scale)
@@ -537,7 +537,7 @@ def _build_pdf(c: _Content, fname: str, k: float) -> tuple[bytes, int]:
     modules = (rl_paragraph, rl_textsplit)
     saved = [m.ALL_CANNOT_START for m in modules]
     for m, old in zip(modules, saved, strict=True):
-        m.ALL_CANNOT_START = old + "".join(ch for ch in _report._CANNOT_START_ZH if ch not in old)
+        m.ALL_CANNOT_START = old + "".join(ch for ch in _report.CANNOT_START_ZH if ch not in old)
     try:
         doc.build(story, onFirstPage=dated, onLaterPages=dated, canvasmaker=_NumberedCanvas)
     finally:
@@ -550,7 +550,7 @@ def _build_pdf(c: _Content, fname: str, k: float) -> tuple[bytes, int]:
 # xlsx
 # -----------------------------------------------------------------------------------------
 def _render_xlsx(c: _Content) -> bytes:
-    for key, text in _report._field_texts(c):
+    for key, text in _report.field_texts(c):
         if len(text) > _report.XLSX_CELL_MAX:
             raise InputError(key, text, f"text of at most {_report.XLSX_CELL_MAX:,} characters in an xlsx "
                                           "cell (use the pdf sheet for longer text)")
@@ -666,14 +666,14 @@ def _render_xlsx(c: _Content) -> bytes:
     text_cell(r, 1, c.note, alignment=wrap)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
     width = 30 + 22 * n + 10  # the columns' widths below, in characters
-    ws.row_dimensions[r].height = 15 * max(2, -(-_report._display_width(c.note) * 11 // (width * 10)))
+    ws.row_dimensions[r].height = 15 * max(2, -(-_report.display_width(c.note) * 11 // (width * 10)))
     text_cell(r + 1, 1, c.t("green"))
 
     ws.column_dimensions["A"].width = 30
     for j in range(2, last):
         ws.column_dimensions[get_column_letter(j)].width = 22
     ws.column_dimensions[get_column_letter(last)].width = 10
-    _report._print_setup(ws, c.labels, landscape=True)
+    _report.print_setup(ws, c.labels, landscape=True)
     ws.page_setup.fitToHeight = 1  # one page: fit to one page wide and one tall
     ws.print_area = f"A1:{get_column_letter(last)}{r + 1}"
     wb.properties.title = c.title

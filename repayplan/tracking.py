@@ -355,7 +355,7 @@ def _nat_as_max(days: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(d), np.iinfo(np.int64).max, d.astype(np.int64))
 
 
-def _read_clauses(breach) -> tuple:
+def read_clauses(breach) -> tuple:
     allowed = ("a clause (ConsecutiveMisses, DaysPastDue, CumulativeShortfall), a sequence of "
                "them, or a mapping such as {'consecutive_misses': 2, 'days_past_due': 60}")
     if breach is None:
@@ -660,7 +660,7 @@ class Agreement:
             raise InputError("signed", day, f"a date on or after the claim date {claim.as_of}")
         put("signed", day)
         put("grace_days", check_int("grace_days", grace_days, low=0, high=365))
-        put("breach", _read_clauses(breach))
+        put("breach", read_clauses(breach))
         put("overpayment", check_choice("overpayment", overpayment, OVERPAYMENT))
         check_text("name", name)
         put("name", name)

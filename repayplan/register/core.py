@@ -868,11 +868,11 @@ class Register:
         signed = check_date("signed", signed)
         _text("name", name)
         # the Agreement's own checks, before the case is read and parsed (which takes time)
-        from ..tracking import OVERPAYMENT, _read_clauses
+        from ..tracking import OVERPAYMENT, read_clauses
 
         check_int("grace_days", grace_days, low=0, high=365)
         check_choice("overpayment", overpayment, OVERPAYMENT)
-        _read_clauses(breach)
+        read_clauses(breach)
         if penalty_rate is not None:
             as_decimal("penalty_rate", penalty_rate)
         with self._read() as conn:
