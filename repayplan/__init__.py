@@ -22,7 +22,6 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and the documentation's resolver
     from . import portfolio, report, rules, statements
-    from .report import comparison_sheet
     from .case import Case, CaseError, Party, Projection, Settings
     from .cashflow import CashFlow, Shock
     from .claim import Claim, Loan
@@ -33,6 +32,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and the document
     from .negotiate import Constraints, Negotiation, Range, SearchSpace, Waterfall, negotiate
     from .plans import Plan
     from .register import Register as Register  # on request (SQLAlchemy), not in __all__
+    from .report import comparison_sheet
     from .schedule import Schedule, amortize, amortize_many
     from .security import Collateral, Guarantee, Security, court_fees
     from .tracking import (
