@@ -1482,6 +1482,7 @@ class EnforcementPath:
         check_choice("name", name, ("recovery_rate", "delay_months", "costs"))
         sec, proc = self.security, self.procedure
         if name == "recovery_rate":
+            check_fraction("recovery_rate", value)      # named as pushed; kept exact below
             sec = sec.replace(unsecured_recovery=value)
         elif name == "costs":
             total = money.quantize(check_amount("costs", value, allow_zero=True))

@@ -95,7 +95,7 @@ def test_the_pushed_path_keeps_the_drawn_scenarios():
 
 def test_with_assumption_refuses_bad_input_by_name():
     path = path_of(Security(collateral=[FLAT]))
-    for name, value, field in (("recovery_rate", 1.5, "unsecured_recovery"), ("recovery_rate", "a", "unsecured"),
+    for name, value, field in (("recovery_rate", 1.5, "recovery_rate"), ("recovery_rate", "a", "recovery_rate"),
                                ("costs", -1, "costs"), ("costs", float("nan"), "costs"),
                                ("delay_months", "x", "delay_months"), ("weather", 1, "name")):
         with pytest.raises(InputError, match=field):

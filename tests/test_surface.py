@@ -661,6 +661,12 @@ def _recipes_after_merge(w: World) -> dict:
         "security.EnforcementPath.distribution": lambda f: (path.distribution, dict(discount_rate=0.06)),
         "security.EnforcementPath.waterfall": lambda f: (path.waterfall, dict(discount_rate=0.06)),
         "security.EnforcementPath.summary": lambda f: (path.summary, dict(discount_rate=0.06)),
+        "security.EnforcementPath.with_assumption": lambda f: (path.with_assumption, dict(
+            name="recovery_rate", value=0.3)),
+        "Enforcement.pushed": lambda f: (rp.Enforcement(0.4, 18, 20_000).pushed, dict(
+            name="recovery_rate", value=0.3)),
+        "Enforcement.assumption": lambda f: (rp.Enforcement(0.4, 18, 20_000).assumption, dict(
+            name="recovery_rate")),
         "security.values_many": lambda f: (security.values_many, dict(accounts=_secured_book(w), discount_rate=0.06)),
         "security.security_cells": lambda f: (security.security_cells, dict(accounts=_secured_book(w))),
         "tracking.figures_many": lambda f: (tracking.figures_many, dict(
@@ -1024,6 +1030,8 @@ NONE_OK: set[str] = {"report.find_cjk_font.font", "Constraints.min_dscr", "Const
 
 # Values a parameter legitimately takes although they are in its kind's list of bad values.
 VALID = {
+    ("Enforcement.pushed", "value", "int 0"): "no recovery at all is a push the committee asks about",
+    ("security.EnforcementPath.with_assumption", "value", "int 0"): "no recovery on the unsecured rest",
     ("amortize", "rounding", "dict"): "a mapping {'payment': ..., 'interest': ...}; {} keeps the default",
     ("amortize_many", "rounding", "dict"): "a mapping {'payment': ..., 'interest': ...}",
     ("Case", "borrower", "str"): "the borrower's name",
@@ -1066,6 +1074,9 @@ FIELD_NAME = {
     "rules.get.name": "rules", "rules.check.ruleset": "rules",
     # the caller names the payments (name="payments", "costs", "fees"); the default is payments
     "ledger.read_payments.items": "payments",
+    # a pushed assumption is named as the assumption it is (name="recovery_rate")
+    "Enforcement.pushed.value": "recovery_rate",
+    "security.EnforcementPath.with_assumption.value": "recovery_rate",
 }
 
 
