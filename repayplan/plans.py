@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import money
+from ._memo import Memo
 from ._validate import (
     as_decimal,
     check_bool,
@@ -823,7 +824,9 @@ def plan_batch(plans, claim) -> PlanBatch:
         for j, i in enumerate(todo):
             k = int(res.nrows[j])
             rows[i] = tuple(res.table[c][j, :k].astype(np.int64) for c in ("payment", "interest", "closing_balance"))
-            _SCHEDULES.put(plans[i], claim, rows[i])
+            for a in rows[i]:
+                a.setflags(write=False)
+            _SCHEDULES.put(plans[i], claim, value=rows[i])
     for i in sched_idx:
         pay, intr, bal = rows[i]
         k = len(pay)
@@ -836,58 +839,9 @@ def plan_batch(plans, claim) -> PlanBatch:
                      interest=interest, nrows=nrows, units=u)
 
 
-class _ScheduleMemo:
-    """The schedule rows of recently built plans, keyed on the plan's value and the claim.
-
-    A :class:`Plan` is frozen and compared on every field, so an equal plan has the same
-    schedule; a claim is matched by identity (some of its fields are not compared), and is
-    held here so that its identity stays its own.  Rows are stored read-only and copied into
-    each :class:`PlanBatch`; the oldest of ``maxsize`` entries is dropped first.
-    """
-
-    def __init__(self, maxsize: int = 512):
-        import collections
-        import threading
-
-        self.maxsize = maxsize
-        self._d: collections.OrderedDict = collections.OrderedDict()
-        self._lock = threading.Lock()   # an OrderedDict's moves are not atomic
-
-    def _key(self, plan, claim):
-        try:
-            return (hash(plan), plan, id(claim))
-        except TypeError:
-            return None
-
-    def get(self, plan, claim):
-        key = self._key(plan, claim)
-        if key is None:
-            return None
-        with self._lock:
-            hit = self._d.get(key)
-            if hit is None or hit[0] is not claim:
-                return None
-            self._d.move_to_end(key)
-            return hit[1]
-
-    def put(self, plan, claim, rows) -> None:
-        key = self._key(plan, claim)
-        if key is None:
-            return
-        for a in rows:
-            a.setflags(write=False)
-        with self._lock:
-            self._d[key] = (claim, rows)
-            self._d.move_to_end(key)
-            while len(self._d) > self.maxsize:
-                self._d.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._d.clear()
-
-
-_SCHEDULES = _ScheduleMemo()
+#: The schedule rows of recently built plans, keyed on the plan's value and the claim object
+#: (:class:`repayplan._memo.Memo`); rows are stored read-only and copied into each batch.
+_SCHEDULES = Memo(maxsize=512)
 
 
 def _end_of_grace_balances(items, claim) -> dict:

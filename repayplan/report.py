@@ -1619,6 +1619,36 @@ def find_cjk_font(font=None) -> Path | None:
     return None
 
 
+def numbered_canvas(label: str, font: str, *, size: float, x: float, y: float, counted: list | None = None):
+    """A reportlab canvas class that draws ``label.format(page=n, pages=N)`` centred at
+    ``(x, y)`` on each page once the number of pages is known (the annex and the borrower's
+    comparison sheet); the number of pages is appended to ``counted`` when given.
+    """
+    from reportlab.pdfgen import canvas as rl_canvas
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            if counted is not None:
+                counted.append(total)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(font, size)
+                self.drawCentredString(x, y, label.format(page=self._pageNumber, pages=total))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
 def pdf_font(a: Annex, font) -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -1727,7 +1757,6 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas as rl_canvas
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     fname = pdf_font(a, font)
@@ -1748,25 +1777,7 @@ def _render_pdf(a: Annex, font=None) -> bytes:
 
     page_label = L["page"]
 
-    class _NumberedCanvas(rl_canvas.Canvas):
-        """Draws "Page n of N" once the number of pages is known."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(fname, 8)
-                self.drawCentredString(A4[0] / 2, 10 * mm, page_label.format(page=self._pageNumber, pages=total))
-                super().showPage()
-            super().save()
+    _NumberedCanvas = numbered_canvas(page_label, fname, size=8, x=A4[0] / 2, y=10 * mm)
 
     frame_w = A4[0] - 36 * mm
     grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),

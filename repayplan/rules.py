@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from . import money
+from ._memo import Memo
 from ._validate import (
     MAX_BATCH_MINOR,
     as_decimal,
@@ -1061,11 +1062,10 @@ def check(plan_or_loan, claim=None, ruleset=None, *, strict: bool = False) -> li
     rs = get(rs_source)
     # the findings are a pure function of the object, the claim and the rule set: an update
     # of the dashboard (evaluate, compare, the findings shown) asks for each plan's once
-    key = _FINDINGS.key(plan_or_loan, claim, rs)
-    findings = _FINDINGS.get(key, (plan_or_loan, claim, rs))
+    findings = _FINDINGS.get(plan_or_loan, claim, rs)
     if findings is None:
-        findings = _evaluate_rules(plan_or_loan, claim, rs)
-        _FINDINGS.put(key, (plan_or_loan, claim, rs), findings)
+        findings = tuple(_evaluate_rules(plan_or_loan, claim, rs))
+        _FINDINGS.put(plan_or_loan, claim, rs, value=findings)
     findings = list(findings)
     hard = [f for f in findings if f.hard]
     if strict and hard:
@@ -1085,66 +1085,9 @@ def _evaluate_rules(plan_or_loan, claim, rs: RuleSet) -> list[Finding]:
     return sorted(findings, key=lambda f: order[f.severity])
 
 
-class _FindingsMemo:
-    """Findings of recent :func:`check` calls.
-
-    A frozen dataclass compared on every field (a :class:`~repayplan.plans.Plan`, a
-    :class:`RuleSet`) is matched by value; anything else (a claim, whose loan and history
-    are not compared; a namespace) by identity, and held here so that its identity stays
-    its own.  Findings are frozen; each call gets its own list.
-    """
-
-    def __init__(self, maxsize: int = 1024):
-        import collections
-        import threading
-
-        self.maxsize = maxsize
-        self._d: collections.OrderedDict = collections.OrderedDict()
-        self._lock = threading.Lock()   # an OrderedDict's moves are not atomic
-
-    @staticmethod
-    def _part(x):
-        if x is None:
-            return None
-        if (dataclasses.is_dataclass(x) and not isinstance(x, type) and x.__dataclass_params__.frozen
-                and all(f.compare for f in dataclasses.fields(x))):
-            return ("value", type(x), x)
-        return ("id", id(x))
-
-    def key(self, *objs):
-        key = tuple(self._part(x) for x in objs)
-        try:
-            hash(key)
-        except TypeError:
-            return None
-        return key
-
-    def get(self, key, objs):
-        if key is None:
-            return None
-        with self._lock:
-            hit = self._d.get(key)
-            if hit is None or any(p is not None and p[0] == "id" and a is not b
-                                  for p, a, b in zip(key, hit[0], objs, strict=True)):
-                return None
-            self._d.move_to_end(key)
-            return hit[1]
-
-    def put(self, key, objs, findings) -> None:
-        if key is None:
-            return
-        with self._lock:
-            self._d[key] = (objs, tuple(findings))
-            self._d.move_to_end(key)
-            while len(self._d) > self.maxsize:
-                self._d.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._d.clear()
-
-
-_FINDINGS = _FindingsMemo()
+#: Findings of recent :func:`check` calls (:class:`repayplan._memo.Memo`); findings are frozen
+#: and each call gets its own list.
+_FINDINGS = Memo(maxsize=1024)
 
 
 @dataclass(frozen=True)

@@ -431,7 +431,6 @@ def _build_pdf(c: _Content, fname: str, k: float) -> tuple[bytes, int]:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas as rl_canvas
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     page = landscape(A4)
@@ -499,28 +498,9 @@ def _build_pdf(c: _Content, fname: str, k: float) -> tuple[bytes, int]:
 
     page_label = c.labels["page"]
 
-    class _NumberedCanvas(rl_canvas.Canvas):
-        """Draws "Page n of N" once the number of pages is known."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            counted.append(total)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(fname, 7)
-                self.drawCentredString(page[0] / 2, 6 * mm, page_label.format(page=self._pageNumber, pages=total))
-                super().showPage()
-            super().save()
-
     counted: list[int] = []
+    _NumberedCanvas = _report.numbered_canvas(page_label, fname, size=7, x=page[0] / 2, y=6 * mm,
+                                              counted=counted)
     stamp = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
 
     def dated(canvas, _doc):
