@@ -472,7 +472,7 @@ def _build_pdf(c: _Content, fname: str, k: float) -> tuple[bytes, int]:
     head.setStyle(TableStyle(head_style))
 
     n = len(c.plans)
-    label_w, side_w = frame_w * 0.15, frame_w * 0.05
+    label_w, side_w = frame_w * 0.15, frame_w * 0.065   # "borrower" on one line
     col_w = (frame_w - label_w - side_w) / n
     rows = [[para(c.t("row"), bold)] + [para(name, bold) for name in c.plans] + [para(c.t("for"), small)]]
     style = list(grid) + [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),

@@ -291,6 +291,11 @@ def _safe_filename(name: str) -> str:
     return out or "plan"
 
 
+
+def _in_chinese(text: str) -> bool:
+    """Whether a text has Chinese characters (a case title may be written in either language)."""
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
 class Dashboard:
     """A live side-by-side negotiation dashboard on a case.
 
@@ -601,7 +606,7 @@ class Dashboard:
                           total=f"{case.claim.total:,.{u}f}", currency=case.claim.currency,
                           as_of=case.claim.as_of.isoformat())
         title = case.title or text("plans", lang)
-        if lang == "zh" and not any("\u4e00" <= c <= "\u9fff" for c in title):   # an English title
+        if lang == "zh" and not _in_chinese(title):   # an English title
             title = text("title_zh", lang, title=title, borrower=case.borrower.name)
         self.header.value = (f"<div class='rp-title'><b>{html.escape(title)}</b> "
                              f"<span class='rp-claim-line'>{html.escape(claim_line)}</span></div>")
@@ -1133,10 +1138,12 @@ class Dashboard:
 
         s = self.session
         case = s.case
+        lang = lang or s.lang
+        # the case's title when it is in the sheet's language, else the sheet's own heading
+        title = case.title if case.title and (lang == "en" or _in_chinese(case.title)) else None
         return comparison_sheet(s.plans, case.claim, case.cashflow, case.creditor, format=format,
-                                lang=lang or s.lang, borrower=case.borrower,
-                                creditor_party=case.creditor_party, title=case.title or None,
-                                constraints=case.negotiation.constraints)
+                                lang=lang, borrower=case.borrower, creditor_party=case.creditor_party,
+                                title=title, constraints=case.negotiation.constraints)
 
     @_guarded
     def _on_sheet(self, _button=None) -> None:
