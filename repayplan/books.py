@@ -236,7 +236,8 @@ def risk_class(pay, claim, books: Books | None = None) -> tuple[list, list]:
     cls = RISK_CLASSES[max(RISK_CLASSES.index(base), RISK_CLASSES.index("special_mention"))]
     periods, months = _observation(claim)
     pay = np.asarray(pay, dtype=float)
-    classes, ends = [], []
+    classes: list[str] = []
+    ends: list = []
     dates: dict = {}  # month -> date: a few distinct months for many plans
 
     def month(k):

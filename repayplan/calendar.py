@@ -718,7 +718,7 @@ def payment_dates_grid(
         return np.empty((0, T), dtype="datetime64[D]")
     k = np.arange(1, T + 1, dtype=np.int64)
     by_days = (freq == 26) | (freq == 52)
-    out = np.empty((n_loans, T), dtype=np.int64)
+    out: np.ndarray = np.empty((n_loans, T), dtype=np.int64)
     for rows, day_steps in ((~by_days, False), (by_days, True)):
         if not rows.any():
             continue

@@ -537,6 +537,9 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
         raise InputError("result", type(result).__name__, "a repayplan.Negotiation (the result of negotiate)")
     pushes = _check_pushes(pushes)
     claim, cons = result.claim, result.constraints
+    if result.creditor is None or result.cashflow is None:   # negotiate always records them
+        raise InputError("result", "a Negotiation without its creditor or cash flow",
+                         "the result of repayplan.negotiate")
     # the search's candidate set: every distinct plan the negotiation evaluated, the
     # recommended plan first (its figures are the table's)
     best_key = SearchContext.key(result.best)
@@ -549,12 +552,11 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
     seeded = _Seeded(plans, claim, result.cashflow, result.creditor, result.borrower)
     ctx = SearchContext(claim, result.cashflow, result.creditor, result.borrower, cons, "creditor", result.beta, None)
     hard = ctx.hard(plans) if cons.hard_rules else np.zeros(len(plans), bool)
-    rates = [float(claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in plans]
+    rates = np.array([float(claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in plans])
     objective = result.objective if result.objective in ("nash", "creditor", "borrower") else "creditor"
     short = {SearchContext.key(p): name for name, p in zip(result.candidates.index, result.candidates["plan"],
                                                             strict=True)}
     n_conc: dict = {}
-    rates = np.array(rates)
 
     def checks_of(frame, idx, creditor):
         f = frame.reset_index(drop=True).assign(plan=[plans[i] for i in idx], rate=rates[idx])

@@ -293,7 +293,8 @@ def grouped(amount) -> str:
     from ._validate import as_decimal
 
     d = as_decimal("amount", amount)
-    if d == d.to_integral_value() and d.as_tuple().exponent >= 0:
+    exponent = d.as_tuple().exponent     # an int: as_decimal refuses NaN and infinities
+    if d == d.to_integral_value() and isinstance(exponent, int) and exponent >= 0:
         return f"{int(d):,}"
     return f"{d:,f}"
 

@@ -50,6 +50,7 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,10 @@ from ._validate import (
 from .errors import InfeasibleError, InputError
 from .evaluate import Borrower, Creditor, evaluate, plan_names
 from .plans import OPTION_NAMES, Plan
+
+if TYPE_CHECKING:
+    from .cashflow import CashFlow
+    from .claim import Claim
 
 __all__ = ["Range", "SearchSpace", "Constraints", "Waterfall", "Negotiation", "negotiate", "score", "OBJECTIVES"]
 
@@ -235,8 +240,8 @@ class SearchSpace:
                 except (TypeError, ValueError, OverflowError):
                     raise InputError(f"point[{k!r}]", v, "a number of months") from None
             if k == "down_payment" and isinstance(v, (float, np.floating)) and math.isfinite(v) and abs(
-                    v) < 1e15:  # larger ones are refused by the Plan, as typed
-                v = _to_cents(v)
+                    float(v)) < 1e15:  # larger ones are refused by the Plan, as typed
+                v = _to_cents(float(v))
             values[k] = v
         if isinstance(values.get("seasonal"), list):
             values["seasonal"] = tuple(values["seasonal"])
@@ -739,13 +744,13 @@ class Negotiation:
     frontier: pd.DataFrame
     evaluated: pd.DataFrame
     objective: str
-    claim: object
+    claim: Claim
     constraints: Constraints
     steps: list = field(default_factory=list)
     beta: float = 0.5
-    cashflow: object = None
-    creditor: object = None
-    borrower: object = None
+    cashflow: CashFlow | None = None
+    creditor: Creditor | None = None
+    borrower: Borrower | None = None
     concessions: pd.DataFrame | None = None
 
     def sensitivity(self, pushes: dict | None = None):
@@ -1144,6 +1149,7 @@ class SearchContext:
         self.claim, self.cashflow, self.creditor, self.borrower = claim, cashflow, creditor, borrower
         self.constraints, self.objective, self.beta, self.progress = constraints, objective, beta, progress
         self.done = 0
+        self.waterfall_plan = None            # the waterfall's result, once the search has run it
         self.seen: dict = {}                  # plan key -> (batch, row) of the plans evaluated
         self._frames: list = []               # the evaluated batches
         self._hard: dict = {}

@@ -821,9 +821,12 @@ def plan_batch(plans, claim) -> PlanBatch:
         batch = Batch.from_specs(specs)
         res = run(batch, keep_rows=True)
         check_payment_vectors(res, batch, prefix="plans")
+        table = res.table
+        if table is None:   # keep_rows=True always returns the rows
+            raise RuntimeError("the kernel returned no rows for plan_batch")
         for j, i in enumerate(todo):
             k = int(res.nrows[j])
-            rows[i] = tuple(res.table[c][j, :k].astype(np.int64) for c in ("payment", "interest", "closing_balance"))
+            rows[i] = tuple(table[c][j, :k].astype(np.int64) for c in ("payment", "interest", "closing_balance"))
             for a in rows[i]:
                 a.setflags(write=False)
             _SCHEDULES.put(plans[i], claim, value=rows[i])

@@ -1649,7 +1649,8 @@ def numbered_canvas(label: str, font: str, *, size: float, x: float, y: float, c
     return NumberedCanvas
 
 
-def pdf_font(a: Annex, font) -> str:
+def pdf_font(a: Any, font) -> str:
+    # ``a``: an Annex, or an object with its text fields (the borrower's comparison sheet)
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -1694,7 +1695,7 @@ class GlyphWarning(UserWarning):
     """
 
 
-def field_texts(a: Annex):
+def field_texts(a: Any):
     """(field, text) for every text of the annex, the field as the user named it."""
     yield "title", a.title
     for group in (a.header, a.composition, a.words, a.clauses):
@@ -1712,7 +1713,7 @@ def _check_annex_texts(a: Annex) -> None:
                              hint=f"contains {bad[0]!r}")
 
 
-def warn_missing_glyphs(a: Annex, fname: str) -> None:
+def warn_missing_glyphs(a: Any, fname: str) -> None:
     import unicodedata as ud
     import warnings
 

@@ -1331,9 +1331,12 @@ def _check_product_term(ctx: _Context, claim):
     the loan's whole life, from its contract date (else the claim date) to the plan's end."""
     if ctx.what != "plan" or ctx.product != "working_capital" or claim is None or ctx.term is None:
         return []
+    as_of = ctx.as_of
+    if as_of is None:   # a claim always states its date; nothing to count from without one
+        return []
     start = getattr(claim, "contract_date", None)
-    start = ctx.as_of if start is None else check_date("contract_date", start)
-    elapsed = max(0, (ctx.as_of.year - start.year) * 12 + ctx.as_of.month - start.month)
+    start = as_of if start is None else check_date("contract_date", start)
+    elapsed = max(0, (as_of.year - start.year) * 12 + as_of.month - start.month)
     return working_capital_term(elapsed + ctx.term)
 
 

@@ -632,7 +632,7 @@ def _arrow_decimals(minor, units, scale: int):
     up = scale - np.asarray(units, dtype=np.int64)
     if a.dtype == object or (np.any(up) and np.abs(a).max(initial=0) >= 2**62 // 10 ** int(np.max(up))):
         dec = [money.from_minor(int(x), scale) for x in (a.astype(object) * 10 ** up.astype(object))]
-        return pd.array(dec, dtype=dtype)
+        return pd.array(dec, dtype=dtype)  # type: ignore[call-overload]  # pandas-stubs: no ArrowDtype overload
     v = a.astype(np.int64, copy=True)
     if np.any(up):
         v *= 10**up

@@ -57,6 +57,7 @@ import io
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -161,7 +162,7 @@ class _Content:
     author: str
     subject: str
     # the attributes report's font helpers read
-    labels: object = None
+    labels: Any = None     # a mapping of report's labels
 
     @property
     def header(self):
@@ -303,7 +304,7 @@ def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party
 
     rows = []
     for key, kind in _ROWS:
-        label = RL.get(key) if key in ("term", "peak_payment", "total_paid", "months_short", "monthly_dscr",
+        label = RL[key] if key in ("term", "peak_payment", "total_paid", "months_short", "monthly_dscr",
                                        "default_probability", "feasible") else L[key]
         side = ALL_METRICS[key][0] if key in ALL_METRICS else ""
         if key in ("saving", "contract_cost", "first_instalment", "typical_instalment", "down_payment"):
@@ -420,6 +421,8 @@ def _render_pdf(c: _Content) -> bytes:
         if pages == 1:
             return data
         first = first or data
+    if first is None:   # _PDF_SCALES is not empty: the loop ran
+        raise RuntimeError("no PDF was built")
     return first  # more than a page whatever the size: at the full size, easiest to read
 
 

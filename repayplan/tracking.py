@@ -1528,7 +1528,7 @@ def figures_many(agreements, as_of, payments) -> pd.DataFrame:
             raise InputError("as_of", day, f"a date on or after the signing date {ag.signed} of agreements[{i}]")
     read = [_read_payments(p, ag.signed, day, ag.minor_units, f"payments[{i}]")
             for i, (ag, p) in enumerate(zip(ags, pays, strict=True))]
-    out = {k: [None] * len(ags) for k in _FIGURES}
+    out: dict[str, list] = {k: [None] * len(ags) for k in _FIGURES}
     groups: dict = {}
     for i, ag in enumerate(ags):
         rs = ag.rules

@@ -167,13 +167,13 @@ def comparison_html(comparison, lang: str = "en", previous: dict | None = None) 
                     f"{escape(labels[key])}</th>{''.join(cells)}<td class='rp-side'>{escape(sides[side])}</td></tr>")
     for key in ("risk_class", "observation_end"):
         if key in comparison.metrics.columns:
-            cells = "".join(f"<td>{escape(format_metric(key, v, lang))}</td>" for v in comparison.metrics[key])
+            values = "".join(f"<td>{escape(format_metric(key, v, lang))}</td>" for v in comparison.metrics[key])
             title = f"{definition(key)} ({sides['creditor']})"
             body.append(f"<tr class='rp-row-{key}'><th title='{escape(title, quote=True)}'>{escape(labels[key])}</th>"
-                        f"{cells}<td class='rp-side'>{escape(sides['creditor'])}</td></tr>")
+                        f"{values}<td class='rp-side'>{escape(sides['creditor'])}</td></tr>")
     if comparison.reasons is not None and (comparison.reasons != "").any():
-        cells = "".join(f"<td class='rp-infeasible-reason' style='color:#a33'>{escape(r)}</td>" if r else "<td>✓</td>"
-                        for r in comparison.reasons)
-        body.append(f"<tr class='rp-row-feasible'><th>{escape(labels['feasible'])}</th>{cells}<td></td></tr>")
+        reasons = "".join(f"<td class='rp-infeasible-reason' style='color:#a33'>{escape(r)}</td>" if r else "<td>✓</td>"
+                          for r in comparison.reasons)
+        body.append(f"<tr class='rp-row-feasible'><th>{escape(labels['feasible'])}</th>{reasons}<td></td></tr>")
     return (f"<table class='repayplan-compare'><thead><tr><th></th>{head}<th></th></tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>")
