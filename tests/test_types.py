@@ -21,7 +21,6 @@ NOT_YET_CLEAN: dict[str, int] = {
     "repayplan/books.py": 1,
     "repayplan/calendar.py": 1,
     "repayplan/concessions.py": 3,
-    "repayplan/kernel.py": 33,
     "repayplan/money.py": 3,
     "repayplan/negotiate.py": 3,
     "repayplan/notebook/comparison.py": 2,

@@ -38,7 +38,6 @@ from .state import (
     PLAN_OPTIONS,
     SECURITY_FIELDS,
     Session,
-    _creditor_party,
     option_text,
 )
 
@@ -604,7 +603,9 @@ class Dashboard:
         s, lang = self.session, self.session.lang
         case = s.case
         u = case.claim.minor_units
-        claim_line = text("claim_line", lang, borrower=case.borrower.name, creditor=_creditor_party(case).name,
+        creditor = case.creditor_party
+        assert creditor is not None, "Case.__post_init__ sets creditor_party"
+        claim_line = text("claim_line", lang, borrower=case.borrower.name, creditor=creditor.name,
                           total=f"{case.claim.total:,.{u}f}", currency=case.claim.currency,
                           as_of=case.claim.as_of.isoformat())
         title = case.title or text("plans", lang)
