@@ -259,10 +259,8 @@ def _normalize_day_count(dc) -> str:
     try:
         from .calendar import normalize_day_count
     except ImportError:  # pragma: no cover - calendar ships with the package
-        normalize_day_count = None
-    if normalize_day_count is not None:
-        return normalize_day_count(dc)
-    return check_choice("day_count", dc, ("30/360", "ACT/360", "ACT/365F", "ACT/ACT"))
+        return check_choice("day_count", dc, ("30/360", "ACT/360", "ACT/365F", "ACT/ACT"))
+    return normalize_day_count(dc)
 
 
 # --------------------------------------------------------------------------------------
@@ -309,7 +307,7 @@ class Batch:
     modes: dict
     carry: bool | str            # one of CARRY_MODES
     actual_basis: np.ndarray     # bool: solve the level payment on actual periodic rates
-    dtype: object
+    dtype: type                  # np.int64, or object when amounts may pass int64
     absorb: np.ndarray | None = None  # bool: the vector's last payment is whatever clears the loan
 
     exact64: bool = True              # B * RN fits int64: interest in exact integer arithmetic
@@ -563,6 +561,7 @@ class Batch:
                 if L != DAY_COUNT_DENOMINATOR[dcs[0]]:
                     mult *= L // DAY_COUNT_DENOMINATOR[dcs[0]]
             else:
+                assert dates is not None, "a day count needs start dates (validated with the loans)"
                 mult = np.zeros((n, T), dtype=np.int64)
                 mult[periodic] = (L // Lp) * (Lp // freq[periodic])[:, None]
                 for dc in dcs:
@@ -624,9 +623,16 @@ def _take(cols: dict, idx: np.ndarray, n: int) -> dict:
 
 def _decimal_parts(r: Decimal) -> tuple[int, int]:
     """``(numerator, decimals)`` with ``r == numerator / 10**decimals`` exactly."""
-    e = r.as_tuple().exponent
-    dec = max(0, -e)
+    dec = max(0, -_exponent(r))
     return int(r.scaleb(dec)), dec
+
+
+def _exponent(d: Decimal) -> int:
+    """The exponent of a finite Decimal (``as_tuple()`` gives 'n', 'N' or 'F' for NaN and infinities)."""
+    e = d.as_tuple().exponent
+    if not isinstance(e, int):  # the TypeError that negating the letter raised before
+        raise TypeError(f"{d} has no decimal exponent")
+    return e
 
 
 def _lcm(a: int, b: int) -> int:
@@ -730,7 +736,7 @@ def float_decimals(x: np.ndarray) -> np.ndarray:
     left = dec < 0
     if left.any():
         vals, inv = np.unique(x[left], return_inverse=True)  # each distinct value once
-        digits = [max(0, -Decimal(repr(float(v))).as_tuple().exponent) for v in vals]
+        digits = [max(0, -_exponent(Decimal(repr(float(v))))) for v in vals]
         dec[left] = np.array(digits, dtype=np.int64)[inv.reshape(-1)]
     return dec
 
@@ -870,9 +876,9 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
             ok = fin & ((vv > 0) | (allow_zero & (vv == 0))) & (vv * 10.0**units <= MAX_AMOUNT_MINOR)
             ok &= float_decimals(np.where(ok, vv, 0.0)) <= units
             out = np.where(ok, np.rint(vv * 10.0**units), 0).astype(np.int64)
-            for i in np.flatnonzero(ok & (vv * 10.0**units > 2**52)):
+            for j in np.flatnonzero(ok & (vv * 10.0**units > 2**52)):
                 # beyond 2**52 a product of doubles can miss the unit: read its digits
-                out[i] = int(Decimal(repr(float(vv[i]))).scaleb(int(units[i])))
+                out[j] = int(Decimal(repr(float(vv[j]))).scaleb(int(units[j])))
             return out, badm | (~ok & ~miss)
         for i, x in enumerate(col.to_numpy(dtype=object)):
             if miss[i]:
@@ -943,7 +949,7 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
     dcol = column("day_count")
     if dcol is not None:
         dmiss = missing(dcol)
-        names = {}
+        names: dict[object, str | None] = {}
         for v in pd.unique(dcol[~dmiss]):
             try:
                 dc = _normalize_day_count(v)
@@ -951,7 +957,7 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
             except (InputError, TypeError):
                 names[v] = None
         mapped = _distinct_map(dcol, names.get, PERIODIC_RATE)
-        unknown = np.equal(mapped, None)
+        unknown = np.equal(mapped, None)  # type: ignore[call-overload]  # numpy's stubs omit None; elementwise on objects
         bad |= unknown & ~dmiss
         accrual = np.where(unknown, PERIODIC_RATE, mapped)
     actual = accrual != PERIODIC_RATE
@@ -963,7 +969,7 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
         if pd.api.types.is_datetime64_any_dtype(scol.dtype):
             starts = scol.to_numpy().astype("datetime64[D]")
         else:
-            seen = {}
+            seen: dict[object, np.datetime64 | None] = {}
             for v in pd.unique(scol[~smiss]):
                 try:
                     seen[v] = np.datetime64(check_date("start", v), "D")
@@ -988,18 +994,18 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
     carry = defaults["carry_precision"]
     ccol = column("carry_precision")
     if ccol is not None and n:
-        vals = {_carry_mode(v) if not _is_missing(v) else defaults["carry_precision"] for v in pd.unique(ccol)}
-        if len(vals) > 1:
-            raise InputError("loans.carry_precision", sorted(map(str, vals)), "one carry mode per batch")
-        carry = vals.pop()
+        modes = {_carry_mode(v) if not _is_missing(v) else defaults["carry_precision"] for v in pd.unique(ccol)}
+        if len(modes) > 1:
+            raise InputError("loans.carry_precision", sorted(map(str, modes)), "one carry mode per batch")
+        carry = modes.pop()
     # rate changes: a column of mappings {period: rate}; each mapping is read on its own
     changes = None
     chcol = column("rate_changes")
     if chcol is not None:
-        ch = []
+        ch: list[tuple] = []
         cells = chcol.to_numpy(dtype=object)
         read: dict = {}   # equal mappings (the same step-up on many loans) are read once
-        for i in np.flatnonzero(~chcol.isna().to_numpy()):
+        for i in np.flatnonzero(~chcol.isna().to_numpy()).tolist():
             m = cells[i]
             if isinstance(m, Mapping) and not m:
                 continue
@@ -1020,7 +1026,7 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
                     parts = False
                 if key is not None:
                     read[key] = parts
-            if parts is False:
+            if not isinstance(parts, list):  # False: the mapping did not read
                 bad[i] = True
                 continue
             ch.extend((i, *p) for p in parts)
@@ -1105,7 +1111,7 @@ class Result:
     last_payment: np.ndarray
     custom_error: np.ndarray      # 0 ok, else residual (minor, + leaves outstanding, - overpays)
     custom_error_period: np.ndarray
-    table: dict | None            # column -> (loan, period) arrays
+    table: Mapping | None         # column -> (loan, period) arrays
     dates: np.ndarray | None = None  # due dates of a single loan run by run_one
     store: dict | None = None        # the kept columns as stored: periods × loans, sorted order
     inv: np.ndarray | None = None    # position of each loan (batch order) in the sorted order
@@ -1155,9 +1161,9 @@ def run(b: Batch, *, keep_rows) -> Result:
     actual = b.actual_basis[order]
     absorb = None if b.absorb is None else b.absorb[order]
     alive = np.searchsorted(-N, -np.arange(T), side="left")  # loans with N > t
-    zero = np.zeros(n, dtype=dt)
+    zero: np.ndarray = np.zeros(n, dtype=dt)
     bal = b.B0[order].copy()
-    pay_reg = np.where(given >= 0, given, 0).astype(dt)
+    pay_reg: np.ndarray = np.where(given >= 0, given, 0).astype(dt)
     pay_first = pay_reg.copy()
     ep_part = zero.copy()
     first_reg = zero.copy()
@@ -1186,7 +1192,7 @@ def run(b: Batch, *, keep_rows) -> Result:
         cols = tuple(c for c in cols if c in set(keep_rows))
     # periods × loans: each period writes one contiguous row (a column of a loans × periods
     # array would be a strided write); transposed back at the end
-    store = {c: np.zeros((T, n), dtype=dt) for c in cols} if keep_rows else None
+    store: dict[str, np.ndarray] | None = {c: np.zeros((T, n), dtype=dt) for c in cols} if keep_rows else None
     view = _BatchView(b, order, RN)
     for t in range(T):
         k = int(alive[t])
@@ -1216,7 +1222,7 @@ def run(b: Batch, *, keep_rows) -> Result:
             principal = np.where(m == _LEVEL, pay_reg[:k] - interest, zero[:k])
             if has_equal:
                 principal = np.where(m == _EQUAL, ep_part[:k], principal)
-            if has_custom:
+            if custom is not None:  # has_custom
                 cust = custom[:k, t]
                 principal = np.where(m == _CUSTOM, cust - interest, principal)
         if has_grace:
@@ -1240,7 +1246,7 @@ def run(b: Batch, *, keep_rows) -> Result:
                 cerr[:k][bad] = (payment - cust)[bad]
                 cerr_t[:k][bad] = t
         new_bal = B - principal
-        if keep_rows:
+        if store is not None:  # keep_rows
             for name, values in (("opening_balance", B), ("payment", payment), ("interest", interest),
                                  ("principal", principal), ("closing_balance", new_bal)):
                 if name in store:
@@ -1257,7 +1263,7 @@ def run(b: Batch, *, keep_rows) -> Result:
         elif t == 0:
             first_reg[:k] = payment
         bal[:k] = new_bal
-    if has_custom:
+    if custom is not None:  # has_custom
         # a vector that repaid the loan early must not go on asking for money
         rest = np.where(np.arange(T)[None, :] >= nrows[:, None], custom, 0).sum(axis=1)
         extra = (method == _CUSTOM) & (rest > 0) & (cerr_t < 0)
@@ -1336,7 +1342,8 @@ class _BatchView:
 
     b: Batch
     order: np.ndarray
-    RN: object = None                # the sorted interest numerators, when already made
+    # the sorted interest numerators, when already made; None only until __post_init__
+    RN: np.ndarray = None  # type: ignore[assignment]  # the default None is replaced in __post_init__
 
     def __post_init__(self):
         if self.RN is None:
@@ -1610,7 +1617,7 @@ def _run_carry(b: Batch, *, keep_rows: bool) -> Result:
         shown_close = _round_float(np.where(last, 0.0, new_bal), "half_up")
         for arr in (shown_i, shown_pay, shown_p, shown_open, shown_close):
             arr[~active] = 0
-        if keep_rows:
+        if store is not None:  # keep_rows
             store["opening_balance"][:, t] = shown_open
             store["payment"][:, t] = shown_pay
             store["interest"][:, t] = shown_i
@@ -1670,13 +1677,15 @@ def check_payment_vectors(res: Result, b: Batch, prefix: str):
     bad = np.flatnonzero(res.custom_error_period >= 0)
     if not bad.size:
         return
+    custom = b.custom
+    assert custom is not None, "only a payment vector (b.custom) has a custom error"
     i = int(bad[0])
     t = int(res.custom_error_period[i])
     u = int(b.units[i])
     resid = int(res.custom_error[i])
     where = f"{prefix}.method[{i}]" if prefix else "method"
-    given = money.from_minor(b.custom[i, t], u)
-    needed = money.from_minor(int(b.custom[i, t]) + resid, u)
+    given = money.from_minor(custom[i, t], u)
+    needed = money.from_minor(int(custom[i, t]) + resid, u)
     if resid > 0:
         raise InputError(
             where, f"payment vector ending {given} at period {t + 1}",

@@ -732,10 +732,12 @@ _COLL, _JOINT, _UNSEC, _GENERAL = range(4)
 
 
 def _outcome_probs(c: Collateral, proc: Procedure) -> np.ndarray:
+    probs = c.sale_probabilities
+    assert probs is not None, "Collateral.__post_init__ fills sale_probabilities from the kind"
     if not c.auctioned:
-        p = c.sale_probabilities[0]
+        p = probs[0]
         return np.array([p, 0, 0, 0, 1 - p])
-    p1, p2, p3 = c.sale_probabilities
+    p1, p2, p3 = probs
     q = proc.takeover_probability
     out = [p1, (1 - p1) * p2, (1 - p1) * (1 - p2) * p3, (1 - p1) * (1 - p2) * (1 - p3) * q]
     return np.array(out + [max(0.0, 1 - sum(out))])
@@ -1047,7 +1049,7 @@ class EnforcementPath:
         out["pr"] = out["pr"] + rest
         return out
 
-    def _run(self, owed_cents: np.ndarray, discount_rate: float, detail: bool = False):
+    def _run(self, owed_cents: np.ndarray, discount_rate: float | Decimal, detail: bool = False):
         """Per owed amount (n) and scenario (S): the NPV, and the details of each event."""
         proc = self.procedure
         units = self.claim.minor_units
@@ -1778,7 +1780,8 @@ def _claim_cells(accounts: pd.DataFrame, units: int):
     """The claim columns of :func:`values_many`, checked vectorised (as the portfolio's book)."""
     from .kernel import float_decimals
 
-    problems, data = [], {}
+    problems: list[pd.DataFrame] = []
+    data: dict[str, pd.Series | np.ndarray] = {}
     for name, allowed in (("principal", "an amount > 0"), ("interest", "an amount >= 0"),
                           ("penalty", "an amount >= 0"), ("fees", "an amount >= 0"),
                           ("annual_rate", "a rate from 0 to 1 a year, as a fraction"),
@@ -1828,7 +1831,7 @@ def _kind_tables(proc: Procedure):
     """Per kind: outcome probabilities, haircut kept (num, den), whether auctioned, time to sell."""
     probs, keep_n, keep_d, auction, tts = [], [], [], [], []
     for k, dflt in KINDS.items():
-        c = Collateral("x", appraisal=1, kind=k)
+        c = Collateral("x", appraisal=Decimal(1), kind=k)
         probs.append(_outcome_probs(c, proc))
         keep = 1 - _fraction(c.haircut)
         if c.auctioned:
@@ -1966,7 +1969,7 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     v = 1.0 / (1.0 + float(discount_rate) / 12.0)
     npv = np.zeros(shape)
     prev = tj.copy()
-    rs = Claim(principal=1, annual_rate=0, as_of=_dt.date(2026, 1, 1)).rules
+    rs = Claim(principal=Decimal(1), annual_rate=Decimal(0), as_of=_dt.date(2026, 1, 1)).rules
     kinds = {"co": "costs", "pe": "penalty", "ci": "interest", "pr": "principal"}
     rank = {k_: (c_, k2) for c_, cls in enumerate(rs.allocation_order) for k2, k_ in enumerate(cls)}
     order_parts = tuple(sorted(kinds, key=lambda b_: rank.get(kinds[b_], (99, 0)))) + ("di",)
@@ -2001,7 +2004,8 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
         for name in order_parts:
             parts[name] = np.minimum(rest, buckets[name])
             rest = rest - parts[name]
-        sel = lambda new, old, ok=ok: np.where(ok, new, old)  # noqa: E731  a missing item changes nothing
+        def sel(new: np.ndarray, old: np.ndarray, ok: np.ndarray = ok) -> np.ndarray:
+            return np.where(ok, new, old)  # a missing item changes nothing
         exe_fee = exe_fee - fee
         co, pe, ci, pr = (sel(buckets[k] - parts[k], old) for k, old in
                           (("co", co), ("pe", pe), ("ci", ci), ("pr", pr)))

@@ -151,7 +151,8 @@ class _Column:
         self.warning.add_class("rp-plan-warning")
         self.controls: dict[str, w.Widget] = {}
         self.errors: dict[str, w.HTML] = {}
-        rows, more_rows = [], []
+        rows: list[w.Widget] = []
+        more_rows: list[w.Widget] = []
         for option, kind, choices in PLAN_OPTIONS:
             target = rows if option in UP_FRONT else more_rows
             value = slot.texts.get(option)
@@ -480,7 +481,7 @@ class Dashboard:
         self.forecast_info.add_class("rp-forecast-info")
         self.forecast_chart = w.Image(format="png", layout={"width": "100%", "max_width": "720px", "display": "none"})
         self.forecast_chart.add_class("rp-forecast-chart")
-        self._forecast_drawn = None
+        self._forecast_drawn: object = None  # the cash flow last drawn (compared by identity)
         forecast_rows = [w.HBox([self.upload_history, self.forecast_model, self.backtest_button],
                                 layout={"flex_flow": "row wrap", "align_items": "center"}),
                          w.HBox([self.own_accounts, self.loan_proceeds]),
@@ -602,7 +603,9 @@ class Dashboard:
         s, lang = self.session, self.session.lang
         case = s.case
         u = case.claim.minor_units
-        claim_line = text("claim_line", lang, borrower=case.borrower.name, creditor=case.creditor_party.name,
+        creditor = case.creditor_party
+        assert creditor is not None, "Case.__post_init__ sets creditor_party"
+        claim_line = text("claim_line", lang, borrower=case.borrower.name, creditor=creditor.name,
                           total=f"{case.claim.total:,.{u}f}", currency=case.claim.currency,
                           as_of=case.claim.as_of.isoformat())
         title = case.title or text("plans", lang)
@@ -894,7 +897,9 @@ class Dashboard:
             return
         finally:
             self.suggest_button.disabled = False
-        self._suggested = (len(added), len(s.negotiation.evaluated))
+        negotiation = s.negotiation
+        assert negotiation is not None, "Session.suggest sets the negotiation"
+        self._suggested = (len(added), len(negotiation.evaluated))
         self._show_suggest_message()
         self._show_suggestions()
         self._rebuild_columns()
@@ -1004,8 +1009,8 @@ class Dashboard:
         p = cf.provenance
         parts = []
         if p is not None and s.cash_source == "data":
-            shown = [x for x in p.lines() if not (s.backtest is not None and x.startswith("Backtest:"))]
-            parts.append("<br>".join(html.escape(line) for line in shown))
+            listed = [x for x in p.lines() if not (s.backtest is not None and x.startswith("Backtest:"))]
+            parts.append("<br>".join(html.escape(line) for line in listed))
         bt = s.backtest
         if bt is not None:
             head = html.escape(text("backtest_head", lang, h=bt.horizon, k=len(bt.origins)))

@@ -23,6 +23,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -34,6 +35,12 @@ from ..plans import PLAN_METHODS, Plan, plan_batch
 from .charts import ChartData, chart_data
 from .labels import LANGS
 from .minutes import MeetingRecord
+
+if TYPE_CHECKING:  # annotations only: the functions that need these modules import them inside
+    from ..case import Case, Party, Projection
+    from ..cashflow import CashFlow
+    from ..compare import Comparison
+    from ..negotiate import Negotiation
 
 __all__ = ["PLAN_OPTIONS", "CASH_FIELDS", "CREDITOR_FIELDS", "BORROWER_FIELDS", "PlanSlot", "View",
            "Session", "option_text", "option_shown", "parse_option", "KEYS_ZH", "WORDS_ZH", "translate_pairs"]
@@ -335,7 +342,7 @@ def _parse_items(raw: str, what: str, keys: tuple) -> list[dict]:
         line = line.strip()
         if not line:
             continue
-        kw = {}
+        kw: dict[str, object] = {}
         for part in _split_pairs(line, False):  # a name may hold a comma
             if not part.strip():
                 continue
@@ -488,10 +495,17 @@ class View:
 
     plans: list
     frame: pd.DataFrame
-    comparison: object
+    comparison: Comparison
     findings: list
     charts: ChartData
     seconds: float
+
+
+def _creditor_party(case: Case) -> Party:
+    """The case's creditor as a Party: ``Case.__post_init__`` always sets ``creditor_party``."""
+    party = case.creditor_party
+    assert party is not None, "Case.__post_init__ sets creditor_party"
+    return party
 
 
 def _history_of(cashflow):
@@ -600,7 +614,7 @@ class Session:
         self.borrower_texts = {"discount_rate": _num_text(side.discount_rate),
                                "going_concern_loss": _num_text(side.going_concern_loss)}
         self.errors: dict[tuple[str, str], str] = {}
-        self.negotiation = None
+        self.negotiation: Negotiation | None = None
         self.suggestions: list[PlanSlot] = []
         self.view: View | None = None
         self._shown: dict = {}     # uid -> (plan, its figures) as last shown
@@ -938,11 +952,12 @@ class Session:
 
     def _explain_again(self) -> None:
         """The reasons of suggested plans (on the table and waiting) in the session's language."""
-        if getattr(self, "negotiation", None) is None:
+        negotiation = getattr(self, "negotiation", None)
+        if negotiation is None:
             return
         from ..negotiate import explain_plan
 
-        rows = [row for _, row in self.negotiation.candidates.iterrows()]
+        rows = [row for _, row in negotiation.candidates.iterrows()]
         for slot in [*self.slots, *self.suggestions]:
             if slot.origin != "suggested":
                 continue
@@ -1017,10 +1032,15 @@ class Session:
         """
         check_choice("source", source, ("projection", "data"))
         try:
-            if source == "data" and self.data_cashflow is None:
-                raise InputError("source", source, "'projection' until a CSV has been uploaded")
-            new = self.data_cashflow if source == "data" else self.projection
-            self._check(self.plans, new if source == "data" else new.cashflow())
+            new: CashFlow | Projection
+            if source == "data":
+                if self.data_cashflow is None:
+                    raise InputError("source", source, "'projection' until a CSV has been uploaded")
+                new = self.data_cashflow
+                self._check(self.plans, self.data_cashflow)
+            else:
+                new = self.projection
+                self._check(self.plans, self.projection.cashflow())
             self.case = self.case.replace(cashflow=new)
         except InputError as e:
             self.errors[("cash", "source")] = str(e)
@@ -1478,7 +1498,7 @@ class Session:
         """
         from ..negotiate import explain_plan
 
-        kw = {}
+        kw: dict[str, object] = {}
         if objective is not None:
             kw["objective"] = objective
         if constraints is not None:
@@ -1638,10 +1658,11 @@ class Session:
         """
         slot = self._slot(i)
         case = self.case
-        borrower, creditor = case.borrower.name, case.creditor_party.name
+        creditor_party = _creditor_party(case)
+        borrower, creditor = case.borrower.name, creditor_party.name
         if lang == "en":
             borrower = case.borrower.other_name or borrower
-            creditor = case.creditor_party.other_name or creditor
+            creditor = creditor_party.other_name or creditor
         kw = {"lang": lang, "claim": case.claim, "plan": slot.plan, "borrower": borrower,
               "creditor": creditor, "security": case.security, "borrower_party": case.borrower,
               "contract": case.contract or None}
@@ -1695,7 +1716,7 @@ class Session:
         """
         lang = lang or self.lang
         case = self.case
-        parties = f"{case.borrower.name} / {case.creditor_party.name}"
+        parties = f"{case.borrower.name} / {_creditor_party(case).name}"
         p = case.cashflow.provenance
         source = f"Cash flow: {p.summary()}" if p is not None else ""
         return self.minutes.render(format, lang=lang, title=case.title, parties=parties, source=source)
