@@ -62,8 +62,20 @@ def compiled_loop():
     """Build ``reference_loop.c`` with gcc into a temporary folder and load it (None without gcc)."""
     out = Path(tempfile.mkdtemp()) / "reference_loop.so"
     try:
-        subprocess.run(["gcc", "-O2", "-shared", "-fPIC", "-o", str(out), str(HERE / "reference_loop.c"), "-lm"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                "gcc",
+                "-O2",
+                "-shared",
+                "-fPIC",
+                "-o",
+                str(out),
+                str(HERE / "reference_loop.c"),
+                "-lm",
+            ],
+            check=True,
+            capture_output=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
     lib = ctypes.CDLL(str(out))
@@ -90,15 +102,23 @@ def single(lib) -> list[dict]:
     s = rp.amortize(B, r, n)
     ours = s.minor
     # mortgagemath with half-up payment rounding and rounded balances: our convention, exactly
-    loan = mm.LoanParams(principal=Decimal(B), annual_rate=Decimal("6"), term_months=n,
-                         payment_rounding=mm.PaymentRounding.ROUND_HALF_UP)
+    loan = mm.LoanParams(
+        principal=Decimal(B),
+        annual_rate=Decimal("6"),
+        term_months=n,
+        payment_rounding=mm.PaymentRounding.ROUND_HALF_UP,
+    )
     rows = mm.amortization_schedule(loan)[1:]
     assert [(x.interest, x.principal, x.balance) for x in rows] == list(
-        zip(s.table["interest"], s.table["principal"], s.table["closing_balance"], strict=True))
+        zip(s.table["interest"], s.table["principal"], s.table["closing_balance"], strict=True)
+    )
     # amortization: float payment (unrounded), interest rounded with round(): within a cent
     am = list(amortization_schedule(B, r, n))
     assert len(am) == n and abs(am[-1].balance) < 1e-6
-    assert max(abs(x.interest - float(y)) for x, y in zip(am, s.table["interest"], strict=True)) <= 0.011
+    assert (
+        max(abs(x.interest - float(y)) for x, y in zip(am, s.table["interest"], strict=True))
+        <= 0.011
+    )
     # numpy-financial: unrounded floats; the payment within half a cent, principal sums to B
     per = np.arange(1, n + 1)
     ip, pp = npf.ipmt(r / 12, per, n, B), npf.ppmt(r / 12, per, n, B)
@@ -109,24 +129,53 @@ def single(lib) -> list[dict]:
     t_table, _ = best_of(lambda: rp.amortize(B, r, n).table, number=5)
     t_mm, _ = best_of(lambda: mm.amortization_schedule(loan), number=5)
     t_am, _ = best_of(lambda: list(amortization_schedule(B, r, n)), number=20)
-    t_npf, _ = best_of(lambda: (npf.ipmt(r / 12, per, n, B), npf.ppmt(r / 12, per, n, B)), number=20)
-    peers = {"mortgagemath (Decimal rows)": t_mm, "amortization (float rows, list)": t_am,
-             "numpy-financial ipmt+ppmt (float arrays)": t_npf}
+    t_npf, _ = best_of(
+        lambda: (npf.ipmt(r / 12, per, n, B), npf.ppmt(r / 12, per, n, B)), number=20
+    )
+    peers = {
+        "mortgagemath (Decimal rows)": t_mm,
+        "amortization (float rows, list)": t_am,
+        "numpy-financial ipmt+ppmt (float arrays)": t_npf,
+    }
     if lib is not None:
         ib, pb, pay = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(1, np.int64)
         k = lib.level_schedule(B * 100, 6, 1200, n, ptr(ib), ptr(pb), ptr(pay))
         assert k == n and int(pay[0]) == int(ours["payment"][0])
-        assert (ib == ours["interest"].to_numpy()).all() and (pb == ours["principal"].to_numpy()).all()
-        t_c, _ = best_of(lambda: lib.level_schedule(B * 100, 6, 1200, n, ptr(ib), ptr(pb), ptr(pay)), number=200)
+        assert (ib == ours["interest"].to_numpy()).all() and (
+            pb == ours["principal"].to_numpy()
+        ).all()
+        t_c, _ = best_of(
+            lambda: lib.level_schedule(B * 100, 6, 1200, n, ptr(ib), ptr(pb), ptr(pay)), number=200
+        )
         peers["compiled C loop (ctypes)"] = t_c
     fastest = min(t for name, t in peers.items() if "C loop" not in name)
-    out.append({"case": "one 360-month schedule: rp.amortize (Schedule; table built on use)",
-                "seconds": t_rp, "ratio": 1.0, "goal": "faster than the fastest peer",
-                "met": t_rp < fastest})
-    out.append({"case": "  rp.amortize(...).minor (int64 rows as a DataFrame)", "seconds": t_minor,
-                "ratio": t_minor / t_rp, "goal": "", "met": ""})
-    out.append({"case": "  rp.amortize(...).table (Decimal rows as a DataFrame)", "seconds": t_table,
-                "ratio": t_table / t_rp, "goal": "", "met": ""})
+    out.append(
+        {
+            "case": "one 360-month schedule: rp.amortize (Schedule; table built on use)",
+            "seconds": t_rp,
+            "ratio": 1.0,
+            "goal": "faster than the fastest peer",
+            "met": t_rp < fastest,
+        }
+    )
+    out.append(
+        {
+            "case": "  rp.amortize(...).minor (int64 rows as a DataFrame)",
+            "seconds": t_minor,
+            "ratio": t_minor / t_rp,
+            "goal": "",
+            "met": "",
+        }
+    )
+    out.append(
+        {
+            "case": "  rp.amortize(...).table (Decimal rows as a DataFrame)",
+            "seconds": t_table,
+            "ratio": t_table / t_rp,
+            "goal": "",
+            "met": "",
+        }
+    )
     for name, t in peers.items():
         out.append({"case": f"  {name}", "seconds": t, "ratio": t / t_rp, "goal": "", "met": ""})
     return out
@@ -137,17 +186,21 @@ def single(lib) -> list[dict]:
 # --------------------------------------------------------------------------------------
 def plain_book(n: int, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "principal": rng.integers(10_000, 5_000_000, n) / 1.0,
-        "annual_rate": rng.integers(200, 1500, n) / 10_000,
-        "periods": rng.integers(12, 361, n),
-    })
+    return pd.DataFrame(
+        {
+            "principal": rng.integers(10_000, 5_000_000, n) / 1.0,
+            "annual_rate": rng.integers(200, 1500, n) / 10_000,
+            "periods": rng.integers(12, 361, n),
+        }
+    )
 
 
 def every_column_book(n: int, seed: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     df = plain_book(n, seed)
-    df["annual_rate"] = df["annual_rate"] + rng.choice([0.0, 0.0035, 0.1 + 0.2 - 0.3], n)  # float noise
+    df["annual_rate"] = df["annual_rate"] + rng.choice(
+        [0.0, 0.0035, 0.1 + 0.2 - 0.3], n
+    )  # float noise
     df["start"] = pd.to_datetime("2025-01-31") + pd.to_timedelta(rng.integers(0, 700, n), "D")
     df["day_count"] = rng.choice(["30/360", "ACT/360", "ACT/365F", "ACT/ACT"], n)
     df["business_day"] = rng.choice(["unadjusted", "following", "modified_following"], n)
@@ -174,13 +227,20 @@ def every_column_book(n: int, seed: int = 1) -> pd.DataFrame:
 
 def check_sample(df: pd.DataFrame, out: pd.DataFrame, k: int = 40):
     for i, row in enumerate(df.iloc[:k].to_dict("records")):
-        kw = {c: v for c, v in row.items() if not (v is None or (isinstance(v, float) and np.isnan(v)))}
+        kw = {
+            c: v
+            for c, v in row.items()
+            if not (v is None or (isinstance(v, float) and np.isnan(v)))
+        }
         for c in ("compounding", "amortization_periods"):
             if c in kw:
                 kw[c] = int(kw[c])
         s = rp.amortize(kw.pop("principal"), kw.pop("annual_rate"), kw.pop("periods"), **kw)
-        assert (s.payment, s.total_interest, s.periods) == (out["payment"].iloc[i], out["total_interest"].iloc[i],
-                                                              out["periods"].iloc[i]), i
+        assert (s.payment, s.total_interest, s.periods) == (
+            out["payment"].iloc[i],
+            out["total_interest"].iloc[i],
+            out["periods"].iloc[i],
+        ), i
 
 
 def batches(lib) -> list[dict]:
@@ -188,9 +248,22 @@ def batches(lib) -> list[dict]:
     check_sample(plain, rp.amortize_many(plain.iloc[:200]))
     t_plain, out_plain = best_of(lambda: rp.amortize_many(plain, amounts="minor"), repeat=3)
     t_dec, _ = best_of(lambda: rp.amortize_many(plain), repeat=2)
-    rows = [{"case": f"amortize_many, {N:,} loans, plain columns (minor units)", "seconds": t_plain,
-             "ratio": 1.0, "goal": "", "met": ""},
-            {"case": "  the same, Decimal amounts", "seconds": t_dec, "ratio": t_dec / t_plain, "goal": "", "met": ""}]
+    rows = [
+        {
+            "case": f"amortize_many, {N:,} loans, plain columns (minor units)",
+            "seconds": t_plain,
+            "ratio": 1.0,
+            "goal": "",
+            "met": "",
+        },
+        {
+            "case": "  the same, Decimal amounts",
+            "seconds": t_dec,
+            "ratio": t_dec / t_plain,
+            "goal": "",
+            "met": "",
+        },
+    ]
     if lib is not None:
         B0 = np.rint(plain["principal"].to_numpy() * 100).astype(np.int64)
         num = np.rint(plain["annual_rate"].to_numpy() * 10_000).astype(np.int64)
@@ -199,22 +272,49 @@ def batches(lib) -> list[dict]:
         pay, tot, k = np.zeros(N, np.int64), np.zeros(N, np.int64), np.zeros(N, np.int64)
         lib.level_batch(N, ptr(B0), ptr(num), ptr(den), ptr(per), ptr(pay), ptr(tot), ptr(k))
         assert (pay == out_plain["payment"].to_numpy()).all()
-        assert (tot == out_plain["total_interest"].to_numpy()).all() and (k == out_plain["periods"].to_numpy()).all()
-        t_c, _ = best_of(lambda: lib.level_batch(N, ptr(B0), ptr(num), ptr(den), ptr(per), ptr(pay), ptr(tot), ptr(k)))
-        rows.append({"case": f"  compiled C loop over the {N:,} loans", "seconds": t_c, "ratio": t_c / t_plain,
-                     "goal": "amortize_many within 3x of it", "met": t_plain <= 3 * t_c})
+        assert (tot == out_plain["total_interest"].to_numpy()).all() and (
+            k == out_plain["periods"].to_numpy()
+        ).all()
+        t_c, _ = best_of(
+            lambda: lib.level_batch(
+                N, ptr(B0), ptr(num), ptr(den), ptr(per), ptr(pay), ptr(tot), ptr(k)
+            )
+        )
+        rows.append(
+            {
+                "case": f"  compiled C loop over the {N:,} loans",
+                "seconds": t_c,
+                "ratio": t_c / t_plain,
+                "goal": "amortize_many within 3x of it",
+                "met": t_plain <= 3 * t_c,
+            }
+        )
         rows[0]["ratio_vs_C"] = t_plain / t_c
     mixed = every_column_book(N)
     check_sample(mixed, rp.amortize_many(mixed.iloc[:200]))
     t_mixed, _ = best_of(lambda: rp.amortize_many(mixed, amounts="minor"), repeat=2)
-    rows.append({"case": f"amortize_many, {N:,} loans, every column type", "seconds": t_mixed,
-                 "ratio": t_mixed / t_plain, "goal": "within 2x of the plain batch", "met": t_mixed <= 2 * t_plain})
+    rows.append(
+        {
+            "case": f"amortize_many, {N:,} loans, every column type",
+            "seconds": t_mixed,
+            "ratio": t_mixed / t_plain,
+            "goal": "within 2x of the plain batch",
+            "met": t_mixed <= 2 * t_plain,
+        }
+    )
     noisy = plain.copy()
-    noisy["annual_rate"] = noisy["annual_rate"] + (0.1 + 0.2 - 0.3)   # 5.55e-17 on every rate
+    noisy["annual_rate"] = noisy["annual_rate"] + (0.1 + 0.2 - 0.3)  # 5.55e-17 on every rate
     check_sample(noisy, rp.amortize_many(noisy.iloc[:200]))
     t_noisy, _ = best_of(lambda: rp.amortize_many(noisy, amounts="minor"), repeat=2)
-    rows.append({"case": f"amortize_many, {N:,} loans, float-noise rates", "seconds": t_noisy,
-                 "ratio": t_noisy / t_plain, "goal": "within 2x of the plain batch", "met": t_noisy <= 2 * t_plain})
+    rows.append(
+        {
+            "case": f"amortize_many, {N:,} loans, float-noise rates",
+            "seconds": t_noisy,
+            "ratio": t_noisy / t_plain,
+            "goal": "within 2x of the plain batch",
+            "met": t_noisy <= 2 * t_plain,
+        }
+    )
     return rows
 
 
@@ -235,12 +335,21 @@ def rows_output() -> list[dict]:
     out = []
     for amounts, label in (("minor", "int64 minor units"), ("arrow", "Arrow decimal128 columns")):
         code = ROWS_CHILD.format(root=str(HERE.parent), here=str(HERE), n=N, amounts=amounts)
-        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        res = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         nrows, dt, size, peak = res.stdout.split()
-        out.append({"case": f"amortize_many rows=True, {N:,} loans ({int(nrows):,} rows, {label}, "
-                            f"frame {int(size) / 1e9:.2f} GB)", "seconds": float(dt),
-                    "ratio": float("nan"), "goal": "peak within 2 GB",
-                    "met": int(peak) <= 2 * 1024**3, "peak_GB": int(peak) / 1e9})
+        out.append(
+            {
+                "case": f"amortize_many rows=True, {N:,} loans ({int(nrows):,} rows, {label}, "
+                f"frame {int(size) / 1e9:.2f} GB)",
+                "seconds": float(dt),
+                "ratio": float("nan"),
+                "goal": "peak within 2 GB",
+                "met": int(peak) <= 2 * 1024**3,
+                "peak_GB": int(peak) / 1e9,
+            }
+        )
     return out
 
 
@@ -248,8 +357,10 @@ def main() -> list[dict]:
     lib = compiled_loop()
     out = single(lib) + batches(lib) + rows_output()
     if lib is None:
-        out.append({"case": "compiled C loop: gcc not available, not measured", "seconds": float("nan")})
-    for row in out:   # a single schedule takes microseconds: show milliseconds too
+        out.append(
+            {"case": "compiled C loop: gcc not available, not measured", "seconds": float("nan")}
+        )
+    for row in out:  # a single schedule takes microseconds: show milliseconds too
         row["ms"] = row["seconds"] * 1e3
     return out
 

@@ -52,19 +52,31 @@ def main(repeat: int = 7) -> list[dict]:
 
     change()
     # correctness first: the dashboard shows what the library computes for these plans
-    expected = rp.compare(session.plans, case.claim, case.cashflow, case.creditor,
-                          metrics=rp.evaluate(session.plans, case.claim, case.cashflow, case.creditor,
-                                              borrower=case.borrower_side))
+    expected = rp.compare(
+        session.plans,
+        case.claim,
+        case.cashflow,
+        case.creditor,
+        metrics=rp.evaluate(
+            session.plans, case.claim, case.cashflow, case.creditor, borrower=case.borrower_side
+        ),
+    )
     got = session.view.comparison.table
-    assert np.allclose(got.drop(index="rule_findings").to_numpy(float),
-                       expected.table.drop(index="rule_findings").to_numpy(float), rtol=1e-12, equal_nan=True)
+    assert np.allclose(
+        got.drop(index="rule_findings").to_numpy(float),
+        expected.table.drop(index="rule_findings").to_numpy(float),
+        rtol=1e-12,
+        equal_nan=True,
+    )
 
     t_change = timed(change, repeat)
     t_refresh = timed(session.refresh, repeat)
 
     def naive():
-        singles = [rp.evaluate(p, case.claim, case.cashflow, case.creditor, borrower=case.borrower_side)
-                   for p in session.plans]
+        singles = [
+            rp.evaluate(p, case.claim, case.cashflow, case.creditor, borrower=case.borrower_side)
+            for p in session.plans
+        ]
         frame = pd.DataFrame([e.metrics for e in singles])
         rp.compare(session.plans, case.claim, case.cashflow, case.creditor, metrics=frame)
 
@@ -72,13 +84,26 @@ def main(repeat: int = 7) -> list[dict]:
     t_mpl = timed(lambda: render_png(session.view.charts), max(3, repeat // 2))
     label = "4 plans × 500 scenarios × 120 months"
     return [
-        {"case": f"dashboard: term changed -> evaluate, compare, charts ({label})", "seconds": t_change,
-         "ratio_vs_naive": t_naive / t_change},
-        {"case": f"session refresh only (library: evaluate + compare + chart data, {label})", "seconds": t_refresh,
-         "ratio_vs_naive": t_naive / t_refresh},
-        {"case": "naive: each plan evaluated separately, then compared", "seconds": t_naive, "ratio_vs_naive": 1.0},
-        {"case": "matplotlib redraw of the three charts on the server (not used live)", "seconds": t_mpl,
-         "ratio_vs_naive": t_naive / t_mpl},
+        {
+            "case": f"dashboard: term changed -> evaluate, compare, charts ({label})",
+            "seconds": t_change,
+            "ratio_vs_naive": t_naive / t_change,
+        },
+        {
+            "case": f"session refresh only (library: evaluate + compare + chart data, {label})",
+            "seconds": t_refresh,
+            "ratio_vs_naive": t_naive / t_refresh,
+        },
+        {
+            "case": "naive: each plan evaluated separately, then compared",
+            "seconds": t_naive,
+            "ratio_vs_naive": 1.0,
+        },
+        {
+            "case": "matplotlib redraw of the three charts on the server (not used live)",
+            "seconds": t_mpl,
+            "ratio_vs_naive": t_naive / t_mpl,
+        },
     ]
 
 

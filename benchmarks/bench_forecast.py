@@ -53,16 +53,36 @@ def main(repeat=5) -> list[dict]:
     rp.CashFlow.from_history(history, months=12, scenarios=10, seed=0)  # imports statsmodels
     rows = []
     for model in ("auto", "ets", "level"):
-        t, cf = _best_of(lambda m=model: rp.CashFlow.from_history(
-            history, months=120, scenarios=1000, seed=1, model=m), repeat)
+        t, cf = _best_of(
+            lambda m=model: rp.CashFlow.from_history(
+                history, months=120, scenarios=1000, seed=1, model=m
+            ),
+            repeat,
+        )
         assert cf.values.shape == (1000, 120)
-        rows.append({"case": f"from_history model={model!r} (60 months; fit, conformal "
-                             f"backtests, 1,000 x 120)", "seconds": t, "target_s": 1.0,
-                     "ratio_vs_target": 1.0 / t})
-    t, _ = _best_of(lambda: rp.CashFlow.from_history(history, months=120, scenarios=1000, seed=1,
-                                                     calibration="none"), repeat)
-    rows.append({"case": "from_history auto, plain simulation (no backtests)", "seconds": t,
-                 "target_s": 1.0, "ratio_vs_target": 1.0 / t})
+        rows.append(
+            {
+                "case": f"from_history model={model!r} (60 months; fit, conformal "
+                f"backtests, 1,000 x 120)",
+                "seconds": t,
+                "target_s": 1.0,
+                "ratio_vs_target": 1.0 / t,
+            }
+        )
+    t, _ = _best_of(
+        lambda: rp.CashFlow.from_history(
+            history, months=120, scenarios=1000, seed=1, calibration="none"
+        ),
+        repeat,
+    )
+    rows.append(
+        {
+            "case": "from_history auto, plain simulation (no backtests)",
+            "seconds": t,
+            "target_s": 1.0,
+            "ratio_vs_target": 1.0 / t,
+        }
+    )
     # a statement of 50,000 lines over five years, exact monthly sums
     rng = np.random.default_rng(0)
     n = 50_000
@@ -74,10 +94,18 @@ def main(repeat=5) -> list[dict]:
         "balance": [f"{x / 100:.2f}" for x in 10**9 + np.cumsum(fen)],
         "counterparty": rng.choice(["客户甲", "供应商乙", "本公司一般户"], n),
     })  # fmt: skip
-    t, cf = _best_of(lambda: rp.CashFlow.from_transactions(lines, own_accounts=["本公司一般户"]),
-                     max(1, repeat // 2))
-    rows.append({"case": f"from_transactions {n:,} lines, balances reconciled", "seconds": t,
-                 "target_s": float("nan"), "ratio_vs_target": float("nan")})
+    t, cf = _best_of(
+        lambda: rp.CashFlow.from_transactions(lines, own_accounts=["本公司一般户"]),
+        max(1, repeat // 2),
+    )
+    rows.append(
+        {
+            "case": f"from_transactions {n:,} lines, balances reconciled",
+            "seconds": t,
+            "target_s": float("nan"),
+            "ratio_vs_target": float("nan"),
+        }
+    )
     return rows
 
 
@@ -90,13 +118,18 @@ def calibration(seeds=60, n=60, held_out=12) -> pd.DataFrame:
         naive_cover, naive_mape = [], []
         for seed in range(seeds):
             s = synth(seed, n=n, phi=phi)
-            train, test = s.iloc[: n - held_out], s.iloc[n - held_out:].to_numpy()
+            train, test = s.iloc[: n - held_out], s.iloc[n - held_out :].to_numpy()
             fit = forecast.fit_history(train)
             for c in forecast.CALIBRATIONS:
                 if c == "bootstrap" and fit.model not in ("ets", "level"):
                     continue
-                v, _ = forecast.simulate(fit, held_out, scenarios=1000,
-                                         rng=np.random.default_rng(seed + 1000), calibration=c)
+                v, _ = forecast.simulate(
+                    fit,
+                    held_out,
+                    scenarios=1000,
+                    rng=np.random.default_rng(seed + 1000),
+                    calibration=c,
+                )
                 lo, med, hi = np.quantile(v, [0.05, 0.5, 0.95], axis=0)
                 cover[c].append(np.mean((lo <= test) & (test <= hi)))
                 mape[c].append(np.mean(np.abs(test - med) / test))
@@ -104,10 +137,22 @@ def calibration(seeds=60, n=60, held_out=12) -> pd.DataFrame:
             naive_cover.append(np.mean((lo <= test) & (test <= hi)))
             naive_mape.append(np.mean(np.abs(test - p) / test))
         for c in forecast.CALIBRATIONS:
-            out.append({"noise": f"AR({phi})", "forecast": f"auto, {c}",
-                        "coverage_90": np.mean(cover[c]), "mape": np.mean(mape[c])})
-        out.append({"noise": f"AR({phi})", "forecast": "seasonal naive",
-                    "coverage_90": np.mean(naive_cover), "mape": np.mean(naive_mape)})
+            out.append(
+                {
+                    "noise": f"AR({phi})",
+                    "forecast": f"auto, {c}",
+                    "coverage_90": np.mean(cover[c]),
+                    "mape": np.mean(mape[c]),
+                }
+            )
+        out.append(
+            {
+                "noise": f"AR({phi})",
+                "forecast": "seasonal naive",
+                "coverage_90": np.mean(naive_cover),
+                "mape": np.mean(naive_mape),
+            }
+        )
     return pd.DataFrame(out)
 
 

@@ -28,13 +28,27 @@ def setup(n=200, seed=0):
         rate = Decimal(int(rng.integers(300, 800))) / 10000
         principal = int(rng.integers(50_000, 2_000_000))
         loan = rp.Loan(principal, rate, 36, start, penalty_markup=Decimal("0.5"), rules="cn-bank")
-        claim = rp.Claim(principal=principal, annual_rate=rate, penalty_markup=Decimal("0.5"),
-                         rules="cn-bank", as_of=start)
-        ag = Agreement(rp.Plan(term=36, annual_rate=float(rate)), claim, grace_days=int(i % 5),
-                       name=f"case {i}")
+        claim = rp.Claim(
+            principal=principal,
+            annual_rate=rate,
+            penalty_markup=Decimal("0.5"),
+            rules="cn-bank",
+            as_of=start,
+        )
+        ag = Agreement(
+            rp.Plan(term=36, annual_rate=float(rate)),
+            claim,
+            grace_days=int(i % 5),
+            name=f"case {i}",
+        )
         pay = int(loan.schedule().payment)
-        pays = [(start + timedelta(days=31 * k + int(rng.integers(0, 20))),
-                 int(pay * rng.choice([1, 1, 1, 0.5, 0]))) for k in range(1, 13)]
+        pays = [
+            (
+                start + timedelta(days=31 * k + int(rng.integers(0, 20))),
+                int(pay * rng.choice([1, 1, 1, 0.5, 0])),
+            )
+            for k in range(1, 13)
+        ]
         cases.append((loan, ag, pays, start + timedelta(days=400)))
     return cases
 
@@ -53,19 +67,32 @@ def main(n=200, register=10_000) -> list[dict]:
     t_batch = time.perf_counter() - t
     alone = [ledger.figures(c[1].ledger(day, c[2]), day) for c in cases[:20]]
     assert all(int(batch.loc[i, "penalty"] * 100) == alone[i]["penalty"] for i in range(20))
-    rows.append({"replay": f"figures_many ({register:,} agreements, batched)", "n": register,
-                 "seconds per replay": t_batch / register, "extrapolated 10,000 (s)": t_batch / register * 10_000})
-    for name, call in (("Loan.claim", lambda c: c[0].claim(c[3], c[2])),
-                       ("Agreement.status", lambda c: c[1].status(c[3], c[2])),
-                       ("Agreement.ledger + figures",
-                        lambda c: ledger.figures(c[1].ledger(c[3], c[2]), c[3]))):
+    rows.append(
+        {
+            "replay": f"figures_many ({register:,} agreements, batched)",
+            "n": register,
+            "seconds per replay": t_batch / register,
+            "extrapolated 10,000 (s)": t_batch / register * 10_000,
+        }
+    )
+    for name, call in (
+        ("Loan.claim", lambda c: c[0].claim(c[3], c[2])),
+        ("Agreement.status", lambda c: c[1].status(c[3], c[2])),
+        ("Agreement.ledger + figures", lambda c: ledger.figures(c[1].ledger(c[3], c[2]), c[3])),
+    ):
         call(cases[0])
         t = time.perf_counter()
         for c in cases:
             call(c)
         per = (time.perf_counter() - t) / n
-        rows.append({"replay": name, "n": n, "seconds per replay": per,
-                     "extrapolated 10,000 (s)": per * 10_000})
+        rows.append(
+            {
+                "replay": name,
+                "n": n,
+                "seconds per replay": per,
+                "extrapolated 10,000 (s)": per * 10_000,
+            }
+        )
     return rows
 
 

@@ -29,16 +29,24 @@ def main(scenarios=1_000) -> list[dict]:
     rate = float(claim.annual_rate)
     from repayplan.negotiate import seasonal_weights
 
-    base = dict(term=[36, 48, 60, 72, 84], grace=[0, 6, 12], penalty_waiver=[0.0, 0.5, 1.0],
-                seasonal=[None, seasonal_weights(cf)])
+    base = dict(
+        term=[36, 48, 60, 72, 84],
+        grace=[0, 6, 12],
+        penalty_waiver=[0.0, 0.5, 1.0],
+        seasonal=[None, seasonal_weights(cf)],
+    )
     coarse = rp.SearchSpace(annual_rate=rp.Range(rate * 0.5, rate, n=3), **base)
     fine = rp.SearchSpace(annual_rate=rp.Range(rate * 0.5, rate, n=41), **base)
-    rp.negotiate(claim, cf, creditor, space=coarse, constraints=cons, borrower=borrower, refine=False)  # warm-up
+    rp.negotiate(
+        claim, cf, creditor, space=coarse, constraints=cons, borrower=borrower, refine=False
+    )  # warm-up
     t = time.perf_counter()
     res = rp.negotiate(claim, cf, creditor, space=coarse, constraints=cons, borrower=borrower)
     t_search = time.perf_counter() - t
     t = time.perf_counter()
-    every = rp.negotiate(claim, cf, creditor, space=fine, constraints=cons, borrower=borrower, refine=False)
+    every = rp.negotiate(
+        claim, cf, creditor, space=fine, constraints=cons, borrower=borrower, refine=False
+    )
     t_fine = time.perf_counter() - t
     t, c = time.perf_counter(), time.process_time()
     default = rp.negotiate(claim, cf, creditor, constraints=cons, borrower=borrower)
@@ -47,12 +55,25 @@ def main(scenarios=1_000) -> list[dict]:
     best = float(np.exp(every.evaluated["objective"].max()))
     gap = (best - found) / best
     return [
-        {"case": f"negotiate, sample case, {scenarios:,} scenarios, default space ({len(default.evaluated)} plans)",
-         "seconds": t_default, "cpu_seconds": c_default, "gap_vs_exhaustive": np.nan, "ratio_vs_exhaustive": np.nan},
-        {"case": f"negotiate, coarse grid + refinement ({len(res.evaluated)} plans)", "seconds": t_search,
-         "gap_vs_exhaustive": gap, "ratio_vs_exhaustive": t_fine / t_search},
-        {"case": f"exhaustive fine grid ({len(every.evaluated)} plans)", "seconds": t_fine,
-         "gap_vs_exhaustive": 0.0, "ratio_vs_exhaustive": 1.0},
+        {
+            "case": f"negotiate, sample case, {scenarios:,} scenarios, default space ({len(default.evaluated)} plans)",
+            "seconds": t_default,
+            "cpu_seconds": c_default,
+            "gap_vs_exhaustive": np.nan,
+            "ratio_vs_exhaustive": np.nan,
+        },
+        {
+            "case": f"negotiate, coarse grid + refinement ({len(res.evaluated)} plans)",
+            "seconds": t_search,
+            "gap_vs_exhaustive": gap,
+            "ratio_vs_exhaustive": t_fine / t_search,
+        },
+        {
+            "case": f"exhaustive fine grid ({len(every.evaluated)} plans)",
+            "seconds": t_fine,
+            "gap_vs_exhaustive": 0.0,
+            "ratio_vs_exhaustive": 1.0,
+        },
     ]
 
 

@@ -41,11 +41,16 @@ SIGNED = [date(2023, 1, 1 + d) for d in range(12)]
 
 
 def _case() -> rp.Case:
-    return rp.Case(borrower="Bench Ltd", creditor=rp.Creditor(0.06, name="Bench Bank"),
-                   claim=rp.Claim(principal=480_000, annual_rate=0.06, as_of=date(2023, 1, 1),
-                                  rules="cn-bank"),
-                   cashflow=rp.CashFlow([20_000.0] * 12, start="2023-01"),
-                   plans=[rp.Plan(term=48, name="48 months")], title="benchmark")
+    return rp.Case(
+        borrower="Bench Ltd",
+        creditor=rp.Creditor(0.06, name="Bench Bank"),
+        claim=rp.Claim(
+            principal=480_000, annual_rate=0.06, as_of=date(2023, 1, 1), rules="cn-bank"
+        ),
+        cashflow=rp.CashFlow([20_000.0] * 12, start="2023-01"),
+        plans=[rp.Plan(term=48, name="48 months")],
+        title="benchmark",
+    )
 
 
 def build(folder: Path, irregular: float, seed: int = 1) -> tuple[Path, date]:
@@ -63,7 +68,9 @@ def build(folder: Path, irregular: float, seed: int = 1) -> tuple[Path, date]:
     with reg.engine.connect() as c:
         base = {r.id: r._asdict() for r in c.execute(select(AgreementRow.__table__))}
         obl = {}
-        for o in c.execute(select(Obligation.__table__).order_by(Obligation.agreement_id, Obligation.seq)):
+        for o in c.execute(
+            select(Obligation.__table__).order_by(Obligation.agreement_id, Obligation.seq)
+        ):
             obl.setdefault(o.agreement_id, []).append(o._asdict())
     agreements, obligations, payments = [], [], []
     for n in range(1, N + 1):
@@ -83,9 +90,20 @@ def build(folder: Path, irregular: float, seed: int = 1) -> tuple[Path, date]:
                 day = day + _dt.timedelta(days=5)
             if kind == "stopped" and k >= 30:
                 break
-            payments.append({"agreement_id": n, "paid_on": day, "amount": o["amount"],
-                             "currency": "CNY", "reference": f"P{n}-{k}", "reverses": None,
-                             "import_id": None, "memo": "", "created_at": now, "created_by": "bench"})
+            payments.append(
+                {
+                    "agreement_id": n,
+                    "paid_on": day,
+                    "amount": o["amount"],
+                    "currency": "CNY",
+                    "reference": f"P{n}-{k}",
+                    "reverses": None,
+                    "import_id": None,
+                    "memo": "",
+                    "created_at": now,
+                    "created_by": "bench",
+                }
+            )
     with reg.engine.begin() as c:
         if agreements:
             c.execute(insert(AgreementRow), agreements)
@@ -103,22 +121,46 @@ def check(path: Path, as_of: date, sample: int = 300) -> None:
     reg = Register(path)
     st = reg.status(as_of).set_index("agreement")
     rng = random.Random(2)
-    odd = st.index[(st["state"] != "performing") | (st["arrears"] != 0) | (st["penalty"] != 0)
-                   | (st["days_past_due"] != 0)].tolist()
+    odd = st.index[
+        (st["state"] != "performing")
+        | (st["arrears"] != 0)
+        | (st["penalty"] != 0)
+        | (st["days_past_due"] != 0)
+    ].tolist()
     for aid in rng.sample(list(st.index), sample) + rng.sample(odd, min(sample, len(odd))):
         s = reg.agreement(aid).status(as_of, reg.received(aid, as_of))
         t = s.table
         later = t[(t["due_date"] > pd.Timestamp(as_of)) & (t["outstanding"] > 0)]
         row = st.loc[aid]
-        want = (s.state, s.paid, s.arrears, s.penalty, s.balance, int(t["days_past_due"].max()),
-                None if later.empty else later["due_date"].iloc[0].date(),
-                None if later.empty else later["outstanding"].iloc[0],
-                "" if s.breach is None else str(s.breach),
-                None if s.breach is None else s.breach.date,
-                None if s.observation is None else s.observation.end)
-        got = tuple(row[k] for k in ("state", "paid", "arrears", "penalty", "balance",
-                                     "days_past_due", "next_due", "next_amount", "breach",
-                                     "breach_date", "observation_end"))
+        want = (
+            s.state,
+            s.paid,
+            s.arrears,
+            s.penalty,
+            s.balance,
+            int(t["days_past_due"].max()),
+            None if later.empty else later["due_date"].iloc[0].date(),
+            None if later.empty else later["outstanding"].iloc[0],
+            "" if s.breach is None else str(s.breach),
+            None if s.breach is None else s.breach.date,
+            None if s.observation is None else s.observation.end,
+        )
+        got = tuple(
+            row[k]
+            for k in (
+                "state",
+                "paid",
+                "arrears",
+                "penalty",
+                "balance",
+                "days_past_due",
+                "next_due",
+                "next_amount",
+                "breach",
+                "breach_date",
+                "observation_end",
+            )
+        )
         assert got == want, (aid, got, want)
     reg.close()
 
@@ -146,13 +188,26 @@ def main() -> list[dict]:
             reg.status(as_of)
             cached = timed(lambda r=reg, d=as_of: r.status(d))
             states = reg.status(as_of)["state"].value_counts().to_dict()
-            rows.append({"what": f"status, {irregular:.0%} irregular, fresh register",
-                         "agreements": N, "seconds": fresh[0], "cpu_seconds": fresh[1],
-                         "target": 2.0,
-                         "note": ", ".join(f"{k} {v}" for k, v in sorted(states.items()))})
-            rows.append({"what": f"status, {irregular:.0%} irregular, agreements cached",
-                         "agreements": N, "seconds": cached[0], "cpu_seconds": cached[1],
-                         "target": 2.0, "note": ""})
+            rows.append(
+                {
+                    "what": f"status, {irregular:.0%} irregular, fresh register",
+                    "agreements": N,
+                    "seconds": fresh[0],
+                    "cpu_seconds": fresh[1],
+                    "target": 2.0,
+                    "note": ", ".join(f"{k} {v}" for k, v in sorted(states.items())),
+                }
+            )
+            rows.append(
+                {
+                    "what": f"status, {irregular:.0%} irregular, agreements cached",
+                    "agreements": N,
+                    "seconds": cached[0],
+                    "cpu_seconds": cached[1],
+                    "target": 2.0,
+                    "note": "",
+                }
+            )
             if irregular == 0.02:
                 ids = random.Random(3).sample(range(1, N + 1), 200)
                 pays = {a: reg.received(a, as_of) for a in ids}
@@ -162,9 +217,16 @@ def main() -> list[dict]:
                     ags[a].status(as_of, pays[a])
                 per = (time.perf_counter() - t) / len(ids)
                 cpu = (time.process_time() - c) / len(ids)
-                rows.append({"what": "naive: Agreement.status per agreement (200, scaled)",
-                             "agreements": N, "seconds": per * N, "cpu_seconds": cpu * N,
-                             "target": float("nan"), "note": f"{cpu * 1e3:.1f} ms CPU each"})
+                rows.append(
+                    {
+                        "what": "naive: Agreement.status per agreement (200, scaled)",
+                        "agreements": N,
+                        "seconds": per * N,
+                        "cpu_seconds": cpu * N,
+                        "target": float("nan"),
+                        "note": f"{cpu * 1e3:.1f} ms CPU each",
+                    }
+                )
             reg.close()
         # the import of a 100,000-line statement, onto the last register
         lines = ["agreement,date,amount,reference"]
@@ -179,9 +241,16 @@ def main() -> list[dict]:
         took, cpu = time.perf_counter() - t, time.process_time() - c
         assert res.booked == 100_000 and reg.check() == []
         reg.close()
-        rows.append({"what": "import_payments, 100,000-line CSV", "agreements": 10_000,
-                     "seconds": took, "cpu_seconds": cpu, "target": 10.0,
-                     "note": f"booked {res.booked}"})
+        rows.append(
+            {
+                "what": "import_payments, 100,000-line CSV",
+                "agreements": 10_000,
+                "seconds": took,
+                "cpu_seconds": cpu,
+                "target": 10.0,
+                "note": f"booked {res.booked}",
+            }
+        )
     return rows
 
 

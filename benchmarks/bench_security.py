@@ -38,17 +38,27 @@ def main(n_plans=200) -> list[dict]:
     assert np.abs(np.interp(x, many, grid) - path.value(x, 0.07)).max() < 50.0
     assert exact.shape == (250,)
     rng = np.random.default_rng(1)
-    plans = [rp.Plan(term=int(t_), grace=int(g), annual_rate=float(r))
-             for t_, g, r in zip(rng.integers(24, 85, n_plans), rng.integers(0, 13, n_plans),
-                                 rng.choice([0.02, 0.0325, 0.0435], n_plans), strict=True)]
+    plans = [
+        rp.Plan(term=int(t_), grace=int(g), annual_rate=float(r))
+        for t_, g, r in zip(
+            rng.integers(24, 85, n_plans),
+            rng.integers(0, 13, n_plans),
+            rng.choice([0.02, 0.0325, 0.0435], n_plans),
+            strict=True,
+        )
+    ]
     creditor = case.creditor
-    quick = creditor.replace(enforcement=rp.Enforcement(enf.recovery_rate, enf.delay_months, enf.costs))
+    quick = creditor.replace(
+        enforcement=rp.Enforcement(enf.recovery_rate, enf.delay_months, enf.costs)
+    )
     rp.evaluate(plans[:3], claim, case.cashflow, creditor, check_rules=False)
     t = time.perf_counter()
     rp.evaluate(plans, claim, case.cashflow, quick, check_rules=False)
     t_quick = time.perf_counter() - t
     t = time.perf_counter()
-    rp.evaluate(plans, claim, case.cashflow, creditor.replace(discount_rate=0.065), check_rules=False)
+    rp.evaluate(
+        plans, claim, case.cashflow, creditor.replace(discount_rate=0.065), check_rules=False
+    )
     t_path = time.perf_counter() - t
     return [
         {"case": "from_security, sample case, 1,000 scenarios", "seconds": t_build, "ratio": 1.0},
@@ -56,7 +66,11 @@ def main(n_plans=200) -> list[dict]:
         {"case": "value on 250 owed amounts (exact)", "seconds": t_exact, "ratio": 1.0},
         {"case": "value on 100,000 owed amounts (grid, new rate)", "seconds": t_grid, "ratio": 1.0},
         {"case": f"evaluate {n_plans} plans, quick form", "seconds": t_quick, "ratio": 1.0},
-        {"case": f"evaluate {n_plans} plans, path (grid built)", "seconds": t_path, "ratio": t_path / t_quick},
+        {
+            "case": f"evaluate {n_plans} plans, path (grid built)",
+            "seconds": t_path,
+            "ratio": t_path / t_quick,
+        },
         *portfolio_rows(),
     ]
 
@@ -75,18 +89,36 @@ def portfolio_rows(n: int | None = None) -> list[dict]:
     n = int(os.environ.get("REPAYPLAN_BENCH_N", 100_000)) if n is None else n
     book = pf.synthetic_book(n, seed=3)
     kinds = np.array(list(security.KINDS))
-    sec = book.assign(collateral_appraisal=(book["principal"] * 0.8).round(2),
-                      collateral_kind=kinds[np.arange(n) % len(kinds)],
-                      guarantee_capacity=np.where(np.arange(n) % 2 == 0, (book["principal"] * 0.3).round(2), np.nan))
+    sec = book.assign(
+        collateral_appraisal=(book["principal"] * 0.8).round(2),
+        collateral_kind=kinds[np.arange(n) % len(kinds)],
+        guarantee_capacity=np.where(
+            np.arange(n) % 2 == 0, (book["principal"] * 0.3).round(2), np.nan
+        ),
+    )
     sample = sec.iloc[:5]
     got = security.values_many(sample)
     for i, r in sample.iterrows():
-        claim = rp.Claim(principal=r["principal"], interest=r["interest"], penalty=r["penalty"], fees=r["fees"],
-                         annual_rate=r["annual_rate"], as_of=r["as_of"].date())
-        gua = [rp.Guarantee("g", capacity=r["guarantee_capacity"])] if r["guarantee_capacity"] == r["guarantee_capacity"] \
+        claim = rp.Claim(
+            principal=r["principal"],
+            interest=r["interest"],
+            penalty=r["penalty"],
+            fees=r["fees"],
+            annual_rate=r["annual_rate"],
+            as_of=r["as_of"].date(),
+        )
+        gua = (
+            [rp.Guarantee("g", capacity=r["guarantee_capacity"])]
+            if r["guarantee_capacity"] == r["guarantee_capacity"]
             else []
-        s = rp.Security(collateral=[rp.Collateral("c", appraisal=r["collateral_appraisal"], kind=r["collateral_kind"])],
-                        guarantees=gua, unsecured_recovery=r["recovery_rate"])
+        )
+        s = rp.Security(
+            collateral=[
+                rp.Collateral("c", appraisal=r["collateral_appraisal"], kind=r["collateral_kind"])
+            ],
+            guarantees=gua,
+            unsecured_recovery=r["recovery_rate"],
+        )
         want = rp.Enforcement.from_security(s, claim, exact=True).path.value(discount_rate=0.06)
         assert abs(got[i] - want) <= 1e-9 * abs(want) + 1e-6
     offers = pf.standard_offers()
@@ -100,9 +132,21 @@ def portfolio_rows(n: int | None = None) -> list[dict]:
     pf.evaluate(sec, offers, progress=False)
     t_sec = time.perf_counter() - t
     return [
-        {"case": f"values_many, {n:,} secured accounts (claim total, exact)", "seconds": t_values, "ratio": 1.0},
-        {"case": f"portfolio.evaluate, {n:,} accounts, quick form", "seconds": t_quick, "ratio": 1.0},
-        {"case": f"portfolio.evaluate, {n:,} accounts, each secured", "seconds": t_sec, "ratio": t_sec / t_quick},
+        {
+            "case": f"values_many, {n:,} secured accounts (claim total, exact)",
+            "seconds": t_values,
+            "ratio": 1.0,
+        },
+        {
+            "case": f"portfolio.evaluate, {n:,} accounts, quick form",
+            "seconds": t_quick,
+            "ratio": 1.0,
+        },
+        {
+            "case": f"portfolio.evaluate, {n:,} accounts, each secured",
+            "seconds": t_sec,
+            "ratio": t_sec / t_quick,
+        },
     ]
 
 

@@ -20,7 +20,7 @@ def main(scenarios=1_000) -> list[dict]:
     case = rp.Case.sample()
     cf = case.projection.replace(scenarios=scenarios).cashflow()
     kw = case.negotiation.kwargs()
-    rp.negotiate(case.claim, cf, case.creditor, borrower=case.borrower_side, **kw)       # warm-up
+    rp.negotiate(case.claim, cf, case.creditor, borrower=case.borrower_side, **kw)  # warm-up
     t, c = time.perf_counter(), time.process_time()
     res = rp.negotiate(case.claim, cf, case.creditor, borrower=case.borrower_side, **kw)
     t_neg, c_neg = time.perf_counter() - t, time.process_time() - c
@@ -41,14 +41,28 @@ def main(scenarios=1_000) -> list[dict]:
     y = rp.break_even(res.best, case.claim, cf, case.creditor, "recovery_rate")
     t_rec, c_rec = time.perf_counter() - t, time.process_time() - c
     return [
-        {"case": f"negotiate, sample case, {scenarios:,} scenarios, concessions costed "
-                 f"({len(res.evaluated)} plans, {len(res.concessions)} concessions)", "seconds": t_neg,
-         "cpu_seconds": c_neg},
-        {"case": f"res.sensitivity() ({len(s.table)} pushes, search re-run on {len(res.evaluated)} plans; "
-                 f"recommendation changes: {s.recommendation_changes})", "seconds": t_sens, "cpu_seconds": c_sens},
-        {"case": f"rp.break_even(settlement, recovery_rate) = {x:.4f}", "seconds": t_be, "cpu_seconds": c_be},
-        {"case": f"rp.break_even(recommended, recovery_rate) = {y:.4f} (unsecured recovery on the path)",
-         "seconds": t_rec, "cpu_seconds": c_rec},
+        {
+            "case": f"negotiate, sample case, {scenarios:,} scenarios, concessions costed "
+            f"({len(res.evaluated)} plans, {len(res.concessions)} concessions)",
+            "seconds": t_neg,
+            "cpu_seconds": c_neg,
+        },
+        {
+            "case": f"res.sensitivity() ({len(s.table)} pushes, search re-run on {len(res.evaluated)} plans; "
+            f"recommendation changes: {s.recommendation_changes})",
+            "seconds": t_sens,
+            "cpu_seconds": c_sens,
+        },
+        {
+            "case": f"rp.break_even(settlement, recovery_rate) = {x:.4f}",
+            "seconds": t_be,
+            "cpu_seconds": c_be,
+        },
+        {
+            "case": f"rp.break_even(recommended, recovery_rate) = {y:.4f} (unsecured recovery on the path)",
+            "seconds": t_rec,
+            "cpu_seconds": c_rec,
+        },
     ]
 
 

@@ -36,24 +36,35 @@ def safe_csv(frame: pd.DataFrame, path: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("accounts", nargs="?", default=None, help="CSV of accounts (default: a synthetic book)")
-    p.add_argument("--out", default="offers.csv", help="the offers, one row per account (default offers.csv)")
+    p.add_argument(
+        "accounts", nargs="?", default=None, help="CSV of accounts (default: a synthetic book)"
+    )
+    p.add_argument(
+        "--out", default="offers.csv", help="the offers, one row per account (default offers.csv)"
+    )
     p.add_argument("--errors", default="errors.csv", help="accounts that could not be processed")
     p.add_argument("--objective", choices=("creditor", "nash", "borrower"), default="creditor")
     args = p.parse_args(argv)
 
     if args.accounts:
-        book = pd.read_csv(args.accounts, dtype={"account_id": str, "as_of": str}, encoding="utf-8-sig")
+        book = pd.read_csv(
+            args.accounts, dtype={"account_id": str, "as_of": str}, encoding="utf-8-sig"
+        )
     else:
         book = portfolio.synthetic_book(200, seed=1)
     results, errors = portfolio.suggest(book, objective=args.objective, progress=False)
     safe_csv(results, args.out)
     safe_csv(errors, args.errors)
     counts = results["action"].value_counts().to_dict()
-    print(f"{len(book):,} accounts: {counts.get('offer', 0):,} offers, {counts.get('enforce', 0):,} to enforce, "
-          f"{len(errors):,} with bad data -> {args.out}, {args.errors}")
-    print(results.groupby("offer")["expected_npv"].agg(["count", "sum"]).to_string(
-        float_format=lambda x: f"{x:,.2f}"))
+    print(
+        f"{len(book):,} accounts: {counts.get('offer', 0):,} offers, {counts.get('enforce', 0):,} to enforce, "
+        f"{len(errors):,} with bad data -> {args.out}, {args.errors}"
+    )
+    print(
+        results.groupby("offer")["expected_npv"]
+        .agg(["count", "sum"])
+        .to_string(float_format=lambda x: f"{x:,.2f}")
+    )
     return 0
 
 

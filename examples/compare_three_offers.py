@@ -33,7 +33,9 @@ def offers() -> list[rp.Plan]:
     seasons = [0.75, 0.55, 0.85, 0.9, 0.95, 0.95, 0.9, 0.9, 1.0, 1.2, 1.4, 1.65]
     return [
         rp.Plan(term=36, down_payment=100_000, name="Bank: 36 months"),
-        rp.Plan(term=72, annual_rate=0.03, grace=12, penalty_waiver=1.0, name="Borrower: 72 months"),
+        rp.Plan(
+            term=72, annual_rate=0.03, grace=12, penalty_waiver=1.0, name="Borrower: 72 months"
+        ),
         rp.Plan(term=48, seasonal=seasons, penalty_waiver=0.5, name="Seasonal 48"),
     ]
 
@@ -44,12 +46,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--html", default=None, help="also write the table as HTML to this file")
     args = p.parse_args(argv)
 
-    claim = rp.Claim(principal=1_200_000, interest="19762.63", penalty="22734.88", annual_rate="0.0435",
-                     as_of=date(2026, 6, 30))
+    claim = rp.Claim(
+        principal=1_200_000,
+        interest="19762.63",
+        penalty="22734.88",
+        annual_rate="0.0435",
+        as_of=date(2026, 6, 30),
+    )
     seasons = [0.75, 0.55, 0.85, 0.9, 0.95, 0.95, 0.9, 0.9, 1.0, 1.2, 1.4, 1.65]
-    cash = rp.CashFlow.project(base=42_000, months=120, start="2026-07", trend=-0.15, seasonality=seasons,
-                               volatility=0.25, persistence=0.4, scenarios=500, seed=2026, buffer=180_000,
-                               minimum_cash=60_000)
+    cash = rp.CashFlow.project(
+        base=42_000,
+        months=120,
+        start="2026-07",
+        trend=-0.15,
+        seasonality=seasons,
+        volatility=0.25,
+        persistence=0.4,
+        scenarios=500,
+        seed=2026,
+        buffer=180_000,
+        minimum_cash=60_000,
+    )
     creditor = rp.Creditor(0.06, rp.Enforcement(recovery_rate=0.55, delay_months=18, costs=60_000))
     c = rp.compare(offers(), claim, cash, creditor, lang=args.lang)
     shown = c.table.copy().astype(object)

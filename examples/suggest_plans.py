@@ -18,9 +18,18 @@ from repayplan.errors import InfeasibleError, InputError
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("case", nargs="?", default=None, help="a case file (.toml or .json); default the sample case")
-    p.add_argument("--objective", choices=("nash", "creditor", "borrower"), default=None,
-                   help="default the case's own setting")
+    p.add_argument(
+        "case",
+        nargs="?",
+        default=None,
+        help="a case file (.toml or .json); default the sample case",
+    )
+    p.add_argument(
+        "--objective",
+        choices=("nash", "creditor", "borrower"),
+        default=None,
+        help="default the case's own setting",
+    )
     p.add_argument("--save", default=None, help="write the case with the recommended plan added")
     args = p.parse_args(argv)
     try:

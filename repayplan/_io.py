@@ -37,7 +37,17 @@ from pathlib import Path
 
 from .errors import FileError, InputError
 
-__all__ = ["FORMULA_TRIGGERS", "MAX_CSV_BYTES", "MAX_CSV_COLUMNS", "read_bounded", "check_path", "write_atomic", "neutralise", "csv_text", "write_csv"]
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "MAX_CSV_BYTES",
+    "MAX_CSV_COLUMNS",
+    "read_bounded",
+    "check_path",
+    "write_atomic",
+    "neutralise",
+    "csv_text",
+    "write_csv",
+]
 
 #: First characters that make a spreadsheet read a cell as a formula (or hide one).
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\0＝＋－＠")
@@ -58,7 +68,9 @@ _REASONS: dict[int | None, str] = {
 
 def _reason(exc: OSError, action: str = "write") -> str:
     if action == "read":
-        words = "no such file" if exc.errno == errno.ENOENT else _REASONS.get(exc.errno, exc.strerror)
+        words = (
+            "no such file" if exc.errno == errno.ENOENT else _REASONS.get(exc.errno, exc.strerror)
+        )
         return f"{words or 'cannot be read'} ({type(exc).__name__})"
     return _REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
 
@@ -126,8 +138,11 @@ def write_atomic(path, data: str | bytes, *, encoding: str = "utf-8") -> Path:
         try:
             data = data.encode(encoding)
         except UnicodeEncodeError as e:
-            raise InputError("data", data[max(0, e.start - 10): e.end + 10],
-                             f"text that can be written as {encoding}") from None
+            raise InputError(
+                "data",
+                data[max(0, e.start - 10) : e.end + 10],
+                f"text that can be written as {encoding}",
+            ) from None
         except LookupError:
             raise InputError("encoding", encoding, "a text encoding known to Python") from None
     elif not isinstance(data, (bytes, bytearray, memoryview)):
@@ -242,8 +257,15 @@ MAX_CSV_BYTES = 5_000_000
 MAX_CSV_COLUMNS = 2_000
 
 
-def read_bounded(source, *, name: str, max_bytes: int = MAX_CSV_BYTES,
-                 max_columns: int = MAX_CSV_COLUMNS, sep: bytes = b",", encoding: str = "utf-8") -> bytes:
+def read_bounded(
+    source,
+    *,
+    name: str,
+    max_bytes: int = MAX_CSV_BYTES,
+    max_columns: int = MAX_CSV_COLUMNS,
+    sep: bytes = b",",
+    encoding: str = "utf-8",
+) -> bytes:
     """The bytes of a CSV file (a path or a binary file object), refused *before parsing*
     when larger than ``max_bytes`` or wider than ``max_columns``.
 
@@ -265,7 +287,9 @@ def read_bounded(source, *, name: str, max_bytes: int = MAX_CSV_BYTES,
         try:
             size = os.path.getsize(path)
             if size > max_bytes:
-                raise InputError(name, f"{size:,} bytes", f"a CSV file of at most {max_bytes:,} bytes")
+                raise InputError(
+                    name, f"{size:,} bytes", f"a CSV file of at most {max_bytes:,} bytes"
+                )
             with open(path, "rb") as fh:
                 data = fh.read(max_bytes + 1)
         except OSError as exc:
@@ -279,18 +303,23 @@ def read_bounded(source, *, name: str, max_bytes: int = MAX_CSV_BYTES,
             try:
                 data = data.encode(encoding)
             except (UnicodeError, LookupError) as exc:
-                raise InputError(name, type(source).__name__, f"text that can be read as {encoding}",
-                                 str(exc)) from None
+                raise InputError(
+                    name, type(source).__name__, f"text that can be read as {encoding}", str(exc)
+                ) from None
         if not isinstance(data, (bytes, bytearray)):
             raise InputError(name, type(source).__name__, "a binary file object (bytes)")
     else:
         raise InputError("path", source, "a file path or a binary file object")
     if len(data) > max_bytes:
-        raise InputError(name, f"more than {max_bytes:,} bytes", f"a CSV file of at most {max_bytes:,} bytes")
+        raise InputError(
+            name, f"more than {max_bytes:,} bytes", f"a CSV file of at most {max_bytes:,} bytes"
+        )
     first = data.split(b"\n", 1)[0]
     columns = first.count(sep) + 1
     if columns > max_columns:
-        raise InputError(name, f"{columns:,} columns", f"a CSV file of at most {max_columns:,} columns")
+        raise InputError(
+            name, f"{columns:,} columns", f"a CSV file of at most {max_columns:,} columns"
+        )
     return bytes(data)
 
 

@@ -37,9 +37,14 @@ __all__ = ["Memo"]
 def _part(x: Any):
     if x is None:
         return None
-    params = vars(type(x)).get("__dataclass_params__")   # frozen=True? (not in typing's stubs)
-    if (dataclasses.is_dataclass(x) and not isinstance(x, type) and params is not None and params.frozen
-            and all(f.compare for f in dataclasses.fields(x))):
+    params = vars(type(x)).get("__dataclass_params__")  # frozen=True? (not in typing's stubs)
+    if (
+        dataclasses.is_dataclass(x)
+        and not isinstance(x, type)
+        and params is not None
+        and params.frozen
+        and all(f.compare for f in dataclasses.fields(x))
+    ):
         return ("value", type(x), x)
     return ("id", id(x))
 
@@ -50,14 +55,14 @@ class Memo:
     def __init__(self, maxsize: int = 512):
         self.maxsize = maxsize
         self._d: collections.OrderedDict = collections.OrderedDict()
-        self._lock = threading.Lock()   # an OrderedDict's moves are not atomic
+        self._lock = threading.Lock()  # an OrderedDict's moves are not atomic
 
     @staticmethod
     def _key(objs: tuple):
         key = tuple(_part(x) for x in objs)
         try:
             hash(key)
-        except TypeError:   # a frozen dataclass with an unhashable field: not kept
+        except TypeError:  # a frozen dataclass with an unhashable field: not kept
             return None
         return key
 
@@ -68,8 +73,10 @@ class Memo:
             return None
         with self._lock:
             hit = self._d.get(key)
-            if hit is None or any(p is not None and p[0] == "id" and a is not b
-                                  for p, a, b in zip(key, hit[0], objs, strict=True)):
+            if hit is None or any(
+                p is not None and p[0] == "id" and a is not b
+                for p, a, b in zip(key, hit[0], objs, strict=True)
+            ):
                 return None
             self._d.move_to_end(key)
             return hit[1]

@@ -127,7 +127,9 @@ def check_amount(field: str, value, *, allow_zero: bool = False) -> Decimal:
     """A finite amount of money, > 0 (or >= 0 with ``allow_zero``), as Decimal."""
     d = as_decimal(field, value)
     if d < 0 or (d == 0 and not allow_zero):
-        raise InputError(field, value, "a finite amount >= 0" if allow_zero else "a finite amount > 0")
+        raise InputError(
+            field, value, "a finite amount >= 0" if allow_zero else "a finite amount > 0"
+        )
     return d
 
 
@@ -203,8 +205,14 @@ def check_bool(field: str, value) -> bool:
     raise InputError(field, value, "True or False")
 
 
-def check_text(field: str, value, *, max_length: int = MAX_TEXT, allow_empty: bool = True,
-               allow_nul: bool = True) -> str:
+def check_text(
+    field: str,
+    value,
+    *,
+    max_length: int = MAX_TEXT,
+    allow_empty: bool = True,
+    allow_nul: bool = True,
+) -> str:
     """Text of at most ``max_length`` characters, without NUL or unpaired surrogates.
 
     A NUL breaks spreadsheets and C libraries: ``allow_nul=False`` refuses it (names are
@@ -272,8 +280,11 @@ def check_like(field: str, value, attrs: tuple, what: str):
     ...
     repayplan.errors.InputError: claim == {}, must be a Claim
     """
-    if isinstance(value, (str, bytes, numbers.Number, Mapping, np.ndarray)) or value is None or not all(
-            hasattr(value, a) for a in attrs):
+    if (
+        isinstance(value, (str, bytes, numbers.Number, Mapping, np.ndarray))
+        or value is None
+        or not all(hasattr(value, a) for a in attrs)
+    ):
         raise InputError(field, value, what)
     return value
 
@@ -290,8 +301,11 @@ def check_items(field: str, value, kind, what: str) -> list:
     """
     if isinstance(value, kind):
         return [value]
-    if isinstance(value, (str, bytes, Mapping, numbers.Number)) or value is None or not hasattr(
-            value, "__iter__"):
+    if (
+        isinstance(value, (str, bytes, Mapping, numbers.Number))
+        or value is None
+        or not hasattr(value, "__iter__")
+    ):
         raise InputError(field, value, f"{what}, or a non-empty list of them")
     items = list(value)
     if not items:
@@ -300,7 +314,6 @@ def check_items(field: str, value, kind, what: str) -> list:
         if not isinstance(item, kind):
             raise InputError(f"{field}[{i}]", item, what)
     return items
-
 
 
 def check_sequence(field: str, value, what: str, *, allow_empty: bool = True) -> list:
@@ -320,8 +333,12 @@ def check_sequence(field: str, value, what: str, *, allow_empty: bool = True) ->
     repayplan.errors.InputError: agreements == 5, must be a list of agreements
     """
     allowed = f"a list of {what}" if allow_empty else f"a non-empty list of {what}"
-    if isinstance(value, (str, bytes, Mapping, numbers.Number, np.bool_)) or value is None or (
-            isinstance(value, np.ndarray) and value.ndim != 1) or not hasattr(value, "__iter__"):
+    if (
+        isinstance(value, (str, bytes, Mapping, numbers.Number, np.bool_))
+        or value is None
+        or (isinstance(value, np.ndarray) and value.ndim != 1)
+        or not hasattr(value, "__iter__")
+    ):
         raise InputError(field, value, allowed)
     items = list(value)
     if not items and not allow_empty:
@@ -356,7 +373,9 @@ def check_sheet(field: str, value, *, csv_name: str | None = None):
     else:
         check_int(field, value, low=0, high=MAX_SHEETS)
     if csv_name is not None and (isinstance(value, str) or value != 0):
-        raise InputError(field, value, f"0 (the default): {csv_name} is read as CSV, which has no sheets")
+        raise InputError(
+            field, value, f"0 (the default): {csv_name} is read as CSV, which has no sheets"
+        )
     return value
 
 
@@ -378,7 +397,9 @@ def check_encoding(field: str, value) -> str:
     try:
         codecs.lookup(value)
     except LookupError:
-        raise InputError(field, value, "the name of a text encoding (e.g. 'gbk', 'gb18030', 'utf-8')") from None
+        raise InputError(
+            field, value, "the name of a text encoding (e.g. 'gbk', 'gb18030', 'utf-8')"
+        ) from None
     return value
 
 
@@ -399,13 +420,15 @@ def check_id(field: str, value) -> int:
         raise InputError(field, value, f"a whole number from 1 to {2**63 - 1}")
     return check_int(field, value, low=1, high=2**63 - 1)
 
+
 #: The largest amount a batch (int64) path takes, in minor units: 2**53, exact in a float
 #: too (90,071,992,547,409.91 yuan).  Larger amounts would wrap int64 in the batch engine.
 MAX_BATCH_MINOR = 2**53
 
 
-def check_loan_columns(df, *, prefix: str = "loans", ints=(), amounts=(), rates=(),
-                       currencies: Mapping | None = None) -> None:
+def check_loan_columns(
+    df, *, prefix: str = "loans", ints=(), amounts=(), rates=(), currencies: Mapping | None = None
+) -> None:
     """Vectorised checks of the numeric columns of a frame of loans, before any arithmetic.
 
     Columns of a numeric dtype are checked at once (object columns are left to the
@@ -447,24 +470,37 @@ def check_loan_columns(df, *, prefix: str = "loans", ints=(), amounts=(), rates=
         v = col.to_numpy(dtype=float)
         finite = np.isfinite(v)
         if not finite.all():
-            fail(name, col.to_numpy(), finite, "a whole number" if name in ints else "a finite number")
+            fail(
+                name,
+                col.to_numpy(),
+                finite,
+                "a whole number" if name in ints else "a finite number",
+            )
         if name in ints:
             ok = (v == np.floor(v)) & (np.abs(v) < 2**53)
             if not ok.all():
                 fail(name, col.to_numpy(), ok, "a whole number")
         elif name in amounts and units is not None:
-            scale = 10.0 ** units
+            scale = 10.0**units
             scaled = v * scale
             ok = np.abs(scaled - np.rint(scaled)) <= 1e-6 * np.maximum(1, np.abs(scaled))
             if not ok.all():
                 pos = int(np.flatnonzero(~ok)[0])
-                raise InputError(f"{prefix}.{name}[{pos}]", col.to_numpy()[pos].item(),
-                                 f"an amount with at most {int(np.asarray(units).flat[pos] if np.ndim(units) else units)} "
-                                 "decimal places")
+                raise InputError(
+                    f"{prefix}.{name}[{pos}]",
+                    col.to_numpy()[pos].item(),
+                    f"an amount with at most {int(np.asarray(units).flat[pos] if np.ndim(units) else units)} "
+                    "decimal places",
+                )
             ok = np.abs(scaled) <= MAX_BATCH_MINOR
             if not ok.all():
-                fail(name, col.to_numpy(), ok, f"an amount of at most {MAX_BATCH_MINOR:,} minor units "
-                     "(the batch engine computes in 64-bit integers)")
+                fail(
+                    name,
+                    col.to_numpy(),
+                    ok,
+                    f"an amount of at most {MAX_BATCH_MINOR:,} minor units "
+                    "(the batch engine computes in 64-bit integers)",
+                )
 
 
 def _frame_units(df, currencies: Mapping):
@@ -511,8 +547,9 @@ def check_seed(field: str, value):
     repayplan.errors.InputError: seed == 'abc', must be None, a whole number >= 0 or a numpy Generator
     """
     allowed = "None, a whole number >= 0 or a numpy Generator"
-    if value is None or isinstance(value, (np.random.Generator, np.random.SeedSequence,
-                                           np.random.BitGenerator)):
+    if value is None or isinstance(
+        value, (np.random.Generator, np.random.SeedSequence, np.random.BitGenerator)
+    ):
         return value
     if isinstance(value, (list, tuple, np.ndarray)):  # numpy takes a sequence of entropy
         try:
@@ -543,8 +580,11 @@ def _int_range(low, high) -> str:
 def check_choice(field: str, value, choices):
     """One of a fixed set of choices (arrays and other unhashable values are refused)."""
     allowed = "one of " + ", ".join(repr(c) for c in choices)
-    if isinstance(value, (np.ndarray, list, dict, set)) or _is_bool(value) or (
-            isinstance(value, float) and math.isnan(value)):
+    if (
+        isinstance(value, (np.ndarray, list, dict, set))
+        or _is_bool(value)
+        or (isinstance(value, float) and math.isnan(value))
+    ):
         raise InputError(field, value, allowed)
     try:
         ok = value in choices
@@ -658,7 +698,13 @@ def parse_amount(field: str, value) -> Decimal:
     t = value.translate(_FULLWIDTH).strip()
     for mark in _CURRENCY_MARKS:
         t = t.replace(mark, "")
-    t = t.replace(",", "").replace("_", "").replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    t = (
+        t.replace(",", "")
+        .replace("_", "")
+        .replace(" ", "")
+        .replace("\u00a0", "")
+        .replace("\u202f", "")
+    )
     if not t:
         raise InputError(field, value, allowed)
     try:

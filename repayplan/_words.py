@@ -47,9 +47,26 @@ _ZH_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _ZH_POSITIONS = ("", "拾", "佰", "仟")
 
 _EN_ONES = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-    "eighteen", "nineteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
 )
 _EN_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _EN_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (10**3, "thousand"))
@@ -75,7 +92,9 @@ def _split_amount(amount, currency: str) -> tuple[bool, int, int, int]:
         raise InputError("amount", amount, "an amount whose absolute value is below 10**15")
     sign, digits, exponent = d.as_tuple()
     coefficient = int("".join(map(str, digits)))
-    shift = int(exponent) + minor  # (finite: an int) the amount in minor units is coefficient * 10**shift
+    shift = (
+        int(exponent) + minor
+    )  # (finite: an int) the amount in minor units is coefficient * 10**shift
     if shift >= 0:
         total = coefficient * 10**shift
     else:

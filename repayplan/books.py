@@ -55,15 +55,32 @@ from . import rules as _rules
 from ._validate import check_choice, check_fraction, check_int, check_rate
 from .errors import InputError
 
-__all__ = ["Books", "RISK_CLASSES", "PROVISION_RATES", "DPD_FLOORS", "risk_class", "modification_gain",
-           "term_limit_findings", "CLASSIFICATION_CITATION", "WORKING_CAPITAL_CITATION",
-           "CLASSIFICATION_ARTICLES", "PROVISION_CITATION", "WORKING_CAPITAL_LIMITS"]
+__all__ = [
+    "Books",
+    "RISK_CLASSES",
+    "PROVISION_RATES",
+    "DPD_FLOORS",
+    "risk_class",
+    "modification_gain",
+    "term_limit_findings",
+    "CLASSIFICATION_CITATION",
+    "WORKING_CAPITAL_CITATION",
+    "CLASSIFICATION_ARTICLES",
+    "PROVISION_CITATION",
+    "WORKING_CAPITAL_LIMITS",
+]
 
 #: The five classes of the 2023 measures, best first.
 RISK_CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 
 #: Default provision rates by class (specific provisions of 银发〔2002〕98号); configurable in :class:`Books`.
-PROVISION_RATES = {"normal": 0.0, "special_mention": 0.02, "substandard": 0.25, "doubtful": 0.5, "loss": 1.0}
+PROVISION_RATES = {
+    "normal": 0.0,
+    "special_mention": 0.02,
+    "substandard": 0.25,
+    "doubtful": 0.5,
+    "loss": 1.0,
+}
 
 #: Days past due and the class they set as a floor: more than *d* days → at least the class.
 DPD_FLOORS = ((360, "loss"), (270, "doubtful"), (90, "substandard"), (0, "special_mention"))
@@ -135,19 +152,31 @@ class Books:
     def __post_init__(self):
         given = PROVISION_RATES if self.provision_rates is None else self.provision_rates
         if not isinstance(given, Mapping):
-            raise InputError("provision_rates", given, "None or a mapping of each of " + ", ".join(RISK_CLASSES)
-                             + " to a rate")
+            raise InputError(
+                "provision_rates",
+                given,
+                "None or a mapping of each of " + ", ".join(RISK_CLASSES) + " to a rate",
+            )
         rates = dict(given)
         if set(rates) != set(RISK_CLASSES):
-            raise InputError("provision_rates", sorted(rates), "a rate for each of " + ", ".join(RISK_CLASSES))
-        object.__setattr__(self, "provision_rates",
-                           {k: check_fraction(f"provision_rates.{k}", rates[k]) for k in RISK_CLASSES})
+            raise InputError(
+                "provision_rates", sorted(rates), "a rate for each of " + ", ".join(RISK_CLASSES)
+            )
+        object.__setattr__(
+            self,
+            "provision_rates",
+            {k: check_fraction(f"provision_rates.{k}", rates[k]) for k in RISK_CLASSES},
+        )
         if not isinstance(self.penalty_on_books, bool):
             raise InputError("penalty_on_books", self.penalty_on_books, "True or False")
         if self.days_past_due is not None:
-            object.__setattr__(self, "days_past_due", check_int("days_past_due", self.days_past_due, low=0))
+            object.__setattr__(
+                self, "days_past_due", check_int("days_past_due", self.days_past_due, low=0)
+            )
         if self.original_eir is not None:
-            object.__setattr__(self, "original_eir", float(check_rate("original_eir", self.original_eir)))
+            object.__setattr__(
+                self, "original_eir", float(check_rate("original_eir", self.original_eir))
+            )
         check_choice("product", self.product, ("loan", "working_capital"))
 
     __hash__ = None  # type: ignore[assignment]  # unhashable on purpose: the rates are a dict
@@ -314,8 +343,12 @@ def book_metrics(batch, claim, pay, books: Books | None = None) -> dict:
     classes, ends = risk_class(pay, claim, books)
     assert books.provision_rates is not None  # Books fills in the default rates
     rates = np.array([books.provision_rates[c] for c in classes])
-    return {"modification_gain": modification_gain(pay, gca, eir), "risk_class": classes,
-            "observation_end": ends, "provision_cost": rates * gca}
+    return {
+        "modification_gain": modification_gain(pay, gca, eir),
+        "risk_class": classes,
+        "observation_end": ends,
+        "provision_cost": rates * gca,
+    }
 
 
 def classification_findings(row, claim, books: Books | None = None) -> list:
@@ -340,10 +373,24 @@ def classification_findings(row, claim, books: Books | None = None) -> list:
     books = books or Books()
     cls, end = row["risk_class"], row["observation_end"]
     days = _days_past_due(claim, books)
-    floor = f"{days} days past due set the floor" if days > 0 else "at least special mention once restructured"
-    until = f" and not upgraded before {end}, the end of its observation period" if end is not None else ""
-    return [Finding("books.risk-class", "info", f"{CLASSIFICATION_CITATION} 第十七条, 第二十条",
-                    f"the plan makes the loan a restructured asset classed {cls} ({floor}){until}")]
+    floor = (
+        f"{days} days past due set the floor"
+        if days > 0
+        else "at least special mention once restructured"
+    )
+    until = (
+        f" and not upgraded before {end}, the end of its observation period"
+        if end is not None
+        else ""
+    )
+    return [
+        Finding(
+            "books.risk-class",
+            "info",
+            f"{CLASSIFICATION_CITATION} 第十七条, 第二十条",
+            f"the plan makes the loan a restructured asset classed {cls} ({floor}){until}",
+        )
+    ]
 
 
 def term_limit_findings(plan, claim, product: str = "working_capital") -> list:

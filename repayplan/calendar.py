@@ -412,7 +412,11 @@ def period_numerators(starts, dates, day_count) -> np.ndarray:
     s = np.atleast_1d(_as_days("starts", starts))
     d = _as_days("dates", dates)
     if s.ndim != 1 or d.ndim != 2 or d.shape[0] != s.shape[0]:
-        raise InputError("dates", np.shape(d), f"an array of shape ({s.shape[0]}, periods) for {s.shape[0]} starts")
+        raise InputError(
+            "dates",
+            np.shape(d),
+            f"an array of shape ({s.shape[0]}, periods) for {s.shape[0]} starts",
+        )
     if dc == "30/360" or d.shape[1] == 0:
         prev = np.concatenate([s[:, None], d[:, :-1]], axis=1)
         return accrual_numerators(prev, d, dc)
@@ -477,7 +481,9 @@ def day_count_fraction(start, end, day_count) -> Fraction:
 # --------------------------------------------------------------------------------------------
 
 
-def _add_months(days: np.ndarray | np.datetime64, n: np.ndarray | np.integer, eom: bool) -> np.ndarray:
+def _add_months(
+    days: np.ndarray | np.datetime64, n: np.ndarray | np.integer, eom: bool
+) -> np.ndarray:
     """Vectorised :func:`add_months` over broadcastable ``datetime64[D]`` days and month counts."""
     source = days.astype("datetime64[M]").astype(np.int64)
     source_first, source_length = _month_start_and_length(source)
@@ -698,7 +704,7 @@ def payment_dates_grid(
     conv_in = _per_loan("convention", convention, n_loans, f"one of {BUSINESS_DAY_CONVENTIONS}")
     freq = np.empty(n_loans, dtype=np.int64)
     f_vals = _distinct(freq_in)
-    f_checked = [_check_frequency(f) for f in f_vals]   # every value checked before use
+    f_checked = [_check_frequency(f) for f in f_vals]  # every value checked before use
     conv_vals = _distinct(conv_in)
     conv_checked = [_check_convention(c) for c in conv_vals]
     names = sorted(set(conv_checked))
@@ -754,7 +760,11 @@ def _per_loan(field: str, value, n: int, allowed: str) -> np.ndarray:
     """``value`` as an object array of one value per loan (one value is every loan's)."""
     try:
         arr = np.asarray(value, dtype=object)
-        return np.broadcast_to(arr, (n,)) if arr.ndim <= 1 else np.broadcast_to(arr, (n,) + arr.shape[1:])
+        return (
+            np.broadcast_to(arr, (n,))
+            if arr.ndim <= 1
+            else np.broadcast_to(arr, (n,) + arr.shape[1:])
+        )
     except ValueError:
         raise InputError(field, value, f"{allowed}: one value, or one per start ({n})") from None
 
@@ -1090,7 +1100,9 @@ def _roll(days: np.ndarray, convention: str, cal: _Calendar) -> np.ndarray:
         # and gather (one subtraction and one gather over a large grid of due dates)
         lo, hi = flat.min(), flat.max()
         if int((hi - lo).astype(np.int64)) < flat.size:
-            table = np.asarray(_ROLLS[convention](np.arange(lo, hi + _DAY, dtype="datetime64[D]"), cal))
+            table = np.asarray(
+                _ROLLS[convention](np.arange(lo, hi + _DAY, dtype="datetime64[D]"), cal)
+            )
             idx = flat.view(np.int64) - lo.astype(np.int64)
             return table[idx].reshape(np.shape(days))
     return np.asarray(_ROLLS[convention](flat, cal)).reshape(np.shape(days))

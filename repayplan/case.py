@@ -181,26 +181,104 @@ _CREDITOR_KEYS = ("discount_rate", "enforcement")
 _SETTINGS_KEYS = ("objective", "beta", "seed", "constraints")
 _CONSTRAINT_KEYS = tuple(f.name for f in dataclasses.fields(Constraints))
 _ENFORCEMENT_KEYS = ("recovery_rate", "delay_months", "costs")
-_LOAN_KEYS = ("principal", "annual_rate", "periods", "start", "method", "frequency", "day_count",
-              "penalty_rate", "penalty_markup", "rules", "currency", "signed", "product",
-              "accrual_day_count", "options")
+_LOAN_KEYS = (
+    "principal",
+    "annual_rate",
+    "periods",
+    "start",
+    "method",
+    "frequency",
+    "day_count",
+    "penalty_rate",
+    "penalty_markup",
+    "rules",
+    "currency",
+    "signed",
+    "product",
+    "accrual_day_count",
+    "options",
+)
 _LOAN_HISTORY = ("payments", "costs", "fees")
-_CLAIM_AMOUNTS = ("principal", "overdue_principal", "interest", "overdue_interest", "penalty",
-                  "compound", "fees", "enforcement_costs", "credit")
-_CLAIM_KEYS = _CLAIM_AMOUNTS + ("annual_rate", "penalty_rate", "penalty_markup", "as_of", "currency",
-                                "rules", "accrual_day_count", "contract_date", "maturity",
-                                "term_months", "product", "accelerated")
+_CLAIM_AMOUNTS = (
+    "principal",
+    "overdue_principal",
+    "interest",
+    "overdue_interest",
+    "penalty",
+    "compound",
+    "fees",
+    "enforcement_costs",
+    "credit",
+)
+_CLAIM_KEYS = _CLAIM_AMOUNTS + (
+    "annual_rate",
+    "penalty_rate",
+    "penalty_markup",
+    "as_of",
+    "currency",
+    "rules",
+    "accrual_day_count",
+    "contract_date",
+    "maturity",
+    "term_months",
+    "product",
+    "accelerated",
+)
 _PLAN_KEYS = tuple(f.name for f in dataclasses.fields(Plan))
-_PROJECTION_KEYS = ("base", "months", "trend", "seasonality", "volatility", "scenarios", "shocks",
-                    "seed", "start", "buffer", "minimum_cash", "persistence", "currency")
+_PROJECTION_KEYS = (
+    "base",
+    "months",
+    "trend",
+    "seasonality",
+    "volatility",
+    "scenarios",
+    "shocks",
+    "seed",
+    "start",
+    "buffer",
+    "minimum_cash",
+    "persistence",
+    "currency",
+)
 _DATA_KEYS = ("start", "values", "buffer", "minimum_cash", "currency", "source")
 #: Keys of [cashflow.source]: where monthly data came from (repayplan.cashflow.Provenance).
-_SOURCE_KEYS = ("kind", "description", "model", "calibration", "history_start", "history",
-                "backtest", "notes", "overrides")
+_SOURCE_KEYS = (
+    "kind",
+    "description",
+    "model",
+    "calibration",
+    "history_start",
+    "history",
+    "backtest",
+    "notes",
+    "overrides",
+)
 _SHOCK_KEYS = tuple(f.name for f in dataclasses.fields(Shock))
-_TOP_KEYS = ("format_version", "title", "contract", "rules", "notes", "borrower", "creditor", "loan", "claim",
-             "cashflow", "plans", "negotiation", "meeting", "security")
-_SECURITY_KEYS = ("collateral", "guarantees", "unsecured_recovery", "procedure", "scenarios", "seed", "exact")
+_TOP_KEYS = (
+    "format_version",
+    "title",
+    "contract",
+    "rules",
+    "notes",
+    "borrower",
+    "creditor",
+    "loan",
+    "claim",
+    "cashflow",
+    "plans",
+    "negotiation",
+    "meeting",
+    "security",
+)
+_SECURITY_KEYS = (
+    "collateral",
+    "guarantees",
+    "unsecured_recovery",
+    "procedure",
+    "scenarios",
+    "seed",
+    "exact",
+)
 _BIG = 10**12  # a stand-in whole for checking the parts of a claim one field at a time
 
 
@@ -240,8 +318,10 @@ class CaseError(InputError):
         ['acme.toml: cashflow.seed: is missing (required)', 'acme.toml: plans[0].term: -6 is not a whole number from 1 to 1200']
         """
         src = _cut(self.source)
-        return [f"{src}: {_cut(loc)}: {_cut(msg, 2000)}" if loc else f"{src}: {_cut(msg, 2000)}"
-                for loc, msg in self.problems]
+        return [
+            f"{src}: {_cut(loc)}: {_cut(msg, 2000)}" if loc else f"{src}: {_cut(msg, 2000)}"
+            for loc, msg in self.problems
+        ]
 
     def __str__(self) -> str:
         return self.args[0]
@@ -379,8 +459,17 @@ def _attempt(problems: _Problems, loc: str, make, *, value=None, rename=None):
         return None
 
 
-def _build(cls, kwargs: dict, loc: str, problems: _Problems, *, base=None, rename=None, skip=(),
-           trials_only: bool = False):
+def _build(
+    cls,
+    kwargs: dict,
+    loc: str,
+    problems: _Problems,
+    *,
+    base=None,
+    rename=None,
+    skip=(),
+    trials_only: bool = False,
+):
     """``cls(**kwargs)``, checking each field alone first so that every bad field is reported.
 
     ``base(key)`` gives the other arguments of the one-field trial (defaults that cannot
@@ -502,19 +591,29 @@ class Projection:
         for k in ("base", "trend", "volatility", "buffer", "minimum_cash", "persistence"):
             put(k, as_decimal(k, getattr(self, k)))
         if self.seasonality is not None:
-            if isinstance(self.seasonality, (str, bytes, Mapping)) or not isinstance(self.seasonality, Sequence):
-                raise InputError("seasonality", self.seasonality,
-                                 "12 weights for January..December, summing to 12")
-            put("seasonality", tuple(as_decimal(f"seasonality[{i}]", w)
-                                     for i, w in enumerate(self.seasonality)))
+            if isinstance(self.seasonality, (str, bytes, Mapping)) or not isinstance(
+                self.seasonality, Sequence
+            ):
+                raise InputError(
+                    "seasonality",
+                    self.seasonality,
+                    "12 weights for January..December, summing to 12",
+                )
+            put(
+                "seasonality",
+                tuple(as_decimal(f"seasonality[{i}]", w) for i, w in enumerate(self.seasonality)),
+            )
         if isinstance(self.shocks, Shock):
             put("shocks", (self.shocks,))
         if isinstance(self.shocks, (str, bytes, Mapping)) or not isinstance(self.shocks, Sequence):
             raise InputError("shocks", self.shocks, "a list of repayplan.Shock")
         put("shocks", tuple(self.shocks))
         if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)):
-            raise InputError("seed", self.seed,
-                             "a whole number >= 0 (a saved case must reload to the same cash flow)")
+            raise InputError(
+                "seed",
+                self.seed,
+                "a whole number >= 0 (a saved case must reload to the same cash flow)",
+            )
         put("seed", check_int("seed", self.seed, low=0))
         if self.start is not None:
             put("start", CashFlow([0.0], start=self.start).start)  # type: ignore[arg-type]  # a list is made an array
@@ -524,11 +623,19 @@ class Projection:
 
     def _project(self) -> CashFlow:
         return CashFlow.project(
-            self.base, self.months, trend=self.trend,
+            self.base,
+            self.months,
+            trend=self.trend,
             seasonality=None if self.seasonality is None else list(self.seasonality),
-            volatility=self.volatility, scenarios=self.scenarios, shocks=list(self.shocks),
-            seed=self.seed, start=self.start, buffer=self.buffer, minimum_cash=self.minimum_cash,
-            persistence=self.persistence, currency=self.currency,
+            volatility=self.volatility,
+            scenarios=self.scenarios,
+            shocks=list(self.shocks),
+            seed=self.seed,
+            start=self.start,
+            buffer=self.buffer,
+            minimum_cash=self.minimum_cash,
+            persistence=self.persistence,
+            currency=self.currency,
         )
 
     def cashflow(self) -> CashFlow:
@@ -698,16 +805,22 @@ class Case:
             party = Party(_check_text("creditor_party", party, required=True))
         if party is None:
             if not self.creditor.name:
-                raise InputError("creditor.name", self.creditor.name,
-                                 "the creditor's name (Creditor(name=...) or creditor_party=)")
+                raise InputError(
+                    "creditor.name",
+                    self.creditor.name,
+                    "the creditor's name (Creditor(name=...) or creditor_party=)",
+                )
             party = Party(self.creditor.name)
         if not isinstance(party, Party):
-            raise InputError("creditor_party", self.creditor_party, "a repayplan.case.Party or a name")
+            raise InputError(
+                "creditor_party", self.creditor_party, "a repayplan.case.Party or a name"
+            )
         if not self.creditor.name:
             put("creditor", self.creditor.replace(name=party.name))
         elif self.creditor.name != party.name:
-            raise InputError("creditor.name", self.creditor.name,
-                             f"the name of creditor_party ({party.name!r})")
+            raise InputError(
+                "creditor.name", self.creditor.name, f"the name of creditor_party ({party.name!r})"
+            )
         put("creditor_party", party)
         if self.borrower_side is not None and not isinstance(self.borrower_side, Borrower):
             raise InputError("borrower_side", self.borrower_side, "a repayplan.evaluate.Borrower")
@@ -716,10 +829,22 @@ class Case:
         if not isinstance(self.claim, Claim):
             raise InputError("claim", self.claim, "a repayplan.Claim")
         path = self.creditor.enforcement.path
-        if path is not None and path.claim != self.claim:  # enforcement from security runs on this claim
-            put("creditor", self.creditor.replace(enforcement=Enforcement.from_security(
-                path.security, self.claim, seed=path.seed, scenarios=path.scenarios, procedure=path.procedure,
-                exact=path.exact)))
+        if (
+            path is not None and path.claim != self.claim
+        ):  # enforcement from security runs on this claim
+            put(
+                "creditor",
+                self.creditor.replace(
+                    enforcement=Enforcement.from_security(
+                        path.security,
+                        self.claim,
+                        seed=path.seed,
+                        scenarios=path.scenarios,
+                        procedure=path.procedure,
+                        exact=path.exact,
+                    )
+                ),
+            )
         cf = self.cashflow
         if isinstance(cf, Projection):
             if self.projection is not None and self.projection != cf:
@@ -730,18 +855,24 @@ class Case:
             if not isinstance(self.projection, Projection):
                 raise InputError("projection", self.projection, "a repayplan.case.Projection")
             if self.projection.cashflow() != cf:
-                raise InputError("projection", self.projection,
-                                 "the specification the cash flow was projected from")
+                raise InputError(
+                    "projection",
+                    self.projection,
+                    "the specification the cash flow was projected from",
+                )
         if not isinstance(cf, CashFlow):
             raise InputError("cashflow", self.cashflow, "a repayplan.CashFlow or a Projection")
         if cf.currency != self.claim.currency:
-            raise InputError("cashflow.currency", cf.currency,
-                             f"the claim's currency ({self.claim.currency})")
+            raise InputError(
+                "cashflow.currency", cf.currency, f"the claim's currency ({self.claim.currency})"
+            )
         put("cashflow", cf)
         put("plans", MappingProxyType(_named_plans(self.plans)))
         rules = self.claim.rules.name if self.rules is None else self.rules
         if not isinstance(rules, str):
-            raise InputError("rules", rules, "the name of a rule set: " + ", ".join(map(repr, _rules.names())))
+            raise InputError(
+                "rules", rules, "the name of a rule set: " + ", ".join(map(repr, _rules.names()))
+            )
         _rules.get(rules)
         put("rules", rules)
         put("title", _check_text("title", self.title))
@@ -864,8 +995,15 @@ class Case:
         from .compare import compare
 
         plans = self._plan_list(names)
-        return compare(plans, self.claim, self.cashflow, self.creditor, lang=lang,
-                       metrics=self.evaluate(names), constraints=getattr(self.negotiation, "constraints", None))
+        return compare(
+            plans,
+            self.claim,
+            self.cashflow,
+            self.creditor,
+            lang=lang,
+            metrics=self.evaluate(names),
+            constraints=getattr(self.negotiation, "constraints", None),
+        )
 
     def negotiate(self, **overrides):
         """:func:`repayplan.negotiate` on the case, with its settings; keywords override them.
@@ -901,7 +1039,9 @@ class Case:
             return list(self.plans.values())
         if isinstance(names, str):
             names = [names]
-        if isinstance(names, Mapping) or not isinstance(names, (Sequence, set, frozenset, np.ndarray)):
+        if isinstance(names, Mapping) or not isinstance(
+            names, (Sequence, set, frozenset, np.ndarray)
+        ):
             raise InputError("names", names, "None, a plan's name or a list of names")
         return [self.plan(n) for n in names]
 
@@ -985,15 +1125,21 @@ class Case:
         plans = ", ".join(repr(n) for n in self.plans) or "none"
         cash = "projected" if self.projection is not None else "data"
         title = f"{self.title!r}: " if self.title else ""
-        return (f"Case({title}{self.borrower.name} owes {self.creditor.name} "
-                f"{self.claim.total:,.{u}f} {self.claim.currency} as of {self.claim.as_of}; "
-                f"cash flow {cash}, {self.cashflow.n_scenarios} x {self.cashflow.months} months "
-                f"from {self.cashflow.start}; rules {self.rules!r}; plans: {plans})")
+        return (
+            f"Case({title}{self.borrower.name} owes {self.creditor.name} "
+            f"{self.claim.total:,.{u}f} {self.claim.currency} as of {self.claim.as_of}; "
+            f"cash flow {cash}, {self.cashflow.n_scenarios} x {self.cashflow.months} months "
+            f"from {self.cashflow.start}; rules {self.rules!r}; plans: {plans})"
+        )
 
     def _repr_html_(self) -> str:
-        rows = [("Borrower", self.borrower.name), ("Creditor", self.creditor.name),
-                ("Claim", repr(self.claim)), ("Cash flow", repr(self.cashflow)),
-                ("Rules", self.rules)]
+        rows = [
+            ("Borrower", self.borrower.name),
+            ("Creditor", self.creditor.name),
+            ("Claim", repr(self.claim)),
+            ("Cash flow", repr(self.cashflow)),
+            ("Rules", self.rules),
+        ]
         rows += [(f"Plan {n!r}", p.describe()) for n, p in self.plans.items()]
         body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows)
         return f"<div><b>{escape(self.title or 'Case')}</b><table>{body}</table></div>"
@@ -1040,8 +1186,16 @@ class Case:
         try:
             size = os.path.getsize(source)
             if size > 4 * MAX_CASE_CHARS:  # refused before it is read into memory
-                raise CaseError([("", f"is {size:,} bytes; a case file has at most {MAX_CASE_CHARS:,} "
-                                      "characters")], source)
+                raise CaseError(
+                    [
+                        (
+                            "",
+                            f"is {size:,} bytes; a case file has at most {MAX_CASE_CHARS:,} "
+                            "characters",
+                        )
+                    ],
+                    source,
+                )
             with open(source, "rb") as fh:
                 raw = fh.read(4 * MAX_CASE_CHARS + 1)
         except OSError as e:
@@ -1108,8 +1262,16 @@ class Case:
             raise InputError("format", format, "'toml' or 'json'")
         fmt = _format_of(source, format)
         if len(text) > MAX_CASE_CHARS:
-            raise CaseError([("", f"is {len(text):,} characters long; a case file has at most "
-                                  f"{MAX_CASE_CHARS:,}")], source)
+            raise CaseError(
+                [
+                    (
+                        "",
+                        f"is {len(text):,} characters long; a case file has at most "
+                        f"{MAX_CASE_CHARS:,}",
+                    )
+                ],
+                source,
+            )
         try:
             if fmt == "toml":
                 import tomllib
@@ -1119,16 +1281,27 @@ class Case:
                 except tomllib.TOMLDecodeError as e:
                     raise CaseError([("", f"is not valid TOML: {e}")], source) from None
                 except ValueError:  # an integer too long for Python to convert (> 4,300 digits)
-                    raise CaseError([(_long_number_line(text), f"has a number of more than "
-                                                               f"{MAX_DIGITS} digits")], source) from None
+                    raise CaseError(
+                        [
+                            (
+                                _long_number_line(text),
+                                f"has a number of more than {MAX_DIGITS} digits",
+                            )
+                        ],
+                        source,
+                    ) from None
             else:
                 try:
                     data = json.loads(text, parse_float=Decimal, parse_int=_json_int)
                 except json.JSONDecodeError as e:
-                    raise CaseError([("", f"is not valid JSON: {e.msg} (line {e.lineno}, "
-                                          f"column {e.colno})")], source) from None
+                    raise CaseError(
+                        [("", f"is not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})")],
+                        source,
+                    ) from None
         except RecursionError:
-            raise CaseError([("", f"is nested more than {MAX_DEPTH} levels deep")], source) from None
+            raise CaseError(
+                [("", f"is nested more than {MAX_DEPTH} levels deep")], source
+            ) from None
         return cls.from_dict(data, source=source)
 
     @classmethod
@@ -1240,7 +1413,9 @@ class Case:
 
 def sample_text() -> str:
     """The text of the shipped sample case file (with its comments)."""
-    return resources.files("repayplan").joinpath("data/sample_case.toml").read_text(encoding="utf-8")
+    return (
+        resources.files("repayplan").joinpath("data/sample_case.toml").read_text(encoding="utf-8")
+    )
 
 
 def _format_of(source: str, format: str | None) -> str:
@@ -1250,8 +1425,9 @@ def _format_of(source: str, format: str | None) -> str:
         return format
     suffix = os.path.splitext(source)[1].lower()
     if suffix not in FORMATS:
-        raise CaseError([("", f"has the suffix {suffix or '(none)'!r}; a case file is .toml or .json")],
-                        source)
+        raise CaseError(
+            [("", f"has the suffix {suffix or '(none)'!r}; a case file is .toml or .json")], source
+        )
     return FORMATS[suffix]
 
 
@@ -1259,7 +1435,9 @@ def _named_plans(plans) -> dict[str, Plan]:
     if isinstance(plans, Mapping):
         items = list(plans.items())
     elif isinstance(plans, (str, bytes)) or not isinstance(plans, Sequence):
-        raise InputError("plans", plans, "a mapping of names to Plans, or a sequence of named Plans")
+        raise InputError(
+            "plans", plans, "a mapping of names to Plans, or a sequence of named Plans"
+        )
     else:
         items = []
         for i, p in enumerate(plans):
@@ -1305,8 +1483,10 @@ def _meeting_entry(i: int, entry) -> MappingProxyType:
 def _meeting_value(loc: str, v):
     # Whole numbers only: JSON cannot tell a decimal from text, so an amount is recorded as
     # text ("50000.00") and read exactly wherever it is used.
-    allowed = ("text, a whole number, true/false or a list of them (a date only under the key "
-               "'date'; an amount as text, \"50000.00\")")
+    allowed = (
+        "text, a whole number, true/false or a list of them (a date only under the key "
+        "'date'; an amount as text, \"50000.00\")"
+    )
     if isinstance(v, (list, tuple)):
         return tuple(_meeting_value(f"{loc}[{j}]", x) for j, x in enumerate(v))
     if isinstance(v, str):
@@ -1326,7 +1506,12 @@ def _same(a, b) -> bool:
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     num = (int, float, Decimal, np.integer, np.floating)
-    if isinstance(a, num) and isinstance(b, num) and not isinstance(a, bool) and not isinstance(b, bool):
+    if (
+        isinstance(a, num)
+        and isinstance(b, num)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
         try:
             return as_decimal("a", a) == as_decimal("b", b)
         except InputError:
@@ -1353,7 +1538,9 @@ def _same_loan(a: Claim, b: Claim) -> bool:
 # ----------------------------------------------------------------------------------------
 # reading
 # ----------------------------------------------------------------------------------------
-def _table(data, loc: str, problems: _Problems, keys: Sequence[str], *, required=(), what="a table"):
+def _table(
+    data, loc: str, problems: _Problems, keys: Sequence[str], *, required=(), what="a table"
+):
     """``data`` as a dict with only ``keys``; unknown or missing keys are problems."""
     if not isinstance(data, Mapping):
         problems.add(loc, f"{show_value(data)} is not {what}")
@@ -1362,7 +1549,9 @@ def _table(data, loc: str, problems: _Problems, keys: Sequence[str], *, required
     for k, v in data.items():
         if k not in keys:
             where = f"[{loc.split('[')[0]}]" if loc else "a case file"
-            problems.add(_join(loc, str(k)), f"is not a key of {where}; allowed: " + ", ".join(keys))
+            problems.add(
+                _join(loc, str(k)), f"is not a key of {where}; allowed: " + ", ".join(keys)
+            )
         else:
             out[k] = v
     for k in required:
@@ -1379,14 +1568,25 @@ def _list_of_tables(data, loc: str, problems: _Problems) -> list:
 
 
 def _read_case(data, problems: _Problems) -> Case | None:
-    doc = _table(data, "", problems, _TOP_KEYS, required=("borrower", "creditor", "claim", "cashflow"),
-                 what="a case (a table)")
+    doc = _table(
+        data,
+        "",
+        problems,
+        _TOP_KEYS,
+        required=("borrower", "creditor", "claim", "cashflow"),
+        what="a case (a table)",
+    )
     if doc is None:
         return None
     version = doc.get("format_version", FORMAT_VERSION)
-    if type(version) is not type(FORMAT_VERSION) or version != FORMAT_VERSION:  # not bool, array, ...
-        problems.add("format_version", f"{show_value(version)} is not {FORMAT_VERSION} "
-                                       "(the case-file format this version of repayplan reads)")
+    if (
+        type(version) is not type(FORMAT_VERSION) or version != FORMAT_VERSION
+    ):  # not bool, array, ...
+        problems.add(
+            "format_version",
+            f"{show_value(version)} is not {FORMAT_VERSION} "
+            "(the case-file format this version of repayplan reads)",
+        )
     texts = {}
     for k in ("title", "notes", "contract"):
         if k in doc:
@@ -1395,27 +1595,47 @@ def _read_case(data, problems: _Problems) -> Case | None:
     if rules is not None:
         if _attempt(problems, "", lambda: _check_rule_name("rules", rules), value=rules) is None:
             rules = None
-    borrower, side = _read_borrower(doc["borrower"], problems) if "borrower" in doc else (None, None)
+    borrower, side = (
+        _read_borrower(doc["borrower"], problems) if "borrower" in doc else (None, None)
+    )
     settings = _read_settings(doc.get("negotiation", {}), problems)
-    creditor, party = (_read_creditor(doc["creditor"], problems) if "creditor" in doc else (None, None))
+    creditor, party = (
+        _read_creditor(doc["creditor"], problems) if "creditor" in doc else (None, None)
+    )
     claim = _read_claim(doc, rules, problems)
-    cashflow, projection = (_read_cashflow(doc["cashflow"], claim, problems)
-                            if "cashflow" in doc else (None, None))
+    cashflow, projection = (
+        _read_cashflow(doc["cashflow"], claim, problems) if "cashflow" in doc else (None, None)
+    )
     plans = _read_plans(doc.get("plans", []), problems)
     if "security" in doc and claim is not None:  # the creditor's alternative from its security
         enforcement = _read_security(doc["security"], claim, problems)
         if enforcement is not None and creditor is not None:
             creditor = creditor.replace(enforcement=enforcement)
-    meeting = [_attempt(problems, "", lambda i=i, m=m: _meeting_entry(i, m))
-               for i, m in enumerate(_list_of_tables(doc.get("meeting", []), "meeting", problems))]
+    meeting = [
+        _attempt(problems, "", lambda i=i, m=m: _meeting_entry(i, m))
+        for i, m in enumerate(_list_of_tables(doc.get("meeting", []), "meeting", problems))
+    ]
     if problems:
         return None
-    return _attempt(problems, "", lambda: Case(  # no problems: every part was read, none is None
-        borrower, creditor, claim, projection if projection is not None else cashflow, plans,  # type: ignore[arg-type]  # read: not None
-        creditor_party=party, borrower_side=side, negotiation=settings, rules=rules,  # type: ignore[arg-type]  # read: not None
-        title=texts.get("title") or "", contract=texts.get("contract") or "",
-        notes=texts.get("notes") or "", meeting=tuple(meeting),
-    ))
+    return _attempt(
+        problems,
+        "",
+        lambda: Case(  # no problems: every part was read, none is None (hence the ignores)
+            borrower,  # type: ignore[arg-type]
+            creditor,  # type: ignore[arg-type]
+            claim,  # type: ignore[arg-type]
+            projection if projection is not None else cashflow,  # type: ignore[arg-type]
+            plans,
+            creditor_party=party,
+            borrower_side=side,
+            negotiation=settings,  # type: ignore[arg-type]
+            rules=rules,
+            title=texts.get("title") or "",
+            contract=texts.get("contract") or "",
+            notes=texts.get("notes") or "",
+            meeting=tuple(meeting),
+        ),
+    )
 
 
 def _check_rule_name(field_name: str, value) -> str:
@@ -1425,8 +1645,14 @@ def _check_rule_name(field_name: str, value) -> str:
 
 
 def _party_table(data, loc: str, problems: _Problems, extra=()) -> dict | None:
-    return _table(data, loc, problems, _PARTY_KEYS + tuple(extra), required=("name",),
-                  what=f'a table [{loc}] with name = "..."')
+    return _table(
+        data,
+        loc,
+        problems,
+        _PARTY_KEYS + tuple(extra),
+        required=("name",),
+        what=f'a table [{loc}] with name = "..."',
+    )
 
 
 def _read_party(tab: dict, loc: str, problems: _Problems) -> Party | None:
@@ -1462,7 +1688,9 @@ def _read_settings(data, problems: _Problems) -> Settings | None:
             if isinstance(v, str) and v == "none" and defaults[k] is not None:
                 v = None  # TOML has no null: "none" lifts a constraint that has a default
             if isinstance(defaults[k], bool) and not isinstance(v, bool):
-                problems.add(f"negotiation.constraints.{k}", f"{show_value(v)} is not true or false")
+                problems.add(
+                    f"negotiation.constraints.{k}", f"{show_value(v)} is not true or false"
+                )
                 return None
             cw[k] = v
         kw["constraints"] = _build(Constraints, cw, "negotiation.constraints", problems)
@@ -1476,13 +1704,21 @@ def _read_creditor(data, problems: _Problems):
     if tab is None:
         return None, None
     party = _read_party(tab, "creditor", problems)
-    enf_tab = _table(tab.get("enforcement", {}), "creditor.enforcement", problems, _ENFORCEMENT_KEYS)
-    enforcement = _build(Enforcement, enf_tab, "creditor.enforcement", problems) if enf_tab is not None else None
+    enf_tab = _table(
+        tab.get("enforcement", {}), "creditor.enforcement", problems, _ENFORCEMENT_KEYS
+    )
+    enforcement = (
+        _build(Enforcement, enf_tab, "creditor.enforcement", problems)
+        if enf_tab is not None
+        else None
+    )
     kw = {"discount_rate": tab["discount_rate"]} if "discount_rate" in tab else {}
     if enforcement is None or party is None:
         _build(Creditor, kw, "creditor", problems)
         return None, None
-    creditor = _build(Creditor, {**kw, "enforcement": enforcement, "name": party.name}, "creditor", problems)
+    creditor = _build(
+        Creditor, {**kw, "enforcement": enforcement, "name": party.name}, "creditor", problems
+    )
     return creditor, party
 
 
@@ -1498,26 +1734,42 @@ def _read_security(data, claim: Claim, problems: _Problems):
         problems.add("security.exact", f"{show_value(exact)} is not true or false")
         return None
     if "seed" not in tab and not exact:
-        problems.add("security.seed", "is missing (required, so that the case reloads to the same scenarios)")
+        problems.add(
+            "security.seed", "is missing (required, so that the case reloads to the same scenarios)"
+        )
     coll_keys = tuple(f.name for f in dataclasses.fields(Collateral))
     coll = []
-    for i, c in enumerate(_list_of_tables(tab.get("collateral", []), "security.collateral", problems)):
+    for i, c in enumerate(
+        _list_of_tables(tab.get("collateral", []), "security.collateral", problems)
+    ):
         loc = f"security.collateral[{i}]"
         ct = _table(c, loc, problems, coll_keys, required=("name", "appraisal", "kind"))
         if ct is not None:
             if isinstance(ct.get("sale_probabilities"), list):
                 ct["sale_probabilities"] = tuple(ct["sale_probabilities"])
-            if isinstance(ct.get("prior_claims"), list):      # one amount per earlier rank
+            if isinstance(ct.get("prior_claims"), list):  # one amount per earlier rank
                 ct["prior_claims"] = tuple(ct["prior_claims"])
-            coll.append(_build(Collateral, ct, loc, problems, skip=("sale_probabilities", "lien_rank", "prior_claims"),
-                               base=lambda k: {"name": "x", "appraisal": 1, "kind": "real_estate"}))
+            coll.append(
+                _build(
+                    Collateral,
+                    ct,
+                    loc,
+                    problems,
+                    skip=("sale_probabilities", "lien_rank", "prior_claims"),
+                    base=lambda k: {"name": "x", "appraisal": 1, "kind": "real_estate"},
+                )
+            )
     guar_keys = tuple(f.name for f in dataclasses.fields(Guarantee))
     guar = []
-    for i, g in enumerate(_list_of_tables(tab.get("guarantees", []), "security.guarantees", problems)):
+    for i, g in enumerate(
+        _list_of_tables(tab.get("guarantees", []), "security.guarantees", problems)
+    ):
         loc = f"security.guarantees[{i}]"
         gt = _table(g, loc, problems, guar_keys, required=("name", "capacity"))
         if gt is not None:
-            guar.append(_build(Guarantee, gt, loc, problems, base=lambda k: {"name": "x", "capacity": 0}))
+            guar.append(
+                _build(Guarantee, gt, loc, problems, base=lambda k: {"name": "x", "capacity": 0})
+            )
     proc_keys = tuple(f.name for f in dataclasses.fields(Procedure))
     pt = _table(tab.get("procedure", {}), "security.procedure", problems, proc_keys)
     proc = _build(Procedure, pt, "security.procedure", problems) if pt is not None else None
@@ -1528,16 +1780,22 @@ def _read_security(data, claim: Claim, problems: _Problems):
     opts = {k: tab[k] for k in ("scenarios", "seed") if k in tab}
     if sec is None:
         return None
-    return _attempt(problems, "security", lambda: Enforcement.from_security(sec, claim, procedure=proc, exact=exact,
-                                                                          **opts))
+    return _attempt(
+        problems,
+        "security",
+        lambda: Enforcement.from_security(sec, claim, procedure=proc, exact=exact, **opts),
+    )
 
 
 def _security_doc(path) -> dict:
     from .security import KINDS, Procedure
 
     if not path.exact and not (isinstance(path.seed, int) and not isinstance(path.seed, bool)):
-        raise InputError("creditor.enforcement.path.seed", path.seed,
-                         "a whole-number seed (or exact=True), so that the saved case reloads to the same scenarios")
+        raise InputError(
+            "creditor.enforcement.path.seed",
+            path.seed,
+            "a whole-number seed (or exact=True), so that the saved case reloads to the same scenarios",
+        )
     sec = path.security
     doc: dict = {"unsecured_recovery": sec.unsecured_recovery}
     if path.exact:
@@ -1545,14 +1803,22 @@ def _security_doc(path) -> dict:
     else:
         doc["scenarios"] = path.scenarios
         doc["seed"] = path.seed
-    proc = {f.name: getattr(path.procedure, f.name) for f in dataclasses.fields(Procedure)
-            if getattr(path.procedure, f.name) != f.default}
+    proc = {
+        f.name: getattr(path.procedure, f.name)
+        for f in dataclasses.fields(Procedure)
+        if getattr(path.procedure, f.name) != f.default
+    }
     if proc:
         doc["procedure"] = proc
     coll = []
     for c in sec.collateral:
-        d = {"name": c.name, "kind": c.kind, "appraisal": c.appraisal, "lien_rank": c.lien_rank,
-             "prior_claims": list(c.prior_ranks) if len(c.prior_ranks) > 1 else c.prior_claims}
+        d = {
+            "name": c.name,
+            "kind": c.kind,
+            "appraisal": c.appraisal,
+            "lien_rank": c.lien_rank,
+            "prior_claims": list(c.prior_ranks) if len(c.prior_ranks) > 1 else c.prior_claims,
+        }
         for k in ("haircut", "time_to_sell", "sale_probabilities"):
             default = KINDS[c.kind][k]
             if getattr(c, k) != default:
@@ -1560,8 +1826,16 @@ def _security_doc(path) -> dict:
         coll.append(d)
     if coll:
         doc["collateral"] = coll
-    guar = [{"name": g.name, "kind": g.kind, "capacity": g.capacity, "recovery_rate": g.recovery_rate,
-             "collection_months": g.collection_months} for g in sec.guarantees]
+    guar = [
+        {
+            "name": g.name,
+            "kind": g.kind,
+            "capacity": g.capacity,
+            "recovery_rate": g.recovery_rate,
+            "collection_months": g.collection_months,
+        }
+        for g in sec.guarantees
+    ]
     if guar:
         doc["guarantees"] = guar
     return doc
@@ -1572,13 +1846,25 @@ def _read_amount_list(data, loc: str, problems: _Problems) -> list:
     out = []
     for i, row in enumerate(rows):
         where = f"{loc}[{i}]"
-        tab = _table(row, where, problems, ("date", "amount"), required=("date", "amount"),
-                     what="a table {date = YYYY-MM-DD, amount = ...}")
+        tab = _table(
+            row,
+            where,
+            problems,
+            ("date", "amount"),
+            required=("date", "amount"),
+            what="a table {date = YYYY-MM-DD, amount = ...}",
+        )
         if tab is None or len(tab) < 2:
             continue
-        day = _attempt(problems, where, lambda t=tab: check_date("date", t["date"]), value=tab["date"])
-        amount = _attempt(problems, where, lambda t=tab: check_amount("amount", t["amount"], allow_zero=True),
-                          value=tab["amount"])
+        day = _attempt(
+            problems, where, lambda t=tab: check_date("date", t["date"]), value=tab["date"]
+        )
+        amount = _attempt(
+            problems,
+            where,
+            lambda t=tab: check_amount("amount", t["amount"], allow_zero=True),
+            value=tab["amount"],
+        )
         if day is not None and amount is not None:
             out.append((day, tab["amount"]))
     return out
@@ -1588,14 +1874,28 @@ def _read_claim(doc, rules, problems: _Problems) -> Claim | None:
     if "claim" not in doc:
         return None
     if "loan" in doc:
-        tab = _table(doc["claim"], "claim", problems, ("as_of", "accelerated"), required=("as_of",),
-                     what="a table [claim] with as_of = YYYY-MM-DD")
-        loan_tab = _table(doc["loan"], "loan", problems, _LOAN_KEYS + _LOAN_HISTORY,
-                          required=("principal", "annual_rate", "periods", "start"))
+        tab = _table(
+            doc["claim"],
+            "claim",
+            problems,
+            ("as_of", "accelerated"),
+            required=("as_of",),
+            what="a table [claim] with as_of = YYYY-MM-DD",
+        )
+        loan_tab = _table(
+            doc["loan"],
+            "loan",
+            problems,
+            _LOAN_KEYS + _LOAN_HISTORY,
+            required=("principal", "annual_rate", "periods", "start"),
+        )
         if tab is None or loan_tab is None:
             return None
-        history = {k: _read_amount_list(loan_tab[k], f"loan.{k}", problems)
-                   for k in _LOAN_HISTORY if k in loan_tab}
+        history = {
+            k: _read_amount_list(loan_tab[k], f"loan.{k}", problems)
+            for k in _LOAN_HISTORY
+            if k in loan_tab
+        }
         kw = {k: v for k, v in loan_tab.items() if k in _LOAN_KEYS}
         if "rules" not in kw and rules is not None:
             kw["rules"] = rules
@@ -1603,34 +1903,59 @@ def _read_claim(doc, rules, problems: _Problems) -> Claim | None:
             kw["options"] = _read_options(kw["options"], problems)
         if "method" in kw and isinstance(kw["method"], list):
             kw["method"] = tuple(kw["method"])
-        if "rules" in kw and _attempt(problems, "loan", lambda: _check_rule_name("rules", kw["rules"]),
-                                      value=kw["rules"]) is None:
+        if (
+            "rules" in kw
+            and _attempt(
+                problems, "loan", lambda: _check_rule_name("rules", kw["rules"]), value=kw["rules"]
+            )
+            is None
+        ):
             return None
         base = {"principal": 1, "annual_rate": 0, "periods": 1, "start": _dt.date(2000, 1, 1)}
         custom = () if isinstance(kw.get("method", ""), str) else ("method",)
-        loan = _build(Loan, kw, "loan", problems, base=lambda k: dict(base), skip=("options",) + custom)
+        loan = _build(
+            Loan, kw, "loan", problems, base=lambda k: dict(base), skip=("options",) + custom
+        )
         if loan is None or problems:
             return None
         rename = {"as_of": "claim.as_of", "accelerate": "claim.accelerated"}
         return _attempt(problems, "", lambda: _loan_claim(loan, tab, history), rename=rename)
-    tab = _table(doc["claim"], "claim", problems, _CLAIM_KEYS, required=("principal", "annual_rate", "as_of"))
+    tab = _table(
+        doc["claim"], "claim", problems, _CLAIM_KEYS, required=("principal", "annual_rate", "as_of")
+    )
     if tab is None:
         return None
     kw = dict(tab)
     if "rules" not in kw and rules is not None:
         kw["rules"] = rules
-    if "rules" in kw and _attempt(problems, "claim", lambda: _check_rule_name("rules", kw["rules"]),
-                                  value=kw["rules"]) is None:
+    if (
+        "rules" in kw
+        and _attempt(
+            problems, "claim", lambda: _check_rule_name("rules", kw["rules"]), value=kw["rules"]
+        )
+        is None
+    ):
         return None
-    base = {"principal": _BIG, "interest": _BIG, "penalty": _BIG, "fees": _BIG, "annual_rate": 0,
-            "as_of": _dt.date(2000, 1, 1)}
+    base = {
+        "principal": _BIG,
+        "interest": _BIG,
+        "penalty": _BIG,
+        "fees": _BIG,
+        "annual_rate": 0,
+        "as_of": _dt.date(2000, 1, 1),
+    }
     return _build(Claim, kw, "claim", problems, base=lambda k: dict(base))
 
 
 def _loan_claim(loan: Loan, tab: dict, history: dict) -> Claim:
     try:
-        return loan.claim(tab["as_of"], history.get("payments", ()), costs=history.get("costs", ()),
-                          fees=history.get("fees", ()), accelerate=tab.get("accelerated"))
+        return loan.claim(
+            tab["as_of"],
+            history.get("payments", ()),
+            costs=history.get("costs", ()),
+            fees=history.get("fees", ()),
+            accelerate=tab.get("accelerated"),
+        )
     except InputError as e:
         # the loan reports its history as payments[i]; the file has them under [loan]
         if e.field.split("[")[0] in _LOAN_HISTORY:
@@ -1640,7 +1965,9 @@ def _loan_claim(loan: Loan, tab: dict, history: dict) -> Claim:
 
 def _read_options(data, problems: _Problems):
     if not isinstance(data, Mapping):
-        problems.add("loan.options", f"{show_value(data)} is not a table of further amortize keywords")
+        problems.add(
+            "loan.options", f"{show_value(data)} is not a table of further amortize keywords"
+        )
         return {}
     out = dict(data)
     loc = "loan.options"
@@ -1655,12 +1982,19 @@ def _read_options(data, problems: _Problems):
             except (TypeError, ValueError):
                 problems.add(f"{loc}.rate_changes.{k}", "is not a period number")
                 continue
-            changes[period] = (_attempt(problems, f"{loc}.rate_changes", lambda k=k, v=v: as_decimal(k, v),
-                                        value=v) if isinstance(v, str) else v)
+            changes[period] = (
+                _attempt(
+                    problems, f"{loc}.rate_changes", lambda k=k, v=v: as_decimal(k, v), value=v
+                )
+                if isinstance(v, str)
+                else v
+            )
         out["rate_changes"] = changes
     if isinstance(out.get("holidays"), list):  # dates, written as text in JSON
-        out["holidays"] = [_attempt(problems, f"{loc}.holidays", lambda i=i, d=d: check_date(f"[{i}]", d),
-                                    value=d) for i, d in enumerate(out["holidays"])]
+        out["holidays"] = [
+            _attempt(problems, f"{loc}.holidays", lambda i=i, d=d: check_date(f"[{i}]", d), value=d)
+            for i, d in enumerate(out["holidays"])
+        ]
     return out
 
 
@@ -1673,8 +2007,14 @@ def _read_cashflow(data, claim: Claim | None, problems: _Problems):
         if "base" in data:
             problems.add("cashflow", "has both base (a projection) and values (data); give one")
             return None, None
-        tab = _table(data, "cashflow", problems, _DATA_KEYS, required=("start", "values"),
-                     what="a table [cashflow] with base = ... (a projection) or values = [...] (data)")
+        tab = _table(
+            data,
+            "cashflow",
+            problems,
+            _DATA_KEYS,
+            required=("start", "values"),
+            what="a table [cashflow] with base = ... (a projection) or values = [...] (data)",
+        )
         if tab is None or "values" not in tab:
             return None, None
         values = _read_values(tab["values"], problems)
@@ -1682,14 +2022,21 @@ def _read_cashflow(data, claim: Claim | None, problems: _Problems):
         provenance = _read_source(tab["source"], problems) if "source" in tab else None
         kw.setdefault("currency", currency)
         before = len(problems.items)
-        _build(CashFlow, kw, "cashflow", problems, base=lambda k: {"values": [0.0], "start": "2000-01"},
-               trials_only=True)
+        _build(
+            CashFlow,
+            kw,
+            "cashflow",
+            problems,
+            base=lambda k: {"values": [0.0], "start": "2000-01"},
+            trials_only=True,
+        )
         if values is None or len(problems.items) > before:
             return None, None
         if "source" in tab and provenance is None:
             return None, None
-        return _attempt(problems, "cashflow",
-                        lambda: CashFlow(values, **kw, provenance=provenance)), None
+        return _attempt(
+            problems, "cashflow", lambda: CashFlow(values, **kw, provenance=provenance)
+        ), None
     tab = _table(data, "cashflow", problems, _PROJECTION_KEYS, required=("base", "months", "seed"))
     if tab is None:
         return None, None
@@ -1700,8 +2047,9 @@ def _read_cashflow(data, claim: Claim | None, problems: _Problems):
         where = f"cashflow.shocks[{i}]"
         st = _table(sh, where, problems, _SHOCK_KEYS, required=("probability", "impact"))
         if st is not None:
-            shocks.append(_build(Shock, st, where, problems,
-                                 base=lambda k: {"probability": 0, "impact": 0}))
+            shocks.append(
+                _build(Shock, st, where, problems, base=lambda k: {"probability": 0, "impact": 0})
+            )
     before = len(problems.items)
     base = {"base": 1, "months": 1}
     _build(Projection, kw, "cashflow", problems, base=lambda k: dict(base), trials_only=True)
@@ -1730,11 +2078,14 @@ def _read_source(data, problems: _Problems):
         return None
     for k in ("history",):
         if k in kw:
-            kw[k] = [float(x) if isinstance(x, (Decimal, int)) and not isinstance(x, bool) else x
-                     for x in kw[k]]
+            kw[k] = [
+                float(x) if isinstance(x, (Decimal, int)) and not isinstance(x, bool) else x
+                for x in kw[k]
+            ]
     if "backtest" in kw:
-        kw["backtest"] = {k: float(v) if isinstance(v, Decimal) else v
-                          for k, v in kw["backtest"].items()}
+        kw["backtest"] = {
+            k: float(v) if isinstance(v, Decimal) else v for k, v in kw["backtest"].items()
+        }
     return _attempt(problems, "cashflow.source", lambda: Provenance(**kw))
 
 
@@ -1769,7 +2120,9 @@ def _read_values(values, problems: _Problems):
             ok = False
             continue
         if len(row) != len(rows[0]):
-            problems.add(f"{loc}[{s}]", f"has {len(row)} months, not {len(rows[0])} like the first scenario")
+            problems.add(
+                f"{loc}[{s}]", f"has {len(row)} months, not {len(rows[0])} like the first scenario"
+            )
             ok = False
         for t, x in enumerate(row):
             where = f"{loc}[{s}][{t}]" if nested else f"{loc}[{t}]"
@@ -1789,21 +2142,30 @@ def _read_plans(data, problems: _Problems) -> dict:
     seen: set = set()
     for i, item in enumerate(_list_of_tables(data, "plans", problems)):
         loc = f"plans[{i}]"
-        tab = _table(item, loc, problems, _PLAN_KEYS, required=("name",),
-                     what='a table [[plans]] with name = "..."')
+        tab = _table(
+            item,
+            loc,
+            problems,
+            _PLAN_KEYS,
+            required=("name",),
+            what='a table [[plans]] with name = "..."',
+        )
         if tab is None:
             continue
         kw = dict(tab)
         name = kw.get("name")
         if isinstance(name, str) and name in seen:
-            problems.add(f"{loc}.name", f"{show_value(name)} is the name of an earlier plan; "
-                                        "plan names must differ")
+            problems.add(
+                f"{loc}.name",
+                f"{show_value(name)} is the name of an earlier plan; plan names must differ",
+            )
             continue
         seen.add(name if isinstance(name, str) else None)
         if isinstance(kw.get("seasonal"), list):
             kw["seasonal"] = tuple(kw["seasonal"])
-        plan = _build(Plan, kw, loc, problems,
-                      base=lambda k: {"term": 1200} if k == "grace" else {})
+        plan = _build(
+            Plan, kw, loc, problems, base=lambda k: {"term": 1200} if k == "grace" else {}
+        )
         if plan is None:
             continue
         if not plan.name.strip():
@@ -1835,8 +2197,11 @@ def _case_doc(case: Case) -> dict:
     cred["discount_rate"] = case.creditor.discount_rate
     e = case.creditor.enforcement
     if e.path is None:  # built from [security] otherwise
-        cred["enforcement"] = {"recovery_rate": e.recovery_rate, "delay_months": e.delay_months,
-                               "costs": e.costs}
+        cred["enforcement"] = {
+            "recovery_rate": e.recovery_rate,
+            "delay_months": e.delay_months,
+            "costs": e.costs,
+        }
     doc["creditor"] = cred
     claim = case.claim
     if claim.loan is not None:
@@ -1879,14 +2244,21 @@ def _party_doc(p: Party) -> dict:
 def _rules_name(rs, field_name: str) -> str:
     name = rs.name
     if name not in _rules.names() or _rules.get(name) != rs:
-        raise InputError(field_name, rs, "a rule set shipped with repayplan (by name) to be saved",
-                         "a custom RuleSet cannot be written to a case file")
+        raise InputError(
+            field_name,
+            rs,
+            "a rule set shipped with repayplan (by name) to be saved",
+            "a custom RuleSet cannot be written to a case file",
+        )
     return name
 
 
 def _penalty_doc(obj) -> dict:
     """The penalty as a markup when that states it exactly, else as a rate (and markup)."""
-    if obj.penalty_markup is not None and obj.annual_rate * (1 + obj.penalty_markup) == obj.penalty_rate:
+    if (
+        obj.penalty_markup is not None
+        and obj.annual_rate * (1 + obj.penalty_markup) == obj.penalty_rate
+    ):
         return {"penalty_markup": obj.penalty_markup}
     out = {"penalty_rate": obj.penalty_rate}
     if obj.penalty_markup is not None:
@@ -1898,8 +2270,12 @@ def _loan_doc(claim: Claim, case_rules: str) -> dict:
     loan = claim.loan
     assert loan is not None  # called for a claim made from a loan
     units = loan.minor_units
-    d: dict = {"principal": loan.principal, "annual_rate": loan.annual_rate, "periods": loan.periods,
-               "start": loan.start}
+    d: dict = {
+        "principal": loan.principal,
+        "annual_rate": loan.annual_rate,
+        "periods": loan.periods,
+        "start": loan.start,
+    }
     if isinstance(loan.method, str):
         d["method"] = loan.method
     else:
@@ -1986,8 +2362,16 @@ def _cashflow_doc(case: Case) -> dict:
     if p.start is not None:
         d["start"] = str(p.start)
     defaults = {f.name: f.default for f in dataclasses.fields(Projection)}
-    for k in ("trend", "seasonality", "volatility", "persistence", "scenarios", "seed", "buffer",
-              "minimum_cash"):
+    for k in (
+        "trend",
+        "seasonality",
+        "volatility",
+        "persistence",
+        "scenarios",
+        "seed",
+        "buffer",
+        "minimum_cash",
+    ):
         v = getattr(p, k)
         if k == "seed" or v != defaults[k]:
             d[k] = list(v) if k == "seasonality" else v
@@ -2056,7 +2440,8 @@ def _toml_dumps(doc: dict) -> str:
     import tomli_w
 
     return "# repayplan case file (see repayplan.case for the schema)\n" + tomli_w.dumps(
-        _toml_ready(doc, ""))
+        _toml_ready(doc, "")
+    )
 
 
 def _json_ready(v, loc: str):

@@ -42,7 +42,15 @@ from ._validate import (
 )
 from .errors import InputError
 
-__all__ = ["CashFlow", "Shock", "Provenance", "backtest", "DEFAULT_PROJECTION_START", "INFLOW_WORDS", "OUTFLOW_WORDS"]
+__all__ = [
+    "CashFlow",
+    "Shock",
+    "Provenance",
+    "backtest",
+    "DEFAULT_PROJECTION_START",
+    "INFLOW_WORDS",
+    "OUTFLOW_WORDS",
+]
 
 #: The first month of a projection when ``start`` is not given.  A fixed month (not "next month")
 #: keeps a seeded projection reproducible on any day; January makes ``values[:, t]`` fall in
@@ -70,7 +78,9 @@ OUTFLOW_WORDS = frozenset(
 
 # pandas 3 parses decimal text to the nearest float by default (and deprecates the option);
 # pandas 2's default "high" parser can be an ulp off, so ask it for "round_trip".
-_EXACT_FLOATS: dict[str, Any] = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+_EXACT_FLOATS: dict[str, Any] = (
+    {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+)
 _MAX_CELLS = 50_000_000  # scenarios × months; 400 MB of float64, a guard against typos
 _MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -123,7 +133,11 @@ def generator(seed) -> np.random.Generator:
         return seed
     if seed is None or isinstance(seed, np.random.SeedSequence):
         return np.random.default_rng(seed)
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= int(seed) < 2**128:
+    if (
+        isinstance(seed, numbers.Integral)
+        and not isinstance(seed, bool)
+        and 0 <= int(seed) < 2**128
+    ):
         return np.random.default_rng(int(seed))
     raise InputError("seed", seed, "None, a whole number >= 0, or a numpy.random.Generator")
 
@@ -485,8 +499,10 @@ class Provenance:
             check_text(k, getattr(self, k), allow_nul=False)
         for k in ("notes", "overrides"):
             v = getattr(self, k)
-            if isinstance(v, str) or not isinstance(v, Sequence) or not all(
-                isinstance(x, str) for x in v
+            if (
+                isinstance(v, str)
+                or not isinstance(v, Sequence)
+                or not all(isinstance(x, str) for x in v)
             ):
                 raise InputError(k, v, "a list of texts")
             for i, x in enumerate(v):
@@ -511,8 +527,11 @@ class Provenance:
             raise InputError("backtest", bt, "a mapping of figure names to numbers") from None
         unknown = [k for k, _ in out if k not in BACKTEST_FIGURES]
         if unknown:
-            raise InputError("backtest", bt, "a mapping of figure names to numbers, names among "
-                             + ", ".join(BACKTEST_FIGURES))
+            raise InputError(
+                "backtest",
+                bt,
+                "a mapping of figure names to numbers, names among " + ", ".join(BACKTEST_FIGURES),
+            )
         set_(self, "backtest", out)
 
     def replace(self, **changes) -> Provenance:
@@ -543,8 +562,7 @@ class Provenance:
         """
         if not self.history:
             return None
-        idx = pd.period_range(self.history_start, periods=len(self.history), freq="M",
-                              name="month")
+        idx = pd.period_range(self.history_start, periods=len(self.history), freq="M", name="month")
         return pd.Series(self.history, index=idx, name="history")
 
     def lines(self) -> list[str]:
@@ -553,8 +571,11 @@ class Provenance:
         >>> Provenance("accounts", "annual accounts 2025", notes=("spread evenly",)).lines()
         ['Source (accounts): annual accounts 2025', 'Note: spread evenly']
         """
-        out = [f"Source ({self.kind}): {self.description}" if self.description
-               else f"Source: {self.kind}"]
+        out = [
+            f"Source ({self.kind}): {self.description}"
+            if self.description
+            else f"Source: {self.kind}"
+        ]
         if self.model:
             out.append(f"Model: {self.model}")
         if self.calibration:
@@ -645,7 +666,9 @@ class CashFlow:
         except (TypeError, ValueError, OverflowError):
             is_bool = False  # ragged or odd: refused just below
         if is_bool:
-            raise InputError("values", values, "numbers (not bools), shape (months,) or (scenarios, months)")
+            raise InputError(
+                "values", values, "numbers (not bools), shape (months,) or (scenarios, months)"
+            )
         try:
             arr = np.array(values, dtype=np.float64, copy=True)
         except (TypeError, ValueError, OverflowError):
@@ -673,7 +696,9 @@ class CashFlow:
         )
         set_(self, "currency", check_currency_code(self.currency))
         if self.provenance is not None and not isinstance(self.provenance, Provenance):
-            raise InputError("provenance", self.provenance, "a repayplan.cashflow.Provenance or None")
+            raise InputError(
+                "provenance", self.provenance, "a repayplan.cashflow.Provenance or None"
+            )
 
     # ---- shape and labels ------------------------------------------------------------------
 
@@ -868,8 +893,14 @@ class CashFlow:
     def __reduce__(self):  # rebuild through __init__: validated, read-only values after pickling
         return (
             type(self),
-            (self.values, self.start, self.buffer, self.minimum_cash, self.currency,
-             self.provenance),
+            (
+                self.values,
+                self.start,
+                self.buffer,
+                self.minimum_cash,
+                self.currency,
+                self.provenance,
+            ),
         )
 
     def __eq__(self, other):
@@ -1074,7 +1105,9 @@ class CashFlow:
         check_encoding("encoding", encoding)
         data = read_bounded(path, name=name, encoding=encoding)  # size bound before parsing
         try:
-            raw = pd.read_csv(io.BytesIO(data), dtype={month_column: str}, encoding=encoding, **_EXACT_FLOATS)
+            raw = pd.read_csv(
+                io.BytesIO(data), dtype={month_column: str}, encoding=encoding, **_EXACT_FLOATS
+            )
         except (OSError, UnicodeError, ValueError, pd.errors.ParserError) as e:
             raise InputError(
                 "path",
@@ -1347,21 +1380,29 @@ class CashFlow:
         notes = []
         excluded = [x for x in table["excluded"] if x != 0]
         if own_accounts or loan_proceeds or exclude_tags:
-            what = [f"own accounts {list(own_accounts)}" if own_accounts else "",
-                    f"loan proceeds from {list(loan_proceeds)}" if loan_proceeds else "",
-                    f"tags {list(exclude_tags)}" if exclude_tags else ""]
-            notes.append("left out: " + ", ".join(w for w in what if w) +
-                         f" (net {sum(table['excluded'], Decimal(0))} in {len(excluded)} months)")
+            what = [
+                f"own accounts {list(own_accounts)}" if own_accounts else "",
+                f"loan proceeds from {list(loan_proceeds)}" if loan_proceeds else "",
+                f"tags {list(exclude_tags)}" if exclude_tags else "",
+            ]
+            notes.append(
+                "left out: "
+                + ", ".join(w for w in what if w)
+                + f" (net {sum(table['excluded'], Decimal(0))} in {len(excluded)} months)"
+            )
         if "closing" in table:
             every = "line" if reconcile == "line" else "month"
-            notes.append(f"balances reconcile every {every}; closing balance "
-                         f"{table['closing'].iloc[-1]} in {table.index[-1]}")
+            notes.append(
+                f"balances reconcile every {every}; closing balance "
+                f"{table['closing'].iloc[-1]} in {table.index[-1]}"
+            )
         empty = int((table["lines"] == 0).sum())
         if empty:
             notes.append(f"{empty} months without lines count as zero cash")
         name = f"bank statement {source}" if source else "bank statement"
-        prov = Provenance("statement", f"{name}: {kept}, {table.index[0]}..{table.index[-1]}",
-                          notes=tuple(notes))
+        prov = Provenance(
+            "statement", f"{name}: {kept}, {table.index[0]}..{table.index[-1]}", notes=tuple(notes)
+        )
         return cls(net, table.index[0], buffer, minimum_cash, currency, prov)
 
     @classmethod
@@ -1444,29 +1485,52 @@ class CashFlow:
         """
         from . import statements
 
-        unknown = set(columns) - {"revenue", "operating_costs", "ebitda", "tax",
-                                  "maintenance_capex", "working_capital_change",
-                                  "other_debt_service"}
+        unknown = set(columns) - {
+            "revenue",
+            "operating_costs",
+            "ebitda",
+            "tax",
+            "maintenance_capex",
+            "working_capital_change",
+            "other_debt_service",
+        }
         if unknown:
-            raise InputError(sorted(unknown)[0], columns[sorted(unknown)[0]],
-                             "a keyword of CashFlow.from_accounts (revenue, operating_costs, "
-                             "ebitda, tax, maintenance_capex, working_capital_change, "
-                             "other_debt_service, frequency, priority, share ...)")
+            raise InputError(
+                sorted(unknown)[0],
+                columns[sorted(unknown)[0]],
+                "a keyword of CashFlow.from_accounts (revenue, operating_costs, "
+                "ebitda, tax, maintenance_capex, working_capital_change, "
+                "other_debt_service, frequency, priority, share ...)",
+            )
         check_text("source", source, allow_nul=False)
-        table = statements.cfads(accounts, frequency=frequency, priority=priority, share=share,
-                                 currency=currency, **columns)
+        table = statements.cfads(
+            accounts,
+            frequency=frequency,
+            priority=priority,
+            share=share,
+            currency=currency,
+            **columns,
+        )
         values = np.array([float(x) for x in table["available"]])
-        rule = ("other creditors paid first" if priority == "first"
-                else f"other creditors pro rata, this creditor's share {share}")
+        rule = (
+            "other creditors paid first"
+            if priority == "first"
+            else f"other creditors pro rata, this creditor's share {share}"
+        )
         name = f"{frequency} accounts {source}".strip() if source else f"{frequency} accounts"
         prov = Provenance(
             "accounts",
             f"{name}, {table.index[0]}..{table.index[-1]}: CFADS = EBITDA - tax - maintenance "
             f"capex - increase in working capital; {rule}",
-            notes=(f"CFADS {sum(table['cfads'], Decimal(0))}, other debt service paid "
-                   f"{sum(table['other_paid'], Decimal(0))}",)
-            + (("annual figures spread over 12 months in equal parts",)
-               if frequency == "annual" else ()),
+            notes=(
+                f"CFADS {sum(table['cfads'], Decimal(0))}, other debt service paid "
+                f"{sum(table['other_paid'], Decimal(0))}",
+            )
+            + (
+                ("annual figures spread over 12 months in equal parts",)
+                if frequency == "annual"
+                else ()
+            ),
         )
         return cls(values, table.index[0], buffer, minimum_cash, currency, prov)
 
@@ -1554,8 +1618,11 @@ class CashFlow:
         n_months = check_int("months", months, low=1, high=1200)
         n = check_int("scenarios", scenarios, low=1)
         if n * n_months > _MAX_CELLS:
-            raise InputError("scenarios", scenarios,
-                             f"at most {_MAX_CELLS // n_months:,} scenarios for {n_months} months")
+            raise InputError(
+                "scenarios",
+                scenarios,
+                f"at most {_MAX_CELLS // n_months:,} scenarios for {n_months} months",
+            )
         origin = ""
         if isinstance(series, CashFlow):
             origin = series.provenance.description if series.provenance is not None else ""
@@ -1567,19 +1634,29 @@ class CashFlow:
         check_currency_code(currency)
         rng = generator(seed)
         fit = forecast.fit_history(series, model=model, log=log)
-        values, how = forecast.simulate(fit, n_months, scenarios=n, rng=rng,
-                                        calibration=calibration)
+        values, how = forecast.simulate(
+            fit, n_months, scenarios=n, rng=rng, calibration=calibration
+        )
         bad = ~np.isfinite(values)
         if bad.any():
-            raise InputError("model", model, "a model whose simulation stays finite",
-                             "the fitted model explodes over this horizon; try model='level' or "
-                             "fewer months")
+            raise InputError(
+                "model",
+                model,
+                "a model whose simulation stays finite",
+                "the fitted model explodes over this horizon; try model='level' or fewer months",
+            )
         desc = f"forecast from {len(fit.history)} months of history {fit.start}..{fit.end}"
         if origin:
             desc += f" ({origin})"
-        prov = Provenance("history", desc, model=fit.describe(), calibration=how,
-                          history_start=fit.start, history=tuple(fit.history.tolist()),
-                          notes=fit.notes)
+        prov = Provenance(
+            "history",
+            desc,
+            model=fit.describe(),
+            calibration=how,
+            history_start=fit.start,
+            history=tuple(fit.history.tolist()),
+            notes=fit.notes,
+        )
         return cls(values, fit.end + 1, buffer, minimum_cash, currency, prov)
 
     # ---- the analyst's overrides -------------------------------------------------------------
@@ -1621,7 +1698,8 @@ class CashFlow:
             last = f", for {sh.duration} months" if sh.duration else ""
             prov = prov.with_override(
                 f"{sh.label or 'shock'}: cash -{sh.impact:.0%} {when}{last} "
-                f"(probability {sh.probability:.0%})")
+                f"(probability {sh.probability:.0%})"
+            )
         return dataclasses.replace(self, values=self.values * factor, provenance=prov)
 
     def adjust(self, start, *, months=None, factor=1.0, amount=0, label="") -> CashFlow:
@@ -1654,8 +1732,11 @@ class CashFlow:
             a = first.ordinal - self.start.ordinal
             if not 0 <= a < self.months:
                 raise InputError("start", str(first), f"a month from {self.start} to {self.end}")
-        b = self.months if months is None else a + check_int(
-            "months", months, low=1, high=self.months - a)
+        b = (
+            self.months
+            if months is None
+            else a + check_int("months", months, low=1, high=self.months - a)
+        )
         f = _check_float("factor", factor, low=0, high=1e6, allowed="a factor >= 0 (0.7: 30% less)")
         add = as_decimal("amount", amount)
         check_text("label", label, allow_nul=False)
@@ -1666,9 +1747,11 @@ class CashFlow:
             what.append(f"x{f:g}")
         if add:
             what.append(f"{add:+}")
-        text = (f"{label or 'adjustment'}: cash {' '.join(what) or 'unchanged'} in "
-                f"{self.start + a}..{self.start + (b - 1)}")
-        prov = (self.provenance or Provenance("data", f"{self.months} months of cash"))
+        text = (
+            f"{label or 'adjustment'}: cash {' '.join(what) or 'unchanged'} in "
+            f"{self.start + a}..{self.start + (b - 1)}"
+        )
+        prov = self.provenance or Provenance("data", f"{self.months} months of cash")
         return dataclasses.replace(self, values=values, provenance=prov.with_override(text))
 
 
@@ -1730,8 +1813,17 @@ def _lognormal_noise(
     return np.exp(sigma * e - 0.5 * sigma * sigma)
 
 
-def backtest(series, *, horizon=12, model="auto", calibration="conformal", origins=6,
-             scenarios=500, seed=0, log=None):
+def backtest(
+    series,
+    *,
+    horizon=12,
+    model="auto",
+    calibration="conformal",
+    origins=6,
+    scenarios=500,
+    seed=0,
+    log=None,
+):
     """Rolling-origin backtest of the forecast fitted to a history, against seasonal naive.
 
     Parameters
@@ -1781,5 +1873,13 @@ def backtest(series, *, horizon=12, model="auto", calibration="conformal", origi
 
     if isinstance(series, CashFlow):
         series = series.to_series()
-    return forecast.backtest(series, horizon=horizon, model=model, calibration=calibration,
-                             origins=origins, scenarios=scenarios, seed=seed, log=log)
+    return forecast.backtest(
+        series,
+        horizon=horizon,
+        model=model,
+        calibration=calibration,
+        origins=origins,
+        scenarios=scenarios,
+        seed=seed,
+        log=log,
+    )

@@ -78,8 +78,16 @@ __all__ = ["Loan", "Claim", "PRODUCTS"]
 #: working-capital loan the term limits of the 2024 measures, :func:`repayplan.books.term_limit_findings`).
 PRODUCTS: tuple[str, ...] = ("loan", "credit_card", "working_capital")
 
-_LOAN_FIELDS = ("principal", "annual_rate", "periods", "frequency", "method", "start", "day_count",
-                "currency")
+_LOAN_FIELDS = (
+    "principal",
+    "annual_rate",
+    "periods",
+    "frequency",
+    "method",
+    "start",
+    "day_count",
+    "currency",
+)
 _COMPONENTS = (
     ("principal_not_due", "principal not yet due"),
     ("overdue_principal", "overdue principal"),
@@ -95,7 +103,9 @@ _COMPONENTS = (
 # ----------------------------------------------------------------------------------------
 # shared validation
 # ----------------------------------------------------------------------------------------
-def _resolve_penalty(annual_rate: Decimal, penalty_rate, penalty_markup, rs) -> tuple[Decimal, Decimal | None]:
+def _resolve_penalty(
+    annual_rate: Decimal, penalty_rate, penalty_markup, rs
+) -> tuple[Decimal, Decimal | None]:
     """The penalty rate and its markup over the contract rate, checked against the rule set."""
     markup = None
     if penalty_markup is not None:
@@ -108,23 +118,30 @@ def _resolve_penalty(annual_rate: Decimal, penalty_rate, penalty_markup, rs) -> 
         elif not rs.markup_allowed(markup):
             raise InputError("penalty_markup", penalty_markup, rs.markup_text())
         if annual_rate * (1 + markup) > 1:  # the same bound as a penalty_rate given directly
-            raise InputError("penalty_markup", penalty_markup,
-                             f"a markup that keeps the penalty rate at most 1 (100% a year): at most "
-                             f"{(1 / annual_rate - 1).quantize(Decimal('0.0001'), rounding='ROUND_DOWN')}")
+            raise InputError(
+                "penalty_markup",
+                penalty_markup,
+                f"a markup that keeps the penalty rate at most 1 (100% a year): at most "
+                f"{(1 / annual_rate - 1).quantize(Decimal('0.0001'), rounding='ROUND_DOWN')}",
+            )
         return annual_rate * (1 + markup), markup
     rate = check_rate("penalty_rate", penalty_rate)
     if markup is not None:
         expected = annual_rate * (1 + markup)
         if abs(rate - expected) > Decimal("1e-9"):
-            raise InputError("penalty_rate", penalty_rate,
-                             f"the contract rate x (1 + penalty_markup) = {expected} when both are given")
+            raise InputError(
+                "penalty_rate",
+                penalty_rate,
+                f"the contract rate x (1 + penalty_markup) = {expected} when both are given",
+            )
     if annual_rate == 0:
         return rate, None
     implied = rate / annual_rate - 1
     if not rs.markup_allowed(implied):
         low, high = rs.penalty_markup_range
         raise InputError(
-            "penalty_rate", penalty_rate,
+            "penalty_rate",
+            penalty_rate,
             f"a rate from {annual_rate * (1 + low)} to {annual_rate * (1 + high)}, i.e. "
             + rs.markup_text(),
             hint=f"{rate} is the contract rate {'+' if implied >= 0 else '-'}{percent(abs(implied))}",
@@ -139,13 +156,23 @@ def _minor(field_name: str, value, units: int) -> int:
 
 
 def _accrual_day_count(value, rs) -> str:
-    return rs.accrual_day_count if value is None else normalize_day_count(value, field="accrual_day_count")
+    return (
+        rs.accrual_day_count
+        if value is None
+        else normalize_day_count(value, field="accrual_day_count")
+    )
 
 
 def _read_dated(name: str, items, start: _dt.date, as_of: _dt.date, units: int) -> tuple:
     """Dated amounts as ((date, minor units), ...), each date from ``start`` to ``as_of``."""
-    return _ledger.read_payments(items, start, as_of, units, name=name,
-                                 allowed=f"a date from the loan start {start} to the claim date {as_of}")
+    return _ledger.read_payments(
+        items,
+        start,
+        as_of,
+        units,
+        name=name,
+        allowed=f"a date from the loan start {start} to the claim date {as_of}",
+    )
 
 
 def _fmt(amount: Decimal, units: int) -> str:
@@ -249,7 +276,9 @@ class Loan:
         put("start", check_date("start", self.start))
         rs = _rules.get(self.rules)
         put("rules", rs)
-        rate, markup = _resolve_penalty(self.annual_rate, self.penalty_rate, self.penalty_markup, rs)
+        rate, markup = _resolve_penalty(
+            self.annual_rate, self.penalty_rate, self.penalty_markup, rs
+        )
         put("penalty_rate", rate)
         put("penalty_markup", markup)
         put("signed", self.start if self.signed is None else check_date("signed", self.signed))
@@ -260,11 +289,17 @@ class Loan:
             raise InputError("options", self.options, "a mapping of further amortize keywords")
         clash = sorted(set(self.options) & set(_LOAN_FIELDS))
         if clash:
-            raise InputError(f"options[{clash[0]!r}]", self.options[clash[0]],
-                             "given as a Loan argument, not in options")
+            raise InputError(
+                f"options[{clash[0]!r}]",
+                self.options[clash[0]],
+                "given as a Loan argument, not in options",
+            )
         if self.options.get("grace") and self.options.get("grace_kind") == "deferral":
-            raise InputError("options['grace_kind']", "deferral",
-                             "'interest_only' (a claim does not replay capitalised interest)")
+            raise InputError(
+                "options['grace_kind']",
+                "deferral",
+                "'interest_only' (a claim does not replay capitalised interest)",
+            )
         put("options", MappingProxyType(dict(self.options)))
         if TYPE_CHECKING:  # set by object.__setattr__, not a dataclass field
             self._schedule: Schedule
@@ -274,9 +309,15 @@ class Loan:
         from .schedule import amortize
 
         return amortize(
-            self.principal, self.annual_rate, self.periods, frequency=self.frequency,
-            method=self.method, start=self.start, day_count=self.day_count,
-            currency=self.currency, **self.options,
+            self.principal,
+            self.annual_rate,
+            self.periods,
+            frequency=self.frequency,
+            method=self.method,
+            start=self.start,
+            day_count=self.day_count,
+            currency=self.currency,
+            **self.options,
         )
 
     # -- the contract ----------------------------------------------------------------------
@@ -356,10 +397,12 @@ class Loan:
 
     def __repr__(self) -> str:
         method = self.method if isinstance(self.method, str) else "custom"
-        return (f"Loan({_fmt(self.principal, self.minor_units)} {self.currency} at "
-                f"{percent(self.annual_rate)}, {self.periods} {method} instalments "
-                f"({self.frequency} a year) from {self.start}, penalty "
-                f"{percent(self.penalty_rate)}, rules {self.rules.name!r})")
+        return (
+            f"Loan({_fmt(self.principal, self.minor_units)} {self.currency} at "
+            f"{percent(self.annual_rate)}, {self.periods} {method} instalments "
+            f"({self.frequency} a year) from {self.start}, penalty "
+            f"{percent(self.penalty_rate)}, rules {self.rules.name!r})"
+        )
 
     def _repr_html_(self) -> str:
         return f"<div><b>{self!r}</b>{self._schedule._repr_html_()}</div>"
@@ -435,16 +478,20 @@ class Loan:
         if accelerate is not None:
             acc = check_date("accelerate", accelerate)
             if not self.start <= acc <= day:
-                raise InputError("accelerate", acc,
-                                 f"a date from the loan start {self.start} to the claim date {day}")
+                raise InputError(
+                    "accelerate",
+                    acc,
+                    f"a date from the loan start {self.start} to the claim date {day}",
+                )
         return _stated_from_loan(self, day, pays, cost_items, fee_items, acc)
 
 
 # ----------------------------------------------------------------------------------------
 # what a court supports
 # ----------------------------------------------------------------------------------------
-def _supported_rates(rs, annual_rate: Decimal, penalty_rate: Decimal, signed: _dt.date,
-                     as_of: _dt.date) -> tuple[Decimal, Decimal]:
+def _supported_rates(
+    rs, annual_rate: Decimal, penalty_rate: Decimal, signed: _dt.date, as_of: _dt.date
+) -> tuple[Decimal, Decimal]:
     """The contract and penalty rates a court supports under the rule set's cap.
 
     ``cap = k × LPR_1y(contract date)`` (法释〔2020〕17号 Arts. 25, 28, 29: the overdue rate,
@@ -476,7 +523,10 @@ def _stated_from_loan(loan: Loan, day: _dt.date, pays, costs, fees, acc) -> Clai
         if rs.rate_cap_before is None:
             rates = (loan.annual_rate, loan.penalty_rate)
         else:
-            old = (min(loan.annual_rate, rs.rate_cap_before), min(loan.penalty_rate, rs.rate_cap_before))
+            old = (
+                min(loan.annual_rate, rs.rate_cap_before),
+                min(loan.penalty_rate, rs.rate_cap_before),
+            )
             if day >= rs.rate_cap_since:
                 switch = (rs.rate_cap_since, *rates)
             rates = old
@@ -487,7 +537,9 @@ def _stated_from_loan(loan: Loan, day: _dt.date, pays, costs, fees, acc) -> Clai
     if rates != (loan.annual_rate, loan.penalty_rate) or switch is not None:
         full = _ledger.figures(_loan_ledger(loan, day, pays, costs, fees, acc), day)
         sup = _ledger.figures(led, day)
-        owed = lambda f: sum(f[k] for k in ("principal", "interest", "penalty", "fees")) - f["credit"]  # noqa: E731
+        owed = lambda f: (  # noqa: E731
+            sum(f[k] for k in ("principal", "interest", "penalty", "fees")) - f["credit"]
+        )
         excess = max(0, owed(full) - owed(sup))
     return _claim_from_ledger(led, loan, day, pays, costs, fees, acc, excess=excess, rates=rates)
 
@@ -506,8 +558,9 @@ def _loan_ledger(loan: Loan, as_of: _dt.date, pays, costs, fees, acc, rates=None
     interest = m["interest"].to_numpy()
     charges = [(d, "costs", a, False) for d, a in costs] + [(d, "fees", a, False) for d, a in fees]
     fee = m["fee"].to_numpy()
-    charges += [(d, "fees", int(a), True) for d, a in zip(due.astype(_dt.date), fee, strict=True)
-                if a]
+    charges += [
+        (d, "fees", int(a), True) for d, a in zip(due.astype(_dt.date), fee, strict=True) if a
+    ]
     contract, penalty = (loan.annual_rate, loan.penalty_rate) if rates is None else rates
     if (contract != loan.annual_rate or switch is not None) and loan.annual_rate > 0:
         # the supported contract rate: each period's interest scaled to the capped rate, by
@@ -517,22 +570,52 @@ def _loan_ledger(loan: Loan, as_of: _dt.date, pays, costs, fees, acc, rates=None
         r1 = contract if switch is None else switch[1]
         sw = due[-1] if switch is None else np.datetime64(switch[0], "D")
         n1 = np.clip(np.asarray(sw - begin).astype(np.int64), 0, span)
-        weight = [Fraction(int(a)) * Fraction(contract) + Fraction(int(b - a)) * Fraction(r1)
-                  for a, b in zip(n1, span, strict=True)]
-        interest = money.object_ints([
-            money.div_round(int(i) * (w / (int(n) * Fraction(loan.annual_rate))).numerator,
-                            (w / (int(n) * Fraction(loan.annual_rate))).denominator) if n else int(i)
-            for i, w, n in zip(interest, weight, span, strict=True)])
+        weight = [
+            Fraction(int(a)) * Fraction(contract) + Fraction(int(b - a)) * Fraction(r1)
+            for a, b in zip(n1, span, strict=True)
+        ]
+        interest = money.object_ints(
+            [
+                money.div_round(
+                    int(i) * (w / (int(n) * Fraction(loan.annual_rate))).numerator,
+                    (w / (int(n) * Fraction(loan.annual_rate))).denominator,
+                )
+                if n
+                else int(i)
+                for i, w, n in zip(interest, weight, span, strict=True)
+            ]
+        )
     rs = loan.rules
-    terms = _ledger.Terms(penalty, contract, rs.compound_interest, rs.compound_rate,
-                          loan.accrual_day_count, rs.allocation_order, rs.allocation_by,
-                          "principal", 0, loan.accrual_rounding, loan.minor_units, switch)
-    return _ledger.replay(start=loan.start, due=due, interest=interest, principal=principal,
-                          terms=terms, as_of=as_of, payments=pays, charges=charges, accelerate=acc)
+    terms = _ledger.Terms(
+        penalty,
+        contract,
+        rs.compound_interest,
+        rs.compound_rate,
+        loan.accrual_day_count,
+        rs.allocation_order,
+        rs.allocation_by,
+        "principal",
+        0,
+        loan.accrual_rounding,
+        loan.minor_units,
+        switch,
+    )
+    return _ledger.replay(
+        start=loan.start,
+        due=due,
+        interest=interest,
+        principal=principal,
+        terms=terms,
+        as_of=as_of,
+        payments=pays,
+        charges=charges,
+        accelerate=acc,
+    )
 
 
-def _claim_from_ledger(led, loan: Loan, as_of: _dt.date, pays, costs, fees, acc,
-                       excess: int = 0, rates=None) -> Claim:
+def _claim_from_ledger(
+    led, loan: Loan, as_of: _dt.date, pays, costs, fees, acc, excess: int = 0, rates=None
+) -> Claim:
     u = loan.minor_units
     end = np.datetime64(as_of, "D")
     n = len(led.due)
@@ -545,42 +628,62 @@ def _claim_from_ledger(led, loan: Loan, as_of: _dt.date, pays, costs, fees, acc,
         i_out[k] = led.accrued(k, end) - led.i_paid[k]
     arrears = (led.p_out + i_out) > 0
     days = np.where(due_now & arrears, (end - led.due).astype(np.int64), 0)
-    status = np.where(due_now, np.where(led.p_out + i_out + pen + comp > 0,
-                                        np.where(led.due < end, "overdue", "due"), "paid"),
-                      "future").astype(object)
+    status = np.where(
+        due_now,
+        np.where(
+            led.p_out + i_out + pen + comp > 0, np.where(led.due < end, "overdue", "due"), "paid"
+        ),
+        "future",
+    ).astype(object)
     if k < n:
         status[k] = "current"
     dec = lambda a: money.decimals_array(np.asarray(a, dtype=object), u)  # noqa: E731
-    breakdown = pd.DataFrame({
-        "period": np.arange(1, n + 1),
-        "due_date": led.due.astype("datetime64[s]"),
-        "status": status,
-        "principal_due": dec(led.p_due),
-        "interest_due": dec(led.i_sched),
-        "principal_paid": dec(led.p_paid),
-        "interest_paid": dec(led.i_paid),
-        "paid_ahead": dec(led.p_ahead + led.i_ahead),
-        "days_past_due": days,
-        "penalty_accrued": dec(led.pen_paid + pen),
-        "compound_accrued": dec(led.comp_paid + comp),
-        "penalty_paid": dec(led.pen_paid + led.comp_paid),
-        "principal_outstanding": dec(led.p_out),
-        "interest_outstanding": dec(i_out),
-        "penalty_outstanding": dec(pen + comp),
-        "outstanding": dec(led.p_out + i_out + pen + comp),
-    })
+    breakdown = pd.DataFrame(
+        {
+            "period": np.arange(1, n + 1),
+            "due_date": led.due.astype("datetime64[s]"),
+            "status": status,
+            "principal_due": dec(led.p_due),
+            "interest_due": dec(led.i_sched),
+            "principal_paid": dec(led.p_paid),
+            "interest_paid": dec(led.i_paid),
+            "paid_ahead": dec(led.p_ahead + led.i_ahead),
+            "days_past_due": days,
+            "penalty_accrued": dec(led.pen_paid + pen),
+            "compound_accrued": dec(led.comp_paid + comp),
+            "penalty_paid": dec(led.pen_paid + led.comp_paid),
+            "principal_outstanding": dec(led.p_out),
+            "interest_outstanding": dec(i_out),
+            "penalty_outstanding": dec(pen + comp),
+            "outstanding": dec(led.p_out + i_out + pen + comp),
+        }
+    )
     live = (led.ch_day <= end) & ~(led.ch_sched & (led.ch_amt == 0))
     ch_kind, ch_amt, ch_paid = led.ch_kind[live], led.ch_amt[live], led.ch_paid[live]
     ch_out = ch_amt - ch_paid
-    charges = pd.DataFrame({
-        "date": led.ch_day[live].astype("datetime64[s]"),
-        "kind": ch_kind,
-        "amount": dec(ch_amt),
-        "paid": dec(ch_paid),
-        "outstanding": dec(ch_out),
-    })
-    cols = ["date", "amount", "credit_in", "costs", "fees", "penalty", "compound", "interest",
-            "principal", "interest_ahead", "principal_ahead", "credit_out"]
+    charges = pd.DataFrame(
+        {
+            "date": led.ch_day[live].astype("datetime64[s]"),
+            "kind": ch_kind,
+            "amount": dec(ch_amt),
+            "paid": dec(ch_paid),
+            "outstanding": dec(ch_out),
+        }
+    )
+    cols = [
+        "date",
+        "amount",
+        "credit_in",
+        "costs",
+        "fees",
+        "penalty",
+        "compound",
+        "interest",
+        "principal",
+        "interest_ahead",
+        "principal_ahead",
+        "credit_out",
+    ]
     allocations = pd.DataFrame(led.log, columns=cols)
     for c in cols[1:]:
         allocations[c] = dec(allocations[c].to_numpy())
@@ -598,8 +701,11 @@ def _claim_from_ledger(led, loan: Loan, as_of: _dt.date, pays, costs, fees, acc,
         credit=money.from_minor(led.credit, u),
         annual_rate=loan.annual_rate if rates is None else rates[0],
         penalty_rate=loan.penalty_rate if rates is None else rates[1],
-        penalty_markup=(loan.penalty_markup if rates is None
-                        or rates == (loan.annual_rate, loan.penalty_rate) else None),
+        penalty_markup=(
+            loan.penalty_markup
+            if rates is None or rates == (loan.annual_rate, loan.penalty_rate)
+            else None
+        ),
         as_of=as_of,
         accrual_rounding=loan.accrual_rounding,
         excess_interest=money.from_minor(excess, u),
@@ -739,22 +845,40 @@ class Claim:
             v = getattr(self, name)
             put(name, money.from_minor(_minor(name, v, units), units))
 
-        for name in ("principal", "interest", "penalty", "fees", "overdue_principal", "compound",
-                     "enforcement_costs", "credit", "excess_interest"):
+        for name in (
+            "principal",
+            "interest",
+            "penalty",
+            "fees",
+            "overdue_principal",
+            "compound",
+            "enforcement_costs",
+            "credit",
+            "excess_interest",
+        ):
             amount(name)
         if self.overdue_interest is None:
             put("overdue_interest", self.interest)
         amount("overdue_interest")
-        for part, whole in (("overdue_principal", "principal"), ("overdue_interest", "interest"),
-                            ("compound", "penalty"), ("enforcement_costs", "fees")):
+        for part, whole in (
+            ("overdue_principal", "principal"),
+            ("overdue_interest", "interest"),
+            ("compound", "penalty"),
+            ("enforcement_costs", "fees"),
+        ):
             if getattr(self, part) > getattr(self, whole):
-                raise InputError(part, getattr(self, part),
-                                 f"an amount from 0 to {whole} ({getattr(self, whole)})")
+                raise InputError(
+                    part,
+                    getattr(self, part),
+                    f"an amount from 0 to {whole} ({getattr(self, whole)})",
+                )
         put("annual_rate", check_rate("annual_rate", self.annual_rate))
         put("as_of", check_date("as_of", self.as_of))
         rs = _rules.get(self.rules)
         put("rules", rs)
-        rate, markup = _resolve_penalty(self.annual_rate, self.penalty_rate, self.penalty_markup, rs)
+        rate, markup = _resolve_penalty(
+            self.annual_rate, self.penalty_rate, self.penalty_markup, rs
+        )
         put("penalty_rate", rate)
         put("penalty_markup", markup)
         put("accrual_day_count", _accrual_day_count(self.accrual_day_count, rs))
@@ -766,7 +890,11 @@ class Claim:
         check_choice("product", self.product, PRODUCTS)
         check_choice("accrual_rounding", self.accrual_rounding, _ledger.ACCRUAL_ROUNDING)
         if self.origin is not None and not isinstance(self.origin, Claim):
-            raise InputError("origin", type(self.origin).__name__, "None or the repayplan.Claim this one was derived from")
+            raise InputError(
+                "origin",
+                type(self.origin).__name__,
+                "None or the repayplan.Claim this one was derived from",
+            )
         put("total", self.principal + self.interest + self.penalty + self.fees)
         put("accrued_interest", self.interest - self.overdue_interest)
 
@@ -805,12 +933,25 @@ class Claim:
             new = as_decimal("interest", changes["interest"])
             changes = {**changes, "overdue_interest": max(Decimal(0), new - self.accrued_interest)}
         if "penalty" in changes and "compound" not in changes:
-            changes = {**changes, "compound": min(self.compound, as_decimal("penalty", changes["penalty"]))}
+            changes = {
+                **changes,
+                "compound": min(self.compound, as_decimal("penalty", changes["penalty"])),
+            }
         if "fees" in changes and "enforcement_costs" not in changes:
-            changes = {**changes,
-                       "enforcement_costs": min(self.enforcement_costs, as_decimal("fees", changes["fees"]))}
-        history = {"breakdown": None, "charges": None, "allocations": None, "loan": None, "history": (),
-                   "origin": None}
+            changes = {
+                **changes,
+                "enforcement_costs": min(
+                    self.enforcement_costs, as_decimal("fees", changes["fees"])
+                ),
+            }
+        history = {
+            "breakdown": None,
+            "charges": None,
+            "allocations": None,
+            "loan": None,
+            "history": (),
+            "origin": None,
+        }
         return dataclasses.replace(self, **{**history, **changes})
 
     def accrue(self, to_date) -> Claim:
@@ -850,8 +991,9 @@ class Claim:
             pays, costs, fees = self.history
             units = self.minor_units
             back = lambda items: [(d, money.from_minor(a, units)) for d, a in items]  # noqa: E731
-            return self.loan.claim(day, back(pays), costs=back(costs), fees=back(fees),
-                                   accelerate=self.accelerated)
+            return self.loan.claim(
+                day, back(pays), costs=back(costs), fees=back(fees), accelerate=self.accelerated
+            )
         base = self.origin if self.origin is not None else self
         return _accrue_stated(base, day)
 
@@ -905,10 +1047,12 @@ class Claim:
 
     def __repr__(self) -> str:
         u = self.minor_units
-        return (f"Claim(as of {self.as_of}, {self.currency}: principal {_fmt(self.principal, u)} "
-                f"(overdue {_fmt(self.overdue_principal, u)}), interest {_fmt(self.interest, u)}, "
-                f"penalty {_fmt(self.penalty, u)}, fees {_fmt(self.fees, u)}, "
-                f"total {_fmt(self.total, u)}; rules {self.rules.name!r})")
+        return (
+            f"Claim(as of {self.as_of}, {self.currency}: principal {_fmt(self.principal, u)} "
+            f"(overdue {_fmt(self.overdue_principal, u)}), interest {_fmt(self.interest, u)}, "
+            f"penalty {_fmt(self.penalty, u)}, fees {_fmt(self.fees, u)}, "
+            f"total {_fmt(self.total, u)}; rules {self.rules.name!r})"
+        )
 
     def _repr_html_(self) -> str:
         head = self.to_series().to_frame().to_html(header=False)
@@ -936,13 +1080,24 @@ def _accrue_stated(c: Claim, day: _dt.date) -> Claim:
         excess = max(0, owed(full) - owed(f))
     u = c.minor_units
     g = lambda k: money.from_minor(f[k], u)  # noqa: E731
-    changed: dict[str, Any] = {} if rates == (c.annual_rate, c.penalty_rate) else {
-        "annual_rate": rates[0], "penalty_rate": rates[1], "penalty_markup": None}
+    changed: dict[str, Any] = (
+        {}
+        if rates == (c.annual_rate, c.penalty_rate)
+        else {"annual_rate": rates[0], "penalty_rate": rates[1], "penalty_markup": None}
+    )
     return dataclasses.replace(
-        c, as_of=day, principal=g("principal"), overdue_principal=g("overdue_principal"),
-        interest=g("interest"), overdue_interest=g("overdue_interest"), penalty=g("penalty"),
-        compound=g("compound"), excess_interest=c.excess_interest + money.from_minor(excess, u),
-        origin=c, **changed)
+        c,
+        as_of=day,
+        principal=g("principal"),
+        overdue_principal=g("overdue_principal"),
+        interest=g("interest"),
+        overdue_interest=g("overdue_interest"),
+        penalty=g("penalty"),
+        compound=g("compound"),
+        excess_interest=c.excess_interest + money.from_minor(excess, u),
+        origin=c,
+        **changed,
+    )
 
 
 def _stated_figures(c: Claim, day: _dt.date, annual_rate, penalty_rate) -> dict:
@@ -952,9 +1107,19 @@ def _stated_figures(c: Claim, day: _dt.date, annual_rate, penalty_rate) -> dict:
     t0 = np.datetime64(c.as_of, "D")
     mat = c.maturity if c.maturity is not None and c.maturity > c.as_of else None
     end = np.datetime64(mat, "D") if mat is not None else np.datetime64("9999-12-31", "D")
-    terms = _ledger.Terms(penalty_rate, annual_rate, rs.compound_interest, rs.compound_rate,
-                          c.accrual_day_count, rs.allocation_order, rs.allocation_by, "principal", 0,
-                          c.accrual_rounding, u)
+    terms = _ledger.Terms(
+        penalty_rate,
+        annual_rate,
+        rs.compound_interest,
+        rs.compound_rate,
+        c.accrual_day_count,
+        rs.allocation_order,
+        rs.allocation_by,
+        "principal",
+        0,
+        c.accrual_rounding,
+        u,
+    )
     p_nd = m(c.principal - c.overdue_principal)
     i_acc = m(c.accrued_interest)
     to_maturity = 0
@@ -963,9 +1128,17 @@ def _stated_figures(c: Claim, day: _dt.date, annual_rate, penalty_rate) -> dict:
         to_maturity = money.div_round(p_nd * terms.num(annual_rate) * n, terms.den)
     overdue_since = c.accelerated or (c.as_of if c.overdue_principal > 0 or mat is None else mat)
     led = _ledger.replay(
-        start=c.as_of, due=np.array([t0, end], dtype="datetime64[D]"),
-        interest=[m(c.overdue_interest), i_acc + to_maturity], principal=[m(c.overdue_principal), p_nd],
-        terms=terms, as_of=day, begin=[t0, t0], accrued=[0, i_acc], daily=[False, True],
-        penalty=[m(c.penalty - c.compound), 0], compound=[m(c.compound), 0],
-        maturity=overdue_since)
+        start=c.as_of,
+        due=np.array([t0, end], dtype="datetime64[D]"),
+        interest=[m(c.overdue_interest), i_acc + to_maturity],
+        principal=[m(c.overdue_principal), p_nd],
+        terms=terms,
+        as_of=day,
+        begin=[t0, t0],
+        accrued=[0, i_acc],
+        daily=[False, True],
+        penalty=[m(c.penalty - c.compound), 0],
+        compound=[m(c.compound), 0],
+        maturity=overdue_since,
+    )
     return _ledger.figures(led, day)

@@ -36,14 +36,21 @@ _TEXT = {
     "plans": ("The case's plans", "备选方案比较"),
     "suggested": ("Suggested plan", "建议方案"),
     "candidates": ("Candidates", "候选方案"),
-    "better": ("✗ infeasible, never marked; among the feasible plans * best of the row",
-               "✗ 不可行，不参与比较；* 为可行方案中该行最优"),
+    "better": (
+        "✗ infeasible, never marked; among the feasible plans * best of the row",
+        "✗ 不可行，不参与比较；* 为可行方案中该行最优",
+    ),
     "plan": ("Plan {name!r}: {text}", "方案“{name}”：{text}"),
     "totals": ("Total", "合计"),
-    "no_plans": ("The case has no plans; add [[plans]] tables.", "案件中没有方案，请添加 [[plans]]。"),
+    "no_plans": (
+        "The case has no plans; add [[plans]] tables.",
+        "案件中没有方案，请添加 [[plans]]。",
+    ),
     "wrote": ("wrote {path}", "已写入 {path}"),
-    "saved_suggestions": ("saved {names} to {path}; export one with --plan \"{first}\"",
-                          "已将 {names} 保存到 {path}；导出请用 --plan \"{first}\""),
+    "saved_suggestions": (
+        'saved {names} to {path}; export one with --plan "{first}"',
+        '已将 {names} 保存到 {path}；导出请用 --plan "{first}"',
+    ),
     "searching": ("searching plans", "搜索方案"),
     "serves": ("serves", "立场"),
 }
@@ -61,7 +68,9 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def text_table(headers: list[str] | None, rows: list[list[str]], right: set[int] | None = None) -> str:
+def text_table(
+    headers: list[str] | None, rows: list[list[str]], right: set[int] | None = None
+) -> str:
     """A plain text table (no header line when ``headers`` is None); ``right`` columns right-aligned."""
     top = [headers] if headers is not None else []
     ncols = len(headers) if headers is not None else len(rows[0])
@@ -128,7 +137,9 @@ class Progress:
         frac = done / total
         if self.tty:
             n = int(frac * 30)
-            self.stream.write(f"\r{self.label} [{'#' * n}{'.' * (30 - n)}] {frac:4.0%} {done}/{total}")
+            self.stream.write(
+                f"\r{self.label} [{'#' * n}{'.' * (30 - n)}] {frac:4.0%} {done}/{total}"
+            )
             self.stream.flush()
         else:
             quarter = int(frac * 4)
@@ -170,7 +181,15 @@ def schedule_text(case, name: str, lang: str) -> str:
     plan = case.plan(name)
     s = case.schedule(name)
     L = _labels(lang)
-    cols = ["period", "date", "opening_balance", "payment", "interest", "principal", "closing_balance"]
+    cols = [
+        "period",
+        "date",
+        "opening_balance",
+        "payment",
+        "interest",
+        "principal",
+        "closing_balance",
+    ]
     if (s.table["fee"] != 0).any():
         cols.append("fee")
     u = s.minor_units
@@ -187,7 +206,9 @@ def schedule_text(case, name: str, lang: str) -> str:
         rows.append(row)
     total = [_t("totals", lang), ""]
     for c in cols[2:]:
-        total.append(_money(s.table[c].sum(), u) if c in ("payment", "interest", "principal", "fee") else "")
+        total.append(
+            _money(s.table[c].sum(), u) if c in ("payment", "interest", "principal", "fee") else ""
+        )
     rows.append(total)
     head = _t("plan", lang, name=name, text=plan.describe(lang))
     return f"{head}\n" + text_table([L[f"col_{c}"] for c in cols], rows)
@@ -200,8 +221,10 @@ def compare_text(case, lang: str, names=None) -> str:
 
 
 #: Whose view a row serves, as the last column of the CLI's tables says it.
-_SIDES = {"en": {"creditor": "creditor", "borrower": "borrower", "both": "both"},
-          "zh": {"creditor": "债权人", "borrower": "借款人", "both": "双方"}}
+_SIDES = {
+    "en": {"creditor": "creditor", "borrower": "borrower", "both": "both"},
+    "zh": {"creditor": "债权人", "borrower": "借款人", "both": "双方"},
+}
 
 
 def comparison_text(cmp, lang: str, rows_shown=None) -> str:
@@ -220,16 +243,31 @@ def comparison_text(cmp, lang: str, rows_shown=None) -> str:
         cells.append(_SIDES[lang][side])
         rows.append(cells)
     ok = cmp.feasible if cmp.feasible is not None else {c: True for c in cmp.table.columns}
-    headers = [""] + [str(c) + (" " if ok[c] else "✗") for c in cmp.table.columns] + [_t("serves", lang)]
+    headers = (
+        [""] + [str(c) + (" " if ok[c] else "✗") for c in cmp.table.columns] + [_t("serves", lang)]
+    )
     ncols = len(headers)
-    notes = "".join(f"\n✗ {c}: {r}" for c, r in (cmp.reasons.items() if cmp.reasons is not None else []) if r)
+    notes = "".join(
+        f"\n✗ {c}: {r}" for c, r in (cmp.reasons.items() if cmp.reasons is not None else []) if r
+    )
     table = text_table(headers, rows, right=set(range(1, ncols - 1)))
     return table + "\n" + notes + f"\n{_t('better', lang)}"
 
 
 #: The rows of the shortlist table that ``repayplan suggest`` prints.
-SUGGEST_ROWS = ("expected_npv", "margin", "default_probability", "dscr", "dscr_p5", "min_cash_p5", "burden",
-                "total_paid", "total_waived", "modification_gain", "term")
+SUGGEST_ROWS = (
+    "expected_npv",
+    "margin",
+    "default_probability",
+    "dscr",
+    "dscr_p5",
+    "min_cash_p5",
+    "burden",
+    "total_paid",
+    "total_waived",
+    "modification_gain",
+    "term",
+)
 
 
 def suggest_text(result, lang: str) -> str:
@@ -238,12 +276,23 @@ def suggest_text(result, lang: str) -> str:
     best = result.best
     lines = [f"{_t('suggested', lang)}: {best.describe(lang)}", "", result.explain(lang)]
     cand = getattr(result, "candidates", None)
-    if cand is not None and len(cand) and getattr(result, "cashflow", None) is not None \
-            and getattr(result, "creditor", None) is not None:
+    if (
+        cand is not None
+        and len(cand)
+        and getattr(result, "cashflow", None) is not None
+        and getattr(result, "creditor", None) is not None
+    ):
         from .compare import compare
 
-        cmp = compare(list(cand["plan"]), result.claim, result.cashflow, result.creditor, lang=lang,
-                      metrics=cand, constraints=result.constraints)
+        cmp = compare(
+            list(cand["plan"]),
+            result.claim,
+            result.cashflow,
+            result.creditor,
+            lang=lang,
+            metrics=cand,
+            constraints=result.constraints,
+        )
         lines += ["", _t("candidates", lang), comparison_text(cmp, lang, SUGGEST_ROWS)]
     return "\n".join(lines)
 
@@ -333,7 +382,15 @@ def _save_suggestions(case, result, path: str, lang: str):
         saved.save(path)
     except OSError as e:
         raise _UserError(path, f"cannot be written ({e.strerror or e})") from None
-    print(_t("saved_suggestions", lang, names=", ".join(p.name for p in new), path=path, first=new[0].name))
+    print(
+        _t(
+            "saved_suggestions",
+            lang,
+            names=", ".join(p.name for p in new),
+            path=path,
+            first=new[0].name,
+        )
+    )
     return saved
 
 
@@ -375,10 +432,18 @@ def _write_sheet(case, args, fmt: str) -> None:
         return party.name
 
     try:
-        data = report.comparison_sheet(plans, case.claim, case.cashflow, case.creditor, format=fmt,
-                                       lang=args.lang, borrower=name(case.borrower),
-                                       creditor_party=name(case.creditor_party), metrics=case.evaluate(names),
-                                       constraints=getattr(case.negotiation, "constraints", None))
+        data = report.comparison_sheet(
+            plans,
+            case.claim,
+            case.cashflow,
+            case.creditor,
+            format=fmt,
+            lang=args.lang,
+            borrower=name(case.borrower),
+            creditor_party=name(case.creditor_party),
+            metrics=case.evaluate(names),
+            constraints=getattr(case.negotiation, "constraints", None),
+        )
     except InputError as e:
         if e.field in ("path", "format", "plans"):  # the output file, or too many plans for a page
             raise _UserError(args.sheet, _input_text(e)) from None
@@ -405,11 +470,20 @@ def _cmd_export(args) -> int:
     fmt = args.format
     if fmt is None:
         suffix = os.path.splitext(args.output)[1].lower()
-        fmt = {".xlsx": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".csv": "csv",
-               ".md": "md", ".markdown": "md"}.get(suffix)
+        fmt = {
+            ".xlsx": "xlsx",
+            ".pdf": "pdf",
+            ".html": "html",
+            ".htm": "html",
+            ".csv": "csv",
+            ".md": "md",
+            ".markdown": "md",
+        }.get(suffix)
         if fmt is None:
-            raise _UsageError(f"cannot tell the format of {args.output!r}; "
-                              f"pass --format {'|'.join(EXPORT_FORMATS)}")
+            raise _UsageError(
+                f"cannot tell the format of {args.output!r}; "
+                f"pass --format {'|'.join(EXPORT_FORMATS)}"
+            )
 
     def name(party):
         if args.lang == "en" and party.other_name:
@@ -417,10 +491,21 @@ def _cmd_export(args) -> int:
         return party.name
 
     try:
-        report.write(schedule, args.output, format=fmt, lang=args.lang, claim=case.claim, plan=plan,
-                     borrower=name(case.borrower), creditor=name(case.creditor_party),
-                     agreement_date=args.agreement_date, notes=args.note or None, security=case.security,
-                     contract=case.contract or None, borrower_party=case.borrower)
+        report.write(
+            schedule,
+            args.output,
+            format=fmt,
+            lang=args.lang,
+            claim=case.claim,
+            plan=plan,
+            borrower=name(case.borrower),
+            creditor=name(case.creditor_party),
+            agreement_date=args.agreement_date,
+            notes=args.note or None,
+            security=case.security,
+            contract=case.contract or None,
+            borrower_party=case.borrower,
+        )
     except InputError as e:
         if e.field in ("path", "format"):  # the output file, not the case
             raise _UserError(args.output, _input_text(e)) from None
@@ -441,28 +526,50 @@ def _cmd_cashflow(args) -> int:
     try:
         if args.input == "statement":
             history = CashFlow.read_statement(
-                args.file, own_accounts=args.own_account or (),
-                loan_proceeds=args.loan_proceeds or (), exclude_tags=args.exclude_tag or (),
-                tag=args.tag_column, currency=old.currency, reconcile=args.reconcile)
+                args.file,
+                own_accounts=args.own_account or (),
+                loan_proceeds=args.loan_proceeds or (),
+                exclude_tags=args.exclude_tag or (),
+                tag=args.tag_column,
+                currency=old.currency,
+                reconcile=args.reconcile,
+            )
         else:
             history = CashFlow.read_csv(args.file, currency=old.currency)
-            history = history.replace(provenance=Provenance(
-                "data", f"monthly figures {os.path.basename(args.file)}: {history.months} months "
-                        f"{history.start}..{history.end}"))
+            history = history.replace(
+                provenance=Provenance(
+                    "data",
+                    f"monthly figures {os.path.basename(args.file)}: {history.months} months "
+                    f"{history.start}..{history.end}",
+                )
+            )
     except InputError as e:
         raise _UserError(args.file, f"{e.field}: {_input_text(e)}") from None
     if args.no_forecast:
         cf = history.replace(**keep)
     else:
         months = args.months or old.months
-        cf = CashFlow.from_history(history, months=months, scenarios=args.scenarios,
-                                   seed=args.seed, model=args.model, **keep)
+        cf = CashFlow.from_history(
+            history,
+            months=months,
+            scenarios=args.scenarios,
+            seed=args.seed,
+            model=args.model,
+            **keep,
+        )
         if args.backtest:
-            bt = backtest(history.to_series(), horizon=min(12, max(1, history.months - 24)),
-                          model=args.model, seed=args.seed)
-            figures = {"coverage_90": bt.coverage_90, "mape": bt.mape,
-                       "naive_coverage_90": bt.seasonal_naive["coverage_90"],
-                       "naive_mape": bt.seasonal_naive["mape"]}
+            bt = backtest(
+                history.to_series(),
+                horizon=min(12, max(1, history.months - 24)),
+                model=args.model,
+                seed=args.seed,
+            )
+            figures = {
+                "coverage_90": bt.coverage_90,
+                "mape": bt.mape,
+                "naive_coverage_90": bt.seasonal_naive["coverage_90"],
+                "naive_mape": bt.seasonal_naive["mape"],
+            }
             assert cf.provenance is not None  # from_history says where the figures came from
             cf = cf.replace(provenance=cf.provenance.replace(backtest=figures))
     assert cf.provenance is not None  # read_statement, the data above and from_history set it
@@ -512,14 +619,19 @@ class _UsageError(Exception):
 # the parser
 # ----------------------------------------------------------------------------------------
 def _add_lang(p) -> None:
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of the labels (default en)")
+    p.add_argument(
+        "--lang", choices=LANGS, default="en", help="language of the labels (default en)"
+    )
 
 
 def _add_search(p) -> None:
     from .negotiate import OBJECTIVES
 
-    p.add_argument("--objective", choices=OBJECTIVES,
-                   help="what the search maximises (default: the case's [negotiation], else nash)")
+    p.add_argument(
+        "--objective",
+        choices=OBJECTIVES,
+        help="what the search maximises (default: the case's [negotiation], else nash)",
+    )
     p.add_argument("--seed", type=_nonneg_int, help="seed of the search (default: the case's)")
     p.add_argument("--beta", type=_fraction, help="the creditor's bargaining power for nash, 0..1")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -576,97 +688,159 @@ def build_parser() -> argparse.ArgumentParser:
         prog="repayplan",
         description="Negotiate repayment plans on overdue loans, from a case file (TOML or JSON).",
         epilog="Start with `repayplan demo`, then `repayplan demo --write-case case.toml` to get a\n"
-               "case file to edit.  `repayplan COMMAND --help` describes each command.\n\n"
-               "Exit codes: 0 done, 1 a problem with the input, 2 usage.",
+        "case file to edit.  `repayplan COMMAND --help` describes each command.\n\n"
+        "Exit codes: 0 done, 1 a problem with the input, 2 usage.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"repayplan {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    d = sub.add_parser("demo", help="run the built-in sample case, or write it out to edit",
-                       description="Print the sample case (a manufacturer about 1.2 million yuan "
-                                   "overdue): the claim, the comparison of its plans and the "
-                                   "suggested plan.  With --write-case, write it to a file instead.")
-    d.add_argument("--write-case", metavar="FILE", help="write the sample case to FILE (.toml or .json)")
+    d = sub.add_parser(
+        "demo",
+        help="run the built-in sample case, or write it out to edit",
+        description="Print the sample case (a manufacturer about 1.2 million yuan "
+        "overdue): the claim, the comparison of its plans and the "
+        "suggested plan.  With --write-case, write it to a file instead.",
+    )
+    d.add_argument(
+        "--write-case", metavar="FILE", help="write the sample case to FILE (.toml or .json)"
+    )
     d.add_argument("--force", action="store_true", help="replace FILE if it exists")
     d.add_argument("--no-suggest", action="store_true", help="skip the search for a suggested plan")
     _add_lang(d)
     _add_search(d)
     d.set_defaults(func=_cmd_demo)
 
-    s = sub.add_parser("schedule", help="print a plan's schedule",
-                       description="Print the cent-exact schedule of one plan of the case.")
+    s = sub.add_parser(
+        "schedule",
+        help="print a plan's schedule",
+        description="Print the cent-exact schedule of one plan of the case.",
+    )
     s.add_argument("case", metavar="CASE", help="the case file (.toml or .json)")
     s.add_argument("--plan", required=True, metavar="NAME", help="the name of the plan")
     _add_lang(s)
     s.set_defaults(func=_cmd_schedule)
 
-    c = sub.add_parser("compare", help="compare the case's plans side by side",
-                       description="Evaluate the case's plans for both sides and print them side by side.")
+    c = sub.add_parser(
+        "compare",
+        help="compare the case's plans side by side",
+        description="Evaluate the case's plans for both sides and print them side by side.",
+    )
     c.add_argument("case", metavar="CASE", help="the case file (.toml or .json)")
-    c.add_argument("--plan", action="append", metavar="NAME",
-                   help="only this plan (repeat for several; default all)")
-    c.add_argument("--sheet", metavar="FILE",
-                   help="also write the borrower's one-page comparison to FILE (.pdf or .xlsx; "
-                        "at most 6 plans), in the language of --lang")
+    c.add_argument(
+        "--plan",
+        action="append",
+        metavar="NAME",
+        help="only this plan (repeat for several; default all)",
+    )
+    c.add_argument(
+        "--sheet",
+        metavar="FILE",
+        help="also write the borrower's one-page comparison to FILE (.pdf or .xlsx; "
+        "at most 6 plans), in the language of --lang",
+    )
     _add_lang(c)
     c.set_defaults(func=_cmd_compare)
 
-    g = sub.add_parser("suggest", help="search for the plans worth offering",
-                       description="Run the negotiation engine on the case (its [negotiation] "
-                                   "settings, overridden by the options) and print the suggested "
-                                   "plan with the reasons.  A progress bar goes to stderr.")
+    g = sub.add_parser(
+        "suggest",
+        help="search for the plans worth offering",
+        description="Run the negotiation engine on the case (its [negotiation] "
+        "settings, overridden by the options) and print the suggested "
+        "plan with the reasons.  A progress bar goes to stderr.",
+    )
     g.add_argument("case", metavar="CASE", help="the case file (.toml or .json)")
-    g.add_argument("--save", action="store_true",
-                   help='write the suggestions into CASE as plans "Suggested 1", "Suggested 2" ... '
-                        "(replacing those of an earlier --save), so that export --plan can use them; "
-                        "the file is rewritten, without its comments")
+    g.add_argument(
+        "--save",
+        action="store_true",
+        help='write the suggestions into CASE as plans "Suggested 1", "Suggested 2" ... '
+        "(replacing those of an earlier --save), so that export --plan can use them; "
+        "the file is rewritten, without its comments",
+    )
     _add_search(g)
     _add_lang(g)
     g.set_defaults(func=_cmd_suggest)
 
-    e = sub.add_parser("export", help="write a plan's agreement table (xlsx, pdf, html, csv, md)",
-                       description="Write the repayment schedule of one plan as the annex of the "
-                                   "agreement.")
+    e = sub.add_parser(
+        "export",
+        help="write a plan's agreement table (xlsx, pdf, html, csv, md)",
+        description="Write the repayment schedule of one plan as the annex of the agreement.",
+    )
     e.add_argument("case", metavar="CASE", help="the case file (.toml or .json)")
     e.add_argument("--plan", required=True, metavar="NAME", help="the name of the plan")
     e.add_argument("--format", choices=EXPORT_FORMATS, help="default: from the suffix of FILE")
     e.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
-    e.add_argument("--agreement-date", metavar="YYYY-MM-DD", type=_iso_date,
-                   help="the date of the agreement")
+    e.add_argument(
+        "--agreement-date", metavar="YYYY-MM-DD", type=_iso_date, help="the date of the agreement"
+    )
     e.add_argument("--note", action="append", metavar="TEXT", help="a clause to add (repeatable)")
     _add_lang(e)
     e.set_defaults(func=_cmd_export)
 
-    f = sub.add_parser("cashflow", help="the case's cash flow from a bank statement or a history",
-                       description="Read a bank statement export (CSV or xlsx, Chinese or English "
-                                   "headers) or a monthly history CSV (month, available), fit a "
-                                   "forecast with statsmodels and print where it came from; with "
-                                   "-o, write the case with this cash flow (buffer and minimum "
-                                   "cash kept).")
+    f = sub.add_parser(
+        "cashflow",
+        help="the case's cash flow from a bank statement or a history",
+        description="Read a bank statement export (CSV or xlsx, Chinese or English "
+        "headers) or a monthly history CSV (month, available), fit a "
+        "forecast with statsmodels and print where it came from; with "
+        "-o, write the case with this cash flow (buffer and minimum "
+        "cash kept).",
+    )
     f.add_argument("file", metavar="FILE", help="the statement (.csv/.xlsx) or monthly history")
     f.add_argument("--case", required=True, metavar="CASE", help="the case file (.toml or .json)")
-    f.add_argument("--input", choices=("statement", "monthly"), default="statement",
-                   help="FILE is a bank statement (default) or a CSV of months and cash")
-    f.add_argument("--own-account", action="append", metavar="NAME",
-                   help="a counterparty that is the borrower's own account (repeatable)")
-    f.add_argument("--loan-proceeds", action="append", metavar="NAME",
-                   help="a lender whose payments in are loan proceeds (repeatable)")
-    f.add_argument("--exclude-tag", action="append", metavar="TAG",
-                   help="leave out lines with this tag (repeatable; see --tag-column)")
-    f.add_argument("--tag-column", default="tag", metavar="COLUMN",
-                   help="the column of tags (default tag; 'description' is the 摘要)")
-    f.add_argument("--reconcile", choices=("month", "line"), default="month",
-                   help="check each month's closing balance (default) or every line's")
+    f.add_argument(
+        "--input",
+        choices=("statement", "monthly"),
+        default="statement",
+        help="FILE is a bank statement (default) or a CSV of months and cash",
+    )
+    f.add_argument(
+        "--own-account",
+        action="append",
+        metavar="NAME",
+        help="a counterparty that is the borrower's own account (repeatable)",
+    )
+    f.add_argument(
+        "--loan-proceeds",
+        action="append",
+        metavar="NAME",
+        help="a lender whose payments in are loan proceeds (repeatable)",
+    )
+    f.add_argument(
+        "--exclude-tag",
+        action="append",
+        metavar="TAG",
+        help="leave out lines with this tag (repeatable; see --tag-column)",
+    )
+    f.add_argument(
+        "--tag-column",
+        default="tag",
+        metavar="COLUMN",
+        help="the column of tags (default tag; 'description' is the 摘要)",
+    )
+    f.add_argument(
+        "--reconcile",
+        choices=("month", "line"),
+        default="month",
+        help="check each month's closing balance (default) or every line's",
+    )
     f.add_argument("--months", type=_nonneg_int, help="months to forecast (default: the case's)")
     f.add_argument("--scenarios", type=_nonneg_int, default=1000, help="default 1000")
     f.add_argument("--seed", type=_nonneg_int, default=1, help="default 1")
-    f.add_argument("--model", choices=("auto", "ets", "sarima", "level", "seasonal_naive"),
-                   default="auto", help="the forecasting model (default auto: by AICc)")
-    f.add_argument("--backtest", action="store_true",
-                   help="run a rolling backtest and keep its figures with the cash flow")
-    f.add_argument("--no-forecast", action="store_true",
-                   help="use the monthly history itself as the cash flow")
+    f.add_argument(
+        "--model",
+        choices=("auto", "ets", "sarima", "level", "seasonal_naive"),
+        default="auto",
+        help="the forecasting model (default auto: by AICc)",
+    )
+    f.add_argument(
+        "--backtest",
+        action="store_true",
+        help="run a rolling backtest and keep its figures with the cash flow",
+    )
+    f.add_argument(
+        "--no-forecast", action="store_true", help="use the monthly history itself as the cash flow"
+    )
     f.add_argument("-o", "--output", metavar="FILE", help="write the updated case to FILE")
     f.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _add_lang(f)

@@ -28,37 +28,67 @@ __all__ = ["Comparison", "compare", "ROW_LABELS"]
 #: Row labels of the comparison table in English and Chinese.
 ROW_LABELS = {
     "en": {
-        "creditor_npv": "Creditor NPV if all paid", "expected_npv": "Creditor expected NPV",
-        "enforcement_npv": "Enforcement NPV (alternative)", "margin": "Margin over enforcement",
-        "recovery_rate": "Expected recovery rate", "irr": "Yield on the claim (IRR)",
-        "default_probability": "Probability of default", "min_dscr": "Lowest monthly cover (mean cash)",
-        "dscr_p5": "Stress DSCR (lowest plan year, 5th pct.)", "months_short": "Months short of cash",
-        "burden": "Payments / cash flow (PV)", "peak_payment": "Largest payment",
-        "total_paid": "Total paid", "total_waived": "Total waived", "term": "Term (months)",
-        "rule_findings": "Rule findings", "borrower_cost": "Borrower's expected cost (PV)",
+        "creditor_npv": "Creditor NPV if all paid",
+        "expected_npv": "Creditor expected NPV",
+        "enforcement_npv": "Enforcement NPV (alternative)",
+        "margin": "Margin over enforcement",
+        "recovery_rate": "Expected recovery rate",
+        "irr": "Yield on the claim (IRR)",
+        "default_probability": "Probability of default",
+        "min_dscr": "Lowest monthly cover (mean cash)",
+        "dscr_p5": "Stress DSCR (lowest plan year, 5th pct.)",
+        "months_short": "Months short of cash",
+        "burden": "Payments / cash flow (PV)",
+        "peak_payment": "Largest payment",
+        "total_paid": "Total paid",
+        "total_waived": "Total waived",
+        "term": "Term (months)",
+        "rule_findings": "Rule findings",
+        "borrower_cost": "Borrower's expected cost (PV)",
         "borrower_alternative": "Borrower's cost of enforcement (PV)",
-        "dscr": "DSCR (lowest plan year, mean cash)", "monthly_dscr": "Lowest monthly cover (mean cash)",
-        "monthly_dscr_p5": "Lowest monthly cover (5th percentile)", "min_cash": "Lowest cash balance (mean)",
+        "dscr": "DSCR (lowest plan year, mean cash)",
+        "monthly_dscr": "Lowest monthly cover (mean cash)",
+        "monthly_dscr_p5": "Lowest monthly cover (5th percentile)",
+        "min_cash": "Lowest cash balance (mean)",
         "min_cash_p5": "Lowest cash balance (5th percentile)",
-        "first_month_below_minimum": "First month below minimum cash", "upfront_shortfall": "Signing payment above cash",
-        "modification_gain": "Modification gain (IFRS 9)", "provision_cost": "Provision for the risk class",
-        "risk_class": "Risk class", "observation_end": "Observation period ends", "feasible": "Feasible",
+        "first_month_below_minimum": "First month below minimum cash",
+        "upfront_shortfall": "Signing payment above cash",
+        "modification_gain": "Modification gain (IFRS 9)",
+        "provision_cost": "Provision for the risk class",
+        "risk_class": "Risk class",
+        "observation_end": "Observation period ends",
+        "feasible": "Feasible",
     },
     "zh": {
-        "min_dscr": "最低月度覆盖（均值现金流）", "dscr_p5": "压力偿债覆盖率（最低年度，5%分位）",
-        "creditor_npv": "全额履约净现值", "expected_npv": "债权人预期净现值",
-        "enforcement_npv": "强制执行净现值（替代方案）", "margin": "较强制执行增益",
-        "recovery_rate": "预期回收率", "irr": "债权收益率（IRR）",
-        "default_probability": "违约概率", "months_short": "现金不足月数",
-        "burden": "还款额/现金流（现值）", "peak_payment": "最大单期还款",
-        "total_paid": "还款总额", "total_waived": "减免总额", "term": "期限（月）",
-        "rule_findings": "合规提示", "borrower_cost": "借款人预期还款成本（现值）",
+        "min_dscr": "最低月度覆盖（均值现金流）",
+        "dscr_p5": "压力偿债覆盖率（最低年度，5%分位）",
+        "creditor_npv": "全额履约净现值",
+        "expected_npv": "债权人预期净现值",
+        "enforcement_npv": "强制执行净现值（替代方案）",
+        "margin": "较强制执行增益",
+        "recovery_rate": "预期回收率",
+        "irr": "债权收益率（IRR）",
+        "default_probability": "违约概率",
+        "months_short": "现金不足月数",
+        "burden": "还款额/现金流（现值）",
+        "peak_payment": "最大单期还款",
+        "total_paid": "还款总额",
+        "total_waived": "减免总额",
+        "term": "期限（月）",
+        "rule_findings": "合规提示",
+        "borrower_cost": "借款人预期还款成本（现值）",
         "borrower_alternative": "借款人被强制执行成本（现值）",
-        "dscr": "偿债覆盖率（最低年度，均值现金流）", "monthly_dscr": "最低月度覆盖（均值现金流）",
-        "monthly_dscr_p5": "最低月度覆盖（5%分位）", "min_cash": "最低现金余额（均值）",
-        "min_cash_p5": "最低现金余额（5%分位）", "first_month_below_minimum": "首次低于最低现金的月份",
-        "upfront_shortfall": "签约付款超出现金", "modification_gain": "合同修改利得（IFRS 9）",
-        "provision_cost": "风险分类拨备", "risk_class": "风险分类", "observation_end": "观察期届满",
+        "dscr": "偿债覆盖率（最低年度，均值现金流）",
+        "monthly_dscr": "最低月度覆盖（均值现金流）",
+        "monthly_dscr_p5": "最低月度覆盖（5%分位）",
+        "min_cash": "最低现金余额（均值）",
+        "min_cash_p5": "最低现金余额（5%分位）",
+        "first_month_below_minimum": "首次低于最低现金的月份",
+        "upfront_shortfall": "签约付款超出现金",
+        "modification_gain": "合同修改利得（IFRS 9）",
+        "provision_cost": "风险分类拨备",
+        "risk_class": "风险分类",
+        "observation_end": "观察期届满",
         "feasible": "是否可行",
     },
 }
@@ -198,42 +228,66 @@ class Comparison:
         return out.rename(index=ROW_LABELS[lang])
 
     def __repr__(self) -> str:
-        return f"Comparison of {len(self.plans)} plans (* best of the row among feasible plans)\n" + \
-            self.formatted().to_string()
+        return (
+            f"Comparison of {len(self.plans)} plans (* best of the row among feasible plans)\n"
+            + self.formatted().to_string()
+        )
 
     def _repr_html_(self) -> str:
         labels = ROW_LABELS[self.lang]
-        ok = self.feasible if self.feasible is not None else pd.Series(True, index=self.table.columns)
-        head = "".join(f"<th>{escape(str(c))}</th>" if ok[c] else
-                       f"<th class='rp-infeasible' style='color:#a33'>{escape(str(c))} ✗</th>"
-                       for c in self.table.columns)
+        ok = (
+            self.feasible
+            if self.feasible is not None
+            else pd.Series(True, index=self.table.columns)
+        )
+        head = "".join(
+            f"<th>{escape(str(c))}</th>"
+            if ok[c]
+            else f"<th class='rp-infeasible' style='color:#a33'>{escape(str(c))} ✗</th>"
+            for c in self.table.columns
+        )
         side_names = _SIDE_NAMES[self.lang]
         body = []
         for key, row in cast("Iterable[tuple[str, pd.Series]]", self.table.iterrows()):
             cells = []
             for col, v in cast("Iterable[tuple[str, object]]", row.items()):
-                style = ' style="background:#d9f2d9;font-weight:bold"' if self.better.loc[key, col] else (
-                    ' style="color:#888"' if not ok[col] else "")
+                style = (
+                    ' style="background:#d9f2d9;font-weight:bold"'
+                    if self.better.loc[key, col]
+                    else (' style="color:#888"' if not ok[col] else "")
+                )
                 cells.append(f"<td{style}>{metric_text(key, v)}</td>")
             side = self.sides[key] if self.sides is not None else ALL_METRICS[key][0]
             title = f"{ALL_METRICS[key][3]} ({side_names[side]})"
-            body.append(f"<tr><th title='{escape(title)}'>{escape(labels[key])}</th>{''.join(cells)}"
-                        f"<td class='rp-side'>{escape(side_names[side])}</td></tr>")
+            body.append(
+                f"<tr><th title='{escape(title)}'>{escape(labels[key])}</th>{''.join(cells)}"
+                f"<td class='rp-side'>{escape(side_names[side])}</td></tr>"
+            )
         for key in ("risk_class", "observation_end"):
             if key in self.metrics.columns:
                 extra = "".join(f"<td>{metric_text(key, v)}</td>" for v in self.metrics[key])
-                body.append(f"<tr><th>{escape(labels[key])}</th>{extra}"
-                            f"<td class='rp-side'>{escape(side_names['creditor'])}</td></tr>")
+                body.append(
+                    f"<tr><th>{escape(labels[key])}</th>{extra}"
+                    f"<td class='rp-side'>{escape(side_names['creditor'])}</td></tr>"
+                )
         if self.reasons is not None and (self.reasons != "").any():
-            extra = "".join(f"<td class='rp-infeasible-reason' style='color:#a33'>{escape(r)}</td>" if r else "<td>✓</td>"
-                            for r in self.reasons)
+            extra = "".join(
+                f"<td class='rp-infeasible-reason' style='color:#a33'>{escape(r)}</td>"
+                if r
+                else "<td>✓</td>"
+                for r in self.reasons
+            )
             body.append(f"<tr><th>{escape(labels['feasible'])}</th>{extra}<td></td></tr>")
-        return (f"<table class='repayplan-compare'><thead><tr><th></th>{head}<th></th></tr></thead>"
-                f"<tbody>{''.join(body)}</tbody></table>")
+        return (
+            f"<table class='repayplan-compare'><thead><tr><th></th>{head}<th></th></tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>"
+        )
 
 
-_SIDE_NAMES = {"en": {"creditor": "creditor", "borrower": "borrower", "both": "both sides"},
-               "zh": {"creditor": "债权人", "borrower": "借款人", "both": "双方"}}
+_SIDE_NAMES = {
+    "en": {"creditor": "creditor", "borrower": "borrower", "both": "both sides"},
+    "zh": {"creditor": "债权人", "borrower": "借款人", "both": "双方"},
+}
 
 _REASONS = {
     "rule": "rule error: {}",
@@ -247,8 +301,9 @@ _REASONS_ZH = {
 }
 
 
-def feasibility(frame: pd.DataFrame, plans, claim, cashflow, constraints=None, creditor=None,
-                lang: str = "en") -> pd.Series:
+def feasibility(
+    frame: pd.DataFrame, plans, claim, cashflow, constraints=None, creditor=None, lang: str = "en"
+) -> pd.Series:
     """Why each evaluated plan may not be offered ("" when it may), one string per plan.
 
     Always: no error among the rule findings (the rule set's and :func:`repayplan.evaluate.plan_findings`'),
@@ -288,13 +343,19 @@ def feasibility(frame: pd.DataFrame, plans, claim, cashflow, constraints=None, c
         if gap > 0:
             why.append(reasons_text["cash"].format(gap + have, have))
         elif any(f.severity == "error" for f in extra[i]):
-            why.append(reasons_text["rule"].format(next(f.rule for f in extra[i] if f.severity == "error")))
+            why.append(
+                reasons_text["rule"].format(next(f.rule for f in extra[i] if f.severity == "error"))
+            )
         if float(frame["default_probability"].iloc[i]) >= 1:
             why.append(reasons_text["certain"])
         out.append(why)
     if constraints is not None:
         f = frame.reset_index(drop=True).assign(
-            plan=list(plans), rate=[float(claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in plans])
+            plan=list(plans),
+            rate=[
+                float(claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in plans
+            ],
+        )
         checks = constraints.checks(f, np.array(hard), claim=claim, creditor=creditor)
         for name, ok in checks.items():
             if name == "hard_rules":
@@ -304,8 +365,16 @@ def feasibility(frame: pd.DataFrame, plans, claim, cashflow, constraints=None, c
     return pd.Series(["; ".join(w) for w in out], index=frame.index, name="reason")
 
 
-def compare(plans, claim, cashflow, creditor, *, lang: str = "en", metrics: pd.DataFrame | None = None,
-            constraints=None) -> Comparison:
+def compare(
+    plans,
+    claim,
+    cashflow,
+    creditor,
+    *,
+    lang: str = "en",
+    metrics: pd.DataFrame | None = None,
+    constraints=None,
+) -> Comparison:
     """Compare plans side by side (what the notebook shows during the negotiation).
 
     Parameters
@@ -346,13 +415,18 @@ def compare(plans, claim, cashflow, creditor, *, lang: str = "en", metrics: pd.D
         from .negotiate import Constraints
 
         if not isinstance(constraints, Constraints):
-            raise InputError("constraints", type(constraints).__name__, "None or a repayplan.Constraints")
+            raise InputError(
+                "constraints", type(constraints).__name__, "None or a repayplan.Constraints"
+            )
     if metrics is not None and not isinstance(metrics, pd.DataFrame):
         raise InputError("metrics", metrics, "None or the DataFrame of evaluate()")
     frame = metrics if metrics is not None else evaluate(plans, claim, cashflow, creditor)
     # min_dscr is monthly_dscr under its old name: shown once
-    numeric = [c for c in frame.columns if c in ALL_METRICS and ALL_METRICS[c][1] not in ("class", "date")
-               and c != "min_dscr"]
+    numeric = [
+        c
+        for c in frame.columns
+        if c in ALL_METRICS and ALL_METRICS[c][1] not in ("class", "date") and c != "min_dscr"
+    ]
     table = frame[numeric].T.copy()
     if "upfront_shortfall" not in frame.columns:  # a frame from elsewhere: no cash-at-hand test
         frame = frame.assign(upfront_shortfall=0.0)
@@ -377,5 +451,13 @@ def compare(plans, claim, cashflow, creditor, *, lang: str = "en", metrics: pd.D
             continue  # a tie among the feasible plans marks nothing
         better.loc[key] = marks
     sides = pd.Series([ALL_METRICS[k][0] for k in table.index], index=table.index, name="side")
-    return Comparison(table=table, better=better, metrics=frame, plans=plans, lang=lang, feasible=feasible,
-                      reasons=reasons, sides=sides)
+    return Comparison(
+        table=table,
+        better=better,
+        metrics=frame,
+        plans=plans,
+        lang=lang,
+        feasible=feasible,
+        reasons=reasons,
+        sides=sides,
+    )

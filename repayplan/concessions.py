@@ -55,12 +55,30 @@ import pandas as pd
 
 from .errors import InfeasibleError, InputError
 
-__all__ = ["CONCESSIONS", "TRANSFER_TOLERANCE", "PUSHES", "ASSUMPTIONS", "withdrawals", "concessions",
-           "cost_concessions", "Sensitivity", "sensitivity", "break_even"]
+__all__ = [
+    "CONCESSIONS",
+    "TRANSFER_TOLERANCE",
+    "PUSHES",
+    "ASSUMPTIONS",
+    "withdrawals",
+    "concessions",
+    "cost_concessions",
+    "Sensitivity",
+    "sensitivity",
+    "break_even",
+]
 
 #: The concessions a plan can carry, in the order they are listed.
-CONCESSIONS = ("rate_cut", "penalty_waiver", "interest_waiver", "haircut", "settlement_discount", "grace",
-               "extra_term", "balloon")
+CONCESSIONS = (
+    "rate_cut",
+    "penalty_waiver",
+    "interest_waiver",
+    "haircut",
+    "settlement_discount",
+    "grace",
+    "extra_term",
+    "balloon",
+)
 
 #: A concession that moves the default probability by less than this buys (almost) nothing.
 TRANSFER_TOLERANCE = 0.005
@@ -119,7 +137,9 @@ def withdrawals(plan, claim) -> dict:
     def put(name, **changes):
         try:
             out[name] = plan.replace(**changes)
-        except InputError:  # the plan cannot lose this one concession alone (e.g. grace >= the shorter term)
+        except (
+            InputError
+        ):  # the plan cannot lose this one concession alone (e.g. grace >= the shorter term)
             pass
 
     if plan.annual_rate is not None and plan.annual_rate < rate - 1e-12:
@@ -142,8 +162,15 @@ def count(plan, claim) -> int:
     return len(withdrawals(plan, claim))
 
 
-_COLUMNS = ["creditor_cost", "borrower_saving", "default_probability_change", "dscr_change", "feasible_without",
-            "transfer", "plan_without"]
+_COLUMNS = [
+    "creditor_cost",
+    "borrower_saving",
+    "default_probability_change",
+    "dscr_change",
+    "feasible_without",
+    "transfer",
+    "plan_without",
+]
 
 
 def cost_concessions(items, judge) -> pd.DataFrame:
@@ -184,7 +211,9 @@ def cost_concessions(items, judge) -> pd.DataFrame:
         for c, variant in withdrawals(plan, claim).items():
             plans.append(variant)
             owners.append((name, c))
-    index = pd.MultiIndex.from_tuples([o for o in owners if o[1] is not None], names=["candidate", "concession"])
+    index = pd.MultiIndex.from_tuples(
+        [o for o in owners if o[1] is not None], names=["candidate", "concession"]
+    )
     if len(index) == 0:
         return pd.DataFrame(columns=_COLUMNS, index=index)
     f = judge(plans).reset_index(drop=True)
@@ -198,31 +227,58 @@ def cost_concessions(items, judge) -> pd.DataFrame:
         cost = float(w["expected_npv"] - b["expected_npv"])
         dpd = float(w["default_probability"] - b["default_probability"])
         feasible = bool(w["feasible"])
-        keeps = feasible or not bool(b["feasible"])  # withdrawing it does not cost the plan its feasibility
-        rows.append({"creditor_cost": cost, "borrower_saving": float(w["borrower_cost"] - b["borrower_cost"]),
-                     "default_probability_change": dpd, "dscr_change": float(w["dscr"] - b["dscr"]),
-                     "feasible_without": feasible,
-                     "transfer": bool(cost > 0 and keeps and abs(dpd) < TRANSFER_TOLERANCE),
-                     "plan_without": plans[i]})
+        keeps = feasible or not bool(
+            b["feasible"]
+        )  # withdrawing it does not cost the plan its feasibility
+        rows.append(
+            {
+                "creditor_cost": cost,
+                "borrower_saving": float(w["borrower_cost"] - b["borrower_cost"]),
+                "default_probability_change": dpd,
+                "dscr_change": float(w["dscr"] - b["dscr"]),
+                "feasible_without": feasible,
+                "transfer": bool(cost > 0 and keeps and abs(dpd) < TRANSFER_TOLERANCE),
+                "plan_without": plans[i],
+            }
+        )
     return pd.DataFrame(rows, index=index, columns=_COLUMNS)
 
 
 class _Judge:
     """Evaluate plans as :func:`repayplan.negotiate` does (constraints, feasibility, objective)."""
 
-    def __init__(self, claim, cashflow, creditor, borrower=None, constraints=None, objective="creditor", beta=0.5):
+    def __init__(
+        self,
+        claim,
+        cashflow,
+        creditor,
+        borrower=None,
+        constraints=None,
+        objective="creditor",
+        beta=0.5,
+    ):
         from .evaluate import Borrower
         from .negotiate import Constraints, SearchContext
 
         self.claim = claim
-        self.ctx = SearchContext(claim, cashflow, creditor, borrower or Borrower(), constraints or Constraints(),
-                            objective, beta, None)
+        self.ctx = SearchContext(
+            claim,
+            cashflow,
+            creditor,
+            borrower or Borrower(),
+            constraints or Constraints(),
+            objective,
+            beta,
+            None,
+        )
 
     def __call__(self, plans) -> pd.DataFrame:
         return self.ctx.evaluate(list(plans))
 
 
-def concessions(plan, claim, cashflow, creditor, *, borrower=None, constraints=None) -> pd.DataFrame:
+def concessions(
+    plan, claim, cashflow, creditor, *, borrower=None, constraints=None
+) -> pd.DataFrame:
     """What each concession of ``plan`` costs the creditor and what it buys.
 
     Parameters
@@ -266,7 +322,9 @@ def concessions(plan, claim, cashflow, creditor, *, borrower=None, constraints=N
     if borrower is not None and not isinstance(borrower, Borrower):
         raise InputError("borrower", type(borrower).__name__, "None or a repayplan.Borrower")
     if constraints is not None and not isinstance(constraints, Constraints):
-        raise InputError("constraints", type(constraints).__name__, "None or a repayplan.Constraints")
+        raise InputError(
+            "constraints", type(constraints).__name__, "None or a repayplan.Constraints"
+        )
     judge = _Judge(claim, cashflow, creditor, borrower, constraints)
     out = cost_concessions([("plan", plan)], judge)
     out.index = out.index.droplevel("candidate")  # type: ignore[arg-type]  # a MultiIndex; the stubs see Index
@@ -283,7 +341,12 @@ class _Seeded:
         from .evaluate import Borrower, align_cashflow
         from .plans import plan_batch
 
-        self.plans, self.claim, self.cashflow, self.creditor = list(plans), claim, cashflow, creditor
+        self.plans, self.claim, self.cashflow, self.creditor = (
+            list(plans),
+            claim,
+            cashflow,
+            creditor,
+        )
         self.borrower = borrower or Borrower()
         self.batch = plan_batch(self.plans, claim)
         self.cf = align_cashflow(cashflow, claim, self.batch.payments.shape[1] - 1)
@@ -291,10 +354,17 @@ class _Seeded:
         # what evaluate_batch reads (the quick form's figures; on a path its summary, for the
         # borrower's side) and the assumptions as they are pushed (on a path: the unsecured
         # recovery, the months to the money, the creditor's own fees; Enforcement.pushed)
-        self.params = {"recovery_rate": enf.recovery_rate, "delay_months": float(enf.delay_months),
-                       "costs": float(enf.costs), "discount_rate": creditor.discount_rate}
-        self.base = {**{k: enf.assumption(k) for k in _PATH_SIDE}, "discount_rate": creditor.discount_rate}
-        self.pushed = {}           # pushed creditors, shared by the subsets (the same claim)
+        self.params = {
+            "recovery_rate": enf.recovery_rate,
+            "delay_months": float(enf.delay_months),
+            "costs": float(enf.costs),
+            "discount_rate": creditor.discount_rate,
+        }
+        self.base = {
+            **{k: enf.assumption(k) for k in _PATH_SIDE},
+            "discount_rate": creditor.discount_rate,
+        }
+        self.pushed = {}  # pushed creditors, shared by the subsets (the same claim)
 
     def subset(self, idx) -> _Seeded:
         """The same evaluation restricted to the plans ``idx`` (their schedules reused)."""
@@ -305,9 +375,16 @@ class _Seeded:
         out = object.__new__(_Seeded)
         out.__dict__.update(self.__dict__)
         out.plans = [self.plans[i] for i in idx]
-        out.batch = PlanBatch(plans=out.plans, claim=b.claim, terms=[b.terms[i] for i in idx],
-                              payments=b.payments[idx], balance=b.balance[idx], interest=b.interest[idx],
-                              nrows=b.nrows[idx], units=b.units)
+        out.batch = PlanBatch(
+            plans=out.plans,
+            claim=b.claim,
+            terms=[b.terms[i] for i in idx],
+            payments=b.payments[idx],
+            balance=b.balance[idx],
+            interest=b.interest[idx],
+            nrows=b.nrows[idx],
+            units=b.units,
+        )
         return out
 
     def cash(self, level=1.0, trend=0.0, volatility=1.0):
@@ -338,20 +415,31 @@ class _Seeded:
             return (0.0, 1.0)
         if name == "delay_months" and enf.path is not None:
             p = enf.path.procedure
-            return (float(enf.delay_months - p.judgment_months - p.execution_months - p.filing_months),
-                    float(enf.delay_months + 600 - p.judgment_months))
+            return (
+                float(enf.delay_months - p.judgment_months - p.execution_months - p.filing_months),
+                float(enf.delay_months + 600 - p.judgment_months),
+            )
         return (0.0, np.inf)
 
     def frame(self, **assume) -> pd.DataFrame:
         from .evaluate import evaluate_batch
 
         assume = dict(assume)
-        cash = {k: assume.pop(k) for k in ("cash_level", "cash_trend", "cash_volatility") if k in assume}
+        cash = {
+            k: assume.pop(k) for k in ("cash_level", "cash_trend", "cash_volatility") if k in assume
+        }
         params = {**self.params, **assume}
-        cf = self.cash(cash.get("cash_level", 1.0), cash.get("cash_trend", 0.0), cash.get("cash_volatility", 1.0))
+        cf = self.cash(
+            cash.get("cash_level", 1.0),
+            cash.get("cash_trend", 0.0),
+            cash.get("cash_volatility", 1.0),
+        )
         creditor = self.creditor
-        on_path = {k: float(assume.pop(k)) for k in _PATH_SIDE if k in assume} \
-            if creditor.enforcement.path is not None else {}
+        on_path = (
+            {k: float(assume.pop(k)) for k in _PATH_SIDE if k in assume}
+            if creditor.enforcement.path is not None
+            else {}
+        )
         delay = on_path.get("delay_months")
         if delay is not None and delay != np.floor(delay):
             # between whole months: the mixture of the two (value linear in the path's value)
@@ -366,9 +454,14 @@ class _Seeded:
         if on_path:
             creditor = self.creditor_with(on_path)
             e = creditor.enforcement
-            params.update(recovery_rate=e.recovery_rate, delay_months=float(e.delay_months), costs=float(e.costs))
-        frame, _ = evaluate_batch(self.batch, self.claim, self.cashflow, creditor, self.borrower, cf=cf,
-                                   params=params)
+            params.update(
+                recovery_rate=e.recovery_rate,
+                delay_months=float(e.delay_months),
+                costs=float(e.costs),
+            )
+        frame, _ = evaluate_batch(
+            self.batch, self.claim, self.cashflow, creditor, self.borrower, cf=cf, params=params
+        )
         return frame
 
 
@@ -439,13 +532,21 @@ class Sensitivity:
         """
         col = f"{metric}_change"
         if col not in self.table.columns:
-            raise InputError("metric", metric, "one of expected_npv, enforcement_npv, margin, default_probability, "
-                                               "dscr")
+            raise InputError(
+                "metric",
+                metric,
+                "one of expected_npv, enforcement_npv, margin, default_probability, dscr",
+            )
         t = self.table[col].unstack("side").reindex(columns=["low", "high"])
         order = t.abs().max(axis=1).sort_values().index
         t = t.loc[order].fillna(0.0).rename(columns={"low": "pushed down", "high": "pushed up"})
-        ax = t.plot.barh(ax=ax, stacked=True, color=["#c0504d", "#4f81bd"], width=0.7,
-                         figsize=None if ax is not None else (7, 0.5 + 0.45 * len(t)))
+        ax = t.plot.barh(
+            ax=ax,
+            stacked=True,
+            color=["#c0504d", "#4f81bd"],
+            width=0.7,
+            figsize=None if ax is not None else (7, 0.5 + 0.45 * len(t)),
+        )
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_xlabel(f"change of {metric}")
         ax.set_ylabel("")
@@ -462,8 +563,12 @@ def _check_pushes(pushes) -> dict:
     if pushes is None:
         return dict(PUSHES)
     if not isinstance(pushes, dict) or not pushes:
-        raise InputError("pushes", pushes, "None or a dict of assumptions to (low, high), e.g. "
-                                           "{'cash_level': (0.8, 1.2)}; assumptions: " + ", ".join(PUSHES))
+        raise InputError(
+            "pushes",
+            pushes,
+            "None or a dict of assumptions to (low, high), e.g. "
+            "{'cash_level': (0.8, 1.2)}; assumptions: " + ", ".join(PUSHES),
+        )
     out = {}
     for name, pair in pushes.items():
         if name not in PUSHES:
@@ -534,12 +639,17 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
     from .negotiate import Negotiation, SearchContext, score
 
     if not isinstance(result, Negotiation):
-        raise InputError("result", type(result).__name__, "a repayplan.Negotiation (the result of negotiate)")
+        raise InputError(
+            "result", type(result).__name__, "a repayplan.Negotiation (the result of negotiate)"
+        )
     pushes = _check_pushes(pushes)
     claim, cons = result.claim, result.constraints
-    if result.creditor is None or result.cashflow is None:   # negotiate always records them
-        raise InputError("result", "a Negotiation without its creditor or cash flow",
-                         "the result of repayplan.negotiate")
+    if result.creditor is None or result.cashflow is None:  # negotiate always records them
+        raise InputError(
+            "result",
+            "a Negotiation without its creditor or cash flow",
+            "the result of repayplan.negotiate",
+        )
     # the search's candidate set: every distinct plan the negotiation evaluated, the
     # recommended plan first (its figures are the table's)
     best_key = SearchContext.key(result.best)
@@ -550,12 +660,27 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
             seen.add(k)
             plans.append(p)
     seeded = _Seeded(plans, claim, result.cashflow, result.creditor, result.borrower)
-    ctx = SearchContext(claim, result.cashflow, result.creditor, result.borrower, cons, "creditor", result.beta, None)
+    ctx = SearchContext(
+        claim,
+        result.cashflow,
+        result.creditor,
+        result.borrower,
+        cons,
+        "creditor",
+        result.beta,
+        None,
+    )
     hard = ctx.hard(plans) if cons.hard_rules else np.zeros(len(plans), bool)
-    rates = np.array([float(claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in plans])
-    objective = result.objective if result.objective in ("nash", "creditor", "borrower") else "creditor"
-    short = {SearchContext.key(p): name for name, p in zip(result.candidates.index, result.candidates["plan"],
-                                                            strict=True)}
+    rates = np.array(
+        [float(claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in plans]
+    )
+    objective = (
+        result.objective if result.objective in ("nash", "creditor", "borrower") else "creditor"
+    )
+    short = {
+        SearchContext.key(p): name
+        for name, p in zip(result.candidates.index, result.candidates["plan"], strict=True)
+    }
     n_conc: dict = {}
 
     def checks_of(frame, idx, creditor):
@@ -604,25 +729,41 @@ def sensitivity(result, *, pushes: dict | None = None) -> Sensitivity:
                 continue  # out of range, or no change (half of zero costs)
             if name in _CREDITOR_SIDE:
                 f = creditor_side.frame(**{name: value})
-                pushed = result.creditor.replace(discount_rate=value) if name == "discount_rate" else None
+                pushed = (
+                    result.creditor.replace(discount_rate=value)
+                    if name == "discount_rate"
+                    else None
+                )
                 choice = choose(f, creditor_idx, pushed)
             else:
                 f = seeded.frame(**{name: value})
                 choice = choose(f)
             row = f.iloc[0][keys]
-            rec = {"value": value, **{k: float(row[k]) for k in keys},
-                   **{f"{k}_change": float(row[k] - base[k]) for k in keys},
-                   "recommended": name_of(choice),
-                   "recommended_plan": None if choice is None else plans[choice],
-                   "changes": choice != base_choice}
+            rec = {
+                "value": value,
+                **{k: float(row[k]) for k in keys},
+                **{f"{k}_change": float(row[k] - base[k]) for k in keys},
+                "recommended": name_of(choice),
+                "recommended_plan": None if choice is None else plans[choice],
+                "changes": choice != base_choice,
+            }
             rows.append(rec)
             index.append((name, side))
     table = pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(index, names=["assumption", "side"]))
     return Sensitivity(table=table, base=base, plan=result.best)
 
 
-def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=None, bracket=None,
-               xtol: float = 1e-10) -> float:
+def break_even(
+    plan,
+    claim,
+    cashflow,
+    creditor,
+    assumption: str,
+    *,
+    borrower=None,
+    bracket=None,
+    xtol: float = 1e-10,
+) -> float:
     r"""The value of one assumption at which the plan's expected NPV equals the enforcement NPV.
 
     Parameters
@@ -696,8 +837,9 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
     xtol = float(as_decimal("xtol", xtol))
     if not xtol > 0:
         raise InputError("xtol", xtol, "a tolerance > 0")
-    if bracket is not None and (isinstance(bracket, (str, bytes, dict)) or np.ndim(bracket) != 1
-                                or len(bracket) != 2):
+    if bracket is not None and (
+        isinstance(bracket, (str, bytes, dict)) or np.ndim(bracket) != 1 or len(bracket) != 2
+    ):
         raise InputError("bracket", bracket, "None or a pair (low, high)")
     seeded = _Seeded([plan], claim, cashflow, creditor, borrower)
     on_path = creditor.enforcement.path is not None and assumption in _PATH_SIDE
@@ -722,8 +864,10 @@ def break_even(plan, claim, cashflow, creditor, assumption: str, *, borrower=Non
     if b == 0:
         return hi
     if np.sign(a) == np.sign(b):
-        raise InfeasibleError(f"the plan's expected NPV stays {'above' if a > 0 else 'below'} the enforcement NPV "
-                              f"for {assumption} from {lo:g} to {hi:g} (gap {a:,.2f} and {b:,.2f})")
+        raise InfeasibleError(
+            f"the plan's expected NPV stays {'above' if a > 0 else 'below'} the enforcement NPV "
+            f"for {assumption} from {lo:g} to {hi:g} (gap {a:,.2f} and {b:,.2f})"
+        )
     return exact(brentq(gap, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps))
 
 

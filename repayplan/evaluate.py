@@ -70,53 +70,166 @@ if TYPE_CHECKING:
 
     from .security import EnforcementPath
 
-__all__ = ["Borrower", "Creditor", "Enforcement", "Evaluation", "evaluate", "format_metric", "METRICS",
-           "align_cashflow", "ALL_METRICS", "LENDER_METRICS", "format_probability", "annual_dscr", "liquidity", "plan_findings"]
+__all__ = [
+    "Borrower",
+    "Creditor",
+    "Enforcement",
+    "Evaluation",
+    "evaluate",
+    "format_metric",
+    "METRICS",
+    "align_cashflow",
+    "ALL_METRICS",
+    "LENDER_METRICS",
+    "format_probability",
+    "annual_dscr",
+    "liquidity",
+    "plan_findings",
+]
 
 #: The metrics :func:`evaluate` shares with :mod:`repayplan.portfolio`, each as (side it serves,
 #: unit, the direction that is better, description).  ``min_dscr`` is the monthly ratio under
 #: its old name (the same as ``monthly_dscr``); ``dscr_p5`` is the lenders' annual stress DSCR.
 METRICS = {
-    "creditor_npv": ("creditor", "currency", "higher", "NPV of the plan's payments if all are made"),
-    "expected_npv": ("creditor", "currency", "higher", "NPV expected across scenarios, defaults and enforcement included"),
-    "enforcement_npv": ("creditor", "currency", None, "NPV of enforcing the claim now (the creditor's alternative)"),
+    "creditor_npv": (
+        "creditor",
+        "currency",
+        "higher",
+        "NPV of the plan's payments if all are made",
+    ),
+    "expected_npv": (
+        "creditor",
+        "currency",
+        "higher",
+        "NPV expected across scenarios, defaults and enforcement included",
+    ),
+    "enforcement_npv": (
+        "creditor",
+        "currency",
+        None,
+        "NPV of enforcing the claim now (the creditor's alternative)",
+    ),
     "margin": ("creditor", "currency", "higher", "expected_npv - enforcement_npv"),
     "recovery_rate": ("creditor", "fraction", "higher", "expected_npv / claim total"),
-    "irr": ("creditor", "fraction a year", "higher", "yield on the claim if every payment is made (monthly IRR x 12)"),
-    "default_probability": ("both", "probability", "lower", "share of scenarios where the borrower runs out of cash"),
-    "min_dscr": ("borrower", "ratio", "higher", "lowest monthly mean cash / payment (evaluate: monthly_dscr)"),
-    "dscr_p5": ("both", "ratio", "higher",
-                "stress DSCR: lowest plan year's cash on the 5th-percentile path / debt service due that year"),
-    "months_short": ("borrower", "months", "lower",
-                     "expected months, up to the default, whose cash flow does not cover the payment"),
-    "burden": ("borrower", "fraction", "lower", "PV of payments / PV of the borrower's cash flow over the term"),
+    "irr": (
+        "creditor",
+        "fraction a year",
+        "higher",
+        "yield on the claim if every payment is made (monthly IRR x 12)",
+    ),
+    "default_probability": (
+        "both",
+        "probability",
+        "lower",
+        "share of scenarios where the borrower runs out of cash",
+    ),
+    "min_dscr": (
+        "borrower",
+        "ratio",
+        "higher",
+        "lowest monthly mean cash / payment (evaluate: monthly_dscr)",
+    ),
+    "dscr_p5": (
+        "both",
+        "ratio",
+        "higher",
+        "stress DSCR: lowest plan year's cash on the 5th-percentile path / debt service due that year",
+    ),
+    "months_short": (
+        "borrower",
+        "months",
+        "lower",
+        "expected months, up to the default, whose cash flow does not cover the payment",
+    ),
+    "burden": (
+        "borrower",
+        "fraction",
+        "lower",
+        "PV of payments / PV of the borrower's cash flow over the term",
+    ),
     "peak_payment": ("borrower", "currency", "lower", "largest single payment"),
     "total_paid": ("borrower", "currency", "lower", "sum of all payments"),
     "total_waived": ("both", "currency", None, "what the creditor gives up"),
     "term": ("both", "months", None, "month of the last payment"),
     "rule_findings": ("both", "count", "lower", "rule-set findings (warnings and errors)"),
-    "borrower_cost": ("borrower", "currency", "lower", "PV at the borrower's rate of what it expects to pay, defaults included"),
-    "borrower_alternative": ("borrower", "currency", None, "PV at the borrower's rate of what enforcement would cost it"),
+    "borrower_cost": (
+        "borrower",
+        "currency",
+        "lower",
+        "PV at the borrower's rate of what it expects to pay, defaults included",
+    ),
+    "borrower_alternative": (
+        "borrower",
+        "currency",
+        None,
+        "PV at the borrower's rate of what enforcement would cost it",
+    ),
 }
 
 #: The lenders' measures and the bank's books that :func:`evaluate` adds (same layout as :data:`METRICS`).
 LENDER_METRICS = {
-    "dscr": ("both", "ratio", "higher",
-             "lenders' DSCR: lowest plan year's mean cash available / debt service due that year"),
+    "dscr": (
+        "both",
+        "ratio",
+        "higher",
+        "lenders' DSCR: lowest plan year's mean cash available / debt service due that year",
+    ),
     "monthly_dscr": ("borrower", "ratio", "higher", "lowest monthly mean cash / payment"),
-    "monthly_dscr_p5": ("borrower", "ratio", "higher", "lowest monthly 5th-percentile cash / payment"),
-    "min_cash": ("borrower", "currency", "higher", "lowest projected cash balance on the mean cash flow"),
-    "min_cash_p5": ("borrower", "currency", "higher", "lowest 5th-percentile cash balance over the term"),
-    "first_month_below_minimum": ("borrower", "month", "higher",
-                                  "first month the mean cash balance falls below the minimum (never: none)"),
-    "upfront_shortfall": ("borrower", "currency", "lower",
-                          "what the month-0 payment (down payment) exceeds the cash at hand by"),
-    "modification_gain": ("creditor", "currency", "higher",
-                          "IFRS 9 5.4.3 modification gain (loss < 0): plan cash flows at the original EIR "
-                          "less the gross carrying amount"),
-    "risk_class": ("creditor", "class", None, "five-class risk classification after the plan (2023 measures)"),
-    "observation_end": ("creditor", "date", None, "end of the restructured asset's observation period"),
-    "provision_cost": ("creditor", "currency", "lower", "provision the class requires (rate x gross carrying amount)"),
+    "monthly_dscr_p5": (
+        "borrower",
+        "ratio",
+        "higher",
+        "lowest monthly 5th-percentile cash / payment",
+    ),
+    "min_cash": (
+        "borrower",
+        "currency",
+        "higher",
+        "lowest projected cash balance on the mean cash flow",
+    ),
+    "min_cash_p5": (
+        "borrower",
+        "currency",
+        "higher",
+        "lowest 5th-percentile cash balance over the term",
+    ),
+    "first_month_below_minimum": (
+        "borrower",
+        "month",
+        "higher",
+        "first month the mean cash balance falls below the minimum (never: none)",
+    ),
+    "upfront_shortfall": (
+        "borrower",
+        "currency",
+        "lower",
+        "what the month-0 payment (down payment) exceeds the cash at hand by",
+    ),
+    "modification_gain": (
+        "creditor",
+        "currency",
+        "higher",
+        "IFRS 9 5.4.3 modification gain (loss < 0): plan cash flows at the original EIR "
+        "less the gross carrying amount",
+    ),
+    "risk_class": (
+        "creditor",
+        "class",
+        None,
+        "five-class risk classification after the plan (2023 measures)",
+    ),
+    "observation_end": (
+        "creditor",
+        "date",
+        None,
+        "end of the restructured asset's observation period",
+    ),
+    "provision_cost": (
+        "creditor",
+        "currency",
+        "lower",
+        "provision the class requires (rate x gross carrying amount)",
+    ),
 }
 
 #: Every column of :func:`evaluate`, with its side, unit, better direction and description.
@@ -154,14 +267,22 @@ class Enforcement:
     path: EnforcementPath | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "recovery_rate", check_fraction("recovery_rate", self.recovery_rate))
-        object.__setattr__(self, "delay_months", check_int("delay_months", self.delay_months, low=0, high=600))
+        object.__setattr__(
+            self, "recovery_rate", check_fraction("recovery_rate", self.recovery_rate)
+        )
+        object.__setattr__(
+            self, "delay_months", check_int("delay_months", self.delay_months, low=0, high=600)
+        )
         c = as_decimal("costs", self.costs)
         if c < 0:
             raise InputError("costs", self.costs, "an amount >= 0")
         object.__setattr__(self, "costs", c)
         if self.path is not None and not hasattr(self.path, "plan_values"):
-            raise InputError("path", self.path, "a repayplan.security.EnforcementPath (see Enforcement.from_security)")
+            raise InputError(
+                "path",
+                self.path,
+                "a repayplan.security.EnforcementPath (see Enforcement.from_security)",
+            )
 
     def value(self, owed, discount_rate: float | Decimal) -> float:
         """Present value today of enforcing on ``owed``: ``(R owed - C) v^D``.
@@ -177,8 +298,16 @@ class Enforcement:
         return (self.recovery_rate * float(owed) - float(self.costs)) * v**self.delay_months
 
     @classmethod
-    def from_security(cls, security, claim, *, seed=None, scenarios: int = 1000, procedure=None,
-                      exact: bool = False) -> Enforcement:
+    def from_security(
+        cls,
+        security,
+        claim,
+        *,
+        seed=None,
+        scenarios: int = 1000,
+        procedure=None,
+        exact: bool = False,
+    ) -> Enforcement:
         """The creditor's alternative built from collateral, guarantees and court procedure.
 
         Parameters
@@ -222,10 +351,21 @@ class Enforcement:
         """
         from .security import EnforcementPath, Procedure
 
-        path = EnforcementPath(security, claim, procedure if procedure is not None else Procedure(),
-                               scenarios=scenarios, seed=seed, exact=exact)
+        path = EnforcementPath(
+            security,
+            claim,
+            procedure if procedure is not None else Procedure(),
+            scenarios=scenarios,
+            seed=seed,
+            exact=exact,
+        )
         s = path.summary()
-        return cls(recovery_rate=s["recovery_rate"], delay_months=s["delay_months"], costs=s["costs"], path=path)
+        return cls(
+            recovery_rate=s["recovery_rate"],
+            delay_months=s["delay_months"],
+            costs=s["costs"],
+            path=path,
+        )
 
     def replace(self, **changes) -> Enforcement:
         return dataclasses.replace(self, **changes)
@@ -259,8 +399,12 @@ class Enforcement:
             return self.replace(**{name: value})
         path = self.path.with_assumption(name, value)
         s = path.summary()
-        return Enforcement(recovery_rate=s["recovery_rate"], delay_months=s["delay_months"], costs=s["costs"],
-                           path=path)
+        return Enforcement(
+            recovery_rate=s["recovery_rate"],
+            delay_months=s["delay_months"],
+            costs=s["costs"],
+            path=path,
+        )
 
     def assumption(self, name: str) -> float:
         """The value of one assumption as :meth:`pushed` reads it.
@@ -312,7 +456,9 @@ class Creditor:
     name: str = ""
 
     def __post_init__(self):
-        object.__setattr__(self, "discount_rate", float(check_rate("discount_rate", self.discount_rate)))
+        object.__setattr__(
+            self, "discount_rate", float(check_rate("discount_rate", self.discount_rate))
+        )
         if not isinstance(self.enforcement, Enforcement):
             raise InputError("enforcement", self.enforcement, "a repayplan.Enforcement")
         check_text("name", self.name)
@@ -363,7 +509,9 @@ class Borrower:
     going_concern_loss: Decimal | None = None
 
     def __post_init__(self):
-        object.__setattr__(self, "discount_rate", float(check_rate("discount_rate", self.discount_rate)))
+        object.__setattr__(
+            self, "discount_rate", float(check_rate("discount_rate", self.discount_rate))
+        )
         if self.going_concern_loss is not None:
             g = as_decimal("going_concern_loss", self.going_concern_loss)
             if g < 0:
@@ -372,7 +520,11 @@ class Borrower:
 
     def loss(self, claim) -> float:
         check_claim("claim", claim)
-        return float(claim.total) * 0.2 if self.going_concern_loss is None else float(self.going_concern_loss)
+        return (
+            float(claim.total) * 0.2
+            if self.going_concern_loss is None
+            else float(self.going_concern_loss)
+        )
 
 
 def align_cashflow(cashflow, claim, months: int) -> np.ndarray:
@@ -413,18 +565,33 @@ def align_cashflow(cashflow, claim, months: int) -> np.ndarray:
     else:
         offset = (first - cashflow.start).n
         if offset < 0:
-            raise InputError("cashflow", f"starts {cashflow.start}",
-                             f"a cash flow that covers the months from {first} (the month after the claim date)")
+            raise InputError(
+                "cashflow",
+                f"starts {cashflow.start}",
+                f"a cash flow that covers the months from {first} (the month after the claim date)",
+            )
     if cashflow.months - offset < months:
         have = max(0, cashflow.months - offset)
-        raise InputError("cashflow", f"{cashflow.months} months from {cashflow.start}",
-                         f"at least {months} months from {first} to cover the longest plan ({have} given)")
+        raise InputError(
+            "cashflow",
+            f"{cashflow.months} months from {cashflow.start}",
+            f"at least {months} months from {first} to cover the longest plan ({have} given)",
+        )
     return np.asarray(cashflow.values[:, offset : offset + months], dtype=float)
 
 
 # --------------------------------------------------------------------------------------
-def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = None, check_rules: bool = True,
-             chunk: int | None = None, books=None):
+def evaluate(
+    plans,
+    claim,
+    cashflow,
+    creditor,
+    *,
+    borrower: Borrower | None = None,
+    check_rules: bool = True,
+    chunk: int | None = None,
+    books=None,
+):
     """Measure plans for both sides, vectorised across plans × scenarios × months.
 
     Parameters
@@ -501,25 +668,40 @@ def evaluate(plans, claim, cashflow, creditor, *, borrower: Borrower | None = No
     if not isinstance(books, Books):
         raise InputError("books", type(books).__name__, "a repayplan.books.Books")
     batch = plan_batch(plan_list, claim)
-    frame, months = evaluate_batch(batch, claim, cashflow, creditor, borrower, chunk=chunk, monthly=single,
-                                    books=books)
-    extra = plan_findings(plan_list, claim, frame["upfront_shortfall"].to_numpy(), cashflow, books, creditor)
+    frame, months = evaluate_batch(
+        batch, claim, cashflow, creditor, borrower, chunk=chunk, monthly=single, books=books
+    )
+    extra = plan_findings(
+        plan_list, claim, frame["upfront_shortfall"].to_numpy(), cashflow, books, creditor
+    )
     if check_rules:
-        frame["rule_findings"] = [_findings(p, claim) + sum(f.severity != "info" for f in e)
-                                  for p, e in zip(plan_list, extra, strict=True)]
+        frame["rule_findings"] = [
+            _findings(p, claim) + sum(f.severity != "info" for f in e)
+            for p, e in zip(plan_list, extra, strict=True)
+        ]
     else:
         frame["rule_findings"] = [sum(f.severity != "info" for f in e) for e in extra]
     frame.index = plan_names(plan_list)
     frame.index.name = "plan"
     if single:
-        return Evaluation(plan=plan_list[0], claim=claim, cashflow=cashflow, creditor=creditor,
-                          metrics=frame.iloc[0], monthly=months[0], schedule=batch.schedule(0),
-                          findings=(_finding_list(plan_list[0], claim) if check_rules else []) + extra[0]
-                          + _books.classification_findings(frame.iloc[0], claim, books))
+        return Evaluation(
+            plan=plan_list[0],
+            claim=claim,
+            cashflow=cashflow,
+            creditor=creditor,
+            metrics=frame.iloc[0],
+            monthly=months[0],
+            schedule=batch.schedule(0),
+            findings=(_finding_list(plan_list[0], claim) if check_rules else [])
+            + extra[0]
+            + _books.classification_findings(frame.iloc[0], claim, books),
+        )
     return frame
 
 
-def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None, creditor=None) -> list[list]:
+def plan_findings(
+    plans, claim, upfront_shortfall, cashflow, books=None, creditor=None
+) -> list[list]:
     """Findings beyond the rule set that :func:`evaluate` adds, one list per plan.
 
     A down payment above the cash at hand (``buffer − minimum_cash``) is an error: the plan
@@ -546,18 +728,31 @@ def plan_findings(plans, claim, upfront_shortfall, cashflow, books=None, credito
         found = []
         if gap > 0:
             have = float(cashflow.buffer) - float(cashflow.minimum_cash)
-            found.append(Finding("repayplan.cash-at-hand", "error", "the borrower's cash at hand (CashFlow.buffer)",
-                                 f"the payment on signing exceeds the cash at hand ({have:,.2f} after the minimum "
-                                 f"cash) by {gap:,.2f}: the plan defaults at once",
-                                 value=Decimal(f"{gap:.2f}"), limit=Decimal(f"{have:.2f}")))
+            found.append(
+                Finding(
+                    "repayplan.cash-at-hand",
+                    "error",
+                    "the borrower's cash at hand (CashFlow.buffer)",
+                    f"the payment on signing exceeds the cash at hand ({have:,.2f} after the minimum "
+                    f"cash) by {gap:,.2f}: the plan defaults at once",
+                    value=Decimal(f"{gap:.2f}"),
+                    limit=Decimal(f"{have:.2f}"),
+                )
+            )
         if creditor is not None and plan.annual_rate is not None:
             floor = min(float(claim.annual_rate), float(creditor.discount_rate))
             if plan.annual_rate < floor - 1e-12:
-                found.append(Finding("repayplan.rate-floor", "warning",
-                                     "the creditor's cost of funds (Creditor.discount_rate)",
-                                     f"rate {plan.annual_rate:.3%} is below the bank's floor {floor:.3%} (its cost "
-                                     f"of funds, at most the contract rate): the cut is a concession to price",
-                                     value=Decimal(repr(plan.annual_rate)), limit=Decimal(repr(floor))))
+                found.append(
+                    Finding(
+                        "repayplan.rate-floor",
+                        "warning",
+                        "the creditor's cost of funds (Creditor.discount_rate)",
+                        f"rate {plan.annual_rate:.3%} is below the bank's floor {floor:.3%} (its cost "
+                        f"of funds, at most the contract rate): the cut is a concession to price",
+                        value=Decimal(repr(plan.annual_rate)),
+                        limit=Decimal(repr(floor)),
+                    )
+                )
         if books is not None and getattr(claim, "product", None) != "working_capital":
             # a working-capital claim has them from rules.check already
             found.extend(term_limit_findings(plan, claim, books.product))
@@ -590,8 +785,19 @@ def _findings(plan, claim) -> int:
     return sum(1 for f in _finding_list(plan, claim) if f.severity != "info")
 
 
-def evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borrower: Borrower, *, chunk=None,
-                    monthly=False, cf=None, params=None, books=None):
+def evaluate_batch(
+    batch: PlanBatch,
+    claim,
+    cashflow,
+    creditor: Creditor,
+    borrower: Borrower,
+    *,
+    chunk=None,
+    monthly=False,
+    cf=None,
+    params=None,
+    books=None,
+):
     """The metrics of a batch of plans.
 
     ``cf`` (scenarios × months) replaces the cash flow's aligned values and ``params``
@@ -605,11 +811,11 @@ def evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borrow
     params = params or {}
     u = batch.units
     scale = 10.0**u
-    pay = batch.payments.astype(float) / scale                     # P × (H+1)
+    pay = batch.payments.astype(float) / scale  # P × (H+1)
     P, H1 = pay.shape
     H = H1 - 1
     if cf is None:
-        cf = align_cashflow(cashflow, claim, H)                    # S × H
+        cf = align_cashflow(cashflow, claim, H)  # S × H
     else:
         cf = np.asarray(cf, dtype=float)[:, :H]
     S = cf.shape[0]
@@ -618,20 +824,34 @@ def evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borrow
     total = float(claim.total)
     waived = np.array([t.waived for t in batch.terms], dtype=float) / scale
     conditional = np.array([p.waivers_conditional for p in batch.plans])
-    owed_after = batch.balance.astype(float) / scale + np.where(conditional, waived, 0.0)[:, None]  # P × (H+1)
+    owed_after = (
+        batch.balance.astype(float) / scale + np.where(conditional, waived, 0.0)[:, None]
+    )  # P × (H+1)
     enf = creditor.enforcement
     w = 1.0 / (1.0 + borrower.discount_rate / 12.0)
-    values = plan_values(pay, owed_after, total, v=v, recovery=float(params.get("recovery_rate", enf.recovery_rate)),
-                         costs=float(params.get("costs", enf.costs)),
-                         delay=float(params.get("delay_months", enf.delay_months)), w=w,
-                         going_concern_loss=borrower.loss(claim))
-    if enf.path is not None:  # built from security: a default in month k enforces on what is owed then
+    values = plan_values(
+        pay,
+        owed_after,
+        total,
+        v=v,
+        recovery=float(params.get("recovery_rate", enf.recovery_rate)),
+        costs=float(params.get("costs", enf.costs)),
+        delay=float(params.get("delay_months", enf.delay_months)),
+        w=w,
+        going_concern_loss=borrower.loss(claim),
+    )
+    if (
+        enf.path is not None
+    ):  # built from security: a default in month k enforces on what is owed then
         values.update(enf.path.plan_values(pay, owed_after, total, discount_rate=d))
 
-    cum_cf = np.concatenate([np.zeros((S, 1)), np.cumsum(cf, axis=1)], axis=1)                 # S × (H+1)
+    cum_cf = np.concatenate([np.zeros((S, 1)), np.cumsum(cf, axis=1)], axis=1)  # S × (H+1)
     buffer, minimum = float(cashflow.buffer), float(cashflow.minimum_cash)
     chunk = chunk or max(1, int(4e7 // max(1, S * H1)))
-    out = {k: np.empty(P) for k in ("expected_npv", "borrower_cost", "default_probability", "months_short")}
+    out = {
+        k: np.empty(P)
+        for k in ("expected_npv", "borrower_cost", "default_probability", "months_short")
+    }
     hazard = np.zeros((P, H1)) if monthly else np.zeros((0, H1))  # filled only when monthly
     start_cash = buffer + cum_cf
     for a in range(0, P, chunk):
@@ -644,56 +864,62 @@ def evaluate_batch(batch: PlanBatch, claim, cashflow, creditor: Creditor, borrow
             flat = (np.arange(b - a)[:, None] * H1 + res["default_month"])[res["defaulted"]]
             hazard[a:b] = np.bincount(flat, minlength=(b - a) * H1).reshape(b - a, H1) / S
 
-    mean_cf = cf.mean(axis=0)                                                 # H
+    mean_cf = cf.mean(axis=0)  # H
     q5 = np.quantile(cf, 0.05, axis=0) if S > 1 else cf[0]
     q95 = np.quantile(cf, 0.95, axis=0) if S > 1 else cf[0]
     terms = batch.nrows
     cover = coverage(pay, mean_cf, q5, values["disc"], terms, values["creditor_npv"])
     liquid = liquidity(pay, start_cash, terms, minimum)
     book = _books.book_metrics(batch, claim, pay, books)
-    frame = pd.DataFrame({
-        "creditor_npv": values["creditor_npv"],
-        "expected_npv": out["expected_npv"],
-        "enforcement_npv": values["enforcement_npv"],
-        "margin": out["expected_npv"] - values["enforcement_npv"],
-        "recovery_rate": out["expected_npv"] / total,
-        "irr": irr_of_payments(pay, total),
-        "default_probability": out["default_probability"],
-        "dscr": cover["dscr"],
-        "dscr_p5": cover["dscr_p5"],
-        "monthly_dscr": cover["min_dscr"],
-        "monthly_dscr_p5": cover["monthly_dscr_p5"],
-        "min_dscr": cover["min_dscr"],
-        "min_cash": liquid["min_cash"],
-        "min_cash_p5": liquid["min_cash_p5"],
-        "first_month_below_minimum": liquid["first_month_below_minimum"],
-        "upfront_shortfall": np.maximum(pay[:, 0] - (buffer - minimum), 0.0),
-        "months_short": out["months_short"],
-        "burden": cover["burden"],
-        "peak_payment": pay.max(axis=1),
-        "total_paid": pay.sum(axis=1),
-        "total_waived": waived,
-        "term": terms,
-        "borrower_cost": out["borrower_cost"],
-        "borrower_alternative": values["borrower_alternative"],
-        **book,
-    })
+    frame = pd.DataFrame(
+        {
+            "creditor_npv": values["creditor_npv"],
+            "expected_npv": out["expected_npv"],
+            "enforcement_npv": values["enforcement_npv"],
+            "margin": out["expected_npv"] - values["enforcement_npv"],
+            "recovery_rate": out["expected_npv"] / total,
+            "irr": irr_of_payments(pay, total),
+            "default_probability": out["default_probability"],
+            "dscr": cover["dscr"],
+            "dscr_p5": cover["dscr_p5"],
+            "monthly_dscr": cover["min_dscr"],
+            "monthly_dscr_p5": cover["monthly_dscr_p5"],
+            "min_dscr": cover["min_dscr"],
+            "min_cash": liquid["min_cash"],
+            "min_cash_p5": liquid["min_cash_p5"],
+            "first_month_below_minimum": liquid["first_month_below_minimum"],
+            "upfront_shortfall": np.maximum(pay[:, 0] - (buffer - minimum), 0.0),
+            "months_short": out["months_short"],
+            "burden": cover["burden"],
+            "peak_payment": pay.max(axis=1),
+            "total_paid": pay.sum(axis=1),
+            "total_waived": waived,
+            "term": terms,
+            "borrower_cost": out["borrower_cost"],
+            "borrower_alternative": values["borrower_alternative"],
+            **book,
+        }
+    )
     months = []
     dscr_mean = cover["dscr_mean"]
     for i in range(P if monthly else 0):
         n = int(terms[i]) + 1
-        months.append(pd.DataFrame({
-            "month": np.arange(n),
-            "date": pd.period_range(pd.Period(claim.as_of, freq="M"), periods=n, freq="M"),
-            "payment": pay[i, :n],
-            "balance": batch.balance[i, :n] / scale,
-            "cash_mean": np.concatenate([[np.nan], mean_cf[: n - 1]]),
-            "cash_p5": np.concatenate([[np.nan], q5[: n - 1]]),
-            "cash_p95": np.concatenate([[np.nan], q95[: n - 1]]),
-            "cash_balance": buffer + cum_cf[:, :n].mean(axis=0) - np.cumsum(pay[i, :n]),
-            "monthly_dscr": np.concatenate([[np.nan], dscr_mean[i, : n - 1]]),
-            "default_in_month": hazard[i, :n],
-        }))
+        months.append(
+            pd.DataFrame(
+                {
+                    "month": np.arange(n),
+                    "date": pd.period_range(pd.Period(claim.as_of, freq="M"), periods=n, freq="M"),
+                    "payment": pay[i, :n],
+                    "balance": batch.balance[i, :n] / scale,
+                    "cash_mean": np.concatenate([[np.nan], mean_cf[: n - 1]]),
+                    "cash_p5": np.concatenate([[np.nan], q5[: n - 1]]),
+                    "cash_p95": np.concatenate([[np.nan], q95[: n - 1]]),
+                    "cash_balance": buffer + cum_cf[:, :n].mean(axis=0) - np.cumsum(pay[i, :n]),
+                    "monthly_dscr": np.concatenate([[np.nan], dscr_mean[i, : n - 1]]),
+                    "default_in_month": hazard[i, :n],
+                }
+            )
+        )
     return frame, months
 
 
@@ -731,11 +957,11 @@ def annual_dscr(pay, cash, terms) -> np.ndarray:
     P, H1 = pay.shape[:2]
     H = H1 - 1
     terms = np.asarray(terms, dtype=np.int64)
-    cum_pay = np.cumsum(pay, axis=1)                                          # (P, H+1, ...)
+    cum_pay = np.cumsum(pay, axis=1)  # (P, H+1, ...)
     cum_cash = np.concatenate([np.zeros((1,) + cash.shape[1:]), np.cumsum(cash, axis=0)], axis=0)
     cum_cash = np.broadcast_to(cum_cash[None], (P,) + cum_cash.shape)
     best = np.full(pay[:, 0].shape, np.inf)
-    for start in range(0, max(H, 1), 12):                                     # plan years (at most H / 12)
+    for start in range(0, max(H, 1), 12):  # plan years (at most H / 12)
         live = start < terms
         end = np.where(live, np.minimum(start + 12, terms), start)[:, None]
         ds = np.take_along_axis(cum_pay, end, axis=1)[:, 0] - cum_pay[:, start]
@@ -788,7 +1014,11 @@ def liquidity(pay, start_cash, terms, minimum) -> dict:
     bal5 = np.where(in_term, p5[None] - paid, np.inf)
     below = in_term & (bal < minimum)
     first = np.where(below.any(axis=1), np.argmax(below, axis=1), np.nan)
-    return {"min_cash": bal.min(axis=1), "min_cash_p5": bal5.min(axis=1), "first_month_below_minimum": first}
+    return {
+        "min_cash": bal.min(axis=1),
+        "min_cash_p5": bal5.min(axis=1),
+        "first_month_below_minimum": first,
+    }
 
 
 # --------------------------------------------------------------------------------------
@@ -806,7 +1036,9 @@ def _months_axis(H1: int, ndim: int) -> np.ndarray:
     return np.arange(H1).reshape((H1,) + (1,) * (ndim - 2))
 
 
-def plan_values(pay, owed_after, total, *, v, recovery, costs, delay, w, going_concern_loss) -> dict:
+def plan_values(
+    pay, owed_after, total, *, v, recovery, costs, delay, w, going_concern_loss
+) -> dict:
     """What each plan is worth to each side if paid in full, and if the borrower defaults in month k.
 
     Parameters
@@ -842,8 +1074,12 @@ def plan_values(pay, owed_after, total, *, v, recovery, costs, delay, w, going_c
     pv_pay = pay * disc
     creditor_npv = pv_pay.sum(axis=1)
     # value if default in month k: PV of payments before k + EV of what was owed after k-1
-    cum_pv = np.concatenate([np.zeros(edge), np.cumsum(pv_pay, axis=1)[:, :-1]], axis=1)    # sum_{j<k}
-    owed_prev = np.concatenate([np.broadcast_to(total, edge), owed_after[:, :-1]], axis=1)    # o_{k-1}
+    cum_pv = np.concatenate(
+        [np.zeros(edge), np.cumsum(pv_pay, axis=1)[:, :-1]], axis=1
+    )  # sum_{j<k}
+    owed_prev = np.concatenate(
+        [np.broadcast_to(total, edge), owed_after[:, :-1]], axis=1
+    )  # o_{k-1}
     clock = v**clock_k
     default_value = cum_pv + clock * (recovery * owed_prev - costs) * ev_factor
     # the borrower's side: what it pays, at its own rate, and what enforcement costs it
@@ -854,9 +1090,15 @@ def plan_values(pay, owed_after, total, *, v, recovery, costs, delay, w, going_c
     clock_b = w**clock_k
     default_cost_b = cum_pv_b + clock_b * (owed_prev + costs + going_concern_loss) * w**delay
     borrower_alternative = (total + costs + going_concern_loss) * w**delay
-    return {"disc": disc, "creditor_npv": creditor_npv, "enforcement_npv": enforcement_npv,
-            "default_value": default_value, "borrower_contract": borrower_contract,
-            "default_cost_b": default_cost_b, "borrower_alternative": borrower_alternative}
+    return {
+        "disc": disc,
+        "creditor_npv": creditor_npv,
+        "enforcement_npv": enforcement_npv,
+        "default_value": default_value,
+        "borrower_contract": borrower_contract,
+        "default_cost_b": default_cost_b,
+        "borrower_alternative": borrower_alternative,
+    }
 
 
 def month_slices(cf, start_cash):
@@ -910,15 +1152,17 @@ def scenario_outcomes(months, pay, minimum, values, *, count_short: bool = True)
     cash0, _ = next(months)
     lead = (P,) + cash0.shape
     due = pay > 0
-    paid, not_due = np.cumsum(pay, axis=1)[:, :, None], ~due[:, :, None]         # P × (H+1) × 1 × ...
+    paid, not_due = np.cumsum(pay, axis=1)[:, :, None], ~due[:, :, None]  # P × (H+1) × 1 × ...
     # a month with nothing due never counts as short: compare with -inf there
     owed = np.where(due, pay, -np.inf)[:, :, None]
     # the plans with something due in month k lie in [lo_k, hi_k): work on that slice only
-    due_plans = due.reshape(P, H1, -1).any(axis=2)                                # P × (H+1)
+    due_plans = due.reshape(P, H1, -1).any(axis=2)  # P × (H+1)
     lo = np.argmax(due_plans, axis=0)
     hi = P - np.argmax(due_plans[::-1], axis=0)
     every_due = due.reshape(P, H1, -1).all(axis=2)
-    plain = not np.any(minimum)  # then c - paid >= 0 is exactly c >= paid (IEEE subtraction keeps the sign)
+    plain = not np.any(
+        minimum
+    )  # then c - paid >= 0 is exactly c >= paid (IEEE subtraction keeps the sign)
     # months run forward; `alive` is "no default yet".  The default month is the number of
     # months survived (H+1 when there is none), counted in uint8 and carried every 255 months.
     alive = np.ones(lead, dtype=bool)
@@ -932,7 +1176,9 @@ def scenario_outcomes(months, pay, minimum, values, *, count_short: bool = True)
             part = ok[a:b]
             if count_short and k >= 1:
                 np.less(cf[None], owed[a:b, k], out=part)  # type: ignore[index]  # k >= 1: a month's cash
-                part &= alive[a:b]  # a month after the default is not a month short: the plan is over
+                part &= alive[
+                    a:b
+                ]  # a month after the default is not a month short: the plan is over
                 short8[a:b] += part.view(np.uint8)
             if plain:  # part = "not short": the cash covers what has been paid so far
                 np.greater_equal(cash[None], paid[a:b, k], out=part)
@@ -951,14 +1197,24 @@ def scenario_outcomes(months, pay, minimum, values, *, count_short: bool = True)
         pass
     defaulted = first < H1
     month = np.where(defaulted, first, 0).astype(np.intp)
-    val = np.where(defaulted, np.take_along_axis(values["default_value"], month, axis=1),
-                   values["creditor_npv"][:, None])
-    val_b = np.where(defaulted, np.take_along_axis(values["default_cost_b"], month, axis=1),
-                     values["borrower_contract"][:, None])
-    return {"expected_npv": val.mean(axis=1), "borrower_cost": val_b.mean(axis=1),
-            "default_probability": defaulted.mean(axis=1),
-            "months_short": short_months.mean(axis=1) if count_short else None,
-            "defaulted": defaulted, "default_month": month}
+    val = np.where(
+        defaulted,
+        np.take_along_axis(values["default_value"], month, axis=1),
+        values["creditor_npv"][:, None],
+    )
+    val_b = np.where(
+        defaulted,
+        np.take_along_axis(values["default_cost_b"], month, axis=1),
+        values["borrower_contract"][:, None],
+    )
+    return {
+        "expected_npv": val.mean(axis=1),
+        "borrower_cost": val_b.mean(axis=1),
+        "default_probability": defaulted.mean(axis=1),
+        "months_short": short_months.mean(axis=1) if count_short else None,
+        "defaulted": defaulted,
+        "default_month": month,
+    }
 
 
 def coverage(pay, mean_cf, q5, disc, terms, creditor_npv) -> dict:
@@ -972,7 +1228,7 @@ def coverage(pay, mean_cf, q5, disc, terms, creditor_npv) -> dict:
     :math:`\\min_k q_{5\\%,k} / p_k` (months with a payment; ``inf`` without), ``burden`` :math:`\\sum_k p_k v^k / \\sum_{1 \\le k \\le \\text{term}}
     \\bar{cf}_k v^k` and ``dscr_mean`` (per month).
     """
-    monthly_pay = pay[:, 1:]                                                  # (P, H, ...)
+    monthly_pay = pay[:, 1:]  # (P, H, ...)
     with np.errstate(divide="ignore", invalid="ignore"):
         dscr_mean = np.where(monthly_pay > 0, mean_cf[None] / monthly_pay, np.inf)
         dscr_q5 = np.where(monthly_pay > 0, q5[None] / monthly_pay, np.inf)
@@ -981,8 +1237,14 @@ def coverage(pay, mean_cf, q5, disc, terms, creditor_npv) -> dict:
     pv_cf = np.where(in_term, mean_cf[None] * disc[1:][None], 0.0).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         burden = np.where(pv_cf > 0, creditor_npv / pv_cf, np.inf)
-    return {"min_dscr": dscr_mean.min(axis=1), "monthly_dscr_p5": dscr_q5.min(axis=1), "burden": burden,
-            "dscr_mean": dscr_mean, "dscr": annual_dscr(pay, mean_cf, terms), "dscr_p5": annual_dscr(pay, q5, terms)}
+    return {
+        "min_dscr": dscr_mean.min(axis=1),
+        "monthly_dscr_p5": dscr_q5.min(axis=1),
+        "burden": burden,
+        "dscr_mean": dscr_mean,
+        "dscr": annual_dscr(pay, mean_cf, terms),
+        "dscr_p5": annual_dscr(pay, q5, terms),
+    }
 
 
 def irr_of_payments(pay: np.ndarray, total, guess=None) -> np.ndarray:
@@ -1001,7 +1263,7 @@ def irr_of_payments(pay: np.ndarray, total, guess=None) -> np.ndarray:
     shape = pay[:, 0].shape
     flows = np.array(pay, dtype=float)
     flows[:, 0] -= total
-    F = np.ascontiguousarray(np.moveaxis(flows, 1, 0)).reshape(H1, -1)   # months × (plans, claims)
+    F = np.ascontiguousarray(np.moveaxis(flows, 1, 0)).reshape(H1, -1)  # months × (plans, claims)
     lo, hi = np.log1p(-0.99), np.log1p(1.0)
 
     def npv_and_slope(x, cols):
@@ -1080,9 +1342,11 @@ class Evaluation:
 
     def __repr__(self) -> str:
         m = self.metrics
-        return (f"Evaluation({self.plan.describe()}: expected NPV {m['expected_npv']:,.2f} vs enforcement "
-                f"{m['enforcement_npv']:,.2f}; default probability {format_probability(m['default_probability'])}; "
-                f"DSCR {m['dscr']:.2f})")
+        return (
+            f"Evaluation({self.plan.describe()}: expected NPV {m['expected_npv']:,.2f} vs enforcement "
+            f"{m['enforcement_npv']:,.2f}; default probability {format_probability(m['default_probability'])}; "
+            f"DSCR {m['dscr']:.2f})"
+        )
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -1090,8 +1354,10 @@ class Evaluation:
             for k, v in cast("Iterable[tuple[str, object]]", self.metrics.items())
         )
         finds = "".join(f"<li>{escape(str(f))}</li>" for f in self.findings)
-        return (f"<div><b>{escape(self.plan.name or 'Plan')}</b>: {escape(self.plan.describe())}"
-                f"<table>{rows}</table>{'<ul>' + finds + '</ul>' if finds else ''}</div>")
+        return (
+            f"<div><b>{escape(self.plan.name or 'Plan')}</b>: {escape(self.plan.describe())}"
+            f"<table>{rows}</table>{'<ul>' + finds + '</ul>' if finds else ''}</div>"
+        )
 
 
 def format_probability(p, scenarios: int | None = None) -> str:
@@ -1133,8 +1399,14 @@ def format_probability(p, scenarios: int | None = None) -> str:
 
 #: The words :func:`format_metric` prints, in Chinese: the five risk classes (the 2023
 #: measures' names, 正常类 ... 损失类) and "never".
-_METRIC_WORDS_ZH = {"normal": "正常类", "special_mention": "关注类", "substandard": "次级类",
-                    "doubtful": "可疑类", "loss": "损失类", "never": "从不"}
+_METRIC_WORDS_ZH = {
+    "normal": "正常类",
+    "special_mention": "关注类",
+    "substandard": "次级类",
+    "doubtful": "可疑类",
+    "loss": "损失类",
+    "never": "从不",
+}
 
 
 def format_metric(key: str, value, lang: str = "en") -> str:
@@ -1162,7 +1434,9 @@ def format_metric(key: str, value, lang: str = "en") -> str:
     unit = ALL_METRICS.get(key, (None, None))[1]
     if value is None:
         return "—"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
         return _METRIC_WORDS_ZH.get(str(value), str(value)) if zh else str(value)
     value = float(value) if isinstance(value, (float, np.floating)) else int(value)
     if unit == "month" and isinstance(value, float) and math.isnan(value):
@@ -1178,7 +1452,11 @@ def format_metric(key: str, value, lang: str = "en") -> str:
     if unit and unit.startswith("fraction"):
         return _unsigned_zero(f"{value:.1%}")
     if unit in ("months", "count", "month"):
-        return _unsigned_zero(f"{value:,.1f}") if isinstance(value, float) and value != int(value) else f"{int(value)}"
+        return (
+            _unsigned_zero(f"{value:,.1f}")
+            if isinstance(value, float) and value != int(value)
+            else f"{int(value)}"
+        )
     return _unsigned_zero(f"{value:,.2f}")
 
 

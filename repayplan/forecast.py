@@ -25,8 +25,18 @@ import pandas as pd
 from ._validate import check_choice, check_int
 from .errors import InputError
 
-__all__ = ["MODELS", "CALIBRATIONS", "MIN_SEASONAL", "MIN_HISTORY", "Fit", "Backtest", "fit_history",
-           "simulate", "conformal_factor", "backtest"]
+__all__ = [
+    "MODELS",
+    "CALIBRATIONS",
+    "MIN_SEASONAL",
+    "MIN_HISTORY",
+    "Fit",
+    "Backtest",
+    "fit_history",
+    "simulate",
+    "conformal_factor",
+    "backtest",
+]
 
 #: Model names accepted by ``model=``.
 MODELS = ("auto", "ets", "sarima", "level", "seasonal_naive")
@@ -99,10 +109,16 @@ class Fit:
         'ETS(A,N,N) on ln(cash), statsmodels ETSModel, fitted to 8 months 2026-01..2026-08'
         """
         scale = "ln(cash)" if self.log else "cash (level scale)"
-        lib = {"ets": "statsmodels ETSModel", "level": "statsmodels ETSModel",
-               "sarima": "statsmodels SARIMAX", "seasonal_naive": "no estimation"}[self.model]
-        return (f"{self.label} on {scale}, {lib}, fitted to {len(self.history)} months "
-                f"{self.start}..{self.end}")
+        lib = {
+            "ets": "statsmodels ETSModel",
+            "level": "statsmodels ETSModel",
+            "sarima": "statsmodels SARIMAX",
+            "seasonal_naive": "no estimation",
+        }[self.model]
+        return (
+            f"{self.label} on {scale}, {lib}, fitted to {len(self.history)} months "
+            f"{self.start}..{self.end}"
+        )
 
 
 @dataclass(frozen=True)
@@ -158,8 +174,10 @@ class Backtest:
     def to_frame(self) -> pd.DataFrame:
         """The figures of the model and of seasonal naive, one row each."""
         return pd.DataFrame(
-            {"coverage_90": [self.coverage_90, self.seasonal_naive["coverage_90"]],
-             "mape": [self.mape, self.seasonal_naive["mape"]]},
+            {
+                "coverage_90": [self.coverage_90, self.seasonal_naive["coverage_90"]],
+                "mape": [self.mape, self.seasonal_naive["mape"]],
+            },
             index=pd.Index(["model", "seasonal_naive"], name="forecast"),
         )
 
@@ -173,8 +191,12 @@ def _history(series, field_name: str = "series") -> tuple[np.ndarray, pd.Period]
     from .cashflow import column_values, month_index
 
     if not isinstance(series, pd.Series):
-        raise InputError(field_name, type(series).__name__, "a pandas Series of monthly cash",
-                         "CashFlow.to_series() gives one")
+        raise InputError(
+            field_name,
+            type(series).__name__,
+            "a pandas Series of monthly cash",
+            "CashFlow.to_series() gives one",
+        )
     try:
         months = month_index(series.index, field_name)
     except InputError as e:
@@ -184,8 +206,11 @@ def _history(series, field_name: str = "series") -> tuple[np.ndarray, pd.Period]
         raise InputError(e.field, e.value, e.allowed, hint) from None
     y = column_values(series, field_name, months)
     if len(y) < MIN_HISTORY:
-        raise InputError(field_name, f"{len(y)} months",
-                         f"a history of at least {MIN_HISTORY} months to fit a forecast")
+        raise InputError(
+            field_name,
+            f"{len(y)} months",
+            f"a history of at least {MIN_HISTORY} months to fit a forecast",
+        )
     return y, months[0]
 
 
@@ -196,9 +221,12 @@ def _use_log(y: np.ndarray, start: pd.Period, log) -> bool:
         raise InputError("log", log, "None (ln when every month is positive), True or False")
     if log and not (y > 0).all():
         i = int(np.flatnonzero(y <= 0)[0])
-        raise InputError(f"series at {start + i}", float(y[i]),
-                         "cash > 0 in every month when log=True (the model is fitted to ln cash)",
-                         "pass log=None to fit on the level scale")
+        raise InputError(
+            f"series at {start + i}",
+            float(y[i]),
+            "cash > 0 in every month when log=True (the model is fitted to ln cash)",
+            "pass log=None to fit on the level scale",
+        )
     return log
 
 
@@ -245,17 +273,23 @@ def _fit_one(z: np.ndarray, kind: str, spec: dict, start_params=None):
             # (statsmodels' "heuristic", Hyndman et al. 2008 sec. 2.6.1) and estimate only the
             # smoothing parameters: 3-4 unknowns instead of 15-18, ten times faster, and the
             # measured coverage and MAPE are no worse (docs/concepts/forecast.md).
-            res = ETSModel(z, error="add", seasonal_periods=SEASON if seasonal else None,
-                           initialization_method="heuristic" if seasonal else "estimated",
-                           **spec).fit(disp=False, start_params=start_params)
+            res = ETSModel(
+                z,
+                error="add",
+                seasonal_periods=SEASON if seasonal else None,
+                initialization_method="heuristic" if seasonal else "estimated",
+                **spec,
+            ).fit(disp=False, start_params=start_params)
         else:
             from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-            res = SARIMAX(z, order=(1, 0, 0), seasonal_order=(0, 1, 1, SEASON),
-                          trend="c").fit(disp=False, start_params=start_params)
+            res = SARIMAX(z, order=(1, 0, 0), seasonal_order=(0, 1, 1, SEASON), trend="c").fit(
+                disp=False, start_params=start_params
+            )
     aicc = float(res.aicc)
-    noted = sorted({type(w.message).__name__ for w in caught
-                    if "Convergence" in type(w.message).__name__})
+    noted = sorted(
+        {type(w.message).__name__ for w in caught if "Convergence" in type(w.message).__name__}
+    )
     return res, aicc, noted
 
 
@@ -301,28 +335,37 @@ def fit_history(series, *, model="auto", log=None) -> Fit:
     z = np.log(y) if use_log else y.copy()
     notes = []
     if not use_log:
-        notes.append("some months are zero or negative, so the model is fitted to cash itself "
-                     "(additive seasons and noise), not to its logarithm")
+        notes.append(
+            "some months are zero or negative, so the model is fitted to cash itself "
+            "(additive seasons and noise), not to its logarithm"
+        )
     n = len(y)
     if model == "seasonal_naive":
         if n < SEASON + 1:
             raise InputError("series", f"{n} months", "at least 13 months for seasonal naive")
         return Fit("seasonal_naive", "seasonal naive", use_log, start, y, math.nan, tuple(notes))
     if n < MIN_SEASONAL and model != "level":
-        notes.append(f"the history has {n} months, fewer than two seasons ({MIN_SEASONAL}): no "
-                     "seasonality can be estimated, so the forecast is ETS(A,N,N) (simple "
-                     "exponential smoothing: a level and noise), not the seasonal model asked "
-                     f"for ({model!r})")
+        notes.append(
+            f"the history has {n} months, fewer than two seasons ({MIN_SEASONAL}): no "
+            "seasonality can be estimated, so the forecast is ETS(A,N,N) (simple "
+            "exponential smoothing: a level and noise), not the seasonal model asked "
+            f"for ({model!r})"
+        )
         model = "level"
     if model == "level":
-        candidates: list[tuple[str, dict[str, Any]]] = [("level", {"trend": None, "seasonal": None})]
+        candidates: list[tuple[str, dict[str, Any]]] = [
+            ("level", {"trend": None, "seasonal": None})
+        ]
     elif model == "ets":
         candidates = [("ets", {"trend": "add", "damped_trend": True, "seasonal": "add"})]
     elif model == "sarima":
         candidates = [("sarima", {})]
     else:
-        candidates = [("ets", {"trend": t, "damped_trend": t is not None, "seasonal": s})
-                      for s in ("add", None) for t in (None, "add")]
+        candidates = [
+            ("ets", {"trend": t, "damped_trend": t is not None, "seasonal": s})
+            for s in ("add", None)
+            for t in (None, "add")
+        ]
     best: tuple | None = None
     tried = []
     for kind, spec in candidates:
@@ -345,8 +388,9 @@ def fit_history(series, *, model="auto", log=None) -> Fit:
 # --------------------------------------------------------------------------------------------
 
 
-def _simulate_z(fit: Fit, months: int, reps: int, rng: np.random.Generator,
-                bootstrap: bool) -> np.ndarray:
+def _simulate_z(
+    fit: Fit, months: int, reps: int, rng: np.random.Generator, bootstrap: bool
+) -> np.ndarray:
     """Scenarios (reps, months) on the model's scale (ln cash or cash)."""
     if fit.model == "seasonal_naive":
         z = np.log(fit.history) if fit.log else fit.history
@@ -355,15 +399,22 @@ def _simulate_z(fit: Fit, months: int, reps: int, rng: np.random.Generator,
         h = np.arange(1, months + 1)
         k = (h - 1) // SEASON
         point = z[len(z) - SEASON + (h - 1) % SEASON]
-        return point[None, :] + sigma * np.sqrt(k + 1)[None, :] * rng.standard_normal((reps, months))
+        return point[None, :] + sigma * np.sqrt(k + 1)[None, :] * rng.standard_normal(
+            (reps, months)
+        )
     res = fit.results
     with warnings.catch_warnings(), _one_thread():
         warnings.simplefilter("ignore")
         if fit.model == "sarima":
             sim = res.simulate(months, repetitions=reps, anchor="end", rng=rng)
         else:
-            sim = res.simulate(months, anchor="end", repetitions=reps,
-                               random_errors="bootstrap" if bootstrap else None, rng=rng)
+            sim = res.simulate(
+                months,
+                anchor="end",
+                repetitions=reps,
+                random_errors="bootstrap" if bootstrap else None,
+                rng=rng,
+            )
     arr = np.asarray(sim, dtype=np.float64).reshape(months, reps)
     return arr.T
 
@@ -396,7 +447,7 @@ def _band_scores(fit: Fit, rng: np.random.Generator, horizon: int) -> tuple[np.n
         sims = _simulate_z(sub, h, _CONFORMAL_REPS, rng, bootstrap=False)
         lo, med, hi = np.quantile(sims, [0.05, 0.5, 0.95], axis=0)
         half = np.maximum((hi - lo) / 2, 1e-12)
-        scores.append(np.abs(z_all[o:o + h] - med) / half)
+        scores.append(np.abs(z_all[o : o + h] - med) / half)
     if not scores:
         return np.array([]), 0
     return np.concatenate(scores), len(scores)
@@ -431,8 +482,14 @@ def conformal_factor(scores: np.ndarray, level: float = 0.9) -> float:
     return max(1.0, float(np.quantile(scores, q, method="higher")))
 
 
-def simulate(fit: Fit, months: int, *, scenarios: int, rng: np.random.Generator,
-             calibration: str = "conformal") -> tuple[np.ndarray, str]:
+def simulate(
+    fit: Fit,
+    months: int,
+    *,
+    scenarios: int,
+    rng: np.random.Generator,
+    calibration: str = "conformal",
+) -> tuple[np.ndarray, str]:
     """Scenarios of cash (scenarios, months) from a fit, and a sentence on the calibration.
 
     ``"none"``: plain simulation from the fitted model (Gaussian errors with the fitted
@@ -449,23 +506,31 @@ def simulate(fit: Fit, months: int, *, scenarios: int, rng: np.random.Generator,
     """
     check_choice("calibration", calibration, CALIBRATIONS)
     if calibration == "bootstrap" and fit.model not in ("ets", "level"):
-        raise InputError("calibration", calibration, "'conformal' or 'none' for "
-                         f"{fit.label} (the residual bootstrap is for the ETS models)")
+        raise InputError(
+            "calibration",
+            calibration,
+            f"'conformal' or 'none' for {fit.label} (the residual bootstrap is for the ETS models)",
+        )
     z = _simulate_z(fit, months, scenarios, rng, bootstrap=calibration == "bootstrap")
-    how = {"none": "plain simulation from the fitted model (no calibration)",
-           "bootstrap": "errors resampled from the fit's residuals (residual bootstrap)"}.get(
-        calibration, "")
+    how = {
+        "none": "plain simulation from the fitted model (no calibration)",
+        "bootstrap": "errors resampled from the fit's residuals (residual bootstrap)",
+    }.get(calibration, "")
     if calibration == "conformal":
         scores, k = _band_scores(fit, rng, SEASON)
         factor = conformal_factor(scores)
         if k == 0:
-            how = ("conformal correction not possible: the history is too short for a rolling "
-                   "backtest, so the band is the model's own")
+            how = (
+                "conformal correction not possible: the history is too short for a rolling "
+                "backtest, so the band is the model's own"
+            )
         else:
             med = np.median(z, axis=0)
             z = med[None, :] + factor * (z - med[None, :])
-            how = (f"conformal: band widened x{factor:.2f} from {k} rolling backtests "
-                   f"({scores.size} held-out months)")
+            how = (
+                f"conformal: band widened x{factor:.2f} from {k} rolling backtests "
+                f"({scores.size} held-out months)"
+            )
     values = np.exp(z) if fit.log else z
     return values, how
 
@@ -475,8 +540,17 @@ def simulate(fit: Fit, months: int, *, scenarios: int, rng: np.random.Generator,
 # --------------------------------------------------------------------------------------------
 
 
-def backtest(series, *, horizon=12, model="auto", calibration="conformal", origins=6,
-             scenarios=500, seed=0, log=None) -> Backtest:
+def backtest(
+    series,
+    *,
+    horizon=12,
+    model="auto",
+    calibration="conformal",
+    origins=6,
+    scenarios=500,
+    seed=0,
+    log=None,
+) -> Backtest:
     """Rolling-origin backtest of the forecast and of seasonal naive.
 
     The implementation of :func:`repayplan.cashflow.backtest` (see there for the parameters
@@ -501,10 +575,13 @@ def backtest(series, *, horizon=12, model="auto", calibration="conformal", origi
     min_train = SEASON + 2 if model in ("seasonal_naive", "level") else MIN_SEASONAL
     last = n - h
     if last < min_train:
-        raise InputError("series", f"{n} months",
-                         f"at least {min_train + h} months for a backtest of {h} months ahead "
-                         f"(a fit needs {min_train} months before the first held-out month)",
-                         "shorten horizon=")
+        raise InputError(
+            "series",
+            f"{n} months",
+            f"at least {min_train + h} months for a backtest of {h} months ahead "
+            f"(a fit needs {min_train} months before the first held-out month)",
+            "shorten horizon=",
+        )
     cand = np.arange(min_train, last + 1)
     picks = np.unique(np.round(np.linspace(cand[0], cand[-1], min(k, cand.size))).astype(int))
     rows = []
@@ -515,10 +592,21 @@ def backtest(series, *, horizon=12, model="auto", calibration="conformal", origi
         lo, med, hi = np.quantile(v, [0.05, 0.5, 0.95], axis=0)
         nv = _naive_band(y[:o], h, f.log)
         for j in range(h):
-            rows.append({"origin": start + (o - 1), "month": start + (o + j), "ahead": j + 1,
-                         "actual": y[o + j], "median": med[j], "lower": lo[j], "upper": hi[j],
-                         "naive": nv[1][j], "naive_lower": nv[0][j], "naive_upper": nv[2][j],
-                         "fitted": f.label})
+            rows.append(
+                {
+                    "origin": start + (o - 1),
+                    "month": start + (o + j),
+                    "ahead": j + 1,
+                    "actual": y[o + j],
+                    "median": med[j],
+                    "lower": lo[j],
+                    "upper": hi[j],
+                    "naive": nv[1][j],
+                    "naive_lower": nv[0][j],
+                    "naive_upper": nv[2][j],
+                    "fitted": f.label,
+                }
+            )
     table = pd.DataFrame(rows)
     a = table["actual"].to_numpy()
     ok = a != 0
@@ -531,8 +619,16 @@ def backtest(series, *, horizon=12, model="auto", calibration="conformal", origi
 
     cov, mape = scores("median", "lower", "upper")
     ncov, nmape = scores("naive", "naive_lower", "naive_upper")
-    return Backtest(cov, mape, {"coverage_90": ncov, "mape": nmape}, h,
-                    tuple(start + (int(o) - 1) for o in picks), model, calibration, table)
+    return Backtest(
+        cov,
+        mape,
+        {"coverage_90": ncov, "mape": nmape},
+        h,
+        tuple(start + (int(o) - 1) for o in picks),
+        model,
+        calibration,
+        table,
+    )
 
 
 def _naive_band(y: np.ndarray, h: int, log: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

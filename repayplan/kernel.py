@@ -45,9 +45,19 @@ from ._validate import check_amount, check_choice, check_date, check_int, check_
 from .errors import InputError
 
 __all__ = [
-    "LoanSpec", "Batch", "Result", "run", "run_one", "scalar_ok", "check_payment_vectors",
+    "LoanSpec",
+    "Batch",
+    "Result",
+    "run",
+    "run_one",
+    "scalar_ok",
+    "check_payment_vectors",
     "exact_decimals",
-    "float_decimals", "METHOD_CODE", "MAX_AMOUNT_MINOR", "PERIODIC_RATE", "CARRY_MODES",
+    "float_decimals",
+    "METHOD_CODE",
+    "MAX_AMOUNT_MINOR",
+    "PERIODIC_RATE",
+    "CARRY_MODES",
 ]
 
 #: Repayment structures (see :data:`repayplan.schedule.METHODS`).
@@ -76,7 +86,14 @@ PERIODIC_RATE = "periodic"
 CARRY_MODES = (False, True, "reconciled")
 _INT64_SAFE = 2**62
 TABLE_COLUMNS = [
-    "period", "date", "opening_balance", "payment", "interest", "principal", "closing_balance", "fee",
+    "period",
+    "date",
+    "opening_balance",
+    "payment",
+    "interest",
+    "principal",
+    "closing_balance",
+    "fee",
 ]
 
 
@@ -113,7 +130,7 @@ class LoanSpec:
     absorb_last: bool
     compounding: int | None
     start: _dt.date | None
-    accrual: str                 # PERIODIC_RATE, or an actual-day count 'ACT/360', ...
+    accrual: str  # PERIODIC_RATE, or an actual-day count 'ACT/360', ...
     modes: dict
     payment_minor: int | None
     fee_minor: int
@@ -147,41 +164,61 @@ class LoanSpec:
         elif isinstance(method, (Sequence, np.ndarray, pd.Series)) and not isinstance(method, str):
             vals = list(np.asarray(method, dtype=object).ravel())
             if not vals:
-                raise InputError("method", method, "a method name or a non-empty sequence of payments")
+                raise InputError(
+                    "method", method, "a method name or a non-empty sequence of payments"
+                )
             absorb = vals[-1] is None
             if absorb:
                 vals[-1] = 0
             custom = [
-                _exact_minor(f"method[{i}]", v, check_amount(f"method[{i}]", v, allow_zero=True), units)
+                _exact_minor(
+                    f"method[{i}]", v, check_amount(f"method[{i}]", v, allow_zero=True), units
+                )
                 for i, v in enumerate(vals)
             ]
             method = "custom"
         else:
-            raise InputError("method", method, "one of 'level', 'equal_principal', 'interest_only' or a sequence of payments")
+            raise InputError(
+                "method",
+                method,
+                "one of 'level', 'equal_principal', 'interest_only' or a sequence of payments",
+            )
         periods = kw["periods"]
         payment = kw["payment"]
         if custom is not None:
-            if periods is not None and check_int("periods", periods, low=1, high=MAX_PERIODS) != len(custom) + grace:
+            if (
+                periods is not None
+                and check_int("periods", periods, low=1, high=MAX_PERIODS) != len(custom) + grace
+            ):
                 # the vector and the term disagree: name the vector (the term is the usual given)
-                raise InputError("method", f"a vector of {len(custom)} payments",
-                                 f"{int(periods) - grace} payments (periods {periods} less grace {grace}), "
-                                 "or periods=None to take the term from the vector")
+                raise InputError(
+                    "method",
+                    f"a vector of {len(custom)} payments",
+                    f"{int(periods) - grace} payments (periods {periods} less grace {grace}), "
+                    "or periods=None to take the term from the vector",
+                )
             periods = len(custom) + grace
             if periods > MAX_PERIODS:
                 raise InputError("method", f"{periods} payments", f"at most {MAX_PERIODS} payments")
         elif periods is None:
             if payment is None:
-                raise InputError("periods", None, "a whole number from 1 to 1200 (None only with payment=)")
+                raise InputError(
+                    "periods", None, "a whole number from 1 to 1200 (None only with payment=)"
+                )
         else:
             periods = check_int("periods", periods, low=1, high=MAX_PERIODS)
         payment_minor = None
         if payment is not None:
             if custom is not None:
                 raise InputError("payment", payment, "None when method is a payment vector")
-            payment_minor = _exact_minor("payment", payment, check_amount("payment", payment), units)
+            payment_minor = _exact_minor(
+                "payment", payment, check_amount("payment", payment), units
+            )
         fee_minor = 0
         if kw["fee"] is not None:
-            fee_minor = _exact_minor("fee", kw["fee"], check_amount("fee", kw["fee"], allow_zero=True), units)
+            fee_minor = _exact_minor(
+                "fee", kw["fee"], check_amount("fee", kw["fee"], allow_zero=True), units
+            )
         grace_kind = check_choice("grace_kind", kw["grace_kind"], GRACE_KINDS)
         if periods is not None and grace >= periods:
             raise InputError("grace", grace, f"fewer periods than the term ({periods})")
@@ -189,31 +226,50 @@ class LoanSpec:
         if amort is not None:
             amort = check_int("amortization_periods", amort, low=1, high=100 * MAX_PERIODS)
             if periods is None or amort < periods:
-                raise InputError("amortization_periods", amort, f"a whole number >= periods ({periods})")
+                raise InputError(
+                    "amortization_periods", amort, f"a whole number >= periods ({periods})"
+                )
             if method not in ("level", "equal_principal"):
-                raise InputError("amortization_periods", amort, "used with method 'level' or 'equal_principal'")
+                raise InputError(
+                    "amortization_periods", amort, "used with method 'level' or 'equal_principal'"
+                )
         compounding = kw["compounding"]
         if compounding is not None:
             compounding = check_int("compounding", compounding, low=1, high=365)
         day_count = _normalize_day_count(kw["day_count"])
         accrual = PERIODIC_RATE if day_count == "30/360" else day_count
         if compounding is not None and compounding != frequency and accrual != PERIODIC_RATE:
-            raise InputError("compounding", compounding, "None with an actual-day count (compounding applies with day_count='30/360')")
+            raise InputError(
+                "compounding",
+                compounding,
+                "None with an actual-day count (compounding applies with day_count='30/360')",
+            )
         start = None if kw["start"] is None else check_date("start", kw["start"])
         if accrual != PERIODIC_RATE and start is None:
-            raise InputError("start", None, f"a date: day_count {day_count!r} counts actual days between due dates")
+            raise InputError(
+                "start",
+                None,
+                f"a date: day_count {day_count!r} counts actual days between due dates",
+            )
         changes = {}
         rc = {} if kw["rate_changes"] is None else kw["rate_changes"]
         if not isinstance(rc, Mapping):
             raise InputError("rate_changes", rc, "a mapping {period: annual_rate}")
         for k, v in rc.items():
-            kk = check_int("rate_changes period", k, low=1, high=periods if periods else MAX_PERIODS)
+            kk = check_int(
+                "rate_changes period", k, low=1, high=periods if periods else MAX_PERIODS
+            )
             changes[kk] = check_rate(f"rate_changes[{k}]", v)
         carry = _carry_mode(kw["carry_precision"])
         hol = kw["holidays"]  # checked here too: it is read only when a date is rolled
-        if hol is not None and not ((isinstance(hol, str) and hol.strip()) or hasattr(hol, "weekend_workdays") or (
-                isinstance(hol, (Iterable, np.ndarray)) and not isinstance(hol, (str, Mapping)))):
-            raise InputError("holidays", hol, "None, a country or market code, or an iterable of dates")
+        if hol is not None and not (
+            (isinstance(hol, str) and hol.strip())
+            or hasattr(hol, "weekend_workdays")
+            or (isinstance(hol, (Iterable, np.ndarray)) and not isinstance(hol, (str, Mapping)))
+        ):
+            raise InputError(
+                "holidays", hol, "None, a country or market code, or an iterable of dates"
+            )
         if isinstance(hol, str):  # an unknown code is refused even when no date is rolled
             from .calendar import is_business_day
 
@@ -221,18 +277,38 @@ class LoanSpec:
         if carry and custom is not None:
             raise InputError("carry_precision", carry, "False when method is a payment vector")
         business_day = check_choice(
-            "business_day", kw["business_day"], ("unadjusted", "following", "modified_following", "preceding")
+            "business_day",
+            kw["business_day"],
+            ("unadjusted", "following", "modified_following", "preceding"),
         )
         basis = check_choice("payment_basis", kw["payment_basis"], ("nominal", "actual"))
         terms = {k: v for k, v in kw.items() if k != "method"}
         terms["method"] = method
         return cls(
-            principal_minor=principal_minor, rate=rate, periods=periods, frequency=frequency,
-            method=method, custom=custom, absorb_last=absorb, compounding=compounding, start=start,
-            accrual=accrual, modes=modes, payment_minor=payment_minor, fee_minor=fee_minor,
-            grace=grace, grace_kind=grace_kind, amortization_periods=amort, rate_changes=changes,
-            carry_precision=carry, currency=currency.upper(), units=units,
-            business_day=business_day, holidays=kw["holidays"], payment_basis=basis, terms=terms,
+            principal_minor=principal_minor,
+            rate=rate,
+            periods=periods,
+            frequency=frequency,
+            method=method,
+            custom=custom,
+            absorb_last=absorb,
+            compounding=compounding,
+            start=start,
+            accrual=accrual,
+            modes=modes,
+            payment_minor=payment_minor,
+            fee_minor=fee_minor,
+            grace=grace,
+            grace_kind=grace_kind,
+            amortization_periods=amort,
+            rate_changes=changes,
+            carry_precision=carry,
+            currency=currency.upper(),
+            units=units,
+            business_day=business_day,
+            holidays=kw["holidays"],
+            payment_basis=basis,
+            terms=terms,
         )
 
 
@@ -241,8 +317,12 @@ def _exact_minor(field_name, raw, value: Decimal, units: int) -> int:
     if scaled != scaled.to_integral_value():
         raise InputError(field_name, raw, f"an amount with at most {units} decimal places")
     if abs(scaled) > MAX_AMOUNT_MINOR:
-        raise InputError(field_name, raw, f"an amount up to {money.from_minor(MAX_AMOUNT_MINOR, units)} "
-                         f"(10**17 minor units, the engine's int64 bound)")
+        raise InputError(
+            field_name,
+            raw,
+            f"an amount up to {money.from_minor(MAX_AMOUNT_MINOR, units)} "
+            f"(10**17 minor units, the engine's int64 bound)",
+        )
     return int(scaled)
 
 
@@ -287,30 +367,30 @@ class Batch:
     """
 
     n: int
-    T: int                       # the longest schedule, in periods
-    B0: np.ndarray               # principal, minor units
-    N: np.ndarray                # periods (due date of the last payment)
-    G: np.ndarray                # grace periods
-    deferral: np.ndarray         # bool: grace capitalises interest
-    M: np.ndarray                # amortization periods (>= N; balloon when > N)
-    method: np.ndarray           # method code
-    given: np.ndarray            # given regular payment (minor), -1 when none
-    fee: np.ndarray              # fee per period (minor)
-    RN: np.ndarray               # interest numerator per (loan, period): interest = B * RN / RD
-    RD: int                      # common interest denominator of the batch
-    PN: np.ndarray               # nominal periodic rate numerator per (loan, period), for payments
-    PD: int                      # nominal periodic rate denominator
-    changes: np.ndarray          # bool (loan, period): recompute the payment here
-    custom: np.ndarray | None    # (loan, period) payment vector, minor
-    dates: np.ndarray | None     # (loan, period) datetime64[D] due dates
+    T: int  # the longest schedule, in periods
+    B0: np.ndarray  # principal, minor units
+    N: np.ndarray  # periods (due date of the last payment)
+    G: np.ndarray  # grace periods
+    deferral: np.ndarray  # bool: grace capitalises interest
+    M: np.ndarray  # amortization periods (>= N; balloon when > N)
+    method: np.ndarray  # method code
+    given: np.ndarray  # given regular payment (minor), -1 when none
+    fee: np.ndarray  # fee per period (minor)
+    RN: np.ndarray  # interest numerator per (loan, period): interest = B * RN / RD
+    RD: int  # common interest denominator of the batch
+    PN: np.ndarray  # nominal periodic rate numerator per (loan, period), for payments
+    PD: int  # nominal periodic rate denominator
+    changes: np.ndarray  # bool (loan, period): recompute the payment here
+    custom: np.ndarray | None  # (loan, period) payment vector, minor
+    dates: np.ndarray | None  # (loan, period) datetime64[D] due dates
     units: np.ndarray
     modes: dict
-    carry: bool | str            # one of CARRY_MODES
-    actual_basis: np.ndarray     # bool: solve the level payment on actual periodic rates
-    dtype: type                  # np.int64, or object when amounts may pass int64
+    carry: bool | str  # one of CARRY_MODES
+    actual_basis: np.ndarray  # bool: solve the level payment on actual periodic rates
+    dtype: type  # np.int64, or object when amounts may pass int64
     absorb: np.ndarray | None = None  # bool: the vector's last payment is whatever clears the loan
 
-    exact64: bool = True              # B * RN fits int64: interest in exact integer arithmetic
+    exact64: bool = True  # B * RN fits int64: interest in exact integer arithmetic
 
     @classmethod
     def from_specs(cls, specs: list[LoanSpec]) -> Batch:
@@ -333,32 +413,56 @@ class Batch:
                 if sp.custom is not None:
                     custom[i, sp.grace : sp.grace + len(sp.custom)] = sp.custom
         rate_int, rate_dec = zip(*(_decimal_parts(sp.rate) for sp in specs), strict=True)
-        ch = [(i, k, *_decimal_parts(r)) for i, sp in enumerate(specs) for k, r in sorted(sp.rate_changes.items())]
+        ch = [
+            (i, k, *_decimal_parts(r))
+            for i, sp in enumerate(specs)
+            for k, r in sorted(sp.rate_changes.items())
+        ]
         changes = tuple(np.array(c, dtype=object) for c in zip(*ch, strict=True)) if ch else None
         carry = {sp.carry_precision for sp in specs}
         if len(carry) > 1:
             raise InputError("carry_precision", sorted(map(str, carry)), "one carry mode per batch")
         batch = cls.from_arrays(
             principal=np.array([sp.principal_minor for sp in specs], dtype=np.int64),
-            rate_int=np.array(rate_int, dtype=object), rate_dec=np.array(rate_dec, dtype=np.int64),
-            periods=np.array([sp.periods if sp.periods is not None else MAX_PERIODS for sp in specs], dtype=np.int64),
+            rate_int=np.array(rate_int, dtype=object),
+            rate_dec=np.array(rate_dec, dtype=np.int64),
+            periods=np.array(
+                [sp.periods if sp.periods is not None else MAX_PERIODS for sp in specs],
+                dtype=np.int64,
+            ),
             frequency=np.array([sp.frequency for sp in specs], dtype=np.int64),
-            method=np.array([_CUSTOM if sp.custom is not None else METHOD_CODE[sp.method] for sp in specs]),
+            method=np.array(
+                [_CUSTOM if sp.custom is not None else METHOD_CODE[sp.method] for sp in specs]
+            ),
             grace=np.array([sp.grace for sp in specs], dtype=np.int64),
             deferral=np.array([sp.grace_kind == "deferral" for sp in specs]),
-            amortization=np.array([sp.amortization_periods or (sp.periods or MAX_PERIODS) for sp in specs], dtype=np.int64),
-            payment=np.array([-1 if sp.payment_minor is None else sp.payment_minor for sp in specs], dtype=np.int64),
+            amortization=np.array(
+                [sp.amortization_periods or (sp.periods or MAX_PERIODS) for sp in specs],
+                dtype=np.int64,
+            ),
+            payment=np.array(
+                [-1 if sp.payment_minor is None else sp.payment_minor for sp in specs],
+                dtype=np.int64,
+            ),
             fee=np.array([sp.fee_minor for sp in specs], dtype=np.int64),
             units=np.array([sp.units for sp in specs], dtype=np.int64),
             compounding=np.array([sp.compounding or 0 for sp in specs], dtype=np.int64),
             accrual=np.array([sp.accrual for sp in specs], dtype=object),
-            starts=np.array([np.datetime64(sp.start, "D") if sp.start else np.datetime64("NaT") for sp in specs],
-                            dtype="datetime64[D]"),
+            starts=np.array(
+                [
+                    np.datetime64(sp.start, "D") if sp.start else np.datetime64("NaT")
+                    for sp in specs
+                ],
+                dtype="datetime64[D]",
+            ),
             business_day=np.array([sp.business_day for sp in specs], dtype=object),
-            holidays=s.holidays, changes=changes, custom=custom,
+            holidays=s.holidays,
+            changes=changes,
+            custom=custom,
             absorb=np.array([sp.absorb_last for sp in specs]),
             actual_basis=np.array([sp.payment_basis == "actual" for sp in specs]),
-            carry=s.carry_precision, modes=s.modes,
+            carry=s.carry_precision,
+            modes=s.modes,
         )
         return batch
 
@@ -389,15 +493,22 @@ class Batch:
                 try:
                     specs.append(_spec_from_row(kw, defaults))
                 except InputError as e:
-                    raise InputError(f"loans.{e.field}[{pos}]", e.value, e.allowed, e.hint) from None
+                    raise InputError(
+                        f"loans.{e.field}[{pos}]", e.value, e.allowed, e.hint
+                    ) from None
             return cls.from_specs(specs)
-        cols = _frame_columns(df, rounding=rounding, defaults=defaults,
-                             scalar_check=lambda kw: _spec_from_row(kw, defaults))
+        cols = _frame_columns(
+            df,
+            rounding=rounding,
+            defaults=defaults,
+            scalar_check=lambda kw: _spec_from_row(kw, defaults),
+        )
         return cls.from_arrays(**cols)
 
     @classmethod
-    def parts_from_frame(cls, df: pd.DataFrame, *, rounding, defaults, dates: bool = True
-                         ) -> list[tuple[np.ndarray, Batch]]:
+    def parts_from_frame(
+        cls, df: pd.DataFrame, *, rounding, defaults, dates: bool = True
+    ) -> list[tuple[np.ndarray, Batch]]:
         """:meth:`from_frame` as a few batches, each of loans whose rates share a representation.
 
         One batch puts every rate on one exact scale; a few loans with 24-decimal compounded
@@ -417,12 +528,18 @@ class Batch:
         """
         if len(df) and "method" in df and not _all_str(df["method"]).all():
             return [(np.arange(len(df)), cls.from_frame(df, rounding=rounding, defaults=defaults))]
-        cols = _frame_columns(df, rounding=rounding, defaults=defaults,
-                              scalar_check=lambda kw: _spec_from_row(kw, defaults))
+        cols = _frame_columns(
+            df,
+            rounding=rounding,
+            defaults=defaults,
+            scalar_check=lambda kw: _spec_from_row(kw, defaults),
+        )
         n = len(df)
         if not dates:
             # totals only: the nominal-rate loans need no due dates (actual-day ones do)
-            cols["starts"] = np.where(cols["accrual"] == PERIODIC_RATE, np.datetime64("NaT"), cols["starts"])
+            cols["starts"] = np.where(
+                cols["accrual"] == PERIODIC_RATE, np.datetime64("NaT"), cols["starts"]
+            )
         comp = (cols["compounding"] > 0) & (cols["compounding"] != cols["frequency"])
         noisy = np.asarray(cols["rate_dec"]) > 9
         if cols["changes"] is not None:
@@ -442,11 +559,33 @@ class Batch:
         return [(g, cls.from_arrays(**_take(cols, g, n))) for g in groups]
 
     @classmethod
-    def from_arrays(cls, *, principal, rate_int, rate_dec, periods, frequency=None, method=None,
-                    grace=None, deferral=None, amortization=None, payment=None, fee=None, units=None,
-                    compounding=None, accrual=None, starts=None, business_day=None, holidays=None,
-                    changes=None, custom=None, absorb=None, actual_basis=None, carry=False,
-                    modes=None) -> Batch:
+    def from_arrays(
+        cls,
+        *,
+        principal,
+        rate_int,
+        rate_dec,
+        periods,
+        frequency=None,
+        method=None,
+        grace=None,
+        deferral=None,
+        amortization=None,
+        payment=None,
+        fee=None,
+        units=None,
+        compounding=None,
+        accrual=None,
+        starts=None,
+        business_day=None,
+        holidays=None,
+        changes=None,
+        custom=None,
+        absorb=None,
+        actual_basis=None,
+        carry=False,
+        modes=None,
+    ) -> Batch:
         """A batch from arrays over loans that the caller has validated.
 
         Amounts are int64 minor units; the rate of loan ``i`` is exactly
@@ -476,7 +615,11 @@ class Batch:
         comp = i64(compounding, 0)
         modes = modes or money.rounding_modes("half_up")
         B0 = np.asarray(principal, dtype=np.int64)
-        accrual = np.full(n, PERIODIC_RATE, dtype=object) if accrual is None else np.asarray(accrual, dtype=object)
+        accrual = (
+            np.full(n, PERIODIC_RATE, dtype=object)
+            if accrual is None
+            else np.asarray(accrual, dtype=object)
+        )
         # exact rates on the batch's common scale 10**d
         rate_dec = np.asarray(rate_dec, dtype=np.int64)
         d = int(rate_dec.max())
@@ -488,7 +631,10 @@ class Batch:
         def on_scale(ri, dec):
             dec = np.asarray(dec, dtype=np.int64)
             if big:
-                return np.array([int(r) * 10 ** (d - int(e)) for r, e in zip(ri, dec, strict=True)], dtype=object)
+                return np.array(
+                    [int(r) * 10 ** (d - int(e)) for r, e in zip(ri, dec, strict=True)],
+                    dtype=object,
+                )
             return np.asarray(ri).astype(np.int64) * (10 ** (d - dec))
 
         R = on_scale(rate_int, rate_dec)[:, None]
@@ -520,8 +666,9 @@ class Batch:
                 ctx.prec = 60
                 for c, f in {(int(comp[i]), int(freq[i])) for i in rows}:
                     sel = rows[(comp[rows] == c) & (freq[rows] == f)]
-                    vals, inv = np.unique(R[sel].astype(object) if R.dtype == object else R[sel],
-                                          return_inverse=True)
+                    vals, inv = np.unique(
+                        R[sel].astype(object) if R.dtype == object else R[sel], return_inverse=True
+                    )
                     pns = []
                     for r0 in vals.tolist():
                         r = Decimal(int(r0)) / scale
@@ -545,8 +692,13 @@ class Batch:
                 dates = payment_dates_grid(starts, T, freq, bd, holidays=holidays)
             else:
                 dates = np.full((n, T), np.datetime64("NaT"), dtype="datetime64[D]")
-                dates[has] = payment_dates_grid(starts[has], T, freq[has], bd if isinstance(bd, str) else bd[has],
-                                                holidays=holidays)
+                dates[has] = payment_dates_grid(
+                    starts[has],
+                    T,
+                    freq[has],
+                    bd if isinstance(bd, str) else bd[has],
+                    holidays=holidays,
+                )
         if periodic.all():
             RN, RD = PN, PD
         else:
@@ -566,11 +718,16 @@ class Batch:
                 mult[periodic] = (L // Lp) * (Lp // freq[periodic])[:, None]
                 for dc in dcs:
                     sel = accrual == dc
-                    mult[sel] = period_numerators(starts[sel], dates[sel], dc) * (L // DAY_COUNT_DENOMINATOR[dc])
+                    mult[sel] = period_numerators(starts[sel], dates[sel], dc) * (
+                        L // DAY_COUNT_DENOMINATOR[dc]
+                    )
             if compounded.any():  # compounding applies with the periodic rate only (validated)
                 RD_all = _lcm(RD, PD)
-                RN = np.where(periodic[:, None], PN.astype(object) * (RD_all // PD),
-                              R.astype(object) * mult.astype(object) * (RD_all // RD))
+                RN = np.where(
+                    periodic[:, None],
+                    PN.astype(object) * (RD_all // PD),
+                    R.astype(object) * mult.astype(object) * (RD_all // RD),
+                )
                 RD = RD_all
             else:
                 RN = _mul_exact(R, mult, factored=True, inplace=True)
@@ -578,8 +735,13 @@ class Batch:
         # the size of the numbers: amounts stay int64 unless capitalisation could grow a
         # balance past 2**62; the interest product B * RN uses exact int64 arithmetic when it
         # fits, else a float product checked near every rounding boundary (exact fallback)
-        max_rn = (RN.max_abs() if isinstance(RN, _Factored)
-                  else max(int(np.max(RN)), -int(np.min(RN))) if np.size(RN) else 0)
+        max_rn = (
+            RN.max_abs()
+            if isinstance(RN, _Factored)
+            else max(int(np.max(RN)), -int(np.min(RN)))
+            if np.size(RN)
+            else 0
+        )
         maxB = int(B0.max()) if n else 0
         # a payment vector or a given payment below the interest can grow a balance all term long
         growth_periods = np.where((method == _CUSTOM) | (given >= 0), N, G)
@@ -587,17 +749,41 @@ class Batch:
         # totals: at most T periods of interest on the largest balance
         big_amount = max(maxB, int(given.max()) if n else 0) * 4 * grow * (2 + T * max_rn / RD)
         dtype = np.int64 if big_amount < _INT64_SAFE else object
-        exact64 = (RN.dtype != object and dtype is np.int64
-                   and max(maxB, int(given.max()), 1) * 4 * grow * (1 + max_rn) < _INT64_SAFE
-                   and RD < _INT64_SAFE)
+        exact64 = (
+            RN.dtype != object
+            and dtype is np.int64
+            and max(maxB, int(given.max()), 1) * 4 * grow * (1 + max_rn) < _INT64_SAFE
+            and RD < _INT64_SAFE
+        )
         if custom is not None:
             custom = custom.astype(dtype)
         return cls(
-            n=n, T=T, B0=B0.astype(dtype), N=N, G=G, deferral=deferral, M=M, method=method,
-            given=given.astype(dtype), fee=fee.astype(dtype), RN=RN, RD=RD, PN=PN, PD=PD,
-            changes=ch_mask, custom=custom, dates=dates, units=units, modes=modes, carry=carry,
-            actual_basis=np.zeros(n, bool) if actual_basis is None else np.asarray(actual_basis, bool),
-            dtype=dtype, absorb=absorb, exact64=exact64,
+            n=n,
+            T=T,
+            B0=B0.astype(dtype),
+            N=N,
+            G=G,
+            deferral=deferral,
+            M=M,
+            method=method,
+            given=given.astype(dtype),
+            fee=fee.astype(dtype),
+            RN=RN,
+            RD=RD,
+            PN=PN,
+            PD=PD,
+            changes=ch_mask,
+            custom=custom,
+            dates=dates,
+            units=units,
+            modes=modes,
+            carry=carry,
+            actual_basis=np.zeros(n, bool)
+            if actual_basis is None
+            else np.asarray(actual_basis, bool),
+            dtype=dtype,
+            absorb=absorb,
+            exact64=exact64,
         )
 
 
@@ -651,7 +837,7 @@ def _mul_exact(a: np.ndarray, b: np.ndarray, *, factored: bool = False, inplace:
         if amax * bmax < 2**63:
             a, b = a.astype(np.int64, copy=False), b.astype(np.int64, copy=False)
             if inplace and b.shape == np.broadcast_shapes(a.shape, b.shape):
-                b *= a                    # ``b`` is the caller's temporary: no second grid
+                b *= a  # ``b`` is the caller's temporary: no second grid
                 return b
             return a * b
         if factored:
@@ -673,12 +859,19 @@ class _Factored:
         self.size = int(np.prod(self.shape))
 
     def max_abs(self) -> int:
-        return max(int(np.max(self.R)), -int(np.min(self.R))) * max(int(np.max(self.M)), -int(np.min(self.M)))
+        return max(int(np.max(self.R)), -int(np.min(self.R))) * max(
+            int(np.max(self.M)), -int(np.min(self.M))
+        )
 
     def __getitem__(self, key):
         rkey = key
-        if self.R.ndim == 2 and self.R.shape[1] == 1 and self.M.ndim == 2 and self.M.shape[1] > 1 \
-                and isinstance(key, tuple):
+        if (
+            self.R.ndim == 2
+            and self.R.shape[1] == 1
+            and self.M.ndim == 2
+            and self.M.shape[1] > 1
+            and isinstance(key, tuple)
+        ):
             rows, cols = key
             rkey = (rows, 0) if isinstance(cols, (int, np.integer)) else (rows, slice(0, 1))
         r, m = self.R[rkey], self.M[key]
@@ -837,15 +1030,23 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
             return np.full(n, default, dtype=object), np.zeros(n, bool)
         miss = missing(col)
         v = col.to_numpy(dtype=object)
-        ok = col.isin(list(allowed)).to_numpy() & _all_str(col) if col.dtype == object else col.isin(list(allowed)).to_numpy()
+        ok = (
+            col.isin(list(allowed)).to_numpy() & _all_str(col)
+            if col.dtype == object
+            else col.isin(list(allowed)).to_numpy()
+        )
         return np.where(miss, default, v), ~ok & ~miss
 
     # currency and minor units first: they give the decimals an amount may have
     cur = column("currency")
     units = np.full(n, money.minor_units_for(defaults["currency"]), np.int64)
     if cur is not None:
-        up = pd.Series(_distinct_map(cur, lambda c: c.upper() if isinstance(c, str) else c,
-                                     defaults["currency"].upper()), index=cur.index)
+        up = pd.Series(
+            _distinct_map(
+                cur, lambda c: c.upper() if isinstance(c, str) else c, defaults["currency"].upper()
+            ),
+            index=cur.index,
+        )
         ok = up.isin(list(money.CURRENCIES)).to_numpy()
         bad |= ~ok
         units = np.where(ok, up.map(money.CURRENCIES).fillna(2).to_numpy(np.int64), 2)
@@ -873,7 +1074,9 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
             v = col.to_numpy(dtype=float, na_value=np.nan)
             fin = np.isfinite(v)
             vv = np.where(fin, v, 0.0)
-            ok = fin & ((vv > 0) | (allow_zero & (vv == 0))) & (vv * 10.0**units <= MAX_AMOUNT_MINOR)
+            ok = (
+                fin & ((vv > 0) | (allow_zero & (vv == 0))) & (vv * 10.0**units <= MAX_AMOUNT_MINOR)
+            )
             ok &= float_decimals(np.where(ok, vv, 0.0)) <= units
             out = np.where(ok, np.rint(vv * 10.0**units), 0).astype(np.int64)
             for j in np.flatnonzero(ok & (vv * 10.0**units > 2**52)):
@@ -894,7 +1097,11 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
     bad |= b
     pay, b = amount("payment", allow_zero=False, required=False)
     bad |= b
-    given = np.where(missing(column("payment")), -1, pay) if pay is not None else np.full(n, -1, np.int64)
+    given = (
+        np.where(missing(column("payment")), -1, pay)
+        if pay is not None
+        else np.full(n, -1, np.int64)
+    )
     fee, b = amount("fee", allow_zero=True, required=False)
     bad |= b
     fee = np.zeros(n, np.int64) if fee is None else np.where(missing(column("fee")), 0, fee)
@@ -920,17 +1127,25 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
     bad |= b | (pmiss & (given < 0))
     N = np.where(pmiss, MAX_PERIODS, N)
     freq, b = whole("frequency", 1, 52)
-    freq = np.full(n, defaults["frequency"], np.int64) if freq is None else np.where(missing(column("frequency")), defaults["frequency"], freq)
+    freq = (
+        np.full(n, defaults["frequency"], np.int64)
+        if freq is None
+        else np.where(missing(column("frequency")), defaults["frequency"], freq)
+    )
     bad |= b | ~np.isin(freq, FREQUENCIES)
     meth, b = choice("method", METHODS, defaults["method"])
     bad |= b
-    method = np.select([meth == "equal_principal", meth == "interest_only"], [_EQUAL, _IONLY], _LEVEL)
+    method = np.select(
+        [meth == "equal_principal", meth == "interest_only"], [_EQUAL, _IONLY], _LEVEL
+    )
     G, b = whole("grace", 0, MAX_PERIODS)
     gcol = column("grace")
     if gcol is not None and gcol.dtype.kind == "f" and np.isnan(gcol.to_numpy()).any():
         pos = int(np.flatnonzero(np.isnan(gcol.to_numpy()))[0])  # NaN is no grace period, not 0
         where = int(positions[pos]) if positions is not None else pos
-        raise InputError(f"loans.grace[{where}]", float("nan"), "a whole number >= 0 (0 for no grace)")
+        raise InputError(
+            f"loans.grace[{where}]", float("nan"), "a whole number >= 0 (0 for no grace)"
+        )
     G = np.zeros(n, np.int64) if G is None else np.where(missing(gcol), 0, G)
     bad |= b | ((G >= N) & ~pmiss)
     gk, b = choice("grace_kind", GRACE_KINDS, defaults["grace_kind"])
@@ -942,7 +1157,9 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
         bad |= b | (am & (pmiss | (amort < N) | (method == _IONLY)))
         M = np.where(am, amort, N)
     comp, b = whole("compounding", 1, 365)
-    comp = np.zeros(n, np.int64) if comp is None else np.where(missing(column("compounding")), 0, comp)
+    comp = (
+        np.zeros(n, np.int64) if comp is None else np.where(missing(column("compounding")), 0, comp)
+    )
     bad |= b
     # day counts: the public names and aliases, normalised once per distinct value
     accrual = np.full(n, PERIODIC_RATE, dtype=object)
@@ -975,12 +1192,20 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
                     seen[v] = np.datetime64(check_date("start", v), "D")
                 except (InputError, TypeError):
                     seen[v] = None
-            vals = [seen.get(v) if not s else None for v, s in zip(scol.to_numpy(dtype=object), smiss, strict=True)]
+            vals = [
+                seen.get(v) if not s else None
+                for v, s in zip(scol.to_numpy(dtype=object), smiss, strict=True)
+            ]
             bad |= np.array([x is None for x in vals]) & ~smiss
-            starts = np.array([np.datetime64("NaT") if x is None else x for x in vals], dtype="datetime64[D]")
+            starts = np.array(
+                [np.datetime64("NaT") if x is None else x for x in vals], dtype="datetime64[D]"
+            )
     bad |= actual & np.isnat(starts)
-    bday, b = choice("business_day", ("unadjusted", "following", "modified_following", "preceding"),
-                     defaults["business_day"])
+    bday, b = choice(
+        "business_day",
+        ("unadjusted", "following", "modified_following", "preceding"),
+        defaults["business_day"],
+    )
     bad |= b
     basis, b = choice("payment_basis", ("nominal", "actual"), defaults["payment_basis"])
     bad |= b
@@ -989,14 +1214,23 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
     if hcol is not None:
         kinds = {repr(v) for v in hcol.to_numpy(dtype=object)}
         if len(kinds) > 1:
-            raise InputError("loans.holidays", sorted(kinds)[:3], "one holiday calendar per batch; split the frame")
+            raise InputError(
+                "loans.holidays",
+                sorted(kinds)[:3],
+                "one holiday calendar per batch; split the frame",
+            )
         holidays = hcol.iloc[0] if n else None
     carry = defaults["carry_precision"]
     ccol = column("carry_precision")
     if ccol is not None and n:
-        modes = {_carry_mode(v) if not _is_missing(v) else defaults["carry_precision"] for v in pd.unique(ccol)}
+        modes = {
+            _carry_mode(v) if not _is_missing(v) else defaults["carry_precision"]
+            for v in pd.unique(ccol)
+        }
         if len(modes) > 1:
-            raise InputError("loans.carry_precision", sorted(map(str, modes)), "one carry mode per batch")
+            raise InputError(
+                "loans.carry_precision", sorted(map(str, modes)), "one carry mode per batch"
+            )
         carry = modes.pop()
     # rate changes: a column of mappings {period: rate}; each mapping is read on its own
     changes = None
@@ -1004,7 +1238,7 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
     if chcol is not None:
         ch: list[tuple] = []
         cells = chcol.to_numpy(dtype=object)
-        read: dict = {}   # equal mappings (the same step-up on many loans) are read once
+        read: dict = {}  # equal mappings (the same step-up on many loans) are read once
         for i in np.flatnonzero(~chcol.isna().to_numpy()).tolist():
             m = cells[i]
             if isinstance(m, Mapping) and not m:
@@ -1020,8 +1254,13 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
             parts = read.get(key) if key is not None else None
             if parts is None:
                 try:
-                    parts = [(check_int("rate_changes period", k, low=1, high=int(N[i])),
-                              *_decimal_parts(check_rate(f"rate_changes[{k}]", v))) for k, v in m.items()]
+                    parts = [
+                        (
+                            check_int("rate_changes period", k, low=1, high=int(N[i])),
+                            *_decimal_parts(check_rate(f"rate_changes[{k}]", v)),
+                        )
+                        for k, v in m.items()
+                    ]
                 except InputError:
                     parts = False
                 if key is not None:
@@ -1035,10 +1274,27 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
     if bad.any():
         fail(int(np.flatnonzero(bad)[0]))
     return dict(
-        principal=B0, rate_int=rate_int, rate_dec=rate_dec, periods=N, frequency=freq, method=method,
-        grace=G, deferral=gk == "deferral", amortization=M, payment=given, fee=fee, units=units,
-        compounding=comp, accrual=accrual, starts=starts, business_day=bday, holidays=holidays,
-        changes=changes, actual_basis=basis == "actual", carry=carry, modes=money.rounding_modes(rounding),
+        principal=B0,
+        rate_int=rate_int,
+        rate_dec=rate_dec,
+        periods=N,
+        frequency=freq,
+        method=method,
+        grace=G,
+        deferral=gk == "deferral",
+        amortization=M,
+        payment=given,
+        fee=fee,
+        units=units,
+        compounding=comp,
+        accrual=accrual,
+        starts=starts,
+        business_day=bday,
+        holidays=holidays,
+        changes=changes,
+        actual_basis=basis == "actual",
+        carry=carry,
+        modes=money.rounding_modes(rounding),
     )
 
 
@@ -1048,7 +1304,9 @@ def _distinct_map(col: pd.Series, fn, na) -> np.ndarray:
     try:
         codes, uniques = pd.factorize(col, use_na_sentinel=True)
     except TypeError:
-        return np.array([na if _is_missing(v) else fn(v) for v in col.to_numpy(dtype=object)], dtype=object)
+        return np.array(
+            [na if _is_missing(v) else fn(v) for v in col.to_numpy(dtype=object)], dtype=object
+        )
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = [fn(u) for u in uniques]
     table[-1] = na
@@ -1074,7 +1332,14 @@ def _is_missing(v) -> bool:
 def _spec_from_row(kw, defaults) -> LoanSpec:
     full = dict(defaults)
     full.update(kw)
-    for k in ("periods", "frequency", "grace", "compounding", "amortization_periods", "minor_units"):
+    for k in (
+        "periods",
+        "frequency",
+        "grace",
+        "compounding",
+        "amortization_periods",
+        "minor_units",
+    ):
         if isinstance(full.get(k), (float, np.floating)) and float(full[k]).is_integer():
             full[k] = int(full[k])
     return LoanSpec.from_terms(**full)
@@ -1102,19 +1367,19 @@ class Result:
     """
 
     rows: int
-    payment: np.ndarray           # regular payment (minor)
-    nrows: np.ndarray             # rows actually scheduled
+    payment: np.ndarray  # regular payment (minor)
+    nrows: np.ndarray  # rows actually scheduled
     tot_interest: np.ndarray
     tot_principal: np.ndarray
     tot_payment: np.ndarray
     tot_fee: np.ndarray
     last_payment: np.ndarray
-    custom_error: np.ndarray      # 0 ok, else residual (minor, + leaves outstanding, - overpays)
+    custom_error: np.ndarray  # 0 ok, else residual (minor, + leaves outstanding, - overpays)
     custom_error_period: np.ndarray
-    table: Mapping | None         # column -> (loan, period) arrays
+    table: Mapping | None  # column -> (loan, period) arrays
     dates: np.ndarray | None = None  # due dates of a single loan run by run_one
-    store: dict | None = None        # the kept columns as stored: periods × loans, sorted order
-    inv: np.ndarray | None = None    # position of each loan (batch order) in the sorted order
+    store: dict | None = None  # the kept columns as stored: periods × loans, sorted order
+    inv: np.ndarray | None = None  # position of each loan (batch order) in the sorted order
 
     def gather(self, name: str, flat: np.ndarray) -> np.ndarray:
         """Column ``name`` at ``flat = period * n_loans + sorted position`` (one gather)."""
@@ -1185,14 +1450,22 @@ def run(b: Batch, *, keep_rows) -> Result:
     has_changes = changes.shape[1] > 1 and bool(changes.any())
     computed = given < 0
     all_level = not (has_equal or has_io or has_custom)
-    cols: tuple[str, ...] = ("opening_balance", "payment", "interest", "principal", "closing_balance")
+    cols: tuple[str, ...] = (
+        "opening_balance",
+        "payment",
+        "interest",
+        "principal",
+        "closing_balance",
+    )
     # keep_rows: True keeps every column; a collection of names keeps only those (a batch
     # caller that needs two columns should not pay for five)
     if keep_rows and keep_rows is not True:
         cols = tuple(c for c in cols if c in set(keep_rows))
     # periods × loans: each period writes one contiguous row (a column of a loans × periods
     # array would be a strided write); transposed back at the end
-    store: dict[str, np.ndarray] | None = {c: np.zeros((T, n), dtype=dt) for c in cols} if keep_rows else None
+    store: dict[str, np.ndarray] | None = (
+        {c: np.zeros((T, n), dtype=dt) for c in cols} if keep_rows else None
+    )
     view = _BatchView(b, order, RN)
     for t in range(T):
         k = int(alive[t])
@@ -1200,7 +1473,11 @@ def run(b: Batch, *, keep_rows) -> Result:
             break
         B = bal[:k]
         rn = RN[:k, t] if RN.shape[1] > 1 else RN[:k, 0]
-        interest = money.div_round(B * rn, b.RD, imode, nonneg=True) if exact64 else _interest_checked(B, rn, b.RD, imode)
+        interest = (
+            money.div_round(B * rn, b.RD, imode, nonneg=True)
+            if exact64
+            else _interest_checked(B, rn, b.RD, imode)
+        )
         # the regular payment: at the end of grace, and again at each rate change
         recompute = G[:k] == t
         if has_changes:
@@ -1247,8 +1524,13 @@ def run(b: Batch, *, keep_rows) -> Result:
                 cerr_t[:k][bad] = t
         new_bal = B - principal
         if store is not None:  # keep_rows
-            for name, values in (("opening_balance", B), ("payment", payment), ("interest", interest),
-                                 ("principal", principal), ("closing_balance", new_bal)):
+            for name, values in (
+                ("opening_balance", B),
+                ("payment", payment),
+                ("interest", interest),
+                ("principal", principal),
+                ("closing_balance", new_bal),
+            ):
                 if name in store:
                     store[name][t, :k] = values
         tot_i[:k] += interest
@@ -1273,10 +1555,19 @@ def run(b: Batch, *, keep_rows) -> Result:
     inv = np.empty(n, np.int64)
     inv[order] = np.arange(n)
     return Result(
-        rows=T, payment=regular[inv], nrows=nrows[inv], tot_interest=tot_i[inv],
-        tot_principal=tot_p[inv], tot_payment=tot_pay[inv], tot_fee=(fee * nrows)[inv],
-        last_payment=last_pay[inv], custom_error=cerr[inv], custom_error_period=cerr_t[inv],
-        table=None if store is None else _Unsorted(store, inv), store=store, inv=inv,
+        rows=T,
+        payment=regular[inv],
+        nrows=nrows[inv],
+        tot_interest=tot_i[inv],
+        tot_principal=tot_p[inv],
+        tot_payment=tot_pay[inv],
+        tot_fee=(fee * nrows)[inv],
+        last_payment=last_pay[inv],
+        custom_error=cerr[inv],
+        custom_error_period=cerr_t[inv],
+        table=None if store is None else _Unsorted(store, inv),
+        store=store,
+        inv=inv,
     )
 
 
@@ -1313,11 +1604,11 @@ def _interest_checked(B: np.ndarray, rn: np.ndarray, RD: int, mode: str) -> np.n
     """
     x = B.astype(float)
     x *= rn.astype(float) / float(RD)
-    tol = 1e-7 + float(x.max(initial=0.0)) * 1e-12   # well above the product's rounding error
+    tol = 1e-7 + float(x.max(initial=0.0)) * 1e-12  # well above the product's rounding error
     if mode in ("half_up", "half_even"):
         y = x + 0.5
         q = np.floor(y)
-        d = y - q                                   # distance above the tie below
+        d = y - q  # distance above the tie below
         risky = (d < tol) | (d > 1 - tol)
     else:
         q = np.floor(x) if mode == "down" else np.ceil(x)
@@ -1330,8 +1621,9 @@ def _interest_checked(B: np.ndarray, rn: np.ndarray, RD: int, mode: str) -> np.n
     if js.size:
         # exact ties are common (whole-yuan balances at rates of few decimals): decide them in
         # Python integers, as one object-array operation
-        num = B[js].astype(object) * (rn[js].astype(object) if not isinstance(rn, _Factored)
-                                      else rn[js].astype(object))
+        num = B[js].astype(object) * (
+            rn[js].astype(object) if not isinstance(rn, _Factored) else rn[js].astype(object)
+        )
         out[js] = money.div_round(num, int(RD), mode, nonneg=True).astype(out.dtype)
     return out
 
@@ -1352,8 +1644,15 @@ class _BatchView:
         self.RD, self.PD = self.b.RD, self.b.PD
 
 
-def _level_payment(v: _BatchView, idx: np.ndarray, B: np.ndarray, t: int, m: np.ndarray, mode: str,
-                   actual: np.ndarray):
+def _level_payment(
+    v: _BatchView,
+    idx: np.ndarray,
+    B: np.ndarray,
+    t: int,
+    m: np.ndarray,
+    mode: str,
+    actual: np.ndarray,
+):
     """Level payment for the loans ``idx`` (balance ``B``) over ``m`` periods from ``t``.
 
     Computed in binary floating point and checked: where the result lies within a
@@ -1380,14 +1679,18 @@ def _level_payment(v: _BatchView, idx: np.ndarray, B: np.ndarray, t: int, m: np.
         risky = (frac < tol) | (frac > 1 - tol)
     risky = (risky | (np.abs(x) > 2**50)) & ~exact_zero
     if exact_zero.any():
-        out[exact_zero] = money.div_round(B[exact_zero].astype(object), m[exact_zero].astype(object), mode)
+        out[exact_zero] = money.div_round(
+            B[exact_zero].astype(object), m[exact_zero].astype(object), mode
+        )
     safe = ~exact_zero & ~risky
     if safe.any():
         xs = x[safe]
         q = np.floor(xs) if mode == "down" else np.ceil(xs) if mode == "up" else np.floor(xs + 0.5)
         out[safe] = q.astype(np.int64)  # half-even equals half-up away from an exact tie
     for j in np.flatnonzero(risky):
-        out[j] = _level_payment_decimal(v, int(idx[j]), int(B[j]), t, int(m[j]), mode, bool(actual[j]))
+        out[j] = _level_payment_decimal(
+            v, int(idx[j]), int(B[j]), t, int(m[j]), mode, bool(actual[j])
+        )
     return out.astype(v.b.dtype)
 
 
@@ -1403,8 +1706,12 @@ def scalar_ok(spec: LoanSpec) -> bool:
     >>> scalar_ok(LoanSpec.from_terms(**dict(AMORTIZE_DEFAULTS, principal=1, annual_rate=0, periods=1)))
     True
     """
-    return (spec.custom is None and not spec.carry_precision and spec.accrual == PERIODIC_RATE
-            and (spec.compounding is None or spec.compounding == spec.frequency))
+    return (
+        spec.custom is None
+        and not spec.carry_precision
+        and spec.accrual == PERIODIC_RATE
+        and (spec.compounding is None or spec.compounding == spec.frequency)
+    )
 
 
 def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
@@ -1436,7 +1743,7 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
     rates = {1: _decimal_parts(spec.rate)}
     for k, r in spec.rate_changes.items():
         rates[k] = _decimal_parts(r)
-    starts = sorted(rates)                       # 1-based first periods of each rate
+    starts = sorted(rates)  # 1-based first periods of each rate
     div_round = money.div_round
     B0 = B = spec.principal_minor
     pay_reg = pay_first = given if given is not None else 0
@@ -1453,7 +1760,7 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
         exact_half_up = imode == "half_up"
         t = t0
         while t < t1 and B > 0:
-            if t < G:                              # grace: interest only, or capitalised
+            if t < G:  # grace: interest only, or capitalised
                 i = (B * n2 + den) // d2 if exact_half_up else div_round(B * num, den, imode)
                 p = -i if deferral else 0
                 if t == last:
@@ -1463,7 +1770,7 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
                 B -= p
                 t += 1
                 continue
-            if t == G or t == t0:                  # the payment, at the end of grace and at a change
+            if t == G or t == t0:  # the payment, at the end of grace and at a change
                 if method == _LEVEL and given is None:
                     pay_reg = _level_one(B, num, den, M - t, pmode, math)
                 if t == G:
@@ -1506,7 +1813,9 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
     k = len(ints)
     tot_i, tot_p = sum(ints), sum(prins)
     tot_pay = tot_i + tot_p
-    big = max(abs(tot_pay) + abs(tot_i), B0) * 4 >= _INT64_SAFE or (deferral and G and B0 * 4 >= _INT64_SAFE)
+    big = max(abs(tot_pay) + abs(tot_i), B0) * 4 >= _INT64_SAFE or (
+        deferral and G and B0 * 4 >= _INT64_SAFE
+    )
     dt = object if big else np.int64
     intr = np.array(ints, dtype=dt)
     prin = np.array(prins, dtype=dt)
@@ -1516,19 +1825,37 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
     first_reg = int(payment[G]) if G < k else 0
     regular = pay_first if method == _LEVEL else first_reg
     arr = lambda v: np.array([v], dtype=dt)  # noqa: E731
-    table = {"opening_balance": opening[None, :], "payment": payment[None, :], "interest": intr[None, :],
-             "principal": prin[None, :], "closing_balance": closing[None, :]}
+    table = {
+        "opening_balance": opening[None, :],
+        "payment": payment[None, :],
+        "interest": intr[None, :],
+        "principal": prin[None, :],
+        "closing_balance": closing[None, :],
+    }
     due = None
     if dates and spec.start is not None:
         from .calendar import payment_dates_many
 
-        due = payment_dates_many(np.array([spec.start], dtype="datetime64[D]"), N, f,
-                                 convention=spec.business_day, holidays=spec.holidays)[0]
+        due = payment_dates_many(
+            np.array([spec.start], dtype="datetime64[D]"),
+            N,
+            f,
+            convention=spec.business_day,
+            holidays=spec.holidays,
+        )[0]
     return Result(
-        rows=N, payment=arr(regular), nrows=np.array([k]), tot_interest=arr(tot_i),
-        tot_principal=arr(tot_p), tot_payment=arr(tot_pay), tot_fee=arr(spec.fee_minor * k),
-        last_payment=arr(int(payment[-1])), custom_error=arr(0), custom_error_period=np.array([-1]),
-        table=table, dates=due,
+        rows=N,
+        payment=arr(regular),
+        nrows=np.array([k]),
+        tot_interest=arr(tot_i),
+        tot_principal=arr(tot_p),
+        tot_payment=arr(tot_pay),
+        tot_fee=arr(spec.fee_minor * k),
+        last_payment=arr(int(payment[-1])),
+        custom_error=arr(0),
+        custom_error_period=np.array([-1]),
+        table=table,
+        dates=due,
     )
 
 
@@ -1540,16 +1867,28 @@ def _level_one(B: int, num: int, den: int, m: int, mode: str, math) -> int:
     x = B * rho / -math.expm1(-m * math.log1p(rho))
     frac = x - math.floor(x)
     tol = 1e-7 + abs(x) * 1e-11
-    risky = abs(frac - 0.5) < tol if mode in ("half_up", "half_even") else (frac < tol or frac > 1 - tol)
+    risky = (
+        abs(frac - 0.5) < tol
+        if mode in ("half_up", "half_even")
+        else (frac < tol or frac > 1 - tol)
+    )
     if not risky and abs(x) <= 2**50:
-        return int(math.floor(x) if mode == "down" else math.ceil(x) if mode == "up" else math.floor(x + 0.5))
+        return int(
+            math.floor(x)
+            if mode == "down"
+            else math.ceil(x)
+            if mode == "up"
+            else math.floor(x + 0.5)
+        )
     r = Fraction(num, den)
     growth = (1 + r) ** m
     e = B * r * growth / (growth - 1)
     return int(money.div_round(e.numerator, e.denominator, mode))
 
 
-def _level_payment_decimal(v: _BatchView, i: int, B: int, t: int, m: int, mode: str, actual: bool) -> int:
+def _level_payment_decimal(
+    v: _BatchView, i: int, B: int, t: int, m: int, mode: str, actual: bool
+) -> int:
     """The level payment in exact rational arithmetic, for the rare cases near a rounding tie.
 
     With :math:`\\rho = PN/PD` rational, :math:`P = B\\rho(1+\\rho)^m / ((1+\\rho)^m - 1)` is a
@@ -1578,7 +1917,14 @@ def _run_carry(b: Batch, *, keep_rows: bool) -> Result:
     nrows = np.zeros(n, np.int64)
     pay_u = np.array([float(x) if x >= 0 else 0.0 for x in b.given])
     ep_u = np.zeros(n)
-    store = {k: np.zeros((n, T), dtype=dt) for k in ("opening_balance", "payment", "interest", "principal", "closing_balance")} if keep_rows else None
+    store = (
+        {
+            k: np.zeros((n, T), dtype=dt)
+            for k in ("opening_balance", "payment", "interest", "principal", "closing_balance")
+        }
+        if keep_rows
+        else None
+    )
     first = np.zeros(n, dtype=dt)
     last_pay = np.zeros(n, dtype=dt)
     imode, pmode = b.modes["interest"], b.modes["payment"]
@@ -1589,13 +1935,17 @@ def _run_carry(b: Batch, *, keep_rows: bool) -> Result:
             break
         rho = _col(b.RN, t).astype(float) / float(b.RD)
         rho_nom = _col(b.PN, t).astype(float) / float(b.PD)
-        recompute = active & ((t == b.G) | (_col(b.changes, t) if b.changes.shape[1] > 1 else False))
+        recompute = active & (
+            (t == b.G) | (_col(b.changes, t) if b.changes.shape[1] > 1 else False)
+        )
         recompute &= b.given < 0
         if recompute.any():
             m = (b.M - t)[recompute]
             r = rho_nom[recompute]
             with np.errstate(divide="ignore", invalid="ignore"):
-                pay_u[recompute] = np.where(r == 0, bal[recompute] / m, bal[recompute] * r / -np.expm1(-m * np.log1p(r)))
+                pay_u[recompute] = np.where(
+                    r == 0, bal[recompute] / m, bal[recompute] * r / -np.expm1(-m * np.log1p(r))
+                )
             eq = recompute & (b.method == _EQUAL) & (t == b.G)
             ep_u[eq] = bal[eq] / (b.M - t)[eq]
         i_u = bal * rho
@@ -1634,9 +1984,17 @@ def _run_carry(b: Batch, *, keep_rows: bool) -> Result:
         done |= active & last
     zero = np.zeros(n, dtype=dt)
     return Result(
-        rows=T, payment=first, nrows=nrows, tot_interest=tot["i"], tot_principal=tot["p"],
-        tot_payment=tot["pay"], tot_fee=b.fee * nrows, last_payment=last_pay,
-        custom_error=zero, custom_error_period=np.full(n, -1), table=store,
+        rows=T,
+        payment=first,
+        nrows=nrows,
+        tot_interest=tot["i"],
+        tot_principal=tot["p"],
+        tot_payment=tot["pay"],
+        tot_fee=b.fee * nrows,
+        last_payment=last_pay,
+        custom_error=zero,
+        custom_error_period=np.full(n, -1),
+        table=store,
     )
 
 
@@ -1688,13 +2046,13 @@ def check_payment_vectors(res: Result, b: Batch, prefix: str):
     needed = money.from_minor(int(custom[i, t]) + resid, u)
     if resid > 0:
         raise InputError(
-            where, f"payment vector ending {given} at period {t + 1}",
+            where,
+            f"payment vector ending {given} at period {t + 1}",
             f"a vector that repays the loan: it leaves {money.from_minor(resid, u)} outstanding "
             f"(the last payment would need to be {needed})",
         )
     raise InputError(
-        where, f"payment {given} at period {t + 1}",
+        where,
+        f"payment {given} at period {t + 1}",
         f"no more than what is owed then ({needed}); the vector overpays by {money.from_minor(-resid, u)}",
     )
-
-

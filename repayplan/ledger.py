@@ -78,8 +78,17 @@ from ._validate import check_choice, check_date, check_int
 from .calendar import DAY_COUNT_DENOMINATOR, accrual_numerators, normalize_day_count
 from .errors import InputError
 
-__all__ = ["ACCRUAL_ROUNDING", "COMPOUND_RATES", "OVERPAYMENT", "Terms", "Ledger", "replay",
-           "figures", "read_payments", "replay_many"]
+__all__ = [
+    "ACCRUAL_ROUNDING",
+    "COMPOUND_RATES",
+    "OVERPAYMENT",
+    "Terms",
+    "Ledger",
+    "replay",
+    "figures",
+    "read_payments",
+    "replay_many",
+]
 
 #: Accrual-rounding policies: carry exactly and round once when stated (default), round
 #: each stretch between events, or round each day.
@@ -154,14 +163,20 @@ class Terms:
         check_choice("overpayment", self.overpayment, OVERPAYMENT)
         check_choice("accrual_rounding", self.rounding, ACCRUAL_ROUNDING)
         object.__setattr__(self, "day_count", normalize_day_count(self.day_count))
-        object.__setattr__(self, "grace_days", check_int("grace_days", self.grace_days, low=0,
-                                                         high=365))
+        object.__setattr__(
+            self, "grace_days", check_int("grace_days", self.grace_days, low=0, high=365)
+        )
 
     @property
     def den(self) -> int:
         """Common denominator of exact accrual: ``lcm`` of the rates' denominators × D."""
-        rates = [self.penalty_rate, self.contract_rate] + (list(self.switch[1:]) if self.switch else [])
-        return math.lcm(*(Fraction(r).denominator for r in rates)) * DAY_COUNT_DENOMINATOR[self.day_count]
+        rates = [self.penalty_rate, self.contract_rate] + (
+            list(self.switch[1:]) if self.switch else []
+        )
+        return (
+            math.lcm(*(Fraction(r).denominator for r in rates))
+            * DAY_COUNT_DENOMINATOR[self.day_count]
+        )
 
     def segments(self, kind: str, maturity=None) -> list:
         """Piecewise rates as ``[(from_day or None, numerator over den), ...]``.
@@ -170,12 +185,15 @@ class Terms:
         under ``compound_rate="contract"`` the contract rate before ``maturity`` and the
         penalty rate from it.
         """
+
         def plain(rate_name: str) -> list:
             first = getattr(self, f"{rate_name}_rate")
             out: list[tuple[np.datetime64 | None, int]] = [(None, self.num(first))]
             if self.switch is not None:
                 day, c1, p1 = self.switch
-                out.append((np.datetime64(day, "D"), self.num(c1 if rate_name == "contract" else p1)))
+                out.append(
+                    (np.datetime64(day, "D"), self.num(c1 if rate_name == "contract" else p1))
+                )
             return out
 
         if kind in ("penalty", "contract"):
@@ -264,10 +282,32 @@ class Ledger:
     accelerated: np.datetime64 | None = None
     log: list = field(default_factory=list)
 
-    _ROWS = ("due", "grace", "begin", "payable", "i_sched", "i_full", "p_due", "p_out", "cap",
-             "acc0", "i_paid", "p_paid", "i_ahead", "p_ahead", "pen_n", "comp_n", "pen_wait_n",
-             "comp_wait_n", "pen_paid", "comp_paid", "waived", "paid_on", "short_unpaid",
-             "short_due")
+    _ROWS = (
+        "due",
+        "grace",
+        "begin",
+        "payable",
+        "i_sched",
+        "i_full",
+        "p_due",
+        "p_out",
+        "cap",
+        "acc0",
+        "i_paid",
+        "p_paid",
+        "i_ahead",
+        "p_ahead",
+        "pen_n",
+        "comp_n",
+        "pen_wait_n",
+        "comp_wait_n",
+        "pen_paid",
+        "comp_paid",
+        "waived",
+        "paid_on",
+        "short_unpaid",
+        "short_due",
+    )
 
     # -- what is owed, rounded where stated ----------------------------------------------------
     @property
@@ -303,8 +343,9 @@ class Ledger:
             # interest accruing by the day at the contract rate (a stated claim's principal)
             tm = self.terms
             n = int(accrual_numerators(self.begin[k], np.datetime64(t, "D"), tm.day_count))
-            return self.acc0[k] + money.div_round(self.p_out[k] * tm.num(tm.contract_rate) * n,
-                                                  tm.den)
+            return self.acc0[k] + money.div_round(
+                self.p_out[k] * tm.num(tm.contract_rate) * n, tm.den
+            )
         span = int((self.due[k] - self.begin[k]).astype(np.int64))
         gone = int((t - self.begin[k]).astype(np.int64))
         if span <= 0:
@@ -323,8 +364,13 @@ class Ledger:
                     continue
                 per = accrual_numerators(days, days + _DAY, tm.day_count)
                 vals, counts = np.unique(per, return_counts=True)
-                out[j] = sum(int(c) * money.div_round(a * num * int(v), den)
-                             for v, c in zip(vals, counts, strict=True)) * den
+                out[j] = (
+                    sum(
+                        int(c) * money.div_round(a * num * int(v), den)
+                        for v, c in zip(vals, counts, strict=True)
+                    )
+                    * den
+                )
             return out
         n = accrual_numerators(since, np.datetime64(t, "D"), tm.day_count).astype(object)
         exact = amounts * num * n
@@ -346,12 +392,18 @@ class Ledger:
             since = np.maximum(self.due[late], self.t)
             pen_seg = tm.segments("penalty")
             comp_seg = tm.segments("compound", self.maturity) if tm.compound else None
-            if tm.rounding == "exact" and len(pen_seg) == 1 and (comp_seg is None or len(comp_seg) == 1):
+            if (
+                tm.rounding == "exact"
+                and len(pen_seg) == 1
+                and (comp_seg is None or len(comp_seg) == 1)
+            ):
                 # the common case: one rate each, the day count computed once for both
                 n = accrual_numerators(since, np.datetime64(t, "D"), tm.day_count).astype(object)
                 self.pen_wait_n[late] += self.p_out[late] * pen_seg[0][1] * n
                 if comp_seg is not None:
-                    self.comp_wait_n[late] += (self.i_sched[late] - self.i_paid[late]) * comp_seg[0][1] * n
+                    self.comp_wait_n[late] += (
+                        (self.i_sched[late] - self.i_paid[late]) * comp_seg[0][1] * n
+                    )
             else:
                 self.pen_wait_n[late] += self._piecewise(self.p_out[late], pen_seg, since, t)
                 if comp_seg is not None:
@@ -401,11 +453,14 @@ class Ledger:
         """
         led = self
         end = np.datetime64(as_of, "D")
-        events: list[tuple] = [(np.datetime64(d, "D"), 1, i, a) for i, (d, a) in enumerate(payments)]
+        events: list[tuple] = [
+            (np.datetime64(d, "D"), 1, i, a) for i, (d, a) in enumerate(payments)
+        ]
         if accelerate is not None:
             events.append((np.datetime64(accelerate, "D"), 0, 0, None))
-        events += [(led.grace[k], 2, k, None)
-                   for k in np.flatnonzero(led.payable & (led.grace < end))]
+        events += [
+            (led.grace[k], 2, k, None) for k in np.flatnonzero(led.payable & (led.grace < end))
+        ]
         for t, kind, k, amount in sorted(events, key=lambda e: (e[0], e[1], e[2])):
             if kind == 0:
                 led = led.accelerate(t)
@@ -474,23 +529,37 @@ class Ledger:
         m = len(idx)
         kinds = [k for k in owed for _ in idx] + list(self.ch_kind[ch])
         due = np.concatenate([np.tile(self.due[idx], len(owed)), self.ch_day[ch]])
-        amounts = np.concatenate([*owed.values(), self.ch_amt[ch] - self.ch_paid[ch]]).astype(np.int64)
+        amounts = np.concatenate([*owed.values(), self.ch_amt[ch] - self.ch_paid[ch]]).astype(
+            np.int64
+        )
         applied = np.zeros(len(amounts), dtype=np.int64)
         # Civil Code Art. 561: the costs of realising the claim first, in every order
         is_cost = np.zeros(len(kinds), dtype=bool)
-        is_cost[4 * m:] = self.ch_kind[ch] == "costs"
+        is_cost[4 * m :] = self.ch_kind[ch] == "costs"
         left = total
         if is_cost.any():
-            got_c, _ = allocate_minor(left, ["costs"] * int(is_cost.sum()), due[is_cost],
-                                      amounts[is_cost], ((("costs",),)), "class")
+            got_c, _ = allocate_minor(
+                left,
+                ["costs"] * int(is_cost.sum()),
+                due[is_cost],
+                amounts[is_cost],
+                ((("costs",),)),
+                "class",
+            )
             applied[is_cost] = got_c
             left -= int(got_c.sum())
         rest_sel = ~is_cost
-        got_r, _ = allocate_minor(left, [k for k, c in zip(kinds, is_cost, strict=True) if not c],
-                                  due[rest_sel], amounts[rest_sel], tm.order, tm.by)
+        got_r, _ = allocate_minor(
+            left,
+            [k for k, c in zip(kinds, is_cost, strict=True) if not c],
+            due[rest_sel],
+            amounts[rest_sel],
+            tm.order,
+            tm.by,
+        )
         applied[rest_sel] = got_r
         applied = applied.astype(object)
-        got = {k: applied[j * m:(j + 1) * m] for j, k in enumerate(owed)}
+        got = {k: applied[j * m : (j + 1) * m] for j, k in enumerate(owed)}
         den = tm.den
         settled = (got["penalty"] == pen_owed) & (got["penalty"] > 0)
         self.pen_n[idx] = np.where(settled, 0, self.pen_n[idx] - got["penalty"] * den)
@@ -501,15 +570,18 @@ class Ledger:
         self.i_paid[idx] += got["interest"]
         self.p_out[idx] -= got["principal"]
         self.p_paid[idx] += got["principal"]
-        on_charges = applied[4 * m:]
+        on_charges = applied[4 * m :]
         self.ch_paid[ch] += on_charges
         rest = total - int(applied.sum())
         row = {
-            "date": t, "amount": amount, "credit_in": credit_in,
+            "date": t,
+            "amount": amount,
+            "credit_in": credit_in,
             "costs": int(on_charges[self.ch_kind[ch] == "costs"].sum()),
             "fees": int(on_charges[self.ch_kind[ch] == "fees"].sum()),
             **{k: int(v.sum()) for k, v in got.items()},
-            "interest_ahead": 0, "principal_ahead": 0,
+            "interest_ahead": 0,
+            "principal_ahead": 0,
         }
         k = self.current(t)
         if rest > 0 and k < self.n:
@@ -575,7 +647,7 @@ class Ledger:
         left = balance - xp
         self.i_sched[k] = a + money.div_round((self.i_sched[k] - a) * left, balance)
         self.begin[k], self.acc0[k] = t, a
-        self.i_sched[k + 1:] = money.div_round(self.i_sched[k + 1:] * left, balance)
+        self.i_sched[k + 1 :] = money.div_round(self.i_sched[k + 1 :] * left, balance)
         self.i_full[k:] = self.i_sched[k:]
         new = money.apportion(self.p_out[k:], left, balance)
         self.p_paid[k:] += self.p_out[k:] - new
@@ -584,9 +656,26 @@ class Ledger:
         return rest, left
 
 
-def replay(*, start, due, interest, principal, terms: Terms, as_of, payments=(), charges=(),
-           interest_full=None, payable=None, accelerate=None, begin=None, accrued=None,
-           daily=None, penalty=None, compound=None, maturity=None) -> Ledger:
+def replay(
+    *,
+    start,
+    due,
+    interest,
+    principal,
+    terms: Terms,
+    as_of,
+    payments=(),
+    charges=(),
+    interest_full=None,
+    payable=None,
+    accelerate=None,
+    begin=None,
+    accrued=None,
+    daily=None,
+    penalty=None,
+    compound=None,
+    maturity=None,
+) -> Ledger:
     """Replay dated obligations against dated payments up to ``as_of``.
 
     The one entry point every figure of owed and paid comes from (loans, stated claims,
@@ -661,20 +750,30 @@ def replay(*, start, due, interest, principal, terms: Terms, as_of, payments=(),
         t=t0,
         due=due,
         grace=due + np.timedelta64(terms.grace_days, "D"),
-        begin=(np.concatenate([[t0], due[:-1]]) if begin is None else np.asarray(begin)
-               ).astype("datetime64[D]"),
+        begin=(np.concatenate([[t0], due[:-1]]) if begin is None else np.asarray(begin)).astype(
+            "datetime64[D]"
+        ),
         payable=pay_mask,
         i_sched=i_sched,
         i_full=i_full,
         p_due=p_due,
         p_out=p_due.copy(),
         cap=i_full - i_sched,
-        acc0=z(n) if accrued is None else _int_array(accrued), i_paid=z(n), p_paid=z(n), i_ahead=z(n), p_ahead=z(n),
+        acc0=z(n) if accrued is None else _int_array(accrued),
+        i_paid=z(n),
+        p_paid=z(n),
+        i_ahead=z(n),
+        p_ahead=z(n),
         pen_n=z(n) if penalty is None else _int_array(penalty) * terms.den,
-        comp_n=z(n) if compound is None else _int_array(compound) * terms.den, pen_wait_n=z(n), comp_wait_n=z(n),
-        pen_paid=z(n), comp_paid=z(n), waived=z(n),
+        comp_n=z(n) if compound is None else _int_array(compound) * terms.den,
+        pen_wait_n=z(n),
+        comp_wait_n=z(n),
+        pen_paid=z(n),
+        comp_paid=z(n),
+        waived=z(n),
         paid_on=np.where(pay_mask, _NAT, due).astype("datetime64[D]"),
-        short_unpaid=z(n), short_due=z(n),
+        short_unpaid=z(n),
+        short_due=z(n),
         ch_day=np.array([np.datetime64(d, "D") for d, _, _, _ in charges], dtype="datetime64[D]"),
         ch_kind=np.array([k for _, k, _, _ in charges], dtype=object),
         ch_amt=_int_array(a for _, _, a, _ in charges),
@@ -686,9 +785,17 @@ def replay(*, start, due, interest, principal, terms: Terms, as_of, payments=(),
     return led.run(as_of, payments, accelerate)
 
 
-def read_payments(items, start: _dt.date, as_of: _dt.date, units: int, *, name: str = "payments",
-                  since: str = "the start date", allowed: str | None = None,
-                  hint: str | None = None) -> tuple:
+def read_payments(
+    items,
+    start: _dt.date,
+    as_of: _dt.date,
+    units: int,
+    *,
+    name: str = "payments",
+    since: str = "the start date",
+    allowed: str | None = None,
+    hint: str | None = None,
+) -> tuple:
     """Dated amounts as ``((date, minor units), ...)``: the one rule for payments.
 
     Each date from ``start`` to ``as_of``; each amount >= 0 with at most the currency's
@@ -744,17 +851,23 @@ def read_payments(items, start: _dt.date, as_of: _dt.date, units: int, *, name: 
             raise InputError(f"{name}[{i}]", pair, "a pair (date, amount)")
         day = check_date(f"{name}[{i}].date", pair[0])
         if day < start:
-            raise InputError(f"{name}[{i}].date", day, allowed or f"a date on or after {since} {start}",
-                             hint)
+            raise InputError(
+                f"{name}[{i}].date", day, allowed or f"a date on or after {since} {start}", hint
+            )
         if day > as_of:
-            raise InputError(f"{name}[{i}].date", day, allowed or f"a date on or before as_of {as_of}")
+            raise InputError(
+                f"{name}[{i}].date", day, allowed or f"a date on or before as_of {as_of}"
+            )
         check_amount(f"{name}[{i}].amount", pair[1], allow_zero=True)
         minor = money.to_minor(pair[1], units, field=f"{name}[{i}].amount", exact=True)
         if minor > MAX_BATCH_MINOR:  # the replay's arrays are int64
-            raise InputError(f"{name}[{i}].amount", pair[1], f"an amount of at most {MAX_BATCH_MINOR:,} minor units")
+            raise InputError(
+                f"{name}[{i}].amount",
+                pair[1],
+                f"an amount of at most {MAX_BATCH_MINOR:,} minor units",
+            )
         out.append((day, minor))
     return tuple(out)
-
 
 
 def figures(led: Ledger, as_of) -> dict:
@@ -805,8 +918,20 @@ def figures(led: Ledger, as_of) -> dict:
     }
 
 
-def replay_many(*, start, due, interest, principal, penalty_rate, terms: Terms, as_of, pay_dates,
-                pay_amounts, interest_full=None, payable=None) -> dict:
+def replay_many(
+    *,
+    start,
+    due,
+    interest,
+    principal,
+    penalty_rate,
+    terms: Terms,
+    as_of,
+    pay_dates,
+    pay_amounts,
+    interest_full=None,
+    payable=None,
+) -> dict:
     """Many agreements replayed at once: the figures of :func:`figures` as arrays.
 
     The batch form of :func:`replay` for a case register: agreements in rows, instalments
@@ -864,10 +989,18 @@ def replay_many(*, start, due, interest, principal, penalty_rate, terms: Terms, 
     >>> out["penalty"].tolist(), out["principal"].tolist()
     ([0, 750], [0, 100000])
     """
-    if terms.overpayment != "next" or terms.rounding != "exact" or terms.switch is not None \
-            or (terms.compound and terms.compound_rate != "penalty"):
-        raise InputError("terms", terms, "overpayment 'next', accrual_rounding 'exact', compound "
-                         "interest at the penalty rate and no switch (replay the others one by one)")
+    if (
+        terms.overpayment != "next"
+        or terms.rounding != "exact"
+        or terms.switch is not None
+        or (terms.compound and terms.compound_rate != "penalty")
+    ):
+        raise InputError(
+            "terms",
+            terms,
+            "overpayment 'next', accrual_rounding 'exact', compound "
+            "interest at the penalty rate and no switch (replay the others one by one)",
+        )
     due = np.asarray(due, dtype="datetime64[D]")
     if due.ndim != 2:
         raise InputError("due", due.shape, "a 2-d array (agreements x instalments)")
@@ -876,13 +1009,20 @@ def replay_many(*, start, due, interest, principal, penalty_rate, terms: Terms, 
         raise InputError("due", "not increasing", "due dates strictly increasing along each row")
     start = np.asarray(start, dtype="datetime64[D]").reshape(b)
     i_s = np.asarray(interest, dtype=np.int64).reshape(b, n).copy()
-    i_f = i_s.copy() if interest_full is None else np.asarray(interest_full, dtype=np.int64).reshape(b, n)
+    i_f = (
+        i_s.copy()
+        if interest_full is None
+        else np.asarray(interest_full, dtype=np.int64).reshape(b, n)
+    )
     p_out = np.asarray(principal, dtype=np.int64).reshape(b, n).copy()
     pay_mask = np.ones((b, n), dtype=bool) if payable is None else np.asarray(payable, dtype=bool)
     dates = np.asarray(pay_dates, dtype="datetime64[D]").reshape(b, -1)
     amounts = np.asarray(pay_amounts, dtype=np.int64).reshape(b, -1)
-    order = np.argsort(np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.astype(np.int64)),
-                       axis=1, kind="stable")
+    order = np.argsort(
+        np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.astype(np.int64)),
+        axis=1,
+        kind="stable",
+    )
     dates = np.take_along_axis(dates, order, axis=1)
     amounts = np.take_along_axis(amounts, order, axis=1)
     rates = [Fraction(r) for r in penalty_rate]
@@ -892,7 +1032,9 @@ def replay_many(*, start, due, interest, principal, penalty_rate, terms: Terms, 
     end = np.datetime64(as_of, "D")
     horizon = int((end - start.min()).astype(np.int64)) + 1 if b else 1
     big = int(max(1, p_out.max(initial=0), i_s.max(initial=0))) * int(num.max(initial=1)) * horizon
-    dtype = np.int64 if big < 2**62 else object  # exact either way; object only if int64 could overflow
+    dtype = (
+        np.int64 if big < 2**62 else object
+    )  # exact either way; object only if int64 could overflow
     z = lambda: np.zeros((b, n), dtype=dtype)  # noqa: E731
     pen_n, comp_n, wpen, wcomp, i_paid = z(), z(), z(), z(), z()
     p_out = p_out.astype(dtype)
@@ -913,7 +1055,11 @@ def replay_many(*, start, due, interest, principal, penalty_rate, terms: Terms, 
         cols = sorted((j, cls[k][0], cls[k][1], kk) for j in range(n) for kk, k in enumerate(kinds))
         col_kind = np.array([c[3] for c in cols])
         col_row = np.array([c[0] for c in cols])
-    nxt = sorted((j, cls[k][0], cls[k][1], kk) for j in range(n) for kk, k in enumerate(("interest", "principal")))
+    nxt = sorted(
+        (j, cls[k][0], cls[k][1], kk)
+        for j in range(n)
+        for kk, k in enumerate(("interest", "principal"))
+    )
     nxt_kind = np.array([c[3] for c in nxt])
     nxt_row = np.array([c[0] for c in nxt])
 
@@ -952,7 +1098,12 @@ def replay_many(*, start, due, interest, principal, penalty_rate, terms: Terms, 
         due_now = due <= tt[:, None]
         pen_owed = np.where(due_now, money.div_round(pen_n, den, nonneg=True), 0)
         comp_owed = np.where(due_now, money.div_round(comp_n, den, nonneg=True), 0)
-        owed = [pen_owed, comp_owed, np.where(due_now, i_s - i_paid, 0), np.where(due_now, p_out, 0)]
+        owed = [
+            pen_owed,
+            comp_owed,
+            np.where(due_now, i_s - i_paid, 0),
+            np.where(due_now, p_out, 0),
+        ]
         amount = np.where(act, amounts[:, e].astype(dtype) + credit, 0)
         (g_pen, g_comp, g_int, g_prin), used = allocate(owed, col_kind, col_row, amount)
         pen_n = np.where((g_pen == pen_owed) & (g_pen > 0), 0, pen_n - g_pen * den)
@@ -961,8 +1112,9 @@ def replay_many(*, start, due, interest, principal, penalty_rate, terms: Terms, 
         p_out = p_out - g_prin
         rest = amount - used
         future = ~due_now
-        (f_int, f_prin), used2 = allocate([np.where(future, i_s - i_paid, 0), np.where(future, p_out, 0)],
-                                          nxt_kind, nxt_row, rest)
+        (f_int, f_prin), used2 = allocate(
+            [np.where(future, i_s - i_paid, 0), np.where(future, p_out, 0)], nxt_kind, nxt_row, rest
+        )
         i_paid = i_paid + f_int
         p_out = p_out - f_prin
         credit = np.where(act, rest - used2, credit)
@@ -984,7 +1136,9 @@ def replay_many(*, start, due, interest, principal, penalty_rate, terms: Terms, 
     span = (due[rows, k] - begin[rows, k]).astype(np.int64)
     gone = (end - begin[rows, k]).astype(np.int64)
     full = i_f[rows, k].astype(dtype)
-    acc = np.where(span > 0, money.div_round(full * gone, np.maximum(span, 1).astype(dtype), nonneg=True), full)
+    acc = np.where(
+        span > 0, money.div_round(full * gone, np.maximum(span, 1).astype(dtype), nonneg=True), full
+    )
     cur = np.where(has_k, acc - i_paid[rows, k], 0)
     i_out[rows[has_k], k[has_k]] = cur[has_k]
     return {

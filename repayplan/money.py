@@ -35,9 +35,26 @@ __all__ = [
 
 #: Minor units of the currencies repayplan knows (ISO 4217).
 CURRENCIES: dict[str, int] = {
-    "CNY": 2, "USD": 2, "EUR": 2, "GBP": 2, "HKD": 2, "CAD": 2, "AUD": 2, "SGD": 2,
-    "CHF": 2, "TWD": 2, "MOP": 2, "NZD": 2, "INR": 2, "THB": 2, "MYR": 2, "RUB": 2,
-    "JPY": 0, "KRW": 0, "VND": 0, "IDR": 2,
+    "CNY": 2,
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "HKD": 2,
+    "CAD": 2,
+    "AUD": 2,
+    "SGD": 2,
+    "CHF": 2,
+    "TWD": 2,
+    "MOP": 2,
+    "NZD": 2,
+    "INR": 2,
+    "THB": 2,
+    "MYR": 2,
+    "RUB": 2,
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "IDR": 2,
 }
 
 #: The rounding modes for money, as :mod:`decimal` defines them: ``"half_up"`` (ties away
@@ -64,7 +81,9 @@ def minor_units_for(currency: str = "CNY", minor_units: int | None = None) -> in
     (2, 0, 0)
     """
     if not isinstance(currency, str) or currency.upper() not in CURRENCIES:
-        raise InputError("currency", currency, "an ISO code, one of " + ", ".join(sorted(CURRENCIES)))
+        raise InputError(
+            "currency", currency, "an ISO code, one of " + ", ".join(sorted(CURRENCIES))
+        )
     if minor_units is not None:
         return check_int("minor_units", minor_units, low=0, high=6)
     return CURRENCIES[currency.upper()]
@@ -86,13 +105,17 @@ def rounding_modes(rounding) -> dict[str, str]:
     if isinstance(rounding, Mapping):
         unknown = set(rounding) - {"payment", "interest"}
         if unknown:
-            raise InputError("rounding", dict(rounding), "a mode or a mapping with keys 'payment' and 'interest'")
+            raise InputError(
+                "rounding", dict(rounding), "a mode or a mapping with keys 'payment' and 'interest'"
+            )
         out = {"payment": "half_up", "interest": "half_up"}
         for key, mode in rounding.items():
             check_choice(f"rounding[{key!r}]", mode, ROUNDING_MODES)
             out[key] = mode
         return out
-    raise InputError("rounding", rounding, "one of " + ", ".join(map(repr, ROUNDING_MODES)) + " or a mapping")
+    raise InputError(
+        "rounding", rounding, "one of " + ", ".join(map(repr, ROUNDING_MODES)) + " or a mapping"
+    )
 
 
 def div_round(num, den, mode: str = "half_up", *, nonneg: bool = False):
@@ -144,7 +167,9 @@ def div_round(num, den, mode: str = "half_up", *, nonneg: bool = False):
     return -q if neg else q
 
 
-def to_minor(amount, units: int = 2, mode: str = "half_up", *, field: str = "amount", exact: bool = False) -> int:
+def to_minor(
+    amount, units: int = 2, mode: str = "half_up", *, field: str = "amount", exact: bool = False
+) -> int:
     """An amount (Decimal, int, str, float read by its repr) as integer minor units.
 
     With ``exact=True`` an amount with more decimals than the currency has is an error
@@ -173,7 +198,11 @@ def from_minor(minor, units: int = 2) -> Decimal:
     >>> from_minor(59955), from_minor(-5, 2), from_minor(7, 0)
     (Decimal('599.55'), Decimal('-0.05'), Decimal('7'))
     """
-    if isinstance(minor, (bool, np.bool_)) or not isinstance(minor, (int, np.integer)) or int(minor).bit_length() > 256:
+    if (
+        isinstance(minor, (bool, np.bool_))
+        or not isinstance(minor, (int, np.integer))
+        or int(minor).bit_length() > 256
+    ):
         raise InputError("minor", minor, "a whole number of minor units")
     return Decimal(int(minor)).scaleb(-_check_units(units))
 
@@ -204,7 +233,9 @@ def decimals_array(minor: np.ndarray, units: int = 2) -> np.ndarray:
     """
     flat = np.asarray(minor).ravel()
     out = np.empty(flat.shape, dtype=object)
-    vals = flat.astype(np.int64).tolist() if flat.dtype != object else [int(v) for v in flat.tolist()]
+    vals = (
+        flat.astype(np.int64).tolist() if flat.dtype != object else [int(v) for v in flat.tolist()]
+    )
     out[:] = [d.scaleb(-units) for d in map(Decimal, vals)]
     return out.reshape(np.shape(minor))
 
@@ -223,7 +254,6 @@ def quantize(amount: Decimal, units: int = 2, mode: str = "half_up") -> Decimal:
     with localcontext() as ctx:  # enough digits for any amount as_decimal lets through
         ctx.prec = max(28, amount.adjusted() + units + 4)
         return amount.quantize(Decimal(1).scaleb(-units), rounding=_DECIMAL_MODES[mode])
-
 
 
 def object_ints(values) -> np.ndarray:
@@ -293,7 +323,7 @@ def grouped(amount) -> str:
     from ._validate import as_decimal
 
     d = as_decimal("amount", amount)
-    exponent = d.as_tuple().exponent     # an int: as_decimal refuses NaN and infinities
+    exponent = d.as_tuple().exponent  # an int: as_decimal refuses NaN and infinities
     if d == d.to_integral_value() and isinstance(exponent, int) and exponent >= 0:
         return f"{int(d):,}"
     return f"{d:,f}"

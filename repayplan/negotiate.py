@@ -73,21 +73,55 @@ if TYPE_CHECKING:
     from .cashflow import CashFlow
     from .claim import Claim
 
-__all__ = ["Range", "SearchSpace", "Constraints", "Waterfall", "Negotiation", "negotiate", "score", "OBJECTIVES"]
+__all__ = [
+    "Range",
+    "SearchSpace",
+    "Constraints",
+    "Waterfall",
+    "Negotiation",
+    "negotiate",
+    "score",
+    "OBJECTIVES",
+]
 
 #: What :func:`negotiate` optimises: ``"nash"`` (the Nash bargaining product of the creditor's
 #: gain over enforcement and the borrower's saving), ``"creditor"`` (the creditor's expected
 #: NPV), ``"borrower"`` (the lightest burden) and ``"waterfall"`` (the first step of the
 #: modification waterfall that meets its target); see the module docstring for the equations.
 OBJECTIVES = ("nash", "creditor", "borrower", "waterfall")
-_CONTINUOUS_OK = {"annual_rate", "penalty_waiver", "interest_waiver", "haircut", "down_payment", "balloon",
-                  "step_up", "settlement_discount"}
+_CONTINUOUS_OK = {
+    "annual_rate",
+    "penalty_waiver",
+    "interest_waiver",
+    "haircut",
+    "down_payment",
+    "balloon",
+    "step_up",
+    "settlement_discount",
+}
 _INTEGER_DIMS = {"term", "grace", "settlement_by"}
 _PLAN_FIELDS = tuple(f.name for f in dataclasses.fields(Plan) if f.name != "name")
 #: What :func:`repayplan.rules.check` reads of a plan (see ``rules._Context.build``).
-_RULE_FIELDS = ("annual_rate", "penalty_rate", "signed", "contract_date", "term", "is_settlement", "settlement_by",
-                "frequency", "product", "kind", "rules", "periods", "total", "as_of", "overdue_principal", "start",
-                "maturity", "term_months")
+_RULE_FIELDS = (
+    "annual_rate",
+    "penalty_rate",
+    "signed",
+    "contract_date",
+    "term",
+    "is_settlement",
+    "settlement_by",
+    "frequency",
+    "product",
+    "kind",
+    "rules",
+    "periods",
+    "total",
+    "as_of",
+    "overdue_principal",
+    "start",
+    "maturity",
+    "term_months",
+)
 
 
 def _to_cents(v: float) -> float:
@@ -155,13 +189,21 @@ class SearchSpace:
         self.dims: dict[str, list | Range] = {}
         for name, values in dims.items():
             if name not in OPTION_NAMES:
-                raise InputError(f"space.{name}", values, "a Plan option: " + ", ".join(OPTION_NAMES))
+                raise InputError(
+                    f"space.{name}", values, "a Plan option: " + ", ".join(OPTION_NAMES)
+                )
             if isinstance(values, Range):
                 if name not in _CONTINUOUS_OK:
-                    raise InputError(f"space.{name}", values, "a list of values (this option is not continuous)")
+                    raise InputError(
+                        f"space.{name}", values, "a list of values (this option is not continuous)"
+                    )
                 self.dims[name] = values
             else:
-                vals = list(values) if isinstance(values, (Sequence, np.ndarray)) and not isinstance(values, str) else [values]
+                vals = (
+                    list(values)
+                    if isinstance(values, (Sequence, np.ndarray)) and not isinstance(values, str)
+                    else [values]
+                )
                 if not vals:
                     raise InputError(f"space.{name}", values, "at least one value")
                 self.dims[name] = vals
@@ -239,8 +281,12 @@ class SearchSpace:
                     v = int(round(float(as_decimal(f"point[{k!r}]", v))))
                 except (TypeError, ValueError, OverflowError):
                     raise InputError(f"point[{k!r}]", v, "a number of months") from None
-            if k == "down_payment" and isinstance(v, (float, np.floating)) and math.isfinite(v) and abs(
-                    float(v)) < 1e15:  # larger ones are refused by the Plan, as typed
+            if (
+                k == "down_payment"
+                and isinstance(v, (float, np.floating))
+                and math.isfinite(v)
+                and abs(float(v)) < 1e15
+            ):  # larger ones are refused by the Plan, as typed
                 v = _to_cents(float(v))
             values[k] = v
         if isinstance(values.get("seasonal"), list):
@@ -385,10 +431,15 @@ class Constraints:
                     raise InputError(name, value, "a ratio >= 0")
                 object.__setattr__(self, name, v)
         if self.max_default_probability is not None:
-            object.__setattr__(self, "max_default_probability",
-                               check_fraction("max_default_probability", self.max_default_probability))
+            object.__setattr__(
+                self,
+                "max_default_probability",
+                check_fraction("max_default_probability", self.max_default_probability),
+            )
         if self.max_term is not None:
-            object.__setattr__(self, "max_term", check_int("max_term", self.max_term, low=1, high=1200))
+            object.__setattr__(
+                self, "max_term", check_int("max_term", self.max_term, low=1, high=1200)
+            )
         object.__setattr__(self, "min_margin", float(as_decimal("min_margin", self.min_margin)))
         if self.max_burden is not None:
             object.__setattr__(self, "max_burden", float(as_decimal("max_burden", self.max_burden)))
@@ -430,14 +481,18 @@ class Constraints:
         contract = float(claim.annual_rate)
         floor = float(creditor.discount_rate) if creditor is not None else 0.0
         try:
-            rs_floor = getattr(rules.get(getattr(claim, "rules", None) or "generic"), "rate_floor", None)
+            rs_floor = getattr(
+                rules.get(getattr(claim, "rules", None) or "generic"), "rate_floor", None
+            )
         except InputError:
             rs_floor = None
         if rs_floor is not None:
             floor = max(floor, float(rs_floor))
         return min(contract, floor)
 
-    def checks(self, frame: pd.DataFrame, hard: np.ndarray, *, claim=None, creditor=None) -> dict[str, np.ndarray]:
+    def checks(
+        self, frame: pd.DataFrame, hard: np.ndarray, *, claim=None, creditor=None
+    ) -> dict[str, np.ndarray]:
         """One boolean array per constraint: does each plan meet it?
 
         Parameters
@@ -472,7 +527,9 @@ class Constraints:
         if self.min_dscr_p5 is not None and annual:
             out["min_dscr_p5"] = frame["dscr_p5"].to_numpy() >= self.min_dscr_p5
         if self.max_default_probability is not None:
-            out["max_default_probability"] = frame["default_probability"].to_numpy() <= self.max_default_probability + 1e-12
+            out["max_default_probability"] = (
+                frame["default_probability"].to_numpy() <= self.max_default_probability + 1e-12
+            )
         if self.max_term is not None:
             out["max_term"] = frame["term"].to_numpy() <= self.max_term
         out["min_margin"] = frame["margin"].to_numpy() >= self.min_margin
@@ -482,8 +539,12 @@ class Constraints:
             out["cash_at_hand"] = frame["upfront_shortfall"].to_numpy() <= 0
         if claim is not None and "plan" in frame.columns:
             floor = self.rate_floor(claim, creditor)
-            rate = np.array([float(claim.annual_rate) if p.annual_rate is None else p.annual_rate
-                             for p in frame["plan"]])
+            rate = np.array(
+                [
+                    float(claim.annual_rate) if p.annual_rate is None else p.annual_rate
+                    for p in frame["plan"]
+                ]
+            )
             out["min_rate"] = rate >= floor - 1e-12
         if self.hard_rules:
             out["hard_rules"] = ~hard
@@ -501,7 +562,11 @@ class Constraints:
         """
         lang = check_choice("lang", lang, ("en", "zh"))
         if lang == "zh":
-            floor = "债权人的资金成本（不高于合同利率）" if self.min_rate is None else f"{self.min_rate:.3%}"
+            floor = (
+                "债权人的资金成本（不高于合同利率）"
+                if self.min_rate is None
+                else f"{self.min_rate:.3%}"
+            )
             words = {
                 "min_dscr": f"按平均现金计最弱计划年度的 DSCR 不低于 {self.min_dscr}",
                 "min_dscr_p5": f"压力 DSCR（最弱计划年度，5%分位现金）不低于 {self.min_dscr_p5}",
@@ -514,8 +579,11 @@ class Constraints:
                 "min_rate": f"利率不低于{floor}",
             }
         else:
-            floor = "the creditor's cost of funds (at most the contract rate)" if self.min_rate is None \
+            floor = (
+                "the creditor's cost of funds (at most the contract rate)"
+                if self.min_rate is None
                 else f"{self.min_rate:.3%}"
+            )
             words = {
                 "min_dscr": f"DSCR (lowest plan year, mean cash) of at least {self.min_dscr}",
                 "min_dscr_p5": f"stress DSCR (lowest plan year, 5th percentile) of at least {self.min_dscr_p5}",
@@ -550,9 +618,16 @@ class Constraints:
         return text + f" (it reaches {_num(value)})"
 
 
-_CONSTRAINT_METRIC = {"min_dscr": "dscr", "min_dscr_p5": "dscr_p5", "max_default_probability": "default_probability",
-                      "max_term": "term", "min_margin": "margin", "max_burden": "burden",
-                      "cash_at_hand": "upfront_shortfall", "min_rate": "rate"}
+_CONSTRAINT_METRIC = {
+    "min_dscr": "dscr",
+    "min_dscr_p5": "dscr_p5",
+    "max_default_probability": "default_probability",
+    "max_term": "term",
+    "min_margin": "margin",
+    "max_burden": "burden",
+    "cash_at_hand": "upfront_shortfall",
+    "min_rate": "rate",
+}
 
 
 @dataclass(frozen=True)
@@ -627,15 +702,21 @@ class Waterfall:
         if self.target == "ratio" and self.value <= 0:
             raise InputError("value", self.value, "a payment-to-cash ratio > 0")
         if self.base_term is not None:
-            object.__setattr__(self, "base_term", check_int("base_term", self.base_term, low=1, high=1200))
+            object.__setattr__(
+                self, "base_term", check_int("base_term", self.base_term, low=1, high=1200)
+            )
         object.__setattr__(self, "max_term", check_int("max_term", self.max_term, low=1, high=1200))
         object.__setattr__(self, "max_balloon", check_fraction("max_balloon", self.max_balloon))
         if self.max_balloon >= 1:  # else the last step's plan would fail, naming its balloon
             raise InputError("max_balloon", self.max_balloon, "a fraction from 0 to below 1")
         # a step of 0 would loop for ever: each step must move
-        object.__setattr__(self, "rate_step", float(check_rate("rate_step", self.rate_step, low_open=True)))
+        object.__setattr__(
+            self, "rate_step", float(check_rate("rate_step", self.rate_step, low_open=True))
+        )
         object.__setattr__(self, "rate_floor", float(check_rate("rate_floor", self.rate_floor)))
-        object.__setattr__(self, "term_step", check_int("term_step", self.term_step, low=1, high=1200))
+        object.__setattr__(
+            self, "term_step", check_int("term_step", self.term_step, low=1, high=1200)
+        )
         step = check_fraction("balloon_step", self.balloon_step)
         if step <= 0:
             raise InputError("balloon_step", self.balloon_step, "a fraction > 0 and <= 1")
@@ -827,12 +908,18 @@ class Negotiation:
             why = (why[0].upper() + why[1:] + (": " if lang == "en" else "：")) if why else ""
             text = explain_plan(row["plan"], row, lang)
             lines.append(f"{i}. {why}{text[0].lower() + text[1:] if why else text}")
-            if self.concessions is not None and name in self.concessions.index.get_level_values("candidate"):
+            if self.concessions is not None and name in self.concessions.index.get_level_values(
+                "candidate"
+            ):
                 for c, cost in self.concessions.xs(name, level="candidate").iterrows():
                     lines.append("   " + explain_concession(str(c), cost, lang))
         if self.steps:
-            lines.append(t["waterfall_steps"] + "; ".join(f"{name} ({t['meets'] if ok else t['misses']})"
-                                                          for name, ok in self.steps))
+            lines.append(
+                t["waterfall_steps"]
+                + "; ".join(
+                    f"{name} ({t['meets'] if ok else t['misses']})" for name, ok in self.steps
+                )
+            )
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -851,7 +938,9 @@ _OBJECTIVE_TEXT = {
         "creditor": "the creditor's expected NPV, within the borrower constraints",
         "borrower": "the lightest burden on the borrower, within the creditor's floor",
         "waterfall": "the modification waterfall, first step meeting the target",
-        "objective": "Objective: {}.", "waterfall_steps": "Waterfall: ", "meets": "meets the target",
+        "objective": "Objective: {}.",
+        "waterfall_steps": "Waterfall: ",
+        "meets": "meets the target",
         "misses": "misses the target",
     },
     "zh": {
@@ -859,29 +948,60 @@ _OBJECTIVE_TEXT = {
         "creditor": "在借款人约束内使债权人预期净现值最大",
         "borrower": "在债权人底线内使借款人负担最轻",
         "waterfall": "贷款修改瀑布法，取第一个达到目标的步骤",
-        "objective": "目标：{}。", "waterfall_steps": "瀑布法：", "meets": "达到目标", "misses": "未达目标",
+        "objective": "目标：{}。",
+        "waterfall_steps": "瀑布法：",
+        "meets": "达到目标",
+        "misses": "未达目标",
     },
 }
 
 _EXPLAIN = {
-    "en": ("DSCR {:.2f} in the weakest plan year on mean cash ({:.2f} at the 5th percentile)",
-           "probability of default {}",
-           "creditor recovers {:.0%} of the claim in expectation against {:.0%} through enforcement", "; ", "."),
-    "zh": ("均值现金流下最弱计划年度偿债覆盖率{:.2f}（5%分位{:.2f}）", "违约概率{}",
-           "债权人预期回收债权的{:.0%}，强制执行仅回收{:.0%}", "；", "。"),
+    "en": (
+        "DSCR {:.2f} in the weakest plan year on mean cash ({:.2f} at the 5th percentile)",
+        "probability of default {}",
+        "creditor recovers {:.0%} of the claim in expectation against {:.0%} through enforcement",
+        "; ",
+        ".",
+    ),
+    "zh": (
+        "均值现金流下最弱计划年度偿债覆盖率{:.2f}（5%分位{:.2f}）",
+        "违约概率{}",
+        "债权人预期回收债权的{:.0%}，强制执行仅回收{:.0%}",
+        "；",
+        "。",
+    ),
 }
 
 
-_REASON_TEXT = {"en": {}, "zh": {"best by the objective": "目标最优",
-                                 "next best by the objective, a different structure": "结构不同的次优方案"}}
+_REASON_TEXT = {
+    "en": {},
+    "zh": {
+        "best by the objective": "目标最优",
+        "next best by the objective, a different structure": "结构不同的次优方案",
+    },
+}
 
 _CONCESSION_NAMES = {
-    "en": {"rate_cut": "the rate cut", "penalty_waiver": "the penalty-interest waiver",
-           "interest_waiver": "the interest waiver", "haircut": "the haircut",
-           "settlement_discount": "the settlement discount", "grace": "the grace period",
-           "extra_term": "the extra term", "balloon": "the balloon"},
-    "zh": {"rate_cut": "降低利率", "penalty_waiver": "减免罚息", "interest_waiver": "减免利息", "haircut": "减免本金",
-           "settlement_discount": "和解折让", "grace": "宽限期", "extra_term": "延长期限", "balloon": "尾款"},
+    "en": {
+        "rate_cut": "the rate cut",
+        "penalty_waiver": "the penalty-interest waiver",
+        "interest_waiver": "the interest waiver",
+        "haircut": "the haircut",
+        "settlement_discount": "the settlement discount",
+        "grace": "the grace period",
+        "extra_term": "the extra term",
+        "balloon": "the balloon",
+    },
+    "zh": {
+        "rate_cut": "降低利率",
+        "penalty_waiver": "减免罚息",
+        "interest_waiver": "减免利息",
+        "haircut": "减免本金",
+        "settlement_discount": "和解折让",
+        "grace": "宽限期",
+        "extra_term": "延长期限",
+        "balloon": "尾款",
+    },
 }
 
 
@@ -899,8 +1019,11 @@ def explain_concession(name: str, cost, lang: str = "en") -> str:
         give = f"银行让出预期价值{c:,.0f}" if c >= 0 else f"银行因此多得预期价值{-c:,.0f}"
         text = f"{label}：{give}，借款人节省{b:,.0f}；违约概率降低{dpd:.3g}个百分点"
         return text + ("——纯属利益转移" if cost["transfer"] else "")
-    give = f"the bank gives up {c:,.0f} of expected value" if c >= 0 else \
-        f"the bank gains {-c:,.0f} of expected value by it"
+    give = (
+        f"the bank gives up {c:,.0f} of expected value"
+        if c >= 0
+        else f"the bank gains {-c:,.0f} of expected value by it"
+    )
     text = f"{label}: {give}, the borrower saves {b:,.0f}; it lowers the probability of default by {dpd:.3g} points"
     return text + (" — a transfer that buys nothing" if cost["transfer"] else "")
 
@@ -911,19 +1034,36 @@ def explain_plan(plan: Plan, row, lang: str = "en") -> str:
 
     dscr, pd_text, rec_text, sep, end = _EXPLAIN[check_choice("lang", lang, tuple(_EXPLAIN))]
     text = plan.describe(lang)
-    enf = row["enforcement_npv"] / float(row["claim_total"]) if "claim_total" in row else float("nan")
-    bits = [text[0].upper() + text[1:],
-            dscr.format(row["dscr"], row["dscr_p5"]),
-            pd_text.format(format_probability(row["default_probability"])),
-            rec_text.format(row["recovery_rate"], enf)]
+    enf = (
+        row["enforcement_npv"] / float(row["claim_total"]) if "claim_total" in row else float("nan")
+    )
+    bits = [
+        text[0].upper() + text[1:],
+        dscr.format(row["dscr"], row["dscr_p5"]),
+        pd_text.format(format_probability(row["default_probability"])),
+        rec_text.format(row["recovery_rate"], enf),
+    ]
     return sep.join(bits) + end
 
 
 # --------------------------------------------------------------------------------------
-def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, constraints: Constraints | None = None,
-              objective: str = "nash", rules=None, seed=None, beta: float = 0.5, borrower: Borrower | None = None,
-              waterfall: Waterfall | None = None, progress: Callable[[int, int], None] | None = None,
-              max_plans: int = 20_000, refine: bool = True) -> Negotiation:
+def negotiate(
+    claim,
+    cashflow,
+    creditor,
+    *,
+    space: SearchSpace | None = None,
+    constraints: Constraints | None = None,
+    objective: str = "nash",
+    rules=None,
+    seed=None,
+    beta: float = 0.5,
+    borrower: Borrower | None = None,
+    waterfall: Waterfall | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    max_plans: int = 20_000,
+    refine: bool = True,
+) -> Negotiation:
     """Find the plans worth offering.
 
     Parameters
@@ -1005,7 +1145,9 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
     if rules is not None:
         claim = claim.replace(rules=rules) if getattr(claim, "rules", None) is not rules else claim
     if objective == "waterfall":
-        return _waterfall(claim, cashflow, creditor, borrower, constraints, waterfall or Waterfall(), progress)
+        return _waterfall(
+            claim, cashflow, creditor, borrower, constraints, waterfall or Waterfall(), progress
+        )
     space = SearchSpace.default(claim, cashflow) if space is None else space
     if space.size > ENUMERATED_POINTS:
         plans = _sample_plans(space, max_plans, seed)
@@ -1028,9 +1170,20 @@ def negotiate(claim, cashflow, creditor, *, space: SearchSpace | None = None, co
     candidates, costs, frame = _judged_shortlist(ctx, frame)
     feasible = frame[frame["feasible"]]
     best = candidates.pop("search_plan").iloc[0]
-    return Negotiation(best=best, candidates=candidates, frontier=pareto_frontier(feasible),
-                       evaluated=frame, objective=objective, claim=claim, constraints=constraints, beta=beta,
-                       cashflow=cashflow, creditor=creditor, borrower=borrower, concessions=costs)
+    return Negotiation(
+        best=best,
+        candidates=candidates,
+        frontier=pareto_frontier(feasible),
+        evaluated=frame,
+        objective=objective,
+        claim=claim,
+        constraints=constraints,
+        beta=beta,
+        cashflow=cashflow,
+        creditor=creditor,
+        borrower=borrower,
+        concessions=costs,
+    )
 
 
 def _with_waterfall(ctx: SearchContext, frame: pd.DataFrame, cashflow):
@@ -1046,7 +1199,9 @@ def _with_waterfall(ctx: SearchContext, frame: pd.DataFrame, cashflow):
         return frame, None
     if not meets.any():
         return frame, None
-    plan = plans[int(np.argmax(meets))]  # the first step that meets the target: the waterfall's result
+    plan = plans[
+        int(np.argmax(meets))
+    ]  # the first step that meets the target: the waterfall's result
     if any(p == plan for p in frame["plan"]):
         return frame, plan
     return pd.concat([frame, ctx.evaluate([plan])], ignore_index=True), plan
@@ -1068,7 +1223,9 @@ def _rank(frame: pd.DataFrame, claim, counts: dict | None = None) -> pd.DataFram
     feasible["concessions"] = n
     obj = feasible["objective"].to_numpy(dtype=float)
     feasible["_key"] = np.where(np.isfinite(obj), np.round(obj, 9), obj)
-    return feasible.sort_values(["_key", "concessions"], ascending=[False, True], kind="stable").drop(columns="_key")
+    return feasible.sort_values(
+        ["_key", "concessions"], ascending=[False, True], kind="stable"
+    ).drop(columns="_key")
 
 
 def _judged_shortlist(ctx: SearchContext, frame: pd.DataFrame):
@@ -1089,22 +1246,37 @@ def _judged_shortlist(ctx: SearchContext, frame: pd.DataFrame):
         ranked = _rank(frame, ctx.claim, counts)
         if seen_transfer:
             ranked = ranked[[p.replace(name="") not in seen_transfer for p in ranked["plan"]]]
-        candidates = _shortlist(ranked, None, claim=ctx.claim, waterfall=getattr(ctx, "waterfall_plan", None))
+        candidates = _shortlist(
+            ranked, None, claim=ctx.claim, waterfall=getattr(ctx, "waterfall_plan", None)
+        )
         items = list(zip(candidates.index, candidates["plan"], strict=True))
         costs = cost_concessions(items, judge)
         if ctx.objective != "creditor" or costs.empty or not costs["transfer"].any():
             break
         tr = costs[costs["transfer"]]
         owners = {name: plan for name, plan in items}
-        seen_transfer |= {owners[c].replace(name="") for c in tr.index.get_level_values("candidate")}
+        seen_transfer |= {
+            owners[c].replace(name="") for c in tr.index.get_level_values("candidate")
+        }
         # the plans without the transfers: all the transfers of a candidate withdrawn together
         better = []
         for cand, rows in tr.groupby(level="candidate", sort=False):
             plan = owners[cand]
             for _, row in rows.iterrows():
-                changes = {k: getattr(row["plan_without"], k) for k in ("annual_rate", "penalty_waiver",
-                           "interest_waiver", "haircut", "settlement_discount", "grace", "term", "balloon")
-                           if getattr(row["plan_without"], k) != getattr(plan, k)}
+                changes = {
+                    k: getattr(row["plan_without"], k)
+                    for k in (
+                        "annual_rate",
+                        "penalty_waiver",
+                        "interest_waiver",
+                        "haircut",
+                        "settlement_discount",
+                        "grace",
+                        "term",
+                        "balloon",
+                    )
+                    if getattr(row["plan_without"], k) != getattr(plan, k)
+                }
                 try:
                     plan = plan.replace(**changes)
                 except InputError:
@@ -1146,12 +1318,22 @@ class SearchContext:
     """
 
     def __init__(self, claim, cashflow, creditor, borrower, constraints, objective, beta, progress):
-        self.claim, self.cashflow, self.creditor, self.borrower = claim, cashflow, creditor, borrower
-        self.constraints, self.objective, self.beta, self.progress = constraints, objective, beta, progress
+        self.claim, self.cashflow, self.creditor, self.borrower = (
+            claim,
+            cashflow,
+            creditor,
+            borrower,
+        )
+        self.constraints, self.objective, self.beta, self.progress = (
+            constraints,
+            objective,
+            beta,
+            progress,
+        )
         self.done = 0
-        self.waterfall_plan = None            # the waterfall's result, once the search has run it
-        self.seen: dict = {}                  # plan key -> (batch, row) of the plans evaluated
-        self._frames: list = []               # the evaluated batches
+        self.waterfall_plan = None  # the waterfall's result, once the search has run it
+        self.seen: dict = {}  # plan key -> (batch, row) of the plans evaluated
+        self._frames: list = []  # the evaluated batches
         self._hard: dict = {}
 
     @staticmethod
@@ -1206,10 +1388,19 @@ class SearchContext:
         return np.array(out, dtype=bool)
 
     def _evaluate(self, part) -> pd.DataFrame:
-        f = evaluate(part, self.claim, self.cashflow, self.creditor, borrower=self.borrower, check_rules=False)
+        f = evaluate(
+            part,
+            self.claim,
+            self.cashflow,
+            self.creditor,
+            borrower=self.borrower,
+            check_rules=False,
+        )
         f = f.reset_index(drop=True)
         f["plan"] = part
-        f["rate"] = [float(self.claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in part]
+        f["rate"] = [
+            float(self.claim.annual_rate) if p.annual_rate is None else p.annual_rate for p in part
+        ]
         hard = self.hard(part) if self.constraints.hard_rules else np.zeros(len(part), bool)
         checks = self.constraints.checks(f, hard, claim=self.claim, creditor=self.creditor)
         f["hard_rule"] = hard
@@ -1246,10 +1437,13 @@ def score(frame: pd.DataFrame, objective: str = "nash", beta: float = 0.5) -> np
         raise InputError("frame", frame, "the DataFrame of evaluate()")
     beta = check_fraction("beta", beta)
     need = {"creditor": ["expected_npv"], "borrower": ["burden"]}.get(
-        objective, ["expected_npv", "enforcement_npv", "borrower_alternative", "borrower_cost"])
+        objective, ["expected_npv", "enforcement_npv", "borrower_alternative", "borrower_cost"]
+    )
     missing = [c for c in need if c not in frame.columns]
     if missing:
-        raise InputError("frame", f"columns {list(frame.columns)[:8]}", f"a frame of evaluate() with {missing}")
+        raise InputError(
+            "frame", f"columns {list(frame.columns)[:8]}", f"a frame of evaluate() with {missing}"
+        )
     if objective == "creditor":
         return frame["expected_npv"].to_numpy()
     if objective == "borrower":
@@ -1264,10 +1458,15 @@ def score(frame: pd.DataFrame, objective: str = "nash", beta: float = 0.5) -> np
 def has_hard_finding(plan, claim) -> bool:
     from . import rules
 
-    return any(getattr(f, "hard", False) or getattr(f, "severity", "") == "error" for f in rules.check(plan, claim))
+    return any(
+        getattr(f, "hard", False) or getattr(f, "severity", "") == "error"
+        for f in rules.check(plan, claim)
+    )
 
 
-def _refine(ctx: SearchContext, space: SearchSpace, frame: pd.DataFrame, rounds: int = 4, starts: int = 3) -> pd.DataFrame:
+def _refine(
+    ctx: SearchContext, space: SearchSpace, frame: pd.DataFrame, rounds: int = 4, starts: int = 3
+) -> pd.DataFrame:
     """Refine the continuous dimensions around the best feasible grid points.
 
     A shrinking local grid (3 points a dimension, half the spacing each round), then
@@ -1290,7 +1489,11 @@ def _refine(ctx: SearchContext, space: SearchSpace, frame: pd.DataFrame, rounds:
             axes = []
             for k in names:
                 c = getattr(center, k) or 0.0
-                axes.append(sorted({min(cont[k].high, max(cont[k].low, c + d * step[k])) for d in (-1, 0, 1)}))
+                axes.append(
+                    sorted(
+                        {min(cont[k].high, max(cont[k].low, c + d * step[k])) for d in (-1, 0, 1)}
+                    )
+                )
             cands = []
             for combo in itertools.product(*axes):
                 p = _variant(center, dict(zip(names, combo, strict=True)))
@@ -1318,7 +1521,13 @@ def _refine(ctx: SearchContext, space: SearchSpace, frame: pd.DataFrame, rounds:
             return -val if (f["feasible"].iloc[0] and np.isfinite(val)) else 1e30
 
         if all(hi > lo for lo, hi in bounds):
-            minimize(fun, x0, method="Powell", bounds=bounds, options={"maxfev": 40, "xtol": 1e-4, "ftol": 1e-7})
+            minimize(
+                fun,
+                x0,
+                method="Powell",
+                bounds=bounds,
+                options={"maxfev": 40, "xtol": 1e-4, "ftol": 1e-7},
+            )
         if found:
             frame = pd.concat([frame, *found], ignore_index=True)
     return frame
@@ -1349,8 +1558,14 @@ def pareto_frontier(frame: pd.DataFrame) -> pd.DataFrame:
     return out.drop_duplicates(subset=["burden", "expected_npv"]).reset_index(drop=True)
 
 
-def _shortlist(ranked: pd.DataFrame, space: SearchSpace | None = None, k: int = 5, *, claim=None,
-               waterfall=None) -> pd.DataFrame:
+def _shortlist(
+    ranked: pd.DataFrame,
+    space: SearchSpace | None = None,
+    k: int = 5,
+    *,
+    claim=None,
+    waterfall=None,
+) -> pd.DataFrame:
     """Distinct plans worth offering, each with the reason it is on the list.
 
     In order: the objective's best; the feasible plan with the fewest concessions (the most
@@ -1373,7 +1588,9 @@ def _shortlist(ranked: pd.DataFrame, space: SearchSpace | None = None, k: int = 
             reasons.append(reason)
 
     add(ranked.index[0], "best by the objective")
-    fewest = ranked.assign(_n=n_conc).sort_values(["_n", "expected_npv"], ascending=[True, False], kind="stable")
+    fewest = ranked.assign(_n=n_conc).sort_values(
+        ["_n", "expected_npv"], ascending=[True, False], kind="stable"
+    )
     add(fewest.index[0], f"the fewest concessions of a feasible plan ({int(fewest['_n'].iloc[0])})")
     shortest = ranked.sort_values(["term", "objective"], ascending=[True, False], kind="stable")
     add(shortest.index[0], f"the shortest feasible term ({int(shortest['term'].iloc[0])} months)")
@@ -1393,13 +1610,23 @@ def _shortlist(ranked: pd.DataFrame, space: SearchSpace | None = None, k: int = 
     out = ranked.loc[picked].copy()
     out["reason"] = reasons
     out["search_plan"] = list(out["plan"])  # as the search made it (unnamed): Negotiation.best
-    names = plan_names([p.replace(name=p.name or f"option {i + 1}") for i, p in enumerate(out["plan"])])
+    names = plan_names(
+        [p.replace(name=p.name or f"option {i + 1}") for i, p in enumerate(out["plan"])]
+    )
     out["plan"] = [p.replace(name=n) for p, n in zip(out["plan"], names, strict=True)]
     out.index = names
     return out
 
 
-_STRUCTURE = ("method", "term", "grace", "grace_kind", "seasonal", "capitalize_arrears", "settlement_by")
+_STRUCTURE = (
+    "method",
+    "term",
+    "grace",
+    "grace_kind",
+    "seasonal",
+    "capitalize_arrears",
+    "settlement_by",
+)
 
 
 def _distinct(a, b, tol: float) -> bool:
@@ -1413,7 +1640,10 @@ def _distinct(a, b, tol: float) -> bool:
         return True
     if pa.is_settlement != pb.is_settlement:
         return True
-    return abs(a["expected_npv"] - b["expected_npv"]) > tol or abs(a["total_paid"] - b["total_paid"]) > tol
+    return (
+        abs(a["expected_npv"] - b["expected_npv"]) > tol
+        or abs(a["total_paid"] - b["total_paid"]) > tol
+    )
 
 
 def _infeasible_message(frame: pd.DataFrame, cons: Constraints, space: SearchSpace) -> str:
@@ -1424,11 +1654,17 @@ def _infeasible_message(frame: pd.DataFrame, cons: Constraints, space: SearchSpa
     better objective on ties) and say what it misses, by how much.
     """
     names = [c[3:] for c in frame.columns if c.startswith("ok_")]
-    metric = {"min_dscr": ("dscr", max, cons.min_dscr), "max_default_probability":
-              ("default_probability", min, cons.max_default_probability), "max_term": ("term", min, cons.max_term),
-              "min_margin": ("margin", max, cons.min_margin), "max_burden": ("burden", min, cons.max_burden),
-              "hard_rules": ("hard_rule", min, None), "min_dscr_p5": ("dscr_p5", max, cons.min_dscr_p5),
-              "cash_at_hand": ("upfront_shortfall", min, 0.0), "min_rate": ("rate", max, None)}
+    metric = {
+        "min_dscr": ("dscr", max, cons.min_dscr),
+        "max_default_probability": ("default_probability", min, cons.max_default_probability),
+        "max_term": ("term", min, cons.max_term),
+        "min_margin": ("margin", max, cons.min_margin),
+        "max_burden": ("burden", min, cons.max_burden),
+        "hard_rules": ("hard_rule", min, None),
+        "min_dscr_p5": ("dscr_p5", max, cons.min_dscr_p5),
+        "cash_at_hand": ("upfront_shortfall", min, 0.0),
+        "min_rate": ("rate", max, None),
+    }
     longest = max(p.term for p in frame["plan"])
     parts = []
     for name in names:
@@ -1438,12 +1674,17 @@ def _infeasible_message(frame: pd.DataFrame, cons: Constraints, space: SearchSpa
             parts.append("every plan breaks a hard rule of the rule set")
             continue
         col, agg, _ = metric[name]
-        parts.append(f"no plan within {longest} months reaches {cons.describe(name)}; best {_num(agg(frame[col]))}")
+        parts.append(
+            f"no plan within {longest} months reaches {cons.describe(name)}; best {_num(agg(frame[col]))}"
+        )
     if not parts:
         broken = sum((~frame[f"ok_{n}"]).astype(int) for n in names)
         score = frame["objective"].where(np.isfinite(frame["objective"]), -1e300)
-        closest = frame.assign(_broken=broken, _score=score).sort_values(["_broken", "_score"],
-                                                                         ascending=[True, False]).iloc[0]
+        closest = (
+            frame.assign(_broken=broken, _score=score)
+            .sort_values(["_broken", "_score"], ascending=[True, False])
+            .iloc[0]
+        )
         misses = []
         for n in names:
             if closest[f"ok_{n}"]:
@@ -1453,8 +1694,10 @@ def _infeasible_message(frame: pd.DataFrame, cons: Constraints, space: SearchSpa
             else:
                 col, _, limit = metric[n]
                 misses.append(f"{cons.describe(n)} (it reaches {_num(closest[col])})")
-        parts.append("no plan meets every constraint at once; the closest, "
-                     f"{closest['plan'].describe()}, misses " + " and ".join(misses))
+        parts.append(
+            "no plan meets every constraint at once; the closest, "
+            f"{closest['plan'].describe()}, misses " + " and ".join(misses)
+        )
     return "; ".join(parts) + f" ({len(frame)} plans evaluated)"
 
 
@@ -1487,7 +1730,9 @@ def _waterfall_steps(claim, cashflow, wf: Waterfall):
     return steps, plans, pays, meets, measure, cash12
 
 
-def _waterfall(claim, cashflow, creditor, borrower, constraints, wf: Waterfall, progress) -> Negotiation:
+def _waterfall(
+    claim, cashflow, creditor, borrower, constraints, wf: Waterfall, progress
+) -> Negotiation:
     steps, plans, pays, meets, measure, cash12 = _waterfall_steps(claim, cashflow, wf)
     ctx = SearchContext(claim, cashflow, creditor, borrower, constraints, "creditor", 0.5, progress)
     frame = ctx.evaluate(plans)
@@ -1501,12 +1746,23 @@ def _waterfall(claim, cashflow, creditor, borrower, constraints, wf: Waterfall, 
         if meets[i]:
             chosen = frame.iloc[[i]].copy()
             chosen.index = [plans[i].name or "waterfall"]
-            return Negotiation(best=plans[i], candidates=chosen, frontier=pareto_frontier(frame.iloc[: i + 1]),
-                               evaluated=frame, objective="waterfall", claim=claim, constraints=constraints,
-                               steps=trail)
-    what = (f"payment at most {wf.value:.0%} of mean monthly cash ({wf.value * cash12:,.2f})" if wf.target == "ratio"
-            else f"a payment reduction of {wf.value:.0%}")
+            return Negotiation(
+                best=plans[i],
+                candidates=chosen,
+                frontier=pareto_frontier(frame.iloc[: i + 1]),
+                evaluated=frame,
+                objective="waterfall",
+                claim=claim,
+                constraints=constraints,
+                steps=trail,
+            )
+    what = (
+        f"payment at most {wf.value:.0%} of mean monthly cash ({wf.value * cash12:,.2f})"
+        if wf.target == "ratio"
+        else f"a payment reduction of {wf.value:.0%}"
+    )
     best = float(measure.min()) if wf.target == "ratio" else float(measure.max())
-    raise InfeasibleError(f"no waterfall step reaches {what}; best {best:.1%} after the last step "
-                          f"({steps[-1][0]}, payment {pays[-1]:,.2f})")
-
+    raise InfeasibleError(
+        f"no waterfall step reaches {what}; best {best:.1%} after the last step "
+        f"({steps[-1][0]}, payment {pays[-1]:,.2f})"
+    )

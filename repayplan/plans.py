@@ -49,15 +49,35 @@ if TYPE_CHECKING:
     from .claim import Claim
     from .schedule import Schedule
 
-__all__ = ["Plan", "PlanTerms", "PlanBatch", "apply_terms", "plan_batch", "schedules", "OPTION_NAMES"]
+__all__ = [
+    "Plan",
+    "PlanTerms",
+    "PlanBatch",
+    "apply_terms",
+    "plan_batch",
+    "schedules",
+    "OPTION_NAMES",
+]
 
 PLAN_METHODS = ("level", "equal_principal", "interest_only")
 
 #: The option keywords of :class:`Plan` (also the dimensions a search space may vary).
 OPTION_NAMES = (
-    "method", "term", "annual_rate", "grace", "grace_kind", "penalty_waiver", "interest_waiver",
-    "haircut", "capitalize_arrears", "down_payment", "balloon", "step_up", "seasonal",
-    "settlement_discount", "settlement_by",
+    "method",
+    "term",
+    "annual_rate",
+    "grace",
+    "grace_kind",
+    "penalty_waiver",
+    "interest_waiver",
+    "haircut",
+    "capitalize_arrears",
+    "down_payment",
+    "balloon",
+    "step_up",
+    "seasonal",
+    "settlement_discount",
+    "settlement_by",
 )
 
 
@@ -173,23 +193,41 @@ class Plan:
         put("balloon", b)
         su = float(as_decimal("step_up", self.step_up))
         if not -0.5 <= su <= 1.0:
-            raise InputError("step_up", self.step_up, "a yearly change from -0.5 to 1.0 (0.05 is +5% a year)",
-                             "a rate is a fraction" if su > 1 else None)
+            raise InputError(
+                "step_up",
+                self.step_up,
+                "a yearly change from -0.5 to 1.0 (0.05 is +5% a year)",
+                "a rate is a fraction" if su > 1 else None,
+            )
         put("step_up", su)
         if self.seasonal is not None:
-            if isinstance(self.seasonal, (str, bytes, dict)) or not hasattr(self.seasonal, "__len__"):
-                raise InputError("seasonal", self.seasonal, "None or 12 monthly weights (January..December)")
+            if isinstance(self.seasonal, (str, bytes, dict)) or not hasattr(
+                self.seasonal, "__len__"
+            ):
+                raise InputError(
+                    "seasonal", self.seasonal, "None or 12 monthly weights (January..December)"
+                )
             w = tuple(float(as_decimal(f"seasonal[{i}]", x)) for i, x in enumerate(self.seasonal))
             if len(w) != 12:
-                raise InputError("seasonal", self.seasonal, "12 monthly weights (January..December)")
+                raise InputError(
+                    "seasonal", self.seasonal, "12 monthly weights (January..December)"
+                )
             if min(w) < 0 or abs(sum(w) - 12) > 1e-9:
-                raise InputError("seasonal", self.seasonal, f"12 weights >= 0 summing to 12 (these sum to {sum(w):g})")
+                raise InputError(
+                    "seasonal",
+                    self.seasonal,
+                    f"12 weights >= 0 summing to 12 (these sum to {sum(w):g})",
+                )
             put("seasonal", w)
         if (b or su or self.seasonal is not None) and self.method != "level":
-            raise InputError("method", self.method, "'level' with balloon, step_up or seasonal shaping")
+            raise InputError(
+                "method", self.method, "'level' with balloon, step_up or seasonal shaping"
+            )
         d = check_fraction("settlement_discount", self.settlement_discount)
         if d >= 1:
-            raise InputError("settlement_discount", self.settlement_discount, "a fraction from 0 to below 1")
+            raise InputError(
+                "settlement_discount", self.settlement_discount, "a fraction from 0 to below 1"
+            )
         put("settlement_discount", d)
         sb = self.settlement_by
         if sb is not None and not isinstance(sb, (int, np.integer)):
@@ -333,8 +371,11 @@ class Plan:
         return t["sep"].join(parts)
 
     def __repr__(self) -> str:
-        changed = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-                   if getattr(self, f.name) != f.default and f.name != "name"}
+        changed = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != f.default and f.name != "name"
+        }
         inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
         label = f"{self.name!r}" + (": " if inner else "") if self.name else ""
         return f"Plan({label}{inner})"
@@ -342,36 +383,69 @@ class Plan:
     def _repr_html_(self) -> str:
         from html import escape
 
-        rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in self.options().items())
+        rows = "".join(
+            f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
+            for k, v in self.options().items()
+        )
         return f"<div><b>{escape(self.name or 'Plan')}</b>: {escape(self.describe())}<table>{rows}</table></div>"
 
 
 _DESCRIBE: dict[str, dict[str, Any]] = {
     "en": {
-        "sep": ", ", "rate": " at {}", "within": "within {} months", "by": "by {}",
+        "sep": ", ",
+        "rate": " at {}",
+        "within": "within {} months",
+        "by": "by {}",
         "settlement": "lump-sum settlement at a {:.0%} discount {}",
-        "structure": "{} over {} months{}", "level": "level instalments",
-        "equal_principal": "equal principal instalments", "interest_only": "interest only, principal at the end",
+        "structure": "{} over {} months{}",
+        "level": "level instalments",
+        "equal_principal": "equal principal instalments",
+        "interest_only": "interest only, principal at the end",
         "grace_interest_only": "{} months interest-only grace",
         "grace_deferral": "{} months deferred (interest capitalised) grace",
-        "balloon": "{:.0%} balloon at the end", "step_up": "payments {:+.0%} a year",
+        "balloon": "{:.0%} balloon at the end",
+        "step_up": "payments {:+.0%} a year",
         "seasonal": "seasonal payments (peak in {})",
-        "penalty_waiver": "waives {:.0%} of penalty interest", "interest_waiver": "waives {:.0%} of overdue interest",
-        "haircut": "waives {:.0%} of principal", "arrears_at_signing": "arrears paid at signing",
+        "penalty_waiver": "waives {:.0%} of penalty interest",
+        "interest_waiver": "waives {:.0%} of overdue interest",
+        "haircut": "waives {:.0%} of principal",
+        "arrears_at_signing": "arrears paid at signing",
         "down_payment": "down payment {:,}",
-        "months": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December"),
+        "months": (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
     },
     "zh": {
-        "sep": "，", "rate": "，年利率{}", "within": "{}个月内", "by": "{}前",
+        "sep": "，",
+        "rate": "，年利率{}",
+        "within": "{}个月内",
+        "by": "{}前",
         "settlement": "一次性结清，折让{:.0%}，{}付清",
-        "structure": "{}，分{}个月{}", "level": "等额本息", "equal_principal": "等额本金",
+        "structure": "{}，分{}个月{}",
+        "level": "等额本息",
+        "equal_principal": "等额本金",
         "interest_only": "按月付息、到期还本",
-        "grace_interest_only": "宽限期{}个月（只付利息）", "grace_deferral": "宽限期{}个月（利息资本化）",
-        "balloon": "期末一次偿还{:.0%}（气球贷）", "step_up": "还款额每年递增{:+.0%}",
+        "grace_interest_only": "宽限期{}个月（只付利息）",
+        "grace_deferral": "宽限期{}个月（利息资本化）",
+        "balloon": "期末一次偿还{:.0%}（气球贷）",
+        "step_up": "还款额每年递增{:+.0%}",
         "seasonal": "季节性还款（{}最高）",
-        "penalty_waiver": "减免罚息{:.0%}", "interest_waiver": "减免欠息{:.0%}", "haircut": "减免本金{:.0%}",
-        "arrears_at_signing": "欠息于签约时付清", "down_payment": "首付{:,}",
+        "penalty_waiver": "减免罚息{:.0%}",
+        "interest_waiver": "减免欠息{:.0%}",
+        "haircut": "减免本金{:.0%}",
+        "arrears_at_signing": "欠息于签约时付清",
+        "down_payment": "首付{:,}",
         "months": tuple(f"{m}月" for m in range(1, 13)),
     },
 }
@@ -437,7 +511,9 @@ class PlanTerms:
 
 def _percent(rate: float, places: int = 2) -> str:
     """A rate as a percent read from its decimal digits, rounded half-up: 0.02175 -> '2.18%'."""
-    d = (Decimal(repr(float(rate))) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    d = (Decimal(repr(float(rate))) * 100).quantize(
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP
+    )
     return f"{d}%"
 
 
@@ -492,15 +568,21 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
     check_claim("claim", claim)
     u = claim.minor_units
     to = lambda d: money.to_minor(d, u)  # noqa: E731
-    principal, interest, penalty, fees = to(claim.principal), to(claim.interest), to(claim.penalty), to(claim.fees)
+    principal, interest, penalty, fees = (
+        to(claim.principal),
+        to(claim.interest),
+        to(claim.penalty),
+        to(claim.fees),
+    )
     w_pen = _share(claim.penalty, plan.penalty_waiver, u)
     w_int = _share(claim.interest, plan.interest_waiver, u)
     w_hair = _share(claim.principal, plan.haircut, u)
     owed = principal + interest + penalty + fees - w_pen - w_int - w_hair
     arrears = interest - w_int + penalty - w_pen + fees
     # more decimals than the currency has is an error, never rounded away
-    down = money.to_minor(as_decimal("down_payment", plan.down_payment), u, field="plan.down_payment",
-                          exact=True)
+    down = money.to_minor(
+        as_decimal("down_payment", plan.down_payment), u, field="plan.down_payment", exact=True
+    )
     waived_parts = {"penalty": w_pen, "interest": w_int, "principal": w_hair}
     rate = Decimal(repr(plan.annual_rate)) if plan.annual_rate is not None else claim.annual_rate
     settlement = None
@@ -511,27 +593,60 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
         sb = plan.settlement_by if plan.settlement_by is not None else 1
         if isinstance(sb, _dt.date):
             if sb < claim.as_of:
-                raise InputError("settlement_by", sb, f"a date on or after the claim date {claim.as_of}")
+                raise InputError(
+                    "settlement_by", sb, f"a date on or after the claim date {claim.as_of}"
+                )
             sb = _months_until(claim.as_of, sb)
         settlement = int(sb)
-        return PlanTerms(owed=owed_after, waived=w_pen + w_int + w_hair + disc, waived_parts=waived_parts,
-                         signing=owed_after if settlement == 0 else 0, financed=0 if settlement == 0 else owed_after,
-                         rate=rate, settlement_month=settlement, units=u, arrears=arrears)
+        return PlanTerms(
+            owed=owed_after,
+            waived=w_pen + w_int + w_hair + disc,
+            waived_parts=waived_parts,
+            signing=owed_after if settlement == 0 else 0,
+            financed=0 if settlement == 0 else owed_after,
+            rate=rate,
+            settlement_month=settlement,
+            units=u,
+            arrears=arrears,
+        )
     signing = down + (0 if plan.capitalize_arrears else arrears)
     if signing > owed:
-        raise InputError("down_payment", plan.down_payment,
-                         f"at most what is owed after waivers ({money.from_minor(owed - (signing - down), u)})")
+        raise InputError(
+            "down_payment",
+            plan.down_payment,
+            f"at most what is owed after waivers ({money.from_minor(owed - (signing - down), u)})",
+        )
     financed = owed - signing
     if financed <= 0 and down == 0:  # the waivers, not a down payment, left nothing to schedule
         if plan.haircut:
-            raise InputError("haircut", plan.haircut, "a haircut that leaves something to schedule "
-                             "(a full write-off is not a repayment plan)")
-        raise InputError("capitalize_arrears", plan.capitalize_arrears,
-                         "True here: with the arrears paid at signing nothing would be left to schedule")
+            raise InputError(
+                "haircut",
+                plan.haircut,
+                "a haircut that leaves something to schedule "
+                "(a full write-off is not a repayment plan)",
+            )
+        raise InputError(
+            "capitalize_arrears",
+            plan.capitalize_arrears,
+            "True here: with the arrears paid at signing nothing would be left to schedule",
+        )
     if financed <= 0:
-        raise InputError("down_payment", plan.down_payment, "less than what is owed (nothing would be left to schedule)")
-    return PlanTerms(owed=owed, waived=w_pen + w_int + w_hair, waived_parts=waived_parts, signing=signing,
-                     financed=financed, rate=rate, settlement_month=None, units=u, arrears=arrears)
+        raise InputError(
+            "down_payment",
+            plan.down_payment,
+            "less than what is owed (nothing would be left to schedule)",
+        )
+    return PlanTerms(
+        owed=owed,
+        waived=w_pen + w_int + w_hair,
+        waived_parts=waived_parts,
+        signing=signing,
+        financed=financed,
+        rate=rate,
+        settlement_month=None,
+        units=u,
+        arrears=arrears,
+    )
 
 
 #: The most decimals an amount of a :class:`Plan` may have: a plan does not know its currency,
@@ -553,12 +668,20 @@ def _check_plan_amount(field: str, value, d: Decimal) -> None:
         ctx.prec = 100
         scaled = d.scaleb(PLAN_MAX_DECIMALS)
         if scaled != scaled.to_integral_value():
-            raise InputError(field, value, f"an amount with at most {PLAN_MAX_DECIMALS} decimal places "
-                             "(more than any currency has; the claim's currency is checked when the "
-                             "plan is applied)")
+            raise InputError(
+                field,
+                value,
+                f"an amount with at most {PLAN_MAX_DECIMALS} decimal places "
+                "(more than any currency has; the claim's currency is checked when the "
+                "plan is applied)",
+            )
         if Decimal(repr(float(d))) != d:
-            raise InputError(field, value, f"an amount of at most {PLAN_MAX_SIGNIFICANT} significant "
-                             "digits (a plan keeps it as a float)")
+            raise InputError(
+                field,
+                value,
+                f"an amount of at most {PLAN_MAX_SIGNIFICANT} significant "
+                "digits (a plan keeps it as a float)",
+            )
 
 
 def _months_until(start: _dt.date, end: _dt.date) -> int:
@@ -690,9 +813,17 @@ class PlanBatch:
         principal = pay - intr
         table = pd.DataFrame({"period": np.arange(0, k + 1, dtype=np.int64)})
         table["date"] = _plan_dates(self.claim.as_of, k)
-        minor = pd.DataFrame({"period": table["period"], "opening_balance": opening, "payment": pay,
-                              "interest": intr, "principal": principal, "closing_balance": bal,
-                              "fee": np.zeros(k + 1, np.int64)})
+        minor = pd.DataFrame(
+            {
+                "period": table["period"],
+                "opening_balance": opening,
+                "payment": pay,
+                "interest": intr,
+                "principal": principal,
+                "closing_balance": bal,
+                "fee": np.zeros(k + 1, np.int64),
+            }
+        )
         # drop months with nothing due and nothing happening (settlement waits, deferral shows)
         keep = (pay != 0) | (intr != 0) | (minor["period"] == 0)
         minor = minor[keep].reset_index(drop=True)
@@ -704,10 +835,21 @@ class PlanBatch:
         regular = _regular_payment(minor, plan)
         f = lambda x: money.from_minor(int(x), u)  # noqa: E731
         return Schedule(
-            table=table, payment=f(regular), total_interest=f(intr.sum()), total_principal=f(principal.sum()),
-            total_fees=f(0), total_paid=f(pay.sum()), principal=f(t.owed), currency=self.claim.currency,
-            minor_units=u, terms={"plan": plan, "method": plan.method, "waived": f(t.waived),
-                                  "signing": f(t.signing)},
+            table=table,
+            payment=f(regular),
+            total_interest=f(intr.sum()),
+            total_principal=f(principal.sum()),
+            total_fees=f(0),
+            total_paid=f(pay.sum()),
+            principal=f(t.owed),
+            currency=self.claim.currency,
+            minor_units=u,
+            terms={
+                "plan": plan,
+                "method": plan.method,
+                "waived": f(t.waived),
+                "signing": f(t.signing),
+            },
             minor=minor,
         )
 
@@ -807,14 +949,24 @@ def plan_batch(plans, claim) -> PlanBatch:
             rows[i] = hit
     if todo:
         # balances at the end of grace, for the shaped plans (balloon, step-up, seasonal)
-        shaped = [i for i in todo if plans[i].balloon or plans[i].step_up or plans[i].seasonal is not None]
+        shaped = [
+            i for i in todo if plans[i].balloon or plans[i].step_up or plans[i].seasonal is not None
+        ]
         end_of_grace = _end_of_grace_balances([(i, plans[i], terms[i]) for i in shaped], claim)
         specs = []
         for i in todo:
             p, t = plans[i], terms[i]
-            kw = dict(AMORTIZE_DEFAULTS, principal=money.from_minor(t.financed, u), annual_rate=t.rate,
-                      periods=p.term, method=p.method, start=claim.as_of, grace=p.grace,
-                      grace_kind=p.grace_kind, currency=claim.currency)
+            kw = dict(
+                AMORTIZE_DEFAULTS,
+                principal=money.from_minor(t.financed, u),
+                annual_rate=t.rate,
+                periods=p.term,
+                method=p.method,
+                start=claim.as_of,
+                grace=p.grace,
+                grace_kind=p.grace_kind,
+                currency=claim.currency,
+            )
             if i in end_of_grace:
                 kw.update(_shaped_payments(p, t, end_of_grace[i], claim))
             specs.append(LoanSpec.from_terms(**kw))
@@ -822,11 +974,13 @@ def plan_batch(plans, claim) -> PlanBatch:
         res = run(batch, keep_rows=True)
         check_payment_vectors(res, batch, prefix="plans")
         table = res.table
-        if table is None:   # keep_rows=True always returns the rows
+        if table is None:  # keep_rows=True always returns the rows
             raise RuntimeError("the kernel returned no rows for plan_batch")
         for j, i in enumerate(todo):
             k = int(res.nrows[j])
-            rows[i] = tuple(table[c][j, :k].astype(np.int64) for c in ("payment", "interest", "closing_balance"))
+            rows[i] = tuple(
+                table[c][j, :k].astype(np.int64) for c in ("payment", "interest", "closing_balance")
+            )
             for a in rows[i]:
                 a.setflags(write=False)
             _SCHEDULES.put(plans[i], claim, value=rows[i])
@@ -838,8 +992,16 @@ def plan_batch(plans, claim) -> PlanBatch:
         balance[i, 1 : k + 1] = bal
         balance[i, k + 1 :] = 0
         nrows[i] = k
-    return PlanBatch(plans=plans, claim=claim, terms=terms, payments=payments, balance=balance,
-                     interest=interest, nrows=nrows, units=u)
+    return PlanBatch(
+        plans=plans,
+        claim=claim,
+        terms=terms,
+        payments=payments,
+        balance=balance,
+        interest=interest,
+        nrows=nrows,
+        units=u,
+    )
 
 
 #: The schedule rows of recently built plans, keyed on the plan's value and the claim object
@@ -858,8 +1020,15 @@ def _end_of_grace_balances(items, claim) -> dict:
     out = {}
     for i, p, t in items:
         if p.grace and p.grace_kind == "deferral":
-            s = amortize(money.from_minor(t.financed, t.units), t.rate, p.grace + 1, grace=p.grace,
-                         grace_kind="deferral", method="interest_only", currency=claim.currency)
+            s = amortize(
+                money.from_minor(t.financed, t.units),
+                t.rate,
+                p.grace + 1,
+                grace=p.grace,
+                grace_kind="deferral",
+                method="interest_only",
+                currency=claim.currency,
+            )
             out[i] = money.to_minor(s.table["opening_balance"].iloc[p.grace], t.units)
         else:
             out[i] = t.financed
@@ -882,7 +1051,9 @@ def _shaped_payments(plan: Plan, t: PlanTerms, B: int, claim) -> dict:
     k = np.arange(1, m + 1)
     w = (1.0 + plan.step_up) ** ((k - 1) // 12)
     if plan.seasonal is not None:
-        first_month = (claim.as_of.month + plan.grace) % 12  # calendar month index (0=Jan) of period grace+1
+        first_month = (
+            claim.as_of.month + plan.grace
+        ) % 12  # calendar month index (0=Jan) of period grace+1
         months = (first_month + k - 1) % 12
         w = w * np.asarray(plan.seasonal)[months]
     v = (1.0 + rho) ** -k
@@ -896,4 +1067,3 @@ def _shaped_payments(plan: Plan, t: PlanTerms, B: int, claim) -> dict:
 
 def _round_half_up(x: float) -> int:
     return int(Decimal(repr(float(x))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-

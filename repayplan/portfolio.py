@@ -93,8 +93,18 @@ from .evaluate import (
 from .plans import Plan
 
 __all__ = [
-    "ACCOUNT_COLUMNS", "SECURITY_COLUMNS", "POOL_PATHS", "RESULT_COLUMNS", "SUGGEST_COLUMNS", "ERROR_COLUMNS",
-    "PortfolioResult", "evaluate", "suggest", "scenario_cash", "standard_offers", "synthetic_book",
+    "ACCOUNT_COLUMNS",
+    "SECURITY_COLUMNS",
+    "POOL_PATHS",
+    "RESULT_COLUMNS",
+    "SUGGEST_COLUMNS",
+    "ERROR_COLUMNS",
+    "PortfolioResult",
+    "evaluate",
+    "suggest",
+    "scenario_cash",
+    "standard_offers",
+    "synthetic_book",
 ]
 
 #: The columns of a book: name -> (meaning, what is allowed).  ``cash_buffer`` and
@@ -105,11 +115,23 @@ ACCOUNT_COLUMNS = {
     "interest": ("unpaid contract interest", "an amount >= 0"),
     "penalty": ("penalty interest, compound interest included", "an amount >= 0"),
     "fees": ("fees and costs already charged", "an amount >= 0"),
-    "annual_rate": ("contract rate, a fraction (0.0435)", "a rate >= 0 and <= 1 a year, as a fraction"),
+    "annual_rate": (
+        "contract rate, a fraction (0.0435)",
+        "a rate >= 0 and <= 1 a year, as a fraction",
+    ),
     "as_of": ("the claim date", "a date"),
-    "cash_mean": ("expected cash for debt service in the first month after as_of", "an amount >= 0"),
-    "cash_trend": ("annual growth of that cash (-0.1: 10% less a year)", "a fraction > -1 and <= 10"),
-    "cash_volatility": ("coefficient of variation of monthly cash (0.25)", "a fraction from 0 to 5"),
+    "cash_mean": (
+        "expected cash for debt service in the first month after as_of",
+        "an amount >= 0",
+    ),
+    "cash_trend": (
+        "annual growth of that cash (-0.1: 10% less a year)",
+        "a fraction > -1 and <= 10",
+    ),
+    "cash_volatility": (
+        "coefficient of variation of monthly cash (0.25)",
+        "a fraction from 0 to 5",
+    ),
     "recovery_rate": ("share of the claim that enforcement recovers", "a fraction from 0 to 1"),
     "enforcement_costs": ("costs of enforcement, paid out of the recovery", "an amount >= 0"),
     "enforcement_delay_months": ("months until enforcement pays", "a whole number from 0 to 600"),
@@ -130,7 +152,15 @@ _METRIC_COLUMNS = [m for m in METRICS if m != "rule_findings"]
 #: Columns of :func:`evaluate`'s results: one row per account × offer.
 RESULT_COLUMNS = ["account_id", "offer", "claim_total", *_METRIC_COLUMNS]
 #: Columns of :func:`suggest`'s results: one row per account.
-SUGGEST_COLUMNS = ["account_id", "action", "offer", "objective", "binding", "claim_total", *_METRIC_COLUMNS]
+SUGGEST_COLUMNS = [
+    "account_id",
+    "action",
+    "offer",
+    "objective",
+    "binding",
+    "claim_total",
+    *_METRIC_COLUMNS,
+]
 #: Columns of the ``errors`` table: one row per account that could not be processed.
 ERROR_COLUMNS = ["account_id", "index", "field", "value", "reason"]
 
@@ -189,8 +219,10 @@ class PortfolioResult:
 
     def __repr__(self) -> str:
         if self.is_lazy:
-            return (f"PortfolioResult(lazy, {self.results.npartitions} partitions; "
-                    f"call .compute() for the tables)")
+            return (
+                f"PortfolioResult(lazy, {self.results.npartitions} partitions; "
+                f"call .compute() for the tables)"
+            )
         n_acc = self.results["account_id"].nunique() if len(self.results) else 0
         return f"PortfolioResult({len(self.results):,} rows for {n_acc:,} accounts, {len(self.errors):,} errors)"
 
@@ -224,7 +256,9 @@ def standard_offers() -> list[Plan]:
     ]
 
 
-def synthetic_book(n: int, seed: int = 0, *, as_of=_dt.date(2026, 12, 1), bad_rows: int = 0) -> pd.DataFrame:
+def synthetic_book(
+    n: int, seed: int = 0, *, as_of=_dt.date(2026, 12, 1), bad_rows: int = 0
+) -> pd.DataFrame:
     """A seeded synthetic book of overdue loans to mid-sized manufacturers (CNY).
 
     Parameters
@@ -272,23 +306,25 @@ def synthetic_book(n: int, seed: int = 0, *, as_of=_dt.date(2026, 12, 1), bad_ro
     penalty = fen(interest * 0.5 * (overdue + 1) / 2)
     fees = fen(rng.integers(0, 20_000, n) * 1.0)
     cash_mean = fen(principal * rng.uniform(0.02, 0.10, n))
-    book = pd.DataFrame({
-        "account_id": "A" + pd.Series(np.arange(n)).astype(str).str.zfill(7),
-        "principal": principal,
-        "interest": interest,
-        "penalty": penalty,
-        "fees": fees,
-        "annual_rate": rate,
-        "as_of": pd.to_datetime(as_of - rng.integers(0, 181, n).astype("timedelta64[D]")),
-        "cash_mean": cash_mean,
-        "cash_trend": np.round(rng.normal(-0.05, 0.1, n).clip(-0.5, 0.3), 4),
-        "cash_volatility": np.round(rng.uniform(0.05, 0.30, n), 4),
-        "recovery_rate": np.round(rng.uniform(0.3, 0.7, n), 3),
-        "enforcement_costs": fen(principal * rng.uniform(0.02, 0.08, n)),
-        "enforcement_delay_months": rng.integers(12, 31, n),
-        "cash_buffer": fen(cash_mean * rng.uniform(0, 2, n)),
-        "minimum_cash": np.zeros(n),
-    })
+    book = pd.DataFrame(
+        {
+            "account_id": "A" + pd.Series(np.arange(n)).astype(str).str.zfill(7),
+            "principal": principal,
+            "interest": interest,
+            "penalty": penalty,
+            "fees": fees,
+            "annual_rate": rate,
+            "as_of": pd.to_datetime(as_of - rng.integers(0, 181, n).astype("timedelta64[D]")),
+            "cash_mean": cash_mean,
+            "cash_trend": np.round(rng.normal(-0.05, 0.1, n).clip(-0.5, 0.3), 4),
+            "cash_volatility": np.round(rng.uniform(0.05, 0.30, n), 4),
+            "recovery_rate": np.round(rng.uniform(0.3, 0.7, n), 3),
+            "enforcement_costs": fen(principal * rng.uniform(0.02, 0.08, n)),
+            "enforcement_delay_months": rng.integers(12, 31, n),
+            "cash_buffer": fen(cash_mean * rng.uniform(0, 2, n)),
+            "minimum_cash": np.zeros(n),
+        }
+    )
     if bad_rows:
         where = np.linspace(0, n - 1, bad_rows).round().astype(int)
         book.loc[where[::2], "principal"] = -book.loc[where[::2], "principal"]
@@ -296,9 +332,18 @@ def synthetic_book(n: int, seed: int = 0, *, as_of=_dt.date(2026, 12, 1), bad_ro
     return book
 
 
-def evaluate(accounts, offers, *, discount_rate: float = 0.06, borrower: Borrower | None = None,
-             scenarios: int = 64, seed: int = 0, currency: str = "CNY", chunk: int | None = None,
-             progress: bool = True) -> PortfolioResult:
+def evaluate(
+    accounts,
+    offers,
+    *,
+    discount_rate: float = 0.06,
+    borrower: Borrower | None = None,
+    scenarios: int = 64,
+    seed: int = 0,
+    currency: str = "CNY",
+    chunk: int | None = None,
+    progress: bool = True,
+) -> PortfolioResult:
     """Measure every offer on every account, vectorised across accounts × offers × scenarios.
 
     Parameters
@@ -369,8 +414,12 @@ def evaluate(accounts, offers, *, discount_rate: float = 0.06, borrower: Borrowe
     params = _params(offers, discount_rate, borrower, scenarios, seed, currency, chunk)
     if _is_dask(accounts):
         _check_columns(accounts.columns)
-        results = accounts.map_partitions(_evaluate_part, params, False, meta=_evaluate_part(accounts._meta, params, False))
-        errors = accounts.map_partitions(_errors_part, params, meta=_errors_part(accounts._meta, params))
+        results = accounts.map_partitions(
+            _evaluate_part, params, False, meta=_evaluate_part(accounts._meta, params, False)
+        )
+        errors = accounts.map_partitions(
+            _errors_part, params, meta=_errors_part(accounts._meta, params)
+        )
         return PortfolioResult(results, errors, progress=progress)
     frame = _as_frame(accounts)
     with _bar(len(frame), progress) as bar:
@@ -378,9 +427,21 @@ def evaluate(accounts, offers, *, discount_rate: float = 0.06, borrower: Borrowe
     return PortfolioResult(results, _errors_part(frame, params), progress=progress)
 
 
-def suggest(accounts, offers=None, *, objective: str = "creditor", constraints=None, beta: float = 0.5,
-            discount_rate: float = 0.06, borrower: Borrower | None = None, scenarios: int = 64, seed: int = 0,
-            currency: str = "CNY", chunk: int | None = None, progress: bool = True) -> PortfolioResult:
+def suggest(
+    accounts,
+    offers=None,
+    *,
+    objective: str = "creditor",
+    constraints=None,
+    beta: float = 0.5,
+    discount_rate: float = 0.06,
+    borrower: Borrower | None = None,
+    scenarios: int = 64,
+    seed: int = 0,
+    currency: str = "CNY",
+    chunk: int | None = None,
+    progress: bool = True,
+) -> PortfolioResult:
     """The best offer for every account, by an objective within constraints.
 
     Parameters
@@ -435,9 +496,16 @@ def suggest(accounts, offers=None, *, objective: str = "creditor", constraints=N
     choose = (objective, constraints, beta)
     if _is_dask(accounts):
         _check_columns(accounts.columns)
-        results = accounts.map_partitions(_suggest_part, params, choose, False,
-                                          meta=_suggest_part(accounts._meta, params, choose, False))
-        errors = accounts.map_partitions(_errors_part, params, meta=_errors_part(accounts._meta, params))
+        results = accounts.map_partitions(
+            _suggest_part,
+            params,
+            choose,
+            False,
+            meta=_suggest_part(accounts._meta, params, choose, False),
+        )
+        errors = accounts.map_partitions(
+            _errors_part, params, meta=_errors_part(accounts._meta, params)
+        )
         return PortfolioResult(results, errors, progress=progress)
     frame = _as_frame(accounts)
     with _bar(len(frame), progress) as bar:
@@ -486,7 +554,7 @@ def scenario_cash(accounts, months: int, *, scenarios: int = 64, seed: int = 0) 
         label = accounts.index[int(first["pos"])]
         raise InputError(f"accounts.{first['field']}[{label!r}]", first["value"], first["allowed"])
     pool = _pool(seed, months)
-    cf = _cash(good, np.arange(len(accounts)), pool, scenarios, seed)       # months × S × A
+    cf = _cash(good, np.arange(len(accounts)), pool, scenarios, seed)  # months × S × A
     return np.ascontiguousarray(cf.transpose(2, 1, 0))
 
 
@@ -520,22 +588,32 @@ def _params(offers, discount_rate, borrower, scenarios, seed, currency, chunk) -
         for name in _UNSUPPORTED:
             value = getattr(p, name)
             if value is not None and value != 0:
-                raise InputError(f"offers[{i}].{name}", value,
-                                 f"{'None' if name == 'seasonal' else '0'} in a portfolio offer "
-                                 "(evaluate shaped plans per account with repayplan.evaluate)")
+                raise InputError(
+                    f"offers[{i}].{name}",
+                    value,
+                    f"{'None' if name == 'seasonal' else '0'} in a portfolio offer "
+                    "(evaluate shaped plans per account with repayplan.evaluate)",
+                )
         if isinstance(p.settlement_by, _dt.date):
-            raise InputError(f"offers[{i}].settlement_by", p.settlement_by,
-                             "a number of months after each account's claim date in a portfolio offer")
+            raise InputError(
+                f"offers[{i}].settlement_by",
+                p.settlement_by,
+                "a number of months after each account's claim date in a portfolio offer",
+            )
     borrower = Borrower() if borrower is None else borrower
     if not isinstance(borrower, Borrower):
         raise InputError("borrower", type(borrower).__name__, "a repayplan.Borrower")
     horizon = max(_settlement_month(p) if p.is_settlement else p.term for p in offers)
     return _Params(
-        offers=tuple(offers), names=tuple(plan_names(offers)),
-        discount_rate=float(check_rate("discount_rate", discount_rate)), borrower=borrower,
-        scenarios=check_int("scenarios", scenarios, low=1, high=4096), seed=check_int("seed", seed, low=0),
+        offers=tuple(offers),
+        names=tuple(plan_names(offers)),
+        discount_rate=float(check_rate("discount_rate", discount_rate)),
+        borrower=borrower,
+        scenarios=check_int("scenarios", scenarios, low=1, high=4096),
+        seed=check_int("seed", seed, low=0),
         units=money.minor_units_for(currency),
-        chunk=None if chunk is None else check_int("chunk", chunk, low=1), horizon=max(horizon, 1),
+        chunk=None if chunk is None else check_int("chunk", chunk, low=1),
+        horizon=max(horizon, 1),
     )
 
 
@@ -549,7 +627,9 @@ def _is_dask(obj) -> bool:
 
 def _as_frame(accounts) -> pd.DataFrame:
     if not isinstance(accounts, pd.DataFrame):
-        raise InputError("accounts", type(accounts).__name__, "a pandas or dask DataFrame, one row per account")
+        raise InputError(
+            "accounts", type(accounts).__name__, "a pandas or dask DataFrame, one row per account"
+        )
     _check_columns(accounts.columns)
     return accounts
 
@@ -557,7 +637,9 @@ def _as_frame(accounts) -> pd.DataFrame:
 def _check_columns(columns):
     missing = [c for c in _REQUIRED if c not in columns]
     if missing:
-        raise InputError("accounts.columns", list(columns), f"columns including {missing} (see ACCOUNT_COLUMNS)")
+        raise InputError(
+            "accounts.columns", list(columns), f"columns including {missing} (see ACCOUNT_COLUMNS)"
+        )
 
 
 def _as_date(field, value) -> _dt.date:
@@ -598,8 +680,17 @@ def _validate(df: pd.DataFrame, columns, units: int = 2):
             pos = np.flatnonzero(bad)
             shown = pd.Series(raw.iloc[pos].tolist(), dtype=object).map(repr)  # the bad rows only
             allowed = allowed or _allowed_text(name, units)
-            problems.append(pd.DataFrame({"pos": pos, "order": list(ACCOUNT_COLUMNS).index(name), "field": name,
-                                          "value": shown.to_numpy(dtype=object), "allowed": allowed}))
+            problems.append(
+                pd.DataFrame(
+                    {
+                        "pos": pos,
+                        "order": list(ACCOUNT_COLUMNS).index(name),
+                        "field": name,
+                        "value": shown.to_numpy(dtype=object),
+                        "allowed": allowed,
+                    }
+                )
+            )
 
     for name in columns:
         if name not in ACCOUNT_COLUMNS:
@@ -626,11 +717,24 @@ def _validate(df: pd.DataFrame, columns, units: int = 2):
             continue
         x = _numbers(col)
         finite = np.isfinite(x)
-        if name in ("principal", "interest", "penalty", "fees", "cash_mean", "enforcement_costs", "cash_buffer",
-                    "minimum_cash"):
+        if name in (
+            "principal",
+            "interest",
+            "penalty",
+            "fees",
+            "cash_mean",
+            "enforcement_costs",
+            "cash_buffer",
+            "minimum_cash",
+        ):
             ok = finite & ((x > 0) if name == "principal" else (x >= 0)) & (_decimals(x) <= units)
             huge = ok & (x >= _AMOUNT_LIMIT)
-            fail(name, huge, raw, f"an amount below {_AMOUNT_LIMIT:,} (beyond it fen are not exact in a float)")
+            fail(
+                name,
+                huge,
+                raw,
+                f"an amount below {_AMOUNT_LIMIT:,} (beyond it fen are not exact in a float)",
+            )
             ok &= ~huge
         elif name == "annual_rate":
             ok = finite & (x >= 0) & (x <= 1)
@@ -644,16 +748,29 @@ def _validate(df: pd.DataFrame, columns, units: int = 2):
             ok = finite & (x >= 0) & (x <= 600) & (x == np.floor(x))
         fail(name, ~ok, raw)
         data[name] = np.where(ok, x, 0.0)
-    if columns is ACCOUNT_COLUMNS and any(k in df.columns for k in SECURITY_COLUMNS):  # each account's security
+    if columns is ACCOUNT_COLUMNS and any(
+        k in df.columns for k in SECURITY_COLUMNS
+    ):  # each account's security
         sec, sec_problems = _security.security_cells(df, units)
         data.update({"sec_" + k: v for k, v in sec.items()})
         if len(sec_problems):
-            order = 1000 + sec_problems["field"].map(list(SECURITY_COLUMNS).index).to_numpy(dtype=np.int64)
+            order = 1000 + sec_problems["field"].map(list(SECURITY_COLUMNS).index).to_numpy(
+                dtype=np.int64
+            )
             problems.append(sec_problems.assign(order=order))
-    table = (pd.concat(problems, ignore_index=True) if problems
-             else pd.DataFrame({"pos": np.array([], np.int64), "order": np.array([], np.int64),
-                                "field": pd.Series([], dtype=object), "value": pd.Series([], dtype=object),
-                                "allowed": pd.Series([], dtype=object)}))
+    table = (
+        pd.concat(problems, ignore_index=True)
+        if problems
+        else pd.DataFrame(
+            {
+                "pos": np.array([], np.int64),
+                "order": np.array([], np.int64),
+                "field": pd.Series([], dtype=object),
+                "value": pd.Series([], dtype=object),
+                "allowed": pd.Series([], dtype=object),
+            }
+        )
+    )
     return data, table
 
 
@@ -671,17 +788,20 @@ def _allowed_text(field: str, units: int) -> str:
 class _Book:
     """The valid accounts of a partition as arrays (minor units for amounts)."""
 
-    frame: pd.DataFrame        # the valid rows
+    frame: pd.DataFrame  # the valid rows
     data: dict
-    cents: dict                # principal, interest, penalty, fees as int64 minor units
-    terms: list                # per offer: dict of arrays over the valid rows
+    cents: dict  # principal, interest, penalty, fees as int64 minor units
+    terms: list  # per offer: dict of arrays over the valid rows
     errors: pd.DataFrame
 
 
 def _prepare(df: pd.DataFrame, p: _Params) -> _Book:
     data, problems = _validate(df, ACCOUNT_COLUMNS, p.units)
     scale = 10**p.units
-    cents = {k: np.rint(data[k] * scale).astype(np.int64) for k in ("principal", "interest", "penalty", "fees")}
+    cents = {
+        k: np.rint(data[k] * scale).astype(np.int64)
+        for k in ("principal", "interest", "penalty", "fees")
+    }
     bad_data = np.zeros(len(df), bool)
     bad_data[problems["pos"].to_numpy()] = True
     terms, offer_problems = [], []
@@ -691,16 +811,34 @@ def _prepare(df: pd.DataFrame, p: _Params) -> _Book:
         bad &= ~bad_data
         if bad.any():
             pos = np.flatnonzero(bad)
-            owed = pd.Series(t["owed"][pos].tolist(), dtype=object).map(lambda m: str(money.from_minor(m, p.units)))
-            asked = pd.Series(t["signing"][pos].tolist(), dtype=object).map(lambda m: str(money.from_minor(m, p.units)))
-            offer_problems.append(pd.DataFrame({
-                "pos": pos, "order": len(ACCOUNT_COLUMNS) + j, "field": f"offers[{j}].down_payment",
-                "value": repr(plan.down_payment),
-                "reason": (f"offers[{j}] ({p.names[j]}) asks " + asked + " at signing (down payment"
-                           + ("" if plan.capitalize_arrears else " and arrears")
-                           + "), must be less than what the account owes after waivers (" + owed + ")").to_numpy(),
-            }))
-    table = pd.concat([problems, *offer_problems], ignore_index=True) if offer_problems else problems
+            owed = pd.Series(t["owed"][pos].tolist(), dtype=object).map(
+                lambda m: str(money.from_minor(m, p.units))
+            )
+            asked = pd.Series(t["signing"][pos].tolist(), dtype=object).map(
+                lambda m: str(money.from_minor(m, p.units))
+            )
+            offer_problems.append(
+                pd.DataFrame(
+                    {
+                        "pos": pos,
+                        "order": len(ACCOUNT_COLUMNS) + j,
+                        "field": f"offers[{j}].down_payment",
+                        "value": repr(plan.down_payment),
+                        "reason": (
+                            f"offers[{j}] ({p.names[j]}) asks "
+                            + asked
+                            + " at signing (down payment"
+                            + ("" if plan.capitalize_arrears else " and arrears")
+                            + "), must be less than what the account owes after waivers ("
+                            + owed
+                            + ")"
+                        ).to_numpy(),
+                    }
+                )
+            )
+    table = (
+        pd.concat([problems, *offer_problems], ignore_index=True) if offer_problems else problems
+    )
     errors = _error_table(df, table, p.units)
     keep = np.ones(len(df), bool)
     keep[table["pos"].to_numpy(dtype=np.int64)] = False
@@ -714,23 +852,32 @@ def _prepare(df: pd.DataFrame, p: _Params) -> _Book:
 def _error_table(df: pd.DataFrame, table: pd.DataFrame, units: int) -> pd.DataFrame:
     """One row per bad account: the first problem's field and value, every reason."""
     if "reason" not in table:
-        table = table.assign(reason=pd.Series(np.full(len(table), None, dtype=object), index=table.index))
+        table = table.assign(
+            reason=pd.Series(np.full(len(table), None, dtype=object), index=table.index)
+        )
     if len(table):
         missing = table["reason"].isna()
-        table.loc[missing, "reason"] = (table.loc[missing, "field"] + " == " + table.loc[missing, "value"]
-                                        + ", must be " + table.loc[missing, "allowed"])
+        table.loc[missing, "reason"] = (
+            table.loc[missing, "field"]
+            + " == "
+            + table.loc[missing, "value"]
+            + ", must be "
+            + table.loc[missing, "allowed"]
+        )
     table = table.sort_values(["pos", "order"], kind="stable")
     grouped = table.groupby("pos", sort=True)
     first = grouped.first()
     reasons = grouped["reason"].agg("; ".join)
     pos = first.index.to_numpy(dtype=np.int64)
-    return pd.DataFrame({
-        "account_id": df["account_id"].iloc[pos].reset_index(drop=True),
-        "index": pd.Series(df.index[pos]),
-        "field": pd.Series(first["field"].to_numpy(), dtype=str),
-        "value": pd.Series(first["value"].to_numpy(), dtype=str),
-        "reason": pd.Series(reasons.to_numpy(), dtype=str),
-    })
+    return pd.DataFrame(
+        {
+            "account_id": df["account_id"].iloc[pos].reset_index(drop=True),
+            "index": pd.Series(df.index[pos]),
+            "field": pd.Series(first["field"].to_numpy(), dtype=str),
+            "value": pd.Series(first["value"].to_numpy(), dtype=str),
+            "reason": pd.Series(reasons.to_numpy(), dtype=str),
+        }
+    )
 
 
 def _fraction(value) -> Fraction:
@@ -761,15 +908,32 @@ def _offer_terms(plan: Plan, c: dict, units: int):
         disc = _share(np.maximum(owed, 0), plan.settlement_discount)
         after = owed - disc
         m = _settlement_month(plan)
-        return ({"owed": after, "waived": w_pen + w_int + w_hair + disc, "signing": after if m == 0 else np.zeros(n, np.int64),
-                 "financed": np.zeros(n, np.int64) if m == 0 else after, "down": 0, "settlement": m},
-                np.zeros(n, bool))
+        return (
+            {
+                "owed": after,
+                "waived": w_pen + w_int + w_hair + disc,
+                "signing": after if m == 0 else np.zeros(n, np.int64),
+                "financed": np.zeros(n, np.int64) if m == 0 else after,
+                "down": 0,
+                "settlement": m,
+            },
+            np.zeros(n, bool),
+        )
     signing = np.asarray(down + (0 if plan.capitalize_arrears else arrears), dtype=np.int64)
     signing = np.broadcast_to(signing, (n,)).copy()
     financed = owed - signing
     bad = financed <= 0
-    return ({"owed": owed, "waived": w_pen + w_int + w_hair, "signing": signing, "financed": financed,
-             "down": down, "settlement": None}, bad)
+    return (
+        {
+            "owed": owed,
+            "waived": w_pen + w_int + w_hair,
+            "signing": signing,
+            "financed": financed,
+            "down": down,
+            "settlement": None,
+        },
+        bad,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -796,9 +960,14 @@ def _schedules(plan: Plan, t: dict, rate: np.ndarray, H: int, units: int):
         rate_int, rate_dec = exact_decimals(rate)
     T = plan.term
     batch = Batch.from_arrays(
-        principal=t["financed"], rate_int=rate_int, rate_dec=rate_dec, periods=np.full(n, T, np.int64),
-        grace=np.full(n, plan.grace, np.int64), deferral=np.full(n, plan.grace_kind == "deferral"),
-        method=np.full(n, METHOD_CODE[plan.method], np.int64), units=np.full(n, units, np.int64),
+        principal=t["financed"],
+        rate_int=rate_int,
+        rate_dec=rate_dec,
+        periods=np.full(n, T, np.int64),
+        grace=np.full(n, plan.grace, np.int64),
+        deferral=np.full(n, plan.grace_kind == "deferral"),
+        method=np.full(n, METHOD_CODE[plan.method], np.int64),
+        units=np.full(n, units, np.int64),
     )
     res = run(batch, keep_rows=("payment", "closing_balance"))
     assert res.table is not None  # run with its rows
@@ -825,7 +994,11 @@ def _pool(seed: int, months: int) -> np.ndarray:
     return _POOLS[key]
 
 
-_M1, _M2, _GOLD = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(0x9E3779B97F4A7C15)
+_M1, _M2, _GOLD = (
+    np.uint64(0xBF58476D1CE4E5B9),
+    np.uint64(0x94D049BB133111EB),
+    np.uint64(0x9E3779B97F4A7C15),
+)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -863,15 +1036,21 @@ class _Projection:
     def __init__(self, data: dict, sel: np.ndarray, pool: np.ndarray, scenarios: int, seed: int):
         ids = data["account_id"].iloc[sel]
         self.pool = pool
-        self.rows = np.ascontiguousarray(_paths(pd.Series(ids), scenarios, seed).T)   # S × A
+        self.rows = np.ascontiguousarray(_paths(pd.Series(ids), scenarios, seed).T)  # S × A
         H = pool.shape[0]
-        growth = (1.0 + data["cash_trend"][sel])[None, :] ** (np.arange(H) / 12.0)[:, None]    # H × A
+        growth = (1.0 + data["cash_trend"][sel])[None, :] ** (np.arange(H) / 12.0)[:, None]  # H × A
         self.sigma = np.sqrt(np.log1p(data["cash_volatility"][sel] ** 2))
-        self.factor = data["cash_mean"][sel][None, :] * growth * np.exp(-0.5 * self.sigma * self.sigma)[None, :]
+        self.factor = (
+            data["cash_mean"][sel][None, :]
+            * growth
+            * np.exp(-0.5 * self.sigma * self.sigma)[None, :]
+        )
 
     def month(self, k: int, out: np.ndarray) -> np.ndarray:
         """Cash of month k (0-based) into ``out``, scenarios × accounts."""
-        np.take(self.pool[k], self.rows, out=out, mode="clip")  # rows are in range; "clip" skips buffering
+        np.take(
+            self.pool[k], self.rows, out=out, mode="clip"
+        )  # rows are in range; "clip" skips buffering
         out *= self.sigma
         np.exp(out, out=out)
         out *= self.factor[k]
@@ -907,10 +1086,16 @@ def _evaluate_part(df: pd.DataFrame, p: _Params, bar) -> pd.DataFrame:
     if not blocks:
         return _empty_results(df)
     O = len(p.offers)  # noqa: E741
-    out = pd.DataFrame({
-        "account_id": book.data["account_id"].iloc[np.repeat(np.arange(len(book.frame)), O)].reset_index(drop=True),
-        "offer": pd.Series(np.tile(np.array(p.names, dtype=object), len(book.frame)), dtype=str),
-    })
+    out = pd.DataFrame(
+        {
+            "account_id": book.data["account_id"]
+            .iloc[np.repeat(np.arange(len(book.frame)), O)]
+            .reset_index(drop=True),
+            "offer": pd.Series(
+                np.tile(np.array(p.names, dtype=object), len(book.frame)), dtype=str
+            ),
+        }
+    )
     for col in RESULT_COLUMNS[2:]:
         out[col] = np.concatenate([blk[col] for blk in blocks])
     return out
@@ -926,8 +1111,12 @@ def _suggest_part(df: pd.DataFrame, p: _Params, choose, bar) -> pd.DataFrame:
 
 
 def _empty_results(df: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({"account_id": df["account_id"].iloc[:0].reset_index(drop=True),
-                        "offer": pd.Series([], dtype=str)})
+    out = pd.DataFrame(
+        {
+            "account_id": df["account_id"].iloc[:0].reset_index(drop=True),
+            "offer": pd.Series([], dtype=str),
+        }
+    )
     for c in RESULT_COLUMNS[2:]:
         out[c] = pd.Series([], dtype=np.int64 if c == "term" else float)
     return out
@@ -949,8 +1138,17 @@ def _blocks(book: _Book, p: _Params, bar) -> list[dict]:
         plans = _plan_arrays(book, big, p)
         for b in range(0, len(big), step):
             part = slice(b, min(len(big), b + step))
-            out.append(_block(book, big[part], {k: v[:, part] for k, v in plans.items()}, p, pool, cash_buf,
-                              start_buf))
+            out.append(
+                _block(
+                    book,
+                    big[part],
+                    {k: v[:, part] for k, v in plans.items()},
+                    p,
+                    pool,
+                    cash_buf,
+                    start_buf,
+                )
+            )
             if bar is not None and bar is not False:
                 bar.update(part.stop - part.start)
     return out
@@ -972,7 +1170,9 @@ def _plan_arrays(book: _Book, sel: np.ndarray, p: _Params) -> dict:
     return {"pays": pays, "bals": bals, "terms": terms, "waived": waived}
 
 
-def _block(book: _Book, sel: np.ndarray, plans: dict, p: _Params, pool: np.ndarray, cash_buf, start_buf) -> dict:
+def _block(
+    book: _Book, sel: np.ndarray, plans: dict, p: _Params, pool: np.ndarray, cash_buf, start_buf
+) -> dict:
     """Every offer on the accounts ``sel`` (arrays offers × months × accounts): the result columns."""
     d, c = book.data, book.cents
     A, O, H, S = len(sel), len(p.offers), p.horizon, p.scenarios  # noqa: E741
@@ -992,9 +1192,17 @@ def _block(book: _Book, sel: np.ndarray, plans: dict, p: _Params, pool: np.ndarr
     g_loss = total * 0.2 if b.going_concern_loss is None else float(b.going_concern_loss)
     v = 1.0 / (1.0 + p.discount_rate / 12.0)
     w = 1.0 / (1.0 + b.discount_rate / 12.0)
-    values = plan_values(pays, owed_after, total, v=v, recovery=d["recovery_rate"][sel],
-                         costs=d["enforcement_costs"][sel], delay=d["enforcement_delay_months"][sel], w=w,
-                         going_concern_loss=g_loss)
+    values = plan_values(
+        pays,
+        owed_after,
+        total,
+        v=v,
+        recovery=d["recovery_rate"][sel],
+        costs=d["enforcement_costs"][sel],
+        delay=d["enforcement_delay_months"][sel],
+        w=w,
+        going_concern_loss=g_loss,
+    )
     if "sec_has_collateral" in d:
         _secured_values(values, d, c, sel, pays, owed_after, v, p)
     proj = _Projection(d, sel, pool, S, p.seed)
@@ -1050,7 +1258,9 @@ def _block(book: _Book, sel: np.ndarray, plans: dict, p: _Params, pool: np.ndarr
 SECURED_GRID = 33
 
 
-def _secured_values(values: dict, d: dict, c: dict, sel: np.ndarray, pays, owed_after, v: float, p: _Params):
+def _secured_values(
+    values: dict, d: dict, c: dict, sel: np.ndarray, pays, owed_after, v: float, p: _Params
+):
     r"""Put the enforcement path of the secured accounts of a block in ``values``, in place.
 
     ``enforcement_npv`` is :func:`repayplan.security.values_many` on the claim, exactly; a
@@ -1064,31 +1274,43 @@ def _secured_values(values: dict, d: dict, c: dict, sel: np.ndarray, pays, owed_
         return
     rows_of = sel[idx]
     scale = 10**p.units
-    rows = {"as_of": d["as_of"].iloc[rows_of].to_numpy(dtype="datetime64[D]"),
-            "annual_rate": d["annual_rate"][rows_of], "recovery_rate": d["recovery_rate"][rows_of],
-            **{k: c[k][rows_of] for k in ("principal", "interest", "penalty", "fees")},
-            **{k[4:]: v_[rows_of] for k, v_ in d.items() if k.startswith("sec_")}}
+    rows = {
+        "as_of": d["as_of"].iloc[rows_of].to_numpy(dtype="datetime64[D]"),
+        "annual_rate": d["annual_rate"][rows_of],
+        "recovery_rate": d["recovery_rate"][rows_of],
+        **{k: c[k][rows_of] for k in ("principal", "interest", "penalty", "fees")},
+        **{k[4:]: v_[rows_of] for k, v_ in d.items() if k.startswith("sec_")},
+    }
     total = rows["principal"] + rows["interest"] + rows["penalty"] + rows["fees"]
     proc = _security.Procedure()
     # the grid: G1 points from 0 to the total, G2 from it to the most owed (cents)
     G1 = (SECURED_GRID + 1) // 2
     G2 = SECURED_GRID - G1 + 1
-    owed_prev = np.concatenate([np.broadcast_to(total / scale, owed_after[:, :1, idx].shape),
-                                owed_after[:, :-1, idx]], axis=1)                 # offers × months × secured
+    owed_prev = np.concatenate(
+        [np.broadcast_to(total / scale, owed_after[:, :1, idx].shape), owed_after[:, :-1, idx]],
+        axis=1,
+    )  # offers × months × secured
     top = np.maximum(np.ceil(owed_prev.max(axis=(0, 1)) * scale).astype(np.int64), total + 1)
     f1, f2 = np.linspace(0.0, 1.0, G1), np.linspace(0.0, 1.0, G2)[1:]
-    grid = np.concatenate([np.rint(total[:, None] * f1[None, :]),
-                           np.rint(total[:, None] + (top - total)[:, None] * f2[None, :])], axis=1).astype(np.int64)
+    grid = np.concatenate(
+        [
+            np.rint(total[:, None] * f1[None, :]),
+            np.rint(total[:, None] + (top - total)[:, None] * f2[None, :]),
+        ],
+        axis=1,
+    ).astype(np.int64)
     n, G = len(idx), grid.shape[1]
     rep = {k: np.repeat(v_, G, axis=0) for k, v_ in rows.items()}
     rep["owed"] = grid.reshape(-1)
     on_grid = _security.values_rows(rep, proc, p.discount_rate, p.units).reshape(n, G)
-    values["enforcement_npv"][idx] = on_grid[:, G1 - 1]               # the grid point on the claim's total
+    values["enforcement_npv"][idx] = on_grid[:, G1 - 1]  # the grid point on the claim's total
     # piecewise linear in what is owed, between the grid points of each account
-    x = np.rint(np.maximum(owed_prev, 0.0) * scale)                 # whole minor units, as the schedules
+    x = np.rint(np.maximum(owed_prev, 0.0) * scale)  # whole minor units, as the schedules
     t = total.astype(float)
     lo_part = x <= t
-    pos = np.where(lo_part, x / np.maximum(t, 1.0) * (G1 - 1), (G1 - 1) + (x - t) / (top - t) * (G2 - 1))
+    pos = np.where(
+        lo_part, x / np.maximum(t, 1.0) * (G1 - 1), (G1 - 1) + (x - t) / (top - t) * (G2 - 1)
+    )
     pos = np.clip(pos, 0.0, G - 1.0)
     j = np.minimum(np.floor(pos).astype(np.int64), G - 2)
     cols = np.arange(n)
@@ -1097,7 +1319,7 @@ def _secured_values(values: dict, d: dict, c: dict, sel: np.ndarray, pays, owed_
     v_lo, v_hi = on_grid[cols, j], on_grid[cols, j + 1]
     frac = np.where(g_hi > g_lo, (x - g_lo) / np.maximum(g_hi - g_lo, 1.0), 0.0)
     ev = v_lo + (v_hi - v_lo) * np.clip(frac, 0.0, 1.0)
-    ev = np.where(x == t, on_grid[:, G1 - 1], ev)       # the claim itself: exact
+    ev = np.where(x == t, on_grid[:, G1 - 1], ev)  # the claim itself: exact
     H1 = pays.shape[1]
     k = np.arange(H1)[None, :, None]
     pv = pays[:, :, idx] * v**k
@@ -1121,20 +1343,26 @@ def _choose(long: pd.DataFrame, O: int, objective: str, constraints, beta: float
     any_ok = feasible.any(axis=1)
     rows = np.arange(A) * O + best
     chosen = long.iloc[rows].reset_index(drop=True).astype({"term": float})
-    metric_cols = [c for c in _METRIC_COLUMNS if c not in ("enforcement_npv", "borrower_alternative")]
+    metric_cols = [
+        c for c in _METRIC_COLUMNS if c not in ("enforcement_npv", "borrower_alternative")
+    ]
     chosen.loc[~any_ok, metric_cols] = np.nan
     binding = np.full(A, "", dtype=object)
     for name, ok_c in ok.items():
         none = ~ok_c.any(axis=1) & ~any_ok
         binding[none] = binding[none] + np.where(binding[none] == "", "", ", ") + name
     binding[~any_ok & (binding == "")] = "no single offer meets every constraint"
-    out = pd.DataFrame({
-        "account_id": chosen["account_id"],
-        "action": pd.Series(np.where(any_ok, "offer", "enforce").astype(object), dtype=str),
-        "offer": chosen["offer"].where(any_ok),
-        "objective": np.where(any_ok, score[np.arange(A), best], np.nan) if A else np.array([], float),
-        "binding": pd.Series(binding, dtype=str),
-    })
+    out = pd.DataFrame(
+        {
+            "account_id": chosen["account_id"],
+            "action": pd.Series(np.where(any_ok, "offer", "enforce").astype(object), dtype=str),
+            "offer": chosen["offer"].where(any_ok),
+            "objective": np.where(any_ok, score[np.arange(A), best], np.nan)
+            if A
+            else np.array([], float),
+            "binding": pd.Series(binding, dtype=str),
+        }
+    )
     for col in SUGGEST_COLUMNS[5:]:
         out[col] = chosen[col].to_numpy()
     return out
@@ -1162,8 +1390,10 @@ def _bar(total: int, progress: bool):
     try:
         from tqdm.auto import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency of the portfolio extra
-        warnings.warn("progress=True needs tqdm (pip install tqdm); running without a progress bar",
-                      stacklevel=3)
+        warnings.warn(
+            "progress=True needs tqdm (pip install tqdm); running without a progress bar",
+            stacklevel=3,
+        )
         return _NoBar()
     return tqdm(total=total, unit="account", desc="repayplan.portfolio")
 

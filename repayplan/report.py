@@ -112,8 +112,15 @@ __all__ = [
 
 #: Output formats, and the file suffixes :func:`write` reads them from.
 FORMATS: tuple[str, ...] = ("xlsx", "pdf", "html", "csv", "md")
-_SUFFIXES = {".xlsx": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".csv": "csv",
-             ".md": "md", ".markdown": "md"}
+_SUFFIXES = {
+    ".xlsx": "xlsx",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".md": "md",
+    ".markdown": "md",
+}
 
 #: Languages of the labels.
 LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -218,30 +225,52 @@ _LABELS: dict[str, tuple[str, str]] = {
 }
 
 #: Labels by language: ``LABELS["zh"]["col_period"] == "期数"``.
-LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    lang: MappingProxyType({k: v[i] for k, v in _LABELS.items()}) for i, lang in enumerate(LANGUAGES)
-})
+LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        lang: MappingProxyType({k: v[i] for k, v in _LABELS.items()})
+        for i, lang in enumerate(LANGUAGES)
+    }
+)
 
-_COLUMNS = ("period", "date", "opening_balance", "payment", "interest", "principal",
-            "closing_balance", "fee")
+_COLUMNS = (
+    "period",
+    "date",
+    "opening_balance",
+    "payment",
+    "interest",
+    "principal",
+    "closing_balance",
+    "fee",
+)
 _AMOUNT_COLUMNS = frozenset(_COLUMNS[2:])
 _TOTALLED = ("payment", "interest", "principal", "fee")
 
 METHOD_NAMES = {
     "level": ("level instalments of principal and interest", "等额本息"),
-    "seasonal": ("instalments of principal and interest varying by calendar month with the "
-                 "borrower's seasonal cash flow (weights below)", "按月份调整的分期还本付息（随借款人季节性现金流，权重见下）"),
-    "balloon": ("level instalments of principal and interest with a final balloon payment",
-                "等额本息加期末一次性大额还款"),
+    "seasonal": (
+        "instalments of principal and interest varying by calendar month with the "
+        "borrower's seasonal cash flow (weights below)",
+        "按月份调整的分期还本付息（随借款人季节性现金流，权重见下）",
+    ),
+    "balloon": (
+        "level instalments of principal and interest with a final balloon payment",
+        "等额本息加期末一次性大额还款",
+    ),
     "step_up": ("instalments of principal and interest rising each year", "逐年递增的分期还本付息"),
     "equal_principal": ("equal instalments of principal, with interest", "等额本金"),
     "interest_only": ("interest only, the principal at maturity", "按期付息、到期还本"),
     "settlement": ("lump-sum settlement", "一次性结清"),
     "custom": ("the amounts scheduled", "按计划表所列金额偿还"),
 }
-_CYCLES = {12: ("monthly", "按月"), 4: ("quarterly", "按季"), 2: ("half-yearly", "按半年"),
-           1: ("yearly", "按年"), 52: ("weekly", "按周"), 26: ("every two weeks", "每两周"),
-           24: ("twice a month", "每半月")}
+_CYCLES = {
+    12: ("monthly", "按月"),
+    4: ("quarterly", "按季"),
+    2: ("half-yearly", "按半年"),
+    1: ("yearly", "按年"),
+    52: ("weekly", "按周"),
+    26: ("every two weeks", "每两周"),
+    24: ("twice a month", "每半月"),
+}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # first characters that make a spreadsheet read a cell as a formula (OWASP CSV Injection,
@@ -410,15 +439,20 @@ class Annex:
         >>> annex(s, lang="zh").texts()[:2]
         ['附件：还款计划表', '金额单位：人民币元']
         """
-        out = [self.title, self.labels["unit"].format(currency=currency_name(self.currency, self.lang))]
+        out = [
+            self.title,
+            self.labels["unit"].format(currency=currency_name(self.currency, self.lang)),
+        ]
         for group in (self.header, self.composition, self.words, self.clauses):
             out += [x for it in group for x in (it.label, it.text)]
         out += list(self.table.columns)
         return out
 
     def __repr__(self) -> str:
-        return (f"Annex({self.lang}, {self.currency}, {len(self.table)} rows, total payable "
-                f"{self.amount_text(self.totals['payment'] + self.totals.get('fee', Decimal(0)))})")
+        return (
+            f"Annex({self.lang}, {self.currency}, {len(self.table)} rows, total payable "
+            f"{self.amount_text(self.totals['payment'] + self.totals.get('fee', Decimal(0)))})"
+        )
 
     def _repr_html_(self) -> str:
         return _html_body(self)
@@ -572,8 +606,12 @@ def check_annex_text(name: str, value) -> str | None:
     check_text(name, value, max_length=MAX_TEXT)  # no lone surrogates: nothing could be written
     bad = [c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\r\n"]
     if bad:
-        raise InputError(name, value, "text without control characters other than tab, CR and LF",
-                         hint=f"contains {bad[0]!r}")
+        raise InputError(
+            name,
+            value,
+            "text without control characters other than tab, CR and LF",
+            hint=f"contains {bad[0]!r}",
+        )
     return value
 
 
@@ -603,10 +641,23 @@ def _check_lang(lang) -> str:
 # -----------------------------------------------------------------------------------------
 # The content model
 # -----------------------------------------------------------------------------------------
-def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | None = None,
-          creditor: str | None = None, agreement_date=None, notes=None, title: str | None = None,
-          default_clause: str | None = None, agreement=None, security=None, contract: str | None = None,
-          borrower_party=None) -> Annex:
+def annex(
+    schedule,
+    *,
+    lang: str = "en",
+    claim=None,
+    plan=None,
+    borrower: str | None = None,
+    creditor: str | None = None,
+    agreement_date=None,
+    notes=None,
+    title: str | None = None,
+    default_clause: str | None = None,
+    agreement=None,
+    security=None,
+    contract: str | None = None,
+    borrower_party=None,
+) -> Annex:
     """The content of the agreement annex for ``schedule``, in one structured object.
 
     Parameters
@@ -686,7 +737,9 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
     from .schedule import Schedule
 
     if not isinstance(schedule, Schedule):
-        raise InputError("schedule", schedule, "a repayplan Schedule (from amortize or Plan.schedule)")
+        raise InputError(
+            "schedule", schedule, "a repayplan Schedule (from amortize or Plan.schedule)"
+        )
     lang = _check_lang(lang)
     L = LABELS[lang]
     borrower = check_annex_text("borrower", borrower)
@@ -700,10 +753,21 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
         agreement_date = check_date("agreement_date", agreement_date)
     if agreement is not None:
         # read by its fields (report does not import tracking, which imports report)
-        if not all(hasattr(agreement, a) for a in ("schedule", "breach", "penalty_rate", "grace_days",
-                                                  "claim_at_signing", "plan")):
+        if not all(
+            hasattr(agreement, a)
+            for a in (
+                "schedule",
+                "breach",
+                "penalty_rate",
+                "grace_days",
+                "claim_at_signing",
+                "plan",
+            )
+        ):
             raise InputError("agreement", agreement, "a repayplan Agreement or None")
-        if schedule is not agreement.schedule and not schedule.table.equals(agreement.schedule.table):
+        if schedule is not agreement.schedule and not schedule.table.equals(
+            agreement.schedule.table
+        ):
             raise InputError("schedule", schedule, "the agreement's schedule (agreement.schedule)")
         plan = agreement.plan if plan is None else plan
         claim = agreement.claim_at_signing if claim is None else claim
@@ -714,16 +778,28 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
     table, columns = _table(schedule, lang)
     totals = {k: sum(schedule.table[k], Decimal(0)) for k in _TOTALLED if k in columns}
     payable = totals["payment"] + totals.get("fee", Decimal(0))
-    ctx = _Context(schedule=schedule, plan=plan, claim=claim, terms=terms, lang=lang, cur=cur,
-                   units=units, fm=fm)
+    ctx = _Context(
+        schedule=schedule,
+        plan=plan,
+        claim=claim,
+        terms=terms,
+        lang=lang,
+        cur=cur,
+        units=units,
+        fm=fm,
+    )
 
-    header = [it for it in (
-        text_item("contract", L, contract),
-        text_item("creditor", L, creditor),
-        text_item("borrower", L, borrower),
-        *(text_item(k, L, v) for k, v in details),
-        date_item("agreement_date", L, agreement_date, lang),
-    ) if it is not None]
+    header = [
+        it
+        for it in (
+            text_item("contract", L, contract),
+            text_item("creditor", L, creditor),
+            text_item("borrower", L, borrower),
+            *(text_item(k, L, v) for k, v in details),
+            date_item("agreement_date", L, agreement_date, lang),
+        )
+        if it is not None
+    ]
     header += _claim_items(ctx)
     header += _plan_items(ctx)
 
@@ -731,11 +807,17 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
     if claim is not None:
         for key, amount in claim.components().items():
             if amount != 0 or key == "total":
-                composition.append(Item(key, L[key], amount, format_amount(amount, units), "amount"))
+                composition.append(
+                    Item(key, L[key], amount, format_amount(amount, units), "amount")
+                )
 
     words = []
-    for key, amount in (("total_payable", payable), ("total_principal", totals["principal"]),
-                        ("total_interest", totals["interest"]), ("total_fees", totals.get("fee"))):
+    for key, amount in (
+        ("total_payable", payable),
+        ("total_principal", totals["principal"]),
+        ("total_interest", totals["interest"]),
+        ("total_fees", totals.get("fee")),
+    ):
         if amount is None or (key == "total_fees" and amount == 0):
             continue
         text = _in_words(amount, cur, lang)
@@ -744,10 +826,21 @@ def annex(schedule, *, lang: str = "en", claim=None, plan=None, borrower: str | 
 
     clauses = _clauses(ctx, notes, default_clause, agreement)
     clauses += _security_clauses(ctx, security)
-    return Annex(lang=lang, currency=cur, minor_units=units, title=title or L["title"],
-                 header=tuple(header), composition=tuple(composition), table=table,
-                 columns=columns, totals=totals, words=tuple(words), clauses=tuple(clauses),
-                 labels=L, created=_dt.datetime.now(_dt.UTC).replace(microsecond=0))
+    return Annex(
+        lang=lang,
+        currency=cur,
+        minor_units=units,
+        title=title or L["title"],
+        header=tuple(header),
+        composition=tuple(composition),
+        table=table,
+        columns=columns,
+        totals=totals,
+        words=tuple(words),
+        clauses=tuple(clauses),
+        labels=L,
+        created=_dt.datetime.now(_dt.UTC).replace(microsecond=0),
+    )
 
 
 def _party_details(party) -> list[tuple[str, str]]:
@@ -756,8 +849,11 @@ def _party_details(party) -> list[tuple[str, str]]:
         return []
     keys = ("registration", "representative", "address", "account")
     if not hasattr(party, "name"):
-        raise InputError("borrower_party", party, "a repayplan.case.Party (registration, representative, "
-                                                  "address, account) or None")
+        raise InputError(
+            "borrower_party",
+            party,
+            "a repayplan.case.Party (registration, representative, address, account) or None",
+        )
     out = []
     for k in keys:
         v = check_annex_text(f"borrower_party.{k}", getattr(party, k, "") or None)
@@ -801,9 +897,12 @@ def _resolve_plan_claim(schedule, plan, claim):
         terms = plan.terms(claim)
         owed = money.from_minor(terms.owed, terms.units)
         if owed != schedule.principal:
-            raise InputError("claim", claim,
-                             f"the claim the schedule was made from (under the plan this claim leaves "
-                             f"{owed} to repay; the schedule repays {schedule.principal})")
+            raise InputError(
+                "claim",
+                claim,
+                f"the claim the schedule was made from (under the plan this claim leaves "
+                f"{owed} to repay; the schedule repays {schedule.principal})",
+            )
     return plan, claim, terms
 
 
@@ -867,7 +966,10 @@ def _rate_text(ctx: _Context, rate) -> str:
     text = format_rate(rate)
     changes = ctx.schedule.terms.get("rate_changes") if ctx.plan is None else None
     for period, new in sorted((changes or {}).items()):
-        text += ctx.pick(f"; {format_rate(new)} from instalment {period}", f"；自第{period}期起{format_rate(new)}")
+        text += ctx.pick(
+            f"; {format_rate(new)} from instalment {period}",
+            f"；自第{period}期起{format_rate(new)}",
+        )
     return text
 
 
@@ -898,24 +1000,46 @@ def _plan_items(ctx: _Context) -> list[Item]:
     rows = _instalment_rows(ctx)
     n = len(rows)
     if p is not None and not p.is_settlement:
-        out.append(Item("term", L["term"], p.term, pick(f"{p.term} months", f"{p.term}个月"), "int"))
+        out.append(
+            Item("term", L["term"], p.term, pick(f"{p.term} months", f"{p.term}个月"), "int")
+        )
     out.append(Item("instalments", L["instalments"], n, str(n), "int"))
     if p is not None and p.grace:
-        kind = pick("interest only" if p.grace_kind == "interest_only" else "interest capitalised",
-                    "只付利息" if p.grace_kind == "interest_only" else "利息计入本金")
-        out.append(Item("grace", L["grace"], p.grace, pick(f"{p.grace} months, {kind}",
-                                                             f"{p.grace}个月（{kind}）"), "int"))
+        kind = pick(
+            "interest only" if p.grace_kind == "interest_only" else "interest capitalised",
+            "只付利息" if p.grace_kind == "interest_only" else "利息计入本金",
+        )
+        out.append(
+            Item(
+                "grace",
+                L["grace"],
+                p.grace,
+                pick(f"{p.grace} months, {kind}", f"{p.grace}个月（{kind}）"),
+                "int",
+            )
+        )
     elif p is None and s.terms.get("grace"):
         g = int(s.terms["grace"])
         out.append(Item("grace", L["grace"], g, pick(f"{g} periods", f"{g}期"), "int"))
     rate = _plan_rate(ctx)
     if rate is not None and not (p is not None and p.is_settlement):
-        out.append(Item("rate", L["rate"], Decimal(str(rate)), _rate_text(ctx, rate),
-                        "rate" if _rate_text(ctx, rate) == format_rate(rate) else "text"))
+        out.append(
+            Item(
+                "rate",
+                L["rate"],
+                Decimal(str(rate)),
+                _rate_text(ctx, rate),
+                "rate" if _rate_text(ctx, rate) == format_rate(rate) else "text",
+            )
+        )
     if p is not None and p.balloon:
-        out.append(Item("balloon", L["balloon"], Decimal(repr(p.balloon)), format_rate(p.balloon), "rate"))
+        out.append(
+            Item("balloon", L["balloon"], Decimal(repr(p.balloon)), format_rate(p.balloon), "rate")
+        )
     if p is not None and p.step_up:
-        out.append(Item("step_up", L["step_up"], Decimal(repr(p.step_up)), format_rate(p.step_up), "rate"))
+        out.append(
+            Item("step_up", L["step_up"], Decimal(repr(p.step_up)), format_rate(p.step_up), "rate")
+        )
     if p is not None and p.seasonal is not None:
         w = " / ".join(f"{x:g}" for x in p.seasonal)
         out.append(Item("seasonal", L["seasonal"], w, w, "text"))
@@ -959,7 +1083,10 @@ def _signing(ctx: _Context) -> Decimal:
 def _waived(ctx: _Context) -> tuple[list[tuple[str, Decimal]], Decimal | None]:
     """Waived amounts by part (with a claim) and in total (``None``: not known)."""
     if ctx.terms is not None:
-        parts = [(f"waived_{k}", money.from_minor(v, ctx.units)) for k, v in ctx.terms.waived_parts.items()]
+        parts = [
+            (f"waived_{k}", money.from_minor(v, ctx.units))
+            for k, v in ctx.terms.waived_parts.items()
+        ]
         return [(k, v) for k, v in parts if v], money.from_minor(ctx.terms.waived, ctx.units)
     w = ctx.schedule.terms.get("waived") if ctx.plan is not None else None
     return [], (None if w is None else Decimal(w))
@@ -972,8 +1099,11 @@ def _waiver_items(ctx: _Context) -> list[Item]:
     if total is not None:
         out.append(_amount_item("waived_total", L, total, ctx))
         if total and ctx.plan is not None:
-            cond = ctx.pick("on condition of performance", "以按约履行为条件") if ctx.plan.waivers_conditional \
+            cond = (
+                ctx.pick("on condition of performance", "以按约履行为条件")
+                if ctx.plan.waivers_conditional
                 else ctx.pick("unconditionally", "无条件")
+            )
             out.append(Item("waiver_condition", L["waiver_condition"], cond, cond, "text"))
     return out
 
@@ -996,37 +1126,61 @@ def _agreement_default_clause(ctx: _Context, ag, revoke: bool) -> str:
     g = ag.grace_days
     dc = rs.accrual_day_count
     denom = {"ACT/360": "360", "ACT/365F": "365"}.get(dc)
-    daily_en = f"counted daily ({dc}: the annual rate / {denom} per actual day)" if denom else f"counted daily ({dc})"
+    daily_en = (
+        f"counted daily ({dc}: the annual rate / {denom} per actual day)"
+        if denom
+        else f"counted daily ({dc})"
+    )
     daily_zh = f"按日计算（{dc}：日利率 = 年利率 / {denom}）" if denom else f"按日计算（{dc}）"
     if g:
-        late_en = (f"An instalment not paid in full within {g} days after its due date is overdue; a payment "
-                   f"within those grace days counts as made on time and no penalty is charged on it. "
-                   f"Once the grace days pass, ")
-        late_zh = (f"任何一期款项应于还款日后{g}日（宽限期）内足额支付，宽限期内还款视同按时还款，不计罚息；"
-                   f"宽限期届满仍未足额支付的，即为逾期，")
+        late_en = (
+            f"An instalment not paid in full within {g} days after its due date is overdue; a payment "
+            f"within those grace days counts as made on time and no penalty is charged on it. "
+            f"Once the grace days pass, "
+        )
+        late_zh = (
+            f"任何一期款项应于还款日后{g}日（宽限期）内足额支付，宽限期内还款视同按时还款，不计罚息；"
+            f"宽限期届满仍未足额支付的，即为逾期，"
+        )
     else:
-        late_en, late_zh = "An instalment not paid in full on its due date is overdue; ", "任何一期款项未于还款日足额支付的，即为逾期，"
-    pen_en = (f"the unpaid principal of the instalment bears penalty interest at {rate} a year from the "
-              f"day after the due date until it is paid, {daily_en}")
+        late_en, late_zh = (
+            "An instalment not paid in full on its due date is overdue; ",
+            "任何一期款项未于还款日足额支付的，即为逾期，",
+        )
+    pen_en = (
+        f"the unpaid principal of the instalment bears penalty interest at {rate} a year from the "
+        f"day after the due date until it is paid, {daily_en}"
+    )
     pen_zh = f"该期未还本金自还款日次日起按年利率{rate}计收罚息至实际清偿之日，{daily_zh}"
     if not rs.compound_interest:
         comp_en, comp_zh = "; unpaid interest bears no compound interest", "；未付利息不计复利"
     elif rs.compound_rate == "contract":
         crate = format_rate(ag.terms.rate)
-        comp_en = (f"; its unpaid interest bears compound interest at {crate} a year until the last due "
-                   f"date ({format_date(ag.maturity, 'en')}) and at {rate} a year after")
-        comp_zh = (f"；该期未付利息于末期还款日（{format_date(ag.maturity, 'zh')}）前按年利率{crate}、"
-                   f"其后按年利率{rate}计收复利")
+        comp_en = (
+            f"; its unpaid interest bears compound interest at {crate} a year until the last due "
+            f"date ({format_date(ag.maturity, 'en')}) and at {rate} a year after"
+        )
+        comp_zh = (
+            f"；该期未付利息于末期还款日（{format_date(ag.maturity, 'zh')}）前按年利率{crate}、"
+            f"其后按年利率{rate}计收复利"
+        )
     else:
         comp_en = f"; its unpaid interest bears compound interest at {rate} a year, likewise"
         comp_zh = f"；该期未付利息按年利率{rate}计收复利"
     clauses = [c.describe() for c in ag.breach]
     if clauses:
-        acc_en = ("; and if " + " or ".join(clauses) + " (each instalment counted as missed when not paid in "
-                  "full within its grace days), the Creditor may declare the whole outstanding balance due "
-                  "at once.")
-        acc_zh = "；出现下列情形之一的，债权人有权宣布全部未偿余额立即到期：" + "；".join(
-            _breach_zh(c) for c in ag.breach) + "。"
+        acc_en = (
+            "; and if "
+            + " or ".join(clauses)
+            + " (each instalment counted as missed when not paid in "
+            "full within its grace days), the Creditor may declare the whole outstanding balance due "
+            "at once."
+        )
+        acc_zh = (
+            "；出现下列情形之一的，债权人有权宣布全部未偿余额立即到期："
+            + "；".join(_breach_zh(c) for c in ag.breach)
+            + "。"
+        )
     else:
         acc_en, acc_zh = ".", "。"
     return pick(
@@ -1035,8 +1189,9 @@ def _agreement_default_clause(ctx: _Context, ag, revoke: bool) -> str:
     )
 
 
-def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
-             agreement=None) -> list[Item]:
+def _clauses(
+    ctx: _Context, notes: tuple[str, ...], default_clause: str | None, agreement=None
+) -> list[Item]:
     L, s, p, c, pick, fm = LABELS[ctx.lang], ctx.schedule, ctx.plan, ctx.claim, ctx.pick, ctx.fm
     out = []
     # (一) balance owed, composition, currency
@@ -1046,14 +1201,16 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
         w_zh = f"（大写：{words}）" if words else ""
         text = pick(
             f"As of {format_date(c.as_of, 'en')} the Borrower owes {fm(c.total)}{w_en}, made up as "
-            f"set out under \"{L['claim']}\". All amounts are in {ctx.cur}.",
+            f'set out under "{L["claim"]}". All amounts are in {ctx.cur}.',
             f"截至{format_date(c.as_of, 'zh')}，借款人欠款合计{fm(c.total)}{w_zh}，其构成见"
             f"“{L['claim']}”。本协议所有金额的币种为{_currency_word(ctx.cur, 'zh')}。",
         )
     else:
-        text = pick(f"The Borrower repays {fm(s.principal)} under this plan. All amounts are in {ctx.cur}.",
-                    f"借款人按本计划偿还{fm(s.principal)}。本协议所有金额的币种为"
-                    f"{_currency_word(ctx.cur, 'zh')}。")
+        text = pick(
+            f"The Borrower repays {fm(s.principal)} under this plan. All amounts are in {ctx.cur}.",
+            f"借款人按本计划偿还{fm(s.principal)}。本协议所有金额的币种为"
+            f"{_currency_word(ctx.cur, 'zh')}。",
+        )
     out.append(Item("balance", L["clause_balance"], None, text))
 
     # (二) cycle, method, currency, dates and amounts
@@ -1064,27 +1221,50 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
     cycle = _CYCLES.get(freq, (f"{freq} times a year", f"每年{freq}次"))[i]
     parts_en, parts_zh = [], []
     if signing:
-        when_en = f"on signing ({format_date(_signing_date(ctx), 'en')})" if _signing_date(ctx) else "on signing"
-        when_zh = f"签约时（{format_date(_signing_date(ctx), 'zh')}）" if _signing_date(ctx) else "签约时"
+        when_en = (
+            f"on signing ({format_date(_signing_date(ctx), 'en')})"
+            if _signing_date(ctx)
+            else "on signing"
+        )
+        when_zh = (
+            f"签约时（{format_date(_signing_date(ctx), 'zh')}）" if _signing_date(ctx) else "签约时"
+        )
         parts_en.append(f"{fm(signing)} is payable {when_en}.")
         parts_zh.append(f"{when_zh}应支付{fm(signing)}。")
     if n:
         first, last = _first_date(rows), _last_date(rows)
-        span_en = f" The first falls due on {format_date(first, 'en')}, the last on {format_date(last, 'en')}." \
-            if first else ""
-        span_zh = f"首期还款日为{format_date(first, 'zh')}，末期还款日为{format_date(last, 'zh')}。" if first else ""
+        span_en = (
+            f" The first falls due on {format_date(first, 'en')}, the last on {format_date(last, 'en')}."
+            if first
+            else ""
+        )
+        span_zh = (
+            f"首期还款日为{format_date(first, 'zh')}，末期还款日为{format_date(last, 'zh')}。"
+            if first
+            else ""
+        )
         if p is not None and p.is_settlement:
-            parts_en.append(f"The Borrower pays {fm(rows['payment'].iloc[-1])} in one payment in {ctx.cur}, "
-                            f"due as the schedule below states.{span_en}")
-            parts_zh.append(f"借款人以{_currency_word(ctx.cur, 'zh')}一次性支付{fm(rows['payment'].iloc[-1])}，"
-                            f"还款日期见下表。{span_zh}")
+            parts_en.append(
+                f"The Borrower pays {fm(rows['payment'].iloc[-1])} in one payment in {ctx.cur}, "
+                f"due as the schedule below states.{span_en}"
+            )
+            parts_zh.append(
+                f"借款人以{_currency_word(ctx.cur, 'zh')}一次性支付{fm(rows['payment'].iloc[-1])}，"
+                f"还款日期见下表。{span_zh}"
+            )
         else:
             method = METHOD_NAMES[_method_key(ctx)]
-            parts_en.append(f"Repayment is {cycle}, by {method[0]}, in {n} instalments in {ctx.cur}, on the "
-                            f"due dates and in the amounts of the schedule below.{span_en}")
-            parts_zh.append(f"借款人{cycle}还款，还款方式为{method[1]}，共{n}期，以"
-                            f"{_currency_word(ctx.cur, 'zh')}支付，各期还款日期和金额见下表。{span_zh}")
-    out.append(Item("repayment", L["clause_repayment"], None, pick(" ".join(parts_en), "".join(parts_zh))))
+            parts_en.append(
+                f"Repayment is {cycle}, by {method[0]}, in {n} instalments in {ctx.cur}, on the "
+                f"due dates and in the amounts of the schedule below.{span_en}"
+            )
+            parts_zh.append(
+                f"借款人{cycle}还款，还款方式为{method[1]}，共{n}期，以"
+                f"{_currency_word(ctx.cur, 'zh')}支付，各期还款日期和金额见下表。{span_zh}"
+            )
+    out.append(
+        Item("repayment", L["clause_repayment"], None, pick(" ".join(parts_en), "".join(parts_zh)))
+    )
 
     # (三) interest and fees while the plan runs
     rate = _plan_rate(ctx)
@@ -1099,38 +1279,60 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
         i_en, i_zh = "The outstanding balance bears no interest.", "未偿余额不计利息。"
     else:
         dc = "30/360" if p is not None else str(s.terms.get("day_count", "30/360"))
-        changes = sorted((ctx.schedule.terms.get("rate_changes") or {}).items()) if p is None else []
+        changes = (
+            sorted((ctx.schedule.terms.get("rate_changes") or {}).items()) if p is None else []
+        )
         ch_en = "".join(f", and at {format_rate(r)} a year from instalment {k}" for k, r in changes)
         ch_zh = "".join(f"，自第{k}期起按年利率{format_rate(r)}计息" for k, r in changes)
-        i_en = (f"The outstanding balance bears interest at {format_rate(rate)} a year{ch_en} ({dc}), "
-                f"included in each instalment.")
+        i_en = (
+            f"The outstanding balance bears interest at {format_rate(rate)} a year{ch_en} ({dc}), "
+            f"included in each instalment."
+        )
         i_zh = f"未偿余额按年利率{format_rate(rate)}计息{ch_zh}（{dc}），利息包含在每期还款金额中。"
     if fee_total:
         f_en = f" A fee is payable with the instalments as the schedule states ({fm(fee_total)} in all)."
         f_zh = f"另按计划表收取费用，合计{fm(fee_total)}。"
     else:
         f_en, f_zh = " No annual fee or other fee is charged.", "不收取年费及其他费用。"
-    stop_en = " While the Borrower keeps to this plan, no penalty interest or compound interest accrues."
+    stop_en = (
+        " While the Borrower keeps to this plan, no penalty interest or compound interest accrues."
+    )
     stop_zh = "借款人按本计划履行期间，停止计收罚息和复利。"
-    out.append(Item("interest", L["clause_interest"], None, pick(i_en + f_en + stop_en, i_zh + f_zh + stop_zh)))
+    out.append(
+        Item(
+            "interest",
+            L["clause_interest"],
+            None,
+            pick(i_en + f_en + stop_en, i_zh + f_zh + stop_zh),
+        )
+    )
 
     # what was waived
     parts, total = _waived(ctx)
     if total:
-        names = {"waived_penalty": ("penalty and compound interest", "罚息、复利"),
-                 "waived_interest": ("contract interest", "利息"), "waived_principal": ("principal", "本金"),
-                 "waived_settlement": ("as a settlement discount", "一次性结清减让")}
+        names = {
+            "waived_penalty": ("penalty and compound interest", "罚息、复利"),
+            "waived_interest": ("contract interest", "利息"),
+            "waived_principal": ("principal", "本金"),
+            "waived_settlement": ("as a settlement discount", "一次性结清减让"),
+        }
         if parts:
-            listed_en = ", ".join(f"{fm(v)} of {names[k][0]}" if k != "waived_settlement"
-                                  else f"{fm(v)} {names[k][0]}" for k, v in parts)
+            listed_en = ", ".join(
+                f"{fm(v)} of {names[k][0]}"
+                if k != "waived_settlement"
+                else f"{fm(v)} {names[k][0]}"
+                for k, v in parts
+            )
             listed_zh = "、".join(f"{names[k][1]}{fm(v)}" for k, v in parts)
             w_en = f"The Creditor waives {listed_en}; {fm(total)} in all."
             w_zh = f"债权人减免{listed_zh}，合计{fm(total)}。"
         else:
             w_en, w_zh = f"The Creditor waives {fm(total)}.", f"债权人减免{fm(total)}。"
         if p is not None and p.waivers_conditional:
-            w_en += (" The waivers are conditional on the Borrower's full and punctual performance of this "
-                     "plan: if the Borrower defaults, they are revoked and the waived amounts fall due again.")
+            w_en += (
+                " The waivers are conditional on the Borrower's full and punctual performance of this "
+                "plan: if the Borrower defaults, they are revoked and the waived amounts fall due again."
+            )
             w_zh += "上述减免以借款人按期足额履行本计划为条件；借款人违约的，减免撤销，已减免款项恢复计收。"
         else:
             w_en += " The waivers are unconditional."
@@ -1142,10 +1344,18 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
 
     # (四) credit cards
     if c is not None and c.product == "credit_card":
-        out.append(Item("card", L["clause_card"], None, pick(
-            "Until everything due under this instalment agreement is repaid, the cardholder undertakes not "
-            "to apply to any bank for a credit card.",
-            "在本个性化分期还款协议相关款项全部结清前，持卡人承诺不向任何银行申领信用卡。")))
+        out.append(
+            Item(
+                "card",
+                L["clause_card"],
+                None,
+                pick(
+                    "Until everything due under this instalment agreement is repaid, the cardholder undertakes not "
+                    "to apply to any bank for a credit card.",
+                    "在本个性化分期还款协议相关款项全部结清前，持卡人承诺不向任何银行申领信用卡。",
+                ),
+            )
+        )
 
     # (五) consequence of a missed instalment
     if default_clause is not None:
@@ -1154,9 +1364,14 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
         revoke = bool(total) and p is not None and p.waivers_conditional
         d_text = _agreement_default_clause(ctx, agreement, revoke)
     else:
-        pen_en = f"at the penalty rate of {format_rate(c.penalty_rate)} a year" if c is not None \
+        pen_en = (
+            f"at the penalty rate of {format_rate(c.penalty_rate)} a year"
+            if c is not None
             else "at the penalty rate of the original contract"
-        pen_zh = f"按年利率{format_rate(c.penalty_rate)}" if c is not None else "按原合同约定的罚息利率"
+        )
+        pen_zh = (
+            f"按年利率{format_rate(c.penalty_rate)}" if c is not None else "按原合同约定的罚息利率"
+        )
         revoke = bool(total) and p is not None and p.waivers_conditional
         d_text = pick(
             f"An instalment not paid in full on its due date is overdue: the overdue amount bears penalty "
@@ -1175,10 +1390,20 @@ def _clauses(ctx: _Context, notes: tuple[str, ...], default_clause: str | None,
     return out
 
 
-_LIEN = {"real_estate": ("mortgage", "抵押"), "equipment": ("mortgage", "抵押"), "equity": ("pledge", "质押"),
-         "receivables": ("pledge", "质押"), "deposits": ("pledge", "质押")}
-_KIND_WORDS = {"real_estate": ("real estate", "不动产"), "equipment": ("equipment", "设备"),
-               "equity": ("equity", "股权"), "receivables": ("receivables", "应收账款"), "deposits": ("deposits", "存款")}
+_LIEN = {
+    "real_estate": ("mortgage", "抵押"),
+    "equipment": ("mortgage", "抵押"),
+    "equity": ("pledge", "质押"),
+    "receivables": ("pledge", "质押"),
+    "deposits": ("pledge", "质押"),
+}
+_KIND_WORDS = {
+    "real_estate": ("real estate", "不动产"),
+    "equipment": ("equipment", "设备"),
+    "equity": ("equity", "股权"),
+    "receivables": ("receivables", "应收账款"),
+    "deposits": ("deposits", "存款"),
+}
 
 
 def _security_clauses(ctx: _Context, security) -> list[Item]:
@@ -1212,17 +1437,21 @@ def _security_clauses(ctx: _Context, security) -> list[Item]:
         kind_en, kind_zh = _KIND_WORDS[c.kind]
         prior_en = f"; prior claims {fm(c.prior_claims)}" if c.prior_claims else ""
         prior_zh = f"，在先债权{fm(c.prior_claims)}" if c.prior_claims else ""
-        text = pick(f"The {rank_en}-ranking {lien_en} over {name} ({kind_en}, appraised at {fm(c.appraisal)}"
-                    f"{prior_en}) continues to secure the whole balance owed until it is repaid.",
-                    f"{name}（{kind_zh}，评估价{fm(c.appraisal)}{prior_zh}）上设立的{rank_zh}{lien_zh}"
-                    f"继续担保全部欠款，至清偿之日止。")
+        text = pick(
+            f"The {rank_en}-ranking {lien_en} over {name} ({kind_en}, appraised at {fm(c.appraisal)}"
+            f"{prior_en}) continues to secure the whole balance owed until it is repaid.",
+            f"{name}（{kind_zh}，评估价{fm(c.appraisal)}{prior_zh}）上设立的{rank_zh}{lien_zh}"
+            f"继续担保全部欠款，至清偿之日止。",
+        )
         out.append(Item(f"security_{k + 1}", L["clause_security"], None, text))
     for k, g in enumerate(security.guarantees):
         name = check_annex_text("security.guarantees.name", g.name)
         kind_en = "joint and several liability" if g.kind == "joint" else "general guarantee"
         kind_zh = "连带责任保证" if g.kind == "joint" else "一般保证"
-        text = pick(f"{name} continues to guarantee the balance owed ({kind_en}, up to {fm(g.capacity)}).",
-                    f"{name}继续为全部欠款提供保证（{kind_zh}，最高{fm(g.capacity)}）。")
+        text = pick(
+            f"{name} continues to guarantee the balance owed ({kind_en}, up to {fm(g.capacity)}).",
+            f"{name}继续为全部欠款提供保证（{kind_zh}，最高{fm(g.capacity)}）。",
+        )
         out.append(Item(f"security_g{k + 1}", L["clause_security"], None, text))
     return out
 
@@ -1296,8 +1525,9 @@ def _html_items(items) -> str:
     num = ' class="num"'
     rows = "".join(
         f'<tr><th scope="row">{_esc(it.label)}</th>'
-        f'<td{num if it.kind == "amount" else ""}>{_esc(it.text)}</td></tr>'
-        for it in items)
+        f"<td{num if it.kind == 'amount' else ''}>{_esc(it.text)}</td></tr>"
+        for it in items
+    )
     return f'<table class="items"><tbody>{rows}</tbody></table>'
 
 
@@ -1307,26 +1537,45 @@ def _html_body(a: Annex) -> str:
     if a.composition:
         out += [f"<h2>{_esc(L['claim'])}</h2>", _html_items(a.composition)]
     num = lambda k: ' class="num"' if k in _AMOUNT_COLUMNS or k == "period" else ""  # noqa: E731
-    head = "".join(f'<th scope="col"{num(k)}>{_esc(h)}</th>' for k, h in zip(a.columns, a.table.columns,
-                                                                          strict=True))
+    head = "".join(
+        f'<th scope="col"{num(k)}>{_esc(h)}</th>'
+        for k, h in zip(a.columns, a.table.columns, strict=True)
+    )
     body = "".join(
-        "<tr>" + "".join(f"<td{num(k)}>{_esc(a.cell_text(k, v))}</td>" for k, v in zip(a.columns, row,
-                                                                                    strict=True)) + "</tr>"
-        for row in a.table.itertuples(index=False, name=None))
+        "<tr>"
+        + "".join(
+            f"<td{num(k)}>{_esc(a.cell_text(k, v))}</td>"
+            for k, v in zip(a.columns, row, strict=True)
+        )
+        + "</tr>"
+        for row in a.table.itertuples(index=False, name=None)
+    )
     foot = "".join(f"<td{num(k)}>{_esc(_total_cell(a, k))}</td>" for k in a.columns)
-    out += [f"<h2>{_esc(L['schedule'])}</h2>",
-            f'<p class="unit">{_esc(L["unit"].format(currency=currency_name(a.currency, a.lang)))}</p>',
-            f'<table class="schedule"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
-            f"<tfoot><tr>{foot}</tr></tfoot></table>"]
+    out += [
+        f"<h2>{_esc(L['schedule'])}</h2>",
+        f'<p class="unit">{_esc(L["unit"].format(currency=currency_name(a.currency, a.lang)))}</p>',
+        f'<table class="schedule"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+        f"<tfoot><tr>{foot}</tr></tfoot></table>",
+    ]
     if a.words:
-        rows = "".join(f'<tr><th scope="row">{_esc(w.label)}</th><td class="num">{_esc(a.amount_text(w.value))}'
-                       f"</td><td>{_esc(w.text)}</td></tr>" for w in a.words)
-        out += [f"<h2>{_esc(L['in_words'])}</h2>", f'<table class="items words"><tbody>{rows}</tbody></table>']
+        rows = "".join(
+            f'<tr><th scope="row">{_esc(w.label)}</th><td class="num">{_esc(a.amount_text(w.value))}'
+            f"</td><td>{_esc(w.text)}</td></tr>"
+            for w in a.words
+        )
+        out += [
+            f"<h2>{_esc(L['in_words'])}</h2>",
+            f'<table class="items words"><tbody>{rows}</tbody></table>',
+        ]
     sep = _sep(a.lang)
-    items = "".join(f"<li><strong>{_esc(c.label)}</strong>{sep}{_esc(c.text)}</li>" for c in a.clauses)
+    items = "".join(
+        f"<li><strong>{_esc(c.label)}</strong>{sep}{_esc(c.text)}</li>" for c in a.clauses
+    )
     out += [f"<h2>{_esc(L['clauses'])}</h2>", f'<ol class="clauses">{items}</ol>']
-    sig = "".join(f"<p>{_esc(L[k])} &nbsp; {_esc(L['signature_date'])}{sep}</p>"
-                  for k in ("signature_creditor", "signature_borrower"))
+    sig = "".join(
+        f"<p>{_esc(L[k])} &nbsp; {_esc(L['signature_date'])}{sep}</p>"
+        for k in ("signature_creditor", "signature_borrower")
+    )
     out.append(f'<div class="signatures">{sig}</div>')
     return '<div class="repayplan-annex">' + "\n".join(out) + "</div>"
 
@@ -1341,9 +1590,11 @@ def _total_cell(a: Annex, key: str) -> str:
 
 def _render_html(a: Annex) -> str:
     lang = "zh-CN" if a.lang == "zh" else "en"
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{_esc(a.title)}</title>\n<style>\n{_HTML_STYLE}\n</style>\n</head>\n<body>\n"
-            f"{_html_body(a)}\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_esc(a.title)}</title>\n<style>\n{_HTML_STYLE}\n</style>\n</head>\n<body>\n"
+        f"{_html_body(a)}\n</body>\n</html>\n"
+    )
 
 
 _MD_SPECIAL = set("\\`*_[]|~")  # inside table cells and after a list marker; <>& are HTML-escaped
@@ -1364,17 +1615,36 @@ def _render_md(a: Annex) -> str:
         out += ["", f"## {_md(L['claim'])}", "", "| | |", "|---|---:|"]
         out += [f"| {_md(it.label)} | {_md(it.text)} |" for it in a.composition]
     align = ["---:" if k in _AMOUNT_COLUMNS or k == "period" else "---" for k in a.columns]
-    out += ["", f"## {_md(L['schedule'])}", "", _md(L["unit"].format(currency=currency_name(a.currency, a.lang))),
-            "", "| " + " | ".join(_md(h) for h in a.table.columns) + " |", "|" + "|".join(align) + "|"]
+    out += [
+        "",
+        f"## {_md(L['schedule'])}",
+        "",
+        _md(L["unit"].format(currency=currency_name(a.currency, a.lang))),
+        "",
+        "| " + " | ".join(_md(h) for h in a.table.columns) + " |",
+        "|" + "|".join(align) + "|",
+    ]
     for row in a.table.itertuples(index=False, name=None):
-        out.append("| " + " | ".join(_md(a.cell_text(k, v)) for k, v in zip(a.columns, row, strict=True)) + " |")
-    out.append("| " + " | ".join(f"**{_md(t)}**" if t else "" for t in (_total_cell(a, k) for k in a.columns))
-               + " |")
+        out.append(
+            "| "
+            + " | ".join(_md(a.cell_text(k, v)) for k, v in zip(a.columns, row, strict=True))
+            + " |"
+        )
+    out.append(
+        "| "
+        + " | ".join(f"**{_md(t)}**" if t else "" for t in (_total_cell(a, k) for k in a.columns))
+        + " |"
+    )
     if a.words:
         out += ["", f"## {_md(L['in_words'])}", ""]
-        out += [f"- {_md(w.label)}{_sep(a.lang)}{_md(a.amount_text(w.value))} ({_md(w.text)})" for w in a.words]
+        out += [
+            f"- {_md(w.label)}{_sep(a.lang)}{_md(a.amount_text(w.value))} ({_md(w.text)})"
+            for w in a.words
+        ]
     out += ["", f"## {_md(L['clauses'])}", ""]
-    out += [f"{k}. **{_md(c.label)}**{_sep(a.lang)}{_md(c.text)}" for k, c in enumerate(a.clauses, 1)]
+    out += [
+        f"{k}. **{_md(c.label)}**{_sep(a.lang)}{_md(c.text)}" for k, c in enumerate(a.clauses, 1)
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -1421,8 +1691,14 @@ def _render_csv(a: Annex) -> str:
             else:
                 cells.append(str(v))
         w.writerow(cells)
-    w.writerow([t(a.labels["total"]) if k == "period" else
-                (_plain_amount(a.totals[k], u) if k in a.totals else "") for k in a.columns])
+    w.writerow(
+        [
+            t(a.labels["total"])
+            if k == "period"
+            else (_plain_amount(a.totals[k], u) if k in a.totals else "")
+            for k in a.columns
+        ]
+    )
     if a.words:
         w.writerow([])
         w.writerow([t(a.labels["in_words"])])
@@ -1443,8 +1719,12 @@ XLSX_CELL_MAX = 32_767
 def _render_xlsx(a: Annex) -> bytes:
     for key, text in field_texts(a):  # refused before anything is written, never cut
         if len(text) > XLSX_CELL_MAX:
-            raise InputError(key, text, f"text of at most {XLSX_CELL_MAX:,} characters in an xlsx "
-                                          "cell (use the pdf, html or md annex for longer text)")
+            raise InputError(
+                key,
+                text,
+                f"text of at most {XLSX_CELL_MAX:,} characters in an xlsx "
+                "cell (use the pdf, html or md annex for longer text)",
+            )
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -1484,7 +1764,9 @@ def _render_xlsx(a: Annex) -> bytes:
             c.number_format = "0." + "0" * places + "%"
         else:
             c = text_cell(ws, row, col, it.text)
-        c.alignment = Alignment(vertical="top", horizontal="left" if it.kind in ("text", "int") else None)
+        c.alignment = Alignment(
+            vertical="top", horizontal="left" if it.kind in ("text", "int") else None
+        )
         return c
 
     wb = Workbook()
@@ -1514,8 +1796,11 @@ def _render_xlsx(a: Annex) -> bytes:
     for k, cl in enumerate(a.clauses, 1):
         text_cell(ws, r, 1, f"{k}. {cl.label}", alignment=wrap, font=bold)
         text_cell(ws, r, 2, cl.text, alignment=wrap)
-        lines = max(math.ceil(display_width(cl.text) / (value_w * 1.1)),
-                    math.ceil(display_width(cl.label) / label_w), 1)
+        lines = max(
+            math.ceil(display_width(cl.text) / (value_w * 1.1)),
+            math.ceil(display_width(cl.label) / label_w),
+            1,
+        )
         ws.row_dimensions[r].height = 15 * lines
         r += 1
     ws.column_dimensions["A"].width = label_w
@@ -1526,8 +1811,16 @@ def _render_xlsx(a: Annex) -> bytes:
     ws = wb.create_sheet(L["sheet_schedule"])
     ncol = len(a.columns)
     for j, h in enumerate(a.table.columns, 1):
-        text_cell(ws, 1, j, h, font=bold, fill=head_fill, border=box,
-                  alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+        text_cell(
+            ws,
+            1,
+            j,
+            h,
+            font=bold,
+            fill=head_fill,
+            border=box,
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        )
     widths = [display_width(h) + 2 for h in a.table.columns]
     for i, row in enumerate(a.table.itertuples(index=False, name=None), 2):
         for j, (k, v) in enumerate(zip(a.columns, row, strict=True), 1):
@@ -1607,11 +1900,16 @@ def find_cjk_font(font=None) -> Path | None:
     >>> path is None or path.suffix.lower() in (".ttf", ".ttc")
     True
     """
-    for name, given in (("font", font), ("REPAYPLAN_CJK_FONT", os.environ.get("REPAYPLAN_CJK_FONT"))):
+    for name, given in (
+        ("font", font),
+        ("REPAYPLAN_CJK_FONT", os.environ.get("REPAYPLAN_CJK_FONT")),
+    ):
         if given:
             p = Path(given)
             if not p.is_file():
-                raise InputError(name, str(given), "the path of an existing TrueType font file (.ttf or .ttc)")
+                raise InputError(
+                    name, str(given), "the path of an existing TrueType font file (.ttf or .ttc)"
+                )
             return p
     for path, _package in CJK_FONT_CANDIDATES:
         if Path(path).is_file():
@@ -1619,7 +1917,9 @@ def find_cjk_font(font=None) -> Path | None:
     return None
 
 
-def numbered_canvas(label: str, font: str, *, size: float, x: float, y: float, counted: list | None = None):
+def numbered_canvas(
+    label: str, font: str, *, size: float, x: float, y: float, counted: list | None = None
+):
     """A reportlab canvas class that draws ``label.format(page=n, pages=N)`` centred at
     ``(x, y)`` on each page once the number of pages is known (the annex and the borrower's
     comparison sheet); the number of pages is appended to ``counted`` when given.
@@ -1656,22 +1956,33 @@ def pdf_font(a: Any, font) -> str:
 
     path = find_cjk_font(font)
     if path is None:
-        texts = a.texts() + [a.labels[k] for k in ("page", "signature_borrower", "signature_creditor")]
+        texts = a.texts() + [
+            a.labels[k] for k in ("page", "signature_borrower", "signature_creditor")
+        ]
         try:
             "".join(texts).encode("latin-1")
         except UnicodeEncodeError:
             raise RepayplanError(
                 "no CJK font for the PDF: install the Debian package fonts-wqy-microhei, or pass "
-                "font= (or set REPAYPLAN_CJK_FONT to) a TrueType .ttf/.ttc file") from None
+                "font= (or set REPAYPLAN_CJK_FONT to) a TrueType .ttf/.ttc file"
+            ) from None
         return "Helvetica"
     key = str(path.resolve())
     if key not in _REGISTERED_FONTS:
         name = "RepayplanCJK-" + hashlib.sha1(key.encode()).hexdigest()[:10]
         try:
-            ttf = TTFont(name, key, subfontIndex=0) if key.lower().endswith(".ttc") else TTFont(name, key)
+            ttf = (
+                TTFont(name, key, subfontIndex=0)
+                if key.lower().endswith(".ttc")
+                else TTFont(name, key)
+            )
         except Exception as exc:  # reportlab raises its own TTFError and others
-            raise InputError("font", key, "a TrueType font file (.ttf or .ttc with TrueType outlines)",
-                             hint=str(exc)) from None
+            raise InputError(
+                "font",
+                key,
+                "a TrueType font file (.ttf or .ttc with TrueType outlines)",
+                hint=str(exc),
+            ) from None
         pdfmetrics.registerFont(ttf)
         _REGISTERED_FONTS[key] = name
     return _REGISTERED_FONTS[key]
@@ -1709,8 +2020,12 @@ def _check_annex_texts(a: Annex) -> None:
     for key, text in field_texts(a):
         bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\r\n"]
         if bad:
-            raise InputError(key, text, "text without control characters other than tab, CR and LF",
-                             hint=f"contains {bad[0]!r}")
+            raise InputError(
+                key,
+                text,
+                "text without control characters other than tab, CR and LF",
+                hint=f"contains {bad[0]!r}",
+            )
 
 
 def warn_missing_glyphs(a: Any, fname: str) -> None:
@@ -1739,13 +2054,21 @@ def warn_missing_glyphs(a: Any, fname: str) -> None:
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:5])
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             one = len(missing) == 1
-            warnings.warn(GlyphWarning(
-                f"{key}: the PDF font has no glyph for {shown}{more}; "
-                f"{'it prints' if one else 'they print'} as {'a blank' if one else 'blanks'}"), stacklevel=4)
+            warnings.warn(
+                GlyphWarning(
+                    f"{key}: the PDF font has no glyph for {shown}{more}; "
+                    f"{'it prints' if one else 'they print'} as {'a blank' if one else 'blanks'}"
+                ),
+                stacklevel=4,
+            )
         if any(ud.bidirectional(c) in ("R", "AL") for c in text):
-            warnings.warn(GlyphWarning(
-                f"{key}: right-to-left text is drawn left to right and unshaped in the PDF; "
-                "use the html or xlsx annex for it"), stacklevel=4)
+            warnings.warn(
+                GlyphWarning(
+                    f"{key}: right-to-left text is drawn left to right and unshaped in the PDF; "
+                    "use the html or xlsx annex for it"
+                ),
+                stacklevel=4,
+            )
 
 
 #: Full-width punctuation that never starts a line of Chinese text (GB/T 15834, 标点符号用法).
@@ -1770,7 +2093,9 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     head = ParagraphStyle("annex-head", parent=small, alignment=TA_CENTER)
     num_base = ParagraphStyle("annex-num-base", parent=base, alignment=TA_RIGHT)
     h1 = ParagraphStyle("annex-h1", parent=base, fontSize=15, leading=20, spaceAfter=6)
-    h2 = ParagraphStyle("annex-h2", parent=base, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4)
+    h2 = ParagraphStyle(
+        "annex-h2", parent=base, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4
+    )
 
     def para(text, style=base):
         # user text is escaped: Paragraph reads a mini-markup, so "<script>" must stay text
@@ -1781,13 +2106,19 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     _NumberedCanvas = numbered_canvas(page_label, fname, size=8, x=A4[0] / 2, y=10 * mm)
 
     frame_w = A4[0] - 36 * mm
-    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                       ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                       ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F4F4F4"))])
+    grid = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F4F4F4")),
+        ]
+    )
 
     def items_table(items, right=False):
-        rows = [[para(it.label), para(it.text, num_base if right and it.kind == "amount" else base)]
-                for it in items]
+        rows = [
+            [para(it.label), para(it.text, num_base if right and it.kind == "amount" else base)]
+            for it in items
+        ]
         # a long name wraps and its row may continue on the next page (never a LayoutError)
         t = Table(rows, colWidths=[frame_w * 0.34, frame_w * 0.66], splitInRow=1)
         t.setStyle(grid)
@@ -1796,23 +2127,36 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     story = [para(a.title, h1), para(L["header"], h2), items_table(a.header)]
     if a.composition:
         story += [para(L["claim"], h2), items_table(a.composition, right=True)]
-    story += [para(L["schedule"], h2), para(L["unit"].format(currency=currency_name(a.currency, a.lang)), small),
-              Spacer(1, 2 * mm)]
+    story += [
+        para(L["schedule"], h2),
+        para(L["unit"].format(currency=currency_name(a.currency, a.lang)), small),
+        Spacer(1, 2 * mm),
+    ]
     header = [para(h, head) for h in a.table.columns]
-    body = [[para(a.cell_text(k, v), num if k in _AMOUNT_COLUMNS or k == "period" else small)
-             for k, v in zip(a.columns, row, strict=True)] for row in a.table.itertuples(index=False, name=None)]
+    body = [
+        [
+            para(a.cell_text(k, v), num if k in _AMOUNT_COLUMNS or k == "period" else small)
+            for k, v in zip(a.columns, row, strict=True)
+        ]
+        for row in a.table.itertuples(index=False, name=None)
+    ]
     totals = [para(_total_cell(a, k), num if k in _AMOUNT_COLUMNS else small) for k in a.columns]
     weights = {"period": 0.55, "date": 1.25}
     wsum = sum(weights.get(k, 1.3) for k in a.columns)
     widths = [frame_w * weights.get(k, 1.3) / wsum for k in a.columns]
     sched = Table([header, *body, totals], colWidths=widths, repeatRows=1)
-    sched.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
-        ("LINEABOVE", (0, -1), (-1, -1), 1.2, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]))
+    sched.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
+                ("LINEABOVE", (0, -1), (-1, -1), 1.2, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
     story.append(sched)
     if a.words:
         story.append(para(L["in_words"], h2))
@@ -1826,22 +2170,40 @@ def _render_pdf(a: Annex, font=None) -> bytes:
         story.append(Spacer(1, 1.5 * mm))
     story.append(Spacer(1, 14 * mm))
     sep = _sep(a.lang)
-    sig = Table([[para(L["signature_creditor"] + sep), para(L["signature_borrower"] + sep)],
-                 [para(L["signature_date"] + sep), para(L["signature_date"] + sep)]],
-                colWidths=[frame_w / 2, frame_w / 2], rowHeights=[16 * mm, 8 * mm])
+    sig = Table(
+        [
+            [para(L["signature_creditor"] + sep), para(L["signature_borrower"] + sep)],
+            [para(L["signature_date"] + sep), para(L["signature_date"] + sep)],
+        ],
+        colWidths=[frame_w / 2, frame_w / 2],
+        rowHeights=[16 * mm, 8 * mm],
+    )
     story.append(sig)
 
     buf = io.BytesIO()
     head = {it.key: it.text for it in a.header}
     author = head.get("creditor", "")
-    subject = " — ".join(x for x in (head.get("contract"), head.get("borrower"), head.get("plan_name")) if x)
+    subject = " — ".join(
+        x for x in (head.get("contract"), head.get("borrower"), head.get("plan_name")) if x
+    )
     created = a.created or _dt.datetime.now(_dt.UTC).replace(microsecond=0)
     # invariant mode keeps the file identifier a function of the content (the same Annex
     # renders to the same bytes); the dates are the annex's own, not reportlab's 2000-01-01
     stamp = created.astimezone(_dt.UTC)
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=a.title, author=author, subject=subject,
-                            creator="repayplan", lang="zh-CN" if a.lang == "zh" else "en", invariant=1)
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=a.title,
+        author=author,
+        subject=subject,
+        creator="repayplan",
+        lang="zh-CN" if a.lang == "zh" else "en",
+        invariant=1,
+    )
 
     def dated(canvas, _doc):
         canvas.setDateFormatter(lambda *_: stamp.strftime("D:%Y%m%d%H%M%S+00'00'"))
@@ -1863,16 +2225,35 @@ def _render_pdf(a: Annex, font=None) -> bytes:
     return buf.getvalue()
 
 
-_RENDERERS: dict[str, Callable[[Annex], str | bytes]] = {"html": _render_html, "md": _render_md, "csv": _render_csv, "xlsx": _render_xlsx}
+_RENDERERS: dict[str, Callable[[Annex], str | bytes]] = {
+    "html": _render_html,
+    "md": _render_md,
+    "csv": _render_csv,
+    "xlsx": _render_xlsx,
+}
 
 
 # -----------------------------------------------------------------------------------------
 # Public entry points
 # -----------------------------------------------------------------------------------------
-def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, borrower: str | None = None,
-           creditor: str | None = None, agreement_date=None, notes=None, title: str | None = None,
-           default_clause: str | None = None, font=None, security=None, contract: str | None = None,
-           borrower_party=None) -> bytes | str:
+def render(
+    schedule,
+    format: str,
+    *,
+    lang: str = "en",
+    claim=None,
+    plan=None,
+    borrower: str | None = None,
+    creditor: str | None = None,
+    agreement_date=None,
+    notes=None,
+    title: str | None = None,
+    default_clause: str | None = None,
+    font=None,
+    security=None,
+    contract: str | None = None,
+    borrower_party=None,
+) -> bytes | str:
     """The agreement annex of ``schedule`` in one format, in memory.
 
     Parameters
@@ -1918,30 +2299,72 @@ def render(schedule, format: str, *, lang: str = "en", claim=None, plan=None, bo
     """
     fmt = _check_format(format)
     if isinstance(schedule, Annex):
-        given = {k: v for k, v in dict(claim=claim, plan=plan, borrower=borrower, creditor=creditor,
-                                       agreement_date=agreement_date, notes=notes, title=title,
-                                       default_clause=default_clause, security=security, contract=contract,
-                                       borrower_party=borrower_party).items() if v is not None}
+        given = {
+            k: v
+            for k, v in dict(
+                claim=claim,
+                plan=plan,
+                borrower=borrower,
+                creditor=creditor,
+                agreement_date=agreement_date,
+                notes=notes,
+                title=title,
+                default_clause=default_clause,
+                security=security,
+                contract=contract,
+                borrower_party=borrower_party,
+            ).items()
+            if v is not None
+        }
         if lang != "en" and lang != schedule.lang:
             given["lang"] = lang
         if given:
             name = next(iter(given))
-            raise InputError(name, given[name], "not given when rendering an Annex that is already built")
+            raise InputError(
+                name, given[name], "not given when rendering an Annex that is already built"
+            )
         a = schedule
     else:
-        a = annex(schedule, lang=lang, claim=claim, plan=plan, borrower=borrower, creditor=creditor,
-                  agreement_date=agreement_date, notes=notes, title=title, default_clause=default_clause,
-                  security=security, contract=contract, borrower_party=borrower_party)
+        a = annex(
+            schedule,
+            lang=lang,
+            claim=claim,
+            plan=plan,
+            borrower=borrower,
+            creditor=creditor,
+            agreement_date=agreement_date,
+            notes=notes,
+            title=title,
+            default_clause=default_clause,
+            security=security,
+            contract=contract,
+            borrower_party=borrower_party,
+        )
     _check_annex_texts(a)
     if fmt == "pdf":
         return _render_pdf(a, font)
     return _RENDERERS[fmt](a)
 
 
-def write(schedule, path, *, format: str | None = None, lang: str = "en", claim=None, plan=None,
-          borrower: str | None = None, creditor: str | None = None, agreement_date=None, notes=None,
-          title: str | None = None, default_clause: str | None = None, font=None, security=None,
-          contract: str | None = None, borrower_party=None) -> Path:
+def write(
+    schedule,
+    path,
+    *,
+    format: str | None = None,
+    lang: str = "en",
+    claim=None,
+    plan=None,
+    borrower: str | None = None,
+    creditor: str | None = None,
+    agreement_date=None,
+    notes=None,
+    title: str | None = None,
+    default_clause: str | None = None,
+    font=None,
+    security=None,
+    contract: str | None = None,
+    borrower_party=None,
+) -> Path:
     """Write the agreement annex of ``schedule`` to ``path``, atomically.
 
     Parameters
@@ -1989,14 +2412,34 @@ def write(schedule, path, *, format: str | None = None, lang: str = "en", claim=
     if format is None:
         fmt = _SUFFIXES.get(target.suffix.lower())
         if fmt is None:
-            raise InputError("format", None, "one of " + ", ".join(map(repr, FORMATS))
-                             + " or a path ending in " + ", ".join(_SUFFIXES),
-                             hint=f"cannot tell the format of {str(target)!r} from its suffix")
+            raise InputError(
+                "format",
+                None,
+                "one of "
+                + ", ".join(map(repr, FORMATS))
+                + " or a path ending in "
+                + ", ".join(_SUFFIXES),
+                hint=f"cannot tell the format of {str(target)!r} from its suffix",
+            )
     else:
         fmt = _check_format(format)
-    data = render(schedule, fmt, lang=lang, claim=claim, plan=plan, borrower=borrower, creditor=creditor,
-                  agreement_date=agreement_date, notes=notes, title=title, default_clause=default_clause,
-                  font=font, security=security, contract=contract, borrower_party=borrower_party)
+    data = render(
+        schedule,
+        fmt,
+        lang=lang,
+        claim=claim,
+        plan=plan,
+        borrower=borrower,
+        creditor=creditor,
+        agreement_date=agreement_date,
+        notes=notes,
+        title=title,
+        default_clause=default_clause,
+        font=font,
+        security=security,
+        contract=contract,
+        borrower_party=borrower_party,
+    )
     if isinstance(data, str):
         data = data.encode("utf-8-sig" if fmt == "csv" else "utf-8")
     _atomic_write(target, data, path)
@@ -2012,9 +2455,13 @@ def _check_path(path) -> Path:
         raise InputError("path", str(path), allowed, hint="it is a folder")
     folder = target.parent
     if not folder.is_dir():
-        raise InputError("path", str(path), allowed, hint=f"the folder {str(folder)!r} does not exist")
+        raise InputError(
+            "path", str(path), allowed, hint=f"the folder {str(folder)!r} does not exist"
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError("path", str(path), allowed, hint=f"the folder {str(folder)!r} is not writable")
+        raise InputError(
+            "path", str(path), allowed, hint=f"the folder {str(folder)!r} is not writable"
+        )
     return target
 
 
@@ -2026,9 +2473,20 @@ def _atomic_write(target: Path, data: bytes, given) -> None:
 # -----------------------------------------------------------------------------------------
 # The borrower's one-page comparison (implemented in repayplan.sheet)
 # -----------------------------------------------------------------------------------------
-def comparison_sheet(plans, claim, cashflow, creditor, *, format: str = "pdf", lang: str = "en",
-                     borrower=None, creditor_party=None, title: str | None = None, metrics=None,
-                     constraints=None) -> bytes:
+def comparison_sheet(
+    plans,
+    claim,
+    cashflow,
+    creditor,
+    *,
+    format: str = "pdf",
+    lang: str = "en",
+    borrower=None,
+    creditor_party=None,
+    title: str | None = None,
+    metrics=None,
+    constraints=None,
+) -> bytes:
     """The plans side by side on one printable page for the borrower (PDF or xlsx bytes).
 
     The parties, the as-of date, what is owed by part, then one column per plan (at most
@@ -2056,5 +2514,16 @@ def comparison_sheet(plans, claim, cashflow, creditor, *, format: str = "pdf", l
     """
     from .sheet import comparison_sheet as _sheet
 
-    return _sheet(plans, claim, cashflow, creditor, format=format, lang=lang, borrower=borrower,
-                  creditor_party=creditor_party, title=title, metrics=metrics, constraints=constraints)
+    return _sheet(
+        plans,
+        claim,
+        cashflow,
+        creditor,
+        format=format,
+        lang=lang,
+        borrower=borrower,
+        creditor_party=creditor_party,
+        title=title,
+        metrics=metrics,
+        constraints=constraints,
+    )

@@ -300,25 +300,38 @@ class RuleSet:
         if self.penalty_markup_range is not None:
             pr = self.penalty_markup_range
             if isinstance(pr, (str, bytes, Mapping)) or not hasattr(pr, "__len__") or len(pr) != 2:
-                raise InputError("penalty_markup_range", pr, "None or a pair (low, high) of markups")
+                raise InputError(
+                    "penalty_markup_range", pr, "None or a pair (low, high) of markups"
+                )
             low, high = (as_decimal("penalty_markup_range", v) for v in pr)
             if not Decimal(0) <= low <= high:
-                raise InputError("penalty_markup_range", self.penalty_markup_range,
-                                 "a pair (low, high) with 0 <= low <= high")
+                raise InputError(
+                    "penalty_markup_range",
+                    self.penalty_markup_range,
+                    "a pair (low, high) with 0 <= low <= high",
+                )
             put("penalty_markup_range", (low, high))
-        put("default_penalty_markup", as_decimal("default_penalty_markup", self.default_penalty_markup))
+        put(
+            "default_penalty_markup",
+            as_decimal("default_penalty_markup", self.default_penalty_markup),
+        )
         if self.default_penalty_markup < 0:
             raise InputError("default_penalty_markup", self.default_penalty_markup, "a markup >= 0")
         if not isinstance(self.compound_interest, (bool, np.bool_)):
             raise InputError("compound_interest", self.compound_interest, "True or False")
-        put("accrual_day_count", normalize_day_count(self.accrual_day_count, field="accrual_day_count"))
+        put(
+            "accrual_day_count",
+            normalize_day_count(self.accrual_day_count, field="accrual_day_count"),
+        )
         check_choice("compound_rate", self.compound_rate, ("penalty", "contract"))
         if self.lpr_through is not None:
             put("lpr_through", check_date("lpr_through", self.lpr_through))
         if self.rate_cap_lpr_multiple is not None:
             m = as_decimal("rate_cap_lpr_multiple", self.rate_cap_lpr_multiple)
             if m <= 0:
-                raise InputError("rate_cap_lpr_multiple", self.rate_cap_lpr_multiple, "a multiple > 0")
+                raise InputError(
+                    "rate_cap_lpr_multiple", self.rate_cap_lpr_multiple, "a multiple > 0"
+                )
             put("rate_cap_lpr_multiple", m)
         if self.rate_cap_since is not None:
             put("rate_cap_since", check_date("rate_cap_since", self.rate_cap_since))
@@ -326,19 +339,33 @@ class RuleSet:
             put("rate_cap_before", check_rate("rate_cap_before", self.rate_cap_before))
         put("lpr", _normalize_lpr(self.lpr))
         if self.extension_limits is not None:
-            put("extension_limits", tuple(
-                (None if t is None else check_int("extension_limits.max_term_months", t, low=1),
-                 None if s is None else Fraction(as_decimal("extension_limits.share", s)),
-                 None if c is None else check_int("extension_limits.cap_months", c, low=0))
-                for t, s, c in self.extension_limits
-            ))
+            put(
+                "extension_limits",
+                tuple(
+                    (
+                        None
+                        if t is None
+                        else check_int("extension_limits.max_term_months", t, low=1),
+                        None if s is None else Fraction(as_decimal("extension_limits.share", s)),
+                        None if c is None else check_int("extension_limits.cap_months", c, low=0),
+                    )
+                    for t, s, c in self.extension_limits
+                ),
+            )
         if self.card_instalment_max_months is not None:
-            put("card_instalment_max_months",
-                check_int("card_instalment_max_months", self.card_instalment_max_months, low=1))
+            put(
+                "card_instalment_max_months",
+                check_int("card_instalment_max_months", self.card_instalment_max_months, low=1),
+            )
         if self.observation is not None:
             periods, months = self.observation
-            put("observation", (check_int("observation.periods", periods, low=0),
-                                check_int("observation.months", months, low=0)))
+            put(
+                "observation",
+                (
+                    check_int("observation.periods", periods, low=0),
+                    check_int("observation.months", months, low=0),
+                ),
+            )
 
     # -- lookup ---------------------------------------------------------------------------
     def rule(self, id: str) -> Rule:
@@ -473,14 +500,18 @@ class RuleSet:
         if self.penalty_markup_range is None:
             return "any markup >= 0"
         low, high = self.penalty_markup_range
-        return (f"a markup from +{_pct(low)} to +{_pct(high)} over the contract rate under "
-                f"{self.name} ({self.rule('penalty-markup').citation})")
+        return (
+            f"a markup from +{_pct(low)} to +{_pct(high)} over the contract rate under "
+            f"{self.name} ({self.rule('penalty-markup').citation})"
+        )
 
     def __repr__(self) -> str:
         return f"RuleSet({self.name!r})"
 
     def _repr_html_(self) -> str:
-        rows = pd.DataFrame([dataclasses.asdict(r) for r in self.rules], columns=["id", "citation", "text"])
+        rows = pd.DataFrame(
+            [dataclasses.asdict(r) for r in self.rules], columns=["id", "citation", "text"]
+        )
         return f"<div><b>RuleSet {self.name}</b>: {self.title}{rows.to_html(index=False)}</div>"
 
 
@@ -502,7 +533,9 @@ def normalize_order(order) -> tuple[tuple[str, ...], ...]:
     >>> normalize_order(["costs", "fees", ("penalty", "compound", "interest"), "principal"])
     (('costs',), ('fees',), ('penalty', 'compound', 'interest'), ('principal',))
     """
-    allowed = "a sequence of classes naming each of " + ", ".join(map(repr, KINDS)) + " exactly once"
+    allowed = (
+        "a sequence of classes naming each of " + ", ".join(map(repr, KINDS)) + " exactly once"
+    )
     if isinstance(order, str) or not isinstance(order, Iterable):
         raise InputError("allocation_order", order, allowed)
     classes = []
@@ -588,7 +621,9 @@ class Allocation:
         return out
 
 
-def allocate(amount, buckets, order=None, *, by=None, currency="CNY", minor_units=None) -> Allocation:
+def allocate(
+    amount, buckets, order=None, *, by=None, currency="CNY", minor_units=None
+) -> Allocation:
     """Apply a payment to what is owed, in a legal or agreed order, exact to the cent.
 
     Parameters
@@ -653,14 +688,16 @@ def allocate(amount, buckets, order=None, *, by=None, currency="CNY", minor_unit
     kinds, due, owed = _read_buckets(buckets, units)
     applied, rank = allocate_minor(total, kinds, due, owed, classes, by)
     unapplied = total - int(applied.sum())
-    table = pd.DataFrame({
-        "kind": kinds,
-        "due": due.astype("datetime64[s]"),
-        "owed": money.decimals_array(owed, units),
-        "applied": money.decimals_array(applied, units),
-        "remaining": money.decimals_array(owed - applied, units),
-        "rank": rank,
-    })
+    table = pd.DataFrame(
+        {
+            "kind": kinds,
+            "due": due.astype("datetime64[s]"),
+            "owed": money.decimals_array(owed, units),
+            "applied": money.decimals_array(applied, units),
+            "remaining": money.decimals_array(owed - applied, units),
+            "rank": rank,
+        }
+    )
     return Allocation(
         amount=money.from_minor(total, units),
         applied=tuple(table["applied"]),
@@ -727,7 +764,9 @@ def _read_buckets(buckets, units):
     if isinstance(buckets, pd.DataFrame):
         missing = {"kind", "due", "owed"} - set(buckets.columns)
         if missing:
-            raise InputError("buckets", list(buckets.columns), "a DataFrame with columns kind, due, owed")
+            raise InputError(
+                "buckets", list(buckets.columns), "a DataFrame with columns kind, due, owed"
+            )
         rows = list(zip(buckets["kind"], buckets["due"], buckets["owed"], strict=True))
     else:
         if isinstance(buckets, (str, bytes, dict)):
@@ -743,14 +782,24 @@ def _read_buckets(buckets, units):
         k, d, o = row
         check_choice(f"buckets[{i}].kind", k, KINDS)
         kinds.append(k)
-        due.append(np.datetime64("NaT", "D") if d is None or d is pd.NaT
-                   else np.datetime64(check_date(f"buckets[{i}].due", d), "D"))
+        due.append(
+            np.datetime64("NaT", "D")
+            if d is None or d is pd.NaT
+            else np.datetime64(check_date(f"buckets[{i}].due", d), "D")
+        )
         v = money.to_minor(o, units, field=f"buckets[{i}].owed", exact=True)
         if v < 0 or v > MAX_BATCH_MINOR:
-            raise InputError(f"buckets[{i}].owed", o, f"an amount >= 0 and at most {MAX_BATCH_MINOR:,} minor units")
+            raise InputError(
+                f"buckets[{i}].owed",
+                o,
+                f"an amount >= 0 and at most {MAX_BATCH_MINOR:,} minor units",
+            )
         owed.append(v)
-    return (np.array(kinds, dtype=object), np.array(due, dtype="datetime64[D]"),
-            np.array(owed, dtype=np.int64))
+    return (
+        np.array(kinds, dtype=object),
+        np.array(due, dtype="datetime64[D]"),
+        np.array(owed, dtype=np.int64),
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -783,14 +832,23 @@ def load_lpr(path=None) -> pd.DataFrame:
         raise InputError("path", path, "a CSV with columns date, lpr_1y (and optionally lpr_5y)")
     out = []
     for i, row in enumerate(reader):
-        out.append({
-            "date": check_date(f"lpr[{i}].date", row["date"]),
-            "lpr_1y": check_rate(f"lpr[{i}].lpr_1y", row["lpr_1y"]),
-            "lpr_5y": check_rate(f"lpr[{i}].lpr_5y", row["lpr_5y"]) if row.get("lpr_5y") else None,
-        })
-    frame = pd.DataFrame(out, columns=["date", "lpr_1y", "lpr_5y"]).sort_values("date", ignore_index=True)
-    marks = [ln.split(":", 1)[1].strip() for ln in text.splitlines()
-             if ln.lstrip().startswith("#") and ln.lstrip("# ").startswith("verified_through:")]
+        out.append(
+            {
+                "date": check_date(f"lpr[{i}].date", row["date"]),
+                "lpr_1y": check_rate(f"lpr[{i}].lpr_1y", row["lpr_1y"]),
+                "lpr_5y": check_rate(f"lpr[{i}].lpr_5y", row["lpr_5y"])
+                if row.get("lpr_5y")
+                else None,
+            }
+        )
+    frame = pd.DataFrame(out, columns=["date", "lpr_1y", "lpr_5y"]).sort_values(
+        "date", ignore_index=True
+    )
+    marks = [
+        ln.split(":", 1)[1].strip()
+        for ln in text.splitlines()
+        if ln.lstrip().startswith("#") and ln.lstrip("# ").startswith("verified_through:")
+    ]
     frame.attrs["through"] = check_date("verified_through", marks[-1]) if marks else None
     return frame
 
@@ -819,8 +877,10 @@ def lpr(on, *, table=None, tenor: str = "1y") -> Decimal:
     day = check_date("on", on)
     if table is None or isinstance(table, pd.DataFrame):
         frame = load_lpr() if table is None else table
-        rows = tuple((check_date("date", d), r) for d, r in zip(frame["date"], frame[f"lpr_{tenor}"],
-                                                               strict=True))
+        rows = tuple(
+            (check_date("date", d), r)
+            for d, r in zip(frame["date"], frame[f"lpr_{tenor}"], strict=True)
+        )
     else:
         if tenor != "1y":
             raise InputError("tenor", tenor, "'1y' for a table of (date, rate) pairs")
@@ -853,7 +913,8 @@ def _normalize_lpr(rows) -> tuple:
 # the shipped rule sets
 # ----------------------------------------------------------------------------------------
 _ALLOCATION_RULE = Rule(
-    "allocation-order", _CIVIL_CODE,
+    "allocation-order",
+    _CIVIL_CODE,
     "A payment that does not cover everything goes to the costs of realising the claim, then "
     "interest (penalty and compound interest included), then principal, unless agreed otherwise.",
 )
@@ -863,27 +924,39 @@ _CN_BANK = RuleSet(
     title="Loans of banks in the PRC",
     rules=(
         _ALLOCATION_RULE,
-        Rule("penalty-markup",
-             "《中国人民银行关于人民币贷款利率有关问题的通知》(银发〔2003〕251号) 三",
-             "The penalty rate of an overdue loan is the contract rate plus 30% to 50% of it, "
-             "charged from the day the loan is overdue until it is repaid."),
-        Rule("compound-interest",
-             "《中国人民银行关于人民币贷款利率有关问题的通知》(银发〔2003〕251号) 三",
-             "Interest not paid when due bears compound interest at the penalty rate."),
-        Rule("accrual-day-count",
-             "《中国人民银行关于人民币存贷款计结息问题的通知》(银发〔2005〕129号)",
-             "Daily interest is the annual rate / 360 times the actual days (ACT/360)."),
-        Rule("extension-limit",
-             "《贷款通则》(中国人民银行令1996年第2号) 第十二条; terms per 第九条",
-             "Cumulative extension (展期): a short-term loan (<= 1 year) at most the original term, a "
-             "medium-term loan (1-5 years) at most half of it, a long-term loan at most 3 years."),
-        Rule("card-instalments",
-             "《商业银行信用卡业务监督管理办法》(银监会令2011年第2号) 第七十条",
-             "A personalised instalment agreement (个性化分期) on credit-card debt lasts at most 5 years."),
-        Rule("restructuring-observation",
-             "《商业银行金融资产风险分类办法》(银保监会 中国人民银行令2023年第1号) 第二十条",
-             "A restructured asset stays under observation from the first repayment date under the "
-             "new terms for at least two consecutive repayment periods and at least one year."),
+        Rule(
+            "penalty-markup",
+            "《中国人民银行关于人民币贷款利率有关问题的通知》(银发〔2003〕251号) 三",
+            "The penalty rate of an overdue loan is the contract rate plus 30% to 50% of it, "
+            "charged from the day the loan is overdue until it is repaid.",
+        ),
+        Rule(
+            "compound-interest",
+            "《中国人民银行关于人民币贷款利率有关问题的通知》(银发〔2003〕251号) 三",
+            "Interest not paid when due bears compound interest at the penalty rate.",
+        ),
+        Rule(
+            "accrual-day-count",
+            "《中国人民银行关于人民币存贷款计结息问题的通知》(银发〔2005〕129号)",
+            "Daily interest is the annual rate / 360 times the actual days (ACT/360).",
+        ),
+        Rule(
+            "extension-limit",
+            "《贷款通则》(中国人民银行令1996年第2号) 第十二条; terms per 第九条",
+            "Cumulative extension (展期): a short-term loan (<= 1 year) at most the original term, a "
+            "medium-term loan (1-5 years) at most half of it, a long-term loan at most 3 years.",
+        ),
+        Rule(
+            "card-instalments",
+            "《商业银行信用卡业务监督管理办法》(银监会令2011年第2号) 第七十条",
+            "A personalised instalment agreement (个性化分期) on credit-card debt lasts at most 5 years.",
+        ),
+        Rule(
+            "restructuring-observation",
+            "《商业银行金融资产风险分类办法》(银保监会 中国人民银行令2023年第1号) 第二十条",
+            "A restructured asset stays under observation from the first repayment date under the "
+            "new terms for at least two consecutive repayment periods and at least one year.",
+        ),
     ),
     penalty_markup_range=(Decimal("0.3"), Decimal("0.5")),
     default_penalty_markup=Decimal("0.5"),
@@ -901,21 +974,35 @@ _CN_PRIVATE = RuleSet(
     title="Private lending in the PRC (民间借贷)",
     rules=(
         _ALLOCATION_RULE,
-        Rule("rate-cap", f"{_PRIVATE_LENDING} 第二十五条",
-             "Interest above four times the one-year LPR at the time the contract is made is not "
-             "supported."),
-        Rule("overdue-rate-cap", f"{_PRIVATE_LENDING} 第二十八条、第二十九条",
-             "An agreed overdue rate is supported up to four times the one-year LPR at the contract "
-             "date; overdue interest, liquidated damages and other fees together likewise. With no "
-             "overdue rate agreed, the contract rate applies from the day the loan is overdue."),
-        Rule("old-rate-cap",
-             "《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》(法释〔2015〕18号) 第二十六条、第二十九条",
-             "Before 2020-08-20: interest and overdue interest up to 24% a year are supported."),
-        Rule("transitional", f"{_PRIVATE_LENDING} 第三十一条",
-             "For a contract made before 2020-08-20, interest up to 2020-08-19 follows the rules then "
-             "in force; from 2020-08-20 the cap is four times the LPR at the time of suing."),
-        Rule("lpr-table", "中国人民银行公告〔2019〕第15号; 全国银行间同业拆借中心 monthly LPR",
-             "The one-year LPR is published on the 20th of each month."),
+        Rule(
+            "rate-cap",
+            f"{_PRIVATE_LENDING} 第二十五条",
+            "Interest above four times the one-year LPR at the time the contract is made is not "
+            "supported.",
+        ),
+        Rule(
+            "overdue-rate-cap",
+            f"{_PRIVATE_LENDING} 第二十八条、第二十九条",
+            "An agreed overdue rate is supported up to four times the one-year LPR at the contract "
+            "date; overdue interest, liquidated damages and other fees together likewise. With no "
+            "overdue rate agreed, the contract rate applies from the day the loan is overdue.",
+        ),
+        Rule(
+            "old-rate-cap",
+            "《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》(法释〔2015〕18号) 第二十六条、第二十九条",
+            "Before 2020-08-20: interest and overdue interest up to 24% a year are supported.",
+        ),
+        Rule(
+            "transitional",
+            f"{_PRIVATE_LENDING} 第三十一条",
+            "For a contract made before 2020-08-20, interest up to 2020-08-19 follows the rules then "
+            "in force; from 2020-08-20 the cap is four times the LPR at the time of suing.",
+        ),
+        Rule(
+            "lpr-table",
+            "中国人民银行公告〔2019〕第15号; 全国银行间同业拆借中心 monthly LPR",
+            "The one-year LPR is published on the 20th of each month.",
+        ),
     ),
     default_penalty_markup=Decimal(0),
     compound_interest=False,
@@ -930,8 +1017,11 @@ _GENERIC = RuleSet(
     name="generic",
     title="No legal caps; allocation order and penalty as agreed",
     rules=(
-        Rule("allocation-order", "as agreed in the contract (default: costs, interest, principal)",
-             "Payments go to costs, then interest, then principal, oldest first, unless configured."),
+        Rule(
+            "allocation-order",
+            "as agreed in the contract (default: costs, interest, principal)",
+            "Payments go to costs, then interest, then principal, oldest first, unless configured.",
+        ),
     ),
     default_penalty_markup=Decimal(0),
     compound_interest=False,
@@ -1057,8 +1147,11 @@ def check(plan_or_loan, claim=None, ruleset=None, *, strict: bool = False) -> li
     if claim is not None:  # read by its fields (a stub with as_of will do), never imported
         check_like("claim", claim, ("as_of",), "None or a Claim (what is owed as of a date)")
     check_bool("strict", strict)
-    rs_source = ruleset if ruleset is not None else (
-        getattr(plan_or_loan, "rules", None) or getattr(claim, "rules", None) or "generic")
+    rs_source = (
+        ruleset
+        if ruleset is not None
+        else (getattr(plan_or_loan, "rules", None) or getattr(claim, "rules", None) or "generic")
+    )
     rs = get(rs_source)
     # the findings are a pure function of the object, the claim and the rule set: an update
     # of the dashboard (evaluate, compare, the findings shown) asks for each plan's once
@@ -1077,8 +1170,13 @@ def _evaluate_rules(plan_or_loan, claim, rs: RuleSet) -> list[Finding]:
     """Every rule of ``rs`` on the object (what :func:`check` returns, before ``strict``)."""
     ctx = _Context.build(plan_or_loan, claim, rs)
     findings: list[Finding] = []
-    for rule in (_check_penalty_markup, _check_rate_caps, _check_extension, _check_card_instalments,
-                 _flag_restructuring):
+    for rule in (
+        _check_penalty_markup,
+        _check_rate_caps,
+        _check_extension,
+        _check_card_instalments,
+        _flag_restructuring,
+    ):
         findings.extend(rule(ctx))
     findings.extend(_check_product_term(ctx, claim))
     order = {s: i for i, s in enumerate(SEVERITIES)}
@@ -1141,7 +1239,11 @@ class _Context:
             signed = day(obj, "start")
         as_of = day(claim, "as_of") if claim is not None else day(obj, "as_of")
         if signed is None and what == "plan":
-            signed = as_of if new_agreement else (day(claim, "contract_date") if claim is not None else None)
+            signed = (
+                as_of
+                if new_agreement
+                else (day(claim, "contract_date") if claim is not None else None)
+            )
         term = getattr(obj, "term", None) if what == "plan" else None
         if what == "plan" and getattr(obj, "is_settlement", False):
             # a settlement ends with its one payment, not after the (unused) term
@@ -1149,7 +1251,12 @@ class _Context:
             by = 1 if by is None else by
             if isinstance(by, _dt.date) and claim is not None:
                 base = day(claim, "as_of")
-                by = (by.year - base.year) * 12 + by.month - base.month + (1 if by.day > base.day else 0)
+                by = (
+                    (by.year - base.year) * 12
+                    + by.month
+                    - base.month
+                    + (1 if by.day > base.day else 0)
+                )
             term = by if isinstance(by, int) else term
         term = None if term is None else check_int("term", term, low=0)
         freq = getattr(obj, "frequency", None)
@@ -1167,14 +1274,32 @@ class _Context:
                 amounts[name] = None if v is None else as_decimal(name, v)
             if amounts["fees"] is not None and amounts["enforcement_costs"] is not None:
                 amounts["fees"] -= amounts["enforcement_costs"]  # agreed fees, not costs
-        return cls(rs, what, annual, penalty, signed, new_agreement, as_of, term, freq, product,
-                   kind, maturity, original, amounts.get("excess_interest"), amounts.get("penalty"),
-                   amounts.get("fees"))
+        return cls(
+            rs,
+            what,
+            annual,
+            penalty,
+            signed,
+            new_agreement,
+            as_of,
+            term,
+            freq,
+            product,
+            kind,
+            maturity,
+            original,
+            amounts.get("excess_interest"),
+            amounts.get("penalty"),
+            amounts.get("fees"),
+        )
 
 
-def _finding(ctx: _Context, rule_id: str, severity: str, message: str, value=None, limit=None) -> Finding:
-    return Finding(f"{ctx.rs.name}.{rule_id}", severity, ctx.rs.rule(rule_id).citation, message,
-                   value, limit)
+def _finding(
+    ctx: _Context, rule_id: str, severity: str, message: str, value=None, limit=None
+) -> Finding:
+    return Finding(
+        f"{ctx.rs.name}.{rule_id}", severity, ctx.rs.rule(rule_id).citation, message, value, limit
+    )
 
 
 def _check_penalty_markup(ctx: _Context):
@@ -1183,17 +1308,25 @@ def _check_penalty_markup(ctx: _Context):
         return
     if ctx.annual_rate == 0:
         if ctx.penalty_rate > 0:
-            yield _finding(ctx, "penalty-markup", "warning",
-                           "the contract rate is 0, so the penalty rate cannot be read as a markup")
+            yield _finding(
+                ctx,
+                "penalty-markup",
+                "warning",
+                "the contract rate is 0, so the penalty rate cannot be read as a markup",
+            )
         return
     markup = ctx.penalty_rate / ctx.annual_rate - 1
     if not rs.markup_allowed(markup):
         low, high = rs.penalty_markup_range
         yield _finding(
-            ctx, "penalty-markup", "error",
+            ctx,
+            "penalty-markup",
+            "error",
             f"penalty rate {_pct(ctx.penalty_rate)} is the contract rate {_pct(ctx.annual_rate)} "
             f"{'+' if markup >= 0 else '-'}{_pct(abs(markup))}; allowed +{_pct(low)} to +{_pct(high)}",
-            value=markup, limit=high if markup > high else low)
+            value=markup,
+            limit=high if markup > high else low,
+        )
 
 
 def _check_rate_caps(ctx: _Context):
@@ -1201,22 +1334,34 @@ def _check_rate_caps(ctx: _Context):
     if rs.rate_cap_lpr_multiple is None:
         return
     if ctx.signed is None:
-        yield _finding(ctx, "rate-cap", "warning",
-                       "the contract date is not known, so the 4 x LPR cap could not be checked")
+        yield _finding(
+            ctx,
+            "rate-cap",
+            "warning",
+            "the contract date is not known, so the 4 x LPR cap could not be checked",
+        )
         return
     lpr_date, basis = ctx.signed, "the contract date"
     if rs.rate_cap_since is not None and ctx.signed < rs.rate_cap_since:
         if ctx.as_of is None:
-            yield _finding(ctx, "transitional", "warning",
-                           f"contract made on {ctx.signed} before {rs.rate_cap_since}: interest to "
-                           f"{rs.rate_cap_since - _dt.timedelta(days=1)} follows the rules then in force; "
-                           "give a claim (its date stands for the date of suing) to check the cap after")
+            yield _finding(
+                ctx,
+                "transitional",
+                "warning",
+                f"contract made on {ctx.signed} before {rs.rate_cap_since}: interest to "
+                f"{rs.rate_cap_since - _dt.timedelta(days=1)} follows the rules then in force; "
+                "give a claim (its date stands for the date of suing) to check the cap after",
+            )
             return
         lpr_date, basis = ctx.as_of, "the claim date (standing for the date of suing)"
-        yield _finding(ctx, "transitional", "warning",
-                       f"contract made on {ctx.signed} before {rs.rate_cap_since}: interest to "
-                       f"{rs.rate_cap_since - _dt.timedelta(days=1)} follows the rules then in force; "
-                       f"later interest is capped at 4 x LPR on {lpr_date}")
+        yield _finding(
+            ctx,
+            "transitional",
+            "warning",
+            f"contract made on {ctx.signed} before {rs.rate_cap_since}: interest to "
+            f"{rs.rate_cap_since - _dt.timedelta(days=1)} follows the rules then in force; "
+            f"later interest is capped at 4 x LPR on {lpr_date}",
+        )
     try:
         base = rs.lpr_on(lpr_date)
     except InputError:
@@ -1225,36 +1370,53 @@ def _check_rate_caps(ctx: _Context):
     if not rs.lpr_covers(lpr_date):
         last = rs.lpr_through or rs.lpr[-1][0]
         yield _finding(
-            ctx, "lpr-table", "warning",
+            ctx,
+            "lpr-table",
+            "warning",
             f"no LPR fixing is known for {lpr_date}: the table runs to the fixing of {last}; the "
             f"cap uses the last known one-year LPR {_pct(base)}. Extend the table "
             "(RuleSet.with_lpr or load_lpr(path)) with the fixings published since",
-            value=lpr_date, limit=last)
+            value=lpr_date,
+            limit=last,
+        )
     cap = rs.rate_cap_lpr_multiple * base
-    for rule_id, label, r in (("rate-cap", "contract rate", ctx.annual_rate),
-                              ("overdue-rate-cap", "overdue (penalty) rate", ctx.penalty_rate)):
+    for rule_id, label, r in (
+        ("rate-cap", "contract rate", ctx.annual_rate),
+        ("overdue-rate-cap", "overdue (penalty) rate", ctx.penalty_rate),
+    ):
         if r is not None and r > cap:
             what = "the plan's" if ctx.what == "plan" else "the"
             yield _finding(
-                ctx, rule_id, "error",
+                ctx,
+                rule_id,
+                "error",
                 f"{what} {label} {_pct(r)} exceeds {_num(rs.rate_cap_lpr_multiple)} x LPR "
                 f"{_pct(base)} = {_pct(cap)} on {lpr_date} ({basis}); interest above the cap is "
                 "not supported by the courts",
-                value=r, limit=cap)
+                value=r,
+                limit=cap,
+            )
     if ctx.excess is not None and ctx.excess > 0:
         yield _finding(
-            ctx, "rate-cap", "warning",
+            ctx,
+            "rate-cap",
+            "warning",
             f"the contract charges {ctx.excess} of interest, penalty and fees above "
             f"{_num(rs.rate_cap_lpr_multiple)} x LPR {_pct(base)} = {_pct(cap)}: the claim states "
             "the supported amounts, and this excess apart (excess_interest)",
-            value=ctx.excess, limit=cap)
+            value=ctx.excess,
+            limit=cap,
+        )
     if ctx.fees and ctx.penalty and ctx.fees > 0 and ctx.penalty > 0:
         yield _finding(
-            ctx, "overdue-rate-cap", "warning",
+            ctx,
+            "overdue-rate-cap",
+            "warning",
             f"overdue interest {ctx.penalty} and fees {ctx.fees} are claimed together: Art. 29 "
             f"supports them together up to {_num(rs.rate_cap_lpr_multiple)} x LPR "
             f"{_pct(base)} = {_pct(cap)} a year on the overdue amount",
-            value=ctx.penalty + ctx.fees)
+            value=ctx.penalty + ctx.fees,
+        )
 
 
 def _check_extension(ctx: _Context):
@@ -1264,9 +1426,13 @@ def _check_extension(ctx: _Context):
     if ctx.kind != "extension":
         return
     if ctx.maturity is None or ctx.original_term is None or ctx.as_of is None:
-        yield _finding(ctx, "extension-limit", "warning",
-                       "the claim does not state the original maturity and term "
-                       "(maturity, term_months), so the extension limit could not be checked")
+        yield _finding(
+            ctx,
+            "extension-limit",
+            "warning",
+            "the claim does not state the original maturity and term "
+            "(maturity, term_months), so the extension limit could not be checked",
+        )
         return
     end = add_months(ctx.as_of, ctx.term)
     if end <= ctx.maturity:
@@ -1276,11 +1442,15 @@ def _check_extension(ctx: _Context):
     if limit is not None and extension > limit:
         tier = _tier_name(ctx.original_term)
         yield _finding(
-            ctx, "extension-limit", "error",
+            ctx,
+            "extension-limit",
+            "error",
             f"the plan ends on {end}, {_months_text(extension)} after the original maturity "
             f"{ctx.maturity}; a {tier} loan of {ctx.original_term} months may be extended by at "
             f"most {_months_text(limit)}",
-            value=extension, limit=limit)
+            value=extension,
+            limit=limit,
+        )
 
 
 def _check_card_instalments(ctx: _Context):
@@ -1289,10 +1459,14 @@ def _check_card_instalments(ctx: _Context):
         return
     if ctx.product == "credit_card" and ctx.term > rs.card_instalment_max_months:
         yield _finding(
-            ctx, "card-instalments", "error",
+            ctx,
+            "card-instalments",
+            "error",
             f"a personalised instalment plan on credit-card debt of {ctx.term} months; at most "
             f"{rs.card_instalment_max_months} months are allowed",
-            value=ctx.term, limit=rs.card_instalment_max_months)
+            value=ctx.term,
+            limit=rs.card_instalment_max_months,
+        )
 
 
 #: The 2024 working-capital loan measures (cited by the term-limit findings; see repayplan.books).
@@ -1314,15 +1488,30 @@ def working_capital_term(life: int) -> list[Finding]:
     usual, longest = WORKING_CAPITAL_LIMITS
     cite = f"{WORKING_CAPITAL_CITATION} (贷款期限)"
     if life > longest:
-        return [Finding("working-capital.term-limit", "error", cite,
-                        f"the loan would run {life} months from its contract date; a working-capital "
-                        f"loan runs at most {longest} months even with a long operating cash cycle",
-                        value=life, limit=longest)]
+        return [
+            Finding(
+                "working-capital.term-limit",
+                "error",
+                cite,
+                f"the loan would run {life} months from its contract date; a working-capital "
+                f"loan runs at most {longest} months even with a long operating cash cycle",
+                value=life,
+                limit=longest,
+            )
+        ]
     if life > usual:
-        return [Finding("working-capital.term-limit", "warning", cite,
-                        f"the loan would run {life} months from its contract date; a working-capital "
-                        f"loan runs at most {usual} months unless the operating cash cycle is long "
-                        f"(then {longest})", value=life, limit=usual)]
+        return [
+            Finding(
+                "working-capital.term-limit",
+                "warning",
+                cite,
+                f"the loan would run {life} months from its contract date; a working-capital "
+                f"loan runs at most {usual} months unless the operating cash cycle is long "
+                f"(then {longest})",
+                value=life,
+                limit=usual,
+            )
+        ]
     return []
 
 
@@ -1332,7 +1521,7 @@ def _check_product_term(ctx: _Context, claim):
     if ctx.what != "plan" or ctx.product != "working_capital" or claim is None or ctx.term is None:
         return []
     as_of = ctx.as_of
-    if as_of is None:   # a claim always states its date; nothing to count from without one
+    if as_of is None:  # a claim always states its date; nothing to count from without one
         return []
     start = getattr(claim, "contract_date", None)
     start = as_of if start is None else check_date("contract_date", start)
@@ -1349,12 +1538,15 @@ def _flag_restructuring(ctx: _Context):
     if ctx.frequency:
         span = max(Fraction(12 * periods, ctx.frequency), Fraction(months))
     yield _finding(
-        ctx, "restructuring-observation", "info",
+        ctx,
+        "restructuring-observation",
+        "info",
         f"a plan that changes the terms of an overdue loan makes it a restructured asset: it is "
         f"observed from the first repayment date under the new terms for at least {periods} "
-        f"repayment periods and {months} months" + (
-            f" (here {_months_text(span)})" if ctx.frequency else ""),
-        limit=span)
+        f"repayment periods and {months} months"
+        + (f" (here {_months_text(span)})" if ctx.frequency else ""),
+        limit=span,
+    )
 
 
 # ----------------------------------------------------------------------------------------

@@ -50,7 +50,12 @@ from .kernel import (
 )
 
 __all__ = [
-    "Schedule", "amortize", "amortize_many", "AMORTIZE_DEFAULTS", "METHODS", "GRACE_KINDS",
+    "Schedule",
+    "amortize",
+    "amortize_many",
+    "AMORTIZE_DEFAULTS",
+    "METHODS",
+    "GRACE_KINDS",
     "FREQUENCIES",
 ]
 
@@ -142,16 +147,39 @@ class Schedule:
     _rows: dict | None = None
     _dates: np.ndarray | None = None
 
-    def __init__(self, table=None, payment=None, total_interest=None, total_principal=None,
-                 total_fees=None, total_paid=None, principal=None, currency="CNY", minor_units=2,
-                 terms=None, minor=None, *, rows=None, dates=None):
+    def __init__(
+        self,
+        table=None,
+        payment=None,
+        total_interest=None,
+        total_principal=None,
+        total_fees=None,
+        total_paid=None,
+        principal=None,
+        currency="CNY",
+        minor_units=2,
+        terms=None,
+        minor=None,
+        *,
+        rows=None,
+        dates=None,
+    ):
         s = object.__setattr__
-        for name, value in (("payment", payment), ("total_interest", total_interest),
-                            ("total_principal", total_principal), ("total_fees", total_fees),
-                            ("total_paid", total_paid), ("principal", principal),
-                            ("currency", currency), ("minor_units", minor_units),
-                            ("terms", {} if terms is None else terms), ("_table", table),
-                            ("_minor", minor), ("_rows", rows), ("_dates", dates)):
+        for name, value in (
+            ("payment", payment),
+            ("total_interest", total_interest),
+            ("total_principal", total_principal),
+            ("total_fees", total_fees),
+            ("total_paid", total_paid),
+            ("principal", principal),
+            ("currency", currency),
+            ("minor_units", minor_units),
+            ("terms", {} if terms is None else terms),
+            ("_table", table),
+            ("_minor", minor),
+            ("_rows", rows),
+            ("_dates", dates),
+        ):
             s(self, name, value)
 
     @property
@@ -187,9 +215,20 @@ class Schedule:
             m = self.minor
             k = len(m)
             table = pd.DataFrame({"period": m["period"]})
-            table["date"] = self._dates if self._dates is not None else pd.Series([pd.NaT] * k, dtype="datetime64[ns]")
+            table["date"] = (
+                self._dates
+                if self._dates is not None
+                else pd.Series([pd.NaT] * k, dtype="datetime64[ns]")
+            )
             u = self.minor_units
-            for c in ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee"):
+            for c in (
+                "opening_balance",
+                "payment",
+                "interest",
+                "principal",
+                "closing_balance",
+                "fee",
+            ):
                 table[c] = money.decimals_array(m[c].to_numpy(dtype=object), u)
             object.__setattr__(self, "_table", table)
         return table
@@ -272,7 +311,11 @@ class Schedule:
 
     def _repr_html_(self) -> str:
         head = self.summary().to_frame().to_html(header=False)
-        rows = self.table if len(self.table) <= 24 else pd.concat([self.table.head(12), self.table.tail(12)])
+        rows = (
+            self.table
+            if len(self.table) <= 24
+            else pd.concat([self.table.head(12), self.table.tail(12)])
+        )
         return f"<div><b>{self!r}</b>{head}{rows.to_html(index=False)}</div>".replace(
             "<b>Schedule", "<b>Schedule"
         )
@@ -394,15 +437,30 @@ def amortize(
     True
     """
     spec = LoanSpec.from_terms(
-        principal=principal, annual_rate=annual_rate, periods=periods, frequency=frequency,
-        method=method, compounding=compounding, start=start, day_count=day_count,
-        rounding=rounding, payment=payment, fee=fee, grace=grace, grace_kind=grace_kind,
-        amortization_periods=amortization_periods, rate_changes=rate_changes,
-        carry_precision=carry_precision, currency=currency, minor_units=minor_units,
-        business_day=business_day, holidays=holidays, payment_basis=payment_basis,
+        principal=principal,
+        annual_rate=annual_rate,
+        periods=periods,
+        frequency=frequency,
+        method=method,
+        compounding=compounding,
+        start=start,
+        day_count=day_count,
+        rounding=rounding,
+        payment=payment,
+        fee=fee,
+        grace=grace,
+        grace_kind=grace_kind,
+        amortization_periods=amortization_periods,
+        rate_changes=rate_changes,
+        carry_precision=carry_precision,
+        currency=currency,
+        minor_units=minor_units,
+        business_day=business_day,
+        holidays=holidays,
+        payment_basis=payment_basis,
     )
     if scalar_ok(spec):
-        batch, res = None, run_one(spec)     # one loan: pure Python integers, same arithmetic
+        batch, res = None, run_one(spec)  # one loan: pure Python integers, same arithmetic
     else:
         batch = Batch.from_specs([spec])
         res = run(batch, keep_rows=True)
@@ -412,7 +470,8 @@ def amortize(
         assert res.table is not None  # run with its rows
         first_interest = money.from_minor(res.table["interest"][0, spec.grace], u)
         raise InputError(
-            "payment", payment,
+            "payment",
+            payment,
             f"an amount that repays the loan within {MAX_PERIODS} periods (the first period's "
             f"interest alone is {first_interest})",
         )
@@ -422,14 +481,18 @@ def amortize(
 #: The keyword defaults of :func:`amortize`, read from its signature: the one place they are
 #: listed.  :func:`amortize_many` fills a frame's missing columns and cells from them, and
 #: :func:`repayplan.plans.plan_batch` describes its plans with them.
-AMORTIZE_DEFAULTS = MappingProxyType({
-    name: p.default for name, p in inspect.signature(amortize).parameters.items()
-    if p.kind is inspect.Parameter.KEYWORD_ONLY
-})
+AMORTIZE_DEFAULTS = MappingProxyType(
+    {
+        name: p.default
+        for name, p in inspect.signature(amortize).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+)
 
 
-def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up",
-                  amounts: str = "decimal") -> pd.DataFrame:
+def amortize_many(
+    loans: pd.DataFrame, *, rows: bool = False, rounding="half_up", amounts: str = "decimal"
+) -> pd.DataFrame:
     """Amortize many loans at once, vectorised across loans.
 
     Parameters
@@ -485,23 +548,38 @@ def amortize_many(loans: pd.DataFrame, *, rows: bool = False, rounding="half_up"
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise InputError("amounts", amounts, "'decimal' or 'minor' ('arrow' needs pyarrow: "
-                             "pip install 'repayplan[arrow]')") from None
+            raise InputError(
+                "amounts",
+                amounts,
+                "'decimal' or 'minor' ('arrow' needs pyarrow: pip install 'repayplan[arrow]')",
+            ) from None
     if len(loans) == 0:
         # the same columns (and dtypes) as a frame of loans, with no rows
         one = pd.DataFrame({"principal": [1], "annual_rate": [0], "periods": [1]})
         out = amortize_many(one, rows=rows, rounding=rounding, amounts=amounts).iloc[:0]
         return out.set_axis(loans.index[:0]) if not rows else out.reset_index(drop=True)
-    parts = Batch.parts_from_frame(loans, rounding=rounding, defaults=AMORTIZE_DEFAULTS, dates=bool(rows))
+    parts = Batch.parts_from_frame(
+        loans, rounding=rounding, defaults=AMORTIZE_DEFAULTS, dates=bool(rows)
+    )
     frames, counts = [], []
     # Arrow decimals: one scale for the frame (the most decimals any currency in it has)
     scale = max(int(b.units.max()) for _, b in parts) + 1 if amounts == "arrow" else 0
     for pos, batch in parts:
-        res = run(batch, keep_rows=(True if batch.carry else ("interest", "principal")) if rows else False)
+        res = run(
+            batch, keep_rows=(True if batch.carry else ("interest", "principal")) if rows else False
+        )
         check_payment_vectors(res, batch, prefix="loans")
         index = loans.index if len(parts) == 1 else loans.index[pos]
-        frames.append(_frame_from_result(res, batch, index, rows=rows, decimal=amounts == "decimal",
-                                         arrow=amounts == "arrow" and scale))
+        frames.append(
+            _frame_from_result(
+                res,
+                batch,
+                index,
+                rows=rows,
+                decimal=amounts == "decimal",
+                arrow=amounts == "arrow" and scale,
+            )
+        )
         counts.append(res.nrows.astype(np.int64))
         del res
     if len(frames) == 1:
@@ -523,9 +601,12 @@ def _schedule_from_result(res: Result, b: Batch | None, i: int, spec: LoanSpec) 
     u = spec.units
     k = int(res.nrows[i])
     assert res.table is not None  # run with its rows
-    rows = {c: np.asarray(res.table[c][i, :k]).astype(np.int64) if res.table[c].dtype != object
-            else res.table[c][i, :k] for c in ("opening_balance", "payment", "interest", "principal",
-                                                "closing_balance")}
+    rows = {
+        c: np.asarray(res.table[c][i, :k]).astype(np.int64)
+        if res.table[c].dtype != object
+        else res.table[c][i, :k]
+        for c in ("opening_balance", "payment", "interest", "principal", "closing_balance")
+    }
     rows["fee"] = np.full(k, spec.fee_minor, dtype=np.int64)
     dates = None
     if spec.start is not None:
@@ -546,8 +627,9 @@ def _schedule_from_result(res: Result, b: Batch | None, i: int, spec: LoanSpec) 
     )
 
 
-def _frame_from_result(res: Result, b: Batch, index, *, rows: bool, decimal: bool = True,
-                       arrow: int = 0) -> pd.DataFrame:
+def _frame_from_result(
+    res: Result, b: Batch, index, *, rows: bool, decimal: bool = True, arrow: int = 0
+) -> pd.DataFrame:
     """The frame of a batch's result; ``arrow`` is 1 + the Arrow decimals' scale (0: none)."""
     units = b.units
     same = bool((units == units[0]).all())
@@ -561,7 +643,9 @@ def _frame_from_result(res: Result, b: Batch, index, *, rows: bool, decimal: boo
             return np.asarray(a).astype(np.int64, copy=False)
         if same:
             return money.decimals_array(a, int(units[0]))
-        return np.array([money.from_minor(x, int(v)) for x, v in zip(a, u, strict=True)], dtype=object)
+        return np.array(
+            [money.from_minor(x, int(v)) for x, v in zip(a, u, strict=True)], dtype=object
+        )
 
     if not rows:
         out = pd.DataFrame(index=index)
@@ -630,8 +714,12 @@ def _arrow_decimals(minor, units, scale: int):
     dtype = pd.ArrowDtype(pa.decimal128(38, scale))
     a = np.asarray(minor)
     up = scale - np.asarray(units, dtype=np.int64)
-    if a.dtype == object or (np.any(up) and np.abs(a).max(initial=0) >= 2**62 // 10 ** int(np.max(up))):
-        dec = [money.from_minor(int(x), scale) for x in (a.astype(object) * 10 ** up.astype(object))]
+    if a.dtype == object or (
+        np.any(up) and np.abs(a).max(initial=0) >= 2**62 // 10 ** int(np.max(up))
+    ):
+        dec = [
+            money.from_minor(int(x), scale) for x in (a.astype(object) * 10 ** up.astype(object))
+        ]
         return pd.array(dec, dtype=dtype)  # type: ignore[call-overload]  # pandas-stubs: no ArrowDtype overload
     v = a.astype(np.int64, copy=True)
     if np.any(up):
@@ -646,7 +734,7 @@ def _arrow_decimals(minor, units, scale: int):
 def _long_index(index, loan_pos: np.ndarray, t_idx: np.ndarray, b: Batch) -> dict:
     """``loan``, ``period`` and ``date`` of the long form (``t_idx`` becomes the period, in place)."""
     if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-        loan = loan_pos                      # the labels are the positions: no copy
+        loan = loan_pos  # the labels are the positions: no copy
     else:
         loan = np.asarray(index)[loan_pos]
     if b.dates is not None:

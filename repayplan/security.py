@@ -119,8 +119,19 @@ if TYPE_CHECKING:
 
     from .claim import Claim
 
-__all__ = ["KINDS", "Collateral", "Guarantee", "Security", "Procedure", "EnforcementPath", "court_fees",
-           "delay_interest", "SECURITY_COLUMNS", "security_cells", "values_many"]
+__all__ = [
+    "KINDS",
+    "Collateral",
+    "Guarantee",
+    "Security",
+    "Procedure",
+    "EnforcementPath",
+    "court_fees",
+    "delay_interest",
+    "SECURITY_COLUMNS",
+    "security_cells",
+    "values_many",
+]
 
 #: Kinds of collateral and their defaults: liquidation ``haircut`` (share of the appraisal
 #: lost on a forced sale; it sets the first reserve, never below the legal 70%),
@@ -128,10 +139,30 @@ __all__ = ["KINDS", "Collateral", "Guarantee", "Security", "Procedure", "Enforce
 #: collection), whether it goes to ``auction``, and the probabilities of a sale in
 #: each round (auctioned: round 1, round 2, the sale 变卖; otherwise: collection).
 KINDS: dict[str, dict[str, Any]] = {
-    "real_estate": {"haircut": 0.20, "time_to_sell": 4, "auction": True, "sale_probabilities": (0.40, 0.45, 0.35)},
-    "equipment": {"haircut": 0.30, "time_to_sell": 2, "auction": True, "sale_probabilities": (0.30, 0.35, 0.30)},
-    "equity": {"haircut": 0.30, "time_to_sell": 4, "auction": True, "sale_probabilities": (0.20, 0.25, 0.20)},
-    "receivables": {"haircut": 0.35, "time_to_sell": 6, "auction": False, "sale_probabilities": (0.75,)},
+    "real_estate": {
+        "haircut": 0.20,
+        "time_to_sell": 4,
+        "auction": True,
+        "sale_probabilities": (0.40, 0.45, 0.35),
+    },
+    "equipment": {
+        "haircut": 0.30,
+        "time_to_sell": 2,
+        "auction": True,
+        "sale_probabilities": (0.30, 0.35, 0.30),
+    },
+    "equity": {
+        "haircut": 0.30,
+        "time_to_sell": 4,
+        "auction": True,
+        "sale_probabilities": (0.20, 0.25, 0.20),
+    },
+    "receivables": {
+        "haircut": 0.35,
+        "time_to_sell": 6,
+        "auction": False,
+        "sale_probabilities": (0.75,),
+    },
     "deposits": {"haircut": 0.0, "time_to_sell": 1, "auction": False, "sale_probabilities": (1.0,)},
 }
 
@@ -162,8 +193,21 @@ def _fraction(x) -> Fraction:
 # court fees
 # ----------------------------------------------------------------------------------------
 # (upper bound in yuan or None, rate per 100,000) above a flat first band
-_ACCEPTANCE = (50, ((10_000, 0), (100_000, 2500), (200_000, 2000), (500_000, 1500), (1_000_000, 1000),
-                    (2_000_000, 900), (5_000_000, 800), (10_000_000, 700), (20_000_000, 600), (None, 500)))
+_ACCEPTANCE = (
+    50,
+    (
+        (10_000, 0),
+        (100_000, 2500),
+        (200_000, 2000),
+        (500_000, 1500),
+        (1_000_000, 1000),
+        (2_000_000, 900),
+        (5_000_000, 800),
+        (10_000_000, 700),
+        (20_000_000, 600),
+        (None, 500),
+    ),
+)
 _PRESERVATION = (30, ((1_000, 0), (100_000, 1000), (None, 500)))
 _PRESERVATION_CAP = 5_000
 _EXECUTION = (50, ((10_000, 0), (500_000, 1500), (5_000_000, 1000), (10_000_000, 500), (None, 100)))
@@ -186,8 +230,15 @@ def _band_fee(cents, table, units: int):
     return flat * scale + money.div_round(numer, 100_000, nonneg=True)
 
 
-def court_fees(amount, *, kind: str = "property", procedure: str = "ordinary", preserved=None, executed=None,
-               currency: str = "CNY") -> dict:
+def court_fees(
+    amount,
+    *,
+    kind: str = "property",
+    procedure: str = "ordinary",
+    preserved=None,
+    executed=None,
+    currency: str = "CNY",
+) -> dict:
     r"""The court's fees on a money claim under 《诉讼费用交纳办法》 (国务院令第481号).
 
     Parameters
@@ -240,12 +291,20 @@ def court_fees(amount, *, kind: str = "property", procedure: str = "ordinary", p
     check_choice("procedure", procedure, _PROCEDURES)
     units = money.minor_units_for(currency)
     cents = money.to_minor(check_amount("amount", amount), units)
-    pres = cents if preserved is None else money.to_minor(check_amount("preserved", preserved, allow_zero=True), units)
+    pres = (
+        cents
+        if preserved is None
+        else money.to_minor(check_amount("preserved", preserved, allow_zero=True), units)
+    )
     ex = cents if executed is None else money.to_minor(check_amount("executed", executed), units)
     acc = int(_band_fee(cents, _ACCEPTANCE, units))
     if procedure != "ordinary":
         acc = money.div_round(acc, 2)
-    pre = 0 if pres == 0 else min(int(_band_fee(pres, _PRESERVATION, units)), _PRESERVATION_CAP * 10**units)
+    pre = (
+        0
+        if pres == 0
+        else min(int(_band_fee(pres, _PRESERVATION, units)), _PRESERVATION_CAP * 10**units)
+    )
     exe = int(_band_fee(ex, _EXECUTION, units))
     f = lambda m: money.from_minor(m, units)  # noqa: E731
     return {"acceptance": f(acc), "preservation": f(pre), "execution": f(exe)}
@@ -341,16 +400,32 @@ class Collateral:
         put("prior_ranks", ranks)
         put("prior_claims", sum(ranks, Decimal(0)).quantize(ranks[0]))
         d = KINDS[self.kind]
-        put("haircut", check_fraction("haircut", d["haircut"] if self.haircut is None else self.haircut))
-        put("time_to_sell", _months("time_to_sell", d["time_to_sell"] if self.time_to_sell is None
-                                    else self.time_to_sell))
-        probs = d["sale_probabilities"] if self.sale_probabilities is None else self.sale_probabilities
+        put(
+            "haircut",
+            check_fraction("haircut", d["haircut"] if self.haircut is None else self.haircut),
+        )
+        put(
+            "time_to_sell",
+            _months(
+                "time_to_sell",
+                d["time_to_sell"] if self.time_to_sell is None else self.time_to_sell,
+            ),
+        )
+        probs = (
+            d["sale_probabilities"] if self.sale_probabilities is None else self.sale_probabilities
+        )
         n = len(d["sale_probabilities"])
         if isinstance(probs, (str, bytes)) or not hasattr(probs, "__len__") or len(probs) != n:
-            raise InputError("sale_probabilities", self.sale_probabilities,
-                             f"{n} probabilities from 0 to 1 for {self.kind} "
-                             + ("(round 1, round 2, the sale)" if n == 3 else "(collection)"))
-        put("sale_probabilities", tuple(check_fraction(f"sale_probabilities[{i}]", x) for i, x in enumerate(probs)))
+            raise InputError(
+                "sale_probabilities",
+                self.sale_probabilities,
+                f"{n} probabilities from 0 to 1 for {self.kind} "
+                + ("(round 1, round 2, the sale)" if n == 3 else "(collection)"),
+            )
+        put(
+            "sale_probabilities",
+            tuple(check_fraction(f"sale_probabilities[{i}]", x) for i, x in enumerate(probs)),
+        )
 
     @property
     def auctioned(self) -> bool:
@@ -394,14 +469,21 @@ class Collateral:
         2     200000.00 150000.00
         3          None      0.00
         """
-        left = self.reserves()[0] if price is None else money.quantize(check_amount("price", price, allow_zero=True))
+        left = (
+            self.reserves()[0]
+            if price is None
+            else money.quantize(check_amount("price", price, allow_zero=True))
+        )
         rows = []
         n = len(self.prior_ranks)
         for i, amount in enumerate(self.prior_ranks):
             paid = min(left, amount)
             left -= paid
-            label = i + 1 if n == self.lien_rank - 1 else ("1.." + str(self.lien_rank - 1) if self.lien_rank > 1
-                                                            else "priority")
+            label = (
+                i + 1
+                if n == self.lien_rank - 1
+                else ("1.." + str(self.lien_rank - 1) if self.lien_rank > 1 else "priority")
+            )
             rows.append({"rank": label, "ahead": amount, "paid": paid})
         rows.append({"rank": self.lien_rank, "ahead": None, "paid": left})
         return pd.DataFrame(rows).set_index("rank")
@@ -439,8 +521,13 @@ def _prior_ranks(value, rank: int) -> tuple:
     if isinstance(value, (list, tuple, np.ndarray)):
         items = list(value)
         if rank == 1 or len(items) != rank - 1:
-            raise InputError("prior_claims", value, f"{rank - 1} amounts, one per earlier rank (lien_rank {rank})"
-                             if rank > 1 else "one amount for a first charge (statutory priorities ahead of it)")
+            raise InputError(
+                "prior_claims",
+                value,
+                f"{rank - 1} amounts, one per earlier rank (lien_rank {rank})"
+                if rank > 1
+                else "one amount for a first charge (statutory priorities ahead of it)",
+            )
         names = [f"prior_claims[{i}]" for i in range(len(items))]
     else:
         items, names = [value], ["prior_claims"]
@@ -451,17 +538,29 @@ def _prior_ranks(value, rank: int) -> tuple:
             raise InputError(n, x, what)
         out.append(money.quantize(p))
     if rank > 1 and sum(out) == 0:
-        raise InputError("prior_claims", value, "more than 0 ahead of a charge of rank "
-                         + (f"{rank} (the amounts of ranks 1 to {rank - 1})" if rank > 2 else "2 (the first charge)")
-                         + ", or lien_rank=1 if they are discharged")
+        raise InputError(
+            "prior_claims",
+            value,
+            "more than 0 ahead of a charge of rank "
+            + (
+                f"{rank} (the amounts of ranks 1 to {rank - 1})"
+                if rank > 2
+                else "2 (the first charge)"
+            )
+            + ", or lien_rank=1 if they are discharged",
+        )
     return tuple(out)
 
 
 def _check_cut(cut) -> Fraction:
     c = _fraction(as_decimal("second_cut", cut))
     if c < 0 or c > SECOND_CUT_MAX:
-        raise InputError("second_cut", cut, "a fraction from 0 to 0.2 (法释〔2016〕18号 Art. 26: at most 20% "
-                                            "below the first reserve)")
+        raise InputError(
+            "second_cut",
+            cut,
+            "a fraction from 0 to 0.2 (法释〔2016〕18号 Art. 26: at most 20% "
+            "below the first reserve)",
+        )
     return c
 
 
@@ -502,7 +601,9 @@ class Guarantee:
         _check_name("name", self.name, "guarantor")
         c = as_decimal("capacity", self.capacity)
         if c < 0:
-            raise InputError("capacity", self.capacity, "an amount >= 0 (the most the guarantor can pay)")
+            raise InputError(
+                "capacity", self.capacity, "an amount >= 0 (the most the guarantor can pay)"
+            )
         put("capacity", money.quantize(c))
         put("recovery_rate", check_fraction("recovery_rate", self.recovery_rate))
         check_choice("kind", self.kind, ("joint", "general"))
@@ -573,11 +674,30 @@ class Security:
         rows = []
         for c in self.collateral:
             r1, r2 = c.reserves(second_cut)
-            rows.append({"name": c.name, "kind": c.kind, "lien_rank": c.lien_rank, "appraisal": c.appraisal,
-                         "prior_claims": c.prior_claims, "haircut": c.haircut, "time_to_sell": c.time_to_sell,
-                         "first_reserve": r1, "second_reserve": r2})
-        cols = ["name", "kind", "lien_rank", "appraisal", "prior_claims", "haircut", "time_to_sell",
-                "first_reserve", "second_reserve"]
+            rows.append(
+                {
+                    "name": c.name,
+                    "kind": c.kind,
+                    "lien_rank": c.lien_rank,
+                    "appraisal": c.appraisal,
+                    "prior_claims": c.prior_claims,
+                    "haircut": c.haircut,
+                    "time_to_sell": c.time_to_sell,
+                    "first_reserve": r1,
+                    "second_reserve": r2,
+                }
+            )
+        cols = [
+            "name",
+            "kind",
+            "lien_rank",
+            "appraisal",
+            "prior_claims",
+            "haircut",
+            "time_to_sell",
+            "first_reserve",
+            "second_reserve",
+        ]
         return pd.DataFrame(rows, columns=cols).set_index("name")
 
     def guarantee_frame(self) -> pd.DataFrame:
@@ -593,8 +713,10 @@ class Security:
         return pd.DataFrame(rows, columns=cols).set_index("name")
 
     def _repr_html_(self) -> str:
-        return (f"<div><b>Security</b> (unsecured recovery {self.unsecured_recovery:.0%})"
-                f"{self.to_frame().to_html()}{self.guarantee_frame().to_html()}</div>")
+        return (
+            f"<div><b>Security</b> (unsecured recovery {self.unsecured_recovery:.0%})"
+            f"{self.to_frame().to_html()}{self.guarantee_frame().to_html()}</div>"
+        )
 
 
 # ----------------------------------------------------------------------------------------
@@ -691,17 +813,36 @@ class Procedure:
     lawyer_fee_on_debtor: bool = False
     appraisal_fee_on_debtor: bool = True
 
-    _MONTH_FIELDS = ("filing_months", "judgment_months", "appeal_months", "execution_months",
-                     "first_auction_months", "second_auction_months", "sale_months", "takeover_months",
-                     "takeover_resale_months", "unsecured_months", "distribution_months")
-    _PROB_FIELDS = ("preservation_probability", "judgment_probability", "appeal_probability", "takeover_probability",
-                    "takeover_discount", "execution_probability")
+    _MONTH_FIELDS = (
+        "filing_months",
+        "judgment_months",
+        "appeal_months",
+        "execution_months",
+        "first_auction_months",
+        "second_auction_months",
+        "sale_months",
+        "takeover_months",
+        "takeover_resale_months",
+        "unsecured_months",
+        "distribution_months",
+    )
+    _PROB_FIELDS = (
+        "preservation_probability",
+        "judgment_probability",
+        "appeal_probability",
+        "takeover_probability",
+        "takeover_discount",
+        "execution_probability",
+    )
 
     def __post_init__(self):
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         for k in self._MONTH_FIELDS:
             put(k, _months(k, getattr(self, k)))
-        put("performance_days", check_int("performance_days", self.performance_days, low=0, high=3650))
+        put(
+            "performance_days",
+            check_int("performance_days", self.performance_days, low=0, high=3650),
+        )
         for k in self._PROB_FIELDS:
             put(k, check_fraction(k, getattr(self, k)))
         put("second_cut", float(_check_cut(self.second_cut)))
@@ -855,8 +996,10 @@ class EnforcementPath:
 
     def __repr__(self) -> str:
         n = "exact" if self.exact else f"{self.scenarios} scenarios, seed {self.seed!r}"
-        return (f"EnforcementPath({len(self.security.collateral)} collateral, "
-                f"{len(self.security.guarantees)} guarantees; {n})")
+        return (
+            f"EnforcementPath({len(self.security.collateral)} collateral, "
+            f"{len(self.security.guarantees)} guarantees; {n})"
+        )
 
     # -- drawing the scenarios -------------------------------------------------------------
     def _draw(self):
@@ -866,15 +1009,30 @@ class EnforcementPath:
         if self.exact:
             # preservation, or failing it execution, reaches the debtor's other assets; it matters
             # only for them: one outcome without them
-            reach = proc.preservation_probability + (1.0 - proc.preservation_probability) * proc.execution_probability
+            reach = (
+                proc.preservation_probability
+                + (1.0 - proc.preservation_probability) * proc.execution_probability
+            )
             pres = [1.0 - reach, reach] if self.security.unsecured_recovery > 0 else [0.0, 1.0]
-            axes = [np.array([1.0 - proc.judgment_probability, proc.judgment_probability]),
-                    np.array([1.0 - proc.appeal_probability, proc.appeal_probability])] + probs + [np.array(pres)]
+            axes = (
+                [
+                    np.array([1.0 - proc.judgment_probability, proc.judgment_probability]),
+                    np.array([1.0 - proc.appeal_probability, proc.appeal_probability]),
+                ]
+                + probs
+                + [np.array(pres)]
+            )
             sizes = [len(a) for a in axes]
             if math.prod(sizes) > 100_000:
-                raise InputError("exact", True, "at most 100,000 combinations of outcomes "
-                                                f"({math.prod(sizes)} here): draw scenarios instead")
-            grid = np.array(list(itertools.product(*[range(n) for n in sizes])), dtype=np.int64).reshape(-1, len(sizes))
+                raise InputError(
+                    "exact",
+                    True,
+                    "at most 100,000 combinations of outcomes "
+                    f"({math.prod(sizes)} here): draw scenarios instead",
+                )
+            grid = np.array(
+                list(itertools.product(*[range(n) for n in sizes])), dtype=np.int64
+            ).reshape(-1, len(sizes))
             w = np.ones(len(grid))
             for j, a in enumerate(axes):
                 w = w * a[grid[:, j]]
@@ -883,13 +1041,19 @@ class EnforcementPath:
             won, appeal, outcome = grid[:, 0].astype(bool), grid[:, 1].astype(bool), grid[:, 2:-1]
             preserved = grid[:, -1].astype(bool)
         else:
-            rng = self.seed if isinstance(self.seed, np.random.Generator) else np.random.default_rng(self.seed)
+            rng = (
+                self.seed
+                if isinstance(self.seed, np.random.Generator)
+                else np.random.default_rng(self.seed)
+            )
             S = self.scenarios
             won = rng.random(S) < proc.judgment_probability
             appeal = rng.random(S) < proc.appeal_probability
             outcome = np.empty((S, len(coll)), dtype=np.int64)
             for i, p in enumerate(probs):
-                outcome[:, i] = np.minimum(np.searchsorted(np.cumsum(p), rng.random(S), side="right"), 4)
+                outcome[:, i] = np.minimum(
+                    np.searchsorted(np.cumsum(p), rng.random(S), side="right"), 4
+                )
             preserved = rng.random(S) < proc.preservation_probability
             w = np.full(S, 1.0 / S)
             # found in execution (drawn last: the draws before it do not move)
@@ -898,7 +1062,7 @@ class EnforcementPath:
         put("_won", won)
         put("_appeal", appeal)
         put("_outcome", outcome)
-        put("_preserved", preserved)          # the debtor's other assets reached: preserved or found
+        put("_preserved", preserved)  # the debtor's other assets reached: preserved or found
 
     def _timeline(self):
         """Event months and amounts that do not depend on what is owed."""
@@ -906,10 +1070,20 @@ class EnforcementPath:
         proc, sec = self.procedure, self.security
         S = len(self.weights)
         units = self.claim.minor_units
-        t_judg = proc.filing_months + proc.judgment_months + np.where(self._appeal, proc.appeal_months, 0)
+        t_judg = (
+            proc.filing_months
+            + proc.judgment_months
+            + np.where(self._appeal, proc.appeal_months, 0)
+        )
         t_exec = t_judg + proc.execution_months
-        rounds = np.cumsum([proc.first_auction_months, proc.second_auction_months, proc.sale_months,
-                            proc.takeover_months])
+        rounds = np.cumsum(
+            [
+                proc.first_auction_months,
+                proc.second_auction_months,
+                proc.sale_months,
+                proc.takeover_months,
+            ]
+        )
         cut = _fraction(proc.second_cut)
         months, types, amount, taken, idx = [], [], [], [], []
         last = t_exec.copy()
@@ -947,7 +1121,9 @@ class EnforcementPath:
         idx.append(np.full(S, -1))
         M, T = np.stack(months, axis=1), np.stack(types, axis=1)
         order = np.lexsort((T, M), axis=1) if M.shape[1] > 1 else np.zeros_like(M)
-        take = lambda a: np.take_along_axis(np.stack(a, axis=1) if isinstance(a, list) else a, order, axis=1)  # noqa: E731
+        take = lambda a: np.take_along_axis(  # noqa: E731
+            np.stack(a, axis=1) if isinstance(a, list) else a, order, axis=1
+        )
         put("_ev_month", take(M))
         put("_ev_type", take(T))
         put("_ev_amount", take(amount).astype(np.int64))
@@ -958,12 +1134,19 @@ class EnforcementPath:
         put("_last", last)
         # the ledger: the claim accrued to every month an event can fall in
         top = int(max(self._ev_month.max(), t_judg.max())) + 1
-        ledger = np.array([money.to_minor(self._accrued(m).total, units) for m in range(top + 1)], dtype=np.int64)
+        ledger = np.array(
+            [money.to_minor(self._accrued(m).total, units) for m in range(top + 1)], dtype=np.int64
+        )
         base = money.to_minor(self.claim.total, units)
-        put("_accrued_cents", ledger - base)       # interest accrued by month m on the whole claim
-        put("_ordinal", np.array([self._date(m).toordinal() for m in range(top + 1)], dtype=np.int64))
-        fig = lambda f: np.array([money.to_minor(f(self._accrued(m)), units) for m in range(top + 1)],  # noqa: E731
-                                 dtype=np.int64)
+        put("_accrued_cents", ledger - base)  # interest accrued by month m on the whole claim
+        put(
+            "_ordinal",
+            np.array([self._date(m).toordinal() for m in range(top + 1)], dtype=np.int64),
+        )
+        fig = lambda f: np.array(  # noqa: E731
+            [money.to_minor(f(self._accrued(m)), units) for m in range(top + 1)],
+            dtype=np.int64,
+        )
         put("_interest_cents", fig(lambda c: c.interest))
         put("_principal_cents", fig(lambda c: c.principal))
         put("_not_due_cents", fig(lambda c: c.principal - c.overdue_principal))
@@ -987,25 +1170,47 @@ class EnforcementPath:
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         c, units = self.claim, self.claim.minor_units
         rs = c.rules
-        den = _ledger.Terms(c.penalty_rate, c.annual_rate, rs.compound_interest, rs.compound_rate,
-                            c.accrual_day_count, rs.allocation_order, rs.allocation_by, "principal", 0,
-                            "exact", units).den
+        den = _ledger.Terms(
+            c.penalty_rate,
+            c.annual_rate,
+            rs.compound_interest,
+            rs.compound_rate,
+            c.accrual_day_count,
+            rs.allocation_order,
+            rs.allocation_by,
+            "principal",
+            0,
+            "exact",
+            units,
+        ).den
         k = money.from_minor(den, units)
-        like: dict[str, Any] = dict(annual_rate=c.annual_rate, penalty_rate=c.penalty_rate, rules=rs, as_of=c.as_of,
-                    currency=c.currency, accrual_day_count=c.accrual_day_count,
-                    contract_date=c.contract_date, maturity=c.maturity, accelerated=c.accelerated,
-                    accrual_rounding="exact")
-        due = Claim(principal=k, overdue_principal=k, interest=k, **like)    # overdue P, unpaid I
-        not_due = Claim(principal=k, **like)                                   # P not yet due
+        like: dict[str, Any] = dict(
+            annual_rate=c.annual_rate,
+            penalty_rate=c.penalty_rate,
+            rules=rs,
+            as_of=c.as_of,
+            currency=c.currency,
+            accrual_day_count=c.accrual_day_count,
+            contract_date=c.contract_date,
+            maturity=c.maturity,
+            accelerated=c.accelerated,
+            accrual_rounding="exact",
+        )
+        due = Claim(principal=k, overdue_principal=k, interest=k, **like)  # overdue P, unpaid I
+        not_due = Claim(principal=k, **like)  # P not yet due
         n = {key: [0] for key in ("pp", "i", "ni", "np")}
-        seen = self.__dict__.setdefault("_basis_cache", {})   # by month: the claim's alone (with_assumption)
+        seen = self.__dict__.setdefault(
+            "_basis_cache", {}
+        )  # by month: the claim's alone (with_assumption)
         for m in range(1, top + 1):
             if m not in seen:
                 b, d = due.accrue(self._date(m)), not_due.accrue(self._date(m))
-                seen[m] = (money.to_minor(b.penalty - b.compound, units),  # penalty on overdue P
-                           money.to_minor(b.compound, units),              # compound on unpaid I
-                           money.to_minor(d.interest, units),              # contract interest on P not due
-                           money.to_minor(d.penalty, units))               # penalty on it once due
+                seen[m] = (
+                    money.to_minor(b.penalty - b.compound, units),  # penalty on overdue P
+                    money.to_minor(b.compound, units),  # compound on unpaid I
+                    money.to_minor(d.interest, units),  # contract interest on P not due
+                    money.to_minor(d.penalty, units),
+                )  # penalty on it once due
             for key, x in zip(("pp", "i", "ni", "np"), seen[m], strict=True):
                 n[key].append(x)
         dt = object if den > 2**40 else np.int64
@@ -1014,7 +1219,9 @@ class EnforcementPath:
             put("_basis_" + key, np.array(vals, dtype=dt))
         # the Art. 561 order of the remainder's parts, from the rule set (then 法释〔2014〕8号 Art. 4)
         kind = {"co": "costs", "pe": "penalty", "ci": "interest", "pr": "principal"}
-        rank = {k_: (ci, ki) for ci, cls in enumerate(rs.allocation_order) for ki, k_ in enumerate(cls)}
+        rank = {
+            k_: (ci, ki) for ci, cls in enumerate(rs.allocation_order) for ki, k_ in enumerate(cls)
+        }
         put("_order", tuple(sorted(kind, key=lambda b_: rank.get(kind[b_], (99, 0)))) + ("di",))
 
     def _date(self, m: int) -> _dt.date:
@@ -1039,8 +1246,12 @@ class EnforcementPath:
         capitalised interest) is principal too: the plan's balance bears interest.
         """
         c, units = self.claim, self.claim.minor_units
-        base = {"co": money.to_minor(c.fees, units), "pe": money.to_minor(c.penalty, units),
-                "ci": money.to_minor(c.interest, units), "pr": money.to_minor(c.principal, units)}
+        base = {
+            "co": money.to_minor(c.fees, units),
+            "pe": money.to_minor(c.penalty, units),
+            "ci": money.to_minor(c.interest, units),
+            "pr": money.to_minor(c.principal, units),
+        }
         rest = x
         out = {}
         for name in reversed(self._order[:-1]):
@@ -1053,15 +1264,24 @@ class EnforcementPath:
         """Per owed amount (n) and scenario (S): the NPV, and the details of each event."""
         proc = self.procedure
         units = self.claim.minor_units
-        x = np.asarray(owed_cents, dtype=np.int64)[:, None]                       # n × 1
+        x = np.asarray(owed_cents, dtype=np.int64)[:, None]  # n × 1
         P0 = money.to_minor(self.claim.principal, units)
         T0 = money.to_minor(self.claim.total, units)
-        reach = max(1, int(np.abs(self._accrued_cents).max(initial=1)),
-                    *(int(np.abs(getattr(self, "_basis_" + k)).max(initial=1)) for k in ("pp", "i", "ni", "np")))
+        reach = max(
+            1,
+            int(np.abs(self._accrued_cents).max(initial=1)),
+            *(
+                int(np.abs(getattr(self, "_basis_" + k)).max(initial=1))
+                for k in ("pp", "i", "ni", "np")
+            ),
+        )
         # the recovery shares enter as exact fractions: their denominators bound the products too;
         # x × P0 (the principal share) and x × the accrual numerators must fit after doubling
-        den = max(_fraction(r).denominator for r in [self.security.unsecured_recovery]
-                  + [g.recovery_rate for g in self.security.guarantees])
+        den = max(
+            _fraction(r).denominator
+            for r in [self.security.unsecured_recovery]
+            + [g.recovery_rate for g in self.security.guarantees]
+        )
         top = int(x.max(initial=0))
         big = top * max(reach, P0, T0) > 2**61 or (4 * top + reach) * den > 2**62
         dt = object if big else np.int64
@@ -1070,8 +1290,12 @@ class EnforcementPath:
         acc, pre = _fees_cents(x, units, proc.procedure, proc.preserve)
         lawyer = money.to_minor(proc.lawyer_fee, units)
         appraisal = money.to_minor(proc.appraisal_fee, units)
-        on_debtor = acc + pre + (lawyer if proc.lawyer_fee_on_debtor else 0) \
+        on_debtor = (
+            acc
+            + pre
+            + (lawyer if proc.lawyer_fee_on_debtor else 0)
             + (appraisal if proc.appraisal_fee_on_debtor else 0)
+        )
         S = len(self.weights)
         shape = (x.shape[0], S)
         tj = self._t_judg[None, :]
@@ -1080,20 +1304,35 @@ class EnforcementPath:
         # the claim itself: its own ledger to the judgment (Claim.accrue), principal not yet
         # due included; the judgment awards principal, interest and the costs it puts on the debtor
         it_j = (x - pr) + (money.div_round(gain(tj) * pr, P0, nonneg=True) if P0 else 0)
-        ci = (np.minimum(money.div_round(self._interest_cents[tj].astype(dt) * pr, P0, nonneg=True), it_j)
-              if P0 else it_j * 0)
+        ci = (
+            np.minimum(
+                money.div_round(self._interest_cents[tj].astype(dt) * pr, P0, nonneg=True), it_j
+            )
+            if P0
+            else it_j * 0
+        )
         p_j = self._principal_cents[tj].astype(dt)
-        pn = np.where(p_j > 0, money.div_round(self._not_due_cents[tj].astype(dt) * pr, np.maximum(p_j, 1),
-                                               nonneg=True), 0)
+        pn = np.where(
+            p_j > 0,
+            money.div_round(
+                self._not_due_cents[tj].astype(dt) * pr, np.maximum(p_j, 1), nonneg=True
+            ),
+            0,
+        )
         co = on_debtor + x * 0
         # any other amount (a default part-way through a plan): what is owed then by its parts
         # (_owed_parts), all of it due, accrued to the judgment by the same ledger (_basis)
         whole = x == T0
         if not whole.all():
             parts = self._owed_parts(x)
-            grow = lambda key: (getattr(self, "_basis_" + key)[tj] - getattr(self, "_basis_" + key)[0]).astype(dt)  # noqa: E731
-            pe_p = parts["pe"] + money.div_round(parts["pr"] * grow("pp"), D, nonneg=True) \
+            grow = lambda key: (  # noqa: E731
+                getattr(self, "_basis_" + key)[tj] - getattr(self, "_basis_" + key)[0]
+            ).astype(dt)
+            pe_p = (
+                parts["pe"]
+                + money.div_round(parts["pr"] * grow("pp"), D, nonneg=True)
                 + money.div_round(parts["ci"] * grow("i"), D, nonneg=True)
+            )
             ci = np.where(whole, ci, parts["ci"])
             it_j = np.where(whole, it_j, pe_p + parts["ci"])
             pr = np.where(whole, pr, parts["pr"])
@@ -1110,16 +1349,16 @@ class EnforcementPath:
         # first (its due date comes first)
         pn = np.broadcast_to(pn, shape).astype(dt).copy()
         di = np.zeros(shape, dtype=dt)
-        di_n = np.zeros(shape, dtype=dt)                # numerators over DELAY_RATE.denominator
+        di_n = np.zeros(shape, dtype=dt)  # numerators over DELAY_RATE.denominator
         rounding = self.claim.accrual_rounding
         judgment_debt = co + pr + it_j
-        exe_fee = _band_fee(judgment_debt, _EXECUTION, units)                     # Art. 38: the debtor's
+        exe_fee = _band_fee(judgment_debt, _EXECUTION, units)  # Art. 38: the debtor's
         deadline = self._ordinal[tj] + proc.performance_days
         cap_left: dict = {}
         v = 1.0 / (1.0 + float(discount_rate) / 12.0)
         won = self._won[None, :]
         npv = np.zeros(shape)
-        prev = tj                      # months and days depend on the scenario only: shape 1 × S
+        prev = tj  # months and days depend on the scenario only: shape 1 × S
         events = []
         E = self._ev_month.shape[1]
         for e in range(E):
@@ -1129,12 +1368,20 @@ class EnforcementPath:
             # doubled interest on the unpaid judgment debt after the deadline
             # the remainder, stated by its parts, accrued by the ledger (see _basis)
             b = np.maximum(m, prev)
-            d = {key: (getattr(self, "_basis_" + key)[b] - getattr(self, "_basis_" + key)[prev]).astype(dt)
-                 for key in ("pp", "i", "ni", "np")}
+            d = {
+                key: (
+                    getattr(self, "_basis_" + key)[b] - getattr(self, "_basis_" + key)[prev]
+                ).astype(dt)
+                for key in ("pp", "i", "ni", "np")
+            }
             pn = np.minimum(pn, pr)
             po = pr - pn
-            pe = pe + money.div_round(po * d["pp"], D, nonneg=True) + money.div_round(ci * d["i"], D, nonneg=True) \
+            pe = (
+                pe
+                + money.div_round(po * d["pp"], D, nonneg=True)
+                + money.div_round(ci * d["i"], D, nonneg=True)
                 + money.div_round(pn * d["np"], D, nonneg=True)
+            )
             ci = ci + money.div_round(pn * d["ni"], D, nonneg=True)
             d0 = np.maximum(self._ordinal[prev], deadline)
             days = np.maximum(self._ordinal[np.maximum(m, prev)] - d0, 0)
@@ -1152,7 +1399,11 @@ class EnforcementPath:
                 if not sel.any():
                     continue
                 left = cap_left.get(j)
-                left = np.broadcast_to(money.to_minor(g.capacity, units), shape).astype(dt) if left is None else left
+                left = (
+                    np.broadcast_to(money.to_minor(g.capacity, units), shape).astype(dt)
+                    if left is None
+                    else left
+                )
                 r = _fraction(g.recovery_rate)
                 due = np.minimum(left, owed + exe_fee)
                 pay = money.div_round(due * r.numerator, r.denominator, nonneg=True)
@@ -1174,8 +1425,13 @@ class EnforcementPath:
                 p = np.minimum(rest, bucket)
                 parts[name] = p
                 rest = rest - p
-            co, pe, ci, pr, di = (co - parts["co"], pe - parts["pe"], ci - parts["ci"],
-                                  pr - parts["pr"], di - parts["di"])
+            co, pe, ci, pr, di = (
+                co - parts["co"],
+                pe - parts["pe"],
+                ci - parts["ci"],
+                pr - parts["pr"],
+                di - parts["di"],
+            )
             # interest paid pays the judgment's interest first: what is left of it stays in the base
             it_j = np.maximum(it_j - parts["pe"] - parts["ci"], 0)
             # what is paid leaves the carried numerators; paid in full, the remainder is settled
@@ -1186,26 +1442,48 @@ class EnforcementPath:
             when = np.where(taken, m + proc.takeover_resale_months, m + proc.distribution_months)
             npv = npv + cash * (v ** when.astype(float))
             if detail:
-                events.append({"month": np.broadcast_to(when, shape), "type": np.broadcast_to(typ, shape),
-                               "index": np.broadcast_to(gj[None, :], shape), "available": avail,
-                               "execution_fee": fee, "credit": credit, "cash": cash, "to_costs": parts["co"],
-                               "to_interest": parts["pe"] + parts["ci"], "to_principal": parts["pr"],
-                               "to_delay_interest": parts["di"], "taken": np.broadcast_to(taken, shape)})
+                events.append(
+                    {
+                        "month": np.broadcast_to(when, shape),
+                        "type": np.broadcast_to(typ, shape),
+                        "index": np.broadcast_to(gj[None, :], shape),
+                        "available": avail,
+                        "execution_fee": fee,
+                        "credit": credit,
+                        "cash": cash,
+                        "to_costs": parts["co"],
+                        "to_interest": parts["pe"] + parts["ci"],
+                        "to_principal": parts["pr"],
+                        "to_delay_interest": parts["di"],
+                        "taken": np.broadcast_to(taken, shape),
+                    }
+                )
         # what the creditor advances: court fees at filing, its lawyer, the appraisal in execution
         out0 = (acc + pre + lawyer).astype(float)
         npv = npv - out0 - np.where(won, appraisal * v ** self._t_exec[None, :].astype(float), 0.0)
         scale = 10.0**units
         npv = npv / scale
         if detail:
-            return npv, events, {"owed_at_end": (co + pe + ci + pr + di), "judgment_debt": judgment_debt,
-                                 "court_fees": acc + pre}
+            return (
+                npv,
+                events,
+                {
+                    "owed_at_end": (co + pe + ci + pr + di),
+                    "judgment_debt": judgment_debt,
+                    "court_fees": acc + pre,
+                },
+            )
         return npv
 
     def _owed_cents(self, owed, one: bool = False) -> np.ndarray:
         """``owed`` in minor units: one amount (exact, by Decimal) or an array of them."""
         units = self.claim.minor_units
         top = money.from_minor(MAX_BATCH_MINOR, units)
-        allowed = f"one amount >= 0, below {top}" if one else f"an amount >= 0, or an array of them, below {top}"
+        allowed = (
+            f"one amount >= 0, below {top}"
+            if one
+            else f"an amount >= 0, or an array of them, below {top}"
+        )
         if isinstance(owed, (list, tuple, np.ndarray)):
             if one:
                 raise InputError("owed", owed, allowed)
@@ -1213,7 +1491,12 @@ class EnforcementPath:
                 a = np.asarray(owed, dtype=float)
             except (TypeError, ValueError, OverflowError):
                 raise InputError("owed", owed, allowed) from None
-            if a.size == 0 or not np.all(np.isfinite(a)) or np.any(a < 0) or np.any(a * 10.0**units >= MAX_BATCH_MINOR):
+            if (
+                a.size == 0
+                or not np.all(np.isfinite(a))
+                or np.any(a < 0)
+                or np.any(a * 10.0**units >= MAX_BATCH_MINOR)
+            ):
                 raise InputError("owed", owed, allowed)
             return np.floor(a * 10.0**units + 0.5).astype(np.int64)
         cents = money.to_minor(check_amount("owed", owed, allow_zero=True), units)
@@ -1274,7 +1557,7 @@ class EnforcementPath:
         block = max(1, 2_000_000 // max(S, 1))
         out = np.empty(len(cents))
         for a in range(0, len(cents), block):
-            out[a:a + block] = self._run(cents[a:a + block], discount_rate) @ self.weights
+            out[a : a + block] = self._run(cents[a : a + block], discount_rate) @ self.weights
         return out
 
     def distribution(self, discount_rate: float = 0.06, owed=None) -> pd.DataFrame:
@@ -1304,8 +1587,15 @@ class EnforcementPath:
         discount_rate = _rate(discount_rate)
         cents = self._owed_cents(self.claim.total if owed is None else owed, one=True).reshape(1)
         npv, events, _ = self._run(cents, discount_rate, detail=True)
-        frame = pd.DataFrame({"weight": self.weights, "npv": npv[0], "won": self._won, "appeal": self._appeal,
-                              "assets_reached": self._preserved})
+        frame = pd.DataFrame(
+            {
+                "weight": self.weights,
+                "npv": npv[0],
+                "won": self._won,
+                "appeal": self._appeal,
+                "assets_reached": self._preserved,
+            }
+        )
         got = np.zeros(len(self.weights))
         last = np.zeros(len(self.weights), dtype=np.int64)
         for ev in events:
@@ -1315,8 +1605,10 @@ class EnforcementPath:
         frame["recovered"] = got
         frame["months"] = last
         for i, c in enumerate(self.security.collateral):
-            frame[c.name] = [_OUTCOME_NAMES[k] if c.auctioned else ("collected" if k == 0 else "not collected")
-                             for k in self._outcome[:, i]]
+            frame[c.name] = [
+                _OUTCOME_NAMES[k] if c.auctioned else ("collected" if k == 0 else "not collected")
+                for k in self._outcome[:, i]
+            ]
         return frame
 
     def waterfall(self, discount_rate: float = 0.06, owed=None) -> pd.DataFrame:
@@ -1338,10 +1630,22 @@ class EnforcementPath:
         cents = self._owed_cents(self.claim.total if owed is None else owed, one=True).reshape(1)
         units = self.claim.minor_units
         _, events, _ = self._run(cents, discount_rate, detail=True)
-        names = [c.name for c in self.security.collateral] + [g.name for g in self.security.guarantees] \
+        names = (
+            [c.name for c in self.security.collateral]
+            + [g.name for g in self.security.guarantees]
             + ["other assets"]
-        cols = ["proceeds", "prior_claims", "execution_fee", "to_creditor", "to_costs", "to_interest",
-                "to_principal", "to_delay_interest", "cash"]
+        )
+        cols = [
+            "proceeds",
+            "prior_claims",
+            "execution_fee",
+            "to_creditor",
+            "to_costs",
+            "to_interest",
+            "to_principal",
+            "to_delay_interest",
+            "cash",
+        ]
         table = pd.DataFrame(0.0, index=pd.Index(names, name="source"), columns=cols)
         w = self.weights
         scale = 10.0**units
@@ -1360,12 +1664,21 @@ class EnforcementPath:
                 gross = np.where(self._won, gross, 0.0)
                 prior = np.where(sel, np.minimum(gross, pc), prior)
                 price = np.where(sel, gross, price)
-            vals = {"proceeds": price, "prior_claims": prior, "execution_fee": ev["execution_fee"][0],
-                    "to_creditor": ev["credit"][0], "to_costs": ev["to_costs"][0], "to_interest": ev["to_interest"][0],
-                    "to_principal": ev["to_principal"][0], "to_delay_interest": ev["to_delay_interest"][0],
-                    "cash": ev["cash"][0]}
+            vals = {
+                "proceeds": price,
+                "prior_claims": prior,
+                "execution_fee": ev["execution_fee"][0],
+                "to_creditor": ev["credit"][0],
+                "to_costs": ev["to_costs"][0],
+                "to_interest": ev["to_interest"][0],
+                "to_principal": ev["to_principal"][0],
+                "to_delay_interest": ev["to_delay_interest"][0],
+                "cash": ev["cash"][0],
+            }
             for k, a in vals.items():
-                sums = np.bincount(row, weights=np.asarray(a, dtype=float) * w, minlength=len(names))
+                sums = np.bincount(
+                    row, weights=np.asarray(a, dtype=float) * w, minlength=len(names)
+                )
                 table[k] += sums / scale
         table.loc["total"] = table.sum()
         return table.round(2)
@@ -1401,13 +1714,21 @@ class EnforcementPath:
         wsum = float(d["weight"][paid].sum())
         months = float((d["months"][paid] * d["weight"][paid]).sum() / wsum) if wsum > 0 else 0.0
         units = self.claim.minor_units
-        acc, pre = _fees_cents(np.array([money.to_minor(self.claim.total, units)]), units,
-                               self.procedure.procedure, self.procedure.preserve)
+        acc, pre = _fees_cents(
+            np.array([money.to_minor(self.claim.total, units)]),
+            units,
+            self.procedure.procedure,
+            self.procedure.preserve,
+        )
         proc = self.procedure
-        extra = (money.to_minor(proc.lawyer_fee, units) if proc.lawyer_fee_on_debtor else 0) \
-            + (money.to_minor(proc.appraisal_fee, units) if proc.appraisal_fee_on_debtor else 0)
-        return {"recovery_rate": round(rec, 6), "delay_months": int(math.floor(months + 0.5)),
-                "costs": money.from_minor(int(acc[0] + pre[0]) + extra, units)}
+        extra = (money.to_minor(proc.lawyer_fee, units) if proc.lawyer_fee_on_debtor else 0) + (
+            money.to_minor(proc.appraisal_fee, units) if proc.appraisal_fee_on_debtor else 0
+        )
+        return {
+            "recovery_rate": round(rec, 6),
+            "delay_months": int(math.floor(months + 0.5)),
+            "costs": money.from_minor(int(acc[0] + pre[0]) + extra, units),
+        }
 
     def plan_values(self, pay, owed_after, total, *, discount_rate: float) -> dict:
         """``enforcement_npv`` and ``default_value`` of :func:`repayplan.evaluate.plan_values`
@@ -1436,8 +1757,10 @@ class EnforcementPath:
         cum = np.concatenate([np.zeros((P, 1)), np.cumsum(pv, axis=1)[:, :-1]], axis=1)
         owed_prev = np.concatenate([np.full((P, 1), float(total)), owed_after[:, :-1]], axis=1)
         ev = self.value(np.maximum(owed_prev, 0.0), discount_rate)
-        return {"enforcement_npv": self.value(float(total), discount_rate) * np.ones(P),
-                "default_value": cum + v ** np.maximum(k - 1, 0) * ev}
+        return {
+            "enforcement_npv": self.value(float(total), discount_rate) * np.ones(P),
+            "default_value": cum + v ** np.maximum(k - 1, 0) * ev,
+        }
 
     def with_assumption(self, name: str, value) -> EnforcementPath:
         r"""The same path, on the same drawn scenarios, with one creditor's assumption changed.
@@ -1484,7 +1807,7 @@ class EnforcementPath:
         check_choice("name", name, ("recovery_rate", "delay_months", "costs"))
         sec, proc = self.security, self.procedure
         if name == "recovery_rate":
-            check_fraction("recovery_rate", value)      # named as pushed; kept exact below
+            check_fraction("recovery_rate", value)  # named as pushed; kept exact below
             sec = sec.replace(unsecured_recovery=value)
         elif name == "costs":
             total = money.quantize(check_amount("costs", value, allow_zero=True))
@@ -1500,18 +1823,22 @@ class EnforcementPath:
             change = {k: getattr(proc, k) for k in fields}
             change["judgment_months"] += max(shift, 0)
             short = max(-shift, 0)
-            for k in fields:      # shorter: the judgment first, then execution, then filing
+            for k in fields:  # shorter: the judgment first, then execution, then filing
                 cut = min(short, change[k])
                 change[k] -= cut
                 short -= cut
             proc = proc.replace(**change)
         out = object.__new__(EnforcementPath)
         caches = ("_grid_cache", "_ledger_cache", "_basis_cache")
-        out.__dict__.update({k: v for k, v in self.__dict__.items() if k not in caches}, security=sec, procedure=proc)
-        for k in caches[1:]:       # the same claim's ledger, by month
+        out.__dict__.update(
+            {k: v for k, v in self.__dict__.items() if k not in caches},
+            security=sec,
+            procedure=proc,
+        )
+        for k in caches[1:]:  # the same claim's ledger, by month
             out.__dict__[k] = dict(self.__dict__.get(k, {}))
         if self.exact and sec.unsecured_recovery != self.security.unsecured_recovery:
-            out._draw()            # the enumeration has an axis for the debtor's other assets only when they pay
+            out._draw()  # the enumeration has an axis for the debtor's other assets only when they pay
         if name == "delay_months" or self.exact:
             out._timeline()
         return out
@@ -1527,18 +1854,31 @@ class EnforcementPath:
 #: one collateral item and one guarantee per account; an empty cell (or a column left out)
 #: means none, or the default shown.  name -> (meaning, what is allowed).
 SECURITY_COLUMNS = {
-    "collateral_appraisal": ("appraised value of the account's one collateral item (empty: none)",
-                             "an amount > 0, or empty"),
-    "collateral_kind": ("its kind, with the defaults of security.KINDS", "one of " + ", ".join(KINDS)
-                        + " (required with an appraisal)"),
+    "collateral_appraisal": (
+        "appraised value of the account's one collateral item (empty: none)",
+        "an amount > 0, or empty",
+    ),
+    "collateral_kind": (
+        "its kind, with the defaults of security.KINDS",
+        "one of " + ", ".join(KINDS) + " (required with an appraisal)",
+    ),
     "lien_rank": ("rank of the creditor's charge on it (empty: 1)", "a whole number from 1 to 99"),
-    "prior_claims": ("what ranks ahead of that charge, in total (empty: 0)",
-                     "an amount >= 0, more than 0 ahead of a charge of rank 2 or later"),
-    "guarantee_capacity": ("the most the account's one guarantor can pay (empty: no guarantee)",
-                           "an amount >= 0, or empty"),
-    "guarantee_recovery_rate": ("share of what is demanded from the guarantor that is collected (empty: 0.5)",
-                                "a fraction from 0 to 1"),
-    "guarantee_kind": ("joint (连带责任保证) or general (一般保证) guarantee (empty: joint)", "joint or general"),
+    "prior_claims": (
+        "what ranks ahead of that charge, in total (empty: 0)",
+        "an amount >= 0, more than 0 ahead of a charge of rank 2 or later",
+    ),
+    "guarantee_capacity": (
+        "the most the account's one guarantor can pay (empty: no guarantee)",
+        "an amount >= 0, or empty",
+    ),
+    "guarantee_recovery_rate": (
+        "share of what is demanded from the guarantor that is collected (empty: 0.5)",
+        "a fraction from 0 to 1",
+    ),
+    "guarantee_kind": (
+        "joint (连带责任保证) or general (一般保证) guarantee (empty: joint)",
+        "joint or general",
+    ),
 }
 _KIND_LIST = tuple(KINDS)
 
@@ -1581,22 +1921,38 @@ def security_cells(accounts: pd.DataFrame, units: int = 2):
     from .kernel import float_decimals
 
     if not isinstance(accounts, pd.DataFrame):
-        raise InputError("accounts", type(accounts).__name__, "a pandas DataFrame, one row per account")
+        raise InputError(
+            "accounts", type(accounts).__name__, "a pandas DataFrame, one row per account"
+        )
     if not any(k in accounts.columns for k in SECURITY_COLUMNS):
-        raise InputError("accounts.columns", list(accounts.columns), f"at least one of {list(SECURITY_COLUMNS)}")
+        raise InputError(
+            "accounts.columns", list(accounts.columns), f"at least one of {list(SECURITY_COLUMNS)}"
+        )
     units = check_int("units", units, low=0, high=6)
     n = len(accounts)
     problems = []
 
     def col(name):
-        return accounts[name] if name in accounts.columns else pd.Series(np.full(n, np.nan), index=accounts.index)
+        return (
+            accounts[name]
+            if name in accounts.columns
+            else pd.Series(np.full(n, np.nan), index=accounts.index)
+        )
 
     def fail(name, bad, allowed=None):
         if bad.any():
             pos = np.flatnonzero(bad)
             shown = pd.Series(col(name).iloc[pos].tolist(), dtype=object).map(repr)
-            problems.append(pd.DataFrame({"pos": pos, "field": name, "value": shown.to_numpy(dtype=object),
-                                          "allowed": allowed or SECURITY_COLUMNS[name][1]}))
+            problems.append(
+                pd.DataFrame(
+                    {
+                        "pos": pos,
+                        "field": name,
+                        "value": shown.to_numpy(dtype=object),
+                        "allowed": allowed or SECURITY_COLUMNS[name][1],
+                    }
+                )
+            )
 
     def amount(name, positive):
         raw = col(name)
@@ -1605,9 +1961,17 @@ def security_cells(accounts: pd.DataFrame, units: int = 2):
         ok = np.isfinite(x) & ((x > 0) if positive else (x >= 0)) & (np.abs(x) < 1e13)
         ok[ok] &= float_decimals(x[ok]) <= units
         bad = has & ~ok
-        fail(name, bad, SECURITY_COLUMNS[name][1] + f" (at most {units} decimal places, below 10**13)")
+        fail(
+            name,
+            bad,
+            SECURITY_COLUMNS[name][1] + f" (at most {units} decimal places, below 10**13)",
+        )
         good = has & ok
-        return good, bad, np.where(good, np.rint(np.where(good, x, 0.0) * 10.0**units), 0).astype(np.int64)
+        return (
+            good,
+            bad,
+            np.where(good, np.rint(np.where(good, x, 0.0) * 10.0**units), 0).astype(np.int64),
+        )
 
     def choice(name, allowed, default):
         raw = col(name)
@@ -1624,8 +1988,11 @@ def security_cells(accounts: pd.DataFrame, units: int = 2):
     k_has, k_bad, kind = choice("collateral_kind", _KIND_LIST, 0)
     orphan = (c_has & ~k_has) | (k_has & ~_present(col("collateral_appraisal")))
     fail("collateral_kind", c_has & ~k_has, "one of " + ", ".join(KINDS) + " with an appraisal")
-    fail("collateral_appraisal", k_has & ~_present(col("collateral_appraisal")),
-         "an amount > 0 where collateral_kind is given")
+    fail(
+        "collateral_appraisal",
+        k_has & ~_present(col("collateral_appraisal")),
+        "an amount > 0 where collateral_kind is given",
+    )
     raw = col("lien_rank")
     r_has = _present(raw)
     r = _cell_numbers(raw)
@@ -1634,9 +2001,15 @@ def security_cells(accounts: pd.DataFrame, units: int = 2):
     rank = np.where(r_has & r_ok, r, 1).astype(np.int64)
     p_has, p_bad, prior = amount("prior_claims", False)
     behind = (rank > 1) & (prior == 0) & ~p_bad & c_has
-    fail("prior_claims", behind, "more than 0 ahead of a charge of rank 2 or later (or lien_rank 1)")
+    fail(
+        "prior_claims", behind, "more than 0 ahead of a charge of rank 2 or later (or lien_rank 1)"
+    )
     c_orphan = (r_has | p_has) & ~_present(col("collateral_appraisal"))
-    fail("collateral_appraisal", c_orphan & ~k_has, "an amount > 0 where lien_rank or prior_claims is given")
+    fail(
+        "collateral_appraisal",
+        c_orphan & ~k_has,
+        "an amount > 0 where lien_rank or prior_claims is given",
+    )
     g_has, g_bad, capacity = amount("guarantee_capacity", False)
     raw = col("guarantee_recovery_rate")
     q_has = _present(raw)
@@ -1645,26 +2018,58 @@ def security_cells(accounts: pd.DataFrame, units: int = 2):
     fail("guarantee_recovery_rate", q_has & ~q_ok)
     gk_has, gk_bad, general = choice("guarantee_kind", ("joint", "general"), 0)
     g_orphan = (q_has | gk_has) & ~_present(col("guarantee_capacity"))
-    fail("guarantee_capacity", g_orphan, "an amount >= 0 where guarantee_recovery_rate or guarantee_kind is given")
-    bad = (c_bad | k_bad | orphan | c_orphan | (r_has & ~r_ok) | p_bad | behind | g_bad | (q_has & ~q_ok) | gk_bad | g_orphan)
+    fail(
+        "guarantee_capacity",
+        g_orphan,
+        "an amount >= 0 where guarantee_recovery_rate or guarantee_kind is given",
+    )
+    bad = (
+        c_bad
+        | k_bad
+        | orphan
+        | c_orphan
+        | (r_has & ~r_ok)
+        | p_bad
+        | behind
+        | g_bad
+        | (q_has & ~q_ok)
+        | gk_bad
+        | g_orphan
+    )
     data = {
-        "has_collateral": c_has & k_has & ~bad, "appraisal": np.where(bad, 0, appraisal), "kind": kind,
-        "lien_rank": rank, "prior": np.where(bad, 0, prior),
-        "has_guarantee": g_has & ~bad, "capacity": np.where(bad, 0, capacity),
-        "guarantee_recovery_rate": np.where(q_has & q_ok, q, 0.5), "general": general.astype(bool),
+        "has_collateral": c_has & k_has & ~bad,
+        "appraisal": np.where(bad, 0, appraisal),
+        "kind": kind,
+        "lien_rank": rank,
+        "prior": np.where(bad, 0, prior),
+        "has_guarantee": g_has & ~bad,
+        "capacity": np.where(bad, 0, capacity),
+        "guarantee_recovery_rate": np.where(q_has & q_ok, q, 0.5),
+        "general": general.astype(bool),
     }
-    table = (pd.concat(problems, ignore_index=True) if problems
-             else pd.DataFrame({"pos": np.array([], np.int64), "field": pd.Series([], dtype=object),
-                                "value": pd.Series([], dtype=object), "allowed": pd.Series([], dtype=object)}))
+    table = (
+        pd.concat(problems, ignore_index=True)
+        if problems
+        else pd.DataFrame(
+            {
+                "pos": np.array([], np.int64),
+                "field": pd.Series([], dtype=object),
+                "value": pd.Series([], dtype=object),
+                "allowed": pd.Series([], dtype=object),
+            }
+        )
+    )
     return data, table
 
 
 def _add_months_many(start: np.ndarray, months: np.ndarray) -> np.ndarray:
     """:func:`repayplan.calendar.add_months` (``eom=False``) on datetime64[D] arrays."""
     ym = start.astype("datetime64[M]")
-    day = (start - ym.astype("datetime64[D]")).astype(np.int64)          # 0-based day of the month
+    day = (start - ym.astype("datetime64[D]")).astype(np.int64)  # 0-based day of the month
     target = ym + months.astype("timedelta64[M]")
-    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(np.int64)
+    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
+        np.int64
+    )
     return target.astype("datetime64[D]") + np.minimum(day, length - 1).astype("timedelta64[D]")
 
 
@@ -1673,12 +2078,22 @@ def _exact_rate(x: np.ndarray):
     from .kernel import exact_decimals
 
     num, dec = exact_decimals(np.asarray(x, dtype=float))
-    den = money.object_ints([10**int(d) for d in dec]) if dec.size and int(dec.max()) > 18 else 10**dec.astype(np.int64)
+    den = (
+        money.object_ints([10 ** int(d) for d in dec])
+        if dec.size and int(dec.max()) > 18
+        else 10 ** dec.astype(np.int64)
+    )
     return num, den
 
 
-def values_many(accounts: pd.DataFrame, *, owed=None, discount_rate: float = 0.06,
-                procedure: Procedure | None = None, currency: str = "CNY") -> np.ndarray:
+def values_many(
+    accounts: pd.DataFrame,
+    *,
+    owed=None,
+    discount_rate: float = 0.06,
+    procedure: Procedure | None = None,
+    currency: str = "CNY",
+) -> np.ndarray:
     r"""The enforcement value of many secured accounts at once, without a loop over accounts.
 
     Every row is the claim ``rp.Claim(principal, interest=…, penalty=…, fees=…,
@@ -1742,7 +2157,9 @@ def values_many(accounts: pd.DataFrame, *, owed=None, discount_rate: float = 0.0
     (True, True)
     """
     if not isinstance(accounts, pd.DataFrame):
-        raise InputError("accounts", type(accounts).__name__, "a pandas DataFrame, one row per account")
+        raise InputError(
+            "accounts", type(accounts).__name__, "a pandas DataFrame, one row per account"
+        )
     d = _rate(discount_rate)
     proc = Procedure() if procedure is None else procedure
     if not isinstance(proc, Procedure):
@@ -1753,24 +2170,39 @@ def values_many(accounts: pd.DataFrame, *, owed=None, discount_rate: float = 0.0
     if missing:
         raise InputError("accounts.columns", list(accounts.columns), f"columns including {missing}")
     data, problems = _claim_cells(accounts, units)
-    bare = not any(k in accounts.columns for k in SECURITY_COLUMNS)          # no security: the path alone
-    sec, sec_problems = security_cells(accounts.assign(collateral_appraisal=np.nan) if bare else accounts, units)
+    bare = not any(k in accounts.columns for k in SECURITY_COLUMNS)  # no security: the path alone
+    sec, sec_problems = security_cells(
+        accounts.assign(collateral_appraisal=np.nan) if bare else accounts, units
+    )
     for table in (problems, sec_problems):
         if len(table):
             first = table.iloc[0]
             pos, name = int(first["pos"]), first["field"]
             value = accounts[name].iloc[pos] if name in accounts.columns else None
             raise InputError(f"accounts.{name}[{accounts.index[pos]!r}]", value, first["allowed"])
-    cents = {k: np.rint(data[k] * 10.0**units).astype(np.int64) for k in ("principal", "interest", "penalty", "fees")}
-    rows = {"as_of": data["as_of"].to_numpy(dtype="datetime64[D]"), "annual_rate": data["annual_rate"],
-            "recovery_rate": data["recovery_rate"], **cents, **sec}
+    cents = {
+        k: np.rint(data[k] * 10.0**units).astype(np.int64)
+        for k in ("principal", "interest", "penalty", "fees")
+    }
+    rows = {
+        "as_of": data["as_of"].to_numpy(dtype="datetime64[D]"),
+        "annual_rate": data["annual_rate"],
+        "recovery_rate": data["recovery_rate"],
+        **cents,
+        **sec,
+    }
     if owed is not None:
         allowed = f"one amount >= 0 per row ({len(accounts)}), with at most {units} decimal places, below 10**13"
         try:
             o = np.asarray(owed, dtype=float).reshape(-1)
         except (TypeError, ValueError, OverflowError):
             raise InputError("owed", owed, allowed) from None
-        if len(o) != len(accounts) or not np.all(np.isfinite(o)) or np.any(o < 0) or np.any(o >= 1e13):
+        if (
+            len(o) != len(accounts)
+            or not np.all(np.isfinite(o))
+            or np.any(o < 0)
+            or np.any(o >= 1e13)
+        ):
             raise InputError("owed", owed, allowed)
         rows["owed"] = np.rint(o * 10.0**units).astype(np.int64)
     return values_rows(rows, proc, d, units)
@@ -1782,10 +2214,15 @@ def _claim_cells(accounts: pd.DataFrame, units: int):
 
     problems: list[pd.DataFrame] = []
     data: dict[str, pd.Series | np.ndarray] = {}
-    for name, allowed in (("principal", "an amount > 0"), ("interest", "an amount >= 0"),
-                          ("penalty", "an amount >= 0"), ("fees", "an amount >= 0"),
-                          ("annual_rate", "a rate from 0 to 1 a year, as a fraction"),
-                          ("recovery_rate", "a fraction from 0 to 1"), ("as_of", "a date")):
+    for name, allowed in (
+        ("principal", "an amount > 0"),
+        ("interest", "an amount >= 0"),
+        ("penalty", "an amount >= 0"),
+        ("fees", "an amount >= 0"),
+        ("annual_rate", "a rate from 0 to 1 a year, as a fraction"),
+        ("recovery_rate", "a fraction from 0 to 1"),
+        ("as_of", "a date"),
+    ):
         raw = accounts[name]
         if name == "as_of":
             dates = pd.to_datetime(raw, errors="coerce")
@@ -1806,22 +2243,37 @@ def _claim_cells(accounts: pd.DataFrame, units: int):
             data[name] = np.where(ok, x, 0.0)
         if bad.any():
             pos = np.flatnonzero(bad)
-            problems.append(pd.DataFrame({"pos": pos, "field": name, "allowed": allowed,
-                                          "value": pd.Series(raw.iloc[pos].tolist(), dtype=object).map(repr)}))
-    table = pd.concat(problems, ignore_index=True).sort_values("pos", kind="stable") if problems \
+            problems.append(
+                pd.DataFrame(
+                    {
+                        "pos": pos,
+                        "field": name,
+                        "allowed": allowed,
+                        "value": pd.Series(raw.iloc[pos].tolist(), dtype=object).map(repr),
+                    }
+                )
+            )
+    table = (
+        pd.concat(problems, ignore_index=True).sort_values("pos", kind="stable")
+        if problems
         else pd.DataFrame({"pos": []})
+    )
     return data, table
 
 
-def values_rows(rows: dict, proc: Procedure, discount_rate: float, units: int, block: int = 4096) -> np.ndarray:
+def values_rows(
+    rows: dict, proc: Procedure, discount_rate: float, units: int, block: int = 4096
+) -> np.ndarray:
     """:func:`values_many` on arrays already checked by :func:`security_cells` (the portfolio
     calls it on its own grid of owed amounts), in blocks of accounts."""
     n = len(rows["principal"])
     # accounts of a kind together, so that a block's impossible scenarios can be dropped
-    order = np.lexsort((np.asarray(rows["recovery_rate"]) > 0, rows["kind"], rows["has_collateral"]))
+    order = np.lexsort(
+        (np.asarray(rows["recovery_rate"]) > 0, rows["kind"], rows["has_collateral"])
+    )
     out = np.empty(n)
     for a in range(0, n, block):
-        take = order[a:a + block]
+        take = order[a : a + block]
         part = {k: v[take] for k, v in rows.items()}
         out[take] = _values_block(part, proc, discount_rate, units)
     return out
@@ -1840,8 +2292,13 @@ def _kind_tables(proc: Procedure):
         keep_d.append(keep.denominator)
         auction.append(bool(dflt["auction"]))
         tts.append(c.time_to_sell)
-    return (np.array(probs), np.array(keep_n, np.int64), np.array(keep_d, np.int64), np.array(auction),
-            np.array(tts, np.int64))
+    return (
+        np.array(probs),
+        np.array(keep_n, np.int64),
+        np.array(keep_d, np.int64),
+        np.array(auction),
+        np.array(tts, np.int64),
+    )
 
 
 def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) -> np.ndarray:
@@ -1850,39 +2307,62 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     A = len(r["principal"])
     # the exact distribution, in the order EnforcementPath enumerates it: won, appeal, outcome, reached
     # a lost case is worth minus the fees advanced in every scenario: only the won ones are run
-    grid = np.array(list(itertools.product(range(1, 2), range(2), range(5), range(2))), dtype=np.int64)
+    grid = np.array(
+        list(itertools.product(range(1, 2), range(2), range(5), range(2))), dtype=np.int64
+    )
     g_won, g_app, g_out, g_res = grid.T
     S = len(grid)
     probs, keep_n, keep_d, auction, tts = _kind_tables(proc)
     kind, has_c, has_g = r["kind"], r["has_collateral"], r["has_guarantee"]
     o_prob = np.where(has_c[:, None], probs[kind], np.array([1.0, 0, 0, 0, 0])[None, :])
     u = np.asarray(r["recovery_rate"], dtype=float)
-    reach = proc.preservation_probability + (1.0 - proc.preservation_probability) * proc.execution_probability
-    res_p = np.where((u > 0)[:, None], np.array([1.0 - reach, reach])[None, :], np.array([0.0, 1.0])[None, :])
+    reach = (
+        proc.preservation_probability
+        + (1.0 - proc.preservation_probability) * proc.execution_probability
+    )
+    res_p = np.where(
+        (u > 0)[:, None], np.array([1.0 - reach, reach])[None, :], np.array([0.0, 1.0])[None, :]
+    )
     w = np.ones((A, S))
     w = w * proc.judgment_probability
     w = w * np.array([1.0 - proc.appeal_probability, proc.appeal_probability])[g_app][None, :]
     w = w * np.take_along_axis(o_prob, np.broadcast_to(g_out, (A, S)), axis=1)
     w = w * np.take_along_axis(res_p, np.broadcast_to(g_res, (A, S)), axis=1)
-    live = (w > 0).any(axis=0)          # scenarios impossible for every account of the block: dropped
+    live = (w > 0).any(axis=0)  # scenarios impossible for every account of the block: dropped
     S_all = S
     if not live.all():
-        w, g_won, g_app, g_out, g_res = w[:, live], g_won[live], g_app[live], g_out[live], g_res[live]
+        w, g_won, g_app, g_out, g_res = (
+            w[:, live],
+            g_won[live],
+            g_app[live],
+            g_out[live],
+            g_res[live],
+        )
         S = int(live.sum())
     won, preserved = g_won.astype(bool)[None, :], g_res.astype(bool)[None, :]
     out = np.broadcast_to(g_out, (A, S))
     # the timeline (months from the start of enforcement), accounts × scenarios
-    t_judg = (proc.filing_months + proc.judgment_months + np.where(g_app == 1, proc.appeal_months, 0))[None, :]
+    t_judg = (
+        proc.filing_months + proc.judgment_months + np.where(g_app == 1, proc.appeal_months, 0)
+    )[None, :]
     t_exec = t_judg + proc.execution_months
-    rounds = np.cumsum([proc.first_auction_months, proc.second_auction_months, proc.sale_months,
-                        proc.takeover_months])
+    rounds = np.cumsum(
+        [
+            proc.first_auction_months,
+            proc.second_auction_months,
+            proc.sale_months,
+            proc.takeover_months,
+        ]
+    )
     offs = np.where(auction[kind][:, None], np.concatenate([rounds, [0]])[out], 0)
     m_c = t_exec + tts[kind][:, None] + offs
     a_c = r["appraisal"]
     kn, kd = keep_n[kind], keep_d[kind]
     r1 = money.div_round(a_c * kn, kd, nonneg=True)
     cut = 1 - _fraction(proc.second_cut)
-    r2 = np.where(auction[kind], money.div_round(r1 * cut.numerator, cut.denominator, nonneg=True), r1)
+    r2 = np.where(
+        auction[kind], money.div_round(r1 * cut.numerator, cut.denominator, nonneg=True), r1
+    )
     price = np.where(out == SOLD_1, r1[:, None], np.where(out == RETURNED, 0, r2[:, None]))
     amount_c = np.where(out == RETURNED, 0, np.maximum(price - r["prior"][:, None], 0))
     last = np.where(has_c[:, None] & (out != RETURNED), np.maximum(t_exec, m_c), t_exec)
@@ -1890,23 +2370,44 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     general = r["general"][:, None]
     m_g = np.where(general, t_unsec, last) + 6
     far = 10**6
-    M = np.stack([np.where(has_c[:, None], m_c, far), np.where(has_g[:, None], m_g, far), t_unsec], axis=2)
-    T = np.stack([np.full((A, S), _COLL), np.where(general, _GENERAL, _JOINT) + np.zeros((A, S), np.int64),
-                  np.full((A, S), _UNSEC)], axis=2)
-    real = np.stack([np.broadcast_to(has_c[:, None], (A, S)), np.broadcast_to(has_g[:, None], (A, S)),
-                     np.ones((A, S), bool)], axis=2)
-    amt = np.stack([amount_c, np.broadcast_to(r["capacity"][:, None], (A, S)), np.zeros((A, S), np.int64)], axis=2)
+    M = np.stack(
+        [np.where(has_c[:, None], m_c, far), np.where(has_g[:, None], m_g, far), t_unsec], axis=2
+    )
+    T = np.stack(
+        [
+            np.full((A, S), _COLL),
+            np.where(general, _GENERAL, _JOINT) + np.zeros((A, S), np.int64),
+            np.full((A, S), _UNSEC),
+        ],
+        axis=2,
+    )
+    real = np.stack(
+        [
+            np.broadcast_to(has_c[:, None], (A, S)),
+            np.broadcast_to(has_g[:, None], (A, S)),
+            np.ones((A, S), bool),
+        ],
+        axis=2,
+    )
+    amt = np.stack(
+        [amount_c, np.broadcast_to(r["capacity"][:, None], (A, S)), np.zeros((A, S), np.int64)],
+        axis=2,
+    )
     taken_all = np.stack([out == TAKEN, np.zeros((A, S), bool), np.zeros((A, S), bool)], axis=2)
     order = np.lexsort((T, M), axis=2)
-    M, T, real, amt, taken_all = (np.take_along_axis(np.broadcast_to(x, (A, S, 3)), order, axis=2)
-                                  for x in (M, T, real, amt, taken_all))
+    M, T, real, amt, taken_all = (
+        np.take_along_axis(np.broadcast_to(x, (A, S, 3)), order, axis=2)
+        for x in (M, T, real, amt, taken_all)
+    )
     M = np.where(real, M, 0)
     # dates: month m after each account's claim date; days of ACT/360 from it
     top = int(max(M.max(), t_judg.max())) + 1
     start = r["as_of"]
-    dates = _add_months_many(np.repeat(start[:, None], top + 1, axis=1),
-                             np.broadcast_to(np.arange(top + 1), (A, top + 1)))
-    ordinal = (dates - np.datetime64("0001-01-01", "D")).astype(np.int64) + 1     # date.toordinal()
+    dates = _add_months_many(
+        np.repeat(start[:, None], top + 1, axis=1),
+        np.broadcast_to(np.arange(top + 1), (A, top + 1)),
+    )
+    ordinal = (dates - np.datetime64("0001-01-01", "D")).astype(np.int64) + 1  # date.toordinal()
     days = ordinal - ordinal[:, :1]
     flat_at = (np.arange(A) * (top + 1))[:, None]
     at = lambda tab, m: tab.reshape(-1)[flat_at + m]  # noqa: E731  tab[a, m[a, s]]
@@ -1916,13 +2417,26 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     T0 = P0 + I0 + r["penalty"] + F0
     g_num, g_den = _exact_rate(r["guarantee_recovery_rate"])
     u_num, u_den = _exact_rate(np.asarray(r["recovery_rate"], dtype=float))
-    span = top * 31 + 1                                                     # days, at most
-    reach_top = max(int(np.abs(num).max(initial=1)) * span, int(g_num.max(initial=1)), int(u_num.max(initial=1)),
-                    DELAY_RATE.numerator * span, 1)
-    amounts = int(T0.max(initial=0)) + int(np.max(r.get("owed", T0), initial=0)) + int(r["appraisal"].max(initial=0)) \
+    span = top * 31 + 1  # days, at most
+    reach_top = max(
+        int(np.abs(num).max(initial=1)) * span,
+        int(g_num.max(initial=1)),
+        int(u_num.max(initial=1)),
+        DELAY_RATE.numerator * span,
+        1,
+    )
+    amounts = (
+        int(T0.max(initial=0))
+        + int(np.max(r.get("owed", T0), initial=0))
+        + int(r["appraisal"].max(initial=0))
         + int(r["capacity"].max(initial=0))
-    big = (amounts * 4 + 1) * reach_top > 2**61 or den.dtype == object or g_den.dtype == object \
+    )
+    big = (
+        (amounts * 4 + 1) * reach_top > 2**61
+        or den.dtype == object
+        or g_den.dtype == object
         or u_den.dtype == object
+    )
     dt = object if big else np.int64
     col = lambda x: np.asarray(x).astype(dt)[:, None]  # noqa: E731
     num_c, den_c = col(num), col(den)
@@ -1933,8 +2447,12 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     acc, pre = _fees_cents(x, units, proc.procedure, proc.preserve)
     lawyer = money.to_minor(proc.lawyer_fee, units)
     appraisal = money.to_minor(proc.appraisal_fee, units)
-    on_debtor = acc + pre + (lawyer if proc.lawyer_fee_on_debtor else 0) \
+    on_debtor = (
+        acc
+        + pre
+        + (lawyer if proc.lawyer_fee_on_debtor else 0)
         + (appraisal if proc.appraisal_fee_on_debtor else 0)
+    )
     shape = (A, S)
     pr = np.broadcast_to(col(P0), shape).astype(dt).copy()
     it_j = (col(T0 - P0) + gain).astype(dt)
@@ -1952,7 +2470,9 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
             rest = rest - parts[name]
         parts["pr"] = parts["pr"] + rest
         q = {k_: col(v_) for k_, v_ in parts.items()}
-        pe_p = q["pe"] + money.div_round(q["pr"] * num_c * at(days, tj).astype(dt), den_c, nonneg=True)
+        pe_p = q["pe"] + money.div_round(
+            q["pr"] * num_c * at(days, tj).astype(dt), den_c, nonneg=True
+        )
         ci = np.where(whole, ci, q["ci"])
         it_j = np.where(whole, it_j, pe_p + q["ci"])
         pe = it_j - ci
@@ -2004,11 +2524,15 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
         for name in order_parts:
             parts[name] = np.minimum(rest, buckets[name])
             rest = rest - parts[name]
+
         def sel(new: np.ndarray, old: np.ndarray, ok: np.ndarray = ok) -> np.ndarray:
             return np.where(ok, new, old)  # a missing item changes nothing
+
         exe_fee = exe_fee - fee
-        co, pe, ci, pr = (sel(buckets[k] - parts[k], old) for k, old in
-                          (("co", co), ("pe", pe), ("ci", ci), ("pr", pr)))
+        co, pe, ci, pr = (
+            sel(buckets[k] - parts[k], old)
+            for k, old in (("co", co), ("pe", pe), ("ci", ci), ("pr", pr))
+        )
         di_left = di2 - parts["di"]
         di_n = sel(np.where(di_left == 0, 0, di_n2 - parts["di"] * DELAY_RATE.denominator), di_n)
         di = sel(di_left, di)
@@ -2022,6 +2546,6 @@ def _values_block(r: dict, proc: Procedure, discount_rate: float, units: int) ->
     out0 = (acc + pre + lawyer).astype(float)[:, None]
     npv = npv - out0 - np.where(won, appraisal * v ** t_exec.astype(float), 0.0)
     lost = (1.0 - proc.judgment_probability) * -out0[:, 0]
-    full = np.zeros((A, S_all))              # summed in the full layout: the same bits in any block
+    full = np.zeros((A, S_all))  # summed in the full layout: the same bits in any block
     full[:, live] = npv * w
     return (full.sum(axis=1) + lost) / 10.0**units

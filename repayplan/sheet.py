@@ -101,13 +101,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     "w_settlement": ("settlement discount", "结清减让"),
     "yes": ("yes", "是"),
     "no": ("no: {reason}", "否：{reason}"),
-    "note": ("* best of the row among the feasible plans (the comparison's marks; an infeasible plan is "
-             "never marked). Typical instalment: the median instalment. Saving: the total the same plan "
-             "would cost at the contract rate with nothing waived, less its total paid. Figures as of "
-             "{as_of}, computed by repayplan; for discussion, not an offer.",
-             "* 为可行方案中该行最优（与方案比较表一致；不可行方案不参与比较）。常规每期还款额：各期还款额的中位数。"
-             "较原合同节省：同一方案按原合同利率且不作任何减免时的还款总额减去本方案还款总额。"
-             "数据截至{as_of}，由 repayplan 计算；仅供协商参考，不构成要约。"),
+    "note": (
+        "* best of the row among the feasible plans (the comparison's marks; an infeasible plan is "
+        "never marked). Typical instalment: the median instalment. Saving: the total the same plan "
+        "would cost at the contract rate with nothing waived, less its total paid. Figures as of "
+        "{as_of}, computed by repayplan; for discussion, not an offer.",
+        "* 为可行方案中该行最优（与方案比较表一致；不可行方案不参与比较）。常规每期还款额：各期还款额的中位数。"
+        "较原合同节省：同一方案按原合同利率且不作任何减免时的还款总额减去本方案还款总额。"
+        "数据截至{as_of}，由 repayplan 计算；仅供协商参考，不构成要约。",
+    ),
     "green": ("Green: best of the row among the feasible plans.", "绿色：可行方案中该行最优。"),
     "sheet": ("Comparison", "方案比较"),
     "subject": ("Repayment plans for {borrower}", "{borrower}还款方案"),
@@ -123,18 +125,28 @@ SHEET_LABELS = {lang: {k: v[i] for k, v in _TEXT.items()} for i, lang in enumera
 # the rows of the plan table, in order: (key, kind)
 #   kind: "text", "amount", "rate", "months" or "metric" (formatted by evaluate.format_metric)
 _ROWS = (
-    ("structure", "text"), ("term", "months"), ("grace", "text"), ("rate", "rate"),
-    ("down_payment", "amount"), ("waivers", "amount"),
-    ("first_instalment", "amount"), ("typical_instalment", "amount"), ("peak_payment", "amount"),
-    ("total_paid", "amount"), ("contract_cost", "amount"), ("saving", "amount"),
-    ("months_short", "metric"), ("monthly_dscr", "metric"), ("default_probability", "metric"),
+    ("structure", "text"),
+    ("term", "months"),
+    ("grace", "text"),
+    ("rate", "rate"),
+    ("down_payment", "amount"),
+    ("waivers", "amount"),
+    ("first_instalment", "amount"),
+    ("typical_instalment", "amount"),
+    ("peak_payment", "amount"),
+    ("total_paid", "amount"),
+    ("contract_cost", "amount"),
+    ("saving", "amount"),
+    ("months_short", "metric"),
+    ("monthly_dscr", "metric"),
+    ("default_probability", "metric"),
     ("feasible", "text"),
 )
 
 
 @dataclass(frozen=True)
 class _Cell:
-    value: object          # Decimal (amount), float (rate, metric), int (months) or str
+    value: object  # Decimal (amount), float (rate, metric), int (months) or str
     text: str
     best: bool = False
 
@@ -145,7 +157,7 @@ class _Row:
     label: str
     kind: str
     cells: tuple
-    side: str              # "" for the terms of the plan
+    side: str  # "" for the terms of the plan
 
 
 @dataclass(frozen=True)
@@ -154,20 +166,22 @@ class _Content:
     title: str
     currency: str
     units: int
-    parties: tuple         # of report.Item
-    owed: tuple            # of report.Item (parts that are not zero, then the total)
-    plans: tuple           # column names as shown
-    rows: tuple            # of _Row
+    parties: tuple  # of report.Item
+    owed: tuple  # of report.Item (parts that are not zero, then the total)
+    plans: tuple  # column names as shown
+    rows: tuple  # of _Row
     note: str
     author: str
     subject: str
     # the attributes report's font helpers read
-    labels: Any = None     # a mapping of report's labels
+    labels: Any = None  # a mapping of report's labels
 
     @property
     def header(self):
         return self.parties + tuple(
-            _report.Item(f"plans[{j}].name", self.t("plans"), n, n) for j, n in enumerate(self.plans))
+            _report.Item(f"plans[{j}].name", self.t("plans"), n, n)
+            for j, n in enumerate(self.plans)
+        )
 
     composition = property(lambda self: self.owed)
     words = property(lambda self: ())
@@ -177,7 +191,10 @@ class _Content:
         out = []
         for r in self.rows:
             if r.kind == "text":
-                out += [_report.Item(f"{r.key}[{j}]", r.label, c.text, c.text) for j, c in enumerate(r.cells)]
+                out += [
+                    _report.Item(f"{r.key}[{j}]", r.label, c.text, c.text)
+                    for j, c in enumerate(r.cells)
+                ]
         out.append(_report.Item("note", "", self.note, self.note))
         return tuple(out)
 
@@ -221,11 +238,14 @@ def _structure_name(plan, lang: str) -> str:
 
 def _instalments(schedule) -> list[Decimal]:
     t = schedule.table
-    return [Decimal(p) for per, p in zip(t["period"], t["payment"], strict=True) if per >= 1 and p != 0]
+    return [
+        Decimal(p) for per, p in zip(t["period"], t["payment"], strict=True) if per >= 1 and p != 0
+    ]
 
 
-def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party, title, metrics,
-             constraints) -> _Content:
+def _content(
+    plans, claim, cashflow, creditor, *, lang, borrower, creditor_party, title, metrics, constraints
+) -> _Content:
     from .compare import ROW_LABELS, compare
     from .evaluate import ALL_METRICS, evaluate, format_metric
     from .plans import Plan
@@ -233,23 +253,44 @@ def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party
     L, R, RL = SHEET_LABELS[lang], _report.LABELS[lang], ROW_LABELS[lang]
     plans = check_items("plans", plans, Plan, "a repayplan.Plan")
     if len(plans) > MAX_PLANS:
-        raise InputError("plans", f"{len(plans)} plans",
-                         f"1 to {MAX_PLANS} plans (one printed page; compare the others on a second sheet)")
+        raise InputError(
+            "plans",
+            f"{len(plans)} plans",
+            f"1 to {MAX_PLANS} plans (one printed page; compare the others on a second sheet)",
+        )
     check_claim("claim", claim)
     borrower = _party_name("borrower", borrower)
-    creditor_name = _party_name("creditor_party", creditor_party, getattr(creditor, "name", None) or None)
+    creditor_name = _party_name(
+        "creditor_party", creditor_party, getattr(creditor, "name", None) or None
+    )
     title = _report.check_annex_text("title", title)
     if metrics is not None:
         if not isinstance(metrics, pd.DataFrame):
-            raise InputError("metrics", metrics, "None or the DataFrame of evaluate() for these plans")
-        if len(metrics) != len(plans) or any(c not in metrics.columns for c in
-                                             ("total_paid", "peak_payment", "total_waived", "term",
-                                              "months_short", "monthly_dscr", "default_probability")):
-            raise InputError("metrics", f"a frame of {len(metrics)} rows",
-                             f"the DataFrame of evaluate() for these {len(plans)} plans (one row each)")
+            raise InputError(
+                "metrics", metrics, "None or the DataFrame of evaluate() for these plans"
+            )
+        if len(metrics) != len(plans) or any(
+            c not in metrics.columns
+            for c in (
+                "total_paid",
+                "peak_payment",
+                "total_waived",
+                "term",
+                "months_short",
+                "monthly_dscr",
+                "default_probability",
+            )
+        ):
+            raise InputError(
+                "metrics",
+                f"a frame of {len(metrics)} rows",
+                f"the DataFrame of evaluate() for these {len(plans)} plans (one row each)",
+            )
     else:
         metrics = evaluate(plans, claim, cashflow, creditor)
-    cmp = compare(plans, claim, cashflow, creditor, lang=lang, metrics=metrics, constraints=constraints)
+    cmp = compare(
+        plans, claim, cashflow, creditor, lang=lang, metrics=metrics, constraints=constraints
+    )
 
     schedules = [p.schedule(claim) for p in plans]
     cur, units = schedules[0].currency, schedules[0].minor_units
@@ -258,26 +299,47 @@ def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party
     names = [_report.plan_name(p.name or f"Plan {j + 1}", lang) for j, p in enumerate(plans)]
 
     def best(key, j):
-        return bool(key in cmp.better.index and cmp.better.loc[key].iloc[j])  # by position: names may repeat
+        return bool(
+            key in cmp.better.index and cmp.better.loc[key].iloc[j]
+        )  # by position: names may repeat
 
     cells: dict[str, list[_Cell]] = {k: [] for k, _ in _ROWS}
     for j, (plan, s) in enumerate(zip(plans, schedules, strict=True)):
         m = metrics.iloc[j]
         terms = plan.terms(claim)
         inst = _instalments(s)
-        signing = sum((Decimal(p) for per, p in zip(s.table["period"], s.table["payment"], strict=True)
-                       if per == 0), Decimal(0))
-        base = plan.replace(annual_rate=None, penalty_waiver=0.0, interest_waiver=0.0, haircut=0.0,
-                            settlement_discount=0.0, name="")
+        signing = sum(
+            (
+                Decimal(p)
+                for per, p in zip(s.table["period"], s.table["payment"], strict=True)
+                if per == 0
+            ),
+            Decimal(0),
+        )
+        base = plan.replace(
+            annual_rate=None,
+            penalty_waiver=0.0,
+            interest_waiver=0.0,
+            haircut=0.0,
+            settlement_discount=0.0,
+            name="",
+        )
         contract_cost = base.schedule(claim).total_paid
         total = s.total_paid
         rate = claim.annual_rate if plan.annual_rate is None else plan.annual_rate
         waived = Decimal(terms.waived).scaleb(-terms.units)
-        parts = [f"{L['w_' + k]} {_report.format_amount(Decimal(v).scaleb(-terms.units), units)}"
-                 for k, v in terms.waived_parts.items() if v]
+        parts = [
+            f"{L['w_' + k]} {_report.format_amount(Decimal(v).scaleb(-terms.units), units)}"
+            for k, v in terms.waived_parts.items()
+            if v
+        ]
         parts_sep = "；" if lang == "zh" else "; "
-        grace = L["none"] if not plan.grace else f"{_months(plan.grace, lang)}" + (
-            f"（{L[plan.grace_kind]}）" if lang == "zh" else f", {L[plan.grace_kind]}")
+        grace = (
+            L["none"]
+            if not plan.grace
+            else f"{_months(plan.grace, lang)}"
+            + (f"（{L[plan.grace_kind]}）" if lang == "zh" else f", {L[plan.grace_kind]}")
+        )
         reason = cmp.reasons.iloc[j] if cmp.reasons is not None else ""
         term = int(m["term"])
         add = cells.__getitem__
@@ -286,8 +348,14 @@ def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party
         add("grace").append(_Cell(grace, grace))
         add("rate").append(_Cell(float(rate), _report.format_rate(rate)))
         add("down_payment").append(_Cell(signing, fm(signing) if signing else L["none"]))
-        add("waivers").append(_Cell(waived, (fm(waived) + ("\n" + parts_sep.join(parts) if parts else ""))
-                                    if waived else L["none"]))
+        add("waivers").append(
+            _Cell(
+                waived,
+                (fm(waived) + ("\n" + parts_sep.join(parts) if parts else ""))
+                if waived
+                else L["none"],
+            )
+        )
         first = inst[0] if inst else Decimal(0)
         typical = statistics.median_low(inst) if inst else Decimal(0)
         add("first_instalment").append(_Cell(first, fm(first)))
@@ -304,35 +372,80 @@ def _content(plans, claim, cashflow, creditor, *, lang, borrower, creditor_party
 
     rows = []
     for key, kind in _ROWS:
-        label = RL[key] if key in ("term", "peak_payment", "total_paid", "months_short", "monthly_dscr",
-                                       "default_probability", "feasible") else L[key]
+        label = (
+            RL[key]
+            if key
+            in (
+                "term",
+                "peak_payment",
+                "total_paid",
+                "months_short",
+                "monthly_dscr",
+                "default_probability",
+                "feasible",
+            )
+            else L[key]
+        )
         side = ALL_METRICS[key][0] if key in ALL_METRICS else ""
-        if key in ("saving", "contract_cost", "first_instalment", "typical_instalment", "down_payment"):
+        if key in (
+            "saving",
+            "contract_cost",
+            "first_instalment",
+            "typical_instalment",
+            "down_payment",
+        ):
             side = "borrower"
         if key in ("waivers", "structure", "grace", "rate"):  # terms both sides sign
             side = "both"
         rows.append(_Row(key, label, kind, tuple(cells[key]), side))
 
-    parties = [it for it in (
-        _report.text_item("creditor", R, creditor_name),
-        _report.text_item("borrower", R, borrower),
-        _report.date_item("as_of", R, claim.as_of, lang),
-        _report.text_item("currency", R, _report.currency_name(cur, lang)),
-    ) if it is not None]
-    owed = tuple(_report.Item(k, R[k], a, fm(a), "amount") for k, a in claim.components().items()
-                 if a != 0 or k == "total")
+    parties = [
+        it
+        for it in (
+            _report.text_item("creditor", R, creditor_name),
+            _report.text_item("borrower", R, borrower),
+            _report.date_item("as_of", R, claim.as_of, lang),
+            _report.text_item("currency", R, _report.currency_name(cur, lang)),
+        )
+        if it is not None
+    ]
+    owed = tuple(
+        _report.Item(k, R[k], a, fm(a), "amount")
+        for k, a in claim.components().items()
+        if a != 0 or k == "total"
+    )
     as_of = _report.format_date(claim.as_of, lang)
     title = title or L["title"]
-    return _Content(lang=lang, title=title, currency=cur, units=units, parties=tuple(parties), owed=owed,
-                    plans=tuple(names), rows=tuple(rows), note=L["note"].format(as_of=as_of),
-                    author=creditor_name or "",
-                    subject=L["subject"].format(borrower=borrower) if borrower else title,
-                    labels=R)
+    return _Content(
+        lang=lang,
+        title=title,
+        currency=cur,
+        units=units,
+        parties=tuple(parties),
+        owed=owed,
+        plans=tuple(names),
+        rows=tuple(rows),
+        note=L["note"].format(as_of=as_of),
+        author=creditor_name or "",
+        subject=L["subject"].format(borrower=borrower) if borrower else title,
+        labels=R,
+    )
 
 
-def comparison_sheet(plans, claim, cashflow, creditor, *, format: str = "pdf", lang: str = "en",
-                     borrower=None, creditor_party=None, title: str | None = None,
-                     metrics: pd.DataFrame | None = None, constraints=None) -> bytes:
+def comparison_sheet(
+    plans,
+    claim,
+    cashflow,
+    creditor,
+    *,
+    format: str = "pdf",
+    lang: str = "en",
+    borrower=None,
+    creditor_party=None,
+    title: str | None = None,
+    metrics: pd.DataFrame | None = None,
+    constraints=None,
+) -> bytes:
     """The borrower's one-page side-by-side comparison of the plans, as PDF or xlsx bytes.
 
     Parameters
@@ -397,8 +510,18 @@ def comparison_sheet(plans, claim, cashflow, creditor, *, format: str = "pdf", l
     """
     format = check_choice("format", format, SHEET_FORMATS)
     lang = check_choice("lang", lang, _report.LANGUAGES)
-    c = _content(plans, claim, cashflow, creditor, lang=lang, borrower=borrower,
-                 creditor_party=creditor_party, title=title, metrics=metrics, constraints=constraints)
+    c = _content(
+        plans,
+        claim,
+        cashflow,
+        creditor,
+        lang=lang,
+        borrower=borrower,
+        creditor_party=creditor_party,
+        title=title,
+        metrics=metrics,
+        constraints=constraints,
+    )
     return _render_pdf(c) if format == "pdf" else _render_xlsx(c)
 
 
@@ -421,7 +544,7 @@ def _render_pdf(c: _Content) -> bytes:
         if pages == 1:
             return data
         first = first or data
-    if first is None:   # _PDF_SCALES is not empty: the loop ran
+    if first is None:  # _PDF_SCALES is not empty: the loop ran
         raise RuntimeError("no PDF was built")
     return first  # more than a page whatever the size: at the full size, easiest to read
 
@@ -443,14 +566,20 @@ def _build_pdf(c: _Content, fname: str, k: float) -> tuple[bytes, int]:
     num = ParagraphStyle("sheet-num", parent=base, alignment=TA_RIGHT)
     small = ParagraphStyle("sheet-small", parent=base, fontSize=6.5 * k, leading=8 * k)
     h1 = ParagraphStyle("sheet-h1", parent=base, fontSize=14 * k, leading=18 * k, spaceAfter=3)
-    h2 = ParagraphStyle("sheet-h2", parent=base, fontSize=9.5 * k, leading=12 * k, spaceBefore=2, spaceAfter=2)
+    h2 = ParagraphStyle(
+        "sheet-h2", parent=base, fontSize=9.5 * k, leading=12 * k, spaceBefore=2, spaceAfter=2
+    )
 
     def para(text, style=base):
         return Paragraph(escape(str(text), quote=False).replace("\n", "<br/>"), style)
 
     frame_w = page[0] - 24 * mm
-    grid = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2)]
+    grid = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+    ]
 
     # the head: parties (left) and what is owed (right), one flat table so that even a very
     # long name can split across pages (a table nested in a cell cannot)
@@ -458,33 +587,59 @@ def _build_pdf(c: _Content, fname: str, k: float) -> tuple[bytes, int]:
     for k in range(max(len(c.parties), len(c.owed))):
         p_ = c.parties[k] if k < len(c.parties) else None
         o_ = c.owed[k] if k < len(c.owed) else None
-        head_rows.append([para(p_.label) if p_ else "", para(p_.text) if p_ else "",
-                          para(o_.label) if o_ else "", para(o_.text, num) if o_ else ""])
-    head = Table(head_rows, colWidths=[frame_w * 0.14, frame_w * 0.34, frame_w * 0.27, frame_w * 0.25],
-                 splitInRow=1)
+        head_rows.append(
+            [
+                para(p_.label) if p_ else "",
+                para(p_.text) if p_ else "",
+                para(o_.label) if o_ else "",
+                para(o_.text, num) if o_ else "",
+            ]
+        )
+    head = Table(
+        head_rows,
+        colWidths=[frame_w * 0.14, frame_w * 0.34, frame_w * 0.27, frame_w * 0.25],
+        splitInRow=1,
+    )
     np_, no_ = len(c.parties), len(c.owed)
-    head_style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-                  ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2), ("SPAN", (0, 0), (1, 0)), ("SPAN", (2, 0), (3, 0))]
+    head_style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+        ("SPAN", (0, 0), (1, 0)),
+        ("SPAN", (2, 0), (3, 0)),
+    ]
     if np_:
-        head_style += [("GRID", (0, 1), (1, np_), 0.4, colors.grey),
-                       ("BACKGROUND", (0, 1), (0, np_), colors.HexColor("#F4F4F4"))]
+        head_style += [
+            ("GRID", (0, 1), (1, np_), 0.4, colors.grey),
+            ("BACKGROUND", (0, 1), (0, np_), colors.HexColor("#F4F4F4")),
+        ]
     if no_:
-        head_style += [("GRID", (2, 1), (3, no_), 0.4, colors.grey),
-                       ("BACKGROUND", (2, 1), (2, no_), colors.HexColor("#F4F4F4")),
-                       ("LINEABOVE", (2, no_), (3, no_), 1, colors.black)]
+        head_style += [
+            ("GRID", (2, 1), (3, no_), 0.4, colors.grey),
+            ("BACKGROUND", (2, 1), (2, no_), colors.HexColor("#F4F4F4")),
+            ("LINEABOVE", (2, no_), (3, no_), 1, colors.black),
+        ]
     head.setStyle(TableStyle(head_style))
 
     n = len(c.plans)
-    label_w, side_w = frame_w * 0.15, frame_w * 0.065   # "borrower" on one line
+    label_w, side_w = frame_w * 0.15, frame_w * 0.065  # "borrower" on one line
     col_w = (frame_w - label_w - side_w) / n
-    rows = [[para(c.t("row"), bold)] + [para(name, bold) for name in c.plans] + [para(c.t("for"), small)]]
-    style = list(grid) + [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
-                          ("BACKGROUND", (0, 1), (0, -1), colors.HexColor("#F4F4F4"))]
+    rows = [
+        [para(c.t("row"), bold)]
+        + [para(name, bold) for name in c.plans]
+        + [para(c.t("for"), small)]
+    ]
+    style = list(grid) + [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
+        ("BACKGROUND", (0, 1), (0, -1), colors.HexColor("#F4F4F4")),
+    ]
     for i, r in enumerate(c.rows, 1):
         line = [para(r.label)]
         for j, cell in enumerate(r.cells, 1):
             right_aligned = r.kind in ("amount", "rate", "months", "metric")
-            line.append(para(cell.text + (" *" if cell.best else ""), num if right_aligned else base))
+            line.append(
+                para(cell.text + (" *" if cell.best else ""), num if right_aligned else base)
+            )
             if cell.best:
                 style.append(("BACKGROUND", (j, i), (j, i), colors.HexColor("#D9F2D9")))
         line.append(para(c.t("side_" + r.side) if r.side else "", small))
@@ -493,26 +648,47 @@ def _build_pdf(c: _Content, fname: str, k: float) -> tuple[bytes, int]:
             style.append(("LINEBELOW", (0, i), (-1, i), 0.9, colors.black))
     # the plans' names head the table on every page, unless a name is itself too long for one
     repeat = 1 if max(len(name) for name in c.plans) <= 200 else 0
-    table = Table(rows, colWidths=[label_w] + [col_w] * n + [side_w], repeatRows=repeat, splitInRow=1)
+    table = Table(
+        rows, colWidths=[label_w] + [col_w] * n + [side_w], repeatRows=repeat, splitInRow=1
+    )
     table.setStyle(TableStyle(style))
 
-    story = [para(c.title, h1), head, Spacer(1, 2 * mm), para(c.t("plans"), h2), table, Spacer(1, 2 * mm),
-             para(c.note, small)]
+    story = [
+        para(c.title, h1),
+        head,
+        Spacer(1, 2 * mm),
+        para(c.t("plans"), h2),
+        table,
+        Spacer(1, 2 * mm),
+        para(c.note, small),
+    ]
 
     page_label = c.labels["page"]
 
     counted: list[int] = []
-    _NumberedCanvas = _report.numbered_canvas(page_label, fname, size=7, x=page[0] / 2, y=6 * mm,
-                                              counted=counted)
+    _NumberedCanvas = _report.numbered_canvas(
+        page_label, fname, size=7, x=page[0] / 2, y=6 * mm, counted=counted
+    )
     stamp = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
 
     def dated(canvas, _doc):
         canvas.setDateFormatter(lambda *_: stamp.strftime("D:%Y%m%d%H%M%S+00'00'"))
 
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=page, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=10 * mm,
-                            bottomMargin=11 * mm, title=c.title, author=c.author, subject=c.subject,
-                            creator="repayplan", lang="zh-CN" if c.lang == "zh" else "en", invariant=1)
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=page,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=10 * mm,
+        bottomMargin=11 * mm,
+        title=c.title,
+        author=c.author,
+        subject=c.subject,
+        creator="repayplan",
+        lang="zh-CN" if c.lang == "zh" else "en",
+        invariant=1,
+    )
     from reportlab.lib import textsplit as rl_textsplit
     from reportlab.platypus import paragraph as rl_paragraph
 
@@ -535,8 +711,12 @@ def _build_pdf(c: _Content, fname: str, k: float) -> tuple[bytes, int]:
 def _render_xlsx(c: _Content) -> bytes:
     for key, text in _report.field_texts(c):
         if len(text) > _report.XLSX_CELL_MAX:
-            raise InputError(key, text, f"text of at most {_report.XLSX_CELL_MAX:,} characters in an xlsx "
-                                          "cell (use the pdf sheet for longer text)")
+            raise InputError(
+                key,
+                text,
+                f"text of at most {_report.XLSX_CELL_MAX:,} characters in an xlsx "
+                "cell (use the pdf sheet for longer text)",
+            )
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -616,7 +796,11 @@ def _render_xlsx(c: _Content) -> bytes:
             v = cell.value
             if row.key == "saving":
                 col = get_column_letter(j)
-                x = ws.cell(row=r, column=j, value=f"={col}{where['contract_cost']}-{col}{where['total_paid']}")
+                x = ws.cell(
+                    row=r,
+                    column=j,
+                    value=f"={col}{where['contract_cost']}-{col}{where['total_paid']}",
+                )
                 x.number_format = amount_fmt
             elif row.kind == "amount":
                 x = ws.cell(row=r, column=j, value=Decimal(v))
@@ -639,7 +823,9 @@ def _render_xlsx(c: _Content) -> bytes:
             if cell.best:
                 x.fill, x.font = green, bold
         text_cell(r, last, c.t("side_" + row.side) if row.side else "", border=box)
-        if row.key == "waivers":  # the parts under the amount, as text (the PDF has them in the cell)
+        if (
+            row.key == "waivers"
+        ):  # the parts under the amount, as text (the PDF has them in the cell)
             r += 1
             text_cell(r, 1, c.t("waiver_parts"), fill=shade, border=box, alignment=wrap)
             for j, cell in enumerate(row.cells, 2):
@@ -649,7 +835,9 @@ def _render_xlsx(c: _Content) -> bytes:
     text_cell(r, 1, c.note, alignment=wrap)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
     width = 30 + 22 * n + 10  # the columns' widths below, in characters
-    ws.row_dimensions[r].height = 15 * max(2, -(-_report.display_width(c.note) * 11 // (width * 10)))
+    ws.row_dimensions[r].height = 15 * max(
+        2, -(-_report.display_width(c.note) * 11 // (width * 10))
+    )
     text_cell(r + 1, 1, c.t("green"))
 
     ws.column_dimensions["A"].width = 30

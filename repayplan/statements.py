@@ -70,7 +70,9 @@ STATEMENT_HEADERS: Mapping[str, tuple[str, ...]] = {
 
 _BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
 _SPACES = re.compile(r"[\s_/\\\-:：]+")
-_DATE = re.compile(r"^\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{2})(\d{2}))")
+_DATE = re.compile(
+    r"^\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{2})(\d{2}))"
+)
 _PLAIN = re.compile(r"^([+-]?)(\d+)(?:\.(\d*))?$")
 _SUMMARY_ROW = ("合计", "总计", "小计", "本页合计", "total", "subtotal")
 _DEBIT_MARKS = frozenset({"借", "d", "dr", "debit", "支", "支出", "出", "-"})
@@ -169,8 +171,10 @@ def read_statement(path, *, sheet=0, encoding=None, header_row=None) -> pd.DataF
     keep = (dates != "") & ~dates.str.casefold().str.startswith(_SUMMARY_ROW)
     body = body[keep].reset_index(drop=True)
     if "direction" in body.columns and "amount" in body.columns:
-        body["amount"] = [_signed(a, d, name, ln) for a, d, ln in
-                          zip(body["amount"], body["direction"], body["line"], strict=True)]
+        body["amount"] = [
+            _signed(a, d, name, ln)
+            for a, d, ln in zip(body["amount"], body["direction"], body["line"], strict=True)
+        ]
     return body
 
 
@@ -190,8 +194,11 @@ def _check_source(path, sheet, encoding):
     if isinstance(path, (str, os.PathLike)):
         check_path(path)
     elif not callable(getattr(path, "read", None)):
-        raise InputError("path", path, "a statement file: a path (str or os.PathLike) or a file "
-                         "object open for reading")
+        raise InputError(
+            "path",
+            path,
+            "a statement file: a path (str or os.PathLike) or a file object open for reading",
+        )
     check_sheet("sheet", sheet)
     if encoding is not None:
         check_encoding("encoding", encoding)
@@ -224,20 +231,28 @@ def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
         raise InputError("path", name, "a file object that reads text or bytes")
     if text_name.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         try:
-            raw = pd.read_excel(io.BytesIO(data), sheet_name=sheet, header=None, dtype=str,
-                                engine="openpyxl")
+            raw = pd.read_excel(
+                io.BytesIO(data), sheet_name=sheet, header=None, dtype=str, engine="openpyxl"
+            )
         except ImportError:
-            raise InputError("path", name, "a CSV file", "reading xlsx needs openpyxl: "
-                             "pip install 'repayplan[report]'") from None
+            raise InputError(
+                "path",
+                name,
+                "a CSV file",
+                "reading xlsx needs openpyxl: pip install 'repayplan[report]'",
+            ) from None
         except (ValueError, KeyError, IndexError) as e:
             if "worksheet" in str(e).lower() or isinstance(e, IndexError):
-                raise InputError("sheet", sheet, f"a worksheet of {name} (its name, or its "
-                                 "0-based position)") from None
-            raise InputError("path", name, "a readable xlsx workbook",
-                             f"{type(e).__name__}: {e}") from None
+                raise InputError(
+                    "sheet", sheet, f"a worksheet of {name} (its name, or its 0-based position)"
+                ) from None
+            raise InputError(
+                "path", name, "a readable xlsx workbook", f"{type(e).__name__}: {e}"
+            ) from None
         except OSError as e:
-            raise InputError("path", name, "a readable xlsx workbook",
-                             f"{type(e).__name__}: {e}") from None
+            raise InputError(
+                "path", name, "a readable xlsx workbook", f"{type(e).__name__}: {e}"
+            ) from None
         return raw.fillna("").map(lambda x: str(x).strip())
     _csv_sheet(sheet, name)
     encodings = [encoding] if encoding is not None else ["utf-8-sig", "gb18030"]
@@ -246,8 +261,11 @@ def _read_raw(path, *, sheet, encoding) -> pd.DataFrame:
             return _read_csv_text(data.decode(enc), name)
         except (UnicodeDecodeError, LookupError):
             continue
-    raise InputError("encoding", encoding or "utf-8/gb18030",
-                     f"the text encoding of {name} (e.g. 'gbk', 'utf-8')")
+    raise InputError(
+        "encoding",
+        encoding or "utf-8/gb18030",
+        f"the text encoding of {name} (e.g. 'gbk', 'utf-8')",
+    )
 
 
 def _csv_sheet(sheet, name: str) -> None:
@@ -260,8 +278,12 @@ def _read_csv_text(text: str, name: str) -> pd.DataFrame:
     rows = list(csv.reader(io.StringIO(text)))
     width = max((len(r) for r in rows), default=0)
     if width > MAX_CSV_COLUMNS:  # before the table is built (200,000 columns took minutes)
-        raise InputError("path", name, f"a statement of at most {MAX_CSV_COLUMNS:,} columns",
-                         f"a line has {width:,}")
+        raise InputError(
+            "path",
+            name,
+            f"a statement of at most {MAX_CSV_COLUMNS:,} columns",
+            f"a line has {width:,}",
+        )
     if width == 0:
         raise InputError("path", name, "a statement with a header row and transaction lines")
     return pd.DataFrame([[c.strip() for c in r] + [""] * (width - len(r)) for r in rows])
@@ -291,8 +313,11 @@ def _signed(amount: str, direction: str, name: str, line) -> str:
         return "-" + a
     if mark in _CREDIT_MARKS:
         return a
-    raise InputError(f"{name}: line {line}, direction", direction,
-                     "借 or 贷 (D/C, 支/收): which way the money went")
+    raise InputError(
+        f"{name}: line {line}, direction",
+        direction,
+        "借 or 贷 (D/C, 支/收): which way the money went",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,7 +335,9 @@ def _minor(value, field: str, units: int, *, blank_zero: bool) -> int:
         try:
             return money.to_minor(value, units, field=field, exact=True)
         except InputError:
-            raise InputError(field, value, f"an amount with at most {units} decimal places") from None
+            raise InputError(
+                field, value, f"an amount with at most {units} decimal places"
+            ) from None
     if text in ("", "-", "--", "—"):
         if blank_zero:
             return 0
@@ -342,8 +369,9 @@ def _date(value, field: str) -> pd.Timestamp:
         return pd.Timestamp(year=value.year, month=value.month, day=value.day)
     m = _DATE.match(str(value))
     if m is None:
-        raise InputError(field, value, "a date such as 2026-01-05, 2026/1/5, 20260105 or "
-                                       "2026年1月5日")
+        raise InputError(
+            field, value, "a date such as 2026-01-05, 2026/1/5, 20260105 or 2026年1月5日"
+        )
     y = int(m.group(1))
     mo, d = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
     try:
@@ -480,8 +508,11 @@ def monthly(
         return col
 
     need("date", date)
-    where = [f"line {x}" for x in frame["line"]] if "line" in cols else [
-        f"row {i}" for i in range(len(frame))]
+    where = (
+        [f"line {x}" for x in frame["line"]]
+        if "line" in cols
+        else [f"row {i}" for i in range(len(frame))]
+    )
     seen: dict = {}  # a statement repeats its dates: parse each text once
 
     def day(v, w):
@@ -496,22 +527,43 @@ def monthly(
     days = [day(v, w) for v, w in zip(frame[date], where, strict=True)]
     use_amount = amount is not None and amount in cols
     if use_amount:
-        amt = [_minor(v, f"{amount} at {w}", units, blank_zero=False)
-               for v, w in zip(frame[amount], where, strict=True)]
+        amt = [
+            _minor(v, f"{amount} at {w}", units, blank_zero=False)
+            for v, w in zip(frame[amount], where, strict=True)
+        ]
     else:
         have = [c for c in (debit, credit) if isinstance(c, str) and c in cols]
         if not have:
-            raise InputError("amount", amount, "a column of signed amounts, or debit/credit "
-                             f"columns; the statement has {list(cols)}")
+            raise InputError(
+                "amount",
+                amount,
+                "a column of signed amounts, or debit/credit "
+                f"columns; the statement has {list(cols)}",
+            )
         zero = [0] * len(frame)
-        debits = ([_minor(v, f"{debit} at {w}", units, blank_zero=True)
-                for v, w in zip(frame[debit], where, strict=True)] if debit in have else zero)
-        inn = ([_minor(v, f"{credit} at {w}", units, blank_zero=True)
-                for v, w in zip(frame[credit], where, strict=True)] if credit in have else zero)
+        debits = (
+            [
+                _minor(v, f"{debit} at {w}", units, blank_zero=True)
+                for v, w in zip(frame[debit], where, strict=True)
+            ]
+            if debit in have
+            else zero
+        )
+        inn = (
+            [
+                _minor(v, f"{credit} at {w}", units, blank_zero=True)
+                for v, w in zip(frame[credit], where, strict=True)
+            ]
+            if credit in have
+            else zero
+        )
         for o, i, w in zip(debits, inn, where, strict=True):
             if o < 0 or i < 0:
-                raise InputError(f"{debit if o < 0 else credit} at {w}", money.from_minor(
-                    min(o, i), units), "an unsigned amount (debit is money out, credit money in)")
+                raise InputError(
+                    f"{debit if o < 0 else credit} at {w}",
+                    money.from_minor(min(o, i), units),
+                    "an unsigned amount (debit is money out, credit money in)",
+                )
         amt = [i - o for o, i in zip(debits, inn, strict=True)]
     a = np.array(amt, dtype=np.int64)
     ts = pd.DatetimeIndex(days)
@@ -522,22 +574,28 @@ def monthly(
             order = order[::-1]  # newest first: read it oldest first
         else:
             i = int(np.flatnonzero(diffs < 0)[0]) + 1
-            raise InputError(f"{date} at {where[i]}", str(ts[i].date()),
-                             "lines in date order (oldest first or newest first)",
-                             f"it comes after {ts[i - 1].date()}")
+            raise InputError(
+                f"{date} at {where[i]}",
+                str(ts[i].date()),
+                "lines in date order (oldest first or newest first)",
+                f"it comes after {ts[i - 1].date()}",
+            )
     a, ts = a[order], ts[order]
     where0, where = where, [where[i] for i in order]
     keep = np.ones(len(a), dtype=bool)
-    for field, names, col, only_in in (("own_accounts", own_accounts, counterparty, False),
-                                       ("loan_proceeds", loan_proceeds, counterparty, True),
-                                       ("exclude_tags", exclude_tags, tag, False)):
+    for field, names, col, only_in in (
+        ("own_accounts", own_accounts, counterparty, False),
+        ("loan_proceeds", loan_proceeds, counterparty, True),
+        ("exclude_tags", exclude_tags, tag, False),
+    ):
         wanted = _names(field, names)
         if not wanted:
             continue
         if col not in cols:
             what = "counterparty" if field != "exclude_tags" else "tag"
-            raise InputError(what, col, f"a column of the statement for {field}= "
-                             f"(one of {list(cols)})")
+            raise InputError(
+                what, col, f"a column of the statement for {field}= (one of {list(cols)})"
+            )
         vals = np.array([_norm_name(v) if isinstance(v, str) else "" for v in frame[col]])[order]
         hit = np.isin(vals, list(wanted))
         if only_in:
@@ -559,9 +617,13 @@ def monthly(
         "net": dec(inflows - outflows, units), "excluded": dec(excluded, units),
     }, index=index)  # fmt: skip
     if balance is not None and balance in cols:
-        bal = np.array([_minor(v, f"{balance} at {w}", units, blank_zero=False)
-                        for v, w in zip(frame[balance], where0, strict=True)],
-                       dtype=np.int64)[order]
+        bal = np.array(
+            [
+                _minor(v, f"{balance} at {w}", units, blank_zero=False)
+                for v, w in zip(frame[balance], where0, strict=True)
+            ],
+            dtype=np.int64,
+        )[order]
         if opening_balance is None:
             opening0 = int(bal[0] - a[0])
         else:
@@ -615,8 +677,11 @@ def monthly(
         out["opening"] = dec(opening, units)
         out["closing"] = dec(closing, units)
     elif opening_balance is not None:
-        raise InputError("opening_balance", opening_balance,
-                         "given only with a balance column to reconcile against")
+        raise InputError(
+            "opening_balance",
+            opening_balance,
+            "given only with a balance column to reconcile against",
+        )
     out["lines"] = count
     return out
 
@@ -631,8 +696,15 @@ def _sum_by(k: np.ndarray, x: np.ndarray, n: int) -> np.ndarray:
 # CFADS from accounts
 # --------------------------------------------------------------------------------------------
 
-_ACCOUNT_LINES = ("revenue", "operating_costs", "ebitda", "tax", "maintenance_capex",
-                  "working_capital_change", "other_debt_service")
+_ACCOUNT_LINES = (
+    "revenue",
+    "operating_costs",
+    "ebitda",
+    "tax",
+    "maintenance_capex",
+    "working_capital_change",
+    "other_debt_service",
+)
 
 
 def cfads(
@@ -718,8 +790,11 @@ def cfads(
     check_choice("frequency", frequency, ("monthly", "annual"))
     if priority == "pro_rata":
         if share is None:
-            raise InputError("share", share, "this creditor's share of the debt, 0 to 1, "
-                                             "with priority='pro_rata'")
+            raise InputError(
+                "share",
+                share,
+                "this creditor's share of the debt, 0 to 1, with priority='pro_rata'",
+            )
         share_f = check_fraction("share", share)
     elif share is not None:
         raise InputError("share", share, "given only with priority='pro_rata'")
@@ -734,21 +809,27 @@ def cfads(
             if required or name != _DEFAULTS[field]:
                 raise InputError(field, name, f"a column of accounts: one of {list(cols)}")
             return np.zeros(len(accounts), dtype=np.int64)
-        return np.array([_minor(v, f"accounts[{name!r}] at {ix}", units, blank_zero=False)
-                         for v, ix in zip(accounts[name], accounts.index, strict=True)],
-                        dtype=np.int64)
+        return np.array(
+            [
+                _minor(v, f"accounts[{name!r}] at {ix}", units, blank_zero=False)
+                for v, ix in zip(accounts[name], accounts.index, strict=True)
+            ],
+            dtype=np.int64,
+        )
 
     if ebitda is not None:
         e = column("ebitda", ebitda, required=True)
     else:
         e = column("revenue", revenue, required=True) - column(
-            "operating_costs", operating_costs, required=True)
+            "operating_costs", operating_costs, required=True
+        )
     lines = {
         "ebitda": e,
         "tax": column("tax", tax, required=False),
         "maintenance_capex": column("maintenance_capex", maintenance_capex, required=False),
-        "working_capital_change": column("working_capital_change", working_capital_change,
-                                         required=False),
+        "working_capital_change": column(
+            "working_capital_change", working_capital_change, required=False
+        ),
         "other_debt_service": column("other_debt_service", other_debt_service, required=False),
     }
     if frequency == "annual":
@@ -757,23 +838,35 @@ def cfads(
         lines = {k: _spread(v) for k, v in lines.items()}
     else:
         index = month_index(accounts.index, "accounts").rename("month")
-    c = lines["ebitda"] - lines["tax"] - lines["maintenance_capex"] - lines["working_capital_change"]
+    c = (
+        lines["ebitda"]
+        - lines["tax"]
+        - lines["maintenance_capex"]
+        - lines["working_capital_change"]
+    )
     d = lines["other_debt_service"]
     if (d < 0).any():
         i = int(np.flatnonzero(d < 0)[0])
-        raise InputError(f"other_debt_service in {index[i]}", money.from_minor(d[i], units),
-                         "an instalment >= 0")
+        raise InputError(
+            f"other_debt_service in {index[i]}", money.from_minor(d[i], units), "an instalment >= 0"
+        )
     if priority == "first":
         paid = d
     else:
         # (1 - s) * max(CFADS, 0) rounded half-up in minor units, exactly (s read by its repr)
         q = Decimal(1) - Decimal(repr(share_f))
-        cap = np.array([int((Decimal(int(x)) * q).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
-                        for x in np.maximum(c, 0)], dtype=np.int64)
+        cap = np.array(
+            [
+                int((Decimal(int(x)) * q).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+                for x in np.maximum(c, 0)
+            ],
+            dtype=np.int64,
+        )
         paid = np.minimum(d, cap)
     dec = money.decimals_array
-    out = pd.DataFrame({k: dec(v, units) for k, v in lines.items() if k != "other_debt_service"},
-                       index=index)
+    out = pd.DataFrame(
+        {k: dec(v, units) for k, v in lines.items() if k != "other_debt_service"}, index=index
+    )
     out["cfads"] = dec(c, units)
     out["other_debt_service"] = dec(d, units)
     out["other_paid"] = dec(paid, units)
@@ -781,10 +874,15 @@ def cfads(
     return out
 
 
-_DEFAULTS = {"revenue": "revenue", "operating_costs": "operating_costs", "tax": "tax",
-             "maintenance_capex": "maintenance_capex",
-             "working_capital_change": "working_capital_change",
-             "other_debt_service": "other_debt_service", "ebitda": None}
+_DEFAULTS = {
+    "revenue": "revenue",
+    "operating_costs": "operating_costs",
+    "tax": "tax",
+    "maintenance_capex": "maintenance_capex",
+    "working_capital_change": "working_capital_change",
+    "other_debt_service": "other_debt_service",
+    "ebitda": None,
+}
 
 
 def _year_index(index: pd.Index) -> list[int]:
@@ -804,8 +902,12 @@ def _year_index(index: pd.Index) -> list[int]:
     steps = np.diff(years)
     if steps.size and (steps != 1).any():
         i = int(np.flatnonzero(steps != 1)[0])
-        raise InputError("accounts.index", years[i + 1], allowed,
-                         f"the year after {years[i]} must be {years[i] + 1}")
+        raise InputError(
+            "accounts.index",
+            years[i + 1],
+            allowed,
+            f"the year after {years[i]} must be {years[i] + 1}",
+        )
     return years
 
 

@@ -194,8 +194,9 @@ class ConsecutiveMisses:
     final: bool = True
 
     def __post_init__(self):
-        object.__setattr__(self, "count", check_int("ConsecutiveMisses.count", self.count, low=1,
-                                                    high=1200))
+        object.__setattr__(
+            self, "count", check_int("ConsecutiveMisses.count", self.count, low=1, high=1200)
+        )
         if not isinstance(self.final, (bool, np.bool_)):
             raise InputError("ConsecutiveMisses.final", self.final, "True or False")
 
@@ -225,9 +226,12 @@ class ConsecutiveMisses:
             return None
         j = int(hits[0])
         first = j - min(self.count, int(run[j])) + 1
-        periods = ", ".join(str(p) for p in h.period[first:j + 1])
-        what = (f"instalments {periods} not paid in full within their grace days" if j > first else
-                f"instalment {periods} not paid in full within its grace days")
+        periods = ", ".join(str(p) for p in h.period[first : j + 1])
+        what = (
+            f"instalments {periods} not paid in full within their grace days"
+            if j > first
+            else f"instalment {periods} not paid in full within its grace days"
+        )
         if run[j] < self.count:
             what += " (the last instalment)"
         return Breach(self, h.grace_end[j] + _dt.timedelta(days=1), int(h.period[j]), what)
@@ -273,8 +277,12 @@ class DaysPastDue:
         when = np.where(hit, limit, np.datetime64("NaT", "D"))
         j = int(np.argmin(_nat_as_max(when)))
         day = (limit[j] + _DAY).astype(_dt.date)
-        return Breach(self, day, int(h.period[j]),
-                      f"instalment {h.period[j]} due on {h.due_date[j]} still unpaid on {day}")
+        return Breach(
+            self,
+            day,
+            int(h.period[j]),
+            f"instalment {h.period[j]} due on {h.due_date[j]} still unpaid on {day}",
+        )
 
 
 @dataclass(frozen=True)
@@ -318,7 +326,9 @@ class CumulativeShortfall:
     def __post_init__(self):
         d = as_decimal("CumulativeShortfall.share", self.share)
         if not Decimal(0) <= d < Decimal(1):
-            raise InputError("CumulativeShortfall.share", self.share, "a fraction from 0 to below 1")
+            raise InputError(
+                "CumulativeShortfall.share", self.share, "a fraction from 0 to below 1"
+            )
         object.__setattr__(self, "share", d)
 
     def describe(self) -> str:
@@ -339,14 +349,21 @@ class CumulativeShortfall:
             return None
         j = int(np.flatnonzero(hit)[0])
         u = h.units
-        return Breach(self, h.grace_end[j] + _dt.timedelta(days=1), int(h.period[j]),
-                      f"{money.from_minor(int(h.short_unpaid[j]), u)} unpaid of "
-                      f"{money.from_minor(int(h.short_due[j]), u)} due after instalment {h.period[j]}")
+        return Breach(
+            self,
+            h.grace_end[j] + _dt.timedelta(days=1),
+            int(h.period[j]),
+            f"{money.from_minor(int(h.short_unpaid[j]), u)} unpaid of "
+            f"{money.from_minor(int(h.short_due[j]), u)} due after instalment {h.period[j]}",
+        )
 
 
 _CLAUSES = (ConsecutiveMisses, DaysPastDue, CumulativeShortfall)
-_CLAUSE_KEYS = {"consecutive_misses": ConsecutiveMisses, "days_past_due": DaysPastDue,
-                "shortfall": CumulativeShortfall}
+_CLAUSE_KEYS = {
+    "consecutive_misses": ConsecutiveMisses,
+    "days_past_due": DaysPastDue,
+    "shortfall": CumulativeShortfall,
+}
 
 
 def _nat_as_max(days: np.ndarray) -> np.ndarray:
@@ -356,8 +373,10 @@ def _nat_as_max(days: np.ndarray) -> np.ndarray:
 
 
 def read_clauses(breach) -> tuple:
-    allowed = ("a clause (ConsecutiveMisses, DaysPastDue, CumulativeShortfall), a sequence of "
-               "them, or a mapping such as {'consecutive_misses': 2, 'days_past_due': 60}")
+    allowed = (
+        "a clause (ConsecutiveMisses, DaysPastDue, CumulativeShortfall), a sequence of "
+        "them, or a mapping such as {'consecutive_misses': 2, 'days_past_due': 60}"
+    )
     if breach is None:
         return ()
     if isinstance(breach, _CLAUSES):
@@ -366,8 +385,11 @@ def read_clauses(breach) -> tuple:
         out = []
         for key, value in breach.items():
             if key not in _CLAUSE_KEYS:
-                raise InputError(f"breach[{key!r}]", value, "one of the keys "
-                                 + ", ".join(map(repr, _CLAUSE_KEYS)))
+                raise InputError(
+                    f"breach[{key!r}]",
+                    value,
+                    "one of the keys " + ", ".join(map(repr, _CLAUSE_KEYS)),
+                )
             out.append(_CLAUSE_KEYS[key](value))
         return tuple(out)
     if isinstance(breach, str):
@@ -454,7 +476,8 @@ def _observation(h: _History, rs, as_of: _dt.date) -> Observation | None:
     due = h.due_day[regular]
     late_from = h.grace_day[regular] + _DAY
     failed = (h.grace_day[regular] < np.datetime64(as_of, "D")) & (
-        np.isnat(h.paid_on[regular]) | (h.paid_on[regular] > h.grace_day[regular]))
+        np.isnat(h.paid_on[regular]) | (h.paid_on[regular] > h.grace_day[regular])
+    )
     first = due[0].astype(_dt.date)
     start, restarts = first, []
     while True:
@@ -468,8 +491,9 @@ def _observation(h: _History, rs, as_of: _dt.date) -> Observation | None:
     settled = window & ~failed & ~np.isnat(h.paid_on[regular])
     settled &= h.paid_on[regular] <= h.grace_day[regular]
     completed = as_of >= end and bool((settled == window).all())
-    return Observation(first, start, end, completed, tuple(restarts),
-                       rs.rule("restructuring-observation").citation)
+    return Observation(
+        first, start, end, completed, tuple(restarts), rs.rule("restructuring-observation").citation
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -502,13 +526,31 @@ class _History:
 def _ledger_of(ag: Agreement, as_of: _dt.date, payments) -> _ledger.Ledger:
     """The agreed schedule replayed against the payments by :func:`repayplan.ledger.replay`."""
     r, rs = ag._rows, ag.rules
-    terms = _ledger.Terms(ag.penalty_rate, ag.terms.rate, rs.compound_interest, rs.compound_rate,
-                          rs.accrual_day_count, rs.allocation_order, rs.allocation_by,
-                          ag.overpayment, ag.grace_days, ag.accrual_rounding, ag.minor_units)
-    return _ledger.replay(start=ag.signed, due=r["due"], interest=r["interest"],
-                          principal=r["principal"], interest_full=r["interest_full"],
-                          payable=r["payable"], begin=r["begin"], terms=terms, as_of=as_of,
-                          payments=payments)
+    terms = _ledger.Terms(
+        ag.penalty_rate,
+        ag.terms.rate,
+        rs.compound_interest,
+        rs.compound_rate,
+        rs.accrual_day_count,
+        rs.allocation_order,
+        rs.allocation_by,
+        ag.overpayment,
+        ag.grace_days,
+        ag.accrual_rounding,
+        ag.minor_units,
+    )
+    return _ledger.replay(
+        start=ag.signed,
+        due=r["due"],
+        interest=r["interest"],
+        principal=r["principal"],
+        interest_full=r["interest_full"],
+        payable=r["payable"],
+        begin=r["begin"],
+        terms=terms,
+        as_of=as_of,
+        payments=payments,
+    )
 
 
 def _history(led: _ledger.Ledger, rows: dict, as_of: _dt.date) -> _History:
@@ -517,31 +559,48 @@ def _history(led: _ledger.Ledger, rows: dict, as_of: _dt.date) -> _History:
     judged = led.grace[p] < end
     missed = judged & (np.isnat(led.paid_on[p]) | (led.paid_on[p] > led.grace[p]))
     return _History(
-        period=rows["period"][p], due_day=led.due[p], grace_day=led.grace[p],
-        paid_on=led.paid_on[p], missed=missed, judged=judged,
-        short_unpaid=led.short_unpaid[p], short_due=led.short_due[p], as_of=end,
-        units=led.terms.units)
+        period=rows["period"][p],
+        due_day=led.due[p],
+        grace_day=led.grace[p],
+        paid_on=led.paid_on[p],
+        missed=missed,
+        judged=judged,
+        short_unpaid=led.short_unpaid[p],
+        short_due=led.short_due[p],
+        as_of=end,
+        units=led.terms.units,
+    )
 
 
 # ----------------------------------------------------------------------------------------
 # payments
 # ----------------------------------------------------------------------------------------
-def _read_payments(items, signed: _dt.date, as_of: _dt.date, units: int, name: str = "payments") -> tuple:
+def _read_payments(
+    items, signed: _dt.date, as_of: _dt.date, units: int, name: str = "payments"
+) -> tuple:
     """Payments as ((date, minor units), ...) by the one rule of :func:`repayplan.ledger.read_payments`.
 
     An agreement also refuses a payment listed twice (same date and amount, both > 0): a
     statement imported twice would otherwise be counted twice.
     """
     out = _ledger.read_payments(
-        items, signed, as_of, units, name=name, since="the signing date",
-        hint="a payment made before the agreement belongs to the claim it restructures")
+        items,
+        signed,
+        as_of,
+        units,
+        name=name,
+        since="the signing date",
+        hint="a payment made before the agreement belongs to the claim it restructures",
+    )
     seen: dict = {}
     for i, key in enumerate(out):
         if key in seen and key[1] > 0:
-            raise InputError(f"{name}[{i}]", (key[0].isoformat(), str(money.from_minor(key[1], units))),
-                             f"a payment not already listed ({name}[{seen[key]}] has the same "
-                             "date and amount)",
-                             "if both were received, give them as one payment of the sum")
+            raise InputError(
+                f"{name}[{i}]",
+                (key[0].isoformat(), str(money.from_minor(key[1], units))),
+                f"a payment not already listed ({name}[{seen[key]}] has the same date and amount)",
+                "if both were received, give them as one payment of the sum",
+            )
         seen.setdefault(key, i)
     return out
 
@@ -636,13 +695,25 @@ class Agreement:
     overpayment: str
     name: str
     accrual_rounding: str = "exact"
-    schedule: Schedule = field(init=False, repr=False, compare=False)  # (the class has its own __init__)
+    schedule: Schedule = field(
+        init=False, repr=False, compare=False
+    )  # (the class has its own __init__)
     terms: PlanTerms = field(init=False, repr=False, compare=False)
     _rows: dict = field(init=False, repr=False, compare=False)
 
-    def __init__(self, plan, claim, signed=None, *, grace_days=0, penalty_rate=None,
-                 breach=(ConsecutiveMisses(2),), overpayment="next", name="",
-                 accrual_rounding="exact"):
+    def __init__(
+        self,
+        plan,
+        claim,
+        signed=None,
+        *,
+        grace_days=0,
+        penalty_rate=None,
+        breach=(ConsecutiveMisses(2),),
+        overpayment="next",
+        name="",
+        accrual_rounding="exact",
+    ):
         from .claim import Claim
         from .plans import Plan
 
@@ -664,8 +735,10 @@ class Agreement:
         put("overpayment", check_choice("overpayment", overpayment, OVERPAYMENT))
         check_text("name", name)
         put("name", name)
-        put("accrual_rounding", check_choice("accrual_rounding", accrual_rounding,
-                                             _ledger.ACCRUAL_ROUNDING))
+        put(
+            "accrual_rounding",
+            check_choice("accrual_rounding", accrual_rounding, _ledger.ACCRUAL_ROUNDING),
+        )
         # signed after the claim date: what is owed has grown in between, and the plan
         # applies to the claim as it stands on the signing date (so the annex, drawn from
         # ``schedule``, and the tracking agree on amounts and due dates)
@@ -678,8 +751,11 @@ class Agreement:
         put("schedule", schedule)
         put("_rows", self._build_rows(schedule))
         if overpayment == "principal" and (self._rows["capitalised"] > 0).any():
-            raise InputError("overpayment", overpayment,
-                             "'next' for a plan that capitalises interest (deferral grace)")
+            raise InputError(
+                "overpayment",
+                overpayment,
+                "'next' for a plan that capitalises interest (deferral grace)",
+            )
 
     def _resolve_penalty(self, rate: Decimal, given) -> Decimal:
         rs = self.rules
@@ -693,9 +769,11 @@ class Agreement:
         p = check_rate("penalty_rate", given)
         if rate > 0 and not rs.markup_allowed(p / rate - 1):
             low, high = rs.penalty_markup_range
-            raise InputError("penalty_rate", given,
-                             f"a rate from {rate * (1 + low)} to {rate * (1 + high)}, i.e. "
-                             + rs.markup_text())
+            raise InputError(
+                "penalty_rate",
+                given,
+                f"a rate from {rate * (1 + low)} to {rate * (1 + high)}, i.e. " + rs.markup_text(),
+            )
         return p
 
     def _build_rows(self, schedule) -> dict:
@@ -784,13 +862,15 @@ class Agreement:
         """
         r, u = self._rows, self.minor_units
         p = r["payable"]
-        return pd.DataFrame({
-            "period": r["period"][p],
-            "due_date": r["due"][p].astype("datetime64[s]"),
-            "due": money.decimals_array(r["payment"][p], u),
-            "interest": money.decimals_array(r["interest"][p], u),
-            "principal": money.decimals_array(r["principal"][p], u),
-        })
+        return pd.DataFrame(
+            {
+                "period": r["period"][p],
+                "due_date": r["due"][p].astype("datetime64[s]"),
+                "due": money.decimals_array(r["payment"][p], u),
+                "interest": money.decimals_array(r["interest"][p], u),
+                "principal": money.decimals_array(r["principal"][p], u),
+            }
+        )
 
     def replace(self, **changes) -> Agreement:
         """A copy with some terms changed (``ag.replace(grace_days=5)``).
@@ -807,10 +887,17 @@ class Agreement:
         >>> ag.grace_days
         0
         """
-        args = {"plan": self.plan, "claim": self.original_claim, "signed": self.signed,
-                "grace_days": self.grace_days, "penalty_rate": None, "breach": self.breach,
-                "overpayment": self.overpayment, "name": self.name,
-                "accrual_rounding": self.accrual_rounding}
+        args = {
+            "plan": self.plan,
+            "claim": self.original_claim,
+            "signed": self.signed,
+            "grace_days": self.grace_days,
+            "penalty_rate": None,
+            "breach": self.breach,
+            "overpayment": self.overpayment,
+            "name": self.name,
+            "accrual_rounding": self.accrual_rounding,
+        }
         unknown = set(changes) - set(args)
         if unknown:
             key = sorted(unknown)[0]
@@ -836,17 +923,21 @@ class Agreement:
         pay the next instalments
         """
         clauses = "; ".join(c.describe() for c in self.breach) or "no breach clause"
-        return (f"signed {self.signed}: {self.plan.describe()}; {self.grace_days} grace days; penalty "
-                f"{_pct(self.penalty_rate)} a year; breach on {clauses}; overpayments "
-                + ("pay the next instalments" if self.overpayment == "next" else "reduce principal"))
+        return (
+            f"signed {self.signed}: {self.plan.describe()}; {self.grace_days} grace days; penalty "
+            f"{_pct(self.penalty_rate)} a year; breach on {clauses}; overpayments "
+            + ("pay the next instalments" if self.overpayment == "next" else "reduce principal")
+        )
 
     def __repr__(self) -> str:
         label = f"{self.name!r}: " if self.name else ""
         return f"Agreement({label}{self.describe()})"
 
     def _repr_html_(self) -> str:
-        return (f"<div><b>Agreement</b> {html.escape(self.name)}: {html.escape(self.describe())}"
-                f"{self.instalments().to_html(index=False)}</div>")
+        return (
+            f"<div><b>Agreement</b> {html.escape(self.name)}: {html.escape(self.describe())}"
+            f"{self.instalments().to_html(index=False)}</div>"
+        )
 
     # -- following up ----------------------------------------------------------------------
     def _replay(self, as_of, payments) -> tuple[_dt.date, tuple, _ledger.Ledger]:
@@ -1097,27 +1188,32 @@ class Status:
         observation    observation 2027-01-01 to 2028-01-01: ...
         Name: status as of 2027-02-15, dtype: object
         """
-        return pd.Series({
-            "state": self.state,
-            "paid": self.paid,
-            "allocated": self.allocated,
-            "credit": self.credit,
-            "due_to_date": self.due_to_date,
-            "arrears": self.arrears,
-            "penalty": self.penalty,
-            "penalty_accrued": self.penalty_accrued,
-            "penalty_paid": self.penalty_paid,
-            "penalty_in_grace": self.penalty_in_grace,
-            "penalty_waived": self.penalty_waived,
-            "balance": self.balance,
-            "breach": "" if self.breach is None else str(self.breach),
-            "observation": "" if self.observation is None else str(self.observation),
-        }, name=f"status as of {self.as_of}")
+        return pd.Series(
+            {
+                "state": self.state,
+                "paid": self.paid,
+                "allocated": self.allocated,
+                "credit": self.credit,
+                "due_to_date": self.due_to_date,
+                "arrears": self.arrears,
+                "penalty": self.penalty,
+                "penalty_accrued": self.penalty_accrued,
+                "penalty_paid": self.penalty_paid,
+                "penalty_in_grace": self.penalty_in_grace,
+                "penalty_waived": self.penalty_waived,
+                "balance": self.balance,
+                "breach": "" if self.breach is None else str(self.breach),
+                "observation": "" if self.observation is None else str(self.observation),
+            },
+            name=f"status as of {self.as_of}",
+        )
 
     def __repr__(self) -> str:
         why = f" ({self.breach})" if self.breach is not None else ""
-        return (f"Status(as of {self.as_of}: {self.state}{why}; paid {self.paid:,}, arrears "
-                f"{self.arrears:,}, penalty {self.penalty:,}, balance {self.balance:,} {self.currency})")
+        return (
+            f"Status(as of {self.as_of}: {self.state}{why}; paid {self.paid:,}, arrears "
+            f"{self.arrears:,}, penalty {self.penalty:,}, balance {self.balance:,} {self.currency})"
+        )
 
     def _repr_html_(self) -> str:
         head = self.totals().to_frame().to_html(header=False)
@@ -1134,40 +1230,57 @@ def _status(ag: Agreement, as_of: _dt.date, pays, rp: _ledger.Ledger) -> Status:
     over_grace = rp.grace < end
     full = out == 0
     state = np.where(
-        ~due_now, np.where(full, "paid", "not yet due"),
-        np.where(full, np.where(rp.paid_on <= rp.grace, "paid", "late"),
-                 np.where(paid > 0, "partial", np.where(over_grace, "missed", "due")))).astype(object)
+        ~due_now,
+        np.where(full, "paid", "not yet due"),
+        np.where(
+            full,
+            np.where(rp.paid_on <= rp.grace, "paid", "late"),
+            np.where(paid > 0, "partial", np.where(over_grace, "missed", "due")),
+        ),
+    ).astype(object)
     days = np.where(due_now & ~full, (end - rp.due).astype(np.int64), 0)
     pen_out = rp.pen + rp.comp
     dec = lambda a: money.decimals_array(np.asarray(a, dtype=object)[p], u)  # noqa: E731
-    table = pd.DataFrame({
-        "period": r["period"][p],
-        "due_date": rp.due[p].astype("datetime64[s]"),
-        "grace_end": rp.grace[p].astype("datetime64[s]"),
-        "due": dec(rp.i_sched + rp.p_due),
-        "interest_due": dec(rp.i_sched),
-        "principal_due": dec(rp.p_due),
-        "paid": dec(paid),
-        "interest_paid": dec(rp.i_paid),
-        "principal_paid": dec(rp.p_paid),
-        "paid_ahead": dec(rp.i_ahead + rp.p_ahead),
-        "penalty_paid": dec(rp.pen_paid),
-        "compound_paid": dec(rp.comp_paid),
-        "penalty_accrued": dec(rp.pen_paid + rp.pen),
-        "compound_accrued": dec(rp.comp_paid + rp.comp),
-        "penalty_in_grace": dec(rp.pen_wait),
-        "outstanding": dec(out),
-        "penalty_outstanding": dec(pen_out),
-        "paid_on": rp.paid_on[p].astype("datetime64[s]"),
-        "days_past_due": days[p],
-        "state": state[p],
-    })
+    table = pd.DataFrame(
+        {
+            "period": r["period"][p],
+            "due_date": rp.due[p].astype("datetime64[s]"),
+            "grace_end": rp.grace[p].astype("datetime64[s]"),
+            "due": dec(rp.i_sched + rp.p_due),
+            "interest_due": dec(rp.i_sched),
+            "principal_due": dec(rp.p_due),
+            "paid": dec(paid),
+            "interest_paid": dec(rp.i_paid),
+            "principal_paid": dec(rp.p_paid),
+            "paid_ahead": dec(rp.i_ahead + rp.p_ahead),
+            "penalty_paid": dec(rp.pen_paid),
+            "compound_paid": dec(rp.comp_paid),
+            "penalty_accrued": dec(rp.pen_paid + rp.pen),
+            "compound_accrued": dec(rp.comp_paid + rp.comp),
+            "penalty_in_grace": dec(rp.pen_wait),
+            "outstanding": dec(out),
+            "penalty_outstanding": dec(pen_out),
+            "paid_on": rp.paid_on[p].astype("datetime64[s]"),
+            "days_past_due": days[p],
+            "state": state[p],
+        }
+    )
     h = _history(rp, r, as_of)
     breach = _first_breach(ag, h)
     late = (p & due_now & over_grace & ~full).any() or int(pen_out.sum()) > 0
     st = "breached" if breach is not None else ("in_arrears" if late else "performing")
-    cols = ["date", "amount", "credit_in", "penalty", "compound", "interest", "principal",
-            "interest_ahead", "principal_ahead", "credit_out"]
+    cols = [
+        "date",
+        "amount",
+        "credit_in",
+        "penalty",
+        "compound",
+        "interest",
+        "principal",
+        "interest_ahead",
+        "principal_ahead",
+        "credit_out",
+    ]
     alloc = pd.DataFrame(rp.log, columns=cols)
     for c in cols[1:]:
         alloc[c] = money.decimals_array(alloc[c].to_numpy(dtype=object), u)
@@ -1265,9 +1378,23 @@ def _new_claim(ag: Agreement, as_of: _dt.date, rp: _ledger.Ledger, breach: Breac
 # ----------------------------------------------------------------------------------------
 # Statement
 # ----------------------------------------------------------------------------------------
-_STATEMENT_COLUMNS = ["period", "due_date", "due", "interest_due", "principal_due", "paid",
-                      "interest_paid", "principal_paid", "penalty_paid", "compound_paid",
-                      "outstanding", "penalty_outstanding", "paid_on", "days_past_due", "state"]
+_STATEMENT_COLUMNS = [
+    "period",
+    "due_date",
+    "due",
+    "interest_due",
+    "principal_due",
+    "paid",
+    "interest_paid",
+    "principal_paid",
+    "penalty_paid",
+    "compound_paid",
+    "outstanding",
+    "penalty_outstanding",
+    "paid_on",
+    "days_past_due",
+    "state",
+]
 
 
 @dataclass(frozen=True)
@@ -1334,8 +1461,13 @@ class Statement:
             raise InputError("status", st, "a repayplan.Status (from Agreement.status)")
         label = ag.name or ag.plan.name or "Agreement"
         title = f"{label}: statement as of {st.as_of} ({ag.currency}), signed {ag.signed}"
-        return cls(title=title, as_of=st.as_of, table=st.table[_STATEMENT_COLUMNS].copy(),
-                   payments=st.allocations.copy(), totals=st.totals())
+        return cls(
+            title=title,
+            as_of=st.as_of,
+            table=st.table[_STATEMENT_COLUMNS].copy(),
+            payments=st.allocations.copy(),
+            totals=st.totals(),
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The instalment table (a copy).
@@ -1358,8 +1490,10 @@ class Statement:
 
     def __repr__(self) -> str:
         t = self.totals
-        return (f"Statement({self.title}: {t['state']}, paid {t['paid']}, arrears {t['arrears']}, "
-                f"penalty {t['penalty']})")
+        return (
+            f"Statement({self.title}: {t['state']}, paid {t['paid']}, arrears {t['arrears']}, "
+            f"penalty {t['penalty']})"
+        )
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -1377,9 +1511,11 @@ class Statement:
         '<div><h3>&lt;Workout &amp; Co&gt;: statement as of 2027-04-15 (CNY), s'
         """
         totals = self.totals.to_frame().to_html(header=False, escape=True)
-        return (f"<div><h3>{html.escape(self.title)}</h3>{totals}"
-                f"<h4>Instalments</h4>{self.table.to_html(index=False, escape=True)}"
-                f"<h4>Payments</h4>{self.payments.to_html(index=False, escape=True)}</div>")
+        return (
+            f"<div><h3>{html.escape(self.title)}</h3>{totals}"
+            f"<h4>Instalments</h4>{self.table.to_html(index=False, escape=True)}"
+            f"<h4>Payments</h4>{self.payments.to_html(index=False, escape=True)}</div>"
+        )
 
     def write(self, path, format: str | None = None) -> Path:
         """Write the statement to ``path`` as CSV or HTML, atomically.
@@ -1420,11 +1556,18 @@ class Statement:
         p = check_path(path)
         fmt = format if format is not None else p.suffix.lstrip(".").lower()
         if format is None and fmt not in ("csv", "html"):
-            raise InputError("path", str(path), "a file name ending in .csv or .html (or give format=)")
+            raise InputError(
+                "path", str(path), "a file name ending in .csv or .html (or give format=)"
+            )
         check_choice("format", fmt, ("csv", "html"))
-        text = self.to_csv() if fmt == "csv" else (
-            f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(self.title)}"
-            f"</title></head><body>{self.to_html()}</body></html>")
+        text = (
+            self.to_csv()
+            if fmt == "csv"
+            else (
+                f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(self.title)}'
+                f"</title></head><body>{self.to_html()}</body></html>"
+            )
+        )
         return write_atomic(p, text)
 
     def to_csv(self) -> str:
@@ -1475,8 +1618,16 @@ def _safe(value) -> str:
 # ----------------------------------------------------------------------------------------
 # many agreements at once (a case register)
 # ----------------------------------------------------------------------------------------
-_FIGURES = ("principal", "overdue_principal", "interest", "overdue_interest", "penalty", "compound",
-            "credit", "arrears")
+_FIGURES = (
+    "principal",
+    "overdue_principal",
+    "interest",
+    "overdue_interest",
+    "penalty",
+    "compound",
+    "credit",
+    "arrears",
+)
 
 
 def figures_many(agreements, as_of, payments) -> pd.DataFrame:
@@ -1525,21 +1676,36 @@ def figures_many(agreements, as_of, payments) -> pd.DataFrame:
         if not isinstance(ag, Agreement):
             raise InputError(f"agreements[{i}]", ag, "a repayplan Agreement")
         if day < ag.signed:
-            raise InputError("as_of", day, f"a date on or after the signing date {ag.signed} of agreements[{i}]")
-    read = [_read_payments(p, ag.signed, day, ag.minor_units, f"payments[{i}]")
-            for i, (ag, p) in enumerate(zip(ags, pays, strict=True))]
+            raise InputError(
+                "as_of", day, f"a date on or after the signing date {ag.signed} of agreements[{i}]"
+            )
+    read = [
+        _read_payments(p, ag.signed, day, ag.minor_units, f"payments[{i}]")
+        for i, (ag, p) in enumerate(zip(ags, pays, strict=True))
+    ]
     out: dict[str, list] = {k: [None] * len(ags) for k in _FIGURES}
     groups: dict = {}
     for i, ag in enumerate(ags):
         rs = ag.rules
-        if ag.overpayment == "next" and ag.accrual_rounding == "exact" and (
-                not rs.compound_interest or rs.compound_rate == "penalty"):
-            key = (rs.allocation_order, rs.allocation_by, rs.compound_interest, rs.accrual_day_count,
-                   ag.grace_days, ag.minor_units)
+        if (
+            ag.overpayment == "next"
+            and ag.accrual_rounding == "exact"
+            and (not rs.compound_interest or rs.compound_rate == "penalty")
+        ):
+            key = (
+                rs.allocation_order,
+                rs.allocation_by,
+                rs.compound_interest,
+                rs.accrual_day_count,
+                ag.grace_days,
+                ag.minor_units,
+            )
             groups.setdefault(key, []).append(i)
         else:
             f = _ledger.figures(_ledger_of(ag, day, read[i]), day)
-            f["arrears"] = int(np.where(f["due_now"], _ledger_of(ag, day, read[i]).outstanding(), 0).sum())
+            f["arrears"] = int(
+                np.where(f["due_now"], _ledger_of(ag, day, read[i]).outstanding(), 0).sum()
+            )
             for k in _FIGURES:
                 out[k][i] = money.from_minor(f[k], ag.minor_units)
     far = np.datetime64("9999-12-31", "D")
@@ -1563,12 +1729,32 @@ def figures_many(agreements, as_of, payments) -> pd.DataFrame:
             for j, (d, a) in enumerate(read[i]):
                 dates[r, j], amounts[r, j] = np.datetime64(d, "D"), a
         first = ags[idx[0]]
-        terms = _ledger.Terms(first.penalty_rate, first.terms.rate, compound, "penalty", dc, order, by,
-                              "next", grace, "exact", units)
+        terms = _ledger.Terms(
+            first.penalty_rate,
+            first.terms.rate,
+            compound,
+            "penalty",
+            dc,
+            order,
+            by,
+            "next",
+            grace,
+            "exact",
+            units,
+        )
         res = _ledger.replay_many(
-            start=np.array([np.datetime64(ags[i].signed, "D") for i in idx]), due=due, interest=interest,
-            principal=principal, penalty_rate=[ags[i].penalty_rate for i in idx], terms=terms, as_of=day,
-            pay_dates=dates, pay_amounts=amounts, interest_full=interest_full, payable=payable)
+            start=np.array([np.datetime64(ags[i].signed, "D") for i in idx]),
+            due=due,
+            interest=interest,
+            principal=principal,
+            penalty_rate=[ags[i].penalty_rate for i in idx],
+            terms=terms,
+            as_of=day,
+            pay_dates=dates,
+            pay_amounts=amounts,
+            interest_full=interest_full,
+            payable=payable,
+        )
         for k in _FIGURES:
             vals = money.decimals_array(np.asarray(res[k]), units)
             for r, i in enumerate(idx):
@@ -1576,8 +1762,18 @@ def figures_many(agreements, as_of, payments) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(_FIGURES))
 
 
-_STATUS_MANY = ("state", "paid", "arrears", "penalty", "balance", "days_past_due", "next_due",
-                "next_amount", "breach", "observation")
+_STATUS_MANY = (
+    "state",
+    "paid",
+    "arrears",
+    "penalty",
+    "balance",
+    "days_past_due",
+    "next_due",
+    "next_amount",
+    "breach",
+    "observation",
+)
 
 
 def _status_fields(st: Status) -> dict:
@@ -1589,20 +1785,30 @@ def _status_fields(st: Status) -> dict:
     ahead = np.flatnonzero((due > as_of) & np.array([o > 0 for o in out], dtype=bool))
     nxt = int(ahead[0]) if ahead.size else None
     dpd = table["days_past_due"].to_numpy()
-    return {"state": st.state, "paid": st.paid, "arrears": st.arrears, "penalty": st.penalty,
-            "balance": st.balance, "days_past_due": int(dpd.max()) if dpd.size else 0,
-            "next_due": None if nxt is None else due[nxt].astype(_dt.date),
-            "next_amount": None if nxt is None else out[nxt], "breach": st.breach,
-            "observation": st.observation}
+    return {
+        "state": st.state,
+        "paid": st.paid,
+        "arrears": st.arrears,
+        "penalty": st.penalty,
+        "balance": st.balance,
+        "days_past_due": int(dpd.max()) if dpd.size else 0,
+        "next_due": None if nxt is None else due[nxt].astype(_dt.date),
+        "next_amount": None if nxt is None else out[nxt],
+        "breach": st.breach,
+        "observation": st.observation,
+    }
 
 
 def _batchable(ag: Agreement) -> bool:
     """The terms :func:`repayplan.ledger.replay_many` covers, and clauses judged by due and
     paid-in-full days alone (a cumulative shortfall needs the ledger's running totals)."""
     rs = ag.rules
-    return (ag.overpayment == "next" and ag.accrual_rounding == "exact"
-            and (not rs.compound_interest or rs.compound_rate == "penalty")
-            and all(isinstance(c, (ConsecutiveMisses, DaysPastDue)) for c in ag.breach))
+    return (
+        ag.overpayment == "next"
+        and ag.accrual_rounding == "exact"
+        and (not rs.compound_interest or rs.compound_rate == "penalty")
+        and all(isinstance(c, (ConsecutiveMisses, DaysPastDue)) for c in ag.breach)
+    )
 
 
 def _read_minor(items, signed: _dt.date, as_of: _dt.date, name: str) -> tuple:
@@ -1623,14 +1829,23 @@ def _read_minor(items, signed: _dt.date, as_of: _dt.date, name: str) -> tuple:
         if not isinstance(day, _dt.date) or isinstance(day, _dt.datetime):
             raise InputError(f"{where}.date", day, "a datetime.date")
         if not signed <= day <= as_of:
-            raise InputError(f"{where}.date", day, f"a date from the signing date {signed} to {as_of}")
-        if isinstance(amount, (bool, np.bool_)) or not isinstance(amount, (int, np.integer)) \
-                or amount < 0:
+            raise InputError(
+                f"{where}.date", day, f"a date from the signing date {signed} to {as_of}"
+            )
+        if (
+            isinstance(amount, (bool, np.bool_))
+            or not isinstance(amount, (int, np.integer))
+            or amount < 0
+        ):
             raise InputError(f"{where}.amount", amount, "a whole number of minor units, 0 or more")
         amount = int(amount)
         if (day, amount) in seen and amount > 0:
-            raise InputError(where, (day.isoformat(), amount), "a payment not already listed",
-                             "if both were received, give them as one payment of the sum")
+            raise InputError(
+                where,
+                (day.isoformat(), amount),
+                "a payment not already listed",
+                "if both were received, give them as one payment of the sum",
+            )
         seen.add((day, amount))
         out.append((day, amount))
     return tuple(out)
@@ -1702,7 +1917,9 @@ def status_many(agreements, as_of, payments, *, minor: bool = False) -> pd.DataF
         if not isinstance(ag, Agreement):
             raise InputError(f"agreements[{i}]", ag, "a repayplan Agreement")
         if day < ag.signed:
-            raise InputError("as_of", day, f"a date on or after the signing date {ag.signed} of agreements[{i}]")
+            raise InputError(
+                "as_of", day, f"a date on or after the signing date {ag.signed} of agreements[{i}]"
+            )
     minor = check_bool("minor", minor)
     rows: list = [None] * len(ags)
     read: list = [None] * len(ags)
@@ -1714,12 +1931,20 @@ def status_many(agreements, as_of, payments, *, minor: bool = False) -> pd.DataF
             if not minor:
                 read[i] = _read_payments(pays[i], ag.signed, day, ag.minor_units, f"payments[{i}]")
             rs = ag.rules
-            key = (rs.allocation_order, rs.allocation_by, rs.compound_interest, rs.accrual_day_count,
-                   ag.grace_days, ag.minor_units)
+            key = (
+                rs.allocation_order,
+                rs.allocation_by,
+                rs.compound_interest,
+                rs.accrual_day_count,
+                ag.grace_days,
+                ag.minor_units,
+            )
             groups.setdefault(key, []).append(i)
         elif minor:
             u = ag.minor_units
-            rows[i] = _status_fields(ag.status(day, [(d, money.from_minor(a, u)) for d, a in read[i]]))
+            rows[i] = _status_fields(
+                ag.status(day, [(d, money.from_minor(a, u)) for d, a in read[i]])
+            )
         else:
             rows[i] = _status_fields(ag.status(day, pays[i]))
     end = np.datetime64(day, "D")
@@ -1742,15 +1967,35 @@ def status_many(agreements, as_of, payments, *, minor: bool = False) -> pd.DataF
             interest[r, :m], interest_full[r, :m] = ro["interest"], ro["interest_full"]
             principal[r, :m], payable[r, :m] = ro["principal"], ro["payable"]
             if read[i]:
-                dates[r, :len(read[i])] = [np.datetime64(d, "D") for d, _ in read[i]]
-                amounts[r, :len(read[i])] = [a for _, a in read[i]]
+                dates[r, : len(read[i])] = [np.datetime64(d, "D") for d, _ in read[i]]
+                amounts[r, : len(read[i])] = [a for _, a in read[i]]
         first = ags[idx[0]]
-        terms = _ledger.Terms(first.penalty_rate, first.terms.rate, compound, "penalty", dc, order, by,
-                              "next", grace, "exact", units)
+        terms = _ledger.Terms(
+            first.penalty_rate,
+            first.terms.rate,
+            compound,
+            "penalty",
+            dc,
+            order,
+            by,
+            "next",
+            grace,
+            "exact",
+            units,
+        )
         res = _ledger.replay_many(
-            start=np.array([np.datetime64(ags[i].signed, "D") for i in idx]), due=due, interest=interest,
-            principal=principal, penalty_rate=[ags[i].penalty_rate for i in idx], terms=terms, as_of=day,
-            pay_dates=dates, pay_amounts=amounts, interest_full=interest_full, payable=payable)
+            start=np.array([np.datetime64(ags[i].signed, "D") for i in idx]),
+            due=due,
+            interest=interest,
+            principal=principal,
+            penalty_rate=[ags[i].penalty_rate for i in idx],
+            terms=terms,
+            as_of=day,
+            pay_dates=dates,
+            pay_amounts=amounts,
+            interest_full=interest_full,
+            payable=payable,
+        )
         gap = np.timedelta64(grace, "D")
         f = lambda x, u=units: money.from_minor(int(x), u)  # noqa: E731
         for r, i in enumerate(idx):
@@ -1767,18 +2012,33 @@ def status_many(agreements, as_of, payments, *, minor: bool = False) -> pd.DataF
             dpd = np.where(due_now & open_, (end - d).astype(np.int64), 0)[p]
             ahead = np.flatnonzero(p & ~due_now & open_)
             judged = g[p] < end
-            h = _History(period=ro["period"][p], due_day=d[p], grace_day=g[p], paid_on=paid_on[p],
-                         missed=judged & (np.isnat(paid_on[p]) | (paid_on[p] > g[p])), judged=judged,
-                         short_unpaid=None, short_due=None, as_of=end, units=units)
+            h = _History(
+                period=ro["period"][p],
+                due_day=d[p],
+                grace_day=g[p],
+                paid_on=paid_on[p],
+                missed=judged & (np.isnat(paid_on[p]) | (paid_on[p] > g[p])),
+                judged=judged,
+                short_unpaid=None,
+                short_due=None,
+                as_of=end,
+                units=units,
+            )
             breach = _first_breach(ag, h)
             pen = int(res["penalty"][r])
             late = bool((p & due_now & (g < end) & open_).any()) or pen > 0
             rows[i] = {
-                "state": "breached" if breach is not None else ("in_arrears" if late else "performing"),
-                "paid": f(sum(a for _, a in read[i])), "arrears": f(res["arrears"][r]), "penalty": f(pen),
+                "state": "breached"
+                if breach is not None
+                else ("in_arrears" if late else "performing"),
+                "paid": f(sum(a for _, a in read[i])),
+                "arrears": f(res["arrears"][r]),
+                "penalty": f(pen),
                 "balance": f(int(res["principal"][r]) - int(ro["capitalised"][~due_now].sum())),
                 "days_past_due": int(dpd.max()) if dpd.size else 0,
                 "next_due": d[ahead[0]].astype(_dt.date) if ahead.size else None,
                 "next_amount": f(out[ahead[0]]) if ahead.size else None,
-                "breach": breach, "observation": _observation(h, ag.rules, day)}
+                "breach": breach,
+                "observation": _observation(h, ag.rules, day),
+            }
     return pd.DataFrame(rows, columns=list(_STATUS_MANY))

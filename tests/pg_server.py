@@ -45,7 +45,9 @@ class Cluster:
     def __init__(self):
         self.bin = bindir()
         if self.bin is None:
-            raise RuntimeError("PostgreSQL binaries not found (install Debian's postgresql: .ci/run)")
+            raise RuntimeError(
+                "PostgreSQL binaries not found (install Debian's postgresql: .ci/run)"
+            )
         self.password = "pw-" + secrets.token_hex(8)
         self.port = _free_port()
         self.root = Path(tempfile.mkdtemp(prefix="repayplan-pg-", dir="/tmp"))
@@ -67,15 +69,38 @@ class Cluster:
         pwfile.write_text(self.password + "\n")
         if self.run_as:
             shutil.chown(pwfile, user=self.run_as)
-        self._cmd([str(self.bin / "initdb"), "-D", str(self.data), "-U", self.user,
-                   "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8"])
+        self._cmd(
+            [
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                self.user,
+                "--auth=scram-sha-256",
+                f"--pwfile={pwfile}",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
         pwfile.unlink()
-        self._cmd([str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-t", "60",
-                   "-l", str(self.root / "log"), "-o",
-                   # the tests kill clients, never the server: no need to wait for the disk
-                   f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off "
-                   "-c full_page_writes=off -c synchronous_commit=off",
-                   "start"])
+        self._cmd(
+            [
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(self.root / "log"),
+                "-o",
+                # the tests kill clients, never the server: no need to wait for the disk
+                f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off "
+                "-c full_page_writes=off -c synchronous_commit=off",
+                "start",
+            ]
+        )
         return self
 
     def url(self, db: str = "postgres", password: str | None = None) -> str:
@@ -87,8 +112,14 @@ class Cluster:
 
         self._n += 1
         name = f"reg_{self._n}"
-        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user,
-                             password=self.password, dbname="postgres", autocommit=True) as c:
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            dbname="postgres",
+            autocommit=True,
+        ) as c:
             c.execute(f'CREATE DATABASE "{name}"')  # a name made here, never user input
         return self.url(name)
 
@@ -96,8 +127,14 @@ class Cluster:
         import psycopg
 
         name = url.rsplit("/", 1)[1]
-        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user,
-                             password=self.password, dbname="postgres", autocommit=True) as c:
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            dbname="postgres",
+            autocommit=True,
+        ) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:

@@ -51,22 +51,37 @@ def test_amortize_many_refuses_a_principal_that_would_wrap_int64():
     refused("loans.principal[0]", rp.amortize_many, loans(principal=1e17))
 
 
-@pytest.mark.parametrize(("column", "value"), [("fee", 0.005), ("grace", 2.5), ("frequency", 12.7),
-                                               ("grace", float("nan"))])
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("fee", 0.005), ("grace", 2.5), ("frequency", 12.7), ("grace", float("nan"))],
+)
 def test_amortize_many_refuses_what_it_used_to_round(column, value):
     e = refused(f"loans.{column}[0]", rp.amortize_many, loans(**{column: value}))
     assert "-9223372036854775808" not in str(e)
 
 
 def test_amortize_many_refuses_bools_as_numbers():
-    refused("loans.principal[0]", rp.amortize_many, pd.DataFrame(
-        {"principal": [True], "annual_rate": [0.06], "periods": [12]}))
+    refused(
+        "loans.principal[0]",
+        rp.amortize_many,
+        pd.DataFrame({"principal": [True], "annual_rate": [0.06], "periods": [12]}),
+    )
 
 
 def test_amortize_many_still_matches_amortize_on_good_rows():
-    frame = rp.amortize_many(pd.DataFrame({"principal": [100_000.0, 55_555.55], "annual_rate": [0.06, 0.0435],
-                                           "periods": [12, 36], "fee": [10.0, 0.01]}))
-    for i, (p, r, n, f) in enumerate([(100_000, 0.06, 12, 10), (Decimal("55555.55"), 0.0435, 36, Decimal("0.01"))]):
+    frame = rp.amortize_many(
+        pd.DataFrame(
+            {
+                "principal": [100_000.0, 55_555.55],
+                "annual_rate": [0.06, 0.0435],
+                "periods": [12, 36],
+                "fee": [10.0, 0.01],
+            }
+        )
+    )
+    for i, (p, r, n, f) in enumerate(
+        [(100_000, 0.06, 12, 10), (Decimal("55555.55"), 0.0435, 36, Decimal("0.01"))]
+    ):
         assert frame["payment"].iloc[i] == rp.amortize(p, r, n, fee=f).payment
 
 
@@ -81,20 +96,32 @@ def test_a_down_payment_with_more_decimals_than_the_currency_is_an_error():
     assert rp.Plan(down_payment=1000.01).terms(CLAIM).signing == 100_001
 
 
-@pytest.mark.parametrize(("call", "field"), [
-    (lambda v: rp.amortize(1_000, 0.06, 12, carry_precision=v), "carry_precision"),
-    (lambda v: rp.Plan(waivers_conditional=v), "waivers_conditional"),
-    (lambda v: rp.Constraints(hard_rules=v), "hard_rules"),
-    (lambda v: rp.evaluate([rp.Plan(term=12)], CLAIM, CASH, BANK, check_rules=v), "check_rules"),
-    (lambda v: rp.negotiate(CLAIM, CASH, BANK, space=rp.SearchSpace(term=[12]), refine=v), "refine"),
-])
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda v: rp.amortize(1_000, 0.06, 12, carry_precision=v), "carry_precision"),
+        (lambda v: rp.Plan(waivers_conditional=v), "waivers_conditional"),
+        (lambda v: rp.Constraints(hard_rules=v), "hard_rules"),
+        (
+            lambda v: rp.evaluate([rp.Plan(term=12)], CLAIM, CASH, BANK, check_rules=v),
+            "check_rules",
+        ),
+        (
+            lambda v: rp.negotiate(CLAIM, CASH, BANK, space=rp.SearchSpace(term=[12]), refine=v),
+            "refine",
+        ),
+    ],
+)
 @pytest.mark.parametrize("value", ["False", 1, 0, "", [True]])
 def test_flags_take_real_booleans_only(call, field, value):
     refused(field, call, value)
 
 
 def test_numpy_bool_is_a_flag_not_a_number():
-    assert rp.amortize(1_000, 0.06, 12, carry_precision=np.bool_(False)).payment == rp.amortize(1_000, 0.06, 12).payment
+    assert (
+        rp.amortize(1_000, 0.06, 12, carry_precision=np.bool_(False)).payment
+        == rp.amortize(1_000, 0.06, 12).payment
+    )
     refused("principal", rp.amortize, np.bool_(True), 0.06, 12)
     refused("annual_rate", rp.Plan, annual_rate=np.bool_(True))
 
@@ -103,30 +130,45 @@ def test_a_number_in_a_book_date_column_is_an_error_not_1970():
     book = rp.portfolio.synthetic_book(3, seed=1)
     book["as_of"] = book["as_of"].astype(object)
     book.loc[1, "as_of"] = 4.35
-    res = rp.portfolio.evaluate(book, rp.portfolio.standard_offers()[:1], scenarios=4, progress=False)
+    res = rp.portfolio.evaluate(
+        book, rp.portfolio.standard_offers()[:1], scenarios=4, progress=False
+    )
     errors = res.errors
     assert list(errors["field"]) == ["as_of"] and errors["value"].iloc[0] == "4.35"
     assert book["account_id"].iloc[1] not in set(res.results["account_id"])
-    assert set(res.results["account_id"]) == {book["account_id"].iloc[0], book["account_id"].iloc[2]}
+    assert set(res.results["account_id"]) == {
+        book["account_id"].iloc[0],
+        book["account_id"].iloc[2],
+    }
 
 
 def test_one_bad_cell_in_a_book_lands_in_errors_and_the_rest_runs():
     book = rp.portfolio.synthetic_book(3, seed=2)
     book["principal"] = book["principal"].astype(object)
     book.loc[0, "principal"] = "abc"
-    res = rp.portfolio.evaluate(book, rp.portfolio.standard_offers()[:1], scenarios=4, progress=False)
+    res = rp.portfolio.evaluate(
+        book, rp.portfolio.standard_offers()[:1], scenarios=4, progress=False
+    )
     assert list(res.errors["field"]) == ["principal"]
     assert len(set(res.results["account_id"])) == 2
 
 
 def test_a_penalty_markup_of_1e15_is_refused():
-    e = refused("penalty_markup", rp.Claim, principal=1_000, annual_rate=0.06, as_of=AS_OF, penalty_markup=1e15)
+    e = refused(
+        "penalty_markup",
+        rp.Claim,
+        principal=1_000,
+        annual_rate=0.06,
+        as_of=AS_OF,
+        penalty_markup=1e15,
+    )
     # the bound is the markup that makes a 100 % penalty rate: 1 / 0.06 - 1 = 15.6666...
     assert "15.6666" in str(e)
 
 
-@pytest.mark.parametrize(("field", "value"), [("space", 0), ("constraints", ""), ("borrower", {}),
-                                               ("waterfall", 0)])
+@pytest.mark.parametrize(
+    ("field", "value"), [("space", 0), ("constraints", ""), ("borrower", {}), ("waterfall", 0)]
+)
 def test_falsy_arguments_are_refused_not_read_as_defaults(field, value):
     refused(field, rp.negotiate, CLAIM, CASH, BANK, **{field: value})
 
@@ -136,8 +178,11 @@ def test_evaluate_refuses_a_falsy_borrower():
 
 
 # -- foreign exceptions -------------------------------------------------------------------------
-@pytest.mark.parametrize("value", [10**5000, Decimal("sNaN"), Decimal("1E+999999"), np.array([1.0, 2.0])],
-                         ids=["5000 digits", "sNaN", "1E+999999", "array"])
+@pytest.mark.parametrize(
+    "value",
+    [10**5000, Decimal("sNaN"), Decimal("1E+999999"), np.array([1.0, 2.0])],
+    ids=["5000 digits", "sNaN", "1E+999999", "array"],
+)
 def test_extreme_numbers_are_input_errors(value):
     refused("principal", rp.amortize, value, 0.06, 12)
     refused("annual_rate", rp.Claim, principal=1_000, annual_rate=value, as_of=AS_OF)
@@ -151,7 +196,14 @@ def test_a_rate_of_1e_minus_999999_is_read_as_zero_without_overflow():
 @pytest.mark.parametrize("value", [np.array(["level", "x"]), ["level"], {"level": 1}])
 def test_arrays_in_choice_fields_are_input_errors(value):
     refused("method", rp.Plan, method=value)
-    refused("method", rp.amortize, 1_000, 0.06, 12, method=value if not isinstance(value, np.ndarray) else {})
+    refused(
+        "method",
+        rp.amortize,
+        1_000,
+        0.06,
+        12,
+        method=value if not isinstance(value, np.ndarray) else {},
+    )
 
 
 def test_evaluate_without_a_claim_is_an_input_error():
@@ -170,8 +222,11 @@ def test_a_plan_with_seasonal_12_is_an_input_error():
 @pytest.mark.parametrize("writer", ["case", "statement"])
 def test_save_and_write_to_a_missing_folder_are_the_librarys_errors(writer, tmp_path):
     target = tmp_path / "missing" / ("case.toml" if writer == "case" else "st.csv")
-    call = (rp.Case.sample().save if writer == "case"
-            else rp.Agreement(rp.Plan(term=12), CLAIM).statement(dt.date(2027, 2, 1)).write)
+    call = (
+        rp.Case.sample().save
+        if writer == "case"
+        else rp.Agreement(rp.Plan(term=12), CLAIM).statement(dt.date(2027, 2, 1)).write
+    )
     e = refused("path", call, target)
     assert isinstance(e, OSError) and "the folder does not exist" in str(e)
 
@@ -183,14 +238,25 @@ def test_waterfall_steps_of_zero_are_refused(field):
 
 
 def test_a_search_space_of_121_million_points_is_sampled_without_listing_it():
-    space = rp.SearchSpace(term=list(range(1, 122)), annual_rate=rp.Range(0.01, 0.06, n=1000),
-                           penalty_waiver=rp.Range(0.0, 1.0, n=1000))
+    space = rp.SearchSpace(
+        term=list(range(1, 122)),
+        annual_rate=rp.Range(0.01, 0.06, n=1000),
+        penalty_waiver=rp.Range(0.0, 1.0, n=1000),
+    )
     assert space.size == 121_000_000
     t0 = time.perf_counter()
     # min_rate=0: the rate floor (cost of funds 6% = the contract rate) would leave only the
     # single 6% point of the grid feasible; this test is about sampling, not the floor
-    out = rp.negotiate(CLAIM, CASH, BANK, space=space, max_plans=50, refine=False, seed=3,
-                       constraints=rp.Constraints(min_rate=0))
+    out = rp.negotiate(
+        CLAIM,
+        CASH,
+        BANK,
+        space=space,
+        max_plans=50,
+        refine=False,
+        seed=3,
+        constraints=rp.Constraints(min_rate=0),
+    )
     assert time.perf_counter() - t0 < 30
     # the search evaluates at most max_plans; negotiate then adds the default modification
     # waterfall's plan (named "waterfall") to the evaluated rows so the shortlist can show it
@@ -207,8 +273,13 @@ def test_huge_decimal_exponents_fail_fast():
 
 def test_a_200000_column_csv_is_refused_before_parsing(tmp_path):
     path = tmp_path / "wide.csv"
-    path.write_text("month," + ",".join(f"c{i}" for i in range(200_000)) + "\n2026-07," + ",".join(
-        "1" for _ in range(200_000)) + "\n")
+    path.write_text(
+        "month,"
+        + ",".join(f"c{i}" for i in range(200_000))
+        + "\n2026-07,"
+        + ",".join("1" for _ in range(200_000))
+        + "\n"
+    )
     t0 = time.perf_counter()
     e = refused(str(path), rp.CashFlow.read_csv, path)
     assert time.perf_counter() - t0 < 2 and "2,000 columns" in str(e)
@@ -216,8 +287,14 @@ def test_a_200000_column_csv_is_refused_before_parsing(tmp_path):
 
 # -- misleading messages ----------------------------------------------------------------------
 def test_accrual_day_count_errors_name_accrual_day_count():
-    e = refused("accrual_day_count", rp.Claim, principal=1_000, annual_rate=0.06, as_of=AS_OF,
-                accrual_day_count="ACT/999")
+    e = refused(
+        "accrual_day_count",
+        rp.Claim,
+        principal=1_000,
+        annual_rate=0.06,
+        as_of=AS_OF,
+        accrual_day_count="ACT/999",
+    )
     assert not str(e).startswith("day_count")
 
 
@@ -273,7 +350,9 @@ def test_a_long_borrower_name_wraps_in_the_pdf_and_is_kept_whole_in_the_xlsx(tmp
 
 def test_a_name_longer_than_any_field_is_refused_before_anything_is_written(tmp_path):
     target = tmp_path / "a.pdf"
-    refused("borrower", rp.report.write, rp.amortize(1_000, 0.06, 3), target, borrower="名" * 40_000)
+    refused(
+        "borrower", rp.report.write, rp.amortize(1_000, 0.06, 3), target, borrower="名" * 40_000
+    )
     assert not target.exists() and list(tmp_path.iterdir()) == []
 
 
@@ -281,7 +360,9 @@ def test_emoji_and_right_to_left_text_are_reported_not_dropped_silently():
     with pytest.warns(rp.report.GlyphWarning) as caught:
         rp.report.render(rp.amortize(1_000, 0.06, 3), "pdf", borrower="Acme 😀", creditor="شركة")
     text = " | ".join(str(w.message) for w in caught)
-    assert "borrower" in text and "U+1F600" in text and "creditor" in text and "right-to-left" in text
+    assert (
+        "borrower" in text and "U+1F600" in text and "creditor" in text and "right-to-left" in text
+    )
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf", "csv", "html", "md"])
@@ -295,7 +376,13 @@ def test_control_characters_in_a_plan_name_are_refused_for_every_format(fmt, nam
 
 def test_a_lone_surrogate_never_reaches_a_file(tmp_path):
     refused("name", rp.Plan, name="a\ud800")
-    refused("borrower", rp.report.write, rp.amortize(1_000, 0.06, 3), tmp_path / "a.xlsx", borrower="\ud800")
+    refused(
+        "borrower",
+        rp.report.write,
+        rp.amortize(1_000, 0.06, 3),
+        tmp_path / "a.xlsx",
+        borrower="\ud800",
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -308,8 +395,14 @@ def test_sizes_are_bounded_before_memory_is_taken():
     # a billion accounts would take the machine's memory before failing
     refused("n", rp.portfolio.synthetic_book, 10**9)
     refused("scenarios", rp.CashFlow.project, base=1_000, months=1_200, scenarios=10**7)
-    refused("scenarios", rp.portfolio.evaluate, rp.portfolio.synthetic_book(2), rp.portfolio.standard_offers()[:1],
-            scenarios=10**7, progress=False)
+    refused(
+        "scenarios",
+        rp.portfolio.evaluate,
+        rp.portfolio.synthetic_book(2),
+        rp.portfolio.standard_offers()[:1],
+        scenarios=10**7,
+        progress=False,
+    )
 
 
 def test_amounts_beyond_the_int64_engine_are_refused_by_name():
@@ -318,7 +411,8 @@ def test_amounts_beyond_the_int64_engine_are_refused_by_name():
     refused("amount", rp.rules.allocate, 1e29, [("interest", AS_OF, 300)])
     # quantize keeps every digit of a large amount: 10^29 + 0.005 rounds half up to ...0.01
     assert rp.money.quantize(Decimal("100000000000000000000000000000.005")) == Decimal(
-        "100000000000000000000000000000.01")
+        "100000000000000000000000000000.01"
+    )
 
 
 def test_a_payment_beyond_the_int64_replay_is_refused_by_name():
@@ -356,7 +450,10 @@ def test_a_search_point_of_months_is_a_number(value):
     refused("point['term']", rp.SearchSpace(term=[12]).make, {"term": value})
 
 
-@pytest.mark.parametrize("values", [np.array([True, False, True]), [[1.0, 2.0], [3.0]], [10**5000, 1]],
-                         ids=["bools", "ragged", "5000 digits"])
+@pytest.mark.parametrize(
+    "values",
+    [np.array([True, False, True]), [[1.0, 2.0], [3.0]], [10**5000, 1]],
+    ids=["bools", "ragged", "5000 digits"],
+)
 def test_cash_values_are_numbers_of_one_shape(values):
     refused("values", rp.CashFlow, values, start="2026-07")

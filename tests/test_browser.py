@@ -25,16 +25,34 @@ from repayplan.notebook import serve
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
-THREE = ["Bank proposal", "Borrower proposal", "Seasonal 48"]   # the plans the notebook puts on the table
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+THREE = [
+    "Bank proposal",
+    "Borrower proposal",
+    "Seasonal 48",
+]  # the plans the notebook puts on the table
 
 
 def private_env(folder) -> dict:
     env = dict(os.environ)
-    for var, sub in (("HOME", "home"), ("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "mpl"),
-                     ("JUPYTER_CONFIG_DIR", "jupyter-config"), ("JUPYTER_RUNTIME_DIR", "jupyter-runtime")):
+    for var, sub in (
+        ("HOME", "home"),
+        ("IPYTHONDIR", "ipython"),
+        ("MPLCONFIGDIR", "mpl"),
+        ("JUPYTER_CONFIG_DIR", "jupyter-config"),
+        ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
+    ):
         path = folder / sub
         path.mkdir(exist_ok=True)
         env[var] = str(path)
@@ -46,8 +64,13 @@ def private_env(folder) -> dict:
 def voila(tmp_path):
     """Voilà serving the dashboard notebook; stopped by its process id afterwards."""
     log = open(tmp_path / "voila.log", "wb")  # noqa: SIM115 - closed below
-    proc, url = serve.start(port=serve.free_port(), env=private_env(tmp_path), stdout=log,
-                            stderr=subprocess.STDOUT, timeout=90)
+    proc, url = serve.start(
+        port=serve.free_port(),
+        env=private_env(tmp_path),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        timeout=90,
+    )
     try:
         yield url
     finally:
@@ -66,27 +89,47 @@ def expected_cells(term: int) -> dict[str, str]:
     case = Case.sample()
     plans = [case.plan(n) for n in THREE]
     plans[0] = plans[0].replace(term=term)
-    frame = rp.evaluate(plans, case.claim, case.cashflow, case.creditor, borrower=case.borrower_side)
+    frame = rp.evaluate(
+        plans, case.claim, case.cashflow, case.creditor, borrower=case.borrower_side
+    )
     table = rp.compare(plans, case.claim, case.cashflow, case.creditor, metrics=frame).table
-    return {label: f"{table.loc[key, 'Bank proposal']:,.2f}" for key, label in
-            (("total_paid", "Total paid"), ("creditor_npv", "Creditor NPV if all paid"),
-             ("expected_npv", "Creditor expected NPV"), ("peak_payment", "Largest payment"))}
+    return {
+        label: f"{table.loc[key, 'Bank proposal']:,.2f}"
+        for key, label in (
+            ("total_paid", "Total paid"),
+            ("creditor_npv", "Creditor NPV if all paid"),
+            ("expected_npv", "Creditor expected NPV"),
+            ("peak_payment", "Largest payment"),
+        )
+    }
 
 
 def test_dashboard_in_a_real_browser(voila, tmp_path, monkeypatch):
-    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
+    assert os.path.exists(CHROMIUM), (
+        f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
+    )
     from playwright.sync_api import expect, sync_playwright
 
-    for var, sub in (("HOME", "browser-home"), ("XDG_CONFIG_HOME", "xdg-config"), ("XDG_CACHE_HOME", "xdg-cache")):
+    for var, sub in (
+        ("HOME", "browser-home"),
+        ("XDG_CONFIG_HOME", "xdg-config"),
+        ("XDG_CACHE_HOME", "xdg-cache"),
+    ):
         (tmp_path / sub).mkdir()
-        monkeypatch.setenv(var, str(tmp_path / sub))     # Chromium writes there, not in the user's home
+        monkeypatch.setenv(
+            var, str(tmp_path / sub)
+        )  # Chromium writes there, not in the user's home
 
     before, after = expected_cells(36), expected_cells(48)
     assert before["Total paid"] != after["Total paid"]
     with sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                   headless=True, args=FLAGS,
-                                                   viewport={"width": 1600, "height": 3400})
+        ctx = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1600, "height": 3400},
+        )
         try:
             page = ctx.new_page()
             page.goto(voila, timeout=90_000)
@@ -99,7 +142,8 @@ def test_dashboard_in_a_real_browser(voila, tmp_path, monkeypatch):
 
             def cell(label):
                 row = page.locator(".rp-compare tbody tr").filter(
-                    has=page.locator("th", has_text=re.compile(f"^{re.escape(label)}$")))
+                    has=page.locator("th", has_text=re.compile(f"^{re.escape(label)}$"))
+                )
                 return row.locator("td").nth(0).locator(".rp-value")
 
             for label, text in before.items():
@@ -110,13 +154,21 @@ def test_dashboard_in_a_real_browser(voila, tmp_path, monkeypatch):
             term.press("Enter")
             for label, text in after.items():
                 expect(cell(label)).to_have_text(text, timeout=30_000)
-            expect(page.locator(".rp-compare tbody tr", has_text="Term (months)").locator("td").nth(0).locator(".rp-value")) \
-                .to_have_text(re.compile(r"^48(\.00)?$"))
+            expect(
+                page.locator(".rp-compare tbody tr", has_text="Term (months)")
+                .locator("td")
+                .nth(0)
+                .locator(".rp-value")
+            ).to_have_text(re.compile(r"^48(\.00)?$"))
             # the change is in the case register: a reload restores it
-            expect(page.locator(".rp-register-status")).to_contain_text("saved: case 1", timeout=30_000)
+            expect(page.locator(".rp-register-status")).to_contain_text(
+                "saved: case 1", timeout=30_000
+            )
             page.reload(timeout=90_000)
             expect(table).to_be_visible(timeout=90_000)
-            expect(columns.nth(0).locator(".rp-field-term input")).to_have_value("48", timeout=30_000)
+            expect(columns.nth(0).locator(".rp-field-term input")).to_have_value(
+                "48", timeout=30_000
+            )
             for label, text in after.items():
                 expect(cell(label)).to_have_text(text, timeout=30_000)
             expect(page.locator(".rp-register-status")).to_contain_text("restored case 1")

@@ -31,8 +31,27 @@ pytestmark = pytest.mark.browser
 
 #: Latin terms the Chinese page may show: abbreviations people use as they are, file
 #: formats, the forecast models' names, the currency code.
-ALLOWED = {"DSCR", "NPV", "IRR", "CNY", "CSV", "csv", "xlsx", "pdf", "html", "md", "TOML", "toml",
-           "AICc", "ETS", "SARIMA", "YYYY", "MM", "IFRS", "English"}
+ALLOWED = {
+    "DSCR",
+    "NPV",
+    "IRR",
+    "CNY",
+    "CSV",
+    "csv",
+    "xlsx",
+    "pdf",
+    "html",
+    "md",
+    "TOML",
+    "toml",
+    "AICc",
+    "ETS",
+    "SARIMA",
+    "YYYY",
+    "MM",
+    "IFRS",
+    "English",
+}
 
 #: Not translated yet: empty (issue 20 asked for a complete Chinese interface).
 NOT_YET: set[str] = set()
@@ -41,8 +60,14 @@ NOT_YET: set[str] = set()
 def case_words() -> set[str]:
     """Latin words of the case's own data: plan names, parties, collateral, guarantees, title."""
     case = Case.sample()
-    texts = [*case.plans, case.title, case.borrower.other_name, case.creditor_party.other_name,
-             case.contract, "Suggested"]
+    texts = [
+        *case.plans,
+        case.title,
+        case.borrower.other_name,
+        case.creditor_party.other_name,
+        case.contract,
+        "Suggested",
+    ]
     sec = case.security
     if sec is not None:
         texts += [c.name for c in sec.collateral] + [g.name for g in sec.guarantees]
@@ -56,7 +81,9 @@ def total_paid_at(rate: float) -> str:
     case = Case.sample()
     plans = [case.plan(n) for n in ("Bank proposal", "Borrower proposal", "Seasonal 48")]
     plans[0] = plans[0].replace(annual_rate=rate)
-    frame = rp.evaluate(plans, case.claim, case.cashflow, case.creditor, borrower=case.borrower_side)
+    frame = rp.evaluate(
+        plans, case.claim, case.cashflow, case.creditor, borrower=case.borrower_side
+    )
     table = rp.compare(plans, case.claim, case.cashflow, case.creditor, metrics=frame).table
     return f"{table.loc['total_paid', 'Bank proposal']:,.2f}"
 
@@ -79,17 +106,27 @@ def latin_words(text: str) -> set[str]:
 
 
 def test_the_cockpit_in_chinese_at_1440_by_900(voila, tmp_path, monkeypatch):  # noqa: F811
-    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
+    assert os.path.exists(CHROMIUM), (
+        f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
+    )
     from playwright.sync_api import expect, sync_playwright
 
-    for var, sub in (("HOME", "browser-home"), ("XDG_CONFIG_HOME", "xdg-config"), ("XDG_CACHE_HOME", "xdg-cache")):
+    for var, sub in (
+        ("HOME", "browser-home"),
+        ("XDG_CONFIG_HOME", "xdg-config"),
+        ("XDG_CACHE_HOME", "xdg-cache"),
+    ):
         (tmp_path / sub).mkdir()
         monkeypatch.setenv(var, str(tmp_path / sub))
     console = []
     with sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                   headless=True, args=FLAGS,
-                                                   viewport={"width": 1440, "height": 900})
+        ctx = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1440, "height": 900},
+        )
         try:
             page = ctx.new_page()
             page.on("console", lambda m: console.append((m.type, m.text)))
@@ -103,22 +140,28 @@ def test_the_cockpit_in_chinese_at_1440_by_900(voila, tmp_path, monkeypatch):  #
             rate = columns.nth(0).locator(".rp-field-annual_rate input")
             rate.fill("5%")
             rate.press("Enter")
-            total = page.locator(".rp-compare tbody tr").filter(
-                has=page.locator("th", has_text=re.compile(r"^Total paid$"))).locator("td").nth(0).locator(".rp-value")
+            total = (
+                page.locator(".rp-compare tbody tr")
+                .filter(has=page.locator("th", has_text=re.compile(r"^Total paid$")))
+                .locator("td")
+                .nth(0)
+                .locator(".rp-value")
+            )
             expect(total).to_have_text(total_paid_at(0.05), timeout=30_000)
             expect(columns.nth(0).locator(".rp-error-annual_rate")).to_have_text("")
             # a rate that is not one is refused in words naming the box's label
             rate.fill("4x")
             rate.press("Enter")
             expect(columns.nth(0).locator(".rp-error-annual_rate")).to_contain_text(
-                "Rate, % a year: 4x is not accepted", timeout=30_000)
+                "Rate, % a year: 4x is not accepted", timeout=30_000
+            )
             rate.fill("4.35")
             rate.press("Enter")
             expect(columns.nth(0).locator(".rp-error-annual_rate")).to_have_text("", timeout=30_000)
             page.screenshot(path=str(tmp_path / "cockpit-en.png"))
             # one screen: the comparison and the first plan's terms within the first 900 px
             compare_box = page.locator(".rp-compare").bounding_box()
-            assert compare_box["y"] < 900 and compare_box["x"] > 600      # beside the plans, not below
+            assert compare_box["y"] < 900 and compare_box["x"] > 600  # beside the plans, not below
             for field in ("term", "grace", "annual_rate", "down_payment", "method"):
                 box = columns.nth(0).locator(f".rp-field-{field}").bounding_box()
                 assert box["y"] + box["height"] <= 900, field
@@ -128,26 +171,33 @@ def test_the_cockpit_in_chinese_at_1440_by_900(voila, tmp_path, monkeypatch):  #
             # a changed term and an accepted plan survive a reload (the register's autosave)
             status = page.locator(".rp-register-status")
             expect(status).to_contain_text("saved: case 1", timeout=30_000)
-            saved = status.inner_text()                  # the version before the change
+            saved = status.inner_text()  # the version before the change
             term = columns.nth(0).locator(".rp-field-term input")
             term.fill("42")
             term.press("Enter")
             term_row = page.locator(".rp-compare tbody tr.rp-row-term td").nth(0)
             expect(term_row.locator(".rp-value")).to_have_text("42", timeout=30_000)
-            expect(term_row.locator(".rp-delta")).to_have_text("Δ +6", timeout=30_000)   # 36 before
-            expect(status).not_to_have_text(saved, timeout=30_000)      # the new term is saved
+            expect(term_row.locator(".rp-delta")).to_have_text("Δ +6", timeout=30_000)  # 36 before
+            expect(status).not_to_have_text(saved, timeout=30_000)  # the new term is saved
             version = status.inner_text()
             columns.nth(2).locator(".rp-accept button, button.rp-accept").first.click()
-            expect(columns.nth(2).locator(".rp-accept button, button.rp-accept").first).to_contain_text(
-                "Accepted", timeout=30_000)
+            expect(
+                columns.nth(2).locator(".rp-accept button, button.rp-accept").first
+            ).to_contain_text("Accepted", timeout=30_000)
             expect(status).not_to_have_text(version, timeout=30_000)
             expect(status).to_contain_text("saved: case 1", timeout=30_000)
-            settled(status)                              # every save done before the reload
+            settled(status)  # every save done before the reload
             page.reload(timeout=90_000)
             expect(table).to_be_visible(timeout=90_000)
-            expect(columns.nth(0).locator(".rp-field-term input")).to_have_value("42", timeout=30_000)
-            expect(page.locator(".rp-compare tbody tr.rp-row-term td").nth(0).locator(".rp-value")).to_have_text("42")
-            expect(columns.nth(2).locator(".rp-accept button, button.rp-accept").first).to_contain_text("Accepted")
+            expect(columns.nth(0).locator(".rp-field-term input")).to_have_value(
+                "42", timeout=30_000
+            )
+            expect(
+                page.locator(".rp-compare tbody tr.rp-row-term td").nth(0).locator(".rp-value")
+            ).to_have_text("42")
+            expect(
+                columns.nth(2).locator(".rp-accept button, button.rp-accept").first
+            ).to_contain_text("Accepted")
             expect(page.locator(".rp-register-status")).to_contain_text("restored case 1")
             # the whole page in Chinese
             page.locator(".rp-lang button", has_text="中文").click()
@@ -161,7 +211,7 @@ def test_the_cockpit_in_chinese_at_1440_by_900(voila, tmp_path, monkeypatch):  #
             page.screenshot(path=str(tmp_path / "cockpit-zh-full.png"), full_page=True)
             print(f"screenshots: {tmp_path}")
             assert "Traceback" not in page.content()
-            page.close(run_before_unload=True)     # the analyst closes the tab: its kernel stops
+            page.close(run_before_unload=True)  # the analyst closes the tab: its kernel stops
             log = tmp_path / "voila.log"
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and log.read_bytes().count(b"Kernel shutdown") < 2:

@@ -498,8 +498,13 @@ def test_payment_dates_many_equals_scalar_and_oracle(
 @settings(max_examples=40, deadline=None)
 @given(
     loans=st.lists(
-        st.tuples(starts_1990_2090, st.sampled_from(FREQUENCIES), st.sampled_from(BUSINESS_DAY_CONVENTIONS)),
-        min_size=1, max_size=6,
+        st.tuples(
+            starts_1990_2090,
+            st.sampled_from(FREQUENCIES),
+            st.sampled_from(BUSINESS_DAY_CONVENTIONS),
+        ),
+        min_size=1,
+        max_size=6,
     ),
     periods=st.integers(min_value=1, max_value=30),
     eom=st.booleans(),
@@ -509,11 +514,19 @@ def test_payment_dates_grid_equals_the_date_by_date_oracle(loans, periods, eom, 
     # a frequency and a convention per loan, in one grid; oracle: stdlib month arithmetic
     # and the holidays package's is_working_day, date by date
     starts = [s for s, _, _ in loans]
-    grid = payment_dates_grid(np.array(starts, dtype="datetime64[D]"), periods,
-                              [f for _, f, _ in loans], [c for _, _, c in loans], eom=eom, holidays=code)
+    grid = payment_dates_grid(
+        np.array(starts, dtype="datetime64[D]"),
+        periods,
+        [f for _, f, _ in loans],
+        [c for _, _, c in loans],
+        eom=eom,
+        holidays=code,
+    )
     assert grid.shape == (len(loans), periods) and grid.dtype == np.dtype("datetime64[D]")
     for row, (start, f, c) in zip(grid, loans, strict=True):
-        assert as_dates(row) == [oracle_roll(d, c, code) for d in oracle_payment_dates(start, periods, f, eom)]
+        assert as_dates(row) == [
+            oracle_roll(d, c, code) for d in oracle_payment_dates(start, periods, f, eom)
+        ]
 
 
 def test_payment_dates_grid_large_book_equals_payment_dates_many():
@@ -527,8 +540,9 @@ def test_payment_dates_grid_large_book_equals_payment_dates_many():
     for f in FREQUENCIES:
         for c in BUSINESS_DAY_CONVENTIONS:
             sel = (freq == f) & (conv == c)
-            np.testing.assert_array_equal(grid[sel], payment_dates_many(starts[sel], 60, int(f), convention=c,
-                                                                        holidays="CN"))
+            np.testing.assert_array_equal(
+                grid[sel], payment_dates_many(starts[sel], 60, int(f), convention=c, holidays="CN")
+            )
     # and the vectorised rolling of a large array equals rolling day by day (oracle)
     sample = rng.choice(grid.ravel(), 300)
     for c in BUSINESS_DAY_CONVENTIONS:
@@ -561,12 +575,17 @@ def test_payment_dates_grid_bad_arguments():
 def test_period_numerators_equal_the_year_fraction_oracles(starts, periods, frequency, day_count):
     due = payment_dates_many(np.array(starts, dtype="datetime64[D]"), periods, frequency)
     num = period_numerators(np.array(starts, dtype="datetime64[D]"), due, day_count)
-    oracle = {"ACT/ACT": oracle_act_act, "30/360": oracle_thirty_360,
-              "ACT/360": lambda a, b: F((b - a).days, 360), "ACT/365F": lambda a, b: F((b - a).days, 365)}
+    oracle = {
+        "ACT/ACT": oracle_act_act,
+        "30/360": oracle_thirty_360,
+        "ACT/360": lambda a, b: F((b - a).days, 360),
+        "ACT/365F": lambda a, b: F((b - a).days, 365),
+    }
     for row, start, dates in zip(num, starts, due, strict=True):
         prev = [start, *as_dates(dates)[:-1]]
         assert [F(int(x), DAY_COUNT_DENOMINATOR[day_count]) for x in row] == [
-            oracle[day_count](a, b) for a, b in zip(prev, as_dates(dates), strict=True)]
+            oracle[day_count](a, b) for a, b in zip(prev, as_dates(dates), strict=True)
+        ]
 
 
 def test_period_numerators_refuse_dates_out_of_order_and_bad_shapes():

@@ -713,18 +713,29 @@ def test_provenance_is_validated_and_kept_through_variants_and_pickling():
 
     from repayplan.cashflow import Provenance
 
-    p = Provenance("history", "x", history_start="2026-01", history=[1, 2.5],
-                   backtest={"mape": 0.1, "coverage_90": 0.9}, notes=["n"])
+    p = Provenance(
+        "history",
+        "x",
+        history_start="2026-01",
+        history=[1, 2.5],
+        backtest={"mape": 0.1, "coverage_90": 0.9},
+        notes=["n"],
+    )
     assert p.history == (1.0, 2.5) and p.backtest == (("coverage_90", 0.9), ("mape", 0.1))
     cf = CashFlow([1.0, 2.0, 3.0], start="2027-01", provenance=p)
     assert cf.window("2027-02", 2).provenance == p
     assert pickle.loads(pickle.dumps(cf)).provenance == p
     assert cf == CashFlow([1.0, 2.0, 3.0], start="2027-01")  # provenance is not part of equality
     assert "source" in cf._summary() and "history: x" in cf._repr_html_()
-    for bad in ({"kind": "guess"}, {"kind": "data", "notes": "one text"},
-                {"kind": "data", "history": [1.0]}, {"kind": "data", "history_start": "2026-1"},
-                {"kind": "data", "history": ["a"], "history_start": "2026-01"},
-                {"kind": "data", "backtest": {"mape": "x"}}, {"kind": "data", "model": 3}):
+    for bad in (
+        {"kind": "guess"},
+        {"kind": "data", "notes": "one text"},
+        {"kind": "data", "history": [1.0]},
+        {"kind": "data", "history_start": "2026-1"},
+        {"kind": "data", "history": ["a"], "history_start": "2026-01"},
+        {"kind": "data", "backtest": {"mape": "x"}},
+        {"kind": "data", "model": 3},
+    ):
         with pytest.raises(InputError):
             Provenance(**bad)
     with pytest.raises(InputError, match="Provenance"):
@@ -738,9 +749,14 @@ def test_adjust_is_exact_arithmetic_on_the_months_named_and_errors_name_the_fiel
     assert new.provenance.kind == "data"
     assert new.provenance.overrides == ("strike: cash x0.5 +10.25 in 2027-02..2027-03",)
     assert cf.adjust("2027-04", factor=0).values[:, 3].tolist() == [0.0, 0.0]
-    for kw in ({"start": "2026-12"}, {"start": 4}, {"start": 0, "months": 5},
-               {"start": 0, "factor": -1}, {"start": 0, "amount": "abc"},
-               {"start": 0, "label": 5}):
+    for kw in (
+        {"start": "2026-12"},
+        {"start": 4},
+        {"start": 0, "months": 5},
+        {"start": 0, "factor": -1},
+        {"start": 0, "amount": "abc"},
+        {"start": 0, "label": 5},
+    ):
         with pytest.raises(InputError):
             cf.adjust(**kw)
 

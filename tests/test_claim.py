@@ -57,8 +57,15 @@ PAID_TO_2026 = [(dt.date(2025 + (m // 12), m % 12 + 1, 1), None) for m in range(
 
 def flagship(**kw):
     """The project's typical case: 1.2 million yuan, 3 years, 4.35 %, penalty +50 %, cn-bank."""
-    args = dict(principal=1_200_000, annual_rate=0.0435, periods=36, start=START, method="level",
-                penalty_rate=0.0435 * 1.5, rules="cn-bank")
+    args = dict(
+        principal=1_200_000,
+        annual_rate=0.0435,
+        periods=36,
+        start=START,
+        method="level",
+        penalty_rate=0.0435 * 1.5,
+        rules="cn-bank",
+    )
     args.update(kw)
     return Loan(**args)
 
@@ -74,17 +81,40 @@ def first_twelve_paid():
 def test_acceptance_calls():
     loan = flagship()
     table = loan.schedule().table
-    assert list(table.columns[:7]) == ["period", "date", "opening_balance", "payment", "interest",
-                                       "principal", "closing_balance"]
+    assert list(table.columns[:7]) == [
+        "period",
+        "date",
+        "opening_balance",
+        "payment",
+        "interest",
+        "principal",
+        "closing_balance",
+    ]
     claim = loan.claim(dt.date(2026, 3, 20), payments=first_twelve_paid())
-    parts = (claim.principal, claim.overdue_principal, claim.interest, claim.penalty, claim.fees,
-             claim.total)
+    parts = (
+        claim.principal,
+        claim.overdue_principal,
+        claim.interest,
+        claim.penalty,
+        claim.fees,
+        claim.total,
+    )
     assert all(isinstance(p, Decimal) and p == p.quantize(CENT) for p in parts)
     assert claim.total == claim.principal + claim.interest + claim.penalty + claim.fees
-    stated = Claim(principal=1_000_000, interest=30_000, penalty=12_000, fees=0, annual_rate=0.0435,
-                   as_of=dt.date(2026, 12, 1))
+    stated = Claim(
+        principal=1_000_000,
+        interest=30_000,
+        penalty=12_000,
+        fees=0,
+        annual_rate=0.0435,
+        as_of=dt.date(2026, 12, 1),
+    )
     assert stated.total == D("1042000.00")
-    assert (stated.annual_rate, stated.as_of, stated.currency) == (D("0.0435"), dt.date(2026, 12, 1), "CNY")
+    assert (stated.annual_rate, stated.as_of, stated.currency) == (
+        D("0.0435"),
+        dt.date(2026, 12, 1),
+        "CNY",
+    )
 
 
 def test_schedule_matches_the_annuity_formula():
@@ -112,7 +142,12 @@ def test_two_instalments_overdue_with_penalty_and_compound_interest():
     remaining = sum(p for _, p in rows[12:])
     # by hand, to the cent: 32,653.43 x 6.525 % x 47 / 360 = 278.17 ...
     assert (pen13, pen14, comp13, comp14, accrued15) == (
-        D("278.17"), D("112.86"), D("25.24"), D("9.79"), D("1670.36"))
+        D("278.17"),
+        D("112.86"),
+        D("25.24"),
+        D("9.79"),
+        D("1670.36"),
+    )
 
     claim = flagship().claim(dt.date(2026, 3, 20), payments=first_twelve_paid())
     assert claim.principal == remaining == D("817237.45")
@@ -149,15 +184,33 @@ def test_partial_payment_is_allocated_by_art_561():
     pen14 = q(p14 * rp * 19 / 360)
     comp14 = q(i14 * rp * 19 / 360)
 
-    claim = flagship().claim(dt.date(2026, 3, 20),
-                             payments=first_twelve_paid() + [(dt.date(2026, 2, 10), 20_000)],
-                             costs=[(dt.date(2026, 2, 5), 3_000)])
+    claim = flagship().claim(
+        dt.date(2026, 3, 20),
+        payments=first_twelve_paid() + [(dt.date(2026, 2, 10), 20_000)],
+        costs=[(dt.date(2026, 2, 5), 3_000)],
+    )
     row = claim.allocations.iloc[-1]
     assert (row["costs"], row["penalty"], row["compound"], row["interest"], row["principal"]) == (
-        D("3000.00"), pen_a, comp_a, i13, to_principal)
-    assert row["amount"] == sum(row[c] for c in ("costs", "fees", "penalty", "compound", "interest",
-                                                 "principal", "interest_ahead", "principal_ahead",
-                                                 "credit_out"))
+        D("3000.00"),
+        pen_a,
+        comp_a,
+        i13,
+        to_principal,
+    )
+    assert row["amount"] == sum(
+        row[c]
+        for c in (
+            "costs",
+            "fees",
+            "penalty",
+            "compound",
+            "interest",
+            "principal",
+            "interest_ahead",
+            "principal_ahead",
+            "credit_out",
+        )
+    )
     assert claim.fees == 0 and claim.enforcement_costs == 0
     assert claim.overdue_principal == p13_left + p14
     assert claim.overdue_interest == i14
@@ -168,9 +221,11 @@ def test_partial_payment_is_allocated_by_art_561():
 
 def test_unpaid_costs_come_first_and_stay_in_fees():
     # Only 1,000.00 paid against 3,000.00 of costs: all of it goes to the costs.
-    claim = flagship().claim(dt.date(2026, 3, 20),
-                             payments=first_twelve_paid() + [(dt.date(2026, 2, 10), 1_000)],
-                             costs=[(dt.date(2026, 2, 5), 3_000)])
+    claim = flagship().claim(
+        dt.date(2026, 3, 20),
+        payments=first_twelve_paid() + [(dt.date(2026, 2, 10), 1_000)],
+        costs=[(dt.date(2026, 2, 5), 3_000)],
+    )
     assert claim.fees == claim.enforcement_costs == D("2000.00")
     assert claim.allocations.iloc[-1]["costs"] == D("1000.00")
     base = flagship().claim(dt.date(2026, 3, 20), payments=first_twelve_paid())
@@ -182,8 +237,15 @@ def test_acceleration_makes_the_whole_loan_due():
     # Instalments 1-2 paid; instalment 3 (due 2025-04-01: 10,000 + interest 100,000 x 0.5 % =
     # 500) unpaid; the bank accelerates on 2025-04-15.  April's interest 90,000 x 0.5 % = 450
     # accrues 14 of 30 days -> 210.00, and falls due with the 90,000 principal on 04-15.
-    loan = Loan(120_000, 0.06, 12, dt.date(2025, 1, 1), method="equal_principal", penalty_markup=0.5,
-                rules="cn-bank")
+    loan = Loan(
+        120_000,
+        0.06,
+        12,
+        dt.date(2025, 1, 1),
+        method="equal_principal",
+        penalty_markup=0.5,
+        rules="cn-bank",
+    )
     pays = [(dt.date(2025, 2, 1), 10_600), (dt.date(2025, 3, 1), 10_550)]
     claim = loan.claim(dt.date(2025, 5, 15), payments=pays, accelerate=dt.date(2025, 4, 15))
     r = D("0.09")
@@ -222,7 +284,9 @@ def test_payment_ahead_of_schedule_reduces_the_instalments_pro_rata():
 
 
 def test_fees_of_the_schedule_are_owed_on_their_due_dates():
-    loan = Loan(12_000, 0.06, 12, START, method="equal_principal", rules="cn-bank", options={"fee": 15})
+    loan = Loan(
+        12_000, 0.06, 12, START, method="equal_principal", rules="cn-bank", options={"fee": 15}
+    )
     # Two due dates passed, nothing paid: fees 2 x 15.00
     claim = loan.claim(dt.date(2025, 3, 1))
     assert claim.fees == D("30.00") and claim.enforcement_costs == 0
@@ -249,8 +313,17 @@ def test_an_agreed_order_changes_the_allocation():
 def test_stated_claim_accrues_contract_penalty_and_compound_interest():
     # 30 days on ACT/360: contract interest on 600,000 not yet due at 4.35 %; penalty on the
     # 400,000 overdue at 6.525 %; compound on 30,000 overdue interest at 6.525 %.
-    c = Claim(principal=1_000_000, overdue_principal=400_000, interest=30_000, penalty=12_000, fees=0,
-              annual_rate=0.0435, penalty_markup=0.5, rules="cn-bank", as_of=dt.date(2026, 12, 1))
+    c = Claim(
+        principal=1_000_000,
+        overdue_principal=400_000,
+        interest=30_000,
+        penalty=12_000,
+        fees=0,
+        annual_rate=0.0435,
+        penalty_markup=0.5,
+        rules="cn-bank",
+        as_of=dt.date(2026, 12, 1),
+    )
     d = c.accrue(dt.date(2026, 12, 31))
     assert d.interest - c.interest == q(D(600_000) * D("0.0435") * 30 / 360) == D("2175.00")
     assert d.compound == q(D(30_000) * D("0.06525") * 30 / 360) == D("163.13")
@@ -261,7 +334,13 @@ def test_stated_claim_accrues_contract_penalty_and_compound_interest():
 
 
 def test_stated_claim_under_generic_rules_has_no_compound_interest():
-    c = Claim(principal=100, overdue_principal=100, interest=50, annual_rate=0.1, as_of=dt.date(2026, 1, 1))
+    c = Claim(
+        principal=100,
+        overdue_principal=100,
+        interest=50,
+        annual_rate=0.1,
+        as_of=dt.date(2026, 1, 1),
+    )
     assert c.accrue(dt.date(2027, 1, 1)).compound == 0
 
 
@@ -275,12 +354,21 @@ def test_claim_from_a_loan_accrues_by_replaying_its_history():
 
 
 def test_components_add_up_and_report_order():
-    c = flagship().claim(dt.date(2026, 3, 20), payments=first_twelve_paid(),
-                         costs=[(dt.date(2026, 3, 1), 500)])
+    c = flagship().claim(
+        dt.date(2026, 3, 20), payments=first_twelve_paid(), costs=[(dt.date(2026, 3, 1), 500)]
+    )
     comp = c.components()
-    assert list(comp) == ["principal_not_due", "overdue_principal", "overdue_interest",
-                          "accrued_interest", "penalty_interest", "compound_interest",
-                          "contract_fees", "enforcement_costs", "total"]
+    assert list(comp) == [
+        "principal_not_due",
+        "overdue_principal",
+        "overdue_interest",
+        "accrued_interest",
+        "penalty_interest",
+        "compound_interest",
+        "contract_fees",
+        "enforcement_costs",
+        "total",
+    ]
     assert sum(v for k, v in comp.items() if k != "total") == comp["total"] == c.total
     assert comp["enforcement_costs"] == D("500.00")
     assert "817,237.45" in repr(c)
@@ -352,8 +440,12 @@ def test_penalty_markup_error_says_what_is_allowed():
 
 
 def test_float_products_for_the_bounds_are_accepted():
-    assert flagship(penalty_rate=0.0435 * 1.3).penalty_markup == pytest.approx(D("0.3"), abs=D("1e-9"))
-    assert flagship(penalty_rate=0.0435 * 1.6, rules="generic").penalty_rate == D(repr(0.0435 * 1.6))
+    assert flagship(penalty_rate=0.0435 * 1.3).penalty_markup == pytest.approx(
+        D("0.3"), abs=D("1e-9")
+    )
+    assert flagship(penalty_rate=0.0435 * 1.6, rules="generic").penalty_rate == D(
+        repr(0.0435 * 1.6)
+    )
 
 
 @pytest.mark.parametrize(
@@ -361,10 +453,17 @@ def test_float_products_for_the_bounds_are_accepted():
     [
         (dt.date(2024, 12, 31), {}, "as_of"),
         (dt.date(2026, 3, 20), {"payments": [(dt.date(2024, 12, 1), 100)]}, "payments[0].date"),
-        (dt.date(2026, 3, 20), {"payments": [(dt.date(2025, 2, 1), 1), (dt.date(2026, 3, 21), 1)]},
-         "payments[1].date"),
+        (
+            dt.date(2026, 3, 20),
+            {"payments": [(dt.date(2025, 2, 1), 1), (dt.date(2026, 3, 21), 1)]},
+            "payments[1].date",
+        ),
         (dt.date(2026, 3, 20), {"payments": [(dt.date(2025, 2, 1), -100)]}, "payments[0].amount"),
-        (dt.date(2026, 3, 20), {"payments": [(dt.date(2025, 2, 1), "1.005")]}, "payments[0].amount"),
+        (
+            dt.date(2026, 3, 20),
+            {"payments": [(dt.date(2025, 2, 1), "1.005")]},
+            "payments[0].amount",
+        ),
         (dt.date(2026, 3, 20), {"payments": [(dt.date(2025, 2, 1),)]}, "payments[0]"),
         (dt.date(2026, 3, 20), {"costs": [(dt.date(2026, 4, 1), 100)]}, "costs[0].date"),
         (dt.date(2026, 3, 20), {"fees": [(dt.date(2026, 1, 1), -1)]}, "fees[0].amount"),
@@ -437,8 +536,16 @@ def loans_and_payments(draw):
     return loan, as_of, payments, costs, accelerate
 
 
-PAID_COLUMNS = ("costs", "fees", "penalty", "compound", "interest", "principal", "interest_ahead",
-                "principal_ahead")
+PAID_COLUMNS = (
+    "costs",
+    "fees",
+    "penalty",
+    "compound",
+    "interest",
+    "principal",
+    "interest_ahead",
+    "principal_ahead",
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -448,8 +555,10 @@ def test_payments_are_conserved_and_the_claim_explains_itself(case):
     c = loan.claim(as_of, payments, costs=costs, accelerate=accelerate)
     applied = sum((c.allocations[col].sum() for col in PAID_COLUMNS), D(0))
     assert sum((a for _, a in payments), D(0)) == applied + c.credit  # what is paid is allocated
-    assert loan.principal == c.principal + c.allocations["principal"].sum() + \
-        c.allocations["principal_ahead"].sum()
+    assert (
+        loan.principal
+        == c.principal + c.allocations["principal"].sum() + c.allocations["principal_ahead"].sum()
+    )
     assert c.breakdown["outstanding"].sum() + c.charges["outstanding"].sum() == c.total
     assert sum(v for k, v in c.components().items() if k != "total") == c.total
     assert min(c.principal, c.interest, c.penalty, c.fees, c.credit) >= 0
@@ -477,7 +586,9 @@ def test_a_claim_paid_in_full_is_zero(case, over):
     loan, as_of, payments, costs, accelerate = case
     c = loan.claim(as_of, payments, costs=costs, accelerate=accelerate)
     extra = D(over) / 100
-    settled = loan.claim(as_of, payments + [(as_of, c.total + extra)], costs=costs, accelerate=accelerate)
+    settled = loan.claim(
+        as_of, payments + [(as_of, c.total + extra)], costs=costs, accelerate=accelerate
+    )
     assert settled.total == 0
     assert settled.credit == c.credit + extra
     assert set(settled.breakdown["status"]) <= {"paid", "current", "future"}

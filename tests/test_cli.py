@@ -41,15 +41,24 @@ def small_case(**changes) -> Case:
         creditor=rp.Creditor(0.06, rp.Enforcement(0.5, 12, Decimal("1000.00")), name="First Bank"),
         claim=rp.Claim(principal=100_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
         cashflow=Projection(base=12_000, months=120, start="2026-07", seed=3),
-        plans=[rp.Plan(term=12, annual_rate=0.06, name="twelve"), rp.Plan(term=24, name="two years")],
+        plans=[
+            rp.Plan(term=12, annual_rate=0.06, name="twelve"),
+            rp.Plan(term=24, name="two years"),
+        ],
     )
     kw.update(changes)
     return Case(**kw)
 
 
 def run(args, cwd):
-    return subprocess.run([sys.executable, "-m", "repayplan.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, encoding="utf-8", timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "repayplan.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +67,11 @@ def runs(tmp_path_factory):
     (d / "case.toml").write_text(sample_text(), encoding="utf-8")
     small_case().save(d / "small.json")
     (d / "malformed.toml").write_text('[borrower]\nname = "Acme\n', encoding="utf-8")
-    wrong = (sample_text().replace("term = 36\n", 'term = "36"\n')
-             .replace("discount_rate = 0.06 ", "discount_rate = 6 "))
+    wrong = (
+        sample_text()
+        .replace("term = 36\n", 'term = "36"\n')
+        .replace("discount_rate = 0.06 ", "discount_rate = 6 ")
+    )
     (d / "wrong.toml").write_text(wrong, encoding="utf-8")
     commands = {
         "help": ["--help"],
@@ -69,7 +81,18 @@ def runs(tmp_path_factory):
         "compare": ["compare", "small.json"],
         "suggest": ["suggest", "case.toml"],
         "xlsx": ["export", "case.toml", "--plan", PLAN, "--format", "xlsx", "-o", "annex.xlsx"],
-        "pdf": ["export", "case.toml", "--plan", PLAN, "--format", "pdf", "--lang", "zh", "-o", "annex.pdf"],
+        "pdf": [
+            "export",
+            "case.toml",
+            "--plan",
+            PLAN,
+            "--format",
+            "pdf",
+            "--lang",
+            "zh",
+            "-o",
+            "annex.pdf",
+        ],
         "missing": ["compare", "nothere.toml"],
         "malformed": ["schedule", "malformed.toml", "--plan", "x"],
         "wrong": ["suggest", "wrong.toml"],
@@ -80,8 +103,14 @@ def runs(tmp_path_factory):
         futures = {k: pool.submit(run, v, d) for k, v in commands.items()}
         script = Path(sys.executable).with_name("repayplan")
         if script.exists():  # the installed entry point, when the package is installed
-            futures["script"] = pool.submit(subprocess.run, [str(script), "--version"], cwd=d,
-                                            capture_output=True, text=True, timeout=300)
+            futures["script"] = pool.submit(
+                subprocess.run,
+                [str(script), "--version"],
+                cwd=d,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
         out = {k: f.result() for k, f in futures.items()}
     return d, out
 
@@ -124,17 +153,25 @@ def test_usage_errors_exit_2(runs, capsys):
     assert r["usage"].returncode == 2
     assert "the following arguments are required: --plan" in r["usage"].stderr
     assert "Traceback" not in r["usage"].stderr
-    for argv in ([], ["frobnicate"], ["export", "c.toml", "--plan", "x", "--format", "docx", "-o", "x"],
-                 ["suggest", "c.toml", "--seed", "-1"], ["suggest", "c.toml", "--beta", "2"],
-                 ["export", "c.toml", "--plan", "x", "-o", "x", "--agreement-date", "soon"],
-                 ["compare", "c.toml", "--lang", "fr"]):
+    for argv in (
+        [],
+        ["frobnicate"],
+        ["export", "c.toml", "--plan", "x", "--format", "docx", "-o", "x"],
+        ["suggest", "c.toml", "--seed", "-1"],
+        ["suggest", "c.toml", "--beta", "2"],
+        ["export", "c.toml", "--plan", "x", "-o", "x", "--agreement-date", "soon"],
+        ["compare", "c.toml", "--lang", "fr"],
+    ):
         assert main(argv) == 2, argv
     assert "invalid choice: 'docx'" in capsys.readouterr().err
 
 
 def test_export_without_a_known_suffix_or_format_is_a_usage_error(tmp_path, capsys):
     SAMPLE.save(tmp_path / "c.toml")
-    assert main(["export", str(tmp_path / "c.toml"), "--plan", PLAN, "-o", str(tmp_path / "x.txt")]) == 2
+    assert (
+        main(["export", str(tmp_path / "c.toml"), "--plan", PLAN, "-o", str(tmp_path / "x.txt")])
+        == 2
+    )
     assert "pass --format xlsx|pdf|html|csv|md" in capsys.readouterr().err
 
 
@@ -164,9 +201,11 @@ def test_demo_prints_the_claim_the_comparison_and_the_suggestion(runs):
     # enforcement NPV: the sample's enforcement path on the claim (tests/test_security.py pins
     # the path by hand), the same for every plan
     enf = SAMPLE.creditor.enforcement.path.value(float(c.total), 0.06)
-    assert re.search(r"Enforcement NPV \(alternative\)\s+" + (f"{enf:,.2f}  +" * 4).rstrip(" +"), out)
+    assert re.search(
+        r"Enforcement NPV \(alternative\)\s+" + (f"{enf:,.2f}  +" * 4).rstrip(" +"), out
+    )
     assert "Suggested plan: " in out and "Objective: Nash bargaining solution" in out
-    assert "100%" in res.stderr                                   # the progress bar
+    assert "100%" in res.stderr  # the progress bar
 
 
 def test_demo_writes_the_sample_case_to_edit(runs, tmp_path, capsys):
@@ -184,7 +223,10 @@ def test_demo_does_not_overwrite_without_force(tmp_path, capsys):
     target = tmp_path / "mine.toml"
     target.write_text("keep me", encoding="utf-8")
     assert main(["demo", "--write-case", str(target)]) == 1
-    assert capsys.readouterr().err == f"repayplan: {target}: exists already; pass --force to replace it\n"
+    assert (
+        capsys.readouterr().err
+        == f"repayplan: {target}: exists already; pass --force to replace it\n"
+    )
     assert target.read_text(encoding="utf-8") == "keep me"
     assert main(["demo", "--write-case", str(target), "--force"]) == 0
     assert Case.load(target) == SAMPLE
@@ -197,7 +239,7 @@ def parse_table(text: str, first_col: str) -> tuple[list[str], list[list[str]]]:
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(first_col))
     body = []
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.strip() or line.startswith("*"):
             break
         body.append(re.split(r"\s{2,}", line.strip()))
@@ -210,13 +252,23 @@ def test_schedule_prints_every_row_to_the_cent(runs):
     assert out.startswith("Plan 'twelve': level instalments over 12 months at 6.00%")
     L = LABELS["en"]
     head, rows = parse_table(out, L["col_period"])
-    assert head == [L[f"col_{c}"] for c in ("period", "date", "opening_balance", "payment", "interest",
-                                            "principal", "closing_balance")]
+    assert head == [
+        L[f"col_{c}"]
+        for c in (
+            "period",
+            "date",
+            "opening_balance",
+            "payment",
+            "interest",
+            "principal",
+            "closing_balance",
+        )
+    ]
     num = lambda s: Decimal(s.replace(",", ""))  # noqa: E731
     total = rows.pop()
-    rows = rows[1:]                                            # period 0: signing, nothing paid
+    rows = rows[1:]  # period 0: signing, nothing paid
     pmt = Decimal(str(round(-npf.pmt(0.06 / 12, 12, 100_000), 2)))
-    assert pmt == Decimal("8606.64")                            # the closed form
+    assert pmt == Decimal("8606.64")  # the closed form
     assert [num(x[3]) for x in rows[:-1]] == [pmt] * 11
     balance = Decimal("100000.00")
     for k, row in enumerate(rows, start=1):
@@ -227,8 +279,11 @@ def test_schedule_prints_every_row_to_the_cent(runs):
         balance = closing
     assert balance == 0
     assert total[0] == "Total"
-    assert [num(x) for x in total[1:]] == [sum(num(x[3]) for x in rows), sum(num(x[4]) for x in rows),
-                                           Decimal("100000.00")]
+    assert [num(x) for x in total[1:]] == [
+        sum(num(x[3]) for x in rows),
+        sum(num(x[4]) for x in rows),
+        Decimal("100000.00"),
+    ]
 
 
 def test_schedule_in_chinese(tmp_path, capsys):
@@ -257,10 +312,10 @@ def test_compare_prints_the_library_comparison(runs):
     assert [row[-1] for row in rows] == [ALL_METRICS[k][0] for k in cmp.table.index]
     by_label = {row[0]: row[1:-1] for row in rows}
     total = case.claim.total
-    enf = (0.5 * float(total) - 1000) / (1 + 0.06 / 12) ** 12       # closed form of the alternative
+    enf = (0.5 * float(total) - 1000) / (1 + 0.06 / 12) ** 12  # closed form of the alternative
     assert by_label["Enforcement NPV (alternative)"] == [f"{enf:,.2f}"] * 2
     paid = case.schedule("twelve").table["payment"].sum()
-    assert by_label["Total paid"][0] == f"{paid:,}*"                 # shorter plan pays less: marked
+    assert by_label["Total paid"][0] == f"{paid:,}*"  # shorter plan pays less: marked
     assert by_label["Term (months)"] == ["12", "24"]
     assert out.rstrip().endswith("* best of the row")
 
@@ -283,16 +338,20 @@ def test_suggest_runs_the_engine_with_the_case_settings(runs):
     assert "searching plans: 100%" in res.stderr
 
 
-def test_suggest_shows_the_candidates_side_by_side_with_whose_view_each_row_serves(tmp_path, capsys):
+def test_suggest_shows_the_candidates_side_by_side_with_whose_view_each_row_serves(
+    tmp_path, capsys
+):
     small_case().save(tmp_path / "c.toml")
-    assert main(["suggest", str(tmp_path / "c.toml"), "--objective", "creditor", "--no-progress"]) == 0
+    assert (
+        main(["suggest", str(tmp_path / "c.toml"), "--objective", "creditor", "--no-progress"]) == 0
+    )
     out = capsys.readouterr().out
     res = small_case().negotiate(objective="creditor")
     head, rows = parse_table(out.split("\nCandidates\n", 1)[1], "")
     assert head == list(res.candidates.index) + ["serves"]
     from repayplan.cli import SUGGEST_ROWS
 
-    shown = [k for k in res.evaluated.columns if k in SUGGEST_ROWS]       # in evaluate()'s order
+    shown = [k for k in res.evaluated.columns if k in SUGGEST_ROWS]  # in evaluate()'s order
     assert [row[-1] for row in rows] == [ALL_METRICS[k][0] for k in shown]
     by_label = {row[0]: row[1:-1] for row in rows}
     assert by_label["Term (months)"] == [str(t) for t in res.candidates["term"]]
@@ -300,7 +359,9 @@ def test_suggest_shows_the_candidates_side_by_side_with_whose_view_each_row_serv
 
 def test_compare_marks_an_infeasible_plan_with_the_reason(tmp_path, capsys):
     case = small_case()
-    case = case.replace(plans=list(case.plans.values()) + [rp.Plan(term=12, down_payment=50_000, name="all down")])
+    case = case.replace(
+        plans=list(case.plans.values()) + [rp.Plan(term=12, down_payment=50_000, name="all down")]
+    )
     case.save(tmp_path / "c.toml")
     assert main(["compare", str(tmp_path / "c.toml")]) == 0
     out = capsys.readouterr().out
@@ -310,8 +371,20 @@ def test_compare_marks_an_infeasible_plan_with_the_reason(tmp_path, capsys):
 
 def test_suggest_options_override_the_case(tmp_path, capsys):
     small_case().save(tmp_path / "c.toml")
-    assert main(["suggest", str(tmp_path / "c.toml"), "--objective", "creditor", "--seed", "2",
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "suggest",
+                str(tmp_path / "c.toml"),
+                "--objective",
+                "creditor",
+                "--seed",
+                "2",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     out, err = capsys.readouterr()
     best = small_case().negotiate(objective="creditor", seed=2).best
     assert out.startswith(f"Suggested plan: {best.describe()}") and err == ""
@@ -322,8 +395,10 @@ def test_an_infeasible_search_says_what_binds(tmp_path, capsys):
     from repayplan.case import Settings
     from repayplan.negotiate import Constraints
 
-    case = small_case(cashflow=Projection(base=100, months=120, start="2026-07", seed=1),
-                      negotiation=Settings(constraints=Constraints(max_default_probability=0.01)))
+    case = small_case(
+        cashflow=Projection(base=100, months=120, start="2026-07", seed=1),
+        negotiation=Settings(constraints=Constraints(max_default_probability=0.01)),
+    )
     case.save(tmp_path / "c.toml")
     assert main(["suggest", str(tmp_path / "c.toml"), "--no-progress"]) == 1
     err = capsys.readouterr().err
@@ -350,7 +425,15 @@ def test_export_xlsx_states_every_amount_and_the_totals(runs):
     d, r = runs
     assert ok(r["xlsx"]).stdout == "wrote annex.xlsx\n"
     L = LABELS["en"]
-    cols = ["period", "date", "opening_balance", "payment", "interest", "principal", "closing_balance"]
+    cols = [
+        "period",
+        "date",
+        "opening_balance",
+        "payment",
+        "interest",
+        "principal",
+        "closing_balance",
+    ]
     head, body, total = schedule_sheet(d / "annex.xlsx")
     assert head == [L[f"col_{c}"] for c in cols]
     t = SAMPLE.schedule(PLAN).table
@@ -371,8 +454,13 @@ def test_export_xlsx_states_every_amount_and_the_totals(runs):
 
 def pdf_text(path) -> str:
     if shutil.which("pdftotext"):
-        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                              encoding="utf-8", check=True).stdout
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=True,
+        ).stdout
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
@@ -395,8 +483,25 @@ def test_export_pdf_shows_the_amounts_and_chinese_labels(runs):
 def test_export_text_formats(fmt, tmp_path, capsys):
     SAMPLE.save(tmp_path / "c.toml")
     out = tmp_path / f"annex.{fmt}"
-    assert main(["export", str(tmp_path / "c.toml"), "--plan", PLAN, "-o", str(out), "--lang", "zh",
-                 "--agreement-date", "2026-07-15", "--note", "按月还款"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                str(tmp_path / "c.toml"),
+                "--plan",
+                PLAN,
+                "-o",
+                str(out),
+                "--lang",
+                "zh",
+                "--agreement-date",
+                "2026-07-15",
+                "--note",
+                "按月还款",
+            ]
+        )
+        == 0
+    )
     text = out.read_text(encoding="utf-8-sig")
     t = SAMPLE.schedule(PLAN).table
     shown = (lambda a: f"{a}") if fmt == "csv" else (lambda a: f"{a:,}")
@@ -414,23 +519,47 @@ def test_export_refuses_a_missing_folder_naming_the_output(tmp_path, capsys):
 
 
 def test_injection_is_neutralised_in_csv_excel_and_html(tmp_path, capsys):
-    case = small_case(borrower=Party(INJECT_BORROWER), creditor=rp.Creditor(0.06, name=INJECT_CREDITOR))
+    case = small_case(
+        borrower=Party(INJECT_BORROWER), creditor=rp.Creditor(0.06, name=INJECT_CREDITOR)
+    )
     case.save(tmp_path / "evil.toml")
     assert Case.load(tmp_path / "evil.toml").borrower.name == INJECT_BORROWER
     for fmt in ("csv", "xlsx", "html"):
-        assert main(["export", str(tmp_path / "evil.toml"), "--plan", "twelve",
-                     "-o", str(tmp_path / f"a.{fmt}")]) == 0
+        assert (
+            main(
+                [
+                    "export",
+                    str(tmp_path / "evil.toml"),
+                    "--plan",
+                    "twelve",
+                    "-o",
+                    str(tmp_path / f"a.{fmt}"),
+                ]
+            )
+            == 0
+        )
     # CSV: the cell starts with an apostrophe, so no spreadsheet reads it as a formula
-    cells = [c for row in csv.reader(io.StringIO((tmp_path / "a.csv").read_text(encoding="utf-8-sig")))
-             for c in row]
+    cells = [
+        c
+        for row in csv.reader(io.StringIO((tmp_path / "a.csv").read_text(encoding="utf-8-sig")))
+        for c in row
+    ]
     assert "'" + INJECT_BORROWER in cells
     assert not any(c.lstrip().startswith(("=", "+", "-", "@")) for c in cells if not _is_number(c))
     # Excel: a string cell showing the text as given, never a formula
     wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
-    found = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == INJECT_BORROWER]
+    found = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value == INJECT_BORROWER
+    ]
     assert found and all(c.data_type == "s" for c in found)
     # the only formulas are the totals' SUMs over cell references
-    formulas = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    formulas = [
+        c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"
+    ]
     assert formulas and all(re.fullmatch(r"=SUM\(([A-Z])2:\1\d+\)", f) for f in formulas)
     # HTML: the script is text, escaped
     html = (tmp_path / "a.html").read_text(encoding="utf-8")
@@ -451,7 +580,8 @@ def _is_number(text: str) -> bool:
 def test_a_missing_file(runs):
     _, r = runs
     assert user_error(r["missing"]) == [
-        "repayplan: nothere.toml: cannot read the file (No such file or directory)"]
+        "repayplan: nothere.toml: cannot read the file (No such file or directory)"
+    ]
 
 
 def test_malformed_toml(runs):
@@ -476,8 +606,9 @@ def test_an_unknown_plan_names_the_ones_there_are(tmp_path, capsys):
     assert main(["export", str(tmp_path / "case.toml"), "--plan", "Nope", "-o", "x.csv"]) == 1
     out, err = capsys.readouterr()
     assert out == "" and err == (
-        f"repayplan: {tmp_path / 'case.toml'}: plan: \"Nope\" is not the name of a plan of the case "
-        "('Bank proposal', 'Borrower proposal', 'Seasonal 48', 'Settlement')\n")
+        f'repayplan: {tmp_path / "case.toml"}: plan: "Nope" is not the name of a plan of the case '
+        "('Bank proposal', 'Borrower proposal', 'Seasonal 48', 'Settlement')\n"
+    )
 
 
 def test_bad_json_and_a_cash_flow_too_short(tmp_path, capsys):
@@ -504,13 +635,29 @@ def test_suggest_save_writes_the_ranked_suggestions_so_export_can_take_one(tmp_p
     saved = Case.load(path)
     names = [f"Suggested {k}" for k in range(1, len(ranked) + 1)]
     assert list(saved.plans) == ["twelve", "two years", *names]
-    assert [saved.plan(n) for n in names] == [p.replace(name=n) for p, n in zip(ranked, names, strict=True)]
+    assert [saved.plan(n) for n in names] == [
+        p.replace(name=n) for p, n in zip(ranked, names, strict=True)
+    ]
     assert 'export one with --plan "Suggested 1"' in out
     # a second --save replaces the suggestions instead of piling them up
     assert main(["suggest", str(path), "--save", "--no-progress"]) == 0
     assert list(Case.load(path).plans) == ["twelve", "two years", *names]
     # and the annex of a suggestion is its schedule, to the cent
-    assert main(["export", str(path), "--plan", "Suggested 1", "--format", "csv", "-o", str(tmp_path / "s1.csv")]) == 0
+    assert (
+        main(
+            [
+                "export",
+                str(path),
+                "--plan",
+                "Suggested 1",
+                "--format",
+                "csv",
+                "-o",
+                str(tmp_path / "s1.csv"),
+            ]
+        )
+        == 0
+    )
     text = (tmp_path / "s1.csv").read_text(encoding="utf-8-sig")
     sched = saved.schedule("Suggested 1")
     assert f"Total,,,{sched.total_paid},{sched.total_interest}," in text

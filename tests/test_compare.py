@@ -9,11 +9,20 @@ import numpy as np
 import repayplan as rp
 from repayplan.evaluate import ALL_METRICS
 
-CLAIM = rp.Claim(principal=1_000_000, interest=30_000, penalty=12_000, annual_rate=0.0435, as_of=date(2026, 12, 1))
+CLAIM = rp.Claim(
+    principal=1_000_000,
+    interest=30_000,
+    penalty=12_000,
+    annual_rate=0.0435,
+    as_of=date(2026, 12, 1),
+)
 CREDITOR = rp.Creditor(0.06, rp.Enforcement(recovery_rate=0.5, delay_months=18, costs=50_000))
 CASH = rp.CashFlow([40_000.0] * 60, start="2027-01", buffer=50_000)
-PLANS = [rp.Plan(term=36, name="36"), rp.Plan(term=48, name="48"),
-         rp.Plan(term=36, down_payment=400_000, name="big down")]     # 400,000 > the 50,000 at hand
+PLANS = [
+    rp.Plan(term=36, name="36"),
+    rp.Plan(term=48, name="48"),
+    rp.Plan(term=36, down_payment=400_000, name="big down"),
+]  # 400,000 > the 50,000 at hand
 
 
 def test_a_plan_certain_to_default_gets_no_mark_and_says_why():

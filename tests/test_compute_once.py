@@ -55,7 +55,7 @@ def test_dashboard_update_builds_the_changed_plan_once_and_checks_it_once(counte
     session = dash.session
     n_plans = len(session.plans)
     term = dash.columns[0].controls["term"]
-    for value in ("41", "43"):          # terms no plan had: the changed plan is new each time
+    for value in ("41", "43"):  # terms no plan had: the changed plan is new each time
         built.clear()
         checked.clear()
         term.value = value
@@ -68,7 +68,9 @@ def test_dashboard_update_builds_the_changed_plan_once_and_checks_it_once(counte
     # the figures shown are the library's, computed cold
     shown = session.view.frame
     cold()
-    fresh = rp.evaluate(session.plans, case.claim, case.cashflow, case.creditor, borrower=session.borrower_side)
+    fresh = rp.evaluate(
+        session.plans, case.claim, case.cashflow, case.creditor, borrower=session.borrower_side
+    )
     pd.testing.assert_frame_equal(shown, fresh)
     assert [rules.check(p, case.claim) for p in session.plans] == session.view.findings
 
@@ -77,12 +79,16 @@ def test_plan_batch_reuses_schedules_and_hands_out_fresh_arrays(counters):
     built, _ = counters
     cold()
     claim = rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
-    offers = [rp.Plan(term=12), rp.Plan(term=24, grace=3, grace_kind="deferral"), rp.Plan(term=36, balloon=0.3)]
+    offers = [
+        rp.Plan(term=12),
+        rp.Plan(term=24, grace=3, grace_kind="deferral"),
+        rp.Plan(term=36, balloon=0.3),
+    ]
     first = plans.plan_batch(offers, claim)
     assert sum(built) == 3
     built.clear()
     again = plans.plan_batch(offers, claim)
-    assert built == []                                     # nothing rebuilt
+    assert built == []  # nothing rebuilt
     for name in ("payments", "interest", "balance", "nrows"):
         np.testing.assert_array_equal(getattr(again, name), getattr(first, name))
     # each batch owns its arrays: writing into one leaves the memo and the other alone
@@ -110,24 +116,29 @@ def test_a_different_claim_object_is_not_mistaken_for_the_first(counters):
     b = rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
     plans.plan_batch([rp.Plan(term=12)], a)
     built.clear()
-    plans.plan_batch([rp.Plan(term=12)], b)   # equal by value, but a claim is matched by identity
+    plans.plan_batch([rp.Plan(term=12)], b)  # equal by value, but a claim is matched by identity
     assert built == [1]
 
 
 def test_rule_findings_are_reused_and_each_call_gets_its_own_list(counters):
     _, checked = counters
     cold()
-    claim = rp.Claim(principal=100_000, annual_rate=0.24, penalty_rate=0.24, as_of=date(2026, 6, 30),
-                     rules="cn-private")
+    claim = rp.Claim(
+        principal=100_000,
+        annual_rate=0.24,
+        penalty_rate=0.24,
+        as_of=date(2026, 6, 30),
+        rules="cn-private",
+    )
     plan = rp.Plan(term=24)
     first = rules.check(plan, claim)
     assert first and checked[id(plan)] == 1
-    first.clear()                                          # the caller's list, not the memo
-    second = rules.check(rp.Plan(term=24), claim)           # an equal plan: reused
+    first.clear()  # the caller's list, not the memo
+    second = rules.check(rp.Plan(term=24), claim)  # an equal plan: reused
     assert sum(checked.values()) == 1 and second
     cold()
-    assert rules.check(plan, claim) == second              # the cold computation agrees
+    assert rules.check(plan, claim) == second  # the cold computation agrees
     hard = [f for f in second if f.hard]
-    if hard:                                               # strict still raises from the memo
+    if hard:  # strict still raises from the memo
         with pytest.raises(rp.errors.RuleViolation):
             rules.check(plan, claim, strict=True)

@@ -46,7 +46,11 @@ NOT_IN_REFERENCE: set[str] = set()
 
 def documented_modules() -> list[str]:
     """The modules given a ``::: module`` directive on the reference pages."""
-    return [m for p in sorted(REFERENCE.glob("*.md")) for m in DIRECTIVE.findall(p.read_text(encoding="utf-8"))]
+    return [
+        m
+        for p in sorted(REFERENCE.glob("*.md"))
+        for m in DIRECTIVE.findall(p.read_text(encoding="utf-8"))
+    ]
 
 
 def module(name: str):
@@ -56,7 +60,9 @@ def module(name: str):
 
 def page_examples(path: Path) -> str:
     """The page with its code-fence lines blanked, so a fence never ends an expected output."""
-    return "\n".join("" if FENCE.match(line) else line for line in path.read_text(encoding="utf-8").split("\n"))
+    return "\n".join(
+        "" if FENCE.match(line) else line for line in path.read_text(encoding="utf-8").split("\n")
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -67,9 +73,22 @@ def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(MKDOCS_YML),
-         "--site-dir", str(out)],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(MKDOCS_YML),
+            "--site-dir",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     return proc, out
 
@@ -88,7 +107,10 @@ def test_site_builds_in_strict_mode(site):
 
 
 # what a page would fetch when opened: scripts, styles, images, frames, fonts in CSS
-EXTERNAL = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)=["']((?:https?:)?//[^"']+)["']""", re.I)
+EXTERNAL = re.compile(
+    r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)=["']((?:https?:)?//[^"']+)["']""",
+    re.I,
+)
 CSS_URL = re.compile(r"""url\(\s*["']?((?:https?:)?//[^)"']+)""", re.I)
 
 
@@ -117,7 +139,9 @@ def inventory(out: Path) -> set[str]:
     """Object names in the site's Sphinx inventory (version 2: four header lines, then zlib)."""
     *header, body = (out / "objects.inv").read_bytes().split(b"\n", 4)
     assert header[0] == b"# Sphinx inventory version 2" and b"zlib" in header[3], header
-    return {line.split(" ", 1)[0] for line in zlib.decompress(body).decode("utf-8").splitlines() if line}
+    return {
+        line.split(" ", 1)[0] for line in zlib.decompress(body).decode("utf-8").splitlines() if line
+    }
 
 
 def test_reference_lists_every_public_name(site):
@@ -130,10 +154,16 @@ def test_reference_lists_every_public_name(site):
         for n in getattr(module(mod), "__all__", ()):
             path = f"{mod}.{n}"
             # an export made lazily (module __getattr__) is documented where it is defined
-            if path not in names and not any(x.startswith(mod + ".") and x.endswith("." + n) for x in names):
+            if path not in names and not any(
+                x.startswith(mod + ".") and x.endswith("." + n) for x in names
+            ):
                 missing.add(path)
-    assert not missing - NOT_IN_REFERENCE, f"public names missing from the reference: {sorted(missing - NOT_IN_REFERENCE)}"
-    assert not NOT_IN_REFERENCE - missing, f"now in the reference, remove from NOT_IN_REFERENCE: {sorted(NOT_IN_REFERENCE - missing)}"
+    assert not missing - NOT_IN_REFERENCE, (
+        f"public names missing from the reference: {sorted(missing - NOT_IN_REFERENCE)}"
+    )
+    assert not NOT_IN_REFERENCE - missing, (
+        f"now in the reference, remove from NOT_IN_REFERENCE: {sorted(NOT_IN_REFERENCE - missing)}"
+    )
 
 
 def test_every_module_has_a_reference_page_in_the_nav():
@@ -141,7 +171,9 @@ def test_every_module_has_a_reference_page_in_the_nav():
     modules = {f"repayplan.{p.stem}" for p in package.glob("*.py") if not p.stem.startswith("_")}
     modules |= {f"repayplan.{p.parent.name}" for p in package.glob("*/__init__.py")}
     documented = set(documented_modules())
-    assert modules <= documented, f"modules without a reference page: {sorted(modules - documented)}"
+    assert modules <= documented, (
+        f"modules without a reference page: {sorted(modules - documented)}"
+    )
     nav = MKDOCS_YML.read_text(encoding="utf-8")
     pages = {p.relative_to(DOCS).as_posix() for p in REFERENCE.glob("*.md")}
     assert all(p in nav for p in pages), [p for p in pages if p not in nav]
@@ -172,14 +204,18 @@ def test_the_guides_have_examples():
     with_examples = set(EXAMPLE_PAGES)
     guides = [p for p in PAGES if p.parent.name in ("concepts", "howto") or p.name == "tutorial.md"]
     written_elsewhere = {DOCS / "howto" / "dask.md"}  # by the portfolio work, with its own checks
-    assert guides and not [p.name for p in guides if p not in with_examples and p not in written_elsewhere]
+    assert guides and not [
+        p.name for p in guides if p not in with_examples and p not in written_elsewhere
+    ]
 
 
 @pytest.mark.parametrize("page", EXAMPLE_PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
 def test_page_examples_run(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # pages that write files (annexes, case files) write here
     name = page.relative_to(ROOT).as_posix()
-    test = doctest.DocTestParser().get_doctest(page_examples(page), {"__name__": "__docs__"}, name, str(page), 0)
+    test = doctest.DocTestParser().get_doctest(
+        page_examples(page), {"__name__": "__docs__"}, name, str(page), 0
+    )
     report: list[str] = []
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
     result = runner.run(test, out=report.append)
@@ -203,5 +239,9 @@ def test_public_functions_and_classes_have_examples():
                 continue  # constants, and re-exports (judged where they are defined)
             if ">>>" not in (inspect.getdoc(obj) or ""):
                 lacking.add(f"{mod_name}.{n}")
-    assert not lacking - WITHOUT_EXAMPLE, f"add a runnable example to: {sorted(lacking - WITHOUT_EXAMPLE)}"
-    assert not WITHOUT_EXAMPLE - lacking, f"they have examples now, remove from WITHOUT_EXAMPLE: {sorted(WITHOUT_EXAMPLE - lacking)}"
+    assert not lacking - WITHOUT_EXAMPLE, (
+        f"add a runnable example to: {sorted(lacking - WITHOUT_EXAMPLE)}"
+    )
+    assert not WITHOUT_EXAMPLE - lacking, (
+        f"they have examples now, remove from WITHOUT_EXAMPLE: {sorted(WITHOUT_EXAMPLE - lacking)}"
+    )

@@ -62,8 +62,9 @@ def test_band_covers_about_90_percent_of_held_out_months_across_seeds():
         train, test = s.iloc[:48], s.iloc[48:].to_numpy()
         fit = forecast.fit_history(train)
         for how, out in (("none", plain), ("conformal", calibrated)):
-            v, _ = forecast.simulate(fit, 12, scenarios=500, rng=np.random.default_rng(seed),
-                                     calibration=how)
+            v, _ = forecast.simulate(
+                fit, 12, scenarios=500, rng=np.random.default_rng(seed), calibration=how
+            )
             lo, med, hi = np.quantile(v, [0.05, 0.5, 0.95], axis=0)
             out.append(np.mean((lo <= test) & (test <= hi)))
             if how == "conformal":
@@ -149,27 +150,31 @@ def test_same_seed_same_scenarios_and_the_provenance_records_history_and_model()
     assert p.history == tuple(s.tolist())
     assert "statsmodels" in p.model and "AICc" in " ".join(p.notes)
     assert p.calibration.startswith("conformal")
-    pd.testing.assert_series_equal(p.history_series(), s.rename("history").rename_axis("month"),
-                                   check_freq=False)
+    pd.testing.assert_series_equal(
+        p.history_series(), s.rename("history").rename_axis("month"), check_freq=False
+    )
 
 
 def test_a_history_from_a_statement_keeps_its_origin():
     s = synth(4, n=30)
     hist = CashFlow.from_series(s).replace(
-        provenance=cashflow_module.Provenance("statement", "bank statement x.csv"))
+        provenance=cashflow_module.Provenance("statement", "bank statement x.csv")
+    )
     cf = CashFlow.from_history(hist, months=3, scenarios=100, seed=0)
     assert "bank statement x.csv" in cf.provenance.description
 
 
 def test_overrides_apply_on_top_of_the_fitted_forecast_and_are_recorded():
     cf = CashFlow.from_history(synth(5, n=48), months=24, scenarios=200, seed=0)
-    lost = cf.with_shocks(Shock(1.0, 0.35, start="2025-03", end="2025-03",
-                                label="loss of main customer"), seed=0)
+    lost = cf.with_shocks(
+        Shock(1.0, 0.35, start="2025-03", end="2025-03", label="loss of main customer"), seed=0
+    )
     np.testing.assert_array_equal(lost.values[:, :2], cf.values[:, :2])
     np.testing.assert_allclose(lost.values[:, 2:], cf.values[:, 2:] * 0.65, rtol=1e-15)
     assert lost.provenance.model == cf.provenance.model
     assert lost.provenance.overrides == (
-        "loss of main customer: cash -35% from 2025-03 (probability 100%)",)
+        "loss of main customer: cash -35% from 2025-03 (probability 100%)",
+    )
     more = lost.adjust("2025-06", months=2, amount=-5000, label="plant repair")
     np.testing.assert_allclose(more.values[:, 5:7], lost.values[:, 5:7] - 5000.0)
     assert len(more.provenance.overrides) == 2
@@ -181,15 +186,25 @@ def test_other_models_run_and_name_themselves():
     np.testing.assert_allclose(sn.quantile(0.5).to_numpy(), s.to_numpy()[-12:], rtol=0.03)
     sar = CashFlow.from_history(s, months=12, scenarios=200, seed=0, model="sarima")
     assert sar.provenance.model.startswith("SARIMA(1,0,0)(0,1,1)12")
-    boot = CashFlow.from_history(s, months=12, scenarios=200, seed=0, model="ets",
-                                 calibration="bootstrap")
+    boot = CashFlow.from_history(
+        s, months=12, scenarios=200, seed=0, model="ets", calibration="bootstrap"
+    )
     assert "bootstrap" in boot.provenance.calibration
     with pytest.raises(InputError, match="for the ETS models"):
         CashFlow.from_history(s, months=12, model="sarima", calibration="bootstrap")
 
 
-@pytest.mark.parametrize("kw", [{"model": "prophet"}, {"calibration": "magic"}, {"months": 0},
-                                {"scenarios": 0}, {"log": "yes"}, {"seed": -1}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"model": "prophet"},
+        {"calibration": "magic"},
+        {"months": 0},
+        {"scenarios": 0},
+        {"log": "yes"},
+        {"seed": -1},
+    ],
+)
 def test_bad_arguments_are_input_errors(kw):
     args = {"months": 12} | kw
     with pytest.raises(InputError):
@@ -202,8 +217,10 @@ def test_not_a_series_is_an_input_error():
 
 
 def test_statsmodels_is_imported_only_when_a_forecast_is_asked_for():
-    code = ("import sys, repayplan, repayplan.cashflow, repayplan.statements;"
-            "print('statsmodels' in sys.modules)")
+    code = (
+        "import sys, repayplan, repayplan.cashflow, repayplan.statements;"
+        "print('statsmodels' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -223,12 +240,18 @@ def test_case_file_round_trips_the_cash_flow_and_its_provenance_exactly(fmt):
     cf = CashFlow.from_history(synth(8, n=36), months=12, scenarios=20, seed=4)
     cf = cf.with_shocks(Shock(1.0, 0.2, start=3, end=3, label="lost customer 客户流失"))
     bt = cashflow_module.Provenance  # the figures as the dashboard attaches them
-    cf = cf.replace(provenance=cf.provenance.replace(
-        backtest={"coverage_90": 0.9166666666666666, "mape": 0.1234}))
-    case = Case(borrower=Party("Acme"), creditor=rp.Creditor(0.06, name="Bank"),
-                plans=[rp.Plan(term=12, name="twelve")],
-                claim=rp.Claim(principal=100_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
-                cashflow=cf)
+    cf = cf.replace(
+        provenance=cf.provenance.replace(
+            backtest={"coverage_90": 0.9166666666666666, "mape": 0.1234}
+        )
+    )
+    case = Case(
+        borrower=Party("Acme"),
+        creditor=rp.Creditor(0.06, name="Bank"),
+        plans=[rp.Plan(term=12, name="twelve")],
+        claim=rp.Claim(principal=100_000, annual_rate=0.06, as_of=date(2026, 6, 30)),
+        cashflow=cf,
+    )
     back = Case.loads(case.dumps(fmt), fmt)
     assert back.cashflow == cf
     assert np.array_equal(back.cashflow.values, cf.values)
@@ -243,10 +266,15 @@ def test_case_file_reports_a_bad_source_table():
 
     text = Case.sample().dumps("toml")
     start = text.index("[cashflow]")
-    bad = text[:start] + '[cashflow]\nstart = "2026-07"\nvalues = [1.0, 2.0]\n' \
-        '[cashflow.source]\nkind = "guess"\n' + text[text.index("\n[", start + 1):]
-    bad = bad.replace("\n[[cashflow.shocks]]", "\n[[ignored]]") if "[[cashflow.shocks]]" in bad \
+    bad = (
+        text[:start] + '[cashflow]\nstart = "2026-07"\nvalues = [1.0, 2.0]\n'
+        '[cashflow.source]\nkind = "guess"\n' + text[text.index("\n[", start + 1) :]
+    )
+    bad = (
+        bad.replace("\n[[cashflow.shocks]]", "\n[[ignored]]")
+        if "[[cashflow.shocks]]" in bad
         else bad
+    )
     with pytest.raises(CaseError) as e:
         Case.loads(bad, "toml")
     assert "cashflow.source" in str(e.value)
@@ -271,7 +299,9 @@ def _statement_csv(history: pd.Series) -> str:
             rows.append(f"{d},货款,{fmt(debit)},{fmt(credit)},{bal / 100:.2f},{who}")
         if k == 3:
             bal += 500_000_00
-            rows.append(f"{month.year}-{month.month:02d}-25,贷款发放,,500000.00,{bal / 100:.2f},某银行")
+            rows.append(
+                f"{month.year}-{month.month:02d}-25,贷款发放,,500000.00,{bal / 100:.2f},某银行"
+            )
     return "\n".join(rows) + "\n"
 
 
@@ -285,8 +315,24 @@ def test_cli_builds_the_case_cash_flow_from_a_statement(tmp_path, capsys):
     case_path = tmp_path / "case.toml"
     Case.sample().save(case_path)
     out = tmp_path / "new.toml"
-    code = main(["cashflow", str(stmt), "--case", str(case_path), "--loan-proceeds", "某银行",
-                 "--months", "24", "--scenarios", "50", "--reconcile", "line", "-o", str(out)])
+    code = main(
+        [
+            "cashflow",
+            str(stmt),
+            "--case",
+            str(case_path),
+            "--loan-proceeds",
+            "某银行",
+            "--months",
+            "24",
+            "--scenarios",
+            "50",
+            "--reconcile",
+            "line",
+            "-o",
+            str(out),
+        ]
+    )
     text = capsys.readouterr().out
     assert code == 0, text
     assert "Source (history)" in text and "statement.csv" in text and "Model: ETS" in text
@@ -365,8 +411,23 @@ def test_cli_reads_a_monthly_history_backtests_and_refuses_to_overwrite(tmp_path
     case_path = tmp_path / "case.toml"
     Case.sample().save(case_path)
     out = tmp_path / "out.json"
-    args = ["cashflow", str(path), "--case", str(case_path), "--input", "monthly", "--model",
-            "level", "--scenarios", "40", "--months", "80", "--backtest", "-o", str(out)]
+    args = [
+        "cashflow",
+        str(path),
+        "--case",
+        str(case_path),
+        "--input",
+        "monthly",
+        "--model",
+        "level",
+        "--scenarios",
+        "40",
+        "--months",
+        "80",
+        "--backtest",
+        "-o",
+        str(out),
+    ]
     assert main(args) == 0
     text = capsys.readouterr().out
     assert "Backtest: coverage_90" in text and "Model: ETS(A,N,N)" in text
@@ -375,8 +436,22 @@ def test_cli_reads_a_monthly_history_backtests_and_refuses_to_overwrite(tmp_path
     assert main(args) == 1  # out exists: --force to replace it
     assert "exists already" in capsys.readouterr().err
     plain = tmp_path / "plain.toml"
-    assert main(["cashflow", str(path), "--case", str(case_path), "--input", "monthly",
-                 "--no-forecast", "-o", str(plain)]) == 0
+    assert (
+        main(
+            [
+                "cashflow",
+                str(path),
+                "--case",
+                str(case_path),
+                "--input",
+                "monthly",
+                "--no-forecast",
+                "-o",
+                str(plain),
+            ]
+        )
+        == 0
+    )
     cf = Case.load(plain).cashflow
     assert cf.to_series().tolist() == history.tolist()
     assert cf.provenance.kind == "data" and "history.csv: 40 months" in cf.provenance.description

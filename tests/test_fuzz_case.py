@@ -34,8 +34,12 @@ TOML = SAMPLE.dumps("toml")
 JSON = SAMPLE.dumps("json")
 DOC = SAMPLE.to_dict()
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def read(call, *args, **kwargs):
@@ -53,9 +57,31 @@ def read(call, *args, **kwargs):
 
 
 # -- junk values ----------------------------------------------------------------------------
-JUNK_TEXT = ["nan", "inf", "-inf", "1e999999", "1E-999999", "9" * 5000, "-" + "9" * 5000,
-             "true", "false", '""', "[]", "{}", '"\\u0000"', "[[[[[[[[[[]]]]]]]]]]", "0x7f", "1_0",
-             "2026-13-45", "1979-05-27T07:32:00Z", '"' + "x" * 50_000 + '"', "-0", "+1", "1.", ".5"]
+JUNK_TEXT = [
+    "nan",
+    "inf",
+    "-inf",
+    "1e999999",
+    "1E-999999",
+    "9" * 5000,
+    "-" + "9" * 5000,
+    "true",
+    "false",
+    '""',
+    "[]",
+    "{}",
+    '"\\u0000"',
+    "[[[[[[[[[[]]]]]]]]]]",
+    "0x7f",
+    "1_0",
+    "2026-13-45",
+    "1979-05-27T07:32:00Z",
+    '"' + "x" * 50_000 + '"',
+    "-0",
+    "+1",
+    "1.",
+    ".5",
+]
 
 HUGE = "<HUGE>"  # a 5,000-digit integer, put in place inside the test (hypothesis cannot print one)
 
@@ -72,16 +98,36 @@ def _huge(value):
 
 junk_values = st.recursive(
     st.one_of(
-        st.none(), st.booleans(), st.integers(), st.integers(min_value=10**40, max_value=10**60),
-        st.just(HUGE), st.floats(allow_nan=True, allow_infinity=True),
-        st.sampled_from([Decimal("sNaN"), Decimal("NaN"), Decimal("1E+999999"), Decimal("1E-999999"),
-                         Decimal("-0"), Decimal("0.005"), Decimal("Infinity")]),
-        st.text(max_size=30), st.just("x" * 100_000), st.just("\ud800"), st.just("a\x00b"),
-        st.dates(), st.just(np.array([1, 2])), st.just(np.bool_(True)), st.just(np.float64("nan")),
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.integers(min_value=10**40, max_value=10**60),
+        st.just(HUGE),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from(
+            [
+                Decimal("sNaN"),
+                Decimal("NaN"),
+                Decimal("1E+999999"),
+                Decimal("1E-999999"),
+                Decimal("-0"),
+                Decimal("0.005"),
+                Decimal("Infinity"),
+            ]
+        ),
+        st.text(max_size=30),
+        st.just("x" * 100_000),
+        st.just("\ud800"),
+        st.just("a\x00b"),
+        st.dates(),
+        st.just(np.array([1, 2])),
+        st.just(np.bool_(True)),
+        st.just(np.float64("nan")),
         st.just(dt.datetime(2026, 1, 1, 12, 0)),
     ),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children,
-                                                                      max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=8,
 )
 
@@ -125,7 +171,9 @@ def mutated(draw, text: str):
         elif op == "duplicate":
             lines.insert(i, line)
         elif op == "insert":
-            lines.insert(i, draw(st.sampled_from(JUNK_TEXT + ["[claim]", "[[plans]]", "x = 1", '"k": 1,'])))
+            lines.insert(
+                i, draw(st.sampled_from(JUNK_TEXT + ["[claim]", "[[plans]]", "x = 1", '"k": 1,']))
+            )
         elif op == "chars":
             pos = draw(st.integers(0, len(line)))
             lines[i] = line[:pos] + draw(st.text(max_size=5)) + line[pos:]
@@ -155,8 +203,17 @@ def _location(path) -> str:
     return out
 
 
-NEVER_VALID = st.sampled_from([Decimal("sNaN"), Decimal("NaN"), Decimal("1E+999999"), HUGE,
-                               np.array([1, 2]), float("nan"), "\ud800"])
+NEVER_VALID = st.sampled_from(
+    [
+        Decimal("sNaN"),
+        Decimal("NaN"),
+        Decimal("1E+999999"),
+        HUGE,
+        np.array([1, 2]),
+        float("nan"),
+        "\ud800",
+    ]
+)
 
 
 @settings(FUZZ, max_examples=100)
@@ -180,8 +237,9 @@ def test_a_value_valid_nowhere_is_reported_at_its_field(path, value):
     where = _location(path)
     locations = [loc for loc, _ in e.value.problems]
     # at the field itself, or at the table or array that holds it
-    assert any(loc and (where == loc or where.startswith((loc + ".", loc + "["))) for loc in locations), (
-        where, e.value.lines())
+    assert any(
+        loc and (where == loc or where.startswith((loc + ".", loc + "["))) for loc in locations
+    ), (where, e.value.lines())
 
 
 @FUZZ
@@ -201,8 +259,11 @@ def test_arbitrary_text_gives_the_librarys_error(text):
 @pytest.mark.parametrize("fmt", ["toml", "json"])
 def test_a_600_deep_list_is_a_located_case_error_not_a_recursion_error(fmt):
     deep = "[" * 600 + "]" * 600
-    text = (f"notes_deep = {deep}\n{TOML}" if fmt == "toml"
-            else JSON.replace('"title"', f'"title_deep": {deep}, "title"', 1))
+    text = (
+        f"notes_deep = {deep}\n{TOML}"
+        if fmt == "toml"
+        else JSON.replace('"title"', f'"title_deep": {deep}, "title"', 1)
+    )
     with pytest.raises(CaseError, match="nested more than 32 levels deep"):
         Case.loads(text, fmt)
 
@@ -226,7 +287,7 @@ def test_a_5000_digit_json_integer_is_reported_at_its_field():
     text = json.dumps(doc).replace('"PLACEHOLDER"', "9" * 5000)
     with pytest.raises(CaseError) as e:
         Case.loads(text, "json")
-    (loc, msg), = e.value.problems
+    ((loc, msg),) = e.value.problems
     assert loc == "loan.principal" and "5,000 digits" in msg and len(msg) < 200
 
 
@@ -236,7 +297,7 @@ def test_special_decimals_are_refused_at_their_field(value):
     doc["loan"]["principal"] = value
     with pytest.raises(CaseError) as e:
         Case.from_dict(doc)
-    (loc, msg), = e.value.problems
+    ((loc, msg),) = e.value.problems
     assert loc == "loan.principal" and len(msg) < 200
 
 

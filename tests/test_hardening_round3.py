@@ -32,7 +32,9 @@ CLAIM = rp.Claim(principal=120_000, annual_rate=0.06, as_of=AS_OF)
 # a plan's down payment: refused at construction when no currency could hold it
 # ---------------------------------------------------------------------------------------
 def test_plan_refuses_a_third_decimal_at_construction():
-    with pytest.raises(InputError, match=r"^down_payment == 1000\.005, must be an amount with at most 2 "):
+    with pytest.raises(
+        InputError, match=r"^down_payment == 1000\.005, must be an amount with at most 2 "
+    ):
         rp.Plan(down_payment=1000.005)
     for v in (Decimal("1000.005"), "1000.005", Decimal("0.001")):
         with pytest.raises(InputError, match="down_payment"):
@@ -60,8 +62,10 @@ def test_currency_with_fewer_decimals_is_checked_when_applied():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(min_value=0, max_value=10**PLAN_MAX_SIGNIFICANT - 1),
-       st.integers(min_value=0, max_value=PLAN_MAX_DECIMALS))
+@given(
+    st.integers(min_value=0, max_value=10**PLAN_MAX_SIGNIFICANT - 1),
+    st.integers(min_value=0, max_value=PLAN_MAX_DECIMALS),
+)
 def test_every_amount_of_cents_survives_the_plan(digits, places):
     d = Decimal(digits).scaleb(-places)
     p = rp.Plan(down_payment=d)
@@ -119,12 +123,19 @@ def test_check_sheet_refuses_bad_sheets(bad):
 TEXT = "交易日期,借方金额,贷方金额,余额,对方户名\n2026-01-05,,12000.00,62000.00,甲公司\n"
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"sheet": 1}, "sheet"), ({"sheet": "Sheet1"}, "sheet"), ({"encoding": ""}, "encoding"),
-    ({"encoding": "no-such-codec"}, "encoding"), ({"encoding": 5}, "encoding"),
-    ({"header_row": -1}, "header_row"), ({"header_row": 2.5}, "header_row"),
-    ({"header_row": 9}, "header_row"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"sheet": 1}, "sheet"),
+        ({"sheet": "Sheet1"}, "sheet"),
+        ({"encoding": ""}, "encoding"),
+        ({"encoding": "no-such-codec"}, "encoding"),
+        ({"encoding": 5}, "encoding"),
+        ({"header_row": -1}, "header_row"),
+        ({"header_row": 2.5}, "header_row"),
+        ({"header_row": 9}, "header_row"),
+    ],
+)
 def test_read_statement_checks_its_options(kwargs, field):
     with pytest.raises(InputError, match=f"^{field} == "):
         statements.read_statement(io.StringIO(TEXT), **kwargs)
@@ -160,7 +171,9 @@ def test_read_statement_names_a_missing_worksheet():
 def test_opening_balance_is_named_when_it_does_not_reconcile():
     lines = pd.DataFrame({"date": ["2026-01-05"], "amount": ["12000.00"], "balance": ["62000.00"]})
     # the balance before the line is 62,000.00 - 12,000.00 = 50,000.00
-    assert statements.monthly(lines, opening_balance="50000.00")["opening"].iloc[0] == Decimal("50000.00")
+    assert statements.monthly(lines, opening_balance="50000.00")["opening"].iloc[0] == Decimal(
+        "50000.00"
+    )
     with pytest.raises(InputError, match=r"^opening_balance == 0, must be .*: 50000\.00"):
         statements.monthly(lines, opening_balance=0)
 
@@ -171,11 +184,18 @@ def test_opening_balance_is_named_when_it_does_not_reconcile():
 def test_delay_accrual_takes_whole_numbers_only():
     # 10,000,000 fen x 175/1,000,000 a day x 365 days = 638,750 fen (hand computed)
     assert ledger.delay_accrual(10_000_000, 365) // ledger.DELAY_RATE.denominator == 638_750
-    assert ledger.delay_interest(100_000, dt.date(2027, 1, 1), dt.date(2028, 1, 1)) == Decimal("6387.50")
-    for field, kwargs in (("debt", {"debt": None, "days": 1}), ("days", {"debt": 1, "days": {}}),
-                          ("debt", {"debt": 10**5000, "days": 1}), ("days", {"debt": 1, "days": 2.5}),
-                          ("debt", {"debt": True, "days": 1}), ("days", {"debt": 1, "days": -1}),
-                          ("debt", {"debt": "5", "days": 1})):
+    assert ledger.delay_interest(100_000, dt.date(2027, 1, 1), dt.date(2028, 1, 1)) == Decimal(
+        "6387.50"
+    )
+    for field, kwargs in (
+        ("debt", {"debt": None, "days": 1}),
+        ("days", {"debt": 1, "days": {}}),
+        ("debt", {"debt": 10**5000, "days": 1}),
+        ("days", {"debt": 1, "days": 2.5}),
+        ("debt", {"debt": True, "days": 1}),
+        ("days", {"debt": 1, "days": -1}),
+        ("debt", {"debt": "5", "days": 1}),
+    ):
         with pytest.raises(InputError, match=f"^{field}"):
             ledger.delay_accrual(**kwargs)
 
@@ -208,7 +228,9 @@ def test_read_csv_checks_its_encoding():
     for bad in (5, "", "utf-99"):
         with pytest.raises(InputError, match="^encoding == "):
             rp.CashFlow.read_csv(io.BytesIO(b"month,sales_revenue\n2026-01,1\n"), encoding=bad)
-    cf = rp.CashFlow.read_csv(io.BytesIO("month,sales_revenue\n2026-01,1\n".encode("gbk")), encoding="GBK")
+    cf = rp.CashFlow.read_csv(
+        io.BytesIO("month,sales_revenue\n2026-01,1\n".encode("gbk")), encoding="GBK"
+    )
     assert cf.months == 1
 
 
@@ -275,7 +297,10 @@ def test_register_checks_before_any_query(register):
         ("text", lambda: reg.note(cid, "\ud800")),
         ("entity", lambda: reg.audit(entity="cases")),
         ("signed", lambda: reg.sign(cid, plan="Bank proposal", signed=None)),
-        ("name", lambda: reg.sign(cid, plan="Bank proposal", signed=dt.date(2026, 7, 15), name="a\x00b")),
+        (
+            "name",
+            lambda: reg.sign(cid, plan="Bank proposal", signed=dt.date(2026, 7, 15), name="a\x00b"),
+        ),
         ("currency", lambda: reg.pay(aid, dt.date(2026, 8, 1), 100, currency=np.array(["CNY"]))),
         ("memo", lambda: reg.pay(aid, dt.date(2026, 8, 1), 100, memo="\ud800")),
         ("reference", lambda: reg.pay(aid, dt.date(2026, 8, 1), 100, reference="r" * 10_001)),
@@ -304,7 +329,9 @@ def test_register_user_is_bounded_text(tmp_path):
 def test_register_import_refuses_a_sheet_for_a_csv(tmp_path, register):
     reg, _, aid = register
     f = tmp_path / "st.csv"
-    f.write_text(f"agreement,date,amount,reference\n{aid},2026-08-01,606.00,B-1\n", encoding="utf-8")
+    f.write_text(
+        f"agreement,date,amount,reference\n{aid},2026-08-01,606.00,B-1\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match="^sheet == 1, must be 0 .*st.csv is read as CSV"):
         reg.import_payments(f, sheet=1)
     assert reg.import_payments(f).booked == 1

@@ -62,8 +62,12 @@ def private_crossings() -> set[tuple[str, str, str]]:
                 if _private(a.name) and source != me:
                     found.add((me, source, a.name))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                    and node.value.id in aliases and _private(node.attr)):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and _private(node.attr)
+            ):
                 found.add((me, aliases[node.value.id], node.attr))
     # modules that only re-export from a private module of their own are fine
     return {(a, b, n) for a, b, n in found if not b.startswith("_") and b not in ("", "repayplan")}
@@ -71,8 +75,12 @@ def private_crossings() -> set[tuple[str, str, str]]:
 
 def test_no_private_name_crosses_modules_beyond_the_allow_list():
     crossings = private_crossings()
-    assert not crossings - ALLOWED, f"private names imported across modules: {sorted(crossings - ALLOWED)}"
-    assert not ALLOWED - crossings, f"no longer crossing, remove from ALLOWED: {sorted(ALLOWED - crossings)}"
+    assert not crossings - ALLOWED, (
+        f"private names imported across modules: {sorted(crossings - ALLOWED)}"
+    )
+    assert not ALLOWED - crossings, (
+        f"no longer crossing, remove from ALLOWED: {sorted(ALLOWED - crossings)}"
+    )
 
 
 def test_the_engine_callers_go_through_the_kernel_interface():
@@ -90,7 +98,9 @@ def test_amortize_defaults_are_read_from_its_signature_once():
     sig = inspect.signature(rp.amortize)
     kw = {n: p.default for n, p in sig.parameters.items() if p.kind is p.KEYWORD_ONLY}
     assert dict(AMORTIZE_DEFAULTS) == kw
-    assert AMORTIZE_DEFAULTS["day_count"] == "30/360" and AMORTIZE_DEFAULTS["carry_precision"] is False
+    assert (
+        AMORTIZE_DEFAULTS["day_count"] == "30/360" and AMORTIZE_DEFAULTS["carry_precision"] is False
+    )
     with pytest.raises(TypeError):
         AMORTIZE_DEFAULTS["frequency"] = 4  # read-only
 
@@ -100,14 +110,14 @@ def test_amortize_defaults_are_read_from_its_signature_once():
 # --------------------------------------------------------------------------------------
 BASE = {"principal": [1000, 2000], "annual_rate": [0.05, 0.06], "periods": [12, 12]}
 REFUSED = [
-    ("principal", 1_000_000.125),   # half-even np.rint made it 1,000,000.12
-    ("fee", 0.005),                 # became 0.00
+    ("principal", 1_000_000.125),  # half-even np.rint made it 1,000,000.12
+    ("fee", 0.005),  # became 0.00
     ("fee", -1.0),
-    ("grace", 2.5),                 # truncated to 2
-    ("frequency", 12.7),            # truncated to 12
+    ("grace", 2.5),  # truncated to 2
+    ("frequency", 12.7),  # truncated to 12
     ("periods", True),
     ("principal", True),
-    ("principal", 1e17),            # 10**19 fen would wrap int64
+    ("principal", 1e17),  # 10**19 fen would wrap int64
     ("payment", 0.001),
     ("annual_rate", 1.5),
     ("day_count", "30E/360"),
@@ -122,21 +132,29 @@ def test_amortize_many_refuses_what_amortize_refuses_with_the_same_message(field
     with pytest.raises(InputError) as single:
         rp.amortize(terms.pop("principal"), terms.pop("annual_rate"), terms.pop("periods"), **terms)
     frame = dict(BASE)
-    frame[field] = pd.Series([frame.get(field, [None])[0] if field in frame else None, value], dtype=object)
+    frame[field] = pd.Series(
+        [frame.get(field, [None])[0] if field in frame else None, value], dtype=object
+    )
     if field not in BASE:
         frame[field] = pd.Series([None, value], dtype=object)
     with pytest.raises(InputError) as many:
         rp.amortize_many(pd.DataFrame(frame))
     assert many.value.field == f"loans.{single.value.field}[1]"
     assert many.value.allowed == single.value.allowed
-    assert many.value.value == single.value.value or str(many.value.value) == str(single.value.value)
+    assert many.value.value == single.value.value or str(many.value.value) == str(
+        single.value.value
+    )
 
 
-@pytest.mark.parametrize(("field", "value"), [("principal", 1_000_000.125), ("fee", 0.005),
-                                              ("grace", 2.5), ("frequency", 12.7)])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("principal", 1_000_000.125), ("fee", 0.005), ("grace", 2.5), ("frequency", 12.7)],
+)
 def test_numeric_columns_are_refused_too_not_only_object_columns(field, value):
     frame = pd.DataFrame(BASE)
-    first = {"frequency": 12, "grace": 0, "fee": 0.0}.get(field, frame[field][0] if field in frame else 0)
+    first = {"frequency": 12, "grace": 0, "fee": 0.0}.get(
+        field, frame[field][0] if field in frame else 0
+    )
     frame[field] = [first, value]
     with pytest.raises(InputError, match=rf"loans\.{field}\[1\]"):
         rp.amortize_many(frame)
@@ -144,12 +162,14 @@ def test_numeric_columns_are_refused_too_not_only_object_columns(field, value):
 
 def test_the_int64_bound_is_documented_and_refused_beyond():
     top = Decimal(kernel.MAX_AMOUNT_MINOR) / 100
-    s = rp.amortize(top, 0.05, 12)       # the bound itself runs, exact
+    s = rp.amortize(top, 0.05, 12)  # the bound itself runs, exact
     assert s.table["principal"].sum() == top and s.table["closing_balance"].iloc[-1] == 0
     with pytest.raises(InputError, match="int64 bound"):
         rp.amortize(top + Decimal("0.01"), 0.05, 12)
     with pytest.raises(InputError, match=r"loans\.principal\[0\]"):
-        rp.amortize_many(pd.DataFrame({"principal": [1e17], "annual_rate": [0.05], "periods": [12]}))
+        rp.amortize_many(
+            pd.DataFrame({"principal": [1e17], "annual_rate": [0.05], "periods": [12]})
+        )
 
 
 def test_an_empty_frame_has_the_columns_of_a_full_one():
@@ -167,24 +187,26 @@ def test_an_empty_frame_has_the_columns_of_a_full_one():
 # --------------------------------------------------------------------------------------
 def mixed_book(n: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({
-        "principal": rng.integers(100_000, 10_000_000, n) / 100,
-        "annual_rate": rng.integers(0, 1500, n) / 10_000 + 0.0035,   # float noise on some
-        "periods": rng.integers(4, 90, n),
-        "start": pd.to_datetime("2025-01-31") + pd.to_timedelta(rng.integers(0, 400, n), "D"),
-        "day_count": rng.choice(["30/360", "ACT/360", "ACT/365F", "ACT/ACT", "Bond Basis"], n),
-        "method": rng.choice(list(kernel.METHODS), n),
-        "fee": rng.integers(0, 3, n) * 1.5,
-        "grace": rng.integers(0, 2, n),
-        "grace_kind": rng.choice(list(kernel.GRACE_KINDS), n),
-        "business_day": rng.choice(["unadjusted", "following", "modified_following"], n),
-        "frequency": rng.choice([12, 4, 26], n),
-        "compounding": np.where(rng.random(n) < 0.2, 2, np.nan),
-        "payment": np.where(rng.random(n) < 0.15, 3000.0, np.nan),
-        "amortization_periods": np.where(rng.random(n) < 0.15, 200, np.nan),
-        "rate_changes": [({3: 0.07} if rng.random() < 0.3 else None) for _ in range(n)],
-        "currency": rng.choice(["CNY", "USD", "JPY"], n),
-    })
+    df = pd.DataFrame(
+        {
+            "principal": rng.integers(100_000, 10_000_000, n) / 100,
+            "annual_rate": rng.integers(0, 1500, n) / 10_000 + 0.0035,  # float noise on some
+            "periods": rng.integers(4, 90, n),
+            "start": pd.to_datetime("2025-01-31") + pd.to_timedelta(rng.integers(0, 400, n), "D"),
+            "day_count": rng.choice(["30/360", "ACT/360", "ACT/365F", "ACT/ACT", "Bond Basis"], n),
+            "method": rng.choice(list(kernel.METHODS), n),
+            "fee": rng.integers(0, 3, n) * 1.5,
+            "grace": rng.integers(0, 2, n),
+            "grace_kind": rng.choice(list(kernel.GRACE_KINDS), n),
+            "business_day": rng.choice(["unadjusted", "following", "modified_following"], n),
+            "frequency": rng.choice([12, 4, 26], n),
+            "compounding": np.where(rng.random(n) < 0.2, 2, np.nan),
+            "payment": np.where(rng.random(n) < 0.15, 3000.0, np.nan),
+            "amortization_periods": np.where(rng.random(n) < 0.15, 200, np.nan),
+            "rate_changes": [({3: 0.07} if rng.random() < 0.3 else None) for _ in range(n)],
+            "currency": rng.choice(["CNY", "USD", "JPY"], n),
+        }
+    )
     df.loc[df["currency"] == "JPY", "principal"] = np.floor(df["principal"])
     df.loc[df["currency"] == "JPY", "fee"] = 0.0
     df.loc[df.compounding.notna(), "day_count"] = "30/360"
@@ -211,9 +233,13 @@ def test_every_column_mix_equals_amortize_loan_by_loan(seed):
     cols = ["date", "opening_balance", "payment", "interest", "principal", "closing_balance", "fee"]
     for i, row in enumerate(df.to_dict("records")):
         s = _one(row)
-        assert (out["payment"][i], out["total_interest"][i], out["total_paid"][i], out["periods"][i],
-                out["last_payment"][i]) == (s.payment, s.total_interest, s.total_paid, s.periods,
-                                             s.last_payment)
+        assert (
+            out["payment"][i],
+            out["total_interest"][i],
+            out["total_paid"][i],
+            out["periods"][i],
+            out["last_payment"][i],
+        ) == (s.payment, s.total_interest, s.total_paid, s.periods, s.last_payment)
         got = rows[rows["loan"] == i].reset_index(drop=True)
         pd.testing.assert_frame_equal(got[cols], s.table[cols], check_dtype=False)
 
@@ -234,8 +260,9 @@ def test_float_noise_rates_stay_int64_and_exact():
     from fractions import Fraction
 
     rate = 0.1 + 0.2
-    df = pd.DataFrame({"principal": [123_456.78, 99_999.99], "annual_rate": [rate, 0.0435],
-                       "periods": [24, 36]})
+    df = pd.DataFrame(
+        {"principal": [123_456.78, 99_999.99], "annual_rate": [rate, 0.0435], "periods": [24, 36]}
+    )
     b = kernel.Batch.from_frame(df, rounding="half_up", defaults=AMORTIZE_DEFAULTS)
     assert b.dtype is np.int64 and not b.exact64
     rows = rp.amortize_many(df, rows=True, amounts="minor")
@@ -251,24 +278,51 @@ def test_float_noise_rates_stay_int64_and_exact():
 # --------------------------------------------------------------------------------------
 @settings(max_examples=150, deadline=None)
 @given(
-    principal=st.integers(1, 10**12), rate_bp=st.integers(0, 3000), n=st.integers(1, 400),
-    method=st.sampled_from(kernel.METHODS), grace=st.integers(0, 6),
-    grace_kind=st.sampled_from(kernel.GRACE_KINDS), freq=st.sampled_from(kernel.FREQUENCIES),
+    principal=st.integers(1, 10**12),
+    rate_bp=st.integers(0, 3000),
+    n=st.integers(1, 400),
+    method=st.sampled_from(kernel.METHODS),
+    grace=st.integers(0, 6),
+    grace_kind=st.sampled_from(kernel.GRACE_KINDS),
+    freq=st.sampled_from(kernel.FREQUENCIES),
     mode=st.sampled_from(["half_up", "half_even", "up", "down"]),
     change=st.one_of(st.none(), st.tuples(st.integers(1, 400), st.integers(0, 3000))),
-    balloon=st.booleans(), pay=st.one_of(st.none(), st.integers(1, 10**9)),
+    balloon=st.booleans(),
+    pay=st.one_of(st.none(), st.integers(1, 10**9)),
     units=st.sampled_from([0, 2, 3]),
 )
 # a given payment below the interest at 30 % a year for 400 years: the balance grows past
 # int64, and both paths must stay exact (the batch once wrapped around)
-@example(principal=69482, rate_bp=3000, n=400, method="level", grace=6, grace_kind="deferral", freq=1,
-         mode="up", change=None, balloon=False, pay=71, units=3)
-def test_run_one_equals_the_batch_kernel(principal, rate_bp, n, method, grace, grace_kind, freq, mode,
-                                         change, balloon, pay, units):
+@example(
+    principal=69482,
+    rate_bp=3000,
+    n=400,
+    method="level",
+    grace=6,
+    grace_kind="deferral",
+    freq=1,
+    mode="up",
+    change=None,
+    balloon=False,
+    pay=71,
+    units=3,
+)
+def test_run_one_equals_the_batch_kernel(
+    principal, rate_bp, n, method, grace, grace_kind, freq, mode, change, balloon, pay, units
+):
     grace = min(grace, n - 1)
-    terms = dict(AMORTIZE_DEFAULTS, principal=principal, annual_rate=Decimal(rate_bp) / 10_000 + Decimal("0.00005"),
-                 periods=n, method=method, grace=grace, grace_kind=grace_kind, frequency=freq,
-                 rounding=mode, minor_units=units)
+    terms = dict(
+        AMORTIZE_DEFAULTS,
+        principal=principal,
+        annual_rate=Decimal(rate_bp) / 10_000 + Decimal("0.00005"),
+        periods=n,
+        method=method,
+        grace=grace,
+        grace_kind=grace_kind,
+        frequency=freq,
+        rounding=mode,
+        minor_units=units,
+    )
     if change is not None and change[0] <= n:
         terms["rate_changes"] = {change[0]: Decimal(change[1]) / 10_000}
     if balloon and method != "interest_only":
@@ -280,9 +334,19 @@ def test_run_one_equals_the_batch_kernel(principal, rate_bp, n, method, grace, g
     one = kernel.run_one(spec)
     b = kernel.Batch.from_specs([spec])
     many = kernel.run(b, keep_rows=True)
-    for name in ("payment", "nrows", "tot_interest", "tot_principal", "tot_payment", "tot_fee", "last_payment"):
-        assert np.array_equal(np.asarray(getattr(one, name), dtype=object),
-                              np.asarray(getattr(many, name), dtype=object)), name
+    for name in (
+        "payment",
+        "nrows",
+        "tot_interest",
+        "tot_principal",
+        "tot_payment",
+        "tot_fee",
+        "last_payment",
+    ):
+        assert np.array_equal(
+            np.asarray(getattr(one, name), dtype=object),
+            np.asarray(getattr(many, name), dtype=object),
+        ), name
     k = int(many.nrows[0])
     for c, v in one.table.items():
         assert list(v[0]) == list(many.table[c][0, :k]), c
@@ -290,9 +354,16 @@ def test_run_one_equals_the_batch_kernel(principal, rate_bp, n, method, grace, g
 
 @pytest.mark.parametrize("carry", [True, "reconciled"])
 def test_a_carried_precision_frame_equals_amortize(carry):
-    df = pd.DataFrame({"principal": [2500, 3000, 1_790_000], "annual_rate": [0.0824, 0.06, 0.0785],
-                       "periods": [12, 139, 132], "method": ["level", "level", "equal_principal"],
-                       "currency": ["USD", "USD", "CNY"], "carry_precision": [carry] * 3})
+    df = pd.DataFrame(
+        {
+            "principal": [2500, 3000, 1_790_000],
+            "annual_rate": [0.0824, 0.06, 0.0785],
+            "periods": [12, 139, 132],
+            "method": ["level", "level", "equal_principal"],
+            "currency": ["USD", "USD", "CNY"],
+            "carry_precision": [carry] * 3,
+        }
+    )
     rows = rp.amortize_many(df, rows=True)
     out = rp.amortize_many(df)
     for i, r in enumerate(df.to_dict("records")):
@@ -313,22 +384,40 @@ def test_float_noise_rates_on_actual_day_counts_charge_the_exact_interest(day_co
     from repayplan.calendar import day_count_fraction
 
     rates = [0.1 + 0.2, 0.0435 + 1e-17, 0.049]
-    df = pd.DataFrame({"principal": [123_456.78, 99_999.99, 5_000_000.0], "annual_rate": rates,
-                       "periods": [36, 24, 120], "start": [pd.Timestamp("2024-01-31")] * 3,
-                       "day_count": [day_count] * 3, "frequency": [12, 4, 12]})
+    df = pd.DataFrame(
+        {
+            "principal": [123_456.78, 99_999.99, 5_000_000.0],
+            "annual_rate": rates,
+            "periods": [36, 24, 120],
+            "start": [pd.Timestamp("2024-01-31")] * 3,
+            "day_count": [day_count] * 3,
+            "frequency": [12, 4, 12],
+        }
+    )
     rows = rp.amortize_many(df, rows=True)
     for i, rate in enumerate(rates):
         mine = rows[rows["loan"] == i]
         prev = pd.Timestamp("2024-01-31").date()
         for r in mine.itertuples():
             d = r.date.date()
-            exact = Fraction(r.opening_balance) * Fraction(repr(rate)) * day_count_fraction(prev, d, day_count)
+            exact = (
+                Fraction(r.opening_balance)
+                * Fraction(repr(rate))
+                * day_count_fraction(prev, d, day_count)
+            )
             assert r.interest == (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
-                Decimal("0.01"), rounding="ROUND_HALF_UP"), (i, r.period)
+                Decimal("0.01"), rounding="ROUND_HALF_UP"
+            ), (i, r.period)
             prev = d
         assert mine["principal"].sum() == Decimal(str(df["principal"][i])).quantize(Decimal("0.01"))
-        s = rp.amortize(df["principal"][i], rate, int(df["periods"][i]), start="2024-01-31",
-                        day_count=day_count, frequency=int(df["frequency"][i]))
+        s = rp.amortize(
+            df["principal"][i],
+            rate,
+            int(df["periods"][i]),
+            start="2024-01-31",
+            day_count=day_count,
+            frequency=int(df["frequency"][i]),
+        )
         assert list(s.table["interest"]) == list(mine["interest"])
 
 
@@ -352,7 +441,7 @@ def test_arrow_decimal_rows_equal_the_decimal_rows_without_building_decimals(mon
     scale = max({"JPY": 0}.get(c, 2) for c in df["currency"])
     for c in ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee"):
         assert arrow[c].dtype == pd.ArrowDtype(pa.decimal128(38, scale))
-        assert arrow[c].tolist() == dec[c].tolist()               # Decimal elements, equal values
+        assert arrow[c].tolist() == dec[c].tolist()  # Decimal elements, equal values
     for c in ("payment", "total_interest", "total_paid", "last_payment"):
         assert totals[c].tolist() == dec_totals[c].tolist()
     assert (arrow[["loan", "period"]] == dec[["loan", "period"]]).all().all()

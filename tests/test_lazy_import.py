@@ -15,8 +15,10 @@ def run(code: str) -> str:
 
 
 def test_import_loads_only_the_errors():
-    loaded = run("import sys, repayplan; print(' '.join(sorted(m for m in sys.modules "
-                 "if m.split('.')[0] in ('repayplan', 'numpy', 'pandas', 'scipy', 'holidays'))))")
+    loaded = run(
+        "import sys, repayplan; print(' '.join(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('repayplan', 'numpy', 'pandas', 'scipy', 'holidays'))))"
+    )
     assert loaded.split() == ["repayplan", "repayplan.errors"]
 
 
@@ -24,7 +26,7 @@ def test_import_loads_only_the_errors():
 def test_every_public_name_is_its_modules_own(name):
     got = getattr(rp, name)
     module = rp._LAZY.get(name)
-    if module is None:                       # the eager names: errors and its exceptions
+    if module is None:  # the eager names: errors and its exceptions
         assert got is getattr(rp.errors, name, rp.errors)
     elif name == module and name not in rp._SHADOWED:
         assert isinstance(got, types.ModuleType) and got is sys.modules[f"repayplan.{name}"]
@@ -36,9 +38,11 @@ def test_every_public_name_is_its_modules_own(name):
 @pytest.mark.parametrize("name", sorted({"compare", "evaluate", "negotiate", "concessions"}))
 def test_a_function_named_as_its_module_stays_the_function(name):
     # whoever imports the submodule first (here the case file, before the package name is used)
-    code = (f"import repayplan, repayplan.case, repayplan.{name} as m, sys; "
-            f"f = getattr(repayplan, {name!r}); "
-            f"print(callable(f), f is sys.modules['repayplan.{name}'].{name}, m is f)")
+    code = (
+        f"import repayplan, repayplan.case, repayplan.{name} as m, sys; "
+        f"f = getattr(repayplan, {name!r}); "
+        f"print(callable(f), f is sys.modules['repayplan.{name}'].{name}, m is f)"
+    )
     assert run(code) == "True True True"
 
 
@@ -47,7 +51,7 @@ def test_star_import_and_dir():
     exec("from repayplan import *", space)
     assert set(rp.__all__) <= set(space)
     for name in dir(rp):
-        getattr(rp, name)                    # every listed name resolves
+        getattr(rp, name)  # every listed name resolves
 
 
 def test_on_request_names_and_unknown_names():
@@ -64,11 +68,21 @@ def test_the_name_tables_agree():
     from pathlib import Path
 
     tree = ast.parse(Path(rp.__file__).read_text(encoding="utf-8"))
-    block = next(n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING")
+    block = next(
+        n
+        for n in tree.body
+        if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING"
+    )
     typed = {}
     for node in block.body:
         for alias in node.names:
             typed[alias.name] = alias.name if node.module is None else node.module
     assert typed == {**rp._LAZY, "Register": "register"}
-    assert rp.__all__ == ["errors", "InfeasibleError", "InputError", "RepayplanError", "RuleViolation",
-                          *rp._LAZY]
+    assert rp.__all__ == [
+        "errors",
+        "InfeasibleError",
+        "InputError",
+        "RepayplanError",
+        "RuleViolation",
+        *rp._LAZY,
+    ]

@@ -26,13 +26,20 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 @pytest.fixture()
 def private_home(tmp_path, monkeypatch):
     """Jupyter, IPython and matplotlib write into a temporary folder, not the user's home."""
-    for var, sub in (("HOME", "home"), ("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "mpl"),
-                     ("JUPYTER_CONFIG_DIR", "jupyter-config"), ("JUPYTER_RUNTIME_DIR", "jupyter-runtime")):
+    for var, sub in (
+        ("HOME", "home"),
+        ("IPYTHONDIR", "ipython"),
+        ("MPLCONFIGDIR", "mpl"),
+        ("JUPYTER_CONFIG_DIR", "jupyter-config"),
+        ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
+    ):
         path = tmp_path / sub
         path.mkdir()
         monkeypatch.setenv(var, str(path))
     (tmp_path / "out").mkdir()
-    monkeypatch.setenv("REPAYPLAN_OUT", str(tmp_path / "out"))   # where analysis.ipynb writes its files
+    monkeypatch.setenv(
+        "REPAYPLAN_OUT", str(tmp_path / "out")
+    )  # where analysis.ipynb writes its files
     return tmp_path
 
 
@@ -43,19 +50,26 @@ def test_the_notebooks_are_there():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_without_errors(path, private_home):
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=180, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     if path.name == "negotiation.ipynb":
         # the dashboard is displayed as a widget
-        views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        views = [
+            o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+        ]
         assert len(views) == 1
     else:
-        texts = "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in outputs)
+        texts = "".join(
+            o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in outputs
+        )
         assert "['annex-en.xlsx', 'annex-zh.xlsx', 'case.toml']" in texts
         saved = Case.load(private_home / "out" / "case.toml")
-        assert saved.plan("Recommended") == Case.sample().negotiate().best.replace(name="Recommended")
+        assert saved.plan("Recommended") == Case.sample().negotiate().best.replace(
+            name="Recommended"
+        )
         assert sum("image/png" in o.get("data", {}) for o in outputs) == 2
         assert "Objective: Nash bargaining solution" in texts
 
@@ -72,12 +86,23 @@ def test_example_plan_table_to_excel(tmp_path, capsys):
 
     out = tmp_path / "annex.xlsx"
     assert load_example("plan_table_to_excel").main([str(out), "--term", "24", "--grace", "3"]) == 0
-    claim = rp.Claim(principal=1_200_000, interest="19762.63", penalty="22734.88", annual_rate="0.0435",
-                     as_of=__import__("datetime").date(2026, 6, 30))
+    claim = rp.Claim(
+        principal=1_200_000,
+        interest="19762.63",
+        penalty="22734.88",
+        annual_rate="0.0435",
+        as_of=__import__("datetime").date(2026, 6, 30),
+    )
     s = rp.Plan(term=24, grace=3, penalty_waiver=0.5).schedule(claim)
     assert f"regular payment {s.payment} CNY" in capsys.readouterr().out
     wb = openpyxl.load_workbook(out)
-    numbers = {c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, (int, float))}
+    numbers = {
+        c.value
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, (int, float))
+    }
     assert float(s.payment) in numbers and float(s.table["payment"].iloc[-1]) in numbers
 
 
@@ -110,24 +135,35 @@ def test_example_batch_accounts(tmp_path, capsys):
     from repayplan import portfolio
 
     book = portfolio.synthetic_book(40, seed=3, bad_rows=2)
-    book.loc[1, "account_id"] = "=1+1"                      # text that a spreadsheet would run
+    book.loc[1, "account_id"] = "=1+1"  # text that a spreadsheet would run
     book.to_csv(tmp_path / "book.csv", index=False)
     out, err = tmp_path / "offers.csv", tmp_path / "errors.csv"
-    assert load_example("batch_accounts").main([str(tmp_path / "book.csv"), "--out", str(out),
-                                                "--errors", str(err)]) == 0
+    assert (
+        load_example("batch_accounts").main(
+            [str(tmp_path / "book.csv"), "--out", str(out), "--errors", str(err)]
+        )
+        == 0
+    )
     got = pd.read_csv(out, dtype={"account_id": str}, encoding="utf-8-sig")
     errors = pd.read_csv(err, dtype={"account_id": str}, encoding="utf-8-sig")
     want, want_errors = portfolio.suggest(
-        pd.read_csv(tmp_path / "book.csv", dtype={"account_id": str, "as_of": str}), progress=False)
+        pd.read_csv(tmp_path / "book.csv", dtype={"account_id": str, "as_of": str}), progress=False
+    )
     assert len(got) + len(errors) == len(book) and len(errors) == len(want_errors) == 2
     assert got["action"].tolist() == want["action"].tolist()
     assert got["offer"].fillna("").tolist() == want["offer"].fillna("").tolist()
-    assert got["expected_npv"].fillna(0).tolist() == pytest.approx(want["expected_npv"].fillna(0).tolist(), rel=1e-12)
+    assert got["expected_npv"].fillna(0).tolist() == pytest.approx(
+        want["expected_npv"].fillna(0).tolist(), rel=1e-12
+    )
     assert "'=1+1" in got["account_id"].tolist()
     assert f"{len(book):,} accounts" in capsys.readouterr().out
 
 
 def test_examples_folder_holds_only_tested_scripts():
     assert sorted(p.stem for p in (ROOT / "examples").glob("*.py")) == [
-        "batch_accounts", "compare_three_offers", "plan_table_to_excel", "suggest_plans"]
+        "batch_accounts",
+        "compare_three_offers",
+        "plan_table_to_excel",
+        "suggest_plans",
+    ]
     assert os.access(ROOT / "examples" / "suggest_plans.py", os.R_OK)

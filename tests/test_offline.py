@@ -25,23 +25,40 @@ from tests.test_browser import CHROMIUM, FLAGS, private_env
 pytestmark = pytest.mark.browser
 
 
-def test_served_dashboard_requests_nothing_outside_and_closing_it_stops_its_kernel(tmp_path, monkeypatch):
-    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
+def test_served_dashboard_requests_nothing_outside_and_closing_it_stops_its_kernel(
+    tmp_path, monkeypatch
+):
+    assert os.path.exists(CHROMIUM), (
+        f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
+    )
     from playwright.sync_api import expect, sync_playwright
 
-    for var, sub in (("HOME", "browser-home"), ("XDG_CONFIG_HOME", "xdg-config"), ("XDG_CACHE_HOME", "xdg-cache")):
+    for var, sub in (
+        ("HOME", "browser-home"),
+        ("XDG_CONFIG_HOME", "xdg-config"),
+        ("XDG_CACHE_HOME", "xdg-cache"),
+    ):
         (tmp_path / sub).mkdir()
         monkeypatch.setenv(var, str(tmp_path / sub))
     log = open(tmp_path / "voila.log", "wb")  # noqa: SIM115 - closed below
-    proc, url = serve.start(port=serve.free_port(), env=private_env(tmp_path), stdout=log,
-                            stderr=subprocess.STDOUT, timeout=90)
+    proc, url = serve.start(
+        port=serve.free_port(),
+        env=private_env(tmp_path),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        timeout=90,
+    )
     requests: list[str] = []
     failed: list[str] = []
     try:
         with sync_playwright() as p:
-            ctx = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                       headless=True, args=FLAGS,
-                                                       viewport={"width": 1440, "height": 900})
+            ctx = p.chromium.launch_persistent_context(
+                str(tmp_path / "profile"),
+                executable_path=CHROMIUM,
+                headless=True,
+                args=FLAGS,
+                viewport={"width": 1440, "height": 900},
+            )
             try:
                 page = ctx.new_page()
                 page.on("request", lambda r: requests.append(r.url))
@@ -53,9 +70,12 @@ def test_served_dashboard_requests_nothing_outside_and_closing_it_stops_its_kern
                 expect(icon).to_be_attached()
                 family = icon.evaluate("e => getComputedStyle(e, '::before').fontFamily")
                 assert "Font Awesome" in family, family
-                page.close(run_before_unload=True)     # the analyst closes the tab
+                page.close(run_before_unload=True)  # the analyst closes the tab
                 deadline = time.monotonic() + 30
-                while time.monotonic() < deadline and b"Kernel shutdown" not in (tmp_path / "voila.log").read_bytes():
+                while (
+                    time.monotonic() < deadline
+                    and b"Kernel shutdown" not in (tmp_path / "voila.log").read_bytes()
+                ):
                     time.sleep(0.2)
             finally:
                 ctx.close()
@@ -68,9 +88,14 @@ def test_served_dashboard_requests_nothing_outside_and_closing_it_stops_its_kern
             proc.wait(timeout=10)
         log.close()
     host = urllib.parse.urlsplit(url).netloc
-    outside = sorted({u for u in requests
-                      if urllib.parse.urlsplit(u).scheme in {"http", "https", "ws", "wss"}
-                      and urllib.parse.urlsplit(u).netloc != host})
+    outside = sorted(
+        {
+            u
+            for u in requests
+            if urllib.parse.urlsplit(u).scheme in {"http", "https", "ws", "wss"}
+            and urllib.parse.urlsplit(u).netloc != host
+        }
+    )
     assert requests, "the page made no request at all"
     assert not outside, f"the dashboard asks hosts other than its server: {outside[:10]}"
     assert not [u for u in failed if urllib.parse.urlsplit(u).netloc == host], failed[:10]

@@ -23,8 +23,15 @@ DAY0 = dt.date(2026, 1, 1)
 def overdue(amount, penalty_rate, days, *, day_count="ACT/360", rs=None, start=DAY0):
     """Penalty on an overdue principal over ``days`` days, by the ledger."""
     rs = rs or rules.generic()
-    c = rp.Claim(principal=amount, overdue_principal=amount, annual_rate=0, penalty_rate=penalty_rate,
-                 rules=rs, as_of=start, accrual_day_count=day_count)
+    c = rp.Claim(
+        principal=amount,
+        overdue_principal=amount,
+        annual_rate=0,
+        penalty_rate=penalty_rate,
+        rules=rs,
+        as_of=start,
+        accrual_day_count=day_count,
+    )
     return c.accrue(start + dt.timedelta(days=days)).penalty
 
 
@@ -32,8 +39,15 @@ def test_youqianhua_commercial_loan_one_day_at_contract_rate_plus_30_percent():
     # lnmlw.com/Loanintermediary/kopzvfpugw.html (有钱花 / Du Xiaoman): 2,500 overdue, loan rate
     # 4.9 %, penalty at 130 %: 2,500 x (4.9 % / 365 x 130 %) x 1 = 0.43.  The source counts a
     # year of 365 days and truncates: the exact amount is 0.43630..., half-up 0.44.
-    c = rp.Claim(principal=2500, overdue_principal=2500, annual_rate=D("0.049"), penalty_markup=D("0.3"),
-                 rules="cn-bank", as_of=DAY0, accrual_day_count="ACT/365F")
+    c = rp.Claim(
+        principal=2500,
+        overdue_principal=2500,
+        annual_rate=D("0.049"),
+        penalty_markup=D("0.3"),
+        rules="cn-bank",
+        as_of=DAY0,
+        accrual_day_count="ACT/365F",
+    )
     got = c.accrue(DAY0 + dt.timedelta(days=1)).penalty
     exact = D(2500) * D("0.049") * D("1.3") / 365
     assert got == D("0.44")
@@ -93,8 +107,9 @@ def test_judgment_claim_of_late_payment_damages_at_lpr_plus_50_percent_for_half_
     # i.e. principal x 5.175 % x 0.5 year (half a year counted as 180/360, as 30/360 counts
     # 2023-09-01 to 2024-03-01; ACT/360 would give 181 days) = 180,431.95, stated in whole yuan
     # (truncated).
-    got = overdue(D("6973215.42"), D("0.0345") * D("1.5"), 182, day_count="30/360",
-                  start=dt.date(2023, 9, 1))
+    got = overdue(
+        D("6973215.42"), D("0.0345") * D("1.5"), 182, day_count="30/360", start=dt.date(2023, 9, 1)
+    )
     assert (dt.date(2023, 9, 1) + dt.timedelta(days=182)) == dt.date(2024, 3, 1)
     assert got == D("180431.95")
     assert got.quantize(D(1), rounding=ROUND_DOWN) == D(180431)
@@ -106,8 +121,14 @@ def test_cn_bank_penalty_rate_range_of_the_2003_notice():
     # 银发〔2003〕251号 三 (text quoted by lnmlw.com/Bankloan/vsoobbydkt.html): the penalty rate
     # of an overdue loan is the contract rate + 30 % to 50 %.  At 4.35 % +50 % (6.525 %),
     # 1,000,000 overdue for 30 days on ACT/360: 5,437.50.
-    c = rp.Claim(principal=1_000_000, overdue_principal=1_000_000, annual_rate=D("0.0435"),
-                 penalty_markup=D("0.5"), rules="cn-bank", as_of=DAY0)
+    c = rp.Claim(
+        principal=1_000_000,
+        overdue_principal=1_000_000,
+        annual_rate=D("0.0435"),
+        penalty_markup=D("0.5"),
+        rules="cn-bank",
+        as_of=DAY0,
+    )
     assert c.penalty_rate == D("0.06525")
     assert c.accrue(DAY0 + dt.timedelta(days=30)).penalty == D("5437.50")
 
@@ -119,7 +140,13 @@ def test_delayed_performance_interest_of_the_2014_interpretation():
     # 0.0175 % a day is 6.3 % a year on 360 days; 1,000,000 outstanding for 100 days: 17,500.
     assert D("0.000175") * 360 == D("0.063")
     assert overdue(1_000_000, D("0.063"), 100) == D("17500.00")
-    no_compound = rp.Claim(principal=1_000_000, overdue_principal=1_000_000, interest=50_000,
-                           annual_rate=0, penalty_rate=D("0.063"), rules=rules.generic(),
-                           as_of=DAY0).accrue(DAY0 + dt.timedelta(days=100))
+    no_compound = rp.Claim(
+        principal=1_000_000,
+        overdue_principal=1_000_000,
+        interest=50_000,
+        annual_rate=0,
+        penalty_rate=D("0.063"),
+        rules=rules.generic(),
+        as_of=DAY0,
+    ).accrue(DAY0 + dt.timedelta(days=100))
     assert no_compound.penalty == D("17500.00") and no_compound.compound == 0

@@ -60,7 +60,7 @@ def _assert_row(s, period: int, **expected: str) -> None:
 
 def _column_sum(s, column: str, first: int, last: int) -> Decimal:
     """Sum of a column over periods first..last (1-based, inclusive)."""
-    return sum((Decimal(v) for v in s.table[column].iloc[first - 1:last]), Decimal(0))
+    return sum((Decimal(v) for v in s.table[column].iloc[first - 1 : last]), Decimal(0))
 
 
 def _cents(x: Decimal, rounding=ROUND_HALF_UP) -> Decimal:
@@ -77,8 +77,7 @@ def _exact_level_payment(principal, periodic_rate: Decimal, n: int) -> Decimal:
         return b * periodic_rate / (1 - (1 + periodic_rate) ** -n)
 
 
-def _oracle_rows(principal, annual_rate: str, n, *, frequency=12, payment=None,
-                 method="level"):
+def _oracle_rows(principal, annual_rate: str, n, *, frequency=12, payment=None, method="level"):
     """Independent cent-exact schedule under the default convention (DESIGN.md).
 
     Level: payment rounded half-up; interest ``round(balance * r / frequency)``; principal
@@ -128,12 +127,18 @@ def test_numpy_financial_ipmt_docstring_2500_at_8_24pct_full_table():
     # ppmt/ipmt (unrounded floats) shown to 2 decimals, balance carried unrounded:
     # carry_precision=True reproduces all twelve rows, including the last.
     table = [  # period, principal, interest, balance
-        (1, "200.58", "17.17", "2299.42"), (2, "201.96", "15.79", "2097.46"),
-        (3, "203.35", "14.40", "1894.11"), (4, "204.74", "13.01", "1689.37"),
-        (5, "206.15", "11.60", "1483.22"), (6, "207.56", "10.18", "1275.66"),
-        (7, "208.99", "8.76", "1066.67"), (8, "210.42", "7.32", "856.25"),
-        (9, "211.87", "5.88", "644.38"), (10, "213.32", "4.42", "431.05"),
-        (11, "214.79", "2.96", "216.26"), (12, "216.26", "1.49", "0.00"),
+        (1, "200.58", "17.17", "2299.42"),
+        (2, "201.96", "15.79", "2097.46"),
+        (3, "203.35", "14.40", "1894.11"),
+        (4, "204.74", "13.01", "1689.37"),
+        (5, "206.15", "11.60", "1483.22"),
+        (6, "207.56", "10.18", "1275.66"),
+        (7, "208.99", "8.76", "1066.67"),
+        (8, "210.42", "7.32", "856.25"),
+        (9, "211.87", "5.88", "644.38"),
+        (10, "213.32", "4.42", "431.05"),
+        (11, "214.79", "2.96", "216.26"),
+        (12, "216.26", "1.49", "0.00"),
     ]
     s = amortize(2500, 0.0824, 12, currency="USD", carry_precision=True)
     _assert_amount(s.payment, "217.75")
@@ -416,8 +421,10 @@ def test_wikimedia_sample_amortization_table_100000_at_8pct():
     s = amortize(100_000, 0.08, 360, currency="USD")
     _assert_amount(s.payment, "733.76")
     expected = [  # period, principal, interest, balance
-        (1, "67.09", "666.67", "99932.91"), (2, "67.54", "666.22", "99865.37"),
-        (3, "67.99", "665.77", "99797.38"), (4, "68.44", "665.32", "99728.94"),
+        (1, "67.09", "666.67", "99932.91"),
+        (2, "67.54", "666.22", "99865.37"),
+        (3, "67.99", "665.77", "99797.38"),
+        (4, "68.44", "665.32", "99728.94"),
         (5, "68.90", "664.86", "99660.04"),
     ]
     for period, principal, interest, balance in expected:
@@ -439,11 +446,16 @@ def test_math_352_theory_of_interest_150000_at_3_625pct_half_up():
     s = amortize(150_000, 0.03625, 360, currency="USD", carry_precision=True)
     _assert_amount(s.payment, "684.08")
     rows = [  # period, interest, principal, balance
-        (1, "453.13", "230.95", "149769.05"), (2, "452.43", "231.65", "149537.40"),
-        (3, "451.73", "232.35", "149305.05"), (4, "451.03", "233.05", "149072.00"),
-        (5, "450.32", "233.76", "148838.24"), (6, "449.62", "234.46", "148603.78"),
-        (7, "448.91", "235.17", "148368.61"), (8, "448.20", "235.88", "148132.73"),
-        (9, "447.48", "236.59", "147896.14"), (10, "446.77", "237.31", "147658.83"),
+        (1, "453.13", "230.95", "149769.05"),
+        (2, "452.43", "231.65", "149537.40"),
+        (3, "451.73", "232.35", "149305.05"),
+        (4, "451.03", "233.05", "149072.00"),
+        (5, "450.32", "233.76", "148838.24"),
+        (6, "449.62", "234.46", "148603.78"),
+        (7, "448.91", "235.17", "148368.61"),
+        (8, "448.20", "235.88", "148132.73"),
+        (9, "447.48", "236.59", "147896.14"),
+        (10, "446.77", "237.31", "147658.83"),
     ]
     for period, interest, principal, balance in rows:
         _assert_row(s, period, interest=interest, principal=principal, closing_balance=balance)
@@ -459,15 +471,25 @@ def test_calculatorplus_table_with_whole_dollar_payment_1432():
     # be 298,263.35, the table says 298,263.34): carry_precision=True.
     s = amortize(300_000, 0.04, 360, payment=1432, currency="USD", carry_precision=True)
     rows = [  # period, interest, principal, balance
-        (1, "1000.00", "432.00", "299568.00"), (2, "998.56", "433.44", "299134.56"),
-        (3, "997.12", "434.88", "298699.68"), (4, "995.67", "436.33", "298263.34"),
+        (1, "1000.00", "432.00", "299568.00"),
+        (2, "998.56", "433.44", "299134.56"),
+        (3, "997.12", "434.88", "298699.68"),
+        (4, "995.67", "436.33", "298263.34"),
         (5, "994.21", "437.79", "297825.55"),
-        (10, "986.87", "445.13", "295614.62"), (12, "983.89", "448.11", "294719.90"),
-        (20, "971.80", "460.20", "291080.85"), (30, "956.23", "475.77", "286393.67"),
+        (10, "986.87", "445.13", "295614.62"),
+        (12, "983.89", "448.11", "294719.90"),
+        (20, "971.80", "460.20", "291080.85"),
+        (30, "956.23", "475.77", "286393.67"),
     ]
     for period, interest, principal, balance in rows:
-        _assert_row(s, period, payment="1432.00", interest=interest, principal=principal,
-                    closing_balance=balance)
+        _assert_row(
+            s,
+            period,
+            payment="1432.00",
+            interest=interest,
+            principal=principal,
+            closing_balance=balance,
+        )
 
 
 def test_bankrate_style_400000_at_7pct_over_30_years():
@@ -629,36 +651,59 @@ MZ51_EQUAL_0785 = [
 ]
 
 
-@pytest.mark.parametrize(("method", "rows"), [("level", MZ51_LEVEL_0785),
-                                              ("equal_principal", MZ51_EQUAL_0785)])
+@pytest.mark.parametrize(
+    ("method", "rows"), [("level", MZ51_LEVEL_0785), ("equal_principal", MZ51_EQUAL_0785)]
+)
 def test_mz51_calculator_table_1_79_million_7_85pct_11_years(method, rows):
     principal = Decimal(1_790_000)
     s = amortize(principal, 0.0785, 132, method=method, carry_precision=True)
     for period, (payment, part, interest, cumulative) in enumerate(rows, start=1):
-        _assert_row(s, period, payment=payment, principal=part, interest=interest,
-                    closing_balance=str(principal - Decimal(cumulative)))
+        _assert_row(
+            s,
+            period,
+            payment=payment,
+            principal=part,
+            interest=interest,
+            closing_balance=str(principal - Decimal(cumulative)),
+        )
 
 
 @pytest.mark.parametrize(
     ("rate", "principal", "level_row_1", "equal_row_1", "level_row_2", "equal_row_2"),
     [
         # http://mz51.vip/FangDaiJiSuanQi/Index?Interest=0.1060&Number=11&Present=168.0
-        ("0.1060", 1_680_000, ("21607.78", "6767.78", "14840.00"),
-         ("27567.27", "12727.27", "14840.00"), ("21607.78", "6827.56", "14780.22"),
-         ("27454.85", "12727.27", "14727.58")),
+        (
+            "0.1060",
+            1_680_000,
+            ("21607.78", "6767.78", "14840.00"),
+            ("27567.27", "12727.27", "14840.00"),
+            ("21607.78", "6827.56", "14780.22"),
+            ("27454.85", "12727.27", "14727.58"),
+        ),
         # http://mz51.vip/FangDaiJiSuanQi/Index?Interest=0.0275&Number=11&Present=237.0
-        ("0.0275", 2_370_000, ("20827.28", "15396.03", "5431.25"),
-         ("23385.80", "17954.55", "5431.25"), ("20827.28", "15431.32", "5395.97"),
-         ("23344.65", "17954.55", "5390.10")),
+        (
+            "0.0275",
+            2_370_000,
+            ("20827.28", "15396.03", "5431.25"),
+            ("23385.80", "17954.55", "5431.25"),
+            ("20827.28", "15431.32", "5395.97"),
+            ("23344.65", "17954.55", "5390.10"),
+        ),
         # http://mz51.vip/FangDaiJiSuanQi/Index?Interest=0.0365&Number=11&Present=301.0
         # (row 1 principal 18565.03: the rounded-row schedule would show 18565.02)
-        ("0.0365", 3_010_000, ("27720.44", "18565.03", "9155.42"),
-         ("31958.45", "22803.03", "9155.42"), ("27720.44", "18621.50", "9098.95"),
-         ("31889.09", "22803.03", "9086.06")),
+        (
+            "0.0365",
+            3_010_000,
+            ("27720.44", "18565.03", "9155.42"),
+            ("31958.45", "22803.03", "9155.42"),
+            ("27720.44", "18621.50", "9098.95"),
+            ("31889.09", "22803.03", "9086.06"),
+        ),
     ],
 )
-def test_mz51_calculator_first_rows_other_rates(rate, principal, level_row_1, equal_row_1,
-                                                level_row_2, equal_row_2):
+def test_mz51_calculator_first_rows_other_rates(
+    rate, principal, level_row_1, equal_row_1, level_row_2, equal_row_2
+):
     # Same calculator, 11 years (132 months), carry-precision display as above.
     level = amortize(principal, rate, 132, carry_precision=True)
     equal = amortize(principal, rate, 132, method="equal_principal", carry_precision=True)
@@ -693,8 +738,14 @@ def test_interest_only_300000_at_6pct_for_a_year():
     # the $300,000 balance still owed at the end".
     s = amortize(300_000, 0.06, 12, method="interest_only", currency="USD")
     for period in range(1, 12):
-        _assert_row(s, period, payment="1500.00", interest="1500.00", principal="0.00",
-                    closing_balance="300000.00")
+        _assert_row(
+            s,
+            period,
+            payment="1500.00",
+            interest="1500.00",
+            principal="0.00",
+            closing_balance="300000.00",
+        )
     _assert_row(s, 12, payment="301500.00", interest="1500.00", principal="300000.00")
     _assert_amount(s.total_interest, "18000.00")
 
@@ -710,11 +761,13 @@ def test_powerofinterest_interest_only_versus_amortizing_rounded_up():
     s = amortize(100_000, 0.0625, 360, currency="USD", rounding="up")
     _assert_amount(s.payment, "615.72")
     _assert_row(s, 1, interest="520.84", principal="94.88")
-    assert _cents(_exact_level_payment(100_000, Decimal("0.0625") / 12, 360), ROUND_UP) == \
-        _d("615.72")
+    assert _cents(_exact_level_payment(100_000, Decimal("0.0625") / 12, 360), ROUND_UP) == _d(
+        "615.72"
+    )
     # Half-up (the default) shows 520.83 of interest and 94.89 of principal.
-    _assert_row(amortize(100_000, 0.0625, 360, currency="USD"), 1,
-                interest="520.83", principal="94.89")
+    _assert_row(
+        amortize(100_000, 0.0625, 360, currency="USD"), 1, interest="520.83", principal="94.89"
+    )
 
 
 def test_mortgagevox_five_year_balloon_100000_at_7_5pct_30_year_amortization():
@@ -724,8 +777,7 @@ def test_mortgagevox_five_year_balloon_100000_at_7_5pct_30_year_amortization():
     # remaining loan balance will be $94,617."  Table rows 1-3 (74.21 / 625.00 / 99,925.79;
     # 74.68 / 624.54 / 99,851.11; 75.15 / 624.07 / 99,775.96) carry the balance unrounded.
     # The balance is quoted in whole dollars: tolerance 0.50.
-    s = amortize(100_000, 0.075, 60, amortization_periods=360, currency="USD",
-                 carry_precision=True)
+    s = amortize(100_000, 0.075, 60, amortization_periods=360, currency="USD", carry_precision=True)
     _assert_amount(s.payment, "699.21")
     _assert_row(s, 1, principal="74.21", interest="625.00", closing_balance="99925.79")
     _assert_row(s, 2, principal="74.68", interest="624.54", closing_balance="99851.11")
@@ -749,8 +801,9 @@ def test_actual_360_one_year_of_interest_on_1000_at_10pct():
     # interest rate based on a 360-day year. So, over one year, a $1,000 loan at 10% will
     # yield $101.39 in interest (365/360)".  One annual period, 2025-01-01 to 2026-01-01
     # (365 days): 1000 x 0.10 x 365 / 360 = 101.3888...
-    s = amortize(1000, 0.10, 1, frequency=1, start=dt.date(2025, 1, 1), day_count="ACT/360",
-                 currency="USD")
+    s = amortize(
+        1000, 0.10, 1, frequency=1, start=dt.date(2025, 1, 1), day_count="ACT/360", currency="USD"
+    )
     _assert_row(s, 1, interest="101.39", principal="1000.00", payment="1101.39")
     assert s.table["date"].iloc[0] == dt.datetime(2026, 1, 1)
     # Under 30/360 the same year earns exactly 100.00.
@@ -816,8 +869,14 @@ def test_fhlbb_1935_direct_reduction_plan_a_every_row_reconciled():
     s = amortize(3000, 0.06, None, payment=30, currency="USD", carry_precision="reconciled")
     assert len(s.table) == 139
     for period, (payment, principal, interest, balance) in enumerate(expected, start=1):
-        _assert_row(s, period, payment=payment, principal=principal, interest=interest,
-                    closing_balance=balance)
+        _assert_row(
+            s,
+            period,
+            payment=payment,
+            principal=principal,
+            interest=interest,
+            closing_balance=balance,
+        )
     # every row reads payment = interest + principal; down the column the shown principal
     # (like the printed one) sums to 2,999.95, not 3,000: carried precision foots only
     # approximately, the default rounded rows exactly

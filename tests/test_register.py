@@ -70,15 +70,29 @@ def reg(url):
     r.close()
 
 
-def small_case(plans=None, *, currency="CNY", principal=1_200, as_of=date(2026, 12, 1),
-               rules="cn-bank", title="Acme workout") -> rp.Case:
-    plans = plans or [rp.Plan(method="equal_principal", term=2, name="2 months"),
-                      rp.Plan(term=12, name="12 months")]
-    return rp.Case(borrower="Acme Ltd", creditor=rp.Creditor(0.06, name="First Bank"),
-                   claim=rp.Claim(principal=principal, annual_rate=0.06, as_of=as_of, rules=rules,
-                                  currency=currency),
-                   cashflow=rp.CashFlow([1_000.0] * 36, start=f"{as_of:%Y-%m}", currency=currency),
-                   plans=plans, title=title)
+def small_case(
+    plans=None,
+    *,
+    currency="CNY",
+    principal=1_200,
+    as_of=date(2026, 12, 1),
+    rules="cn-bank",
+    title="Acme workout",
+) -> rp.Case:
+    plans = plans or [
+        rp.Plan(method="equal_principal", term=2, name="2 months"),
+        rp.Plan(term=12, name="12 months"),
+    ]
+    return rp.Case(
+        borrower="Acme Ltd",
+        creditor=rp.Creditor(0.06, name="First Bank"),
+        claim=rp.Claim(
+            principal=principal, annual_rate=0.06, as_of=as_of, rules=rules, currency=currency
+        ),
+        cashflow=rp.CashFlow([1_000.0] * 36, start=f"{as_of:%Y-%m}", currency=currency),
+        plans=plans,
+        title=title,
+    )
 
 
 def counts(reg) -> dict:
@@ -87,13 +101,16 @@ def counts(reg) -> dict:
     from repayplan.register.models import Base
 
     with reg.engine.connect() as c:
-        return {t.name: c.execute(select(func.count()).select_from(t)).scalar()
-                for t in Base.metadata.sorted_tables}
+        return {
+            t.name: c.execute(select(func.count()).select_from(t)).scalar()
+            for t in Base.metadata.sorted_tables
+        }
 
 
 def write_csv(path: Path, rows, header="agreement,date,amount,reference") -> Path:
-    path.write_text(header + "\n" + "".join(",".join(map(str, r)) + "\n" for r in rows),
-                    encoding="utf-8")
+    path.write_text(
+        header + "\n" + "".join(",".join(map(str, r)) + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -174,10 +191,16 @@ def test_password_never_printed(pg, caplog, capsys):
 
 
 def test_core_import_does_not_load_sqlalchemy():
-    code = ("import sys, repayplan as rp; assert 'sqlalchemy' not in sys.modules; "
-            "R = rp.Register; assert 'sqlalchemy' not in sys.modules; print(R.__name__)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    code = (
+        "import sys, repayplan as rp; assert 'sqlalchemy' not in sys.modules; "
+        "R = rp.Register; assert 'sqlalchemy' not in sys.modules; print(R.__name__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "Register"
 
@@ -232,9 +255,14 @@ def test_two_analysts_get_a_conflict_not_a_silent_overwrite(url):
 def test_unknown_case_is_an_input_error_changing_nothing(reg):
     reg.save(small_case())
     before = counts(reg)
-    for call in (lambda: reg.save(small_case(), case_id=99), lambda: reg.case(99),
-                 lambda: reg.versions(99), lambda: reg.sign(99, "2 months", date(2026, 12, 1)),
-                 lambda: reg.note(99, "x"), lambda: reg.meeting(99, [])):
+    for call in (
+        lambda: reg.save(small_case(), case_id=99),
+        lambda: reg.case(99),
+        lambda: reg.versions(99),
+        lambda: reg.sign(99, "2 months", date(2026, 12, 1)),
+        lambda: reg.note(99, "x"),
+        lambda: reg.meeting(99, []),
+    ):
         with pytest.raises(InputError) as e:
             call()
         assert e.value.field == "case_id" and e.value.value == 99
@@ -252,15 +280,22 @@ def test_unknown_case_is_an_input_error_changing_nothing(reg):
 # ------------------------------------------------------------------------------------------
 def test_meetings_keep_the_minutes_and_can_be_updated_while_running(reg):
     cid = reg.save(small_case())
-    entries = [{"date": date(2026, 12, 1), "plan": "2 months", "event": "shown", "term": 2},
-               {"plan": "12 months", "event": "accepted", "accepted": True}]
+    entries = [
+        {"date": date(2026, 12, 1), "plan": "2 months", "event": "shown", "term": 2},
+        {"plan": "12 months", "event": "accepted", "accepted": True},
+    ]
     mid = reg.meeting(cid, entries[:1], held_on=date(2026, 12, 1), minutes="# Minutes")
-    reg.meeting(cid, entries, held_on=date(2026, 12, 1), minutes="# Minutes\n2 offers",
-                meeting_id=mid)
+    reg.meeting(
+        cid, entries, held_on=date(2026, 12, 1), minutes="# Minutes\n2 offers", meeting_id=mid
+    )
     m = reg.meetings(cid)
     assert m["meeting"].tolist() == [mid] and m["offers"].tolist() == [2]
-    assert m["entries"][0][0] == {"date": "2026-12-01", "plan": "2 months", "event": "shown",
-                                  "term": 2}
+    assert m["entries"][0][0] == {
+        "date": "2026-12-01",
+        "plan": "2 months",
+        "event": "shown",
+        "term": 2,
+    }
     assert m["minutes"][0].endswith("2 offers")
     assert reg.audit("case", cid)["action"].tolist() == ["save", "meeting", "meeting"]
     with pytest.raises(InputError):
@@ -291,11 +326,27 @@ def test_notes_and_audit_say_who_did_what(reg):
 def test_sign_builds_the_agreement_of_the_case(reg):
     case = small_case()
     cid = reg.save(case)
-    aid = reg.sign(cid, plan="12 months", signed=date(2026, 12, 15), grace_days=3,
-                   breach={"days_past_due": 45}, penalty_rate=0.08, name="workout 17")
-    direct = rp.Agreement(case.plan("12 months"), case.claim, date(2026, 12, 15), grace_days=3,
-                          breach={"days_past_due": 45}, penalty_rate=0.08, name="workout 17")
-    fresh = Register(reg.url.render_as_string(hide_password=False) if reg.path is None else reg.path)
+    aid = reg.sign(
+        cid,
+        plan="12 months",
+        signed=date(2026, 12, 15),
+        grace_days=3,
+        breach={"days_past_due": 45},
+        penalty_rate=0.08,
+        name="workout 17",
+    )
+    direct = rp.Agreement(
+        case.plan("12 months"),
+        case.claim,
+        date(2026, 12, 15),
+        grace_days=3,
+        breach={"days_past_due": 45},
+        penalty_rate=0.08,
+        name="workout 17",
+    )
+    fresh = Register(
+        reg.url.render_as_string(hide_password=False) if reg.path is None else reg.path
+    )
     try:
         ag = fresh.agreement(aid)  # rebuilt from the stored case text and terms
     finally:
@@ -312,34 +363,48 @@ def test_two_month_plan_by_hand(reg):
     reg.pay(aid, date(2027, 1, 1), "606.00", reference="B1")
     row = reg.status(date(2027, 1, 10)).iloc[0]
     assert (row["state"], row["paid"], row["arrears"], row["balance"]) == (
-        "performing", Decimal("606.00"), Decimal("0.00"), Decimal("600.00"))
+        "performing",
+        Decimal("606.00"),
+        Decimal("0.00"),
+        Decimal("600.00"),
+    )
     assert (row["next_due"], row["next_amount"], row["days_past_due"]) == (
-        date(2027, 2, 1), Decimal("603.00"), 0)
+        date(2027, 2, 1),
+        Decimal("603.00"),
+        0,
+    )
     # the second is missed: on 10 March it is 37 days past due, and (the last one) a breach
     row = reg.status(date(2027, 3, 10)).iloc[0]
     assert (row["state"], row["arrears"], row["days_past_due"], row["next_due"]) == (
-        "breached", Decimal("603.00"), 37, None)
+        "breached",
+        Decimal("603.00"),
+        37,
+        None,
+    )
     assert row["breach_date"] == date(2027, 2, 2) and "instalment 2" in row["breach"]
 
 
-@pytest.mark.parametrize("call, field", [
-    (lambda r, a: r.pay(99, date(2027, 1, 1), 10), "agreement_id"),
-    (lambda r, a: r.pay(a, date(2026, 11, 30), 10), "date"),
-    (lambda r, a: r.pay(a, date(2027, 1, 1), "10.005"), "amount"),
-    (lambda r, a: r.pay(a, date(2027, 1, 1), 0), "amount"),
-    (lambda r, a: r.pay(a, date(2027, 1, 1), -5), "amount"),
-    (lambda r, a: r.pay(a, date(2027, 1, 1), "ten"), "amount"),
-    (lambda r, a: r.pay(a, "2027-13-01", 10), "date"),
-    (lambda r, a: r.pay(a, date(2027, 1, 1), 10, currency="USD"), "currency"),
-    (lambda r, a: r.pay(a, date(2027, 1, 1), 10, reference="B1"), "reference"),
-    (lambda r, a: r.pay(a, date(2027, 1, 1), 10, reference=""), "reference"),
-    (lambda r, a: r.reverse(99), "payment_id"),
-    (lambda r, a: r.agreement(99), "agreement_id"),
-    (lambda r, a: r.payments(99), "agreement_id"),
-    (lambda r, a: r.status(date(2027, 1, 1), agreements=[99]), "agreement_id"),
-    (lambda r, a: r.status("yesterday"), "as_of"),
-    (lambda r, a: r.due(date(2027, 1, 1), within_days=-1), "within_days"),
-])
+@pytest.mark.parametrize(
+    "call, field",
+    [
+        (lambda r, a: r.pay(99, date(2027, 1, 1), 10), "agreement_id"),
+        (lambda r, a: r.pay(a, date(2026, 11, 30), 10), "date"),
+        (lambda r, a: r.pay(a, date(2027, 1, 1), "10.005"), "amount"),
+        (lambda r, a: r.pay(a, date(2027, 1, 1), 0), "amount"),
+        (lambda r, a: r.pay(a, date(2027, 1, 1), -5), "amount"),
+        (lambda r, a: r.pay(a, date(2027, 1, 1), "ten"), "amount"),
+        (lambda r, a: r.pay(a, "2027-13-01", 10), "date"),
+        (lambda r, a: r.pay(a, date(2027, 1, 1), 10, currency="USD"), "currency"),
+        (lambda r, a: r.pay(a, date(2027, 1, 1), 10, reference="B1"), "reference"),
+        (lambda r, a: r.pay(a, date(2027, 1, 1), 10, reference=""), "reference"),
+        (lambda r, a: r.reverse(99), "payment_id"),
+        (lambda r, a: r.agreement(99), "agreement_id"),
+        (lambda r, a: r.payments(99), "agreement_id"),
+        (lambda r, a: r.status(date(2027, 1, 1), agreements=[99]), "agreement_id"),
+        (lambda r, a: r.status("yesterday"), "as_of"),
+        (lambda r, a: r.due(date(2027, 1, 1), within_days=-1), "within_days"),
+    ],
+)
 def test_bad_input_names_the_field_and_changes_nothing(reg, call, field):
     cid = reg.save(small_case())
     aid = reg.sign(cid, "2 months", date(2026, 12, 1))
@@ -358,8 +423,13 @@ def test_reversal_is_an_entry_not_an_edit(reg):
     rid = reg.reverse(wrong, memo="typo")
     reg.pay(aid, date(2027, 1, 1), "606.00", reference="B1-corrected")
     p = reg.payments(aid)
-    assert p["amount"].tolist() == [Decimal("660.00"), Decimal("-660.00"), Decimal("606.00")] or \
-        sorted(p["amount"].tolist()) == sorted([Decimal("660.00"), Decimal("-660.00"), Decimal("606.00")])
+    assert p["amount"].tolist() == [
+        Decimal("660.00"),
+        Decimal("-660.00"),
+        Decimal("606.00"),
+    ] or sorted(p["amount"].tolist()) == sorted(
+        [Decimal("660.00"), Decimal("-660.00"), Decimal("606.00")]
+    )
     assert p.set_index("payment").loc[wrong, "reversed_by"] == rid
     assert reg.received(aid) == [(date(2027, 1, 1), Decimal("606.00"))]
     with pytest.raises(InputError):
@@ -385,13 +455,17 @@ def test_import_csv_books_each_reference_once(reg, tmp_path):
     cid = reg.save(small_case())
     a1 = reg.sign(cid, "2 months", date(2026, 12, 1))
     a2 = reg.sign(cid, "12 months", date(2026, 12, 1))
-    f = write_csv(tmp_path / "jan.csv", [(a1, "2027-01-01", "606.00", "T-1"),
-                                         (a2, "2027-01-01", "103.28", "T-2")])
+    f = write_csv(
+        tmp_path / "jan.csv",
+        [(a1, "2027-01-01", "606.00", "T-1"), (a2, "2027-01-01", "103.28", "T-2")],
+    )
     r = reg.import_payments(f)
     assert (r.rows, r.booked, r.skipped) == (2, 2, ())
     # the next statement overlaps: T-2 again, and a new one
-    g = write_csv(tmp_path / "feb.csv", [(a2, "2027-01-01", "103.28", "T-2"),
-                                         (a1, "2027-02-01", "603.00", "T-3")])
+    g = write_csv(
+        tmp_path / "feb.csv",
+        [(a2, "2027-01-01", "103.28", "T-2"), (a1, "2027-02-01", "603.00", "T-3")],
+    )
     r = reg.import_payments(g)
     assert (r.booked, r.skipped) == (1, ("T-2",))
     assert reg.import_payments(g).booked == 0  # the same file twice books nothing
@@ -404,27 +478,53 @@ def test_import_xlsx_with_a_column_mapping(reg, tmp_path):
     cid = reg.save(small_case())
     aid = reg.sign(cid, "2 months", date(2026, 12, 1))
     f = tmp_path / "bank.xlsx"
-    pd.DataFrame({"Contract": [aid, aid], "Value date": [pd.Timestamp("2027-01-01"),
-                                                         pd.Timestamp("2027-02-01")],
-                  "Credit": [606.0, 603.0], "Bank ref": ["X1", "X2"],
-                  "Ccy": ["CNY", "CNY"]}).to_excel(f, index=False)
-    r = reg.import_payments(f, columns={"agreement": "Contract", "date": "Value date",
-                                        "amount": "Credit", "reference": "Bank ref",
-                                        "currency": "Ccy"})
+    pd.DataFrame(
+        {
+            "Contract": [aid, aid],
+            "Value date": [pd.Timestamp("2027-01-01"), pd.Timestamp("2027-02-01")],
+            "Credit": [606.0, 603.0],
+            "Bank ref": ["X1", "X2"],
+            "Ccy": ["CNY", "CNY"],
+        }
+    ).to_excel(f, index=False)
+    r = reg.import_payments(
+        f,
+        columns={
+            "agreement": "Contract",
+            "date": "Value date",
+            "amount": "Credit",
+            "reference": "Bank ref",
+            "currency": "Ccy",
+        },
+    )
     assert r.booked == 2
-    assert reg.received(aid) == [(date(2027, 1, 1), Decimal("606.00")),
-                                 (date(2027, 2, 1), Decimal("603.00"))]
+    assert reg.received(aid) == [
+        (date(2027, 1, 1), Decimal("606.00")),
+        (date(2027, 2, 1), Decimal("603.00")),
+    ]
 
 
-@pytest.mark.parametrize("rows, field", [
-    ([("{a}", "2027-01-01", "606.00", "T-1"), ("99", "2027-01-02", "1.00", "T-2")], "line 3: agreement"),
-    ([("{a}", "2027-01-01", "606.00", "T-1"), ("{a}", "2026-11-01", "1.00", "T-2")], "line 3: date"),
-    ([("{a}", "2027-01-01", "606.00", "T-1"), ("{a}", "01/02/2027", "1.00", "T-2")], "line 3: date"),
-    ([("{a}", "2027-01-01", "606.001", "T-1")], "line 2: amount"),
-    ([("{a}", "2027-01-01", "-606.00", "T-1")], "line 2: amount"),
-    ([("{a}", "2027-01-01", "606.00", "")], "line 2: reference"),
-    ([("x", "2027-01-01", "606.00", "T-1")], "line 2: agreement"),
-])
+@pytest.mark.parametrize(
+    "rows, field",
+    [
+        (
+            [("{a}", "2027-01-01", "606.00", "T-1"), ("99", "2027-01-02", "1.00", "T-2")],
+            "line 3: agreement",
+        ),
+        (
+            [("{a}", "2027-01-01", "606.00", "T-1"), ("{a}", "2026-11-01", "1.00", "T-2")],
+            "line 3: date",
+        ),
+        (
+            [("{a}", "2027-01-01", "606.00", "T-1"), ("{a}", "01/02/2027", "1.00", "T-2")],
+            "line 3: date",
+        ),
+        ([("{a}", "2027-01-01", "606.001", "T-1")], "line 2: amount"),
+        ([("{a}", "2027-01-01", "-606.00", "T-1")], "line 2: amount"),
+        ([("{a}", "2027-01-01", "606.00", "")], "line 2: reference"),
+        ([("x", "2027-01-01", "606.00", "T-1")], "line 2: agreement"),
+    ],
+)
 def test_a_bad_line_books_nothing(reg, tmp_path, rows, field):
     cid = reg.save(small_case())
     aid = reg.sign(cid, "2 months", date(2026, 12, 1))
@@ -439,21 +539,27 @@ def test_a_bad_line_books_nothing(reg, tmp_path, rows, field):
 def test_another_currency_in_the_statement_is_refused(reg, tmp_path):
     cid = reg.save(small_case())
     aid = reg.sign(cid, "2 months", date(2026, 12, 1))
-    f = write_csv(tmp_path / "st.csv", [(aid, "2027-01-01", "606.00", "T-1", "USD")],
-                  header="agreement,date,amount,reference,currency")
+    f = write_csv(
+        tmp_path / "st.csv",
+        [(aid, "2027-01-01", "606.00", "T-1", "USD")],
+        header="agreement,date,amount,reference,currency",
+    )
     with pytest.raises(InputError) as e:
         reg.import_payments(f)
     assert e.value.field == "line 2: currency" and e.value.value == "USD"
     assert reg.payments(aid).empty
 
 
-@pytest.mark.parametrize("content, name, field", [
-    (b"agreement,date,amount\n1,2027-01-01,606\n", "st.csv", "column 'reference'"),
-    (b"\xff\xfe\x00garbage", "st.csv", "path"),
-    (b"not a zip", "st.xlsx", "path"),
-    (b"", "st.csv", "path"),
-    (b"a,b\n", "st.txt", "path"),
-])
+@pytest.mark.parametrize(
+    "content, name, field",
+    [
+        (b"agreement,date,amount\n1,2027-01-01,606\n", "st.csv", "column 'reference'"),
+        (b"\xff\xfe\x00garbage", "st.csv", "path"),
+        (b"not a zip", "st.xlsx", "path"),
+        (b"", "st.csv", "path"),
+        (b"a,b\n", "st.txt", "path"),
+    ],
+)
 def test_malformed_statement_files(reg, tmp_path, content, name, field):
     f = tmp_path / name
     f.write_bytes(content)
@@ -486,25 +592,38 @@ def expected_row(ag: rp.Agreement, as_of: date, pays) -> dict:
     s = ag.status(as_of, pays)
     t = s.table
     later = t[(t["due_date"] > pd.Timestamp(as_of)) & (t["outstanding"] > 0)]
-    return {"state": s.state, "paid": s.paid, "arrears": s.arrears, "penalty": s.penalty,
-            "balance": s.balance, "days_past_due": int(t["days_past_due"].max()),
-            "next_due": None if later.empty else later["due_date"].iloc[0].date(),
-            "next_amount": None if later.empty else later["outstanding"].iloc[0],
-            "breach": "" if s.breach is None else str(s.breach),
-            "breach_date": None if s.breach is None else s.breach.date,
-            "observation_end": None if s.observation is None else s.observation.end}
+    return {
+        "state": s.state,
+        "paid": s.paid,
+        "arrears": s.arrears,
+        "penalty": s.penalty,
+        "balance": s.balance,
+        "days_past_due": int(t["days_past_due"].max()),
+        "next_due": None if later.empty else later["due_date"].iloc[0].date(),
+        "next_amount": None if later.empty else later["outstanding"].iloc[0],
+        "breach": "" if s.breach is None else str(s.breach),
+        "breach_date": None if s.breach is None else s.breach.date,
+        "observation_end": None if s.observation is None else s.observation.end,
+    }
 
 
-PLANS = [rp.Plan(method="equal_principal", term=6, name="ep6"), rp.Plan(term=12, name="lv12"),
-         rp.Plan(term=9, grace=2, name="grace"), rp.Plan(term=8, down_payment=200, name="down"),
-         rp.Plan(term=10, grace=2, grace_kind="deferral", name="deferral")]
+PLANS = [
+    rp.Plan(method="equal_principal", term=6, name="ep6"),
+    rp.Plan(term=12, name="lv12"),
+    rp.Plan(term=9, grace=2, name="grace"),
+    rp.Plan(term=8, down_payment=200, name="down"),
+    rp.Plan(term=10, grace=2, grace_kind="deferral", name="deferral"),
+]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def follow_reg(request, tmp_path_factory):
     # the bulk status is one SQL query (window functions, date comparisons): both backends
-    where = (tmp_path_factory.mktemp("follow") / "r.sqlite" if request.param == "sqlite"
-             else request.getfixturevalue("pg").create_database())
+    where = (
+        tmp_path_factory.mktemp("follow") / "r.sqlite"
+        if request.param == "sqlite"
+        else request.getfixturevalue("pg").create_database()
+    )
     r = Register(where, user="ana")
     case = small_case(PLANS, principal=12_000)
     cid = r.save(case)
@@ -512,12 +631,20 @@ def follow_reg(request, tmp_path_factory):
     r.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(plan=st.sampled_from([p.name for p in PLANS]), grace=st.sampled_from([0, 3]),
-       overpayment=st.sampled_from(["next", "principal"]),
-       kinds=st.lists(st.sampled_from(["exact", "early", "late", "partial", "skip", "over"]),
-                      min_size=0, max_size=12),
-       horizon=st.integers(0, 420))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    plan=st.sampled_from([p.name for p in PLANS]),
+    grace=st.sampled_from([0, 3]),
+    overpayment=st.sampled_from(["next", "principal"]),
+    kinds=st.lists(
+        st.sampled_from(["exact", "early", "late", "partial", "skip", "over"]),
+        min_size=0,
+        max_size=12,
+    ),
+    horizon=st.integers(0, 420),
+)
 def test_status_equals_the_ledger(follow_reg, plan, grace, overpayment, kinds, horizon):
     reg, cid, case = follow_reg
     if overpayment == "principal" and plan == "deferral":
@@ -527,11 +654,15 @@ def test_status_equals_the_ledger(follow_reg, plan, grace, overpayment, kinds, h
     ag = reg.agreement(aid)
     inst = ag.instalments()
     as_of = signed + _dt.timedelta(days=horizon)
-    for i, kind in enumerate(kinds[:len(inst)]):
+    for i, kind in enumerate(kinds[: len(inst)]):
         due_day, amount = inst["due_date"].iloc[i].date(), inst["due"].iloc[i]
-        day = {"exact": due_day, "early": due_day - _dt.timedelta(days=3),
-               "late": due_day + _dt.timedelta(days=10), "partial": due_day,
-               "over": due_day}.get(kind)
+        day = {
+            "exact": due_day,
+            "early": due_day - _dt.timedelta(days=3),
+            "late": due_day + _dt.timedelta(days=10),
+            "partial": due_day,
+            "over": due_day,
+        }.get(kind)
         if kind == "skip" or day > as_of or day < signed:
             continue
         pay = {"partial": amount / 2, "over": amount + 50}.get(kind, amount)
@@ -554,33 +685,57 @@ def test_status_of_many_agreements_in_one_call_equals_each_alone(follow_reg):
         assert {k: row[k] for k in want} == want
 
 
-CLAUSES = {"default": None, "dpd30": (DaysPastDue(30),),
-           "three_or_dpd45": (ConsecutiveMisses(3, final=False), DaysPastDue(45)),
-           "shortfall": (CumulativeShortfall("0.2"),)}  # the last one replays alone
+CLAUSES = {
+    "default": None,
+    "dpd30": (DaysPastDue(30),),
+    "three_or_dpd45": (ConsecutiveMisses(3, final=False), DaysPastDue(45)),
+    "shortfall": (CumulativeShortfall("0.2"),),
+}  # the last one replays alone
 
 
 def pay_history(reg, aid, ag, kinds, as_of, signed):
     """Pay the agreement's instalments as ``kinds`` says (on time, early, late, part, ...)."""
     inst = ag.instalments()
-    for i, kind in enumerate(kinds[:len(inst)]):
+    for i, kind in enumerate(kinds[: len(inst)]):
         due_day, amount = inst["due_date"].iloc[i].date(), inst["due"].iloc[i]
-        day = {"exact": due_day, "early": due_day - _dt.timedelta(days=3),
-               "late": due_day + _dt.timedelta(days=10), "very_late": due_day + _dt.timedelta(days=50),
-               "partial": due_day, "over": due_day}.get(kind)
+        day = {
+            "exact": due_day,
+            "early": due_day - _dt.timedelta(days=3),
+            "late": due_day + _dt.timedelta(days=10),
+            "very_late": due_day + _dt.timedelta(days=50),
+            "partial": due_day,
+            "over": due_day,
+        }.get(kind)
         if kind == "skip" or day > as_of or day < signed:
             continue
         pay = {"partial": amount / 2, "over": amount + 50}.get(kind, amount)
         reg.pay(aid, day, pay.quantize(Decimal("0.01")))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(books=st.lists(st.tuples(
-    st.sampled_from([p.name for p in PLANS]), st.sampled_from([0, 3]),
-    st.sampled_from(["next", "next", "principal"]), st.sampled_from(list(CLAUSES)),
-    st.integers(0, 40),
-    st.lists(st.sampled_from(["exact", "exact", "early", "late", "very_late", "partial", "skip",
-                              "over"]), min_size=0, max_size=12)), min_size=2, max_size=6),
-    horizon=st.integers(0, 420))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    books=st.lists(
+        st.tuples(
+            st.sampled_from([p.name for p in PLANS]),
+            st.sampled_from([0, 3]),
+            st.sampled_from(["next", "next", "principal"]),
+            st.sampled_from(list(CLAUSES)),
+            st.integers(0, 40),
+            st.lists(
+                st.sampled_from(
+                    ["exact", "exact", "early", "late", "very_late", "partial", "skip", "over"]
+                ),
+                min_size=0,
+                max_size=12,
+            ),
+        ),
+        min_size=2,
+        max_size=6,
+    ),
+    horizon=st.integers(0, 420),
+)
 def test_status_of_irregular_books_in_one_call_equals_each_alone(follow_reg, books, horizon):
     # several irregular agreements at once: the batch replay groups them by rule set and
     # grace days, pads their schedules, and must still give every row as Agreement.status
@@ -591,8 +746,9 @@ def test_status_of_irregular_books_in_one_call_equals_each_alone(follow_reg, boo
         if overpayment == "principal" and plan == "deferral":
             overpayment = "next"
         signed = date(2026, 12, 1) + _dt.timedelta(days=late_by)
-        aid = reg.sign(cid, plan, signed, grace_days=grace, overpayment=overpayment,
-                       breach=CLAUSES[clause])
+        aid = reg.sign(
+            cid, plan, signed, grace_days=grace, overpayment=overpayment, breach=CLAUSES[clause]
+        )
         pay_history(reg, aid, reg.agreement(aid), kinds, as_of, signed)
         aids.append(aid)
     got = reg.status(as_of, agreements=aids).set_index("agreement")
@@ -602,11 +758,20 @@ def test_status_of_irregular_books_in_one_call_equals_each_alone(follow_reg, boo
 
 
 @settings(max_examples=40, deadline=None)
-@given(books=st.lists(st.tuples(
-    st.sampled_from(range(len(PLANS))), st.sampled_from([0, 5]), st.sampled_from(list(CLAUSES)),
-    st.sampled_from(["cn-bank", "generic"]),
-    st.lists(st.tuples(st.integers(0, 400), st.integers(1, 3_000)), max_size=10)),
-    min_size=1, max_size=5), horizon=st.integers(0, 450))
+@given(
+    books=st.lists(
+        st.tuples(
+            st.sampled_from(range(len(PLANS))),
+            st.sampled_from([0, 5]),
+            st.sampled_from(list(CLAUSES)),
+            st.sampled_from(["cn-bank", "generic"]),
+            st.lists(st.tuples(st.integers(0, 400), st.integers(1, 3_000)), max_size=10),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    horizon=st.integers(0, 450),
+)
 def test_status_many_equals_status_of_each(books, horizon):
     # no register: arbitrary dated amounts against agreements of two rule sets
     from repayplan.tracking import status_many
@@ -616,8 +781,11 @@ def test_status_many_equals_status_of_each(books, horizon):
     ags, pays = [], []
     for k, grace, clause, rules, items in books:
         claim = rp.Claim(principal=12_000, annual_rate=0.06, as_of=start, rules=rules)
-        ags.append(rp.Agreement(PLANS[k], claim, grace_days=grace,
-                                breach=CLAUSES[clause] or (ConsecutiveMisses(2),)))
+        ags.append(
+            rp.Agreement(
+                PLANS[k], claim, grace_days=grace, breach=CLAUSES[clause] or (ConsecutiveMisses(2),)
+            )
+        )
         days = {}
         for d, a in items:
             if d <= horizon:
@@ -632,7 +800,12 @@ def test_status_many_equals_status_of_each(books, horizon):
         later = t[(t["due_date"] > pd.Timestamp(as_of)) & (t["outstanding"] > 0)]
         row = got.iloc[i]
         assert (row["state"], row["paid"], row["arrears"], row["penalty"], row["balance"]) == (
-            s.state, s.paid, s.arrears, s.penalty, s.balance)
+            s.state,
+            s.paid,
+            s.arrears,
+            s.penalty,
+            s.balance,
+        )
         assert row["days_past_due"] == int(t["days_past_due"].max())
         assert row["next_due"] == (None if later.empty else later["due_date"].iloc[0].date())
         assert row["next_amount"] == (None if later.empty else later["outstanding"].iloc[0])
@@ -655,15 +828,19 @@ def test_status_many_refuses_what_status_refuses():
     assert e.value.field == "as_of"
     with pytest.raises(InputError) as e:  # a statement imported twice, as Agreement.status
         status_many([ag], date(2027, 1, 5), [[(date(2027, 1, 1), 100), (date(2027, 1, 1), 100)]])
-    assert e.value.field == "payments[0][1]"  # the first agreement's second payment, as with minor=True
-    for bad, field in [([(date(2027, 1, 1), 1.5)], "payments[0][0].amount"),
-                       ([(date(2027, 1, 1), -1)], "payments[0][0].amount"),
-                       ([(date(2026, 11, 30), 1)], "payments[0][0].date"),
-                       ([(date(2027, 1, 6), 1)], "payments[0][0].date"),
-                       ([("2027-01-01", 1)], "payments[0][0].date"),
-                       ([(date(2027, 1, 1),)], "payments[0][0]"),
-                       (5, "payments[0]"),
-                       ([(date(2027, 1, 1), 7), (date(2027, 1, 1), 7)], "payments[0][1]")]:
+    assert (
+        e.value.field == "payments[0][1]"
+    )  # the first agreement's second payment, as with minor=True
+    for bad, field in [
+        ([(date(2027, 1, 1), 1.5)], "payments[0][0].amount"),
+        ([(date(2027, 1, 1), -1)], "payments[0][0].amount"),
+        ([(date(2026, 11, 30), 1)], "payments[0][0].date"),
+        ([(date(2027, 1, 6), 1)], "payments[0][0].date"),
+        ([("2027-01-01", 1)], "payments[0][0].date"),
+        ([(date(2027, 1, 1),)], "payments[0][0]"),
+        (5, "payments[0]"),
+        ([(date(2027, 1, 1), 7), (date(2027, 1, 1), 7)], "payments[0][1]"),
+    ]:
         with pytest.raises(InputError) as e:
             status_many([ag], date(2027, 1, 5), [bad], minor=True)
         assert e.value.field == field, bad
@@ -741,9 +918,13 @@ CHILD = textwrap.dedent("""
 
 @pytest.mark.parametrize("kind", ["save", "import"])
 def test_killed_process_loses_nothing_committed(url, tmp_path, kind):
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, url, kind, str(tmp_path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, url, kind, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         assert proc.stdout.readline().startswith("ready"), proc.stderr.read()
         committed = 0
@@ -789,29 +970,125 @@ def test_cli_register_round_trip(tmp_path, capsys):
     assert main(["register", "save", str(case_file), "--db", db, "--case", "1", "--base", "1"]) == 0
     assert main(["register", "save", str(case_file), "--db", db, "--case", "1", "--base", "1"]) == 1
     assert "changed by" in capsys.readouterr().err
-    assert main(["register", "sign", "--db", db, "--case", "1", "--plan", "2 months",
-                 "--signed", "2026-12-01"]) == 0
-    assert main(["register", "pay", "--db", db, "--agreement", "1", "--date", "2027-01-01",
-                 "--amount", "606.00", "--reference", "B1"]) == 0
-    st = write_csv(tmp_path / "st.csv", [(1, "2027-02-01", "603.00", "B1"), (1, "2027-02-01", "603.00", "B2")],
-                   header="Contract,Day,Credit,Ref")
-    assert main(["register", "import-payments", str(st), "--db", db, "--map", "agreement=Contract",
-                 "--map", "date=Day", "--map", "amount=Credit", "--map", "reference=Ref"]) == 0
+    assert (
+        main(
+            [
+                "register",
+                "sign",
+                "--db",
+                db,
+                "--case",
+                "1",
+                "--plan",
+                "2 months",
+                "--signed",
+                "2026-12-01",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "register",
+                "pay",
+                "--db",
+                db,
+                "--agreement",
+                "1",
+                "--date",
+                "2027-01-01",
+                "--amount",
+                "606.00",
+                "--reference",
+                "B1",
+            ]
+        )
+        == 0
+    )
+    st = write_csv(
+        tmp_path / "st.csv",
+        [(1, "2027-02-01", "603.00", "B1"), (1, "2027-02-01", "603.00", "B2")],
+        header="Contract,Day,Credit,Ref",
+    )
+    assert (
+        main(
+            [
+                "register",
+                "import-payments",
+                str(st),
+                "--db",
+                db,
+                "--map",
+                "agreement=Contract",
+                "--map",
+                "date=Day",
+                "--map",
+                "amount=Credit",
+                "--map",
+                "reference=Ref",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "booked 1 of 2 line(s); 1 seen before" in out
     assert main(["register", "status", "--db", db, "--as-of", "2027-02-05"]) == 0
     out = capsys.readouterr().out
     assert "performing" in out and "1,209.00" in out  # 606.00 + 603.00
-    assert main(["register", "due", "--db", db, "--as-of", "2027-02-05", "-o",
-                 str(tmp_path / "due.xlsx")]) == 0
-    assert main(["register", "export", "--db", db, "--what", "status", "--as-of", "2027-02-05",
-                 "-o", str(tmp_path / "status.csv")]) == 0
+    assert (
+        main(
+            [
+                "register",
+                "due",
+                "--db",
+                db,
+                "--as-of",
+                "2027-02-05",
+                "-o",
+                str(tmp_path / "due.xlsx"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "register",
+                "export",
+                "--db",
+                db,
+                "--what",
+                "status",
+                "--as-of",
+                "2027-02-05",
+                "-o",
+                str(tmp_path / "status.csv"),
+            ]
+        )
+        == 0
+    )
     back = pd.read_csv(tmp_path / "status.csv", dtype=str)
     assert back.loc[0, "paid"] == "1209.00" and back.loc[0, "balance"] == "0.00"
     assert main(["register", "list", "--db", db]) == 0
     assert "Acme workout" in capsys.readouterr().out
-    assert main(["register", "pay", "--db", db, "--agreement", "9", "--date", "2027-01-01",
-                 "--amount", "1"]) == 1
+    assert (
+        main(
+            [
+                "register",
+                "pay",
+                "--db",
+                db,
+                "--agreement",
+                "9",
+                "--date",
+                "2027-01-01",
+                "--amount",
+                "1",
+            ]
+        )
+        == 1
+    )
     assert "agreement_id" in capsys.readouterr().err
 
 
@@ -911,12 +1188,18 @@ def test_case_picker_opens_another_case(tmp_path):
 
     path = tmp_path / "r.sqlite"
     with Register(path) as reg:
-        other = reg.save(small_case(title="Other borrower case",
-                                    plans=[rp.Plan(term=6, name="six"), rp.Plan(term=9, name="nine")]),
-                         session={"table": ["nine", "six"], "lang": "zh"})
+        other = reg.save(
+            small_case(
+                title="Other borrower case",
+                plans=[rp.Plan(term=6, name="six"), rp.Plan(term=9, name="nine")],
+            ),
+            session={"table": ["nine", "six"], "lang": "zh"},
+        )
     d = RegisterDashboard(small_case(), plans=TABLE, register=path, clock=Clock())
     try:
-        assert other in [v for _, v in d.picker.options] and d.case_id in [v for _, v in d.picker.options]
+        assert other in [v for _, v in d.picker.options] and d.case_id in [
+            v for _, v in d.picker.options
+        ]
         d.open(other)
         assert d.case_id == other and d.dashboard.session.names == ["nine", "six"]
         assert d.dashboard.session.lang == "zh"

@@ -66,14 +66,36 @@ def small_schedule(**kw):
 
 
 SMALL = small_schedule()
-CLAIM = Claim(principal=1_150_000, overdue_principal=150_000, interest=38_000, overdue_interest=30_000,
-              penalty=12_000, compound=1_500, fees=2_000, annual_rate=0.0435, penalty_markup=0.5,
-              rules="cn-bank", as_of=dt.date(2026, 12, 1))
-PLAN = Plan(term=36, annual_rate=0.05, penalty_waiver=0.5, interest_waiver=0.2, capitalize_arrears=False,
-            down_payment=10_000, grace=3, name="Workout A")
+CLAIM = Claim(
+    principal=1_150_000,
+    overdue_principal=150_000,
+    interest=38_000,
+    overdue_interest=30_000,
+    penalty=12_000,
+    compound=1_500,
+    fees=2_000,
+    annual_rate=0.0435,
+    penalty_markup=0.5,
+    rules="cn-bank",
+    as_of=dt.date(2026, 12, 1),
+)
+PLAN = Plan(
+    term=36,
+    annual_rate=0.05,
+    penalty_waiver=0.5,
+    interest_waiver=0.2,
+    capitalize_arrears=False,
+    down_payment=10_000,
+    grace=3,
+    name="Workout A",
+)
 SCHED = PLAN.schedule(CLAIM)
-PARTIES = dict(claim=CLAIM, borrower="华东精密制造有限公司", creditor="Bank of Example, Shanghai Branch",
-               agreement_date=dt.date(2026, 12, 1))
+PARTIES = dict(
+    claim=CLAIM,
+    borrower="华东精密制造有限公司",
+    creditor="Bank of Example, Shanghai Branch",
+    agreement_date=dt.date(2026, 12, 1),
+)
 
 
 def D(x) -> Decimal:
@@ -111,9 +133,23 @@ def test_hand_computed_small_schedule_and_its_totals():
 
 def test_labels_in_english_and_chinese():
     assert list(annex(SMALL).table.columns) == [
-        "No.", "Due date", "Opening balance", "Amount due", "Interest", "Principal", "Closing balance"]
+        "No.",
+        "Due date",
+        "Opening balance",
+        "Amount due",
+        "Interest",
+        "Principal",
+        "Closing balance",
+    ]
     assert list(annex(SMALL, lang="zh").table.columns) == [
-        "期数", "还款日期", "期初本金余额", "应还金额", "利息", "本金", "期末本金余额"]
+        "期数",
+        "还款日期",
+        "期初本金余额",
+        "应还金额",
+        "利息",
+        "本金",
+        "期末本金余额",
+    ]
     a = annex(SCHED, lang="zh", plan=PLAN, **PARTIES)
     labels = {it.key: it.label for it in a.header}
     assert labels["borrower"] == "借款人" and labels["creditor"] == "债权人"
@@ -132,7 +168,7 @@ def test_restructuring_case_by_hand():
     closed_form = 1_140_000 * r / (1 - (1 + r) ** -33)
     assert h["regular_payment"].value == D(closed_form).quantize(Decimal("0.01"), ROUND_HALF_UP)
     grace = a.table[a.table["No."].between(1, 3)]
-    assert list(grace["Interest"]) == [D("4750.00")] * 3   # 1,140,000 x 5 % / 12
+    assert list(grace["Interest"]) == [D("4750.00")] * 3  # 1,140,000 x 5 % / 12
     comp = {it.key: it.value for it in a.composition}
     assert comp["total"] == D("1202000.00")
     assert sum(v for k, v in comp.items() if k != "total") == comp["total"]
@@ -157,7 +193,10 @@ def test_clauses_state_the_items_of_article_70():
     a = annex(SCHED, **PARTIES)
     c = {it.key: it.text for it in a.clauses}
     # (一) balance owed, composition, currency
-    assert "CNY 1,202,000.00" in c["balance"] and "one million two hundred two thousand" in c["balance"]
+    assert (
+        "CNY 1,202,000.00" in c["balance"]
+        and "one million two hundred two thousand" in c["balance"]
+    )
     # (二) cycle, method, currency, dates, amounts
     assert "monthly" in c["repayment"] and "36 instalments in CNY" in c["repayment"]
     assert "1 Jan 2027" in c["repayment"] and "1 Dec 2029" in c["repayment"]
@@ -166,10 +205,17 @@ def test_clauses_state_the_items_of_article_70():
     assert "5.00% a year" in c["interest"] and "no penalty interest" in c["interest"]
     assert "No annual fee" in c["interest"]
     # what was waived, per part, conditional on performance
-    assert "CNY 6,000.00 of penalty" in c["waivers"] and "CNY 7,600.00 of contract interest" in c["waivers"]
+    assert (
+        "CNY 6,000.00 of penalty" in c["waivers"]
+        and "CNY 7,600.00 of contract interest" in c["waivers"]
+    )
     assert "conditional" in c["waivers"] and "revoked" in c["waivers"]
     # (五) consequence of a missed instalment
-    assert "6.525% a year" in c["default"] and "revoked" in c["default"] and "due at once" in c["default"]
+    assert (
+        "6.525% a year" in c["default"]
+        and "revoked" in c["default"]
+        and "due at once" in c["default"]
+    )
     assert "card" not in c
     zh = {it.key: it.text for it in annex(SCHED, lang="zh", **PARTIES).clauses}
     assert "人民币壹佰贰拾万贰仟元整" in zh["balance"]
@@ -181,8 +227,12 @@ def test_clauses_state_the_items_of_article_70():
 
 def test_unconditional_waivers_custom_default_clause_notes_and_credit_card():
     plan = PLAN.replace(waivers_conditional=False)
-    a = annex(plan.schedule(CLAIM), claim=CLAIM, default_clause="Clause 9 of the loan contract applies.",
-              notes=["Guarantor 张三 keeps his guarantee.", "+ second note"])
+    a = annex(
+        plan.schedule(CLAIM),
+        claim=CLAIM,
+        default_clause="Clause 9 of the loan contract applies.",
+        notes=["Guarantor 张三 keeps his guarantee.", "+ second note"],
+    )
     c = {it.key: it.text for it in a.clauses}
     assert "unconditional" in c["waivers"]
     assert c["default"] == "Clause 9 of the loan contract applies."
@@ -203,20 +253,27 @@ def test_rate_changes_of_a_bare_schedule_are_stated():
     s = amortize(10_000, 0.06, 24, rate_changes={13: 0.07}, start=dt.date(2027, 1, 1))
     c = {it.key: it.text for it in annex(s).clauses}
     assert "6.00% a year, and at 7.00% a year from instalment 13" in c["interest"]
-    assert "waivers" not in c                                  # a bare schedule knows of no waiver
+    assert "waivers" not in c  # a bare schedule knows of no waiver
     zh = {it.key: it.text for it in annex(s, lang="zh").header}
     assert zh["rate"] == "6.00%；自第13期起7.00%"
 
 
 def test_settlement_plan():
-    claim = Claim(principal=50_000, interest=2_000, penalty=1_000, annual_rate=0.18, as_of=dt.date(2026, 6, 15),
-                  rules="cn-bank", penalty_markup=0.5)
+    claim = Claim(
+        principal=50_000,
+        interest=2_000,
+        penalty=1_000,
+        annual_rate=0.18,
+        as_of=dt.date(2026, 6, 15),
+        rules="cn-bank",
+        penalty_markup=0.5,
+    )
     plan = Plan(settlement_discount=0.2, settlement_by=2)
     s = plan.schedule(claim)
     a = annex(s, claim=claim)
     h = {it.key: it for it in a.header}
     assert h["method"].text == "lump-sum settlement"
-    assert h["waived_settlement"].value == D("10600.00")       # 20 % of 53,000.00
+    assert h["waived_settlement"].value == D("10600.00")  # 20 % of 53,000.00
     c = {it.key: it.text for it in a.clauses}
     assert "CNY 42,400.00 in one payment" in c["repayment"]
     assert "no interest" in c["interest"]
@@ -228,7 +285,7 @@ def test_varying_instalments_are_labelled_as_first_instalment():
     a = annex(amortize(12_000, 0.06, 12, method="equal_principal", start=dt.date(2027, 1, 1)))
     keys = {it.key: it for it in a.header}
     assert "first_payment" in keys and "regular_payment" not in keys
-    assert keys["first_payment"].value == D("1060.00")           # 1,000 + 12,000 x 0.5 %
+    assert keys["first_payment"].value == D("1060.00")  # 1,000 + 12,000 x 0.5 %
 
 
 def test_fee_column_and_total_payable_include_fees():
@@ -257,13 +314,23 @@ def load_xlsx(data: bytes):
 
 def column_sum(ws, column, total_row):
     """What the totals row's SUM formula of ``column`` adds up: the schedule's cells above it."""
-    return sum((cents(ws.cell(row=r, column=column).value) for r in range(2, total_row)), Decimal(0))
+    return sum(
+        (cents(ws.cell(row=r, column=column).value) for r in range(2, total_row)), Decimal(0)
+    )
 
 
 def check_xlsx_table(ws, schedule, totals_label="Total"):
     """Every amount and date of the table and the totals row, to the cent."""
     t = schedule.table
-    cols = ["period", "date", "opening_balance", "payment", "interest", "principal", "closing_balance"]
+    cols = [
+        "period",
+        "date",
+        "opening_balance",
+        "payment",
+        "interest",
+        "principal",
+        "closing_balance",
+    ]
     if any(v != 0 for v in t["fee"]):
         cols.append("fee")
     for i, row in enumerate(t.itertuples(index=False), start=2):
@@ -304,14 +371,22 @@ def test_xlsx_every_amount_and_the_totals_match_the_schedule():
     assert ws.cell(row=2, column=4).number_format == "#,##0.00"
     assert ws.column_dimensions["C"].width >= len("1,188,400.00")
     # amounts in words below the totals
-    words = {ws.cell(row=r, column=1).value: (ws.cell(row=r, column=2).value, ws.cell(row=r, column=3).value)
-             for r in range(total_row + 1, ws.max_row + 1)}
+    words = {
+        ws.cell(row=r, column=1).value: (
+            ws.cell(row=r, column=2).value,
+            ws.cell(row=r, column=3).value,
+        )
+        for r in range(total_row + 1, ws.max_row + 1)
+    }
     amount, text = words["Total payable"]
     assert cents(amount) == SCHED.total_paid
     assert text.startswith("CNY one million two hundred eighty-five thousand one hundred ninety")
     # header block on the terms sheet
     terms = wb["Terms"]
-    rows = {terms.cell(row=r, column=1).value: terms.cell(row=r, column=2) for r in range(1, terms.max_row + 1)}
+    rows = {
+        terms.cell(row=r, column=1).value: terms.cell(row=r, column=2)
+        for r in range(1, terms.max_row + 1)
+    }
     assert rows["Borrower"].value == "华东精密制造有限公司"
     assert cents(rows["Total waived"].value) == D("13600.00")
     assert rows["Agreement date"].value.date() == dt.date(2026, 12, 1)
@@ -321,7 +396,15 @@ def test_xlsx_every_amount_and_the_totals_match_the_schedule():
 def test_xlsx_in_chinese_and_yen():
     wb = load_xlsx(render(SCHED, "xlsx", lang="zh", **PARTIES))
     ws = wb["还款计划表"]
-    assert [c.value for c in ws[1]] == ["期数", "还款日期", "期初本金余额", "应还金额", "利息", "本金", "期末本金余额"]
+    assert [c.value for c in ws[1]] == [
+        "期数",
+        "还款日期",
+        "期初本金余额",
+        "应还金额",
+        "利息",
+        "本金",
+        "期末本金余额",
+    ]
     check_xlsx_table(ws, SCHED, totals_label="合计")
     s = amortize(1_000_000, 0.05, 12, currency="JPY", start=dt.date(2027, 1, 1))
     ws = load_xlsx(render(s, "xlsx"))["Schedule"]
@@ -335,13 +418,17 @@ def test_xlsx_the_only_formulas_are_the_totals_sums_over_the_schedule():
         sheets = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")}
     formulas = [f for x in sheets.values() for f in re.findall(r"<f>(.*?)</f>", x)]
     total_row = len(SCHED.table) + 2
-    assert formulas == [f"SUM({c}2:{c}{total_row - 1})" for c in "DEF"]   # payment, interest, principal
-    assert all(len(re.findall(r"<f[ >]", x)) == 0 for n, x in sheets.items() if n.endswith("sheet1.xml"))
+    assert formulas == [
+        f"SUM({c}2:{c}{total_row - 1})" for c in "DEF"
+    ]  # payment, interest, principal
+    assert all(
+        len(re.findall(r"<f[ >]", x)) == 0 for n, x in sheets.items() if n.endswith("sheet1.xml")
+    )
     wb = load_xlsx(data)
     for ws in wb:
         for row in ws.iter_rows():
             for c in row:
-                if c.data_type == "f":   # never built from user text: a SUM of cell references
+                if c.data_type == "f":  # never built from user text: a SUM of cell references
                     assert ws.title == "Schedule" and c.row == total_row
                     assert re.fullmatch(r"=SUM\(([A-Z])2:\1\d+\)", c.value)
 
@@ -358,8 +445,20 @@ def test_pdf_text_has_every_amount_chinese_labels_and_page_numbers():
     data = render(SCHED, "pdf", lang="zh", **PARTIES)
     reader, text = pdf_text(data)
     flat = text.replace(" ", "").replace("\n", "")
-    for label in ("附件：还款计划表", "期数", "还款日期", "应还金额", "期末本金余额", "合计", "大写金额", "借款人",
-                  "债权人", "华东精密制造有限公司", "违约责任", "人民币壹佰贰拾捌万伍仟壹佰玖拾元零壹角柒分"):
+    for label in (
+        "附件：还款计划表",
+        "期数",
+        "还款日期",
+        "应还金额",
+        "期末本金余额",
+        "合计",
+        "大写金额",
+        "借款人",
+        "债权人",
+        "华东精密制造有限公司",
+        "违约责任",
+        "人民币壹佰贰拾捌万伍仟壹佰玖拾元零壹角柒分",
+    ):
         assert label in flat, label
     for row in SCHED.table.itertuples(index=False):
         for amount in (row.payment, row.interest, row.principal, row.closing_balance):
@@ -371,7 +470,7 @@ def test_pdf_text_has_every_amount_chinese_labels_and_page_numbers():
     for k in range(1, n + 1):
         assert f"第{k}页共{n}页" in flat
     box = reader.pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == (595, 842)      # A4 in points
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
 
 
 def test_pdf_embeds_its_cjk_font():
@@ -383,7 +482,7 @@ def test_pdf_embeds_its_cjk_font():
             desc = font.get("/FontDescriptor")
             if desc is not None and "/FontFile2" in desc.get_object():
                 embedded.append(str(font["/BaseFont"]))
-    assert embedded and all("+" in name for name in embedded)   # subset-embedded TrueType
+    assert embedded and all("+" in name for name in embedded)  # subset-embedded TrueType
 
 
 def test_pdf_english_page_numbers_and_determinism():
@@ -399,7 +498,7 @@ def test_pdf_english_page_numbers_and_determinism():
 def test_pdf_without_a_cjk_font(monkeypatch):
     monkeypatch.setattr(report, "CJK_FONT_CANDIDATES", ())
     monkeypatch.delenv("REPAYPLAN_CJK_FONT", raising=False)
-    _, text = pdf_text(render(SMALL, "pdf"))                    # English, Latin-1: Helvetica
+    _, text = pdf_text(render(SMALL, "pdf"))  # English, Latin-1: Helvetica
     assert "336.68" in text and "Page 1 of 1" in text
     with pytest.raises(RepayplanError, match="fonts-wqy-microhei"):
         render(SMALL, "pdf", lang="zh")
@@ -438,25 +537,64 @@ class Cells(HTMLParser):
 def test_html_table_matches_the_schedule():
     p = Cells()
     p.feed(render(SCHED, "html", **PARTIES))
-    head = ["No.", "Due date", "Opening balance", "Amount due", "Interest", "Principal", "Closing balance"]
+    head = [
+        "No.",
+        "Due date",
+        "Opening balance",
+        "Amount due",
+        "Interest",
+        "Principal",
+        "Closing balance",
+    ]
     start = p.rows.index(head)
     body = p.rows[start + 1 : start + 1 + len(SCHED.table)]
     for row, src in zip(body, SCHED.table.itertuples(index=False), strict=True):
-        assert row == [str(src.period), f"{src.date.day} {src.date:%b} {src.date.year}", fmt(src.opening_balance),
-                       fmt(src.payment), fmt(src.interest), fmt(src.principal), fmt(src.closing_balance)]
-    assert p.rows[start + 1 + len(SCHED.table)] == ["Total", "", "", fmt(SCHED.total_paid),
-                                                    fmt(SCHED.total_interest), fmt(SCHED.principal), ""]
+        assert row == [
+            str(src.period),
+            f"{src.date.day} {src.date:%b} {src.date.year}",
+            fmt(src.opening_balance),
+            fmt(src.payment),
+            fmt(src.interest),
+            fmt(src.principal),
+            fmt(src.closing_balance),
+        ]
+    assert p.rows[start + 1 + len(SCHED.table)] == [
+        "Total",
+        "",
+        "",
+        fmt(SCHED.total_paid),
+        fmt(SCHED.total_interest),
+        fmt(SCHED.principal),
+        "",
+    ]
 
 
 def test_csv_table_matches_the_schedule():
     text = render(SCHED, "csv", lang="zh", **PARTIES)
     rows = list(csv.reader(io.StringIO(text)))
-    start = rows.index(["期数", "还款日期", "期初本金余额", "应还金额", "利息", "本金", "期末本金余额"])
+    start = rows.index(
+        ["期数", "还款日期", "期初本金余额", "应还金额", "利息", "本金", "期末本金余额"]
+    )
     for row, src in zip(rows[start + 1 :], SCHED.table.itertuples(index=False), strict=False):
-        assert row == [str(src.period), src.date.date().isoformat(), str(src.opening_balance), str(src.payment),
-                       str(src.interest), str(src.principal), str(src.closing_balance)]
+        assert row == [
+            str(src.period),
+            src.date.date().isoformat(),
+            str(src.opening_balance),
+            str(src.payment),
+            str(src.interest),
+            str(src.principal),
+            str(src.closing_balance),
+        ]
     total = rows[start + 1 + len(SCHED.table)]
-    assert total == ["合计", "", "", str(SCHED.total_paid), str(SCHED.total_interest), str(SCHED.principal), ""]
+    assert total == [
+        "合计",
+        "",
+        "",
+        str(SCHED.total_paid),
+        str(SCHED.total_interest),
+        str(SCHED.principal),
+        "",
+    ]
 
 
 def test_markdown_table_matches_the_schedule():
@@ -482,8 +620,11 @@ def test_injection_borrower_in_every_format():
             assert not cell or cell[0] not in TRIGGERS or re.fullmatch(r"-?\d+(\.\d+)?", cell), cell
     # Excel: an explicit string cell with the quote prefix, exactly the given text
     terms = load_xlsx(render(SCHED, "xlsx", **kw))["Terms"]
-    cell = next(terms.cell(row=r, column=2) for r in range(1, terms.max_row + 1)
-                if terms.cell(row=r, column=1).value == "Borrower")
+    cell = next(
+        terms.cell(row=r, column=2)
+        for r in range(1, terms.max_row + 1)
+        if terms.cell(row=r, column=1).value == "Borrower"
+    )
     assert (cell.value, cell.data_type, cell.quotePrefix) == (EVIL, "s", True)
     # HTML: no script element, the name printed as text
     p = Cells()
@@ -516,15 +657,23 @@ def test_neutralise_formula_property(text):
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from("\t=+-@"),
-               min_size=1, max_size=20))
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from("\t=+-@"),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_any_borrower_name_survives_every_format_as_text(name):
     rows = list(csv.reader(io.StringIO(render(SMALL, "csv", borrower=name))))
     got = next(r[1] for r in rows if r and r[0] == "Borrower")
     assert got in (name, "'" + name) and got[0] not in TRIGGERS
     terms = load_xlsx(render(SMALL, "xlsx", borrower=name))["Terms"]
-    cell = next(terms.cell(row=r, column=2) for r in range(1, terms.max_row + 1)
-                if terms.cell(row=r, column=1).value == "Borrower")
+    cell = next(
+        terms.cell(row=r, column=2)
+        for r in range(1, terms.max_row + 1)
+        if terms.cell(row=r, column=1).value == "Borrower"
+    )
     assert cell.data_type == "s" and cell.value == name
     p = Cells()
     p.feed(render(SMALL, "html", borrower=name))
@@ -535,16 +684,18 @@ def test_any_borrower_name_survives_every_format_as_text(name):
 # Property: any schedule, every format, to the cent
 # ---------------------------------------------------------------------------------------------
 @settings(max_examples=12, deadline=None)
-@given(principal=st.integers(100, 10**9).map(lambda c: Decimal(c) / 100),
-       rate=st.integers(0, 3000).map(lambda bp: Decimal(bp) / 10000),
-       periods=st.integers(1, 60),
-       method=st.sampled_from(["level", "equal_principal"]),
-       fee=st.sampled_from([None, 0, "12.50"]))
+@given(
+    principal=st.integers(100, 10**9).map(lambda c: Decimal(c) / 100),
+    rate=st.integers(0, 3000).map(lambda bp: Decimal(bp) / 10000),
+    periods=st.integers(1, 60),
+    method=st.sampled_from(["level", "equal_principal"]),
+    fee=st.sampled_from([None, 0, "12.50"]),
+)
 def test_any_schedule_renders_to_the_cent(principal, rate, periods, method, fee):
     s = amortize(principal, rate, periods, method=method, fee=fee, start=dt.date(2027, 1, 31))
     ws = load_xlsx(render(s, "xlsx"))["Schedule"]
     total_row = check_xlsx_table(ws, s)
-    assert column_sum(ws, 6, total_row) == principal      # sum(principal) == principal
+    assert column_sum(ws, 6, total_row) == principal  # sum(principal) == principal
     rows = list(csv.reader(io.StringIO(render(s, "csv"))))
     start = next(i for i, r in enumerate(rows) if r and r[0] == "No.")
     assert [D(r[3]) for r in rows[start + 1 : start + 1 + len(s.table)]] == list(s.table["payment"])
@@ -575,16 +726,23 @@ def test_pdf_metadata_is_true_created_now_titled_and_authored():
 
 
 def test_write_every_format_from_the_suffix(tmp_path):
-    for suffix, kind in ((".xlsx", "xlsx"), (".pdf", "pdf"), (".html", "html"), (".htm", "html"),
-                         (".csv", "csv"), (".md", "md"), (".markdown", "md")):
+    for suffix, kind in (
+        (".xlsx", "xlsx"),
+        (".pdf", "pdf"),
+        (".html", "html"),
+        (".htm", "html"),
+        (".csv", "csv"),
+        (".md", "md"),
+        (".markdown", "md"),
+    ):
         path = write(SCHED, tmp_path / f"annex{suffix}", lang="zh", **PARTIES)
         data = path.read_bytes()
         expected = render(SCHED, kind, lang="zh", **PARTIES)
         if kind == "csv":
-            assert data == b"\xef\xbb\xbf" + expected.encode()            # BOM for Excel
+            assert data == b"\xef\xbb\xbf" + expected.encode()  # BOM for Excel
         elif isinstance(expected, str):
             assert data == expected.encode()
-        elif kind == "pdf":   # the same document, made a moment apart
+        elif kind == "pdf":  # the same document, made a moment apart
             assert undated(data) == undated(expected)
         else:
             check_xlsx_table(load_xlsx(data)["还款计划表"], SCHED, totals_label="合计")
@@ -668,13 +826,13 @@ def test_invalid_arguments():
     with pytest.raises(InputError, match="agreement_date"):
         annex(SMALL, agreement_date="2026-13-01")
     with pytest.raises(InputError, match="claim"):
-        annex(SCHED, claim=CLAIM.replace(penalty=0))        # not the claim the schedule came from
+        annex(SCHED, claim=CLAIM.replace(penalty=0))  # not the claim the schedule came from
     with pytest.raises(InputError, match="claim"):
         annex(amortize(1_000, 0.06, 3, currency="USD"), claim=CLAIM)
     with pytest.raises(InputError, match="plan"):
         annex(SCHED, claim=CLAIM, plan=PLAN.replace(term=24))
     with pytest.raises(InputError, match="lang"):
-        render(annex(SMALL), "csv", lang="zh")                # an Annex already has its language
+        render(annex(SMALL), "csv", lang="zh")  # an Annex already has its language
 
 
 def test_render_an_annex_built_once_is_the_same_as_from_the_schedule():
@@ -696,9 +854,17 @@ def sample_annex(plan: str, lang: str):
     from repayplan.case import Case
 
     case = Case.sample()
-    return case, annex(case.schedule(plan), lang=lang, claim=case.claim, plan=case.plan(plan),
-                       borrower=case.borrower.name, creditor=case.creditor_party.name,
-                       security=case.security, contract=case.contract, borrower_party=case.borrower)
+    return case, annex(
+        case.schedule(plan),
+        lang=lang,
+        claim=case.claim,
+        plan=case.plan(plan),
+        borrower=case.borrower.name,
+        creditor=case.creditor_party.name,
+        security=case.security,
+        contract=case.contract,
+        borrower_party=case.borrower,
+    )
 
 
 def test_the_annex_states_the_contract_account_and_the_borrowers_registration_from_the_case():
@@ -735,13 +901,20 @@ def test_the_annex_names_the_structure_the_plan_really_has_and_the_plan_in_chine
     assert "varying by calendar month" in {it.key: it.text for it in en.header}["method"]
     _, bank = sample_annex("Bank proposal", "zh")
     head = {it.key: it.text for it in bank.header}
-    assert (head["plan_name"], head["method"]) == ("银行方案", "等额本息")   # a level plan stays 等额本息
+    assert (head["plan_name"], head["method"]) == (
+        "银行方案",
+        "等额本息",
+    )  # a level plan stays 等额本息
 
 
-@pytest.mark.parametrize("plan", ["Bank proposal", "Borrower proposal", "Seasonal 48", "Settlement"])
+@pytest.mark.parametrize(
+    "plan", ["Bank proposal", "Borrower proposal", "Seasonal 48", "Settlement"]
+)
 def test_no_line_of_the_chinese_pdf_starts_with_a_comma(plan):
     case, a = sample_annex(plan, "zh")
     _, text = pdf_text(render(a, "pdf"))
-    starts = [line for line in text.splitlines() if line.lstrip().startswith(("，", "；", "：", "、"))]
+    starts = [
+        line for line in text.splitlines() if line.lstrip().startswith(("，", "；", "：", "、"))
+    ]
     assert starts == []
     assert "JNB-SZ-2025-LD-0318" in text and "91320506MA1W8KQ37N" in text

@@ -42,9 +42,16 @@ def plan(**kw):
 
 
 def claim_stub(**kw):
-    base = {"total": D(1), "as_of": dt.date(2026, 3, 20), "annual_rate": D("0.0435"),
-            "penalty_rate": D("0.06525"), "maturity": dt.date(2028, 1, 1), "term_months": 36,
-            "product": "loan", "contract_date": dt.date(2025, 1, 1)}
+    base = {
+        "total": D(1),
+        "as_of": dt.date(2026, 3, 20),
+        "annual_rate": D("0.0435"),
+        "penalty_rate": D("0.06525"),
+        "maturity": dt.date(2028, 1, 1),
+        "term_months": 36,
+        "product": "loan",
+        "contract_date": dt.date(2025, 1, 1),
+    }
     base.update(kw)
     return SimpleNamespace(**base)
 
@@ -88,9 +95,13 @@ def test_a_rule_set_object_passes_through_get():
 
 
 def test_generic_is_configurable_and_validated():
-    rs = rules.generic(penalty_markup_range=(0.1, 0.2), default_penalty_markup=0.1,
-                       allocation_order=["principal", "interest", "penalty", "compound", "fees", "costs"],
-                       allocation_by="installment", accrual_day_count="ACT/365")
+    rs = rules.generic(
+        penalty_markup_range=(0.1, 0.2),
+        default_penalty_markup=0.1,
+        allocation_order=["principal", "interest", "penalty", "compound", "fees", "costs"],
+        allocation_by="installment",
+        accrual_day_count="ACT/365",
+    )
     assert rs.penalty_markup_range == (D("0.1"), D("0.2"))
     assert rs.allocation_order[0] == ("principal",)
     assert rs.accrual_day_count == "ACT/365F"
@@ -136,12 +147,16 @@ def test_users_extend_the_lpr_table():
     assert rs.lpr_on("2030-01-19") == D("0.0300")
     assert rs.lpr_on("2030-01-20") == D("0.025")
     assert rs.rate_cap("2030-02-01") == 4 * D("0.025")
-    assert rules.get("cn-private").lpr_on("2030-01-20") == D("0.0300")  # the shipped set is unchanged
+    assert rules.get("cn-private").lpr_on("2030-01-20") == D(
+        "0.0300"
+    )  # the shipped set is unchanged
 
 
 def test_load_lpr_reads_a_user_csv(tmp_path):
     path = tmp_path / "lpr.csv"
-    path.write_text("# my fixings\ndate,lpr_1y\n2031-01-20,0.0280\n2030-01-20,0.0290\n", encoding="utf-8")
+    path.write_text(
+        "# my fixings\ndate,lpr_1y\n2031-01-20,0.0280\n2030-01-20,0.0290\n", encoding="utf-8"
+    )
     table = rules.load_lpr(path)
     assert list(table["date"]) == [dt.date(2030, 1, 20), dt.date(2031, 1, 20)]
     assert rules.lpr("2030-06-01", table=table) == D("0.0290")
@@ -168,23 +183,48 @@ def test_art_561_partial_payment_worked_example():
     # then 2026-02 penalty 60 (-> 1,770.00), then 2026-02 interest 1,770.00 of 2,900.00.
     # Principal gets nothing.
     jan, feb = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
-    buckets = [("principal", jan, "30000"), ("interest", jan, "3000"), ("penalty", jan, "150"),
-               ("compound", jan, "20"), ("principal", feb, "30100"), ("interest", feb, "2900"),
-               ("penalty", feb, "60"), ("costs", dt.date(2026, 2, 15), "2000")]
+    buckets = [
+        ("principal", jan, "30000"),
+        ("interest", jan, "3000"),
+        ("penalty", jan, "150"),
+        ("compound", jan, "20"),
+        ("principal", feb, "30100"),
+        ("interest", feb, "2900"),
+        ("penalty", feb, "60"),
+        ("costs", dt.date(2026, 2, 15), "2000"),
+    ]
     a = allocate("7000", buckets, "cn-bank")
-    assert a.applied == (D("0.00"), D("3000.00"), D("150.00"), D("20.00"), D("0.00"), D("1770.00"),
-                         D("60.00"), D("2000.00"))
+    assert a.applied == (
+        D("0.00"),
+        D("3000.00"),
+        D("150.00"),
+        D("20.00"),
+        D("0.00"),
+        D("1770.00"),
+        D("60.00"),
+        D("2000.00"),
+    )
     assert a.unapplied == D("0.00")
-    assert a.by_kind() == {"costs": D("2000.00"), "penalty": D("210.00"), "compound": D("20.00"),
-                           "interest": D("4770.00"), "principal": D("0.00")}
+    assert a.by_kind() == {
+        "costs": D("2000.00"),
+        "penalty": D("210.00"),
+        "compound": D("20.00"),
+        "interest": D("4770.00"),
+        "principal": D("0.00"),
+    }
 
 
 def test_installment_order_pays_the_oldest_instalment_in_full_first():
     # Same debts, an agreed vertical order (逐期清偿): January fully (costs have no
     # instalment, here dated after January), then February by class.
     jan, feb = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
-    buckets = [("principal", jan, "1000"), ("interest", jan, "100"), ("penalty", jan, "10"),
-               ("principal", feb, "1000"), ("interest", feb, "90")]
+    buckets = [
+        ("principal", jan, "1000"),
+        ("interest", jan, "100"),
+        ("penalty", jan, "10"),
+        ("principal", feb, "1000"),
+        ("interest", feb, "90"),
+    ]
     vertical = allocate("1150", buckets, CIVIL_CODE_561, by="installment")
     # January: penalty 10, interest 100, principal 1,000 = 1,110; February interest 40 of 90.
     assert vertical.applied == (D("1000.00"), D("100.00"), D("10.00"), D("0.00"), D("40.00"))
@@ -199,8 +239,13 @@ def test_overpayment_is_held_not_lost():
 
 
 def test_allocate_accepts_a_dataframe_and_reports_ranks():
-    df = pd.DataFrame({"kind": ["principal", "costs"], "due": [dt.date(2026, 1, 1), None],
-                       "owed": [D("10"), D("5")]})
+    df = pd.DataFrame(
+        {
+            "kind": ["principal", "costs"],
+            "due": [dt.date(2026, 1, 1), None],
+            "owed": [D("10"), D("5")],
+        }
+    )
     a = allocate(6, df)
     assert list(a.table["rank"]) == [1, 0]
     assert a.applied == (D("1.00"), D("5.00"))
@@ -208,12 +253,14 @@ def test_allocate_accepts_a_dataframe_and_reports_ranks():
 
 @pytest.mark.parametrize(
     ("amount", "buckets", "field"),
-    [(-1, [("interest", None, 1)], "amount"),
-     ("0.001", [("interest", None, 1)], "amount"),
-     (1, [("interest", None, -1)], "buckets[0].owed"),
-     (1, [("late fee", None, 1)], "buckets[0].kind"),
-     (1, [("interest", "yesterday", 1)], "buckets[0].due"),
-     (1, [("interest", None)], "buckets[0]")],
+    [
+        (-1, [("interest", None, 1)], "amount"),
+        ("0.001", [("interest", None, 1)], "amount"),
+        (1, [("interest", None, -1)], "buckets[0].owed"),
+        (1, [("late fee", None, 1)], "buckets[0].kind"),
+        (1, [("interest", "yesterday", 1)], "buckets[0].due"),
+        (1, [("interest", None)], "buckets[0]"),
+    ],
 )
 def test_allocate_rejects_bad_input_naming_the_field(amount, buckets, field):
     with pytest.raises(InputError) as e:
@@ -229,13 +276,18 @@ bucket_st = st.tuples(
 
 
 @settings(max_examples=100, deadline=None)
-@given(amount=st.integers(0, 3 * 10**9), buckets=st.lists(bucket_st, max_size=12),
-       by=st.sampled_from(["class", "installment"]),
-       order=st.permutations(KINDS))
+@given(
+    amount=st.integers(0, 3 * 10**9),
+    buckets=st.lists(bucket_st, max_size=12),
+    by=st.sampled_from(["class", "installment"]),
+    order=st.permutations(KINDS),
+)
 def test_allocation_conserves_money_and_respects_the_order(amount, buckets, by, order):
     kinds = [b[0] for b in buckets]
-    due = np.array([np.datetime64("NaT") if b[1] is None else np.datetime64(b[1], "D") for b in buckets],
-                   dtype="datetime64[D]")
+    due = np.array(
+        [np.datetime64("NaT") if b[1] is None else np.datetime64(b[1], "D") for b in buckets],
+        dtype="datetime64[D]",
+    )
     owed = np.array([b[2] for b in buckets], dtype=np.int64)
     classes = rules.normalize_order(order)
     applied, rank = allocate_minor(amount, kinds, due, owed, classes, by)
@@ -249,26 +301,32 @@ def test_allocation_conserves_money_and_respects_the_order(amount, buckets, by, 
     full = (applied == owed)[np.argsort(rank)]
     first_short = np.flatnonzero(~full)
     if first_short.size:
-        assert (seq[first_short[0] + 1:] == 0).all()
+        assert (seq[first_short[0] + 1 :] == 0).all()
 
 
 # ----------------------------------------------------------------------------------------
 # check: penalty markup (cn-bank)
 # ----------------------------------------------------------------------------------------
 def test_check_reports_a_penalty_markup_outside_the_range():
-    obj = SimpleNamespace(annual_rate=D("0.04"), penalty_rate=D("0.064"), total=D(1), as_of=dt.date(2026, 1, 1))
+    obj = SimpleNamespace(
+        annual_rate=D("0.04"), penalty_rate=D("0.064"), total=D(1), as_of=dt.date(2026, 1, 1)
+    )
     found = rules.check(obj, ruleset="cn-bank")
     f = next(f for f in found if f.rule == "cn-bank.penalty-markup")
     # 0.064 / 0.04 - 1 = 0.6 > 0.5
     assert f.severity == "error" and f.hard
     assert f.value == D("0.6") and f.limit == D("0.5")
     assert "251号" in f.citation
-    ok = SimpleNamespace(annual_rate=D("0.04"), penalty_rate=D("0.052"), total=D(1), as_of=dt.date(2026, 1, 1))
+    ok = SimpleNamespace(
+        annual_rate=D("0.04"), penalty_rate=D("0.052"), total=D(1), as_of=dt.date(2026, 1, 1)
+    )
     assert rules.check(ok, ruleset="cn-bank") == []  # +30 % exactly
 
 
 def test_generic_reports_nothing_for_any_penalty():
-    obj = SimpleNamespace(annual_rate=D("0.04"), penalty_rate=D("0.40"), total=D(1), as_of=dt.date(2026, 1, 1))
+    obj = SimpleNamespace(
+        annual_rate=D("0.04"), penalty_rate=D("0.40"), total=D(1), as_of=dt.date(2026, 1, 1)
+    )
     assert rules.check(obj, ruleset="generic") == []
 
 
@@ -278,7 +336,9 @@ def test_generic_reports_nothing_for_any_penalty():
 def test_private_loan_above_four_times_lpr_worked_example():
     # Contract of 2023-09-01 at 18 %: the one-year LPR then was 3.45 % (fixing of 2023-08-21),
     # so the cap is 4 x 3.45 % = 13.80 %.  Overdue rate 24 % also above the cap.
-    loan = SimpleNamespace(annual_rate=D("0.18"), penalty_rate=D("0.24"), signed=dt.date(2023, 9, 1))
+    loan = SimpleNamespace(
+        annual_rate=D("0.18"), penalty_rate=D("0.24"), signed=dt.date(2023, 9, 1)
+    )
     found = rules.check(loan, ruleset="cn-private")
     by_rule = {f.rule: f for f in found}
     cap = 4 * D("0.0345")
@@ -295,7 +355,9 @@ def test_private_loan_at_the_cap_is_fine_and_a_cent_above_is_not():
     # 2025-06-01: LPR 3.00 % -> cap 12.00 %.
     at = SimpleNamespace(annual_rate=D("0.12"), penalty_rate=D("0.12"), signed=dt.date(2025, 6, 1))
     assert rules.check(at, ruleset="cn-private") == []
-    above = SimpleNamespace(annual_rate=D("0.1201"), penalty_rate=D("0.12"), signed=dt.date(2025, 6, 1))
+    above = SimpleNamespace(
+        annual_rate=D("0.1201"), penalty_rate=D("0.12"), signed=dt.date(2025, 6, 1)
+    )
     assert [f.rule for f in rules.check(above, ruleset="cn-private")] == ["cn-private.rate-cap"]
 
 
@@ -309,12 +371,18 @@ def test_a_plan_setting_a_new_rate_is_capped_at_the_lpr_of_the_claim_date():
 
 def test_contracts_before_2020_08_20_get_the_transitional_rule():
     # Art. 31: later interest capped at 4 x LPR at suing (the claim date stands for it).
-    loan = SimpleNamespace(annual_rate=D("0.15"), penalty_rate=D("0.15"), signed=dt.date(2019, 3, 1))
+    loan = SimpleNamespace(
+        annual_rate=D("0.15"), penalty_rate=D("0.15"), signed=dt.date(2019, 3, 1)
+    )
     claim = claim_stub(as_of=dt.date(2026, 3, 20))  # LPR 3.00 % -> 12.00 %
     found = rules.check(loan, claim, "cn-private")
     # 2026-03-20 is after the last fixing verified (2026-01-20): issue 13 makes that a finding
-    assert [f.rule for f in found] == ["cn-private.rate-cap", "cn-private.overdue-rate-cap",
-                                       "cn-private.transitional", "cn-private.lpr-table"]
+    assert [f.rule for f in found] == [
+        "cn-private.rate-cap",
+        "cn-private.overdue-rate-cap",
+        "cn-private.transitional",
+        "cn-private.lpr-table",
+    ]
     assert found[0].limit == D("0.1200")
     no_claim = rules.check(loan, ruleset="cn-private")
     assert [f.rule for f in no_claim] == ["cn-private.transitional"]
@@ -370,7 +438,9 @@ def test_extension_limit_needs_the_original_term():
 
 def test_credit_card_instalments_at_most_60_months():
     card = claim_stub(product="credit_card", maturity=None, term_months=None)
-    assert not [f for f in rules.check(plan(term=60, kind="restructuring"), card, "cn-bank") if f.hard]
+    assert not [
+        f for f in rules.check(plan(term=60, kind="restructuring"), card, "cn-bank") if f.hard
+    ]
     hard = [f for f in rules.check(plan(term=61, kind="restructuring"), card, "cn-bank") if f.hard]
     assert [(f.rule, f.value, f.limit) for f in hard] == [("cn-bank.card-instalments", 61, 60)]
 
@@ -386,8 +456,9 @@ def test_observation_period_is_two_periods_and_at_least_a_year():
 
 
 def test_findings_are_sorted_errors_first_and_print_with_their_source():
-    found = rules.check(plan(term=120, penalty_rate=D("0.09"), annual_rate=D("0.04")), claim_stub(),
-                        "cn-bank")
+    found = rules.check(
+        plan(term=120, penalty_rate=D("0.09"), annual_rate=D("0.04")), claim_stub(), "cn-bank"
+    )
     sev = [f.severity for f in found]
     assert sev == sorted(sev, key=rules.SEVERITIES.index)
     assert isinstance(found[0], Finding) and "(《" in str(found[0])

@@ -17,15 +17,33 @@ import repayplan as rp
 from repayplan.errors import InputError
 
 CENT = Decimal("0.01")
-MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "up": ROUND_CEILING, "down": ROUND_DOWN}
+MODES = {
+    "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+    "up": ROUND_CEILING,
+    "down": ROUND_DOWN,
+}
 
 
 # --------------------------------------------------------------------------------------
 # An independent reference: plain Decimal arithmetic, one row at a time, written from the
 # conventions in DESIGN.md without looking at the engine's integer kernel.
 # --------------------------------------------------------------------------------------
-def ref_schedule(principal, rate, n, *, method="level", freq=12, grace=0, grace_kind="interest_only",
-                 amort=None, payment=None, rate_changes=None, pay_mode="half_up", int_mode="half_up"):
+def ref_schedule(
+    principal,
+    rate,
+    n,
+    *,
+    method="level",
+    freq=12,
+    grace=0,
+    grace_kind="interest_only",
+    amort=None,
+    payment=None,
+    rate_changes=None,
+    pay_mode="half_up",
+    int_mode="half_up",
+):
     with localcontext() as ctx:
         ctx.prec = 80
         bal = Decimal(str(principal))
@@ -71,7 +89,9 @@ def ref_schedule(principal, rate, n, *, method="level", freq=12, grace=0, grace_
             bal -= prin
             if bal == 0:
                 break
-        return pd.DataFrame(rows, columns=["opening_balance", "payment", "interest", "principal", "closing_balance"])
+        return pd.DataFrame(
+            rows, columns=["opening_balance", "payment", "interest", "principal", "closing_balance"]
+        )
 
 
 def round_fraction(x: Fraction, mode: str) -> Decimal:
@@ -114,8 +134,13 @@ rates = st.integers(min_value=0, max_value=3000).map(lambda x: Decimal(x) / 1000
 # The reference, the invariants and numpy-financial
 # --------------------------------------------------------------------------------------
 @settings(max_examples=150, deadline=None)
-@given(p=amounts, r=rates, n=st.integers(1, 480), method=st.sampled_from(["level", "equal_principal", "interest_only"]),
-       freq=st.sampled_from([1, 2, 4, 12, 26, 52]))
+@given(
+    p=amounts,
+    r=rates,
+    n=st.integers(1, 480),
+    method=st.sampled_from(["level", "equal_principal", "interest_only"]),
+    freq=st.sampled_from([1, 2, 4, 12, 26, 52]),
+)
 @example(p=Decimal("100000"), r=Decimal("0.06"), n=360, method="level", freq=12)
 @example(p=Decimal("0.01"), r=Decimal("0.3"), n=1, method="level", freq=12)
 @example(p=Decimal("1001"), r=Decimal("0"), n=7, method="equal_principal", freq=12)
@@ -126,14 +151,24 @@ def test_engine_equals_decimal_reference(p, r, n, method, freq):
 
 
 @settings(max_examples=80, deadline=None)
-@given(p=amounts, r=rates, n=st.integers(2, 240), grace=st.integers(0, 12),
-       kind=st.sampled_from(["interest_only", "deferral"]), method=st.sampled_from(["level", "equal_principal"]),
-       extra=st.integers(0, 120))
+@given(
+    p=amounts,
+    r=rates,
+    n=st.integers(2, 240),
+    grace=st.integers(0, 12),
+    kind=st.sampled_from(["interest_only", "deferral"]),
+    method=st.sampled_from(["level", "equal_principal"]),
+    extra=st.integers(0, 120),
+)
 def test_grace_and_balloon_equal_reference(p, r, n, grace, kind, method, extra):
     grace = min(grace, n - 1)
     amort = n + extra if extra else None
-    s = rp.amortize(p, r, n, method=method, grace=grace, grace_kind=kind, amortization_periods=amort)
-    assert_matches_reference(s, ref_schedule(p, r, n, method=method, grace=grace, grace_kind=kind, amort=amort))
+    s = rp.amortize(
+        p, r, n, method=method, grace=grace, grace_kind=kind, amortization_periods=amort
+    )
+    assert_matches_reference(
+        s, ref_schedule(p, r, n, method=method, grace=grace, grace_kind=kind, amort=amort)
+    )
     assert_reconciles(s, p)
 
 
@@ -147,9 +182,13 @@ def test_rate_changes_recompute_over_remaining_term(p, r, r2, n, at):
 
 
 @settings(max_examples=60, deadline=None)
-@given(p=amounts, r=rates, n=st.integers(1, 360),
-       pm=st.sampled_from(["half_up", "half_even", "up", "down"]),
-       im=st.sampled_from(["half_up", "half_even", "up", "down"]))
+@given(
+    p=amounts,
+    r=rates,
+    n=st.integers(1, 360),
+    pm=st.sampled_from(["half_up", "half_even", "up", "down"]),
+    im=st.sampled_from(["half_up", "half_even", "up", "down"]),
+)
 def test_rounding_modes_equal_reference(p, r, n, pm, im):
     s = rp.amortize(p, r, n, rounding={"payment": pm, "interest": im})
     assert_matches_reference(s, ref_schedule(p, r, n, pay_mode=pm, int_mode=im))
@@ -196,7 +235,7 @@ def test_exact_half_cent_ties_round_as_decimal_does():
 
 
 def test_rate_zero_and_level_payment_ties_are_exact():
-    s = rp.amortize("10.05", 0, 2)   # 5.025 per period: a tie, half-up -> 5.03
+    s = rp.amortize("10.05", 0, 2)  # 5.025 per period: a tie, half-up -> 5.03
     assert s.payment == Decimal("5.03")
     assert s.table["payment"].tolist() == [Decimal("5.03"), Decimal("5.02")]
     s = rp.amortize("10.05", 0, 2, rounding="half_even")
@@ -225,7 +264,11 @@ def test_given_payment_that_never_repays_is_an_error():
 
 def test_custom_payment_vector():
     s = rp.amortize(100_000, 0.06, None, method=[30_000, 30_000, "41056.76"])
-    assert s.table["payment"].tolist() == [Decimal("30000.00"), Decimal("30000.00"), Decimal("41056.76")]
+    assert s.table["payment"].tolist() == [
+        Decimal("30000.00"),
+        Decimal("30000.00"),
+        Decimal("41056.76"),
+    ]
     assert_reconciles(s, 100_000)
     with pytest.raises(InputError, match="leaves 52.80 outstanding"):
         rp.amortize(100_000, 0.06, None, method=[30_000, 30_000, "41003.96"])
@@ -274,14 +317,18 @@ def test_actual_360_uses_days_between_due_dates():
     prev = [pd.Timestamp("2026-01-15")] + list(t["date"].iloc[:-1])
     for (_, row), p0 in zip(t.iterrows(), prev, strict=True):
         days = (row["date"] - p0).days
-        expect = (row["opening_balance"] * Decimal("0.06") * days / 360).quantize(CENT, ROUND_HALF_UP)
+        expect = (row["opening_balance"] * Decimal("0.06") * days / 360).quantize(
+            CENT, ROUND_HALF_UP
+        )
         assert row["interest"] == expect
     assert s.payment == rp.amortize(1_000_000, 0.06, 12).payment  # level payment as for 30/360
     assert_reconciles(s, 1_000_000)
 
 
 def test_actual_basis_solves_level_payment_on_actual_days():
-    s = rp.amortize(1_000_000, 0.06, 12, start=date(2026, 1, 15), day_count="ACT/360", payment_basis="actual")
+    s = rp.amortize(
+        1_000_000, 0.06, 12, start=date(2026, 1, 15), day_count="ACT/360", payment_basis="actual"
+    )
     pays = s.table["payment"]
     assert abs(pays.iloc[-1] - pays.iloc[0]) <= Decimal("0.12")  # only rounding residue is left
     assert_reconciles(s, 1_000_000)
@@ -289,9 +336,17 @@ def test_actual_basis_solves_level_payment_on_actual_days():
 
 def test_end_of_month_dates_and_business_day_rolling():
     s = rp.amortize(100_000, 0.06, 3, start=date(2026, 1, 31))
-    assert [d.date() for d in s.table["date"]] == [date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)]
-    s = rp.amortize(100_000, 0.06, 1, start=date(2026, 1, 15), business_day="following", holidays="CN")
-    assert s.table["date"].iloc[0].date() == date(2026, 2, 24)  # 2026-02-15 falls in the Spring Festival
+    assert [d.date() for d in s.table["date"]] == [
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+    ]
+    s = rp.amortize(
+        100_000, 0.06, 1, start=date(2026, 1, 15), business_day="following", holidays="CN"
+    )
+    assert s.table["date"].iloc[0].date() == date(
+        2026, 2, 24
+    )  # 2026-02-15 falls in the Spring Festival
 
 
 def test_carry_precision_follows_the_unrounded_balance():
@@ -317,19 +372,49 @@ def test_schedule_displays_itself():
 # The batch form
 # --------------------------------------------------------------------------------------
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(amounts, rates, st.integers(1, 360), st.sampled_from(["level", "equal_principal", "interest_only"]),
-                          st.integers(0, 6), st.sampled_from(["interest_only", "deferral"]), st.sampled_from([1, 4, 12, 52])),
-                min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.tuples(
+            amounts,
+            rates,
+            st.integers(1, 360),
+            st.sampled_from(["level", "equal_principal", "interest_only"]),
+            st.integers(0, 6),
+            st.sampled_from(["interest_only", "deferral"]),
+            st.sampled_from([1, 4, 12, 52]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_amortize_many_equals_amortize_loan_by_loan(rows):
-    df = pd.DataFrame(rows, columns=["principal", "annual_rate", "periods", "method", "grace", "grace_kind", "frequency"])
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "principal",
+            "annual_rate",
+            "periods",
+            "method",
+            "grace",
+            "grace_kind",
+            "frequency",
+        ],
+    )
     df["grace"] = np.minimum(df["grace"], df["periods"] - 1)
     df["principal"] = df["principal"].astype(float)
     df["annual_rate"] = df["annual_rate"].astype(float)
     out = rp.amortize_many(df)
     long = rp.amortize_many(df, rows=True)
     for i, r in df.iterrows():
-        s = rp.amortize(r.principal, r.annual_rate, int(r.periods), method=r.method, grace=int(r.grace),
-                        grace_kind=r.grace_kind, frequency=int(r.frequency))
+        s = rp.amortize(
+            r.principal,
+            r.annual_rate,
+            int(r.periods),
+            method=r.method,
+            grace=int(r.grace),
+            grace_kind=r.grace_kind,
+            frequency=int(r.frequency),
+        )
         assert out.loc[i, "payment"] == s.payment
         assert out.loc[i, "total_interest"] == s.total_interest
         assert out.loc[i, "total_paid"] == s.total_paid
@@ -340,8 +425,15 @@ def test_amortize_many_equals_amortize_loan_by_loan(rows):
 
 
 def test_amortize_many_with_dates_and_minor_amounts():
-    df = pd.DataFrame({"principal": [100_000, 250_000.5], "annual_rate": [0.0435, 0.049], "periods": [12, 24],
-                       "start": [date(2026, 1, 31), date(2026, 3, 10)], "day_count": ["ACT/360", "ACT/360"]})
+    df = pd.DataFrame(
+        {
+            "principal": [100_000, 250_000.5],
+            "annual_rate": [0.0435, 0.049],
+            "periods": [12, 24],
+            "start": [date(2026, 1, 31), date(2026, 3, 10)],
+            "day_count": ["ACT/360", "ACT/360"],
+        }
+    )
     out = rp.amortize_many(df)
     minor = rp.amortize_many(df, amounts="minor")
     for i, r in df.iterrows():
@@ -353,7 +445,10 @@ def test_amortize_many_with_dates_and_minor_amounts():
 def test_float_rates_are_read_by_their_repr_in_both_paths():
     for r in [0.0435, 0.049, 0.1 + 0.2, 0.07125, 1e-7, 0.123456789]:
         df = pd.DataFrame({"principal": [123_456.78], "annual_rate": [r], "periods": [37]})
-        assert rp.amortize_many(df).loc[0, "total_interest"] == rp.amortize(123_456.78, r, 37).total_interest
+        assert (
+            rp.amortize_many(df).loc[0, "total_interest"]
+            == rp.amortize(123_456.78, r, 37).total_interest
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -415,9 +510,13 @@ def test_amortize_many_bad_rows_name_the_row():
 def test_payment_vector_after_grace_and_a_last_payment_that_clears():
     s = rp.amortize(100_000, 0.06, None, grace=2, method=[30_000, 30_000, None])
     assert s.table["payment"].tolist()[:2] == [Decimal("500.00"), Decimal("500.00")]
-    assert s.table["payment"].iloc[-1] == Decimal("41056.76")  # as without grace: interest-only kept the balance
+    assert s.table["payment"].iloc[-1] == Decimal(
+        "41056.76"
+    )  # as without grace: interest-only kept the balance
     assert_reconciles(s, 100_000)
-    s = rp.amortize(100_000, 0.06, None, grace=2, grace_kind="deferral", method=[30_000, 30_000, None])
+    s = rp.amortize(
+        100_000, 0.06, None, grace=2, grace_kind="deferral", method=[30_000, 30_000, None]
+    )
     assert s.table["closing_balance"].iloc[1] == Decimal("101002.50")
     assert_reconciles(s, 100_000)
     with pytest.raises(InputError, match="periods"):

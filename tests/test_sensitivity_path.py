@@ -37,21 +37,29 @@ def path_of(security, claim=CLAIM, **procedure):
 def test_creditors_own_fees_come_off_the_value_as_they_are_paid():
     # neither fee on the debtor: the lawyer is paid at filing (month 0), the appraisal when
     # execution starts in a won case: V(L', A') = V(L, A) - (L' - L) - (A' - A) E[won v^t_exec]
-    proc = dict(lawyer_fee=20_000, appraisal_fee=5_000, appraisal_fee_on_debtor=False, appeal_probability=0.3)
+    proc = dict(
+        lawyer_fee=20_000,
+        appraisal_fee=5_000,
+        appraisal_fee_on_debtor=False,
+        appeal_probability=0.3,
+    )
     path = path_of(Security(collateral=[FLAT], unsecured_recovery=0.05), **proc)
-    pushed = path.with_assumption("costs", 50_000)          # twice: 40,000 and 10,000
+    pushed = path.with_assumption("costs", 50_000)  # twice: 40,000 and 10,000
     assert pushed.procedure.lawyer_fee == 40_000 and pushed.procedure.appraisal_fee == 10_000
     v = 1 / 1.005
     p = Procedure(**proc)
     t = p.filing_months + p.judgment_months + p.execution_months
-    e_won_v = p.judgment_probability * ((1 - p.appeal_probability) * v**t + p.appeal_probability
-                                        * v ** (t + p.appeal_months))
+    e_won_v = p.judgment_probability * (
+        (1 - p.appeal_probability) * v**t + p.appeal_probability * v ** (t + p.appeal_months)
+    )
     expected = path.value(discount_rate=0.06) - 20_000 - 5_000 * e_won_v
     assert pushed.value(discount_rate=0.06) == pytest.approx(expected, rel=1e-12)
     # both 0: the whole amount on the lawyer, at filing
     bare = path_of(Security(collateral=[FLAT]))
     assert bare.with_assumption("costs", 7_000).procedure.lawyer_fee == 7_000
-    assert bare.with_assumption("costs", 7_000).value() == pytest.approx(bare.value() - 7_000, rel=1e-12)
+    assert bare.with_assumption("costs", 7_000).value() == pytest.approx(
+        bare.value() - 7_000, rel=1e-12
+    )
 
 
 def test_a_longer_procedure_discounts_a_fixed_recovery():
@@ -73,8 +81,11 @@ def test_a_longer_procedure_discounts_a_fixed_recovery():
     p = path.procedure
     shortest = base - p.judgment_months - p.execution_months - p.filing_months
     cut = path.with_assumption("delay_months", base - p.judgment_months - 1).procedure
-    assert (cut.judgment_months, cut.execution_months, cut.filing_months) == (0, p.execution_months - 1,
-                                                                              p.filing_months)
+    assert (cut.judgment_months, cut.execution_months, cut.filing_months) == (
+        0,
+        p.execution_months - 1,
+        p.filing_months,
+    )
     assert path.with_assumption("delay_months", shortest).summary()["delay_months"] == shortest
     with pytest.raises(InputError, match="delay_months"):
         path.with_assumption("delay_months", shortest - 1)
@@ -84,20 +95,28 @@ def test_a_longer_procedure_discounts_a_fixed_recovery():
 
 def test_the_pushed_path_keeps_the_drawn_scenarios():
     rng = np.random.default_rng(5)
-    path = EnforcementPath(Security(collateral=[FLAT], unsecured_recovery=0.1), CLAIM, scenarios=200, seed=rng)
+    path = EnforcementPath(
+        Security(collateral=[FLAT], unsecured_recovery=0.1), CLAIM, scenarios=200, seed=rng
+    )
     for name, value in (("recovery_rate", 0.3), ("costs", 10_000), ("delay_months", 30)):
         pushed = path.with_assumption(name, value)
         a, b = path.distribution(), pushed.distribution()
-        assert (a[["weight", "won", "appeal", "assets_reached", "flat"]]
-                .equals(b[["weight", "won", "appeal", "assets_reached", "flat"]])), name
-    assert path.with_assumption("recovery_rate", 0.1) == path      # nothing changed: the same inputs
+        assert a[["weight", "won", "appeal", "assets_reached", "flat"]].equals(
+            b[["weight", "won", "appeal", "assets_reached", "flat"]]
+        ), name
+    assert path.with_assumption("recovery_rate", 0.1) == path  # nothing changed: the same inputs
 
 
 def test_with_assumption_refuses_bad_input_by_name():
     path = path_of(Security(collateral=[FLAT]))
-    for name, value, field in (("recovery_rate", 1.5, "recovery_rate"), ("recovery_rate", "a", "recovery_rate"),
-                               ("costs", -1, "costs"), ("costs", float("nan"), "costs"),
-                               ("delay_months", "x", "delay_months"), ("weather", 1, "name")):
+    for name, value, field in (
+        ("recovery_rate", 1.5, "recovery_rate"),
+        ("recovery_rate", "a", "recovery_rate"),
+        ("costs", -1, "costs"),
+        ("costs", float("nan"), "costs"),
+        ("delay_months", "x", "delay_months"),
+        ("weather", 1, "name"),
+    ):
         with pytest.raises(InputError, match=field):
             path.with_assumption(name, value)
 
@@ -108,8 +127,10 @@ def test_an_unsecured_recovery_with_many_digits_stays_exact():
     sec = Security(collateral=[FLAT], unsecured_recovery=0.12345678901234)
     path = path_of(sec)
     near = path_of(Security(collateral=[FLAT], unsecured_recovery=0.123456789))
-    assert 0 <= path.value() - near.value() < 1.0    # 1.2e-11 more of the remainder: cents at most
-    lo, hi = (path_of(Security(collateral=[FLAT], unsecured_recovery=u)).value() for u in (0.1234, 0.1235))
+    assert 0 <= path.value() - near.value() < 1.0  # 1.2e-11 more of the remainder: cents at most
+    lo, hi = (
+        path_of(Security(collateral=[FLAT], unsecured_recovery=u)).value() for u in (0.1234, 0.1235)
+    )
     assert lo < path.value() < hi
     assert path.with_assumption("recovery_rate", 0.123456789).value() == near.value()
 
@@ -118,11 +139,21 @@ def test_an_unsecured_recovery_with_many_digits_stays_exact():
 # monotonicity on a small path
 # ----------------------------------------------------------------------------------------
 @settings(max_examples=12, deadline=None)
-@given(appraisal=st.integers(100_000, 1_500_000), kind=st.sampled_from(["real_estate", "equipment", "deposits"]),
-       u=st.floats(0, 0.9), du=st.floats(0.01, 0.1), guarantee=st.booleans())
-def test_more_recovery_on_the_remainder_never_lowers_the_alternative(appraisal, kind, u, du, guarantee):
-    sec = Security(collateral=[Collateral("c", appraisal=appraisal, kind=kind)], unsecured_recovery=round(u, 4),
-                   guarantees=[rp.Guarantee("g", capacity=200_000, recovery_rate=0.5)] if guarantee else [])
+@given(
+    appraisal=st.integers(100_000, 1_500_000),
+    kind=st.sampled_from(["real_estate", "equipment", "deposits"]),
+    u=st.floats(0, 0.9),
+    du=st.floats(0.01, 0.1),
+    guarantee=st.booleans(),
+)
+def test_more_recovery_on_the_remainder_never_lowers_the_alternative(
+    appraisal, kind, u, du, guarantee
+):
+    sec = Security(
+        collateral=[Collateral("c", appraisal=appraisal, kind=kind)],
+        unsecured_recovery=round(u, 4),
+        guarantees=[rp.Guarantee("g", capacity=200_000, recovery_rate=0.5)] if guarantee else [],
+    )
     path = path_of(sec)
     more = path.with_assumption("recovery_rate", round(u, 4) + round(du, 4))
     assert more.value() >= path.value() - 1e-9
@@ -131,12 +162,23 @@ def test_more_recovery_on_the_remainder_never_lowers_the_alternative(appraisal, 
 
 
 @settings(max_examples=12, deadline=None)
-@given(appraisal=st.integers(50_000, 450_000), kind=st.sampled_from(["real_estate", "equipment", "deposits"]),
-       shift=st.integers(-6, 12), fee=st.integers(0, 50_000), more=st.integers(1, 20_000))
-def test_a_later_or_dearer_procedure_never_raises_the_alternative(appraisal, kind, shift, fee, more):
+@given(
+    appraisal=st.integers(50_000, 450_000),
+    kind=st.sampled_from(["real_estate", "equipment", "deposits"]),
+    shift=st.integers(-6, 12),
+    fee=st.integers(0, 50_000),
+    more=st.integers(1, 20_000),
+)
+def test_a_later_or_dearer_procedure_never_raises_the_alternative(
+    appraisal, kind, shift, fee, more
+):
     # what is owed exceeds what the collateral fetches, nothing else pays: time only discounts it
     claim = rp.Claim(principal=1_000_000, annual_rate=0.04, as_of=date(2026, 1, 1))
-    path = path_of(Security(collateral=[Collateral("c", appraisal=appraisal, kind=kind)]), claim, lawyer_fee=fee)
+    path = path_of(
+        Security(collateral=[Collateral("c", appraisal=appraisal, kind=kind)]),
+        claim,
+        lawyer_fee=fee,
+    )
     base = path.summary()["delay_months"]
     later = path.with_assumption("delay_months", base + abs(shift) + 1)
     sooner = path.with_assumption("delay_months", base - min(abs(shift), 9))
@@ -160,7 +202,7 @@ def test_the_sample_cases_enforcement_pushes_move_its_value_the_right_way(sample
     assert case.creditor.enforcement.path is not None
     change = t["enforcement_npv_change"]
     assert change[("recovery_rate", "high")] > 0
-    assert ("recovery_rate", "low") not in t.index          # 3% - 10% is no recovery rate
+    assert ("recovery_rate", "low") not in t.index  # 3% - 10% is no recovery rate
     assert change[("delay_months", "low")] > 0 > change[("delay_months", "high")]
     assert change[("costs", "low")] > 0 > change[("costs", "high")]
     assert t.loc[("delay_months", "high"), "value"] == case.creditor.enforcement.delay_months + 6
@@ -171,13 +213,15 @@ def test_the_sample_cases_enforcement_pushes_move_its_value_the_right_way(sample
             if (name, side) not in t.index:
                 continue
             row = t.loc[(name, side)]
-            pushed = case.creditor.replace(enforcement=case.creditor.enforcement.pushed(name, row["value"]))
+            pushed = case.creditor.replace(
+                enforcement=case.creditor.enforcement.pushed(name, row["value"])
+            )
             other = rp.evaluate([res.best], case.claim, res.cashflow, pushed).iloc[0]
             for k in ("expected_npv", "enforcement_npv", "margin"):
                 assert row[k] == pytest.approx(other[k], rel=1e-12), (name, side, k)
     base = rp.evaluate([res.best], case.claim, res.cashflow, case.creditor).iloc[0]
     assert s.base["enforcement_npv"] == pytest.approx(base["enforcement_npv"], rel=1e-12)
-    ax = s.tornado("enforcement_npv")     # one bar per assumption and side that was pushed
+    ax = s.tornado("enforcement_npv")  # one bar per assumption and side that was pushed
     assert len(ax.patches) == 2 * len({a for a, _ in t.index})
 
 
@@ -201,8 +245,12 @@ AMPLE = rp.CashFlow([400_000.0] * 6, start="2026-02")
 
 
 def bank(**procedure):
-    sec = Security(collateral=[Collateral("cash", appraisal=700_000, kind="deposits")], unsecured_recovery=0.5)
-    return rp.Creditor(0.06, rp.Enforcement.from_security(sec, CLAIM, exact=True, procedure=Procedure(**procedure)))
+    sec = Security(
+        collateral=[Collateral("cash", appraisal=700_000, kind="deposits")], unsecured_recovery=0.5
+    )
+    return rp.Creditor(
+        0.06, rp.Enforcement.from_security(sec, CLAIM, exact=True, procedure=Procedure(**procedure))
+    )
 
 
 def gap(creditor, claim=CLAIM):
@@ -221,18 +269,24 @@ def test_break_even_on_a_path_re_evaluated_gives_equal_values(assumption):
         a, b = (gap(creditor.replace(enforcement=enf.pushed(assumption, m))) for m in (lo, lo + 1))
         assert a * b <= 0 and (1 - f) * a + f * b == pytest.approx(0, abs=1e-6 * float(CLAIM.total))
     else:
-        assert abs(gap(creditor.replace(enforcement=enf.pushed(assumption, x)))) < 1e-6 * float(CLAIM.total)
+        assert abs(gap(creditor.replace(enforcement=enf.pushed(assumption, x)))) < 1e-6 * float(
+            CLAIM.total
+        )
         step = 0.01 if assumption == "recovery_rate" else 1_000.0
-        below, above = (gap(creditor.replace(enforcement=enf.pushed(assumption, x + d))) for d in (-step, step))
+        below, above = (
+            gap(creditor.replace(enforcement=enf.pushed(assumption, x + d))) for d in (-step, step)
+        )
         # more recovery helps enforcement (the gap falls); dearer enforcement helps the plan
         assert (below > 0 > above) if assumption == "recovery_rate" else (below < 0 < above)
 
 
 def test_break_even_on_a_path_says_when_there_is_none():
-    weak = rp.Creditor(0.06, rp.Enforcement.from_security(Security(collateral=[FLAT]), CLAIM, exact=True))
+    weak = rp.Creditor(
+        0.06, rp.Enforcement.from_security(Security(collateral=[FLAT]), CLAIM, exact=True)
+    )
     with pytest.raises(InfeasibleError, match="stays above"):
         rp.break_even(SETTLE, CLAIM, AMPLE, weak, "costs")
-    with pytest.raises(InputError, match="delay_months"):      # shorter than the procedure can be
+    with pytest.raises(InputError, match="delay_months"):  # shorter than the procedure can be
         rp.break_even(SETTLE, CLAIM, AMPLE, bank(), "delay_months", bracket=(0, 40))
 
 

@@ -71,8 +71,14 @@ def test_read_statement_finds_the_header_below_account_lines_and_drops_the_total
         "2026-01-05", "2026-01-09", "2026-01-18", "2026-01-28",
         "2026-02-10", "2026-02-20", "2026-03-15", "2026-03-25",
     ]  # fmt: skip
-    assert {"debit", "credit", "balance", "counterparty", "counterparty_account",
-            "description"} <= set(lines.columns)
+    assert {
+        "debit",
+        "credit",
+        "balance",
+        "counterparty",
+        "counterparty_account",
+        "description",
+    } <= set(lines.columns)
     assert lines["line"].tolist() == list(range(5, 13))  # the spreadsheet's row numbers
     assert lines["credit"].iloc[0] == "120,000.00"  # text: nothing converted to float
 
@@ -87,8 +93,11 @@ def test_monthly_net_by_hand_excluding_own_accounts_and_loan_proceeds():
     # the excluded lines still moved the balance: -50,000 transfer, +300,000 proceeds in January
     assert m["excluded"].tolist() == [Decimal("250000.00"), Decimal("0.00"), Decimal("0.00")]
     assert m["opening"].iloc[0] == Decimal("500000.00")  # 620,000.00 - 120,000.00
-    assert m["closing"].tolist() == [Decimal("784699.50"), Decimal("852699.50"),
-                                     Decimal("941353.84")]
+    assert m["closing"].tolist() == [
+        Decimal("784699.50"),
+        Decimal("852699.50"),
+        Decimal("941353.84"),
+    ]
     assert m["lines"].tolist() == [4, 2, 2]
     # inflows and outflows of kept lines, by hand
     assert m["inflows"].iloc[0] == Decimal("120000.00")
@@ -103,8 +112,9 @@ def test_repayment_to_a_lender_stays_as_an_outflow_only_proceeds_are_left_out():
 
 def test_cashflow_from_transactions_is_the_exact_monthly_net_and_records_provenance():
     lines = read_statement(io.StringIO(ICBC_STYLE))
-    cf = CashFlow.from_transactions(lines, own_accounts=[OWN], loan_proceeds=[LENDER],
-                                    source="icbc.csv")
+    cf = CashFlow.from_transactions(
+        lines, own_accounts=[OWN], loan_proceeds=[LENDER], source="icbc.csv"
+    )
     net = hand_net(own={OWN}, lenders={LENDER})
     assert cf.to_series().tolist() == [float(net[k]) for k in ("2026-01", "2026-02", "2026-03")]
     assert str(cf.start) == "2026-01"
@@ -157,19 +167,29 @@ def test_newest_first_statement_gives_the_same_months():
 
 
 def test_lines_out_of_order_are_an_error_naming_the_line():
-    lines = pd.DataFrame({"date": ["2026-01-05", "2026-03-01", "2026-02-01"],
-                          "amount": ["1", "2", "3"]})
+    lines = pd.DataFrame(
+        {"date": ["2026-01-05", "2026-03-01", "2026-02-01"], "amount": ["1", "2", "3"]}
+    )
     with pytest.raises(InputError, match="date order") as e:
         monthly(lines)
     assert e.value.field == "date at row 2"
 
 
 def test_a_month_without_lines_is_zero_cash_and_the_balance_carries_over():
-    lines = pd.DataFrame({"date": ["2026-01-31", "2026-04-01"], "amount": ["10.00", "-4.00"],
-                          "balance": ["110.00", "106.00"]})
+    lines = pd.DataFrame(
+        {
+            "date": ["2026-01-31", "2026-04-01"],
+            "amount": ["10.00", "-4.00"],
+            "balance": ["110.00", "106.00"],
+        }
+    )
     m = monthly(lines)
-    assert m["net"].tolist() == [Decimal("10.00"), Decimal("0.00"), Decimal("0.00"),
-                                 Decimal("-4.00")]
+    assert m["net"].tolist() == [
+        Decimal("10.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("-4.00"),
+    ]
     assert m["opening"].tolist()[1:] == m["closing"].tolist()[:-1]
     cf = CashFlow.from_transactions(lines)
     assert any("2 months without lines" in n for n in cf.provenance.notes)
@@ -226,9 +246,14 @@ def test_a_file_without_a_header_row_is_a_clear_error():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 120), st.integers(-10**9, 10**9),
-                          st.booleans()), min_size=1, max_size=40),
-       st.integers(-10**9, 10**9))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 120), st.integers(-(10**9), 10**9), st.booleans()),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(-(10**9), 10**9),
+)
 def test_monthly_sums_and_balances_are_exact_for_any_lines(raw, opening):
     raw = sorted(raw, key=lambda r: r[0])
     day0 = pd.Timestamp("2024-01-01")
@@ -240,8 +265,9 @@ def test_monthly_sums_and_balances_are_exact_for_any_lines(raw, opening):
         amounts.append(str(Decimal(a).scaleb(-2)))
         balances.append(str(Decimal(bal).scaleb(-2)))
         who.append("own" if own else "client")
-    frame = pd.DataFrame({"date": dates, "amount": amounts, "balance": balances,
-                          "counterparty": who})
+    frame = pd.DataFrame(
+        {"date": dates, "amount": amounts, "balance": balances, "counterparty": who}
+    )
     m = monthly(frame, own_accounts=["OWN"])  # matching ignores case
     by_month = defaultdict(int)
     for d, a, own in raw:
@@ -269,17 +295,23 @@ def test_cfads_monthly_by_definition_with_other_creditors_first():
     t = cfads(acc)
     for i in range(2):
         r = {k: Decimal(v.iloc[i]) for k, v in acc.items()}
-        c = r["revenue"] - r["operating_costs"] - r["tax"] - r["maintenance_capex"] - r[
-            "working_capital_change"]
+        c = (
+            r["revenue"]
+            - r["operating_costs"]
+            - r["tax"]
+            - r["maintenance_capex"]
+            - r["working_capital_change"]
+        )
         assert t["cfads"].iloc[i] == c
         assert t["available"].iloc[i] == c - r["other_debt_service"]
     assert t["cfads"].tolist() == [Decimal("45000.00"), Decimal("25500.50")]
 
 
 def test_cfads_pro_rata_shares_a_shortfall_and_pays_others_in_full_when_cash_suffices():
-    acc = pd.DataFrame({"ebitda": ["100.00", "10.00", "-5.00"],
-                        "other_debt_service": ["30.00", "30.00", "30.00"]},
-                       index=pd.period_range("2026-01", periods=3, freq="M"))
+    acc = pd.DataFrame(
+        {"ebitda": ["100.00", "10.00", "-5.00"], "other_debt_service": ["30.00", "30.00", "30.00"]},
+        index=pd.period_range("2026-01", periods=3, freq="M"),
+    )
     t = cfads(acc, ebitda="ebitda", priority="pro_rata", share=0.6)
     # others' cap (1 - 0.6) * max(CFADS, 0): 40.00, 4.00, 0.00; they are owed 30.00
     assert t["other_paid"].tolist() == [Decimal("30.00"), Decimal("4.00"), Decimal("0.00")]
@@ -289,8 +321,9 @@ def test_cfads_pro_rata_shares_a_shortfall_and_pays_others_in_full_when_cash_suf
 
 
 def test_cfads_annual_spread_sums_exactly_to_each_year():
-    acc = pd.DataFrame({"ebitda": ["1000000.07", "-999.99"], "tax": ["0.00", "0.00"]},
-                       index=[2025, 2026])
+    acc = pd.DataFrame(
+        {"ebitda": ["1000000.07", "-999.99"], "tax": ["0.00", "0.00"]}, index=[2025, 2026]
+    )
     t = cfads(acc, ebitda="ebitda", frequency="annual")
     assert len(t) == 24 and str(t.index[0]) == "2025-01" and str(t.index[-1]) == "2026-12"
     assert sum(t["cfads"].iloc[:12]) == Decimal("1000000.07")
@@ -314,30 +347,41 @@ def test_cfads_errors_name_the_field():
     with pytest.raises(InputError, match="at most 2 decimal places"):
         cfads(pd.DataFrame({"ebitda": ["1.001"]}, index=acc.index), ebitda="ebitda")
     with pytest.raises(InputError, match="the year after 2025"):
-        cfads(pd.DataFrame({"ebitda": ["1", "2"]}, index=[2025, 2027]), ebitda="ebitda",
-              frequency="annual")
+        cfads(
+            pd.DataFrame({"ebitda": ["1", "2"]}, index=[2025, 2027]),
+            ebitda="ebitda",
+            frequency="annual",
+        )
     with pytest.raises(InputError, match="keyword of CashFlow.from_accounts"):
         CashFlow.from_accounts(acc, ebitdaa="ebitda")
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.integers(-10**12, 10**12), min_size=1, max_size=5),
-       st.lists(st.integers(0, 10**11), min_size=5, max_size=5),
-       st.fractions(0, 1).map(lambda f: float(f)))
+@given(
+    st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=5),
+    st.lists(st.integers(0, 10**11), min_size=5, max_size=5),
+    st.fractions(0, 1).map(lambda f: float(f)),
+)
 def test_cfads_annual_spread_and_pro_rata_invariants(ebitda, other, share):
     years = list(range(2025, 2025 + len(ebitda)))
-    acc = pd.DataFrame({"ebitda": [str(Decimal(x).scaleb(-2)) for x in ebitda],
-                        "other_debt_service": [str(Decimal(x).scaleb(-2)) for x in
-                                               other[:len(ebitda)]]}, index=years)
+    acc = pd.DataFrame(
+        {
+            "ebitda": [str(Decimal(x).scaleb(-2)) for x in ebitda],
+            "other_debt_service": [str(Decimal(x).scaleb(-2)) for x in other[: len(ebitda)]],
+        },
+        index=years,
+    )
     t = cfads(acc, ebitda="ebitda", frequency="annual", priority="pro_rata", share=share)
     for k, x in enumerate(ebitda):
-        months = t["cfads"].iloc[12 * k: 12 * k + 12]
+        months = t["cfads"].iloc[12 * k : 12 * k + 12]
         assert sum(months) == Decimal(x).scaleb(-2)  # every year to the fen
         assert max(months) - min(months) <= Decimal("0.01")  # equal parts
     paid, due, c = t["other_paid"], t["other_debt_service"], t["cfads"]
     assert ((paid >= 0) & (paid <= due)).all()
     assert (t["available"] == c - paid).all()
-    assert ((paid == due) | (paid <= (1 - Decimal(repr(share))) * c.clip(lower=0) + Decimal("0.005"))).all()
+    assert (
+        (paid == due) | (paid <= (1 - Decimal(repr(share))) * c.clip(lower=0) + Decimal("0.005"))
+    ).all()
 
 
 def test_line_by_line_reconciliation_catches_an_error_that_the_month_end_hides():

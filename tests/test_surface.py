@@ -56,7 +56,9 @@ import repayplan as rp
 from repayplan.errors import RepayplanError
 
 EVALUATE, NEGOTIATE, PLANS, CALENDAR, MONEY = (
-    importlib.import_module(f"repayplan.{m}") for m in ("evaluate", "negotiate", "plans", "calendar", "money"))
+    importlib.import_module(f"repayplan.{m}")
+    for m in ("evaluate", "negotiate", "plans", "calendar", "money")
+)
 TIME_LIMIT = 5  # seconds per call; every refused call takes milliseconds
 MAX_MESSAGE = 2000  # characters: a message echoing a huge value in full is a bug
 
@@ -117,8 +119,10 @@ def discover() -> list[str]:
 # Entry points that take no user input worth probing, or are result objects that only the
 # library constructs; each with its reason.
 _RESULT = "a result object constructed by the library, not by users"
-_INTERNAL = ("internal plumbing: arrays or objects the library built and validated before the call "
-             "(the docstring says so); probed through the public calls that build them")
+_INTERNAL = (
+    "internal plumbing: arrays or objects the library built and validated before the call "
+    "(the docstring says so); probed through the public calls that build them"
+)
 NOT_PROBED = {
     "errors.InfeasibleError": "an exception class",
     "errors.InputError": "an exception class",
@@ -283,14 +287,16 @@ class World:
 
     def __init__(self):
         self.case = rp.Case.sample()
-        self.claim = rp.Claim(principal=120_000, interest=1_000, penalty=200, annual_rate=0.06,
-                              as_of=AS_OF)
+        self.claim = rp.Claim(
+            principal=120_000, interest=1_000, penalty=200, annual_rate=0.06, as_of=AS_OF
+        )
         self.cash = rp.CashFlow.project(base=20_000, months=60, scenarios=8, seed=1)
         self.creditor = rp.Creditor(0.06)
         self.plan = rp.Plan(term=12, name="12 months")
         self.schedule = rp.amortize(120_000, 0.06, 12)
-        self.loan = rp.Loan(principal=120_000, annual_rate=0.06, periods=12,
-                            start=dt.date(2026, 1, 1))
+        self.loan = rp.Loan(
+            principal=120_000, annual_rate=0.06, periods=12, start=dt.date(2026, 1, 1)
+        )
         self.agreement = rp.Agreement(self.plan, self.claim, signed=AS_OF)
         self.status = self.agreement.status(dt.date(2027, 3, 1))
         self.statement = self.agreement.statement(dt.date(2027, 3, 1))
@@ -301,8 +307,9 @@ class World:
         self.comparison = rp.compare([self.plan], self.claim, self.cash, self.creditor)
         # a forecast imports statsmodels lazily (seconds on a loaded machine): once here, so
         # that the time bound of each probe call measures the call, not a one-off import
-        self.forecast = rp.CashFlow.from_history(_history(), months=12, scenarios=20, seed=1,
-                                                 model="level")
+        self.forecast = rp.CashFlow.from_history(
+            _history(), months=12, scenarios=20, seed=1, model="level"
+        )
 
 
 _WORLD: World | None = None
@@ -336,7 +343,9 @@ def _history_csv(folder: Path) -> Path:
     """A monthly history (month, available) of 36 months, as `repayplan cashflow --input monthly` reads."""
     p = folder / "history.csv"
     if not p.exists():
-        rows = ["month,available"] + [f"{2023 + m // 12}-{m % 12 + 1:02d},{20_000 + 37 * m}" for m in range(36)]
+        rows = ["month,available"] + [
+            f"{2023 + m // 12}-{m % 12 + 1:02d},{20_000 + 37 * m}" for m in range(36)
+        ]
         p.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return p
 
@@ -357,42 +366,74 @@ def recipes():
     w = world()
     R = {
         "amortize": lambda f: (rp.amortize, dict(principal=100_000, annual_rate=0.06, periods=12)),
-        "amortize_many": lambda f: (rp.amortize_many, dict(loans=pd.DataFrame(
-            {"principal": [100_000, 50_000], "annual_rate": [0.06, 0.05], "periods": [12, 24]}))),
+        "amortize_many": lambda f: (
+            rp.amortize_many,
+            dict(
+                loans=pd.DataFrame(
+                    {
+                        "principal": [100_000, 50_000],
+                        "annual_rate": [0.06, 0.05],
+                        "periods": [12, 24],
+                    }
+                )
+            ),
+        ),
         "amount_in_words": lambda f: (rp.amount_in_words, dict(amount=Decimal("1234.56"))),
-        "CashFlow": lambda f: (rp.CashFlow, dict(values=np.full((2, 12), 1000.0),
-                                                 start=pd.Period("2026-07", "M"))),
+        "CashFlow": lambda f: (
+            rp.CashFlow,
+            dict(values=np.full((2, 12), 1000.0), start=pd.Period("2026-07", "M")),
+        ),
         "CashFlow.quantile": lambda f: (w.cash.quantile, dict(q=0.5)),
         "CashFlow.band": lambda f: (w.cash.band, dict(lo=0.05, hi=0.95)),
         "CashFlow.window": lambda f: (w.cash.window, dict(start=0, months=12)),
-        "CashFlow.from_series": lambda f: (rp.CashFlow.from_series, dict(
-            series=pd.Series([1000.0] * 12, index=pd.period_range("2026-07", periods=12, freq="M")))),
-        "CashFlow.from_frame": lambda f: (rp.CashFlow.from_frame, dict(
-            df=pd.DataFrame({"sales_revenue": [1000.0] * 12},
-                            index=pd.period_range("2026-07", periods=12, freq="M")))),
+        "CashFlow.from_series": lambda f: (
+            rp.CashFlow.from_series,
+            dict(
+                series=pd.Series(
+                    [1000.0] * 12, index=pd.period_range("2026-07", periods=12, freq="M")
+                )
+            ),
+        ),
+        "CashFlow.from_frame": lambda f: (
+            rp.CashFlow.from_frame,
+            dict(
+                df=pd.DataFrame(
+                    {"sales_revenue": [1000.0] * 12},
+                    index=pd.period_range("2026-07", periods=12, freq="M"),
+                )
+            ),
+        ),
         "CashFlow.read_csv": lambda f: (rp.CashFlow.read_csv, dict(path=_saved_csv(f))),
         "CashFlow.project": lambda f: (rp.CashFlow.project, dict(base=20_000, months=24)),
         "Shock": lambda f: (rp.Shock, dict(probability=0.1, impact=0.3)),
         "Claim": lambda f: (rp.Claim, dict(principal=120_000, annual_rate=0.06, as_of=AS_OF)),
         "Claim.accrue": lambda f: (w.claim.accrue, dict(to_date=dt.date(2027, 1, 1))),
-        "Loan": lambda f: (rp.Loan, dict(principal=120_000, annual_rate=0.06, periods=12,
-                                         start=dt.date(2026, 1, 1))),
+        "Loan": lambda f: (
+            rp.Loan,
+            dict(principal=120_000, annual_rate=0.06, periods=12, start=dt.date(2026, 1, 1)),
+        ),
         "Loan.claim": lambda f: (w.loan.claim, dict(as_of=dt.date(2026, 12, 1))),
         "Plan": lambda f: (rp.Plan, dict(term=24)),
         "Plan.schedule": lambda f: (w.plan.schedule, dict(claim=w.claim)),
         "Plan.terms": lambda f: (w.plan.terms, dict(claim=w.claim)),
         "Plan.describe": lambda f: (w.plan.describe, dict(lang="en")),
-        "compare": lambda f: (rp.compare, dict(plans=[w.plan], claim=w.claim, cashflow=w.cash,
-                                               creditor=w.creditor)),
+        "compare": lambda f: (
+            rp.compare,
+            dict(plans=[w.plan], claim=w.claim, cashflow=w.cash, creditor=w.creditor),
+        ),
         "Comparison.labelled": lambda f: (w.comparison.labelled, dict(lang="en")),
         "Comparison.formatted": lambda f: (w.comparison.formatted, dict(lang="en")),
         "Creditor": lambda f: (rp.Creditor, dict(discount_rate=0.06)),
         "Creditor.enforcement_npv": lambda f: (w.creditor.enforcement_npv, dict(claim=w.claim)),
         "Enforcement": lambda f: (rp.Enforcement, dict(recovery_rate=0.5, delay_months=18)),
-        "Enforcement.value": lambda f: (rp.Enforcement().value, dict(owed=100_000,
-                                                                     discount_rate=0.06)),
-        "evaluate": lambda f: (rp.evaluate, dict(plans=[w.plan], claim=w.claim, cashflow=w.cash,
-                                                 creditor=w.creditor)),
+        "Enforcement.value": lambda f: (
+            rp.Enforcement().value,
+            dict(owed=100_000, discount_rate=0.06),
+        ),
+        "evaluate": lambda f: (
+            rp.evaluate,
+            dict(plans=[w.plan], claim=w.claim, cashflow=w.cash, creditor=w.creditor),
+        ),
         "Borrower": lambda f: (rp.Borrower, dict(discount_rate=0.1)),
         "Borrower.loss": lambda f: (rp.Borrower().loss, dict(claim=w.claim)),
         "Constraints": lambda f: (rp.Constraints, dict(min_dscr=1.2)),
@@ -405,8 +446,10 @@ def recipes():
         "SearchSpace.default": lambda f: (rp.SearchSpace.default, dict(claim=w.claim)),
         "Waterfall": lambda f: (rp.Waterfall, dict(value=0.5)),
         "Waterfall.steps": lambda f: (rp.Waterfall().steps, dict(claim=w.claim)),
-        "negotiate": lambda f: (rp.negotiate, dict(claim=w.claim, cashflow=w.cash,
-                                                   creditor=w.creditor, space=w.space)),
+        "negotiate": lambda f: (
+            rp.negotiate,
+            dict(claim=w.claim, cashflow=w.cash, creditor=w.creditor, space=w.space),
+        ),
         "Agreement": lambda f: (rp.Agreement, dict(plan=w.plan, claim=w.claim, signed=AS_OF)),
         "Agreement.status": lambda f: (w.agreement.status, dict(as_of=dt.date(2027, 3, 1))),
         "Agreement.claim": lambda f: (w.agreement.claim, dict(as_of=dt.date(2027, 3, 1))),
@@ -414,21 +457,38 @@ def recipes():
         "ConsecutiveMisses": lambda f: (rp.ConsecutiveMisses, dict(count=2)),
         "CumulativeShortfall": lambda f: (rp.CumulativeShortfall, dict(share=Decimal("0.25"))),
         "DaysPastDue": lambda f: (rp.DaysPastDue, dict(days=60)),
-        "Statement.from_status": lambda f: (rp.Statement.from_status, dict(ag=w.agreement,
-                                                                          st=w.status)),
+        "Statement.from_status": lambda f: (
+            rp.Statement.from_status,
+            dict(ag=w.agreement, st=w.status),
+        ),
         "Statement.write": lambda f: (w.statement.write, dict(path=_saved(f, "statement.csv"))),
         "report.annex": lambda f: (rp.report.annex, dict(schedule=w.schedule)),
         "report.render": lambda f: (rp.report.render, dict(schedule=w.schedule, format="md")),
-        "report.write": lambda f: (rp.report.write, dict(schedule=w.schedule,
-                                                         path=_saved(f, "annex.md"))),
+        "report.write": lambda f: (
+            rp.report.write,
+            dict(schedule=w.schedule, path=_saved(f, "annex.md")),
+        ),
         "report.neutralise_formula": lambda f: (rp.report.neutralise_formula, dict(text="=1+1")),
         "report.find_cjk_font": lambda f: (rp.report.find_cjk_font, dict(font=None)),
-        "report.comparison_sheet": lambda f: (rp.report.comparison_sheet, dict(
-            plans=[w.plan], claim=w.claim, cashflow=w.cash, creditor=w.creditor, format="xlsx")),
-        "sheet.comparison_sheet": lambda f: (importlib.import_module("repayplan.sheet").comparison_sheet, dict(
-            plans=[w.plan], claim=w.claim, cashflow=w.cash, creditor=w.creditor)),
-        "Case": lambda f: (rp.Case, dict(borrower=w.case.borrower, creditor=w.case.creditor,
-                                         claim=w.case.claim, cashflow=w.case.cashflow)),
+        "report.comparison_sheet": lambda f: (
+            rp.report.comparison_sheet,
+            dict(
+                plans=[w.plan], claim=w.claim, cashflow=w.cash, creditor=w.creditor, format="xlsx"
+            ),
+        ),
+        "sheet.comparison_sheet": lambda f: (
+            importlib.import_module("repayplan.sheet").comparison_sheet,
+            dict(plans=[w.plan], claim=w.claim, cashflow=w.cash, creditor=w.creditor),
+        ),
+        "Case": lambda f: (
+            rp.Case,
+            dict(
+                borrower=w.case.borrower,
+                creditor=w.case.creditor,
+                claim=w.case.claim,
+                cashflow=w.case.cashflow,
+            ),
+        ),
         "Case.plan": lambda f: (w.case.plan, dict(name="Bank proposal")),
         "Case.schedule": lambda f: (w.case.schedule, dict(name="Bank proposal")),
         "Case.evaluate": lambda f: (w.case.evaluate, dict(names=None)),
@@ -444,35 +504,65 @@ def recipes():
         "rules.RuleSet": lambda f: (rp.rules.RuleSet, dict(name="test")),
         "rules.RuleSet.rule": lambda f: (rp.rules.get("cn-bank").rule, dict(id="rate-cap")),
         "rules.RuleSet.lpr_on": lambda f: (rp.rules.get("cn-bank").lpr_on, dict(on=AS_OF)),
-        "rules.RuleSet.rate_cap": lambda f: (rp.rules.get("cn-private").rate_cap,
-                                             dict(contract_date=AS_OF)),
-        "rules.RuleSet.markup_allowed": lambda f: (rp.rules.get("cn-bank").markup_allowed,
-                                                   dict(markup=0.3)),
-        "portfolio.PortfolioResult.compute": lambda f: (rp.portfolio.evaluate(
-            w.book, w.offers, scenarios=8, progress=False).compute, dict(progress=False)),
-        "calendar.normalize_day_count": lambda f: (CALENDAR.normalize_day_count,
-                                                   dict(day_count="ACT/360")),
-        "calendar.day_count_fraction": lambda f: (CALENDAR.day_count_fraction, dict(
-            start=dt.date(2026, 1, 1), end=dt.date(2026, 7, 1), day_count="ACT/360")),
-        "calendar.accrual_numerators": lambda f: (CALENDAR.accrual_numerators, dict(
-            starts=[dt.date(2026, 1, 1)], ends=[dt.date(2026, 7, 1)], day_count="ACT/360")),
+        "rules.RuleSet.rate_cap": lambda f: (
+            rp.rules.get("cn-private").rate_cap,
+            dict(contract_date=AS_OF),
+        ),
+        "rules.RuleSet.markup_allowed": lambda f: (
+            rp.rules.get("cn-bank").markup_allowed,
+            dict(markup=0.3),
+        ),
+        "portfolio.PortfolioResult.compute": lambda f: (
+            rp.portfolio.evaluate(w.book, w.offers, scenarios=8, progress=False).compute,
+            dict(progress=False),
+        ),
+        "calendar.normalize_day_count": lambda f: (
+            CALENDAR.normalize_day_count,
+            dict(day_count="ACT/360"),
+        ),
+        "calendar.day_count_fraction": lambda f: (
+            CALENDAR.day_count_fraction,
+            dict(start=dt.date(2026, 1, 1), end=dt.date(2026, 7, 1), day_count="ACT/360"),
+        ),
+        "calendar.accrual_numerators": lambda f: (
+            CALENDAR.accrual_numerators,
+            dict(starts=[dt.date(2026, 1, 1)], ends=[dt.date(2026, 7, 1)], day_count="ACT/360"),
+        ),
         "calendar.add_months": lambda f: (CALENDAR.add_months, dict(d=dt.date(2026, 1, 31), n=1)),
-        "calendar.payment_dates": lambda f: (CALENDAR.payment_dates, dict(
-            start=dt.date(2026, 1, 31), periods=3)),
-        "calendar.payment_dates_many": lambda f: (CALENDAR.payment_dates_many, dict(
-            starts=[dt.date(2026, 1, 31)], periods=3)),
-        "calendar.payment_dates_grid": lambda f: (CALENDAR.payment_dates_grid, dict(
-            starts=[dt.date(2026, 1, 31)], periods=3)),
-        "calendar.period_numerators": lambda f: (CALENDAR.period_numerators, dict(
-            starts=[dt.date(2026, 1, 31)], dates=[[dt.date(2026, 2, 28)]], day_count="ACT/360")),
-        "calendar.roll": lambda f: (CALENDAR.roll, dict(dates=[dt.date(2026, 1, 31)],
-                                                          convention="following")),
-        "calendar.is_business_day": lambda f: (CALENDAR.is_business_day,
-                                               dict(dates=[dt.date(2026, 1, 31)])),
-        "evaluate.format_metric": lambda f: (EVALUATE.format_metric,
-                                             dict(key="total_paid", value=1234.5)),
-        "evaluate.align_cashflow": lambda f: (EVALUATE.align_cashflow, dict(
-            cashflow=w.cash, claim=w.claim, months=12)),
+        "calendar.payment_dates": lambda f: (
+            CALENDAR.payment_dates,
+            dict(start=dt.date(2026, 1, 31), periods=3),
+        ),
+        "calendar.payment_dates_many": lambda f: (
+            CALENDAR.payment_dates_many,
+            dict(starts=[dt.date(2026, 1, 31)], periods=3),
+        ),
+        "calendar.payment_dates_grid": lambda f: (
+            CALENDAR.payment_dates_grid,
+            dict(starts=[dt.date(2026, 1, 31)], periods=3),
+        ),
+        "calendar.period_numerators": lambda f: (
+            CALENDAR.period_numerators,
+            dict(
+                starts=[dt.date(2026, 1, 31)], dates=[[dt.date(2026, 2, 28)]], day_count="ACT/360"
+            ),
+        ),
+        "calendar.roll": lambda f: (
+            CALENDAR.roll,
+            dict(dates=[dt.date(2026, 1, 31)], convention="following"),
+        ),
+        "calendar.is_business_day": lambda f: (
+            CALENDAR.is_business_day,
+            dict(dates=[dt.date(2026, 1, 31)]),
+        ),
+        "evaluate.format_metric": lambda f: (
+            EVALUATE.format_metric,
+            dict(key="total_paid", value=1234.5),
+        ),
+        "evaluate.align_cashflow": lambda f: (
+            EVALUATE.align_cashflow,
+            dict(cashflow=w.cash, claim=w.claim, months=12),
+        ),
         "money.minor_units_for": lambda f: (MONEY.minor_units_for, dict(currency="CNY")),
         "money.rounding_modes": lambda f: (MONEY.rounding_modes, dict(rounding="half_up")),
         "money.div_round": lambda f: (MONEY.div_round, dict(num=7, den=2)),
@@ -481,26 +571,38 @@ def recipes():
         "money.quantize": lambda f: (MONEY.quantize, dict(amount=Decimal("12.345"))),
         "money.chinese_capitals": lambda f: (MONEY.chinese_capitals, dict(amount=Decimal("12.34"))),
         "money.english_words": lambda f: (MONEY.english_words, dict(amount=Decimal("12.34"))),
-        "negotiate.score": lambda f: (NEGOTIATE.score, dict(
-            frame=w.negotiation.evaluated, objective="nash")),
+        "negotiate.score": lambda f: (
+            NEGOTIATE.score,
+            dict(frame=w.negotiation.evaluated, objective="nash"),
+        ),
         "plans.apply_terms": lambda f: (PLANS.apply_terms, dict(plan=w.plan, claim=w.claim)),
         "plans.plan_batch": lambda f: (PLANS.plan_batch, dict(plans=[w.plan], claim=w.claim)),
         "plans.schedules": lambda f: (PLANS.schedules, dict(plans=[w.plan], claim=w.claim)),
-        "rules.allocate": lambda f: (rp.rules.allocate, dict(
-            amount=1_000, buckets=[("interest", AS_OF, 300), ("principal", AS_OF, 5_000)])),
-        "rules.normalize_order": lambda f: (rp.rules.normalize_order, dict(
-            order=(("interest",), ("principal",)))),
+        "rules.allocate": lambda f: (
+            rp.rules.allocate,
+            dict(amount=1_000, buckets=[("interest", AS_OF, 300), ("principal", AS_OF, 5_000)]),
+        ),
+        "rules.normalize_order": lambda f: (
+            rp.rules.normalize_order,
+            dict(order=(("interest",), ("principal",))),
+        ),
         "rules.get": lambda f: (rp.rules.get, dict(name="cn-bank")),
         "rules.generic": lambda f: (rp.rules.generic, {}),
         "rules.load_lpr": lambda f: (rp.rules.load_lpr, dict(path=None)),
         "rules.lpr": lambda f: (rp.rules.lpr, dict(on=dt.date(2025, 1, 1))),
         "rules.check": lambda f: (rp.rules.check, dict(plan_or_loan=w.loan)),
-        "portfolio.evaluate": lambda f: (rp.portfolio.evaluate, dict(
-            accounts=w.book, offers=w.offers, scenarios=8, progress=False)),
-        "portfolio.suggest": lambda f: (rp.portfolio.suggest, dict(
-            accounts=w.book, offers=w.offers, scenarios=8, progress=False)),
-        "portfolio.scenario_cash": lambda f: (rp.portfolio.scenario_cash, dict(
-            accounts=w.book, months=12, scenarios=8)),
+        "portfolio.evaluate": lambda f: (
+            rp.portfolio.evaluate,
+            dict(accounts=w.book, offers=w.offers, scenarios=8, progress=False),
+        ),
+        "portfolio.suggest": lambda f: (
+            rp.portfolio.suggest,
+            dict(accounts=w.book, offers=w.offers, scenarios=8, progress=False),
+        ),
+        "portfolio.scenario_cash": lambda f: (
+            rp.portfolio.scenario_cash,
+            dict(accounts=w.book, months=12, scenarios=8),
+        ),
         "portfolio.synthetic_book": lambda f: (rp.portfolio.synthetic_book, dict(n=4)),
     }
     R.update(_recipes_after_merge(w))
@@ -529,11 +631,14 @@ def _fresh_payment(folder: Path) -> int:
 
 
 def _statement_lines() -> pd.DataFrame:
-    return pd.DataFrame({
-        "date": ["2026-01-05", "2026-01-09", "2026-01-20", "2026-03-02"],
-        "amount": ["12000.00", "30000.00", "-8000.50", "5000.00"],
-        "balance": ["62000.00", "92000.00", "83999.50", "88999.50"],
-        "counterparty": ["甲公司", "本公司基本户", "", "甲公司"]})
+    return pd.DataFrame(
+        {
+            "date": ["2026-01-05", "2026-01-09", "2026-01-20", "2026-03-02"],
+            "amount": ["12000.00", "30000.00", "-8000.50", "5000.00"],
+            "balance": ["62000.00", "92000.00", "83999.50", "88999.50"],
+            "counterparty": ["甲公司", "本公司基本户", "", "甲公司"],
+        }
+    )
 
 
 def _statement_csv(folder: Path) -> Path:
@@ -544,15 +649,18 @@ def _statement_csv(folder: Path) -> Path:
 
 
 def _accounts() -> pd.DataFrame:
-    return pd.DataFrame({"ebitda": [30_000, 34_000], "tax": [3_000, 3_400],
-                         "other_debt_service": [10_000, 10_000]},
-                        index=pd.period_range("2026-01", periods=2, freq="M"))
+    return pd.DataFrame(
+        {"ebitda": [30_000, 34_000], "tax": [3_000, 3_400], "other_debt_service": [10_000, 10_000]},
+        index=pd.period_range("2026-01", periods=2, freq="M"),
+    )
 
 
 def _history() -> pd.Series:
     rng = np.random.default_rng(5)
-    return pd.Series(20_000 + 500 * np.sin(np.arange(36) / 2) + rng.normal(0, 200, 36),
-                     index=pd.period_range("2023-01", periods=36, freq="M"))
+    return pd.Series(
+        20_000 + 500 * np.sin(np.arange(36) / 2) + rng.normal(0, 200, 36),
+        index=pd.period_range("2023-01", periods=36, freq="M"),
+    )
 
 
 def _secured_book(w: World) -> pd.DataFrame:
@@ -580,59 +688,127 @@ def _recipes_after_merge(w: World) -> dict:
     cn = rp.rules.get("cn-bank")
     return {
         "rules.RuleSet.lpr_covers": lambda f: (cn.lpr_covers, dict(on=AS_OF)),
-        "CashFlow.from_transactions": lambda f: (rp.CashFlow.from_transactions, dict(
-            frame=_statement_lines(), own_accounts=["本公司基本户"])),
-        "CashFlow.read_statement": lambda f: (rp.CashFlow.read_statement, dict(path=_statement_csv(f))),
-        "CashFlow.from_accounts": lambda f: (rp.CashFlow.from_accounts, dict(
-            accounts=_accounts(), ebitda="ebitda")),
-        "CashFlow.from_history": lambda f: (rp.CashFlow.from_history, dict(
-            series=_history(), months=12, scenarios=20, seed=1, model="level")),
-        "CashFlow.with_shocks": lambda f: (w.cash.with_shocks, dict(
-            shocks=[rp.Shock(probability=0.1, impact=0.3)], seed=1)),
+        "CashFlow.from_transactions": lambda f: (
+            rp.CashFlow.from_transactions,
+            dict(frame=_statement_lines(), own_accounts=["本公司基本户"]),
+        ),
+        "CashFlow.read_statement": lambda f: (
+            rp.CashFlow.read_statement,
+            dict(path=_statement_csv(f)),
+        ),
+        "CashFlow.from_accounts": lambda f: (
+            rp.CashFlow.from_accounts,
+            dict(accounts=_accounts(), ebitda="ebitda"),
+        ),
+        "CashFlow.from_history": lambda f: (
+            rp.CashFlow.from_history,
+            dict(series=_history(), months=12, scenarios=20, seed=1, model="level"),
+        ),
+        "CashFlow.with_shocks": lambda f: (
+            w.cash.with_shocks,
+            dict(shocks=[rp.Shock(probability=0.1, impact=0.3)], seed=1),
+        ),
         "CashFlow.adjust": lambda f: (w.cash.adjust, dict(start=0, months=3, factor=0.8)),
-        "Enforcement.from_security": lambda f: (rp.Enforcement.from_security, dict(
-            security=sec, claim=w.claim, seed=1, scenarios=50)),
-        "Constraints.rate_floor": lambda f: (rp.Constraints().rate_floor, dict(
-            claim=w.claim, creditor=w.creditor)),
+        "Enforcement.from_security": lambda f: (
+            rp.Enforcement.from_security,
+            dict(security=sec, claim=w.claim, seed=1, scenarios=50),
+        ),
+        "Constraints.rate_floor": lambda f: (
+            rp.Constraints().rate_floor,
+            dict(claim=w.claim, creditor=w.creditor),
+        ),
         "Negotiation.sensitivity": lambda f: (w.negotiation.sensitivity, dict(pushes=None)),
-        "break_even": lambda f: (rp.break_even, dict(
-            plan=w.plan, claim=w.claim, cashflow=w.cash, creditor=w.creditor, assumption="recovery_rate")),
-        "concessions": lambda f: (rp.concessions, dict(
-            plan=rp.Plan(term=24, penalty_waiver=1), claim=w.claim, cashflow=w.cash, creditor=w.creditor)),
+        "break_even": lambda f: (
+            rp.break_even,
+            dict(
+                plan=w.plan,
+                claim=w.claim,
+                cashflow=w.cash,
+                creditor=w.creditor,
+                assumption="recovery_rate",
+            ),
+        ),
+        "concessions": lambda f: (
+            rp.concessions,
+            dict(
+                plan=rp.Plan(term=24, penalty_waiver=1),
+                claim=w.claim,
+                cashflow=w.cash,
+                creditor=w.creditor,
+            ),
+        ),
         "Agreement.ledger": lambda f: (w.agreement.ledger, dict(as_of=dt.date(2027, 3, 1))),
-        "Collateral": lambda f: (rp.Collateral, dict(name="press", appraisal=300_000, kind="equipment")),
+        "Collateral": lambda f: (
+            rp.Collateral,
+            dict(name="press", appraisal=300_000, kind="equipment"),
+        ),
         "Collateral.reserves": lambda f: (sec.collateral[0].reserves, dict(second_cut=0.2)),
         "Collateral.ranks": lambda f: (sec.collateral[0].ranks, dict(price=1_000_000)),
         "Guarantee": lambda f: (rp.Guarantee, dict(name="owner", capacity=200_000)),
-        "Security": lambda f: (rp.Security, dict(collateral=sec.collateral, guarantees=sec.guarantees)),
+        "Security": lambda f: (
+            rp.Security,
+            dict(collateral=sec.collateral, guarantees=sec.guarantees),
+        ),
         "Security.to_frame": lambda f: (sec.to_frame, dict(second_cut=0.2)),
         "court_fees": lambda f: (rp.court_fees, dict(amount=1_000_000)),
-        "statements.read_statement": lambda f: (statements.read_statement, dict(path=_statement_csv(f))),
-        "statements.monthly": lambda f: (statements.monthly, dict(
-            frame=_statement_lines(), own_accounts=["本公司基本户"])),
-        "statements.cfads": lambda f: (statements.cfads, dict(accounts=_accounts(), ebitda="ebitda")),
+        "statements.read_statement": lambda f: (
+            statements.read_statement,
+            dict(path=_statement_csv(f)),
+        ),
+        "statements.monthly": lambda f: (
+            statements.monthly,
+            dict(frame=_statement_lines(), own_accounts=["本公司基本户"]),
+        ),
+        "statements.cfads": lambda f: (
+            statements.cfads,
+            dict(accounts=_accounts(), ebitda="ebitda"),
+        ),
         "books.Books": lambda f: (books.Books, {}),
-        "books.term_limit_findings": lambda f: (books.term_limit_findings, dict(
-            plan=w.plan, claim=w.claim)),
-        "calendar.months_between": lambda f: (cal.months_between, dict(
-            start=dt.date(2026, 1, 31), end=dt.date(2026, 3, 15))),
+        "books.term_limit_findings": lambda f: (
+            books.term_limit_findings,
+            dict(plan=w.plan, claim=w.claim),
+        ),
+        "calendar.months_between": lambda f: (
+            cal.months_between,
+            dict(start=dt.date(2026, 1, 31), end=dt.date(2026, 3, 15)),
+        ),
         "cashflow.Provenance": lambda f: (cashflow.Provenance, dict(kind="data")),
-        "cashflow.Provenance.with_override": lambda f: (cashflow.Provenance("data").with_override, dict(
-            text="the treasurer's figures")),
-        "cashflow.backtest": lambda f: (cashflow.backtest, dict(
-            series=_history(), horizon=6, model="level", origins=2, scenarios=50)),
-        "concessions.withdrawals": lambda f: (conc.withdrawals, dict(
-            plan=rp.Plan(term=24, penalty_waiver=1), claim=w.claim)),
+        "cashflow.Provenance.with_override": lambda f: (
+            cashflow.Provenance("data").with_override,
+            dict(text="the treasurer's figures"),
+        ),
+        "cashflow.backtest": lambda f: (
+            cashflow.backtest,
+            dict(series=_history(), horizon=6, model="level", origins=2, scenarios=50),
+        ),
+        "concessions.withdrawals": lambda f: (
+            conc.withdrawals,
+            dict(plan=rp.Plan(term=24, penalty_waiver=1), claim=w.claim),
+        ),
         "concessions.sensitivity": lambda f: (conc.sensitivity, dict(result=w.negotiation)),
-        "evaluate.format_probability": lambda f: (EVALUATE.format_probability, dict(p=0.1, scenarios=8)),
-        "forecast.fit_history": lambda f: (forecast.fit_history, dict(series=_history(), model="level")),
-        "forecast.backtest": lambda f: (forecast.backtest, dict(
-            series=_history(), horizon=6, model="level", origins=2, scenarios=50)),
-        "ledger.read_payments": lambda f: (ledger.read_payments, dict(
-            items=[(dt.date(2026, 6, 1), 100)], start=dt.date(2026, 1, 1), as_of=AS_OF, units=2)),
+        "evaluate.format_probability": lambda f: (
+            EVALUATE.format_probability,
+            dict(p=0.1, scenarios=8),
+        ),
+        "forecast.fit_history": lambda f: (
+            forecast.fit_history,
+            dict(series=_history(), model="level"),
+        ),
+        "forecast.backtest": lambda f: (
+            forecast.backtest,
+            dict(series=_history(), horizon=6, model="level", origins=2, scenarios=50),
+        ),
+        "ledger.read_payments": lambda f: (
+            ledger.read_payments,
+            dict(
+                items=[(dt.date(2026, 6, 1), 100)], start=dt.date(2026, 1, 1), as_of=AS_OF, units=2
+            ),
+        ),
         "money.percent": lambda f: (MONEY.percent, dict(rate=0.0435)),
-        "register.Register": lambda f: (importlib.import_module("repayplan.register").Register, dict(
-            url=str(_REGISTER_DIR / "probe-register.sqlite"), user="probe")),
+        "register.Register": lambda f: (
+            importlib.import_module("repayplan.register").Register,
+            dict(url=str(_REGISTER_DIR / "probe-register.sqlite"), user="probe"),
+        ),
         "register.Register.save": lambda f: (_register(f).save, dict(case=w.case)),
         "register.Register.version": lambda f: (_register(f).version, dict(case_id=1)),
         "register.Register.case": lambda f: (_register(f).case, dict(case_id=1)),
@@ -643,39 +819,75 @@ def _recipes_after_merge(w: World) -> dict:
         "register.Register.note": lambda f: (_register(f).note, dict(case_id=1, text="called")),
         "register.Register.notes": lambda f: (_register(f).notes, dict(case_id=1)),
         "register.Register.audit": lambda f: (_register(f).audit, {}),
-        "register.Register.sign": lambda f: (_register(f).sign, dict(
-            case_id=1, plan=next(iter(w.case.plans)), signed=AS_OF)),
+        "register.Register.sign": lambda f: (
+            _register(f).sign,
+            dict(case_id=1, plan=next(iter(w.case.plans)), signed=AS_OF),
+        ),
         "register.Register.agreement": lambda f: (_register(f).agreement, dict(agreement_id=1)),
-        "register.Register.pay": lambda f: (_register(f).pay, dict(
-            agreement_id=1, date=dt.date(2027, 1, 1), amount=100)),
-        "register.Register.reverse": lambda f: (_register(f).reverse, dict(payment_id=_fresh_payment(f))),
+        "register.Register.pay": lambda f: (
+            _register(f).pay,
+            dict(agreement_id=1, date=dt.date(2027, 1, 1), amount=100),
+        ),
+        "register.Register.reverse": lambda f: (
+            _register(f).reverse,
+            dict(payment_id=_fresh_payment(f)),
+        ),
         "register.Register.payments": lambda f: (_register(f).payments, dict(agreement_id=1)),
         "register.Register.received": lambda f: (_register(f).received, dict(agreement_id=1)),
-        "register.Register.import_payments": lambda f: (_register(f).import_payments, dict(
-            path=_saved_csv(f))),
-        "register.Register.status": lambda f: (_register(f).status, dict(as_of=dt.date(2027, 3, 1))),
+        "register.Register.import_payments": lambda f: (
+            _register(f).import_payments,
+            dict(path=_saved_csv(f)),
+        ),
+        "register.Register.status": lambda f: (
+            _register(f).status,
+            dict(as_of=dt.date(2027, 3, 1)),
+        ),
         "register.Register.due": lambda f: (_register(f).due, dict(as_of=dt.date(2027, 3, 1))),
         "security.Procedure": lambda f: (security.Procedure, {}),
-        "security.EnforcementPath": lambda f: (security.EnforcementPath, dict(security=sec, claim=w.claim)),
+        "security.EnforcementPath": lambda f: (
+            security.EnforcementPath,
+            dict(security=sec, claim=w.claim),
+        ),
         "security.EnforcementPath.value": lambda f: (path.value, dict(discount_rate=0.06)),
-        "security.EnforcementPath.distribution": lambda f: (path.distribution, dict(discount_rate=0.06)),
+        "security.EnforcementPath.distribution": lambda f: (
+            path.distribution,
+            dict(discount_rate=0.06),
+        ),
         "security.EnforcementPath.waterfall": lambda f: (path.waterfall, dict(discount_rate=0.06)),
         "security.EnforcementPath.summary": lambda f: (path.summary, dict(discount_rate=0.06)),
-        "security.EnforcementPath.with_assumption": lambda f: (path.with_assumption, dict(
-            name="recovery_rate", value=0.3)),
-        "Enforcement.pushed": lambda f: (rp.Enforcement(0.4, 18, 20_000).pushed, dict(
-            name="recovery_rate", value=0.3)),
-        "Enforcement.assumption": lambda f: (rp.Enforcement(0.4, 18, 20_000).assumption, dict(
-            name="recovery_rate")),
-        "security.values_many": lambda f: (security.values_many, dict(accounts=_secured_book(w), discount_rate=0.06)),
-        "security.security_cells": lambda f: (security.security_cells, dict(accounts=_secured_book(w))),
-        "tracking.figures_many": lambda f: (tracking.figures_many, dict(
-            agreements=[w.agreement], as_of=dt.date(2027, 3, 1), payments=[[]])),
-        "tracking.status_many": lambda f: (tracking.status_many, dict(
-            agreements=[w.agreement], as_of=dt.date(2027, 3, 1), payments=[[]])),
+        "security.EnforcementPath.with_assumption": lambda f: (
+            path.with_assumption,
+            dict(name="recovery_rate", value=0.3),
+        ),
+        "Enforcement.pushed": lambda f: (
+            rp.Enforcement(0.4, 18, 20_000).pushed,
+            dict(name="recovery_rate", value=0.3),
+        ),
+        "Enforcement.assumption": lambda f: (
+            rp.Enforcement(0.4, 18, 20_000).assumption,
+            dict(name="recovery_rate"),
+        ),
+        "security.values_many": lambda f: (
+            security.values_many,
+            dict(accounts=_secured_book(w), discount_rate=0.06),
+        ),
+        "security.security_cells": lambda f: (
+            security.security_cells,
+            dict(accounts=_secured_book(w)),
+        ),
+        "tracking.figures_many": lambda f: (
+            tracking.figures_many,
+            dict(agreements=[w.agreement], as_of=dt.date(2027, 3, 1), payments=[[]]),
+        ),
+        "tracking.status_many": lambda f: (
+            tracking.status_many,
+            dict(agreements=[w.agreement], as_of=dt.date(2027, 3, 1), payments=[[]]),
+        ),
         "ledger.delay_accrual": lambda f: (ledger.delay_accrual, dict(debt=10_000, days=30)),
-        "ledger.delay_interest": lambda f: (ledger.delay_interest, dict(
-            debt=100_000, start=dt.date(2026, 1, 1), end=dt.date(2026, 7, 1))),
+        "ledger.delay_interest": lambda f: (
+            ledger.delay_interest,
+            dict(debt=100_000, start=dt.date(2026, 1, 1), end=dt.date(2026, 7, 1)),
+        ),
         "money.grouped": lambda f: (MONEY.grouped, dict(amount=50_000)),
     }
 
@@ -700,22 +912,57 @@ BAD_NUMBER = {
     "dict": {"a": 1},
 }
 EDGE_NUMBER = {"1E-999999": Decimal("1E-999999"), "tiny": 1e-300}
-BAD_FLAG = {"str False": "False", "int 1": 1, "int 0": 0, "empty str": "", "list": [True],
-            "array": np.array([True, False]), "float": 1.0}
+BAD_FLAG = {
+    "str False": "False",
+    "int 1": 1,
+    "int 0": 0,
+    "empty str": "",
+    "list": [True],
+    "array": np.array([True, False]),
+    "float": 1.0,
+}
 EDGE_FLAG = {"numpy.bool_": np.bool_(False)}
 LONG = "x" * 1_000_000
-BAD_CHOICE = {"int": 5, "bool": True, "array": np.array(["a", "b"]), "list": [], "dict": {},
-              "long str": LONG, "empty str": "", "NUL": "a\x00b", "surrogate": "\ud800",
-              "nan": float("nan")}
-BAD_TEXT = {"int": 5, "bool": True, "array": np.array(["a", "b"]), "dict": {},
-            "surrogate": "\ud800"}
+BAD_CHOICE = {
+    "int": 5,
+    "bool": True,
+    "array": np.array(["a", "b"]),
+    "list": [],
+    "dict": {},
+    "long str": LONG,
+    "empty str": "",
+    "NUL": "a\x00b",
+    "surrogate": "\ud800",
+    "nan": float("nan"),
+}
+BAD_TEXT = {
+    "int": 5,
+    "bool": True,
+    "array": np.array(["a", "b"]),
+    "dict": {},
+    "surrogate": "\ud800",
+}
 EDGE_TEXT = {"NUL": "a\x00b", "long str": "名" * 40_000, "emoji": "Acme 😀 Ltd", "rtl": "شركة أكمي"}
-BAD_DATE = {"float": 4.35, "bool": True, "int": 20261201, "bad iso": "2026-13-45", "list": [],
-            "huge_int": HUGE, "nan": float("nan"), "empty str": "", "dict": {}}
-BAD_OBJECT = {"int 0": 0, "empty str": "", "empty dict": {}, "str": "abc", "int": 5,
-              "nan": float("nan")}
-BAD_PATH = {"int": 5, "empty str": "", "NUL": "a\x00b", "missing folder": "<missing>/x",
-            "dict": {}}
+BAD_DATE = {
+    "float": 4.35,
+    "bool": True,
+    "int": 20261201,
+    "bad iso": "2026-13-45",
+    "list": [],
+    "huge_int": HUGE,
+    "nan": float("nan"),
+    "empty str": "",
+    "dict": {},
+}
+BAD_OBJECT = {
+    "int 0": 0,
+    "empty str": "",
+    "empty dict": {},
+    "str": "abc",
+    "int": 5,
+    "nan": float("nan"),
+}
+BAD_PATH = {"int": 5, "empty str": "", "NUL": "a\x00b", "missing folder": "<missing>/x", "dict": {}}
 
 
 def _kind_from(param: inspect.Parameter) -> str:
@@ -731,8 +978,14 @@ def _kind_from(param: inspect.Parameter) -> str:
         return "choice"
     if isinstance(d, dt.date):
         return "date"
-    for token, kind in (("bool", "flag"), ("int", "int"), ("float", "number"),
-                        ("Decimal", "number"), ("date", "date"), ("str", "choice")):
+    for token, kind in (
+        ("bool", "flag"),
+        ("int", "int"),
+        ("float", "number"),
+        ("Decimal", "number"),
+        ("date", "date"),
+        ("str", "choice"),
+    ):
         if token in ann.replace("'", "").split(" | ")[0]:
             return kind
     return "object"
@@ -741,298 +994,534 @@ def _kind_from(param: inspect.Parameter) -> str:
 # Parameters whose kind the signature does not tell, or which are not probed (with why).
 KIND = {
     # round 2: entry points added by the merge
-    'statements.monthly.date': 'skip:a column name of the frame',
-    'statements.monthly.amount': 'skip:a column name of the frame',
-    'statements.monthly.debit': 'skip:a column name of the frame',
-    'statements.monthly.credit': 'skip:a column name of the frame',
-    'statements.monthly.balance': 'skip:a column name of the frame',
-    'statements.monthly.counterparty': 'skip:a column name of the frame',
-    'statements.monthly.tag': 'skip:a column name of the frame',
-    'CashFlow.from_transactions.date': 'skip:a column name of the frame',
-    'CashFlow.from_transactions.amount': 'skip:a column name of the frame',
-    'CashFlow.from_transactions.debit': 'skip:a column name of the frame',
-    'CashFlow.from_transactions.credit': 'skip:a column name of the frame',
-    'CashFlow.from_transactions.balance': 'skip:a column name of the frame',
-    'CashFlow.from_transactions.counterparty': 'skip:a column name of the frame',
-    'CashFlow.from_transactions.tag': 'skip:a column name of the frame',
-    'statements.cfads.revenue': 'skip:a column name of the frame',
-    'statements.cfads.operating_costs': 'skip:a column name of the frame',
-    'statements.cfads.ebitda': 'skip:a column name of the frame',
-    'statements.cfads.tax': 'skip:a column name of the frame',
-    'statements.cfads.maintenance_capex': 'skip:a column name of the frame',
-    'statements.cfads.working_capital_change': 'skip:a column name of the frame',
-    'statements.cfads.other_debt_service': 'skip:a column name of the frame',
-    'ledger.read_payments.name': "skip:the wording of the message, given by the library's callers",
-    'ledger.read_payments.since': "skip:the wording of the message, given by the library's callers",
-    'ledger.read_payments.hint': "skip:the wording of the message, given by the library's callers",
-    'ledger.read_payments.allowed': "skip:the wording of the message, given by the library's callers",
-    'evaluate.format_probability.p': 'fraction',
+    "statements.monthly.date": "skip:a column name of the frame",
+    "statements.monthly.amount": "skip:a column name of the frame",
+    "statements.monthly.debit": "skip:a column name of the frame",
+    "statements.monthly.credit": "skip:a column name of the frame",
+    "statements.monthly.balance": "skip:a column name of the frame",
+    "statements.monthly.counterparty": "skip:a column name of the frame",
+    "statements.monthly.tag": "skip:a column name of the frame",
+    "CashFlow.from_transactions.date": "skip:a column name of the frame",
+    "CashFlow.from_transactions.amount": "skip:a column name of the frame",
+    "CashFlow.from_transactions.debit": "skip:a column name of the frame",
+    "CashFlow.from_transactions.credit": "skip:a column name of the frame",
+    "CashFlow.from_transactions.balance": "skip:a column name of the frame",
+    "CashFlow.from_transactions.counterparty": "skip:a column name of the frame",
+    "CashFlow.from_transactions.tag": "skip:a column name of the frame",
+    "statements.cfads.revenue": "skip:a column name of the frame",
+    "statements.cfads.operating_costs": "skip:a column name of the frame",
+    "statements.cfads.ebitda": "skip:a column name of the frame",
+    "statements.cfads.tax": "skip:a column name of the frame",
+    "statements.cfads.maintenance_capex": "skip:a column name of the frame",
+    "statements.cfads.working_capital_change": "skip:a column name of the frame",
+    "statements.cfads.other_debt_service": "skip:a column name of the frame",
+    "ledger.read_payments.name": "skip:the wording of the message, given by the library's callers",
+    "ledger.read_payments.since": "skip:the wording of the message, given by the library's callers",
+    "ledger.read_payments.hint": "skip:the wording of the message, given by the library's callers",
+    "ledger.read_payments.allowed": "skip:the wording of the message, given by the library's callers",
+    "evaluate.format_probability.p": "fraction",
     # issue 17 (security): kinds the signature does not tell
-    'Enforcement.from_security.seed': 'seed', 'security.EnforcementPath.seed': 'seed',
-    'Collateral.name': 'text', 'Guarantee.name': 'text',
-    'court_fees.amount': 'amount', 'court_fees.preserved': 'nonneg', 'court_fees.executed': 'amount',
-    'Collateral.ranks.price': 'nonneg',
-    'security.EnforcementPath.value.owed': 'nonneg', 'security.EnforcementPath.distribution.owed': 'nonneg',
-    'security.EnforcementPath.waterfall.owed': 'nonneg',
+    "Enforcement.from_security.seed": "seed",
+    "security.EnforcementPath.seed": "seed",
+    "Collateral.name": "text",
+    "Guarantee.name": "text",
+    "court_fees.amount": "amount",
+    "court_fees.preserved": "nonneg",
+    "court_fees.executed": "amount",
+    "Collateral.ranks.price": "nonneg",
+    "security.EnforcementPath.value.owed": "nonneg",
+    "security.EnforcementPath.distribution.owed": "nonneg",
+    "security.EnforcementPath.waterfall.owed": "nonneg",
     # round 3: kinds the signature does not tell (hard3)
-    'ledger.delay_accrual.debt': 'int', 'ledger.delay_accrual.days': 'int',
-    'ledger.delay_interest.debt': 'amount', 'money.grouped.amount': 'number',
-    'tracking.status_many.minor': 'flag',
+    "ledger.delay_accrual.debt": "int",
+    "ledger.delay_accrual.days": "int",
+    "ledger.delay_interest.debt": "amount",
+    "money.grouped.amount": "number",
+    "tracking.status_many.minor": "flag",
     # free text, not a choice (the default is ""); a seed, a count of months
-    'cashflow.Provenance.description': 'text', 'cashflow.Provenance.model': 'text',
-    'cashflow.Provenance.calibration': 'text', 'cashflow.Provenance.with_override.text': 'text',
-    'CashFlow.from_transactions.source': 'text', 'CashFlow.from_accounts.source': 'text',
-    'CashFlow.adjust.label': 'text', 'CashFlow.adjust.amount': 'number',
-    'CashFlow.adjust.months': 'int', 'CashFlow.from_history.months': 'int',
-    'CashFlow.from_history.seed': 'seed', 'CashFlow.with_shocks.seed': 'seed',
-    'statements.read_statement.header_row': 'int',
+    "cashflow.Provenance.description": "text",
+    "cashflow.Provenance.model": "text",
+    "cashflow.Provenance.calibration": "text",
+    "cashflow.Provenance.with_override.text": "text",
+    "CashFlow.from_transactions.source": "text",
+    "CashFlow.from_accounts.source": "text",
+    "CashFlow.adjust.label": "text",
+    "CashFlow.adjust.amount": "number",
+    "CashFlow.adjust.months": "int",
+    "CashFlow.from_history.months": "int",
+    "CashFlow.from_history.seed": "seed",
+    "CashFlow.with_shocks.seed": "seed",
+    "statements.read_statement.header_row": "int",
     # the register: ids of its rows, free texts whose default is ""
-    **{f'register.Register.{m}.case_id': 'id' for m in (
-        'save', 'version', 'case', 'session', 'versions', 'meeting', 'meetings', 'note', 'notes',
-        'sign')},
-    **{f'register.Register.{m}.agreement_id': 'id' for m in (
-        'agreement', 'pay', 'payments', 'received', 'note')},
-    'register.Register.reverse.payment_id': 'id', 'register.Register.audit.entity_id': 'id',
-    'register.Register.meeting.meeting_id': 'id',
-    'register.Register.save.base': 'id', 'register.Register.pay.amount': 'amount',
-    'register.Register.meeting.minutes': 'text', 'register.Register.pay.memo': 'text',
-    'register.Register.reverse.memo': 'text', 'register.Register.sign.name': 'text',
-    'money.percent.rate': 'number',
+    **{
+        f"register.Register.{m}.case_id": "id"
+        for m in (
+            "save",
+            "version",
+            "case",
+            "session",
+            "versions",
+            "meeting",
+            "meetings",
+            "note",
+            "notes",
+            "sign",
+        )
+    },
+    **{
+        f"register.Register.{m}.agreement_id": "id"
+        for m in ("agreement", "pay", "payments", "received", "note")
+    },
+    "register.Register.reverse.payment_id": "id",
+    "register.Register.audit.entity_id": "id",
+    "register.Register.meeting.meeting_id": "id",
+    "register.Register.save.base": "id",
+    "register.Register.pay.amount": "amount",
+    "register.Register.meeting.minutes": "text",
+    "register.Register.pay.memo": "text",
+    "register.Register.reverse.memo": "text",
+    "register.Register.sign.name": "text",
+    "money.percent.rate": "number",
     # any text is a valid path: a new one creates a register there (the probe wrote ./abc)
-    'register.Register.url': 'skip:a path or URL; a new path creates a register file there',
-
-    "amortize.principal": "amount", "amortize.annual_rate": "nonneg",
-    "amortize.periods": "int", "amortize.fee": "amount", "amortize.payment": "amount",
-    "amortize.amortization_periods": "int", "amortize.frequency": "int",
+    "register.Register.url": "skip:a path or URL; a new path creates a register file there",
+    "amortize.principal": "amount",
+    "amortize.annual_rate": "nonneg",
+    "amortize.periods": "int",
+    "amortize.fee": "amount",
+    "amortize.payment": "amount",
+    "amortize.amortization_periods": "int",
+    "amortize.frequency": "int",
     "amortize.compounding": "int",
-    "amortize.rate_changes": "object", "amortize.holidays": "object",
-    "amortize.start": "date", "amortize.minor_units": "int", "amortize.rounding": "choice",
-    "amortize_many.loans": "frame", "amortize_many.rounding": "choice",
+    "amortize.rate_changes": "object",
+    "amortize.holidays": "object",
+    "amortize.start": "date",
+    "amortize.minor_units": "int",
+    "amortize.rounding": "choice",
+    "amortize_many.loans": "frame",
+    "amortize_many.rounding": "choice",
     "amount_in_words.amount": "number",
-    "CashFlow.values": "array", "CashFlow.start": "object",
-    "CashFlow.buffer": "amount", "CashFlow.minimum_cash": "amount",
-    "CashFlow.quantile.q": "fraction", "CashFlow.band.lo": "fraction",
+    "CashFlow.values": "array",
+    "CashFlow.start": "object",
+    "CashFlow.buffer": "amount",
+    "CashFlow.minimum_cash": "amount",
+    "CashFlow.quantile.q": "fraction",
+    "CashFlow.band.lo": "fraction",
     "CashFlow.band.hi": "fraction",
     "CashFlow.window.start": "skip:a month or a period index (object)",
     "CashFlow.window.months": "int",
-    "CashFlow.from_series.series": "frame", "CashFlow.from_frame.df": "frame",
-    "CashFlow.from_frame.inflows": "skip:column names", "CashFlow.from_frame.outflows":
-    "skip:column names",
+    "CashFlow.from_series.series": "frame",
+    "CashFlow.from_frame.df": "frame",
+    "CashFlow.from_frame.inflows": "skip:column names",
+    "CashFlow.from_frame.outflows": "skip:column names",
     "CashFlow.read_csv.path": "readpath",
     "CashFlow.read_csv.inflows": "skip:column names",
     "CashFlow.read_csv.outflows": "skip:column names",
     "CashFlow.read_csv.encoding": "choice",  # a codec name (check_encoding)
     "CashFlow.read_csv.month_column": "skip:a column name",
-    "CashFlow.project.base": "amount", "CashFlow.project.months": "int",
+    "CashFlow.project.base": "amount",
+    "CashFlow.project.months": "int",
     "CashFlow.project.seasonality": "skip:a sequence of 12 weights",
-    "CashFlow.project.shocks": "skip:a sequence of Shock", "CashFlow.project.seed": "seed",
-    "CashFlow.project.start": "skip:a month", "CashFlow.project.scenarios": "int",
-    "CashFlow.project.buffer": "amount", "CashFlow.project.minimum_cash": "amount",
-    "CashFlow.from_series.buffer": "amount", "CashFlow.from_series.minimum_cash": "amount",
-    "CashFlow.from_frame.buffer": "amount", "CashFlow.from_frame.minimum_cash": "amount",
-    "CashFlow.read_csv.buffer": "amount", "CashFlow.read_csv.minimum_cash": "amount",
-    "Shock.probability": "fraction", "Shock.impact": "number",
-    "Shock.start": "skip:a month index or a period", "Shock.end": "skip:a month index or a period",
-    "Shock.duration": "int", "Shock.label": "text",
-    "Claim.principal": "amount", "Claim.annual_rate": "nonneg",
-    "Claim.interest": "amount", "Claim.penalty": "amount", "Claim.fees": "amount",
-    "Claim.overdue_principal": "amount", "Claim.overdue_interest": "amount",
-    "Claim.compound": "amount", "Claim.enforcement_costs": "amount", "Claim.credit": "amount",
-    "Claim.penalty_rate": "nonneg", "Claim.penalty_markup": "nonneg",
-    "Claim.as_of": "date", "Claim.contract_date": "date", "Claim.maturity": "date",
-    "Claim.accelerated": "date", "Claim.term_months": "int", "Claim.product": "choice",
-    "Claim.rules": "choice", "Claim.accrual_day_count": "choice",
-    "Claim.breakdown": "skip:internal table", "Claim.charges": "skip:internal table",
-    "Claim.allocations": "skip:internal table", "Claim.loan": "skip:internal link",
+    "CashFlow.project.shocks": "skip:a sequence of Shock",
+    "CashFlow.project.seed": "seed",
+    "CashFlow.project.start": "skip:a month",
+    "CashFlow.project.scenarios": "int",
+    "CashFlow.project.buffer": "amount",
+    "CashFlow.project.minimum_cash": "amount",
+    "CashFlow.from_series.buffer": "amount",
+    "CashFlow.from_series.minimum_cash": "amount",
+    "CashFlow.from_frame.buffer": "amount",
+    "CashFlow.from_frame.minimum_cash": "amount",
+    "CashFlow.read_csv.buffer": "amount",
+    "CashFlow.read_csv.minimum_cash": "amount",
+    "Shock.probability": "fraction",
+    "Shock.impact": "number",
+    "Shock.start": "skip:a month index or a period",
+    "Shock.end": "skip:a month index or a period",
+    "Shock.duration": "int",
+    "Shock.label": "text",
+    "Claim.principal": "amount",
+    "Claim.annual_rate": "nonneg",
+    "Claim.interest": "amount",
+    "Claim.penalty": "amount",
+    "Claim.fees": "amount",
+    "Claim.overdue_principal": "amount",
+    "Claim.overdue_interest": "amount",
+    "Claim.compound": "amount",
+    "Claim.enforcement_costs": "amount",
+    "Claim.credit": "amount",
+    "Claim.penalty_rate": "nonneg",
+    "Claim.penalty_markup": "nonneg",
+    "Claim.as_of": "date",
+    "Claim.contract_date": "date",
+    "Claim.maturity": "date",
+    "Claim.accelerated": "date",
+    "Claim.term_months": "int",
+    "Claim.product": "choice",
+    "Claim.rules": "choice",
+    "Claim.accrual_day_count": "choice",
+    "Claim.breakdown": "skip:internal table",
+    "Claim.charges": "skip:internal table",
+    "Claim.allocations": "skip:internal table",
+    "Claim.loan": "skip:internal link",
     "Claim.history": "skip:internal history",
     "Claim.accrue.to_date": "date",
-    "Loan.principal": "amount", "Loan.annual_rate": "nonneg", "Loan.periods": "int",
-    "Loan.start": "date", "Loan.signed": "date", "Loan.method": "choice",
-    "Loan.penalty_rate": "nonneg", "Loan.penalty_markup": "nonneg", "Loan.rules": "choice",
+    "Loan.principal": "amount",
+    "Loan.annual_rate": "nonneg",
+    "Loan.periods": "int",
+    "Loan.start": "date",
+    "Loan.signed": "date",
+    "Loan.method": "choice",
+    "Loan.penalty_rate": "nonneg",
+    "Loan.penalty_markup": "nonneg",
+    "Loan.rules": "choice",
     "Loan.options": "skip:free options of amortize, probed there",
-    "Loan.claim.as_of": "date", "Loan.claim.payments": "skip:a table of payments",
-    "Loan.claim.costs": "skip:a table of costs", "Loan.claim.fees": "skip:a table of fees",
+    "Loan.claim.as_of": "date",
+    "Loan.claim.payments": "skip:a table of payments",
+    "Loan.claim.costs": "skip:a table of costs",
+    "Loan.claim.fees": "skip:a table of fees",
     "Loan.claim.accelerate": "date",
-    "Plan.annual_rate": "nonneg", "Plan.term": "int", "Plan.grace": "int",
-    "Plan.penalty_waiver": "fraction", "Plan.interest_waiver": "fraction",
-    "Plan.haircut": "fraction", "Plan.down_payment": "amount", "Plan.balloon": "fraction",
-    "Plan.step_up": "number", "Plan.seasonal": "skip:a sequence of 12 weights, probed by kind",
-    "Plan.settlement_discount": "fraction", "Plan.settlement_by": "skip:a month or a date",
+    "Plan.annual_rate": "nonneg",
+    "Plan.term": "int",
+    "Plan.grace": "int",
+    "Plan.penalty_waiver": "fraction",
+    "Plan.interest_waiver": "fraction",
+    "Plan.haircut": "fraction",
+    "Plan.down_payment": "amount",
+    "Plan.balloon": "fraction",
+    "Plan.step_up": "number",
+    "Plan.seasonal": "skip:a sequence of 12 weights, probed by kind",
+    "Plan.settlement_discount": "fraction",
+    "Plan.settlement_by": "skip:a month or a date",
     "Plan.name": "text",
-    "Plan.schedule.claim": "object", "Plan.terms.claim": "object",
-    "compare.plans": "plans", "compare.claim": "object", "compare.cashflow": "object",
-    "compare.creditor": "object", "compare.metrics": "skip:a metrics frame from evaluate",
-    "evaluate.plans": "plans", "evaluate.claim": "object", "evaluate.cashflow": "object",
-    "evaluate.creditor": "object", "evaluate.borrower": "object", "evaluate.chunk": "int",
-    "Creditor.discount_rate": "nonneg", "Creditor.enforcement": "object", "Creditor.name": "text",
+    "Plan.schedule.claim": "object",
+    "Plan.terms.claim": "object",
+    "compare.plans": "plans",
+    "compare.claim": "object",
+    "compare.cashflow": "object",
+    "compare.creditor": "object",
+    "compare.metrics": "skip:a metrics frame from evaluate",
+    "evaluate.plans": "plans",
+    "evaluate.claim": "object",
+    "evaluate.cashflow": "object",
+    "evaluate.creditor": "object",
+    "evaluate.borrower": "object",
+    "evaluate.chunk": "int",
+    "Creditor.discount_rate": "nonneg",
+    "Creditor.enforcement": "object",
+    "Creditor.name": "text",
     "Creditor.enforcement_npv.claim": "object",
-    "Enforcement.recovery_rate": "fraction", "Enforcement.costs": "amount",
-    "Enforcement.value.owed": "amount", "Enforcement.value.discount_rate": "nonneg",
-    "Borrower.discount_rate": "nonneg", "Borrower.going_concern_loss": "amount",
+    "Enforcement.recovery_rate": "fraction",
+    "Enforcement.costs": "amount",
+    "Enforcement.value.owed": "amount",
+    "Enforcement.value.discount_rate": "nonneg",
+    "Borrower.discount_rate": "nonneg",
+    "Borrower.going_concern_loss": "amount",
     "Borrower.loss.claim": "object",
-    "Constraints.min_dscr": "nonneg", "Constraints.max_default_probability": "fraction",
-    "Constraints.max_term": "int", "Constraints.min_margin": "number",
-    "Constraints.max_burden": "nonneg", "Constraints.describe.name": "choice",
-    "Range.low": "number", "Range.high": "number",
-    "SearchSpace.base": "object", "SearchSpace.dims": "skip:probed as term= below",
-    "SearchSpace.make.point": "object", "SearchSpace.default.claim": "object",
-    "SearchSpace.default.cashflow": "object", "SearchSpace.default.rules": "choice",
-    "Waterfall.value": "nonneg", "Waterfall.base_term": "int", "Waterfall.rate_step": "nonneg",
-    "Waterfall.rate_floor": "nonneg", "Waterfall.term_step": "int", "Waterfall.max_term": "int",
-    "Waterfall.balloon_step": "fraction", "Waterfall.max_balloon": "fraction",
+    "Constraints.min_dscr": "nonneg",
+    "Constraints.max_default_probability": "fraction",
+    "Constraints.max_term": "int",
+    "Constraints.min_margin": "number",
+    "Constraints.max_burden": "nonneg",
+    "Constraints.describe.name": "choice",
+    "Range.low": "number",
+    "Range.high": "number",
+    "SearchSpace.base": "object",
+    "SearchSpace.dims": "skip:probed as term= below",
+    "SearchSpace.make.point": "object",
+    "SearchSpace.default.claim": "object",
+    "SearchSpace.default.cashflow": "object",
+    "SearchSpace.default.rules": "choice",
+    "Waterfall.value": "nonneg",
+    "Waterfall.base_term": "int",
+    "Waterfall.rate_step": "nonneg",
+    "Waterfall.rate_floor": "nonneg",
+    "Waterfall.term_step": "int",
+    "Waterfall.max_term": "int",
+    "Waterfall.balloon_step": "fraction",
+    "Waterfall.max_balloon": "fraction",
     "Waterfall.steps.claim": "object",
-    "negotiate.claim": "object", "negotiate.cashflow": "object", "negotiate.creditor": "object",
-    "negotiate.space": "object", "negotiate.constraints": "object", "negotiate.rules": "choice",
-    "negotiate.seed": "seed", "negotiate.beta": "fraction", "negotiate.borrower": "object",
-    "negotiate.waterfall": "object", "negotiate.progress": "skip:a callback",
+    "negotiate.claim": "object",
+    "negotiate.cashflow": "object",
+    "negotiate.creditor": "object",
+    "negotiate.space": "object",
+    "negotiate.constraints": "object",
+    "negotiate.rules": "choice",
+    "negotiate.seed": "seed",
+    "negotiate.beta": "fraction",
+    "negotiate.borrower": "object",
+    "negotiate.waterfall": "object",
+    "negotiate.progress": "skip:a callback",
     "negotiate.max_plans": "int",
-    "Agreement.plan": "object", "Agreement.claim": "object", "Agreement.signed": "date",
-    "Agreement.grace_days": "int", "Agreement.penalty_rate": "nonneg",
-    "Agreement.breach": "skip:a sequence of breach clauses", "Agreement.overpayment": "choice",
+    "Agreement.plan": "object",
+    "Agreement.claim": "object",
+    "Agreement.signed": "date",
+    "Agreement.grace_days": "int",
+    "Agreement.penalty_rate": "nonneg",
+    "Agreement.breach": "skip:a sequence of breach clauses",
+    "Agreement.overpayment": "choice",
     "Agreement.name": "text",
-    "Agreement.status.as_of": "date", "Agreement.status.payments": "skip:a table of payments",
-    "Agreement.claim.as_of": "date", "Agreement.claim.payments": "skip:a table of payments",
+    "Agreement.status.as_of": "date",
+    "Agreement.status.payments": "skip:a table of payments",
+    "Agreement.claim.as_of": "date",
+    "Agreement.claim.payments": "skip:a table of payments",
     "Agreement.statement.as_of": "date",
     "Agreement.statement.payments": "skip:a table of payments",
-    "ConsecutiveMisses.count": "int", "CumulativeShortfall.share": "fraction",
+    "ConsecutiveMisses.count": "int",
+    "CumulativeShortfall.share": "fraction",
     "DaysPastDue.days": "int",
-    "Statement.from_status.ag": "object", "Statement.from_status.st": "object",
-    "Statement.write.path": "path", "Statement.write.format": "choice",
-    "report.annex.schedule": "object", "report.annex.claim": "object",
-    "report.annex.plan": "object", "report.annex.borrower": "text",
-    "report.annex.creditor": "text", "report.annex.agreement_date": "date",
-    "report.annex.notes": "skip:a sequence of clauses", "report.annex.title": "text",
+    "Statement.from_status.ag": "object",
+    "Statement.from_status.st": "object",
+    "Statement.write.path": "path",
+    "Statement.write.format": "choice",
+    "report.annex.schedule": "object",
+    "report.annex.claim": "object",
+    "report.annex.plan": "object",
+    "report.annex.borrower": "text",
+    "report.annex.creditor": "text",
+    "report.annex.agreement_date": "date",
+    "report.annex.notes": "skip:a sequence of clauses",
+    "report.annex.title": "text",
     "report.annex.default_clause": "text",
-    "report.render.schedule": "object", "report.render.claim": "object",
-    "report.render.plan": "object", "report.render.borrower": "text",
-    "report.render.creditor": "text", "report.render.agreement_date": "date",
-    "report.render.notes": "skip:a sequence of clauses", "report.render.title": "text",
-    "report.render.default_clause": "text", "report.render.font": "skip:a font path",
-    "report.write.schedule": "object", "report.write.path": "path",
-    "report.write.claim": "object", "report.write.plan": "object",
-    "report.write.borrower": "text", "report.write.creditor": "text",
-    "report.write.agreement_date": "date", "report.write.notes": "skip:a sequence of clauses",
-    "report.write.title": "text", "report.write.default_clause": "text",
+    "report.render.schedule": "object",
+    "report.render.claim": "object",
+    "report.render.plan": "object",
+    "report.render.borrower": "text",
+    "report.render.creditor": "text",
+    "report.render.agreement_date": "date",
+    "report.render.notes": "skip:a sequence of clauses",
+    "report.render.title": "text",
+    "report.render.default_clause": "text",
+    "report.render.font": "skip:a font path",
+    "report.write.schedule": "object",
+    "report.write.path": "path",
+    "report.write.claim": "object",
+    "report.write.plan": "object",
+    "report.write.borrower": "text",
+    "report.write.creditor": "text",
+    "report.write.agreement_date": "date",
+    "report.write.notes": "skip:a sequence of clauses",
+    "report.write.title": "text",
+    "report.write.default_clause": "text",
     "report.write.font": "skip:a font path",
-    "report.neutralise_formula.text": "text", "report.find_cjk_font.font": "skip:a font path",
-    "report.comparison_sheet.plans": "plans", "report.comparison_sheet.claim": "object", "report.comparison_sheet.cashflow": "object",
-    "report.comparison_sheet.creditor": "object", "report.comparison_sheet.borrower": "text", "report.comparison_sheet.creditor_party": "text",
-    "report.comparison_sheet.title": "text", "report.comparison_sheet.metrics": "skip:a metrics frame from evaluate",
+    "report.neutralise_formula.text": "text",
+    "report.find_cjk_font.font": "skip:a font path",
+    "report.comparison_sheet.plans": "plans",
+    "report.comparison_sheet.claim": "object",
+    "report.comparison_sheet.cashflow": "object",
+    "report.comparison_sheet.creditor": "object",
+    "report.comparison_sheet.borrower": "text",
+    "report.comparison_sheet.creditor_party": "text",
+    "report.comparison_sheet.title": "text",
+    "report.comparison_sheet.metrics": "skip:a metrics frame from evaluate",
     "report.comparison_sheet.constraints": "skip:a Constraints, probed by compare",
-    "sheet.comparison_sheet.plans": "plans", "sheet.comparison_sheet.claim": "object", "sheet.comparison_sheet.cashflow": "object",
-    "sheet.comparison_sheet.creditor": "object", "sheet.comparison_sheet.borrower": "text", "sheet.comparison_sheet.creditor_party": "text",
-    "sheet.comparison_sheet.title": "text", "sheet.comparison_sheet.metrics": "skip:a metrics frame from evaluate",
+    "sheet.comparison_sheet.plans": "plans",
+    "sheet.comparison_sheet.claim": "object",
+    "sheet.comparison_sheet.cashflow": "object",
+    "sheet.comparison_sheet.creditor": "object",
+    "sheet.comparison_sheet.borrower": "text",
+    "sheet.comparison_sheet.creditor_party": "text",
+    "sheet.comparison_sheet.title": "text",
+    "sheet.comparison_sheet.metrics": "skip:a metrics frame from evaluate",
     "sheet.comparison_sheet.constraints": "skip:a Constraints, probed by compare",
-    "Case.borrower": "object", "Case.creditor": "object", "Case.claim": "object",
-    "Case.cashflow": "object", "Case.plans": "skip:a mapping of plans",
-    "Case.creditor_party": "object", "Case.borrower_side": "object",
-    "Case.negotiation": "object", "Case.projection": "object", "Case.rules": "choice",
-    "Case.title": "text", "Case.notes": "text", "Case.meeting": "skip:meeting minutes",
-    "Case.plan.name": "choice", "Case.schedule.name": "choice",
-    "Case.evaluate.names": "skip:plan names or None", "Case.evaluate.kwargs": "skip:passed on",
+    "Case.borrower": "object",
+    "Case.creditor": "object",
+    "Case.claim": "object",
+    "Case.cashflow": "object",
+    "Case.plans": "skip:a mapping of plans",
+    "Case.creditor_party": "object",
+    "Case.borrower_side": "object",
+    "Case.negotiation": "object",
+    "Case.projection": "object",
+    "Case.rules": "choice",
+    "Case.title": "text",
+    "Case.notes": "text",
+    "Case.meeting": "skip:meeting minutes",
+    "Case.plan.name": "choice",
+    "Case.schedule.name": "choice",
+    "Case.evaluate.names": "skip:plan names or None",
+    "Case.evaluate.kwargs": "skip:passed on",
     "Case.compare.names": "skip:plan names or None",
     "Case.negotiate.overrides": "skip:passed on to negotiate, probed there",
-    "Case.with_plan.plan": "object", "Case.with_plan.name": "text",
-    "Case.load.path": "readpath", "Case.load.format": "choice",
-    "Case.dumps.format": "choice", "Case.save.path": "path", "Case.save.format": "choice",
-    "Party.name": "text", "Party.other_name": "text", "Party.registration": "text",
-    "Party.address": "text", "Party.representative": "text", "Party.account": "text",
-    "Case.contract": "text", "report.annex.contract": "text", "report.render.contract": "text",
+    "Case.with_plan.plan": "object",
+    "Case.with_plan.name": "text",
+    "Case.load.path": "readpath",
+    "Case.load.format": "choice",
+    "Case.dumps.format": "choice",
+    "Case.save.path": "path",
+    "Case.save.format": "choice",
+    "Party.name": "text",
+    "Party.other_name": "text",
+    "Party.registration": "text",
+    "Party.address": "text",
+    "Party.representative": "text",
+    "Party.account": "text",
+    "Case.contract": "text",
+    "report.annex.contract": "text",
+    "report.render.contract": "text",
     "report.write.contract": "text",
-    "Projection.base": "amount", "Projection.months": "int", "Projection.trend": "number",
-    "Projection.seasonality": "skip:12 weights", "Projection.volatility": "nonneg",
-    "Projection.scenarios": "int", "Projection.shocks": "skip:a sequence of Shock",
-    "Projection.seed": "seed", "Projection.start": "skip:a month",
-    "Projection.buffer": "amount", "Projection.minimum_cash": "amount",
+    "Projection.base": "amount",
+    "Projection.months": "int",
+    "Projection.trend": "number",
+    "Projection.seasonality": "skip:12 weights",
+    "Projection.volatility": "nonneg",
+    "Projection.scenarios": "int",
+    "Projection.shocks": "skip:a sequence of Shock",
+    "Projection.seed": "seed",
+    "Projection.start": "skip:a month",
+    "Projection.buffer": "amount",
+    "Projection.minimum_cash": "amount",
     "Projection.persistence": "fraction",
-    "Settings.beta": "fraction", "Settings.seed": "seed", "Settings.constraints": "object",
-    "rules.RuleSet.name": "text", "rules.RuleSet.title": "text",
-    "rules.RuleSet.rules": "skip:rule texts", "rules.RuleSet.allocation_order":
-    "skip:probed by normalize_order", "rules.RuleSet.penalty_markup_range": "skip:a pair",
-    "rules.RuleSet.default_penalty_markup": "nonneg", "rules.RuleSet.rate_cap_lpr_multiple":
-    "nonneg", "rules.RuleSet.rate_cap_since": "date", "rules.RuleSet.lpr": "skip:a table",
-    "rules.RuleSet.extension_limits": "skip:a table", "rules.RuleSet.observation":
-    "skip:a pair", "rules.RuleSet.card_instalment_max_months": "int",
-    "rules.allocate.amount": "amount", "rules.allocate.buckets": "object",
-    "rules.allocate.order": "skip:probed by normalize_order", "rules.allocate.by": "choice",
+    "Settings.beta": "fraction",
+    "Settings.seed": "seed",
+    "Settings.constraints": "object",
+    "rules.RuleSet.name": "text",
+    "rules.RuleSet.title": "text",
+    "rules.RuleSet.rules": "skip:rule texts",
+    "rules.RuleSet.allocation_order": "skip:probed by normalize_order",
+    "rules.RuleSet.penalty_markup_range": "skip:a pair",
+    "rules.RuleSet.default_penalty_markup": "nonneg",
+    "rules.RuleSet.rate_cap_lpr_multiple": "nonneg",
+    "rules.RuleSet.rate_cap_since": "date",
+    "rules.RuleSet.lpr": "skip:a table",
+    "rules.RuleSet.extension_limits": "skip:a table",
+    "rules.RuleSet.observation": "skip:a pair",
+    "rules.RuleSet.card_instalment_max_months": "int",
+    "rules.allocate.amount": "amount",
+    "rules.allocate.buckets": "object",
+    "rules.allocate.order": "skip:probed by normalize_order",
+    "rules.allocate.by": "choice",
     "rules.allocate.minor_units": "int",
-    "rules.normalize_order.order": "object", "rules.get.name": "choice",
-    "rules.RuleSet.rule.id": "choice", "rules.RuleSet.lpr_on.on": "date",
-    "rules.RuleSet.rate_cap.contract_date": "date", "rules.RuleSet.markup_allowed.markup": "nonneg",
+    "rules.normalize_order.order": "object",
+    "rules.get.name": "choice",
+    "rules.RuleSet.rule.id": "choice",
+    "rules.RuleSet.lpr_on.on": "date",
+    "rules.RuleSet.rate_cap.contract_date": "date",
+    "rules.RuleSet.markup_allowed.markup": "nonneg",
     "calendar.normalize_day_count.day_count": "choice",
     "calendar.normalize_day_count.field": "skip:the name the caller reports under",
-    "calendar.day_count_fraction.start": "date", "calendar.day_count_fraction.end": "date",
+    "calendar.day_count_fraction.start": "date",
+    "calendar.day_count_fraction.end": "date",
     "calendar.day_count_fraction.day_count": "choice",
-    "calendar.accrual_numerators.starts": "dates", "calendar.accrual_numerators.ends": "dates",
+    "calendar.accrual_numerators.starts": "dates",
+    "calendar.accrual_numerators.ends": "dates",
     "calendar.accrual_numerators.day_count": "choice",
-    "calendar.add_months.d": "date", "calendar.add_months.n": "int",
-    "calendar.payment_dates.start": "date", "calendar.payment_dates.periods": "int",
-    "calendar.payment_dates.frequency": "int", "calendar.payment_dates.convention": "choice",
+    "calendar.add_months.d": "date",
+    "calendar.add_months.n": "int",
+    "calendar.payment_dates.start": "date",
+    "calendar.payment_dates.periods": "int",
+    "calendar.payment_dates.frequency": "int",
+    "calendar.payment_dates.convention": "choice",
     "calendar.payment_dates.holidays": "skip:probed through amortize",
-    "calendar.payment_dates_many.starts": "dates", "calendar.payment_dates_many.periods": "int",
+    "calendar.payment_dates_many.starts": "dates",
+    "calendar.payment_dates_many.periods": "int",
     "calendar.payment_dates_many.frequency": "int",
     "calendar.payment_dates_many.convention": "choice",
     "calendar.payment_dates_many.holidays": "skip:probed through amortize",
-    "calendar.payment_dates_grid.starts": "dates", "calendar.payment_dates_grid.periods": "int",
+    "calendar.payment_dates_grid.starts": "dates",
+    "calendar.payment_dates_grid.periods": "int",
     "calendar.payment_dates_grid.frequency": "int",
     "calendar.payment_dates_grid.convention": "choice",
     "calendar.payment_dates_grid.holidays": "skip:probed through amortize",
     "calendar.period_numerators.starts": "dates",
     "calendar.period_numerators.dates": "skip:a (loans, periods) grid of dates, checked like starts",
     "calendar.period_numerators.day_count": "choice",
-    "calendar.roll.dates": "dates", "calendar.roll.convention": "choice",
+    "calendar.roll.dates": "dates",
+    "calendar.roll.convention": "choice",
     "calendar.roll.holidays": "skip:probed through amortize",
     "calendar.is_business_day.dates": "dates",
     "calendar.is_business_day.holidays": "skip:probed through amortize",
-    "evaluate.format_metric.key": "skip:any metric name (an unknown one is shown as a number)", "evaluate.format_metric.value": "skip:any metric value",
-    "evaluate.align_cashflow.cashflow": "object", "evaluate.align_cashflow.claim": "object",
+    "evaluate.format_metric.key": "skip:any metric name (an unknown one is shown as a number)",
+    "evaluate.format_metric.value": "skip:any metric value",
+    "evaluate.align_cashflow.cashflow": "object",
+    "evaluate.align_cashflow.claim": "object",
     "evaluate.align_cashflow.months": "int",
-    "money.minor_units_for.minor_units": "int", "money.rounding_modes.rounding": "choice",
+    "money.minor_units_for.minor_units": "int",
+    "money.rounding_modes.rounding": "choice",
     "money.div_round.num": "skip:integer arrays of the engine",
     "money.div_round.den": "skip:integer arrays of the engine",
-    "money.to_minor.amount": "number", "money.to_minor.units": "int",
+    "money.to_minor.amount": "number",
+    "money.to_minor.units": "int",
     "money.to_minor.field": "skip:the name the caller reports under",
-    "money.from_minor.minor": "int", "money.from_minor.units": "int",
-    "money.quantize.amount": "number", "money.quantize.units": "int",
-    "money.chinese_capitals.amount": "number", "money.english_words.amount": "number",
-    "negotiate.score.frame": "frame", "negotiate.score.beta": "fraction",
-    "plans.apply_terms.plan": "object", "plans.apply_terms.claim": "object",
-    "plans.plan_batch.plans": "plans", "plans.plan_batch.claim": "object",
-    "plans.schedules.plans": "plans", "plans.schedules.claim": "object",
+    "money.from_minor.minor": "int",
+    "money.from_minor.units": "int",
+    "money.quantize.amount": "number",
+    "money.quantize.units": "int",
+    "money.chinese_capitals.amount": "number",
+    "money.english_words.amount": "number",
+    "negotiate.score.frame": "frame",
+    "negotiate.score.beta": "fraction",
+    "plans.apply_terms.plan": "object",
+    "plans.apply_terms.claim": "object",
+    "plans.plan_batch.plans": "plans",
+    "plans.plan_batch.claim": "object",
+    "plans.schedules.plans": "plans",
+    "plans.schedules.claim": "object",
     "rules.generic.changes": "skip:RuleSet fields, probed there",
-    "rules.load_lpr.path": "skip:None or a path", "rules.lpr.on": "date",
-    "rules.lpr.table": "skip:a table", "rules.check.plan_or_loan": "object",
-    "rules.check.claim": "object", "rules.check.ruleset": "choice",
-    "security.values_many.accounts": "frame", "security.values_many.discount_rate": "nonneg",
+    "rules.load_lpr.path": "skip:None or a path",
+    "rules.lpr.on": "date",
+    "rules.lpr.table": "skip:a table",
+    "rules.check.plan_or_loan": "object",
+    "rules.check.claim": "object",
+    "rules.check.ruleset": "choice",
+    "security.values_many.accounts": "frame",
+    "security.values_many.discount_rate": "nonneg",
     "security.values_many.procedure": "object",
     "security.values_many.owed": "skip:one amount per row (tests/test_portfolio_security.py)",
-    "security.security_cells.accounts": "frame", "security.security_cells.units": "int",
-    "portfolio.evaluate.accounts": "frame", "portfolio.evaluate.offers": "plans",
-    "portfolio.evaluate.discount_rate": "nonneg", "portfolio.evaluate.borrower": "object",
-    "portfolio.evaluate.seed": "seed", "portfolio.evaluate.scenarios": "int",
+    "security.security_cells.accounts": "frame",
+    "security.security_cells.units": "int",
+    "portfolio.evaluate.accounts": "frame",
+    "portfolio.evaluate.offers": "plans",
+    "portfolio.evaluate.discount_rate": "nonneg",
+    "portfolio.evaluate.borrower": "object",
+    "portfolio.evaluate.seed": "seed",
+    "portfolio.evaluate.scenarios": "int",
     "portfolio.evaluate.chunk": "int",
-    "portfolio.suggest.accounts": "frame", "portfolio.suggest.offers": "plans",
-    "portfolio.suggest.constraints": "object", "portfolio.suggest.beta": "fraction",
-    "portfolio.suggest.discount_rate": "nonneg", "portfolio.suggest.borrower": "object",
-    "portfolio.suggest.seed": "seed", "portfolio.suggest.scenarios": "int",
+    "portfolio.suggest.accounts": "frame",
+    "portfolio.suggest.offers": "plans",
+    "portfolio.suggest.constraints": "object",
+    "portfolio.suggest.beta": "fraction",
+    "portfolio.suggest.discount_rate": "nonneg",
+    "portfolio.suggest.borrower": "object",
+    "portfolio.suggest.seed": "seed",
+    "portfolio.suggest.scenarios": "int",
     "portfolio.suggest.chunk": "int",
-    "portfolio.scenario_cash.accounts": "frame", "portfolio.scenario_cash.seed": "seed",
-    "portfolio.synthetic_book.as_of": "date", "portfolio.synthetic_book.seed": "seed",
+    "portfolio.scenario_cash.accounts": "frame",
+    "portfolio.scenario_cash.seed": "seed",
+    "portfolio.synthetic_book.as_of": "date",
+    "portfolio.synthetic_book.seed": "seed",
 }
 
 # Parameters whose values None is a valid choice for though the default is not None.
 # min_dscr_p5=None means "no stress constraint" (documented in Constraints), as min_dscr=None does.
-NONE_OK: set[str] = {"report.find_cjk_font.font", "Constraints.min_dscr", "Constraints.min_dscr_p5",
-                     # payments=None: no payments, as for Agreement.status (read by ledger.read_payments)
-                     "ledger.read_payments.items", "Agreement.ledger.payments",
-                     # seed=None: fresh entropy, as everywhere (check_seed)
-                     "cashflow.backtest.seed", "forecast.backtest.seed"}
+NONE_OK: set[str] = {
+    "report.find_cjk_font.font",
+    "Constraints.min_dscr",
+    "Constraints.min_dscr_p5",
+    # payments=None: no payments, as for Agreement.status (read by ledger.read_payments)
+    "ledger.read_payments.items",
+    "Agreement.ledger.payments",
+    # seed=None: fresh entropy, as everywhere (check_seed)
+    "cashflow.backtest.seed",
+    "forecast.backtest.seed",
+}
 
 # Values a parameter legitimately takes although they are in its kind's list of bad values.
 VALID = {
-    ("Enforcement.pushed", "value", "int 0"): "no recovery at all is a push the committee asks about",
-    ("security.EnforcementPath.with_assumption", "value", "int 0"): "no recovery on the unsecured rest",
-    ("amortize", "rounding", "dict"): "a mapping {'payment': ..., 'interest': ...}; {} keeps the default",
+    (
+        "Enforcement.pushed",
+        "value",
+        "int 0",
+    ): "no recovery at all is a push the committee asks about",
+    (
+        "security.EnforcementPath.with_assumption",
+        "value",
+        "int 0",
+    ): "no recovery on the unsecured rest",
+    (
+        "amortize",
+        "rounding",
+        "dict",
+    ): "a mapping {'payment': ..., 'interest': ...}; {} keeps the default",
     ("amortize_many", "rounding", "dict"): "a mapping {'payment': ..., 'interest': ...}",
     ("Case", "borrower", "str"): "the borrower's name",
     ("Case", "creditor_party", "str"): "the creditor's name",
@@ -1055,8 +1544,16 @@ VALID = {
     ("Agreement.ledger", "payments", "empty dict"): "an empty mapping date -> amount: no payments",
     ("CashFlow.adjust", "start", "int 0"): "an offset of months from the cash's start",
     ("register.Register.audit", "entity_id", "unknown id"): "a filter: no entries for that id",
-    ("register.Register.save", "session", "empty dict"): "an empty view of the case: nothing to keep",
-    ("register.Register.sign", "breach", "empty dict"): "no breach clauses, as Agreement(breach={})",
+    (
+        "register.Register.save",
+        "session",
+        "empty dict",
+    ): "an empty view of the case: nothing to keep",
+    (
+        "register.Register.sign",
+        "breach",
+        "empty dict",
+    ): "no breach clauses, as Agreement(breach={})",
     ("CashFlow.adjust", "start", "int"): "an offset of months from the cash's start",
     ("cashflow.Provenance", "notes", "list"): "[]: no notes",
     ("cashflow.Provenance", "overrides", "list"): "[]: no overrides",
@@ -1068,10 +1565,12 @@ VALID = {
 
 # The user-facing name, where the message names the field differently from the parameter.
 FIELD_NAME = {
-    "CashFlow.from_series.series": "series", "Statement.from_status.ag": "agreement",
+    "CashFlow.from_series.series": "series",
+    "Statement.from_status.ag": "agreement",
     "Statement.from_status.st": "status",
     # a rule set is called "rules" wherever it is given (Claim(rules=...), case files)
-    "rules.get.name": "rules", "rules.check.ruleset": "rules",
+    "rules.get.name": "rules",
+    "rules.check.ruleset": "rules",
     # the caller names the payments (name="payments", "costs", "fees"); the default is payments
     "ledger.read_payments.items": "payments",
     # a pushed assumption is named as the assumption it is (name="recovery_rate")
@@ -1104,8 +1603,14 @@ def bad_values(entry: str, param: inspect.Parameter, kind: str) -> dict:
             out.pop("list", None)
     elif kind == "id":  # the id of a row of the register: a whole number >= 1 that exists
         put(BAD_NUMBER)
-        out.update({"negative": (-1, True), "zero": (0, True), "float 2.5": (2.5, True),
-                    "unknown id": (10**12, True)})
+        out.update(
+            {
+                "negative": (-1, True),
+                "zero": (0, True),
+                "float 2.5": (2.5, True),
+                "unknown id": (10**12, True),
+            }
+        )
     elif kind == "flag":
         put(BAD_FLAG)
         put(EDGE_FLAG, refuse=False)
@@ -1132,8 +1637,11 @@ def bad_values(entry: str, param: inspect.Parameter, kind: str) -> dict:
         if kind == "readpath":
             out["missing file"] = ("<missing>/case.toml", True)
     none_default = param.default is None
-    if not none_default and param.default is not inspect.Parameter.empty or (
-            param.default is inspect.Parameter.empty):
+    if (
+        not none_default
+        and param.default is not inspect.Parameter.empty
+        or (param.default is inspect.Parameter.empty)
+    ):
         if f"{entry}.{param.name}" not in NONE_OK and kind not in ("text",):
             out["None"] = (None, True)
     return out
@@ -1233,8 +1741,14 @@ def cases() -> list[tuple[str, str, str]]:
 # ---------------------------------------------------------------------------------------
 # the CLI: each subcommand's options with bad values
 # ---------------------------------------------------------------------------------------
-BAD_CLI = {"empty": "", "long": "x" * 100_000, "NUL-free junk": "-1e999", "nan": "nan",
-           "not a date": "2026-13-45", "negative": "-1"}
+BAD_CLI = {
+    "empty": "",
+    "long": "x" * 100_000,
+    "NUL-free junk": "-1e999",
+    "nan": "nan",
+    "not a date": "2026-13-45",
+    "negative": "-1",
+}
 
 
 def cli_cases() -> list[tuple[str, str, str]]:
@@ -1260,13 +1774,30 @@ def probe_cli(cmd: str, opt: str, vname: str, folder: Path):
     case = _case_file(folder)
     out_file = _saved(folder, "out.csv")
     sub = cmd.split()[1]
-    base = {"demo": ["demo", "--no-suggest"], "schedule": ["schedule", str(case), "--plan",
-                                                           "Bank proposal"],
-            "compare": ["compare", str(case)], "suggest": ["suggest", str(case), "--no-progress"],
-            "export": ["export", str(case), "--plan", "Bank proposal", "-o", str(out_file)],
-            "cashflow": ["cashflow", str(_history_csv(folder)), "--case", str(case), "--input", "monthly",
-                         "--model", "level", "--months", "24", "--scenarios", "20", "--seed", "1"],
-            "register": ["register", "list", "--db", str(folder / "register.sqlite")]}[sub]
+    base = {
+        "demo": ["demo", "--no-suggest"],
+        "schedule": ["schedule", str(case), "--plan", "Bank proposal"],
+        "compare": ["compare", str(case)],
+        "suggest": ["suggest", str(case), "--no-progress"],
+        "export": ["export", str(case), "--plan", "Bank proposal", "-o", str(out_file)],
+        "cashflow": [
+            "cashflow",
+            str(_history_csv(folder)),
+            "--case",
+            str(case),
+            "--input",
+            "monthly",
+            "--model",
+            "level",
+            "--months",
+            "24",
+            "--scenarios",
+            "20",
+            "--seed",
+            "1",
+        ],
+        "register": ["register", "list", "--db", str(folder / "register.sqlite")],
+    }[sub]
     value = BAD_CLI[vname]
     argv = list(base)
     if opt.startswith("-"):
@@ -1314,7 +1845,9 @@ LEFT_FOR_OWNER: dict[tuple[str, str, str], str] = {}
 # and that were not fixed before the round-2 deadline (xfail(strict=True): a fix makes the
 # test say so; remove the line then).  Many are kinds the signature does not tell (an int id,
 # a list of texts) rather than library bugs: each needs a look, by its owner.
-_FOUND_WHY = "found by the round-2 probe of the merged entry points; not fixed by the round-2 deadline"
+_FOUND_WHY = (
+    "found by the round-2 probe of the merged entry points; not fixed by the round-2 deadline"
+)
 FOUND_AFTER_MERGE = {
     # found when the probe reached the entry points of the last round-2 merges (ledger.delay_*,
     # tracking.status_many, money.grouped)
@@ -1326,8 +1859,11 @@ FOUND_AFTER_MERGE = {
 
 
 def test_every_entry_point_is_probed():
-    missing = [e for e in discover() if e not in recipes() and e not in NOT_PROBED
-               and not e.startswith("cli ")]
+    missing = [
+        e
+        for e in discover()
+        if e not in recipes() and e not in NOT_PROBED and not e.startswith("cli ")
+    ]
     assert missing == [], f"entry points with no recipe in tests/test_surface.py: {missing}"
     stale = [e for e in list(recipes()) + list(NOT_PROBED) if e not in discover()]
     assert stale == [], f"recipes for entry points that no longer exist: {stale}"
@@ -1355,7 +1891,9 @@ def _known(key) -> str | None:
 def _strict(key) -> bool:
     # an id the probe makes up may or may not exist in the probe's register by then,
     # depending on which calls ran before (and on which worker): not strict
-    return not (key in FOUND_AFTER_MERGE and key[0].startswith("register.Register.") and key[2] == "int")
+    return not (
+        key in FOUND_AFTER_MERGE and key[0].startswith("register.Register.") and key[2] == "int"
+    )
 
 
 def _grouped(list_) -> list:
@@ -1363,8 +1901,10 @@ def _grouped(list_) -> list:
     groups: dict = {}
     for entry, param, value in list_:
         groups.setdefault((entry, param), []).append(value)
-    return [pytest.param(entry, param, tuple(values), id=f"{entry}-{param}")
-            for (entry, param), values in groups.items()]
+    return [
+        pytest.param(entry, param, tuple(values), id=f"{entry}-{param}")
+        for (entry, param), values in groups.items()
+    ]
 
 
 def _check_field(entry, param, values, probe):
@@ -1387,8 +1927,10 @@ def _check_field(entry, param, values, probe):
                 fixed.append(f"  {value}: passes now; remove {key!r} from the known failures")
         else:
             known.append(value)
-    assert not failing and not fixed, f"{entry}({param}=...): {len(failing) + len(fixed)} of " \
+    assert not failing and not fixed, (
+        f"{entry}({param}=...): {len(failing) + len(fixed)} of "
         f"{len(values)} bad values:\n" + "\n".join(failing + fixed)
+    )
     if known:
         pytest.xfail(f"{len(known)} known failures: {', '.join(known)}")
 
@@ -1444,10 +1986,13 @@ _GENERATED = {
     "amount": _NEGATIVE | st.text("abcxyz", min_size=1, max_size=20) | st.booleans(),
     "fraction": _NEGATIVE | st.floats(min_value=1.000001, max_value=1e12) | st.booleans(),
     "int": st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: x != int(x))
-    | st.integers(max_value=-1) | st.booleans(),
+    | st.integers(max_value=-1)
+    | st.booleans(),
     "flag": st.integers() | st.text(max_size=10) | st.floats(allow_nan=True),
-    "date": st.floats(allow_nan=True) | st.integers() | st.booleans() | st.text("0123456789-", max_size=12)
-    .filter(lambda s: not _is_iso(s)),
+    "date": st.floats(allow_nan=True)
+    | st.integers()
+    | st.booleans()
+    | st.text("0123456789-", max_size=12).filter(lambda s: not _is_iso(s)),
 }
 
 
@@ -1477,8 +2022,12 @@ def _generated_targets() -> list[tuple[str, str, str]]:
 _TARGETS = _generated_targets()
 
 
-@settings(max_examples=300, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(data=st.data())
 def test_generated_bad_values_are_refused_by_name(data, tmp_path_factory):
     entry, name, kind = data.draw(st.sampled_from(_TARGETS), label="target")
@@ -1496,5 +2045,7 @@ def test_generated_bad_values_are_refused_by_name(data, tmp_path_factory):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
     user_name = FIELD_NAME.get(f"{entry}.{name}", name)
-    assert user_name in str(e.value) or user_name in str(getattr(e.value, "field", "")), str(e.value)
+    assert user_name in str(e.value) or user_name in str(getattr(e.value, "field", "")), str(
+        e.value
+    )
     assert len(str(e.value)) <= MAX_MESSAGE

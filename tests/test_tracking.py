@@ -121,7 +121,12 @@ def test_always_on_time():
     # (60,000 × 0.5 % = 300 for June 1 -> July 1; 300 × 14 / 30 = 140.00)
     c = ag.claim(dt.date(2027, 6, 15), pays)
     assert (c.principal, c.overdue_principal, c.interest, c.overdue_interest, c.penalty) == (
-        D("60000.00"), D(0), D("140.00"), D(0), D(0))
+        D("60000.00"),
+        D(0),
+        D("140.00"),
+        D(0),
+        D(0),
+    )
     assert c.annual_rate == D("0.06") and c.penalty_rate == PEN
     assert c.contract_date == SIGNED and c.maturity == dt.date(2027, 12, 1)
 
@@ -162,8 +167,12 @@ def test_payment_after_grace_pays_penalty_from_the_due_date_first():
     # 10,500 − 17.50 − 0.88 − 500 = 9,981.62 and 18.38 stays unpaid; on it, 12 more days
     # to 20 March: 18.38 × 9 % × 12 / 360 = 0.05514 -> 0.06.
     row = s.table.iloc[2]
-    assert (row["penalty_paid"], row["compound_paid"], row["interest_paid"], row["principal_paid"]) == (
-        D("17.50"), D("0.88"), D("500.00"), D("9981.62"))
+    assert (
+        row["penalty_paid"],
+        row["compound_paid"],
+        row["interest_paid"],
+        row["principal_paid"],
+    ) == (D("17.50"), D("0.88"), D("500.00"), D("9981.62"))
     assert row["state"] == "partial" and row["outstanding"] == D("18.38")
     assert row["days_past_due"] == 19
     assert s.penalty == daily(D("18.38"), 12) == D("0.06")
@@ -219,7 +228,11 @@ def test_partial_payments_are_allocated_by_civil_code_561():
     assert t["state"].tolist()[2:4] == ["partial", "partial"]
     a = s.allocations.iloc[-1]
     assert (a["penalty"], a["compound"], a["interest"], a["principal"]) == (
-        D("122.50"), D("6.01"), D("950.00"), D("3921.49"))
+        D("122.50"),
+        D("6.01"),
+        D("950.00"),
+        D("3921.49"),
+    )
     # then 5 days to 15 April on what is left (no unpaid interest, so no compound):
     # 6,078.51 × 9 % × 5 / 360 = 7.598 -> 7.60 and 10,000 × 9 % × 5 / 360 = 12.50
     assert s.penalty == daily(D("6078.51"), 5) + daily(10_000, 5) == D("20.10")
@@ -235,7 +248,11 @@ def test_overpayment_carried_forward_to_the_next_instalment():
     s = ag.status(dt.date(2027, 2, 15), pays)
     a = s.allocations.iloc[0]
     assert (a["interest"], a["principal"], a["interest_ahead"], a["principal_ahead"]) == (
-        D(600), D(10_000), D(550), D(3_850))
+        D(600),
+        D(10_000),
+        D(550),
+        D(3_850),
+    )
     assert s.table["paid_ahead"].iloc[1] == D(4_400)
     assert s.table["state"].tolist()[:2] == ["paid", "paid"]
     assert (s.state, s.arrears, s.paid, s.credit) == ("performing", D(0), D(21_150), D(0))
@@ -253,9 +270,13 @@ def test_overpayment_reducing_principal_keeps_the_term():
     assert s.balance == D(105_600)
     assert s.table["interest_due"].tolist()[1:3] == [D(528), D(480)]
     assert s.table["outstanding"].tolist()[1:3] == [D(9_600) + D(528), D(9_600) + D(480)]
-    s = ag.status(dt.date(2027, 2, 15), [(dt.date(2027, 1, 1), 15_000), (dt.date(2027, 2, 1), 10_128)])
+    s = ag.status(
+        dt.date(2027, 2, 15), [(dt.date(2027, 1, 1), 15_000), (dt.date(2027, 2, 1), 10_128)]
+    )
     assert s.state == "performing" and s.balance == D(96_000)
-    c = ag.claim(dt.date(2027, 2, 15), [(dt.date(2027, 1, 1), 15_000), (dt.date(2027, 2, 1), 10_128)])
+    c = ag.claim(
+        dt.date(2027, 2, 15), [(dt.date(2027, 1, 1), 15_000), (dt.date(2027, 2, 1), 10_128)]
+    )
     assert c.principal == D(96_000)
 
 
@@ -303,8 +324,11 @@ def test_a_missed_settlement_is_a_breach_and_revokes_the_discount():
     c = ag.claim(dt.date(2027, 2, 2))
     assert (c.principal, c.overdue_principal, c.penalty) == (D(120_000), D(120_000), D(24))
     # without the final-instalment rule, a single instalment can never be two misses
-    ag = Agreement(Plan(settlement_discount=0.2, settlement_by=2), claim(),
-                   breach=ConsecutiveMisses(2, final=False))
+    ag = Agreement(
+        Plan(settlement_discount=0.2, settlement_by=2),
+        claim(),
+        breach=ConsecutiveMisses(2, final=False),
+    )
     assert ag.status(dt.date(2027, 6, 1)).state == "in_arrears"
 
 
@@ -336,16 +360,22 @@ def test_breach_revokes_conditional_waivers_in_the_new_claim():
     # the claim feeds straight back into a new plan, and into the negotiation
     s2 = Plan(method="equal_principal", term=24).schedule(c)
     assert s2.table["principal"].sum() == c.total
-    cash = CashFlow.from_series(pd.Series(12_000.0, index=pd.period_range("2027-05", periods=60, freq="M")))
+    cash = CashFlow.from_series(
+        pd.Series(12_000.0, index=pd.period_range("2027-05", periods=60, freq="M"))
+    )
     creditor = Creditor(0.06, Enforcement(recovery_rate=0.5, delay_months=18, costs=5_000))
-    res = negotiate(c, cash, creditor, space=SearchSpace(term=[12, 24], grace=[0]), objective="creditor")
+    res = negotiate(
+        c, cash, creditor, space=SearchSpace(term=[12, 24], grace=[0]), objective="creditor"
+    )
     assert isinstance(res.best, Plan)
 
 
 def test_signing_later_than_the_claim_counts_due_dates_from_signing():
     ag = Agreement(plan(), claim(), signed=dt.date(2026, 12, 15))
-    assert ag.instalments()["due_date"].iloc[:2].tolist() == [pd.Timestamp("2027-01-15"),
-                                                             pd.Timestamp("2027-02-15")]
+    assert ag.instalments()["due_date"].iloc[:2].tolist() == [
+        pd.Timestamp("2027-01-15"),
+        pd.Timestamp("2027-02-15"),
+    ]
 
 
 def test_deferral_months_are_not_instalments_and_the_balance_grows():
@@ -360,8 +390,11 @@ def test_deferral_months_are_not_instalments_and_the_balance_grows():
     pays = [(dt.date(2027, 3, 1), table["payment"].iloc[3])]
     assert ag.status(dt.date(2027, 3, 1), pays).balance == table["closing_balance"].iloc[3]
     with pytest.raises(InputError, match="overpayment"):
-        Agreement(Plan(method="level", term=6, grace=2, grace_kind="deferral"), claim(),
-                  overpayment="principal")
+        Agreement(
+            Plan(method="level", term=6, grace=2, grace_kind="deferral"),
+            claim(),
+            overpayment="principal",
+        )
 
 
 # ----------------------------------------------------------------------------------------
@@ -372,7 +405,11 @@ def test_observation_completed_after_a_year_of_timely_payment():
     pays = on_time(12)
     o = ag.status(dt.date(2027, 12, 31), pays).observation
     assert (o.first_repayment, o.start, o.end, o.completed) == (
-        dt.date(2027, 1, 1), dt.date(2027, 1, 1), dt.date(2028, 1, 1), False)
+        dt.date(2027, 1, 1),
+        dt.date(2027, 1, 1),
+        dt.date(2028, 1, 1),
+        False,
+    )
     o = ag.status(dt.date(2028, 1, 1), pays).observation
     assert o.completed and o.restarts == ()
     assert "第二十条" in o.citation
@@ -398,7 +435,7 @@ def test_no_observation_outside_cn_bank():
 # statement
 # ----------------------------------------------------------------------------------------
 def test_statement_content_and_safe_files(tmp_path):
-    ag = Agreement(plan(name="=HYPERLINK(\"http://x\")"), claim(), name="<script>alert(1)</script>")
+    ag = Agreement(plan(name='=HYPERLINK("http://x")'), claim(), name="<script>alert(1)</script>")
     stmt = ag.statement(dt.date(2027, 3, 15), on_time(2))
     assert isinstance(stmt, Statement)
     assert stmt.totals["arrears"] == D(10_500) and stmt.totals["state"] == "in_arrears"
@@ -421,15 +458,18 @@ def test_statement_content_and_safe_files(tmp_path):
 # ----------------------------------------------------------------------------------------
 # bad input
 # ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("payments, field", [
-    ([(dt.date(2026, 11, 30), 100)], "payments[0].date"),
-    ([(dt.date(2027, 5, 1), 100)], "payments[0].date"),  # after as_of
-    ([(dt.date(2027, 1, 1), -5)], "payments[0].amount"),
-    ([(dt.date(2027, 1, 1), "10.001")], "payments[0].amount"),
-    ([(dt.date(2027, 1, 1), 100), (dt.date(2027, 1, 1), "100.00")], "payments[1]"),
-    ([(dt.date(2027, 1, 1),)], "payments[0]"),
-    ("2027-01-01", "payments"),
-])
+@pytest.mark.parametrize(
+    "payments, field",
+    [
+        ([(dt.date(2026, 11, 30), 100)], "payments[0].date"),
+        ([(dt.date(2027, 5, 1), 100)], "payments[0].date"),  # after as_of
+        ([(dt.date(2027, 1, 1), -5)], "payments[0].amount"),
+        ([(dt.date(2027, 1, 1), "10.001")], "payments[0].amount"),
+        ([(dt.date(2027, 1, 1), 100), (dt.date(2027, 1, 1), "100.00")], "payments[1]"),
+        ([(dt.date(2027, 1, 1),)], "payments[0]"),
+        ("2027-01-01", "payments"),
+    ],
+)
 def test_bad_payments_are_named(payments, field):
     ag = Agreement(plan(), claim())
     with pytest.raises(InputError) as e:
@@ -445,11 +485,15 @@ def test_bad_dates_and_clauses():
     with pytest.raises(InputError) as e:
         ag.claim(dt.date(2026, 11, 30))
     assert e.value.field == "as_of"
-    for kw, field in [({"signed": dt.date(2026, 11, 1)}, "signed"), ({"grace_days": -1}, "grace_days"),
-                      ({"overpayment": "later"}, "overpayment"), ({"breach": "two misses"}, "breach"),
-                      ({"breach": {"misses": 2}}, "breach['misses']"),
-                      ({"breach": [ConsecutiveMisses(2), 3]}, "breach[1]"),
-                      ({"penalty_rate": 0.10}, "penalty_rate")]:  # cn-bank: 7.8 % to 9 %
+    for kw, field in [
+        ({"signed": dt.date(2026, 11, 1)}, "signed"),
+        ({"grace_days": -1}, "grace_days"),
+        ({"overpayment": "later"}, "overpayment"),
+        ({"breach": "two misses"}, "breach"),
+        ({"breach": {"misses": 2}}, "breach['misses']"),
+        ({"breach": [ConsecutiveMisses(2), 3]}, "breach[1]"),
+        ({"penalty_rate": 0.10}, "penalty_rate"),
+    ]:  # cn-bank: 7.8 % to 9 %
         with pytest.raises(InputError) as e:
             Agreement(plan(), claim(), **kw)
         assert e.value.field == field, kw
@@ -473,7 +517,11 @@ def test_penalty_rate_and_replace():
     ag = Agreement(plan(annual_rate=0.05), claim())
     assert ag.penalty_rate == D("0.075")  # the plan's 5 % with the claim's +50 %
     ag2 = ag.replace(grace_days=3, penalty_rate=0.065)
-    assert (ag2.grace_days, ag2.penalty_rate, ag2.original_claim) == (3, D("0.065"), ag.original_claim)
+    assert (ag2.grace_days, ag2.penalty_rate, ag2.original_claim) == (
+        3,
+        D("0.065"),
+        ag.original_claim,
+    )
     assert ag2.replace(name="x").penalty_rate == D("0.065")
     assert "3 grace days" in repr(ag2)
 
@@ -482,17 +530,23 @@ def test_penalty_rate_and_replace():
 # properties
 # ----------------------------------------------------------------------------------------
 PLANS = st.builds(
-    lambda method, term, rate, down: Plan(method=method, term=term, annual_rate=rate,
-                                          down_payment=down),
+    lambda method, term, rate, down: Plan(
+        method=method, term=term, annual_rate=rate, down_payment=down
+    ),
     st.sampled_from(["level", "equal_principal", "interest_only"]),
     st.integers(1, 24),
     st.sampled_from([0.0, 0.035, 0.0435, 0.08]),
     st.sampled_from([0, 1_000]),
 )
 CLAIMS = st.builds(
-    lambda principal, interest, penalty, rs: Claim(principal=principal, interest=interest,
-                                                   penalty=penalty, annual_rate=0.0435,
-                                                   as_of=SIGNED, rules=rs),
+    lambda principal, interest, penalty, rs: Claim(
+        principal=principal,
+        interest=interest,
+        penalty=penalty,
+        annual_rate=0.0435,
+        as_of=SIGNED,
+        rules=rs,
+    ),
     st.integers(5_000, 2_000_000),
     st.sampled_from([0, 3_000]),
     st.sampled_from([0, 1_234.56]),
@@ -524,7 +578,9 @@ def histories(draw):
     n = draw(st.integers(0, 8))
     days = draw(st.lists(st.integers(0, 720), min_size=n, max_size=n))
     cents = draw(st.lists(st.integers(1, 30_000_000), min_size=n, max_size=n))
-    pays = list({(SIGNED + dt.timedelta(days=d), D(x) / 100) for d, x in zip(days, cents, strict=True)})
+    pays = list(
+        {(SIGNED + dt.timedelta(days=d), D(x) / 100) for d, x in zip(days, cents, strict=True)}
+    )
     as_of = SIGNED + dt.timedelta(days=draw(st.integers(max(days, default=0), 760)))
     return p, c, pays, as_of, draw(st.sampled_from(["next", "principal"])), draw(st.integers(0, 10))
 
@@ -533,14 +589,23 @@ def histories(draw):
 @given(histories())
 def test_every_payment_is_allocated_once(h):
     p, c, pays, as_of, over, grace = h
-    ag = Agreement(p, c, grace_days=grace, overpayment=over,
-                   breach=[ConsecutiveMisses(2), DaysPastDue(60), CumulativeShortfall(0.2)])
+    ag = Agreement(
+        p,
+        c,
+        grace_days=grace,
+        overpayment=over,
+        breach=[ConsecutiveMisses(2), DaysPastDue(60), CumulativeShortfall(0.2)],
+    )
     s = ag.status(as_of, pays)
     total = sum((a for _, a in pays), D(0))
     assert s.paid == total == s.allocated + s.credit
     t = s.table
-    on_rows = sum(t["interest_paid"]) + sum(t["principal_paid"]) + sum(t["penalty_paid"]) + sum(
-        t["compound_paid"])
+    on_rows = (
+        sum(t["interest_paid"])
+        + sum(t["principal_paid"])
+        + sum(t["penalty_paid"])
+        + sum(t["compound_paid"])
+    )
     assert on_rows == s.allocated
     a = s.allocations
     parts = ["penalty", "compound", "interest", "principal", "interest_ahead", "principal_ahead"]
@@ -560,12 +625,18 @@ def test_every_payment_is_allocated_once(h):
 
 def test_rules_allocation_is_the_one_used():
     """A rule set paying principal first changes the split (the allocation comes from rules)."""
-    rs = rules.generic(allocation_order=["costs", "fees", "principal", "interest", "penalty", "compound"],
-                       default_penalty_markup=0.5)
+    rs = rules.generic(
+        allocation_order=["costs", "fees", "principal", "interest", "penalty", "compound"],
+        default_penalty_markup=0.5,
+    )
     ag = Agreement(plan(), claim(rules=rs))
     s = ag.status(dt.date(2027, 3, 15), on_time(2) + [(dt.date(2027, 3, 10), 10_000)])
     row = s.table.iloc[2]
-    assert (row["principal_paid"], row["interest_paid"], row["penalty_paid"]) == (D(10_000), D(0), D(0))
+    assert (row["principal_paid"], row["interest_paid"], row["penalty_paid"]) == (
+        D(10_000),
+        D(0),
+        D(0),
+    )
 
 
 def test_signed_after_the_claim_date_applies_the_plan_to_the_claim_then():
@@ -575,7 +646,9 @@ def test_signed_after_the_claim_date_applies_the_plan_to_the_claim_then():
 
     import repayplan as _rp
 
-    c = _rp.Claim(principal=1_000_000, interest=30_000, annual_rate=0.0435, as_of=_date(2026, 12, 1))
+    c = _rp.Claim(
+        principal=1_000_000, interest=30_000, annual_rate=0.0435, as_of=_date(2026, 12, 1)
+    )
     ag = _rp.Agreement(_rp.Plan(term=12), c, signed=_date(2026, 12, 20))
     grown = (_D("1000000") * _D("0.0435") * 19 / 360).quantize(_D("0.01"))
     assert ag.claim_at_signing.total == c.total + grown

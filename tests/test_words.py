@@ -76,7 +76,9 @@ def parse_zh(text: str) -> Decimal:
     if frac_text == "整":
         cents = 0
     else:
-        m = re.fullmatch(r"零?(?:([壹贰叁肆伍陆柒捌玖])角)?(?:([壹贰叁肆伍陆柒捌玖])分)?", frac_text)
+        m = re.fullmatch(
+            r"零?(?:([壹贰叁肆伍陆柒捌玖])角)?(?:([壹贰叁肆伍陆柒捌玖])分)?", frac_text
+        )
         assert m is not None and frac_text, text
         cents = 10 * ZH_VALUE.get(m.group(1) or "零") + ZH_VALUE.get(m.group(2) or "零")
     value = Decimal(whole * 100 + cents).scaleb(-2)
@@ -132,7 +134,11 @@ EN_SMALL = {
         "fifteen sixteen seventeen eighteen nineteen".split()
     )
 }
-EN_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i >= 2}
+EN_TENS = {
+    w: 10 * i
+    for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+    if i >= 2
+}
 EN_SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 
 
@@ -266,7 +272,11 @@ def test_amount_types_are_read_exactly(amount):
 
 EN_CASES = [
     # brief: currency code first, cheque fraction
-    ("1234567.89", "CNY", "CNY one million two hundred thirty-four thousand five hundred sixty-seven and 89/100"),
+    (
+        "1234567.89",
+        "CNY",
+        "CNY one million two hundred thirty-four thousand five hundred sixty-seven and 89/100",
+    ),
     # calculators.ro: "one thousand five hundred sixty-seven and 00/100"
     ("1567", "USD", "USD one thousand five hundred sixty-seven and 00/100"),
     # sorumatik: "One hundred forty-three and 07/100"; trendsmask: "One hundred thirty and 45/100"
@@ -369,9 +379,9 @@ def test_docstring_examples_run():
 
 cents_strategy = st.integers(min_value=0, max_value=10**14)
 # amounts with many zeros, where the rules bite
-sparse_cents = st.lists(
-    st.sampled_from([0, 0, 0, 0, 1, 5, 9]), min_size=1, max_size=15
-).map(lambda ds: int("".join(map(str, ds))))
+sparse_cents = st.lists(st.sampled_from([0, 0, 0, 0, 1, 5, 9]), min_size=1, max_size=15).map(
+    lambda ds: int("".join(map(str, ds)))
+)
 any_cents = st.one_of(cents_strategy, sparse_cents)
 
 

@@ -42,7 +42,12 @@ WRITERS = {
     "report.write": lambda p: report.write(PLAN.schedule(CLAIM), p, format="md"),
     "_io.write_csv": lambda p: _io.write_csv(p, [["a", "=1"]]),
 }
-SUFFIX = {"Case.save": ".toml", "Statement.write": ".csv", "report.write": ".md", "_io.write_csv": ".csv"}
+SUFFIX = {
+    "Case.save": ".toml",
+    "Statement.write": ".csv",
+    "report.write": ".md",
+    "_io.write_csv": ".csv",
+}
 
 
 @pytest.mark.parametrize("name", WRITERS)
@@ -80,9 +85,14 @@ def test_a_read_only_folder_is_refused_and_the_old_file_kept(name, tmp_path):
     assert target.read_bytes() == b"old"
 
 
-@pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "the disk is full"),
-                                             (errno.EROFS, "the disk is read-only"),
-                                             (errno.EACCES, "permission denied")])
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EROFS, "the disk is read-only"),
+        (errno.EACCES, "permission denied"),
+    ],
+)
 @pytest.mark.parametrize("name", WRITERS)
 def test_os_errors_while_writing_are_named_in_words(name, code, words, tmp_path, monkeypatch):
     target = tmp_path / f"out{SUFFIX[name]}"
@@ -132,8 +142,17 @@ def test_the_csv_writer_guards_every_trigger_and_ends_every_line_with_crlf():
 @pytest.mark.parametrize("name", ["a\x00b", "a\ud800b"])
 def test_minutes_refuse_text_no_file_can_hold_naming_the_cell(fmt, name):
     rec = MeetingRecord()
-    rec.shown(dt.datetime(2026, 7, 8, 10, 30), 1, name, "x", 36, rp.money.from_minor(10_000),
-              rp.money.from_minor(0), 90.0, 0.1)
+    rec.shown(
+        dt.datetime(2026, 7, 8, 10, 30),
+        1,
+        name,
+        "x",
+        36,
+        rp.money.from_minor(10_000),
+        rp.money.from_minor(0),
+        90.0,
+        0.1,
+    )
     with pytest.raises(InputError) as e:
         rec.render(fmt)
     assert e.value.field.startswith("minutes[0].")
@@ -141,8 +160,17 @@ def test_minutes_refuse_text_no_file_can_hold_naming_the_cell(fmt, name):
 
 def test_a_plan_name_starting_with_cr_cannot_escape_the_minutes_csv_guard():
     rec = MeetingRecord()
-    rec.shown(dt.datetime(2026, 7, 8, 10, 30), 1, "\r=cmd|' /C calc'!A0", "x", 36,
-              rp.money.from_minor(10_000), rp.money.from_minor(0), 90.0, 0.1)
+    rec.shown(
+        dt.datetime(2026, 7, 8, 10, 30),
+        1,
+        "\r=cmd|' /C calc'!A0",
+        "x",
+        36,
+        rp.money.from_minor(10_000),
+        rp.money.from_minor(0),
+        90.0,
+        0.1,
+    )
     text = rec.render("csv")
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "").replace("\r=", "")
     assert "'\r=cmd" in text
@@ -189,7 +217,9 @@ def test_a_writer_killed_with_sigkill_leaves_the_old_or_the_new_file_and_no_temp
 def test_a_temporary_file_left_by_a_killed_writer_is_removed_by_the_next_write(tmp_path):
     target = tmp_path / "case.toml"
     target.write_bytes(b"old")
-    stale = tmp_path / ".case.toml.0123456789ab.tmp"  # as a writer killed between naming and renaming
+    stale = (
+        tmp_path / ".case.toml.0123456789ab.tmp"
+    )  # as a writer killed between naming and renaming
     stale.write_bytes(b"half")
     other = tmp_path / ".other.toml.0123456789ab.tmp"  # another target's: not ours to remove
     other.write_bytes(b"x")

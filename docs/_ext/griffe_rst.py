@@ -37,10 +37,40 @@ logger = logging.getLogger("mkdocs.plugins.repayplan_docs")
 
 #: Top-level names of other projects (and builtins): shown as code, never linked.
 EXTERNAL = {
-    "datetime", "decimal", "fractions", "math", "numbers", "os", "pathlib", "io", "json", "tomllib",
-    "numpy", "np", "pandas", "pd", "scipy", "numpy_financial", "openpyxl", "reportlab", "dask",
-    "ipywidgets", "matplotlib", "holidays", "csv", "str", "int", "float", "bool", "dict", "list",
-    "tuple", "ValueError", "TypeError", "Exception", "KeyError",
+    "datetime",
+    "decimal",
+    "fractions",
+    "math",
+    "numbers",
+    "os",
+    "pathlib",
+    "io",
+    "json",
+    "tomllib",
+    "numpy",
+    "np",
+    "pandas",
+    "pd",
+    "scipy",
+    "numpy_financial",
+    "openpyxl",
+    "reportlab",
+    "dask",
+    "ipywidgets",
+    "matplotlib",
+    "holidays",
+    "csv",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "dict",
+    "list",
+    "tuple",
+    "ValueError",
+    "TypeError",
+    "Exception",
+    "KeyError",
 }
 
 _ROLE = re.compile(r":(?:py:)?(func|class|meth|attr|data|mod|exc|obj|const|term):`(~?)([^`]+?)`")
@@ -76,8 +106,12 @@ def math_blocks(text: str) -> str:
                 i += 1
             elif not line.strip() and not body:
                 i += 1
-            elif not line.strip() and i + 1 < len(lines) and lines[i + 1].strip() and \
-                    len(lines[i + 1]) - len(lines[i + 1].lstrip()) > indent:
+            elif (
+                not line.strip()
+                and i + 1 < len(lines)
+                and lines[i + 1].strip()
+                and len(lines[i + 1]) - len(lines[i + 1].lstrip()) > indent
+            ):
                 i += 1
             else:
                 break
@@ -90,8 +124,20 @@ def math_blocks(text: str) -> str:
 
 # numpy sections whose items Griffe parses itself ("name : type" over an indented description)
 _PARSED_SECTIONS = {
-    "parameters", "other parameters", "returns", "yields", "receives", "raises", "warns",
-    "attributes", "methods", "functions", "classes", "modules", "see also", "examples",
+    "parameters",
+    "other parameters",
+    "returns",
+    "yields",
+    "receives",
+    "raises",
+    "warns",
+    "attributes",
+    "methods",
+    "functions",
+    "classes",
+    "modules",
+    "see also",
+    "examples",
 }
 _LIST_ITEM = re.compile(r"^[ \t]*([*+-]|\d+[.)]|\([^)\s]{1,4}\))[ \t]")
 
@@ -121,13 +167,18 @@ def definition_lists(text: str) -> str:
             continue
         is_term = (
             section not in _PARSED_SECTIONS
-            and line.strip() and nxt.strip()
+            and line.strip()
+            and nxt.strip()
             and _indent(nxt) > _indent(line)
             and not _LIST_ITEM.match(line)
             and not line.lstrip().startswith((">>>", "...", "$$", "|"))
             and not line.rstrip().endswith(":")
-            and (not out or not out[-1].strip() or _indent(out[-1]) >= _indent(line)
-                 or out[-1].lstrip().startswith(":"))
+            and (
+                not out
+                or not out[-1].strip()
+                or _indent(out[-1]) >= _indent(line)
+                or out[-1].lstrip().startswith(":")
+            )
         )
         if not is_term:
             out.append(line)
@@ -216,8 +267,9 @@ def lookup(scope, target: str, role: str, package):
         obj, o = None, scope
         while o is not None:
             m = o.members.get(parts[0])
-            if m is not None and not (role in _CALLABLE_ROLES and _deref(m) is not None
-                                      and _deref(m).is_attribute):
+            if m is not None and not (
+                role in _CALLABLE_ROLES and _deref(m) is not None and _deref(m).is_attribute
+            ):
                 obj = m
                 break
             o = o.parent
@@ -309,7 +361,9 @@ class RstToMarkdown(Extension):
                         return f"`{shown}`"
                     return f"[`{shown}`][{target}]"  # autorefs reports it: strict fails
                 if not rendered(found):
-                    logger.info("%s: %s is not in the reference; shown as code", obj.path, found.path)
+                    logger.info(
+                        "%s: %s is not in the reference; shown as code", obj.path, found.path
+                    )
                     return f"`{shown}`"
                 return f"[`{shown}`][{found.path}]"
 

@@ -46,12 +46,26 @@ __all__ = ["Dashboard"]
 log = logging.getLogger(__name__)
 
 _ANNEX_FORMATS = ("xlsx", "pdf", "html", "csv", "md")
-_MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf",
-         "html": "text/html", "csv": "text/csv", "md": "text/markdown", "toml": "application/toml"}
+_MIME = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "csv": "text/csv",
+    "md": "text/markdown",
+    "toml": "application/toml",
+}
 _LABEL_WIDTH = {"description_width": "52%"}
 #: The plan options each card shows up front (the rest are behind "more").
-UP_FRONT = ("method", "term", "grace", "annual_rate", "penalty_waiver", "interest_waiver", "haircut",
-            "down_payment")
+UP_FRONT = (
+    "method",
+    "term",
+    "grace",
+    "annual_rate",
+    "penalty_waiver",
+    "interest_waiver",
+    "haircut",
+    "down_payment",
+)
 _STYLE = """<style>
 .rp-dashboard .rp-error { color: #b00020; font-size: 12px; line-height: 1.3; }
 .rp-dashboard .rp-title { font-size: 13px; line-height: 1.3; }
@@ -140,8 +154,13 @@ class _Column:
         self.dash, self.uid = dash, uid
         lang = dash.session.lang
         slot = dash._slot_of(uid)
-        self.name = w.Text(value=slot.name, description=text("plan_name", lang), continuous_update=False,
-                           style=_LABEL_WIDTH, layout={"width": "100%"})
+        self.name = w.Text(
+            value=slot.name,
+            description=text("plan_name", lang),
+            continuous_update=False,
+            style=_LABEL_WIDTH,
+            layout={"width": "100%"},
+        )
         self.name.add_class("rp-field-name")
         self.name.observe(functools.partial(dash._on_name, uid), names="value")
         self.name_error = self._error("name")
@@ -157,13 +176,25 @@ class _Column:
             target = rows if option in UP_FRONT else more_rows
             value = slot.texts.get(option)
             if kind == "choice":
-                c = w.Dropdown(options=_choice_options(option, choices, lang), value=getattr(slot.plan, option),
-                               description=text(f"opt_{option}", lang), style=_LABEL_WIDTH, layout={"width": "100%"})
+                c = w.Dropdown(
+                    options=_choice_options(option, choices, lang),
+                    value=getattr(slot.plan, option),
+                    description=text(f"opt_{option}", lang),
+                    style=_LABEL_WIDTH,
+                    layout={"width": "100%"},
+                )
             elif kind == "bool":
-                c = w.Checkbox(value=bool(value), description=text(f"opt_{option}", lang), indent=False)
+                c = w.Checkbox(
+                    value=bool(value), description=text(f"opt_{option}", lang), indent=False
+                )
             else:
-                c = w.Text(value=str(value), description=text(f"opt_{option}", lang), continuous_update=False,
-                           style=_LABEL_WIDTH, layout={"width": "100%"})
+                c = w.Text(
+                    value=str(value),
+                    description=text(f"opt_{option}", lang),
+                    continuous_update=False,
+                    style=_LABEL_WIDTH,
+                    layout={"width": "100%"},
+                )
             c.add_class(f"rp-field-{option}")
             c.tooltip = _hint(option, lang)
             if option == "annual_rate":
@@ -180,26 +211,48 @@ class _Column:
             else:
                 target.append(w.VBox([c, self.errors[option]]))
         # the terms that matter up front; the rest behind "more"
-        self.more = w.Accordion(children=[w.VBox(more_rows)], selected_index=None, titles=(text("more", lang),))
+        self.more = w.Accordion(
+            children=[w.VBox(more_rows)], selected_index=None, titles=(text("more", lang),)
+        )
         self.more.add_class("rp-more")
-        self.duplicate = w.Button(description="", tooltip=text("duplicate", lang), icon="copy", layout={"width": "auto"})
+        self.duplicate = w.Button(
+            description="", tooltip=text("duplicate", lang), icon="copy", layout={"width": "auto"}
+        )
         self.duplicate.add_class("rp-duplicate")
         self.duplicate.on_click(functools.partial(dash._on_duplicate, uid))
-        self.remove = w.Button(description="", tooltip=text("remove", lang), icon="trash", layout={"width": "auto"})
+        self.remove = w.Button(
+            description="", tooltip=text("remove", lang), icon="trash", layout={"width": "auto"}
+        )
         self.remove.add_class("rp-remove")
         self.remove.on_click(functools.partial(dash._on_remove, uid))
-        self.accept = w.ToggleButton(value=slot.accepted, description=text("accept", lang), icon="check",
-                                     layout={"width": "auto"})
+        self.accept = w.ToggleButton(
+            value=slot.accepted,
+            description=text("accept", lang),
+            icon="check",
+            layout={"width": "auto"},
+        )
         self.accept.add_class("rp-accept")
         self.accept.observe(functools.partial(dash._on_accept, uid), names="value")
         self.findings = w.HTML()
         self.findings.add_class("rp-findings")
         self.explanation = w.HTML()
         self.explanation.add_class("rp-explanation")
-        self.box = w.VBox([self.name, self.name_error, self.title, self.warning, *rows, self.more,
-                           w.HBox([self.duplicate, self.remove, self.accept], layout={"flex_flow": "row wrap"}),
-                           self.findings, self.explanation],
-                          layout={"width": "200px", "min_width": "190px"})
+        self.box = w.VBox(
+            [
+                self.name,
+                self.name_error,
+                self.title,
+                self.warning,
+                *rows,
+                self.more,
+                w.HBox(
+                    [self.duplicate, self.remove, self.accept], layout={"flex_flow": "row wrap"}
+                ),
+                self.findings,
+                self.explanation,
+            ],
+            layout={"width": "200px", "min_width": "190px"},
+        )
         self.box.add_class("rp-plan-col")
         self.refresh()
 
@@ -235,31 +288,43 @@ class _Column:
             self.accept.description = text("accepted" if slot.accepted else "accept", lang)
             self.accept.button_style = "success" if slot.accepted else ""
         desc = html.escape(slot.plan.describe(lang))
-        self.title.value = (f"<div class='rp-desc' title='{desc}' style='border-left:6px solid {color};"
-                            f"padding-left:6px'>{desc}</div>")
+        self.title.value = (
+            f"<div class='rp-desc' title='{desc}' style='border-left:6px solid {color};"
+            f"padding-left:6px'>{desc}</div>"
+        )
         bad = [o for o in slot.errors if o != "name"]
         self.warning.value = _message(text("not_updated", lang)) if bad else ""
         why = html.escape(slot.explanation)
-        self.explanation.value = (f"<div class='rp-why' title='{why}'><b>{html.escape(text('suggested_because', lang))}:"
-                                  f"</b> {why}</div>" if slot.explanation else "")
+        self.explanation.value = (
+            f"<div class='rp-why' title='{why}'><b>{html.escape(text('suggested_because', lang))}:"
+            f"</b> {why}</div>"
+            if slot.explanation
+            else ""
+        )
 
     def show_findings(self, findings) -> None:
         lang = self.dash.session.lang
         if not findings:
             self.findings.value = ""
             return
+
         def items(fs):
-            return "".join(f"<li class='rp-finding-{html.escape(f.severity)}'>"
-                           f"[{html.escape(_severity(f.severity, lang))}] "
-                           f"{html.escape(f.message)}</li>" for f in fs)
+            return "".join(
+                f"<li class='rp-finding-{html.escape(f.severity)}'>"
+                f"[{html.escape(_severity(f.severity, lang))}] "
+                f"{html.escape(f.message)}</li>"
+                for f in fs
+            )
 
         serious = [f for f in findings if f.severity in ("error", "warning")]
         info = [f for f in findings if f.severity not in ("error", "warning")]
         head = f"{html.escape(text('findings', lang))} ({len(findings)})"
         out = f"<b>{head}</b><ul>{items(serious)}</ul>" if serious else ""
         if info:
-            out += f"<details><summary>{'' if serious else head + ': '}{_severity('info', lang)} ({len(info)})</summary>" \
-                   f"<ul>{items(info)}</ul></details>"
+            out += (
+                f"<details><summary>{'' if serious else head + ': '}{_severity('info', lang)} ({len(info)})</summary>"
+                f"<ul>{items(info)}</ul></details>"
+            )
         self.findings.value = out
 
     def relabel(self, lang: str) -> None:
@@ -292,10 +357,10 @@ def _safe_filename(name: str) -> str:
     return out or "plan"
 
 
-
 def _in_chinese(text: str) -> bool:
     """Whether a text has Chinese characters (a case title may be written in either language)."""
     return any("\u4e00" <= c <= "\u9fff" for c in text)
+
 
 class Dashboard:
     """A live side-by-side negotiation dashboard on a case.
@@ -396,15 +461,18 @@ class Dashboard:
         self.lang = w.ToggleButtons(options=[("English", "en"), ("中文", "zh")], value=lang)
         self.lang.add_class("rp-lang")
         self.lang.observe(self._on_lang, names="value")
-        self.guide = w.HTML()   # how the meeting runs (the notebook's own text), in either language
+        self.guide = w.HTML()  # how the meeting runs (the notebook's own text), in either language
         self.guide.add_class("rp-guide")
         self.status = w.HTML(text("status_ready", lang))
         self.status.add_class("rp-status")
         self.plans_title = w.HTML()
         self.plans_box = w.HBox(layout={"flex_flow": "row wrap"})
         self.plans_box.add_class("rp-plans")
-        self.add_button = w.Button(description=text("add_plan", lang), icon="plus",
-                                   layout={"width": "auto", "height": "24px", "margin": "0 0 0 16px"})
+        self.add_button = w.Button(
+            description=text("add_plan", lang),
+            icon="plus",
+            layout={"width": "auto", "height": "24px", "margin": "0 0 0 16px"},
+        )
         self.add_button.add_class("rp-add-plan")
         self.add_button.on_click(self._on_add)
         self.plans_message = w.HTML()
@@ -413,19 +481,33 @@ class Dashboard:
         cons = getattr(getattr(s.case, "negotiation", None), "constraints", None)
         objective = getattr(getattr(s.case, "negotiation", None), "objective", "nash")
         objective = objective if objective in ("nash", "creditor", "borrower") else "nash"
-        self.objective = w.Dropdown(options=self._objective_options(lang), value=objective,
-                                    description=text("objective", lang))
+        self.objective = w.Dropdown(
+            options=self._objective_options(lang),
+            value=objective,
+            description=text("objective", lang),
+        )
         self.objective.add_class("rp-objective")
         self.cons_texts = {}
         self.cons_errors = {}
         for key in ("min_dscr", "max_default_probability", "max_term"):
-            value = getattr(cons, key, None) if cons is not None else (1.2 if key == "min_dscr" else None)
-            t = w.Text(value=str(option_text(value)), description=text(key, lang), continuous_update=False,
-                       style={"description_width": "initial"}, layout={"width": "auto", "margin": "2px 12px 2px 0"})
+            value = (
+                getattr(cons, key, None)
+                if cons is not None
+                else (1.2 if key == "min_dscr" else None)
+            )
+            t = w.Text(
+                value=str(option_text(value)),
+                description=text(key, lang),
+                continuous_update=False,
+                style={"description_width": "initial"},
+                layout={"width": "auto", "margin": "2px 12px 2px 0"},
+            )
             t.add_class(f"rp-cons-{key}")
             self.cons_texts[key] = t
             self.cons_errors[key] = _Column._error(f"cons-{key}")
-        self.suggest_button = w.Button(description=text("suggest", lang), icon="magic", button_style="primary")
+        self.suggest_button = w.Button(
+            description=text("suggest", lang), icon="magic", button_style="primary"
+        )
         self.suggest_button.add_class("rp-suggest")
         self.suggest_button.on_click(self._on_suggest)
         self.progress = w.IntProgress(value=0, min=0, max=1, layout={"width": "200px"})
@@ -434,10 +516,17 @@ class Dashboard:
         self.suggest_message.add_class("rp-suggest-msg")
         self.suggestions_box = w.VBox()
         self.suggestions_box.add_class("rp-suggestions")
-        suggest_bar = w.VBox([
-            w.HBox([self.objective, *self.cons_texts.values(), self.suggest_button, self.progress],
-                   layout={"flex_flow": "row wrap", "align_items": "center"}),
-            w.HBox(list(self.cons_errors.values())), self.suggest_message, self.suggestions_box])
+        suggest_bar = w.VBox(
+            [
+                w.HBox(
+                    [self.objective, *self.cons_texts.values(), self.suggest_button, self.progress],
+                    layout={"flex_flow": "row wrap", "align_items": "center"},
+                ),
+                w.HBox(list(self.cons_errors.values())),
+                self.suggest_message,
+                self.suggestions_box,
+            ]
+        )
         suggest_bar.add_class("rp-suggest-bar")
         # comparison and charts
         self.compare_title = w.HTML()
@@ -446,125 +535,231 @@ class Dashboard:
         self.charts_title = w.HTML()
         self.charts = LiveCharts()
         # borrower and creditor
-        self.cash_source = w.Dropdown(options=self._source_options(lang), value=s.cash_source,
-                                      description=text("cash_source", lang))
+        self.cash_source = w.Dropdown(
+            options=self._source_options(lang),
+            value=s.cash_source,
+            description=text("cash_source", lang),
+        )
         self.cash_source.add_class("rp-cash-source")
         self.cash_source.observe(self._on_cash_source, names="value")
         self.cash_source_error = _Column._error("cash-source")
-        self.upload = w.FileUpload(accept=".csv", multiple=False, description=text("upload_csv", lang),
-                                   layout={"width": "auto"})
+        self.upload = w.FileUpload(
+            accept=".csv",
+            multiple=False,
+            description=text("upload_csv", lang),
+            layout={"width": "auto"},
+        )
         self.upload.add_class("rp-upload")
         self.upload.observe(self._on_upload, names="value")
         self.upload_error = _Column._error("upload")
         self.cash_info = w.HTML()
         # the borrower's own history (a statement or monthly figures) and its forecast
-        self.upload_history = w.FileUpload(accept=".csv,.xlsx", multiple=False,
-                                           description=text("upload_history", lang),
-                                           layout={"width": "auto"})
+        self.upload_history = w.FileUpload(
+            accept=".csv,.xlsx",
+            multiple=False,
+            description=text("upload_history", lang),
+            layout={"width": "auto"},
+        )
         self.upload_history.add_class("rp-upload-history")
         self.upload_history.observe(self._on_upload_history, names="value")
-        self.forecast_model = w.Dropdown(options=self._model_options(lang), value=s.forecast_model,
-                                         description=text("forecast_model", lang))
+        self.forecast_model = w.Dropdown(
+            options=self._model_options(lang),
+            value=s.forecast_model,
+            description=text("forecast_model", lang),
+        )
         self.forecast_model.add_class("rp-forecast-model")
         self.forecast_model.observe(self._on_forecast_model, names="value")
-        self.backtest_button = w.Button(description=text("backtest", lang), layout={"width": "auto"})
+        self.backtest_button = w.Button(
+            description=text("backtest", lang), layout={"width": "auto"}
+        )
         self.backtest_button.add_class("rp-backtest")
         self.backtest_button.on_click(self._on_backtest)
-        self.own_accounts = w.Text(description=text("own_accounts", lang), layout={"width": "48%"},
-                                   style={"description_width": "initial"})
+        self.own_accounts = w.Text(
+            description=text("own_accounts", lang),
+            layout={"width": "48%"},
+            style={"description_width": "initial"},
+        )
         self.own_accounts.add_class("rp-own-accounts")
-        self.loan_proceeds = w.Text(description=text("loan_proceeds", lang), layout={"width": "48%"},
-                                    style={"description_width": "initial"})
+        self.loan_proceeds = w.Text(
+            description=text("loan_proceeds", lang),
+            layout={"width": "48%"},
+            style={"description_width": "initial"},
+        )
         self.loan_proceeds.add_class("rp-loan-proceeds")
         self.forecast_error = _Column._error("forecast")
         self.forecast_info = w.HTML()
         self.forecast_info.add_class("rp-forecast-info")
-        self.forecast_chart = w.Image(format="png", layout={"width": "100%", "max_width": "720px", "display": "none"})
+        self.forecast_chart = w.Image(
+            format="png", layout={"width": "100%", "max_width": "720px", "display": "none"}
+        )
         self.forecast_chart.add_class("rp-forecast-chart")
         self._forecast_drawn: object = None  # the cash flow last drawn (compared by identity)
-        forecast_rows = [w.HBox([self.upload_history, self.forecast_model, self.backtest_button],
-                                layout={"flex_flow": "row wrap", "align_items": "center"}),
-                         w.HBox([self.own_accounts, self.loan_proceeds]),
-                         self.forecast_error, self.forecast_info, self.forecast_chart]
+        forecast_rows = [
+            w.HBox(
+                [self.upload_history, self.forecast_model, self.backtest_button],
+                layout={"flex_flow": "row wrap", "align_items": "center"},
+            ),
+            w.HBox([self.own_accounts, self.loan_proceeds]),
+            self.forecast_error,
+            self.forecast_info,
+            self.forecast_chart,
+        ]
         self.cash_controls, self.cash_errors, cash_rows = self._text_fields(
-            CASH_FIELDS, s.cash_texts, "cash", "cf", self._on_cash, lang, areas=("shocks",))
+            CASH_FIELDS, s.cash_texts, "cash", "cf", self._on_cash, lang, areas=("shocks",)
+        )
         self.creditor_controls, self.creditor_errors, creditor_rows = self._text_fields(
-            CREDITOR_FIELDS, s.creditor_texts, "creditor", "cr", self._on_creditor, lang)
+            CREDITOR_FIELDS, s.creditor_texts, "creditor", "cr", self._on_creditor, lang
+        )
         self.borrower_controls, self.borrower_errors, borrower_rows = self._text_fields(
-            BORROWER_FIELDS, s.borrower_texts, "borrower", "bs", self._on_borrower, lang)
+            BORROWER_FIELDS, s.borrower_texts, "borrower", "bs", self._on_borrower, lang
+        )
         creditor_rows += borrower_rows
         self.creditor_title = w.HTML()
         # the security behind the creditor's alternative: editable, its waterfall and distribution
         self.security_controls, self.security_errors, security_rows = self._text_fields(
-            SECURITY_FIELDS, s.security_texts, "security", "sec", self._on_security, lang,
-            areas=("collateral", "guarantees"))
+            SECURITY_FIELDS,
+            s.security_texts,
+            "security",
+            "sec",
+            self._on_security,
+            lang,
+            areas=("collateral", "guarantees"),
+        )
         self.security_title = w.HTML()
         self.waterfall = w.HTML()
         self.waterfall.add_class("rp-waterfall")
         self.recovery_chart = w.Image(format="png", layout={"width": "100%", "max_width": "520px"})
         self.recovery_chart.add_class("rp-recovery-chart")
         creditor_rows += [self.security_title, *security_rows, self.waterfall, self.recovery_chart]
-        settings = w.HBox([
-            w.VBox([w.HBox([self.cash_source, self.upload]), self.cash_source_error, self.upload_error,
-                    self.cash_info, *forecast_rows, *cash_rows], layout={"width": "55%"}),
-            w.VBox([self.creditor_title, *creditor_rows], layout={"width": "45%"}),
-        ])
+        settings = w.HBox(
+            [
+                w.VBox(
+                    [
+                        w.HBox([self.cash_source, self.upload]),
+                        self.cash_source_error,
+                        self.upload_error,
+                        self.cash_info,
+                        *forecast_rows,
+                        *cash_rows,
+                    ],
+                    layout={"width": "55%"},
+                ),
+                w.VBox([self.creditor_title, *creditor_rows], layout={"width": "45%"}),
+            ]
+        )
         # export
-        self.export_plan = w.Dropdown(options=s.names, value=s.names[0], description=text("export_plan", lang),
-                                      style={"description_width": "initial"})
+        self.export_plan = w.Dropdown(
+            options=s.names,
+            value=s.names[0],
+            description=text("export_plan", lang),
+            style={"description_width": "initial"},
+        )
         self.export_plan.add_class("rp-export-plan")
-        self.export_format = w.Dropdown(options=list(_ANNEX_FORMATS), value="xlsx",
-                                        description=text("export_format", lang),
-                                        style={"description_width": "initial"})
+        self.export_format = w.Dropdown(
+            options=list(_ANNEX_FORMATS),
+            value="xlsx",
+            description=text("export_format", lang),
+            style={"description_width": "initial"},
+        )
         self.export_format.add_class("rp-export-format")
-        self.export_lang = w.Dropdown(options=[("English", "en"), ("中文", "zh")], value=lang,
-                                      description=text("export_lang", lang),
-                                      style={"description_width": "initial"})
+        self.export_lang = w.Dropdown(
+            options=[("English", "en"), ("中文", "zh")],
+            value=lang,
+            description=text("export_lang", lang),
+            style={"description_width": "initial"},
+        )
         self.export_lang.add_class("rp-export-lang")
-        self.minutes_format = w.Dropdown(options=["md", "html", "csv"], value="md",
-                                         description=text("minutes_format", lang),
-                                         style={"description_width": "initial"})
+        self.minutes_format = w.Dropdown(
+            options=["md", "html", "csv"],
+            value="md",
+            description=text("minutes_format", lang),
+            style={"description_width": "initial"},
+        )
         self.minutes_format.add_class("rp-minutes-format")
-        self.prepare = w.Button(description=text("prepare", lang), icon="download", layout={"width": "auto"})
+        self.prepare = w.Button(
+            description=text("prepare", lang), icon="download", layout={"width": "auto"}
+        )
         self.prepare.add_class("rp-prepare")
         self.prepare.on_click(self._on_prepare)
         self.downloads = w.HTML()
         self.downloads.add_class("rp-downloads")
         # the borrower's one-page comparison of the plans on the table (repayplan.report.comparison_sheet)
-        self.sheet_format = w.Dropdown(options=["pdf", "xlsx"], value="pdf", description=text("sheet_format", lang),
-                                       style={"description_width": "initial"}, layout={"width": "auto"})
+        self.sheet_format = w.Dropdown(
+            options=["pdf", "xlsx"],
+            value="pdf",
+            description=text("sheet_format", lang),
+            style={"description_width": "initial"},
+            layout={"width": "auto"},
+        )
         self.sheet_format.add_class("rp-sheet-format")
-        self.sheet_button = w.Button(description=text("sheet", lang), icon="file", layout={"width": "auto"})
+        self.sheet_button = w.Button(
+            description=text("sheet", lang), icon="file", layout={"width": "auto"}
+        )
         self.sheet_button.add_class("rp-sheet")
         self.sheet_button.on_click(self._on_sheet)
         self.sheet_link = w.HTML()
         self.sheet_link.add_class("rp-sheet-link")
-        export = w.VBox([w.HBox([self.export_plan, self.export_format, self.export_lang]),
-                         w.HBox([self.minutes_format, self.prepare]), self.downloads,
-                         w.HBox([self.sheet_format, self.sheet_button]), self.sheet_link])
+        export = w.VBox(
+            [
+                w.HBox([self.export_plan, self.export_format, self.export_lang]),
+                w.HBox([self.minutes_format, self.prepare]),
+                self.downloads,
+                w.HBox([self.sheet_format, self.sheet_button]),
+                self.sheet_link,
+            ]
+        )
         # minutes
         self.minutes = w.HTML()
         self.minutes.add_class("rp-minutes")
         self.tabs = w.Tab(children=[settings, export, w.VBox([self.minutes])])
         self.tabs.add_class("rp-tabs")
         # the cards and, beneath them, the key chart: as wide as the cards (_rebuild_columns)
-        self.left_column = w.VBox([w.HBox([self.plans_title, self.add_button, self.plans_message],
-                                          layout={"align_items": "center"}),
-                                   self.plans_box, self.charts.key], layout={"flex": "0 0 auto"})
+        self.left_column = w.VBox(
+            [
+                w.HBox(
+                    [self.plans_title, self.add_button, self.plans_message],
+                    layout={"align_items": "center"},
+                ),
+                self.plans_box,
+                self.charts.key,
+            ],
+            layout={"flex": "0 0 auto"},
+        )
         self.left_column.add_class("rp-left")
-        self.widget = w.VBox([
-            self.style,
-            # one line: the case, the status, the guide and the language
-            w.HBox([self.header, self.lang], layout={"justify_content": "space-between", "width": "100%",
-                                                     "align_items": "center"}),
-            w.HBox([self.status, self.guide], layout={"width": "100%", "align_items": "flex-start"}),
-            # one screen for the meeting: the plan cards with the key chart beneath them, and
-            # the comparison beside them
-            w.HBox([self.left_column,
-                    w.VBox([self.compare_title, self.compare], layout={"flex": "1 1 480px", "min_width": "420px"})],
-                   layout={"width": "100%", "align_items": "flex-start"}),
-            suggest_bar, self.charts_title, self.charts.others, self.tabs,
-        ], layout={"width": "100%"})
+        self.widget = w.VBox(
+            [
+                self.style,
+                # one line: the case, the status, the guide and the language
+                w.HBox(
+                    [self.header, self.lang],
+                    layout={
+                        "justify_content": "space-between",
+                        "width": "100%",
+                        "align_items": "center",
+                    },
+                ),
+                w.HBox(
+                    [self.status, self.guide], layout={"width": "100%", "align_items": "flex-start"}
+                ),
+                # one screen for the meeting: the plan cards with the key chart beneath them, and
+                # the comparison beside them
+                w.HBox(
+                    [
+                        self.left_column,
+                        w.VBox(
+                            [self.compare_title, self.compare],
+                            layout={"flex": "1 1 480px", "min_width": "420px"},
+                        ),
+                    ],
+                    layout={"width": "100%", "align_items": "flex-start"},
+                ),
+                suggest_bar,
+                self.charts_title,
+                self.charts.others,
+                self.tabs,
+            ],
+            layout={"width": "100%"},
+        )
         self.widget.add_class("rp-dashboard")
         self._rebuild_columns()
         self._relabel_static()
@@ -576,15 +771,18 @@ class Dashboard:
         return [(text(f"fm_{m}", lang), m) for m in self.session.FORECAST_MODELS]
 
     def _source_options(self, lang):
-        return [(text("source_projection", lang), "projection"), (text("source_data", lang), "data")]
+        return [
+            (text("source_projection", lang), "projection"),
+            (text("source_data", lang), "data"),
+        ]
 
     def _rebuild_columns(self) -> None:
         self.columns = [_Column(self, slot.uid) for slot in self.session.slots]
-        narrow = len(self.columns) >= 4   # four cards leave the comparison room beside them
+        narrow = len(self.columns) >= 4  # four cards leave the comparison room beside them
         card = 172 if narrow else 200
         for c in self.columns:
             c.box.layout.width = c.box.layout.min_width = f"{card}px"
-            if narrow:   # the labels keep their words: a wider label, a smaller font
+            if narrow:  # the labels keep their words: a wider label, a smaller font
                 for control in [c.name, *c.controls.values()]:
                     if hasattr(control.style, "description_width"):
                         control.style.description_width = "58%"
@@ -605,19 +803,33 @@ class Dashboard:
         u = case.claim.minor_units
         creditor = case.creditor_party
         assert creditor is not None, "Case.__post_init__ sets creditor_party"
-        claim_line = text("claim_line", lang, borrower=case.borrower.name, creditor=creditor.name,
-                          total=f"{case.claim.total:,.{u}f}", currency=case.claim.currency,
-                          as_of=case.claim.as_of.isoformat())
+        claim_line = text(
+            "claim_line",
+            lang,
+            borrower=case.borrower.name,
+            creditor=creditor.name,
+            total=f"{case.claim.total:,.{u}f}",
+            currency=case.claim.currency,
+            as_of=case.claim.as_of.isoformat(),
+        )
         title = case.title or text("plans", lang)
-        if lang == "zh" and not _in_chinese(title):   # an English title
+        if lang == "zh" and not _in_chinese(title):  # an English title
             title = text("title_zh", lang, title=title, borrower=case.borrower.name)
-        self.header.value = (f"<div class='rp-title'><b>{html.escape(title)}</b> "
-                             f"<span class='rp-claim-line'>{html.escape(claim_line)}</span></div>")
-        self.guide.value = (f"<details class='rp-guide-details'><summary>{html.escape(text('guide_head', lang))}"
-                            f"</summary>{text('guide', lang)}</details>")
+        self.header.value = (
+            f"<div class='rp-title'><b>{html.escape(title)}</b> "
+            f"<span class='rp-claim-line'>{html.escape(claim_line)}</span></div>"
+        )
+        self.guide.value = (
+            f"<details class='rp-guide-details'><summary>{html.escape(text('guide_head', lang))}"
+            f"</summary>{text('guide', lang)}</details>"
+        )
         self.plans_title.value = f"<div class='rp-section'>{html.escape(text('plans', lang))}</div>"
-        self.compare_title.value = f"<div class='rp-section'>{html.escape(text('comparison', lang))}</div>"
-        self.charts_title.value = f"<div class='rp-section'>{html.escape(text('charts', lang))}</div>"
+        self.compare_title.value = (
+            f"<div class='rp-section'>{html.escape(text('comparison', lang))}</div>"
+        )
+        self.charts_title.value = (
+            f"<div class='rp-section'>{html.escape(text('charts', lang))}</div>"
+        )
         self.creditor_title.value = f"<b>{html.escape(text('creditor', lang))}</b>"
         self.security_title.value = f"<b>{html.escape(text('security', lang))}</b>"
         for key, c in self.security_controls.items():
@@ -658,8 +870,11 @@ class Dashboard:
         self.prepare.description = text("prepare", lang)
         self.sheet_format.description = text("sheet_format", lang)
         self.sheet_button.description = text("sheet", lang)
-        self.tabs.titles = (text("borrower", lang) + " / " + text("creditor", lang), text("export", lang),
-                            text("minutes", lang))
+        self.tabs.titles = (
+            text("borrower", lang) + " / " + text("creditor", lang),
+            text("export", lang),
+            text("minutes", lang),
+        )
 
     # -- refresh -------------------------------------------------------------------------
     def update(self) -> None:
@@ -686,8 +901,11 @@ class Dashboard:
             col.refresh()
             col.show_findings(findings)
         self.charts.update(view.charts, lang)
-        self.minutes.value = s.minutes_text("html", lang=lang) if s.case.cashflow.provenance else \
-            s.minutes.render("html", lang=lang, title=s.case.title)
+        self.minutes.value = (
+            s.minutes_text("html", lang=lang)
+            if s.case.cashflow.provenance
+            else s.minutes.render("html", lang=lang, title=s.case.title)
+        )
         with self._mute():
             current = self.export_plan.value
             self.export_plan.options = s.names
@@ -709,7 +927,11 @@ class Dashboard:
                 if c.value != s.creditor_texts[k] and ("creditor", k) not in s.errors:
                     c.value = s.creditor_texts[k]
         view = s.enforcement_view()
-        key = None if view is None else (id(s.case.creditor.enforcement), s.case.creditor.discount_rate, lang)
+        key = (
+            None
+            if view is None
+            else (id(s.case.creditor.enforcement), s.case.creditor.discount_rate, lang)
+        )
         if key == getattr(self, "_enforcement_key", "none"):
             return
         self._enforcement_key = key
@@ -721,12 +943,20 @@ class Dashboard:
         head = "".join(f"<th>{html.escape(text('wf_' + c, lang))}</th>" for c in ["source", *cols])
         body = "".join(
             f"<tr><th style='text-align:left'>{html.escape(_source_name(str(name), lang))}</th>"
-            + "".join(f"<td style='text-align:right'>{row[c]:,.2f}</td>" for c in cols) + "</tr>"
-            for name, row in view["waterfall"].iterrows())
-        value = html.escape(text("wf_value", lang, value=f"{view['value']:,.2f} {view['currency']}"))
-        self.waterfall.value = (f"<b>{html.escape(text('waterfall', lang))}</b><div>{value}</div>"
-                                f"<table class='rp-waterfall-table'><tr>{head}</tr>{body}</table>")
-        self.recovery_chart.value = recovery_png(view["distribution"], view["value"], view["currency"], lang)
+            + "".join(f"<td style='text-align:right'>{row[c]:,.2f}</td>" for c in cols)
+            + "</tr>"
+            for name, row in view["waterfall"].iterrows()
+        )
+        value = html.escape(
+            text("wf_value", lang, value=f"{view['value']:,.2f} {view['currency']}")
+        )
+        self.waterfall.value = (
+            f"<b>{html.escape(text('waterfall', lang))}</b><div>{value}</div>"
+            f"<table class='rp-waterfall-table'><tr>{head}</tr>{body}</table>"
+        )
+        self.recovery_chart.value = recovery_png(
+            view["distribution"], view["value"], view["currency"], lang
+        )
         self.recovery_chart.layout.display = None
 
     def _show_side_errors(self) -> None:
@@ -742,15 +972,22 @@ class Dashboard:
         self.cash_source_error.value = _message(s.errors.get(("cash", "source")))
         self.upload_error.value = _message(s.errors.get(("cash", "upload")))
         cf = s.case.cashflow
-        self.cash_info.value = (html.escape(text("cash_from_data", s.lang, n=cf.n_scenarios, m=cf.months,
-                                                 start=str(cf.start))) if s.cash_source == "data" else "")
+        self.cash_info.value = (
+            html.escape(
+                text("cash_from_data", s.lang, n=cf.n_scenarios, m=cf.months, start=str(cf.start))
+            )
+            if s.cash_source == "data"
+            else ""
+        )
         self._show_forecast()
         with self._mute():
             self.cash_source.value = s.cash_source
 
     def _fail(self, error: Exception) -> None:
         kind = type(error).__name__
-        self.status.value = _message(text("internal_error", self.session.lang, kind=kind, msg=str(error)))
+        self.status.value = _message(
+            text("internal_error", self.session.lang, kind=kind, msg=str(error))
+        )
 
     # -- callbacks: plans ----------------------------------------------------------------------
     @_guarded
@@ -779,8 +1016,13 @@ class Dashboard:
         weights = seasonal_weights(self.session.case.cashflow)
         if weights is None:
             slot = self.session.slots[i]
-            slot.errors["seasonal"] = str(InputError(
-                "seasonal", "follow cash", "a borrower's cash flow with a seasonal swing of 10% or more"))
+            slot.errors["seasonal"] = str(
+                InputError(
+                    "seasonal",
+                    "follow cash",
+                    "a borrower's cash flow with a seasonal swing of 10% or more",
+                )
+            )
             self.columns[i].refresh()
             return
         self.columns[i].controls["seasonal"].value = option_text(weights)
@@ -813,13 +1055,16 @@ class Dashboard:
         for col in self.columns:
             col.refresh()
         s = self.session
-        self.minutes.value = s.minutes_text("html", lang=s.lang) if s.case.cashflow.provenance else \
-            s.minutes.render("html", lang=s.lang, title=s.case.title)
+        self.minutes.value = (
+            s.minutes_text("html", lang=s.lang)
+            if s.case.cashflow.provenance
+            else s.minutes.render("html", lang=s.lang, title=s.case.title)
+        )
         accepted = s.accepted
         if accepted is not None:
             with self._mute():
                 self.export_plan.value = accepted.name
-        for hook in self.on_update:   # the register keeps the acceptance at once
+        for hook in self.on_update:  # the register keeps the acceptance at once
             hook(self)
 
     def restore_accepted(self, name: str) -> bool:
@@ -841,7 +1086,7 @@ class Dashboard:
     @_guarded
     def _on_lang(self, change) -> None:
         self.session.set_lang(change["new"])
-        with self._mute():   # the exports follow the interface language
+        with self._mute():  # the exports follow the interface language
             self.export_lang.value = change["new"]
             # the key=value boxes with their keys in the new language
             for key, c in self.security_controls.items():
@@ -851,7 +1096,7 @@ class Dashboard:
         for col in self.columns:
             col.relabel(change["new"])
         self.charts.relabel(change["new"])
-        if self.session.negotiation is not None:   # the waiting suggestions and their reasons too
+        if self.session.negotiation is not None:  # the waiting suggestions and their reasons too
             self._show_suggest_message()
             self._show_suggestions()
         self.update()
@@ -860,11 +1105,16 @@ class Dashboard:
     def _constraints(self):
         from ..negotiate import Constraints
 
-        base = getattr(getattr(self.session.case, "negotiation", None), "constraints", None) or Constraints()
+        base = (
+            getattr(getattr(self.session.case, "negotiation", None), "constraints", None)
+            or Constraints()
+        )
         values, ok = {}, True
         for key, t in self.cons_texts.items():
             raw = t.value.strip()
-            values[key] = None if raw == "" else (int(raw) if key == "max_term" and raw.isdigit() else raw)
+            values[key] = (
+                None if raw == "" else (int(raw) if key == "max_term" and raw.isdigit() else raw)
+            )
         try:
             cons = base.replace(**values)
         except InputError as e:
@@ -925,23 +1175,33 @@ class Dashboard:
         for k, slot in enumerate(s.suggestions):
             why = w.HTML(f"<b>{html.escape(slot.name)}</b>: {html.escape(slot.explanation)}")
             if full:
-                which = w.Dropdown(options=[(n, i) for i, n in enumerate(s.names)], value=len(s.slots) - 1,
-                                   description=text("replace_which", s.lang), layout={"width": "220px"})
+                which = w.Dropdown(
+                    options=[(n, i) for i, n in enumerate(s.names)],
+                    value=len(s.slots) - 1,
+                    description=text("replace_which", s.lang),
+                    layout={"width": "220px"},
+                )
                 which.add_class("rp-replace-which")
-                b = w.Button(description=text("replace_suggestion", s.lang), layout={"min_width": "80px"})
+                b = w.Button(
+                    description=text("replace_suggestion", s.lang), layout={"min_width": "80px"}
+                )
                 b.add_class("rp-replace-suggestion")
                 b.on_click(functools.partial(self._on_replace_suggestion, k, which))
                 rows.append(w.HBox([which, b, why]))
             else:
-                b = w.Button(description=text("add_suggestion", s.lang), layout={"min_width": "80px"})
+                b = w.Button(
+                    description=text("add_suggestion", s.lang), layout={"min_width": "80px"}
+                )
                 b.add_class("rp-add-suggestion")
                 b.on_click(functools.partial(self._on_add_suggestion, k))
                 rows.append(w.HBox([b, why]))
         ranking = s.ranking()
         if ranking:
             body = "<br>".join(html.escape(line) for line in ranking.splitlines())
-            box = w.HTML(f"<details class='rp-suggest-ranking'><summary>{html.escape(text('suggest_ranking', s.lang))}"
-                         f"</summary><div style='font-size:12px'>{body}</div></details>")
+            box = w.HTML(
+                f"<details class='rp-suggest-ranking'><summary>{html.escape(text('suggest_ranking', s.lang))}"
+                f"</summary><div style='font-size:12px'>{body}</div></details>"
+            )
             rows.append(box)
         self.suggestions_box.children = rows
 
@@ -976,7 +1236,9 @@ class Dashboard:
         if not files:
             return
         f = files[0]
-        self._side_change(self.session.upload_cash(bytes(f["content"]), f.get("name", "upload.csv")))
+        self._side_change(
+            self.session.upload_cash(bytes(f["content"]), f.get("name", "upload.csv"))
+        )
 
     @_guarded
     def _on_upload_history(self, change) -> None:
@@ -988,9 +1250,14 @@ class Dashboard:
         def names(t):
             return [x.strip() for x in re.split(r"[,，;；\n]", t.value) if x.strip()]
 
-        self._side_change(self.session.upload_history(
-            bytes(f["content"]), f.get("name", "history.csv"), own_accounts=names(self.own_accounts),
-            loan_proceeds=names(self.loan_proceeds)))
+        self._side_change(
+            self.session.upload_history(
+                bytes(f["content"]),
+                f.get("name", "history.csv"),
+                own_accounts=names(self.own_accounts),
+                loan_proceeds=names(self.loan_proceeds),
+            )
+        )
 
     @_guarded
     def _on_forecast_model(self, change) -> None:
@@ -1009,7 +1276,9 @@ class Dashboard:
         p = cf.provenance
         parts = []
         if p is not None and s.cash_source == "data":
-            listed = [x for x in p.lines() if not (s.backtest is not None and x.startswith("Backtest:"))]
+            listed = [
+                x for x in p.lines() if not (s.backtest is not None and x.startswith("Backtest:"))
+            ]
             parts.append("<br>".join(html.escape(line) for line in listed))
         bt = s.backtest
         if bt is not None:
@@ -1018,14 +1287,18 @@ class Dashboard:
                 f"<tr><th style='text-align:left;padding:2px 12px'>{html.escape(text(label, lang))}</th>"
                 f"<td style='text-align:right;padding:2px 12px'>{cov:.0%}</td>"
                 f"<td style='text-align:right;padding:2px 12px'>{mape:.1%}</td></tr>"
-                for label, cov, mape in (("bt_model", bt.coverage_90, bt.mape),
-                                         ("bt_naive", bt.seasonal_naive["coverage_90"],
-                                          bt.seasonal_naive["mape"])))
+                for label, cov, mape in (
+                    ("bt_model", bt.coverage_90, bt.mape),
+                    ("bt_naive", bt.seasonal_naive["coverage_90"], bt.seasonal_naive["mape"]),
+                )
+            )
             th = "<th style='padding:2px 12px'>"
-            parts.append(f"<table class='rp-backtest-table'><caption style='text-align:left'>{head}"
-                         f"</caption><tr>{th}{html.escape(text('bt_forecast', lang))}</th>{th}"
-                         f"{html.escape(text('bt_coverage', lang))}</th>{th}"
-                         f"{html.escape(text('bt_mape', lang))}</th></tr>{rows}</table>")
+            parts.append(
+                f"<table class='rp-backtest-table'><caption style='text-align:left'>{head}"
+                f"</caption><tr>{th}{html.escape(text('bt_forecast', lang))}</th>{th}"
+                f"{html.escape(text('bt_coverage', lang))}</th>{th}"
+                f"{html.escape(text('bt_mape', lang))}</th></tr>{rows}</table>"
+            )
         self.forecast_info.value = "".join(f"<div>{x}</div>" for x in parts)
         with self._mute():
             if self.forecast_model.value != s.forecast_model:
@@ -1047,11 +1320,21 @@ class Dashboard:
         controls, errors, rows = {}, {}, []
         for key, _kind in fields:
             if key in areas:
-                c = w.Textarea(value=texts[key], description=text(f"{label}_{key}", lang), continuous_update=False,
-                               style={"description_width": "30%"}, layout={"width": "100%", "height": "70px"})
+                c = w.Textarea(
+                    value=texts[key],
+                    description=text(f"{label}_{key}", lang),
+                    continuous_update=False,
+                    style={"description_width": "30%"},
+                    layout={"width": "100%", "height": "70px"},
+                )
             else:
-                c = w.Text(value=texts[key], description=text(f"{label}_{key}", lang), continuous_update=False,
-                           style=_LABEL_WIDTH, layout={"width": "100%"})
+                c = w.Text(
+                    value=texts[key],
+                    description=text(f"{label}_{key}", lang),
+                    continuous_update=False,
+                    style=_LABEL_WIDTH,
+                    layout={"width": "100%"},
+                )
             c.add_class(f"rp-{kind}-{key}")
             c.observe(functools.partial(handler, key), names="value")
             controls[key] = c
@@ -1090,11 +1373,19 @@ class Dashboard:
         s = self.session
         name = plan or (s.accepted.name if s.accepted is not None else s.names[0])
         if name not in s.names:
-            raise InputError("plan", name, "the name of a plan on the table: " + ", ".join(map(repr, s.names)))
+            raise InputError(
+                "plan", name, "the name of a plan on the table: " + ", ".join(map(repr, s.names))
+            )
         return s.annex(s.names.index(name), format, lang=lang)
 
-    def downloads_html(self, plan: str | None = None, format: str = "xlsx", *, lang: str = "en",
-                       minutes_format: str = "md") -> str:
+    def downloads_html(
+        self,
+        plan: str | None = None,
+        format: str = "xlsx",
+        *,
+        lang: str = "en",
+        minutes_format: str = "md",
+    ) -> str:
         """Links that download the annex, the minutes and the case file (data URIs).
 
         >>> import re
@@ -1108,24 +1399,38 @@ class Dashboard:
         data = self.annex(name, format, lang=lang)
         files = [
             ("download_annex", f"{_safe_filename(name)} annex ({lang}).{format}", data, format),
-            ("download_minutes", f"minutes.{minutes_format}", s.minutes_text(minutes_format), minutes_format),
+            (
+                "download_minutes",
+                f"minutes.{minutes_format}",
+                s.minutes_text(minutes_format),
+                minutes_format,
+            ),
             ("download_case", "case.toml", s.case_text("toml"), "toml"),
         ]
         links = []
         for key, fname, content, fmt in files:
-            raw = content if isinstance(content, bytes) else content.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+            raw = (
+                content
+                if isinstance(content, bytes)
+                else content.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+            )
             b64 = base64.b64encode(raw).decode("ascii")
-            links.append(f"<li><a class='rp-download-{key[9:]}' download=\"{html.escape(fname)}\" "
-                         f"href=\"data:{_MIME[fmt]};base64,{b64}\">{html.escape(text(key, s.lang))}: "
-                         f"{html.escape(fname)}</a></li>")
+            links.append(
+                f"<li><a class='rp-download-{key[9:]}' download=\"{html.escape(fname)}\" "
+                f'href="data:{_MIME[fmt]};base64,{b64}">{html.escape(text(key, s.lang))}: '
+                f"{html.escape(fname)}</a></li>"
+            )
         return "<ul>" + "".join(links) + "</ul>"
 
     @_guarded
     def _on_prepare(self, _button=None) -> None:
         try:
-            self.downloads.value = self.downloads_html(self.export_plan.value, self.export_format.value,
-                                                       lang=self.export_lang.value,
-                                                       minutes_format=self.minutes_format.value)
+            self.downloads.value = self.downloads_html(
+                self.export_plan.value,
+                self.export_format.value,
+                lang=self.export_lang.value,
+                minutes_format=self.minutes_format.value,
+            )
         except RepayplanError as e:  # e.g. no CJK font for a Chinese PDF: say which to install
             self.downloads.value = _message(str(e))
 
@@ -1146,9 +1451,18 @@ class Dashboard:
         lang = lang or s.lang
         # the case's title when it is in the sheet's language, else the sheet's own heading
         title = case.title if case.title and (lang == "en" or _in_chinese(case.title)) else None
-        return comparison_sheet(s.plans, case.claim, case.cashflow, case.creditor, format=format,
-                                lang=lang, borrower=case.borrower, creditor_party=case.creditor_party,
-                                title=title, constraints=case.negotiation.constraints)
+        return comparison_sheet(
+            s.plans,
+            case.claim,
+            case.cashflow,
+            case.creditor,
+            format=format,
+            lang=lang,
+            borrower=case.borrower,
+            creditor_party=case.creditor_party,
+            title=title,
+            constraints=case.negotiation.constraints,
+        )
 
     @_guarded
     def _on_sheet(self, _button=None) -> None:
@@ -1156,17 +1470,26 @@ class Dashboard:
         fmt = self.sheet_format.value
         try:
             data = self.comparison_sheet(fmt)
-        except RepayplanError as e:   # e.g. no CJK font for a Chinese PDF: say which to install
+        except RepayplanError as e:  # e.g. no CJK font for a Chinese PDF: say which to install
             self.sheet_link.value = _message(str(e))
             return
         fname = f"{text('sheet_file', s.lang)} ({s.lang}).{fmt}"
         b64 = base64.b64encode(data).decode("ascii")
-        self.sheet_link.value = (f"<a class='rp-download-sheet' download=\"{html.escape(_safe_filename(fname))}\" "
-                                 f"href=\"data:{_MIME[fmt]};base64,{b64}\">{html.escape(text('download_sheet', s.lang))}: "
-                                 f"{html.escape(_safe_filename(fname))}</a>")
+        self.sheet_link.value = (
+            f"<a class='rp-download-sheet' download=\"{html.escape(_safe_filename(fname))}\" "
+            f'href="data:{_MIME[fmt]};base64,{b64}">{html.escape(text("download_sheet", s.lang))}: '
+            f"{html.escape(_safe_filename(fname))}</a>"
+        )
 
-    def export(self, folder, *, plan: str | None = None, format: str = "xlsx", lang: str = "en",
-               minutes_format: str = "md") -> dict[str, Path]:
+    def export(
+        self,
+        folder,
+        *,
+        plan: str | None = None,
+        format: str = "xlsx",
+        lang: str = "en",
+        minutes_format: str = "md",
+    ) -> dict[str, Path]:
         """Write the annex, the minutes and the case file into ``folder`` (atomically each).
 
         Returns
@@ -1195,10 +1518,16 @@ class Dashboard:
         s = self.session
         name = plan or (s.accepted.name if s.accepted is not None else s.names[0])
         if name not in s.names:
-            raise InputError("plan", name, "the name of a plan on the table: " + ", ".join(map(repr, s.names)))
+            raise InputError(
+                "plan", name, "the name of a plan on the table: " + ", ".join(map(repr, s.names))
+            )
         schedule, kw = s.annex_arguments(s.names.index(name), lang)
-        annex_path = report.write(schedule, folder / f"{_safe_filename(name)} annex ({lang}).{format}",
-                                  format=format, **kw)
+        annex_path = report.write(
+            schedule,
+            folder / f"{_safe_filename(name)} annex ({lang}).{format}",
+            format=format,
+            **kw,
+        )
         minutes_path = folder / f"minutes.{minutes_format}"
         write_atomic(str(minutes_path), s.minutes_text(minutes_format))
         case_path = folder / "case.toml"

@@ -27,7 +27,15 @@ from .labels import text
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["ChartData", "chart_data", "cash_band", "payment_ceiling", "render_png", "recovery_png", "forecast_png"]
+__all__ = [
+    "ChartData",
+    "chart_data",
+    "cash_band",
+    "payment_ceiling",
+    "render_png",
+    "recovery_png",
+    "forecast_png",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -166,9 +174,11 @@ def chart_data(batch, frame: pd.DataFrame, claim, cashflow, negotiation=None) ->
     >>> data.balance["3 months"].tolist()
     [120000.0, 80199.33, 40199.66, 0.0]
     """
-    scale = 10.0 ** batch.units
+    scale = 10.0**batch.units
     H = batch.payments.shape[1] - 1
-    months = pd.period_range(pd.Period(claim.as_of, freq="M"), periods=H + 1, freq="M", name="month")
+    months = pd.period_range(
+        pd.Period(claim.as_of, freq="M"), periods=H + 1, freq="M", name="month"
+    )
     names = list(frame.index)
     payments = pd.DataFrame(batch.payments.T / scale, index=months, columns=names)
     balance = pd.DataFrame(batch.balance.T / scale, index=months, columns=names)
@@ -181,13 +191,23 @@ def chart_data(batch, frame: pd.DataFrame, claim, cashflow, negotiation=None) ->
     empty = pd.DataFrame({"burden": [], "recovery_rate": []}, dtype=float)
     frontier, cloud = empty, empty
     if negotiation is not None:
-        frontier = negotiation.frontier[["burden", "recovery_rate"]].astype(float).reset_index(drop=True)
+        frontier = (
+            negotiation.frontier[["burden", "recovery_rate"]].astype(float).reset_index(drop=True)
+        )
         ev = negotiation.evaluated
         feas = ev[ev["feasible"]] if "feasible" in ev else ev
         cloud = feas[["burden", "recovery_rate"]].astype(float).reset_index(drop=True)
     enforcement = float(frame["enforcement_npv"].iloc[0]) / float(claim.total)
-    return ChartData(payments=payments, balance=balance, cash=cash_band(cashflow, claim, H), points=points,
-                     frontier=frontier, cloud=cloud, enforcement=enforcement, currency=claim.currency)
+    return ChartData(
+        payments=payments,
+        balance=balance,
+        cash=cash_band(cashflow, claim, H),
+        points=points,
+        frontier=frontier,
+        cloud=cloud,
+        enforcement=enforcement,
+        currency=claim.currency,
+    )
 
 
 def payment_ceiling(data: ChartData) -> float:
@@ -283,8 +303,9 @@ def render_png(data: ChartData, lang: str = "en", *, dpi: int = 72, size=(15.0, 
     from matplotlib.figure import Figure
     from matplotlib.ticker import PercentFormatter
 
-    with matplotlib.rc_context({"font.family": list(_font_family()), "font.size": 10,
-                                "axes.unicode_minus": False}):
+    with matplotlib.rc_context(
+        {"font.family": list(_font_family()), "font.size": 10, "axes.unicode_minus": False}
+    ):
         fig = Figure(figsize=size, dpi=dpi)
         fig.subplots_adjust(left=0.06, right=0.99, bottom=0.2, top=0.86, wspace=0.28)
         FigureCanvasAgg(fig)
@@ -293,18 +314,37 @@ def render_png(data: ChartData, lang: str = "en", *, dpi: int = 72, size=(15.0, 
         cur = data.currency
         # 1. payments against the cash band
         cx = cast(pd.PeriodIndex, data.cash.index).to_timestamp()
-        ax1.fill_between(cx, data.cash["lower"], data.cash["upper"], color="#cfe3f5", step="mid",
-                         label=text("cash_band", lang))
+        ax1.fill_between(
+            cx,
+            data.cash["lower"],
+            data.cash["upper"],
+            color="#cfe3f5",
+            step="mid",
+            label=text("cash_band", lang),
+        )
         ax1.plot(cx, data.cash["mean"], color="#5a8fc0", lw=1, label=text("cash_mean", lang))
         top = payment_ceiling(data)
         for i, name in enumerate(data.payments.columns):
             col = data.payments[name]
-            ax1.step(x, col.clip(upper=top), where="mid", color=_COLORS[i % len(_COLORS)], lw=1.6, label=name)
+            ax1.step(
+                x,
+                col.clip(upper=top),
+                where="mid",
+                color=_COLORS[i % len(_COLORS)],
+                lw=1.6,
+                label=name,
+            )
             over = col[col > top]
             for when, amount in cast("Iterable[tuple[pd.Period, float]]", over.items()):
                 ax1.plot([when.to_timestamp()], [top], marker="^", color=_COLORS[i % len(_COLORS)])
-                ax1.annotate(f"{amount:,.0f}", (when.to_timestamp(), top), textcoords="offset points",
-                             xytext=(4, -12), fontsize=8, color=_COLORS[i % len(_COLORS)])
+                ax1.annotate(
+                    f"{amount:,.0f}",
+                    (when.to_timestamp(), top),
+                    textcoords="offset points",
+                    xytext=(4, -12),
+                    fontsize=8,
+                    color=_COLORS[i % len(_COLORS)],
+                )
         ax1.set_ylim(0, top * 1.05)
         ax1.set_title(text("chart_payments", lang))
         ax1.set_ylabel(text("axis_amount", lang, currency=cur))
@@ -320,17 +360,43 @@ def render_png(data: ChartData, lang: str = "en", *, dpi: int = 72, size=(15.0, 
         ax2.legend(fontsize=8, loc="upper right")
         # 3. recovery against burden
         if len(data.cloud):
-            ax3.scatter(data.cloud["burden"], data.cloud["recovery_rate"], s=6, color="#bbbbbb",
-                        label=text("evaluated", lang))
+            ax3.scatter(
+                data.cloud["burden"],
+                data.cloud["recovery_rate"],
+                s=6,
+                color="#bbbbbb",
+                label=text("evaluated", lang),
+            )
         if len(data.frontier):
-            ax3.plot(data.frontier["burden"], data.frontier["recovery_rate"], color="black", lw=1.2,
-                     marker=".", label=text("frontier", lang))
-        ax3.axhline(data.enforcement, color="#7f7f7f", ls="--", lw=1.2, label=text("enforcement", lang))
-        for i, (name, row) in enumerate(cast("Iterable[tuple[str, pd.Series]]", data.points.iterrows())):
-            ax3.scatter([row["burden"]], [row["recovery_rate"]], s=70, marker="D",
-                        color=_COLORS[i % len(_COLORS)], zorder=3)
-            ax3.annotate(str(name), (row["burden"], row["recovery_rate"]), textcoords="offset points",
-                         xytext=(5, 4), fontsize=8)
+            ax3.plot(
+                data.frontier["burden"],
+                data.frontier["recovery_rate"],
+                color="black",
+                lw=1.2,
+                marker=".",
+                label=text("frontier", lang),
+            )
+        ax3.axhline(
+            data.enforcement, color="#7f7f7f", ls="--", lw=1.2, label=text("enforcement", lang)
+        )
+        for i, (name, row) in enumerate(
+            cast("Iterable[tuple[str, pd.Series]]", data.points.iterrows())
+        ):
+            ax3.scatter(
+                [row["burden"]],
+                [row["recovery_rate"]],
+                s=70,
+                marker="D",
+                color=_COLORS[i % len(_COLORS)],
+                zorder=3,
+            )
+            ax3.annotate(
+                str(name),
+                (row["burden"], row["recovery_rate"]),
+                textcoords="offset points",
+                xytext=(5, 4),
+                fontsize=8,
+            )
         title = text("chart_tradeoff", lang)
         if not len(data.frontier):
             title += "\n" + text("frontier_hint", lang)
@@ -349,8 +415,15 @@ def render_png(data: ChartData, lang: str = "en", *, dpi: int = 72, size=(15.0, 
     return buf.getvalue()
 
 
-def recovery_png(distribution, value: float, currency: str = "CNY", lang: str = "en", *, dpi: int = 72,
-                 size=(6.0, 3.0)) -> bytes:
+def recovery_png(
+    distribution,
+    value: float,
+    currency: str = "CNY",
+    lang: str = "en",
+    *,
+    dpi: int = 72,
+    size=(6.0, 3.0),
+) -> bytes:
     """The distribution of the enforcement value over its scenarios, as PNG bytes.
 
     ``distribution`` is :meth:`repayplan.security.EnforcementPath.distribution` (columns
@@ -368,8 +441,9 @@ def recovery_png(distribution, value: float, currency: str = "CNY", lang: str = 
     from matplotlib.figure import Figure
     from matplotlib.ticker import PercentFormatter
 
-    with matplotlib.rc_context({"font.family": list(_font_family()), "font.size": 9,
-                                "axes.unicode_minus": False}):
+    with matplotlib.rc_context(
+        {"font.family": list(_font_family()), "font.size": 9, "axes.unicode_minus": False}
+    ):
         fig = Figure(figsize=size, dpi=dpi)
         fig.subplots_adjust(left=0.12, right=0.97, bottom=0.2, top=0.86)
         FigureCanvasAgg(fig)
@@ -377,7 +451,13 @@ def recovery_png(distribution, value: float, currency: str = "CNY", lang: str = 
         npv = np.asarray(distribution["npv"], dtype=float)
         w = np.asarray(distribution["weight"], dtype=float) * 100
         ax.hist(npv, bins=min(30, max(5, len(np.unique(npv)))), weights=w, color="#5a8fc0")
-        ax.axvline(value, color="black", ls="--", lw=1.2, label=text("enforcement", lang) + f" {value:,.0f}")
+        ax.axvline(
+            value,
+            color="black",
+            ls="--",
+            lw=1.2,
+            label=text("enforcement", lang) + f" {value:,.0f}",
+        )
         ax.set_title(text("chart_recovery", lang))
         ax.set_xlabel(text("axis_amount", lang, currency=currency))
         ax.xaxis.set_major_formatter(_amount_formatter())
@@ -423,18 +503,22 @@ def forecast_png(cashflow, lang: str = "en", *, dpi: int = 72, size=(9.0, 3.0)) 
     from matplotlib.figure import Figure
 
     band = cashflow.band(0.05, 0.95)
-    with matplotlib.rc_context({"font.family": list(_font_family()), "font.size": 9,
-                                "axes.unicode_minus": False}):
+    with matplotlib.rc_context(
+        {"font.family": list(_font_family()), "font.size": 9, "axes.unicode_minus": False}
+    ):
         fig = Figure(figsize=size, dpi=dpi)
         fig.subplots_adjust(left=0.1, right=0.99, bottom=0.18, top=0.88)
         FigureCanvasAgg(fig)
         ax = fig.subplots()
         hx = history.index.to_timestamp()
         fx = band.index.to_timestamp()
-        ax.fill_between(fx, band["lower"], band["upper"], color="#cfe3f5",
-                        label=text("forecast_band", lang))
+        ax.fill_between(
+            fx, band["lower"], band["upper"], color="#cfe3f5", label=text("forecast_band", lang)
+        )
         ax.plot(fx, band["median"], color="#5a8fc0", lw=1.4, label=text("forecast_median", lang))
-        ax.plot(hx, history.to_numpy(), color="#333333", lw=1.4, label=text("forecast_history", lang))
+        ax.plot(
+            hx, history.to_numpy(), color="#333333", lw=1.4, label=text("forecast_history", lang)
+        )
         ax.set_title(text("forecast_chart", lang))
         ax.set_ylabel(text("axis_amount", lang, currency=cashflow.currency))
         ax.yaxis.set_major_formatter(_amount_formatter())

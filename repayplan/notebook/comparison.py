@@ -56,10 +56,14 @@ DEFINITIONS_ZH = {
     "provision_cost": "风险分类要求计提的拨备（拨备率 × 账面余额）",
 }
 
-_SIDES = {"en": {"creditor": "creditor", "borrower": "borrower", "both": "both sides"},
-          "zh": {"creditor": "债权人", "borrower": "借款人", "both": "双方"}}
-_WORDS = {"en": {"delta": "Δ {} against the previous version", "feasible": "Feasible"},
-          "zh": {"delta": "与上一版本相比 Δ {}", "feasible": "是否可行"}}
+_SIDES = {
+    "en": {"creditor": "creditor", "borrower": "borrower", "both": "both sides"},
+    "zh": {"creditor": "债权人", "borrower": "借款人", "both": "双方"},
+}
+_WORDS = {
+    "en": {"delta": "Δ {} against the previous version", "feasible": "Feasible"},
+    "zh": {"delta": "与上一版本相比 Δ {}", "feasible": "是否可行"},
+}
 
 
 def delta_text(key: str, change: float, lang: str = "en") -> str:
@@ -134,46 +138,78 @@ def comparison_html(comparison, lang: str = "en", previous: dict | None = None) 
     sides = _SIDES[lang]
     previous = previous or {}
     table = comparison.table
-    ok = comparison.feasible if comparison.feasible is not None else pd.Series(True, index=table.columns)
+    ok = (
+        comparison.feasible
+        if comparison.feasible is not None
+        else pd.Series(True, index=table.columns)
+    )
 
     def definition(key):
         return DEFINITIONS_ZH.get(key, ALL_METRICS[key][3]) if lang == "zh" else ALL_METRICS[key][3]
 
-    reasons = comparison.reasons if comparison.reasons is not None else pd.Series("", index=table.columns)
-    head = "".join(f"<th>{escape(str(c))}</th>" if ok[c] else
-                   f"<th class='rp-infeasible' title='{escape(str(reasons.get(c, '')), quote=True)}' "
-                   f"style='color:#a33'>{escape(str(c))} ✗</th>"
-                   for c in table.columns)
+    reasons = (
+        comparison.reasons if comparison.reasons is not None else pd.Series("", index=table.columns)
+    )
+    head = "".join(
+        f"<th>{escape(str(c))}</th>"
+        if ok[c]
+        else f"<th class='rp-infeasible' title='{escape(str(reasons.get(c, '')), quote=True)}' "
+        f"style='color:#a33'>{escape(str(c))} ✗</th>"
+        for c in table.columns
+    )
     body = []
     for key, row in table.iterrows():
         cells = []
         for col, v in row.items():
             best = bool(comparison.better.loc[key, col])
-            style = ' style="background:#d9f2d9;font-weight:bold"' if best else (
-                ' style="color:#888"' if not ok[col] else "")
+            style = (
+                ' style="background:#d9f2d9;font-weight:bold"'
+                if best
+                else (' style="color:#888"' if not ok[col] else "")
+            )
             cls = "rp-best rp-delta-cell" if best else "rp-delta-cell"
             before = previous.get(col)
-            change = _changed(v, before[key]) if before is not None and key in before.index else None
+            change = (
+                _changed(v, before[key]) if before is not None and key in before.index else None
+            )
             delta = ""
             shown = delta_text(key, change, lang) if change is not None else ""
-            if any(ch in "123456789" for ch in shown):   # a change that rounds to nothing is not shown
+            if any(
+                ch in "123456789" for ch in shown
+            ):  # a change that rounds to nothing is not shown
                 words = escape(_WORDS[lang]["delta"].format(shown))
                 delta = f"<span class='rp-delta' title='{words}'>Δ {escape(shown)}</span>"
-            cells.append(f"<td class='{cls}'{style}><span class='rp-value'>{escape(format_metric(key, v, lang))}"
-                         f"</span>{delta}</td>")
+            cells.append(
+                f"<td class='{cls}'{style}><span class='rp-value'>{escape(format_metric(key, v, lang))}"
+                f"</span>{delta}</td>"
+            )
         side = comparison.sides[key] if comparison.sides is not None else ALL_METRICS[key][0]
         title = f"{definition(key)} ({sides[side]})"
-        body.append(f"<tr class='rp-row-{escape(key)}'><th title='{escape(title, quote=True)}'>"
-                    f"{escape(labels[key])}</th>{''.join(cells)}<td class='rp-side'>{escape(sides[side])}</td></tr>")
+        body.append(
+            f"<tr class='rp-row-{escape(key)}'><th title='{escape(title, quote=True)}'>"
+            f"{escape(labels[key])}</th>{''.join(cells)}<td class='rp-side'>{escape(sides[side])}</td></tr>"
+        )
     for key in ("risk_class", "observation_end"):
         if key in comparison.metrics.columns:
-            values = "".join(f"<td>{escape(format_metric(key, v, lang))}</td>" for v in comparison.metrics[key])
+            values = "".join(
+                f"<td>{escape(format_metric(key, v, lang))}</td>" for v in comparison.metrics[key]
+            )
             title = f"{definition(key)} ({sides['creditor']})"
-            body.append(f"<tr class='rp-row-{key}'><th title='{escape(title, quote=True)}'>{escape(labels[key])}</th>"
-                        f"{values}<td class='rp-side'>{escape(sides['creditor'])}</td></tr>")
+            body.append(
+                f"<tr class='rp-row-{key}'><th title='{escape(title, quote=True)}'>{escape(labels[key])}</th>"
+                f"{values}<td class='rp-side'>{escape(sides['creditor'])}</td></tr>"
+            )
     if comparison.reasons is not None and (comparison.reasons != "").any():
-        reasons = "".join(f"<td class='rp-infeasible-reason' style='color:#a33'>{escape(r)}</td>" if r else "<td>✓</td>"
-                          for r in comparison.reasons)
-        body.append(f"<tr class='rp-row-feasible'><th>{escape(labels['feasible'])}</th>{reasons}<td></td></tr>")
-    return (f"<table class='repayplan-compare'><thead><tr><th></th>{head}<th></th></tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>")
+        reasons = "".join(
+            f"<td class='rp-infeasible-reason' style='color:#a33'>{escape(r)}</td>"
+            if r
+            else "<td>✓</td>"
+            for r in comparison.reasons
+        )
+        body.append(
+            f"<tr class='rp-row-feasible'><th>{escape(labels['feasible'])}</th>{reasons}<td></td></tr>"
+        )
+    return (
+        f"<table class='repayplan-compare'><thead><tr><th></th>{head}<th></th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )

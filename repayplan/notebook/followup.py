@@ -13,19 +13,40 @@ import ipywidgets as w
 
 __all__ = ["FollowUp", "FOLLOWUP_COLUMNS"]
 
-FOLLOWUP_COLUMNS = ["agreement", "case", "borrower", "plan", "state", "arrears", "days_past_due",
-                    "next_due", "next_amount", "breach_date", "observation_end"]
+FOLLOWUP_COLUMNS = [
+    "agreement",
+    "case",
+    "borrower",
+    "plan",
+    "state",
+    "arrears",
+    "days_past_due",
+    "next_due",
+    "next_amount",
+    "breach_date",
+    "observation_end",
+]
 """The columns of :meth:`repayplan.register.Register.due` the tab shows."""
 
 _LABELS = {
-    "en": {"title": "Follow-up: agreements due and in arrears", "as_of": "As of",
-           "within": "Due within (days)", "refresh": "Refresh", "none": "Nothing due.",
-           "count": "{n} agreement(s) to follow up ({late} in arrears or breached)",
-           "off": "No case register is configured (set REPAYPLAN_REGISTER)."},
-    "zh": {"title": "贷后跟踪：到期及逾期的协议", "as_of": "截至", "within": "未来天数",
-           "refresh": "刷新", "none": "暂无到期款项。",
-           "count": "{n} 份协议需跟进（{late} 份逾期或违约）",
-           "off": "未配置案件登记库（请设置 REPAYPLAN_REGISTER）。"},
+    "en": {
+        "title": "Follow-up: agreements due and in arrears",
+        "as_of": "As of",
+        "within": "Due within (days)",
+        "refresh": "Refresh",
+        "none": "Nothing due.",
+        "count": "{n} agreement(s) to follow up ({late} in arrears or breached)",
+        "off": "No case register is configured (set REPAYPLAN_REGISTER).",
+    },
+    "zh": {
+        "title": "贷后跟踪：到期及逾期的协议",
+        "as_of": "截至",
+        "within": "未来天数",
+        "refresh": "刷新",
+        "none": "暂无到期款项。",
+        "count": "{n} 份协议需跟进（{late} 份逾期或违约）",
+        "off": "未配置案件登记库（请设置 REPAYPLAN_REGISTER）。",
+    },
 }
 
 
@@ -87,8 +108,13 @@ class FollowUp:
         self.title = w.HTML(f"<b>{html.escape(L['title'])}</b>")
         self.as_of = w.DatePicker(value=today or _dt.date.today(), description=L["as_of"])
         self.as_of.add_class("rp-followup-as-of")
-        self.within = w.BoundedIntText(value=30, min=0, max=3660, description=L["within"],
-                                       style={"description_width": "initial"})
+        self.within = w.BoundedIntText(
+            value=30,
+            min=0,
+            max=3660,
+            description=L["within"],
+            style={"description_width": "initial"},
+        )
         self.within.add_class("rp-followup-within")
         self.refresh_button = w.Button(description=L["refresh"], icon="refresh")
         self.refresh_button.add_class("rp-followup-refresh")
@@ -98,8 +124,14 @@ class FollowUp:
         self.table = w.HTML()
         self.table.add_class("rp-followup")
         self.frame = None
-        self.widget = w.VBox([self.title, w.HBox([self.as_of, self.within, self.refresh_button]),
-                              self.summary, self.table])
+        self.widget = w.VBox(
+            [
+                self.title,
+                w.HBox([self.as_of, self.within, self.refresh_button]),
+                self.summary,
+                self.table,
+            ]
+        )
         self.refresh()
 
     def refresh(self) -> None:
@@ -126,7 +158,11 @@ class FollowUp:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in FOLLOWUP_COLUMNS)
         body = "".join(
             f"<tr class='rp-followup-{html.escape(str(r['state']))}'>"
-            + "".join(f"<td{_RIGHT if c in _NUMBERS else _LEFT}>{html.escape(_cell(r[c]))}</td>"
-                      for c in FOLLOWUP_COLUMNS) + "</tr>"
-            for _, r in frame.iterrows())
+            + "".join(
+                f"<td{_RIGHT if c in _NUMBERS else _LEFT}>{html.escape(_cell(r[c]))}</td>"
+                for c in FOLLOWUP_COLUMNS
+            )
+            + "</tr>"
+            for _, r in frame.iterrows()
+        )
         self.table.value = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -45,10 +45,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "<li><b>方案比较</b>在可行方案中标出每一行的较优值；合规提示显示在相应方案下方。</li>"
         "<li><b>推荐方案</b>搜索双方都优于强制执行的方案，并附上理由加入桌面"
         "（方案已满时，请选择替换的列）。</li>"
-        "<li><b>接受</b>达成一致的方案，然后<b>导出</b>：协议附件、会谈纪要和完整的案件文件。</li></ol>"),
+        "<li><b>接受</b>达成一致的方案，然后<b>导出</b>：协议附件、会谈纪要和完整的案件文件。</li></ol>",
+    ),
     "updated_in": ("updated in {ms:.0f} ms", "已更新（{ms:.0f} 毫秒）"),
-    "claim_line": ("{borrower} owes {creditor} {total} {currency} as of {as_of}",
-                   "{borrower} 截至 {as_of} 欠 {creditor} {total} {currency}"),
+    "claim_line": (
+        "{borrower} owes {creditor} {total} {currency} as of {as_of}",
+        "{borrower} 截至 {as_of} 欠 {creditor} {total} {currency}",
+    ),
     # plan columns
     "plan_name": ("Name", "名称"),
     "add_plan": ("Add plan", "新增方案"),
@@ -103,12 +106,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "cf_seed": ("Seed", "随机种子"),
     "cf_buffer": ("Cash at hand", "现有现金"),
     "cf_minimum_cash": ("Minimum cash", "最低现金"),
-    "cf_shocks": ("Shocks (one a line: probability=…, impact=…, end=…)",
-                  "冲击（每行一个：概率=…，降幅=…，结束月=…）"),
+    "cf_shocks": (
+        "Shocks (one a line: probability=…, impact=…, end=…)",
+        "冲击（每行一个：概率=…，降幅=…，结束月=…）",
+    ),
     "upload_csv": ("Upload CSV (month, available)", "上传CSV（列：月份，可用现金）"),
-    "cash_from_data": ("Cash flow from uploaded data: {n} scenario(s) × {m} months from {start}",
-                       "现金流来自上传数据：{n} 个情景 × {m} 个月，自 {start} 起"),
-    "upload_history": ("Upload statement or history (CSV, xlsx)", "上传银行流水或历史数据（CSV、xlsx）"),
+    "cash_from_data": (
+        "Cash flow from uploaded data: {n} scenario(s) × {m} months from {start}",
+        "现金流来自上传数据：{n} 个情景 × {m} 个月，自 {start} 起",
+    ),
+    "upload_history": (
+        "Upload statement or history (CSV, xlsx)",
+        "上传银行流水或历史数据（CSV、xlsx）",
+    ),
     "forecast_model": ("Model", "模型"),
     "own_accounts": ("Own accounts (leave out)", "本单位账户（剔除）"),
     "loan_proceeds": ("Lenders (leave out proceeds)", "贷款机构（剔除放款）"),
@@ -118,8 +128,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "fm_level": ("Level only (ETS(A,N,N))", "仅水平（ETS(A,N,N)）"),
     "fm_seasonal_naive": ("Seasonal naive", "季节性朴素"),
     "backtest": ("Backtest", "回测"),
-    "backtest_head": ("Backtest: {h} months ahead from {k} origin(s)",
-                      "回测：自 {k} 个起点向前预测 {h} 个月"),
+    "backtest_head": (
+        "Backtest: {h} months ahead from {k} origin(s)",
+        "回测：自 {k} 个起点向前预测 {h} 个月",
+    ),
     "bt_forecast": ("Forecast", "预测"),
     "bt_model": ("Fitted model", "拟合模型"),
     "bt_naive": ("Seasonal naive", "季节性朴素"),
@@ -130,17 +142,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "forecast_median": ("Forecast median", "预测中位数"),
     "forecast_band": ("90% band", "90%区间"),
     "bs_discount_rate": ("Borrower's discount rate", "借款人折现率"),
-    "bs_going_concern_loss": ("Going-concern loss (blank: 20% of claim)", "持续经营损失（空：债权的20%）"),
+    "bs_going_concern_loss": (
+        "Going-concern loss (blank: 20% of claim)",
+        "持续经营损失（空：债权的20%）",
+    ),
     # creditor
     "cr_discount_rate": ("Discount rate", "折现率"),
     "cr_recovery_rate": ("Enforcement recovery (0–1)", "强制执行回收率（0–1）"),
     "cr_delay_months": ("Enforcement delay (months)", "执行周期（月）"),
     "cr_costs": ("Enforcement costs", "执行费用"),
     "security": ("Security (the alternative is built from it)", "担保（据此计算强制执行价值）"),
-    "sec_collateral": ("Collateral (one a line: name=…, kind=…, appraisal=…, lien_rank=…, prior_claims=…)",
-                       "抵质押物（每行一个：名称=…，类别=…，评估价值=…，抵押顺位=…，在先债权=…）"),
-    "sec_guarantees": ("Guarantees (one a line: name=…, kind=joint|general, capacity=…, recovery_rate=…)",
-                       "保证（每行一个：名称=…，类别=连带责任保证|一般保证，代偿能力=…，回收率=…）"),
+    "sec_collateral": (
+        "Collateral (one a line: name=…, kind=…, appraisal=…, lien_rank=…, prior_claims=…)",
+        "抵质押物（每行一个：名称=…，类别=…，评估价值=…，抵押顺位=…，在先债权=…）",
+    ),
+    "sec_guarantees": (
+        "Guarantees (one a line: name=…, kind=joint|general, capacity=…, recovery_rate=…)",
+        "保证（每行一个：名称=…，类别=连带责任保证|一般保证，代偿能力=…，回收率=…）",
+    ),
     "sec_unsecured_recovery": ("Recovery from other assets (0–1)", "其他财产回收率（0–1）"),
     "waterfall": ("Enforcement waterfall (expected)", "强制执行分配（期望值）"),
     "chart_recovery": ("Value of enforcing, by scenario", "强制执行价值分布"),
@@ -163,8 +182,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "max_term": ("Max term (months)", "最长期限（月）"),
     "suggest_running": ("Searching the plan space…", "正在搜索方案…"),
     "suggest_done": ("{n} plan(s) added; {m} evaluated.", "已添加 {n} 个方案；共评估 {m} 个。"),
-    "suggest_no_room": ("The table is full: choose the column a suggestion replaces.",
-                        "方案已满：请选择推荐方案替换的列。"),
+    "suggest_no_room": (
+        "The table is full: choose the column a suggestion replaces.",
+        "方案已满：请选择推荐方案替换的列。",
+    ),
     "add_suggestion": ("Add", "添加"),
     "replace_suggestion": ("Replace", "替换"),
     "replace_which": ("Column", "替换列"),
@@ -210,11 +231,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "enforcement": ("Enforcement", "强制执行"),
     "frontier_hint": ("(Suggest draws the frontier)", "（点击“推荐方案”后显示前沿）"),
     # errors
-    "internal_error": ("Something went wrong ({kind}): {msg}. The dashboard kept the last good state.",
-                       "出现错误（{kind}）：{msg}。仪表板保留了上一次有效状态。"),
+    "internal_error": (
+        "Something went wrong ({kind}): {msg}. The dashboard kept the last good state.",
+        "出现错误（{kind}）：{msg}。仪表板保留了上一次有效状态。",
+    ),
     "min_plans": ("At least {n} plans stay on the table.", "至少保留 {n} 个方案。"),
-    "refused": ("{label}: {value} is not accepted; it must be {allowed}.",
-                "{label}：“{value}”无效，应为{allowed}。"),
+    "refused": (
+        "{label}: {value} is not accepted; it must be {allowed}.",
+        "{label}：“{value}”无效，应为{allowed}。",
+    ),
     "refused_other": ("{label}: not applied; {detail}.", "{label}：未生效；{detail}。"),
     "blank_value": ("a blank", "空白"),
     "refused_field": ("{what} must be {allowed}", "{what}应为{allowed}"),
@@ -267,12 +292,20 @@ _ALLOWED_ZH: tuple[tuple[str, str], ...] = (
     (r"a number", "数字"),
     (r"fewer months than the term \((\d+)\)", "少于期限（{0} 个月）的月数"),
     (r"12 monthly weights \(January\.\.December\)", "12 个月度权重（1 月至 12 月）"),
-    (r"12 weights >= 0 summing to 12 \(these sum to (\S+)\)", "12 个不小于 0 且合计为 12 的权重（现合计 {0}）"),
+    (
+        r"12 weights >= 0 summing to 12 \(these sum to (\S+)\)",
+        "12 个不小于 0 且合计为 12 的权重（现合计 {0}）",
+    ),
     (r"at most what is owed after waivers \((\S+)\)", "不超过减免后欠款（{0}）"),
-    (r"'level' with balloon, step_up or seasonal shaping", "等额本息（尾款、递增或季节性安排只适用于等额本息）"),
+    (
+        r"'level' with balloon, step_up or seasonal shaping",
+        "等额本息（尾款、递增或季节性安排只适用于等额本息）",
+    ),
     (r"one of (.+)", "以下之一：{0}"),
-    (r"at least (\d+) months from (\S+) to cover the longest plan \((\d+) given\)",
-     "自 {1} 起至少 {0} 个月，才能覆盖最长的方案（现有 {2} 个月）"),
+    (
+        r"at least (\d+) months from (\S+) to cover the longest plan \((\d+) given\)",
+        "自 {1} 起至少 {0} 个月，才能覆盖最长的方案（现有 {2} 个月）",
+    ),
 )
 
 
@@ -317,7 +350,9 @@ def input_message(error, label: str, typed, lang: str = "en", *, field: str | No
         key = f"field_{error.field}"
         if key not in TEXT:
             return text("refused_other", lang, label=label, detail=str(error))
-        detail = text("refused_field", lang, what=text(key, lang), allowed=_allowed(error.allowed, lang))
+        detail = text(
+            "refused_field", lang, what=text(key, lang), allowed=_allowed(error.allowed, lang)
+        )
         return text("refused_other", lang, label=label, detail=detail)
     shown = str(typed).strip() or text("blank_value", lang)
     return text("refused", lang, label=label, value=shown, allowed=_allowed(error.allowed, lang))

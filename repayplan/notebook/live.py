@@ -88,46 +88,102 @@ class LiveCharts:
         empty = np.zeros(0)
         m = {}
         # the borrower's cash band in its own colour (amber, no plan's), named in the legend
-        m["band"] = bq.Lines(x=empty, y=[empty, empty], scales={"x": sx1, "y": sy1}, fill="between",
-                             fill_colors=[CASH_COLOR], fill_opacities=[0.6], colors=[CASH_COLOR], stroke_width=0.5)
-        m["mean"] = bq.Lines(x=empty, y=empty, scales={"x": sx1, "y": sy1}, colors=["#5a8fc0"], stroke_width=1)
-        m["payments"] = bq.Lines(x=empty, y=[empty], scales={"x": sx1, "y": sy1}, interpolation="step-after",
-                                 stroke_width=2)
-        m["over"] = bq.Scatter(x=empty, y=empty, scales={"x": sx1, "y": sy1}, marker="triangle-up",
-                               display_names=True, default_size=40)
+        m["band"] = bq.Lines(
+            x=empty,
+            y=[empty, empty],
+            scales={"x": sx1, "y": sy1},
+            fill="between",
+            fill_colors=[CASH_COLOR],
+            fill_opacities=[0.6],
+            colors=[CASH_COLOR],
+            stroke_width=0.5,
+        )
+        m["mean"] = bq.Lines(
+            x=empty, y=empty, scales={"x": sx1, "y": sy1}, colors=["#5a8fc0"], stroke_width=1
+        )
+        m["payments"] = bq.Lines(
+            x=empty,
+            y=[empty],
+            scales={"x": sx1, "y": sy1},
+            interpolation="step-after",
+            stroke_width=2,
+        )
+        m["over"] = bq.Scatter(
+            x=empty,
+            y=empty,
+            scales={"x": sx1, "y": sy1},
+            marker="triangle-up",
+            display_names=True,
+            default_size=40,
+        )
         m["balance"] = bq.Lines(x=empty, y=[empty], scales={"x": sx2, "y": sy2}, stroke_width=2)
-        m["cloud"] = bq.Scatter(x=empty, y=empty, scales={"x": sx3, "y": sy3}, colors=["#bbbbbb"],
-                                default_size=8)
-        m["frontier"] = bq.Lines(x=empty, y=empty, scales={"x": sx3, "y": sy3}, colors=["black"],
-                                 marker="circle", marker_size=12)
-        m["enforcement"] = bq.Lines(x=empty, y=empty, scales={"x": sx3, "y": sy3}, colors=["#7f7f7f"],
-                                    line_style="dashed")
-        m["points"] = bq.Scatter(x=empty, y=empty, scales={"x": sx3, "y": sy3}, marker="diamond",
-                                 display_names=True, default_size=90)
+        m["cloud"] = bq.Scatter(
+            x=empty, y=empty, scales={"x": sx3, "y": sy3}, colors=["#bbbbbb"], default_size=8
+        )
+        m["frontier"] = bq.Lines(
+            x=empty,
+            y=empty,
+            scales={"x": sx3, "y": sy3},
+            colors=["black"],
+            marker="circle",
+            marker_size=12,
+        )
+        m["enforcement"] = bq.Lines(
+            x=empty, y=empty, scales={"x": sx3, "y": sy3}, colors=["#7f7f7f"], line_style="dashed"
+        )
+        m["points"] = bq.Scatter(
+            x=empty,
+            y=empty,
+            scales={"x": sx3, "y": sy3},
+            marker="diamond",
+            display_names=True,
+            default_size=90,
+        )
         self.marks = m
         self.scales = {"payments": (sx1, sy1), "balance": (sx2, sy2), "tradeoff": (sx3, sy3)}
         self.axes = {
             # every axis gets a label offset: without one bqplot writes "translate(x, undefined)"
             # into the label's transform and the browser logs "Trailing garbage" errors
-            "payments": (bq.Axis(scale=sx1, tick_format="%Y-%m", label_offset="2.5em"),
-                         bq.Axis(scale=sy1, side="left", tick_format=",.0f", label_offset="5em")),
-            "balance": (bq.Axis(scale=sx2, tick_format="%Y-%m", label_offset="2.5em"),
-                        bq.Axis(scale=sy2, side="left", tick_format=",.0f", label_offset="5em")),
-            "tradeoff": (bq.Axis(scale=sx3, tick_format=".2f", label_offset="2.5em"),
-                         bq.Axis(scale=sy3, side="left", tick_format=".0%", label_offset="3.5em")),
+            "payments": (
+                bq.Axis(scale=sx1, tick_format="%Y-%m", label_offset="2.5em"),
+                bq.Axis(scale=sy1, side="left", tick_format=",.0f", label_offset="5em"),
+            ),
+            "balance": (
+                bq.Axis(scale=sx2, tick_format="%Y-%m", label_offset="2.5em"),
+                bq.Axis(scale=sy2, side="left", tick_format=",.0f", label_offset="5em"),
+            ),
+            "tradeoff": (
+                bq.Axis(scale=sx3, tick_format=".2f", label_offset="2.5em"),
+                bq.Axis(scale=sy3, side="left", tick_format=".0%", label_offset="3.5em"),
+            ),
         }
         # margins that fit the tick labels (amounts up to 9,999,999), the axis labels and the
         # title; the legends are HTML beneath each figure, never over the data
         margin = {"top": 30, "bottom": 40, "left": 86, "right": 16}
         self.figures = {
-            "payments": bq.Figure(padding_y=0.0, marks=[m["band"], m["mean"], m["payments"], m["over"]],
-                                  axes=list(self.axes["payments"]), fig_margin=margin, animation_duration=0,
-                                  layout={"width": "100%", "height": "250px"}),
-            "balance": bq.Figure(padding_y=0.0, marks=[m["balance"]], axes=list(self.axes["balance"]), fig_margin=margin,
-                                 animation_duration=0, layout={"width": "100%", "height": "300px"}),
-            "tradeoff": bq.Figure(marks=[m["cloud"], m["frontier"], m["enforcement"], m["points"]],
-                                  axes=list(self.axes["tradeoff"]), fig_margin=margin, animation_duration=0,
-                                  layout={"width": "100%", "height": "300px"}),
+            "payments": bq.Figure(
+                padding_y=0.0,
+                marks=[m["band"], m["mean"], m["payments"], m["over"]],
+                axes=list(self.axes["payments"]),
+                fig_margin=margin,
+                animation_duration=0,
+                layout={"width": "100%", "height": "250px"},
+            ),
+            "balance": bq.Figure(
+                padding_y=0.0,
+                marks=[m["balance"]],
+                axes=list(self.axes["balance"]),
+                fig_margin=margin,
+                animation_duration=0,
+                layout={"width": "100%", "height": "300px"},
+            ),
+            "tradeoff": bq.Figure(
+                marks=[m["cloud"], m["frontier"], m["enforcement"], m["points"]],
+                axes=list(self.axes["tradeoff"]),
+                fig_margin=margin,
+                animation_duration=0,
+                layout={"width": "100%", "height": "300px"},
+            ),
         }
         self.legends = {}
         self.panels = {}
@@ -141,8 +197,10 @@ class LiveCharts:
         #: the key chart (payments against the cash band), shown beneath the plan cards
         self.key = self.panels["payments"]
         #: the other two side by side
-        self.others = w.HBox([self.panels["balance"], self.panels["tradeoff"]],
-                             layout={"width": "100%", "flex_flow": "row nowrap"})
+        self.others = w.HBox(
+            [self.panels["balance"], self.panels["tradeoff"]],
+            layout={"width": "100%", "flex_flow": "row nowrap"},
+        )
         self.others.add_class("rp-charts-more")
         self.widget = w.VBox([self.key, self.others], layout={"width": "100%"})
         self.widget.add_class("rp-charts")
@@ -177,14 +235,16 @@ class LiveCharts:
         x = _dates(data.payments.index)
         # the band only where the cash flow covers the month: a line whose last point is NaN
         # gets its end label placed at "translate(x,undefined)" by bqplot (console errors)
-        covered = np.isfinite(data.cash[["lower", "mean", "upper"]].to_numpy(dtype=float)).all(axis=1)
+        covered = np.isfinite(data.cash[["lower", "mean", "upper"]].to_numpy(dtype=float)).all(
+            axis=1
+        )
         cash = data.cash[covered]
         cx = _dates(cash.index)
         # after its last payment a plan pays nothing and owes nothing (and no point is NaN)
         pay = np.nan_to_num(data.payments.to_numpy(dtype=float).T, nan=0.0)
         lower = cash["lower"].to_numpy(dtype=float)
         upper = cash["upper"].to_numpy(dtype=float)
-        top = payment_ceiling(data)   # a lump sum above it is marked at the top with its amount
+        top = payment_ceiling(data)  # a lump sum above it is marked at the top with its amount
         over = np.argwhere(pay > top)
         with m["band"].hold_sync():
             m["band"].x = cx
@@ -227,8 +287,13 @@ class LiveCharts:
             m["frontier"].x = data.frontier["burden"].to_numpy(dtype=float)
             m["frontier"].y = data.frontier["recovery_rate"].to_numpy(dtype=float)
             m["frontier"].labels = [text("frontier", lang)]
-        xs = np.concatenate([pts["burden"].to_numpy(dtype=float), data.cloud["burden"].to_numpy(dtype=float),
-                             data.frontier["burden"].to_numpy(dtype=float)])
+        xs = np.concatenate(
+            [
+                pts["burden"].to_numpy(dtype=float),
+                data.cloud["burden"].to_numpy(dtype=float),
+                data.frontier["burden"].to_numpy(dtype=float),
+            ]
+        )
         xs = xs[np.isfinite(xs)]
         lo, hi = (float(xs.min()), float(xs.max())) if len(xs) else (0.0, 1.0)
         with m["enforcement"].hold_sync():
@@ -236,8 +301,14 @@ class LiveCharts:
             m["enforcement"].y = np.array([data.enforcement, data.enforcement])
             m["enforcement"].labels = [text("enforcement", lang)]
         # room for the plans' names right of their points and above the highest one
-        ys = np.concatenate([pts["recovery_rate"].to_numpy(dtype=float), data.cloud["recovery_rate"].to_numpy(dtype=float),
-                             data.frontier["recovery_rate"].to_numpy(dtype=float), [data.enforcement]])
+        ys = np.concatenate(
+            [
+                pts["recovery_rate"].to_numpy(dtype=float),
+                data.cloud["recovery_rate"].to_numpy(dtype=float),
+                data.frontier["recovery_rate"].to_numpy(dtype=float),
+                [data.enforcement],
+            ]
+        )
         ys = ys[np.isfinite(ys)]
         span = hi - lo if hi > lo else max(abs(hi), 1.0) * 0.1
         ylo, yhi = (float(ys.min()), float(ys.max())) if len(ys) else (0.0, 1.0)
@@ -247,7 +318,13 @@ class LiveCharts:
             sx3.min, sx3.max = lo - 0.08 * span, hi + 0.35 * span
         with sy3.hold_sync():
             sy3.min, sy3.max = ylo - 0.1 * yspan, yhi + 0.15 * yspan
-        self._legend_data = (names, colors, len(data.cloud) > 0, len(data.frontier) > 0, len(over) > 0)
+        self._legend_data = (
+            names,
+            colors,
+            len(data.cloud) > 0,
+            len(data.frontier) > 0,
+            len(over) > 0,
+        )
         self.relabel(lang, frontier=len(data.frontier) > 0)
         self.data = data
 
@@ -264,7 +341,9 @@ class LiveCharts:
         cur = self.data.currency if self.data is not None else "CNY"
         self.figures["payments"].title = text("chart_payments", lang)
         self.figures["balance"].title = text("chart_balance", lang)
-        self.figures["tradeoff"].title = text("chart_tradeoff", lang) + ("" if frontier else " " + text("frontier_hint", lang))
+        self.figures["tradeoff"].title = text("chart_tradeoff", lang) + (
+            "" if frontier else " " + text("frontier_hint", lang)
+        )
         for key in ("payments", "balance"):
             ax_x, ax_y = self.axes[key]
             ax_x.label = text("axis_month", lang)
@@ -278,26 +357,41 @@ class LiveCharts:
         """The legends beneath the figures: each entry's swatch in the colour it is drawn in."""
         import html
 
-        names, colors, cloud, frontier, _over = getattr(self, "_legend_data", ([], [], False, False, False))
+        names, colors, cloud, frontier, _over = getattr(
+            self, "_legend_data", ([], [], False, False, False)
+        )
 
         def item(label, color, kind="line"):
             if kind == "band":
-                mark = (f"<span style='display:inline-block;width:18px;height:10px;background:{color};"
-                        "border:1px solid #d9b45f;vertical-align:middle'></span>")
+                mark = (
+                    f"<span style='display:inline-block;width:18px;height:10px;background:{color};"
+                    "border:1px solid #d9b45f;vertical-align:middle'></span>"
+                )
             elif kind == "dash":
-                mark = (f"<span style='display:inline-block;width:18px;border-top:2px dashed {color};"
-                        "vertical-align:middle'></span>")
+                mark = (
+                    f"<span style='display:inline-block;width:18px;border-top:2px dashed {color};"
+                    "vertical-align:middle'></span>"
+                )
             elif kind == "dot":
-                mark = (f"<span style='display:inline-block;width:8px;height:8px;border-radius:4px;"
-                        f"background:{color};vertical-align:middle'></span>")
+                mark = (
+                    f"<span style='display:inline-block;width:8px;height:8px;border-radius:4px;"
+                    f"background:{color};vertical-align:middle'></span>"
+                )
             else:
-                mark = (f"<span style='display:inline-block;width:18px;border-top:3px solid {color};"
-                        "vertical-align:middle'></span>")
+                mark = (
+                    f"<span style='display:inline-block;width:18px;border-top:3px solid {color};"
+                    "vertical-align:middle'></span>"
+                )
             return f"<span class='rp-legend-item'>{mark} {html.escape(label)}</span>"
 
         plans = [item(n, c) for n, c in zip(names, colors, strict=True)]
         self.legends["payments"].value = " ".join(
-            [item(text("cash_band", lang), CASH_COLOR, "band"), item(text("cash_mean", lang), "#5a8fc0"), *plans])
+            [
+                item(text("cash_band", lang), CASH_COLOR, "band"),
+                item(text("cash_mean", lang), "#5a8fc0"),
+                *plans,
+            ]
+        )
         self.legends["balance"].value = " ".join(plans)
         trade = [item(n, c, "dot") for n, c in zip(names, colors, strict=True)]
         if cloud:

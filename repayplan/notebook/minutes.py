@@ -25,12 +25,28 @@ __all__ = ["Offer", "MeetingRecord", "MINUTES_FORMATS"]
 #: Formats of :meth:`MeetingRecord.render`.
 MINUTES_FORMATS = ("md", "html", "csv")
 
-_COLUMNS = ("time", "plan", "description", "term", "total_paid", "total_waived", "expected_npv",
-            "default_probability", "accepted")
-_LABEL_KEYS = {"time": "min_time", "plan": "min_plan", "description": "min_description",
-               "term": "min_term", "total_paid": "min_total_paid", "total_waived": "min_total_waived",
-               "expected_npv": "min_expected_npv", "default_probability": "min_default_probability",
-               "accepted": "min_accepted"}
+_COLUMNS = (
+    "time",
+    "plan",
+    "description",
+    "term",
+    "total_paid",
+    "total_waived",
+    "expected_npv",
+    "default_probability",
+    "accepted",
+)
+_LABEL_KEYS = {
+    "time": "min_time",
+    "plan": "min_plan",
+    "description": "min_description",
+    "term": "min_term",
+    "total_paid": "min_total_paid",
+    "total_waived": "min_total_waived",
+    "expected_npv": "min_expected_npv",
+    "default_probability": "min_default_probability",
+    "accepted": "min_accepted",
+}
 
 
 @dataclass(frozen=True)
@@ -97,10 +113,17 @@ class Offer:
         >>> offer.row()["time"], offer.row()["total_paid"], offer.row()["accepted"]
         ('2026-07-08 10:30:00', Decimal('127643.39'), False)
         """
-        return {"time": self.shown_at.strftime("%Y-%m-%d %H:%M:%S"), "plan": self.plan,
-                "description": self.description, "term": self.term, "total_paid": self.total_paid,
-                "total_waived": self.total_waived, "expected_npv": self.expected_npv,
-                "default_probability": self.default_probability, "accepted": self.accepted}
+        return {
+            "time": self.shown_at.strftime("%Y-%m-%d %H:%M:%S"),
+            "plan": self.plan,
+            "description": self.description,
+            "term": self.term,
+            "total_paid": self.total_paid,
+            "total_waived": self.total_waived,
+            "expected_npv": self.expected_npv,
+            "default_probability": self.default_probability,
+            "accepted": self.accepted,
+        }
 
 
 @dataclass
@@ -155,9 +178,18 @@ class MeetingRecord:
                 return o
         return None
 
-    def shown(self, when: _dt.datetime, slot: int, plan: str, description: str, term: int,
-              total_paid: Decimal, total_waived: Decimal, expected_npv: float,
-              default_probability: float) -> bool:
+    def shown(
+        self,
+        when: _dt.datetime,
+        slot: int,
+        plan: str,
+        description: str,
+        term: int,
+        total_paid: Decimal,
+        total_waived: Decimal,
+        expected_npv: float,
+        default_probability: float,
+    ) -> bool:
         """Record a plan shown at ``when``; ``False`` (nothing recorded) if column ``slot``
         last showed the same plan under the same name.
 
@@ -183,16 +215,31 @@ class MeetingRecord:
         See the class example.
         """
         prev = self.last(slot)
-        if prev is not None and prev.plan == plan and prev.description == description \
-                and prev.total_paid == total_paid and prev.term == term:
+        if (
+            prev is not None
+            and prev.plan == plan
+            and prev.description == description
+            and prev.total_paid == total_paid
+            and prev.term == term
+        ):
             return False
-        self.offers.append(Offer(
-            shown_at=when, slot=slot, plan=plan, description=description, term=int(term),
-            total_paid=total_paid, total_waived=total_waived,
-            expected_npv=Decimal(repr(float(expected_npv))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
-            default_probability=Decimal(repr(float(default_probability))).quantize(Decimal("0.0001"),
-                                                                                  rounding=ROUND_HALF_UP),
-        ))
+        self.offers.append(
+            Offer(
+                shown_at=when,
+                slot=slot,
+                plan=plan,
+                description=description,
+                term=int(term),
+                total_paid=total_paid,
+                total_waived=total_waived,
+                expected_npv=Decimal(repr(float(expected_npv))).quantize(
+                    Decimal("0.01"), rounding=ROUND_HALF_UP
+                ),
+                default_probability=Decimal(repr(float(default_probability))).quantize(
+                    Decimal("0.0001"), rounding=ROUND_HALF_UP
+                ),
+            )
+        )
         return True
 
     def accept(self, slot: int, when: _dt.datetime) -> Offer:
@@ -214,7 +261,9 @@ class MeetingRecord:
         target = self.last(slot)
         if target is None:
             raise LookupError(f"no plan of column {slot} has been shown")
-        self.offers = [replace(o, accepted=False, accepted_at=None) if o.accepted else o for o in self.offers]
+        self.offers = [
+            replace(o, accepted=False, accepted_at=None) if o.accepted else o for o in self.offers
+        ]
         self._withdraw_earlier()
         i = max(i for i, o in enumerate(self.offers) if o.slot == slot)
         self.offers[i] = replace(self.offers[i], accepted=True, accepted_at=when)
@@ -245,13 +294,19 @@ class MeetingRecord:
         >>> rec.earlier
         ({'plan': '12 months', 'accepted': False},)
         """
-        self.offers = [replace(o, accepted=False, accepted_at=None) if o.accepted else o for o in self.offers]
+        self.offers = [
+            replace(o, accepted=False, accepted_at=None) if o.accepted else o for o in self.offers
+        ]
         self._withdraw_earlier()
 
     def _withdraw_earlier(self) -> None:
         if any(e.get("accepted") for e in self.earlier):
-            self.earlier = tuple({**{k: v for k, v in e.items() if k != "accepted_time"}, "accepted": False}
-                                 if e.get("accepted") else e for e in self.earlier)
+            self.earlier = tuple(
+                {**{k: v for k, v in e.items() if k != "accepted_time"}, "accepted": False}
+                if e.get("accepted")
+                else e
+                for e in self.earlier
+            )
 
     @property
     def accepted(self) -> Offer | None:
@@ -300,10 +355,19 @@ class MeetingRecord:
         """
         out = [dict(e) for e in self.earlier]
         for o in self.offers:
-            e = {"date": o.shown_at.date(), "time": o.shown_at.strftime("%H:%M:%S"), "event": "shown",
-                 "plan": o.plan, "terms": o.description, "term": o.term, "total_paid": format(o.total_paid, "f"),
-                 "total_waived": format(o.total_waived, "f"), "expected_npv": format(o.expected_npv, "f"),
-                 "default_probability": format(o.default_probability, "f"), "accepted": o.accepted}
+            e = {
+                "date": o.shown_at.date(),
+                "time": o.shown_at.strftime("%H:%M:%S"),
+                "event": "shown",
+                "plan": o.plan,
+                "terms": o.description,
+                "term": o.term,
+                "total_paid": format(o.total_paid, "f"),
+                "total_waived": format(o.total_waived, "f"),
+                "expected_npv": format(o.expected_npv, "f"),
+                "default_probability": format(o.default_probability, "f"),
+                "accepted": o.accepted,
+            }
             if o.accepted_at is not None:
                 e["accepted_time"] = o.accepted_at.strftime("%Y-%m-%d %H:%M:%S")
             out.append(e)
@@ -328,17 +392,31 @@ class MeetingRecord:
         out = []
         for e in self.earlier:
             t = f"{e.get('date', '')} {e.get('time', '')}".strip()
-            out.append({"time": t, "plan": e.get("plan", ""), "description": e.get("terms", e.get("text", "")),
-                        "term": e.get("term", ""), "total_paid": _number(e.get("total_paid", "")),
-                        "total_waived": _number(e.get("total_waived", "")),
-                        "expected_npv": _number(e.get("expected_npv", "")),
-                        "default_probability": _number(e.get("default_probability", "")),
-                        "accepted": bool(e.get("accepted", False))})
+            out.append(
+                {
+                    "time": t,
+                    "plan": e.get("plan", ""),
+                    "description": e.get("terms", e.get("text", "")),
+                    "term": e.get("term", ""),
+                    "total_paid": _number(e.get("total_paid", "")),
+                    "total_waived": _number(e.get("total_waived", "")),
+                    "expected_npv": _number(e.get("expected_npv", "")),
+                    "default_probability": _number(e.get("default_probability", "")),
+                    "accepted": bool(e.get("accepted", False)),
+                }
+            )
         out += [o.row() for o in self.offers]
         return out
 
-    def render(self, format: str = "md", *, lang: str = "en", title: str = "", parties: str = "",
-               source: str = "") -> str:
+    def render(
+        self,
+        format: str = "md",
+        *,
+        lang: str = "en",
+        title: str = "",
+        parties: str = "",
+        source: str = "",
+    ) -> str:
         """The minutes as Markdown, HTML or CSV text.
 
         Parameters
@@ -377,13 +455,18 @@ class MeetingRecord:
 
             return csv_text([[line] for line in (head, parties, source) if line] + [heads] + rows)
         if format == "html":
-            body = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in r) + "</tr>" for r in rows)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in r) + "</tr>" for r in rows
+            )
             empty = f"<p>{html.escape(text('minutes_empty', lang))}</p>" if not rows else ""
-            return (f"<h3>{html.escape(head)}</h3>" + (f"<p>{html.escape(parties)}</p>" if parties else "")
-                    + (f"<p class='rp-minutes-source'>{html.escape(source)}</p>" if source else "")
-                    + "<table class='rp-minutes-table'><thead><tr>"
-                    + "".join(f"<th>{html.escape(h)}</th>" for h in heads)
-                    + f"</tr></thead><tbody>{body}</tbody></table>{empty}")
+            return (
+                f"<h3>{html.escape(head)}</h3>"
+                + (f"<p>{html.escape(parties)}</p>" if parties else "")
+                + (f"<p class='rp-minutes-source'>{html.escape(source)}</p>" if source else "")
+                + "<table class='rp-minutes-table'><thead><tr>"
+                + "".join(f"<th>{html.escape(h)}</th>" for h in heads)
+                + f"</tr></thead><tbody>{body}</tbody></table>{empty}"
+            )
         lines = [f"# {_md(head)}", ""]
         if parties:
             lines += [_md(parties), ""]
@@ -427,7 +510,11 @@ def _cell(value, column: str, lang: str, *, human: bool = False) -> str:
     """
     if column == "accepted":
         return text("yes", lang) if value else ""
-    if human and isinstance(value, Decimal) and column in ("total_paid", "total_waived", "expected_npv"):
+    if (
+        human
+        and isinstance(value, Decimal)
+        and column in ("total_paid", "total_waived", "expected_npv")
+    ):
         return f"{value.quantize(Decimal('0.01')):,f}"
     if human and isinstance(value, Decimal) and column == "default_probability":
         from ..evaluate import format_probability
@@ -469,9 +556,13 @@ def _check_cells(rows) -> None:
 
     for i, row in enumerate(rows):
         for column, cell in zip(_COLUMNS, row, strict=True):
-            bad = [ch for ch in cell if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\r\n"]
+            bad = [
+                ch for ch in cell if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\r\n"
+            ]
             if bad:
-                raise InputError(f"minutes[{i}].{column}", cell,
-                                 "text without control characters or unpaired surrogates",
-                                 hint=f"contains {bad[0]!r}")
-
+                raise InputError(
+                    f"minutes[{i}].{column}",
+                    cell,
+                    "text without control characters or unpaired surrogates",
+                    hint=f"contains {bad[0]!r}",
+                )

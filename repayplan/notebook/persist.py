@@ -30,14 +30,28 @@ from .followup import FollowUp
 __all__ = ["RegisterDashboard"]
 
 _TEXT = {
-    "en": {"saved": "saved: case {cid}, version {v}", "off": "not saved: no case register configured",
-           "conflict": "NOT SAVED: {msg}", "failed": "not saved: {msg}", "open": "Open",
-           "case": "Case", "negotiation": "Negotiation", "followup": "Follow-up",
-           "restored": "restored case {cid}, version {v}"},
-    "zh": {"saved": "已保存：案件 {cid}，第 {v} 版", "off": "未保存：未配置案件登记库",
-           "conflict": "未保存：{msg}", "failed": "未保存：{msg}", "open": "打开",
-           "case": "案件", "negotiation": "谈判", "followup": "贷后跟踪",
-           "restored": "已恢复案件 {cid}，第 {v} 版"},
+    "en": {
+        "saved": "saved: case {cid}, version {v}",
+        "off": "not saved: no case register configured",
+        "conflict": "NOT SAVED: {msg}",
+        "failed": "not saved: {msg}",
+        "open": "Open",
+        "case": "Case",
+        "negotiation": "Negotiation",
+        "followup": "Follow-up",
+        "restored": "restored case {cid}, version {v}",
+    },
+    "zh": {
+        "saved": "已保存：案件 {cid}，第 {v} 版",
+        "off": "未保存：未配置案件登记库",
+        "conflict": "未保存：{msg}",
+        "failed": "未保存：{msg}",
+        "open": "打开",
+        "case": "案件",
+        "negotiation": "谈判",
+        "followup": "贷后跟踪",
+        "restored": "已恢复案件 {cid}，第 {v} 版",
+    },
 }
 
 
@@ -100,8 +114,16 @@ class RegisterDashboard:
     >>> one.close(); two.close(); folder.cleanup()
     """
 
-    def __init__(self, case, plans=None, *, register=None, lang: str = "en", clock=None,
-                 today: _dt.date | None = None):
+    def __init__(
+        self,
+        case,
+        plans=None,
+        *,
+        register=None,
+        lang: str = "en",
+        clock=None,
+        today: _dt.date | None = None,
+    ):
         self.register, problem = _open_register(register)
         self._own = register is None or isinstance(register, (str, os.PathLike))
         self.origin = _origin(case)
@@ -111,7 +133,9 @@ class RegisterDashboard:
         self._last: tuple[str, dict] | None = None
         self.message = w.HTML()
         self.message.add_class("rp-register-status")
-        self.picker = w.Dropdown(options=[], description=_TEXT["en"]["case"], layout={"width": "460px"})
+        self.picker = w.Dropdown(
+            options=[], description=_TEXT["en"]["case"], layout={"width": "460px"}
+        )
         self.picker.add_class("rp-case-picker")
         self.open_button = w.Button(description=_TEXT["en"]["open"], icon="folder-open")
         self.open_button.add_class("rp-case-open")
@@ -123,21 +147,25 @@ class RegisterDashboard:
                 self.case_id, start, state = found
                 table = _table(state, start) or plans
                 lang0 = (state or {}).get("lang", lang)
-        self.dashboard = self._make(start, table, lang0, (state or {}).get("accepted") if self.case_id else None)
+        self.dashboard = self._make(
+            start, table, lang0, (state or {}).get("accepted") if self.case_id else None
+        )
         self.followup = FollowUp(self.register, today=today, lang=self.dashboard.session.lang)
         self.tabs = w.Tab(children=[self.dashboard.widget, self.followup.widget])
         self.tabs.add_class("rp-register-tabs")
         self._titles()
-        bar = w.HBox([self.picker, self.open_button, self.message],
-                     layout={"align_items": "center"})
+        bar = w.HBox(
+            [self.picker, self.open_button, self.message], layout={"align_items": "center"}
+        )
         self.widget = w.VBox([bar, self.tabs], layout={"width": "100%"})
         if self.register is None:
             self.message.value = html.escape(problem or self._t("off"))
             self.picker.disabled = self.open_button.disabled = True
         else:
             if self.case_id is not None:  # restored: saved again at the first change
-                self.message.value = html.escape(self._t("restored", cid=self.case_id,
-                                                         v=self.register.version(self.case_id)))
+                self.message.value = html.escape(
+                    self._t("restored", cid=self.case_id, v=self.register.version(self.case_id))
+                )
             else:  # a new session: in the register (and the picker) at once
                 self.save()
             self._fill_picker()
@@ -190,8 +218,10 @@ class RegisterDashboard:
 
     def _fill_picker(self) -> None:
         cases = self.register.cases()
-        opts = [(f"{r.case}: {r.title or r.borrower} — {r.borrower} (v{r.version})", int(r.case))
-                for r in cases.itertuples()]
+        opts = [
+            (f"{r.case}: {r.title or r.borrower} — {r.borrower} (v{r.version})", int(r.case))
+            for r in cases.itertuples()
+        ]
         self.picker.options = opts
         if self.case_id is not None:
             self.picker.value = self.case_id
@@ -219,17 +249,24 @@ class RegisterDashboard:
             self.case_id = self.register.save(case, case_id=self.case_id, session=state)
             entries = [dict(e) for e in case.meeting]
             self.meeting_id = self.register.meeting(
-                self.case_id, entries, minutes=s.minutes_text("md"), meeting_id=self.meeting_id,
-                held_on=(self.clock or _dt.datetime.now)().date())
+                self.case_id,
+                entries,
+                minutes=s.minutes_text("md"),
+                meeting_id=self.meeting_id,
+                held_on=(self.clock or _dt.datetime.now)().date(),
+            )
         except RepayplanError as e:
             from ..register import ConflictError
 
             key = "conflict" if isinstance(e, ConflictError) else "failed"
-            self.message.value = f"<span class='rp-error'>{html.escape(self._t(key, msg=str(e)))}</span>"
+            self.message.value = (
+                f"<span class='rp-error'>{html.escape(self._t(key, msg=str(e)))}</span>"
+            )
             return False
         self._last = (text, state)
-        self.message.value = html.escape(self._t("saved", cid=self.case_id,
-                                                 v=self.register.version(self.case_id)))
+        self.message.value = html.escape(
+            self._t("saved", cid=self.case_id, v=self.register.version(self.case_id))
+        )
         return True
 
     def open(self, case_id) -> None:
@@ -249,8 +286,9 @@ class RegisterDashboard:
         self._last = (self.dashboard.session.to_case().dumps("toml"), self.state())
         self.tabs.children = [self.dashboard.widget, self.followup.widget]
         self._titles()
-        self.message.value = html.escape(self._t("restored", cid=self.case_id,
-                                                 v=self.register.version(self.case_id)))
+        self.message.value = html.escape(
+            self._t("restored", cid=self.case_id, v=self.register.version(self.case_id))
+        )
         self.followup.refresh()
 
 

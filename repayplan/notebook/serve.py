@@ -27,7 +27,15 @@ from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["DEFAULT_NOTEBOOK", "free_port", "voila_command", "server_env", "start", "wait_until_up", "main"]
+__all__ = [
+    "DEFAULT_NOTEBOOK",
+    "free_port",
+    "voila_command",
+    "server_env",
+    "start",
+    "wait_until_up",
+    "main",
+]
 
 #: Jupyter data folder shipped with the package: the Voilà template ``repayplan`` (the lab
 #: template without its CDN style sheets, so the served page requests nothing off the machine).
@@ -62,12 +70,22 @@ def voila_command(notebook, port: int, *, python: str | None = None) -> list[str
     >>> voila_command("nb.ipynb", 8866, python="python")[:4]
     ['python', '-m', 'voila', 'nb.ipynb']
     """
-    return [python or sys.executable, "-m", "voila", os.fspath(notebook), "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", "--show_tracebacks=False", f"--template={TEMPLATE}",
-            # a page closed without its shutdown request leaves a kernel with no connection:
-            # stop such kernels after 5 idle minutes (a page still open is never culled)
-            "--MappingKernelManager.cull_idle_timeout=300", "--MappingKernelManager.cull_interval=60",
-            "--MappingKernelManager.cull_connected=False"]
+    return [
+        python or sys.executable,
+        "-m",
+        "voila",
+        os.fspath(notebook),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--show_tracebacks=False",
+        f"--template={TEMPLATE}",
+        # a page closed without its shutdown request leaves a kernel with no connection:
+        # stop such kernels after 5 idle minutes (a page still open is never culled)
+        "--MappingKernelManager.cull_idle_timeout=300",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+    ]
 
 
 def server_env(env: dict | None = None) -> dict:
@@ -125,8 +143,15 @@ def wait_until_up(url: str, timeout: float = 60.0, process: subprocess.Popen | N
     raise TimeoutError(f"{url} did not answer within {timeout:g} s")
 
 
-def start(notebook=None, port: int | None = None, *, env: dict | None = None, stdout=None, stderr=None,
-          timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
+def start(
+    notebook=None,
+    port: int | None = None,
+    *,
+    env: dict | None = None,
+    stdout=None,
+    stderr=None,
+    timeout: float = 60.0,
+) -> tuple[subprocess.Popen, str]:
     """Start Voilà on ``notebook`` and return ``(process, url)`` once it answers.
 
     Parameters
@@ -173,8 +198,9 @@ def start(notebook=None, port: int | None = None, *, env: dict | None = None, st
         raise InputError("notebook", os.fspath(nb), "an existing .ipynb file")
     port = free_port() if not port else port
     url = f"http://127.0.0.1:{port}/"
-    proc = subprocess.Popen(voila_command(nb, port), cwd=nb.parent, env=server_env(env), stdout=stdout,
-                            stderr=stderr)
+    proc = subprocess.Popen(
+        voila_command(nb, port), cwd=nb.parent, env=server_env(env), stdout=stdout, stderr=stderr
+    )
     try:
         wait_until_up(url, timeout, proc)
     except BaseException:
@@ -210,15 +236,28 @@ def main(argv: list[str] | None = None) -> int:
     repayplan: notebook == 'missing.ipynb', must be an existing .ipynb file
     1
     """
-    p = argparse.ArgumentParser(prog="python -m repayplan.notebook.serve",
-                                description="Serve the negotiation dashboard with Voilà on 127.0.0.1.")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: a free one)")
-    p.add_argument("--notebook", default=None, help="the notebook to serve (default notebooks/negotiation.ipynb)")
+    p = argparse.ArgumentParser(
+        prog="python -m repayplan.notebook.serve",
+        description="Serve the negotiation dashboard with Voilà on 127.0.0.1.",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port (default {DEFAULT_PORT}; 0: a free one)",
+    )
+    p.add_argument(
+        "--notebook",
+        default=None,
+        help="the notebook to serve (default notebooks/negotiation.ipynb)",
+    )
     args = p.parse_args(argv)
     from ..register import default_location  # the meeting is kept in the per-user register
 
-    env = {**os.environ, "REPAYPLAN_REGISTER": os.environ.get("REPAYPLAN_REGISTER")
-           or str(default_location())}
+    env = {
+        **os.environ,
+        "REPAYPLAN_REGISTER": os.environ.get("REPAYPLAN_REGISTER") or str(default_location()),
+    }
     try:
         proc, url = start(args.notebook, args.port, env=env)
     except (InputError, RuntimeError, TimeoutError) as e:

@@ -42,8 +42,21 @@ if TYPE_CHECKING:  # annotations only: the functions that need these modules imp
     from ..compare import Comparison
     from ..negotiate import Negotiation
 
-__all__ = ["PLAN_OPTIONS", "CASH_FIELDS", "CREDITOR_FIELDS", "BORROWER_FIELDS", "PlanSlot", "View",
-           "Session", "option_text", "option_shown", "parse_option", "KEYS_ZH", "WORDS_ZH", "translate_pairs"]
+__all__ = [
+    "PLAN_OPTIONS",
+    "CASH_FIELDS",
+    "CREDITOR_FIELDS",
+    "BORROWER_FIELDS",
+    "PlanSlot",
+    "View",
+    "Session",
+    "option_text",
+    "option_shown",
+    "parse_option",
+    "KEYS_ZH",
+    "WORDS_ZH",
+    "translate_pairs",
+]
 
 #: The plan options the dashboard shows, in order: ``(option, kind, choices)``.
 #: Kinds: ``choice`` (a dropdown), ``bool`` (a checkbox), ``int``/``number`` (typed text;
@@ -71,26 +84,48 @@ _KIND = {name: kind for name, kind, _ in PLAN_OPTIONS}
 
 #: The borrower's cash-flow projection fields (:class:`repayplan.case.Projection`).
 CASH_FIELDS: tuple[tuple[str, str], ...] = (
-    ("base", "amount"), ("months", "int"), ("start", "text"), ("trend", "number"),
-    ("seasonality", "weights"), ("volatility", "number"), ("persistence", "number"),
-    ("scenarios", "int"), ("seed", "int"), ("buffer", "amount"), ("minimum_cash", "amount"),
+    ("base", "amount"),
+    ("months", "int"),
+    ("start", "text"),
+    ("trend", "number"),
+    ("seasonality", "weights"),
+    ("volatility", "number"),
+    ("persistence", "number"),
+    ("scenarios", "int"),
+    ("seed", "int"),
+    ("buffer", "amount"),
+    ("minimum_cash", "amount"),
     ("shocks", "shocks"),
 )
 #: The creditor's settings.
 CREDITOR_FIELDS: tuple[tuple[str, str], ...] = (
-    ("discount_rate", "number"), ("recovery_rate", "number"), ("delay_months", "int"), ("costs", "amount"),
+    ("discount_rate", "number"),
+    ("recovery_rate", "number"),
+    ("delay_months", "int"),
+    ("costs", "amount"),
 )
 #: What secures the claim (:class:`repayplan.Security`): collateral and guarantees one a line
 #: (``key=value`` pairs), and the share recovered from the debtor's other assets.
 SECURITY_FIELDS: tuple[tuple[str, str], ...] = (
-    ("collateral", "items"), ("guarantees", "items"), ("unsecured_recovery", "number"),
+    ("collateral", "items"),
+    ("guarantees", "items"),
+    ("unsecured_recovery", "number"),
 )
-_COLLATERAL_KEYS = ("name", "kind", "appraisal", "lien_rank", "prior_claims", "haircut", "time_to_sell",
-                    "sale_probabilities")
+_COLLATERAL_KEYS = (
+    "name",
+    "kind",
+    "appraisal",
+    "lien_rank",
+    "prior_claims",
+    "haircut",
+    "time_to_sell",
+    "sale_probabilities",
+)
 _GUARANTEE_KEYS = ("name", "kind", "capacity", "recovery_rate", "collection_months")
 #: The borrower's side of the bargain (:class:`repayplan.evaluate.Borrower`).
 BORROWER_FIELDS: tuple[tuple[str, str], ...] = (
-    ("discount_rate", "number"), ("going_concern_loss", "optional_number"),
+    ("discount_rate", "number"),
+    ("going_concern_loss", "optional_number"),
 )
 
 _INT_TEXT = re.compile(r"^[+-]?\d+$")
@@ -206,19 +241,42 @@ def parse_option(option: str, raw):
 
 #: The keys of the typed ``key=value`` boxes (collateral, guarantees, shocks) in Chinese; a
 #: box reads either language's keys and shows the interface language's.
-KEYS_ZH = {"name": "名称", "kind": "类别", "appraisal": "评估价值", "lien_rank": "抵押顺位",
-           "prior_claims": "在先债权", "haircut": "变现折扣", "time_to_sell": "变现月数",
-           "sale_probabilities": "拍卖成交概率", "capacity": "代偿能力", "recovery_rate": "回收率",
-           "collection_months": "追偿月数", "probability": "概率", "impact": "降幅", "start": "开始月",
-           "duration": "持续月数", "end": "结束月", "per": "概率口径", "label": "说明"}
+KEYS_ZH = {
+    "name": "名称",
+    "kind": "类别",
+    "appraisal": "评估价值",
+    "lien_rank": "抵押顺位",
+    "prior_claims": "在先债权",
+    "haircut": "变现折扣",
+    "time_to_sell": "变现月数",
+    "sale_probabilities": "拍卖成交概率",
+    "capacity": "代偿能力",
+    "recovery_rate": "回收率",
+    "collection_months": "追偿月数",
+    "probability": "概率",
+    "impact": "降幅",
+    "start": "开始月",
+    "duration": "持续月数",
+    "end": "结束月",
+    "per": "概率口径",
+    "label": "说明",
+}
 #: The words some keys take (``kind``, ``per``) in Chinese.
-WORDS_ZH = {"real_estate": "不动产", "equipment": "设备", "receivables": "应收账款", "equity": "股权",
-            "deposits": "存款", "joint": "连带责任保证", "general": "一般保证", "horizon": "整个期间",
-            "month": "每月"}
+WORDS_ZH = {
+    "real_estate": "不动产",
+    "equipment": "设备",
+    "receivables": "应收账款",
+    "equity": "股权",
+    "deposits": "存款",
+    "joint": "连带责任保证",
+    "general": "一般保证",
+    "horizon": "整个期间",
+    "month": "每月",
+}
 _KEYS_EN = {zh: en for en, zh in KEYS_ZH.items()}
 _WORDS_EN = {zh: en for en, zh in WORDS_ZH.items()}
 _WORD_KEYS = ("kind", "per")
-_KEY_AHEAD = r"[^,;，；=＝]+[=＝]"   # a key (any word, either language) and its "="
+_KEY_AHEAD = r"[^,;，；=＝]+[=＝]"  # a key (any word, either language) and its "="
 
 
 def _split_pairs(line: str, anywhere: bool) -> list[str]:
@@ -268,7 +326,7 @@ def translate_pairs(raw: str, lang: str, *, anywhere: bool = False) -> str:
             continue
         parts = [p for p in _split_pairs(line.strip(), anywhere) if p.strip()]
         pairs = [_pair(p) for p in parts]
-        if any(p is None for p in pairs):   # not key=value: leave the line as typed
+        if any(p is None for p in pairs):  # not key=value: leave the line as typed
             lines.append(line)
             continue
         lines.append(_pairs_text(pairs, lang))
@@ -289,7 +347,7 @@ def _csv_columns_en(content: bytes) -> bytes:
     """
     try:
         text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:   # the reader names the problem
+    except UnicodeDecodeError:  # the reader names the problem
         return content
     head, sep, rest = text.partition("\n")
     names = {zh: en for en, zh in CSV_COLUMNS_ZH.items()}
@@ -317,7 +375,11 @@ def _parse_shocks(raw: str):
                 continue
             pair = _pair(part)
             if pair is None:
-                raise InputError(f"shocks line {n + 1}", part, "key=value pairs such as probability=0.25, impact=0.35")
+                raise InputError(
+                    f"shocks line {n + 1}",
+                    part,
+                    "key=value pairs such as probability=0.25, impact=0.35",
+                )
             k, v = pair
             kw[k] = int(v) if _INT_TEXT.match(v) else v
         out.append(kw)
@@ -348,7 +410,9 @@ def _parse_items(raw: str, what: str, keys: tuple) -> list[dict]:
                 continue
             pair = _pair(part)
             if pair is None:
-                raise InputError(f"{what} line {n + 1}", part, "key=value pairs such as name=..., appraisal=...")
+                raise InputError(
+                    f"{what} line {n + 1}", part, "key=value pairs such as name=..., appraisal=..."
+                )
             k, v = pair
             if k not in keys:
                 raise InputError(f"{what} line {n + 1}", k, "one of " + ", ".join(keys))
@@ -564,7 +628,9 @@ class Session:
     MAX_PLANS = 4
     """Most plans on the table at once."""
 
-    def __init__(self, case, plans=None, *, lang: str = "en", clock: Callable[[], _dt.datetime] | None = None):
+    def __init__(
+        self, case, plans=None, *, lang: str = "en", clock: Callable[[], _dt.datetime] | None = None
+    ):
         from ..case import Case
 
         if not isinstance(case, Case):
@@ -580,10 +646,15 @@ class Session:
             chosen = [case.plan(p) if isinstance(p, str) else p for p in plans]
             for i, p in enumerate(chosen):
                 if not isinstance(p, Plan):
-                    raise InputError(f"plans[{i}]", p, "a plan of the case (its name) or a repayplan.Plan")
+                    raise InputError(
+                        f"plans[{i}]", p, "a plan of the case (its name) or a repayplan.Plan"
+                    )
             if len(chosen) > self.MAX_PLANS:
-                raise InputError("plans", [getattr(p, "name", p) for p in chosen],
-                                 f"at most {self.MAX_PLANS} plans")
+                raise InputError(
+                    "plans",
+                    [getattr(p, "name", p) for p in chosen],
+                    f"at most {self.MAX_PLANS} plans",
+                )
         self.slots: list[PlanSlot] = []
         for p in chosen:
             self._append(p if p.name else p.replace(name=self._free_name("Plan")), "case")
@@ -593,7 +664,9 @@ class Session:
         # the borrower's and the creditor's inputs, as typed
         self.projection = case.projection or _starting_projection(case.cashflow)
         self.cash_source = "projection" if case.projection is not None else "data"
-        self.cash_texts = {k: _num_text(getattr(self.projection, k)) for k, _ in CASH_FIELDS if k != "shocks"}
+        self.cash_texts = {
+            k: _num_text(getattr(self.projection, k)) for k, _ in CASH_FIELDS if k != "shocks"
+        }
         self.cash_texts["shocks"] = _shock_text(self.projection.shocks, self.lang)
         self.data_cashflow = case.cashflow if case.projection is None else None
         # the borrower's own history and the forecast fitted to it (upload_history)
@@ -601,24 +674,29 @@ class Session:
         self.forecast_model = "auto"
         self.backtest = None
         cr = case.creditor
-        self.creditor_texts = {"discount_rate": _num_text(cr.discount_rate),
-                               "recovery_rate": _num_text(cr.enforcement.recovery_rate),
-                               "delay_months": _num_text(cr.enforcement.delay_months),
-                               "costs": _num_text(cr.enforcement.costs)}
+        self.creditor_texts = {
+            "discount_rate": _num_text(cr.discount_rate),
+            "recovery_rate": _num_text(cr.enforcement.recovery_rate),
+            "delay_months": _num_text(cr.enforcement.delay_months),
+            "costs": _num_text(cr.enforcement.costs),
+        }
         sec = case.security
         self.security_texts = {
             "collateral": _items_text(sec.collateral, _COLLATERAL_KEYS, self.lang) if sec else "",
             "guarantees": _items_text(sec.guarantees, _GUARANTEE_KEYS, self.lang) if sec else "",
-            "unsecured_recovery": _num_text(sec.unsecured_recovery) if sec else "0"}
+            "unsecured_recovery": _num_text(sec.unsecured_recovery) if sec else "0",
+        }
         side = self.borrower_side
-        self.borrower_texts = {"discount_rate": _num_text(side.discount_rate),
-                               "going_concern_loss": _num_text(side.going_concern_loss)}
+        self.borrower_texts = {
+            "discount_rate": _num_text(side.discount_rate),
+            "going_concern_loss": _num_text(side.going_concern_loss),
+        }
         self.errors: dict[tuple[str, str], str] = {}
         self.negotiation: Negotiation | None = None
         self.suggestions: list[PlanSlot] = []
         self.view: View | None = None
-        self._shown: dict = {}     # uid -> (plan, its figures) as last shown
-        self._before: dict = {}    # uid -> the figures of the plan's version before its last edit
+        self._shown: dict = {}  # uid -> (plan, its figures) as last shown
+        self._before: dict = {}  # uid -> the figures of the plan's version before its last edit
 
     # -- the plans ----------------------------------------------------------------------
     @property
@@ -736,7 +814,11 @@ class Session:
         """The refusal of plan option ``option`` in the interface language, naming its label."""
         from .labels import input_message, option_label
 
-        if _KIND[option] == "optional_percent" and error.field == option and "percentage" not in error.allowed:
+        if (
+            _KIND[option] == "optional_percent"
+            and error.field == option
+            and "percentage" not in error.allowed
+        ):
             error = InputError(option, raw, "a rate >= 0 and <= 1 a year, as a fraction")
             if self.lang == "en":
                 error.allowed = "a percentage from 0 to 100 (% a year)"
@@ -749,8 +831,10 @@ class Session:
         if option not in _KIND:
             return False
         try:
-            self._check([slot.plan.replace(**{option: parse_option(option, slot.texts.get(option, ""))})],
-                        self.case.cashflow)
+            self._check(
+                [slot.plan.replace(**{option: parse_option(option, slot.texts.get(option, ""))})],
+                self.case.cashflow,
+            )
         except InputError:
             return False
         return True
@@ -810,7 +894,9 @@ class Session:
         repayplan.errors.InputError: plans == 5, must be at most 4 plans on the table
         """
         if len(self.slots) >= self.MAX_PLANS:
-            raise InputError("plans", len(self.slots) + 1, f"at most {self.MAX_PLANS} plans on the table")
+            raise InputError(
+                "plans", len(self.slots) + 1, f"at most {self.MAX_PLANS} plans on the table"
+            )
         stem = "New plan" if self.lang == "en" else "新方案"
         plan = plan or Plan(name=stem)
         if not isinstance(plan, Plan):
@@ -838,8 +924,12 @@ class Session:
         """
         slot = self._slot(i)
         if len(self.slots) >= self.MAX_PLANS:
-            raise InputError("plans", len(self.slots) + 1, f"at most {self.MAX_PLANS} plans on the table")
-        copy = PlanSlot.of(self._next_uid(), slot.plan.replace(name=self._free_name(slot.name)), origin="duplicate")
+            raise InputError(
+                "plans", len(self.slots) + 1, f"at most {self.MAX_PLANS} plans on the table"
+            )
+        copy = PlanSlot.of(
+            self._next_uid(), slot.plan.replace(name=self._free_name(slot.name)), origin="duplicate"
+        )
         self.slots.insert(i + 1, copy)
         return i + 1
 
@@ -868,7 +958,9 @@ class Session:
         """
         slot = self._slot(i)
         if len(self.slots) <= self.MIN_PLANS:
-            raise InputError("plans", len(self.slots) - 1, f"at least {self.MIN_PLANS} plans on the table")
+            raise InputError(
+                "plans", len(self.slots) - 1, f"at least {self.MIN_PLANS} plans on the table"
+            )
         if slot.accepted:
             self.minutes.withdraw()
         del self.slots[i]
@@ -948,7 +1040,9 @@ class Session:
         # the typed key=value boxes show their keys in the new language (read in either)
         for key in ("collateral", "guarantees"):
             self.security_texts[key] = translate_pairs(self.security_texts[key], self.lang)
-        self.cash_texts["shocks"] = translate_pairs(self.cash_texts["shocks"], self.lang, anywhere=True)
+        self.cash_texts["shocks"] = translate_pairs(
+            self.cash_texts["shocks"], self.lang, anywhere=True
+        )
 
     def _explain_again(self) -> None:
         """The reasons of suggested plans (on the table and waiting) in the session's language."""
@@ -1079,8 +1173,12 @@ class Session:
                 raise InputError("upload", type(content).__name__, "the bytes of a CSV file")
             upload = io.BytesIO(_csv_columns_en(bytes(content)))
             upload.name = str(filename)  # errors name the file, not "<csv>"
-            cf = CashFlow.read_csv(upload, buffer=self.case.cashflow.buffer,
-                                   minimum_cash=self.case.cashflow.minimum_cash, currency=self.case.claim.currency)
+            cf = CashFlow.read_csv(
+                upload,
+                buffer=self.case.cashflow.buffer,
+                minimum_cash=self.case.cashflow.minimum_cash,
+                currency=self.case.claim.currency,
+            )
             self._check(self.plans, cf)
             self.case = self.case.replace(cashflow=cf)
         except InputError as e:
@@ -1096,8 +1194,9 @@ class Session:
     #: Forecast models offered (see :func:`repayplan.forecast.fit_history`).
     FORECAST_MODELS = ("auto", "ets", "sarima", "level", "seasonal_naive")
 
-    def upload_history(self, content: bytes, filename: str = "history.csv", *, own_accounts=(),
-                       loan_proceeds=()) -> str | None:
+    def upload_history(
+        self, content: bytes, filename: str = "history.csv", *, own_accounts=(), loan_proceeds=()
+    ) -> str | None:
         """Read the borrower's history, fit a forecast to it and use the forecast.
 
         ``content`` is a bank statement export (CSV or xlsx, read by
@@ -1129,9 +1228,16 @@ class Session:
         """
         try:
             if not isinstance(content, (bytes, bytearray, memoryview)):
-                raise InputError("upload", type(content).__name__, "the bytes of a CSV or xlsx file")
-            history = _read_history(bytes(content), filename, self.case.claim.currency,
-                                    own_accounts=own_accounts, loan_proceeds=loan_proceeds)
+                raise InputError(
+                    "upload", type(content).__name__, "the bytes of a CSV or xlsx file"
+                )
+            history = _read_history(
+                bytes(content),
+                filename,
+                self.case.claim.currency,
+                own_accounts=own_accounts,
+                loan_proceeds=loan_proceeds,
+            )
             cf = self._forecast(history, self.forecast_model)
         except InputError as e:
             msg = str(e).replace("<stream>", filename)
@@ -1151,7 +1257,9 @@ class Session:
         try:
             check_choice("model", model, self.FORECAST_MODELS)
             if self.history_cashflow is None:
-                raise InputError("model", model, "chosen after a statement or a history is uploaded")
+                raise InputError(
+                    "model", model, "chosen after a statement or a history is uploaded"
+                )
             cf = self._forecast(self.history_cashflow, model)
         except InputError as e:
             self.errors[("cash", "model")] = str(e)
@@ -1176,10 +1284,14 @@ class Session:
             n = len(series)
             horizon = min(12, n - 27) if n - 27 >= 3 else n - 24
             if horizon < 1:
-                raise InputError("history", f"{len(series)} months",
-                                 "at least 25 months for a backtest (24 to fit, 1 to compare)")
-            bt = backtest(series, horizon=horizon, model=self.forecast_model, origins=4,
-                          scenarios=300, seed=1)
+                raise InputError(
+                    "history",
+                    f"{len(series)} months",
+                    "at least 25 months for a backtest (24 to fit, 1 to compare)",
+                )
+            bt = backtest(
+                series, horizon=horizon, model=self.forecast_model, origins=4, scenarios=300, seed=1
+            )
         except InputError as e:
             self.errors[("cash", "backtest")] = str(e)
             return str(e)
@@ -1187,9 +1299,12 @@ class Session:
         self.backtest = bt
         cf = self.case.cashflow
         if cf.provenance is not None and cf.provenance.kind == "history":
-            figures = {"coverage_90": bt.coverage_90, "mape": bt.mape,
-                       "naive_coverage_90": bt.seasonal_naive["coverage_90"],
-                       "naive_mape": bt.seasonal_naive["mape"]}
+            figures = {
+                "coverage_90": bt.coverage_90,
+                "mape": bt.mape,
+                "naive_coverage_90": bt.seasonal_naive["coverage_90"],
+                "naive_mape": bt.seasonal_naive["mape"],
+            }
             cf = cf.replace(provenance=cf.provenance.replace(backtest=figures))
             self.case = self.case.replace(cashflow=cf)
             self.data_cashflow = cf
@@ -1205,10 +1320,16 @@ class Session:
         horizon = plan_batch(self.plans, self.case.claim).horizon
         covered = old.months - max(0, (first - old.start).n)
         months = gap + max(horizon, covered, 12)
-        cf = CashFlow.from_history(history, months=min(months, 1200),
-                                   scenarios=old.n_scenarios if old.n_scenarios > 1 else 1000,
-                                   seed=1, model=model, buffer=old.buffer,
-                                   minimum_cash=old.minimum_cash, currency=old.currency)
+        cf = CashFlow.from_history(
+            history,
+            months=min(months, 1200),
+            scenarios=old.n_scenarios if old.n_scenarios > 1 else 1000,
+            seed=1,
+            model=model,
+            buffer=old.buffer,
+            minimum_cash=old.minimum_cash,
+            currency=old.currency,
+        )
         self._check(self.plans, cf)
         return cf
 
@@ -1246,8 +1367,11 @@ class Session:
                 new = Creditor(discount_rate=value, enforcement=cr.enforcement, name=cr.name)
             else:
                 enf = dataclasses.replace(cr.enforcement, **{key: value})
-                new = Creditor(discount_rate=cr.discount_rate, enforcement=Enforcement(
-                    enf.recovery_rate, enf.delay_months, enf.costs), name=cr.name)
+                new = Creditor(
+                    discount_rate=cr.discount_rate,
+                    enforcement=Enforcement(enf.recovery_rate, enf.delay_months, enf.costs),
+                    name=cr.name,
+                )
             self.case = self.case.replace(creditor=new)
         except InputError as e:
             self.errors[("creditor", key)] = str(e)
@@ -1285,8 +1409,14 @@ class Session:
         cr = self.case.creditor
         try:
             texts = self.security_texts
-            coll = [Collateral(**kw) for kw in _parse_items(texts["collateral"], "collateral", _COLLATERAL_KEYS)]
-            guar = [Guarantee(**kw) for kw in _parse_items(texts["guarantees"], "guarantees", _GUARANTEE_KEYS)]
+            coll = [
+                Collateral(**kw)
+                for kw in _parse_items(texts["collateral"], "collateral", _COLLATERAL_KEYS)
+            ]
+            guar = [
+                Guarantee(**kw)
+                for kw in _parse_items(texts["guarantees"], "guarantees", _GUARANTEE_KEYS)
+            ]
             unsecured = _parse("number", texts["unsecured_recovery"]) or 0
             old = cr.enforcement.path
             if not coll and not guar:
@@ -1294,12 +1424,19 @@ class Session:
                 enf = Enforcement(e.recovery_rate, e.delay_months, e.costs)
             else:
                 enf = Enforcement.from_security(
-                    Security(collateral=coll, guarantees=guar, unsecured_recovery=unsecured), self.case.claim,
-                    seed=old.seed if old is not None else 1, scenarios=old.scenarios if old is not None else 1000,
+                    Security(collateral=coll, guarantees=guar, unsecured_recovery=unsecured),
+                    self.case.claim,
+                    seed=old.seed if old is not None else 1,
+                    scenarios=old.scenarios if old is not None else 1000,
                     procedure=old.procedure if old is not None else None,
-                    exact=old.exact if old is not None else False)
+                    exact=old.exact if old is not None else False,
+                )
             self.case = self.case.replace(creditor=cr.replace(enforcement=enf))
-            for k in ("recovery_rate", "delay_months", "costs"):  # the quick form's fields show its summary
+            for k in (
+                "recovery_rate",
+                "delay_months",
+                "costs",
+            ):  # the quick form's fields show its summary
                 self.creditor_texts[k] = _num_text(getattr(enf, k))
         except (InputError, TypeError) as e:
             msg = str(e) if isinstance(e, InputError) else f"{key}: {e}"
@@ -1323,8 +1460,12 @@ class Session:
         path = cr.enforcement.path
         if path is None:
             return None
-        return {"waterfall": path.waterfall(cr.discount_rate), "distribution": path.distribution(cr.discount_rate),
-                "value": path.value(discount_rate=cr.discount_rate), "currency": self.case.claim.currency}
+        return {
+            "waterfall": path.waterfall(cr.discount_rate),
+            "distribution": path.distribution(cr.discount_rate),
+            "value": path.value(discount_rate=cr.discount_rate),
+            "currency": self.case.claim.currency,
+        }
 
     def set_borrower(self, key: str, raw) -> str | None:
         """Change the borrower's discount rate or going-concern loss (the Nash bargain).
@@ -1384,13 +1525,28 @@ class Session:
         t0 = time.perf_counter()
         case, plans = self.case, self.plans
         batch = plan_batch(plans, case.claim)
-        frame = evaluate(plans, case.claim, case.cashflow, case.creditor, borrower=self.borrower_side)
-        findings = [rules.check(p, case.claim) for p in plans]     # shown under each plan
-        comparison = compare(plans, case.claim, case.cashflow, case.creditor, lang=self.lang, metrics=frame,
-                             constraints=getattr(case.negotiation, "constraints", None))
+        frame = evaluate(
+            plans, case.claim, case.cashflow, case.creditor, borrower=self.borrower_side
+        )
+        findings = [rules.check(p, case.claim) for p in plans]  # shown under each plan
+        comparison = compare(
+            plans,
+            case.claim,
+            case.cashflow,
+            case.creditor,
+            lang=self.lang,
+            metrics=frame,
+            constraints=getattr(case.negotiation, "constraints", None),
+        )
         charts = chart_data(batch, frame, case.claim, case.cashflow, self.negotiation)
-        self.view = View(plans=plans, frame=frame, comparison=comparison, findings=findings, charts=charts,
-                         seconds=time.perf_counter() - t0)
+        self.view = View(
+            plans=plans,
+            frame=frame,
+            comparison=comparison,
+            findings=findings,
+            charts=charts,
+            seconds=time.perf_counter() - t0,
+        )
         self._record(batch, frame)
         self._keep_versions(comparison.table)
         return self.view
@@ -1423,7 +1579,9 @@ class Session:
         >>> int(before["term"]), int(now.loc["term", "Bank proposal"])
         (36, 48)
         """
-        return {slot.name: self._before[slot.uid] for slot in self.slots if slot.uid in self._before}
+        return {
+            slot.name: self._before[slot.uid] for slot in self.slots if slot.uid in self._before
+        }
 
     def _check(self, plans, cashflow) -> None:
         """Raise the library's InputError unless ``plans`` can be evaluated on ``cashflow``:
@@ -1441,17 +1599,34 @@ class Session:
             row = frame.iloc[i]
             paid = money.from_minor(int(batch.payments[i].sum()), u)
             prev = self.minutes.last(slot.uid)
-            if prev is not None and prev.plan == slot.name and prev.term == int(row["term"]) \
-                    and prev.total_paid == paid and prev.description in {slot.plan.describe(x) for x in LANGS}:
-                continue    # the same plan, shown again in the other language
-            self.minutes.shown(now, slot.uid, slot.name, slot.plan.describe(self.lang), int(row["term"]),
-                               money.from_minor(int(batch.payments[i].sum()), u),
-                               money.from_minor(int(batch.terms[i].waived), u),
-                               float(row["expected_npv"]), float(row["default_probability"]))
+            if (
+                prev is not None
+                and prev.plan == slot.name
+                and prev.term == int(row["term"])
+                and prev.total_paid == paid
+                and prev.description in {slot.plan.describe(x) for x in LANGS}
+            ):
+                continue  # the same plan, shown again in the other language
+            self.minutes.shown(
+                now,
+                slot.uid,
+                slot.name,
+                slot.plan.describe(self.lang),
+                int(row["term"]),
+                money.from_minor(int(batch.payments[i].sum()), u),
+                money.from_minor(int(batch.terms[i].waived), u),
+                float(row["expected_npv"]),
+                float(row["default_probability"]),
+            )
 
     # -- suggestions --------------------------------------------------------------------
-    def suggest(self, *, objective: str | None = None, constraints=None,
-                progress: Callable[[int, int], None] | None = None) -> list[int]:
+    def suggest(
+        self,
+        *,
+        objective: str | None = None,
+        constraints=None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[int]:
         """Run :func:`repayplan.negotiate` on the case as it stands and put the recommended
         plans on the free columns, best first.
 
@@ -1514,7 +1689,11 @@ class Session:
             name = self._free_name(stem, taken)
             taken.add(name)
             plan = row["plan"].replace(name=name)
-            self.suggestions.append(PlanSlot.of(0, plan, origin="suggested", explanation=explain_plan(plan, row, self.lang)))
+            self.suggestions.append(
+                PlanSlot.of(
+                    0, plan, origin="suggested", explanation=explain_plan(plan, row, self.lang)
+                )
+            )
         added = []
         while self.suggestions and len(self.slots) < self.MAX_PLANS:
             added.append(self.add_suggestion(0))
@@ -1565,7 +1744,9 @@ class Session:
         (1, ['12 months', 'Suggested 1'], True, 'suggested')
         """
         if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(self.suggestions):
-            raise InputError("suggestion", k, f"a suggestion from 0 to {max(len(self.suggestions) - 1, 0)}")
+            raise InputError(
+                "suggestion", k, f"a suggestion from 0 to {max(len(self.suggestions) - 1, 0)}"
+            )
         old = self._slot(i)
         taken = [n for j, n in enumerate(self.names) if j != i]
         new = self.suggestions[k]
@@ -1574,7 +1755,9 @@ class Session:
         if old.accepted:
             self.minutes.withdraw()
         self.suggestions.pop(k)
-        self.slots[i] = PlanSlot.of(self._next_uid(), plan, origin="suggested", explanation=new.explanation)
+        self.slots[i] = PlanSlot.of(
+            self._next_uid(), plan, origin="suggested", explanation=new.explanation
+        )
         return i
 
     def ranking(self) -> str:
@@ -1663,9 +1846,16 @@ class Session:
         if lang == "en":
             borrower = case.borrower.other_name or borrower
             creditor = creditor_party.other_name or creditor
-        kw = {"lang": lang, "claim": case.claim, "plan": slot.plan, "borrower": borrower,
-              "creditor": creditor, "security": case.security, "borrower_party": case.borrower,
-              "contract": case.contract or None}
+        kw = {
+            "lang": lang,
+            "claim": case.claim,
+            "plan": slot.plan,
+            "borrower": borrower,
+            "creditor": creditor,
+            "security": case.security,
+            "borrower_party": case.borrower,
+            "contract": case.contract or None,
+        }
         if case.cashflow.provenance is not None:  # where the cash the plan was judged on came from
             kw["notes"] = [f"The borrower's cash flow: {case.cashflow.provenance.summary()}."]
         return slot.plan.schedule(case.claim), kw
@@ -1719,7 +1909,9 @@ class Session:
         parties = f"{case.borrower.name} / {_creditor_party(case).name}"
         p = case.cashflow.provenance
         source = f"Cash flow: {p.summary()}" if p is not None else ""
-        return self.minutes.render(format, lang=lang, title=case.title, parties=parties, source=source)
+        return self.minutes.render(
+            format, lang=lang, title=case.title, parties=parties, source=source
+        )
 
 
 def _starting_projection(cashflow):
@@ -1732,8 +1924,13 @@ def _starting_projection(cashflow):
     mean = cashflow.mean()
     base = max(float(mean.iloc[: min(12, len(mean))].mean()), 1.0)
     cents = Decimal("0.01")
-    return Projection(base=Decimal(round(base)), months=cashflow.months, start=cashflow.start,
-                      scenarios=max(cashflow.n_scenarios, 1), seed=0,
-                      buffer=Decimal(repr(cashflow.buffer)).quantize(cents),
-                      minimum_cash=Decimal(repr(cashflow.minimum_cash)).quantize(cents), currency=cashflow.currency)
-
+    return Projection(
+        base=Decimal(round(base)),
+        months=cashflow.months,
+        start=cashflow.start,
+        scenarios=max(cashflow.n_scenarios, 1),
+        seed=0,
+        buffer=Decimal(repr(cashflow.buffer)).quantize(cents),
+        minimum_cash=Decimal(repr(cashflow.minimum_cash)).quantize(cents),
+        currency=cashflow.currency,
+    )

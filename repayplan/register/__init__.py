@@ -13,5 +13,11 @@ extra: ``pip install 'repayplan[register]'``).
 
 from .core import ENV_VAR, ConflictError, ImportResult, Register, RegisterError, default_location
 
-__all__ = ["Register", "ConflictError", "RegisterError", "ImportResult", "default_location",
-           "ENV_VAR"]
+__all__ = [
+    "Register",
+    "ConflictError",
+    "RegisterError",
+    "ImportResult",
+    "default_location",
+    "ENV_VAR",
+]

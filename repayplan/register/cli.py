@@ -55,21 +55,33 @@ def add_parser(sub) -> argparse.ArgumentParser:
     ('pay', 3, datetime.date(2027, 1, 1), '606.00')
     """
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH_OR_URL",
-                        help="the register: an SQLite file or a postgresql+psycopg:// URL "
-                             "(default $REPAYPLAN_REGISTER, else the per-user file)")
+    common.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="the register: an SQLite file or a postgresql+psycopg:// URL "
+        "(default $REPAYPLAN_REGISTER, else the per-user file)",
+    )
     common.add_argument("--user", help="who makes the change (the audit log); default the login")
     out = argparse.ArgumentParser(add_help=False)
     out.add_argument("-o", "--output", metavar="FILE", help="write a .csv or .xlsx file instead")
-    r = sub.add_parser("register", help="the case register: cases, agreements, payments, follow-up",
-                       description="Keep cases, agreements and payments, and follow them up.")
+    r = sub.add_parser(
+        "register",
+        help="the case register: cases, agreements, payments, follow-up",
+        description="Keep cases, agreements and payments, and follow them up.",
+    )
     acts = r.add_subparsers(dest="action", required=True, metavar="ACTION")
     a = acts.add_parser("init", parents=[common], help="create or migrate the register")
     a = acts.add_parser("save", parents=[common], help="save a case file (a new case or version)")
     a.add_argument("case", metavar="CASE", help="the case file (.toml or .json)")
-    a.add_argument("--case", dest="case_id", type=int, metavar="ID", help="add a version to case ID")
-    a.add_argument("--base", type=int, metavar="V", help="the version the file was made from "
-                   "(refused when the case was saved since)")
+    a.add_argument(
+        "--case", dest="case_id", type=int, metavar="ID", help="add a version to case ID"
+    )
+    a.add_argument(
+        "--base",
+        type=int,
+        metavar="V",
+        help="the version the file was made from (refused when the case was saved since)",
+    )
     acts.add_parser("list", parents=[common, out], help="the cases")
     a = acts.add_parser("sign", parents=[common], help="sign an agreement on a plan of a case")
     a.add_argument("--case", dest="case_id", type=int, required=True, metavar="ID")
@@ -86,14 +98,24 @@ def add_parser(sub) -> argparse.ArgumentParser:
     a = acts.add_parser("reverse", parents=[common], help="reverse a payment booked in error")
     a.add_argument("--payment", type=int, required=True, metavar="ID")
     a.add_argument("--memo", default="", metavar="TEXT")
-    a = acts.add_parser("import-payments", parents=[common],
-                        help="book a bank statement (CSV or xlsx), all or nothing")
+    a = acts.add_parser(
+        "import-payments",
+        parents=[common],
+        help="book a bank statement (CSV or xlsx), all or nothing",
+    )
     a.add_argument("file", metavar="FILE")
-    a.add_argument("--map", type=_mapping, action="append", metavar="FIELD=COLUMN",
-                   help="the file's column for a field (agreement, date, amount, reference, "
-                        "currency, memo); repeatable")
-    for name, what in (("status", "where every agreement stands"),
-                       ("due", "agreements in arrears or falling due")):
+    a.add_argument(
+        "--map",
+        type=_mapping,
+        action="append",
+        metavar="FIELD=COLUMN",
+        help="the file's column for a field (agreement, date, amount, reference, "
+        "currency, memo); repeatable",
+    )
+    for name, what in (
+        ("status", "where every agreement stands"),
+        ("due", "agreements in arrears or falling due"),
+    ):
         a = acts.add_parser(name, parents=[common, out], help=what)
         a.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="default today")
         if name == "due":
@@ -113,8 +135,11 @@ def _show(frame) -> str:
     if frame.empty:
         return "(none)"
     rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
-    text_cols = {i for i, c in enumerate(frame.columns) if frame[c].map(
-        lambda v: isinstance(v, str) or v is None).all()}
+    text_cols = {
+        i
+        for i, c in enumerate(frame.columns)
+        if frame[c].map(lambda v: isinstance(v, str) or v is None).all()
+    }
     right = set(range(len(frame.columns))) - text_cols
     return text_table([str(c) for c in frame.columns], rows, right)
 
@@ -167,7 +192,9 @@ def write_table(frame, path: str) -> str:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(cols)
         for row in frame.itertuples(index=False):
-            w.writerow([neutralise_formula(_cell(v)) if isinstance(v, str) else _plain(v) for v in row])
+            w.writerow(
+                [neutralise_formula(_cell(v)) if isinstance(v, str) else _plain(v) for v in row]
+            )
         write_atomic(path, buf.getvalue())
         return path
     from openpyxl import Workbook
@@ -221,8 +248,20 @@ def run(args) -> int:
         reg.close()
 
 
-_BRIEF = ["agreement", "case", "borrower", "plan", "state", "paid", "arrears", "days_past_due",
-          "next_due", "next_amount", "breach_date", "observation_end"]
+_BRIEF = [
+    "agreement",
+    "case",
+    "borrower",
+    "plan",
+    "state",
+    "paid",
+    "arrears",
+    "days_past_due",
+    "next_due",
+    "next_amount",
+    "breach_date",
+    "observation_end",
+]
 
 
 def _emit(frame, args, brief: bool = False) -> None:
@@ -244,12 +283,14 @@ def _run(reg, args, Case) -> int:
     elif act == "list":
         _emit(reg.cases(), args)
     elif act == "sign":
-        aid = reg.sign(args.case_id, args.plan, args.signed, version=args.version,
-                       grace_days=args.grace_days)
+        aid = reg.sign(
+            args.case_id, args.plan, args.signed, version=args.version, grace_days=args.grace_days
+        )
         print(f"agreement {aid}")
     elif act == "pay":
-        pid = reg.pay(args.agreement, args.date, args.amount, reference=args.reference,
-                      currency=args.currency)
+        pid = reg.pay(
+            args.agreement, args.date, args.amount, reference=args.reference, currency=args.currency
+        )
         print(f"payment {pid}")
     elif act == "reverse":
         print(f"reversal {reg.reverse(args.payment, memo=args.memo)}")
@@ -262,7 +303,12 @@ def _run(reg, args, Case) -> int:
         _emit(frame, args, brief=True)
     elif act == "export":
         day = args.as_of or today
-        frame = {"status": lambda: reg.status(day), "due": lambda: reg.due(day, args.within_days),
-                 "cases": reg.cases, "agreements": reg.agreements, "audit": reg.audit}[args.what]()
+        frame = {
+            "status": lambda: reg.status(day),
+            "due": lambda: reg.due(day, args.within_days),
+            "cases": reg.cases,
+            "agreements": reg.agreements,
+            "audit": reg.audit,
+        }[args.what]()
         print(f"wrote {write_table(frame, args.output)}")
     return 0

@@ -34,8 +34,14 @@ from .._validate import (
 )
 from ..errors import InputError, RepayplanError
 
-__all__ = ["Register", "ConflictError", "RegisterError", "ImportResult", "default_location",
-           "ENV_VAR"]
+__all__ = [
+    "Register",
+    "ConflictError",
+    "RegisterError",
+    "ImportResult",
+    "default_location",
+    "ENV_VAR",
+]
 
 ENV_VAR = "REPAYPLAN_REGISTER"
 """The environment variable naming the register (a path or a database URL)."""
@@ -80,7 +86,8 @@ class ConflictError(RegisterError):
         who = f" by {by}" if by else ""
         super().__init__(
             f"case {case_id} was changed{who} since version {base} was read (now version "
-            f"{current}); nothing was saved: reload the case, redo the change and save again")
+            f"{current}); nothing was saved: reload the case, redo the change and save again"
+        )
 
     def __reduce__(self):
         return (type(self), (self.case_id, self.base, self.current, self.by))
@@ -168,8 +175,9 @@ def _dumps(v) -> str:
     try:
         return json.dumps(v, ensure_ascii=False, sort_keys=True, default=_json_default)
     except (TypeError, ValueError):
-        raise InputError("value", type(v).__name__, "text, numbers, booleans, dates, lists and "
-                         "mappings of them") from None
+        raise InputError(
+            "value", type(v).__name__, "text, numbers, booleans, dates, lists and mappings of them"
+        ) from None
 
 
 def _id(field: str, value) -> int:
@@ -197,8 +205,11 @@ AUDIT_ENTITIES = ("case", "agreement", "payments")
 def _breach_doc(clauses) -> list:
     from ..tracking import ConsecutiveMisses, CumulativeShortfall, DaysPastDue
 
-    keys = {ConsecutiveMisses: "consecutive_misses", DaysPastDue: "days_past_due",
-            CumulativeShortfall: "shortfall"}
+    keys = {
+        ConsecutiveMisses: "consecutive_misses",
+        DaysPastDue: "days_past_due",
+        CumulativeShortfall: "shortfall",
+    }
     out = []
     for c in clauses:
         fields = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in vars(c).items()}
@@ -209,8 +220,11 @@ def _breach_doc(clauses) -> list:
 def _breach_read(doc) -> tuple:
     from ..tracking import ConsecutiveMisses, CumulativeShortfall, DaysPastDue
 
-    kinds = {"consecutive_misses": ConsecutiveMisses, "days_past_due": DaysPastDue,
-             "shortfall": CumulativeShortfall}
+    kinds = {
+        "consecutive_misses": ConsecutiveMisses,
+        "days_past_due": DaysPastDue,
+        "shortfall": CumulativeShortfall,
+    }
     return tuple(kinds[k](**fields) for k, fields in doc)
 
 
@@ -263,7 +277,9 @@ class Register:
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-        self.user = _user() if user is None else _text("user", user, required=True, max_length=MAX_USER)
+        self.user = (
+            _user() if user is None else _text("user", user, required=True, max_length=MAX_USER)
+        )
         raw = url if url is not None else (os.environ.get(ENV_VAR) or default_location())
         if isinstance(raw, os.PathLike) or (isinstance(raw, str) and "://" not in raw):
             if not str(raw).strip():
@@ -275,8 +291,11 @@ class Register:
             try:
                 u = make_url(raw)
             except ArgumentError:
-                raise InputError("url", _mask(raw), "a file path or a database URL such as "
-                                 "postgresql+psycopg://user@host/db") from None
+                raise InputError(
+                    "url",
+                    _mask(raw),
+                    "a file path or a database URL such as postgresql+psycopg://user@host/db",
+                ) from None
             if u.get_backend_name() == "sqlite":
                 if not u.database or u.database == ":memory:":
                     raise InputError("url", _mask(raw), "an SQLite file (the register is kept)")
@@ -298,16 +317,21 @@ class Register:
         self._lock = threading.RLock()
         try:
             if self.path is not None:
-                self.engine = create_engine(u, hide_parameters=True,
-                                            connect_args={"timeout": 30, "check_same_thread": False})
+                self.engine = create_engine(
+                    u,
+                    hide_parameters=True,
+                    connect_args={"timeout": 30, "check_same_thread": False},
+                )
                 event.listen(self.engine, "connect", _sqlite_connect)
                 event.listen(self.engine, "begin", _sqlite_begin)
             else:
                 self.engine = create_engine(u, hide_parameters=True, pool_pre_ping=True)
             self._migrate()
         except SQLAlchemyError as e:
-            raise RegisterError(f"cannot open the register {self.location}: "
-                                f"{_scrub(str(getattr(e, 'orig', None) or e), u)}") from None
+            raise RegisterError(
+                f"cannot open the register {self.location}: "
+                f"{_scrub(str(getattr(e, 'orig', None) or e), u)}"
+            ) from None
 
     # -- opening ---------------------------------------------------------------------------
     @staticmethod
@@ -385,13 +409,23 @@ class Register:
         try:
             with self._lock, self._begin_write() as conn:
                 yield conn, entry
-                conn.execute(Audit.__table__.insert().values(
-                    at=_now(), actor=self.user, action=action, entity=entity,
-                    entity_id=entry["entity_id"], detail=_dumps(entry["detail"])
-                    if not isinstance(entry["detail"], str) else entry["detail"]))
+                conn.execute(
+                    Audit.__table__.insert().values(
+                        at=_now(),
+                        actor=self.user,
+                        action=action,
+                        entity=entity,
+                        entity_id=entry["entity_id"],
+                        detail=_dumps(entry["detail"])
+                        if not isinstance(entry["detail"], str)
+                        else entry["detail"],
+                    )
+                )
         except SQLAlchemyError as e:
-            raise RegisterError(f"{action} {entity} failed, nothing was changed: "
-                                f"{_scrub(str(getattr(e, 'orig', None) or e), self.url)}") from None
+            raise RegisterError(
+                f"{action} {entity} failed, nothing was changed: "
+                f"{_scrub(str(getattr(e, 'orig', None) or e), self.url)}"
+            ) from None
 
     @contextmanager
     def _begin_write(self):
@@ -459,22 +493,39 @@ class Register:
         check_choice("format", format, ("toml", "json"))
         if base is not None:
             if case_id is None:
-                raise InputError("base", base, "None for a new case (base is the version a change "
-                                 "of case case_id was made from)")
+                raise InputError(
+                    "base",
+                    base,
+                    "None for a new case (base is the version a change "
+                    "of case case_id was made from)",
+                )
             base = _id("base", base)
         if session is not None and not isinstance(session, Mapping):
-            raise InputError("session", session, "a mapping (the dashboard's view of the case), or None")
+            raise InputError(
+                "session", session, "a mapping (the dashboard's view of the case), or None"
+            )
         text = case.dumps(format)
         state = None if session is None else _dumps(dict(session))
         now = _now()
         labels = {"title": case.title, "borrower": case.borrower_name}
         if case_id is None:
             with self._write("save", "case") as (conn, log):
-                cid = conn.execute(CaseRow.__table__.insert().values(
-                    version=1, created_at=now, updated_at=now, **labels)).inserted_primary_key[0]
-                conn.execute(CaseVersion.__table__.insert().values(
-                    case_id=cid, version=1, format=format, text=text, session=state,
-                    saved_at=now, saved_by=self.user))
+                cid = conn.execute(
+                    CaseRow.__table__.insert().values(
+                        version=1, created_at=now, updated_at=now, **labels
+                    )
+                ).inserted_primary_key[0]
+                conn.execute(
+                    CaseVersion.__table__.insert().values(
+                        case_id=cid,
+                        version=1,
+                        format=format,
+                        text=text,
+                        session=state,
+                        saved_at=now,
+                        saved_by=self.user,
+                    )
+                )
                 log.update(entity_id=cid, detail={"version": 1, "title": case.title})
             self._seen[cid] = 1
             return int(cid)
@@ -486,14 +537,25 @@ class Register:
                 raise self._unknown(conn, "case_id", cid)
             if base is not None and base != current:
                 raise ConflictError(cid, base, current, self._saved_by(conn, cid, current))
-            done = conn.execute(update(CaseRow).where(CaseRow.id == cid, CaseRow.version == current)
-                                .values(version=current + 1, updated_at=now, **labels))
+            done = conn.execute(
+                update(CaseRow)
+                .where(CaseRow.id == cid, CaseRow.version == current)
+                .values(version=current + 1, updated_at=now, **labels)
+            )
             if done.rowcount != 1:  # saved by another process between the read and the update
                 now_v = conn.execute(select(CaseRow.version).where(CaseRow.id == cid)).scalar()
                 raise ConflictError(cid, current, now_v, self._saved_by(conn, cid, now_v))
-            conn.execute(CaseVersion.__table__.insert().values(
-                case_id=cid, version=current + 1, format=format, text=text, session=state,
-                saved_at=now, saved_by=self.user))
+            conn.execute(
+                CaseVersion.__table__.insert().values(
+                    case_id=cid,
+                    version=current + 1,
+                    format=format,
+                    text=text,
+                    session=state,
+                    saved_at=now,
+                    saved_by=self.user,
+                )
+            )
             log.update(entity_id=cid, detail={"version": current + 1, "base": current})
         self._seen[cid] = current + 1
         return cid
@@ -504,8 +566,14 @@ class Register:
 
         from .models import CaseVersion
 
-        return conn.execute(select(CaseVersion.saved_by).where(
-            CaseVersion.case_id == cid, CaseVersion.version == version)).scalar() or ""
+        return (
+            conn.execute(
+                select(CaseVersion.saved_by).where(
+                    CaseVersion.case_id == cid, CaseVersion.version == version
+                )
+            ).scalar()
+            or ""
+        )
 
     def _unknown(self, conn, field: str, value: int) -> InputError:
         from sqlalchemy import func, select
@@ -551,8 +619,9 @@ class Register:
                 raise self._unknown(conn, "case_id", cid)
         else:
             v = check_int("version", version, low=1)
-        row = conn.execute(select(CaseVersion).where(CaseVersion.case_id == cid,
-                                                     CaseVersion.version == v)).first()
+        row = conn.execute(
+            select(CaseVersion).where(CaseVersion.case_id == cid, CaseVersion.version == v)
+        ).first()
         if row is None:
             if conn.execute(select(CaseRow.id).where(CaseRow.id == cid)).first() is None:
                 raise self._unknown(conn, "case_id", cid)
@@ -623,10 +692,17 @@ class Register:
         with self._read() as conn:
             if conn.execute(select(CaseRow.id).where(CaseRow.id == cid)).first() is None:
                 raise self._unknown(conn, "case_id", cid)
-            rows = conn.execute(select(CaseVersion.version, CaseVersion.saved_at,
-                                       CaseVersion.saved_by, CaseVersion.format, CaseVersion.text)
-                                .where(CaseVersion.case_id == cid)
-                                .order_by(CaseVersion.version)).all()
+            rows = conn.execute(
+                select(
+                    CaseVersion.version,
+                    CaseVersion.saved_at,
+                    CaseVersion.saved_by,
+                    CaseVersion.format,
+                    CaseVersion.text,
+                )
+                .where(CaseVersion.case_id == cid)
+                .order_by(CaseVersion.version)
+            ).all()
         return pd.DataFrame(rows, columns=["version", "saved_at", "saved_by", "format", "text"])
 
     def cases(self) -> pd.DataFrame:
@@ -647,18 +723,33 @@ class Register:
 
         from .models import AgreementRow, CaseRow
 
-        n = (select(AgreementRow.case_id, func.count().label("n"))
-             .group_by(AgreementRow.case_id).subquery())
-        q = (select(CaseRow.id, CaseRow.title, CaseRow.borrower, CaseRow.version,
-                    CaseRow.updated_at, func.coalesce(n.c.n, 0))
-             .outerjoin(n, n.c.case_id == CaseRow.id).order_by(CaseRow.id))
+        n = (
+            select(AgreementRow.case_id, func.count().label("n"))
+            .group_by(AgreementRow.case_id)
+            .subquery()
+        )
+        q = (
+            select(
+                CaseRow.id,
+                CaseRow.title,
+                CaseRow.borrower,
+                CaseRow.version,
+                CaseRow.updated_at,
+                func.coalesce(n.c.n, 0),
+            )
+            .outerjoin(n, n.c.case_id == CaseRow.id)
+            .order_by(CaseRow.id)
+        )
         with self._read() as conn:
             rows = conn.execute(q).all()
-        return pd.DataFrame(rows, columns=["case", "title", "borrower", "version", "updated_at",
-                                           "agreements"])
+        return pd.DataFrame(
+            rows, columns=["case", "title", "borrower", "version", "updated_at", "agreements"]
+        )
 
     # -- meetings and notes ----------------------------------------------------------------
-    def meeting(self, case_id, entries=(), *, held_on=None, minutes: str = "", meeting_id=None) -> int:
+    def meeting(
+        self, case_id, entries=(), *, held_on=None, minutes: str = "", meeting_id=None
+    ) -> int:
         """Record a meeting's minutes: the offers shown, made and accepted.
 
         Parameters
@@ -711,17 +802,33 @@ class Register:
         with self._write("meeting", "case") as (conn, log):
             if conn.execute(select(CaseRow.id).where(CaseRow.id == cid)).first() is None:
                 raise self._unknown(conn, "case_id", cid)
-            vid = conn.execute(select(CaseVersion.id).join(
-                CaseRow, (CaseRow.id == CaseVersion.case_id) & (CaseRow.version == CaseVersion.version))
-                .where(CaseRow.id == cid)).scalar()
+            vid = conn.execute(
+                select(CaseVersion.id)
+                .join(
+                    CaseRow,
+                    (CaseRow.id == CaseVersion.case_id) & (CaseRow.version == CaseVersion.version),
+                )
+                .where(CaseRow.id == cid)
+            ).scalar()
             if meeting_id is None:
-                mid = conn.execute(Meeting.__table__.insert().values(
-                    case_id=cid, case_version_id=vid, held_on=day, entries=doc, minutes=minutes,
-                    created_at=_now(), created_by=self.user)).inserted_primary_key[0]
+                mid = conn.execute(
+                    Meeting.__table__.insert().values(
+                        case_id=cid,
+                        case_version_id=vid,
+                        held_on=day,
+                        entries=doc,
+                        minutes=minutes,
+                        created_at=_now(),
+                        created_by=self.user,
+                    )
+                ).inserted_primary_key[0]
             else:
                 mid = _id("meeting_id", meeting_id)
-                done = conn.execute(update(Meeting).where(Meeting.id == mid, Meeting.case_id == cid)
-                                    .values(case_version_id=vid, entries=doc, minutes=minutes))
+                done = conn.execute(
+                    update(Meeting)
+                    .where(Meeting.id == mid, Meeting.case_id == cid)
+                    .values(case_version_id=vid, entries=doc, minutes=minutes)
+                )
                 if done.rowcount != 1:
                     raise InputError("meeting_id", mid, f"the id of a meeting of case {cid}")
             log.update(entity_id=cid, detail={"meeting": mid, "offers": len(entries)})
@@ -738,14 +845,28 @@ class Register:
         with self._read() as conn:
             if conn.execute(select(CaseRow.id).where(CaseRow.id == cid)).first() is None:
                 raise self._unknown(conn, "case_id", cid)
-            rows = conn.execute(select(Meeting.id, Meeting.held_on, Meeting.entries, Meeting.minutes,
-                                       Meeting.created_by).where(Meeting.case_id == cid)
-                                .order_by(Meeting.id)).all()
+            rows = conn.execute(
+                select(
+                    Meeting.id,
+                    Meeting.held_on,
+                    Meeting.entries,
+                    Meeting.minutes,
+                    Meeting.created_by,
+                )
+                .where(Meeting.case_id == cid)
+                .order_by(Meeting.id)
+            ).all()
         entries = [json.loads(r.entries) for r in rows]
-        return pd.DataFrame({"meeting": [r.id for r in rows], "held_on": [r.held_on for r in rows],
-                             "offers": [len(e) for e in entries], "entries": entries,
-                             "minutes": [r.minutes for r in rows],
-                             "created_by": [r.created_by for r in rows]})
+        return pd.DataFrame(
+            {
+                "meeting": [r.id for r in rows],
+                "held_on": [r.held_on for r in rows],
+                "offers": [len(e) for e in entries],
+                "entries": entries,
+                "minutes": [r.minutes for r in rows],
+                "created_by": [r.created_by for r in rows],
+            }
+        )
 
     def note(self, case_id, text: str, *, agreement_id=None) -> int:
         """Add a note to a case (or one of its agreements); returns the note id.
@@ -772,12 +893,25 @@ class Register:
         with self._write("note", "case") as (conn, log):
             if conn.execute(select(CaseRow.id).where(CaseRow.id == cid)).first() is None:
                 raise self._unknown(conn, "case_id", cid)
-            if aid is not None and conn.execute(select(AgreementRow.id).where(
-                    AgreementRow.id == aid, AgreementRow.case_id == cid)).first() is None:
+            if (
+                aid is not None
+                and conn.execute(
+                    select(AgreementRow.id).where(
+                        AgreementRow.id == aid, AgreementRow.case_id == cid
+                    )
+                ).first()
+                is None
+            ):
                 raise InputError("agreement_id", aid, f"the id of an agreement of case {cid}")
-            nid = conn.execute(Note.__table__.insert().values(
-                case_id=cid, agreement_id=aid, text=text, created_at=_now(),
-                created_by=self.user)).inserted_primary_key[0]
+            nid = conn.execute(
+                Note.__table__.insert().values(
+                    case_id=cid,
+                    agreement_id=aid,
+                    text=text,
+                    created_at=_now(),
+                    created_by=self.user,
+                )
+            ).inserted_primary_key[0]
             log.update(entity_id=cid, detail={"note": nid})
         return int(nid)
 
@@ -791,9 +925,11 @@ class Register:
         with self._read() as conn:
             if conn.execute(select(CaseRow.id).where(CaseRow.id == cid)).first() is None:
                 raise self._unknown(conn, "case_id", cid)
-            rows = conn.execute(select(Note.id, Note.agreement_id, Note.text, Note.created_at,
-                                       Note.created_by).where(Note.case_id == cid)
-                                .order_by(Note.id)).all()
+            rows = conn.execute(
+                select(Note.id, Note.agreement_id, Note.text, Note.created_at, Note.created_by)
+                .where(Note.case_id == cid)
+                .order_by(Note.id)
+            ).all()
         return pd.DataFrame(rows, columns=["note", "agreement", "text", "created_at", "created_by"])
 
     def audit(self, entity: str | None = None, entity_id=None) -> pd.DataFrame:
@@ -820,11 +956,24 @@ class Register:
             q = q.where(Audit.entity_id == _id("entity_id", entity_id))
         with self._read() as conn:
             rows = conn.execute(q.order_by(Audit.id)).all()
-        return pd.DataFrame(rows, columns=["at", "actor", "action", "entity", "entity_id", "detail"])
+        return pd.DataFrame(
+            rows, columns=["at", "actor", "action", "entity", "entity_id", "detail"]
+        )
 
     # -- agreements ------------------------------------------------------------------------
-    def sign(self, case_id, plan: str, signed, *, version=None, grace_days: int = 0,
-             penalty_rate=None, breach=None, overpayment: str = "next", name: str = "") -> int:
+    def sign(
+        self,
+        case_id,
+        plan: str,
+        signed,
+        *,
+        version=None,
+        grace_days: int = 0,
+        penalty_rate=None,
+        breach=None,
+        overpayment: str = "next",
+        name: str = "",
+    ) -> int:
         """Sign an agreement on a plan of a case; returns the agreement id.
 
         The agreement is :class:`repayplan.Agreement` ``(case.plan(plan), case.claim,
@@ -884,33 +1033,63 @@ class Register:
         if penalty_rate is not None:
             kwargs["penalty_rate"] = penalty_rate
         ag = Agreement(case.plan(plan), case.claim, signed, **kwargs)
-        terms = {"grace_days": ag.grace_days, "overpayment": ag.overpayment,
-                 "breach": _breach_doc(ag.breach),
-                 "penalty_rate": None if penalty_rate is None else str(ag.penalty_rate)}
+        terms = {
+            "grace_days": ag.grace_days,
+            "overpayment": ag.overpayment,
+            "breach": _breach_doc(ag.breach),
+            "penalty_rate": None if penalty_rate is None else str(ag.penalty_rate),
+        }
         inst = ag.instalments()
         units = ag.minor_units
         amount = [money.to_minor(x, units) for x in inst["due"]]
         principal = [money.to_minor(x, units) for x in inst["principal"]]
         dues = [d.date() for d in pd.to_datetime(inst["due_date"])]
-        simple = (ag.overpayment == "next"
-                  and ag.schedule.table["interest"].sum() == inst["interest"].sum())
+        simple = (
+            ag.overpayment == "next"
+            and ag.schedule.table["interest"].sum() == inst["interest"].sum()
+        )
         obs = ag.status(ag.signed).observation
         now = _now()
         with self._write("sign", "agreement") as (conn, log):
-            aid = conn.execute(AgreementRow.__table__.insert().values(
-                case_id=cid, case_version_id=row.id, plan=plan, signed=ag.signed,
-                currency=ag.currency, minor_units=units, terms=_dumps(terms), name=name,
-                instalments=len(inst), principal=sum(principal),
-                simple=bool(simple), observation_end=None if obs is None else obs.end,
-                created_at=now, created_by=self.user)).inserted_primary_key[0]
+            aid = conn.execute(
+                AgreementRow.__table__.insert().values(
+                    case_id=cid,
+                    case_version_id=row.id,
+                    plan=plan,
+                    signed=ag.signed,
+                    currency=ag.currency,
+                    minor_units=units,
+                    terms=_dumps(terms),
+                    name=name,
+                    instalments=len(inst),
+                    principal=sum(principal),
+                    simple=bool(simple),
+                    observation_end=None if obs is None else obs.end,
+                    created_at=now,
+                    created_by=self.user,
+                )
+            ).inserted_primary_key[0]
             if len(inst):
-                conn.execute(Obligation.__table__.insert(), [
-                    {"agreement_id": aid, "seq": i, "period": int(p), "due_date": d, "amount": a,
-                     "principal": q}
-                    for i, (p, d, a, q) in enumerate(zip(inst["period"], dues, amount, principal,
-                                                         strict=True))])
-            log.update(entity_id=aid, detail={"case": cid, "version": row.version, "plan": plan,
-                                              "signed": ag.signed})
+                conn.execute(
+                    Obligation.__table__.insert(),
+                    [
+                        {
+                            "agreement_id": aid,
+                            "seq": i,
+                            "period": int(p),
+                            "due_date": d,
+                            "amount": a,
+                            "principal": q,
+                        }
+                        for i, (p, d, a, q) in enumerate(
+                            zip(inst["period"], dues, amount, principal, strict=True)
+                        )
+                    ],
+                )
+            log.update(
+                entity_id=aid,
+                detail={"case": cid, "version": row.version, "plan": plan, "signed": ag.signed},
+            )
         self._agreements[int(aid)] = ag
         return int(aid)
 
@@ -937,11 +1116,17 @@ class Register:
             return ag
         with self._read() as conn:
             row = self._agreement_row(conn, aid)
-            v = conn.execute(select(CaseVersion).where(CaseVersion.id == row.case_version_id)).first()
+            v = conn.execute(
+                select(CaseVersion).where(CaseVersion.id == row.case_version_id)
+            ).first()
         case = self._load_text(v.id, v.text, v.format, f"case {v.case_id} version {v.version}")
         terms = json.loads(row.terms)
-        kwargs = {"grace_days": terms["grace_days"], "overpayment": terms["overpayment"],
-                  "breach": _breach_read(terms["breach"]), "name": row.name}
+        kwargs = {
+            "grace_days": terms["grace_days"],
+            "overpayment": terms["overpayment"],
+            "breach": _breach_read(terms["breach"]),
+            "name": row.name,
+        }
         if terms.get("penalty_rate") is not None:
             kwargs["penalty_rate"] = Decimal(terms["penalty_rate"])
         ag = Agreement(case.plan(row.plan), case.claim, row.signed, **kwargs)
@@ -956,16 +1141,32 @@ class Register:
         from .models import AgreementRow
 
         with self._read() as conn:
-            rows = conn.execute(select(AgreementRow.id, AgreementRow.case_id, AgreementRow.plan,
-                                       AgreementRow.signed, AgreementRow.currency,
-                                       AgreementRow.instalments, AgreementRow.name)
-                                .order_by(AgreementRow.id)).all()
-        return pd.DataFrame(rows, columns=["agreement", "case", "plan", "signed", "currency",
-                                           "instalments", "name"])
+            rows = conn.execute(
+                select(
+                    AgreementRow.id,
+                    AgreementRow.case_id,
+                    AgreementRow.plan,
+                    AgreementRow.signed,
+                    AgreementRow.currency,
+                    AgreementRow.instalments,
+                    AgreementRow.name,
+                ).order_by(AgreementRow.id)
+            ).all()
+        return pd.DataFrame(
+            rows, columns=["agreement", "case", "plan", "signed", "currency", "instalments", "name"]
+        )
 
     # -- payments --------------------------------------------------------------------------
-    def pay(self, agreement_id, date, amount, *, reference: str | None = None,
-            currency: str | None = None, memo: str = "") -> int:
+    def pay(
+        self,
+        agreement_id,
+        date,
+        amount,
+        *,
+        reference: str | None = None,
+        currency: str | None = None,
+        memo: str = "",
+    ) -> int:
         """Book a payment received on an agreement; returns the payment id.
 
         Parameters
@@ -1003,32 +1204,62 @@ class Register:
             row = self._agreement_row(conn, aid)
             minor = self._check_payment(row, day, amount, currency)
             if reference is not None:
-                seen = conn.execute(select(Payment.id, Payment.agreement_id, Payment.paid_on)
-                                    .where(Payment.reference == reference)).first()
+                seen = conn.execute(
+                    select(Payment.id, Payment.agreement_id, Payment.paid_on).where(
+                        Payment.reference == reference
+                    )
+                ).first()
                 if seen is not None:
-                    raise InputError("reference", reference, "a new reference (each payment is booked once)",
-                                     f"payment {seen.id} on agreement {seen.agreement_id} of "
-                                     f"{seen.paid_on} has it")
-            pid = conn.execute(Payment.__table__.insert().values(
-                agreement_id=aid, paid_on=day, amount=minor, currency=row.currency,
-                reference=reference, memo=memo, created_at=_now(),
-                created_by=self.user)).inserted_primary_key[0]
-            log.update(entity_id=aid, detail={"payment": pid, "date": day, "amount": str(
-                money.from_minor(minor, row.minor_units)), "reference": reference})
+                    raise InputError(
+                        "reference",
+                        reference,
+                        "a new reference (each payment is booked once)",
+                        f"payment {seen.id} on agreement {seen.agreement_id} of "
+                        f"{seen.paid_on} has it",
+                    )
+            pid = conn.execute(
+                Payment.__table__.insert().values(
+                    agreement_id=aid,
+                    paid_on=day,
+                    amount=minor,
+                    currency=row.currency,
+                    reference=reference,
+                    memo=memo,
+                    created_at=_now(),
+                    created_by=self.user,
+                )
+            ).inserted_primary_key[0]
+            log.update(
+                entity_id=aid,
+                detail={
+                    "payment": pid,
+                    "date": day,
+                    "amount": str(money.from_minor(minor, row.minor_units)),
+                    "reference": reference,
+                },
+            )
         return int(pid)
 
     @staticmethod
     def _check_payment(row, day: _dt.date, amount, currency, prefix: str = "") -> int:
         if day < row.signed:
-            raise InputError(f"{prefix}date", day, f"a date on or after the signing date {row.signed} "
-                             f"of agreement {row.id}")
+            raise InputError(
+                f"{prefix}date",
+                day,
+                f"a date on or after the signing date {row.signed} of agreement {row.id}",
+            )
         if currency is not None and currency != row.currency:
-            raise InputError(f"{prefix}currency", currency,
-                             f"the agreement's currency ({row.currency})")
+            raise InputError(
+                f"{prefix}currency", currency, f"the agreement's currency ({row.currency})"
+            )
         d = as_decimal(f"{prefix}amount", amount)
         if d <= 0:
-            raise InputError(f"{prefix}amount", amount, "an amount > 0",
-                             "a correction is a reversal (Register.reverse)")
+            raise InputError(
+                f"{prefix}amount",
+                amount,
+                "an amount > 0",
+                "a correction is a reversal (Register.reverse)",
+            )
         return money.to_minor(d, row.minor_units, field=f"{prefix}amount", exact=True)
 
     def reverse(self, payment_id, *, memo: str = "") -> int:
@@ -1068,12 +1299,22 @@ class Register:
                 raise InputError("payment_id", pid, "a payment, not a reversal")
             done = conn.execute(select(Payment.id).where(Payment.reverses == pid)).scalar()
             if done is not None:
-                raise InputError("payment_id", pid, "a payment not reversed yet",
-                                 f"payment {done} reverses it")
-            rid = conn.execute(Payment.__table__.insert().values(
-                agreement_id=p.agreement_id, paid_on=_dt.date.today(), amount=-p.amount,
-                currency=p.currency, reference=None, reverses=pid, memo=memo, created_at=_now(),
-                created_by=self.user)).inserted_primary_key[0]
+                raise InputError(
+                    "payment_id", pid, "a payment not reversed yet", f"payment {done} reverses it"
+                )
+            rid = conn.execute(
+                Payment.__table__.insert().values(
+                    agreement_id=p.agreement_id,
+                    paid_on=_dt.date.today(),
+                    amount=-p.amount,
+                    currency=p.currency,
+                    reference=None,
+                    reverses=pid,
+                    memo=memo,
+                    created_at=_now(),
+                    created_by=self.user,
+                )
+            ).inserted_primary_key[0]
             log.update(entity_id=p.agreement_id, detail={"payment": pid, "reversal": rid})
         return int(rid)
 
@@ -1090,14 +1331,38 @@ class Register:
         r = aliased(Payment)
         with self._read() as conn:
             row = self._agreement_row(conn, aid)
-            rows = conn.execute(select(Payment.id, Payment.paid_on, Payment.amount, Payment.reference,
-                                       Payment.reverses, r.id, Payment.import_id, Payment.memo,
-                                       Payment.created_at, Payment.created_by)
-                                .outerjoin(r, r.reverses == Payment.id)
-                                .where(Payment.agreement_id == aid)
-                                .order_by(Payment.paid_on, Payment.id)).all()
-        out = pd.DataFrame(rows, columns=["payment", "date", "amount", "reference", "reverses",
-                                          "reversed_by", "import_id", "memo", "booked_at", "booked_by"])
+            rows = conn.execute(
+                select(
+                    Payment.id,
+                    Payment.paid_on,
+                    Payment.amount,
+                    Payment.reference,
+                    Payment.reverses,
+                    r.id,
+                    Payment.import_id,
+                    Payment.memo,
+                    Payment.created_at,
+                    Payment.created_by,
+                )
+                .outerjoin(r, r.reverses == Payment.id)
+                .where(Payment.agreement_id == aid)
+                .order_by(Payment.paid_on, Payment.id)
+            ).all()
+        out = pd.DataFrame(
+            rows,
+            columns=[
+                "payment",
+                "date",
+                "amount",
+                "reference",
+                "reverses",
+                "reversed_by",
+                "import_id",
+                "memo",
+                "booked_at",
+                "booked_by",
+            ],
+        )
         out["amount"] = [money.from_minor(int(a), row.minor_units) for a in out["amount"]]  # type: ignore[assignment]  # a column of Decimals
         for c in ("reverses", "reversed_by", "import_id"):
             out[c] = out[c].astype("Int64")
@@ -1156,9 +1421,14 @@ class Register:
         rows_by_id = {}
         with self._read() as conn:
             for i in range(0, len(ids), _CHUNK):
-                for r in conn.execute(select(AgreementRow.id, AgreementRow.signed, AgreementRow.currency,
-                                             AgreementRow.minor_units)
-                                      .where(AgreementRow.id.in_(ids[i:i + _CHUNK]))):
+                for r in conn.execute(
+                    select(
+                        AgreementRow.id,
+                        AgreementRow.signed,
+                        AgreementRow.currency,
+                        AgreementRow.minor_units,
+                    ).where(AgreementRow.id.in_(ids[i : i + _CHUNK]))
+                ):
                     rows_by_id[r.id] = r
         minor = self._statement_minor(data, rows_by_id, names, p.name)
         refs = data["reference"]
@@ -1166,8 +1436,11 @@ class Register:
         with self._write("import", "payments") as (conn, log):
             seen = set()
             for i in range(0, len(refs), _CHUNK):
-                seen.update(conn.execute(select(Payment.reference).where(
-                    Payment.reference.in_(refs[i:i + _CHUNK]))).scalars())
+                seen.update(
+                    conn.execute(
+                        select(Payment.reference).where(Payment.reference.in_(refs[i : i + _CHUNK]))
+                    ).scalars()
+                )
             keep, skipped = [], []
             for k, ref in enumerate(refs):
                 if ref in seen:
@@ -1176,19 +1449,41 @@ class Register:
                     seen.add(ref)
                     keep.append(k)
             if not keep:
-                log.update(detail={"source": p.name, "rows": len(refs), "booked": 0,
-                                   "sha256": digest})
+                log.update(
+                    detail={"source": p.name, "rows": len(refs), "booked": 0, "sha256": digest}
+                )
                 return ImportResult(None, len(refs), 0, tuple(skipped))
-            iid = conn.execute(Import.__table__.insert().values(
-                source=p.name, sha256=digest, rows=len(refs), booked=len(keep), created_at=now,
-                created_by=self.user)).inserted_primary_key[0]
+            iid = conn.execute(
+                Import.__table__.insert().values(
+                    source=p.name,
+                    sha256=digest,
+                    rows=len(refs),
+                    booked=len(keep),
+                    created_at=now,
+                    created_by=self.user,
+                )
+            ).inserted_primary_key[0]
             memo = data["memo"]
-            rows = [(data["agreement"][k], data["date"][k], minor[k],
-                     rows_by_id[data["agreement"][k]].currency, refs[k], None, iid,
-                     "" if memo is None else memo[k], now, self.user) for k in keep]
+            rows = [
+                (
+                    data["agreement"][k],
+                    data["date"][k],
+                    minor[k],
+                    rows_by_id[data["agreement"][k]].currency,
+                    refs[k],
+                    None,
+                    iid,
+                    "" if memo is None else memo[k],
+                    now,
+                    self.user,
+                )
+                for k in keep
+            ]
             _insert_payments(conn, rows)
-            log.update(entity_id=iid, detail={"source": p.name, "rows": len(refs),
-                                              "booked": len(keep), "sha256": digest})
+            log.update(
+                entity_id=iid,
+                detail={"source": p.name, "rows": len(refs), "booked": len(keep), "sha256": digest},
+            )
         return ImportResult(int(iid), len(refs), len(keep), tuple(skipped))
 
     def _statement_minor(self, data, rows_by_id, names, source: str) -> list:
@@ -1206,15 +1501,23 @@ class Register:
             r = rows_by_id.get(aid)
             where = f"line {data['line'][k]}: "
             if r is None:
-                raise InputError(where + names["agreement"], aid,
-                                 "the id of an agreement in the register",
-                                 f"in {source}; nothing was booked")
+                raise InputError(
+                    where + names["agreement"],
+                    aid,
+                    "the id of an agreement in the register",
+                    f"in {source}; nothing was booked",
+                )
             a = data["amount"][k]
             m = plain.fullmatch(a) if isinstance(a, str) and currency is None else None
-            if m is not None and data["date"][k] >= r.signed and len(m.group(1) or "") <= r.minor_units:
+            if (
+                m is not None
+                and data["date"][k] >= r.signed
+                and len(m.group(1) or "") <= r.minor_units
+            ):
                 whole, _, frac = a.partition(".")
-                v = int(whole) * 10 ** r.minor_units + int((frac or "0").ljust(r.minor_units, "0")
-                                                            if r.minor_units else 0)
+                v = int(whole) * 10**r.minor_units + int(
+                    (frac or "0").ljust(r.minor_units, "0") if r.minor_units else 0
+                )
                 if v > 0:
                     out.append(v)
                     continue
@@ -1222,9 +1525,13 @@ class Register:
                 cur = currency[k] if currency is not None else None
                 out.append(self._check_payment(r, data["date"][k], a, cur or None, prefix=where))
             except InputError as e:
-                field = e.field[len(where):]
-                raise InputError(where + names.get(field, field), e.value, e.allowed,
-                                 f"in {source}; nothing was booked") from None
+                field = e.field[len(where) :]
+                raise InputError(
+                    where + names.get(field, field),
+                    e.value,
+                    e.allowed,
+                    f"in {source}; nothing was booked",
+                ) from None
         return out
 
     # -- follow-up -------------------------------------------------------------------------
@@ -1252,9 +1559,14 @@ class Register:
         from .follow import status_frame
 
         day = check_date("as_of", as_of)
-        only = None if agreements is None else [
-            _id(f"agreements[{i}]", a)
-            for i, a in enumerate(check_sequence("agreements", agreements, "agreement ids"))]
+        only = (
+            None
+            if agreements is None
+            else [
+                _id(f"agreements[{i}]", a)
+                for i, a in enumerate(check_sequence("agreements", agreements, "agreement ids"))
+            ]
+        )
         with self._read() as conn:
             return status_frame(self, conn, day, only)
 
@@ -1289,8 +1601,9 @@ class Register:
         late = st["state"] != "performing"
         owed = st["arrears"].map(lambda a: a > 0)
         out = st[soon | late | owed].copy()
-        out = out.sort_values(["days_past_due", "next_due", "agreement"],
-                              ascending=[False, True, True], kind="stable")
+        out = out.sort_values(
+            ["days_past_due", "next_due", "agreement"], ascending=[False, True, True], kind="stable"
+        )
         return out.reset_index(drop=True)
 
     # -- integrity -------------------------------------------------------------------------
@@ -1319,8 +1632,18 @@ class Register:
 
 
 # -- helpers -------------------------------------------------------------------------------
-_PAYMENT_COLUMNS = ("agreement_id", "paid_on", "amount", "currency", "reference", "reverses",
-                    "import_id", "memo", "created_at", "created_by")
+_PAYMENT_COLUMNS = (
+    "agreement_id",
+    "paid_on",
+    "amount",
+    "currency",
+    "reference",
+    "reverses",
+    "import_id",
+    "memo",
+    "created_at",
+    "created_by",
+)
 
 
 def _insert_payments(conn, rows: list[tuple]) -> None:
@@ -1335,13 +1658,28 @@ def _insert_payments(conn, rows: list[tuple]) -> None:
     if conn.dialect.name == "sqlite":
         marks = ", ".join("?" for _ in _PAYMENT_COLUMNS)
         sql = f"INSERT INTO payments ({', '.join(_PAYMENT_COLUMNS)}) VALUES ({marks})"
-        conn.exec_driver_sql(sql, [
-            (a, d.isoformat(), m, c, ref, rev, iid, memo,
-             at.strftime("%Y-%m-%d %H:%M:%S.%f"), by)
-            for a, d, m, c, ref, rev, iid, memo, at, by in rows])
+        conn.exec_driver_sql(
+            sql,
+            [
+                (
+                    a,
+                    d.isoformat(),
+                    m,
+                    c,
+                    ref,
+                    rev,
+                    iid,
+                    memo,
+                    at.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                    by,
+                )
+                for a, d, m, c, ref, rev, iid, memo, at, by in rows
+            ],
+        )
     else:
-        conn.execute(Payment.__table__.insert(), [dict(zip(_PAYMENT_COLUMNS, r, strict=True))
-                                                  for r in rows])
+        conn.execute(
+            Payment.__table__.insert(), [dict(zip(_PAYMENT_COLUMNS, r, strict=True)) for r in rows]
+        )
 
 
 def _received(conn, end, only):

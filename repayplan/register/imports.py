@@ -78,40 +78,67 @@ def read_statement(path, columns: Mapping | None = None, sheet=0):
     names = {f: f for f in FIELDS}
     if columns is not None:
         if not isinstance(columns, Mapping):
-            raise InputError("columns", columns, "a mapping of field to column, e.g. "
-                             "{'amount': 'Credit'}")
+            raise InputError(
+                "columns", columns, "a mapping of field to column, e.g. {'amount': 'Credit'}"
+            )
         for k, v in columns.items():
             if k not in FIELDS:
-                raise InputError(f"columns[{k!r}]", v, "a mapping whose keys are among "
-                                 + ", ".join(FIELDS))
+                raise InputError(
+                    f"columns[{k!r}]", v, "a mapping whose keys are among " + ", ".join(FIELDS)
+                )
             if not isinstance(v, str):
                 raise InputError(f"columns[{k!r}]", v, "the name of a column of the file")
             names[k] = v
     try:
         if p.suffix.lower() == ".csv":
-            frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False,
-                                encoding="utf-8-sig", skipinitialspace=True)
+            frame = pd.read_csv(
+                io.BytesIO(raw),
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                skipinitialspace=True,
+            )
         else:
-            frame = pd.read_excel(io.BytesIO(raw), sheet_name=sheet, dtype=object,
-                                  engine="openpyxl")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
-            KeyError, OSError, IndexError) as e:
-        if p.suffix.lower() != ".csv" and ("worksheet" in str(e).lower() or isinstance(e, IndexError)):
-            raise InputError("sheet", sheet, f"a worksheet of {p.name} (its name, or its 0-based "
-                             "position)") from None
-        what = "a CSV file in UTF-8 with a header line" if p.suffix.lower() == ".csv" else \
-            "an xlsx workbook with a header row"
+            frame = pd.read_excel(
+                io.BytesIO(raw), sheet_name=sheet, dtype=object, engine="openpyxl"
+            )
+    except (
+        ValueError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        KeyError,
+        OSError,
+        IndexError,
+    ) as e:
+        if p.suffix.lower() != ".csv" and (
+            "worksheet" in str(e).lower() or isinstance(e, IndexError)
+        ):
+            raise InputError(
+                "sheet", sheet, f"a worksheet of {p.name} (its name, or its 0-based position)"
+            ) from None
+        what = (
+            "a CSV file in UTF-8 with a header line"
+            if p.suffix.lower() == ".csv"
+            else "an xlsx workbook with a header row"
+        )
         raise InputError("path", str(p), what, " ".join(str(e).split())[:200]) from None
     except Exception as e:  # openpyxl raises its own on a corrupt workbook (zipfile, XML)
-        raise InputError("path", str(p), "an xlsx workbook with a header row",
-                         f"{type(e).__name__}: {' '.join(str(e).split())[:200]}") from None
+        raise InputError(
+            "path",
+            str(p),
+            "an xlsx workbook with a header row",
+            f"{type(e).__name__}: {' '.join(str(e).split())[:200]}",
+        ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     have = set(frame.columns)
     for f in _REQUIRED:
         if names[f] not in have:
-            raise InputError(f"column {names[f]!r}", sorted(have),
-                             f"a column {names[f]!r} in {p.name} (the {f}); map another with "
-                             "columns={...}")
+            raise InputError(
+                f"column {names[f]!r}",
+                sorted(have),
+                f"a column {names[f]!r} in {p.name} (the {f}); map another with columns={{...}}",
+            )
     n = len(frame)
     lines = list(range(2, n + 2))
     data: dict = {"line": lines}
@@ -121,13 +148,19 @@ def read_statement(path, columns: Mapping | None = None, sheet=0):
         return [None if (v is None or (isinstance(v, float) and v != v)) else v for v in col]
 
     ag, day, amt, ref = cells("agreement"), cells("date"), cells("amount"), cells("reference")
-    data["agreement"] = [_agreement_id(f"line {ln}: {names['agreement']}", v)
-                         for ln, v in zip(lines, ag, strict=True)]
-    data["date"] = [_day(f"line {ln}: {names['date']}", v) for ln, v in zip(lines, day, strict=True)]
-    data["amount"] = [_amount(f"line {ln}: {names['amount']}", v)
-                      for ln, v in zip(lines, amt, strict=True)]
-    data["reference"] = [_reference(f"line {ln}: {names['reference']}", v)
-                         for ln, v in zip(lines, ref, strict=True)]
+    data["agreement"] = [
+        _agreement_id(f"line {ln}: {names['agreement']}", v)
+        for ln, v in zip(lines, ag, strict=True)
+    ]
+    data["date"] = [
+        _day(f"line {ln}: {names['date']}", v) for ln, v in zip(lines, day, strict=True)
+    ]
+    data["amount"] = [
+        _amount(f"line {ln}: {names['amount']}", v) for ln, v in zip(lines, amt, strict=True)
+    ]
+    data["reference"] = [
+        _reference(f"line {ln}: {names['reference']}", v) for ln, v in zip(lines, ref, strict=True)
+    ]
     for f in ("currency", "memo"):
         if names[f] in have:
             vals = cells(f)

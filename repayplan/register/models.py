@@ -29,8 +29,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "CaseRow", "CaseVersion", "Meeting", "AgreementRow", "Obligation", "Import",
-           "Payment", "Note", "Audit"]
+__all__ = [
+    "Base",
+    "CaseRow",
+    "CaseVersion",
+    "Meeting",
+    "AgreementRow",
+    "Obligation",
+    "Import",
+    "Payment",
+    "Note",
+    "Audit",
+]
 
 
 class Base(DeclarativeBase):
@@ -73,7 +83,9 @@ class Meeting(Base):
     __tablename__ = "meetings"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    case_version_id: Mapped[int | None] = mapped_column(ForeignKey("case_versions.id"), nullable=True)
+    case_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_versions.id"), nullable=True
+    )
     held_on: Mapped[_dt.date] = mapped_column(Date)
     entries: Mapped[str] = mapped_column(Text)
     minutes: Mapped[str] = mapped_column(Text, default="")
@@ -138,10 +150,12 @@ class Payment(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     reference: Mapped[str | None] = mapped_column(Text, nullable=True, unique=True)
-    reverses: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), nullable=True,
-                                                 unique=True)
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True,
-                                                  index=True)
+    reverses: Mapped[int | None] = mapped_column(
+        ForeignKey("payments.id"), nullable=True, unique=True
+    )
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("imports.id"), nullable=True, index=True
+    )
     memo: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[_dt.datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(Text)

@@ -42,7 +42,9 @@ def upgrade() -> None:
         "meetings",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("case_id", sa.Integer(), sa.ForeignKey("cases.id"), nullable=False),
-        sa.Column("case_version_id", sa.Integer(), sa.ForeignKey("case_versions.id"), nullable=True),
+        sa.Column(
+            "case_version_id", sa.Integer(), sa.ForeignKey("case_versions.id"), nullable=True
+        ),
         sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("entries", sa.Text(), nullable=False),
         sa.Column("minutes", sa.Text(), nullable=False),
@@ -54,7 +56,9 @@ def upgrade() -> None:
         "agreements",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("case_id", sa.Integer(), sa.ForeignKey("cases.id"), nullable=False),
-        sa.Column("case_version_id", sa.Integer(), sa.ForeignKey("case_versions.id"), nullable=False),
+        sa.Column(
+            "case_version_id", sa.Integer(), sa.ForeignKey("case_versions.id"), nullable=False
+        ),
         sa.Column("plan", sa.Text(), nullable=False),
         sa.Column("signed", sa.Date(), nullable=False),
         sa.Column("currency", sa.String(3), nullable=False),
@@ -96,7 +100,9 @@ def upgrade() -> None:
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(3), nullable=False),
         sa.Column("reference", sa.Text(), nullable=True, unique=True),
-        sa.Column("reverses", sa.Integer(), sa.ForeignKey("payments.id"), nullable=True, unique=True),
+        sa.Column(
+            "reverses", sa.Integer(), sa.ForeignKey("payments.id"), nullable=True, unique=True
+        ),
         sa.Column("import_id", sa.Integer(), sa.ForeignKey("imports.id"), nullable=True),
         sa.Column("memo", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
@@ -127,6 +133,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("audit", "notes", "payments", "imports", "obligations", "agreements", "meetings",
-                 "case_versions", "cases"):
+    for name in (
+        "audit",
+        "notes",
+        "payments",
+        "imports",
+        "obligations",
+        "agreements",
+        "meetings",
+        "case_versions",
+        "cases",
+    ):
         op.drop_table(name)
