@@ -104,21 +104,24 @@ def expected_cells(term: int) -> dict[str, str]:
     }
 
 
-def test_dashboard_in_a_real_browser(voila, tmp_path, monkeypatch):
+@pytest.fixture
+def browser_home(tmp_path, monkeypatch):
+    """Chromium installed, and its home, config and cache in the test's own folder."""
     assert os.path.exists(CHROMIUM), (
         f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
     )
-    from playwright.sync_api import expect, sync_playwright
-
     for var, sub in (
         ("HOME", "browser-home"),
         ("XDG_CONFIG_HOME", "xdg-config"),
         ("XDG_CACHE_HOME", "xdg-cache"),
     ):
         (tmp_path / sub).mkdir()
-        monkeypatch.setenv(
-            var, str(tmp_path / sub)
-        )  # Chromium writes there, not in the user's home
+        monkeypatch.setenv(var, str(tmp_path / sub))
+    return tmp_path
+
+
+def test_dashboard_in_a_real_browser(voila, browser_home, tmp_path, monkeypatch):
+    from playwright.sync_api import expect, sync_playwright
 
     before, after = expected_cells(36), expected_cells(48)
     assert before["Total paid"] != after["Total paid"]

@@ -18,12 +18,11 @@ Screenshots of both languages are saved with the test's output.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 
 import pytest
-from test_browser import CHROMIUM, FLAGS, voila  # noqa: F401 - the fixture
+from test_browser import CHROMIUM, FLAGS, browser_home, voila  # noqa: F401 - the fixtures
 
 from repayplan.case import Case
 
@@ -105,19 +104,9 @@ def latin_words(text: str) -> set[str]:
     return set(re.findall(r"[A-Za-z]{2,}", text))
 
 
-def test_the_cockpit_in_chinese_at_1440_by_900(voila, tmp_path, monkeypatch):  # noqa: F811
-    assert os.path.exists(CHROMIUM), (
-        f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
-    )
+def test_the_cockpit_in_chinese_at_1440_by_900(voila, browser_home, tmp_path, monkeypatch):  # noqa: F811
     from playwright.sync_api import expect, sync_playwright
 
-    for var, sub in (
-        ("HOME", "browser-home"),
-        ("XDG_CONFIG_HOME", "xdg-config"),
-        ("XDG_CACHE_HOME", "xdg-cache"),
-    ):
-        (tmp_path / sub).mkdir()
-        monkeypatch.setenv(var, str(tmp_path / sub))
     console = []
     with sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(

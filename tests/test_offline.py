@@ -20,26 +20,18 @@ import urllib.parse
 import pytest
 
 from repayplan.notebook import serve
-from tests.test_browser import CHROMIUM, FLAGS, private_env
+from tests.test_browser import CHROMIUM, FLAGS, browser_home, private_env  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.browser
 
 
 def test_served_dashboard_requests_nothing_outside_and_closing_it_stops_its_kernel(
-    tmp_path, monkeypatch
+    browser_home,  # noqa: F811 - the fixture, imported above
+    tmp_path,
+    monkeypatch,
 ):
-    assert os.path.exists(CHROMIUM), (
-        f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
-    )
     from playwright.sync_api import expect, sync_playwright
 
-    for var, sub in (
-        ("HOME", "browser-home"),
-        ("XDG_CONFIG_HOME", "xdg-config"),
-        ("XDG_CACHE_HOME", "xdg-cache"),
-    ):
-        (tmp_path / sub).mkdir()
-        monkeypatch.setenv(var, str(tmp_path / sub))
     log = open(tmp_path / "voila.log", "wb")  # noqa: SIM115 - closed below
     proc, url = serve.start(
         port=serve.free_port(),
