@@ -496,7 +496,7 @@ def test_pdf_english_page_numbers_and_determinism():
 
 
 def test_pdf_without_a_cjk_font(monkeypatch):
-    monkeypatch.setattr(report, "CJK_FONT_CANDIDATES", ())
+    monkeypatch.setattr(report.fonts, "CJK_FONT_CANDIDATES", ())
     monkeypatch.delenv("REPAYPLAN_CJK_FONT", raising=False)
     _, text = pdf_text(render(SMALL, "pdf"))  # English, Latin-1: Helvetica
     assert "336.68" in text and "Page 1 of 1" in text

@@ -566,7 +566,7 @@ def test_plans_with_the_same_name_or_none_are_shown_in_order():
 
 
 def test_without_a_cjk_font_latin_text_is_set_in_helvetica_and_chinese_is_refused(monkeypatch):
-    monkeypatch.setattr(rp.report, "find_cjk_font", lambda font=None: None)
+    monkeypatch.setattr(rp.report.fonts, "find_cjk_font", lambda font=None: None)
     claim = rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
     args = (
         [rp.Plan(term=12, name="12 months")],
