@@ -25,35 +25,14 @@ import unicodedata
 from decimal import Decimal
 
 from .errors import InfeasibleError, InputError, RepayplanError
+from .text import by_language, pairs
 
 __all__ = ["main", "build_parser"]
 
 LANGS = ("en", "zh")
 EXPORT_FORMATS = ("xlsx", "pdf", "html", "csv", "md")
 
-_TEXT = {
-    "claim": ("Claim as of {date} ({currency})", "截至{date}的欠款（{currency}）"),
-    "plans": ("The case's plans", "备选方案比较"),
-    "suggested": ("Suggested plan", "建议方案"),
-    "candidates": ("Candidates", "候选方案"),
-    "better": (
-        "✗ infeasible, never marked; among the feasible plans * best of the row",
-        "✗ 不可行，不参与比较；* 为可行方案中该行最优",
-    ),
-    "plan": ("Plan {name!r}: {text}", "方案“{name}”：{text}"),
-    "totals": ("Total", "合计"),
-    "no_plans": (
-        "The case has no plans; add [[plans]] tables.",
-        "案件中没有方案，请添加 [[plans]]。",
-    ),
-    "wrote": ("wrote {path}", "已写入 {path}"),
-    "saved_suggestions": (
-        'saved {names} to {path}; export one with --plan "{first}"',
-        '已将 {names} 保存到 {path}；导出请用 --plan "{first}"',
-    ),
-    "searching": ("searching plans", "搜索方案"),
-    "serves": ("serves", "立场"),
-}
+_TEXT = pairs("cli")  # key -> (en, zh), from the text catalogue (repayplan.text)
 
 
 def _t(key: str, lang: str, **kw) -> str:
@@ -221,10 +200,7 @@ def compare_text(case, lang: str, names=None) -> str:
 
 
 #: Whose view a row serves, as the last column of the CLI's tables says it.
-_SIDES = {
-    "en": {"creditor": "creditor", "borrower": "borrower", "both": "both"},
-    "zh": {"creditor": "债权人", "borrower": "借款人", "both": "双方"},
-}
+_SIDES = by_language("cli.sides")  # from the text catalogue (repayplan.text)
 
 
 def comparison_text(cmp, lang: str, rows_shown=None) -> str:

@@ -10,6 +10,7 @@ DSCR.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, cast
@@ -18,80 +19,16 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .evaluate import ALL_METRICS, evaluate, format_metric, metric_text
+from .evaluate import ALL_METRICS, evaluate, format_metric
+from .text import by_language
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
 __all__ = ["Comparison", "compare", "ROW_LABELS"]
 
 #: Row labels of the comparison table in English and Chinese.
-ROW_LABELS = {
-    "en": {
-        "creditor_npv": "Creditor NPV if all paid",
-        "expected_npv": "Creditor expected NPV",
-        "enforcement_npv": "Enforcement NPV (alternative)",
-        "margin": "Margin over enforcement",
-        "recovery_rate": "Expected recovery rate",
-        "irr": "Yield on the claim (IRR)",
-        "default_probability": "Probability of default",
-        "min_dscr": "Lowest monthly cover (mean cash)",
-        "dscr_p5": "Stress DSCR (lowest plan year, 5th pct.)",
-        "months_short": "Months short of cash",
-        "burden": "Payments / cash flow (PV)",
-        "peak_payment": "Largest payment",
-        "total_paid": "Total paid",
-        "total_waived": "Total waived",
-        "term": "Term (months)",
-        "rule_findings": "Rule findings",
-        "borrower_cost": "Borrower's expected cost (PV)",
-        "borrower_alternative": "Borrower's cost of enforcement (PV)",
-        "dscr": "DSCR (lowest plan year, mean cash)",
-        "monthly_dscr": "Lowest monthly cover (mean cash)",
-        "monthly_dscr_p5": "Lowest monthly cover (5th percentile)",
-        "min_cash": "Lowest cash balance (mean)",
-        "min_cash_p5": "Lowest cash balance (5th percentile)",
-        "first_month_below_minimum": "First month below minimum cash",
-        "upfront_shortfall": "Signing payment above cash",
-        "modification_gain": "Modification gain (IFRS 9)",
-        "provision_cost": "Provision for the risk class",
-        "risk_class": "Risk class",
-        "observation_end": "Observation period ends",
-        "feasible": "Feasible",
-    },
-    "zh": {
-        "min_dscr": "最低月度覆盖（均值现金流）",
-        "dscr_p5": "压力偿债覆盖率（最低年度，5%分位）",
-        "creditor_npv": "全额履约净现值",
-        "expected_npv": "债权人预期净现值",
-        "enforcement_npv": "强制执行净现值（替代方案）",
-        "margin": "较强制执行增益",
-        "recovery_rate": "预期回收率",
-        "irr": "债权收益率（IRR）",
-        "default_probability": "违约概率",
-        "months_short": "现金不足月数",
-        "burden": "还款额/现金流（现值）",
-        "peak_payment": "最大单期还款",
-        "total_paid": "还款总额",
-        "total_waived": "减免总额",
-        "term": "期限（月）",
-        "rule_findings": "合规提示",
-        "borrower_cost": "借款人预期还款成本（现值）",
-        "borrower_alternative": "借款人被强制执行成本（现值）",
-        "dscr": "偿债覆盖率（最低年度，均值现金流）",
-        "monthly_dscr": "最低月度覆盖（均值现金流）",
-        "monthly_dscr_p5": "最低月度覆盖（5%分位）",
-        "min_cash": "最低现金余额（均值）",
-        "min_cash_p5": "最低现金余额（5%分位）",
-        "first_month_below_minimum": "首次低于最低现金的月份",
-        "upfront_shortfall": "签约付款超出现金",
-        "modification_gain": "合同修改利得（IFRS 9）",
-        "provision_cost": "风险分类拨备",
-        "risk_class": "风险分类",
-        "observation_end": "观察期届满",
-        "feasible": "是否可行",
-    },
-}
+ROW_LABELS = by_language("compare.rows")  # from the text catalogue (repayplan.text)
 
 
 @dataclass(frozen=True, eq=False)
@@ -234,71 +171,167 @@ class Comparison:
         )
 
     def _repr_html_(self) -> str:
-        labels = ROW_LABELS[self.lang]
-        ok = (
-            self.feasible
-            if self.feasible is not None
-            else pd.Series(True, index=self.table.columns)
-        )
+        return self.to_html(self.lang)
+
+    def to_html(self, lang: str = "en", deltas: Mapping[str, pd.Series] | None = None) -> str:
+        """The comparison as an HTML table (the notebook's display and the dashboard's table).
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+            Row labels, definitions (on hover), sides and the words of
+            :func:`repayplan.evaluate.format_metric`.
+        deltas : mapping, optional
+            ``{plan name: Series}``: the table's column of the previous version of a plan;
+            each figure that changed shows its change ``Δ = now − before`` beneath it
+            (:func:`delta_text`; a change that rounds to nothing is not shown).
+
+        Returns
+        -------
+        str
+            ``<table class="repayplan-compare">``: a row per metric (its label's ``title`` is
+            the definition and the side it serves), a column per plan, the marked cells (the
+            best of the row among the feasible plans, :attr:`better`) with the class
+            ``rp-best``, an infeasible plan's column greyed with ``✗`` and its reason, and a
+            last column naming whose view the row serves.  Every text is HTML-escaped.
+
+        Examples
+        --------
+        12 against 24 months on 120,000.00 at 6 %: the longer plan costs
+        ``127,643.39 − 123,935.66 = 3,707.73`` more in all.
+
+        >>> from datetime import date
+        >>> import repayplan as rp
+        >>> claim = rp.Claim(principal=120_000, annual_rate=0.06, as_of=date(2026, 12, 1))
+        >>> cash = rp.CashFlow([15_000.0] * 24, start="2027-01")
+        >>> c = rp.compare([rp.Plan(term=12, name="A"), rp.Plan(term=24, name="B")], claim, cash,
+        ...                rp.Creditor(0.06))
+        >>> page = c.to_html("zh", deltas={"B": c.table["A"]})
+        >>> "还款总额" in page, "+3,707.73" in page, "全部还款额之和" in page
+        (True, True, True)
+        >>> c._repr_html_() == c.to_html(c.lang)
+        True
+        """
+        lang = self._lang(lang)
+        labels = ROW_LABELS[lang]
+        sides = _SIDE_NAMES[lang]
+        previous = deltas or {}
+        table = self.table
+        ok = self.feasible if self.feasible is not None else pd.Series(True, index=table.columns)
+
+        def definition(key):
+            english = ALL_METRICS[key][3]
+            return _DEFINITIONS_ZH.get(key, english) if lang == "zh" else english
+
+        reasons = self.reasons if self.reasons is not None else pd.Series("", index=table.columns)
         head = "".join(
             f"<th>{escape(str(c))}</th>"
             if ok[c]
-            else f"<th class='rp-infeasible' style='color:#a33'>{escape(str(c))} ✗</th>"
-            for c in self.table.columns
+            else f"<th class='rp-infeasible' title='{escape(str(reasons.get(c, '')), quote=True)}' "
+            f"style='color:#a33'>{escape(str(c))} ✗</th>"
+            for c in table.columns
         )
-        side_names = _SIDE_NAMES[self.lang]
         body = []
-        for key, row in cast("Iterable[tuple[str, pd.Series]]", self.table.iterrows()):
+        for key, row in cast("Iterable[tuple[str, pd.Series]]", table.iterrows()):
             cells = []
             for col, v in cast("Iterable[tuple[str, object]]", row.items()):
+                best = bool(self.better.loc[key, col])
                 style = (
                     ' style="background:#d9f2d9;font-weight:bold"'
-                    if self.better.loc[key, col]
+                    if best
                     else (' style="color:#888"' if not ok[col] else "")
                 )
-                cells.append(f"<td{style}>{metric_text(key, v)}</td>")
+                cls = "rp-best rp-delta-cell" if best else "rp-delta-cell"
+                before = previous.get(col)
+                change = (
+                    _changed(v, before[key]) if before is not None and key in before.index else None
+                )
+                delta = ""
+                shown = delta_text(key, change, lang) if change is not None else ""
+                if any(ch in "123456789" for ch in shown):  # a change that rounds to nothing
+                    words = escape(_WORDS[lang]["delta"].format(shown))
+                    delta = f"<span class='rp-delta' title='{words}'>Δ {escape(shown)}</span>"
+                cells.append(
+                    f"<td class='{cls}'{style}><span class='rp-value'>"
+                    f"{escape(format_metric(key, v, lang))}</span>{delta}</td>"
+                )
             side = self.sides[key] if self.sides is not None else ALL_METRICS[key][0]
-            title = f"{ALL_METRICS[key][3]} ({side_names[side]})"
+            title = f"{definition(key)} ({sides[side]})"
             body.append(
-                f"<tr><th title='{escape(title)}'>{escape(labels[key])}</th>{''.join(cells)}"
-                f"<td class='rp-side'>{escape(side_names[side])}</td></tr>"
+                f"<tr class='rp-row-{escape(key)}'><th title='{escape(title, quote=True)}'>"
+                f"{escape(labels[key])}</th>{''.join(cells)}"
+                f"<td class='rp-side'>{escape(sides[side])}</td></tr>"
             )
         for key in ("risk_class", "observation_end"):
             if key in self.metrics.columns:
-                extra = "".join(f"<td>{metric_text(key, v)}</td>" for v in self.metrics[key])
+                values = "".join(
+                    f"<td>{escape(format_metric(key, v, lang))}</td>" for v in self.metrics[key]
+                )
+                title = f"{definition(key)} ({sides['creditor']})"
                 body.append(
-                    f"<tr><th>{escape(labels[key])}</th>{extra}"
-                    f"<td class='rp-side'>{escape(side_names['creditor'])}</td></tr>"
+                    f"<tr class='rp-row-{key}'><th title='{escape(title, quote=True)}'>"
+                    f"{escape(labels[key])}</th>"
+                    f"{values}<td class='rp-side'>{escape(sides['creditor'])}</td></tr>"
                 )
         if self.reasons is not None and (self.reasons != "").any():
-            extra = "".join(
+            cells_ = "".join(
                 f"<td class='rp-infeasible-reason' style='color:#a33'>{escape(r)}</td>"
                 if r
                 else "<td>✓</td>"
                 for r in self.reasons
             )
-            body.append(f"<tr><th>{escape(labels['feasible'])}</th>{extra}<td></td></tr>")
+            body.append(
+                f"<tr class='rp-row-feasible'><th>{escape(labels['feasible'])}</th>"
+                f"{cells_}<td></td></tr>"
+            )
         return (
             f"<table class='repayplan-compare'><thead><tr><th></th>{head}<th></th></tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>"
         )
 
 
-_SIDE_NAMES = {
-    "en": {"creditor": "creditor", "borrower": "borrower", "both": "both sides"},
-    "zh": {"creditor": "债权人", "borrower": "借款人", "both": "双方"},
-}
+def delta_text(key: str, change: float, lang: str = "en") -> str:
+    """A change of a metric as text: signed, in the metric's unit (fractions in percentage points).
 
-_REASONS = {
-    "rule": "rule error: {}",
-    "cash": "signing payment {:,.2f} above the cash at hand {:,.2f}",
-    "certain": "certain to default (every scenario)",
-}
-_REASONS_ZH = {
-    "rule": "违反规则：{}",
-    "cash": "签约付款 {:,.2f} 超过手头现金 {:,.2f}",
-    "certain": "必然违约（所有情景）",
-}
+    >>> delta_text("total_paid", -1234.5), delta_text("recovery_rate", 0.0123), delta_text("term", 12.0)
+    ('−1,234.50', '+1.2 pp', '+12')
+    >>> delta_text("default_probability", -0.05, "zh"), delta_text("dscr", 0.104)
+    ('−5.0 个百分点', '+0.10')
+    """
+    unit = ALL_METRICS.get(key, (None, None))[1] or ""
+    sign = "+" if change > 0 else "−"
+    size = abs(change)
+    if unit == "currency":
+        body = f"{size:,.2f}"
+    elif unit == "probability" or unit.startswith("fraction"):
+        body = f"{size * 100:.2f}" if unit == "fraction a year" else f"{size * 100:.1f}"
+        body += " 个百分点" if lang == "zh" else " pp"
+    elif unit in ("months", "count", "month"):
+        body = f"{size:,.1f}" if size != int(size) else f"{int(size)}"
+    else:
+        body = f"{size:,.2f}"
+    return sign + body
+
+
+def _changed(a, b) -> float | None:
+    """``a - b`` when both are finite numbers that differ, else None."""
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(a) and math.isfinite(b)) or a == b:
+        return None
+    return a - b
+
+
+# the words of the HTML table, from the text catalogue (repayplan.text): whose view a row
+# serves, the Δ caption, and the metrics' definitions (English: ALL_METRICS's own)
+_SIDE_NAMES = by_language("comparison.sides")
+_WORDS = by_language("comparison.words")
+_DEFINITIONS_ZH = by_language("comparison.definitions")["zh"]
+
+_REASONS = by_language("compare.reasons")["en"]
+_REASONS_ZH = by_language("compare.reasons")["zh"]
 
 
 def feasibility(

@@ -64,6 +64,7 @@ from ._validate import (
 )
 from .errors import InputError
 from .plans import Plan, PlanBatch, plan_batch
+from .text import by_language
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -1399,14 +1400,7 @@ def format_probability(p, scenarios: int | None = None) -> str:
 
 #: The words :func:`format_metric` prints, in Chinese: the five risk classes (the 2023
 #: measures' names, 正常类 ... 损失类) and "never".
-_METRIC_WORDS_ZH = {
-    "normal": "正常类",
-    "special_mention": "关注类",
-    "substandard": "次级类",
-    "doubtful": "可疑类",
-    "loss": "损失类",
-    "never": "从不",
-}
+_METRIC_WORDS_ZH = by_language("metric_words")["zh"]  # from repayplan.text
 
 
 def format_metric(key: str, value, lang: str = "en") -> str:

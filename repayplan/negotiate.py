@@ -68,6 +68,7 @@ from ._validate import (
 from .errors import InfeasibleError, InputError
 from .evaluate import Borrower, Creditor, evaluate, plan_names
 from .plans import OPTION_NAMES, Plan
+from .text import by_language, pairs
 
 if TYPE_CHECKING:
     from .cashflow import CashFlow
@@ -932,28 +933,7 @@ class Negotiation:
         return f"<div><b>{escape(self.explain().splitlines()[0])}</b><ol>{items}</ol></div>"
 
 
-_OBJECTIVE_TEXT = {
-    "en": {
-        "nash": "Nash bargaining solution (creditor bargaining power {beta:.2f})",
-        "creditor": "the creditor's expected NPV, within the borrower constraints",
-        "borrower": "the lightest burden on the borrower, within the creditor's floor",
-        "waterfall": "the modification waterfall, first step meeting the target",
-        "objective": "Objective: {}.",
-        "waterfall_steps": "Waterfall: ",
-        "meets": "meets the target",
-        "misses": "misses the target",
-    },
-    "zh": {
-        "nash": "纳什议价解（债权人议价能力 {beta:.2f}）",
-        "creditor": "在借款人约束内使债权人预期净现值最大",
-        "borrower": "在债权人底线内使借款人负担最轻",
-        "waterfall": "贷款修改瀑布法，取第一个达到目标的步骤",
-        "objective": "目标：{}。",
-        "waterfall_steps": "瀑布法：",
-        "meets": "达到目标",
-        "misses": "未达目标",
-    },
-}
+_OBJECTIVE_TEXT = by_language("negotiate.objective")  # from repayplan.text
 
 _EXPLAIN = {
     "en": (
@@ -973,12 +953,10 @@ _EXPLAIN = {
 }
 
 
-_REASON_TEXT = {
+# the reasons are English phrases; their Chinese comes from the text catalogue
+_REASON_TEXT: dict[str, dict[str, str]] = {
     "en": {},
-    "zh": {
-        "best by the objective": "目标最优",
-        "next best by the objective, a different structure": "结构不同的次优方案",
-    },
+    "zh": dict(pairs("negotiate.reasons").values()),
 }
 
 _CONCESSION_NAMES = {

@@ -64,6 +64,7 @@ import pandas as pd
 from . import report as _report
 from ._validate import check_choice, check_claim, check_items
 from .errors import InputError
+from .text import pairs
 
 __all__ = ["comparison_sheet", "SHEET_FORMATS", "MAX_PLANS", "SHEET_LABELS"]
 
@@ -73,50 +74,7 @@ SHEET_FORMATS: tuple[str, ...] = ("pdf", "xlsx")
 #: The most plans one sheet holds (six columns are what an A4 landscape page prints legibly).
 MAX_PLANS = 6
 
-_TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Repayment plans compared", "还款方案比较"),
-    "parties": ("Parties", "当事人"),
-    "owed": ("What is owed", "欠款构成"),
-    "plans": ("The plans", "方案对比"),
-    "for": ("For", "关注方"),
-    "row": ("", "项目"),
-    "structure": ("Repayment structure", "还款方式"),
-    "grace": ("Grace period", "宽限期"),
-    "rate": ("Interest rate", "执行利率"),
-    "down_payment": ("Down payment (on signing)", "首付款（签约时）"),
-    "waivers": ("Waived", "减免"),
-    "waiver_parts": ("Waived, by part", "减免明细"),
-    "first_instalment": ("First instalment", "首期还款额"),
-    "typical_instalment": ("Typical instalment", "常规每期还款额"),
-    "contract_cost": ("Total on the contract's terms", "按原合同条件还款总额"),
-    "saving": ("Saving vs the contract", "较原合同节省"),
-    "none": ("none", "无"),
-    "months": ("{n} months", "{n}个月"),
-    "one_month": ("1 month", "1个月"),
-    "interest_only": ("interest only", "只付息"),
-    "deferral": ("payments deferred", "暂停还款"),
-    "w_penalty": ("penalty", "罚息"),
-    "w_interest": ("interest", "利息"),
-    "w_principal": ("principal", "本金"),
-    "w_settlement": ("settlement discount", "结清减让"),
-    "yes": ("yes", "是"),
-    "no": ("no: {reason}", "否：{reason}"),
-    "note": (
-        "* best of the row among the feasible plans (the comparison's marks; an infeasible plan is "
-        "never marked). Typical instalment: the median instalment. Saving: the total the same plan "
-        "would cost at the contract rate with nothing waived, less its total paid. Figures as of "
-        "{as_of}, computed by repayplan; for discussion, not an offer.",
-        "* 为可行方案中该行最优（与方案比较表一致；不可行方案不参与比较）。常规每期还款额：各期还款额的中位数。"
-        "较原合同节省：同一方案按原合同利率且不作任何减免时的还款总额减去本方案还款总额。"
-        "数据截至{as_of}，由 repayplan 计算；仅供协商参考，不构成要约。",
-    ),
-    "green": ("Green: best of the row among the feasible plans.", "绿色：可行方案中该行最优。"),
-    "sheet": ("Comparison", "方案比较"),
-    "subject": ("Repayment plans for {borrower}", "{borrower}还款方案"),
-    "side_borrower": ("borrower", "借款人"),
-    "side_creditor": ("creditor", "债权人"),
-    "side_both": ("both", "双方"),
-}
+_TEXT: dict[str, tuple[str, str]] = pairs("sheet")  # key -> (en, zh), from repayplan.text
 
 #: The sheet's own labels by language (the rest are :data:`repayplan.report.LABELS` and
 #: :data:`repayplan.compare.ROW_LABELS`): ``SHEET_LABELS["zh"]["saving"] == "较原合同节省"``.

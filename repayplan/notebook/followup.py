@@ -11,6 +11,8 @@ import html
 
 import ipywidgets as w
 
+from ..text import by_language
+
 __all__ = ["FollowUp", "FOLLOWUP_COLUMNS"]
 
 FOLLOWUP_COLUMNS = [
@@ -28,26 +30,7 @@ FOLLOWUP_COLUMNS = [
 ]
 """The columns of :meth:`repayplan.register.Register.due` the tab shows."""
 
-_LABELS = {
-    "en": {
-        "title": "Follow-up: agreements due and in arrears",
-        "as_of": "As of",
-        "within": "Due within (days)",
-        "refresh": "Refresh",
-        "none": "Nothing due.",
-        "count": "{n} agreement(s) to follow up ({late} in arrears or breached)",
-        "off": "No case register is configured (set REPAYPLAN_REGISTER).",
-    },
-    "zh": {
-        "title": "贷后跟踪：到期及逾期的协议",
-        "as_of": "截至",
-        "within": "未来天数",
-        "refresh": "刷新",
-        "none": "暂无到期款项。",
-        "count": "{n} 份协议需跟进（{late} 份逾期或违约）",
-        "off": "未配置案件登记库（请设置 REPAYPLAN_REGISTER）。",
-    },
-}
+_LABELS = by_language("followup")  # from the text catalogue, repayplan.text
 
 
 _NUMBERS = {"agreement", "case", "arrears", "days_past_due", "next_amount"}

@@ -24,35 +24,13 @@ import os
 import ipywidgets as w
 
 from ..errors import RepayplanError
+from ..text import by_language
 from .app import Dashboard
 from .followup import FollowUp
 
 __all__ = ["RegisterDashboard"]
 
-_TEXT = {
-    "en": {
-        "saved": "saved: case {cid}, version {v}",
-        "off": "not saved: no case register configured",
-        "conflict": "NOT SAVED: {msg}",
-        "failed": "not saved: {msg}",
-        "open": "Open",
-        "case": "Case",
-        "negotiation": "Negotiation",
-        "followup": "Follow-up",
-        "restored": "restored case {cid}, version {v}",
-    },
-    "zh": {
-        "saved": "已保存：案件 {cid}，第 {v} 版",
-        "off": "未保存：未配置案件登记库",
-        "conflict": "未保存：{msg}",
-        "failed": "未保存：{msg}",
-        "open": "打开",
-        "case": "案件",
-        "negotiation": "谈判",
-        "followup": "贷后跟踪",
-        "restored": "已恢复案件 {cid}，第 {v} 版",
-    },
-}
+_TEXT = by_language("persist")  # from the text catalogue, repayplan.text
 
 
 def _open_register(register):
