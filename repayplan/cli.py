@@ -71,7 +71,9 @@ def text_table(
 
 
 def _money(value, units: int = 2) -> str:
-    return f"{Decimal(value):,.{units}f}"
+    from .report.formats import format_amount  # the one amount formatter
+
+    return format_amount(Decimal(value), units)
 
 
 def _metric(key: str, value) -> str:

@@ -301,15 +301,18 @@ def delta_text(key: str, change: float, lang: str = "en") -> str:
     unit = ALL_METRICS.get(key, (None, None))[1] or ""
     sign = "+" if change > 0 else "−"
     size = abs(change)
+    from .report.formats import format_number  # the one formatter of figures
+
     if unit == "currency":
-        body = f"{size:,.2f}"
+        body = format_number(size, 2)
     elif unit == "probability" or unit.startswith("fraction"):
-        body = f"{size * 100:.2f}" if unit == "fraction a year" else f"{size * 100:.1f}"
+        places = 2 if unit == "fraction a year" else 1
+        body = format_number(size * 100, places, grouping=False)  # percentage points
         body += " 个百分点" if lang == "zh" else " pp"
     elif unit in ("months", "count", "month"):
-        body = f"{size:,.1f}" if size != int(size) else f"{int(size)}"
+        body = format_number(size, 1) if size != int(size) else f"{int(size)}"
     else:
-        body = f"{size:,.2f}"
+        body = format_number(size, 2)
     return sign + body
 
 

@@ -415,7 +415,7 @@ def comparison_sheet(
     format : {"pdf", "xlsx"}
         A4 landscape PDF (one page), or one xlsx sheet set to print on one landscape page.
     lang : {"en", "zh"}
-        Language of every label, date and plan name (:func:`repayplan.report.plan_name`).
+        Language of every label, date and plan name (``repayplan.report.plan_name``).
     borrower, creditor_party : str or repayplan.case.Party, optional
         The parties (a Party's ``name`` is printed); the creditor defaults to
         ``creditor.name``.

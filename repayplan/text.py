@@ -47,6 +47,8 @@ Examples
 ('期数', ('No.', '期数'))
 >>> text.by_language("followup")["zh"]["refresh"]
 '刷新'
+>>> text.CATALOGUE["compare.rows"]["total_paid"]
+('Total paid', '还款总额')
 """
 
 from __future__ import annotations
@@ -656,9 +658,6 @@ _TABLES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 #: The catalogue, read-only: ``CATALOGUE[table][key] == (english, chinese)``.
-#:
-#: >>> CATALOGUE["compare.rows"]["total_paid"]
-#: ('Total paid', '还款总额')
 CATALOGUE: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
     {t: MappingProxyType(rows) for t, rows in _TABLES.items()}
 )

@@ -1,4 +1,11 @@
-"""Formatting of amounts, dates, rates and currencies as the annex and the sheet print them."""
+"""Formatting of amounts, dates, rates and currencies as the annex and the sheet print them.
+
+:func:`format_number` is the one formatter of figures: an amount with thousands separators
+(``1,036,500.00``), a plain decimal for CSV (``1036500.00``), a percent (``4.35%``) or a
+signed change (``+1.2``).  The annex's amounts and rates (:func:`format_amount`,
+:func:`plain_amount`, :func:`format_rate`), the command line's amounts and the changes the
+comparison shows (:func:`repayplan.compare.delta_text`) are all drawn by it.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +21,70 @@ from ..errors import InputError
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+__all__ = ["format_number", "format_percent", "format_amount", "plain_amount", "format_rate"]
+
+
+def format_number(
+    value: Decimal | float, places: int = 2, *, grouping: bool = True, percent: bool = False
+) -> str:
+    """A figure with ``places`` decimals: the one formatter of amounts and percents.
+
+    Parameters
+    ----------
+    value : Decimal, int or float
+        A ``Decimal`` is formatted exactly (an amount of the library is one); a float (a
+        rate or an analytic figure) by Python's correctly rounded float formatting.
+    places : int
+        Decimals shown, rounded half to even on the exact value (a ``Decimal`` amount
+        already has its minor units, so nothing is rounded there).
+    grouping : bool
+        Thousands separators (``1,234.50``); ``False`` for a plain decimal (CSV).
+    percent : bool
+        ``value`` is a fraction, shown times 100 with a ``%`` sign: for a ``Decimal``
+        :math:`100 \\cdot v` is exact (``0.06525`` -> ``6.525%``).
+
+    Returns
+    -------
+    str
+        ``format(value, ",.{places}f")`` (or ``".{places}%"``): the same text the f-strings
+        it replaces wrote.
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> format_number(Decimal("1036500.00")), format_number(Decimal("1036500.00"), grouping=False)
+    ('1,036,500.00', '1036500.00')
+    >>> format_number(Decimal("0.06525"), 3, percent=True), format_number(0.0123, 1, percent=True)
+    ('6.525%', '1.2%')
+    >>> format_number(1234.5, 0), format_number(Decimal("5"), 0)
+    ('1,234', '5')
+    """
+    spec = ("," if grouping and not percent else "") + f".{places}" + ("%" if percent else "f")
+    return format(value, spec)
+
+
+def format_percent(fraction: Decimal | float, places: int = 1) -> str:
+    """A fraction as a percent with ``places`` decimals: ``0.9123`` -> ``91.2%``.
+
+    :func:`format_number` with ``percent=True``.
+
+    Examples
+    --------
+    >>> format_percent(0.9123), format_percent(Decimal("0.0435"), 2)
+    ('91.2%', '4.35%')
+    """
+    return format_number(fraction, places, percent=True)
+
+
 def format_amount(amount: Decimal, units: int) -> str:
-    return f"{Decimal(amount):,.{units}f}"
+    """An amount with thousands separators and its minor units: ``1,036,500.00``.
+
+    Examples
+    --------
+    >>> format_amount(Decimal("1036500"), 2), format_amount(Decimal("-5"), 0)
+    ('1,036,500.00', '-5')
+    """
+    return format_number(Decimal(amount), units)
 
 
 def format_date(day, lang: str) -> str:
@@ -27,11 +96,17 @@ def format_date(day, lang: str) -> str:
 
 
 def format_rate(rate) -> str:
-    """A rate as a percent with at least two decimals: 0.05 -> 5.00%, 0.06525 -> 6.525%."""
+    """A rate as a percent with at least two decimals, every decimal it has shown.
+
+    Examples
+    --------
+    >>> format_rate(0.05), format_rate(0.06525), format_rate(Decimal("0.0435"))
+    ('5.00%', '6.525%', '4.35%')
+    """
     pct = (Decimal(str(rate)) * 100).normalize()
     exponent = pct.as_tuple().exponent  # an int unless rate is not finite
     places = max(2, -exponent) if isinstance(exponent, int) else 2
-    return f"{pct:.{places}f}%"
+    return format_number(pct, places, grouping=False) + "%"
 
 
 def currency_name(currency: str, lang: str) -> str:
@@ -74,4 +149,11 @@ def colon(lang: str) -> str:
 
 
 def plain_amount(amount: Decimal, units: int) -> str:
-    return f"{Decimal(amount):.{units}f}"
+    """An amount as a plain decimal, as CSV writes it: ``1036500.00``.
+
+    Examples
+    --------
+    >>> plain_amount(Decimal("1036500"), 2)
+    '1036500.00'
+    """
+    return format_number(Decimal(amount), units, grouping=False)
