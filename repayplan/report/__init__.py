@@ -365,7 +365,7 @@ def write(
     )
     if isinstance(data, str):
         data = data.encode("utf-8-sig" if fmt == "csv" else "utf-8")
-    _atomic_write(target, data, path)
+    write_atomic(target, data)  # the library's one atomic writer: fsync, mode kept, no temp left
     return target
 
 
@@ -386,11 +386,6 @@ def _check_path(path) -> Path:
             "path", str(path), allowed, hint=f"the folder {str(folder)!r} is not writable"
         )
     return target
-
-
-def _atomic_write(target: Path, data: bytes, given) -> None:
-    """Write ``data`` with the library's one atomic writer (:func:`repayplan._io.write_atomic`)."""
-    write_atomic(target, data)
 
 
 # -----------------------------------------------------------------------------------------
