@@ -9,6 +9,8 @@ from here.  The catalogue is a set of tables, one per place the text is shown, e
 table                      where the text is shown
 ========================== =================================================================
 ``annex``                  the agreement annex (:data:`repayplan.report.LABELS`)
+``annex.methods``          the repayment methods the annex states
+``annex.cycles``           the repayment cycles, by payments a year (``"12"``: monthly)
 ``sheet``                  the borrower's comparison sheet (:data:`repayplan.sheet.SHEET_LABELS`)
 ``cli``                    the ``repayplan`` command
 ``cli.sides``              whose view a row of the command's tables serves
@@ -143,6 +145,36 @@ _TABLES: dict[str, dict[str, tuple[str, str]]] = {
         "clause_default": ("Missed instalments", "违约责任"),
         "clause_other": ("Other matters", "其他事项"),
         "clause_security": ("Security", "担保"),
+    },
+    # the repayment methods as the annex states them (:data:`repayplan.report.METHOD_NAMES`)
+    "annex.methods": {
+        "level": ("level instalments of principal and interest", "等额本息"),
+        "seasonal": (
+            "instalments of principal and interest varying by calendar month with the borrower's seasonal cash flow (weights below)",
+            "按月份调整的分期还本付息（随借款人季节性现金流，权重见下）",
+        ),
+        "balloon": (
+            "level instalments of principal and interest with a final balloon payment",
+            "等额本息加期末一次性大额还款",
+        ),
+        "step_up": (
+            "instalments of principal and interest rising each year",
+            "逐年递增的分期还本付息",
+        ),
+        "equal_principal": ("equal instalments of principal, with interest", "等额本金"),
+        "interest_only": ("interest only, the principal at maturity", "按期付息、到期还本"),
+        "settlement": ("lump-sum settlement", "一次性结清"),
+        "custom": ("the amounts scheduled", "按计划表所列金额偿还"),
+    },
+    # the repayment cycles by payments a year, as the annex states them
+    "annex.cycles": {
+        "12": ("monthly", "按月"),
+        "4": ("quarterly", "按季"),
+        "2": ("half-yearly", "按半年"),
+        "1": ("yearly", "按年"),
+        "52": ("weekly", "按周"),
+        "26": ("every two weeks", "每两周"),
+        "24": ("twice a month", "每半月"),
     },
     # the borrower's comparison sheet (:data:`repayplan.sheet.SHEET_LABELS`)
     "sheet": {

@@ -128,6 +128,9 @@ def test_the_other_public_and_private_tables_are_views_of_the_catalogue():
     assert report.LABELS["zh"]["col_period"] == text.CATALOGUE["annex"]["col_period"][1] == "期数"
     assert {k: dict(v) for k, v in report.LABELS.items()} == text.by_language("annex")
     assert sheet._TEXT == dict(text.CATALOGUE["sheet"])
+    assert report.METHOD_NAMES == dict(text.CATALOGUE["annex.methods"])
+    assert report.labels.CYCLES == {int(k): v for k, v in text.CATALOGUE["annex.cycles"].items()}
+    assert report.labels.CYCLES[12] == ("monthly", "按月")
     assert labels.TEXT == dict(text.CATALOGUE["dashboard"])
     assert cli._TEXT == dict(text.CATALOGUE["cli"])
     assert compare._REASONS_ZH["rule"] == text.CATALOGUE["compare.reasons"]["rule"][1]

@@ -26,32 +26,10 @@ LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     }
 )
 
-METHOD_NAMES = {
-    "level": ("level instalments of principal and interest", "等额本息"),
-    "seasonal": (
-        "instalments of principal and interest varying by calendar month with the "
-        "borrower's seasonal cash flow (weights below)",
-        "按月份调整的分期还本付息（随借款人季节性现金流，权重见下）",
-    ),
-    "balloon": (
-        "level instalments of principal and interest with a final balloon payment",
-        "等额本息加期末一次性大额还款",
-    ),
-    "step_up": ("instalments of principal and interest rising each year", "逐年递增的分期还本付息"),
-    "equal_principal": ("equal instalments of principal, with interest", "等额本金"),
-    "interest_only": ("interest only, the principal at maturity", "按期付息、到期还本"),
-    "settlement": ("lump-sum settlement", "一次性结清"),
-    "custom": ("the amounts scheduled", "按计划表所列金额偿还"),
-}
-CYCLES = {
-    12: ("monthly", "按月"),
-    4: ("quarterly", "按季"),
-    2: ("half-yearly", "按半年"),
-    1: ("yearly", "按年"),
-    52: ("weekly", "按周"),
-    26: ("every two weeks", "每两周"),
-    24: ("twice a month", "每半月"),
-}
+#: Repayment method -> how the annex states it, (en, zh).
+METHOD_NAMES = pairs("annex.methods")  # from the text catalogue, repayplan.text
+#: Payments a year -> the cycle in words, (en, zh).
+CYCLES = {int(k): v for k, v in pairs("annex.cycles").items()}
 
 #: Default plan names (the sample case's, the dashboard's and :func:`repayplan.negotiate`'s)
 #: in Chinese: ``(pattern, template)``; the groups of the pattern fill the template.
