@@ -3,6 +3,8 @@
 The people at the table are often both: every label, button, table header and chart
 caption is looked up here by key, so switching the language relabels the whole dashboard.
 Row labels of the comparison table come from :data:`repayplan.compare.ROW_LABELS`.
+:data:`TEXT` is the ``dashboard`` table of the package's one text catalogue
+(:mod:`repayplan.text`), where a label is changed or a translation added.
 """
 
 from __future__ import annotations
