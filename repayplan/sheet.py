@@ -64,6 +64,7 @@ import pandas as pd
 from . import report as _report
 from ._validate import check_choice, check_claim, check_items
 from .errors import InputError
+from .report import fonts as _fonts  # the CJK font lookup the annex and the sheet share
 from .text import pairs
 
 __all__ = ["comparison_sheet", "SHEET_FORMATS", "MAX_PLANS", "SHEET_LABELS"]
@@ -494,7 +495,7 @@ def _render_pdf(c: _Content) -> bytes:
     """The PDF at the largest type size that fits one page (long reasons shrink the type a
     little, as the xlsx is fitted to its page); text too long even at the smallest size goes
     on to further pages, at the full size."""
-    fname = _report.pdf_font(c, None)
+    fname = _fonts.pdf_font(c, None)
     _report.warn_missing_glyphs(c, fname)
     first = None
     for scale in _PDF_SCALES:
