@@ -1,4 +1,14 @@
-"""The annex's content model: :class:`Item`, :class:`Annex`, :func:`annex` and the clauses."""
+"""The annex's content model: :class:`Item`, :class:`Annex`, :func:`annex` and the clauses.
+
+:func:`annex` reads a schedule (with its claim, plan, parties and agreement) once and
+builds everything any format shows: the header items (parties, dates, the plan's terms),
+the balance owed and its composition, the instalment table with its exact totals, the
+totals in words, and the clauses (what was waived, the credit-card undertaking, the
+consequence of a missed instalment, the security, other matters).  The renderers
+(``html``, ``markdown``, ``csv``, ``xlsx``, ``pdf``) only lay an :class:`Annex` out; its
+labels come from :mod:`repayplan.report.labels`, its figures' text from
+:mod:`repayplan.report.formats`.
+"""
 
 from __future__ import annotations
 
