@@ -33,6 +33,7 @@ from .._validate import (
 from ..calendar import add_months
 from ..errors import InputError
 from ..money import percent as _pct
+from .clauses import Breach, ConsecutiveMisses, History, read_clauses
 
 if TYPE_CHECKING:
     from ..claim import Claim
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from ..schedule import Schedule
     from .statement import Statement
 
-from .clauses import Breach, ConsecutiveMisses, History, read_clauses
 
 __all__ = [
     "Agreement",

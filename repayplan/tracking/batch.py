@@ -2,38 +2,22 @@
 
 Agreements with the ledger's batch terms are replayed together by
 :func:`repayplan.ledger.figures` and judged by the same clauses as
-:meth:`Agreement.status <repayplan.tracking.agreement.Agreement.status>`; any other
+:meth:`~repayplan.tracking.agreement.Agreement.status`; any other
 agreement is replayed alone.  Every figure equals what the single-agreement path gives.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .. import ledger as _ledger
 from .. import money
-from .._validate import (
-    check_bool,
-    check_date,
-    check_sequence,
-)
+from .._validate import check_bool, check_date, check_sequence
 from ..errors import InputError
-
-if TYPE_CHECKING:
-    pass
-
-from .agreement import (
-    Agreement,
-    Status,
-    first_breach,
-    ledger_of,
-    observation_of,
-    read_payments,
-)
+from .agreement import Agreement, Status, first_breach, ledger_of, observation_of, read_payments
 from .clauses import ConsecutiveMisses, DaysPastDue, History
 
 __all__ = [

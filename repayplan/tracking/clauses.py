@@ -14,20 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import money
-from .._validate import (
-    as_decimal,
-    check_int,
-)
+from .._validate import as_decimal, check_int
 from ..errors import InputError
-
-if TYPE_CHECKING:
-    pass
-
 
 __all__ = [
     "Breach",

@@ -1,7 +1,7 @@
 """The statement of an agreement as of a date: :class:`Statement` (text, HTML, CSV).
 
 Built from a :class:`~repayplan.tracking.agreement.Status` by
-:meth:`Agreement.statement <repayplan.tracking.agreement.Agreement.statement>`; every text
+:meth:`~repayplan.tracking.agreement.Agreement.statement`; every text
 cell is escaped in HTML and neutralised against spreadsheet formulas in CSV.
 """
 
@@ -15,20 +15,13 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .._io import check_path, neutralise, write_atomic
-from .._validate import (
-    check_choice,
-)
+from .._validate import check_choice
 from ..errors import InputError
-
-if TYPE_CHECKING:
-    pass
-
 from .agreement import Agreement, Status
 
 __all__ = [
