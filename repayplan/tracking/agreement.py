@@ -708,9 +708,9 @@ class Agreement:
         >>> s.totals["paid"], s.totals["balance"], s.totals["state"]
         (Decimal('606.00'), Decimal('600.00'), 'performing')
         """
-        day, pays, rp = self._replay(as_of, payments)
-        from .statement import Statement
+        from .statement import Statement  # which imports this module
 
+        day, pays, rp = self._replay(as_of, payments)
         return Statement.from_status(self, _status(self, day, pays, rp))
 
 
