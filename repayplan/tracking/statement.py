@@ -189,9 +189,11 @@ class Statement:
         :mod:`repayplan.report` renders agreement annexes from a schedule and offers no
         generic table writer, so the statement is written here, with the same safety:
         CSV text cells that a spreadsheet would read as a formula get a leading ``'``
-        (:func:`repayplan.report.neutralise_formula`); amounts are plain decimals and
-        dates ISO; HTML is escaped.  The text is rendered in memory, written to a
-        temporary file in the target folder and renamed over the target.
+        (``repayplan._io.neutralise``, the guard every CSV writer of the library shares);
+        amounts are plain decimals and dates ISO; HTML is escaped.  The text is rendered
+        in memory and written by the library's one atomic writer
+        (``repayplan._io.write_atomic``: a temporary file in the target folder, fsync-ed and
+        renamed over the target, the old file's mode kept).
 
         Examples
         --------
