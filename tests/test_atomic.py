@@ -357,3 +357,68 @@ def test_the_raw_write_check_finds_what_it_looks_for(tmp_path):
         "os.fsync",
         "os.replace",
     ]
+
+
+# ------------------------------------------------------------------------------------------
+# two writers of the same target: neither takes the other's file for a leftover
+# ------------------------------------------------------------------------------------------
+fcntl = pytest.importorskip("fcntl") if os.name == "posix" else None
+
+
+@pytest.mark.skipif(fcntl is None, reason="flock is POSIX")
+def test_a_temporary_file_another_writer_holds_is_not_removed(tmp_path):
+    target = tmp_path / "case.toml"
+    busy = tmp_path / ".case.toml.0123456789ab.tmp"  # as another writer's, being written
+    busy.write_bytes(b"half")
+    with open(busy, "rb") as other:
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _io.write_atomic(target, b"new")
+        assert _listing(tmp_path) == [busy.name, "case.toml"]
+    # that writer gone (its lock dropped with it): the next write removes what it left
+    _io.write_atomic(target, b"newer")
+    assert _listing(tmp_path) == ["case.toml"] and target.read_bytes() == b"newer"
+
+
+@pytest.mark.skipif(fcntl is None, reason="flock is POSIX")
+def test_two_writers_of_one_target_both_succeed_on_the_named_path(tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(_io, "_anonymous_file", lambda folder: None)
+    target = tmp_path / "case.toml"
+    payloads = {0: b"A" * 200_000, 1: b"B" * 200_000}
+    errors: list[BaseException] = []
+
+    def writer(k):
+        try:
+            for _ in range(60):
+                _io.write_atomic(target, payloads[k])
+        except BaseException as e:  # noqa: BLE001 - collected and asserted below
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in payloads]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert target.read_bytes() in payloads.values()
+    assert _listing(tmp_path) == ["case.toml"]
+
+
+@pytest.mark.skipif(fcntl is None, reason="flock is POSIX")
+def test_a_temporary_file_swept_before_it_was_locked_is_made_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(_io, "_anonymous_file", lambda folder: None)
+    target = tmp_path / "case.toml"
+    real_hold, calls = _io._hold, []
+
+    def swept_first(fd):
+        calls.append(fd)
+        if len(calls) == 1:  # another writer's sweep removes it just before the lock
+            (leftover,) = tmp_path.glob(".case.toml.*.tmp")
+            leftover.unlink()
+        return real_hold(fd)
+
+    monkeypatch.setattr(_io, "_hold", swept_first)
+    _io.write_atomic(target, b"new")
+    assert len(calls) == 2 and target.read_bytes() == b"new"
+    assert _listing(tmp_path) == ["case.toml"]
