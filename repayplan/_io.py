@@ -15,7 +15,8 @@ temporary file is removed and the target is left as it was.  A process killed ou
 (SIGKILL) while writing leaves the old file intact and, on Linux, nothing else (the
 kernel frees a file that never got a name); elsewhere, or if killed in the microseconds
 between naming and renaming, a hidden ``.NAME.*.tmp`` is left, which the next write to
-the same target removes.
+the same target removes (a writer holds a lock on its temporary file while writing, so a
+second writer of the same target never removes the first one's file as a leftover).
 An :class:`OSError` becomes :class:`~repayplan.errors.FileError` naming the path and
 what went wrong in words (missing folder, no permission, read-only disk, disk full).
 
@@ -160,9 +161,11 @@ def write_atomic(path, data: str | bytes, *, encoding: str = "utf-8") -> Path:
     except OSError as exc:
         raise FileError(target, _reason(exc)) from None
     tmp = None
+    held = None  # a second descriptor keeping the temporary file locked until it is renamed
     try:
         fd = _anonymous_file(folder)
         if fd is not None:
+            held = _hold(fd)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -172,12 +175,23 @@ def write_atomic(path, data: str | bytes, *, encoding: str = "utf-8") -> Path:
         if tmp is None:  # no anonymous files here: a named temporary file from the start
             import tempfile
 
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+            _release(held)
+            held = None
+            for attempt in range(5):
+                fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+                held = _hold(fd)
+                if held is None or os.fstat(fd).st_nlink or attempt == 4:
+                    break
+                # another writer's sweep removed it before it was locked: start again
+                _release(held)
+                os.close(fd)
+                held = None
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fchmod(fh.fileno(), mode)
                 os.fsync(fh.fileno())
+        assert tmp is not None  # named by _link_anonymous or mkstemp
         os.replace(tmp, target)
     except BaseException as exc:
         if tmp is not None:
@@ -186,6 +200,8 @@ def write_atomic(path, data: str | bytes, *, encoding: str = "utf-8") -> Path:
         if isinstance(exc, OSError):
             raise FileError(target, _reason(exc)) from None
         raise
+    finally:
+        _release(held)
     with contextlib.suppress(OSError):  # the rename itself on disk (best effort)
         dfd = os.open(folder, os.O_RDONLY)
         try:
@@ -236,10 +252,58 @@ def _link_anonymous(fd: int, target: Path) -> str | None:
     return None
 
 
+def _hold(fd: int) -> int | None:
+    """Lock the temporary file ``fd`` while it is written and renamed (``flock``, where the
+    system has it), so that another writer of the same target does not take it for a killed
+    writer's leftover.  Returns a duplicate descriptor that keeps the lock after ``fd`` is
+    closed (give it to :func:`_release` once the file is renamed), or None.  The kernel drops
+    the lock when the process dies.  A named file can be swept away between its creation and
+    this lock; the caller then sees no link left (``st_nlink == 0``) and makes another."""
+    try:
+        import fcntl
+    except ImportError:  # no flock here (Windows): leftovers are judged by name only
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits only while a sweep looks at it
+        return os.dup(fd)
+    except OSError:
+        return None
+
+
+def _release(held: int | None) -> None:
+    if held is not None:
+        with contextlib.suppress(OSError):
+            os.close(held)
+
+
+def _in_use(path: Path) -> bool:
+    """Whether a live writer holds ``path`` (see :func:`_hold`)."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return False
+
+
 def _remove_stale(target: Path) -> None:
-    """Remove temporary files a killed writer left beside ``target`` (``.NAME.*.tmp``)."""
+    """Remove temporary files a killed writer left beside ``target`` (``.NAME.*.tmp``);
+    a temporary file another writer of the same target holds (locked) is left alone."""
     with contextlib.suppress(OSError):
         for p in target.parent.glob(f".{_glob_escape(target.name)}.*.tmp"):
+            if _in_use(p):
+                continue
             with contextlib.suppress(OSError):
                 p.unlink()
 

@@ -298,7 +298,7 @@ def _cmd_demo(args) -> int:
             text = Case.sample().dumps("json")
         else:
             raise _UserError(target, "must end in .toml or .json")
-        from .case import write_atomic
+        from ._io import write_atomic
 
         try:
             write_atomic(target, text)

@@ -1004,7 +1004,9 @@ _NAMES = (
     )
 )
 def test_a_security_box_reads_the_same_in_either_language(items):
-    from repayplan.notebook.state import _COLLATERAL_KEYS, _parse_items, translate_pairs
+    from repayplan.notebook.session.options import COLLATERAL_KEYS as _COLLATERAL_KEYS
+    from repayplan.notebook.session.options import parse_items as _parse_items
+    from repayplan.notebook.session.options import translate_pairs
 
     en = "\n".join(f"name={n}, kind={k}, appraisal={a}, lien_rank={r}" for n, k, a, r in items)
     zh = translate_pairs(en, "zh")

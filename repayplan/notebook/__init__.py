@@ -9,7 +9,7 @@ plain Python (no widgets), for scripts and tests.
 Needs the ``notebook`` extra (ipywidgets 8, matplotlib; Voilà to serve it).
 """
 
-from .state import Session
+from .session import Session
 
 __all__ = ["Dashboard", "Session"]
 

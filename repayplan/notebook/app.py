@@ -1,4 +1,4 @@
-"""The negotiation dashboard: ipywidgets over a :class:`~repayplan.notebook.state.Session`.
+"""The negotiation dashboard: ipywidgets over a :class:`~repayplan.notebook.session.Session`.
 
 Layout, top to bottom: the case and the language switch; the plans side by side (two to
 four columns, each with its controls, rule findings and, for suggested plans, the reasons);
@@ -31,7 +31,7 @@ from .charts import forecast_png
 from .comparison import comparison_html
 from .labels import LANGS, TEXT, text
 from .live import COLORS, LiveCharts
-from .state import (
+from .session import (
     BORROWER_FIELDS,
     CASH_FIELDS,
     CREDITOR_FIELDS,
@@ -1510,7 +1510,7 @@ class Dashboard:
         True
         """
         from .. import report
-        from ..case import write_atomic
+        from .._io import write_atomic
 
         folder = Path(folder)
         if not folder.is_dir():

@@ -197,7 +197,7 @@ class MeetingRecord:
         ----------
         when : datetime
         slot : int
-            The column's identity (:attr:`repayplan.notebook.state.PlanSlot.uid`).
+            The column's identity (:attr:`repayplan.notebook.session.PlanSlot.uid`).
         plan, description : str
             The plan's name and its terms in a sentence.
         term : int

@@ -179,9 +179,8 @@ def write_table(frame, path: str) -> str:
     import csv
     import io
 
-    from ..case import write_atomic
+    from .._io import neutralise, write_atomic
     from ..errors import InputError
-    from ..report import neutralise_formula
 
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in (".csv", ".xlsx"):
@@ -192,9 +191,7 @@ def write_table(frame, path: str) -> str:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(cols)
         for row in frame.itertuples(index=False):
-            w.writerow(
-                [neutralise_formula(_cell(v)) if isinstance(v, str) else _plain(v) for v in row]
-            )
+            w.writerow([neutralise(_cell(v)) if isinstance(v, str) else _plain(v) for v in row])
         write_atomic(path, buf.getvalue())
         return path
     from openpyxl import Workbook
@@ -210,7 +207,7 @@ def write_table(frame, path: str) -> str:
             if isinstance(v, str):
                 cell.value = v
                 cell.data_type = "s"  # never a formula
-                if neutralise_formula(v) != v:
+                if neutralise(v) != v:
                     cell.quotePrefix = True
             elif isinstance(v, (Decimal, int, float, _dt.date)) and not _isna(v):
                 cell.value = v
@@ -219,12 +216,7 @@ def write_table(frame, path: str) -> str:
                 cell.data_type = "s"
     data = io.BytesIO()
     wb.save(data)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(data.getvalue())
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, data.getvalue())
     return path
 
 
