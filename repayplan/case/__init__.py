@@ -147,10 +147,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import money
-from . import rules as _rules
-from ._io import check_path, write_atomic
-from ._validate import (
+from .. import money
+from .. import rules as _rules
+from .._io import check_path, write_atomic
+from .._validate import (
     MAX_DIGITS,
     as_decimal,
     check_amount,
@@ -160,12 +160,12 @@ from ._validate import (
     check_int,
     check_text,
 )
-from .cashflow import CashFlow, Shock
-from .claim import Claim, Loan
-from .errors import InputError, shorten
-from .evaluate import Borrower, Creditor, Enforcement
-from .negotiate import OBJECTIVES, Constraints
-from .plans import Plan
+from ..cashflow import CashFlow, Shock
+from ..claim import Claim, Loan
+from ..errors import InputError, shorten
+from ..evaluate import Borrower, Creditor, Enforcement
+from ..negotiate import OBJECTIVES, Constraints
+from ..plans import Plan
 
 __all__ = ["Case", "CaseError", "Party", "Projection", "Settings", "FORMAT_VERSION", "FORMATS"]
 
@@ -971,7 +971,7 @@ class Case:
         12 months     10327.99   123935.66      1.45
         24 months      5318.58   127643.39      2.82
         """
-        from .evaluate import evaluate
+        from ..evaluate import evaluate
 
         if self.borrower_side is not None:
             kwargs.setdefault("borrower", self.borrower_side)
@@ -992,7 +992,7 @@ class Case:
         Total paid       123,935.66*  127,643.39
         Largest payment    10,327.99   5,318.58*
         """
-        from .compare import compare
+        from ..compare import compare
 
         plans = self._plan_list(names)
         return compare(
@@ -1023,7 +1023,7 @@ class Case:
         >>> res.best.term, res.candidates["term"].tolist()
         (24, [24, 12])
         """
-        from .negotiate import negotiate
+        from ..negotiate import negotiate
 
         kwargs = {**self.negotiation.kwargs(), **overrides}
         if self.borrower_side is not None:
@@ -1724,7 +1724,7 @@ def _read_creditor(data, problems: _Problems):
 
 def _read_security(data, claim: Claim, problems: _Problems):
     """``[security]``: collateral, guarantees and the court procedure -> Enforcement.from_security."""
-    from .security import Collateral, Guarantee, Procedure, Security
+    from ..security import Collateral, Guarantee, Procedure, Security
 
     tab = _table(data, "security", problems, _SECURITY_KEYS)
     if tab is None:
@@ -1788,7 +1788,7 @@ def _read_security(data, claim: Claim, problems: _Problems):
 
 
 def _security_doc(path) -> dict:
-    from .security import KINDS, Procedure
+    from ..security import KINDS, Procedure
 
     if not path.exact and not (isinstance(path.seed, int) and not isinstance(path.seed, bool)):
         raise InputError(
@@ -2063,7 +2063,7 @@ def _read_cashflow(data, claim: Claim | None, problems: _Problems):
 
 def _read_source(data, problems: _Problems):
     """[cashflow.source]: a repayplan.cashflow.Provenance, numbers read back to the same float."""
-    from .cashflow import Provenance
+    from ..cashflow import Provenance
 
     tab = _table(data, "cashflow.source", problems, _SOURCE_KEYS, required=("kind",))
     if tab is None or "kind" not in tab:
