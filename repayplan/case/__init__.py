@@ -130,7 +130,8 @@ The package
 :class:`CaseError`), ``schema`` (the shape of the document as pydantic models: tables,
 keys, required keys, arrays of tables; unknown keys refused with the key named), ``read``
 (text -> document -> schema -> value objects -> Case) and ``write`` (Case -> document ->
-TOML with tomli-w, or JSON).  :func:`json_schema` gives the JSON Schema of the document.
+TOML with tomli-w, or JSON).  :meth:`Case.json_schema` gives the JSON Schema of the document (pydantic's); the
+schema and pydantic are imported when a case is first read, not with the package.
 
 Problems are reported with their location: ``plans[2]`` is the third ``[[plans]]`` table
 (counting from 0), ``loan.payments[0].date`` the date of the first payment.
@@ -150,20 +151,17 @@ from .model import (
     sample_text,
     show_value,
 )
-from .schema import json_schema
 from .write import _toml_dumps
 
 __all__ = ["Case", "CaseError", "Party", "Projection", "Settings", "FORMAT_VERSION", "FORMATS"]
 
-# also importable from here, as before the package: sample_text, show_value, json_schema,
+# also importable from here, as before the package: sample_text, show_value,
 # MAX_CASE_CHARS, MAX_DEPTH, write_atomic (the atomic writer others reach through the case)
 _REEXPORTED = (
     sample_text,
     show_value,
-    json_schema,
     MAX_CASE_CHARS,
     MAX_DEPTH,
     write_atomic,
     _toml_dumps,
 )
-

@@ -96,10 +96,12 @@ class CaseError(InputError):
     def __reduce__(self):
         return (type(self), (self.problems, self.source))
 
+
 #: The longest case file read, in characters (a case with a hundred plans is some 30,000).
 MAX_CASE_CHARS = 10_000_000
 #: The deepest nesting of tables and arrays in a case file (the schema needs 4).
 MAX_DEPTH = 32
+
 
 def _cut(text: str, width: int = 240) -> str:
     """A name or a message cut in the middle to ``width`` characters, saying how long it was."""
@@ -134,12 +136,14 @@ def _show_full(value) -> str:
         return "{" + ", ".join(f"{k} = {show_value(v)}" for k, v in list(value.items())[:6]) + "}"
     return repr(value)
 
+
 def _check_text(field_name: str, value, *, required: bool = False) -> str:
     """Text that can be written to a file (no lone surrogates); non-empty if required."""
     check_text(field_name, value)  # stored as given; the exports refuse NUL
     if required and not value.strip():
         raise InputError(field_name, value, "a non-empty name")
     return value
+
 
 # ----------------------------------------------------------------------------------------
 # value objects
@@ -806,6 +810,7 @@ class Case:
         ('华东精密机械有限公司', ['Bank proposal', 'Borrower proposal', 'Seasonal 48', 'Settlement'])
         """
         return cls.loads(sample_text(), "toml", source="sample_case.toml")
+
     @classmethod
     def load(cls, path, *, format: str | None = None) -> Case:
         """Read a case file (TOML or JSON, by suffix unless ``format`` is given).
@@ -899,6 +904,27 @@ class Case:
         from .read import from_dict
 
         return from_dict(data, source=source)
+
+    @classmethod
+    def json_schema(cls) -> dict:
+        """The JSON Schema of a case file, as pydantic writes it from :mod:`repayplan.case.schema`.
+
+        For editors and other programs that write case files: the tables, their keys, which
+        are required, which hold arrays of tables; unknown keys are refused
+        (``additionalProperties: false``).  What a value may be is checked by the value
+        objects (``{}`` here).
+
+        Examples
+        --------
+        >>> s = Case.json_schema()
+        >>> s["required"], s["additionalProperties"]
+        (['borrower', 'creditor', 'claim', 'cashflow'], False)
+        >>> s["$defs"]["PlanTable"]["required"], "term" in s["$defs"]["PlanTable"]["properties"]
+        (['name'], True)
+        """
+        from .schema import json_schema
+
+        return json_schema()
 
     def to_dict(self) -> dict:
         """The case as the structure of a case file (Decimals, dates, floats, text).

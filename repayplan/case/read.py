@@ -95,6 +95,7 @@ def _walk(data) -> tuple[str | None, list[str]]:
         stack.extend((v, k, depth + 1) for k, v in reversed(items))
     return None, snan
 
+
 def _join(loc: str, field_name: str) -> str:
     if not loc:
         return field_name
@@ -168,6 +169,7 @@ def _build(
         return None  # a table the schema found a key missing in is checked field by field only
     return _attempt(problems, loc, lambda: cls(**kwargs), rename=rename)
 
+
 # ----------------------------------------------------------------------------------------
 # the entry points
 # ----------------------------------------------------------------------------------------
@@ -182,8 +184,7 @@ def load(path, *, format: str | None = None) -> Case:
                 [
                     (
                         "",
-                        f"is {size:,} bytes; a case file has at most {MAX_CASE_CHARS:,} "
-                        "characters",
+                        f"is {size:,} bytes; a case file has at most {MAX_CASE_CHARS:,} characters",
                     )
                 ],
                 source,
@@ -213,8 +214,7 @@ def loads(text: str, format: str = "toml", *, source: str = "<string>") -> Case:
             [
                 (
                     "",
-                    f"is {len(text):,} characters long; a case file has at most "
-                    f"{MAX_CASE_CHARS:,}",
+                    f"is {len(text):,} characters long; a case file has at most {MAX_CASE_CHARS:,}",
                 )
             ],
             source,
@@ -246,9 +246,7 @@ def loads(text: str, format: str = "toml", *, source: str = "<string>") -> Case:
                     source,
                 ) from None
     except RecursionError:
-        raise CaseError(
-            [("", f"is nested more than {MAX_DEPTH} levels deep")], source
-        ) from None
+        raise CaseError([("", f"is nested more than {MAX_DEPTH} levels deep")], source) from None
     return from_dict(data, source=source)
 
 
@@ -351,7 +349,7 @@ def _check_rule_name(field_name: str, value) -> str:
     return value
 
 
-def _read_party(tab: dict, loc: str, problems: _Problems) -> Party | None:
+def _read_party(tab: Mapping, loc: str, problems: _Problems) -> Party | None:
     party = {k: v for k, v in tab.items() if k in _PARTY_KEYS}
     if "name" not in party:
         return None
@@ -640,6 +638,7 @@ def _read_source(data: Mapping, problems: _Problems):
             k: float(v) if isinstance(v, Decimal) else v for k, v in kw["backtest"].items()
         }
     return _attempt(problems, "cashflow.source", lambda: Provenance(**kw))
+
 
 def _read_values(values, problems: _Problems):
     """Monthly cash: a list of numbers (one path) or a list of equal-length lists."""

@@ -23,6 +23,7 @@ checks every remaining value and reports all problems at once.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, ClassVar
 
@@ -67,9 +68,7 @@ Flag = Annotated[Any, _kind(lambda v: isinstance(v, bool), "not_flag", "is not t
 
 
 def _mapping(what: str):
-    return Annotated[
-        Any, _kind(lambda v: isinstance(v, Mapping), "not_table", f"is not {what}")
-    ]
+    return Annotated[Any, _kind(lambda v: isinstance(v, Mapping), "not_table", f"is not {what}")]
 
 
 class Table(BaseModel):
@@ -247,7 +246,9 @@ class Source(Table):
 class Data(Table):
     """``[cashflow]`` as monthly data from the first month on."""
 
-    what: ClassVar[str] = "a table [cashflow] with base = ... (a projection) or values = [...] (data)"
+    what: ClassVar[str] = (
+        "a table [cashflow] with base = ... (a projection) or values = [...] (data)"
+    )
     start: Value
     values: Value
     buffer: Value = _ABSENT
@@ -257,7 +258,9 @@ class Data(Table):
 
 
 #: ``[[plans]]``: a name and every keyword of :class:`repayplan.Plan`.
-PlanTable = _table_of("PlanTable", Plan, what='a table [[plans]] with name = "..."', required=("name",))
+PlanTable = _table_of(
+    "PlanTable", Plan, what='a table [[plans]] with name = "..."', required=("name",)
+)
 #: ``[negotiation.constraints]``: any field of :class:`repayplan.negotiate.Constraints`.
 ConstraintsTable = _table_of("ConstraintsTable", Constraints, flags=True)
 
@@ -272,9 +275,7 @@ class Negotiation(Table):
 
 
 #: ``[[security.collateral]]``: every keyword of :class:`repayplan.Collateral`.
-CollateralTable = _table_of(
-    "CollateralTable", Collateral, required=("name", "appraisal", "kind")
-)
+CollateralTable = _table_of("CollateralTable", Collateral, required=("name", "appraisal", "kind"))
 #: ``[[security.guarantees]]``: every keyword of :class:`repayplan.Guarantee`.
 GuaranteeTable = _table_of("GuaranteeTable", Guarantee, required=("name", "capacity"))
 #: ``[security.procedure]``: any field of :class:`repayplan.security.Procedure`.
@@ -356,10 +357,19 @@ def _model_at(model: type[BaseModel], path: tuple) -> type[BaseModel] | None:
     return model
 
 
-def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
-    kind = error["type"]
-    if kind in ("extra_forbidden", "invalid_key"):
+def _located(error: Mapping, prefix: tuple) -> str:
+    loc = prefix + tuple(error["loc"])
+    if error["type"] == "invalid_key":  # a key that is not text (5 = ...): named as it is
         table = _where(loc[:-1])
+        return f"{table}.{loc[-1]}" if table else str(loc[-1])
+    return _where(loc)
+
+
+def _message(error: Mapping, model: type[BaseModel], prefix: tuple) -> str:
+    """The case-file message of one pydantic error of ``model`` (validated at ``prefix``)."""
+    kind, loc = error["type"], tuple(error["loc"])
+    if kind in ("extra_forbidden", "invalid_key"):
+        table = _where(prefix + loc[:-1])
         where = f"[{table.split('[')[0]}]" if table else "a case file"
         owner = _model_at(model, loc[:-1])
         allowed = ", ".join(owner.model_fields) if owner is not None else ""
@@ -371,7 +381,8 @@ def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
         what = getattr(target, "what", "a table")
         return f"{show_value(error['input'])} is not {what}"
     if kind == "not_tables":
-        return f"{show_value(error['input'])} is not an array of tables ([[{_where(loc)}]])"
+        where = _where(prefix + loc)
+        return f"{show_value(error['input'])} is not an array of tables ([[{where}]])"
     if kind.startswith("not_"):
         return f"{show_value(error['input'])} {error['msg']}"
     return f"{show_value(error['input'])} is not valid ({error['msg']})"
@@ -407,7 +418,7 @@ def _validate(model, data, prefix: tuple, problems: list, doc, flawed: set) -> N
         refused = []
         for error in e.errors(include_url=False):
             loc = tuple(error["loc"])
-            problems.append((_where(prefix + loc), _message(error, model, loc)))
+            problems.append((_located(error, prefix), _message(error, model, prefix)))
             if error["type"] == "missing":
                 flawed.add(_where(prefix + loc[:-1]))  # a table without a required key
             else:
@@ -460,8 +471,8 @@ def check(data) -> tuple[Any, list[tuple[str, str]], set[str]]:
     _validate(Document, data, (), problems, doc, flawed)
     claim = data.get("claim")
     if isinstance(claim, Mapping):
-        shape = ClaimDate if "loan" in data else ClaimTable
-        _validate(shape, claim, ("claim",), problems, doc, flawed)
+        claim_shape: type[Table] = ClaimDate if "loan" in data else ClaimTable
+        _validate(claim_shape, claim, ("claim",), problems, doc, flawed)
     elif "claim" in data:
         what = ClaimDate.what if "loan" in data else ClaimTable.what
         problems.append(("claim", f"{show_value(claim)} is not {what}"))
@@ -470,17 +481,30 @@ def check(data) -> tuple[Any, list[tuple[str, str]], set[str]]:
     cash = data.get("cashflow")
     if isinstance(cash, Mapping):
         if "base" in cash and "values" in cash:
-            problems.append(("cashflow", "has both base (a projection) and values (data); give one"))
+            problems.append(
+                ("cashflow", "has both base (a projection) and values (data); give one")
+            )
             _remove(doc, ("cashflow",))
             flawed.add("cashflow")
         else:
-            shape = Projection if "base" in cash else Data
-            _validate(shape, cash, ("cashflow",), problems, doc, flawed)
+            cash_shape: type[Table] = Projection if "base" in cash else Data
+            _validate(cash_shape, cash, ("cashflow",), problems, doc, flawed)
     elif "cashflow" in data:
         problems.append(("cashflow", f"{show_value(cash)} is not {Projection.what}"))
         _remove(doc, ("cashflow",))
         flawed.add("cashflow")
+    top = {k: i for i, k in enumerate(Document.model_fields)}  # in the order of the document
+    problems.sort(key=lambda p: top.get(re.split(r"[.\[]", p[0], maxsplit=1)[0], -1))
     return doc, problems, flawed
+
+
+def _no_defaults(node):
+    """The schema without ``"default": null`` (an optional key has no default in the file)."""
+    if isinstance(node, dict):
+        return {k: _no_defaults(v) for k, v in node.items() if not (k == "default" and v is None)}
+    if isinstance(node, list):
+        return [_no_defaults(v) for v in node]
+    return node
 
 
 def json_schema() -> dict:
@@ -497,10 +521,10 @@ def json_schema() -> dict:
     >>> sorted(s["$defs"]["PlanTable"]["properties"])[:3], s["$defs"]["PlanTable"]["required"]
     (['annual_rate', 'balloon', 'capitalize_arrears'], ['name'])
     """
-    out = Document.model_json_schema()
+    out = _no_defaults(Document.model_json_schema())
     defs = out.setdefault("$defs", {})
     for shape in (ClaimDate, ClaimTable, Projection, Data):
-        sub = shape.model_json_schema(ref_template="#/$defs/{model}")
+        sub = _no_defaults(shape.model_json_schema(ref_template="#/$defs/{model}"))
         defs.update(sub.pop("$defs", {}))
         defs[shape.__name__] = sub
     out["properties"]["claim"] = {

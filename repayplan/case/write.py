@@ -128,6 +128,7 @@ def _security_doc(path) -> dict:
         doc["guarantees"] = guar
     return doc
 
+
 def _source_doc(p) -> dict:
     d: dict = {"kind": p.kind}
     for k in ("description", "model", "calibration"):
@@ -142,6 +143,7 @@ def _source_doc(p) -> dict:
         if getattr(p, k):
             d[k] = list(getattr(p, k))
     return d
+
 
 # ----------------------------------------------------------------------------------------
 # writing: the document
