@@ -130,38 +130,30 @@ The package
 :class:`CaseError`), ``schema`` (the shape of the document as pydantic models: tables,
 keys, required keys, arrays of tables; unknown keys refused with the key named), ``read``
 (text -> document -> schema -> value objects -> Case) and ``write`` (Case -> document ->
-TOML with tomli-w, or JSON).  :meth:`Case.json_schema` gives the JSON Schema of the document (pydantic's); the
-schema and pydantic are imported when a case is first read, not with the package.
+TOML with tomli-w, or JSON).  :meth:`Case.json_schema` gives the JSON Schema of the
+document (pydantic's).  The schema, and pydantic, are imported when a case is first read,
+not with the package.
 
 Problems are reported with their location: ``plans[2]`` is the third ``[[plans]]`` table
 (counting from 0), ``loan.payments[0].date`` the date of the first payment.
 """
 
-from .._io import write_atomic
+# ``X as X``: names importable from here as before the package (show_value and write_atomic
+# are used by the command line and the dashboard, _toml_dumps by the tests)
+from .._io import write_atomic as write_atomic
 from .model import (
     FORMAT_VERSION,
     FORMATS,
-    MAX_CASE_CHARS,
-    MAX_DEPTH,
     Case,
     CaseError,
     Party,
     Projection,
     Settings,
-    sample_text,
-    show_value,
 )
-from .write import _toml_dumps
+from .model import MAX_CASE_CHARS as MAX_CASE_CHARS
+from .model import MAX_DEPTH as MAX_DEPTH
+from .model import sample_text as sample_text
+from .model import show_value as show_value
+from .write import _toml_dumps as _toml_dumps
 
 __all__ = ["Case", "CaseError", "Party", "Projection", "Settings", "FORMAT_VERSION", "FORMATS"]
-
-# also importable from here, as before the package: sample_text, show_value,
-# MAX_CASE_CHARS, MAX_DEPTH, write_atomic (the atomic writer others reach through the case)
-_REEXPORTED = (
-    sample_text,
-    show_value,
-    MAX_CASE_CHARS,
-    MAX_DEPTH,
-    write_atomic,
-    _toml_dumps,
-)

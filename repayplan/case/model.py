@@ -1054,9 +1054,6 @@ def _named_plans(plans) -> dict[str, Plan]:
     return out
 
 
-_SCALARS = (str, bool, int, Decimal)
-
-
 def _meeting_entries(meeting) -> tuple:
     if isinstance(meeting, (str, bytes, Mapping)) or not isinstance(meeting, Sequence):
         raise InputError("meeting", meeting, "a list of entries (mappings)")

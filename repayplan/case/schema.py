@@ -37,7 +37,7 @@ from ..plans import Plan
 from ..security import Collateral, Guarantee, Procedure
 from .model import FORMAT_VERSION, show_value
 
-__all__ = ["Document", "Table", "Value", "check", "json_schema"]
+__all__ = ["Document", "check", "json_schema"]
 
 #: A value checked by the value object it goes to (the schema passes it through as read).
 Value = Any
@@ -294,15 +294,26 @@ class SecurityTable(Table):
     exact: Flag = _ABSENT
 
 
-class MeetingEntry(Table):
-    """``[[meeting]]``: one entry of the record; any keys (checked by the case)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-    what: ClassVar[str] = "a mapping (a [[meeting]] table)"
+#: ``[[meeting]]``: one entry of the record, any keys (checked by the case: text keys, values
+#: that are text, whole numbers, true/false).
+MeetingEntry = _mapping("a mapping (a [[meeting]] table)")
 
 
 class Document(Table):
-    """A case file.  ``claim`` and ``cashflow`` take one of two shapes (see :func:`check`)."""
+    """A case file: its top-level keys and tables.
+
+    ``claim`` and ``cashflow`` take one of two shapes each (:class:`ClaimDate` beside a
+    ``[loan]``, else :class:`ClaimTable`; :class:`Projection` or :class:`Data`), chosen by
+    :func:`check`.  The values pass through as they were read:
+
+    Examples
+    --------
+    >>> doc = Document.model_validate({"borrower": {"name": "Acme Ltd"},
+    ...                                "creditor": {"name": "First Bank", "discount_rate": "0.06"},
+    ...                                "claim": {}, "cashflow": {}})
+    >>> doc.borrower.name, doc.creditor.discount_rate
+    ('Acme Ltd', '0.06')
+    """
 
     what: ClassVar[str] = "a case (a table)"
     format_version: Value = _ABSENT
@@ -317,7 +328,7 @@ class Document(Table):
     cashflow: Value
     plans: Annotated[list[PlanTable], _TABLES] = _ABSENT  # type: ignore[valid-type]
     negotiation: Negotiation = _ABSENT
-    meeting: Annotated[list[MeetingEntry], _TABLES] = _ABSENT
+    meeting: Annotated[list[MeetingEntry], _TABLES] = _ABSENT  # type: ignore[valid-type]
     security: SecurityTable = _ABSENT
 
 
