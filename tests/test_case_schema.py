@@ -62,6 +62,13 @@ def test_a_value_objects_table_has_its_fields_as_keys(table, cls):
     assert list(table.model_fields) == [f.name for f in dataclasses.fields(cls)]
 
 
+def test_the_party_tables_have_the_fields_of_party_and_of_the_sides():
+    party = [f.name for f in dataclasses.fields(Party)]
+    side = [f.name for f in dataclasses.fields(rp.Borrower)]
+    assert list(schema.BorrowerTable.model_fields) == party + side
+    assert list(schema.CreditorTable.model_fields) == party + ["discount_rate", "enforcement"]
+
+
 def test_the_loan_table_has_every_keyword_of_loan_and_its_history():
     import inspect
 

@@ -35,7 +35,7 @@ from ..evaluate import Borrower
 from ..negotiate import Constraints
 from ..plans import Plan
 from ..security import Collateral, Guarantee, Procedure
-from .model import FORMAT_VERSION, show_value
+from .model import FORMAT_VERSION, Party, show_value
 
 __all__ = ["Document", "check", "json_schema"]
 
@@ -80,21 +80,19 @@ class Table(BaseModel):
 
 def _table_of(
     name: str,
-    cls,
-    *,
+    *classes,
     what: str = "a table",
     required: tuple[str, ...] = (),
     flags: bool = False,
     extra: tuple[tuple[str, Any], ...] = (),
-    keys_first: tuple[tuple[str, Any], ...] = (),
 ) -> type[Table]:
-    """The table of a value object's keywords: one key per dataclass field of ``cls``.
+    """The table of value objects' keywords: one key per dataclass field of ``classes``.
 
-    The table follows the value object: a field added to ``Plan`` is a key of ``[[plans]]``.
+    The table follows the value objects: a field added to ``Plan`` is a key of ``[[plans]]``.
     ``flags``: a field whose default is ``True``/``False`` must be true or false.
     """
-    fields: dict[str, Any] = dict(keys_first)
-    for f in dataclasses.fields(cls) if cls is not None else ():
+    fields: dict[str, Any] = {}
+    for f in (f for cls in classes for f in dataclasses.fields(cls)):
         kind = Flag if flags and isinstance(f.default, bool) else Value
         fields[f.name] = (kind, ... if f.name in required else _ABSENT)
     fields.update(extra)
@@ -106,16 +104,6 @@ def _table_of(
 # ----------------------------------------------------------------------------------------
 # the tables
 # ----------------------------------------------------------------------------------------
-_PARTY = (
-    ("name", (Value, ...)),
-    ("other_name", (Value, _ABSENT)),
-    ("registration", (Value, _ABSENT)),
-    ("address", (Value, _ABSENT)),
-    ("representative", (Value, _ABSENT)),
-    ("account", (Value, _ABSENT)),
-)
-
-
 class Enforcement(Table):
     """``[creditor.enforcement]``: the quick form of the creditor's alternative."""
 
@@ -126,14 +114,18 @@ class Enforcement(Table):
 
 #: ``[borrower]``: a party, and the borrower's side of the bargain (repayplan.evaluate.Borrower).
 BorrowerTable = _table_of(
-    "BorrowerTable", Borrower, what='a table [borrower] with name = "..."', keys_first=_PARTY
+    "BorrowerTable",
+    Party,
+    Borrower,
+    what='a table [borrower] with name = "..."',
+    required=("name",),
 )
 #: ``[creditor]``: a party, its discount rate and [creditor.enforcement].
 CreditorTable = _table_of(
     "CreditorTable",
-    None,
+    Party,
     what='a table [creditor] with name = "..."',
-    keys_first=_PARTY,
+    required=("name",),
     extra=(("discount_rate", (Value, _ABSENT)), ("enforcement", (Enforcement, _ABSENT))),
 )
 
