@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import repayplan as rp
-from repayplan.case import Case, CaseError, sample_text, schema
+from repayplan.case import Case, CaseError, Party, sample_text, schema
 from repayplan.cashflow import Shock
 from repayplan.negotiate import Constraints
 from repayplan.security import Collateral, Guarantee, Procedure
