@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import tomllib
+from datetime import date as rp_date
 from decimal import Decimal
 
 import pytest
@@ -72,8 +73,7 @@ def test_the_party_tables_have_the_fields_of_party_and_of_the_sides():
 def test_the_loan_table_has_every_keyword_of_loan_and_its_history():
     import inspect
 
-    # accrual_rounding is not written to a case file (yet): the file does not take it either
-    keywords = [p for p in inspect.signature(rp.Loan).parameters if p != "accrual_rounding"]
+    keywords = list(inspect.signature(rp.Loan).parameters)
     assert list(schema.LoanTable.model_fields) == keywords + ["payments", "costs", "fees"]
 
 
@@ -81,6 +81,23 @@ def test_every_key_of_the_direct_claim_table_is_a_keyword_of_claim():
     import inspect
 
     assert set(schema.ClaimTable.model_fields) <= set(inspect.signature(rp.Claim).parameters)
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_the_accrual_rounding_of_a_loan_and_of_a_claim_is_saved(fmt):
+    # before the schema a case file had no key for it: a saved case came back "exact"
+    loan = rp.Loan(120_000, 0.06, 12, rp_date(2025, 1, 1), accrual_rounding="per_day")
+    claim = loan.claim(rp_date(2025, 9, 30), [(rp_date(2025, 2, 1), "10000.00")])
+    stated = rp.Claim(
+        principal=1_000, annual_rate=0.05, as_of=rp_date(2026, 1, 1), accrual_rounding="per_stretch"
+    )
+    for c in (claim, stated):
+        case = Case.sample().replace(claim=c)
+        again = Case.loads(case.dumps(fmt), fmt)
+        assert again == case and again.claim.accrual_rounding == c.accrual_rounding
+        if c.loan is not None:
+            assert again.claim.loan.accrual_rounding == "per_day"
+            assert again.claim.total == claim.total
 
 
 # ----------------------------------------------------------------------------------------

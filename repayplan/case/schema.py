@@ -159,6 +159,7 @@ class LoanTable(Table):
     product: Value = _ABSENT
     accrual_day_count: Value = _ABSENT
     options: _mapping("a table of further amortize keywords") = _ABSENT  # type: ignore[valid-type]
+    accrual_rounding: Value = _ABSENT
     payments: _Rows = _ABSENT
     costs: _Rows = _ABSENT
     fees: _Rows = _ABSENT
@@ -196,6 +197,7 @@ class ClaimTable(Table):
     term_months: Value = _ABSENT
     product: Value = _ABSENT
     accelerated: Value = _ABSENT
+    accrual_rounding: Value = _ABSENT
 
 
 #: ``[[cashflow.shocks]]``: every keyword of :class:`repayplan.Shock`.

@@ -265,6 +265,8 @@ def _loan_doc(claim: Claim, case_rules: str) -> dict:
         d["product"] = loan.product
     if loan.accrual_day_count != loan.rules.accrual_day_count:
         d["accrual_day_count"] = loan.accrual_day_count
+    if loan.accrual_rounding != "exact":
+        d["accrual_rounding"] = loan.accrual_rounding
     if loan.options:
         d["options"] = {k: _option_value(f"loan.options.{k}", v) for k, v in loan.options.items()}
     for name, items in zip(_LOAN_HISTORY, claim.history, strict=True):
@@ -309,6 +311,8 @@ def _claim_doc(claim: Claim, case_rules: str) -> dict:
         d["rules"] = rules
     if claim.accrual_day_count != claim.rules.accrual_day_count:
         d["accrual_day_count"] = claim.accrual_day_count
+    if claim.accrual_rounding != "exact":
+        d["accrual_rounding"] = claim.accrual_rounding
     for k in ("contract_date", "maturity", "term_months", "accelerated"):
         if getattr(claim, k) is not None:
             d[k] = getattr(claim, k)
