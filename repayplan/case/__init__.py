@@ -154,6 +154,8 @@ from .model import MAX_CASE_CHARS as MAX_CASE_CHARS
 from .model import MAX_DEPTH as MAX_DEPTH
 from .model import sample_text as sample_text
 from .model import show_value as show_value
-from .write import _toml_dumps as _toml_dumps
+from .write import toml_dumps
+
+_toml_dumps = toml_dumps  # the tests' name for the TOML writer
 
 __all__ = ["Case", "CaseError", "Party", "Projection", "Settings", "FORMAT_VERSION", "FORMATS"]

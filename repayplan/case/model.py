@@ -46,7 +46,7 @@ FORMAT_VERSION = 1
 #: File formats, by suffix.
 FORMATS = {".toml": "toml", ".json": "json"}
 
-_PARTY_KEYS = ("name", "other_name", "registration", "address", "representative", "account")
+PARTY_KEYS = ("name", "other_name", "registration", "address", "representative", "account")
 
 
 # ----------------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ def _show_full(value) -> str:
     return repr(value)
 
 
-def _check_text(field_name: str, value, *, required: bool = False) -> str:
+def party_text(field_name: str, value, *, required: bool = False) -> str:
     """Text that can be written to a file (no lone surrogates); non-empty if required."""
     check_text(field_name, value)  # stored as given; the exports refuse NUL
     if required and not value.strip():
@@ -181,9 +181,9 @@ class Party:
     account: str = ""
 
     def __post_init__(self):
-        _check_text("name", self.name, required=True)
-        for k in _PARTY_KEYS[1:]:
-            _check_text(k, getattr(self, k))
+        party_text("name", self.name, required=True)
+        for k in PARTY_KEYS[1:]:
+            party_text(k, getattr(self, k))
 
     def replace(self, **changes) -> Party:
         """A copy with some fields changed.
@@ -444,7 +444,7 @@ class Case:
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         borrower = self.borrower
         if isinstance(borrower, str):
-            borrower = Party(_check_text("borrower", borrower, required=True))
+            borrower = Party(party_text("borrower", borrower, required=True))
         if not isinstance(borrower, Party):
             raise InputError("borrower", self.borrower, "a repayplan.case.Party or a name")
         put("borrower", borrower)
@@ -452,7 +452,7 @@ class Case:
             raise InputError("creditor", self.creditor, "a repayplan.Creditor")
         party = self.creditor_party
         if isinstance(party, str):
-            party = Party(_check_text("creditor_party", party, required=True))
+            party = Party(party_text("creditor_party", party, required=True))
         if party is None:
             if not self.creditor.name:
                 raise InputError(
@@ -525,9 +525,9 @@ class Case:
             )
         _rules.get(rules)
         put("rules", rules)
-        put("title", _check_text("title", self.title))
-        put("contract", _check_text("contract", self.contract))
-        put("notes", _check_text("notes", self.notes))
+        put("title", party_text("title", self.title))
+        put("contract", party_text("contract", self.contract))
+        put("notes", party_text("notes", self.notes))
         put("meeting", _meeting_entries(self.meeting))
 
     # -- access ----------------------------------------------------------------------------
@@ -1013,7 +1013,7 @@ def sample_text() -> str:
     )
 
 
-def _format_of(source: str, format: str | None) -> str:
+def format_of(source: str, format: str | None) -> str:
     if format is not None:
         if not isinstance(format, str) or format not in FORMATS.values():
             raise InputError("format", format, "'toml' or 'json'")
@@ -1045,7 +1045,7 @@ def _named_plans(plans) -> dict[str, Plan]:
             raise InputError(f"plans[{i}]", p, "a repayplan.Plan")
         if not isinstance(name, str) or not name.strip():
             raise InputError(f"plans[{i}].name", name, "a non-empty name")
-        _check_text(f"plans[{i}].name", name)
+        party_text(f"plans[{i}].name", name)
         if p.name and p.name != name:
             raise InputError(f"plans[{i}].name", p.name, f"the key it is listed under ({name!r})")
         if name in out:
@@ -1057,10 +1057,10 @@ def _named_plans(plans) -> dict[str, Plan]:
 def _meeting_entries(meeting) -> tuple:
     if isinstance(meeting, (str, bytes, Mapping)) or not isinstance(meeting, Sequence):
         raise InputError("meeting", meeting, "a list of entries (mappings)")
-    return tuple(_meeting_entry(i, entry) for i, entry in enumerate(meeting))
+    return tuple(meeting_entry(i, entry) for i, entry in enumerate(meeting))
 
 
-def _meeting_entry(i: int, entry) -> MappingProxyType:
+def meeting_entry(i: int, entry) -> MappingProxyType:
     if not isinstance(entry, Mapping):
         raise InputError(f"meeting[{i}]", entry, "a mapping (a [[meeting]] table)")
     clean = {}
@@ -1082,7 +1082,7 @@ def _meeting_value(loc: str, v):
     if isinstance(v, (list, tuple)):
         return tuple(_meeting_value(f"{loc}[{j}]", x) for j, x in enumerate(v))
     if isinstance(v, str):
-        return _check_text(loc, v)
+        return party_text(loc, v)
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
     if isinstance(v, (int, np.integer)):

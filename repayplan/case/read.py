@@ -31,18 +31,18 @@ from ..negotiate import Constraints
 from ..plans import Plan
 from . import schema
 from .model import (
-    _PARTY_KEYS,
     FORMAT_VERSION,
     MAX_CASE_CHARS,
     MAX_DEPTH,
+    PARTY_KEYS,
     Case,
     CaseError,
     Party,
     Projection,
     Settings,
-    _check_text,
-    _format_of,
-    _meeting_entry,
+    format_of,
+    meeting_entry,
+    party_text,
     show_value,
 )
 
@@ -176,7 +176,7 @@ def _build(
 def load(path, *, format: str | None = None) -> Case:
     """Read a case file: :meth:`Case.load`."""
     source = os.fspath(check_path(path))
-    fmt = _format_of(source, format)
+    fmt = format_of(source, format)
     try:
         size = os.path.getsize(source)
         if size > 4 * MAX_CASE_CHARS:  # refused before it is read into memory
@@ -208,7 +208,7 @@ def loads(text: str, format: str = "toml", *, source: str = "<string>") -> Case:
         raise InputError("text", type(text).__name__, "the text of a case file (str)")
     if not isinstance(format, str):
         raise InputError("format", format, "'toml' or 'json'")
-    fmt = _format_of(source, format)
+    fmt = format_of(source, format)
     if len(text) > MAX_CASE_CHARS:
         raise CaseError(
             [
@@ -295,7 +295,7 @@ def _read_case(doc: dict, problems: _Problems) -> Case | None:
     texts = {}
     for k in ("title", "notes", "contract"):
         if k in doc:
-            texts[k] = _attempt(problems, "", lambda k=k: _check_text(k, doc[k]), value=doc[k])
+            texts[k] = _attempt(problems, "", lambda k=k: party_text(k, doc[k]), value=doc[k])
     rules = doc.get("rules")
     if rules is not None:
         if _attempt(problems, "", lambda: _check_rule_name("rules", rules), value=rules) is None:
@@ -317,7 +317,7 @@ def _read_case(doc: dict, problems: _Problems) -> Case | None:
         if enforcement is not None and creditor is not None:
             creditor = creditor.replace(enforcement=enforcement)
     meeting = [
-        _attempt(problems, "", lambda i=i, m=m: _meeting_entry(i, m))
+        _attempt(problems, "", lambda i=i, m=m: meeting_entry(i, m))
         for i, m in _tables(doc, "meeting")
     ]
     if problems:
@@ -350,7 +350,7 @@ def _check_rule_name(field_name: str, value) -> str:
 
 
 def _read_party(tab: Mapping, loc: str, problems: _Problems) -> Party | None:
-    party = {k: v for k, v in tab.items() if k in _PARTY_KEYS}
+    party = {k: v for k, v in tab.items() if k in PARTY_KEYS}
     if "name" not in party:
         return None
     return _build(Party, party, loc, problems, base=lambda k: {"name": "x"})

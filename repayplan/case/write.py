@@ -28,14 +28,14 @@ from ..errors import InputError
 from ..negotiate import Constraints
 from ..plans import Plan
 from .model import (
-    _PARTY_KEYS,
     FORMAT_VERSION,
     FORMATS,
+    PARTY_KEYS,
     Case,
     Party,
     Projection,
     Settings,
-    _format_of,
+    format_of,
 )
 
 __all__ = ["dumps", "save", "to_dict"]
@@ -63,15 +63,15 @@ def dumps(case: Case, format: str = "toml") -> str:
     """The text of the case file: :meth:`Case.dumps`."""
     if not isinstance(format, str) or format not in FORMATS.values():
         raise InputError("format", format, "'toml' or 'json'")
-    fmt = _format_of("<string>", format)
+    fmt = format_of("<string>", format)
     doc = _case_doc(case)
-    return _toml_dumps(doc) if fmt == "toml" else _json_dumps(doc)
+    return toml_dumps(doc) if fmt == "toml" else _json_dumps(doc)
 
 
 def save(case: Case, path, *, format: str | None = None) -> None:
     """Write the case file atomically: :meth:`Case.save`."""
     target = os.fspath(check_path(path))
-    text = dumps(case, _format_of(target, format))
+    text = dumps(case, format_of(target, format))
     write_atomic(target, text)
 
 
@@ -208,7 +208,7 @@ def _settings_doc(s: Settings) -> dict:
 
 
 def _party_doc(p: Party) -> dict:
-    return {k: getattr(p, k) for k in _PARTY_KEYS if k == "name" or getattr(p, k)}
+    return {k: getattr(p, k) for k in PARTY_KEYS if k == "name" or getattr(p, k)}
 
 
 def _rules_name(rs, field_name: str) -> str:
@@ -410,7 +410,7 @@ def _toml_ready(v, loc: str):
     raise InputError(loc, v, "a value that can be written to a case file")
 
 
-def _toml_dumps(doc: dict) -> str:
+def toml_dumps(doc: dict) -> str:
     import tomli_w
 
     return "# repayplan case file (see repayplan.case for the schema)\n" + tomli_w.dumps(
