@@ -1750,6 +1750,7 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
     ep_part = 0
     ints: list[int] = []
     prins: list[int] = []
+    parts: list[tuple] = []  # (interest, principal) runs: lists, and arrays of the hot loop
     last = N - 1
     for s_idx, k0 in enumerate(starts):
         t0 = k0 - 1
@@ -1781,17 +1782,32 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
             level = method == _LEVEL
             ia, pa = ints.append, prins.append
             stop = min(t1, last)
-            if level and exact_half_up:
-                # the hot loop: one multiplication, one division, one comparison a period
-                while t < stop:
-                    i = (B * n2 + den) // d2
-                    p = P - i
-                    if p >= B:
-                        break
-                    ia(i)
-                    pa(p)
-                    B -= p
-                    t += 1
+            if level and exact_half_up and t < stop:
+                # the hot loop: the balances alone, one multiplication, one addition and one
+                # floor division a period.  With rho = num/den and half-up interest
+                # floor((2 B num + den) / (2 den)), B_k = B_{k-1} - P + that is, the integer
+                # B - P moved inside the floor, floor((B (2 num + 2 den) + den - 2 P den) / 2 den).
+                # A period whose payment would clear the balance (B_k <= 0) is not applied, as
+                # in the loop below.
+                b_in = B
+                c1, c0 = n2 + d2, den - P * d2
+                seg = [B := (B * c1 + c0) // d2 for _ in range(stop - t)]
+                j = len(seg)
+                if min(seg) <= 0:
+                    j = next(x for x, v in enumerate(seg) if v <= 0)
+                if j:
+                    B = seg[j - 1]
+                    # constant payment and rate: the balance is monotone, its extremes at the ends
+                    wide = max(b_in, B) >= 2**52
+                    bal = np.array([b_in, *seg[:j]], dtype=object if wide else np.int64)
+                    prin_seg = bal[:-1] - bal[1:]
+                    parts.append((ints, prins))
+                    parts.append((P - prin_seg, prin_seg))
+                    ints, prins = [], []
+                    ia, pa = ints.append, prins.append
+                else:
+                    B = b_in
+                t += j
             else:
                 while t < stop:
                     i = (B * n2 + den) // d2 if exact_half_up else div_round(B * num, den, imode)
@@ -1810,15 +1826,24 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
                 t += 1
         if B <= 0:
             break
-    k = len(ints)
-    tot_i, tot_p = sum(ints), sum(prins)
+    parts.append((ints, prins))
+    tot_i = tot_p = 0
+    k = 0
+    for a, b_ in parts:
+        k += len(a)
+        tot_i += int(sum(a)) if isinstance(a, list) else int(a.sum())
+        tot_p += int(sum(b_)) if isinstance(b_, list) else int(b_.sum())
     tot_pay = tot_i + tot_p
     big = max(abs(tot_pay) + abs(tot_i), B0) * 4 >= _INT64_SAFE or (
         deferral and G and B0 * 4 >= _INT64_SAFE
     )
     dt = object if big else np.int64
-    intr = np.array(ints, dtype=dt)
-    prin = np.array(prins, dtype=dt)
+    runs = [(a, b_) for a, b_ in parts if len(a)]
+    if len(runs) == 1 and not isinstance(runs[0][0], list) and runs[0][0].dtype == dt:
+        intr, prin = runs[0]
+    else:
+        intr = np.concatenate([np.asarray(a, dtype=dt) for a, _ in runs])
+        prin = np.concatenate([np.asarray(b_, dtype=dt) for _, b_ in runs])
     closing = B0 - np.cumsum(prin)
     opening = np.concatenate([np.array([B0], dtype=dt), closing[:-1]])
     payment = intr + prin

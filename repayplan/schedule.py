@@ -601,24 +601,24 @@ def _schedule_from_result(res: Result, b: Batch | None, i: int, spec: LoanSpec) 
     u = spec.units
     k = int(res.nrows[i])
     assert res.table is not None  # run with its rows
-    rows = {
-        c: np.asarray(res.table[c][i, :k]).astype(np.int64)
-        if res.table[c].dtype != object
-        else res.table[c][i, :k]
-        for c in ("opening_balance", "payment", "interest", "principal", "closing_balance")
-    }
+    rows = {}
+    for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
+        a = res.table[c][i, :k]
+        rows[c] = a if a.dtype == np.int64 or a.dtype == object else a.astype(np.int64)
     rows["fee"] = np.full(k, spec.fee_minor, dtype=np.int64)
     dates = None
     if spec.start is not None:
         dates = b.dates[i, :k] if b is not None else res.dates[:k]  # type: ignore[index]  # dated: both set
-    f = money.from_minor
+    # the totals are Python or numpy integers the engine made: Decimal(int).scaleb(-units) is
+    # money.from_minor without its argument checks
+    e = -u
     return Schedule(
-        payment=f(res.payment[i], u),
-        total_interest=f(res.tot_interest[i], u),
-        total_principal=f(res.tot_principal[i], u),
-        total_fees=f(res.tot_fee[i], u),
-        total_paid=f(int(res.tot_payment[i]) + int(res.tot_fee[i]), u),
-        principal=f(spec.principal_minor, u),
+        payment=Decimal(int(res.payment[i])).scaleb(e),
+        total_interest=Decimal(int(res.tot_interest[i])).scaleb(e),
+        total_principal=Decimal(int(res.tot_principal[i])).scaleb(e),
+        total_fees=Decimal(int(res.tot_fee[i])).scaleb(e),
+        total_paid=Decimal(int(res.tot_payment[i]) + int(res.tot_fee[i])).scaleb(e),
+        principal=Decimal(spec.principal_minor).scaleb(e),
         currency=spec.currency,
         minor_units=u,
         terms=spec.terms,
