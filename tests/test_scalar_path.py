@@ -1,0 +1,177 @@
+"""One loan runs in Python integers (``kernel.run_one``); it must be the batch engine exactly.
+
+``rp.amortize`` takes the scalar path whenever ``kernel.scalar_ok`` says so; these tests build
+the same schedules a second time with the scalar path switched off (every loan then goes
+through ``Batch.from_specs`` and ``kernel.run``, the engine ``amortize_many`` runs) and compare
+every row, due date and total.  The oracle is the batch engine, itself checked against
+closed forms, Fractions and the peers in ``test_kernel.py`` and ``test_schedule.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from unittest import mock
+
+import numpy as np
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import repayplan as rp
+from repayplan import kernel, schedule
+
+
+def _through_the_batch(*args, **kw) -> rp.Schedule:
+    with mock.patch.object(schedule, "scalar_ok", lambda spec: False):
+        return rp.amortize(*args, **kw)
+
+
+def _assert_same(a: rp.Schedule, b: rp.Schedule):
+    for name in (
+        "payment",
+        "total_interest",
+        "total_principal",
+        "total_fees",
+        "total_paid",
+        "principal",
+        "last_payment",
+        "periods",
+    ):
+        x, y = getattr(a, name), getattr(b, name)
+        assert x == y and type(x) is type(y), name
+    assert list(a.minor.columns) == list(b.minor.columns)
+    for c in a.minor.columns:
+        assert [int(v) for v in a.minor[c]] == [int(v) for v in b.minor[c]], c
+    assert a.table["date"].equals(b.table["date"])
+    assert repr(a) == repr(b)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    principal=st.one_of(
+        st.integers(1, 10**9), st.decimals(Decimal("0.01"), Decimal("9999999.99"), places=2)
+    ),
+    rate=st.one_of(
+        st.integers(0, 3000).map(lambda bp: bp / 10_000),  # floats read by their repr
+        st.integers(0, 300_000).map(lambda x: Decimal(x) / 1_000_000),
+    ),
+    n=st.integers(1, 420),
+    method=st.sampled_from(kernel.METHODS),
+    freq=st.sampled_from(kernel.FREQUENCIES),
+    grace=st.integers(0, 6),
+    grace_kind=st.sampled_from(kernel.GRACE_KINDS),
+    mode=st.sampled_from(["half_up", "half_even", "up", "down"]),
+    fee=st.one_of(st.none(), st.integers(0, 500).map(lambda c: Decimal(c) / 100)),
+    start=st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))),
+    business_day=st.sampled_from(["unadjusted", "following", "modified_following", "preceding"]),
+    holidays=st.sampled_from([None, "CN"]),
+    extra=st.sampled_from(["none", "balloon", "payment", "change"]),
+    currency=st.sampled_from(["CNY", "JPY", "USD"]),
+)
+# a principal of 2.00 over 360 months at 0 %: 0.01 a month clears it after 200 payments, so
+# the level loop stops well before the term (the early-clearing branch)
+@example(
+    principal=Decimal("2.00"),
+    rate=0,
+    n=360,
+    method="level",
+    freq=12,
+    grace=0,
+    grace_kind="interest_only",
+    mode="half_up",
+    fee=None,
+    start=None,
+    business_day="unadjusted",
+    holidays=None,
+    extra="none",
+    currency="CNY",
+)
+def test_the_scalar_path_is_the_batch_engine(
+    principal,
+    rate,
+    n,
+    method,
+    freq,
+    grace,
+    grace_kind,
+    mode,
+    fee,
+    start,
+    business_day,
+    holidays,
+    extra,
+    currency,
+):
+    if currency == "JPY":  # no minor units: whole yen
+        principal = int(principal) or 1
+        fee = None if fee is None else int(fee)
+    grace = min(grace, n - 1)
+    kw = dict(
+        frequency=freq,
+        method=method,
+        grace=grace,
+        grace_kind=grace_kind,
+        rounding=mode,
+        fee=fee,
+        start=start,
+        business_day=business_day,
+        holidays=holidays,
+        currency=currency,
+    )
+    if extra == "balloon" and method != "interest_only":
+        kw["amortization_periods"] = n + 36
+    elif extra == "payment" and method == "level":
+        # a given payment: a tenth of the principal, or less than the interest
+        kw["payment"] = max(int(principal) // 10, 1)
+    elif extra == "change" and n > 1:
+        kw["rate_changes"] = {n // 2 + 1: Decimal("0.0725")}
+    spec = kernel.LoanSpec.from_terms(
+        **dict(schedule.AMORTIZE_DEFAULTS, principal=principal, annual_rate=rate, periods=n, **kw)
+    )
+    assert kernel.scalar_ok(spec)
+    _assert_same(
+        rp.amortize(principal, rate, n, **kw), _through_the_batch(principal, rate, n, **kw)
+    )
+
+
+def test_a_tiny_loan_is_cleared_early_by_its_rounded_payment():
+    # hand count: 200 fen over 360 months at 0 %: the payment rounds to 1 fen, the balance
+    # falls a fen a month and the 200th payment clears it
+    s = rp.amortize("2.00", 0, 360)
+    assert s.periods == 200
+    assert set(s.minor["payment"]) == {1}
+    assert s.total_paid == Decimal("2.00") and s.last_payment == Decimal("0.01")
+    assert int(s.minor["closing_balance"].iloc[-1]) == 0
+
+
+def test_the_level_loop_matches_the_rounded_recurrence_term_for_term():
+    # oracle: the recurrence written out in Fractions, I_k = round_half_up(B_{k-1} * r / 12),
+    # B_k = B_{k-1} - (P - I_k), with P the published 599.55 of 100,000 at 6 % over 30 years
+    from fractions import Fraction
+
+    s = rp.amortize(100_000, 0.06, 360)
+    assert s.payment == Decimal("599.55")
+    rho = Fraction(6, 100) / 12
+    B = 10_000_000
+    for k, row in enumerate(s.minor.itertuples()):
+        i = int(B * rho + Fraction(1, 2))
+        assert row.interest == i, k
+        p = B if k == 359 else 59955 - i
+        assert row.principal == p, k
+        B -= p
+        assert row.closing_balance == B, k
+    assert B == 0
+
+
+def test_a_balance_past_int64_stays_exact():
+    # a given payment far below the interest: the balance grows by about 30 % a year for a
+    # century, beyond 2**63 minor units; both paths keep Python integers (object arrays)
+    kw = dict(frequency=1, payment=1, currency="JPY")
+    a = rp.amortize(10**12, 0.3, 100, **kw)
+    b = _through_the_batch(10**12, 0.3, 100, **kw)
+    _assert_same(a, b)
+    assert int(a.minor["opening_balance"].max()) > 2**63
+    assert a.total_principal == 10**12
+    assert np.asarray(a.minor["payment"], dtype=object).sum() == int(
+        a.total_paid.scaleb(a.minor_units)
+    )
