@@ -73,6 +73,21 @@ GRACE_KINDS = kernel.GRACE_KINDS
 #: a 30/360 schedule is ``annual_rate / frequency``.
 FREQUENCIES = kernel.FREQUENCIES
 TABLE_COLUMNS = kernel.TABLE_COLUMNS
+_AMOUNT_COLUMNS = ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee")
+
+
+def _decimals(minor: np.ndarray, units: int) -> np.ndarray:
+    """Minor units as an object array of exact Decimals, one Decimal per distinct amount.
+
+    A schedule repeats amounts (the level payment, the fee, zeros), and a ``Decimal`` is
+    immutable, so cells holding the same amount can share one object: ``np.unique`` finds
+    the distinct amounts, :func:`repayplan.money.decimals_array` converts those, and the
+    inverse index spreads them back.  Python integers (amounts beyond int64) convert as they are.
+    """
+    if minor.dtype == object or minor.size < 64:
+        return money.decimals_array(minor, units)
+    uniq, inv = np.unique(minor, return_inverse=True)
+    return money.decimals_array(uniq, units)[inv]
 
 
 # --------------------------------------------------------------------------------------
@@ -212,24 +227,21 @@ class Schedule:
         """
         table = self._table
         if table is None:
-            m = self.minor
-            k = len(m)
-            table = pd.DataFrame({"period": m["period"]})
-            table["date"] = (
+            r = self._rows if self._rows is not None else self.minor
+            k = len(r["payment"])
+            data = {"period": np.arange(1, k + 1, dtype=np.int64)}
+            data["date"] = (
                 self._dates
                 if self._dates is not None
-                else pd.Series([pd.NaT] * k, dtype="datetime64[ns]")
+                else np.full(k, np.datetime64("NaT"), dtype="datetime64[ns]")
             )
-            u = self.minor_units
-            for c in (
-                "opening_balance",
-                "payment",
-                "interest",
-                "principal",
-                "closing_balance",
-                "fee",
-            ):
-                table[c] = money.decimals_array(m[c].to_numpy(dtype=object), u)
+            # the six amount columns in one conversion (a Decimal per distinct amount, shared
+            # by the cells that hold it), then one DataFrame: no column-by-column insertion
+            flat = np.concatenate([np.asarray(r[c]) for c in _AMOUNT_COLUMNS])
+            dec = _decimals(flat, self.minor_units).reshape(len(_AMOUNT_COLUMNS), k)
+            for j, c in enumerate(_AMOUNT_COLUMNS):
+                data[c] = dec[j]
+            table = pd.DataFrame(data)
             object.__setattr__(self, "_table", table)
         return table
 

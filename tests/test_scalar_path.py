@@ -14,6 +14,8 @@ from decimal import Decimal
 from unittest import mock
 
 import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -175,3 +177,57 @@ def test_a_balance_past_int64_stays_exact():
     assert np.asarray(a.minor["payment"], dtype=object).sum() == int(
         a.total_paid.scaleb(a.minor_units)
     )
+
+
+# --------------------------------------------------------------------------------------
+# Schedule.table: built in one conversion, the same frame as a cell-by-cell conversion
+# --------------------------------------------------------------------------------------
+def _table_cell_by_cell(s: rp.Schedule) -> pd.DataFrame:
+    # oracle: every cell through money.from_minor, the frame column by column
+    from repayplan import money
+
+    m = s.minor
+    t = pd.DataFrame({"period": m["period"]})
+    t["date"] = s.table["date"]
+    for c in ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee"):
+        t[c] = pd.Series([money.from_minor(int(v), s.minor_units) for v in m[c]], dtype=object)
+    return t
+
+
+@pytest.mark.parametrize(
+    "args, kw",
+    [
+        ((100_000, 0.06, 360), {}),
+        ((12_000, 0.12, 12), dict(method="equal_principal", start="2025-01-31", fee=5)),
+        ((1_000_000, 0.049, 240), dict(grace=6, grace_kind="deferral", currency="JPY")),
+        ((10**12, 0.3, 100), dict(frequency=1, payment=1, currency="JPY")),  # past int64
+        ((5_000, 0.0435, 36), dict(method=[100] * 35 + [None])),  # a payment vector
+        ((250_000, 0.05, 120), dict(carry_precision=True)),
+        ((1_000, 0.12, 2), {}),
+    ],
+)
+def test_the_table_is_the_cell_by_cell_conversion(args, kw):
+    s = rp.amortize(*args, **kw)
+    got, want = s.table, _table_cell_by_cell(s)
+    assert list(got.columns) == list(want.columns)
+    assert (got.dtypes == want.dtypes).all()
+    for c in got.columns[2:]:
+        # equal values with equal exponents: '0.00' stays '0.00', not '0'
+        assert [str(x) for x in got[c]] == [str(x) for x in want[c]], c
+        assert all(type(x) is Decimal for x in got[c]), c
+    assert got["period"].tolist() == list(range(1, s.periods + 1))
+    assert s.table is got  # built once
+
+
+def test_a_schedule_made_from_its_minor_frame_builds_the_same_table():
+    s = rp.amortize(12_000, 0.12, 12, method="equal_principal")
+    t = rp.Schedule(
+        payment=s.payment,
+        total_interest=s.total_interest,
+        total_principal=s.total_principal,
+        total_fees=s.total_fees,
+        total_paid=s.total_paid,
+        principal=s.principal,
+        minor=s.minor,
+    )
+    assert t.table.drop(columns="date").equals(s.table.drop(columns="date"))
