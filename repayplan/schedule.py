@@ -503,7 +503,7 @@ AMORTIZE_DEFAULTS = MappingProxyType(
 
 
 def amortize_many(
-    loans: pd.DataFrame, *, rows: bool = False, rounding="half_up", amounts: str = "decimal"
+    loans: pd.DataFrame, *, rows: bool = False, rounding="half_up", amounts: str | None = None
 ) -> pd.DataFrame:
     """Amortize many loans at once, vectorised across loans.
 
@@ -526,13 +526,21 @@ def amortize_many(
         in long form, with a ``loan`` column holding the index label of ``loans``.
     rounding : str or mapping
         As in :func:`amortize`, for the whole batch.
-    amounts : {"decimal", "minor", "arrow"}
-        ``"decimal"``: amounts as ``Decimal`` in currency units.  ``"minor"``: amounts as
-        int64 minor units (fen, cents), for very large books where building a Python
-        object per amount is the slowest part of the call.  ``"arrow"``: exact decimals
-        in currency units as ``pd.ArrowDtype(pa.decimal128(38, units))`` columns, made
-        from the int64 minor units without a Python object per amount (an element read
-        back is a ``Decimal``; mixed currencies share the largest number of decimals).
+    amounts : {None, "minor", "decimal", "arrow"}
+        How amounts are held.  ``None`` (the default): ``"minor"`` with ``rows=True`` and
+        ``"decimal"`` without, so a long form of millions of rows builds no Python object
+        per amount, and the one row per loan reads as exact decimals.
+
+        * ``"minor"``: int64 minor units (fen, cents: 599.55 yuan is ``59955``); exact, 8 bytes
+          an amount.  Divide by ``10 ** minor_units`` of the loan's currency for currency
+          units (the currency's decimals, 0 for JPY, 2 for CNY).
+        * ``"decimal"``: ``Decimal`` in currency units, one Python object per amount (about
+          16 GB for the 18.6 million rows of 100,000 loans).
+        * ``"arrow"``: exact decimals in currency units as
+          ``pd.ArrowDtype(pa.decimal128(38, units))`` columns, made from the int64 minor
+          units without a Python object per amount; an element read back is a ``Decimal``
+          (mixed currencies share the largest number of decimals).  16 bytes an amount;
+          needs pyarrow (``pip install 'repayplan[arrow]'``).
 
     Returns
     -------
@@ -548,6 +556,18 @@ def amortize_many(
        payment total_interest
     0   599.55      115838.45
     1  1854.02      133725.08
+
+    The long form holds int64 minor units unless asked for decimals.  The last payment of
+    the first loan absorbs the rounding: ``100,000 + 115,838.45 − 359 × 599.55 = 600.00``.
+
+    >>> long = rp.amortize_many(loans, rows=True)
+    >>> long.loc[[0, 359, 360], ["loan", "period", "payment", "interest", "closing_balance"]]
+         loan  period  payment  interest  closing_balance
+    0       0       1    59955     50000          9990045
+    359     0     360    60000       299                0
+    360     1       1   185402    125000         19939598
+    >>> rp.amortize_many(loans, rows=True, amounts="decimal")["payment"].iloc[359]
+    Decimal('600.00')
     """
     if not isinstance(loans, pd.DataFrame):
         raise InputError("loans", type(loans).__name__, "a pandas DataFrame with one row per loan")
@@ -555,7 +575,8 @@ def amortize_many(
     missing = [c for c in ("principal", "annual_rate", "periods") if c not in loans.columns]
     if missing:
         raise InputError("loans.columns", list(loans.columns), f"columns including {missing}")
-    check_choice("amounts", amounts, ("decimal", "minor", "arrow"))
+    if amounts is not None:
+        check_choice("amounts", amounts, ("decimal", "minor", "arrow"))
     if amounts == "arrow":
         try:
             import pyarrow  # noqa: F401
@@ -570,40 +591,32 @@ def amortize_many(
         one = pd.DataFrame({"principal": [1], "annual_rate": [0], "periods": [1]})
         out = amortize_many(one, rows=rows, rounding=rounding, amounts=amounts).iloc[:0]
         return out.set_axis(loans.index[:0]) if not rows else out.reset_index(drop=True)
+    kind = ("minor" if rows else "decimal") if amounts is None else amounts
     parts = Batch.parts_from_frame(
         loans, rounding=rounding, defaults=AMORTIZE_DEFAULTS, dates=bool(rows)
     )
-    frames, counts = [], []
     # Arrow decimals: one scale for the frame (the most decimals any currency in it has)
-    scale = max(int(b.units.max()) for _, b in parts) + 1 if amounts == "arrow" else 0
-    for pos, batch in parts:
-        res = run(
-            batch, keep_rows=(True if batch.carry else ("interest", "principal")) if rows else False
-        )
+    scale = max(int(b.units.max()) for _, b in parts) if kind == "arrow" else 0
+    keep = (True if parts[0][1].carry else ("interest", "principal")) if rows else False
+    if len(parts) == 1:
+        _, batch = parts[0]
+        res = run(batch, keep_rows=keep)
         check_payment_vectors(res, batch, prefix="loans")
-        index = loans.index if len(parts) == 1 else loans.index[pos]
-        frames.append(
-            _frame_from_result(
-                res,
-                batch,
-                index,
-                rows=rows,
-                decimal=amounts == "decimal",
-                arrow=amounts == "arrow" and scale,
-            )
-        )
-        counts.append(res.nrows.astype(np.int64))
-        del res
-    if len(frames) == 1:
-        return frames[0]
-    # a few representation groups (see Batch.parts_from_frame): the loans, and their rows, back
-    # in the frame's order
-    pos = np.concatenate([p for p, _ in parts])
-    out = pd.concat(frames)
+        return _frame_from_result(res, batch, loans.index, rows=rows, kind=kind, scale=scale)
+    # a few representation groups (see Batch.parts_from_frame)
+    results = []
+    for pos, batch in parts:
+        res = run(batch, keep_rows=keep)
+        check_payment_vectors(res, batch, prefix="loans")
+        results.append((pos, batch, res))
     if not rows:
-        return out.iloc[np.argsort(pos, kind="stable")]
-    row_loan = np.repeat(pos, np.concatenate(counts))
-    return out.iloc[np.argsort(row_loan, kind="stable")].reset_index(drop=True)
+        frames = [
+            _frame_from_result(r, batch, loans.index[pos], rows=False, kind=kind, scale=scale)
+            for pos, batch, r in results
+        ]
+        order = np.argsort(np.concatenate([p for p, _ in parts]), kind="stable")
+        return pd.concat(frames).iloc[order]
+    return _long_frame_of_parts(results, loans.index, kind=kind, scale=scale)
 
 
 # --------------------------------------------------------------------------------------
@@ -639,55 +652,83 @@ def _schedule_from_result(res: Result, b: Batch | None, i: int, spec: LoanSpec) 
     )
 
 
+def _convert(a: np.ndarray, units, kind: str, scale: int):
+    """Minor units ``a`` as the amounts of ``kind``; ``units`` is one int or one per element."""
+    if kind == "minor":
+        return np.asarray(a).astype(np.int64, copy=False)
+    if kind == "arrow":
+        return _arrow_decimals(a, units, scale)
+    if np.ndim(units) == 0:
+        return money.decimals_array(a, int(units))
+    out = np.empty(len(a), dtype=object)  # mixed currencies: one conversion per number of decimals
+    for u in np.unique(units):
+        at = units == u
+        out[at] = money.decimals_array(np.asarray(a)[at], int(u))
+    return out
+
+
 def _frame_from_result(
-    res: Result, b: Batch, index, *, rows: bool, decimal: bool = True, arrow: int = 0
+    res: Result, b: Batch, index, *, rows: bool, kind: str = "decimal", scale: int = 0
 ) -> pd.DataFrame:
-    """The frame of a batch's result; ``arrow`` is 1 + the Arrow decimals' scale (0: none)."""
+    """The frame of one batch's result: ``kind`` is ``amortize_many``'s ``amounts``, ``scale``
+    the Arrow decimals' scale."""
     units = b.units
     same = bool((units == units[0]).all())
-    if arrow:
-        decimal = False
-
-    def conv(a, u):
-        if arrow:
-            return _arrow_decimals(a, u if not same else int(units[0]), arrow - 1)
-        if not decimal:
-            return np.asarray(a).astype(np.int64, copy=False)
-        if same:
-            return money.decimals_array(a, int(units[0]))
-        return np.array(
-            [money.from_minor(x, int(v)) for x, v in zip(a, u, strict=True)], dtype=object
-        )
-
+    uu = int(units[0]) if same else units
     if not rows:
         out = pd.DataFrame(index=index)
-        out["payment"] = conv(res.payment, units)
+        out["payment"] = _convert(res.payment, uu, kind, scale)
         out["periods"] = res.nrows
-        out["total_interest"] = conv(res.tot_interest, units)
-        out["total_fees"] = conv(res.tot_fee, units)
-        out["total_paid"] = conv(res.tot_payment + res.tot_fee, units)
-        out["last_payment"] = conv(res.last_payment, units)
+        out["total_interest"] = _convert(res.tot_interest, uu, kind, scale)
+        out["total_fees"] = _convert(res.tot_fee, uu, kind, scale)
+        out["total_paid"] = _convert(res.tot_payment + res.tot_fee, uu, kind, scale)
+        out["last_payment"] = _convert(res.last_payment, uu, kind, scale)
         return out
     # long form in the order of the frame: row r is period t_idx[r] of loan loan_pos[r]
     k = res.nrows.astype(np.int64)
-    total = int(k.sum())
+    loan_pos, t_idx, offsets = _row_layout(k)
+    u_rows = uu if same or kind == "minor" else units[loan_pos]
+    data = {"loan": _labels(index, loan_pos), "period": t_idx}
+    for name, col in _long_columns(res, b, loan_pos, t_idx, offsets):
+        data[name] = col if name == "date" else _convert(col, u_rows, kind, scale)
+        del col
+    t_idx += 1  # the period, 1-based (in place: the frame's column)
+    return pd.DataFrame(data, copy=False)
+
+
+def _row_layout(k: np.ndarray):
+    """For loans of ``k`` rows each: the loan and the 0-based period of every row, and the
+    first row of every loan."""
     offsets = np.cumsum(k) - k
-    loan_pos = np.repeat(np.arange(b.n), k)
-    t_idx = np.arange(total, dtype=np.int64)
+    loan_pos = np.repeat(np.arange(len(k)), k)
+    t_idx = np.arange(len(loan_pos), dtype=np.int64)
     t_idx -= np.repeat(offsets, k)
-    u_rows = units[loan_pos] if (decimal or arrow) and not same else units
+    return loan_pos, t_idx, offsets
+
+
+def _labels(index, loan_pos: np.ndarray):
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return loan_pos  # the labels are the positions: no copy
+    return np.asarray(index)[loan_pos]
+
+
+def _long_columns(res: Result, b: Batch, loan_pos: np.ndarray, t_idx: np.ndarray, offsets):
+    """The ``date`` and the six amount columns of a batch's rows (in minor units), one at a
+    time, each gathered once from the kernel's arrays (which are freed as soon as read)."""
+    if b.dates is not None:
+        yield "date", b.dates.ravel()[loan_pos * b.dates.shape[1] + t_idx]
+    else:
+        yield "date", np.full(len(t_idx), np.datetime64("NaT"), dtype="datetime64[ns]")
     if b.carry:
         # carried precision: every shown column is its own rounding, gathered as stored
         assert res.table is not None  # run with its rows
-        data = _long_index(index, loan_pos, t_idx, b)
-        flat = loan_pos * res.table["payment"].shape[1] + t_idx - 1
+        flat = loan_pos * res.table["payment"].shape[1] + t_idx
         for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
-            data[c] = conv(res.table[c].ravel()[flat], u_rows)
-        data["fee"] = conv(b.fee[loan_pos], u_rows)
-        return pd.DataFrame(data, copy=False)
-    # one gather per stored column, straight from the kernel's periods × loans arrays (freed
-    # as soon as read); the balances and the payment follow exactly from the principal and
-    # the interest, so the kernel stores two columns, not five
+            yield c, res.table[c].ravel()[flat]
+        yield "fee", b.fee[loan_pos]
+        return
+    # the balances and the payment follow exactly from the principal and the interest, so
+    # the kernel stores two columns, not five
     assert res.inv is not None and res.store is not None  # run with its rows, sorted
     flat = t_idx * b.n
     flat += res.inv[loan_pos]
@@ -695,22 +736,66 @@ def _frame_from_result(
     principal = res.gather("principal", flat)
     del flat
     res.store.clear()
-    data = _long_index(index, loan_pos, t_idx, b)
     cs = np.cumsum(principal)
     before = np.where(offsets > 0, cs[np.maximum(offsets - 1, 0)], 0)
     closing = b.B0[loan_pos]
     closing -= cs
     del cs
     closing += before[loan_pos]
-    data["opening_balance"] = conv(closing + principal, u_rows)
-    data["payment"] = conv(interest + principal, u_rows)
-    data["interest"] = conv(interest, u_rows)
+    yield "opening_balance", closing + principal
+    yield "payment", interest + principal
+    yield "interest", interest
     del interest
-    data["principal"] = conv(principal, u_rows)
+    yield "principal", principal
     del principal
-    data["closing_balance"] = conv(closing, u_rows)
+    yield "closing_balance", closing
     del closing
-    data["fee"] = conv(b.fee[loan_pos], u_rows)
+    yield "fee", b.fee[loan_pos]
+
+
+def _long_frame_of_parts(results: list, index, *, kind: str, scale: int) -> pd.DataFrame:
+    """The long form of several batches, written straight into the frame's row order.
+
+    Each batch's rows land at their final positions (loan by loan in the frame's order,
+    period by period) in columns allocated once: no concatenation and no un-sorting copy.
+    ``results`` holds ``(positions, batch, result)`` and is emptied as it is read.
+    """
+    n = len(index)
+    k = np.zeros(n, dtype=np.int64)
+    units = np.zeros(n, dtype=np.int64)
+    for pos, b, res in results:
+        k[pos] = res.nrows
+        units[pos] = b.units
+    loan_pos, t_idx, offsets = _row_layout(k)
+    total = len(t_idx)
+    dated = [b.dates.dtype for _, b, _ in results if b.dates is not None]
+    data: dict = {"loan": _labels(index, loan_pos), "period": t_idx}
+    data["date"] = np.full(
+        total, np.datetime64("NaT"), dtype=dated[0] if dated else "datetime64[ns]"
+    )
+    amount_names = ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee")
+    for c in amount_names:
+        data[c] = None
+    while results:
+        pos, b, res = results.pop(0)
+        kp = res.nrows.astype(np.int64)
+        lp, tp, offp = _row_layout(kp)
+        dest = np.repeat(offsets[pos], kp)
+        dest += tp
+        for name, col in _long_columns(res, b, lp, tp, offp):
+            out = data[name]
+            if out is None or (col.dtype == object and out.dtype != object):
+                # allocated at the first batch; Python integers (beyond int64) widen it
+                out = np.zeros(total, dtype=col.dtype) if out is None else out.astype(object)
+                data[name] = out
+            out[dest] = col
+            del col
+        del res, dest, lp, tp
+    same = bool((units == units[0]).all())
+    u_rows = int(units[0]) if same or kind == "minor" else units[loan_pos]
+    for c in amount_names:
+        data[c] = _convert(data[c], u_rows, kind, scale)
+    t_idx += 1
     return pd.DataFrame(data, copy=False)
 
 
@@ -741,17 +826,3 @@ def _arrow_decimals(minor, units, scale: int):
     np.right_shift(v, 63, out=words[:, 1])
     arr = pa.Array.from_buffers(pa.decimal128(38, scale), v.size, [None, pa.py_buffer(words)])
     return pd.array(arr, dtype=dtype)
-
-
-def _long_index(index, loan_pos: np.ndarray, t_idx: np.ndarray, b: Batch) -> dict:
-    """``loan``, ``period`` and ``date`` of the long form (``t_idx`` becomes the period, in place)."""
-    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-        loan = loan_pos  # the labels are the positions: no copy
-    else:
-        loan = np.asarray(index)[loan_pos]
-    if b.dates is not None:
-        date = b.dates.ravel()[loan_pos * b.dates.shape[1] + t_idx]
-    else:
-        date = np.full(len(t_idx), np.datetime64("NaT"), dtype="datetime64[ns]")
-    t_idx += 1
-    return {"loan": loan, "period": t_idx, "date": date}

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from test_kernel import _one, mixed_book  # the every-column book and amortize of one of its rows
 
 import repayplan as rp
 from repayplan import kernel, schedule
@@ -231,3 +232,56 @@ def test_a_schedule_made_from_its_minor_frame_builds_the_same_table():
         minor=s.minor,
     )
     assert t.table.drop(columns="date").equals(s.table.drop(columns="date"))
+
+
+# --------------------------------------------------------------------------------------
+# amortize_many(rows=True): int64 minor units by default, no Decimal built
+# --------------------------------------------------------------------------------------
+def test_the_long_form_is_int64_minor_units_by_default_and_builds_no_decimal(monkeypatch):
+    from repayplan import money
+
+    df = mixed_book(30, 7)  # several representation groups, three currencies
+    dec = rp.amortize_many(df, rows=True, amounts="decimal")
+
+    def no_objects(*a, **k):
+        raise AssertionError("a Decimal object was built")
+
+    monkeypatch.setattr(money, "decimals_array", no_objects)
+    monkeypatch.setattr(money, "from_minor", no_objects)
+    long = rp.amortize_many(df, rows=True)
+    monkeypatch.undo()
+    amounts = ["opening_balance", "payment", "interest", "principal", "closing_balance", "fee"]
+    assert all(long[c].dtype == np.int64 for c in amounts)
+    assert long.equals(rp.amortize_many(df, rows=True, amounts="minor"))
+    # oracle: the Decimal rows, scaled by each loan's currency decimals
+    units = np.array([{"JPY": 0}.get(c, 2) for c in df["currency"]])[long["loan"]]
+    for c in amounts:
+        back = [Decimal(int(m)).scaleb(-int(u)) for m, u in zip(long[c], units, strict=True)]
+        assert back == list(dec[c]), c
+    assert (long[["loan", "period", "date"]] == dec[["loan", "period", "date"]]).all().all()
+    # the one row per loan keeps its Decimal default
+    assert type(rp.amortize_many(df)["payment"].iloc[0]) is Decimal
+
+
+def test_several_groups_land_in_the_frames_order_loan_by_loan_period_by_period():
+    # oracle: amortize loan by loan; the frame's labels are kept, rows ordered by loan, period
+    df = mixed_book(24, 11)
+    df.index = [f"L{i:02d}" for i in range(len(df))][::-1]
+    long = rp.amortize_many(df, rows=True)
+    assert list(pd.unique(long["loan"])) == list(df.index)
+    for label, row in zip(df.index, df.to_dict("records"), strict=True):
+        s = _one(row)
+        got = long[long["loan"] == label]
+        assert got["period"].tolist() == list(range(1, s.periods + 1))
+        for c in ("payment", "interest", "principal", "closing_balance", "fee"):
+            assert got[c].tolist() == s.minor[c].tolist(), (label, c)
+        assert got["date"].reset_index(drop=True).equals(s.table["date"].astype(got["date"].dtype))
+
+
+def test_arrow_rows_of_several_groups_equal_the_decimal_rows():
+    pytest.importorskip("pyarrow")
+    df = mixed_book(20, 3)
+    arrow = rp.amortize_many(df, rows=True, amounts="arrow")
+    dec = rp.amortize_many(df, rows=True, amounts="decimal")
+    for c in ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee"):
+        assert arrow[c].tolist() == dec[c].tolist(), c
