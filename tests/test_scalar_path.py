@@ -285,3 +285,29 @@ def test_arrow_rows_of_several_groups_equal_the_decimal_rows():
     dec = rp.amortize_many(df, rows=True, amounts="decimal")
     for c in ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee"):
         assert arrow[c].tolist() == dec[c].tolist(), c
+
+
+@pytest.mark.parametrize("carry", [True, "reconciled"])
+def test_carried_precision_rows_of_several_groups_equal_amortize(carry):
+    # plain, float-noise and compounded rates: three representation groups, carried precision
+    df = pd.DataFrame(
+        {
+            "principal": [2500, 3000, 1_790_000, 50_000],
+            "annual_rate": [0.0824, 0.1 + 0.2 - 0.25, 0.0785, 0.06],
+            "periods": [12, 139, 132, 60],
+            "method": ["level", "level", "equal_principal", "level"],
+            "compounding": [None, None, None, 2],
+            "currency": ["USD", "USD", "CNY", "JPY"],
+            "carry_precision": [carry] * 4,
+        }
+    )
+    parts = kernel.Batch.parts_from_frame(
+        df, rounding="half_up", defaults=schedule.AMORTIZE_DEFAULTS
+    )
+    assert len(parts) > 1
+    long = rp.amortize_many(df, rows=True)
+    for i, r in enumerate(df.to_dict("records")):
+        s = _one(r)
+        got = long[long["loan"] == i]
+        for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
+            assert got[c].tolist() == s.minor[c].tolist(), (i, c)
