@@ -885,6 +885,7 @@ def _long_frame_of_parts(gathered: list, index, *, kind: str, scale: int) -> pd.
         for _, g in gathered:
             g.pop(name, None)
         _release_freed_memory()  # the gathered arrays no column needs any more
+        assert out is not None  # every batch has rows
         if name != "date":
             u_rows = int(units[0]) if same or kind == "minor" else units[loan_pos]
             out = _convert(out, u_rows, kind, scale)
