@@ -1750,7 +1750,8 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
     ep_part = 0
     ints: list[int] = []
     prins: list[int] = []
-    parts: list[tuple] = []  # (interest, principal) runs: lists, and arrays of the hot loop
+    # (interest, principal, their sums or None) runs: lists, and arrays of the hot loop
+    parts: list[tuple] = []
     last = N - 1
     for s_idx, k0 in enumerate(starts):
         t0 = k0 - 1
@@ -1793,16 +1794,21 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
                 c1, c0 = n2 + d2, den - P * d2
                 seg = [B := (B * c1 + c0) // d2 for _ in range(stop - t)]
                 j = len(seg)
-                if min(seg) <= 0:
+                # constant payment and rate: the balance is monotone (B_k - B_{k-1} = I_k - P,
+                # and I_k grows with B_{k-1}), so it stays above 0 when its last value does
+                if B <= 0:
                     j = next(x for x, v in enumerate(seg) if v <= 0)
+                    del seg[j:]
                 if j:
-                    B = seg[j - 1]
-                    # constant payment and rate: the balance is monotone, its extremes at the ends
-                    wide = max(b_in, B) >= 2**52
-                    bal = np.array([b_in, *seg[:j]], dtype=object if wide else np.int64)
-                    prin_seg = bal[:-1] - bal[1:]
-                    parts.append((ints, prins))
-                    parts.append((P - prin_seg, prin_seg))
+                    B = seg[-1]
+                    wide = max(b_in, B) >= 2**52  # the extremes of a monotone run: its ends
+                    bal = np.array(seg, dtype=object if wide else np.int64)
+                    prin_seg = np.empty(j, dtype=bal.dtype)
+                    prin_seg[0] = b_in - seg[0]
+                    np.subtract(bal[:-1], bal[1:], out=prin_seg[1:])
+                    parts.append((ints, prins, None))
+                    # the run's totals in closed form: principal b_in - B, interest j P less it
+                    parts.append((P - prin_seg, prin_seg, (j * P - (b_in - B), b_in - B)))
                     ints, prins = [], []
                     ia, pa = ints.append, prins.append
                 else:
@@ -1826,26 +1832,34 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
                 t += 1
         if B <= 0:
             break
-    parts.append((ints, prins))
-    tot_i = tot_p = 0
-    k = 0
-    for a, b_ in parts:
+    parts.append((ints, prins, None))
+    tot_i = tot_p = k = 0
+    for a, b_, sums in parts:
         k += len(a)
-        tot_i += int(sum(a)) if isinstance(a, list) else int(a.sum())
-        tot_p += int(sum(b_)) if isinstance(b_, list) else int(b_.sum())
+        if sums is None:
+            tot_i += sum(a)
+            tot_p += sum(b_)
+        else:
+            tot_i += sums[0]
+            tot_p += sums[1]
     tot_pay = tot_i + tot_p
     big = max(abs(tot_pay) + abs(tot_i), B0) * 4 >= _INT64_SAFE or (
         deferral and G and B0 * 4 >= _INT64_SAFE
     )
     dt = object if big else np.int64
-    runs = [(a, b_) for a, b_ in parts if len(a)]
-    if len(runs) == 1 and not isinstance(runs[0][0], list) and runs[0][0].dtype == dt:
-        intr, prin = runs[0]
-    else:
-        intr = np.concatenate([np.asarray(a, dtype=dt) for a, _ in runs])
-        prin = np.concatenate([np.asarray(b_, dtype=dt) for _, b_ in runs])
-    closing = B0 - np.cumsum(prin)
-    opening = np.concatenate([np.array([B0], dtype=dt), closing[:-1]])
+    intr = np.empty(k, dtype=dt)
+    prin = np.empty(k, dtype=dt)
+    at = 0
+    for a, b_, _ in parts:
+        if len(a):
+            intr[at : at + len(a)] = a
+            prin[at : at + len(a)] = b_
+            at += len(a)
+    closing = np.cumsum(prin)
+    np.subtract(B0, closing, out=closing)
+    opening = np.empty_like(closing)
+    opening[0] = B0
+    opening[1:] = closing[:-1]
     payment = intr + prin
     first_reg = int(payment[G]) if G < k else 0
     regular = pay_first if method == _LEVEL else first_reg
