@@ -1721,7 +1721,10 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
     it without the per-period cost of numpy calls on arrays of length one.  The arithmetic
     is the batch's, term for term: interest ``round(B ρ)`` exactly on the rational ``ρ``,
     the level payment in floating point checked near every rounding boundary and then
-    exact, the last payment clearing the balance.  Tests run both on the same loans.
+    exact, the last payment clearing the balance.  The level loop of half-up interest, the
+    usual schedule, computes only the balances (one multiply-add and one floor division a
+    period, in a comprehension) and the rows follow from them with numpy.  Tests run both
+    paths on the same loans (``tests/test_kernel.py``, ``tests/test_scalar_path.py``).
 
     >>> from repayplan.schedule import AMORTIZE_DEFAULTS
     >>> res = run_one(LoanSpec.from_terms(**dict(AMORTIZE_DEFAULTS, principal=1_000,

@@ -7,6 +7,8 @@ loop is over periods, where the arithmetic is sequential).  Both describe their 
 portfolio call it too).  One plain loan runs in pure Python integers
 (:func:`repayplan.kernel.run_one`, the batch's arithmetic term for term, tested equal to
 it); everything else as a batch.  A :class:`Schedule` builds its DataFrames on first use.
+The long form of :func:`amortize_many` (``rows=True``) holds int64 minor units unless a
+caller asks for ``Decimal`` objects or Arrow decimals (``amounts=``).
 The defaults of :func:`amortize` are listed once, in its signature
 (:data:`AMORTIZE_DEFAULTS`).
 
@@ -604,7 +606,7 @@ def amortize_many(
             res = run(batch, keep_rows=False)
             check_payment_vectors(res, batch, prefix="loans")
             index = loans.index if len(parts) == 1 else loans.index[pos]
-            frames.append(_frame_from_result(res, batch, index, rows=False, kind=kind, scale=scale))
+            frames.append(_frame_from_result(res, batch, index, kind=kind, scale=scale))
             order.append(pos)
         if len(frames) == 1:
             return frames[0]
@@ -694,11 +696,10 @@ def _convert(a: np.ndarray, units, kind: str, scale: int):
 
 
 def _frame_from_result(
-    res: Result, b: Batch, index, *, kind: str = "decimal", scale: int = 0, rows: bool = False
+    res: Result, b: Batch, index, *, kind: str = "decimal", scale: int = 0
 ) -> pd.DataFrame:
     """One row per loan of a batch's result: ``kind`` is ``amortize_many``'s ``amounts``,
     ``scale`` the Arrow decimals' scale.  (The long form: :func:`_gather_rows`.)"""
-    assert not rows, "the long form is built by _gather_rows and _long_frame"
     units = b.units
     uu = int(units[0]) if bool((units == units[0]).all()) else units
     out = pd.DataFrame(index=index)
