@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from types import MappingProxyType
 
 import numpy as np
@@ -81,15 +81,24 @@ _AMOUNT_COLUMNS = ("opening_balance", "payment", "interest", "principal", "closi
 def _decimals(minor: np.ndarray, units: int) -> np.ndarray:
     """Minor units as an object array of exact Decimals, one Decimal per distinct amount.
 
-    A schedule repeats amounts (the level payment, the fee, zeros), and a ``Decimal`` is
-    immutable, so cells holding the same amount can share one object: ``np.unique`` finds
-    the distinct amounts, :func:`repayplan.money.decimals_array` converts those, and the
-    inverse index spreads them back.  Python integers (amounts beyond int64) convert as they are.
+    A schedule repeats amounts (the level payment, the fee, zeros, each closing balance as
+    the next opening one), and a ``Decimal`` is immutable, so cells holding the same amount
+    can share one object: ``np.unique`` finds the distinct amounts, each becomes
+    ``Decimal(minor) * 10**-units`` (exact: an int64 has at most 19 digits, the context 40),
+    and the inverse index spreads them back.  Python integers (amounts beyond int64) go
+    through :func:`repayplan.money.decimals_array`.
     """
-    if minor.dtype == object or minor.size < 64:
+    if minor.dtype == object:
         return money.decimals_array(minor, units)
     uniq, inv = np.unique(minor, return_inverse=True)
-    return money.decimals_array(uniq, units)[inv]
+    step = Decimal(1).scaleb(-units)
+    out = np.empty(len(uniq), dtype=object)
+    with localcontext(_EXACT):
+        out[:] = [Decimal(x) * step for x in uniq.tolist()]
+    return out[inv]
+
+
+_EXACT = Context(prec=40)
 
 
 # --------------------------------------------------------------------------------------
