@@ -644,20 +644,22 @@ def _release_freed_memory() -> None:
     ``malloc_trim(0)`` returns the free pages (measured on the 100,000-loan every-column
     book: 0.36 GB).  Elsewhere (macOS, Windows, musl) it does nothing.
     """
-    import ctypes
-    import ctypes.util
+    if not _TRIM:
+        import ctypes
 
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    trim(0)
+        try:
+            trim = ctypes.CDLL(None).malloc_trim
+            trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+        except (OSError, AttributeError, TypeError):  # not glibc
+            trim = None
+        _TRIM.append(trim)
+    if _TRIM[0] is not None:
+        _TRIM[0](0)
 
 
-# --------------------------------------------------------------------------------------
-# Results as Schedules and frames
+_TRIM: list = []  # glibc's malloc_trim once looked up (None where there is none)
+
+
 # --------------------------------------------------------------------------------------
 def _schedule_from_result(res: Result, b: Batch | None, i: int, spec: LoanSpec) -> Schedule:
     u = spec.units
