@@ -697,12 +697,13 @@ def _convert(a: np.ndarray, units, kind: str, scale: int):
         return np.asarray(a).astype(np.int64, copy=False)
     if kind == "arrow":
         return _arrow_decimals(a, units, scale)
+    a = np.asarray(a)
     if np.ndim(units) == 0:
-        return money.decimals_array(a, int(units))
+        return _decimals(a, int(units))
     out = np.empty(len(a), dtype=object)  # mixed currencies: one conversion per number of decimals
     for u in np.unique(units):
         at = units == u
-        out[at] = money.decimals_array(np.asarray(a)[at], int(u))
+        out[at] = _decimals(a[at], int(u))
     return out
 
 
