@@ -311,3 +311,28 @@ def test_carried_precision_rows_of_several_groups_equal_amortize(carry):
         got = long[long["loan"] == i]
         for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
             assert got[c].tolist() == s.minor[c].tolist(), (i, c)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(method=[2500] * 11 + [None]),  # a payment vector
+        dict(carry_precision=True),
+        dict(carry_precision="reconciled"),
+        dict(day_count="ACT/365F", start="2025-01-31"),
+        dict(compounding=2),
+    ],
+)
+def test_what_the_scalar_path_does_not_take_goes_through_the_batch(kw):
+    # oracle: the long form of amortize_many over a frame of this one loan (the batch engine)
+    spec = kernel.LoanSpec.from_terms(
+        **dict(schedule.AMORTIZE_DEFAULTS, principal=30_000, annual_rate=0.0435, periods=12, **kw)
+    )
+    assert not kernel.scalar_ok(spec)
+    s = rp.amortize(30_000, 0.0435, 12, **kw)
+    frame = pd.DataFrame({"principal": [30_000], "annual_rate": [0.0435], "periods": [12]})
+    for c, v in kw.items():
+        frame[c] = [v]
+    long = rp.amortize_many(frame, rows=True)
+    for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
+        assert long[c].tolist() == s.minor[c].tolist(), c
