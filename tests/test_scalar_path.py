@@ -336,3 +336,20 @@ def test_what_the_scalar_path_does_not_take_goes_through_the_batch(kw):
     long = rp.amortize_many(frame, rows=True)
     for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
         assert long[c].tolist() == s.minor[c].tolist(), c
+
+
+@pytest.mark.parametrize(
+    "args, kw",
+    [
+        ((100_000, 0.06, 360), {}),
+        ((10**12, 0.3, 100), dict(frequency=1, payment=1, currency="JPY")),
+    ],
+)
+def test_the_minor_frame_is_the_table_in_minor_units(args, kw):
+    # oracle: the Decimal table scaled by hand (int64 block, or object columns past int64)
+    s = rp.amortize(*args, **kw)
+    m = s.minor
+    assert list(m.columns) == ["period", *schedule._AMOUNT_COLUMNS]
+    assert m["period"].tolist() == list(range(1, s.periods + 1))
+    for c in schedule._AMOUNT_COLUMNS:
+        assert [int(v) for v in m[c]] == [int(d.scaleb(s.minor_units)) for d in s.table[c]], c
