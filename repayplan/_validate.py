@@ -579,6 +579,8 @@ def _int_range(low, high) -> str:
 
 def check_choice(field: str, value, choices):
     """One of a fixed set of choices (arrays and other unhashable values are refused)."""
+    if (type(value) is str or type(value) is int) and value in choices:
+        return value  # the usual case: no message to build
     allowed = "one of " + ", ".join(repr(c) for c in choices)
     if (
         isinstance(value, (np.ndarray, list, dict, set))

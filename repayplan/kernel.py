@@ -1721,7 +1721,10 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
     it without the per-period cost of numpy calls on arrays of length one.  The arithmetic
     is the batch's, term for term: interest ``round(B ρ)`` exactly on the rational ``ρ``,
     the level payment in floating point checked near every rounding boundary and then
-    exact, the last payment clearing the balance.  Tests run both on the same loans.
+    exact, the last payment clearing the balance.  The level loop of half-up interest, the
+    usual schedule, computes only the balances (one multiply-add and one floor division a
+    period, in a comprehension) and the rows follow from them with numpy.  Tests run both
+    paths on the same loans (``tests/test_kernel.py``, ``tests/test_scalar_path.py``).
 
     >>> from repayplan.schedule import AMORTIZE_DEFAULTS
     >>> res = run_one(LoanSpec.from_terms(**dict(AMORTIZE_DEFAULTS, principal=1_000,
@@ -1750,6 +1753,8 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
     ep_part = 0
     ints: list[int] = []
     prins: list[int] = []
+    # (interest, principal, their sums or None) runs: lists, and arrays of the hot loop
+    parts: list[tuple] = []
     last = N - 1
     for s_idx, k0 in enumerate(starts):
         t0 = k0 - 1
@@ -1781,17 +1786,37 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
             level = method == _LEVEL
             ia, pa = ints.append, prins.append
             stop = min(t1, last)
-            if level and exact_half_up:
-                # the hot loop: one multiplication, one division, one comparison a period
-                while t < stop:
-                    i = (B * n2 + den) // d2
-                    p = P - i
-                    if p >= B:
-                        break
-                    ia(i)
-                    pa(p)
-                    B -= p
-                    t += 1
+            if level and exact_half_up and t < stop:
+                # the hot loop: the balances alone, one multiplication, one addition and one
+                # floor division a period.  With rho = num/den and half-up interest
+                # floor((2 B num + den) / (2 den)), B_k = B_{k-1} - P + that is, the integer
+                # B - P moved inside the floor, floor((B (2 num + 2 den) + den - 2 P den) / 2 den).
+                # A period whose payment would clear the balance (B_k <= 0) is not applied, as
+                # in the loop below.
+                b_in = B
+                c1, c0 = n2 + d2, den - P * d2
+                seg = [B := (B * c1 + c0) // d2 for _ in range(stop - t)]
+                j = len(seg)
+                # constant payment and rate: the balance is monotone (B_k - B_{k-1} = I_k - P,
+                # and I_k grows with B_{k-1}), so it stays above 0 when its last value does
+                if B <= 0:
+                    j = next(x for x, v in enumerate(seg) if v <= 0)
+                    del seg[j:]
+                if j:
+                    B = seg[-1]
+                    wide = max(b_in, B) >= 2**52  # the extremes of a monotone run: its ends
+                    bal = np.array(seg, dtype=object if wide else np.int64)
+                    prin_seg = np.empty(j, dtype=bal.dtype)
+                    prin_seg[0] = b_in - seg[0]
+                    np.subtract(bal[:-1], bal[1:], out=prin_seg[1:])
+                    parts.append((ints, prins, None))
+                    # the run's totals in closed form: principal b_in - B, interest j P less it
+                    parts.append((P - prin_seg, prin_seg, (j * P - (b_in - B), b_in - B)))
+                    ints, prins = [], []
+                    ia, pa = ints.append, prins.append
+                else:
+                    B = b_in
+                t += j
             else:
                 while t < stop:
                     i = (B * n2 + den) // d2 if exact_half_up else div_round(B * num, den, imode)
@@ -1810,17 +1835,34 @@ def run_one(spec: LoanSpec, *, dates: bool = True) -> Result:
                 t += 1
         if B <= 0:
             break
-    k = len(ints)
-    tot_i, tot_p = sum(ints), sum(prins)
+    parts.append((ints, prins, None))
+    tot_i = tot_p = k = 0
+    for a, b_, sums in parts:
+        k += len(a)
+        if sums is None:
+            tot_i += sum(a)
+            tot_p += sum(b_)
+        else:
+            tot_i += sums[0]
+            tot_p += sums[1]
     tot_pay = tot_i + tot_p
     big = max(abs(tot_pay) + abs(tot_i), B0) * 4 >= _INT64_SAFE or (
         deferral and G and B0 * 4 >= _INT64_SAFE
     )
     dt = object if big else np.int64
-    intr = np.array(ints, dtype=dt)
-    prin = np.array(prins, dtype=dt)
-    closing = B0 - np.cumsum(prin)
-    opening = np.concatenate([np.array([B0], dtype=dt), closing[:-1]])
+    intr = np.empty(k, dtype=dt)
+    prin = np.empty(k, dtype=dt)
+    at = 0
+    for a, b_, _ in parts:
+        if len(a):
+            intr[at : at + len(a)] = a
+            prin[at : at + len(a)] = b_
+            at += len(a)
+    closing = np.cumsum(prin)
+    np.subtract(B0, closing, out=closing)
+    opening = np.empty_like(closing)
+    opening[0] = B0
+    opening[1:] = closing[:-1]
     payment = intr + prin
     first_reg = int(payment[G]) if G < k else 0
     regular = pay_first if method == _LEVEL else first_reg

@@ -7,6 +7,8 @@ loop is over periods, where the arithmetic is sequential).  Both describe their 
 portfolio call it too).  One plain loan runs in pure Python integers
 (:func:`repayplan.kernel.run_one`, the batch's arithmetic term for term, tested equal to
 it); everything else as a batch.  A :class:`Schedule` builds its DataFrames on first use.
+The long form of :func:`amortize_many` (``rows=True``) holds int64 minor units unless a
+caller asks for ``Decimal`` objects or Arrow decimals (``amounts=``).
 The defaults of :func:`amortize` are listed once, in its signature
 (:data:`AMORTIZE_DEFAULTS`).
 
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from types import MappingProxyType
 
 import numpy as np
@@ -73,6 +75,31 @@ GRACE_KINDS = kernel.GRACE_KINDS
 #: a 30/360 schedule is ``annual_rate / frequency``.
 FREQUENCIES = kernel.FREQUENCIES
 TABLE_COLUMNS = kernel.TABLE_COLUMNS
+_AMOUNT_COLUMNS = ("opening_balance", "payment", "interest", "principal", "closing_balance", "fee")
+_MINOR_COLUMNS = pd.Index(["period", *_AMOUNT_COLUMNS])
+
+
+def _decimals(minor: np.ndarray, units: int) -> np.ndarray:
+    """Minor units as an object array of exact Decimals, one Decimal per distinct amount.
+
+    A schedule repeats amounts (the level payment, the fee, zeros, each closing balance as
+    the next opening one), and a ``Decimal`` is immutable, so cells holding the same amount
+    can share one object: ``np.unique`` finds the distinct amounts, each becomes
+    ``Decimal(minor) * 10**-units`` (exact: an int64 has at most 19 digits, the context 40),
+    and the inverse index spreads them back.  Python integers (amounts beyond int64) go
+    through :func:`repayplan.money.decimals_array`.
+    """
+    if minor.dtype == object:
+        return money.decimals_array(minor, units)
+    uniq, inv = np.unique(minor, return_inverse=True)
+    step = Decimal(1).scaleb(-units)
+    out = np.empty(len(uniq), dtype=object)
+    with localcontext(_EXACT):
+        out[:] = [Decimal(x) * step for x in uniq.tolist()]
+    return out[inv]
+
+
+_EXACT = Context(prec=40)
 
 
 # --------------------------------------------------------------------------------------
@@ -196,7 +223,16 @@ class Schedule:
             r = self._rows
             assert r is not None  # a schedule holds its rows until the frame is made
             k = len(r["payment"])
-            minor = pd.DataFrame({"period": np.arange(1, k + 1, dtype=np.int64), **r})
+            if all(r[c].dtype == np.int64 for c in _AMOUNT_COLUMNS):
+                # one int64 block filled column by column: a seventh of the time of a frame
+                # made from a dict of columns
+                block = np.empty((k, 1 + len(_AMOUNT_COLUMNS)), dtype=np.int64)
+                block[:, 0] = np.arange(1, k + 1)
+                for j, c in enumerate(_AMOUNT_COLUMNS, 1):
+                    block[:, j] = r[c]
+                minor = pd.DataFrame(block, columns=_MINOR_COLUMNS, copy=False)
+            else:  # Python integers beyond int64: object columns
+                minor = pd.DataFrame({"period": np.arange(1, k + 1, dtype=np.int64), **r})
             object.__setattr__(self, "_minor", minor)
         return minor
 
@@ -212,24 +248,21 @@ class Schedule:
         """
         table = self._table
         if table is None:
-            m = self.minor
-            k = len(m)
-            table = pd.DataFrame({"period": m["period"]})
-            table["date"] = (
+            r = self._rows if self._rows is not None else self.minor
+            k = len(r["payment"])
+            data = {"period": np.arange(1, k + 1, dtype=np.int64)}
+            data["date"] = (
                 self._dates
                 if self._dates is not None
-                else pd.Series([pd.NaT] * k, dtype="datetime64[ns]")
+                else np.full(k, np.datetime64("NaT"), dtype="datetime64[ns]")
             )
-            u = self.minor_units
-            for c in (
-                "opening_balance",
-                "payment",
-                "interest",
-                "principal",
-                "closing_balance",
-                "fee",
-            ):
-                table[c] = money.decimals_array(m[c].to_numpy(dtype=object), u)
+            # the six amount columns in one conversion (a Decimal per distinct amount, shared
+            # by the cells that hold it), then one DataFrame: no column-by-column insertion
+            flat = np.concatenate([np.asarray(r[c]) for c in _AMOUNT_COLUMNS])
+            dec = _decimals(flat, self.minor_units).reshape(len(_AMOUNT_COLUMNS), k)
+            for j, c in enumerate(_AMOUNT_COLUMNS):
+                data[c] = dec[j]
+            table = pd.DataFrame(data)
             object.__setattr__(self, "_table", table)
         return table
 
@@ -491,7 +524,7 @@ AMORTIZE_DEFAULTS = MappingProxyType(
 
 
 def amortize_many(
-    loans: pd.DataFrame, *, rows: bool = False, rounding="half_up", amounts: str = "decimal"
+    loans: pd.DataFrame, *, rows: bool = False, rounding="half_up", amounts: str | None = None
 ) -> pd.DataFrame:
     """Amortize many loans at once, vectorised across loans.
 
@@ -514,13 +547,21 @@ def amortize_many(
         in long form, with a ``loan`` column holding the index label of ``loans``.
     rounding : str or mapping
         As in :func:`amortize`, for the whole batch.
-    amounts : {"decimal", "minor", "arrow"}
-        ``"decimal"``: amounts as ``Decimal`` in currency units.  ``"minor"``: amounts as
-        int64 minor units (fen, cents), for very large books where building a Python
-        object per amount is the slowest part of the call.  ``"arrow"``: exact decimals
-        in currency units as ``pd.ArrowDtype(pa.decimal128(38, units))`` columns, made
-        from the int64 minor units without a Python object per amount (an element read
-        back is a ``Decimal``; mixed currencies share the largest number of decimals).
+    amounts : {None, "minor", "decimal", "arrow"}
+        How amounts are held.  ``None`` (the default): ``"minor"`` with ``rows=True`` and
+        ``"decimal"`` without, so a long form of millions of rows builds no Python object
+        per amount, and the one row per loan reads as exact decimals.
+
+        * ``"minor"``: int64 minor units (fen, cents: 599.55 yuan is ``59955``); exact, 8 bytes
+          an amount.  Divide by ``10 ** minor_units`` of the loan's currency for currency
+          units (the currency's decimals, 0 for JPY, 2 for CNY).
+        * ``"decimal"``: ``Decimal`` in currency units, one Python object per amount (about
+          16 GB for the 18.6 million rows of 100,000 loans).
+        * ``"arrow"``: exact decimals in currency units as
+          ``pd.ArrowDtype(pa.decimal128(38, units))`` columns, made from the int64 minor
+          units without a Python object per amount; an element read back is a ``Decimal``
+          (mixed currencies share the largest number of decimals).  16 bytes an amount;
+          needs pyarrow (``pip install 'repayplan[arrow]'``).
 
     Returns
     -------
@@ -536,6 +577,18 @@ def amortize_many(
        payment total_interest
     0   599.55      115838.45
     1  1854.02      133725.08
+
+    The long form holds int64 minor units unless asked for decimals.  The last payment of
+    the first loan absorbs the rounding: ``100,000 + 115,838.45 − 359 × 599.55 = 600.00``.
+
+    >>> long = rp.amortize_many(loans, rows=True)
+    >>> long.loc[[0, 359, 360], ["loan", "period", "payment", "interest", "closing_balance"]]
+         loan  period  payment  interest  closing_balance
+    0       0       1    59955     50000          9990045
+    359     0     360    60000       299                0
+    360     1       1   185402    125000         19939598
+    >>> rp.amortize_many(loans, rows=True, amounts="decimal")["payment"].iloc[359]
+    Decimal('600.00')
     """
     if not isinstance(loans, pd.DataFrame):
         raise InputError("loans", type(loans).__name__, "a pandas DataFrame with one row per loan")
@@ -543,7 +596,8 @@ def amortize_many(
     missing = [c for c in ("principal", "annual_rate", "periods") if c not in loans.columns]
     if missing:
         raise InputError("loans.columns", list(loans.columns), f"columns including {missing}")
-    check_choice("amounts", amounts, ("decimal", "minor", "arrow"))
+    if amounts is not None:
+        check_choice("amounts", amounts, ("decimal", "minor", "arrow"))
     if amounts == "arrow":
         try:
             import pyarrow  # noqa: F401
@@ -558,67 +612,87 @@ def amortize_many(
         one = pd.DataFrame({"principal": [1], "annual_rate": [0], "periods": [1]})
         out = amortize_many(one, rows=rows, rounding=rounding, amounts=amounts).iloc[:0]
         return out.set_axis(loans.index[:0]) if not rows else out.reset_index(drop=True)
+    kind = ("minor" if rows else "decimal") if amounts is None else amounts
     parts = Batch.parts_from_frame(
         loans, rounding=rounding, defaults=AMORTIZE_DEFAULTS, dates=bool(rows)
     )
-    frames, counts = [], []
     # Arrow decimals: one scale for the frame (the most decimals any currency in it has)
-    scale = max(int(b.units.max()) for _, b in parts) + 1 if amounts == "arrow" else 0
-    for pos, batch in parts:
-        res = run(
-            batch, keep_rows=(True if batch.carry else ("interest", "principal")) if rows else False
-        )
-        check_payment_vectors(res, batch, prefix="loans")
-        index = loans.index if len(parts) == 1 else loans.index[pos]
-        frames.append(
-            _frame_from_result(
-                res,
-                batch,
-                index,
-                rows=rows,
-                decimal=amounts == "decimal",
-                arrow=amounts == "arrow" and scale,
-            )
-        )
-        counts.append(res.nrows.astype(np.int64))
-        del res
-    if len(frames) == 1:
-        return frames[0]
-    # a few representation groups (see Batch.parts_from_frame): the loans, and their rows, back
-    # in the frame's order
-    pos = np.concatenate([p for p, _ in parts])
-    out = pd.concat(frames)
+    scale = max(int(b.units.max()) for _, b in parts) if kind == "arrow" else 0
+    keep = (True if parts[0][1].carry else ("interest", "principal")) if rows else False
     if not rows:
-        return out.iloc[np.argsort(pos, kind="stable")]
-    row_loan = np.repeat(pos, np.concatenate(counts))
-    return out.iloc[np.argsort(row_loan, kind="stable")].reset_index(drop=True)
+        frames, order = [], []
+        for pos, batch in parts:
+            res = run(batch, keep_rows=False)
+            check_payment_vectors(res, batch, prefix="loans")
+            index = loans.index if len(parts) == 1 else loans.index[pos]
+            frames.append(_frame_from_result(res, batch, index, kind=kind, scale=scale))
+            order.append(pos)
+        if len(frames) == 1:
+            return frames[0]
+        # a few representation groups (see Batch.parts_from_frame): back in the frame's order
+        return pd.concat(frames).iloc[np.argsort(np.concatenate(order), kind="stable")]
+    # the long form: each batch's rows gathered compactly as soon as it has run (its arrays
+    # and the kernel's periods x loans store freed), then written once into the frame's order
+    gathered = []
+    while parts:
+        pos, batch = parts.pop(0)
+        res = run(batch, keep_rows=keep)
+        check_payment_vectors(res, batch, prefix="loans")
+        gathered.append((pos, _gather_rows(res, batch)))
+        del res, batch
+    if len(gathered) == 1:
+        return _long_frame(gathered.pop()[1], loans.index, kind=kind, scale=scale)
+    _release_freed_memory()
+    return _long_frame_of_parts(gathered, loans.index, kind=kind, scale=scale)
 
 
-# --------------------------------------------------------------------------------------
-# Results as Schedules and frames
+def _release_freed_memory() -> None:
+    """Give the memory freed by the batches back to the operating system (glibc only).
+
+    The batches' arrays of a few megabytes come from the C heap, and freed heap pages stay
+    with the process, so the frame's columns would be allocated on top of them; glibc's
+    ``malloc_trim(0)`` returns the free pages (measured on the 100,000-loan every-column
+    book: 0.36 GB).  Elsewhere (macOS, Windows, musl) it does nothing.
+    """
+    if not _TRIM:
+        import ctypes
+
+        try:
+            trim = ctypes.CDLL(None).malloc_trim
+            trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+        except (OSError, AttributeError, TypeError):  # not glibc
+            trim = None
+        _TRIM.append(trim)
+    if _TRIM[0] is not None:
+        _TRIM[0](0)
+
+
+_TRIM: list = []  # glibc's malloc_trim once looked up (None where there is none)
+
+
 # --------------------------------------------------------------------------------------
 def _schedule_from_result(res: Result, b: Batch | None, i: int, spec: LoanSpec) -> Schedule:
     u = spec.units
     k = int(res.nrows[i])
     assert res.table is not None  # run with its rows
-    rows = {
-        c: np.asarray(res.table[c][i, :k]).astype(np.int64)
-        if res.table[c].dtype != object
-        else res.table[c][i, :k]
-        for c in ("opening_balance", "payment", "interest", "principal", "closing_balance")
-    }
+    rows = {}
+    for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
+        a = res.table[c][i, :k]
+        rows[c] = a if a.dtype == np.int64 or a.dtype == object else a.astype(np.int64)
     rows["fee"] = np.full(k, spec.fee_minor, dtype=np.int64)
     dates = None
     if spec.start is not None:
         dates = b.dates[i, :k] if b is not None else res.dates[:k]  # type: ignore[index]  # dated: both set
-    f = money.from_minor
+    # the totals are Python or numpy integers the engine made: Decimal(int).scaleb(-units) is
+    # money.from_minor without its argument checks
+    e = -u
     return Schedule(
-        payment=f(res.payment[i], u),
-        total_interest=f(res.tot_interest[i], u),
-        total_principal=f(res.tot_principal[i], u),
-        total_fees=f(res.tot_fee[i], u),
-        total_paid=f(int(res.tot_payment[i]) + int(res.tot_fee[i]), u),
-        principal=f(spec.principal_minor, u),
+        payment=Decimal(int(res.payment[i])).scaleb(e),
+        total_interest=Decimal(int(res.tot_interest[i])).scaleb(e),
+        total_principal=Decimal(int(res.tot_principal[i])).scaleb(e),
+        total_fees=Decimal(int(res.tot_fee[i])).scaleb(e),
+        total_paid=Decimal(int(res.tot_payment[i]) + int(res.tot_fee[i])).scaleb(e),
+        principal=Decimal(spec.principal_minor).scaleb(e),
         currency=spec.currency,
         minor_units=u,
         terms=spec.terms,
@@ -627,78 +701,221 @@ def _schedule_from_result(res: Result, b: Batch | None, i: int, spec: LoanSpec) 
     )
 
 
+def _convert(a: np.ndarray, units, kind: str, scale: int):
+    """Minor units ``a`` as the amounts of ``kind``; ``units`` is one int or one per element."""
+    if kind == "minor":
+        return np.asarray(a).astype(np.int64, copy=False)
+    if kind == "arrow":
+        return _arrow_decimals(a, units, scale)
+    a = np.asarray(a)
+    if np.ndim(units) == 0:
+        return _decimals(a, int(units))
+    out = np.empty(len(a), dtype=object)  # mixed currencies: one conversion per number of decimals
+    for u in np.unique(units):
+        at = units == u
+        out[at] = _decimals(a[at], int(u))
+    return out
+
+
 def _frame_from_result(
-    res: Result, b: Batch, index, *, rows: bool, decimal: bool = True, arrow: int = 0
+    res: Result, b: Batch, index, *, kind: str = "decimal", scale: int = 0
 ) -> pd.DataFrame:
-    """The frame of a batch's result; ``arrow`` is 1 + the Arrow decimals' scale (0: none)."""
+    """One row per loan of a batch's result: ``kind`` is ``amortize_many``'s ``amounts``,
+    ``scale`` the Arrow decimals' scale.  (The long form: :func:`_gather_rows`.)"""
     units = b.units
-    same = bool((units == units[0]).all())
-    if arrow:
-        decimal = False
+    uu = int(units[0]) if bool((units == units[0]).all()) else units
+    out = pd.DataFrame(index=index)
+    out["payment"] = _convert(res.payment, uu, kind, scale)
+    out["periods"] = res.nrows
+    out["total_interest"] = _convert(res.tot_interest, uu, kind, scale)
+    out["total_fees"] = _convert(res.tot_fee, uu, kind, scale)
+    out["total_paid"] = _convert(res.tot_payment + res.tot_fee, uu, kind, scale)
+    out["last_payment"] = _convert(res.last_payment, uu, kind, scale)
+    return out
 
-    def conv(a, u):
-        if arrow:
-            return _arrow_decimals(a, u if not same else int(units[0]), arrow - 1)
-        if not decimal:
-            return np.asarray(a).astype(np.int64, copy=False)
-        if same:
-            return money.decimals_array(a, int(units[0]))
-        return np.array(
-            [money.from_minor(x, int(v)) for x, v in zip(a, u, strict=True)], dtype=object
-        )
 
-    if not rows:
-        out = pd.DataFrame(index=index)
-        out["payment"] = conv(res.payment, units)
-        out["periods"] = res.nrows
-        out["total_interest"] = conv(res.tot_interest, units)
-        out["total_fees"] = conv(res.tot_fee, units)
-        out["total_paid"] = conv(res.tot_payment + res.tot_fee, units)
-        out["last_payment"] = conv(res.last_payment, units)
-        return out
-    # long form in the order of the frame: row r is period t_idx[r] of loan loan_pos[r]
-    k = res.nrows.astype(np.int64)
-    total = int(k.sum())
+def _row_layout(k: np.ndarray):
+    """For loans of ``k`` rows each: the loan and the 0-based period of every row, and the
+    first row of every loan."""
     offsets = np.cumsum(k) - k
-    loan_pos = np.repeat(np.arange(b.n), k)
-    t_idx = np.arange(total, dtype=np.int64)
-    t_idx -= np.repeat(offsets, k)
-    u_rows = units[loan_pos] if (decimal or arrow) and not same else units
+    loan_pos = np.repeat(np.arange(len(k)), k)
+    # 0, 1, ..., k_i - 1 for each loan, by one cumulative sum in place (no rows-long temporary):
+    # ones, and at each loan's first row the step that brings the count back to 0
+    t_idx = np.ones(len(loan_pos), dtype=np.int64)
+    some = k > 0
+    first, kk = offsets[some], k[some]
+    if len(first):
+        t_idx[first[1:]] = 1 - kk[:-1]
+        t_idx[0] = 0
+    np.cumsum(t_idx, out=t_idx)
+    return loan_pos, t_idx, offsets
+
+
+def _labels(index, loan_pos: np.ndarray):
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return loan_pos  # the labels are the positions: no copy
+    return np.asarray(index)[loan_pos]
+
+
+def _gather_rows(res: Result, b: Batch) -> dict:
+    """A batch's rows in minor units, compact (``rows`` long, loan by loan, period by period).
+
+    Each stored column is gathered once from the kernel's periods x loans arrays, which are
+    then freed.  Without carried precision the kernel stores the interest and the principal
+    only: the balances and the payment follow from them exactly (:func:`_rows_of`).
+    """
+    k = res.nrows.astype(np.int64)
+    loan_pos, t_idx, _ = _row_layout(k)
+    g: dict = {"k": k, "B0": b.B0, "fee": b.fee, "units": b.units}
     if b.carry:
         # carried precision: every shown column is its own rounding, gathered as stored
         assert res.table is not None  # run with its rows
-        data = _long_index(index, loan_pos, t_idx, b)
-        flat = loan_pos * res.table["payment"].shape[1] + t_idx - 1
+        flat = loan_pos * res.table["payment"].shape[1] + t_idx
         for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
-            data[c] = conv(res.table[c].ravel()[flat], u_rows)
-        data["fee"] = conv(b.fee[loan_pos], u_rows)
-        return pd.DataFrame(data, copy=False)
-    # one gather per stored column, straight from the kernel's periods × loans arrays (freed
-    # as soon as read); the balances and the payment follow exactly from the principal and
-    # the interest, so the kernel stores two columns, not five
-    assert res.inv is not None and res.store is not None  # run with its rows, sorted
-    flat = t_idx * b.n
-    flat += res.inv[loan_pos]
-    interest = res.gather("interest", flat)
-    principal = res.gather("principal", flat)
+            g[c] = res.table[c].ravel()[flat]
+    else:
+        assert res.inv is not None and res.store is not None  # run with its rows, sorted
+        flat = t_idx * b.n
+        flat += res.inv[loan_pos]
+        g["interest"] = res.gather("interest", flat)
+        g["principal"] = res.gather("principal", flat)
+        res.store.clear()
     del flat
-    res.store.clear()
-    data = _long_index(index, loan_pos, t_idx, b)
-    cs = np.cumsum(principal)
+    g["date"] = None if b.dates is None else b.dates.ravel()[loan_pos * b.dates.shape[1] + t_idx]
+    return g
+
+
+def _rows_of(g: dict, loan_pos: np.ndarray, offsets: np.ndarray):
+    """The ``date`` and the six amount columns of gathered rows, one at a time (the gathered
+    arrays are released as they are used)."""
+    date = g.pop("date")
+    yield (
+        "date",
+        (
+            date
+            if date is not None
+            else np.full(len(loan_pos), np.datetime64("NaT"), dtype="datetime64[ns]")
+        ),
+    )
+    del date
+    if "payment" in g:  # carried precision: as stored
+        for c in ("opening_balance", "payment", "interest", "principal", "closing_balance"):
+            yield c, g.pop(c)
+    else:
+        interest, principal = g.pop("interest"), g.pop("principal")
+        cs = np.cumsum(principal)
+        before = np.where(offsets > 0, cs[np.maximum(offsets - 1, 0)], 0)
+        closing = g["B0"][loan_pos]
+        closing -= cs
+        del cs
+        closing += before[loan_pos]
+        yield "opening_balance", closing + principal
+        yield "payment", interest + principal
+        yield "interest", interest
+        del interest
+        yield "principal", principal
+        del principal
+        yield "closing_balance", closing
+        del closing
+    yield "fee", g["fee"][loan_pos]
+
+
+def _long_frame(g: dict, index, *, kind: str, scale: int) -> pd.DataFrame:
+    """The long form of one batch's gathered rows."""
+    units = g["units"]
+    same = bool((units == units[0]).all())
+    loan_pos, t_idx, offsets = _row_layout(g["k"])
+    u_rows = int(units[0]) if same or kind == "minor" else units[loan_pos]
+    data = {"loan": _labels(index, loan_pos), "period": t_idx}
+    for name, col in _rows_of(g, loan_pos, offsets):
+        data[name] = col if name == "date" else _convert(col, u_rows, kind, scale)
+        del col
+    t_idx += 1  # the period, 1-based (in place: the frame's column)
+    return pd.DataFrame(data, copy=False)
+
+
+def _part_column(g: dict, name: str, loan_pos: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Column ``name`` of one batch's gathered rows (see :func:`_rows_of`)."""
+    if name == "date":
+        d = g["date"]
+        return (
+            d if d is not None else np.full(len(loan_pos), np.datetime64("NaT"), "datetime64[ns]")
+        )
+    if name == "fee":
+        return g["fee"][loan_pos]
+    if name in g:  # stored: the interest and the principal, or every column carried
+        return g[name]
+    if name == "payment":
+        return g["interest"] + g["principal"]
+    cs = np.cumsum(g["principal"])
     before = np.where(offsets > 0, cs[np.maximum(offsets - 1, 0)], 0)
-    closing = b.B0[loan_pos]
+    closing = g["B0"][loan_pos]
     closing -= cs
     del cs
     closing += before[loan_pos]
-    data["opening_balance"] = conv(closing + principal, u_rows)
-    data["payment"] = conv(interest + principal, u_rows)
-    data["interest"] = conv(interest, u_rows)
-    del interest
-    data["principal"] = conv(principal, u_rows)
-    del principal
-    data["closing_balance"] = conv(closing, u_rows)
-    del closing
-    data["fee"] = conv(b.fee[loan_pos], u_rows)
+    if name == "opening_balance":
+        closing += g["principal"]
+    return closing
+
+
+def _long_frame_of_parts(gathered: list, index, *, kind: str, scale: int) -> pd.DataFrame:
+    """The long form of several batches, written straight into the frame's row order.
+
+    Each batch's rows land at their final positions (loan by loan in the frame's order,
+    period by period) in columns allocated once: no concatenation and no un-sorting copy.
+    The columns are written one at a time, and each batch's gathered arrays are released as
+    soon as the last column that needs them is written (the balances and the payment before
+    the interest and the principal they are made of).  ``gathered`` holds
+    ``(positions, rows)`` pairs.
+    """
+    n = len(index)
+    k = np.zeros(n, dtype=np.int64)
+    units = np.zeros(n, dtype=np.int64)
+    for pos, g in gathered:
+        k[pos] = g["k"]
+        units[pos] = g["units"]
+    loan_pos, t_idx, offsets = _row_layout(k)
+    total = len(t_idx)
+    dated = any(g["date"] is not None for _, g in gathered)
+    same = bool((units == units[0]).all())
+    data: dict = {"loan": _labels(index, loan_pos), "period": t_idx}
+    for c in TABLE_COLUMNS[1:]:
+        data[c] = None  # the frame's column order; filled below in the order of need
+    for name in (
+        "date",
+        "opening_balance",
+        "payment",
+        "closing_balance",
+        "interest",
+        "principal",
+        "fee",
+    ):
+        out = None
+        for pos, g in gathered:
+            lp, tp, offp = _row_layout(g["k"])
+            dest = np.repeat(offsets[pos], g["k"])
+            dest += tp
+            del tp
+            col = _part_column(g, name, lp, offp)
+            if out is None or (col.dtype == object and out.dtype != object):
+                # Due dates are days; pandas holds them in seconds, so they are written as
+                # seconds (no copy when the frame is made).  Python integers (beyond int64)
+                # widen the column.
+                dt = ("datetime64[s]" if dated else "datetime64[ns]") if name == "date" else None
+                out = np.empty(total, dtype=dt or col.dtype) if out is None else out.astype(object)
+            out[dest] = col
+            del col, dest, lp, offp
+        for _, g in gathered:
+            g.pop(name, None)
+        _release_freed_memory()  # the gathered arrays no column needs any more
+        assert out is not None  # every batch has rows
+        if name != "date":
+            u_rows = int(units[0]) if same or kind == "minor" else units[loan_pos]
+            out = _convert(out, u_rows, kind, scale)
+        data[name] = out
+        del out
+    gathered.clear()
+    t_idx += 1
     return pd.DataFrame(data, copy=False)
 
 
@@ -721,25 +938,12 @@ def _arrow_decimals(minor, units, scale: int):
             money.from_minor(int(x), scale) for x in (a.astype(object) * 10 ** up.astype(object))
         ]
         return pd.array(dec, dtype=dtype)  # type: ignore[call-overload]  # pandas-stubs: no ArrowDtype overload
-    v = a.astype(np.int64, copy=True)
+    # the 16-byte words are written in place: the low word the (scaled) amount, the high its sign
+    words = np.empty((a.size, 2), dtype=np.int64)
+    low = words[:, 0]
+    low[:] = a
     if np.any(up):
-        v *= 10**up
-    words = np.empty((v.size, 2), dtype=np.int64)
-    words[:, 0] = v
-    np.right_shift(v, 63, out=words[:, 1])
-    arr = pa.Array.from_buffers(pa.decimal128(38, scale), v.size, [None, pa.py_buffer(words)])
+        low *= 10**up
+    np.right_shift(low, 63, out=words[:, 1])
+    arr = pa.Array.from_buffers(pa.decimal128(38, scale), a.size, [None, pa.py_buffer(words)])
     return pd.array(arr, dtype=dtype)
-
-
-def _long_index(index, loan_pos: np.ndarray, t_idx: np.ndarray, b: Batch) -> dict:
-    """``loan``, ``period`` and ``date`` of the long form (``t_idx`` becomes the period, in place)."""
-    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-        loan = loan_pos  # the labels are the positions: no copy
-    else:
-        loan = np.asarray(index)[loan_pos]
-    if b.dates is not None:
-        date = b.dates.ravel()[loan_pos * b.dates.shape[1] + t_idx]
-    else:
-        date = np.full(len(t_idx), np.datetime64("NaT"), dtype="datetime64[ns]")
-    t_idx += 1
-    return {"loan": loan, "period": t_idx, "date": date}

@@ -229,7 +229,7 @@ def _one(row: dict):
 def test_every_column_mix_equals_amortize_loan_by_loan(seed):
     df = mixed_book(25, seed)
     out = rp.amortize_many(df)
-    rows = rp.amortize_many(df, rows=True)
+    rows = rp.amortize_many(df, rows=True, amounts="decimal")
     cols = ["date", "opening_balance", "payment", "interest", "principal", "closing_balance", "fee"]
     for i, row in enumerate(df.to_dict("records")):
         s = _one(row)
@@ -248,7 +248,7 @@ def test_minor_units_rows_are_int64_by_default_and_decimal_on_request():
     df = mixed_book(10, 3)
     minor = rp.amortize_many(df, rows=True, amounts="minor")
     assert minor["payment"].dtype == np.int64
-    dec = rp.amortize_many(df, rows=True)
+    dec = rp.amortize_many(df, rows=True, amounts="decimal")
     units = np.array([{"JPY": 0}.get(c, 2) for c in df["currency"]])[minor["loan"]]
     back = [Decimal(int(m)).scaleb(-int(u)) for m, u in zip(minor["payment"], units, strict=True)]
     assert back == list(dec["payment"])
@@ -364,7 +364,7 @@ def test_a_carried_precision_frame_equals_amortize(carry):
             "carry_precision": [carry] * 3,
         }
     )
-    rows = rp.amortize_many(df, rows=True)
+    rows = rp.amortize_many(df, rows=True, amounts="decimal")
     out = rp.amortize_many(df)
     for i, r in enumerate(df.to_dict("records")):
         s = _one(r)
@@ -394,7 +394,7 @@ def test_float_noise_rates_on_actual_day_counts_charge_the_exact_interest(day_co
             "frequency": [12, 4, 12],
         }
     )
-    rows = rp.amortize_many(df, rows=True)
+    rows = rp.amortize_many(df, rows=True, amounts="decimal")
     for i, rate in enumerate(rates):
         mine = rows[rows["loan"] == i]
         prev = pd.Timestamp("2024-01-31").date()
@@ -427,7 +427,7 @@ def test_arrow_decimal_rows_equal_the_decimal_rows_without_building_decimals(mon
     from repayplan import money
 
     df = mixed_book(12, 5)
-    dec = rp.amortize_many(df, rows=True)
+    dec = rp.amortize_many(df, rows=True, amounts="decimal")
     dec_totals = rp.amortize_many(df)
 
     def no_objects(*a, **k):

@@ -404,7 +404,7 @@ def test_amortize_many_equals_amortize_loan_by_loan(rows):
     df["principal"] = df["principal"].astype(float)
     df["annual_rate"] = df["annual_rate"].astype(float)
     out = rp.amortize_many(df)
-    long = rp.amortize_many(df, rows=True)
+    long = rp.amortize_many(df, rows=True, amounts="decimal")
     for i, r in df.iterrows():
         s = rp.amortize(
             r.principal,
