@@ -377,9 +377,9 @@ class Batch:
     given: np.ndarray  # given regular payment (minor), -1 when none
     fee: np.ndarray  # fee per period (minor)
     RN: np.ndarray  # interest numerator per (loan, period): interest = B * RN / RD
-    RD: int  # common interest denominator of the batch
+    RD: int | np.ndarray  # interest denominator: one for the batch, or one per loan
     PN: np.ndarray  # nominal periodic rate numerator per (loan, period), for payments
-    PD: int  # nominal periodic rate denominator
+    PD: int | np.ndarray  # nominal periodic rate denominator (one, or one per loan)
     changes: np.ndarray  # bool (loan, period): recompute the payment here
     custom: np.ndarray | None  # (loan, period) payment vector, minor
     dates: np.ndarray | None  # (loan, period) datetime64[D] due dates
@@ -391,6 +391,10 @@ class Batch:
     absorb: np.ndarray | None = None  # bool: the vector's last payment is whatever clears the loan
 
     exact64: bool = True  # B * RN fits int64: interest in exact integer arithmetic
+    # per-loan scales (a batch of mixed rate representations, see _per_loan_batch): RD and
+    # PD are arrays over loans, RN / PN the rates of period 0, and ``stream`` what run needs
+    # to make each later period's rates (rate changes, day counts) when it reaches it
+    stream: dict | None = None
 
     @classmethod
     def from_specs(cls, specs: list[LoanSpec]) -> Batch:
@@ -509,14 +513,13 @@ class Batch:
     def parts_from_frame(
         cls, df: pd.DataFrame, *, rounding, defaults, dates: bool = True
     ) -> list[tuple[np.ndarray, Batch]]:
-        """:meth:`from_frame` as a few batches, each of loans whose rates share a representation.
+        """:meth:`from_frame` as ``(positions, batch)`` pairs: today one batch for the frame.
 
-        One batch puts every rate on one exact scale; a few loans with 24-decimal compounded
-        rates, or float-noise rates read to 17 decimals, would push the whole book off the
-        exact int64 product.  So the validated loans are grouped (plain decimal rates, noisy
-        rates, compounded rates; one day count; with or without rate changes) and each group
-        runs as its own batch; returns ``(positions, batch)`` pairs.  ``dates=False`` skips the
-        due dates that only rows would show.
+        Loans whose rates need different representations (plain decimal rates, float-noise
+        rates read to 17 decimals, compounded rates, several day counts) once ran as separate
+        batches; :meth:`from_arrays` now gives each loan its own exact scale, so every column
+        mix runs as one batch, with one period loop.  The list form is kept for callers that
+        iterate over parts.  ``dates=False`` skips the due dates that only rows would show.
 
         >>> import pandas as pd
         >>> from repayplan.schedule import AMORTIZE_DEFAULTS
@@ -524,7 +527,7 @@ class Batch:
         ...                    "periods": [12, 12, 12], "compounding": [None, None, 2]})
         >>> [(pos.tolist(), b.exact64) for pos, b in Batch.parts_from_frame(
         ...     df, rounding="half_up", defaults=AMORTIZE_DEFAULTS)]
-        [([0], True), ([1], False), ([2], False)]
+        [([0, 1, 2], False)]
         """
         if len(df) and "method" in df and not _all_str(df["method"]).all():
             return [(np.arange(len(df)), cls.from_frame(df, rounding=rounding, defaults=defaults))]
@@ -534,29 +537,12 @@ class Batch:
             defaults=defaults,
             scalar_check=lambda kw: _spec_from_row(kw, defaults),
         )
-        n = len(df)
         if not dates:
             # totals only: the nominal-rate loans need no due dates (actual-day ones do)
             cols["starts"] = np.where(
                 cols["accrual"] == PERIODIC_RATE, np.datetime64("NaT"), cols["starts"]
             )
-        comp = (cols["compounding"] > 0) & (cols["compounding"] != cols["frequency"])
-        noisy = np.asarray(cols["rate_dec"]) > 9
-        if cols["changes"] is not None:
-            ch_noisy = cols["changes"][3].astype(np.int64) > 9
-            noisy[cols["changes"][0][ch_noisy].astype(np.int64)] = True
-        # and by accrual: one day count per batch keeps the common denominator (and so the
-        # products) small enough for exact int64 arithmetic
-        rep = np.where(comp, 2, np.where(noisy, 1, 0))
-        _, acc = np.unique(cols["accrual"].astype(str), return_inverse=True)
-        changed = np.zeros(n, bool)
-        if cols["changes"] is not None:
-            changed[cols["changes"][0].astype(np.int64)] = True
-        key = (rep * 8 + acc.reshape(-1)) * 2 + changed
-        groups = [np.flatnonzero(key == g) for g in np.unique(key)]
-        if len(groups) == 1:
-            return [(np.arange(n), cls.from_arrays(**cols))]
-        return [(g, cls.from_arrays(**_take(cols, g, n))) for g in groups]
+        return [(np.arange(len(df)), cls.from_arrays(**cols, due_dates=dates))]
 
     @classmethod
     def from_arrays(
@@ -585,6 +571,7 @@ class Batch:
         actual_basis=None,
         carry=False,
         modes=None,
+        due_dates=True,
     ) -> Batch:
         """A batch from arrays over loans that the caller has validated.
 
@@ -620,8 +607,45 @@ class Batch:
             if accrual is None
             else np.asarray(accrual, dtype=object)
         )
-        # exact rates on the batch's common scale 10**d
         rate_dec = np.asarray(rate_dec, dtype=np.int64)
+        if (
+            _mixed_representation(rate_dec, changes, comp, freq, accrual)
+            and not carry
+            and not (actual_basis is not None and np.asarray(actual_basis, bool).any())
+        ):
+            # rates of several representations: each loan on its own exact scale, one batch
+            return _per_loan_batch(
+                cls,
+                dict(
+                    n=n,
+                    N=N,
+                    T=T,
+                    freq=freq,
+                    method=method,
+                    G=G,
+                    deferral=deferral,
+                    M=M,
+                    given=given,
+                    fee=fee,
+                    units=units,
+                    comp=comp,
+                    modes=modes,
+                    B0=B0,
+                    accrual=accrual,
+                    rate_int=rate_int,
+                    rate_dec=rate_dec,
+                    starts=starts,
+                    business_day=business_day,
+                    holidays=holidays,
+                    changes=changes,
+                    custom=custom,
+                    absorb=absorb,
+                    actual_basis=actual_basis,
+                    carry=carry,
+                    due_dates=due_dates,
+                ),
+            )
+        # exact rates on the batch's common scale 10**d
         d = int(rate_dec.max())
         if changes is not None:
             d = max(d, int(np.max(changes[3].astype(np.int64))))
@@ -788,6 +812,222 @@ class Batch:
 
 
 _REQUIRED = ("principal", "annual_rate", "periods")
+
+
+def _noisy_loans(rate_dec: np.ndarray, changes) -> np.ndarray:
+    """Loans whose rate (or one of its changes) has more than 9 decimals (float noise)."""
+    noisy = rate_dec > 9
+    if changes is not None:
+        ch_noisy = changes[3].astype(np.int64) > 9
+        noisy[changes[0][ch_noisy].astype(np.int64)] = True
+    return noisy
+
+
+def _mixed_representation(rate_dec, changes, comp, freq, accrual) -> bool:
+    """Whether the loans' rates need more than one representation: plain decimal rates
+    beside float-noise or compounded rates, or more than one accrual (day count).  On one
+    common scale such a batch would leave exact int64 arithmetic for every loan."""
+    n = len(rate_dec)
+    if n <= 1:
+        return False
+    comp_ = (comp > 0) & (comp != freq)
+    noisy = _noisy_loans(rate_dec, changes)
+    rep = np.where(comp_, 2, np.where(noisy, 1, 0))
+    if (rep != rep[0]).any():
+        return True
+    return bool((accrual != accrual[0]).any())
+
+
+def _per_loan_batch(cls, a: dict) -> Batch:
+    """A :class:`Batch` whose loans each keep their own exact rate scale (one period loop).
+
+    Loan ``i`` has the exponent ``e_i`` (the decimals of its rate and rate changes; at
+    least 18 for a compounded rate) and
+
+    .. math::
+
+        \\rho_{i,t} = \\frac{PN_{i,t}}{PD_i},\\quad PD_i = 10^{e_i} f_i, \\qquad
+        \\text{interest}_{i,t} = \\operatorname{round}\\Big(B\\,\\frac{R_{i,t}\\,
+        m_{i,t}}{RD_i}\\Big)
+
+    where, for the nominal periodic rate, ``R = PN``, ``m = 1`` and ``RD = PD``, and for
+    an actual-day count ``R`` is the annual rate on ``10^{e_i}``, ``m`` the period's day
+    numerator (:func:`repayplan.calendar.period_numerators`) and
+    ``RD_i = 10^{e_i} D_{dc}`` (:data:`repayplan.calendar.DAY_COUNT_DENOMINATOR`).  A
+    compounded loan's periodic rate ``(1 + r/c)^{c/f} - 1`` is kept to ``e_i`` decimals
+    (``PD_i = 10^{e_i}``).  ``RD`` and ``PD`` are arrays over loans; nothing of shape
+    (loans, periods) is made: :func:`run` applies the rate changes when they fall due and
+    makes each period's due dates and day numerators as it reaches that period
+    (:class:`repayplan.calendar.DueDateColumns`), and computes the interest through a
+    float product checked near every rounding boundary (exact integers there).
+    """
+    n, N, T, freq, comp, accrual = a["n"], a["N"], a["T"], a["freq"], a["comp"], a["accrual"]
+    B0, given, changes, starts = a["B0"], a["given"], a["changes"], a["starts"]
+    rate_int, rate_dec = a["rate_int"], a["rate_dec"]
+    compounded = (comp > 0) & (comp != freq)
+    dec = rate_dec.copy()
+    if changes is not None:
+        np.maximum.at(dec, changes[0].astype(np.int64), changes[3].astype(np.int64))
+    e = np.where(compounded, np.maximum(dec, 18), dec)
+    big = int(e.max()) > 18
+    pow10 = {int(x): 10 ** int(x) for x in np.unique(e)}
+
+    def on_scale(ri, dd, ee):
+        ri = np.asarray(ri)
+        if ri.dtype == object and not big:
+            ri = _fit64(ri)  # rate numerators read as Python integers: int64 when they fit
+        if big or ri.dtype == object:
+            return np.array(
+                [int(r) * 10 ** (int(x) - int(y)) for r, y, x in zip(ri, dd, ee, strict=True)],
+                dtype=object,
+            )
+        return ri.astype(np.int64) * (10 ** (ee - dd))
+
+    def compound(R, sel):
+        """The periodic rates of the compounded loans ``sel`` with annual rates ``R``: one
+        Decimal power per distinct (rate, compounding, frequency, decimals)."""
+        keys = np.stack([np.asarray(R).astype(object), comp[sel], freq[sel], e[sel]], axis=1)
+        uniq, inv = np.unique(keys.astype(str), axis=0, return_inverse=True)
+        first = np.zeros(len(uniq), np.int64)
+        first[inv.reshape(-1)[::-1]] = np.arange(len(sel))[::-1]
+        vals = []
+        with localcontext() as ctx:
+            ctx.prec = 60
+            for j in first.tolist():
+                r0, c, f, x = (int(v) for v in keys[j])
+                r = Decimal(r0) / pow10[x]
+                rho = (1 + r / c) ** (Decimal(c) / f) - 1
+                vals.append(int((rho * pow10[x]).to_integral_value()))
+        return np.array(vals, dtype=object)[inv.reshape(-1)]
+
+    R = on_scale(rate_int, rate_dec, e)
+    periodic = accrual == PERIODIC_RATE
+    fd = np.where(compounded, 1, freq)
+    PD = _fit64(_pow10_times(e, fd))
+    PN = R.copy()
+    rows = np.flatnonzero(compounded)
+    if rows.size:
+        PN = _fit64(np.where(compounded, 0, PN).astype(object))
+        PN[rows] = compound(R[rows], rows)
+        PN = _fit64(PN)
+    den = _distinct_map(
+        pd.Series(accrual), lambda x: 1 if x == PERIODIC_RATE else _day_denominator(x), 1
+    ).astype(np.int64)
+    RD = np.where(periodic, PD, 0) if PD.dtype != object else PD.copy()
+    dc_rows = np.flatnonzero(~periodic)
+    RD = _fit64(RD.astype(object)) if RD.dtype == object else RD
+    dc_rd = _pow10_times(e[dc_rows], den[dc_rows])
+    if dc_rd.dtype == object and RD.dtype != object:
+        RD = RD.astype(object)
+    RD[dc_rows] = dc_rd
+    RD = _fit64(RD)
+    base = np.where(periodic, PN, R) if PN is not R else R
+    # rate changes as events: (loan, 0-based period, new interest base, new nominal numerator)
+    events = None
+    if changes is not None:
+        loan, period = changes[0].astype(np.int64), changes[1].astype(np.int64)
+        order = np.lexsort((loan, period))
+        loan, period = loan[order], period[order]
+        cr = on_scale(changes[2][order], changes[3][order].astype(np.int64), e[loan])
+        cpn = cr.copy()
+        cc = np.flatnonzero(compounded[loan])
+        if cc.size:
+            cpn = cpn.astype(object)
+            cpn[cc] = compound(cr[cc], loan[cc])
+            cpn = _fit64(cpn)
+        cbase = np.where(periodic[loan], cpn, cr)
+        events = (loan, period - 1, _fit64(cbase), _fit64(cpn))
+    dcode = np.where(periodic, 0, np.where(accrual == "ACT/ACT", 2, 1)).astype(np.int8)
+    dates = None
+    if a["due_dates"] and starts is not None and not np.isnat(starts).all():
+        from .calendar import payment_dates_grid
+
+        starts = np.asarray(starts, dtype="datetime64[D]")
+        bd = a["business_day"]
+        bd = "unadjusted" if bd is None else np.asarray(bd, dtype=object)
+        has = ~np.isnat(starts)
+        if has.all():
+            dates = payment_dates_grid(starts, T, freq, bd, holidays=a["holidays"])
+        else:
+            dates = np.full((n, T), np.datetime64("NaT"), dtype="datetime64[D]")
+            dates[has] = payment_dates_grid(
+                starts[has],
+                T,
+                freq[has],
+                bd if isinstance(bd, str) else bd[has],
+                holidays=a["holidays"],
+            )
+    # the size of the numbers, from the largest rate a period can have
+    rd_f = RD.astype(float)
+    rmax = base.astype(float) / rd_f
+    if events is not None:
+        np.maximum.at(rmax, events[0], events[2].astype(float) / rd_f[events[0]])
+    days = 366 // freq + 31  # the most days a period can have (due dates rolled)
+    num_max = np.where(dcode == 0, 1, np.where(dcode == 2, 366 * days, days))
+    max_rate = float((rmax * num_max).max()) if n else 0.0
+    maxB = int(B0.max()) if n else 0
+    method = a["method"]
+    growth_periods = np.where((method == _CUSTOM) | (given >= 0), N, a["G"])
+    grow = _growth(np.array([max_rate]), growth_periods)
+    big_amount = max(maxB, int(given.max()) if n else 0) * 4 * grow * (2 + T * max_rate)
+    dtype = np.int64 if big_amount < _INT64_SAFE else object
+    custom = a["custom"]
+    if custom is not None:
+        custom = custom.astype(dtype)
+    stream = dict(
+        base=base,
+        pn=PN,
+        events=events,
+        dcode=dcode,
+        starts=None if starts is None else np.asarray(starts, dtype="datetime64[D]"),
+        freq=freq,
+        business_day=a["business_day"],
+        holidays=a["holidays"],
+    )
+    return cls(
+        n=n,
+        T=T,
+        B0=B0.astype(dtype),
+        N=N,
+        G=a["G"],
+        deferral=a["deferral"],
+        M=a["M"],
+        method=method,
+        given=given.astype(dtype),
+        fee=a["fee"].astype(dtype),
+        RN=base[:, None],
+        RD=RD,
+        PN=PN[:, None],
+        PD=PD,
+        changes=np.zeros((n, 1), bool),
+        custom=custom,
+        dates=dates,
+        units=a["units"],
+        modes=a["modes"],
+        carry=a["carry"],
+        actual_basis=np.zeros(n, bool),
+        dtype=dtype,
+        absorb=a["absorb"],
+        exact64=False,
+        stream=stream,
+    )
+
+
+def _pow10_times(e: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """``10**e * f`` elementwise, exact: int64 where every value fits, else Python integers."""
+    e = np.asarray(e, np.int64)
+    f = np.asarray(f, np.int64)
+    if e.size == 0:
+        return np.zeros(0, np.int64)
+    if int(e.max()) <= 18 and float((10.0 ** e.astype(float) * f).max()) < 2.0**62:
+        return (10**e) * f
+    return np.array([10 ** int(x) * int(y) for x, y in zip(e, f, strict=True)], dtype=object)
+
+
+def _day_denominator(dc: str) -> int:
+    from .calendar import DAY_COUNT_DENOMINATOR
+
+    return DAY_COUNT_DENOMINATOR[dc]
 
 
 def _take(cols: dict, idx: np.ndarray, n: int) -> dict:
@@ -1443,6 +1683,9 @@ def run(b: Batch, *, keep_rows) -> Result:
     exact64 = b.exact64 or dt is object
     if dt is object and isinstance(RN, _Factored):
         RN = RN.astype(object)
+    # per-loan denominators (mixed representations): sorted with the loans
+    RD = b.RD if np.ndim(b.RD) == 0 else np.asarray(b.RD)[order]
+    st = None if b.stream is None else _Stream(b.stream, order, RD, T)
     has_equal = bool((method == _EQUAL).any())
     has_io = bool((method == _IONLY).any())
     has_custom = custom is not None
@@ -1467,21 +1710,38 @@ def run(b: Batch, *, keep_rows) -> Result:
         {c: np.zeros((T, n), dtype=dt) for c in cols} if keep_rows else None
     )
     view = _BatchView(b, order, RN)
+    if st is not None:
+        view.PN = st.pn[:, None]  # the live nominal rates, updated at each change
+    per_loan = np.ndim(RD) > 0
     for t in range(T):
         k = int(alive[t])
         if k == 0:
             break
         B = bal[:k]
-        rn = RN[:k, t] if RN.shape[1] > 1 else RN[:k, 0]
-        interest = (
-            money.div_round(B * rn, b.RD, imode, nonneg=True)
-            if exact64
-            else _interest_checked(B, rn, b.RD, imode)
-        )
+        rd = RD[:k] if per_loan else RD
+        if st is not None:
+            changed = st.advance(t, k)
+            rn, rf = st.rates(t, k)
+            if dt is object:
+                interest = money.div_round(
+                    B * rn.astype(object), rd.astype(object), imode, nonneg=True
+                )
+            else:
+                interest = _interest_checked(B, rn, rd, imode, rf=rf)
+        else:
+            changed = None
+            rn = RN[:k, t] if RN.shape[1] > 1 else RN[:k, 0]
+            interest = (
+                money.div_round(B * rn, rd, imode, nonneg=True)
+                if exact64
+                else _interest_checked(B, rn, rd, imode)
+            )
         # the regular payment: at the end of grace, and again at each rate change
         recompute = G[:k] == t
         if has_changes:
             recompute = recompute | ((G[:k] < t) & changes[:k, t])
+        if changed is not None:
+            recompute[changed] |= G[changed] < t
         if recompute.any():
             sel = np.flatnonzero(recompute)
             lv = sel[(method[sel] == _LEVEL) & computed[sel]]
@@ -1571,6 +1831,67 @@ def run(b: Batch, *, keep_rows) -> Result:
     )
 
 
+class _Stream:
+    """The rates of a per-loan batch (:func:`_per_loan_batch`), period by period, in the
+    kernel's sorted order: rate changes applied when they fall due, and each period's day
+    numerators made from that period's due dates (no (loans, periods) array)."""
+
+    def __init__(self, s: dict, order: np.ndarray, RD: np.ndarray, T: int):
+        n = len(order)
+        self.base = s["base"][order].copy()  # interest numerator base (R, or PN)
+        self.pn = s["pn"][order].copy()  # nominal periodic numerator, for level payments
+        self.inv_rd = 1.0 / np.asarray(RD).astype(float)
+        self.rfb = self.base.astype(float) * self.inv_rd
+        dcode = s["dcode"][order]
+        self.dc = dcode > 0 if dcode.any() else None
+        self.aa = dcode == 2 if (dcode == 2).any() else None
+        self.events = None
+        if s["events"] is not None:
+            where = np.empty(n, np.int64)
+            where[order] = np.arange(n)
+            loan, t0, nb, npn = s["events"]
+            self.events = (where[loan], nb, npn)
+            self.ptr = np.searchsorted(t0, np.arange(T + 1), side="left")
+        if self.dc is not None:
+            from .calendar import DueDateColumns
+
+            starts = s["starts"][order]
+            dc_start = starts[self.dc]
+            # loans without a day count (and so maybe without a start) take any dated start
+            starts = np.where(np.isnat(starts), dc_start.min(), starts)
+            bd = s["business_day"]
+            bd = "unadjusted" if bd is None else np.asarray(bd, dtype=object)[order]
+            self.due = DueDateColumns(starts, T, s["freq"][order], bd, holidays=s["holidays"])
+            self.prev = starts.view(np.int64).copy()
+            self.prev_aa = None if self.aa is None else self.due.act_act(self.prev)
+
+    def advance(self, t: int, k: int):
+        """Apply the rate changes falling due at period ``t``; the loans changed (or None)."""
+        if self.events is None or self.ptr[t] == self.ptr[t + 1]:
+            return None
+        sl = slice(int(self.ptr[t]), int(self.ptr[t + 1]))
+        pos, nb, npn = self.events[0][sl], self.events[1][sl], self.events[2][sl]
+        self.base[pos] = nb
+        self.pn[pos] = npn
+        self.rfb[pos] = nb.astype(float) * self.inv_rd[pos]
+        return pos
+
+    def rates(self, t: int, k: int):
+        """The exact interest numerators (base × day numerator) and the float rates of the
+        first ``k`` loans at period ``t``."""
+        if self.dc is None:
+            return self.base[:k], self.rfb[:k]
+        cur = self.due.column(t, k)
+        mult = cur - self.prev[:k]
+        if self.aa is not None:
+            aa = self.due.act_act(cur)
+            mult = np.where(self.aa[:k], aa - self.prev_aa[:k], mult)
+            self.prev_aa[:k] = aa
+        self.prev[:k] = cur
+        mult = np.where(self.dc[:k], mult, 1)
+        return _Factored(self.base[:k], mult), self.rfb[:k] * mult
+
+
 class _Unsorted(Mapping):
     """The kept columns as ``(loan, period)`` arrays in the batch's order, made on first use.
 
@@ -1595,15 +1916,23 @@ class _Unsorted(Mapping):
         return len(self._store)
 
 
-def _interest_checked(B: np.ndarray, rn: np.ndarray, RD: int, mode: str) -> np.ndarray:
+def _interest_checked(
+    B: np.ndarray, rn, RD: int | np.ndarray, mode: str, rf: np.ndarray | None = None
+) -> np.ndarray:
     """``round(B * rn / RD)`` where the product may not fit int64 (float-noise rates, huge RD).
 
     The product is taken in floating point (relative error below 1e-15) and rounded; where
     the result lies within a hair of a rounding boundary, or is too large for a double to
-    settle the last minor unit, it is recomputed exactly in Python integers.
+    settle the last minor unit, it is recomputed exactly in Python integers.  ``RD`` is one
+    denominator or one per loan; ``rf``, when given, is ``rn / RD`` already in floating point.
     """
     x = B.astype(float)
-    x *= rn.astype(float) / float(RD)
+    if rf is not None:
+        x *= rf
+    elif np.ndim(RD) > 0:
+        x *= rn.astype(float) / np.asarray(RD).astype(float)
+    else:
+        x *= rn.astype(float) / float(RD)
     tol = 1e-7 + float(x.max(initial=0.0)) * 1e-12  # well above the product's rounding error
     if mode in ("half_up", "half_even"):
         y = x + 0.5
@@ -1619,12 +1948,31 @@ def _interest_checked(B: np.ndarray, rn: np.ndarray, RD: int, mode: str) -> np.n
     out = q.astype(B.dtype if B.dtype != object else np.int64)
     js = np.flatnonzero(risky)
     if js.size:
-        # exact ties are common (whole-yuan balances at rates of few decimals): decide them in
-        # Python integers, as one object-array operation
-        num = B[js].astype(object) * (
-            rn[js].astype(object) if not isinstance(rn, _Factored) else rn[js].astype(object)
+        # exact ties are common (whole-yuan balances at rates of few decimals): decide them
+        # exactly, in int64 where the product B * rn fits (x * RD below 2**62), else in
+        # Python integers, each as one array operation
+        den = np.asarray(RD)[js] if np.ndim(RD) > 0 else RD
+        small = (np.abs(x[js]) * (np.asarray(den, dtype=float) + 1.0) < 2.0**61) & (
+            np.asarray(den).dtype != object
         )
-        out[js] = money.div_round(num, int(RD), mode, nonneg=True).astype(out.dtype)
+        if B.dtype == object:
+            small[:] = False
+        parts = ((js[small], small), (js[~small], ~small))
+        for jj, sel in parts:
+            if not jj.size:
+                continue
+            d = den[sel] if np.ndim(den) > 0 else den
+            r = rn[jj]
+            if sel is small:
+                if isinstance(r, _Factored):
+                    num = B[jj].astype(np.int64) * r.R.astype(np.int64) * r.M.astype(np.int64)
+                else:
+                    num = B[jj].astype(np.int64) * np.asarray(r).astype(np.int64)
+                out[jj] = money.div_round(num, d, mode, nonneg=True)
+            else:
+                num = B[jj].astype(object) * r.astype(object)
+                d = d.astype(object) if np.ndim(d) > 0 else int(d)
+                out[jj] = money.div_round(num, d, mode, nonneg=True).astype(out.dtype)
     return out
 
 
@@ -1642,6 +1990,18 @@ class _BatchView:
             self.RN = self.b.RN[self.order]
         self.PN = self.RN if self.b.PN is self.b.RN else self.b.PN[self.order]
         self.RD, self.PD = self.b.RD, self.b.PD
+        if np.ndim(self.RD) > 0:  # per-loan denominators, in the kernel's order
+            self.RD = np.asarray(self.RD)[self.order]
+        if np.ndim(self.PD) > 0:
+            self.PD = np.asarray(self.PD)[self.order]
+
+    def rd(self, i):
+        """The interest denominator of sorted loan(s) ``i`` (float-ready array or int)."""
+        return self.RD if np.ndim(self.RD) == 0 else np.asarray(self.RD)[i]
+
+    def pd(self, i):
+        """The nominal periodic rate denominator of sorted loan(s) ``i``."""
+        return self.PD if np.ndim(self.PD) == 0 else np.asarray(self.PD)[i]
 
 
 def _level_payment(
@@ -1663,12 +2023,12 @@ def _level_payment(
     pn = PN[idx, t] if PN.shape[1] > 1 else PN[idx, 0]
     out = np.empty(B.shape, dtype=object)
     Bf = B.astype(float)
-    rho = pn.astype(float) / float(v.PD)
+    rho = pn.astype(float) / np.asarray(v.pd(idx)).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         x = np.where(rho == 0, Bf / m, Bf * rho / -np.expm1(-m * np.log1p(rho)))
     for j in np.flatnonzero(actual):
         # solve P so that sum_k P * prod_{j<=k} (1+rho_j)^-1 = B over the actual periodic rates
-        r = RN[idx[j], t : t + int(m[j])].astype(float) / float(v.RD)
+        r = RN[idx[j], t : t + int(m[j])].astype(float) / float(v.rd(idx[j]))
         x[j] = Bf[j] / np.cumprod(1.0 / (1.0 + r)).sum()
     exact_zero = (pn == 0) & ~actual
     frac = x - np.floor(x)
@@ -1897,12 +2257,12 @@ def _level_payment_decimal(
     if actual:
         total, disc = Fraction(0), Fraction(1)
         for k in range(m):
-            disc = disc / (1 + Fraction(int(v.RN[i, t + k]), v.RD))
+            disc = disc / (1 + Fraction(int(v.RN[i, t + k]), int(v.rd(i))))
             total += disc
         x = B / total
     else:
         pn = v.PN[i, t] if v.PN.shape[1] > 1 else v.PN[i, 0]
-        rho = Fraction(int(pn), v.PD)
+        rho = Fraction(int(pn), int(v.pd(i)))
         growth = (1 + rho) ** m
         x = B * rho * growth / (growth - 1)
     return int(money.div_round(x.numerator, x.denominator, mode))
@@ -1933,8 +2293,8 @@ def _run_carry(b: Batch, *, keep_rows: bool) -> Result:
         active = ~done & (t < b.N)
         if not active.any():
             break
-        rho = _col(b.RN, t).astype(float) / float(b.RD)
-        rho_nom = _col(b.PN, t).astype(float) / float(b.PD)
+        rho = _col(b.RN, t).astype(float) / np.asarray(b.RD).astype(float)
+        rho_nom = _col(b.PN, t).astype(float) / np.asarray(b.PD).astype(float)
         recompute = active & (
             (t == b.G) | (_col(b.changes, t) if b.changes.shape[1] > 1 else False)
         )
