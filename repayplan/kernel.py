@@ -1727,7 +1727,7 @@ def run(b: Batch, *, keep_rows) -> Result:
                     B * rn.astype(object), rd.astype(object), imode, nonneg=True
                 )
             else:
-                interest = _interest_checked(B, rn, rd, imode, rf=rf)
+                interest = st.interest(B, rn, rf, k, imode)
         else:
             changed = None
             rn = RN[:k, t] if RN.shape[1] > 1 else RN[:k, 0]
@@ -1840,7 +1840,13 @@ class _Stream:
         n = len(order)
         self.base = s["base"][order].copy()  # interest numerator base (R, or PN)
         self.pn = s["pn"][order].copy()  # nominal periodic numerator, for level payments
-        self.inv_rd = 1.0 / np.asarray(RD).astype(float)
+        rd_f = np.asarray(RD).astype(float)
+        self.rd_f = rd_f
+        self.inv_rd = 1.0 / rd_f
+        self.rd = RD
+        # int64 denominators where they fit (the exact check of a tie runs in int64 there)
+        self.rd64_ok = rd_f < 2.0**62
+        self.rd64 = np.where(self.rd64_ok, RD, 1).astype(np.int64)
         self.rfb = self.base.astype(float) * self.inv_rd
         dcode = s["dcode"][order]
         self.dc = dcode > 0 if dcode.any() else None
@@ -1863,7 +1869,9 @@ class _Stream:
             bd = "unadjusted" if bd is None else np.asarray(bd, dtype=object)[order]
             self.due = DueDateColumns(starts, T, s["freq"][order], bd, holidays=s["holidays"])
             self.prev = starts.view(np.int64).copy()
-            self.prev_aa = None if self.aa is None else self.due.act_act(self.prev)
+            if self.aa is not None:
+                self.prev = np.where(self.aa, self.due.act_act(self.prev), self.prev)
+            self.all_dc = bool(self.dc.all())
 
     def advance(self, t: int, k: int):
         """Apply the rate changes falling due at period ``t``; the loans changed (or None)."""
@@ -1876,18 +1884,58 @@ class _Stream:
         self.rfb[pos] = nb.astype(float) * self.inv_rd[pos]
         return pos
 
+    def interest(self, B: np.ndarray, rn, rf: np.ndarray, k: int, mode: str) -> np.ndarray:
+        """``round(B * rn / RD)`` of the first ``k`` loans: the float product ``B * rf``,
+        rounded, and exact integers where it lies within its error of a rounding boundary
+        (each loan's own tolerance ``1e-7 + 1e-12 |x|``, far above a double's error on a
+        product of two factors).  The exact check runs in int64 where ``B * rn`` fits
+        (``|x| RD < 2**61``), else in Python integers."""
+        x = B.astype(float)
+        x *= rf
+        if mode in ("half_up", "half_even"):
+            y = x + 0.5
+            q = np.floor(y)
+            d = y - q
+        else:
+            q = np.floor(x) if mode == "down" else np.ceil(x)
+            d = x - np.floor(x)
+        tol = x * 1e-12
+        tol += 1e-7
+        risky = d < tol
+        risky |= d > 1 - tol
+        risky |= x > 2**50
+        out = q.astype(np.int64)
+        js = np.flatnonzero(risky)
+        if js.size:
+            small = self.rd64_ok[js] & (x[js] * self.rd_f[js] < 2.0**61) & (B.dtype != object)
+            for jj, exact64 in ((js[small], True), (js[~small], False)):
+                if not jj.size:
+                    continue
+                r = rn[jj]
+                if exact64:
+                    if isinstance(r, _Factored):
+                        num = B[jj].astype(np.int64) * r.R.astype(np.int64) * r.M
+                    else:
+                        num = B[jj].astype(np.int64) * r.astype(np.int64)
+                    out[jj] = money.div_round(num, self.rd64[jj], mode, nonneg=True)
+                else:
+                    num = B[jj].astype(object) * r.astype(object)
+                    den = np.asarray(self.rd)[jj].astype(object)
+                    out[jj] = money.div_round(num, den, mode, nonneg=True).astype(np.int64)
+        return out
+
     def rates(self, t: int, k: int):
         """The exact interest numerators (base × day numerator) and the float rates of the
         first ``k`` loans at period ``t``."""
         if self.dc is None:
             return self.base[:k], self.rfb[:k]
         cur = self.due.column(t, k)
+        if self.aa is not None:  # the day count's serial: the day, or the ACT/ACT serial
+            cur = np.where(self.aa[:k], self.due.act_act(cur), cur)
         mult = cur - self.prev[:k]
-        if self.aa is not None:
-            aa = self.due.act_act(cur)
-            mult = np.where(self.aa[:k], aa - self.prev_aa[:k], mult)
-            self.prev_aa[:k] = aa
         self.prev[:k] = cur
+        if self.all_dc:
+            return _Factored(self.base[:k], mult), self.rfb[:k] * mult
         mult = np.where(self.dc[:k], mult, 1)
         return _Factored(self.base[:k], mult), self.rfb[:k] * mult
 
