@@ -866,7 +866,7 @@ class DueDateColumns:
         self._span = None
         self._roll = None
         self._code = None
-        self._aa = None
+        self._aa: tuple[np.ndarray, int] | None = None
         self._names = names
         if n and names != ["unadjusted"]:
             span = np.arange(lo, hi + 1, dtype=np.int64).view("datetime64[D]")
@@ -896,6 +896,38 @@ class DueDateColumns:
             else:
                 d = self._roll[d + self._code[:k]]
         return d
+
+    def tables(self) -> dict:
+        """The per-loan numbers and tables :meth:`column` and :meth:`act_act` read, for a
+        compiled loop that makes the same dates (see :mod:`repayplan.kernel_jit`).
+
+        ``roll_kind`` is 0 (no rolling), 1 (one convention: ``roll[d - lo]``) or 2
+        (several: ``roll[d + code[i]]``); ACT/ACT serials are ``aa_tab[d - aa_lo]``.
+
+        >>> import numpy as np
+        >>> t = DueDateColumns(np.array(["2025-01-31"], dtype="datetime64[D]"), 3).tables()
+        >>> int(t["roll_kind"]), int(t["step_m"][0])
+        (0, 1)
+        """
+        self.act_act(self._days[:1])  # makes the ACT/ACT table
+        assert self._aa is not None
+        n = self.n
+        return {
+            "days": self._days,
+            "by_days": np.zeros(n, bool) if self._by_days is None else self._by_days,
+            "step_d": self._step_d,
+            "step_m": self._step_m,
+            "midx": self._midx,
+            "day0": self._day0,
+            "firsts": self._firsts,
+            "last_day": self._last_day,
+            "roll": np.zeros(1, np.int64) if self._roll is None else self._roll,
+            "roll_kind": 0 if self._roll is None else 1 if self._code is None else 2,
+            "code": np.zeros(n, np.int64) if self._code is None else self._code,
+            "lo": self._lo,
+            "aa_tab": self._aa[0],
+            "aa_lo": self._aa[1],
+        }
 
     def act_act(self, days: np.ndarray) -> np.ndarray:
         """The ACT/ACT (ISDA) serial ``366 × day - leap days before`` of int64 day numbers

@@ -922,7 +922,12 @@ def _per_loan_batch(cls, a: dict) -> Batch:
     RD[dc_rows] = dc_rd
     RD = _fit64(RD)
     base = np.where(periodic, PN, R) if PN is not R else R
-    # rate changes as events: (loan, 0-based period, new interest base, new nominal numerator)
+    # each rate in lowest terms (0.05 beside a 17-decimal rate is 1/240 a month, not
+    # 5·10**15 / 1.2·10**18): its products, and so the exact check of a tie, stay in int64
+    RD_loan = RD
+    base, RD = _lowest_terms(base, RD)
+    # rate changes as events: (loan, 0-based period, new interest base, new nominal
+    # numerator, new interest denominator)
     events = None
     if changes is not None:
         loan, period = changes[0].astype(np.int64), changes[1].astype(np.int64)
@@ -935,8 +940,8 @@ def _per_loan_batch(cls, a: dict) -> Batch:
             cpn = cpn.astype(object)
             cpn[cc] = compound(cr[cc], loan[cc])
             cpn = _fit64(cpn)
-        cbase = np.where(periodic[loan], cpn, cr)
-        events = (loan, period - 1, _fit64(cbase), _fit64(cpn))
+        cbase, crd = _lowest_terms(_fit64(np.where(periodic[loan], cpn, cr)), RD_loan[loan])
+        events = (loan, period - 1, cbase, _fit64(cpn), crd)
     dcode = np.where(periodic, 0, np.where(accrual == "ACT/ACT", 2, 1)).astype(np.int8)
     dates = None
     if a["due_dates"] and starts is not None and not np.isnat(starts).all():
@@ -961,7 +966,7 @@ def _per_loan_batch(cls, a: dict) -> Batch:
     rd_f = RD.astype(float)
     rmax = base.astype(float) / rd_f
     if events is not None:
-        np.maximum.at(rmax, events[0], events[2].astype(float) / rd_f[events[0]])
+        np.maximum.at(rmax, events[0], events[2].astype(float) / events[4].astype(float))
     days = 366 // freq + 31  # the most days a period can have (due dates rolled)
     num_max = np.where(dcode == 0, 1, np.where(dcode == 2, 366 * days, days))
     max_rate = float((rmax * num_max).max()) if n else 0.0
@@ -1011,6 +1016,15 @@ def _per_loan_batch(cls, a: dict) -> Batch:
         exact64=False,
         stream=stream,
     )
+
+
+def _lowest_terms(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``num / den`` elementwise in lowest terms (``num >= 0``, ``den > 0``), exact."""
+    if num.dtype == object or den.dtype == object:
+        g = np.gcd(num.astype(object), den.astype(object))
+        return _fit64(num.astype(object) // g), _fit64(den.astype(object) // g)
+    g = np.gcd(num, den)
+    return num // g, den // g
 
 
 def _pow10_times(e: np.ndarray, f: np.ndarray) -> np.ndarray:
@@ -1648,9 +1662,214 @@ def run(b: Batch, *, keep_rows) -> Result:
     Loans are sorted by term, longest first, so that at period ``t`` the loans still
     running are a prefix ``[:k]`` of the arrays (views, no copies).  A loan repaid early
     has a zero balance and contributes zeros from then on, so no mask is needed.
+
+    A large batch of mixed representations (see :func:`_per_loan_batch`) runs through the
+    compiled loop of :mod:`repayplan.kernel_jit` when numba is installed (same figures;
+    loans it flags near a rounding tie run here again); payment vectors, carried precision,
+    an actual-rate payment basis and amounts beyond int64 always run here.
     """
     if b.carry:
         return _run_carry(b, keep_rows=keep_rows)
+    if _jit_ok(b):
+        return _run_jit(b, keep_rows=keep_rows)
+    return _run_numpy(b, keep_rows=keep_rows)
+
+
+#: Batches of at least this many loans (of mixed representations) use the compiled loop.
+JIT_MIN_LOANS = 2000
+
+
+def _jit_ok(b: Batch) -> bool:
+    s = b.stream
+    if s is None or b.n < JIT_MIN_LOANS or b.dtype is not np.int64 or b.custom is not None:
+        return False
+    if s["base"].dtype != np.int64 or s["pn"].dtype != np.int64:
+        return False
+    if s["events"] is not None and (
+        s["events"][2].dtype != np.int64 or s["events"][3].dtype != np.int64
+    ):
+        return False
+    from . import kernel_jit
+
+    return kernel_jit.available()
+
+
+def _keep_cols(keep_rows) -> tuple[str, ...]:
+    cols: tuple[str, ...] = (
+        "opening_balance",
+        "payment",
+        "interest",
+        "principal",
+        "closing_balance",
+    )
+    if keep_rows and keep_rows is not True:
+        cols = tuple(c for c in cols if c in set(keep_rows))
+    return cols
+
+
+def _run_jit(b: Batch, *, keep_rows) -> Result:
+    """:func:`run` through the compiled loop (:func:`repayplan.kernel_jit.run_loans`)."""
+    from . import kernel_jit
+
+    s = b.stream
+    assert s is not None
+    n, T = b.n, b.T
+    order = np.argsort(-b.N, kind="stable")
+    inv = np.empty(n, np.int64)
+    inv[order] = np.arange(n)
+    RD = np.asarray(b.RD)
+    rd_f = RD.astype(float)
+    rd64 = np.where(rd_f < 2.0**62, RD, 0).astype(np.int64)
+    args: dict = dict(
+        B0=b.B0,
+        N=b.N,
+        G=b.G,
+        deferral=b.deferral,
+        M=b.M,
+        method=b.method,
+        given=b.given,
+        base=s["base"],
+        pn=s["pn"],
+        rd64=rd64,
+        rd_f=rd_f,
+        rd=RD,
+        pd_f=np.asarray(b.PD).astype(float),
+        dcode=s["dcode"],
+        imode=b.modes["interest"],
+        pmode=b.modes["payment"],
+        pos=inv,
+    )
+    if s["events"] is not None:
+        loan, t0, nb, npn, nrd = s["events"]
+        o = np.lexsort((t0, loan))
+        nrd_f = nrd[o].astype(float)
+        args.update(
+            ev_ptr=np.searchsorted(loan[o], np.arange(n + 1), side="left"),
+            ev_t=t0[o],
+            ev_base=nb[o],
+            ev_pn=npn[o],
+            ev_rd64=np.where(nrd_f < 2.0**62, nrd[o], 0).astype(np.int64),
+            ev_rd_f=nrd_f,
+            ev_rd=nrd[o],
+        )
+    else:
+        z = np.zeros(1, np.int64)
+        args.update(
+            ev_ptr=np.zeros(n + 1, np.int64),
+            ev_t=z,
+            ev_base=z,
+            ev_pn=z,
+            ev_rd64=z,
+            ev_rd_f=np.ones(1),
+            ev_rd=np.ones(1, np.int64),
+        )
+    dcode = s["dcode"]
+    if dcode.any():
+        from .calendar import DueDateColumns
+
+        starts = s["starts"]
+        dated = ~np.isnat(starts)
+        starts = np.where(dated, starts, starts[dated].min())
+        bd = s["business_day"]
+        bd = "unadjusted" if bd is None else bd
+        tables = DueDateColumns(starts, T, s["freq"], bd, holidays=s["holidays"]).tables()
+        tables["aa"] = dcode == 2
+        args["dates"] = tables
+    cols = _keep_cols(keep_rows)
+    store = {c: np.zeros((T, n), dtype=np.int64) for c in cols} if keep_rows else None
+    out = kernel_jit.run_loans(args, store, T, n)
+    flagged = np.flatnonzero(out["flag"])
+    if flagged.size:
+        # the few loans near a tie the compiled loop cannot settle in int64: the numpy path
+        sub = _sub_batch(b, flagged)
+        r2 = _run_numpy(sub, keep_rows=keep_rows)
+        for key, attr in (
+            ("payment", "payment"),
+            ("nrows", "nrows"),
+            ("tot_interest", "tot_interest"),
+            ("tot_principal", "tot_principal"),
+            ("tot_payment", "tot_payment"),
+            ("last_payment", "last_payment"),
+        ):
+            out[key][flagged] = getattr(r2, attr)
+        if store is not None:
+            assert r2.table is not None
+            for c in cols:
+                store[c][:, inv[flagged]] = 0
+                store[c][: sub.T, inv[flagged]] = r2.table[c].T
+    nrows = out["nrows"]
+    return Result(
+        rows=T,
+        payment=out["payment"],
+        nrows=nrows,
+        tot_interest=out["tot_interest"],
+        tot_principal=out["tot_principal"],
+        tot_payment=out["tot_payment"],
+        tot_fee=b.fee * nrows,
+        last_payment=out["last_payment"],
+        custom_error=np.zeros(n, np.int64),
+        custom_error_period=np.full(n, -1, np.int64),
+        table=None if store is None else _Unsorted(store, inv),
+        store=store,
+        inv=inv,
+    )
+
+
+def _sub_batch(b: Batch, idx: np.ndarray) -> Batch:
+    """The loans ``idx`` of a per-loan batch as a batch of their own."""
+    s = b.stream
+    assert s is not None
+    N = b.N[idx]
+    T = int(N.max())
+    take = lambda a: None if a is None else np.asarray(a)[idx]  # noqa: E731
+    events = s["events"]
+    if events is not None:
+        where = np.full(b.n, -1, np.int64)
+        where[idx] = np.arange(len(idx))
+        keep = where[events[0]] >= 0
+        events = (where[events[0]][keep], *(a[keep] for a in events[1:])) if keep.any() else None
+    bd = s["business_day"]
+    stream = dict(
+        s,
+        base=s["base"][idx],
+        pn=s["pn"][idx],
+        events=events,
+        dcode=s["dcode"][idx],
+        starts=take(s["starts"]),
+        freq=s["freq"][idx],
+        business_day=bd if bd is None or isinstance(bd, str) else np.asarray(bd)[idx],
+    )
+    return Batch(
+        n=len(idx),
+        T=T,
+        B0=b.B0[idx],
+        N=N,
+        G=b.G[idx],
+        deferral=b.deferral[idx],
+        M=b.M[idx],
+        method=b.method[idx],
+        given=b.given[idx],
+        fee=b.fee[idx],
+        RN=b.RN[idx],
+        RD=np.asarray(b.RD)[idx],
+        PN=b.PN[idx],
+        PD=np.asarray(b.PD)[idx],
+        changes=b.changes[idx],
+        custom=None,
+        dates=None if b.dates is None else b.dates[idx, :T],
+        units=b.units[idx],
+        modes=b.modes,
+        carry=b.carry,
+        actual_basis=b.actual_basis[idx],
+        dtype=b.dtype,
+        absorb=take(b.absorb),
+        exact64=False,
+        stream=stream,
+    )
+
+
+def _run_numpy(b: Batch, *, keep_rows) -> Result:
+    """:func:`run` with one numpy operation per step over the loans still running."""
     n, T, dt = b.n, b.T, b.dtype
     order = np.argsort(-b.N, kind="stable")
     N = b.N[order]
@@ -1684,8 +1903,7 @@ def run(b: Batch, *, keep_rows) -> Result:
     if dt is object and isinstance(RN, _Factored):
         RN = RN.astype(object)
     # per-loan denominators (mixed representations): sorted with the loans
-    RD = b.RD if np.ndim(b.RD) == 0 else np.asarray(b.RD)[order]
-    st = None if b.stream is None else _Stream(b.stream, order, RD, T)
+    st = None if b.stream is None else _Stream(b.stream, order, np.asarray(b.RD)[order], T)
     has_equal = bool((method == _EQUAL).any())
     has_io = bool((method == _IONLY).any())
     has_custom = custom is not None
@@ -1712,19 +1930,17 @@ def run(b: Batch, *, keep_rows) -> Result:
     view = _BatchView(b, order, RN)
     if st is not None:
         view.PN = st.pn[:, None]  # the live nominal rates, updated at each change
-    per_loan = np.ndim(RD) > 0
     for t in range(T):
         k = int(alive[t])
         if k == 0:
             break
         B = bal[:k]
-        rd = RD[:k] if per_loan else RD
         if st is not None:
             changed = st.advance(t, k)
             rn, rf = st.rates(t, k)
             if dt is object:
                 interest = money.div_round(
-                    B * rn.astype(object), rd.astype(object), imode, nonneg=True
+                    B * rn.astype(object), st.rd[:k].astype(object), imode, nonneg=True
                 )
             else:
                 interest = st.interest(B, rn, rf, k, imode)
@@ -1732,9 +1948,9 @@ def run(b: Batch, *, keep_rows) -> Result:
             changed = None
             rn = RN[:k, t] if RN.shape[1] > 1 else RN[:k, 0]
             interest = (
-                money.div_round(B * rn, rd, imode, nonneg=True)
+                money.div_round(B * rn, b.RD, imode, nonneg=True)
                 if exact64
-                else _interest_checked(B, rn, rd, imode)
+                else _interest_checked(B, rn, int(b.RD), imode)
             )
         # the regular payment: at the end of grace, and again at each rate change
         recompute = G[:k] == t
@@ -1840,13 +2056,15 @@ class _Stream:
         n = len(order)
         self.base = s["base"][order].copy()  # interest numerator base (R, or PN)
         self.pn = s["pn"][order].copy()  # nominal periodic numerator, for level payments
-        rd_f = np.asarray(RD).astype(float)
+        ev = s["events"]
+        obj = np.asarray(RD).dtype == object or (ev is not None and ev[4].dtype == object)
+        self.rd = np.asarray(RD).astype(object if obj else np.int64)  # copied: changes update it
+        rd_f = self.rd.astype(float)
         self.rd_f = rd_f
         self.inv_rd = 1.0 / rd_f
-        self.rd = RD
         # int64 denominators where they fit (the exact check of a tie runs in int64 there)
         self.rd64_ok = rd_f < 2.0**62
-        self.rd64 = np.where(self.rd64_ok, RD, 1).astype(np.int64)
+        self.rd64 = np.where(self.rd64_ok, self.rd, 1).astype(np.int64)
         self.rfb = self.base.astype(float) * self.inv_rd
         dcode = s["dcode"][order]
         self.dc = dcode > 0 if dcode.any() else None
@@ -1855,8 +2073,8 @@ class _Stream:
         if s["events"] is not None:
             where = np.empty(n, np.int64)
             where[order] = np.arange(n)
-            loan, t0, nb, npn = s["events"]
-            self.events = (where[loan], nb, npn)
+            loan, t0, nb, npn, nrd = s["events"]
+            self.events = (where[loan], nb, npn, nrd)
             self.ptr = np.searchsorted(t0, np.arange(T + 1), side="left")
         if self.dc is not None:
             from .calendar import DueDateColumns
@@ -1878,9 +2096,15 @@ class _Stream:
         if self.events is None or self.ptr[t] == self.ptr[t + 1]:
             return None
         sl = slice(int(self.ptr[t]), int(self.ptr[t + 1]))
-        pos, nb, npn = self.events[0][sl], self.events[1][sl], self.events[2][sl]
+        pos, nb, npn, nrd = (a[sl] for a in self.events)
         self.base[pos] = nb
         self.pn[pos] = npn
+        self.rd[pos] = nrd
+        f = nrd.astype(float)
+        self.rd_f[pos] = f
+        self.inv_rd[pos] = 1.0 / f
+        self.rd64_ok[pos] = f < 2.0**62
+        self.rd64[pos] = np.where(f < 2.0**62, nrd, 1).astype(np.int64)
         self.rfb[pos] = nb.astype(float) * self.inv_rd[pos]
         return pos
 
@@ -1964,23 +2188,15 @@ class _Unsorted(Mapping):
         return len(self._store)
 
 
-def _interest_checked(
-    B: np.ndarray, rn, RD: int | np.ndarray, mode: str, rf: np.ndarray | None = None
-) -> np.ndarray:
+def _interest_checked(B: np.ndarray, rn: np.ndarray, RD: int, mode: str) -> np.ndarray:
     """``round(B * rn / RD)`` where the product may not fit int64 (float-noise rates, huge RD).
 
     The product is taken in floating point (relative error below 1e-15) and rounded; where
     the result lies within a hair of a rounding boundary, or is too large for a double to
-    settle the last minor unit, it is recomputed exactly in Python integers.  ``RD`` is one
-    denominator or one per loan; ``rf``, when given, is ``rn / RD`` already in floating point.
+    settle the last minor unit, it is recomputed exactly in Python integers.
     """
     x = B.astype(float)
-    if rf is not None:
-        x *= rf
-    elif np.ndim(RD) > 0:
-        x *= rn.astype(float) / np.asarray(RD).astype(float)
-    else:
-        x *= rn.astype(float) / float(RD)
+    x *= rn.astype(float) / float(RD)
     tol = 1e-7 + float(x.max(initial=0.0)) * 1e-12  # well above the product's rounding error
     if mode in ("half_up", "half_even"):
         y = x + 0.5
@@ -1996,31 +2212,12 @@ def _interest_checked(
     out = q.astype(B.dtype if B.dtype != object else np.int64)
     js = np.flatnonzero(risky)
     if js.size:
-        # exact ties are common (whole-yuan balances at rates of few decimals): decide them
-        # exactly, in int64 where the product B * rn fits (x * RD below 2**62), else in
-        # Python integers, each as one array operation
-        den = np.asarray(RD)[js] if np.ndim(RD) > 0 else RD
-        small = (np.abs(x[js]) * (np.asarray(den, dtype=float) + 1.0) < 2.0**61) & (
-            np.asarray(den).dtype != object
+        # exact ties are common (whole-yuan balances at rates of few decimals): decide them in
+        # Python integers, as one object-array operation
+        num = B[js].astype(object) * (
+            rn[js].astype(object) if not isinstance(rn, _Factored) else rn[js].astype(object)
         )
-        if B.dtype == object:
-            small[:] = False
-        parts = ((js[small], small), (js[~small], ~small))
-        for jj, sel in parts:
-            if not jj.size:
-                continue
-            d = den[sel] if np.ndim(den) > 0 else den
-            r = rn[jj]
-            if sel is small:
-                if isinstance(r, _Factored):
-                    num = B[jj].astype(np.int64) * r.R.astype(np.int64) * r.M.astype(np.int64)
-                else:
-                    num = B[jj].astype(np.int64) * np.asarray(r).astype(np.int64)
-                out[jj] = money.div_round(num, d, mode, nonneg=True)
-            else:
-                num = B[jj].astype(object) * r.astype(object)
-                d = d.astype(object) if np.ndim(d) > 0 else int(d)
-                out[jj] = money.div_round(num, d, mode, nonneg=True).astype(out.dtype)
+        out[js] = money.div_round(num, int(RD), mode, nonneg=True).astype(out.dtype)
     return out
 
 
