@@ -301,9 +301,7 @@ def _limbs(d) -> tuple[np.ndarray, np.ndarray]:
     if d.dtype != object:
         d = d.astype(np.int64)
         return np.ascontiguousarray(d >> 62), np.ascontiguousarray(d & (2**62 - 1))
-    hi = np.array([int(x) >> 62 for x in d], dtype=np.int64)
-    lo = np.array([int(x) & (2**62 - 1) for x in d], dtype=np.int64)
-    return hi, lo
+    return (d >> 62).astype(np.int64), (d & (2**62 - 1)).astype(np.int64)
 
 
 def run_loans(args: dict, store: dict | None, T: int, n: int) -> dict:

@@ -156,3 +156,22 @@ def test_near_tie_of_a_float_noise_rate_is_decided_exactly(monkeypatch, force_ji
             assert first[i] == want, (mode, i)
         if mode == "half_even":  # the tie goes to the even fen, the noisy rate just above it
             assert first[0] == first[1] + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    c=st.sampled_from([1, 2, 3, 4, 12, 52, 365]),
+    f=st.sampled_from([1, 2, 4, 12, 26, 52]),
+    e=st.integers(18, 22),
+    u=st.floats(0, 1),
+)
+def test_compounded_rate_equals_the_decimal_power(c, f, e, u):
+    # oracle: the Decimal power at 60 digits that the common-scale batch (and amortize) uses
+    from decimal import Decimal, localcontext
+
+    r0 = int(u * 10**e)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        r = Decimal(r0) / Decimal(10) ** e
+        want = int((((1 + r / c) ** (Decimal(c) / f) - 1) * Decimal(10) ** e).to_integral_value())
+    assert kernel._compounded_rate(r0, c, f, e) == want
