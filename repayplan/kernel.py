@@ -870,7 +870,6 @@ def _per_loan_batch(cls, a: dict) -> Batch:
         np.maximum.at(dec, changes[0].astype(np.int64), changes[3].astype(np.int64))
     e = np.where(compounded, np.maximum(dec, 18), dec)
     big = int(e.max()) > 18
-    pow10 = {int(x): 10 ** int(x) for x in np.unique(e)}
 
     def on_scale(ri, dd, ee):
         ri = np.asarray(ri)
@@ -1045,9 +1044,7 @@ def _lowest_terms_scaled(num: np.ndarray, e: np.ndarray, W: np.ndarray):
     reduced denominator is int64 where it fits, else (those loans only) a Python integer."""
     num = np.asarray(num)
     if num.dtype == object or int(e.max(initial=0)) > 18:
-        return _lowest_terms(
-            num.astype(object), _pow10_times(e, W).astype(object)
-        )
+        return _lowest_terms(num.astype(object), _pow10_times(e, W).astype(object))
     A = 10 ** e.astype(np.int64)
     g1 = np.gcd(num, A)
     n1 = num // g1
