@@ -18,6 +18,26 @@ The interface
 Money is int64 minor units throughout, bounded by :data:`MAX_AMOUNT_MINOR`; rates are exact
 integer ratios ``RN / RD``.
 
+One batch for every column mix
+------------------------------
+A frame whose loans share one rate representation (plain decimal rates, one accrual) runs on
+one common scale ``RD``, in exact int64 arithmetic.  A frame that mixes representations
+(float-noise rates read to 17 decimals beside plain ones, compounded rates, several day
+counts) is still **one** batch: each loan keeps its own exact scale (``RD`` and ``PD`` are
+arrays over loans, each rate in lowest terms), rate changes are applied when they fall due
+and each period's due dates and day numerators are made when the loop reaches that period
+(:class:`repayplan.calendar.DueDateColumns`), so nothing of shape (loans, periods) is built
+for totals.  Such a batch of at least :data:`JIT_MIN_LOANS` loans runs through the compiled
+loop of :mod:`repayplan.kernel_jit` (numba), bit-identical to the numpy loop.
+
+What is not vectorised, and why:
+
+* payment vectors in a ``method`` column are validated loan by loan (each is a sequence of
+  Python objects) and run through :meth:`Batch.from_specs`;
+* a rate-change mapping is read once per distinct mapping (a Python dict per cell);
+* near a rounding tie the interest and the level payment are settled in exact Python
+  integers or fractions, only for the entries concerned.
+
 Two meanings of "30/360"
 ------------------------
 The public keyword ``day_count="30/360"`` of :func:`repayplan.amortize` means the *nominal
@@ -1583,11 +1603,11 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
             start = np.repeat(offsets[pid_a], per)
             within = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
             rows = start + within
-            cols = [np.array(c, dtype=object) for c in zip(*flat, strict=True)]
+            parts_cols = [np.array(c, dtype=object) for c in zip(*flat, strict=True)]
             if rows.size:
                 changes = (
                     np.repeat(np.array(loans, dtype=object), per),
-                    *(c[rows] for c in cols),
+                    *(c[rows] for c in parts_cols),
                 )
     if bad.any():
         fail(int(np.flatnonzero(bad)[0]))
@@ -1740,7 +1760,11 @@ def run(b: Batch, *, keep_rows) -> Result:
 
 
 #: Batches of at least this many loans (of mixed representations) use the compiled loop.
-JIT_MIN_LOANS = 2000
+#: Measured (``benchmarks/bench_amortize.py``): the compiled loop saves about 6 µs a loan
+#: on the every-column book, and costs once per process about 0.9 s to import numba and
+#: 0.5-1.4 s to load the cached machine code (9.5 s to compile it the first time ever);
+#: below this size a one-off batch is faster through the numpy loop.
+JIT_MIN_LOANS = 20_000
 
 
 def _jit_ok(b: Batch) -> bool:
