@@ -175,3 +175,39 @@ def test_compounded_rate_equals_the_decimal_power(c, f, e, u):
         r = Decimal(r0) / Decimal(10) ** e
         want = int((((1 + r / c) ** (Decimal(c) / f) - 1) * Decimal(10) ** e).to_integral_value())
     assert kernel._compounded_rate(r0, c, f, e) == want
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_a_level_payment_tie_goes_back_to_the_numpy_loop(monkeypatch, keep):
+    # 1,000.00 at 1.05 % over one month: the payment is 100,087.5 fen, an exact tie the
+    # compiled loop leaves to the exact path; a float-noise loan beside it makes the batch
+    # per-loan, and the two loans' rows must come back in place
+    if not kernel_jit.available():
+        pytest.skip("numba not installed")
+    df = pd.DataFrame(
+        {
+            "principal": [1000.0, 5000.0, 1000.0],
+            "annual_rate": [0.0105, 0.1 + 0.2, 0.0105],
+            "periods": [1, 6, 3],
+        }
+    )
+    ((_, b),) = kernel.Batch.parts_from_frame(df, rounding="half_even", defaults=AMORTIZE_DEFAULTS)
+    monkeypatch.setattr(kernel, "JIT_MIN_LOANS", 1)
+    calls = []
+    real = kernel._run_numpy
+
+    def spy(batch, *, keep_rows):
+        calls.append(batch.n)
+        return real(batch, keep_rows=keep_rows)
+
+    monkeypatch.setattr(kernel, "_run_numpy", spy)
+    c = kernel._run_jit(b, keep_rows=keep)
+    assert calls == [1]  # the tied loan alone went back
+    a = real(b, keep_rows=keep)
+    for f in ("payment", "nrows", "tot_interest", "tot_payment", "last_payment"):
+        assert (getattr(a, f) == getattr(c, f)).all(), f
+    if keep:
+        for col in a.table:
+            assert (np.asarray(a.table[col]) == np.asarray(c.table[col])).all(), col
+    # oracle: the exact tie 100,087.5 rounds half-even to 100,088
+    assert int(c.payment[0]) == 100_088 == round(Fraction(100_000) * (1 + Fraction(105, 120_000)))
