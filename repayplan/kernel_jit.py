@@ -268,12 +268,17 @@ if True:  # the compiled functions, at module level so that numba can cache them
                     principal = B
                 payment = interest + principal
                 new_bal = B - principal
-                if keep:
-                    s_open[t, p] = B
-                    s_pay[t, p] = payment
-                    s_int[t, p] = interest
-                    s_prin[t, p] = principal
-                    s_close[t, p] = new_bal
+                if keep:  # only the kept columns (the others are 1 × 1 placeholders)
+                    if s_open.shape[0] > 1:
+                        s_open[t, p] = B
+                    if s_pay.shape[0] > 1:
+                        s_pay[t, p] = payment
+                    if s_int.shape[0] > 1:
+                        s_int[t, p] = interest
+                    if s_prin.shape[0] > 1:
+                        s_prin[t, p] = principal
+                    if s_close.shape[0] > 1:
+                        s_close[t, p] = new_bal
                 ti += interest
                 tp += principal
                 tpay += payment
@@ -339,8 +344,9 @@ def run_loans(args: dict, store: dict | None, T: int, n: int) -> dict:
     cols = ("opening_balance", "payment", "interest", "principal", "closing_balance")
     dummy = np.zeros((1, 1), i64)
     st = [store[c] if c in store else dummy for c in cols] if store is not None else [dummy] * 5
-    if keep and any(s is dummy for s in st):
-        st = [s if s is not dummy else np.zeros((T, n), i64) for s in st]
+    kept = st
+    if T == 1:  # the loop tells a kept column from a placeholder by its rows: give it two
+        st = [s if s is dummy else np.zeros((2, n), i64) for s in kept]
     out = {
         "payment": np.zeros(n, i64),
         "nrows": np.zeros(n, i64),
@@ -400,4 +406,8 @@ def run_loans(args: dict, store: dict | None, T: int, n: int) -> dict:
         out["last_payment"],
         out["flag"],
     )
+    if T == 1:
+        for s_kept, s_run in zip(kept, st, strict=True):
+            if s_kept is not dummy:
+                s_kept[0] = s_run[0]
     return out

@@ -211,3 +211,27 @@ def test_a_level_payment_tie_goes_back_to_the_numpy_loop(monkeypatch, keep):
             assert (np.asarray(a.table[col]) == np.asarray(c.table[col])).all(), col
     # oracle: the exact tie 100,087.5 rounds half-even to 100,088
     assert int(c.payment[0]) == 100_088 == round(Fraction(100_000) * (1 + Fraction(105, 120_000)))
+
+
+@pytest.mark.parametrize("T", [1, 2])
+def test_compiled_loop_keeps_only_the_asked_columns(monkeypatch, T):
+    # one-period (and two-period) books: the kept columns come back, each as the numpy loop's
+    if not kernel_jit.available():
+        pytest.skip("numba not installed")
+    df = pd.DataFrame(
+        {
+            "principal": [1000.0, 2500.0, 777.77],
+            "annual_rate": [0.06, 0.1 + 0.2, 0.0435],
+            "periods": [T, T, T],
+            "day_count": ["30/360", "30/360", "ACT/365F"],
+            "start": pd.to_datetime(["2025-03-31"] * 3),
+        }
+    )
+    ((_, b),) = kernel.Batch.parts_from_frame(df, rounding="half_up", defaults=AMORTIZE_DEFAULTS)
+    monkeypatch.setattr(kernel, "JIT_MIN_LOANS", 1)
+    for keep in (("interest",), ("payment", "closing_balance"), True):
+        a = kernel._run_numpy(b, keep_rows=keep)
+        c = kernel._run_jit(b, keep_rows=keep)
+        assert set(a.table) == set(c.table)
+        for col in a.table:
+            assert (np.asarray(a.table[col]) == np.asarray(c.table[col])).all(), (keep, col)
