@@ -15,10 +15,12 @@ in registers), term for term:
 * due dates and day numerators from the tables of
   :class:`repayplan.calendar.DueDateColumns`.
 
-A loan whose figure falls near a boundary where the exact check would need more than
-int64 (float-noise rates at a tie, a level payment at a tie) is *flagged*: the kernel
-stops it and :func:`repayplan.kernel.run` runs the flagged loans again through the numpy
-path, which settles such cases in exact rational arithmetic.  Results are therefore
+An interest near a rounding tie whose exact check passes int64 (a float-noise rate,
+17 decimals, at a tie) is decided exactly in 128-bit integer arithmetic (two uint64
+words).  A loan whose figure falls near a boundary beyond that (a level payment at a tie,
+or numbers past 2**125) is *flagged*: the kernel stops it and
+:func:`repayplan.kernel.run` runs the flagged loans again through the numpy path, which
+settles such cases in exact rational arithmetic.  Results are therefore
 bit-identical to the numpy path (the tests run both on the same loans).
 
 numba is imported when a large batch first needs it (``import repayplan`` stays light);
@@ -62,15 +64,6 @@ def _njit(fn):
     return fn if numba is None else numba.njit(cache=True, error_model="numpy")(fn)
 
 
-def _exact_interest(B: int, b: int, mult: int, hi: int, lo: int, mode: int) -> int:
-    """``round(B b m / RD)`` in Python integers, ``RD = hi * 2**62 + lo`` (the compiled loop
-    calls this, in object mode, for a near tie whose product passes int64)."""
-    from . import money
-
-    modes = {v: k for k, v in MODE_CODE.items()}
-    return int(money.div_round(int(B) * int(b) * int(mult), (int(hi) << 62) + int(lo), modes[mode]))
-
-
 if True:  # the compiled functions, at module level so that numba can cache them
 
     @_njit
@@ -88,6 +81,74 @@ if True:  # the compiled functions, at module level so that numba can cache them
         if r2 > den or (r2 == den and q % 2 == 1):
             return q + 1
         return q
+
+    @_njit
+    def mul64(a, b):
+        """The 128-bit product of two uint64 as (hi, lo)."""
+        mask = np.uint64(0xFFFFFFFF)
+        s32 = np.uint64(32)
+        a_lo, a_hi = a & mask, a >> s32
+        b_lo, b_hi = b & mask, b >> s32
+        p0 = a_lo * b_lo
+        p1 = a_lo * b_hi
+        p2 = a_hi * b_lo
+        p3 = a_hi * b_hi
+        mid = (p0 >> s32) + (p1 & mask) + (p2 & mask)
+        lo = (p0 & mask) | ((mid & mask) << s32)
+        hi = p3 + (p1 >> s32) + (p2 >> s32) + (mid >> s32)
+        return hi, lo
+
+    @_njit
+    def times_d(m, dh, dl):
+        """``m × (dh · 2**62 + dl)`` as (hi, lo); the caller bounds it below 2**127."""
+        h1, l1 = mul64(m, dl)
+        h2, l2 = mul64(m, dh)  # below 2**66: shifted by 62 it stays within 128 bits
+        s2 = np.uint64(2)
+        s62 = np.uint64(62)
+        sh_hi = (h2 << s62) | (l2 >> s2)
+        sh_lo = l2 << s62
+        lo = l1 + sh_lo
+        carry = np.uint64(1) if lo < l1 else np.uint64(0)
+        return h1 + sh_hi + carry, lo
+
+    @_njit
+    def cmp128(ah, al, bh, bl):
+        if ah != bh:
+            return 1 if ah > bh else -1
+        if al != bl:
+            return 1 if al > bl else -1
+        return 0
+
+    @_njit
+    def tie128(B, b, mult, dh, dl, x, mode):
+        """``round(B b mult / D)``, ``D = dh · 2**62 + dl``, near a tie, exactly in 128-bit
+        integers; -1 where the numbers are too large for that (the numpy path decides)."""
+        Bm_f = float(B) * float(mult)
+        d_f = float(dh) * 4611686018427387904.0 + float(dl)
+        if Bm_f >= 4.0e18 or Bm_f * float(b) >= 2.0**125 or (abs(x) + 2.0) * d_f * 2.0 >= 2.0**125:
+            return np.int64(-1)
+        Nh, Nl = mul64(np.uint64(B * mult), np.uint64(b))
+        udh, udl = np.uint64(dh), np.uint64(dl)
+        if mode == 0 or mode == 3:
+            k = np.int64(math.floor(x))
+            # compare 2N with (2k + 1) D
+            Nh2 = (Nh << np.uint64(1)) | (Nl >> np.uint64(63))
+            Nl2 = Nl << np.uint64(1)
+            mh, ml = times_d(np.uint64(2 * k + 1), udh, udl)
+            c = cmp128(Nh2, Nl2, mh, ml)
+            if c > 0:
+                return k + 1
+            if c < 0:
+                return k
+            if mode == 0:
+                return k + 1
+            return k if k % 2 == 0 else k + 1
+        k = np.int64(math.floor(x + 0.5))  # the integer x is near
+        kh, kl = times_d(np.uint64(k), udh, udl)
+        c = cmp128(Nh, Nl, kh, kl)
+        if mode == 1:  # down
+            return k if c >= 0 else k - 1
+        return k if c <= 0 else k + 1  # up
 
     @_njit
     def loop(
@@ -216,13 +277,15 @@ if True:  # the compiled functions, at module level so that numba can cache them
                             dd = x - math.floor(x)
                         tol = 1e-7 + x * 1e-12
                         if dd < tol or dd > 1 - tol or x > 2.0**50:
-                            # a near tie beyond int64: decided in Python integers
+                            # a near tie beyond int64: decided exactly in 128 bits
                             hi, lo = rd_hi[i], rd_lo[i]
                             if e > ev_ptr[i]:
                                 hi, lo = ev_rd_hi[e - 1], ev_rd_lo[e - 1]
-                            with numba.objmode(exact="int64"):
-                                exact = _exact_interest(B, b_i, mult, hi, lo, imode)
-                            interest = np.int64(exact)
+                            exact = tie128(B, b_i, mult, hi, lo, x, imode)
+                            if exact < 0:
+                                bad = True
+                                break
+                            interest = exact
                         else:
                             interest = np.int64(q)
                 if (Gi == t) or (changed and Gi < t):
