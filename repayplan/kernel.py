@@ -36,7 +36,9 @@ What is not vectorised, and why:
   Python objects) and run through :meth:`Batch.from_specs`;
 * a rate-change mapping is read once per distinct mapping (a Python dict per cell);
 * near a rounding tie the interest and the level payment are settled in exact Python
-  integers or fractions, only for the entries concerned.
+  integers or fractions, only for the entries concerned (the compiled loop settles the
+  interest ties itself in 128-bit integers and sends a loan with a level-payment tie back
+  to the numpy loop).
 
 Two meanings of "30/360"
 ------------------------
