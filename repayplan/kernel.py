@@ -2363,7 +2363,8 @@ def _level_payment(
         x = np.where(rho == 0, Bf / m, Bf * rho / -np.expm1(-m * np.log1p(rho)))
     for j in np.flatnonzero(actual):
         # solve P so that sum_k P * prod_{j<=k} (1+rho_j)^-1 = B over the actual periodic rates
-        r = RN[idx[j], t : t + int(m[j])].astype(float) / float(v.rd(idx[j]))
+        cols = _actual_cols(v, int(idx[j]), t, int(m[j]))
+        r = RN[idx[j], cols].astype(float) / float(v.rd(idx[j]))
         x[j] = Bf[j] / np.cumprod(1.0 / (1.0 + r)).sum()
     exact_zero = (pn == 0) & ~actual
     frac = x - np.floor(x)
@@ -2581,6 +2582,15 @@ def _level_one(B: int, num: int, den: int, m: int, mode: str, math) -> int:
     return int(money.div_round(e.numerator, e.denominator, mode))
 
 
+def _actual_cols(v: _BatchView, i: int, t: int, m: int) -> np.ndarray:
+    """The rate columns of periods ``t .. t+m-1`` of sorted loan ``i`` for a payment solved
+    on actual rates: each period's own column while the loan has one (within its term and
+    the batch's grid), then the last scheduled period's rate (a balloon's amortization
+    periods beyond the term, a rate row of one column)."""
+    last = min(int(v.b.N[v.order[i]]), v.RN.shape[1]) - 1
+    return np.minimum(np.arange(t, t + m), max(last, 0))
+
+
 def _level_payment_decimal(
     v: _BatchView, i: int, B: int, t: int, m: int, mode: str, actual: bool
 ) -> int:
@@ -2591,8 +2601,8 @@ def _level_payment_decimal(
     """
     if actual:
         total, disc = Fraction(0), Fraction(1)
-        for k in range(m):
-            disc = disc / (1 + Fraction(int(v.RN[i, t + k]), int(v.rd(i))))
+        for col in _actual_cols(v, i, t, m).tolist():
+            disc = disc / (1 + Fraction(int(v.RN[i, col]), int(v.rd(i))))
             total += disc
         x = B / total
     else:

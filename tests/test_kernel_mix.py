@@ -235,3 +235,34 @@ def test_compiled_loop_keeps_only_the_asked_columns(monkeypatch, T):
         assert set(a.table) == set(c.table)
         for col in a.table:
             assert (np.asarray(a.table[col]) == np.asarray(c.table[col])).all(), (keep, col)
+
+
+def test_actual_basis_on_a_constant_periodic_rate_is_the_nominal_payment():
+    # payment_basis="actual" solves the level payment on each period's own rate; for a
+    # nominal periodic rate without changes every period's rate is the same, so the payment
+    # is the nominal one (closed form), balloon or not.  Beside an actual-day loan (a mixed
+    # batch) this used to read past the one-column rate row (IndexError) or past the term.
+    df = pd.DataFrame(
+        {
+            "principal": [120_000.0, 120_000.0, 50_000.0],
+            "annual_rate": [0.06, 0.06, 0.05],
+            "periods": [24, 24, 36],
+            "amortization_periods": [200, np.nan, np.nan],
+            "day_count": ["30/360", "30/360", "ACT/360"],
+            "start": pd.to_datetime(["2025-01-15"] * 3),
+            "payment_basis": ["actual", "actual", "actual"],
+        }
+    )
+    out = rp.amortize_many(df)
+    balloon = rp.amortize(120_000, 0.06, 24, amortization_periods=200)
+    level = rp.amortize(120_000, 0.06, 24)
+    assert out["payment"][0] == balloon.payment
+    assert out["payment"][1] == level.payment
+    # the closed form B r / (1 - (1 + r)^-m), rounded half-up to the cent
+    from decimal import ROUND_HALF_UP, Decimal
+
+    r = Fraction(6, 1200)
+    for m, want in ((200, balloon.payment), (24, level.payment)):
+        exact = Fraction(120_000) * r / (1 - (1 + r) ** -m)
+        cents = Decimal(exact.numerator * 100) / Decimal(exact.denominator)
+        assert want == cents.quantize(Decimal(1), ROUND_HALF_UP) / 100
