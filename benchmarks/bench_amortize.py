@@ -300,7 +300,7 @@ def batches(lib) -> list[dict]:
         rows[0]["ratio_vs_C"] = t_plain / t_c
     mixed = every_column_book(N)
     check_sample(mixed, rp.amortize_many(mixed.iloc[:200]))
-    t_mixed, _ = best_of(lambda: rp.amortize_many(mixed, amounts="minor"), repeat=2)
+    t_mixed, out_mixed = best_of(lambda: rp.amortize_many(mixed, amounts="minor"), repeat=3)
     rows.append(
         {
             "case": f"amortize_many, {N:,} loans, every column type",
@@ -310,6 +310,27 @@ def batches(lib) -> list[dict]:
             "met": t_mixed <= 2 * t_plain,
         }
     )
+    # the same book through the numpy period loop (the compiled loop switched off): the
+    # figures must be equal, the time shows what the compiled loop buys
+    from repayplan import kernel
+
+    old = kernel.JIT_MIN_LOANS
+    kernel.JIT_MIN_LOANS = 10**12
+    try:
+        t_np, out_np = best_of(lambda: rp.amortize_many(mixed, amounts="minor"), repeat=2)
+    finally:
+        kernel.JIT_MIN_LOANS = old
+    pd.testing.assert_frame_equal(out_np, out_mixed)
+    rows.append(
+        {
+            "case": "  the same through the numpy period loop (compiled loop off)",
+            "seconds": t_np,
+            "ratio": t_np / t_plain,
+            "goal": "",
+            "met": "",
+        }
+    )
+    rows.extend(jit_costs())
     noisy = plain.copy()
     noisy["annual_rate"] = noisy["annual_rate"] + (0.1 + 0.2 - 0.3)  # 5.55e-17 on every rate
     check_sample(noisy, rp.amortize_many(noisy.iloc[:200]))
@@ -324,6 +345,52 @@ def batches(lib) -> list[dict]:
         }
     )
     return rows
+
+
+JIT_CHILD = """
+import os, sys, time
+t0 = time.perf_counter()
+import numba
+t_import = time.perf_counter() - t0
+sys.path.insert(0, {root!r}); sys.path.insert(0, {here!r})
+import repayplan as rp
+from repayplan import kernel
+from bench_amortize import every_column_book
+kernel.JIT_MIN_LOANS = 1
+df = every_column_book(50)
+t0 = time.perf_counter()
+rp.amortize_many(df, amounts="minor")
+t_first = time.perf_counter() - t0
+print(t_import, t_first)
+"""
+
+
+def jit_costs() -> list[dict]:
+    """What numba costs: its import, and the first call in a fresh process with an empty
+    cache (compiling) and with the cache ``cache=True`` wrote (loading)."""
+    from repayplan import kernel_jit
+
+    if not kernel_jit.available():
+        return [{"case": "  numba not installed: the numpy loop runs", "seconds": float("nan")}]
+    out = []
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        code = JIT_CHILD.format(root=str(HERE.parent), here=str(HERE))
+        for label in ("compile (empty cache)", "load (cache written)"):
+            res = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+            )
+            t_import, t_first = (float(x) for x in res.stdout.split())
+            out.append(
+                {
+                    "case": f"  numba: first call of a fresh process, {label}; import {t_import:.2f} s",
+                    "seconds": t_first,
+                    "ratio": float("nan"),
+                    "goal": "",
+                    "met": "",
+                }
+            )
+    return out
 
 
 ROWS_CHILD = """

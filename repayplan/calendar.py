@@ -42,6 +42,7 @@ __all__ = [
     "payment_dates",
     "payment_dates_many",
     "payment_dates_grid",
+    "DueDateColumns",
     "roll",
     "is_business_day",
 ]
@@ -754,6 +755,193 @@ def payment_dates_grid(
     if len(names) == 1:
         return table[0][out].view("datetime64[D]")
     return table[code[:, None], out].view("datetime64[D]")
+
+
+class DueDateColumns:
+    """The due dates of :func:`payment_dates_grid`, one period (column) at a time.
+
+    A schedule engine that runs period by period needs, at period ``t``, the due date of
+    each loan still running, not the whole ``(loans, periods)`` grid: for 100,000 loans
+    over 360 periods the grid is 288 MB of fresh memory for every array made from it.
+    This class keeps a few numbers per loan (start month and day, months or days per
+    period, convention code) and small tables over the months and days spanned, and makes
+    column ``t`` on demand: ``column(t)`` equals ``payment_dates_grid(...)[:, t]``.
+
+    Parameters
+    ----------
+    starts, periods, frequency, convention, eom, holidays
+        As in :func:`payment_dates_grid` (every start a date; one holiday calendar).
+
+    Notes
+    -----
+    Due date ``k = t + 1`` of a month-based loan is month ``m_i + k × 12 / f_i``, day
+    ``min(d_i, length - 1)`` (``d_i = 31`` under the end-of-month rule when the start is
+    its month's last day); of a fortnightly or weekly loan ``start + 14 k`` / ``7 k``
+    days; then rolled by the loan's convention through a table of the days spanned.
+    :meth:`act_act` gives the ACT/ACT (ISDA) serial of :func:`period_numerators`, whose
+    differences are that count's numerators.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> starts = np.array(["2025-01-31", "2025-05-02"], dtype="datetime64[D]")
+    >>> due = DueDateColumns(starts, 2, [12, 26], ["modified_following", "unadjusted"])
+    >>> due.column(1).view("datetime64[D]")
+    array(['2025-03-31', '2025-05-30'], dtype='datetime64[D]')
+    >>> bool((due.column(0).view("datetime64[D]") == payment_dates_grid(
+    ...     starts, 2, [12, 26], ["modified_following", "unadjusted"])[:, 0]).all())
+    True
+    """
+
+    def __init__(
+        self,
+        starts,
+        periods: int,
+        frequency=12,
+        convention="unadjusted",
+        *,
+        eom=True,
+        holidays=None,
+    ):
+        days = np.atleast_1d(_as_days("starts", starts))
+        if days.ndim != 1:
+            raise InputError("starts", starts, "a one-dimensional array of start dates")
+        n = days.size
+        T = check_int("periods", periods, low=1, high=MAX_PERIODS)
+        freq_in = _per_loan("frequency", frequency, n, _frequency_allowed())
+        conv_in = _per_loan("convention", convention, n, f"one of {BUSINESS_DAY_CONVENTIONS}")
+        f_vals = _distinct(freq_in)
+        f_checked = [_check_frequency(f) for f in f_vals]
+        conv_vals = _distinct(conv_in)
+        conv_checked = [_check_convention(c) for c in conv_vals]
+        names = sorted(set(conv_checked))
+        freq = np.empty(n, dtype=np.int64)
+        code = np.zeros(n, dtype=np.int64)
+        if len(f_vals) == 1:
+            freq[:] = f_checked[0]
+        else:
+            for f, checked in zip(f_vals, f_checked, strict=True):
+                freq[freq_in == f] = checked
+        if len(conv_vals) > 1:
+            for c, name in zip(conv_vals, conv_checked, strict=True):
+                code[conv_in == c] = names.index(name)
+        if not isinstance(eom, (bool, np.bool_)):
+            raise InputError("eom", eom, "True or False")
+        cal = _calendar(holidays)
+        self.n, self.T = n, T
+        d64 = days.view(np.int64)
+        self._days = d64
+        by_days = (freq == 26) | (freq == 52)
+        self._by_days = by_days if by_days.any() else None
+        self._step_d = np.where(freq == 26, 14, 7)
+        step_m = np.where(by_days, 0, 12 // np.where(by_days, 12, freq))
+        self._step_m = step_m
+        src = days.astype("datetime64[M]").astype(np.int64)
+        if n and (~by_days).any():
+            last_month = src + step_m * T
+            if int(last_month[~by_days].max()) > int(
+                _MAX_DAY.astype("datetime64[M]").astype(np.int64)
+            ):
+                raise InputError("periods", periods, "a number of periods ending by 9999-12-31")
+        if n and by_days.any():
+            if int((d64 + self._step_d * T)[by_days].max()) > int(_MAX_DAY.view(np.int64)):
+                raise InputError("periods", periods, "a number of periods ending by 9999-12-31")
+        lo_m = int(src.min()) if n else 0
+        hi_m = int((src + step_m * T).max()) if n else 0
+        firsts = np.arange(lo_m, hi_m + 2).astype("datetime64[M]").astype("datetime64[D]")
+        self._firsts = firsts.astype(np.int64)
+        self._last_day = np.diff(self._firsts) - 1
+        src_first = self._firsts[src - lo_m]
+        src_length = self._firsts[src - lo_m + 1] - src_first
+        day0 = d64 - src_first
+        if eom:
+            day0 = np.where(day0 == src_length - 1, 31, day0)
+        self._day0 = day0
+        self._midx = src - lo_m
+        # the span of days the due dates can take, for the roll and ACT/ACT tables
+        lo = int(d64.min()) if n else 0
+        hi_month = int(self._firsts[-1]) + 31
+        hi = max(hi_month, int((d64 + self._step_d * T).max()) if n else 0)
+        self._lo = lo
+        self._span = None
+        self._roll = None
+        self._code = None
+        self._aa: tuple[np.ndarray, int] | None = None
+        self._names = names
+        if n and names != ["unadjusted"]:
+            span = np.arange(lo, hi + 1, dtype=np.int64).view("datetime64[D]")
+            table = np.stack([np.asarray(_ROLLS[nm](span, cal)).view(np.int64) for nm in names])
+            self._width = table.shape[1]
+            self._roll = table.reshape(-1)
+            self._code = code * self._width - lo if len(names) > 1 else None
+            if self._code is None:
+                self._roll = table[0]
+        self._hi = hi
+
+    def column(self, t: int, k: int | None = None) -> np.ndarray:
+        """Due date ``t`` (0-based) of the first ``k`` loans (all by default), as int64 days
+        since 1970-01-01 (``.view("datetime64[D]")`` shows them as dates)."""
+        k = self.n if k is None else k
+        kk = t + 1
+        m = self._step_m[:k] * kk
+        m += self._midx[:k]
+        d = self._last_day[m]
+        np.minimum(d, self._day0[:k], out=d)
+        d += self._firsts[m]
+        if self._by_days is not None:
+            d = np.where(self._by_days[:k], self._days[:k] + self._step_d[:k] * kk, d)
+        if self._roll is not None:
+            if self._code is None:
+                d = self._roll[d - self._lo]
+            else:
+                d = self._roll[d + self._code[:k]]
+        return d
+
+    def tables(self) -> dict:
+        """The per-loan numbers and tables :meth:`column` and :meth:`act_act` read, for a
+        compiled loop that makes the same dates (see :mod:`repayplan.kernel_jit`).
+
+        ``roll_kind`` is 0 (no rolling), 1 (one convention: ``roll[d - lo]``) or 2
+        (several: ``roll[d + code[i]]``); ACT/ACT serials are ``aa_tab[d - aa_lo]``.
+
+        >>> import numpy as np
+        >>> t = DueDateColumns(np.array(["2025-01-31"], dtype="datetime64[D]"), 3).tables()
+        >>> int(t["roll_kind"]), int(t["step_m"][0])
+        (0, 1)
+        """
+        self.act_act(self._days[:1])  # makes the ACT/ACT table
+        assert self._aa is not None
+        n = self.n
+        return {
+            "days": self._days,
+            "by_days": np.zeros(n, bool) if self._by_days is None else self._by_days,
+            "step_d": self._step_d,
+            "step_m": self._step_m,
+            "midx": self._midx,
+            "day0": self._day0,
+            "firsts": self._firsts,
+            "last_day": self._last_day,
+            "roll": np.zeros(1, np.int64) if self._roll is None else self._roll,
+            "roll_kind": 0 if self._roll is None else 1 if self._code is None else 2,
+            "code": np.zeros(n, np.int64) if self._code is None else self._code,
+            "lo": self._lo,
+            "aa_tab": self._aa[0],
+            "aa_lo": self._aa[1],
+        }
+
+    def act_act(self, days: np.ndarray) -> np.ndarray:
+        """The ACT/ACT (ISDA) serial ``366 × day - leap days before`` of int64 day numbers
+        (a start or a due date of these loans): differences are the ACT/ACT numerators."""
+        if self._aa is None:
+            lo = min(self._lo, int(self._days.min()) if self.n else 0) - 7
+            hi = self._hi + 7
+            if self._roll is not None:
+                hi = max(hi, int(self._roll.max()) + 1)
+                lo = min(lo, int(self._roll.min()))
+            span = np.arange(lo, hi + 1, dtype=np.int64).view("datetime64[D]")
+            self._aa = (_act_act_serial(span)[0], lo)
+        table, lo = self._aa
+        return table[days - lo]
 
 
 def _per_loan(field: str, value, n: int, allowed: str) -> np.ndarray:
