@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from . import _value as _v
 from ._validate import (
     as_decimal,
     check_bool,
@@ -351,8 +352,7 @@ def seasonal_weights(cashflow) -> tuple | None:
     return tuple(float(x) for x in np.round(w, 4))
 
 
-@dataclass(frozen=True)
-class Constraints:
+class Constraints(_v.Value):
     """What a plan must satisfy to be offered: the figures a credit committee writes down.
 
     Parameters
@@ -412,53 +412,17 @@ class Constraints:
     2    48  1.69         True      True
     """
 
-    min_dscr: float | None = 1.2
-    max_default_probability: float | None = None
-    max_term: int | None = None
-    min_margin: float = 0.0
-    hard_rules: bool = True
-    max_burden: float | None = None
-    min_dscr_p5: float | None = 1.0
-    min_rate: float | None = None
-    cash_at_hand: bool = True
-
-    def __post_init__(self):
-        for name in ("min_dscr", "min_dscr_p5"):
-            value = getattr(self, name)
-            if value is not None:
-                v = float(as_decimal(name, value))
-                if v < 0:
-                    raise InputError(name, value, "a ratio >= 0")
-                object.__setattr__(self, name, v)
-        if self.max_default_probability is not None:
-            object.__setattr__(
-                self,
-                "max_default_probability",
-                check_fraction("max_default_probability", self.max_default_probability),
-            )
-        if self.max_term is not None:
-            object.__setattr__(
-                self, "max_term", check_int("max_term", self.max_term, low=1, high=1200)
-            )
-        object.__setattr__(self, "min_margin", float(as_decimal("min_margin", self.min_margin)))
-        if self.max_burden is not None:
-            object.__setattr__(self, "max_burden", float(as_decimal("max_burden", self.max_burden)))
-            if self.max_burden < 0:
-                raise InputError("max_burden", self.max_burden, "a share of cash >= 0")
-        if self.min_rate is not None:
-            from ._validate import check_rate
-
-            object.__setattr__(self, "min_rate", float(check_rate("min_rate", self.min_rate)))
-        for name in ("hard_rules", "cash_at_hand"):
-            check_bool(name, getattr(self, name))
-
-    def replace(self, **changes) -> Constraints:
-        """A copy with some constraints changed.
-
-        >>> Constraints(max_term=60).replace(min_dscr=1.0, max_term=None).min_dscr
-        1.0
-        """
-        return dataclasses.replace(self, **changes)
+    min_dscr: float | None = _v.field(1.2, check=_v.optional(_v.number(0, "a ratio >= 0")))
+    max_default_probability: float | None = _v.field(None, check=_v.optional(_v.fraction))
+    max_term: int | None = _v.field(None, check=_v.optional(_v.int_in(1, 1200)))
+    min_margin: float = _v.field(0.0, check=_v.number())
+    hard_rules: bool = _v.field(True, check=_v.flag)
+    max_burden: float | None = _v.field(
+        None, check=_v.optional(_v.number(0, "a share of cash >= 0"))
+    )
+    min_dscr_p5: float | None = _v.field(1.0, check=_v.optional(_v.number(0, "a ratio >= 0")))
+    min_rate: float | None = _v.field(None, check=_v.optional(_v.rate()))
+    cash_at_hand: bool = _v.field(True, check=_v.flag)
 
     def rate_floor(self, claim, creditor=None) -> float:
         """The lowest rate a plan may carry (see ``min_rate``).
