@@ -33,6 +33,7 @@ from typing import Any, ClassVar, Self, dataclass_transform
 
 from ._validate import (
     as_decimal,
+    check_amount,
     check_bool,
     check_choice,
     check_date,
@@ -46,6 +47,7 @@ from .errors import InputError
 __all__ = [
     "Check",
     "Value",
+    "amount",
     "choice",
     "date",
     "field",
@@ -261,6 +263,21 @@ def number(low: Any = None, allowed: str = "", *, exact: bool = False) -> Check:
         if low is not None and d < low:
             raise InputError(name, value, allowed)
         return d if exact else float(d)
+
+    return check
+
+
+def amount(*, allow_zero: bool = False, exact: bool = True) -> Check:
+    """An amount of money, > 0 (>= 0 with ``allow_zero``): a Decimal, or a float unless ``exact``.
+
+    >>> amount(allow_zero=True)("fees", 0), amount(allow_zero=True, exact=False)("buffer", 5)
+    (Decimal('0'), 5.0)
+    """
+    if exact:
+        return partial(check_amount, allow_zero=allow_zero)
+
+    def check(name: str, value: Any) -> float:
+        return float(check_amount(name, value, allow_zero=allow_zero))
 
     return check
 
