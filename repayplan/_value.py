@@ -5,9 +5,9 @@ A value object (:class:`repayplan.Plan`, :class:`repayplan.Claim`, :class:`repay
 its check where the field is declared::
 
     class Offer(Value):
-        term: int = field(36, check=int_in(1, 1200))
-        rate: float | None = field(None, check=optional(rate))
-        name: str = field("", check=text())
+        term: int = field(default=36, check=int_in(1, 1200))
+        rate: float | None = field(default=None, check=optional(rate))
+        name: str = field(default="", check=text())
 
         def _check(self) -> None:      # checks across fields, after the field checks
             ...
@@ -68,8 +68,8 @@ _MISSING: Any = dataclasses.MISSING
 
 
 def field(
-    default: Any = _MISSING,
     *,
+    default: Any = _MISSING,
     check: Check | None = None,
     default_factory: Any = _MISSING,
     init: bool = True,
@@ -84,7 +84,7 @@ def field(
     every :meth:`Value.replace`.
 
     >>> class Offer(Value):
-    ...     term: int = field(36, check=int_in(1, 1200))
+    ...     term: int = field(default=36, check=int_in(1, 1200))
     >>> Offer(term=48.0).term
     48
     >>> Offer(term=0)
@@ -117,8 +117,8 @@ class Value:
     Examples
     --------
     >>> class Offer(Value):
-    ...     term: int = field(36, check=int_in(1, 1200))
-    ...     grace: int = field(0, check=int_in(0, 1199))
+    ...     term: int = field(default=36, check=int_in(1, 1200))
+    ...     grace: int = field(default=0, check=int_in(0, 1199))
     ...
     ...     def _check(self) -> None:
     ...         if self.grace >= self.term:

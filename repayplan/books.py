@@ -153,11 +153,11 @@ class Books(_v.Value):
     0.6
     """
 
-    provision_rates: dict | None = _v.field(None, check=_provision_rates)
-    penalty_on_books: bool = _v.field(False, check=_v.flag)
-    days_past_due: int | None = _v.field(None, check=_v.optional(_v.int_in(0)))
-    original_eir: float | None = _v.field(None, check=_v.optional(_v.rate()))
-    product: str = _v.field("loan", check=_v.choice("loan", "working_capital"))
+    provision_rates: dict | None = _v.field(default=None, check=_provision_rates)
+    penalty_on_books: bool = _v.field(default=False, check=_v.flag)
+    days_past_due: int | None = _v.field(default=None, check=_v.optional(_v.int_in(0)))
+    original_eir: float | None = _v.field(default=None, check=_v.optional(_v.rate()))
+    product: str = _v.field(default="loan", check=_v.choice("loan", "working_capital"))
 
     __hash__ = None  # type: ignore[assignment]  # unhashable on purpose: the rates are a dict
 

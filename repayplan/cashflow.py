@@ -523,14 +523,14 @@ class Provenance(_v.Value):
     """
 
     kind: str = _v.field(check=_v.choice(*_KINDS))
-    description: str = _v.field("", check=_NOTE)
-    model: str = _v.field("", check=_NOTE)
-    calibration: str = _v.field("", check=_NOTE)
-    history_start: pd.Period | None = _v.field(None, check=_v.optional(_as_month))
-    history: tuple[float, ...] = _v.field((), check=_history)
-    backtest: tuple[tuple[str, float], ...] = _v.field((), check=_backtest)
-    notes: tuple[str, ...] = _v.field((), check=_texts)
-    overrides: tuple[str, ...] = _v.field((), check=_texts)
+    description: str = _v.field(default="", check=_NOTE)
+    model: str = _v.field(default="", check=_NOTE)
+    calibration: str = _v.field(default="", check=_NOTE)
+    history_start: pd.Period | None = _v.field(default=None, check=_v.optional(_as_month))
+    history: tuple[float, ...] = _v.field(default=(), check=_history)
+    backtest: tuple[tuple[str, float], ...] = _v.field(default=(), check=_backtest)
+    notes: tuple[str, ...] = _v.field(default=(), check=_texts)
+    overrides: tuple[str, ...] = _v.field(default=(), check=_texts)
 
     def _check(self) -> None:
         if self.history and self.history_start is None:
@@ -673,11 +673,11 @@ class CashFlow(_v.Value, eq=False):
 
     values: np.ndarray = _v.field(check=_cash_values)
     start: pd.Period = _v.field(check=_as_month)
-    buffer: float = _v.field(0.0, check=_v.amount(allow_zero=True, exact=False))
-    minimum_cash: float = _v.field(0.0, check=_v.amount(allow_zero=True, exact=False))
-    currency: str = _v.field("CNY", check=lambda _, v: check_currency_code(v))
+    buffer: float = _v.field(default=0.0, check=_v.amount(allow_zero=True, exact=False))
+    minimum_cash: float = _v.field(default=0.0, check=_v.amount(allow_zero=True, exact=False))
+    currency: str = _v.field(default="CNY", check=lambda _, v: check_currency_code(v))
     provenance: Provenance | None = _v.field(
-        None,
+        default=None,
         check=_v.optional(_v.instance(Provenance, "a repayplan.cashflow.Provenance or None")),
     )
 

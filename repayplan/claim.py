@@ -264,13 +264,13 @@ class Loan(_v.Value):
     penalty_rate: Decimal = None  # type: ignore[assignment]  # None: derived in _check
     penalty_markup: Decimal | None = None
     #: a RuleSet once made (a rule-set name is accepted)
-    rules: _rules.RuleSet | Any = _v.field("generic", check=_RULES)
-    currency: str = _v.field("CNY", check=_currency)
-    signed: _dt.date = _v.field(None, check=_DATE)  # None: the start date
-    product: str = _v.field("loan", check=_PRODUCT)
+    rules: _rules.RuleSet | Any = _v.field(default="generic", check=_RULES)
+    currency: str = _v.field(default="CNY", check=_currency)
+    signed: _dt.date = _v.field(default=None, check=_DATE)  # None: the start date
+    product: str = _v.field(default="loan", check=_PRODUCT)
     accrual_day_count: str = None  # type: ignore[assignment]  # None: from the rules
     options: Mapping = field(default_factory=dict, hash=False)
-    accrual_rounding: str = _v.field("exact", check=_ROUNDING)
+    accrual_rounding: str = _v.field(default="exact", check=_ROUNDING)
 
     def _check(self) -> None:
         def put(name, value):
@@ -819,7 +819,7 @@ class Claim(_v.Value, kw_only=True):
     fees: Decimal = Decimal(0)
     annual_rate: Decimal = _v.field(check=_v.rate(exact=True))
     as_of: _dt.date = _v.field(check=_v.date)
-    currency: str = _v.field("CNY", check=_currency)
+    currency: str = _v.field(default="CNY", check=_currency)
     overdue_principal: Decimal = Decimal(0)
     overdue_interest: Decimal = None  # type: ignore[assignment]  # None: all the interest
     compound: Decimal = Decimal(0)
@@ -827,22 +827,22 @@ class Claim(_v.Value, kw_only=True):
     penalty_rate: Decimal = None  # type: ignore[assignment]  # None: derived in _check
     penalty_markup: Decimal | None = None
     #: a RuleSet once made (a rule-set name is accepted)
-    rules: _rules.RuleSet | Any = _v.field("generic", check=_RULES)
+    rules: _rules.RuleSet | Any = _v.field(default="generic", check=_RULES)
     accrual_day_count: str = None  # type: ignore[assignment]  # None: from the rules
-    contract_date: _dt.date | None = _v.field(None, check=_DATE)
-    maturity: _dt.date | None = _v.field(None, check=_DATE)
-    term_months: int | None = _v.field(None, check=_v.optional(_v.int_in(1)))
-    product: str = _v.field("loan", check=_PRODUCT)
+    contract_date: _dt.date | None = _v.field(default=None, check=_DATE)
+    maturity: _dt.date | None = _v.field(default=None, check=_DATE)
+    term_months: int | None = _v.field(default=None, check=_v.optional(_v.int_in(1)))
+    product: str = _v.field(default="loan", check=_PRODUCT)
     credit: Decimal = Decimal(0)
-    accelerated: _dt.date | None = _v.field(None, check=_DATE)
-    accrual_rounding: str = _v.field("exact", check=_ROUNDING)
+    accelerated: _dt.date | None = _v.field(default=None, check=_DATE)
+    accrual_rounding: str = _v.field(default="exact", check=_ROUNDING)
     excess_interest: Decimal = Decimal(0)
     breakdown: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     charges: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     allocations: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     loan: Loan | None = field(default=None, compare=False, repr=False)
     history: tuple = field(default=(), compare=False, repr=False)
-    origin: Claim | None = _v.field(None, check=_origin, compare=False, repr=False)
+    origin: Claim | None = _v.field(default=None, check=_origin, compare=False, repr=False)
     total: Decimal = field(init=False)
     accrued_interest: Decimal = field(init=False)
 

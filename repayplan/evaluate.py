@@ -263,12 +263,12 @@ class Enforcement(_v.Value):
     430558.13
     """
 
-    recovery_rate: float = _v.field(0.5, check=_v.fraction)
-    delay_months: int = _v.field(18, check=_v.int_in(0, 600))
-    costs: Decimal = _v.field(Decimal(0), check=_v.number(0, "an amount >= 0", exact=True))
+    recovery_rate: float = _v.field(default=0.5, check=_v.fraction)
+    delay_months: int = _v.field(default=18, check=_v.int_in(0, 600))
+    costs: Decimal = _v.field(default=Decimal(0), check=_v.number(0, "an amount >= 0", exact=True))
     #: the enforcement path built from collateral and guarantees (:meth:`from_security`);
     #: ``None`` for the quick form
-    path: EnforcementPath | None = _v.field(None, check=_enforcement_path, repr=False)
+    path: EnforcementPath | None = _v.field(default=None, check=_enforcement_path, repr=False)
 
     def value(self, owed, discount_rate: float | Decimal) -> float:
         """Present value today of enforcing on ``owed``: ``(R owed - C) v^D``.
@@ -433,11 +433,11 @@ class Creditor(_v.Value):
     0.08
     """
 
-    discount_rate: float = _v.field(0.06, check=_v.rate())
+    discount_rate: float = _v.field(default=0.06, check=_v.rate())
     enforcement: Enforcement = _v.field(
-        Enforcement(), check=_v.instance(Enforcement, "a repayplan.Enforcement")
+        default=Enforcement(), check=_v.instance(Enforcement, "a repayplan.Enforcement")
     )
-    name: str = _v.field("", check=_v.text())
+    name: str = _v.field(default="", check=_v.text())
 
     def enforcement_npv(self, claim) -> float:
         """``recovery_rate × claim.total − costs``, discounted over the delay."""
@@ -477,9 +477,9 @@ class Borrower(_v.Value):
     300000.0
     """
 
-    discount_rate: float = _v.field(0.10, check=_v.rate())
+    discount_rate: float = _v.field(default=0.10, check=_v.rate())
     going_concern_loss: Decimal | None = _v.field(
-        None, check=_v.optional(_v.number(0, "an amount >= 0", exact=True))
+        default=None, check=_v.optional(_v.number(0, "an amount >= 0", exact=True))
     )
 
     def loss(self, claim) -> float:

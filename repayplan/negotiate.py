@@ -412,17 +412,19 @@ class Constraints(_v.Value):
     2    48  1.69         True      True
     """
 
-    min_dscr: float | None = _v.field(1.2, check=_v.optional(_v.number(0, "a ratio >= 0")))
-    max_default_probability: float | None = _v.field(None, check=_v.optional(_v.fraction))
-    max_term: int | None = _v.field(None, check=_v.optional(_v.int_in(1, 1200)))
-    min_margin: float = _v.field(0.0, check=_v.number())
-    hard_rules: bool = _v.field(True, check=_v.flag)
+    min_dscr: float | None = _v.field(default=1.2, check=_v.optional(_v.number(0, "a ratio >= 0")))
+    max_default_probability: float | None = _v.field(default=None, check=_v.optional(_v.fraction))
+    max_term: int | None = _v.field(default=None, check=_v.optional(_v.int_in(1, 1200)))
+    min_margin: float = _v.field(default=0.0, check=_v.number())
+    hard_rules: bool = _v.field(default=True, check=_v.flag)
     max_burden: float | None = _v.field(
-        None, check=_v.optional(_v.number(0, "a share of cash >= 0"))
+        default=None, check=_v.optional(_v.number(0, "a share of cash >= 0"))
     )
-    min_dscr_p5: float | None = _v.field(1.0, check=_v.optional(_v.number(0, "a ratio >= 0")))
-    min_rate: float | None = _v.field(None, check=_v.optional(_v.rate()))
-    cash_at_hand: bool = _v.field(True, check=_v.flag)
+    min_dscr_p5: float | None = _v.field(
+        default=1.0, check=_v.optional(_v.number(0, "a ratio >= 0"))
+    )
+    min_rate: float | None = _v.field(default=None, check=_v.optional(_v.rate()))
+    cash_at_hand: bool = _v.field(default=True, check=_v.flag)
 
     def rate_floor(self, claim, creditor=None) -> float:
         """The lowest rate a plan may carry (see ``min_rate``).

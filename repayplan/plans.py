@@ -179,25 +179,27 @@ class Plan(_v.Value):
     'level instalments over 48 months at 5.00%, waives 50% of penalty interest'
     """
 
-    method: str = _v.field("level", check=_v.choice(*PLAN_METHODS))
-    term: int = _v.field(36, check=_v.int_in(1, 1200))
-    annual_rate: float | None = _v.field(None, check=_v.optional(_v.rate()))
-    grace: int = _v.field(0, check=_v.int_in(0, 1199))
-    grace_kind: str = _v.field("interest_only", check=_v.choice("interest_only", "deferral"))
-    penalty_waiver: float = _v.field(0.0, check=_v.fraction)
-    interest_waiver: float = _v.field(0.0, check=_v.fraction)
-    haircut: float = _v.field(0.0, check=_v.fraction)
+    method: str = _v.field(default="level", check=_v.choice(*PLAN_METHODS))
+    term: int = _v.field(default=36, check=_v.int_in(1, 1200))
+    annual_rate: float | None = _v.field(default=None, check=_v.optional(_v.rate()))
+    grace: int = _v.field(default=0, check=_v.int_in(0, 1199))
+    grace_kind: str = _v.field(
+        default="interest_only", check=_v.choice("interest_only", "deferral")
+    )
+    penalty_waiver: float = _v.field(default=0.0, check=_v.fraction)
+    interest_waiver: float = _v.field(default=0.0, check=_v.fraction)
+    haircut: float = _v.field(default=0.0, check=_v.fraction)
     capitalize_arrears: bool = True
     down_payment: float = 0.0
     balloon: float = 0.0
-    step_up: float = _v.field(0.0, check=_step_up)
-    seasonal: tuple | None = _v.field(None, check=_v.optional(_seasonal))
-    settlement_discount: float = _v.field(0.0, check=_fraction_below_one)
-    settlement_by: int | _dt.date | None = _v.field(None, check=_v.optional(_settlement_by))
-    name: str = _v.field("", check=_v.text())
-    waivers_conditional: bool = _v.field(True, check=_v.flag)
+    step_up: float = _v.field(default=0.0, check=_step_up)
+    seasonal: tuple | None = _v.field(default=None, check=_v.optional(_seasonal))
+    settlement_discount: float = _v.field(default=0.0, check=_fraction_below_one)
+    settlement_by: int | _dt.date | None = _v.field(default=None, check=_v.optional(_settlement_by))
+    name: str = _v.field(default="", check=_v.text())
+    waivers_conditional: bool = _v.field(default=True, check=_v.flag)
     kind: str = _v.field(
-        "restructuring", check=_v.choice("restructuring", "extension", "refinancing")
+        default="restructuring", check=_v.choice("restructuring", "extension", "refinancing")
     )
 
     #: Payments a year (plans are monthly).

@@ -310,27 +310,31 @@ class RuleSet(_v.Value):
     """
 
     name: str = _v.field(check=_v.text(max_length=200, allow_empty=False))
-    title: str = _v.field("", check=_v.text())
-    rules: tuple[Rule, ...] = _v.field((), check=_rule_tuple)
-    allocation_order: tuple = _v.field(CIVIL_CODE_561, check=lambda _, v: normalize_order(v))
-    allocation_by: str = _v.field("class", check=_v.choice(*_ALLOCATION_BY))
-    penalty_markup_range: tuple | None = _v.field(None, check=_v.optional(_markup_range))
+    title: str = _v.field(default="", check=_v.text())
+    rules: tuple[Rule, ...] = _v.field(default=(), check=_rule_tuple)
+    allocation_order: tuple = _v.field(
+        default=CIVIL_CODE_561, check=lambda _, v: normalize_order(v)
+    )
+    allocation_by: str = _v.field(default="class", check=_v.choice(*_ALLOCATION_BY))
+    penalty_markup_range: tuple | None = _v.field(default=None, check=_v.optional(_markup_range))
     default_penalty_markup: Decimal = _v.field(
-        Decimal(0), check=_v.number(0, "a markup >= 0", exact=True)
+        default=Decimal(0), check=_v.number(0, "a markup >= 0", exact=True)
     )
-    compound_interest: bool = _v.field(False, check=_v.flag)
+    compound_interest: bool = _v.field(default=False, check=_v.flag)
     accrual_day_count: str = _v.field(
-        "ACT/360", check=lambda name, v: normalize_day_count(v, field=name)
+        default="ACT/360", check=lambda name, v: normalize_day_count(v, field=name)
     )
-    rate_cap_lpr_multiple: Decimal | None = _v.field(None, check=_v.optional(_positive_multiple))
-    rate_cap_since: _dt.date | None = _v.field(None, check=_v.optional(_v.date))
-    lpr: tuple = _v.field((), check=lambda _, v: _normalize_lpr(v))
-    extension_limits: tuple | None = _v.field(None, check=_v.optional(_extension_limits))
-    card_instalment_max_months: int | None = _v.field(None, check=_v.optional(_v.int_in(1)))
-    observation: tuple | None = _v.field(None, check=_v.optional(_observation))
-    compound_rate: str = _v.field("penalty", check=_v.choice("penalty", "contract"))
-    lpr_through: _dt.date | None = _v.field(None, check=_v.optional(_v.date))
-    rate_cap_before: Decimal | None = _v.field(None, check=_v.optional(_v.rate(exact=True)))
+    rate_cap_lpr_multiple: Decimal | None = _v.field(
+        default=None, check=_v.optional(_positive_multiple)
+    )
+    rate_cap_since: _dt.date | None = _v.field(default=None, check=_v.optional(_v.date))
+    lpr: tuple = _v.field(default=(), check=lambda _, v: _normalize_lpr(v))
+    extension_limits: tuple | None = _v.field(default=None, check=_v.optional(_extension_limits))
+    card_instalment_max_months: int | None = _v.field(default=None, check=_v.optional(_v.int_in(1)))
+    observation: tuple | None = _v.field(default=None, check=_v.optional(_observation))
+    compound_rate: str = _v.field(default="penalty", check=_v.choice("penalty", "contract"))
+    lpr_through: _dt.date | None = _v.field(default=None, check=_v.optional(_v.date))
+    rate_cap_before: Decimal | None = _v.field(default=None, check=_v.optional(_v.rate(exact=True)))
 
     # -- lookup ---------------------------------------------------------------------------
     def rule(self, id: str) -> Rule:

@@ -411,7 +411,7 @@ class Collateral(_v.Value):
         check=_quantized(lambda d: d > 0, "a positive amount (the appraised value)")
     )
     kind: str = _v.field(check=_v.choice(*KINDS))
-    lien_rank: int = _v.field(1, check=_v.int_in(1, 99))
+    lien_rank: int = _v.field(default=1, check=_v.int_in(1, 99))
     prior_claims: Decimal = Decimal(0)
     haircut: float | None = None
     time_to_sell: int | None = None
@@ -611,9 +611,9 @@ class Guarantee(_v.Value):
     capacity: Decimal = _v.field(
         check=_quantized(lambda d: d >= 0, "an amount >= 0 (the most the guarantor can pay)")
     )
-    recovery_rate: float = _v.field(0.5, check=_v.fraction)
-    kind: str = _v.field("joint", check=_v.choice("joint", "general"))
-    collection_months: int = _v.field(6, check=_MONTHS)
+    recovery_rate: float = _v.field(default=0.5, check=_v.fraction)
+    kind: str = _v.field(default="joint", check=_v.choice("joint", "general"))
+    collection_months: int = _v.field(default=6, check=_MONTHS)
 
 
 def _named_items(kind: type) -> _v.Check:
@@ -656,9 +656,11 @@ class Security(_v.Value):
     factory  real_estate  2000000.00    1600000.00     1280000.00
     """
 
-    collateral: Sequence[Collateral] = _v.field((), check=_named_items(Collateral))  # a tuple
-    guarantees: Sequence[Guarantee] = _v.field((), check=_named_items(Guarantee))  # a tuple
-    unsecured_recovery: float = _v.field(0.0, check=_v.fraction)
+    collateral: Sequence[Collateral] = _v.field(
+        default=(), check=_named_items(Collateral)
+    )  # a tuple
+    guarantees: Sequence[Guarantee] = _v.field(default=(), check=_named_items(Guarantee))  # a tuple
+    unsecured_recovery: float = _v.field(default=0.0, check=_v.fraction)
 
     def to_frame(self, second_cut: float = 0.2) -> pd.DataFrame:
         """The collateral as a table: kind, rank, appraisal, prior claims, haircut, reserves."""
@@ -777,31 +779,31 @@ class Procedure(_v.Value):
     repayplan.errors.InputError: appeal_months == -1, must be a whole number from 0 to 600
     """
 
-    filing_months: int = _v.field(1, check=_MONTHS)
-    preservation_probability: float = _v.field(0.9, check=_v.fraction)
-    judgment_months: int = _v.field(6, check=_MONTHS)
-    judgment_probability: float = _v.field(0.95, check=_v.fraction)
-    appeal_probability: float = _v.field(0.3, check=_v.fraction)
-    appeal_months: int = _v.field(4, check=_MONTHS)
-    performance_days: int = _v.field(10, check=_v.int_in(0, 3650))
-    execution_months: int = _v.field(3, check=_MONTHS)
-    execution_probability: float = _v.field(0.57, check=_v.fraction)
-    first_auction_months: int = _v.field(2, check=_MONTHS)
-    second_auction_months: int = _v.field(1, check=_MONTHS)
-    sale_months: int = _v.field(2, check=_MONTHS)
-    takeover_months: int = _v.field(1, check=_MONTHS)
-    second_cut: float = _v.field(0.2, check=lambda _, v: float(_check_cut(v)))
-    takeover_probability: float = _v.field(0.5, check=_v.fraction)
-    takeover_discount: float = _v.field(0.15, check=_v.fraction)
-    takeover_resale_months: int = _v.field(6, check=_MONTHS)
-    unsecured_months: int = _v.field(6, check=_MONTHS)
-    distribution_months: int = _v.field(1, check=_MONTHS)
-    procedure: str = _v.field("ordinary", check=_v.choice(*_PROCEDURES))
-    preserve: bool = _v.field(True, check=_yes_no)
-    lawyer_fee: Decimal = _v.field(Decimal(0), check=_FEE)
-    appraisal_fee: Decimal = _v.field(Decimal(0), check=_FEE)
-    lawyer_fee_on_debtor: bool = _v.field(False, check=_yes_no)
-    appraisal_fee_on_debtor: bool = _v.field(True, check=_yes_no)
+    filing_months: int = _v.field(default=1, check=_MONTHS)
+    preservation_probability: float = _v.field(default=0.9, check=_v.fraction)
+    judgment_months: int = _v.field(default=6, check=_MONTHS)
+    judgment_probability: float = _v.field(default=0.95, check=_v.fraction)
+    appeal_probability: float = _v.field(default=0.3, check=_v.fraction)
+    appeal_months: int = _v.field(default=4, check=_MONTHS)
+    performance_days: int = _v.field(default=10, check=_v.int_in(0, 3650))
+    execution_months: int = _v.field(default=3, check=_MONTHS)
+    execution_probability: float = _v.field(default=0.57, check=_v.fraction)
+    first_auction_months: int = _v.field(default=2, check=_MONTHS)
+    second_auction_months: int = _v.field(default=1, check=_MONTHS)
+    sale_months: int = _v.field(default=2, check=_MONTHS)
+    takeover_months: int = _v.field(default=1, check=_MONTHS)
+    second_cut: float = _v.field(default=0.2, check=lambda _, v: float(_check_cut(v)))
+    takeover_probability: float = _v.field(default=0.5, check=_v.fraction)
+    takeover_discount: float = _v.field(default=0.15, check=_v.fraction)
+    takeover_resale_months: int = _v.field(default=6, check=_MONTHS)
+    unsecured_months: int = _v.field(default=6, check=_MONTHS)
+    distribution_months: int = _v.field(default=1, check=_MONTHS)
+    procedure: str = _v.field(default="ordinary", check=_v.choice(*_PROCEDURES))
+    preserve: bool = _v.field(default=True, check=_yes_no)
+    lawyer_fee: Decimal = _v.field(default=Decimal(0), check=_FEE)
+    appraisal_fee: Decimal = _v.field(default=Decimal(0), check=_FEE)
+    lawyer_fee_on_debtor: bool = _v.field(default=False, check=_yes_no)
+    appraisal_fee_on_debtor: bool = _v.field(default=True, check=_yes_no)
 
 
 # ----------------------------------------------------------------------------------------
