@@ -132,8 +132,10 @@ class Value:
     repayplan.errors.InputError: grace == 24, must be fewer months than the term (24)
     """
 
-    #: ``(name, check)`` of the checked fields, in the order of declaration (set per class).
-    _value_checks: ClassVar[tuple[tuple[str, Check], ...]] = ()
+    #: ``(name, check, default)`` of the checked fields, in the order of declaration (set per
+    #: class); ``default`` is the field's default if the check stores it as it is, else a
+    #: marker no value is.
+    _value_checks: ClassVar[tuple[tuple[str, Check, object], ...]] = ()
     #: The names :meth:`replace` accepts: the fields given to ``__init__`` (set per class).
     _value_init: ClassVar[frozenset[str]] = frozenset()
 
@@ -142,14 +144,16 @@ class Value:
         dataclasses.dataclass(frozen=True, **options)(cls)
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]  # a dataclass by now
         cls._value_checks = tuple(
-            (f.name, f.metadata["check"]) for f in fields if "check" in f.metadata
+            (f.name, f.metadata["check"], _passes(f)) for f in fields if "check" in f.metadata
         )
         cls._value_init = frozenset(f.name for f in fields if f.init)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        for name, check in self._value_checks:
+        for name, check, default in self._value_checks:
             given = getattr(self, name)
+            if given is default:  # the very default object, checked when the class was made
+                continue
             stored = check(name, given)
             if stored is not given:
                 set_(self, name, stored)
@@ -190,6 +194,26 @@ class Value:
                     f"a field of {type(self).__name__}: " + ", ".join(sorted(known)),
                 )
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+_UNCHECKED = object()
+
+
+def _passes(f: dataclasses.Field) -> object:
+    """The field's default if its check stores it unchanged, else a marker no value is.
+
+    A check is a function of the value alone, so the default object itself need not be
+    checked again on each construction: ``Plan()`` checks none of its defaults.  A default
+    the check cannot judge yet (it calls a function defined later in its module) or changes
+    (``0`` stored as ``0.0``) is checked every time.
+    """
+    if f.default is dataclasses.MISSING:
+        return _UNCHECKED
+    try:
+        stored = f.metadata["check"](f.name, f.default)
+    except Exception:  # noqa: BLE001  # judged on each construction instead
+        return _UNCHECKED
+    return f.default if stored is f.default else _UNCHECKED
 
 
 # --------------------------------------------------------------------------------------------
