@@ -162,6 +162,14 @@ class Value:
     def _check(self) -> None:
         """The checks that involve several fields (after every field's own); none here."""
 
+    # A value never changes, so a copy is the value itself (as for a tuple or a Decimal):
+    # no pickling, which a Loan's read-only options mapping would refuse.
+    def __copy__(self) -> Self:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> Self:
+        return self
+
     def replace(self, **changes: Any) -> Self:
         """A copy with some fields changed, checked again as a new value is.
 

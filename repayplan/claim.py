@@ -133,8 +133,8 @@ def _resolve_penalty(
                 penalty_rate,
                 f"the contract rate x (1 + penalty_markup) = {expected} when both are given",
             )
-    if annual_rate == 0:
-        return rate, None
+    if annual_rate == 0:  # no markup is implied; one given (or derived before) is kept
+        return rate, markup
     implied = rate / annual_rate - 1
     if not rs.markup_allowed(implied):
         low, high = rs.penalty_markup_range
