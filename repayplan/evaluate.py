@@ -357,7 +357,7 @@ class Enforcement(_v.Value):
         """The same alternative with one assumption changed, meaning the same on both forms.
 
         ``name`` is ``"recovery_rate"``, ``"delay_months"`` or ``"costs"``.  On the quick
-        form the field itself (:meth:`replace`).  Built :meth:`from_security`, the path
+        form the field itself (``replace``).  Built :meth:`from_security`, the path
         pushed by :meth:`repayplan.security.EnforcementPath.with_assumption` (the recovery
         on what the security does not cover, the months to the money, the creditor's own
         lawyer and appraisal fees), on the same drawn scenarios, with its quick-form
