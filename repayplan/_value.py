@@ -211,17 +211,24 @@ def _passes(f: dataclasses.Field) -> object:
     """The field's default if its check stores it unchanged, else a marker no value is.
 
     A check is a function of the value alone, so the default object itself need not be
-    checked again on each construction: ``Plan()`` checks none of its defaults.  A default
-    the check cannot judge yet (it calls a function defined later in its module) or changes
-    (``0`` stored as ``0.0``) is checked every time.
+    checked again on each construction: ``Plan()`` checks none of its defaults.  "Unchanged"
+    is the same type, an equal value and the same repr (``check_fraction`` returns a new
+    ``0.0`` for ``0.0``; a fee of ``Decimal(0)`` is stored as ``Decimal("0.00")``: changed).  A default the check cannot judge yet (it calls a function defined later in
+    its module) or changes (``0`` stored as ``0.0``) is checked every time.
     """
-    if f.default is dataclasses.MISSING:
+    default = f.default
+    if default is dataclasses.MISSING:
         return _UNCHECKED
     try:
-        stored = f.metadata["check"](f.name, f.default)
+        stored = f.metadata["check"](f.name, default)
+        same = stored is default or (
+            type(stored) is type(default)
+            and bool(stored == default)
+            and repr(stored) == repr(default)  # Decimal("0.00") is not Decimal(0)
+        )
     except Exception:  # noqa: BLE001  # judged on each construction instead
         return _UNCHECKED
-    return f.default if stored is f.default else _UNCHECKED
+    return default if same else _UNCHECKED
 
 
 # --------------------------------------------------------------------------------------------
