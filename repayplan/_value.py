@@ -269,17 +269,19 @@ def text(**options: Any) -> Check:
     return partial(check_text, **options)
 
 
-def rate(low: Any = 0, high: Any = 1, *, exact: bool = False) -> Check:
-    """An annual rate as a fraction from ``low`` to ``high``: a float, or a Decimal if ``exact``.
+def rate(low: Any = 0, high: Any = 1, *, low_open: bool = False, exact: bool = False) -> Check:
+    """An annual rate as a fraction from ``low`` (excluded if ``low_open``) to ``high``.
+
+    Stored as a float, or as a Decimal if ``exact``.
 
     >>> rate()("annual_rate", 0.0435), rate(exact=True)("annual_rate", 0.0435)
     (0.0435, Decimal('0.0435'))
     """
     if exact:
-        return partial(check_rate, low=low, high=high)
+        return partial(check_rate, low=low, high=high, low_open=low_open)
 
     def check(name: str, value: Any) -> float:
-        return float(check_rate(name, value, low=low, high=high))
+        return float(check_rate(name, value, low=low, high=high, low_open=low_open))
 
     return check
 

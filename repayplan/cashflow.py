@@ -22,7 +22,6 @@ import numbers
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -323,8 +322,7 @@ def _frame_values(
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Shock:
+class Shock(_v.Value):
     """A random event that cuts the borrower's cash, such as the loss of a main customer.
 
     Parameters
@@ -371,25 +369,17 @@ class Shock:
     Shock(probability=0.2, impact=0.35, start=0, duration=None, end=35, per='horizon', label='loss of main customer')
     """
 
-    probability: float
-    impact: float
-    start: int | pd.Period = 0
-    duration: int | None = None
-    end: int | pd.Period | None = None
-    per: str = "horizon"
-    label: str = ""
+    probability: float = _v.field(check=_v.fraction)
+    impact: float = _v.field(check=_v.fraction)
+    start: int | pd.Period = _v.field(default=0, check=lambda n, v: _shock_month(n, v))
+    duration: int | None = _v.field(default=None, check=_v.optional(_v.int_in(1)))
+    end: int | pd.Period | None = _v.field(
+        default=None, check=_v.optional(lambda n, v: _shock_month(n, v))
+    )
+    per: str = _v.field(default="horizon", check=_v.choice("horizon", "month"))
+    label: str = _v.field(default="", check=_v.text())
 
-    def __post_init__(self):
-        set_ = object.__setattr__
-        set_(self, "probability", check_fraction("probability", self.probability))
-        set_(self, "impact", check_fraction("impact", self.impact))
-        set_(self, "start", _shock_month("start", self.start))
-        if self.end is not None:
-            set_(self, "end", _shock_month("end", self.end))
-        if self.duration is not None:
-            set_(self, "duration", check_int("duration", self.duration, low=1))
-        check_choice("per", self.per, ("horizon", "month"))
-        check_text("label", self.label)
+    def _check(self) -> None:
         if isinstance(self.start, int) and isinstance(self.end, int) and self.end < self.start:
             raise InputError("end", self.end, f"a month offset >= start ({self.start})")
         if isinstance(self.start, pd.Period) and isinstance(self.end, pd.Period):

@@ -63,7 +63,6 @@ from ._validate import (
     check_claim,
     check_fraction,
     check_int,
-    check_rate,
     check_seed,
 )
 from .errors import InfeasibleError, InputError
@@ -596,8 +595,21 @@ _CONSTRAINT_METRIC = {
 }
 
 
-@dataclass(frozen=True)
-class Waterfall:
+def _balloon_step(name: str, value) -> float:
+    step = check_fraction(name, value)
+    if step <= 0:
+        raise InputError(name, value, "a fraction > 0 and <= 1")
+    return step
+
+
+def _max_balloon(name: str, value) -> float:
+    b = check_fraction(name, value)
+    if b >= 1:  # else the last step's plan would fail, naming its balloon
+        raise InputError(name, b, "a fraction from 0 to below 1")
+    return b
+
+
+class Waterfall(_v.Value):
     """The modification waterfall (HAMP; Fannie Mae / Freddie Mac Flex Modification).
 
     Steps, each tried in order until the target is met: (1) capitalise the arrears over
@@ -650,43 +662,22 @@ class Waterfall:
      'term extended to 36 months', 'term extended to 48 months']
     """
 
-    target: str = "ratio"
-    value: float = 0.5
-    base_term: int | None = None
-    rate_step: float = 0.00125
-    rate_floor: float = 0.02
-    term_step: int = 12
-    max_term: int = 120
-    balloon_step: float = 0.05
-    max_balloon: float = 0.3
+    target: str = _v.field(default="ratio", check=_v.choice("ratio", "reduction"))
+    value: float = _v.field(default=0.5, check=_v.number())
+    base_term: int | None = _v.field(default=None, check=_v.optional(_v.int_in(1, 1200)))
+    # a step of 0 would loop for ever: each step must move
+    rate_step: float = _v.field(default=0.00125, check=_v.rate(low_open=True))
+    rate_floor: float = _v.field(default=0.02, check=_v.rate())
+    term_step: int = _v.field(default=12, check=_v.int_in(1, 1200))
+    max_term: int = _v.field(default=120, check=_v.int_in(1, 1200))
+    balloon_step: float = _v.field(default=0.05, check=_balloon_step)
+    max_balloon: float = _v.field(default=0.3, check=_max_balloon)
 
-    def __post_init__(self):
-        check_choice("target", self.target, ("ratio", "reduction"))
-        object.__setattr__(self, "value", float(as_decimal("value", self.value)))
+    def _check(self) -> None:
         if self.target == "reduction" and not 0 < self.value < 1:
             raise InputError("value", self.value, "a payment reduction between 0 and 1 (0.2 = 20%)")
         if self.target == "ratio" and self.value <= 0:
             raise InputError("value", self.value, "a payment-to-cash ratio > 0")
-        if self.base_term is not None:
-            object.__setattr__(
-                self, "base_term", check_int("base_term", self.base_term, low=1, high=1200)
-            )
-        object.__setattr__(self, "max_term", check_int("max_term", self.max_term, low=1, high=1200))
-        object.__setattr__(self, "max_balloon", check_fraction("max_balloon", self.max_balloon))
-        if self.max_balloon >= 1:  # else the last step's plan would fail, naming its balloon
-            raise InputError("max_balloon", self.max_balloon, "a fraction from 0 to below 1")
-        # a step of 0 would loop for ever: each step must move
-        object.__setattr__(
-            self, "rate_step", float(check_rate("rate_step", self.rate_step, low_open=True))
-        )
-        object.__setattr__(self, "rate_floor", float(check_rate("rate_floor", self.rate_floor)))
-        object.__setattr__(
-            self, "term_step", check_int("term_step", self.term_step, low=1, high=1200)
-        )
-        step = check_fraction("balloon_step", self.balloon_step)
-        if step <= 0:
-            raise InputError("balloon_step", self.balloon_step, "a fraction > 0 and <= 1")
-        object.__setattr__(self, "balloon_step", step)
 
     def steps(self, claim) -> list[tuple[str, Plan]]:
         """The sequence of plans the waterfall tries, each with the step's name.

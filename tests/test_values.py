@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 import repayplan as rp
 from repayplan import _value as _v
 from repayplan.books import Books
-from repayplan.cashflow import CashFlow, Provenance
+from repayplan.cashflow import CashFlow, Provenance, Shock
 from repayplan.claim import Claim, Loan
 from repayplan.errors import InputError
 from repayplan.evaluate import Borrower, Creditor, Enforcement
-from repayplan.negotiate import Constraints
+from repayplan.negotiate import Constraints, Waterfall
 from repayplan.plans import Plan
 from repayplan.rules import RuleSet, get
 from repayplan.security import Collateral, Guarantee, Procedure, Security
@@ -82,6 +82,8 @@ CASES = {
     ),
     Security: (lambda: Security(unsecured_recovery=0.1), "unsecured_recovery", -0.1, 0.2, 0.2),
     Procedure: (lambda: Procedure(judgment_months=9), "sale_months", -1, 3.0, 3),
+    Shock: (lambda: Shock(0.3, 0.4, start=6, duration=12), "probability", 1.5, "0.25", 0.25),
+    Waterfall: (lambda: Waterfall(target="reduction", value=0.2), "max_term", 0, 60.0, 60),
 }
 CLASSES = list(CASES)
 IDS = [c.__name__ for c in CLASSES]
