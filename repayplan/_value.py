@@ -21,7 +21,14 @@ class's :meth:`Value._check` hook; one :meth:`Value.replace` (``dataclasses.repl
 runs them again) serves every value object.
 
 The checks of a class are collected once, when the class is made, so building a value costs
-one loop over its checked fields.
+one loop over its checked fields, and a field left at its default is not checked again.
+
+Why ``dataclasses`` and not ``attrs`` (whose ``field(converter=)`` and ``evolve`` would do the
+same): measured on a 15-field value, attrs converters build it in about the same time (22.6
+against 26.3 µs CPU with every field given; 22.6 against 1.7 µs with the defaults, which
+attrs converts every time), attrs converters do not receive the field's name (each needs
+one bound to it), and ``dataclasses`` is what mypy, the docs build and the rest of the
+package already read.
 """
 
 from __future__ import annotations
