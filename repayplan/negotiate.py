@@ -134,25 +134,22 @@ def _to_cents(v: float) -> float:
     return float(d)
 
 
-@dataclass(frozen=True)
-class Range:
+class Range(_v.Value):
     """A continuous dimension from ``low`` to ``high``: searched on ``n`` grid points, then refined.
 
     >>> Range(0.03, 0.05, n=3).grid()
     [0.03, 0.04, 0.05]
     """
 
-    low: float
-    high: float
-    n: int = 5
+    low: float = _v.field(check=_v.number())
+    high: float  # checked against low in _check, the refused value shown as given
+    n: int = _v.field(default=5, check=_v.int_in(1, 1000))
 
-    def __post_init__(self):
-        lo, hi = float(as_decimal("low", self.low)), float(as_decimal("high", self.high))
-        if hi < lo:
-            raise InputError("high", self.high, f"a value >= low ({lo})")
-        object.__setattr__(self, "low", lo)
+    def _check(self) -> None:
+        hi = float(as_decimal("high", self.high))
+        if hi < self.low:
+            raise InputError("high", self.high, f"a value >= low ({self.low})")
         object.__setattr__(self, "high", hi)
-        object.__setattr__(self, "n", check_int("n", self.n, low=1, high=1000))
 
     def grid(self) -> list[float]:
         """The ``n`` evenly spaced grid points from ``low`` to ``high`` (rounded to 12 decimals).

@@ -28,7 +28,7 @@ from repayplan.cashflow import CashFlow, Provenance, Shock
 from repayplan.claim import Claim, Loan
 from repayplan.errors import InputError
 from repayplan.evaluate import Borrower, Creditor, Enforcement
-from repayplan.negotiate import Constraints, Waterfall
+from repayplan.negotiate import Constraints, Range, Waterfall
 from repayplan.plans import Plan
 from repayplan.rules import RuleSet, get
 from repayplan.security import Collateral, Guarantee, Procedure, Security
@@ -84,6 +84,7 @@ CASES = {
     Procedure: (lambda: Procedure(judgment_months=9), "sale_months", -1, 3.0, 3),
     Shock: (lambda: Shock(0.3, 0.4, start=6, duration=12), "probability", 1.5, "0.25", 0.25),
     Waterfall: (lambda: Waterfall(target="reduction", value=0.2), "max_term", 0, 60.0, 60),
+    Range: (lambda: Range(0.03, 0.05, n=3), "n", 0, 5.0, 5),
 }
 CLASSES = list(CASES)
 IDS = [c.__name__ for c in CLASSES]
@@ -218,6 +219,7 @@ def test_the_messages_are_those_of_the_hand_written_checks():
             "settlement_discount == 1, must be a fraction from 0 to below 1",
         ),
         (lambda: Constraints(min_dscr=-1), "min_dscr == -1, must be a ratio >= 0"),
+        (lambda: Range(1, 0), "high == 0, must be a value >= low (1.0)"),
         (lambda: Enforcement(costs=-5), "costs == -5, must be an amount >= 0"),
         (
             lambda: Creditor(enforcement=None),
