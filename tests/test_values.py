@@ -263,6 +263,54 @@ def test_the_messages_are_those_of_the_hand_written_checks():
         assert str(e.value) == message
 
 
+def test_the_reprs_are_as_before():
+    """Pinned from the classes as they were before the declared checks (same normalisation,
+    hence the same repr)."""
+    cases = [
+        (
+            Plan(term=48, annual_rate=0.05, penalty_waiver=0.5, name="x"),
+            "Plan('x': term=48, annual_rate=0.05, penalty_waiver=0.5)",
+        ),
+        (
+            Borrower(0.12, going_concern_loss=300_000),
+            "Borrower(discount_rate=0.12, going_concern_loss=Decimal('300000'))",
+        ),
+        (Range(0.03, 0.05, n=3), "Range(low=0.03, high=0.05, n=3)"),
+        (
+            Shock(0.3, 0.4, start=6),
+            "Shock(probability=0.3, impact=0.4, start=6, duration=None, end=None, per='horizon', "
+            "label='')",
+        ),
+        (
+            Guarantee("owner", capacity=500_000),
+            "Guarantee(name='owner', capacity=Decimal('500000.00'), recovery_rate=0.5, "
+            "kind='joint', collection_months=6)",
+        ),
+        (
+            Collateral("f", appraisal=2_000_000, kind="real_estate"),
+            "Collateral(name='f', appraisal=Decimal('2000000.00'), kind='real_estate', lien_rank=1, "
+            "prior_claims=Decimal('0.00'), haircut=0.2, time_to_sell=4, "
+            "sale_probabilities=(0.4, 0.45, 0.35))",
+        ),
+        (
+            Security(unsecured_recovery=0.1),
+            "Security(collateral=(), guarantees=(), unsecured_recovery=0.1)",
+        ),
+        (
+            Creditor(0.06, name="Bank"),
+            "Creditor(discount_rate=0.06, enforcement=Enforcement(recovery_rate=0.5, "
+            "delay_months=18, costs=Decimal('0')), name='Bank')",
+        ),
+        (
+            Loan(1000, 0.05, 12, dt.date(2025, 1, 1)),
+            "Loan(1,000.00 CNY at 5.00%, 12 level instalments (12 a year) from 2025-01-01, "
+            "penalty 5.00%, rules 'generic')",
+        ),
+    ]
+    for obj, text in cases:
+        assert repr(obj) == text
+
+
 def test_normalisation_is_as_before():
     p = Plan(term=36.0, annual_rate=Decimal("0.05"), haircut="0.1", waivers_conditional=np.True_)
     assert (p.term, p.annual_rate, p.haircut) == (36, 0.05, 0.1)
