@@ -43,16 +43,15 @@ Modification gain or loss (IFRS 9 5.4.3 and B5.4.3; CAS 22 企业会计准则第
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from . import _value as _v
 from . import rules as _rules
-from ._validate import check_choice, check_fraction, check_int, check_rate
+from ._validate import check_choice, check_fraction, check_int
 from .errors import InputError
 
 __all__ = [
@@ -110,8 +109,19 @@ WORKING_CAPITAL_CITATION = _rules.WORKING_CAPITAL_CITATION
 WORKING_CAPITAL_LIMITS = _rules.WORKING_CAPITAL_LIMITS
 
 
-@dataclass(frozen=True)
-class Books:
+def _provision_rates(name: str, value: Mapping | None) -> dict:
+    given = PROVISION_RATES if value is None else value
+    if not isinstance(given, Mapping):
+        raise InputError(
+            name, given, "None or a mapping of each of " + ", ".join(RISK_CLASSES) + " to a rate"
+        )
+    rates = dict(given)
+    if set(rates) != set(RISK_CLASSES):
+        raise InputError(name, sorted(rates), "a rate for each of " + ", ".join(RISK_CLASSES))
+    return {k: check_fraction(f"{name}.{k}", rates[k]) for k in RISK_CLASSES}
+
+
+class Books(_v.Value):
     """How the creditor books the loan: provisions, penalty interest, product.
 
     Parameters
@@ -143,51 +153,13 @@ class Books:
     0.6
     """
 
-    provision_rates: dict | None = None
-    penalty_on_books: bool = False
-    days_past_due: int | None = None
-    original_eir: float | None = None
-    product: str = "loan"
-
-    def __post_init__(self):
-        given = PROVISION_RATES if self.provision_rates is None else self.provision_rates
-        if not isinstance(given, Mapping):
-            raise InputError(
-                "provision_rates",
-                given,
-                "None or a mapping of each of " + ", ".join(RISK_CLASSES) + " to a rate",
-            )
-        rates = dict(given)
-        if set(rates) != set(RISK_CLASSES):
-            raise InputError(
-                "provision_rates", sorted(rates), "a rate for each of " + ", ".join(RISK_CLASSES)
-            )
-        object.__setattr__(
-            self,
-            "provision_rates",
-            {k: check_fraction(f"provision_rates.{k}", rates[k]) for k in RISK_CLASSES},
-        )
-        if not isinstance(self.penalty_on_books, bool):
-            raise InputError("penalty_on_books", self.penalty_on_books, "True or False")
-        if self.days_past_due is not None:
-            object.__setattr__(
-                self, "days_past_due", check_int("days_past_due", self.days_past_due, low=0)
-            )
-        if self.original_eir is not None:
-            object.__setattr__(
-                self, "original_eir", float(check_rate("original_eir", self.original_eir))
-            )
-        check_choice("product", self.product, ("loan", "working_capital"))
+    provision_rates: dict | None = _v.field(default=None, check=_provision_rates)
+    penalty_on_books: bool = _v.field(default=False, check=_v.flag)
+    days_past_due: int | None = _v.field(default=None, check=_v.optional(_v.int_in(0)))
+    original_eir: float | None = _v.field(default=None, check=_v.optional(_v.rate()))
+    product: str = _v.field(default="loan", check=_v.choice("loan", "working_capital"))
 
     __hash__ = None  # type: ignore[assignment]  # unhashable on purpose: the rates are a dict
-
-    def replace(self, **changes) -> Books:
-        """A copy with some fields changed.
-
-        >>> Books().replace(product="working_capital").product
-        'working_capital'
-        """
-        return dataclasses.replace(self, **changes)
 
 
 def _days_past_due(claim, books: Books) -> int:

@@ -22,13 +22,13 @@ import numbers
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import _value as _v
 from ._io import read_bounded
 from ._validate import (
     as_decimal,
@@ -322,8 +322,7 @@ def _frame_values(
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Shock:
+class Shock(_v.Value):
     """A random event that cuts the borrower's cash, such as the loss of a main customer.
 
     Parameters
@@ -370,25 +369,17 @@ class Shock:
     Shock(probability=0.2, impact=0.35, start=0, duration=None, end=35, per='horizon', label='loss of main customer')
     """
 
-    probability: float
-    impact: float
-    start: int | pd.Period = 0
-    duration: int | None = None
-    end: int | pd.Period | None = None
-    per: str = "horizon"
-    label: str = ""
+    probability: float = _v.field(check=_v.fraction)
+    impact: float = _v.field(check=_v.fraction)
+    start: int | pd.Period = _v.field(default=0, check=lambda n, v: _shock_month(n, v))
+    duration: int | None = _v.field(default=None, check=_v.optional(_v.int_in(1)))
+    end: int | pd.Period | None = _v.field(
+        default=None, check=_v.optional(lambda n, v: _shock_month(n, v))
+    )
+    per: str = _v.field(default="horizon", check=_v.choice("horizon", "month"))
+    label: str = _v.field(default="", check=_v.text())
 
-    def __post_init__(self):
-        set_ = object.__setattr__
-        set_(self, "probability", check_fraction("probability", self.probability))
-        set_(self, "impact", check_fraction("impact", self.impact))
-        set_(self, "start", _shock_month("start", self.start))
-        if self.end is not None:
-            set_(self, "end", _shock_month("end", self.end))
-        if self.duration is not None:
-            set_(self, "duration", check_int("duration", self.duration, low=1))
-        check_choice("per", self.per, ("horizon", "month"))
-        check_text("label", self.label)
+    def _check(self) -> None:
         if isinstance(self.start, int) and isinstance(self.end, int) and self.end < self.start:
             raise InputError("end", self.end, f"a month offset >= start ({self.start})")
         if isinstance(self.start, pd.Period) and isinstance(self.end, pd.Period):
@@ -447,8 +438,47 @@ _KINDS = ("data", "statement", "accounts", "history", "projection")
 BACKTEST_FIGURES = ("coverage_90", "mape", "naive_coverage_90", "naive_mape")
 
 
-@dataclass(frozen=True)
-class Provenance:
+def _texts(name: str, value: Any) -> tuple[str, ...]:
+    if (
+        isinstance(value, str)
+        or not isinstance(value, Sequence)
+        or not all(isinstance(x, str) for x in value)
+    ):
+        raise InputError(name, value, "a list of texts")
+    for i, x in enumerate(value):
+        check_text(f"{name}[{i}]", x, allow_nul=False)
+    return tuple(value)
+
+
+def _history(name: str, value: Any) -> tuple[float, ...]:
+    try:
+        h = tuple(float(x) for x in value)
+    except (TypeError, ValueError):
+        raise InputError(name, value, "a list of monthly amounts") from None
+    if not all(math.isfinite(x) for x in h):
+        raise InputError(name, list(h), "finite amounts")
+    return h
+
+
+def _backtest(name: str, bt: Any) -> tuple[tuple[str, float], ...]:
+    pairs = bt.items() if isinstance(bt, Mapping) else bt
+    try:
+        out = tuple(sorted((str(k), float(v)) for k, v in pairs))
+    except (TypeError, ValueError):
+        raise InputError(name, bt, "a mapping of figure names to numbers") from None
+    if any(k not in BACKTEST_FIGURES for k, _ in out):
+        raise InputError(
+            name,
+            bt,
+            "a mapping of figure names to numbers, names among " + ", ".join(BACKTEST_FIGURES),
+        )
+    return out
+
+
+_NOTE = _v.text(allow_nul=False)
+
+
+class Provenance(_v.Value):
     """Where a :class:`CashFlow` came from: its source, the model, the analyst's overrides.
 
     Parameters
@@ -482,65 +512,19 @@ class Provenance:
     history: 36 months of bank statements; model ETS(A,Ad,A); overrides: loss of main customer from 2027-03: cash x0.70
     """
 
-    kind: str
-    description: str = ""
-    model: str = ""
-    calibration: str = ""
-    history_start: pd.Period | None = None
-    history: tuple[float, ...] = ()
-    backtest: tuple[tuple[str, float], ...] = ()
-    notes: tuple[str, ...] = ()
-    overrides: tuple[str, ...] = ()
+    kind: str = _v.field(check=_v.choice(*_KINDS))
+    description: str = _v.field(default="", check=_NOTE)
+    model: str = _v.field(default="", check=_NOTE)
+    calibration: str = _v.field(default="", check=_NOTE)
+    history_start: pd.Period | None = _v.field(default=None, check=_v.optional(_as_month))
+    history: tuple[float, ...] = _v.field(default=(), check=_history)
+    backtest: tuple[tuple[str, float], ...] = _v.field(default=(), check=_backtest)
+    notes: tuple[str, ...] = _v.field(default=(), check=_texts)
+    overrides: tuple[str, ...] = _v.field(default=(), check=_texts)
 
-    def __post_init__(self):
-        set_ = object.__setattr__
-        check_choice("kind", self.kind, _KINDS)
-        for k in ("description", "model", "calibration"):
-            check_text(k, getattr(self, k), allow_nul=False)
-        for k in ("notes", "overrides"):
-            v = getattr(self, k)
-            if (
-                isinstance(v, str)
-                or not isinstance(v, Sequence)
-                or not all(isinstance(x, str) for x in v)
-            ):
-                raise InputError(k, v, "a list of texts")
-            for i, x in enumerate(v):
-                check_text(f"{k}[{i}]", x, allow_nul=False)
-            set_(self, k, tuple(v))
-        if self.history_start is not None:
-            set_(self, "history_start", _as_month("history_start", self.history_start))
-        try:
-            h = tuple(float(x) for x in self.history)
-        except (TypeError, ValueError):
-            raise InputError("history", self.history, "a list of monthly amounts") from None
-        if not all(math.isfinite(x) for x in h):
-            raise InputError("history", list(h), "finite amounts")
-        if h and self.history_start is None:
+    def _check(self) -> None:
+        if self.history and self.history_start is None:
             raise InputError("history_start", None, "the first month of history")
-        set_(self, "history", h)
-        bt = self.backtest
-        pairs = bt.items() if isinstance(bt, Mapping) else bt
-        try:
-            out = tuple(sorted((str(k), float(v)) for k, v in pairs))
-        except (TypeError, ValueError):
-            raise InputError("backtest", bt, "a mapping of figure names to numbers") from None
-        unknown = [k for k, _ in out if k not in BACKTEST_FIGURES]
-        if unknown:
-            raise InputError(
-                "backtest",
-                bt,
-                "a mapping of figure names to numbers, names among " + ", ".join(BACKTEST_FIGURES),
-            )
-        set_(self, "backtest", out)
-
-    def replace(self, **changes) -> Provenance:
-        """A copy with some fields changed (validated again).
-
-        >>> Provenance("data").replace(notes=("typed in",)).notes
-        ('typed in',)
-        """
-        return dataclasses.replace(self, **changes)
 
     def with_override(self, text: str) -> Provenance:
         """A copy with one more override recorded.
@@ -601,8 +585,40 @@ class Provenance:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
-class CashFlow:
+def _cash_values(name: str, values: Any) -> np.ndarray:
+    if isinstance(values, (pd.Series, pd.DataFrame)):
+        raise InputError(
+            name,
+            type(values).__name__,
+            "a numpy array (use CashFlow.from_series / from_frame for pandas data)",
+        )
+    try:
+        is_bool = np.asarray(values).dtype.kind == "b"  # True is not an amount of cash
+    except (TypeError, ValueError, OverflowError):
+        is_bool = False  # ragged or odd: refused just below
+    if is_bool:
+        raise InputError(
+            name, values, "numbers (not bools), shape (months,) or (scenarios, months)"
+        )
+    try:
+        arr = np.array(values, dtype=np.float64, copy=True)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(name, values, "numbers, shape (months,) or (scenarios, months)") from None
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
+        raise InputError(
+            name, f"shape {np.shape(values)}", "shape (months,) or (scenarios, months)"
+        )
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        s, t = (int(i) for i in np.argwhere(bad)[0])
+        raise InputError(f"{name}[{s}, {t}]", float(arr[s, t]), _FINITE_CASH)
+    arr.setflags(write=False)
+    return arr
+
+
+class CashFlow(_v.Value, eq=False):
     """The borrower's monthly cash available for debt service, as one path or many scenarios.
 
     Parameters
@@ -645,60 +661,15 @@ class CashFlow:
     CashFlow(1 scenario × 3 months, 2027-01..2027-03, CNY; monthly cash mean 29,666.67, p5 1,500.00, p95 49,200.00; buffer 20,000.00, minimum cash 0.00)
     """
 
-    values: np.ndarray
-    start: pd.Period
-    buffer: float = 0.0
-    minimum_cash: float = 0.0
-    currency: str = "CNY"
-    provenance: Provenance | None = None
-
-    def __post_init__(self):
-        set_ = object.__setattr__
-        values = self.values
-        if isinstance(values, (pd.Series, pd.DataFrame)):
-            raise InputError(
-                "values",
-                type(values).__name__,
-                "a numpy array (use CashFlow.from_series / from_frame for pandas data)",
-            )
-        try:
-            is_bool = np.asarray(values).dtype.kind == "b"  # True is not an amount of cash
-        except (TypeError, ValueError, OverflowError):
-            is_bool = False  # ragged or odd: refused just below
-        if is_bool:
-            raise InputError(
-                "values", values, "numbers (not bools), shape (months,) or (scenarios, months)"
-            )
-        try:
-            arr = np.array(values, dtype=np.float64, copy=True)
-        except (TypeError, ValueError, OverflowError):
-            raise InputError(
-                "values", values, "numbers, shape (months,) or (scenarios, months)"
-            ) from None
-        if arr.ndim == 1:
-            arr = arr[None, :]
-        if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
-            raise InputError(
-                "values", f"shape {np.shape(values)}", "shape (months,) or (scenarios, months)"
-            )
-        bad = ~np.isfinite(arr)
-        if bad.any():
-            s, t = (int(i) for i in np.argwhere(bad)[0])
-            raise InputError(f"values[{s}, {t}]", float(arr[s, t]), _FINITE_CASH)
-        arr.setflags(write=False)
-        set_(self, "values", arr)
-        set_(self, "start", _as_month("start", self.start))
-        set_(self, "buffer", float(check_amount("buffer", self.buffer, allow_zero=True)))
-        set_(
-            self,
-            "minimum_cash",
-            float(check_amount("minimum_cash", self.minimum_cash, allow_zero=True)),
-        )
-        set_(self, "currency", check_currency_code(self.currency))
-        if self.provenance is not None and not isinstance(self.provenance, Provenance):
-            raise InputError(
-                "provenance", self.provenance, "a repayplan.cashflow.Provenance or None"
-            )
+    values: np.ndarray = _v.field(check=_cash_values)
+    start: pd.Period = _v.field(check=_as_month)
+    buffer: float = _v.field(default=0.0, check=_v.amount(allow_zero=True, exact=False))
+    minimum_cash: float = _v.field(default=0.0, check=_v.amount(allow_zero=True, exact=False))
+    currency: str = _v.field(default="CNY", check=lambda _, v: check_currency_code(v))
+    provenance: Provenance | None = _v.field(
+        default=None,
+        check=_v.optional(_v.instance(Provenance, "a repayplan.cashflow.Provenance or None")),
+    )
 
     # ---- shape and labels ------------------------------------------------------------------
 
@@ -879,16 +850,6 @@ class CashFlow:
                 "; ".join(gaps),
             )
         return dataclasses.replace(self, values=self.values[:, a:b], start=first)
-
-    def replace(self, **changes) -> CashFlow:
-        """A copy with some fields changed (validated again).
-
-        Examples
-        --------
-        >>> CashFlow([1.0], start="2027-01").replace(buffer=5_000).buffer
-        5000.0
-        """
-        return dataclasses.replace(self, **changes)
 
     def __reduce__(self):  # rebuild through __init__: validated, read-only values after pickling
         return (

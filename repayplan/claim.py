@@ -45,7 +45,7 @@ import dataclasses
 import datetime as _dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
@@ -54,15 +54,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import _value as _v
 from . import ledger as _ledger
 from . import money
 from . import rules as _rules
 from ._validate import (
     as_decimal,
     check_amount,
-    check_choice,
     check_date,
-    check_int,
     check_rate,
 )
 from .calendar import accrual_numerators, months_between, normalize_day_count
@@ -134,8 +133,8 @@ def _resolve_penalty(
                 penalty_rate,
                 f"the contract rate x (1 + penalty_markup) = {expected} when both are given",
             )
-    if annual_rate == 0:
-        return rate, None
+    if annual_rate == 0:  # no markup is implied; one given (or derived before) is kept
+        return rate, markup
     implied = rate / annual_rate - 1
     if not rs.markup_allowed(implied):
         low, high = rs.penalty_markup_range
@@ -179,11 +178,21 @@ def _fmt(amount: Decimal, units: int) -> str:
     return f"{amount:,.{units}f}"
 
 
+def _currency(name: str, value) -> str:
+    money.minor_units_for(value)  # a code the library knows (the error names the currency)
+    return value.upper()
+
+
+_RULES: _v.Check = lambda _, value: _rules.get(value)  # noqa: E731  # a name or a RuleSet
+_PRODUCT = _v.choice(*PRODUCTS)
+_ROUNDING = _v.choice(*_ledger.ACCRUAL_ROUNDING)
+_DATE = _v.optional(_v.date)
+
+
 # ----------------------------------------------------------------------------------------
 # Loan
 # ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Loan:
+class Loan(_v.Value):
     """The original loan contract.
 
     Parameters
@@ -245,46 +254,41 @@ class Loan:
     (Decimal('35615.92'), Decimal('0.5'), datetime.date(2028, 1, 1))
     """
 
-    principal: Decimal
-    annual_rate: Decimal
-    periods: int
-    start: _dt.date
+    principal: Decimal  # in the currency's minor units: checked in _check, after the currency
+    annual_rate: Decimal = _v.field(check=_v.rate(exact=True))
+    periods: int = _v.field(check=_v.int_in(1, 1200))
+    start: _dt.date = _v.field(check=_v.date)
     method: object = "level"
     frequency: int = 12
     day_count: str = "30/360"
-    penalty_rate: Decimal = None  # type: ignore[assignment]  # None: derived in __post_init__
+    penalty_rate: Decimal = None  # type: ignore[assignment]  # None: derived in _check
     penalty_markup: Decimal | None = None
-    rules: _rules.RuleSet | Any = "generic"  # a RuleSet once made (a rule-set name is accepted)
-    currency: str = "CNY"
-    signed: _dt.date = None  # type: ignore[assignment]  # None: the start date
-    product: str = "loan"
+    #: a RuleSet once made (a rule-set name is accepted)
+    rules: _rules.RuleSet | Any = _v.field(default="generic", check=_RULES)
+    currency: str = _v.field(default="CNY", check=_currency)
+    signed: _dt.date = _v.field(default=None, check=_DATE)  # None: the start date
+    product: str = _v.field(default="loan", check=_PRODUCT)
     accrual_day_count: str = None  # type: ignore[assignment]  # None: from the rules
     options: Mapping = field(default_factory=dict, hash=False)
-    accrual_rounding: str = "exact"
+    accrual_rounding: str = _v.field(default="exact", check=_ROUNDING)
 
-    def __post_init__(self):
+    def _check(self) -> None:
         def put(name, value):
             object.__setattr__(self, name, value)
 
         units = money.minor_units_for(self.currency)
-        put("currency", self.currency.upper())
         put("principal", money.from_minor(_minor("principal", self.principal, units), units))
         if self.principal <= 0:
             raise InputError("principal", self.principal, "an amount > 0")
-        put("annual_rate", check_rate("annual_rate", self.annual_rate))
-        put("periods", check_int("periods", self.periods, low=1, high=1200))
-        put("start", check_date("start", self.start))
-        rs = _rules.get(self.rules)
-        put("rules", rs)
+        rs = self.rules
         rate, markup = _resolve_penalty(
             self.annual_rate, self.penalty_rate, self.penalty_markup, rs
         )
         put("penalty_rate", rate)
         put("penalty_markup", markup)
-        put("signed", self.start if self.signed is None else check_date("signed", self.signed))
-        check_choice("product", self.product, PRODUCTS)
+        if self.signed is None:
+            put("signed", self.start)
         put("accrual_day_count", _accrual_day_count(self.accrual_day_count, rs))
-        check_choice("accrual_rounding", self.accrual_rounding, _ledger.ACCRUAL_ROUNDING)
         if not isinstance(self.options, Mapping):
             raise InputError("options", self.options, "a mapping of further amortize keywords")
         clash = sorted(set(self.options) & set(_LOAN_FIELDS))
@@ -393,7 +397,7 @@ class Loan:
             changes = {**changes, "penalty_rate": None}
         elif "penalty_rate" in changes and "penalty_markup" not in changes:
             changes = {**changes, "penalty_markup": None}
-        return dataclasses.replace(self, **changes)
+        return super().replace(**changes)
 
     def __repr__(self) -> str:
         method = self.method if isinstance(self.method, str) else "custom"
@@ -728,8 +732,15 @@ def _claim_from_ledger(
 # ----------------------------------------------------------------------------------------
 # Claim
 # ----------------------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True)
-class Claim:
+def _origin(name: str, value) -> Claim | None:
+    if value is not None and not isinstance(value, Claim):
+        raise InputError(
+            name, type(value).__name__, "None or the repayplan.Claim this one was derived from"
+        )
+    return value
+
+
+class Claim(_v.Value, kw_only=True):
     """What is owed as of a date, exact to the minor unit.
 
     Built by :meth:`Loan.claim` from the contract and the payments, or stated directly
@@ -806,40 +817,40 @@ class Claim:
     interest: Decimal = Decimal(0)
     penalty: Decimal = Decimal(0)
     fees: Decimal = Decimal(0)
-    annual_rate: Decimal
-    as_of: _dt.date
-    currency: str = "CNY"
+    annual_rate: Decimal = _v.field(check=_v.rate(exact=True))
+    as_of: _dt.date = _v.field(check=_v.date)
+    currency: str = _v.field(default="CNY", check=_currency)
     overdue_principal: Decimal = Decimal(0)
     overdue_interest: Decimal = None  # type: ignore[assignment]  # None: all the interest
     compound: Decimal = Decimal(0)
     enforcement_costs: Decimal = Decimal(0)
-    penalty_rate: Decimal = None  # type: ignore[assignment]  # None: derived in __post_init__
+    penalty_rate: Decimal = None  # type: ignore[assignment]  # None: derived in _check
     penalty_markup: Decimal | None = None
-    rules: _rules.RuleSet | Any = "generic"  # a RuleSet once made (a rule-set name is accepted)
+    #: a RuleSet once made (a rule-set name is accepted)
+    rules: _rules.RuleSet | Any = _v.field(default="generic", check=_RULES)
     accrual_day_count: str = None  # type: ignore[assignment]  # None: from the rules
-    contract_date: _dt.date | None = None
-    maturity: _dt.date | None = None
-    term_months: int | None = None
-    product: str = "loan"
+    contract_date: _dt.date | None = _v.field(default=None, check=_DATE)
+    maturity: _dt.date | None = _v.field(default=None, check=_DATE)
+    term_months: int | None = _v.field(default=None, check=_v.optional(_v.int_in(1)))
+    product: str = _v.field(default="loan", check=_PRODUCT)
     credit: Decimal = Decimal(0)
-    accelerated: _dt.date | None = None
-    accrual_rounding: str = "exact"
+    accelerated: _dt.date | None = _v.field(default=None, check=_DATE)
+    accrual_rounding: str = _v.field(default="exact", check=_ROUNDING)
     excess_interest: Decimal = Decimal(0)
     breakdown: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     charges: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     allocations: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     loan: Loan | None = field(default=None, compare=False, repr=False)
     history: tuple = field(default=(), compare=False, repr=False)
-    origin: Claim | None = field(default=None, compare=False, repr=False)
+    origin: Claim | None = _v.field(default=None, check=_origin, compare=False, repr=False)
     total: Decimal = field(init=False)
     accrued_interest: Decimal = field(init=False)
 
-    def __post_init__(self):
+    def _check(self) -> None:  # the amounts are in the currency's minor units
         def put(name, value):
             object.__setattr__(self, name, value)
 
         units = money.minor_units_for(self.currency)
-        put("currency", self.currency.upper())
 
         def amount(name):
             v = getattr(self, name)
@@ -872,29 +883,13 @@ class Claim:
                     getattr(self, part),
                     f"an amount from 0 to {whole} ({getattr(self, whole)})",
                 )
-        put("annual_rate", check_rate("annual_rate", self.annual_rate))
-        put("as_of", check_date("as_of", self.as_of))
-        rs = _rules.get(self.rules)
-        put("rules", rs)
+        rs = self.rules
         rate, markup = _resolve_penalty(
             self.annual_rate, self.penalty_rate, self.penalty_markup, rs
         )
         put("penalty_rate", rate)
         put("penalty_markup", markup)
         put("accrual_day_count", _accrual_day_count(self.accrual_day_count, rs))
-        for name in ("contract_date", "maturity", "accelerated"):
-            if getattr(self, name) is not None:
-                put(name, check_date(name, getattr(self, name)))
-        if self.term_months is not None:
-            put("term_months", check_int("term_months", self.term_months, low=1))
-        check_choice("product", self.product, PRODUCTS)
-        check_choice("accrual_rounding", self.accrual_rounding, _ledger.ACCRUAL_ROUNDING)
-        if self.origin is not None and not isinstance(self.origin, Claim):
-            raise InputError(
-                "origin",
-                type(self.origin).__name__,
-                "None or the repayplan.Claim this one was derived from",
-            )
         put("total", self.principal + self.interest + self.penalty + self.fees)
         put("accrued_interest", self.interest - self.overdue_interest)
 
@@ -952,7 +947,7 @@ class Claim:
             "history": (),
             "origin": None,
         }
-        return dataclasses.replace(self, **{**history, **changes})
+        return super().replace(**{**history, **changes})
 
     def accrue(self, to_date) -> Claim:
         """The claim rolled forward to ``to_date``.

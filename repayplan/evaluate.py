@@ -41,7 +41,6 @@ The bank's books
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -50,17 +49,15 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import pandas as pd
 
+from . import _value as _v
 from ._validate import (
-    as_decimal,
     check_amount,
     check_bool,
     check_choice,
     check_claim,
-    check_fraction,
     check_int,
     check_items,
     check_rate,
-    check_text,
 )
 from .errors import InputError
 from .plans import Plan, PlanBatch, plan_batch
@@ -237,8 +234,15 @@ LENDER_METRICS = {
 ALL_METRICS = {**METRICS, **LENDER_METRICS}
 
 
-@dataclass(frozen=True)
-class Enforcement:
+def _enforcement_path(name: str, value: object) -> object:
+    if value is not None and not hasattr(value, "plan_values"):
+        raise InputError(
+            name, value, "a repayplan.security.EnforcementPath (see Enforcement.from_security)"
+        )
+    return value
+
+
+class Enforcement(_v.Value):
     """The creditor's alternative to agreeing: enforcement or litigation.
 
     Parameters
@@ -260,30 +264,12 @@ class Enforcement:
     430558.13
     """
 
-    recovery_rate: float = 0.5
-    delay_months: int = 18
-    costs: Decimal = Decimal(0)
+    recovery_rate: float = _v.field(default=0.5, check=_v.fraction)
+    delay_months: int = _v.field(default=18, check=_v.int_in(0, 600))
+    costs: Decimal = _v.field(default=Decimal(0), check=_v.number(0, "an amount >= 0", exact=True))
     #: the enforcement path built from collateral and guarantees (:meth:`from_security`);
     #: ``None`` for the quick form
-    path: EnforcementPath | None = dataclasses.field(default=None, repr=False)
-
-    def __post_init__(self):
-        object.__setattr__(
-            self, "recovery_rate", check_fraction("recovery_rate", self.recovery_rate)
-        )
-        object.__setattr__(
-            self, "delay_months", check_int("delay_months", self.delay_months, low=0, high=600)
-        )
-        c = as_decimal("costs", self.costs)
-        if c < 0:
-            raise InputError("costs", self.costs, "an amount >= 0")
-        object.__setattr__(self, "costs", c)
-        if self.path is not None and not hasattr(self.path, "plan_values"):
-            raise InputError(
-                "path",
-                self.path,
-                "a repayplan.security.EnforcementPath (see Enforcement.from_security)",
-            )
+    path: EnforcementPath | None = _v.field(default=None, check=_enforcement_path, repr=False)
 
     def value(self, owed, discount_rate: float | Decimal) -> float:
         """Present value today of enforcing on ``owed``: ``(R owed - C) v^D``.
@@ -368,14 +354,11 @@ class Enforcement:
             path=path,
         )
 
-    def replace(self, **changes) -> Enforcement:
-        return dataclasses.replace(self, **changes)
-
     def pushed(self, name: str, value) -> Enforcement:
         """The same alternative with one assumption changed, meaning the same on both forms.
 
         ``name`` is ``"recovery_rate"``, ``"delay_months"`` or ``"costs"``.  On the quick
-        form the field itself (:meth:`replace`).  Built :meth:`from_security`, the path
+        form the field itself (``replace``).  Built :meth:`from_security`, the path
         pushed by :meth:`repayplan.security.EnforcementPath.with_assumption` (the recovery
         on what the security does not cover, the months to the money, the creditor's own
         lawyer and appraisal fees), on the same drawn scenarios, with its quick-form
@@ -426,8 +409,7 @@ class Enforcement:
         return float(self.delay_months)
 
 
-@dataclass(frozen=True)
-class Creditor:
+class Creditor(_v.Value):
     """The creditor's cost of money and its alternative to agreeing.
 
     Parameters
@@ -452,20 +434,11 @@ class Creditor:
     0.08
     """
 
-    discount_rate: float = 0.06
-    enforcement: Enforcement = Enforcement()
-    name: str = ""
-
-    def __post_init__(self):
-        object.__setattr__(
-            self, "discount_rate", float(check_rate("discount_rate", self.discount_rate))
-        )
-        if not isinstance(self.enforcement, Enforcement):
-            raise InputError("enforcement", self.enforcement, "a repayplan.Enforcement")
-        check_text("name", self.name)
-
-    def replace(self, **changes) -> Creditor:
-        return dataclasses.replace(self, **changes)
+    discount_rate: float = _v.field(default=0.06, check=_v.rate())
+    enforcement: Enforcement = _v.field(
+        default=Enforcement(), check=_v.instance(Enforcement, "a repayplan.Enforcement")
+    )
+    name: str = _v.field(default="", check=_v.text())
 
     def enforcement_npv(self, claim) -> float:
         """``recovery_rate × claim.total − costs``, discounted over the delay."""
@@ -473,8 +446,7 @@ class Creditor:
         return self.enforcement.value(claim.total, self.discount_rate)
 
 
-@dataclass(frozen=True)
-class Borrower:
+class Borrower(_v.Value):
     r"""The borrower's side of the bargain, for the Nash solution.
 
     Parameters
@@ -506,18 +478,10 @@ class Borrower:
     300000.0
     """
 
-    discount_rate: float = 0.10
-    going_concern_loss: Decimal | None = None
-
-    def __post_init__(self):
-        object.__setattr__(
-            self, "discount_rate", float(check_rate("discount_rate", self.discount_rate))
-        )
-        if self.going_concern_loss is not None:
-            g = as_decimal("going_concern_loss", self.going_concern_loss)
-            if g < 0:
-                raise InputError("going_concern_loss", self.going_concern_loss, "an amount >= 0")
-            object.__setattr__(self, "going_concern_loss", g)
+    discount_rate: float = _v.field(default=0.10, check=_v.rate())
+    going_concern_loss: Decimal | None = _v.field(
+        default=None, check=_v.optional(_v.number(0, "an amount >= 0", exact=True))
+    )
 
     def loss(self, claim) -> float:
         check_claim("claim", claim)

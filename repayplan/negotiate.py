@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from . import _value as _v
 from ._validate import (
     as_decimal,
     check_bool,
@@ -62,7 +63,6 @@ from ._validate import (
     check_claim,
     check_fraction,
     check_int,
-    check_rate,
     check_seed,
 )
 from .errors import InfeasibleError, InputError
@@ -135,25 +135,22 @@ def _to_cents(v: float) -> float:
     return float(d)
 
 
-@dataclass(frozen=True)
-class Range:
+class Range(_v.Value):
     """A continuous dimension from ``low`` to ``high``: searched on ``n`` grid points, then refined.
 
     >>> Range(0.03, 0.05, n=3).grid()
     [0.03, 0.04, 0.05]
     """
 
-    low: float
-    high: float
-    n: int = 5
+    low: float = _v.field(check=_v.number())
+    high: float  # checked against low in _check, the refused value shown as given
+    n: int = _v.field(default=5, check=_v.int_in(1, 1000))
 
-    def __post_init__(self):
-        lo, hi = float(as_decimal("low", self.low)), float(as_decimal("high", self.high))
-        if hi < lo:
-            raise InputError("high", self.high, f"a value >= low ({lo})")
-        object.__setattr__(self, "low", lo)
+    def _check(self) -> None:
+        hi = float(as_decimal("high", self.high))
+        if hi < self.low:
+            raise InputError("high", self.high, f"a value >= low ({self.low})")
         object.__setattr__(self, "high", hi)
-        object.__setattr__(self, "n", check_int("n", self.n, low=1, high=1000))
 
     def grid(self) -> list[float]:
         """The ``n`` evenly spaced grid points from ``low`` to ``high`` (rounded to 12 decimals).
@@ -352,8 +349,7 @@ def seasonal_weights(cashflow) -> tuple | None:
     return tuple(float(x) for x in np.round(w, 4))
 
 
-@dataclass(frozen=True)
-class Constraints:
+class Constraints(_v.Value):
     """What a plan must satisfy to be offered: the figures a credit committee writes down.
 
     Parameters
@@ -413,53 +409,19 @@ class Constraints:
     2    48  1.69         True      True
     """
 
-    min_dscr: float | None = 1.2
-    max_default_probability: float | None = None
-    max_term: int | None = None
-    min_margin: float = 0.0
-    hard_rules: bool = True
-    max_burden: float | None = None
-    min_dscr_p5: float | None = 1.0
-    min_rate: float | None = None
-    cash_at_hand: bool = True
-
-    def __post_init__(self):
-        for name in ("min_dscr", "min_dscr_p5"):
-            value = getattr(self, name)
-            if value is not None:
-                v = float(as_decimal(name, value))
-                if v < 0:
-                    raise InputError(name, value, "a ratio >= 0")
-                object.__setattr__(self, name, v)
-        if self.max_default_probability is not None:
-            object.__setattr__(
-                self,
-                "max_default_probability",
-                check_fraction("max_default_probability", self.max_default_probability),
-            )
-        if self.max_term is not None:
-            object.__setattr__(
-                self, "max_term", check_int("max_term", self.max_term, low=1, high=1200)
-            )
-        object.__setattr__(self, "min_margin", float(as_decimal("min_margin", self.min_margin)))
-        if self.max_burden is not None:
-            object.__setattr__(self, "max_burden", float(as_decimal("max_burden", self.max_burden)))
-            if self.max_burden < 0:
-                raise InputError("max_burden", self.max_burden, "a share of cash >= 0")
-        if self.min_rate is not None:
-            from ._validate import check_rate
-
-            object.__setattr__(self, "min_rate", float(check_rate("min_rate", self.min_rate)))
-        for name in ("hard_rules", "cash_at_hand"):
-            check_bool(name, getattr(self, name))
-
-    def replace(self, **changes) -> Constraints:
-        """A copy with some constraints changed.
-
-        >>> Constraints(max_term=60).replace(min_dscr=1.0, max_term=None).min_dscr
-        1.0
-        """
-        return dataclasses.replace(self, **changes)
+    min_dscr: float | None = _v.field(default=1.2, check=_v.optional(_v.number(0, "a ratio >= 0")))
+    max_default_probability: float | None = _v.field(default=None, check=_v.optional(_v.fraction))
+    max_term: int | None = _v.field(default=None, check=_v.optional(_v.int_in(1, 1200)))
+    min_margin: float = _v.field(default=0.0, check=_v.number())
+    hard_rules: bool = _v.field(default=True, check=_v.flag)
+    max_burden: float | None = _v.field(
+        default=None, check=_v.optional(_v.number(0, "a share of cash >= 0"))
+    )
+    min_dscr_p5: float | None = _v.field(
+        default=1.0, check=_v.optional(_v.number(0, "a ratio >= 0"))
+    )
+    min_rate: float | None = _v.field(default=None, check=_v.optional(_v.rate()))
+    cash_at_hand: bool = _v.field(default=True, check=_v.flag)
 
     def rate_floor(self, claim, creditor=None) -> float:
         """The lowest rate a plan may carry (see ``min_rate``).
@@ -631,8 +593,21 @@ _CONSTRAINT_METRIC = {
 }
 
 
-@dataclass(frozen=True)
-class Waterfall:
+def _balloon_step(name: str, value) -> float:
+    step = check_fraction(name, value)
+    if step <= 0:
+        raise InputError(name, value, "a fraction > 0 and <= 1")
+    return step
+
+
+def _max_balloon(name: str, value) -> float:
+    b = check_fraction(name, value)
+    if b >= 1:  # else the last step's plan would fail, naming its balloon
+        raise InputError(name, b, "a fraction from 0 to below 1")
+    return b
+
+
+class Waterfall(_v.Value):
     """The modification waterfall (HAMP; Fannie Mae / Freddie Mac Flex Modification).
 
     Steps, each tried in order until the target is met: (1) capitalise the arrears over
@@ -685,43 +660,22 @@ class Waterfall:
      'term extended to 36 months', 'term extended to 48 months']
     """
 
-    target: str = "ratio"
-    value: float = 0.5
-    base_term: int | None = None
-    rate_step: float = 0.00125
-    rate_floor: float = 0.02
-    term_step: int = 12
-    max_term: int = 120
-    balloon_step: float = 0.05
-    max_balloon: float = 0.3
+    target: str = _v.field(default="ratio", check=_v.choice("ratio", "reduction"))
+    value: float = _v.field(default=0.5, check=_v.number())
+    base_term: int | None = _v.field(default=None, check=_v.optional(_v.int_in(1, 1200)))
+    # a step of 0 would loop for ever: each step must move
+    rate_step: float = _v.field(default=0.00125, check=_v.rate(low_open=True))
+    rate_floor: float = _v.field(default=0.02, check=_v.rate())
+    term_step: int = _v.field(default=12, check=_v.int_in(1, 1200))
+    max_term: int = _v.field(default=120, check=_v.int_in(1, 1200))
+    balloon_step: float = _v.field(default=0.05, check=_balloon_step)
+    max_balloon: float = _v.field(default=0.3, check=_max_balloon)
 
-    def __post_init__(self):
-        check_choice("target", self.target, ("ratio", "reduction"))
-        object.__setattr__(self, "value", float(as_decimal("value", self.value)))
+    def _check(self) -> None:
         if self.target == "reduction" and not 0 < self.value < 1:
             raise InputError("value", self.value, "a payment reduction between 0 and 1 (0.2 = 20%)")
         if self.target == "ratio" and self.value <= 0:
             raise InputError("value", self.value, "a payment-to-cash ratio > 0")
-        if self.base_term is not None:
-            object.__setattr__(
-                self, "base_term", check_int("base_term", self.base_term, low=1, high=1200)
-            )
-        object.__setattr__(self, "max_term", check_int("max_term", self.max_term, low=1, high=1200))
-        object.__setattr__(self, "max_balloon", check_fraction("max_balloon", self.max_balloon))
-        if self.max_balloon >= 1:  # else the last step's plan would fail, naming its balloon
-            raise InputError("max_balloon", self.max_balloon, "a fraction from 0 to below 1")
-        # a step of 0 would loop for ever: each step must move
-        object.__setattr__(
-            self, "rate_step", float(check_rate("rate_step", self.rate_step, low_open=True))
-        )
-        object.__setattr__(self, "rate_floor", float(check_rate("rate_floor", self.rate_floor)))
-        object.__setattr__(
-            self, "term_step", check_int("term_step", self.term_step, low=1, high=1200)
-        )
-        step = check_fraction("balloon_step", self.balloon_step)
-        if step <= 0:
-            raise InputError("balloon_step", self.balloon_step, "a fraction > 0 and <= 1")
-        object.__setattr__(self, "balloon_step", step)
 
     def steps(self, claim) -> list[tuple[str, Plan]]:
         """The sequence of plans the waterfall tries, each with the step's name.

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import _value as _v
 from . import money
 from ._memo import Memo
 from ._validate import (
     as_decimal,
-    check_bool,
     check_choice,
     check_claim,
     check_date,
@@ -40,8 +40,6 @@ from ._validate import (
     check_instance,
     check_int,
     check_items,
-    check_rate,
-    check_text,
 )
 from .errors import InputError
 
@@ -81,8 +79,43 @@ OPTION_NAMES = (
 )
 
 
-@dataclass(frozen=True)
-class Plan:
+def _step_up(name: str, value: Any) -> float:
+    su = float(as_decimal(name, value))
+    if not -0.5 <= su <= 1.0:
+        raise InputError(
+            name,
+            value,
+            "a yearly change from -0.5 to 1.0 (0.05 is +5% a year)",
+            "a rate is a fraction" if su > 1 else None,
+        )
+    return su
+
+
+def _seasonal(name: str, value: Any) -> tuple[float, ...]:
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
+        raise InputError(name, value, "None or 12 monthly weights (January..December)")
+    w = tuple(float(as_decimal(f"{name}[{i}]", x)) for i, x in enumerate(value))
+    if len(w) != 12:
+        raise InputError(name, value, "12 monthly weights (January..December)")
+    if min(w) < 0 or abs(sum(w) - 12) > 1e-9:
+        raise InputError(name, value, f"12 weights >= 0 summing to 12 (these sum to {sum(w):g})")
+    return w
+
+
+def _fraction_below_one(name: str, value: Any) -> float:
+    d = check_fraction(name, value)
+    if d >= 1:
+        raise InputError(name, value, "a fraction from 0 to below 1")
+    return d
+
+
+def _settlement_by(name: str, value: Any) -> int | _dt.date:
+    if isinstance(value, (int, np.integer)):
+        return check_int(name, value, low=0, high=1200)
+    return check_date(name, value)
+
+
+class Plan(_v.Value):
     """An offer: how a claim is to be repaid.  Defaults grant no concession.
 
     Parameters
@@ -146,40 +179,36 @@ class Plan:
     'level instalments over 48 months at 5.00%, waives 50% of penalty interest'
     """
 
-    method: str = "level"
-    term: int = 36
-    annual_rate: float | None = None
-    grace: int = 0
-    grace_kind: str = "interest_only"
-    penalty_waiver: float = 0.0
-    interest_waiver: float = 0.0
-    haircut: float = 0.0
+    method: str = _v.field(default="level", check=_v.choice(*PLAN_METHODS))
+    term: int = _v.field(default=36, check=_v.int_in(1, 1200))
+    annual_rate: float | None = _v.field(default=None, check=_v.optional(_v.rate()))
+    grace: int = _v.field(default=0, check=_v.int_in(0, 1199))
+    grace_kind: str = _v.field(
+        default="interest_only", check=_v.choice("interest_only", "deferral")
+    )
+    penalty_waiver: float = _v.field(default=0.0, check=_v.fraction)
+    interest_waiver: float = _v.field(default=0.0, check=_v.fraction)
+    haircut: float = _v.field(default=0.0, check=_v.fraction)
     capitalize_arrears: bool = True
     down_payment: float = 0.0
     balloon: float = 0.0
-    step_up: float = 0.0
-    seasonal: tuple | None = None
-    settlement_discount: float = 0.0
-    settlement_by: int | _dt.date | None = None
-    name: str = ""
-    waivers_conditional: bool = True
-    kind: str = "restructuring"
+    step_up: float = _v.field(default=0.0, check=_step_up)
+    seasonal: tuple | None = _v.field(default=None, check=_v.optional(_seasonal))
+    settlement_discount: float = _v.field(default=0.0, check=_fraction_below_one)
+    settlement_by: int | _dt.date | None = _v.field(default=None, check=_v.optional(_settlement_by))
+    name: str = _v.field(default="", check=_v.text())
+    waivers_conditional: bool = _v.field(default=True, check=_v.flag)
+    kind: str = _v.field(
+        default="restructuring", check=_v.choice("restructuring", "extension", "refinancing")
+    )
 
     #: Payments a year (plans are monthly).
     frequency = 12
 
-    def __post_init__(self):
+    def _check(self) -> None:
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        check_choice("method", self.method, PLAN_METHODS)
-        put("term", check_int("term", self.term, low=1, high=1200))
-        if self.annual_rate is not None:
-            put("annual_rate", float(check_rate("annual_rate", self.annual_rate)))
-        put("grace", check_int("grace", self.grace, low=0, high=1199))
         if self.grace >= self.term:
             raise InputError("grace", self.grace, f"fewer months than the term ({self.term})")
-        check_choice("grace_kind", self.grace_kind, ("interest_only", "deferral"))
-        for k in ("penalty_waiver", "interest_waiver", "haircut"):
-            put(k, check_fraction(k, getattr(self, k)))
         if not isinstance(self.capitalize_arrears, (bool, np.bool_)):
             raise InputError("capitalize_arrears", self.capitalize_arrears, "True or False")
         dp = as_decimal("down_payment", self.down_payment)
@@ -191,53 +220,10 @@ class Plan:
         if b >= 1:
             raise InputError("balloon", self.balloon, "a fraction from 0 to below 1")
         put("balloon", b)
-        su = float(as_decimal("step_up", self.step_up))
-        if not -0.5 <= su <= 1.0:
-            raise InputError(
-                "step_up",
-                self.step_up,
-                "a yearly change from -0.5 to 1.0 (0.05 is +5% a year)",
-                "a rate is a fraction" if su > 1 else None,
-            )
-        put("step_up", su)
-        if self.seasonal is not None:
-            if isinstance(self.seasonal, (str, bytes, dict)) or not hasattr(
-                self.seasonal, "__len__"
-            ):
-                raise InputError(
-                    "seasonal", self.seasonal, "None or 12 monthly weights (January..December)"
-                )
-            w = tuple(float(as_decimal(f"seasonal[{i}]", x)) for i, x in enumerate(self.seasonal))
-            if len(w) != 12:
-                raise InputError(
-                    "seasonal", self.seasonal, "12 monthly weights (January..December)"
-                )
-            if min(w) < 0 or abs(sum(w) - 12) > 1e-9:
-                raise InputError(
-                    "seasonal",
-                    self.seasonal,
-                    f"12 weights >= 0 summing to 12 (these sum to {sum(w):g})",
-                )
-            put("seasonal", w)
-        if (b or su or self.seasonal is not None) and self.method != "level":
+        if (b or self.step_up or self.seasonal is not None) and self.method != "level":
             raise InputError(
                 "method", self.method, "'level' with balloon, step_up or seasonal shaping"
             )
-        d = check_fraction("settlement_discount", self.settlement_discount)
-        if d >= 1:
-            raise InputError(
-                "settlement_discount", self.settlement_discount, "a fraction from 0 to below 1"
-            )
-        put("settlement_discount", d)
-        sb = self.settlement_by
-        if sb is not None and not isinstance(sb, (int, np.integer)):
-            sb = check_date("settlement_by", sb)
-        elif sb is not None:
-            sb = check_int("settlement_by", sb, low=0, high=1200)
-        put("settlement_by", sb)
-        check_text("name", self.name)
-        check_bool("waivers_conditional", self.waivers_conditional)
-        check_choice("kind", self.kind, ("restructuring", "extension", "refinancing"))
 
     # ------------------------------------------------------------------------------------
     @property
@@ -253,17 +239,6 @@ class Plan:
         True
         """
         return self.settlement_discount > 0 or self.settlement_by is not None
-
-    def replace(self, **changes) -> Plan:
-        """A variant of this plan with some options changed (the plan itself is frozen).
-
-        >>> offer = Plan(term=36, penalty_waiver=0.5, name="first offer")
-        >>> offer.replace(term=48, name="counter-offer")
-        Plan('counter-offer': term=48, penalty_waiver=0.5)
-        >>> offer.term
-        36
-        """
-        return dataclasses.replace(self, **changes)
 
     def options(self) -> dict:
         """The option values, by name (for tables, case files and the search).

@@ -40,6 +40,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from . import _value as _v
 from . import money
 from ._memo import Memo
 from ._validate import (
@@ -189,8 +190,50 @@ class Finding:
         return f"[{self.severity}] {self.rule}: {self.message} ({self.citation})"
 
 
-@dataclass(frozen=True)
-class RuleSet:
+def _rule_tuple(name: str, value) -> tuple:
+    try:
+        rules = tuple(value)
+    except TypeError:
+        raise InputError(name, value, "a sequence of repayplan.rules.Rule") from None
+    for r in rules:
+        if not isinstance(r, Rule):
+            raise InputError(name, r, "a sequence of repayplan.rules.Rule")
+    return rules
+
+
+def _markup_range(name: str, pr) -> tuple[Decimal, Decimal]:
+    if isinstance(pr, (str, bytes, Mapping)) or not hasattr(pr, "__len__") or len(pr) != 2:
+        raise InputError(name, pr, "None or a pair (low, high) of markups")
+    low, high = (as_decimal(name, v) for v in pr)
+    if not Decimal(0) <= low <= high:
+        raise InputError(name, pr, "a pair (low, high) with 0 <= low <= high")
+    return low, high
+
+
+def _positive_multiple(name: str, value) -> Decimal:
+    m = as_decimal(name, value)
+    if m <= 0:
+        raise InputError(name, value, "a multiple > 0")
+    return m
+
+
+def _extension_limits(name: str, value) -> tuple:
+    return tuple(
+        (
+            None if t is None else check_int(f"{name}.max_term_months", t, low=1),
+            None if s is None else Fraction(as_decimal(f"{name}.share", s)),
+            None if c is None else check_int(f"{name}.cap_months", c, low=0),
+        )
+        for t, s, c in value
+    )
+
+
+def _observation(name: str, value) -> tuple[int, int]:
+    periods, months = value
+    return check_int(f"{name}.periods", periods, low=0), check_int(f"{name}.months", months, low=0)
+
+
+class RuleSet(_v.Value):
     """A jurisdiction's rules for overdue loans, as data.
 
     Parameters
@@ -266,106 +309,32 @@ class RuleSet:
     allowed +30.00% to +50.00% (Credit policy 2024, §4.2)
     """
 
-    name: str
-    title: str = ""
-    rules: tuple[Rule, ...] = ()
-    allocation_order: tuple = CIVIL_CODE_561
-    allocation_by: str = "class"
-    penalty_markup_range: tuple | None = None
-    default_penalty_markup: Decimal = Decimal(0)
-    compound_interest: bool = False
-    accrual_day_count: str = "ACT/360"
-    rate_cap_lpr_multiple: Decimal | None = None
-    rate_cap_since: _dt.date | None = None
-    lpr: tuple = ()
-    extension_limits: tuple | None = None
-    card_instalment_max_months: int | None = None
-    observation: tuple | None = None
-    compound_rate: str = "penalty"
-    lpr_through: _dt.date | None = None
-    rate_cap_before: Decimal | None = None
-
-    def __post_init__(self):
-        def put(name, value):
-            object.__setattr__(self, name, value)
-
-        check_text("name", self.name, max_length=200, allow_empty=False)
-        check_text("title", self.title)
-        put("rules", tuple(self.rules))
-        for r in self.rules:
-            if not isinstance(r, Rule):
-                raise InputError("rules", r, "a sequence of repayplan.rules.Rule")
-        put("allocation_order", normalize_order(self.allocation_order))
-        check_choice("allocation_by", self.allocation_by, _ALLOCATION_BY)
-        if self.penalty_markup_range is not None:
-            pr = self.penalty_markup_range
-            if isinstance(pr, (str, bytes, Mapping)) or not hasattr(pr, "__len__") or len(pr) != 2:
-                raise InputError(
-                    "penalty_markup_range", pr, "None or a pair (low, high) of markups"
-                )
-            low, high = (as_decimal("penalty_markup_range", v) for v in pr)
-            if not Decimal(0) <= low <= high:
-                raise InputError(
-                    "penalty_markup_range",
-                    self.penalty_markup_range,
-                    "a pair (low, high) with 0 <= low <= high",
-                )
-            put("penalty_markup_range", (low, high))
-        put(
-            "default_penalty_markup",
-            as_decimal("default_penalty_markup", self.default_penalty_markup),
-        )
-        if self.default_penalty_markup < 0:
-            raise InputError("default_penalty_markup", self.default_penalty_markup, "a markup >= 0")
-        if not isinstance(self.compound_interest, (bool, np.bool_)):
-            raise InputError("compound_interest", self.compound_interest, "True or False")
-        put(
-            "accrual_day_count",
-            normalize_day_count(self.accrual_day_count, field="accrual_day_count"),
-        )
-        check_choice("compound_rate", self.compound_rate, ("penalty", "contract"))
-        if self.lpr_through is not None:
-            put("lpr_through", check_date("lpr_through", self.lpr_through))
-        if self.rate_cap_lpr_multiple is not None:
-            m = as_decimal("rate_cap_lpr_multiple", self.rate_cap_lpr_multiple)
-            if m <= 0:
-                raise InputError(
-                    "rate_cap_lpr_multiple", self.rate_cap_lpr_multiple, "a multiple > 0"
-                )
-            put("rate_cap_lpr_multiple", m)
-        if self.rate_cap_since is not None:
-            put("rate_cap_since", check_date("rate_cap_since", self.rate_cap_since))
-        if self.rate_cap_before is not None:
-            put("rate_cap_before", check_rate("rate_cap_before", self.rate_cap_before))
-        put("lpr", _normalize_lpr(self.lpr))
-        if self.extension_limits is not None:
-            put(
-                "extension_limits",
-                tuple(
-                    (
-                        None
-                        if t is None
-                        else check_int("extension_limits.max_term_months", t, low=1),
-                        None if s is None else Fraction(as_decimal("extension_limits.share", s)),
-                        None if c is None else check_int("extension_limits.cap_months", c, low=0),
-                    )
-                    for t, s, c in self.extension_limits
-                ),
-            )
-        if self.card_instalment_max_months is not None:
-            put(
-                "card_instalment_max_months",
-                check_int("card_instalment_max_months", self.card_instalment_max_months, low=1),
-            )
-        if self.observation is not None:
-            periods, months = self.observation
-            put(
-                "observation",
-                (
-                    check_int("observation.periods", periods, low=0),
-                    check_int("observation.months", months, low=0),
-                ),
-            )
+    name: str = _v.field(check=_v.text(max_length=200, allow_empty=False))
+    title: str = _v.field(default="", check=_v.text())
+    rules: tuple[Rule, ...] = _v.field(default=(), check=_rule_tuple)
+    allocation_order: tuple = _v.field(
+        default=CIVIL_CODE_561, check=lambda _, v: normalize_order(v)
+    )
+    allocation_by: str = _v.field(default="class", check=_v.choice(*_ALLOCATION_BY))
+    penalty_markup_range: tuple | None = _v.field(default=None, check=_v.optional(_markup_range))
+    default_penalty_markup: Decimal = _v.field(
+        default=Decimal(0), check=_v.number(0, "a markup >= 0", exact=True)
+    )
+    compound_interest: bool = _v.field(default=False, check=_v.flag)
+    accrual_day_count: str = _v.field(
+        default="ACT/360", check=lambda name, v: normalize_day_count(v, field=name)
+    )
+    rate_cap_lpr_multiple: Decimal | None = _v.field(
+        default=None, check=_v.optional(_positive_multiple)
+    )
+    rate_cap_since: _dt.date | None = _v.field(default=None, check=_v.optional(_v.date))
+    lpr: tuple = _v.field(default=(), check=lambda _, v: _normalize_lpr(v))
+    extension_limits: tuple | None = _v.field(default=None, check=_v.optional(_extension_limits))
+    card_instalment_max_months: int | None = _v.field(default=None, check=_v.optional(_v.int_in(1)))
+    observation: tuple | None = _v.field(default=None, check=_v.optional(_observation))
+    compound_rate: str = _v.field(default="penalty", check=_v.choice("penalty", "contract"))
+    lpr_through: _dt.date | None = _v.field(default=None, check=_v.optional(_v.date))
+    rate_cap_before: Decimal | None = _v.field(default=None, check=_v.optional(_v.rate(exact=True)))
 
     # -- lookup ---------------------------------------------------------------------------
     def rule(self, id: str) -> Rule:
@@ -381,18 +350,6 @@ class RuleSet:
             if r.id == id:
                 return r
         return Rule(id, f"rule set {self.name!r}", "")
-
-    def replace(self, **changes) -> RuleSet:
-        """A copy with some fields changed (``rs.replace(compound_interest=False)``).
-
-        The Chinese bank rules, but without compound interest on unpaid interest (as a
-        settlement agreement may provide); the shipped rule set is left as it is:
-
-        >>> rs = get("cn-bank").replace(compound_interest=False)
-        >>> rs.compound_interest, get("cn-bank").compound_interest
-        (False, True)
-        """
-        return dataclasses.replace(self, **changes)
 
     def with_lpr(self, rows, *, through=None) -> RuleSet:
         """A copy whose LPR table is extended (or corrected) by ``rows``.

@@ -86,7 +86,6 @@ puts on the debtor comes back through the payments, first in the Art. 561 order.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import itertools
 import math
@@ -99,6 +98,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import _value as _v
 from . import ledger as _ledger
 from . import money
 from ._validate import (
@@ -327,8 +327,39 @@ delay_interest = _ledger.delay_interest
 # ----------------------------------------------------------------------------------------
 # what secures the claim
 # ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Collateral:
+def _name_of(what: str) -> _v.Check:
+    return lambda name, value: _check_name(name, value, what)
+
+
+def _quantized(low_ok, allowed: str) -> _v.Check:
+    """An amount (``low_ok(d)`` true), stored rounded to cents."""
+
+    def check(name: str, value) -> Decimal:
+        d = as_decimal(name, value)
+        if not low_ok(d):
+            raise InputError(name, value, allowed)
+        return money.quantize(d)
+
+    return check
+
+
+def _yes_no(name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise InputError(name, value, "true or false")
+    return value
+
+
+_MONTHS = _v.int_in(0, _MONTHS_MAX)
+
+
+def _fee(name: str, value) -> Decimal:
+    return money.quantize(check_amount(name, value, allow_zero=True))
+
+
+_FEE: _v.Check = _fee
+
+
+class Collateral(_v.Value):
     """An asset charged to the claim: a mortgage or pledge, with its rank.
 
     Parameters
@@ -375,10 +406,12 @@ class Collateral:
     (Decimal('500000.00'), (Decimal('300000.00'), Decimal('200000.00')))
     """
 
-    name: str
-    appraisal: Decimal
-    kind: str
-    lien_rank: int = 1
+    name: str = _v.field(check=_name_of("collateral"))
+    appraisal: Decimal = _v.field(
+        check=_quantized(lambda d: d > 0, "a positive amount (the appraised value)")
+    )
+    kind: str = _v.field(check=_v.choice(*KINDS))
+    lien_rank: int = _v.field(default=1, check=_v.int_in(1, 99))
     prior_claims: Decimal = Decimal(0)
     haircut: float | None = None
     time_to_sell: int | None = None
@@ -387,15 +420,8 @@ class Collateral:
     #: total given; their sum is ``prior_claims``
     prior_ranks: tuple = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def _check(self) -> None:  # the defaults and the priorities depend on kind and rank
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        _check_name("name", self.name, "collateral")
-        a = as_decimal("appraisal", self.appraisal)
-        if a <= 0:
-            raise InputError("appraisal", self.appraisal, "a positive amount (the appraised value)")
-        put("appraisal", money.quantize(a))
-        check_choice("kind", self.kind, tuple(KINDS))
-        put("lien_rank", check_int("lien_rank", self.lien_rank, low=1, high=99))
         ranks = _prior_ranks(self.prior_claims, self.lien_rank)
         put("prior_ranks", ranks)
         put("prior_claims", sum(ranks, Decimal(0)).quantize(ranks[0]))
@@ -499,14 +525,6 @@ class Collateral:
         k2 = 1 - cut
         return r1, money.div_round(r1 * k2.numerator, k2.denominator)
 
-    def replace(self, **changes) -> Collateral:
-        """A copy with some fields changed.
-
-        >>> Collateral("a", appraisal=100, kind="deposits").replace(appraisal=200).appraisal
-        Decimal('200.00')
-        """
-        return dataclasses.replace(self, **changes)
-
 
 def _check_name(name: str, value, what: str) -> str:
     check_text(name, value, max_length=200, allow_nul=False)
@@ -564,8 +582,7 @@ def _check_cut(cut) -> Fraction:
     return c
 
 
-@dataclass(frozen=True)
-class Guarantee:
+class Guarantee(_v.Value):
     """A guarantor's promise to pay the debtor's debt (保证).
 
     Parameters
@@ -590,36 +607,35 @@ class Guarantee:
     ('joint', Decimal('800000.00'))
     """
 
-    name: str
-    capacity: Decimal
-    recovery_rate: float = 0.5
-    kind: str = "joint"
-    collection_months: int = 6
-
-    def __post_init__(self):
-        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        _check_name("name", self.name, "guarantor")
-        c = as_decimal("capacity", self.capacity)
-        if c < 0:
-            raise InputError(
-                "capacity", self.capacity, "an amount >= 0 (the most the guarantor can pay)"
-            )
-        put("capacity", money.quantize(c))
-        put("recovery_rate", check_fraction("recovery_rate", self.recovery_rate))
-        check_choice("kind", self.kind, ("joint", "general"))
-        put("collection_months", _months("collection_months", self.collection_months))
-
-    def replace(self, **changes) -> Guarantee:
-        """A copy with some fields changed.
-
-        >>> Guarantee("g", capacity=1).replace(kind="general").kind
-        'general'
-        """
-        return dataclasses.replace(self, **changes)
+    name: str = _v.field(check=_name_of("guarantor"))
+    capacity: Decimal = _v.field(
+        check=_quantized(lambda d: d >= 0, "an amount >= 0 (the most the guarantor can pay)")
+    )
+    recovery_rate: float = _v.field(default=0.5, check=_v.fraction)
+    kind: str = _v.field(default="joint", check=_v.choice("joint", "general"))
+    collection_months: int = _v.field(default=6, check=_MONTHS)
 
 
-@dataclass(frozen=True)
-class Security:
+def _named_items(kind: type) -> _v.Check:
+    """A sequence of ``kind`` with distinct names, stored as a tuple."""
+
+    def check(name: str, items) -> tuple:
+        if isinstance(items, (kind, str, bytes, dict)) or not hasattr(items, "__iter__"):
+            raise InputError(name, items, f"a list of repayplan.{kind.__name__}")
+        items = tuple(items)
+        for i, x in enumerate(items):
+            if not isinstance(x, kind):
+                raise InputError(f"{name}[{i}]", x, f"a repayplan.{kind.__name__}")
+        names = [x.name for x in items]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise InputError(name, dup, "distinct names")
+        return items
+
+    return check
+
+
+class Security(_v.Value):
     """What secures a claim: collateral, guarantees and the debtor's other assets.
 
     Parameters
@@ -640,34 +656,11 @@ class Security:
     factory  real_estate  2000000.00    1600000.00     1280000.00
     """
 
-    collateral: Sequence[Collateral] = ()  # held as a tuple
-    guarantees: Sequence[Guarantee] = ()  # held as a tuple
-    unsecured_recovery: float = 0.0
-
-    def __post_init__(self):
-        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        for name, cls in (("collateral", Collateral), ("guarantees", Guarantee)):
-            items = getattr(self, name)
-            if isinstance(items, (cls, str, bytes, dict)) or not hasattr(items, "__iter__"):
-                raise InputError(name, items, f"a list of repayplan.{cls.__name__}")
-            items = tuple(items)
-            for i, x in enumerate(items):
-                if not isinstance(x, cls):
-                    raise InputError(f"{name}[{i}]", x, f"a repayplan.{cls.__name__}")
-            names = [x.name for x in items]
-            dup = sorted({n for n in names if names.count(n) > 1})
-            if dup:
-                raise InputError(name, dup, "distinct names")
-            put(name, items)
-        put("unsecured_recovery", check_fraction("unsecured_recovery", self.unsecured_recovery))
-
-    def replace(self, **changes) -> Security:
-        """A copy with some fields changed.
-
-        >>> Security().replace(unsecured_recovery=0.1).unsecured_recovery
-        0.1
-        """
-        return dataclasses.replace(self, **changes)
+    collateral: Sequence[Collateral] = _v.field(
+        default=(), check=_named_items(Collateral)
+    )  # a tuple
+    guarantees: Sequence[Guarantee] = _v.field(default=(), check=_named_items(Guarantee))  # a tuple
+    unsecured_recovery: float = _v.field(default=0.0, check=_v.fraction)
 
     def to_frame(self, second_cut: float = 0.2) -> pd.DataFrame:
         """The collateral as a table: kind, rank, appraisal, prior claims, haircut, reserves."""
@@ -722,8 +715,7 @@ class Security:
 # ----------------------------------------------------------------------------------------
 # the court path
 # ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Procedure:
+class Procedure(_v.Value):
     """Durations (whole months), probabilities and costs of suing and enforcing.
 
     Parameters
@@ -787,79 +779,31 @@ class Procedure:
     repayplan.errors.InputError: appeal_months == -1, must be a whole number from 0 to 600
     """
 
-    filing_months: int = 1
-    preservation_probability: float = 0.9
-    judgment_months: int = 6
-    judgment_probability: float = 0.95
-    appeal_probability: float = 0.3
-    appeal_months: int = 4
-    performance_days: int = 10
-    execution_months: int = 3
-    execution_probability: float = 0.57
-    first_auction_months: int = 2
-    second_auction_months: int = 1
-    sale_months: int = 2
-    takeover_months: int = 1
-    second_cut: float = 0.2
-    takeover_probability: float = 0.5
-    takeover_discount: float = 0.15
-    takeover_resale_months: int = 6
-    unsecured_months: int = 6
-    distribution_months: int = 1
-    procedure: str = "ordinary"
-    preserve: bool = True
-    lawyer_fee: Decimal = Decimal(0)
-    appraisal_fee: Decimal = Decimal(0)
-    lawyer_fee_on_debtor: bool = False
-    appraisal_fee_on_debtor: bool = True
-
-    _MONTH_FIELDS = (
-        "filing_months",
-        "judgment_months",
-        "appeal_months",
-        "execution_months",
-        "first_auction_months",
-        "second_auction_months",
-        "sale_months",
-        "takeover_months",
-        "takeover_resale_months",
-        "unsecured_months",
-        "distribution_months",
-    )
-    _PROB_FIELDS = (
-        "preservation_probability",
-        "judgment_probability",
-        "appeal_probability",
-        "takeover_probability",
-        "takeover_discount",
-        "execution_probability",
-    )
-
-    def __post_init__(self):
-        put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        for k in self._MONTH_FIELDS:
-            put(k, _months(k, getattr(self, k)))
-        put(
-            "performance_days",
-            check_int("performance_days", self.performance_days, low=0, high=3650),
-        )
-        for k in self._PROB_FIELDS:
-            put(k, check_fraction(k, getattr(self, k)))
-        put("second_cut", float(_check_cut(self.second_cut)))
-        check_choice("procedure", self.procedure, _PROCEDURES)
-        for k in ("preserve", "lawyer_fee_on_debtor", "appraisal_fee_on_debtor"):
-            if not isinstance(getattr(self, k), bool):
-                raise InputError(k, getattr(self, k), "true or false")
-        for k in ("lawyer_fee", "appraisal_fee"):
-            put(k, money.quantize(check_amount(k, getattr(self, k), allow_zero=True)))
-
-    def replace(self, **changes) -> Procedure:
-        """A copy with some fields changed.
-
-        >>> Procedure().replace(sale_months=3).sale_months
-        3
-        """
-        return dataclasses.replace(self, **changes)
+    filing_months: int = _v.field(default=1, check=_MONTHS)
+    preservation_probability: float = _v.field(default=0.9, check=_v.fraction)
+    judgment_months: int = _v.field(default=6, check=_MONTHS)
+    judgment_probability: float = _v.field(default=0.95, check=_v.fraction)
+    appeal_probability: float = _v.field(default=0.3, check=_v.fraction)
+    appeal_months: int = _v.field(default=4, check=_MONTHS)
+    performance_days: int = _v.field(default=10, check=_v.int_in(0, 3650))
+    execution_months: int = _v.field(default=3, check=_MONTHS)
+    execution_probability: float = _v.field(default=0.57, check=_v.fraction)
+    first_auction_months: int = _v.field(default=2, check=_MONTHS)
+    second_auction_months: int = _v.field(default=1, check=_MONTHS)
+    sale_months: int = _v.field(default=2, check=_MONTHS)
+    takeover_months: int = _v.field(default=1, check=_MONTHS)
+    second_cut: float = _v.field(default=0.2, check=lambda _, v: float(_check_cut(v)))
+    takeover_probability: float = _v.field(default=0.5, check=_v.fraction)
+    takeover_discount: float = _v.field(default=0.15, check=_v.fraction)
+    takeover_resale_months: int = _v.field(default=6, check=_MONTHS)
+    unsecured_months: int = _v.field(default=6, check=_MONTHS)
+    distribution_months: int = _v.field(default=1, check=_MONTHS)
+    procedure: str = _v.field(default="ordinary", check=_v.choice(*_PROCEDURES))
+    preserve: bool = _v.field(default=True, check=_yes_no)
+    lawyer_fee: Decimal = _v.field(default=Decimal(0), check=_FEE)
+    appraisal_fee: Decimal = _v.field(default=Decimal(0), check=_FEE)
+    lawyer_fee_on_debtor: bool = _v.field(default=False, check=_yes_no)
+    appraisal_fee_on_debtor: bool = _v.field(default=True, check=_yes_no)
 
 
 # ----------------------------------------------------------------------------------------

@@ -110,7 +110,7 @@ def test_compiled_loop_equals_amortize_loan_by_loan(seed):
     kernel.JIT_MIN_LOANS = 1
     try:
         out = rp.amortize_many(df)
-        rows = rp.amortize_many(df, rows=True)
+        rows = rp.amortize_many(df, rows=True, amounts="decimal")
     finally:
         kernel.JIT_MIN_LOANS = old
     cols = ["date", "opening_balance", "payment", "interest", "principal", "closing_balance", "fee"]
