@@ -35,12 +35,14 @@ shape each had: :func:`pairs` gives ``key -> (en, zh)``, :func:`by_language` giv
 
 Every entry has both languages (one English text is empty on purpose: the corner cell of
 the sheet's English table, ``sheet.row``).  The same English text means the same Chinese
-text wherever it appears, with four exceptions that are different terms in Chinese for
+text wherever it appears, with five exceptions that are different terms in Chinese for
 different things: ``Terms`` (the annex's 协议要素 sheet, the minutes' 条款 column), ``Total
 waived`` (the annex's totals line 减免合计, the comparison's metric 减免总额), ``Enforcement
 costs`` (the contract term 实现债权的费用 in the annex, the creditor's 执行费用 in the
 dashboard) and ``Balance owed`` (the annex's item 欠款余额 and its clause heading, which
-quotes 第七十条(一) 欠款余额、结构、币种).  ``tests/test_text.py`` holds both properties.
+quotes 第七十条(一) 欠款余额、结构、币种); and the typed word ``month`` is 每月 as a shock's
+probability period (``per=month``) but 月份 as the column of an uploaded cash-flow CSV.
+``tests/test_text.py`` holds both properties.
 
 Examples
 --------
@@ -686,6 +688,44 @@ _TABLES: dict[str, dict[str, tuple[str, str]]] = {
         "negotiation": ("Negotiation", "谈判"),
         "followup": ("Follow-up", "贷后跟踪"),
         "restored": ("restored case {cid}, version {v}", "已恢复案件 {cid}，第 {v} 版"),
+    },
+    # the dashboard's settings boxes: the keys typed in them and the words some keys take
+    # (the English is what is typed; repayplan.notebook.session.options.KEYS_ZH, WORDS_ZH)
+    "session.keys": {
+        "name": ("name", "名称"),
+        "kind": ("kind", "类别"),
+        "appraisal": ("appraisal", "评估价值"),
+        "lien_rank": ("lien_rank", "抵押顺位"),
+        "prior_claims": ("prior_claims", "在先债权"),
+        "haircut": ("haircut", "变现折扣"),
+        "time_to_sell": ("time_to_sell", "变现月数"),
+        "sale_probabilities": ("sale_probabilities", "拍卖成交概率"),
+        "capacity": ("capacity", "代偿能力"),
+        "recovery_rate": ("recovery_rate", "回收率"),
+        "collection_months": ("collection_months", "追偿月数"),
+        "probability": ("probability", "概率"),
+        "impact": ("impact", "降幅"),
+        "start": ("start", "开始月"),
+        "duration": ("duration", "持续月数"),
+        "end": ("end", "结束月"),
+        "per": ("per", "概率口径"),
+        "label": ("label", "说明"),
+    },
+    "session.words": {
+        "real_estate": ("real_estate", "不动产"),
+        "equipment": ("equipment", "设备"),
+        "receivables": ("receivables", "应收账款"),
+        "equity": ("equity", "股权"),
+        "deposits": ("deposits", "存款"),
+        "joint": ("joint", "连带责任保证"),
+        "general": ("general", "一般保证"),
+        "horizon": ("horizon", "整个期间"),
+        "month": ("month", "每月"),
+    },
+    # the columns of an uploaded cash-flow CSV (CSV_COLUMNS_ZH)
+    "session.csv": {
+        "month": ("month", "月份"),
+        "available": ("available", "可用现金"),
     },
 }
 

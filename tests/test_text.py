@@ -3,7 +3,7 @@
 * Every entry has an English and a Chinese text, neither empty (one English text is empty
   on purpose: the corner cell of the sheet's English table).
 * One English text has one Chinese text wherever it appears, but for four pairs of
-  different terms, named here with the reason.
+  different terms, named here with the reason (and one typed word).
 * Both languages of an entry take the same ``str.format`` fields, so filling one never
   fails where the other works.
 * The tables the modules had before the catalogue (``report.LABELS``, ``sheet.SHEET_LABELS``,
@@ -39,6 +39,9 @@ DIFFERENT_TERMS = {
     "Enforcement costs": {"annex.enforcement_costs", "dashboard.cr_costs"},
     # the item vs. the clause heading quoting 第七十条(一) 欠款余额、结构、币种
     "Balance owed": {"annex.balance_owed", "annex.clause_balance"},
+    # the typed word of a shock's probability period (per=month: 每月) vs. the month column
+    # of an uploaded cash-flow CSV (月份)
+    "month": {"session.words.month", "session.csv.month"},
 }
 
 # entries whose two languages take different format fields on purpose
@@ -67,6 +70,9 @@ def test_every_entry_has_both_languages_and_no_empty_text():
         "comparison.words",
         "followup",
         "persist",
+        "session.keys",
+        "session.words",
+        "session.csv",
     }
     empty = set()
     for table, key, pair in entries():

@@ -12,7 +12,7 @@ import datetime as _dt
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, field
 from decimal import Decimal
 from html import escape
 from importlib import resources
@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .. import _value as _v
 from .. import rules as _rules
 from .._validate import (
     as_decimal,
-    check_choice,
     check_date,
-    check_fraction,
     check_int,
     check_text,
 )
@@ -148,8 +147,7 @@ def party_text(field_name: str, value, *, required: bool = False) -> str:
 # ----------------------------------------------------------------------------------------
 # value objects
 # ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Party:
+class Party(_v.Value):
     """A party to the agreement: the borrower or the creditor.
 
     Parameters
@@ -171,34 +169,22 @@ class Party:
     --------
     >>> Party("华东精密机械有限公司", other_name="Huadong Precision Machinery Co., Ltd.").name
     '华东精密机械有限公司'
+    >>> Party("Acme Ltd").replace(representative="Zhang Wei")
+    Party(name='Acme Ltd', other_name='', registration='', address='', representative='Zhang Wei', account='')
     """
 
-    name: str
-    other_name: str = ""
-    registration: str = ""
-    address: str = ""
-    representative: str = ""
-    account: str = ""
-
-    def __post_init__(self):
-        party_text("name", self.name, required=True)
-        for k in PARTY_KEYS[1:]:
-            party_text(k, getattr(self, k))
-
-    def replace(self, **changes) -> Party:
-        """A copy with some fields changed.
-
-        >>> Party("Acme Ltd").replace(representative="Zhang Wei")
-        Party(name='Acme Ltd', other_name='', registration='', address='', representative='Zhang Wei', account='')
-        """
-        return dataclasses.replace(self, **changes)
+    name: str = _v.field(check=lambda k, v: party_text(k, v, required=True))
+    other_name: str = _v.field(default="", check=party_text)
+    registration: str = _v.field(default="", check=party_text)
+    address: str = _v.field(default="", check=party_text)
+    representative: str = _v.field(default="", check=party_text)
+    account: str = _v.field(default="", check=party_text)
 
     def __str__(self) -> str:
         return self.name
 
 
-@dataclass(frozen=True)
-class Projection:
+class Projection(_v.Value):
     """The specification of a projected cash flow, kept so that a case file stays small.
 
     The parameters are those of :meth:`repayplan.CashFlow.project`, stored exactly as
@@ -220,6 +206,8 @@ class Projection:
     32300.0
     >>> p.trend
     Decimal('-0.15')
+    >>> float(p.replace(base=40_000).cashflow().values[0, 0])   # run again
+    40000.0
     """
 
     base: Decimal
@@ -236,7 +224,7 @@ class Projection:
     persistence: Decimal = Decimal(0)
     currency: str = "CNY"
 
-    def __post_init__(self):
+    def _check(self) -> None:
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         for k in ("base", "trend", "volatility", "buffer", "minimum_cash", "persistence"):
             put(k, as_decimal(k, getattr(self, k)))
@@ -302,18 +290,15 @@ class Projection:
         """
         return self._cashflow
 
-    def replace(self, **changes) -> Projection:
-        """A copy with some parameters changed (the projection is run again).
 
-        >>> p = Projection(base=38_000, months=24, start="2026-07", seed=1)
-        >>> float(p.replace(base=40_000).cashflow().values[0, 0])
-        40000.0
-        """
-        return dataclasses.replace(self, **changes)
+def _search_seed(name: str, value) -> int:
+    """A search seed: a whole number >= 0 (not a bool, not a float)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError(name, value, "a whole number >= 0")
+    return check_int(name, value, low=0)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(_v.Value):
     """How the case is negotiated: the keywords of :func:`repayplan.negotiate` kept with it.
 
     Parameters
@@ -331,22 +316,17 @@ class Settings:
     >>> from repayplan.negotiate import Constraints
     >>> Settings(seed=1, constraints=Constraints(max_term=84)).kwargs()["constraints"].max_term
     84
+    >>> Settings(seed=1).replace(objective="borrower")
+    Settings(objective='borrower', beta=0.5, seed=1, constraints=None)
     """
 
-    objective: str = "nash"
-    beta: float = 0.5
-    seed: int | None = None
-    constraints: Constraints | None = None
-
-    def __post_init__(self):
-        check_choice("objective", self.objective, OBJECTIVES)
-        object.__setattr__(self, "beta", check_fraction("beta", self.beta))
-        if self.seed is not None:
-            if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)):
-                raise InputError("seed", self.seed, "a whole number >= 0")
-            object.__setattr__(self, "seed", check_int("seed", self.seed, low=0))
-        if self.constraints is not None and not isinstance(self.constraints, Constraints):
-            raise InputError("constraints", self.constraints, "a repayplan.negotiate.Constraints")
+    objective: str = _v.field(default="nash", check=_v.choice(*OBJECTIVES))
+    beta: float = _v.field(default=0.5, check=_v.fraction)
+    seed: int | None = _v.field(default=None, check=_v.optional(_search_seed))
+    constraints: Constraints | None = _v.field(
+        default=None,
+        check=_v.optional(_v.instance(Constraints, "a repayplan.negotiate.Constraints")),
+    )
 
     def kwargs(self) -> dict:
         """The keywords of :func:`repayplan.negotiate` (``constraints`` only when set).
@@ -359,20 +339,11 @@ class Settings:
             out["constraints"] = self.constraints
         return out
 
-    def replace(self, **changes) -> Settings:
-        """A copy with some settings changed.
-
-        >>> Settings(seed=1).replace(objective="borrower")
-        Settings(objective='borrower', beta=0.5, seed=1, constraints=None)
-        """
-        return dataclasses.replace(self, **changes)
-
 
 # ----------------------------------------------------------------------------------------
 # Case
 # ----------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class Case:
+class Case(_v.Value, eq=False):
     """A negotiation: parties, claim, cash flow, creditor settings and candidate plans.
 
     Parameters
@@ -440,7 +411,7 @@ class Case:
     meeting: tuple = ()
     contract: str = ""
 
-    def __post_init__(self):
+    def _check(self) -> None:
         put = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         borrower = self.borrower
         if isinstance(borrower, str):
@@ -718,7 +689,7 @@ class Case:
             name = new.name if isinstance(new, Party) else new
             if isinstance(name, str):
                 changes["creditor"] = self.creditor.replace(name=name)
-        return dataclasses.replace(self, **changes)
+        return super().replace(**changes)
 
     def with_plan(self, plan: Plan, name: str | None = None) -> Case:
         """A copy with ``plan`` added (or replacing the plan of the same name).

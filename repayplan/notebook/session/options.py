@@ -23,6 +23,7 @@ from ... import money
 from ..._validate import check_choice, parse_amount, parse_percent
 from ...errors import InputError
 from ...plans import PLAN_METHODS
+from ...text import pairs
 
 __all__ = [
     "PLAN_OPTIONS",
@@ -222,38 +223,9 @@ def parse_option(option: str, raw):
 
 #: The keys of the typed ``key=value`` boxes (collateral, guarantees, shocks) in Chinese; a
 #: box reads either language's keys and shows the interface language's.
-KEYS_ZH = {
-    "name": "名称",
-    "kind": "类别",
-    "appraisal": "评估价值",
-    "lien_rank": "抵押顺位",
-    "prior_claims": "在先债权",
-    "haircut": "变现折扣",
-    "time_to_sell": "变现月数",
-    "sale_probabilities": "拍卖成交概率",
-    "capacity": "代偿能力",
-    "recovery_rate": "回收率",
-    "collection_months": "追偿月数",
-    "probability": "概率",
-    "impact": "降幅",
-    "start": "开始月",
-    "duration": "持续月数",
-    "end": "结束月",
-    "per": "概率口径",
-    "label": "说明",
-}
+KEYS_ZH = {k: zh for k, (_, zh) in pairs("session.keys").items()}
 #: The words some keys take (``kind``, ``per``) in Chinese.
-WORDS_ZH = {
-    "real_estate": "不动产",
-    "equipment": "设备",
-    "receivables": "应收账款",
-    "equity": "股权",
-    "deposits": "存款",
-    "joint": "连带责任保证",
-    "general": "一般保证",
-    "horizon": "整个期间",
-    "month": "每月",
-}
+WORDS_ZH = {k: zh for k, (_, zh) in pairs("session.words").items()}
 _KEYS_EN = {zh: en for en, zh in KEYS_ZH.items()}
 _WORDS_EN = {zh: en for en, zh in WORDS_ZH.items()}
 _WORD_KEYS = ("kind", "per")
@@ -315,7 +287,7 @@ def translate_pairs(raw: str, lang: str, *, anywhere: bool = False) -> str:
 
 
 #: The CSV upload's column names in Chinese (``月份,可用现金`` reads as ``month,available``).
-CSV_COLUMNS_ZH = {"month": "月份", "available": "可用现金"}
+CSV_COLUMNS_ZH = {k: zh for k, (_, zh) in pairs("session.csv").items()}
 
 
 def csv_columns_en(content: bytes) -> bytes:
