@@ -105,6 +105,9 @@ __all__ = [
     "scenario_cash",
     "standard_offers",
     "synthetic_book",
+    "worker_config",
+    "local_cluster",
+    "WORKER_MALLOC",
 ]
 
 #: The columns of a book: name -> (meaning, what is allowed).  ``cash_buffer`` and
@@ -939,13 +942,15 @@ def _offer_terms(plan: Plan, c: dict, units: int):
 # --------------------------------------------------------------------------------------
 # Schedules: every account of a block through the engine, one batch per offer
 # --------------------------------------------------------------------------------------
-def _schedules(plan: Plan, t: dict, rate: np.ndarray, H: int, units: int):
-    """Payments and balances (minor units, accounts × (H+1)) and the month of the last payment."""
+def _schedules(
+    plan: Plan, t: dict, rate: np.ndarray, H: int, units: int, pay: np.ndarray, bal: np.ndarray
+) -> np.ndarray:
+    """Payments and balances (minor units, accounts × (H+1)) written into ``pay`` and ``bal``
+    (no fresh arrays: a worker's heap is reused); returns the month of the last payment."""
     from .kernel import METHOD_CODE, Batch, exact_decimals, run
 
     n = len(t["owed"])
-    pay = np.zeros((n, H + 1), dtype=np.int64)
-    bal = np.zeros((n, H + 1), dtype=np.int64)
+    pay.fill(0)
     pay[:, 0] = t["signing"]
     bal[:] = (t["owed"] - t["signing"])[:, None]
     if t["settlement"] is not None:
@@ -953,7 +958,7 @@ def _schedules(plan: Plan, t: dict, rate: np.ndarray, H: int, units: int):
         if m > 0:
             pay[:, m] = t["financed"]
         bal[:, m:] = 0
-        return pay, bal, np.full(n, m, dtype=np.int64)
+        return np.full(n, m, dtype=np.int64)
     if plan.annual_rate is not None:
         rate_int, rate_dec = exact_decimals(np.full(n, float(plan.annual_rate)))
     else:
@@ -971,10 +976,10 @@ def _schedules(plan: Plan, t: dict, rate: np.ndarray, H: int, units: int):
     )
     res = run(batch, keep_rows=("payment", "closing_balance"))
     assert res.table is not None  # run with its rows
-    pay[:, 1 : T + 1] = res.table["payment"].astype(np.int64)
-    bal[:, 1 : T + 1] = res.table["closing_balance"].astype(np.int64)
+    pay[:, 1 : T + 1] = res.table["payment"]  # int64 already: assigned without a copy
+    bal[:, 1 : T + 1] = res.table["closing_balance"]
     bal[:, T + 1 :] = 0
-    return pay, bal, res.nrows.astype(np.int64)
+    return res.nrows.astype(np.int64)
 
 
 # --------------------------------------------------------------------------------------
@@ -1165,7 +1170,7 @@ def _plan_arrays(book: _Book, sel: np.ndarray, p: _Params) -> dict:
     rate = book.data["annual_rate"][sel]
     for j, plan in enumerate(p.offers):
         t = {k: (v[sel] if isinstance(v, np.ndarray) else v) for k, v in book.terms[j].items()}
-        pays[j], bals[j], terms[j] = _schedules(plan, t, rate, H, p.units)
+        terms[j] = _schedules(plan, t, rate, H, p.units, pays[j], bals[j])  # in place
         waived[j] = t["waived"]
     return {"pays": pays, "bals": bals, "terms": terms, "waived": waived}
 
@@ -1439,3 +1444,103 @@ def _dask_compute(collections, progress: bool):
 
     with _Tasks():
         return [x.reset_index(drop=True) for x in dask.compute(*collections)]
+
+
+# --------------------------------------------------------------------------------------
+# Workers: the configuration under which a worker runs a partition as fast as pandas
+# --------------------------------------------------------------------------------------
+#: glibc's malloc settings for a worker process (bytes): the mmap threshold fixed at 32 MiB
+#: (glibc's ceiling for its dynamic threshold) and 64 MiB kept at the top of the heap when
+#: it is trimmed (``M_TOP_PAD``), so that a partition's temporaries reuse pages already
+#: mapped instead of faulting fresh ones in; memory beyond it is still given back.
+WORKER_MALLOC = {"MALLOC_MMAP_THRESHOLD_": 32 * 2**20, "MALLOC_TOP_PAD_": 64 * 2**20}
+
+
+def worker_config(*, profile: bool = False) -> dict:
+    """The Dask settings under which the portfolio's workers run as fast as pandas per core.
+
+    distributed starts every worker process with ``MALLOC_TRIM_THRESHOLD_=65536`` (its
+    ``distributed.nanny.pre-spawn-environ`` setting, so that freed memory goes back to the
+    system).  Setting a malloc tunable switches off glibc's dynamic mmap threshold, and with a
+    trim threshold of 64 KiB and no pad every array a partition frees at the top of the heap
+    is unmapped and page-faulted in again by the next one: measured here, a worker faulted
+    some 190,000 pages per 10,000 accounts against 18,000 in a plain process and spent 1.7
+    times pandas' CPU.  The settings returned keep trimming on but fix the mmap threshold at
+    32 MiB and keep 64 MiB at the top of the heap (glibc's ``M_MMAP_THRESHOLD`` and
+    ``M_TOP_PAD``, see ``mallopt(3)``; :data:`WORKER_MALLOC`), through the same documented
+    ``pre-spawn-environ`` setting; and they switch off the workers' statistical profiler
+    (``distributed.worker.profile.enabled``), which samples the running task every 10 ms.
+
+    Parameters
+    ----------
+    profile : bool
+        Keep distributed's profiler on (the dashboard's "Profile" page needs it).
+
+    Returns
+    -------
+    dict
+        For ``dask.config.set(...)`` before the cluster's worker processes start (or for the
+        workers' ``distributed.yaml``); :func:`local_cluster` applies it.  A variable already
+        set in the environment of the process that starts the workers takes precedence.
+
+    Examples
+    --------
+    >>> for key, value in worker_config().items():
+    ...     print(key, value)
+    distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_ 33554432
+    distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_ 67108864
+    distributed.worker.profile.enabled False
+    """
+    if not isinstance(profile, (bool, np.bool_)):
+        raise InputError("profile", profile, "True or False")
+    out: dict = {
+        f"distributed.nanny.pre-spawn-environ.{k}": str(v) for k, v in WORKER_MALLOC.items()
+    }
+    out["distributed.worker.profile.enabled"] = bool(profile)
+    return out
+
+
+def local_cluster(n_workers: int | None = None, *, profile: bool = False, **kwargs):
+    """A Dask ``LocalCluster`` of worker processes set up for the portfolio.
+
+    One thread per worker process (the work is numpy code that holds the GIL for short
+    stretches: processes scale, threads do not) and the settings of :func:`worker_config`.
+
+    Parameters
+    ----------
+    n_workers : int, optional
+        Worker processes; default one per core.
+    profile : bool
+        As for :func:`worker_config`.
+    **kwargs
+        Passed on to ``distributed.LocalCluster`` (``dashboard_address``, ``memory_limit``…);
+        ``processes`` and ``threads_per_worker`` are set here.
+
+    Returns
+    -------
+    distributed.LocalCluster
+        Use it as a context manager, with a ``distributed.Client`` on it.
+
+    Examples
+    --------
+    >>> import os
+    >>> from distributed import Client
+    >>> with local_cluster(1, dashboard_address=None) as cluster, Client(cluster) as client:
+    ...     env = client.run(os.environ.get, "MALLOC_TOP_PAD_")
+    ...     book = synthetic_book(100, seed=1)
+    ...     import dask.dataframe as dd
+    ...     res = evaluate(dd.from_pandas(book, npartitions=2), standard_offers(), progress=False)
+    ...     results, errors = res.compute()
+    >>> list(env.values()), len(results), len(errors)
+    (['67108864'], 300, 0)
+    """
+    import dask
+    from distributed import LocalCluster
+
+    if n_workers is not None:
+        n_workers = check_int("n_workers", n_workers, low=1, high=4096)
+    for name in ("processes", "threads_per_worker"):
+        if name in kwargs:
+            raise InputError(name, kwargs[name], "left out: local_cluster sets it")
+    with dask.config.set(worker_config(profile=profile)):
+        return LocalCluster(n_workers=n_workers, processes=True, threads_per_worker=1, **kwargs)
