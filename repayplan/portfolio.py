@@ -1042,8 +1042,14 @@ class _Projection:
         ids = data["account_id"].iloc[sel]
         self.pool = pool
         self.rows = np.ascontiguousarray(_paths(pd.Series(ids), scenarios, seed).T)  # S × A
-        H = pool.shape[0]
-        growth = (1.0 + data["cash_trend"][sel])[None, :] ** (np.arange(H) / 12.0)[:, None]  # H × A
+        H, A = pool.shape[0], len(sel)
+        # (1 + g_a)^(k/12), H × A, from two whole arrays: numpy's vectorised power then runs on
+        # every element alike (a broadcast operand sends part of them through another loop
+        # whose last bit differs, which made an account's figures depend on its block)
+        growth, power = np.empty((H, A)), np.empty((H, A))
+        growth[:] = (1.0 + data["cash_trend"][sel])[None, :]
+        power[:] = (np.arange(H) / 12.0)[:, None]
+        np.power(growth, power, out=growth)
         self.sigma = np.sqrt(np.log1p(data["cash_volatility"][sel] ** 2))
         self.factor = (
             data["cash_mean"][sel][None, :]

@@ -311,6 +311,23 @@ def test_results_do_not_depend_on_blocks_or_on_the_other_rows():
     )
 
 
+def test_wide_blocks_give_every_account_the_same_bits_as_narrow_ones():
+    """Blocks of thousands of accounts against blocks of 300 (the last one 200 wide) and a
+    slice of the book: numpy's vectorised loops must see every account alike (a broadcast
+    power once gave the cash trend of some accounts another last bit in a narrow block)."""
+    book = synthetic_book(3_200, seed=21)  # one block 3,200 wide at 12 scenarios
+    offers = standard_offers()
+    whole = evaluate(book, offers, scenarios=12, progress=False).results
+    narrow = evaluate(book, offers, scenarios=12, chunk=300, progress=False).results
+    pd.testing.assert_frame_equal(whole, narrow, check_exact=True)
+    part = evaluate(book.iloc[700:3_100], offers, scenarios=12, progress=False).results
+    pd.testing.assert_frame_equal(
+        part, whole.iloc[700 * 3 : 3_100 * 3].reset_index(drop=True), check_exact=True
+    )
+    cash = scenario_cash(book, 60, scenarios=12)
+    np.testing.assert_array_equal(scenario_cash(book.iloc[3_190:], 60, scenarios=12), cash[3_190:])
+
+
 # --------------------------------------------------------------------------------------
 # bad rows: reported, never dropped silently
 # --------------------------------------------------------------------------------------
