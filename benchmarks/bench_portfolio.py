@@ -143,7 +143,7 @@ def dask_rows(n: int, workers: int) -> list[dict]:
     from shared storage there), and reduced to totals without a shuffle.
     """
     import dask.dataframe as dd
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     offers = pf.standard_offers()
     parts = max(workers * 4, n // 50_000)
@@ -155,12 +155,7 @@ def dask_rows(n: int, workers: int) -> list[dict]:
         book.index = book.index + i * per
         return book
 
-    with (
-        LocalCluster(
-            n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with pf.local_cluster(workers, dashboard_address=None) as cluster, Client(cluster) as client:
         ddf = dd.from_map(partition, range(parts), meta=partition(0).iloc[:0])
         client.compute(
             pf.evaluate(ddf.partitions[:workers], offers, progress=False).results["term"].sum(),
@@ -181,7 +176,7 @@ def dask_rows(n: int, workers: int) -> list[dict]:
     return [
         {
             "case": f"portfolio.evaluate on Dask, {parts * per:,} accounts, {workers} local worker processes "
-            f"({parts} partitions built on the workers)",
+            f"(rp.portfolio.local_cluster; {parts} partitions built on the workers)",
             "seconds": t,
             "ms_per_1k_accounts": 1000 * t / (parts * per) * 1000,
         }
@@ -205,7 +200,9 @@ def _usage() -> tuple[float, int]:
     return r.ru_utime + r.ru_stime, r.ru_minflt
 
 
-def dask_vs_pandas_rows(n: int, workers: int, repeat: int = 2) -> list[dict]:
+def dask_vs_pandas_rows(
+    n: int, workers: int, repeat: int = 2, baselines: bool = True
+) -> list[dict]:
     """The same book on pandas (this process, one core) and on a Dask ``LocalCluster``.
 
     The book's partitions are built and held on the workers first (``persist``), so only the
@@ -218,7 +215,8 @@ def dask_vs_pandas_rows(n: int, workers: int, repeat: int = 2) -> list[dict]:
     "Per core" compares CPU seconds: the workers' user + system time (``getrusage``, summed
     over workers, less what idle workers use per second over the same wall time) against
     pandas' own; page faults (``ru_minflt``) likewise, per 10,000 accounts.  The best of
-    ``repeat`` runs each, on a machine whose cores other jobs may share (wall time shown too).
+    ``repeat`` runs each, on a machine whose cores other jobs may share (wall time shown too);
+    ``baselines=False`` runs the last cluster only.
     The figures are checked first: every column of the cluster's results and errors equals
     pandas' to the last bit.
     """
@@ -268,7 +266,7 @@ def dask_vs_pandas_rows(n: int, workers: int, repeat: int = 2) -> list[dict]:
             1,
         ),
     )
-    for label, conf, ours in clusters:
+    for label, conf, ours in clusters if baselines else clusters[-1:]:
         with dask.config.set(conf):
             cluster = (
                 pf.local_cluster(workers, dashboard_address=None)

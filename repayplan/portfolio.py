@@ -1470,8 +1470,9 @@ def worker_config(*, profile: bool = False) -> dict:
     system).  Setting a malloc tunable switches off glibc's dynamic mmap threshold, and with a
     trim threshold of 64 KiB and no pad every array a partition frees at the top of the heap
     is unmapped and page-faulted in again by the next one: measured here, a worker faulted
-    some 190,000 pages per 10,000 accounts against 18,000 in a plain process and spent 1.7
-    times pandas' CPU.  The settings returned keep trimming on but fix the mmap threshold at
+    some 180,000 pages per 10,000 accounts against under 2,000 in a plain process and spent
+    twice pandas' CPU (with the settings below, 0.86 times pandas' CPU; see
+    ``docs/howto/dask.md``).  The settings returned keep trimming on but fix the mmap threshold at
     32 MiB and keep 64 MiB at the top of the heap (glibc's ``M_MMAP_THRESHOLD`` and
     ``M_TOP_PAD``, see ``mallopt(3)``; :data:`WORKER_MALLOC`), through the same documented
     ``pre-spawn-environ`` setting; and they switch off the workers' statistical profiler

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from datetime import date
 from decimal import Decimal
 
@@ -23,11 +24,14 @@ from repayplan.portfolio import (
     POOL_PATHS,
     RESULT_COLUMNS,
     SUGGEST_COLUMNS,
+    WORKER_MALLOC,
     evaluate,
+    local_cluster,
     scenario_cash,
     standard_offers,
     suggest,
     synthetic_book,
+    worker_config,
 )
 
 METRIC_COLUMNS = [c for c in rp.evaluate.__globals__["METRICS"] if c != "rule_findings"]
@@ -557,6 +561,53 @@ def test_dask_on_a_local_cluster_gives_exactly_the_pandas_results():
     same(got.errors, want.errors)
     same(best.results, want_best.results)
     assert len(got.errors) == 6 and got.results["account_id"].nunique() == 394
+
+
+def _profiling():
+    import dask
+
+    return dask.config.get("distributed.worker.profile.enabled")
+
+
+def test_local_cluster_gives_its_workers_the_heap_settings_and_the_pandas_results():
+    import dask.dataframe as dd
+    import distributed
+
+    book = synthetic_book(300, seed=13, bad_rows=3)
+    want = evaluate(book, standard_offers(), scenarios=16, progress=False)
+    with (
+        local_cluster(2, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        env = client.run(lambda: {k: os.environ.get(k) for k in WORKER_MALLOC})
+        profiling = client.run(_profiling)
+        threads = {w.nthreads for w in cluster.scheduler.workers.values()}
+        got = evaluate(
+            dd.from_pandas(book, npartitions=3), standard_offers(), scenarios=16, progress=False
+        ).compute()
+    assert len(env) == 2 and threads == {1}
+    for worker_env in env.values():
+        assert worker_env == {k: str(v) for k, v in WORKER_MALLOC.items()}
+    assert set(profiling.values()) == {False}
+    same(got.results, want.results)
+    same(got.errors, want.errors)
+    conf = worker_config(profile=True)
+    assert conf["distributed.worker.profile.enabled"] is True
+    assert conf["distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_"] == str(64 * 2**20)
+
+
+@pytest.mark.parametrize(
+    "call, field",
+    [
+        (lambda: worker_config(profile="no"), "profile"),
+        (lambda: local_cluster(0), "n_workers"),
+        (lambda: local_cluster(1, processes=False), "processes"),
+        (lambda: local_cluster(1, threads_per_worker=4), "threads_per_worker"),
+    ],
+)
+def test_worker_settings_reject_bad_input(call, field):
+    with pytest.raises(InputError, match=field):
+        call()
 
 
 def test_dask_without_a_cluster_uses_the_local_scheduler():
