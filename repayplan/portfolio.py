@@ -68,7 +68,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import threading
 import warnings
+import weakref
 from dataclasses import dataclass
 from fractions import Fraction
 from html import escape
@@ -425,9 +427,10 @@ def evaluate(
         )
         return PortfolioResult(results, errors, progress=progress)
     frame = _as_frame(accounts)
+    book = _prepare(frame, params)  # validated once, for the results and the errors
     with _bar(len(frame), progress) as bar:
-        results = _evaluate_part(frame, params, bar)
-    return PortfolioResult(results, _errors_part(frame, params), progress=progress)
+        results = _evaluate_part(frame, params, bar, book)
+    return PortfolioResult(results, book.errors, progress=progress)
 
 
 def suggest(
@@ -511,9 +514,10 @@ def suggest(
         )
         return PortfolioResult(results, errors, progress=progress)
     frame = _as_frame(accounts)
+    book = _prepare(frame, params)
     with _bar(len(frame), progress) as bar:
-        results = _suggest_part(frame, params, choose, bar)
-    return PortfolioResult(results, _errors_part(frame, params), progress=progress)
+        results = _suggest_part(frame, params, choose, bar, book)
+    return PortfolioResult(results, book.errors, progress=progress)
 
 
 def scenario_cash(accounts, months: int, *, scenarios: int = 64, seed: int = 0) -> np.ndarray:
@@ -1091,8 +1095,41 @@ def _quantile_sorted(x: np.ndarray, q: float) -> np.ndarray:
 # --------------------------------------------------------------------------------------
 # The work on one partition
 # --------------------------------------------------------------------------------------
-def _evaluate_part(df: pd.DataFrame, p: _Params, bar) -> pd.DataFrame:
-    book = _prepare(df, p)
+class _ErrorsSeen:
+    """The errors tables of the partitions this process has just prepared for their results.
+
+    A Dask partition's results and its errors are two tasks on the same (immutable) frame;
+    the results task validates it and leaves its errors table here (by a weak reference to
+    the frame, with its shape and the parameters), so the errors task does not validate it
+    again.  Errors tables are small (the bad rows only); at most ``size`` are kept.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size, self.lock, self.entries = size, threading.Lock(), {}
+
+    def put(self, df: pd.DataFrame, p: _Params, errors: pd.DataFrame) -> None:
+        with self.lock:
+            live = {k: e for k, e in self.entries.items() if e[0]() is not None}
+            while len(live) >= self.size:
+                live.pop(next(iter(live)))
+            live[id(df)] = (weakref.ref(df), df.shape, p, errors)
+            self.entries = live
+
+    def get(self, df: pd.DataFrame, p: _Params) -> pd.DataFrame | None:
+        with self.lock:
+            e = self.entries.get(id(df))
+        if e is not None and e[0]() is df and e[1] == df.shape and e[2] == p:
+            return e[3]
+        return None
+
+
+_ERRORS_SEEN = _ErrorsSeen()
+
+
+def _evaluate_part(df: pd.DataFrame, p: _Params, bar, book: _Book | None = None) -> pd.DataFrame:
+    if book is None:  # a Dask partition: its errors task will find the errors table
+        book = _prepare(df, p)
+        _ERRORS_SEEN.put(df, p, book.errors)
     blocks = _blocks(book, p, bar)
     if not blocks:
         return _empty_results(df)
@@ -1113,11 +1150,12 @@ def _evaluate_part(df: pd.DataFrame, p: _Params, bar) -> pd.DataFrame:
 
 
 def _errors_part(df: pd.DataFrame, p: _Params) -> pd.DataFrame:
-    return _prepare(df, p).errors
+    seen = _ERRORS_SEEN.get(df, p)
+    return _prepare(df, p).errors if seen is None else seen.copy()
 
 
-def _suggest_part(df: pd.DataFrame, p: _Params, choose, bar) -> pd.DataFrame:
-    long = _evaluate_part(df, p, bar)
+def _suggest_part(df: pd.DataFrame, p: _Params, choose, bar, book=None) -> pd.DataFrame:
+    long = _evaluate_part(df, p, bar, book)
     return _choose(long, len(p.offers), *choose)
 
 

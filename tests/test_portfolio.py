@@ -610,6 +610,33 @@ def test_worker_settings_reject_bad_input(call, field):
         call()
 
 
+def test_a_partition_is_validated_once_for_its_results_and_its_errors(monkeypatch):
+    import dask
+    import dask.dataframe as dd
+
+    from repayplan import portfolio
+
+    book = synthetic_book(60, seed=5, bad_rows=4)
+    want = evaluate(book, standard_offers(), scenarios=8, progress=False)
+    lazy = evaluate(
+        dd.from_pandas(book, npartitions=3), standard_offers(), scenarios=8, progress=False
+    )
+    calls = []
+    prepare = portfolio._prepare
+    monkeypatch.setattr(
+        portfolio, "_prepare", lambda df, p: calls.append(len(df)) or prepare(df, p)
+    )
+    with dask.config.set(scheduler="sync"):
+        got = lazy.compute()
+    assert sorted(calls) == [20, 20, 20]  # three partitions, each prepared once
+    same(got.results, want.results)
+    same(got.errors, want.errors)
+    # a frame changed in place is a new question on the pandas path: nothing is kept
+    book.loc[5, "principal"] = -1.0
+    again = evaluate(book, standard_offers(), scenarios=8, progress=False)
+    assert len(again.errors) == len(want.errors) + 1
+
+
 def test_dask_without_a_cluster_uses_the_local_scheduler():
     import dask.dataframe as dd
 
