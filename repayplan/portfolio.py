@@ -1105,7 +1105,8 @@ class _ErrorsSeen:
     """
 
     def __init__(self, size: int = 256):
-        self.size, self.lock, self.entries = size, threading.Lock(), {}
+        self.size, self.lock = size, threading.Lock()
+        self.entries: dict[int, tuple] = {}  # id(frame) -> (weak reference, shape, params, errors)
 
     def put(self, df: pd.DataFrame, p: _Params, errors: pd.DataFrame) -> None:
         with self.lock:
