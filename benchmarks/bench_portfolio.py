@@ -200,6 +200,32 @@ def _usage() -> tuple[float, int]:
     return r.ru_utime + r.ru_stime, r.ru_minflt
 
 
+def _pandas_share(args) -> tuple[float, int]:
+    """One plain process's share of the book (no Dask): its CPU seconds and page faults.
+
+    Run in several processes at once by :func:`dask_vs_pandas_rows`; each builds partitions
+    ``lo..hi-1``, evaluates them once untimed (as pandas' own timed runs come after others),
+    then waits at ``barrier`` for the others and times a second run.
+    """
+    per, lo, hi, barrier = args
+    book = pd.concat([_book_partition(i, per) for i in range(lo, hi)])
+    offers = pf.standard_offers()
+    pf.evaluate(book, offers, progress=False)
+    barrier.wait()
+    c0, f0 = _usage()
+    pf.evaluate(book, offers, progress=False)
+    c1, f1 = _usage()
+    return c1 - c0, f1 - f0
+
+
+def _book_partition(i: int, per: int) -> pd.DataFrame:
+    """Partition ``i`` of the benchmark's book: ``per`` accounts, ids unique across partitions."""
+    book = pf.synthetic_book(per, seed=1_000 + i)
+    book["account_id"] = f"P{i:04d}-" + book["account_id"]
+    book.index = book.index + i * per
+    return book
+
+
 def dask_vs_pandas_rows(
     n: int, workers: int, repeat: int = 3, baselines: bool = True
 ) -> list[dict]:
@@ -220,7 +246,8 @@ def dask_vs_pandas_rows(
     the pandas run just before it (wall times shown too); ``baselines=False`` runs the last
     cluster only.
     The figures are checked first: every column of the cluster's results and errors equals
-    pandas' to the last bit.
+    pandas' to the last bit.  A control row runs the book without Dask in ``workers`` plain
+    processes at once (each on its share): what running side by side costs by itself.
     """
     import dask
     import dask.dataframe as dd
@@ -231,10 +258,7 @@ def dask_vs_pandas_rows(
     per = n // parts
 
     def partition(i: int) -> pd.DataFrame:
-        book = pf.synthetic_book(per, seed=1_000 + i)
-        book["account_id"] = f"P{i:04d}-" + book["account_id"]
-        book.index = book.index + i * per
-        return book
+        return _book_partition(i, per)
 
     book = pd.concat([partition(i) for i in range(parts)])
     pf.evaluate(book.iloc[:500], offers, progress=False)
@@ -319,6 +343,32 @@ def dask_vs_pandas_rows(
         "minflt_per_10k_accounts": t_flt / (parts * per) * 10_000,
         "ratio_vs_pandas_per_core": 1.0,
     }
+    # the control: no Dask, two plain processes at once, each on half of the partitions
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Manager() as manager, ProcessPoolExecutor(workers, mp_context=spawn) as ex:
+        barrier = manager.Barrier(workers)  # the timed runs start together
+        bounds = np.linspace(0, parts, workers + 1).astype(int)
+        shares = list(
+            ex.map(
+                _pandas_share,
+                [(per, a, b, barrier) for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
+            )
+        )
+    used, flt = sum(c for c, _ in shares), sum(f for _, f in shares)
+    rows.append(
+        {
+            "case": f"  control, no Dask: {workers} plain processes at once, each on 1/{workers} "
+            "of the book (pandas)",
+            "seconds": float("nan"),
+            "cpu_seconds": used,
+            "accounts_per_cpu_second": parts * per / used,
+            "minflt_per_10k_accounts": flt / (parts * per) * 10_000,
+            "ratio_vs_pandas_per_core": t_cpu / used,
+        }
+    )
     return [pandas_row, *rows]
 
 
