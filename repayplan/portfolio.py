@@ -1510,9 +1510,10 @@ def worker_config(*, profile: bool = False) -> dict:
     trim threshold of 64 KiB and no pad every array a partition frees at the top of the heap
     is unmapped and page-faulted in again by the next one: measured here, a worker faulted
     some 180,000 pages per 10,000 accounts against under 2,000 in a plain process and spent
-    twice pandas' CPU (with the settings below, 0.75 to 1.07 times pandas' CPU on a shared
-    2-core machine; see ``docs/howto/dask.md``).  The settings returned keep trimming on but fix the mmap threshold at
-    32 MiB and keep 64 MiB at the top of the heap (glibc's ``M_MMAP_THRESHOLD`` and
+    2 to 2.4 times pandas' CPU (with the settings below, 0.99 times pandas' CPU in the
+    quietest run on a shared 2-core machine, 0.75 to 1.07 times in the others; see
+    ``docs/howto/dask.md``).  The settings returned keep trimming on but fix the mmap
+    threshold at 32 MiB and keep 64 MiB at the top of the heap (glibc's ``M_MMAP_THRESHOLD`` and
     ``M_TOP_PAD``, see ``mallopt(3)``; :data:`WORKER_MALLOC`), through the same documented
     ``pre-spawn-environ`` setting; and they switch off the workers' statistical profiler
     (``distributed.worker.profile.enabled``), which samples the running task every 10 ms.
