@@ -1119,9 +1119,13 @@ class _ErrorsSeen:
     def get(self, df: pd.DataFrame, p: _Params) -> pd.DataFrame | None:
         with self.lock:
             e = self.entries.get(id(df))
-        if e is not None and e[0]() is df and e[1] == df.shape and e[2] == p:
-            return e[3]
-        return None
+        if e is None or e[0]() is not df or e[1] != df.shape:
+            return None
+        try:
+            same = bool(e[2] == p)
+        except (TypeError, ValueError):  # parameters that do not compare: validate again
+            same = False
+        return e[3] if same else None
 
 
 _ERRORS_SEEN = _ErrorsSeen()
