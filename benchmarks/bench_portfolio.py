@@ -15,8 +15,9 @@ Tables (``main()`` returns the rows; ``python benchmarks/run.py bench_portfolio`
   figures compared with ours before timing (the ``results`` column says how they compare).
 
 * the same book on pandas and on a 2-worker Dask ``LocalCluster`` (``dask_vs_pandas_rows``;
-  200,000 accounts, ``REPAYPLAN_BENCH_DASK_N``): CPU seconds per account on each, with
-  distributed's default worker environment and with ``MALLOC_MMAP_THRESHOLD_`` set.
+  200,000 accounts, ``REPAYPLAN_BENCH_DASK_N``): CPU seconds and page faults per account on
+  each, with distributed's default worker environment, with ``MALLOC_MMAP_THRESHOLD_`` set,
+  and on :func:`repayplan.portfolio.local_cluster`; results checked identical first.
 
 Environment: ``REPAYPLAN_BENCH_N`` overrides the 100,000 accounts; ``REPAYPLAN_BENCH_1M=1``
 adds the million-account Dask run; ``REPAYPLAN_BENCH_WORKERS`` sets its workers (default 2).
@@ -142,7 +143,7 @@ def dask_rows(n: int, workers: int) -> list[dict]:
     from shared storage there), and reduced to totals without a shuffle.
     """
     import dask.dataframe as dd
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     offers = pf.standard_offers()
     parts = max(workers * 4, n // 50_000)
@@ -154,12 +155,7 @@ def dask_rows(n: int, workers: int) -> list[dict]:
         book.index = book.index + i * per
         return book
 
-    with (
-        LocalCluster(
-            n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with pf.local_cluster(workers, dashboard_address=None) as cluster, Client(cluster) as client:
         ddf = dd.from_map(partition, range(parts), meta=partition(0).iloc[:0])
         client.compute(
             pf.evaluate(ddf.partitions[:workers], offers, progress=False).results["term"].sum(),
@@ -180,18 +176,11 @@ def dask_rows(n: int, workers: int) -> list[dict]:
     return [
         {
             "case": f"portfolio.evaluate on Dask, {parts * per:,} accounts, {workers} local worker processes "
-            f"({parts} partitions built on the workers)",
+            f"(rp.portfolio.local_cluster; {parts} partitions built on the workers)",
             "seconds": t,
             "ms_per_1k_accounts": 1000 * t / (parts * per) * 1000,
         }
     ]
-
-
-#: What the workers need (see docs/howto/portfolio-on-dask.md): setting any malloc tunable,
-#: as distributed does with MALLOC_TRIM_THRESHOLD_, switches off glibc's dynamic mmap
-#: threshold, so every array above 128 KiB is a fresh mmap, page-faulted in and unmapped on
-#: free; a fixed 32 MiB threshold (glibc's ceiling for it) serves them from the heap again.
-WORKER_MALLOC = {"distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": str(32 * 2**20)}
 
 
 def _warm_worker() -> None:
@@ -203,19 +192,62 @@ def _warm_worker() -> None:
     )
 
 
-def dask_vs_pandas_rows(n: int, workers: int) -> list[dict]:
+def _usage() -> tuple[float, int]:
+    """This process's CPU seconds and minor page faults so far (run on each worker)."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime, r.ru_minflt
+
+
+def _pandas_share(args) -> tuple[float, int]:
+    """One plain process's share of the book (no Dask): its CPU seconds and page faults.
+
+    Run in several processes at once by :func:`dask_vs_pandas_rows`; each builds partitions
+    ``lo..hi-1``, evaluates them once untimed (as pandas' own timed runs come after others),
+    then waits at ``barrier`` for the others and times a second run.
+    """
+    per, lo, hi, barrier = args
+    book = pd.concat([_book_partition(i, per) for i in range(lo, hi)])
+    offers = pf.standard_offers()
+    pf.evaluate(book, offers, progress=False)
+    barrier.wait()
+    c0, f0 = _usage()
+    pf.evaluate(book, offers, progress=False)
+    c1, f1 = _usage()
+    return c1 - c0, f1 - f0
+
+
+def _book_partition(i: int, per: int) -> pd.DataFrame:
+    """Partition ``i`` of the benchmark's book: ``per`` accounts, ids unique across partitions."""
+    book = pf.synthetic_book(per, seed=1_000 + i)
+    book["account_id"] = f"P{i:04d}-" + book["account_id"]
+    book.index = book.index + i * per
+    return book
+
+
+def dask_vs_pandas_rows(
+    n: int, workers: int, repeat: int = 3, baselines: bool = True
+) -> list[dict]:
     """The same book on pandas (this process, one core) and on a Dask ``LocalCluster``.
 
     The book's partitions are built and held on the workers first (``persist``), so only the
-    evaluation is timed; pandas gets the same accounts as one frame.  Timed twice on the
-    cluster: with distributed's default worker environment (``MALLOC_TRIM_THRESHOLD_`` of
-    64 KiB, which also freezes glibc's mmap threshold at 128 KiB, so each temporary array is
-    a fresh mapping, page-faulted in again) and with ``MALLOC_MMAP_THRESHOLD_`` set to 32 MiB
-    through the documented ``distributed.nanny.pre-spawn-environ`` setting (:data:`WORKER_MALLOC`).
-    "Per core" compares CPU seconds: the workers' process time (summed over workers, less what
-    idle workers use per second over the same wall time) against pandas' own, on a machine
-    whose cores other jobs may share (wall time shown too).
-    The figures are checked first: the cluster's total expected NPV and rows equal pandas'.
+    evaluation is timed; pandas gets the same accounts as one frame.  Three clusters:
+    distributed's default worker environment (``MALLOC_TRIM_THRESHOLD_`` of 64 KiB, which
+    also freezes glibc's mmap threshold at 128 KiB and trims every freed top of the heap, so
+    each temporary array is page-faulted in again), the mmap threshold alone set to 32 MiB,
+    and :func:`repayplan.portfolio.local_cluster` (:func:`~repayplan.portfolio.worker_config`:
+    that threshold, a 64 MiB top pad, no statistical profiler).
+    "Per core" compares CPU seconds: the workers' user + system time (``getrusage``, summed
+    over workers, less what idle workers use per second over the same wall time) against
+    pandas' own; page faults (``ru_minflt``) likewise, per 10,000 accounts.  Pandas and the
+    cluster run in turn, ``repeat`` times each, so that both see the same load on a machine
+    whose cores other jobs may share: the ratio is the median of each cluster run against
+    the pandas run just before it (wall times shown too); ``baselines=False`` runs the last
+    cluster only.
+    The figures are checked first: every column of the cluster's results and errors equals
+    pandas' to the last bit.  A control row runs the book without Dask in ``workers`` plain
+    processes at once (each on its share): what running side by side costs by itself.
     """
     import dask
     import dask.dataframe as dd
@@ -226,70 +258,118 @@ def dask_vs_pandas_rows(n: int, workers: int) -> list[dict]:
     per = n // parts
 
     def partition(i: int) -> pd.DataFrame:
-        book = pf.synthetic_book(per, seed=1_000 + i)
-        book["account_id"] = f"P{i:04d}-" + book["account_id"]
-        book.index = book.index + i * per
-        return book
+        return _book_partition(i, per)
 
     book = pd.concat([partition(i) for i in range(parts)])
     pf.evaluate(book.iloc[:500], offers, progress=False)
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    res = pf.evaluate(book, offers, progress=False).results
-    t_cpu, t_wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    expected = (float(res["expected_npv"].sum()), int(res["expected_npv"].count()))
-    rows = [
-        {
-            "case": f"portfolio.evaluate on pandas, {parts * per:,} accounts (one process)",
-            "seconds": t_wall,
-            "cpu_seconds": t_cpu,
-            "accounts_per_cpu_second": parts * per / t_cpu,
-            "ratio_vs_pandas_per_core": 1.0,
-        }
-    ]
-    for label, conf in (
-        ("distributed's default worker environment (MALLOC_TRIM_THRESHOLD_=65536)", {}),
-        ("MALLOC_MMAP_THRESHOLD_=32 MiB via distributed.nanny.pre-spawn-environ", WORKER_MALLOC),
-    ):
-        with (
-            dask.config.set(conf),
-            LocalCluster(
-                n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+
+    def on_pandas():
+        (c0, f0), w0 = _usage(), time.perf_counter()
+        res = pf.evaluate(book, offers, progress=False)
+        wall = time.perf_counter() - w0
+        c1, f1 = _usage()
+        return res, (c1 - c0, wall, f1 - f0)
+
+    want, _ = on_pandas()
+    plain = dict(processes=True, threads_per_worker=1, dashboard_address=None)
+    mmap_only = {"distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": str(32 * 2**20)}
+    clusters = (
+        ("distributed's default worker environment (MALLOC_TRIM_THRESHOLD_=65536)", {}, None),
+        ("MALLOC_MMAP_THRESHOLD_=32 MiB only", mmap_only, None),
+        (
+            "rp.portfolio.local_cluster (worker_config: + MALLOC_TOP_PAD_=64 MiB, no profiler)",
+            {},
+            1,
+        ),
+    )
+    pandas_runs, rows = [], []
+    for label, conf, ours in clusters if baselines else clusters[-1:]:
+        with dask.config.set(conf):
+            cluster = (
+                pf.local_cluster(workers, dashboard_address=None)
+                if ours
+                else LocalCluster(n_workers=workers, **plain)
+            )
+        with cluster, Client(cluster) as client:
             ddf = dd.from_map(partition, range(parts), meta=partition(0).iloc[:0]).persist()
             wait(ddf)
             client.run(_warm_worker)  # every worker: imports, caches
+            got = pf.evaluate(ddf, offers, progress=False).compute()  # the figures first
+            for g, w in ((got.results, want.results), (got.errors, want.errors)):
+                assert g["account_id"].tolist() == w["account_id"].tolist()
+                pd.testing.assert_frame_equal(
+                    g.drop(columns="account_id"), w.drop(columns="account_id"), check_exact=True
+                )
 
-            def cpu():
-                return sum(client.run(time.process_time).values())
+            def usage():
+                u = client.run(_usage).values()
+                return sum(c for c, _ in u), sum(f for _, f in u)
 
             # what idle workers burn per second (heartbeats, the event loop): subtracted
-            c0, w0 = cpu(), time.perf_counter()
-            time.sleep(10)
-            idle = (cpu() - c0) / (time.perf_counter() - w0)
-            c0, w0 = cpu(), time.perf_counter()
-            out = pf.evaluate(ddf, offers, progress=False).results
-            total, count = client.compute(
-                [out["expected_npv"].sum(), out["expected_npv"].count()], sync=True
-            )
-            wall, used = time.perf_counter() - w0, cpu() - c0
-            used -= idle * wall
-        assert int(count) == expected[1] and abs(float(total) - expected[0]) <= 1e-6 * abs(
-            expected[0]
-        )
+            (c0, _), w0 = usage(), time.perf_counter()
+            time.sleep(5)
+            idle = (usage()[0] - c0) / (time.perf_counter() - w0)
+            runs = []
+            for _ in range(repeat):  # pandas and the cluster in turn: the same load on both
+                pandas_runs.append(on_pandas()[1])
+                (c0, f0), w0 = usage(), time.perf_counter()
+                out = pf.evaluate(ddf, offers, progress=False).results
+                client.compute([out["expected_npv"].sum(), out["expected_npv"].count()], sync=True)
+                wall = time.perf_counter() - w0
+                c1, f1 = usage()
+                runs.append((c1 - c0 - idle * wall, wall, f1 - f0, pandas_runs[-1][0]))
+        used, wall, flt, _ = (float(np.median([r[i] for r in runs])) for i in range(4))
         rows.append(
             {
                 "case": f"  on Dask, {workers} local worker processes, {label}",
                 "seconds": wall,
                 "cpu_seconds": used,
                 "accounts_per_cpu_second": parts * per / used,
-                "ratio_vs_pandas_per_core": t_cpu / used,
+                "minflt_per_10k_accounts": flt / (parts * per) * 10_000,
+                # each run against the pandas run just before it, the median of those ratios
+                "ratio_vs_pandas_per_core": float(np.median([r[3] / r[0] for r in runs])),
                 "goal": "at least as fast as pandas per core",
-                "met": used <= t_cpu,
+                "met": bool(np.median([r[3] / r[0] for r in runs]) >= 1.0),
+                "results": "identical to pandas (every column, checked first)",
             }
         )
-    return rows
+    t_cpu, t_wall, t_flt = (float(np.median([r[i] for r in pandas_runs])) for i in range(3))
+    pandas_row = {
+        "case": f"portfolio.evaluate on pandas, {parts * per:,} accounts (one process; "
+        f"median of {len(pandas_runs)} runs, one before each cluster run)",
+        "seconds": t_wall,
+        "cpu_seconds": t_cpu,
+        "accounts_per_cpu_second": parts * per / t_cpu,
+        "minflt_per_10k_accounts": t_flt / (parts * per) * 10_000,
+        "ratio_vs_pandas_per_core": 1.0,
+    }
+    # the control: no Dask, two plain processes at once, each on half of the partitions
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Manager() as manager, ProcessPoolExecutor(workers, mp_context=spawn) as ex:
+        barrier = manager.Barrier(workers)  # the timed runs start together
+        bounds = np.linspace(0, parts, workers + 1).astype(int)
+        shares = list(
+            ex.map(
+                _pandas_share,
+                [(per, a, b, barrier) for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
+            )
+        )
+    used, flt = sum(c for c, _ in shares), sum(f for _, f in shares)
+    rows.append(
+        {
+            "case": f"  control, no Dask: {workers} plain processes at once, each on 1/{workers} "
+            "of the book (pandas)",
+            "seconds": float("nan"),
+            "cpu_seconds": used,
+            "accounts_per_cpu_second": parts * per / used,
+            "minflt_per_10k_accounts": flt / (parts * per) * 10_000,
+            "ratio_vs_pandas_per_core": t_cpu / used,
+        }
+    )
+    return [pandas_row, *rows]
 
 
 # --------------------------------------------------------------------------------------

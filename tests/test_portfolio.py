@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from datetime import date
 from decimal import Decimal
 
@@ -23,11 +24,14 @@ from repayplan.portfolio import (
     POOL_PATHS,
     RESULT_COLUMNS,
     SUGGEST_COLUMNS,
+    WORKER_MALLOC,
     evaluate,
+    local_cluster,
     scenario_cash,
     standard_offers,
     suggest,
     synthetic_book,
+    worker_config,
 )
 
 METRIC_COLUMNS = [c for c in rp.evaluate.__globals__["METRICS"] if c != "rule_findings"]
@@ -311,6 +315,23 @@ def test_results_do_not_depend_on_blocks_or_on_the_other_rows():
     )
 
 
+def test_wide_blocks_give_every_account_the_same_bits_as_narrow_ones():
+    """Blocks of thousands of accounts against blocks of 300 (the last one 200 wide) and a
+    slice of the book: numpy's vectorised loops must see every account alike (a broadcast
+    power once gave the cash trend of some accounts another last bit in a narrow block)."""
+    book = synthetic_book(3_200, seed=21)  # one block 3,200 wide at 12 scenarios
+    offers = standard_offers()
+    whole = evaluate(book, offers, scenarios=12, progress=False).results
+    narrow = evaluate(book, offers, scenarios=12, chunk=300, progress=False).results
+    pd.testing.assert_frame_equal(whole, narrow, check_exact=True)
+    part = evaluate(book.iloc[700:3_100], offers, scenarios=12, progress=False).results
+    pd.testing.assert_frame_equal(
+        part, whole.iloc[700 * 3 : 3_100 * 3].reset_index(drop=True), check_exact=True
+    )
+    cash = scenario_cash(book, 60, scenarios=12)
+    np.testing.assert_array_equal(scenario_cash(book.iloc[3_190:], 60, scenarios=12), cash[3_190:])
+
+
 # --------------------------------------------------------------------------------------
 # bad rows: reported, never dropped silently
 # --------------------------------------------------------------------------------------
@@ -540,6 +561,80 @@ def test_dask_on_a_local_cluster_gives_exactly_the_pandas_results():
     same(got.errors, want.errors)
     same(best.results, want_best.results)
     assert len(got.errors) == 6 and got.results["account_id"].nunique() == 394
+
+
+def _profiling():
+    import dask
+
+    return dask.config.get("distributed.worker.profile.enabled")
+
+
+def test_local_cluster_gives_its_workers_the_heap_settings_and_the_pandas_results():
+    import dask.dataframe as dd
+    import distributed
+
+    book = synthetic_book(300, seed=13, bad_rows=3)
+    want = evaluate(book, standard_offers(), scenarios=16, progress=False)
+    with (
+        local_cluster(2, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        env = client.run(lambda: {k: os.environ.get(k) for k in WORKER_MALLOC})
+        profiling = client.run(_profiling)
+        threads = {w.nthreads for w in cluster.scheduler.workers.values()}
+        got = evaluate(
+            dd.from_pandas(book, npartitions=3), standard_offers(), scenarios=16, progress=False
+        ).compute()
+    assert len(env) == 2 and threads == {1}
+    for worker_env in env.values():
+        assert worker_env == {k: str(v) for k, v in WORKER_MALLOC.items()}
+    assert set(profiling.values()) == {False}
+    same(got.results, want.results)
+    same(got.errors, want.errors)
+    conf = worker_config(profile=True)
+    assert conf["distributed.worker.profile.enabled"] is True
+    assert conf["distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_"] == str(64 * 2**20)
+
+
+@pytest.mark.parametrize(
+    "call, field",
+    [
+        (lambda: worker_config(profile="no"), "profile"),
+        (lambda: local_cluster(0), "n_workers"),
+        (lambda: local_cluster(1, processes=False), "processes"),
+        (lambda: local_cluster(1, threads_per_worker=4), "threads_per_worker"),
+    ],
+)
+def test_worker_settings_reject_bad_input(call, field):
+    with pytest.raises(InputError, match=field):
+        call()
+
+
+def test_a_partition_is_validated_once_for_its_results_and_its_errors(monkeypatch):
+    import dask
+    import dask.dataframe as dd
+
+    from repayplan import portfolio
+
+    book = synthetic_book(60, seed=5, bad_rows=4)
+    want = evaluate(book, standard_offers(), scenarios=8, progress=False)
+    lazy = evaluate(
+        dd.from_pandas(book, npartitions=3), standard_offers(), scenarios=8, progress=False
+    )
+    calls = []
+    prepare = portfolio._prepare
+    monkeypatch.setattr(
+        portfolio, "_prepare", lambda df, p: calls.append(len(df)) or prepare(df, p)
+    )
+    with dask.config.set(scheduler="sync"):
+        got = lazy.compute()
+    assert sorted(calls) == [20, 20, 20]  # three partitions, each prepared once
+    same(got.results, want.results)
+    same(got.errors, want.errors)
+    # a frame changed in place is a new question on the pandas path: nothing is kept
+    book.loc[5, "principal"] = -1.0
+    again = evaluate(book, standard_offers(), scenarios=8, progress=False)
+    assert len(again.errors) == len(want.errors) + 1
 
 
 def test_dask_without_a_cluster_uses_the_local_scheduler():

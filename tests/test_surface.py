@@ -153,6 +153,8 @@ NOT_PROBED = {
     "rules.names": "no arguments",
     "portfolio.PortfolioResult": _RESULT,
     "portfolio.standard_offers": "no arguments",
+    "portfolio.local_cluster": "starts worker processes; its n_workers, profile and the settings "
+    "it owns are probed by tests/test_portfolio.py::test_worker_settings_reject_bad_input",
     "rules.RuleSet.markup_text": "no arguments",
     "rules.RuleSet.with_lpr": "rows of an LPR table, read by rules.load_lpr",
     "rules.Allocation.by_kind": "no arguments",
@@ -592,6 +594,7 @@ def recipes():
             dict(accounts=w.book, months=12, scenarios=8),
         ),
         "portfolio.synthetic_book": lambda f: (rp.portfolio.synthetic_book, dict(n=4)),
+        "portfolio.worker_config": lambda f: (rp.portfolio.worker_config, {}),
     }
     R.update(_recipes_after_merge(w))
     return R
