@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import pandas as pd
 
+from . import money
 from ._validate import (
     as_decimal,
     check_amount,
@@ -822,7 +823,8 @@ def evaluate_batch(
     d = float(params.get("discount_rate", creditor.discount_rate))
     v = 1.0 / (1.0 + d / 12.0)
     total = float(claim.total)
-    waived = np.array([t.waived for t in batch.terms], dtype=float) / scale
+    waived_minor = np.array([t.waived for t in batch.terms], dtype=np.int64)
+    waived = waived_minor / scale
     conditional = np.array([p.waivers_conditional for p in batch.plans])
     owed_after = (
         batch.balance.astype(float) / scale + np.where(conditional, waived, 0.0)[:, None]
@@ -891,9 +893,10 @@ def evaluate_batch(
             "upfront_shortfall": np.maximum(pay[:, 0] - (buffer - minimum), 0.0),
             "months_short": out["months_short"],
             "burden": cover["burden"],
-            "peak_payment": pay.max(axis=1),
-            "total_paid": pay.sum(axis=1),
-            "total_waived": waived,
+            # amounts paid and waived are money: exact, from the minor units (Decimal elements)
+            "peak_payment": money.decimal_column(batch.payments.max(axis=1), u),
+            "total_paid": money.decimal_column(money.sum_minor(batch.payments, axis=1), u),
+            "total_waived": money.decimal_column(waived_minor, u),
             "term": terms,
             "borrower_cost": out["borrower_cost"],
             "borrower_alternative": values["borrower_alternative"],
@@ -1425,6 +1428,8 @@ def format_metric(key: str, value, lang: str = "en") -> str:
     ('次级类', '从不')
     >>> format_metric("modification_gain", -0.0017)          # a negative zero has no sign
     '0.00'
+    >>> format_metric("total_paid", Decimal("1234567.89"))   # exact amounts print exactly
+    '1,234,567.89'
     """
     import math
 
@@ -1434,6 +1439,10 @@ def format_metric(key: str, value, lang: str = "en") -> str:
     unit = ALL_METRICS.get(key, (None, None))[1]
     if value is None:
         return "—"
+    if isinstance(value, Decimal):  # an exact amount (total_paid ...): printed as it is
+        if unit == "currency" and value.is_finite():
+            return _unsigned_zero(f"{value:,.2f}")
+        value = float(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(
         value, (int, float, np.integer, np.floating)
     ):
