@@ -36,6 +36,7 @@ __all__ = [
     "apportion",
     "percent",
     "MAX_EXACT_MINOR",
+    "Amount",
     "sum_minor",
     "decimal_column",
 ]
@@ -421,3 +422,56 @@ def decimal_column(minor, units: int = 2) -> pd.api.extensions.ExtensionArray | 
     np.right_shift(v, 63, out=words[:, 1])
     arr = pa.Array.from_buffers(pa.decimal128(38, units), v.size, [None, pa.py_buffer(words)])
     return pd.array(arr, dtype=dtype)
+
+
+class Amount(Decimal):
+    """An exact amount a user typed or reads (``Plan.down_payment``): a ``Decimal`` that reads like a number.
+
+    A ``Decimal`` in every way (arithmetic gives plain ``Decimal``), with two differences that
+    keep it what the amount was typed as: it prints as its digits (``repr`` is ``50000`` or
+    ``1000.01``, not ``Decimal('1000.01')``), and it equals a float whose shortest text is the
+    same number, as :func:`repayplan._validate.as_decimal` reads a float (``Amount("16666.67")
+    == 16666.67``, although the binary float is not exactly 16666.67).  A whole amount has no
+    exponent (``Amount(50000.0)`` is ``50000``), any other keeps its digits without trailing
+    zeros (``1000.010`` is ``1000.01``).
+
+    The hash is ``Decimal``'s (equal Amounts and Decimals hash equal); an Amount equal to an
+    inexact float by its text does not hash like that float, so do not mix the two as keys.
+
+    Examples
+    --------
+    >>> a = Amount("1000.010")
+    >>> a, str(a), a == Decimal("1000.01"), a == 1000.01, a + 1
+    (1000.01, '1000.01', True, True, Decimal('1001.01'))
+    >>> Amount(50000.0), f"{Amount(12345.6):,}", Amount(16666.67) == 16666.67
+    (50000, '12,345.6', True)
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, value=0):
+        if isinstance(value, float):
+            value = repr(value)
+        d = Decimal(value)
+        if d.is_finite():
+            d = d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+        return super().__new__(cls, d)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        return format(Decimal(self), "f")
+
+    def __eq__(self, other):
+        if isinstance(other, float):
+            if other != other or other in (float("inf"), float("-inf")):
+                return False
+            other = Decimal(repr(other))
+        return Decimal.__eq__(self, other)
+
+    def __ne__(self, other):
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    __hash__ = Decimal.__hash__
