@@ -880,10 +880,11 @@ class PlanBatch:
         return Schedule(
             table=table,
             payment=f(regular),
-            total_interest=f(intr.sum()),
-            total_principal=f(principal.sum()),
+            # sums in exact integers: each amount is within int64, a sum of 1,200 may not be
+            total_interest=f(money.sum_minor(intr)),
+            total_principal=f(money.sum_minor(principal)),
             total_fees=f(0),
-            total_paid=f(pay.sum()),
+            total_paid=f(money.sum_minor(pay)),
             principal=f(t.owed),
             currency=self.claim.currency,
             minor_units=u,
