@@ -617,8 +617,13 @@ def evaluate(
     Returns
     -------
     pandas.DataFrame or Evaluation
-        One row per plan (index: plan names), the columns of :data:`METRICS`: currency
-        amounts as floats in currency units (analytics), fractions as fractions.
+        One row per plan (index: plan names), the columns of :data:`METRICS`.  The amounts
+        a plan makes the borrower pay or the creditor give up (``peak_payment``,
+        ``total_paid``, ``total_waived``) are exact: ``Decimal`` elements of a decimal
+        column (Arrow ``decimal128(38, units)``), summed from the plans' minor units.  Present
+        values, expectations and the projected cash (``creditor_npv``, ``expected_npv``,
+        ``min_cash``, ``upfront_shortfall`` ...) are analytics, floats in currency units;
+        fractions as fractions.  See ``docs/concepts/money.md``.
 
     Notes
     -----

@@ -430,7 +430,7 @@ class Amount(Decimal):
     A ``Decimal`` in every way (arithmetic gives plain ``Decimal``), with two differences that
     keep it what the amount was typed as: it prints as its digits (``repr`` is ``50000`` or
     ``1000.01``, not ``Decimal('1000.01')``), and it equals a float whose shortest text is the
-    same number, as :func:`repayplan._validate.as_decimal` reads a float (``Amount("16666.67")
+    same number, as the library reads every float a user types (``Amount("16666.67")
     == 16666.67``, although the binary float is not exactly 16666.67).  A whole amount has no
     exponent (``Amount(50000.0)`` is ``50000``), any other keeps its digits without trailing
     zeros (``1000.010`` is ``1000.01``).
