@@ -317,3 +317,21 @@ def test_a_down_payment_at_and_beyond_its_bound():
     rp.Plan(down_payment=Decimal("999999999999999"))
     with pytest.raises(InputError, match="15 significant digits"):
         rp.Plan(down_payment=Decimal("1000000000000000.01"))
+
+
+def test_a_portfolio_principal_at_and_beyond_its_bound():
+    # the book's amounts are float columns: below 10**13 yuan every fen is exact in a float;
+    # a row beyond is reported in the errors table by name (the other rows are measured)
+    from repayplan.portfolio import evaluate as evaluate_book
+    from repayplan.portfolio import synthetic_book
+
+    book = synthetic_book(2, seed=1)
+    book.loc[0, "principal"] = 9_999_999_999_999.99
+    res, err = evaluate_book(book, [rp.Plan(term=12)], progress=False, scenarios=4)
+    assert len(res) == 2 and len(err) == 0
+    paid = res.set_index("account_id")["total_paid"]
+    assert float(paid.iloc[0]) > 9_999_999_999_999.99  # positive, not wrapped
+    book.loc[0, "principal"] = 10_000_000_000_000.0
+    res, err = evaluate_book(book, [rp.Plan(term=12)], progress=False, scenarios=4)
+    assert len(res) == 1 and err["field"].tolist() == ["principal"]
+    assert "below 10,000,000,000,000" in err["reason"].iloc[0]
