@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._validate import check_bool, check_choice, check_int
+from ._validate import as_decimal, check_bool, check_choice, check_int
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -450,11 +450,8 @@ class Amount(Decimal):
     __slots__ = ()
 
     def __new__(cls, value=0):
-        if isinstance(value, float):
-            value = repr(value)
-        d = Decimal(value)
-        if d.is_finite():
-            d = d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+        d = as_decimal("value", value)  # a float by its repr; NaN, inf, text: InputError
+        d = d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
         return super().__new__(cls, d)
 
     def __repr__(self) -> str:
