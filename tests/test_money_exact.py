@@ -335,3 +335,22 @@ def test_a_portfolio_principal_at_and_beyond_its_bound():
     res, err = evaluate_book(book, [rp.Plan(term=12)], progress=False, scenarios=4)
     assert len(res) == 1 and err["field"].tolist() == ["principal"]
     assert "below 10,000,000,000,000" in err["reason"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("plan", "principal", "as_of"),
+    [
+        # plans where the float formula that was replaced is a fen off (bench_money.py)
+        (rp.Plan(term=295, annual_rate=0.06, balloon=0.3), "406950301000.00", date(2026, 9, 1)),
+        (rp.Plan(term=261, annual_rate=0.12, step_up=0.05), "842347117000.00", date(2026, 9, 1)),
+    ],
+)
+def test_where_the_float_formula_was_a_fen_off_the_integers_match_the_fraction_oracle(
+    plan, principal, as_of
+):
+    claim = rp.Claim(principal=Decimal(principal), annual_rate=0.05, as_of=as_of)
+    t = plan.schedule(claim).table
+    B = int(Decimal(principal) * 100)
+    want = shaped_oracle(plan, claim, B)
+    got = [int(x * 100) for x in t["payment"].iloc[1 : plan.term]]
+    assert got == want
