@@ -460,15 +460,33 @@ class Amount(Decimal):
     def __str__(self) -> str:
         return format(Decimal(self), "f")
 
+    @staticmethod
+    def _as_typed(other):
+        """A finite float as the Decimal of its shortest text; anything else unchanged."""
+        if isinstance(other, float) and other == other and abs(other) != float("inf"):
+            return Decimal(repr(other))
+        return other
+
     def __eq__(self, other):
-        if isinstance(other, float):
-            if other != other or other in (float("inf"), float("-inf")):
-                return False
-            other = Decimal(repr(other))
-        return Decimal.__eq__(self, other)
+        if isinstance(other, float) and (other != other or abs(other) == float("inf")):
+            return False
+        return Decimal.__eq__(self, self._as_typed(other))
 
     def __ne__(self, other):
         eq = self.__eq__(other)
         return eq if eq is NotImplemented else not eq
+
+    # the order agrees with the equality: Amount("16666.67") <= 16666.67 <= Amount("16666.67")
+    def __lt__(self, other):
+        return Decimal.__lt__(self, self._as_typed(other))
+
+    def __le__(self, other):
+        return Decimal.__le__(self, self._as_typed(other))
+
+    def __gt__(self, other):
+        return Decimal.__gt__(self, self._as_typed(other))
+
+    def __ge__(self, other):
+        return Decimal.__ge__(self, self._as_typed(other))
 
     __hash__ = Decimal.__hash__

@@ -160,6 +160,13 @@ def test_amount_by_hand():
     assert Decimal(0.1) != money.Amount(0.1)
     assert money.Amount(7) == 7 and hash(money.Amount(7)) == hash(7)
     assert f"{money.Amount(1234567.5):,}" == "1,234,567.5"
+    # the order agrees with the equality (the binary 16666.67 is a hair above 16666.67)
+    b = money.Amount(16666.67)
+    assert b <= 16666.67 and b >= 16666.67 and not b < 16666.67 and not b > 16666.67
+    assert b < 16666.68 and b > 16666.66 and b < float("inf") and not b > float("inf")
+    assert sorted([16666.68, b, 16666.66]) == [16666.66, b, 16666.68]
+    with pytest.raises(InputError):
+        money.Amount("abc")
 
 
 def _half_up(x: Fraction) -> int:
