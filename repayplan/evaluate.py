@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from . import _value as _v
+from . import money
 from ._validate import (
     check_amount,
     check_bool,
@@ -581,8 +582,13 @@ def evaluate(
     Returns
     -------
     pandas.DataFrame or Evaluation
-        One row per plan (index: plan names), the columns of :data:`METRICS`: currency
-        amounts as floats in currency units (analytics), fractions as fractions.
+        One row per plan (index: plan names), the columns of :data:`METRICS`.  The amounts
+        a plan makes the borrower pay or the creditor give up (``peak_payment``,
+        ``total_paid``, ``total_waived``) are exact: ``Decimal`` elements of a decimal
+        column (Arrow ``decimal128(38, units)``), summed from the plans' minor units.  Present
+        values, expectations and the projected cash (``creditor_npv``, ``expected_npv``,
+        ``min_cash``, ``upfront_shortfall`` ...) are analytics, floats in currency units;
+        fractions as fractions.  See ``docs/concepts/money.md``.
 
     Notes
     -----
@@ -787,7 +793,8 @@ def evaluate_batch(
     d = float(params.get("discount_rate", creditor.discount_rate))
     v = 1.0 / (1.0 + d / 12.0)
     total = float(claim.total)
-    waived = np.array([t.waived for t in batch.terms], dtype=float) / scale
+    waived_minor = np.array([t.waived for t in batch.terms], dtype=np.int64)
+    waived = waived_minor / scale
     conditional = np.array([p.waivers_conditional for p in batch.plans])
     owed_after = (
         batch.balance.astype(float) / scale + np.where(conditional, waived, 0.0)[:, None]
@@ -856,9 +863,10 @@ def evaluate_batch(
             "upfront_shortfall": np.maximum(pay[:, 0] - (buffer - minimum), 0.0),
             "months_short": out["months_short"],
             "burden": cover["burden"],
-            "peak_payment": pay.max(axis=1),
-            "total_paid": pay.sum(axis=1),
-            "total_waived": waived,
+            # amounts paid and waived are money: exact, from the minor units (Decimal elements)
+            "peak_payment": money.decimal_column(batch.payments.max(axis=1), u),
+            "total_paid": money.decimal_column(money.sum_minor(batch.payments, axis=1), u),
+            "total_waived": money.decimal_column(waived_minor, u),
             "term": terms,
             "borrower_cost": out["borrower_cost"],
             "borrower_alternative": values["borrower_alternative"],
@@ -1383,6 +1391,8 @@ def format_metric(key: str, value, lang: str = "en") -> str:
     ('次级类', '从不')
     >>> format_metric("modification_gain", -0.0017)          # a negative zero has no sign
     '0.00'
+    >>> format_metric("total_paid", Decimal("1234567.89"))   # exact amounts print exactly
+    '1,234,567.89'
     """
     import math
 
@@ -1392,6 +1402,10 @@ def format_metric(key: str, value, lang: str = "en") -> str:
     unit = ALL_METRICS.get(key, (None, None))[1]
     if value is None:
         return "—"
+    if isinstance(value, Decimal):  # an exact amount (total_paid ...): printed as it is
+        if unit == "currency" and value.is_finite():
+            return _unsigned_zero(f"{value:,.2f}")
+        value = float(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(
         value, (int, float, np.integer, np.floating)
     ):

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._validate import check_bool, check_choice, check_int
+from ._validate import as_decimal, check_bool, check_choice, check_int
 from .errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CURRENCIES",
@@ -31,6 +35,10 @@ __all__ = [
     "object_zeros",
     "apportion",
     "percent",
+    "MAX_EXACT_MINOR",
+    "Amount",
+    "sum_minor",
+    "decimal_column",
 ]
 
 #: Minor units of the currencies repayplan knows (ISO 4217).
@@ -332,3 +340,153 @@ def grouped(amount) -> str:
 from ._words import amount_in_words, chinese_capitals, english_words  # noqa: E402
 
 __all__ += ["amount_in_words", "chinese_capitals", "english_words", "grouped"]
+
+
+#: The largest amount (in minor units) a money column of :func:`decimal_column` holds as a
+#: 64-bit integer before it is written as a decimal: ``2**63 - 1``.  A sum beyond it (e.g. the
+#: total paid on a quadrillion-yuan claim at a high rate) is computed in exact Python integers by
+#: :func:`sum_minor`, never wrapped into a negative number; :func:`decimal_column` refuses with
+#: :class:`~repayplan.errors.InputError` what its 38 digits cannot hold.
+MAX_EXACT_MINOR = 2**63 - 1
+
+
+def sum_minor(minor: np.ndarray, axis: int = -1) -> np.ndarray:
+    r"""Exact sums of int64 minor units along ``axis``: int64 when they fit, Python ints otherwise.
+
+    :math:`\sum_k p_k` can pass the int64 range although every :math:`p_k` is within it; the
+    sum is then taken in Python integers (an object array) so that it is never wrapped.
+
+    >>> sum_minor(np.array([[1, 2, 3], [4, 5, 6]]))
+    array([ 6, 15])
+    >>> big = np.array([[2**62, 2**62, 2**62]], dtype=np.int64)     # 3 * 2**62 > 2**63 - 1
+    >>> int(sum_minor(big)[0]) == 3 * 2**62
+    True
+    """
+    a = np.asarray(minor)
+    if a.dtype.kind not in "iu" and a.dtype != object:
+        raise InputError("minor", a.dtype, "an array of whole minor units")
+    n = a.shape[axis] if a.ndim else 1
+    if a.dtype != object:
+        top = int(np.abs(a).max(initial=0))
+        if top * max(n, 1) <= MAX_EXACT_MINOR:  # no partial sum can leave int64
+            return a.sum(axis=axis, dtype=np.int64)
+    return a.astype(object).sum(axis=axis)
+
+
+def decimal_column(minor, units: int = 2) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """Minor units as an exact column of amounts whose elements read back as ``Decimal``.
+
+    With pyarrow installed an Arrow ``decimal128(38, units)`` array (vectorised: the int64
+    amount is the low word of the 128-bit integer, its sign the high word; no Python object per
+    amount), else an object array of ``Decimal``.  Amounts beyond int64 (Python ints from
+    :func:`sum_minor`) go through ``Decimal`` one by one.
+
+    Parameters
+    ----------
+    minor : array_like of int
+        Whole minor units (int64, or an object array of Python ints).
+    units : int
+        Minor units of the currency (2: fen, cents).
+
+    Returns
+    -------
+    pandas ExtensionArray or numpy.ndarray
+        To be put in a DataFrame or Series; ``float(x)`` of an element is the float for analytics.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series(decimal_column(np.array([12393566, -5]), 2))
+    >>> s.iloc[0], s.iloc[1], s.astype(float).tolist()
+    (Decimal('123935.66'), Decimal('-0.05'), [123935.66, -0.05])
+    """
+    import pandas as pd
+
+    units = _check_units(units)
+    a = np.asarray(minor)
+    if a.dtype.kind not in "iu" and a.dtype != object:
+        raise InputError("minor", a.dtype, "an array of whole minor units")
+    a = a.reshape(-1)
+    if a.dtype == object and any(abs(int(x)) >= 10**38 for x in a):
+        raise InputError("minor", a, "amounts of at most 38 digits")
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow is optional
+        return decimals_array(a.astype(object), units)
+    dtype = pd.ArrowDtype(pa.decimal128(38, units))
+    if a.dtype == object:
+        return pd.array([from_minor(int(x), units) for x in a], dtype=dtype)  # type: ignore[call-overload]
+    v = a.astype(np.int64)
+    words = np.empty((v.size, 2), dtype=np.int64)
+    words[:, 0] = v
+    np.right_shift(v, 63, out=words[:, 1])
+    arr = pa.Array.from_buffers(pa.decimal128(38, units), v.size, [None, pa.py_buffer(words)])
+    return pd.array(arr, dtype=dtype)
+
+
+class Amount(Decimal):
+    """An exact amount a user typed or reads (``Plan.down_payment``): a ``Decimal`` that reads like a number.
+
+    A ``Decimal`` in every way (arithmetic gives plain ``Decimal``), with two differences that
+    keep it what the amount was typed as: it prints as its digits (``repr`` is ``50000`` or
+    ``1000.01``, not ``Decimal('1000.01')``), and it equals a float whose shortest text is the
+    same number, as the library reads every float a user types (``Amount("16666.67")
+    == 16666.67``, although the binary float is not exactly 16666.67).  A whole amount has no
+    exponent (``Amount(50000.0)`` is ``50000``), any other keeps its digits without trailing
+    zeros (``1000.010`` is ``1000.01``).
+
+    The hash is ``Decimal``'s (equal Amounts and Decimals hash equal); an Amount equal to an
+    inexact float by its text does not hash like that float, so do not mix the two as keys.
+
+    Examples
+    --------
+    >>> a = Amount("1000.010")
+    >>> a, str(a), a == Decimal("1000.01"), a == 1000.01, a + 1
+    (1000.01, '1000.01', True, True, Decimal('1001.01'))
+    >>> Amount(50000.0), f"{Amount(12345.6):,}", Amount(16666.67) == 16666.67
+    (50000, '12,345.6', True)
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, value=0):
+        d = as_decimal("value", value)  # a float by its repr; NaN, inf, text: InputError
+        d = d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+        return super().__new__(cls, d)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        return format(Decimal(self), "f")
+
+    @staticmethod
+    def _as_typed(other):
+        """A finite float as the Decimal of its shortest text; anything else unchanged."""
+        if isinstance(other, float) and other == other and abs(other) != float("inf"):
+            return Decimal(repr(other))
+        return other
+
+    def __eq__(self, other):
+        if isinstance(other, float) and (other != other or abs(other) == float("inf")):
+            return False
+        return Decimal.__eq__(self, self._as_typed(other))
+
+    def __ne__(self, other):
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    # the order agrees with the equality: Amount("16666.67") <= 16666.67 <= Amount("16666.67")
+    def __lt__(self, other):
+        return Decimal.__lt__(self, self._as_typed(other))
+
+    def __le__(self, other):
+        return Decimal.__le__(self, self._as_typed(other))
+
+    def __gt__(self, other):
+        return Decimal.__gt__(self, self._as_typed(other))
+
+    def __ge__(self, other):
+        return Decimal.__ge__(self, self._as_typed(other))
+
+    __hash__ = Decimal.__hash__

@@ -139,7 +139,9 @@ class Plan(_v.Value):
         ``True``: unpaid interest, penalty and fees (after waivers) join the new principal.
         ``False``: they are paid at signing, with the down payment.
     down_payment : number
-        Paid at signing (period 0), applied first to the arrears.
+        Paid at signing (period 0), applied first to the arrears.  Kept exact, as a
+        :class:`repayplan.money.Amount` (a ``Decimal`` that prints as typed: ``50000``,
+        ``16666.67``); at most two decimals and 15 significant digits.
     balloon : float
         Fraction (0..1) of the balance at the end of grace left to the last instalment
         (level method only).
@@ -215,7 +217,7 @@ class Plan(_v.Value):
         if dp < 0:
             raise InputError("down_payment", self.down_payment, "an amount >= 0")
         _check_plan_amount("down_payment", self.down_payment, dp)
-        put("down_payment", float(dp) if dp != int(dp) else int(dp))
+        put("down_payment", money.Amount(dp))  # exact: a Decimal that reads as typed
         b = check_fraction("balloon", self.balloon)
         if b >= 1:
             raise InputError("balloon", self.balloon, "a fraction from 0 to below 1")
@@ -554,6 +556,7 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
     w_hair = _share(claim.principal, plan.haircut, u)
     owed = principal + interest + penalty + fees - w_pen - w_int - w_hair
     arrears = interest - w_int + penalty - w_pen + fees
+    _check_engine_bound(claim, principal + interest + penalty + fees, u)
     # more decimals than the currency has is an error, never rounded away
     down = money.to_minor(
         as_decimal("down_payment", plan.down_payment), u, field="plan.down_payment", exact=True
@@ -630,8 +633,10 @@ def apply_terms(plan: Plan, claim) -> PlanTerms:
 #: plan is applied (``down_payment=1000.5`` for a JPY claim is refused then, naming
 #: ``plan.down_payment``).
 PLAN_MAX_DECIMALS = max(money.CURRENCIES.values())
-#: The most significant digits of an amount of a :class:`Plan`: it is kept as a float, which
-#: holds 15 significant digits exactly (``123456789012345678.91`` would lose its cents).
+#: The most significant digits of an amount of a :class:`Plan`: it is kept exactly (a
+#: :class:`repayplan.money.Amount`), and 15 significant digits keep it exact in the float
+#: analytics too (``123456789012345678.91`` would lose its cents there) and within the engine's
+#: int64 bound (:data:`repayplan.kernel.MAX_AMOUNT_MINOR`: 15 digits are below ``10**17`` fen).
 PLAN_MAX_SIGNIFICANT = 15
 
 
@@ -655,7 +660,45 @@ def _check_plan_amount(field: str, value, d: Decimal) -> None:
                 field,
                 value,
                 f"an amount of at most {PLAN_MAX_SIGNIFICANT} significant "
-                "digits (a plan keeps it as a float)",
+                "digits (exact in the float analytics and the engine's int64 minor units)",
+            )
+
+
+def _check_engine_bound(claim, total: int, units: int) -> None:
+    """Refuse a claim whose total passes the engine's int64 bound, before any int64 array holds it.
+
+    The bound is :data:`repayplan.kernel.MAX_AMOUNT_MINOR` (``10**17`` minor units): beyond it
+    an :class:`InputError` naming ``claim.total``, never a wrapped negative number.
+    """
+    from .kernel import MAX_AMOUNT_MINOR
+
+    if total > MAX_AMOUNT_MINOR:
+        raise InputError(
+            "claim.total",
+            claim.total,
+            f"at most {money.from_minor(MAX_AMOUNT_MINOR, units)} to apply a plan "
+            "(10**17 minor units, the engine's int64 bound)",
+        )
+
+
+def _check_rows_bound(plan, i: int, columns) -> None:
+    """Refuse a plan whose schedule passes int64 (the engine ran it in Python integers).
+
+    A batch keeps every plan's rows in int64 minor units: an amount beyond ``2**63 - 1`` (a
+    long deferral at a high rate on a huge claim) is an :class:`InputError` naming the plan,
+    never an ``OverflowError`` or a wrapped negative number.
+    """
+    for col in columns:
+        if (
+            col.dtype == object
+            and col.size
+            and max(abs(int(x)) for x in col) > money.MAX_EXACT_MINOR
+        ):
+            raise InputError(
+                f"plans[{i}]",
+                plan,
+                "a plan whose payments and balances stay within the engine's int64 bound "
+                f"({money.MAX_EXACT_MINOR:,} minor units): a shorter grace or term, or a lower rate",
             )
 
 
@@ -812,10 +855,11 @@ class PlanBatch:
         return Schedule(
             table=table,
             payment=f(regular),
-            total_interest=f(intr.sum()),
-            total_principal=f(principal.sum()),
+            # sums in exact integers: each amount is within int64, a sum of 1,200 may not be
+            total_interest=f(money.sum_minor(intr)),
+            total_principal=f(money.sum_minor(principal)),
             total_fees=f(0),
-            total_paid=f(pay.sum()),
+            total_paid=f(money.sum_minor(pay)),
             principal=f(t.owed),
             currency=self.claim.currency,
             minor_units=u,
@@ -953,6 +997,9 @@ def plan_batch(plans, claim) -> PlanBatch:
             raise RuntimeError("the kernel returned no rows for plan_batch")
         for j, i in enumerate(todo):
             k = int(res.nrows[j])
+            _check_rows_bound(
+                plans[i], i, [table[c][j, :k] for c in ("payment", "closing_balance")]
+            )
             rows[i] = tuple(
                 table[c][j, :k].astype(np.int64) for c in ("payment", "interest", "closing_balance")
             )
@@ -1013,32 +1060,64 @@ def _end_of_grace_balances(items, claim) -> dict:
 def _shaped_payments(plan: Plan, t: PlanTerms, B: int, claim) -> dict:
     """Payments of a level plan with a balloon, a yearly step-up or seasonal weights.
 
-    With periodic rate :math:`\\rho`, discount :math:`v = 1/(1+\\rho)`, weights :math:`w_k`
-    over the :math:`m` amortising months and balloon share :math:`b` of the balance
-    :math:`B` at the end of grace, the base payment solves
+    With periodic rate :math:`\\rho = a/c` (the plan's rate over 12, exactly), discount
+    :math:`v = 1/(1+\\rho)`, weights :math:`w_k = (1+s)^{\\lfloor (k-1)/12 \\rfloor}\\,\\sigma_{j(k)}`
+    (step-up :math:`s`, the seasonal weight of the calendar month of period *k*) over the
+    :math:`m` amortising months and balloon share :math:`b` of the balance :math:`B` (minor
+    units) at the end of grace, the base payment solves
 
     .. math:: B = P_0 \\sum_{k=1}^{m} w_k v^k + b B v^m,
 
-    each payment is :math:`\\mathrm{round}(P_0 w_k)`, and the last one clears the loan.
+    and each payment but the last is :math:`\\mathrm{round}_{\\text{half up}}(P_0 w_k)`; the
+    last one clears the loan (the engine).  Everything is exact integer arithmetic: with
+    :math:`g = c + a` and the weights scaled to integers :math:`W_k = w_k\\,q^Y f`,
+    :math:`N = \\sum_k W_k c^k g^{m-k}` (Horner's rule in Python integers) and
+    :math:`P_0 w_k = B\\,(b_d g^m - b_n c^m)\\,W_k / (b_d N)`, divided and rounded half-up
+    by :func:`repayplan.money.div_round` (ties decided exactly, no float involved).  The
+    step-up, weights and balloon are read by their decimal text, as typed.
     """
+    from math import lcm
+
+    from .kernel import MAX_AMOUNT_MINOR
+
     m = plan.term - plan.grace
-    rho = float(t.rate) / 12
-    k = np.arange(1, m + 1)
-    w = (1.0 + plan.step_up) ** ((k - 1) // 12)
+    rho = Fraction(as_decimal("rate", t.rate)) / 12
+    a, c = rho.numerator, rho.denominator
+    g = c + a
+    su = Fraction(Decimal(repr(float(plan.step_up))))
+    sp, sq = su.numerator, su.denominator  # 1 + s = (sq + sp) / sq
+    years = (m - 1) // 12
     if plan.seasonal is not None:
-        first_month = (
-            claim.as_of.month + plan.grace
-        ) % 12  # calendar month index (0=Jan) of period grace+1
-        months = (first_month + k - 1) % 12
-        w = w * np.asarray(plan.seasonal)[months]
-    v = (1.0 + rho) ** -k
-    pv_w = float((w * v).sum())
-    P0 = (B - plan.balloon * B * (1.0 + rho) ** -m) / pv_w
-    if plan.step_up == 0 and plan.seasonal is None:
-        return {"payment": money.from_minor(_round_half_up(P0), t.units)}
-    pays = [money.from_minor(_round_half_up(P0 * x), t.units) for x in w[:-1]] + [None]
-    return {"method": pays, "periods": None}
-
-
-def _round_half_up(x: float) -> int:
-    return int(Decimal(repr(float(x))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        sig = [Fraction(Decimal(repr(float(x)))) for x in plan.seasonal]
+        f = lcm(*(x.denominator for x in sig))
+        e = [int(x * f) for x in sig]
+        first_month = (claim.as_of.month + plan.grace) % 12  # 0=Jan: the month of period grace+1
+    else:
+        f, e, first_month = 1, [1] * 12, 0
+    up = [(sq + sp) ** y * sq ** (years - y) for y in range(years + 1)]
+    W = [up[(k - 1) // 12] * e[(first_month + k - 1) % 12] for k in range(1, m + 1)]
+    N, ck = 0, 1
+    for Wk in W:  # N = sum_k W_k c^k g^(m-k), by Horner's rule
+        ck *= c
+        N = N * g + Wk * ck
+    bal = Fraction(Decimal(repr(float(plan.balloon))))
+    bn, bd = bal.numerator, bal.denominator
+    num = B * (bd * g**m - bn * c**m)
+    den = bd * N
+    level = plan.step_up == 0 and plan.seasonal is None  # one level payment (with a balloon)
+    rounded: dict[int, int] = {}  # a weight repeats (12 months a year): divide once per value
+    minor = []
+    for Wk in W[:1] if level else W[:-1]:
+        if Wk not in rounded:
+            rounded[Wk] = int(money.div_round(num * Wk, den))
+        minor.append(rounded[Wk])
+    if max(minor, default=0) > MAX_AMOUNT_MINOR:
+        raise InputError(
+            "plan",
+            plan,
+            f"a plan whose payments stay within {money.from_minor(MAX_AMOUNT_MINOR, t.units)} "
+            "(10**17 minor units, the engine's int64 bound): a shorter grace, a lower rate",
+        )
+    if level:
+        return {"payment": money.from_minor(minor[0], t.units)}
+    return {"method": [*(money.from_minor(x, t.units) for x in minor), None], "periods": None}

@@ -570,7 +570,7 @@ class Session(SettingsEditors, Exports):
         >>> s = Session(case, clock=lambda: datetime(2026, 7, 8, 10, 30))
         >>> view = s.refresh()
         >>> view.comparison.table.loc["total_paid"].round(2).tolist()
-        [123935.66, 127643.39]
+        [Decimal('123935.66'), Decimal('127643.39')]
         >>> _ = s.refresh()
         >>> [(o.plan, str(o.total_paid)) for o in s.minutes.offers]
         [('12 months', '123935.66'), ('24 months', '127643.39')]
