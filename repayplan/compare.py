@@ -173,14 +173,17 @@ class Comparison:
     def _repr_html_(self) -> str:
         return self.to_html(self.lang)
 
-    def to_html(self, lang: str = "en", deltas: Mapping[str, pd.Series] | None = None) -> str:
+    def to_html(
+        self, lang: str | None = None, deltas: Mapping[str, pd.Series] | None = None
+    ) -> str:
         """The comparison as an HTML table (the notebook's display and the dashboard's table).
 
         Parameters
         ----------
-        lang : {"en", "zh"}
+        lang : {"en", "zh"}, optional
             Row labels, definitions (on hover), sides and the words of
-            :func:`repayplan.evaluate.format_metric`.
+            :func:`repayplan.evaluate.format_metric`; default the comparison's own language
+            (as :meth:`labelled`).
         deltas : mapping, optional
             ``{plan name: Series}``: the table's column of the previous version of a plan;
             each figure that changed shows its change ``Δ = now − before`` beneath it
@@ -209,7 +212,7 @@ class Comparison:
         >>> page = c.to_html("zh", deltas={"B": c.table["A"]})
         >>> "还款总额" in page, "+3,707.73" in page, "全部还款额之和" in page
         (True, True, True)
-        >>> c._repr_html_() == c.to_html(c.lang)
+        >>> c._repr_html_() == c.to_html() == c.to_html(c.lang)
         True
         """
         lang = self._lang(lang)

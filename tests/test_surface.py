@@ -55,9 +55,9 @@ import pytest
 import repayplan as rp
 from repayplan.errors import RepayplanError
 
-EVALUATE, NEGOTIATE, PLANS, CALENDAR, MONEY = (
+EVALUATE, NEGOTIATE, PLANS, CALENDAR, MONEY, TEXT = (
     importlib.import_module(f"repayplan.{m}")
-    for m in ("evaluate", "negotiate", "plans", "calendar", "money")
+    for m in ("evaluate", "negotiate", "plans", "calendar", "money", "text")
 )
 TIME_LIMIT = 5  # seconds per call; every refused call takes milliseconds
 MAX_MESSAGE = 2000  # characters: a message echoing a huge value in full is a bug
@@ -188,9 +188,6 @@ NOT_PROBED = {
     "Claim.replace": "replace(**changes) is probed through the constructor's fields",
     "Loan.replace": "replace(**changes) is probed through the constructor's fields",
     "Agreement.replace": "replace(**changes) is probed through the constructor's fields",
-    "Party.replace": "replace(**changes) is probed through the constructor's fields",
-    "Projection.replace": "replace(**changes) is probed through the constructor's fields",
-    "Settings.replace": "replace(**changes) is probed through the constructor's fields",
     "Case.from_dict": "probed by tests/test_fuzz_case.py (mutated and generated case files)",
     "cli.main": "probed subcommand by subcommand below (cli_cases)",
     "cli.build_parser": "no arguments",
@@ -213,6 +210,13 @@ NOT_PROBED = {
     "kernel.Result": _INTERNAL,
     "kernel.Result.gather": _INTERNAL,
     "kernel.run": _INTERNAL,
+    "kernel_jit.run_loans": _INTERNAL,
+    "kernel_jit.available": "no arguments",
+    "calendar.DueDateColumns": _INTERNAL,
+    "calendar.DueDateColumns.column": _INTERNAL,
+    "calendar.DueDateColumns.tables": _INTERNAL,
+    "calendar.DueDateColumns.act_act": _INTERNAL,
+    "Case.json_schema": "no arguments",
     "kernel.run_one": _INTERNAL,
     "kernel.scalar_ok": _INTERNAL,
     "kernel.check_payment_vectors": _INTERNAL,
@@ -598,6 +602,10 @@ def recipes():
         ),
         "portfolio.synthetic_book": lambda f: (rp.portfolio.synthetic_book, dict(n=4)),
         "portfolio.worker_config": lambda f: (rp.portfolio.worker_config, {}),
+        "Comparison.to_html": lambda f: (w.comparison.to_html, dict(lang="en")),
+        "text.pairs": lambda f: (TEXT.pairs, dict(table="annex")),
+        "text.by_language": lambda f: (TEXT.by_language, dict(table="annex")),
+        "text.lookup": lambda f: (TEXT.lookup, dict(table="annex", key="title", lang="en")),
     }
     R.update(_recipes_after_merge(w))
     return R
@@ -1440,6 +1448,13 @@ KIND = {
     "money.from_minor.units": "int",
     "money.quantize.amount": "number",
     "money.Amount.value": "number",
+    "Comparison.to_html.lang": "choice",
+    "Comparison.to_html.deltas": "skip:the dashboard's previous figures of each plan, kept by it",
+    "text.pairs.table": "choice",
+    "text.by_language.table": "choice",
+    "text.lookup.table": "choice",
+    "text.lookup.key": "choice",
+    "text.lookup.lang": "choice",
     "money.quantize.units": "int",
     "money.chinese_capitals.amount": "number",
     "money.english_words.amount": "number",
