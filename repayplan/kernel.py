@@ -2395,8 +2395,9 @@ def scalar_ok(spec: LoanSpec) -> bool:
 
     The scalar path covers the rounded-row schedules with the nominal periodic rate: every
     method name, grace of both kinds, a given payment, a balloon, rate changes, fees and
-    due dates.  Payment vectors, compounding, actual-day counts and carried precision go
-    through the batch.
+    due dates.  Payment vectors, compounding, actual-day counts, carried precision and a
+    level payment solved on the actual rate path (``payment_basis="actual"``) go through the
+    batch.
 
     >>> from repayplan.schedule import AMORTIZE_DEFAULTS
     >>> scalar_ok(LoanSpec.from_terms(**dict(AMORTIZE_DEFAULTS, principal=1, annual_rate=0, periods=1)))
@@ -2404,6 +2405,7 @@ def scalar_ok(spec: LoanSpec) -> bool:
     """
     return (
         spec.custom is None
+        and spec.payment_basis == "nominal"  # "actual" solves on the rate path: the batch's
         and not spec.carry_precision
         and spec.accrual == PERIODIC_RATE
         and (spec.compounding is None or spec.compounding == spec.frequency)

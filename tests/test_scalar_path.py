@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from unittest import mock
 
 import numpy as np
@@ -354,3 +355,27 @@ def test_the_minor_frame_is_the_table_in_minor_units(args, kw):
     assert m["period"].tolist() == list(range(1, s.periods + 1))
     for c in schedule._AMOUNT_COLUMNS:
         assert [int(v) for v in m[c]] == [int(d.scaleb(s.minor_units)) for d in s.table[c]], c
+
+
+def test_a_payment_on_the_actual_rate_path_is_the_batchs_and_the_closed_form():
+    # 100,000 over 24 months, 6 % for 12 months then 8 %: the level payment P that clears the
+    # balance on that rate path solves
+    #   (B0 a - P (a - 1) / r1) b - P (b - 1) / r2 = 0,  a = (1 + r1)^12, b = (1 + r2)^12,
+    # P = 4,454.964..., so 4,454.96 (the scalar path used to solve on 6 % alone: 4,432.06)
+    r1, r2 = Fraction(6, 1200), Fraction(8, 1200)
+    a, b = (1 + r1) ** 12, (1 + r2) ** 12
+    p = 100_000 * a * b / ((a - 1) / r1 * b + (b - 1) / r2)
+    kw = dict(
+        principal=100_000,
+        annual_rate=0.06,
+        periods=24,
+        payment_basis="actual",
+        rate_changes={13: 0.08},
+    )
+    one = rp.amortize(**kw)
+    frame = pd.DataFrame([kw])
+    frame["rate_changes"] = [kw["rate_changes"]]
+    many = rp.amortize_many(frame)
+    assert one.payment == Decimal("4454.96") == many.loc[0, "payment"]
+    assert abs(Fraction(one.payment) - p) < Fraction(1, 200)
+    assert one.total_interest == many.loc[0, "total_interest"]
