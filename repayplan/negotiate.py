@@ -67,6 +67,7 @@ from ._validate import (
 )
 from .errors import InfeasibleError, InputError
 from .evaluate import Borrower, Creditor, evaluate, plan_names
+from .money import format_number, format_percent
 from .plans import OPTION_NAMES, Plan
 from .text import by_language, pairs
 
@@ -528,14 +529,14 @@ class Constraints(_v.Value):
             floor = (
                 "债权人的资金成本（不高于合同利率）"
                 if self.min_rate is None
-                else f"{self.min_rate:.3%}"
+                else format_percent(self.min_rate, 3)
             )
             words = {
                 "min_dscr": f"按平均现金计最弱计划年度的 DSCR 不低于 {self.min_dscr}",
                 "min_dscr_p5": f"压力 DSCR（最弱计划年度，5%分位现金）不低于 {self.min_dscr_p5}",
                 "max_default_probability": f"违约概率不高于 {self.max_default_probability}",
                 "max_term": f"期限不超过 {self.max_term} 个月",
-                "min_margin": f"债权人预期净现值不低于强制执行净现值加 {self.min_margin:,.2f}",
+                "min_margin": f"债权人预期净现值不低于强制执行净现值加 {format_number(self.min_margin)}",
                 "max_burden": f"还款负担不高于 {self.max_burden}",
                 "hard_rules": "不违反规则集的强制性规定",
                 "cash_at_hand": "签约付款不超过借款人手头现金",
@@ -545,14 +546,14 @@ class Constraints(_v.Value):
             floor = (
                 "the creditor's cost of funds (at most the contract rate)"
                 if self.min_rate is None
-                else f"{self.min_rate:.3%}"
+                else format_percent(self.min_rate, 3)
             )
             words = {
                 "min_dscr": f"DSCR (lowest plan year, mean cash) of at least {self.min_dscr}",
                 "min_dscr_p5": f"stress DSCR (lowest plan year, 5th percentile) of at least {self.min_dscr_p5}",
                 "max_default_probability": f"probability of default at most {self.max_default_probability}",
                 "max_term": f"a term of at most {self.max_term} months",
-                "min_margin": f"creditor expected NPV at least the enforcement NPV + {self.min_margin:,.2f}",
+                "min_margin": f"creditor expected NPV at least the enforcement NPV + {format_number(self.min_margin)}",
                 "max_burden": f"burden at most {self.max_burden}",
                 "hard_rules": "no breach of a hard rule of the rule set",
                 "cash_at_hand": "a signing payment within the borrower's cash at hand",
@@ -574,10 +575,10 @@ class Constraints(_v.Value):
             return text
         value = row[col]
         if lang == "zh":
-            shown = f"{value:.3%}" if name == "min_rate" else _num(value)
+            shown = format_percent(value, 3) if name == "min_rate" else _num(value)
             return text + f"（实际 {shown}）"
         if name == "min_rate":
-            return text + f" (it offers {value:.3%})"
+            return text + f" (it offers {format_percent(value, 3)})"
         return text + f" (it reaches {_num(value)})"
 
 
@@ -707,10 +708,10 @@ class Waterfall(_v.Value):
         while r - self.rate_step >= self.rate_floor - 1e-12:
             r = round(r - self.rate_step, 8)
             plan = plan.replace(annual_rate=r)
-            out.append((f"rate cut to {r:.3%}", plan))
+            out.append((f"rate cut to {format_percent(r, 3)}", plan))
         if r > self.rate_floor + 1e-12:
             plan = plan.replace(annual_rate=self.rate_floor)
-            out.append((f"rate cut to {self.rate_floor:.3%}", plan))
+            out.append((f"rate cut to {format_percent(self.rate_floor, 3)}", plan))
         t = term
         while t + self.term_step <= self.max_term:
             t += self.term_step
@@ -948,15 +949,15 @@ def explain_concession(name: str, cost, lang: str = "en") -> str:
     c, b = float(cost["creditor_cost"]), float(cost["borrower_saving"])
     dpd = 100 * float(cost["default_probability_change"])
     if lang == "zh":
-        give = f"银行让出预期价值{c:,.0f}" if c >= 0 else f"银行因此多得预期价值{-c:,.0f}"
-        text = f"{label}：{give}，借款人节省{b:,.0f}；违约概率降低{dpd:.3g}个百分点"
+        give = f"银行让出预期价值{format_number(c, 0)}" if c >= 0 else f"银行因此多得预期价值{format_number(-c, 0)}"
+        text = f"{label}：{give}，借款人节省{format_number(b, 0)}；违约概率降低{dpd:.3g}个百分点"
         return text + ("——纯属利益转移" if cost["transfer"] else "")
     give = (
-        f"the bank gives up {c:,.0f} of expected value"
+        f"the bank gives up {format_number(c, 0)} of expected value"
         if c >= 0
-        else f"the bank gains {-c:,.0f} of expected value by it"
+        else f"the bank gains {format_number(-c, 0)} of expected value by it"
     )
-    text = f"{label}: {give}, the borrower saves {b:,.0f}; it lowers the probability of default by {dpd:.3g} points"
+    text = f"{label}: {give}, the borrower saves {format_number(b, 0)}; it lowers the probability of default by {dpd:.3g} points"
     return text + (" — a transfer that buys nothing" if cost["transfer"] else "")
 
 
@@ -1634,7 +1635,7 @@ def _infeasible_message(frame: pd.DataFrame, cons: Constraints, space: SearchSpa
 
 
 def _num(v) -> str:
-    return f"{v:,.2f}" if isinstance(v, (float, np.floating)) else str(v)
+    return format_number(v) if isinstance(v, (float, np.floating)) else str(v)
 
 
 def _waterfall_steps(claim, cashflow, wf: Waterfall):
@@ -1689,12 +1690,12 @@ def _waterfall(
                 steps=trail,
             )
     what = (
-        f"payment at most {wf.value:.0%} of mean monthly cash ({wf.value * cash12:,.2f})"
+        f"payment at most {format_percent(wf.value, 0)} of mean monthly cash ({format_number(wf.value * cash12)})"
         if wf.target == "ratio"
-        else f"a payment reduction of {wf.value:.0%}"
+        else f"a payment reduction of {format_percent(wf.value, 0)}"
     )
     best = float(measure.min()) if wf.target == "ratio" else float(measure.max())
     raise InfeasibleError(
-        f"no waterfall step reaches {what}; best {best:.1%} after the last step "
-        f"({steps[-1][0]}, payment {pays[-1]:,.2f})"
+        f"no waterfall step reaches {what}; best {format_percent(best)} after the last step "
+        f"({steps[-1][0]}, payment {format_number(pays[-1])})"
     )
