@@ -890,22 +890,9 @@ class Negotiation:
 
 _OBJECTIVE_TEXT = by_language("negotiate.objective")  # from repayplan.text
 
-_EXPLAIN = {
-    "en": (
-        "DSCR {:.2f} in the weakest plan year on mean cash ({:.2f} at the 5th percentile)",
-        "probability of default {}",
-        "creditor recovers {:.0%} of the claim in expectation against {:.0%} through enforcement",
-        "; ",
-        ".",
-    ),
-    "zh": (
-        "均值现金流下最弱计划年度偿债覆盖率{:.2f}（5%分位{:.2f}）",
-        "违约概率{}",
-        "债权人预期回收债权的{:.0%}，强制执行仅回收{:.0%}",
-        "；",
-        "。",
-    ),
-}
+#: The sentences of :func:`explain_plan`, by language (a view of :mod:`repayplan.text`'s
+#: table ``negotiate.explain``); the figures are formatted by :mod:`repayplan.money`.
+_EXPLAIN = by_language("negotiate.explain")
 
 
 # the reasons are English phrases; their Chinese comes from the text catalogue
@@ -914,28 +901,9 @@ _REASON_TEXT: dict[str, dict[str, str]] = {
     "zh": dict(pairs("negotiate.reasons").values()),
 }
 
-_CONCESSION_NAMES = {
-    "en": {
-        "rate_cut": "the rate cut",
-        "penalty_waiver": "the penalty-interest waiver",
-        "interest_waiver": "the interest waiver",
-        "haircut": "the haircut",
-        "settlement_discount": "the settlement discount",
-        "grace": "the grace period",
-        "extra_term": "the extra term",
-        "balloon": "the balloon",
-    },
-    "zh": {
-        "rate_cut": "降低利率",
-        "penalty_waiver": "减免罚息",
-        "interest_waiver": "减免利息",
-        "haircut": "减免本金",
-        "settlement_discount": "和解折让",
-        "grace": "宽限期",
-        "extra_term": "延长期限",
-        "balloon": "尾款",
-    },
-}
+#: The concessions' names in :func:`explain_concession`, by language (a view of
+#: :mod:`repayplan.text`'s table ``negotiate.concessions``).
+_CONCESSION_NAMES = by_language("negotiate.concessions")
 
 
 def explain_concession(name: str, cost, lang: str = "en") -> str:
@@ -949,7 +917,11 @@ def explain_concession(name: str, cost, lang: str = "en") -> str:
     c, b = float(cost["creditor_cost"]), float(cost["borrower_saving"])
     dpd = 100 * float(cost["default_probability_change"])
     if lang == "zh":
-        give = f"银行让出预期价值{format_number(c, 0)}" if c >= 0 else f"银行因此多得预期价值{format_number(-c, 0)}"
+        give = (
+            f"银行让出预期价值{format_number(c, 0)}"
+            if c >= 0
+            else f"银行因此多得预期价值{format_number(-c, 0)}"
+        )
         text = f"{label}：{give}，借款人节省{format_number(b, 0)}；违约概率降低{dpd:.3g}个百分点"
         return text + ("——纯属利益转移" if cost["transfer"] else "")
     give = (
@@ -965,18 +937,24 @@ def explain_plan(plan: Plan, row, lang: str = "en") -> str:
     """One plan's reasons: what it gives, what it asks, and what each side gets."""
     from .evaluate import format_probability
 
-    dscr, pd_text, rec_text, sep, end = _EXPLAIN[check_choice("lang", lang, tuple(_EXPLAIN))]
+    t = _EXPLAIN[check_choice("lang", lang, tuple(_EXPLAIN))]
     text = plan.describe(lang)
     enf = (
         row["enforcement_npv"] / float(row["claim_total"]) if "claim_total" in row else float("nan")
     )
     bits = [
         text[0].upper() + text[1:],
-        dscr.format(row["dscr"], row["dscr_p5"]),
-        pd_text.format(format_probability(row["default_probability"])),
-        rec_text.format(row["recovery_rate"], enf),
+        t["dscr"].format(
+            dscr=format_number(row["dscr"], 2, grouping=False),
+            dscr_p5=format_number(row["dscr_p5"], 2, grouping=False),
+        ),
+        t["probability"].format(probability=format_probability(row["default_probability"])),
+        t["recovery"].format(
+            recovery=format_percent(row["recovery_rate"], 0),
+            enforcement=format_percent(enf, 0),
+        ),
     ]
-    return sep.join(bits) + end
+    return t["sep"].join(bits) + t["end"]
 
 
 # --------------------------------------------------------------------------------------

@@ -65,6 +65,10 @@ def test_every_entry_has_both_languages_and_no_empty_text():
         "metric_words",
         "negotiate.objective",
         "negotiate.reasons",
+        "negotiate.explain",
+        "negotiate.concessions",
+        "plans.describe",
+        "plans.months",
         "dashboard",
         "comparison.definitions",
         "comparison.words",
@@ -112,6 +116,8 @@ def test_both_languages_take_the_same_format_fields():
         ("repayplan.cli", "_SIDES", "cli.sides"),
         ("repayplan.compare", "_SIDE_NAMES", "comparison.sides"),
         ("repayplan.negotiate", "_OBJECTIVE_TEXT", "negotiate.objective"),
+        ("repayplan.negotiate", "_EXPLAIN", "negotiate.explain"),
+        ("repayplan.negotiate", "_CONCESSION_NAMES", "negotiate.concessions"),
     ],
 )
 def test_tables_by_language_are_views_of_the_catalogue(module, name, table):
@@ -145,6 +151,14 @@ def test_the_other_public_and_private_tables_are_views_of_the_catalogue():
         "en": {},
         "zh": {en: zh for en, zh in text.CATALOGUE["negotiate.reasons"].values()},
     }
+    plans = importlib.import_module("repayplan.plans")
+    for i, lang in enumerate(text.LANGUAGES):
+        words = {k: v for k, v in plans._DESCRIBE[lang].items() if k != "months"}
+        assert words == {k: v[i] for k, v in text.CATALOGUE["plans.describe"].items()}
+        months = text.CATALOGUE["plans.months"]
+        assert plans._DESCRIBE[lang]["months"] == tuple(months[str(m)][i] for m in range(1, 13))
+    assert plans._DESCRIBE["en"]["months"][0] == "January"
+    assert plans._DESCRIBE["zh"]["months"][11] == "12月"
     assert comparison.DEFINITIONS_ZH == {
         k: v[1] for k, v in text.CATALOGUE["comparison.definitions"].items()
     }
