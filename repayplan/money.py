@@ -338,7 +338,12 @@ def grouped(amount) -> str:
 
 
 def format_number(
-    value: Decimal | float, places: int = 2, *, grouping: bool = True, percent: bool = False
+    value: Decimal | float,
+    places: int = 2,
+    *,
+    grouping: bool = True,
+    percent: bool = False,
+    sign: bool = False,
 ) -> str:
     """A figure with ``places`` decimals: the one formatter of amounts and percents.
 
@@ -356,11 +361,14 @@ def format_number(
         ``value`` is a fraction, shown times 100 with a ``%`` sign: for a ``Decimal``
         :math:`100 \\cdot v` is exact (``0.06525`` -> ``6.525%``).
 
+    sign : bool
+        A ``+`` before a positive figure (and zero), as a change is shown (``+5%``).
+
     Returns
     -------
     str
-        ``format(value, ",.{places}f")`` (or ``".{places}%"``): the same text the f-strings
-        it replaces wrote.
+        ``format(value, ",.{places}f")`` (or ``".{places}%"``, ``"+"`` first with
+        ``sign``): the same text the f-strings it replaces wrote.
 
     Examples
     --------
@@ -371,22 +379,31 @@ def format_number(
     ('6.525%', '1.2%')
     >>> format_number(1234.5, 0), format_number(Decimal("5"), 0)
     ('1,234', '5')
+    >>> format_number(0.05, 0, percent=True, sign=True), format_number(-1234.5, 1, sign=True)
+    ('+5%', '-1,234.5')
     """
-    spec = ("," if grouping and not percent else "") + f".{places}" + ("%" if percent else "f")
+    spec = (
+        ("+" if sign else "")
+        + ("," if grouping and not percent else "")
+        + f".{places}"
+        + ("%" if percent else "f")
+    )
     return format(value, spec)
 
 
-def format_percent(fraction: Decimal | float, places: int = 1) -> str:
+def format_percent(fraction: Decimal | float, places: int = 1, *, sign: bool = False) -> str:
     """A fraction as a percent with ``places`` decimals: ``0.9123`` -> ``91.2%``.
 
-    :func:`format_number` with ``percent=True``.
+    :func:`format_number` with ``percent=True`` (``sign=True``: ``+`` before a positive one).
 
     Examples
     --------
     >>> format_percent(0.9123), format_percent(Decimal("0.0435"), 2)
     ('91.2%', '4.35%')
+    >>> format_percent(0.05, 0, sign=True), format_percent(-0.05, 0, sign=True)
+    ('+5%', '-5%')
     """
-    return format_number(fraction, places, percent=True)
+    return format_number(fraction, places, percent=True, sign=sign)
 
 
 from ._words import amount_in_words, chinese_capitals, english_words  # noqa: E402

@@ -337,7 +337,7 @@ class Plan(_v.Value):
             if self.balloon:
                 parts.append(t["balloon"].format(money.format_percent(self.balloon, 0)))
             if self.step_up:
-                parts.append(t["step_up"].format(self.step_up))
+                parts.append(t["step_up"].format(money.format_percent(self.step_up, 0, sign=True)))
             if self.seasonal is not None:
                 parts.append(t["seasonal"].format(t["months"][int(np.argmax(self.seasonal))]))
         for k in ("penalty_waiver", "interest_waiver", "haircut"):
@@ -372,7 +372,8 @@ class Plan(_v.Value):
 
 #: The texts of :meth:`Plan.describe`, by language (views of :mod:`repayplan.text`'s tables
 #: ``plans.describe`` and ``plans.months``); percents are formatted by
-#: :func:`repayplan.money.format_percent` before they are filled in.
+#: :func:`repayplan.money.format_percent` before they are filled in (the down payment, an
+#: exact :class:`repayplan.money.Amount`, is grouped as typed by ``{:,}``).
 _DESCRIBE: dict[str, dict[str, Any]] = {
     lang: {**words, "months": tuple(by_language("plans.months")[lang].values())}
     for lang, words in by_language("plans.describe").items()

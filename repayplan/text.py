@@ -357,7 +357,7 @@ _TABLES: dict[str, dict[str, tuple[str, str]]] = {
             "宽限期{}个月（利息资本化）",
         ),
         "balloon": ("{} balloon at the end", "期末一次偿还{}（气球贷）"),
-        "step_up": ("payments {:+.0%} a year", "还款额每年递增{:+.0%}"),
+        "step_up": ("payments {} a year", "还款额每年递增{}"),
         "seasonal": ("seasonal payments (peak in {})", "季节性还款（{}最高）"),
         "penalty_waiver": ("waives {} of penalty interest", "减免罚息{}"),
         "interest_waiver": ("waives {} of overdue interest", "减免欠息{}"),
