@@ -1613,7 +1613,7 @@ def _infeasible_message(frame: pd.DataFrame, cons: Constraints, space: SearchSpa
 
 
 def _num(v) -> str:
-    return format_number(v) if isinstance(v, (float, np.floating)) else str(v)
+    return format_number(float(v)) if isinstance(v, (float, np.floating)) else str(v)
 
 
 def _waterfall_steps(claim, cashflow, wf: Waterfall):
