@@ -337,6 +337,10 @@ def grouped(amount) -> str:
     return f"{d:,f}"
 
 
+#: What :func:`format_number` formats: exact amounts, whole numbers and floats.
+_FIGURE_TYPES = (Decimal, int, float, np.integer, np.floating)
+
+
 def format_number(
     value: Decimal | float,
     places: int = 2,
@@ -381,7 +385,17 @@ def format_number(
     ('1,234', '5')
     >>> format_number(0.05, 0, percent=True, sign=True), format_number(-1234.5, 1, sign=True)
     ('+5%', '-1,234.5')
+
+    Raises
+    ------
+    InputError
+        ``value`` is not a number (a text, ``None``, a bool), or ``places`` is not a whole
+        number from 0 to 30.
     """
+    if isinstance(value, bool) or not isinstance(value, _FIGURE_TYPES):
+        raise InputError("value", value, "a number to format (a Decimal, an int or a float)")
+    if type(places) is not int or not 0 <= places <= 30:
+        places = check_int("places", places, low=0, high=30)
     spec = (
         ("+" if sign else "")
         + ("," if grouping and not percent else "")

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from repayplan.compare import delta_text
+from repayplan.errors import InputError
 from repayplan.report.formats import (
     format_amount,
     format_number,
@@ -58,6 +59,32 @@ def test_the_formatter_lives_in_money_and_the_report_re_exports_it():
 
     assert formats.format_number is money.format_number
     assert formats.format_percent is money.format_percent
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"value": "12.5"}, "value"),
+        ({"value": None}, "value"),
+        ({"value": True}, "value"),
+        ({"value": Fraction(1, 3)}, "value"),
+        ({"value": Decimal("1"), "places": -1}, "places"),
+        ({"value": Decimal("1"), "places": 2.5}, "places"),
+        ({"value": Decimal("1"), "places": 31}, "places"),
+    ],
+)
+def test_what_is_not_a_figure_is_refused_by_name(kwargs, field):
+    with pytest.raises(InputError) as err:
+        format_number(**kwargs)
+    assert err.value.field == field
+
+
+def test_numpy_figures_are_the_fstrings_they_replace():
+    import numpy as np
+
+    for x in (np.float64(1234.565), np.float32(0.1), np.int64(-1036500), 7):
+        assert format_number(x) == f"{x:,.2f}"
+        assert format_percent(x, 1) == f"{x:.1%}"
 
 
 def test_hand_computed_figures():
