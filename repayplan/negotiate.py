@@ -905,6 +905,11 @@ _REASON_TEXT: dict[str, dict[str, str]] = {
 #: :mod:`repayplan.text`'s table ``negotiate.concessions``).
 _CONCESSION_NAMES = by_language("negotiate.concessions")
 
+#: The sentence of :func:`explain_concession`, by language (a view of :mod:`repayplan.text`'s
+#: table ``negotiate.costs``); amounts through :func:`repayplan.money.format_number`,
+#: the change in percentage points to three significant figures (``format(x, ".3g")``).
+_CONCESSION_TEXT = by_language("negotiate.costs")
+
 
 def explain_concession(name: str, cost, lang: str = "en") -> str:
     """One concession in words: who gives what, and what it buys.
@@ -912,25 +917,23 @@ def explain_concession(name: str, cost, lang: str = "en") -> str:
     >>> print(explain_concession("rate_cut", {"creditor_cost": 41_000.0, "borrower_saving": 52_000.0,
     ...                                       "default_probability_change": 0.0, "transfer": True}))
     the rate cut: the bank gives up 41,000 of expected value, the borrower saves 52,000; it lowers the probability of default by 0 points — a transfer that buys nothing
+    >>> print(explain_concession("haircut", {"creditor_cost": -1_234.5, "borrower_saving": 9_876.5,
+    ...                                      "default_probability_change": 0.01234, "transfer": False}, "zh"))
+    减免本金：银行因此多得预期价值1,234，借款人节省9,876；违约概率降低1.23个百分点
     """
+    t = _CONCESSION_TEXT[check_choice("lang", lang, tuple(_CONCESSION_TEXT))]
     label = _CONCESSION_NAMES[lang].get(name, name)
     c, b = float(cost["creditor_cost"]), float(cost["borrower_saving"])
     dpd = 100 * float(cost["default_probability_change"])
-    if lang == "zh":
-        give = (
-            f"银行让出预期价值{format_number(c, 0)}"
-            if c >= 0
-            else f"银行因此多得预期价值{format_number(-c, 0)}"
-        )
-        text = f"{label}：{give}，借款人节省{format_number(b, 0)}；违约概率降低{dpd:.3g}个百分点"
-        return text + ("——纯属利益转移" if cost["transfer"] else "")
     give = (
-        f"the bank gives up {format_number(c, 0)} of expected value"
+        t["gives"].format(amount=format_number(c, 0))
         if c >= 0
-        else f"the bank gains {format_number(-c, 0)} of expected value by it"
+        else t["gains"].format(amount=format_number(-c, 0))
     )
-    text = f"{label}: {give}, the borrower saves {format_number(b, 0)}; it lowers the probability of default by {dpd:.3g} points"
-    return text + (" — a transfer that buys nothing" if cost["transfer"] else "")
+    text = t["sentence"].format(
+        label=label, give=give, saving=format_number(b, 0), points=format(dpd, ".3g")
+    )
+    return text + (t["transfer"] if cost["transfer"] else "")
 
 
 def explain_plan(plan: Plan, row, lang: str = "en") -> str:

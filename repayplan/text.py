@@ -21,6 +21,7 @@ table                      where the text is shown
 ``negotiate.reasons``      why a candidate is listed
 ``negotiate.explain``      the sentences of :func:`repayplan.negotiate.explain_plan`
 ``negotiate.concessions``  the concessions :func:`repayplan.negotiate.explain_concession` names
+``negotiate.costs``        what a concession costs whom, in words (``explain_concession``)
 ``plans.describe``         the sentence of :meth:`repayplan.plans.Plan.describe`
 ``plans.months``           the month a seasonal plan peaks in
 ``dashboard``              the dashboard (:data:`repayplan.notebook.labels.TEXT`)
@@ -394,6 +395,20 @@ _TABLES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "sep": ("; ", "；"),
         "end": (".", "。"),
+    },
+    # the sentence of :func:`repayplan.negotiate.explain_concession` (figures filled in formatted)
+    "negotiate.costs": {
+        "gives": ("the bank gives up {amount} of expected value", "银行让出预期价值{amount}"),
+        "gains": (
+            "the bank gains {amount} of expected value by it",
+            "银行因此多得预期价值{amount}",
+        ),
+        "sentence": (
+            "{label}: {give}, the borrower saves {saving}; it lowers the probability of default "
+            "by {points} points",
+            "{label}：{give}，借款人节省{saving}；违约概率降低{points}个百分点",
+        ),
+        "transfer": (" — a transfer that buys nothing", "——纯属利益转移"),
     },
     # the concessions of :func:`repayplan.negotiate.explain_concession`
     "negotiate.concessions": {

@@ -67,6 +67,7 @@ def test_every_entry_has_both_languages_and_no_empty_text():
         "negotiate.reasons",
         "negotiate.explain",
         "negotiate.concessions",
+        "negotiate.costs",
         "plans.describe",
         "plans.months",
         "dashboard",
@@ -118,6 +119,7 @@ def test_both_languages_take_the_same_format_fields():
         ("repayplan.negotiate", "_OBJECTIVE_TEXT", "negotiate.objective"),
         ("repayplan.negotiate", "_EXPLAIN", "negotiate.explain"),
         ("repayplan.negotiate", "_CONCESSION_NAMES", "negotiate.concessions"),
+        ("repayplan.negotiate", "_CONCESSION_TEXT", "negotiate.costs"),
     ],
 )
 def test_tables_by_language_are_views_of_the_catalogue(module, name, table):
