@@ -524,42 +524,18 @@ class Constraints(_v.Value):
         >>> Constraints(min_dscr=1.2).describe("min_dscr", "zh")
         '按平均现金计最弱计划年度的 DSCR 不低于 1.2'
         """
-        lang = check_choice("lang", lang, ("en", "zh"))
-        if lang == "zh":
+        t = _CONSTRAINT_TEXT[check_choice("lang", lang, ("en", "zh"))]
+        name = check_choice("name", name, _CONSTRAINT_NAMES)
+        if name == "min_rate":
             floor = (
-                "债权人的资金成本（不高于合同利率）"
-                if self.min_rate is None
-                else format_percent(self.min_rate, 3)
+                t["cost_of_funds"] if self.min_rate is None else format_percent(self.min_rate, 3)
             )
-            words = {
-                "min_dscr": f"按平均现金计最弱计划年度的 DSCR 不低于 {self.min_dscr}",
-                "min_dscr_p5": f"压力 DSCR（最弱计划年度，5%分位现金）不低于 {self.min_dscr_p5}",
-                "max_default_probability": f"违约概率不高于 {self.max_default_probability}",
-                "max_term": f"期限不超过 {self.max_term} 个月",
-                "min_margin": f"债权人预期净现值不低于强制执行净现值加 {format_number(self.min_margin)}",
-                "max_burden": f"还款负担不高于 {self.max_burden}",
-                "hard_rules": "不违反规则集的强制性规定",
-                "cash_at_hand": "签约付款不超过借款人手头现金",
-                "min_rate": f"利率不低于{floor}",
-            }
-        else:
-            floor = (
-                "the creditor's cost of funds (at most the contract rate)"
-                if self.min_rate is None
-                else format_percent(self.min_rate, 3)
-            )
-            words = {
-                "min_dscr": f"DSCR (lowest plan year, mean cash) of at least {self.min_dscr}",
-                "min_dscr_p5": f"stress DSCR (lowest plan year, 5th percentile) of at least {self.min_dscr_p5}",
-                "max_default_probability": f"probability of default at most {self.max_default_probability}",
-                "max_term": f"a term of at most {self.max_term} months",
-                "min_margin": f"creditor expected NPV at least the enforcement NPV + {format_number(self.min_margin)}",
-                "max_burden": f"burden at most {self.max_burden}",
-                "hard_rules": "no breach of a hard rule of the rule set",
-                "cash_at_hand": "a signing payment within the borrower's cash at hand",
-                "min_rate": f"a rate of at least {floor}",
-            }
-        return words[check_choice("name", name, tuple(words))]
+            return t[name].format(value=floor)
+        if name == "min_margin":
+            return t[name].format(value=format_number(self.min_margin))
+        if name in ("hard_rules", "cash_at_hand"):
+            return t[name]
+        return t[name].format(value=getattr(self, name))
 
     def explain(self, name: str, row, lang: str = "en") -> str:
         """Why one evaluated plan fails constraint ``name``: the constraint and the figure reached.
@@ -574,13 +550,27 @@ class Constraints(_v.Value):
         if col is None or col not in row:
             return text
         value = row[col]
-        if lang == "zh":
-            shown = format_percent(value, 3) if name == "min_rate" else _num(value)
-            return text + f"（实际 {shown}）"
-        if name == "min_rate":
-            return text + f" (it offers {format_percent(value, 3)})"
-        return text + f" (it reaches {_num(value)})"
+        shown = format_percent(value, 3) if name == "min_rate" else _num(value)
+        said = "offers" if name == "min_rate" else "reaches"
+        return text + _CONSTRAINT_TEXT[lang][said].format(value=shown)
 
+
+#: The constraints :meth:`Constraints.describe` names, in the order its error lists them.
+_CONSTRAINT_NAMES = (
+    "min_dscr",
+    "min_dscr_p5",
+    "max_default_probability",
+    "max_term",
+    "min_margin",
+    "max_burden",
+    "hard_rules",
+    "cash_at_hand",
+    "min_rate",
+)
+
+#: The words of :meth:`Constraints.describe` and :meth:`Constraints.explain`, by language (a
+#: view of :mod:`repayplan.text`'s table ``negotiate.constraints``).
+_CONSTRAINT_TEXT = by_language("negotiate.constraints")
 
 _CONSTRAINT_METRIC = {
     "min_dscr": "dscr",

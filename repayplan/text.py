@@ -22,6 +22,7 @@ table                      where the text is shown
 ``negotiate.explain``      the sentences of :func:`repayplan.negotiate.explain_plan`
 ``negotiate.concessions``  the concessions :func:`repayplan.negotiate.explain_concession` names
 ``negotiate.costs``        what a concession costs whom, in words (``explain_concession``)
+``negotiate.constraints``  the constraints in words (``Constraints.describe``, ``explain``)
 ``plans.describe``         the sentence of :meth:`repayplan.plans.Plan.describe`
 ``plans.months``           the month a seasonal plan peaks in
 ``dashboard``              the dashboard (:data:`repayplan.notebook.labels.TEXT`)
@@ -409,6 +410,39 @@ _TABLES: dict[str, dict[str, tuple[str, str]]] = {
             "{label}：{give}，借款人节省{saving}；违约概率降低{points}个百分点",
         ),
         "transfer": (" — a transfer that buys nothing", "——纯属利益转移"),
+    },
+    # :meth:`repayplan.negotiate.Constraints.describe` and ``explain`` (figures filled in formatted)
+    "negotiate.constraints": {
+        "min_dscr": (
+            "DSCR (lowest plan year, mean cash) of at least {value}",
+            "按平均现金计最弱计划年度的 DSCR 不低于 {value}",
+        ),
+        "min_dscr_p5": (
+            "stress DSCR (lowest plan year, 5th percentile) of at least {value}",
+            "压力 DSCR（最弱计划年度，5%分位现金）不低于 {value}",
+        ),
+        "max_default_probability": (
+            "probability of default at most {value}",
+            "违约概率不高于 {value}",
+        ),
+        "max_term": ("a term of at most {value} months", "期限不超过 {value} 个月"),
+        "min_margin": (
+            "creditor expected NPV at least the enforcement NPV + {value}",
+            "债权人预期净现值不低于强制执行净现值加 {value}",
+        ),
+        "max_burden": ("burden at most {value}", "还款负担不高于 {value}"),
+        "hard_rules": ("no breach of a hard rule of the rule set", "不违反规则集的强制性规定"),
+        "cash_at_hand": (
+            "a signing payment within the borrower's cash at hand",
+            "签约付款不超过借款人手头现金",
+        ),
+        "min_rate": ("a rate of at least {value}", "利率不低于{value}"),
+        "cost_of_funds": (
+            "the creditor's cost of funds (at most the contract rate)",
+            "债权人的资金成本（不高于合同利率）",
+        ),
+        "reaches": (" (it reaches {value})", "（实际 {value}）"),
+        "offers": (" (it offers {value})", "（实际 {value}）"),
     },
     # the concessions of :func:`repayplan.negotiate.explain_concession`
     "negotiate.concessions": {

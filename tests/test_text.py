@@ -68,6 +68,7 @@ def test_every_entry_has_both_languages_and_no_empty_text():
         "negotiate.explain",
         "negotiate.concessions",
         "negotiate.costs",
+        "negotiate.constraints",
         "plans.describe",
         "plans.months",
         "dashboard",
@@ -120,6 +121,7 @@ def test_both_languages_take_the_same_format_fields():
         ("repayplan.negotiate", "_EXPLAIN", "negotiate.explain"),
         ("repayplan.negotiate", "_CONCESSION_NAMES", "negotiate.concessions"),
         ("repayplan.negotiate", "_CONCESSION_TEXT", "negotiate.costs"),
+        ("repayplan.negotiate", "_CONSTRAINT_TEXT", "negotiate.constraints"),
     ],
 )
 def test_tables_by_language_are_views_of_the_catalogue(module, name, table):
