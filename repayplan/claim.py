@@ -175,7 +175,7 @@ def _read_dated(name: str, items, start: _dt.date, as_of: _dt.date, units: int) 
 
 
 def _fmt(amount: Decimal, units: int) -> str:
-    return f"{amount:,.{units}f}"
+    return money.format_number(amount, units)
 
 
 def _currency(name: str, value) -> str:

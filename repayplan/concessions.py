@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InfeasibleError, InputError
+from .money import format_number
 
 __all__ = [
     "CONCESSIONS",
@@ -866,7 +867,7 @@ def break_even(
     if np.sign(a) == np.sign(b):
         raise InfeasibleError(
             f"the plan's expected NPV stays {'above' if a > 0 else 'below'} the enforcement NPV "
-            f"for {assumption} from {lo:g} to {hi:g} (gap {a:,.2f} and {b:,.2f})"
+            f"for {assumption} from {lo:g} to {hi:g} (gap {format_number(a)} and {format_number(b)})"
         )
     return exact(brentq(gap, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps))
 

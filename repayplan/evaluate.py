@@ -704,8 +704,8 @@ def plan_findings(
                     "repayplan.cash-at-hand",
                     "error",
                     "the borrower's cash at hand (CashFlow.buffer)",
-                    f"the payment on signing exceeds the cash at hand ({have:,.2f} after the minimum "
-                    f"cash) by {gap:,.2f}: the plan defaults at once",
+                    f"the payment on signing exceeds the cash at hand ({money.format_number(have)} after the minimum "
+                    f"cash) by {money.format_number(gap)}: the plan defaults at once",
                     value=Decimal(f"{gap:.2f}"),
                     limit=Decimal(f"{have:.2f}"),
                 )
@@ -718,7 +718,8 @@ def plan_findings(
                         "repayplan.rate-floor",
                         "warning",
                         "the creditor's cost of funds (Creditor.discount_rate)",
-                        f"rate {plan.annual_rate:.3%} is below the bank's floor {floor:.3%} (its cost "
+                        f"rate {money.format_percent(plan.annual_rate, 3)} is below the bank's floor "
+                        f"{money.format_percent(floor, 3)} (its cost "
                         f"of funds, at most the contract rate): the cut is a concession to price",
                         value=Decimal(repr(plan.annual_rate)),
                         limit=Decimal(repr(floor)),
@@ -1316,9 +1317,11 @@ class Evaluation:
     def __repr__(self) -> str:
         m = self.metrics
         return (
-            f"Evaluation({self.plan.describe()}: expected NPV {m['expected_npv']:,.2f} vs enforcement "
-            f"{m['enforcement_npv']:,.2f}; default probability {format_probability(m['default_probability'])}; "
-            f"DSCR {m['dscr']:.2f})"
+            f"Evaluation({self.plan.describe()}: expected NPV "
+            f"{money.format_number(m['expected_npv'])} vs enforcement "
+            f"{money.format_number(m['enforcement_npv'])}; default probability "
+            f"{format_probability(m['default_probability'])}; "
+            f"DSCR {money.format_number(m['dscr'], 2, grouping=False)})"
         )
 
     def _repr_html_(self) -> str:
@@ -1364,7 +1367,7 @@ def format_probability(p, scenarios: int | None = None) -> str:
     decimals = 1 if pct >= 10 else max(1, 1 - math.floor(math.log10(pct)))
     if scenarios:
         decimals = min(decimals, max(0, math.ceil(math.log10(scenarios)) - 2))
-    text = f"{pct:.{decimals}f}"
+    text = money.format_number(pct, decimals, grouping=False)
     if pct < 10 and "." in text:  # two significant figures, not trailing zeros
         text = text.rstrip("0").rstrip(".")
     return text + "%"
@@ -1404,7 +1407,7 @@ def format_metric(key: str, value, lang: str = "en") -> str:
         return "—"
     if isinstance(value, Decimal):  # an exact amount (total_paid ...): printed as it is
         if unit == "currency" and value.is_finite():
-            return _unsigned_zero(f"{value:,.2f}")
+            return _unsigned_zero(money.format_number(value))
         value = float(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(
         value, (int, float, np.integer, np.floating)
@@ -1418,18 +1421,18 @@ def format_metric(key: str, value, lang: str = "en") -> str:
     if unit == "probability":
         return format_probability(value)
     if unit == "currency":
-        return _unsigned_zero(f"{value:,.2f}")
+        return _unsigned_zero(money.format_number(value))
     if unit == "fraction a year":
-        return _unsigned_zero(f"{value:.2%}")
+        return _unsigned_zero(money.format_percent(value, 2))
     if unit and unit.startswith("fraction"):
-        return _unsigned_zero(f"{value:.1%}")
+        return _unsigned_zero(money.format_percent(value, 1))
     if unit in ("months", "count", "month"):
         return (
-            _unsigned_zero(f"{value:,.1f}")
+            _unsigned_zero(money.format_number(value, 1))
             if isinstance(value, float) and value != int(value)
             else f"{int(value)}"
         )
-    return _unsigned_zero(f"{value:,.2f}")
+    return _unsigned_zero(money.format_number(value))
 
 
 def _unsigned_zero(text: str) -> str:

@@ -67,6 +67,7 @@ from ._validate import (
 )
 from .errors import InfeasibleError, InputError
 from .evaluate import Borrower, Creditor, evaluate, plan_names
+from .money import format_number, format_percent
 from .plans import OPTION_NAMES, Plan
 from .text import by_language, pairs
 
@@ -523,42 +524,18 @@ class Constraints(_v.Value):
         >>> Constraints(min_dscr=1.2).describe("min_dscr", "zh")
         '按平均现金计最弱计划年度的 DSCR 不低于 1.2'
         """
-        lang = check_choice("lang", lang, ("en", "zh"))
-        if lang == "zh":
+        t = _CONSTRAINT_TEXT[check_choice("lang", lang, ("en", "zh"))]
+        name = check_choice("name", name, _CONSTRAINT_NAMES)
+        if name == "min_rate":
             floor = (
-                "债权人的资金成本（不高于合同利率）"
-                if self.min_rate is None
-                else f"{self.min_rate:.3%}"
+                t["cost_of_funds"] if self.min_rate is None else format_percent(self.min_rate, 3)
             )
-            words = {
-                "min_dscr": f"按平均现金计最弱计划年度的 DSCR 不低于 {self.min_dscr}",
-                "min_dscr_p5": f"压力 DSCR（最弱计划年度，5%分位现金）不低于 {self.min_dscr_p5}",
-                "max_default_probability": f"违约概率不高于 {self.max_default_probability}",
-                "max_term": f"期限不超过 {self.max_term} 个月",
-                "min_margin": f"债权人预期净现值不低于强制执行净现值加 {self.min_margin:,.2f}",
-                "max_burden": f"还款负担不高于 {self.max_burden}",
-                "hard_rules": "不违反规则集的强制性规定",
-                "cash_at_hand": "签约付款不超过借款人手头现金",
-                "min_rate": f"利率不低于{floor}",
-            }
-        else:
-            floor = (
-                "the creditor's cost of funds (at most the contract rate)"
-                if self.min_rate is None
-                else f"{self.min_rate:.3%}"
-            )
-            words = {
-                "min_dscr": f"DSCR (lowest plan year, mean cash) of at least {self.min_dscr}",
-                "min_dscr_p5": f"stress DSCR (lowest plan year, 5th percentile) of at least {self.min_dscr_p5}",
-                "max_default_probability": f"probability of default at most {self.max_default_probability}",
-                "max_term": f"a term of at most {self.max_term} months",
-                "min_margin": f"creditor expected NPV at least the enforcement NPV + {self.min_margin:,.2f}",
-                "max_burden": f"burden at most {self.max_burden}",
-                "hard_rules": "no breach of a hard rule of the rule set",
-                "cash_at_hand": "a signing payment within the borrower's cash at hand",
-                "min_rate": f"a rate of at least {floor}",
-            }
-        return words[check_choice("name", name, tuple(words))]
+            return t[name].format(value=floor)
+        if name == "min_margin":
+            return t[name].format(value=format_number(self.min_margin))
+        if name in ("hard_rules", "cash_at_hand"):
+            return t[name]
+        return t[name].format(value=getattr(self, name))
 
     def explain(self, name: str, row, lang: str = "en") -> str:
         """Why one evaluated plan fails constraint ``name``: the constraint and the figure reached.
@@ -573,13 +550,27 @@ class Constraints(_v.Value):
         if col is None or col not in row:
             return text
         value = row[col]
-        if lang == "zh":
-            shown = f"{value:.3%}" if name == "min_rate" else _num(value)
-            return text + f"（实际 {shown}）"
-        if name == "min_rate":
-            return text + f" (it offers {value:.3%})"
-        return text + f" (it reaches {_num(value)})"
+        shown = format_percent(value, 3) if name == "min_rate" else _num(value)
+        said = "offers" if name == "min_rate" else "reaches"
+        return text + _CONSTRAINT_TEXT[lang][said].format(value=shown)
 
+
+#: The constraints :meth:`Constraints.describe` names, in the order its error lists them.
+_CONSTRAINT_NAMES = (
+    "min_dscr",
+    "min_dscr_p5",
+    "max_default_probability",
+    "max_term",
+    "min_margin",
+    "max_burden",
+    "hard_rules",
+    "cash_at_hand",
+    "min_rate",
+)
+
+#: The words of :meth:`Constraints.describe` and :meth:`Constraints.explain`, by language (a
+#: view of :mod:`repayplan.text`'s table ``negotiate.constraints``).
+_CONSTRAINT_TEXT = by_language("negotiate.constraints")
 
 _CONSTRAINT_METRIC = {
     "min_dscr": "dscr",
@@ -707,10 +698,10 @@ class Waterfall(_v.Value):
         while r - self.rate_step >= self.rate_floor - 1e-12:
             r = round(r - self.rate_step, 8)
             plan = plan.replace(annual_rate=r)
-            out.append((f"rate cut to {r:.3%}", plan))
+            out.append((f"rate cut to {format_percent(r, 3)}", plan))
         if r > self.rate_floor + 1e-12:
             plan = plan.replace(annual_rate=self.rate_floor)
-            out.append((f"rate cut to {self.rate_floor:.3%}", plan))
+            out.append((f"rate cut to {format_percent(self.rate_floor, 3)}", plan))
         t = term
         while t + self.term_step <= self.max_term:
             t += self.term_step
@@ -889,22 +880,9 @@ class Negotiation:
 
 _OBJECTIVE_TEXT = by_language("negotiate.objective")  # from repayplan.text
 
-_EXPLAIN = {
-    "en": (
-        "DSCR {:.2f} in the weakest plan year on mean cash ({:.2f} at the 5th percentile)",
-        "probability of default {}",
-        "creditor recovers {:.0%} of the claim in expectation against {:.0%} through enforcement",
-        "; ",
-        ".",
-    ),
-    "zh": (
-        "均值现金流下最弱计划年度偿债覆盖率{:.2f}（5%分位{:.2f}）",
-        "违约概率{}",
-        "债权人预期回收债权的{:.0%}，强制执行仅回收{:.0%}",
-        "；",
-        "。",
-    ),
-}
+#: The sentences of :func:`explain_plan`, by language (a view of :mod:`repayplan.text`'s
+#: table ``negotiate.explain``); the figures are formatted by :mod:`repayplan.money`.
+_EXPLAIN = by_language("negotiate.explain")
 
 
 # the reasons are English phrases; their Chinese comes from the text catalogue
@@ -913,28 +891,14 @@ _REASON_TEXT: dict[str, dict[str, str]] = {
     "zh": dict(pairs("negotiate.reasons").values()),
 }
 
-_CONCESSION_NAMES = {
-    "en": {
-        "rate_cut": "the rate cut",
-        "penalty_waiver": "the penalty-interest waiver",
-        "interest_waiver": "the interest waiver",
-        "haircut": "the haircut",
-        "settlement_discount": "the settlement discount",
-        "grace": "the grace period",
-        "extra_term": "the extra term",
-        "balloon": "the balloon",
-    },
-    "zh": {
-        "rate_cut": "降低利率",
-        "penalty_waiver": "减免罚息",
-        "interest_waiver": "减免利息",
-        "haircut": "减免本金",
-        "settlement_discount": "和解折让",
-        "grace": "宽限期",
-        "extra_term": "延长期限",
-        "balloon": "尾款",
-    },
-}
+#: The concessions' names in :func:`explain_concession`, by language (a view of
+#: :mod:`repayplan.text`'s table ``negotiate.concessions``).
+_CONCESSION_NAMES = by_language("negotiate.concessions")
+
+#: The sentence of :func:`explain_concession`, by language (a view of :mod:`repayplan.text`'s
+#: table ``negotiate.costs``); amounts through :func:`repayplan.money.format_number`,
+#: the change in percentage points to three significant figures (``format(x, ".3g")``).
+_CONCESSION_TEXT = by_language("negotiate.costs")
 
 
 def explain_concession(name: str, cost, lang: str = "en") -> str:
@@ -943,39 +907,47 @@ def explain_concession(name: str, cost, lang: str = "en") -> str:
     >>> print(explain_concession("rate_cut", {"creditor_cost": 41_000.0, "borrower_saving": 52_000.0,
     ...                                       "default_probability_change": 0.0, "transfer": True}))
     the rate cut: the bank gives up 41,000 of expected value, the borrower saves 52,000; it lowers the probability of default by 0 points — a transfer that buys nothing
+    >>> print(explain_concession("haircut", {"creditor_cost": -1_234.5, "borrower_saving": 9_876.5,
+    ...                                      "default_probability_change": 0.01234, "transfer": False}, "zh"))
+    减免本金：银行因此多得预期价值1,234，借款人节省9,876；违约概率降低1.23个百分点
     """
+    t = _CONCESSION_TEXT[check_choice("lang", lang, tuple(_CONCESSION_TEXT))]
     label = _CONCESSION_NAMES[lang].get(name, name)
     c, b = float(cost["creditor_cost"]), float(cost["borrower_saving"])
     dpd = 100 * float(cost["default_probability_change"])
-    if lang == "zh":
-        give = f"银行让出预期价值{c:,.0f}" if c >= 0 else f"银行因此多得预期价值{-c:,.0f}"
-        text = f"{label}：{give}，借款人节省{b:,.0f}；违约概率降低{dpd:.3g}个百分点"
-        return text + ("——纯属利益转移" if cost["transfer"] else "")
     give = (
-        f"the bank gives up {c:,.0f} of expected value"
+        t["gives"].format(amount=format_number(c, 0))
         if c >= 0
-        else f"the bank gains {-c:,.0f} of expected value by it"
+        else t["gains"].format(amount=format_number(-c, 0))
     )
-    text = f"{label}: {give}, the borrower saves {b:,.0f}; it lowers the probability of default by {dpd:.3g} points"
-    return text + (" — a transfer that buys nothing" if cost["transfer"] else "")
+    text = t["sentence"].format(
+        label=label, give=give, saving=format_number(b, 0), points=format(dpd, ".3g")
+    )
+    return text + (t["transfer"] if cost["transfer"] else "")
 
 
 def explain_plan(plan: Plan, row, lang: str = "en") -> str:
     """One plan's reasons: what it gives, what it asks, and what each side gets."""
     from .evaluate import format_probability
 
-    dscr, pd_text, rec_text, sep, end = _EXPLAIN[check_choice("lang", lang, tuple(_EXPLAIN))]
+    t = _EXPLAIN[check_choice("lang", lang, tuple(_EXPLAIN))]
     text = plan.describe(lang)
     enf = (
         row["enforcement_npv"] / float(row["claim_total"]) if "claim_total" in row else float("nan")
     )
     bits = [
         text[0].upper() + text[1:],
-        dscr.format(row["dscr"], row["dscr_p5"]),
-        pd_text.format(format_probability(row["default_probability"])),
-        rec_text.format(row["recovery_rate"], enf),
+        t["dscr"].format(
+            dscr=format_number(row["dscr"], 2, grouping=False),
+            dscr_p5=format_number(row["dscr_p5"], 2, grouping=False),
+        ),
+        t["probability"].format(probability=format_probability(row["default_probability"])),
+        t["recovery"].format(
+            recovery=format_percent(row["recovery_rate"], 0),
+            enforcement=format_percent(enf, 0),
+        ),
     ]
-    return sep.join(bits) + end
+    return t["sep"].join(bits) + t["end"]
 
 
 # --------------------------------------------------------------------------------------
@@ -1634,7 +1606,7 @@ def _infeasible_message(frame: pd.DataFrame, cons: Constraints, space: SearchSpa
 
 
 def _num(v) -> str:
-    return f"{v:,.2f}" if isinstance(v, (float, np.floating)) else str(v)
+    return format_number(float(v)) if isinstance(v, (float, np.floating)) else str(v)
 
 
 def _waterfall_steps(claim, cashflow, wf: Waterfall):
@@ -1689,12 +1661,12 @@ def _waterfall(
                 steps=trail,
             )
     what = (
-        f"payment at most {wf.value:.0%} of mean monthly cash ({wf.value * cash12:,.2f})"
+        f"payment at most {format_percent(wf.value, 0)} of mean monthly cash ({format_number(wf.value * cash12)})"
         if wf.target == "ratio"
-        else f"a payment reduction of {wf.value:.0%}"
+        else f"a payment reduction of {format_percent(wf.value, 0)}"
     )
     best = float(measure.min()) if wf.target == "ratio" else float(measure.max())
     raise InfeasibleError(
-        f"no waterfall step reaches {what}; best {best:.1%} after the last step "
-        f"({steps[-1][0]}, payment {pays[-1]:,.2f})"
+        f"no waterfall step reaches {what}; best {format_percent(best)} after the last step "
+        f"({steps[-1][0]}, payment {format_number(pays[-1])})"
     )

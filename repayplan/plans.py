@@ -42,6 +42,7 @@ from ._validate import (
     check_items,
 )
 from .errors import InputError
+from .text import by_language
 
 if TYPE_CHECKING:
     from .claim import Claim
@@ -326,21 +327,23 @@ class Plan(_v.Value):
         if self.is_settlement:
             when = self.settlement_by if self.settlement_by is not None else 1
             when = t["within"].format(when) if isinstance(when, int) else t["by"].format(when)
-            parts.append(t["settlement"].format(self.settlement_discount, when))
+            parts.append(
+                t["settlement"].format(money.format_percent(self.settlement_discount, 0), when)
+            )
         else:
             parts.append(t["structure"].format(t[self.method], self.term, rate))
             if self.grace:
                 parts.append(t["grace_" + self.grace_kind].format(self.grace))
             if self.balloon:
-                parts.append(t["balloon"].format(self.balloon))
+                parts.append(t["balloon"].format(money.format_percent(self.balloon, 0)))
             if self.step_up:
-                parts.append(t["step_up"].format(self.step_up))
+                parts.append(t["step_up"].format(money.format_percent(self.step_up, 0, sign=True)))
             if self.seasonal is not None:
                 parts.append(t["seasonal"].format(t["months"][int(np.argmax(self.seasonal))]))
         for k in ("penalty_waiver", "interest_waiver", "haircut"):
             v = getattr(self, k)
             if v:
-                parts.append(t[k].format(v))
+                parts.append(t[k].format(money.format_percent(v, 0)))
         if not self.capitalize_arrears:
             parts.append(t["arrears_at_signing"])
         if self.down_payment:
@@ -367,64 +370,13 @@ class Plan(_v.Value):
         return f"<div><b>{escape(self.name or 'Plan')}</b>: {escape(self.describe())}<table>{rows}</table></div>"
 
 
+#: The texts of :meth:`Plan.describe`, by language (views of :mod:`repayplan.text`'s tables
+#: ``plans.describe`` and ``plans.months``); percents are formatted by
+#: :func:`repayplan.money.format_percent` before they are filled in (the down payment, an
+#: exact :class:`repayplan.money.Amount`, is grouped as typed by ``{:,}``).
 _DESCRIBE: dict[str, dict[str, Any]] = {
-    "en": {
-        "sep": ", ",
-        "rate": " at {}",
-        "within": "within {} months",
-        "by": "by {}",
-        "settlement": "lump-sum settlement at a {:.0%} discount {}",
-        "structure": "{} over {} months{}",
-        "level": "level instalments",
-        "equal_principal": "equal principal instalments",
-        "interest_only": "interest only, principal at the end",
-        "grace_interest_only": "{} months interest-only grace",
-        "grace_deferral": "{} months deferred (interest capitalised) grace",
-        "balloon": "{:.0%} balloon at the end",
-        "step_up": "payments {:+.0%} a year",
-        "seasonal": "seasonal payments (peak in {})",
-        "penalty_waiver": "waives {:.0%} of penalty interest",
-        "interest_waiver": "waives {:.0%} of overdue interest",
-        "haircut": "waives {:.0%} of principal",
-        "arrears_at_signing": "arrears paid at signing",
-        "down_payment": "down payment {:,}",
-        "months": (
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ),
-    },
-    "zh": {
-        "sep": "，",
-        "rate": "，年利率{}",
-        "within": "{}个月内",
-        "by": "{}前",
-        "settlement": "一次性结清，折让{:.0%}，{}付清",
-        "structure": "{}，分{}个月{}",
-        "level": "等额本息",
-        "equal_principal": "等额本金",
-        "interest_only": "按月付息、到期还本",
-        "grace_interest_only": "宽限期{}个月（只付利息）",
-        "grace_deferral": "宽限期{}个月（利息资本化）",
-        "balloon": "期末一次偿还{:.0%}（气球贷）",
-        "step_up": "还款额每年递增{:+.0%}",
-        "seasonal": "季节性还款（{}最高）",
-        "penalty_waiver": "减免罚息{:.0%}",
-        "interest_waiver": "减免欠息{:.0%}",
-        "haircut": "减免本金{:.0%}",
-        "arrears_at_signing": "欠息于签约时付清",
-        "down_payment": "首付{:,}",
-        "months": tuple(f"{m}月" for m in range(1, 13)),
-    },
+    lang: {**words, "months": tuple(by_language("plans.months")[lang].values())}
+    for lang, words in by_language("plans.describe").items()
 }
 
 

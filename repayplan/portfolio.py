@@ -234,7 +234,7 @@ class PortfolioResult:
     def _repr_html_(self) -> str:
         if self.is_lazy:
             return f"<div>{escape(repr(self))}</div>"
-        head = self.results.head(10).to_html(index=False, float_format=lambda x: f"{x:,.2f}")
+        head = self.results.head(10).to_html(index=False, float_format=money.format_number)
         errs = self.errors.head(10).to_html(index=False) if len(self.errors) else "<p>no errors</p>"
         return f"<div><b>{escape(repr(self))}</b>{head}<b>errors</b>{errs}</div>"
 

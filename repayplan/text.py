@@ -1,8 +1,8 @@
 """The one bilingual text catalogue: every label the package prints, in English and Chinese.
 
 The annex, the borrower's comparison sheet, the command line, the comparison table, the
-metric words, :func:`repayplan.negotiate`'s explanations and the dashboard read their text
-from here.  The catalogue is a set of tables, one per place the text is shown, each
+metric words, the plans' descriptions, :func:`repayplan.negotiate`'s explanations and the
+dashboard read their text from here.  The catalogue is a set of tables, one per place the text is shown, each
 ``key -> (English, Chinese)``:
 
 ========================== =================================================================
@@ -19,6 +19,12 @@ table                      where the text is shown
 ``metric_words``           the words of :func:`repayplan.evaluate.format_metric`
 ``negotiate.objective``    the objectives in :meth:`repayplan.negotiate.Negotiation.explain`
 ``negotiate.reasons``      why a candidate is listed
+``negotiate.explain``      the sentences of :func:`repayplan.negotiate.explain_plan`
+``negotiate.concessions``  the concessions :func:`repayplan.negotiate.explain_concession` names
+``negotiate.costs``        what a concession costs whom, in words (``explain_concession``)
+``negotiate.constraints``  the constraints in words (``Constraints.describe``, ``explain``)
+``plans.describe``         the sentence of :meth:`repayplan.plans.Plan.describe`
+``plans.months``           the month a seasonal plan peaks in
 ``dashboard``              the dashboard (:data:`repayplan.notebook.labels.TEXT`)
 ``comparison.definitions`` the metrics' definitions on hover in the dashboard
 ``comparison.words``       the dashboard comparison's own words
@@ -335,6 +341,119 @@ _TABLES: dict[str, dict[str, tuple[str, str]]] = {
             "next best by the objective, a different structure",
             "结构不同的次优方案",
         ),
+    },
+    # the sentence of :meth:`repayplan.plans.Plan.describe` (figures filled in formatted)
+    "plans.describe": {
+        "sep": (", ", "，"),
+        "rate": (" at {}", "，年利率{}"),
+        "within": ("within {} months", "{}个月内"),
+        "by": ("by {}", "{}前"),
+        "settlement": ("lump-sum settlement at a {} discount {}", "一次性结清，折让{}，{}付清"),
+        "structure": ("{} over {} months{}", "{}，分{}个月{}"),
+        "level": ("level instalments", "等额本息"),
+        "equal_principal": ("equal principal instalments", "等额本金"),
+        "interest_only": ("interest only, principal at the end", "按月付息、到期还本"),
+        "grace_interest_only": ("{} months interest-only grace", "宽限期{}个月（只付利息）"),
+        "grace_deferral": (
+            "{} months deferred (interest capitalised) grace",
+            "宽限期{}个月（利息资本化）",
+        ),
+        "balloon": ("{} balloon at the end", "期末一次偿还{}（气球贷）"),
+        "step_up": ("payments {} a year", "还款额每年递增{}"),
+        "seasonal": ("seasonal payments (peak in {})", "季节性还款（{}最高）"),
+        "penalty_waiver": ("waives {} of penalty interest", "减免罚息{}"),
+        "interest_waiver": ("waives {} of overdue interest", "减免欠息{}"),
+        "haircut": ("waives {} of principal", "减免本金{}"),
+        "arrears_at_signing": ("arrears paid at signing", "欠息于签约时付清"),
+        "down_payment": ("down payment {:,}", "首付{:,}"),
+    },
+    # the months a seasonal plan peaks in, by number
+    "plans.months": {
+        "1": ("January", "1月"),
+        "2": ("February", "2月"),
+        "3": ("March", "3月"),
+        "4": ("April", "4月"),
+        "5": ("May", "5月"),
+        "6": ("June", "6月"),
+        "7": ("July", "7月"),
+        "8": ("August", "8月"),
+        "9": ("September", "9月"),
+        "10": ("October", "10月"),
+        "11": ("November", "11月"),
+        "12": ("December", "12月"),
+    },
+    # the sentences of :func:`repayplan.negotiate.explain_plan` (figures filled in formatted)
+    "negotiate.explain": {
+        "dscr": (
+            "DSCR {dscr} in the weakest plan year on mean cash ({dscr_p5} at the 5th percentile)",
+            "均值现金流下最弱计划年度偿债覆盖率{dscr}（5%分位{dscr_p5}）",
+        ),
+        "probability": ("probability of default {probability}", "违约概率{probability}"),
+        "recovery": (
+            "creditor recovers {recovery} of the claim in expectation against {enforcement} "
+            "through enforcement",
+            "债权人预期回收债权的{recovery}，强制执行仅回收{enforcement}",
+        ),
+        "sep": ("; ", "；"),
+        "end": (".", "。"),
+    },
+    # the sentence of :func:`repayplan.negotiate.explain_concession` (figures filled in formatted)
+    "negotiate.costs": {
+        "gives": ("the bank gives up {amount} of expected value", "银行让出预期价值{amount}"),
+        "gains": (
+            "the bank gains {amount} of expected value by it",
+            "银行因此多得预期价值{amount}",
+        ),
+        "sentence": (
+            "{label}: {give}, the borrower saves {saving}; it lowers the probability of default "
+            "by {points} points",
+            "{label}：{give}，借款人节省{saving}；违约概率降低{points}个百分点",
+        ),
+        "transfer": (" — a transfer that buys nothing", "——纯属利益转移"),
+    },
+    # :meth:`repayplan.negotiate.Constraints.describe` and ``explain`` (figures filled in formatted)
+    "negotiate.constraints": {
+        "min_dscr": (
+            "DSCR (lowest plan year, mean cash) of at least {value}",
+            "按平均现金计最弱计划年度的 DSCR 不低于 {value}",
+        ),
+        "min_dscr_p5": (
+            "stress DSCR (lowest plan year, 5th percentile) of at least {value}",
+            "压力 DSCR（最弱计划年度，5%分位现金）不低于 {value}",
+        ),
+        "max_default_probability": (
+            "probability of default at most {value}",
+            "违约概率不高于 {value}",
+        ),
+        "max_term": ("a term of at most {value} months", "期限不超过 {value} 个月"),
+        "min_margin": (
+            "creditor expected NPV at least the enforcement NPV + {value}",
+            "债权人预期净现值不低于强制执行净现值加 {value}",
+        ),
+        "max_burden": ("burden at most {value}", "还款负担不高于 {value}"),
+        "hard_rules": ("no breach of a hard rule of the rule set", "不违反规则集的强制性规定"),
+        "cash_at_hand": (
+            "a signing payment within the borrower's cash at hand",
+            "签约付款不超过借款人手头现金",
+        ),
+        "min_rate": ("a rate of at least {value}", "利率不低于{value}"),
+        "cost_of_funds": (
+            "the creditor's cost of funds (at most the contract rate)",
+            "债权人的资金成本（不高于合同利率）",
+        ),
+        "reaches": (" (it reaches {value})", "（实际 {value}）"),
+        "offers": (" (it offers {value})", "（实际 {value}）"),
+    },
+    # the concessions of :func:`repayplan.negotiate.explain_concession`
+    "negotiate.concessions": {
+        "rate_cut": ("the rate cut", "降低利率"),
+        "penalty_waiver": ("the penalty-interest waiver", "减免罚息"),
+        "interest_waiver": ("the interest waiver", "减免利息"),
+        "haircut": ("the haircut", "减免本金"),
+        "settlement_discount": ("the settlement discount", "和解折让"),
+        "grace": ("the grace period", "宽限期"),
+        "extra_term": ("the extra term", "延长期限"),
+        "balloon": ("the balloon", "尾款"),
     },
     # every text of the dashboard (:data:`repayplan.notebook.labels.TEXT`)
     "dashboard": {

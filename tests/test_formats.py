@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from repayplan.compare import delta_text
+from repayplan.errors import InputError
 from repayplan.report.formats import (
     format_amount,
     format_number,
@@ -44,12 +45,57 @@ def test_floats_and_percents_are_the_fstrings_they_replace(x, places):
     assert format_percent(x / 1e12, places) == f"{x / 1e12:.{places}%}"
 
 
+@settings(max_examples=300)
+@given(FLOATS, st.integers(0, 3), st.booleans())
+def test_signed_figures_are_the_fstrings_they_replace(x, places, grouping):
+    comma = "," if grouping else ""
+    assert format_number(x, places, grouping=grouping, sign=True) == f"{x:+{comma}.{places}f}"
+    assert format_percent(x / 1e12, places, sign=True) == f"{x / 1e12:+.{places}%}"
+
+
+def test_the_formatter_lives_in_money_and_the_report_re_exports_it():
+    from repayplan import money
+    from repayplan.report import formats
+
+    assert formats.format_number is money.format_number
+    assert formats.format_percent is money.format_percent
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"value": "12.5"}, "value"),
+        ({"value": None}, "value"),
+        ({"value": True}, "value"),
+        ({"value": Fraction(1, 3)}, "value"),
+        ({"value": Decimal("1"), "places": -1}, "places"),
+        ({"value": Decimal("1"), "places": 2.5}, "places"),
+        ({"value": Decimal("1"), "places": 31}, "places"),
+    ],
+)
+def test_what_is_not_a_figure_is_refused_by_name(kwargs, field):
+    with pytest.raises(InputError) as err:
+        format_number(**kwargs)
+    assert err.value.field == field
+
+
+def test_numpy_figures_are_the_fstrings_they_replace():
+    import numpy as np
+
+    for x in (np.float64(1234.565), np.float32(0.1), np.int64(-1036500), 7):
+        assert format_number(x) == f"{x:,.2f}"
+        assert format_percent(x, 1) == f"{x:.1%}"
+
+
 def test_hand_computed_figures():
     assert format_number(Decimal("1036500")) == "1,036,500.00"
     assert format_number(Decimal("-1234.5"), 1) == "-1,234.5"
     assert format_number(Decimal("0.06525"), 3, percent=True) == "6.525%"  # exact: 100 x 0.06525
     assert format_percent(0.9123) == "91.2%"
     assert format_number(2.675, 2) == "2.67"  # the float 2.675 is 2.67499999... exactly
+    assert format_percent(Decimal("0.05"), 0, sign=True) == "+5%"  # 100 x 0.05 = 5 exactly
+    assert format_number(Decimal("0"), 2, sign=True) == "+0.00"
+    assert format_number(Decimal("-1036500.5"), 2, sign=True) == "-1,036,500.50"
 
 
 def _rate_oracle(rate: Decimal) -> str:

@@ -256,3 +256,17 @@ def test_bad_input_is_named(make, field):
     with pytest.raises(InputError) as exc:
         make()
     assert exc.value.field == field
+
+
+def test_explain_concession_refuses_an_unknown_language_by_name():
+    from repayplan.negotiate import explain_concession
+
+    cost = {
+        "creditor_cost": 1.0,
+        "borrower_saving": 1.0,
+        "default_probability_change": 0.0,
+        "transfer": False,
+    }
+    with pytest.raises(InputError) as err:
+        explain_concession("rate_cut", cost, "fr")
+    assert err.value.field == "lang"

@@ -65,6 +65,12 @@ def test_every_entry_has_both_languages_and_no_empty_text():
         "metric_words",
         "negotiate.objective",
         "negotiate.reasons",
+        "negotiate.explain",
+        "negotiate.concessions",
+        "negotiate.costs",
+        "negotiate.constraints",
+        "plans.describe",
+        "plans.months",
         "dashboard",
         "comparison.definitions",
         "comparison.words",
@@ -112,6 +118,10 @@ def test_both_languages_take_the_same_format_fields():
         ("repayplan.cli", "_SIDES", "cli.sides"),
         ("repayplan.compare", "_SIDE_NAMES", "comparison.sides"),
         ("repayplan.negotiate", "_OBJECTIVE_TEXT", "negotiate.objective"),
+        ("repayplan.negotiate", "_EXPLAIN", "negotiate.explain"),
+        ("repayplan.negotiate", "_CONCESSION_NAMES", "negotiate.concessions"),
+        ("repayplan.negotiate", "_CONCESSION_TEXT", "negotiate.costs"),
+        ("repayplan.negotiate", "_CONSTRAINT_TEXT", "negotiate.constraints"),
     ],
 )
 def test_tables_by_language_are_views_of_the_catalogue(module, name, table):
@@ -145,6 +155,14 @@ def test_the_other_public_and_private_tables_are_views_of_the_catalogue():
         "en": {},
         "zh": {en: zh for en, zh in text.CATALOGUE["negotiate.reasons"].values()},
     }
+    plans = importlib.import_module("repayplan.plans")
+    for i, lang in enumerate(text.LANGUAGES):
+        words = {k: v for k, v in plans._DESCRIBE[lang].items() if k != "months"}
+        assert words == {k: v[i] for k, v in text.CATALOGUE["plans.describe"].items()}
+        months = text.CATALOGUE["plans.months"]
+        assert plans._DESCRIBE[lang]["months"] == tuple(months[str(m)][i] for m in range(1, 13))
+    assert plans._DESCRIBE["en"]["months"][0] == "January"
+    assert plans._DESCRIBE["zh"]["months"][11] == "12月"
     assert comparison.DEFINITIONS_ZH == {
         k: v[1] for k, v in text.CATALOGUE["comparison.definitions"].items()
     }
@@ -179,3 +197,47 @@ def test_bad_tables_keys_and_languages_are_input_errors():
         text.lookup("cli", "nope")
     with pytest.raises(InputError, match="lang"):
         text.lookup("cli", "totals", "fr")
+
+
+def test_the_moved_tables_print_what_the_modules_printed_before():
+    """The texts as the modules wrote them by hand before their tables moved here (the
+    expected strings are the previous release's output, figures formatted by f-strings)."""
+    from repayplan.negotiate import Constraints, explain_concession
+    from repayplan.plans import Plan
+
+    plan = Plan(term=36, step_up=-0.03, balloon=0.2, haircut=0.1, penalty_waiver=1.0)
+    assert plan.describe() == (
+        "level instalments over 36 months, 20% balloon at the end, payments -3% a year, "
+        "waives 100% of penalty interest, waives 10% of principal"
+    )
+    assert plan.describe("zh") == (
+        "等额本息，分36个月，期末一次偿还20%（气球贷），还款额每年递增-3%，减免罚息100%，减免本金10%"
+    )
+    seasonal = Plan(term=12, seasonal=[1] * 5 + [2] + [1] * 5 + [0], down_payment="5000")
+    assert seasonal.describe() == (
+        "level instalments over 12 months, seasonal payments (peak in June), down payment 5,000"
+    )
+    assert seasonal.describe("zh") == "等额本息，分12个月，季节性还款（6月最高），首付5,000"
+    assert Plan(settlement_discount=0.3, settlement_by=6).describe("zh") == (
+        "一次性结清，折让30%，6个月内付清"
+    )
+    cost = {
+        "creditor_cost": -41234.5,
+        "borrower_saving": 52000.4,
+        "default_probability_change": 0.0123,
+        "transfer": True,
+    }
+    assert explain_concession("rate_cut", cost) == (
+        "the rate cut: the bank gains 41,234 of expected value by it, the borrower saves "
+        "52,000; it lowers the probability of default by 1.23 points — a transfer that buys nothing"
+    )
+    assert explain_concession("grace", cost, "zh") == (
+        "宽限期：银行因此多得预期价值41,234，借款人节省52,000；违约概率降低1.23个百分点——纯属利益转移"
+    )
+    c = Constraints(min_rate=0.0325, min_margin=12345.678)
+    assert c.describe("min_rate") == "a rate of at least 3.250%"
+    assert c.describe("min_margin", "zh") == "债权人预期净现值不低于强制执行净现值加 12,345.68"
+    assert Constraints().explain("min_rate", {"rate": 0.0312345}) == (
+        "a rate of at least the creditor's cost of funds (at most the contract rate) "
+        "(it offers 3.123%)"
+    )

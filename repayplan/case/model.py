@@ -34,6 +34,7 @@ from ..cashflow import CashFlow, Shock
 from ..claim import Claim, Loan
 from ..errors import InputError, shorten
 from ..evaluate import Borrower, Creditor, Enforcement
+from ..money import format_number
 from ..negotiate import OBJECTIVES, Constraints
 from ..plans import Plan
 
@@ -748,7 +749,7 @@ class Case(_v.Value, eq=False):
         title = f"{self.title!r}: " if self.title else ""
         return (
             f"Case({title}{self.borrower.name} owes {self.creditor.name} "
-            f"{self.claim.total:,.{u}f} {self.claim.currency} as of {self.claim.as_of}; "
+            f"{format_number(self.claim.total, u)} {self.claim.currency} as of {self.claim.as_of}; "
             f"cash flow {cash}, {self.cashflow.n_scenarios} x {self.cashflow.months} months "
             f"from {self.cashflow.start}; rules {self.rules!r}; plans: {plans})"
         )

@@ -27,6 +27,7 @@ import ipywidgets as w
 
 from .._validate import check_choice
 from ..errors import InfeasibleError, InputError, RepayplanError
+from ..money import format_number, format_percent
 from .charts import forecast_png
 from .comparison import comparison_html
 from .labels import LANGS, TEXT, text
@@ -943,12 +944,12 @@ class Dashboard:
         head = "".join(f"<th>{html.escape(text('wf_' + c, lang))}</th>" for c in ["source", *cols])
         body = "".join(
             f"<tr><th style='text-align:left'>{html.escape(_source_name(str(name), lang))}</th>"
-            + "".join(f"<td style='text-align:right'>{row[c]:,.2f}</td>" for c in cols)
+            + "".join(f"<td style='text-align:right'>{format_number(row[c])}</td>" for c in cols)
             + "</tr>"
             for name, row in view["waterfall"].iterrows()
         )
         value = html.escape(
-            text("wf_value", lang, value=f"{view['value']:,.2f} {view['currency']}")
+            text("wf_value", lang, value=f"{format_number(view['value'])} {view['currency']}")
         )
         self.waterfall.value = (
             f"<b>{html.escape(text('waterfall', lang))}</b><div>{value}</div>"
@@ -1285,8 +1286,8 @@ class Dashboard:
             head = html.escape(text("backtest_head", lang, h=bt.horizon, k=len(bt.origins)))
             rows = "".join(
                 f"<tr><th style='text-align:left;padding:2px 12px'>{html.escape(text(label, lang))}</th>"
-                f"<td style='text-align:right;padding:2px 12px'>{cov:.0%}</td>"
-                f"<td style='text-align:right;padding:2px 12px'>{mape:.1%}</td></tr>"
+                f"<td style='text-align:right;padding:2px 12px'>{format_percent(cov, 0)}</td>"
+                f"<td style='text-align:right;padding:2px 12px'>{format_percent(mape)}</td></tr>"
                 for label, cov, mape in (
                     ("bt_model", bt.coverage_90, bt.mape),
                     ("bt_naive", bt.seasonal_naive["coverage_90"], bt.seasonal_naive["mape"]),

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import pandas as pd
 
+from ..money import format_number
 from .labels import text
 
 if TYPE_CHECKING:
@@ -260,7 +261,7 @@ def _font_family() -> tuple[str, ...]:
 def _amount_formatter():
     from matplotlib.ticker import FuncFormatter
 
-    return FuncFormatter(lambda x, _pos: f"{x:,.0f}")
+    return FuncFormatter(lambda x, _pos: format_number(x, 0))
 
 
 def render_png(data: ChartData, lang: str = "en", *, dpi: int = 72, size=(15.0, 4.0)) -> bytes:
@@ -338,7 +339,7 @@ def render_png(data: ChartData, lang: str = "en", *, dpi: int = 72, size=(15.0, 
             for when, amount in cast("Iterable[tuple[pd.Period, float]]", over.items()):
                 ax1.plot([when.to_timestamp()], [top], marker="^", color=_COLORS[i % len(_COLORS)])
                 ax1.annotate(
-                    f"{amount:,.0f}",
+                    format_number(amount, 0),
                     (when.to_timestamp(), top),
                     textcoords="offset points",
                     xytext=(4, -12),
@@ -456,7 +457,7 @@ def recovery_png(
             color="black",
             ls="--",
             lw=1.2,
-            label=text("enforcement", lang) + f" {value:,.0f}",
+            label=text("enforcement", lang) + f" {format_number(value, 0)}",
         )
         ax.set_title(text("chart_recovery", lang))
         ax.set_xlabel(text("axis_amount", lang, currency=currency))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..money import format_number
 from .charts import ChartData, payment_ceiling
 from .labels import text
 
@@ -262,7 +263,7 @@ class LiveCharts:
         with m["over"].hold_sync():
             m["over"].x = x[over[:, 1]] if len(over) else np.zeros(0, "datetime64[ms]")
             m["over"].y = np.full(len(over), top)
-            m["over"].names = [f"{pay[i, k]:,.0f}" for i, k in over]
+            m["over"].names = [format_number(pay[i, k], 0) for i, k in over]
             m["over"].colors = [colors[i] for i, _ in over] or ["black"]
         self.scales["payments"][1].max = top * 1.05
         self.axes["payments"][1].tick_values = _ticks(top * 1.05)

@@ -1,6 +1,7 @@
 """Formatting of amounts, dates, rates and currencies as the annex and the sheet print them.
 
-:func:`format_number` is the one formatter of figures: an amount with thousands separators
+:func:`format_number` (defined in :mod:`repayplan.money`, the ground floor, and re-exported
+here) is the one formatter of figures: an amount with thousands separators
 (``1,036,500.00``), a plain decimal for CSV (``1036500.00``), a percent (``4.35%``) or a
 signed change (``+1.2``).  The annex's amounts and rates (:func:`format_amount`,
 :func:`plain_amount`, :func:`format_rate`), the command line's amounts and the changes the
@@ -17,63 +18,12 @@ import pandas as pd
 
 from .. import money
 from ..errors import InputError
+from ..money import format_number, format_percent
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 __all__ = ["format_number", "format_percent", "format_amount", "plain_amount", "format_rate"]
-
-
-def format_number(
-    value: Decimal | float, places: int = 2, *, grouping: bool = True, percent: bool = False
-) -> str:
-    """A figure with ``places`` decimals: the one formatter of amounts and percents.
-
-    Parameters
-    ----------
-    value : Decimal, int or float
-        A ``Decimal`` is formatted exactly (an amount of the library is one); a float (a
-        rate or an analytic figure) by Python's correctly rounded float formatting.
-    places : int
-        Decimals shown, rounded half to even on the exact value (a ``Decimal`` amount
-        already has its minor units, so nothing is rounded there).
-    grouping : bool
-        Thousands separators (``1,234.50``); ``False`` for a plain decimal (CSV).
-    percent : bool
-        ``value`` is a fraction, shown times 100 with a ``%`` sign: for a ``Decimal``
-        :math:`100 \\cdot v` is exact (``0.06525`` -> ``6.525%``).
-
-    Returns
-    -------
-    str
-        ``format(value, ",.{places}f")`` (or ``".{places}%"``): the same text the f-strings
-        it replaces wrote.
-
-    Examples
-    --------
-    >>> from decimal import Decimal
-    >>> format_number(Decimal("1036500.00")), format_number(Decimal("1036500.00"), grouping=False)
-    ('1,036,500.00', '1036500.00')
-    >>> format_number(Decimal("0.06525"), 3, percent=True), format_number(0.0123, 1, percent=True)
-    ('6.525%', '1.2%')
-    >>> format_number(1234.5, 0), format_number(Decimal("5"), 0)
-    ('1,234', '5')
-    """
-    spec = ("," if grouping and not percent else "") + f".{places}" + ("%" if percent else "f")
-    return format(value, spec)
-
-
-def format_percent(fraction: Decimal | float, places: int = 1) -> str:
-    """A fraction as a percent with ``places`` decimals: ``0.9123`` -> ``91.2%``.
-
-    :func:`format_number` with ``percent=True``.
-
-    Examples
-    --------
-    >>> format_percent(0.9123), format_percent(Decimal("0.0435"), 2)
-    ('91.2%', '4.35%')
-    """
-    return format_number(fraction, places, percent=True)
 
 
 def format_amount(amount: Decimal, units: int) -> str:
