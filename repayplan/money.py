@@ -9,6 +9,7 @@ binary floats and is never used for money.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 from typing import TYPE_CHECKING
@@ -341,6 +342,12 @@ def grouped(amount) -> str:
 _FIGURE_TYPES = (Decimal, int, float, np.integer, np.floating)
 
 
+#: The largest figure :func:`format_number` shows, exclusive: ``10**30``, far above any
+#: amount the engine holds (``kernel.MAX_AMOUNT_MINOR`` is ``10**17`` minor units), so a
+#: figure this large is a mistake, not a sum to print (a million-digit text).
+FORMAT_BOUND = 10**30
+
+
 def format_number(
     value: Decimal | float,
     places: int = 2,
@@ -389,11 +396,32 @@ def format_number(
     Raises
     ------
     InputError
-        ``value`` is not a number (a text, ``None``, a bool), or ``places`` is not a whole
-        number from 0 to 30.
+        ``value`` is not a number (a text, ``None``, a bool), not finite (NaN, ±∞: callers
+        show a missing figure in their own words) or not below :data:`FORMAT_BOUND` in size,
+        or ``places`` is not a whole number from 0 to 30.
     """
+    return _format(value, places, grouping=grouping, percent=percent, sign=sign)
+
+
+def _format(
+    value,
+    places: int,
+    *,
+    grouping: bool = True,
+    percent: bool = False,
+    sign: bool = False,
+    name: str = "value",
+) -> str:
     if isinstance(value, bool) or not isinstance(value, _FIGURE_TYPES):
-        raise InputError("value", value, "a number to format (a Decimal, an int or a float)")
+        raise InputError(name, value, "a number to format (a Decimal, an int or a float)")
+    if isinstance(value, Decimal):
+        finite = value.is_finite() and value.copy_abs() < FORMAT_BOUND  # no context rounding
+    elif isinstance(value, (int, np.integer)):
+        finite = abs(int(value)) < FORMAT_BOUND
+    else:
+        finite = math.isfinite(value) and abs(value) < FORMAT_BOUND
+    if not finite:
+        raise InputError(name, value, f"a finite number below {FORMAT_BOUND:.0e} in size to format")
     if type(places) is not int or not 0 <= places <= 30:
         places = check_int("places", places, low=0, high=30)
     spec = (
@@ -417,7 +445,7 @@ def format_percent(fraction: Decimal | float, places: int = 1, *, sign: bool = F
     >>> format_percent(0.05, 0, sign=True), format_percent(-0.05, 0, sign=True)
     ('+5%', '-5%')
     """
-    return format_number(fraction, places, percent=True, sign=sign)
+    return _format(fraction, places, percent=True, sign=sign, name="fraction")
 
 
 from ._words import amount_in_words, chinese_capitals, english_words  # noqa: E402

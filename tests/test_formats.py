@@ -127,3 +127,29 @@ def test_rates_show_every_decimal_and_at_least_two(rate):
 )
 def test_the_comparisons_changes_go_through_the_formatter(key, change, lang, want):
     assert delta_text(key, change, lang) == want
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        float("nan"),
+        float("inf"),
+        -float("inf"),
+        Decimal("NaN"),
+        Decimal("sNaN"),
+        Decimal("1E+999999"),
+        10**30,
+        -(10**400),
+        1e30,
+    ],
+)
+def test_a_figure_that_is_not_finite_or_beyond_the_bound_is_refused_by_name(bad):
+    from repayplan.errors import InputError
+    from repayplan.money import FORMAT_BOUND, format_number, format_percent
+
+    with pytest.raises(InputError, match=r"^value == .*finite number below 1e\+30"):
+        format_number(bad)
+    with pytest.raises(InputError, match=r"^fraction == "):
+        format_percent(bad)
+    # just inside the bound still prints, exactly
+    assert format_number(Decimal(FORMAT_BOUND - 1), 0) == f"{FORMAT_BOUND - 1:,}"
