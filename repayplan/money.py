@@ -412,6 +412,7 @@ def _format(
     sign: bool = False,
     name: str = "value",
 ) -> str:
+    """:func:`format_number` reporting a refused value under ``name``."""
     if isinstance(value, bool) or not isinstance(value, _FIGURE_TYPES):
         raise InputError(name, value, "a number to format (a Decimal, an int or a float)")
     if isinstance(value, Decimal):
@@ -419,7 +420,8 @@ def _format(
     elif isinstance(value, (int, np.integer)):
         finite = abs(int(value)) < FORMAT_BOUND
     else:
-        finite = math.isfinite(value) and abs(value) < FORMAT_BOUND
+        number = float(value)  # a float or a numpy floating
+        finite = math.isfinite(number) and abs(number) < FORMAT_BOUND
     if not finite:
         raise InputError(name, value, f"a finite number below {FORMAT_BOUND:.0e} in size to format")
     if type(places) is not int or not 0 <= places <= 30:
