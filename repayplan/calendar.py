@@ -647,7 +647,15 @@ def payment_dates_many(
         ) > _MAX_DAY.astype("datetime64[M]"):
             raise InputError("periods", periods, "a number of periods ending by 9999-12-31")
         due = _due_months(days, step * k, bool(eom))
-    return _roll(due, conv, cal)
+    rolled = _roll(due, conv, cal)
+    if conv != "unadjusted" and rolled.size:
+        _check_rolled_order(
+            days.astype("datetime64[D]").view(np.int64),
+            np.asarray(rolled, dtype="datetime64[D]").view(np.int64),
+            np.zeros(days.size, np.int64),
+            [conv],
+        )
+    return rolled
 
 
 def payment_dates_grid(
@@ -696,6 +704,12 @@ def payment_dates_grid(
     array([['2025-02-28', '2025-03-31'],
            ['2025-05-16', '2025-05-30']], dtype='datetime64[D]')
     """
+    return _grid(starts, periods, frequency, convention, eom=eom, holidays=holidays)
+
+
+def _grid(starts, periods, frequency, convention, *, eom, holidays, positions=None) -> np.ndarray:
+    """:func:`payment_dates_grid`; ``positions`` are the loans' places named by an error
+    (a caller passing a subset of its loans)."""
     days = np.atleast_1d(_as_days("starts", starts))
     if days.ndim != 1:
         raise InputError("starts", starts, "a one-dimensional array of start dates")
@@ -752,9 +766,39 @@ def payment_dates_grid(
     span = np.arange(lo, hi + 1, dtype=np.int64).view("datetime64[D]")
     table = np.stack([np.asarray(_ROLLS[name](span, cal)).view(np.int64) for name in names])
     out -= lo
-    if len(names) == 1:
-        return table[0][out].view("datetime64[D]")
-    return table[code[:, None], out].view("datetime64[D]")
+    rolled = table[0][out] if len(names) == 1 else table[code[:, None], out]
+    _check_rolled_order(days.view(np.int64), rolled, code, names, positions=positions)
+    return rolled.view("datetime64[D]")
+
+
+def _check_rolled_order(
+    start: np.ndarray, rolled: np.ndarray, code: np.ndarray, names, *, positions=None
+) -> None:
+    """Refuse due dates that a roll puts on or before the start, or before the due date
+    before (a weekly loan over a week of holidays rolled ``preceding``, or ``modified_*``
+    moving one date forward and the next back).  Two due dates rolled onto the same day
+    stay: both instalments are paid that day.
+
+    >>> _check_rolled_order(np.array([0]), np.array([[-1, 14]]), np.array([0]), ["preceding"])
+    Traceback (most recent call last):
+    ...
+    repayplan.errors.InputError: business_day == 'preceding', must be a convention that keeps every due date after the start and the due date before it (due date 1 of loan 0 rolls to 1969-12-31, not after 1970-01-01); use 'following'
+    """
+    prev = np.concatenate([start[:, None], rolled[:, :-1]], axis=1)
+    bad = rolled < prev
+    bad[:, 0] = rolled[:, 0] <= start
+    if bad.any():
+        i, k = (int(v) for v in np.argwhere(bad)[0])
+        day = lambda x: str(np.int64(x).astype("datetime64[D]"))  # noqa: E731
+        where = i if positions is None else int(positions[i])
+        raise InputError(
+            "business_day",
+            names[int(code[i])],
+            "a convention that keeps every due date after the start and the due date "
+            f"before it (due date {k + 1} of loan {where} rolls to {day(rolled[i, k])}, "
+            f"{'not after' if k == 0 else 'before'} "
+            f"{day(prev[i, k])}); use 'following'",
+        )
 
 
 class DueDateColumns:
@@ -808,23 +852,22 @@ class DueDateColumns:
             raise InputError("starts", starts, "a one-dimensional array of start dates")
         n = days.size
         T = check_int("periods", periods, low=1, high=MAX_PERIODS)
-        freq_in = _per_loan("frequency", frequency, n, _frequency_allowed())
+        freq_in = (
+            frequency  # one whole number per loan: kept as is (distinct values found by sorting)
+            if isinstance(frequency, np.ndarray)
+            and frequency.dtype.kind in "iu"
+            and frequency.shape == (n,)
+            else _per_loan("frequency", frequency, n, _frequency_allowed())
+        )
         conv_in = _per_loan("convention", convention, n, f"one of {BUSINESS_DAY_CONVENTIONS}")
-        f_vals = _distinct(freq_in)
+        # each distinct frequency and convention checked once, then spread by its code
+        f_codes, f_vals = _codes(freq_in)
         f_checked = [_check_frequency(f) for f in f_vals]
-        conv_vals = _distinct(conv_in)
+        c_codes, conv_vals = _codes(conv_in)
         conv_checked = [_check_convention(c) for c in conv_vals]
         names = sorted(set(conv_checked))
-        freq = np.empty(n, dtype=np.int64)
-        code = np.zeros(n, dtype=np.int64)
-        if len(f_vals) == 1:
-            freq[:] = f_checked[0]
-        else:
-            for f, checked in zip(f_vals, f_checked, strict=True):
-                freq[freq_in == f] = checked
-        if len(conv_vals) > 1:
-            for c, name in zip(conv_vals, conv_checked, strict=True):
-                code[conv_in == c] = names.index(name)
+        freq = np.array(f_checked, dtype=np.int64)[f_codes]
+        code = np.array([names.index(c) for c in conv_checked], dtype=np.int64)[c_codes]
         if not isinstance(eom, (bool, np.bool_)):
             raise InputError("eom", eom, "True or False")
         cal = _calendar(holidays)
@@ -876,6 +919,24 @@ class DueDateColumns:
             self._code = code * self._width - lo if len(names) > 1 else None
             if self._code is None:
                 self._roll = table[0]
+            # a roll moves a date back by at most `back` days and forward by at most `fwd`:
+            # only loans whose periods are no longer than back + fwd can have a due date
+            # rolled onto the start or before the one before (weekly loans over a week of
+            # holidays); their dates are checked on the grid, which refuses them
+            shift = table - span.view(np.int64)[None, :]
+            reach = np.maximum(-shift, 0).max(axis=1) + np.maximum(shift, 0).max(axis=1)
+            shortest = np.where(freq == 52, 7, np.where(freq == 26, 14, 28 * step_m))
+            risky = shortest <= reach[code]
+            if risky.any():
+                _grid(
+                    days[risky],
+                    T,
+                    freq[risky],
+                    np.array(names, dtype=object)[code[risky]],
+                    eom=bool(eom),
+                    holidays=holidays,
+                    positions=np.flatnonzero(risky),
+                )
         self._hi = hi
 
     def column(self, t: int, k: int | None = None) -> np.ndarray:
@@ -955,6 +1016,32 @@ def _per_loan(field: str, value, n: int, allowed: str) -> np.ndarray:
         )
     except ValueError:
         raise InputError(field, value, f"{allowed}: one value, or one per start ({n})") from None
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, list]:
+    """``(codes, distinct)`` of a per-loan object array: ``values[i] == distinct[codes[i]]``,
+    each distinct value once when the values hash (else every value is its own).
+
+    >>> codes, vals = _codes(np.array([12, 4, 12], dtype=object))
+    >>> codes.tolist(), vals
+    ([0, 1, 0], [12, 4])
+    """
+    n = values.shape[0] if values.ndim else 1
+    if n and values.ndim == 1 and values.strides[0] == 0:  # one value broadcast to every loan
+        return np.zeros(n, np.intp), [values[0]]
+    if values.dtype.kind in "iu":  # whole numbers: sorted distinct values, no hashing
+        uniq, inv = np.unique(values, return_inverse=True)
+        return inv.reshape(-1).astype(np.intp), uniq.tolist()
+    import pandas as pd
+
+    try:
+        codes, uniq = pd.factorize(
+            np.asarray(values, dtype=object).reshape(-1), use_na_sentinel=False
+        )
+    except TypeError:
+        flat = values.tolist()
+        return np.arange(len(flat)), flat
+    return np.asarray(codes, dtype=np.intp), list(uniq)
 
 
 def _distinct(values: np.ndarray) -> list:

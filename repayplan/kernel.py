@@ -926,17 +926,25 @@ def _per_loan_batch(cls, a: dict) -> Batch:
     PN = R.copy()
     rows = np.flatnonzero(compounded)
     if rows.size:
-        PN = _fit64(np.where(compounded, 0, PN).astype(object))
-        PN[rows] = compound(R[rows], rows)
-        PN = _fit64(PN)
-    den = _distinct_map(
-        pd.Series(accrual), lambda x: 1 if x == PERIODIC_RATE else _day_denominator(x), 1
-    ).astype(np.int64)
+        vals = _fit64(compound(R[rows], rows))
+        if vals.dtype == object or PN.dtype == object:  # beyond int64: Python integers
+            PN = _fit64(np.where(compounded, 0, PN).astype(object))
+            PN[rows] = vals
+            PN = _fit64(PN)
+        else:
+            PN = PN.astype(np.int64)  # a copy: R keeps the annual numerators
+            PN[rows] = vals
+    # each distinct accrual name once (factorized as the object array it is: a Series of
+    # strings would first be converted to Arrow)
+    acc_codes, acc_names = pd.factorize(np.asarray(accrual, dtype=object))
+    den = np.array(
+        [1 if x == PERIODIC_RATE else _day_denominator(x) for x in acc_names] + [1], np.int64
+    )[acc_codes]
     W = np.where(periodic, fd, den)  # RD = 10**e * W before reduction
     base = np.where(periodic, PN, R) if PN is not R else R
     # each rate in lowest terms (0.05 beside a 17-decimal rate is 1/240 a month, not
     # 5·10**15 / 1.2·10**18): its products, and so the exact check of a tie, stay in int64
-    base, RD = _lowest_terms_scaled(base, e, W)
+    base, RD, rd_parts = _lowest_terms_scaled(base, e, W, parts=True)
     # rate changes as events: (loan, 0-based period, new interest base, new nominal
     # numerator, new interest denominator)
     events = None
@@ -976,7 +984,7 @@ def _per_loan_batch(cls, a: dict) -> Batch:
                 holidays=a["holidays"],
             )
     # the size of the numbers, from the largest rate a period can have
-    rd_f = RD.astype(float)
+    rd_f = rd_parts["rd_f"] if rd_parts is not None else RD.astype(float)
     rmax = base.astype(float) / rd_f
     if events is not None:
         np.maximum.at(rmax, events[0], events[2].astype(float) / events[4].astype(float))
@@ -1001,6 +1009,10 @@ def _per_loan_batch(cls, a: dict) -> Batch:
         freq=freq,
         business_day=a["business_day"],
         holidays=a["holidays"],
+        rd_f=rd_f,  # RD as floats, once (the compiled loop reads them too)
+        rd_limbs=None if rd_parts is None else (rd_parts["hi"], rd_parts["lo"]),
+        # 10**e (e <= 22) and fd are exact doubles: their product is float(PD), rounded once
+        pd_f=_POW10_F[e] * fd if int(e.max(initial=0)) <= 22 else None,
     )
     return cls(
         n=n,
@@ -1054,31 +1066,62 @@ def _compounded_rate(r0: int, c: int, f: int, e: int) -> int:
             root = Y
         else:
             x = Decimal(float(Y) ** (1.0 / q))
-            for _ in range(3):
+            for _ in range(2):
                 x = ((q - 1) * x + Y / x ** (q - 1)) / q
             root = x
-        return int(((root - 1) * Decimal(10) ** e).to_integral_value())
+        return int((root - 1).scaleb(e).to_integral_value())
 
 
-def _lowest_terms_scaled(num: np.ndarray, e: np.ndarray, W: np.ndarray):
+#: ``float(10**k)`` for k = 0 … 22, every one exact.
+_POW10_F = np.array([float(10**k) for k in range(23)])
+
+
+def _lowest_terms_scaled(num: np.ndarray, e: np.ndarray, W: np.ndarray, *, parts: bool = False):
     """``num / (10**e × W)`` in lowest terms, exact: ``gcd(n, AB) = gcd(n, A) · gcd(n /
     gcd(n, A), B)``, so the reduction runs in int64 with ``A = 10**e <= 10**18``; the
-    reduced denominator is int64 where it fits, else (those loans only) a Python integer."""
+    reduced denominator is int64 where it fits, else (those loans only) a Python integer.
+
+    ``parts=True`` also returns what the compiled loop reads of the denominator, made from
+    its two int64 factors ``A' W'`` without going through Python integers (None on the
+    Python-integer path): ``rd_f`` (``A'`` is ``2**a 5**b``, ``b <= 18``, so ``A'`` and
+    ``W'`` are exact doubles and their product is the correctly rounded denominator, as
+    ``float(den)``), and the limbs ``hi · 2**62 + lo`` of :func:`repayplan.kernel_jit.run_loans`.
+
+    >>> n, d, p = _lowest_terms_scaled(np.array([30000000000000004]), np.array([17]),
+    ...                                np.array([36000]), parts=True)
+    >>> int(d[0]) == int(p["hi"][0]) * 2**62 + int(p["lo"][0]), bool(float(d[0]) == p["rd_f"][0])
+    (True, True)
+    """
     num = np.asarray(num)
     if num.dtype == object or int(e.max(initial=0)) > 18:
-        return _lowest_terms(num.astype(object), _pow10_times(e, W).astype(object))
+        n2, den = _lowest_terms(num.astype(object), _pow10_times(e, W).astype(object))
+        return (n2, den, None) if parts else (n2, den)
     A = 10 ** e.astype(np.int64)
     g1 = np.gcd(num, A)
     n1 = num // g1
     g2 = np.gcd(n1, W)
     n2 = n1 // g2
     A2, W2 = A // g1, W // g2
-    fits = A2.astype(float) * W2.astype(float) < 2.0**62
+    rd_f = A2.astype(float) * W2.astype(float)
+    fits = rd_f < 2.0**62
     if fits.all():
-        return n2, A2 * W2
+        den = A2 * W2
+        info = dict(rd_f=rd_f, hi=np.zeros(len(den), np.int64), lo=den)
+        return (n2, den, info) if parts else (n2, den)
     den = (A2 * np.where(fits, W2, 1)).astype(object)
     den[~fits] = A2[~fits].astype(object) * W2[~fits].astype(object)
-    return n2, den
+    if not parts:
+        return n2, den
+    if int(W2.max()) >= 2**31:  # pragma: no cover - day-count denominators are small
+        return n2, den, None
+    # A' W' in base 2**62 with int64 products: A' = a1 2**31 + a0 (A' < 2**60, W' < 2**31)
+    m31 = np.int64(2**31 - 1)
+    p0 = (A2 & m31) * W2
+    p1 = (A2 >> 31) * W2
+    low = ((p1 & m31) << 31) + p0
+    hi = (p1 >> 31) + (low >> 62)
+    lo = low & np.int64(2**62 - 1)
+    return n2, den, dict(rd_f=rd_f, hi=hi, lo=lo)
 
 
 def _lowest_terms(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1099,9 +1142,9 @@ def _pow10_times(e: np.ndarray, f: np.ndarray) -> np.ndarray:
     if int(e.max()) <= 18 and float((10.0 ** e.astype(float) * f).max()) < 9.2e18:
         return (10**e) * f
     out = np.empty(e.size, dtype=object)
-    keys, inv = np.unique(e * 2**32 + f, return_inverse=True)  # each distinct pair once
+    inv, keys = pd.factorize(e * 2**32 + f)  # each distinct pair once
     vals = np.array([10 ** (int(k) >> 32) * (int(k) & (2**32 - 1)) for k in keys], dtype=object)
-    out[:] = vals[inv.reshape(-1)]
+    out[:] = vals[inv]
     return out
 
 
@@ -1232,8 +1275,11 @@ def _growth(rho, periods) -> int:
     return int(min(g, 1e30)) + 2
 
 
-def float_decimals(x: np.ndarray) -> np.ndarray:
+def float_decimals(x: np.ndarray, *, long_digits: bool = True) -> np.ndarray:
     """Fewest decimals ``d`` such that ``round(x, d)`` gives back the same float (repr's digits).
+
+    ``long_digits=False`` leaves the values that need more than 15 decimals at -1 (for a
+    caller that reads their digits itself).
 
     >>> import numpy as np
     >>> float_decimals(np.array([0.06, 0.0435, 0.0435 + 0.0035, 0.1 + 0.2, 12.0])).tolist()
@@ -1247,6 +1293,8 @@ def float_decimals(x: np.ndarray) -> np.ndarray:
         dec[ok] = d
         if (dec >= 0).all():
             break
+    if not long_digits:
+        return dec
     left = dec < 0
     if left.any():
         vals, inv = np.unique(x[left], return_inverse=True)  # each distinct value once
@@ -1268,12 +1316,19 @@ def exact_decimals(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ([435, 30000000000000004], [4, 17])
     """
     x = np.asarray(x, dtype=float)
-    dec = float_decimals(x)
+    if x.ndim == 1 and x.size > 256:
+        # a book repeats its rates: read each distinct value once
+        codes, uniq = pd.factorize(x, use_na_sentinel=False)
+        if len(uniq) * 4 < x.size:
+            num_u, dec_u = exact_decimals(np.asarray(uniq, dtype=float))
+            return num_u[codes], dec_u[codes]
+    dec = float_decimals(x, long_digits=False)
     num = np.zeros(x.shape, dtype=np.int64)
-    short = dec <= 15
+    short = dec >= 0
     num[short] = np.rint(x[short] * 10.0 ** dec[short]).astype(np.int64)
     if (~short).any():
         # more digits than a double multiplies exactly: each distinct value through its repr
+        # (read once, here: float_decimals left them at -1)
         vals, inv = np.unique(x[~short], return_inverse=True)
         parts = [_decimal_parts(Decimal(repr(float(v)))) for v in vals]
         if max(p[1] for p in parts) > 18:
@@ -1346,31 +1401,30 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
         return vals, badm
 
     def choice(name, allowed, default):
+        """A column of names: each distinct cell checked once (missing: ``default``)."""
         col = column(name)
         if col is None:
             return np.full(n, default, dtype=object), np.zeros(n, bool)
-        miss = missing(col)
-        v = col.to_numpy(dtype=object)
-        ok = (
-            col.isin(list(allowed)).to_numpy() & _all_str(col)
-            if col.dtype == object
-            else col.isin(list(allowed)).to_numpy()
-        )
-        return np.where(miss, default, v), ~ok & ~miss
+        codes, uniq = _factor(col)
+        allowed = set(allowed)
+        ok = [isinstance(u, str) and u in allowed for u in uniq]
+        values = np.empty(len(uniq) + 1, dtype=object)
+        values[:-1] = uniq
+        values[-1] = default
+        return values[codes], ~np.array(ok + [True], dtype=bool)[codes]
 
     # currency and minor units first: they give the decimals an amount may have
     cur = column("currency")
     units = np.full(n, money.minor_units_for(defaults["currency"]), np.int64)
     if cur is not None:
-        up = pd.Series(
-            _distinct_map(
-                cur, lambda c: c.upper() if isinstance(c, str) else c, defaults["currency"].upper()
-            ),
-            index=cur.index,
-        )
-        ok = up.isin(list(money.CURRENCIES)).to_numpy()
-        bad |= ~ok
-        units = np.where(ok, up.map(money.CURRENCIES).fillna(2).to_numpy(np.int64), 2)
+        # each distinct code once; a missing cell is the default currency
+        cur_codes, cur_names = _factor(cur)
+        known = [
+            money.CURRENCIES.get(c.upper(), -1) if isinstance(c, str) else -1 for c in cur_names
+        ]
+        per = np.array(known + [money.minor_units_for(defaults["currency"])], np.int64)[cur_codes]
+        bad |= per < 0
+        units = np.where(per < 0, 2, per)
     mu, b_mu = whole("minor_units", 0, 8)
     if mu is not None:
         units = np.where(missing(column("minor_units")), units, mu)
@@ -1562,7 +1616,48 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
         tables: list[list[tuple]] = []  # the parts of each distinct mapping
         loans: list[int] = []
         pids: list[int] = []
-        for i in np.flatnonzero(~chcol.isna().to_numpy()).tolist():
+        present = np.flatnonzero(~chcol.isna().to_numpy())
+        # each cell's items as a key, then each distinct (items, term) read once
+        items = [tuple(m.items()) if type(m) is dict else None for m in cells[present]]
+        plain = np.array([k is not None for k in items], dtype=bool)
+        item_codes: np.ndarray | None
+        try:
+            item_codes = np.asarray(
+                pd.factorize(pd.Series([k for k in items if k is not None], dtype=object))[0]
+            )
+        except TypeError:  # an unhashable rate in a mapping: one by one below
+            item_codes = None
+            plain[:] = False
+        if item_codes is not None and plain.any():
+            pi = present[plain]
+            nonempty = np.array([bool(k) for k in items if k is not None], dtype=bool)
+            pair = np.asarray(item_codes, np.int64) * (MAX_PERIODS + 1) + N[pi]
+            pairs, first, inv = np.unique(pair, return_index=True, return_inverse=True)
+            upid = np.full(len(pairs), -1, np.int64)
+            for u, j in enumerate(first.tolist()):
+                i = int(pi[j])
+                if not nonempty[j]:
+                    upid[u] = -3  # an empty mapping: no change
+                    continue
+                try:
+                    tables.append(
+                        [
+                            (
+                                check_int("rate_changes period", k, low=1, high=int(N[i])),
+                                *_decimal_parts(check_rate(f"rate_changes[{k}]", v)),
+                            )
+                            for k, v in cells[i].items()
+                        ]
+                    )
+                    upid[u] = len(tables) - 1
+                except InputError:
+                    upid[u] = -1
+            lp = upid[inv.reshape(-1)]
+            bad[pi[lp == -1]] = True
+            keep = lp >= 0
+            loans.extend(pi[keep].tolist())
+            pids.extend(lp[keep].tolist())
+        for i in present[~plain].tolist():  # mappings that are not plain dicts
             m = cells[i]
             if type(m) is not dict and not isinstance(m, Mapping):
                 bad[i] = True
@@ -1597,6 +1692,9 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
             pids.append(pid)
         if loans:
             # every loan's rows of its mapping, in loan order then mapping order
+            o = np.argsort(np.asarray(loans, np.int64), kind="stable")
+            loans = [loans[j] for j in o.tolist()]
+            pids = [pids[j] for j in o.tolist()]
             counts = np.array([len(t) for t in tables], np.int64)
             offsets = np.cumsum(counts) - counts
             flat = [row for t in tables for row in t]
@@ -1653,11 +1751,33 @@ def _distinct_map(col: pd.Series, fn, na) -> np.ndarray:
     return table[codes]
 
 
+def _factor(col: pd.Series) -> tuple[np.ndarray, list]:
+    """``(codes, uniques)`` of a column: each distinct cell once, ``-1`` where missing.
+
+    Cells that cannot be hashed (lists, dicts) are each their own value.
+
+    >>> codes, uniq = _factor(pd.Series(["level", None, "level", "x"]))
+    >>> codes.tolist(), uniq
+    ([0, -1, 0, 1], ['level', 'x'])
+    """
+    try:
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    except TypeError:
+        cells = col.to_numpy(dtype=object)
+        miss = np.array([_is_missing(v) for v in cells], dtype=bool)
+        codes = np.where(miss, -1, np.arange(len(cells)))
+        return codes, list(cells)
+    return np.asarray(codes, dtype=np.intp), list(np.asarray(uniques, dtype=object))
+
+
 def _all_str(col: pd.Series) -> np.ndarray:
-    """Whether each cell of ``col`` is a ``str`` (vectorised for string dtypes)."""
+    """Whether each cell of ``col`` is a ``str`` (vectorised for string dtypes; other
+    columns decided once per distinct cell)."""
     if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
         return ~col.isna().to_numpy()
-    return np.array([isinstance(x, str) for x in col.to_numpy(dtype=object)], dtype=bool)
+    codes, uniq = _factor(col)
+    table = np.array([isinstance(u, str) for u in uniq] + [False], dtype=bool)
+    return table[codes]
 
 
 def _is_missing(v) -> bool:
@@ -1804,12 +1924,23 @@ def _run_jit(b: Batch, *, keep_rows) -> Result:
     s = b.stream
     assert s is not None
     n, T = b.n, b.T
-    order = np.argsort(-b.N, kind="stable")
-    inv = np.empty(n, np.int64)
-    inv[order] = np.arange(n)
+    if keep_rows:  # the kept rows go in the kernel's order (longest term first)
+        order = np.argsort(-b.N, kind="stable")
+        inv = np.empty(n, np.int64)
+        inv[order] = np.arange(n)
+    else:  # totals only: no rows to place
+        inv = np.zeros(n, np.int64)
     RD = np.asarray(b.RD)
-    rd_f = RD.astype(float)
-    rd64 = np.where(rd_f < 2.0**62, RD, 0).astype(np.int64)
+    rd_f = s["rd_f"] if s.get("rd_f") is not None else RD.astype(float)
+    small = rd_f < 2.0**62
+    limbs = s.get("rd_limbs")
+    if limbs is not None:  # made from the denominators' int64 factors
+        rd64 = np.where(small, limbs[1], 0)
+    elif RD.dtype == object:
+        rd64 = np.zeros(n, np.int64)
+        rd64[small] = RD[small].astype(np.int64)
+    else:
+        rd64 = np.where(small, RD, 0).astype(np.int64)
     args: dict = dict(
         B0=b.B0,
         N=b.N,
@@ -1823,7 +1954,9 @@ def _run_jit(b: Batch, *, keep_rows) -> Result:
         rd64=rd64,
         rd_f=rd_f,
         rd=RD,
-        pd_f=np.asarray(b.PD).astype(float),
+        pd_f=s["pd_f"] if s.get("pd_f") is not None else np.asarray(b.PD).astype(float),
+        pd=np.asarray(b.PD),
+        rd_limbs=limbs,
         dcode=s["dcode"],
         imode=b.modes["interest"],
         pmode=b.modes["payment"],
@@ -1901,7 +2034,7 @@ def _run_jit(b: Batch, *, keep_rows) -> Result:
         custom_error_period=np.full(n, -1, np.int64),
         table=None if store is None else _Unsorted(store, inv),
         store=store,
-        inv=inv,
+        inv=inv if keep_rows else None,
     )
 
 
@@ -1928,6 +2061,9 @@ def _sub_batch(b: Batch, idx: np.ndarray) -> Batch:
         starts=take(s["starts"]),
         freq=s["freq"][idx],
         business_day=bd if bd is None or isinstance(bd, str) else np.asarray(bd)[idx],
+        rd_f=take(s.get("rd_f")),
+        pd_f=take(s.get("pd_f")),
+        rd_limbs=None if s.get("rd_limbs") is None else tuple(a[idx] for a in s["rd_limbs"]),
     )
     return Batch(
         n=len(idx),

@@ -27,6 +27,7 @@ from test_kernel import _one, mixed_book  # noqa: E402  (rootdir-relative, as py
 import repayplan as rp
 from repayplan import kernel, kernel_jit
 from repayplan.calendar import DueDateColumns, payment_dates_grid, period_numerators
+from repayplan.errors import InputError
 from repayplan.schedule import AMORTIZE_DEFAULTS
 
 jit = pytest.mark.skipif(not kernel_jit.available(), reason="numba not installed")
@@ -46,7 +47,16 @@ def test_due_date_columns_equal_the_grid(seed, n, T, eom, holidays):
     starts[: n // 3] = np.datetime64("2024-01-31")  # month ends: the end-of-month rule
     freq = rng.choice([1, 2, 4, 12, 26, 52], n)
     conv = rng.choice(["unadjusted", "following", "modified_following", "preceding"], n)
-    grid = payment_dates_grid(starts, T, freq, conv, eom=eom, holidays=holidays)
+    try:
+        grid = payment_dates_grid(starts, T, freq, conv, eom=eom, holidays=holidays)
+    except InputError as e:
+        # a backward roll put a weekly due date on or before the one before it (a week of
+        # holidays): both refuse it, by the same name
+        assert e.field == "business_day"
+        with pytest.raises(InputError) as again:
+            DueDateColumns(starts, T, freq, conv, eom=eom, holidays=holidays)
+        assert again.value.field == "business_day"
+        return
     due = DueDateColumns(starts, T, freq, conv, eom=eom, holidays=holidays)
     aa = period_numerators(starts, grid, "ACT/ACT")
     prev = due.act_act(starts.view(np.int64))
@@ -178,10 +188,12 @@ def test_compounded_rate_equals_the_decimal_power(c, f, e, u):
 
 
 @pytest.mark.parametrize("keep", [False, True])
-def test_a_level_payment_tie_goes_back_to_the_numpy_loop(monkeypatch, keep):
+def test_a_level_payment_tie_is_settled_exactly_and_run_again(monkeypatch, keep):
     # 1,000.00 at 1.05 % over one month: the payment is 100,087.5 fen, an exact tie the
-    # compiled loop leaves to the exact path; a float-noise loan beside it makes the batch
-    # per-loan, and the two loans' rows must come back in place
+    # compiled loop cannot settle in floating point; it stops the loan, the caller decides
+    # the payment in exact rational arithmetic (kernel_jit.level_exact) and runs that loan
+    # again with it, without the numpy loop.  A float-noise loan beside it makes the batch
+    # per-loan, and the loans' rows must come back in place
     if not kernel_jit.available():
         pytest.skip("numba not installed")
     df = pd.DataFrame(
@@ -201,8 +213,17 @@ def test_a_level_payment_tie_goes_back_to_the_numpy_loop(monkeypatch, keep):
         return real(batch, keep_rows=keep_rows)
 
     monkeypatch.setattr(kernel, "_run_numpy", spy)
+    exact = []
+    real_exact = kernel_jit.level_exact
+
+    def spy_exact(*a):
+        exact.append(a)
+        return real_exact(*a)
+
+    monkeypatch.setattr(kernel_jit, "level_exact", spy_exact)
     c = kernel._run_jit(b, keep_rows=keep)
-    assert calls == [1]  # the tied loan alone went back
+    assert calls == []  # nothing went back to the numpy loop
+    assert [a[:4] for a in exact] == [(100_000, 105, 120_000, 1)]  # the tied payment alone
     a = real(b, keep_rows=keep)
     for f in ("payment", "nrows", "tot_interest", "tot_payment", "last_payment"):
         assert (getattr(a, f) == getattr(c, f)).all(), f
@@ -266,3 +287,46 @@ def test_actual_basis_on_a_constant_periodic_rate_is_the_nominal_payment():
         exact = Fraction(120_000) * r / (1 - (1 + r) ** -m)
         cents = Decimal(exact.numerator * 100) / Decimal(exact.denominator)
         assert want == cents.quantize(Decimal(1), ROUND_HALF_UP) / 100
+
+
+def test_a_due_date_rolled_back_before_the_start_is_refused_on_every_path(monkeypatch):
+    # a weekly loan from 1 October 2025 with 'preceding' over China's National Day week
+    # (1-8 October): due date 1, 8 October, would roll back to 30 September, before the
+    # start; every path refuses it by the convention's name instead of printing that date
+    from datetime import date
+
+    kw = dict(start=date(2025, 10, 1), frequency=52, business_day="preceding", holidays="CN")
+    msg = "due date 1 of loan .* rolls to 2025-09-30, not after 2025-10-01"
+    for dc in ("30/360", "ACT/365F"):
+        with pytest.raises(InputError, match=msg) as e:
+            rp.amortize(1000, 0.05, 3, day_count=dc, **kw)
+        assert e.value.field == "business_day" and e.value.value == "preceding"
+    with pytest.raises(InputError, match=msg):
+        rp.calendar.payment_dates("2025-10-01", 3, 52, convention="preceding", holidays="CN")
+    df = pd.DataFrame(
+        {
+            "principal": [1000.0, 2000.0, 1000.0],
+            "annual_rate": [0.05, 0.1 + 0.2, 0.05],
+            "periods": 3,
+            "start": pd.to_datetime(["2025-09-01", "2025-10-01", "2025-09-01"]),
+            "frequency": [12, 52, 12],
+            "business_day": "preceding",
+            "day_count": "ACT/365F",
+        }
+    )
+    df["holidays"] = "CN"
+    for jit_min in (10**9, 1):  # the numpy loop, then the compiled loop
+        monkeypatch.setattr(kernel, "JIT_MIN_LOANS", jit_min)
+        with pytest.raises(InputError, match="due date 1 of loan 1 rolls to 2025-09-30"):
+            rp.amortize_many(df)
+    # 'following' keeps the dates in order: 9 October
+    s = rp.amortize(
+        1000,
+        0.05,
+        3,
+        start=date(2025, 10, 1),
+        frequency=52,
+        business_day="following",
+        holidays="CN",
+    )
+    assert str(s.table["date"].iloc[0])[:10] == "2025-10-09"
