@@ -41,10 +41,11 @@ The bank's books
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -547,6 +548,30 @@ def align_cashflow(cashflow, claim, months: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------
+@overload
+def evaluate(
+    plans: Plan,
+    claim,
+    cashflow,
+    creditor,
+    *,
+    borrower: Borrower | None = None,
+    check_rules: bool = True,
+    chunk: int | None = None,
+    books=None,
+) -> Evaluation: ...
+@overload
+def evaluate(
+    plans: Sequence[Plan],
+    claim,
+    cashflow,
+    creditor,
+    *,
+    borrower: Borrower | None = None,
+    check_rules: bool = True,
+    chunk: int | None = None,
+    books=None,
+) -> pd.DataFrame: ...
 def evaluate(
     plans,
     claim,
@@ -563,7 +588,11 @@ def evaluate(
     Parameters
     ----------
     plans : Plan or sequence of Plan
-        One plan gives an :class:`Evaluation` (a rich object); a sequence a DataFrame.
+        One plan gives an :class:`Evaluation` (a rich object); a sequence a DataFrame.  The
+        type follows the argument's type, declared by ``typing.overload`` (a type checker
+        knows which it gets), and the figures are the same objects either way:
+        ``evaluate(plan).frame`` equals ``evaluate([plan])`` column for column and type for
+        type (the one-row frame the Evaluation was read from).
     claim : Claim
     cashflow : CashFlow
         The borrower's monthly cash available for debt service, one path or scenarios.
@@ -661,6 +690,7 @@ def evaluate(
             cashflow=cashflow,
             creditor=creditor,
             metrics=frame.iloc[0],
+            frame=frame,
             monthly=months[0],
             schedule=batch.schedule(0),
             findings=(_finding_list(plan_list[0], claim) if check_rules else [])
@@ -1304,6 +1334,10 @@ class Evaluation:
     monthly: pd.DataFrame
     schedule: object
     findings: list
+    #: The one-row DataFrame ``metrics`` is read from: what ``evaluate([plan])`` returns
+    #: (index ``plan``, the columns of :data:`METRICS` with their dtypes), so that code
+    #: written for frames takes one plan too.
+    frame: pd.DataFrame | None = None
 
     def __getitem__(self, key):
         return self.metrics[key]

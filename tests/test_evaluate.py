@@ -358,3 +358,34 @@ def test_a_rate_below_the_banks_cost_of_funds_is_a_finding():
         ).findings
         if f.rule == "repayplan.rate-floor"
     ]
+
+
+def test_one_plan_and_a_list_of_it_give_the_same_figures_and_types():
+    # evaluate's type follows its argument's (typing.overload): a Plan gives an Evaluation,
+    # a sequence a DataFrame; Evaluation.frame is the one-row frame evaluate([plan]) gives,
+    # the same values of the same types (Decimal money, floats, ints, strings)
+    import typing
+    from datetime import date
+
+    claim = rp.Claim(
+        principal=1_000_000,
+        interest=30_000,
+        penalty=12_000,
+        annual_rate=0.0435,
+        as_of=date(2026, 12, 1),
+    )
+    cf = rp.CashFlow.project(base=60_000, months=60, seed=1)
+    creditor = rp.Creditor(0.06, rp.Enforcement(recovery_rate=0.5, delay_months=18, costs=50_000))
+    plan = rp.Plan(term=24, grace=3, name="grace")
+    ev = rp.evaluate(plan, claim, cf, creditor)
+    frame = rp.evaluate([plan], claim, cf, creditor)
+    assert isinstance(ev, rp.Evaluation) and isinstance(frame, pd.DataFrame)
+    pd.testing.assert_frame_equal(ev.frame, frame, check_exact=True)
+    for key in frame.columns:
+        assert type(ev[key]) is type(frame[key].iloc[0]), key
+        assert ev[key] == frame[key].iloc[0] or (ev[key] != ev[key]), key  # NaN stays NaN
+    assert ev.metrics.equals(ev.frame.iloc[0])
+    assert isinstance(ev["total_paid"], Decimal)
+    one, many = typing.get_overloads(rp.evaluate)
+    assert typing.get_type_hints(one)["return"] is rp.Evaluation
+    assert typing.get_type_hints(many)["return"] is pd.DataFrame
