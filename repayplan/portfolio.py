@@ -99,6 +99,7 @@ __all__ = [
     "SECURITY_COLUMNS",
     "POOL_PATHS",
     "RESULT_COLUMNS",
+    "MONEY_COLUMNS",
     "SUGGEST_COLUMNS",
     "ERROR_COLUMNS",
     "PortfolioResult",
@@ -156,6 +157,10 @@ POOL_PATHS = 1 << 14
 _METRIC_COLUMNS = [m for m in METRICS if m != "rule_findings"]
 #: Columns of :func:`evaluate`'s results: one row per account × offer.
 RESULT_COLUMNS = ["account_id", "offer", "claim_total", *_METRIC_COLUMNS]
+#: The result columns that are amounts owed or paid: exact, ``Decimal`` elements of an
+#: Arrow ``decimal128`` column made from the minor units (see ``docs/concepts/money.md``);
+#: present values and expectations stay floats.
+MONEY_COLUMNS = ("claim_total", "peak_payment", "total_paid", "total_waived")
 #: Columns of :func:`suggest`'s results: one row per account.
 SUGGEST_COLUMNS = [
     "account_id",
@@ -1096,29 +1101,31 @@ def _quantile_sorted(x: np.ndarray, q: float) -> np.ndarray:
 # The work on one partition
 # --------------------------------------------------------------------------------------
 class _ErrorsSeen:
-    """The errors tables of the partitions this process has just prepared for their results.
+    """What this process has just prepared of a partition, for the partition's other task.
 
-    A Dask partition's results and its errors are two tasks on the same (immutable) frame;
-    the results task validates it and leaves its errors table here (by a weak reference to
-    the frame, with its shape and the parameters), so the errors task does not validate it
-    again.  Errors tables are small (the bad rows only); at most ``size`` are kept.
+    A Dask partition's results and its errors are two tasks on the same (immutable) frame,
+    run in either order; the first validates it and leaves what the other needs here (by a
+    weak reference to the frame, with its shape and the parameters), so the frame is not
+    validated again: the results task leaves the errors table (small: the bad rows only), the
+    errors task the prepared book (as large as the partition: a second cache of few entries,
+    each taken out by the results task that uses it).  At most ``size`` entries are kept.
     """
 
     def __init__(self, size: int = 256):
         self.size, self.lock = size, threading.Lock()
         self.entries: dict[int, tuple] = {}  # id(frame) -> (weak reference, shape, params, errors)
 
-    def put(self, df: pd.DataFrame, p: _Params, errors: pd.DataFrame) -> None:
+    def put(self, df: pd.DataFrame, p: _Params, value) -> None:
         with self.lock:
             live = {k: e for k, e in self.entries.items() if e[0]() is not None}
             while len(live) >= self.size:
                 live.pop(next(iter(live)))
-            live[id(df)] = (weakref.ref(df), df.shape, p, errors)
+            live[id(df)] = (weakref.ref(df), df.shape, p, value)
             self.entries = live
 
-    def get(self, df: pd.DataFrame, p: _Params) -> pd.DataFrame | None:
+    def get(self, df: pd.DataFrame, p: _Params, *, take: bool = False):
         with self.lock:
-            e = self.entries.get(id(df))
+            e = self.entries.pop(id(df), None) if take else self.entries.get(id(df))
         if e is None or e[0]() is not df or e[1] != df.shape:
             return None
         try:
@@ -1129,15 +1136,18 @@ class _ErrorsSeen:
 
 
 _ERRORS_SEEN = _ErrorsSeen()
+_BOOKS_SEEN = _ErrorsSeen(size=4)
 
 
 def _evaluate_part(df: pd.DataFrame, p: _Params, bar, book: _Book | None = None) -> pd.DataFrame:
-    if book is None:  # a Dask partition: its errors task will find the errors table
-        book = _prepare(df, p)
-        _ERRORS_SEEN.put(df, p, book.errors)
+    if book is None:  # a Dask partition: prepared by its errors task, or here for it
+        book = _BOOKS_SEEN.get(df, p, take=True)
+        if book is None:
+            book = _prepare(df, p)
+            _ERRORS_SEEN.put(df, p, book.errors)
     blocks = _blocks(book, p, bar)
     if not blocks:
-        return _empty_results(df)
+        return _empty_results(df, p.units)
     O = len(p.offers)  # noqa: E741
     out = pd.DataFrame(
         {
@@ -1150,13 +1160,18 @@ def _evaluate_part(df: pd.DataFrame, p: _Params, bar, book: _Book | None = None)
         }
     )
     for col in RESULT_COLUMNS[2:]:
-        out[col] = np.concatenate([blk[col] for blk in blocks])
+        values = np.concatenate([blk[col] for blk in blocks])
+        out[col] = money.decimal_column(values, p.units) if col in MONEY_COLUMNS else values
     return out
 
 
 def _errors_part(df: pd.DataFrame, p: _Params) -> pd.DataFrame:
     seen = _ERRORS_SEEN.get(df, p)
-    return _prepare(df, p).errors if seen is None else seen.copy()
+    if seen is not None:
+        return seen.copy()
+    book = _prepare(df, p)
+    _BOOKS_SEEN.put(df, p, book)  # for the results task of this partition, if it follows
+    return book.errors
 
 
 def _suggest_part(df: pd.DataFrame, p: _Params, choose, bar, book=None) -> pd.DataFrame:
@@ -1164,7 +1179,7 @@ def _suggest_part(df: pd.DataFrame, p: _Params, choose, bar, book=None) -> pd.Da
     return _choose(long, len(p.offers), *choose)
 
 
-def _empty_results(df: pd.DataFrame) -> pd.DataFrame:
+def _empty_results(df: pd.DataFrame, units: int) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "account_id": df["account_id"].iloc[:0].reset_index(drop=True),
@@ -1172,7 +1187,10 @@ def _empty_results(df: pd.DataFrame) -> pd.DataFrame:
         }
     )
     for c in RESULT_COLUMNS[2:]:
-        out[c] = pd.Series([], dtype=np.int64 if c == "term" else float)
+        if c in MONEY_COLUMNS:
+            out[c] = pd.Series(money.decimal_column(np.zeros(0, np.int64), units))
+        else:
+            out[c] = pd.Series([], dtype=np.int64 if c == "term" else float)
     return out
 
 
@@ -1286,7 +1304,9 @@ def _block(
     flat = lambda x: np.asarray(x).T.reshape(-1)  # noqa: E731  offers × accounts, account by account
     expected = outcome["expected_npv"]
     return {
-        "claim_total": rep(total),
+        "claim_total": rep(
+            c["principal"][sel] + c["interest"][sel] + c["penalty"][sel] + c["fees"][sel]
+        ),
         "creditor_npv": flat(values["creditor_npv"]),
         "expected_npv": flat(expected),
         "enforcement_npv": rep(values["enforcement_npv"]),
@@ -1298,9 +1318,10 @@ def _block(
         "dscr_p5": flat(cover["dscr_p5"]),
         "months_short": flat(outcome["months_short"]),
         "burden": flat(cover["burden"]),
-        "peak_payment": flat(pays.max(axis=1)),
-        "total_paid": flat(pays.sum(axis=1)),
-        "total_waived": flat(waived),
+        # what the borrower pays and the creditor gives up: exact, from the minor units
+        "peak_payment": flat(plans["pays"].max(axis=2)),
+        "total_paid": flat(plans["pays"].sum(axis=2)),
+        "total_waived": flat(plans["waived"]),
         "term": flat(terms),
         "borrower_cost": flat(outcome["borrower_cost"]),
         "borrower_alternative": rep(values["borrower_alternative"]),
