@@ -277,7 +277,7 @@ def dask_vs_pandas_rows(
         ("distributed's default worker environment (MALLOC_TRIM_THRESHOLD_=65536)", {}, None),
         ("MALLOC_MMAP_THRESHOLD_=32 MiB only", mmap_only, None),
         (
-            "rp.portfolio.local_cluster (worker_config: + MALLOC_TOP_PAD_=64 MiB, no profiler)",
+            "rp.portfolio.local_cluster (worker_config: + MALLOC_TOP_PAD_=64 MiB, no profiler, gc.freeze preload)",
             {},
             1,
         ),

@@ -111,6 +111,7 @@ __all__ = [
     "worker_config",
     "local_cluster",
     "WORKER_MALLOC",
+    "WORKER_PRELOAD",
 ]
 
 #: The columns of a book: name -> (meaning, what is allowed).  ``cash_buffer`` and
@@ -1541,7 +1542,9 @@ def worker_config(*, profile: bool = False) -> dict:
     threshold at 32 MiB and keep 64 MiB at the top of the heap (glibc's ``M_MMAP_THRESHOLD`` and
     ``M_TOP_PAD``, see ``mallopt(3)``; :data:`WORKER_MALLOC`), through the same documented
     ``pre-spawn-environ`` setting; and they switch off the workers' statistical profiler
-    (``distributed.worker.profile.enabled``), which samples the running task every 10 ms.
+    (``distributed.worker.profile.enabled``), which samples the running task every 10 ms;
+    and they preload :mod:`repayplan.dask_worker` in each worker (imports, then
+    ``gc.freeze()``: the worker's long-lived objects out of the garbage collector's scans).
 
     Parameters
     ----------
@@ -1562,6 +1565,7 @@ def worker_config(*, profile: bool = False) -> dict:
     distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_ 33554432
     distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_ 67108864
     distributed.worker.profile.enabled False
+    distributed.worker.preload ['repayplan.dask_worker']
     """
     if not isinstance(profile, (bool, np.bool_)):
         raise InputError("profile", profile, "True or False")
@@ -1569,7 +1573,21 @@ def worker_config(*, profile: bool = False) -> dict:
         f"distributed.nanny.pre-spawn-environ.{k}": str(v) for k, v in WORKER_MALLOC.items()
     }
     out["distributed.worker.profile.enabled"] = bool(profile)
+    try:  # the preloads already configured, and ours after them
+        import dask
+
+        preload = list(dask.config.get("distributed.worker.preload", []) or [])
+    except ImportError:  # pragma: no cover - dask is installed with the portfolio's extras
+        preload = []
+    if WORKER_PRELOAD not in preload:
+        preload.append(WORKER_PRELOAD)
+    out["distributed.worker.preload"] = preload
     return out
+
+
+#: The preload module of the portfolio's workers (:mod:`repayplan.dask_worker`: imports,
+#: then ``gc.freeze()``), listed in ``distributed.worker.preload`` by :func:`worker_config`.
+WORKER_PRELOAD = "repayplan.dask_worker"
 
 
 def local_cluster(n_workers: int | None = None, *, profile: bool = False, **kwargs):

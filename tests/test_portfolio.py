@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 from datetime import date
@@ -25,6 +26,7 @@ from repayplan.portfolio import (
     RESULT_COLUMNS,
     SUGGEST_COLUMNS,
     WORKER_MALLOC,
+    WORKER_PRELOAD,
     evaluate,
     local_cluster,
     scenario_cash,
@@ -582,6 +584,7 @@ def test_local_cluster_gives_its_workers_the_heap_settings_and_the_pandas_result
     ):
         env = client.run(lambda: {k: os.environ.get(k) for k in WORKER_MALLOC})
         profiling = client.run(_profiling)
+        frozen = client.run(gc.get_freeze_count)  # the preload froze the worker's objects
         threads = {w.nthreads for w in cluster.scheduler.workers.values()}
         got = evaluate(
             dd.from_pandas(book, npartitions=3), standard_offers(), scenarios=16, progress=False
@@ -590,11 +593,19 @@ def test_local_cluster_gives_its_workers_the_heap_settings_and_the_pandas_result
     for worker_env in env.values():
         assert worker_env == {k: str(v) for k, v in WORKER_MALLOC.items()}
     assert set(profiling.values()) == {False}
+    assert len(frozen) == 2 and min(frozen.values()) > 10_000
     same(got.results, want.results)
     same(got.errors, want.errors)
     conf = worker_config(profile=True)
     assert conf["distributed.worker.profile.enabled"] is True
     assert conf["distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_"] == str(64 * 2**20)
+    # a preload already configured is kept, ours after it, once
+    import dask
+
+    with dask.config.set({"distributed.worker.preload": ["site_setup"]}):
+        assert worker_config()["distributed.worker.preload"] == ["site_setup", WORKER_PRELOAD]
+    with dask.config.set({"distributed.worker.preload": [WORKER_PRELOAD]}):
+        assert worker_config()["distributed.worker.preload"] == [WORKER_PRELOAD]
 
 
 @pytest.mark.parametrize(

@@ -153,6 +153,7 @@ NOT_PROBED = {
     "rules.names": "no arguments",
     "portfolio.PortfolioResult": _RESULT,
     "portfolio.standard_offers": "no arguments",
+    "dask_worker.dask_setup": "called by distributed with the starting Worker, which it does not read",
     "portfolio.local_cluster": "starts worker processes; its n_workers, profile and the settings "
     "it owns are probed by tests/test_portfolio.py::test_worker_settings_reject_bad_input",
     "rules.RuleSet.markup_text": "no arguments",
