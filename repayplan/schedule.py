@@ -566,7 +566,9 @@ def amortize_many(
     Returns
     -------
     pandas.DataFrame
-        Identical, loan by loan, to :func:`amortize`.
+        Identical, loan by loan, to :func:`amortize`.  ``frame.attrs["amounts"]`` says which
+        of the three the amount columns hold (``"minor"``, ``"decimal"`` or ``"arrow"``), so
+        code can check before it adds minor units to currency units.
 
     Examples
     --------
@@ -628,9 +630,9 @@ def amortize_many(
             frames.append(_frame_from_result(res, batch, index, kind=kind, scale=scale))
             order.append(pos)
         if len(frames) == 1:
-            return frames[0]
+            return _mark(frames[0], kind)
         # a few representation groups (see Batch.parts_from_frame): back in the frame's order
-        return pd.concat(frames).iloc[np.argsort(np.concatenate(order), kind="stable")]
+        return _mark(pd.concat(frames).iloc[np.argsort(np.concatenate(order), kind="stable")], kind)
     # the long form: each batch's rows gathered compactly as soon as it has run (its arrays
     # and the kernel's periods x loans store freed), then written once into the frame's order
     gathered = []
@@ -641,9 +643,17 @@ def amortize_many(
         gathered.append((pos, _gather_rows(res, batch)))
         del res, batch
     if len(gathered) == 1:
-        return _long_frame(gathered.pop()[1], loans.index, kind=kind, scale=scale)
+        return _mark(_long_frame(gathered.pop()[1], loans.index, kind=kind, scale=scale), kind)
     _release_freed_memory()
-    return _long_frame_of_parts(gathered, loans.index, kind=kind, scale=scale)
+    return _mark(_long_frame_of_parts(gathered, loans.index, kind=kind, scale=scale), kind)
+
+
+def _mark(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Say on the frame what its amount columns hold: ``frame.attrs["amounts"]`` is
+    ``"minor"`` (int64 minor units: fen, cents), ``"decimal"`` (``Decimal`` in currency units)
+    or ``"arrow"`` (Arrow ``decimal128`` in currency units)."""
+    frame.attrs["amounts"] = kind
+    return frame
 
 
 def _release_freed_memory() -> None:

@@ -361,3 +361,17 @@ def test_where_the_float_formula_was_a_fen_off_the_integers_match_the_fraction_o
     want = shaped_oracle(plan, claim, B)
     got = [int(x * 100) for x in t["payment"].iloc[1 : plan.term]]
     assert got == want
+
+
+def test_amortize_many_says_what_its_amount_columns_hold():
+    # rows=True defaults to int64 minor units: the frame says so (attrs), as do the others
+    loans = pd.DataFrame(
+        {"principal": [1200.0, 2400.0], "annual_rate": [0.12, 0.06], "periods": [12, 24]}
+    )
+    rows = rp.amortize_many(loans, rows=True)
+    assert rows.attrs["amounts"] == "minor" and rows["payment"].dtype == np.int64
+    assert int(rows["payment"].iloc[0]) == 10662  # 106.62 yuan in fen
+    assert rp.amortize_many(loans).attrs["amounts"] == "decimal"
+    assert rp.amortize_many(loans, amounts="minor").attrs["amounts"] == "minor"
+    assert rp.amortize_many(loans, rows=True, amounts="arrow").attrs["amounts"] == "arrow"
+    assert rp.amortize_many(loans.iloc[:0], rows=True).attrs["amounts"] == "minor"

@@ -111,3 +111,15 @@ def test_the_annex_csv_is_the_one_formula_safe_writers_text():
     # the clauses close the file: the writer's own text of those rows, byte for byte
     assert csv.endswith(_io.csv_text([[a.labels["clauses"]]] + rows))
     assert "Borrower,'@Acme\r\n" in csv and "'=1+1" in csv and "'-1 day" in csv
+
+
+def test_write_refuses_the_paths_the_atomic_writer_refuses(tmp_path):
+    # one check of a path: a NUL (which open() would raise ValueError on), an empty or blank
+    # path and bytes are InputErrors naming the path, before anything is rendered
+    a = report.annex(rp.amortize(1_000, 0.06, 3))
+    for bad in (str(tmp_path / "a\x00b.pdf"), "", "   ", b"annex.pdf"):
+        with pytest.raises(rp.errors.InputError) as e:
+            report.write(a, bad)
+        assert e.value.field == "path"
+    assert not list(tmp_path.iterdir())  # nothing written
+    assert report.write(a, tmp_path / "annex.html").read_text(encoding="utf-8").startswith("<")

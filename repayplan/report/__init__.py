@@ -77,6 +77,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._io import check_path as _io_check_path
 from .._io import write_atomic
 from .._validate import check_choice
 from ..errors import InputError
@@ -370,9 +371,7 @@ def write(
 
 
 def _check_path(path) -> Path:
-    if not isinstance(path, (str, os.PathLike)) or (isinstance(path, str) and not path.strip()):
-        raise InputError("path", path, "a file path (str or os.PathLike)")
-    target = Path(path)
+    target = _io_check_path(path)  # str or os.PathLike, non-empty, without NUL
     allowed = "a file path in an existing folder that can be written"
     if target.is_dir():
         raise InputError("path", str(path), allowed, hint="it is a folder")
