@@ -36,6 +36,7 @@ __all__ = [
     "object_zeros",
     "apportion",
     "percent",
+    "format_rate",
     "MAX_EXACT_MINOR",
     "Amount",
     "sum_minor",
@@ -308,17 +309,13 @@ def apportion(parts: np.ndarray, new_total: int, old_total: int) -> np.ndarray:
 
 
 def percent(rate) -> str:
-    """A rate (a fraction) as a percentage with two to four decimals.
+    """A rate (a fraction) as a percentage with two to four decimals (:func:`format_rate`
+    with ``max_places=4``: a short display, in a ``repr`` or a settings field).
 
     >>> percent(Decimal("0.138")), percent(0.0435), percent(Decimal("0.065250"))
     ('13.80%', '4.35%', '6.525%')
     """
-    from ._validate import as_decimal
-
-    d = (as_decimal("rate", rate) * 100).normalize()
-    exponent = int(d.as_tuple().exponent)  # a finite rate: an int
-    exp = -exponent if exponent < 0 else 0
-    return f"{d:.{min(max(2, exp), 4)}f}%"
+    return format_rate(rate, max_places=4)
 
 
 def grouped(amount) -> str:
@@ -433,6 +430,33 @@ def _format(
         + ("%" if percent else "f")
     )
     return format(value, spec)
+
+
+def format_rate(rate, *, max_places: int | None = None) -> str:
+    """A contract rate as a percent with every decimal it has, at least two: the one
+    formatter of rates that are terms (a plan's, a loan's, a penalty rate, a step-up).
+
+    A rate is read by its shortest text (``0.06525`` is 6.525 %, not its binary expansion),
+    so what a person typed is what is printed; ``max_places`` rounds half-up beyond that many
+    decimals (for a short display; a contract shows them all).
+
+    Examples
+    --------
+    >>> format_rate(0.05), format_rate(0.06525), format_rate(Decimal("0.0435"))
+    ('5.00%', '6.525%', '4.35%')
+    >>> format_rate(0.043575), format_rate(0.043575, max_places=3)
+    ('4.3575%', '4.358%')
+    """
+    pct = (as_decimal("rate", rate) * 100).normalize()
+    exponent = pct.as_tuple().exponent  # an int: as_decimal refuses NaN and infinities
+    places = max(2, -int(exponent)) if isinstance(exponent, int) else 2
+    if max_places is not None:
+        max_places = check_int("max_places", max_places, low=2, high=28)
+    if max_places is not None and places > max_places:
+        pct = pct.quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_HALF_UP).normalize()
+        exponent = pct.as_tuple().exponent
+        places = max(2, -int(exponent)) if isinstance(exponent, int) else 2
+    return format_number(pct, places, grouping=False) + "%"
 
 
 def format_percent(fraction: Decimal | float, places: int = 1, *, sign: bool = False) -> str:

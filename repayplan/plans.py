@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -323,7 +323,11 @@ class Plan(_v.Value):
         """
         t = _DESCRIBE[check_choice("lang", lang, tuple(_DESCRIBE))]
         parts = []
-        rate = "" if self.annual_rate is None else t["rate"].format(_percent(self.annual_rate))
+        rate = (
+            ""
+            if self.annual_rate is None
+            else t["rate"].format(money.format_rate(self.annual_rate))
+        )
         if self.is_settlement:
             when = self.settlement_by if self.settlement_by is not None else 1
             when = t["within"].format(when) if isinstance(when, int) else t["by"].format(when)
@@ -436,14 +440,6 @@ class PlanTerms:
     units: int
     arrears: int = 0
     components: dict = field(default_factory=dict)
-
-
-def _percent(rate: float, places: int = 2) -> str:
-    """A rate as a percent read from its decimal digits, rounded half-up: 0.02175 -> '2.18%'."""
-    d = (Decimal(repr(float(rate))) * 100).quantize(
-        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP
-    )
-    return f"{d}%"
 
 
 def _share(amount: Decimal, frac: float, units: int) -> int:

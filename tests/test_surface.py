@@ -607,6 +607,7 @@ def recipes():
         "text.pairs": lambda f: (TEXT.pairs, dict(table="annex")),
         "money.format_number": lambda f: (MONEY.format_number, dict(value=Decimal("1234.50"))),
         "money.format_percent": lambda f: (MONEY.format_percent, dict(fraction=0.0435)),
+        "money.format_rate": lambda f: (MONEY.format_rate, dict(rate=0.0435)),
         "text.by_language": lambda f: (TEXT.by_language, dict(table="annex")),
         "text.lookup": lambda f: (TEXT.lookup, dict(table="annex", key="title", lang="en")),
     }
@@ -1459,6 +1460,8 @@ KIND = {
     "money.format_number.grouping": "skip:a flag read with its truth value, as format() reads it",
     "money.format_number.percent": "skip:a flag read with its truth value, as format() reads it",
     "money.format_number.sign": "skip:a flag read with its truth value, as format() reads it",
+    "money.format_rate.rate": "number",
+    "money.format_rate.max_places": "int",
     "money.format_percent.fraction": "number",
     "money.format_percent.places": "int",
     "money.format_percent.sign": "skip:a flag read with its truth value, as format() reads it",

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import money
 from ..errors import InputError
-from ..money import format_number, format_percent
+from ..money import format_number, format_percent, format_rate
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -43,20 +43,6 @@ def format_date(day, lang: str) -> str:
     if lang == "zh":
         return f"{day.year}年{day.month}月{day.day}日"
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def format_rate(rate) -> str:
-    """A rate as a percent with at least two decimals, every decimal it has shown.
-
-    Examples
-    --------
-    >>> format_rate(0.05), format_rate(0.06525), format_rate(Decimal("0.0435"))
-    ('5.00%', '6.525%', '4.35%')
-    """
-    pct = (Decimal(str(rate)) * 100).normalize()
-    exponent = pct.as_tuple().exponent  # an int unless rate is not finite
-    places = max(2, -exponent) if isinstance(exponent, int) else 2
-    return format_number(pct, places, grouping=False) + "%"
 
 
 def currency_name(currency: str, lang: str) -> str:
