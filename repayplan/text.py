@@ -25,6 +25,7 @@ table                      where the text is shown
 ``negotiate.constraints``  the constraints in words (``Constraints.describe``, ``explain``)
 ``plans.describe``         the sentence of :meth:`repayplan.plans.Plan.describe`
 ``plans.months``           the month a seasonal plan peaks in
+``plans.names``            the names given to plans (``Suggested 2`` → 推荐方案2)
 ``dashboard``              the dashboard (:data:`repayplan.notebook.labels.TEXT`)
 ``comparison.definitions`` the metrics' definitions on hover in the dashboard
 ``comparison.words``       the dashboard comparison's own words
@@ -41,13 +42,14 @@ shape each had: :func:`pairs` gives ``key -> (en, zh)``, :func:`by_language` giv
 
 Every entry has both languages (one English text is empty on purpose: the corner cell of
 the sheet's English table, ``sheet.row``).  The same English text means the same Chinese
-text wherever it appears, with five exceptions that are different terms in Chinese for
+text wherever it appears, with six exceptions that are different terms in Chinese for
 different things: ``Terms`` (the annex's 协议要素 sheet, the minutes' 条款 column), ``Total
 waived`` (the annex's totals line 减免合计, the comparison's metric 减免总额), ``Enforcement
 costs`` (the contract term 实现债权的费用 in the annex, the creditor's 执行费用 in the
 dashboard) and ``Balance owed`` (the annex's item 欠款余额 and its clause heading, which
-quotes 第七十条(一) 欠款余额、结构、币种); and the typed word ``month`` is 每月 as a shock's
-probability period (``per=month``) but 月份 as the column of an uploaded cash-flow CSV.
+quotes 第七十条(一) 欠款余额、结构、币种); the typed word ``month`` is 每月 as a shock's
+probability period (``per=month``) but 月份 as the column of an uploaded cash-flow CSV; and
+``{n} months`` is 个月 as a length in the sheet but 个月方案 as a plan's name.
 ``tests/test_text.py`` holds both properties.
 
 Examples
@@ -381,6 +383,20 @@ _TABLES: dict[str, dict[str, tuple[str, str]]] = {
         "10": ("October", "10月"),
         "11": ("November", "11月"),
         "12": ("December", "12月"),
+    },
+    # the names the library and the dashboard give plans (:func:`repayplan.report.plan_name`):
+    # ``{n}`` is a whole number, ``{name}`` any name (itself translated); a name matching an
+    # English form is shown in its Chinese form, in this order
+    "plans.names": {
+        "bank": ("Bank proposal", "银行方案"),
+        "borrower": ("Borrower proposal", "借款人方案"),
+        "settlement": ("Settlement", "一次性结清方案"),
+        "seasonal": ("Seasonal {n}", "季节性{n}期方案"),
+        "suggested": ("Suggested {n}", "推荐方案{n}"),
+        "numbered": ("Plan {n}", "方案{n}"),
+        "months": ("{n} months", "{n}个月方案"),
+        "copy": ("{name} (copy)", "{name}（副本）"),
+        "copy_n": ("{name} (copy {n})", "{name}（副本{n}）"),
     },
     # the sentences of :func:`repayplan.negotiate.explain_plan` (figures filled in formatted)
     "negotiate.explain": {

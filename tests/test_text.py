@@ -39,6 +39,8 @@ DIFFERENT_TERMS = {
     "Enforcement costs": {"annex.enforcement_costs", "dashboard.cr_costs"},
     # the item vs. the clause heading quoting 第七十条(一) 欠款余额、结构、币种
     "Balance owed": {"annex.balance_owed", "annex.clause_balance"},
+    # a length in the sheet (36个月) vs. a plan's name (36个月方案: "the 36-month plan")
+    "{n} months": {"sheet.months", "plans.names.months"},
     # the typed word of a shock's probability period (per=month: 每月) vs. the month column
     # of an uploaded cash-flow CSV (月份)
     "month": {"session.words.month", "session.csv.month"},

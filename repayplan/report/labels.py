@@ -31,18 +31,19 @@ METHOD_NAMES = pairs("annex.methods")  # from the text catalogue, repayplan.text
 #: Payments a year -> the cycle in words, (en, zh).
 CYCLES = {int(k): v for k, v in pairs("annex.cycles").items()}
 
+
+def _name_pattern(template: str) -> str:
+    """The regular expression of an English plan-name form of the catalogue: ``{n}`` a whole
+    number, ``{name}`` any name, the rest literal."""
+    out = re.escape(template)
+    return out.replace(r"\{n\}", r"(?P<n>\d+)").replace(r"\{name\}", r"(?P<name>.+)")
+
+
 #: Default plan names (the sample case's, the dashboard's and :func:`repayplan.negotiate`'s)
-#: in Chinese: ``(pattern, template)``; the groups of the pattern fill the template.
-_PLAN_NAMES_ZH: tuple[tuple[str, str], ...] = (
-    (r"Bank proposal", "银行方案"),
-    (r"Borrower proposal", "借款人方案"),
-    (r"Settlement", "一次性结清方案"),
-    (r"Seasonal (\d+)", "季节性{0}期方案"),
-    (r"Suggested (\d+)", "推荐方案{0}"),
-    (r"Plan (\d+)", "方案{0}"),
-    (r"(\d+) months", "{0}个月方案"),
-    (r"(.+) \(copy\)", "{0}（副本）"),
-    (r"(.+) \(copy (\d+)\)", "{0}（副本{1}）"),
+#: in Chinese: ``(pattern, template)``, from the catalogue's ``plans.names``; the named
+#: groups of the pattern fill the template.
+_PLAN_NAMES_ZH: tuple[tuple[str, str], ...] = tuple(
+    (_name_pattern(en), zh) for en, zh in pairs("plans.names").values()
 )
 
 
@@ -67,7 +68,7 @@ def plan_name(name: str, lang: str = "en") -> str:
     for pattern, template in _PLAN_NAMES_ZH:
         m = re.fullmatch(pattern, name)
         if m:
-            return template.format(*(plan_name(g, "zh") for g in m.groups()))
+            return template.format(**{k: plan_name(g, "zh") for k, g in m.groupdict().items()})
     return name
 
 
