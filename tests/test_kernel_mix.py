@@ -330,3 +330,55 @@ def test_a_due_date_rolled_back_before_the_start_is_refused_on_every_path(monkey
         holidays="CN",
     )
     assert str(s.table["date"].iloc[0])[:10] == "2025-10-09"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    decimals=st.sampled_from([4, 6, 17, 18]),
+)
+def test_compounded_rates_at_once_equal_the_exact_power_one_by_one(seed, decimals):
+    # the extended-precision estimate is taken only away from a rounding boundary: every
+    # figure equals the exact Decimal power of _compounded_rate
+    rng = np.random.default_rng(seed)
+    n = 400
+    top = 10**decimals
+    r0 = rng.integers(0, top // 2, n, dtype=np.int64)  # up to 50 % a year
+    r0[:20] = (rng.integers(1, 3000, 20) * (top // 10_000)).astype(np.int64)  # typed rates
+    c = rng.choice([1, 2, 4, 12, 52, 360, 365], n)
+    f = rng.choice([1, 2, 4, 12, 26, 52], n)
+    e = np.full(n, decimals)
+    got = kernel._compounded_rates(r0, c, f, e)
+    want = [
+        kernel._compounded_rate(int(a), int(b), int(d), decimals)
+        for a, b, d in zip(r0, c, f, strict=True)
+    ]
+    assert got.tolist() == want
+
+
+def test_compounded_rates_fall_back_to_the_exact_power_when_the_estimate_is_not_trusted(
+    monkeypatch,
+):
+    # the estimates are the exact figures, and with no estimate trusted every figure is the
+    # Decimal power, the same
+    calls = []
+    real = kernel._compounded_rate
+    monkeypatch.setattr(kernel, "_compounded_rate", lambda *a: calls.append(a) or real(*a))
+    # 12 % compounded monthly, paid monthly: exactly 1 % a month (10**16 at 18 decimals);
+    # 5 % compounded half-yearly, paid monthly: 0.4123915465144271 % (the docstring's figure)
+    out = kernel._compounded_rates(
+        np.array([12 * 10**16, 5 * 10**16]),
+        np.array([12, 2]),
+        np.array([12, 12]),
+        np.array([18, 18]),
+    )
+    assert out.tolist() == [10**16, 4123915465144271]
+    monkeypatch.setattr(kernel, "_LD_ULPS", 10**30)  # no estimate trusted: all exact
+    calls.clear()
+    again = kernel._compounded_rates(
+        np.array([12 * 10**16, 5 * 10**16]),
+        np.array([12, 2]),
+        np.array([12, 12]),
+        np.array([18, 18]),
+    )
+    assert again.tolist() == out.tolist() and len(calls) == 2
