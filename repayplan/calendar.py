@@ -784,10 +784,12 @@ def _check_rolled_order(
     ...
     repayplan.errors.InputError: business_day == 'preceding', must be a convention that keeps every due date after the start and the due date before it (due date 1 of loan 0 rolls to 1969-12-31, not after 1970-01-01); use 'following'
     """
-    prev = np.concatenate([start[:, None], rolled[:, :-1]], axis=1)
-    bad = rolled < prev
-    bad[:, 0] = rolled[:, 0] <= start
-    if bad.any():
+    # compared in place (views of the grid, one boolean array): no copy of the dates
+    first = rolled[:, 0] <= start
+    later = rolled[:, 1:] < rolled[:, :-1]
+    if first.any() or later.any():
+        bad = np.concatenate([first[:, None], later], axis=1)
+        prev = np.concatenate([start[:, None], rolled[:, :-1]], axis=1)
         i, k = (int(v) for v in np.argwhere(bad)[0])
         day = lambda x: str(np.int64(x).astype("datetime64[D]"))  # noqa: E731
         where = i if positions is None else int(positions[i])

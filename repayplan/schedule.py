@@ -788,10 +788,16 @@ def _gather_rows(res: Result, b: Batch) -> dict:
         flat = t_idx * b.n
         flat += res.inv[loan_pos]
         g["interest"] = res.gather("interest", flat)
+        res.store.pop("interest")  # each periods x loans array freed once gathered
         g["principal"] = res.gather("principal", flat)
         res.store.clear()
     del flat
-    g["date"] = None if b.dates is None else b.dates.ravel()[loan_pos * b.dates.shape[1] + t_idx]
+    g["date"] = None
+    if b.dates is not None:
+        at = loan_pos * b.dates.shape[1]  # one rows-long index, made in place
+        at += t_idx
+        g["date"] = b.dates.ravel()[at]
+        del at
     return g
 
 
