@@ -1665,6 +1665,23 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
         loans: list[int] = []
         pids: list[int] = []
         present = np.flatnonzero(~chcol.isna().to_numpy())
+
+        def read_mapping(m, term: int) -> int:
+            """Read one mapping into ``tables``: its id there, -1 where it does not read."""
+            try:
+                tables.append(
+                    [
+                        (
+                            check_int("rate_changes period", k, low=1, high=term),
+                            *_decimal_parts(check_rate(f"rate_changes[{k}]", v)),
+                        )
+                        for k, v in m.items()
+                    ]
+                )
+            except InputError:
+                return -1
+            return len(tables) - 1
+
         # each cell's items as a key, then each distinct (items, term) read once
         items = [tuple(m.items()) if type(m) is dict else None for m in cells[present]]
         plain = np.array([k is not None for k in items], dtype=bool)
@@ -1684,22 +1701,8 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
             upid = np.full(len(pairs), -1, np.int64)
             for u, j in enumerate(first.tolist()):
                 i = int(pi[j])
-                if not nonempty[j]:
-                    upid[u] = -3  # an empty mapping: no change
-                    continue
-                try:
-                    tables.append(
-                        [
-                            (
-                                check_int("rate_changes period", k, low=1, high=int(N[i])),
-                                *_decimal_parts(check_rate(f"rate_changes[{k}]", v)),
-                            )
-                            for k, v in cells[i].items()
-                        ]
-                    )
-                    upid[u] = len(tables) - 1
-                except InputError:
-                    upid[u] = -1
+                # an empty mapping is no change (-3)
+                upid[u] = read_mapping(cells[i], int(N[i])) if nonempty[j] else -3
             lp = upid[inv.reshape(-1)]
             bad[pi[lp == -1]] = True
             keep = lp >= 0
@@ -1719,18 +1722,7 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
                 key = None
             pid = pid_of.get(key, -2) if key is not None else -2
             if pid == -2:
-                try:
-                    parts = [
-                        (
-                            check_int("rate_changes period", k, low=1, high=int(N[i])),
-                            *_decimal_parts(check_rate(f"rate_changes[{k}]", v)),
-                        )
-                        for k, v in m.items()
-                    ]
-                    tables.append(parts)
-                    pid = len(tables) - 1
-                except InputError:
-                    pid = -1  # the mapping did not read
+                pid = read_mapping(m, int(N[i]))
                 if key is not None:
                     pid_of[key] = pid
             if pid < 0:
@@ -1786,13 +1778,8 @@ def _frame_columns(df: pd.DataFrame, *, rounding, defaults, scalar_check, positi
 
 def _distinct_map(col: pd.Series, fn, na) -> np.ndarray:
     """``fn(v)`` for each cell of ``col`` (``na`` where missing), computed once per distinct
-    value (object array).  Falls back to one call per cell for unhashable cells."""
-    try:
-        codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    except TypeError:
-        return np.array(
-            [na if _is_missing(v) else fn(v) for v in col.to_numpy(dtype=object)], dtype=object
-        )
+    value (object array; see :func:`_factor`)."""
+    codes, uniques = _factor(col)
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = [fn(u) for u in uniques]
     table[-1] = na

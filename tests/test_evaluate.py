@@ -365,17 +365,9 @@ def test_one_plan_and_a_list_of_it_give_the_same_figures_and_types():
     # a sequence a DataFrame; Evaluation.frame is the one-row frame evaluate([plan]) gives,
     # the same values of the same types (Decimal money, floats, ints, strings)
     import typing
-    from datetime import date
 
-    claim = rp.Claim(
-        principal=1_000_000,
-        interest=30_000,
-        penalty=12_000,
-        annual_rate=0.0435,
-        as_of=date(2026, 12, 1),
-    )
+    claim, creditor = CLAIM, CREDITOR
     cf = rp.CashFlow.project(base=60_000, months=60, seed=1)
-    creditor = rp.Creditor(0.06, rp.Enforcement(recovery_rate=0.5, delay_months=18, costs=50_000))
     plan = rp.Plan(term=24, grace=3, name="grace")
     ev = rp.evaluate(plan, claim, cf, creditor)
     frame = rp.evaluate([plan], claim, cf, creditor)
